@@ -1,0 +1,275 @@
+//! Turning command-line text into record fields. Shared by `add` and `edit`: a flag left out keeps
+//! the field; a flag given empty clears an optional field.
+
+use super::args::*;
+use crate::model::{
+    Account, Address, Amount, Call, Campaign, Contact, Currency, Date, Email, Event, Lead, Opportunity, Phone, Product,
+    Project, Task, Timestamp, ValidationError, parse_duration,
+};
+
+type Result<T> = std::result::Result<T, ValidationError>;
+
+/// Some(text) for non-blank text, None for blank.
+fn text(v: &str) -> Option<String> {
+    let t = v.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// Applies an optional text flag to an optional field.
+fn set_text(slot: &mut Option<String>, flag: &Option<String>) {
+    if let Some(v) = flag {
+        *slot = text(v);
+    }
+}
+
+/// Applies a required text flag to a required field.
+fn set_required(slot: &mut String, flag: &Option<String>) {
+    if let Some(v) = flag {
+        *slot = v.trim().to_string();
+    }
+}
+
+/// Reads a date flag (natural forms allowed), naming the field on error.
+pub fn date(field: &str, v: &str) -> Result<Date> {
+    Date::parse_relative(v, Date::today()).map_err(|m| ValidationError::new(field, m))
+}
+
+fn set_date(field: &str, slot: &mut Option<Date>, flag: &Option<String>) -> Result<()> {
+    if let Some(v) = flag {
+        *slot = if v.trim().is_empty() { None } else { Some(date(field, v)?) };
+    }
+    Ok(())
+}
+
+/// Reads an amount flag, naming the field on error.
+pub fn amount(field: &str, v: &str) -> Result<Amount> {
+    Amount::parse(v).map_err(|m| ValidationError::new(field, m))
+}
+
+/// Reads a local date-time flag, naming the field on error.
+pub fn datetime(field: &str, v: &str) -> Result<Timestamp> {
+    Timestamp::parse_local(v).map_err(|m| ValidationError::new(field, m))
+}
+
+fn choice<T: std::str::FromStr<Err = ValidationError>>(flag: &Option<String>) -> Result<Option<T>> {
+    flag.as_deref().map(str::parse).transpose()
+}
+
+fn set_currency(slot: &mut Currency, flag: &Option<String>) -> Result<()> {
+    if let Some(c) = flag {
+        *slot = Currency::parse(c)?;
+    }
+    Ok(())
+}
+
+fn set_list(slot: &mut Vec<String>, flag: &[String]) {
+    if !flag.is_empty() {
+        *slot = flag.iter().filter_map(|t| text(t)).collect();
+    }
+}
+
+/// Applies account flags.
+pub fn account(a: &mut Account, f: &AccountFields) -> Result<()> {
+    set_text(&mut a.industry, &f.industry);
+    set_text(&mut a.website, &f.website);
+    set_text(&mut a.phone, &f.phone);
+    set_text(&mut a.email, &f.email);
+    set_text(&mut a.address.street, &f.street);
+    set_text(&mut a.address.city, &f.city);
+    set_text(&mut a.address.region, &f.region);
+    set_text(&mut a.address.postal_code, &f.postal_code);
+    set_text(&mut a.address.country, &f.country);
+    if f.employees.is_some() {
+        a.employees = f.employees;
+    }
+    if let Some(r) = &f.revenue {
+        a.annual_revenue = text(r).map(|r| amount("revenue", &r)).transpose()?;
+    }
+    set_currency(&mut a.currency, &f.currency)?;
+    if f.parent.is_some() {
+        a.parent = f.parent;
+    }
+    if let Some(s) = choice(&f.status)? {
+        a.status = s;
+    }
+    set_required(&mut a.owner, &f.owner);
+    set_list(&mut a.tags, &f.tags);
+    Ok(())
+}
+
+/// Applies contact flags. New email addresses start with unknown consent; kept ones keep theirs.
+pub fn contact(c: &mut Contact, f: &ContactFields) -> Result<()> {
+    set_text(&mut c.middle_name, &f.middle);
+    if !f.emails.is_empty() {
+        let old = std::mem::take(&mut c.emails);
+        c.emails = f
+            .emails
+            .iter()
+            .filter_map(|e| text(e))
+            .map(|e| old.iter().find(|o| o.address.eq_ignore_ascii_case(&e)).cloned().unwrap_or_else(|| Email::new(e)))
+            .collect();
+    }
+    if !f.phones.is_empty() {
+        c.phones = f.phones.iter().filter_map(|p| text(p)).map(Phone::new).collect();
+    }
+    if f.account.is_some() {
+        c.account = f.account;
+    }
+    set_text(&mut c.title, &f.title);
+    if f.city.is_some() || f.country.is_some() {
+        if c.addresses.is_empty() {
+            c.addresses.push(Address::default());
+        }
+        set_text(&mut c.addresses[0].city, &f.city);
+        set_text(&mut c.addresses[0].country, &f.country);
+        c.addresses.retain(|a| !a.is_empty());
+    }
+    set_date("birthday", &mut c.birthday, &f.birthday)?;
+    set_list(&mut c.interests, &f.interests);
+    if f.follow_up_days.is_some() {
+        c.follow_up_days = f.follow_up_days;
+    }
+    if let Some(d) = f.do_not_call {
+        c.do_not_call = d;
+    }
+    set_required(&mut c.owner, &f.owner);
+    set_list(&mut c.tags, &f.tags);
+    Ok(())
+}
+
+/// Applies lead flags.
+pub fn lead(l: &mut Lead, f: &LeadFields) -> Result<()> {
+    set_text(&mut l.company, &f.company);
+    set_text(&mut l.title, &f.title);
+    set_text(&mut l.email, &f.email);
+    set_text(&mut l.phone, &f.phone);
+    if let Some(s) = &f.source {
+        l.source = text(s).map(|s| s.parse()).transpose()?;
+    }
+    if f.campaign.is_some() {
+        l.campaign = f.campaign;
+    }
+    if let Some(s) = choice(&f.status)? {
+        l.status = s;
+    }
+    if let Some(r) = &f.rating {
+        l.rating = text(r).map(|r| r.parse()).transpose()?;
+    }
+    set_required(&mut l.owner, &f.owner);
+    Ok(())
+}
+
+/// Applies opportunity flags, except the stage (which the caller resolves by name).
+pub fn opportunity(o: &mut Opportunity, f: &OppFields) -> Result<()> {
+    if let Some(p) = f.probability {
+        o.probability = p;
+        o.probability_manual = true;
+    }
+    if f.contact.is_some() {
+        o.contact = f.contact;
+    }
+    set_text(&mut o.next_step, &f.next_step);
+    set_date("next-step-date", &mut o.next_step_date, &f.next_step_date)?;
+    set_currency(&mut o.currency, &f.currency)?;
+    if let Some(s) = &f.source {
+        o.lead_source = text(s).map(|s| s.parse()).transpose()?;
+    }
+    if f.campaign.is_some() {
+        o.campaign = f.campaign;
+    }
+    set_required(&mut o.owner, &f.owner);
+    Ok(())
+}
+
+/// Applies product flags.
+pub fn product(p: &mut Product, f: &ProductFields) -> Result<()> {
+    set_text(&mut p.sku, &f.sku);
+    set_currency(&mut p.currency, &f.currency)?;
+    set_text(&mut p.description, &f.description);
+    if let Some(a) = f.active {
+        p.active = a;
+    }
+    Ok(())
+}
+
+/// Applies task flags.
+pub fn task(t: &mut Task, f: &TaskFields) -> Result<()> {
+    set_date("due", &mut t.due, &f.due)?;
+    if let Some(p) = choice(&f.priority)? {
+        t.priority = p;
+    }
+    for (slot, flag) in [
+        (&mut t.contact, f.contact),
+        (&mut t.account, f.account),
+        (&mut t.lead, f.lead),
+        (&mut t.opportunity, f.opp),
+        (&mut t.project, f.project),
+    ] {
+        if flag.is_some() {
+            *slot = flag;
+        }
+    }
+    set_text(&mut t.notes, &f.notes);
+    set_required(&mut t.owner, &f.owner);
+    Ok(())
+}
+
+/// Applies call flags.
+pub fn call(c: &mut Call, f: &CallFields) -> Result<()> {
+    if let Some(d) = choice(&f.direction)? {
+        c.direction = d;
+    }
+    if let Some(d) = &f.duration {
+        c.duration_secs = parse_duration(d).map_err(|m| ValidationError::new("duration", m))?;
+    }
+    if let Some(o) = choice(&f.outcome)? {
+        c.outcome = o;
+    }
+    set_text(&mut c.notes, &f.notes);
+    if let Some(at) = &f.at {
+        c.started_at = datetime("at", at)?;
+    }
+    Ok(())
+}
+
+/// Applies event flags.
+pub fn event(e: &mut Event, f: &EventFields) -> Result<()> {
+    if let Some(end) = &f.end {
+        e.end = text(end).map(|t| datetime("end", &t)).transpose()?;
+    }
+    set_text(&mut e.location, &f.location);
+    if !f.contacts.is_empty() {
+        e.attendees = f.contacts.clone();
+        e.attendees.dedup();
+    }
+    set_text(&mut e.notes, &f.notes);
+    Ok(())
+}
+
+/// Applies project flags.
+pub fn project(p: &mut Project, f: &ProjectFields) -> Result<()> {
+    if f.account.is_some() {
+        p.account = f.account;
+    }
+    set_text(&mut p.goal, &f.goal);
+    if let Some(s) = choice(&f.status)? {
+        p.status = s;
+    }
+    set_required(&mut p.owner, &f.owner);
+    Ok(())
+}
+
+/// Applies campaign flags.
+pub fn campaign(c: &mut Campaign, f: &CampaignFields) -> Result<()> {
+    set_text(&mut c.channel, &f.channel);
+    if let Some(b) = &f.budget {
+        c.budget = text(b).map(|b| amount("budget", &b)).transpose()?;
+    }
+    set_currency(&mut c.currency, &f.currency)?;
+    set_date("start", &mut c.start, &f.start)?;
+    set_date("end", &mut c.end, &f.end)?;
+    if let Some(s) = choice(&f.status)? {
+        c.status = s;
+    }
+    Ok(())
+}

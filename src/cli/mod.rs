@@ -1,0 +1,663 @@
+//! The scriptable command line: thin handlers that parse flags, call [`Crm`], and print a table,
+//! a confirmation or JSON. No business rules live here.
+
+pub mod args;
+mod fields;
+mod output;
+
+use anyhow::{Context, Result, bail};
+
+use args::*;
+use output::{Out, Present, list, show, wrote};
+
+use crate::crm::{ConvertLead, Crm, EmailStatusChange, NewOpportunity, TaskFilter};
+use crate::model::{
+    Account, Call, Campaign, Contact, ContactList, Date, Event, Id, Kind, Lead, Note, Opportunity, Product, Project,
+    Quote, RecordRef, Stage, StageOutcome, Task, Timestamp, ValidationError,
+};
+
+/// Runs one command against the CRM.
+pub fn run(crm: &Crm, command: Command, json: bool) -> Result<()> {
+    let out = Out { json };
+    let out = &out;
+    match command {
+        Command::Account(cmd) => account(out, crm, cmd),
+        Command::Contact(cmd) => contact(out, crm, cmd),
+        Command::Lead(cmd) => lead(out, crm, cmd),
+        Command::Opp(cmd) => opp(out, crm, cmd),
+        Command::Stage(StageCmd::List) => {
+            list(out, crm, &crm.stages()?);
+            Ok(())
+        }
+        Command::Product(cmd) => product(out, crm, cmd),
+        Command::Quote(cmd) => quote(out, crm, cmd),
+        Command::Task(cmd) => task(out, crm, cmd),
+        Command::Call(cmd) => call(out, crm, cmd),
+        Command::Event(cmd) => event(out, crm, cmd),
+        Command::Agenda(a) => agenda(out, crm, a),
+        Command::Project(cmd) => project(out, crm, cmd),
+        Command::Campaign(cmd) => campaign(out, crm, cmd),
+        Command::List(cmd) => contact_list(out, crm, cmd),
+        Command::Note(cmd) => note(out, crm, cmd),
+        Command::Timeline(a) => timeline(out, crm, &a.record),
+        Command::Search(a) => search(out, crm, a),
+        Command::Demo(a) => demo(out, crm, a),
+        Command::Check => check(out, crm),
+        Command::Backup(a) => {
+            crm.backup(&a.file)?;
+            out.done(&serde_json::json!({ "backup": a.file }), || format!("backed up to {}", a.file.display()));
+            Ok(())
+        }
+    }
+}
+
+fn add<R: Present>(out: &Out, crm: &Crm, rec: R) -> Result<()> {
+    let rec = crm.create(rec)?;
+    wrote(out, crm, "created", &rec);
+    Ok(())
+}
+
+fn show_one<R: Present>(out: &Out, crm: &Crm, id: Id) -> Result<()> {
+    show(out, crm, &crm.get::<R>(id)?);
+    Ok(())
+}
+
+fn edit<R: Present>(out: &Out, crm: &Crm, id: Id, change: impl FnOnce(&mut R) -> Result<()>) -> Result<()> {
+    let mut rec = crm.get::<R>(id)?;
+    change(&mut rec)?;
+    let rec = crm.update(rec)?;
+    wrote(out, crm, "updated", &rec);
+    Ok(())
+}
+
+fn delete<R: Present>(out: &Out, crm: &Crm, id: Id) -> Result<()> {
+    let rec = crm.delete::<R>(id)?;
+    wrote(out, crm, "deleted", &rec);
+    Ok(())
+}
+
+fn account(out: &Out, crm: &Crm, cmd: AccountCmd) -> Result<()> {
+    match cmd {
+        AccountCmd::Add(a) => {
+            let mut rec = Account { name: a.name, ..Default::default() };
+            fields::account(&mut rec, &a.fields)?;
+            add(out, crm, rec)
+        }
+        AccountCmd::List(_) => {
+            let mut all = crm.list::<Account>(|_| true)?;
+            all.sort_by_key(|a| a.name.to_lowercase());
+            list(out, crm, &all);
+            Ok(())
+        }
+        AccountCmd::Show(a) => show_one::<Account>(out, crm, a.id),
+        AccountCmd::Edit(e) => edit(out, crm, e.id, |rec: &mut Account| {
+            if let Some(n) = e.name {
+                rec.name = n;
+            }
+            Ok(fields::account(rec, &e.fields)?)
+        }),
+        AccountCmd::Delete(a) => delete::<Account>(out, crm, a.id),
+    }
+}
+
+fn contact(out: &Out, crm: &Crm, cmd: ContactCmd) -> Result<()> {
+    match cmd {
+        ContactCmd::Add(a) => {
+            let mut rec = Contact { first_name: a.first, last_name: a.last, ..Default::default() };
+            fields::contact(&mut rec, &a.fields)?;
+            add(out, crm, rec)
+        }
+        ContactCmd::List(f) => {
+            let mut all = crm.list::<Contact>(|c| f.account.is_none_or(|a| c.account == Some(a)))?;
+            all.sort_by_key(|c| (c.last_name.to_lowercase(), c.first_name.to_lowercase()));
+            list(out, crm, &all);
+            Ok(())
+        }
+        ContactCmd::Show(a) => show_one::<Contact>(out, crm, a.id),
+        ContactCmd::Edit(e) => edit(out, crm, e.id, |rec: &mut Contact| {
+            if let Some(n) = e.first {
+                rec.first_name = n;
+            }
+            if let Some(n) = e.last {
+                rec.last_name = n;
+            }
+            Ok(fields::contact(rec, &e.fields)?)
+        }),
+        ContactCmd::Delete(a) => delete::<Contact>(out, crm, a.id),
+        ContactCmd::EmailStatus(a) => {
+            let change = match (a.opt_in, a.opt_out, a.invalid, a.valid) {
+                (true, ..) => EmailStatusChange::OptIn,
+                (_, true, ..) => EmailStatusChange::OptOut,
+                (_, _, true, _) => EmailStatusChange::Invalid,
+                (_, _, _, true) => EmailStatusChange::Valid,
+                _ => EmailStatusChange::Bounced,
+            };
+            let rec = crm.set_email_status(a.id, &a.email, change)?;
+            wrote(out, crm, "updated", &rec);
+            Ok(())
+        }
+    }
+}
+
+fn lead(out: &Out, crm: &Crm, cmd: LeadCmd) -> Result<()> {
+    match cmd {
+        LeadCmd::Add(a) => {
+            let mut rec = Lead { first_name: a.first, last_name: a.last, ..Default::default() };
+            fields::lead(&mut rec, &a.fields)?;
+            add(out, crm, rec)
+        }
+        LeadCmd::List(f) => {
+            let status = f.status.as_deref().map(str::parse).transpose()?;
+            let all = crm.list::<Lead>(|l| status.is_none_or(|s| l.status == s))?;
+            list(out, crm, &all);
+            Ok(())
+        }
+        LeadCmd::Show(a) => show_one::<Lead>(out, crm, a.id),
+        LeadCmd::Edit(e) => edit(out, crm, e.id, |rec: &mut Lead| {
+            if let Some(c) = rec.converted {
+                bail!(
+                    "lead {} was converted (contact {}) and is read-only: edit the contact instead",
+                    rec.id,
+                    c.contact
+                );
+            }
+            if let Some(n) = e.first {
+                rec.first_name = n;
+            }
+            if let Some(n) = e.last {
+                rec.last_name = n;
+            }
+            Ok(fields::lead(rec, &e.fields)?)
+        }),
+        LeadCmd::Delete(a) => delete::<Lead>(out, crm, a.id),
+        LeadCmd::Convert(a) => {
+            let wants_opp = a.opportunity.is_some() || a.amount.is_some() || a.close_date.is_some();
+            let opportunity = if wants_opp {
+                Some(NewOpportunity {
+                    name: a.opportunity,
+                    amount: a.amount.as_deref().map(|v| fields::amount("amount", v)).transpose()?,
+                    close_date: a.close_date.as_deref().map(|v| fields::date("close-date", v)).transpose()?,
+                })
+            } else {
+                None
+            };
+            let c = crm.convert_lead(a.id, ConvertLead { account: a.account, opportunity })?;
+            out.done(&c, || {
+                let opp = c.opportunity.map(|o| format!(", opportunity {o}")).unwrap_or_default();
+                format!("converted lead {}: account {}, contact {}{opp}", a.id, c.account, c.contact)
+            });
+            Ok(())
+        }
+    }
+}
+
+fn opp(out: &Out, crm: &Crm, cmd: OppCmd) -> Result<()> {
+    match cmd {
+        OppCmd::Add(a) => {
+            let mut rec = Opportunity {
+                name: a.name,
+                account: a.account,
+                amount: fields::amount("amount", &a.amount)?,
+                close_date: fields::date("close-date", &a.close_date)?,
+                ..Default::default()
+            };
+            fields::opportunity(&mut rec, &a.fields)?;
+            if let Some(s) = &a.fields.stage {
+                rec.stage = crm.stage_named(s)?.id;
+            }
+            let rec = crm.create_opportunity(rec)?;
+            wrote(out, crm, "created", &rec);
+            Ok(())
+        }
+        OppCmd::List(f) => {
+            let stage = f.stage.as_deref().map(|s| crm.stage_named(s)).transpose()?;
+            let mut all = crm.list::<Opportunity>(|o| {
+                stage.as_ref().is_none_or(|s| o.stage == s.id) && f.account.is_none_or(|a| o.account == a)
+            })?;
+            all.sort_by_key(|o| (o.close_date, o.id));
+            list(out, crm, &all);
+            Ok(())
+        }
+        OppCmd::Show(a) => show_one::<Opportunity>(out, crm, a.id),
+        OppCmd::Edit(e) => {
+            let mut rec = crm.get::<Opportunity>(e.id)?;
+            if let Some(n) = e.name {
+                rec.name = n;
+            }
+            if let Some(a) = e.account {
+                rec.account = a;
+            }
+            if let Some(a) = &e.amount {
+                rec.amount = fields::amount("amount", a)?;
+            }
+            if let Some(d) = &e.close_date {
+                rec.close_date = fields::date("close-date", d)?;
+            }
+            fields::opportunity(&mut rec, &e.fields)?;
+            let rec = crm.update(rec)?;
+            let rec = match &e.fields.stage {
+                Some(s) => crm.move_opportunity(rec.id, s, e.fields.probability)?,
+                None => rec,
+            };
+            wrote(out, crm, "updated", &rec);
+            Ok(())
+        }
+        OppCmd::Delete(a) => delete::<Opportunity>(out, crm, a.id),
+        OppCmd::Move(m) => {
+            let rec = crm.move_opportunity(m.id, &m.stage, m.probability)?;
+            let stage = crm.get::<Stage>(rec.stage)?;
+            out.done(&output_json(crm, &rec), || {
+                format!("moved opportunity {} to {} ({}%)", rec.id, stage.name, rec.probability)
+            });
+            Ok(())
+        }
+        OppCmd::Win(a) => close(out, crm, a.id, StageOutcome::Won, None),
+        OppCmd::Lose(l) => close(out, crm, l.id, StageOutcome::Lost, Some(l.reason)),
+    }
+}
+
+fn output_json<R: Present>(crm: &Crm, rec: &R) -> serde_json::Value {
+    rec.json(&output::Names::new(crm))
+}
+
+/// Moves a deal to the first won (or lost) stage, keeping the reason for a loss.
+fn close(out: &Out, crm: &Crm, id: Id, outcome: StageOutcome, reason: Option<String>) -> Result<()> {
+    let stage = crm
+        .stages()?
+        .into_iter()
+        .find(|s| s.outcome == outcome)
+        .with_context(|| format!("there is no {outcome} stage: add one first"))?;
+    let rec = crm.move_opportunity(id, &stage.name, None)?;
+    let rec = match reason {
+        Some(r) => crm.update(Opportunity { lost_reason: Some(r), ..rec })?,
+        None => rec,
+    };
+    out.done(&output_json(crm, &rec), || format!("opportunity {} is {outcome}", rec.id));
+    Ok(())
+}
+
+fn product(out: &Out, crm: &Crm, cmd: ProductCmd) -> Result<()> {
+    match cmd {
+        ProductCmd::Add(a) => {
+            let mut rec =
+                Product { name: a.name, price: fields::amount("price", &a.price)?, active: true, ..Default::default() };
+            fields::product(&mut rec, &a.fields)?;
+            add(out, crm, rec)
+        }
+        ProductCmd::List(_) => {
+            list(out, crm, &crm.list::<Product>(|_| true)?);
+            Ok(())
+        }
+        ProductCmd::Show(a) => show_one::<Product>(out, crm, a.id),
+        ProductCmd::Edit(e) => edit(out, crm, e.id, |rec: &mut Product| {
+            if let Some(n) = e.name {
+                rec.name = n;
+            }
+            if let Some(p) = &e.price {
+                rec.price = fields::amount("price", p)?;
+            }
+            Ok(fields::product(rec, &e.fields)?)
+        }),
+        ProductCmd::Delete(a) => delete::<Product>(out, crm, a.id),
+    }
+}
+
+fn quote(out: &Out, crm: &Crm, cmd: QuoteCmd) -> Result<()> {
+    match cmd {
+        QuoteCmd::Add(a) => {
+            let rec = crm.create_quote(a.opp)?;
+            wrote(out, crm, "created", &rec);
+            Ok(())
+        }
+        QuoteCmd::List(f) => {
+            list(out, crm, &crm.list::<Quote>(|q| f.opp.is_none_or(|o| q.opportunity == o))?);
+            Ok(())
+        }
+        QuoteCmd::Show(a) => {
+            let q = crm.get::<Quote>(a.id)?;
+            if out.json {
+                show(out, crm, &q);
+            } else {
+                print_quote(crm, &q)?;
+            }
+            Ok(())
+        }
+        QuoteCmd::Edit(e) => edit(out, crm, e.id, |rec: &mut Quote| {
+            if let Some(s) = &e.status {
+                rec.status = s.parse()?;
+            }
+            if let Some(v) = &e.valid_until {
+                rec.valid_until = if v.trim().is_empty() { None } else { Some(fields::date("valid-until", v)?) };
+            }
+            Ok(())
+        }),
+        QuoteCmd::Delete(a) => delete::<Quote>(out, crm, a.id),
+        QuoteCmd::Line(l) => {
+            let rec = crm.add_quote_line(l.quote, l.product, l.qty, l.discount)?;
+            if out.json {
+                show(out, crm, &rec);
+            } else {
+                print_quote(crm, &rec)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn print_quote(crm: &Crm, q: &Quote) -> Result<()> {
+    let opp = crm.get::<Opportunity>(q.opportunity)?;
+    let account = crm.get::<Account>(opp.account)?;
+    println!("Quote {} for {} ({}), {}", q.number, account.name, opp.name, q.status);
+    if let Some(v) = q.valid_until {
+        println!("valid until {v}");
+    }
+    let rows = q.lines.iter().enumerate().map(|(i, l)| {
+        vec![
+            (i + 1).to_string(),
+            l.description.clone(),
+            l.quantity.to_string(),
+            l.unit_price.grouped(),
+            if l.discount > 0 { format!("{}%", l.discount) } else { String::new() },
+            l.net().grouped(),
+        ]
+    });
+    println!("{}", output::table(&["#", "ITEM", "QTY", "UNIT PRICE", "DISC", "AMOUNT"], rows, &[0, 2, 3, 4, 5]));
+    let t = q.totals();
+    let rows = [
+        vec!["Subtotal".to_string(), format!("{} {}", t.subtotal.grouped(), q.currency)],
+        vec!["Discount".to_string(), format!("-{} {}", t.discount.grouped(), q.currency)],
+        vec!["Total".to_string(), format!("{} {}", t.total.grouped(), q.currency)],
+    ];
+    println!("{}", output::table(&["", ""], rows, &[1]));
+    Ok(())
+}
+
+fn task(out: &Out, crm: &Crm, cmd: TaskCmd) -> Result<()> {
+    match cmd {
+        TaskCmd::Add(a) => {
+            let mut rec = Task { title: a.title, ..Default::default() };
+            fields::task(&mut rec, &a.fields)?;
+            add(out, crm, rec)
+        }
+        TaskCmd::List(f) => {
+            let filter = match (f.overdue, f.today, f.done, f.all) {
+                (true, ..) => TaskFilter::Overdue,
+                (_, true, ..) => TaskFilter::Today,
+                (_, _, true, _) => TaskFilter::Done,
+                (_, _, _, true) => TaskFilter::All,
+                _ => TaskFilter::Open,
+            };
+            list(out, crm, &crm.tasks(filter, Date::today())?);
+            Ok(())
+        }
+        TaskCmd::Show(a) => show_one::<Task>(out, crm, a.id),
+        TaskCmd::Edit(e) => edit(out, crm, e.id, |rec: &mut Task| {
+            if let Some(t) = e.title {
+                rec.title = t;
+            }
+            Ok(fields::task(rec, &e.fields)?)
+        }),
+        TaskCmd::Delete(a) => delete::<Task>(out, crm, a.id),
+        TaskCmd::Done(a) => {
+            let rec = crm.set_task_done(a.id, true)?;
+            wrote(out, crm, "completed", &rec);
+            Ok(())
+        }
+        TaskCmd::Reopen(a) => {
+            let rec = crm.set_task_done(a.id, false)?;
+            wrote(out, crm, "reopened", &rec);
+            Ok(())
+        }
+    }
+}
+
+fn call(out: &Out, crm: &Crm, cmd: CallCmd) -> Result<()> {
+    match cmd {
+        CallCmd::Add(a) | CallCmd::Log(a) => {
+            let mut rec = Call { contact: a.contact, started_at: Timestamp::now(), ..Default::default() };
+            fields::call(&mut rec, &a.fields)?;
+            let rec = crm.log_call(rec)?;
+            wrote(out, crm, "logged", &rec);
+            Ok(())
+        }
+        CallCmd::List(f) => {
+            let since = f.since.as_deref().map(|d| fields::date("since", d)).transpose()?;
+            list(out, crm, &crm.calls(f.contact, since)?);
+            Ok(())
+        }
+        CallCmd::Show(a) => show_one::<Call>(out, crm, a.id),
+        CallCmd::Edit(e) => edit(out, crm, e.id, |rec: &mut Call| Ok(fields::call(rec, &e.fields)?)),
+        CallCmd::Delete(a) => delete::<Call>(out, crm, a.id),
+    }
+}
+
+fn event(out: &Out, crm: &Crm, cmd: EventCmd) -> Result<()> {
+    match cmd {
+        EventCmd::Add(a) => {
+            let mut rec = Event { title: a.title, start: fields::datetime("start", &a.start)?, ..Default::default() };
+            fields::event(&mut rec, &a.fields)?;
+            let rec = crm.create_event(rec)?;
+            wrote(out, crm, "created", &rec);
+            Ok(())
+        }
+        EventCmd::List(f) => {
+            let from = f.from.as_deref().map(|d| fields::date("from", d)).transpose()?.map(|d| d.start_local());
+            let mut all = crm.list::<Event>(|e| from.is_none_or(|f| e.start >= f))?;
+            all.sort_by_key(|e| (e.start, e.id));
+            list(out, crm, &all);
+            Ok(())
+        }
+        EventCmd::Show(a) => show_one::<Event>(out, crm, a.id),
+        EventCmd::Edit(e) => edit(out, crm, e.id, |rec: &mut Event| {
+            if let Some(t) = e.title {
+                rec.title = t;
+            }
+            if let Some(s) = &e.start {
+                rec.start = fields::datetime("start", s)?;
+            }
+            Ok(fields::event(rec, &e.fields)?)
+        }),
+        EventCmd::Delete(a) => delete::<Event>(out, crm, a.id),
+    }
+}
+
+fn agenda(out: &Out, crm: &Crm, a: AgendaArgs) -> Result<()> {
+    let from = match &a.date {
+        Some(d) => fields::date("date", d)?,
+        None => Date::today(),
+    };
+    if a.days == 0 || a.days > 366 {
+        return Err(ValidationError::new("days", format!("{} is out of range: use 1 to 366", a.days)).into());
+    }
+    let items = crm.agenda(from, a.days)?;
+    if out.json {
+        out.json_value(&items);
+        return Ok(());
+    }
+    if items.is_empty() {
+        let span = if a.days == 1 { format!("on {from}") } else { format!("from {from} for {} days", a.days) };
+        println!("nothing on the agenda {span}");
+        return Ok(());
+    }
+    let rows = items.iter().map(|i| {
+        let time = i.at.map(|t| t.local().format("%H:%M").to_string()).unwrap_or_default();
+        vec![i.date.to_string(), time, format!("{:?}", i.kind).to_lowercase(), i.title.clone(), i.record.to_string()]
+    });
+    println!("{}", output::table(&["DATE", "TIME", "WHAT", "TITLE", "RECORD"], rows, &[]));
+    Ok(())
+}
+
+fn project(out: &Out, crm: &Crm, cmd: ProjectCmd) -> Result<()> {
+    match cmd {
+        ProjectCmd::Add(a) => {
+            let mut rec = Project { name: a.name, due: fields::date("due", &a.due)?, ..Default::default() };
+            fields::project(&mut rec, &a.fields)?;
+            add(out, crm, rec)
+        }
+        ProjectCmd::List(_) => {
+            let mut all = crm.list::<Project>(|_| true)?;
+            all.sort_by_key(|p| (p.due, p.id));
+            list(out, crm, &all);
+            Ok(())
+        }
+        ProjectCmd::Show(a) => show_one::<Project>(out, crm, a.id),
+        ProjectCmd::Edit(e) => edit(out, crm, e.id, |rec: &mut Project| {
+            if let Some(n) = e.name {
+                rec.name = n;
+            }
+            if let Some(d) = &e.due {
+                rec.due = fields::date("due", d)?;
+            }
+            Ok(fields::project(rec, &e.fields)?)
+        }),
+        ProjectCmd::Delete(a) => delete::<Project>(out, crm, a.id),
+        ProjectCmd::Done(d) => {
+            let rec = crm.complete_project(d.id, d.goal_met)?;
+            wrote(out, crm, "completed", &rec);
+            Ok(())
+        }
+    }
+}
+
+fn campaign(out: &Out, crm: &Crm, cmd: CampaignCmd) -> Result<()> {
+    match cmd {
+        CampaignCmd::Add(a) => {
+            let mut rec = Campaign { name: a.name, ..Default::default() };
+            fields::campaign(&mut rec, &a.fields)?;
+            add(out, crm, rec)
+        }
+        CampaignCmd::List(_) => {
+            list(out, crm, &crm.list::<Campaign>(|_| true)?);
+            Ok(())
+        }
+        CampaignCmd::Show(a) => show_one::<Campaign>(out, crm, a.id),
+        CampaignCmd::Edit(e) => edit(out, crm, e.id, |rec: &mut Campaign| {
+            if let Some(n) = e.name {
+                rec.name = n;
+            }
+            Ok(fields::campaign(rec, &e.fields)?)
+        }),
+        CampaignCmd::Delete(a) => delete::<Campaign>(out, crm, a.id),
+    }
+}
+
+fn contact_list(out: &Out, crm: &Crm, cmd: ListCmd) -> Result<()> {
+    match cmd {
+        ListCmd::Add(a) => add(out, crm, ContactList { name: a.name, ..Default::default() }),
+        ListCmd::List(_) => {
+            list(out, crm, &crm.list::<ContactList>(|_| true)?);
+            Ok(())
+        }
+        ListCmd::Show(a) => show_one::<ContactList>(out, crm, a.id),
+        ListCmd::Edit(e) => edit(out, crm, e.id, |rec: &mut ContactList| {
+            if let Some(n) = e.name {
+                rec.name = n;
+            }
+            Ok(())
+        }),
+        ListCmd::Delete(a) => delete::<ContactList>(out, crm, a.id),
+        ListCmd::Member(m) => {
+            let rec = crm.add_list_member(m.list, m.contact)?;
+            wrote(out, crm, "updated", &rec);
+            Ok(())
+        }
+    }
+}
+
+fn record_ref(field: &str, text: &str) -> Result<RecordRef> {
+    Ok(text.parse::<RecordRef>().map_err(|m| ValidationError::new(field, m))?)
+}
+
+fn note(out: &Out, crm: &Crm, cmd: NoteCmd) -> Result<()> {
+    match cmd {
+        NoteCmd::Add(a) => {
+            let rec = crm.add_note(record_ref("to", &a.to)?, &a.text)?;
+            wrote(out, crm, "added", &rec);
+            Ok(())
+        }
+        NoteCmd::List(f) => {
+            let target = f.to.as_deref().map(|t| record_ref("to", t)).transpose()?;
+            list(out, crm, &crm.list::<Note>(|n| target.is_none_or(|t| n.target == t))?);
+            Ok(())
+        }
+        NoteCmd::Show(a) => show_one::<Note>(out, crm, a.id),
+        NoteCmd::Edit(e) => edit(out, crm, e.id, |rec: &mut Note| {
+            rec.text = e.text.trim().to_string();
+            Ok(())
+        }),
+        NoteCmd::Delete(a) => delete::<Note>(out, crm, a.id),
+    }
+}
+
+fn timeline(out: &Out, crm: &Crm, record: &str) -> Result<()> {
+    let target = record_ref("record", record)?;
+    let items = crm.timeline(target)?;
+    if out.json {
+        out.json_value(&items);
+        return Ok(());
+    }
+    let rows = items
+        .iter()
+        .map(|i| vec![i.at.display_local(), i.what.clone(), crate::text::first_line(&i.summary, 80), i.user.clone()]);
+    println!("{}", output::table(&["WHEN", "WHAT", "SUMMARY", "BY"], rows, &[]));
+    Ok(())
+}
+
+fn search(out: &Out, crm: &Crm, a: SearchArgs) -> Result<()> {
+    let kinds = match &a.kind {
+        Some(k) => {
+            let kind: Kind = k.parse().map_err(|m: String| ValidationError::new("kind", m))?;
+            if !matches!(kind, Kind::Contact | Kind::Account | Kind::Lead | Kind::Opportunity) {
+                return Err(ValidationError::new(
+                    "kind",
+                    format!("{kind} is not searched: use contact, account, lead or opp"),
+                )
+                .into());
+            }
+            vec![kind]
+        }
+        None => Vec::new(),
+    };
+    let hits = crm.search(&a.query, &kinds, a.limit)?;
+    if out.json {
+        out.json_value(&hits);
+    } else if hits.is_empty() {
+        println!("nothing matches '{}'", a.query);
+    } else {
+        let rows = hits.iter().map(|h| {
+            vec![
+                h.kind.to_string(),
+                h.id.to_string(),
+                h.label.clone(),
+                crate::text::truncate(&h.detail.replace('\t', " · "), 60),
+            ]
+        });
+        println!("{}", output::table(&["KIND", "ID", "NAME", "DETAILS"], rows, &[1]));
+    }
+    Ok(())
+}
+
+fn demo(out: &Out, crm: &Crm, a: DemoArgs) -> Result<()> {
+    let summary = crate::demo::fill(crm, &crate::demo::DemoSize::for_contacts(a.contacts), a.seed, a.force)?;
+    out.done(&summary, || format!("demo data added: {summary}"));
+    Ok(())
+}
+
+fn check(out: &Out, crm: &Crm) -> Result<()> {
+    let problems = crm.check()?;
+    if out.json {
+        out.json_value(&serde_json::json!({ "ok": problems.is_empty(), "problems": problems }));
+    } else {
+        for p in &problems {
+            println!("{p}");
+        }
+    }
+    if problems.is_empty() {
+        if !out.json {
+            println!("database ok: every record decodes, links resolve, indexes agree");
+        }
+        Ok(())
+    } else {
+        bail!("{} problems found in {}", problems.len(), crm.path().display())
+    }
+}

@@ -1,0 +1,406 @@
+//! Printing: aligned tables and `field: value` blocks for people, JSON for scripts.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::crm::Crm;
+use crate::model::{
+    Account, Call, Campaign, Contact, ContactList, Event, Id, Lead, Note, Opportunity, Product, Project, Quote, Stage,
+    Task, format_duration,
+};
+use crate::store::Indexed;
+
+/// Where output goes and in which form.
+pub struct Out {
+    /// JSON instead of tables.
+    pub json: bool,
+}
+
+impl Out {
+    /// Prints one JSON value (pretty) on stdout.
+    pub fn json_value(&self, v: &impl Serialize) {
+        match serde_json::to_string_pretty(v) {
+            Ok(s) => println!("{s}"),
+            Err(e) => eprintln!("error: cannot write JSON: {e}"),
+        }
+    }
+
+    /// Prints a confirmation for people, or the value for scripts.
+    pub fn done(&self, v: &impl Serialize, message: impl FnOnce() -> String) {
+        if self.json {
+            self.json_value(v);
+        } else {
+            println!("{}", message());
+        }
+    }
+}
+
+/// A table with rolo's plain look: no borders, a header row, columns aligned.
+pub fn table(headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>, right: &[usize]) -> String {
+    let mut t = Table::new();
+    t.load_preset(presets::NOTHING).set_content_arrangement(ContentArrangement::Disabled);
+    t.set_header(headers.to_vec());
+    for row in rows {
+        t.add_row(row.into_iter().map(|c| crate::text::sanitize(&c).into_owned()).collect::<Vec<_>>());
+    }
+    for &i in right {
+        if let Some(col) = t.column_mut(i) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    // The preset pads every line on both sides; keep the output tidy for pipes.
+    t.lines().map(|l| l.trim_end().strip_prefix(' ').unwrap_or(&l).to_string()).collect::<Vec<_>>().join("\n")
+}
+
+/// Looks up names of linked records once each, for tables and JSON.
+pub struct Names<'a> {
+    crm: &'a Crm,
+    cache: RefCell<HashMap<(u8, Id), String>>,
+}
+
+impl<'a> Names<'a> {
+    /// A lookup over `crm`.
+    pub fn new(crm: &'a Crm) -> Names<'a> {
+        Names { crm, cache: RefCell::new(HashMap::new()) }
+    }
+
+    /// The label of a record, or `#id` when it is gone.
+    pub fn of<R: Indexed>(&self, id: Option<Id>) -> String {
+        let Some(id) = id else { return String::new() };
+        let key = (R::KIND.code(), id);
+        if let Some(name) = self.cache.borrow().get(&key) {
+            return name.clone();
+        }
+        let name = self.crm.get::<R>(id).map(|r| r.label()).unwrap_or_else(|_| format!("#{id}"));
+        self.cache.borrow_mut().insert(key, name.clone());
+        name
+    }
+}
+
+/// How a kind of record shows in a table and in JSON.
+pub trait Present: Indexed {
+    /// Column titles.
+    const HEADERS: &'static [&'static str];
+    /// Columns to align right (numbers).
+    const RIGHT: &'static [usize] = &[];
+    /// One table row.
+    fn row(&self, names: &Names) -> Vec<String>;
+    /// The JSON object: the record itself, plus any names scripts would otherwise look up.
+    fn json(&self, _names: &Names) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+/// Prints a listing.
+pub fn list<R: Present>(out: &Out, crm: &Crm, items: &[R]) {
+    let names = Names::new(crm);
+    if out.json {
+        out.json_value(&items.iter().map(|r| r.json(&names)).collect::<Vec<_>>());
+    } else if items.is_empty() {
+        println!("no {} yet", R::KIND.plural());
+    } else {
+        println!("{}", table(R::HEADERS, items.iter().map(|r| r.row(&names)), R::RIGHT));
+    }
+}
+
+/// Prints one record in full.
+pub fn show<R: Present>(out: &Out, crm: &Crm, rec: &R) {
+    let names = Names::new(crm);
+    let value = rec.json(&names);
+    if out.json {
+        out.json_value(&value);
+    } else {
+        println!("{}", field_lines(&value));
+    }
+}
+
+/// Prints the confirmation of a write: `created contact 12: Ann Lee`.
+pub fn wrote<R: Present>(out: &Out, crm: &Crm, verb: &str, rec: &R) {
+    let names = Names::new(crm);
+    out.done(&rec.json(&names), || format!("{verb} {} {}: {}", R::KIND, rec.id(), rec.label()));
+}
+
+/// `field: value` lines for a JSON object; empty fields are left out.
+pub fn field_lines(value: &Value) -> String {
+    let Value::Object(map) = value else { return value.to_string() };
+    let shown: Vec<(String, String)> = map
+        .iter()
+        .filter_map(|(k, v)| {
+            let text = plain(v);
+            (!text.is_empty()).then(|| (k.replace('_', " "), text))
+        })
+        .collect();
+    let width = shown.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    shown.iter().map(|(k, v)| format!("{k:<width$}  {}", crate::text::sanitize(v))).collect::<Vec<_>>().join("\n")
+}
+
+/// A JSON value as one line of text: lists joined by commas, objects as their values.
+fn plain(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::Bool(b) => {
+            if *b {
+                "yes".into()
+            } else {
+                String::new()
+            }
+        }
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Array(items) => items.iter().map(plain).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", "),
+        Value::Object(map) => {
+            let parts: Vec<String> = map.values().map(plain).filter(|s| !s.is_empty()).collect();
+            if parts.is_empty() { String::new() } else { parts.join(" ") }
+        }
+    }
+}
+
+fn opt(s: &Option<String>) -> String {
+    s.clone().unwrap_or_default()
+}
+
+fn date(d: Option<crate::model::Date>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// Adds a `<field>_name` entry beside an id field of a JSON object.
+fn with_name(mut v: Value, field: &str, name: String) -> Value {
+    if let Value::Object(map) = &mut v {
+        if !name.is_empty() {
+            map.insert(format!("{field}_name"), Value::String(name));
+        }
+    }
+    v
+}
+
+impl Present for Account {
+    const HEADERS: &'static [&'static str] = &["ID", "NAME", "INDUSTRY", "CITY", "COUNTRY", "STATUS", "OWNER"];
+    const RIGHT: &'static [usize] = &[0];
+    fn row(&self, _: &Names) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            opt(&self.industry),
+            opt(&self.address.city),
+            opt(&self.address.country),
+            self.status.to_string(),
+            self.owner.clone(),
+        ]
+    }
+}
+
+impl Present for Contact {
+    const HEADERS: &'static [&'static str] = &["ID", "NAME", "ACCOUNT", "EMAIL", "PHONE", "COUNTRY"];
+    const RIGHT: &'static [usize] = &[0];
+    fn row(&self, names: &Names) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.full_name(),
+            names.of::<Account>(self.account),
+            self.primary_email().unwrap_or_default().to_string(),
+            self.primary_phone().unwrap_or_default().to_string(),
+            self.country().unwrap_or_default().to_string(),
+        ]
+    }
+    fn json(&self, names: &Names) -> Value {
+        with_name(serde_json::to_value(self).unwrap_or(Value::Null), "account", names.of::<Account>(self.account))
+    }
+}
+
+impl Present for Lead {
+    const HEADERS: &'static [&'static str] = &["ID", "NAME", "COMPANY", "STATUS", "SOURCE", "EMAIL"];
+    const RIGHT: &'static [usize] = &[0];
+    fn row(&self, _: &Names) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.full_name(),
+            opt(&self.company),
+            self.status.to_string(),
+            self.source.map(|s| s.to_string()).unwrap_or_default(),
+            opt(&self.email),
+        ]
+    }
+}
+
+impl Present for Opportunity {
+    const HEADERS: &'static [&'static str] = &["ID", "NAME", "ACCOUNT", "STAGE", "PROB", "AMOUNT", "CLOSE"];
+    const RIGHT: &'static [usize] = &[0, 4, 5];
+    fn row(&self, names: &Names) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            names.of::<Account>(Some(self.account)),
+            names.of::<Stage>(Some(self.stage)),
+            format!("{}%", self.probability),
+            format!("{} {}", self.amount.grouped(), self.currency),
+            self.close_date.to_string(),
+        ]
+    }
+    fn json(&self, names: &Names) -> Value {
+        let v = serde_json::to_value(self).unwrap_or(Value::Null);
+        let v = with_name(v, "account", names.of::<Account>(Some(self.account)));
+        with_name(v, "stage", names.of::<Stage>(Some(self.stage)))
+    }
+}
+
+impl Present for Stage {
+    const HEADERS: &'static [&'static str] = &["ID", "ORDER", "NAME", "PROB", "OUTCOME"];
+    const RIGHT: &'static [usize] = &[0, 1, 3];
+    fn row(&self, _: &Names) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            (self.order + 1).to_string(),
+            self.name.clone(),
+            format!("{}%", self.probability),
+            self.outcome.to_string(),
+        ]
+    }
+}
+
+impl Present for Product {
+    const HEADERS: &'static [&'static str] = &["ID", "NAME", "SKU", "PRICE", "ACTIVE"];
+    const RIGHT: &'static [usize] = &[0, 3];
+    fn row(&self, _: &Names) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            opt(&self.sku),
+            format!("{} {}", self.price.grouped(), self.currency),
+            if self.active { "yes" } else { "no" }.into(),
+        ]
+    }
+}
+
+impl Present for Quote {
+    const HEADERS: &'static [&'static str] = &["ID", "NUMBER", "OPPORTUNITY", "STATUS", "LINES", "TOTAL"];
+    const RIGHT: &'static [usize] = &[0, 4, 5];
+    fn row(&self, names: &Names) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.number.clone(),
+            names.of::<Opportunity>(Some(self.opportunity)),
+            self.status.to_string(),
+            self.lines.len().to_string(),
+            format!("{} {}", self.totals().total.grouped(), self.currency),
+        ]
+    }
+    fn json(&self, _: &Names) -> Value {
+        let mut v = serde_json::to_value(self).unwrap_or(Value::Null);
+        if let Value::Object(map) = &mut v {
+            map.insert("totals".into(), serde_json::to_value(self.totals()).unwrap_or(Value::Null));
+        }
+        v
+    }
+}
+
+impl Present for Task {
+    const HEADERS: &'static [&'static str] = &["ID", "PRI", "TITLE", "DUE", "STATUS", "RELATED"];
+    const RIGHT: &'static [usize] = &[0];
+    fn row(&self, names: &Names) -> Vec<String> {
+        let related = [
+            self.contact.map(|c| names.of::<Contact>(Some(c))),
+            self.account.map(|a| names.of::<Account>(Some(a))),
+            self.opportunity.map(|o| names.of::<Opportunity>(Some(o))),
+            self.lead.map(|l| names.of::<Lead>(Some(l))),
+            self.project.map(|p| names.of::<Project>(Some(p))),
+        ];
+        let overdue = if self.is_overdue(crate::model::Date::today()) { "!" } else { "" };
+        vec![
+            self.id.to_string(),
+            self.priority.to_string(),
+            self.title.clone(),
+            format!("{}{overdue}", date(self.due)),
+            self.status.to_string(),
+            related.into_iter().flatten().collect::<Vec<_>>().join(", "),
+        ]
+    }
+}
+
+impl Present for Call {
+    const HEADERS: &'static [&'static str] = &["ID", "WHEN", "CONTACT", "DIR", "DURATION", "OUTCOME", "NOTES"];
+    const RIGHT: &'static [usize] = &[0, 4];
+    fn row(&self, names: &Names) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.started_at.display_local(),
+            names.of::<Contact>(Some(self.contact)),
+            self.direction.to_string(),
+            format_duration(self.duration_secs),
+            self.outcome.to_string(),
+            crate::text::first_line(self.notes.as_deref().unwrap_or_default(), 40),
+        ]
+    }
+    fn json(&self, names: &Names) -> Value {
+        with_name(serde_json::to_value(self).unwrap_or(Value::Null), "contact", names.of::<Contact>(Some(self.contact)))
+    }
+}
+
+impl Present for Event {
+    const HEADERS: &'static [&'static str] = &["ID", "START", "END", "TITLE", "LOCATION"];
+    const RIGHT: &'static [usize] = &[0];
+    fn row(&self, _: &Names) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.start.display_local(),
+            self.end.map(|e| e.display_local()).unwrap_or_default(),
+            self.title.clone(),
+            opt(&self.location),
+        ]
+    }
+}
+
+impl Present for Project {
+    const HEADERS: &'static [&'static str] = &["ID", "NAME", "ACCOUNT", "DUE", "STATUS", "GOAL MET"];
+    const RIGHT: &'static [usize] = &[0];
+    fn row(&self, names: &Names) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            names.of::<Account>(self.account),
+            self.due.to_string(),
+            self.status.to_string(),
+            self.goal_met.to_string(),
+        ]
+    }
+}
+
+impl Present for Campaign {
+    const HEADERS: &'static [&'static str] = &["ID", "NAME", "CHANNEL", "STATUS", "BUDGET", "START", "END"];
+    const RIGHT: &'static [usize] = &[0, 4];
+    fn row(&self, _: &Names) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            opt(&self.channel),
+            self.status.to_string(),
+            self.budget.map(|b| format!("{} {}", b.grouped(), self.currency)).unwrap_or_default(),
+            date(self.start),
+            date(self.end),
+        ]
+    }
+}
+
+impl Present for ContactList {
+    const HEADERS: &'static [&'static str] = &["ID", "NAME", "MEMBERS"];
+    const RIGHT: &'static [usize] = &[0, 2];
+    fn row(&self, _: &Names) -> Vec<String> {
+        vec![self.id.to_string(), self.name.clone(), self.members.len().to_string()]
+    }
+}
+
+impl Present for Note {
+    const HEADERS: &'static [&'static str] = &["ID", "ON", "WHEN", "TEXT"];
+    const RIGHT: &'static [usize] = &[0];
+    fn row(&self, _: &Names) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.target.to_string(),
+            self.created.display_local(),
+            crate::text::first_line(&self.text, 60),
+        ]
+    }
+}

@@ -1,0 +1,266 @@
+//! Activity commands and queries: tasks, calls, events, projects and the agenda.
+
+use chrono::Datelike;
+use serde::Serialize;
+
+use super::{Crm, CrmError, Result};
+use crate::model::{
+    Call, Contact, Date, Event, GoalMet, Id, Kind, Opportunity, Project, ProjectStatus, RecordRef, Task, TaskStatus,
+    Timestamp,
+};
+use crate::store::keys::{i32_key, i64_key};
+use crate::store::{Read, SortField};
+
+/// Which tasks a task listing shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TaskFilter {
+    /// Open tasks (open or in progress).
+    #[default]
+    Open,
+    /// Open and due before today.
+    Overdue,
+    /// Open and due today.
+    Today,
+    /// Done or cancelled.
+    Done,
+    /// Every task.
+    All,
+}
+
+/// What an agenda line is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgendaKind {
+    /// A contact's birthday.
+    Birthday,
+    /// A meeting.
+    Event,
+    /// A task due that day.
+    Task,
+    /// An opportunity's next step.
+    NextStep,
+}
+
+/// One line of the agenda.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AgendaItem {
+    /// The day.
+    pub date: Date,
+    /// The start time, for events.
+    pub at: Option<Timestamp>,
+    /// What kind of line.
+    pub kind: AgendaKind,
+    /// What to show.
+    pub title: String,
+    /// The record behind it.
+    pub record: RecordRef,
+}
+
+impl Crm {
+    /// Tasks matching `filter`, open ones by due date (undated last), done ones newest first.
+    pub fn tasks(&self, filter: TaskFilter, today: Date) -> Result<Vec<Task>> {
+        let r = self.reader()?;
+        let (from, to): (Vec<u8>, Option<Vec<u8>>) = match filter {
+            TaskFilter::Open => (vec![0], Some(vec![1])),
+            TaskFilter::Overdue => (vec![0], Some(prefixed(0, &i32_key(today.days())))),
+            TaskFilter::Today => (prefixed(0, &i32_key(today.days())), Some(prefixed(0, &i32_key(today.days() + 1)))),
+            TaskFilter::Done => (vec![1], None),
+            TaskFilter::All => (vec![], None),
+        };
+        let ids = r.sorted(Kind::Task, SortField::Date, &from, to.as_deref(), false, usize::MAX)?;
+        let mut tasks = r.many::<Task>(&ids)?;
+        if filter == TaskFilter::Done {
+            tasks.sort_by(|a, b| b.completed_at.cmp(&a.completed_at));
+        }
+        Ok(tasks)
+    }
+
+    /// Marks a task done (or, with `done` false, open again).
+    pub fn set_task_done(&self, id: Id, done: bool) -> Result<Task> {
+        self.write(|tx| {
+            let mut t: Task = tx.get(id)?;
+            if done == !t.is_open() {
+                let state = if done { "done" } else { "open" };
+                return Err(CrmError::Conflict(format!("task {id} is already {state}")));
+            }
+            t.status = if done { TaskStatus::Done } else { TaskStatus::Open };
+            t.completed_at = done.then(|| tx.now());
+            if let (true, Some(c)) = (done, t.contact) {
+                tx.touch_contact(c, tx.now())?;
+            }
+            tx.update(t, Some(if done { "completed".into() } else { "reopened".into() }))
+        })
+    }
+
+    /// Logs a call: the contact's account is noted on it and the contact's last activity moves on.
+    pub fn log_call(&self, call: Call) -> Result<Call> {
+        self.write(|tx| {
+            let contact: Contact = tx.get(call.contact).map_err(|_| {
+                crate::model::ValidationError::new(
+                    "contact",
+                    format!("contact {} does not exist: check the id (rolo contact list)", call.contact),
+                )
+            })?;
+            let call = Call { account: call.account.or(contact.account), ..call };
+            let call = tx.create(call)?;
+            tx.touch_contact(contact.id, call.started_at)?;
+            Ok(call)
+        })
+    }
+
+    /// Calls, newest first, of one contact or of everyone, since a date.
+    pub fn calls(&self, contact: Option<Id>, since: Option<Date>) -> Result<Vec<Call>> {
+        let r = self.reader()?;
+        let from = since.map(|d| i64_key(d.start_local().0).to_vec()).unwrap_or_default();
+        let mut calls = match contact {
+            Some(c) => {
+                let ids = r.linking(RecordRef::new(Kind::Contact, c), Kind::Call)?;
+                let floor = since.map(|d| d.start_local());
+                r.many::<Call>(&ids)?.into_iter().filter(|call| floor.is_none_or(|f| call.started_at >= f)).collect()
+            }
+            None => {
+                let ids = r.sorted(Kind::Call, SortField::Time, &from, None, true, usize::MAX)?;
+                r.many::<Call>(&ids)?
+            }
+        };
+        calls.sort_by(|a, b| b.started_at.cmp(&a.started_at).then(b.id.cmp(&a.id)));
+        Ok(calls)
+    }
+
+    /// Closes a project, saying whether its goal was met.
+    pub fn complete_project(&self, id: Id, goal_met: bool) -> Result<Project> {
+        self.write(|tx| {
+            let mut p: Project = tx.get(id)?;
+            if p.status == ProjectStatus::Done {
+                return Err(CrmError::Conflict(format!("project {id} is already done")));
+            }
+            p.status = ProjectStatus::Done;
+            p.goal_met = if goal_met { GoalMet::Yes } else { GoalMet::No };
+            p.completed_at = Some(tx.now());
+            let summary = if goal_met { "done, goal met" } else { "done, goal missed" };
+            tx.update(p, Some(summary.into()))
+        })
+    }
+
+    /// Creates an event and counts it as activity with each attendee.
+    pub fn create_event(&self, event: Event) -> Result<Event> {
+        self.write(|tx| {
+            let event = tx.create(event)?;
+            for &c in &event.attendees {
+                tx.touch_contact(c, event.start)?;
+            }
+            Ok(event)
+        })
+    }
+
+    /// Everything on the calendar from `from` for `days` days, by day then time: birthdays,
+    /// events, open tasks due, and opportunities' next steps.
+    pub fn agenda(&self, from: Date, days: u32) -> Result<Vec<AgendaItem>> {
+        let r = self.reader()?;
+        let to = from.add_days(days.max(1) as i64);
+        let mut items = Vec::new();
+
+        let ids = r.sorted(
+            Kind::Event,
+            SortField::Time,
+            &i64_key(from.start_local().0),
+            Some(&i64_key(to.start_local().0)),
+            false,
+            usize::MAX,
+        )?;
+        for e in r.many::<Event>(&ids)? {
+            items.push(AgendaItem {
+                date: e.start.local_date(),
+                at: Some(e.start),
+                kind: AgendaKind::Event,
+                title: e.title.clone(),
+                record: RecordRef::new(Kind::Event, e.id),
+            });
+        }
+        let ids = r.sorted(
+            Kind::Task,
+            SortField::Date,
+            &prefixed(0, &i32_key(from.days())),
+            Some(&prefixed(0, &i32_key(to.days()))),
+            false,
+            usize::MAX,
+        )?;
+        for t in r.many::<Task>(&ids)? {
+            if let Some(due) = t.due {
+                items.push(AgendaItem {
+                    date: due,
+                    at: None,
+                    kind: AgendaKind::Task,
+                    title: t.title.clone(),
+                    record: RecordRef::new(Kind::Task, t.id),
+                });
+            }
+        }
+        let ids = r.sorted(
+            Kind::Opportunity,
+            SortField::NextStep,
+            &i32_key(from.days()),
+            Some(&i32_key(to.days())),
+            false,
+            usize::MAX,
+        )?;
+        for o in r.many::<Opportunity>(&ids)? {
+            if let (Some(date), crate::model::StageOutcome::Open) = (o.next_step_date, o.status) {
+                let step = o.next_step.clone().unwrap_or_else(|| "next step".into());
+                items.push(AgendaItem {
+                    date,
+                    at: None,
+                    kind: AgendaKind::NextStep,
+                    title: format!("{}: {step}", o.name),
+                    record: RecordRef::new(Kind::Opportunity, o.id),
+                });
+            }
+        }
+        let mut day = from;
+        while day < to {
+            let md = [day.0.month() as u8, day.0.day() as u8];
+            for c in r.many::<Contact>(&r.sorted(
+                Kind::Contact,
+                SortField::Date,
+                &md,
+                Some(&[md[0], md[1] + 1]),
+                false,
+                usize::MAX,
+            )?)? {
+                let age = c.birthday.map(|b| day.0.year() - b.0.year()).filter(|a| *a > 0);
+                let title = match age {
+                    Some(age) => format!("{} turns {age}", c.full_name()),
+                    None => format!("{}'s birthday", c.full_name()),
+                };
+                items.push(AgendaItem {
+                    date: day,
+                    at: None,
+                    kind: AgendaKind::Birthday,
+                    title,
+                    record: RecordRef::new(Kind::Contact, c.id),
+                });
+            }
+            day = day.add_days(1);
+        }
+        items.sort_by(|a, b| (a.date, a.at, a.kind, &a.title).cmp(&(b.date, b.at, b.kind, &b.title)));
+        Ok(items)
+    }
+}
+
+impl super::Tx<'_> {
+    /// Moves a contact's last activity forward to `at` (never back).
+    pub fn touch_contact(&mut self, id: Id, at: Timestamp) -> Result<()> {
+        let mut c: Contact = self.get(id)?;
+        if c.last_activity.is_none_or(|t| t < at) {
+            c.last_activity = Some(at);
+            self.update(c, None)?;
+        }
+        Ok(())
+    }
+}
+
+fn prefixed(first: u8, rest: &[u8]) -> Vec<u8> {
+    let mut v = vec![first];
+    v.extend_from_slice(rest);
+    v
+}

@@ -1,0 +1,380 @@
+//! The service every front end calls: each command runs in one write transaction (records, index
+//! entries, audit trail and search keys together) and each query reads one snapshot. Validation and
+//! business rules live here, once.
+
+mod activity;
+mod people;
+mod sales;
+mod timeline;
+
+use std::path::Path;
+use std::sync::RwLock;
+
+pub use activity::{AgendaItem, AgendaKind, TaskFilter};
+pub use people::EmailStatusChange;
+pub use sales::{Conversion, ConvertLead, NewOpportunity};
+pub use timeline::TimelineItem;
+
+use crate::model::{
+    AuditAction, AuditEntry, Change, Id, Kind, OnDelete, Record, RecordRef, Timestamp, ValidationError,
+};
+use crate::search::{Hit, SearchIndex};
+use crate::store::{Indexed, Read, Reader, Store, StoreError, Writer};
+
+/// Why a command or query failed. Each message names the record or field and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum CrmError {
+    /// No record with that id.
+    #[error("{0} does not exist: check the id (rolo {kind} list)", kind = .0.kind)]
+    NotFound(RecordRef),
+    /// A field is wrong.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// Other records still need this one.
+    #[error("{record} is still used by {by}: delete or re-link those first")]
+    InUse {
+        /// The record that was to be deleted.
+        record: RecordRef,
+        /// What uses it, e.g. "3 calls, 1 opportunity".
+        by: String,
+    },
+    /// The command does not fit the record's state (a converted lead, a duplicate stage name).
+    #[error("{0}")]
+    Conflict(String),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Result of a service call.
+pub type Result<T, E = CrmError> = std::result::Result<T, E>;
+
+/// The CRM: one database, one search index, the acting user.
+pub struct Crm {
+    store: Store,
+    user: String,
+    search: RwLock<Option<SearchIndex>>,
+}
+
+impl Crm {
+    /// Opens (or creates) the database at `path`, acting as the local OS user.
+    pub fn open(path: &Path) -> Result<Crm> {
+        let crm = Crm { store: Store::open(path)?, user: local_user(), search: RwLock::new(None) };
+        crm.seed_stages()?;
+        Ok(crm)
+    }
+
+    /// The name recorded as owner of new records and as author in the audit trail.
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        self.store.path()
+    }
+
+    /// A read snapshot for queries that front ends compose themselves.
+    pub fn reader(&self) -> Result<Reader> {
+        Ok(self.store.read()?)
+    }
+
+    /// Runs `f` inside one write transaction: all of it is kept, or (on any error) none of it.
+    pub fn write<T>(&self, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
+        let mut tx = Tx { w: self.store.write()?, user: &self.user, now: Timestamp::now(), search: Vec::new() };
+        let out = f(&mut tx)?;
+        let Tx { w, search, .. } = tx;
+        w.commit()?;
+        if let Some(index) = self.search.write().unwrap_or_else(|e| e.into_inner()).as_mut() {
+            for (record, text) in search {
+                index.set(record, text);
+            }
+        }
+        Ok(out)
+    }
+
+    /// One record.
+    pub fn get<R: Indexed>(&self, id: Id) -> Result<R> {
+        self.reader()?.get(id)?.ok_or(CrmError::NotFound(RecordRef::new(R::KIND, id)))
+    }
+
+    /// Every record of a kind that `keep` accepts, in id order.
+    pub fn list<R: Indexed>(&self, keep: impl FnMut(&R) -> bool) -> Result<Vec<R>> {
+        Ok(self.reader()?.all(keep)?)
+    }
+
+    /// How many records of a kind there are.
+    pub fn count(&self, kind: Kind) -> Result<u64> {
+        Ok(crate::store::RawRead::count(&self.reader()?, kind)?)
+    }
+
+    /// Validates and stores a new record; returns it with its id.
+    pub fn create<R: Indexed>(&self, rec: R) -> Result<R> {
+        self.write(|tx| tx.create(rec))
+    }
+
+    /// Validates and stores a changed record, auditing the fields that changed.
+    pub fn update<R: Indexed>(&self, rec: R) -> Result<R> {
+        self.write(|tx| tx.update(rec, None))
+    }
+
+    /// Deletes a record: refused while records that need it exist; notes on it go with it, and
+    /// optional links to it are cleared.
+    pub fn delete<R: Indexed>(&self, id: Id) -> Result<R> {
+        self.write(|tx| tx.delete::<R>(id))
+    }
+
+    /// The best `limit` fuzzy matches of `query` among accounts, contacts, leads and opportunities
+    /// (or only `kinds`). Loads the index on first use.
+    pub fn search(&self, query: &str, kinds: &[Kind], limit: usize) -> Result<Vec<Hit>> {
+        self.load_search()?;
+        let guard = self.search.read().unwrap_or_else(|e| e.into_inner());
+        Ok(guard.as_ref().map(|i| i.search(query, kinds, limit)).unwrap_or_default())
+    }
+
+    /// Builds the search index from the search-key table, if not built yet.
+    pub fn load_search(&self) -> Result<()> {
+        if self.search.read().unwrap_or_else(|e| e.into_inner()).is_some() {
+            return Ok(());
+        }
+        let mut items = Vec::new();
+        crate::store::RawRead::scan_search(&self.reader()?, &mut |kind, id, text| {
+            items.push((RecordRef::new(kind, id), text.to_string()));
+        })?;
+        let index = SearchIndex::build(items);
+        *self.search.write().unwrap_or_else(|e| e.into_inner()) = Some(index);
+        Ok(())
+    }
+
+    /// Verifies the database: every record decodes, links resolve, the index agrees.
+    pub fn check(&self) -> Result<Vec<String>> {
+        Ok(crate::store::check(&self.reader()?)?)
+    }
+
+    /// Writes a consistent copy of the database to `target` (which must not exist).
+    pub fn backup(&self, target: &Path) -> Result<()> {
+        Ok(self.store.backup(target)?)
+    }
+}
+
+/// The OS user name, or "me" when it cannot be told.
+fn local_user() -> String {
+    ["ROLO_USER", "USER", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+        .unwrap_or_else(|| "me".to_string())
+}
+
+/// One write transaction with the service's rules applied: validation, link checks, audit, search.
+pub struct Tx<'a> {
+    w: Writer,
+    user: &'a str,
+    now: Timestamp,
+    search: Vec<(RecordRef, Option<String>)>,
+}
+
+impl Tx<'_> {
+    /// The reads of this transaction (they see its own writes).
+    pub fn read(&self) -> &Writer {
+        &self.w
+    }
+
+    /// The instant this transaction stamps on what it writes.
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    /// One record, or a not-found error.
+    pub fn get<R: Indexed>(&self, id: Id) -> Result<R> {
+        self.w.get(id)?.ok_or(CrmError::NotFound(RecordRef::new(R::KIND, id)))
+    }
+
+    fn check_links<R: Indexed>(&self, rec: &R) -> Result<()> {
+        for link in rec.links() {
+            if link.target.kind == R::KIND && link.target.id == rec.id() && rec.id() != 0 {
+                return Err(ValidationError::new(link.field, "cannot point at the record itself").into());
+            }
+            if !self.w.exists(link.target)? {
+                return Err(ValidationError::new(
+                    link.field,
+                    format!("{} does not exist: check the id (rolo {} list)", link.target, link.target.kind),
+                )
+                .into());
+            }
+        }
+        Ok(())
+    }
+
+    fn search_text<R: Indexed>(&self, rec: &R) -> Result<Option<String>> {
+        let Some(mut text) = rec.search_text() else { return Ok(None) };
+        if let Some(account) = rec.account() {
+            if let Some(a) = self.w.get::<crate::model::Account>(account)? {
+                let (name, rest) = text.split_once('\t').map_or((text.as_str(), None), |(n, r)| (n, Some(r)));
+                text = match rest {
+                    Some(rest) => format!("{name}\t{}\t{rest}", a.name),
+                    None => format!("{name}\t{}", a.name),
+                };
+            }
+        }
+        Ok(Some(text))
+    }
+
+    fn index_search<R: Indexed>(&mut self, rec: &R) -> Result<()> {
+        let text = self.search_text(rec)?;
+        if text.is_some() {
+            self.w.set_search_key(rec.record_ref(), text.as_deref())?;
+            self.search.push((rec.record_ref(), text));
+        }
+        Ok(())
+    }
+
+    fn audit(
+        &mut self,
+        target: RecordRef,
+        action: AuditAction,
+        changes: Vec<Change>,
+        summary: Option<String>,
+    ) -> Result<()> {
+        let entry = AuditEntry { target, at: self.now, user: self.user.to_string(), action, changes, summary };
+        Ok(self.w.append_audit(&entry)?)
+    }
+
+    /// Validates, stores and audits a new record. An empty `owner` becomes the acting user.
+    pub fn create<R: Indexed>(&mut self, mut rec: R) -> Result<R> {
+        set_default_owner(&mut rec, self.user);
+        rec.set_id(0);
+        rec.touch(self.now);
+        rec.validate()?;
+        self.check_links(&rec)?;
+        self.w.insert(&mut rec)?;
+        self.index_search(&rec)?;
+        self.audit(rec.record_ref(), AuditAction::Created, Vec::new(), None)?;
+        Ok(rec)
+    }
+
+    /// Validates and stores a changed record; audits the changed fields with an optional
+    /// summary for the timeline ("moved to Closed Won").
+    pub fn update<R: Indexed>(&mut self, mut rec: R, summary: Option<String>) -> Result<R> {
+        let old: R = self.get(rec.id())?;
+        rec.touch(self.now);
+        rec.validate()?;
+        self.check_links(&rec)?;
+        let mut changes = diff(&old, &rec);
+        if changes.is_empty() {
+            return Ok(old);
+        }
+        self.w.update(&rec)?;
+        self.index_search(&rec)?;
+        // Last activity moves with every call and meeting; the timeline shows those themselves.
+        changes.retain(|c| c.field != "last_activity");
+        if !changes.is_empty() || summary.is_some() {
+            self.audit(rec.record_ref(), AuditAction::Updated, changes, summary)?;
+        }
+        // A new account name changes the search text of everything filed under it.
+        if R::KIND == Kind::Account && self.search_text(&old)? != self.search_text(&rec)? {
+            self.reindex_under(rec.record_ref())?;
+        }
+        Ok(rec)
+    }
+
+    fn reindex_under(&mut self, account: RecordRef) -> Result<()> {
+        for id in self.w.linking(account, Kind::Contact)? {
+            let c: crate::model::Contact = self.get(id)?;
+            self.index_search(&c)?;
+        }
+        for id in self.w.linking(account, Kind::Opportunity)? {
+            let o: crate::model::Opportunity = self.get(id)?;
+            self.index_search(&o)?;
+        }
+        Ok(())
+    }
+
+    /// Deletes a record after checking what depends on it (see [`Crm::delete`]).
+    pub fn delete<R: Indexed>(&mut self, id: Id) -> Result<R> {
+        let target = RecordRef::new(R::KIND, id);
+        let old: R = self.get(id)?;
+        let referrers = self.w.referrers(target)?;
+        let mut refusing: Vec<RecordRef> = Vec::new();
+        let mut plan: Vec<(RecordRef, OnDelete)> = Vec::new();
+        for src in referrers.iter().copied().filter(|&s| s != target) {
+            let rule = crate::model::with_record_type!(src.kind, T => self.link_rule::<T>(src.id, target)?);
+            match rule {
+                OnDelete::Refuse => refusing.push(src),
+                other => plan.push((src, other)),
+            }
+        }
+        if !refusing.is_empty() {
+            return Err(CrmError::InUse { record: target, by: count_by_kind(&refusing) });
+        }
+        for (src, rule) in plan {
+            crate::model::with_record_type!(src.kind, T => match rule {
+                OnDelete::Cascade => { self.delete::<T>(src.id)?; }
+                _ => {
+                    let mut rec: T = self.get(src.id)?;
+                    rec.unlink(target);
+                    self.update(rec, Some(format!("{target} was deleted")))?;
+                }
+            });
+        }
+        self.w.remove::<R>(id)?;
+        self.search.push((target, None));
+        self.audit(target, AuditAction::Deleted, Vec::new(), Some(format!("deleted {}", old.label())))?;
+        Ok(old)
+    }
+
+    /// The strictest rule among the links from `src` to `target`.
+    fn link_rule<T: Indexed>(&self, src: Id, target: RecordRef) -> Result<OnDelete> {
+        let rec: T = self.get(src)?;
+        let rules = rec.links().into_iter().filter(|l| l.target == target).map(|l| l.on_delete);
+        Ok(rules.fold(OnDelete::Unlink, |acc, r| match (acc, r) {
+            (OnDelete::Refuse, _) | (_, OnDelete::Refuse) => OnDelete::Refuse,
+            (OnDelete::Cascade, _) | (_, OnDelete::Cascade) => OnDelete::Cascade,
+            _ => OnDelete::Unlink,
+        }))
+    }
+}
+
+/// Fills `owner` with the acting user where the record has one and it is empty.
+fn set_default_owner<R: Record>(rec: &mut R, user: &str) {
+    if let Some(owner) = rec.owner_mut().filter(|o| o.trim().is_empty()) {
+        *owner = user.to_string();
+    }
+}
+
+/// "3 calls, 1 opportunity".
+fn count_by_kind(refs: &[RecordRef]) -> String {
+    let mut counts: Vec<(Kind, usize)> = Vec::new();
+    for r in refs {
+        match counts.iter_mut().find(|(k, _)| *k == r.kind) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((r.kind, 1)),
+        }
+    }
+    counts
+        .iter()
+        .map(|(k, n)| if *n == 1 { format!("1 {}", k.name()) } else { format!("{n} {}", k.plural()) })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The top-level fields that differ between two versions of a record, as display text.
+fn diff<R: Record>(old: &R, new: &R) -> Vec<Change> {
+    let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) =
+        (serde_json::to_value(old), serde_json::to_value(new))
+    else {
+        return Vec::new();
+    };
+    b.iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "updated" | "created"))
+        .filter(|(k, v)| a.get(*k) != Some(*v))
+        .map(|(k, v)| Change { field: k.clone(), old: show(a.get(k)), new: show(Some(v)) })
+        .collect()
+}
+
+fn show(v: Option<&serde_json::Value>) -> String {
+    match v {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}

@@ -1,0 +1,244 @@
+//! Pipeline commands: stages, moving deals, converting leads, quotes.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Crm, CrmError, Result, Tx};
+use crate::model::{
+    Account, Amount, Contact, DEFAULT_STAGES, Date, Email, Id, Kind, Lead, LeadConversion, LeadStatus, Opportunity,
+    Phone, Product, Quote, QuoteLine, Stage, StageOutcome, ValidationError,
+};
+use crate::store::keys::text_key;
+use crate::store::{Read, SortField};
+
+/// What to create when converting a lead (see [`Crm::convert_lead`]).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ConvertLead {
+    /// Use this account instead of matching the lead's company by name.
+    pub account: Option<Id>,
+    /// Create an opportunity too.
+    pub opportunity: Option<NewOpportunity>,
+}
+
+/// The opportunity made by a conversion; blanks take sensible defaults.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct NewOpportunity {
+    /// Name; defaults to the account's name.
+    pub name: Option<String>,
+    /// Amount; defaults to 0.
+    pub amount: Option<Amount>,
+    /// Close date; defaults to 30 days from today.
+    pub close_date: Option<Date>,
+}
+
+/// What a conversion made or matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conversion {
+    /// The account (matched by name, or new).
+    pub account: Id,
+    /// The new contact.
+    pub contact: Id,
+    /// The new opportunity, if one was asked for.
+    pub opportunity: Option<Id>,
+}
+
+impl Crm {
+    /// Creates the default stages in a database that has none.
+    pub(super) fn seed_stages(&self) -> Result<()> {
+        if self.count(Kind::Stage)? > 0 {
+            return Ok(());
+        }
+        self.write(|tx| {
+            for (order, (name, probability, outcome)) in DEFAULT_STAGES.into_iter().enumerate() {
+                let stage =
+                    Stage { name: name.into(), order: order as u32, probability, outcome, ..Default::default() };
+                tx.create(stage)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The pipeline stages in board order.
+    pub fn stages(&self) -> Result<Vec<Stage>> {
+        let mut stages = self.list::<Stage>(|_| true)?;
+        stages.sort_by_key(|s| (s.order, s.id));
+        Ok(stages)
+    }
+
+    /// The stage with this name (any case), or a clear error listing the names.
+    pub fn stage_named(&self, name: &str) -> Result<Stage> {
+        find_stage(self.stages()?, name)
+    }
+
+    /// Creates an opportunity; with stage 0 it starts in the first stage, and a probability not
+    /// set by hand follows the stage's default.
+    pub fn create_opportunity(&self, opp: Opportunity) -> Result<Opportunity> {
+        self.write(|tx| tx.create_opportunity(opp))
+    }
+
+    /// Moves a deal to another stage. The probability follows the new stage's default unless
+    /// `probability` is given (which then sticks) or was set by hand before.
+    pub fn move_opportunity(&self, id: Id, stage: &str, probability: Option<u8>) -> Result<Opportunity> {
+        let stage = self.stage_named(stage)?;
+        self.write(|tx| {
+            let mut opp: Opportunity = tx.get(id)?;
+            let from = tx.get::<Stage>(opp.stage).map(|s| s.name).unwrap_or_default();
+            if let Some(p) = probability {
+                opp.probability = p;
+                opp.probability_manual = true;
+            }
+            place_in_stage(&mut opp, &stage);
+            tx.update(opp, Some(format!("moved from {from} to {}", stage.name)))
+        })
+    }
+
+    /// Turns a lead into an account (matched by name or created), a contact and, if asked, an
+    /// opportunity, and marks the lead converted. All of it happens, or none of it.
+    pub fn convert_lead(&self, id: Id, how: ConvertLead) -> Result<Conversion> {
+        let first_stage = self.stages()?.into_iter().find(|s| s.outcome == StageOutcome::Open);
+        self.write(|tx| {
+            let mut lead: Lead = tx.get(id)?;
+            if let Some(c) = lead.converted {
+                return Err(CrmError::Conflict(format!(
+                    "lead {id} was already converted (account {}, contact {}): nothing to do",
+                    c.account, c.contact
+                )));
+            }
+            let company = lead.company.clone().filter(|c| !c.trim().is_empty()).unwrap_or_else(|| lead.full_name());
+            let account = match how.account {
+                Some(a) => tx.get::<Account>(a)?.id,
+                None => match account_by_name(tx, &company)? {
+                    Some(a) => a,
+                    None => {
+                        tx.create(Account { name: company.clone(), owner: lead.owner.clone(), ..Default::default() })?
+                            .id
+                    }
+                },
+            };
+            let contact = Contact {
+                first_name: if lead.first_name.trim().is_empty() { "-".into() } else { lead.first_name.clone() },
+                last_name: lead.last_name.clone(),
+                title: lead.title.clone(),
+                account: Some(account),
+                emails: lead.email.iter().map(Email::new).collect(),
+                phones: lead.phone.iter().map(Phone::new).collect(),
+                owner: lead.owner.clone(),
+                ..Default::default()
+            };
+            let contact = tx.create(contact)?.id;
+            let opportunity = match how.opportunity {
+                None => None,
+                Some(new) => {
+                    let stage =
+                        first_stage.clone().ok_or_else(|| CrmError::Conflict("no open stage: add one first".into()))?;
+                    let opp = Opportunity {
+                        name: new.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| company.clone()),
+                        account,
+                        contact: Some(contact),
+                        amount: new.amount.unwrap_or_default(),
+                        close_date: new.close_date.unwrap_or_else(|| Date::today().add_days(30)),
+                        stage: stage.id,
+                        lead_source: lead.source,
+                        campaign: lead.campaign,
+                        lead: Some(id),
+                        owner: lead.owner.clone(),
+                        ..Default::default()
+                    };
+                    Some(tx.create_opportunity(opp)?.id)
+                }
+            };
+            lead.status = LeadStatus::Converted;
+            lead.converted = Some(LeadConversion { account, contact, opportunity, at: tx.now() });
+            tx.update(lead, Some("converted".into()))?;
+            Ok(Conversion { account, contact, opportunity })
+        })
+    }
+
+    /// Starts an empty draft quote on an opportunity, numbered `Q-00001` onwards.
+    pub fn create_quote(&self, opportunity: Id) -> Result<Quote> {
+        self.write(|tx| {
+            let opp: Opportunity = tx.get(opportunity)?;
+            let quote = Quote { opportunity, currency: opp.currency, ..Default::default() };
+            let mut quote = tx.create(quote)?;
+            quote.number = format!("Q-{:05}", quote.id);
+            tx.update(quote, None)
+        })
+    }
+
+    /// Adds a line for a catalogue product at its list price.
+    pub fn add_quote_line(&self, quote: Id, product: Id, quantity: u32, discount: u8) -> Result<Quote> {
+        self.write(|tx| {
+            let mut q: Quote = tx.get(quote)?;
+            let p: Product = tx.get(product)?;
+            if !p.active {
+                return Err(ValidationError::new(
+                    "product",
+                    format!("{} is no longer sold: pick an active product", p.name),
+                )
+                .into());
+            }
+            if p.currency != q.currency && !q.lines.is_empty() {
+                return Err(ValidationError::new(
+                    "product",
+                    format!("{} is priced in {}, the quote in {}", p.name, p.currency, q.currency),
+                )
+                .into());
+            }
+            q.currency = p.currency;
+            q.lines.push(QuoteLine {
+                product: Some(p.id),
+                description: p.name.clone(),
+                quantity,
+                unit_price: p.price,
+                discount,
+            });
+            tx.update(q, Some(format!("added {quantity} × {}", p.name)))
+        })
+    }
+}
+
+impl Tx<'_> {
+    /// See [`Crm::create_opportunity`].
+    pub fn create_opportunity(&mut self, mut opp: Opportunity) -> Result<Opportunity> {
+        let stage = if opp.stage == 0 {
+            let mut stages = self.read().all::<Stage>(|s| s.outcome == StageOutcome::Open)?;
+            stages.sort_by_key(|s| (s.order, s.id));
+            stages.into_iter().next().ok_or_else(|| CrmError::Conflict("no open stage: add one first".into()))?
+        } else {
+            self.get::<Stage>(opp.stage)
+                .map_err(|_| ValidationError::new("stage", format!("stage {} does not exist", opp.stage)))?
+        };
+        place_in_stage(&mut opp, &stage);
+        self.create(opp)
+    }
+}
+
+/// Puts a deal in a stage: status follows the stage, and so does the probability unless it was set by hand.
+fn place_in_stage(opp: &mut Opportunity, stage: &Stage) {
+    opp.stage = stage.id;
+    opp.status = stage.outcome;
+    if !opp.probability_manual || stage.outcome != StageOutcome::Open {
+        opp.probability = stage.probability;
+    }
+    if stage.outcome != StageOutcome::Lost {
+        opp.lost_reason = None;
+    }
+}
+
+/// The stage named `name` (any case) among `stages`.
+pub(crate) fn find_stage(stages: Vec<Stage>, name: &str) -> Result<Stage> {
+    let wanted = name.trim().to_lowercase();
+    let names: Vec<String> = stages.iter().map(|s| s.name.clone()).collect();
+    stages.into_iter().find(|s| s.name.to_lowercase() == wanted).ok_or_else(|| {
+        ValidationError::new("stage", format!("'{}' is not a stage: use one of {}", name.trim(), names.join(", ")))
+            .into()
+    })
+}
+
+/// The account whose name equals `name` (ignoring case and outer spaces), if any.
+fn account_by_name(tx: &Tx, name: &str) -> Result<Option<Id>> {
+    let key = text_key(name);
+    let mut upper = key.clone();
+    upper.push(0xff);
+    let ids = tx.read().sorted(Kind::Account, SortField::Name, &key, Some(&upper), false, 1)?;
+    Ok(ids.first().copied())
+}

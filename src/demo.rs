@@ -1,0 +1,435 @@
+//! A realistic, deterministic demo dataset: the same seed gives the same records (dated around
+//! today). Covers every record kind and every stage, status and outcome, so each screen has
+//! something to show.
+
+use std::fmt;
+
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use crate::crm::{Crm, CrmError, Result, Tx};
+use crate::model::*;
+use crate::store::RawRead;
+
+const FIRST: &str = include_str!("../data/first_names.txt");
+const LAST: &str = include_str!("../data/last_names.txt");
+const COMPANIES: &str = include_str!("../data/companies.txt");
+const CITIES: &str = include_str!("../data/cities.txt");
+const INDUSTRIES: &str = include_str!("../data/industries.txt");
+const PRODUCTS: &str = include_str!("../data/products.txt");
+const TITLES: &str = include_str!("../data/titles.txt");
+
+const SUFFIXES: [&str; 8] = ["Ltd", "Inc", "GmbH", "SA", "Group", "Labs", "Systems", "& Co"];
+const TASKS: [&str; 10] = [
+    "Send proposal",
+    "Follow up on quote",
+    "Prepare demo",
+    "Book onsite visit",
+    "Check contract terms",
+    "Call back about pricing",
+    "Send case study",
+    "Update forecast",
+    "Introduce to support team",
+    "Renewal reminder",
+];
+const EVENTS: [&str; 6] =
+    ["Discovery call", "Product demo", "Quarterly review", "Contract signing", "Lunch meeting", "Workshop"];
+const STEPS: [&str; 6] =
+    ["Send pricing", "Schedule demo", "Legal review", "Meet the CFO", "Trial setup", "Final proposal"];
+const CALL_NOTES: [&str; 6] = [
+    "Interested, wants a follow-up next week",
+    "Asked for references",
+    "Budget approved for next quarter",
+    "Left a message",
+    "Discussed renewal",
+    "",
+];
+const CHANNELS: [&str; 5] = ["email", "web", "trade show", "webinar", "direct mail"];
+const LOST: [&str; 4] = ["Price too high", "Chose a competitor", "No budget", "Project cancelled"];
+const INTERESTS: [&str; 8] = ["golf", "cycling", "wine", "football", "sailing", "photography", "jazz", "chess"];
+
+/// How many of each kind to make.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoSize {
+    /// Accounts.
+    pub accounts: u32,
+    /// Contacts.
+    pub contacts: u32,
+    /// Leads.
+    pub leads: u32,
+    /// Opportunities.
+    pub opportunities: u32,
+    /// Tasks.
+    pub tasks: u32,
+    /// Calls.
+    pub calls: u32,
+    /// Events.
+    pub events: u32,
+    /// Projects.
+    pub projects: u32,
+    /// Campaigns.
+    pub campaigns: u32,
+    /// Products.
+    pub products: u32,
+    /// Quotes.
+    pub quotes: u32,
+}
+
+impl DemoSize {
+    /// Everything scaled from the number of contacts (200 gives the standard demo).
+    pub fn for_contacts(contacts: u32) -> DemoSize {
+        let c = contacts.max(1) as u64;
+        let part = |num: u64, den: u64, min: u64| ((c * num / den).max(min)) as u32;
+        DemoSize {
+            accounts: part(1, 4, 1),
+            contacts: c as u32,
+            leads: part(3, 10, 1),
+            opportunities: part(2, 5, 1),
+            tasks: part(3, 4, 1),
+            calls: part(3, 2, 1),
+            events: part(1, 5, 1),
+            projects: part(1, 20, 1),
+            campaigns: part(1, 40, 5),
+            products: part(1, 10, 20),
+            quotes: part(3, 40, 1),
+        }
+    }
+}
+
+impl fmt::Display for DemoSize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} accounts, {} contacts, {} leads, {} opportunities, {} tasks, {} calls, {} events, {} projects, {} campaigns, {} products, {} quotes",
+            self.accounts,
+            self.contacts,
+            self.leads,
+            self.opportunities,
+            self.tasks,
+            self.calls,
+            self.events,
+            self.projects,
+            self.campaigns,
+            self.products,
+            self.quotes
+        )
+    }
+}
+
+/// Records written per transaction: keeps memory flat on a million contacts.
+const BATCH: u32 = 20_000;
+
+fn lines(text: &'static str) -> Vec<&'static str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect()
+}
+
+/// Word lists, parsed once.
+struct Words {
+    first: Vec<&'static str>,
+    last: Vec<&'static str>,
+    companies: Vec<&'static str>,
+    cities: Vec<(&'static str, &'static str)>,
+    industries: Vec<&'static str>,
+    titles: Vec<&'static str>,
+}
+
+/// Fills the database. Refuses a database that already has people or accounts unless `force`.
+pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSize> {
+    let r = crm.reader()?;
+    let existing: u64 = [Kind::Account, Kind::Contact, Kind::Lead, Kind::Opportunity]
+        .iter()
+        .map(|&k| r.count(k))
+        .sum::<Result<u64, _>>()?;
+    drop(r);
+    if existing > 0 && !force {
+        return Err(CrmError::Conflict(format!(
+            "the database {} already holds {existing} records: use an empty file (--db), or --force to add demo data anyway",
+            crm.path().display()
+        )));
+    }
+    let words = Words {
+        first: lines(FIRST),
+        last: lines(LAST),
+        companies: lines(COMPANIES),
+        cities: lines(CITIES).into_iter().filter_map(|l| l.split_once(',')).collect(),
+        industries: lines(INDUSTRIES),
+        titles: lines(TITLES),
+    };
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let today = Date::today();
+    let now = Timestamp::now();
+    let stages = crm.stages()?;
+
+    let campaigns = batched(crm, size.campaigns, |tx, i| {
+        let start = today.add_days(rng.random_range(-120..30));
+        let status = CampaignStatus::ALL[i as usize % CampaignStatus::ALL.len()];
+        tx.create(Campaign {
+            name: format!(
+                "{} {}",
+                ["Spring", "Summer", "Autumn", "Winter", "Launch", "Partner"][i as usize % 6],
+                2026 + i / 6
+            ),
+            channel: Some(CHANNELS[i as usize % CHANNELS.len()].into()),
+            status,
+            budget: Some(Amount::units(rng.random_range(20..400) * 100)),
+            start: Some(start),
+            end: Some(start.add_days(rng.random_range(14..90))),
+            ..Default::default()
+        })
+        .map(|c| c.id)
+    })?;
+
+    let products = batched(crm, size.products, |tx, i| {
+        let catalogue = lines(PRODUCTS);
+        let (name, price) = catalogue[i as usize % catalogue.len()].split_once(',').unwrap_or(("Item", "10"));
+        let round = i as usize / catalogue.len();
+        tx.create(Product {
+            name: if round == 0 { name.to_string() } else { format!("{name} v{}", round + 1) },
+            sku: Some(format!("SKU-{:05}", i + 1)),
+            price: Amount::parse(price).unwrap_or(Amount::units(10)),
+            active: i % 17 != 16,
+            ..Default::default()
+        })
+        .map(|p| (p.id, p.active))
+    })?;
+
+    let accounts = batched(crm, size.accounts, |tx, i| {
+        let (city, country) = *words.cities.choose(&mut rng).unwrap_or(&("London", "United Kingdom"));
+        let base = words.companies[i as usize % words.companies.len()];
+        let n = i as usize / words.companies.len();
+        let name = if n == 0 {
+            format!("{base} {}", SUFFIXES[i as usize % SUFFIXES.len()])
+        } else {
+            format!("{base}{n} {}", SUFFIXES[(i as usize + n) % SUFFIXES.len()])
+        };
+        let domain = format!(
+            "{}.example.com",
+            name.to_lowercase()
+                .split_whitespace()
+                .next()
+                .unwrap_or("acme")
+                .replace(|c: char| !c.is_ascii_alphanumeric(), "")
+        );
+        tx.create(Account {
+            industry: Some((*words.industries.choose(&mut rng).unwrap_or(&"Software")).into()),
+            website: Some(format!("https://{domain}")),
+            phone: Some(format!("+1 555 {:04}", rng.random_range(0..10_000))),
+            address: Address { city: Some(city.into()), country: Some(country.into()), ..Default::default() },
+            employees: Some(rng.random_range(5..20_000)),
+            annual_revenue: Some(Amount::units(rng.random_range(1..500) * 100_000)),
+            status: AccountStatus::ALL[(i as usize * 7 + 1) % AccountStatus::ALL.len()],
+            name,
+            ..Default::default()
+        })
+        .map(|a| (a.id, domain, city.to_string(), country.to_string()))
+    })?;
+
+    let contacts = batched(crm, size.contacts, |tx, i| {
+        let first = *words.first.choose(&mut rng).unwrap_or(&"Ann");
+        let last = *words.last.choose(&mut rng).unwrap_or(&"Lee");
+        let (account, domain, city, country) = &accounts[rng.random_range(0..accounts.len())];
+        let local: String =
+            format!("{}.{}{}", first, last, if i >= 5000 { (i % 9973).to_string() } else { String::new() })
+                .to_lowercase()
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
+                .collect();
+        let mut email = Email::new(format!("{local}@{domain}"));
+        email.consent = Consent::ALL[i as usize % Consent::ALL.len()];
+        email.validity = Validity::ALL[(i as usize / 3) % Validity::ALL.len()];
+        let with_birthday = i % 3 == 0;
+        tx.create(Contact {
+            first_name: first.into(),
+            last_name: last.into(),
+            title: Some((*words.titles.choose(&mut rng).unwrap_or(&"Manager")).into()),
+            account: Some(*account),
+            emails: vec![email],
+            phones: vec![Phone {
+                number: format!("+1 555 {:04}", rng.random_range(0..10_000)),
+                label: Some("work".into()),
+            }],
+            addresses: vec![Address { city: Some(city.clone()), country: Some(country.clone()), ..Default::default() }],
+            birthday: with_birthday.then(|| today.add_days(-(rng.random_range(25 * 365..60 * 365)))),
+            interests: vec![INTERESTS[i as usize % INTERESTS.len()].into()],
+            follow_up_days: (i % 4 == 0).then_some(30),
+            last_activity: Some(Timestamp(now.0 - rng.random_range(0..90 * 86_400))),
+            ..Default::default()
+        })
+        .map(|c| (c.id, *account))
+    })?;
+
+    batched(crm, size.leads, |tx, i| {
+        let first = *words.first.choose(&mut rng).unwrap_or(&"Ann");
+        let last = *words.last.choose(&mut rng).unwrap_or(&"Lee");
+        let company = format!(
+            "{} {}",
+            words.companies.choose(&mut rng).unwrap_or(&"Acme"),
+            ["Partners", "Studio", "Works", "Trading"][i as usize % 4]
+        );
+        let status =
+            [LeadStatus::New, LeadStatus::Contacted, LeadStatus::Qualified, LeadStatus::Unqualified][i as usize % 4];
+        let lead = tx.create(Lead {
+            first_name: first.into(),
+            last_name: last.into(),
+            email: Some(format!("{}.{}@lead{i}.example.org", first, last).to_lowercase().replace([' ', '\''], "")),
+            phone: Some(format!("+44 20 7946 {:04}", rng.random_range(0..10_000))),
+            source: Some(LeadSource::ALL[i as usize % LeadSource::ALL.len()]),
+            campaign: (i % 3 == 0).then(|| campaigns[i as usize % campaigns.len()]),
+            status,
+            rating: Some(Rating::ALL[i as usize % Rating::ALL.len()]),
+            company: Some(company),
+            ..Default::default()
+        })?;
+        Ok(lead.id)
+    })?;
+
+    let opportunities = batched(crm, size.opportunities, |tx, i| {
+        let (contact, account) = contacts[rng.random_range(0..contacts.len())];
+        let stage = &stages[i as usize % stages.len()];
+        let mut opp = Opportunity {
+            name: format!(
+                "{} deal #{}",
+                ["New licences", "Renewal", "Expansion", "Pilot", "Upgrade"][i as usize % 5],
+                i + 1
+            ),
+            account,
+            contact: Some(contact),
+            amount: Amount::units(rng.random_range(5..500) * 100),
+            close_date: today.add_days(rng.random_range(-60..180)),
+            stage: stage.id,
+            next_step: Some(STEPS[i as usize % STEPS.len()].into()),
+            next_step_date: Some(today.add_days(rng.random_range(-5..21))),
+            lead_source: Some(LeadSource::ALL[i as usize % LeadSource::ALL.len()]),
+            campaign: (i % 4 == 0).then(|| campaigns[i as usize % campaigns.len()]),
+            ..Default::default()
+        };
+        if stage.outcome == StageOutcome::Lost {
+            opp.lost_reason = Some(LOST[i as usize % LOST.len()].into());
+        }
+        tx.create_opportunity(opp).map(|o| o.id)
+    })?;
+
+    let projects = batched(crm, size.projects, |tx, i| {
+        let (account, ..) = &accounts[i as usize % accounts.len()];
+        let done = i % 3 == 2;
+        tx.create(Project {
+            name: format!("{} rollout {}", ["CRM", "Support", "Migration", "Training"][i as usize % 4], i + 1),
+            account: Some(*account),
+            due: today.add_days(rng.random_range(-30..120)),
+            status: if done {
+                ProjectStatus::Done
+            } else {
+                [ProjectStatus::Active, ProjectStatus::OnHold][i as usize % 2]
+            },
+            goal: Some("Go live with every team".into()),
+            goal_met: if done { [GoalMet::Yes, GoalMet::No][i as usize % 2] } else { GoalMet::Pending },
+            completed_at: done.then_some(now),
+            ..Default::default()
+        })
+        .map(|p| p.id)
+    })?;
+
+    batched(crm, size.tasks, |tx, i| {
+        let (contact, account) = contacts[rng.random_range(0..contacts.len())];
+        let status = TaskStatus::ALL[(i as usize / 2) % TaskStatus::ALL.len()];
+        let done = matches!(status, TaskStatus::Done | TaskStatus::Cancelled);
+        tx.create(Task {
+            title: TASKS[i as usize % TASKS.len()].into(),
+            due: (i % 10 != 9).then(|| today.add_days(rng.random_range(-20..30))),
+            priority: Priority::ALL[i as usize % Priority::ALL.len()],
+            status,
+            contact: Some(contact),
+            account: Some(account),
+            opportunity: (i % 3 == 0).then(|| opportunities[i as usize % opportunities.len()]),
+            project: (i % 7 == 0).then(|| projects[i as usize % projects.len()]),
+            completed_at: done.then(|| Timestamp(now.0 - rng.random_range(0..30 * 86_400))),
+            ..Default::default()
+        })
+        .map(|_| ())
+    })?;
+
+    batched(crm, size.calls, |tx, i| {
+        let (contact, account) = contacts[rng.random_range(0..contacts.len())];
+        let outcome = CallOutcome::ALL[i as usize % CallOutcome::ALL.len()];
+        let notes = CALL_NOTES[i as usize % CALL_NOTES.len()];
+        tx.create(Call {
+            contact,
+            account: Some(account),
+            direction: CallDirection::ALL[(i as usize / 5) % 2],
+            started_at: Timestamp(now.0 - rng.random_range(0..120 * 86_400)),
+            duration_secs: if outcome == CallOutcome::Connected {
+                rng.random_range(60..2400)
+            } else {
+                rng.random_range(0..60)
+            },
+            outcome,
+            notes: (!notes.is_empty()).then(|| notes.into()),
+            ..Default::default()
+        })
+        .map(|_| ())
+    })?;
+
+    batched(crm, size.events, |tx, i| {
+        let (contact, account) = contacts[rng.random_range(0..contacts.len())];
+        let day = today.add_days(rng.random_range(-14..28));
+        let start = Timestamp(day.start_local().0 + rng.random_range(8..17) * 3600);
+        tx.create(Event {
+            title: EVENTS[i as usize % EVENTS.len()].into(),
+            start,
+            end: Some(Timestamp(start.0 + 3600)),
+            location: Some(["Office", "Video call", "Client site", "Café"][i as usize % 4].into()),
+            attendees: vec![contact],
+            related: Some(RecordRef::new(Kind::Account, account)),
+            ..Default::default()
+        })
+        .map(|_| ())
+    })?;
+
+    let active: Vec<Id> = products.iter().filter(|(_, a)| *a).map(|(id, _)| *id).collect();
+    batched(crm, size.quotes, |tx, i| {
+        let opp = opportunities[i as usize % opportunities.len()];
+        let lines = (0..rng.random_range(1..4))
+            .map(|_| {
+                let id = *active.choose(&mut rng).unwrap_or(&1);
+                let p: Product = tx.get(id)?;
+                Ok(QuoteLine {
+                    product: Some(id),
+                    description: p.name,
+                    quantity: rng.random_range(1..20),
+                    unit_price: p.price,
+                    discount: [0, 5, 10][i as usize % 3],
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let q = tx.create(Quote {
+            opportunity: opp,
+            status: QuoteStatus::ALL[i as usize % 4],
+            lines,
+            valid_until: Some(today.add_days(30)),
+            ..Default::default()
+        })?;
+        let number = format!("Q-{:05}", q.id);
+        tx.update(Quote { number, ..q }, None).map(|_| ())
+    })?;
+
+    Ok(size.clone())
+}
+
+/// Makes `count` records with `make`, committing every [`BATCH`].
+fn batched<T>(crm: &Crm, count: u32, mut make: impl FnMut(&mut Tx, u32) -> Result<T>) -> Result<Vec<T>> {
+    let mut out = Vec::with_capacity(count as usize);
+    let mut start = 0;
+    while start < count {
+        let end = (start + BATCH).min(count);
+        crm.write(|tx| {
+            for i in start..end {
+                out.push(make(tx, i)?);
+            }
+            Ok(())
+        })?;
+        start = end;
+    }
+    Ok(out)
+}

@@ -1,0 +1,322 @@
+//! Work done with people: tasks, calls, events (meetings), and the projects tasks belong to.
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Date, Id, Kind, Link, Record, RecordRef, Timestamp, ValidationError, clear_if, link_opt, link_req, max_len,
+    record_basics, require, word_enum,
+};
+
+word_enum!(
+    /// How urgent a task is.
+    Priority, "priority" {
+        Low = "low",
+        #[default] Normal = "normal",
+        High = "high",
+    }
+);
+
+word_enum!(
+    /// Where a task stands.
+    TaskStatus, "status" {
+        #[default] Open = "open",
+        InProgress = "in_progress",
+        Done = "done",
+        Cancelled = "cancelled",
+    }
+);
+
+/// Something to do, perhaps by a date, perhaps about a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Task {
+    /// Number.
+    pub id: Id,
+    /// What to do (required).
+    pub title: String,
+    /// When it is due.
+    pub due: Option<Date>,
+    /// How urgent.
+    pub priority: Priority,
+    /// Open, done...
+    pub status: TaskStatus,
+    /// Related account.
+    pub account: Option<Id>,
+    /// Related contact.
+    pub contact: Option<Id>,
+    /// Related lead.
+    pub lead: Option<Id>,
+    /// Related opportunity.
+    pub opportunity: Option<Id>,
+    /// The project it belongs to.
+    pub project: Option<Id>,
+    /// Details.
+    pub notes: Option<String>,
+    /// Who does it.
+    pub owner: String,
+    /// When it was done.
+    pub completed_at: Option<Timestamp>,
+    /// When it was created.
+    pub created: Timestamp,
+    /// When it last changed.
+    pub updated: Timestamp,
+}
+
+impl Task {
+    /// Whether it still needs doing.
+    pub fn is_open(&self) -> bool {
+        matches!(self.status, TaskStatus::Open | TaskStatus::InProgress)
+    }
+
+    /// Whether it is open and its due date has passed.
+    pub fn is_overdue(&self, today: Date) -> bool {
+        self.is_open() && self.due.is_some_and(|d| d < today)
+    }
+}
+
+impl Record for Task {
+    const KIND: Kind = Kind::Task;
+    record_basics!(owner);
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        require("title", &self.title)?;
+        max_len("title", &self.title, 500)
+    }
+
+    fn links(&self) -> Vec<Link> {
+        [
+            link_opt("account", Kind::Account, self.account),
+            link_opt("contact", Kind::Contact, self.contact),
+            link_opt("lead", Kind::Lead, self.lead),
+            link_opt("opp", Kind::Opportunity, self.opportunity),
+            link_opt("project", Kind::Project, self.project),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    fn unlink(&mut self, target: RecordRef) {
+        clear_if(&mut self.account, Kind::Account, target);
+        clear_if(&mut self.contact, Kind::Contact, target);
+        clear_if(&mut self.lead, Kind::Lead, target);
+        clear_if(&mut self.opportunity, Kind::Opportunity, target);
+        clear_if(&mut self.project, Kind::Project, target);
+    }
+
+    fn label(&self) -> String {
+        self.title.clone()
+    }
+}
+
+word_enum!(
+    /// Who phoned whom.
+    CallDirection, "direction" {
+        #[default] Out = "out",
+        In = "in",
+    }
+);
+
+word_enum!(
+    /// How a call went.
+    CallOutcome, "outcome" {
+        #[default] Connected = "connected",
+        Voicemail = "voicemail",
+        NoAnswer = "no_answer",
+        Busy = "busy",
+        WrongNumber = "wrong_number",
+    }
+);
+
+/// A phone call with a contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Call {
+    /// Number.
+    pub id: Id,
+    /// Who was on the line (required).
+    pub contact: Id,
+    /// The contact's account at the time of the call (kept so reports need not look it up).
+    pub account: Option<Id>,
+    /// Who phoned whom.
+    pub direction: CallDirection,
+    /// When it started (required).
+    pub started_at: Timestamp,
+    /// How long it lasted, seconds.
+    pub duration_secs: u32,
+    /// How it went.
+    pub outcome: CallOutcome,
+    /// What was said.
+    pub notes: Option<String>,
+    /// Who made or took it.
+    pub owner: String,
+    /// When it was logged.
+    pub created: Timestamp,
+    /// When it last changed.
+    pub updated: Timestamp,
+}
+
+impl Record for Call {
+    const KIND: Kind = Kind::Call;
+    record_basics!(owner);
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        if self.started_at == Timestamp::default() {
+            return Err(ValidationError::new("at", "is required: give the time of the call"));
+        }
+        if self.duration_secs > 24 * 3600 {
+            return Err(ValidationError::new("duration", "is longer than a day: check it"));
+        }
+        Ok(())
+    }
+
+    fn links(&self) -> Vec<Link> {
+        let mut links = vec![link_req("contact", Kind::Contact, self.contact)];
+        links.extend(link_opt("account", Kind::Account, self.account));
+        links
+    }
+
+    fn unlink(&mut self, target: RecordRef) {
+        clear_if(&mut self.account, Kind::Account, target);
+    }
+
+    fn label(&self) -> String {
+        format!("{} call, {}", self.direction, self.outcome)
+    }
+}
+
+/// A meeting or appointment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Event {
+    /// Number.
+    pub id: Id,
+    /// What it is (required).
+    pub title: String,
+    /// When it starts (required).
+    pub start: Timestamp,
+    /// When it ends.
+    pub end: Option<Timestamp>,
+    /// Where.
+    pub location: Option<String>,
+    /// Contacts taking part.
+    pub attendees: Vec<Id>,
+    /// The account, lead or opportunity it is about.
+    pub related: Option<RecordRef>,
+    /// Details.
+    pub notes: Option<String>,
+    /// Who organises it.
+    pub owner: String,
+    /// When it was created.
+    pub created: Timestamp,
+    /// When it last changed.
+    pub updated: Timestamp,
+}
+
+impl Record for Event {
+    const KIND: Kind = Kind::Event;
+    record_basics!(owner);
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        require("title", &self.title)?;
+        if self.start == Timestamp::default() {
+            return Err(ValidationError::new("start", "is required: give a date and time"));
+        }
+        if let Some(end) = self.end {
+            if end < self.start {
+                return Err(ValidationError::new("end", "is before the start"));
+            }
+        }
+        Ok(())
+    }
+
+    fn links(&self) -> Vec<Link> {
+        let mut links: Vec<Link> =
+            self.attendees.iter().filter_map(|&c| link_opt("contact", Kind::Contact, Some(c))).collect();
+        if let Some(r) = self.related {
+            links.extend(link_opt("related", r.kind, Some(r.id)));
+        }
+        links
+    }
+
+    fn unlink(&mut self, target: RecordRef) {
+        if target.kind == Kind::Contact {
+            self.attendees.retain(|&c| c != target.id);
+        }
+        if self.related == Some(target) {
+            self.related = None;
+        }
+    }
+
+    fn label(&self) -> String {
+        self.title.clone()
+    }
+}
+
+word_enum!(
+    /// Where a project stands.
+    ProjectStatus, "status" {
+        #[default] Active = "active",
+        OnHold = "on_hold",
+        Done = "done",
+        Cancelled = "cancelled",
+    }
+);
+
+word_enum!(
+    /// Whether a finished project reached its goal.
+    GoalMet, "goal met" {
+        #[default] Pending = "pending",
+        Yes = "yes",
+        No = "no",
+    }
+);
+
+/// A piece of work with a goal and a due date; tasks may belong to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Project {
+    /// Number.
+    pub id: Id,
+    /// Name (required).
+    pub name: String,
+    /// The customer it is for.
+    pub account: Option<Id>,
+    /// When it must be done (required).
+    pub due: Date,
+    /// Active, done...
+    pub status: ProjectStatus,
+    /// What it should achieve.
+    pub goal: Option<String>,
+    /// Whether it did.
+    pub goal_met: GoalMet,
+    /// When it was closed.
+    pub completed_at: Option<Timestamp>,
+    /// Who leads it.
+    pub owner: String,
+    /// When it was created.
+    pub created: Timestamp,
+    /// When it last changed.
+    pub updated: Timestamp,
+}
+
+impl Record for Project {
+    const KIND: Kind = Kind::Project;
+    record_basics!(owner);
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        require("name", &self.name)?;
+        if self.status == ProjectStatus::Done && self.goal_met == GoalMet::Pending {
+            return Err(ValidationError::new("goal met", "say whether the goal was met: --goal-met or --goal-missed"));
+        }
+        Ok(())
+    }
+
+    fn links(&self) -> Vec<Link> {
+        link_opt("account", Kind::Account, self.account).into_iter().collect()
+    }
+
+    fn unlink(&mut self, target: RecordRef) {
+        clear_if(&mut self.account, Kind::Account, target);
+    }
+
+    fn label(&self) -> String {
+        self.name.clone()
+    }
+}

@@ -1,0 +1,387 @@
+//! People: contacts (someone at an account, or on their own) and leads (someone not yet qualified).
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Address, Date, Id, Kind, Link, Record, RecordRef, Timestamp, ValidationError, check_email, clear_if, link_opt,
+    max_len, record_basics, require, word_enum,
+};
+
+word_enum!(
+    /// Whether the person agreed to receive email at an address.
+    Consent, "consent" {
+        #[default] Unknown = "unknown",
+        OptedIn = "opted_in",
+        OptedOut = "opted_out",
+    }
+);
+
+word_enum!(
+    /// Whether mail to an address is known to arrive.
+    Validity, "validity" {
+        #[default] Unknown = "unknown",
+        Valid = "valid",
+        Invalid = "invalid",
+        Bounced = "bounced",
+    }
+);
+
+/// One email address of a contact, with its consent and deliverability.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email {
+    /// The address itself.
+    pub address: String,
+    /// `work`, `home`...
+    pub label: Option<String>,
+    /// Opt-in status.
+    pub consent: Consent,
+    /// Deliverability.
+    pub validity: Validity,
+}
+
+impl Email {
+    /// A new address with unknown consent and validity.
+    pub fn new(address: impl Into<String>) -> Email {
+        Email {
+            address: address.into().trim().to_string(),
+            label: None,
+            consent: Consent::Unknown,
+            validity: Validity::Unknown,
+        }
+    }
+}
+
+/// One phone number with a label (`mobile`, `work`...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Phone {
+    /// The number as written.
+    pub number: String,
+    /// `mobile`, `work`, `home`...
+    pub label: Option<String>,
+}
+
+impl Phone {
+    /// A number with no label.
+    pub fn new(number: impl Into<String>) -> Phone {
+        Phone { number: number.into().trim().to_string(), label: None }
+    }
+
+    /// The digits alone (a leading `+` kept): what duplicate checks compare.
+    pub fn normalized(&self) -> String {
+        normalize_phone(&self.number)
+    }
+}
+
+/// Digits of a phone number, with a leading `+` kept.
+pub fn normalize_phone(number: &str) -> String {
+    let t = number.trim();
+    let mut out: String = t.chars().filter(char::is_ascii_digit).collect();
+    if t.starts_with('+') {
+        out.insert(0, '+');
+    }
+    out
+}
+
+fn check_phone(field: &str, number: &str) -> Result<(), ValidationError> {
+    let digits = number.chars().filter(char::is_ascii_digit).count();
+    let allowed = |c: char| c.is_ascii_digit() || " +-().x/".contains(c) || c.is_ascii_alphabetic();
+    if digits < 3 || !number.chars().all(allowed) {
+        Err(ValidationError::new(field, format!("'{number}' is not a phone number: use digits, spaces, + - ( )")))
+    } else {
+        Ok(())
+    }
+}
+
+/// A person the team deals with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Contact {
+    /// Number.
+    pub id: Id,
+    /// Given name (required).
+    pub first_name: String,
+    /// Family name (required).
+    pub last_name: String,
+    /// Middle name or initial.
+    pub middle_name: Option<String>,
+    /// Job title.
+    pub title: Option<String>,
+    /// The organisation they work for.
+    pub account: Option<Id>,
+    /// Email addresses, the first one primary.
+    pub emails: Vec<Email>,
+    /// Phone numbers, the first one primary.
+    pub phones: Vec<Phone>,
+    /// Postal addresses.
+    pub addresses: Vec<Address>,
+    /// Date of birth (the year may be a guess).
+    pub birthday: Option<Date>,
+    /// What they care about.
+    pub interests: Vec<String>,
+    /// What they are good at.
+    pub skills: Vec<String>,
+    /// Profile links.
+    pub social: Vec<String>,
+    /// Never phone this person.
+    pub do_not_call: bool,
+    /// Get in touch at least every so many days.
+    pub follow_up_days: Option<u32>,
+    /// The rep in charge.
+    pub owner: String,
+    /// Free labels.
+    pub tags: Vec<String>,
+    /// When it was created.
+    pub created: Timestamp,
+    /// When it last changed.
+    pub updated: Timestamp,
+    /// The last call, meeting or completed task with them.
+    pub last_activity: Option<Timestamp>,
+}
+
+impl Contact {
+    /// First and last name, as people read them.
+    pub fn full_name(&self) -> String {
+        match &self.middle_name {
+            Some(m) if !m.trim().is_empty() => format!("{} {} {}", self.first_name, m, self.last_name),
+            _ => format!("{} {}", self.first_name, self.last_name),
+        }
+    }
+
+    /// The primary email address, if any.
+    pub fn primary_email(&self) -> Option<&str> {
+        self.emails.first().map(|e| e.address.as_str())
+    }
+
+    /// The primary phone number, if any.
+    pub fn primary_phone(&self) -> Option<&str> {
+        self.phones.first().map(|p| p.number.as_str())
+    }
+
+    /// The country of the first address that names one.
+    pub fn country(&self) -> Option<&str> {
+        self.addresses.iter().find_map(|a| a.country.as_deref())
+    }
+}
+
+impl Record for Contact {
+    const KIND: Kind = Kind::Contact;
+    record_basics!(owner);
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        require("first name", &self.first_name)?;
+        require("last name", &self.last_name)?;
+        max_len("first name", &self.first_name, 200)?;
+        max_len("last name", &self.last_name, 200)?;
+        let mut seen = std::collections::HashSet::new();
+        for e in &self.emails {
+            check_email(&e.address)?;
+            if !seen.insert(e.address.to_lowercase()) {
+                return Err(ValidationError::new("email", format!("'{}' is listed twice", e.address)));
+            }
+        }
+        for p in &self.phones {
+            check_phone("phone", &p.number)?;
+        }
+        if let Some(b) = self.birthday {
+            if b > Date::today() {
+                return Err(ValidationError::new("birthday", format!("{b} is in the future")));
+            }
+        }
+        if self.follow_up_days == Some(0) {
+            return Err(ValidationError::new("follow-up", "must be at least 1 day"));
+        }
+        Ok(())
+    }
+
+    fn links(&self) -> Vec<Link> {
+        link_opt("account", Kind::Account, self.account).into_iter().collect()
+    }
+
+    fn unlink(&mut self, target: RecordRef) {
+        clear_if(&mut self.account, Kind::Account, target);
+    }
+
+    fn label(&self) -> String {
+        self.full_name()
+    }
+
+    fn search_text(&self) -> Option<String> {
+        let mut parts = vec![self.full_name()];
+        parts.extend(self.emails.iter().map(|e| e.address.clone()));
+        parts.extend(self.phones.iter().map(|p| p.number.clone()));
+        Some(parts.join("\t"))
+    }
+
+    fn account(&self) -> Option<Id> {
+        self.account
+    }
+}
+
+word_enum!(
+    /// Where a lead came from (the sources SuiteCRM and vtiger users know).
+    LeadSource, "source" {
+        ColdCall = "cold_call",
+        ExistingCustomer = "existing_customer",
+        SelfGenerated = "self_generated",
+        Employee = "employee",
+        Partner = "partner",
+        PublicRelations = "public_relations",
+        DirectMail = "direct_mail",
+        Conference = "conference",
+        TradeShow = "trade_show",
+        WebSite = "web_site",
+        WordOfMouth = "word_of_mouth",
+        Email = "email",
+        Campaign = "campaign",
+        #[default] Other = "other",
+    }
+);
+
+word_enum!(
+    /// How far a lead has got.
+    LeadStatus, "status" {
+        #[default] New = "new",
+        Contacted = "contacted",
+        Qualified = "qualified",
+        Unqualified = "unqualified",
+        Converted = "converted",
+    }
+);
+
+word_enum!(
+    /// How promising a lead looks.
+    Rating, "rating" {
+        Hot = "hot",
+        #[default] Warm = "warm",
+        Cold = "cold",
+    }
+);
+
+/// What a converted lead became.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadConversion {
+    /// The account matched or created.
+    pub account: Id,
+    /// The contact created.
+    pub contact: Id,
+    /// The opportunity created, if one was asked for.
+    pub opportunity: Option<Id>,
+    /// When it happened.
+    pub at: Timestamp,
+}
+
+/// Someone who may become a customer: kept apart from contacts until qualified and converted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Lead {
+    /// Number.
+    pub id: Id,
+    /// Given name.
+    pub first_name: String,
+    /// Family name (required).
+    pub last_name: String,
+    /// Their organisation's name; conversion matches or creates an account by it.
+    pub company: Option<String>,
+    /// Job title.
+    pub title: Option<String>,
+    /// Email address.
+    pub email: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// Where the lead came from.
+    pub source: Option<LeadSource>,
+    /// The campaign that brought it.
+    pub campaign: Option<Id>,
+    /// Qualification status.
+    pub status: LeadStatus,
+    /// How promising.
+    pub rating: Option<Rating>,
+    /// The rep in charge.
+    pub owner: String,
+    /// Set once converted: read-only from then on.
+    pub converted: Option<LeadConversion>,
+    /// When it was created.
+    pub created: Timestamp,
+    /// When it last changed.
+    pub updated: Timestamp,
+}
+
+impl Lead {
+    /// First and last name.
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name).trim().to_string()
+    }
+}
+
+impl Record for Lead {
+    const KIND: Kind = Kind::Lead;
+    record_basics!(owner);
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        require("last name", &self.last_name)?;
+        max_len("last name", &self.last_name, 200)?;
+        if let Some(e) = &self.email {
+            check_email(e)?;
+        }
+        if let Some(p) = &self.phone {
+            check_phone("phone", p)?;
+        }
+        if self.status == LeadStatus::Converted && self.converted.is_none() {
+            return Err(ValidationError::new("status", "'converted' is set by converting the lead: run lead convert"));
+        }
+        Ok(())
+    }
+
+    fn links(&self) -> Vec<Link> {
+        let mut links: Vec<Link> = link_opt("campaign", Kind::Campaign, self.campaign).into_iter().collect();
+        if let Some(c) = &self.converted {
+            links.extend(link_opt("converted account", Kind::Account, Some(c.account)));
+            links.extend(link_opt("converted contact", Kind::Contact, Some(c.contact)));
+            links.extend(link_opt("converted opportunity", Kind::Opportunity, c.opportunity));
+        }
+        links
+    }
+
+    fn unlink(&mut self, target: RecordRef) {
+        clear_if(&mut self.campaign, Kind::Campaign, target);
+        if let Some(c) = &mut self.converted {
+            clear_if(&mut c.opportunity, Kind::Opportunity, target);
+        }
+    }
+
+    fn label(&self) -> String {
+        match &self.company {
+            Some(c) => format!("{} ({c})", self.full_name()),
+            None => self.full_name(),
+        }
+    }
+
+    fn search_text(&self) -> Option<String> {
+        let parts = [Some(self.full_name()), self.company.clone(), self.email.clone(), self.phone.clone()];
+        Some(parts.into_iter().flatten().collect::<Vec<_>>().join("\t"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contact_needs_names_and_valid_emails() {
+        let mut c = Contact { first_name: "Ann".into(), last_name: "Lee".into(), ..Default::default() };
+        assert!(c.validate().is_ok());
+        c.emails.push(Email::new("not-an-email"));
+        assert_eq!(c.validate().unwrap_err().field, "email");
+        c.emails = vec![Email::new("a@x.com"), Email::new("A@X.com")];
+        assert!(c.validate().unwrap_err().message.contains("twice"));
+        c.emails.clear();
+        c.last_name = "  ".into();
+        assert_eq!(c.validate().unwrap_err().field, "last name");
+    }
+
+    #[test]
+    fn phones_normalise_to_digits() {
+        assert_eq!(normalize_phone("+44 (20) 7946-0958"), "+442079460958");
+        assert!(check_phone("phone", "555-0101").is_ok());
+        assert!(check_phone("phone", "12").is_err());
+        assert!(check_phone("phone", "555\u{1b}[31m").is_err());
+    }
+}

@@ -1,0 +1,332 @@
+//! Selling: pipeline stages, opportunities, products and quotes.
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Amount, Currency, Date, Id, Kind, LeadSource, Link, Record, RecordRef, Timestamp, ValidationError, check_percent,
+    clear_if, link_opt, link_req, max_len, non_negative, record_basics, require, word_enum,
+};
+
+word_enum!(
+    /// What reaching a stage means for a deal.
+    StageOutcome, "outcome" {
+        #[default] Open = "open",
+        Won = "won",
+        Lost = "lost",
+    }
+);
+
+/// One step of the sales pipeline. The list lives in the database, so teams can change it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Stage {
+    /// Number.
+    pub id: Id,
+    /// Name shown on the board (required, unique case-insensitively).
+    pub name: String,
+    /// Position on the board, lowest first.
+    pub order: u32,
+    /// Probability (percent) a deal gets on entering the stage.
+    pub probability: u8,
+    /// Whether the stage closes the deal, won or lost.
+    pub outcome: StageOutcome,
+    /// When it was created.
+    pub created: Timestamp,
+    /// When it last changed.
+    pub updated: Timestamp,
+}
+
+impl Record for Stage {
+    const KIND: Kind = Kind::Stage;
+    record_basics!();
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        require("name", &self.name)?;
+        check_percent("probability", self.probability)
+    }
+
+    fn label(&self) -> String {
+        self.name.clone()
+    }
+}
+
+/// The stages a new database starts with: name, probability, outcome.
+pub const DEFAULT_STAGES: [(&str, u8, StageOutcome); 10] = [
+    ("Prospecting", 10, StageOutcome::Open),
+    ("Qualification", 20, StageOutcome::Open),
+    ("Needs Analysis", 25, StageOutcome::Open),
+    ("Value Proposition", 30, StageOutcome::Open),
+    ("Id. Decision Makers", 40, StageOutcome::Open),
+    ("Perception Analysis", 50, StageOutcome::Open),
+    ("Proposal/Price Quote", 65, StageOutcome::Open),
+    ("Negotiation/Review", 80, StageOutcome::Open),
+    ("Closed Won", 100, StageOutcome::Won),
+    ("Closed Lost", 0, StageOutcome::Lost),
+];
+
+/// Open, won or lost: follows the outcome of the deal's stage.
+pub type OpportunityStatus = StageOutcome;
+
+/// A deal in the pipeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Opportunity {
+    /// Number.
+    pub id: Id,
+    /// Name (required).
+    pub name: String,
+    /// The buying organisation (required).
+    pub account: Id,
+    /// The main person on their side.
+    pub contact: Option<Id>,
+    /// Expected value (required).
+    pub amount: Amount,
+    /// Currency of the amount.
+    pub currency: Currency,
+    /// Expected close date (required).
+    pub close_date: Date,
+    /// Pipeline stage (required).
+    pub stage: Id,
+    /// Chance of winning, percent.
+    pub probability: u8,
+    /// Whether the probability was set by hand (else it follows the stage).
+    pub probability_manual: bool,
+    /// What happens next.
+    pub next_step: Option<String>,
+    /// When the next step is due.
+    pub next_step_date: Option<Date>,
+    /// Where the deal came from.
+    pub lead_source: Option<LeadSource>,
+    /// The campaign that brought it.
+    pub campaign: Option<Id>,
+    /// The lead it was converted from.
+    pub lead: Option<Id>,
+    /// The rep in charge.
+    pub owner: String,
+    /// Open, won or lost (kept in step with the stage by the service).
+    pub status: OpportunityStatus,
+    /// Why it was lost.
+    pub lost_reason: Option<String>,
+    /// When it was created.
+    pub created: Timestamp,
+    /// When it last changed.
+    pub updated: Timestamp,
+}
+
+impl Opportunity {
+    /// Amount times probability: what the deal is worth to the forecast.
+    pub fn weighted(&self) -> Amount {
+        self.amount.percent(self.probability as u32)
+    }
+}
+
+impl Record for Opportunity {
+    const KIND: Kind = Kind::Opportunity;
+    record_basics!(owner);
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        require("name", &self.name)?;
+        max_len("name", &self.name, 300)?;
+        non_negative("amount", self.amount)?;
+        check_percent("probability", self.probability)
+    }
+
+    fn links(&self) -> Vec<Link> {
+        let mut links =
+            vec![link_req("account", Kind::Account, self.account), link_req("stage", Kind::Stage, self.stage)];
+        links.extend(link_opt("contact", Kind::Contact, self.contact));
+        links.extend(link_opt("campaign", Kind::Campaign, self.campaign));
+        links.extend(link_opt("lead", Kind::Lead, self.lead));
+        links
+    }
+
+    fn unlink(&mut self, target: RecordRef) {
+        clear_if(&mut self.contact, Kind::Contact, target);
+        clear_if(&mut self.campaign, Kind::Campaign, target);
+        clear_if(&mut self.lead, Kind::Lead, target);
+    }
+
+    fn label(&self) -> String {
+        self.name.clone()
+    }
+
+    fn search_text(&self) -> Option<String> {
+        Some(self.name.clone())
+    }
+
+    fn account(&self) -> Option<Id> {
+        Some(self.account)
+    }
+}
+
+/// Something we sell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Product {
+    /// Number.
+    pub id: Id,
+    /// Name (required).
+    pub name: String,
+    /// Stock-keeping unit code.
+    pub sku: Option<String>,
+    /// List price per unit (required).
+    pub price: Amount,
+    /// Currency of the price.
+    pub currency: Currency,
+    /// Whether it can still be quoted.
+    pub active: bool,
+    /// Longer description.
+    pub description: Option<String>,
+    /// When it was created.
+    pub created: Timestamp,
+    /// When it last changed.
+    pub updated: Timestamp,
+}
+
+impl Record for Product {
+    const KIND: Kind = Kind::Product;
+    record_basics!();
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        require("name", &self.name)?;
+        non_negative("price", self.price)
+    }
+
+    fn label(&self) -> String {
+        self.name.clone()
+    }
+}
+
+word_enum!(
+    /// Where a quote stands with the customer.
+    QuoteStatus, "status" {
+        #[default] Draft = "draft",
+        Sent = "sent",
+        Accepted = "accepted",
+        Rejected = "rejected",
+    }
+);
+
+/// One line of a quote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteLine {
+    /// The product quoted, if it came from the catalogue.
+    pub product: Option<Id>,
+    /// What the customer reads.
+    pub description: String,
+    /// How many units.
+    pub quantity: u32,
+    /// Price per unit.
+    pub unit_price: Amount,
+    /// Discount on this line, whole percent.
+    pub discount: u8,
+}
+
+impl QuoteLine {
+    /// Quantity times unit price, before discount.
+    pub fn gross(&self) -> Amount {
+        Amount(self.unit_price.0.saturating_mul(self.quantity as i64))
+    }
+
+    /// The discount on this line, rounded half away from zero to the cent.
+    pub fn discount_amount(&self) -> Amount {
+        self.gross().percent(self.discount as u32)
+    }
+
+    /// What this line adds to the total.
+    pub fn net(&self) -> Amount {
+        Amount(self.gross().0 - self.discount_amount().0)
+    }
+}
+
+/// A quote's sums. Each line's discount is rounded to the cent on its own, then summed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteTotals {
+    /// Sum of quantity × unit price.
+    pub subtotal: Amount,
+    /// Sum of line discounts.
+    pub discount: Amount,
+    /// Subtotal less discount.
+    pub total: Amount,
+}
+
+/// An offer of products to an opportunity's account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Quote {
+    /// Number.
+    pub id: Id,
+    /// The deal it belongs to (required).
+    pub opportunity: Id,
+    /// The quote number shown to the customer (`Q-00012`).
+    pub number: String,
+    /// Last day the offer holds.
+    pub valid_until: Option<Date>,
+    /// Draft, sent...
+    pub status: QuoteStatus,
+    /// Currency of every line.
+    pub currency: Currency,
+    /// What is offered.
+    pub lines: Vec<QuoteLine>,
+    /// When it was created.
+    pub created: Timestamp,
+    /// When it last changed.
+    pub updated: Timestamp,
+}
+
+impl Quote {
+    /// Subtotal, discount and total, in integer cents.
+    pub fn totals(&self) -> QuoteTotals {
+        let subtotal = Amount(self.lines.iter().map(|l| l.gross().0).sum());
+        let discount = Amount(self.lines.iter().map(|l| l.discount_amount().0).sum());
+        QuoteTotals { subtotal, discount, total: Amount(subtotal.0 - discount.0) }
+    }
+}
+
+impl Record for Quote {
+    const KIND: Kind = Kind::Quote;
+    record_basics!();
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        for line in &self.lines {
+            require("description", &line.description)?;
+            if line.quantity == 0 {
+                return Err(ValidationError::new("qty", "must be at least 1"));
+            }
+            non_negative("price", line.unit_price)?;
+            check_percent("discount", line.discount)?;
+        }
+        Ok(())
+    }
+
+    fn links(&self) -> Vec<Link> {
+        let mut links = vec![link_req("opp", Kind::Opportunity, self.opportunity)];
+        links.extend(self.lines.iter().filter_map(|l| l.product).map(|p| link_req("product", Kind::Product, p)));
+        links
+    }
+
+    fn label(&self) -> String {
+        self.number.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(qty: u32, price: i64, discount: u8) -> QuoteLine {
+        QuoteLine { product: None, description: "x".into(), quantity: qty, unit_price: Amount(price), discount }
+    }
+
+    #[test]
+    fn quote_totals_round_each_line() {
+        let q = Quote { lines: vec![line(3, 333, 10), line(1, 5, 10), line(2, 10_000, 0)], ..Default::default() };
+        // 999 * 10% = 99.9 -> 100; 5 * 10% = 0.5 -> 1
+        let t = q.totals();
+        assert_eq!(t.subtotal, Amount(999 + 5 + 20_000));
+        assert_eq!(t.discount, Amount(101));
+        assert_eq!(t.total, Amount(999 + 5 + 20_000 - 101));
+    }
+
+    #[test]
+    fn weighted_amount() {
+        let o = Opportunity { amount: Amount::units(1000), probability: 65, ..Default::default() };
+        assert_eq!(o.weighted(), Amount::units(650));
+    }
+}

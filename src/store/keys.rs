@@ -1,0 +1,255 @@
+//! Secondary index keys: byte strings whose order is the order screens want.
+//!
+//! Two families share one table. `REFS` keys say "record B points at record A" and answer "what
+//! points at A" (contacts of an account, calls of a contact, opportunities in a stage). `SORT` keys
+//! order one kind by one field (tasks by due date, contacts by name, calls by time).
+
+use crate::model::{
+    Account, Call, Campaign, Contact, ContactList, Event, Id, Kind, Lead, Note, Opportunity, Product, Project, Quote,
+    Record, RecordRef, Stage, Task,
+};
+
+/// Key family: a link from one record to another.
+const REFS: u8 = 1;
+/// Key family: one kind ordered by one field.
+const SORT: u8 = 2;
+
+/// The fields kinds are ordered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum SortField {
+    /// Lower-cased name (contacts: last then first).
+    Name = 1,
+    /// Lower-cased email address, one entry per address.
+    Email = 2,
+    /// Normalised phone number, one entry per number.
+    Phone = 3,
+    /// A calendar date: due date, close date, birthday (month and day).
+    Date = 4,
+    /// An instant: call start, event start, last activity.
+    Time = 5,
+    /// A status code, for "open tasks", "new leads".
+    Status = 6,
+    /// An opportunity's next-step date.
+    NextStep = 7,
+}
+
+/// Order-preserving bytes of a signed 32-bit number.
+pub fn i32_key(v: i32) -> [u8; 4] {
+    ((v as u32) ^ 0x8000_0000).to_be_bytes()
+}
+
+/// Order-preserving bytes of a signed 64-bit number.
+pub fn i64_key(v: i64) -> [u8; 8] {
+    ((v as u64) ^ 0x8000_0000_0000_0000).to_be_bytes()
+}
+
+/// Lower-cased text ended by a zero byte, so that "ab" sorts before "abc" whatever follows.
+pub fn text_key(text: &str) -> Vec<u8> {
+    let mut out: Vec<u8> = text.trim().to_lowercase().into_bytes();
+    out.retain(|&b| b != 0);
+    out.push(0);
+    out
+}
+
+/// The key saying `src` links to `target`.
+pub fn ref_key(target: RecordRef, src: RecordRef) -> Vec<u8> {
+    let mut k = ref_prefix(target, Some(src.kind));
+    k.extend_from_slice(&src.id.to_be_bytes());
+    k
+}
+
+/// The prefix of every key linking to `target` (from records of `src_kind`, if given).
+pub fn ref_prefix(target: RecordRef, src_kind: Option<Kind>) -> Vec<u8> {
+    let mut k = Vec::with_capacity(20);
+    k.push(REFS);
+    k.push(target.kind.code());
+    k.extend_from_slice(&target.id.to_be_bytes());
+    if let Some(kind) = src_kind {
+        k.push(kind.code());
+    }
+    k
+}
+
+/// Reads the linking record back out of a [`ref_key`].
+pub fn ref_source(key: &[u8]) -> Option<RecordRef> {
+    let kind = Kind::from_code(*key.get(10)?)?;
+    let id = u64::from_be_bytes(key.get(11..19)?.try_into().ok()?);
+    Some(RecordRef::new(kind, id))
+}
+
+/// The prefix of every sort key of `kind` on `field`, followed by `value` bytes if given.
+pub fn sort_prefix(kind: Kind, field: SortField, value: &[u8]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(3 + value.len() + 8);
+    k.extend_from_slice(&[SORT, kind.code(), field as u8]);
+    k.extend_from_slice(value);
+    k
+}
+
+fn sort_key(kind: Kind, field: SortField, value: &[u8], id: Id) -> Vec<u8> {
+    let mut k = sort_prefix(kind, field, value);
+    k.extend_from_slice(&id.to_be_bytes());
+    k
+}
+
+/// The record id at the end of any index key.
+pub fn key_id(key: &[u8]) -> Option<Id> {
+    let tail = key.len().checked_sub(8)?;
+    Some(u64::from_be_bytes(key[tail..].try_into().ok()?))
+}
+
+/// The smallest key greater than every key that starts with `prefix`.
+pub fn prefix_end(prefix: &[u8]) -> Vec<u8> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < 0xff {
+            end.push(last + 1);
+            return end;
+        }
+    }
+    vec![0xff; prefix.len() + 1]
+}
+
+/// What a record contributes to the index: its links and its sort keys.
+pub trait Indexed: Record {
+    /// Sort keys of this record (its links are added by [`index_keys`]).
+    fn sort_keys(&self) -> Vec<Vec<u8>> {
+        Vec::new()
+    }
+}
+
+/// Every index key a record owns.
+pub fn index_keys<R: Indexed>(r: &R) -> Vec<Vec<u8>> {
+    let me = r.record_ref();
+    let mut keys: Vec<Vec<u8>> = r.links().iter().map(|l| ref_key(l.target, me)).collect();
+    keys.extend(r.sort_keys());
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+fn name_key(kind: Kind, name: &str, id: Id) -> Vec<u8> {
+    sort_key(kind, SortField::Name, &text_key(name), id)
+}
+
+impl Indexed for Contact {
+    fn sort_keys(&self) -> Vec<Vec<u8>> {
+        let k = Kind::Contact;
+        let mut keys = vec![name_key(k, &format!("{} {}", self.last_name, self.first_name), self.id)];
+        keys.extend(self.emails.iter().map(|e| sort_key(k, SortField::Email, &text_key(&e.address), self.id)));
+        keys.extend(self.phones.iter().map(|p| sort_key(k, SortField::Phone, &text_key(&p.normalized()), self.id)));
+        if let Some(b) = self.birthday {
+            use chrono::Datelike;
+            keys.push(sort_key(k, SortField::Date, &[b.0.month() as u8, b.0.day() as u8], self.id));
+        }
+        if let Some(t) = self.last_activity {
+            keys.push(sort_key(k, SortField::Time, &i64_key(t.0), self.id));
+        }
+        keys
+    }
+}
+
+impl Indexed for Account {
+    fn sort_keys(&self) -> Vec<Vec<u8>> {
+        vec![name_key(Kind::Account, &self.name, self.id)]
+    }
+}
+
+impl Indexed for Lead {
+    fn sort_keys(&self) -> Vec<Vec<u8>> {
+        let mut keys = vec![
+            name_key(Kind::Lead, &format!("{} {}", self.last_name, self.first_name), self.id),
+            sort_key(Kind::Lead, SortField::Status, &[self.status as u8], self.id),
+        ];
+        if let Some(e) = &self.email {
+            keys.push(sort_key(Kind::Lead, SortField::Email, &text_key(e), self.id));
+        }
+        keys
+    }
+}
+
+impl Indexed for Opportunity {
+    fn sort_keys(&self) -> Vec<Vec<u8>> {
+        let mut keys = vec![
+            name_key(Kind::Opportunity, &self.name, self.id),
+            sort_key(Kind::Opportunity, SortField::Date, &i32_key(self.close_date.days()), self.id),
+        ];
+        if let Some(d) = self.next_step_date {
+            keys.push(sort_key(Kind::Opportunity, SortField::NextStep, &i32_key(d.days()), self.id));
+        }
+        keys
+    }
+}
+
+impl Indexed for Task {
+    fn sort_keys(&self) -> Vec<Vec<u8>> {
+        // Open tasks first, by due date; undated ones sort after every date.
+        let due = self.due.map(|d| d.days()).unwrap_or(i32::MAX);
+        let mut value = vec![u8::from(!self.is_open())];
+        value.extend_from_slice(&i32_key(due));
+        vec![sort_key(Kind::Task, SortField::Date, &value, self.id)]
+    }
+}
+
+impl Indexed for Call {
+    fn sort_keys(&self) -> Vec<Vec<u8>> {
+        vec![sort_key(Kind::Call, SortField::Time, &i64_key(self.started_at.0), self.id)]
+    }
+}
+
+impl Indexed for Event {
+    fn sort_keys(&self) -> Vec<Vec<u8>> {
+        vec![sort_key(Kind::Event, SortField::Time, &i64_key(self.start.0), self.id)]
+    }
+}
+
+impl Indexed for Project {
+    fn sort_keys(&self) -> Vec<Vec<u8>> {
+        vec![sort_key(Kind::Project, SortField::Date, &i32_key(self.due.days()), self.id)]
+    }
+}
+
+impl Indexed for Product {
+    fn sort_keys(&self) -> Vec<Vec<u8>> {
+        vec![name_key(Kind::Product, &self.name, self.id)]
+    }
+}
+
+impl Indexed for Stage {}
+impl Indexed for Quote {}
+impl Indexed for Campaign {}
+impl Indexed for ContactList {}
+impl Indexed for Note {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_keys_keep_order() {
+        let mut xs = [-5i64, 3, i64::MIN, 0, i64::MAX, -1];
+        let mut keys: Vec<_> = xs.iter().map(|&x| i64_key(x)).collect();
+        xs.sort();
+        keys.sort();
+        assert_eq!(keys, xs.iter().map(|&x| i64_key(x)).collect::<Vec<_>>());
+        assert!(i32_key(-1) < i32_key(0));
+    }
+
+    #[test]
+    fn text_keys_sort_prefixes_first() {
+        let a = sort_key(Kind::Account, SortField::Name, &text_key("ab"), u64::MAX);
+        let b = sort_key(Kind::Account, SortField::Name, &text_key("abc"), 0);
+        assert!(a < b);
+    }
+
+    #[test]
+    fn ref_keys_read_back() {
+        let target = RecordRef::new(Kind::Account, 9);
+        let src = RecordRef::new(Kind::Contact, 300);
+        let k = ref_key(target, src);
+        assert!(k.starts_with(&ref_prefix(target, Some(Kind::Contact))));
+        assert_eq!(ref_source(&k), Some(src));
+        assert_eq!(key_id(&k), Some(300));
+        assert!(prefix_end(&ref_prefix(target, None)) > k);
+    }
+}

@@ -1,0 +1,560 @@
+//! redb storage: tables, the record envelope, secondary indexes, the audit trail, id sequences and
+//! the schema version. Knows nothing of the UI or of business rules; the service decides what to
+//! write, this module writes it.
+
+mod codec;
+pub mod keys;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
+
+pub use keys::{Indexed, SortField};
+
+use crate::model::{AuditEntry, Id, Kind, RecordRef};
+
+/// The schema this build reads and writes.
+pub const SCHEMA_VERSION: u64 = 1;
+
+const INDEX: TableDefinition<&[u8], ()> = TableDefinition::new("index");
+const AUDIT: TableDefinition<&[u8], &[u8]> = TableDefinition::new("audit");
+const SEARCH: TableDefinition<(u8, u64), &str> = TableDefinition::new("search_keys");
+const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+
+/// The table holding records of `kind`: id → envelope.
+fn records(kind: Kind) -> TableDefinition<'static, u64, &'static [u8]> {
+    TableDefinition::new(kind.name())
+}
+
+/// Something went wrong below the business rules: the file, the format or a record.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another process holds the file.
+    #[error("the database {0} is open in another rolo process: close that one, then try again")]
+    Busy(PathBuf),
+    /// The file is not a rolo database, or is damaged.
+    #[error("the database {path} cannot be read ({detail}): restore a backup, or point --db at another file")]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What redb said.
+        detail: String,
+    },
+    /// A newer rolo wrote the file.
+    #[error(
+        "the database {path} was written by a newer rolo (schema {found}; this one knows {SCHEMA_VERSION}): upgrade rolo"
+    )]
+    TooNew {
+        /// The file.
+        path: PathBuf,
+        /// The schema version found.
+        found: u64,
+    },
+    /// One record could not be decoded.
+    #[error("{record} cannot be read: {detail}")]
+    BadRecord {
+        /// The record.
+        record: RecordRef,
+        /// Why.
+        detail: String,
+    },
+    /// The file system refused.
+    #[error("cannot use the database file {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Any other storage failure, with redb's words.
+    #[error("storage error: {0}")]
+    Other(String),
+}
+
+/// Turns any redb error into a [`StoreError`].
+fn other(e: impl Into<redb::Error>) -> StoreError {
+    StoreError::Other(e.into().to_string())
+}
+
+/// Result of a store operation.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The database file. Cheap to share: clone the `Arc` around it.
+pub struct Store {
+    path: PathBuf,
+    db: RwLock<Option<Arc<Database>>>,
+}
+
+impl Store {
+    /// Opens the file, creating it (and its folder) when missing; refuses files it cannot read.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
+        }
+        let db = open_db(path)?;
+        let store = Store { path: path.to_path_buf(), db: RwLock::new(Some(Arc::new(db))) };
+        store.prepare()?;
+        Ok(store)
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Creates missing tables and checks the schema version.
+    fn prepare(&self) -> Result<()> {
+        let w = self.write()?;
+        {
+            let mut meta = w.txn.open_table(META).map_err(other)?;
+            let found = meta.get("schema_version").map_err(other)?.map(|v| v.value());
+            match found {
+                Some(v) if v > SCHEMA_VERSION => {
+                    return Err(StoreError::TooNew { path: self.path.clone(), found: v });
+                }
+                Some(_) => {}
+                None => {
+                    meta.insert("schema_version", SCHEMA_VERSION).map_err(other)?;
+                }
+            }
+        }
+        for kind in Kind::ALL {
+            w.txn.open_table(records(kind)).map_err(other)?;
+        }
+        w.txn.open_table(INDEX).map_err(other)?;
+        w.txn.open_table(AUDIT).map_err(other)?;
+        w.txn.open_table(SEARCH).map_err(other)?;
+        w.commit()
+    }
+
+    fn db(&self) -> Result<Arc<Database>> {
+        let guard = self.db.read().unwrap_or_else(|e| e.into_inner());
+        guard.clone().ok_or_else(|| StoreError::Other("the database is closed".into()))
+    }
+
+    /// Starts a read: a consistent snapshot, never blocked by writers.
+    pub fn read(&self) -> Result<Reader> {
+        let txn = self.db()?.begin_read().map_err(other)?;
+        Ok(Reader { txn })
+    }
+
+    /// Starts the one write transaction; nothing is kept unless it is committed.
+    ///
+    /// After a failed commit redb refuses further writes on the same handle, so the file is
+    /// reopened once before giving up.
+    pub fn write(&self) -> Result<Writer> {
+        match self.db()?.begin_write() {
+            Ok(txn) => Ok(Writer { txn }),
+            Err(redb::TransactionError::Storage(redb::StorageError::PreviousIo)) => {
+                self.reopen()?;
+                let txn = self.db()?.begin_write().map_err(other)?;
+                Ok(Writer { txn })
+            }
+            Err(e) => Err(other(e)),
+        }
+    }
+
+    fn reopen(&self) -> Result<()> {
+        let mut guard = self.db.write().unwrap_or_else(|e| e.into_inner());
+        drop(guard.take());
+        *guard = Some(Arc::new(open_db(&self.path)?));
+        Ok(())
+    }
+
+    /// Writes a consistent copy of the whole database to `target`.
+    pub fn backup(&self, target: &Path) -> Result<()> {
+        let io = |source| StoreError::Io { path: target.to_path_buf(), source };
+        if target.exists() {
+            return Err(StoreError::Io {
+                path: target.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, "the file exists; choose a new name"),
+            });
+        }
+        // Holding a write transaction keeps every other writer out while the file is copied.
+        let hold = self.write()?;
+        let result = std::fs::copy(&self.path, target).map(|_| ()).map_err(io);
+        drop(hold);
+        result
+    }
+}
+
+fn open_db(path: &Path) -> Result<Database> {
+    let mut builder = Database::builder();
+    builder.set_cache_size(256 << 20);
+    builder.create(path).map_err(|e| match e {
+        redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Busy(path.to_path_buf()),
+        redb::DatabaseError::Storage(redb::StorageError::Io(source)) => {
+            StoreError::Io { path: path.to_path_buf(), source }
+        }
+        other => StoreError::Corrupt { path: path.to_path_buf(), detail: other.to_string() },
+    })
+}
+
+/// A read-only snapshot of the database.
+pub struct Reader {
+    txn: redb::ReadTransaction,
+}
+
+/// The single write transaction: reads see its own writes; nothing lands until [`Writer::commit`].
+pub struct Writer {
+    txn: redb::WriteTransaction,
+}
+
+/// Raw access that readers and the writer both offer; everything else in [`Read`] builds on it.
+pub trait RawRead {
+    /// The stored envelope of one record.
+    fn raw(&self, r: RecordRef) -> Result<Option<Vec<u8>>>;
+    /// Calls `f` with each index key in `[from, to)` (reversed when asked) until it returns false.
+    fn scan_index(&self, from: &[u8], to: &[u8], rev: bool, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()>;
+    /// Calls `f` with every (id, envelope) of `kind` in id order until it returns false.
+    fn scan_records(&self, kind: Kind, f: &mut dyn FnMut(Id, &[u8]) -> bool) -> Result<()>;
+    /// Calls `f` with the audit entries whose keys start with `prefix`.
+    fn scan_audit(&self, prefix: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()>;
+    /// Calls `f` with every search key.
+    fn scan_search(&self, f: &mut dyn FnMut(Kind, Id, &str)) -> Result<()>;
+    /// How many records of `kind` there are.
+    fn count(&self, kind: Kind) -> Result<u64>;
+    /// A number kept in the meta table.
+    fn meta(&self, key: &str) -> Result<Option<u64>>;
+}
+
+/// Implements [`RawRead`] for both transaction types, whose table handles share redb's traits.
+macro_rules! raw_read {
+    ($t:ty) => {
+        impl RawRead for $t {
+            fn raw(&self, r: RecordRef) -> Result<Option<Vec<u8>>> {
+                let table = self.txn.open_table(records(r.kind)).map_err(other)?;
+                Ok(table.get(r.id).map_err(other)?.map(|v| v.value().to_vec()))
+            }
+
+            fn scan_index(&self, from: &[u8], to: &[u8], rev: bool, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
+                let table = self.txn.open_table(INDEX).map_err(other)?;
+                let range = table.range::<&[u8]>(from..to).map_err(other)?;
+                let mut visit = |item: std::result::Result<(redb::AccessGuard<&[u8]>, redb::AccessGuard<()>), _>| {
+                    item.map_err(other).map(|(k, _)| f(k.value()))
+                };
+                if rev {
+                    for item in range.rev() {
+                        if !visit(item)? {
+                            break;
+                        }
+                    }
+                } else {
+                    for item in range {
+                        if !visit(item)? {
+                            break;
+                        }
+                    }
+                }
+                Ok(())
+            }
+
+            fn scan_records(&self, kind: Kind, f: &mut dyn FnMut(Id, &[u8]) -> bool) -> Result<()> {
+                let table = self.txn.open_table(records(kind)).map_err(other)?;
+                for item in table.iter().map_err(other)? {
+                    let (k, v) = item.map_err(other)?;
+                    if !f(k.value(), v.value()) {
+                        break;
+                    }
+                }
+                Ok(())
+            }
+
+            fn scan_audit(&self, prefix: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
+                let table = self.txn.open_table(AUDIT).map_err(other)?;
+                let end = keys::prefix_end(prefix);
+                for item in table.range::<&[u8]>(prefix..end.as_slice()).map_err(other)? {
+                    let (_, v) = item.map_err(other)?;
+                    if !f(v.value()) {
+                        break;
+                    }
+                }
+                Ok(())
+            }
+
+            fn scan_search(&self, f: &mut dyn FnMut(Kind, Id, &str)) -> Result<()> {
+                let table = self.txn.open_table(SEARCH).map_err(other)?;
+                for item in table.iter().map_err(other)? {
+                    let (k, v) = item.map_err(other)?;
+                    let (code, id) = k.value();
+                    if let Some(kind) = Kind::from_code(code) {
+                        f(kind, id, v.value());
+                    }
+                }
+                Ok(())
+            }
+
+            fn count(&self, kind: Kind) -> Result<u64> {
+                self.txn.open_table(records(kind)).map_err(other)?.len().map_err(other)
+            }
+
+            fn meta(&self, key: &str) -> Result<Option<u64>> {
+                let table = self.txn.open_table(META).map_err(other)?;
+                Ok(table.get(key).map_err(other)?.map(|v| v.value()))
+            }
+        }
+    };
+}
+raw_read!(Reader);
+raw_read!(Writer);
+
+/// Typed reads, the same for a snapshot and for the writer.
+pub trait Read: RawRead {
+    /// One record, if it exists.
+    fn get<R: Indexed>(&self, id: Id) -> Result<Option<R>> {
+        let what = RecordRef::new(R::KIND, id);
+        self.raw(what)?.map(|bytes| codec::decode(what, &bytes)).transpose()
+    }
+
+    /// Whether a record exists.
+    fn exists(&self, r: RecordRef) -> Result<bool> {
+        Ok(self.raw(r)?.is_some())
+    }
+
+    /// Every record of a kind for which `keep` says yes, in id order.
+    fn all<R: Indexed>(&self, mut keep: impl FnMut(&R) -> bool) -> Result<Vec<R>> {
+        let mut out = Vec::new();
+        let mut failure = None;
+        self.scan_records(R::KIND, &mut |id, bytes| match codec::decode::<R>(RecordRef::new(R::KIND, id), bytes) {
+            Ok(r) => {
+                if keep(&r) {
+                    out.push(r);
+                }
+                true
+            }
+            Err(e) => {
+                failure = Some(e);
+                false
+            }
+        })?;
+        failure.map_or(Ok(out), Err)
+    }
+
+    /// Records of `kind` that link to `target`, as ids, in id order.
+    fn linking(&self, target: RecordRef, kind: Kind) -> Result<Vec<Id>> {
+        let prefix = keys::ref_prefix(target, Some(kind));
+        let mut ids = Vec::new();
+        self.scan_index(&prefix, &keys::prefix_end(&prefix), false, &mut |k| {
+            ids.extend(keys::key_id(k));
+            true
+        })?;
+        Ok(ids)
+    }
+
+    /// Every record, of any kind, that links to `target`.
+    fn referrers(&self, target: RecordRef) -> Result<Vec<RecordRef>> {
+        let prefix = keys::ref_prefix(target, None);
+        let mut refs = Vec::new();
+        self.scan_index(&prefix, &keys::prefix_end(&prefix), false, &mut |k| {
+            refs.extend(keys::ref_source(k));
+            true
+        })?;
+        Ok(refs)
+    }
+
+    /// Ids of `kind` ordered by `field`, from the value `from` (inclusive) to `to` (exclusive;
+    /// `None` for the end), at most `limit`, backwards when `rev`.
+    fn sorted(
+        &self,
+        kind: Kind,
+        field: SortField,
+        from: &[u8],
+        to: Option<&[u8]>,
+        rev: bool,
+        limit: usize,
+    ) -> Result<Vec<Id>> {
+        let start = keys::sort_prefix(kind, field, from);
+        let end = match to {
+            Some(to) => keys::sort_prefix(kind, field, to),
+            None => keys::prefix_end(&keys::sort_prefix(kind, field, &[])),
+        };
+        let mut ids = Vec::new();
+        self.scan_index(&start, &end, rev, &mut |k| {
+            ids.extend(keys::key_id(k));
+            ids.len() < limit
+        })?;
+        Ok(ids)
+    }
+
+    /// The records with those ids, skipping any that are gone.
+    fn many<R: Indexed>(&self, ids: &[Id]) -> Result<Vec<R>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for &id in ids {
+            out.extend(self.get::<R>(id)?);
+        }
+        Ok(out)
+    }
+
+    /// The audit trail of one record, oldest first.
+    fn audit(&self, target: RecordRef) -> Result<Vec<AuditEntry>> {
+        let prefix = audit_prefix(target);
+        let mut out = Vec::new();
+        let mut failure = None;
+        self.scan_audit(&prefix, &mut |bytes| match codec::decode(target, bytes) {
+            Ok(e) => {
+                out.push(e);
+                true
+            }
+            Err(e) => {
+                failure = Some(e);
+                false
+            }
+        })?;
+        failure.map_or(Ok(out), Err)
+    }
+}
+
+impl<T: RawRead> Read for T {}
+
+fn audit_prefix(target: RecordRef) -> Vec<u8> {
+    let mut k = vec![target.kind.code()];
+    k.extend_from_slice(&target.id.to_be_bytes());
+    k
+}
+
+fn seq_key(kind: Kind) -> String {
+    format!("seq:{}", kind.name())
+}
+
+impl Writer {
+    /// Makes every write of this transaction durable, or none of them.
+    pub fn commit(self) -> Result<()> {
+        self.txn.commit().map_err(other)
+    }
+
+    /// The next free id of a kind.
+    fn next_id(&mut self, key: &str) -> Result<Id> {
+        let mut meta = self.txn.open_table(META).map_err(other)?;
+        let next = meta.get(key).map_err(other)?.map(|v| v.value()).unwrap_or(0) + 1;
+        meta.insert(key, next).map_err(other)?;
+        Ok(next)
+    }
+
+    /// Sets a number in the meta table.
+    pub fn set_meta(&mut self, key: &str, value: u64) -> Result<()> {
+        self.txn.open_table(META).map_err(other)?.insert(key, value).map_err(other)?;
+        Ok(())
+    }
+
+    /// Stores a new record, giving it the next id of its kind.
+    pub fn insert<R: Indexed>(&mut self, rec: &mut R) -> Result<()> {
+        rec.set_id(self.next_id(&seq_key(R::KIND))?);
+        self.put(rec, None)
+    }
+
+    /// Replaces a stored record, returning what it was.
+    pub fn update<R: Indexed>(&mut self, rec: &R) -> Result<R> {
+        let old: R = self.get(rec.id())?.ok_or_else(|| StoreError::Other(format!("{} vanished", rec.record_ref())))?;
+        self.put(rec, Some(&old))?;
+        Ok(old)
+    }
+
+    fn put<R: Indexed>(&mut self, rec: &R, old: Option<&R>) -> Result<()> {
+        let new_keys = keys::index_keys(rec);
+        let old_keys = old.map(keys::index_keys).unwrap_or_default();
+        let mut index = self.txn.open_table(INDEX).map_err(other)?;
+        for k in old_keys.iter().filter(|k| new_keys.binary_search(k).is_err()) {
+            index.remove(k.as_slice()).map_err(other)?;
+        }
+        for k in new_keys.iter().filter(|k| old_keys.binary_search(k).is_err()) {
+            index.insert(k.as_slice(), ()).map_err(other)?;
+        }
+        drop(index);
+        let mut table = self.txn.open_table(records(R::KIND)).map_err(other)?;
+        table.insert(rec.id(), codec::encode(rec).as_slice()).map_err(other)?;
+        Ok(())
+    }
+
+    /// Removes a record and its index entries, returning it.
+    pub fn remove<R: Indexed>(&mut self, id: Id) -> Result<Option<R>> {
+        let Some(old) = self.get::<R>(id)? else { return Ok(None) };
+        let mut index = self.txn.open_table(INDEX).map_err(other)?;
+        for k in keys::index_keys(&old) {
+            index.remove(k.as_slice()).map_err(other)?;
+        }
+        drop(index);
+        self.txn.open_table(records(R::KIND)).map_err(other)?.remove(id).map_err(other)?;
+        self.set_search_key(old.record_ref(), None)?;
+        Ok(Some(old))
+    }
+
+    /// Sets (or with `None` removes) the search text of a record.
+    pub fn set_search_key(&mut self, r: RecordRef, key: Option<&str>) -> Result<()> {
+        let mut table = self.txn.open_table(SEARCH).map_err(other)?;
+        match key {
+            Some(k) => table.insert((r.kind.code(), r.id), k).map_err(other)?,
+            None => table.remove((r.kind.code(), r.id)).map_err(other)?,
+        };
+        Ok(())
+    }
+
+    /// Appends an entry to a record's audit trail.
+    pub fn append_audit(&mut self, entry: &AuditEntry) -> Result<()> {
+        let seq = self.next_id("seq:audit")?;
+        let mut key = audit_prefix(entry.target);
+        key.extend_from_slice(&seq.to_be_bytes());
+        let mut table = self.txn.open_table(AUDIT).map_err(other)?;
+        table.insert(key.as_slice(), codec::encode(entry).as_slice()).map_err(other)?;
+        Ok(())
+    }
+
+    /// Drops the whole transaction: nothing it wrote is kept.
+    pub fn abort(self) -> Result<()> {
+        self.txn.abort().map_err(other)
+    }
+}
+
+/// Checks the whole file: every record decodes, its links point at records that exist, and the
+/// index holds exactly the entries the records call for. Returns the problems, one sentence each.
+pub fn check(r: &Reader) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    let mut expected = HashSet::new();
+    for kind in Kind::ALL {
+        crate::model::with_record_type!(kind, R => check_kind::<R>(r, &mut problems, &mut expected)?);
+    }
+    let mut found = HashSet::new();
+    r.scan_index(&[], &[0xff; 4], false, &mut |k| {
+        found.insert(k.to_vec());
+        true
+    })?;
+    let mut stray: Vec<String> =
+        found.difference(&expected).map(|k| format!("index entry {} matches no record", hex(k))).collect();
+    let mut missing: Vec<String> =
+        expected.difference(&found).map(|k| format!("index entry {} is missing", hex(k))).collect();
+    stray.sort();
+    missing.sort();
+    problems.extend(stray);
+    problems.extend(missing);
+    Ok(problems)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn check_kind<R: Indexed>(r: &Reader, problems: &mut Vec<String>, expected: &mut HashSet<Vec<u8>>) -> Result<()> {
+    r.scan_records(R::KIND, &mut |id, bytes| {
+        match codec::decode::<R>(RecordRef::new(R::KIND, id), bytes) {
+            Ok(rec) if rec.id() != id => {
+                problems.push(format!("{} holds the id {}", RecordRef::new(R::KIND, id), rec.id()))
+            }
+            Ok(rec) => {
+                expected.extend(keys::index_keys(&rec));
+                for link in rec.links() {
+                    if !matches!(r.exists(link.target), Ok(true)) {
+                        problems.push(format!(
+                            "{}: its {} {} does not exist",
+                            rec.record_ref(),
+                            link.field,
+                            link.target
+                        ));
+                    }
+                }
+            }
+            Err(e) => problems.push(e.to_string()),
+        }
+        true
+    })
+}

@@ -1,0 +1,76 @@
+//! Text made safe and sized for a terminal: stored text may hold anything (imported data, pasted
+//! escape sequences), so everything drawn or printed goes through here first.
+
+use std::borrow::Cow;
+
+use unicode_width::UnicodeWidthStr;
+
+/// Removes control characters (escape sequences lose their ESC and so print harmlessly);
+/// tabs and newlines become spaces.
+pub fn sanitize(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .filter_map(|c| match c {
+                '\t' | '\n' | '\r' => Some(' '),
+                c if c.is_control() => None,
+                c => Some(c),
+            })
+            .collect(),
+    )
+}
+
+/// How many terminal columns the text takes (CJK and emoji count two).
+pub fn width(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// Cuts sanitised text to at most `max` columns, ending with `…` when cut; never splits a character.
+pub fn truncate(text: &str, max: usize) -> String {
+    let clean = sanitize(text);
+    if width(&clean) <= max {
+        return clean.into_owned();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in clean.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// The first line of a text, cut to `max` columns.
+pub fn first_line(text: &str, max: usize) -> String {
+    truncate(text.lines().next().unwrap_or_default(), max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_are_defused() {
+        assert_eq!(sanitize("Ann\u{1b}[2J Lee\u{7}"), "Ann[2J Lee");
+        assert_eq!(sanitize("a\tb\nc"), "a b c");
+        assert!(matches!(sanitize("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn truncation_counts_columns() {
+        assert_eq!(truncate("東京都渋谷区", 7), "東京都…");
+        assert_eq!(truncate("short", 10), "short");
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(width("東京"), 4);
+    }
+}
