@@ -119,7 +119,7 @@ impl fmt::Display for DemoSize {
 }
 
 /// Records written per transaction: keeps memory flat on a million contacts.
-const BATCH: u32 = 20_000;
+const BATCH: u32 = 250_000;
 
 fn lines(text: &'static str) -> Vec<&'static str> {
     text.lines().map(str::trim).filter(|l| !l.is_empty()).collect()

@@ -152,10 +152,14 @@ fn plain(v: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Number(n) => n.to_string(),
         Value::Array(items) => items.iter().map(plain).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", "),
-        Value::Object(map) => {
-            let parts: Vec<String> = map.values().map(plain).filter(|s| !s.is_empty()).collect();
-            if parts.is_empty() { String::new() } else { parts.join(" ") }
-        }
+        Value::Object(map) => map
+            .iter()
+            .filter_map(|(k, v)| {
+                let text = plain(v);
+                (!text.is_empty()).then(|| format!("{} {text}", k.replace('_', " ")))
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 
@@ -169,10 +173,10 @@ fn date(d: Option<crate::model::Date>) -> String {
 
 /// Adds a `<field>_name` entry beside an id field of a JSON object.
 fn with_name(mut v: Value, field: &str, name: String) -> Value {
-    if let Value::Object(map) = &mut v {
-        if !name.is_empty() {
-            map.insert(format!("{field}_name"), Value::String(name));
-        }
+    if let Value::Object(map) = &mut v
+        && !name.is_empty()
+    {
+        map.insert(format!("{field}_name"), Value::String(name));
     }
     v
 }

@@ -70,7 +70,7 @@ impl Crm {
         let ids = r.sorted(Kind::Task, SortField::Date, &from, to.as_deref(), false, usize::MAX)?;
         let mut tasks = r.many::<Task>(&ids)?;
         if filter == TaskFilter::Done {
-            tasks.sort_by(|a, b| b.completed_at.cmp(&a.completed_at));
+            tasks.sort_by_key(|t| std::cmp::Reverse(t.completed_at));
         }
         Ok(tasks)
     }
@@ -79,7 +79,7 @@ impl Crm {
     pub fn set_task_done(&self, id: Id, done: bool) -> Result<Task> {
         self.write(|tx| {
             let mut t: Task = tx.get(id)?;
-            if done == !t.is_open() {
+            if done != t.is_open() {
                 let state = if done { "done" } else { "open" };
                 return Err(CrmError::Conflict(format!("task {id} is already {state}")));
             }

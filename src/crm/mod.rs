@@ -19,7 +19,7 @@ use crate::model::{
     AuditAction, AuditEntry, Change, Id, Kind, OnDelete, Record, RecordRef, Timestamp, ValidationError,
 };
 use crate::search::{Hit, SearchIndex};
-use crate::store::{Indexed, Read, Reader, Store, StoreError, Writer};
+use crate::store::{Indexed, Read, Reader, Store, StoreError, WriteTables};
 
 /// Why a command or query failed. Each message names the record or field and what to do.
 #[derive(Debug, thiserror::Error)]
@@ -81,10 +81,14 @@ impl Crm {
 
     /// Runs `f` inside one write transaction: all of it is kept, or (on any error) none of it.
     pub fn write<T>(&self, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
-        let mut tx = Tx { w: self.store.write()?, user: &self.user, now: Timestamp::now(), search: Vec::new() };
-        let out = f(&mut tx)?;
-        let Tx { w, search, .. } = tx;
-        w.commit()?;
+        let writer = self.store.write()?;
+        let (out, search) = {
+            let mut tx = Tx { w: writer.tables()?, user: &self.user, now: Timestamp::now(), search: Vec::new() };
+            let out = f(&mut tx)?;
+            tx.w.flush()?;
+            (out, tx.search)
+        };
+        writer.commit()?;
         if let Some(index) = self.search.write().unwrap_or_else(|e| e.into_inner()).as_mut() {
             for (record, text) in search {
                 index.set(record, text);
@@ -167,16 +171,17 @@ fn local_user() -> String {
 
 /// One write transaction with the service's rules applied: validation, link checks, audit, search.
 pub struct Tx<'a> {
-    w: Writer,
+    w: WriteTables<'a>,
     user: &'a str,
     now: Timestamp,
     search: Vec<(RecordRef, Option<String>)>,
 }
 
-impl Tx<'_> {
+impl<'a> Tx<'a> {
     /// The reads of this transaction (they see its own writes).
-    pub fn read(&self) -> &Writer {
-        &self.w
+    pub fn read(&mut self) -> Result<&WriteTables<'a>> {
+        self.w.flush()?;
+        Ok(&self.w)
     }
 
     /// The instant this transaction stamps on what it writes.
@@ -207,14 +212,14 @@ impl Tx<'_> {
 
     fn search_text<R: Indexed>(&self, rec: &R) -> Result<Option<String>> {
         let Some(mut text) = rec.search_text() else { return Ok(None) };
-        if let Some(account) = rec.account() {
-            if let Some(a) = self.w.get::<crate::model::Account>(account)? {
-                let (name, rest) = text.split_once('\t').map_or((text.as_str(), None), |(n, r)| (n, Some(r)));
-                text = match rest {
-                    Some(rest) => format!("{name}\t{}\t{rest}", a.name),
-                    None => format!("{name}\t{}", a.name),
-                };
-            }
+        if let Some(account) = rec.account()
+            && let Some(a) = self.w.get::<crate::model::Account>(account)?
+        {
+            let (name, rest) = text.split_once('\t').map_or((text.as_str(), None), |(n, r)| (n, Some(r)));
+            text = match rest {
+                Some(rest) => format!("{name}\t{}\t{rest}", a.name),
+                None => format!("{name}\t{}", a.name),
+            };
         }
         Ok(Some(text))
     }
@@ -278,11 +283,11 @@ impl Tx<'_> {
     }
 
     fn reindex_under(&mut self, account: RecordRef) -> Result<()> {
-        for id in self.w.linking(account, Kind::Contact)? {
+        for id in self.read()?.linking(account, Kind::Contact)? {
             let c: crate::model::Contact = self.get(id)?;
             self.index_search(&c)?;
         }
-        for id in self.w.linking(account, Kind::Opportunity)? {
+        for id in self.read()?.linking(account, Kind::Opportunity)? {
             let o: crate::model::Opportunity = self.get(id)?;
             self.index_search(&o)?;
         }
@@ -293,7 +298,7 @@ impl Tx<'_> {
     pub fn delete<R: Indexed>(&mut self, id: Id) -> Result<R> {
         let target = RecordRef::new(R::KIND, id);
         let old: R = self.get(id)?;
-        let referrers = self.w.referrers(target)?;
+        let referrers = self.read()?.referrers(target)?;
         let mut refusing: Vec<RecordRef> = Vec::new();
         let mut plan: Vec<(RecordRef, OnDelete)> = Vec::new();
         for src in referrers.iter().copied().filter(|&s| s != target) {

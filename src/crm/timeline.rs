@@ -76,7 +76,9 @@ impl Crm {
         linked::<Quote>(&r, target, &mut items, |q| {
             (q.created, String::new(), format!("quote {} ({})", q.number, q.status))
         })?;
-        items.sort_by(|a, b| b.at.cmp(&a.at));
+        // Newest first; within one second, the later write first (entries were gathered oldest first).
+        items.reverse();
+        items.sort_by_key(|i| std::cmp::Reverse(i.at));
         Ok(items)
     }
 }

@@ -219,10 +219,10 @@ impl Record for Event {
         if self.start == Timestamp::default() {
             return Err(ValidationError::new("start", "is required: give a date and time"));
         }
-        if let Some(end) = self.end {
-            if end < self.start {
-                return Err(ValidationError::new("end", "is before the start"));
-            }
+        if let Some(end) = self.end
+            && end < self.start
+        {
+            return Err(ValidationError::new("end", "is before the start"));
         }
         Ok(())
     }

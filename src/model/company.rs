@@ -173,10 +173,10 @@ impl Record for Campaign {
         if let Some(b) = self.budget {
             non_negative("budget", b)?;
         }
-        if let (Some(s), Some(e)) = (self.start, self.end) {
-            if e < s {
-                return Err(ValidationError::new("end", format!("{e} is before the start, {s}")));
-            }
+        if let (Some(s), Some(e)) = (self.start, self.end)
+            && e < s
+        {
+            return Err(ValidationError::new("end", format!("{e} is before the start, {s}")));
         }
         Ok(())
     }

@@ -181,10 +181,10 @@ impl Record for Contact {
         for p in &self.phones {
             check_phone("phone", &p.number)?;
         }
-        if let Some(b) = self.birthday {
-            if b > Date::today() {
-                return Err(ValidationError::new("birthday", format!("{b} is in the future")));
-            }
+        if let Some(b) = self.birthday
+            && b > Date::today()
+        {
+            return Err(ValidationError::new("birthday", format!("{b} is in the future")));
         }
         if self.follow_up_days == Some(0) {
             return Err(ValidationError::new("follow-up", "must be at least 1 day"));

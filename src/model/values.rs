@@ -254,7 +254,7 @@ impl Amount {
         let whole = (abs / 100).to_string();
         let mut out = String::with_capacity(whole.len() + whole.len() / 3 + 4);
         for (i, c) in whole.chars().enumerate() {
-            if i > 0 && (whole.len() - i) % 3 == 0 {
+            if i > 0 && (whole.len() - i).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(c);
@@ -382,7 +382,7 @@ mod tests {
         assert!(Amount::parse("abc").is_err());
         assert!(Amount::parse("").is_err());
         assert!(Amount::parse("99999999999999999999").is_err());
-        assert_eq!(Amount(1_234_567_89).grouped(), "1,234,567.89");
+        assert_eq!(Amount(123_456_789).grouped(), "1,234,567.89");
         assert_eq!(Amount(-100).grouped(), "-1.00");
         assert_eq!(Amount(5).decimal(), "0.05");
     }

@@ -128,7 +128,12 @@ fn score_part(pattern: &Pattern, part: &[Entry], base: usize, kinds: &[Kind], li
         if !kinds.is_empty() && !kinds.contains(&e.record.kind) {
             continue;
         }
-        if let Some(score) = pattern.score(Utf32Str::new(&e.text, &mut buf), &mut matcher) {
+        if let Some(mut score) = pattern.score(Utf32Str::new(&e.text, &mut buf), &mut matcher) {
+            // A match within the name counts again, so "acme" ranks Acme Ltd above its people.
+            let name = e.text.split('\t').next().unwrap_or_default();
+            if name.len() < e.text.len() {
+                score += pattern.score(Utf32Str::new(name, &mut buf), &mut matcher).unwrap_or(0);
+            }
             best.push((score, e.record.id, base + i));
             // Keep memory flat on huge result sets: trim to the best `limit` now and then.
             if best.len() >= limit.saturating_mul(4).max(1024) {
@@ -163,6 +168,15 @@ mod tests {
         assert_eq!(accounts[0].kind, Kind::Account);
         assert!(idx.search("zzz", &[], 10).is_empty());
         assert!(idx.search("", &[], 10).is_empty());
+    }
+
+    #[test]
+    fn a_match_in_the_name_beats_one_in_the_details() {
+        let idx = SearchIndex::build([
+            (r(1), "Ann Lee\tAcme Ltd\tann@acme.com".to_string()),
+            (RecordRef::new(Kind::Account, 1), "Acme Ltd\tParis".to_string()),
+        ]);
+        assert_eq!(idx.search("acme", &[], 5)[0].kind, Kind::Account);
     }
 
     #[test]

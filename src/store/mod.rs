@@ -5,11 +5,11 @@
 mod codec;
 pub mod keys;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 
 pub use keys::{Indexed, SortField};
 
@@ -22,6 +22,25 @@ const INDEX: TableDefinition<&[u8], ()> = TableDefinition::new("index");
 const AUDIT: TableDefinition<&[u8], &[u8]> = TableDefinition::new("audit");
 const SEARCH: TableDefinition<(u8, u64), &str> = TableDefinition::new("search_keys");
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+
+/// Opens every table of a transaction; the same code serves both kinds of transaction.
+macro_rules! open_tables {
+    ($txn:expr) => {
+        Tables {
+            records: Kind::ALL
+                .iter()
+                .map(|&k| $txn.open_table(records(k)))
+                .collect::<std::result::Result<_, _>>()
+                .map_err(other)?,
+            index: $txn.open_table(INDEX).map_err(other)?,
+            audit: $txn.open_table(AUDIT).map_err(other)?,
+            search: $txn.open_table(SEARCH).map_err(other)?,
+            meta: $txn.open_table(META).map_err(other)?,
+            pending: Vec::new(),
+            seqs: HashMap::new(),
+        }
+    };
+}
 
 /// The table holding records of `kind`: id → envelope.
 fn records(kind: Kind) -> TableDefinition<'static, u64, &'static [u8]> {
@@ -107,25 +126,15 @@ impl Store {
     /// Creates missing tables and checks the schema version.
     fn prepare(&self) -> Result<()> {
         let w = self.write()?;
-        {
-            let mut meta = w.txn.open_table(META).map_err(other)?;
-            let found = meta.get("schema_version").map_err(other)?.map(|v| v.value());
-            match found {
-                Some(v) if v > SCHEMA_VERSION => {
-                    return Err(StoreError::TooNew { path: self.path.clone(), found: v });
-                }
-                Some(_) => {}
-                None => {
-                    meta.insert("schema_version", SCHEMA_VERSION).map_err(other)?;
-                }
+        let mut t = w.tables()?;
+        match t.meta("schema_version")? {
+            Some(found) if found > SCHEMA_VERSION => {
+                return Err(StoreError::TooNew { path: self.path.clone(), found });
             }
+            Some(_) => {}
+            None => t.set_meta("schema_version", SCHEMA_VERSION)?,
         }
-        for kind in Kind::ALL {
-            w.txn.open_table(records(kind)).map_err(other)?;
-        }
-        w.txn.open_table(INDEX).map_err(other)?;
-        w.txn.open_table(AUDIT).map_err(other)?;
-        w.txn.open_table(SEARCH).map_err(other)?;
+        drop(t);
         w.commit()
     }
 
@@ -137,7 +146,7 @@ impl Store {
     /// Starts a read: a consistent snapshot, never blocked by writers.
     pub fn read(&self) -> Result<Reader> {
         let txn = self.db()?.begin_read().map_err(other)?;
-        Ok(Reader { txn })
+        Ok(open_tables!(txn))
     }
 
     /// Starts the one write transaction; nothing is kept unless it is committed.
@@ -172,7 +181,7 @@ impl Store {
                 source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, "the file exists; choose a new name"),
             });
         }
-        // Holding a write transaction keeps every other writer out while the file is copied.
+        // Holding the write transaction keeps every writer out while the file is copied.
         let hold = self.write()?;
         let result = std::fs::copy(&self.path, target).map(|_| ()).map_err(io);
         drop(hold);
@@ -181,25 +190,76 @@ impl Store {
 }
 
 fn open_db(path: &Path) -> Result<Database> {
-    let mut builder = Database::builder();
-    builder.set_cache_size(256 << 20);
-    builder.create(path).map_err(|e| match e {
+    Database::builder().create(path).map_err(|e| match e {
         redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Busy(path.to_path_buf()),
-        redb::DatabaseError::Storage(redb::StorageError::Io(source)) => {
+        redb::DatabaseError::Storage(redb::StorageError::Io(source)) if !is_damage(&source) => {
             StoreError::Io { path: path.to_path_buf(), source }
         }
         other => StoreError::Corrupt { path: path.to_path_buf(), detail: other.to_string() },
     })
 }
 
-/// A read-only snapshot of the database.
-pub struct Reader {
-    txn: redb::ReadTransaction,
+/// Whether an I/O error at open time means the file's content is wrong, not that it is unreachable.
+fn is_damage(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    !matches!(e.kind(), NotFound | PermissionDenied | ReadOnlyFilesystem | StorageFull | IsADirectory | WouldBlock)
 }
 
-/// The single write transaction: reads see its own writes; nothing lands until [`Writer::commit`].
+/// Every table, opened once: by a read snapshot ([`Reader`]) or by the writer ([`WriteTables`]).
+/// Opening a redb table costs far more than one lookup, so a transaction opens each just once.
+pub struct Tables<Rec, Idx, Aud, Sea, Met> {
+    /// One record table per kind, in [`Kind::ALL`] order.
+    records: Vec<Rec>,
+    index: Idx,
+    audit: Aud,
+    search: Sea,
+    meta: Met,
+    /// Index keys written but not yet inserted (writer only): inserting them in key order at
+    /// once keeps the same index pages hot, several times faster than scattered inserts.
+    pending: Vec<Vec<u8>>,
+    /// Id sequences handed out but not yet stored (writer only).
+    seqs: HashMap<String, u64>,
+}
+
+/// A read-only snapshot of the database.
+pub type Reader = Tables<
+    redb::ReadOnlyTable<u64, &'static [u8]>,
+    redb::ReadOnlyTable<&'static [u8], ()>,
+    redb::ReadOnlyTable<&'static [u8], &'static [u8]>,
+    redb::ReadOnlyTable<(u8, u64), &'static str>,
+    redb::ReadOnlyTable<&'static str, u64>,
+>;
+
+/// The tables of the write transaction: reads see its own writes.
+pub type WriteTables<'t> = Tables<
+    redb::Table<'t, u64, &'static [u8]>,
+    redb::Table<'t, &'static [u8], ()>,
+    redb::Table<'t, &'static [u8], &'static [u8]>,
+    redb::Table<'t, (u8, u64), &'static str>,
+    redb::Table<'t, &'static str, u64>,
+>;
+
+/// The single write transaction; nothing lands until [`Writer::commit`]. Its tables are opened
+/// by [`Writer::tables`] and must be dropped before the commit.
 pub struct Writer {
     txn: redb::WriteTransaction,
+}
+
+impl Writer {
+    /// Opens every table for reading and writing.
+    pub fn tables(&self) -> Result<WriteTables<'_>> {
+        Ok(open_tables!(self.txn))
+    }
+
+    /// Makes every write of this transaction durable, or none of them.
+    pub fn commit(self) -> Result<()> {
+        self.txn.commit().map_err(other)
+    }
+}
+
+/// Where a kind's table sits in [`Tables::records`].
+fn slot(kind: Kind) -> usize {
+    Kind::ALL.iter().position(|&k| k == kind).unwrap_or(0)
 }
 
 /// Raw access that readers and the writer both offer; everything else in [`Read`] builds on it.
@@ -220,85 +280,71 @@ pub trait RawRead {
     fn meta(&self, key: &str) -> Result<Option<u64>>;
 }
 
-/// Implements [`RawRead`] for both transaction types, whose table handles share redb's traits.
-macro_rules! raw_read {
-    ($t:ty) => {
-        impl RawRead for $t {
-            fn raw(&self, r: RecordRef) -> Result<Option<Vec<u8>>> {
-                let table = self.txn.open_table(records(r.kind)).map_err(other)?;
-                Ok(table.get(r.id).map_err(other)?.map(|v| v.value().to_vec()))
-            }
+impl<Rec, Idx, Aud, Sea, Met> RawRead for Tables<Rec, Idx, Aud, Sea, Met>
+where
+    Rec: ReadableTable<u64, &'static [u8]>,
+    Idx: ReadableTable<&'static [u8], ()>,
+    Aud: ReadableTable<&'static [u8], &'static [u8]>,
+    Sea: ReadableTable<(u8, u64), &'static str>,
+    Met: ReadableTable<&'static str, u64>,
+{
+    fn raw(&self, r: RecordRef) -> Result<Option<Vec<u8>>> {
+        Ok(self.records[slot(r.kind)].get(r.id).map_err(other)?.map(|v| v.value().to_vec()))
+    }
 
-            fn scan_index(&self, from: &[u8], to: &[u8], rev: bool, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
-                let table = self.txn.open_table(INDEX).map_err(other)?;
-                let range = table.range::<&[u8]>(from..to).map_err(other)?;
-                let mut visit = |item: std::result::Result<(redb::AccessGuard<&[u8]>, redb::AccessGuard<()>), _>| {
-                    item.map_err(other).map(|(k, _)| f(k.value()))
-                };
-                if rev {
-                    for item in range.rev() {
-                        if !visit(item)? {
-                            break;
-                        }
-                    }
-                } else {
-                    for item in range {
-                        if !visit(item)? {
-                            break;
-                        }
-                    }
-                }
-                Ok(())
-            }
-
-            fn scan_records(&self, kind: Kind, f: &mut dyn FnMut(Id, &[u8]) -> bool) -> Result<()> {
-                let table = self.txn.open_table(records(kind)).map_err(other)?;
-                for item in table.iter().map_err(other)? {
-                    let (k, v) = item.map_err(other)?;
-                    if !f(k.value(), v.value()) {
-                        break;
-                    }
-                }
-                Ok(())
-            }
-
-            fn scan_audit(&self, prefix: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
-                let table = self.txn.open_table(AUDIT).map_err(other)?;
-                let end = keys::prefix_end(prefix);
-                for item in table.range::<&[u8]>(prefix..end.as_slice()).map_err(other)? {
-                    let (_, v) = item.map_err(other)?;
-                    if !f(v.value()) {
-                        break;
-                    }
-                }
-                Ok(())
-            }
-
-            fn scan_search(&self, f: &mut dyn FnMut(Kind, Id, &str)) -> Result<()> {
-                let table = self.txn.open_table(SEARCH).map_err(other)?;
-                for item in table.iter().map_err(other)? {
-                    let (k, v) = item.map_err(other)?;
-                    let (code, id) = k.value();
-                    if let Some(kind) = Kind::from_code(code) {
-                        f(kind, id, v.value());
-                    }
-                }
-                Ok(())
-            }
-
-            fn count(&self, kind: Kind) -> Result<u64> {
-                self.txn.open_table(records(kind)).map_err(other)?.len().map_err(other)
-            }
-
-            fn meta(&self, key: &str) -> Result<Option<u64>> {
-                let table = self.txn.open_table(META).map_err(other)?;
-                Ok(table.get(key).map_err(other)?.map(|v| v.value()))
+    fn scan_index(&self, from: &[u8], to: &[u8], rev: bool, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
+        debug_assert!(self.pending.is_empty(), "flush the index before reading it");
+        let range = self.index.range::<&[u8]>(from..to).map_err(other)?;
+        let items: Box<dyn Iterator<Item = _>> = if rev { Box::new(range.rev()) } else { Box::new(range) };
+        for item in items {
+            let (k, _) = item.map_err(other)?;
+            if !f(k.value()) {
+                break;
             }
         }
-    };
+        Ok(())
+    }
+
+    fn scan_records(&self, kind: Kind, f: &mut dyn FnMut(Id, &[u8]) -> bool) -> Result<()> {
+        for item in self.records[slot(kind)].iter().map_err(other)? {
+            let (k, v) = item.map_err(other)?;
+            if !f(k.value(), v.value()) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn scan_audit(&self, prefix: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
+        let end = keys::prefix_end(prefix);
+        for item in self.audit.range::<&[u8]>(prefix..end.as_slice()).map_err(other)? {
+            let (_, v) = item.map_err(other)?;
+            if !f(v.value()) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn scan_search(&self, f: &mut dyn FnMut(Kind, Id, &str)) -> Result<()> {
+        for item in self.search.iter().map_err(other)? {
+            let (k, v) = item.map_err(other)?;
+            let (code, id) = k.value();
+            if let Some(kind) = Kind::from_code(code) {
+                f(kind, id, v.value());
+            }
+        }
+        Ok(())
+    }
+
+    fn count(&self, kind: Kind) -> Result<u64> {
+        self.records[slot(kind)].len().map_err(other)
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<u64>> {
+        Ok(self.meta.get(key).map_err(other)?.map(|v| v.value()))
+    }
 }
-raw_read!(Reader);
-raw_read!(Writer);
 
 /// Typed reads, the same for a snapshot and for the writer.
 pub trait Read: RawRead {
@@ -418,23 +464,35 @@ fn seq_key(kind: Kind) -> String {
     format!("seq:{}", kind.name())
 }
 
-impl Writer {
-    /// Makes every write of this transaction durable, or none of them.
-    pub fn commit(self) -> Result<()> {
-        self.txn.commit().map_err(other)
+impl WriteTables<'_> {
+    /// The next free id of a sequence.
+    fn next_id(&mut self, key: &str) -> Result<Id> {
+        let last = match self.seqs.get(key) {
+            Some(&n) => n,
+            None => self.meta.get(key).map_err(other)?.map(|v| v.value()).unwrap_or(0),
+        };
+        self.seqs.insert(key.to_string(), last + 1);
+        Ok(last + 1)
     }
 
-    /// The next free id of a kind.
-    fn next_id(&mut self, key: &str) -> Result<Id> {
-        let mut meta = self.txn.open_table(META).map_err(other)?;
-        let next = meta.get(key).map_err(other)?.map(|v| v.value()).unwrap_or(0) + 1;
-        meta.insert(key, next).map_err(other)?;
-        Ok(next)
+    /// Writes what is held back (index keys, sequences): before reading the index, and before
+    /// the commit.
+    pub fn flush(&mut self) -> Result<()> {
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.sort_unstable();
+        pending.dedup();
+        for k in pending {
+            self.index.insert(k.as_slice(), ()).map_err(other)?;
+        }
+        for (key, value) in std::mem::take(&mut self.seqs) {
+            self.meta.insert(key.as_str(), value).map_err(other)?;
+        }
+        Ok(())
     }
 
     /// Sets a number in the meta table.
     pub fn set_meta(&mut self, key: &str, value: u64) -> Result<()> {
-        self.txn.open_table(META).map_err(other)?.insert(key, value).map_err(other)?;
+        self.meta.insert(key, value).map_err(other)?;
         Ok(())
     }
 
@@ -454,38 +512,37 @@ impl Writer {
     fn put<R: Indexed>(&mut self, rec: &R, old: Option<&R>) -> Result<()> {
         let new_keys = keys::index_keys(rec);
         let old_keys = old.map(keys::index_keys).unwrap_or_default();
-        let mut index = self.txn.open_table(INDEX).map_err(other)?;
         for k in old_keys.iter().filter(|k| new_keys.binary_search(k).is_err()) {
-            index.remove(k.as_slice()).map_err(other)?;
+            self.unindex(k)?;
         }
-        for k in new_keys.iter().filter(|k| old_keys.binary_search(k).is_err()) {
-            index.insert(k.as_slice(), ()).map_err(other)?;
-        }
-        drop(index);
-        let mut table = self.txn.open_table(records(R::KIND)).map_err(other)?;
-        table.insert(rec.id(), codec::encode(rec).as_slice()).map_err(other)?;
+        self.pending.extend(new_keys.into_iter().filter(|k| old_keys.binary_search(k).is_err()));
+        self.records[slot(R::KIND)].insert(rec.id(), codec::encode(rec).as_slice()).map_err(other)?;
         Ok(())
     }
 
-    /// Removes a record and its index entries, returning it.
+    fn unindex(&mut self, key: &[u8]) -> Result<()> {
+        // Removals are rare next to inserts: write what is held back, then remove in place.
+        self.flush()?;
+        self.index.remove(key).map_err(other)?;
+        Ok(())
+    }
+
+    /// Removes a record, its index entries and its search key, returning it.
     pub fn remove<R: Indexed>(&mut self, id: Id) -> Result<Option<R>> {
         let Some(old) = self.get::<R>(id)? else { return Ok(None) };
-        let mut index = self.txn.open_table(INDEX).map_err(other)?;
         for k in keys::index_keys(&old) {
-            index.remove(k.as_slice()).map_err(other)?;
+            self.unindex(&k)?;
         }
-        drop(index);
-        self.txn.open_table(records(R::KIND)).map_err(other)?.remove(id).map_err(other)?;
+        self.records[slot(R::KIND)].remove(id).map_err(other)?;
         self.set_search_key(old.record_ref(), None)?;
         Ok(Some(old))
     }
 
     /// Sets (or with `None` removes) the search text of a record.
     pub fn set_search_key(&mut self, r: RecordRef, key: Option<&str>) -> Result<()> {
-        let mut table = self.txn.open_table(SEARCH).map_err(other)?;
         match key {
-            Some(k) => table.insert((r.kind.code(), r.id), k).map_err(other)?,
-            None => table.remove((r.kind.code(), r.id)).map_err(other)?,
+            Some(k) => self.search.insert((r.kind.code(), r.id), k).map_err(other)?,
+            None => self.search.remove((r.kind.code(), r.id)).map_err(other)?,
         };
         Ok(())
     }
@@ -495,14 +552,8 @@ impl Writer {
         let seq = self.next_id("seq:audit")?;
         let mut key = audit_prefix(entry.target);
         key.extend_from_slice(&seq.to_be_bytes());
-        let mut table = self.txn.open_table(AUDIT).map_err(other)?;
-        table.insert(key.as_slice(), codec::encode(entry).as_slice()).map_err(other)?;
+        self.audit.insert(key.as_slice(), codec::encode(entry).as_slice()).map_err(other)?;
         Ok(())
-    }
-
-    /// Drops the whole transaction: nothing it wrote is kept.
-    pub fn abort(self) -> Result<()> {
-        self.txn.abort().map_err(other)
     }
 }
 

@@ -1,0 +1,163 @@
+//! Helpers shared by the integration tests: a CRM in a temporary folder, and one record of every
+//! kind with fixed values.
+
+#![allow(dead_code)]
+
+use rolo::crm::Crm;
+use rolo::model::*;
+use tempfile::TempDir;
+
+/// A CRM over a fresh database file; keep the `TempDir` alive as long as the CRM.
+pub fn fresh() -> (TempDir, Crm) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let crm = Crm::open(&dir.path().join("t.redb")).expect("open");
+    (dir, crm)
+}
+
+/// Ids of one record of every kind, as [`populate`] made them.
+pub struct Made {
+    pub account: Id,
+    pub contact: Id,
+    pub lead: Id,
+    pub opportunity: Id,
+    pub product: Id,
+    pub quote: Id,
+    pub task: Id,
+    pub call: Id,
+    pub event: Id,
+    pub project: Id,
+    pub campaign: Id,
+    pub list: Id,
+    pub note: Id,
+}
+
+pub fn date(s: &str) -> Date {
+    Date::parse_iso(s).unwrap()
+}
+
+/// One record of every kind, linked together, with fixed values (no "today" in them).
+pub fn populate(crm: &Crm) -> Made {
+    let campaign = crm
+        .create(Campaign {
+            name: "Spring fair".into(),
+            channel: Some("trade show".into()),
+            budget: Some(Amount::units(5000)),
+            start: Some(date("2026-03-01")),
+            end: Some(date("2026-03-31")),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let account = crm
+        .create(Account {
+            name: "Ōsaka Trading 株式会社".into(),
+            industry: Some("Logistics".into()),
+            address: Address { city: Some("Osaka".into()), country: Some("Japan".into()), ..Default::default() },
+            employees: Some(120),
+            annual_revenue: Some(Amount::units(2_500_000)),
+            status: AccountStatus::Customer,
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let contact = crm
+        .create(Contact {
+            first_name: "Zoë".into(),
+            last_name: "O'Brien-Müller".into(),
+            title: Some("CTO".into()),
+            account: Some(account),
+            emails: vec![Email {
+                consent: Consent::OptedIn,
+                validity: Validity::Valid,
+                ..Email::new("zoe@osaka.example.com")
+            }],
+            phones: vec![Phone::new("+81 6 1234 5678")],
+            birthday: Some(date("1980-02-29")),
+            interests: vec!["sailing".into()],
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let lead = crm
+        .create(Lead {
+            first_name: "Li".into(),
+            last_name: "Wang".into(),
+            company: Some("Harbor Partners".into()),
+            email: Some("li.wang@harbor.example.org".into()),
+            source: Some(LeadSource::TradeShow),
+            campaign: Some(campaign),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let opportunity = crm
+        .create_opportunity(Opportunity {
+            name: "Fleet licences".into(),
+            account,
+            contact: Some(contact),
+            amount: Amount::parse("12000.50").unwrap(),
+            close_date: date("2026-12-31"),
+            next_step: Some("Send pricing".into()),
+            next_step_date: Some(date("2026-12-01")),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let product = crm
+        .create(Product {
+            name: "Pro licence".into(),
+            price: Amount::parse("149.90").unwrap(),
+            active: true,
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let quote = crm.create_quote(opportunity).unwrap().id;
+    crm.add_quote_line(quote, product, 3, 10).unwrap();
+    let project = crm
+        .create(Project {
+            name: "Rollout".into(),
+            account: Some(account),
+            due: date("2027-01-15"),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let task = crm
+        .create(Task {
+            title: "Send pricing".into(),
+            due: Some(date("2026-12-01")),
+            priority: Priority::High,
+            contact: Some(contact),
+            opportunity: Some(opportunity),
+            project: Some(project),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let call = crm
+        .log_call(Call {
+            contact,
+            started_at: Timestamp::parse_local("2026-11-20 10:30").unwrap(),
+            duration_secs: 300,
+            outcome: CallOutcome::Connected,
+            notes: Some("Wants pricing".into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let event = crm
+        .create_event(Event {
+            title: "Demo".into(),
+            start: Timestamp::parse_local("2026-12-02 14:00").unwrap(),
+            end: Some(Timestamp::parse_local("2026-12-02 15:00").unwrap()),
+            attendees: vec![contact],
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let list = crm.create(ContactList { name: "VIP".into(), ..Default::default() }).unwrap().id;
+    crm.add_list_member(list, contact).unwrap();
+    let note = crm.add_note(RecordRef::new(Kind::Contact, contact), "Prefers email").unwrap().id;
+    Made { account, contact, lead, opportunity, product, quote, task, call, event, project, campaign, list, note }
+}

@@ -1,0 +1,47 @@
+//! The database written by record format 1 must stay readable by every later rolo.
+//!
+//! `tests/fixtures/format1.redb` was written by `cargo test --test fixture -- --ignored
+//! write_format1_fixture` (the records of `common::populate`). Never regenerate it after a format
+//! change: add a new fixture for the new format instead, and keep this test.
+
+mod common;
+
+use std::path::PathBuf;
+
+use rolo::crm::Crm;
+use rolo::model::*;
+
+fn fixture() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/format1.redb")
+}
+
+#[test]
+fn format1_database_still_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("format1.redb");
+    std::fs::copy(fixture(), &copy).unwrap();
+    let crm = Crm::open(&copy).unwrap();
+    assert_eq!(crm.check().unwrap(), Vec::<String>::new());
+    for kind in [Kind::Account, Kind::Contact, Kind::Lead, Kind::Opportunity, Kind::Quote, Kind::Task, Kind::Call] {
+        assert_eq!(crm.count(kind).unwrap(), 1, "{kind}");
+    }
+    let contact = crm.get::<Contact>(2).or_else(|_| crm.get::<Contact>(1)).unwrap();
+    assert_eq!(contact.full_name(), "Zoë O'Brien-Müller");
+    assert_eq!(contact.emails[0].consent, Consent::OptedIn);
+    assert_eq!(contact.birthday, Some(common::date("1980-02-29")));
+    let opp = crm.list::<Opportunity>(|_| true).unwrap().remove(0);
+    assert_eq!((opp.name.as_str(), opp.amount, opp.probability), ("Fleet licences", Amount(1_200_050), 10));
+    let quote = crm.list::<Quote>(|_| true).unwrap().remove(0);
+    assert_eq!(quote.totals().total, Amount(40_473));
+    assert_eq!(crm.stages().unwrap().len(), 10);
+    assert_eq!(crm.search("osaka", &[Kind::Account], 1).unwrap()[0].label, "Ōsaka Trading 株式会社");
+}
+
+#[test]
+#[ignore = "writes the committed fixture; run only when adding a new format's fixture"]
+fn write_format1_fixture() {
+    let path = fixture();
+    let _ = std::fs::remove_file(&path);
+    let crm = Crm::open(&path).unwrap();
+    common::populate(&crm);
+}
