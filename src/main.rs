@@ -1,5 +1,5 @@
 //! The `rolo` binary: parse the command line, open the database, hand over to the CLI (or, with
-//! no command, the full-screen app).
+//! no command, the full-screen app). Every failure ends as one `error:` line on stderr.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,7 +9,26 @@ use rolo::cli::args::Cli;
 use rolo::crm::Crm;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    quiet_broken_pipes();
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!("error: rolo stopped on an internal fault{at}: {}; please report it", rolo::text::sanitize(&what));
+    }));
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
+    // A fault deep in a dependency (a damaged file can do it) still ends as one line and exit 1.
+    std::panic::catch_unwind(|| run(cli)).unwrap_or(ExitCode::from(1))
+}
+
+fn run(cli: Cli) -> ExitCode {
     let path = match cli.db.clone().or_else(default_db) {
         Some(p) => p,
         None => return fail("no home folder to keep the database in: pass --db PATH or set ROLO_DB"),
@@ -39,8 +58,47 @@ fn default_db() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "rolo").map(|d| d.data_dir().join("rolo.redb"))
 }
 
-/// Reports an operation error on one line and exits 1.
+/// Reports an operation error on one clean line and exits 1.
 fn fail(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
+    eprintln!("error: {}", rolo::text::sanitize(message));
     ExitCode::from(1)
+}
+
+/// Help and version go to stdout (exit 0); a malformed command line becomes one line naming the
+/// problem and where to read more (exit 2).
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let rendered = e.render().to_string();
+    let mut parts: Vec<&str> = Vec::new();
+    let mut usage = None;
+    for line in rendered.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("For more information")) {
+        if let Some(u) = line.strip_prefix("Usage: ") {
+            usage = u.split(" [OPTIONS]").next().and_then(|u| u.split(" --").next()).map(str::to_string);
+            break;
+        }
+        parts.push(line.trim_end_matches(':'));
+    }
+    let message = parts.join(": ").replacen("error: ", "", 1);
+    let hint = match usage {
+        Some(u) => format!(" (see '{} --help')", u.split(" <").next().unwrap_or(&u)),
+        None => " (see 'rolo --help')".to_string(),
+    };
+    eprintln!("error: {}{hint}", rolo::text::sanitize(&message));
+    ExitCode::from(2)
+}
+
+/// Lets `rolo ... | head` end quietly, like other Unix tools, instead of failing on a closed pipe.
+fn quiet_broken_pipes() {
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of one signal at start-up, before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }

@@ -55,6 +55,32 @@ pub fn first_line(text: &str, max: usize) -> String {
     truncate(text.lines().next().unwrap_or_default(), max)
 }
 
+/// A JSON value as one line for people: lists joined by commas, an object as its first filled-in
+/// value with the others in brackets (`ann@acme.example (opted_in, valid)`), `yes` / `no` for flags.
+pub fn json_plain(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::Null => String::new(),
+        Value::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Array(items) => {
+            let sep = if items.iter().any(Value::is_object) { "; " } else { ", " };
+            items.iter().map(json_plain).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(sep)
+        }
+        Value::Object(map) => {
+            let mut parts = map.values().filter(|v| !v.is_boolean()).map(json_plain).filter(|s| !s.is_empty());
+            match parts.next() {
+                None => String::new(),
+                Some(first) => {
+                    let rest: Vec<String> = parts.collect();
+                    if rest.is_empty() { first } else { format!("{first} ({})", rest.join(", ")) }
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,6 +90,17 @@ mod tests {
         assert_eq!(sanitize("Ann\u{1b}[2J Lee\u{7}"), "Ann[2J Lee");
         assert_eq!(sanitize("a\tb\nc"), "a b c");
         assert!(matches!(sanitize("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn json_reads_as_one_line() {
+        let v = serde_json::json!([
+            {"address": "ann@acme.example", "label": null, "consent": "opted_in", "validity": "valid"},
+            {"address": "a@b.example", "label": null, "consent": "unknown", "validity": "unknown"}
+        ]);
+        assert_eq!(json_plain(&v), "ann@acme.example (opted_in, valid); a@b.example (unknown, unknown)");
+        assert_eq!(json_plain(&serde_json::json!(["golf", "jazz"])), "golf, jazz");
+        assert_eq!(json_plain(&serde_json::json!(false)), "no");
     }
 
     #[test]

@@ -305,3 +305,18 @@ fn a_file_from_a_newer_rolo_is_refused() {
     assert!(matches!(err, CrmError::Store(StoreError::TooNew { found: 99, .. })), "{err}");
     assert!(err.to_string().contains("upgrade rolo"));
 }
+
+#[test]
+fn a_second_process_is_told_the_file_is_busy() {
+    let (dir, crm) = fresh();
+    let out = assert_cmd::Command::cargo_bin("rolo")
+        .unwrap()
+        .args(["--db", dir.path().join("t.redb").to_str().unwrap(), "contact", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error: the database") && err.contains("open in another rolo process"), "{err}");
+    assert_eq!(err.lines().count(), 1);
+    drop(crm);
+}

@@ -420,7 +420,7 @@ pub struct OppFields {
     #[arg(long)]
     pub stage: Option<String>,
     /// Chance of winning, 0-100 (sticks when set; else follows the stage).
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
     pub probability: Option<u8>,
     /// The main contact.
     #[arg(long)]
@@ -504,7 +504,7 @@ pub struct MoveArgs {
     /// The stage's name (any case).
     pub stage: String,
     /// Set the probability by hand instead of taking the stage's default.
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
     pub probability: Option<u8>,
 }
 
@@ -624,7 +624,7 @@ pub struct QuoteLineArgs {
     #[arg(long)]
     pub qty: u32,
     /// Discount on the line, whole percent.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=100))]
     pub discount: u8,
 }
 

@@ -5,7 +5,7 @@ pub mod args;
 mod fields;
 mod output;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use args::*;
 use output::{Out, Present, list, show, wrote};
@@ -76,6 +76,14 @@ fn delete<R: Present>(out: &Out, crm: &Crm, id: Id) -> Result<()> {
     Ok(())
 }
 
+/// Fails when a filter names a record that does not exist (rather than listing nothing).
+fn exists<R: Present>(crm: &Crm, id: Option<Id>) -> Result<()> {
+    if let Some(id) = id {
+        crm.get::<R>(id)?;
+    }
+    Ok(())
+}
+
 fn account(out: &Out, crm: &Crm, cmd: AccountCmd) -> Result<()> {
     match cmd {
         AccountCmd::Add(a) => {
@@ -108,6 +116,7 @@ fn contact(out: &Out, crm: &Crm, cmd: ContactCmd) -> Result<()> {
             add(out, crm, rec)
         }
         ContactCmd::List(f) => {
+            exists::<Account>(crm, f.account)?;
             let mut all = crm.list::<Contact>(|c| f.account.is_none_or(|a| c.account == Some(a)))?;
             all.sort_by_key(|c| (c.last_name.to_lowercase(), c.first_name.to_lowercase()));
             list(out, crm, &all);
@@ -210,6 +219,7 @@ fn opp(out: &Out, crm: &Crm, cmd: OppCmd) -> Result<()> {
             Ok(())
         }
         OppCmd::List(f) => {
+            exists::<Account>(crm, f.account)?;
             let stage = f.stage.as_deref().map(|s| crm.stage_named(s)).transpose()?;
             let mut all = crm.list::<Opportunity>(|o| {
                 stage.as_ref().is_none_or(|s| o.stage == s.id) && f.account.is_none_or(|a| o.account == a)
@@ -234,11 +244,10 @@ fn opp(out: &Out, crm: &Crm, cmd: OppCmd) -> Result<()> {
                 rec.close_date = fields::date("close-date", d)?;
             }
             fields::opportunity(&mut rec, &e.fields)?;
-            let rec = crm.update(rec)?;
-            let rec = match &e.fields.stage {
-                Some(s) => crm.move_opportunity(rec.id, s, e.fields.probability)?,
-                None => rec,
-            };
+            if let Some(s) = &e.fields.stage {
+                rec.stage = crm.stage_named(s)?.id;
+            }
+            let rec = crm.update_opportunity(rec)?;
             wrote(out, crm, "updated", &rec);
             Ok(())
         }
@@ -260,18 +269,9 @@ fn output_json<R: Present>(crm: &Crm, rec: &R) -> serde_json::Value {
     rec.json(&output::Names::new(crm))
 }
 
-/// Moves a deal to the first won (or lost) stage, keeping the reason for a loss.
+/// Closes a deal as won or lost.
 fn close(out: &Out, crm: &Crm, id: Id, outcome: StageOutcome, reason: Option<String>) -> Result<()> {
-    let stage = crm
-        .stages()?
-        .into_iter()
-        .find(|s| s.outcome == outcome)
-        .with_context(|| format!("there is no {outcome} stage: add one first"))?;
-    let rec = crm.move_opportunity(id, &stage.name, None)?;
-    let rec = match reason {
-        Some(r) => crm.update(Opportunity { lost_reason: Some(r), ..rec })?,
-        None => rec,
-    };
+    let rec = crm.close_opportunity(id, outcome, reason.as_deref())?;
     out.done(&output_json(crm, &rec), || format!("opportunity {} is {outcome}", rec.id));
     Ok(())
 }
@@ -310,6 +310,7 @@ fn quote(out: &Out, crm: &Crm, cmd: QuoteCmd) -> Result<()> {
             Ok(())
         }
         QuoteCmd::List(f) => {
+            exists::<Opportunity>(crm, f.opp)?;
             list(out, crm, &crm.list::<Quote>(|q| f.opp.is_none_or(|o| q.opportunity == o))?);
             Ok(())
         }
@@ -421,6 +422,7 @@ fn call(out: &Out, crm: &Crm, cmd: CallCmd) -> Result<()> {
             Ok(())
         }
         CallCmd::List(f) => {
+            exists::<Contact>(crm, f.contact)?;
             let since = f.since.as_deref().map(|d| fields::date("since", d)).transpose()?;
             list(out, crm, &crm.calls(f.contact, since)?);
             Ok(())
@@ -618,6 +620,9 @@ fn search(out: &Out, crm: &Crm, a: SearchArgs) -> Result<()> {
         }
         None => Vec::new(),
     };
+    if a.limit == 0 {
+        return Err(ValidationError::new("limit", "must be at least 1").into());
+    }
     let hits = crm.search(&a.query, &kinds, a.limit)?;
     if out.json {
         out.json_value(&hits);

@@ -53,7 +53,13 @@ pub fn table(headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>, righ
         }
     }
     // The preset pads every line on both sides; keep the output tidy for pipes.
-    t.lines().map(|l| l.trim_end().strip_prefix(' ').unwrap_or(&l).to_string()).collect::<Vec<_>>().join("\n")
+    t.lines()
+        .map(|l| {
+            let l = l.trim_end();
+            l.strip_prefix(' ').unwrap_or(l).to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Looks up names of linked records once each, for tables and JSON.
@@ -129,38 +135,14 @@ pub fn field_lines(value: &Value) -> String {
     let Value::Object(map) = value else { return value.to_string() };
     let shown: Vec<(String, String)> = map
         .iter()
+        .filter(|(_, v)| v.as_bool() != Some(false))
         .filter_map(|(k, v)| {
-            let text = plain(v);
+            let text = crate::text::json_plain(v);
             (!text.is_empty()).then(|| (k.replace('_', " "), text))
         })
         .collect();
     let width = shown.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     shown.iter().map(|(k, v)| format!("{k:<width$}  {}", crate::text::sanitize(v))).collect::<Vec<_>>().join("\n")
-}
-
-/// A JSON value as one line of text: lists joined by commas, objects as their values.
-fn plain(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::Bool(b) => {
-            if *b {
-                "yes".into()
-            } else {
-                String::new()
-            }
-        }
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        Value::Array(items) => items.iter().map(plain).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", "),
-        Value::Object(map) => map
-            .iter()
-            .filter_map(|(k, v)| {
-                let text = plain(v);
-                (!text.is_empty()).then(|| format!("{} {text}", k.replace('_', " ")))
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-    }
 }
 
 fn opt(s: &Option<String>) -> String {

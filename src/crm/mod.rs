@@ -152,7 +152,12 @@ impl Crm {
 
     /// Verifies the database: every record decodes, links resolve, the index agrees.
     pub fn check(&self) -> Result<Vec<String>> {
-        Ok(crate::store::check(&self.reader()?)?)
+        let repaired = self.store.verify_pages()?;
+        let mut problems = crate::store::check(&self.reader()?)?;
+        if repaired {
+            problems.insert(0, "the file had damaged pages; redb repaired them: check your records".into());
+        }
+        Ok(problems)
     }
 
     /// Writes a consistent copy of the database to `target` (which must not exist).
@@ -377,9 +382,5 @@ fn diff<R: Record>(old: &R, new: &R) -> Vec<Change> {
 }
 
 fn show(v: Option<&serde_json::Value>) -> String {
-    match v {
-        None | Some(serde_json::Value::Null) => String::new(),
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-    }
+    v.map(crate::text::json_plain).unwrap_or_default()
 }

@@ -81,13 +81,40 @@ impl Crm {
         let stage = self.stage_named(stage)?;
         self.write(|tx| {
             let mut opp: Opportunity = tx.get(id)?;
-            let from = tx.get::<Stage>(opp.stage).map(|s| s.name).unwrap_or_default();
             if let Some(p) = probability {
                 opp.probability = p;
                 opp.probability_manual = true;
             }
-            place_in_stage(&mut opp, &stage);
-            tx.update(opp, Some(format!("moved from {from} to {}", stage.name)))
+            opp.stage = stage.id;
+            tx.update_opportunity(opp)
+        })
+    }
+
+    /// Saves a changed deal; a new stage sets its status and (unless set by hand) its probability.
+    pub fn update_opportunity(&self, opp: Opportunity) -> Result<Opportunity> {
+        self.write(|tx| tx.update_opportunity(opp))
+    }
+
+    /// Closes a deal as won or lost by moving it to the first stage with that outcome; a lost
+    /// deal needs a reason.
+    pub fn close_opportunity(&self, id: Id, outcome: StageOutcome, reason: Option<&str>) -> Result<Opportunity> {
+        let stage = self
+            .stages()?
+            .into_iter()
+            .find(|s| s.outcome == outcome)
+            .ok_or_else(|| CrmError::Conflict(format!("there is no {outcome} stage: add one first")))?;
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if outcome == StageOutcome::Lost && reason.is_none() {
+            return Err(ValidationError::new("reason", "is required: say why the deal was lost").into());
+        }
+        self.write(|tx| {
+            let mut opp: Opportunity = tx.get(id)?;
+            if opp.status == outcome {
+                return Err(CrmError::Conflict(format!("opportunity {id} is already {outcome}")));
+            }
+            opp.stage = stage.id;
+            opp.lost_reason = reason.map(str::to_string);
+            tx.update_opportunity(opp)
         })
     }
 
@@ -197,6 +224,24 @@ impl Crm {
 }
 
 impl Tx<'_> {
+    /// See [`Crm::update_opportunity`].
+    pub fn update_opportunity(&mut self, mut opp: Opportunity) -> Result<Opportunity> {
+        let old: Opportunity = self.get(opp.id)?;
+        if old.stage == opp.stage {
+            return self.update(opp, None);
+        }
+        let stage = self
+            .get::<Stage>(opp.stage)
+            .map_err(|_| ValidationError::new("stage", format!("stage {} does not exist", opp.stage)))?;
+        let from = self.get::<Stage>(old.stage).map(|s| s.name).unwrap_or_default();
+        let lost_reason = opp.lost_reason.take();
+        place_in_stage(&mut opp, &stage);
+        if stage.outcome == StageOutcome::Lost {
+            opp.lost_reason = lost_reason;
+        }
+        self.update(opp, Some(format!("moved from {from} to {}", stage.name)))
+    }
+
     /// See [`Crm::create_opportunity`].
     pub fn create_opportunity(&mut self, mut opp: Opportunity) -> Result<Opportunity> {
         let stage = if opp.stage == 0 {

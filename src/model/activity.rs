@@ -303,7 +303,10 @@ impl Record for Project {
     fn validate(&self) -> Result<(), ValidationError> {
         require("name", &self.name)?;
         if self.status == ProjectStatus::Done && self.goal_met == GoalMet::Pending {
-            return Err(ValidationError::new("goal met", "say whether the goal was met: --goal-met or --goal-missed"));
+            return Err(ValidationError::new(
+                "status",
+                "'done' is set by closing the project, saying whether its goal was met (rolo project done ID --goal-met)",
+            ));
         }
         Ok(())
     }

@@ -172,6 +172,18 @@ impl Store {
         Ok(())
     }
 
+    /// Verifies every page of the file against its checksum (redb repairs what it can).
+    /// Returns whether a repair was needed; fails when the file cannot be trusted.
+    pub fn verify_pages(&self) -> Result<bool> {
+        let mut guard = self.db.write().unwrap_or_else(|e| e.into_inner());
+        let db =
+            guard.as_mut().and_then(Arc::get_mut).ok_or_else(|| StoreError::Other("the database is in use".into()))?;
+        match db.check_integrity() {
+            Ok(clean) => Ok(!clean),
+            Err(e) => Err(StoreError::Corrupt { path: self.path.clone(), detail: e.to_string() }),
+        }
+    }
+
     /// Writes a consistent copy of the whole database to `target`.
     pub fn backup(&self, target: &Path) -> Result<()> {
         let io = |source| StoreError::Io { path: target.to_path_buf(), source };

@@ -1,0 +1,1379 @@
+//! End-to-end tests of the `rolo` command line against the contract in CLI.md.
+//!
+//! For every command: a success path that checks the real output (the human text and the `--json`
+//! form), and bad input that must fail with the right exit code (1 = the operation failed,
+//! 2 = usage error), an `error: ...` line on stderr naming the field or record, nothing on stdout,
+//! and no change to the database. Each test works on its own database in a temporary folder, as
+//! user `tester`.
+//!
+//! Command lines are written as one string split like a shell would (single quotes group words,
+//! `''` is an empty word), or as a list of words when a value holds odd characters.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+// ---------------------------------------------------------------------------------------------
+// Harness
+// ---------------------------------------------------------------------------------------------
+
+/// `rolo --db <db>` as user `tester`, isolated from the real home folder and environment.
+fn rolo(db: &Path) -> Command {
+    let home = db.parent().expect("the database lives in a folder");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rolo"));
+    cmd.arg("--db")
+        .arg(db)
+        .env("USER", "tester")
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home)
+        .env("RUST_BACKTRACE", "0")
+        .env_remove("ROLO_USER")
+        .env_remove("ROLO_DB");
+    cmd
+}
+
+/// A command line: a string split like a shell would, or a list of words.
+trait Line {
+    fn words(&self) -> Vec<String>;
+}
+
+impl Line for &str {
+    fn words(&self) -> Vec<String> {
+        let mut words = Vec::new();
+        let (mut word, mut started, mut quoted) = (String::new(), false, false);
+        for c in self.chars() {
+            match c {
+                '\'' => (quoted, started) = (!quoted, true),
+                c if c.is_whitespace() && !quoted => {
+                    if started {
+                        words.push(std::mem::take(&mut word));
+                    }
+                    started = false;
+                }
+                c => {
+                    word.push(c);
+                    started = true;
+                }
+            }
+        }
+        assert!(!quoted, "unbalanced quote in {self:?}");
+        if started {
+            words.push(word);
+        }
+        words
+    }
+}
+
+impl Line for String {
+    fn words(&self) -> Vec<String> {
+        self.as_str().words()
+    }
+}
+
+impl Line for Vec<String> {
+    fn words(&self) -> Vec<String> {
+        self.clone()
+    }
+}
+
+impl<const N: usize> Line for [&str; N] {
+    fn words(&self) -> Vec<String> {
+        self.iter().map(|w| w.to_string()).collect()
+    }
+}
+
+/// Runs a command that must succeed, with nothing on stderr; returns stdout.
+fn run_ok(db: &Path, line: impl Line) -> String {
+    let args = line.words();
+    let out = rolo(db).args(&args).output().expect("run rolo");
+    let (stdout, stderr) = texts(&out);
+    assert_eq!(out.status.code(), Some(0), "rolo {args:?} failed\nstdout: {stdout}\nstderr: {stderr}");
+    assert!(stderr.is_empty(), "rolo {args:?} wrote to stderr: {stderr}");
+    stdout
+}
+
+/// Runs a command with `--json` that must succeed; stdout must be exactly one JSON value.
+fn json_of(db: &Path, line: impl Line) -> Value {
+    let args = [vec!["--json".to_string()], line.words()].concat();
+    let stdout = run_ok(db, args.clone());
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("rolo {args:?}: stdout is not JSON ({e}):\n{stdout}"))
+}
+
+/// The listings that together show everything a command can change (tasks: all of them).
+const LISTINGS: [&str; 14] = [
+    "account list",
+    "contact list",
+    "lead list",
+    "opp list",
+    "stage list",
+    "product list",
+    "quote list",
+    "task list --all",
+    "call list",
+    "event list",
+    "project list",
+    "campaign list",
+    "list list",
+    "note list",
+];
+
+/// Every listing of a database, as JSON.
+fn snapshot(db: &Path) -> Vec<Value> {
+    LISTINGS.iter().map(|l| json_of(db, *l)).collect()
+}
+
+/// The stdout and stderr of a finished command, as text.
+fn texts(out: &std::process::Output) -> (String, String) {
+    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// A scratch database, deleted with its folder when dropped.
+struct Db {
+    _dir: TempDir,
+    path: PathBuf,
+    /// The last snapshot, while no command that may write has run since: saves listing the
+    /// database twice per bad input when several are tried in a row.
+    known: RefCell<Option<Vec<Value>>>,
+}
+
+impl Db {
+    fn new() -> Db {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("rolo.redb");
+        Db { _dir: dir, path, known: RefCell::new(None) }
+    }
+
+    /// A file name beside the database.
+    fn file(&self, name: &str) -> PathBuf {
+        self.path.with_file_name(name)
+    }
+
+    /// Runs a command that must succeed; returns stdout.
+    fn ok(&self, line: impl Line) -> String {
+        self.known.take();
+        run_ok(&self.path, line)
+    }
+
+    /// Runs a command with `--json` that must succeed, and parses its output.
+    fn json(&self, line: impl Line) -> Value {
+        self.known.take();
+        json_of(&self.path, line)
+    }
+
+    /// Runs a `--json` command that prints one record and returns its `"id"`.
+    fn id(&self, line: impl Line) -> u64 {
+        let v = self.json(line);
+        v["id"].as_u64().unwrap_or_else(|| panic!("no numeric \"id\" in {v}"))
+    }
+
+    /// The length of a `--json` listing.
+    fn count(&self, line: impl Line) -> usize {
+        self.json(line).as_array().expect("a JSON array").len()
+    }
+
+    /// Every listing as JSON: what must not change when a command fails.
+    fn snapshot(&self) -> Vec<Value> {
+        snapshot(&self.path)
+    }
+
+    /// Runs a command that must fail with exit `code`, print nothing on stdout, an `error: `
+    /// line (exactly one line for operation errors) containing `needle` on stderr, and leave the
+    /// database as it was. Returns stderr.
+    fn fails_with(&self, line: impl Line, code: i32, needle: &str) -> String {
+        let args = line.words();
+        let before = self.known.take().unwrap_or_else(|| self.snapshot());
+        let err = self.fails_only(args.clone(), code, needle);
+        let after = self.snapshot();
+        for ((listing, b), a) in LISTINGS.iter().zip(&before).zip(&after) {
+            assert_eq!(a, b, "rolo {args:?} failed but changed what `rolo {listing}` shows");
+        }
+        self.known.replace(Some(after));
+        err
+    }
+
+    /// As [`Db::fails_with`], without looking at the database.
+    fn fails_only(&self, line: impl Line, code: i32, needle: &str) -> String {
+        let args = line.words();
+        let out = rolo(&self.path).args(&args).output().expect("run rolo");
+        let (stdout, stderr) = texts(&out);
+        assert_eq!(out.status.code(), Some(code), "rolo {args:?}: wrong exit code\nstdout: {stdout}\nstderr: {stderr}");
+        assert!(stdout.is_empty(), "rolo {args:?} failed but printed on stdout: {stdout}");
+        assert!(stderr.starts_with("error: "), "rolo {args:?}: stderr does not start with 'error: ': {stderr}");
+        assert!(!stderr.contains("panicked"), "rolo {args:?} panicked: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "rolo {args:?}: the error is not one line: {stderr}");
+        assert!(stderr.contains(needle), "rolo {args:?}: stderr does not mention {needle:?}: {stderr}");
+        stderr
+    }
+}
+
+/// The values of `key` in every object of a JSON array.
+fn column<'a>(list: &'a Value, key: &str) -> Vec<&'a Value> {
+    list.as_array().unwrap_or_else(|| panic!("not a JSON array: {list}")).iter().map(|item| &item[key]).collect()
+}
+
+/// The text values of `key` in every object of a JSON array.
+fn texts_of(list: &Value, key: &str) -> Vec<String> {
+    let text = |v: &Value| v.as_str().unwrap_or_else(|| panic!("{key} is not text: {v}")).to_string();
+    column(list, key).into_iter().map(text).collect()
+}
+
+/// The number values of `key` in every object of a JSON array.
+fn numbers_of(list: &Value, key: &str) -> Vec<u64> {
+    column(list, key).into_iter().map(|v| v.as_u64().unwrap_or_else(|| panic!("{key} is not a number: {v}"))).collect()
+}
+
+/// The values of `keys` in a JSON object, as an array: several fields checked at once.
+fn pick(object: &Value, keys: &[&str]) -> Value {
+    keys.iter().map(|k| object[*k].clone()).collect()
+}
+
+/// Whether some line of `text` contains every one of `parts` (a table row, say).
+fn has_row(text: &str, parts: &[&str]) -> bool {
+    text.lines().any(|l| parts.iter().all(|p| l.contains(p)))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures: small records the tests build on
+// ---------------------------------------------------------------------------------------------
+
+/// Account "Acme Ltd" (Tools, Paris, France).
+fn acme(db: &Db) -> u64 {
+    db.id("account add --name 'Acme Ltd' --industry Tools --city Paris --country France")
+}
+
+/// Contact "Ann Lee" (ann@acme.com) at `account`.
+fn ann(db: &Db, account: u64) -> u64 {
+    db.id(format!("contact add --first Ann --last Lee --email ann@acme.com --account {account}"))
+}
+
+/// Contact "Bob Stone", on his own.
+fn bob(db: &Db) -> u64 {
+    db.id("contact add --first Bob --last Stone")
+}
+
+/// Opportunity "Big deal" of `account`: 12000.50, closing 2027-01-15, in the first stage.
+fn deal(db: &Db, account: u64) -> u64 {
+    db.id(format!("opp add --name 'Big deal' --account {account} --amount 12000.50 --close-date 2027-01-15"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Global behaviour
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn command_lines_split_like_a_shell() {
+    assert_eq!("a 'b c'  '' d".words(), ["a", "b c", "", "d"]);
+}
+
+#[test]
+fn every_command_has_help() {
+    let db = Db::new();
+    for command in [
+        "account add",
+        "contact email-status",
+        "lead convert",
+        "opp move",
+        "opp win",
+        "opp lose",
+        "stage list",
+        "product add",
+        "quote line",
+        "task reopen",
+        "call log",
+        "event add",
+        "agenda",
+        "project done",
+        "campaign add",
+        "list member",
+        "note add",
+        "timeline",
+        "search",
+        "demo",
+        "check",
+        "backup",
+    ] {
+        let out = db.ok(format!("{command} --help"));
+        assert!(out.contains(&format!("Usage: rolo {command}")), "rolo {command} --help: {out}");
+    }
+}
+
+#[test]
+fn the_database_can_come_from_rolo_db() {
+    let db = Db::new();
+    acme(&db);
+    let out = Command::new(env!("CARGO_BIN_EXE_rolo"))
+        .env("ROLO_DB", &db.path)
+        .env("USER", "tester")
+        .env("HOME", db.path.parent().unwrap())
+        .env_remove("ROLO_USER")
+        .args(["--json", "account", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(texts_of(&list, "name"), ["Acme Ltd"]);
+}
+
+#[test]
+fn unknown_commands_are_usage_errors() {
+    let db = Db::new();
+    db.fails_with("frobnicate", 2, "frobnicate");
+    db.fails_with("account frobnicate", 2, "frobnicate");
+}
+
+// ---------------------------------------------------------------------------------------------
+// account
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn account_add_list_show() {
+    let db = Db::new();
+    let out = db.ok("account add --name 'Acme Ltd' --industry Tools --city Paris --employees 50");
+    assert_eq!(out.trim(), "created account 1: Acme Ltd");
+
+    let beta = db.json("account add --name Beta --revenue 1500000.5 --email info@beta.io");
+    assert_eq!(beta["id"], 2);
+    assert_eq!(beta["name"], "Beta");
+    assert_eq!(beta["annual_revenue"], "1500000.50");
+    assert_eq!(beta["currency"], "USD");
+    assert_eq!(beta["status"], "prospect");
+    assert_eq!(beta["owner"], "tester");
+
+    let list = db.json("account list");
+    assert_eq!(texts_of(&list, "name"), ["Acme Ltd", "Beta"]);
+    assert_eq!(list[0]["address"]["city"], "Paris");
+    assert_eq!(list[0]["employees"], 50);
+
+    let text = db.ok("account list");
+    assert!(has_row(&text, &["ID", "NAME", "INDUSTRY", "CITY"]), "{text}");
+    assert!(has_row(&text, &["1", "Acme Ltd", "Tools", "Paris", "tester"]), "{text}");
+
+    let show = db.ok("account show 1");
+    assert!(show.lines().any(|l| l.starts_with("name") && l.ends_with("Acme Ltd")), "{show}");
+    assert_eq!(db.json("account show 2")["email"], "info@beta.io");
+}
+
+#[test]
+fn account_edit_and_delete() {
+    let db = Db::new();
+    let a = acme(&db);
+    let v = db.json(format!("account edit {a} --name 'Acme Group' --status customer --industry ''"));
+    assert_eq!(pick(&v, &["name", "status"]), json!(["Acme Group", "customer"]));
+    assert_eq!(v["industry"], Value::Null, "an empty value clears an optional field");
+
+    // Refused while an opportunity needs it.
+    let d = deal(&db, a);
+    db.fails_with(format!("account delete {a}"), 1, "account:1 is still used by 1 opportunity");
+    db.ok(format!("opp delete {d}"));
+    assert_eq!(db.ok(format!("account delete {a}")).trim(), "deleted account 1: Acme Group");
+    assert_eq!(db.json("account list"), json!([]));
+}
+
+#[test]
+fn account_bad_input() {
+    let db = Db::new();
+    acme(&db);
+    db.fails_with("account add --name '  '", 1, "error: name: is required");
+    db.fails_with("account add --name X --email bad", 1, "error: email: 'bad'");
+    db.fails_with("account add --name X --revenue 12,000", 1, "error: revenue: '12,000'");
+    db.fails_with("account add --name X --status weird", 1, "error: status: 'weird'");
+    db.fails_with("account add --name X --currency dollars", 1, "error: currency: 'dollars'");
+    db.fails_with("account add --name X --parent 77", 1, "error: parent: account:77 does not exist");
+    db.fails_with("account show 99", 1, "account:99 does not exist");
+    db.fails_with("account edit 99 --name Y", 1, "account:99 does not exist");
+    db.fails_with("account delete 99", 1, "account:99 does not exist");
+    db.fails_with("account add", 2, "--name");
+    db.fails_with("account add --name X --employees many", 2, "--employees");
+}
+
+// ---------------------------------------------------------------------------------------------
+// contact (and email-status)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn contact_add_list_show() {
+    let db = Db::new();
+    let a = acme(&db);
+    let c = db.json(format!(
+        "contact add --first Ann --last Lee --email ann@acme.com --email ann.lee@home.org \
+         --phone '+44 20 7946 0958' --account {a} --title CTO --country UK --birthday 1980-05-17"
+    ));
+    assert_eq!(c["id"], 1);
+    assert_eq!(pick(&c, &["first_name", "last_name"]), json!(["Ann", "Lee"]));
+    assert_eq!(c["account"], a);
+    assert_eq!(c["account_name"], "Acme Ltd");
+    assert_eq!(texts_of(&c["emails"], "address"), ["ann@acme.com", "ann.lee@home.org"]);
+    assert_eq!(c["emails"][0]["consent"], "unknown");
+    assert_eq!(c["phones"][0]["number"], "+44 20 7946 0958");
+    assert_eq!(c["addresses"][0]["country"], "UK");
+    assert_eq!(c["birthday"], "1980-05-17");
+    assert_eq!(c["owner"], "tester");
+
+    assert_eq!(db.ok("contact add --first Bob --last Stone").trim(), "created contact 2: Bob Stone");
+
+    // By last name; filtered by account.
+    assert_eq!(texts_of(&db.json("contact list"), "last_name"), ["Lee", "Stone"]);
+    assert_eq!(texts_of(&db.json(format!("contact list --account {a}")), "last_name"), ["Lee"]);
+    let text = db.ok("contact list");
+    assert!(has_row(&text, &["Ann Lee", "Acme Ltd", "ann@acme.com", "+44 20 7946 0958", "UK"]), "{text}");
+    assert_eq!(db.json("contact show 2")["first_name"], "Bob");
+}
+
+#[test]
+fn contact_email_status() {
+    let db = Db::new();
+    let c = ann(&db, acme(&db));
+    // The address matches ignoring case; consent and validity are kept apart.
+    let out = db.ok(format!("contact email-status {c} ANN@acme.com --opt-in"));
+    assert_eq!(out.trim(), "updated contact 1: Ann Lee");
+    let v = db.json(format!("contact email-status {c} ann@acme.com --invalid"));
+    assert_eq!(pick(&v["emails"][0], &["consent", "validity"]), json!(["opted_in", "invalid"]));
+    let v = db.json(format!("contact email-status {c} ann@acme.com --opt-out"));
+    assert_eq!(v["emails"][0]["consent"], "opted_out");
+    let v = db.json(format!("contact email-status {c} ann@acme.com --valid"));
+    assert_eq!(v["emails"][0]["validity"], "valid");
+}
+
+#[test]
+fn contact_bad_input() {
+    let db = Db::new();
+    ann(&db, acme(&db));
+    let add = "contact add --first Cy --last Dunn";
+    db.fails_with(format!("{add} --email not-an-email"), 1, "error: email: 'not-an-email'");
+    db.fails_with(format!("{add} --email a@x.com --email A@X.com"), 1, "error: email: 'A@X.com' is listed twice");
+    db.fails_with(format!("{add} --phone 12"), 1, "error: phone: '12'");
+    db.fails_with(format!("{add} --birthday 1980-13-01"), 1, "error: birthday: '1980-13-01'");
+    db.fails_with(format!("{add} --birthday 2999-01-01"), 1, "error: birthday: 2999-01-01 is in the future");
+    db.fails_with(format!("{add} --account 99"), 1, "error: account: account:99 does not exist");
+    db.fails_with("contact add --first Cy --last ' '", 1, "error: last name: is required");
+    db.fails_with("contact show 99", 1, "contact:99 does not exist");
+    db.fails_with("contact add --last Dunn", 2, "--first");
+}
+
+#[test]
+fn contact_email_status_bad_input() {
+    let db = Db::new();
+    let c = ann(&db, acme(&db));
+    let no_address = "error: email: contact 1 has no address 'who@acme.com' (it has: ann@acme.com)";
+    db.fails_with(format!("contact email-status {c} who@acme.com --opt-in"), 1, no_address);
+    db.fails_with("contact email-status 99 ann@acme.com --opt-in", 1, "contact:99 does not exist");
+    db.fails_with(format!("contact email-status {c} ann@acme.com"), 2, "--opt-in");
+    db.fails_with(format!("contact email-status {c} ann@acme.com --opt-in --opt-out"), 2, "--opt-out");
+}
+
+// ---------------------------------------------------------------------------------------------
+// lead (and convert)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn lead_add_and_list() {
+    let db = Db::new();
+    let l = db.json(
+        "lead add --first Carl --last Diaz --company 'Diaz Co' --email carl@diaz.io --phone 555-0101 \
+         --source web-site --status contacted",
+    );
+    assert_eq!(l["id"], 1);
+    assert_eq!(l["company"], "Diaz Co");
+    assert_eq!(l["source"], "web_site");
+    assert_eq!(l["status"], "contacted");
+    assert_eq!(l["converted"], Value::Null);
+    let out = db.ok("lead add --first Dee --last Egan --company 'Egan AB'");
+    assert_eq!(out.trim(), "created lead 2: Dee Egan (Egan AB)");
+
+    assert_eq!(texts_of(&db.json("lead list"), "last_name"), ["Diaz", "Egan"]);
+    assert_eq!(texts_of(&db.json("lead list --status new"), "last_name"), ["Egan"]);
+    let text = db.ok("lead list");
+    assert!(has_row(&text, &["Carl Diaz", "Diaz Co", "contacted", "carl@diaz.io"]), "{text}");
+}
+
+#[test]
+fn lead_convert_with_an_opportunity() {
+    let db = Db::new();
+    let lead = db.id("lead add --first Carl --last Diaz --company 'Diaz Co' --email carl@diaz.io");
+    let c = db.json(format!("lead convert {lead} --opportunity 'Diaz deal' --amount 12000.50 --close-date 2027-03-31"));
+    let [account, contact, opp] = ["account", "contact", "opportunity"].map(|k| c[k].as_u64().unwrap());
+
+    assert_eq!(db.json(format!("account show {account}"))["name"], "Diaz Co");
+    let person = db.json(format!("contact show {contact}"));
+    assert_eq!(pick(&person, &["first_name", "account"]), json!(["Carl", account]));
+    assert_eq!(person["emails"][0]["address"], "carl@diaz.io");
+    let o = db.json(format!("opp show {opp}"));
+    assert_eq!(o["name"], "Diaz deal");
+    assert_eq!(o["amount"], "12000.50");
+    assert_eq!(o["close_date"], "2027-03-31");
+    assert_eq!(pick(&o, &["stage_name", "probability"]), json!(["Prospecting", 10]));
+    assert_eq!(pick(&o, &["lead", "contact"]), json!([lead, contact]));
+    let l = db.json(format!("lead show {lead}"));
+    assert_eq!(l["status"], "converted");
+    assert_eq!(l["converted"]["contact"], contact);
+}
+
+#[test]
+fn lead_convert_matches_an_existing_account() {
+    let db = Db::new();
+    let a = acme(&db);
+    let lead = db.id("lead add --first Dee --last Egan --company 'acme ltd'");
+    let out = db.ok(format!("lead convert {lead}"));
+    assert_eq!(out.trim(), format!("converted lead {lead}: account {a}, contact 1"));
+    assert_eq!(db.count("account list"), 1, "no second account");
+    assert_eq!(db.json("opp list"), json!([]), "no opportunity unless asked for");
+    let c = db.json(format!("lead convert {}", db.id("lead add --first Eve --last Fox")));
+    assert_eq!(c["opportunity"], Value::Null);
+}
+
+#[test]
+fn lead_bad_input() {
+    let db = Db::new();
+    db.id("lead add --first Carl --last Diaz");
+    let add = "lead add --first X --last Y";
+    db.fails_with(format!("{add} --email nope"), 1, "error: email: 'nope'");
+    db.fails_with(format!("{add} --source nowhere"), 1, "error: source: 'nowhere'");
+    db.fails_with(format!("{add} --status converted"), 1, "error: status: 'converted' is set by converting");
+    db.fails_with(format!("{add} --campaign 5"), 1, "error: campaign: campaign:5 does not exist");
+    db.fails_with("lead add --first X --last ''", 1, "error: last name: is required");
+    db.fails_with("lead list --status bogus", 1, "error: status: 'bogus'");
+    db.fails_with("lead add --first X", 2, "--last");
+}
+
+#[test]
+fn lead_convert_bad_input() {
+    let db = Db::new();
+    let lead = db.id("lead add --first Carl --last Diaz --company 'Diaz Co'");
+    db.fails_with("lead convert 99", 1, "lead:99 does not exist");
+    db.fails_with(format!("lead convert {lead} --amount 12,000"), 1, "error: amount: '12,000'");
+    db.fails_with(format!("lead convert {lead} --close-date 2027-02-30"), 1, "error: close-date: '2027-02-30'");
+    db.fails_with(format!("lead convert {lead} --account 99"), 1, "account:99 does not exist");
+    db.ok(format!("lead convert {lead}"));
+    db.fails_with(format!("lead convert {lead}"), 1, "lead 1 was already converted");
+    db.fails_with(format!("lead edit {lead} --last Other"), 1, "lead 1 was converted");
+    db.fails_with("lead convert", 2, "<ID>");
+}
+
+// ---------------------------------------------------------------------------------------------
+// opp (and move, win, lose)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn opp_add_list_show() {
+    let db = Db::new();
+    let a = acme(&db);
+    let c = ann(&db, a);
+    let o = db.json(format!(
+        "opp add --name 'Big deal' --account {a} --amount 12000.50 --close-date 2027-01-15 \
+         --stage 'needs analysis' --contact {c} --next-step 'Call the CFO' --next-step-date 2026-12-01"
+    ));
+    assert_eq!(o["id"], 1);
+    assert_eq!(o["name"], "Big deal");
+    assert_eq!(pick(&o, &["amount", "currency"]), json!(["12000.50", "USD"]));
+    assert_eq!(o["stage_name"], "Needs Analysis");
+    assert_eq!(o["probability"], 25, "the probability follows the stage");
+    assert_eq!(o["probability_manual"], false);
+    assert_eq!(o["account_name"], "Acme Ltd");
+    assert_eq!(pick(&o, &["contact", "next_step"]), json!([c, "Call the CFO"]));
+    assert_eq!(o["status"], "open");
+
+    // Without --stage: the first stage; a probability given by hand sticks.
+    let out =
+        db.ok(format!("opp add --name Small --account {a} --amount 500 --close-date 2026-12-20 --probability 33"));
+    assert_eq!(out.trim(), "created opportunity 2: Small");
+    let small = db.json("opp show 2");
+    assert_eq!(pick(&small, &["stage_name", "probability"]), json!(["Prospecting", 33]));
+    assert_eq!(small["amount"], "500.00");
+
+    // By close date; filtered by stage (any case) and account.
+    assert_eq!(texts_of(&db.json("opp list"), "name"), ["Small", "Big deal"]);
+    assert_eq!(texts_of(&db.json("opp list --stage 'NEEDS ANALYSIS'"), "name"), ["Big deal"]);
+    db.fails_with("opp list --account 99", 1, "error: account:99 does not exist");
+    let text = db.ok("opp list");
+    assert!(
+        has_row(&text, &["Big deal", "Acme Ltd", "Needs Analysis", "25%", "12,000.50 USD", "2027-01-15"]),
+        "{text}"
+    );
+}
+
+#[test]
+fn opp_move_probability_follows_the_stage() {
+    let db = Db::new();
+    let o = deal(&db, acme(&db));
+    let out = db.ok(format!("opp move {o} negotiation/review"));
+    assert_eq!(out.trim(), "moved opportunity 1 to Negotiation/Review (80%)");
+    let v = db.json(format!("opp move {o} Qualification"));
+    assert_eq!(pick(&v, &["stage_name", "probability"]), json!(["Qualification", 20]));
+    // Set by hand, it sticks through later moves between open stages.
+    let v = db.json(format!("opp move {o} Qualification --probability 45"));
+    assert_eq!(pick(&v, &["probability", "probability_manual"]), json!([45, true]));
+    let v = db.json(format!("opp move {o} 'Value Proposition'"));
+    assert_eq!(pick(&v, &["stage_name", "probability"]), json!(["Value Proposition", 45]));
+}
+
+#[test]
+fn opp_win_and_lose() {
+    let db = Db::new();
+    let a = acme(&db);
+    let won = deal(&db, a);
+    assert_eq!(db.ok(format!("opp win {won}")).trim(), "opportunity 1 is won");
+    let state = ["stage_name", "status", "probability"];
+    assert_eq!(pick(&db.json(format!("opp show {won}")), &state), json!(["Closed Won", "won", 100]));
+
+    let lost = deal(&db, a);
+    let v = db.json(format!("opp lose {lost} --reason 'Too pricey'"));
+    assert_eq!(v["id"], lost);
+    assert_eq!(pick(&v, &state), json!(["Closed Lost", "lost", 0]));
+    assert_eq!(v["lost_reason"], "Too pricey");
+    assert_eq!(numbers_of(&db.json("opp list --stage 'closed lost'"), "id"), [lost]);
+}
+
+#[test]
+fn opp_bad_input() {
+    let db = Db::new();
+    let a = acme(&db);
+    deal(&db, a);
+    let add =
+        |amount: &str, close: &str| format!("opp add --name X --account {a} --amount {amount} --close-date {close}");
+    db.fails_with(add("12.345", "2027-01-01"), 1, "error: amount: '12.345' has more than two decimals");
+    db.fails_with(add("lots", "2027-01-01"), 1, "error: amount: 'lots' is not an amount");
+    db.fails_with(add("-5", "2027-01-01"), 2, "'-5'");
+    let negative = format!("opp add --name X --account {a} --amount=-5 --close-date 2027-01-01");
+    db.fails_with(negative, 1, "error: amount: -5.00 is negative");
+    db.fails_with(add("5", "01/02/2027"), 1, "error: close-date: '01/02/2027'");
+    db.fails_with(add("5", "2027-01-01") + " --stage Nope", 1, "error: stage: 'Nope' is not a stage");
+    db.fails_with(add("5", "2027-01-01") + " --probability 150", 2, "--probability");
+    db.fails_with(add("5", "2027-01-01") + " --contact 99", 1, "error: contact: contact:99 does not exist");
+    db.fails_with(add("5", "2027-01-01") + " --next-step-date soon", 1, "error: next-step-date: 'soon'");
+    let other = "--amount 5 --close-date 2027-01-01";
+    db.fails_with(format!("opp add --name X --account 99 {other}"), 1, "error: account: account:99 does not exist");
+    db.fails_with(format!("opp add --name ' ' --account {a} {other}"), 1, "error: name: is required");
+    db.fails_with(format!("opp add --name X --account {a} --amount 5"), 2, "--close-date");
+    db.fails_with("opp list --stage nope", 1, "error: stage: 'nope'");
+}
+
+#[test]
+fn opp_move_win_lose_bad_input() {
+    let db = Db::new();
+    let o = deal(&db, acme(&db));
+    db.fails_with(format!("opp move {o} nowhere"), 1, "error: stage: 'nowhere' is not a stage: use one of Prospecting");
+    db.fails_with("opp move 99 qualification", 1, "opportunity:99 does not exist");
+    db.fails_with(format!("opp move {o} qualification --probability 101"), 2, "--probability");
+    db.fails_with(format!("opp move {o}"), 2, "<STAGE>");
+    db.fails_with("opp win 99", 1, "opportunity:99 does not exist");
+    db.fails_with("opp win", 2, "<ID>");
+    db.fails_with("opp lose 99 --reason x", 1, "opportunity:99 does not exist");
+    db.fails_with(format!("opp lose {o}"), 2, "--reason");
+}
+
+#[test]
+fn opp_edit_with_an_unknown_stage_changes_nothing() {
+    let db = Db::new();
+    let o = deal(&db, acme(&db));
+    db.fails_with(format!("opp edit {o} --name Renamed --stage nope"), 1, "error: stage: 'nope'");
+}
+
+#[test]
+fn opp_lose_needs_a_reason() {
+    let db = Db::new();
+    let o = deal(&db, acme(&db));
+    db.fails_with(format!("opp lose {o} --reason ' '"), 1, "error: reason:");
+}
+
+// ---------------------------------------------------------------------------------------------
+// stage list
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn stage_list() {
+    let db = Db::new();
+    let stages = db.json("stage list");
+    let names = [
+        "Prospecting",
+        "Qualification",
+        "Needs Analysis",
+        "Value Proposition",
+        "Id. Decision Makers",
+        "Perception Analysis",
+        "Proposal/Price Quote",
+        "Negotiation/Review",
+        "Closed Won",
+        "Closed Lost",
+    ];
+    assert_eq!(texts_of(&stages, "name"), names);
+    assert_eq!(numbers_of(&stages, "probability"), [10, 20, 25, 30, 40, 50, 65, 80, 100, 0]);
+    assert_eq!(texts_of(&stages, "outcome")[7..], ["open", "won", "lost"]);
+    assert_eq!(numbers_of(&stages, "id"), (1..=10).collect::<Vec<_>>());
+    let text = db.ok("stage list");
+    assert!(has_row(&text, &["9", "Closed Won", "100%", "won"]), "{text}");
+}
+
+#[test]
+fn stage_bad_input() {
+    let db = Db::new();
+    db.fails_with("stage list extra", 2, "'extra'");
+    db.fails_with("stage add --name Custom", 2, "'add'");
+}
+
+// ---------------------------------------------------------------------------------------------
+// product
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn product_add_and_list() {
+    let db = Db::new();
+    let p = db.json("product add --name Widget --price 49.9 --sku W-1");
+    assert_eq!(p["id"], 1);
+    assert_eq!(pick(&p, &["price", "currency"]), json!(["49.90", "USD"]));
+    assert_eq!(pick(&p, &["sku", "active"]), json!(["W-1", true]));
+    assert_eq!(db.ok("product add --name Gadget --price 1000").trim(), "created product 2: Gadget");
+    assert_eq!(texts_of(&db.json("product list"), "price"), ["49.90", "1000.00"]);
+    let text = db.ok("product list");
+    assert!(has_row(&text, &["Gadget", "1,000.00 USD", "yes"]), "{text}");
+}
+
+#[test]
+fn product_bad_input() {
+    let db = Db::new();
+    db.id("product add --name Widget --price 49.90");
+    db.fails_with("product add --name X --price 4.999", 1, "error: price: '4.999' has more than two decimals");
+    db.fails_with("product add --name X --price abc", 1, "error: price: 'abc' is not an amount");
+    db.fails_with("product add --name '' --price 3", 1, "error: name: is required");
+    db.fails_with("product add --name X --price 5 --currency EURO", 1, "error: currency: 'EURO'");
+    db.fails_with("product show 9", 1, "product:9 does not exist");
+    db.fails_with("product add --name X", 2, "--price");
+}
+
+// ---------------------------------------------------------------------------------------------
+// quote (add, line, show)
+// ---------------------------------------------------------------------------------------------
+
+/// A deal, and products "Widget" (49.90) and "Gadget" (1000): their ids.
+fn catalogue(db: &Db) -> (u64, u64, u64) {
+    let o = deal(db, acme(db));
+    let widget = db.id("product add --name Widget --price 49.90");
+    let gadget = db.id("product add --name Gadget --price 1000");
+    (o, widget, gadget)
+}
+
+#[test]
+fn quote_add_line_show_totals() {
+    let db = Db::new();
+    let (o, widget, gadget) = catalogue(&db);
+    let v = db.json(format!("quote add --opp {o}"));
+    assert_eq!(pick(&v, &["id", "number", "status"]), json!([1, "Q-00001", "draft"]));
+    assert_eq!(v["totals"], json!({"subtotal": "0.00", "discount": "0.00", "total": "0.00"}));
+    let q = v["id"].as_u64().unwrap();
+
+    // A line prints the whole quote: 3 × 49.90 less 10% = 134.73.
+    let text = db.ok(format!("quote line {q} --product {widget} --qty 3 --discount 10"));
+    assert!(text.starts_with("Quote Q-00001 for Acme Ltd (Big deal), draft"), "{text}");
+    assert!(has_row(&text, &["Widget", "3", "49.90", "10%", "134.73"]), "{text}");
+
+    let v = db.json(format!("quote line {q} --product {gadget} --qty 2"));
+    assert_eq!(texts_of(&v["lines"], "description"), ["Widget", "Gadget"]);
+    assert_eq!(v["lines"][1]["unit_price"], "1000.00");
+
+    let v = db.json(format!("quote show {q}"));
+    assert_eq!(v["totals"], json!({"subtotal": "2149.70", "discount": "14.97", "total": "2134.73"}));
+    let text = db.ok(format!("quote show {q}"));
+    let row = |label: &str| text.lines().find(|l| l.starts_with(label)).unwrap_or_else(|| panic!("no {label}: {text}"));
+    assert!(row("Subtotal").ends_with(" 2,149.70 USD"), "{text}");
+    assert!(row("Discount").ends_with(" -14.97 USD"), "{text}");
+    assert!(row("Total").ends_with(" 2,134.73 USD"), "{text}");
+
+    assert_eq!(texts_of(&db.json(format!("quote list --opp {o}")), "number"), ["Q-00001"]);
+}
+
+#[test]
+fn quote_bad_input() {
+    let db = Db::new();
+    let (o, w, _) = catalogue(&db);
+    let old = db.id("product add --name Old --price 5 --active false");
+    let q = db.id(format!("quote add --opp {o}"));
+    db.fails_with("quote add --opp 99", 1, "opportunity:99 does not exist");
+    db.fails_with(format!("quote line {q} --product 99 --qty 1"), 1, "product:99 does not exist");
+    db.fails_with(format!("quote line 99 --product {w} --qty 1"), 1, "quote:99 does not exist");
+    db.fails_with(format!("quote line {q} --product {w} --qty 0"), 1, "error: qty: must be at least 1");
+    db.fails_with(format!("quote line {q} --product {w} --qty 1 --discount 150"), 2, "--discount");
+    db.fails_with(format!("quote line {q} --product {old} --qty 1"), 1, "error: product: Old is no longer sold");
+    db.fails_with("quote show 99", 1, "quote:99 does not exist");
+    db.fails_with("quote add", 2, "--opp");
+    db.fails_with(format!("quote line {q} --product {w}"), 2, "--qty");
+}
+
+#[test]
+fn quote_show_has_no_trailing_spaces() {
+    let db = Db::new();
+    let (o, w, _) = catalogue(&db);
+    let q = db.id(format!("quote add --opp {o}"));
+    let text = db.ok(format!("quote line {q} --product {w} --qty 1"));
+    for line in text.lines() {
+        assert_eq!(line, line.trim_end(), "trailing spaces in {line:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// task (add, list, done, reopen)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn task_add_list_done_reopen() {
+    let db = Db::new();
+    let c = ann(&db, acme(&db));
+    let late = db.json(format!("task add --title 'Call Ann' --due 2020-01-01 --priority high --contact {c}"));
+    assert_eq!(late["id"], 1);
+    assert_eq!(pick(&late, &["due", "priority"]), json!(["2020-01-01", "high"]));
+    assert_eq!(pick(&late, &["status", "owner"]), json!(["open", "tester"]));
+    assert_eq!(db.ok("task add --title 'Today thing' --due today").trim(), "created task 2: Today thing");
+    db.id("task add --title 'Later thing' --due 2099-01-01");
+    db.id("task add --title Someday");
+
+    let titles = |filter: &str| texts_of(&db.json(format!("task list {filter}")), "title");
+    assert_eq!(titles(""), ["Call Ann", "Today thing", "Later thing", "Someday"], "open ones, by due date");
+    assert_eq!(titles("--overdue"), ["Call Ann"]);
+    assert_eq!(titles("--today"), ["Today thing"]);
+    assert!(titles("--done").is_empty());
+    let text = db.ok("task list --overdue");
+    assert!(has_row(&text, &["1", "high", "Call Ann", "2020-01-01!", "open", "Ann Lee"]), "{text}");
+
+    assert_eq!(db.ok("task done 1").trim(), "completed task 1: Call Ann");
+    assert_eq!(titles("--done"), ["Call Ann"]);
+    assert!(titles("--overdue").is_empty());
+    let v = db.json("task show 1");
+    assert_eq!(v["status"], "done");
+    assert!(v["completed_at"].is_string(), "{v}");
+
+    let v = db.json("task reopen 1");
+    assert_eq!(pick(&v, &["status", "completed_at"]), json!(["open", null]));
+    assert_eq!(titles("--overdue"), ["Call Ann"]);
+}
+
+#[test]
+fn task_bad_input() {
+    let db = Db::new();
+    let t = db.id("task add --title 'Call Ann'");
+    db.fails_with("task add --title X --due 2026-02-30", 1, "error: due: '2026-02-30' is not a date");
+    db.fails_with("task add --title X --priority urgent", 1, "error: priority: 'urgent'");
+    db.fails_with("task add --title '  '", 1, "error: title: is required");
+    db.fails_with("task add --title X --contact 99", 1, "error: contact: contact:99 does not exist");
+    db.fails_with("task add --title X --project 99", 1, "error: project: project:99 does not exist");
+    db.fails_with(format!("task reopen {t}"), 1, "task 1 is already open");
+    db.fails_with("task done 99", 1, "task:99 does not exist");
+    db.fails_with("task reopen 99", 1, "task:99 does not exist");
+    db.ok(format!("task done {t}"));
+    db.fails_with(format!("task done {t}"), 1, "task 1 is already done");
+    db.fails_with("task add", 2, "--title");
+    db.fails_with("task list --overdue --today", 2, "--today");
+}
+
+// ---------------------------------------------------------------------------------------------
+// call (log, list)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn call_log_and_list() {
+    let db = Db::new();
+    let a = acme(&db);
+    let (ann, bob) = (ann(&db, a), bob(&db));
+    let v = db.json(format!(
+        "call log --contact {ann} --direction in --duration 1h30m --outcome no-answer \
+         --notes 'Left a message' --at '2026-03-20 09:30'"
+    ));
+    assert_eq!(v["id"], 1);
+    assert_eq!(v["contact_name"], "Ann Lee");
+    assert_eq!(v["account"], a, "the contact's account is noted on the call");
+    assert_eq!(pick(&v, &["direction", "outcome"]), json!(["in", "no_answer"]));
+    assert_eq!(v["duration_secs"], 5400);
+    assert_eq!(v["owner"], "tester");
+    let out = db.ok(format!("call log --contact {bob} --duration 90s --at '2026-01-05 14:00'"));
+    assert_eq!(out.trim(), "logged call 2: out call, connected");
+
+    // Newest first; filtered by contact and date.
+    assert_eq!(numbers_of(&db.json("call list"), "id"), [1, 2]);
+    assert_eq!(numbers_of(&db.json(format!("call list --contact {bob}")), "id"), [2]);
+    assert_eq!(numbers_of(&db.json("call list --since 2026-02-01"), "id"), [1]);
+    let text = db.ok("call list");
+    assert!(has_row(&text, &["2026-03-20 09:30", "Ann Lee", "in", "1h 30m", "Left a message"]), "{text}");
+    // A call is activity with the contact.
+    assert!(db.json(format!("contact show {ann}"))["last_activity"].is_string());
+}
+
+#[test]
+fn call_bad_input() {
+    let db = Db::new();
+    let c = ann(&db, acme(&db));
+    db.fails_with("call log --contact 99", 1, "error: contact: contact 99 does not exist");
+    db.fails_with(format!("call log --contact {c} --duration soon"), 1, "error: duration: 'soon'");
+    db.fails_with(format!("call log --contact {c} --duration 25h"), 1, "error: duration: is longer than a day");
+    db.fails_with(format!("call log --contact {c} --outcome happy"), 1, "error: outcome: 'happy'");
+    db.fails_with(format!("call log --contact {c} --direction sideways"), 1, "error: direction: 'sideways'");
+    db.fails_with(format!("call log --contact {c} --at '2026-13-01 10:00'"), 1, "error: at: '2026-13-01 10:00'");
+    db.fails_with("call list --since yesterdayish", 1, "error: since: 'yesterdayish'");
+    db.fails_with("call log", 2, "--contact");
+}
+
+// ---------------------------------------------------------------------------------------------
+// event add and agenda
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn event_add_and_list() {
+    let db = Db::new();
+    let (a, b) = (ann(&db, acme(&db)), bob(&db));
+    let v = db.json(format!(
+        "event add --title Demo --start '2030-06-03 10:00' --end '2030-06-03 11:30' --location Paris \
+         --contact {a} --contact {b}"
+    ));
+    assert_eq!(v["id"], 1);
+    assert_eq!(pick(&v, &["title", "location"]), json!(["Demo", "Paris"]));
+    assert_eq!(v["attendees"], json!([a, b]));
+    assert_eq!(v["owner"], "tester");
+    let text = db.ok("event list");
+    assert!(has_row(&text, &["1", "2030-06-03 10:00", "2030-06-03 11:30", "Demo", "Paris"]), "{text}");
+    // A meeting is activity with each attendee.
+    assert!(db.json(format!("contact show {b}"))["last_activity"].is_string());
+}
+
+#[test]
+fn event_bad_input() {
+    let db = Db::new();
+    ann(&db, acme(&db));
+    let at = "--start '2030-06-03 10:00'";
+    db.fails_with("event add --title X --start 'tomorrow 10am'", 1, "error: start: 'tomorrow 10am'");
+    db.fails_with(format!("event add --title X {at} --end '2030-06-03 09:00'"), 1, "error: end: is before the start");
+    db.fails_with(format!("event add --title X {at} --contact 99"), 1, "error: contact: contact:99 does not exist");
+    db.fails_with(format!("event add --title '' {at}"), 1, "error: title: is required");
+    db.fails_with("event add --title X", 2, "--start");
+}
+
+#[test]
+fn agenda_shows_each_kind_by_day() {
+    let db = Db::new();
+    let a = acme(&db);
+    db.id("contact add --first Ann --last Lee --birthday 1990-06-02");
+    db.id("event add --title Demo --start '2030-06-03 09:00'");
+    db.id("task add --title 'Send proposal' --due 2030-06-01");
+    db.id(format!(
+        "opp add --name 'Big deal' --account {a} --amount 1 --close-date 2030-07-01 \
+         --next-step 'Call CFO' --next-step-date 2030-06-02"
+    ));
+    db.id("task add --title 'Too late' --due 2030-06-04");
+
+    let items = db.json("agenda --date 2030-06-01 --days 3");
+    assert_eq!(texts_of(&items, "date"), ["2030-06-01", "2030-06-02", "2030-06-02", "2030-06-03"]);
+    assert_eq!(texts_of(&items, "kind"), ["task", "birthday", "next_step", "event"]);
+    assert_eq!(texts_of(&items, "title"), ["Send proposal", "Ann Lee turns 40", "Big deal: Call CFO", "Demo"]);
+    assert_eq!(items[3]["record"], json!({"kind": "event", "id": 1}));
+
+    let text = db.ok("agenda --date 2030-06-03");
+    assert!(has_row(&text, &["2030-06-03", "09:00", "event", "Demo", "event:1"]), "{text}");
+    assert_eq!(db.ok("agenda --date 2031-01-01").trim(), "nothing on the agenda on 2031-01-01");
+    assert_eq!(db.json("agenda --date 2031-01-01 --days 7"), json!([]));
+}
+
+#[test]
+fn agenda_bad_input() {
+    let db = Db::new();
+    db.fails_with("agenda --date 2026-02-30", 1, "error: date: '2026-02-30'");
+    db.fails_with("agenda --days 0", 1, "error: days: 0 is out of range");
+    db.fails_with("agenda --days 400", 1, "error: days: 400 is out of range");
+    db.fails_with("agenda --days some", 2, "--days");
+}
+
+// ---------------------------------------------------------------------------------------------
+// project (add, done)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn project_add_and_done() {
+    let db = Db::new();
+    let a = acme(&db);
+    let v = db.json(format!("project add --name Rollout --due 2027-01-31 --account {a} --goal '50 seats live'"));
+    assert_eq!(v["id"], 1);
+    assert_eq!(pick(&v, &["status", "goal_met"]), json!(["active", "pending"]));
+    assert_eq!(pick(&v, &["goal", "due"]), json!(["50 seats live", "2027-01-31"]));
+    assert_eq!(db.ok("project add --name Pilot --due 2026-12-15").trim(), "created project 2: Pilot");
+    assert_eq!(texts_of(&db.json("project list"), "name"), ["Pilot", "Rollout"], "by due date");
+
+    let v = db.json("project done 1 --goal-met");
+    assert_eq!(pick(&v, &["status", "goal_met"]), json!(["done", "yes"]));
+    assert!(v["completed_at"].is_string(), "{v}");
+    assert_eq!(db.ok("project done 2 --goal-missed").trim(), "completed project 2: Pilot");
+    assert_eq!(texts_of(&db.json("project list"), "goal_met"), ["no", "yes"]);
+    let text = db.ok("project list");
+    assert!(has_row(&text, &["Rollout", "Acme Ltd", "2027-01-31", "done", "yes"]), "{text}");
+}
+
+#[test]
+fn project_bad_input() {
+    let db = Db::new();
+    let p = db.id("project add --name Rollout --due 2027-01-31");
+    db.fails_with("project add --name X --due someday", 1, "error: due: 'someday'");
+    db.fails_with("project add --name '' --due 2027-01-01", 1, "error: name: is required");
+    db.fails_with("project add --name X --due 2027-01-01 --account 99", 1, "error: account: account:99 does not exist");
+    db.fails_with("project add --name X", 2, "--due");
+    db.fails_with("project done 99 --goal-met", 1, "project:99 does not exist");
+    db.fails_with(format!("project done {p}"), 2, "--goal-met");
+    db.fails_with(format!("project done {p} --goal-met --goal-missed"), 2, "--goal-missed");
+    db.ok(format!("project done {p} --goal-met"));
+    db.fails_with(format!("project done {p} --goal-missed"), 1, "project 1 is already done");
+}
+
+#[test]
+fn project_add_status_done_names_the_status_field() {
+    let db = Db::new();
+    db.fails_with("project add --name X --due 2027-01-01 --status done", 1, "error: status:");
+}
+
+// ---------------------------------------------------------------------------------------------
+// campaign
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn campaign_add_and_list() {
+    let db = Db::new();
+    let v = db
+        .json("campaign add --name 'Spring push' --channel email --budget 2500.5 --start 2027-03-01 --end 2027-04-30");
+    assert_eq!(v["id"], 1);
+    assert_eq!(pick(&v, &["budget", "channel"]), json!(["2500.50", "email"]));
+    assert_eq!(pick(&v, &["start", "end"]), json!(["2027-03-01", "2027-04-30"]));
+    assert_eq!(v["status"], "planned");
+    assert_eq!(db.ok("campaign add --name Fair --status active").trim(), "created campaign 2: Fair");
+    assert_eq!(texts_of(&db.json("campaign list"), "status"), ["planned", "active"]);
+    let text = db.ok("campaign list");
+    assert!(has_row(&text, &["Spring push", "email", "planned", "2,500.50 USD", "2027-03-01", "2027-04-30"]), "{text}");
+    // A lead can name the campaign that brought it.
+    assert_eq!(db.json("lead add --first A --last B --campaign 1")["campaign"], 1);
+}
+
+#[test]
+fn campaign_bad_input() {
+    let db = Db::new();
+    db.id("campaign add --name 'Spring push'");
+    db.fails_with("campaign add --name X --budget 1,000", 1, "error: budget: '1,000'");
+    db.fails_with(
+        "campaign add --name X --start 2027-03-01 --end 2027-02-01",
+        1,
+        "error: end: 2027-02-01 is before the start",
+    );
+    db.fails_with("campaign add --name X --start 2027-03-32", 1, "error: start: '2027-03-32'");
+    db.fails_with("campaign add --name X --status live", 1, "error: status: 'live'");
+    db.fails_with("campaign add --name ' '", 1, "error: name: is required");
+    db.fails_with("campaign add", 2, "--name");
+}
+
+// ---------------------------------------------------------------------------------------------
+// list (add, member)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn list_add_and_member() {
+    let db = Db::new();
+    let (a, b) = (ann(&db, acme(&db)), bob(&db));
+    let v = db.json("list add --name Newsletter");
+    assert_eq!(pick(&v, &["id", "name"]), json!([1, "Newsletter"]));
+    assert_eq!(v["members"], json!([]));
+    assert_eq!(db.json(format!("list member 1 {a}"))["members"], json!([a]));
+    assert_eq!(db.ok(format!("list member 1 {b}")).trim(), "updated list 1: Newsletter");
+    assert_eq!(db.json("list show 1")["members"], json!([a, b]));
+    let text = db.ok("list list");
+    assert!(text.lines().any(|l| l.contains("Newsletter") && l.ends_with('2')), "{text}");
+}
+
+#[test]
+fn list_bad_input() {
+    let db = Db::new();
+    let c = ann(&db, acme(&db));
+    db.id("list add --name Newsletter");
+    db.ok(format!("list member 1 {c}"));
+    db.fails_with(format!("list member 1 {c}"), 1, "Ann Lee is already on the list 'Newsletter'");
+    db.fails_with("list member 1 99", 1, "contact:99 does not exist");
+    db.fails_with(format!("list member 99 {c}"), 1, "list:99 does not exist");
+    db.fails_with("list add --name ''", 1, "error: name: is required");
+    db.fails_with("list add", 2, "--name");
+    db.fails_with("list member 1", 2, "<CONTACT>");
+}
+
+// ---------------------------------------------------------------------------------------------
+// note add and timeline
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn note_add() {
+    let db = Db::new();
+    let a = acme(&db);
+    let (c, o) = (ann(&db, a), deal(&db, a));
+    let v = db.json(format!("note add --to contact:{c} '  Prefers email  '"));
+    assert_eq!(v["id"], 1);
+    assert_eq!(v["text"], "Prefers email");
+    assert_eq!(v["target"], json!({"kind": "contact", "id": c}));
+    assert_eq!(v["owner"], "tester");
+    assert_eq!(db.ok(format!("note add --to opp:{o} 'Budget approved'")).trim(), "added note 2: Budget approved");
+    assert_eq!(texts_of(&db.json(format!("note list --to opportunity:{o}")), "text"), ["Budget approved"]);
+}
+
+#[test]
+fn note_bad_input() {
+    let db = Db::new();
+    ann(&db, acme(&db));
+    let t = db.id("task add --title T");
+    db.fails_with("note add --to account:1 '  '", 1, "error: text: is required");
+    db.fails_with("note add --to contact:99 x", 1, "contact:99 does not exist");
+    db.fails_with(format!("note add --to task:{t} x"), 1, "error: to: notes go on an account, contact, lead or opp");
+    db.fails_with("note add --to widget:1 x", 1, "error: to: 'widget' is not a kind of record");
+    db.fails_with("note add --to contact x", 1, "error: to: 'contact' is not a record");
+    db.fails_with("note add x", 2, "--to");
+    db.fails_with("note add --to contact:1", 2, "<TEXT>");
+}
+
+#[test]
+fn timeline_shows_changes_and_activities() {
+    let db = Db::new();
+    let c = ann(&db, acme(&db));
+    db.ok(format!("note add --to contact:{c} 'Prefers email'"));
+    db.ok(format!("call log --contact {c} --notes 'Asked for references' --at '2020-01-01 10:00'"));
+    db.ok(format!("contact edit {c} --title CTO"));
+
+    let items = db.json(format!("timeline contact:{c}"));
+    let whats = texts_of(&items, "what");
+    for what in ["created", "updated", "note", "call"] {
+        assert!(whats.iter().any(|w| w == what), "no {what} line: {items}");
+    }
+    assert!(texts_of(&items, "user").iter().all(|u| u == "tester"), "{items}");
+    let summaries = texts_of(&items, "summary");
+    assert!(summaries.iter().any(|s| s == "Prefers email"), "{items}");
+    assert!(summaries.iter().any(|s| s.contains("title") && s.contains("CTO")), "{items}");
+    // Newest first: the 2020 call is the last line.
+    let at = texts_of(&items, "at");
+    assert!(at.windows(2).all(|w| w[0] >= w[1]), "not newest first: {at:?}");
+    assert_eq!(whats.last().map(String::as_str), Some("call"));
+
+    let text = db.ok(format!("timeline contact:{c}"));
+    assert!(has_row(&text, &["WHEN", "WHAT", "SUMMARY", "BY"]), "{text}");
+    assert!(has_row(&text, &["2020-01-01 10:00", "call", "Asked for references", "tester"]), "{text}");
+}
+
+#[test]
+fn timeline_within_one_second_is_newest_first() {
+    // These commands usually run within one second: the later change must still come first.
+    let db = Db::new();
+    let o = deal(&db, acme(&db));
+    db.ok(format!("opp move {o} qualification"));
+    db.ok(format!("opp win {o}"));
+    let items = db.json(format!("timeline opp:{o}"));
+    let changes: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["what"] == "created" || i["what"] == "updated")
+        .map(|i| i["summary"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        changes,
+        ["moved from Qualification to Closed Won", "moved from Prospecting to Qualification", "created opportunity"]
+    );
+}
+
+#[test]
+fn timeline_bad_input() {
+    let db = Db::new();
+    db.fails_with("timeline contact:99", 1, "contact:99 does not exist");
+    db.fails_with("timeline foo", 1, "error: record: 'foo' is not a record");
+    db.fails_with("timeline widget:1", 1, "error: record: 'widget' is not a kind of record");
+    db.fails_with("timeline", 2, "<RECORD>");
+}
+
+// ---------------------------------------------------------------------------------------------
+// search
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn search_finds_records_best_first() {
+    let db = Db::new();
+    let a = acme(&db);
+    ann(&db, a);
+    deal(&db, a);
+    db.id("lead add --first Dee --last Egan --company 'Egan AB'");
+
+    let hits = db.json("search acme");
+    assert_eq!(
+        hits[0],
+        json!({"kind": "account", "id": a, "label": "Acme Ltd", "detail": "Paris", "score": hits[0]["score"]})
+    );
+    let scores = numbers_of(&hits, "score");
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "not best first: {scores:?}");
+    // People and deals are found by their account's name too.
+    let labels = texts_of(&hits, "label");
+    assert!(labels.iter().any(|l| l == "Ann Lee") && labels.iter().any(|l| l == "Big deal"), "{hits}");
+
+    assert_eq!(texts_of(&db.json("search acme --kind contact"), "label"), ["Ann Lee"]);
+    assert_eq!(db.count("search acme --limit 1"), 1);
+    assert_eq!(texts_of(&db.json("search egan"), "kind"), ["lead"]);
+
+    let text = db.ok("search ann");
+    assert!(has_row(&text, &["contact", "Ann Lee", "ann@acme.com"]), "{text}");
+    assert_eq!(db.ok("search zzzzqqq").trim(), "nothing matches 'zzzzqqq'");
+    assert_eq!(db.json("search zzzzqqq"), json!([]));
+}
+
+#[test]
+fn search_bad_input() {
+    let db = Db::new();
+    acme(&db);
+    db.fails_with("search acme --kind task", 1, "error: kind: task is not searched");
+    db.fails_with("search acme --kind widget", 1, "error: kind: 'widget' is not a kind of record");
+    db.fails_with("search acme --limit few", 2, "--limit");
+    db.fails_with("search", 2, "<QUERY>");
+}
+
+#[test]
+fn search_limit_zero_is_rejected() {
+    let db = Db::new();
+    acme(&db);
+    db.fails_with("search acme --limit 0", 1, "error: limit:");
+}
+
+// ---------------------------------------------------------------------------------------------
+// demo, check, backup
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn demo_fills_an_empty_database_the_same_way_each_time() {
+    let db = Db::new();
+    let summary = db.json("demo --contacts 40 --seed 7");
+    assert_eq!(pick(&summary, &["contacts", "accounts"]), json!([40, 10]));
+    assert!(summary["opportunities"].as_u64() > Some(0), "{summary}");
+    let people = db.json("contact list");
+    assert_eq!(people.as_array().unwrap().len(), 40);
+    assert_eq!(db.count("account list"), 10);
+    assert!(db.ok("check").contains("database ok"));
+
+    // The same seed gives the same people.
+    let other = Db::new();
+    let text = other.ok("demo --contacts 40 --seed 7");
+    assert!(text.starts_with("demo data added: 10 accounts, 40 contacts"), "{text}");
+    let full = |v: &Value| [texts_of(v, "first_name"), texts_of(v, "last_name")];
+    assert_eq!(full(&other.json("contact list")), full(&people));
+}
+
+#[test]
+fn demo_bad_input() {
+    let db = Db::new();
+    acme(&db);
+    db.fails_with("demo --contacts 40", 1, "--force");
+    db.fails_with("demo --contacts many", 2, "--contacts");
+    // With --force it adds to what is there.
+    db.ok("demo --contacts 40 --force");
+    assert_eq!(db.count("account list"), 11);
+}
+
+#[test]
+fn check_a_sound_database() {
+    let db = Db::new();
+    let a = acme(&db);
+    ann(&db, a);
+    deal(&db, a);
+    assert_eq!(db.ok("check").trim(), "database ok: every record decodes, links resolve, indexes agree");
+    assert_eq!(db.json("check"), json!({"ok": true, "problems": []}));
+}
+
+#[test]
+fn check_bad_input() {
+    // Not a database at all: refused, naming the file, which is left alone.
+    let db = Db::new();
+    let junk = db.file("junk.redb");
+    std::fs::write(&junk, "this is not a database\n").unwrap();
+    let out = rolo(&junk).arg("check").output().unwrap();
+    let (stdout, stderr) = texts(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.starts_with("error: ") && stderr.lines().count() == 1, "{stderr}");
+    assert!(stderr.contains("junk.redb"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&junk).unwrap(), "this is not a database\n");
+
+    db.fails_with("check extra", 2, "'extra'");
+}
+
+#[test]
+fn check_a_damaged_database() {
+    let db = Db::new();
+    acme(&db);
+    // Keep the file header; overwrite every page after it.
+    let mut bytes = std::fs::read(&db.path).unwrap();
+    bytes[4096..].fill(0xab);
+    std::fs::write(&db.path, &bytes).unwrap();
+    db.fails_only("check", 1, "error: ");
+}
+
+#[test]
+fn backup_copies_the_database() {
+    let db = Db::new();
+    let a = acme(&db);
+    ann(&db, a);
+    deal(&db, a);
+    let copy = db.file("copy.redb");
+    let copy_name = copy.to_str().unwrap();
+    assert_eq!(db.ok(["backup", copy_name]).trim(), format!("backed up to {copy_name}"));
+    assert_eq!(snapshot(&copy), db.snapshot());
+    assert!(run_ok(&copy, "check").contains("database ok"));
+
+    let copy2 = db.file("copy2.redb");
+    let v = db.json(["backup", copy2.to_str().unwrap()]);
+    assert_eq!(v["backup"], copy2.to_str().unwrap());
+    assert!(copy2.exists());
+}
+
+#[test]
+fn backup_bad_input() {
+    let db = Db::new();
+    acme(&db);
+    let taken = db.file("taken.redb");
+    std::fs::write(&taken, "keep me").unwrap();
+    db.fails_with(["backup", taken.to_str().unwrap()], 1, "taken.redb");
+    assert_eq!(std::fs::read_to_string(&taken).unwrap(), "keep me", "an existing file is never overwritten");
+    let nowhere = db.file("no/such/folder/x.redb");
+    db.fails_with(["backup", nowhere.to_str().unwrap()], 1, "x.redb");
+    db.fails_with("backup", 2, "<FILE>");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contract-wide rules the binary does not keep yet
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn usage_errors_are_one_line() {
+    let db = Db::new();
+    let err = db.fails_with("account add", 2, "--name");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn errors_stay_on_one_clean_line_whatever_the_input() {
+    let db = Db::new();
+    ann(&db, acme(&db));
+    db.fails_with(["contact", "add", "--first", "A", "--last", "B", "--email", "bad\nx@y.com"], 1, "error: email:");
+    db.fails_with(["task", "add", "--title", "X", "--due", "2026\n-01"], 1, "error: due:");
+    let err = db.fails_with(["opp", "list", "--stage", "no\u{1b}[2Jstage"], 1, "error: stage:");
+    assert!(!err.contains('\u{1b}'), "a control character reaches the terminal: {err:?}");
+}
+
+#[test]
+fn a_closed_stdout_pipe_does_not_panic() {
+    let db = Db::new();
+    db.ok("demo --contacts 100");
+    // The listing is larger than a pipe's buffer, so rolo writes after the reader has gone.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rolo"))
+        .arg("--db")
+        .arg(&db.path)
+        .args(["--json", "contact", "list"])
+        .env("USER", "tester")
+        .env("RUST_BACKTRACE", "0")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(101), "{stderr}");
+}
