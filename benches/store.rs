@@ -33,7 +33,7 @@ fn main() {
     let start = Instant::now();
     let batch = 250_000;
     for first in (0..n).step_by(batch as usize) {
-        crm.write(|tx| {
+        crm.write_bulk("bench", |tx| {
             for i in first..(first + batch).min(n) {
                 tx.create(contact(i, account))?;
             }

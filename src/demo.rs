@@ -332,7 +332,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
     })?;
 
     batched(crm, size.tasks, |tx, i| {
-        let (contact, account) = contacts[rng.random_range(0..contacts.len())];
+        let (contact, _) = contacts[rng.random_range(0..contacts.len())];
         let status = TaskStatus::ALL[(i as usize / 2) % TaskStatus::ALL.len()];
         let done = matches!(status, TaskStatus::Done | TaskStatus::Cancelled);
         tx.create(Task {
@@ -341,7 +341,6 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
             priority: Priority::ALL[i as usize % Priority::ALL.len()],
             status,
             contact: Some(contact),
-            account: Some(account),
             opportunity: (i % 3 == 0).then(|| opportunities[i as usize % opportunities.len()]),
             project: (i % 7 == 0).then(|| projects[i as usize % projects.len()]),
             completed_at: done.then(|| Timestamp(now.0 - rng.random_range(0..30 * 86_400))),
@@ -351,12 +350,11 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
     })?;
 
     batched(crm, size.calls, |tx, i| {
-        let (contact, account) = contacts[rng.random_range(0..contacts.len())];
+        let (contact, _) = contacts[rng.random_range(0..contacts.len())];
         let outcome = CallOutcome::ALL[i as usize % CallOutcome::ALL.len()];
         let notes = CALL_NOTES[i as usize % CALL_NOTES.len()];
         tx.create(Call {
             contact,
-            account: Some(account),
             direction: CallDirection::ALL[(i as usize / 5) % 2],
             started_at: Timestamp(now.0 - rng.random_range(0..120 * 86_400)),
             duration_secs: if outcome == CallOutcome::Connected {
@@ -423,7 +421,7 @@ fn batched<T>(crm: &Crm, count: u32, mut make: impl FnMut(&mut Tx, u32) -> Resul
     let mut start = 0;
     while start < count {
         let end = (start + BATCH).min(count);
-        crm.write(|tx| {
+        crm.write_bulk("rolo demo", |tx| {
             for i in start..end {
                 out.push(make(tx, i)?);
             }

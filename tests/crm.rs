@@ -105,16 +105,17 @@ fn timeline_lists_activities_newest_first() {
 }
 
 #[test]
-fn logging_a_call_notes_the_account_and_moves_last_activity() {
+fn logging_a_call_moves_last_activity_forward_only() {
     let (_d, crm) = fresh();
     let m = populate(&crm);
-    let call = crm.get::<Call>(m.call).unwrap();
-    assert_eq!(call.account, Some(m.account));
     let c = crm.get::<Contact>(m.contact).unwrap();
     // The event on 2026-12-02 is later than the call.
     assert_eq!(c.last_activity, Some(Timestamp::parse_local("2026-12-02 14:00").unwrap()));
+    let old = Timestamp::parse_local("2026-01-02 09:00").unwrap();
+    crm.log_call(Call { contact: m.contact, started_at: old, ..Default::default() }).unwrap();
+    assert_eq!(crm.get::<Contact>(m.contact).unwrap().last_activity, c.last_activity);
     let err = crm.log_call(Call { contact: 404, started_at: Timestamp(1), ..Default::default() }).unwrap_err();
-    assert!(err.to_string().starts_with("contact:"), "{err}");
+    assert!(err.to_string().starts_with("contact: contact:404 does not exist"), "{err}");
 }
 
 #[test]
@@ -319,4 +320,31 @@ fn a_second_process_is_told_the_file_is_busy() {
     assert!(err.starts_with("error: the database") && err.contains("open in another rolo process"), "{err}");
     assert_eq!(err.lines().count(), 1);
     drop(crm);
+}
+
+#[test]
+fn bulk_loads_share_one_audit_entry_per_kind_and_show_in_the_timeline() {
+    let (_d, crm) = fresh();
+    let ids: Vec<Id> = crm
+        .write_bulk("import people.csv", |tx| {
+            (0..3)
+                .map(|i| {
+                    let c = Contact { first_name: format!("P{i}"), last_name: "Bulk".into(), ..Default::default() };
+                    Ok(tx.create(c)?.id)
+                })
+                .collect()
+        })
+        .unwrap();
+    let single =
+        crm.create(Contact { first_name: "One".into(), last_name: "Alone".into(), ..Default::default() }).unwrap();
+    let r = crm.reader().unwrap();
+    for &id in &ids {
+        let target = RecordRef::new(Kind::Contact, id);
+        assert!(rolo::store::Read::audit(&r, target).unwrap().is_empty(), "no per-record entry");
+        let created = crm.timeline(target).unwrap();
+        assert_eq!(created.len(), 1);
+        assert_eq!(created[0].summary, "created contact by import people.csv");
+    }
+    let own = crm.timeline(single.record_ref()).unwrap();
+    assert_eq!((own.len(), own[0].summary.as_str()), (1, "created contact"), "a later record is not in the run");
 }

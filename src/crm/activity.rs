@@ -92,18 +92,11 @@ impl Crm {
         })
     }
 
-    /// Logs a call: the contact's account is noted on it and the contact's last activity moves on.
+    /// Logs a call; the contact's last activity moves on.
     pub fn log_call(&self, call: Call) -> Result<Call> {
         self.write(|tx| {
-            let contact: Contact = tx.get(call.contact).map_err(|_| {
-                crate::model::ValidationError::new(
-                    "contact",
-                    format!("contact {} does not exist: check the id (rolo contact list)", call.contact),
-                )
-            })?;
-            let call = Call { account: call.account.or(contact.account), ..call };
             let call = tx.create(call)?;
-            tx.touch_contact(contact.id, call.started_at)?;
+            tx.touch_contact(call.contact, call.started_at)?;
             Ok(call)
         })
     }

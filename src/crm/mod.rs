@@ -7,6 +7,7 @@ mod people;
 mod sales;
 mod timeline;
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::RwLock;
 
@@ -16,7 +17,7 @@ pub use sales::{Conversion, ConvertLead, NewOpportunity};
 pub use timeline::TimelineItem;
 
 use crate::model::{
-    AuditAction, AuditEntry, Change, Id, Kind, OnDelete, Record, RecordRef, Timestamp, ValidationError,
+    AuditAction, AuditEntry, BulkCreation, Change, Id, Kind, OnDelete, Record, RecordRef, Timestamp, ValidationError,
 };
 use crate::search::{Hit, SearchIndex};
 use crate::store::{Indexed, Read, Reader, Store, StoreError, WriteTables};
@@ -81,11 +82,29 @@ impl Crm {
 
     /// Runs `f` inside one write transaction: all of it is kept, or (on any error) none of it.
     pub fn write<T>(&self, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
+        self.transact(None, f)
+    }
+
+    /// Like [`Crm::write`], for loading many records at once (demo data, imports): the records it
+    /// creates share one audit entry per kind, saying `summary`, instead of one each.
+    pub fn write_bulk<T>(&self, summary: &str, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
+        self.transact(Some(summary), f)
+    }
+
+    fn transact<T>(&self, bulk: Option<&str>, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
         let writer = self.store.write()?;
         let (out, search) = {
-            let mut tx = Tx { w: writer.tables()?, user: &self.user, now: Timestamp::now(), search: Vec::new() };
+            let mut tx = Tx {
+                w: writer.tables()?,
+                user: &self.user,
+                now: Timestamp::now(),
+                search: Vec::new(),
+                seen: HashSet::new(),
+                account_names: HashMap::new(),
+                bulk: bulk.map(|summary| (summary.to_string(), BTreeMap::new())),
+            };
             let out = f(&mut tx)?;
-            tx.w.flush()?;
+            tx.finish()?;
             (out, tx.search)
         };
         writer.commit()?;
@@ -180,13 +199,40 @@ pub struct Tx<'a> {
     user: &'a str,
     now: Timestamp,
     search: Vec<(RecordRef, Option<String>)>,
+    /// Records known to exist in this transaction: bulk writes link to the same few again and again.
+    seen: HashSet<RecordRef>,
+    /// Account names looked up in this transaction, for search texts.
+    account_names: HashMap<Id, String>,
+    /// In a bulk load: its summary, and the first and last id created of each kind.
+    bulk: Option<(String, BTreeMap<Kind, IdRun>)>,
 }
+
+/// The first and last id of records created in one run.
+type IdRun = (Id, Id);
 
 impl<'a> Tx<'a> {
     /// The reads of this transaction (they see its own writes).
     pub fn read(&mut self) -> Result<&WriteTables<'a>> {
         self.w.flush()?;
         Ok(&self.w)
+    }
+
+    /// Writes what the transaction held back: bulk audit entries, index keys, sequences.
+    fn finish(&mut self) -> Result<()> {
+        if let Some((summary, runs)) = self.bulk.take() {
+            for (kind, (first, last)) in runs {
+                let entry = BulkCreation {
+                    kind,
+                    first,
+                    last,
+                    at: self.now,
+                    user: self.user.to_string(),
+                    summary: summary.clone(),
+                };
+                self.w.append_bulk_creation(&entry)?;
+            }
+        }
+        Ok(self.w.flush()?)
     }
 
     /// The instant this transaction stamps on what it writes.
@@ -199,12 +245,17 @@ impl<'a> Tx<'a> {
         self.w.get(id)?.ok_or(CrmError::NotFound(RecordRef::new(R::KIND, id)))
     }
 
-    fn check_links<R: Indexed>(&self, rec: &R) -> Result<()> {
+    fn check_links<R: Indexed>(&mut self, rec: &R) -> Result<()> {
         for link in rec.links() {
             if link.target.kind == R::KIND && link.target.id == rec.id() && rec.id() != 0 {
                 return Err(ValidationError::new(link.field, "cannot point at the record itself").into());
             }
-            if !self.w.exists(link.target)? {
+            if self.seen.contains(&link.target) {
+                continue;
+            }
+            if self.w.exists(link.target)? {
+                self.seen.insert(link.target);
+            } else {
                 return Err(ValidationError::new(
                     link.field,
                     format!("{} does not exist: check the id (rolo {} list)", link.target, link.target.kind),
@@ -215,18 +266,29 @@ impl<'a> Tx<'a> {
         Ok(())
     }
 
-    fn search_text<R: Indexed>(&self, rec: &R) -> Result<Option<String>> {
+    fn search_text<R: Indexed>(&mut self, rec: &R) -> Result<Option<String>> {
         let Some(mut text) = rec.search_text() else { return Ok(None) };
         if let Some(account) = rec.account()
-            && let Some(a) = self.w.get::<crate::model::Account>(account)?
+            && let Some(company) = self.account_name(account)?
         {
             let (name, rest) = text.split_once('\t').map_or((text.as_str(), None), |(n, r)| (n, Some(r)));
             text = match rest {
-                Some(rest) => format!("{name}\t{}\t{rest}", a.name),
-                None => format!("{name}\t{}", a.name),
+                Some(rest) => format!("{name}\t{company}\t{rest}"),
+                None => format!("{name}\t{company}"),
             };
         }
         Ok(Some(text))
+    }
+
+    fn account_name(&mut self, id: Id) -> Result<Option<String>> {
+        if let Some(name) = self.account_names.get(&id) {
+            return Ok(Some(name.clone()));
+        }
+        let name = self.w.get::<crate::model::Account>(id)?.map(|a| a.name);
+        if let Some(n) = &name {
+            self.account_names.insert(id, n.clone());
+        }
+        Ok(name)
     }
 
     fn index_search<R: Indexed>(&mut self, rec: &R) -> Result<()> {
@@ -258,7 +320,13 @@ impl<'a> Tx<'a> {
         self.check_links(&rec)?;
         self.w.insert(&mut rec)?;
         self.index_search(&rec)?;
-        self.audit(rec.record_ref(), AuditAction::Created, Vec::new(), None)?;
+        match &mut self.bulk {
+            Some((_, runs)) => {
+                let run = runs.entry(R::KIND).or_insert((rec.id(), rec.id()));
+                run.1 = rec.id();
+            }
+            None => self.audit(rec.record_ref(), AuditAction::Created, Vec::new(), None)?,
+        }
         Ok(rec)
     }
 
@@ -274,6 +342,9 @@ impl<'a> Tx<'a> {
             return Ok(old);
         }
         self.w.update(&rec)?;
+        if R::KIND == Kind::Account {
+            self.account_names.remove(&rec.id());
+        }
         self.index_search(&rec)?;
         // Last activity moves with every call and meeting; the timeline shows those themselves.
         changes.retain(|c| c.field != "last_activity");
@@ -327,6 +398,8 @@ impl<'a> Tx<'a> {
             });
         }
         self.w.remove::<R>(id)?;
+        self.seen.remove(&target);
+        self.account_names.remove(&id);
         self.search.push((target, None));
         self.audit(target, AuditAction::Deleted, Vec::new(), Some(format!("deleted {}", old.label())))?;
         Ok(old)

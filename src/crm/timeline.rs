@@ -51,6 +51,10 @@ impl Crm {
                 TimelineItem { at: e.at, what: what.into(), summary, user: e.user, record: target }
             })
             .collect();
+        if let Some(b) = r.bulk_creation(target)? {
+            let summary = format!("created {} by {}", target.kind, b.summary);
+            items.push(TimelineItem { at: b.at, what: "created".into(), summary, user: b.user, record: target });
+        }
         linked::<Note>(&r, target, &mut items, |n| (n.created, n.owner.clone(), n.text.clone()))?;
         linked::<Call>(&r, target, &mut items, |c| {
             let mut s = format!(

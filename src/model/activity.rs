@@ -134,8 +134,6 @@ pub struct Call {
     pub id: Id,
     /// Who was on the line (required).
     pub contact: Id,
-    /// The contact's account at the time of the call (kept so reports need not look it up).
-    pub account: Option<Id>,
     /// Who phoned whom.
     pub direction: CallDirection,
     /// When it started (required).
@@ -169,13 +167,7 @@ impl Record for Call {
     }
 
     fn links(&self) -> Vec<Link> {
-        let mut links = vec![link_req("contact", Kind::Contact, self.contact)];
-        links.extend(link_opt("account", Kind::Account, self.account));
-        links
-    }
-
-    fn unlink(&mut self, target: RecordRef) {
-        clear_if(&mut self.account, Kind::Account, target);
+        vec![link_req("contact", Kind::Contact, self.contact)]
     }
 
     fn label(&self) -> String {

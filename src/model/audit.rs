@@ -43,3 +43,21 @@ pub struct AuditEntry {
     /// A sentence for the timeline when the change has a name ("moved to Negotiation/Review").
     pub summary: Option<String>,
 }
+
+/// One audit entry for a run of records created together by a bulk load (demo data, an import):
+/// one entry per kind and transaction instead of one per record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkCreation {
+    /// The kind of the records.
+    pub kind: super::Kind,
+    /// The first id of the run.
+    pub first: super::Id,
+    /// The last id of the run.
+    pub last: super::Id,
+    /// When.
+    pub at: Timestamp,
+    /// Who.
+    pub user: String,
+    /// What made them ("rolo demo", "import contacts.csv").
+    pub summary: String,
+}

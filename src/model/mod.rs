@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 pub use activity::{
     Call, CallDirection, CallOutcome, Event, GoalMet, Priority, Project, ProjectStatus, Task, TaskStatus,
 };
-pub use audit::{AuditAction, AuditEntry, Change};
+pub use audit::{AuditAction, AuditEntry, BulkCreation, Change};
 pub use company::{Account, AccountStatus, Address, Campaign, CampaignStatus, ContactList, Note};
 pub use people::{
     Consent, Contact, Email, Lead, LeadConversion, LeadSource, LeadStatus, Phone, Rating, Validity, normalize_phone,

@@ -13,7 +13,7 @@ use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 
 pub use keys::{Indexed, SortField};
 
-use crate::model::{AuditEntry, Id, Kind, RecordRef};
+use crate::model::{AuditEntry, BulkCreation, Id, Kind, RecordRef};
 
 /// The schema this build reads and writes.
 pub const SCHEMA_VERSION: u64 = 1;
@@ -278,12 +278,14 @@ fn slot(kind: Kind) -> usize {
 pub trait RawRead {
     /// The stored envelope of one record.
     fn raw(&self, r: RecordRef) -> Result<Option<Vec<u8>>>;
+    /// Whether a record exists (without copying it).
+    fn contains(&self, r: RecordRef) -> Result<bool>;
     /// Calls `f` with each index key in `[from, to)` (reversed when asked) until it returns false.
     fn scan_index(&self, from: &[u8], to: &[u8], rev: bool, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()>;
     /// Calls `f` with every (id, envelope) of `kind` in id order until it returns false.
     fn scan_records(&self, kind: Kind, f: &mut dyn FnMut(Id, &[u8]) -> bool) -> Result<()>;
-    /// Calls `f` with the audit entries whose keys start with `prefix`.
-    fn scan_audit(&self, prefix: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()>;
+    /// Calls `f` with the audit entries whose keys lie in `[from, to]` until it returns false.
+    fn scan_audit_range(&self, from: &[u8], to: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()>;
     /// Calls `f` with every search key.
     fn scan_search(&self, f: &mut dyn FnMut(Kind, Id, &str)) -> Result<()>;
     /// How many records of `kind` there are.
@@ -302,6 +304,10 @@ where
 {
     fn raw(&self, r: RecordRef) -> Result<Option<Vec<u8>>> {
         Ok(self.records[slot(r.kind)].get(r.id).map_err(other)?.map(|v| v.value().to_vec()))
+    }
+
+    fn contains(&self, r: RecordRef) -> Result<bool> {
+        Ok(self.records[slot(r.kind)].get(r.id).map_err(other)?.is_some())
     }
 
     fn scan_index(&self, from: &[u8], to: &[u8], rev: bool, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
@@ -327,9 +333,8 @@ where
         Ok(())
     }
 
-    fn scan_audit(&self, prefix: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
-        let end = keys::prefix_end(prefix);
-        for item in self.audit.range::<&[u8]>(prefix..end.as_slice()).map_err(other)? {
+    fn scan_audit_range(&self, from: &[u8], to: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
+        for item in self.audit.range::<&[u8]>(from..=to).map_err(other)? {
             let (_, v) = item.map_err(other)?;
             if !f(v.value()) {
                 break;
@@ -368,7 +373,7 @@ pub trait Read: RawRead {
 
     /// Whether a record exists.
     fn exists(&self, r: RecordRef) -> Result<bool> {
-        Ok(self.raw(r)?.is_some())
+        self.contains(r)
     }
 
     /// Every record of a kind for which `keep` says yes, in id order.
@@ -445,12 +450,24 @@ pub trait Read: RawRead {
         Ok(out)
     }
 
+    /// The bulk load that created `target`, if it was created by one.
+    fn bulk_creation(&self, target: RecordRef) -> Result<Option<BulkCreation>> {
+        let from = bulk_key(target.kind, target.id);
+        let mut found = None;
+        self.scan_audit_range(&from, &bulk_key(target.kind, u64::MAX), &mut |bytes| {
+            found = Some(codec::decode::<BulkCreation>(target, bytes));
+            false
+        })?;
+        Ok(found.transpose()?.filter(|b| b.first <= target.id))
+    }
+
     /// The audit trail of one record, oldest first.
     fn audit(&self, target: RecordRef) -> Result<Vec<AuditEntry>> {
         let prefix = audit_prefix(target);
         let mut out = Vec::new();
         let mut failure = None;
-        self.scan_audit(&prefix, &mut |bytes| match codec::decode(target, bytes) {
+        let end = keys::prefix_end(&prefix);
+        self.scan_audit_range(&prefix, &end, &mut |bytes| match codec::decode(target, bytes) {
             Ok(e) => {
                 out.push(e);
                 true
@@ -469,6 +486,14 @@ impl<T: RawRead> Read for T {}
 fn audit_prefix(target: RecordRef) -> Vec<u8> {
     let mut k = vec![target.kind.code()];
     k.extend_from_slice(&target.id.to_be_bytes());
+    k
+}
+
+/// Key of a bulk-creation entry in the audit table: a family byte no kind uses, the kind, the
+/// run's last id (so the first key at or after an id finds the run that may hold it).
+fn bulk_key(kind: Kind, last: Id) -> Vec<u8> {
+    let mut k = vec![0xff, kind.code()];
+    k.extend_from_slice(&last.to_be_bytes());
     k
 }
 
@@ -556,6 +581,13 @@ impl WriteTables<'_> {
             Some(k) => self.search.insert((r.kind.code(), r.id), k).map_err(other)?,
             None => self.search.remove((r.kind.code(), r.id)).map_err(other)?,
         };
+        Ok(())
+    }
+
+    /// Records a run of records created by one bulk load.
+    pub fn append_bulk_creation(&mut self, entry: &BulkCreation) -> Result<()> {
+        let key = bulk_key(entry.kind, entry.last);
+        self.audit.insert(key.as_slice(), codec::encode(entry).as_slice()).map_err(other)?;
         Ok(())
     }
 
