@@ -9,7 +9,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use crate::crm::{Crm, CrmError, Result, Tx};
+use crate::crm::{ConvertLead, Crm, CrmError, NewOpportunity, Result, Tx};
 use crate::model::*;
 use crate::store::RawRead;
 
@@ -46,6 +46,13 @@ const CALL_NOTES: [&str; 6] = [
     "Discussed renewal",
     "",
 ];
+const NOTES: [&str; 5] = [
+    "Prefers email over phone",
+    "Decision expected after the board meeting",
+    "Uses a competitor for support today",
+    "Met at the spring trade show",
+    "Budget cycle starts in January",
+];
 const CHANNELS: [&str; 5] = ["email", "web", "trade show", "webinar", "direct mail"];
 const LOST: [&str; 4] = ["Price too high", "Chose a competitor", "No budget", "Project cancelled"];
 const INTERESTS: [&str; 8] = ["golf", "cycling", "wine", "football", "sailing", "photography", "jazz", "chess"];
@@ -75,6 +82,10 @@ pub struct DemoSize {
     pub products: u32,
     /// Quotes.
     pub quotes: u32,
+    /// Contact lists.
+    pub lists: u32,
+    /// Notes.
+    pub notes: u32,
 }
 
 impl DemoSize {
@@ -94,6 +105,8 @@ impl DemoSize {
             campaigns: part(1, 40, 5),
             products: part(1, 10, 20),
             quotes: part(3, 40, 1),
+            lists: part(1, 1000, 3),
+            notes: part(1, 10, 1),
         }
     }
 }
@@ -102,7 +115,7 @@ impl fmt::Display for DemoSize {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} accounts, {} contacts, {} leads, {} opportunities, {} tasks, {} calls, {} events, {} projects, {} campaigns, {} products, {} quotes",
+            "{} accounts, {} contacts, {} leads, {} opportunities, {} tasks, {} calls, {} events, {} projects, {} campaigns, {} products, {} quotes, {} lists, {} notes",
             self.accounts,
             self.contacts,
             self.leads,
@@ -113,7 +126,9 @@ impl fmt::Display for DemoSize {
             self.projects,
             self.campaigns,
             self.products,
-            self.quotes
+            self.quotes,
+            self.lists,
+            self.notes
         )
     }
 }
@@ -230,12 +245,8 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
         let first = *words.first.choose(&mut rng).unwrap_or(&"Ann");
         let last = *words.last.choose(&mut rng).unwrap_or(&"Lee");
         let (account, domain, city, country) = &accounts[rng.random_range(0..accounts.len())];
-        let local: String =
-            format!("{}.{}{}", first, last, if i >= 5000 { (i % 9973).to_string() } else { String::new() })
-                .to_lowercase()
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
-                .collect();
+        let suffix = if i >= 5000 { (i % 9973).to_string() } else { String::new() };
+        let local = ascii_local(&format!("{first}.{last}{suffix}"));
         let mut email = Email::new(format!("{local}@{domain}"));
         email.consent = Consent::ALL[i as usize % Consent::ALL.len()];
         email.validity = Validity::ALL[(i as usize / 3) % Validity::ALL.len()];
@@ -273,7 +284,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
         let lead = tx.create(Lead {
             first_name: first.into(),
             last_name: last.into(),
-            email: Some(format!("{}.{}@lead{i}.example.org", first, last).to_lowercase().replace([' ', '\''], "")),
+            email: Some(format!("{}@lead{i}.example.org", ascii_local(&format!("{first}.{last}")))),
             phone: Some(format!("+44 20 7946 {:04}", rng.random_range(0..10_000))),
             source: Some(LeadSource::ALL[i as usize % LeadSource::ALL.len()]),
             campaign: (i % 3 == 0).then(|| campaigns[i as usize % campaigns.len()]),
@@ -282,6 +293,13 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
             company: Some(company),
             ..Default::default()
         })?;
+        if i % 10 == 9 {
+            let opportunity = (i % 20 == 19).then(|| NewOpportunity {
+                amount: Some(Amount::units(rng.random_range(10..200) * 100)),
+                ..Default::default()
+            });
+            tx.convert_lead(lead.id, ConvertLead { account: None, opportunity })?;
+        }
         Ok(lead.id)
     })?;
 
@@ -321,7 +339,8 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
             status: if done {
                 ProjectStatus::Done
             } else {
-                [ProjectStatus::Active, ProjectStatus::OnHold][i as usize % 2]
+                [ProjectStatus::Active, ProjectStatus::OnHold, ProjectStatus::Cancelled, ProjectStatus::Active]
+                    [i as usize % 4]
             },
             goal: Some("Go live with every team".into()),
             goal_met: if done { [GoalMet::Yes, GoalMet::No][i as usize % 2] } else { GoalMet::Pending },
@@ -385,6 +404,36 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
         .map(|_| ())
     })?;
 
+    batched(crm, size.lists, |tx, i| {
+        let members: Vec<Id> = (0..50)
+            .map(|_| contacts[rng.random_range(0..contacts.len())].0)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let name =
+            format!("{} {}", ["Newsletter", "VIP customers", "Event invitees", "Call list"][i as usize % 4], i / 4 + 1);
+        tx.create(ContactList { name, members, ..Default::default() }).map(|_| ())
+    })?;
+
+    batched(crm, size.notes, |tx, i| {
+        let (contact, account) = contacts[rng.random_range(0..contacts.len())];
+        let target = match i % 3 {
+            0 => RecordRef::new(Kind::Account, account),
+            1 => RecordRef::new(Kind::Opportunity, opportunities[i as usize % opportunities.len()]),
+            _ => RecordRef::new(Kind::Contact, contact),
+        };
+        let text = NOTES[i as usize % NOTES.len()].to_string();
+        tx.create(Note {
+            id: 0,
+            target,
+            text,
+            owner: String::new(),
+            created: Timestamp::default(),
+            updated: Timestamp::default(),
+        })
+        .map(|_| ())
+    })?;
+
     let active: Vec<Id> = products.iter().filter(|(_, a)| *a).map(|(id, _)| *id).collect();
     batched(crm, size.quotes, |tx, i| {
         let opp = opportunities[i as usize % opportunities.len()];
@@ -413,6 +462,11 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
     })?;
 
     Ok(size.clone())
+}
+
+/// The local part of a demo email address: lower-case ASCII letters, digits and dots.
+fn ascii_local(name: &str) -> String {
+    name.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.').collect()
 }
 
 /// Makes `count` records with `make`, committing every [`BATCH`].

@@ -121,63 +121,7 @@ impl Crm {
     /// Turns a lead into an account (matched by name or created), a contact and, if asked, an
     /// opportunity, and marks the lead converted. All of it happens, or none of it.
     pub fn convert_lead(&self, id: Id, how: ConvertLead) -> Result<Conversion> {
-        let first_stage = self.stages()?.into_iter().find(|s| s.outcome == StageOutcome::Open);
-        self.write(|tx| {
-            let mut lead: Lead = tx.get(id)?;
-            if let Some(c) = lead.converted {
-                return Err(CrmError::Conflict(format!(
-                    "lead {id} was already converted (account {}, contact {}): nothing to do",
-                    c.account, c.contact
-                )));
-            }
-            let company = lead.company.clone().filter(|c| !c.trim().is_empty()).unwrap_or_else(|| lead.full_name());
-            let account = match how.account {
-                Some(a) => tx.get::<Account>(a)?.id,
-                None => match account_by_name(tx, &company)? {
-                    Some(a) => a,
-                    None => {
-                        tx.create(Account { name: company.clone(), owner: lead.owner.clone(), ..Default::default() })?
-                            .id
-                    }
-                },
-            };
-            let contact = Contact {
-                first_name: if lead.first_name.trim().is_empty() { "-".into() } else { lead.first_name.clone() },
-                last_name: lead.last_name.clone(),
-                title: lead.title.clone(),
-                account: Some(account),
-                emails: lead.email.iter().map(Email::new).collect(),
-                phones: lead.phone.iter().map(Phone::new).collect(),
-                owner: lead.owner.clone(),
-                ..Default::default()
-            };
-            let contact = tx.create(contact)?.id;
-            let opportunity = match how.opportunity {
-                None => None,
-                Some(new) => {
-                    let stage =
-                        first_stage.clone().ok_or_else(|| CrmError::Conflict("no open stage: add one first".into()))?;
-                    let opp = Opportunity {
-                        name: new.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| company.clone()),
-                        account,
-                        contact: Some(contact),
-                        amount: new.amount.unwrap_or_default(),
-                        close_date: new.close_date.unwrap_or_else(|| Date::today().add_days(30)),
-                        stage: stage.id,
-                        lead_source: lead.source,
-                        campaign: lead.campaign,
-                        lead: Some(id),
-                        owner: lead.owner.clone(),
-                        ..Default::default()
-                    };
-                    Some(tx.create_opportunity(opp)?.id)
-                }
-            };
-            lead.status = LeadStatus::Converted;
-            lead.converted = Some(LeadConversion { account, contact, opportunity, at: tx.now() });
-            tx.update(lead, Some("converted".into()))?;
-            Ok(Conversion { account, contact, opportunity })
-        })
+        self.write(|tx| tx.convert_lead(id, how))
     }
 
     /// Starts an empty draft quote on an opportunity, numbered `Q-00001` onwards.
@@ -224,6 +168,60 @@ impl Crm {
 }
 
 impl Tx<'_> {
+    /// See [`Crm::convert_lead`].
+    pub fn convert_lead(&mut self, id: Id, how: ConvertLead) -> Result<Conversion> {
+        let mut lead: Lead = self.get(id)?;
+        if let Some(c) = lead.converted {
+            return Err(CrmError::Conflict(format!(
+                "lead {id} was already converted (account {}, contact {}): nothing to do",
+                c.account, c.contact
+            )));
+        }
+        let company = lead.company.clone().filter(|c| !c.trim().is_empty()).unwrap_or_else(|| lead.full_name());
+        let account = match how.account {
+            Some(a) => self.get::<Account>(a)?.id,
+            None => match account_by_name(self, &company)? {
+                Some(a) => a,
+                None => {
+                    self.create(Account { name: company.clone(), owner: lead.owner.clone(), ..Default::default() })?.id
+                }
+            },
+        };
+        let contact = Contact {
+            first_name: if lead.first_name.trim().is_empty() { "-".into() } else { lead.first_name.clone() },
+            last_name: lead.last_name.clone(),
+            title: lead.title.clone(),
+            account: Some(account),
+            emails: lead.email.iter().map(Email::new).collect(),
+            phones: lead.phone.iter().map(Phone::new).collect(),
+            owner: lead.owner.clone(),
+            ..Default::default()
+        };
+        let contact = self.create(contact)?.id;
+        let opportunity = match how.opportunity {
+            None => None,
+            Some(new) => {
+                let opp = Opportunity {
+                    name: new.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| company.clone()),
+                    account,
+                    contact: Some(contact),
+                    amount: new.amount.unwrap_or_default(),
+                    close_date: new.close_date.unwrap_or_else(|| Date::today().add_days(30)),
+                    lead_source: lead.source,
+                    campaign: lead.campaign,
+                    lead: Some(id),
+                    owner: lead.owner.clone(),
+                    ..Default::default()
+                };
+                Some(self.create_opportunity(opp)?.id)
+            }
+        };
+        lead.status = LeadStatus::Converted;
+        lead.converted = Some(LeadConversion { account, contact, opportunity, at: self.now() });
+        self.update(lead, Some("converted".into()))?;
+        Ok(Conversion { account, contact, opportunity })
+    }
+
     /// See [`Crm::update_opportunity`].
     pub fn update_opportunity(&mut self, mut opp: Opportunity) -> Result<Opportunity> {
         let old: Opportunity = self.get(opp.id)?;
