@@ -151,13 +151,11 @@ struct Words {
 }
 
 /// Fills the database. Refuses a database that already has people or accounts unless `force`.
+/// Returns how many records of each kind it added (converted leads add accounts, contacts and
+/// opportunities beyond the planned numbers).
 pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSize> {
-    let r = crm.reader()?;
-    let existing: u64 = [Kind::Account, Kind::Contact, Kind::Lead, Kind::Opportunity]
-        .iter()
-        .map(|&k| r.count(k))
-        .sum::<Result<u64, _>>()?;
-    drop(r);
+    let before = counts(crm)?;
+    let existing: u64 = [Kind::Account, Kind::Contact, Kind::Lead, Kind::Opportunity].iter().map(|k| before[k]).sum();
     if existing > 0 && !force {
         return Err(CrmError::Conflict(format!(
             "the database {} already holds {existing} records: use an empty file (--db), or --force to add demo data anyway",
@@ -461,7 +459,29 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
         tx.update(Quote { number, ..q }, None).map(|_| ())
     })?;
 
-    Ok(size.clone())
+    let after = counts(crm)?;
+    let added = |k: Kind| (after[&k] - before[&k]) as u32;
+    Ok(DemoSize {
+        accounts: added(Kind::Account),
+        contacts: added(Kind::Contact),
+        leads: added(Kind::Lead),
+        opportunities: added(Kind::Opportunity),
+        tasks: added(Kind::Task),
+        calls: added(Kind::Call),
+        events: added(Kind::Event),
+        projects: added(Kind::Project),
+        campaigns: added(Kind::Campaign),
+        products: added(Kind::Product),
+        quotes: added(Kind::Quote),
+        lists: added(Kind::ContactList),
+        notes: added(Kind::Note),
+    })
+}
+
+/// How many records of each kind the database holds.
+fn counts(crm: &Crm) -> Result<std::collections::HashMap<Kind, u64>> {
+    let r = crm.reader()?;
+    Kind::ALL.iter().map(|&k| Ok((k, r.count(k)?))).collect()
 }
 
 /// The local part of a demo email address: lower-case ASCII letters, digits and dots.
