@@ -134,7 +134,7 @@ impl fmt::Display for DemoSize {
 }
 
 /// Records written per transaction: keeps memory flat on a million contacts.
-const BATCH: u32 = 250_000;
+const BATCH: u32 = 1_000_000;
 
 fn lines(text: &'static str) -> Vec<&'static str> {
     text.lines().map(str::trim).filter(|l| !l.is_empty()).collect()
@@ -296,7 +296,9 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
                 amount: Some(Amount::units(rng.random_range(10..200) * 100)),
                 ..Default::default()
             });
-            tx.convert_lead(lead.id, ConvertLead { account: None, opportunity })?;
+            // Converted into an existing customer: a lead from a known company.
+            let (account, ..) = &accounts[rng.random_range(0..accounts.len())];
+            tx.convert_lead(lead.id, ConvertLead { account: Some(*account), opportunity })?;
         }
         Ok(lead.id)
     })?;

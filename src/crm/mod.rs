@@ -211,8 +211,14 @@ pub struct Tx<'a> {
 type IdRun = (Id, Id);
 
 impl<'a> Tx<'a> {
-    /// The reads of this transaction (they see its own writes).
-    pub fn read(&mut self) -> Result<&WriteTables<'a>> {
+    /// Record reads of this transaction (they see its own writes).
+    pub fn read(&self) -> &WriteTables<'a> {
+        &self.w
+    }
+
+    /// Index reads of this transaction: first writes the index keys held back, so that the
+    /// index sees this transaction's own writes.
+    pub fn index(&mut self) -> Result<&WriteTables<'a>> {
         self.w.flush()?;
         Ok(&self.w)
     }
@@ -359,11 +365,11 @@ impl<'a> Tx<'a> {
     }
 
     fn reindex_under(&mut self, account: RecordRef) -> Result<()> {
-        for id in self.read()?.linking(account, Kind::Contact)? {
+        for id in self.index()?.linking(account, Kind::Contact)? {
             let c: crate::model::Contact = self.get(id)?;
             self.index_search(&c)?;
         }
-        for id in self.read()?.linking(account, Kind::Opportunity)? {
+        for id in self.index()?.linking(account, Kind::Opportunity)? {
             let o: crate::model::Opportunity = self.get(id)?;
             self.index_search(&o)?;
         }
@@ -374,7 +380,7 @@ impl<'a> Tx<'a> {
     pub fn delete<R: Indexed>(&mut self, id: Id) -> Result<R> {
         let target = RecordRef::new(R::KIND, id);
         let old: R = self.get(id)?;
-        let referrers = self.read()?.referrers(target)?;
+        let referrers = self.index()?.referrers(target)?;
         let mut refusing: Vec<RecordRef> = Vec::new();
         let mut plan: Vec<(RecordRef, OnDelete)> = Vec::new();
         for src in referrers.iter().copied().filter(|&s| s != target) {

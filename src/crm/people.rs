@@ -48,7 +48,7 @@ impl Crm {
     /// Writes a note on an account, contact, lead or opportunity.
     pub fn add_note(&self, target: RecordRef, text: &str) -> Result<Note> {
         self.write(|tx| {
-            if !tx.read()?.exists(target)? {
+            if !tx.read().exists(target)? {
                 return Err(CrmError::NotFound(target));
             }
             let note = Note {

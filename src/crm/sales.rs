@@ -243,7 +243,7 @@ impl Tx<'_> {
     /// See [`Crm::create_opportunity`].
     pub fn create_opportunity(&mut self, mut opp: Opportunity) -> Result<Opportunity> {
         let stage = if opp.stage == 0 {
-            let mut stages = self.read()?.all::<Stage>(|s| s.outcome == StageOutcome::Open)?;
+            let mut stages = self.read().all::<Stage>(|s| s.outcome == StageOutcome::Open)?;
             stages.sort_by_key(|s| (s.order, s.id));
             stages.into_iter().next().ok_or_else(|| CrmError::Conflict("no open stage: add one first".into()))?
         } else {
@@ -282,6 +282,6 @@ fn account_by_name(tx: &mut Tx, name: &str) -> Result<Option<Id>> {
     let key = text_key(name);
     let mut upper = key.clone();
     upper.push(0xff);
-    let ids = tx.read()?.sorted(Kind::Account, SortField::Name, &key, Some(&upper), false, 1)?;
+    let ids = tx.index()?.sorted(Kind::Account, SortField::Name, &key, Some(&upper), false, 1)?;
     Ok(ids.first().copied())
 }

@@ -37,6 +37,7 @@ macro_rules! open_tables {
             search: $txn.open_table(SEARCH).map_err(other)?,
             meta: $txn.open_table(META).map_err(other)?,
             pending: Vec::new(),
+            removed: HashSet::new(),
             seqs: HashMap::new(),
         }
     };
@@ -229,6 +230,9 @@ pub struct Tables<Rec, Idx, Aud, Sea, Met> {
     /// Index keys written but not yet inserted (writer only): inserting them in key order at
     /// once keeps the same index pages hot, several times faster than scattered inserts.
     pending: Vec<Vec<u8>>,
+    /// Index keys removed but not yet deleted (writer only); a later insert of the same key
+    /// cancels its removal.
+    removed: HashSet<Vec<u8>>,
     /// Id sequences handed out but not yet stored (writer only).
     seqs: HashMap<String, u64>,
 }
@@ -311,7 +315,7 @@ where
     }
 
     fn scan_index(&self, from: &[u8], to: &[u8], rev: bool, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
-        debug_assert!(self.pending.is_empty(), "flush the index before reading it");
+        debug_assert!(self.pending.is_empty() && self.removed.is_empty(), "flush the index before reading it");
         let range = self.index.range::<&[u8]>(from..to).map_err(other)?;
         let items: Box<dyn Iterator<Item = _>> = if rev { Box::new(range.rev()) } else { Box::new(range) };
         for item in items {
@@ -515,9 +519,14 @@ impl WriteTables<'_> {
     /// Writes what is held back (index keys, sequences): before reading the index, and before
     /// the commit.
     pub fn flush(&mut self) -> Result<()> {
+        let removed = std::mem::take(&mut self.removed);
         let mut pending = std::mem::take(&mut self.pending);
+        pending.retain(|k| !removed.contains(k));
         pending.sort_unstable();
         pending.dedup();
+        for k in removed {
+            self.index.remove(k.as_slice()).map_err(other)?;
+        }
         for k in pending {
             self.index.insert(k.as_slice(), ()).map_err(other)?;
         }
@@ -550,25 +559,25 @@ impl WriteTables<'_> {
         let new_keys = keys::index_keys(rec);
         let old_keys = old.map(keys::index_keys).unwrap_or_default();
         for k in old_keys.iter().filter(|k| new_keys.binary_search(k).is_err()) {
-            self.unindex(k)?;
+            self.unindex(k);
         }
-        self.pending.extend(new_keys.into_iter().filter(|k| old_keys.binary_search(k).is_err()));
+        for k in new_keys.into_iter().filter(|k| old_keys.binary_search(k).is_err()) {
+            self.removed.remove(&k);
+            self.pending.push(k);
+        }
         self.records[slot(R::KIND)].insert(rec.id(), codec::encode(rec).as_slice()).map_err(other)?;
         Ok(())
     }
 
-    fn unindex(&mut self, key: &[u8]) -> Result<()> {
-        // Removals are rare next to inserts: write what is held back, then remove in place.
-        self.flush()?;
-        self.index.remove(key).map_err(other)?;
-        Ok(())
+    fn unindex(&mut self, key: &[u8]) {
+        self.removed.insert(key.to_vec());
     }
 
     /// Removes a record, its index entries and its search key, returning it.
     pub fn remove<R: Indexed>(&mut self, id: Id) -> Result<Option<R>> {
         let Some(old) = self.get::<R>(id)? else { return Ok(None) };
         for k in keys::index_keys(&old) {
-            self.unindex(&k)?;
+            self.unindex(&k);
         }
         self.records[slot(R::KIND)].remove(id).map_err(other)?;
         self.set_search_key(old.record_ref(), None)?;
