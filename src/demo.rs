@@ -488,7 +488,7 @@ fn counts(crm: &Crm) -> Result<std::collections::HashMap<Kind, u64>> {
 
 /// The local part of a demo email address: lower-case ASCII letters, digits and dots.
 fn ascii_local(name: &str) -> String {
-    name.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.').collect()
+    deunicode::deunicode(name).to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.').collect()
 }
 
 /// Makes `count` records with `make`, committing every [`BATCH`].

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use rolo::cli::args::Cli;
 use rolo::crm::Crm;
 
@@ -38,14 +38,10 @@ fn run(cli: Cli) -> ExitCode {
         Err(e) => return fail(&e.to_string()),
     };
     match cli.command {
-        None => {
-            eprintln!(
-                "rolo {}: the full-screen app is on its way; meanwhile, the commands:\n",
-                env!("CARGO_PKG_VERSION")
-            );
-            let _ = Cli::command().print_help();
-            ExitCode::SUCCESS
-        }
+        None => match rolo::tui::run_local(crm) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&format!("the terminal failed: {e}")),
+        },
         Some(command) => match rolo::cli::run(&crm, command, cli.json) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&e.to_string()),

@@ -279,9 +279,20 @@ pub(crate) fn find_stage(stages: Vec<Stage>, name: &str) -> Result<Stage> {
 
 /// The account whose name equals `name` (ignoring case and outer spaces), if any.
 fn account_by_name(tx: &mut Tx, name: &str) -> Result<Option<Id>> {
+    named(tx.index()?, Kind::Account, name)
+}
+
+/// The first record of `kind` whose name equals `name` (ignoring case and outer spaces).
+fn named(r: &impl Read, kind: Kind, name: &str) -> Result<Option<Id>> {
     let key = text_key(name);
     let mut upper = key.clone();
     upper.push(0xff);
-    let ids = tx.index()?.sorted(Kind::Account, SortField::Name, &key, Some(&upper), false, 1)?;
-    Ok(ids.first().copied())
+    Ok(r.sorted(kind, SortField::Name, &key, Some(&upper), false, 1)?.first().copied())
+}
+
+impl Crm {
+    /// The account called `name` (ignoring case and outer spaces), if any.
+    pub fn account_named(&self, name: &str) -> Result<Option<Id>> {
+        named(&self.reader()?, Kind::Account, name)
+    }
 }

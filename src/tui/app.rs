@@ -1,0 +1,591 @@
+//! The application state and what each key does to it. Every read and write goes through
+//! [`Crm`], here or in [`App::prepare`]; drawing (in `view`) only reads this state.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::ScreenId;
+use super::detail::Detail;
+use super::form::Form;
+use super::keymap::{self, Action, Binding, Lookup};
+use super::list::RecordList;
+use super::search::{SearchBox, Searcher};
+use crate::crm::{Crm, Result};
+use crate::model::{Kind, RecordRef};
+
+/// How long a status message stays.
+const MESSAGE_TIME: Duration = Duration::from_secs(5);
+
+/// What a confirmation is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirm {
+    /// Delete these records.
+    Delete(Vec<RecordRef>),
+    /// Drop the form's unsaved changes.
+    DiscardForm,
+}
+
+/// A box drawn over the screen.
+#[derive(Debug)]
+pub enum Overlay {
+    /// The keys of this screen, scrolled down so many lines.
+    Help(usize),
+    /// Fuzzy search.
+    Search(SearchBox),
+    /// Every action by name.
+    Palette {
+        /// What is typed.
+        query: String,
+        /// The selected entry.
+        selected: usize,
+    },
+    /// A yes/no question.
+    Confirm(Confirm),
+    /// One line of text: a note on a record.
+    Note {
+        /// The record noted.
+        target: RecordRef,
+        /// What is typed.
+        text: String,
+    },
+}
+
+/// A transient message in the status bar.
+#[derive(Debug, Clone)]
+pub struct Message {
+    /// The text.
+    pub text: String,
+    /// Whether it reports a failure.
+    pub error: bool,
+    /// When it was set.
+    pub at: Instant,
+}
+
+/// Everything the TUI shows.
+pub struct App {
+    crm: Arc<Crm>,
+    searcher: Searcher,
+    index_ready: Arc<AtomicBool>,
+    /// The screen on show.
+    pub screen: ScreenId,
+    /// The contacts list.
+    pub contacts: RecordList,
+    /// The accounts list.
+    pub accounts: RecordList,
+    /// An open record, over the list.
+    pub detail: Option<Detail>,
+    /// An open form, over everything but overlays.
+    pub form: Option<Form>,
+    /// An overlay, over everything.
+    pub overlay: Option<Overlay>,
+    /// The first-run welcome, while shown.
+    pub welcome: bool,
+    /// The status-bar message.
+    pub message: Option<Message>,
+    /// Keys of a sequence typed so far (`g` of `g g`).
+    pub pending: String,
+    /// Whether the search index is still loading.
+    pub indexing: bool,
+    /// Set when the user leaves.
+    pub quit: bool,
+}
+
+impl App {
+    /// The app over `crm`, on the contacts screen (or the welcome, for an empty database).
+    pub fn new(crm: Arc<Crm>) -> Result<App> {
+        let r = crm.reader()?;
+        let empty = [Kind::Account, Kind::Contact, Kind::Lead, Kind::Opportunity]
+            .iter()
+            .try_fold(true, |e, &k| crate::store::RawRead::count(&r, k).map(|n| e && n == 0))?;
+        drop(r);
+        // The search index loads in the background; the switcher shows it meanwhile.
+        let index_ready = Arc::new(AtomicBool::new(false));
+        {
+            let (crm, ready) = (crm.clone(), index_ready.clone());
+            std::thread::spawn(move || {
+                let _ = crm.load_search();
+                ready.store(true, Ordering::SeqCst);
+            });
+        }
+        Ok(App {
+            searcher: Searcher::new(crm.clone()),
+            index_ready,
+            crm,
+            screen: ScreenId::Contacts,
+            contacts: RecordList::new(Kind::Contact),
+            accounts: RecordList::new(Kind::Account),
+            detail: None,
+            form: None,
+            overlay: None,
+            welcome: empty,
+            message: None,
+            pending: String::new(),
+            indexing: true,
+            quit: false,
+        })
+    }
+
+    /// Fits the lists to a window `height` lines high.
+    pub fn set_viewport(&mut self, height: u16) {
+        let rows = super::view::list_rows(height);
+        for l in [&mut self.contacts, &mut self.accounts] {
+            l.height = rows;
+            l.select(l.selected);
+        }
+    }
+
+    /// Reads what the next frame needs (rows on screen) and takes finished search answers.
+    pub fn prepare(&mut self) {
+        self.indexing = !self.index_ready.load(Ordering::SeqCst);
+        if let Some((generation, answer)) = self.searcher.poll()
+            && let Some(Overlay::Search(b)) = &mut self.overlay
+        {
+            b.receive(generation, answer);
+        }
+        let crm = self.crm.clone();
+        if let Some(list) = self.list_mut()
+            && let Err(e) = list.prepare(&crm)
+        {
+            self.say_error(e.to_string());
+        }
+        if self.message.as_ref().is_some_and(|m| m.at.elapsed() > MESSAGE_TIME) {
+            self.message = None;
+        }
+    }
+
+    /// Waits until background work (the index load, the awaited search answer) is done, so that
+    /// tests see the same frame every time.
+    pub fn settle(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let busy = |app: &App| {
+            !app.index_ready.load(Ordering::SeqCst)
+                || matches!(&app.overlay, Some(Overlay::Search(b)) if b.waiting.is_some())
+        };
+        while busy(self) && Instant::now() < deadline {
+            self.prepare();
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        self.prepare();
+    }
+
+    /// The list of the current screen, if it has one.
+    pub fn list(&self) -> Option<&RecordList> {
+        match self.screen {
+            ScreenId::Contacts => Some(&self.contacts),
+            ScreenId::Accounts => Some(&self.accounts),
+            _ => None,
+        }
+    }
+
+    fn list_mut(&mut self) -> Option<&mut RecordList> {
+        match self.screen {
+            ScreenId::Contacts => Some(&mut self.contacts),
+            ScreenId::Accounts => Some(&mut self.accounts),
+            _ => None,
+        }
+    }
+
+    /// The key tables in force now, most specific first.
+    pub fn context(&self) -> Vec<&'static [Binding]> {
+        if self.welcome {
+            vec![keymap::WELCOME, keymap::GLOBAL]
+        } else if self.detail.is_some() {
+            vec![keymap::DETAIL, keymap::GLOBAL]
+        } else if self.list().is_some() {
+            vec![keymap::LIST, keymap::GLOBAL]
+        } else {
+            vec![keymap::GLOBAL]
+        }
+    }
+
+    fn say(&mut self, text: impl Into<String>) {
+        self.message = Some(Message { text: text.into(), error: false, at: Instant::now() });
+    }
+
+    fn say_error(&mut self, text: impl Into<String>) {
+        self.message = Some(Message { text: text.into(), error: true, at: Instant::now() });
+    }
+
+    /// Handles one key press.
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            self.quit = true;
+            return;
+        }
+        if self.overlay.is_some() {
+            return self.overlay_key(key);
+        }
+        if self.form.is_some() {
+            return self.form_key(key);
+        }
+        let Some(name) = keymap::key_name(&key) else { return };
+        let seq = if self.pending.is_empty() { name } else { format!("{} {name}", self.pending) };
+        match keymap::lookup(&self.context(), &seq) {
+            Lookup::Action(a) => {
+                self.pending.clear();
+                self.act(a);
+            }
+            Lookup::Prefix => self.pending = seq,
+            Lookup::None => self.pending.clear(),
+        }
+    }
+
+    /// Performs an action (from a key or the palette).
+    pub fn act(&mut self, action: Action) {
+        if let Err(e) = self.try_act(action) {
+            self.say_error(e.to_string());
+        }
+    }
+
+    fn try_act(&mut self, action: Action) -> Result<()> {
+        let half = self.list().map_or(10, |l| l.height.max(2) / 2) as isize;
+        let page = self.list().map_or(20, |l| l.height.max(1)) as isize;
+        match action {
+            Action::Quit | Action::ForceQuit => self.quit = true,
+            Action::Help => self.overlay = Some(Overlay::Help(0)),
+            Action::Search => self.overlay = Some(Overlay::Search(SearchBox::default())),
+            Action::Palette => self.overlay = Some(Overlay::Palette { query: String::new(), selected: 0 }),
+            Action::Goto(s) => {
+                self.welcome = false;
+                self.detail = None;
+                self.screen = s;
+            }
+            Action::Back => {
+                if self.detail.take().is_none() {
+                    self.welcome = false;
+                }
+            }
+            Action::LoadDemo => {
+                let size = crate::demo::DemoSize::for_contacts(200);
+                let added = crate::demo::fill(&self.crm, &size, 1, false)?;
+                self.welcome = false;
+                self.contacts.invalidate();
+                self.accounts.invalidate();
+                self.say(format!("demo data loaded: {} contacts, {} accounts", added.contacts, added.accounts));
+            }
+            Action::StartEmpty => {
+                self.welcome = false;
+                self.say("an empty database: press n to add a contact");
+            }
+            Action::Up | Action::Down | Action::Top | Action::Bottom if self.detail.is_some() => {
+                if let Some(d) = &mut self.detail {
+                    let last = d.lines.len().saturating_sub(1);
+                    d.scroll = match action {
+                        Action::Up => d.scroll.saturating_sub(1),
+                        Action::Down => (d.scroll + 1).min(last),
+                        Action::Top => 0,
+                        _ => last,
+                    };
+                }
+            }
+            Action::Up => self.move_list(-1),
+            Action::Down => self.move_list(1),
+            Action::HalfUp => self.move_list(-half),
+            Action::HalfDown => self.move_list(half),
+            Action::PageUp => self.move_list(-page),
+            Action::PageDown => self.move_list(page),
+            Action::Top => self.move_list(isize::MIN / 2),
+            Action::Bottom => self.move_list(isize::MAX / 2),
+            Action::Open => {
+                if let Some(l) = self.list()
+                    && let Some(id) = l.selected_id()
+                {
+                    let r = RecordRef::new(l.kind, id);
+                    self.open(r)?;
+                }
+            }
+            Action::Mark => {
+                if let Some(l) = self.list_mut() {
+                    l.toggle_mark();
+                    l.move_by(1);
+                }
+            }
+            Action::MarkRange => {
+                if let Some(l) = self.list_mut() {
+                    l.mark_range();
+                }
+            }
+            Action::Sort => {
+                if let Some(l) = self.list_mut() {
+                    l.next_order();
+                }
+            }
+            Action::SortReverse => {
+                if let Some(l) = self.list_mut() {
+                    l.reverse();
+                }
+            }
+            Action::New => {
+                if let Some(kind) = self.list().map(|l| l.kind) {
+                    self.form = Some(Form::open(&self.crm, kind, None)?);
+                }
+            }
+            Action::Edit => {
+                if let Some(r) = self.current() {
+                    if matches!(r.kind, Kind::Contact | Kind::Account) {
+                        self.form = Some(Form::open(&self.crm, r.kind, Some(r.id))?);
+                    } else {
+                        self.say_error(format!("{} records are edited with rolo {} edit for now", r.kind, r.kind));
+                    }
+                }
+            }
+            Action::Delete => {
+                let targets = match (&self.detail, self.list()) {
+                    (Some(d), _) => vec![d.record],
+                    (None, Some(l)) if !l.marked.is_empty() => {
+                        l.marked.iter().map(|&id| RecordRef::new(l.kind, id)).collect()
+                    }
+                    (None, Some(l)) => l.selected_id().map(|id| RecordRef::new(l.kind, id)).into_iter().collect(),
+                    _ => Vec::new(),
+                };
+                if !targets.is_empty() {
+                    self.overlay = Some(Overlay::Confirm(Confirm::Delete(targets)));
+                }
+            }
+            Action::Note => {
+                if let Some(d) = &self.detail
+                    && matches!(d.record.kind, Kind::Account | Kind::Contact | Kind::Lead | Kind::Opportunity)
+                {
+                    self.overlay = Some(Overlay::Note { target: d.record, text: String::new() });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The record the user is looking at: the open one, or the selected row.
+    fn current(&self) -> Option<RecordRef> {
+        match (&self.detail, self.list()) {
+            (Some(d), _) => Some(d.record),
+            (None, Some(l)) => l.selected_id().map(|id| RecordRef::new(l.kind, id)),
+            _ => None,
+        }
+    }
+
+    fn move_list(&mut self, delta: isize) {
+        if let Some(l) = self.list_mut() {
+            l.move_by(delta);
+        }
+    }
+
+    /// Opens a record's detail view (switching to its screen when it has one).
+    pub fn open(&mut self, record: RecordRef) -> Result<()> {
+        match record.kind {
+            Kind::Contact => self.screen = ScreenId::Contacts,
+            Kind::Account => self.screen = ScreenId::Accounts,
+            _ => {}
+        }
+        self.welcome = false;
+        self.detail = Some(Detail::load(&self.crm, record)?);
+        Ok(())
+    }
+
+    fn refresh_after_write(&mut self, touched: Option<RecordRef>) -> Result<()> {
+        self.contacts.invalidate();
+        self.accounts.invalidate();
+        if let Some(d) = &self.detail {
+            let record = touched.filter(|t| *t == d.record).unwrap_or(d.record);
+            let scroll = d.scroll;
+            match Detail::load(&self.crm, record) {
+                Ok(mut fresh) => {
+                    fresh.scroll = scroll.min(fresh.lines.len().saturating_sub(1));
+                    self.detail = Some(fresh);
+                }
+                Err(_) => self.detail = None,
+            }
+        }
+        Ok(())
+    }
+
+    fn overlay_key(&mut self, key: KeyEvent) {
+        let Some(overlay) = self.overlay.take() else { return };
+        let result = match overlay {
+            Overlay::Help(scroll) => {
+                self.overlay = match key.code {
+                    KeyCode::Esc | KeyCode::Char('q' | '?') => None,
+                    KeyCode::Char('j') | KeyCode::Down => Some(Overlay::Help((scroll + 1).min(64))),
+                    KeyCode::Char('k') | KeyCode::Up => Some(Overlay::Help(scroll.saturating_sub(1))),
+                    _ => Some(Overlay::Help(scroll)),
+                };
+                Ok(())
+            }
+            Overlay::Confirm(what) if key.code == KeyCode::Char('y') => self.confirmed(what),
+            Overlay::Confirm(_) => {
+                self.say("cancelled");
+                Ok(())
+            }
+            Overlay::Search(b) => self.search_key(b, key),
+            Overlay::Palette { query, selected } => self.palette_key(query, selected, key),
+            Overlay::Note { target, mut text } => match key.code {
+                KeyCode::Esc => Ok(()),
+                KeyCode::Enter if !text.trim().is_empty() => self.crm.add_note(target, &text).map(|_| {
+                    self.say("note added");
+                    let _ = self.refresh_after_write(Some(target));
+                }),
+                KeyCode::Enter => {
+                    self.say_error("a note needs some text: type it, or Esc to cancel");
+                    self.overlay = Some(Overlay::Note { target, text });
+                    Ok(())
+                }
+                code => {
+                    edit_line(&mut text, code);
+                    self.overlay = Some(Overlay::Note { target, text });
+                    Ok(())
+                }
+            },
+        };
+        if let Err(e) = result {
+            self.say_error(e.to_string());
+        }
+    }
+
+    fn confirmed(&mut self, what: Confirm) -> Result<()> {
+        match what {
+            Confirm::DiscardForm => {
+                self.form = None;
+                self.say("changes dropped");
+            }
+            Confirm::Delete(targets) => {
+                let mut done = 0;
+                for t in &targets {
+                    let deleted = crate::model::with_record_type!(t.kind, T => self.crm.delete::<T>(t.id).map(|_| ()));
+                    if let Err(e) = deleted {
+                        self.refresh_after_write(None)?;
+                        return Err(e);
+                    }
+                    done += 1;
+                }
+                if self.detail.as_ref().is_some_and(|d| targets.contains(&d.record)) {
+                    self.detail = None;
+                }
+                for l in [&mut self.contacts, &mut self.accounts] {
+                    l.marked.clear();
+                }
+                self.refresh_after_write(None)?;
+                self.say(if done == 1 { format!("deleted {}", targets[0]) } else { format!("deleted {done} records") });
+            }
+        }
+        Ok(())
+    }
+
+    fn search_key(&mut self, mut b: SearchBox, key: KeyEvent) -> Result<()> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => return Ok(()),
+            KeyCode::Enter => {
+                if let Some(hit) = b.hits.get(b.selected) {
+                    return self.open(RecordRef::new(hit.kind, hit.id));
+                }
+            }
+            KeyCode::Down | KeyCode::Tab => b.selected = (b.selected + 1).min(b.hits.len().saturating_sub(1)),
+            KeyCode::Char('n' | 'j') if ctrl => b.selected = (b.selected + 1).min(b.hits.len().saturating_sub(1)),
+            KeyCode::Up | KeyCode::BackTab => b.selected = b.selected.saturating_sub(1),
+            KeyCode::Char('p' | 'k') if ctrl => b.selected = b.selected.saturating_sub(1),
+            code => {
+                if edit_line(&mut b.query, code) {
+                    b.selected = 0;
+                    if b.query.trim().is_empty() {
+                        b.hits.clear();
+                        b.waiting = None;
+                    } else {
+                        b.waiting = Some(self.searcher.start(&b.query));
+                    }
+                }
+            }
+        }
+        self.overlay = Some(Overlay::Search(b));
+        Ok(())
+    }
+
+    fn palette_key(&mut self, mut query: String, mut selected: usize, key: KeyEvent) -> Result<()> {
+        let entries = self.palette_entries(&query);
+        match key.code {
+            KeyCode::Esc => return Ok(()),
+            KeyCode::Enter => {
+                if let Some(&(action, _)) = entries.get(selected) {
+                    self.act(action);
+                }
+                return Ok(());
+            }
+            KeyCode::Down | KeyCode::Tab => selected = (selected + 1).min(entries.len().saturating_sub(1)),
+            KeyCode::Up | KeyCode::BackTab => selected = selected.saturating_sub(1),
+            code => {
+                if edit_line(&mut query, code) {
+                    selected = 0;
+                }
+            }
+        }
+        self.overlay = Some(Overlay::Palette { query, selected });
+        Ok(())
+    }
+
+    /// Palette entries matching `query`, best first: every action of the current context with
+    /// its keys.
+    pub fn palette_entries(&self, query: &str) -> Vec<(Action, String)> {
+        let mut all: Vec<(Action, String)> = Vec::new();
+        for table in self.context() {
+            for b in table {
+                if !all.iter().any(|(a, _)| *a == b.action) {
+                    all.push((b.action, format!("{}  ({})", b.action.name(), b.keys.join(", "))));
+                }
+            }
+        }
+        if query.trim().is_empty() {
+            return all;
+        }
+        let names: Vec<String> = all.iter().map(|(a, _)| a.name()).collect();
+        let ranked = super::fuzzy::rank(query, &names);
+        ranked.into_iter().map(|i| all[i].clone()).collect()
+    }
+
+    fn form_key(&mut self, key: KeyEvent) {
+        let Some(mut form) = self.form.take() else { return };
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('s') if ctrl => match form.save(&self.crm) {
+                Ok(Some(saved)) => {
+                    let verb = if form.target.is_some() { "saved" } else { "created" };
+                    self.say(format!("{verb} {saved}"));
+                    let _ = self.refresh_after_write(Some(saved));
+                    if form.target.is_none() {
+                        let _ = self.open(saved);
+                    }
+                    return;
+                }
+                Ok(None) => {
+                    let problem = form.fields[form.focus].error.clone().unwrap_or_default();
+                    self.say_error(format!("{}: {problem}", form.fields[form.focus].label));
+                }
+                Err(e) => self.say_error(e.to_string()),
+            },
+            KeyCode::Esc => {
+                if form.dirty {
+                    self.overlay = Some(Overlay::Confirm(Confirm::DiscardForm));
+                } else {
+                    return;
+                }
+            }
+            KeyCode::Tab | KeyCode::Down | KeyCode::Enter => form.move_focus(1),
+            KeyCode::BackTab | KeyCode::Up => form.move_focus(-1),
+            KeyCode::Backspace => form.backspace(),
+            KeyCode::Char(c) if !ctrl => form.type_char(c),
+            _ => {}
+        }
+        self.form = Some(form);
+    }
+}
+
+/// Applies a typing key to a one-line text; says whether the text changed.
+fn edit_line(text: &mut String, code: KeyCode) -> bool {
+    match code {
+        KeyCode::Char(c) => {
+            text.push(c);
+            true
+        }
+        KeyCode::Backspace => text.pop().is_some(),
+        _ => false,
+    }
+}

@@ -1,0 +1,224 @@
+//! A record's detail view: every field, what hangs off it (deals, tasks, calls, notes) and its
+//! timeline. Built once when opened (or after a change), drawn from memory.
+
+use crate::crm::{Crm, Result};
+use crate::model::{
+    Account, Amount, Call, Contact, Kind, Lead, Note, Opportunity, Record, RecordRef, Stage, StageOutcome, Task,
+    format_duration,
+};
+use crate::store::{Indexed, Read};
+use crate::text::json_plain;
+
+/// One line of the detail view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DetailLine {
+    /// A section heading.
+    Heading(String),
+    /// A field: name and value.
+    Field(String, String),
+    /// A line of a list (a deal, a call...).
+    Item(String),
+    /// A note that a section is empty.
+    Empty(String),
+}
+
+/// The state of an open record.
+#[derive(Debug, Clone)]
+pub struct Detail {
+    /// The record shown.
+    pub record: RecordRef,
+    /// Its name.
+    pub title: String,
+    /// What to draw.
+    pub lines: Vec<DetailLine>,
+    /// First line shown.
+    pub scroll: usize,
+}
+
+impl Detail {
+    /// Reads everything the view shows about `record`.
+    pub fn load(crm: &Crm, record: RecordRef) -> Result<Detail> {
+        let r = crm.reader()?;
+        let mut lines = Vec::new();
+        let title = match record.kind {
+            Kind::Contact => {
+                let c: Contact = crm.get(record.id)?;
+                fields(&mut lines, &r, &c);
+                let open_opps: Vec<Opportunity> = r
+                    .many::<Opportunity>(&r.linking(record, Kind::Opportunity)?)?
+                    .into_iter()
+                    .filter(|o| o.status == StageOutcome::Open)
+                    .collect();
+                deals(&mut lines, &r, &open_opps)?;
+                tasks(&mut lines, &r, record)?;
+                calls(&mut lines, &r, record)?;
+                notes(&mut lines, &r, record)?;
+                c.full_name()
+            }
+            Kind::Account => {
+                let a: Account = crm.get(record.id)?;
+                fields(&mut lines, &r, &a);
+                lines.push(DetailLine::Heading("People".into()));
+                let people = r.many::<Contact>(&r.linking(record, Kind::Contact)?)?;
+                if people.is_empty() {
+                    lines.push(DetailLine::Empty("no contacts yet: press n on the Contacts screen".into()));
+                }
+                for p in &people {
+                    let title = p.title.clone().map(|t| format!(", {t}")).unwrap_or_default();
+                    lines.push(DetailLine::Item(format!(
+                        "{}{title}  {}",
+                        p.full_name(),
+                        p.primary_email().unwrap_or("")
+                    )));
+                }
+                let opps = r.many::<Opportunity>(&r.linking(record, Kind::Opportunity)?)?;
+                deals(
+                    &mut lines,
+                    &r,
+                    &opps.into_iter().filter(|o| o.status == StageOutcome::Open).collect::<Vec<_>>(),
+                )?;
+                tasks(&mut lines, &r, record)?;
+                notes(&mut lines, &r, record)?;
+                a.name
+            }
+            Kind::Lead => simple::<Lead>(crm, &r, record, &mut lines)?,
+            Kind::Opportunity => {
+                let o: Opportunity = crm.get(record.id)?;
+                let stage = r.get::<Stage>(o.stage)?.map(|s| s.name).unwrap_or_default();
+                lines.push(DetailLine::Field("stage".into(), format!("{stage} ({}%)", o.probability)));
+                lines.push(DetailLine::Field("weighted".into(), money(o.weighted(), &o)));
+                fields(&mut lines, &r, &o);
+                tasks(&mut lines, &r, record)?;
+                notes(&mut lines, &r, record)?;
+                o.name
+            }
+            _ => simple_any(crm, &r, record, &mut lines)?,
+        };
+        lines.push(DetailLine::Heading("Timeline".into()));
+        for item in crm.timeline(record)?.into_iter().take(50) {
+            lines.push(DetailLine::Item(format!("{}  {:<8} {}", item.at.display_local(), item.what, item.summary)));
+        }
+        Ok(Detail { record, title, lines, scroll: 0 })
+    }
+}
+
+fn money(a: Amount, o: &Opportunity) -> String {
+    format!("{} {}", a.grouped(), o.currency)
+}
+
+/// Fields holding a link, and the kind they point at.
+const LINKS: [(&str, Kind); 9] = [
+    ("account", Kind::Account),
+    ("contact", Kind::Contact),
+    ("lead", Kind::Lead),
+    ("opportunity", Kind::Opportunity),
+    ("project", Kind::Project),
+    ("campaign", Kind::Campaign),
+    ("parent", Kind::Account),
+    ("stage", Kind::Stage),
+    ("product", Kind::Product),
+];
+
+/// Every filled-in field of a record as `name value` lines: linked records by name, instants in
+/// local time; ids and stamps are left to the header and the timeline.
+fn fields<R: Record>(lines: &mut Vec<DetailLine>, r: &impl Read, rec: &R) {
+    let Ok(serde_json::Value::Object(map)) = serde_json::to_value(rec) else { return };
+    for (k, v) in map {
+        if matches!(k.as_str(), "id" | "probability_manual" | "created" | "updated") || v.as_bool() == Some(false) {
+            continue;
+        }
+        let linked = LINKS.iter().find(|(name, _)| *name == k).zip(v.as_u64());
+        let text = match linked {
+            Some(((_, kind), id)) => label_of(r, RecordRef::new(*kind, id)),
+            None => match v.as_str().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()) {
+                Some(t) => crate::model::Timestamp(t.timestamp()).display_local(),
+                None => json_plain(&v),
+            },
+        };
+        if !text.is_empty() {
+            lines.push(DetailLine::Field(k.replace('_', " "), text));
+        }
+    }
+}
+
+/// A record's label, or `kind:id` when it cannot be read.
+fn label_of(r: &impl Read, target: RecordRef) -> String {
+    let label =
+        crate::model::with_record_type!(target.kind, T => r.get::<T>(target.id).ok().flatten().map(|x| x.label()));
+    label.unwrap_or_else(|| target.to_string())
+}
+
+fn simple<R: Indexed>(crm: &Crm, r: &impl Read, record: RecordRef, lines: &mut Vec<DetailLine>) -> Result<String> {
+    let rec: R = crm.get(record.id)?;
+    fields(lines, r, &rec);
+    notes(lines, r, record)?;
+    Ok(rec.label())
+}
+
+fn simple_any(crm: &Crm, r: &impl Read, record: RecordRef, lines: &mut Vec<DetailLine>) -> Result<String> {
+    crate::model::with_record_type!(record.kind, T => {
+        let rec: T = crm.get(record.id)?;
+        fields(lines, r, &rec);
+        Ok(rec.label())
+    })
+}
+
+fn deals(lines: &mut Vec<DetailLine>, r: &impl Read, opps: &[Opportunity]) -> Result<()> {
+    lines.push(DetailLine::Heading("Open opportunities".into()));
+    if opps.is_empty() {
+        lines.push(DetailLine::Empty("none open".into()));
+    }
+    for o in opps {
+        let stage = r.get::<Stage>(o.stage)?.map(|s| s.name).unwrap_or_default();
+        lines.push(DetailLine::Item(format!("{}  {}  {}  closes {}", o.name, stage, money(o.amount, o), o.close_date)));
+    }
+    Ok(())
+}
+
+fn tasks(lines: &mut Vec<DetailLine>, r: &impl Read, record: RecordRef) -> Result<()> {
+    lines.push(DetailLine::Heading("Open tasks".into()));
+    let open: Vec<Task> = r.many::<Task>(&r.linking(record, Kind::Task)?)?.into_iter().filter(Task::is_open).collect();
+    if open.is_empty() {
+        lines.push(DetailLine::Empty("nothing to do".into()));
+    }
+    let today = crate::model::Date::today();
+    for t in open {
+        let due = t.due.map(|d| format!(" due {d}")).unwrap_or_default();
+        let overdue = if t.is_overdue(today) { " !overdue" } else { "" };
+        lines.push(DetailLine::Item(format!("[{}] {}{due}{overdue}", t.priority, t.title)));
+    }
+    Ok(())
+}
+
+fn calls(lines: &mut Vec<DetailLine>, r: &impl Read, record: RecordRef) -> Result<()> {
+    lines.push(DetailLine::Heading("Recent calls".into()));
+    let mut calls = r.many::<Call>(&r.linking(record, Kind::Call)?)?;
+    calls.sort_by_key(|c| std::cmp::Reverse(c.started_at));
+    if calls.is_empty() {
+        lines.push(DetailLine::Empty("no calls yet".into()));
+    }
+    for c in calls.iter().take(10) {
+        let notes = c.notes.as_deref().map(|n| format!("  {}", n.lines().next().unwrap_or(""))).unwrap_or_default();
+        lines.push(DetailLine::Item(format!(
+            "{}  {} {}  {}{notes}",
+            c.started_at.display_local(),
+            c.direction,
+            c.outcome,
+            format_duration(c.duration_secs)
+        )));
+    }
+    Ok(())
+}
+
+fn notes(lines: &mut Vec<DetailLine>, r: &impl Read, record: RecordRef) -> Result<()> {
+    lines.push(DetailLine::Heading("Notes".into()));
+    let mut notes = r.many::<Note>(&r.linking(record, Kind::Note)?)?;
+    notes.sort_by_key(|n| std::cmp::Reverse(n.created));
+    if notes.is_empty() {
+        lines.push(DetailLine::Empty("no notes: press a to add one".into()));
+    }
+    for n in notes {
+        lines.push(DetailLine::Item(format!("{}  {}", n.created.display_local(), n.text)));
+    }
+    Ok(())
+}

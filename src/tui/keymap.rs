@@ -1,0 +1,264 @@
+//! The key map: one table per context, the single source of truth for the dispatcher, the help
+//! overlay, the status-bar hints and the command palette.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::ScreenId;
+
+/// Everything a key (or the palette) can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Leave rolo (from the top level).
+    Quit,
+    /// Leave rolo at once, from anywhere.
+    ForceQuit,
+    /// Back out one level.
+    Back,
+    /// Move up one row.
+    Up,
+    /// Move down one row.
+    Down,
+    /// First row.
+    Top,
+    /// Last row.
+    Bottom,
+    /// Half a page down.
+    HalfDown,
+    /// Half a page up.
+    HalfUp,
+    /// A page down.
+    PageDown,
+    /// A page up.
+    PageUp,
+    /// Open the selected record.
+    Open,
+    /// Show the keys.
+    Help,
+    /// Every action by name.
+    Palette,
+    /// Fuzzy search over people, companies and deals.
+    Search,
+    /// Go to a screen.
+    Goto(ScreenId),
+    /// New record of the kind on screen.
+    New,
+    /// Edit the selected or shown record.
+    Edit,
+    /// Delete the selected or shown record (asks first).
+    Delete,
+    /// Mark the selected row.
+    Mark,
+    /// Mark from the last mark to here.
+    MarkRange,
+    /// Order by the next column.
+    Sort,
+    /// Reverse the order.
+    SortReverse,
+    /// Add a note to the shown record.
+    Note,
+    /// Load the demo data (welcome screen).
+    LoadDemo,
+    /// Start with an empty database (welcome screen).
+    StartEmpty,
+}
+
+impl Action {
+    /// The name shown in the palette and the help.
+    pub fn name(self) -> String {
+        match self {
+            Action::Goto(s) => format!("go to {}", s.title()),
+            other => match other {
+                Action::Quit => "quit",
+                Action::ForceQuit => "quit now",
+                Action::Back => "back",
+                Action::Up => "up",
+                Action::Down => "down",
+                Action::Top => "first row",
+                Action::Bottom => "last row",
+                Action::HalfDown => "half page down",
+                Action::HalfUp => "half page up",
+                Action::PageDown => "page down",
+                Action::PageUp => "page up",
+                Action::Open => "open",
+                Action::Help => "help",
+                Action::Palette => "command palette",
+                Action::Search => "search",
+                Action::New => "new record",
+                Action::Edit => "edit record",
+                Action::Delete => "delete record",
+                Action::Mark => "mark row",
+                Action::MarkRange => "mark range",
+                Action::Sort => "order by next column",
+                Action::SortReverse => "reverse order",
+                Action::Note => "add note",
+                Action::LoadDemo => "load demo data",
+                Action::StartEmpty => "start empty",
+                Action::Goto(_) => unreachable!("handled above"),
+            }
+            .to_string(),
+        }
+    }
+}
+
+/// One binding: the keys (alternatives; a space separates the keys of a sequence), what they
+/// do, and the help text.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    /// Alternatives, e.g. `["j", "down"]`, `["g g", "home"]`.
+    pub keys: &'static [&'static str],
+    /// What they do.
+    pub action: Action,
+    /// Shown in the help overlay.
+    pub help: &'static str,
+    /// Whether the status bar lists it among the keys that matter here.
+    pub hint: bool,
+}
+
+const fn bind(keys: &'static [&'static str], action: Action, help: &'static str) -> Binding {
+    Binding { keys, action, help, hint: false }
+}
+
+/// A binding the status bar advertises.
+const fn hint(keys: &'static [&'static str], action: Action, help: &'static str) -> Binding {
+    Binding { keys, action, help, hint: true }
+}
+
+/// Keys that work on every screen, outside text fields.
+pub const GLOBAL: &[Binding] = &[
+    hint(&["?"], Action::Help, "show the keys of this screen"),
+    hint(&["/"], Action::Search, "search people, companies, leads and deals"),
+    hint(&[":"], Action::Palette, "command palette: every action by name"),
+    bind(&["1", "g p"], Action::Goto(ScreenId::Pipeline), "pipeline"),
+    bind(&["2", "g c"], Action::Goto(ScreenId::Contacts), "contacts"),
+    bind(&["3", "g a"], Action::Goto(ScreenId::Accounts), "accounts"),
+    bind(&["4", "g l"], Action::Goto(ScreenId::Leads), "leads"),
+    bind(&["5", "g t"], Action::Goto(ScreenId::Tasks), "tasks"),
+    bind(&["6", "g C"], Action::Goto(ScreenId::Calls), "calls"),
+    bind(&["7", "g A"], Action::Goto(ScreenId::Agenda), "agenda"),
+    bind(&["8", "g r"], Action::Goto(ScreenId::Reports), "reports"),
+    bind(&["esc"], Action::Back, "back out one level"),
+    hint(&["q"], Action::Quit, "quit (from the top level)"),
+    bind(&["ctrl-c"], Action::ForceQuit, "quit at once"),
+];
+
+/// Keys of a record list (contacts, accounts).
+pub const LIST: &[Binding] = &[
+    bind(&["j", "down"], Action::Down, "down"),
+    bind(&["k", "up"], Action::Up, "up"),
+    bind(&["g g", "home"], Action::Top, "first row"),
+    bind(&["G", "end"], Action::Bottom, "last row"),
+    bind(&["ctrl-d"], Action::HalfDown, "half page down"),
+    bind(&["ctrl-u"], Action::HalfUp, "half page up"),
+    bind(&["pagedown"], Action::PageDown, "page down"),
+    bind(&["pageup"], Action::PageUp, "page up"),
+    hint(&["enter", "l", "right"], Action::Open, "open the selected record"),
+    hint(&["n"], Action::New, "new record"),
+    hint(&["e"], Action::Edit, "edit the selected record"),
+    hint(&["d"], Action::Delete, "delete (asks first; marked rows too)"),
+    hint(&["space"], Action::Mark, "mark the row"),
+    bind(&["V"], Action::MarkRange, "mark from the last mark to here"),
+    bind(&["o"], Action::Sort, "order by the next column"),
+    bind(&["O"], Action::SortReverse, "reverse the order"),
+];
+
+/// Keys of a record's detail view.
+pub const DETAIL: &[Binding] = &[
+    bind(&["j", "down"], Action::Down, "scroll down"),
+    bind(&["k", "up"], Action::Up, "scroll up"),
+    bind(&["g g", "home"], Action::Top, "top"),
+    bind(&["G", "end"], Action::Bottom, "bottom"),
+    hint(&["e"], Action::Edit, "edit this record"),
+    hint(&["a"], Action::Note, "add a note"),
+    bind(&["d"], Action::Delete, "delete this record (asks first)"),
+    hint(&["h", "left"], Action::Back, "back to the list"),
+];
+
+/// Keys of the first-run welcome screen.
+pub const WELCOME: &[Binding] = &[
+    hint(&["d"], Action::LoadDemo, "load the demo data"),
+    hint(&["e", "enter"], Action::StartEmpty, "start with an empty database"),
+];
+
+/// The text form of a key press as the tables write it: `j`, `G`, `ctrl-d`, `enter`, `esc`...
+pub fn key_name(key: &KeyEvent) -> Option<String> {
+    let base = match key.code {
+        KeyCode::Char(' ') => "space".to_string(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Enter => "enter".into(),
+        KeyCode::Esc => "esc".into(),
+        KeyCode::Up => "up".into(),
+        KeyCode::Down => "down".into(),
+        KeyCode::Left => "left".into(),
+        KeyCode::Right => "right".into(),
+        KeyCode::Home => "home".into(),
+        KeyCode::End => "end".into(),
+        KeyCode::PageUp => "pageup".into(),
+        KeyCode::PageDown => "pagedown".into(),
+        KeyCode::Tab => "tab".into(),
+        KeyCode::BackTab => "backtab".into(),
+        KeyCode::Backspace => "backspace".into(),
+        KeyCode::Delete => "delete".into(),
+        _ => return None,
+    };
+    Some(if key.modifiers.contains(KeyModifiers::CONTROL) { format!("ctrl-{base}") } else { base })
+}
+
+/// What a key sequence means in these tables (first table first): an action, the start of a
+/// longer sequence, or nothing.
+pub enum Lookup {
+    /// The sequence names an action.
+    Action(Action),
+    /// The sequence begins a longer one (`g` of `g g`).
+    Prefix,
+    /// Nothing.
+    None,
+}
+
+/// Looks `seq` up in the tables, in order.
+pub fn lookup(tables: &[&[Binding]], seq: &str) -> Lookup {
+    let mut prefix = false;
+    for table in tables {
+        for b in table.iter() {
+            for k in b.keys {
+                if *k == seq {
+                    return Lookup::Action(b.action);
+                }
+                if k.starts_with(seq) && k.as_bytes().get(seq.len()) == Some(&b' ') {
+                    prefix = true;
+                }
+            }
+        }
+    }
+    if prefix { Lookup::Prefix } else { Lookup::None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sequences_and_alternatives() {
+        let tables: &[&[Binding]] = &[LIST, GLOBAL];
+        assert!(matches!(lookup(tables, "j"), Lookup::Action(Action::Down)));
+        assert!(matches!(lookup(tables, "down"), Lookup::Action(Action::Down)));
+        assert!(matches!(lookup(tables, "g"), Lookup::Prefix));
+        assert!(matches!(lookup(tables, "g g"), Lookup::Action(Action::Top)));
+        assert!(matches!(lookup(tables, "g c"), Lookup::Action(Action::Goto(ScreenId::Contacts))));
+        assert!(matches!(lookup(tables, "x"), Lookup::None));
+    }
+
+    #[test]
+    fn no_key_means_two_things_in_one_context() {
+        for table in [LIST, DETAIL, WELCOME] {
+            let mut seen = std::collections::HashSet::new();
+            for b in table.iter().chain(GLOBAL) {
+                for k in b.keys {
+                    // A screen key may shadow a global one on purpose only for `esc`-like backs.
+                    if !seen.insert(*k) && b.action != Action::Back {
+                        panic!("{k} is bound twice");
+                    }
+                }
+            }
+        }
+    }
+}

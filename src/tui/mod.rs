@@ -1,0 +1,150 @@
+//! The full-screen app: an event loop over [`App`] (state and key handling) and `view` (drawing).
+//!
+//! The loop is generic over the ratatui backend and over where events come from, so the same code
+//! runs in a local terminal, under `TestBackend` in tests, and later over an SSH channel.
+
+mod app;
+mod detail;
+mod form;
+mod fuzzy;
+mod keymap;
+mod list;
+mod search;
+mod theme;
+mod view;
+
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use ratatui::crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
+
+pub use app::App;
+pub use keymap::Action;
+pub use theme::Theme;
+pub use view::draw;
+
+use crate::crm::Crm;
+
+/// The screens, in switcher order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScreenId {
+    /// Deals by stage.
+    Pipeline,
+    /// People.
+    Contacts,
+    /// Organisations.
+    Accounts,
+    /// Leads.
+    Leads,
+    /// Tasks.
+    Tasks,
+    /// Calls.
+    Calls,
+    /// The agenda.
+    Agenda,
+    /// Reports.
+    Reports,
+}
+
+impl ScreenId {
+    /// Every screen, in order.
+    pub const ALL: [ScreenId; 8] = [
+        ScreenId::Pipeline,
+        ScreenId::Contacts,
+        ScreenId::Accounts,
+        ScreenId::Leads,
+        ScreenId::Tasks,
+        ScreenId::Calls,
+        ScreenId::Agenda,
+        ScreenId::Reports,
+    ];
+
+    /// Its number key.
+    pub fn number(self) -> usize {
+        ScreenId::ALL.iter().position(|&s| s == self).unwrap_or(0) + 1
+    }
+
+    /// Its name.
+    pub fn title(self) -> &'static str {
+        match self {
+            ScreenId::Pipeline => "Pipeline",
+            ScreenId::Contacts => "Contacts",
+            ScreenId::Accounts => "Accounts",
+            ScreenId::Leads => "Leads",
+            ScreenId::Tasks => "Tasks",
+            ScreenId::Calls => "Calls",
+            ScreenId::Agenda => "Agenda",
+            ScreenId::Reports => "Reports",
+        }
+    }
+
+    /// The command that shows the same data until the screen is built.
+    fn cli_hint(self) -> &'static str {
+        match self {
+            ScreenId::Pipeline => "rolo opp list --stage STAGE",
+            ScreenId::Leads => "rolo lead list",
+            ScreenId::Tasks => "rolo task list --overdue",
+            ScreenId::Calls => "rolo call list",
+            ScreenId::Agenda => "rolo agenda --days 7",
+            ScreenId::Reports => "rolo opp list, rolo task list --done",
+            ScreenId::Contacts | ScreenId::Accounts => "",
+        }
+    }
+}
+
+/// Where events come from: the local terminal, a test script, later an SSH channel.
+pub trait Events {
+    /// The next event, or `None` when none came within `timeout`.
+    fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>>;
+}
+
+/// Events of the local terminal.
+pub struct TerminalEvents;
+
+impl Events for TerminalEvents {
+    fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>> {
+        if event::poll(timeout)? { event::read().map(Some) } else { Ok(None) }
+    }
+}
+
+/// Runs the app until the user quits.
+pub fn run<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    events: &mut dyn Events,
+    theme: &Theme,
+) -> io::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    while !app.quit {
+        let size = terminal.size().map_err(io::Error::other)?;
+        app.set_viewport(size.height);
+        app.prepare();
+        terminal.draw(|f| view::draw(f, app, theme)).map_err(io::Error::other)?;
+        match events.next(Duration::from_millis(100))? {
+            Some(Event::Key(k)) if k.kind != KeyEventKind::Release => app.handle_key(k),
+            Some(Event::Mouse(m)) => match m.kind {
+                MouseEventKind::ScrollDown => app.act(Action::Down),
+                MouseEventKind::ScrollUp => app.act(Action::Up),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Opens the app in this terminal; the terminal is restored on every way out, panics included.
+pub fn run_local(crm: Crm) -> io::Result<()> {
+    let mut app = App::new(Arc::new(crm)).map_err(io::Error::other)?;
+    let mut terminal = ratatui::try_init()?;
+    let _ = ratatui::crossterm::execute!(io::stdout(), event::EnableMouseCapture);
+    let result = run(&mut terminal, &mut app, &mut TerminalEvents, &Theme::from_env());
+    let _ = ratatui::crossterm::execute!(io::stdout(), event::DisableMouseCapture);
+    ratatui::restore();
+    result
+}

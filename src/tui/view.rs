@@ -1,0 +1,341 @@
+//! Drawing: the screen switcher, the screen, the status bar and overlays. Reads [`App`] only;
+//! never touches the disk. Every stored text is sanitised and cut by display width.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table};
+
+use super::ScreenId;
+use super::app::{App, Confirm, Overlay};
+use super::detail::DetailLine;
+use super::fuzzy::matched_chars;
+use super::list::RecordList;
+use super::theme::Theme;
+use crate::text::{sanitize, truncate, width};
+
+/// The smallest usable window.
+pub const MIN_SIZE: (u16, u16) = (60, 15);
+
+/// Rows of a record list that fit in a window of `height` lines.
+pub fn list_rows(height: u16) -> usize {
+    // Switcher, status bar, two borders, the header.
+    height.saturating_sub(5).max(1) as usize
+}
+
+/// Draws one frame.
+pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
+    let area = f.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        let text = format!("rolo needs at least {}×{}: make the window larger", MIN_SIZE.0, MIN_SIZE.1);
+        let y = area.y + area.height / 2;
+        let line = Rect { x: area.x, y, width: area.width, height: area.height.min(1) };
+        f.render_widget(Paragraph::new(truncate(&text, area.width as usize)).centered(), line);
+        return;
+    }
+    let [top, main, bottom] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    switcher(f, top, app, theme);
+    if app.welcome {
+        welcome(f, main, theme);
+    } else if let Some(d) = &app.detail {
+        detail(f, main, d, theme);
+    } else if let Some(list) = app.list() {
+        record_list(f, main, list, app.screen.title(), theme);
+    } else {
+        placeholder(f, main, app.screen, theme);
+    }
+    status_bar(f, bottom, app, theme);
+    if let Some(form) = &app.form {
+        dim(f, main);
+        form_box(f, main, form, theme);
+    }
+    if let Some(o) = &app.overlay {
+        dim(f, main);
+        overlay(f, main, o, app, theme);
+    }
+}
+
+fn dim(f: &mut Frame, area: Rect) {
+    f.buffer_mut().set_style(area, Style::new().add_modifier(Modifier::DIM));
+}
+
+fn switcher(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    // Room for everything from 100 columns; below that the name and the padding go first.
+    let roomy = area.width >= 100;
+    let mut spans = if roomy { vec![Span::styled(" rolo ", theme.title())] } else { Vec::new() };
+    for s in ScreenId::ALL {
+        let label =
+            if roomy { format!(" {} {} ", s.number(), s.title()) } else { format!("{} {} ", s.number(), s.title()) };
+        let style = if s == app.screen && !app.welcome { theme.focus() } else { theme.dim() };
+        spans.push(Span::styled(label, style));
+    }
+    if app.indexing {
+        spans.push(Span::styled("  indexing…", theme.dim()));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn status_bar(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let hints: Vec<String> = app
+        .context()
+        .iter()
+        .flat_map(|t| t.iter())
+        .filter(|b| b.hint)
+        .map(|b| format!("{} {}", b.keys[0], b.action.name()))
+        .collect();
+    let hints = if app.pending.is_empty() { hints.join(" · ") } else { format!("{} …", app.pending) };
+    let (msg, style) = match &app.message {
+        Some(m) => (sanitize(&m.text).into_owned(), if m.error { theme.error() } else { theme.ok() }),
+        None => (String::new(), theme.text()),
+    };
+    let msg = truncate(&msg, (area.width as usize * 2 / 3).max(10));
+    let left_room = (area.width as usize).saturating_sub(width(&msg) + 2);
+    let line = Line::from(vec![
+        Span::styled(format!("{:<left_room$}", truncate(&hints, left_room)), theme.dim()),
+        Span::styled(format!(" {msg} "), style),
+    ]);
+    f.render_widget(Paragraph::new(line), area);
+}
+
+fn welcome(f: &mut Frame, area: Rect, theme: &Theme) {
+    let lines = vec![
+        Line::styled("Welcome to rolo", theme.title()),
+        Line::raw(""),
+        Line::raw("This database is empty. How would you like to start?"),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("  d  ", theme.title()),
+            Span::raw("load the demo data (200 people, their companies, deals and activities)"),
+        ]),
+        Line::from(vec![
+            Span::styled("  e  ", theme.title()),
+            Span::raw("start empty, then press n to add your first contact"),
+        ]),
+        Line::from(vec![
+            Span::styled("  i  ", theme.dim()),
+            Span::styled(
+                "import a CSV file (the import wizard is on its way; rolo import on the command line)",
+                theme.dim(),
+            ),
+        ]),
+        Line::raw(""),
+        Line::styled("? shows the keys at any time · : finds any command by name · q quits", theme.dim()),
+    ];
+    let block = Block::new().borders(Borders::ALL).title(" Welcome ");
+    f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn placeholder(f: &mut Frame, area: Rect, screen: ScreenId, theme: &Theme) {
+    let lines = vec![
+        Line::styled(format!("{} is not built yet.", screen.title()), theme.title()),
+        Line::raw(""),
+        Line::raw(format!("Meanwhile the command line has it: {}", screen.cli_hint())),
+        Line::styled("2 Contacts and 3 Accounts are ready; / searches everything.", theme.dim()),
+    ];
+    let block = Block::new().borders(Borders::ALL).title(format!(" {} ", screen.title()));
+    f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn record_list(f: &mut Frame, area: Rect, list: &RecordList, title: &str, theme: &Theme) {
+    let title = format!(
+        " {title} ({}) {}{} ",
+        group(list.ids.len()),
+        list.order_label(),
+        if list.marked.is_empty() { String::new() } else { format!(", {} marked", list.marked.len()) }
+    );
+    let block = Block::new().borders(Borders::ALL).title(title);
+    if list.loaded && list.ids.is_empty() {
+        let hint = format!("No {} yet. Press n to add one, or run rolo demo for sample data.", list.kind.plural());
+        f.render_widget(Paragraph::new(Line::styled(hint, theme.dim())).block(block), area);
+        return;
+    }
+    let inner_w = area.width.saturating_sub(4) as usize;
+    let widths = column_widths(list.kind, inner_w);
+    let header = Row::new(list.headers().iter().map(|h| Span::styled(*h, theme.title())));
+    let end = (list.offset + list.height).min(list.ids.len());
+    let rows = list.ids[list.offset.min(end)..end].iter().enumerate().map(|(i, id)| {
+        let pos = list.offset + i;
+        let mark = if list.marked.contains(id) { "●" } else { " " };
+        let cells: Vec<String> = match list.row(*id) {
+            Some(row) => row.iter().zip(&widths).map(|(c, w)| truncate(c, *w as usize)).collect(),
+            None => vec!["…".into()],
+        };
+        let mut cells = cells;
+        if let Some(first) = cells.first_mut() {
+            *first = format!("{mark}{first}");
+        }
+        let style = if pos == list.selected {
+            theme.focus()
+        } else if list.marked.contains(id) {
+            theme.marked()
+        } else {
+            theme.text()
+        };
+        Row::new(cells).style(style)
+    });
+    let table = Table::new(rows, widths.iter().map(|w| Constraint::Length(*w))).header(header).block(block);
+    f.render_widget(table, area);
+}
+
+/// Column widths for a list `w` columns wide.
+fn column_widths(kind: crate::model::Kind, w: usize) -> Vec<u16> {
+    let shares: &[usize] = match kind {
+        crate::model::Kind::Contact => &[22, 20, 26, 16, 12, 14],
+        _ => &[30, 18, 16, 16, 10],
+    };
+    let total: usize = shares.iter().sum();
+    shares.iter().map(|s| ((w * s) / total).max(3) as u16).collect()
+}
+
+fn detail(f: &mut Frame, area: Rect, d: &super::detail::Detail, theme: &Theme) {
+    let block = Block::new().borders(Borders::ALL).title(format!(" {} · {} ", d.record.kind, sanitize(&d.title)));
+    let w = area.width.saturating_sub(2) as usize;
+    let lines: Vec<Line> = d
+        .lines
+        .iter()
+        .skip(d.scroll)
+        .map(|l| match l {
+            DetailLine::Heading(h) => Line::styled(truncate(h, w), theme.title()),
+            DetailLine::Field(k, v) => Line::from(vec![
+                Span::styled(format!("  {:<16}", truncate(k, 16)), theme.dim()),
+                Span::raw(truncate(v, w.saturating_sub(18))),
+            ]),
+            DetailLine::Item(t) => Line::raw(format!("  • {}", truncate(t, w.saturating_sub(4)))),
+            DetailLine::Empty(t) => Line::styled(format!("  {}", truncate(t, w.saturating_sub(2))), theme.dim()),
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// A box of `w`×`h` centred in `area` (clamped to it), cleared.
+fn popup(f: &mut Frame, area: Rect, w: u16, h: u16, title: &str) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    let r = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
+    f.render_widget(Clear, r);
+    let block = Block::new().borders(Borders::ALL).title(format!(" {title} "));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    inner
+}
+
+fn form_box(f: &mut Frame, area: Rect, form: &super::form::Form, theme: &Theme) {
+    let h = (form.fields.len() as u16) * 2 + 3;
+    let inner = popup(f, area, 64, h, &form.title());
+    let w = inner.width as usize;
+    let mut lines = Vec::new();
+    for (i, field) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let cursor = if focused { "▏" } else { "" };
+        let value = truncate(&field.value, w.saturating_sub(16));
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:>12}  ", field.label), if focused { theme.title() } else { theme.dim() }),
+            Span::styled(format!("{value}{cursor}"), if focused { theme.focus() } else { theme.text() }),
+        ]));
+        match &field.error {
+            Some(e) => {
+                lines.push(Line::styled(format!("{:>14}! {}", "", truncate(e, w.saturating_sub(16))), theme.error()))
+            }
+            None => lines.push(Line::raw("")),
+        }
+    }
+    lines.push(Line::styled("Tab next field · Ctrl-S save · Esc cancel", theme.dim()));
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
+    match o {
+        Overlay::Help(scroll) => {
+            let inner = popup(f, area, 72, area.height.saturating_sub(2), "Keys  (j/k scroll, Esc closes)");
+            let mut lines = Vec::new();
+            for (i, table) in app.context().iter().enumerate() {
+                lines.push(Line::styled(
+                    if i == 0 && app.context().len() > 1 { "This screen" } else { "Everywhere" },
+                    theme.title(),
+                ));
+                for b in table.iter() {
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("  {:<16}", b.keys.join(", ")), theme.title()),
+                        Span::raw(b.help),
+                    ]));
+                }
+                lines.push(Line::raw(""));
+            }
+            let scroll = (*scroll).min(lines.len().saturating_sub(inner.height as usize));
+            f.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
+        }
+        Overlay::Search(b) => {
+            let inner = popup(f, area, 90, area.height.saturating_sub(2), "Search");
+            let mut lines = vec![Line::from(vec![
+                Span::styled("/ ", theme.title()),
+                Span::raw(format!("{}▏", sanitize(&b.query))),
+            ])];
+            let state = match (&b.error, b.waiting.is_some(), b.query.is_empty()) {
+                (Some(e), ..) => Line::styled(truncate(e, inner.width as usize), theme.error()),
+                (None, true, _) => Line::styled(format!("{} matches so far, searching…", b.hits.len()), theme.dim()),
+                (None, false, true) => Line::styled("type a name, company, email or phone", theme.dim()),
+                (None, false, false) if b.hits.is_empty() => Line::styled("nothing matches", theme.dim()),
+                (None, false, false) => Line::styled(format!("{} best matches", b.hits.len()), theme.dim()),
+            };
+            lines.push(state);
+            let room = inner.height.saturating_sub(2) as usize;
+            let skip = b.selected.saturating_sub(room.saturating_sub(1));
+            for (i, hit) in b.hits.iter().enumerate().skip(skip).take(room) {
+                let selected = i == b.selected;
+                let mut spans = vec![Span::styled(format!("{:<12}", hit.kind.name()), theme.dim())];
+                let label = truncate(&hit.label, 34);
+                let marks = matched_chars(&b.query, &label);
+                for (ci, ch) in label.chars().enumerate() {
+                    let base = if selected { theme.focus() } else { theme.text() };
+                    let style = if marks.contains(&ci) { base.patch(theme.matched()) } else { base };
+                    spans.push(Span::styled(ch.to_string(), style));
+                }
+                let detail = hit.detail.replace('\t', " · ");
+                spans.push(Span::styled(
+                    format!("  {}", truncate(&detail, inner.width.saturating_sub(50) as usize)),
+                    theme.dim(),
+                ));
+                lines.push(Line::from(spans));
+            }
+            f.render_widget(Paragraph::new(lines), inner);
+        }
+        Overlay::Palette { query, selected } => {
+            let inner = popup(f, area, 64, area.height.saturating_sub(4), "Commands");
+            let mut lines =
+                vec![Line::from(vec![Span::styled(": ", theme.title()), Span::raw(format!("{}▏", sanitize(query)))])];
+            for (i, (_, label)) in
+                app.palette_entries(query).iter().enumerate().take(inner.height.saturating_sub(1) as usize)
+            {
+                let style = if i == *selected { theme.focus() } else { theme.text() };
+                lines.push(Line::styled(truncate(label, inner.width as usize), style));
+            }
+            f.render_widget(Paragraph::new(lines), inner);
+        }
+        Overlay::Confirm(c) => {
+            let question = match c {
+                Confirm::Delete(t) if t.len() == 1 => format!("Delete {}?", t[0]),
+                Confirm::Delete(t) => format!("Delete {} records?", t.len()),
+                Confirm::DiscardForm => "Drop the unsaved changes?".to_string(),
+            };
+            let inner = popup(f, area, 50, 4, "Confirm");
+            let lines = vec![
+                Line::styled(question, theme.title()),
+                Line::styled("y to confirm, any other key cancels", theme.dim()),
+            ];
+            f.render_widget(Paragraph::new(lines), inner);
+        }
+        Overlay::Note { target, text } => {
+            let inner = popup(f, area, 70, 4, &format!("Note on {target}"));
+            let lines =
+                vec![Line::raw(format!("{}▏", sanitize(text))), Line::styled("Enter saves · Esc cancels", theme.dim())];
+            f.render_widget(Paragraph::new(lines), inner);
+        }
+    }
+}
+
+/// `1,234,567`.
+fn group(n: usize) -> String {
+    crate::model::Amount(n as i64 * 100).grouped().trim_end_matches(".00").to_string()
+}

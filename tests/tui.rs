@@ -1,0 +1,336 @@
+//! The full-screen app driven by key presses, read back from a `TestBackend` buffer.
+
+mod common;
+
+use std::sync::Arc;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use rolo::crm::Crm;
+use rolo::model::*;
+use rolo::tui::{App, Theme};
+use tempfile::TempDir;
+
+/// An app over a database, in a test terminal.
+struct Ui {
+    _dir: TempDir,
+    crm: Arc<Crm>,
+    app: App,
+    term: Terminal<TestBackend>,
+}
+
+impl Ui {
+    /// An empty database.
+    fn empty(w: u16, h: u16) -> Ui {
+        let dir = tempfile::tempdir().unwrap();
+        let crm = Arc::new(Crm::open(&dir.path().join("t.redb")).unwrap());
+        Ui::with(dir, crm, w, h)
+    }
+
+    /// The records of `common::populate` and a few more people.
+    fn populated(w: u16, h: u16) -> Ui {
+        let dir = tempfile::tempdir().unwrap();
+        let crm = Crm::open(&dir.path().join("t.redb")).unwrap();
+        let m = common::populate(&crm);
+        for (first, last) in [("Ann", "Lee"), ("Bob", "Stone"), ("Chloé", "Martin")] {
+            crm.create(Contact {
+                first_name: first.into(),
+                last_name: last.into(),
+                account: Some(m.account),
+                ..Default::default()
+            })
+            .unwrap();
+        }
+        crm.create(Account { name: "Acme Ltd".into(), industry: Some("Software".into()), ..Default::default() })
+            .unwrap();
+        Ui::with(dir, Arc::new(crm), w, h)
+    }
+
+    fn with(dir: TempDir, crm: Arc<Crm>, w: u16, h: u16) -> Ui {
+        let app = App::new(crm.clone()).unwrap();
+        let term = Terminal::new(TestBackend::new(w, h)).unwrap();
+        Ui { _dir: dir, crm, app, term }
+    }
+
+    /// Presses keys named as the key map writes them, separated by spaces: `j`, `enter`, `ctrl-s`.
+    fn keys(&mut self, keys: &str) -> &mut Ui {
+        for k in keys.split_whitespace() {
+            // As the real loop does: each key arrives on a prepared, drawn frame.
+            self.screen();
+            self.app.handle_key(key(k));
+            self.app.settle();
+        }
+        self
+    }
+
+    /// Types text into whatever has the focus.
+    fn text(&mut self, text: &str) -> &mut Ui {
+        for c in text.chars() {
+            self.app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        self.app.settle();
+        self
+    }
+
+    /// The screen as text, one line per row.
+    fn screen(&mut self) -> String {
+        let height = self.term.size().unwrap().height;
+        self.app.set_viewport(height);
+        self.app.settle();
+        let app = &self.app;
+        self.term.draw(|f| rolo::tui::draw(f, app, &Theme::plain())).unwrap();
+        let buf = self.term.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            let mut line = String::new();
+            for x in 0..buf.area.width {
+                line.push_str(buf[(x, y)].symbol());
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+fn key(name: &str) -> KeyEvent {
+    let (mods, base) = match name.strip_prefix("ctrl-") {
+        Some(rest) => (KeyModifiers::CONTROL, rest),
+        None => (KeyModifiers::NONE, name),
+    };
+    let code = match base {
+        "enter" => KeyCode::Enter,
+        "esc" => KeyCode::Esc,
+        "tab" => KeyCode::Tab,
+        "backtab" => KeyCode::BackTab,
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "space" => KeyCode::Char(' '),
+        "backspace" => KeyCode::Backspace,
+        c if c.chars().count() == 1 => KeyCode::Char(c.chars().next().unwrap()),
+        other => panic!("unknown key {other}"),
+    };
+    KeyEvent::new(code, mods)
+}
+
+#[test]
+fn first_run_offers_demo_data_or_an_empty_start() {
+    let mut ui = Ui::empty(100, 30);
+    let s = ui.screen();
+    assert!(s.contains("Welcome to rolo") && s.contains("load the demo data"), "{s}");
+    ui.keys("e");
+    let s = ui.screen();
+    assert!(s.contains("No contacts yet. Press n to add one"), "{s}");
+
+    let mut ui = Ui::empty(100, 30);
+    ui.keys("d");
+    let s = ui.screen();
+    assert!(s.contains("demo data loaded"), "{s}");
+    assert!(s.contains("Contacts (2"), "{s}");
+}
+
+#[test]
+fn number_keys_and_g_prefixes_switch_screens() {
+    let mut ui = Ui::populated(100, 30);
+    assert!(ui.screen().contains("Contacts (4)"));
+    ui.keys("3");
+    let s = ui.screen();
+    assert!(s.contains("Accounts (2)") && s.contains("Acme Ltd") && s.contains("Software"), "{s}");
+    ui.keys("g c");
+    assert!(ui.screen().contains("Contacts (4)"));
+    ui.keys("1");
+    assert!(ui.screen().contains("Pipeline is not built yet"));
+    ui.keys("g A");
+    assert!(ui.screen().contains("Agenda is not built yet"));
+}
+
+#[test]
+fn help_lists_the_keys_of_the_screen_from_the_key_map() {
+    let mut ui = Ui::populated(100, 40);
+    ui.keys("?");
+    let s = ui.screen();
+    assert!(s.contains("This screen") && s.contains("open the selected record") && s.contains("Everywhere"), "{s}");
+    assert!(s.contains("ctrl-c") && s.contains("quit at once"), "{s}");
+    ui.keys("esc");
+    assert!(!ui.screen().contains("This screen"));
+
+    // In a small window the help scrolls to the global keys.
+    let mut ui = Ui::populated(80, 24);
+    ui.keys("?");
+    assert!(!ui.screen().contains("quit at once"));
+    ui.keys("j j j j j j j j j j j j j j j j j j");
+    assert!(ui.screen().contains("quit at once"));
+}
+
+#[test]
+fn the_palette_runs_any_action_by_name() {
+    let mut ui = Ui::populated(100, 30);
+    ui.keys(":");
+    ui.text("accounts");
+    assert!(ui.screen().contains("go to Accounts"));
+    ui.keys("enter");
+    assert!(ui.screen().contains("Accounts (2)"));
+}
+
+#[test]
+fn search_finds_and_opens_a_record() {
+    let mut ui = Ui::populated(120, 40);
+    ui.keys("/");
+    ui.text("zoe obri");
+    let s = ui.screen();
+    assert!(s.contains("Zoë O'Brien-Müller"), "{s}");
+    ui.keys("enter");
+    let s = ui.screen();
+    assert!(s.contains("contact · Zoë O'Brien-Müller"), "{s}");
+    assert!(s.contains("Prefers email"), "the note shows: {s}");
+    assert!(s.contains("Ōsaka Trading"), "the account shows by name: {s}");
+    assert!(s.contains("Fleet licences"), "the open deal shows: {s}");
+}
+
+#[test]
+fn creating_a_contact_shows_errors_in_place_then_saves() {
+    let mut ui = Ui::populated(100, 40);
+    ui.keys("n");
+    assert!(ui.screen().contains("New contact"));
+    ui.text("Ann").keys("tab tab");
+    ui.text("not-an-email").keys("ctrl-s");
+    let s = ui.screen();
+    assert!(s.contains("! is required: give it a value"), "last name is flagged: {s}");
+    // The focus went to the field at fault.
+    ui.text("Marsh").keys("ctrl-s");
+    let s = ui.screen();
+    assert!(s.contains("is not a valid email address"), "{s}");
+    for _ in 0.."not-an-email".len() {
+        ui.keys("backspace");
+    }
+    ui.text("ann@marsh.example").keys("tab tab tab").text("acme ltd").keys("ctrl-s");
+    let s = ui.screen();
+    assert!(s.contains("contact · Ann Marsh"), "{s}");
+    assert!(s.contains("Acme Ltd"), "{s}");
+    let saved = ui.crm.list::<Contact>(|c| c.last_name == "Marsh").unwrap();
+    assert_eq!(saved[0].primary_email(), Some("ann@marsh.example"));
+}
+
+#[test]
+fn editing_an_account_saves_and_refreshes() {
+    let mut ui = Ui::populated(100, 30);
+    ui.keys("3 enter e");
+    assert!(ui.screen().contains("Edit account"));
+    for _ in 0.."Acme Ltd".chars().count() {
+        ui.keys("backspace");
+    }
+    ui.text("Acme Group").keys("ctrl-s");
+    let s = ui.screen();
+    assert!(s.contains("account · Acme Group") && s.contains("saved account:"), "{s}");
+    assert!(ui.crm.account_named("acme group").unwrap().is_some());
+}
+
+#[test]
+fn delete_asks_first_and_explains_a_refusal() {
+    let mut ui = Ui::populated(100, 30);
+    // Ann Lee is first by name; she has nothing attached.
+    assert!(ui.screen().contains("Ann Lee"));
+    ui.keys("d");
+    assert!(ui.screen().contains("Delete contact:"));
+    ui.keys("n");
+    assert!(ui.screen().contains("cancelled"));
+    assert_eq!(ui.crm.count(Kind::Contact).unwrap(), 4);
+    ui.keys("d y");
+    let s = ui.screen();
+    assert!(s.contains("deleted contact:") && s.contains("Contacts (3)"), "{s}");
+    // Zoë (second now, after Chloé Martin) has a call: the delete is refused and says why.
+    ui.keys("g g j d y");
+    let s = ui.screen();
+    assert!(s.contains("still used by 1 call"), "{s}");
+    assert_eq!(ui.crm.count(Kind::Contact).unwrap(), 3);
+}
+
+#[test]
+fn marked_rows_are_deleted_together() {
+    let mut ui = Ui::populated(100, 30);
+    ui.keys("space space");
+    assert!(ui.screen().contains("2 marked"));
+    ui.keys("d");
+    assert!(ui.screen().contains("Delete 2 records?"));
+    ui.keys("y");
+    assert!(ui.screen().contains("Contacts (2)"));
+}
+
+#[test]
+fn leaving_a_changed_form_asks_and_ctrl_c_always_quits() {
+    let mut ui = Ui::populated(100, 30);
+    ui.keys("n").text("Half");
+    ui.keys("esc");
+    assert!(ui.screen().contains("Drop the unsaved changes?"));
+    ui.keys("n");
+    assert!(ui.screen().contains("New contact"), "still editing");
+    ui.keys("esc y");
+    assert!(!ui.screen().contains("New contact"));
+    ui.keys("q");
+    assert!(ui.app.quit);
+
+    let mut ui = Ui::populated(100, 30);
+    ui.keys("n").text("x").keys("ctrl-c");
+    assert!(ui.app.quit);
+}
+
+#[test]
+fn notes_are_added_from_the_detail_view() {
+    let mut ui = Ui::populated(100, 40);
+    ui.keys("enter a");
+    ui.text("Called about the renewal").keys("enter");
+    let s = ui.screen();
+    assert!(s.contains("note added") && s.contains("Called about the renewal"), "{s}");
+}
+
+#[test]
+fn stored_escape_sequences_are_drawn_harmlessly() {
+    let mut ui = Ui::empty(100, 30);
+    ui.crm
+        .create(Contact {
+            first_name: "\u{1b}[31mEvil\u{7}".into(),
+            last_name: "Name\u{1b}]0;pwned\u{7}".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    ui.app = App::new(ui.crm.clone()).unwrap();
+    let s = ui.screen();
+    assert!(s.contains("[31mEvil"), "{s}");
+    assert!(!s.contains('\u{1b}') && !s.contains('\u{7}'), "{s:?}");
+}
+
+#[test]
+fn a_small_window_asks_for_more_room() {
+    let mut ui = Ui::populated(50, 10);
+    assert!(ui.screen().contains("make the window larger"));
+}
+
+#[test]
+fn snapshots_of_the_main_screens() {
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut ui = Ui::populated(w, h);
+        insta::assert_snapshot!(format!("contacts_{w}x{h}"), ui.screen());
+        ui.keys("3");
+        insta::assert_snapshot!(format!("accounts_{w}x{h}"), ui.screen());
+        ui.keys("?");
+        insta::assert_snapshot!(format!("help_{w}x{h}"), ui.screen());
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+    #[test]
+    fn every_screen_draws_at_any_size(w in 1u16..300, h in 1u16..100, screen in 0usize..8, overlay in 0usize..4) {
+        let mut ui = Ui::populated(w, h);
+        let keys = ["1", "2", "3", "4", "5", "6", "7", "8"];
+        ui.keys(keys[screen]);
+        match overlay {
+            1 => { ui.keys("?"); }
+            2 => { ui.keys("/").text("an"); }
+            3 => { ui.keys("2 enter"); }
+            _ => {}
+        }
+        ui.screen();
+    }
+}
