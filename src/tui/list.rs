@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use std::sync::Arc;
+
 use crate::crm::{Crm, Result};
 use crate::model::{Account, Contact, Id, Kind, Record};
 use crate::store::{Read, SortField};
@@ -50,7 +52,15 @@ pub struct RecordList {
     pub reversed: bool,
     /// Whether the ids are loaded for the current order.
     pub loaded: bool,
+    /// How many records the list holds (known before all ids are).
+    pub total: usize,
+    /// The full id list, being read in the background for a big list.
+    loading: Option<std::sync::mpsc::Receiver<Result<Vec<Id>>>>,
 }
+
+/// Lists up to this size are read at once; bigger ones show their first page at once and read
+/// the rest in the background, so the first frame never waits for a million ids.
+const READ_AT_ONCE: u64 = 50_000;
 
 impl RecordList {
     /// An empty list of `kind`, to be loaded.
@@ -67,6 +77,8 @@ impl RecordList {
             order: Order::Name,
             reversed: false,
             loaded: false,
+            total: 0,
+            loading: None,
         }
     }
 
@@ -158,17 +170,38 @@ impl RecordList {
         self.marked.extend(self.ids[a..=b.min(self.ids.len().saturating_sub(1))].iter().copied());
     }
 
+    /// Whether more ids are still being read.
+    pub fn is_loading(&self) -> bool {
+        self.loading.is_some()
+    }
+
     /// Loads the ids (when needed) and the rows on screen: the only place a list reads the disk.
-    pub fn prepare(&mut self, crm: &Crm) -> Result<()> {
+    pub fn prepare(&mut self, crm: &Arc<Crm>) -> Result<()> {
+        if let Some(rx) = &self.loading
+            && let Ok(ids) = rx.try_recv()
+        {
+            self.loading = None;
+            self.take_ids(ids?);
+        }
         if !self.loaded {
-            let keep = self.selected_id();
-            self.ids = self.load_ids(crm)?;
             self.loaded = true;
             self.rows.clear();
-            self.marked.retain(|id| self.ids.contains(id));
-            let pos = keep.and_then(|id| self.ids.iter().position(|&x| x == id)).unwrap_or(0);
-            self.offset = self.offset.min(self.ids.len().saturating_sub(1));
-            self.select(pos);
+            let total = crm.count(self.kind)?;
+            self.total = total as usize;
+            if total <= READ_AT_ONCE {
+                let ids = load_ids(crm, self.kind, self.order, self.reversed, usize::MAX)?;
+                self.take_ids(ids);
+            } else {
+                // The first screens now; all of them from a worker.
+                let first = load_ids(crm, self.kind, self.order, self.reversed, self.offset + 4 * self.height.max(10))?;
+                let (tx, rx) = std::sync::mpsc::channel();
+                let (crm, kind, order, reversed) = (crm.clone(), self.kind, self.order, self.reversed);
+                std::thread::spawn(move || {
+                    let _ = tx.send(load_ids(&crm, kind, order, reversed, usize::MAX));
+                });
+                self.loading = Some(rx);
+                self.take_ids(first);
+            }
         }
         let end = (self.offset + self.height.max(1)).min(self.ids.len());
         let missing: Vec<Id> =
@@ -215,18 +248,37 @@ impl RecordList {
         Ok(())
     }
 
-    fn load_ids(&self, crm: &Crm) -> Result<Vec<Id>> {
-        let r = crm.reader()?;
-        let by_name = r.sorted(self.kind, SortField::Name, &[], None, self.reversed, usize::MAX)?;
-        Ok(match self.order {
-            Order::Name => by_name,
-            Order::LastActivity => {
-                // Most recent first; people never contacted come last.
-                let mut ids = r.sorted(self.kind, SortField::Time, &[], None, !self.reversed, usize::MAX)?;
-                let seen: std::collections::HashSet<Id> = ids.iter().copied().collect();
-                ids.extend(by_name.into_iter().filter(|id| !seen.contains(id)));
-                ids
-            }
-        })
+    /// Takes a (new) id list, keeping the selection on the same record when it is still there.
+    fn take_ids(&mut self, ids: Vec<Id>) {
+        let keep = self.selected_id();
+        self.ids = ids;
+        if !self.is_loading() {
+            self.total = self.ids.len();
+        }
+        if !self.marked.is_empty() {
+            let present: std::collections::HashSet<Id> = self.ids.iter().copied().collect();
+            self.marked.retain(|id| present.contains(id));
+        }
+        let pos = keep.and_then(|id| self.ids.iter().position(|&x| x == id)).unwrap_or(self.selected);
+        self.offset = self.offset.min(self.ids.len().saturating_sub(1));
+        self.select(pos);
     }
+}
+
+/// The first `limit` ids of `kind` in an order.
+fn load_ids(crm: &Crm, kind: Kind, order: Order, reversed: bool, limit: usize) -> Result<Vec<Id>> {
+    let r = crm.reader()?;
+    Ok(match order {
+        Order::Name => r.sorted(kind, SortField::Name, &[], None, reversed, limit)?,
+        Order::LastActivity => {
+            // Most recent first; people never contacted come last.
+            let mut ids = r.sorted(kind, SortField::Time, &[], None, !reversed, limit)?;
+            if ids.len() < limit {
+                let seen: std::collections::HashSet<Id> = ids.iter().copied().collect();
+                let rest = r.sorted(kind, SortField::Name, &[], None, reversed, usize::MAX)?;
+                ids.extend(rest.into_iter().filter(|id| !seen.contains(id)).take(limit - ids.len()));
+            }
+            ids
+        }
+    })
 }

@@ -140,11 +140,30 @@ where
 
 /// Opens the app in this terminal; the terminal is restored on every way out, panics included.
 pub fn run_local(crm: Crm) -> io::Result<()> {
-    let mut app = App::new(Arc::new(crm)).map_err(io::Error::other)?;
+    let crm = Arc::new(crm);
+    let mut app = App::new(crm.clone()).map_err(io::Error::other)?;
     let mut terminal = ratatui::try_init()?;
     let _ = ratatui::crossterm::execute!(io::stdout(), event::EnableMouseCapture);
     let result = run(&mut terminal, &mut app, &mut TerminalEvents, &Theme::from_env());
     let _ = ratatui::crossterm::execute!(io::stdout(), event::DisableMouseCapture);
     ratatui::restore();
+    drop(app);
+    close(crm);
     result
+}
+
+/// Waits (a few seconds at most) for background readers to let go of the database, then closes
+/// it, so the next start does not have to repair a file left open.
+fn close(mut crm: Arc<Crm>) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        match Arc::try_unwrap(crm) {
+            Ok(crm) => return drop(crm),
+            Err(shared) if std::time::Instant::now() < deadline => {
+                crm = shared;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(_) => return,
+        }
+    }
 }

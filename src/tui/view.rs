@@ -140,8 +140,9 @@ fn placeholder(f: &mut Frame, area: Rect, screen: ScreenId, theme: &Theme) {
 
 fn record_list(f: &mut Frame, area: Rect, list: &RecordList, title: &str, theme: &Theme) {
     let title = format!(
-        " {title} ({}) {}{} ",
-        group(list.ids.len()),
+        " {title} ({}{}) {}{} ",
+        group(list.total),
+        if list.is_loading() { ", reading…" } else { "" },
         list.order_label(),
         if list.marked.is_empty() { String::new() } else { format!(", {} marked", list.marked.len()) }
     );
@@ -292,6 +293,7 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
                     let style = if marks.contains(&ci) { base.patch(theme.matched()) } else { base };
                     spans.push(Span::styled(ch.to_string(), style));
                 }
+                spans.push(Span::raw(" ".repeat(34usize.saturating_sub(width(&label)))));
                 let detail = hit.detail.replace('\t', " · ");
                 spans.push(Span::styled(
                     format!("  {}", truncate(&detail, inner.width.saturating_sub(50) as usize)),
