@@ -147,7 +147,7 @@ fn number_keys_and_g_prefixes_switch_screens() {
 
 #[test]
 fn help_lists_the_keys_of_the_screen_from_the_key_map() {
-    let mut ui = Ui::populated(100, 40);
+    let mut ui = Ui::populated(100, 60);
     ui.keys("?");
     let s = ui.screen();
     assert!(s.contains("This screen") && s.contains("open the selected record") && s.contains("Everywhere"), "{s}");
@@ -333,4 +333,50 @@ proptest::proptest! {
         }
         ui.screen();
     }
+}
+
+#[test]
+fn marked_rows_take_a_label_an_owner_and_a_list_together() {
+    let mut ui = Ui::populated(100, 30);
+    ui.keys("space space #").text("vip").keys("enter");
+    assert!(ui.screen().contains("labelled 2 records 'vip'"));
+    ui.keys("@").text("maria").keys("enter");
+    assert!(ui.screen().contains("2 records now belong to maria"));
+    ui.keys("+").text("Newsletter").keys("enter");
+    assert!(ui.screen().contains("2 added to the list 'Newsletter'"));
+    let tagged = ui.crm.list::<Contact>(|c| c.tags == ["vip"] && c.owner == "maria").unwrap();
+    assert_eq!(tagged.len(), 2);
+    let lists = ui.crm.list::<ContactList>(|l| l.name == "Newsletter").unwrap();
+    assert_eq!(lists[0].members.len(), 2);
+    // An empty label is refused in place.
+    ui.keys("# enter");
+    let s = ui.screen();
+    assert!(s.contains("tag: is empty") && s.contains("Label for"), "{s}");
+}
+
+#[test]
+fn contacts_order_by_each_column_and_reverse() {
+    let mut ui = Ui::populated(120, 30);
+    ui.crm
+        .create(Contact {
+            first_name: "Al".into(),
+            last_name: "Zed".into(),
+            addresses: vec![Address { country: Some("Austria".into()), ..Default::default() }],
+            ..Default::default()
+        })
+        .unwrap();
+    ui.keys("o");
+    assert!(ui.screen().contains("by account"));
+    ui.keys("o");
+    let s = ui.screen();
+    assert!(s.contains("by country"), "{s}");
+    let first = s.lines().nth(3).unwrap_or_default().to_string();
+    assert!(first.contains("Al Zed"), "Austria first: {s}");
+    ui.keys("o");
+    let s = ui.screen();
+    assert!(s.contains("by last activity") && s.lines().nth(3).unwrap_or_default().contains("Zoë"), "{s}");
+    ui.keys("O");
+    assert!(ui.screen().contains("by last activity, reversed"));
+    ui.keys("o");
+    assert!(ui.screen().contains("by name, reversed"));
 }

@@ -63,6 +63,85 @@ impl Crm {
         })
     }
 
+    /// Adds a label to each record (those that take labels: contacts, accounts), in one
+    /// transaction; returns how many changed.
+    pub fn tag(&self, targets: &[RecordRef], tag: &str) -> Result<usize> {
+        let tag = tag.trim();
+        if tag.is_empty() {
+            return Err(ValidationError::new("tag", "is empty: type a label").into());
+        }
+        self.change_each(targets, |rec| match rec.tags_field() {
+            Some(tags) if !tags.iter().any(|t| t.eq_ignore_ascii_case(tag)) => {
+                tags.push(tag.to_string());
+                Ok(true)
+            }
+            Some(_) => Ok(false),
+            None => Err(ValidationError::new("tag", "this kind of record has no labels").into()),
+        })
+    }
+
+    /// Hands each record to another owner, in one transaction; returns how many changed.
+    pub fn set_owner(&self, targets: &[RecordRef], owner: &str) -> Result<usize> {
+        let owner = owner.trim();
+        if owner.is_empty() {
+            return Err(ValidationError::new("owner", "is empty: type a user name").into());
+        }
+        self.change_each(targets, |rec| match rec.owner_field() {
+            Some(o) if o != owner => {
+                *o = owner.to_string();
+                Ok(true)
+            }
+            Some(_) => Ok(false),
+            None => Err(ValidationError::new("owner", "this kind of record has no owner").into()),
+        })
+    }
+
+    /// Applies `change` to each record and saves the changed ones, all in one transaction.
+    fn change_each(
+        &self,
+        targets: &[RecordRef],
+        change: impl Fn(&mut dyn crate::model::RecordFields) -> Result<bool>,
+    ) -> Result<usize> {
+        self.write(|tx| {
+            let mut changed = 0;
+            for t in targets {
+                crate::model::with_record_type!(t.kind, T => {
+                    let mut rec: T = tx.get(t.id)?;
+                    if change(&mut rec)? {
+                        tx.update(rec, None)?;
+                        changed += 1;
+                    }
+                });
+            }
+            Ok(changed)
+        })
+    }
+
+    /// Puts contacts on the list called `name` (made when there is none), each once; returns
+    /// how many were added.
+    pub fn add_to_list(&self, name: &str, contacts: &[Id]) -> Result<usize> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(ValidationError::new("list", "is empty: type the list's name").into());
+        }
+        self.write(|tx| {
+            let existing = tx.read().all::<ContactList>(|l| l.name.eq_ignore_ascii_case(name))?.into_iter().next();
+            let mut list = match existing {
+                Some(l) => l,
+                None => tx.create(ContactList { name: name.to_string(), ..Default::default() })?,
+            };
+            let before = list.members.len();
+            for &c in contacts {
+                if !list.members.contains(&c) {
+                    list.members.push(c);
+                }
+            }
+            let added = list.members.len() - before;
+            tx.update(list, Some(format!("added {added} contacts")))?;
+            Ok(added)
+        })
+    }
+
     /// Puts a contact on a list (once).
     pub fn add_list_member(&self, list: Id, contact: Id) -> Result<ContactList> {
         self.write(|tx| {

@@ -92,7 +92,7 @@ pub struct Account {
 
 impl Record for Account {
     const KIND: Kind = Kind::Account;
-    record_basics!(owner);
+    record_basics!(owner, tags);
 
     fn validate(&self) -> Result<(), ValidationError> {
         require("name", &self.name)?;

@@ -230,6 +230,10 @@ pub trait Record: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     fn owner_mut(&mut self) -> Option<&mut String> {
         None
     }
+    /// The free labels, for records that have them.
+    fn tags_mut(&mut self) -> Option<&mut Vec<String>> {
+        None
+    }
     /// Checks the record's own fields.
     fn validate(&self) -> Result<(), ValidationError>;
     /// The records it points to.
@@ -252,6 +256,24 @@ pub trait Record: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     /// A pointer to this record.
     fn record_ref(&self) -> RecordRef {
         RecordRef::new(Self::KIND, self.id())
+    }
+}
+
+/// The fields several kinds share (owner, labels), reachable without knowing the kind: bulk
+/// actions on marked rows use it.
+pub trait RecordFields {
+    /// The owner, when the kind has one.
+    fn owner_field(&mut self) -> Option<&mut String>;
+    /// The labels, when the kind has them.
+    fn tags_field(&mut self) -> Option<&mut Vec<String>>;
+}
+
+impl<R: Record> RecordFields for R {
+    fn owner_field(&mut self) -> Option<&mut String> {
+        self.owner_mut()
+    }
+    fn tags_field(&mut self) -> Option<&mut Vec<String>> {
+        self.tags_mut()
     }
 }
 
@@ -328,6 +350,12 @@ macro_rules! record_basics {
         $crate::model::record_basics!();
         fn owner_mut(&mut self) -> Option<&mut String> {
             Some(&mut self.owner)
+        }
+    };
+    (owner, tags) => {
+        $crate::model::record_basics!(owner);
+        fn tags_mut(&mut self) -> Option<&mut Vec<String>> {
+            Some(&mut self.tags)
         }
     };
     () => {

@@ -164,7 +164,7 @@ impl Contact {
 
 impl Record for Contact {
     const KIND: Kind = Kind::Contact;
-    record_basics!(owner);
+    record_basics!(owner, tags);
 
     fn validate(&self) -> Result<(), ValidationError> {
         require("first name", &self.first_name)?;

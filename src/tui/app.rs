@@ -44,13 +44,39 @@ pub enum Overlay {
     },
     /// A yes/no question.
     Confirm(Confirm),
-    /// One line of text: a note on a record.
-    Note {
-        /// The record noted.
-        target: RecordRef,
+    /// One line of text to type, and what it is for.
+    Input {
+        /// What the text is for.
+        ask: Ask,
         /// What is typed.
         text: String,
     },
+}
+
+/// What a line of typed text is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ask {
+    /// A note on this record.
+    Note(RecordRef),
+    /// A label for these records.
+    Tag(Vec<RecordRef>),
+    /// A new owner for these records.
+    Owner(Vec<RecordRef>),
+    /// The list to put these contacts on.
+    List(Vec<RecordRef>),
+}
+
+impl Ask {
+    /// The prompt over the line.
+    pub fn prompt(&self) -> String {
+        let count = |t: &[RecordRef]| if t.len() == 1 { t[0].to_string() } else { format!("{} records", t.len()) };
+        match self {
+            Ask::Note(r) => format!("Note on {r}"),
+            Ask::Tag(t) => format!("Label for {}", count(t)),
+            Ask::Owner(t) => format!("New owner of {}", count(t)),
+            Ask::List(t) => format!("Put {} on the list (name; made if new)", count(t)),
+        }
+    }
 }
 
 /// A transient message in the status bar.
@@ -333,14 +359,7 @@ impl App {
                 }
             }
             Action::Delete => {
-                let targets = match (&self.detail, self.list()) {
-                    (Some(d), _) => vec![d.record],
-                    (None, Some(l)) if !l.marked.is_empty() => {
-                        l.marked.iter().map(|&id| RecordRef::new(l.kind, id)).collect()
-                    }
-                    (None, Some(l)) => l.selected_id().map(|id| RecordRef::new(l.kind, id)).into_iter().collect(),
-                    _ => Vec::new(),
-                };
+                let targets = self.targets();
                 if !targets.is_empty() {
                     self.overlay = Some(Overlay::Confirm(Confirm::Delete(targets)));
                 }
@@ -349,11 +368,34 @@ impl App {
                 if let Some(d) = &self.detail
                     && matches!(d.record.kind, Kind::Account | Kind::Contact | Kind::Lead | Kind::Opportunity)
                 {
-                    self.overlay = Some(Overlay::Note { target: d.record, text: String::new() });
+                    self.overlay = Some(Overlay::Input { ask: Ask::Note(d.record), text: String::new() });
+                }
+            }
+            Action::Tag | Action::Owner | Action::AddToList => {
+                let targets = self.targets();
+                if action == Action::AddToList && targets.iter().any(|t| t.kind != Kind::Contact) {
+                    self.say_error("only contacts go on lists: mark contacts, then press +");
+                } else if !targets.is_empty() {
+                    let ask = match action {
+                        Action::Tag => Ask::Tag(targets),
+                        Action::Owner => Ask::Owner(targets),
+                        _ => Ask::List(targets),
+                    };
+                    self.overlay = Some(Overlay::Input { ask, text: String::new() });
                 }
             }
         }
         Ok(())
+    }
+
+    /// What an action applies to: the open record, else the marked rows, else the selected one.
+    fn targets(&self) -> Vec<RecordRef> {
+        match (&self.detail, self.list()) {
+            (Some(d), _) => vec![d.record],
+            (None, Some(l)) if !l.marked.is_empty() => l.marked.iter().map(|&id| RecordRef::new(l.kind, id)).collect(),
+            (None, Some(l)) => l.selected_id().map(|id| RecordRef::new(l.kind, id)).into_iter().collect(),
+            _ => Vec::new(),
+        }
     }
 
     /// The record the user is looking at: the open one, or the selected row.
@@ -419,20 +461,15 @@ impl App {
             }
             Overlay::Search(b) => self.search_key(b, key),
             Overlay::Palette { query, selected } => self.palette_key(query, selected, key),
-            Overlay::Note { target, mut text } => match key.code {
+            Overlay::Input { ask, mut text } => match key.code {
                 KeyCode::Esc => Ok(()),
-                KeyCode::Enter if !text.trim().is_empty() => self.crm.add_note(target, &text).map(|_| {
-                    self.say("note added");
-                    let _ = self.refresh_after_write(Some(target));
-                }),
+                // On failure the line stays open so the text can be fixed.
                 KeyCode::Enter => {
-                    self.say_error("a note needs some text: type it, or Esc to cancel");
-                    self.overlay = Some(Overlay::Note { target, text });
-                    Ok(())
+                    self.answer(&ask, &text).inspect_err(|_| self.overlay = Some(Overlay::Input { ask, text }))
                 }
                 code => {
                     edit_line(&mut text, code);
-                    self.overlay = Some(Overlay::Note { target, text });
+                    self.overlay = Some(Overlay::Input { ask, text });
                     Ok(())
                 }
             },
@@ -440,6 +477,26 @@ impl App {
         if let Err(e) = result {
             self.say_error(e.to_string());
         }
+    }
+
+    /// Does what typed text was asked for.
+    fn answer(&mut self, ask: &Ask, text: &str) -> Result<()> {
+        let message = match ask {
+            Ask::Note(target) => {
+                self.crm.add_note(*target, text)?;
+                "note added".to_string()
+            }
+            Ask::Tag(targets) => format!("labelled {} records '{}'", self.crm.tag(targets, text)?, text.trim()),
+            Ask::Owner(targets) => {
+                format!("{} records now belong to {}", self.crm.set_owner(targets, text)?, text.trim())
+            }
+            Ask::List(targets) => {
+                let ids: Vec<_> = targets.iter().filter(|t| t.kind == Kind::Contact).map(|t| t.id).collect();
+                format!("{} added to the list '{}'", self.crm.add_to_list(text, &ids)?, text.trim())
+            }
+        };
+        self.say(message);
+        self.refresh_after_write(None)
     }
 
     fn confirmed(&mut self, what: Confirm) -> Result<()> {

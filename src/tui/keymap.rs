@@ -56,6 +56,12 @@ pub enum Action {
     SortReverse,
     /// Add a note to the shown record.
     Note,
+    /// Label the marked (or selected) records.
+    Tag,
+    /// Hand the marked (or selected) records to another owner.
+    Owner,
+    /// Put the marked (or selected) contacts on a list.
+    AddToList,
     /// Load the demo data (welcome screen).
     LoadDemo,
     /// Start with an empty database (welcome screen).
@@ -91,6 +97,9 @@ impl Action {
                 Action::Sort => "order by next column",
                 Action::SortReverse => "reverse order",
                 Action::Note => "add note",
+                Action::Tag => "label marked rows",
+                Action::Owner => "set owner of marked rows",
+                Action::AddToList => "add marked contacts to a list",
                 Action::LoadDemo => "load demo data",
                 Action::StartEmpty => "start empty",
                 Action::Goto(_) => unreachable!("handled above"),
@@ -157,6 +166,9 @@ pub const LIST: &[Binding] = &[
     hint(&["d"], Action::Delete, "delete (asks first; marked rows too)"),
     hint(&["space"], Action::Mark, "mark the row"),
     bind(&["V"], Action::MarkRange, "mark from the last mark to here"),
+    bind(&["#"], Action::Tag, "label the marked rows (or the selected one)"),
+    bind(&["@"], Action::Owner, "hand the marked rows to another owner"),
+    bind(&["+"], Action::AddToList, "put the marked contacts on a list"),
     bind(&["o"], Action::Sort, "order by the next column"),
     bind(&["O"], Action::SortReverse, "reverse the order"),
 ];

@@ -16,6 +16,10 @@ pub enum Order {
     Name,
     /// Most recent activity first (contacts).
     LastActivity,
+    /// By account name, then name (contacts; needs a full read).
+    Account,
+    /// By country, then name (contacts; needs a full read).
+    Country,
 }
 
 impl Order {
@@ -23,6 +27,8 @@ impl Order {
         match self {
             Order::Name => "name",
             Order::LastActivity => "last activity",
+            Order::Account => "account",
+            Order::Country => "country",
         }
     }
 }
@@ -98,7 +104,7 @@ impl RecordList {
     /// The orders this kind offers.
     fn orders(&self) -> &'static [Order] {
         match self.kind {
-            Kind::Contact => &[Order::Name, Order::LastActivity],
+            Kind::Contact => &[Order::Name, Order::Account, Order::Country, Order::LastActivity],
             _ => &[Order::Name],
         }
     }
@@ -192,8 +198,12 @@ impl RecordList {
                 let ids = load_ids(crm, self.kind, self.order, self.reversed, usize::MAX)?;
                 self.take_ids(ids);
             } else {
-                // The first screens now; all of them from a worker.
-                let first = load_ids(crm, self.kind, self.order, self.reversed, self.offset + 4 * self.height.max(10))?;
+                // The first screens now (when an index gives them cheaply); all of them from a worker.
+                let first = if matches!(self.order, Order::Name | Order::LastActivity) {
+                    load_ids(crm, self.kind, self.order, self.reversed, self.offset + 4 * self.height.max(10))?
+                } else {
+                    self.ids.clone()
+                };
                 let (tx, rx) = std::sync::mpsc::channel();
                 let (crm, kind, order, reversed) = (crm.clone(), self.kind, self.order, self.reversed);
                 std::thread::spawn(move || {
@@ -279,6 +289,29 @@ fn load_ids(crm: &Crm, kind: Kind, order: Order, reversed: bool, limit: usize) -
                 ids.extend(rest.into_iter().filter(|id| !seen.contains(id)).take(limit - ids.len()));
             }
             ids
+        }
+        Order::Account | Order::Country => {
+            let accounts: HashMap<Id, String> =
+                r.all::<Account>(|_| true)?.into_iter().map(|a| (a.id, a.name.to_lowercase())).collect();
+            let mut keyed: Vec<(bool, String, String, Id)> = r
+                .all::<Contact>(|_| true)?
+                .into_iter()
+                .map(|c| {
+                    let key = match order {
+                        Order::Account => c.account.and_then(|a| accounts.get(&a).cloned()).unwrap_or_default(),
+                        _ => c.country().unwrap_or_default().to_lowercase(),
+                    };
+                    let name = format!("{} {}", c.last_name, c.first_name).to_lowercase();
+                    // People without one come last either way.
+                    (key.is_empty(), key, name, c.id)
+                })
+                .collect();
+            keyed.sort();
+            if reversed {
+                keyed.reverse();
+                keyed.sort_by_key(|k| k.0);
+            }
+            keyed.into_iter().take(limit).map(|(.., id)| id).collect()
         }
     })
 }

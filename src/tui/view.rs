@@ -328,8 +328,8 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             ];
             f.render_widget(Paragraph::new(lines), inner);
         }
-        Overlay::Note { target, text } => {
-            let inner = popup(f, area, 70, 4, &format!("Note on {target}"));
+        Overlay::Input { ask, text } => {
+            let inner = popup(f, area, 70, 4, &ask.prompt());
             let lines =
                 vec![Line::raw(format!("{}▏", sanitize(text))), Line::styled("Enter saves · Esc cancels", theme.dim())];
             f.render_widget(Paragraph::new(lines), inner);
