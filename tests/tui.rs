@@ -380,3 +380,15 @@ fn contacts_order_by_each_column_and_reverse() {
     ui.keys("o");
     assert!(ui.screen().contains("by name, reversed"));
 }
+
+#[test]
+fn the_account_field_picks_by_fuzzy_search() {
+    let mut ui = Ui::populated(100, 40);
+    ui.keys("n").text("Dee").keys("tab").text("Ray").keys("tab tab tab tab enter");
+    assert!(ui.screen().contains("Pick an account"));
+    ui.text("acm");
+    assert!(ui.screen().contains("Acme Ltd"));
+    ui.keys("enter ctrl-s");
+    let s = ui.screen();
+    assert!(s.contains("contact · Dee Ray") && s.contains("Acme Ltd"), "{s}");
+}

@@ -44,6 +44,17 @@ pub enum Overlay {
     },
     /// A yes/no question.
     Confirm(Confirm),
+    /// Picks a record for a form field by fuzzy search.
+    Picker {
+        /// The form field filled on Enter.
+        field: usize,
+        /// What is typed.
+        query: String,
+        /// Matching records.
+        hits: Vec<crate::search::Hit>,
+        /// The selected match.
+        selected: usize,
+    },
     /// One line of text to type, and what it is for.
     Input {
         /// What the text is for.
@@ -460,6 +471,30 @@ impl App {
                 Ok(())
             }
             Overlay::Search(b) => self.search_key(b, key),
+            Overlay::Picker { field, mut query, mut hits, mut selected } => {
+                match key.code {
+                    KeyCode::Esc => {}
+                    KeyCode::Enter => {
+                        if let (Some(hit), Some(form)) = (hits.get(selected), self.form.as_mut()) {
+                            form.fields[field].value = hit.label.clone();
+                            form.fields[field].error = None;
+                            form.dirty = true;
+                        }
+                    }
+                    KeyCode::Down | KeyCode::Tab => selected = (selected + 1).min(hits.len().saturating_sub(1)),
+                    KeyCode::Up | KeyCode::BackTab => selected = selected.saturating_sub(1),
+                    code => {
+                        if edit_line(&mut query, code) {
+                            hits = self.crm.search(&query, &[Kind::Account], 20).unwrap_or_default();
+                            selected = 0;
+                        }
+                    }
+                }
+                if !matches!(key.code, KeyCode::Esc | KeyCode::Enter) {
+                    self.overlay = Some(Overlay::Picker { field, query, hits, selected });
+                }
+                Ok(())
+            }
             Overlay::Palette { query, selected } => self.palette_key(query, selected, key),
             Overlay::Input { ask, mut text } => match key.code {
                 KeyCode::Esc => Ok(()),
@@ -624,6 +659,11 @@ impl App {
                 } else {
                     return;
                 }
+            }
+            KeyCode::Enter if form.fields[form.focus].label == "account" => {
+                let query = form.fields[form.focus].value.clone();
+                let hits = self.crm.search(&query, &[Kind::Account], 20).unwrap_or_default();
+                self.overlay = Some(Overlay::Picker { field: form.focus, query, hits, selected: 0 });
             }
             KeyCode::Tab | KeyCode::Down | KeyCode::Enter => form.move_focus(1),
             KeyCode::BackTab | KeyCode::Up => form.move_focus(-1),

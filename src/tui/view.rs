@@ -242,7 +242,7 @@ fn form_box(f: &mut Frame, area: Rect, form: &super::form::Form, theme: &Theme) 
             None => lines.push(Line::raw("")),
         }
     }
-    lines.push(Line::styled("Tab next field · Ctrl-S save · Esc cancel", theme.dim()));
+    lines.push(Line::styled("Tab next field · Enter on account picks one · Ctrl-S save · Esc cancel", theme.dim()));
     f.render_widget(Paragraph::new(lines), inner);
 }
 
@@ -326,6 +326,20 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
                 Line::styled(question, theme.title()),
                 Line::styled("y to confirm, any other key cancels", theme.dim()),
             ];
+            f.render_widget(Paragraph::new(lines), inner);
+        }
+        Overlay::Picker { query, hits, selected, .. } => {
+            let inner = popup(f, area, 60, 14, "Pick an account  (Enter picks, Esc closes)");
+            let mut lines =
+                vec![Line::from(vec![Span::styled("> ", theme.title()), Span::raw(format!("{}▏", sanitize(query)))])];
+            if hits.is_empty() {
+                lines.push(Line::styled("no account matches: create it on the Accounts screen", theme.dim()));
+            }
+            for (i, hit) in hits.iter().enumerate().take(inner.height.saturating_sub(1) as usize) {
+                let style = if i == *selected { theme.focus() } else { theme.text() };
+                let detail = hit.detail.replace('\t', " · ");
+                lines.push(Line::styled(truncate(&format!("{}  {detail}", hit.label), inner.width as usize), style));
+            }
             f.render_widget(Paragraph::new(lines), inner);
         }
         Overlay::Input { ask, text } => {
