@@ -84,8 +84,12 @@ impl Ui {
         let mut out = String::new();
         for y in 0..buf.area.height {
             let mut line = String::new();
-            for x in 0..buf.area.width {
-                line.push_str(buf[(x, y)].symbol());
+            let mut x = 0;
+            while x < buf.area.width {
+                // A wide character covers the next cell too, as in a terminal.
+                let symbol = buf[(x, y)].symbol();
+                line.push_str(symbol);
+                x += rolo::text::width(symbol).max(1) as u16;
             }
             out.push_str(line.trim_end());
             out.push('\n');

@@ -91,7 +91,7 @@ impl RecordList {
     /// Column titles.
     pub fn headers(&self) -> &'static [&'static str] {
         match self.kind {
-            Kind::Contact => &["NAME", "ACCOUNT", "EMAIL", "PHONE", "COUNTRY", "LAST ACTIVITY"],
+            Kind::Contact => &["NAME", "ACCOUNT", "EMAIL", "PHONE", "COUNTRY", "ACTIVITY"],
             _ => &["NAME", "INDUSTRY", "CITY", "COUNTRY", "STATUS"],
         }
     }

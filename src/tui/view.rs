@@ -159,14 +159,23 @@ fn record_list(f: &mut Frame, area: Rect, list: &RecordList, title: &str, theme:
     let rows = list.ids[list.offset.min(end)..end].iter().enumerate().map(|(i, id)| {
         let pos = list.offset + i;
         let mark = if list.marked.contains(id) { "●" } else { " " };
+        // The first column gives one character to the mark.
         let cells: Vec<String> = match list.row(*id) {
-            Some(row) => row.iter().zip(&widths).map(|(c, w)| truncate(c, *w as usize)).collect(),
+            Some(row) => {
+                row.iter()
+                    .zip(&widths)
+                    .enumerate()
+                    .map(|(i, (c, w))| {
+                        if i == 0 {
+                            format!("{mark}{}", truncate(c, *w as usize - 1))
+                        } else {
+                            truncate(c, *w as usize)
+                        }
+                    })
+                    .collect()
+            }
             None => vec!["…".into()],
         };
-        let mut cells = cells;
-        if let Some(first) = cells.first_mut() {
-            *first = format!("{mark}{first}");
-        }
         let style = if pos == list.selected {
             theme.focus()
         } else if list.marked.contains(id) {
@@ -180,14 +189,19 @@ fn record_list(f: &mut Frame, area: Rect, list: &RecordList, title: &str, theme:
     f.render_widget(table, area);
 }
 
-/// Column widths for a list `w` columns wide.
+/// Column widths for a list `w` columns wide: dates and codes get what they need, names share
+/// the rest.
 fn column_widths(kind: crate::model::Kind, w: usize) -> Vec<u16> {
-    let shares: &[usize] = match kind {
-        crate::model::Kind::Contact => &[22, 20, 26, 16, 12, 14],
-        _ => &[30, 18, 16, 16, 10],
+    // (fixed width, share of the rest); a fixed width of 0 means "flexible".
+    let spec: &[(usize, usize)] = match kind {
+        crate::model::Kind::Contact => &[(0, 3), (0, 2), (0, 3), (14, 0), (10, 0), (10, 0)],
+        _ => &[(0, 3), (0, 2), (0, 2), (14, 0), (9, 0)],
     };
-    let total: usize = shares.iter().sum();
-    shares.iter().map(|s| ((w * s) / total).max(3) as u16).collect()
+    let gaps = spec.len().saturating_sub(1);
+    let fixed: usize = spec.iter().map(|s| s.0).sum();
+    let shares: usize = spec.iter().map(|s| s.1).sum::<usize>().max(1);
+    let rest = w.saturating_sub(fixed + gaps);
+    spec.iter().map(|&(f, sh)| if f > 0 { f as u16 } else { ((rest * sh) / shares).max(4) as u16 }).collect()
 }
 
 fn detail(f: &mut Frame, area: Rect, d: &super::detail::Detail, theme: &Theme) {
