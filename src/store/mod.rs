@@ -382,21 +382,11 @@ pub trait Read: RawRead {
 
     /// Every record of a kind for which `keep` says yes, in id order.
     fn all<R: Indexed>(&self, mut keep: impl FnMut(&R) -> bool) -> Result<Vec<R>> {
-        let mut out = Vec::new();
-        let mut failure = None;
-        self.scan_records(R::KIND, &mut |id, bytes| match codec::decode::<R>(RecordRef::new(R::KIND, id), bytes) {
-            Ok(r) => {
-                if keep(&r) {
-                    out.push(r);
-                }
-                true
-            }
-            Err(e) => {
-                failure = Some(e);
-                false
-            }
+        let mut found = Gather::default();
+        self.scan_records(R::KIND, &mut |id, bytes| {
+            found.take(codec::decode::<R>(RecordRef::new(R::KIND, id), bytes).map(|r| Some(r).filter(&mut keep)))
         })?;
-        failure.map_or(Ok(out), Err)
+        found.finish()
     }
 
     /// Records of `kind` that link to `target`, as ids, in id order.
@@ -468,24 +458,47 @@ pub trait Read: RawRead {
     /// The audit trail of one record, oldest first.
     fn audit(&self, target: RecordRef) -> Result<Vec<AuditEntry>> {
         let prefix = audit_prefix(target);
-        let mut out = Vec::new();
-        let mut failure = None;
+        let mut found = Gather::default();
         let end = keys::prefix_end(&prefix);
-        self.scan_audit_range(&prefix, &end, &mut |bytes| match codec::decode(target, bytes) {
-            Ok(e) => {
-                out.push(e);
-                true
-            }
-            Err(e) => {
-                failure = Some(e);
-                false
-            }
-        })?;
-        failure.map_or(Ok(out), Err)
+        self.scan_audit_range(&prefix, &end, &mut |bytes| found.take(codec::decode(target, bytes).map(Some)))?;
+        found.finish()
     }
 }
 
 impl<T: RawRead> Read for T {}
+
+/// Collects decoded values during a scan, stopping at the first that fails to decode.
+struct Gather<T> {
+    out: Vec<T>,
+    failure: Option<StoreError>,
+}
+
+impl<T> Default for Gather<T> {
+    fn default() -> Self {
+        Gather { out: Vec::new(), failure: None }
+    }
+}
+
+impl<T> Gather<T> {
+    /// Keeps a value (or skips `None`); returns whether the scan should go on.
+    fn take(&mut self, item: Result<Option<T>>) -> bool {
+        match item {
+            Ok(v) => {
+                self.out.extend(v);
+                true
+            }
+            Err(e) => {
+                self.failure = Some(e);
+                false
+            }
+        }
+    }
+
+    /// The values, or the failure that stopped the scan.
+    fn finish(self) -> Result<Vec<T>> {
+        self.failure.map_or(Ok(self.out), Err)
+    }
+}
 
 fn audit_prefix(target: RecordRef) -> Vec<u8> {
     let mut k = vec![target.kind.code()];
