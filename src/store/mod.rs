@@ -155,15 +155,18 @@ impl Store {
     /// After a failed commit redb refuses further writes on the same handle, so the file is
     /// reopened once before giving up.
     pub fn write(&self) -> Result<Writer> {
-        match self.db()?.begin_write() {
-            Ok(txn) => Ok(Writer { txn }),
+        let mut txn = match self.db()?.begin_write() {
+            Ok(txn) => txn,
             Err(redb::TransactionError::Storage(redb::StorageError::PreviousIo)) => {
                 self.reopen()?;
-                let txn = self.db()?.begin_write().map_err(other)?;
-                Ok(Writer { txn })
+                self.db()?.begin_write().map_err(other)?
             }
-            Err(e) => Err(other(e)),
-        }
+            Err(e) => return Err(other(e)),
+        };
+        // Each commit also saves the allocator state, so that a rolo killed mid-session (a closed
+        // terminal, a power cut) reopens at once instead of walking a big file to repair it.
+        txn.set_quick_repair(true);
+        Ok(Writer { txn })
     }
 
     fn reopen(&self) -> Result<()> {

@@ -15,6 +15,7 @@ mod view;
 
 use std::io;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use ratatui::Terminal;
@@ -110,17 +111,18 @@ impl Events for TerminalEvents {
     }
 }
 
-/// Runs the app until the user quits.
+/// Runs the app until the user quits (or `stop` is raised, by a signal for instance).
 pub fn run<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     events: &mut dyn Events,
     theme: &Theme,
+    stop: &AtomicBool,
 ) -> io::Result<()>
 where
     B::Error: Send + Sync + 'static,
 {
-    while !app.quit {
+    while !app.quit && !stop.load(Ordering::SeqCst) {
         let size = terminal.size().map_err(io::Error::other)?;
         app.set_viewport(size.height);
         app.prepare();
@@ -142,9 +144,16 @@ where
 pub fn run_local(crm: Crm) -> io::Result<()> {
     let crm = Arc::new(crm);
     let mut app = App::new(crm.clone()).map_err(io::Error::other)?;
+    // A closed terminal (SIGHUP) or a kill (SIGTERM) ends the loop like `q`, so the database is
+    // closed cleanly.
+    let stop = Arc::new(AtomicBool::new(false));
+    #[cfg(unix)]
+    for signal in [signal_hook::consts::SIGHUP, signal_hook::consts::SIGTERM] {
+        let _ = signal_hook::flag::register(signal, stop.clone());
+    }
     let mut terminal = ratatui::try_init()?;
     let _ = ratatui::crossterm::execute!(io::stdout(), event::EnableMouseCapture);
-    let result = run(&mut terminal, &mut app, &mut TerminalEvents, &Theme::from_env());
+    let result = run(&mut terminal, &mut app, &mut TerminalEvents, &Theme::from_env(), &stop);
     let _ = ratatui::crossterm::execute!(io::stdout(), event::DisableMouseCapture);
     ratatui::restore();
     drop(app);
