@@ -131,13 +131,21 @@ pub fn wrote<R: Present>(out: &Out, crm: &Crm, verb: &str, rec: &R) {
 }
 
 /// `field: value` lines for a JSON object; empty fields are left out.
+/// A linked record shows as `Name (#id)`; instants show in local time.
 pub fn field_lines(value: &Value) -> String {
     let Value::Object(map) = value else { return value.to_string() };
     let shown: Vec<(String, String)> = map
         .iter()
-        .filter(|(_, v)| v.as_bool() != Some(false))
+        .filter(|(k, v)| v.as_bool() != Some(false) && !(k.ends_with("_name") && map.contains_key(&k[..k.len() - 5])))
         .filter_map(|(k, v)| {
-            let text = crate::text::json_plain(v);
+            let text = match (map.get(&format!("{k}_name")).and_then(Value::as_str), v.as_str()) {
+                (Some(name), _) => format!("{name} (#{v})"),
+                (None, Some(t)) => match chrono::DateTime::parse_from_rfc3339(t) {
+                    Ok(at) => crate::model::Timestamp(at.timestamp()).display_local(),
+                    Err(_) => t.to_string(),
+                },
+                (None, None) => crate::text::json_plain(v),
+            };
             (!text.is_empty()).then(|| (k.replace('_', " "), text))
         })
         .collect();
