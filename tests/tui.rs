@@ -163,7 +163,9 @@ fn help_lists_the_keys_of_the_screen_from_the_key_map() {
     let mut ui = Ui::populated(80, 24);
     ui.keys("?");
     assert!(!ui.screen().contains("quit at once"));
-    ui.keys("j j j j j j j j j j j j j j j j j j");
+    ui.keys("j j j");
+    assert!(ui.screen().contains("first row"), "j scrolls a line at a time");
+    ui.keys("G");
     assert!(ui.screen().contains("quit at once"));
 }
 
@@ -395,4 +397,22 @@ fn the_account_field_picks_by_fuzzy_search() {
     ui.keys("enter ctrl-s");
     let s = ui.screen();
     assert!(s.contains("contact · Dee Ray") && s.contains("Acme Ltd"), "{s}");
+}
+
+#[test]
+fn the_filter_line_narrows_the_list_and_esc_clears_it() {
+    let mut ui = Ui::populated(100, 30);
+    ui.keys("f").text("stone");
+    let s = ui.screen();
+    assert!(s.contains("Contacts (1 of 4)") && s.contains("filter: stone") && s.contains("Bob Stone"), "{s}");
+    assert!(!s.contains("Ann Lee"), "{s}");
+    ui.keys("enter");
+    // The filter stays while moving; Esc then clears it.
+    ui.keys("j");
+    assert!(ui.screen().contains("Contacts (1 of 4)"));
+    ui.keys("esc");
+    let s = ui.screen();
+    assert!(s.contains("Contacts (4)") && s.contains("Ann Lee"), "{s}");
+    ui.keys("f").text("zzzz");
+    assert!(ui.screen().contains("Nothing matches the filter"));
 }

@@ -126,6 +126,8 @@ pub struct App {
     pub pending: String,
     /// Whether the search index is still loading.
     pub indexing: bool,
+    /// Whether keys go to the filter line of the list.
+    pub filtering: bool,
     /// Set when the user leaves.
     pub quit: bool,
 }
@@ -161,6 +163,7 @@ impl App {
             message: None,
             pending: String::new(),
             indexing: true,
+            filtering: false,
             quit: false,
         })
     }
@@ -258,6 +261,9 @@ impl App {
         if self.form.is_some() {
             return self.form_key(key);
         }
+        if self.filtering {
+            return self.filter_key(key);
+        }
         let Some(name) = keymap::key_name(&key) else { return };
         let seq = if self.pending.is_empty() { name } else { format!("{} {name}", self.pending) };
         match keymap::lookup(&self.context(), &seq) {
@@ -293,6 +299,14 @@ impl App {
             Action::Back => {
                 if self.detail.take().is_none() {
                     self.welcome = false;
+                    if let Some(l) = self.list_mut().filter(|l| l.is_filtered()) {
+                        l.set_filter("", None);
+                    }
+                }
+            }
+            Action::Filter => {
+                if self.list().is_some() {
+                    self.filtering = true;
                 }
             }
             Action::LoadDemo => {
@@ -461,6 +475,8 @@ impl App {
                     KeyCode::Esc | KeyCode::Char('q' | '?') => None,
                     KeyCode::Char('j') | KeyCode::Down => Some(Overlay::Help((scroll + 1).min(64))),
                     KeyCode::Char('k') | KeyCode::Up => Some(Overlay::Help(scroll.saturating_sub(1))),
+                    KeyCode::Char('G') | KeyCode::End => Some(Overlay::Help(64)),
+                    KeyCode::Char('g') | KeyCode::Home => Some(Overlay::Help(0)),
                     _ => Some(Overlay::Help(scroll)),
                 };
                 Ok(())
@@ -511,6 +527,41 @@ impl App {
         };
         if let Err(e) = result {
             self.say_error(e.to_string());
+        }
+    }
+
+    /// Keys typed on the filter line: the list narrows as the filter grows.
+    fn filter_key(&mut self, key: KeyEvent) {
+        let Some(list) = self.list() else {
+            self.filtering = false;
+            return;
+        };
+        let (kind, mut text) = (list.kind, list.filter.clone());
+        match key.code {
+            KeyCode::Enter => {
+                self.filtering = false;
+                return;
+            }
+            KeyCode::Esc => {
+                self.filtering = false;
+                text.clear();
+            }
+            code => {
+                if !edit_line(&mut text, code) {
+                    return;
+                }
+            }
+        }
+        let pass = if text.trim().is_empty() {
+            None
+        } else {
+            match self.crm.search(&text, &[kind], usize::MAX) {
+                Ok(hits) => Some(hits.into_iter().map(|h| h.id).collect()),
+                Err(e) => return self.say_error(e.to_string()),
+            }
+        };
+        if let Some(l) = self.list_mut() {
+            l.set_filter(&text, pass);
         }
     }
 

@@ -50,6 +50,8 @@ pub enum Action {
     Mark,
     /// Mark from the last mark to here.
     MarkRange,
+    /// Filter the list.
+    Filter,
     /// Order by the next column.
     Sort,
     /// Reverse the order.
@@ -94,6 +96,7 @@ impl Action {
                 Action::Delete => "delete record",
                 Action::Mark => "mark row",
                 Action::MarkRange => "mark range",
+                Action::Filter => "filter the list",
                 Action::Sort => "order by next column",
                 Action::SortReverse => "reverse order",
                 Action::Note => "add note",
@@ -166,6 +169,7 @@ pub const LIST: &[Binding] = &[
     hint(&["d"], Action::Delete, "delete (asks first; marked rows too)"),
     hint(&["space"], Action::Mark, "mark the row"),
     bind(&["V"], Action::MarkRange, "mark from the last mark to here"),
+    hint(&["f"], Action::Filter, "filter the list (Enter keeps it, Esc clears it)"),
     bind(&["#"], Action::Tag, "label the marked rows (or the selected one)"),
     bind(&["@"], Action::Owner, "hand the marked rows to another owner"),
     bind(&["+"], Action::AddToList, "put the marked contacts on a list"),

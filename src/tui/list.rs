@@ -62,6 +62,10 @@ pub struct RecordList {
     pub total: usize,
     /// The full id list, being read in the background for a big list.
     loading: Option<std::sync::mpsc::Receiver<Result<Vec<Id>>>>,
+    /// The filter typed on the filter line.
+    pub filter: String,
+    /// While a filter is on: the records it lets through, and every id in order.
+    filtered: Option<(std::collections::HashSet<Id>, Vec<Id>)>,
 }
 
 /// Lists up to this size are read at once; bigger ones show their first page at once and read
@@ -85,6 +89,8 @@ impl RecordList {
             loaded: false,
             total: 0,
             loading: None,
+            filter: String::new(),
+            filtered: None,
         }
     }
 
@@ -258,12 +264,35 @@ impl RecordList {
         Ok(())
     }
 
+    /// Whether a filter hides some records.
+    pub fn is_filtered(&self) -> bool {
+        self.filtered.is_some()
+    }
+
+    /// Shows only the records in `pass` (or, with `None`, every record again).
+    pub fn set_filter(&mut self, text: &str, pass: Option<std::collections::HashSet<Id>>) {
+        self.filter = text.to_string();
+        let all = match self.filtered.take() {
+            Some((_, all)) => all,
+            None => std::mem::take(&mut self.ids),
+        };
+        self.filtered = pass.map(|p| (p, Vec::new()));
+        self.take_ids(all);
+    }
+
     /// Takes a (new) id list, keeping the selection on the same record when it is still there.
     fn take_ids(&mut self, ids: Vec<Id>) {
         let keep = self.selected_id();
-        self.ids = ids;
+        self.ids = match &mut self.filtered {
+            Some((pass, all)) => {
+                let shown = ids.iter().copied().filter(|id| pass.contains(id)).collect();
+                *all = ids;
+                shown
+            }
+            None => ids,
+        };
         if !self.is_loading() {
-            self.total = self.ids.len();
+            self.total = self.filtered.as_ref().map_or(self.ids.len(), |(_, all)| all.len());
         }
         if !self.marked.is_empty() {
             let present: std::collections::HashSet<Id> = self.ids.iter().copied().collect();

@@ -42,7 +42,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     } else if let Some(d) = &app.detail {
         detail(f, main, d, theme);
     } else if let Some(list) = app.list() {
-        record_list(f, main, list, app.screen.title(), theme);
+        record_list(f, main, list, app.screen.title(), app.filtering, theme);
     } else {
         placeholder(f, main, app.screen, theme);
     }
@@ -85,7 +85,13 @@ fn status_bar(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .filter(|b| b.hint)
         .map(|b| format!("{} {}", b.keys[0], b.action.name()))
         .collect();
-    let hints = if app.pending.is_empty() { hints.join(" · ") } else { format!("{} …", app.pending) };
+    let hints = if app.filtering {
+        "type to filter · Enter keeps the filter · Esc clears it".to_string()
+    } else if app.pending.is_empty() {
+        hints.join(" · ")
+    } else {
+        format!("{} …", app.pending)
+    };
     let (msg, style) = match &app.message {
         Some(m) => (sanitize(&m.text).into_owned(), if m.error { theme.error() } else { theme.ok() }),
         None => (String::new(), theme.text()),
@@ -138,17 +144,36 @@ fn placeholder(f: &mut Frame, area: Rect, screen: ScreenId, theme: &Theme) {
     f.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-fn record_list(f: &mut Frame, area: Rect, list: &RecordList, title: &str, theme: &Theme) {
+fn record_list(f: &mut Frame, area: Rect, list: &RecordList, title: &str, filtering: bool, theme: &Theme) {
+    let count = if list.is_filtered() {
+        format!("{} of {}", group(list.ids.len()), group(list.total))
+    } else {
+        group(list.total)
+    };
     let title = format!(
-        " {title} ({}{}) {}{} ",
-        group(list.total),
+        " {title} ({count}{}) {}{} ",
         if list.is_loading() { ", reading…" } else { "" },
         list.order_label(),
         if list.marked.is_empty() { String::new() } else { format!(", {} marked", list.marked.len()) }
     );
     let block = Block::new().borders(Borders::ALL).title(title);
+    let (area, block) = if filtering || list.is_filtered() {
+        // The filter line sits on the top border, right of the title.
+        let cursor = if filtering { "▏" } else { "" };
+        let line = Line::from(vec![
+            Span::styled(" filter: ", theme.title()),
+            Span::raw(format!("{}{cursor} ", sanitize(&list.filter))),
+        ]);
+        (area, block.title(line.right_aligned()))
+    } else {
+        (area, block)
+    };
     if list.loaded && list.ids.is_empty() {
-        let hint = format!("No {} yet. Press n to add one, or run rolo demo for sample data.", list.kind.plural());
+        let hint = if list.is_filtered() {
+            "Nothing matches the filter. Esc clears it.".to_string()
+        } else {
+            format!("No {} yet. Press n to add one, or run rolo demo for sample data.", list.kind.plural())
+        };
         f.render_widget(Paragraph::new(Line::styled(hint, theme.dim())).block(block), area);
         return;
     }
