@@ -160,11 +160,11 @@ impl Crm {
         if self.search.read().unwrap_or_else(|e| e.into_inner()).is_some() {
             return Ok(());
         }
-        let mut items = Vec::new();
+        // Straight from the key table into the index: no per-record allocation.
+        let mut index = SearchIndex::default();
         crate::store::RawRead::scan_search(&self.reader()?, &mut |kind, id, text| {
-            items.push((RecordRef::new(kind, id), text.to_string()));
+            index.insert(RecordRef::new(kind, id), text);
         })?;
-        let index = SearchIndex::build(items);
         *self.search.write().unwrap_or_else(|e| e.into_inner()) = Some(index);
         Ok(())
     }

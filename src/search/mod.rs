@@ -2,14 +2,27 @@
 //!
 //! It is built from the compact search-key table (never by decoding whole records) and kept in
 //! step with writes by the service. One scorer serves every front end so ranking feels the same.
+//!
+//! A query of three or more characters is ranked over every text (see `rank`), skipping texts
+//! that cannot make the cut; one that extends the previous query (typing on) looks only at the
+//! texts the previous one matched. A one- or two-character query lists names with a word starting
+//! with it first (see `prefix`).
 
-use std::collections::HashMap;
+mod charset;
+mod entries;
+mod prefix;
+mod rank;
 
-use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32Str};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use nucleo_matcher::Utf32Str;
 use serde::Serialize;
 
 use crate::model::{Id, Kind, RecordRef};
+use entries::Entries;
+use prefix::WordPrefix;
+use rank::{Domain, Query, RankPart, Ranked, Scorer, TopK, scan, wanted};
 
 /// One search result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -26,24 +39,32 @@ pub struct Hit {
     pub score: u32,
 }
 
-struct Entry {
-    record: RecordRef,
-    text: Box<str>,
-}
+/// Queries of at most this many characters take the word-prefix path.
+const SHORT: usize = 2;
 
 /// Search texts of every searchable record, ready to score.
 #[derive(Default)]
 pub struct SearchIndex {
-    entries: Vec<Entry>,
-    position: HashMap<RecordRef, usize>,
+    entries: Entries,
+    /// The texts the last plain query may have matched, for a query that extends it.
+    last: Mutex<Option<Arc<LastQuery>>>,
+}
+
+/// A plain query and the positions of every text it may have matched, newest first.
+struct LastQuery {
+    text: String,
+    kinds: Vec<Kind>,
+    candidates: Vec<usize>,
 }
 
 impl SearchIndex {
-    /// An index over `(record, text)` pairs.
-    pub fn build(items: impl IntoIterator<Item = (RecordRef, String)>) -> SearchIndex {
+    /// An index over `(record, text)` pairs; a repeated record keeps its last text.
+    pub fn build<T: AsRef<str>>(items: impl IntoIterator<Item = (RecordRef, T)>) -> SearchIndex {
         let mut index = SearchIndex::default();
+        let items = items.into_iter();
+        index.entries.reserve(items.size_hint().0);
         for (record, text) in items {
-            index.set(record, Some(text));
+            index.insert(record, text.as_ref());
         }
         index
     }
@@ -55,146 +76,289 @@ impl SearchIndex {
 
     /// Whether it holds nothing.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.entries.len() == 0
+    }
+
+    /// Adds or replaces a record's text, copying it. Records given in ascending order, as the
+    /// search-key table yields them, are appended without a lookup: the fast way to load.
+    pub fn insert(&mut self, record: RecordRef, text: &str) {
+        self.forget_last_query();
+        self.entries.insert(record, text);
     }
 
     /// Adds, replaces (`Some`) or removes (`None`) a record's text.
     pub fn set(&mut self, record: RecordRef, text: Option<String>) {
-        match (self.position.get(&record).copied(), text) {
-            (Some(i), Some(text)) => self.entries[i].text = text.into(),
-            (None, Some(text)) => {
-                self.position.insert(record, self.entries.len());
-                self.entries.push(Entry { record, text: text.into() });
+        match text {
+            Some(text) => self.insert(record, &text),
+            None => {
+                self.forget_last_query();
+                self.entries.remove(record);
             }
-            (Some(i), None) => {
-                self.position.remove(&record);
-                self.entries.swap_remove(i);
-                if let Some(moved) = self.entries.get(i) {
-                    self.position.insert(moved.record, i);
-                }
-            }
-            (None, None) => {}
         }
     }
 
     /// The best `limit` matches of `query` among records of the given kinds (all kinds when
     /// empty), best first; ties go to the newer record. Scoring is split across the cores.
+    ///
+    /// A query of one or two characters lists first, newest first, the records with a word of
+    /// the name starting with it (or, for two, with words starting with each), then the best of
+    /// the rest.
     pub fn search(&self, query: &str, kinds: &[Kind], limit: usize) -> Vec<Hit> {
-        let query = query.trim();
-        if query.is_empty() || limit == 0 {
-            return Vec::new();
+        self.search_cancellable(query, kinds, limit, &AtomicBool::new(false)).unwrap_or_default()
+    }
+
+    /// [`SearchIndex::search`] that gives up, returning None, soon after `cancel` is set: for a
+    /// front end that searches on a worker thread as the user types.
+    pub fn search_cancellable(
+        &self,
+        query: &str,
+        kinds: &[Kind],
+        limit: usize,
+        cancel: &AtomicBool,
+    ) -> Option<Vec<Hit>> {
+        let text = query.trim();
+        if text.is_empty() || limit == 0 {
+            return Some(Vec::new());
         }
-        let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-        let chunk = self.entries.len().div_ceil(threads).max(1);
-        let mut scored: Vec<Scored> = std::thread::scope(|s| {
-            let workers: Vec<_> = self
-                .entries
-                .chunks(chunk)
-                .enumerate()
-                .map(|(n, part)| {
-                    let pattern = &pattern;
-                    s.spawn(move || score_part(pattern, part, n * chunk, kinds, limit))
-                })
-                .collect();
-            workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
-        });
-        scored.sort_unstable_by(best_first);
-        scored.truncate(limit);
-        scored
-            .into_iter()
-            .map(|(score, _, i)| {
-                let e = &self.entries[i];
-                let (label, detail) = e.text.split_once('\t').unwrap_or((&e.text, ""));
-                Hit { kind: e.record.kind, id: e.record.id, label: label.into(), detail: detail.into(), score }
-            })
-            .collect()
+        let query = Query::parse(text);
+        let ranked = match query.short_needle(SHORT) {
+            Some(needle) => self.by_word_prefix(text, &query, needle, kinds, limit, cancel)?,
+            None => self.ranked(text, &query, kinds, limit, cancel)?,
+        };
+        Some(ranked.into_iter().map(|r| self.hit(r)).collect())
+    }
+
+    /// The best `limit` entries by rank, looking only at the last query's candidates when this
+    /// query extends it.
+    fn ranked(
+        &self,
+        text: &str,
+        query: &Query,
+        kinds: &[Kind],
+        limit: usize,
+        cancel: &AtomicBool,
+    ) -> Option<Vec<Ranked>> {
+        let last = self.last.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        let last = last.filter(|l| query.is_plain() && text.starts_with(&l.text) && l.kinds == kinds);
+        let domain = last.as_ref().map_or(Domain::All(self.len()), |l| Domain::Only(&l.candidates));
+        let parts =
+            scan(domain, cancel, || RankPart::new(query, limit), |part, pos| part.visit(&self.entries, kinds, pos))?;
+        let mut tops = Vec::with_capacity(parts.len());
+        let mut candidates = Vec::new();
+        for part in parts {
+            tops.push(part.top);
+            candidates.extend(part.candidates);
+        }
+        if query.is_plain() {
+            let this = LastQuery { text: text.to_string(), kinds: kinds.to_vec(), candidates };
+            *self.last.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(this));
+        }
+        Some(TopK::merge(tops, limit))
+    }
+
+    /// Word-prefix matches of the name, newest first, then (when fewer than `limit`) the best of
+    /// the other matches.
+    fn by_word_prefix(
+        &self,
+        text: &str,
+        query: &Query,
+        needle: Utf32Str<'_>,
+        kinds: &[Kind],
+        limit: usize,
+        cancel: &AtomicBool,
+    ) -> Option<Vec<Ranked>> {
+        let prefix = WordPrefix::new(needle.chars());
+        let parts = scan(
+            Domain::All(self.len()),
+            cancel,
+            || TopK::new(limit),
+            |top, pos| {
+                let record = self.entries.record(pos);
+                if wanted(kinds, record.kind)
+                    && top.admits(0, record)
+                    && self.entries.sets(pos).name.contains(query.needs())
+                    && prefix.matches(name_of(self.entries.text(pos)))
+                {
+                    top.push(Ranked { score: 0, id: record.id, kind: record.kind, pos });
+                }
+            },
+        )?;
+        let mut ranked = TopK::merge(parts, limit);
+        let mut scorer = Scorer::new();
+        for r in &mut ranked {
+            r.score = scorer.rank(query, self.entries.text(r.pos), self.entries.sets(r.pos)).unwrap_or(0);
+        }
+        if ranked.len() < limit {
+            let firsts: Vec<usize> = ranked.iter().map(|r| r.pos).collect();
+            let rest = self.ranked(text, query, kinds, limit, cancel)?;
+            ranked.extend(rest.into_iter().filter(|r| !firsts.contains(&r.pos)).take(limit - firsts.len()));
+        }
+        Some(ranked)
+    }
+
+    fn hit(&self, r: Ranked) -> Hit {
+        let text = self.entries.text(r.pos);
+        let (label, detail) = text.split_once('\t').unwrap_or((text, ""));
+        Hit { kind: r.kind, id: r.id, label: label.into(), detail: detail.into(), score: r.score }
+    }
+
+    /// Drops the last query's candidates: positions change with the entries.
+    fn forget_last_query(&mut self) {
+        *self.last.get_mut().unwrap_or_else(PoisonError::into_inner) = None;
     }
 }
 
-/// A match: score, record id (newer wins ties), position in the index.
-type Scored = (u32, Id, usize);
-
-fn best_first(a: &Scored, b: &Scored) -> std::cmp::Ordering {
-    b.0.cmp(&a.0).then(b.1.cmp(&a.1))
-}
-
-/// Scores one slice of entries, keeping the best `limit` of it (positions offset by `base`).
-fn score_part(pattern: &Pattern, part: &[Entry], base: usize, kinds: &[Kind], limit: usize) -> Vec<Scored> {
-    let mut matcher = Matcher::new(Config::DEFAULT);
-    let mut buf = Vec::new();
-    let mut best: Vec<Scored> = Vec::new();
-    for (i, e) in part.iter().enumerate() {
-        if !kinds.is_empty() && !kinds.contains(&e.record.kind) {
-            continue;
-        }
-        if let Some(mut score) = pattern.score(Utf32Str::new(&e.text, &mut buf), &mut matcher) {
-            // A match within the name counts again, so "acme" ranks Acme Ltd above its people.
-            let name = e.text.split('\t').next().unwrap_or_default();
-            if name.len() < e.text.len() {
-                score += pattern.score(Utf32Str::new(name, &mut buf), &mut matcher).unwrap_or(0);
-            }
-            best.push((score, e.record.id, base + i));
-            // Keep memory flat on huge result sets: trim to the best `limit` now and then.
-            if best.len() >= limit.saturating_mul(4).max(1024) {
-                best.select_nth_unstable_by(limit - 1, best_first);
-                best.truncate(limit);
-            }
-        }
-    }
-    best
+/// The name part of a search text: up to the first tab.
+fn name_of(text: &str) -> &str {
+    text.split_once('\t').map_or(text, |(name, _)| name)
 }
 
 #[cfg(test)]
 mod tests {
+    use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+    use nucleo_matcher::{Config, Matcher};
+
     use super::*;
 
     fn r(id: Id) -> RecordRef {
         RecordRef::new(Kind::Contact, id)
     }
 
+    /// Texts shaped like the stored keys: contacts, and accounts every seventh record.
+    fn people(n: u64) -> Vec<(RecordRef, String)> {
+        const FIRST: [&str; 9] = ["Patricia", "Pat", "James", "Zoë", "Élodie", "Priya", "秀英", "Jo", "Aiko"];
+        const LAST: [&str; 8] = ["Jones", "Patel", "Müller", "王", "Smith", "Johnson", "de Jong", "Sato"];
+        const FIRMS: [&str; 5] = ["Aperture", "Globex", "Acme", "Jonestown", "Patterson"];
+        (1..=n)
+            .map(|i| {
+                let (first, last, firm) = (FIRST[i as usize % 9], LAST[i as usize / 9 % 8], FIRMS[i as usize / 3 % 5]);
+                if i % 7 == 0 {
+                    (RecordRef::new(Kind::Account, i), format!("{firm}{} Ltd\tParis\twww.{firm}.example.com", i % 13))
+                } else {
+                    let initial = first.chars().next().unwrap_or('x');
+                    let mail = format!("{initial}.{}{}@{}.example.com", last.replace(' ', ""), i % 11, firm);
+                    (r(i), format!("{first} {last}\t{firm}{} Ltd\t{mail}\t+1 555 {i:07}", i % 13))
+                }
+            })
+            .collect()
+    }
+
+    /// The ranking by scoring every text, as the index did before it learned to skip.
+    fn reference(items: &[(RecordRef, String)], query: &str, kinds: &[Kind], limit: usize) -> Vec<(u32, Id, Kind)> {
+        let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
+        let mut matcher = Matcher::new(Config::DEFAULT);
+        let mut score = |text: &str| pattern.score(Utf32Str::new(text, &mut Vec::new()), &mut matcher);
+        let mut all: Vec<_> = items
+            .iter()
+            .filter(|(record, _)| wanted(kinds, record.kind))
+            .filter_map(|(record, text)| {
+                let name = name_of(text);
+                let second = if name.len() < text.len() { score(name).unwrap_or(0) } else { 0 };
+                Some((score(text)? + second, record.id, record.kind))
+            })
+            .collect();
+        all.sort_unstable_by(|a, b| b.cmp(a));
+        all.truncate(limit);
+        all
+    }
+
+    fn ranks(hits: &[Hit]) -> Vec<(u32, Id, Kind)> {
+        hits.iter().map(|h| (h.score, h.id, h.kind)).collect()
+    }
+
     #[test]
-    fn best_match_first_and_kinds_filter() {
+    fn skipping_ranks_exactly_as_scoring_every_text() {
+        let items = people(3000);
+        let idx = SearchIndex::build(items.clone());
+        for query in
+            ["pat", "jones", "pat jon", "aperture", "p.jones1", "müller", "muller", "王", "zoe", "555 01", "!jones pat"]
+        {
+            for kinds in [&[][..], &[Kind::Account], &[Kind::Contact, Kind::Lead]] {
+                let fresh = SearchIndex::build(items.clone());
+                let expected = reference(&items, query, kinds, 20);
+                assert_eq!(ranks(&fresh.search(query, kinds, 20)), expected, "{query} in {kinds:?}");
+                assert_eq!(ranks(&idx.search(query, kinds, 20)), expected, "{query} in {kinds:?}, after others");
+            }
+        }
+    }
+
+    #[test]
+    fn parts_scored_on_several_cores_merge_into_the_same_ranking() {
+        let items = people(80_000);
+        let idx = SearchIndex::build(items.clone());
+        for query in ["jon", "jones", "aperture1"] {
+            assert_eq!(ranks(&idx.search(query, &[], 30)), reference(&items, query, &[], 30), "{query}");
+        }
+    }
+
+    #[test]
+    fn narrowing_gives_the_same_results_as_a_fresh_search() {
+        let items = people(3000);
+        let idx = SearchIndex::build(items.clone());
+        for typed in ["patricia jones", "p.jones12", "aperture3 ltd", "élodie", "mull"] {
+            for kinds in [&[][..], &[Kind::Account]] {
+                for end in (3..=typed.len()).filter(|&end| typed.is_char_boundary(end)) {
+                    let query = &typed[..end];
+                    let fresh = SearchIndex::build(items.clone()).search(query, kinds, 10);
+                    assert_eq!(idx.search(query, kinds, 10), fresh, "{query} in {kinds:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_change_forgets_what_the_last_query_matched() {
+        let mut idx = SearchIndex::build(people(100));
+        assert!(idx.search("pqx", &[], 5).is_empty());
+        idx.set(r(1000), Some("Pat Qxy".into()));
+        assert_eq!(idx.search("pqxy", &[], 5)[0].id, 1000);
+    }
+
+    #[test]
+    fn a_cancelled_search_gives_up() {
+        let idx = SearchIndex::build(people(100));
+        let cancel = AtomicBool::new(true);
+        assert_eq!(idx.search_cancellable("jones", &[], 5, &cancel), None);
+        assert_eq!(idx.search_cancellable("j", &[], 5, &cancel), None);
+        assert_eq!(idx.search_cancellable("jones", &[], 5, &AtomicBool::new(false)).map(|h| h.len()), Some(5));
+    }
+
+    #[test]
+    fn short_queries_list_word_prefixes_of_the_name_first_newest_first() {
         let idx = SearchIndex::build([
-            (r(1), "Patricia Jones\tAperture\tp.jones@aperture.com".to_string()),
-            (r(2), "Pat Smith\tJonestown Ltd".to_string()),
-            (RecordRef::new(Kind::Account, 1), "Jones & Co".to_string()),
+            (r(1), "Ann Lee\tPatterson Ltd".to_string()),
+            (r(2), "Paul Smith\tAcme".to_string()),
+            (r(3), "Zoë Papas\tAcme".to_string()),
+            (r(4), "Kim Lee\tAcme\tkim@pelican.example.com".to_string()),
+            (r(5), "Peter Jones\tAcme".to_string()),
         ]);
-        let hits = idx.search("pjones", &[], 10);
-        assert_eq!(hits[0].id, 1);
-        assert_eq!(hits[0].label, "Patricia Jones");
-        let accounts = idx.search("jones", &[Kind::Account], 10);
-        assert_eq!(accounts.len(), 1);
-        assert_eq!(accounts[0].kind, Kind::Account);
-        assert!(idx.search("zzz", &[], 10).is_empty());
-        assert!(idx.search("", &[], 10).is_empty());
+        let ids = |q: &str| idx.search(q, &[], 10).iter().map(|h| h.id).collect::<Vec<_>>();
+        // Names with a word starting with "p", newest first; then the rest by score.
+        assert_eq!(ids("p")[..3], [5, 3, 2]);
+        assert_eq!(ids("p").len(), 5);
+        // Two characters also match initials.
+        assert_eq!(ids("pj")[0], 5);
+        assert_eq!(ids("pa")[..3], [3, 2, 1]);
+        assert!(idx.search("p", &[], 10).iter().all(|h| h.score > 0));
     }
 
     #[test]
-    fn a_match_in_the_name_beats_one_in_the_details() {
-        let idx = SearchIndex::build([
-            (r(1), "Ann Lee\tAcme Ltd\tann@acme.com".to_string()),
-            (RecordRef::new(Kind::Account, 1), "Acme Ltd\tParis".to_string()),
-        ]);
-        assert_eq!(idx.search("acme", &[], 5)[0].kind, Kind::Account);
-    }
-
-    #[test]
-    fn updates_and_removals_keep_positions_right() {
-        let mut idx = SearchIndex::build((1..=3).map(|i| (r(i), format!("name{i}"))));
-        idx.set(r(1), None);
-        idx.set(r(3), Some("renamed".into()));
-        assert_eq!(idx.len(), 2);
-        assert_eq!(idx.search("renamed", &[], 5)[0].id, 3);
-        assert!(idx.search("name1", &[], 5).iter().all(|h| h.id != 1));
-    }
-
-    #[test]
-    fn many_matches_are_trimmed_to_the_limit() {
-        let idx = SearchIndex::build((1..=5000).map(|i| (r(i), format!("contact {i}"))));
-        let hits = idx.search("contact", &[], 7);
-        assert_eq!(hits.len(), 7);
-        // Equal scores: the newest record wins.
-        assert_eq!(hits[0].id, 5000);
+    fn non_ascii_texts_match() {
+        let items = [
+            (r(1), "Élodie Müller\tAcme".to_string()),
+            (r(2), "王伟\t北京 Ltd".to_string()),
+            (r(3), "Jose\u{301} Nguyễn\tAcme".to_string()),
+            (r(4), "Ann Lee\tAcme".to_string()),
+        ];
+        let idx = SearchIndex::build(items.clone());
+        let first = |q: &str| idx.search(q, &[], 5).first().map(|h| h.id);
+        for (query, id) in
+            [("muller", 1), ("müller", 1), ("elodie m", 1), ("é", 1), ("王", 2), ("北京", 2), ("jose", 3)]
+        {
+            assert_eq!(first(query), Some(id), "{query}");
+        }
+        for query in ["muller", "müller", "北京", "jose", "nguyen", "nguyễn", "acme"] {
+            assert_eq!(ranks(&idx.search(query, &[], 5)), reference(&items, query, &[], 5), "{query}");
+        }
     }
 }

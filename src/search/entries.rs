@@ -1,0 +1,199 @@
+//! The index's storage: every text in one arena, with parallel vectors of spans, records and
+//! character sets, so that loading a million texts makes a handful of allocations, not millions.
+
+use std::collections::HashMap;
+
+use super::charset::CharSet;
+use crate::model::RecordRef;
+
+/// Where one text lies in the arena.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+/// The character sets of a text's name (before the first tab) and of the whole text.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Sets {
+    /// Of the name.
+    pub(super) name: CharSet,
+    /// Of the whole text.
+    pub(super) text: CharSet,
+}
+
+/// `(record, text)` entries by position. Positions change on removal (the last entry moves into
+/// the gap), so they are only valid until the next change.
+#[derive(Default)]
+pub(super) struct Entries {
+    arena: String,
+    spans: Vec<Span>,
+    records: Vec<RecordRef>,
+    sets: Vec<Sets>,
+    /// Arena bytes no longer referenced (replaced or removed texts).
+    stale: usize,
+    /// Record → position, built on the first change that needs it: loading in key order does not.
+    positions: Option<HashMap<RecordRef, usize>>,
+    /// The last record appended while `positions` was not built.
+    last: Option<RecordRef>,
+}
+
+impl Entries {
+    /// How many entries there are.
+    pub(super) fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// The record at `pos`.
+    pub(super) fn record(&self, pos: usize) -> RecordRef {
+        self.records[pos]
+    }
+
+    /// The text at `pos`.
+    pub(super) fn text(&self, pos: usize) -> &str {
+        let span = self.spans[pos];
+        &self.arena[span.start..span.end]
+    }
+
+    /// The character sets of the text at `pos`.
+    pub(super) fn sets(&self, pos: usize) -> Sets {
+        self.sets[pos]
+    }
+
+    /// Makes room for `additional` more entries (their texts aside).
+    pub(super) fn reserve(&mut self, additional: usize) {
+        self.spans.reserve(additional);
+        self.records.reserve(additional);
+        self.sets.reserve(additional);
+    }
+
+    /// Adds or replaces a record's text. Records coming in ascending order (as the key table
+    /// yields them) are appended without a lookup.
+    pub(super) fn insert(&mut self, record: RecordRef, text: &str) {
+        if self.positions.is_none() && self.last.is_none_or(|last| last < record) {
+            self.last = Some(record);
+            return self.append(record, text);
+        }
+        match self.positions().get(&record).copied() {
+            Some(pos) => {
+                self.forget_text(pos);
+                self.spans[pos] = self.store(text);
+                self.sets[pos] = Sets::of(text);
+            }
+            None => {
+                let end = self.records.len();
+                self.positions().insert(record, end);
+                self.append(record, text);
+            }
+        }
+    }
+
+    /// Removes a record's text, if it has one; the last entry takes its position.
+    pub(super) fn remove(&mut self, record: RecordRef) {
+        let Some(pos) = self.positions().remove(&record) else { return };
+        self.forget_text(pos);
+        self.spans.swap_remove(pos);
+        self.records.swap_remove(pos);
+        self.sets.swap_remove(pos);
+        if let Some(&moved) = self.records.get(pos) {
+            self.positions().insert(moved, pos);
+        }
+    }
+
+    fn append(&mut self, record: RecordRef, text: &str) {
+        let span = self.store(text);
+        self.spans.push(span);
+        self.records.push(record);
+        self.sets.push(Sets::of(text));
+    }
+
+    /// Copies `text` into the arena.
+    fn store(&mut self, text: &str) -> Span {
+        let start = self.arena.len();
+        self.arena.push_str(text);
+        Span { start, end: self.arena.len() }
+    }
+
+    /// Lets go of the text at `pos`, which is about to be replaced or removed; rewrites the arena
+    /// once half of it is stale.
+    fn forget_text(&mut self, pos: usize) {
+        let span = std::mem::replace(&mut self.spans[pos], Span { start: 0, end: 0 });
+        self.stale += span.end - span.start;
+        if self.stale > self.arena.len() / 2 {
+            let mut arena = String::with_capacity(self.arena.len() - self.stale);
+            for span in &mut self.spans {
+                let start = arena.len();
+                arena.push_str(&self.arena[span.start..span.end]);
+                *span = Span { start, end: arena.len() };
+            }
+            self.arena = arena;
+            self.stale = 0;
+        }
+    }
+
+    /// The record → position map, built on first use.
+    fn positions(&mut self) -> &mut HashMap<RecordRef, usize> {
+        self.positions.get_or_insert_with(|| self.records.iter().enumerate().map(|(pos, &r)| (r, pos)).collect())
+    }
+}
+
+impl Sets {
+    /// The sets of a text.
+    pub(super) fn of(text: &str) -> Sets {
+        match text.split_once('\t') {
+            Some((name, rest)) => {
+                let name = CharSet::of_text(name);
+                Sets { name, text: name.union(CharSet::of_text("\t")).union(CharSet::of_text(rest)) }
+            }
+            None => {
+                let set = CharSet::of_text(text);
+                Sets { name: set, text: set }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Kind;
+
+    fn r(id: u64) -> RecordRef {
+        RecordRef::new(Kind::Contact, id)
+    }
+
+    fn texts(e: &Entries) -> Vec<(u64, &str)> {
+        let mut all: Vec<_> = (0..e.len()).map(|p| (e.record(p).id, e.text(p))).collect();
+        all.sort();
+        all
+    }
+
+    #[test]
+    fn out_of_order_and_repeated_records_replace_and_the_arena_is_compacted() {
+        let mut e = Entries::default();
+        for (id, text) in [(1, "one"), (2, "two"), (1, "uno"), (3, "three")] {
+            e.insert(r(id), text);
+        }
+        assert_eq!(texts(&e), [(1, "uno"), (2, "two"), (3, "three")]);
+        for round in 0..20 {
+            e.insert(r(2), &format!("two, take {round}"));
+        }
+        e.remove(r(1));
+        e.remove(r(9));
+        assert_eq!(texts(&e), [(2, "two, take 19"), (3, "three")]);
+        let live = "two, take 19three".len();
+        assert!(e.arena.len() <= 2 * live, "arena of {} bytes for {live} live", e.arena.len());
+    }
+
+    #[test]
+    fn sets_cover_name_and_details() {
+        let e = {
+            let mut e = Entries::default();
+            e.insert(r(1), "Ann Lee\tAcme");
+            e
+        };
+        let s = e.sets(0);
+        let acme = CharSet::of_text("acme");
+        assert!(s.text.contains(acme) && !s.name.contains(acme));
+    }
+}

@@ -1,0 +1,329 @@
+//! Ranking: a query parsed once, the best-`limit` keeper, and the scan that scores entries across
+//! the cores while skipping those that cannot make the cut.
+//!
+//! The rank of a text is nucleo's score of the whole text plus, when the text has details after
+//! its name, nucleo's score of the name alone. nucleo gives a needle of n characters at most
+//! `26n + 10`, so a text whose name lacks a character of the query is bounded by that, and a text
+//! whose name matches is bounded by that plus its name's score: once `limit` better texts are
+//! known, the rest are skipped without being scored. Ties go to the higher id.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::iter::{Copied, Rev};
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+use super::charset::CharSet;
+use super::entries::{Entries, Sets};
+use crate::model::{Id, Kind, RecordRef};
+
+/// A parsed query and what lets a scan skip texts cheaply.
+pub(super) struct Query {
+    pattern: Pattern,
+    /// Characters every matching text holds.
+    needs: CharSet,
+    /// The highest score nucleo can give any text (the sum over the atoms).
+    best: u32,
+    /// Whether the query has no operators (`!^'$\`), so a longer one only matches fewer texts.
+    plain: bool,
+}
+
+impl Query {
+    /// Parses a trimmed, non-empty query (words are matched separately; nucleo's operators apply).
+    pub(super) fn parse(text: &str) -> Query {
+        let pattern = Pattern::parse(text, CaseMatching::Ignore, Normalization::Smart);
+        let mut query = Query { needs: CharSet::default(), best: 0, plain: !text.contains(OPERATORS), pattern };
+        for needle in query.pattern.atoms.iter().filter(|a| !a.negative).map(|a| a.needle_text()) {
+            query.needs = query.needs.union(CharSet::of_needle(needle));
+            query.best += best_score(needle.len());
+        }
+        query
+    }
+
+    /// Whether the query has no operators, so that a query extending it (more characters or more
+    /// words) matches only texts that this one matches.
+    pub(super) fn is_plain(&self) -> bool {
+        self.plain
+    }
+
+    /// The needle of a plain one-word query of at most `max` characters.
+    pub(super) fn short_needle(&self, max: usize) -> Option<Utf32Str<'_>> {
+        match self.pattern.atoms.as_slice() {
+            [atom] if self.plain && atom.needle_text().len() <= max => Some(atom.needle_text()),
+            _ => None,
+        }
+    }
+
+    /// Characters every matching text holds.
+    pub(super) fn needs(&self) -> CharSet {
+        self.needs
+    }
+}
+
+/// nucleo's query operators (negation, prefix, substring, suffix) and its escape.
+const OPERATORS: [char; 5] = ['!', '^', '\'', '$', '\\'];
+
+/// Whether `kinds` (all kinds when empty) takes `kind`.
+pub(super) fn wanted(kinds: &[Kind], kind: Kind) -> bool {
+    kinds.is_empty() || kinds.contains(&kind)
+}
+
+/// The most nucleo 0.3 gives a needle of `len` characters: 16 per character plus a bonus of at
+/// most 10, the first character's bonus counted twice.
+fn best_score(len: usize) -> u32 {
+    26 * len as u32 + 10
+}
+
+/// A ranked entry; the derived order is the ranking (score, then the higher id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Ranked {
+    pub(super) score: u32,
+    pub(super) id: Id,
+    pub(super) kind: Kind,
+    pub(super) pos: usize,
+}
+
+/// The best `limit` entries seen so far, the worst on top so it can be dropped.
+pub(super) struct TopK {
+    limit: usize,
+    heap: BinaryHeap<Reverse<Ranked>>,
+}
+
+impl TopK {
+    /// An empty keeper of at most `limit` (at least 1) entries.
+    pub(super) fn new(limit: usize) -> TopK {
+        TopK { limit: limit.max(1), heap: BinaryHeap::new() }
+    }
+
+    /// Whether `record` scoring `score` would be kept.
+    pub(super) fn admits(&self, score: u32, record: RecordRef) -> bool {
+        self.heap.len() < self.limit
+            || self.heap.peek().is_some_and(|Reverse(w)| (score, record.id, record.kind) > (w.score, w.id, w.kind))
+    }
+
+    /// Keeps `entry` if it is among the best `limit`.
+    pub(super) fn push(&mut self, entry: Ranked) {
+        if self.admits(entry.score, RecordRef::new(entry.kind, entry.id)) {
+            if self.heap.len() == self.limit {
+                self.heap.pop();
+            }
+            self.heap.push(Reverse(entry));
+        }
+    }
+
+    /// The best `limit` of several keepers, best first.
+    pub(super) fn merge(parts: impl IntoIterator<Item = TopK>, limit: usize) -> Vec<Ranked> {
+        let mut all: Vec<Ranked> = parts.into_iter().flat_map(|p| p.heap.into_iter().map(|Reverse(r)| r)).collect();
+        all.sort_unstable_by(|a, b| b.cmp(a));
+        all.truncate(limit);
+        all
+    }
+}
+
+/// nucleo's matcher and a buffer for reading non-ASCII texts as nucleo does.
+pub(super) struct Scorer {
+    matcher: Matcher,
+    chars: Vec<char>,
+}
+
+impl Scorer {
+    /// A scorer with an empty buffer.
+    pub(super) fn new() -> Scorer {
+        Scorer { matcher: Matcher::new(Config::DEFAULT), chars: Vec::new() }
+    }
+
+    /// The full rank of `text` (with character sets `sets`; see the module documentation), if it
+    /// matches.
+    pub(super) fn rank(&mut self, query: &Query, text: &str, sets: Sets) -> Option<u32> {
+        let name = self.name_score(query, text, sets);
+        Some(self.score(query, text, sets.text)? + name)
+    }
+
+    /// The second score, for a match within the name; 0 when the text is only a name.
+    fn name_score(&mut self, query: &Query, text: &str, sets: Sets) -> u32 {
+        text.split_once('\t').map_or(0, |(name, _)| self.score(query, name, sets.name).unwrap_or(0))
+    }
+
+    /// nucleo's score of `text` (with character set `set`), reading it as nucleo does: ASCII as
+    /// its bytes, other text by characters where each is its own grapheme, else by graphemes.
+    fn score(&mut self, query: &Query, text: &str, set: CharSet) -> Option<u32> {
+        let haystack = if set.is_ascii() {
+            Utf32Str::Ascii(text.as_bytes())
+        } else if set.is_one_char_per_grapheme() {
+            self.chars.clear();
+            self.chars.extend(text.chars());
+            Utf32Str::Unicode(&self.chars)
+        } else {
+            Utf32Str::new(text, &mut self.chars)
+        };
+        let score = query.pattern.score(haystack, &mut self.matcher);
+        debug_assert!(score.is_none_or(|s| s <= query.best), "{score:?} above the bound for {text:?}");
+        score
+    }
+}
+
+/// One part of a ranking scan: its best entries and every entry that may match (for narrowing).
+pub(super) struct RankPart<'q> {
+    query: &'q Query,
+    scorer: Scorer,
+    /// The best entries of this part.
+    pub(super) top: TopK,
+    /// Positions of the entries that may match, in scan order: those that match and those
+    /// skipped for their bound.
+    pub(super) candidates: Vec<usize>,
+}
+
+impl<'q> RankPart<'q> {
+    /// An empty part keeping the best `limit`.
+    pub(super) fn new(query: &'q Query, limit: usize) -> RankPart<'q> {
+        RankPart { query, scorer: Scorer::new(), top: TopK::new(limit), candidates: Vec::new() }
+    }
+
+    /// Looks at the entry at `pos`: ranks it if it may make the cut, and notes it as a
+    /// candidate unless it is known not to match.
+    pub(super) fn visit(&mut self, entries: &Entries, kinds: &[Kind], pos: usize) {
+        let query = self.query;
+        let sets = entries.sets(pos);
+        if !sets.text.contains(query.needs) {
+            return;
+        }
+        let record = entries.record(pos);
+        if !wanted(kinds, record.kind) {
+            return;
+        }
+        let name_may_match = sets.text.has_tab() && sets.name.contains(query.needs);
+        if self.top.admits(query.best + if name_may_match { query.best } else { 0 }, record) {
+            let text = entries.text(pos);
+            let name = if name_may_match { self.scorer.name_score(query, text, sets) } else { 0 };
+            if self.top.admits(query.best + name, record) {
+                let Some(score) = self.scorer.score(query, text, sets.text) else { return };
+                self.top.push(Ranked { score: score + name, id: record.id, kind: record.kind, pos });
+            }
+        }
+        self.candidates.push(pos);
+    }
+}
+
+/// The positions a scan visits: all, or the candidates of a query this one narrows.
+#[derive(Clone, Copy)]
+pub(super) enum Domain<'a> {
+    /// Every position below this.
+    All(usize),
+    /// These positions.
+    Only(&'a [usize]),
+}
+
+/// Positions of one part of a [`Domain`], newest (highest) first for `All`.
+enum Positions<'a> {
+    All(Rev<Range<usize>>),
+    Only(Copied<std::slice::Iter<'a, usize>>),
+}
+
+impl Iterator for Positions<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            Positions::All(range) => range.next(),
+            Positions::Only(list) => list.next(),
+        }
+    }
+}
+
+impl<'a> Domain<'a> {
+    fn len(self) -> usize {
+        match self {
+            Domain::All(n) => n,
+            Domain::Only(list) => list.len(),
+        }
+    }
+
+    /// Part `i` of `parts`; part 0 holds the newest entries.
+    fn part(self, i: usize, parts: usize) -> Positions<'a> {
+        let chunk = self.len().div_ceil(parts);
+        let (from, to) = ((i * chunk).min(self.len()), ((i + 1) * chunk).min(self.len()));
+        match self {
+            Domain::All(n) => Positions::All((n - to..n - from).rev()),
+            Domain::Only(list) => Positions::Only(list[from..to].iter().copied()),
+        }
+    }
+}
+
+/// Entries per part below which another thread does not pay.
+const MIN_PART: usize = 32 * 1024;
+/// How many entries a part visits between looks at the cancel flag.
+const CANCEL_EVERY: usize = 4096;
+
+/// Runs `visit` on every position of `domain`, split across the cores, each part with its own
+/// state from `start`; the states come back in part order (newest first). None when `cancel`
+/// was set before the end.
+pub(super) fn scan<T: Send>(
+    domain: Domain<'_>,
+    cancel: &AtomicBool,
+    start: impl Fn() -> T + Sync,
+    visit: impl Fn(&mut T, usize) + Sync,
+) -> Option<Vec<T>> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let parts = domain.len().div_ceil(MIN_PART).clamp(1, cores);
+    let run = |i: usize| {
+        let mut state = start();
+        for (n, pos) in domain.part(i, parts).enumerate() {
+            if n % CANCEL_EVERY == 0 && cancel.load(Ordering::Relaxed) {
+                return None;
+            }
+            visit(&mut state, pos);
+        }
+        Some(state)
+    };
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (1..parts).map(|i| s.spawn(move || run(i))).collect();
+        let first = run(0);
+        let rest = workers.into_iter().map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        std::iter::once(first).chain(rest).collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rank(query: &str, text: &str) -> Option<u32> {
+        let query = Query::parse(query);
+        Scorer::new().rank(&query, text, Sets::of(text))
+    }
+
+    #[test]
+    fn the_bound_is_nucleos_best_score() {
+        assert_eq!(rank("pat", "Patricia"), Some(best_score(3)));
+        assert_eq!(rank("pat jo", "Patricia Jones"), Some(best_score(3) + best_score(2)));
+        assert_eq!(rank("pat", "pat"), Some(best_score(3)));
+        assert_eq!(rank("é", "Élodie"), Some(best_score(1)));
+        assert!(rank("pat", "xx Pat-Tat").unwrap() <= best_score(3));
+    }
+
+    #[test]
+    fn the_name_counts_twice_and_every_text_form_reads_as_nucleo_reads_it() {
+        let mut matcher = Matcher::new(Config::DEFAULT);
+        for text in ["Ann Lee\tAcme", "Zoë Lee\tAcme", "Ann Lee\tZoë", "Jose\u{301} Lee\tAcme", "王伟\t伟"] {
+            for query in ["lee", "e", "王", "zoe", "acme"] {
+                let pattern = Query::parse(query);
+                let mut nucleo = |s: &str| pattern.pattern.score(Utf32Str::new(s, &mut Vec::new()), &mut matcher);
+                let name = text.split('\t').next().unwrap();
+                let expected = nucleo(text).map(|s| s + nucleo(name).unwrap_or(0));
+                assert_eq!(rank(query, text), expected, "{query} in {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn domains_split_into_disjoint_parts_newest_first() {
+        let all: Vec<usize> = (0..3).flat_map(|i| Domain::All(10).part(i, 3)).collect();
+        assert_eq!(all, [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+        let list = [7, 5, 3];
+        let some: Vec<usize> = (0..2).flat_map(|i| Domain::Only(&list).part(i, 2)).collect();
+        assert_eq!(some, list);
+    }
+}
