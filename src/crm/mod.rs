@@ -10,6 +10,7 @@ mod timeline;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::RwLock;
+use std::sync::atomic::AtomicBool;
 
 pub use activity::{AgendaItem, AgendaKind, TaskFilter};
 pub use people::EmailStatusChange;
@@ -150,22 +151,38 @@ impl Crm {
     /// The best `limit` fuzzy matches of `query` among accounts, contacts, leads and opportunities
     /// (or only `kinds`). Loads the index on first use.
     pub fn search(&self, query: &str, kinds: &[Kind], limit: usize) -> Result<Vec<Hit>> {
-        self.load_search()?;
-        let guard = self.search.read().unwrap_or_else(|e| e.into_inner());
-        Ok(guard.as_ref().map(|i| i.search(query, kinds, limit)).unwrap_or_default())
+        Ok(self.search_cancellable(query, kinds, limit, &AtomicBool::new(false))?.unwrap_or_default())
     }
 
-    /// Builds the search index from the search-key table, if not built yet.
+    /// [`Crm::search`] that gives up (`None`) soon after `cancel` is set: a front end searching
+    /// as the user types cancels the query each keystroke supersedes.
+    pub fn search_cancellable(
+        &self,
+        query: &str,
+        kinds: &[Kind],
+        limit: usize,
+        cancel: &AtomicBool,
+    ) -> Result<Option<Vec<Hit>>> {
+        self.load_search()?;
+        let guard = self.search.read().unwrap_or_else(|e| e.into_inner());
+        Ok(guard.as_ref().map_or(Some(Vec::new()), |i| i.search_cancellable(query, kinds, limit, cancel)))
+    }
+
+    /// Builds the search index from the search-key table, if not built yet (once, however many
+    /// threads ask at the same time).
     pub fn load_search(&self) -> Result<()> {
         if self.search.read().unwrap_or_else(|e| e.into_inner()).is_some() {
             return Ok(());
         }
-        // Straight from the key table into the index: no per-record allocation.
-        let mut index = SearchIndex::default();
-        crate::store::RawRead::scan_search(&self.reader()?, &mut |kind, id, text| {
-            index.insert(RecordRef::new(kind, id), text);
-        })?;
-        *self.search.write().unwrap_or_else(|e| e.into_inner()) = Some(index);
+        let mut slot = self.search.write().unwrap_or_else(|e| e.into_inner());
+        if slot.is_none() {
+            // Straight from the key table into the index: no per-record allocation.
+            let mut index = SearchIndex::default();
+            crate::store::RawRead::scan_search(&self.reader()?, &mut |kind, id, text| {
+                index.insert(RecordRef::new(kind, id), text);
+            })?;
+            *slot = Some(index);
+        }
         Ok(())
     }
 

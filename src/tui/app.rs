@@ -16,6 +16,10 @@ use super::search::{SearchBox, Searcher};
 use crate::crm::{Crm, Result};
 use crate::model::{Kind, RecordRef};
 
+/// The most rows a filter keeps (the best matches), so a one-letter filter over a million
+/// records stays instant.
+const FILTER_LIMIT: usize = 10_000;
+
 /// How long a status message stays.
 const MESSAGE_TIME: Duration = Duration::from_secs(5);
 
@@ -555,8 +559,13 @@ impl App {
         let pass = if text.trim().is_empty() {
             None
         } else {
-            match self.crm.search(&text, &[kind], usize::MAX) {
-                Ok(hits) => Some(hits.into_iter().map(|h| h.id).collect()),
+            match self.crm.search(&text, &[kind], FILTER_LIMIT) {
+                Ok(hits) => {
+                    if hits.len() == FILTER_LIMIT {
+                        self.say(format!("the filter keeps the best {FILTER_LIMIT} matches: type more to narrow it"));
+                    }
+                    Some(hits.into_iter().map(|h| h.id).collect())
+                }
                 Err(e) => return self.say_error(e.to_string()),
             }
         };

@@ -2,7 +2,7 @@
 //! never waits for the matcher. Each keystroke starts a new query; answers to older ones are
 //! dropped when they arrive.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::crm::Crm;
@@ -16,6 +16,8 @@ pub struct Searcher {
     crm: Arc<Crm>,
     latest: Arc<AtomicU64>,
     inbox: Arc<Mutex<Option<Answer>>>,
+    /// Raised to stop the query still running when a newer one starts.
+    cancel: Mutex<Arc<AtomicBool>>,
 }
 
 /// A query's number and its matches (or why it failed).
@@ -24,19 +26,28 @@ pub type Answer = (u64, Result<Vec<Hit>, String>);
 impl Searcher {
     /// A searcher over `crm`'s index.
     pub fn new(crm: Arc<Crm>) -> Searcher {
-        Searcher { crm, latest: Arc::new(AtomicU64::new(0)), inbox: Arc::new(Mutex::new(None)) }
+        Searcher {
+            crm,
+            latest: Arc::new(AtomicU64::new(0)),
+            inbox: Arc::new(Mutex::new(None)),
+            cancel: Mutex::new(Arc::new(AtomicBool::new(false))),
+        }
     }
 
     /// Starts `query`, superseding any query still running; returns its number.
     pub fn start(&self, query: &str) -> u64 {
         let generation = self.latest.fetch_add(1, Ordering::SeqCst) + 1;
+        let cancel = Arc::new(AtomicBool::new(false));
+        let previous = std::mem::replace(&mut *self.cancel.lock().unwrap_or_else(|e| e.into_inner()), cancel.clone());
+        previous.store(true, Ordering::SeqCst);
         let (crm, latest, inbox, query) =
             (self.crm.clone(), self.latest.clone(), self.inbox.clone(), query.to_string());
         std::thread::spawn(move || {
-            if latest.load(Ordering::SeqCst) != generation {
-                return;
-            }
-            let answer = crm.search(&query, &[], LIMIT).map_err(|e| e.to_string());
+            let answer = match crm.search_cancellable(&query, &[], LIMIT, &cancel) {
+                Ok(Some(hits)) => Ok(hits),
+                Ok(None) => return,
+                Err(e) => Err(e.to_string()),
+            };
             if latest.load(Ordering::SeqCst) == generation {
                 *inbox.lock().unwrap_or_else(|e| e.into_inner()) = Some((generation, answer));
             }
