@@ -176,14 +176,33 @@ impl Crm {
         }
         let mut slot = self.search.write().unwrap_or_else(|e| e.into_inner());
         if slot.is_none() {
-            // Straight from the key table into the index: no per-record allocation.
-            let mut index = SearchIndex::default();
-            crate::store::RawRead::scan_search(&self.reader()?, &mut |kind, id, text| {
-                index.insert(RecordRef::new(kind, id), text);
-            })?;
+            // Contacts load on a second thread while the other kinds load here; the parts then
+            // join in key order (accounts, contacts, leads and opportunities).
+            let (people, accounts, rest) = std::thread::scope(|s| {
+                let people = s.spawn(|| self.load_kinds(&[Kind::Contact]));
+                let accounts = self.load_kinds(&[Kind::Account]);
+                let rest = self.load_kinds(&[Kind::Lead, Kind::Opportunity]);
+                let people =
+                    people.join().unwrap_or_else(|_| Err(CrmError::Conflict("the search index failed to load".into())));
+                (people, accounts, rest)
+            });
+            let mut index = accounts?;
+            index.extend(people?);
+            index.extend(rest?);
             *slot = Some(index);
         }
         Ok(())
+    }
+
+    /// The search texts of `kinds`, in key order, straight from the key table (no per-record
+    /// allocation).
+    fn load_kinds(&self, kinds: &[Kind]) -> Result<SearchIndex> {
+        let r = self.reader()?;
+        let mut index = SearchIndex::default();
+        for &kind in kinds {
+            crate::store::RawRead::scan_search(&r, kind, &mut |id, text| index.insert(RecordRef::new(kind, id), text))?;
+        }
+        Ok(index)
     }
 
     /// Verifies the database: every record decodes, links resolve, the index agrees.

@@ -88,6 +88,20 @@ impl Entries {
         }
     }
 
+    /// Appends every entry of `other`, whose records all come after this one's (both freshly
+    /// loaded in key order): how parts loaded on several threads join up.
+    pub(super) fn extend(&mut self, other: Entries) {
+        debug_assert!(self.positions.is_none() && other.positions.is_none());
+        debug_assert!(self.last.is_none() || other.records.first().is_none_or(|first| self.last < Some(*first)));
+        let offset = self.arena.len();
+        self.arena.push_str(&other.arena);
+        self.spans.extend(other.spans.iter().map(|s| Span { start: s.start + offset, end: s.end + offset }));
+        self.records.extend(other.records);
+        self.sets.extend(other.sets);
+        self.stale += other.stale;
+        self.last = other.last.or(self.last);
+    }
+
     /// Removes a record's text, if it has one; the last entry takes its position.
     pub(super) fn remove(&mut self, record: RecordRef) {
         let Some(pos) = self.positions().remove(&record) else { return };

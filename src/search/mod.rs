@@ -86,6 +86,13 @@ impl SearchIndex {
         self.entries.insert(record, text);
     }
 
+    /// Takes in an index loaded separately whose records all come after this one's (indexes
+    /// loaded in key order on several threads, joined in key order).
+    pub fn extend(&mut self, other: SearchIndex) {
+        self.forget_last_query();
+        self.entries.extend(other.entries);
+    }
+
     /// Adds, replaces (`Some`) or removes (`None`) a record's text.
     pub fn set(&mut self, record: RecordRef, text: Option<String>) {
         match text {

@@ -293,8 +293,8 @@ pub trait RawRead {
     fn scan_records(&self, kind: Kind, f: &mut dyn FnMut(Id, &[u8]) -> bool) -> Result<()>;
     /// Calls `f` with the audit entries whose keys lie in `[from, to]` until it returns false.
     fn scan_audit_range(&self, from: &[u8], to: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()>;
-    /// Calls `f` with every search key.
-    fn scan_search(&self, f: &mut dyn FnMut(Kind, Id, &str)) -> Result<()>;
+    /// Calls `f` with every search key of `kind`, in id order.
+    fn scan_search(&self, kind: Kind, f: &mut dyn FnMut(Id, &str)) -> Result<()>;
     /// How many records of `kind` there are.
     fn count(&self, kind: Kind) -> Result<u64>;
     /// A number kept in the meta table.
@@ -350,13 +350,10 @@ where
         Ok(())
     }
 
-    fn scan_search(&self, f: &mut dyn FnMut(Kind, Id, &str)) -> Result<()> {
-        for item in self.search.iter().map_err(other)? {
+    fn scan_search(&self, kind: Kind, f: &mut dyn FnMut(Id, &str)) -> Result<()> {
+        for item in self.search.range((kind.code(), 0)..=(kind.code(), u64::MAX)).map_err(other)? {
             let (k, v) = item.map_err(other)?;
-            let (code, id) = k.value();
-            if let Some(kind) = Kind::from_code(code) {
-                f(kind, id, v.value());
-            }
+            f(k.value().1, v.value());
         }
         Ok(())
     }
