@@ -231,6 +231,22 @@ mod tests {
         RecordRef::new(Kind::Contact, id)
     }
 
+    #[test]
+    fn parts_loaded_apart_join_into_one_index() {
+        let mut index = SearchIndex::build([(RecordRef::new(Kind::Account, 1), "Acme Ltd\tParis")]);
+        index.extend(SearchIndex::build([(r(1), "Ann Lee\tAcme Ltd"), (r(2), "Bob Stone")]));
+        index.extend(SearchIndex::build([(RecordRef::new(Kind::Lead, 1), "Cy Twombly\tArt Co")]));
+        assert_eq!(index.len(), 4);
+        assert_eq!(index.search("bob stone", &[], 5)[0].id, 2);
+        assert_eq!(index.search("twombly", &[], 5)[0].kind, Kind::Lead);
+        // Changes after joining find the right entries.
+        index.set(r(2), Some("Robert Stone".into()));
+        index.set(RecordRef::new(Kind::Account, 1), None);
+        assert_eq!(index.search("robert", &[], 5)[0].id, 2);
+        assert!(index.search("acme", &[Kind::Account], 5).is_empty());
+        assert_eq!(index.len(), 3);
+    }
+
     /// Texts shaped like the stored keys: contacts, and accounts every seventh record.
     fn people(n: u64) -> Vec<(RecordRef, String)> {
         const FIRST: [&str; 9] = ["Patricia", "Pat", "James", "Zoë", "Élodie", "Priya", "秀英", "Jo", "Aiko"];
