@@ -21,9 +21,7 @@ pub use activity::{
 };
 pub use audit::{AuditAction, AuditEntry, BulkCreation, Change};
 pub use company::{Account, AccountStatus, Address, Campaign, CampaignStatus, ContactList, Note};
-pub use people::{
-    Consent, Contact, Email, Lead, LeadConversion, LeadSource, LeadStatus, Phone, Rating, Validity, normalize_phone,
-};
+pub use people::{Consent, Contact, Email, Lead, LeadConversion, LeadSource, LeadStatus, Phone, Rating, Validity};
 pub use sales::{
     DEFAULT_STAGES, Opportunity, OpportunityStatus, Product, Quote, QuoteLine, QuoteStatus, QuoteTotals, Stage,
     StageOutcome,

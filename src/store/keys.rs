@@ -22,8 +22,6 @@ pub enum SortField {
     Name = 1,
     /// Lower-cased email address, one entry per address.
     Email = 2,
-    /// Normalised phone number, one entry per number.
-    Phone = 3,
     /// A calendar date: due date, close date, birthday (month and day).
     Date = 4,
     /// An instant: call start, event start, last activity.
@@ -137,7 +135,6 @@ impl Indexed for Contact {
         let k = Kind::Contact;
         let mut keys = vec![name_key(k, &format!("{} {}", self.last_name, self.first_name), self.id)];
         keys.extend(self.emails.iter().map(|e| sort_key(k, SortField::Email, &text_key(&e.address), self.id)));
-        keys.extend(self.phones.iter().map(|p| sort_key(k, SortField::Phone, &text_key(&p.normalized()), self.id)));
         if let Some(b) = self.birthday {
             use chrono::Datelike;
             keys.push(sort_key(k, SortField::Date, &[b.0.month() as u8, b.0.day() as u8], self.id));
@@ -170,10 +167,8 @@ impl Indexed for Lead {
 
 impl Indexed for Opportunity {
     fn sort_keys(&self) -> Vec<Vec<u8>> {
-        let mut keys = vec![
-            name_key(Kind::Opportunity, &self.name, self.id),
-            sort_key(Kind::Opportunity, SortField::Date, &i32_key(self.close_date.days()), self.id),
-        ];
+        // Deals are listed by stage (the links) and by close date, not by name.
+        let mut keys = vec![sort_key(Kind::Opportunity, SortField::Date, &i32_key(self.close_date.days()), self.id)];
         if let Some(d) = self.next_step_date {
             keys.push(sort_key(Kind::Opportunity, SortField::NextStep, &i32_key(d.days()), self.id));
         }
