@@ -416,3 +416,32 @@ fn the_filter_line_narrows_the_list_and_esc_clears_it() {
     ui.keys("f").text("zzzz");
     assert!(ui.screen().contains("Nothing matches the filter"));
 }
+
+#[test]
+fn creating_and_deleting_an_account_with_a_refusal_on_the_way() {
+    let mut ui = Ui::populated(100, 40);
+    ui.keys("3 n ctrl-s");
+    let s = ui.screen();
+    assert!(
+        s.contains("New account") && s.contains("! is required: give it a value"),
+        "the empty name is flagged: {s}"
+    );
+    ui.text("Globex").keys("tab tab tab tab tab tab");
+    // The status starts as "prospect"; typing onto it makes a word that is not a status.
+    ui.text("bankrupt").keys("ctrl-s");
+    let s = ui.screen();
+    assert!(s.contains("'prospectbankrupt' is not one of: prospect"), "{s}");
+    for _ in 0.."prospectbankrupt".len() {
+        ui.keys("backspace");
+    }
+    ui.text("customer").keys("ctrl-s");
+    let s = ui.screen();
+    assert!(s.contains("account · Globex") && s.contains("customer"), "{s}");
+    // An account with a deal cannot go (its people would only be unlinked); an empty one can.
+    ui.keys("h g g G d y");
+    let s = ui.screen();
+    assert!(s.contains("is still used by 1 opportunity"), "Ōsaka Trading is last by name: {s}");
+    ui.keys("g g j d y");
+    let s = ui.screen();
+    assert!(s.contains("deleted account:") && s.contains("Accounts (2)"), "{s}");
+}

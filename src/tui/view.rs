@@ -281,7 +281,7 @@ fn form_box(f: &mut Frame, area: Rect, form: &super::form::Form, theme: &Theme) 
             None => lines.push(Line::raw("")),
         }
     }
-    lines.push(Line::styled("Tab next field · Enter on account picks one · Ctrl-S save · Esc cancel", theme.dim()));
+    lines.push(Line::styled("Tab next · Enter on account: pick · Ctrl-S save · Esc cancel", theme.dim()));
     f.render_widget(Paragraph::new(lines), inner);
 }
 
