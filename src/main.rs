@@ -60,16 +60,18 @@ fn fail(message: &str) -> ExitCode {
     ExitCode::from(1)
 }
 
-/// Help and version go to stdout (exit 0); a malformed command line becomes one line naming the
-/// problem and where to read more (exit 2).
+/// Asked-for help and version go to stdout (exit 0); a malformed or incomplete command line
+/// becomes one line naming the problem and where to read more (exit 2).
 fn usage_error(e: clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
-    if matches!(
-        e.kind(),
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
-    ) {
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
         let _ = e.print();
         return ExitCode::SUCCESS;
+    }
+    if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        // `rolo contact` alone: say what is missing on one line, as for any usage error.
+        eprintln!("error: a command is missing here (see the list with --help)");
+        return ExitCode::from(2);
     }
     let rendered = e.render().to_string();
     let mut parts: Vec<&str> = Vec::new();

@@ -27,7 +27,8 @@ pub fn width(text: &str) -> usize {
     UnicodeWidthStr::width(text)
 }
 
-/// Cuts sanitised text to at most `max` columns, ending with `…` when cut; never splits a character.
+/// Cuts sanitised text to at most `max` columns, ending with `…` when cut; never splits a
+/// grapheme (a letter with its accents, a flag, a family emoji).
 pub fn truncate(text: &str, max: usize) -> String {
     let clean = sanitize(text);
     if width(&clean) <= max {
@@ -38,12 +39,13 @@ pub fn truncate(text: &str, max: usize) -> String {
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in clean.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+    // Whole graphemes only: a flag or a family emoji is never cut in half.
+    for g in unicode_segmentation::UnicodeSegmentation::graphemes(clean.as_ref(), true) {
+        let w = width(g);
         if used + w > max - 1 {
             break;
         }
-        out.push(c);
+        out.push_str(g);
         used += w;
     }
     out.push('…');
@@ -108,6 +110,10 @@ mod tests {
         assert_eq!(truncate("東京都渋谷区", 7), "東京都…");
         assert_eq!(truncate("short", 10), "short");
         assert_eq!(truncate("abcdef", 4), "abc…");
+        // e + combining acute stays whole; so does a flag.
+        assert_eq!(truncate("e\u{301}e\u{301}e\u{301}", 3), "e\u{301}e\u{301}e\u{301}");
+        assert_eq!(truncate("e\u{301}e\u{301}e\u{301}", 2), "e\u{301}…");
+        assert_eq!(truncate("🇫🇷🇩🇪🇮🇹", 5), "🇫🇷🇩🇪…");
         assert_eq!(width("東京"), 4);
     }
 }

@@ -318,6 +318,12 @@ fn the_database_can_come_from_rolo_db() {
 }
 
 #[test]
+fn a_noun_without_a_verb_is_a_one_line_usage_error() {
+    let db = Db::new();
+    db.fails_with("contact", 2, "a command is missing");
+}
+
+#[test]
 fn unknown_commands_are_usage_errors() {
     let db = Db::new();
     db.fails_with("frobnicate", 2, "frobnicate");

@@ -445,3 +445,24 @@ fn creating_and_deleting_an_account_with_a_refusal_on_the_way() {
     let s = ui.screen();
     assert!(s.contains("deleted account:") && s.contains("Accounts (2)"), "{s}");
 }
+
+#[test]
+fn a_refused_delete_of_marked_rows_deletes_none_of_them() {
+    let mut ui = Ui::populated(100, 30);
+    // Ann Lee (free to go) and Zoë (she has a call) are marked together.
+    ui.keys("space space space d y");
+    let s = ui.screen();
+    assert!(s.contains("still used by 1 call"), "{s}");
+    assert_eq!(ui.crm.count(Kind::Contact).unwrap(), 4, "all or nothing");
+}
+
+#[test]
+fn q_backs_out_of_a_record_and_quits_from_the_list() {
+    let mut ui = Ui::populated(100, 30);
+    ui.keys("enter");
+    assert!(ui.screen().contains("contact · Ann Lee"));
+    ui.keys("q");
+    assert!(!ui.app.quit && ui.screen().contains("Contacts (4)"));
+    ui.keys("q");
+    assert!(ui.app.quit);
+}

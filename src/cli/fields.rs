@@ -240,6 +240,7 @@ pub fn event(e: &mut Event, f: &EventFields) -> Result<()> {
     set_text(&mut e.location, &f.location);
     if !f.contacts.is_empty() {
         e.attendees = f.contacts.clone();
+        e.attendees.sort_unstable();
         e.attendees.dedup();
     }
     set_text(&mut e.notes, &f.notes);

@@ -15,6 +15,7 @@ use crate::model::{
     Account, Call, Campaign, Contact, ContactList, Date, Event, Id, Kind, Lead, Note, Opportunity, Product, Project,
     Quote, RecordRef, Stage, StageOutcome, Task, Timestamp, ValidationError,
 };
+use crate::store::Read as _;
 
 /// Runs one command against the CRM.
 pub fn run(crm: &Crm, command: Command, json: bool) -> Result<()> {
@@ -76,6 +77,12 @@ fn delete<R: Present>(out: &Out, crm: &Crm, id: Id) -> Result<()> {
     Ok(())
 }
 
+/// The records of kind `R` that link to `target`, read through the index.
+fn linked<R: Present>(crm: &Crm, target: RecordRef) -> Result<Vec<R>> {
+    let r = crm.reader()?;
+    Ok(r.many::<R>(&r.linking(target, R::KIND)?)?)
+}
+
 /// Fails when a filter names a record that does not exist (rather than listing nothing).
 fn exists<R: Present>(crm: &Crm, id: Option<Id>) -> Result<()> {
     if let Some(id) = id {
@@ -117,7 +124,10 @@ fn contact(out: &Out, crm: &Crm, cmd: ContactCmd) -> Result<()> {
         }
         ContactCmd::List(f) => {
             exists::<Account>(crm, f.account)?;
-            let mut all = crm.list::<Contact>(|c| f.account.is_none_or(|a| c.account == Some(a)))?;
+            let mut all = match f.account {
+                Some(a) => linked::<Contact>(crm, RecordRef::new(Kind::Account, a))?,
+                None => crm.list::<Contact>(|_| true)?,
+            };
             all.sort_by_key(|c| (c.last_name.to_lowercase(), c.first_name.to_lowercase()));
             list(out, crm, &all);
             Ok(())
@@ -221,9 +231,13 @@ fn opp(out: &Out, crm: &Crm, cmd: OppCmd) -> Result<()> {
         OppCmd::List(f) => {
             exists::<Account>(crm, f.account)?;
             let stage = f.stage.as_deref().map(|s| crm.stage_named(s)).transpose()?;
-            let mut all = crm.list::<Opportunity>(|o| {
-                stage.as_ref().is_none_or(|s| o.stage == s.id) && f.account.is_none_or(|a| o.account == a)
-            })?;
+            // Through the stage or account index when a filter is given.
+            let mut all = match (&stage, f.account) {
+                (Some(s), _) => linked::<Opportunity>(crm, RecordRef::new(Kind::Stage, s.id))?,
+                (None, Some(a)) => linked::<Opportunity>(crm, RecordRef::new(Kind::Account, a))?,
+                (None, None) => crm.list::<Opportunity>(|_| true)?,
+            };
+            all.retain(|o| f.account.is_none_or(|a| o.account == a));
             all.sort_by_key(|o| (o.close_date, o.id));
             list(out, crm, &all);
             Ok(())
@@ -311,7 +325,11 @@ fn quote(out: &Out, crm: &Crm, cmd: QuoteCmd) -> Result<()> {
         }
         QuoteCmd::List(f) => {
             exists::<Opportunity>(crm, f.opp)?;
-            list(out, crm, &crm.list::<Quote>(|q| f.opp.is_none_or(|o| q.opportunity == o))?);
+            let quotes = match f.opp {
+                Some(o) => linked::<Quote>(crm, RecordRef::new(Kind::Opportunity, o))?,
+                None => crm.list::<Quote>(|_| true)?,
+            };
+            list(out, crm, &quotes);
             Ok(())
         }
         QuoteCmd::Show(a) => {
@@ -348,7 +366,8 @@ fn quote(out: &Out, crm: &Crm, cmd: QuoteCmd) -> Result<()> {
 fn print_quote(crm: &Crm, q: &Quote) -> Result<()> {
     let opp = crm.get::<Opportunity>(q.opportunity)?;
     let account = crm.get::<Account>(opp.account)?;
-    println!("Quote {} for {} ({}), {}", q.number, account.name, opp.name, q.status);
+    let header = format!("Quote {} for {} ({}), {}", q.number, account.name, opp.name, q.status);
+    println!("{}", crate::text::sanitize(&header));
     if let Some(v) = q.valid_until {
         println!("valid until {v}");
     }
@@ -578,8 +597,11 @@ fn note(out: &Out, crm: &Crm, cmd: NoteCmd) -> Result<()> {
             Ok(())
         }
         NoteCmd::List(f) => {
-            let target = f.to.as_deref().map(|t| record_ref("to", t)).transpose()?;
-            list(out, crm, &crm.list::<Note>(|n| target.is_none_or(|t| n.target == t))?);
+            let notes = match f.to.as_deref().map(|t| record_ref("to", t)).transpose()? {
+                Some(target) => linked::<Note>(crm, target)?,
+                None => crm.list::<Note>(|_| true)?,
+            };
+            list(out, crm, &notes);
             Ok(())
         }
         NoteCmd::Show(a) => show_one::<Note>(out, crm, a.id),

@@ -34,7 +34,7 @@ impl Out {
         if self.json {
             self.json_value(v);
         } else {
-            println!("{}", message());
+            println!("{}", crate::text::sanitize(&message()));
         }
     }
 }

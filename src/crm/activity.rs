@@ -80,8 +80,7 @@ impl Crm {
         self.write(|tx| {
             let mut t: Task = tx.get(id)?;
             if done != t.is_open() {
-                let state = if done { "done" } else { "open" };
-                return Err(CrmError::Conflict(format!("task {id} is already {state}")));
+                return Err(CrmError::Conflict(format!("task {id} is already {}", t.status.word().replace('_', " "))));
             }
             t.status = if done { TaskStatus::Done } else { TaskStatus::Open };
             t.completed_at = done.then(|| tx.now());

@@ -40,7 +40,7 @@ pub enum CrmError {
         /// What uses it, e.g. "3 calls, 1 opportunity".
         by: String,
     },
-    /// The command does not fit the record's state (a converted lead, a duplicate stage name).
+    /// The command does not fit the record's state (a converted lead, a task already done).
     #[error("{0}")]
     Conflict(String),
     /// The database failed.

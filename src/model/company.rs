@@ -101,7 +101,7 @@ impl Record for Account {
             check_email(e)?;
         }
         if let Some(r) = self.annual_revenue {
-            non_negative("annual revenue", r)?;
+            non_negative("revenue", r)?;
         }
         if self.parent.is_some() && self.parent == Some(self.id) && self.id != 0 {
             return Err(ValidationError::new("parent", "an account cannot be its own parent"));

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Address, Date, Id, Kind, Link, Record, RecordRef, Timestamp, ValidationError, check_email, clear_if, link_opt,
-    max_len, record_basics, require, word_enum,
+    link_req, max_len, record_basics, require, word_enum,
 };
 
 word_enum!(
@@ -172,7 +172,7 @@ impl Record for Contact {
             return Err(ValidationError::new("birthday", format!("{b} is in the future")));
         }
         if self.follow_up_days == Some(0) {
-            return Err(ValidationError::new("follow-up", "must be at least 1 day"));
+            return Err(ValidationError::new("follow-up-days", "must be at least 1 day"));
         }
         Ok(())
     }
@@ -318,8 +318,9 @@ impl Record for Lead {
     fn links(&self) -> Vec<Link> {
         let mut links: Vec<Link> = link_opt("campaign", Kind::Campaign, self.campaign).into_iter().collect();
         if let Some(c) = &self.converted {
-            links.extend(link_opt("converted account", Kind::Account, Some(c.account)));
-            links.extend(link_opt("converted contact", Kind::Contact, Some(c.contact)));
+            // The lead remembers what it became: those records go only after the lead does.
+            links.push(link_req("converted account", Kind::Account, c.account));
+            links.push(link_req("converted contact", Kind::Contact, c.contact));
             links.extend(link_opt("converted opportunity", Kind::Opportunity, c.opportunity));
         }
         links

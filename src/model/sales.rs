@@ -21,7 +21,7 @@ word_enum!(
 pub struct Stage {
     /// Number.
     pub id: Id,
-    /// Name shown on the board (required, unique case-insensitively).
+    /// Name shown on the board (required).
     pub name: String,
     /// Position on the board, lowest first.
     pub order: u32,
@@ -291,6 +291,13 @@ impl Record for Quote {
             }
             non_negative("price", line.unit_price)?;
             check_percent("discount", line.discount)?;
+        }
+        // Totals must stay exact: refuse amounts beyond what cents in an i64 can hold.
+        let total = self.lines.iter().try_fold(0i64, |sum, l| {
+            l.unit_price.0.checked_mul(l.quantity as i64).and_then(|gross| sum.checked_add(gross))
+        });
+        if total.is_none() {
+            return Err(ValidationError::new("qty", "the quote's total is too large: check the quantities and prices"));
         }
         Ok(())
     }

@@ -44,13 +44,11 @@ impl Date {
             let (num, unit) = rest.split_at(rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len()));
             let n: i64 = num.parse().map_err(|_| bad())?;
             let days = match unit {
-                "" | "d" => n,
-                "w" => n * 7,
-                _ => return Err(bad()),
+                "" | "d" => Some(n),
+                "w" => n.checked_mul(7),
+                _ => None,
             };
-            if days > 36_600 {
-                return Err(bad());
-            }
+            let Some(days) = days.filter(|d| *d <= 36_600) else { return Err(bad()) };
             return Ok(today.add_days(sign * days));
         }
         if let Ok(wd) = t.parse::<Weekday>() {
@@ -407,6 +405,8 @@ mod tests {
         assert_eq!(Date::parse_relative("2026-02-28", wed).unwrap(), Date::from_ymd(2026, 2, 28).unwrap());
         assert!(Date::parse_relative("2026-02-30", wed).is_err());
         assert!(Date::parse_relative("+x", wed).is_err());
+        assert!(Date::parse_relative("+2000000000000000000w", wed).is_err());
+        assert!(Date::parse_relative("+99999999999999999999d", wed).is_err());
     }
 
     #[test]

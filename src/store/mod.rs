@@ -88,6 +88,9 @@ pub enum StoreError {
         /// The cause.
         source: std::io::Error,
     },
+    /// The backup target is taken.
+    #[error("the backup file {0} exists already: choose a new name")]
+    BackupExists(PathBuf),
     /// Any other storage failure, with redb's words.
     #[error("storage error: {0}")]
     Other(String),
@@ -188,20 +191,34 @@ impl Store {
         }
     }
 
-    /// Writes a consistent copy of the whole database to `target`.
+    /// Writes a consistent copy of the whole database to `target` (which must not exist): into
+    /// a temporary file beside it first, renamed into place once complete.
     pub fn backup(&self, target: &Path) -> Result<()> {
         let io = |source| StoreError::Io { path: target.to_path_buf(), source };
         if target.exists() {
-            return Err(StoreError::Io {
-                path: target.to_path_buf(),
-                source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, "the file exists; choose a new name"),
-            });
+            return Err(StoreError::BackupExists(target.to_path_buf()));
         }
+        let partial = target.with_extension("partial");
         // Holding the write transaction keeps every writer out while the file is copied.
         let hold = self.write()?;
-        let result = std::fs::copy(&self.path, target).map(|_| ()).map_err(io);
+        let copied = std::fs::copy(&self.path, &partial)
+            .and_then(|_| std::fs::File::open(&partial)?.sync_all())
+            .and_then(|()| {
+                if target.exists() {
+                    Err(std::io::ErrorKind::AlreadyExists.into())
+                } else {
+                    std::fs::rename(&partial, target)
+                }
+            });
         drop(hold);
-        result
+        copied.map_err(|e| {
+            let _ = std::fs::remove_file(&partial);
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                StoreError::BackupExists(target.to_path_buf())
+            } else {
+                io(e)
+            }
+        })
     }
 }
 

@@ -291,6 +291,8 @@ impl App {
         let half = self.list().map_or(10, |l| l.height.max(2) / 2) as isize;
         let page = self.list().map_or(20, |l| l.height.max(1)) as isize;
         match action {
+            // `q` leaves rolo from the top level; inside a record it backs out, like Esc.
+            Action::Quit if self.detail.is_some() => self.detail = None,
             Action::Quit | Action::ForceQuit => self.quit = true,
             Action::Help => self.overlay = Some(Overlay::Help(0)),
             Action::Search => self.overlay = Some(Overlay::Search(SearchBox::default())),
@@ -454,21 +456,17 @@ impl App {
         Ok(())
     }
 
-    fn refresh_after_write(&mut self, touched: Option<RecordRef>) -> Result<()> {
+    /// Forgets what the lists and the open record showed, after a write.
+    fn refresh_after_write(&mut self) {
         self.contacts.invalidate();
         self.accounts.invalidate();
         if let Some(d) = &self.detail {
-            let record = touched.filter(|t| *t == d.record).unwrap_or(d.record);
             let scroll = d.scroll;
-            match Detail::load(&self.crm, record) {
-                Ok(mut fresh) => {
-                    fresh.scroll = scroll.min(fresh.lines.len().saturating_sub(1));
-                    self.detail = Some(fresh);
-                }
-                Err(_) => self.detail = None,
-            }
+            self.detail = Detail::load(&self.crm, d.record).ok().map(|mut fresh| {
+                fresh.scroll = scroll.min(fresh.lines.len().saturating_sub(1));
+                fresh
+            });
         }
-        Ok(())
     }
 
     fn overlay_key(&mut self, key: KeyEvent) {
@@ -591,7 +589,8 @@ impl App {
             }
         };
         self.say(message);
-        self.refresh_after_write(None)
+        self.refresh_after_write();
+        Ok(())
     }
 
     fn confirmed(&mut self, what: Confirm) -> Result<()> {
@@ -601,14 +600,16 @@ impl App {
                 self.say("changes dropped");
             }
             Confirm::Delete(targets) => {
-                let mut done = 0;
-                for t in &targets {
-                    let deleted = crate::model::with_record_type!(t.kind, T => self.crm.delete::<T>(t.id).map(|_| ()));
-                    if let Err(e) = deleted {
-                        self.refresh_after_write(None)?;
-                        return Err(e);
+                // All of them or none: one transaction.
+                let deleted = self.crm.write(|tx| {
+                    for t in &targets {
+                        crate::model::with_record_type!(t.kind, T => { tx.delete::<T>(t.id)?; });
                     }
-                    done += 1;
+                    Ok(())
+                });
+                if let Err(e) = deleted {
+                    self.refresh_after_write();
+                    return Err(e);
                 }
                 if self.detail.as_ref().is_some_and(|d| targets.contains(&d.record)) {
                     self.detail = None;
@@ -616,8 +617,10 @@ impl App {
                 for l in [&mut self.contacts, &mut self.accounts] {
                     l.marked.clear();
                 }
-                self.refresh_after_write(None)?;
-                self.say(if done == 1 { format!("deleted {}", targets[0]) } else { format!("deleted {done} records") });
+                self.refresh_after_write();
+                let what =
+                    if targets.len() == 1 { targets[0].to_string() } else { format!("{} records", targets.len()) };
+                self.say(format!("deleted {what}"));
             }
         }
         Ok(())
@@ -701,7 +704,7 @@ impl App {
                 Ok(Some(saved)) => {
                     let verb = if form.target.is_some() { "saved" } else { "created" };
                     self.say(format!("{verb} {saved}"));
-                    let _ = self.refresh_after_write(Some(saved));
+                    self.refresh_after_write();
                     if form.target.is_none() {
                         let _ = self.open(saved);
                     }

@@ -8,7 +8,7 @@ use super::ScreenId;
 /// Everything a key (or the palette) can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
-    /// Leave rolo (from the top level).
+    /// Leave rolo (from the top level; inside a record, back out).
     Quit,
     /// Leave rolo at once, from anywhere.
     ForceQuit,
@@ -149,7 +149,7 @@ pub const GLOBAL: &[Binding] = &[
     bind(&["7", "g A"], Action::Goto(ScreenId::Agenda), "agenda"),
     bind(&["8", "g r"], Action::Goto(ScreenId::Reports), "reports"),
     bind(&["esc"], Action::Back, "back out one level"),
-    hint(&["q"], Action::Quit, "quit (from the top level)"),
+    hint(&["q"], Action::Quit, "quit (inside a record: back out)"),
     bind(&["ctrl-c"], Action::ForceQuit, "quit at once"),
 ];
 

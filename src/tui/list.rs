@@ -9,7 +9,8 @@ use crate::crm::{Crm, Result};
 use crate::model::{Account, Contact, Id, Kind, Record};
 use crate::store::{Read, SortField};
 
-/// Orders a list can take, each backed by an index.
+/// Orders a list can take: name and last activity come from an index; account and country need
+/// a read of every record, done in the background for a big list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Order {
     /// By name, A to Z.
@@ -177,6 +178,9 @@ impl RecordList {
 
     /// Marks every row from the last mark to the selection.
     pub fn mark_range(&mut self) {
+        if self.ids.is_empty() {
+            return;
+        }
         let from = self.anchor.unwrap_or(self.selected);
         let (a, b) = if from <= self.selected { (from, self.selected) } else { (self.selected, from) };
         self.marked.extend(self.ids[a..=b.min(self.ids.len().saturating_sub(1))].iter().copied());

@@ -121,10 +121,7 @@ fn welcome(f: &mut Frame, area: Rect, theme: &Theme) {
         ]),
         Line::from(vec![
             Span::styled("  i  ", theme.dim()),
-            Span::styled(
-                "import a CSV file (the import wizard is on its way; rolo import on the command line)",
-                theme.dim(),
-            ),
+            Span::styled("import a CSV file (coming soon: the import wizard)", theme.dim()),
         ]),
         Line::raw(""),
         Line::styled("? shows the keys at any time · : finds any command by name · q quits", theme.dim()),
