@@ -466,3 +466,21 @@ fn q_backs_out_of_a_record_and_quits_from_the_list() {
     ui.keys("q");
     assert!(ui.app.quit);
 }
+
+#[test]
+fn the_picker_links_the_account_picked_even_when_names_repeat() {
+    let mut ui = Ui::populated(100, 40);
+    let second = ui
+        .crm
+        .create(Account {
+            name: "Acme Ltd".into(),
+            address: Address { city: Some("Lyon".into()), ..Default::default() },
+            ..Default::default()
+        })
+        .unwrap();
+    ui.app = App::new(ui.crm.clone()).unwrap();
+    ui.keys("n").text("Eve").keys("tab").text("Lyon").keys("tab tab tab tab enter");
+    ui.text("acme lyon").keys("enter ctrl-s");
+    let eve = ui.crm.list::<Contact>(|c| c.first_name == "Eve").unwrap();
+    assert_eq!(eve[0].account, Some(second.id));
+}

@@ -495,6 +495,7 @@ impl App {
                     KeyCode::Enter => {
                         if let (Some(hit), Some(form)) = (hits.get(selected), self.form.as_mut()) {
                             form.fields[field].value = hit.label.clone();
+                            form.picked = Some((hit.label.clone(), hit.id));
                             form.fields[field].error = None;
                             form.dirty = true;
                         }

@@ -28,6 +28,8 @@ pub struct Form {
     pub focus: usize,
     /// Whether anything was typed since it opened.
     pub dirty: bool,
+    /// The account chosen in the picker: its name as shown, and its id (names can repeat).
+    pub picked: Option<(String, Id)>,
 }
 
 fn field(label: &'static str, value: impl Into<String>) -> Field {
@@ -80,7 +82,7 @@ impl Form {
                 ]
             }
         };
-        Ok(Form { kind, target: id, fields, focus: 0, dirty: false })
+        Ok(Form { kind, target: id, fields, focus: 0, dirty: false, picked: None })
     }
 
     /// The title over the form.
@@ -184,9 +186,10 @@ impl Form {
             None => {}
         }
         c.title = self.value("title");
-        c.account = match self.value("account") {
-            None => None,
-            Some(name) => Some(account_named(crm, &name)?),
+        c.account = match (self.value("account"), &self.picked) {
+            (None, _) => None,
+            (Some(name), Some((picked, id))) if &name == picked => Some(*id),
+            (Some(name), _) => Some(account_named(crm, &name)?),
         };
         if c.addresses.is_empty() {
             c.addresses.push(Address::default());

@@ -318,8 +318,7 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             };
             lines.push(state);
             let room = inner.height.saturating_sub(2) as usize;
-            let skip = b.selected.saturating_sub(room.saturating_sub(1));
-            for (i, hit) in b.hits.iter().enumerate().skip(skip).take(room) {
+            for (i, hit) in b.hits.iter().enumerate().skip(scrolled(b.selected, room)).take(room) {
                 let selected = i == b.selected;
                 let mut spans = vec![Span::styled(format!("{:<12}", hit.kind.name()), theme.dim())];
                 let label = truncate(&hit.label, 34);
@@ -343,8 +342,9 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             let inner = popup(f, area, 64, area.height.saturating_sub(4), "Commands");
             let mut lines =
                 vec![Line::from(vec![Span::styled(": ", theme.title()), Span::raw(format!("{}▏", sanitize(query)))])];
+            let room = inner.height.saturating_sub(1) as usize;
             for (i, (_, label)) in
-                app.palette_entries(query).iter().enumerate().take(inner.height.saturating_sub(1) as usize)
+                app.palette_entries(query).iter().enumerate().skip(scrolled(*selected, room)).take(room)
             {
                 let style = if i == *selected { theme.focus() } else { theme.text() };
                 lines.push(Line::styled(truncate(label, inner.width as usize), style));
@@ -371,7 +371,8 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             if hits.is_empty() {
                 lines.push(Line::styled("no account matches: create it on the Accounts screen", theme.dim()));
             }
-            for (i, hit) in hits.iter().enumerate().take(inner.height.saturating_sub(1) as usize) {
+            let room = inner.height.saturating_sub(1) as usize;
+            for (i, hit) in hits.iter().enumerate().skip(scrolled(*selected, room)).take(room) {
                 let style = if i == *selected { theme.focus() } else { theme.text() };
                 let detail = hit.detail.replace('\t', " · ");
                 lines.push(Line::styled(truncate(&format!("{}  {detail}", hit.label), inner.width as usize), style));
@@ -385,6 +386,11 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             f.render_widget(Paragraph::new(lines), inner);
         }
     }
+}
+
+/// How many rows to skip so that row `selected` shows in a box of `room` rows.
+fn scrolled(selected: usize, room: usize) -> usize {
+    selected.saturating_sub(room.saturating_sub(1))
 }
 
 /// `1,234,567`.
