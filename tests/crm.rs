@@ -348,3 +348,14 @@ fn bulk_loads_share_one_audit_entry_per_kind_and_show_in_the_timeline() {
     let own = crm.timeline(single.record_ref()).unwrap();
     assert_eq!((own.len(), own[0].summary.as_str()), (1, "created contact"), "a later record is not in the run");
 }
+
+#[test]
+fn a_deal_is_lost_only_with_a_reason() {
+    let (_d, crm) = fresh();
+    let m = populate(&crm);
+    let err = crm.move_opportunity(m.opportunity, "closed lost", None).unwrap_err();
+    assert!(err.to_string().starts_with("reason: is required"), "{err}");
+    assert_eq!(crm.get::<Opportunity>(m.opportunity).unwrap().status, StageOutcome::Open);
+    let lost = crm.close_opportunity(m.opportunity, StageOutcome::Lost, Some("No budget")).unwrap();
+    assert_eq!((lost.status, lost.lost_reason.as_deref()), (StageOutcome::Lost, Some("No budget")));
+}

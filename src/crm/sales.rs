@@ -232,9 +232,16 @@ impl Tx<'_> {
             .get::<Stage>(opp.stage)
             .map_err(|_| ValidationError::new("stage", format!("stage {} does not exist", opp.stage)))?;
         let from = self.get::<Stage>(old.stage).map(|s| s.name).unwrap_or_default();
-        let lost_reason = opp.lost_reason.take();
+        let lost_reason = opp.lost_reason.take().filter(|r| !r.trim().is_empty());
         place_in_stage(&mut opp, &stage);
         if stage.outcome == StageOutcome::Lost {
+            if lost_reason.is_none() {
+                return Err(ValidationError::new(
+                    "reason",
+                    format!("is required to mark a deal lost: run rolo opp lose {} --reason TEXT", opp.id),
+                )
+                .into());
+            }
             opp.lost_reason = lost_reason;
         }
         self.update(opp, Some(format!("moved from {from} to {}", stage.name)))
