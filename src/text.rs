@@ -57,6 +57,15 @@ pub fn first_line(text: &str, max: usize) -> String {
     truncate(text.lines().next().unwrap_or_default(), max)
 }
 
+/// A field's JSON value as people read it: an instant in local time, anything else as
+/// [`json_plain`] gives it.
+pub fn display_value(v: &serde_json::Value) -> String {
+    match v.as_str().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()) {
+        Some(at) => crate::model::Timestamp(at.timestamp()).display_local(),
+        None => json_plain(v),
+    }
+}
+
 /// A JSON value as one line for people: lists joined by commas, an object as its first filled-in
 /// value with the others in brackets (`ann@acme.example (opted_in, valid)`), `yes` / `no` for flags.
 pub fn json_plain(v: &serde_json::Value) -> String {

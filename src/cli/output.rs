@@ -138,13 +138,9 @@ pub fn field_lines(value: &Value) -> String {
         .iter()
         .filter(|(k, v)| v.as_bool() != Some(false) && !(k.ends_with("_name") && map.contains_key(&k[..k.len() - 5])))
         .filter_map(|(k, v)| {
-            let text = match (map.get(&format!("{k}_name")).and_then(Value::as_str), v.as_str()) {
-                (Some(name), _) => format!("{name} (#{v})"),
-                (None, Some(t)) => match chrono::DateTime::parse_from_rfc3339(t) {
-                    Ok(at) => crate::model::Timestamp(at.timestamp()).display_local(),
-                    Err(_) => t.to_string(),
-                },
-                (None, None) => crate::text::json_plain(v),
+            let text = match map.get(&format!("{k}_name")).and_then(Value::as_str) {
+                Some(name) => format!("{name} (#{v})"),
+                None => crate::text::display_value(v),
             };
             (!text.is_empty()).then(|| (k.replace('_', " "), text))
         })

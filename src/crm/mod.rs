@@ -441,7 +441,9 @@ impl<'a> Tx<'a> {
         }
         self.w.remove::<R>(id)?;
         self.seen.remove(&target);
-        self.account_names.remove(&id);
+        if R::KIND == Kind::Account {
+            self.account_names.remove(&id);
+        }
         self.search.push((target, None));
         self.audit(target, AuditAction::Deleted, Vec::new(), Some(format!("deleted {}", old.label())))?;
         Ok(old)

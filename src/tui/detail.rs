@@ -7,7 +7,7 @@ use crate::model::{
     format_duration,
 };
 use crate::store::{Indexed, Read};
-use crate::text::json_plain;
+use crate::text::display_value;
 
 /// One line of the detail view.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,10 +130,7 @@ fn fields<R: Record>(lines: &mut Vec<DetailLine>, r: &impl Read, rec: &R) {
         let linked = LINKS.iter().find(|(name, _)| *name == k).zip(v.as_u64());
         let text = match linked {
             Some(((_, kind), id)) => label_of(r, RecordRef::new(*kind, id)),
-            None => match v.as_str().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()) {
-                Some(t) => crate::model::Timestamp(t.timestamp()).display_local(),
-                None => json_plain(&v),
-            },
+            None => display_value(&v),
         };
         if !text.is_empty() {
             lines.push(DetailLine::Field(k.replace('_', " "), text));
