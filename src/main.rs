@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use rolo::cli::args::Cli;
-use rolo::crm::Crm;
+use rolo::cli::args::{Cli, Command};
+use rolo::crm::{Crm, Workload};
 
 fn main() -> ExitCode {
     quiet_broken_pipes();
@@ -33,7 +33,8 @@ fn run(cli: Cli) -> ExitCode {
         Some(p) => p,
         None => return fail("no home folder to keep the database in: pass --db PATH or set ROLO_DB"),
     };
-    let crm = match Crm::open(&path) {
+    let workload = cli.command.as_ref().map_or(Workload::Session, Command::workload);
+    let crm = match Crm::open_for(&path, workload) {
         Ok(crm) => crm,
         Err(e) => return fail(&e.to_string()),
     };

@@ -359,3 +359,31 @@ fn a_deal_is_lost_only_with_a_reason() {
     let lost = crm.close_opportunity(m.opportunity, StageOutcome::Lost, Some("No budget")).unwrap();
     assert_eq!((lost.status, lost.lost_reason.as_deref()), (StageOutcome::Lost, Some("No budget")));
 }
+
+/// Search texts are stored packed by id range: edits, deletes and a bulk load spanning several
+/// ranges must all be what a reopened file searches.
+#[test]
+fn search_texts_survive_a_reopen_across_id_ranges() {
+    let (dir, crm) = fresh();
+    let person =
+        |i: usize| Contact { first_name: format!("Person{i:03}"), last_name: "Quill".into(), ..Default::default() };
+    crm.write_bulk("test load", |tx| (0..600).try_for_each(|i| tx.create(person(i)).map(drop))).unwrap();
+    let find = |crm: &Crm, q: &str| crm.search(q, &[Kind::Contact], 1000).unwrap().len();
+    let id_of = |crm: &Crm, q: &str| crm.search(q, &[Kind::Contact], 1).unwrap()[0].id;
+    let renamed = id_of(&crm, "Person300");
+    let mut c = crm.get::<Contact>(renamed).unwrap();
+    c.first_name = "Yarrow".into();
+    crm.update(c).unwrap();
+    for q in ["Person000", "Person255", "Person256", "Person599"] {
+        let id = id_of(&crm, q);
+        crm.delete::<Contact>(id).unwrap();
+    }
+    drop(crm);
+    let crm = Crm::open(&dir.path().join("t.redb")).unwrap();
+    assert_eq!(find(&crm, "quill"), 600 - 4);
+    assert_eq!(id_of(&crm, "yarrow quill"), renamed);
+    for q in ["Person000", "Person255", "Person256", "Person599", "Person300"] {
+        assert!(crm.search(q, &[Kind::Contact], 5).unwrap().iter().all(|h| !h.label.starts_with(q)), "{q} is gone");
+    }
+    assert_eq!(id_of(&crm, "Person257"), id_of(&crm, "Person257 quill"));
+}

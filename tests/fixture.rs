@@ -34,6 +34,7 @@ fn format1_database_still_reads() {
     let quote = crm.list::<Quote>(|_| true).unwrap().remove(0);
     assert_eq!(quote.totals().total, Amount(40_473));
     assert_eq!(crm.stages().unwrap().len(), 10);
+    // Schema 1 kept search texts one row per record; opening the file packed them.
     assert_eq!(crm.search("osaka", &[Kind::Account], 1).unwrap()[0].label, "Ōsaka Trading 株式会社");
 }
 

@@ -82,6 +82,17 @@ pub enum Command {
     Backup(BackupArgs),
 }
 
+impl Command {
+    /// What the command asks of the database: bulk loads want a large write buffer, everything
+    /// else reads or writes a little and exits.
+    pub fn workload(&self) -> crate::crm::Workload {
+        match self {
+            Command::Demo(_) => crate::crm::Workload::Session,
+            _ => crate::crm::Workload::Brief,
+        }
+    }
+}
+
 /// A record number.
 #[derive(Debug, Args)]
 pub struct IdArg {

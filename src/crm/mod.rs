@@ -21,6 +21,7 @@ use crate::model::{
     AuditAction, AuditEntry, BulkCreation, Change, Id, Kind, OnDelete, Record, RecordRef, Timestamp, ValidationError,
 };
 use crate::search::{Hit, SearchIndex};
+pub use crate::store::Workload;
 use crate::store::{Indexed, Read, Reader, Store, StoreError, WriteTables};
 
 /// Why a command or query failed. Each message names the record or field and what to do.
@@ -59,9 +60,14 @@ pub struct Crm {
 }
 
 impl Crm {
-    /// Opens (or creates) the database at `path`, acting as the local OS user.
+    /// Opens (or creates) the database at `path` for a session, acting as the local OS user.
     pub fn open(path: &Path) -> Result<Crm> {
-        let crm = Crm { store: Store::open(path)?, user: local_user(), search: RwLock::new(None) };
+        Crm::open_for(path, Workload::Session)
+    }
+
+    /// [`Crm::open`] for the given kind of work.
+    pub fn open_for(path: &Path, workload: Workload) -> Result<Crm> {
+        let crm = Crm { store: Store::open(path, workload)?, user: local_user(), search: RwLock::new(None) };
         crm.seed_stages()?;
         Ok(crm)
     }
@@ -176,18 +182,17 @@ impl Crm {
         }
         let mut slot = self.search.write().unwrap_or_else(|e| e.into_inner());
         if slot.is_none() {
-            // Contacts load on a second thread while the other kinds load here; the parts then
-            // join in key order (accounts, contacts, leads and opportunities).
-            let (people, accounts, rest) = std::thread::scope(|s| {
-                let people = s.spawn(|| self.load_kinds(&[Kind::Contact]));
-                let accounts = self.load_kinds(&[Kind::Account]);
+            // Two threads share the load. The first takes accounts and contacts, usually most
+            // of it; the rest is appended to its index, keeping key order without copying the
+            // big part.
+            let (first, rest) = std::thread::scope(|s| {
+                let first = s.spawn(|| self.load_kinds(&[Kind::Account, Kind::Contact]));
                 let rest = self.load_kinds(&[Kind::Lead, Kind::Opportunity]);
-                let people =
-                    people.join().unwrap_or_else(|_| Err(CrmError::Conflict("the search index failed to load".into())));
-                (people, accounts, rest)
+                let first =
+                    first.join().unwrap_or_else(|_| Err(CrmError::Conflict("the search index failed to load".into())));
+                (first, rest)
             });
-            let mut index = accounts?;
-            index.extend(people?);
+            let mut index = first?;
             index.extend(rest?);
             *slot = Some(index);
         }
@@ -336,7 +341,7 @@ impl<'a> Tx<'a> {
     fn index_search<R: Indexed>(&mut self, rec: &R) -> Result<()> {
         let text = self.search_text(rec)?;
         if text.is_some() {
-            self.w.set_search_key(rec.record_ref(), text.as_deref())?;
+            self.w.set_search_key(rec.record_ref(), text.as_deref());
             self.search.push((rec.record_ref(), text));
         }
         Ok(())
