@@ -20,7 +20,7 @@ pub use timeline::TimelineItem;
 use crate::model::{
     AuditAction, AuditEntry, BulkCreation, Change, Id, Kind, OnDelete, Record, RecordRef, Timestamp, ValidationError,
 };
-use crate::search::{Hit, SearchIndex};
+use crate::search::{Hit, Pass, SearchIndex};
 pub use crate::store::Workload;
 use crate::store::{Indexed, Read, Reader, Store, StoreError, WriteTables};
 
@@ -157,21 +157,22 @@ impl Crm {
     /// The best `limit` fuzzy matches of `query` among accounts, contacts, leads and opportunities
     /// (or only `kinds`). Loads the index on first use.
     pub fn search(&self, query: &str, kinds: &[Kind], limit: usize) -> Result<Vec<Hit>> {
-        Ok(self.search_cancellable(query, kinds, limit, &AtomicBool::new(false))?.unwrap_or_default())
+        Ok(self.search_cancellable(query, kinds, limit, Pass::quiet(&AtomicBool::new(false)))?.unwrap_or_default())
     }
 
-    /// [`Crm::search`] that gives up (`None`) soon after `cancel` is set: a front end searching
-    /// as the user types cancels the query each keystroke supersedes.
+    /// [`Crm::search`] followed by a [`Pass`]: it gives up (`None`) soon after the pass's flag is
+    /// set, and reports the best matches so far while it runs. A front end searching as the user
+    /// types cancels the query each keystroke supersedes, and draws partial answers meanwhile.
     pub fn search_cancellable(
         &self,
         query: &str,
         kinds: &[Kind],
         limit: usize,
-        cancel: &AtomicBool,
+        pass: Pass<'_>,
     ) -> Result<Option<Vec<Hit>>> {
         self.load_search()?;
         let guard = self.search.read().unwrap_or_else(|e| e.into_inner());
-        Ok(guard.as_ref().map_or(Some(Vec::new()), |i| i.search_cancellable(query, kinds, limit, cancel)))
+        Ok(guard.as_ref().map_or(Some(Vec::new()), |i| i.search_cancellable(query, kinds, limit, pass)))
     }
 
     /// Builds the search index from the search-key table, if not built yet (once, however many

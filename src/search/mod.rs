@@ -15,6 +15,7 @@ mod rank;
 
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use nucleo_matcher::Utf32Str;
 use serde::Serialize;
@@ -42,12 +43,41 @@ pub struct Hit {
 /// Queries of at most this many characters take the word-prefix path.
 const SHORT: usize = 2;
 
+/// How a caller follows a query it runs on a worker thread: a flag that stops it, and where the
+/// best matches found so far go while a long pass runs.
+#[derive(Clone, Copy)]
+pub struct Pass<'a> {
+    /// Set it to make the query give up soon.
+    pub cancel: &'a AtomicBool,
+    /// Called with the best matches so far, best first, about every `every` of a pass that
+    /// takes longer than that; the complete answer is returned, not sent here.
+    pub partial: &'a (dyn Fn(Vec<Hit>) + Sync),
+    /// How often to report partial answers.
+    pub every: Duration,
+}
+
+impl<'a> Pass<'a> {
+    /// A pass stopped by `cancel` that reports nothing on the way.
+    pub fn quiet(cancel: &'a AtomicBool) -> Pass<'a> {
+        Pass { cancel, partial: &|_| {}, every: Duration::MAX }
+    }
+}
+
+/// How often a front end wants the best matches so far of a long pass: about one frame.
+pub const FRAME: Duration = Duration::from_millis(16);
+
 /// Search texts of every searchable record, ready to score.
 #[derive(Default)]
 pub struct SearchIndex {
     entries: Entries,
     /// The texts the last plain query may have matched, for a query that extends it.
     last: Mutex<Option<Arc<LastQuery>>>,
+}
+
+/// The best entries each part of a running pass has found so far, and when to report them next.
+struct Board {
+    next: Option<Instant>,
+    tops: Vec<Vec<Ranked>>,
 }
 
 /// A plain query and the positions of every text it may have matched, newest first.
@@ -111,26 +141,21 @@ impl SearchIndex {
     /// the name starting with it (or, for two, with words starting with each), then the best of
     /// the rest.
     pub fn search(&self, query: &str, kinds: &[Kind], limit: usize) -> Vec<Hit> {
-        self.search_cancellable(query, kinds, limit, &AtomicBool::new(false)).unwrap_or_default()
+        self.search_cancellable(query, kinds, limit, Pass::quiet(&AtomicBool::new(false))).unwrap_or_default()
     }
 
-    /// [`SearchIndex::search`] that gives up, returning None, soon after `cancel` is set: for a
-    /// front end that searches on a worker thread as the user types.
-    pub fn search_cancellable(
-        &self,
-        query: &str,
-        kinds: &[Kind],
-        limit: usize,
-        cancel: &AtomicBool,
-    ) -> Option<Vec<Hit>> {
+    /// [`SearchIndex::search`] followed by a [`Pass`]: gives up, returning None, soon after its
+    /// flag is set, and reports partial answers while it runs; for a front end that searches on
+    /// a worker thread as the user types.
+    pub fn search_cancellable(&self, query: &str, kinds: &[Kind], limit: usize, pass: Pass<'_>) -> Option<Vec<Hit>> {
         let text = query.trim();
         if text.is_empty() || limit == 0 {
             return Some(Vec::new());
         }
         let query = Query::parse(text);
         let ranked = match query.short_needle(SHORT) {
-            Some(needle) => self.by_word_prefix(text, &query, needle, kinds, limit, cancel)?,
-            None => self.ranked(text, &query, kinds, limit, cancel)?,
+            Some(needle) => self.by_word_prefix(text, &query, needle, kinds, limit, pass.cancel)?,
+            None => self.ranked(text, &query, kinds, limit, pass.cancel, Some(pass))?,
         };
         Some(ranked.into_iter().map(|r| self.hit(r)).collect())
     }
@@ -144,12 +169,35 @@ impl SearchIndex {
         kinds: &[Kind],
         limit: usize,
         cancel: &AtomicBool,
+        pass: Option<Pass<'_>>,
     ) -> Option<Vec<Ranked>> {
         let last = self.last.lock().unwrap_or_else(PoisonError::into_inner).clone();
         let last = last.filter(|l| query.is_plain() && text.starts_with(&l.text) && l.kinds == kinds);
         let domain = last.as_ref().map_or(Domain::All(self.len()), |l| Domain::Only(&l.candidates));
-        let parts =
-            scan(domain, cancel, || RankPart::new(query, limit), |part, pos| part.visit(&self.entries, kinds, pos))?;
+        let every = pass.map_or(Duration::MAX, |p| p.every);
+        let board = Mutex::new(Board { next: Instant::now().checked_add(every), tops: Vec::new() });
+        let report = |i: usize, part: &RankPart| {
+            let Some(pass) = pass.filter(|_| every < Duration::MAX) else { return };
+            let mut board = board.lock().unwrap_or_else(PoisonError::into_inner);
+            let parts = board.tops.len().max(i + 1);
+            board.tops.resize_with(parts, Vec::new);
+            board.tops[i] = part.top.ranked();
+            let now = Instant::now();
+            if board.next.is_some_and(|next| now >= next) {
+                board.next = now.checked_add(every);
+                let best = TopK::best(board.tops.iter().flatten().copied().collect(), limit);
+                if !best.is_empty() {
+                    (pass.partial)(best.into_iter().map(|r| self.hit(r)).collect());
+                }
+            }
+        };
+        let parts = scan(
+            domain,
+            cancel,
+            || RankPart::new(query, limit),
+            |part, pos| part.visit(&self.entries, kinds, pos),
+            report,
+        )?;
         let mut tops = Vec::with_capacity(parts.len());
         let mut candidates = Vec::new();
         for part in parts {
@@ -189,6 +237,7 @@ impl SearchIndex {
                     top.push(Ranked { score: 0, id: record.id, kind: record.kind, pos });
                 }
             },
+            |_, _| {},
         )?;
         let mut ranked = TopK::merge(parts, limit);
         let mut scorer = Scorer::new();
@@ -197,7 +246,7 @@ impl SearchIndex {
         }
         if ranked.len() < limit {
             let firsts: Vec<usize> = ranked.iter().map(|r| r.pos).collect();
-            let rest = self.ranked(text, query, kinds, limit, cancel)?;
+            let rest = self.ranked(text, query, kinds, limit, cancel, None)?;
             ranked.extend(rest.into_iter().filter(|r| !firsts.contains(&r.pos)).take(limit - firsts.len()));
         }
         Some(ranked)
@@ -341,9 +390,31 @@ mod tests {
     fn a_cancelled_search_gives_up() {
         let idx = SearchIndex::build(people(100));
         let cancel = AtomicBool::new(true);
-        assert_eq!(idx.search_cancellable("jones", &[], 5, &cancel), None);
-        assert_eq!(idx.search_cancellable("j", &[], 5, &cancel), None);
-        assert_eq!(idx.search_cancellable("jones", &[], 5, &AtomicBool::new(false)).map(|h| h.len()), Some(5));
+        assert_eq!(idx.search_cancellable("jones", &[], 5, Pass::quiet(&cancel)), None);
+        assert_eq!(idx.search_cancellable("j", &[], 5, Pass::quiet(&cancel)), None);
+        assert_eq!(
+            idx.search_cancellable("jones", &[], 5, Pass::quiet(&AtomicBool::new(false))).map(|h| h.len()),
+            Some(5)
+        );
+    }
+
+    #[test]
+    fn a_long_pass_reports_the_best_so_far_before_the_whole_answer() {
+        let idx = SearchIndex::build(people(200_000));
+        let partials = Mutex::new(Vec::new());
+        let partial = |hits: Vec<Hit>| partials.lock().unwrap().push(hits);
+        let pass = Pass { cancel: &AtomicBool::new(false), partial: &partial, every: Duration::ZERO };
+        let all = idx.search_cancellable("jones", &[], 5, pass).unwrap();
+        let partials = partials.into_inner().unwrap();
+        assert!(partials.len() > 2, "{} partial answers", partials.len());
+        for hits in &partials {
+            assert!(!hits.is_empty() && hits.len() <= 5);
+            assert!(hits.windows(2).all(|w| w[0].score >= w[1].score), "best first");
+            assert!(hits.iter().all(|h| h.score <= all[0].score), "never better than the whole answer");
+        }
+        assert_eq!(all.len(), 5);
+        // A quiet pass gives the same complete answer.
+        assert_eq!(idx.search("jones", &[], 5), all);
     }
 
     #[test]

@@ -114,9 +114,18 @@ impl TopK {
         }
     }
 
+    /// What it keeps, in no order.
+    pub(super) fn ranked(&self) -> Vec<Ranked> {
+        self.heap.iter().map(|Reverse(r)| *r).collect()
+    }
+
     /// The best `limit` of several keepers, best first.
     pub(super) fn merge(parts: impl IntoIterator<Item = TopK>, limit: usize) -> Vec<Ranked> {
-        let mut all: Vec<Ranked> = parts.into_iter().flat_map(|p| p.heap.into_iter().map(|Reverse(r)| r)).collect();
+        TopK::best(parts.into_iter().flat_map(|p| p.heap.into_iter().map(|Reverse(r)| r)).collect(), limit)
+    }
+
+    /// The best `limit` of `all`, best first.
+    pub(super) fn best(mut all: Vec<Ranked>, limit: usize) -> Vec<Ranked> {
         all.sort_unstable_by(|a, b| b.cmp(a));
         all.truncate(limit);
         all
@@ -259,20 +268,25 @@ const CANCEL_EVERY: usize = 4096;
 
 /// Runs `visit` on every position of `domain`, split across the cores, each part with its own
 /// state from `start`; the states come back in part order (newest first). None when `cancel`
-/// was set before the end.
+/// was set before the end. Every so often each part shows its state to `report`, with its
+/// number.
 pub(super) fn scan<T: Send>(
     domain: Domain<'_>,
     cancel: &AtomicBool,
     start: impl Fn() -> T + Sync,
     visit: impl Fn(&mut T, usize) + Sync,
+    report: impl Fn(usize, &T) + Sync,
 ) -> Option<Vec<T>> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
     let parts = domain.len().div_ceil(MIN_PART).clamp(1, cores);
     let run = |i: usize| {
         let mut state = start();
         for (n, pos) in domain.part(i, parts).enumerate() {
-            if n % CANCEL_EVERY == 0 && cancel.load(Ordering::Relaxed) {
-                return None;
+            if n % CANCEL_EVERY == 0 {
+                if cancel.load(Ordering::Relaxed) {
+                    return None;
+                }
+                report(i, &state);
             }
             visit(&mut state, pos);
         }

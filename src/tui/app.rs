@@ -184,10 +184,10 @@ impl App {
     /// Reads what the next frame needs (rows on screen) and takes finished search answers.
     pub fn prepare(&mut self) {
         self.indexing = !self.index_ready.load(Ordering::SeqCst);
-        if let Some((generation, answer)) = self.searcher.poll()
+        if let Some(answer) = self.searcher.poll()
             && let Some(Overlay::Search(b)) = &mut self.overlay
         {
-            b.receive(generation, answer);
+            b.receive(answer);
         }
         let crm = self.crm.clone();
         if let Some(list) = self.list_mut()
@@ -647,6 +647,7 @@ impl App {
                         b.hits.clear();
                         b.waiting = None;
                     } else {
+                        b.partial = false;
                         b.waiting = Some(self.searcher.start(&b.query));
                     }
                 }

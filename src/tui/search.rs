@@ -1,12 +1,13 @@
 //! The `/` search overlay: a query line and the best matches, scored off the UI thread so typing
 //! never waits for the matcher. Each keystroke starts a new query; answers to older ones are
-//! dropped when they arrive.
+//! dropped when they arrive. A long pass sends the best matches found so far every frame or so,
+//! shown as partial until the complete answer replaces them.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::crm::Crm;
-use crate::search::Hit;
+use crate::search::{FRAME, Hit, Pass};
 
 /// How many matches the overlay shows.
 pub const LIMIT: usize = 50;
@@ -20,8 +21,16 @@ pub struct Searcher {
     cancel: Mutex<Arc<AtomicBool>>,
 }
 
-/// A query's number and its matches (or why it failed).
-pub type Answer = (u64, Result<Vec<Hit>, String>);
+/// An answer to a query.
+#[derive(Debug)]
+pub struct Answer {
+    /// The query's number.
+    pub generation: u64,
+    /// Its matches, or why it failed.
+    pub hits: Result<Vec<Hit>, String>,
+    /// Whether the pass is complete (else these are the best found so far).
+    pub complete: bool,
+}
 
 impl Searcher {
     /// A searcher over `crm`'s index.
@@ -43,13 +52,17 @@ impl Searcher {
         let (crm, latest, inbox, query) =
             (self.crm.clone(), self.latest.clone(), self.inbox.clone(), query.to_string());
         std::thread::spawn(move || {
-            let answer = match crm.search_cancellable(&query, &[], LIMIT, &cancel) {
-                Ok(Some(hits)) => Ok(hits),
-                Ok(None) => return,
-                Err(e) => Err(e.to_string()),
+            let deliver = |hits, complete| {
+                if latest.load(Ordering::SeqCst) == generation {
+                    *inbox.lock().unwrap_or_else(|e| e.into_inner()) = Some(Answer { generation, hits, complete });
+                }
             };
-            if latest.load(Ordering::SeqCst) == generation {
-                *inbox.lock().unwrap_or_else(|e| e.into_inner()) = Some((generation, answer));
+            let partial = |hits| deliver(Ok(hits), false);
+            match crm.search_cancellable(&query, &[], LIMIT, Pass { cancel: &cancel, partial: &partial, every: FRAME })
+            {
+                Ok(Some(hits)) => deliver(Ok(hits), true),
+                Ok(None) => {}
+                Err(e) => deliver(Err(e.to_string()), true),
             }
         });
         generation
@@ -66,8 +79,10 @@ impl Searcher {
 pub struct SearchBox {
     /// The query typed so far.
     pub query: String,
-    /// The best matches of the last answered query.
+    /// The best matches of the last answered query (or so far of the awaited one, if `partial`).
     pub hits: Vec<Hit>,
+    /// Whether `hits` are the best so far of a pass still running.
+    pub partial: bool,
     /// The selected match.
     pub selected: usize,
     /// The query whose answer is awaited, if any.
@@ -77,13 +92,16 @@ pub struct SearchBox {
 }
 
 impl SearchBox {
-    /// Takes an answer if it is the awaited one.
-    pub fn receive(&mut self, generation: u64, answer: Result<Vec<Hit>, String>) {
-        if self.waiting != Some(generation) {
+    /// Takes an answer if it is to the awaited query; a partial one keeps it awaited.
+    pub fn receive(&mut self, answer: Answer) {
+        if self.waiting != Some(answer.generation) {
             return;
         }
-        self.waiting = None;
-        match answer {
+        if answer.complete {
+            self.waiting = None;
+        }
+        self.partial = !answer.complete;
+        match answer.hits {
             Ok(hits) => {
                 self.hits = hits;
                 self.error = None;
@@ -91,5 +109,26 @@ impl SearchBox {
             Err(e) => self.error = Some(e),
         }
         self.selected = self.selected.min(self.hits.len().saturating_sub(1));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Kind;
+
+    fn hit(id: u64) -> Hit {
+        Hit { kind: Kind::Contact, id, label: format!("c{id}"), detail: String::new(), score: 10 }
+    }
+
+    #[test]
+    fn partial_answers_show_until_the_complete_one_and_stale_ones_are_dropped() {
+        let mut b = SearchBox { waiting: Some(2), ..Default::default() };
+        b.receive(Answer { generation: 1, hits: Ok(vec![hit(9)]), complete: true });
+        assert!(b.hits.is_empty(), "an answer to a superseded query is dropped");
+        b.receive(Answer { generation: 2, hits: Ok(vec![hit(1)]), complete: false });
+        assert_eq!((b.hits.len(), b.partial, b.waiting), (1, true, Some(2)));
+        b.receive(Answer { generation: 2, hits: Ok(vec![hit(1), hit(2)]), complete: true });
+        assert_eq!((b.hits.len(), b.partial, b.waiting), (2, false, None));
     }
 }

@@ -311,7 +311,10 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             ])];
             let state = match (&b.error, b.waiting.is_some(), b.query.is_empty()) {
                 (Some(e), ..) => Line::styled(truncate(e, inner.width as usize), theme.error()),
-                (None, true, _) => Line::styled(format!("{} matches so far, searching…", b.hits.len()), theme.dim()),
+                (None, true, _) if b.partial => {
+                    Line::styled(format!("{} best so far (partial), searching…", b.hits.len()), theme.dim())
+                }
+                (None, true, _) => Line::styled("searching…", theme.dim()),
                 (None, false, true) => Line::styled("type a name, company, email or phone", theme.dim()),
                 (None, false, false) if b.hits.is_empty() => Line::styled("nothing matches", theme.dim()),
                 (None, false, false) => Line::styled(format!("{} best matches", b.hits.len()), theme.dim()),
