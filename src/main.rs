@@ -45,7 +45,13 @@ fn run(cli: Cli) -> ExitCode {
         },
         Some(command) => match rolo::cli::run(&crm, command, cli.json) {
             Ok(()) => ExitCode::SUCCESS,
-            Err(e) => fail(&e.to_string()),
+            Err(e) => {
+                let code = fail(&e.to_string());
+                for line in rolo::cli::details(&e) {
+                    eprintln!("  {}", rolo::text::sanitize(&line));
+                }
+                code
+            }
         },
     }
 }

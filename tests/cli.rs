@@ -1384,3 +1384,145 @@ fn a_closed_stdout_pipe_does_not_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_ne!(out.status.code(), Some(101), "{stderr}");
 }
+
+/// A file of `tests/fixtures/import`.
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/import/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+impl Db {
+    /// Runs an import that must be refused: exit 1, nothing on stdout, an `error:` line first and
+    /// then one line per problem, each `needles` among them, and the database unchanged.
+    fn refused(&self, line: impl Line, needles: &[&str]) -> String {
+        let args = line.words();
+        let before = self.snapshot();
+        let out = rolo(&self.path).args(&args).output().expect("run rolo");
+        let (stdout, stderr) = texts(&out);
+        assert_eq!(out.status.code(), Some(1), "rolo {args:?}: stdout {stdout} stderr {stderr}");
+        assert!(stdout.is_empty(), "rolo {args:?} printed {stdout}");
+        assert!(stderr.starts_with("error: ") && !stderr.contains("panicked"), "{stderr}");
+        for n in needles {
+            assert!(stderr.contains(n), "rolo {args:?}: stderr does not mention {n:?}: {stderr}");
+        }
+        assert_eq!(self.snapshot(), before, "a refused import changed the database");
+        stderr
+    }
+}
+
+#[test]
+fn a_google_contacts_export_imports_with_its_companies_labels_and_quoted_newlines() {
+    let db = Db::new();
+    let report = db.json(["import", "contact", &fixture("google.csv")]);
+    assert_eq!((report["rows"].as_u64(), report["created"].as_array().map(Vec::len)), (Some(3), Some(3)));
+    assert_eq!(report["accounts_created"].as_array().map(Vec::len), Some(2), "{report}");
+    let zoe = db.json("contact show 1");
+    assert_eq!(zoe["first_name"], "Zoë");
+    assert_eq!(zoe["account_name"], "Ōsaka Trading 株式会社");
+    assert_eq!(column(&zoe["emails"], "address"), ["zoe@osaka.example.com", "zoe.home@example.com"]);
+    assert_eq!(column(&zoe["phones"], "label")[0], "mobile");
+    assert_eq!(zoe["addresses"][0]["street"], "1-2-3 Umeda");
+    assert_eq!(zoe["addresses"][0]["postal_code"], "530-0001");
+    assert_eq!(zoe["birthday"], "1980-02-29");
+    assert_eq!(zoe["tags"], json!(["Customers"]), "Google's system groups are left out");
+    let notes = db.json("note list");
+    assert_eq!(notes[0]["text"], "Met at the\nKyoto fair", "a quoted newline stays inside the cell");
+    // Google writes several values in one cell with ":::".
+    let sam = db.json("contact show 3");
+    assert_eq!(column(&sam["emails"], "address"), ["sam@globex.example.com", "sam.lee@example.org"]);
+    assert_eq!(sam["account"], db.json("contact show 2")["account"], "one Globex for both");
+    // A birthday without a year cannot be kept: it is left out and said so.
+    assert!(report["notes"].to_string().contains("--05-17"), "{report}");
+    assert_eq!(db.json("contact show 2")["birthday"], Value::Null);
+}
+
+#[test]
+fn an_outlook_export_reads_its_business_address_and_month_first_dates() {
+    let db = Db::new();
+    db.json(["import", "contacts", &fixture("outlook.csv")]);
+    let ana = db.json("contact show 1");
+    assert_eq!(ana["title"], "Buyer", "Outlook's Title column is Ms / Mr, its Job Title the title");
+    assert_eq!(ana["birthday"], "1985-07-04");
+    assert_eq!(ana["addresses"][0]["city"], "Madrid");
+    assert_eq!(ana["addresses"][0]["label"], "work");
+    assert_eq!(ana["tags"], json!(["VIP", "Spain"]));
+    assert_eq!(column(&ana["phones"], "number"), ["+34 91 555 0101", "+34 600 123 456"], "fax left out");
+    let john = db.json("contact show 2");
+    assert_eq!(john["birthday"], Value::Null, "0/0/00 means no birthday");
+    assert_eq!(john["middle_name"], "Q");
+    assert_eq!(john["addresses"][0]["label"], "home");
+}
+
+#[test]
+fn a_semicolon_file_with_a_bom_imports_with_a_mapping() {
+    let db = Db::new();
+    let file = fixture("semicolon_bom.csv");
+    db.fails_only(["import", "contact", &file], 1, "map one with --map COLUMN=last");
+    let maps = ["Vorname=first", "Nachname=last", "E-Mail=email", "Firma=company", "Geburtstag=birthday"];
+    let mut line: Vec<String> = ["import", "contact", &file].map(String::from).to_vec();
+    for m in maps {
+        line.extend(["--map".to_string(), m.to_string()]);
+    }
+    db.json(line);
+    let list = db.json("contact list");
+    assert_eq!(column(&list, "last_name"), ["Groß", "Weiß"]);
+    assert_eq!(db.json("contact show 1")["birthday"], "1975-12-01");
+    assert_eq!(db.count("account list"), 1);
+    db.fails_only(["import", "contact", &file, "--map", "Nope=first"], 1, "no column 'Nope'");
+    db.fails_only(["import", "contact", &file, "--map", "Vorname=shoe-size"], 1, "no field 'shoe-size'");
+}
+
+#[test]
+fn one_bad_row_refuses_the_whole_import_naming_every_bad_line() {
+    let db = Db::new();
+    let err = db.refused(
+        ["import", "contact", &fixture("bad.csv")],
+        &["3 lines", "line 3, column Email", "line 4, column Birthday", "31/31/1990", "line 6, column Birthday"],
+    );
+    assert!(!err.contains("line 2"), "the good line is not blamed: {err}");
+    assert_eq!(db.count("contact list"), 0);
+    let err = db.refused(["import", "contact", &fixture("latin1.csv")], &["line 2 is not UTF-8", "--latin1"]);
+    assert_eq!(err.lines().count(), 1);
+    db.json(["import", "contact", &fixture("latin1.csv"), "--latin1"]);
+    assert_eq!(db.json("contact show 1")["last_name"], "Martínez");
+}
+
+#[test]
+fn duplicates_are_skipped_merged_or_created_as_asked() {
+    let db = Db::new();
+    let file = fixture("google.csv");
+    db.json(["import", "contact", &file]);
+    let dry = db.json(["import", "contact", &file, "--dry-run", "--on-duplicate", "create"]);
+    assert_eq!((dry["dry_run"].as_bool(), dry["created"].as_array().map(Vec::len)), (Some(true), Some(3)));
+    assert_eq!(db.count("contact list"), 3, "a dry run writes nothing");
+    let skip = db.json(["import", "contact", &file]);
+    assert_eq!(skip["skipped"].as_array().map(Vec::len), Some(3));
+    assert!(skip["skipped"][0]["reason"].as_str().unwrap().contains("zoe@osaka.example.com"), "{skip}");
+    assert_eq!(db.count("contact list"), 3);
+    // The same person under another address but the same phone, written another way.
+    std::fs::write(db.file("more.csv"), "Name,Email,Phone\nZoe OBrien,zoe@new.example.com,+81-90-1234-5678\n").unwrap();
+    let more = db.file("more.csv").display().to_string();
+    db.json(["import", "contact", &more, "--on-duplicate", "merge"]);
+    let zoe = db.json("contact show 1");
+    assert_eq!(zoe["emails"].as_array().map(Vec::len), Some(3), "the new address joins: {zoe}");
+    assert_eq!(zoe["last_name"], "O'Brien-Müller", "what was there stays");
+    assert_eq!(db.count("contact list"), 3);
+    db.json(["import", "contact", &file, "--on-duplicate", "merge"]);
+    assert_eq!(db.count("note list"), 1, "merging the same file again adds no second copy of its note");
+    db.json(["import", "contact", &file, "--on-duplicate", "create"]);
+    assert_eq!(db.count("contact list"), 6);
+}
+
+#[test]
+fn accounts_and_leads_import_from_crm_exports() {
+    let db = Db::new();
+    db.json(["import", "account", &fixture("accounts.csv")]);
+    let initech = db.json("account show 1");
+    assert_eq!((initech["employees"].as_u64(), &initech["annual_revenue"]), (Some(1200), &json!("5000000.00")));
+    assert_eq!(initech["address"]["city"], "Austin");
+    db.json(["import", "lead", &fixture("leads.csv")]);
+    let li = db.json("lead show 1");
+    assert_eq!((li["source"].as_str(), li["status"].as_str(), li["rating"].as_str()), (Some("web_site"), Some("new"), Some("hot")));
+    assert_eq!(li["company"], "Dragon Tea");
+    assert_eq!(db.json("lead show 2")["source"], "trade_show");
+    assert_eq!(db.count("account list"), 2, "a lead's company is not an account");
+}

@@ -74,6 +74,8 @@ pub enum Command {
     Timeline(TimelineArgs),
     /// Fuzzy search over contacts, accounts, leads and opportunities.
     Search(SearchArgs),
+    /// Bring contacts, accounts or leads in from a CSV file (all or nothing).
+    Import(ImportArgs),
     /// Fill an empty database with a realistic demo dataset.
     Demo(DemoArgs),
     /// Verify the database: every record decodes, links resolve, indexes agree.
@@ -87,7 +89,7 @@ impl Command {
     /// else reads or writes a little and exits.
     pub fn workload(&self) -> crate::crm::Workload {
         match self {
-            Command::Demo(_) => crate::crm::Workload::Session,
+            Command::Demo(_) | Command::Import(_) => crate::crm::Workload::Session,
             _ => crate::crm::Workload::Brief,
         }
     }
@@ -1063,6 +1065,50 @@ pub struct DemoArgs {
     /// Add the data even if the database is not empty.
     #[arg(long)]
     pub force: bool,
+}
+
+/// `import`.
+#[derive(Debug, Args)]
+#[command(after_help = IMPORT_HELP)]
+pub struct ImportArgs {
+    /// What the file holds: contact, account or lead.
+    pub kind: String,
+    /// The CSV file (comma, semicolon or tab separated; a header line names the columns).
+    pub file: PathBuf,
+    /// Read column COLUMN as FIELD (e.g. --map "E-mail 1 - Value=email", --map Notes=ignore);
+    /// repeat for more columns. Other columns are mapped from their headers.
+    #[arg(long, value_name = "COLUMN=FIELD")]
+    pub map: Vec<String>,
+    /// Check everything and report what would happen, writing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// What to do with a row that duplicates an existing record (same email, phone, or name at
+    /// the same company).
+    #[arg(long, value_enum, default_value_t = DuplicateArg::Skip)]
+    pub on_duplicate: DuplicateArg,
+    /// How the file writes dates, in strftime form (e.g. %d/%m/%Y); ISO and M/D/YYYY are read
+    /// without it.
+    #[arg(long, value_name = "FORMAT")]
+    pub date_format: Option<String>,
+    /// Read a file that is not UTF-8 as Latin-1 / Windows-1252.
+    #[arg(long)]
+    pub latin1: bool,
+}
+
+/// The fields `--map` takes, shown under `rolo import --help`.
+const IMPORT_HELP: &str = "Fields for --map: first, last, middle, name, title, company, email, phone, street, city, \
+region, postal-code, country, birthday, notes, tags, owner, do-not-call, email-opt-out, website, interests, industry, \
+employees, revenue, currency, status, source, rating, ignore.";
+
+/// `--on-duplicate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DuplicateArg {
+    /// Leave the row out and report it.
+    Skip,
+    /// Add what the row brings (emails, phones, empty fields) to the existing record.
+    Merge,
+    /// Create the record anyway.
+    Create,
 }
 
 /// `backup`.

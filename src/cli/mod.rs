@@ -10,7 +10,7 @@ use anyhow::{Result, bail};
 use args::*;
 use output::{Out, Present, list, show, wrote};
 
-use crate::crm::{ConvertLead, Crm, EmailStatusChange, NewOpportunity, TaskFilter};
+use crate::crm::{ConvertLead, Crm, EmailStatusChange, NewOpportunity, OnDuplicate, TaskFilter};
 use crate::model::{
     Account, Call, Campaign, Contact, ContactList, Date, Event, Id, Kind, Lead, Note, Opportunity, Product, Project,
     Quote, RecordRef, Stage, StageOutcome, Task, Timestamp, ValidationError,
@@ -42,6 +42,7 @@ pub fn run(crm: &Crm, command: Command, json: bool) -> Result<()> {
         Command::Note(cmd) => note(out, crm, cmd),
         Command::Timeline(a) => timeline(out, crm, &a.record),
         Command::Search(a) => search(out, crm, a),
+        Command::Import(a) => import(out, crm, a),
         Command::Demo(a) => demo(out, crm, a),
         Command::Check => check(out, crm),
         Command::Backup(a) => {
@@ -662,6 +663,88 @@ fn search(out: &Out, crm: &Crm, a: SearchArgs) -> Result<()> {
         println!("{}", output::table(&["KIND", "ID", "NAME", "DETAILS"], rows, &[1]));
     }
     Ok(())
+}
+
+fn import(out: &Out, crm: &Crm, a: ImportArgs) -> Result<()> {
+    use crate::import::{Mapping, Options, read_csv, records};
+    let kind: Kind = a.kind.parse().map_err(anyhow::Error::msg)?;
+    let mut map = Vec::new();
+    for m in &a.map {
+        let Some((column, field)) = m.rsplit_once('=') else {
+            bail!("--map {m}: write it as COLUMN=FIELD, like --map \"E-mail 1 - Value=email\"");
+        };
+        map.push((column.trim().to_string(), field.trim().to_string()));
+    }
+    let options = Options { map, date_format: a.date_format, latin1: a.latin1 };
+    let bytes = std::fs::read(&a.file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", a.file.display()))?;
+    let file = read_csv(bytes, options.latin1).map_err(|e| anyhow::anyhow!("{}: {e}", a.file.display()))?;
+    let mapping = Mapping::new(kind, &file.headers, &options.map)?;
+    let mut notes = Vec::new();
+    let unmapped = mapping.unmapped(&file.headers);
+    if !unmapped.is_empty() {
+        notes.push(format!("columns left out: {} (map one with --map COLUMN=FIELD)", unmapped.join(", ")));
+    }
+    let bar = progress_bar(file.approximate_rows());
+    let policy = match a.on_duplicate {
+        DuplicateArg::Skip => OnDuplicate::Skip,
+        DuplicateArg::Merge => OnDuplicate::Merge,
+        DuplicateArg::Create => OnDuplicate::Create,
+    };
+    let rows = records(&file, &mapping, &options, &mut notes);
+    let report = crm.import(rows, policy, a.dry_run, &|done| bar.set_position(done as u64));
+    bar.finish_and_clear();
+    let report = report?;
+    if out.json {
+        let mut v = serde_json::to_value(&report)?;
+        v["kind"] = kind.name().into();
+        v["notes"] = serde_json::to_value(&notes)?;
+        out.json_value(&v);
+        return Ok(());
+    }
+    for note in &notes {
+        eprintln!("note: {}", crate::text::sanitize(note));
+    }
+    let verb = if a.dry_run { "would import" } else { "imported" };
+    let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut parts = vec![format!("{} created", report.created.len())];
+    if !report.merged.is_empty() {
+        parts.push(format!("{} merged", report.merged.len()));
+    }
+    if !report.skipped.is_empty() {
+        parts.push(count(report.skipped.len(), "duplicate skipped", "duplicates skipped"));
+    }
+    if !report.accounts_created.is_empty() {
+        parts.push(count(report.accounts_created.len(), "new account", "new accounts"));
+    }
+    println!("{verb} {}: {}", count(report.rows, &format!("{kind} row"), &format!("{kind} rows")), parts.join(", "));
+    for d in &report.skipped {
+        println!("  line {}: {} of {}", d.line, crate::text::sanitize(&d.reason), d.existing);
+    }
+    if a.dry_run {
+        println!("nothing was written (dry run)");
+    }
+    Ok(())
+}
+
+/// A progress bar on stderr for long imports; hidden for short ones and when stderr is not a
+/// terminal.
+fn progress_bar(rows: usize) -> indicatif::ProgressBar {
+    if rows < 5_000 {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(rows as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows, {eta} left") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Lines that explain an error further (each bad row of a refused import), for stderr.
+pub fn details(e: &anyhow::Error) -> Vec<String> {
+    match e.downcast_ref::<crate::crm::CrmError>() {
+        Some(crate::crm::CrmError::Rejected(problems)) => problems.iter().map(ToString::to_string).collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn demo(out: &Out, crm: &Crm, a: DemoArgs) -> Result<()> {

@@ -3,6 +3,7 @@
 //! business rules live here, once.
 
 mod activity;
+mod import;
 mod people;
 mod sales;
 mod timeline;
@@ -22,6 +23,7 @@ use crate::model::{
 };
 use crate::search::{Hit, Pass, SearchIndex};
 pub use crate::store::Workload;
+pub use import::{Arrival, Duplicate, ImportReport, Incoming, OnDuplicate, RowProblem};
 use crate::store::{Indexed, Read, Reader, Store, StoreError, WriteTables};
 
 /// Why a command or query failed. Each message names the record or field and what to do.
@@ -44,6 +46,9 @@ pub enum CrmError {
     /// The command does not fit the record's state (a converted lead, a task already done).
     #[error("{0}")]
     Conflict(String),
+    /// Lines of an import are wrong; nothing was written.
+    #[error("{}", import::refusal(.0))]
+    Rejected(Vec<import::RowProblem>),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -89,16 +94,22 @@ impl Crm {
 
     /// Runs `f` inside one write transaction: all of it is kept, or (on any error) none of it.
     pub fn write<T>(&self, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
-        self.transact(None, f)
+        self.transact(None, true, f)
     }
 
     /// Like [`Crm::write`], for loading many records at once (demo data, imports): the records it
     /// creates share one audit entry per kind, saying `summary`, instead of one each.
     pub fn write_bulk<T>(&self, summary: &str, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
-        self.transact(Some(summary), f)
+        self.transact(Some(summary), true, f)
     }
 
-    fn transact<T>(&self, bulk: Option<&str>, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
+    /// Runs `f` as [`Crm::write_bulk`] would, with every rule applied, and keeps none of it: a
+    /// dry run that finds every problem a real run would meet.
+    pub fn rehearse_bulk<T>(&self, summary: &str, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
+        self.transact(Some(summary), false, f)
+    }
+
+    fn transact<T>(&self, bulk: Option<&str>, keep: bool, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
         let writer = self.store.write()?;
         let (out, search) = {
             let mut tx = Tx {
@@ -114,6 +125,10 @@ impl Crm {
             tx.finish()?;
             (out, tx.search)
         };
+        if !keep {
+            // Dropping the transaction uncommitted throws every write away.
+            return Ok(out);
+        }
         writer.commit()?;
         if let Some(index) = self.search.write().unwrap_or_else(|e| e.into_inner()).as_mut() {
             for (record, text) in search {

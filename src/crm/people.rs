@@ -51,14 +51,7 @@ impl Crm {
             if !tx.read().exists(target)? {
                 return Err(CrmError::NotFound(target));
             }
-            let note = Note {
-                id: 0,
-                target,
-                text: text.trim().to_string(),
-                owner: String::new(),
-                created: Default::default(),
-                updated: Default::default(),
-            };
+            let note = Note::new(target, text);
             tx.create(note)
         })
     }

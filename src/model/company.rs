@@ -241,6 +241,20 @@ pub struct Note {
     pub updated: Timestamp,
 }
 
+impl Note {
+    /// A new note on `target` (trimmed; the service fills id, owner and times).
+    pub fn new(target: RecordRef, text: &str) -> Note {
+        Note {
+            id: 0,
+            target,
+            text: text.trim().to_string(),
+            owner: String::new(),
+            created: Default::default(),
+            updated: Default::default(),
+        }
+    }
+}
+
 impl Record for Note {
     const KIND: Kind = Kind::Note;
     record_basics!(owner);

@@ -125,10 +125,13 @@ pub struct Contact {
 impl Contact {
     /// First and last name, as people read them.
     pub fn full_name(&self) -> String {
-        match &self.middle_name {
-            Some(m) if !m.trim().is_empty() => format!("{} {} {}", self.first_name, m, self.last_name),
-            _ => format!("{} {}", self.first_name, self.last_name),
-        }
+        let middle = self.middle_name.as_deref().unwrap_or("");
+        [self.first_name.as_str(), middle, self.last_name.as_str()]
+            .iter()
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// The primary email address, if any.
@@ -152,7 +155,7 @@ impl Record for Contact {
     record_basics!(owner, tags);
 
     fn validate(&self) -> Result<(), ValidationError> {
-        require("first name", &self.first_name)?;
+        // Only the last name is required (a single name is a last name), as in most CRMs.
         require("last name", &self.last_name)?;
         max_len("first name", &self.first_name, 200)?;
         max_len("last name", &self.last_name, 200)?;

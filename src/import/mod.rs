@@ -1,0 +1,580 @@
+//! Reading other tools' files into records: CSV with its header mapped to fields, cells turned
+//! into typed values, every bad cell reported by line and column. Knows nothing of storage: it
+//! hands [`Incoming`] rows to [`Crm::import`](crate::crm::Crm::import), which decides about
+//! duplicates and writes all or nothing.
+
+pub mod columns;
+
+use chrono::NaiveDate;
+
+use crate::crm::{Arrival, Incoming, RowProblem};
+use crate::model::{
+    Account, Address, Amount, Consent, Contact, Currency, Date, Email, Kind, Lead, LeadSource, Phone, Record,
+    ValidationError,
+};
+use columns::{Field, Part};
+
+/// How to read a file.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Columns mapped by hand: (header, field name), over the guesses.
+    pub map: Vec<(String, String)>,
+    /// A chrono format for dates (`%d/%m/%Y`), tried before the usual forms.
+    pub date_format: Option<String>,
+    /// Read bytes that are not UTF-8 as Windows-1252 (Latin-1), as older spreadsheets write.
+    pub latin1: bool,
+}
+
+/// Why a file cannot be imported.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The bytes are not readable text or not CSV.
+    #[error("{0}")]
+    Unreadable(String),
+    /// The header cannot be mapped, or a mapping is wrong.
+    #[error("{0}")]
+    Mapping(String),
+}
+
+/// The kinds a CSV can bring in.
+pub const KINDS: [Kind; 3] = [Kind::Contact, Kind::Account, Kind::Lead];
+
+/// A CSV file decoded into memory, its header read; rows are read on demand, so that a
+/// million-row file never sits in memory twice.
+pub struct CsvFile {
+    text: String,
+    delimiter: u8,
+    /// Column names.
+    pub headers: Vec<String>,
+}
+
+/// Reads CSV bytes: a UTF-8 byte-order mark is dropped, the delimiter (comma, semicolon or tab)
+/// is told from the header line, quoted cells may hold newlines. Bytes that are not UTF-8 are
+/// an error naming the line, unless `latin1` says to decode them as Windows-1252.
+pub fn read_csv(bytes: Vec<u8>, latin1: bool) -> Result<CsvFile, ImportError> {
+    let bom = if bytes.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+    let text = match String::from_utf8(bytes) {
+        Ok(mut t) => {
+            t.drain(..bom);
+            t
+        }
+        Err(e) if latin1 => encoding_rs::WINDOWS_1252.decode_without_bom_handling(e.as_bytes()).0.into_owned(),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+            return Err(ImportError::Unreadable(format!(
+                "line {line} is not UTF-8 text: save the file as UTF-8, or pass --latin1 if it is Latin-1 / Windows-1252"
+            )));
+        }
+    };
+    let delimiter = delimiter(&text);
+    let mut file = CsvFile { text, delimiter, headers: Vec::new() };
+    let mut reader = file.reader();
+    file.headers = reader.headers().map_err(unreadable)?.iter().map(|h| h.trim().to_string()).collect();
+    if file.headers.iter().all(String::is_empty) {
+        return Err(ImportError::Unreadable("the file has no header line: the first line must name the columns".into()));
+    }
+    Ok(file)
+}
+
+fn unreadable(e: csv::Error) -> ImportError {
+    ImportError::Unreadable(format!("the file is not readable CSV: {e}"))
+}
+
+impl CsvFile {
+    fn reader(&self) -> csv::Reader<&[u8]> {
+        csv::ReaderBuilder::new()
+            .delimiter(self.delimiter)
+            .flexible(true)
+            .has_headers(true)
+            .from_reader(self.text.as_bytes())
+    }
+
+    /// About how many rows there are (lines, less the header): for progress.
+    pub fn approximate_rows(&self) -> usize {
+        self.text.bytes().filter(|&b| b == b'\n').count().saturating_sub(1).max(1)
+    }
+
+    /// The rows, each with the line it starts on, skipping blank ones.
+    pub fn rows(&self) -> impl Iterator<Item = Result<(u64, csv::StringRecord), ImportError>> + '_ {
+        self.reader().into_records().filter_map(|record| match record {
+            Ok(r) if r.iter().all(|c| c.trim().is_empty()) => None,
+            Ok(r) => Some(Ok((r.position().map_or(0, |p| p.line()), r))),
+            Err(e) => Some(Err(unreadable(e))),
+        })
+    }
+}
+
+/// The delimiter that splits the first line into the most columns.
+fn delimiter(text: &str) -> u8 {
+    let first = text.lines().next().unwrap_or("");
+    let count = |d: char| {
+        let mut quoted = false;
+        first
+            .chars()
+            .filter(|&c| {
+                if c == '"' {
+                    quoted = !quoted;
+                }
+                !quoted && c == d
+            })
+            .count()
+    };
+    [(',', b','), (';', b';'), ('\t', b'\t')].into_iter().max_by_key(|&(c, _)| count(c)).map_or(b',', |(_, d)| d)
+}
+
+/// Which field each column holds.
+#[derive(Debug, Clone)]
+pub struct Mapping {
+    /// The records the file holds.
+    pub kind: Kind,
+    /// Per column, its field (None: left out).
+    pub fields: Vec<Option<Field>>,
+}
+
+impl Mapping {
+    /// Guesses a field for each header, then applies `overrides` (header = field name). Fails
+    /// when an override names an unknown column or field, or nothing holds the record's name.
+    pub fn new(kind: Kind, headers: &[String], overrides: &[(String, String)]) -> Result<Mapping, ImportError> {
+        if !KINDS.contains(&kind) {
+            return Err(ImportError::Mapping(format!(
+                "{kind} records cannot be imported from CSV yet: import one of {}",
+                KINDS.map(|k| k.name()).join(", ")
+            )));
+        }
+        let mut fields: Vec<Option<Field>> = headers.iter().map(|h| columns::guess(kind, h)).collect();
+        // Outlook's "Title" is Mr / Ms when a "Job Title" column is there.
+        if headers.iter().any(|h| columns::normal(h) == "jobtitle") {
+            for (h, f) in headers.iter().zip(&mut fields) {
+                if columns::normal(h) == "title" {
+                    *f = None;
+                }
+            }
+        }
+        for (column, field) in overrides {
+            let at = headers
+                .iter()
+                .position(|h| h == column.trim())
+                .or_else(|| headers.iter().position(|h| columns::normal(h) == columns::normal(column)))
+                .ok_or_else(|| {
+                    ImportError::Mapping(format!(
+                        "--map {column}={field}: the file has no column '{column}'; its columns are: {}",
+                        headers.join(", ")
+                    ))
+                })?;
+            let parsed = Field::parse(field).ok_or_else(|| {
+                let names: Vec<&str> = columns::FIELD_NAMES.iter().map(|(n, _)| *n).collect();
+                ImportError::Mapping(format!("--map {column}={field}: no field '{field}'; use one of {}", names.join(", ")))
+            })?;
+            if !parsed.fits(kind) {
+                return Err(ImportError::Mapping(format!(
+                    "--map {column}={field}: {kind} records have no {parsed} field"
+                )));
+            }
+            fields[at] = (parsed != Field::Ignore).then_some(parsed);
+        }
+        let mapping = Mapping { kind, fields };
+        let named = |f: &Field| match kind {
+            Kind::Account => matches!(f, Field::Name),
+            _ => matches!(f, Field::First | Field::Last | Field::Name),
+        };
+        if !mapping.fields.iter().flatten().any(named) {
+            let what = if kind == Kind::Account { "name" } else { "last (or name)" };
+            return Err(ImportError::Mapping(format!(
+                "no column holds the {kind}'s name: map one with --map COLUMN={what} (columns: {})",
+                headers.join(", ")
+            )));
+        }
+        Ok(mapping)
+    }
+
+    /// Headers of the columns left out.
+    pub fn unmapped<'h>(&self, headers: &'h [String]) -> Vec<&'h str> {
+        headers.iter().zip(&self.fields).filter(|(h, f)| f.is_none() && !h.is_empty()).map(|(h, _)| h.as_str()).collect()
+    }
+}
+
+/// Turns one row into a record, or says what is wrong with each bad cell. `notes` gathers what
+/// the user should know (cells left out, such as a birthday without a year).
+pub fn convert(
+    mapping: &Mapping,
+    headers: &[String],
+    options: &Options,
+    line: u64,
+    cells: &csv::StringRecord,
+    notes: &mut Vec<String>,
+) -> Result<Incoming, Vec<RowProblem>> {
+    let mut row = Row { line, headers, fields: &mapping.fields, options, problems: Vec::new(), notes };
+    let incoming = row.build(mapping, cells);
+    if row.problems.is_empty() { Ok(incoming) } else { Err(row.problems) }
+}
+
+/// Every row of `file` as a record (or its problems), in order: what
+/// [`Crm::import`](crate::crm::Crm::import) takes. A file that stops being CSV midway gives
+/// its error as a problem of the line reached.
+pub fn records<'f>(
+    file: &'f CsvFile,
+    mapping: &'f Mapping,
+    options: &'f Options,
+    notes: &'f mut Vec<String>,
+) -> impl Iterator<Item = Result<Incoming, Vec<RowProblem>>> + 'f {
+    let mut last = 1;
+    file.rows().map(move |row| match row {
+        Ok((line, cells)) => {
+            last = line;
+            convert(mapping, &file.headers, options, line, &cells, notes)
+        }
+        Err(e) => Err(vec![RowProblem { line: last + 1, column: None, message: e.to_string() }]),
+    })
+}
+
+/// One row being read.
+struct Row<'a> {
+    line: u64,
+    headers: &'a [String],
+    fields: &'a [Option<Field>],
+    options: &'a Options,
+    problems: Vec<RowProblem>,
+    notes: &'a mut Vec<String>,
+}
+
+/// Values of one row gathered by field before they become a record.
+#[derive(Default)]
+struct Cells {
+    first: Option<String>,
+    last: Option<String>,
+    middle: Option<String>,
+    name: Option<String>,
+    title: Option<String>,
+    company: Option<String>,
+    emails: Vec<Email>,
+    phones: Vec<Phone>,
+    /// Labels of email and phone groups, from their label columns.
+    labels: Vec<(String, String)>,
+    /// Addresses by group, in column order.
+    addresses: Vec<(String, Address)>,
+    birthday: Option<Date>,
+    notes: Vec<String>,
+    tags: Vec<String>,
+    owner: Option<String>,
+    do_not_call: bool,
+    opted_out: bool,
+    website: Option<String>,
+    interests: Vec<String>,
+    industry: Option<String>,
+    employees: Option<u32>,
+    revenue: Option<Amount>,
+    currency: Option<Currency>,
+    status: Option<String>,
+    source: Option<String>,
+    rating: Option<String>,
+}
+
+impl Cells {
+    /// The label a group's label column gave, if any.
+    fn label_of(&self, group: &str) -> Option<String> {
+        self.labels.iter().find(|(g, l)| g == group && !l.is_empty()).map(|(_, l)| l.clone())
+    }
+}
+
+impl Row<'_> {
+    fn build(&mut self, mapping: &Mapping, cells: &csv::StringRecord) -> Incoming {
+        let mut c = Cells::default();
+        for (field, cell) in mapping.fields.iter().zip(cells) {
+            if let Some(Field::LabelOf(group)) = field {
+                let label = cell.trim().trim_start_matches('*').trim().to_lowercase();
+                c.labels.push((group.clone(), label));
+            }
+        }
+        for (i, field) in mapping.fields.iter().enumerate() {
+            let (Some(field), Some(cell)) = (field, cells.get(i)) else { continue };
+            let value = cell.trim();
+            if value.is_empty() {
+                continue;
+            }
+            self.take(&mut c, i, field, value);
+        }
+        let record = match mapping.kind {
+            Kind::Account => Arrival::Account(Box::new(self.account(&mut c))),
+            Kind::Lead => Arrival::Lead(Box::new(self.lead(&mut c))),
+            _ => Arrival::Contact(Box::new(self.contact(&mut c))),
+        };
+        let notes = (!c.notes.is_empty()).then(|| c.notes.join("\n\n"));
+        Incoming { line: self.line, record, company: c.company.take(), notes }
+    }
+
+    fn problem(&mut self, column: usize, message: impl Into<String>) {
+        let column = self.headers.get(column).cloned();
+        self.problems.push(RowProblem { line: self.line, column, message: message.into() });
+    }
+
+    fn take(&mut self, c: &mut Cells, i: usize, field: &Field, v: &str) {
+        let text = || Some(v.to_string());
+        match field {
+            Field::First => c.first = text(),
+            Field::Last => c.last = text(),
+            Field::Middle => c.middle = text(),
+            Field::Name => c.name = text(),
+            Field::Title => c.title = text(),
+            Field::Company => c.company = text(),
+            Field::Email(label, group) => {
+                let label = label.clone().or_else(|| c.label_of(group));
+                for address in split(v, true) {
+                    if !c.emails.iter().any(|e| e.address.eq_ignore_ascii_case(&address)) {
+                        c.emails.push(Email { label: label.clone(), ..Email::new(address) });
+                    }
+                }
+            }
+            Field::Phone(label, group) => {
+                let label = label.clone().or_else(|| c.label_of(group));
+                for number in split(v, false) {
+                    c.phones.push(Phone { label: label.clone(), ..Phone::new(number) });
+                }
+            }
+            Field::LabelOf(_) => {}
+            Field::Address(part, group) => {
+                let at = match c.addresses.iter().position(|(g, _)| g == group) {
+                    Some(at) => at,
+                    None => {
+                        let label = columns::address_label(group);
+                        c.addresses.push((group.clone(), Address { label, ..Default::default() }));
+                        c.addresses.len() - 1
+                    }
+                };
+                let a = &mut c.addresses[at].1;
+                let slot = match part {
+                    Part::Street => &mut a.street,
+                    Part::City => &mut a.city,
+                    Part::Region => &mut a.region,
+                    Part::PostalCode => &mut a.postal_code,
+                    Part::Country => &mut a.country,
+                };
+                *slot = text();
+            }
+            Field::Birthday => match self.date(v) {
+                Ok(d) => c.birthday = d,
+                Err(m) => self.problem(i, m),
+            },
+            Field::Notes => c.notes.push(v.to_string()),
+            Field::Tags => c.tags.extend(split(v, true).into_iter().filter(|t| !t.starts_with('*'))),
+            Field::Interests => c.interests.extend(split(v, true)),
+            Field::Owner => c.owner = text(),
+            Field::DoNotCall => match yes_no(v) {
+                Some(b) => c.do_not_call = b,
+                None => self.problem(i, format!("'{v}' is not yes or no")),
+            },
+            Field::EmailOptOut => match yes_no(v) {
+                Some(b) => c.opted_out = b,
+                None => self.problem(i, format!("'{v}' is not yes or no")),
+            },
+            Field::Website => c.website = text(),
+            Field::Industry => c.industry = text(),
+            Field::Employees => match v.replace([',', ' ', '_'], "").parse() {
+                Ok(n) => c.employees = Some(n),
+                Err(_) => self.problem(i, format!("'{v}' is not a whole number of employees")),
+            },
+            Field::Revenue => match Amount::parse(&v.replace([',', ' ', '$', '€', '£'], "")) {
+                Ok(a) => c.revenue = Some(a),
+                Err(m) => self.problem(i, m),
+            },
+            Field::Currency => match Currency::parse(v) {
+                Ok(cur) => c.currency = Some(cur),
+                Err(e) => self.problem(i, e.message),
+            },
+            Field::Status => c.status = text(),
+            Field::Source => c.source = text(),
+            Field::Rating => c.rating = text(),
+            Field::Ignore => {}
+        }
+    }
+
+    /// A date in the file's form: the `--date-format` if given, else ISO, year/month/day with
+    /// slashes, or Outlook's month/day/year. Outlook's "0/0/00" means none; a birthday without a
+    /// year (Google's "--02-29") cannot be kept and is left out with a note.
+    fn date(&mut self, v: &str) -> Result<Option<Date>, String> {
+        if v == "0/0/00" || v == "0/0/0000" {
+            return Ok(None);
+        }
+        if v.starts_with("--") {
+            self.notes.push(format!("line {}: the birthday {v} has no year and was left out", self.line));
+            return Ok(None);
+        }
+        let head = v.split(['T', ' ']).next().unwrap_or(v);
+        let custom = self.options.date_format.as_deref();
+        let forms = custom.into_iter().chain(["%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%Y%m%d"]);
+        for form in forms {
+            if let Ok(d) = NaiveDate::parse_from_str(v, form).or_else(|_| NaiveDate::parse_from_str(head, form)) {
+                return Ok(Some(Date(d)));
+            }
+        }
+        let hint = custom.map_or("use YYYY-MM-DD or M/D/YYYY, or say the form with --date-format (like %d.%m.%Y)".into(), |f| {
+            format!("it does not match --date-format {f}")
+        });
+        Err(format!("'{v}' is not a date: {hint}"))
+    }
+
+    /// The first and last name: given apart, or split from a whole name at its last space. A
+    /// single name is the last name.
+    fn names(c: &mut Cells) -> (String, String) {
+        let (mut first, mut last) = (c.first.take().unwrap_or_default(), c.last.take().unwrap_or_default());
+        if first.is_empty()
+            && last.is_empty()
+            && let Some(name) = c.name.take()
+        {
+            match name.rsplit_once(char::is_whitespace) {
+                Some((f, l)) => (first, last) = (f.trim().to_string(), l.trim().to_string()),
+                None => last = name,
+            }
+        }
+        if last.is_empty() {
+            last = std::mem::take(&mut first);
+        }
+        (first, last)
+    }
+
+    fn contact(&mut self, c: &mut Cells) -> Contact {
+        let (first_name, last_name) = Row::names(c);
+        let mut emails = std::mem::take(&mut c.emails);
+        if c.opted_out {
+            emails.iter_mut().for_each(|e| e.consent = Consent::OptedOut);
+        }
+        let contact = Contact {
+            first_name,
+            last_name,
+            middle_name: c.middle.take(),
+            title: c.title.take(),
+            emails,
+            phones: std::mem::take(&mut c.phones),
+            addresses: std::mem::take(&mut c.addresses).into_iter().map(|(_, a)| a).collect(),
+            birthday: c.birthday,
+            interests: std::mem::take(&mut c.interests),
+            social: c.website.take().into_iter().collect(),
+            do_not_call: c.do_not_call,
+            owner: c.owner.take().unwrap_or_default(),
+            tags: std::mem::take(&mut c.tags),
+            ..Default::default()
+        };
+        self.check(&contact);
+        contact
+    }
+
+    fn account(&mut self, c: &mut Cells) -> Account {
+        let mut account = Account {
+            name: c.name.take().unwrap_or_default(),
+            industry: c.industry.take(),
+            website: c.website.take(),
+            phone: c.phones.first().map(|p| p.number.clone()),
+            email: c.emails.first().map(|e| e.address.clone()),
+            address: std::mem::take(&mut c.addresses).into_iter().next().map(|(_, a)| a).unwrap_or_default(),
+            employees: c.employees,
+            annual_revenue: c.revenue,
+            owner: c.owner.take().unwrap_or_default(),
+            tags: std::mem::take(&mut c.tags),
+            ..Default::default()
+        };
+        account.address.label = None;
+        if let Some(cur) = c.currency {
+            account.currency = cur;
+        }
+        if let Some(s) = c.status.take() {
+            match s.parse() {
+                Ok(status) => account.status = status,
+                Err(e) => self.field_problem(e),
+            }
+        }
+        self.check(&account);
+        account
+    }
+
+    fn lead(&mut self, c: &mut Cells) -> Lead {
+        let (first_name, last_name) = Row::names(c);
+        let mut lead = Lead {
+            first_name,
+            last_name,
+            company: c.company.clone(),
+            title: c.title.take(),
+            email: c.emails.first().map(|e| e.address.clone()),
+            phone: c.phones.first().map(|p| p.number.clone()),
+            owner: c.owner.take().unwrap_or_default(),
+            ..Default::default()
+        };
+        // A lead's company is its own text, not a link: the company column is not an account.
+        c.company = None;
+        match c.source.take().map(|s| lead_source(&s)) {
+            Some(Ok(source)) => lead.source = Some(source),
+            Some(Err(e)) => self.field_problem(e),
+            None => {}
+        }
+        match c.status.take().map(|s| s.parse()) {
+            Some(Ok(status)) => lead.status = status,
+            Some(Err(e)) => self.field_problem(e),
+            None => {}
+        }
+        match c.rating.take().map(|s| s.parse()) {
+            Some(Ok(rating)) => lead.rating = Some(rating),
+            Some(Err(e)) => self.field_problem(e),
+            None => {}
+        }
+        self.check(&lead);
+        lead
+    }
+
+    /// Reports what the record's own rules say is wrong, naming the column of the field.
+    fn check(&mut self, record: &impl Record) {
+        if let Err(e) = record.validate() {
+            self.field_problem(e);
+        }
+    }
+
+    /// A problem with a record field, put on the column that fills it.
+    fn field_problem(&mut self, e: ValidationError) {
+        let field = Field::parse(&e.field).map(|f| std::mem::discriminant(&f));
+        let at = self.fields.iter().position(|f| f.as_ref().map(std::mem::discriminant) == field && field.is_some());
+        match at {
+            Some(at) => self.problem(at, format!("{}: {}", e.field, e.message)),
+            None => self.problems.push(RowProblem { line: self.line, column: None, message: e.to_string() }),
+        }
+    }
+}
+
+/// The values of a cell holding several: Google's " ::: ", or semicolons, or (when `commas`)
+/// commas.
+fn split(v: &str, commas: bool) -> Vec<String> {
+    let parts: Vec<&str> = if v.contains(":::") {
+        v.split(":::").collect()
+    } else if v.contains(';') {
+        v.split(';').collect()
+    } else if commas {
+        v.split(',').collect()
+    } else {
+        vec![v]
+    };
+    parts.into_iter().map(str::trim).filter(|p| !p.is_empty()).map(str::to_string).collect()
+}
+
+/// A lead source as other CRMs write it ("Web", "Referral", "Trade Show").
+fn lead_source(v: &str) -> Result<LeadSource, ValidationError> {
+    let synonym = match columns::normal(v).as_str() {
+        "web" | "website" | "online" | "internet" | "webform" | "organicsearch" | "paidsearch" => LeadSource::WebSite,
+        "referral" | "referred" | "wordofmouth" | "externalreferral" => LeadSource::WordOfMouth,
+        "employeereferral" => LeadSource::Employee,
+        "event" | "seminar" | "webinar" => LeadSource::Conference,
+        "phone" | "phoneinquiry" | "call" => LeadSource::ColdCall,
+        "partnerreferral" => LeadSource::Partner,
+        "pr" | "press" => LeadSource::PublicRelations,
+        "mail" | "mailing" => LeadSource::DirectMail,
+        "emailcampaign" | "newsletter" => LeadSource::Email,
+        "customer" => LeadSource::ExistingCustomer,
+        _ => return v.parse(),
+    };
+    Ok(synonym)
+}
+
+/// Yes or no as exports write it.
+fn yes_no(v: &str) -> Option<bool> {
+    match v.to_lowercase().as_str() {
+        "yes" | "y" | "true" | "1" | "x" | "on" => Some(true),
+        "no" | "n" | "false" | "0" | "off" => Some(false),
+        _ => None,
+    }
+}
