@@ -92,6 +92,11 @@ pub fn json_plain(v: &serde_json::Value) -> String {
     }
 }
 
+/// "1 contact", "3 contacts": a count with its noun (`many` for any other count).
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

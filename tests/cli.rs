@@ -1521,7 +1521,10 @@ fn accounts_and_leads_import_from_crm_exports() {
     assert_eq!(initech["address"]["city"], "Austin");
     db.json(["import", "lead", &fixture("leads.csv")]);
     let li = db.json("lead show 1");
-    assert_eq!((li["source"].as_str(), li["status"].as_str(), li["rating"].as_str()), (Some("web_site"), Some("new"), Some("hot")));
+    assert_eq!(
+        (li["source"].as_str(), li["status"].as_str(), li["rating"].as_str()),
+        (Some("web_site"), Some("new"), Some("hot"))
+    );
     assert_eq!(li["company"], "Dragon Tea");
     assert_eq!(db.json("lead show 2")["source"], "trade_show");
     assert_eq!(db.count("account list"), 2, "a lead's company is not an account");

@@ -135,6 +135,24 @@ fn first_run_offers_demo_data_or_an_empty_start() {
 }
 
 #[test]
+fn first_run_imports_a_csv_file_or_says_what_is_wrong_with_it() {
+    let fixtures = format!("{}/tests/fixtures/import", env!("CARGO_MANIFEST_DIR"));
+    let mut ui = Ui::empty(120, 30);
+    ui.keys("i").text(&format!("{fixtures}/bad.csv")).keys("enter");
+    let s = ui.screen();
+    assert!(s.contains("the import was refused") && s.contains("line 3"), "the error is shown inline: {s}");
+    assert!(s.contains("bad.csv"), "the path stays open to fix: {s}");
+    assert_eq!(ui.crm.count(Kind::Contact).unwrap(), 0, "nothing was written");
+    for _ in 0.."bad.csv".len() {
+        ui.keys("backspace");
+    }
+    ui.text("google.csv").keys("enter");
+    let s = ui.screen();
+    assert!(s.contains("imported 3 contacts") && s.contains("2 new accounts"), "{s}");
+    assert!(s.contains("Contacts (3)") && s.contains("Zoë O'Brien-Müller"), "{s}");
+}
+
+#[test]
 fn number_keys_and_g_prefixes_switch_screens() {
     let mut ui = Ui::populated(100, 30);
     assert!(ui.screen().contains("Contacts (4)"));

@@ -666,7 +666,6 @@ fn search(out: &Out, crm: &Crm, a: SearchArgs) -> Result<()> {
 }
 
 fn import(out: &Out, crm: &Crm, a: ImportArgs) -> Result<()> {
-    use crate::import::{Mapping, Options, read_csv, records};
     let kind: Kind = a.kind.parse().map_err(anyhow::Error::msg)?;
     let mut map = Vec::new();
     for m in &a.map {
@@ -675,25 +674,19 @@ fn import(out: &Out, crm: &Crm, a: ImportArgs) -> Result<()> {
         };
         map.push((column.trim().to_string(), field.trim().to_string()));
     }
-    let options = Options { map, date_format: a.date_format, latin1: a.latin1 };
-    let bytes = std::fs::read(&a.file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", a.file.display()))?;
-    let file = read_csv(bytes, options.latin1).map_err(|e| anyhow::anyhow!("{}: {e}", a.file.display()))?;
-    let mapping = Mapping::new(kind, &file.headers, &options.map)?;
-    let mut notes = Vec::new();
-    let unmapped = mapping.unmapped(&file.headers);
-    if !unmapped.is_empty() {
-        notes.push(format!("columns left out: {} (map one with --map COLUMN=FIELD)", unmapped.join(", ")));
-    }
-    let bar = progress_bar(file.approximate_rows());
+    let options = crate::import::Options { map, date_format: a.date_format, latin1: a.latin1 };
     let policy = match a.on_duplicate {
         DuplicateArg::Skip => OnDuplicate::Skip,
         DuplicateArg::Merge => OnDuplicate::Merge,
         DuplicateArg::Create => OnDuplicate::Create,
     };
-    let rows = records(&file, &mapping, &options, &mut notes);
-    let report = crm.import(rows, policy, a.dry_run, &|done| bar.set_position(done as u64));
-    bar.finish_and_clear();
-    let report = report?;
+    let bar = std::cell::OnceCell::new();
+    let progress = |done: usize, total: usize| bar.get_or_init(|| progress_bar(total)).set_position(done as u64);
+    let outcome = crate::import::csv_file(crm, kind, &a.file, &options, policy, a.dry_run, &progress);
+    if let Some(bar) = bar.get() {
+        bar.finish_and_clear();
+    }
+    let crate::import::Outcome { report, notes } = outcome?;
     if out.json {
         let mut v = serde_json::to_value(&report)?;
         v["kind"] = kind.name().into();
@@ -705,7 +698,7 @@ fn import(out: &Out, crm: &Crm, a: ImportArgs) -> Result<()> {
         eprintln!("note: {}", crate::text::sanitize(note));
     }
     let verb = if a.dry_run { "would import" } else { "imported" };
-    let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    use crate::text::count;
     let mut parts = vec![format!("{} created", report.created.len())];
     if !report.merged.is_empty() {
         parts.push(format!("{} merged", report.merged.len()));
@@ -741,8 +734,13 @@ fn progress_bar(rows: usize) -> indicatif::ProgressBar {
 
 /// Lines that explain an error further (each bad row of a refused import), for stderr.
 pub fn details(e: &anyhow::Error) -> Vec<String> {
-    match e.downcast_ref::<crate::crm::CrmError>() {
-        Some(crate::crm::CrmError::Rejected(problems)) => problems.iter().map(ToString::to_string).collect(),
+    use crate::crm::CrmError::Rejected;
+    let crm = e.downcast_ref::<crate::crm::CrmError>();
+    let import = e.downcast_ref::<crate::import::ImportError>();
+    match (crm, import) {
+        (Some(Rejected(problems)), _) | (_, Some(crate::import::ImportError::Crm(Rejected(problems)))) => {
+            problems.iter().map(ToString::to_string).collect()
+        }
         _ => Vec::new(),
     }
 }

@@ -74,8 +74,8 @@ pub(super) fn refusal(problems: &[RowProblem]) -> String {
     let n = lines.len();
     let first = problems.first().map(|p| format!(" ({p}{})", if problems.len() > 1 { "; …" } else { "" }));
     format!(
-        "the import was refused, nothing was written: {n} line{} to fix{}",
-        if n == 1 { "" } else { "s" },
+        "the import was refused, nothing was written: {} to fix{}",
+        crate::text::count(n, "line", "lines"),
         first.unwrap_or_default()
     )
 }

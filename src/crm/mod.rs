@@ -23,8 +23,8 @@ use crate::model::{
 };
 use crate::search::{Hit, Pass, SearchIndex};
 pub use crate::store::Workload;
-pub use import::{Arrival, Duplicate, ImportReport, Incoming, OnDuplicate, RowProblem};
 use crate::store::{Indexed, Read, Reader, Store, StoreError, WriteTables};
+pub use import::{Arrival, Duplicate, ImportReport, Incoming, OnDuplicate, RowProblem};
 
 /// Why a command or query failed. Each message names the record or field and what to do.
 #[derive(Debug, thiserror::Error)]

@@ -174,8 +174,20 @@ impl Field {
             ),
             Kind::Lead => matches!(
                 self,
-                First | Last | Middle | Name | Title | Company | Email(..) | Phone(..) | Notes | Owner | Status | Source
-                    | Rating | Ignore
+                First
+                    | Last
+                    | Middle
+                    | Name
+                    | Title
+                    | Company
+                    | Email(..)
+                    | Phone(..)
+                    | Notes
+                    | Owner
+                    | Status
+                    | Source
+                    | Rating
+                    | Ignore
             ),
             _ => false,
         }
@@ -318,7 +330,9 @@ fn family(h: &str) -> Option<Field> {
         let label = if h.contains("mobile") || h.contains("cell") { Some("mobile".to_string()) } else { label(h) };
         return Some(Field::Phone(label, group));
     }
+    // Longer suffixes first: "countryregion" is a country, "stateregion" a region.
     const PARTS: &[(&str, Part)] = &[
+        ("countryregion", Part::Country),
         ("streetaddress", Part::Street),
         ("street", Part::Street),
         ("address", Part::Street),
@@ -334,7 +348,6 @@ fn family(h: &str) -> Option<Field> {
         ("postcode", Part::PostalCode),
         ("zipcode", Part::PostalCode),
         ("zip", Part::PostalCode),
-        ("countryregion", Part::Country),
         ("country", Part::Country),
     ];
     PARTS.iter().find_map(|&(suffix, part)| {
@@ -351,7 +364,8 @@ fn label(h: &str) -> Option<String> {
 
 /// The label an address group gives its address.
 pub fn address_label(group: &str) -> Option<String> {
-    label(group).or_else(|| ["mailing", "billing", "shipping"].iter().find(|w| group.contains(*w)).map(|w| w.to_string()))
+    label(group)
+        .or_else(|| ["mailing", "billing", "shipping"].iter().find(|w| group.contains(*w)).map(|w| w.to_string()))
 }
 
 #[cfg(test)]
@@ -359,11 +373,10 @@ mod tests {
     use super::*;
 
     fn g(kind: Kind, h: &str) -> Option<String> {
-        guess(kind, h).map(|f| match f {
-            Field::Address(_, group) => format!("{f}@{group}"),
+        guess(kind, h).map(|f| match &f {
+            Field::Address(_, group) | Field::LabelOf(group) => format!("{f}@{group}"),
             Field::Email(Some(l), _) | Field::Phone(Some(l), _) => format!("{f}:{l}"),
-            Field::LabelOf(group) => format!("{f}@{group}"),
-            f => f.to_string(),
+            _ => f.to_string(),
         })
     }
 
@@ -397,8 +410,7 @@ mod tests {
         }
         assert_eq!(g(c, "E-mail 1 - Label").as_deref(), Some("label@email1"));
         assert_eq!(g(c, "Phone 2 - Type").as_deref(), Some("label@phone2"));
-        for header in ["E-mail Type", "Business Fax", "E-mail Display Name", "Given Yomi", "Pager"]
-        {
+        for header in ["E-mail Type", "Business Fax", "E-mail Display Name", "Given Yomi", "Pager"] {
             assert_eq!(g(c, header), None, "{header}");
         }
     }

@@ -7,7 +7,7 @@ pub mod columns;
 
 use chrono::NaiveDate;
 
-use crate::crm::{Arrival, Incoming, RowProblem};
+use crate::crm::{Arrival, Crm, CrmError, ImportReport, Incoming, OnDuplicate, RowProblem};
 use crate::model::{
     Account, Address, Amount, Consent, Contact, Currency, Date, Email, Kind, Lead, LeadSource, Phone, Record,
     ValidationError,
@@ -28,12 +28,61 @@ pub struct Options {
 /// Why a file cannot be imported.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
+    /// The file cannot be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The service refused the rows (see [`CrmError::Rejected`]) or the database failed.
+    #[error(transparent)]
+    Crm(#[from] CrmError),
     /// The bytes are not readable text or not CSV.
     #[error("{0}")]
     Unreadable(String),
     /// The header cannot be mapped, or a mapping is wrong.
     #[error("{0}")]
     Mapping(String),
+}
+
+/// What an import did, and what the user should know about the file.
+#[derive(Debug)]
+pub struct Outcome {
+    /// What was (or would be) created, merged and skipped.
+    pub report: ImportReport,
+    /// Columns left out, cells dropped.
+    pub notes: Vec<String>,
+}
+
+/// Imports the CSV file at `path` as records of `kind` through `crm`: the whole path from the
+/// bytes to the transaction, shared by the command line and the TUI. `progress` hears
+/// (rows done, about how many in all).
+pub fn csv_file(
+    crm: &Crm,
+    kind: Kind,
+    path: &std::path::Path,
+    options: &Options,
+    policy: OnDuplicate,
+    dry_run: bool,
+    progress: &dyn Fn(usize, usize),
+) -> Result<Outcome, ImportError> {
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Io { path: path.to_path_buf(), source })?;
+    let file = read_csv(bytes, options.latin1).map_err(|e| match e {
+        ImportError::Unreadable(m) => ImportError::Unreadable(format!("{}: {m}", path.display())),
+        e => e,
+    })?;
+    let mapping = Mapping::new(kind, &file.headers, &options.map)?;
+    let mut notes = Vec::new();
+    let unmapped = mapping.unmapped(&file.headers);
+    if !unmapped.is_empty() {
+        notes.push(format!("columns left out: {} (map one with --map COLUMN=FIELD)", unmapped.join(", ")));
+    }
+    let total = file.approximate_rows();
+    let rows = records(&file, &mapping, options, &mut notes);
+    let report = crm.import(rows, policy, dry_run, &|done| progress(done, total))?;
+    Ok(Outcome { report, notes })
 }
 
 /// The kinds a CSV can bring in.
@@ -72,7 +121,9 @@ pub fn read_csv(bytes: Vec<u8>, latin1: bool) -> Result<CsvFile, ImportError> {
     let mut reader = file.reader();
     file.headers = reader.headers().map_err(unreadable)?.iter().map(|h| h.trim().to_string()).collect();
     if file.headers.iter().all(String::is_empty) {
-        return Err(ImportError::Unreadable("the file has no header line: the first line must name the columns".into()));
+        return Err(ImportError::Unreadable(
+            "the file has no header line: the first line must name the columns".into(),
+        ));
     }
     Ok(file)
 }
@@ -164,7 +215,10 @@ impl Mapping {
                 })?;
             let parsed = Field::parse(field).ok_or_else(|| {
                 let names: Vec<&str> = columns::FIELD_NAMES.iter().map(|(n, _)| *n).collect();
-                ImportError::Mapping(format!("--map {column}={field}: no field '{field}'; use one of {}", names.join(", ")))
+                ImportError::Mapping(format!(
+                    "--map {column}={field}: no field '{field}'; use one of {}",
+                    names.join(", ")
+                ))
             })?;
             if !parsed.fits(kind) {
                 return Err(ImportError::Mapping(format!(
@@ -190,7 +244,12 @@ impl Mapping {
 
     /// Headers of the columns left out.
     pub fn unmapped<'h>(&self, headers: &'h [String]) -> Vec<&'h str> {
-        headers.iter().zip(&self.fields).filter(|(h, f)| f.is_none() && !h.is_empty()).map(|(h, _)| h.as_str()).collect()
+        headers
+            .iter()
+            .zip(&self.fields)
+            .filter(|(h, f)| f.is_none() && !h.is_empty())
+            .map(|(h, _)| h.as_str())
+            .collect()
     }
 }
 
@@ -407,9 +466,10 @@ impl Row<'_> {
                 return Ok(Some(Date(d)));
             }
         }
-        let hint = custom.map_or("use YYYY-MM-DD or M/D/YYYY, or say the form with --date-format (like %d.%m.%Y)".into(), |f| {
-            format!("it does not match --date-format {f}")
-        });
+        let hint = custom
+            .map_or("use YYYY-MM-DD or M/D/YYYY, or say the form with --date-format (like %d.%m.%Y)".into(), |f| {
+                format!("it does not match --date-format {f}")
+            });
         Err(format!("'{v}' is not a date: {hint}"))
     }
 

@@ -15,6 +15,7 @@ use super::list::RecordList;
 use super::search::{SearchBox, Searcher};
 use crate::crm::{Crm, Result};
 use crate::model::{Kind, RecordRef};
+use crate::text::count;
 
 /// The most rows a filter keeps (the best matches), so a one-letter filter over a million
 /// records stays instant.
@@ -79,6 +80,8 @@ pub enum Ask {
     Owner(Vec<RecordRef>),
     /// The list to put these contacts on.
     List(Vec<RecordRef>),
+    /// The CSV file to import contacts from.
+    ImportFile,
 }
 
 impl Ask {
@@ -90,6 +93,7 @@ impl Ask {
             Ask::Tag(t) => format!("Label for {}", count(t)),
             Ask::Owner(t) => format!("New owner of {}", count(t)),
             Ask::List(t) => format!("Put {} on the list (name; made if new)", count(t)),
+            Ask::ImportFile => "Import contacts from a CSV file (its path; duplicates are skipped)".to_string(),
         }
     }
 }
@@ -323,6 +327,7 @@ impl App {
                 self.accounts.invalidate();
                 self.say(format!("demo data loaded: {} contacts, {} accounts", added.contacts, added.accounts));
             }
+            Action::Import => self.overlay = Some(Overlay::Input { ask: Ask::ImportFile, text: String::new() }),
             Action::StartEmpty => {
                 self.welcome = false;
                 self.say("an empty database: press n to add a contact");
@@ -588,6 +593,35 @@ impl App {
                 let ids: Vec<_> = targets.iter().filter(|t| t.kind == Kind::Contact).map(|t| t.id).collect();
                 format!("{} added to the list '{}'", self.crm.add_to_list(text, &ids)?, text.trim())
             }
+            Ask::ImportFile => {
+                let path = expand_home(text.trim());
+                let options = crate::import::Options::default();
+                let outcome = crate::import::csv_file(
+                    &self.crm,
+                    Kind::Contact,
+                    &path,
+                    &options,
+                    crate::crm::OnDuplicate::Skip,
+                    false,
+                    &|_, _| {},
+                )
+                .map_err(|e| match e {
+                    crate::import::ImportError::Crm(e) => e,
+                    other => crate::crm::CrmError::Conflict(other.to_string()),
+                })?;
+                self.welcome = false;
+                self.screen = ScreenId::Contacts;
+                let r = outcome.report;
+                let mut said = format!("imported {}", count(r.created.len(), "contact", "contacts"));
+                if !r.accounts_created.is_empty() {
+                    said.push_str(&format!(", {}", count(r.accounts_created.len(), "new account", "new accounts")));
+                }
+                if !r.skipped.is_empty() {
+                    said.push_str(&format!(", {}", count(r.skipped.len(), "duplicate skipped", "duplicates skipped")));
+                }
+                let name = path.file_name().map_or(path.as_os_str(), |n| n).to_string_lossy();
+                format!("{said} from {name}")
+            }
         };
         self.say(message);
         self.refresh_after_write();
@@ -741,6 +775,15 @@ impl App {
 }
 
 /// Applies a typing key to a one-line text; says whether the text changed.
+/// A typed path with a leading `~/` made absolute.
+fn expand_home(path: &str) -> std::path::PathBuf {
+    let home = || directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
+    match path.strip_prefix("~/").and_then(|rest| Some(home()?.join(rest))) {
+        Some(full) => full,
+        None => std::path::PathBuf::from(path),
+    }
+}
+
 fn edit_line(text: &mut String, code: KeyCode) -> bool {
     match code {
         KeyCode::Char(c) => {

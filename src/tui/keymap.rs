@@ -68,6 +68,8 @@ pub enum Action {
     LoadDemo,
     /// Start with an empty database (welcome screen).
     StartEmpty,
+    /// Import contacts from a CSV file.
+    Import,
 }
 
 impl Action {
@@ -105,6 +107,7 @@ impl Action {
                 Action::AddToList => "add marked contacts to a list",
                 Action::LoadDemo => "load demo data",
                 Action::StartEmpty => "start empty",
+                Action::Import => "import contacts from a CSV file",
                 Action::Goto(_) => unreachable!("handled above"),
             }
             .to_string(),
@@ -148,6 +151,7 @@ pub const GLOBAL: &[Binding] = &[
     bind(&["6", "g C"], Action::Goto(ScreenId::Calls), "calls"),
     bind(&["7", "g A"], Action::Goto(ScreenId::Agenda), "agenda"),
     bind(&["8", "g r"], Action::Goto(ScreenId::Reports), "reports"),
+    bind(&["I"], Action::Import, "import contacts from a CSV file"),
     bind(&["esc"], Action::Back, "back out one level"),
     hint(&["q"], Action::Quit, "quit (inside a record: back out)"),
     bind(&["ctrl-c"], Action::ForceQuit, "quit at once"),
@@ -193,6 +197,7 @@ pub const DETAIL: &[Binding] = &[
 pub const WELCOME: &[Binding] = &[
     hint(&["d"], Action::LoadDemo, "load the demo data"),
     hint(&["e", "enter"], Action::StartEmpty, "start with an empty database"),
+    hint(&["i"], Action::Import, "import contacts from a CSV file"),
 ];
 
 /// The text form of a key press as the tables write it: `j`, `G`, `ctrl-d`, `enter`, `esc`...

@@ -120,8 +120,8 @@ fn welcome(f: &mut Frame, area: Rect, theme: &Theme) {
             Span::raw("start empty, then press n to add your first contact"),
         ]),
         Line::from(vec![
-            Span::styled("  i  ", theme.dim()),
-            Span::styled("import a CSV file (coming soon: the import wizard)", theme.dim()),
+            Span::styled("  i  ", theme.title()),
+            Span::raw("import contacts from a CSV file (Google, Outlook and other CRM exports)"),
         ]),
         Line::raw(""),
         Line::styled("? shows the keys at any time · : finds any command by name · q quits", theme.dim()),
