@@ -102,13 +102,57 @@ pub trait Events {
     fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>>;
 }
 
-/// Events of the local terminal.
-pub struct TerminalEvents;
+/// Events of the local terminal, read on a thread of their own.
+///
+/// crossterm's reader never returns once the terminal is gone (a closed window, a dropped SSH
+/// session): it spins on the dead tty, timeout or not. Reading on a separate thread keeps the
+/// loop free to notice the hangup (a signal, or [`terminal_gone`]) and close the database
+/// cleanly; the reading thread ends with the process.
+pub struct TerminalEvents {
+    events: std::sync::mpsc::Receiver<io::Result<Event>>,
+}
+
+impl TerminalEvents {
+    /// Starts reading the terminal.
+    pub fn start() -> TerminalEvents {
+        let (tx, events) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            loop {
+                let event = event::read();
+                let failed = event.is_err();
+                if tx.send(event).is_err() || failed {
+                    return;
+                }
+            }
+        });
+        TerminalEvents { events }
+    }
+}
 
 impl Events for TerminalEvents {
     fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>> {
-        if event::poll(timeout)? { event::read().map(Some) } else { Ok(None) }
+        use std::sync::mpsc::RecvTimeoutError;
+        match self.events.recv_timeout(timeout) {
+            Ok(event) => event.map(Some),
+            Err(RecvTimeoutError::Timeout) => Ok(None),
+            Err(RecvTimeoutError::Disconnected) => Err(io::ErrorKind::UnexpectedEof.into()),
+        }
     }
+}
+
+/// Whether the terminal on standard input has hung up (its window closed, its SSH session
+/// dropped), asked without reading from it.
+#[cfg(unix)]
+fn terminal_gone() -> bool {
+    let mut fd = libc::pollfd { fd: libc::STDIN_FILENO, events: 0, revents: 0 };
+    // SAFETY: one valid pollfd, a zero timeout; poll only writes `revents`.
+    let ready = unsafe { libc::poll(&mut fd, 1, 0) };
+    ready > 0 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+}
+
+#[cfg(not(unix))]
+fn terminal_gone() -> bool {
+    false
 }
 
 /// Runs the app until the user quits (or `stop` is raised, by a signal for instance).
@@ -153,7 +197,18 @@ pub fn run_local(crm: Crm) -> io::Result<()> {
     }
     let mut terminal = ratatui::try_init()?;
     let _ = ratatui::crossterm::execute!(io::stdout(), event::EnableMouseCapture);
-    let result = run(&mut terminal, &mut app, &mut TerminalEvents, &Theme::from_env(), &stop);
+    // Not every hangup comes with a signal (rolo run under nohup, or by a tool that keeps its
+    // own): look at the terminal itself too.
+    let watch = stop.clone();
+    std::thread::spawn(move || {
+        while !watch.load(Ordering::SeqCst) {
+            if terminal_gone() {
+                watch.store(true, Ordering::SeqCst);
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    });
+    let result = run(&mut terminal, &mut app, &mut TerminalEvents::start(), &Theme::from_env(), &stop);
     let _ = ratatui::crossterm::execute!(io::stdout(), event::DisableMouseCapture);
     ratatui::restore();
     drop(app);
