@@ -47,6 +47,45 @@ impl Ui {
         Ui::with(dir, Arc::new(crm), w, h)
     }
 
+    /// Deals spread over the stages, with dates that never move: far ahead, and one long past.
+    fn pipeline(w: u16, h: u16) -> Ui {
+        let dir = tempfile::tempdir().unwrap();
+        let crm = Crm::open(&dir.path().join("t.redb")).unwrap();
+        let stages = crm.stages().unwrap();
+        let acme = crm.create(Account { name: "Acme Ltd".into(), ..Default::default() }).unwrap().id;
+        let kobe = crm.create(Account { name: "Kobe Shipping 株式会社".into(), ..Default::default() }).unwrap().id;
+        let deals = [
+            ("Fleet licences", acme, "12000.50", "2099-03-31", 0, Some(("Send pricing", "2099-03-01"))),
+            ("Harbor pilot", kobe, "5000", "2000-01-31", 0, None),
+            ("Renewal 2099", acme, "48000", "2099-06-30", 1, Some(("Meet the CFO", "2000-02-01"))),
+            ("Expansion", kobe, "150000", "2099-09-30", 7, None),
+        ];
+        for (name, account, amount, close, stage, step) in deals {
+            crm.create_opportunity(Opportunity {
+                name: name.into(),
+                account,
+                amount: Amount::parse(amount).unwrap(),
+                close_date: common::date(close),
+                stage: stages[stage].id,
+                next_step: step.map(|(s, _)| s.to_string()),
+                next_step_date: step.map(|(_, d)| common::date(d)),
+                ..Default::default()
+            })
+            .unwrap();
+        }
+        Ui::with(dir, Arc::new(crm), w, h)
+    }
+
+    /// The deal called `name`.
+    fn deal(&self, name: &str) -> Opportunity {
+        self.crm.list::<Opportunity>(|o| o.name == name).unwrap().remove(0)
+    }
+
+    /// The name of deal `o`'s stage.
+    fn stage_of(&self, o: &Opportunity) -> String {
+        self.crm.get::<Stage>(o.stage).unwrap().name
+    }
+
     fn with(dir: TempDir, crm: Arc<Crm>, w: u16, h: u16) -> Ui {
         let app = App::new(crm.clone()).unwrap();
         let term = Terminal::new(TestBackend::new(w, h)).unwrap();
@@ -99,9 +138,10 @@ impl Ui {
 }
 
 fn key(name: &str) -> KeyEvent {
-    let (mods, base) = match name.strip_prefix("ctrl-") {
-        Some(rest) => (KeyModifiers::CONTROL, rest),
-        None => (KeyModifiers::NONE, name),
+    let (mods, base) = match (name.strip_prefix("ctrl-"), name.strip_prefix("shift-")) {
+        (Some(rest), _) => (KeyModifiers::CONTROL, rest),
+        (_, Some(rest)) => (KeyModifiers::SHIFT, rest),
+        _ => (KeyModifiers::NONE, name),
     };
     let code = match base {
         "enter" => KeyCode::Enter,
@@ -110,6 +150,8 @@ fn key(name: &str) -> KeyEvent {
         "backtab" => KeyCode::BackTab,
         "up" => KeyCode::Up,
         "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
         "space" => KeyCode::Char(' '),
         "backspace" => KeyCode::Backspace,
         c if c.chars().count() == 1 => KeyCode::Char(c.chars().next().unwrap()),
@@ -150,6 +192,78 @@ fn first_run_imports_a_csv_file_or_says_what_is_wrong_with_it() {
     let s = ui.screen();
     assert!(s.contains("imported 3 contacts") && s.contains("2 new accounts"), "{s}");
     assert!(s.contains("Contacts (3)") && s.contains("Zoë O'Brien-Müller"), "{s}");
+}
+
+#[test]
+fn the_board_moves_deals_between_stages_and_closes_them() {
+    let mut ui = Ui::pipeline(140, 40);
+    ui.keys("1");
+    let s = ui.screen();
+    assert!(s.contains("Prospecting (2)") && s.contains("Qualification (1)"), "{s}");
+    assert!(s.contains("Σ 17.0k USD · w 1.7k"), "column totals and weighted totals: {s}");
+    assert!(s.contains("2000-01-31!"), "a past close date is marked: {s}");
+    assert!(s.contains("→ 2000-02-01! Meet the"), "a late next step is marked: {s}");
+    // The first card is the soonest to close: Harbor pilot. Move it right, twice, then back.
+    ui.keys("L");
+    let harbor = ui.deal("Harbor pilot");
+    assert_eq!((ui.stage_of(&harbor).as_str(), harbor.probability), ("Qualification", 20));
+    let s = ui.screen();
+    assert!(
+        s.contains("Prospecting (1)") && s.contains("Qualification (2)") && s.contains("→ Qualification (20%)"),
+        "{s}"
+    );
+    ui.keys("shift-right H");
+    assert_eq!(ui.stage_of(&ui.deal("Harbor pilot")), "Qualification", "the selection followed the card");
+    let timeline = ui.crm.timeline(RecordRef::new(Kind::Opportunity, harbor.id)).unwrap();
+    assert!(timeline.iter().any(|t| t.summary.contains("Qualification")), "moves are in the timeline: {timeline:?}");
+    // Won, then lost with a reason; both leave the board while closed stages are folded.
+    ui.keys("w");
+    assert_eq!(ui.deal("Harbor pilot").status, StageOutcome::Won);
+    let s = ui.screen();
+    assert!(s.contains("Qualification (1)") && s.contains("Harbor pilot won: 5,000.00 USD"), "{s}");
+    ui.keys("h x").text("budget cut").keys("enter");
+    let fleet = ui.deal("Fleet licences");
+    assert_eq!((fleet.status, fleet.lost_reason.as_deref()), (StageOutcome::Lost, Some("budget cut")));
+    // Unfolded, the won and lost columns show them; moving into a lost stage asks why.
+    ui.keys("z");
+    let s = ui.screen();
+    assert!(s.contains("Closed Won (1)") || s.contains("more ▶"), "{s}");
+    ui.keys("l l l l l l l").keys("k");
+    let before = ui.deal("Expansion");
+    assert_eq!(ui.stage_of(&before), "Negotiation/Review");
+    ui.keys("L");
+    assert_eq!(ui.stage_of(&ui.deal("Expansion")), "Closed Won", "the next stage after the last open one is won");
+    ui.keys("L");
+    assert!(ui.screen().contains("Why was opportunity"), "a move into a lost stage asks why");
+    ui.keys("esc");
+    assert_eq!(ui.deal("Expansion").status, StageOutcome::Won, "Esc moves nothing");
+}
+
+#[test]
+fn the_board_filters_and_creates_deals_in_the_selected_stage() {
+    let mut ui = Ui::pipeline(140, 40);
+    ui.keys("1 f").text("account:kobe").keys("enter");
+    let s = ui.screen();
+    assert!(
+        s.contains("filtered: account ~kobe") && s.contains("Harbor pilot") && !s.contains("Fleet licences"),
+        "{s}"
+    );
+    ui.keys("f").text(" colour:red").keys("enter");
+    assert!(ui.screen().contains("not a board filter"), "a bad filter is explained inline");
+    ui.keys("esc esc");
+    assert!(ui.screen().contains("Fleet licences"), "Esc clears the filter");
+    ui.keys("l n").text("Pilot 2").keys("tab").text("Acme Ltd").keys("tab").text("2500").keys("ctrl-s");
+    let pilot = ui.deal("Pilot 2");
+    assert_eq!((ui.stage_of(&pilot).as_str(), pilot.amount, pilot.probability), ("Qualification", Amount(250_000), 20));
+}
+
+#[test]
+fn snapshots_of_the_board() {
+    for (w, h) in [(80, 24), (200, 50)] {
+        let mut ui = Ui::pipeline(w, h);
+        ui.keys("1");
+        insta::assert_snapshot!(format!("board_{w}x{h}"), ui.screen());
+    }
 }
 
 #[test]

@@ -8,13 +8,14 @@ use std::time::{Duration, Instant};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::ScreenId;
+use super::board::{Board, BoardFilter};
 use super::detail::Detail;
 use super::form::Form;
 use super::keymap::{self, Action, Binding, Lookup};
 use super::list::RecordList;
 use super::search::{SearchBox, Searcher};
 use crate::crm::{Crm, Result};
-use crate::model::{Kind, RecordRef};
+use crate::model::{Id, Kind, Opportunity, RecordRef, StageOutcome};
 use crate::text::count;
 
 /// The most rows a filter keeps (the best matches), so a one-letter filter over a million
@@ -82,6 +83,10 @@ pub enum Ask {
     List(Vec<RecordRef>),
     /// The CSV file to import contacts from.
     ImportFile,
+    /// Why this deal was lost; with a stage, it moves there (else to the first lost stage).
+    LostReason(Id, Option<Id>),
+    /// The pipeline board's filter.
+    BoardFilter,
 }
 
 impl Ask {
@@ -94,6 +99,8 @@ impl Ask {
             Ask::Owner(t) => format!("New owner of {}", count(t)),
             Ask::List(t) => format!("Put {} on the list (name; made if new)", count(t)),
             Ask::ImportFile => "Import contacts from a CSV file (its path; duplicates are skipped)".to_string(),
+            Ask::LostReason(id, _) => format!("Why was opportunity {id} lost?"),
+            Ask::BoardFilter => "Filter the board: owner:NAME account:TEXT close:FROM..TO (empty clears)".to_string(),
         }
     }
 }
@@ -120,6 +127,8 @@ pub struct App {
     pub contacts: RecordList,
     /// The accounts list.
     pub accounts: RecordList,
+    /// The pipeline board.
+    pub board: Board,
     /// An open record, over the list.
     pub detail: Option<Detail>,
     /// An open form, over everything but overlays.
@@ -164,6 +173,7 @@ impl App {
             screen: ScreenId::Contacts,
             contacts: RecordList::new(Kind::Contact),
             accounts: RecordList::new(Kind::Account),
+            board: Board::new(),
             detail: None,
             form: None,
             overlay: None,
@@ -196,6 +206,11 @@ impl App {
         let crm = self.crm.clone();
         if let Some(list) = self.list_mut()
             && let Err(e) = list.prepare(&crm)
+        {
+            self.say_error(e.to_string());
+        }
+        if self.on_board()
+            && let Err(e) = self.board.prepare(&crm)
         {
             self.say_error(e.to_string());
         }
@@ -236,12 +251,19 @@ impl App {
         }
     }
 
+    /// Whether the pipeline board is what the user sees and drives.
+    pub fn on_board(&self) -> bool {
+        self.screen == ScreenId::Pipeline && self.detail.is_none() && !self.welcome
+    }
+
     /// The key tables in force now, most specific first.
     pub fn context(&self) -> Vec<&'static [Binding]> {
         if self.welcome {
             vec![keymap::WELCOME, keymap::GLOBAL]
         } else if self.detail.is_some() {
             vec![keymap::DETAIL, keymap::GLOBAL]
+        } else if self.on_board() {
+            vec![keymap::BOARD, keymap::GLOBAL]
         } else if self.list().is_some() {
             vec![keymap::LIST, keymap::GLOBAL]
         } else {
@@ -312,12 +334,54 @@ impl App {
                     if let Some(l) = self.list_mut().filter(|l| l.is_filtered()) {
                         l.set_filter("", None);
                     }
+                    if self.on_board() && !self.board.filter.is_empty() {
+                        self.board.set_filter(BoardFilter::default());
+                        self.say("board filter cleared");
+                    }
                 }
+            }
+            Action::Filter if self.on_board() => {
+                self.overlay = Some(Overlay::Input { ask: Ask::BoardFilter, text: self.board.filter.text() });
             }
             Action::Filter => {
                 if self.list().is_some() {
                     self.filtering = true;
                 }
+            }
+            Action::Up | Action::Down | Action::Top | Action::Bottom if self.on_board() => {
+                self.board.move_card(match action {
+                    Action::Up => -1,
+                    Action::Down => 1,
+                    Action::Top => isize::MIN / 2,
+                    _ => isize::MAX / 2,
+                });
+            }
+            Action::Left | Action::Right => self.board.move_col(if action == Action::Left { -1 } else { 1 }),
+            Action::MoveLeft | Action::MoveRight => self.move_deal(if action == Action::MoveLeft { -1 } else { 1 })?,
+            Action::Won => {
+                if let Some(card) = self.board.selected() {
+                    let o = self.crm.close_opportunity(card.id, StageOutcome::Won, None)?;
+                    self.say(format!("{} won: {} {}", o.name, o.amount.grouped(), o.currency));
+                    self.board.moved(&o);
+                }
+            }
+            Action::Lost => {
+                if let Some(card) = self.board.selected() {
+                    self.overlay = Some(Overlay::Input { ask: Ask::LostReason(card.id, None), text: String::new() });
+                }
+            }
+            Action::Fold => {
+                self.board.toggle_fold();
+                self.say(if self.board.folded { "won and lost stages folded" } else { "won and lost stages shown" });
+            }
+            Action::Open if self.on_board() => {
+                if let Some(card) = self.board.selected() {
+                    self.open(RecordRef::new(Kind::Opportunity, card.id))?;
+                }
+            }
+            Action::New if self.on_board() => {
+                let stage = self.board.stage().map(|s| s.name.clone());
+                self.form = Some(Form::new_opportunity(&self.crm, stage)?);
             }
             Action::LoadDemo => {
                 let size = crate::demo::DemoSize::for_contacts(200);
@@ -387,7 +451,7 @@ impl App {
             }
             Action::Edit => {
                 if let Some(r) = self.current() {
-                    if matches!(r.kind, Kind::Contact | Kind::Account) {
+                    if matches!(r.kind, Kind::Contact | Kind::Account | Kind::Opportunity) {
                         self.form = Some(Form::open(&self.crm, r.kind, Some(r.id))?);
                     } else {
                         self.say_error(format!("{} records are edited with rolo {} edit for now", r.kind, r.kind));
@@ -424,8 +488,32 @@ impl App {
         Ok(())
     }
 
+    /// Moves the selected deal one stage left or right (asking why when it lands in a lost
+    /// stage); the probability follows the stage unless set by hand.
+    fn move_deal(&mut self, delta: isize) -> Result<()> {
+        let Some(card) = self.board.selected().cloned() else { return Ok(()) };
+        let target = usize::try_from(self.board.col as isize + delta).ok().and_then(|i| self.board.columns.get(i));
+        let Some(stage) = target.map(|c| c.stage.clone()) else {
+            self.say_error(if delta < 0 { "this is the first stage" } else { "this is the last stage" });
+            return Ok(());
+        };
+        if stage.outcome == StageOutcome::Lost {
+            self.overlay = Some(Overlay::Input { ask: Ask::LostReason(card.id, Some(stage.id)), text: String::new() });
+            return Ok(());
+        }
+        let mut o: Opportunity = self.crm.get(card.id)?;
+        o.stage = stage.id;
+        let o = self.crm.update_opportunity(o)?;
+        self.say(format!("{} → {} ({}%)", o.name, stage.name, o.probability));
+        self.board.moved(&o);
+        Ok(())
+    }
+
     /// What an action applies to: the open record, else the marked rows, else the selected one.
     fn targets(&self) -> Vec<RecordRef> {
+        if self.on_board() {
+            return self.current().into_iter().collect();
+        }
         match (&self.detail, self.list()) {
             (Some(d), _) => vec![d.record],
             (None, Some(l)) if !l.marked.is_empty() => l.marked.iter().map(|&id| RecordRef::new(l.kind, id)).collect(),
@@ -434,8 +522,11 @@ impl App {
         }
     }
 
-    /// The record the user is looking at: the open one, or the selected row.
+    /// The record the user is looking at: the open one, or the selected row or card.
     fn current(&self) -> Option<RecordRef> {
+        if self.on_board() {
+            return self.board.selected().map(|c| RecordRef::new(Kind::Opportunity, c.id));
+        }
         match (&self.detail, self.list()) {
             (Some(d), _) => Some(d.record),
             (None, Some(l)) => l.selected_id().map(|id| RecordRef::new(l.kind, id)),
@@ -454,6 +545,7 @@ impl App {
         match record.kind {
             Kind::Contact => self.screen = ScreenId::Contacts,
             Kind::Account => self.screen = ScreenId::Accounts,
+            Kind::Opportunity => self.screen = ScreenId::Pipeline,
             _ => {}
         }
         self.welcome = false;
@@ -465,6 +557,7 @@ impl App {
     fn refresh_after_write(&mut self) {
         self.contacts.invalidate();
         self.accounts.invalidate();
+        self.board.invalidate();
         if let Some(d) = &self.detail {
             let scroll = d.scroll;
             self.detail = Detail::load(&self.crm, d.record).ok().map(|mut fresh| {
@@ -593,6 +686,30 @@ impl App {
                 let ids: Vec<_> = targets.iter().filter(|t| t.kind == Kind::Contact).map(|t| t.id).collect();
                 format!("{} added to the list '{}'", self.crm.add_to_list(text, &ids)?, text.trim())
             }
+            Ask::LostReason(id, stage) => {
+                let o = match stage {
+                    Some(stage) => {
+                        let mut o: Opportunity = self.crm.get(*id)?;
+                        o.stage = *stage;
+                        o.lost_reason = Some(text.to_string());
+                        self.crm.update_opportunity(o)?
+                    }
+                    None => self.crm.close_opportunity(*id, StageOutcome::Lost, Some(text))?,
+                };
+                self.board.moved(&o);
+                format!("{} lost: {}", o.name, text.trim())
+            }
+            Ask::BoardFilter => {
+                let filter = crate::tui::board::BoardFilter::parse(text)
+                    .map_err(|m| crate::crm::CrmError::Invalid(crate::model::ValidationError::new("filter", m)))?;
+                let said = if filter.is_empty() {
+                    "board filter cleared".to_string()
+                } else {
+                    format!("showing {}", filter.describe())
+                };
+                self.board.set_filter(filter);
+                said
+            }
             Ask::ImportFile => {
                 let path = expand_home(text.trim());
                 let options = crate::import::Options::default();
@@ -624,7 +741,10 @@ impl App {
             }
         };
         self.say(message);
-        self.refresh_after_write();
+        // A lost deal is already where it belongs on the board; anything else reads again.
+        if !matches!(ask, Ask::LostReason(..)) {
+            self.refresh_after_write();
+        }
         Ok(())
     }
 

@@ -2,7 +2,10 @@
 //! field they are about.
 
 use crate::crm::{Crm, CrmError, Result};
-use crate::model::{Account, AccountStatus, Address, Contact, Date, Email, Id, Kind, Phone, Record, RecordRef};
+use crate::model::{
+    Account, AccountStatus, Address, Amount, Contact, Date, Email, Id, Kind, Opportunity, Phone, Record, RecordRef,
+    Stage,
+};
 
 /// One field of a form.
 #[derive(Debug, Clone)]
@@ -66,6 +69,17 @@ impl Form {
                     field("birthday", c.birthday.map(|b| b.to_string()).unwrap_or_default()),
                 ]
             }
+            Kind::Opportunity => {
+                let o = match id {
+                    Some(id) => crm.get::<Opportunity>(id)?,
+                    None => Opportunity::default(),
+                };
+                let account = crm.get::<Account>(o.account).map(|a| a.name).unwrap_or_default();
+                let stage = crm.get::<Stage>(o.stage).map(|s| s.name).unwrap_or_default();
+                let mut form = Form::opportunity(&o, account, stage);
+                form.target = id;
+                return Ok(form);
+            }
             _ => {
                 let a = match id {
                     Some(id) => crm.get::<Account>(id)?,
@@ -83,6 +97,33 @@ impl Form {
             }
         };
         Ok(Form { kind, target: id, fields, focus: 0, dirty: false, picked: None })
+    }
+
+    /// A form for a new deal in `stage` (the first open stage when `None`), closing in 30 days.
+    pub fn new_opportunity(crm: &Crm, stage: Option<String>) -> Result<Form> {
+        let stage = match stage {
+            Some(s) => s,
+            None => crm.stages()?.into_iter().next().map(|s| s.name).unwrap_or_default(),
+        };
+        let o = Opportunity { close_date: Date::today().add_days(30), ..Default::default() };
+        let mut form = Form::opportunity(&o, String::new(), stage);
+        form.fields.iter_mut().filter(|f| matches!(f.label, "probability" | "amount")).for_each(|f| f.value.clear());
+        Ok(form)
+    }
+
+    fn opportunity(o: &Opportunity, account: String, stage: String) -> Form {
+        let fields = vec![
+            field("name", o.name.clone()),
+            field("account", account),
+            field("amount", o.amount.to_string()),
+            field("currency", o.currency.to_string()),
+            field("close date", o.close_date.to_string()),
+            field("stage", stage),
+            field("probability", if o.probability_manual { o.probability.to_string() } else { String::new() }),
+            field("next step", opt(&o.next_step)),
+            field("next step date", o.next_step_date.map(|d| d.to_string()).unwrap_or_default()),
+        ];
+        Form { kind: Kind::Opportunity, target: None, fields, focus: 0, dirty: false, picked: None }
     }
 
     /// The title over the form.
@@ -135,6 +176,7 @@ impl Form {
         }
         let saved = match self.kind {
             Kind::Contact => self.save_contact(crm),
+            Kind::Opportunity => self.save_opportunity(crm),
             _ => self.save_account(crm),
         };
         match saved {
@@ -202,6 +244,49 @@ impl Form {
             Some(b) => Some(Date::parse_relative(&b, Date::today()).map_err(|m| Self::invalid("birthday", m))?),
         };
         let saved = if self.target.is_some() { crm.update(c)? } else { crm.create(c)? };
+        Ok(saved.record_ref())
+    }
+
+    fn save_opportunity(&self, crm: &Crm) -> Result<RecordRef> {
+        let mut o = match self.target {
+            Some(id) => crm.get::<Opportunity>(id)?,
+            None => Opportunity::default(),
+        };
+        o.name = self.value("name").unwrap_or_default();
+        o.account = match (self.value("account"), &self.picked) {
+            (None, _) => return Err(Self::invalid("account", "is required: pick the deal's account (Enter)".into())),
+            (Some(name), Some((picked, id))) if &name == picked => *id,
+            (Some(name), _) => account_named(crm, &name)?,
+        };
+        o.amount = Amount::parse(&self.value("amount").unwrap_or_else(|| "0".into()))
+            .map_err(|m| Self::invalid("amount", m))?;
+        if let Some(c) = self.value("currency") {
+            o.currency = crate::model::Currency::parse(&c)?;
+        }
+        let close = self.value("close date").unwrap_or_default();
+        o.close_date = Date::parse_relative(&close, Date::today()).map_err(|m| Self::invalid("close date", m))?;
+        let stage_name = self.value("stage").unwrap_or_default();
+        let stage = crm.stage_named(&stage_name).map_err(|e| Self::invalid("stage", e.to_string()))?;
+        o.stage = stage.id;
+        match self.value("probability") {
+            Some(p) => {
+                o.probability =
+                    p.trim_end_matches('%').parse().ok().filter(|p| *p <= 100).ok_or_else(|| {
+                        Self::invalid("probability", format!("'{p}' is not a percentage from 0 to 100"))
+                    })?;
+                o.probability_manual = true;
+            }
+            None => {
+                o.probability = stage.probability;
+                o.probability_manual = false;
+            }
+        }
+        o.next_step = self.value("next step");
+        o.next_step_date = match self.value("next step date") {
+            None => None,
+            Some(d) => Some(Date::parse_relative(&d, Date::today()).map_err(|m| Self::invalid("next step date", m))?),
+        };
+        let saved = if self.target.is_some() { crm.update_opportunity(o)? } else { crm.create_opportunity(o)? };
         Ok(saved.record_ref())
     }
 

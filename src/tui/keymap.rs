@@ -70,6 +70,20 @@ pub enum Action {
     StartEmpty,
     /// Import contacts from a CSV file.
     Import,
+    /// Select the previous column (board).
+    Left,
+    /// Select the next column (board).
+    Right,
+    /// Move the selected deal to the previous stage.
+    MoveLeft,
+    /// Move the selected deal to the next stage.
+    MoveRight,
+    /// Mark the selected deal won.
+    Won,
+    /// Mark the selected deal lost (asking why).
+    Lost,
+    /// Fold or unfold the won and lost columns.
+    Fold,
 }
 
 impl Action {
@@ -108,6 +122,13 @@ impl Action {
                 Action::LoadDemo => "load demo data",
                 Action::StartEmpty => "start empty",
                 Action::Import => "import contacts from a CSV file",
+                Action::Left => "previous column",
+                Action::Right => "next column",
+                Action::MoveLeft => "move deal to previous stage",
+                Action::MoveRight => "move deal to next stage",
+                Action::Won => "mark deal won",
+                Action::Lost => "mark deal lost",
+                Action::Fold => "fold won and lost stages",
                 Action::Goto(_) => unreachable!("handled above"),
             }
             .to_string(),
@@ -181,6 +202,26 @@ pub const LIST: &[Binding] = &[
     bind(&["O"], Action::SortReverse, "reverse the order"),
 ];
 
+/// Keys of the pipeline board.
+pub const BOARD: &[Binding] = &[
+    hint(&["H", "shift-left"], Action::MoveLeft, "move the deal to the previous stage"),
+    hint(&["L", "shift-right"], Action::MoveRight, "move the deal to the next stage"),
+    hint(&["w"], Action::Won, "mark the deal won"),
+    hint(&["x"], Action::Lost, "mark the deal lost (asks why)"),
+    bind(&["h", "left"], Action::Left, "previous stage"),
+    bind(&["l", "right"], Action::Right, "next stage"),
+    bind(&["j", "down"], Action::Down, "next deal"),
+    bind(&["k", "up"], Action::Up, "previous deal"),
+    bind(&["g g", "home"], Action::Top, "first deal"),
+    bind(&["G", "end"], Action::Bottom, "last deal"),
+    hint(&["enter"], Action::Open, "open the deal"),
+    hint(&["n"], Action::New, "new deal in this stage"),
+    bind(&["e"], Action::Edit, "edit the deal"),
+    bind(&["d"], Action::Delete, "delete the deal (asks first)"),
+    hint(&["f"], Action::Filter, "filter: owner:NAME account:TEXT close:FROM..TO (Esc clears)"),
+    hint(&["z"], Action::Fold, "show or fold the won and lost stages"),
+];
+
 /// Keys of a record's detail view.
 pub const DETAIL: &[Binding] = &[
     bind(&["j", "down"], Action::Down, "scroll down"),
@@ -221,7 +262,14 @@ pub fn key_name(key: &KeyEvent) -> Option<String> {
         KeyCode::Delete => "delete".into(),
         _ => return None,
     };
-    Some(if key.modifiers.contains(KeyModifiers::CONTROL) { format!("ctrl-{base}") } else { base })
+    let arrow = matches!(key.code, KeyCode::Left | KeyCode::Right | KeyCode::Up | KeyCode::Down);
+    Some(if key.modifiers.contains(KeyModifiers::CONTROL) {
+        format!("ctrl-{base}")
+    } else if arrow && key.modifiers.contains(KeyModifiers::SHIFT) {
+        format!("shift-{base}")
+    } else {
+        base
+    })
 }
 
 /// What a key sequence means in these tables (first table first): an action, the start of a
@@ -270,7 +318,7 @@ mod tests {
 
     #[test]
     fn no_key_means_two_things_in_one_context() {
-        for table in [LIST, DETAIL, WELCOME] {
+        for table in [LIST, DETAIL, WELCOME, BOARD] {
             let mut seen = std::collections::HashSet::new();
             for b in table.iter().chain(GLOBAL) {
                 for k in b.keys {

@@ -1,0 +1,358 @@
+//! The pipeline board: one column per stage, a card per open deal, driven with keys. Columns are
+//! read through the stage index (never the whole opportunity table) and kept in memory; drawing
+//! reads this state only.
+
+use std::collections::HashMap;
+
+use crate::crm::{Crm, Result};
+use crate::model::{Account, Amount, Currency, Date, Id, Kind, Opportunity, RecordRef, Stage, StageOutcome};
+use crate::store::Read;
+
+/// One deal as the board shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Card {
+    /// The opportunity.
+    pub id: Id,
+    /// Its name.
+    pub name: String,
+    /// Its account's name.
+    pub account: String,
+    /// Its amount.
+    pub amount: Amount,
+    /// The amount's currency.
+    pub currency: Currency,
+    /// Its probability, percent.
+    pub probability: u8,
+    /// When it should close.
+    pub close_date: Date,
+    /// What happens next, and when.
+    pub next_step: Option<(String, Option<Date>)>,
+}
+
+impl Card {
+    /// Whether its close date has passed while it is still open.
+    pub fn late(&self, today: Date, open: bool) -> bool {
+        open && self.close_date < today
+    }
+
+    /// Whether its next step's date has passed.
+    pub fn step_late(&self, today: Date) -> bool {
+        self.next_step.as_ref().and_then(|(_, d)| *d).is_some_and(|d| d < today)
+    }
+}
+
+/// A stage and its cards.
+#[derive(Debug, Clone)]
+pub struct Column {
+    /// The stage.
+    pub stage: Stage,
+    /// Its cards, soonest close date first.
+    pub cards: Vec<Card>,
+    /// The selected card.
+    pub selected: usize,
+}
+
+impl Column {
+    /// The sum of the amounts, and of the amounts weighted by probability; the currency when all
+    /// cards share one.
+    pub fn totals(&self) -> (Amount, Amount, Option<Currency>) {
+        let total = self.cards.iter().map(|c| c.amount.0).sum();
+        let weighted = self.cards.iter().map(|c| c.amount.percent(c.probability as u32).0).sum();
+        let first = self.cards.first().map(|c| c.currency);
+        let same = first.filter(|f| self.cards.iter().all(|c| c.currency == *f));
+        (Amount(total), Amount(weighted), same)
+    }
+}
+
+/// What the board is narrowed to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BoardFilter {
+    /// Only deals of this owner.
+    pub owner: Option<String>,
+    /// Only deals of accounts whose name holds this (any case).
+    pub account: Option<String>,
+    /// Only deals closing on or after this.
+    pub from: Option<Date>,
+    /// Only deals closing on or before this.
+    pub to: Option<Date>,
+}
+
+impl BoardFilter {
+    /// Reads `owner:ann account:acme from:2026-12-01 to:+30d` (any order, any subset; `close:A..B`
+    /// sets both dates). Empty text clears the filter.
+    pub fn parse(text: &str) -> std::result::Result<BoardFilter, String> {
+        let mut f = BoardFilter::default();
+        let today = Date::today();
+        let date = |v: &str| Date::parse_relative(v, today);
+        for word in text.split_whitespace() {
+            let (key, value) = word
+                .split_once(':')
+                .ok_or_else(|| format!("'{word}': write key:value, e.g. owner:ann account:acme close:today..+90d"))?;
+            match key {
+                "owner" => f.owner = Some(value.to_string()),
+                "account" => f.account = Some(value.to_lowercase()),
+                "from" => f.from = Some(date(value)?),
+                "to" => f.to = Some(date(value)?),
+                "close" => {
+                    let (a, b) = value.split_once("..").ok_or("close: write close:FROM..TO")?;
+                    f.from = if a.is_empty() { None } else { Some(date(a)?) };
+                    f.to = if b.is_empty() { None } else { Some(date(b)?) };
+                }
+                other => return Err(format!("'{other}' is not a board filter: use owner, account, from, to or close")),
+            }
+        }
+        Ok(f)
+    }
+
+    /// The filter as `parse` reads it, to edit it again.
+    pub fn text(&self) -> String {
+        let mut words = Vec::new();
+        if let Some(o) = &self.owner {
+            words.push(format!("owner:{o}"));
+        }
+        if let Some(a) = &self.account {
+            words.push(format!("account:{a}"));
+        }
+        if let Some(d) = self.from {
+            words.push(format!("from:{d}"));
+        }
+        if let Some(d) = self.to {
+            words.push(format!("to:{d}"));
+        }
+        words.join(" ")
+    }
+
+    /// Whether nothing is filtered.
+    pub fn is_empty(&self) -> bool {
+        *self == BoardFilter::default()
+    }
+
+    /// What is filtered, for the header.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(o) = &self.owner {
+            parts.push(format!("owner {o}"));
+        }
+        if let Some(a) = &self.account {
+            parts.push(format!("account ~{a}"));
+        }
+        match (self.from, self.to) {
+            (Some(a), Some(b)) => parts.push(format!("closing {a}..{b}")),
+            (Some(a), None) => parts.push(format!("closing from {a}")),
+            (None, Some(b)) => parts.push(format!("closing by {b}")),
+            (None, None) => {}
+        }
+        parts.join(", ")
+    }
+
+    fn keeps(&self, o: &Opportunity, account: &str) -> bool {
+        self.owner.as_ref().is_none_or(|w| o.owner.eq_ignore_ascii_case(w))
+            && self.account.as_ref().is_none_or(|a| account.to_lowercase().contains(a))
+            && self.from.is_none_or(|d| o.close_date >= d)
+            && self.to.is_none_or(|d| o.close_date <= d)
+    }
+}
+
+/// The board: its columns, the selection, the filter and whether closed stages are folded.
+#[derive(Debug, Clone, Default)]
+pub struct Board {
+    /// Every stage in order, with the cards of the unfolded ones.
+    pub columns: Vec<Column>,
+    /// The selected column (an index into `columns`, never a folded one).
+    pub col: usize,
+    /// What the board is narrowed to.
+    pub filter: BoardFilter,
+    /// Whether won and lost stages are folded away.
+    pub folded: bool,
+    /// Whether the columns must be read again before the next frame.
+    stale: bool,
+    /// Whether it was ever read.
+    loaded: bool,
+}
+
+impl Board {
+    /// An empty board, read on first show; closed stages start folded (most deals end there).
+    pub fn new() -> Board {
+        Board { folded: true, stale: true, ..Default::default() }
+    }
+
+    /// Marks the columns for reading again (after a write).
+    pub fn invalidate(&mut self) {
+        self.stale = true;
+    }
+
+    /// Reads the columns if they are stale, keeping the selection on the same deal if it is still
+    /// there.
+    pub fn prepare(&mut self, crm: &Crm) -> Result<()> {
+        if !self.stale {
+            return Ok(());
+        }
+        let keep = self.selected().map(|c| c.id);
+        let keep_stage = self.columns.get(self.col).map(|c| c.stage.id);
+        self.columns = self.read(crm)?;
+        self.stale = false;
+        self.loaded = true;
+        self.col = keep_stage
+            .and_then(|s| self.columns.iter().position(|c| c.stage.id == s))
+            .filter(|&i| self.shown(i))
+            .or_else(|| (0..self.columns.len()).find(|&i| self.shown(i)))
+            .unwrap_or(0);
+        if let Some(id) = keep
+            && let Some(column) = self.columns.get_mut(self.col)
+            && let Some(at) = column.cards.iter().position(|c| c.id == id)
+        {
+            column.selected = at;
+        }
+        for c in &mut self.columns {
+            c.selected = c.selected.min(c.cards.len().saturating_sub(1));
+        }
+        Ok(())
+    }
+
+    fn read(&self, crm: &Crm) -> Result<Vec<Column>> {
+        let r = crm.reader()?;
+        let mut stages = r.all::<Stage>(|_| true)?;
+        stages.sort_by_key(|s| (s.order, s.id));
+        let mut names: HashMap<Id, String> = HashMap::new();
+        let mut columns = Vec::with_capacity(stages.len());
+        for stage in stages {
+            let mut cards = Vec::new();
+            if !(self.folded && stage.outcome != StageOutcome::Open) {
+                let ids = r.linking(RecordRef::new(Kind::Stage, stage.id), Kind::Opportunity)?;
+                for o in r.many::<Opportunity>(&ids)? {
+                    let account = match names.get(&o.account) {
+                        Some(n) => n.clone(),
+                        None => {
+                            let n = r.get::<Account>(o.account)?.map(|a| a.name).unwrap_or_default();
+                            names.insert(o.account, n.clone());
+                            n
+                        }
+                    };
+                    if self.filter.keeps(&o, &account) {
+                        cards.push(card(o, account));
+                    }
+                }
+                cards.sort_by(|a, b| (a.close_date, &a.name, a.id).cmp(&(b.close_date, &b.name, b.id)));
+            }
+            columns.push(Column { stage, cards, selected: 0 });
+        }
+        Ok(columns)
+    }
+
+    /// Whether column `i` is on the board (not folded away).
+    pub fn shown(&self, i: usize) -> bool {
+        self.columns.get(i).is_some_and(|c| !(self.folded && c.stage.outcome != StageOutcome::Open))
+    }
+
+    /// The columns on the board, with their indexes.
+    pub fn visible(&self) -> impl Iterator<Item = (usize, &Column)> {
+        self.columns.iter().enumerate().filter(|(i, _)| self.shown(*i))
+    }
+
+    /// The selected card.
+    pub fn selected(&self) -> Option<&Card> {
+        self.columns.get(self.col).and_then(|c| c.cards.get(c.selected))
+    }
+
+    /// The selected column's stage.
+    pub fn stage(&self) -> Option<&Stage> {
+        self.columns.get(self.col).map(|c| &c.stage)
+    }
+
+    /// The shown column `delta` steps from the selected one (none past the ends).
+    pub fn neighbour(&self, delta: isize) -> Option<usize> {
+        let shown: Vec<usize> = self.visible().map(|(i, _)| i).collect();
+        let at = shown.iter().position(|&i| i == self.col)? as isize;
+        shown.get(usize::try_from(at + delta).ok()?).copied()
+    }
+
+    /// Moves the selection to the next / previous shown column.
+    pub fn move_col(&mut self, delta: isize) {
+        if let Some(i) = self.neighbour(delta) {
+            self.col = i;
+        }
+    }
+
+    /// Moves the selection within the column, clamped.
+    pub fn move_card(&mut self, delta: isize) {
+        if let Some(c) = self.columns.get_mut(self.col) {
+            let last = c.cards.len().saturating_sub(1) as isize;
+            c.selected = (c.selected as isize).saturating_add(delta).clamp(0, last.max(0)) as usize;
+        }
+    }
+
+    /// Folds or unfolds the won and lost stages.
+    pub fn toggle_fold(&mut self) {
+        self.folded = !self.folded;
+        self.stale = true;
+        if !self.shown(self.col) {
+            self.col = (0..self.columns.len()).find(|&i| self.shown(i)).unwrap_or(0);
+        }
+    }
+
+    /// Narrows the board.
+    pub fn set_filter(&mut self, filter: BoardFilter) {
+        self.filter = filter;
+        self.stale = true;
+    }
+
+    /// Puts deal `o` where it now belongs after a move, a win or a loss, without reading the
+    /// board again: out of its old column, into its stage's column (if shown), selected there.
+    pub fn moved(&mut self, o: &Opportunity) {
+        let mut account = String::new();
+        for c in &mut self.columns {
+            if let Some(at) = c.cards.iter().position(|x| x.id == o.id) {
+                account = c.cards.remove(at).account;
+                c.selected = c.selected.min(c.cards.len().saturating_sub(1));
+            }
+        }
+        let Some(i) = self.columns.iter().position(|c| c.stage.id == o.stage).filter(|&i| self.shown(i)) else {
+            return;
+        };
+        let column = &mut self.columns[i];
+        let card = card(o.clone(), account);
+        let at =
+            column.cards.partition_point(|x| (x.close_date, &x.name, x.id) < (card.close_date, &card.name, card.id));
+        column.cards.insert(at, card);
+        column.selected = at;
+        self.col = i;
+    }
+
+    /// Whether it has been read at least once.
+    pub fn is_loaded(&self) -> bool {
+        self.loaded
+    }
+}
+
+fn card(o: Opportunity, account: String) -> Card {
+    Card {
+        id: o.id,
+        name: o.name,
+        account,
+        amount: o.amount,
+        currency: o.currency,
+        probability: o.probability,
+        close_date: o.close_date,
+        next_step: o.next_step.map(|s| (s, o.next_step_date)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_read_from_key_value_words() {
+        let f = BoardFilter::parse("owner:ann account:Acme close:2026-12-01..2027-03-31").unwrap();
+        assert_eq!(f.owner.as_deref(), Some("ann"));
+        assert_eq!(f.account.as_deref(), Some("acme"));
+        assert_eq!(
+            (f.from.map(|d| d.to_string()), f.to.map(|d| d.to_string())),
+            (Some("2026-12-01".into()), Some("2027-03-31".into()))
+        );
+        assert!(f.describe().contains("closing 2026-12-01..2027-03-31"));
+        assert!(BoardFilter::parse("").unwrap().is_empty());
+        assert!(BoardFilter::parse("colour:red").unwrap_err().contains("not a board filter"));
+        assert!(BoardFilter::parse("from:someday").is_err());
+    }
+}
