@@ -276,7 +276,7 @@ fn number_keys_and_g_prefixes_switch_screens() {
     ui.keys("g c");
     assert!(ui.screen().contains("Contacts (4)"));
     ui.keys("1");
-    assert!(ui.screen().contains("Pipeline is not built yet"));
+    assert!(ui.screen().contains("Prospecting (1)"));
     ui.keys("g A");
     assert!(ui.screen().contains("Agenda is not built yet"));
 }
