@@ -1,6 +1,8 @@
 //! Frame figures of the full-screen app over N contacts (`ROLO_BENCH_N`, default 1,000,000):
 //! time to the first frame, and keystroke-to-frame latency for moving, paging, jumping, opening
-//! a record and typing a search. Run with `cargo bench --bench tui`.
+//! a record and typing a search; then the pipeline board over `ROLO_BENCH_DEALS` opportunities
+//! (default 100,000, spread over every stage): its first frame, moving about, and moving deals.
+//! Run with `cargo bench --bench tui`.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -9,11 +11,12 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rolo::crm::Crm;
-use rolo::model::{Account, Contact, Email};
+use rolo::model::{Account, Amount, Contact, Date, Email, Opportunity};
 use rolo::tui::{App, Theme};
 
 fn main() {
     let n: u32 = std::env::var("ROLO_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let deals: u32 = std::env::var("ROLO_BENCH_DEALS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("tui.redb");
     {
@@ -36,6 +39,24 @@ fn main() {
             })
             .expect("load");
         }
+        let stages = crm.stages().expect("stages");
+        crm.write_bulk("bench", |tx| {
+            let accounts: Vec<u64> = (0..1000)
+                .map(|i| tx.create(Account { name: format!("Globex{i}"), ..Default::default() }).map(|a| a.id))
+                .collect::<Result<_, _>>()?;
+            for i in 0..deals {
+                tx.create_opportunity(Opportunity {
+                    name: format!("Deal {i}"),
+                    account: accounts[i as usize % accounts.len()],
+                    amount: Amount(i64::from(i % 500) * 10_000),
+                    close_date: Date::today().add_days(i64::from(i % 365) - 60),
+                    stage: stages[i as usize % stages.len()].id,
+                    ..Default::default()
+                })?;
+            }
+            Ok(())
+        })
+        .expect("deals");
     }
     let theme = Theme::plain();
     let mut term = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
@@ -67,6 +88,19 @@ fn main() {
     let t = Instant::now();
     app.settle();
     println!("search answer after the last key: {:.1?}", t.elapsed());
+
+    frame(&mut app, key(KeyCode::Esc));
+    report(&format!("1 (the board over {deals} deals, first frame)"), vec![frame(&mut app, key(KeyCode::Char('1')))]);
+    report("j (next card)", (0..200).map(|_| frame(&mut app, key(KeyCode::Char('j')))).collect());
+    report(
+        "l / h (next / previous stage)",
+        (0..100).map(|i| frame(&mut app, key(KeyCode::Char(if i % 2 == 0 { 'l' } else { 'h' })))).collect(),
+    );
+    report(
+        "L / H (move a deal, saved)",
+        (0..100).map(|i| frame(&mut app, key(KeyCode::Char(if i % 2 == 0 { 'L' } else { 'H' })))).collect(),
+    );
+    report("z (unfold won and lost)", vec![frame(&mut app, key(KeyCode::Char('z')))]);
 }
 
 fn report(what: &str, mut times: Vec<Duration>) {
