@@ -291,6 +291,8 @@ fn every_command_has_help() {
         "note add",
         "timeline",
         "search",
+        "report",
+        "quote show",
         "demo",
         "check",
         "backup",
@@ -817,6 +819,69 @@ fn quote_show_has_no_trailing_spaces() {
     }
 }
 
+#[test]
+fn quote_show_as_markdown() {
+    let db = Db::new();
+    let (o, widget, gadget) = catalogue(&db);
+    let a = db.json(format!("opp show {o}"))["account"].as_u64().unwrap();
+    let c = ann(&db, a);
+    db.ok(format!("opp edit {o} --contact {c}"));
+    let q = db.id(format!("quote add --opp {o}"));
+    db.ok(format!("quote line {q} --product {widget} --qty 3 --discount 10"));
+    db.ok(format!("quote line {q} --product {gadget} --qty 2"));
+    let v = db.json(format!("quote edit {q} --status sent --valid-until 2027-01-31"));
+    assert_eq!(pick(&v, &["status", "valid_until"]), json!(["sent", "2027-01-31"]));
+
+    let md = db.ok(format!("quote show {q} --format md"));
+    let lines: Vec<&str> = md.lines().collect();
+    assert_eq!(lines[0], "# Quote Q-00001", "{md}");
+    for expected in [
+        "- **Account:** Acme Ltd",
+        "- **Contact:** Ann Lee",
+        "- **Opportunity:** Big deal",
+        "- **Valid until:** 2027-01-31",
+        "- **Status:** sent",
+        "- **Currency:** USD",
+        "| Product | Quantity | Unit price | Discount % | Line total |",
+        "|---|---:|---:|---:|---:|",
+        "| Widget | 3 | 49.90 | 10 | 134.73 |",
+        "| Gadget | 2 | 1,000.00 | 0 | 2,000.00 |",
+        "| Subtotal | 2,149.70 USD |",
+        "| Discount | -14.97 USD |",
+        "| **Total** | **2,134.73 USD** |",
+    ] {
+        assert!(lines.contains(&expected), "no line {expected:?} in:\n{md}");
+    }
+    assert!(lines.iter().any(|l| l.starts_with("- **Date:** ")), "{md}");
+    for line in &lines {
+        assert_eq!(*line, line.trim_end(), "trailing spaces in {line:?}");
+    }
+    // The default stays the terminal table, and JSON stays JSON.
+    assert!(db.ok(format!("quote show {q}")).starts_with("Quote Q-00001 for Acme Ltd (Big deal), sent"));
+    assert_eq!(db.ok(format!("quote show {q} --format text")), db.ok(format!("quote show {q}")));
+    assert_eq!(db.json(format!("quote show {q}"))["totals"]["total"], "2134.73");
+}
+
+#[test]
+fn quote_markdown_escapes_table_characters_and_bad_formats_fail() {
+    let db = Db::new();
+    let o = deal(&db, acme(&db));
+    let p = db.id("product add --name 'Pipe | *fitting*' --price 2.50");
+    let q = db.id(format!("quote add --opp {o}"));
+    let empty = db.ok(format!("quote show {q} --format md"));
+    assert!(empty.contains("*This quote has no lines yet.*"), "{empty}");
+    assert!(empty.contains("| **Total** | **0.00 USD** |"), "{empty}");
+    db.ok(format!("quote line {q} --product {p} --qty 4"));
+    let md = db.ok(format!("quote show {q} --format md"));
+    assert!(md.contains("| Pipe \\| \\*fitting\\* | 4 | 2.50 | 0 | 10.00 |"), "{md}");
+
+    db.fails_with(format!("quote show {q} --format pdf"), 2, "--format");
+    db.fails_with(format!("quote show {q} --format md --json"), 1, "error: format: md cannot be combined with --json");
+    db.fails_with(["--json", "quote", "show", &q.to_string(), "--format", "md"], 1, "error: format:");
+    db.fails_with("quote show 99 --format md", 1, "quote:99 does not exist");
+    db.fails_with(format!("quote edit {q} --status maybe"), 1, "error: status:");
+}
+
 // ---------------------------------------------------------------------------------------------
 // task (add, list, done, reopen)
 // ---------------------------------------------------------------------------------------------
@@ -1235,6 +1300,231 @@ fn search_limit_zero_is_rejected() {
     let db = Db::new();
     acme(&db);
     db.fails_with("search acme --limit 0", 1, "error: limit:");
+}
+
+// ---------------------------------------------------------------------------------------------
+// report forecast
+// ---------------------------------------------------------------------------------------------
+
+/// The forecast range of the dataset below: the first half of 2026.
+const HALF: &str = "--from 2026-01-01 --to 2026-06-30";
+
+/// Deals around the first half of 2026, worked out by hand (default stage probabilities:
+/// Prospecting 10, Qualification 20, Perception Analysis 50, Proposal/Price Quote 65,
+/// Negotiation/Review 80):
+///
+/// | deal     | close      | amount     | stage (default %)   | prob | weighted            | best case (50) |
+/// |----------|------------|------------|---------------------|------|---------------------|----------------|
+/// | Before   | 2025-12-31 | 9,999.00   | Prospecting         | 10   | out of range        |                |
+/// | Jan A    | 2026-01-01 | 1,000.00   | Negotiation (80)    | 80   | 800.00              | yes            |
+/// | Jan B    | 2026-01-31 | 10.01      | Prospecting (10)    | 50 * | 5.005 -> 5.01       | no             |
+/// | Jan C    | 2026-01-15 | 0.01       | Qualification (20)  | 50 * | 0.005 -> 0.01       | no             |
+/// | Feb      | 2026-02-15 | 2,500.00   | Perception (50)     | 50   | 1,250.00            | yes (= 50)     |
+/// | Won      | 2026-04-01 | 700.00     | Closed Won          |      | closed won          |                |
+/// | Lost     | 2026-05-20 | 400.00     | Closed Lost         |      | not counted         |                |
+/// | Jun      | 2026-06-30 | 300.00     | Proposal (65)       | 65   | 195.00              | yes            |
+/// | Euro     | 2026-06-30 | 5,000 EUR  | Proposal (65)       | 65   | left out (EUR)      |                |
+/// | After    | 2026-07-01 | 8,888.00   | Prospecting         | 10   | out of range        |                |
+///
+/// (* set by hand.) January's weighted sum is 800.00 + 5.01 + 0.01 = 805.02: rounded once per
+/// deal, half away from zero. Rounding the sum once would give 805.01; rounding half to even or
+/// truncating would give 805.00.
+fn forecast_deals(db: &Db) {
+    let a = acme(db);
+    let add = |name: &str, amount: &str, close: &str, more: &str| {
+        db.id(format!("opp add --name '{name}' --account {a} --amount {amount} --close-date {close} {more}"))
+    };
+    add("Before", "9999", "2025-12-31", "");
+    add("Jan A", "1000", "2026-01-01", "--stage negotiation/review");
+    add("Jan B", "10.01", "2026-01-31", "--probability 50");
+    add("Jan C", "0.01", "2026-01-15", "--stage qualification --probability 50");
+    add("Feb", "2500", "2026-02-15", "--stage 'perception analysis'");
+    let won = add("Won", "700", "2026-04-01", "--stage 'negotiation/review'");
+    db.ok(format!("opp win {won}"));
+    let lost = add("Lost", "400", "2026-05-20", "");
+    db.ok(format!("opp lose {lost} --reason 'Went elsewhere'"));
+    add("Jun", "300", "2026-06-30", "--stage 'proposal/price quote'");
+    add("Euro", "5000", "2026-06-30", "--stage 'proposal/price quote' --currency EUR");
+    add("After", "8888", "2026-07-01", "");
+}
+
+/// One period of a forecast as JSON.
+fn period(label: &str, from: &str, to: &str, open: u64, sums: [&str; 4]) -> Value {
+    let [pipeline, weighted, best_case, closed_won] = sums;
+    json!({"label": label, "from": from, "to": to, "open": open,
+           "pipeline": pipeline, "weighted": weighted, "best_case": best_case, "closed_won": closed_won})
+}
+
+#[test]
+fn forecast_by_month_and_quarter_in_json() {
+    let db = Db::new();
+    forecast_deals(&db);
+    let f = db.json(format!("report forecast {HALF}"));
+    assert_eq!(
+        pick(&f, &["from", "to", "currency", "best_case_min", "left_out", "other_currencies"]),
+        json!(["2026-01-01", "2026-06-30", "USD", 50, 1, ["EUR"]]),
+        "six USD deals count against one EUR"
+    );
+    assert_eq!(
+        f["months"],
+        json!([
+            period("2026-01", "2026-01-01", "2026-01-31", 3, ["1010.02", "805.02", "1000.00", "0.00"]),
+            period("2026-02", "2026-02-01", "2026-02-28", 1, ["2500.00", "1250.00", "2500.00", "0.00"]),
+            period("2026-03", "2026-03-01", "2026-03-31", 0, ["0.00", "0.00", "0.00", "0.00"]),
+            period("2026-04", "2026-04-01", "2026-04-30", 0, ["0.00", "0.00", "0.00", "700.00"]),
+            period("2026-05", "2026-05-01", "2026-05-31", 0, ["0.00", "0.00", "0.00", "0.00"]),
+            period("2026-06", "2026-06-01", "2026-06-30", 1, ["300.00", "195.00", "300.00", "0.00"]),
+        ])
+    );
+    assert_eq!(
+        f["quarters"],
+        json!([
+            period("2026-Q1", "2026-01-01", "2026-03-31", 4, ["3510.02", "2055.02", "3500.00", "0.00"]),
+            period("2026-Q2", "2026-04-01", "2026-06-30", 1, ["300.00", "195.00", "300.00", "700.00"]),
+        ])
+    );
+    // --by only picks the rows of the table and CSV: JSON always has both lists.
+    assert_eq!(db.json(format!("report forecast {HALF} --by quarter")), f);
+}
+
+#[test]
+fn forecast_best_case_threshold_currency_and_clipped_range() {
+    let db = Db::new();
+    forecast_deals(&db);
+    let best = |min: &str| {
+        let f = db.json(format!("report forecast {HALF} --best-case-min {min}"));
+        assert_eq!(f["best_case_min"], min.parse::<u64>().unwrap());
+        (f["quarters"][0]["best_case"].clone(), f["quarters"][1]["best_case"].clone())
+    };
+    assert_eq!(best("0"), (json!("3510.02"), json!("300.00")), "every open deal");
+    assert_eq!(best("51"), (json!("1000.00"), json!("300.00")), "the 50% stage drops out");
+    assert_eq!(best("80"), (json!("1000.00"), json!("0.00")));
+    assert_eq!(best("100"), (json!("0.00"), json!("0.00")), "no open stage is at 100%");
+
+    let eur = db.json(format!("report forecast {HALF} --currency eur"));
+    assert_eq!(pick(&eur, &["currency", "left_out", "other_currencies"]), json!(["EUR", 6, ["USD"]]));
+    assert_eq!(
+        eur["months"][5],
+        period("2026-06", "2026-06-01", "2026-06-30", 1, ["5000.00", "3250.00", "5000.00", "0.00"])
+    );
+    assert_eq!(eur["quarters"][0]["pipeline"], "0.00");
+
+    // A range inside the months: the periods are clipped to it; the days left out are not counted.
+    let f = db.json("report forecast --from 2026-01-02 --to 2026-04-01");
+    assert_eq!(
+        f["quarters"],
+        json!([
+            period("2026-Q1", "2026-01-02", "2026-03-31", 3, ["2510.02", "1255.02", "2500.00", "0.00"]),
+            period("2026-Q2", "2026-04-01", "2026-04-01", 0, ["0.00", "0.00", "0.00", "700.00"]),
+        ])
+    );
+    assert_eq!(texts_of(&f["months"], "label"), ["2026-01", "2026-02", "2026-03", "2026-04"]);
+    // The deals one day outside --from and --to count when the range takes them in.
+    let f = db.json("report forecast --from 2025-12-31 --to 2026-07-01 --by quarter");
+    assert_eq!(texts_of(&f["quarters"], "label"), ["2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]);
+    assert_eq!(texts_of(&f["quarters"], "pipeline"), ["9999.00", "3510.02", "300.00", "8888.00"]);
+    assert_eq!(pick(&f["quarters"][3], &["from", "to"]), json!(["2026-07-01", "2026-07-01"]));
+}
+
+#[test]
+fn forecast_as_csv() {
+    let db = Db::new();
+    forecast_deals(&db);
+    assert_eq!(
+        db.ok(format!("report forecast {HALF} --csv")),
+        "period,from,to,open,pipeline,weighted,best_case,closed_won\n\
+         2026-01,2026-01-01,2026-01-31,3,1010.02,805.02,1000.00,0.00\n\
+         2026-02,2026-02-01,2026-02-28,1,2500.00,1250.00,2500.00,0.00\n\
+         2026-03,2026-03-01,2026-03-31,0,0.00,0.00,0.00,0.00\n\
+         2026-04,2026-04-01,2026-04-30,0,0.00,0.00,0.00,700.00\n\
+         2026-05,2026-05-01,2026-05-31,0,0.00,0.00,0.00,0.00\n\
+         2026-06,2026-06-01,2026-06-30,1,300.00,195.00,300.00,0.00\n"
+    );
+    assert_eq!(
+        db.ok(format!("report forecast {HALF} --csv --by quarter --best-case-min 80")),
+        "period,from,to,open,pipeline,weighted,best_case,closed_won\n\
+         2026-Q1,2026-01-01,2026-03-31,4,3510.02,2055.02,1000.00,0.00\n\
+         2026-Q2,2026-04-01,2026-06-30,1,300.00,195.00,0.00,700.00\n"
+    );
+}
+
+#[test]
+fn forecast_text_has_a_table_bars_and_the_currency() {
+    let db = Db::new();
+    forecast_deals(&db);
+    let text = db.ok(format!("report forecast {HALF}"));
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "Forecast 2026-01-01 to 2026-06-30 in USD, by month", "{text}");
+    assert!(has_row(&text, &["PERIOD", "OPEN", "PIPELINE", "WEIGHTED", "BEST CASE", "CLOSED WON"]), "{text}");
+    assert!(has_row(&text, &["2026-01", " 3 ", "1,010.02", "805.02", "1,000.00", "0.00"]), "{text}");
+    assert!(has_row(&text, &["2026-04", " 0 ", "0.00", "700.00"]), "{text}");
+    // Bars scale to the largest pipeline (February's 2,500.00 fills 60 cells); the weighted part
+    // is solid: January 1,010.02 -> 24 cells, 805.02 of it -> 19.
+    let bar = |label: &str| {
+        *lines.iter().find(|l| l.starts_with(&format!("{label} │"))).unwrap_or_else(|| panic!("no {label} bar: {text}"))
+    };
+    assert_eq!(bar("2026-02"), format!("2026-02 │{}{}", "█".repeat(30), "░".repeat(30)));
+    assert_eq!(bar("2026-01"), format!("2026-01 │{}{}", "█".repeat(19), "░".repeat(5)));
+    assert_eq!(bar("2026-06"), format!("2026-06 │{}{}", "█".repeat(5), "░".repeat(2)));
+    assert_eq!(bar("2026-04"), "2026-04 │", "no open pipeline, no bar");
+    assert!(text.contains("a full bar is 2,500.00"), "{text}");
+    assert!(lines.contains(&"Best case: open deals in stages at 50% or more."), "{text}");
+    assert_eq!(lines.last(), Some(&"Amounts in USD; 1 opportunity in EUR left out: see it with --currency EUR."));
+    for line in &lines {
+        assert!(line.chars().count() <= 80, "wider than 80 columns: {line:?}");
+        assert_eq!(*line, line.trim_end(), "trailing spaces in {line:?}");
+    }
+
+    let text = db.ok(format!("report forecast {HALF} --by quarter --currency USD"));
+    assert!(has_row(&text, &["2026-Q1", " 4 ", "3,510.02", "2,055.02", "3,500.00"]), "{text}");
+    assert!(!text.lines().any(|l| l.starts_with("2026-01")), "no month rows when by quarter: {text}");
+    // An empty range says so instead of drawing nothing.
+    let empty = db.ok("report forecast --from 2030-01-01 --to 2030-03-31");
+    assert!(empty.contains("no open pipeline in this range"), "{empty}");
+    assert!(empty.contains("Amounts in USD."), "{empty}");
+}
+
+#[test]
+fn forecast_defaults_to_twelve_months_from_this_month() {
+    let db = Db::new();
+    let f = db.json("report forecast");
+    let months = texts_of(&f["months"], "label");
+    assert_eq!(months.len(), 12, "{f}");
+    let today = chrono::Local::now().date_naive();
+    assert_eq!(months[0], today.format("%Y-%m").to_string());
+    assert_eq!(f["from"], today.format("%Y-%m-01").to_string());
+    assert!(matches!(f["quarters"].as_array().unwrap().len(), 4 | 5), "{f}");
+    assert_eq!(pick(&f, &["currency", "left_out"]), json!(["USD", 0]));
+}
+
+#[test]
+fn report_bad_input() {
+    let db = Db::new();
+    forecast_deals(&db);
+    db.fails_with(
+        "report frobnicate",
+        1,
+        "error: report: 'frobnicate' is not a report: use one of stages, tasks, calls",
+    );
+    for name in ["stages", "tasks", "calls", "projects", "emails", "campaigns", "activity"] {
+        let err = db.fails_with(format!("report {name}"), 1, &format!("error: the {name} report is not built yet: "));
+        assert!(err.contains("forecast"), "the error names the report that exists: {err}");
+    }
+    db.fails_with("report forecast --from 2026-13-01", 1, "error: from: '2026-13-01' is not a date");
+    db.fails_with("report forecast --to soon", 1, "error: to: 'soon' is not a date");
+    db.fails_with(
+        "report forecast --from 2026-06-01 --to 2026-01-01",
+        1,
+        "error: to: 2026-01-01 is before --from 2026-06-01",
+    );
+    db.fails_with("report forecast --from 2026-01-01 --to 2526-01-01", 1, "error: to:");
+    db.fails_with("report forecast --best-case-min 101", 2, "--best-case-min");
+    db.fails_with("report forecast --best-case-min -1", 2, "-1");
+    db.fails_with("report forecast --by week", 2, "--by");
+    db.fails_with("report forecast --currency EURO", 1, "error: currency: 'EURO' is not a currency code");
+    db.fails_with("--json report forecast --csv", 1, "error: csv: cannot be combined with --json");
+    db.fails_with("report forecast --csv --json", 1, "error: csv:");
+    db.fails_with("report", 2, "<NAME>");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -74,6 +74,8 @@ pub enum Command {
     Timeline(TimelineArgs),
     /// Fuzzy search over contacts, accounts, leads and opportunities.
     Search(SearchArgs),
+    /// Reports over a date range: a table with bars, or the numbers as JSON or CSV.
+    Report(ReportArgs),
     /// Bring contacts, accounts or leads in from a CSV file (all or nothing).
     Import(ImportArgs),
     /// Fill an empty database with a realistic demo dataset.
@@ -589,12 +591,43 @@ pub struct ProductEdit {
     pub fields: ProductFields,
 }
 
-noun!(
-    /// Quote commands.
-    QuoteCmd, QuoteAdd, QuoteEdit, QuoteList,
+/// Quote commands: the standard verbs, written out because `show` takes a `--format`.
+#[derive(Debug, Subcommand)]
+pub enum QuoteCmd {
+    /// Create one.
+    Add(QuoteAdd),
+    /// List them.
+    #[command(alias = "ls")]
+    List(QuoteList),
+    /// Show one in full, with its lines and totals (--format md for a printable quote).
+    Show(QuoteShow),
+    /// Change fields of one (an empty value clears an optional field).
+    Edit(QuoteEdit),
+    /// Delete one (refused while other records need it).
+    #[command(alias = "rm")]
+    Delete(IdArg),
     /// Add a catalogue product as a line.
-    Line(QuoteLineArgs)
-);
+    Line(QuoteLineArgs),
+}
+
+/// `quote show`.
+#[derive(Debug, Args)]
+pub struct QuoteShow {
+    /// The quote's id.
+    pub id: Id,
+    /// text: the table rolo prints; md: a Markdown quote to send or print (not with --json).
+    #[arg(long, value_enum, default_value_t = QuoteFormat::Text)]
+    pub format: QuoteFormat,
+}
+
+/// How `quote show` prints a quote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum QuoteFormat {
+    /// Aligned columns for the terminal.
+    Text,
+    /// Markdown: a title, the parties, a table of lines and the totals.
+    Md,
+}
 
 /// `quote add`.
 #[derive(Debug, Args)]
@@ -1051,6 +1084,44 @@ pub struct SearchArgs {
     /// How many results at most.
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
+}
+
+/// `report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Which report: forecast. Planned: stages, tasks, calls, projects, emails, campaigns,
+    /// activity.
+    pub name: String,
+    /// First day counted, YYYY-MM-DD (default: the first day of this month).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day counted, YYYY-MM-DD (default: twelve whole months from --from).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Print the numbers as CSV, a header line then one line per period (not with --json).
+    #[arg(long)]
+    pub csv: bool,
+    /// forecast: one row per month or per quarter (JSON always has both).
+    #[arg(long, value_enum, default_value_t = PeriodArg::Month)]
+    pub by: PeriodArg,
+    /// forecast: the best case counts open deals whose stage's default probability is at least
+    /// this percentage.
+    #[arg(long, value_name = "PERCENT", default_value_t = crate::crm::DEFAULT_BEST_CASE_MIN,
+          value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub best_case_min: u8,
+    /// forecast: report in this currency (default: the one most deals in range use); deals in
+    /// other currencies are left out and counted.
+    #[arg(long)]
+    pub currency: Option<String>,
+}
+
+/// The periods a report's rows stand for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PeriodArg {
+    /// Calendar months.
+    Month,
+    /// Calendar quarters.
+    Quarter,
 }
 
 /// `demo`.

@@ -10,10 +10,10 @@ use anyhow::{Result, bail};
 use args::*;
 use output::{Out, Present, list, show, wrote};
 
-use crate::crm::{ConvertLead, Crm, EmailStatusChange, NewOpportunity, OnDuplicate, TaskFilter};
+use crate::crm::{ConvertLead, Crm, EmailStatusChange, ForecastQuery, NewOpportunity, OnDuplicate, TaskFilter};
 use crate::model::{
-    Account, Call, Campaign, Contact, ContactList, Date, Event, Id, Kind, Lead, Note, Opportunity, Product, Project,
-    Quote, RecordRef, Stage, StageOutcome, Task, Timestamp, ValidationError,
+    Account, Call, Campaign, Contact, ContactList, Currency, Date, Event, Id, Kind, Lead, Note, Opportunity, Product,
+    Project, Quote, RecordRef, Stage, StageOutcome, Task, Timestamp, ValidationError,
 };
 use crate::store::Read as _;
 
@@ -42,6 +42,7 @@ pub fn run(crm: &Crm, command: Command, json: bool) -> Result<()> {
         Command::Note(cmd) => note(out, crm, cmd),
         Command::Timeline(a) => timeline(out, crm, &a.record),
         Command::Search(a) => search(out, crm, a),
+        Command::Report(a) => report(out, crm, a),
         Command::Import(a) => import(out, crm, a),
         Command::Demo(a) => demo(out, crm, a),
         Command::Check => check(out, crm),
@@ -334,11 +335,14 @@ fn quote(out: &Out, crm: &Crm, cmd: QuoteCmd) -> Result<()> {
             Ok(())
         }
         QuoteCmd::Show(a) => {
+            if out.json && a.format == QuoteFormat::Md {
+                return Err(ValidationError::new("format", "md cannot be combined with --json: drop one").into());
+            }
             let q = crm.get::<Quote>(a.id)?;
-            if out.json {
-                show(out, crm, &q);
-            } else {
-                print_quote(crm, &q)?;
+            match (out.json, a.format) {
+                (true, _) => show(out, crm, &q),
+                (false, QuoteFormat::Text) => print_quote(crm, &q)?,
+                (false, QuoteFormat::Md) => println!("{}", quote_markdown(crm, &q)?),
             }
             Ok(())
         }
@@ -391,6 +395,15 @@ fn print_quote(crm: &Crm, q: &Quote) -> Result<()> {
     ];
     println!("{}", output::table(&["", ""], rows, &[1]));
     Ok(())
+}
+
+/// A quote as a printable Markdown document, with the names of its account, contact and deal.
+fn quote_markdown(crm: &Crm, q: &Quote) -> Result<String> {
+    let opp = crm.get::<Opportunity>(q.opportunity)?;
+    let account = crm.get::<Account>(opp.account)?;
+    let contact = opp.contact.map(|c| crm.get::<Contact>(c)).transpose()?.map(|c| c.full_name());
+    let who = output::QuoteParties { account: &account.name, contact: contact.as_deref(), opportunity: &opp.name };
+    Ok(output::quote_markdown(q, &who))
 }
 
 fn task(out: &Out, crm: &Crm, cmd: TaskCmd) -> Result<()> {
@@ -661,6 +674,57 @@ fn search(out: &Out, crm: &Crm, a: SearchArgs) -> Result<()> {
             ]
         });
         println!("{}", output::table(&["KIND", "ID", "NAME", "DETAILS"], rows, &[1]));
+    }
+    Ok(())
+}
+
+/// Every report name of the contract (CLI.md), in its order.
+const REPORTS: [&str; 8] = ["stages", "tasks", "calls", "projects", "emails", "forecast", "campaigns", "activity"];
+
+/// The reports built so far.
+const BUILT_REPORTS: [&str; 1] = ["forecast"];
+
+fn report(out: &Out, crm: &Crm, a: ReportArgs) -> Result<()> {
+    let name = a.name.trim().to_lowercase();
+    match name.as_str() {
+        "forecast" => forecast(out, crm, a),
+        _ if REPORTS.contains(&name.as_str()) => {
+            bail!("the {name} report is not built yet: available now: {}", BUILT_REPORTS.join(", "))
+        }
+        _ => Err(ValidationError::new(
+            "report",
+            format!(
+                "'{}' is not a report: use one of {} (built so far: {})",
+                a.name.trim(),
+                REPORTS.join(", "),
+                BUILT_REPORTS.join(", ")
+            ),
+        )
+        .into()),
+    }
+}
+
+fn forecast(out: &Out, crm: &Crm, a: ReportArgs) -> Result<()> {
+    if a.csv && out.json {
+        return Err(ValidationError::new("csv", "cannot be combined with --json: drop one").into());
+    }
+    let query = ForecastQuery {
+        from: a.from.as_deref().map(|d| fields::date("from", d)).transpose()?,
+        to: a.to.as_deref().map(|d| fields::date("to", d)).transpose()?,
+        best_case_min: a.best_case_min,
+        currency: a.currency.as_deref().map(Currency::parse).transpose()?,
+    };
+    let f = crm.forecast(query)?;
+    let (periods, by) = match a.by {
+        PeriodArg::Month => (&f.months, "month"),
+        PeriodArg::Quarter => (&f.quarters, "quarter"),
+    };
+    if out.json {
+        out.json_value(&f);
+    } else if a.csv {
+        output::forecast_csv(periods, std::io::stdout().lock())?;
+    } else {
+        println!("{}", output::forecast_text(&f, periods, by));
     }
     Ok(())
 }

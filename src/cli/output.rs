@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use crate::crm::Crm;
 use crate::model::{
-    Account, Call, Campaign, Contact, ContactList, Event, Id, Lead, Note, Opportunity, Product, Project, Quote, Stage,
-    Task, format_duration,
+    Account, Amount, Call, Campaign, Contact, ContactList, Event, Id, Lead, Note, Opportunity, Product, Project, Quote,
+    Stage, Task, format_duration,
 };
 use crate::store::Indexed;
 
@@ -392,5 +392,203 @@ impl Present for Note {
             self.created.display_local(),
             crate::text::first_line(&self.text, 60),
         ]
+    }
+}
+
+/// Cells of a forecast bar: wide enough to tell periods apart, narrow enough that a label and a
+/// bar fit in 80 columns.
+const BAR_WIDTH: usize = 60;
+
+/// A horizontal bar for one period: the pipeline as its length (scaled so that `max` fills
+/// `width` cells), drawn `█` for the weighted part and `░` for the rest. A non-zero value never
+/// vanishes: it gets at least one cell.
+pub fn bar(pipeline: i64, weighted: i64, max: i64, width: usize) -> String {
+    let cells = |v: i64| -> usize {
+        if v <= 0 || max <= 0 {
+            return 0;
+        }
+        // Rounded to the nearest cell, in i128 so that huge amounts cannot overflow.
+        let n = (v.min(max) as i128 * width as i128 * 2 + max as i128) / (max as i128 * 2);
+        (n as usize).max(1)
+    };
+    let total = cells(pipeline);
+    let solid = cells(weighted).min(total);
+    format!("{}{}", "█".repeat(solid), "░".repeat(total - solid))
+}
+
+/// The forecast for people: what was counted, a table of `periods`, a bar per period, and what
+/// was left out.
+pub fn forecast_text(f: &crate::crm::Forecast, periods: &[crate::crm::ForecastPeriod], by: &str) -> String {
+    use crate::text::count;
+    let mut out = vec![format!("Forecast {} to {} in {}, by {by}", f.from, f.to, f.currency), String::new()];
+    let rows = periods.iter().map(|p| {
+        vec![
+            p.label.clone(),
+            p.open.to_string(),
+            p.pipeline.grouped(),
+            p.weighted.grouped(),
+            p.best_case.grouped(),
+            p.closed_won.grouped(),
+        ]
+    });
+    out.push(table(&["PERIOD", "OPEN", "PIPELINE", "WEIGHTED", "BEST CASE", "CLOSED WON"], rows, &[1, 2, 3, 4, 5]));
+    out.push(String::new());
+    let max = periods.iter().map(|p| p.pipeline.0).max().unwrap_or(0);
+    if max > 0 {
+        let width = periods.iter().map(|p| p.label.len()).max().unwrap_or(0);
+        for p in periods {
+            let line = format!("{:<width$} │{}", p.label, bar(p.pipeline.0, p.weighted.0, max, BAR_WIDTH));
+            out.push(line.trim_end().to_string());
+        }
+        out.push(format!("█ weighted  ░ rest of the open pipeline; a full bar is {}", Amount(max).grouped()));
+    } else {
+        out.push("no open pipeline in this range: nothing to chart".to_string());
+    }
+    out.push(String::new());
+    out.push("Weighted: each open deal's amount × its own probability.".to_string());
+    out.push(format!("Best case: open deals in stages at {}% or more.", f.best_case_min));
+    let codes = f.other_currencies.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+    if f.left_out == 0 {
+        out.push(format!("Amounts in {}.", f.currency));
+    } else {
+        // Amounts in different currencies are never added together: say what was left out.
+        out.push(format!(
+            "Amounts in {}; {} in {} left out: see {} with --currency {}.",
+            f.currency,
+            count(f.left_out as usize, "opportunity", "opportunities"),
+            codes.join(", "),
+            if f.left_out == 1 { "it" } else { "them" },
+            codes.first().map(String::as_str).unwrap_or_default(),
+        ));
+    }
+    out.join("\n")
+}
+
+/// The forecast periods as CSV: a header line, then one line per period; amounts as plain
+/// decimals (`1500.00`) so spreadsheets read them as numbers.
+pub fn forecast_csv(periods: &[crate::crm::ForecastPeriod], to: impl std::io::Write) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(to);
+    w.write_record(["period", "from", "to", "open", "pipeline", "weighted", "best_case", "closed_won"])?;
+    for p in periods {
+        w.write_record([
+            p.label.clone(),
+            p.from.to_string(),
+            p.to.to_string(),
+            p.open.to_string(),
+            p.pipeline.decimal(),
+            p.weighted.decimal(),
+            p.best_case.decimal(),
+            p.closed_won.decimal(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Text made safe inside Markdown: control characters removed, line breaks flattened, and the
+/// characters Markdown would read as formatting (or as a table's column bar) escaped.
+fn md(text: &str) -> String {
+    let clean = crate::text::sanitize(text);
+    let mut out = String::with_capacity(clean.len());
+    for c in clean.trim().chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '#' | '~') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The parties of a quote, by name, for [`quote_markdown`].
+pub struct QuoteParties<'a> {
+    /// The buying account.
+    pub account: &'a str,
+    /// The main contact of the deal, if any.
+    pub contact: Option<&'a str>,
+    /// The deal quoted.
+    pub opportunity: &'a str,
+}
+
+/// A quote as a printable Markdown document: title, parties, dates, status, a table of lines and
+/// the totals with the currency.
+pub fn quote_markdown(q: &Quote, who: &QuoteParties) -> String {
+    let mut out = vec![format!("# Quote {}", md(&q.number)), String::new()];
+    out.push(format!("- **Account:** {}", md(who.account)));
+    if let Some(c) = who.contact {
+        out.push(format!("- **Contact:** {}", md(c)));
+    }
+    out.push(format!("- **Opportunity:** {}", md(who.opportunity)));
+    out.push(format!("- **Date:** {}", q.created.local_date()));
+    if let Some(v) = q.valid_until {
+        out.push(format!("- **Valid until:** {v}"));
+    }
+    out.push(format!("- **Status:** {}", q.status));
+    out.push(format!("- **Currency:** {}", q.currency));
+    out.push(String::new());
+    if q.lines.is_empty() {
+        out.push("*This quote has no lines yet.*".to_string());
+    } else {
+        out.push("| Product | Quantity | Unit price | Discount % | Line total |".to_string());
+        out.push("|---|---:|---:|---:|---:|".to_string());
+        for l in &q.lines {
+            out.push(format!(
+                "| {} | {} | {} | {} | {} |",
+                md(&l.description),
+                l.quantity,
+                l.unit_price.grouped(),
+                l.discount,
+                l.net().grouped()
+            ));
+        }
+    }
+    let t = q.totals();
+    out.push(String::new());
+    out.push("| Totals | Amount |".to_string());
+    out.push("|---|---:|".to_string());
+    out.push(format!("| Subtotal | {} {} |", t.subtotal.grouped(), q.currency));
+    out.push(format!("| Discount | -{} {} |", t.discount.grouped(), q.currency));
+    out.push(format!("| **Total** | **{} {}** |", t.total.grouped(), q.currency));
+    out.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whole units in cents.
+    fn u(units: i64) -> i64 {
+        units * 100
+    }
+    use crate::model::{Amount, QuoteLine};
+
+    #[test]
+    fn bars_scale_to_the_largest_and_mark_the_weighted_part() {
+        assert_eq!(bar(100, 50, 100, 10), "█████░░░░░");
+        assert_eq!(bar(50, 0, 100, 10), "░░░░░");
+        assert_eq!(bar(1, 1, 1_000_000, 10), "█", "a tiny value still shows");
+        assert_eq!(bar(0, 0, 100, 10), "");
+        assert_eq!(bar(i64::MAX, i64::MAX, i64::MAX, 60).chars().count(), 60, "no overflow");
+        assert_eq!(bar(100, 100, 100, 10), "██████████");
+    }
+
+    #[test]
+    fn markdown_escapes_what_markdown_would_read() {
+        assert_eq!(md("A|B *x* [y]\n_z_"), "A\\|B \\*x\\* \\[y\\] \\_z\\_");
+        let q = Quote {
+            number: "Q-00007".into(),
+            lines: vec![QuoteLine {
+                product: None,
+                description: "Pipe | fitting".into(),
+                quantity: 2,
+                unit_price: Amount(u(1_000)),
+                discount: 5,
+            }],
+            ..Default::default()
+        };
+        let text = quote_markdown(&q, &QuoteParties { account: "Acme", contact: None, opportunity: "Deal" });
+        assert!(text.starts_with("# Quote Q-00007\n"), "{text}");
+        assert!(text.contains("| Pipe \\| fitting | 2 | 1,000.00 | 5 | 1,900.00 |"), "{text}");
+        assert!(text.ends_with("| **Total** | **1,900.00 USD** |"), "{text}");
+        assert!(!text.contains("Contact"), "{text}");
     }
 }

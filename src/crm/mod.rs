@@ -3,6 +3,7 @@
 //! business rules live here, once.
 
 mod activity;
+mod forecast;
 mod import;
 mod people;
 mod sales;
@@ -14,6 +15,7 @@ use std::sync::RwLock;
 use std::sync::atomic::AtomicBool;
 
 pub use activity::{AgendaItem, AgendaKind, TaskFilter};
+pub use forecast::{DEFAULT_BEST_CASE_MIN, Forecast, ForecastPeriod, ForecastQuery};
 pub use people::EmailStatusChange;
 pub use sales::{Conversion, ConvertLead, NewOpportunity};
 pub use timeline::TimelineItem;
