@@ -258,6 +258,59 @@ fn the_board_filters_and_creates_deals_in_the_selected_stage() {
 }
 
 #[test]
+fn leads_change_status_and_convert_through_an_editable_preview() {
+    let mut ui = Ui::populated(120, 36);
+    ui.keys("4");
+    let s = ui.screen();
+    assert!(s.contains("Leads (1)") && s.contains("Li Wang") && s.contains("Harbor Partners"), "{s}");
+    assert!(s.contains("trade show") && s.contains("new"), "{s}");
+    ui.keys("s");
+    assert!(ui.screen().contains("Li Wang: contacted"));
+    let lead = ui.crm.list::<Lead>(|_| true).unwrap().remove(0);
+    assert_eq!(lead.status, LeadStatus::Contacted);
+    let counts = |ui: &Ui| [Kind::Account, Kind::Contact, Kind::Opportunity].map(|k| ui.crm.count(k).unwrap());
+    let before = counts(&ui);
+
+    // The preview: a new account (nobody is called Harbor Partners), the person, a deal.
+    ui.keys("C");
+    let s = ui.screen();
+    assert!(s.contains("Convert lead") && s.contains("account: a new one, Harbor Partners"), "{s}");
+    // Point it at the existing account instead: the preview says so as you type.
+    for _ in 0.."Harbor Partners".len() {
+        ui.keys("backspace");
+    }
+    ui.text("ōsaka trading 株式会社");
+    assert!(ui.screen().contains("account: the existing ōsaka trading 株式会社 (#"), "{}", ui.screen());
+    // A bad email in the preview refuses the whole conversion: nothing is written.
+    ui.keys("tab tab tab tab").text(" not-an-email").keys("ctrl-s");
+    let s = ui.screen();
+    assert!(s.contains("not a valid email"), "{s}");
+    assert_eq!(counts(&ui), before, "a failed conversion leaves nothing behind");
+    assert!(ui.crm.list::<Lead>(|_| true).unwrap()[0].converted.is_none());
+    for _ in 0.." not-an-email".len() {
+        ui.keys("backspace");
+    }
+    // The refusal put the focus on the email; the amount is three fields down.
+    ui.keys("tab tab tab").text("12000").keys("ctrl-s");
+    let s = ui.screen();
+    assert!(s.contains("lead 1 converted"), "{s}");
+    let after = counts(&ui);
+    assert_eq!(after, [before[0], before[1] + 1, before[2] + 1], "one contact and one deal, the account reused");
+    let lead = ui.crm.list::<Lead>(|_| true).unwrap().remove(0);
+    let done = lead.converted.expect("the lead points at what it became");
+    let deal = ui.crm.get::<Opportunity>(done.opportunity.unwrap()).unwrap();
+    assert_eq!((deal.amount, deal.account), (Amount(1_200_000), done.account));
+    // A converted lead stays as it was.
+    ui.keys("4 e");
+    assert!(ui.screen().contains("was converted"), "{}", ui.screen());
+    ui.keys("C");
+    assert!(ui.screen().contains("converted already"));
+    ui.keys("enter");
+    let s = ui.screen();
+    assert!(s.contains("Converted on") && s.contains("Ōsaka Trading 株式会社 (account:1)"), "where it went: {s}");
+}
+
+#[test]
 fn snapshots_of_the_board() {
     for (w, h) in [(80, 24), (200, 50)] {
         let mut ui = Ui::pipeline(w, h);

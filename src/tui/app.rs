@@ -15,7 +15,7 @@ use super::keymap::{self, Action, Binding, Lookup};
 use super::list::RecordList;
 use super::search::{SearchBox, Searcher};
 use crate::crm::{Crm, Result};
-use crate::model::{Id, Kind, Opportunity, RecordRef, StageOutcome};
+use crate::model::{Id, Kind, Lead, LeadStatus, Opportunity, RecordRef, StageOutcome};
 use crate::text::count;
 
 /// The most rows a filter keeps (the best matches), so a one-letter filter over a million
@@ -129,6 +129,8 @@ pub struct App {
     pub accounts: RecordList,
     /// The pipeline board.
     pub board: Board,
+    /// The leads list.
+    pub leads: RecordList,
     /// An open record, over the list.
     pub detail: Option<Detail>,
     /// An open form, over everything but overlays.
@@ -174,6 +176,7 @@ impl App {
             contacts: RecordList::new(Kind::Contact),
             accounts: RecordList::new(Kind::Account),
             board: Board::new(),
+            leads: RecordList::new(Kind::Lead),
             detail: None,
             form: None,
             overlay: None,
@@ -239,6 +242,7 @@ impl App {
         match self.screen {
             ScreenId::Contacts => Some(&self.contacts),
             ScreenId::Accounts => Some(&self.accounts),
+            ScreenId::Leads => Some(&self.leads),
             _ => None,
         }
     }
@@ -247,6 +251,7 @@ impl App {
         match self.screen {
             ScreenId::Contacts => Some(&mut self.contacts),
             ScreenId::Accounts => Some(&mut self.accounts),
+            ScreenId::Leads => Some(&mut self.leads),
             _ => None,
         }
     }
@@ -264,6 +269,8 @@ impl App {
             vec![keymap::DETAIL, keymap::GLOBAL]
         } else if self.on_board() {
             vec![keymap::BOARD, keymap::GLOBAL]
+        } else if self.screen == ScreenId::Leads {
+            vec![keymap::LEADS, keymap::LIST, keymap::GLOBAL]
         } else if self.list().is_some() {
             vec![keymap::LIST, keymap::GLOBAL]
         } else {
@@ -370,6 +377,35 @@ impl App {
                     self.overlay = Some(Overlay::Input { ask: Ask::LostReason(card.id, None), text: String::new() });
                 }
             }
+            Action::Status => {
+                let targets: Vec<Id> = self.targets().iter().filter(|t| t.kind == Kind::Lead).map(|t| t.id).collect();
+                if !targets.is_empty() {
+                    let changed = self.crm.write(|tx| {
+                        let mut last = None;
+                        for id in &targets {
+                            let mut l: Lead = tx.get(*id)?;
+                            if l.converted.is_some() {
+                                return Err(crate::crm::CrmError::Conflict(format!(
+                                    "lead {id} was converted: its status stays converted"
+                                )));
+                            }
+                            l.status = next_status(l.status);
+                            last = Some(tx.update(l, None)?);
+                        }
+                        Ok(last)
+                    })?;
+                    if let Some(l) = changed {
+                        let who = if targets.len() == 1 { l.full_name() } else { format!("{} leads", targets.len()) };
+                        self.say(format!("{who}: {}", l.status));
+                    }
+                    self.refresh_after_write();
+                }
+            }
+            Action::Convert => {
+                if let Some(r) = self.current().filter(|r| r.kind == Kind::Lead) {
+                    self.form = Some(Form::convert(&self.crm, r.id)?);
+                }
+            }
             Action::Fold => {
                 self.board.toggle_fold();
                 self.say(if self.board.folded { "won and lost stages folded" } else { "won and lost stages shown" });
@@ -451,7 +487,7 @@ impl App {
             }
             Action::Edit => {
                 if let Some(r) = self.current() {
-                    if matches!(r.kind, Kind::Contact | Kind::Account | Kind::Opportunity) {
+                    if matches!(r.kind, Kind::Contact | Kind::Account | Kind::Opportunity | Kind::Lead) {
                         self.form = Some(Form::open(&self.crm, r.kind, Some(r.id))?);
                     } else {
                         self.say_error(format!("{} records are edited with rolo {} edit for now", r.kind, r.kind));
@@ -546,6 +582,7 @@ impl App {
             Kind::Contact => self.screen = ScreenId::Contacts,
             Kind::Account => self.screen = ScreenId::Accounts,
             Kind::Opportunity => self.screen = ScreenId::Pipeline,
+            Kind::Lead => self.screen = ScreenId::Leads,
             _ => {}
         }
         self.welcome = false;
@@ -557,6 +594,7 @@ impl App {
     fn refresh_after_write(&mut self) {
         self.contacts.invalidate();
         self.accounts.invalidate();
+        self.leads.invalidate();
         self.board.invalidate();
         if let Some(d) = &self.detail {
             let scroll = d.scroll;
@@ -594,6 +632,7 @@ impl App {
                         if let (Some(hit), Some(form)) = (hits.get(selected), self.form.as_mut()) {
                             form.fields[field].value = hit.label.clone();
                             form.picked = Some((hit.label.clone(), hit.id));
+                            form.refresh_hint(&self.crm);
                             form.fields[field].error = None;
                             form.dirty = true;
                         }
@@ -858,9 +897,14 @@ impl App {
         match key.code {
             KeyCode::Char('s') if ctrl => match form.save(&self.crm) {
                 Ok(Some(saved)) => {
+                    self.refresh_after_write();
+                    if let Some(lead) = form.converting {
+                        self.say(format!("lead {lead} converted: {saved} and its account (and deal) made"));
+                        let _ = self.open(saved);
+                        return;
+                    }
                     let verb = if form.target.is_some() { "saved" } else { "created" };
                     self.say(format!("{verb} {saved}"));
-                    self.refresh_after_write();
                     if form.target.is_none() {
                         let _ = self.open(saved);
                     }
@@ -890,11 +934,22 @@ impl App {
             KeyCode::Char(c) if !ctrl => form.type_char(c),
             _ => {}
         }
+        form.refresh_hint(&self.crm);
         self.form = Some(form);
     }
 }
 
-/// Applies a typing key to a one-line text; says whether the text changed.
+/// The status a lead takes at the next press of `s`: new → contacted → qualified → unqualified
+/// → new (converted is set by converting).
+fn next_status(s: LeadStatus) -> LeadStatus {
+    match s {
+        LeadStatus::New => LeadStatus::Contacted,
+        LeadStatus::Contacted => LeadStatus::Qualified,
+        LeadStatus::Qualified => LeadStatus::Unqualified,
+        _ => LeadStatus::New,
+    }
+}
+
 /// A typed path with a leading `~/` made absolute.
 fn expand_home(path: &str) -> std::path::PathBuf {
     let home = || directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
@@ -904,6 +959,7 @@ fn expand_home(path: &str) -> std::path::PathBuf {
     }
 }
 
+/// Applies a typing key to a one-line text; says whether the text changed.
 fn edit_line(text: &mut String, code: KeyCode) -> bool {
     match code {
         KeyCode::Char(c) => {

@@ -6,7 +6,7 @@ use crate::model::{
     Account, Amount, Call, Contact, Kind, Lead, Note, Opportunity, Record, RecordRef, Stage, StageOutcome, Task,
     format_duration,
 };
-use crate::store::{Indexed, Read};
+use crate::store::Read;
 use crate::text::display_value;
 
 /// One line of the detail view.
@@ -81,7 +81,26 @@ impl Detail {
                 notes(&mut lines, &r, record)?;
                 a.name
             }
-            Kind::Lead => simple::<Lead>(crm, &r, record, &mut lines)?,
+            Kind::Lead => {
+                let l: Lead = crm.get(record.id)?;
+                fields(&mut lines, &r, &l);
+                if let Some(c) = &l.converted {
+                    lines.push(DetailLine::Heading(format!(
+                        "Converted on {} (read-only: edit these instead)",
+                        c.at.local_date()
+                    )));
+                    let made = [
+                        ("account", RecordRef::new(Kind::Account, c.account)),
+                        ("contact", RecordRef::new(Kind::Contact, c.contact)),
+                    ];
+                    let deal = c.opportunity.map(|o| ("deal", RecordRef::new(Kind::Opportunity, o)));
+                    for (what, target) in made.into_iter().chain(deal) {
+                        lines.push(DetailLine::Field(what.into(), format!("{} ({target})", label_of(&r, target))));
+                    }
+                }
+                notes(&mut lines, &r, record)?;
+                l.full_name()
+            }
             Kind::Opportunity => {
                 let o: Opportunity = crm.get(record.id)?;
                 let stage = r.get::<Stage>(o.stage)?.map(|s| s.name).unwrap_or_default();
@@ -124,7 +143,9 @@ const LINKS: [(&str, Kind); 9] = [
 fn fields<R: Record>(lines: &mut Vec<DetailLine>, r: &impl Read, rec: &R) {
     let Ok(serde_json::Value::Object(map)) = serde_json::to_value(rec) else { return };
     for (k, v) in map {
-        if matches!(k.as_str(), "id" | "probability_manual" | "created" | "updated") || v.as_bool() == Some(false) {
+        if matches!(k.as_str(), "id" | "probability_manual" | "created" | "updated" | "converted")
+            || v.as_bool() == Some(false)
+        {
             continue;
         }
         let linked = LINKS.iter().find(|(name, _)| *name == k).zip(v.as_u64());
@@ -143,13 +164,6 @@ fn label_of(r: &impl Read, target: RecordRef) -> String {
     let label =
         crate::model::with_record_type!(target.kind, T => r.get::<T>(target.id).ok().flatten().map(|x| x.label()));
     label.unwrap_or_else(|| target.to_string())
-}
-
-fn simple<R: Indexed>(crm: &Crm, r: &impl Read, record: RecordRef, lines: &mut Vec<DetailLine>) -> Result<String> {
-    let rec: R = crm.get(record.id)?;
-    fields(lines, r, &rec);
-    notes(lines, r, record)?;
-    Ok(rec.label())
 }
 
 fn simple_any(crm: &Crm, r: &impl Read, record: RecordRef, lines: &mut Vec<DetailLine>) -> Result<String> {

@@ -1,10 +1,10 @@
 //! Create and edit forms: labelled one-line fields, Tab between them, errors shown under the
 //! field they are about.
 
-use crate::crm::{Crm, CrmError, Result};
+use crate::crm::{ConvertLead, Crm, CrmError, NewOpportunity, Result};
 use crate::model::{
-    Account, AccountStatus, Address, Amount, Contact, Date, Email, Id, Kind, Opportunity, Phone, Record, RecordRef,
-    Stage,
+    Account, AccountStatus, Address, Amount, Contact, Date, Email, Id, Kind, Lead, Opportunity, Phone, Record,
+    RecordRef, Stage,
 };
 
 /// One field of a form.
@@ -33,6 +33,10 @@ pub struct Form {
     pub dirty: bool,
     /// The account chosen in the picker: its name as shown, and its id (names can repeat).
     pub picked: Option<(String, Id)>,
+    /// The lead being converted, when this is the conversion preview.
+    pub converting: Option<Id>,
+    /// A line under the title saying what saving will do (the conversion's account).
+    pub hint: Option<String>,
 }
 
 fn field(label: &'static str, value: impl Into<String>) -> Field {
@@ -69,6 +73,30 @@ impl Form {
                     field("birthday", c.birthday.map(|b| b.to_string()).unwrap_or_default()),
                 ]
             }
+            Kind::Lead => {
+                let l = match id {
+                    Some(id) => crm.get::<Lead>(id)?,
+                    None => Lead::default(),
+                };
+                if let Some(c) = &l.converted {
+                    return Err(CrmError::Conflict(format!(
+                        "lead {} was converted (account {}, contact {}): it stays as it was; edit those instead",
+                        l.id, c.account, c.contact
+                    )));
+                }
+                let word = |w: Option<String>| w.unwrap_or_default();
+                vec![
+                    field("first name", l.first_name.clone()),
+                    field("last name", l.last_name.clone()),
+                    field("company", opt(&l.company)),
+                    field("title", opt(&l.title)),
+                    field("email", opt(&l.email)),
+                    field("phone", opt(&l.phone)),
+                    field("source", word(l.source.map(|s| s.to_string()))),
+                    field("status", l.status.to_string()),
+                    field("rating", word(l.rating.map(|r| r.to_string()))),
+                ]
+            }
             Kind::Opportunity => {
                 let o = match id {
                     Some(id) => crm.get::<Opportunity>(id)?,
@@ -96,7 +124,7 @@ impl Form {
                 ]
             }
         };
-        Ok(Form { kind, target: id, fields, focus: 0, dirty: false, picked: None })
+        Ok(Form { kind, target: id, fields, focus: 0, dirty: false, picked: None, converting: None, hint: None })
     }
 
     /// A form for a new deal in `stage` (the first open stage when `None`), closing in 30 days.
@@ -123,11 +151,80 @@ impl Form {
             field("next step", opt(&o.next_step)),
             field("next step date", o.next_step_date.map(|d| d.to_string()).unwrap_or_default()),
         ];
-        Form { kind: Kind::Opportunity, target: None, fields, focus: 0, dirty: false, picked: None }
+        Form {
+            kind: Kind::Opportunity,
+            target: None,
+            fields,
+            focus: 0,
+            dirty: false,
+            picked: None,
+            converting: None,
+            hint: None,
+        }
+    }
+
+    /// The conversion preview of lead `id`: the account (matched by name, or new), the contact
+    /// and an optional deal, all editable before saving converts the lead in one transaction.
+    pub fn convert(crm: &Crm, id: Id) -> Result<Form> {
+        let l = crm.get::<Lead>(id)?;
+        if let Some(c) = &l.converted {
+            return Err(CrmError::Conflict(format!(
+                "lead {id} was converted already (account {}, contact {})",
+                c.account, c.contact
+            )));
+        }
+        let company = l.company.clone().filter(|c| !c.trim().is_empty()).unwrap_or_else(|| l.full_name());
+        let fields = vec![
+            field("account", company.clone()),
+            field("first name", l.first_name.clone()),
+            field("last name", l.last_name.clone()),
+            field("title", opt(&l.title)),
+            field("email", opt(&l.email)),
+            field("phone", opt(&l.phone)),
+            field("opportunity", format!("{company} deal")),
+            field("amount", String::new()),
+            field("close date", Date::today().add_days(30).to_string()),
+        ];
+        let mut form = Form {
+            kind: Kind::Lead,
+            target: Some(id),
+            fields,
+            focus: 0,
+            dirty: false,
+            picked: None,
+            converting: Some(id),
+            hint: None,
+        };
+        form.refresh_hint(crm);
+        Ok(form)
+    }
+
+    /// Says whether the account field names an existing account or a new one.
+    pub fn refresh_hint(&mut self, crm: &Crm) {
+        if self.converting.is_none() {
+            return;
+        }
+        let name = self.value("account").unwrap_or_default();
+        self.hint = Some(match (self.picked_account(), crm.account_named(&name)) {
+            (Some(id), _) | (None, Ok(Some(id))) => format!("account: the existing {name} (#{id})"),
+            _ if name.is_empty() => "account: give a name".to_string(),
+            _ => format!("account: a new one, {name}"),
+        });
+    }
+
+    /// The account picked for the account field, if its text still shows the pick.
+    fn picked_account(&self) -> Option<Id> {
+        match (self.value("account"), &self.picked) {
+            (Some(name), Some((picked, id))) if &name == picked => Some(*id),
+            _ => None,
+        }
     }
 
     /// The title over the form.
     pub fn title(&self) -> String {
+        if let Some(id) = self.converting {
+            return format!("Convert lead {id}: empty the opportunity to make none");
+        }
         match self.target {
             Some(id) => format!("Edit {} {id}", self.kind),
             None => format!("New {}", self.kind),
@@ -175,7 +272,9 @@ impl Form {
             f.error = None;
         }
         let saved = match self.kind {
+            _ if self.converting.is_some() => self.save_conversion(crm),
             Kind::Contact => self.save_contact(crm),
+            Kind::Lead => self.save_lead(crm),
             Kind::Opportunity => self.save_opportunity(crm),
             _ => self.save_account(crm),
         };
@@ -288,6 +387,62 @@ impl Form {
         };
         let saved = if self.target.is_some() { crm.update_opportunity(o)? } else { crm.create_opportunity(o)? };
         Ok(saved.record_ref())
+    }
+
+    fn save_lead(&self, crm: &Crm) -> Result<RecordRef> {
+        let mut l = match self.target {
+            Some(id) => crm.get::<Lead>(id)?,
+            None => Lead::default(),
+        };
+        self.lead_fields(&mut l);
+        l.company = self.value("company");
+        l.source = self.value("source").map(|s| s.parse()).transpose()?;
+        l.status = self.value("status").map(|s| s.parse()).transpose()?.unwrap_or_default();
+        l.rating = self.value("rating").map(|s| s.parse()).transpose()?;
+        let saved = if self.target.is_some() { crm.update(l)? } else { crm.create(l)? };
+        Ok(saved.record_ref())
+    }
+
+    /// The person fields a lead form and a conversion preview share.
+    fn lead_fields(&self, l: &mut Lead) {
+        l.first_name = self.value("first name").unwrap_or_default();
+        l.last_name = self.value("last name").unwrap_or_default();
+        l.title = self.value("title");
+        l.email = self.value("email");
+        l.phone = self.value("phone");
+    }
+
+    /// Converts the lead as previewed: its edited person fields and company are saved and the
+    /// conversion made in one transaction, so a refusal anywhere leaves everything as it was.
+    fn save_conversion(&self, crm: &Crm) -> Result<RecordRef> {
+        let id = self.converting.unwrap_or_default();
+        let account_name = self.value("account").ok_or_else(|| Self::invalid("account", "is required".into()))?;
+        let account = match self.picked_account() {
+            Some(id) => Some(id),
+            None => crm.account_named(&account_name)?,
+        };
+        let opportunity = match self.value("opportunity") {
+            None => None,
+            Some(name) => Some(NewOpportunity {
+                name: Some(name),
+                amount: self
+                    .value("amount")
+                    .map(|a| Amount::parse(&a).map_err(|m| Self::invalid("amount", m)))
+                    .transpose()?,
+                close_date: self
+                    .value("close date")
+                    .map(|d| Date::parse_relative(&d, Date::today()).map_err(|m| Self::invalid("close date", m)))
+                    .transpose()?,
+            }),
+        };
+        let done = crm.write(|tx| {
+            let mut l: Lead = tx.get(id)?;
+            self.lead_fields(&mut l);
+            l.company = Some(account_name.clone());
+            tx.update(l, None)?;
+            tx.convert_lead(id, ConvertLead { account, opportunity })
+        })?;
+        Ok(RecordRef::new(Kind::Contact, done.contact))
     }
 
     fn save_account(&self, crm: &Crm) -> Result<RecordRef> {

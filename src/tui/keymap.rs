@@ -84,6 +84,10 @@ pub enum Action {
     Lost,
     /// Fold or unfold the won and lost columns.
     Fold,
+    /// Give the selected (or marked) leads their next status.
+    Status,
+    /// Convert the selected lead (a preview first).
+    Convert,
 }
 
 impl Action {
@@ -129,6 +133,8 @@ impl Action {
                 Action::Won => "mark deal won",
                 Action::Lost => "mark deal lost",
                 Action::Fold => "fold won and lost stages",
+                Action::Status => "next lead status",
+                Action::Convert => "convert lead",
                 Action::Goto(_) => unreachable!("handled above"),
             }
             .to_string(),
@@ -220,6 +226,12 @@ pub const BOARD: &[Binding] = &[
     bind(&["d"], Action::Delete, "delete the deal (asks first)"),
     hint(&["f"], Action::Filter, "filter: owner:NAME account:TEXT close:FROM..TO (Esc clears)"),
     hint(&["z"], Action::Fold, "show or fold the won and lost stages"),
+];
+
+/// Keys of the leads list, over those of every list.
+pub const LEADS: &[Binding] = &[
+    hint(&["C"], Action::Convert, "convert: preview the account, contact and deal, then Ctrl-S"),
+    hint(&["s"], Action::Status, "next status: new, contacted, qualified, unqualified"),
 ];
 
 /// Keys of a record's detail view.
@@ -318,7 +330,7 @@ mod tests {
 
     #[test]
     fn no_key_means_two_things_in_one_context() {
-        for table in [LIST, DETAIL, WELCOME, BOARD] {
+        for table in [LIST, DETAIL, WELCOME, BOARD, LEADS] {
             let mut seen = std::collections::HashSet::new();
             for b in table.iter().chain(GLOBAL) {
                 for k in b.keys {

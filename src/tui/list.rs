@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::crm::{Crm, Result};
-use crate::model::{Account, Contact, Id, Kind, Record};
+use crate::model::{Account, Contact, Id, Kind, Lead, Record};
 use crate::store::{Read, SortField};
 
 /// Orders a list can take: name and last activity come from an index; account and country need
@@ -21,6 +21,10 @@ pub enum Order {
     Account,
     /// By country, then name (contacts; needs a full read).
     Country,
+    /// By status (leads: new first; from an index).
+    Status,
+    /// By source, then name (leads; needs a full read).
+    Source,
 }
 
 impl Order {
@@ -30,6 +34,8 @@ impl Order {
             Order::LastActivity => "last activity",
             Order::Account => "account",
             Order::Country => "country",
+            Order::Status => "status",
+            Order::Source => "source",
         }
     }
 }
@@ -99,6 +105,7 @@ impl RecordList {
     pub fn headers(&self) -> &'static [&'static str] {
         match self.kind {
             Kind::Contact => &["NAME", "ACCOUNT", "EMAIL", "PHONE", "COUNTRY", "ACTIVITY"],
+            Kind::Lead => &["NAME", "COMPANY", "EMAIL", "SOURCE", "STATUS", "RATING"],
             _ => &["NAME", "INDUSTRY", "CITY", "COUNTRY", "STATUS"],
         }
     }
@@ -112,6 +119,7 @@ impl RecordList {
     fn orders(&self) -> &'static [Order] {
         match self.kind {
             Kind::Contact => &[Order::Name, Order::Account, Order::Country, Order::LastActivity],
+            Kind::Lead => &[Order::Name, Order::Status, Order::Source],
             _ => &[Order::Name],
         }
     }
@@ -209,7 +217,7 @@ impl RecordList {
                 self.take_ids(ids);
             } else {
                 // The first screens now (when an index gives them cheaply); all of them from a worker.
-                let first = if matches!(self.order, Order::Name | Order::LastActivity) {
+                let first = if matches!(self.order, Order::Name | Order::LastActivity | Order::Status) {
                     load_ids(crm, self.kind, self.order, self.reversed, self.offset + 4 * self.height.max(10))?
                 } else {
                     self.ids.clone()
@@ -250,6 +258,17 @@ impl RecordList {
                             c.primary_phone().unwrap_or_default().to_string(),
                             c.country().unwrap_or_default().to_string(),
                             c.last_activity.map(|t| t.local_date().to_string()).unwrap_or_default(),
+                        ]
+                    }),
+                    Kind::Lead => r.get::<Lead>(id)?.map(|l| {
+                        let word = |w: Option<String>| w.unwrap_or_default().replace('_', " ");
+                        vec![
+                            l.full_name(),
+                            l.company.clone().unwrap_or_default(),
+                            l.email.clone().unwrap_or_default(),
+                            word(l.source.map(|s| s.to_string())),
+                            word(Some(l.status.to_string())),
+                            word(l.rating.map(|r| r.to_string())),
                         ]
                     }),
                     _ => r.get::<Account>(id)?.map(|a| {
@@ -323,10 +342,22 @@ fn load_ids(crm: &Crm, kind: Kind, order: Order, reversed: bool, limit: usize) -
             }
             ids
         }
+        Order::Status => r.sorted(kind, SortField::Status, &[], None, reversed, limit)?,
+        Order::Source => {
+            let keyed: Vec<(bool, String, String, Id)> = r
+                .all::<Lead>(|_| true)?
+                .into_iter()
+                .map(|l| {
+                    let source = l.source.map(|s| s.to_string()).unwrap_or_default();
+                    (source.is_empty(), source, format!("{} {}", l.last_name, l.first_name).to_lowercase(), l.id)
+                })
+                .collect();
+            by_key(keyed, reversed, limit)
+        }
         Order::Account | Order::Country => {
             let accounts: HashMap<Id, String> =
                 r.all::<Account>(|_| true)?.into_iter().map(|a| (a.id, a.name.to_lowercase())).collect();
-            let mut keyed: Vec<(bool, String, String, Id)> = r
+            let keyed: Vec<(bool, String, String, Id)> = r
                 .all::<Contact>(|_| true)?
                 .into_iter()
                 .map(|c| {
@@ -339,12 +370,17 @@ fn load_ids(crm: &Crm, kind: Kind, order: Order, reversed: bool, limit: usize) -
                     (key.is_empty(), key, name, c.id)
                 })
                 .collect();
-            keyed.sort();
-            if reversed {
-                keyed.reverse();
-                keyed.sort_by_key(|k| k.0);
-            }
-            keyed.into_iter().take(limit).map(|(.., id)| id).collect()
+            by_key(keyed, reversed, limit)
         }
     })
+}
+
+/// Ids ordered by (missing key, key, name): records without the key last either way.
+fn by_key(mut keyed: Vec<(bool, String, String, Id)>, reversed: bool, limit: usize) -> Vec<Id> {
+    keyed.sort();
+    if reversed {
+        keyed.reverse();
+        keyed.sort_by_key(|k| k.0);
+    }
+    keyed.into_iter().take(limit).map(|(.., id)| id).collect()
 }

@@ -370,10 +370,13 @@ fn popup(f: &mut Frame, area: Rect, w: u16, h: u16, title: &str) -> Rect {
 }
 
 fn form_box(f: &mut Frame, area: Rect, form: &super::form::Form, theme: &Theme) {
-    let h = (form.fields.len() as u16) * 2 + 3;
+    let h = (form.fields.len() as u16) * 2 + 3 + u16::from(form.hint.is_some());
     let inner = popup(f, area, 64, h, &form.title());
     let w = inner.width as usize;
     let mut lines = Vec::new();
+    if let Some(hint) = &form.hint {
+        lines.push(Line::styled(truncate(hint, w), theme.title()));
+    }
     for (i, field) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
         let cursor = if focused { "▏" } else { "" };
