@@ -311,6 +311,46 @@ fn leads_change_status_and_convert_through_an_editable_preview() {
 }
 
 #[test]
+fn the_quote_editor_adds_lines_by_product_and_recomputes_totals_as_you_type() {
+    let mut ui = Ui::pipeline(120, 36);
+    for (name, price) in [("Pro licence", "149.90"), ("Support plan", "1200")] {
+        let p = Product { name: name.into(), price: Amount::parse(price).unwrap(), active: true, ..Default::default() };
+        ui.crm.create(p).unwrap();
+    }
+    ui.keys("1 Q");
+    let s = ui.screen();
+    assert!(s.contains("Quote (new) · Harbor pilot · draft") && s.contains("No lines yet"), "{s}");
+    ui.keys("esc 1 Q");
+    assert_eq!(ui.crm.count(Kind::Quote).unwrap(), 0, "looking at a new quote stores nothing");
+    ui.keys("a").text("pro").keys("enter");
+    assert!(ui.screen().contains("149.90"), "{}", ui.screen());
+    // Quantity 3, then the discount 10%: the totals follow each keystroke, before any save.
+    ui.keys("enter backspace").text("3");
+    assert!(ui.screen().contains("449.70 USD"), "{}", ui.screen());
+    ui.keys("tab tab backspace").text("10");
+    let s = ui.screen();
+    assert!(s.contains("44.97 USD") && s.contains("404.73 USD") && s.contains("unsaved"), "{s}");
+    ui.keys("tab backspace backspace backspace").text("0");
+    assert!(ui.screen().contains("quantity: '0' is not a whole number of at least 1"), "{}", ui.screen());
+    ui.keys("backspace").text("2 enter");
+    ui.keys("enter");
+    assert!(ui.screen().contains("269.82 USD"), "2 × 149.90 less 10%: {}", ui.screen());
+    ui.keys("s ctrl-s");
+    let quote = ui.crm.list::<Quote>(|_| true).unwrap().remove(0);
+    assert_eq!((quote.status, quote.lines.len(), quote.totals().total), (QuoteStatus::Sent, 1, Amount(26_982)));
+    assert!(ui.screen().contains("saved Q-00001: total 269.82 USD"), "{}", ui.screen());
+    // A second line, removed again: closing unsaved asks first.
+    ui.keys("a").text("support").keys("enter d esc");
+    assert!(ui.screen().contains("Close the quote without saving?"));
+    ui.keys("y");
+    assert_eq!(ui.crm.get::<Quote>(quote.id).unwrap().lines.len(), 1);
+    assert!(ui.screen().contains("Pipeline"), "back on the board");
+    ui.keys("enter");
+    let s = ui.screen();
+    assert!(s.contains("Q-00001  sent") && s.contains("269.82 USD"), "the deal lists its quote: {s}");
+}
+
+#[test]
 fn snapshots_of_the_board() {
     for (w, h) in [(80, 24), (200, 50)] {
         let mut ui = Ui::pipeline(w, h);

@@ -128,10 +128,7 @@ impl Crm {
     pub fn create_quote(&self, opportunity: Id) -> Result<Quote> {
         self.write(|tx| {
             let opp: Opportunity = tx.get(opportunity)?;
-            let quote = Quote { opportunity, currency: opp.currency, ..Default::default() };
-            let mut quote = tx.create(quote)?;
-            quote.number = format!("Q-{:05}", quote.id);
-            tx.update(quote, None)
+            tx.create_quote(Quote { opportunity, currency: opp.currency, ..Default::default() })
         })
     }
 
@@ -168,6 +165,13 @@ impl Crm {
 }
 
 impl Tx<'_> {
+    /// Stores a new quote (lines and all), numbered `Q-00001` onwards.
+    pub fn create_quote(&mut self, quote: Quote) -> Result<Quote> {
+        let mut quote = self.create(quote)?;
+        quote.number = format!("Q-{:05}", quote.id);
+        self.update(quote, None)
+    }
+
     /// See [`Crm::convert_lead`].
     pub fn convert_lead(&mut self, id: Id, how: ConvertLead) -> Result<Conversion> {
         let mut lead: Lead = self.get(id)?;

@@ -13,6 +13,7 @@ use super::detail::Detail;
 use super::form::Form;
 use super::keymap::{self, Action, Binding, Lookup};
 use super::list::RecordList;
+use super::quote::QuoteEditor;
 use super::search::{SearchBox, Searcher};
 use crate::crm::{Crm, Result};
 use crate::model::{Id, Kind, Lead, LeadStatus, Opportunity, RecordRef, StageOutcome};
@@ -32,6 +33,8 @@ pub enum Confirm {
     Delete(Vec<RecordRef>),
     /// Drop the form's unsaved changes.
     DiscardForm,
+    /// Close the quote editor without saving.
+    DiscardQuote,
 }
 
 /// A box drawn over the screen.
@@ -135,6 +138,8 @@ pub struct App {
     pub detail: Option<Detail>,
     /// An open form, over everything but overlays.
     pub form: Option<Form>,
+    /// The quote editor, holding the screen while open.
+    pub quote: Option<QuoteEditor>,
     /// An overlay, over everything.
     pub overlay: Option<Overlay>,
     /// The first-run welcome, while shown.
@@ -179,6 +184,7 @@ impl App {
             leads: RecordList::new(Kind::Lead),
             detail: None,
             form: None,
+            quote: None,
             overlay: None,
             welcome: empty,
             message: None,
@@ -263,7 +269,9 @@ impl App {
 
     /// The key tables in force now, most specific first.
     pub fn context(&self) -> Vec<&'static [Binding]> {
-        if self.welcome {
+        if self.quote.is_some() {
+            vec![keymap::QUOTE]
+        } else if self.welcome {
             vec![keymap::WELCOME, keymap::GLOBAL]
         } else if self.detail.is_some() {
             vec![keymap::DETAIL, keymap::GLOBAL]
@@ -295,6 +303,9 @@ impl App {
         if self.overlay.is_some() {
             return self.overlay_key(key);
         }
+        if self.quote.as_ref().is_some_and(|q| q.picker.is_some() || q.editing.is_some()) {
+            return self.quote_typing(key);
+        }
         if self.form.is_some() {
             return self.form_key(key);
         }
@@ -321,6 +332,30 @@ impl App {
     }
 
     fn try_act(&mut self, action: Action) -> Result<()> {
+        if let Some(q) = &mut self.quote {
+            match action {
+                Action::Up => q.move_by(-1),
+                Action::Down => q.move_by(1),
+                Action::AddLine => q.pick(&self.crm)?,
+                Action::EditLine => q.edit(),
+                Action::RemoveLine => q.remove(),
+                Action::QuoteStatus => q.next_status(),
+                Action::Save => {
+                    q.save(&self.crm)?;
+                    let (number, total) = (q.quote.number.clone(), q.quote.totals().total);
+                    let currency = q.quote.currency;
+                    self.say(format!("saved {number}: total {} {currency}", total.grouped()));
+                    self.refresh_after_write();
+                }
+                Action::Back if q.dirty => self.overlay = Some(Overlay::Confirm(Confirm::DiscardQuote)),
+                Action::Back => self.quote = None,
+                Action::Help => self.overlay = Some(Overlay::Help(0)),
+                Action::Palette => self.overlay = Some(Overlay::Palette { query: String::new(), selected: 0 }),
+                Action::ForceQuit => self.quit = true,
+                _ => {}
+            }
+            return Ok(());
+        }
         let half = self.list().map_or(10, |l| l.height.max(2) / 2) as isize;
         let page = self.list().map_or(20, |l| l.height.max(1)) as isize;
         match action {
@@ -399,6 +434,15 @@ impl App {
                         self.say(format!("{who}: {}", l.status));
                     }
                     self.refresh_after_write();
+                }
+            }
+            // Quote editor keys do nothing without an open quote.
+            Action::AddLine | Action::EditLine | Action::RemoveLine | Action::QuoteStatus | Action::Save => {}
+            Action::Quote => {
+                if let Some(r) = self.current().filter(|r| r.kind == Kind::Opportunity) {
+                    self.quote = Some(QuoteEditor::open(&self.crm, r.id)?);
+                } else {
+                    self.say_error("quotes belong to deals: open one on the Pipeline screen, then press Q");
                 }
             }
             Action::Convert => {
@@ -793,6 +837,10 @@ impl App {
                 self.form = None;
                 self.say("changes dropped");
             }
+            Confirm::DiscardQuote => {
+                self.quote = None;
+                self.say("quote changes dropped");
+            }
             Confirm::Delete(targets) => {
                 // All of them or none: one transaction.
                 let deleted = self.crm.write(|tx| {
@@ -889,6 +937,48 @@ impl App {
         let names: Vec<String> = all.iter().map(|(a, _)| a.name()).collect();
         let ranked = super::fuzzy::rank(query, &names);
         ranked.into_iter().map(|i| all[i].clone()).collect()
+    }
+
+    /// Keys while the quote editor's picker is open or a cell is being typed into.
+    fn quote_typing(&mut self, key: KeyEvent) {
+        let Some(q) = &mut self.quote else { return };
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if let Some(mut picker) = q.picker.take() {
+            match key.code {
+                KeyCode::Esc => return,
+                KeyCode::Enter => {
+                    if let Some(&i) = picker.hits.get(picker.selected) {
+                        q.add(i);
+                    }
+                    return;
+                }
+                KeyCode::Down | KeyCode::Tab => {
+                    picker.selected = (picker.selected + 1).min(picker.hits.len().saturating_sub(1))
+                }
+                KeyCode::Char('n' | 'j') if ctrl => {
+                    picker.selected = (picker.selected + 1).min(picker.hits.len().saturating_sub(1))
+                }
+                KeyCode::Up | KeyCode::BackTab => picker.selected = picker.selected.saturating_sub(1),
+                KeyCode::Char('p' | 'k') if ctrl => picker.selected = picker.selected.saturating_sub(1),
+                code => {
+                    if edit_line(&mut picker.query, code) {
+                        picker.selected = 0;
+                        q.filter(&mut picker);
+                    }
+                }
+            }
+            q.picker = Some(picker);
+            return;
+        }
+        match key.code {
+            KeyCode::Char('s') if ctrl => self.act(Action::Save),
+            KeyCode::Tab => q.next_cell(false),
+            KeyCode::BackTab => q.next_cell(true),
+            KeyCode::Enter | KeyCode::Esc => q.done(),
+            code => q.type_text(|text| {
+                edit_line(text, code);
+            }),
+        }
     }
 
     fn form_key(&mut self, key: KeyEvent) {

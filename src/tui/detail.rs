@@ -3,7 +3,7 @@
 
 use crate::crm::{Crm, Result};
 use crate::model::{
-    Account, Amount, Call, Contact, Kind, Lead, Note, Opportunity, Record, RecordRef, Stage, StageOutcome, Task,
+    Account, Amount, Call, Contact, Kind, Lead, Note, Opportunity, Quote, Record, RecordRef, Stage, StageOutcome, Task,
     format_duration,
 };
 use crate::store::Read;
@@ -107,6 +107,22 @@ impl Detail {
                 lines.push(DetailLine::Field("stage".into(), format!("{stage} ({}%)", o.probability)));
                 lines.push(DetailLine::Field("weighted".into(), money(o.weighted(), &o)));
                 fields(&mut lines, &r, &o);
+                lines.push(DetailLine::Heading("Quotes (Q edits the latest)".into()));
+                let quotes = r.many::<Quote>(&r.linking(record, Kind::Quote)?)?;
+                if quotes.is_empty() {
+                    lines.push(DetailLine::Empty("no quotes: press Q to start one".into()));
+                }
+                for q in quotes.iter().rev() {
+                    let total = q.totals().total;
+                    lines.push(DetailLine::Item(format!(
+                        "{}  {:<9} {} lines  {} {}",
+                        q.number,
+                        q.status,
+                        q.lines.len(),
+                        total.grouped(),
+                        q.currency
+                    )));
+                }
                 tasks(&mut lines, &r, record)?;
                 notes(&mut lines, &r, record)?;
                 o.name

@@ -88,6 +88,18 @@ pub enum Action {
     Status,
     /// Convert the selected lead (a preview first).
     Convert,
+    /// Open the deal's quote (a new draft when it has none).
+    Quote,
+    /// Add a quote line by picking a product.
+    AddLine,
+    /// Type into the selected quote line.
+    EditLine,
+    /// Remove the selected quote line.
+    RemoveLine,
+    /// Give the quote its next status.
+    QuoteStatus,
+    /// Save the quote.
+    Save,
 }
 
 impl Action {
@@ -135,6 +147,12 @@ impl Action {
                 Action::Fold => "fold won and lost stages",
                 Action::Status => "next lead status",
                 Action::Convert => "convert lead",
+                Action::Quote => "edit the deal's quote",
+                Action::AddLine => "add a quote line",
+                Action::EditLine => "edit the quote line",
+                Action::RemoveLine => "remove the quote line",
+                Action::QuoteStatus => "next quote status",
+                Action::Save => "save",
                 Action::Goto(_) => unreachable!("handled above"),
             }
             .to_string(),
@@ -226,6 +244,22 @@ pub const BOARD: &[Binding] = &[
     bind(&["d"], Action::Delete, "delete the deal (asks first)"),
     hint(&["f"], Action::Filter, "filter: owner:NAME account:TEXT close:FROM..TO (Esc clears)"),
     hint(&["z"], Action::Fold, "show or fold the won and lost stages"),
+    bind(&["Q"], Action::Quote, "the deal's quote (a new draft when it has none)"),
+];
+
+/// Keys of the quote editor (it holds the screen until closed).
+pub const QUOTE: &[Binding] = &[
+    hint(&["a"], Action::AddLine, "add a line: pick a product"),
+    hint(&["enter", "e"], Action::EditLine, "edit the line: Tab moves between quantity, price, discount"),
+    hint(&["d"], Action::RemoveLine, "remove the line"),
+    hint(&["s"], Action::QuoteStatus, "next status: draft, sent, accepted, rejected"),
+    hint(&["ctrl-s"], Action::Save, "save the quote"),
+    bind(&["j", "down"], Action::Down, "next line"),
+    bind(&["k", "up"], Action::Up, "previous line"),
+    hint(&["esc", "q"], Action::Back, "close (asks when unsaved)"),
+    bind(&["?"], Action::Help, "show the keys"),
+    bind(&[":"], Action::Palette, "command palette"),
+    bind(&["ctrl-c"], Action::ForceQuit, "quit at once"),
 ];
 
 /// Keys of the leads list, over those of every list.
@@ -244,6 +278,7 @@ pub const DETAIL: &[Binding] = &[
     hint(&["a"], Action::Note, "add a note"),
     bind(&["d"], Action::Delete, "delete this record (asks first)"),
     hint(&["h", "left"], Action::Back, "back to the list"),
+    bind(&["Q"], Action::Quote, "a deal's quote (a new draft when it has none)"),
 ];
 
 /// Keys of the first-run welcome screen.

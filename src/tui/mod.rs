@@ -10,6 +10,7 @@ mod form;
 mod fuzzy;
 mod keymap;
 mod list;
+mod quote;
 mod search;
 mod theme;
 mod view;

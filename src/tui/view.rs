@@ -13,6 +13,7 @@ use super::board::{Board, Column};
 use super::detail::DetailLine;
 use super::fuzzy::matched_chars;
 use super::list::RecordList;
+use super::quote::{Cell, QuoteEditor};
 use super::theme::Theme;
 use crate::text::{sanitize, truncate, width};
 
@@ -38,7 +39,9 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     let [top, main, bottom] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(area);
     switcher(f, top, app, theme);
-    if app.welcome {
+    if let Some(q) = &app.quote {
+        quote_editor(f, main, q, theme);
+    } else if app.welcome {
         welcome(f, main, theme);
     } else if let Some(d) = &app.detail {
         detail(f, main, d, theme);
@@ -228,6 +231,81 @@ fn board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
             lines.push(Line::styled(format!("… {} more", column.cards.len() - from - room), theme.dim()));
         }
         f.render_widget(Paragraph::new(lines), body);
+    }
+}
+
+fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
+    let dirty = if q.dirty { " · unsaved (Ctrl-S saves)" } else { "" };
+    let title = format!(" Quote {} · {} · {}{dirty} ", q.quote.number, q.deal, q.quote.status);
+    let block = Block::new().borders(Borders::ALL).title(truncate(&title, area.width as usize));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let cur = q.quote.currency;
+    let mut rows = Vec::new();
+    for (i, line) in q.quote.lines.iter().enumerate() {
+        let selected = i == q.selected;
+        let cell = |c: Cell, shown: String| match &q.editing {
+            Some((e, text)) if selected && *e == c => (format!("{text}▏"), theme.focus()),
+            _ => (shown, if selected { theme.title() } else { theme.text() }),
+        };
+        let cells = [
+            (line.description.clone(), if selected { theme.title() } else { theme.text() }),
+            cell(Cell::Quantity, line.quantity.to_string()),
+            cell(Cell::Price, line.unit_price.grouped()),
+            cell(Cell::Discount, format!("{}%", line.discount)),
+            (line.net().grouped(), if selected { theme.title() } else { theme.text() }),
+        ];
+        let marker = if selected { "▶" } else { " " };
+        let mut row = vec![ratatui::widgets::Cell::from(marker)];
+        row.extend(cells.into_iter().map(|(t, st)| ratatui::widgets::Cell::from(sanitize(&t).into_owned()).style(st)));
+        rows.push(Row::new(row));
+    }
+    let widths = [
+        Constraint::Length(1),
+        Constraint::Min(12),
+        Constraint::Length(8),
+        Constraint::Length(14),
+        Constraint::Length(6),
+        Constraint::Length(16),
+    ];
+    let header = Row::new(["", "PRODUCT", "QTY", "UNIT PRICE", "DISC", "LINE TOTAL"]).style(theme.dim());
+    let totals = q.quote.totals();
+    let [table_area, foot] = Layout::vertical([Constraint::Min(1), Constraint::Length(5)]).areas(inner);
+    if q.quote.lines.is_empty() {
+        f.render_widget(
+            Paragraph::new(Line::styled("No lines yet: press a to add a product.", theme.dim())),
+            table_area,
+        );
+    } else {
+        f.render_widget(Table::new(rows, widths).header(header), table_area);
+    }
+    let right = |label: &str, a: crate::model::Amount| {
+        Line::from(format!("{label:>12} {:>16} {cur}", a.grouped())).right_aligned()
+    };
+    let mut foot_lines = vec![
+        right("subtotal", totals.subtotal),
+        right("discount", totals.discount),
+        right("total", totals.total).style(theme.title()),
+    ];
+    if let Some(e) = &q.error {
+        foot_lines.push(Line::styled(format!("! {}", truncate(e, inner.width as usize)), theme.error()));
+    }
+    f.render_widget(Paragraph::new(foot_lines), foot);
+    if let Some(p) = &q.picker {
+        let inner = popup(f, area, 60, area.height.saturating_sub(4).min(16), "Add a product");
+        let mut lines =
+            vec![Line::from(vec![Span::styled("> ", theme.title()), Span::raw(format!("{}▏", sanitize(&p.query)))])];
+        if p.hits.is_empty() {
+            lines.push(Line::styled("no product matches (add products with rolo product add)", theme.dim()));
+        }
+        let room = inner.height.saturating_sub(1) as usize;
+        for (n, &i) in p.hits.iter().enumerate().skip(scrolled(p.selected, room)).take(room) {
+            let product = &q.products[i];
+            let text = format!("{}  {} {}", product.name, product.price.grouped(), product.currency);
+            let style = if n == p.selected { theme.focus() } else { theme.text() };
+            lines.push(Line::styled(truncate(&sanitize(&text), inner.width as usize), style));
+        }
+        f.render_widget(Paragraph::new(lines), inner);
     }
 }
 
@@ -473,6 +551,7 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
                 Confirm::Delete(t) if t.len() == 1 => format!("Delete {}?", t[0]),
                 Confirm::Delete(t) => format!("Delete {} records?", t.len()),
                 Confirm::DiscardForm => "Drop the unsaved changes?".to_string(),
+                Confirm::DiscardQuote => "Close the quote without saving?".to_string(),
             };
             let inner = popup(f, area, 50, 4, "Confirm");
             let lines = vec![
