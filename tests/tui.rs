@@ -351,6 +351,31 @@ fn the_quote_editor_adds_lines_by_product_and_recomputes_totals_as_you_type() {
 }
 
 #[test]
+fn the_reports_screen_charts_the_forecast_by_month_or_quarter() {
+    let mut ui = Ui::empty(120, 40);
+    // The only deal closes this month, whatever the day the test runs.
+    let account = ui.crm.create(Account { name: "Acme Ltd".into(), ..Default::default() }).unwrap().id;
+    let close = Date::today();
+    let deal = Opportunity {
+        name: "Now".into(),
+        account,
+        amount: Amount::units(9000),
+        close_date: close,
+        ..Default::default()
+    };
+    ui.crm.create_opportunity(deal).unwrap();
+    ui.keys("e 8");
+    let s = ui.screen();
+    let month = close.to_string()[..7].to_string();
+    assert!(s.contains("Forecast") && s.contains("by month") && s.contains("PIPELINE"), "{s}");
+    let row = s.lines().find(|l| l.contains(&format!("│{month}"))).unwrap_or_else(|| panic!("no row for {month}: {s}"));
+    assert!(row.contains("9,000.00") && row.contains("900.00"), "pipeline and weighted (10%): {row}");
+    ui.keys("b");
+    let s = ui.screen();
+    assert!(s.contains("by quarter") && s.contains("-Q"), "{s}");
+}
+
+#[test]
 fn snapshots_of_the_board() {
     for (w, h) in [(80, 24), (200, 50)] {
         let mut ui = Ui::pipeline(w, h);

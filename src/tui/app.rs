@@ -15,7 +15,7 @@ use super::keymap::{self, Action, Binding, Lookup};
 use super::list::RecordList;
 use super::quote::QuoteEditor;
 use super::search::{SearchBox, Searcher};
-use crate::crm::{Crm, Result};
+use crate::crm::{Crm, Forecast, ForecastQuery, Result};
 use crate::model::{Id, Kind, Lead, LeadStatus, Opportunity, RecordRef, StageOutcome};
 use crate::text::count;
 
@@ -134,6 +134,10 @@ pub struct App {
     pub board: Board,
     /// The leads list.
     pub leads: RecordList,
+    /// The forecast the Reports screen charts (read when shown, again after writes).
+    pub forecast: Option<Forecast>,
+    /// Whether the forecast is charted by quarter rather than by month.
+    pub by_quarter: bool,
     /// An open record, over the list.
     pub detail: Option<Detail>,
     /// An open form, over everything but overlays.
@@ -182,6 +186,8 @@ impl App {
             accounts: RecordList::new(Kind::Account),
             board: Board::new(),
             leads: RecordList::new(Kind::Lead),
+            forecast: None,
+            by_quarter: false,
             detail: None,
             form: None,
             quote: None,
@@ -222,6 +228,12 @@ impl App {
             && let Err(e) = self.board.prepare(&crm)
         {
             self.say_error(e.to_string());
+        }
+        if self.screen == ScreenId::Reports && self.forecast.is_none() && !self.welcome {
+            match crm.forecast(ForecastQuery::default()) {
+                Ok(f) => self.forecast = Some(f),
+                Err(e) => self.say_error(e.to_string()),
+            }
         }
         if self.message.as_ref().is_some_and(|m| m.at.elapsed() > MESSAGE_TIME) {
             self.message = None;
@@ -277,6 +289,8 @@ impl App {
             vec![keymap::DETAIL, keymap::GLOBAL]
         } else if self.on_board() {
             vec![keymap::BOARD, keymap::GLOBAL]
+        } else if self.screen == ScreenId::Reports && self.detail.is_none() {
+            vec![keymap::REPORTS, keymap::GLOBAL]
         } else if self.screen == ScreenId::Leads {
             vec![keymap::LEADS, keymap::LIST, keymap::GLOBAL]
         } else if self.list().is_some() {
@@ -450,6 +464,7 @@ impl App {
                     self.form = Some(Form::convert(&self.crm, r.id)?);
                 }
             }
+            Action::Period => self.by_quarter = !self.by_quarter,
             Action::Fold => {
                 self.board.toggle_fold();
                 self.say(if self.board.folded { "won and lost stages folded" } else { "won and lost stages shown" });
@@ -640,6 +655,7 @@ impl App {
         self.accounts.invalidate();
         self.leads.invalidate();
         self.board.invalidate();
+        self.forecast = None;
         if let Some(d) = &self.detail {
             let scroll = d.scroll;
             self.detail = Detail::load(&self.crm, d.record).ok().map(|mut fresh| {

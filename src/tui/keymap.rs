@@ -100,6 +100,8 @@ pub enum Action {
     QuoteStatus,
     /// Save the quote.
     Save,
+    /// Chart the forecast by quarter instead of by month, or back.
+    Period,
 }
 
 impl Action {
@@ -153,6 +155,7 @@ impl Action {
                 Action::RemoveLine => "remove the quote line",
                 Action::QuoteStatus => "next quote status",
                 Action::Save => "save",
+                Action::Period => "forecast by month or quarter",
                 Action::Goto(_) => unreachable!("handled above"),
             }
             .to_string(),
@@ -262,6 +265,9 @@ pub const QUOTE: &[Binding] = &[
     bind(&["ctrl-c"], Action::ForceQuit, "quit at once"),
 ];
 
+/// Keys of the Reports screen.
+pub const REPORTS: &[Binding] = &[hint(&["b"], Action::Period, "chart by month or by quarter")];
+
 /// Keys of the leads list, over those of every list.
 pub const LEADS: &[Binding] = &[
     hint(&["C"], Action::Convert, "convert: preview the account, contact and deal, then Ctrl-S"),
@@ -365,7 +371,7 @@ mod tests {
 
     #[test]
     fn no_key_means_two_things_in_one_context() {
-        for table in [LIST, DETAIL, WELCOME, BOARD, LEADS] {
+        for table in [LIST, DETAIL, WELCOME, BOARD, LEADS, REPORTS] {
             let mut seen = std::collections::HashSet::new();
             for b in table.iter().chain(GLOBAL) {
                 for k in b.keys {

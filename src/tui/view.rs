@@ -47,6 +47,8 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
         detail(f, main, d, theme);
     } else if app.on_board() {
         board(f, main, &app.board, theme);
+    } else if app.screen == ScreenId::Reports {
+        forecast(f, main, app, theme);
     } else if let Some(list) = app.list() {
         record_list(f, main, list, app.screen.title(), app.filtering, theme);
     } else {
@@ -232,6 +234,71 @@ fn board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         }
         f.render_widget(Paragraph::new(lines), body);
     }
+}
+
+/// The forecast as grouped bars (pipeline, weighted, closed won) per period, numbers below.
+fn forecast(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    use ratatui::widgets::{Bar, BarChart, BarGroup};
+    let Some(fc) = &app.forecast else {
+        f.render_widget(Paragraph::new(Line::styled("reading…", theme.dim())), area);
+        return;
+    };
+    let periods = if app.by_quarter { &fc.quarters } else { &fc.months };
+    let by = if app.by_quarter { "quarter" } else { "month" };
+    let title = format!(
+        " Forecast {} to {} in {}, by {by} (b switches) · █ pipeline ▓ weighted ░ closed won ",
+        fc.from, fc.to, fc.currency
+    );
+    let block = Block::new().borders(Borders::ALL).title(truncate(&title, area.width as usize));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let [chart, numbers] =
+        Layout::vertical([Constraint::Min(6), Constraint::Length(periods.len() as u16 + 3)]).areas(inner);
+    let units = |a: crate::model::Amount| (a.0.max(0) / 100) as u64;
+    let groups: Vec<BarGroup> = periods
+        .iter()
+        .map(|p| {
+            let label = p.label.rsplit_once('-').map_or(p.label.as_str(), |(_, m)| m).to_string();
+            let bars = [
+                (units(p.pipeline), theme.text()),
+                (units(p.weighted), theme.ok()),
+                (units(p.closed_won), theme.marked()),
+            ]
+            .map(|(v, st)| Bar::default().value(v).text_value(String::new()).style(st));
+            BarGroup::default().label(Line::from(label)).bars(&bars)
+        })
+        .collect();
+    let per_group = (chart.width as usize / periods.len().max(1)).max(4);
+    let bar_width = ((per_group.saturating_sub(1)) / 3).clamp(1, 6) as u16;
+    let mut bars = BarChart::default().bar_width(bar_width).bar_gap(0).group_gap(1);
+    for g in groups {
+        bars = bars.data(g);
+    }
+    if periods.iter().all(|p| p.pipeline.0 == 0 && p.closed_won.0 == 0) {
+        f.render_widget(Paragraph::new(Line::styled("no deals close in this range", theme.dim())), chart);
+    } else {
+        f.render_widget(bars, chart);
+    }
+    let rows = periods.iter().map(|p| {
+        Row::new(vec![
+            p.label.clone(),
+            p.open.to_string(),
+            p.pipeline.grouped(),
+            p.weighted.grouped(),
+            p.best_case.grouped(),
+            p.closed_won.grouped(),
+        ])
+    });
+    let widths = [
+        Constraint::Length(8),
+        Constraint::Length(5),
+        Constraint::Length(15),
+        Constraint::Length(15),
+        Constraint::Length(15),
+        Constraint::Length(15),
+    ];
+    let header = Row::new(["PERIOD", "OPEN", "PIPELINE", "WEIGHTED", "BEST CASE", "CLOSED WON"]).style(theme.dim());
+    f.render_widget(Table::new(rows, widths).header(header), numbers);
 }
 
 fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
