@@ -376,6 +376,21 @@ fn the_reports_screen_charts_the_forecast_by_month_or_quarter() {
 }
 
 #[test]
+fn the_product_catalogue_lists_and_takes_new_products() {
+    let mut ui = Ui::populated(120, 30);
+    ui.keys("g P");
+    let s = ui.screen();
+    assert!(s.contains("Products (1)") && s.contains("Pro licence") && s.contains("149.90 USD"), "{s}");
+    ui.keys("n").text("Support plan").keys("tab").text("SUP-1").keys("tab").text("12x").keys("ctrl-s");
+    assert!(ui.screen().contains("is not an amount"), "{}", ui.screen());
+    ui.keys("backspace ctrl-s");
+    let p = ui.crm.list::<Product>(|p| p.name == "Support plan").unwrap().remove(0);
+    assert_eq!((p.price, p.sku.as_deref(), p.active), (Amount(1200), Some("SUP-1"), true));
+    ui.keys("esc");
+    assert!(ui.screen().contains("Products (2)"));
+}
+
+#[test]
 fn snapshots_of_the_board() {
     for (w, h) in [(80, 24), (200, 50)] {
         let mut ui = Ui::pipeline(w, h);

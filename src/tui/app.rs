@@ -134,6 +134,8 @@ pub struct App {
     pub board: Board,
     /// The leads list.
     pub leads: RecordList,
+    /// The product catalogue.
+    pub products: RecordList,
     /// The forecast the Reports screen charts (read when shown, again after writes).
     pub forecast: Option<Forecast>,
     /// Whether the forecast is charted by quarter rather than by month.
@@ -186,6 +188,7 @@ impl App {
             accounts: RecordList::new(Kind::Account),
             board: Board::new(),
             leads: RecordList::new(Kind::Lead),
+            products: RecordList::new(Kind::Product),
             forecast: None,
             by_quarter: false,
             detail: None,
@@ -261,6 +264,7 @@ impl App {
             ScreenId::Contacts => Some(&self.contacts),
             ScreenId::Accounts => Some(&self.accounts),
             ScreenId::Leads => Some(&self.leads),
+            ScreenId::Products => Some(&self.products),
             _ => None,
         }
     }
@@ -270,6 +274,7 @@ impl App {
             ScreenId::Contacts => Some(&mut self.contacts),
             ScreenId::Accounts => Some(&mut self.accounts),
             ScreenId::Leads => Some(&mut self.leads),
+            ScreenId::Products => Some(&mut self.products),
             _ => None,
         }
     }
@@ -546,7 +551,8 @@ impl App {
             }
             Action::Edit => {
                 if let Some(r) = self.current() {
-                    if matches!(r.kind, Kind::Contact | Kind::Account | Kind::Opportunity | Kind::Lead) {
+                    if matches!(r.kind, Kind::Contact | Kind::Account | Kind::Opportunity | Kind::Lead | Kind::Product)
+                    {
                         self.form = Some(Form::open(&self.crm, r.kind, Some(r.id))?);
                     } else {
                         self.say_error(format!("{} records are edited with rolo {} edit for now", r.kind, r.kind));
@@ -642,6 +648,7 @@ impl App {
             Kind::Account => self.screen = ScreenId::Accounts,
             Kind::Opportunity => self.screen = ScreenId::Pipeline,
             Kind::Lead => self.screen = ScreenId::Leads,
+            Kind::Product => self.screen = ScreenId::Products,
             _ => {}
         }
         self.welcome = false;
@@ -654,6 +661,7 @@ impl App {
         self.contacts.invalidate();
         self.accounts.invalidate();
         self.leads.invalidate();
+        self.products.invalidate();
         self.board.invalidate();
         self.forecast = None;
         if let Some(d) = &self.detail {

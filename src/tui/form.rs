@@ -3,7 +3,7 @@
 
 use crate::crm::{ConvertLead, Crm, CrmError, NewOpportunity, Result};
 use crate::model::{
-    Account, AccountStatus, Address, Amount, Contact, Date, Email, Id, Kind, Lead, Opportunity, Phone, Record,
+    Account, AccountStatus, Address, Amount, Contact, Date, Email, Id, Kind, Lead, Opportunity, Phone, Product, Record,
     RecordRef, Stage,
 };
 
@@ -95,6 +95,20 @@ impl Form {
                     field("source", word(l.source.map(|s| s.to_string()))),
                     field("status", l.status.to_string()),
                     field("rating", word(l.rating.map(|r| r.to_string()))),
+                ]
+            }
+            Kind::Product => {
+                let p = match id {
+                    Some(id) => crm.get::<Product>(id)?,
+                    None => Product { active: true, ..Default::default() },
+                };
+                vec![
+                    field("name", p.name.clone()),
+                    field("sku", opt(&p.sku)),
+                    field("price", if id.is_some() { p.price.to_string() } else { String::new() }),
+                    field("currency", p.currency.to_string()),
+                    field("sold", if p.active { "yes" } else { "no" }),
+                    field("description", opt(&p.description)),
                 ]
             }
             Kind::Opportunity => {
@@ -276,6 +290,7 @@ impl Form {
             Kind::Contact => self.save_contact(crm),
             Kind::Lead => self.save_lead(crm),
             Kind::Opportunity => self.save_opportunity(crm),
+            Kind::Product => self.save_product(crm),
             _ => self.save_account(crm),
         };
         match saved {
@@ -443,6 +458,27 @@ impl Form {
             tx.convert_lead(id, ConvertLead { account, opportunity })
         })?;
         Ok(RecordRef::new(Kind::Contact, done.contact))
+    }
+
+    fn save_product(&self, crm: &Crm) -> Result<RecordRef> {
+        let mut p = match self.target {
+            Some(id) => crm.get::<Product>(id)?,
+            None => Product::default(),
+        };
+        p.name = self.value("name").unwrap_or_default();
+        p.sku = self.value("sku");
+        p.price = Amount::parse(&self.value("price").unwrap_or_default()).map_err(|m| Self::invalid("price", m))?;
+        if let Some(c) = self.value("currency") {
+            p.currency = crate::model::Currency::parse(&c)?;
+        }
+        p.active = match self.value("sold").unwrap_or_default().to_lowercase().as_str() {
+            "yes" | "y" | "true" | "" => true,
+            "no" | "n" | "false" => false,
+            other => return Err(Self::invalid("sold", format!("'{other}' is not yes or no"))),
+        };
+        p.description = self.value("description");
+        let saved = if self.target.is_some() { crm.update(p)? } else { crm.create(p)? };
+        Ok(saved.record_ref())
     }
 
     fn save_account(&self, crm: &Crm) -> Result<RecordRef> {

@@ -199,6 +199,7 @@ pub const GLOBAL: &[Binding] = &[
     bind(&["6", "g C"], Action::Goto(ScreenId::Calls), "calls"),
     bind(&["7", "g A"], Action::Goto(ScreenId::Agenda), "agenda"),
     bind(&["8", "g r"], Action::Goto(ScreenId::Reports), "reports"),
+    bind(&["g P"], Action::Goto(ScreenId::Products), "the product catalogue"),
     bind(&["I"], Action::Import, "import contacts from a CSV file"),
     bind(&["esc"], Action::Back, "back out one level"),
     hint(&["q"], Action::Quit, "quit (inside a record: back out)"),

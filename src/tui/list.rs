@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::crm::{Crm, Result};
-use crate::model::{Account, Contact, Id, Kind, Lead, Record};
+use crate::model::{Account, Contact, Id, Kind, Lead, Product, Record};
 use crate::store::{Read, SortField};
 
 /// Orders a list can take: name and last activity come from an index; account and country need
@@ -106,6 +106,7 @@ impl RecordList {
         match self.kind {
             Kind::Contact => &["NAME", "ACCOUNT", "EMAIL", "PHONE", "COUNTRY", "ACTIVITY"],
             Kind::Lead => &["NAME", "COMPANY", "EMAIL", "SOURCE", "STATUS", "RATING"],
+            Kind::Product => &["NAME", "SKU", "PRICE", "SOLD"],
             _ => &["NAME", "INDUSTRY", "CITY", "COUNTRY", "STATUS"],
         }
     }
@@ -269,6 +270,14 @@ impl RecordList {
                             word(l.source.map(|s| s.to_string())),
                             word(Some(l.status.to_string())),
                             word(l.rating.map(|r| r.to_string())),
+                        ]
+                    }),
+                    Kind::Product => r.get::<Product>(id)?.map(|p| {
+                        vec![
+                            p.name.clone(),
+                            p.sku.clone().unwrap_or_default(),
+                            format!("{} {}", p.price.grouped(), p.currency),
+                            if p.active { "yes" } else { "no (retired)" }.to_string(),
                         ]
                     }),
                     _ => r.get::<Account>(id)?.map(|a| {

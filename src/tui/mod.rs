@@ -50,6 +50,8 @@ pub enum ScreenId {
     Agenda,
     /// Reports.
     Reports,
+    /// The product catalogue (`g P`; off the numbered row).
+    Products,
 }
 
 impl ScreenId {
@@ -81,6 +83,7 @@ impl ScreenId {
             ScreenId::Calls => "Calls",
             ScreenId::Agenda => "Agenda",
             ScreenId::Reports => "Reports",
+            ScreenId::Products => "Products",
         }
     }
 
@@ -93,7 +96,7 @@ impl ScreenId {
             ScreenId::Calls => "rolo call list",
             ScreenId::Agenda => "rolo agenda --days 7",
             ScreenId::Reports => "rolo opp list, rolo task list --done",
-            ScreenId::Contacts | ScreenId::Accounts => "",
+            ScreenId::Contacts | ScreenId::Accounts | ScreenId::Products => "",
         }
     }
 }

@@ -79,6 +79,9 @@ fn switcher(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let style = if s == app.screen && !app.welcome { theme.focus() } else { theme.dim() };
         spans.push(Span::styled(label, style));
     }
+    if !ScreenId::ALL.contains(&app.screen) {
+        spans.push(Span::styled(format!(" {} ", app.screen.title()), theme.focus()));
+    }
     if app.indexing {
         spans.push(Span::styled("  indexing…", theme.dim()));
     }
