@@ -391,6 +391,27 @@ fn the_product_catalogue_lists_and_takes_new_products() {
 }
 
 #[test]
+fn the_deals_also_show_as_a_list_by_close_date_or_next_step() {
+    let mut ui = Ui::pipeline(140, 30);
+    ui.keys("1 v");
+    let s = ui.screen();
+    assert!(s.contains("Deals (4) by close date"), "{s}");
+    let first = s.lines().position(|l| l.contains("Harbor pilot")).unwrap();
+    let last = s.lines().position(|l| l.contains("Expansion")).unwrap();
+    assert!(first < last, "soonest close first: {s}");
+    assert!(s.contains("Prospecting (10%)") && s.contains("150,000.00 USD"), "{s}");
+    ui.keys("o");
+    let s = ui.screen();
+    let renewal = s.lines().position(|l| l.contains("Renewal 2099")).unwrap();
+    let harbor = s.lines().position(|l| l.contains("Harbor pilot")).unwrap();
+    assert!(s.contains("by next step") && renewal < harbor, "deals with a next step first: {s}");
+    ui.keys("g g enter");
+    assert!(ui.screen().contains("Renewal 2099") && ui.screen().contains("Quotes"));
+    ui.keys("esc v");
+    assert!(ui.screen().contains("Prospecting (2)"), "back to the board");
+}
+
+#[test]
 fn snapshots_of_the_board() {
     for (w, h) in [(80, 24), (200, 50)] {
         let mut ui = Ui::pipeline(w, h);

@@ -136,6 +136,10 @@ pub struct App {
     pub leads: RecordList,
     /// The product catalogue.
     pub products: RecordList,
+    /// The deals as a list (the Pipeline screen's other view).
+    pub deals: RecordList,
+    /// Whether the Pipeline screen shows the deals as a list instead of the board.
+    pub deals_listed: bool,
     /// The forecast the Reports screen charts (read when shown, again after writes).
     pub forecast: Option<Forecast>,
     /// Whether the forecast is charted by quarter rather than by month.
@@ -189,6 +193,8 @@ impl App {
             board: Board::new(),
             leads: RecordList::new(Kind::Lead),
             products: RecordList::new(Kind::Product),
+            deals: RecordList::new(Kind::Opportunity),
+            deals_listed: false,
             forecast: None,
             by_quarter: false,
             detail: None,
@@ -265,6 +271,7 @@ impl App {
             ScreenId::Accounts => Some(&self.accounts),
             ScreenId::Leads => Some(&self.leads),
             ScreenId::Products => Some(&self.products),
+            ScreenId::Pipeline if self.deals_listed => Some(&self.deals),
             _ => None,
         }
     }
@@ -275,13 +282,14 @@ impl App {
             ScreenId::Accounts => Some(&mut self.accounts),
             ScreenId::Leads => Some(&mut self.leads),
             ScreenId::Products => Some(&mut self.products),
+            ScreenId::Pipeline if self.deals_listed => Some(&mut self.deals),
             _ => None,
         }
     }
 
     /// Whether the pipeline board is what the user sees and drives.
     pub fn on_board(&self) -> bool {
-        self.screen == ScreenId::Pipeline && self.detail.is_none() && !self.welcome
+        self.screen == ScreenId::Pipeline && !self.deals_listed && self.detail.is_none() && !self.welcome
     }
 
     /// The key tables in force now, most specific first.
@@ -296,6 +304,8 @@ impl App {
             vec![keymap::BOARD, keymap::GLOBAL]
         } else if self.screen == ScreenId::Reports && self.detail.is_none() {
             vec![keymap::REPORTS, keymap::GLOBAL]
+        } else if self.screen == ScreenId::Pipeline {
+            vec![keymap::DEALS, keymap::LIST, keymap::GLOBAL]
         } else if self.screen == ScreenId::Leads {
             vec![keymap::LEADS, keymap::LIST, keymap::GLOBAL]
         } else if self.list().is_some() {
@@ -470,6 +480,7 @@ impl App {
                 }
             }
             Action::Period => self.by_quarter = !self.by_quarter,
+            Action::View => self.deals_listed = !self.deals_listed,
             Action::Fold => {
                 self.board.toggle_fold();
                 self.say(if self.board.folded { "won and lost stages folded" } else { "won and lost stages shown" });
@@ -544,11 +555,11 @@ impl App {
                     l.reverse();
                 }
             }
-            Action::New => {
-                if let Some(kind) = self.list().map(|l| l.kind) {
-                    self.form = Some(Form::open(&self.crm, kind, None)?);
-                }
-            }
+            Action::New => match self.list().map(|l| l.kind) {
+                Some(Kind::Opportunity) => self.form = Some(Form::new_opportunity(&self.crm, None)?),
+                Some(kind) => self.form = Some(Form::open(&self.crm, kind, None)?),
+                None => {}
+            },
             Action::Edit => {
                 if let Some(r) = self.current() {
                     if matches!(r.kind, Kind::Contact | Kind::Account | Kind::Opportunity | Kind::Lead | Kind::Product)
@@ -662,6 +673,7 @@ impl App {
         self.accounts.invalidate();
         self.leads.invalidate();
         self.products.invalidate();
+        self.deals.invalidate();
         self.board.invalidate();
         self.forecast = None;
         if let Some(d) = &self.detail {

@@ -102,6 +102,8 @@ pub enum Action {
     Save,
     /// Chart the forecast by quarter instead of by month, or back.
     Period,
+    /// Show the deals as a board or as a list.
+    View,
 }
 
 impl Action {
@@ -156,6 +158,7 @@ impl Action {
                 Action::QuoteStatus => "next quote status",
                 Action::Save => "save",
                 Action::Period => "forecast by month or quarter",
+                Action::View => "deals as board or list",
                 Action::Goto(_) => unreachable!("handled above"),
             }
             .to_string(),
@@ -248,6 +251,13 @@ pub const BOARD: &[Binding] = &[
     bind(&["d"], Action::Delete, "delete the deal (asks first)"),
     hint(&["f"], Action::Filter, "filter: owner:NAME account:TEXT close:FROM..TO (Esc clears)"),
     hint(&["z"], Action::Fold, "show or fold the won and lost stages"),
+    bind(&["Q"], Action::Quote, "the deal's quote (a new draft when it has none)"),
+    hint(&["v"], Action::View, "the deals as a list"),
+];
+
+/// Keys of the deals list, over those of every list.
+pub const DEALS: &[Binding] = &[
+    hint(&["v"], Action::View, "the deals as a board"),
     bind(&["Q"], Action::Quote, "the deal's quote (a new draft when it has none)"),
 ];
 
@@ -372,7 +382,7 @@ mod tests {
 
     #[test]
     fn no_key_means_two_things_in_one_context() {
-        for table in [LIST, DETAIL, WELCOME, BOARD, LEADS, REPORTS] {
+        for table in [LIST, DETAIL, WELCOME, BOARD, LEADS, REPORTS, DEALS] {
             let mut seen = std::collections::HashSet::new();
             for b in table.iter().chain(GLOBAL) {
                 for k in b.keys {

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::crm::{Crm, Result};
-use crate::model::{Account, Contact, Id, Kind, Lead, Product, Record};
+use crate::model::{Account, Contact, Id, Kind, Lead, Opportunity, Product, Record, Stage};
 use crate::store::{Read, SortField};
 
 /// Orders a list can take: name and last activity come from an index; account and country need
@@ -25,6 +25,10 @@ pub enum Order {
     Status,
     /// By source, then name (leads; needs a full read).
     Source,
+    /// Soonest close date first (deals; from an index).
+    CloseDate,
+    /// Soonest next step first (deals with one; from an index).
+    NextStep,
 }
 
 impl Order {
@@ -36,6 +40,8 @@ impl Order {
             Order::Country => "country",
             Order::Status => "status",
             Order::Source => "source",
+            Order::CloseDate => "close date",
+            Order::NextStep => "next step",
         }
     }
 }
@@ -80,8 +86,9 @@ pub struct RecordList {
 const READ_AT_ONCE: u64 = 50_000;
 
 impl RecordList {
-    /// An empty list of `kind`, to be loaded.
+    /// An empty list of `kind`, to be loaded, in its first order.
     pub fn new(kind: Kind) -> RecordList {
+        let order = if kind == Kind::Opportunity { Order::CloseDate } else { Order::Name };
         RecordList {
             kind,
             ids: Vec::new(),
@@ -91,7 +98,7 @@ impl RecordList {
             rows: HashMap::new(),
             marked: BTreeSet::new(),
             anchor: None,
-            order: Order::Name,
+            order,
             reversed: false,
             loaded: false,
             total: 0,
@@ -107,6 +114,7 @@ impl RecordList {
             Kind::Contact => &["NAME", "ACCOUNT", "EMAIL", "PHONE", "COUNTRY", "ACTIVITY"],
             Kind::Lead => &["NAME", "COMPANY", "EMAIL", "SOURCE", "STATUS", "RATING"],
             Kind::Product => &["NAME", "SKU", "PRICE", "SOLD"],
+            Kind::Opportunity => &["NAME", "ACCOUNT", "STAGE", "AMOUNT", "CLOSE", "NEXT STEP"],
             _ => &["NAME", "INDUSTRY", "CITY", "COUNTRY", "STATUS"],
         }
     }
@@ -121,6 +129,7 @@ impl RecordList {
         match self.kind {
             Kind::Contact => &[Order::Name, Order::Account, Order::Country, Order::LastActivity],
             Kind::Lead => &[Order::Name, Order::Status, Order::Source],
+            Kind::Opportunity => &[Order::CloseDate, Order::NextStep],
             _ => &[Order::Name],
         }
     }
@@ -218,7 +227,10 @@ impl RecordList {
                 self.take_ids(ids);
             } else {
                 // The first screens now (when an index gives them cheaply); all of them from a worker.
-                let first = if matches!(self.order, Order::Name | Order::LastActivity | Order::Status) {
+                let first = if matches!(
+                    self.order,
+                    Order::Name | Order::LastActivity | Order::Status | Order::CloseDate | Order::NextStep
+                ) {
                     load_ids(crm, self.kind, self.order, self.reversed, self.offset + 4 * self.height.max(10))?
                 } else {
                     self.ids.clone()
@@ -270,6 +282,28 @@ impl RecordList {
                             word(l.source.map(|s| s.to_string())),
                             word(Some(l.status.to_string())),
                             word(l.rating.map(|r| r.to_string())),
+                        ]
+                    }),
+                    Kind::Opportunity => r.get::<Opportunity>(id)?.map(|o| {
+                        let account = accounts
+                            .entry(o.account)
+                            .or_insert_with(|| {
+                                r.get::<Account>(o.account).ok().flatten().map(|a| a.name).unwrap_or_default()
+                            })
+                            .clone();
+                        let stage = r.get::<Stage>(o.stage).ok().flatten().map(|s| s.name).unwrap_or_default();
+                        let step = match (&o.next_step, o.next_step_date) {
+                            (Some(s), Some(d)) => format!("{d} {s}"),
+                            (Some(s), None) => s.clone(),
+                            _ => String::new(),
+                        };
+                        vec![
+                            o.name.clone(),
+                            account,
+                            format!("{stage} ({}%)", o.probability),
+                            format!("{} {}", o.amount.grouped(), o.currency),
+                            o.close_date.to_string(),
+                            step,
                         ]
                     }),
                     Kind::Product => r.get::<Product>(id)?.map(|p| {
@@ -341,17 +375,12 @@ fn load_ids(crm: &Crm, kind: Kind, order: Order, reversed: bool, limit: usize) -
     let r = crm.reader()?;
     Ok(match order {
         Order::Name => r.sorted(kind, SortField::Name, &[], None, reversed, limit)?,
-        Order::LastActivity => {
-            // Most recent first; people never contacted come last.
-            let mut ids = r.sorted(kind, SortField::Time, &[], None, !reversed, limit)?;
-            if ids.len() < limit {
-                let seen: std::collections::HashSet<Id> = ids.iter().copied().collect();
-                let rest = r.sorted(kind, SortField::Name, &[], None, reversed, usize::MAX)?;
-                ids.extend(rest.into_iter().filter(|id| !seen.contains(id)).take(limit - ids.len()));
-            }
-            ids
-        }
+        // Most recent first; people never contacted come last.
+        Order::LastActivity => with_rest(&r, kind, (SortField::Time, !reversed), (SortField::Name, reversed), limit)?,
         Order::Status => r.sorted(kind, SortField::Status, &[], None, reversed, limit)?,
+        Order::CloseDate => r.sorted(kind, SortField::Date, &[], None, reversed, limit)?,
+        // Deals without a next step come last, soonest close first.
+        Order::NextStep => with_rest(&r, kind, (SortField::NextStep, reversed), (SortField::Date, reversed), limit)?,
         Order::Source => {
             let keyed: Vec<(bool, String, String, Id)> = r
                 .all::<Lead>(|_| true)?
@@ -392,4 +421,22 @@ fn by_key(mut keyed: Vec<(bool, String, String, Id)>, reversed: bool, limit: usi
         keyed.sort_by_key(|k| k.0);
     }
     keyed.into_iter().take(limit).map(|(.., id)| id).collect()
+}
+
+/// The first `limit` ids by the index `first`, then those it lacks by the index `rest`; each
+/// with whether it runs backwards.
+fn with_rest(
+    r: &impl Read,
+    kind: Kind,
+    first: (SortField, bool),
+    rest: (SortField, bool),
+    limit: usize,
+) -> Result<Vec<Id>> {
+    let mut ids = r.sorted(kind, first.0, &[], None, first.1, limit)?;
+    if ids.len() < limit {
+        let seen: std::collections::HashSet<Id> = ids.iter().copied().collect();
+        let more = r.sorted(kind, rest.0, &[], None, rest.1, usize::MAX)?;
+        ids.extend(more.into_iter().filter(|id| !seen.contains(id)).take(limit - ids.len()));
+    }
+    Ok(ids)
 }

@@ -50,7 +50,8 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     } else if app.screen == ScreenId::Reports {
         forecast(f, main, app, theme);
     } else if let Some(list) = app.list() {
-        record_list(f, main, list, app.screen.title(), app.filtering, theme);
+        let title = if list.kind == crate::model::Kind::Opportunity { "Deals" } else { app.screen.title() };
+        record_list(f, main, list, title, app.filtering, theme);
     } else {
         placeholder(f, main, app.screen, theme);
     }
@@ -476,6 +477,9 @@ fn column_widths(kind: crate::model::Kind, w: usize) -> Vec<u16> {
     // (fixed width, share of the rest); a fixed width of 0 means "flexible".
     let spec: &[(usize, usize)] = match kind {
         crate::model::Kind::Contact => &[(0, 3), (0, 2), (0, 3), (14, 0), (10, 0), (10, 0)],
+        crate::model::Kind::Lead => &[(0, 3), (0, 3), (0, 3), (14, 0), (11, 0), (6, 0)],
+        crate::model::Kind::Opportunity => &[(0, 3), (0, 2), (0, 2), (16, 0), (10, 0), (0, 3)],
+        crate::model::Kind::Product => &[(0, 3), (0, 1), (18, 0), (12, 0)],
         _ => &[(0, 3), (0, 2), (0, 2), (14, 0), (9, 0)],
     };
     let gaps = spec.len().saturating_sub(1);
