@@ -279,6 +279,10 @@ fn every_command_has_help() {
         "opp win",
         "opp lose",
         "stage list",
+        "stage add",
+        "stage edit",
+        "stage move",
+        "stage delete",
         "product add",
         "quote line",
         "task reopen",
@@ -710,6 +714,7 @@ fn stage_list() {
     assert_eq!(numbers_of(&stages, "probability"), [10, 20, 25, 30, 40, 50, 65, 80, 100, 0]);
     assert_eq!(texts_of(&stages, "outcome")[7..], ["open", "won", "lost"]);
     assert_eq!(numbers_of(&stages, "id"), (1..=10).collect::<Vec<_>>());
+    assert_eq!(numbers_of(&stages, "order"), (1..=10).collect::<Vec<_>>());
     let text = db.ok("stage list");
     assert!(has_row(&text, &["9", "Closed Won", "100%", "won"]), "{text}");
 }
@@ -718,7 +723,121 @@ fn stage_list() {
 fn stage_bad_input() {
     let db = Db::new();
     db.fails_with("stage list extra", 2, "'extra'");
-    db.fails_with("stage add --name Custom", 2, "'add'");
+    db.fails_with("stage add --name Custom", 2, "'--name'");
+}
+
+/// The stage names of `stage list`, in board order.
+fn stage_names(db: &Db) -> Vec<String> {
+    texts_of(&db.json("stage list"), "name")
+}
+
+#[test]
+fn stage_add_places_the_stage() {
+    let db = Db::new();
+    let out = db.ok("stage add Demo --probability 70");
+    assert_eq!(out.trim(), "created stage 11: Demo");
+    let v = db.json("stage add Renewal --outcome won");
+    assert_eq!(pick(&v, &["id", "name", "order", "probability", "outcome"]), json!([12, "Renewal", 12, 100, "won"]));
+    let v = db.json("stage add 'First call' --probability 5 --position 1");
+    assert_eq!(pick(&v, &["name", "order", "probability", "outcome"]), json!(["First call", 1, 5, "open"]));
+    let names = stage_names(&db);
+    assert_eq!(names[..2], ["First call", "Prospecting"]);
+    assert_eq!(names[8..], ["Negotiation/Review", "Demo", "Closed Won", "Closed Lost", "Renewal"]);
+    assert_eq!(numbers_of(&db.json("stage list"), "order"), (1..=13).collect::<Vec<_>>());
+    let text = db.ok("stage list");
+    assert!(has_row(&text, &["11", "10", "Demo", "70%", "open"]), "{text}");
+    // A deal can go there at once, and takes its probability.
+    let o = deal(&db, acme(&db));
+    let v = db.json(format!("opp move {o} demo"));
+    assert_eq!(pick(&v, &["stage_name", "probability"]), json!(["Demo", 70]));
+}
+
+#[test]
+fn stage_edit_renames_and_moves_open_deals_with_the_default() {
+    let db = Db::new();
+    let a = acme(&db);
+    let follows = deal(&db, a);
+    let by_hand = deal(&db, a);
+    db.ok(format!("opp edit {by_hand} --probability 15"));
+    let won = deal(&db, a);
+    db.ok(format!("opp win {won}"));
+
+    let out = db.ok("stage edit PROSPECTING --probability 12");
+    assert_eq!(out.trim(), "updated stage 1: Prospecting");
+    let prob = |id: u64| db.json(format!("opp show {id}"))["probability"].clone();
+    assert_eq!([prob(follows), prob(by_hand)], [json!(12), json!(15)]);
+    // By id, a rename; closed deals keep their probability.
+    let v = db.json("stage edit 9 --name 'Signed' --probability 95");
+    assert_eq!(pick(&v, &["id", "name", "probability"]), json!([9, "Signed", 95]));
+    assert_eq!(pick(&db.json(format!("opp show {won}")), &["stage_name", "probability"]), json!(["Signed", 100]));
+    assert!(db.ok("timeline opp:1").contains("probability follows stage Prospecting (12%)"));
+}
+
+#[test]
+fn stage_move_reorders_the_board() {
+    let db = Db::new();
+    let out = db.ok("stage move 'closed lost' 1");
+    assert!(out.starts_with("moved stage Closed Lost to position 1\n"), "{out}");
+    assert!(has_row(&out, &["10", "1", "Closed Lost", "0%", "lost"]), "{out}");
+    assert!(has_row(&out, &["1", "2", "Prospecting", "10%", "open"]), "{out}");
+    let v = db.json("stage move 1 10");
+    assert_eq!(numbers_of(&v, "order"), (1..=10).collect::<Vec<_>>());
+    assert_eq!(numbers_of(&v, "id"), [10, 2, 3, 4, 5, 6, 7, 8, 9, 1]);
+    assert_eq!(db.json("stage list"), v, "the listing shows the new order");
+}
+
+#[test]
+fn stage_delete_moves_the_deals_first() {
+    let db = Db::new();
+    let a = acme(&db);
+    let o = deal(&db, a);
+    let other = deal(&db, a);
+    db.ok(format!("opp move {other} qualification"));
+    let v = db.json("stage delete prospecting --move-to 'needs analysis'");
+    assert_eq!(v, json!({ "deleted": 1, "moved": 1 }));
+    assert_eq!(pick(&db.json(format!("opp show {o}")), &["stage_name", "probability"]), json!(["Needs Analysis", 25]));
+    assert_eq!(stage_names(&db)[0], "Qualification");
+    assert_eq!(numbers_of(&db.json("stage list"), "order"), (1..=9).collect::<Vec<_>>());
+    // Into a lost stage: the deal is lost, and says why.
+    let out = db.ok("stage delete 2 --move-to 'closed lost'");
+    assert_eq!(out.trim(), "deleted stage 2: Qualification; moved 1 deal to Closed Lost");
+    let lost = db.json(format!("opp show {other}"));
+    assert_eq!(pick(&lost, &["status", "lost_reason"]), json!(["lost", "stage Qualification removed"]));
+    // An empty stage goes without --move-to.
+    assert_eq!(db.ok("stage rm 'value proposition'").trim(), "deleted stage 4: Value Proposition");
+    assert_eq!(db.count("stage list"), 7);
+    db.ok("check");
+}
+
+#[test]
+fn stage_commands_bad_input_change_nothing() {
+    let db = Db::new();
+    deal(&db, acme(&db));
+    db.fails_with("stage add ' closed won '", 1, "error: name: a stage called Closed Won already exists");
+    db.fails_with("stage add ''", 1, "error: name: is required");
+    db.fails_with("stage add X --outcome maybe", 1, "error: outcome: 'maybe'");
+    db.fails_with("stage add X --probability 101", 2, "--probability");
+    db.fails_with("stage add X --position 0", 2, "--position");
+    db.fails_with("stage add X --position 12", 1, "error: position: 12 is past the end: use 1 to 11");
+    db.fails_with("stage add", 2, "<NAME>");
+
+    db.fails_with("stage edit nope --probability 5", 1, "error: stage: 'nope' is not a stage");
+    db.fails_with("stage edit 99 --probability 5", 1, "error: stage: '99' is not a stage");
+    db.fails_with("stage edit prospecting", 2, "--probability");
+    db.fails_with("stage edit prospecting --probability 101", 2, "--probability");
+    db.fails_with("stage edit prospecting --name 'Closed Lost'", 1, "error: name: a stage called Closed Lost");
+
+    db.fails_with("stage move prospecting 11", 1, "error: position: 11 is past the end: use 1 to 10");
+    db.fails_with("stage move prospecting 0", 2, "<POSITION>");
+    db.fails_with("stage move nope 1", 1, "error: stage: 'nope'");
+
+    let err = db.fails_with("stage delete prospecting", 1, "1 deal is in stage Prospecting");
+    assert!(err.contains("pass --move-to STAGE"), "{err}");
+    db.fails_with("stage delete prospecting --move-to nope", 1, "error: move-to: 'nope' is not a stage");
+    db.fails_with("stage delete prospecting --move-to 1", 1, "error: move-to: is Prospecting, the stage being deleted");
+    db.fails_with("stage delete 'closed won'", 1, "error: Closed Won is the last won stage");
+    db.fails_with("stage delete 'closed lost' --move-to 1", 1, "error: Closed Lost is the last lost stage");
+    db.fails_with("stage delete nope", 1, "error: stage: 'nope'");
 }
 
 // ---------------------------------------------------------------------------------------------

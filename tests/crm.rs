@@ -6,7 +6,7 @@ mod common;
 use common::{date, fresh, populate};
 use rolo::crm::{ConvertLead, Crm, CrmError, NewOpportunity, TaskFilter};
 use rolo::model::*;
-use rolo::store::{RawRead, StoreError};
+use rolo::store::{RawRead, Read, StoreError};
 
 /// Every kind survives a close and reopen unchanged, field for field.
 #[test]
@@ -386,4 +386,270 @@ fn search_texts_survive_a_reopen_across_id_ranges() {
         assert!(crm.search(q, &[Kind::Contact], 5).unwrap().iter().all(|h| !h.label.starts_with(q)), "{q} is gone");
     }
     assert_eq!(id_of(&crm, "Person257"), id_of(&crm, "Person257 quill"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Editing the pipeline
+// ---------------------------------------------------------------------------------------------
+
+/// A deal of a new account in the stage called `stage`; `manual` sets its probability by hand.
+fn deal_in(crm: &Crm, stage: &str, manual: Option<u8>) -> Opportunity {
+    let account = crm.create(Account { name: format!("Buyer in {stage}"), ..Default::default() }).unwrap().id;
+    let mut opp = Opportunity {
+        name: format!("Deal in {stage}"),
+        account,
+        amount: Amount::units(1000),
+        close_date: date("2027-01-15"),
+        stage: crm.stage_named(stage).unwrap().id,
+        ..Default::default()
+    };
+    if let Some(p) = manual {
+        (opp.probability, opp.probability_manual) = (p, true);
+    }
+    crm.create_opportunity(opp).unwrap()
+}
+
+/// The stage names in board order.
+fn stage_names(crm: &Crm) -> Vec<String> {
+    crm.stages().unwrap().into_iter().map(|s| s.name).collect()
+}
+
+/// The stage orders in board order.
+fn stage_orders(crm: &Crm) -> Vec<u32> {
+    crm.stages().unwrap().iter().map(|s| s.order).collect()
+}
+
+/// How many audit entries each of the first 20 stage ids has.
+fn stage_audit(crm: &Crm) -> Vec<usize> {
+    let r = crm.reader().unwrap();
+    (1..=20).map(|id| Read::audit(&r, RecordRef::new(Kind::Stage, id)).unwrap().len()).collect()
+}
+
+/// Every stage and deal in full, and every audit entry about them: what a failed pipeline command
+/// must leave exactly as it was.
+fn pipeline(crm: &Crm) -> String {
+    let r = crm.reader().unwrap();
+    let deals = crm.list::<Opportunity>(|_| true).unwrap();
+    let audit: Vec<usize> =
+        deals.iter().map(|d| Read::audit(&r, RecordRef::new(Kind::Opportunity, d.id)).unwrap().len()).collect();
+    format!("{:?}\n{deals:?}\n{audit:?}\n{:?}", crm.stages().unwrap(), stage_audit(crm))
+}
+
+#[test]
+fn new_stages_are_placed_and_every_order_renumbered() {
+    let (_d, crm) = fresh();
+    assert_eq!(stage_orders(&crm), (1..=10).collect::<Vec<_>>(), "a new database numbers its stages from 1");
+    let audit_before = stage_audit(&crm);
+
+    // An open stage goes before the first closed one, with the probability of the open stage
+    // before it; only the two closed stages move (and are audited).
+    let demo = crm.add_stage("  Demo ", None, StageOutcome::Open, None).unwrap();
+    assert_eq!((demo.name.as_str(), demo.order, demo.probability), ("Demo", 9, 80));
+    assert_eq!(stage_names(&crm)[7..], ["Negotiation/Review", "Demo", "Closed Won", "Closed Lost"]);
+    assert_eq!(stage_orders(&crm), (1..=11).collect::<Vec<_>>());
+    let audit = stage_audit(&crm);
+    let changed: Vec<usize> = (0..20).filter(|&i| audit[i] != audit_before[i]).map(|i| i + 1).collect();
+    assert_eq!(changed, [9, 10, 11], "only the stages whose order changed are written, plus the new one");
+    let last = Read::audit(&crm.reader().unwrap(), RecordRef::new(Kind::Stage, 9)).unwrap().pop().unwrap();
+    assert_eq!(last.changes, vec![Change { field: "order".into(), old: "9".into(), new: "10".into() }]);
+
+    // Closed stages go to the end; a position puts a stage there; default probabilities.
+    let won = crm.add_stage("Renewed", None, StageOutcome::Won, None).unwrap();
+    assert_eq!((won.order, won.probability), (12, 100));
+    let lost = crm.add_stage("Disqualified", None, StageOutcome::Lost, Some(0)).unwrap();
+    assert_eq!((lost.order, lost.probability), (1, 0));
+    let early = crm.add_stage("Discovery", Some(15), StageOutcome::Open, Some(2)).unwrap();
+    assert_eq!(early.order, 3);
+    assert_eq!(stage_names(&crm)[..4], ["Disqualified", "Prospecting", "Discovery", "Qualification"]);
+    assert_eq!(stage_orders(&crm), (1..=14).collect::<Vec<_>>());
+    let after = crm.add_stage("Second", None, StageOutcome::Open, Some(3)).unwrap();
+    assert_eq!(after.probability, 15, "an open stage takes the probability of the open stage before it");
+
+    // Names are unique whatever the case and spaces; positions stay on the board.
+    let before = pipeline(&crm);
+    let err = crm.add_stage(" closed WON ", Some(5), StageOutcome::Open, None).unwrap_err();
+    assert!(err.to_string().starts_with("name: a stage called Closed Won already exists"), "{err}");
+    let err = crm.add_stage("Far", None, StageOutcome::Open, Some(16)).unwrap_err();
+    assert_eq!(err.to_string(), "position: 17 is past the end: use 1 to 16");
+    let err = crm.add_stage(" ", None, StageOutcome::Open, None).unwrap_err();
+    assert!(err.to_string().starts_with("name: is required"), "{err}");
+    assert_eq!(pipeline(&crm), before);
+}
+
+#[test]
+fn a_new_default_probability_moves_open_deals_not_set_by_hand() {
+    let (_d, crm) = fresh();
+    let follows = deal_in(&crm, "Qualification", None);
+    let by_hand = deal_in(&crm, "Qualification", Some(55));
+    let elsewhere = deal_in(&crm, "Needs Analysis", None);
+    let won = deal_in(&crm, "Closed Won", None);
+    let qualification = crm.stage_named("qualification").unwrap();
+
+    let stage = crm.edit_stage(qualification.id, None, Some(35)).unwrap();
+    assert_eq!((stage.name.as_str(), stage.probability), ("Qualification", 35));
+    let prob = |o: &Opportunity| crm.get::<Opportunity>(o.id).unwrap().probability;
+    assert_eq!([prob(&follows), prob(&by_hand), prob(&elsewhere)], [35, 55, 25]);
+    let timeline = crm.timeline(RecordRef::new(Kind::Opportunity, follows.id)).unwrap();
+    let summaries: Vec<&str> = timeline.iter().map(|i| i.summary.as_str()).collect();
+    assert!(summaries.contains(&"probability follows stage Qualification (35%)"), "{summaries:?}");
+    assert_eq!(crm.timeline(RecordRef::new(Kind::Opportunity, by_hand.id)).unwrap().len(), 1, "untouched");
+
+    // Closed deals keep theirs; a deal created later takes the new default.
+    let closed_won = crm.stage_named("closed won").unwrap();
+    crm.edit_stage(closed_won.id, None, Some(90)).unwrap();
+    assert_eq!(prob(&won), 100);
+    assert_eq!(deal_in(&crm, "Qualification", None).probability, 35);
+
+    // Renaming: the new name is free (its own in another case is fine), the deals stay.
+    let renamed = crm.edit_stage(qualification.id, Some(" Qualified ".into()), None).unwrap();
+    assert_eq!(renamed.name, "Qualified");
+    assert_eq!(crm.stage_named("QUALIFIED").unwrap().id, qualification.id);
+    crm.edit_stage(qualification.id, Some("qualified".into()), None).unwrap();
+    let before = pipeline(&crm);
+    let err = crm.edit_stage(qualification.id, Some("prospecting".into()), Some(70)).unwrap_err();
+    assert!(err.to_string().starts_with("name: a stage called Prospecting already exists"), "{err}");
+    let err = crm.edit_stage(qualification.id, None, Some(101)).unwrap_err();
+    assert!(err.to_string().starts_with("probability:"), "{err}");
+    assert!(matches!(crm.edit_stage(404, None, Some(5)), Err(CrmError::NotFound(_))));
+    assert_eq!(pipeline(&crm), before);
+}
+
+#[test]
+fn moving_a_stage_renumbers_the_board() {
+    let (_d, crm) = fresh();
+    let lost = crm.stage_named("closed lost").unwrap();
+    let stages = crm.move_stage(lost.id, 0).unwrap();
+    let names: Vec<&str> = stages.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names[..3], ["Closed Lost", "Prospecting", "Qualification"]);
+    assert_eq!(stages.iter().map(|s| s.order).collect::<Vec<_>>(), (1..=10).collect::<Vec<_>>());
+    assert_eq!(crm.stages().unwrap(), stages, "what it returns is what is stored");
+    assert_eq!(stage_names(&crm).last().map(String::as_str), Some("Closed Won"));
+
+    let stages = crm.move_stage(lost.id, 9).unwrap();
+    assert_eq!(stages.last().unwrap().id, lost.id);
+    assert_eq!(stages[0].name, "Prospecting");
+    assert_eq!(stage_orders(&crm), (1..=10).collect::<Vec<_>>());
+
+    let before = pipeline(&crm);
+    let err = crm.move_stage(lost.id, 10).unwrap_err();
+    assert_eq!(err.to_string(), "position: 11 is past the end: use 1 to 10");
+    assert!(matches!(crm.move_stage(404, 0), Err(CrmError::NotFound(_))));
+    assert_eq!(pipeline(&crm), before);
+}
+
+#[test]
+fn deleting_a_stage_moves_its_deals_first() {
+    let (_d, crm) = fresh();
+    let follows = deal_in(&crm, "Needs Analysis", None);
+    let by_hand = deal_in(&crm, "Needs Analysis", Some(33));
+    let bystander = deal_in(&crm, "Prospecting", None);
+    let needs = crm.stage_named("needs analysis").unwrap();
+    let negotiation = crm.stage_named("negotiation/review").unwrap();
+
+    // With deals in it and nowhere to put them: refused, with the count and the fix.
+    let before = pipeline(&crm);
+    let err = crm.delete_stage(needs.id, None).unwrap_err();
+    assert!(matches!(err, CrmError::Conflict(_)));
+    assert_eq!(err.to_string(), "2 deals are in stage Needs Analysis: pass --move-to STAGE to move them there first");
+    let err = crm.delete_stage(needs.id, Some(needs.id)).unwrap_err();
+    assert!(err.to_string().starts_with("move-to: is Needs Analysis, the stage being deleted"), "{err}");
+    assert!(matches!(crm.delete_stage(needs.id, Some(404)), Err(CrmError::NotFound(_))));
+    assert_eq!(pipeline(&crm), before);
+
+    // Moved as a stage move does: the probability follows unless set by hand.
+    assert_eq!(crm.delete_stage(needs.id, Some(negotiation.id)).unwrap(), 2);
+    assert!(matches!(crm.get::<Stage>(needs.id), Err(CrmError::NotFound(_))));
+    let get = |o: &Opportunity| crm.get::<Opportunity>(o.id).unwrap();
+    assert_eq!((get(&follows).stage, get(&follows).probability), (negotiation.id, 80));
+    assert_eq!((get(&by_hand).stage, get(&by_hand).probability), (negotiation.id, 33));
+    assert_eq!(get(&bystander), bystander);
+    let timeline = crm.timeline(RecordRef::new(Kind::Opportunity, follows.id)).unwrap();
+    let summaries: Vec<&str> = timeline.iter().map(|i| i.summary.as_str()).collect();
+    assert!(summaries.contains(&"moved from Needs Analysis to Negotiation/Review"), "{summaries:?}");
+    assert_eq!(stage_orders(&crm), (1..=9).collect::<Vec<_>>());
+    assert!(!stage_names(&crm).contains(&"Needs Analysis".to_string()));
+
+    // Into a lost stage: lost, with a reason saying why.
+    let qualification = crm.stage_named("qualification").unwrap();
+    let lost = crm.stage_named("closed lost").unwrap();
+    let dropped = deal_in(&crm, "Qualification", Some(60));
+    assert_eq!(crm.delete_stage(qualification.id, Some(lost.id)).unwrap(), 1);
+    let dropped = get(&dropped);
+    assert_eq!((dropped.stage, dropped.status, dropped.probability), (lost.id, StageOutcome::Lost, 0));
+    assert_eq!(dropped.lost_reason.as_deref(), Some("stage Qualification removed"));
+
+    // An empty stage needs no --move-to.
+    let empty = crm.stage_named("value proposition").unwrap();
+    assert_eq!(crm.delete_stage(empty.id, None).unwrap(), 0);
+    assert_eq!(stage_orders(&crm), (1..=7).collect::<Vec<_>>());
+    assert_eq!(crm.check().unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn the_last_open_won_and_lost_stages_cannot_be_deleted() {
+    let (_d, crm) = fresh();
+    let before = pipeline(&crm);
+    for (name, outcome) in [("closed won", "won"), ("closed lost", "lost")] {
+        let stage = crm.stage_named(name).unwrap();
+        let err = crm.delete_stage(stage.id, Some(1)).unwrap_err();
+        assert!(matches!(err, CrmError::Conflict(_)), "{err}");
+        assert!(err.to_string().contains(&format!("is the last {outcome} stage")), "{err}");
+    }
+    assert_eq!(pipeline(&crm), before);
+
+    // Every open stage but one can go; the last cannot.
+    let open: Vec<Stage> = crm.stages().unwrap().into_iter().filter(|s| s.outcome == StageOutcome::Open).collect();
+    for s in &open[1..] {
+        crm.delete_stage(s.id, None).unwrap();
+    }
+    let err = crm.delete_stage(open[0].id, None).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Prospecting is the last open stage and the pipeline needs one: add another open stage first"
+    );
+    assert_eq!(stage_names(&crm), ["Prospecting", "Closed Won", "Closed Lost"]);
+
+    // With another won stage, the first one can go.
+    let renewed = crm.add_stage("Renewed", None, StageOutcome::Won, None).unwrap();
+    crm.delete_stage(crm.stage_named("closed won").unwrap().id, None).unwrap();
+    assert_eq!(stage_names(&crm), ["Prospecting", "Closed Lost", "Renewed"]);
+    assert_eq!(
+        crm.close_opportunity(deal_in(&crm, "Prospecting", None).id, StageOutcome::Won, None).unwrap().stage,
+        renewed.id
+    );
+}
+
+#[test]
+fn a_stage_command_that_fails_midway_keeps_nothing() {
+    let (_d, crm) = fresh();
+    let deal = deal_in(&crm, "Needs Analysis", None);
+    let needs = crm.stage_named("needs analysis").unwrap();
+    let before = pipeline(&crm);
+
+    // Every stage makes room for the new first one, then the new one fails its checks.
+    let err = crm.add_stage("Lead-in", Some(150), StageOutcome::Open, Some(0)).unwrap_err();
+    assert!(err.to_string().starts_with("probability:"), "{err}");
+    assert_eq!(pipeline(&crm), before);
+
+    // The deal moves and the stage goes; then the same transaction fails.
+    let err = crm
+        .write(|tx| {
+            assert_eq!(tx.delete_stage(needs.id, Some(8))?, 1);
+            tx.add_stage("Negotiation/Review", None, StageOutcome::Open, None)
+        })
+        .unwrap_err();
+    assert!(err.to_string().starts_with("name: a stage called Negotiation/Review"), "{err}");
+    assert_eq!(pipeline(&crm), before);
+    assert_eq!(crm.get::<Opportunity>(deal.id).unwrap().stage, needs.id);
+
+    // A new default that its deals follow, then a failure.
+    let err = crm
+        .write(|tx| {
+            tx.edit_stage(needs.id, None, Some(45))?;
+            tx.move_stage(needs.id, 99)
+        })
+        .unwrap_err();
+    assert!(err.to_string().starts_with("position:"), "{err}");
+    assert_eq!(pipeline(&crm), before);
+    assert_eq!(crm.check().unwrap(), Vec::<String>::new());
 }

@@ -412,6 +412,37 @@ fn the_deals_also_show_as_a_list_by_close_date_or_next_step() {
 }
 
 #[test]
+fn settings_reorder_add_edit_and_remove_stages_and_the_board_follows() {
+    let mut ui = Ui::pipeline(140, 40);
+    ui.keys("g S");
+    let s = ui.screen();
+    assert!(s.contains("Settings") && s.contains("Prospecting") && s.contains("Closed Lost"), "{s}");
+    assert!(s.contains("trade show"), "the lead sources are listed: {s}");
+    // Qualification first: the board's first column follows.
+    ui.keys("j K");
+    assert_eq!(ui.crm.stages().unwrap()[0].name, "Qualification");
+    ui.keys("1");
+    let s = ui.screen();
+    let q = s.find("Qualification (1)").unwrap();
+    let p = s.find("Prospecting (2)").unwrap();
+    assert!(q < p, "the board shows the new order: {s}");
+    // A new stage, then a new default probability that the deals in it follow.
+    ui.keys("g S n").text("Pilot").keys("tab").text("35").keys("ctrl-s");
+    let stages = ui.crm.stages().unwrap();
+    let pilot = stages.iter().position(|s| s.name == "Pilot").expect("added");
+    assert_eq!(stages[pilot + 1].name, "Closed Won", "an open stage goes before the closed ones");
+    ui.keys("g g e tab backspace backspace").text("25").keys("ctrl-s");
+    assert_eq!(ui.deal("Renewal 2099").probability, 25, "deals without a hand-set probability follow");
+    // Deleting a stage with deals asks where they go, then moves them.
+    ui.keys("d");
+    assert!(ui.screen().contains("holds 1 deal: move them to which stage"), "{}", ui.screen());
+    ui.text("prospecting").keys("enter");
+    assert!(ui.crm.stages().unwrap().iter().all(|s| s.name != "Qualification"));
+    assert_eq!(ui.stage_of(&ui.deal("Renewal 2099")), "Prospecting");
+    assert!(ui.screen().contains("1 deal moved to Prospecting"), "{}", ui.screen());
+}
+
+#[test]
 fn snapshots_of_the_board() {
     for (w, h) in [(80, 24), (200, 50)] {
         let mut ui = Ui::pipeline(w, h);

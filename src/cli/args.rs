@@ -533,12 +533,82 @@ pub struct LoseArgs {
     pub reason: String,
 }
 
-/// Stage commands.
+/// Stage commands. A stage is named by its name (any case) or its id.
 #[derive(Debug, Subcommand)]
 pub enum StageCmd {
     /// List the stages in board order.
     #[command(alias = "ls")]
     List,
+    /// Add a stage to the pipeline.
+    Add(StageAdd),
+    /// Rename a stage or change its default probability (open deals not set by hand follow).
+    Edit(StageEdit),
+    /// Move a stage to another position on the board.
+    Move(StageMove),
+    /// Delete a stage; its deals move to --move-to first.
+    #[command(alias = "rm")]
+    Delete(StageDelete),
+}
+
+/// `stage add`.
+#[derive(Debug, Args)]
+pub struct StageAdd {
+    /// The new stage's name (unique, any case).
+    pub name: String,
+    /// Default probability for deals entering it, 0-100 (default: won 100, lost 0, open that of
+    /// the open stage before it).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub probability: Option<u8>,
+    /// What reaching it means: open, won or lost.
+    #[arg(long, default_value = "open")]
+    pub outcome: String,
+    /// Position on the board, from 1 (default: an open stage before the first closed one, a
+    /// closed stage at the end).
+    #[arg(long, value_parser = from_one)]
+    pub position: Option<u64>,
+}
+
+/// `stage edit`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("change").required(true).multiple(true).args(["name", "probability"])))]
+pub struct StageEdit {
+    /// The stage (name or id).
+    pub stage: String,
+    /// New name (unique, any case).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// New default probability, 0-100; open deals in the stage not set by hand follow it.
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub probability: Option<u8>,
+}
+
+/// `stage move`.
+#[derive(Debug, Args)]
+pub struct StageMove {
+    /// The stage (name or id).
+    pub stage: String,
+    /// Its new position on the board, from 1.
+    #[arg(value_parser = from_one)]
+    pub position: u64,
+}
+
+/// A board position: a whole number from 1.
+fn from_one(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(0) => Err("positions count from 1 (the first stage)".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err("not a position: give a whole number from 1".into()),
+    }
+}
+
+/// `stage delete`.
+#[derive(Debug, Args)]
+pub struct StageDelete {
+    /// The stage (name or id).
+    pub stage: String,
+    /// Where its deals go (name or id); required when it has any.
+    #[arg(long, value_name = "STAGE")]
+    pub move_to: Option<String>,
 }
 
 noun!(

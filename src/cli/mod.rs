@@ -26,10 +26,7 @@ pub fn run(crm: &Crm, command: Command, json: bool) -> Result<()> {
         Command::Contact(cmd) => contact(out, crm, cmd),
         Command::Lead(cmd) => lead(out, crm, cmd),
         Command::Opp(cmd) => opp(out, crm, cmd),
-        Command::Stage(StageCmd::List) => {
-            list(out, crm, &crm.stages()?);
-            Ok(())
-        }
+        Command::Stage(cmd) => stage(out, crm, cmd),
         Command::Product(cmd) => product(out, crm, cmd),
         Command::Quote(cmd) => quote(out, crm, cmd),
         Command::Task(cmd) => task(out, crm, cmd),
@@ -290,6 +287,67 @@ fn close(out: &Out, crm: &Crm, id: Id, outcome: StageOutcome, reason: Option<Str
     let rec = crm.close_opportunity(id, outcome, reason.as_deref())?;
     out.done(&output_json(crm, &rec), || format!("opportunity {} is {outcome}", rec.id));
     Ok(())
+}
+
+fn stage(out: &Out, crm: &Crm, cmd: StageCmd) -> Result<()> {
+    match cmd {
+        StageCmd::List => {
+            output::stages(out, crm, &crm.stages()?);
+            Ok(())
+        }
+        StageCmd::Add(a) => {
+            let outcome: StageOutcome = a.outcome.parse()?;
+            let rec = crm.add_stage(&a.name, a.probability, outcome, a.position.map(position))?;
+            wrote(out, crm, "created", &rec);
+            Ok(())
+        }
+        StageCmd::Edit(e) => {
+            let id = stage_arg(crm, "stage", &e.stage)?.id;
+            let rec = crm.edit_stage(id, e.name, e.probability)?;
+            wrote(out, crm, "updated", &rec);
+            Ok(())
+        }
+        StageCmd::Move(m) => {
+            let moving = stage_arg(crm, "stage", &m.stage)?;
+            let stages = crm.move_stage(moving.id, position(m.position))?;
+            if !out.json {
+                println!(
+                    "{}",
+                    crate::text::sanitize(&format!("moved stage {} to position {}", moving.name, m.position))
+                );
+            }
+            output::stages(out, crm, &stages);
+            Ok(())
+        }
+        StageCmd::Delete(d) => {
+            let gone = stage_arg(crm, "stage", &d.stage)?;
+            let to = d.move_to.as_deref().map(|t| stage_arg(crm, "move-to", t)).transpose()?;
+            let moved = crm.delete_stage(gone.id, to.as_ref().map(|t| t.id))?;
+            out.done(&serde_json::json!({ "deleted": gone.id, "moved": moved }), || {
+                let deleted = format!("deleted stage {}: {}", gone.id, gone.name);
+                match &to {
+                    Some(to) if moved > 0 => {
+                        format!("{deleted}; moved {} to {}", crate::text::count(moved, "deal", "deals"), to.name)
+                    }
+                    _ => deleted,
+                }
+            });
+            Ok(())
+        }
+    }
+}
+
+/// A 1-based position from the command line, as the service's 0-based one.
+fn position(from_one: u64) -> usize {
+    usize::try_from(from_one.saturating_sub(1)).unwrap_or(usize::MAX)
+}
+
+/// The stage a flag names (by name, any case, or id); an unknown one is an error on `field`.
+fn stage_arg(crm: &Crm, field: &str, text: &str) -> Result<Stage> {
+    crm.stage_by_name_or_id(text).map_err(|e| match e {
+        crate::crm::CrmError::Invalid(v) => ValidationError::new(field, v.message).into(),
+        e => e.into(),
+    })
 }
 
 fn product(out: &Out, crm: &Crm, cmd: ProductCmd) -> Result<()> {

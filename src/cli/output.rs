@@ -113,6 +113,22 @@ pub fn list<R: Present>(out: &Out, crm: &Crm, items: &[R]) {
     }
 }
 
+/// Prints the stages in board order. The table's ORDER column is the position that
+/// `stage move` and `stage add --position` take (counted, since files from before stages could
+/// be edited number them from 0); JSON shows the records as stored.
+pub fn stages(out: &Out, crm: &Crm, stages: &[Stage]) {
+    if out.json {
+        return list(out, crm, stages);
+    }
+    let names = Names::new(crm);
+    let rows = stages.iter().enumerate().map(|(i, s)| {
+        let mut row = s.row(&names);
+        row[1] = (i + 1).to_string();
+        row
+    });
+    println!("{}", table(Stage::HEADERS, rows, Stage::RIGHT));
+}
+
 /// Prints one record in full.
 pub fn show<R: Present>(out: &Out, crm: &Crm, rec: &R) {
     let names = Names::new(crm);
@@ -243,7 +259,7 @@ impl Present for Stage {
     fn row(&self, _: &Names) -> Vec<String> {
         vec![
             self.id.to_string(),
-            (self.order + 1).to_string(),
+            self.order.to_string(),
             self.name.clone(),
             format!("{}%", self.probability),
             self.outcome.to_string(),

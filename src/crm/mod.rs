@@ -7,6 +7,7 @@ mod forecast;
 mod import;
 mod people;
 mod sales;
+mod stages;
 mod timeline;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -50,7 +50,7 @@ impl Crm {
         self.write(|tx| {
             for (order, (name, probability, outcome)) in DEFAULT_STAGES.into_iter().enumerate() {
                 let stage =
-                    Stage { name: name.into(), order: order as u32, probability, outcome, ..Default::default() };
+                    Stage { name: name.into(), order: order as u32 + 1, probability, outcome, ..Default::default() };
                 tx.create(stage)?;
             }
             Ok(())

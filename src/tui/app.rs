@@ -15,8 +15,9 @@ use super::keymap::{self, Action, Binding, Lookup};
 use super::list::RecordList;
 use super::quote::QuoteEditor;
 use super::search::{SearchBox, Searcher};
+use super::settings::Settings;
 use crate::crm::{Crm, Forecast, ForecastQuery, Result};
-use crate::model::{Id, Kind, Lead, LeadStatus, Opportunity, RecordRef, StageOutcome};
+use crate::model::{Id, Kind, Lead, LeadStatus, Opportunity, RecordRef, Stage, StageOutcome};
 use crate::text::count;
 
 /// The most rows a filter keeps (the best matches), so a one-letter filter over a million
@@ -31,6 +32,8 @@ const MESSAGE_TIME: Duration = Duration::from_secs(5);
 pub enum Confirm {
     /// Delete these records.
     Delete(Vec<RecordRef>),
+    /// Delete this stage (it holds no deals).
+    DeleteStage(Stage),
     /// Drop the form's unsaved changes.
     DiscardForm,
     /// Close the quote editor without saving.
@@ -90,6 +93,8 @@ pub enum Ask {
     LostReason(Id, Option<Id>),
     /// The pipeline board's filter.
     BoardFilter,
+    /// Where the deals of a stage being deleted go.
+    MoveDealsTo(Stage, usize),
 }
 
 impl Ask {
@@ -104,6 +109,13 @@ impl Ask {
             Ask::ImportFile => "Import contacts from a CSV file (its path; duplicates are skipped)".to_string(),
             Ask::LostReason(id, _) => format!("Why was opportunity {id} lost?"),
             Ask::BoardFilter => "Filter the board: owner:NAME account:TEXT close:FROM..TO (empty clears)".to_string(),
+            Ask::MoveDealsTo(s, n) => {
+                format!(
+                    "{} holds {}: move them to which stage before deleting it?",
+                    s.name,
+                    crate::text::count(*n, "deal", "deals")
+                )
+            }
         }
     }
 }
@@ -136,6 +148,8 @@ pub struct App {
     pub leads: RecordList,
     /// The product catalogue.
     pub products: RecordList,
+    /// The settings screen.
+    pub settings: Settings,
     /// The deals as a list (the Pipeline screen's other view).
     pub deals: RecordList,
     /// Whether the Pipeline screen shows the deals as a list instead of the board.
@@ -194,6 +208,7 @@ impl App {
             leads: RecordList::new(Kind::Lead),
             products: RecordList::new(Kind::Product),
             deals: RecordList::new(Kind::Opportunity),
+            settings: Settings::new(),
             deals_listed: false,
             forecast: None,
             by_quarter: false,
@@ -235,6 +250,11 @@ impl App {
         }
         if self.on_board()
             && let Err(e) = self.board.prepare(&crm)
+        {
+            self.say_error(e.to_string());
+        }
+        if self.screen == ScreenId::Settings
+            && let Err(e) = self.settings.prepare(&crm)
         {
             self.say_error(e.to_string());
         }
@@ -304,6 +324,8 @@ impl App {
             vec![keymap::BOARD, keymap::GLOBAL]
         } else if self.screen == ScreenId::Reports && self.detail.is_none() {
             vec![keymap::REPORTS, keymap::GLOBAL]
+        } else if self.screen == ScreenId::Settings {
+            vec![keymap::SETTINGS, keymap::GLOBAL]
         } else if self.screen == ScreenId::Pipeline {
             vec![keymap::DEALS, keymap::LIST, keymap::GLOBAL]
         } else if self.screen == ScreenId::Leads {
@@ -417,6 +439,40 @@ impl App {
             Action::Filter => {
                 if self.list().is_some() {
                     self.filtering = true;
+                }
+            }
+            Action::Up | Action::Down if self.screen == ScreenId::Settings => {
+                self.settings.move_by(if action == Action::Up { -1 } else { 1 })
+            }
+            Action::StageUp | Action::StageDown => {
+                if let Some((stage, _)) = self.settings.current() {
+                    let to = self.settings.selected as isize + if action == Action::StageUp { -1 } else { 1 };
+                    if let Ok(to) = usize::try_from(to)
+                        && to < self.settings.stages.len()
+                    {
+                        let name = stage.name.clone();
+                        self.crm.move_stage(stage.id, to)?;
+                        self.settings.selected = to;
+                        self.say(format!("{name} is now stage {}", to + 1));
+                        self.refresh_after_write();
+                    }
+                }
+            }
+            Action::New if self.screen == ScreenId::Settings => {
+                self.form = Some(Form::open(&self.crm, Kind::Stage, None)?)
+            }
+            Action::Edit if self.screen == ScreenId::Settings => {
+                if let Some((stage, _)) = self.settings.current() {
+                    self.form = Some(Form::open(&self.crm, Kind::Stage, Some(stage.id))?);
+                }
+            }
+            Action::Delete if self.screen == ScreenId::Settings => {
+                if let Some((stage, deals)) = self.settings.current().cloned() {
+                    self.overlay = Some(if deals == 0 {
+                        Overlay::Confirm(Confirm::DeleteStage(stage))
+                    } else {
+                        Overlay::Input { ask: Ask::MoveDealsTo(stage, deals), text: String::new() }
+                    });
                 }
             }
             Action::Up | Action::Down | Action::Top | Action::Bottom if self.on_board() => {
@@ -674,6 +730,7 @@ impl App {
         self.leads.invalidate();
         self.products.invalidate();
         self.deals.invalidate();
+        self.settings.invalidate();
         self.board.invalidate();
         self.forecast = None;
         if let Some(d) = &self.detail {
@@ -818,6 +875,11 @@ impl App {
                 self.board.moved(&o);
                 format!("{} lost: {}", o.name, text.trim())
             }
+            Ask::MoveDealsTo(stage, _) => {
+                let to = self.crm.stage_by_name_or_id(text)?;
+                let moved = self.crm.delete_stage(stage.id, Some(to.id))?;
+                format!("stage {} deleted; {} to {}", stage.name, count(moved, "deal moved", "deals moved"), to.name)
+            }
             Ask::BoardFilter => {
                 let filter = crate::tui::board::BoardFilter::parse(text)
                     .map_err(|m| crate::crm::CrmError::Invalid(crate::model::ValidationError::new("filter", m)))?;
@@ -872,6 +934,11 @@ impl App {
             Confirm::DiscardForm => {
                 self.form = None;
                 self.say("changes dropped");
+            }
+            Confirm::DeleteStage(stage) => {
+                self.crm.delete_stage(stage.id, None)?;
+                self.say(format!("stage {} deleted", stage.name));
+                self.refresh_after_write();
             }
             Confirm::DiscardQuote => {
                 self.quote = None;

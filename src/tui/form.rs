@@ -111,6 +111,18 @@ impl Form {
                     field("description", opt(&p.description)),
                 ]
             }
+            Kind::Stage => {
+                let s = match id {
+                    Some(id) => crm.get::<Stage>(id)?,
+                    None => Stage::default(),
+                };
+                let mut fields = vec![field("name", s.name.clone())];
+                fields.push(field("probability", if id.is_some() { s.probability.to_string() } else { String::new() }));
+                if id.is_none() {
+                    fields.push(field("outcome", "open"));
+                }
+                fields
+            }
             Kind::Opportunity => {
                 let o = match id {
                     Some(id) => crm.get::<Opportunity>(id)?,
@@ -291,6 +303,7 @@ impl Form {
             Kind::Lead => self.save_lead(crm),
             Kind::Opportunity => self.save_opportunity(crm),
             Kind::Product => self.save_product(crm),
+            Kind::Stage => self.save_stage(crm),
             _ => self.save_account(crm),
         };
         match saved {
@@ -458,6 +471,27 @@ impl Form {
             tx.convert_lead(id, ConvertLead { account, opportunity })
         })?;
         Ok(RecordRef::new(Kind::Contact, done.contact))
+    }
+
+    fn save_stage(&self, crm: &Crm) -> Result<RecordRef> {
+        let probability =
+            match self.value("probability") {
+                None => None,
+                Some(p) => {
+                    Some(p.trim_end_matches('%').parse::<u8>().ok().filter(|p| *p <= 100).ok_or_else(|| {
+                        Self::invalid("probability", format!("'{p}' is not a percentage from 0 to 100"))
+                    })?)
+                }
+            };
+        let name = self.value("name").unwrap_or_default();
+        let saved = match self.target {
+            Some(id) => crm.edit_stage(id, Some(name), probability)?,
+            None => {
+                let outcome = self.value("outcome").unwrap_or_else(|| "open".into()).parse()?;
+                crm.add_stage(&name, probability, outcome, None)?
+            }
+        };
+        Ok(saved.record_ref())
     }
 
     fn save_product(&self, crm: &Crm) -> Result<RecordRef> {

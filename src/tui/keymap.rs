@@ -104,6 +104,10 @@ pub enum Action {
     Period,
     /// Show the deals as a board or as a list.
     View,
+    /// Move the selected stage one place earlier on the board.
+    StageUp,
+    /// Move the selected stage one place later on the board.
+    StageDown,
 }
 
 impl Action {
@@ -159,6 +163,8 @@ impl Action {
                 Action::Save => "save",
                 Action::Period => "forecast by month or quarter",
                 Action::View => "deals as board or list",
+                Action::StageUp => "move stage earlier",
+                Action::StageDown => "move stage later",
                 Action::Goto(_) => unreachable!("handled above"),
             }
             .to_string(),
@@ -203,6 +209,7 @@ pub const GLOBAL: &[Binding] = &[
     bind(&["7", "g A"], Action::Goto(ScreenId::Agenda), "agenda"),
     bind(&["8", "g r"], Action::Goto(ScreenId::Reports), "reports"),
     bind(&["g P"], Action::Goto(ScreenId::Products), "the product catalogue"),
+    bind(&["g S"], Action::Goto(ScreenId::Settings), "settings: pipeline stages, lead sources"),
     bind(&["I"], Action::Import, "import contacts from a CSV file"),
     bind(&["esc"], Action::Back, "back out one level"),
     hint(&["q"], Action::Quit, "quit (inside a record: back out)"),
@@ -274,6 +281,17 @@ pub const QUOTE: &[Binding] = &[
     bind(&["?"], Action::Help, "show the keys"),
     bind(&[":"], Action::Palette, "command palette"),
     bind(&["ctrl-c"], Action::ForceQuit, "quit at once"),
+];
+
+/// Keys of the settings screen.
+pub const SETTINGS: &[Binding] = &[
+    bind(&["j", "down"], Action::Down, "next stage"),
+    bind(&["k", "up"], Action::Up, "previous stage"),
+    hint(&["K", "shift-up"], Action::StageUp, "move the stage earlier (the board follows)"),
+    hint(&["J", "shift-down"], Action::StageDown, "move the stage later"),
+    hint(&["n"], Action::New, "new stage"),
+    hint(&["e"], Action::Edit, "rename the stage or change its probability"),
+    hint(&["d"], Action::Delete, "delete the stage (asks where its deals go)"),
 ];
 
 /// Keys of the Reports screen.
@@ -382,7 +400,7 @@ mod tests {
 
     #[test]
     fn no_key_means_two_things_in_one_context() {
-        for table in [LIST, DETAIL, WELCOME, BOARD, LEADS, REPORTS, DEALS] {
+        for table in [LIST, DETAIL, WELCOME, BOARD, LEADS, REPORTS, DEALS, SETTINGS] {
             let mut seen = std::collections::HashSet::new();
             for b in table.iter().chain(GLOBAL) {
                 for k in b.keys {

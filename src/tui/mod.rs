@@ -12,6 +12,7 @@ mod keymap;
 mod list;
 mod quote;
 mod search;
+mod settings;
 mod theme;
 mod view;
 
@@ -52,6 +53,8 @@ pub enum ScreenId {
     Reports,
     /// The product catalogue (`g P`; off the numbered row).
     Products,
+    /// Pipeline stages and lead sources (`g S`; off the numbered row).
+    Settings,
 }
 
 impl ScreenId {
@@ -84,6 +87,7 @@ impl ScreenId {
             ScreenId::Agenda => "Agenda",
             ScreenId::Reports => "Reports",
             ScreenId::Products => "Products",
+            ScreenId::Settings => "Settings",
         }
     }
 
@@ -96,7 +100,7 @@ impl ScreenId {
             ScreenId::Calls => "rolo call list",
             ScreenId::Agenda => "rolo agenda --days 7",
             ScreenId::Reports => "rolo opp list, rolo task list --done",
-            ScreenId::Contacts | ScreenId::Accounts | ScreenId::Products => "",
+            ScreenId::Contacts | ScreenId::Accounts | ScreenId::Products | ScreenId::Settings => "",
         }
     }
 }

@@ -14,6 +14,7 @@ use super::detail::DetailLine;
 use super::fuzzy::matched_chars;
 use super::list::RecordList;
 use super::quote::{Cell, QuoteEditor};
+use super::settings::Settings;
 use super::theme::Theme;
 use crate::text::{sanitize, truncate, width};
 
@@ -49,6 +50,8 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
         board(f, main, &app.board, theme);
     } else if app.screen == ScreenId::Reports {
         forecast(f, main, app, theme);
+    } else if app.screen == ScreenId::Settings {
+        settings(f, main, &app.settings, theme);
     } else if let Some(list) = app.list() {
         let title = if list.kind == crate::model::Kind::Opportunity { "Deals" } else { app.screen.title() };
         record_list(f, main, list, title, app.filtering, theme);
@@ -238,6 +241,39 @@ fn board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         }
         f.render_widget(Paragraph::new(lines), body);
     }
+}
+
+fn settings(f: &mut Frame, area: Rect, s: &Settings, theme: &Theme) {
+    let block = Block::new().borders(Borders::ALL).title(" Settings · pipeline stages, in board order ");
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let [top, bottom] = Layout::vertical([Constraint::Min(3), Constraint::Length(4)]).areas(inner);
+    let rows = s.stages.iter().enumerate().map(|(i, (stage, deals))| {
+        let style = if i == s.selected { theme.focus() } else { theme.text() };
+        Row::new(vec![
+            format!("{}", i + 1),
+            sanitize(&stage.name).into_owned(),
+            format!("{}%", stage.probability),
+            stage.outcome.to_string(),
+            deals.to_string(),
+        ])
+        .style(style)
+    });
+    let widths = [
+        Constraint::Length(3),
+        Constraint::Min(20),
+        Constraint::Length(6),
+        Constraint::Length(8),
+        Constraint::Length(8),
+    ];
+    let header = Row::new(["#", "STAGE", "PROB", "OUTCOME", "DEALS"]).style(theme.dim());
+    f.render_widget(Table::new(rows, widths).header(header), top);
+    let sources = Settings::lead_sources().join(", ");
+    let lines = vec![
+        Line::styled("Lead sources (built in)", theme.title()),
+        Line::raw(truncate(&sources, bottom.width as usize)),
+    ];
+    f.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }), bottom);
 }
 
 /// The forecast as grouped bars (pipeline, weighted, closed won) per period, numbers below.
@@ -626,6 +662,7 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
                 Confirm::Delete(t) => format!("Delete {} records?", t.len()),
                 Confirm::DiscardForm => "Drop the unsaved changes?".to_string(),
                 Confirm::DiscardQuote => "Close the quote without saving?".to_string(),
+                Confirm::DeleteStage(s) => format!("Delete the stage {}? It holds no deals.", s.name),
             };
             let inner = popup(f, area, 50, 4, "Confirm");
             let lines = vec![
