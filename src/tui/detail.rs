@@ -124,6 +124,9 @@ impl Detail {
                     )));
                 }
                 tasks(&mut lines, &r, record)?;
+                if let Some(contact) = o.contact {
+                    calls(&mut lines, &r, RecordRef::new(Kind::Contact, contact))?;
+                }
                 notes(&mut lines, &r, record)?;
                 o.name
             }
