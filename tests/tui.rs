@@ -442,6 +442,74 @@ fn settings_reorder_add_edit_and_remove_stages_and_the_board_follows() {
     assert!(ui.screen().contains("1 deal moved to Prospecting"), "{}", ui.screen());
 }
 
+/// Presses `keys` and counts them, for the keystroke budget of the call flow.
+fn counted(ui: &mut Ui, keys: &str, count: &mut usize) {
+    *count += keys.split_whitespace().count();
+    ui.keys(keys);
+}
+
+#[test]
+fn a_call_is_logged_in_three_keys_from_the_contact_list() {
+    let mut ui = Ui::populated(120, 36);
+    let mut n = 0;
+    // The list opens on Ann Lee (first by name).
+    counted(&mut ui, "c", &mut n);
+    let s = ui.screen();
+    assert!(s.contains("Call with Ann Lee") && s.contains("[v]oicemail"), "{s}");
+    counted(&mut ui, "v ctrl-s", &mut n);
+    assert_eq!(n, 3, "contact found → saved call with its outcome");
+    let calls = ui.crm.calls(None, None).unwrap();
+    assert_eq!((calls.len(), calls[0].outcome), (2, CallOutcome::Voicemail));
+    let ann = ui.crm.list::<Contact>(|c| c.first_name == "Ann").unwrap().remove(0);
+    assert_eq!(calls[0].contact, ann.id);
+    assert!(ann.last_activity.is_some(), "the contact's last activity moved");
+    assert!(ui.screen().contains("call with Ann Lee"), "{}", ui.screen());
+}
+
+#[test]
+fn a_call_from_search_with_notes_and_a_follow_up_task_stays_within_six_keys() {
+    let mut ui = Ui::populated(120, 36);
+    let mut n = 0;
+    counted(&mut ui, "/", &mut n);
+    ui.text("bob st");
+    counted(&mut ui, "ctrl-l v", &mut n);
+    ui.text("left a message\nback on Monday");
+    counted(&mut ui, "tab", &mut n);
+    ui.text("Pricing for Bob");
+    counted(&mut ui, "tab", &mut n);
+    for _ in 0.."+3d".len() {
+        counted(&mut ui, "backspace", &mut n);
+    }
+    ui.text("fri");
+    n -= 3; // clearing the suggested due date is typing, like the text
+    counted(&mut ui, "ctrl-s", &mut n);
+    assert!(n <= 6, "{n} keys");
+    let call = ui.crm.calls(None, None).unwrap().remove(0);
+    assert_eq!(call.notes.as_deref(), Some("left a message\nback on Monday"));
+    let task = ui.crm.list::<Task>(|t| t.title == "Pricing for Bob").unwrap().remove(0);
+    let bob = ui.crm.list::<Contact>(|c| c.first_name == "Bob").unwrap().remove(0);
+    assert_eq!(
+        (task.contact, task.account),
+        (Some(bob.id), bob.account),
+        "the task is linked to the person and company"
+    );
+    let fri = Date::parse_relative("fri", Date::today()).unwrap();
+    assert_eq!(task.due, Some(fri));
+}
+
+#[test]
+fn a_call_form_refuses_a_missing_outcome_and_a_bad_duration_in_place() {
+    let mut ui = Ui::populated(120, 36);
+    let before = ui.crm.calls(None, None).unwrap().len();
+    ui.keys("c ctrl-s");
+    assert!(ui.screen().contains("outcome: press c, v, n, b or w first"), "{}", ui.screen());
+    ui.keys("n tab tab tab").text("ages").keys("ctrl-s");
+    assert!(ui.screen().contains("duration:"), "{}", ui.screen());
+    assert_eq!(ui.crm.calls(None, None).unwrap().len(), before, "nothing was logged");
+    ui.keys("esc y");
+    assert!(ui.screen().contains("call not logged"));
+}
+
 #[test]
 fn snapshots_of_the_board() {
     for (w, h) in [(80, 24), (200, 50)] {

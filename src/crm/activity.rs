@@ -93,10 +93,25 @@ impl Crm {
 
     /// Logs a call; the contact's last activity moves on.
     pub fn log_call(&self, call: Call) -> Result<Call> {
+        Ok(self.log_call_with_follow_up(call, None)?.0)
+    }
+
+    /// Logs a call and, in the same transaction, an optional follow-up task linked to the
+    /// contact (and to the contact's account): both land or neither does.
+    pub fn log_call_with_follow_up(&self, call: Call, follow_up: Option<Task>) -> Result<(Call, Option<Task>)> {
         self.write(|tx| {
             let call = tx.create(call)?;
             tx.touch_contact(call.contact, call.started_at)?;
-            Ok(call)
+            let task = match follow_up {
+                Some(mut t) => {
+                    let contact: Contact = tx.get(call.contact)?;
+                    t.contact = Some(call.contact);
+                    t.account = t.account.or(contact.account);
+                    Some(tx.create(t)?)
+                }
+                None => None,
+            };
+            Ok((call, task))
         })
     }
 

@@ -9,6 +9,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::ScreenId;
 use super::board::{Board, BoardFilter};
+use super::call::CallForm;
 use super::detail::Detail;
 use super::form::Form;
 use super::keymap::{self, Action, Binding, Lookup};
@@ -38,6 +39,8 @@ pub enum Confirm {
     DiscardForm,
     /// Close the quote editor without saving.
     DiscardQuote,
+    /// Close the call form without logging the call.
+    DiscardCall,
 }
 
 /// A box drawn over the screen.
@@ -164,6 +167,8 @@ pub struct App {
     pub form: Option<Form>,
     /// The quote editor, holding the screen while open.
     pub quote: Option<QuoteEditor>,
+    /// The call being logged, over everything but overlays.
+    pub call: Option<CallForm>,
     /// An overlay, over everything.
     pub overlay: Option<Overlay>,
     /// The first-run welcome, while shown.
@@ -215,6 +220,7 @@ impl App {
             detail: None,
             form: None,
             quote: None,
+            call: None,
             overlay: None,
             welcome: empty,
             message: None,
@@ -353,6 +359,9 @@ impl App {
         }
         if self.overlay.is_some() {
             return self.overlay_key(key);
+        }
+        if self.call.is_some() {
+            return self.call_key(key);
         }
         if self.quote.as_ref().is_some_and(|q| q.picker.is_some() || q.editing.is_some()) {
             return self.quote_typing(key);
@@ -523,6 +532,19 @@ impl App {
             }
             // Quote editor keys do nothing without an open quote.
             Action::AddLine | Action::EditLine | Action::RemoveLine | Action::QuoteStatus | Action::Save => {}
+            Action::Call => {
+                let contact = match self.current() {
+                    Some(r) if r.kind == Kind::Contact => Some(r.id),
+                    Some(r) if r.kind == Kind::Opportunity => self.crm.get::<Opportunity>(r.id)?.contact,
+                    _ => None,
+                };
+                match contact {
+                    Some(id) => self.call = Some(CallForm::open(&self.crm, id)?),
+                    None => {
+                        self.say_error("calls are with people: select a contact (or a deal with one), then press c")
+                    }
+                }
+            }
             Action::Quote => {
                 if let Some(r) = self.current().filter(|r| r.kind == Kind::Opportunity) {
                     self.quote = Some(QuoteEditor::open(&self.crm, r.id)?);
@@ -940,6 +962,10 @@ impl App {
                 self.say(format!("stage {} deleted", stage.name));
                 self.refresh_after_write();
             }
+            Confirm::DiscardCall => {
+                self.call = None;
+                self.say("call not logged");
+            }
             Confirm::DiscardQuote => {
                 self.quote = None;
                 self.say("quote changes dropped");
@@ -978,6 +1004,13 @@ impl App {
             KeyCode::Enter => {
                 if let Some(hit) = b.hits.get(b.selected) {
                     return self.open(RecordRef::new(hit.kind, hit.id));
+                }
+            }
+            // Ctrl-L logs a call with the contact found, straight from the search.
+            KeyCode::Char('l') if ctrl => {
+                if let Some(hit) = b.hits.get(b.selected).filter(|h| h.kind == Kind::Contact) {
+                    self.call = Some(CallForm::open(&self.crm, hit.id)?);
+                    return Ok(());
                 }
             }
             KeyCode::Down | KeyCode::Tab => b.selected = (b.selected + 1).min(b.hits.len().saturating_sub(1)),
@@ -1040,6 +1073,51 @@ impl App {
         let names: Vec<String> = all.iter().map(|(a, _)| a.name()).collect();
         let ranked = super::fuzzy::rank(query, &names);
         ranked.into_iter().map(|i| all[i].clone()).collect()
+    }
+
+    /// Keys of the call form: one key picks the outcome, Ctrl-S logs the call.
+    fn call_key(&mut self, key: KeyEvent) {
+        let Some(mut form) = self.call.take() else { return };
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('c') if ctrl => self.quit = true,
+            KeyCode::Char('s') if ctrl => match form.save(&self.crm) {
+                Ok((call, task)) => {
+                    let mut said = format!(
+                        "call with {} logged: {}, {}",
+                        form.who,
+                        call.outcome.word().replace('_', " "),
+                        crate::model::format_duration(call.duration_secs)
+                    );
+                    if let Some(t) = task {
+                        let due = t.due.map(|d| format!(" due {d}")).unwrap_or_default();
+                        said.push_str(&format!("; follow-up task '{}'{due}", t.title));
+                    }
+                    self.say(said);
+                    self.refresh_after_write();
+                    return;
+                }
+                Err(e) => {
+                    if form.error.is_none() {
+                        form.error = Some(e.to_string());
+                    }
+                }
+            },
+            KeyCode::Esc => {
+                if form.outcome.is_some() || !form.notes.is_empty() {
+                    self.overlay = Some(Overlay::Confirm(Confirm::DiscardCall));
+                } else {
+                    return;
+                }
+            }
+            KeyCode::Tab => form.tab(false),
+            KeyCode::BackTab => form.tab(true),
+            KeyCode::Enter => form.enter(),
+            KeyCode::Backspace => form.backspace(),
+            KeyCode::Char(c) if !ctrl => form.type_char(c),
+            _ => {}
+        }
+        self.call = Some(form);
     }
 
     /// Keys while the quote editor's picker is open or a cell is being typed into.

@@ -108,6 +108,8 @@ pub enum Action {
     StageUp,
     /// Move the selected stage one place later on the board.
     StageDown,
+    /// Log a call with the selected (or shown) contact.
+    Call,
 }
 
 impl Action {
@@ -165,6 +167,7 @@ impl Action {
                 Action::View => "deals as board or list",
                 Action::StageUp => "move stage earlier",
                 Action::StageDown => "move stage later",
+                Action::Call => "log a call",
                 Action::Goto(_) => unreachable!("handled above"),
             }
             .to_string(),
@@ -236,6 +239,7 @@ pub const LIST: &[Binding] = &[
     bind(&["#"], Action::Tag, "label the marked rows (or the selected one)"),
     bind(&["@"], Action::Owner, "hand the marked rows to another owner"),
     bind(&["+"], Action::AddToList, "put the marked contacts on a list"),
+    hint(&["c"], Action::Call, "log a call with the contact (a timer runs)"),
     bind(&["o"], Action::Sort, "order by the next column"),
     bind(&["O"], Action::SortReverse, "reverse the order"),
 ];
@@ -311,6 +315,7 @@ pub const DETAIL: &[Binding] = &[
     bind(&["G", "end"], Action::Bottom, "bottom"),
     hint(&["e"], Action::Edit, "edit this record"),
     hint(&["a"], Action::Note, "add a note"),
+    hint(&["c"], Action::Call, "log a call with this contact (a timer runs)"),
     bind(&["d"], Action::Delete, "delete this record (asks first)"),
     hint(&["h", "left"], Action::Back, "back to the list"),
     bind(&["Q"], Action::Quote, "a deal's quote (a new draft when it has none)"),

@@ -5,6 +5,7 @@
 
 mod app;
 pub mod board;
+mod call;
 mod detail;
 mod form;
 mod fuzzy;

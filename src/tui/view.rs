@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table};
 use super::ScreenId;
 use super::app::{App, Confirm, Overlay};
 use super::board::{Board, Column};
+use super::call::{CallForm, OUTCOME_KEYS, Slot};
 use super::detail::DetailLine;
 use super::fuzzy::matched_chars;
 use super::list::RecordList;
@@ -62,6 +63,10 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     if let Some(form) = &app.form {
         dim(f, main);
         form_box(f, main, form, theme);
+    }
+    if let Some(call) = &app.call {
+        dim(f, main);
+        call_form(f, main, call, theme);
     }
     if let Some(o) = &app.overlay {
         dim(f, main);
@@ -339,6 +344,53 @@ fn forecast(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     ];
     let header = Row::new(["PERIOD", "OPEN", "PIPELINE", "WEIGHTED", "BEST CASE", "CLOSED WON"]).style(theme.dim());
     f.render_widget(Table::new(rows, widths).header(header), numbers);
+}
+
+fn call_form(f: &mut Frame, area: Rect, c: &CallForm, theme: &Theme) {
+    let secs = c.elapsed();
+    let title = format!("Call with {} · {}:{:02}", c.who, secs / 60, secs % 60);
+    let inner = popup(f, area, 72, 17, &sanitize(&title));
+    let w = inner.width as usize;
+    let label = |slot: Slot, text: &str| {
+        let style = if c.focus == slot { theme.title() } else { theme.dim() };
+        Span::styled(format!("{text:>10}  "), style)
+    };
+    let cursor = |slot: Slot| if c.focus == slot { "▏" } else { "" };
+    let mut lines = Vec::new();
+    let mut choices = vec![label(Slot::Outcome, "outcome")];
+    for (key, outcome) in OUTCOME_KEYS {
+        let name = outcome.word().replace('_', " ");
+        let style = if c.outcome == Some(outcome) { theme.focus() } else { theme.text() };
+        // "[c]onnected": the key is the word's first letter.
+        choices.push(Span::styled(format!("[{key}]{}", name.get(1..).unwrap_or_default()), style));
+        choices.push(Span::raw(" "));
+    }
+    lines.push(Line::from(choices));
+    lines.push(Line::raw(""));
+    let note_lines: Vec<&str> = c.notes.split('\n').collect();
+    for (i, l) in note_lines.iter().enumerate() {
+        let head = if i == 0 { label(Slot::Notes, "notes") } else { Span::raw(" ".repeat(12)) };
+        let end = if i + 1 == note_lines.len() { cursor(Slot::Notes) } else { "" };
+        lines.push(Line::from(vec![head, Span::raw(truncate(&format!("{l}{end}"), w.saturating_sub(12)))]));
+    }
+    lines.push(Line::raw(""));
+    let typed = |slot: Slot, name: &str, value: &str, hint: &str| {
+        let shown =
+            if value.is_empty() && c.focus != slot { hint.to_string() } else { format!("{value}{}", cursor(slot)) };
+        let style = if value.is_empty() && c.focus != slot { theme.dim() } else { theme.text() };
+        Line::from(vec![label(slot, name), Span::styled(truncate(&shown, w.saturating_sub(12)), style)])
+    };
+    lines.push(typed(Slot::FollowUp, "follow-up", &c.follow_up, "a task title, or leave empty"));
+    lines.push(typed(Slot::Due, "due", &c.due, "today, fri, +3d, 2026-12-01"));
+    let timer = format!("{}:{:02} on the timer; type to override", secs / 60, secs % 60);
+    lines.push(typed(Slot::Duration, "duration", &c.duration, &timer));
+    lines.push(Line::from(vec![label(Slot::Direction, "direction"), Span::raw(format!("{} (o / i)", c.direction))]));
+    lines.push(Line::raw(""));
+    if let Some(e) = &c.error {
+        lines.push(Line::styled(format!("! {}", truncate(e, w.saturating_sub(2))), theme.error()));
+    }
+    lines.push(Line::styled("one key picks the outcome · Tab next · Ctrl-S logs it · Esc cancels", theme.dim()));
+    f.render_widget(Paragraph::new(lines), inner);
 }
 
 fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
@@ -662,6 +714,7 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
                 Confirm::Delete(t) => format!("Delete {} records?", t.len()),
                 Confirm::DiscardForm => "Drop the unsaved changes?".to_string(),
                 Confirm::DiscardQuote => "Close the quote without saving?".to_string(),
+                Confirm::DiscardCall => "Close without logging the call?".to_string(),
                 Confirm::DeleteStage(s) => format!("Delete the stage {}? It holds no deals.", s.name),
             };
             let inner = popup(f, area, 50, 4, "Confirm");

@@ -1,0 +1,198 @@
+//! The call form: the fastest thing in rolo. It opens on a contact with a timer running and the
+//! outcome waiting for one key; notes, a follow-up task and its due date are optional, and
+//! `Ctrl-S` saves the call and the task together.
+
+use std::time::Instant;
+
+use crate::crm::{Crm, CrmError, Result};
+use crate::model::{
+    Call, CallDirection, CallOutcome, Contact, Date, Id, Record, Task, Timestamp, ValidationError, parse_duration,
+};
+
+/// The fields of the call form, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// One key picks it.
+    Outcome,
+    /// Several lines.
+    Notes,
+    /// The follow-up task's title (none when empty).
+    FollowUp,
+    /// When the follow-up is due.
+    Due,
+    /// Typed over the timer when it is wrong.
+    Duration,
+    /// Out or in (`o` / `i`).
+    Direction,
+}
+
+impl Slot {
+    const ORDER: [Slot; 6] = [Slot::Outcome, Slot::Notes, Slot::FollowUp, Slot::Due, Slot::Duration, Slot::Direction];
+}
+
+/// The keys that pick an outcome, with what they pick.
+pub const OUTCOME_KEYS: [(char, CallOutcome); 5] = [
+    ('c', CallOutcome::Connected),
+    ('v', CallOutcome::Voicemail),
+    ('n', CallOutcome::NoAnswer),
+    ('b', CallOutcome::Busy),
+    ('w', CallOutcome::WrongNumber),
+];
+
+/// A call being logged.
+#[derive(Debug, Clone)]
+pub struct CallForm {
+    /// The contact called.
+    pub contact: Id,
+    /// Their name (and company), for the title.
+    pub who: String,
+    /// When the form opened: the call's start, and the timer's zero.
+    pub opened: Instant,
+    /// The same instant on the calendar.
+    pub started_at: Timestamp,
+    /// The outcome, once picked.
+    pub outcome: Option<CallOutcome>,
+    /// Which way the call went.
+    pub direction: CallDirection,
+    /// The notes typed.
+    pub notes: String,
+    /// The follow-up task's title.
+    pub follow_up: String,
+    /// Its due date as typed (natural forms).
+    pub due: String,
+    /// A duration typed over the timer.
+    pub duration: String,
+    /// The focused field.
+    pub focus: Slot,
+    /// Why the last save was refused.
+    pub error: Option<String>,
+}
+
+impl CallForm {
+    /// A form for calling contact `id`, the timer starting now.
+    pub fn open(crm: &Crm, id: Id) -> Result<CallForm> {
+        let c: Contact = crm.get(id)?;
+        if c.do_not_call {
+            return Err(CrmError::Conflict(format!("{} asked not to be called (do not call)", c.full_name())));
+        }
+        Ok(CallForm {
+            contact: id,
+            who: c.label(),
+            opened: Instant::now(),
+            started_at: Timestamp::now(),
+            outcome: None,
+            direction: CallDirection::Out,
+            notes: String::new(),
+            follow_up: String::new(),
+            due: "+3d".into(),
+            duration: String::new(),
+            focus: Slot::Outcome,
+            error: None,
+        })
+    }
+
+    /// Seconds on the timer.
+    pub fn elapsed(&self) -> u32 {
+        self.opened.elapsed().as_secs().min(u64::from(u32::MAX)) as u32
+    }
+
+    /// Moves the focus to the next (or previous) field.
+    pub fn tab(&mut self, back: bool) {
+        let at = Slot::ORDER.iter().position(|&s| s == self.focus).unwrap_or(0);
+        let n = Slot::ORDER.len();
+        self.focus = Slot::ORDER[if back { (at + n - 1) % n } else { (at + 1) % n }];
+    }
+
+    /// A typed character: picks the outcome or direction in those fields, else types.
+    pub fn type_char(&mut self, ch: char) {
+        self.error = None;
+        match self.focus {
+            Slot::Outcome => {
+                if let Some(&(_, o)) = OUTCOME_KEYS.iter().find(|(k, _)| *k == ch.to_ascii_lowercase()) {
+                    self.outcome = Some(o);
+                    self.focus = Slot::Notes;
+                }
+            }
+            Slot::Direction => match ch {
+                'o' | 'O' => self.direction = CallDirection::Out,
+                'i' | 'I' => self.direction = CallDirection::In,
+                _ => {}
+            },
+            _ => {
+                if let Some(text) = self.text_mut() {
+                    text.push(ch);
+                }
+            }
+        }
+    }
+
+    /// Enter: a new line in the notes, the next field elsewhere.
+    pub fn enter(&mut self) {
+        if self.focus == Slot::Notes {
+            self.notes.push('\n');
+        } else {
+            self.tab(false);
+        }
+    }
+
+    /// Deletes the last character of the focused text.
+    pub fn backspace(&mut self) {
+        if let Some(text) = self.text_mut() {
+            text.pop();
+        }
+    }
+
+    fn text_mut(&mut self) -> Option<&mut String> {
+        match self.focus {
+            Slot::Notes => Some(&mut self.notes),
+            Slot::FollowUp => Some(&mut self.follow_up),
+            Slot::Due => Some(&mut self.due),
+            Slot::Duration => Some(&mut self.duration),
+            Slot::Outcome | Slot::Direction => None,
+        }
+    }
+
+    /// Saves the call (and the follow-up task, if titled) in one transaction. A refused value
+    /// focuses its field and says why; nothing is written then.
+    pub fn save(&mut self, crm: &Crm) -> Result<(Call, Option<Task>)> {
+        let fail = |form: &mut CallForm, slot: Slot, field: &str, message: String| {
+            form.focus = slot;
+            form.error = Some(format!("{field}: {message}"));
+            CrmError::Invalid(ValidationError::new(field, message))
+        };
+        let Some(outcome) = self.outcome else {
+            return Err(fail(self, Slot::Outcome, "outcome", "press c, v, n, b or w first".into()));
+        };
+        let duration_secs = match self.duration.trim() {
+            "" => self.elapsed(),
+            typed => match parse_duration(typed) {
+                Ok(d) => d,
+                Err(m) => return Err(fail(self, Slot::Duration, "duration", m)),
+            },
+        };
+        let follow_up = match self.follow_up.trim() {
+            "" => None,
+            title => {
+                let due = match self.due.trim() {
+                    "" => None,
+                    d => match Date::parse_relative(d, Date::today()) {
+                        Ok(d) => Some(d),
+                        Err(m) => return Err(fail(self, Slot::Due, "due", m)),
+                    },
+                };
+                Some(Task { title: title.to_string(), due, ..Default::default() })
+            }
+        };
+        let notes = Some(self.notes.trim().to_string()).filter(|n| !n.is_empty());
+        let call = Call {
+            contact: self.contact,
+            direction: self.direction,
+            started_at: self.started_at,
+            duration_secs,
+            outcome,
+            notes,
+            ..Default::default()
+        };
+        crm.log_call_with_follow_up(call, follow_up).inspect_err(|e| self.error = Some(e.to_string()))
+    }
+}
