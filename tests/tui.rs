@@ -511,6 +511,56 @@ fn a_call_form_refuses_a_missing_outcome_and_a_bad_duration_in_place() {
 }
 
 #[test]
+fn tasks_are_added_on_one_line_with_natural_dates_then_completed_snoozed_and_reopened() {
+    let mut ui = Ui::empty(120, 30);
+    let today = Date::today();
+    ui.keys("e 5");
+    assert!(ui.screen().contains("Today (0)") && ui.screen().contains("Nothing due today"), "{}", ui.screen());
+    for line in ["Call Ann today", "Send pricing tomorrow !high", "Renew licences +3d", "Plan the week fri"] {
+        ui.keys("n").text(line).keys("enter");
+    }
+    let due = |ui: &Ui, title: &str| ui.crm.list::<Task>(|t| t.title == title).unwrap().remove(0);
+    assert_eq!(due(&ui, "Call Ann").due, Some(today));
+    let pricing = due(&ui, "Send pricing");
+    assert_eq!((pricing.due, pricing.priority), (Some(today.add_days(1)), Priority::High));
+    assert_eq!(due(&ui, "Renew licences").due, Some(today.add_days(3)));
+    assert_eq!(due(&ui, "Plan the week").due, Some(Date::parse_relative("fri", today).unwrap()));
+    let s = ui.screen();
+    assert!(s.contains("Today (1)") && s.contains("Upcoming (3)") && s.contains("All (4)"), "{s}");
+    // Complete today's, then see it in Done and reopen it.
+    ui.keys("x");
+    let s = ui.screen();
+    assert!(s.contains("Today (0)") && s.contains("Done (1)") && s.contains("Call Ann: done"), "{s}");
+    ui.keys("[");
+    assert!(ui.screen().contains("✓ Call Ann"), "{}", ui.screen());
+    ui.keys("u");
+    assert!(due(&ui, "Call Ann").is_open());
+    // Upcoming: snooze the first a day, then the next until a date asked for.
+    ui.keys("tab tab tab");
+    assert!(ui.screen().contains("Send pricing"));
+    ui.keys("s");
+    assert_eq!(due(&ui, "Send pricing").due, Some(today.add_days(2)));
+    ui.keys("g g S").text("+10d").keys("enter");
+    let moved = ui.crm.list::<Task>(|t| t.due == Some(today.add_days(10))).unwrap();
+    assert_eq!(moved.len(), 1, "one task moved ten days on");
+    ui.keys("S").text("someday").keys("enter");
+    assert!(ui.screen().contains("until: 'someday' is not a date"), "{}", ui.screen());
+}
+
+#[test]
+fn a_task_added_from_a_record_is_linked_to_it() {
+    let mut ui = Ui::populated(120, 30);
+    ui.keys("enter t").text("Send the contract +2d").keys("enter");
+    let ann = ui.crm.list::<Contact>(|c| c.first_name == "Ann").unwrap().remove(0);
+    let t = ui.crm.list::<Task>(|t| t.title == "Send the contract").unwrap().remove(0);
+    assert_eq!((t.contact, t.account), (Some(ann.id), ann.account));
+    assert!(ui.screen().contains("Send the contract"), "the detail lists the new task: {}", ui.screen());
+    ui.keys("esc 5 tab tab");
+    let s = ui.screen();
+    assert!(s.contains("Send the contract") && s.contains("contact Ann Lee"), "{s}");
+}
+
+#[test]
 fn snapshots_of_the_board() {
     for (w, h) in [(80, 24), (200, 50)] {
         let mut ui = Ui::pipeline(w, h);

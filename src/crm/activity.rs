@@ -21,6 +21,8 @@ pub enum TaskFilter {
     Overdue,
     /// Open and due today.
     Today,
+    /// Open and due after today, or undated.
+    Upcoming,
     /// Done or cancelled.
     Done,
     /// Every task.
@@ -57,18 +59,25 @@ pub struct AgendaItem {
 }
 
 impl Crm {
-    /// Tasks matching `filter`, open ones by due date (undated last), done ones newest first.
-    pub fn tasks(&self, filter: TaskFilter, today: Date) -> Result<Vec<Task>> {
-        let r = self.reader()?;
+    /// Ids of the tasks matching `filter`, open ones by due date (undated last), straight from
+    /// the index (nothing decoded): for lists that read only the rows on screen.
+    pub fn task_ids(&self, filter: TaskFilter, today: Date) -> Result<Vec<Id>> {
+        let day = |d: i32| prefixed(0, &i32_key(d));
         let (from, to): (Vec<u8>, Option<Vec<u8>>) = match filter {
             TaskFilter::Open => (vec![0], Some(vec![1])),
-            TaskFilter::Overdue => (vec![0], Some(prefixed(0, &i32_key(today.days())))),
-            TaskFilter::Today => (prefixed(0, &i32_key(today.days())), Some(prefixed(0, &i32_key(today.days() + 1)))),
+            TaskFilter::Overdue => (vec![0], Some(day(today.days()))),
+            TaskFilter::Today => (day(today.days()), Some(day(today.days() + 1))),
+            TaskFilter::Upcoming => (day(today.days() + 1), Some(vec![1])),
             TaskFilter::Done => (vec![1], None),
             TaskFilter::All => (vec![], None),
         };
-        let ids = r.sorted(Kind::Task, SortField::Date, &from, to.as_deref(), false, usize::MAX)?;
-        let mut tasks = r.many::<Task>(&ids)?;
+        Ok(self.reader()?.sorted(Kind::Task, SortField::Date, &from, to.as_deref(), false, usize::MAX)?)
+    }
+
+    /// Tasks matching `filter`, open ones by due date (undated last), done ones newest first.
+    pub fn tasks(&self, filter: TaskFilter, today: Date) -> Result<Vec<Task>> {
+        let ids = self.task_ids(filter, today)?;
+        let mut tasks = self.reader()?.many::<Task>(&ids)?;
         if filter == TaskFilter::Done {
             tasks.sort_by_key(|t| std::cmp::Reverse(t.completed_at));
         }

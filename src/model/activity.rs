@@ -71,6 +71,36 @@ impl Task {
     pub fn is_overdue(&self, today: Date) -> bool {
         self.is_open() && self.due.is_some_and(|d| d < today)
     }
+
+    /// A task from one typed line: a title, then optionally a due date as people type it
+    /// (`today`, `tomorrow`, `fri`, `+3d`, `2026-12-01`) and a priority (`!high`, `!low`, or `!!`
+    /// for high), in either order at the end: "Call Ann fri !high".
+    pub fn quick(line: &str, today: Date) -> Result<Task, ValidationError> {
+        let mut words: Vec<&str> = line.split_whitespace().collect();
+        let mut task = Task::default();
+        for _ in 0..2 {
+            let Some(last) = words.last().copied().filter(|_| words.len() > 1) else { break };
+            let priority = match last.to_lowercase().as_str() {
+                "!high" | "!!" | "!h" => Some(Priority::High),
+                "!low" | "!l" => Some(Priority::Low),
+                "!normal" | "!n" => Some(Priority::Normal),
+                _ => None,
+            };
+            if let Some(p) = priority {
+                task.priority = p;
+            } else if let Some(d) = Date::parse_relative(last, today).ok().filter(|_| task.due.is_none()) {
+                task.due = Some(d);
+            } else {
+                break;
+            }
+            words.pop();
+        }
+        task.title = words.join(" ");
+        if task.title.is_empty() {
+            return Err(ValidationError::new("title", "is required: type what is to be done, then a date if any"));
+        }
+        Ok(task)
+    }
 }
 
 impl Record for Task {
@@ -313,5 +343,33 @@ impl Record for Project {
 
     fn label(&self) -> String {
         self.name.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_task_reads_from_one_typed_line() {
+        let today = Date::from_ymd(2026, 11, 25).unwrap(); // a Wednesday
+        let t = Task::quick("Call Ann fri !high", today).unwrap();
+        assert_eq!((t.title.as_str(), t.due, t.priority), ("Call Ann", Date::from_ymd(2026, 11, 27), Priority::High));
+        let t = Task::quick("Send pricing !low tomorrow", today).unwrap();
+        assert_eq!(
+            (t.title.as_str(), t.due, t.priority),
+            ("Send pricing", Date::from_ymd(2026, 11, 26), Priority::Low)
+        );
+        assert_eq!(Task::quick("Renew +3d", today).unwrap().due, Date::from_ymd(2026, 11, 28));
+        assert_eq!(Task::quick("Year end 2026-12-31", today).unwrap().due, Date::from_ymd(2026, 12, 31));
+        assert_eq!(
+            Task::quick("Plan next year +40d", today).unwrap().due,
+            Date::from_ymd(2027, 1, 4),
+            "across a year end"
+        );
+        let t = Task::quick("Write the report", today).unwrap();
+        assert_eq!((t.title.as_str(), t.due), ("Write the report", None));
+        assert_eq!(Task::quick("today", today).unwrap().title, "today", "a lone word is a title");
+        assert!(Task::quick("  ", today).is_err());
     }
 }

@@ -17,6 +17,7 @@ use super::list::RecordList;
 use super::quote::QuoteEditor;
 use super::search::{SearchBox, Searcher};
 use super::settings::Settings;
+use super::tasks::TaskLists;
 use crate::crm::{Crm, Forecast, ForecastQuery, Result};
 use crate::model::{Id, Kind, Lead, LeadStatus, Opportunity, RecordRef, Stage, StageOutcome};
 use crate::text::count;
@@ -98,6 +99,12 @@ pub enum Ask {
     BoardFilter,
     /// Where the deals of a stage being deleted go.
     MoveDealsTo(Stage, usize),
+    /// A task on one line, linked to this record if any.
+    QuickTask(Option<RecordRef>),
+    /// Until when to snooze this task.
+    SnoozeUntil(Id),
+    /// The task lists' scope.
+    TaskScope,
 }
 
 impl Ask {
@@ -112,6 +119,12 @@ impl Ask {
             Ask::ImportFile => "Import contacts from a CSV file (its path; duplicates are skipped)".to_string(),
             Ask::LostReason(id, _) => format!("Why was opportunity {id} lost?"),
             Ask::BoardFilter => "Filter the board: owner:NAME account:TEXT close:FROM..TO (empty clears)".to_string(),
+            Ask::QuickTask(None) => "New task: a title, then a date (today, fri, +3d) and !high if need be".to_string(),
+            Ask::QuickTask(Some(r)) => {
+                format!("New task about {r}: a title, then a date (fri, +3d) and !high if need be")
+            }
+            Ask::SnoozeUntil(id) => format!("Snooze task {id} until (tomorrow, mon, +3d, 2026-12-01)"),
+            Ask::TaskScope => "Narrow the tasks: project:NAME owner:NAME account:NAME (empty clears)".to_string(),
             Ask::MoveDealsTo(s, n) => {
                 format!(
                     "{} holds {}: move them to which stage before deleting it?",
@@ -153,6 +166,8 @@ pub struct App {
     pub products: RecordList,
     /// The settings screen.
     pub settings: Settings,
+    /// The task lists.
+    pub tasks: TaskLists,
     /// The deals as a list (the Pipeline screen's other view).
     pub deals: RecordList,
     /// Whether the Pipeline screen shows the deals as a list instead of the board.
@@ -214,6 +229,7 @@ impl App {
             products: RecordList::new(Kind::Product),
             deals: RecordList::new(Kind::Opportunity),
             settings: Settings::new(),
+            tasks: TaskLists::new(),
             deals_listed: false,
             forecast: None,
             by_quarter: false,
@@ -233,6 +249,7 @@ impl App {
 
     /// Fits the lists to a window `height` lines high.
     pub fn set_viewport(&mut self, height: u16) {
+        self.tasks.height = super::view::task_rows(height);
         let rows = super::view::list_rows(height);
         for l in [&mut self.contacts, &mut self.accounts] {
             l.height = rows;
@@ -256,6 +273,11 @@ impl App {
         }
         if self.on_board()
             && let Err(e) = self.board.prepare(&crm)
+        {
+            self.say_error(e.to_string());
+        }
+        if self.on_tasks()
+            && let Err(e) = self.tasks.prepare(&crm)
         {
             self.say_error(e.to_string());
         }
@@ -313,6 +335,11 @@ impl App {
         }
     }
 
+    /// Whether the task lists are what the user sees and drives.
+    pub fn on_tasks(&self) -> bool {
+        self.screen == ScreenId::Tasks && self.detail.is_none() && !self.welcome
+    }
+
     /// Whether the pipeline board is what the user sees and drives.
     pub fn on_board(&self) -> bool {
         self.screen == ScreenId::Pipeline && !self.deals_listed && self.detail.is_none() && !self.welcome
@@ -332,6 +359,8 @@ impl App {
             vec![keymap::REPORTS, keymap::GLOBAL]
         } else if self.screen == ScreenId::Settings {
             vec![keymap::SETTINGS, keymap::GLOBAL]
+        } else if self.on_tasks() {
+            vec![keymap::TASKS, keymap::GLOBAL]
         } else if self.screen == ScreenId::Pipeline {
             vec![keymap::DEALS, keymap::LIST, keymap::GLOBAL]
         } else if self.screen == ScreenId::Leads {
@@ -436,11 +465,18 @@ impl App {
                     if let Some(l) = self.list_mut().filter(|l| l.is_filtered()) {
                         l.set_filter("", None);
                     }
+                    if self.on_tasks() && !self.tasks.scope.is_empty() {
+                        self.tasks.set_scope(super::tasks::TaskScope::default());
+                        self.say("task filter cleared");
+                    }
                     if self.on_board() && !self.board.filter.is_empty() {
                         self.board.set_filter(BoardFilter::default());
                         self.say("board filter cleared");
                     }
                 }
+            }
+            Action::Filter if self.on_tasks() => {
+                self.overlay = Some(Overlay::Input { ask: Ask::TaskScope, text: self.tasks.scope.text() });
             }
             Action::Filter if self.on_board() => {
                 self.overlay = Some(Overlay::Input { ask: Ask::BoardFilter, text: self.board.filter.text() });
@@ -449,6 +485,52 @@ impl App {
                 if self.list().is_some() {
                     self.filtering = true;
                 }
+            }
+            Action::Up | Action::Down | Action::Top | Action::Bottom if self.on_tasks() => {
+                self.tasks.move_by(match action {
+                    Action::Up => -1,
+                    Action::Down => 1,
+                    Action::Top => isize::MIN / 2,
+                    _ => isize::MAX / 2,
+                });
+            }
+            Action::NextSection | Action::PrevSection => self.tasks.next_section(action == Action::PrevSection),
+            Action::AddTask => {
+                let about = if self.on_tasks() { None } else { self.current() };
+                self.overlay = Some(Overlay::Input { ask: Ask::QuickTask(about), text: String::new() });
+            }
+            Action::Complete | Action::Reopen => {
+                if let Some(id) = self.tasks.selected_id() {
+                    let t = self.crm.set_task_done(id, action == Action::Complete)?;
+                    self.say(format!("{}: {}", t.title, if t.is_open() { "open again" } else { "done" }));
+                    self.refresh_after_write();
+                }
+            }
+            Action::Snooze => {
+                if let Some(id) = self.tasks.selected_id() {
+                    let mut t: crate::model::Task = self.crm.get(id)?;
+                    let today = crate::model::Date::today();
+                    t.due = Some(t.due.filter(|d| *d > today).unwrap_or(today).add_days(1));
+                    let t = self.crm.update(t)?;
+                    self.say(format!("{}: due {}", t.title, t.due.map(|d| d.to_string()).unwrap_or_default()));
+                    self.refresh_after_write();
+                }
+            }
+            Action::SnoozeAsk => {
+                if let Some(id) = self.tasks.selected_id() {
+                    self.overlay = Some(Overlay::Input { ask: Ask::SnoozeUntil(id), text: String::new() });
+                }
+            }
+            Action::Open if self.on_tasks() => {
+                if let Some(t) = self.tasks.selected_task() {
+                    match super::tasks::related_ref(t) {
+                        Some(r) => self.open(r)?,
+                        None => self.open(RecordRef::new(Kind::Task, t.id))?,
+                    }
+                }
+            }
+            Action::New if self.on_tasks() => {
+                self.overlay = Some(Overlay::Input { ask: Ask::QuickTask(None), text: String::new() });
             }
             Action::Up | Action::Down if self.screen == ScreenId::Settings => {
                 self.settings.move_by(if action == Action::Up { -1 } else { 1 })
@@ -640,8 +722,10 @@ impl App {
             },
             Action::Edit => {
                 if let Some(r) = self.current() {
-                    if matches!(r.kind, Kind::Contact | Kind::Account | Kind::Opportunity | Kind::Lead | Kind::Product)
-                    {
+                    if matches!(
+                        r.kind,
+                        Kind::Contact | Kind::Account | Kind::Opportunity | Kind::Lead | Kind::Product | Kind::Task
+                    ) {
                         self.form = Some(Form::open(&self.crm, r.kind, Some(r.id))?);
                     } else {
                         self.say_error(format!("{} records are edited with rolo {} edit for now", r.kind, r.kind));
@@ -701,7 +785,7 @@ impl App {
 
     /// What an action applies to: the open record, else the marked rows, else the selected one.
     fn targets(&self) -> Vec<RecordRef> {
-        if self.on_board() {
+        if self.on_board() || self.on_tasks() {
             return self.current().into_iter().collect();
         }
         match (&self.detail, self.list()) {
@@ -716,6 +800,9 @@ impl App {
     fn current(&self) -> Option<RecordRef> {
         if self.on_board() {
             return self.board.selected().map(|c| RecordRef::new(Kind::Opportunity, c.id));
+        }
+        if self.on_tasks() {
+            return self.tasks.selected_id().map(|id| RecordRef::new(Kind::Task, id));
         }
         match (&self.detail, self.list()) {
             (Some(d), _) => Some(d.record),
@@ -753,6 +840,7 @@ impl App {
         self.products.invalidate();
         self.deals.invalidate();
         self.settings.invalidate();
+        self.tasks.invalidate();
         self.board.invalidate();
         self.forecast = None;
         if let Some(d) = &self.detail {
@@ -896,6 +984,34 @@ impl App {
                 };
                 self.board.moved(&o);
                 format!("{} lost: {}", o.name, text.trim())
+            }
+            Ask::QuickTask(about) => {
+                let mut t = crate::model::Task::quick(text, crate::model::Date::today())?;
+                if let Some(r) = about {
+                    link_task(&self.crm, &mut t, *r)?;
+                }
+                let t = self.crm.create(t)?;
+                let due = t.due.map(|d| format!(", due {d}")).unwrap_or_default();
+                format!("task added: {}{due} ({})", t.title, t.priority)
+            }
+            Ask::SnoozeUntil(id) => {
+                let until = crate::model::Date::parse_relative(text, crate::model::Date::today())
+                    .map_err(|m| crate::crm::CrmError::Invalid(crate::model::ValidationError::new("until", m)))?;
+                let mut t: crate::model::Task = self.crm.get(*id)?;
+                t.due = Some(until);
+                let t = self.crm.update(t)?;
+                format!("{}: due {until}", t.title)
+            }
+            Ask::TaskScope => {
+                let scope = super::tasks::TaskScope::parse(text)
+                    .map_err(|m| crate::crm::CrmError::Invalid(crate::model::ValidationError::new("filter", m)))?;
+                let said = if scope.is_empty() {
+                    "task filter cleared".to_string()
+                } else {
+                    format!("tasks of {}", scope.text())
+                };
+                self.tasks.set_scope(scope);
+                said
             }
             Ask::MoveDealsTo(stage, _) => {
                 let to = self.crm.stage_by_name_or_id(text)?;
@@ -1208,6 +1324,25 @@ impl App {
         form.refresh_hint(&self.crm);
         self.form = Some(form);
     }
+}
+
+/// Links a new task to the record it is about (and a person's or deal's account too).
+fn link_task(crm: &Crm, t: &mut crate::model::Task, about: RecordRef) -> Result<()> {
+    match about.kind {
+        Kind::Contact => {
+            t.contact = Some(about.id);
+            t.account = crm.get::<crate::model::Contact>(about.id)?.account;
+        }
+        Kind::Opportunity => {
+            t.opportunity = Some(about.id);
+            t.account = Some(crm.get::<Opportunity>(about.id)?.account);
+        }
+        Kind::Account => t.account = Some(about.id),
+        Kind::Lead => t.lead = Some(about.id),
+        Kind::Project => t.project = Some(about.id),
+        _ => {}
+    }
+    Ok(())
 }
 
 /// The status a lead takes at the next press of `s`: new → contacted → qualified → unqualified

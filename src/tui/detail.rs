@@ -179,7 +179,7 @@ fn fields<R: Record>(lines: &mut Vec<DetailLine>, r: &impl Read, rec: &R) {
 }
 
 /// A record's label, or `kind:id` when it cannot be read.
-fn label_of(r: &impl Read, target: RecordRef) -> String {
+pub(super) fn label_of(r: &impl Read, target: RecordRef) -> String {
     let label =
         crate::model::with_record_type!(target.kind, T => r.get::<T>(target.id).ok().flatten().map(|x| x.label()));
     label.unwrap_or_else(|| target.to_string())

@@ -4,7 +4,7 @@
 use crate::crm::{ConvertLead, Crm, CrmError, NewOpportunity, Result};
 use crate::model::{
     Account, AccountStatus, Address, Amount, Contact, Date, Email, Id, Kind, Lead, Opportunity, Phone, Product, Record,
-    RecordRef, Stage,
+    RecordRef, Stage, Task,
 };
 
 /// One field of a form.
@@ -109,6 +109,18 @@ impl Form {
                     field("currency", p.currency.to_string()),
                     field("sold", if p.active { "yes" } else { "no" }),
                     field("description", opt(&p.description)),
+                ]
+            }
+            Kind::Task => {
+                let t = match id {
+                    Some(id) => crm.get::<Task>(id)?,
+                    None => Task::default(),
+                };
+                vec![
+                    field("title", t.title.clone()),
+                    field("due", t.due.map(|d| d.to_string()).unwrap_or_default()),
+                    field("priority", t.priority.to_string()),
+                    field("notes", opt(&t.notes)),
                 ]
             }
             Kind::Stage => {
@@ -304,6 +316,7 @@ impl Form {
             Kind::Opportunity => self.save_opportunity(crm),
             Kind::Product => self.save_product(crm),
             Kind::Stage => self.save_stage(crm),
+            Kind::Task => self.save_task(crm),
             _ => self.save_account(crm),
         };
         match saved {
@@ -471,6 +484,22 @@ impl Form {
             tx.convert_lead(id, ConvertLead { account, opportunity })
         })?;
         Ok(RecordRef::new(Kind::Contact, done.contact))
+    }
+
+    fn save_task(&self, crm: &Crm) -> Result<RecordRef> {
+        let mut t = match self.target {
+            Some(id) => crm.get::<Task>(id)?,
+            None => Task::default(),
+        };
+        t.title = self.value("title").unwrap_or_default();
+        t.due = match self.value("due") {
+            None => None,
+            Some(d) => Some(Date::parse_relative(&d, Date::today()).map_err(|m| Self::invalid("due", m))?),
+        };
+        t.priority = self.value("priority").map(|p| p.parse()).transpose()?.unwrap_or_default();
+        t.notes = self.value("notes");
+        let saved = if self.target.is_some() { crm.update(t)? } else { crm.create(t)? };
+        Ok(saved.record_ref())
     }
 
     fn save_stage(&self, crm: &Crm) -> Result<RecordRef> {

@@ -110,6 +110,20 @@ pub enum Action {
     StageDown,
     /// Log a call with the selected (or shown) contact.
     Call,
+    /// Add a task (linked to the selected or shown record, if any).
+    AddTask,
+    /// Show the next task section.
+    NextSection,
+    /// Show the previous task section.
+    PrevSection,
+    /// Complete the selected task.
+    Complete,
+    /// Open the selected task again.
+    Reopen,
+    /// Move the selected task's due date a day on.
+    Snooze,
+    /// Move the selected task's due date, asking to when.
+    SnoozeAsk,
 }
 
 impl Action {
@@ -168,6 +182,13 @@ impl Action {
                 Action::StageUp => "move stage earlier",
                 Action::StageDown => "move stage later",
                 Action::Call => "log a call",
+                Action::AddTask => "add a task",
+                Action::NextSection => "next task section",
+                Action::PrevSection => "previous task section",
+                Action::Complete => "complete the task",
+                Action::Reopen => "reopen the task",
+                Action::Snooze => "snooze the task a day",
+                Action::SnoozeAsk => "snooze the task until…",
                 Action::Goto(_) => unreachable!("handled above"),
             }
             .to_string(),
@@ -240,6 +261,7 @@ pub const LIST: &[Binding] = &[
     bind(&["@"], Action::Owner, "hand the marked rows to another owner"),
     bind(&["+"], Action::AddToList, "put the marked contacts on a list"),
     hint(&["c"], Action::Call, "log a call with the contact (a timer runs)"),
+    bind(&["t"], Action::AddTask, "add a task linked to the selected record"),
     bind(&["o"], Action::Sort, "order by the next column"),
     bind(&["O"], Action::SortReverse, "reverse the order"),
 ];
@@ -287,6 +309,25 @@ pub const QUOTE: &[Binding] = &[
     bind(&["ctrl-c"], Action::ForceQuit, "quit at once"),
 ];
 
+/// Keys of the task lists.
+pub const TASKS: &[Binding] = &[
+    hint(&["n", "t"], Action::AddTask, "add: a title, then a date (fri, +3d) and !high if need be"),
+    hint(&["x"], Action::Complete, "complete"),
+    bind(&["u"], Action::Reopen, "reopen"),
+    hint(&["s"], Action::Snooze, "snooze a day"),
+    bind(&["S"], Action::SnoozeAsk, "snooze until… (asks)"),
+    hint(&["tab", "]"], Action::NextSection, "next section: today, overdue, upcoming, all, done"),
+    bind(&["backtab", "["], Action::PrevSection, "previous section"),
+    bind(&["j", "down"], Action::Down, "next task"),
+    bind(&["k", "up"], Action::Up, "previous task"),
+    bind(&["g g", "home"], Action::Top, "first task"),
+    bind(&["G", "end"], Action::Bottom, "last task"),
+    bind(&["enter"], Action::Open, "open what the task is about"),
+    bind(&["e"], Action::Edit, "edit the task"),
+    bind(&["d"], Action::Delete, "delete the task (asks first)"),
+    hint(&["f"], Action::Filter, "narrow: project:NAME owner:NAME account:NAME (Esc clears)"),
+];
+
 /// Keys of the settings screen.
 pub const SETTINGS: &[Binding] = &[
     bind(&["j", "down"], Action::Down, "next stage"),
@@ -316,6 +357,7 @@ pub const DETAIL: &[Binding] = &[
     hint(&["e"], Action::Edit, "edit this record"),
     hint(&["a"], Action::Note, "add a note"),
     hint(&["c"], Action::Call, "log a call with this contact (a timer runs)"),
+    hint(&["t"], Action::AddTask, "add a task linked to this record"),
     bind(&["d"], Action::Delete, "delete this record (asks first)"),
     hint(&["h", "left"], Action::Back, "back to the list"),
     bind(&["Q"], Action::Quote, "a deal's quote (a new draft when it has none)"),
@@ -405,7 +447,7 @@ mod tests {
 
     #[test]
     fn no_key_means_two_things_in_one_context() {
-        for table in [LIST, DETAIL, WELCOME, BOARD, LEADS, REPORTS, DEALS, SETTINGS] {
+        for table in [LIST, DETAIL, WELCOME, BOARD, LEADS, REPORTS, DEALS, SETTINGS, TASKS] {
             let mut seen = std::collections::HashSet::new();
             for b in table.iter().chain(GLOBAL) {
                 for k in b.keys {

@@ -14,6 +14,7 @@ mod list;
 mod quote;
 mod search;
 mod settings;
+mod tasks;
 mod theme;
 mod view;
 

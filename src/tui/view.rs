@@ -16,6 +16,7 @@ use super::fuzzy::matched_chars;
 use super::list::RecordList;
 use super::quote::{Cell, QuoteEditor};
 use super::settings::Settings;
+use super::tasks::{SECTIONS, TaskLists};
 use super::theme::Theme;
 use crate::text::{sanitize, truncate, width};
 
@@ -53,6 +54,8 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
         forecast(f, main, app, theme);
     } else if app.screen == ScreenId::Settings {
         settings(f, main, &app.settings, theme);
+    } else if app.on_tasks() {
+        task_lists(f, main, &app.tasks, theme);
     } else if let Some(list) = app.list() {
         let title = if list.kind == crate::model::Kind::Opportunity { "Deals" } else { app.screen.title() };
         record_list(f, main, list, title, app.filtering, theme);
@@ -246,6 +249,71 @@ fn board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         }
         f.render_widget(Paragraph::new(lines), body);
     }
+}
+
+/// Rows of the task lists that fit in a window of `height` lines.
+pub fn task_rows(height: u16) -> usize {
+    // Switcher, status bar, two borders, the section tabs, the header.
+    height.saturating_sub(6).max(1) as usize
+}
+
+fn task_lists(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme) {
+    let scope = if t.scope.is_empty() { String::new() } else { format!(" · {} (Esc clears)", t.scope.text()) };
+    let block = Block::new().borders(Borders::ALL).title(format!(" Tasks{scope} "));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    let mut spans = Vec::new();
+    for (i, (_, name)) in SECTIONS.iter().enumerate() {
+        let style = if i == t.section { theme.focus() } else { theme.dim() };
+        spans.push(Span::styled(format!(" {name} ({}) ", t.counts[i]), style));
+        spans.push(Span::raw(" "));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), tabs);
+    if t.ids.is_empty() {
+        let empty = match SECTIONS[t.section].1 {
+            "Today" => "Nothing due today. n adds a task: a title, then a date (fri, +3d) and !high if need be.",
+            "Overdue" => "Nothing overdue.",
+            "Done" => "Nothing done yet: x completes the selected task.",
+            _ => "No tasks here. n adds one.",
+        };
+        f.render_widget(Paragraph::new(Line::styled(empty, theme.dim())), body);
+        return;
+    }
+    let today = crate::model::Date::today();
+    let (from, to) = t.window();
+    let rows = t.ids[from..to].iter().enumerate().map(|(n, id)| {
+        let selected = from + n == t.selected;
+        let cells = match t.row(*id) {
+            Some(r) => {
+                let mark = match r.task.priority {
+                    crate::model::Priority::High => "▲",
+                    crate::model::Priority::Low => "▽",
+                    crate::model::Priority::Normal => "·",
+                };
+                let late = r.task.is_overdue(today);
+                let due = r.task.due.map(|d| format!("{d}{}", if late { "!" } else { "" })).unwrap_or_default();
+                let done = if r.task.is_open() { "" } else { "✓ " };
+                vec![
+                    mark.to_string(),
+                    format!("{done}{}", sanitize(&r.task.title)),
+                    due,
+                    sanitize(&r.related).into_owned(),
+                ]
+            }
+            None => vec![String::new(), "…".into(), String::new(), String::new()],
+        };
+        let overdue = t.row(*id).is_some_and(|r| r.task.is_overdue(today));
+        let style = match (selected, overdue) {
+            (true, _) => theme.focus(),
+            (false, true) => theme.error(),
+            _ => theme.text(),
+        };
+        Row::new(cells).style(style)
+    });
+    let widths = [Constraint::Length(1), Constraint::Min(20), Constraint::Length(11), Constraint::Percentage(35)];
+    let header = Row::new(["", "TASK", "DUE", "ABOUT"]).style(theme.dim());
+    f.render_widget(Table::new(rows, widths).header(header), body);
 }
 
 fn settings(f: &mut Frame, area: Rect, s: &Settings, theme: &Theme) {

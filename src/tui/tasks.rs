@@ -1,0 +1,240 @@
+//! The task lists: Today, Overdue, Upcoming, All and Done, each with a count. Ids come from the
+//! task index; only the rows on screen are read. A scope (project, owner, account) narrows all
+//! five.
+
+use std::collections::HashMap;
+
+use crate::crm::{Crm, Result, TaskFilter};
+use crate::model::{Account, Date, Id, Kind, Project, RecordRef, Task};
+use crate::store::Read;
+
+/// The sections, in tab order, with their names.
+pub const SECTIONS: [(TaskFilter, &str); 5] = [
+    (TaskFilter::Today, "Today"),
+    (TaskFilter::Overdue, "Overdue"),
+    (TaskFilter::Upcoming, "Upcoming"),
+    (TaskFilter::All, "All"),
+    (TaskFilter::Done, "Done"),
+];
+
+/// A task as a row shows it.
+#[derive(Debug, Clone)]
+pub struct TaskRow {
+    /// The task.
+    pub task: Task,
+    /// What it is about: the name of its deal, contact, account, lead or project.
+    pub related: String,
+}
+
+/// What the lists are narrowed to (parts of names, any case).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskScope {
+    /// The task's project name holds this.
+    pub project: Option<String>,
+    /// The task's owner is this.
+    pub owner: Option<String>,
+    /// The task's account name holds this.
+    pub account: Option<String>,
+}
+
+impl TaskScope {
+    /// Reads `project:NAME owner:NAME account:NAME` (any subset); empty text clears it.
+    pub fn parse(text: &str) -> std::result::Result<TaskScope, String> {
+        let mut s = TaskScope::default();
+        for word in text.split_whitespace() {
+            let (k, v) = word.split_once(':').ok_or_else(|| format!("'{word}': write key:value, e.g. owner:ann"))?;
+            let v = Some(v.to_lowercase());
+            match k {
+                "project" => s.project = v,
+                "owner" => s.owner = v,
+                "account" => s.account = v,
+                other => return Err(format!("'{other}' is not a task filter: use project, owner or account")),
+            }
+        }
+        Ok(s)
+    }
+
+    /// Whether nothing is narrowed.
+    pub fn is_empty(&self) -> bool {
+        *self == TaskScope::default()
+    }
+
+    /// The scope as it was typed, to show and edit again.
+    pub fn text(&self) -> String {
+        [("project", &self.project), ("owner", &self.owner), ("account", &self.account)]
+            .iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}:{v}")))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn keeps(&self, r: &impl Read, t: &Task) -> Result<bool> {
+        let name_of = |kind: Kind, id: Option<Id>| -> Result<String> {
+            Ok(match (kind, id) {
+                (Kind::Project, Some(id)) => r.get::<Project>(id)?.map(|p| p.name).unwrap_or_default(),
+                (_, Some(id)) => r.get::<Account>(id)?.map(|a| a.name).unwrap_or_default(),
+                _ => String::new(),
+            })
+        };
+        let holds = |name: String, part: &str| name.to_lowercase().contains(part);
+        Ok(self.owner.as_ref().is_none_or(|o| t.owner.eq_ignore_ascii_case(o))
+            && match &self.project {
+                Some(p) => holds(name_of(Kind::Project, t.project)?, p),
+                None => true,
+            }
+            && match &self.account {
+                Some(a) => holds(name_of(Kind::Account, t.account)?, a),
+                None => true,
+            })
+    }
+}
+
+/// The state of the Tasks screen.
+#[derive(Debug, Clone, Default)]
+pub struct TaskLists {
+    /// The section shown (an index into [`SECTIONS`]).
+    pub section: usize,
+    /// How many tasks each section holds.
+    pub counts: [usize; 5],
+    /// The ids of the section shown, in order.
+    pub ids: Vec<Id>,
+    /// Rows read so far.
+    rows: HashMap<Id, TaskRow>,
+    /// The selected position.
+    pub selected: usize,
+    /// Rows that fit on screen.
+    pub height: usize,
+    /// What the lists are narrowed to.
+    pub scope: TaskScope,
+    stale: bool,
+}
+
+impl TaskLists {
+    /// Lists to be read when first shown, on Today.
+    pub fn new() -> TaskLists {
+        TaskLists { stale: true, height: 20, ..Default::default() }
+    }
+
+    /// Marks the lists for reading again (after a write).
+    pub fn invalidate(&mut self) {
+        self.stale = true;
+    }
+
+    /// Reads the counts and the section's ids when stale, and the rows on screen.
+    pub fn prepare(&mut self, crm: &Crm) -> Result<()> {
+        let today = Date::today();
+        if self.stale {
+            let keep = self.selected_id();
+            let r = crm.reader()?;
+            for (i, (filter, _)) in SECTIONS.iter().enumerate() {
+                let mut ids = crm.task_ids(*filter, today)?;
+                if !self.scope.is_empty() {
+                    let mut kept = Vec::new();
+                    for id in ids {
+                        if let Some(t) = r.get::<Task>(id)?
+                            && self.scope.keeps(&r, &t)?
+                        {
+                            kept.push(id);
+                        }
+                    }
+                    ids = kept;
+                }
+                self.counts[i] = ids.len();
+                if i == self.section {
+                    self.ids = ids;
+                }
+            }
+            self.rows.clear();
+            self.stale = false;
+            self.selected = keep
+                .and_then(|id| self.ids.iter().position(|&x| x == id))
+                .unwrap_or(self.selected)
+                .min(self.ids.len().saturating_sub(1));
+        }
+        let (from, to) = self.window();
+        let missing: Vec<Id> = self.ids[from..to].iter().copied().filter(|id| !self.rows.contains_key(id)).collect();
+        if !missing.is_empty() {
+            let r = crm.reader()?;
+            for id in missing {
+                if let Some(task) = r.get::<Task>(id)? {
+                    let related = related(&r, &task);
+                    self.rows.insert(id, TaskRow { task, related });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The positions on screen: from the first to past the last.
+    pub fn window(&self) -> (usize, usize) {
+        let from = self.selected.saturating_sub(self.height.saturating_sub(1));
+        (from.min(self.ids.len()), (from + self.height.max(1)).min(self.ids.len()))
+    }
+
+    /// The row of `id`, once read.
+    pub fn row(&self, id: Id) -> Option<&TaskRow> {
+        self.rows.get(&id)
+    }
+
+    /// The selected task's id.
+    pub fn selected_id(&self) -> Option<Id> {
+        self.ids.get(self.selected).copied()
+    }
+
+    /// The selected task, if its row is read.
+    pub fn selected_task(&self) -> Option<&Task> {
+        self.selected_id().and_then(|id| self.rows.get(&id)).map(|r| &r.task)
+    }
+
+    /// Moves the selection, clamped.
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.ids.len().saturating_sub(1) as isize;
+        self.selected = (self.selected as isize).saturating_add(delta).clamp(0, last.max(0)) as usize;
+    }
+
+    /// Shows the next (or previous) section.
+    pub fn next_section(&mut self, back: bool) {
+        let n = SECTIONS.len();
+        self.section = if back { (self.section + n - 1) % n } else { (self.section + 1) % n };
+        self.selected = 0;
+        self.stale = true;
+    }
+
+    /// Narrows the lists.
+    pub fn set_scope(&mut self, scope: TaskScope) {
+        self.scope = scope;
+        self.selected = 0;
+        self.stale = true;
+    }
+}
+
+/// The record a task is about, most specific first: deal, contact, lead, project, account.
+pub fn related_ref(t: &Task) -> Option<RecordRef> {
+    [
+        (Kind::Opportunity, t.opportunity),
+        (Kind::Contact, t.contact),
+        (Kind::Lead, t.lead),
+        (Kind::Project, t.project),
+        (Kind::Account, t.account),
+    ]
+    .into_iter()
+    .find_map(|(k, id)| id.map(|id| RecordRef::new(k, id)))
+}
+
+fn related(r: &impl Read, t: &Task) -> String {
+    related_ref(t).map(|target| format!("{} {}", target.kind, super::detail::label_of(r, target))).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_read_from_key_value_words() {
+        let s = TaskScope::parse("project:Rollout owner:ann").unwrap();
+        assert_eq!((s.project.as_deref(), s.owner.as_deref()), (Some("rollout"), Some("ann")));
+        assert_eq!(s.text(), "project:rollout owner:ann");
+        assert!(TaskScope::parse("colour:red").unwrap_err().contains("not a task filter"));
+        assert!(TaskScope::parse("").unwrap().is_empty());
+    }
+}
