@@ -561,6 +561,41 @@ fn a_task_added_from_a_record_is_linked_to_it() {
 }
 
 #[test]
+fn the_agenda_shows_a_day_or_a_week_in_time_order_and_takes_new_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let crm = Crm::open(&dir.path().join("t.redb")).unwrap();
+    let today = Date::today();
+    let tomorrow = today.add_days(1);
+    // A birthday tomorrow (born 1990; a 29 February is left to other tests).
+    let born = Date::from_ymd(1990, chrono::Datelike::month(&tomorrow.0), chrono::Datelike::day(&tomorrow.0))
+        .unwrap_or(Date::from_ymd(1990, 3, 1).unwrap());
+    let ann = Contact { first_name: "Ann".into(), last_name: "Lee".into(), birthday: Some(born), ..Default::default() };
+    let ann = crm.create(ann).unwrap().id;
+    let at = |h: u32| Timestamp::parse_local(&format!("{today} {h:02}:00")).unwrap();
+    crm.create_event(Event { title: "Demo at Acme".into(), start: at(14), ..Default::default() }).unwrap();
+    crm.create_event(Event { title: "Breakfast".into(), start: at(8), ..Default::default() }).unwrap();
+    crm.create(Task { title: "Send pricing".into(), due: Some(today), ..Default::default() }).unwrap();
+    let mut ui = Ui::with(dir, Arc::new(crm), 120, 30);
+    assert!(ui.screen().contains("birthdays soon: Ann Lee"), "a notice at start: {}", ui.screen());
+    ui.keys("7");
+    let s = ui.screen();
+    assert!(s.contains("(today)"), "{s}");
+    let breakfast = s.find("Breakfast").unwrap();
+    let demo = s.find("Demo at Acme").unwrap();
+    let pricing = s.find("Send pricing").unwrap();
+    assert!(breakfast < demo && s.contains("08:00") && s.contains("14:00"), "in time order: {s}");
+    assert!(pricing > 0 && !s.contains("birthday   Ann Lee"), "one day only: {s}");
+    ui.keys("w");
+    assert!(ui.screen().contains("birthday   Ann Lee"), "{}", ui.screen());
+    ui.keys("d ]");
+    assert!(ui.screen().contains("birthday   Ann Lee") && !ui.screen().contains("Breakfast"), "the next day");
+    ui.keys(". n").text("Call prep").keys("tab tab tab tab enter").text("ann").keys("enter ctrl-s");
+    let e = ui.crm.list::<Event>(|e| e.title == "Call prep").unwrap().remove(0);
+    assert_eq!((e.attendees.clone(), e.start), (vec![ann], at(9)), "09:00 today by default, Ann picked");
+    assert!(ui.screen().contains("Call prep"), "{}", ui.screen());
+}
+
+#[test]
 fn snapshots_of_the_board() {
     for (w, h) in [(80, 24), (200, 50)] {
         let mut ui = Ui::pipeline(w, h);
@@ -581,7 +616,7 @@ fn number_keys_and_g_prefixes_switch_screens() {
     ui.keys("1");
     assert!(ui.screen().contains("Prospecting (1)"));
     ui.keys("g A");
-    assert!(ui.screen().contains("Agenda is not built yet"));
+    assert!(ui.screen().contains("Agenda ·") && ui.screen().contains("(today)"));
 }
 
 #[test]

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::ScreenId;
+use super::agenda::Agenda;
 use super::board::{Board, BoardFilter};
 use super::call::CallForm;
 use super::detail::Detail;
@@ -168,6 +169,8 @@ pub struct App {
     pub settings: Settings,
     /// The task lists.
     pub tasks: TaskLists,
+    /// The agenda.
+    pub agenda: Agenda,
     /// The deals as a list (the Pipeline screen's other view).
     pub deals: RecordList,
     /// Whether the Pipeline screen shows the deals as a list instead of the board.
@@ -217,6 +220,9 @@ impl App {
                 ready.store(true, Ordering::SeqCst);
             });
         }
+        // Birthdays in the next two weeks greet the rep as rolo starts.
+        let greeting =
+            super::agenda::birthdays_soon(&crm, 14)?.map(|text| Message { text, error: false, at: Instant::now() });
         Ok(App {
             searcher: Searcher::new(crm.clone()),
             index_ready,
@@ -230,6 +236,7 @@ impl App {
             deals: RecordList::new(Kind::Opportunity),
             settings: Settings::new(),
             tasks: TaskLists::new(),
+            agenda: Agenda::new(),
             deals_listed: false,
             forecast: None,
             by_quarter: false,
@@ -239,7 +246,7 @@ impl App {
             call: None,
             overlay: None,
             welcome: empty,
-            message: None,
+            message: greeting,
             pending: String::new(),
             indexing: true,
             filtering: false,
@@ -273,6 +280,11 @@ impl App {
         }
         if self.on_board()
             && let Err(e) = self.board.prepare(&crm)
+        {
+            self.say_error(e.to_string());
+        }
+        if self.on_agenda()
+            && let Err(e) = self.agenda.prepare(&crm)
         {
             self.say_error(e.to_string());
         }
@@ -335,6 +347,11 @@ impl App {
         }
     }
 
+    /// Whether the agenda is what the user sees and drives.
+    pub fn on_agenda(&self) -> bool {
+        self.screen == ScreenId::Agenda && self.detail.is_none() && !self.welcome
+    }
+
     /// Whether the task lists are what the user sees and drives.
     pub fn on_tasks(&self) -> bool {
         self.screen == ScreenId::Tasks && self.detail.is_none() && !self.welcome
@@ -361,6 +378,8 @@ impl App {
             vec![keymap::SETTINGS, keymap::GLOBAL]
         } else if self.on_tasks() {
             vec![keymap::TASKS, keymap::GLOBAL]
+        } else if self.on_agenda() {
+            vec![keymap::AGENDA, keymap::GLOBAL]
         } else if self.screen == ScreenId::Pipeline {
             vec![keymap::DEALS, keymap::LIST, keymap::GLOBAL]
         } else if self.screen == ScreenId::Leads {
@@ -493,6 +512,25 @@ impl App {
                     Action::Top => isize::MIN / 2,
                     _ => isize::MAX / 2,
                 });
+            }
+            Action::Up | Action::Down if self.on_agenda() => {
+                self.agenda.move_by(if action == Action::Up { -1 } else { 1 })
+            }
+            Action::DayView | Action::WeekView => self.agenda.set_week(action == Action::WeekView),
+            Action::Earlier | Action::Later => self.agenda.shift(if action == Action::Earlier { -1 } else { 1 }),
+            Action::Today => self.agenda.today(),
+            Action::New if self.on_agenda() => self.form = Some(Form::new_event(self.agenda.from)),
+            Action::Open if self.on_agenda() => {
+                if let Some(item) = self.agenda.current() {
+                    let r = item.record;
+                    self.open(r)?;
+                }
+            }
+            Action::Edit if self.on_agenda() => {
+                if let Some(item) = self.agenda.current().filter(|i| i.record.kind == Kind::Event) {
+                    let id = item.record.id;
+                    self.form = Some(Form::open(&self.crm, Kind::Event, Some(id))?);
+                }
             }
             Action::NextSection | Action::PrevSection => self.tasks.next_section(action == Action::PrevSection),
             Action::AddTask => {
@@ -841,6 +879,7 @@ impl App {
         self.deals.invalidate();
         self.settings.invalidate();
         self.tasks.invalidate();
+        self.agenda.invalidate();
         self.board.invalidate();
         self.forecast = None;
         if let Some(d) = &self.detail {
@@ -877,18 +916,16 @@ impl App {
                     KeyCode::Esc => {}
                     KeyCode::Enter => {
                         if let (Some(hit), Some(form)) = (hits.get(selected), self.form.as_mut()) {
-                            form.fields[field].value = hit.label.clone();
-                            form.picked = Some((hit.label.clone(), hit.id));
+                            form.pick(field, hit.label.clone(), hit.id);
                             form.refresh_hint(&self.crm);
-                            form.fields[field].error = None;
-                            form.dirty = true;
                         }
                     }
                     KeyCode::Down | KeyCode::Tab => selected = (selected + 1).min(hits.len().saturating_sub(1)),
                     KeyCode::Up | KeyCode::BackTab => selected = selected.saturating_sub(1),
                     code => {
                         if edit_line(&mut query, code) {
-                            hits = self.crm.search(&query, &[Kind::Account], 20).unwrap_or_default();
+                            let kind = self.form.as_ref().and_then(|f| f.picker_kind(field)).unwrap_or(Kind::Account);
+                            hits = self.crm.search(&query, &[kind], 20).unwrap_or_default();
                             selected = 0;
                         }
                     }
@@ -1310,9 +1347,10 @@ impl App {
                     return;
                 }
             }
-            KeyCode::Enter if form.fields[form.focus].label == "account" => {
-                let query = form.fields[form.focus].value.clone();
-                let hits = self.crm.search(&query, &[Kind::Account], 20).unwrap_or_default();
+            KeyCode::Enter if form.picker_kind(form.focus).is_some() => {
+                let kind = form.picker_kind(form.focus).unwrap_or(Kind::Account);
+                let query = if kind == Kind::Account { form.fields[form.focus].value.clone() } else { String::new() };
+                let hits = self.crm.search(&query, &[kind], 20).unwrap_or_default();
                 self.overlay = Some(Overlay::Picker { field: form.focus, query, hits, selected: 0 });
             }
             KeyCode::Tab | KeyCode::Down | KeyCode::Enter => form.move_focus(1),

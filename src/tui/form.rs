@@ -2,9 +2,10 @@
 //! field they are about.
 
 use crate::crm::{ConvertLead, Crm, CrmError, NewOpportunity, Result};
+use crate::model::Event;
 use crate::model::{
     Account, AccountStatus, Address, Amount, Contact, Date, Email, Id, Kind, Lead, Opportunity, Phone, Product, Record,
-    RecordRef, Stage, Task,
+    RecordRef, Stage, Task, Timestamp,
 };
 
 /// One field of a form.
@@ -37,6 +38,8 @@ pub struct Form {
     pub converting: Option<Id>,
     /// A line under the title saying what saving will do (the conversion's account).
     pub hint: Option<String>,
+    /// The people picked for an event, by name and id.
+    pub attendees: Vec<(String, Id)>,
 }
 
 fn field(label: &'static str, value: impl Into<String>) -> Field {
@@ -123,6 +126,23 @@ impl Form {
                     field("notes", opt(&t.notes)),
                 ]
             }
+            Kind::Event => {
+                let e = crm.get::<Event>(id.unwrap_or_default())?;
+                let mut form = Form::event(
+                    &e.title,
+                    e.start.display_local(),
+                    e.end.map(|t| t.display_local()).unwrap_or_default(),
+                    opt(&e.location),
+                );
+                form.target = id;
+                for a in &e.attendees {
+                    if let Ok(c) = crm.get::<Contact>(*a) {
+                        form.attendees.push((c.full_name(), *a));
+                    }
+                }
+                form.fields[4].value = form.attendees.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
+                return Ok(form);
+            }
             Kind::Stage => {
                 let s = match id {
                     Some(id) => crm.get::<Stage>(id)?,
@@ -162,7 +182,68 @@ impl Form {
                 ]
             }
         };
-        Ok(Form { kind, target: id, fields, focus: 0, dirty: false, picked: None, converting: None, hint: None })
+        Ok(Form {
+            kind,
+            target: id,
+            fields,
+            focus: 0,
+            dirty: false,
+            picked: None,
+            converting: None,
+            hint: None,
+            attendees: Vec::new(),
+        })
+    }
+
+    /// A form for a new event on `day` at 09:00 for an hour.
+    pub fn new_event(day: Date) -> Form {
+        Form::event("", format!("{day} 09:00"), format!("{day} 10:00"), String::new())
+    }
+
+    fn event(title: &str, start: String, end: String, location: String) -> Form {
+        let fields = vec![
+            field("title", title),
+            field("start", start),
+            field("end", end),
+            field("location", location),
+            field("attendees", ""),
+        ];
+        Form {
+            kind: Kind::Event,
+            target: None,
+            fields,
+            focus: 0,
+            dirty: false,
+            picked: None,
+            converting: None,
+            hint: None,
+            attendees: Vec::new(),
+        }
+    }
+
+    /// The kind a field's picker searches (opened with Enter on it), if it has one.
+    pub fn picker_kind(&self, field: usize) -> Option<Kind> {
+        match self.fields.get(field)?.label {
+            "account" => Some(Kind::Account),
+            "attendees" => Some(Kind::Contact),
+            _ => None,
+        }
+    }
+
+    /// Takes a record picked for field `field`: the account, or one more attendee.
+    pub fn pick(&mut self, field: usize, label: String, id: Id) {
+        let Some(f) = self.fields.get_mut(field) else { return };
+        if f.label == "attendees" {
+            if !self.attendees.iter().any(|(_, a)| *a == id) {
+                self.attendees.push((label, id));
+            }
+            f.value = self.attendees.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
+        } else {
+            f.value = label.clone();
+            self.picked = Some((label, id));
+        }
+        f.error = None;
+        self.dirty = true;
     }
 
     /// A form for a new deal in `stage` (the first open stage when `None`), closing in 30 days.
@@ -198,6 +279,7 @@ impl Form {
             picked: None,
             converting: None,
             hint: None,
+            attendees: Vec::new(),
         }
     }
 
@@ -232,6 +314,7 @@ impl Form {
             picked: None,
             converting: Some(id),
             hint: None,
+            attendees: Vec::new(),
         };
         form.refresh_hint(crm);
         Ok(form)
@@ -317,6 +400,7 @@ impl Form {
             Kind::Product => self.save_product(crm),
             Kind::Stage => self.save_stage(crm),
             Kind::Task => self.save_task(crm),
+            Kind::Event => self.save_event(crm),
             _ => self.save_account(crm),
         };
         match saved {
@@ -484,6 +568,27 @@ impl Form {
             tx.convert_lead(id, ConvertLead { account, opportunity })
         })?;
         Ok(RecordRef::new(Kind::Contact, done.contact))
+    }
+
+    fn save_event(&self, crm: &Crm) -> Result<RecordRef> {
+        let mut e = match self.target {
+            Some(id) => crm.get::<Event>(id)?,
+            None => Event::default(),
+        };
+        e.title = self.value("title").unwrap_or_default();
+        let start = self.value("start").unwrap_or_default();
+        e.start = Timestamp::parse_local(&start).map_err(|m| Self::invalid("start", m))?;
+        e.end = match self.value("end") {
+            None => None,
+            Some(t) => Some(Timestamp::parse_local(&t).map_err(|m| Self::invalid("end", m))?),
+        };
+        e.location = self.value("location");
+        // Attendees are those picked whose names are still in the field (a name typed over
+        // is dropped).
+        let text = self.value("attendees").unwrap_or_default();
+        e.attendees = self.attendees.iter().filter(|(n, _)| text.contains(n.as_str())).map(|(_, id)| *id).collect();
+        let saved = if self.target.is_some() { crm.update(e)? } else { crm.create_event(e)? };
+        Ok(saved.record_ref())
     }
 
     fn save_task(&self, crm: &Crm) -> Result<RecordRef> {

@@ -124,6 +124,16 @@ pub enum Action {
     Snooze,
     /// Move the selected task's due date, asking to when.
     SnoozeAsk,
+    /// Show one day.
+    DayView,
+    /// Show a week.
+    WeekView,
+    /// Show the previous day or week.
+    Earlier,
+    /// Show the next day or week.
+    Later,
+    /// Back to today.
+    Today,
 }
 
 impl Action {
@@ -189,6 +199,11 @@ impl Action {
                 Action::Reopen => "reopen the task",
                 Action::Snooze => "snooze the task a day",
                 Action::SnoozeAsk => "snooze the task until…",
+                Action::DayView => "agenda: one day",
+                Action::WeekView => "agenda: a week",
+                Action::Earlier => "agenda: earlier",
+                Action::Later => "agenda: later",
+                Action::Today => "agenda: today",
                 Action::Goto(_) => unreachable!("handled above"),
             }
             .to_string(),
@@ -328,6 +343,20 @@ pub const TASKS: &[Binding] = &[
     hint(&["f"], Action::Filter, "narrow: project:NAME owner:NAME account:NAME (Esc clears)"),
 ];
 
+/// Keys of the agenda.
+pub const AGENDA: &[Binding] = &[
+    hint(&["d"], Action::DayView, "one day"),
+    hint(&["w"], Action::WeekView, "a week"),
+    hint(&["[", "h", "left"], Action::Earlier, "the day (or week) before"),
+    hint(&["]", "l", "right"], Action::Later, "the day (or week) after"),
+    hint(&["."], Action::Today, "today"),
+    hint(&["n"], Action::New, "new event (Enter on attendees picks people)"),
+    bind(&["j", "down"], Action::Down, "next item"),
+    bind(&["k", "up"], Action::Up, "previous item"),
+    bind(&["enter"], Action::Open, "open the item's record"),
+    bind(&["e"], Action::Edit, "edit the event"),
+];
+
 /// Keys of the settings screen.
 pub const SETTINGS: &[Binding] = &[
     bind(&["j", "down"], Action::Down, "next stage"),
@@ -447,7 +476,7 @@ mod tests {
 
     #[test]
     fn no_key_means_two_things_in_one_context() {
-        for table in [LIST, DETAIL, WELCOME, BOARD, LEADS, REPORTS, DEALS, SETTINGS, TASKS] {
+        for table in [LIST, DETAIL, WELCOME, BOARD, LEADS, REPORTS, DEALS, SETTINGS, TASKS, AGENDA] {
             let mut seen = std::collections::HashSet::new();
             for b in table.iter().chain(GLOBAL) {
                 for k in b.keys {

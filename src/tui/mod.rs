@@ -3,6 +3,7 @@
 //! The loop is generic over the ratatui backend and over where events come from, so the same code
 //! runs in a local terminal, under `TestBackend` in tests, and later over an SSH channel.
 
+mod agenda;
 mod app;
 pub mod board;
 mod call;

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table};
 
 use super::ScreenId;
+use super::agenda::{Agenda, kind_word};
 use super::app::{App, Confirm, Overlay};
 use super::board::{Board, Column};
 use super::call::{CallForm, OUTCOME_KEYS, Slot};
@@ -56,6 +57,8 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
         settings(f, main, &app.settings, theme);
     } else if app.on_tasks() {
         task_lists(f, main, &app.tasks, theme);
+    } else if app.on_agenda() {
+        agenda(f, main, &app.agenda, theme);
     } else if let Some(list) = app.list() {
         let title = if list.kind == crate::model::Kind::Opportunity { "Deals" } else { app.screen.title() };
         record_list(f, main, list, title, app.filtering, theme);
@@ -249,6 +252,42 @@ fn board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         }
         f.render_widget(Paragraph::new(lines), body);
     }
+}
+
+fn agenda(f: &mut Frame, area: Rect, a: &Agenda, theme: &Theme) {
+    let today = crate::model::Date::today();
+    let span = if a.week {
+        format!("week of {}", a.from.0.format("%a %-d %b %Y"))
+    } else {
+        a.from.0.format("%a %-d %b %Y").to_string()
+    };
+    let block = Block::new().borders(Borders::ALL).title(format!(" Agenda · {span} "));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let mut lines = Vec::new();
+    let mut selected_line = 0;
+    for d in 0..a.days() {
+        let day = a.from.add_days(i64::from(d));
+        let head = format!("{}{}", day.0.format("%a %-d %b"), if day == today { " (today)" } else { "" });
+        lines.push(Line::styled(head, if day == today { theme.focus() } else { theme.title() }));
+        let mut any = false;
+        for (i, item) in a.items.iter().enumerate().filter(|(_, i)| i.date == day) {
+            any = true;
+            if i == a.selected {
+                selected_line = lines.len();
+            }
+            let at = item.at.map(|t| t.display_local().chars().skip(11).collect::<String>()).unwrap_or_default();
+            let text = format!("  {at:>5}  {:<10} {}", kind_word(item.kind), sanitize(&item.title));
+            let style = if i == a.selected { theme.focus() } else { theme.text() };
+            lines.push(Line::styled(truncate(&text, inner.width as usize), style));
+        }
+        if !any {
+            lines.push(Line::styled("         nothing on", theme.dim()));
+        }
+    }
+    let room = inner.height as usize;
+    let scroll = selected_line.saturating_sub(room.saturating_sub(2));
+    f.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
 }
 
 /// Rows of the task lists that fit in a window of `height` lines.
