@@ -596,6 +596,40 @@ fn the_agenda_shows_a_day_or_a_week_in_time_order_and_takes_new_events() {
 }
 
 #[test]
+fn the_calls_screen_lists_recent_calls_and_filters_them() {
+    let mut ui = Ui::populated(140, 30);
+    let people = ui.crm.list::<Contact>(|_| true).unwrap();
+    for (i, outcome) in [CallOutcome::Voicemail, CallOutcome::Busy, CallOutcome::Voicemail].into_iter().enumerate() {
+        let started_at = Timestamp::parse_local(&format!("2026-11-0{} 10:00", i + 2)).unwrap();
+        let call = Call { contact: people[i].id, outcome, started_at, duration_secs: 90, ..Default::default() };
+        ui.crm.log_call(call).unwrap();
+    }
+    ui.keys("6");
+    let s = ui.screen();
+    assert!(
+        s.contains("Calls (4) by time, newest first") && s.contains("2026-11-04 10:00") && s.contains("voicemail"),
+        "{s}"
+    );
+    let newest = s.find("2026-11-04").unwrap();
+    let older = s.find("2026-11-02").unwrap();
+    assert!(newest < older, "newest first: {s}");
+    ui.keys("f").text("outcome:voicemail").keys("enter");
+    let s = ui.screen();
+    assert!(s.contains("2 calls match") && !s.contains("busy"), "{s}");
+    ui.keys("f").text(" country:japan").keys("enter");
+    assert!(ui.screen().contains("0 calls match"), "nobody here lives in Japan: {}", ui.screen());
+    ui.keys("f");
+    for _ in 0.."outcome:voicemail country:japan".len() {
+        ui.keys("backspace");
+    }
+    ui.keys("enter");
+    assert!(ui.screen().contains("Calls (4)"));
+    // c on a call logs another with the same person.
+    ui.keys("c");
+    assert!(ui.screen().contains("Call with"), "{}", ui.screen());
+}
+
+#[test]
 fn snapshots_of_the_board() {
     for (w, h) in [(80, 24), (200, 50)] {
         let mut ui = Ui::pipeline(w, h);

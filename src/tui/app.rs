@@ -106,6 +106,8 @@ pub enum Ask {
     SnoozeUntil(Id),
     /// The task lists' scope.
     TaskScope,
+    /// Which calls to show.
+    CallFilter,
 }
 
 impl Ask {
@@ -125,6 +127,10 @@ impl Ask {
                 format!("New task about {r}: a title, then a date (fri, +3d) and !high if need be")
             }
             Ask::SnoozeUntil(id) => format!("Snooze task {id} until (tomorrow, mon, +3d, 2026-12-01)"),
+            Ask::CallFilter => {
+                "Show calls: outcome:voicemail account:acme country:france from:2026-11-01 to:today (empty: all)"
+                    .to_string()
+            }
             Ask::TaskScope => "Narrow the tasks: project:NAME owner:NAME account:NAME (empty clears)".to_string(),
             Ask::MoveDealsTo(s, n) => {
                 format!(
@@ -171,6 +177,8 @@ pub struct App {
     pub tasks: TaskLists,
     /// The agenda.
     pub agenda: Agenda,
+    /// The calls list.
+    pub calls: RecordList,
     /// The deals as a list (the Pipeline screen's other view).
     pub deals: RecordList,
     /// Whether the Pipeline screen shows the deals as a list instead of the board.
@@ -234,6 +242,7 @@ impl App {
             leads: RecordList::new(Kind::Lead),
             products: RecordList::new(Kind::Product),
             deals: RecordList::new(Kind::Opportunity),
+            calls: RecordList::new(Kind::Call),
             settings: Settings::new(),
             tasks: TaskLists::new(),
             agenda: Agenda::new(),
@@ -331,6 +340,7 @@ impl App {
             ScreenId::Accounts => Some(&self.accounts),
             ScreenId::Leads => Some(&self.leads),
             ScreenId::Products => Some(&self.products),
+            ScreenId::Calls => Some(&self.calls),
             ScreenId::Pipeline if self.deals_listed => Some(&self.deals),
             _ => None,
         }
@@ -342,6 +352,7 @@ impl App {
             ScreenId::Accounts => Some(&mut self.accounts),
             ScreenId::Leads => Some(&mut self.leads),
             ScreenId::Products => Some(&mut self.products),
+            ScreenId::Calls => Some(&mut self.calls),
             ScreenId::Pipeline if self.deals_listed => Some(&mut self.deals),
             _ => None,
         }
@@ -493,6 +504,9 @@ impl App {
                         self.say("board filter cleared");
                     }
                 }
+            }
+            Action::Filter if self.screen == ScreenId::Calls && self.detail.is_none() => {
+                self.overlay = Some(Overlay::Input { ask: Ask::CallFilter, text: self.calls.filter.clone() });
             }
             Action::Filter if self.on_tasks() => {
                 self.overlay = Some(Overlay::Input { ask: Ask::TaskScope, text: self.tasks.scope.text() });
@@ -656,6 +670,7 @@ impl App {
                 let contact = match self.current() {
                     Some(r) if r.kind == Kind::Contact => Some(r.id),
                     Some(r) if r.kind == Kind::Opportunity => self.crm.get::<Opportunity>(r.id)?.contact,
+                    Some(r) if r.kind == Kind::Call => Some(self.crm.get::<crate::model::Call>(r.id)?.contact),
                     _ => None,
                 };
                 match contact {
@@ -755,6 +770,9 @@ impl App {
             }
             Action::New => match self.list().map(|l| l.kind) {
                 Some(Kind::Opportunity) => self.form = Some(Form::new_opportunity(&self.crm, None)?),
+                Some(Kind::Call) => {
+                    self.say_error("calls are logged with a person: c on a contact, or Ctrl-L in / search")
+                }
                 Some(kind) => self.form = Some(Form::open(&self.crm, kind, None)?),
                 None => {}
             },
@@ -821,6 +839,61 @@ impl App {
         Ok(())
     }
 
+    /// The ids of the calls a filter line lets through (every call is read).
+    fn calls_matching(&self, text: &str) -> Result<std::collections::HashSet<Id>> {
+        let bad = |m: String| crate::crm::CrmError::Invalid(crate::model::ValidationError::new("filter", m));
+        let today = crate::model::Date::today();
+        let (mut outcome, mut account, mut country, mut from, mut to) = (None, None, None, None, None);
+        for word in text.split_whitespace() {
+            let (k, v) =
+                word.split_once(':').ok_or_else(|| bad(format!("'{word}': write key:value, e.g. outcome:busy")))?;
+            match k {
+                "outcome" => outcome = Some(v.parse::<crate::model::CallOutcome>()?),
+                "account" => account = Some(v.to_lowercase()),
+                "country" => country = Some(v.to_lowercase()),
+                "from" => from = Some(crate::model::Date::parse_relative(v, today).map_err(bad)?),
+                "to" => to = Some(crate::model::Date::parse_relative(v, today).map_err(bad)?),
+                other => {
+                    return Err(bad(format!(
+                        "'{other}' is not a call filter: use outcome, account, country, from or to"
+                    )));
+                }
+            }
+        }
+        let r = self.crm.reader()?;
+        let mut people: std::collections::HashMap<Id, (String, String)> = std::collections::HashMap::new();
+        let mut pass = std::collections::HashSet::new();
+        for call in self.crm.calls(None, from)? {
+            if outcome.is_some_and(|o| o != call.outcome) || to.is_some_and(|t| call.started_at.local_date() > t) {
+                continue;
+            }
+            if account.is_some() || country.is_some() {
+                let (acct, ctry) = match people.get(&call.contact) {
+                    Some(v) => v.clone(),
+                    None => {
+                        let c = crate::store::Read::get::<crate::model::Contact>(&r, call.contact)?;
+                        let acct = match c.as_ref().and_then(|c| c.account) {
+                            Some(a) => crate::store::Read::get::<crate::model::Account>(&r, a)?
+                                .map(|a| a.name)
+                                .unwrap_or_default(),
+                            None => String::new(),
+                        };
+                        let ctry = c.as_ref().and_then(|c| c.country()).unwrap_or_default().to_string();
+                        people.insert(call.contact, (acct.to_lowercase(), ctry.to_lowercase()));
+                        (acct.to_lowercase(), ctry.to_lowercase())
+                    }
+                };
+                if account.as_ref().is_some_and(|a| !acct.contains(a))
+                    || country.as_ref().is_some_and(|c| !ctry.contains(c))
+                {
+                    continue;
+                }
+            }
+            pass.insert(call.id);
+        }
+        Ok(pass)
+    }
+
     /// What an action applies to: the open record, else the marked rows, else the selected one.
     fn targets(&self) -> Vec<RecordRef> {
         if self.on_board() || self.on_tasks() {
@@ -877,6 +950,7 @@ impl App {
         self.leads.invalidate();
         self.products.invalidate();
         self.deals.invalidate();
+        self.calls.invalidate();
         self.settings.invalidate();
         self.tasks.invalidate();
         self.agenda.invalidate();
@@ -1038,6 +1112,15 @@ impl App {
                 t.due = Some(until);
                 let t = self.crm.update(t)?;
                 format!("{}: due {until}", t.title)
+            }
+            Ask::CallFilter => {
+                let pass = if text.trim().is_empty() { None } else { Some(self.calls_matching(text)?) };
+                let said = match &pass {
+                    Some(p) => count(p.len(), "call matches", "calls match"),
+                    None => "every call".to_string(),
+                };
+                self.calls.set_filter(text.trim(), pass);
+                said
             }
             Ask::TaskScope => {
                 let scope = super::tasks::TaskScope::parse(text)

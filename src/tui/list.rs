@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::crm::{Crm, Result};
-use crate::model::{Account, Contact, Id, Kind, Lead, Opportunity, Product, Record, Stage};
+use crate::model::{Account, Call, Contact, Id, Kind, Lead, Opportunity, Product, Record, Stage};
 use crate::store::{Read, SortField};
 
 /// Orders a list can take: name and last activity come from an index; account and country need
@@ -29,6 +29,8 @@ pub enum Order {
     CloseDate,
     /// Soonest next step first (deals with one; from an index).
     NextStep,
+    /// Newest first (calls; from an index).
+    Recent,
 }
 
 impl Order {
@@ -42,6 +44,7 @@ impl Order {
             Order::Source => "source",
             Order::CloseDate => "close date",
             Order::NextStep => "next step",
+            Order::Recent => "time, newest first",
         }
     }
 }
@@ -88,7 +91,11 @@ const READ_AT_ONCE: u64 = 50_000;
 impl RecordList {
     /// An empty list of `kind`, to be loaded, in its first order.
     pub fn new(kind: Kind) -> RecordList {
-        let order = if kind == Kind::Opportunity { Order::CloseDate } else { Order::Name };
+        let order = match kind {
+            Kind::Opportunity => Order::CloseDate,
+            Kind::Call => Order::Recent,
+            _ => Order::Name,
+        };
         RecordList {
             kind,
             ids: Vec::new(),
@@ -115,6 +122,7 @@ impl RecordList {
             Kind::Lead => &["NAME", "COMPANY", "EMAIL", "SOURCE", "STATUS", "RATING"],
             Kind::Product => &["NAME", "SKU", "PRICE", "SOLD"],
             Kind::Opportunity => &["NAME", "ACCOUNT", "STAGE", "AMOUNT", "CLOSE", "NEXT STEP"],
+            Kind::Call => &["WHEN", "CONTACT", "ACCOUNT", "COUNTRY", "DIR", "LENGTH", "OUTCOME"],
             _ => &["NAME", "INDUSTRY", "CITY", "COUNTRY", "STATUS"],
         }
     }
@@ -130,6 +138,7 @@ impl RecordList {
             Kind::Contact => &[Order::Name, Order::Account, Order::Country, Order::LastActivity],
             Kind::Lead => &[Order::Name, Order::Status, Order::Source],
             Kind::Opportunity => &[Order::CloseDate, Order::NextStep],
+            Kind::Call => &[Order::Recent],
             _ => &[Order::Name],
         }
     }
@@ -229,7 +238,12 @@ impl RecordList {
                 // The first screens now (when an index gives them cheaply); all of them from a worker.
                 let first = if matches!(
                     self.order,
-                    Order::Name | Order::LastActivity | Order::Status | Order::CloseDate | Order::NextStep
+                    Order::Name
+                        | Order::LastActivity
+                        | Order::Status
+                        | Order::CloseDate
+                        | Order::NextStep
+                        | Order::Recent
                 ) {
                     load_ids(crm, self.kind, self.order, self.reversed, self.offset + 4 * self.height.max(10))?
                 } else {
@@ -306,6 +320,30 @@ impl RecordList {
                             step,
                         ]
                     }),
+                    Kind::Call => r.get::<Call>(id)?.map(|c| {
+                        let person = r.get::<Contact>(c.contact).ok().flatten();
+                        let account = person
+                            .as_ref()
+                            .and_then(|p| p.account)
+                            .map(|a| {
+                                accounts
+                                    .entry(a)
+                                    .or_insert_with(|| {
+                                        r.get::<Account>(a).ok().flatten().map(|a| a.name).unwrap_or_default()
+                                    })
+                                    .clone()
+                            })
+                            .unwrap_or_default();
+                        vec![
+                            c.started_at.display_local(),
+                            person.as_ref().map(|p| p.full_name()).unwrap_or_default(),
+                            account,
+                            person.as_ref().and_then(|p| p.country()).unwrap_or_default().to_string(),
+                            c.direction.to_string(),
+                            crate::model::format_duration(c.duration_secs),
+                            c.outcome.word().replace('_', " "),
+                        ]
+                    }),
                     Kind::Product => r.get::<Product>(id)?.map(|p| {
                         vec![
                             p.name.clone(),
@@ -379,6 +417,7 @@ fn load_ids(crm: &Crm, kind: Kind, order: Order, reversed: bool, limit: usize) -
         Order::LastActivity => with_rest(&r, kind, (SortField::Time, !reversed), (SortField::Name, reversed), limit)?,
         Order::Status => r.sorted(kind, SortField::Status, &[], None, reversed, limit)?,
         Order::CloseDate => r.sorted(kind, SortField::Date, &[], None, reversed, limit)?,
+        Order::Recent => r.sorted(kind, SortField::Time, &[], None, !reversed, limit)?,
         // Deals without a next step come last, soonest close first.
         Order::NextStep => with_rest(&r, kind, (SortField::NextStep, reversed), (SortField::Date, reversed), limit)?,
         Order::Source => {
