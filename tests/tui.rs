@@ -630,6 +630,39 @@ fn the_calls_screen_lists_recent_calls_and_filters_them() {
 }
 
 #[test]
+fn a_project_shows_its_progress_takes_tasks_and_closes_with_its_goal() {
+    let mut ui = Ui::populated(120, 36);
+    let account = ui.crm.account_named("Acme Ltd").unwrap();
+    let project = Project {
+        name: "Rollout".into(),
+        account,
+        due: common::date("2000-06-30"),
+        goal: Some("All sites live".into()),
+        ..Default::default()
+    };
+    let project = ui.crm.create(project).unwrap().id;
+    for (title, done) in [("Site A", true), ("Site B", false), ("Site C", false)] {
+        let t = ui.crm.create(Task { title: title.into(), project: Some(project), ..Default::default() }).unwrap();
+        if done {
+            ui.crm.set_task_done(t.id, true).unwrap();
+        }
+    }
+    ui.keys("g j");
+    let s = ui.screen();
+    assert!(s.contains("Projects (") && s.contains("Rollout") && s.contains("2000-06-30!"), "overdue marked: {s}");
+    ui.keys("enter");
+    let s = ui.screen();
+    assert!(s.contains("Tasks 1/3 done ███████░░░░░░░░░░░░░"), "{s}");
+    ui.keys("t").text("Site D").keys("enter");
+    assert!(ui.screen().contains("Tasks 1/4 done"), "{}", ui.screen());
+    ui.keys("x").text("maybe").keys("enter");
+    assert!(ui.screen().contains("answer y"), "{}", ui.screen());
+    ui.keys("backspace backspace backspace backspace backspace").text("y").keys("enter");
+    let p = ui.crm.get::<Project>(project).unwrap();
+    assert_eq!((p.status, p.goal_met), (ProjectStatus::Done, GoalMet::Yes));
+}
+
+#[test]
 fn snapshots_of_the_board() {
     for (w, h) in [(80, 24), (200, 50)] {
         let mut ui = Ui::pipeline(w, h);

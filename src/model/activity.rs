@@ -318,6 +318,13 @@ pub struct Project {
     pub updated: Timestamp,
 }
 
+impl Project {
+    /// Whether it is still going (active or on hold).
+    pub fn is_open(&self) -> bool {
+        matches!(self.status, ProjectStatus::Active | ProjectStatus::OnHold)
+    }
+}
+
 impl Record for Project {
     const KIND: Kind = Kind::Project;
     record_basics!(owner);

@@ -108,6 +108,8 @@ pub enum Ask {
     TaskScope,
     /// Which calls to show.
     CallFilter,
+    /// Whether this project's goal was met (y / n), to close it.
+    GoalMet(Id),
 }
 
 impl Ask {
@@ -127,6 +129,7 @@ impl Ask {
                 format!("New task about {r}: a title, then a date (fri, +3d) and !high if need be")
             }
             Ask::SnoozeUntil(id) => format!("Snooze task {id} until (tomorrow, mon, +3d, 2026-12-01)"),
+            Ask::GoalMet(id) => format!("Close project {id}: was its goal met? y or n"),
             Ask::CallFilter => {
                 "Show calls: outcome:voicemail account:acme country:france from:2026-11-01 to:today (empty: all)"
                     .to_string()
@@ -179,6 +182,8 @@ pub struct App {
     pub agenda: Agenda,
     /// The calls list.
     pub calls: RecordList,
+    /// The projects list.
+    pub projects: RecordList,
     /// The deals as a list (the Pipeline screen's other view).
     pub deals: RecordList,
     /// Whether the Pipeline screen shows the deals as a list instead of the board.
@@ -243,6 +248,7 @@ impl App {
             products: RecordList::new(Kind::Product),
             deals: RecordList::new(Kind::Opportunity),
             calls: RecordList::new(Kind::Call),
+            projects: RecordList::new(Kind::Project),
             settings: Settings::new(),
             tasks: TaskLists::new(),
             agenda: Agenda::new(),
@@ -341,6 +347,7 @@ impl App {
             ScreenId::Leads => Some(&self.leads),
             ScreenId::Products => Some(&self.products),
             ScreenId::Calls => Some(&self.calls),
+            ScreenId::Projects => Some(&self.projects),
             ScreenId::Pipeline if self.deals_listed => Some(&self.deals),
             _ => None,
         }
@@ -353,6 +360,7 @@ impl App {
             ScreenId::Leads => Some(&mut self.leads),
             ScreenId::Products => Some(&mut self.products),
             ScreenId::Calls => Some(&mut self.calls),
+            ScreenId::Projects => Some(&mut self.projects),
             ScreenId::Pipeline if self.deals_listed => Some(&mut self.deals),
             _ => None,
         }
@@ -379,6 +387,11 @@ impl App {
             vec![keymap::QUOTE]
         } else if self.welcome {
             vec![keymap::WELCOME, keymap::GLOBAL]
+        } else if self.screen == ScreenId::Projects
+            || self.detail.as_ref().is_some_and(|d| d.record.kind == Kind::Project)
+        {
+            let base = if self.detail.is_some() { keymap::DETAIL } else { keymap::LIST };
+            vec![keymap::PROJECTS, base, keymap::GLOBAL]
         } else if self.detail.is_some() {
             vec![keymap::DETAIL, keymap::GLOBAL]
         } else if self.on_board() {
@@ -533,6 +546,11 @@ impl App {
             Action::DayView | Action::WeekView => self.agenda.set_week(action == Action::WeekView),
             Action::Earlier | Action::Later => self.agenda.shift(if action == Action::Earlier { -1 } else { 1 }),
             Action::Today => self.agenda.today(),
+            Action::CloseProject => {
+                if let Some(r) = self.current().filter(|r| r.kind == Kind::Project) {
+                    self.overlay = Some(Overlay::Input { ask: Ask::GoalMet(r.id), text: String::new() });
+                }
+            }
             Action::New if self.on_agenda() => self.form = Some(Form::new_event(self.agenda.from)),
             Action::Open if self.on_agenda() => {
                 if let Some(item) = self.agenda.current() {
@@ -780,7 +798,13 @@ impl App {
                 if let Some(r) = self.current() {
                     if matches!(
                         r.kind,
-                        Kind::Contact | Kind::Account | Kind::Opportunity | Kind::Lead | Kind::Product | Kind::Task
+                        Kind::Contact
+                            | Kind::Account
+                            | Kind::Opportunity
+                            | Kind::Lead
+                            | Kind::Product
+                            | Kind::Task
+                            | Kind::Project
                     ) {
                         self.form = Some(Form::open(&self.crm, r.kind, Some(r.id))?);
                     } else {
@@ -936,6 +960,7 @@ impl App {
             Kind::Opportunity => self.screen = ScreenId::Pipeline,
             Kind::Lead => self.screen = ScreenId::Leads,
             Kind::Product => self.screen = ScreenId::Products,
+            Kind::Project => self.screen = ScreenId::Projects,
             _ => {}
         }
         self.welcome = false;
@@ -951,6 +976,7 @@ impl App {
         self.products.invalidate();
         self.deals.invalidate();
         self.calls.invalidate();
+        self.projects.invalidate();
         self.settings.invalidate();
         self.tasks.invalidate();
         self.agenda.invalidate();
@@ -1112,6 +1138,18 @@ impl App {
                 t.due = Some(until);
                 let t = self.crm.update(t)?;
                 format!("{}: due {until}", t.title)
+            }
+            Ask::GoalMet(id) => {
+                let met = match text.trim().to_lowercase().as_str() {
+                    "y" | "yes" => true,
+                    "n" | "no" => false,
+                    other => {
+                        let m = format!("'{other}': answer y (the goal was met) or n");
+                        return Err(crate::crm::CrmError::Invalid(crate::model::ValidationError::new("goal met", m)));
+                    }
+                };
+                let p = self.crm.complete_project(*id, met)?;
+                format!("{} closed, goal {}", p.name, if met { "met" } else { "missed" })
             }
             Ask::CallFilter => {
                 let pass = if text.trim().is_empty() { None } else { Some(self.calls_matching(text)?) };

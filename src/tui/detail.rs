@@ -130,6 +130,26 @@ impl Detail {
                 notes(&mut lines, &r, record)?;
                 o.name
             }
+            Kind::Project => {
+                let p: crate::model::Project = crm.get(record.id)?;
+                fields(&mut lines, &r, &p);
+                let all = r.many::<Task>(&r.linking(record, Kind::Task)?)?;
+                let done = all.iter().filter(|t| !t.is_open()).count();
+                lines.push(DetailLine::Heading(format!(
+                    "Tasks {done}/{} done {} (t adds one, x closes the project)",
+                    all.len(),
+                    progress_bar(done, all.len(), 20)
+                )));
+                if all.is_empty() {
+                    lines.push(DetailLine::Empty("no tasks yet: press t to add one".into()));
+                }
+                for t in &all {
+                    let mark = if t.is_open() { "[ ]" } else { "[x]" };
+                    let due = t.due.map(|d| format!(" due {d}")).unwrap_or_default();
+                    lines.push(DetailLine::Item(format!("{mark} {}{due}", t.title)));
+                }
+                p.name
+            }
             _ => simple_any(crm, &r, record, &mut lines)?,
         };
         lines.push(DetailLine::Heading("Timeline".into()));
@@ -203,6 +223,12 @@ fn deals(lines: &mut Vec<DetailLine>, r: &impl Read, opps: &[Opportunity]) -> Re
         lines.push(DetailLine::Item(format!("{}  {}  {}  closes {}", o.name, stage, money(o.amount, o), o.close_date)));
     }
     Ok(())
+}
+
+/// `█████░░░░░`: `done` of `total` as a bar `width` cells wide.
+pub fn progress_bar(done: usize, total: usize, width: usize) -> String {
+    let full = (done * width + total / 2).checked_div(total).unwrap_or(0);
+    format!("{}{}", "█".repeat(full.min(width)), "░".repeat(width - full.min(width)))
 }
 
 fn tasks(lines: &mut Vec<DetailLine>, r: &impl Read, record: RecordRef) -> Result<()> {

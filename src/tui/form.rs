@@ -2,11 +2,11 @@
 //! field they are about.
 
 use crate::crm::{ConvertLead, Crm, CrmError, NewOpportunity, Result};
-use crate::model::Event;
 use crate::model::{
     Account, AccountStatus, Address, Amount, Contact, Date, Email, Id, Kind, Lead, Opportunity, Phone, Product, Record,
     RecordRef, Stage, Task, Timestamp,
 };
+use crate::model::{Event, Project};
 
 /// One field of a form.
 #[derive(Debug, Clone)]
@@ -112,6 +112,19 @@ impl Form {
                     field("currency", p.currency.to_string()),
                     field("sold", if p.active { "yes" } else { "no" }),
                     field("description", opt(&p.description)),
+                ]
+            }
+            Kind::Project => {
+                let p = match id {
+                    Some(id) => crm.get::<Project>(id)?,
+                    None => Project { due: Date::today().add_days(30), ..Default::default() },
+                };
+                let account = p.account.and_then(|a| crm.get::<Account>(a).ok()).map(|a| a.name).unwrap_or_default();
+                vec![
+                    field("name", p.name.clone()),
+                    field("account", account),
+                    field("due", p.due.to_string()),
+                    field("goal", opt(&p.goal)),
                 ]
             }
             Kind::Task => {
@@ -400,6 +413,7 @@ impl Form {
             Kind::Product => self.save_product(crm),
             Kind::Stage => self.save_stage(crm),
             Kind::Task => self.save_task(crm),
+            Kind::Project => self.save_project(crm),
             Kind::Event => self.save_event(crm),
             _ => self.save_account(crm),
         };
@@ -588,6 +602,24 @@ impl Form {
         let text = self.value("attendees").unwrap_or_default();
         e.attendees = self.attendees.iter().filter(|(n, _)| text.contains(n.as_str())).map(|(_, id)| *id).collect();
         let saved = if self.target.is_some() { crm.update(e)? } else { crm.create_event(e)? };
+        Ok(saved.record_ref())
+    }
+
+    fn save_project(&self, crm: &Crm) -> Result<RecordRef> {
+        let mut p = match self.target {
+            Some(id) => crm.get::<Project>(id)?,
+            None => Project::default(),
+        };
+        p.name = self.value("name").unwrap_or_default();
+        p.account = match (self.value("account"), self.picked_account()) {
+            (None, _) => None,
+            (Some(_), Some(id)) => Some(id),
+            (Some(name), None) => Some(account_named(crm, &name)?),
+        };
+        let due = self.value("due").unwrap_or_default();
+        p.due = Date::parse_relative(&due, Date::today()).map_err(|m| Self::invalid("due", m))?;
+        p.goal = self.value("goal");
+        let saved = if self.target.is_some() { crm.update(p)? } else { crm.create(p)? };
         Ok(saved.record_ref())
     }
 

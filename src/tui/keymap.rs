@@ -134,6 +134,8 @@ pub enum Action {
     Later,
     /// Back to today.
     Today,
+    /// Close the selected (or shown) project, asking whether its goal was met.
+    CloseProject,
 }
 
 impl Action {
@@ -204,6 +206,7 @@ impl Action {
                 Action::Earlier => "agenda: earlier",
                 Action::Later => "agenda: later",
                 Action::Today => "agenda: today",
+                Action::CloseProject => "close the project",
                 Action::Goto(_) => unreachable!("handled above"),
             }
             .to_string(),
@@ -249,6 +252,7 @@ pub const GLOBAL: &[Binding] = &[
     bind(&["8", "g r"], Action::Goto(ScreenId::Reports), "reports"),
     bind(&["g P"], Action::Goto(ScreenId::Products), "the product catalogue"),
     bind(&["g S"], Action::Goto(ScreenId::Settings), "settings: pipeline stages, lead sources"),
+    bind(&["g j"], Action::Goto(ScreenId::Projects), "projects"),
     bind(&["I"], Action::Import, "import contacts from a CSV file"),
     bind(&["esc"], Action::Back, "back out one level"),
     hint(&["q"], Action::Quit, "quit (inside a record: back out)"),
@@ -371,6 +375,9 @@ pub const SETTINGS: &[Binding] = &[
 /// Keys of the Reports screen.
 pub const REPORTS: &[Binding] = &[hint(&["b"], Action::Period, "chart by month or by quarter")];
 
+/// Keys of the projects list and a project's detail.
+pub const PROJECTS: &[Binding] = &[hint(&["x"], Action::CloseProject, "close the project (asks: goal met?)")];
+
 /// Keys of the leads list, over those of every list.
 pub const LEADS: &[Binding] = &[
     hint(&["C"], Action::Convert, "convert: preview the account, contact and deal, then Ctrl-S"),
@@ -476,7 +483,7 @@ mod tests {
 
     #[test]
     fn no_key_means_two_things_in_one_context() {
-        for table in [LIST, DETAIL, WELCOME, BOARD, LEADS, REPORTS, DEALS, SETTINGS, TASKS, AGENDA] {
+        for table in [LIST, DETAIL, WELCOME, BOARD, LEADS, REPORTS, DEALS, SETTINGS, TASKS, AGENDA, PROJECTS] {
             let mut seen = std::collections::HashSet::new();
             for b in table.iter().chain(GLOBAL) {
                 for k in b.keys {

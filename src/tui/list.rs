@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::crm::{Crm, Result};
-use crate::model::{Account, Call, Contact, Id, Kind, Lead, Opportunity, Product, Record, Stage};
+use crate::model::{Account, Call, Contact, Id, Kind, Lead, Opportunity, Product, Project, Record, Stage};
 use crate::store::{Read, SortField};
 
 /// Orders a list can take: name and last activity come from an index; account and country need
@@ -31,6 +31,8 @@ pub enum Order {
     NextStep,
     /// Newest first (calls; from an index).
     Recent,
+    /// Soonest due first (projects; from an index).
+    Due,
 }
 
 impl Order {
@@ -45,6 +47,7 @@ impl Order {
             Order::CloseDate => "close date",
             Order::NextStep => "next step",
             Order::Recent => "time, newest first",
+            Order::Due => "due date",
         }
     }
 }
@@ -94,6 +97,7 @@ impl RecordList {
         let order = match kind {
             Kind::Opportunity => Order::CloseDate,
             Kind::Call => Order::Recent,
+            Kind::Project => Order::Due,
             _ => Order::Name,
         };
         RecordList {
@@ -123,6 +127,7 @@ impl RecordList {
             Kind::Product => &["NAME", "SKU", "PRICE", "SOLD"],
             Kind::Opportunity => &["NAME", "ACCOUNT", "STAGE", "AMOUNT", "CLOSE", "NEXT STEP"],
             Kind::Call => &["WHEN", "CONTACT", "ACCOUNT", "COUNTRY", "DIR", "LENGTH", "OUTCOME"],
+            Kind::Project => &["PROJECT", "ACCOUNT", "DUE", "STATUS", "GOAL", "GOAL MET"],
             _ => &["NAME", "INDUSTRY", "CITY", "COUNTRY", "STATUS"],
         }
     }
@@ -139,6 +144,7 @@ impl RecordList {
             Kind::Lead => &[Order::Name, Order::Status, Order::Source],
             Kind::Opportunity => &[Order::CloseDate, Order::NextStep],
             Kind::Call => &[Order::Recent],
+            Kind::Project => &[Order::Due],
             _ => &[Order::Name],
         }
     }
@@ -244,6 +250,7 @@ impl RecordList {
                         | Order::CloseDate
                         | Order::NextStep
                         | Order::Recent
+                        | Order::Due
                 ) {
                     load_ids(crm, self.kind, self.order, self.reversed, self.offset + 4 * self.height.max(10))?
                 } else {
@@ -344,6 +351,22 @@ impl RecordList {
                             c.outcome.word().replace('_', " "),
                         ]
                     }),
+                    Kind::Project => r.get::<Project>(id)?.map(|p| {
+                        let account = p
+                            .account
+                            .and_then(|a| r.get::<Account>(a).ok().flatten())
+                            .map(|a| a.name)
+                            .unwrap_or_default();
+                        let late = p.is_open() && p.due < crate::model::Date::today();
+                        vec![
+                            p.name.clone(),
+                            account,
+                            format!("{}{}", p.due, if late { "!" } else { "" }),
+                            p.status.word().replace('_', " "),
+                            p.goal.clone().unwrap_or_default(),
+                            p.goal_met.to_string(),
+                        ]
+                    }),
                     Kind::Product => r.get::<Product>(id)?.map(|p| {
                         vec![
                             p.name.clone(),
@@ -418,6 +441,7 @@ fn load_ids(crm: &Crm, kind: Kind, order: Order, reversed: bool, limit: usize) -
         Order::Status => r.sorted(kind, SortField::Status, &[], None, reversed, limit)?,
         Order::CloseDate => r.sorted(kind, SortField::Date, &[], None, reversed, limit)?,
         Order::Recent => r.sorted(kind, SortField::Time, &[], None, !reversed, limit)?,
+        Order::Due => r.sorted(kind, SortField::Date, &[], None, reversed, limit)?,
         // Deals without a next step come last, soonest close first.
         Order::NextStep => with_rest(&r, kind, (SortField::NextStep, reversed), (SortField::Date, reversed), limit)?,
         Order::Source => {

@@ -58,6 +58,8 @@ pub enum ScreenId {
     Products,
     /// Pipeline stages and lead sources (`g S`; off the numbered row).
     Settings,
+    /// Projects (`g j`; off the numbered row).
+    Projects,
 }
 
 impl ScreenId {
@@ -91,6 +93,7 @@ impl ScreenId {
             ScreenId::Reports => "Reports",
             ScreenId::Products => "Products",
             ScreenId::Settings => "Settings",
+            ScreenId::Projects => "Projects",
         }
     }
 
@@ -103,7 +106,9 @@ impl ScreenId {
             ScreenId::Calls => "rolo call list",
             ScreenId::Agenda => "rolo agenda --days 7",
             ScreenId::Reports => "rolo opp list, rolo task list --done",
-            ScreenId::Contacts | ScreenId::Accounts | ScreenId::Products | ScreenId::Settings => "",
+            ScreenId::Contacts | ScreenId::Accounts | ScreenId::Products | ScreenId::Settings | ScreenId::Projects => {
+                ""
+            }
         }
     }
 }

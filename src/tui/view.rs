@@ -675,6 +675,7 @@ fn column_widths(kind: crate::model::Kind, w: usize) -> Vec<u16> {
         crate::model::Kind::Lead => &[(0, 3), (0, 3), (0, 3), (14, 0), (11, 0), (6, 0)],
         crate::model::Kind::Opportunity => &[(0, 3), (0, 2), (0, 2), (16, 0), (10, 0), (0, 3)],
         crate::model::Kind::Product => &[(0, 3), (0, 1), (18, 0), (12, 0)],
+        crate::model::Kind::Project => &[(0, 3), (0, 2), (11, 0), (9, 0), (0, 3), (8, 0)],
         crate::model::Kind::Call => &[(17, 0), (0, 3), (0, 3), (0, 2), (3, 0), (7, 0), (12, 0)],
         _ => &[(0, 3), (0, 2), (0, 2), (14, 0), (9, 0)],
     };
