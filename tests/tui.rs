@@ -663,6 +663,33 @@ fn a_project_shows_its_progress_takes_tasks_and_closes_with_its_goal() {
 }
 
 #[test]
+fn contacts_due_by_their_cadence_are_listed_and_a_call_resets_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let crm = Crm::open(&dir.path().join("t.redb")).unwrap();
+    let days_ago = |n: i64| Some(Date::today().add_days(-n).start_local());
+    for (first, last_seen) in [("Overdue", 40), ("Recent", 5), ("Late", 31)] {
+        let c = Contact {
+            first_name: first.into(),
+            last_name: "Person".into(),
+            follow_up_days: Some(30),
+            last_activity: days_ago(last_seen),
+            ..Default::default()
+        };
+        crm.create(c).unwrap();
+    }
+    let mut ui = Ui::with(dir, Arc::new(crm), 120, 30);
+    ui.keys("5 [");
+    let s = ui.screen();
+    assert!(s.contains("Due to contact (2)") && !s.contains("Recent Person"), "{s}");
+    let first = s.find("Overdue Person").unwrap();
+    let second = s.find("Late Person").unwrap();
+    assert!(first < second && s.contains("10 days over") && s.contains("1 day over"), "most overdue first: {s}");
+    ui.keys("c v ctrl-s");
+    let s = ui.screen();
+    assert!(s.contains("Due to contact (1)") && !s.contains("Overdue Person  "), "the call reset the cadence: {s}");
+}
+
+#[test]
 fn snapshots_of_the_board() {
     for (w, h) in [(80, 24), (200, 50)] {
         let mut ui = Ui::pipeline(w, h);

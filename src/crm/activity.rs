@@ -43,6 +43,21 @@ pub enum AgendaKind {
     NextStep,
 }
 
+/// A contact whose follow-up cadence says it is time to be in touch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DueContact {
+    /// The contact.
+    pub contact: Id,
+    /// Their name.
+    pub name: String,
+    /// When they were last called, met or done a task with (none: never).
+    pub last_activity: Option<Date>,
+    /// The cadence, in days.
+    pub every: u32,
+    /// Days past due (0: due today); never-contacted people count from their record's creation.
+    pub overdue: i64,
+}
+
 /// One line of the agenda.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AgendaItem {
@@ -82,6 +97,31 @@ impl Crm {
             tasks.sort_by_key(|t| std::cmp::Reverse(t.completed_at));
         }
         Ok(tasks)
+    }
+
+    /// Contacts with a follow-up cadence that are due (or past due) on `today`, the most overdue
+    /// first. Any logged call, meeting or completed task with them moves their last activity
+    /// and so resets the cadence.
+    pub fn due_to_contact(&self, today: Date) -> Result<Vec<DueContact>> {
+        let mut due: Vec<DueContact> = self
+            .list::<Contact>(|c| c.follow_up_days.is_some())?
+            .into_iter()
+            .filter_map(|c| {
+                let every = c.follow_up_days?;
+                let last = c.last_activity.map(|t| t.local_date());
+                let since = last.unwrap_or_else(|| c.created.local_date());
+                let overdue = (today.days() - since.days()) as i64 - i64::from(every);
+                (overdue >= 0).then(|| DueContact {
+                    contact: c.id,
+                    name: c.full_name(),
+                    last_activity: last,
+                    every,
+                    overdue,
+                })
+            })
+            .collect();
+        due.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(a.name.cmp(&b.name)));
+        Ok(due)
     }
 
     /// Marks a task done (or, with `done` false, open again).

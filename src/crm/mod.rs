@@ -15,7 +15,7 @@ use std::path::Path;
 use std::sync::RwLock;
 use std::sync::atomic::AtomicBool;
 
-pub use activity::{AgendaItem, AgendaKind, TaskFilter};
+pub use activity::{AgendaItem, AgendaKind, DueContact, TaskFilter};
 pub use forecast::{DEFAULT_BEST_CASE_MIN, Forecast, ForecastPeriod, ForecastQuery};
 pub use people::EmailStatusChange;
 pub use sales::{Conversion, ConvertLead, NewOpportunity};

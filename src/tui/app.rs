@@ -570,14 +570,14 @@ impl App {
                 self.overlay = Some(Overlay::Input { ask: Ask::QuickTask(about), text: String::new() });
             }
             Action::Complete | Action::Reopen => {
-                if let Some(id) = self.tasks.selected_id() {
+                if let Some(id) = self.current().filter(|r| r.kind == Kind::Task).map(|r| r.id) {
                     let t = self.crm.set_task_done(id, action == Action::Complete)?;
                     self.say(format!("{}: {}", t.title, if t.is_open() { "open again" } else { "done" }));
                     self.refresh_after_write();
                 }
             }
             Action::Snooze => {
-                if let Some(id) = self.tasks.selected_id() {
+                if let Some(id) = self.current().filter(|r| r.kind == Kind::Task).map(|r| r.id) {
                     let mut t: crate::model::Task = self.crm.get(id)?;
                     let today = crate::model::Date::today();
                     t.due = Some(t.due.filter(|d| *d > today).unwrap_or(today).add_days(1));
@@ -587,8 +587,13 @@ impl App {
                 }
             }
             Action::SnoozeAsk => {
-                if let Some(id) = self.tasks.selected_id() {
+                if let Some(id) = self.current().filter(|r| r.kind == Kind::Task).map(|r| r.id) {
                     self.overlay = Some(Overlay::Input { ask: Ask::SnoozeUntil(id), text: String::new() });
+                }
+            }
+            Action::Open if self.on_tasks() && self.tasks.section == super::tasks::DUE => {
+                if let Some(r) = self.current() {
+                    self.open(r)?;
                 }
             }
             Action::Open if self.on_tasks() => {
@@ -689,6 +694,7 @@ impl App {
                     Some(r) if r.kind == Kind::Contact => Some(r.id),
                     Some(r) if r.kind == Kind::Opportunity => self.crm.get::<Opportunity>(r.id)?.contact,
                     Some(r) if r.kind == Kind::Call => Some(self.crm.get::<crate::model::Call>(r.id)?.contact),
+                    Some(r) if r.kind == Kind::Task => self.crm.get::<crate::model::Task>(r.id)?.contact,
                     _ => None,
                 };
                 match contact {
@@ -937,7 +943,7 @@ impl App {
             return self.board.selected().map(|c| RecordRef::new(Kind::Opportunity, c.id));
         }
         if self.on_tasks() {
-            return self.tasks.selected_id().map(|id| RecordRef::new(Kind::Task, id));
+            return self.tasks.selected_ref();
         }
         match (&self.detail, self.list()) {
             (Some(d), _) => Some(d.record),

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::crm::{Crm, Result, TaskFilter};
+use crate::crm::{Crm, DueContact, Result, TaskFilter};
 use crate::model::{Account, Date, Id, Kind, Project, RecordRef, Task};
 use crate::store::Read;
 
@@ -16,6 +16,14 @@ pub const SECTIONS: [(TaskFilter, &str); 5] = [
     (TaskFilter::All, "All"),
     (TaskFilter::Done, "Done"),
 ];
+
+/// The section after the task sections: contacts due for a call by their cadence.
+pub const DUE: usize = SECTIONS.len();
+
+/// Every section's name, the task sections then "Due to contact".
+pub fn section_names() -> impl Iterator<Item = &'static str> {
+    SECTIONS.iter().map(|(_, n)| *n).chain(["Due to contact"])
+}
 
 /// A task as a row shows it.
 #[derive(Debug, Clone)]
@@ -94,8 +102,10 @@ impl TaskScope {
 pub struct TaskLists {
     /// The section shown (an index into [`SECTIONS`]).
     pub section: usize,
-    /// How many tasks each section holds.
-    pub counts: [usize; 5],
+    /// How many tasks each section holds (and contacts, the last).
+    pub counts: [usize; 6],
+    /// The contacts due to be contacted (the last section).
+    pub due: Vec<DueContact>,
     /// The ids of the section shown, in order.
     pub ids: Vec<Id>,
     /// Rows read so far.
@@ -144,6 +154,11 @@ impl TaskLists {
                     self.ids = ids;
                 }
             }
+            self.due = crm.due_to_contact(today)?;
+            self.counts[DUE] = self.due.len();
+            if self.section == DUE {
+                self.ids = self.due.iter().map(|d| d.contact).collect();
+            }
             self.rows.clear();
             self.stale = false;
             self.selected = keep
@@ -153,7 +168,7 @@ impl TaskLists {
         }
         let (from, to) = self.window();
         let missing: Vec<Id> = self.ids[from..to].iter().copied().filter(|id| !self.rows.contains_key(id)).collect();
-        if !missing.is_empty() {
+        if !missing.is_empty() && self.section != DUE {
             let r = crm.reader()?;
             for id in missing {
                 if let Some(task) = r.get::<Task>(id)? {
@@ -192,9 +207,15 @@ impl TaskLists {
         self.selected = (self.selected as isize).saturating_add(delta).clamp(0, last.max(0)) as usize;
     }
 
+    /// The record the selected row is: a task, or a contact in "Due to contact".
+    pub fn selected_ref(&self) -> Option<RecordRef> {
+        let kind = if self.section == DUE { Kind::Contact } else { Kind::Task };
+        self.selected_id().map(|id| RecordRef::new(kind, id))
+    }
+
     /// Shows the next (or previous) section.
     pub fn next_section(&mut self, back: bool) {
-        let n = SECTIONS.len();
+        let n = SECTIONS.len() + 1;
         self.section = if back { (self.section + n - 1) % n } else { (self.section + 1) % n };
         self.selected = 0;
         self.stale = true;

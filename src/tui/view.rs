@@ -17,7 +17,7 @@ use super::fuzzy::matched_chars;
 use super::list::RecordList;
 use super::quote::{Cell, QuoteEditor};
 use super::settings::Settings;
-use super::tasks::{SECTIONS, TaskLists};
+use super::tasks::{DUE, TaskLists, section_names};
 use super::theme::Theme;
 use crate::text::{sanitize, truncate, width};
 
@@ -303,14 +303,17 @@ fn task_lists(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme) {
     f.render_widget(block, area);
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
     let mut spans = Vec::new();
-    for (i, (_, name)) in SECTIONS.iter().enumerate() {
+    for (i, name) in section_names().enumerate() {
         let style = if i == t.section { theme.focus() } else { theme.dim() };
         spans.push(Span::styled(format!(" {name} ({}) ", t.counts[i]), style));
         spans.push(Span::raw(" "));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), tabs);
+    if t.section == DUE {
+        return due_to_contact(f, body, t, theme);
+    }
     if t.ids.is_empty() {
-        let empty = match SECTIONS[t.section].1 {
+        let empty = match section_names().nth(t.section).unwrap_or_default() {
             "Today" => "Nothing due today. n adds a task: a title, then a date (fri, +3d) and !high if need be.",
             "Overdue" => "Nothing overdue.",
             "Done" => "Nothing done yet: x completes the selected task.",
@@ -353,6 +356,29 @@ fn task_lists(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme) {
     let widths = [Constraint::Length(1), Constraint::Min(20), Constraint::Length(11), Constraint::Percentage(35)];
     let header = Row::new(["", "TASK", "DUE", "ABOUT"]).style(theme.dim());
     f.render_widget(Table::new(rows, widths).header(header), body);
+}
+
+/// The contacts due for a call by their cadence, most overdue first.
+fn due_to_contact(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme) {
+    if t.due.is_empty() {
+        let text = "Nobody is due: contacts with a follow-up cadence appear here when it runs out.";
+        f.render_widget(Paragraph::new(Line::styled(text, theme.dim())), area);
+        return;
+    }
+    let (from, to) = t.window();
+    let rows = t.due[from..to.min(t.due.len())].iter().enumerate().map(|(n, d)| {
+        let last = d.last_activity.map_or("never".to_string(), |l| l.to_string());
+        let late = if d.overdue == 0 {
+            "due today".to_string()
+        } else {
+            crate::text::count(d.overdue as usize, "day over", "days over")
+        };
+        let style = if from + n == t.selected { theme.focus() } else { theme.text() };
+        Row::new(vec![sanitize(&d.name).into_owned(), last, format!("every {} days", d.every), late]).style(style)
+    });
+    let widths = [Constraint::Min(20), Constraint::Length(11), Constraint::Length(15), Constraint::Length(15)];
+    let header = Row::new(["CONTACT", "LAST", "CADENCE", "OVERDUE"]).style(theme.dim());
+    f.render_widget(Table::new(rows, widths).header(header), area);
 }
 
 fn settings(f: &mut Frame, area: Rect, s: &Settings, theme: &Theme) {
