@@ -531,12 +531,13 @@ fn tasks_are_added_on_one_line_with_natural_dates_then_completed_snoozed_and_reo
     ui.keys("x");
     let s = ui.screen();
     assert!(s.contains("Today (0)") && s.contains("Done (1)") && s.contains("Call Ann: done"), "{s}");
-    ui.keys("[");
+    ui.keys("[ [");
     assert!(ui.screen().contains("✓ Call Ann"), "{}", ui.screen());
     ui.keys("u");
     assert!(due(&ui, "Call Ann").is_open());
-    // Upcoming: snooze the first a day, then the next until a date asked for.
-    ui.keys("tab tab tab");
+    // Upcoming (past Due to contact and round): snooze the first a day, then another until a
+    // date asked for.
+    ui.keys("tab tab tab tab");
     assert!(ui.screen().contains("Send pricing"));
     ui.keys("s");
     assert_eq!(due(&ui, "Send pricing").due, Some(today.add_days(2)));
