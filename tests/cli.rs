@@ -1938,3 +1938,34 @@ fn accounts_and_leads_import_from_crm_exports() {
     assert_eq!(db.json("lead show 2")["source"], "trade_show");
     assert_eq!(db.count("account list"), 2, "a lead's company is not an account");
 }
+
+/// Runs a `--json` command in time zone `tz`; it must succeed.
+fn json_in(db: &Db, tz: &str, line: &[&str]) -> Value {
+    let out = rolo(&db.path).env("TZ", tz).arg("--json").args(line).output().expect("run rolo");
+    let (stdout, stderr) = texts(&out);
+    assert_eq!(out.status.code(), Some(0), "TZ={tz} rolo {line:?}: {stderr}");
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
+}
+
+#[test]
+fn local_times_stay_on_their_local_day_across_a_year_end_in_any_time_zone() {
+    for tz in ["Asia/Tokyo", "America/Los_Angeles", "UTC"] {
+        let db = Db::new();
+        let c = db.id("contact add --first Ann --last Lee");
+        let late = ["event", "add", "--title", "New Year call", "--start", "2026-12-31 23:30", "--contact", &c.to_string()];
+        json_in(&db, tz, &late);
+        json_in(&db, tz, &["call", "log", "--contact", &c.to_string(), "--at", "2026-12-31 23:45"]);
+        // The last evening of the year is on 31 December there, not on 1 January.
+        let eve = json_in(&db, tz, &["agenda", "--date", "2026-12-31"]);
+        assert!(eve.to_string().contains("New Year call"), "TZ={tz}: {eve}");
+        let new_year = json_in(&db, tz, &["agenda", "--date", "2027-01-01"]);
+        assert!(!new_year.to_string().contains("New Year call"), "TZ={tz}: {new_year}");
+        let calls = json_in(&db, tz, &["call", "list", "--since", "2026-12-31"]);
+        assert_eq!(calls.as_array().map(Vec::len), Some(1), "TZ={tz}: {calls}");
+        let none = json_in(&db, tz, &["call", "list", "--since", "2027-01-01"]);
+        assert_eq!(none.as_array().map(Vec::len), Some(0), "TZ={tz}: {none}");
+        // A week of agenda across the month and year end holds it once.
+        let week = json_in(&db, tz, &["agenda", "--date", "2026-12-28", "--days", "7"]);
+        assert_eq!(week.to_string().matches("New Year call").count(), 1, "TZ={tz}: {week}");
+    }
+}
