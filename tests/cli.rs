@@ -1952,7 +1952,8 @@ fn local_times_stay_on_their_local_day_across_a_year_end_in_any_time_zone() {
     for tz in ["Asia/Tokyo", "America/Los_Angeles", "UTC"] {
         let db = Db::new();
         let c = db.id("contact add --first Ann --last Lee");
-        let late = ["event", "add", "--title", "New Year call", "--start", "2026-12-31 23:30", "--contact", &c.to_string()];
+        let late =
+            ["event", "add", "--title", "New Year call", "--start", "2026-12-31 23:30", "--contact", &c.to_string()];
         json_in(&db, tz, &late);
         json_in(&db, tz, &["call", "log", "--contact", &c.to_string(), "--at", "2026-12-31 23:45"]);
         // The last evening of the year is on 31 December there, not on 1 January.
