@@ -231,12 +231,21 @@ fn the_board_moves_deals_between_stages_and_closes_them() {
     ui.keys("l l l l l l l").keys("k");
     let before = ui.deal("Expansion");
     assert_eq!(ui.stage_of(&before), "Negotiation/Review");
+    // Past the last open stage a deal is won: asked first, since one key would do it.
     ui.keys("L");
-    assert_eq!(ui.stage_of(&ui.deal("Expansion")), "Closed Won", "the next stage after the last open one is won");
+    assert!(ui.screen().contains("Mark Expansion won?"), "{}", ui.screen());
+    ui.keys("n");
+    assert_eq!(ui.stage_of(&ui.deal("Expansion")), "Negotiation/Review", "any key but y cancels");
+    ui.keys("L y");
+    let won = ui.deal("Expansion");
+    assert_eq!(ui.stage_of(&won), "Closed Won", "the next stage after the last open one is won");
     ui.keys("L");
     assert!(ui.screen().contains("Why was opportunity"), "a move into a lost stage asks why");
     ui.keys("esc");
     assert_eq!(ui.deal("Expansion").status, StageOutcome::Won, "Esc moves nothing");
+    // Back out of a closed stage: asked first too.
+    ui.keys("H");
+    assert!(ui.screen().contains("Open Expansion again, in Negotiation/Review?"), "{}", ui.screen());
 }
 
 #[test]
@@ -594,6 +603,15 @@ fn the_agenda_shows_a_day_or_a_week_in_time_order_and_takes_new_events() {
     let e = ui.crm.list::<Event>(|e| e.title == "Call prep").unwrap().remove(0);
     assert_eq!((e.attendees.clone(), e.start), (vec![ann], at(9)), "09:00 today by default, Ann picked");
     assert!(ui.screen().contains("Call prep"), "{}", ui.screen());
+    // The new event opens, naming its people; Esc comes back to the agenda, in time order.
+    assert!(ui.screen().contains("attendees       Ann Lee"), "{}", ui.screen());
+    ui.keys("esc");
+    let s = ui.screen();
+    assert!(s.contains("Agenda ·"), "back where it was opened: {s}");
+    assert!(s.find("Breakfast").unwrap() < s.find("Call prep").unwrap(), "{s}");
+    // A name typed over a picked one is refused, never dropped.
+    ui.keys("n").text("Typo").keys("tab tab tab tab enter").text("ann").keys("enter backspace ctrl-s");
+    assert!(ui.screen().contains("'Ann Le' was not picked"), "{}", ui.screen());
 }
 
 #[test]

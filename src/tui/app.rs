@@ -43,6 +43,15 @@ pub enum Confirm {
     DiscardQuote,
     /// Close the call form without logging the call.
     DiscardCall,
+    /// Move a deal into a stage that wins it or opens it again: asked first, y confirms.
+    MoveDeal {
+        /// The deal.
+        id: Id,
+        /// Where it goes.
+        stage: Stage,
+        /// What to ask.
+        question: String,
+    },
 }
 
 /// A box drawn over the screen.
@@ -194,6 +203,8 @@ pub struct App {
     pub by_quarter: bool,
     /// An open record, over the list.
     pub detail: Option<Detail>,
+    /// The screen a record was opened from, to go back to when it closes.
+    came_from: Option<ScreenId>,
     /// An open form, over everything but overlays.
     pub form: Option<Form>,
     /// The quote editor, holding the screen while open.
@@ -256,6 +267,7 @@ impl App {
             forecast: None,
             by_quarter: false,
             detail: None,
+            came_from: None,
             form: None,
             quote: None,
             call: None,
@@ -273,7 +285,15 @@ impl App {
     pub fn set_viewport(&mut self, height: u16) {
         self.tasks.height = super::view::task_rows(height);
         let rows = super::view::list_rows(height);
-        for l in [&mut self.contacts, &mut self.accounts] {
+        for l in [
+            &mut self.contacts,
+            &mut self.accounts,
+            &mut self.leads,
+            &mut self.products,
+            &mut self.deals,
+            &mut self.calls,
+            &mut self.projects,
+        ] {
             l.height = rows;
             l.select(l.selected);
         }
@@ -492,7 +512,7 @@ impl App {
         let page = self.list().map_or(20, |l| l.height.max(1)) as isize;
         match action {
             // `q` leaves rolo from the top level; inside a record it backs out, like Esc.
-            Action::Quit if self.detail.is_some() => self.detail = None,
+            Action::Quit if self.detail.is_some() => self.close_detail(),
             Action::Quit | Action::ForceQuit => self.quit = true,
             Action::Help => self.overlay = Some(Overlay::Help(0)),
             Action::Search => self.overlay = Some(Overlay::Search(SearchBox::default())),
@@ -500,22 +520,22 @@ impl App {
             Action::Goto(s) => {
                 self.welcome = false;
                 self.detail = None;
+                self.came_from = None;
                 self.screen = s;
             }
+            Action::Back if self.detail.is_some() => self.close_detail(),
             Action::Back => {
-                if self.detail.take().is_none() {
-                    self.welcome = false;
-                    if let Some(l) = self.list_mut().filter(|l| l.is_filtered()) {
-                        l.set_filter("", None);
-                    }
-                    if self.on_tasks() && !self.tasks.scope.is_empty() {
-                        self.tasks.set_scope(super::tasks::TaskScope::default());
-                        self.say("task filter cleared");
-                    }
-                    if self.on_board() && !self.board.filter.is_empty() {
-                        self.board.set_filter(BoardFilter::default());
-                        self.say("board filter cleared");
-                    }
+                self.welcome = false;
+                if let Some(l) = self.list_mut().filter(|l| l.is_filtered()) {
+                    l.set_filter("", None);
+                }
+                if self.on_tasks() && !self.tasks.scope.is_empty() {
+                    self.tasks.set_scope(super::tasks::TaskScope::default());
+                    self.say("task filter cleared");
+                }
+                if self.on_board() && !self.board.filter.is_empty() {
+                    self.board.set_filter(BoardFilter::default());
+                    self.say("board filter cleared");
                 }
             }
             Action::Filter if self.screen == ScreenId::Calls && self.detail.is_none() => {
@@ -533,15 +553,10 @@ impl App {
                 }
             }
             Action::Up | Action::Down | Action::Top | Action::Bottom if self.on_tasks() => {
-                self.tasks.move_by(match action {
-                    Action::Up => -1,
-                    Action::Down => 1,
-                    Action::Top => isize::MIN / 2,
-                    _ => isize::MAX / 2,
-                });
+                self.tasks.move_by(step(action));
             }
-            Action::Up | Action::Down if self.on_agenda() => {
-                self.agenda.move_by(if action == Action::Up { -1 } else { 1 })
+            Action::Up | Action::Down | Action::Top | Action::Bottom if self.on_agenda() => {
+                self.agenda.move_by(step(action))
             }
             Action::DayView | Action::WeekView => self.agenda.set_week(action == Action::WeekView),
             Action::Earlier | Action::Later => self.agenda.shift(if action == Action::Earlier { -1 } else { 1 }),
@@ -607,8 +622,8 @@ impl App {
             Action::New if self.on_tasks() => {
                 self.overlay = Some(Overlay::Input { ask: Ask::QuickTask(None), text: String::new() });
             }
-            Action::Up | Action::Down if self.screen == ScreenId::Settings => {
-                self.settings.move_by(if action == Action::Up { -1 } else { 1 })
+            Action::Up | Action::Down | Action::Top | Action::Bottom if self.screen == ScreenId::Settings => {
+                self.settings.move_by(step(action))
             }
             Action::StageUp | Action::StageDown => {
                 if let Some((stage, _)) = self.settings.current() {
@@ -642,12 +657,7 @@ impl App {
                 }
             }
             Action::Up | Action::Down | Action::Top | Action::Bottom if self.on_board() => {
-                self.board.move_card(match action {
-                    Action::Up => -1,
-                    Action::Down => 1,
-                    Action::Top => isize::MIN / 2,
-                    _ => isize::MAX / 2,
-                });
+                self.board.move_card(step(action));
             }
             Action::Left | Action::Right => self.board.move_col(if action == Action::Left { -1 } else { 1 }),
             Action::MoveLeft | Action::MoveRight => self.move_deal(if action == Action::MoveLeft { -1 } else { 1 })?,
@@ -861,7 +871,23 @@ impl App {
             self.overlay = Some(Overlay::Input { ask: Ask::LostReason(card.id, Some(stage.id)), text: String::new() });
             return Ok(());
         }
-        let mut o: Opportunity = self.crm.get(card.id)?;
+        let open_now = self.board.columns.get(self.board.col).is_some_and(|c| c.stage.outcome == StageOutcome::Open);
+        let question = match (open_now, stage.outcome) {
+            (true, StageOutcome::Won) => Some(format!("Mark {} won?", card.name)),
+            (false, StageOutcome::Open) => Some(format!("Open {} again, in {}?", card.name, stage.name)),
+            (false, _) => Some(format!("Move {} to {}?", card.name, stage.name)),
+            _ => None,
+        };
+        match question {
+            Some(question) => self.overlay = Some(Overlay::Confirm(Confirm::MoveDeal { id: card.id, stage, question })),
+            None => self.put_deal(card.id, &stage)?,
+        }
+        Ok(())
+    }
+
+    /// Moves deal `id` into `stage`, saved at once, and repositions its card.
+    fn put_deal(&mut self, id: Id, stage: &Stage) -> Result<()> {
+        let mut o: Opportunity = self.crm.get(id)?;
         o.stage = stage.id;
         let o = self.crm.update_opportunity(o)?;
         self.say(format!("{} → {} ({}%)", o.name, stage.name, o.probability));
@@ -960,6 +986,10 @@ impl App {
 
     /// Opens a record's detail view (switching to its screen when it has one).
     pub fn open(&mut self, record: RecordRef) -> Result<()> {
+        let detail = Detail::load(&self.crm, record)?;
+        if self.detail.is_none() && !self.welcome {
+            self.came_from = Some(self.screen);
+        }
         match record.kind {
             Kind::Contact => self.screen = ScreenId::Contacts,
             Kind::Account => self.screen = ScreenId::Accounts,
@@ -970,8 +1000,16 @@ impl App {
             _ => {}
         }
         self.welcome = false;
-        self.detail = Some(Detail::load(&self.crm, record)?);
+        self.detail = Some(detail);
         Ok(())
+    }
+
+    /// Closes the open record, back to the screen it was opened from.
+    fn close_detail(&mut self) {
+        self.detail = None;
+        if let Some(s) = self.came_from.take() {
+            self.screen = s;
+        }
     }
 
     /// Forgets what the lists and the open record showed, after a write.
@@ -1028,8 +1066,8 @@ impl App {
                     }
                     KeyCode::Down | KeyCode::Tab => selected = (selected + 1).min(hits.len().saturating_sub(1)),
                     KeyCode::Up | KeyCode::BackTab => selected = selected.saturating_sub(1),
-                    code => {
-                        if edit_line(&mut query, code) {
+                    _ => {
+                        if edit_line(&mut query, key) {
                             let kind = self.form.as_ref().and_then(|f| f.picker_kind(field)).unwrap_or(Kind::Account);
                             hits = self.crm.search(&query, &[kind], 20).unwrap_or_default();
                             selected = 0;
@@ -1048,8 +1086,8 @@ impl App {
                 KeyCode::Enter => {
                     self.answer(&ask, &text).inspect_err(|_| self.overlay = Some(Overlay::Input { ask, text }))
                 }
-                code => {
-                    edit_line(&mut text, code);
+                _ => {
+                    edit_line(&mut text, key);
                     self.overlay = Some(Overlay::Input { ask, text });
                     Ok(())
                 }
@@ -1076,8 +1114,8 @@ impl App {
                 self.filtering = false;
                 text.clear();
             }
-            code => {
-                if !edit_line(&mut text, code) {
+            _ => {
+                if !edit_line(&mut text, key) {
                     return;
                 }
             }
@@ -1242,6 +1280,7 @@ impl App {
                 self.say(format!("stage {} deleted", stage.name));
                 self.refresh_after_write();
             }
+            Confirm::MoveDeal { id, stage, .. } => self.put_deal(id, &stage)?,
             Confirm::DiscardCall => {
                 self.call = None;
                 self.say("call not logged");
@@ -1297,8 +1336,8 @@ impl App {
             KeyCode::Char('n' | 'j') if ctrl => b.selected = (b.selected + 1).min(b.hits.len().saturating_sub(1)),
             KeyCode::Up | KeyCode::BackTab => b.selected = b.selected.saturating_sub(1),
             KeyCode::Char('p' | 'k') if ctrl => b.selected = b.selected.saturating_sub(1),
-            code => {
-                if edit_line(&mut b.query, code) {
+            _ => {
+                if edit_line(&mut b.query, key) {
                     b.selected = 0;
                     if b.query.trim().is_empty() {
                         b.hits.clear();
@@ -1326,8 +1365,8 @@ impl App {
             }
             KeyCode::Down | KeyCode::Tab => selected = (selected + 1).min(entries.len().saturating_sub(1)),
             KeyCode::Up | KeyCode::BackTab => selected = selected.saturating_sub(1),
-            code => {
-                if edit_line(&mut query, code) {
+            _ => {
+                if edit_line(&mut query, key) {
                     selected = 0;
                 }
             }
@@ -1421,8 +1460,8 @@ impl App {
                 }
                 KeyCode::Up | KeyCode::BackTab => picker.selected = picker.selected.saturating_sub(1),
                 KeyCode::Char('p' | 'k') if ctrl => picker.selected = picker.selected.saturating_sub(1),
-                code => {
-                    if edit_line(&mut picker.query, code) {
+                _ => {
+                    if edit_line(&mut picker.query, key) {
                         picker.selected = 0;
                         q.filter(&mut picker);
                     }
@@ -1436,8 +1475,8 @@ impl App {
             KeyCode::Tab => q.next_cell(false),
             KeyCode::BackTab => q.next_cell(true),
             KeyCode::Enter | KeyCode::Esc => q.done(),
-            code => q.type_text(|text| {
-                edit_line(text, code);
+            _ => q.type_text(|text| {
+                edit_line(text, key);
             }),
         }
     }
@@ -1491,6 +1530,16 @@ impl App {
     }
 }
 
+/// How far a move action goes in a list: one row, or to either end.
+fn step(action: Action) -> isize {
+    match action {
+        Action::Up => -1,
+        Action::Down => 1,
+        Action::Top => isize::MIN / 2,
+        _ => isize::MAX / 2,
+    }
+}
+
 /// Links a new task to the record it is about (and a person's or deal's account too).
 fn link_task(crm: &Crm, t: &mut crate::model::Task, about: RecordRef) -> Result<()> {
     match about.kind {
@@ -1531,8 +1580,21 @@ fn expand_home(path: &str) -> std::path::PathBuf {
 }
 
 /// Applies a typing key to a one-line text; says whether the text changed.
-fn edit_line(text: &mut String, code: KeyCode) -> bool {
-    match code {
+///
+/// As in a shell: Ctrl-U clears the line, Ctrl-W deletes the last word, Ctrl-H is Backspace;
+/// other Ctrl keys type nothing.
+fn edit_line(text: &mut String, key: KeyEvent) -> bool {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Char('u') if ctrl => !std::mem::take(text).is_empty(),
+        KeyCode::Char('w') if ctrl => {
+            let before = text.len();
+            let kept = text.trim_end().rfind(char::is_whitespace).map_or(0, |i| i + 1);
+            text.truncate(kept);
+            text.len() != before
+        }
+        KeyCode::Char('h') if ctrl => text.pop().is_some(),
+        KeyCode::Char(_) if ctrl => false,
         KeyCode::Char(c) => {
             text.push(c);
             true

@@ -107,12 +107,13 @@ impl CallForm {
     pub fn type_char(&mut self, ch: char) {
         self.error = None;
         match self.focus {
-            Slot::Outcome => {
-                if let Some(&(_, o)) = OUTCOME_KEYS.iter().find(|(k, _)| *k == ch.to_ascii_lowercase()) {
+            Slot::Outcome => match OUTCOME_KEYS.iter().find(|(k, _)| *k == ch.to_ascii_lowercase()) {
+                Some(&(_, o)) => {
                     self.outcome = Some(o);
                     self.focus = Slot::Notes;
                 }
-            }
+                None => self.error = Some("first the outcome: c, v, n, b or w (Tab skips to the notes)".into()),
+            },
             Slot::Direction => match ch {
                 'o' | 'O' => self.direction = CallDirection::Out,
                 'i' | 'I' => self.direction = CallDirection::In,

@@ -188,9 +188,17 @@ fn fields<R: Record>(lines: &mut Vec<DetailLine>, r: &impl Read, rec: &R) {
             continue;
         }
         let linked = LINKS.iter().find(|(name, _)| *name == k).zip(v.as_u64());
-        let text = match linked {
-            Some(((_, kind), id)) => label_of(r, RecordRef::new(*kind, id)),
-            None => display_value(&v),
+        let text = match (linked, k.as_str()) {
+            (Some(((_, kind), id)), _) => label_of(r, RecordRef::new(*kind, id)),
+            // People at a meeting, by name.
+            (None, "attendees") => v
+                .as_array()
+                .map(|ids| {
+                    let names = ids.iter().filter_map(|id| id.as_u64());
+                    names.map(|id| label_of(r, RecordRef::new(Kind::Contact, id))).collect::<Vec<_>>().join(", ")
+                })
+                .unwrap_or_default(),
+            _ => display_value(&v),
         };
         if !text.is_empty() {
             lines.push(DetailLine::Field(k.replace('_', " "), text));

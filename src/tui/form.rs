@@ -597,10 +597,18 @@ impl Form {
             Some(t) => Some(Timestamp::parse_local(&t).map_err(|m| Self::invalid("end", m))?),
         };
         e.location = self.value("location");
-        // Attendees are those picked whose names are still in the field (a name typed over
-        // is dropped).
-        let text = self.value("attendees").unwrap_or_default();
-        e.attendees = self.attendees.iter().filter(|(n, _)| text.contains(n.as_str())).map(|(_, id)| *id).collect();
+        // Every name in the field must be one picked (Enter on the field); none is dropped.
+        e.attendees = Vec::new();
+        for name in self.value("attendees").unwrap_or_default().split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            match self.attendees.iter().find(|(n, _)| n == name) {
+                Some((_, id)) if !e.attendees.contains(id) => e.attendees.push(*id),
+                Some(_) => {}
+                None => {
+                    let m = format!("'{name}' was not picked: press Enter on the field to pick people");
+                    return Err(Self::invalid("attendees", m));
+                }
+            }
+        }
         let saved = if self.target.is_some() { crm.update(e)? } else { crm.create_event(e)? };
         Ok(saved.record_ref())
     }

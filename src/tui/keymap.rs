@@ -305,6 +305,8 @@ pub const BOARD: &[Binding] = &[
     hint(&["z"], Action::Fold, "show or fold the won and lost stages"),
     bind(&["Q"], Action::Quote, "the deal's quote (a new draft when it has none)"),
     hint(&["v"], Action::View, "the deals as a list"),
+    bind(&["c"], Action::Call, "log a call with the deal's contact"),
+    bind(&["t"], Action::AddTask, "add a task about the deal"),
 ];
 
 /// Keys of the deals list, over those of every list.
@@ -358,6 +360,8 @@ pub const AGENDA: &[Binding] = &[
     hint(&["n"], Action::New, "new event (Enter on attendees picks people)"),
     bind(&["j", "down"], Action::Down, "next item"),
     bind(&["k", "up"], Action::Up, "previous item"),
+    bind(&["g g", "home"], Action::Top, "first item"),
+    bind(&["G", "end"], Action::Bottom, "last item"),
     bind(&["enter"], Action::Open, "open the item's record"),
     bind(&["e"], Action::Edit, "edit the event"),
 ];
@@ -366,6 +370,8 @@ pub const AGENDA: &[Binding] = &[
 pub const SETTINGS: &[Binding] = &[
     bind(&["j", "down"], Action::Down, "next stage"),
     bind(&["k", "up"], Action::Up, "previous stage"),
+    bind(&["g g", "home"], Action::Top, "first stage"),
+    bind(&["G", "end"], Action::Bottom, "last stage"),
     hint(&["K", "shift-up"], Action::StageUp, "move the stage earlier (the board follows)"),
     hint(&["J", "shift-down"], Action::StageDown, "move the stage later"),
     hint(&["n"], Action::New, "new stage"),

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::crm::{Crm, DueContact, Result, TaskFilter};
-use crate::model::{Account, Date, Id, Kind, Project, RecordRef, Task};
+use crate::model::{Account, Contact, Date, Id, Kind, Project, RecordRef, Task};
 use crate::store::Read;
 
 /// The sections, in tab order, with their names.
@@ -41,16 +41,23 @@ pub struct TaskScope {
     pub project: Option<String>,
     /// The task's owner is this.
     pub owner: Option<String>,
-    /// The task's account name holds this.
+    /// The task's account name (or its contact's) holds this.
     pub account: Option<String>,
+    /// The task's title holds these words (typed without a key).
+    pub words: Option<String>,
 }
 
 impl TaskScope {
-    /// Reads `project:NAME owner:NAME account:NAME` (any subset); empty text clears it.
+    /// Reads `project:NAME owner:NAME account:NAME` (any subset) and plain words for the title;
+    /// empty text clears it.
     pub fn parse(text: &str) -> std::result::Result<TaskScope, String> {
         let mut s = TaskScope::default();
+        let mut words = Vec::new();
         for word in text.split_whitespace() {
-            let (k, v) = word.split_once(':').ok_or_else(|| format!("'{word}': write key:value, e.g. owner:ann"))?;
+            let Some((k, v)) = word.split_once(':') else {
+                words.push(word.to_lowercase());
+                continue;
+            };
             let v = Some(v.to_lowercase());
             match k {
                 "project" => s.project = v,
@@ -59,6 +66,7 @@ impl TaskScope {
                 other => return Err(format!("'{other}' is not a task filter: use project, owner or account")),
             }
         }
+        s.words = (!words.is_empty()).then(|| words.join(" "));
         Ok(s)
     }
 
@@ -69,11 +77,10 @@ impl TaskScope {
 
     /// The scope as it was typed, to show and edit again.
     pub fn text(&self) -> String {
-        [("project", &self.project), ("owner", &self.owner), ("account", &self.account)]
-            .iter()
-            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}:{v}")))
-            .collect::<Vec<_>>()
-            .join(" ")
+        let keyed = [("project", &self.project), ("owner", &self.owner), ("account", &self.account)];
+        let mut parts: Vec<String> = keyed.iter().filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}:{v}"))).collect();
+        parts.extend(self.words.clone());
+        parts.join(" ")
     }
 
     fn keeps(&self, r: &impl Read, t: &Task) -> Result<bool> {
@@ -85,13 +92,20 @@ impl TaskScope {
             })
         };
         let holds = |name: String, part: &str| name.to_lowercase().contains(part);
+        let account = match (t.account, t.contact) {
+            (Some(a), _) => Some(a),
+            (None, Some(c)) => r.get::<Contact>(c)?.and_then(|c| c.account),
+            _ => None,
+        };
+        let title = t.title.to_lowercase();
         Ok(self.owner.as_ref().is_none_or(|o| t.owner.eq_ignore_ascii_case(o))
+            && self.words.as_ref().is_none_or(|w| w.split(' ').all(|w| title.contains(w)))
             && match &self.project {
                 Some(p) => holds(name_of(Kind::Project, t.project)?, p),
                 None => true,
             }
             && match &self.account {
-                Some(a) => holds(name_of(Kind::Account, t.account)?, a),
+                Some(a) => holds(name_of(Kind::Account, account)?, a),
                 None => true,
             })
     }
@@ -256,6 +270,7 @@ mod tests {
         assert_eq!((s.project.as_deref(), s.owner.as_deref()), (Some("rollout"), Some("ann")));
         assert_eq!(s.text(), "project:rollout owner:ann");
         assert!(TaskScope::parse("colour:red").unwrap_err().contains("not a task filter"));
+        assert_eq!(TaskScope::parse("Send owner:ann").unwrap().words.as_deref(), Some("send"));
         assert!(TaskScope::parse("").unwrap().is_empty());
     }
 }

@@ -767,7 +767,10 @@ fn form_box(f: &mut Frame, area: Rect, form: &super::form::Form, theme: &Theme) 
             None => lines.push(Line::raw("")),
         }
     }
-    lines.push(Line::styled("Tab next · Enter on account: pick · Ctrl-S save · Esc cancel", theme.dim()));
+    let pickers: Vec<&str> =
+        (0..form.fields.len()).filter(|&i| form.picker_kind(i).is_some()).map(|i| form.fields[i].label).collect();
+    let pick = if pickers.is_empty() { String::new() } else { format!(" · Enter on {}: pick", pickers.join(" or ")) };
+    lines.push(Line::styled(format!("Tab next{pick} · Ctrl-S save · Esc cancel"), theme.dim()));
     f.render_widget(Paragraph::new(lines), inner);
 }
 
@@ -850,6 +853,7 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
                 Confirm::DiscardForm => "Drop the unsaved changes?".to_string(),
                 Confirm::DiscardQuote => "Close the quote without saving?".to_string(),
                 Confirm::DiscardCall => "Close without logging the call?".to_string(),
+                Confirm::MoveDeal { question, .. } => question.clone(),
                 Confirm::DeleteStage(s) => format!("Delete the stage {}? It holds no deals.", s.name),
             };
             let inner = popup(f, area, 50, 4, "Confirm");
@@ -859,8 +863,12 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             ];
             f.render_widget(Paragraph::new(lines), inner);
         }
-        Overlay::Picker { query, hits, selected, .. } => {
-            let inner = popup(f, area, 60, 14, "Pick an account  (Enter picks, Esc closes)");
+        Overlay::Picker { field, query, hits, selected } => {
+            let what = match app.form.as_ref().and_then(|form| form.picker_kind(*field)) {
+                Some(crate::model::Kind::Contact) => "Pick a person",
+                _ => "Pick an account",
+            };
+            let inner = popup(f, area, 60, 14, &format!("{what}  (Enter picks, Esc closes)"));
             let mut lines =
                 vec![Line::from(vec![Span::styled("> ", theme.title()), Span::raw(format!("{}▏", sanitize(query)))])];
             if hits.is_empty() {
