@@ -240,7 +240,7 @@ fn the_board_moves_deals_between_stages_and_closes_them() {
     let won = ui.deal("Expansion");
     assert_eq!(ui.stage_of(&won), "Closed Won", "the next stage after the last open one is won");
     ui.keys("L");
-    assert!(ui.screen().contains("Why was opportunity"), "a move into a lost stage asks why");
+    assert!(ui.screen().contains("Why was Expansion lost?"), "a move into a lost stage asks why");
     ui.keys("esc");
     assert_eq!(ui.deal("Expansion").status, StageOutcome::Won, "Esc moves nothing");
     // Back out of a closed stage: asked first too.

@@ -104,7 +104,7 @@ pub enum Ask {
     /// The CSV file to import contacts from.
     ImportFile,
     /// Why this deal was lost; with a stage, it moves there (else to the first lost stage).
-    LostReason(Id, Option<Id>),
+    LostReason(Id, Option<Id>, String),
     /// The pipeline board's filter.
     BoardFilter,
     /// Where the deals of a stage being deleted go.
@@ -117,8 +117,8 @@ pub enum Ask {
     TaskScope,
     /// Which calls to show.
     CallFilter,
-    /// Whether this project's goal was met (y / n), to close it.
-    GoalMet(Id),
+    /// Whether this project's goal was met (y / n), to close it; its name and open tasks.
+    GoalMet(Id, String, usize),
 }
 
 impl Ask {
@@ -131,14 +131,18 @@ impl Ask {
             Ask::Owner(t) => format!("New owner of {}", count(t)),
             Ask::List(t) => format!("Put {} on the list (name; made if new)", count(t)),
             Ask::ImportFile => "Import contacts from a CSV file (its path; duplicates are skipped)".to_string(),
-            Ask::LostReason(id, _) => format!("Why was opportunity {id} lost?"),
+            Ask::LostReason(_, _, name) => format!("Why was {name} lost?"),
             Ask::BoardFilter => "Filter the board: owner:NAME account:TEXT close:FROM..TO (empty clears)".to_string(),
             Ask::QuickTask(None) => "New task: a title, then a date (today, fri, +3d) and !high if need be".to_string(),
             Ask::QuickTask(Some(r)) => {
                 format!("New task about {r}: a title, then a date (fri, +3d) and !high if need be")
             }
             Ask::SnoozeUntil(id) => format!("Snooze task {id} until (tomorrow, mon, +3d, 2026-12-01)"),
-            Ask::GoalMet(id) => format!("Close project {id}: was its goal met? y or n"),
+            Ask::GoalMet(_, name, 0) => format!("Close {name}: was its goal met? y or n"),
+            Ask::GoalMet(_, name, open) => {
+                let tasks = crate::text::count(*open, "task is", "tasks are");
+                format!("Close {name} ({tasks} still open): was its goal met? y or n")
+            }
             Ask::CallFilter => {
                 "Show calls: outcome:voicemail account:acme country:france from:2026-11-01 to:today (empty: all)"
                     .to_string()
@@ -563,7 +567,14 @@ impl App {
             Action::Today => self.agenda.today(),
             Action::CloseProject => {
                 if let Some(r) = self.current().filter(|r| r.kind == Kind::Project) {
-                    self.overlay = Some(Overlay::Input { ask: Ask::GoalMet(r.id), text: String::new() });
+                    let p: crate::model::Project = self.crm.get(r.id)?;
+                    let r2 = self.crm.reader()?;
+                    let ids = crate::store::Read::linking(&r2, r, Kind::Task)?;
+                    let open = crate::store::Read::many::<crate::model::Task>(&r2, &ids)?
+                        .iter()
+                        .filter(|t| t.is_open())
+                        .count();
+                    self.overlay = Some(Overlay::Input { ask: Ask::GoalMet(r.id, p.name, open), text: String::new() });
                 }
             }
             Action::New if self.on_agenda() => self.form = Some(Form::new_event(self.agenda.from)),
@@ -670,7 +681,10 @@ impl App {
             }
             Action::Lost => {
                 if let Some(card) = self.board.selected() {
-                    self.overlay = Some(Overlay::Input { ask: Ask::LostReason(card.id, None), text: String::new() });
+                    self.overlay = Some(Overlay::Input {
+                        ask: Ask::LostReason(card.id, None, card.name.clone()),
+                        text: String::new(),
+                    });
                 }
             }
             Action::Status => {
@@ -868,7 +882,10 @@ impl App {
             return Ok(());
         };
         if stage.outcome == StageOutcome::Lost {
-            self.overlay = Some(Overlay::Input { ask: Ask::LostReason(card.id, Some(stage.id)), text: String::new() });
+            self.overlay = Some(Overlay::Input {
+                ask: Ask::LostReason(card.id, Some(stage.id), card.name.clone()),
+                text: String::new(),
+            });
             return Ok(());
         }
         let open_now = self.board.columns.get(self.board.col).is_some_and(|c| c.stage.outcome == StageOutcome::Open);
@@ -1153,7 +1170,7 @@ impl App {
                 let ids: Vec<_> = targets.iter().filter(|t| t.kind == Kind::Contact).map(|t| t.id).collect();
                 format!("{} added to the list '{}'", self.crm.add_to_list(text, &ids)?, text.trim())
             }
-            Ask::LostReason(id, stage) => {
+            Ask::LostReason(id, stage, _) => {
                 let o = match stage {
                     Some(stage) => {
                         let mut o: Opportunity = self.crm.get(*id)?;
@@ -1183,7 +1200,7 @@ impl App {
                 let t = self.crm.update(t)?;
                 format!("{}: due {until}", t.title)
             }
-            Ask::GoalMet(id) => {
+            Ask::GoalMet(id, ..) => {
                 let met = match text.trim().to_lowercase().as_str() {
                     "y" | "yes" => true,
                     "n" | "no" => false,

@@ -504,7 +504,10 @@ impl Form {
         let close = self.value("close date").unwrap_or_default();
         o.close_date = Date::parse_relative(&close, Date::today()).map_err(|m| Self::invalid("close date", m))?;
         let stage_name = self.value("stage").unwrap_or_default();
-        let stage = crm.stage_named(&stage_name).map_err(|e| Self::invalid("stage", e.to_string()))?;
+        let stage = crm.stage_named(&stage_name).map_err(|e| match e {
+            CrmError::Invalid(v) => Self::invalid("stage", v.message),
+            other => Self::invalid("stage", other.to_string()),
+        })?;
         o.stage = stage.id;
         match self.value("probability") {
             Some(p) => {

@@ -303,7 +303,11 @@ fn task_lists(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme) {
     f.render_widget(block, area);
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
     let mut spans = Vec::new();
+    let full: usize = section_names().enumerate().map(|(i, n)| n.len() + t.counts[i].to_string().len() + 6).sum();
+    // Narrow windows get short names, so every tab (and the selected one) stays in sight.
+    const SHORT: [&str; 6] = ["Today", "Late", "Next", "All", "Done", "Due"];
     for (i, name) in section_names().enumerate() {
+        let name = if full > tabs.width as usize { SHORT[i] } else { name };
         let style = if i == t.section { theme.focus() } else { theme.dim() };
         spans.push(Span::styled(format!(" {name} ({}) ", t.counts[i]), style));
         spans.push(Span::raw(" "));
@@ -436,7 +440,8 @@ fn forecast(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let groups: Vec<BarGroup> = periods
         .iter()
         .map(|p| {
-            let label = p.label.rsplit_once('-').map_or(p.label.as_str(), |(_, m)| m).to_string();
+            // "Nov" for a month; a quarter keeps its year ("2026-Q4").
+            let label = if app.by_quarter { p.label.clone() } else { p.from.0.format("%b").to_string() };
             let bars = [
                 (units(p.pipeline), theme.text()),
                 (units(p.weighted), theme.ok()),
