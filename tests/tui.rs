@@ -595,6 +595,7 @@ fn the_agenda_shows_a_day_or_a_week_in_time_order_and_takes_new_events() {
     let pricing = s.find("Send pricing").unwrap();
     assert!(breakfast < demo && s.contains("08:00") && s.contains("14:00"), "in time order: {s}");
     assert!(pricing > 0 && !s.contains("birthday   Ann Lee"), "one day only: {s}");
+    assert!(s.contains("birthdays soon: Ann Lee turns"), "the next two weeks' birthdays under the day: {s}");
     ui.keys("w");
     assert!(ui.screen().contains("birthday   Ann Lee"), "{}", ui.screen());
     ui.keys("d ]");

@@ -15,13 +15,15 @@ pub struct Agenda {
     pub items: Vec<AgendaItem>,
     /// The selected item.
     pub selected: usize,
+    /// Birthdays of the next two weeks, as a line under the days.
+    pub birthdays: Option<String>,
     stale: bool,
 }
 
 impl Agenda {
     /// Today's agenda, read when first shown.
     pub fn new() -> Agenda {
-        Agenda { from: Date::today(), week: false, items: Vec::new(), selected: 0, stale: true }
+        Agenda { from: Date::today(), week: false, items: Vec::new(), selected: 0, birthdays: None, stale: true }
     }
 
     /// How many days are shown.
@@ -38,6 +40,7 @@ impl Agenda {
     pub fn prepare(&mut self, crm: &Crm) -> Result<()> {
         if self.stale {
             self.items = crm.agenda(self.from, self.days())?;
+            self.birthdays = birthdays_soon(crm, 14)?;
             self.selected = self.selected.min(self.items.len().saturating_sub(1));
             self.stale = false;
         }

@@ -285,9 +285,14 @@ fn agenda(f: &mut Frame, area: Rect, a: &Agenda, theme: &Theme) {
             lines.push(Line::styled("         nothing on", theme.dim()));
         }
     }
-    let room = inner.height as usize;
+    let [days, foot] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(u16::from(a.birthdays.is_some()))]).areas(inner);
+    let room = days.height as usize;
     let scroll = selected_line.saturating_sub(room.saturating_sub(2));
-    f.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
+    f.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), days);
+    if let Some(b) = &a.birthdays {
+        f.render_widget(Paragraph::new(Line::styled(truncate(&sanitize(b), foot.width as usize), theme.title())), foot);
+    }
 }
 
 /// Rows of the task lists that fit in a window of `height` lines.
