@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod crm;
 pub mod demo;
+pub mod export;
 pub mod import;
 pub mod model;
 pub mod search;

@@ -300,6 +300,7 @@ fn every_command_has_help() {
         "demo",
         "check",
         "backup",
+        "export",
     ] {
         let out = db.ok(format!("{command} --help"));
         assert!(out.contains(&format!("Usage: rolo {command}")), "rolo {command} --help: {out}");
@@ -1969,4 +1970,437 @@ fn local_times_stay_on_their_local_day_across_a_year_end_in_any_time_zone() {
         let week = json_in(&db, tz, &["agenda", "--date", "2026-12-28", "--days", "7"]);
         assert_eq!(week.to_string().matches("New Year call").count(), 1, "TZ={tz}: {week}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export
+// ---------------------------------------------------------------------------------------------
+
+/// A `--json` listing with `keys` taken out of every object: what a fresh database assigns anew
+/// (ids, links by id, times) is not expected to survive an export and an import.
+fn without(mut list: Value, keys: &[&str]) -> Value {
+    for item in list.as_array_mut().expect("a JSON array") {
+        let object = item.as_object_mut().expect("an object");
+        for k in keys {
+            object.remove(*k);
+        }
+    }
+    list
+}
+
+/// What an export to `file` printed, and the file's text.
+fn exported(db: &Db, kind: &str, format: &str, file: &str) -> (String, String) {
+    let path = db.file(file);
+    let out = db.ok(["export", kind, "--format", format, "--out", path.to_str().unwrap()]);
+    (out, std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+}
+
+/// Every cell of a CSV text, row by row (the header first).
+fn csv_cells(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.expect("a CSV row").iter().map(String::from).collect())
+        .collect()
+}
+
+/// Asserts that no cell of a CSV text starts like a spreadsheet formula.
+fn no_formula_cells(text: &str) {
+    for (line, row) in csv_cells(text).iter().enumerate() {
+        for cell in row {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r', '\0']),
+                "row {line}: cell {cell:?} runs as a formula"
+            );
+        }
+    }
+}
+
+/// Contacts with accents, CJK text, two emails, a phone starting with +, a birthday and tags.
+fn people(db: &Db) {
+    let osaka = db.id(["account", "add", "--name", "Ōsaka Trading 株式会社", "--city", "Osaka"]).to_string();
+    db.id([
+        "contact",
+        "add",
+        "--first",
+        "Zoë",
+        "--last",
+        "O'Brien-Müller",
+        "--middle",
+        "Q",
+        "--email",
+        "zoe@osaka.example.com",
+        "--email",
+        "zoe.home@example.com",
+        "--phone",
+        "+81 90 1234 5678",
+        "--phone",
+        "06-6123-4567",
+        "--account",
+        &osaka,
+        "--title",
+        "Head, Sales",
+        "--birthday",
+        "1980-02-29",
+        "--tag",
+        "vip",
+        "--tag",
+        "Kansai; west",
+        "--city",
+        "大阪",
+        "--country",
+        "日本",
+        "--interest",
+        "tea, ceremony",
+    ]);
+    db.id(["contact", "add", "--first", "太郎", "--last", "山田", "--email", "taro@example.jp", "--tag", "株主"]);
+    db.id([
+        "contact",
+        "add",
+        "--first",
+        "=SUM(A1)",
+        "--last",
+        "Stone",
+        "--phone",
+        "+1 555 0100",
+        "--do-not-call",
+        "true",
+    ]);
+}
+
+#[test]
+fn contacts_exported_as_csv_import_back_as_the_same_records() {
+    let db = Db::new();
+    people(&db);
+    let path = db.file("contacts.csv");
+    let (out, text) = exported(&db, "contacts", "csv", "contacts.csv");
+    assert_eq!(out, format!("exported 3 contacts to {}\n", path.display()));
+    no_formula_cells(&text);
+    let rows = csv_cells(&text);
+    assert_eq!(rows.len(), 4, "a header and one line per contact: {text}");
+    assert!(rows[1].contains(&"'+81 90 1234 5678".to_string()), "{:?}", rows[1]);
+    assert!(rows[1].contains(&"Ōsaka Trading 株式会社".to_string()), "{:?}", rows[1]);
+
+    let fresh = Db::new();
+    let report = fresh.json(["import", "contacts", path.to_str().unwrap()]);
+    assert_eq!(report["created"].as_array().map(Vec::len), Some(3), "{report}");
+    let keys = ["id", "account", "created", "updated", "last_activity"];
+    let (before, after) = (db.json("contact list"), fresh.json("contact list"));
+    assert_eq!(without(after.clone(), &keys), without(before, &keys));
+    let zoe = after.as_array().unwrap().iter().find(|c| c["first_name"] == "Zoë").unwrap();
+    assert_eq!(column(&zoe["phones"], "number"), ["+81 90 1234 5678", "06-6123-4567"]);
+    assert_eq!(zoe["tags"], json!(["vip", "Kansai; west"]));
+    assert_eq!(zoe["interests"], json!(["tea, ceremony"]));
+    assert_eq!(zoe["account_name"], "Ōsaka Trading 株式会社");
+}
+
+#[test]
+fn a_google_export_keeps_its_labels_through_export_and_import() {
+    let db = Db::new();
+    db.json(["import", "contacts", &fixture("google.csv")]);
+    let (_, text) = exported(&db, "contact", "csv", "again.csv");
+    assert!(text.lines().next().unwrap().contains("E-mail 2 - Label,E-mail 2 - Value"), "{text}");
+    let fresh = Db::new();
+    fresh.json(["import", "contact", db.file("again.csv").to_str().unwrap()]);
+    let keys = ["id", "account", "created", "updated", "last_activity"];
+    let after = fresh.json("contact list");
+    assert_eq!(without(after.clone(), &keys), without(db.json("contact list"), &keys));
+    let zoe = after.as_array().unwrap().iter().find(|c| c["first_name"] == "Zoë").unwrap();
+    assert_eq!(column(&zoe["emails"], "label"), ["work", "home"]);
+    assert_eq!(column(&zoe["phones"], "label"), ["mobile", "work"]);
+    assert_eq!(zoe["social"], json!(["https://osaka.example.com"]));
+}
+
+#[test]
+fn a_formula_looking_name_is_neutralised_in_the_csv_and_comes_back_unchanged() {
+    let db = Db::new();
+    db.id(["contact", "add", "--first", "=SUM(A1)", "--last", "@Risk", "--title=-1", "--tag", "+plus"]);
+    db.id(["account", "add", "--name", "=HYPERLINK(\"http://x\")", "--phone", "+44 20 7946 0018"]);
+    let (_, contacts) = exported(&db, "contacts", "csv", "c.csv");
+    let row = &csv_cells(&contacts)[1];
+    for cell in ["'=SUM(A1)", "'@Risk", "'-1", "'+plus"] {
+        assert!(row.contains(&cell.to_string()), "{cell} in {row:?}");
+    }
+    let (_, accounts) = exported(&db, "accounts", "csv", "a.csv");
+    no_formula_cells(&accounts);
+    assert!(accounts.contains("'=HYPERLINK"), "{accounts}");
+
+    let fresh = Db::new();
+    fresh.json(["import", "contacts", db.file("c.csv").to_str().unwrap()]);
+    fresh.json(["import", "accounts", db.file("a.csv").to_str().unwrap()]);
+    let c = fresh.json("contact show 1");
+    assert_eq!(pick(&c, &["first_name", "last_name", "title"]), json!(["=SUM(A1)", "@Risk", "-1"]));
+    assert_eq!(c["tags"], json!(["+plus"]));
+    let a = fresh.json("account show 1");
+    assert_eq!(pick(&a, &["name", "phone"]), json!(["=HYPERLINK(\"http://x\")", "+44 20 7946 0018"]));
+}
+
+#[test]
+fn accounts_and_leads_exported_as_csv_import_back_as_the_same_records() {
+    let db = Db::new();
+    db.id([
+        "account",
+        "add",
+        "--name",
+        "Société Générale d'Électricité",
+        "--industry",
+        "Énergie",
+        "--website",
+        "https://sge.example.fr",
+        "--phone",
+        "+33 1 23 45 67 89",
+        "--email",
+        "contact@sge.example.fr",
+        "--street",
+        "1, rue de la Paix",
+        "--city",
+        "Paris",
+        "--region",
+        "Île-de-France",
+        "--postal-code",
+        "75002",
+        "--country",
+        "France",
+        "--employees",
+        "1200",
+        "--revenue",
+        "5000000.50",
+        "--currency",
+        "EUR",
+        "--status",
+        "customer",
+        "--tag",
+        "energy",
+        "--tag",
+        "eu",
+    ]);
+    db.id(["account", "add", "--name", "東京ガス", "--country", "日本"]);
+    let (out, _) = exported(&db, "account", "csv", "accounts.csv");
+    assert!(out.starts_with("exported 2 accounts to "), "{out}");
+    db.id([
+        "lead",
+        "add",
+        "--first",
+        "Li",
+        "--last",
+        "Wáng",
+        "--company",
+        "Dragon Tea 龍茶",
+        "--title",
+        "Buyer",
+        "--email",
+        "li@dragon.example.com",
+        "--phone",
+        "+86 21 5555 0000",
+        "--source",
+        "trade-show",
+        "--status",
+        "contacted",
+        "--rating",
+        "hot",
+    ]);
+    db.id(["lead", "add", "--first", "Tom", "--last", "Jones"]);
+    let (out, _) = exported(&db, "leads", "csv", "leads.csv");
+    assert!(out.starts_with("exported 2 leads to "), "{out}");
+
+    let fresh = Db::new();
+    fresh.json(["import", "account", db.file("accounts.csv").to_str().unwrap()]);
+    fresh.json(["import", "lead", db.file("leads.csv").to_str().unwrap()]);
+    let keys = ["id", "created", "updated"];
+    assert_eq!(without(fresh.json("account list"), &keys), without(db.json("account list"), &keys));
+    assert_eq!(without(fresh.json("lead list"), &keys), without(db.json("lead list"), &keys));
+    assert_eq!(fresh.json("account show 1")["annual_revenue"], "5000000.50");
+}
+
+#[test]
+fn json_export_holds_every_record_as_the_listing_shows_it() {
+    let db = Db::new();
+    let a = acme(&db);
+    ann(&db, a);
+    bob(&db);
+    deal(&db, a);
+    let by_id = |mut list: Value| {
+        list.as_array_mut().unwrap().sort_by_key(|item| item["id"].as_u64());
+        list
+    };
+    for (kind, listing) in [("contacts", "contact list"), ("opp", "opp list"), ("stages", "stage list")] {
+        let text = db.ok(["export", kind, "--format", "json"]);
+        let exported: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{kind}: not JSON ({e}): {text}"));
+        assert_eq!(by_id(exported), by_id(db.json(listing)), "{kind}");
+    }
+    // A .json file name is enough to ask for JSON.
+    let file = db.file("deals.json");
+    let v = db.json(["export", "opportunities", "--out", file.to_str().unwrap()]);
+    assert_eq!(v, json!({"kind": "opportunity", "format": "json", "count": 1, "file": file.to_str().unwrap()}));
+    let deals: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(deals[0]["account_name"], "Acme Ltd");
+}
+
+#[test]
+fn other_kinds_export_as_csv_with_a_column_per_field() {
+    let db = Db::new();
+    let a = acme(&db);
+    let c = ann(&db, a);
+    deal(&db, a);
+    db.id(format!("event add --title 'Kick-off' --start '2026-03-02 10:00' --contact {c}"));
+    let text = db.ok("export opp");
+    let rows = csv_cells(&text);
+    let cell = |row: &Vec<String>, name: &str| row[rows[0].iter().position(|h| h == name).unwrap()].clone();
+    assert_eq!(rows.len(), 2, "{text}");
+    assert_eq!(cell(&rows[1], "name"), "Big deal");
+    assert_eq!(cell(&rows[1], "amount"), "12000.50");
+    assert_eq!(cell(&rows[1], "account_name"), "Acme Ltd");
+    let events = csv_cells(&db.ok("export events --format csv"));
+    let attendees = events[0].iter().position(|h| h == "attendees").unwrap();
+    assert_eq!(events[1][attendees], format!("[{c}]"), "a list is written as JSON");
+}
+
+#[test]
+fn contacts_export_as_vcards_that_parse_back() {
+    let db = Db::new();
+    people(&db);
+    let labelled = db.file("labelled.csv");
+    std::fs::write(&labelled, "First Name,Last Name,Mobile Phone,Business Phone,E-mail 1 - Label,E-mail 1 - Value\nAnn,Lee,+44 7700 900123,+44 20 7946 0018,work,ann@acme.com\n").unwrap();
+    db.json(["import", "contacts", labelled.to_str().unwrap()]);
+    let (out, text) = exported(&db, "contacts", "vcard", "people.vcf");
+    assert!(out.starts_with("exported 4 contacts to "), "{out}");
+    assert!(text.split_inclusive('\n').all(|l| l.ends_with("\r\n")), "CRLF line ends: {text:?}");
+    let cards = vcard::VCard::parse_multiple(&text).unwrap_or_else(|e| panic!("not vCard ({e}): {text}"));
+    assert_eq!(cards.len(), 4);
+    for card in &cards {
+        card.validate().unwrap_or_else(|e| panic!("{e}: {card}"));
+    }
+    let named = |given: &str| {
+        cards.iter().find(|c| c.names[0].value.given_names == [given]).unwrap_or_else(|| panic!("no card for {given}"))
+    };
+    let zoe = named("Zoë");
+    assert_eq!(zoe.formatted_names[0].value, "Zoë Q O'Brien-Müller");
+    assert_eq!(zoe.names[0].value.family_names, ["O'Brien-Müller"]);
+    assert_eq!(zoe.names[0].value.additional_names, ["Q"]);
+    let emails: Vec<&str> = zoe.emails.iter().map(|e| e.value.as_str()).collect();
+    assert_eq!(emails, ["zoe@osaka.example.com", "zoe.home@example.com"]);
+    let tels: Vec<String> = zoe
+        .telephones
+        .iter()
+        .map(|t| match &t.value {
+            vcard::values::TelValue::Text(number) => number.clone(),
+            other => panic!("a phone number is written as text, not {other:?}"),
+        })
+        .collect();
+    assert_eq!(tels, ["+81 90 1234 5678", "06-6123-4567"]);
+    assert_eq!(zoe.telephones[0].parameters.pref.map(|p| p.get()), Some(1), "the first number is preferred");
+    assert_eq!(zoe.organizations[0].value.name, "Ōsaka Trading 株式会社");
+    assert_eq!(zoe.titles[0].value, "Head, Sales");
+    assert_eq!(zoe.categories[0].value, ["vip", "Kansai; west"]);
+    let born = vcard::values::Date::from_year_month_day(1980, 2, 29).unwrap();
+    assert_eq!(zoe.birthdays[0].value, born.into());
+    assert_eq!(named("太郎").names[0].value.family_names, ["山田"]);
+    let ann = named("Ann");
+    assert_eq!(ann.telephones[0].parameters.types, [vcard::TypeValue::Cell], "a mobile number is a cell phone");
+    assert_eq!(ann.telephones[1].parameters.types, [vcard::TypeValue::Work]);
+    assert_eq!(ann.emails[0].parameters.types, [vcard::TypeValue::Work]);
+    assert!(text.contains("\r\nFN:=SUM(A1) Stone\r\n"), "vCard text is not a spreadsheet: {text}");
+}
+
+/// Every content line of an iCalendar or vCard text, unfolded (RFC 5545 3.1).
+fn unfolded(text: &str) -> Vec<String> {
+    text.replace("\r\n ", "").split("\r\n").filter(|l| !l.is_empty()).map(String::from).collect()
+}
+
+#[test]
+fn events_and_dated_tasks_export_as_icalendar_in_utc() {
+    let db = Db::new();
+    let tokyo = |line: &[&str]| json_in(&db, "Asia/Tokyo", line);
+    tokyo(&["event", "add", "--title", "Kick-off", "--start", "2026-01-05 09:00", "--end", "2026-01-05 10:30"]);
+    let long = "Quarterly review with Ōsaka Trading 株式会社 and Globex; budget, hiring, the roadmap";
+    tokyo(&["event", "add", "--title", long, "--start", "2026-01-01 08:30", "--location", "大阪 本社 会議室 A"]);
+    let (out, text) = exported(&db, "events", "ics", "events.ics");
+    assert!(out.starts_with("exported 2 events to "), "{out}");
+    assert!(text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"), "{text}");
+    assert!(text.ends_with("END:VCALENDAR\r\n"), "{text}");
+    assert!(text.split_inclusive('\n').all(|l| l.ends_with("\r\n")), "CRLF line ends: {text:?}");
+    assert!(text.split("\r\n").all(|l| l.len() <= 75), "a line is longer than 75 octets: {text}");
+    let lines = unfolded(&text);
+    assert_eq!(lines.iter().filter(|l| *l == "BEGIN:VEVENT").count(), 2);
+    for line in [
+        "UID:event-1@rolo",
+        "DTSTART:20260105T000000Z",
+        "DTEND:20260105T013000Z",
+        "UID:event-2@rolo",
+        "DTSTART:20251231T233000Z",
+        "LOCATION:大阪 本社 会議室 A",
+        "SUMMARY:Quarterly review with Ōsaka Trading 株式会社 and Globex\\; budget\\, hiring\\, the roadmap",
+    ] {
+        assert!(lines.iter().any(|l| l == line), "no line {line} in {lines:#?}");
+    }
+
+    db.id("task add --title 'Send deck' --due 2026-01-09 --priority high");
+    let done = db.id("task add --title 'Book room' --due 2026-01-07 --priority low");
+    db.ok(format!("task done {done}"));
+    db.id("task add --title Someday");
+    let (out, text) = exported(&db, "tasks", "ics", "tasks.ics");
+    assert!(out.contains("exported 2 tasks to ") && out.contains("(1 task without a due date left out)"), "{out}");
+    let lines = unfolded(&text);
+    assert_eq!(lines.iter().filter(|l| *l == "BEGIN:VTODO").count(), 2, "{text}");
+    assert_eq!(lines.iter().filter(|l| *l == "BEGIN:VEVENT").count(), 0, "{text}");
+    for line in [
+        "DUE;VALUE=DATE:20260109",
+        "PRIORITY:1",
+        "STATUS:NEEDS-ACTION",
+        "DUE;VALUE=DATE:20260107",
+        "PRIORITY:9",
+        "STATUS:COMPLETED",
+    ] {
+        assert!(lines.iter().any(|l| l == line), "no line {line} in {text}");
+    }
+    assert!(!text.contains("Someday"), "{text}");
+}
+
+#[test]
+fn export_to_stdout_prints_only_the_data() {
+    let db = Db::new();
+    ann(&db, acme(&db));
+    bob(&db);
+    let text = db.ok("export contact");
+    assert!(text.starts_with("First Name,"), "{text}");
+    assert_eq!(text.lines().count(), 3, "{text}");
+    let text = db.ok("--json export contacts");
+    assert!(text.starts_with("First Name,"), "--json does not wrap the data: {text}");
+    assert!(db.ok("export contacts --format vcf").starts_with("BEGIN:VCARD\r\n"));
+}
+
+#[test]
+fn export_bad_input() {
+    let db = Db::new();
+    ann(&db, acme(&db));
+    db.fails_with("export widgets", 1, "'widgets' is not a kind of record");
+    db.fails_with("export accounts --format vcard", 1, "accounts cannot be exported as vcard: use csv or json");
+    db.fails_with("export contacts --format ics", 1, "use csv, json or vcard");
+    db.fails_with("export tasks --format vcard", 1, "use csv, json or ics");
+    db.fails_with("export contacts --format pdf", 2, "pdf");
+    db.fails_with("export contacts --force", 2, "--out");
+    db.fails_with("export", 2, "<KIND>");
+
+    let taken = db.file("taken.csv");
+    std::fs::write(&taken, "keep me").unwrap();
+    let taken_name = taken.to_str().unwrap();
+    db.fails_with(["export", "contacts", "--out", taken_name], 1, "taken.csv already exists");
+    db.fails_with(["--json", "export", "contacts", "--out", taken_name], 1, "--force");
+    db.fails_with(["export", "accounts", "--format", "vcard", "--out", taken_name, "--force"], 1, "vcard");
+    assert_eq!(std::fs::read_to_string(&taken).unwrap(), "keep me", "an existing file is never overwritten");
+    let nowhere = db.file("no/such/folder/x.csv");
+    db.fails_with(["export", "contacts", "--out", nowhere.to_str().unwrap()], 1, "x.csv");
+    db.fails_with(["export", "contacts", "--out", db.path.to_str().unwrap(), "--force"], 1, "is the database itself");
+
+    // --force replaces the file, whole.
+    let out = db.ok(["export", "contacts", "--out", taken_name, "--force"]);
+    assert_eq!(out, format!("exported 1 contact to {taken_name}\n"));
+    assert!(std::fs::read_to_string(&taken).unwrap().starts_with("First Name,"));
+    let leftovers: Vec<_> = std::fs::read_dir(taken.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }

@@ -78,6 +78,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Bring contacts, accounts or leads in from a CSV file (all or nothing).
     Import(ImportArgs),
+    /// Write every record of a kind as CSV, JSON, vCard (contacts) or iCalendar (events, tasks).
+    Export(ExportArgs),
     /// Fill an empty database with a realistic demo dataset.
     Demo(DemoArgs),
     /// Verify the database: every record decodes, links resolve, indexes agree.
@@ -1250,6 +1252,44 @@ pub enum DuplicateArg {
     Merge,
     /// Create the record anyway.
     Create,
+}
+
+/// `export`.
+#[derive(Debug, Args)]
+#[command(after_help = EXPORT_HELP)]
+pub struct ExportArgs {
+    /// What to export: contacts, accounts, leads, opps, tasks, events... (any kind, singular or
+    /// plural).
+    pub kind: String,
+    /// The format (default: from the --out file's extension, else csv).
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
+    /// Write to FILE instead of stdout (refused if FILE exists, unless --force).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Replace the --out file if it exists.
+    #[arg(long, requires = "out")]
+    pub force: bool,
+}
+
+/// What `rolo export --help` adds below the options.
+const EXPORT_HELP: &str = "Formats: csv and json for every kind; vcard for contacts; ics for events and tasks \
+(tasks without a due date are left out). A CSV of contacts, accounts or leads imports again with rolo import; \
+cells that start like a spreadsheet formula (= + - @) are written with a leading ' that rolo import takes off.";
+
+/// `export --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// Comma-separated values with a header line.
+    Csv,
+    /// A JSON array, as `rolo --json KIND list` prints it.
+    Json,
+    /// vCard 4.0, one card per contact.
+    #[value(alias = "vcf")]
+    Vcard,
+    /// iCalendar: a VEVENT per event, a VTODO per task with a due date.
+    #[value(alias = "ical")]
+    Ics,
 }
 
 /// `backup`.

@@ -41,6 +41,7 @@ pub fn run(crm: &Crm, command: Command, json: bool) -> Result<()> {
         Command::Search(a) => search(out, crm, a),
         Command::Report(a) => report(out, crm, a),
         Command::Import(a) => import(out, crm, a),
+        Command::Export(a) => export(out, crm, a),
         Command::Demo(a) => demo(out, crm, a),
         Command::Check => check(out, crm),
         Command::Backup(a) => {
@@ -837,6 +838,171 @@ fn import(out: &Out, crm: &Crm, a: ImportArgs) -> Result<()> {
     }
     if a.dry_run {
         println!("nothing was written (dry run)");
+    }
+    Ok(())
+}
+
+/// Calls the generic `$run::<R>($args)` with `R` the record type of `$kind`: one function serves
+/// every kind.
+macro_rules! for_kind {
+    ($kind:expr, $run:ident($($arg:expr),*)) => {
+        match $kind {
+            Kind::Account => $run::<Account>($($arg),*),
+            Kind::Contact => $run::<Contact>($($arg),*),
+            Kind::Lead => $run::<Lead>($($arg),*),
+            Kind::Opportunity => $run::<Opportunity>($($arg),*),
+            Kind::Stage => $run::<Stage>($($arg),*),
+            Kind::Product => $run::<Product>($($arg),*),
+            Kind::Quote => $run::<Quote>($($arg),*),
+            Kind::Task => $run::<Task>($($arg),*),
+            Kind::Call => $run::<Call>($($arg),*),
+            Kind::Event => $run::<Event>($($arg),*),
+            Kind::Project => $run::<Project>($($arg),*),
+            Kind::Campaign => $run::<Campaign>($($arg),*),
+            Kind::ContactList => $run::<ContactList>($($arg),*),
+            Kind::Note => $run::<Note>($($arg),*),
+        }
+    };
+}
+
+/// What an export wrote: how many records, and how many tasks were left out of a calendar for
+/// want of a due date.
+struct Exported {
+    count: usize,
+    undated: usize,
+}
+
+fn export(out: &Out, crm: &Crm, a: ExportArgs) -> Result<()> {
+    use crate::export::Format;
+    let kind: Kind = a.kind.parse().map_err(|m: String| ValidationError::new("kind", m))?;
+    let format = match a.format {
+        Some(ExportFormat::Csv) => Format::Csv,
+        Some(ExportFormat::Json) => Format::Json,
+        Some(ExportFormat::Vcard) => Format::Vcard,
+        Some(ExportFormat::Ics) => Format::Ics,
+        None => a.out.as_deref().and_then(Format::from_extension).unwrap_or(Format::Csv),
+    };
+    crate::export::check(kind, format)?;
+    if let Some(path) = &a.out {
+        may_write(crm, path, a.force)?;
+    }
+    // The whole export is made in memory first: a failure leaves no half-written file or output.
+    let mut data = Vec::new();
+    let done = export_to(crm, kind, format, &mut data)?;
+    let Some(path) = &a.out else {
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(&data)?;
+        stdout.flush()?;
+        if done.undated > 0 {
+            eprintln!("note: {} without a due date left out", crate::text::count(done.undated, "task", "tasks"));
+        }
+        return Ok(());
+    };
+    write_file(path, &data, a.force)?;
+    let file = path.display().to_string();
+    let value = serde_json::json!({ "kind": kind.name(), "format": format.name(), "count": done.count, "file": file });
+    out.done(&value, || {
+        let undated = match done.undated {
+            0 => String::new(),
+            n => format!(" ({} without a due date left out)", crate::text::count(n, "task", "tasks")),
+        };
+        format!("exported {} to {file}{undated}", crate::text::count(done.count, kind.name(), kind.plural()))
+    });
+    Ok(())
+}
+
+/// Writes every record of `kind` as `format` (already checked to suit the kind) to `to`.
+fn export_to(crm: &Crm, kind: Kind, format: crate::export::Format, to: &mut Vec<u8>) -> Result<Exported> {
+    use crate::export::{self as ex, Format};
+    let companies = || -> Result<std::collections::HashMap<Id, String>> {
+        Ok(crm.list::<Account>(|_| true)?.into_iter().map(|a| (a.id, a.name)).collect())
+    };
+    let count = match (format, kind) {
+        (Format::Json, _) => for_kind!(kind, export_json(crm, to))?,
+        (Format::Csv, Kind::Contact) => ex::contacts_csv(&crm.list::<Contact>(|_| true)?, &companies()?, to)?,
+        (Format::Csv, Kind::Account) => ex::accounts_csv(&crm.list::<Account>(|_| true)?, to)?,
+        (Format::Csv, Kind::Lead) => ex::leads_csv(&crm.list::<Lead>(|_| true)?, to)?,
+        (Format::Csv, _) => for_kind!(kind, export_objects_csv(crm, to))?,
+        (Format::Vcard, _) => ex::vcards(&crm.list::<Contact>(|_| true)?, &companies()?, to)?,
+        (Format::Ics, _) => {
+            let mut events = if kind == Kind::Event { crm.list::<Event>(|_| true)? } else { Vec::new() };
+            let mut tasks = if kind == Kind::Task { crm.list::<Task>(|_| true)? } else { Vec::new() };
+            events.sort_by_key(|e| (e.start, e.id));
+            tasks.sort_by_key(|t| (t.due, t.id));
+            let n = ex::ics(&events, &tasks, to)?;
+            return Ok(Exported { count: n.written, undated: n.undated });
+        }
+    };
+    Ok(Exported { count, undated: 0 })
+}
+
+/// Every record of kind `R` as one JSON array, the objects `rolo --json KIND list` prints, one
+/// object made at a time.
+fn export_json<R: Present>(crm: &Crm, to: &mut Vec<u8>) -> Result<usize> {
+    use serde::Serializer as _;
+    let all = crm.list::<R>(|_| true)?;
+    let names = output::Names::new(crm);
+    let mut json = serde_json::Serializer::pretty(&mut *to);
+    json.collect_seq(all.iter().map(|r| r.json(&names)))?;
+    to.push(b'\n');
+    Ok(all.len())
+}
+
+/// Every record of kind `R` as CSV, one column per field of its JSON object.
+fn export_objects_csv<R: Present>(crm: &Crm, to: &mut Vec<u8>) -> Result<usize> {
+    let all = crm.list::<R>(|_| true)?;
+    let names = output::Names::new(crm);
+    Ok(crate::export::objects_csv(|| all.iter().map(|r| r.json(&names)), to)?)
+}
+
+/// Fails when `path` may not be written: it exists and `force` is off, or it is the database.
+fn may_write(crm: &Crm, path: &std::path::Path, force: bool) -> Result<()> {
+    if !path.exists() {
+        return Ok(());
+    }
+    let database = std::fs::canonicalize(crm.path()).ok();
+    if database.is_some() && std::fs::canonicalize(path).ok() == database {
+        let message = format!("{} is the database itself: choose another file", path.display());
+        return Err(ValidationError::new("out", message).into());
+    }
+    if !force {
+        return Err(taken(path));
+    }
+    Ok(())
+}
+
+/// The error for an `--out` file that exists.
+fn taken(path: &std::path::Path) -> anyhow::Error {
+    let message = format!("{} already exists: choose another file, or pass --force to replace it", path.display());
+    ValidationError::new("out", message).into()
+}
+
+/// Writes `data` to `path`: a new file (never over one that appeared meanwhile), or with `force`
+/// a temporary file beside it renamed over it, so the old file stays whole until the new one is.
+/// A failure leaves no partial file behind.
+fn write_file(path: &std::path::Path, data: &[u8], force: bool) -> Result<()> {
+    use std::io::Write as _;
+    let cannot = |e: std::io::Error| {
+        anyhow::anyhow!("cannot write {}: {e}: check that its folder exists and can be written to", path.display())
+    };
+    let target = if force {
+        let mut name = path.file_name().unwrap_or_default().to_os_string();
+        name.push(format!(".rolo-export-{}.tmp", std::process::id()));
+        path.with_file_name(name)
+    } else {
+        path.to_path_buf()
+    };
+    let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).open(&target) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && !force => return Err(taken(path)),
+        Err(e) => return Err(cannot(e)),
+    };
+    let written = file.write_all(data).and_then(|()| file.sync_all());
+    let written = written.and_then(|()| if force { std::fs::rename(&target, path) } else { Ok(()) });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&target);
+        return Err(cannot(e));
     }
     Ok(())
 }

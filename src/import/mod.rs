@@ -341,13 +341,13 @@ impl Row<'_> {
         let mut c = Cells::default();
         for (field, cell) in mapping.fields.iter().zip(cells) {
             if let Some(Field::LabelOf(group)) = field {
-                let label = cell.trim().trim_start_matches('*').trim().to_lowercase();
+                let label = cell_text(cell).trim_start_matches('*').trim().to_lowercase();
                 c.labels.push((group.clone(), label));
             }
         }
         for (i, field) in mapping.fields.iter().enumerate() {
             let (Some(field), Some(cell)) = (field, cells.get(i)) else { continue };
-            let value = cell.trim();
+            let value = cell_text(cell);
             if value.is_empty() {
                 continue;
             }
@@ -595,6 +595,12 @@ impl Row<'_> {
             None => self.problems.push(RowProblem { line: self.line, column: None, message: e.to_string() }),
         }
     }
+}
+
+/// The text of a cell, trimmed, without the `'` that `rolo export` puts before
+/// a cell that starts like a formula (`'=SUM(A1)`, `'+44 20 7946 0018`); see [`crate::export::neutralise`].
+fn cell_text(cell: &str) -> &str {
+    crate::export::unguard(cell.trim()).trim()
 }
 
 /// The values of a cell holding several: Google's " ::: ", or semicolons, or (when `commas`)

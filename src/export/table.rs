@@ -1,0 +1,331 @@
+//! CSV. Contacts, accounts and leads get the column names `rolo import` maps back to the same
+//! fields (the shapes Google Contacts and other CRMs use), so an export imports again as the same
+//! records; any other kind gets one column per field of its JSON. Every cell goes through
+//! [`neutralise`].
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+
+use serde_json::Value;
+
+use super::{ExportError, neutralise};
+use crate::model::{Account, Address, Consent, Contact, Id, Lead};
+
+/// A CSV writer that neutralises every cell it writes.
+struct Sheet<W: Write> {
+    w: csv::Writer<W>,
+}
+
+impl<W: Write> Sheet<W> {
+    fn new(to: W) -> Sheet<W> {
+        Sheet { w: csv::Writer::from_writer(to) }
+    }
+
+    fn row<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) -> Result<(), ExportError> {
+        for cell in cells {
+            self.w.write_field(neutralise(cell.as_ref()).as_bytes())?;
+        }
+        self.w.write_record(std::iter::empty::<&[u8]>())?;
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<(), ExportError> {
+        self.w.flush()?;
+        Ok(())
+    }
+}
+
+/// Several values in one cell, the way the importer splits them: " ::: " between values. A single
+/// value holding a comma or semicolon gets a trailing " :::", or the importer would split it
+/// at its comma.
+fn several(values: &[String]) -> String {
+    let mut cell = values.join(" ::: ");
+    if values.len() == 1 && cell.contains([',', ';']) {
+        cell.push_str(" :::");
+    }
+    cell
+}
+
+fn opt(value: &Option<String>) -> String {
+    value.clone().unwrap_or_default()
+}
+
+fn yes_no(value: bool) -> String {
+    if value { "yes" } else { "no" }.to_string()
+}
+
+/// Address labels that an address column's name gives back on import ("Home 1 - City" is a home
+/// address); other labels cannot travel in a column name and are left out.
+const ADDRESS_LABELS: [&str; 6] = ["Work", "Home", "Other", "Mailing", "Billing", "Shipping"];
+
+/// The column group of a contact's address: its place (from 1) and its label word, or "Address".
+fn address_group(place: usize, address: &Address) -> (usize, &'static str) {
+    let label = address.label.as_deref().unwrap_or_default();
+    let word = ADDRESS_LABELS.iter().find(|w| w.eq_ignore_ascii_case(label.trim())).copied();
+    (place, word.unwrap_or("Address"))
+}
+
+/// The parts of an address, in the order of its columns.
+const ADDRESS_PARTS: [&str; 5] = ["Street", "City", "Region", "Postal Code", "Country"];
+
+fn address_cells(a: &Address) -> [String; 5] {
+    [opt(&a.street), opt(&a.city), opt(&a.region), opt(&a.postal_code), opt(&a.country)]
+}
+
+/// Writes contacts as CSV in Google Contacts' shape: names, job title, company (the account's
+/// name, from `companies`), each email and phone in its own numbered column with a label column,
+/// each address in columns named by its place and label, birthday, tags, interests, the first
+/// profile link, do-not-call, email opt-out (yes when any address opted out, so that importing
+/// never loses an opt-out) and owner. Returns how many contacts were written.
+pub fn contacts_csv(
+    contacts: &[Contact],
+    companies: &HashMap<Id, String>,
+    to: impl Write,
+) -> Result<usize, ExportError> {
+    let emails = contacts.iter().map(|c| c.emails.len()).max().unwrap_or(0);
+    let phones = contacts.iter().map(|c| c.phones.len()).max().unwrap_or(0);
+    let mut groups: Vec<(usize, &str)> = contacts
+        .iter()
+        .flat_map(|c| c.addresses.iter().enumerate().map(|(i, a)| address_group(i + 1, a)))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    // By place first, so that each contact's addresses come back in their order.
+    groups.sort_by_key(|&(place, word)| (place, ADDRESS_LABELS.iter().position(|w| *w == word)));
+
+    let mut headers: Vec<String> =
+        ["First Name", "Middle Name", "Last Name", "Job Title", "Company"].map(String::from).to_vec();
+    for i in 1..=emails {
+        headers.extend([format!("E-mail {i} - Label"), format!("E-mail {i} - Value")]);
+    }
+    for i in 1..=phones {
+        headers.extend([format!("Phone {i} - Label"), format!("Phone {i} - Value")]);
+    }
+    let address_at = headers.len();
+    for (place, word) in &groups {
+        headers.extend(ADDRESS_PARTS.map(|part| format!("{word} {place} - {part}")));
+    }
+    let after = ["Birthday", "Tags", "Interests", "Website", "Do Not Call", "Email Opt Out", "Owner"];
+    headers.extend(after.map(String::from));
+    let column: HashMap<(usize, &str), usize> =
+        groups.iter().enumerate().map(|(g, &group)| (group, address_at + g * ADDRESS_PARTS.len())).collect();
+
+    let mut sheet = Sheet::new(to);
+    sheet.row(&headers)?;
+    for c in contacts {
+        let mut row = vec![
+            c.first_name.clone(),
+            opt(&c.middle_name),
+            c.last_name.clone(),
+            opt(&c.title),
+            c.account.and_then(|a| companies.get(&a).cloned()).unwrap_or_default(),
+        ];
+        for i in 0..emails {
+            let e = c.emails.get(i);
+            row.push(e.and_then(|e| e.label.clone()).unwrap_or_default());
+            row.push(e.map(|e| e.address.clone()).unwrap_or_default());
+        }
+        for i in 0..phones {
+            let p = c.phones.get(i);
+            row.push(p.and_then(|p| p.label.clone()).unwrap_or_default());
+            row.push(p.map(|p| p.number.clone()).unwrap_or_default());
+        }
+        row.resize(headers.len() - after.len(), String::new());
+        for (i, a) in c.addresses.iter().enumerate() {
+            let at = column[&address_group(i + 1, a)];
+            for (slot, part) in row[at..at + ADDRESS_PARTS.len()].iter_mut().zip(address_cells(a)) {
+                *slot = part;
+            }
+        }
+        row.extend([
+            c.birthday.map(|d| d.to_string()).unwrap_or_default(),
+            several(&c.tags),
+            several(&c.interests),
+            c.social.first().cloned().unwrap_or_default(),
+            yes_no(c.do_not_call),
+            yes_no(c.emails.iter().any(|e| e.consent == Consent::OptedOut)),
+            c.owner.clone(),
+        ]);
+        sheet.row(&row)?;
+    }
+    sheet.finish()?;
+    Ok(contacts.len())
+}
+
+/// Writes accounts as CSV: name, industry, website, phone, email, the address in parts, head
+/// count, revenue (plain decimal), currency, status, owner and tags. Returns how many.
+pub fn accounts_csv(accounts: &[Account], to: impl Write) -> Result<usize, ExportError> {
+    let mut sheet = Sheet::new(to);
+    sheet.row([
+        "Account Name",
+        "Industry",
+        "Website",
+        "Phone",
+        "E-mail Address",
+        "Street",
+        "City",
+        "Region",
+        "Postal Code",
+        "Country",
+        "Employees",
+        "Annual Revenue",
+        "Currency",
+        "Status",
+        "Owner",
+        "Tags",
+    ])?;
+    for a in accounts {
+        let mut row = vec![a.name.clone(), opt(&a.industry), opt(&a.website), opt(&a.phone), opt(&a.email)];
+        row.extend(address_cells(&a.address));
+        row.extend([
+            a.employees.map(|n| n.to_string()).unwrap_or_default(),
+            a.annual_revenue.map(|r| r.decimal()).unwrap_or_default(),
+            a.currency.to_string(),
+            a.status.to_string(),
+            a.owner.clone(),
+            several(&a.tags),
+        ]);
+        sheet.row(&row)?;
+    }
+    sheet.finish()?;
+    Ok(accounts.len())
+}
+
+/// Writes leads as CSV: names, company, job title, email, phone, source, status, rating and
+/// owner. Returns how many.
+pub fn leads_csv(leads: &[Lead], to: impl Write) -> Result<usize, ExportError> {
+    let mut sheet = Sheet::new(to);
+    sheet.row([
+        "First Name",
+        "Last Name",
+        "Company",
+        "Job Title",
+        "E-mail Address",
+        "Phone",
+        "Lead Source",
+        "Lead Status",
+        "Rating",
+        "Owner",
+    ])?;
+    for l in leads {
+        sheet.row([
+            l.first_name.clone(),
+            l.last_name.clone(),
+            opt(&l.company),
+            opt(&l.title),
+            opt(&l.email),
+            opt(&l.phone),
+            l.source.map(|s| s.to_string()).unwrap_or_default(),
+            l.status.to_string(),
+            l.rating.map(|r| r.to_string()).unwrap_or_default(),
+            l.owner.clone(),
+        ])?;
+    }
+    sheet.finish()?;
+    Ok(leads.len())
+}
+
+/// Writes JSON objects as CSV: one column per key (every key any object has, in the order they
+/// first appear), text as it is, numbers and yes/no as JSON writes them, lists and nested
+/// objects as compact JSON. `objects` is called twice (once for the header, once for the rows),
+/// so that a large export never holds every object at once. Returns how many rows were written;
+/// with no objects, nothing is written.
+pub fn objects_csv<I: Iterator<Item = Value>>(objects: impl Fn() -> I, to: impl Write) -> Result<usize, ExportError> {
+    let mut headers: Vec<String> = Vec::new();
+    let mut seen = HashSet::new();
+    for object in objects() {
+        if let Value::Object(map) = object {
+            for key in map.keys() {
+                if seen.insert(key.clone()) {
+                    headers.push(key.clone());
+                }
+            }
+        }
+    }
+    if headers.is_empty() {
+        return Ok(0);
+    }
+    let mut sheet = Sheet::new(to);
+    sheet.row(&headers)?;
+    let mut rows = 0;
+    for object in objects() {
+        sheet.row(headers.iter().map(|h| match object.get(h) {
+            None | Some(Value::Null) => String::new(),
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        }))?;
+        rows += 1;
+    }
+    sheet.finish()?;
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Email, Phone};
+
+    fn text(bytes: Vec<u8>) -> String {
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn several_values_split_back_as_they_were() {
+        assert_eq!(several(&["a".into(), "b c".into()]), "a ::: b c");
+        assert_eq!(several(&["Smith, Jones".into()]), "Smith, Jones :::");
+        assert_eq!(several(&[]), "");
+    }
+
+    #[test]
+    fn contacts_get_numbered_email_phone_and_address_columns() {
+        let ann = Contact {
+            first_name: "Ann".into(),
+            last_name: "Lee".into(),
+            account: Some(7),
+            emails: vec![Email { label: Some("work".into()), ..Email::new("ann@acme.com") }, Email::new("a@x.org")],
+            phones: vec![Phone { label: Some("mobile".into()), ..Phone::new("+44 20 7946 0018") }],
+            addresses: vec![
+                Address { label: Some("home".into()), city: Some("Leeds".into()), ..Default::default() },
+                Address { label: Some("depot".into()), city: Some("York".into()), ..Default::default() },
+            ],
+            tags: vec!["vip".into()],
+            ..Default::default()
+        };
+        let bob = Contact { first_name: "=SUM(A1)".into(), last_name: "Stone".into(), ..Default::default() };
+        let mut out = Vec::new();
+        let companies = HashMap::from([(7, "Acme".to_string())]);
+        assert_eq!(contacts_csv(&[ann, bob], &companies, &mut out).unwrap(), 2);
+        let out = text(out);
+        let mut lines = out.lines();
+        assert_eq!(
+            lines.next().unwrap(),
+            "First Name,Middle Name,Last Name,Job Title,Company,E-mail 1 - Label,E-mail 1 - Value,\
+             E-mail 2 - Label,E-mail 2 - Value,Phone 1 - Label,Phone 1 - Value,\
+             Home 1 - Street,Home 1 - City,Home 1 - Region,Home 1 - Postal Code,Home 1 - Country,\
+             Address 2 - Street,Address 2 - City,Address 2 - Region,Address 2 - Postal Code,Address 2 - Country,\
+             Birthday,Tags,Interests,Website,Do Not Call,Email Opt Out,Owner"
+        );
+        assert_eq!(
+            lines.next().unwrap(),
+            "Ann,,Lee,,Acme,work,ann@acme.com,,a@x.org,mobile,'+44 20 7946 0018,,Leeds,,,,,York,,,,,vip,,,no,no,"
+        );
+        assert_eq!(lines.next().unwrap(), "'=SUM(A1),,Stone,,,,,,,,,,,,,,,,,,,,,,,no,no,");
+    }
+
+    #[test]
+    fn other_kinds_get_a_column_per_field() {
+        let objects = || {
+            [
+                serde_json::json!({"id": 1, "name": "-x", "tags": ["a"], "due": null}),
+                serde_json::json!({"id": 2, "extra": true}),
+            ]
+            .into_iter()
+        };
+        let mut out = Vec::new();
+        assert_eq!(objects_csv(objects, &mut out).unwrap(), 2);
+        assert_eq!(text(out), "id,name,tags,due,extra\n1,'-x,\"[\"\"a\"\"]\",,\n2,,,,true\n");
+        let mut none = Vec::new();
+        assert_eq!(objects_csv(std::iter::empty, &mut none).unwrap(), 0);
+        assert!(none.is_empty());
+    }
+}
