@@ -710,6 +710,20 @@ fn contacts_due_by_their_cadence_are_listed_and_a_call_resets_them() {
 }
 
 #[test]
+fn esc_lets_go_of_marks_and_an_empty_picker_lists_accounts_by_name() {
+    let mut ui = Ui::populated(120, 30);
+    ui.keys("space space");
+    assert!(ui.screen().contains("2 marked"), "{}", ui.screen());
+    ui.keys("esc");
+    let s = ui.screen();
+    assert!(s.contains("2 rows unmarked") && !s.contains("marked)"), "{s}");
+    ui.keys("n tab tab tab tab tab");
+    ui.keys("enter");
+    let s = ui.screen();
+    assert!(s.contains("Pick an account") && s.contains("Acme Ltd") && s.contains("Ōsaka Trading"), "{s}");
+}
+
+#[test]
 fn snapshots_of_the_board() {
     for (w, h) in [(80, 24), (200, 50)] {
         let mut ui = Ui::pipeline(w, h);

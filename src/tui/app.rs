@@ -530,7 +530,12 @@ impl App {
             Action::Back if self.detail.is_some() => self.close_detail(),
             Action::Back => {
                 self.welcome = false;
-                if let Some(l) = self.list_mut().filter(|l| l.is_filtered()) {
+                // Esc first lets go of marks, then of the filter.
+                if let Some(l) = self.list_mut().filter(|l| !l.marked.is_empty()) {
+                    let n = l.marked.len();
+                    l.marked.clear();
+                    self.say(format!("{} unmarked", count(n, "row", "rows")));
+                } else if let Some(l) = self.list_mut().filter(|l| l.is_filtered()) {
                     l.set_filter("", None);
                 }
                 if self.on_tasks() && !self.tasks.scope.is_empty() {
@@ -1086,7 +1091,7 @@ impl App {
                     _ => {
                         if edit_line(&mut query, key) {
                             let kind = self.form.as_ref().and_then(|f| f.picker_kind(field)).unwrap_or(Kind::Account);
-                            hits = self.crm.search(&query, &[kind], 20).unwrap_or_default();
+                            hits = self.picker_hits(kind, &query);
                             selected = 0;
                         }
                     }
@@ -1411,6 +1416,23 @@ impl App {
         ranked.into_iter().map(|i| all[i].clone()).collect()
     }
 
+    /// What a picker offers for `query`: the best fuzzy matches, or (before anything is typed)
+    /// the first records by name.
+    fn picker_hits(&self, kind: Kind, query: &str) -> Vec<crate::search::Hit> {
+        if !query.trim().is_empty() {
+            return self.crm.search(query, &[kind], 20).unwrap_or_default();
+        }
+        let Ok(r) = self.crm.reader() else { return Vec::new() };
+        let ids = crate::store::Read::sorted(&r, kind, crate::store::SortField::Name, &[], None, false, 20)
+            .unwrap_or_default();
+        ids.into_iter()
+            .map(|id| {
+                let label = super::detail::label_of(&r, RecordRef::new(kind, id));
+                crate::search::Hit { kind, id, label, detail: String::new(), score: 0 }
+            })
+            .collect()
+    }
+
     /// Keys of the call form: one key picks the outcome, Ctrl-S logs the call.
     fn call_key(&mut self, key: KeyEvent) {
         let Some(mut form) = self.call.take() else { return };
@@ -1533,7 +1555,7 @@ impl App {
             KeyCode::Enter if form.picker_kind(form.focus).is_some() => {
                 let kind = form.picker_kind(form.focus).unwrap_or(Kind::Account);
                 let query = if kind == Kind::Account { form.fields[form.focus].value.clone() } else { String::new() };
-                let hits = self.crm.search(&query, &[kind], 20).unwrap_or_default();
+                let hits = self.picker_hits(kind, &query);
                 self.overlay = Some(Overlay::Picker { field: form.focus, query, hits, selected: 0 });
             }
             KeyCode::Tab | KeyCode::Down | KeyCode::Enter => form.move_focus(1),

@@ -133,7 +133,12 @@ impl Detail {
             Kind::Project => {
                 let p: crate::model::Project = crm.get(record.id)?;
                 fields(&mut lines, &r, &p);
-                let all = r.many::<Task>(&r.linking(record, Kind::Task)?)?;
+                // Cancelled tasks count neither way.
+                let all: Vec<Task> = r
+                    .many::<Task>(&r.linking(record, Kind::Task)?)?
+                    .into_iter()
+                    .filter(|t| t.status != crate::model::TaskStatus::Cancelled)
+                    .collect();
                 let done = all.iter().filter(|t| !t.is_open()).count();
                 lines.push(DetailLine::Heading(format!(
                     "Tasks {done}/{} done {} (t adds one, x closes the project)",

@@ -165,8 +165,12 @@ impl QuoteEditor {
 
     /// Stops typing (the last value read is kept).
     pub fn done(&mut self) {
-        self.editing = None;
-        self.error = None;
+        // Text that did not read leaves the last good value; say so rather than revert silently.
+        if let (Some((cell, text)), Some(_)) = (self.editing.take(), &self.error) {
+            self.error = Some(format!("{}: '{}' does not read, the value before it stays", cell.name(), text.trim()));
+        } else {
+            self.error = None;
+        }
     }
 
     /// Removes the selected line.
