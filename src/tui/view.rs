@@ -667,7 +667,9 @@ fn record_list(f: &mut Frame, area: Rect, list: &RecordList, title: &str, filter
     }
     let inner_w = area.width.saturating_sub(4) as usize;
     let widths = column_widths(list.kind, inner_w);
-    let header = Row::new(list.headers().iter().map(|h| Span::styled(*h, theme.title())));
+    let header = Row::new(
+        list.headers().iter().zip(&widths).filter(|(_, w)| **w > 0).map(|(h, _)| Span::styled(*h, theme.title())),
+    );
     let end = (list.offset + list.height).min(list.ids.len());
     let rows = list.ids[list.offset.min(end)..end].iter().enumerate().map(|(i, id)| {
         let pos = list.offset + i;
@@ -677,6 +679,7 @@ fn record_list(f: &mut Frame, area: Rect, list: &RecordList, title: &str, filter
             Some(row) => {
                 row.iter()
                     .zip(&widths)
+                    .filter(|(_, w)| **w > 0)
                     .enumerate()
                     .map(|(i, (c, w))| {
                         if i == 0 {
@@ -698,28 +701,42 @@ fn record_list(f: &mut Frame, area: Rect, list: &RecordList, title: &str, filter
         };
         Row::new(cells).style(style)
     });
-    let table = Table::new(rows, widths.iter().map(|w| Constraint::Length(*w))).header(header).block(block);
+    let shown = widths.iter().filter(|w| **w > 0).map(|w| Constraint::Length(*w));
+    let table = Table::new(rows, shown).header(header).block(block);
     f.render_widget(table, area);
 }
 
+/// Below this many columns a list drops its less important columns, so names keep room.
+const NARROW: usize = 100;
+
 /// Column widths for a list `w` columns wide: dates and codes get what they need, names share
-/// the rest.
+/// the rest; 0 for a column dropped in a narrow window.
 fn column_widths(kind: crate::model::Kind, w: usize) -> Vec<u16> {
-    // (fixed width, share of the rest); a fixed width of 0 means "flexible".
-    let spec: &[(usize, usize)] = match kind {
-        crate::model::Kind::Contact => &[(0, 3), (0, 2), (0, 3), (14, 0), (10, 0), (10, 0)],
-        crate::model::Kind::Lead => &[(0, 3), (0, 3), (0, 3), (14, 0), (11, 0), (6, 0)],
-        crate::model::Kind::Opportunity => &[(0, 3), (0, 2), (0, 2), (16, 0), (10, 0), (0, 3)],
-        crate::model::Kind::Product => &[(0, 3), (0, 1), (18, 0), (12, 0)],
-        crate::model::Kind::Project => &[(0, 3), (0, 2), (11, 0), (9, 0), (0, 3), (8, 0)],
-        crate::model::Kind::Call => &[(17, 0), (0, 3), (0, 3), (0, 2), (3, 0), (7, 0), (12, 0)],
-        _ => &[(0, 3), (0, 2), (0, 2), (14, 0), (9, 0)],
+    use crate::model::Kind;
+    // (fixed width, share of the rest, kept when narrow); a fixed width of 0 means "flexible".
+    let spec: &[(usize, usize, bool)] = match kind {
+        Kind::Contact => &[(0, 3, true), (0, 2, true), (0, 3, true), (14, 0, false), (10, 0, false), (10, 0, true)],
+        Kind::Lead => &[(0, 3, true), (0, 3, true), (0, 3, false), (14, 0, true), (11, 0, true), (6, 0, false)],
+        Kind::Opportunity => &[(0, 3, true), (0, 2, true), (0, 2, true), (16, 0, true), (10, 0, true), (0, 3, false)],
+        Kind::Product => &[(0, 3, true), (0, 1, true), (18, 0, true), (12, 0, true)],
+        Kind::Project => &[(0, 3, true), (0, 2, true), (11, 0, true), (9, 0, true), (0, 3, false), (8, 0, true)],
+        Kind::Call => {
+            &[(17, 0, true), (0, 3, true), (0, 3, true), (0, 2, false), (3, 0, false), (7, 0, true), (12, 0, true)]
+        }
+        _ => &[(0, 3, true), (0, 2, true), (0, 2, true), (14, 0, false), (9, 0, true)],
     };
-    let gaps = spec.len().saturating_sub(1);
-    let fixed: usize = spec.iter().map(|s| s.0).sum();
-    let shares: usize = spec.iter().map(|s| s.1).sum::<usize>().max(1);
+    let shown = |s: &(usize, usize, bool)| s.2 || w >= NARROW;
+    let gaps = spec.iter().filter(|s| shown(s)).count().saturating_sub(1);
+    let fixed: usize = spec.iter().filter(|s| shown(s)).map(|s| s.0).sum();
+    let shares: usize = spec.iter().filter(|s| shown(s)).map(|s| s.1).sum::<usize>().max(1);
     let rest = w.saturating_sub(fixed + gaps);
-    spec.iter().map(|&(f, sh)| if f > 0 { f as u16 } else { ((rest * sh) / shares).max(4) as u16 }).collect()
+    spec.iter()
+        .map(|s| match s {
+            _ if !shown(s) => 0,
+            &(f, _, _) if f > 0 => f as u16,
+            &(_, sh, _) => ((rest * sh) / shares).max(4) as u16,
+        })
+        .collect()
 }
 
 fn detail(f: &mut Frame, area: Rect, d: &super::detail::Detail, theme: &Theme) {
