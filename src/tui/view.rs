@@ -731,10 +731,10 @@ fn column_widths(kind: crate::model::Kind, w: usize) -> Vec<u16> {
     let shares: usize = spec.iter().filter(|s| shown(s)).map(|s| s.1).sum::<usize>().max(1);
     let rest = w.saturating_sub(fixed + gaps);
     spec.iter()
-        .map(|s| match s {
+        .map(|s| match *s {
             _ if !shown(s) => 0,
-            &(f, _, _) if f > 0 => f as u16,
-            &(_, sh, _) => ((rest * sh) / shares).max(4) as u16,
+            (f, _, _) if f > 0 => f as u16,
+            (_, sh, _) => ((rest * sh) / shares).max(4) as u16,
         })
         .collect()
 }
