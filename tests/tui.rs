@@ -724,6 +724,24 @@ fn esc_lets_go_of_marks_and_an_empty_picker_lists_accounts_by_name() {
 }
 
 #[test]
+fn the_reports_screen_shows_the_same_numbers_as_the_command_line() {
+    let mut ui = Ui::pipeline(140, 40);
+    ui.keys("8 j");
+    let s = ui.screen();
+    assert!(s.contains("stages · j/k other reports") && s.contains("STAGE") && s.contains("▇ count"), "{s}");
+    let report = serde_json::to_value(ui.crm.stages_report(rolo::crm::ReportQuery::default()).unwrap()).unwrap();
+    for row in report["stages"].as_array().unwrap() {
+        let stage = row["stage"].as_str().unwrap();
+        let line =
+            s.lines().find(|l| l.contains(&format!("│{stage} "))).unwrap_or_else(|| panic!("no row {stage}: {s}"));
+        let (count, amount) = (row["count"].to_string(), row["amount"].as_str().unwrap().to_string());
+        assert!(line.contains(&format!(" {count} ")) && line.contains(&amount), "{stage}: {line} vs {row}");
+    }
+    ui.keys("j j j j j j");
+    assert!(ui.screen().contains("the activity report is not built yet"), "{}", ui.screen());
+}
+
+#[test]
 fn snapshots_of_the_board() {
     for (w, h) in [(80, 24), (200, 50)] {
         let mut ui = Ui::pipeline(w, h);

@@ -1161,7 +1161,7 @@ pub struct SearchArgs {
 /// `report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Which report: forecast. Planned: stages, tasks, calls, projects, emails, campaigns,
+    /// Which report: stages, projects, emails, forecast. Planned: tasks, calls, campaigns,
     /// activity.
     pub name: String,
     /// First day counted, YYYY-MM-DD (default: the first day of this month).
@@ -1181,10 +1181,14 @@ pub struct ReportArgs {
     #[arg(long, value_name = "PERCENT", default_value_t = crate::crm::DEFAULT_BEST_CASE_MIN,
           value_parser = clap::value_parser!(u8).range(0..=100))]
     pub best_case_min: u8,
-    /// forecast: report in this currency (default: the one most deals in range use); deals in
-    /// other currencies are left out and counted.
+    /// forecast, stages: report in this currency (default: the one most deals in range use);
+    /// deals in other currencies are left out and counted.
     #[arg(long)]
     pub currency: Option<String>,
+    /// emails: list the addresses of one cell, CONSENT[,VALIDITY] (either may be `any`), like
+    /// `opted-in`, `any,bounced` or `opted-out,valid`.
+    #[arg(long, value_name = "CONSENT[,VALIDITY]")]
+    pub list: Option<String>,
 }
 
 /// The periods a report's rows stand for.

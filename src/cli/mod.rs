@@ -10,7 +10,9 @@ use anyhow::{Result, bail};
 use args::*;
 use output::{Out, Present, list, show, wrote};
 
-use crate::crm::{ConvertLead, Crm, EmailStatusChange, ForecastQuery, NewOpportunity, OnDuplicate, TaskFilter};
+use crate::crm::{
+    ConvertLead, Crm, EmailStatusChange, ForecastQuery, NewOpportunity, OnDuplicate, ReportQuery, TaskFilter,
+};
 use crate::model::{
     Account, Call, Campaign, Contact, ContactList, Currency, Date, Event, Id, Kind, Lead, Note, Opportunity, Product,
     Project, Quote, RecordRef, Stage, StageOutcome, Task, Timestamp, ValidationError,
@@ -741,12 +743,29 @@ fn search(out: &Out, crm: &Crm, a: SearchArgs) -> Result<()> {
 const REPORTS: [&str; 8] = ["stages", "tasks", "calls", "projects", "emails", "forecast", "campaigns", "activity"];
 
 /// The reports built so far.
-const BUILT_REPORTS: [&str; 1] = ["forecast"];
+const BUILT_REPORTS: [&str; 5] = ["stages", "calls", "projects", "emails", "forecast"];
 
 fn report(out: &Out, crm: &Crm, a: ReportArgs) -> Result<()> {
     let name = a.name.trim().to_lowercase();
     match name.as_str() {
         "forecast" => forecast(out, crm, a),
+        "stages" => {
+            let r = crm.stages_report(report_query(out, &a)?)?;
+            print_report(out, &a, &r, output::stages_csv, output::stages_text)
+        }
+        "calls" => {
+            let r = crm.calls_report(report_query(out, &a)?)?;
+            print_report(out, &a, &r, output::calls_csv, output::calls_text)
+        }
+        "emails" => {
+            let query = report_query(out, &a)?;
+            let r = crm.emails_report(query, a.list.as_deref().map(email_cell).transpose()?)?;
+            print_report(out, &a, &r, output::emails_csv, output::emails_text)
+        }
+        "projects" => {
+            let r = crm.projects_report(report_query(out, &a)?)?;
+            print_report(out, &a, &r, output::projects_csv, output::projects_text)
+        }
         _ if REPORTS.contains(&name.as_str()) => {
             bail!("the {name} report is not built yet: available now: {}", BUILT_REPORTS.join(", "))
         }
@@ -761,6 +780,51 @@ fn report(out: &Out, crm: &Crm, a: ReportArgs) -> Result<()> {
         )
         .into()),
     }
+}
+
+/// The period and currency of a report's flags; refuses `--csv` with `--json`.
+fn report_query(out: &Out, a: &ReportArgs) -> Result<ReportQuery> {
+    if a.csv && out.json {
+        return Err(ValidationError::new("csv", "cannot be combined with --json: drop one").into());
+    }
+    Ok(ReportQuery {
+        from: a.from.as_deref().map(|d| fields::date("from", d)).transpose()?,
+        to: a.to.as_deref().map(|d| fields::date("to", d)).transpose()?,
+        currency: a.currency.as_deref().map(Currency::parse).transpose()?,
+    })
+}
+
+/// The cell of `--list CONSENT[,VALIDITY]` (either may be `any`).
+fn email_cell(text: &str) -> Result<crate::crm::EmailCell> {
+    let (consent, validity) = text.split_once(',').unwrap_or((text, "any"));
+    let any = |t: &str| t.trim().eq_ignore_ascii_case("any");
+    let bad = |m: String| ValidationError::new("list", format!("{m}: write CONSENT[,VALIDITY], like any,bounced"));
+    Ok(crate::crm::EmailCell {
+        consent: if any(consent) { None } else { Some(consent.parse().map_err(|e: ValidationError| bad(e.message))?) },
+        validity: if any(validity) {
+            None
+        } else {
+            Some(validity.parse().map_err(|e: ValidationError| bad(e.message))?)
+        },
+    })
+}
+
+/// Prints a report as JSON, CSV (through `csv`) or text (through `text`).
+fn print_report<R: serde::Serialize>(
+    out: &Out,
+    a: &ReportArgs,
+    r: &R,
+    csv: fn(&R, &mut dyn std::io::Write) -> Result<()>,
+    text: fn(&R) -> String,
+) -> Result<()> {
+    if out.json {
+        out.json_value(r);
+    } else if a.csv {
+        csv(r, &mut std::io::stdout().lock())?;
+    } else {
+        println!("{}", text(r));
+    }
+    Ok(())
 }
 
 fn forecast(out: &Out, crm: &Crm, a: ReportArgs) -> Result<()> {

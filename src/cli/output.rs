@@ -435,7 +435,6 @@ pub fn bar(pipeline: i64, weighted: i64, max: i64, width: usize) -> String {
 /// The forecast for people: what was counted, a table of `periods`, a bar per period, and what
 /// was left out.
 pub fn forecast_text(f: &crate::crm::Forecast, periods: &[crate::crm::ForecastPeriod], by: &str) -> String {
-    use crate::text::count;
     let mut out = vec![format!("Forecast {} to {} in {}, by {by}", f.from, f.to, f.currency), String::new()];
     let rows = periods.iter().map(|p| {
         vec![
@@ -463,21 +462,25 @@ pub fn forecast_text(f: &crate::crm::Forecast, periods: &[crate::crm::ForecastPe
     out.push(String::new());
     out.push("Weighted: each open deal's amount × its own probability.".to_string());
     out.push(format!("Best case: open deals in stages at {}% or more.", f.best_case_min));
-    let codes = f.other_currencies.iter().map(|c| c.to_string()).collect::<Vec<_>>();
-    if f.left_out == 0 {
-        out.push(format!("Amounts in {}.", f.currency));
-    } else {
-        // Amounts in different currencies are never added together: say what was left out.
-        out.push(format!(
-            "Amounts in {}; {} in {} left out: see {} with --currency {}.",
-            f.currency,
-            count(f.left_out as usize, "opportunity", "opportunities"),
-            codes.join(", "),
-            if f.left_out == 1 { "it" } else { "them" },
-            codes.first().map(String::as_str).unwrap_or_default(),
-        ));
-    }
+    out.push(currency_line(f.currency, f.left_out, &f.other_currencies));
     out.join("\n")
+}
+
+/// Which currency the amounts are in, and what other currencies were left out (amounts in
+/// different currencies are never added together).
+fn currency_line(currency: crate::model::Currency, left_out: u32, others: &[crate::model::Currency]) -> String {
+    use crate::text::count;
+    let codes = others.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+    if left_out == 0 {
+        return format!("Amounts in {currency}.");
+    }
+    format!(
+        "Amounts in {currency}; {} in {} left out: see {} with --currency {}.",
+        count(left_out as usize, "opportunity", "opportunities"),
+        codes.join(", "),
+        if left_out == 1 { "it" } else { "them" },
+        codes.first().map(String::as_str).unwrap_or_default(),
+    )
 }
 
 /// The forecast periods as CSV: a header line, then one line per period; amounts as plain
@@ -496,6 +499,258 @@ pub fn forecast_csv(periods: &[crate::crm::ForecastPeriod], to: impl std::io::Wr
             p.best_case.decimal(),
             p.closed_won.decimal(),
         ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// The widest a bar chart's label column gets; longer labels are cut with `…`.
+const LABEL_WIDTH: usize = 24;
+
+/// One labelled bar per row, fitting 80 columns: `(label, whole, solid)` where `whole` sets the
+/// length (the largest fills the bar) and `solid` the part drawn `█` (the rest is `░`).
+pub fn bar_lines(rows: &[(String, i64, i64)]) -> Vec<String> {
+    use crate::text::{truncate, width};
+    let labels: Vec<String> = rows.iter().map(|(l, _, _)| truncate(l, LABEL_WIDTH)).collect();
+    let label_width = labels.iter().map(|l| width(l)).max().unwrap_or(0);
+    let bar_width = BAR_WIDTH.min(80 - label_width - 2);
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(0);
+    rows.iter()
+        .zip(labels)
+        .map(|((_, whole, solid), label)| {
+            let pad = " ".repeat(label_width - width(&label));
+            format!("{label}{pad} │{}", bar(*whole, *solid, max, bar_width)).trim_end().to_string()
+        })
+        .collect()
+}
+
+/// "closing from to", "due any time"...: a report's period in words.
+fn period_words(from: Option<crate::model::Date>, to: Option<crate::model::Date>) -> String {
+    match (from, to) {
+        (None, None) => "any date".to_string(),
+        (Some(f), None) => format!("{f} onwards"),
+        (None, Some(t)) => format!("up to {t}"),
+        (Some(f), Some(t)) => format!("{f} to {t}"),
+    }
+}
+
+/// The opportunities-by-stage report for people: a table, a bar per stage, what was left out.
+pub fn stages_text(r: &crate::crm::StagesReport) -> String {
+    let mut out = vec![
+        format!("Opportunities by stage, closing {}, in {}", period_words(r.from, r.to), r.currency),
+        String::new(),
+    ];
+    let row =
+        |s: &crate::crm::StageRow| vec![s.stage.clone(), s.count.to_string(), s.amount.grouped(), s.weighted.grouped()];
+    let rows = r.stages.iter().chain(std::iter::once(&r.total)).map(row);
+    out.push(table(&["STAGE", "DEALS", "AMOUNT", "WEIGHTED"], rows, &[1, 2, 3]));
+    out.push(String::new());
+    let max = r.stages.iter().map(|s| s.amount.0).max().unwrap_or(0);
+    if max > 0 {
+        let bars: Vec<(String, i64, i64)> =
+            r.stages.iter().map(|s| (s.stage.clone(), s.amount.0, s.weighted.0)).collect();
+        out.extend(bar_lines(&bars));
+        out.push(format!("█ weighted  ░ rest of the amount; a full bar is {}", Amount(max).grouped()));
+    } else {
+        out.push("no amounts in this range: nothing to chart".to_string());
+    }
+    out.push(String::new());
+    out.push(currency_line(r.currency, r.left_out, &r.other_currencies));
+    out.join("\n")
+}
+
+/// The stages report as CSV: one line per stage, then the total.
+pub fn stages_csv(r: &crate::crm::StagesReport, to: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(to);
+    w.write_record(["stage", "outcome", "count", "amount", "weighted", "currency"])?;
+    for s in r.stages.iter().chain(std::iter::once(&r.total)) {
+        let outcome = if s.id == 0 { "" } else { s.outcome.word() };
+        w.write_record([
+            s.stage.clone(),
+            outcome.to_string(),
+            s.count.to_string(),
+            s.amount.decimal(),
+            s.weighted.decimal(),
+            r.currency.to_string(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// The words people read for a project state.
+fn state_words(s: crate::crm::ProjectState) -> &'static str {
+    use crate::crm::ProjectState::*;
+    match s {
+        OnTrack => "on track",
+        Overdue => "overdue",
+        GoalMet => "done, goal met",
+        GoalMissed => "done, goal missed",
+        Cancelled => "cancelled",
+    }
+}
+
+/// The projects report for people: each project, then a bar per state.
+pub fn projects_text(r: &crate::crm::ProjectsReport) -> String {
+    let mut out = vec![format!("Projects due {}, as of {}", period_words(r.from, r.to), r.today), String::new()];
+    if r.projects.is_empty() {
+        out.push("no projects due in this range".to_string());
+        return out.join("\n");
+    }
+    let rows = r.projects.iter().map(|p| {
+        vec![p.id.to_string(), crate::text::truncate(&p.name, 40), p.due.to_string(), state_words(p.state).to_string()]
+    });
+    out.push(table(&["ID", "NAME", "DUE", "STATE"], rows, &[0]));
+    out.push(String::new());
+    let bars: Vec<(String, i64, i64)> = r
+        .counts
+        .iter()
+        .map(|c| (format!("{} {}", state_words(c.state), c.count), c.count as i64, c.count as i64))
+        .collect();
+    out.extend(bar_lines(&bars));
+    out.push(format!("{} in all", crate::text::count(r.total as usize, "project", "projects")));
+    out.join("\n")
+}
+
+/// The projects report as CSV: one line per project.
+pub fn projects_csv(r: &crate::crm::ProjectsReport, to: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(to);
+    w.write_record(["id", "name", "due", "state"])?;
+    for p in &r.projects {
+        w.write_record([p.id.to_string(), p.name.clone(), p.due.to_string(), p.state.word().to_string()])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// The emails report for people: consent × validity counts and a bar per consent, or, with a
+/// drill-down, the addresses of that cell.
+pub fn emails_text(r: &crate::crm::EmailsReport) -> String {
+    let mut out = vec![format!("Email addresses of contacts created {}", period_words(r.from, r.to)), String::new()];
+    if let Some(list) = &r.addresses {
+        if list.is_empty() {
+            out.push("no addresses in this cell".to_string());
+        } else {
+            let rows = list.iter().map(|e| {
+                vec![
+                    e.contact.to_string(),
+                    crate::text::truncate(&e.name, 30),
+                    e.address.clone(),
+                    e.consent.word().replace('_', " "),
+                    e.validity.word().to_string(),
+                ]
+            });
+            out.push(table(&["CONTACT", "NAME", "EMAIL", "CONSENT", "VALIDITY"], rows, &[0]));
+            out.push(String::new());
+            out.push(crate::text::count(list.len(), "address", "addresses"));
+        }
+        return out.join("\n");
+    }
+    let cells = |c: &crate::crm::ConsentRow| {
+        [c.valid, c.invalid, c.bounced, c.unknown, c.total].iter().map(|n| n.to_string()).collect::<Vec<_>>()
+    };
+    let rows = r.rows.iter().chain(std::iter::once(&r.total)).map(|c| {
+        let mut row = vec![c.consent.replace('_', " ")];
+        row.extend(cells(c));
+        row
+    });
+    out.push(table(&["CONSENT", "VALID", "INVALID", "BOUNCED", "UNKNOWN", "TOTAL"], rows, &[1, 2, 3, 4, 5]));
+    out.push(String::new());
+    if r.total.total == 0 {
+        out.push("no email addresses: nothing to chart".to_string());
+    } else {
+        let bars: Vec<(String, i64, i64)> =
+            r.rows.iter().map(|c| (c.consent.replace('_', " "), c.total as i64, c.valid as i64)).collect();
+        out.extend(bar_lines(&bars));
+        out.push("█ valid  ░ invalid, bounced or unknown; see them with --list CONSENT,VALIDITY".to_string());
+    }
+    out.join("\n")
+}
+
+/// The emails report as CSV: the consent × validity table, or the drill-down's addresses.
+pub fn emails_csv(r: &crate::crm::EmailsReport, to: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(to);
+    if let Some(list) = &r.addresses {
+        w.write_record(["contact", "name", "email", "consent", "validity"])?;
+        for e in list {
+            w.write_record([
+                e.contact.to_string(),
+                e.name.clone(),
+                e.address.clone(),
+                e.consent.word().to_string(),
+                e.validity.word().to_string(),
+            ])?;
+        }
+    } else {
+        w.write_record(["consent", "valid", "invalid", "bounced", "unknown", "total"])?;
+        for c in r.rows.iter().chain(std::iter::once(&r.total)) {
+            let mut row = vec![c.consent.clone()];
+            row.extend([c.valid, c.invalid, c.bounced, c.unknown, c.total].iter().map(|n| n.to_string()));
+            w.write_record(row)?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// The calls report for people: totals, then for each breakdown a table and bars (`█` calls,
+/// `░` talk time, each scaled to its own largest value).
+pub fn calls_text(r: &crate::crm::CallsReport) -> String {
+    let mut out = vec![format!(
+        "Calls {} to {}: {}, {} talk time",
+        r.from,
+        r.to,
+        r.calls,
+        format_duration(r.talk_secs.min(u32::MAX as u64) as u32)
+    )];
+    if r.calls == 0 {
+        out.push("no calls in this range".to_string());
+        return out.join("\n");
+    }
+    let section = |out: &mut Vec<String>, title: &str, rows: Vec<(String, u32, u64)>, talk: bool| {
+        out.push(String::new());
+        let table_rows = rows.iter().map(|(l, n, t)| {
+            vec![crate::text::truncate(l, 40), n.to_string(), format_duration((*t).min(u32::MAX as u64) as u32)]
+        });
+        out.push(table(&[title, "CALLS", "TALK TIME"], table_rows, &[1, 2]));
+        let bars: Vec<(String, i64, i64)> = rows
+            .iter()
+            .map(|(l, n, t)| if talk { (l.clone(), *t as i64, 0) } else { (l.clone(), *n as i64, *n as i64) })
+            .collect();
+        if bars.iter().any(|b| b.1 > 0) {
+            out.push(String::new());
+            out.extend(bar_lines(&bars));
+        }
+    };
+    let accounts = |list: &[crate::crm::AccountCalls]| -> Vec<(String, u32, u64)> {
+        list.iter().map(|a| (a.name.clone(), a.calls, a.talk_secs)).collect()
+    };
+    let counts = |list: &[crate::crm::CallCount]| -> Vec<(String, u32, u64)> {
+        list.iter().map(|c| (c.label.replace('_', " "), c.calls, c.talk_secs)).collect()
+    };
+    section(&mut out, "TOP ACCOUNTS BY CALLS", accounts(&r.top_by_calls), false);
+    section(&mut out, "TOP ACCOUNTS BY TALK TIME", accounts(&r.top_by_talk), true);
+    section(&mut out, "COUNTRY", counts(&r.by_country), false);
+    section(&mut out, "OUTCOME", counts(&r.by_outcome), false);
+    section(&mut out, "DIRECTION", counts(&r.by_direction), false);
+    out.push(String::new());
+    out.push("█ calls  ░ talk time; each chart's longest bar is its largest value".to_string());
+    out.join("\n")
+}
+
+/// The calls report as CSV: one line per (breakdown, label), talk time in seconds.
+pub fn calls_csv(r: &crate::crm::CallsReport, to: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(to);
+    w.write_record(["breakdown", "label", "calls", "talk_secs"])?;
+    for (name, list) in [("top_by_calls", &r.top_by_calls), ("top_by_talk", &r.top_by_talk)] {
+        for a in list {
+            w.write_record([name.to_string(), a.name.clone(), a.calls.to_string(), a.talk_secs.to_string()])?;
+        }
+    }
+    for (name, list) in [("country", &r.by_country), ("outcome", &r.by_outcome), ("direction", &r.by_direction)] {
+        for c in list {
+            w.write_record([name.to_string(), c.label.clone(), c.calls.to_string(), c.talk_secs.to_string()])?;
+        }
     }
     w.flush()?;
     Ok(())

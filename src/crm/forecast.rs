@@ -181,7 +181,7 @@ fn compute(
 }
 
 /// The currency most of `opps` use; ties go to the alphabetically first; none: the default.
-fn most_used(opps: &[&Opportunity]) -> Currency {
+pub(super) fn most_used(opps: &[&Opportunity]) -> Currency {
     let mut counts: BTreeMap<Currency, usize> = BTreeMap::new();
     for o in opps {
         *counts.entry(o.currency).or_default() += 1;
@@ -241,7 +241,7 @@ fn sum(
 }
 
 /// `amount × pct / 100` in cents, computed in `i128` and rounded half away from zero.
-fn weighted_cents(amount: Amount, pct: u8) -> i128 {
+pub(super) fn weighted_cents(amount: Amount, pct: u8) -> i128 {
     let product = amount.0 as i128 * pct as i128;
     if product >= 0 { (product + 50) / 100 } else { (product - 50) / 100 }
 }

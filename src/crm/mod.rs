@@ -6,6 +6,7 @@ mod activity;
 mod forecast;
 mod import;
 mod people;
+mod reports;
 mod sales;
 mod stages;
 mod timeline;
@@ -18,6 +19,10 @@ use std::sync::atomic::AtomicBool;
 pub use activity::{AgendaItem, AgendaKind, DueContact, TaskFilter};
 pub use forecast::{DEFAULT_BEST_CASE_MIN, Forecast, ForecastPeriod, ForecastQuery};
 pub use people::EmailStatusChange;
+pub use reports::{
+    AccountCalls, CONSENT_ROWS, CallCount, CallsReport, ConsentRow, EmailAddress, EmailCell, EmailsReport, ProjectRow,
+    ProjectState, ProjectsReport, ReportQuery, StageRow, StagesReport, StateCount, TOP_ACCOUNTS,
+};
 pub use sales::{Conversion, ConvertLead, NewOpportunity};
 pub use timeline::TimelineItem;
 

@@ -205,6 +205,10 @@ pub struct App {
     pub forecast: Option<Forecast>,
     /// Whether the forecast is charted by quarter rather than by month.
     pub by_quarter: bool,
+    /// The report shown on the Reports screen (an index into the list).
+    pub report: usize,
+    /// The report shown, other than the forecast: its table, or why it cannot be shown.
+    pub report_table: Option<std::result::Result<super::reports::Table, String>>,
     /// An open record, over the list.
     pub detail: Option<Detail>,
     /// The screen a record was opened from, to go back to when it closes.
@@ -270,6 +274,8 @@ impl App {
             deals_listed: false,
             forecast: None,
             by_quarter: false,
+            report: 0,
+            report_table: None,
             detail: None,
             came_from: None,
             form: None,
@@ -336,6 +342,10 @@ impl App {
             && let Err(e) = self.settings.prepare(&crm)
         {
             self.say_error(e.to_string());
+        }
+        if self.screen == ScreenId::Reports && self.report > 0 && self.report_table.is_none() && !self.welcome {
+            let name = super::reports::NAMES[self.report];
+            self.report_table = Some(report_json(&crm, name).map(|v| super::reports::Table::from_json(&v)));
         }
         if self.screen == ScreenId::Reports && self.forecast.is_none() && !self.welcome {
             match crm.forecast(ForecastQuery::default()) {
@@ -746,6 +756,11 @@ impl App {
                 }
             }
             Action::Period => self.by_quarter = !self.by_quarter,
+            Action::Up | Action::Down if self.screen == ScreenId::Reports && self.detail.is_none() => {
+                let last = super::reports::NAMES.len() as isize - 1;
+                self.report = (self.report as isize + step(action)).clamp(0, last) as usize;
+                self.report_table = None;
+            }
             Action::View => self.deals_listed = !self.deals_listed,
             Action::Fold => {
                 self.board.toggle_fold();
@@ -1048,6 +1063,7 @@ impl App {
         self.agenda.invalidate();
         self.board.invalidate();
         self.forecast = None;
+        self.report_table = None;
         if let Some(d) = &self.detail {
             let scroll = d.scroll;
             self.detail = Detail::load(&self.crm, d.record).ok().map(|mut fresh| {
@@ -1567,6 +1583,20 @@ impl App {
         form.refresh_hint(&self.crm);
         self.form = Some(form);
     }
+}
+
+/// A report's numbers as the command line's `--json` has them (the same service function).
+fn report_json(crm: &Crm, name: &str) -> std::result::Result<serde_json::Value, String> {
+    use crate::crm::ReportQuery;
+    let q = ReportQuery::default();
+    let value = match name {
+        "stages" => crm.stages_report(q).map(serde_json::to_value),
+        "projects" => crm.projects_report(q).map(serde_json::to_value),
+        "emails" => crm.emails_report(q, None).map(serde_json::to_value),
+        "calls" => crm.calls_report(q).map(serde_json::to_value),
+        other => return Err(format!("the {other} report is not built yet")),
+    };
+    value.map_err(|e| e.to_string())?.map_err(|e| e.to_string())
 }
 
 /// How far a move action goes in a list: one row, or to either end.

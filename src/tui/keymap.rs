@@ -380,7 +380,11 @@ pub const SETTINGS: &[Binding] = &[
 ];
 
 /// Keys of the Reports screen.
-pub const REPORTS: &[Binding] = &[hint(&["b"], Action::Period, "chart by month or by quarter")];
+pub const REPORTS: &[Binding] = &[
+    bind(&["j", "down"], Action::Down, "next report"),
+    bind(&["k", "up"], Action::Up, "previous report"),
+    hint(&["b"], Action::Period, "forecast by month or by quarter"),
+];
 
 /// Keys of the projects list and a project's detail.
 pub const PROJECTS: &[Binding] = &[hint(&["x"], Action::CloseProject, "close the project (asks: goal met?)")];

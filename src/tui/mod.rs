@@ -13,6 +13,7 @@ mod fuzzy;
 mod keymap;
 mod list;
 mod quote;
+mod reports;
 mod search;
 mod settings;
 mod tasks;

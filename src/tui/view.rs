@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, Wrap};
 
 use super::ScreenId;
 use super::agenda::{Agenda, kind_word};
@@ -16,6 +16,7 @@ use super::detail::DetailLine;
 use super::fuzzy::matched_chars;
 use super::list::RecordList;
 use super::quote::{Cell, QuoteEditor};
+use super::reports::{NAMES as REPORT_NAMES, Table as ReportTable};
 use super::settings::Settings;
 use super::tasks::{DUE, TaskLists, section_names};
 use super::theme::Theme;
@@ -52,7 +53,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     } else if app.on_board() {
         board(f, main, &app.board, theme);
     } else if app.screen == ScreenId::Reports {
-        forecast(f, main, app, theme);
+        reports(f, main, app, theme);
     } else if app.screen == ScreenId::Settings {
         settings(f, main, &app.settings, theme);
     } else if app.on_tasks() {
@@ -421,6 +422,60 @@ fn settings(f: &mut Frame, area: Rect, s: &Settings, theme: &Theme) {
         Line::raw(truncate(&sources, bottom.width as usize)),
     ];
     f.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }), bottom);
+}
+
+/// The list of reports on the left, the one chosen on the right.
+fn reports(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let [list, body] = Layout::horizontal([Constraint::Length(14), Constraint::Min(1)]).areas(area);
+    let lines: Vec<Line> = REPORT_NAMES
+        .iter()
+        .enumerate()
+        .map(|(i, n)| Line::styled(format!(" {n:<11}"), if i == app.report { theme.focus() } else { theme.text() }))
+        .collect();
+    f.render_widget(Paragraph::new(lines).block(Block::new().borders(Borders::ALL).title(" Reports ")), list);
+    if app.report == 0 {
+        return forecast(f, body, app, theme);
+    }
+    let name = REPORT_NAMES[app.report];
+    let block = Block::new().borders(Borders::ALL).title(format!(" {name} · j/k other reports "));
+    let inner = block.inner(body);
+    f.render_widget(block, body);
+    match &app.report_table {
+        None => f.render_widget(Paragraph::new(Line::styled("computing…", theme.dim())), inner),
+        Some(Err(e)) => {
+            let text = format!("{e}. The command line has the same: rolo report {name}");
+            f.render_widget(Paragraph::new(Line::styled(text, theme.dim())).wrap(Wrap { trim: true }), inner);
+        }
+        Some(Ok(t)) => report_table(f, inner, t, theme),
+    }
+}
+
+/// A report's rows, with a bar for the number the report measures.
+fn report_table(f: &mut Frame, area: Rect, t: &ReportTable, theme: &Theme) {
+    if t.rows.is_empty() {
+        f.render_widget(Paragraph::new(Line::styled("nothing to show in this period", theme.dim())), area);
+        return;
+    }
+    let max = t.values.iter().cloned().fold(0.0_f64, f64::max);
+    let bar_width = (area.width as usize / 4).clamp(4, 30);
+    let mut headers = t.headers.clone();
+    headers.push(t.measure.clone().map(|m| format!("▇ {m}")).unwrap_or_default());
+    let rows = t.rows.iter().zip(&t.values).map(|(cells, v)| {
+        let filled = if max > 0.0 { ((v / max) * bar_width as f64).round() as usize } else { 0 };
+        let mut cells: Vec<String> = cells.iter().map(|c| sanitize(c).into_owned()).collect();
+        cells.push("▇".repeat(filled));
+        Row::new(cells)
+    });
+    // Each column as wide as its widest cell (within reason); the bars take what they need.
+    let mut widths: Vec<Constraint> = (0..t.headers.len())
+        .map(|i| {
+            let widest = t.rows.iter().map(|r| width(&r[i])).chain([width(&t.headers[i])]).max().unwrap_or(4);
+            Constraint::Length(widest.clamp(3, 32) as u16)
+        })
+        .collect();
+    widths.push(Constraint::Length(bar_width as u16));
+    let header = Row::new(headers).style(theme.dim());
+    f.render_widget(Table::new(rows, widths).header(header), area);
 }
 
 /// The forecast as grouped bars (pipeline, weighted, closed won) per period, numbers below.
