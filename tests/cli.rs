@@ -1860,11 +1860,217 @@ fn forecast_defaults_to_twelve_months_from_this_month() {
     assert_eq!(pick(&f, &["currency", "left_out"]), json!(["USD", 0]));
 }
 
-/// The reports `rolo report` does not offer yet.
-const UNBUILT_REPORTS: [&str; 3] = ["tasks", "campaigns", "activity"];
+// ---------------------------------------------------------------------------------------------
+// report tasks, campaigns, activity
+// ---------------------------------------------------------------------------------------------
+
+/// Today, and the Monday of this ISO week, as the binary sees them (local time).
+fn this_week() -> (chrono::NaiveDate, chrono::NaiveDate) {
+    use chrono::Datelike;
+    let today = chrono::Local::now().date_naive();
+    (today, today - chrono::Days::new(today.weekday().num_days_from_monday() as u64))
+}
+
+/// One week of the tasks report: `[completed, late, open, overdue]`.
+fn task_week(w: &Value) -> Value {
+    pick(w, &["completed", "late", "open", "overdue"])
+}
+
+#[test]
+fn tasks_report_counts_completion_per_iso_week() {
+    let db = Db::new();
+    let (_, monday) = this_week();
+    let day = |offset: i64| (monday + chrono::TimeDelta::days(offset)).to_string();
+    // Completed now (this week): one after its due date (last Sunday), three on time (due today,
+    // none, in three weeks).
+    for due in [format!("--due {}", day(-1)), "--due today".into(), String::new(), format!("--due {}", day(20))] {
+        let id = db.id(format!("task add --title Done {due}"));
+        db.ok(format!("task done {id}"));
+    }
+    // Still open: due last Sunday (overdue from this week on), next Monday (overdue from next
+    // week on), in three weeks (never overdue here), never.
+    for due in [format!("--due {}", day(-1)), format!("--due {}", day(7)), format!("--due {}", day(20)), String::new()]
+    {
+        db.id(format!("task add --title Open {due}"));
+    }
+    // The default period: the 8 weeks ending with this one; the tasks were all created this week.
+    let r = db.json("report tasks");
+    assert_eq!((r["from"].clone(), r["to"].clone()), (json!(day(-49)), json!(day(6))), "{r}");
+    let weeks = r["weeks"].as_array().expect("weeks");
+    assert_eq!(weeks.len(), 8, "{r}");
+    for w in &weeks[..7] {
+        assert_eq!(task_week(w), json!([0, 0, 0, 0]), "nothing before this week: {r}");
+    }
+    assert_eq!(task_week(&weeks[7]), json!([4, 1, 4, 1]), "{r}");
+    assert_eq!(weeks[7]["from"], json!(day(0)));
+    assert_eq!(r["on_time_rate"], json!(0.75));
+    // A period from a Wednesday to a Tuesday is widened to whole weeks.
+    let r = db.json(format!("report tasks --from {} --to {}", day(2), day(8)));
+    assert_eq!((r["from"].clone(), r["to"].clone()), (json!(day(0)), json!(day(13))), "{r}");
+    let weeks: Vec<Value> = r["weeks"].as_array().expect("weeks").iter().map(task_week).collect();
+    assert_eq!(weeks, [json!([4, 1, 4, 1]), json!([0, 0, 4, 2])], "{r}");
+    // Fixed weeks across a year end: ISO week labels; every open task is overdue except the undated one.
+    assert_eq!(
+        db.json("report tasks --from 2099-12-30 --to 2100-01-05"),
+        json!({
+            "from": "2099-12-28",
+            "to": "2100-01-10",
+            "weeks": [
+                {"week": "2099-W53", "from": "2099-12-28", "to": "2100-01-03", "completed": 0, "late": 0, "open": 4, "overdue": 3},
+                {"week": "2100-W01", "from": "2100-01-04", "to": "2100-01-10", "completed": 0, "late": 0, "open": 4, "overdue": 3},
+            ],
+            "on_time_rate": null,
+        })
+    );
+    assert_eq!(
+        db.ok("report tasks --from 2020-01-01 --to 2020-01-12 --csv"),
+        "week,from,to,completed,late,open,overdue\n\
+         2020-W01,2019-12-30,2020-01-05,0,0,0,0\n\
+         2020-W02,2020-01-06,2020-01-12,0,0,0,0\n"
+    );
+    let text = db.ok("report tasks");
+    assert!(text.contains("75% of the tasks completed in this range were on time"), "{text}");
+    for line in text.lines() {
+        assert!(line.chars().count() <= 80, "wider than 80 columns: {line:?}");
+    }
+    db.fails_with(
+        "report tasks --from 2000-01-01 --to 2030-01-01",
+        1,
+        "error: to: 1999-12-27 to 2030-01-06 spans 1567 weeks: give at most 520",
+    );
+}
+
+#[test]
+fn campaigns_report_counts_leads_deals_and_cost_per_lead() {
+    let db = Db::new();
+    let acme = acme(&db);
+    let spring = db.id("campaign add --name Spring --budget 1000");
+    let fair = db.id("campaign add --name Fair --budget 500 --currency EUR");
+    db.id("campaign add --name Quiet");
+    let lead = |campaign: u64| db.id(format!("lead add --first A --last B --company 'Acme Ltd' --campaign {campaign}"));
+    let opp_of = |c: &Value| c["opportunity"].as_u64().expect("an opportunity");
+    // Spring: three leads, two converted (one with a won 3,000 deal); an open deal of its own;
+    // and a won 700 deal from Fair's lead that names Spring as its campaign (counted for both).
+    let won = opp_of(&db.json(format!("lead convert {} --amount 3000 --close-date 2027-01-31", lead(spring))));
+    db.ok(format!("opp win {won}"));
+    db.json(format!("lead convert {}", lead(spring)));
+    lead(spring);
+    db.id(format!("opp add --name Open --account {acme} --amount 200 --close-date 2027-01-31 --campaign {spring}"));
+    let both = opp_of(&db.json(format!("lead convert {} --amount 700 --close-date 2027-01-31", lead(fair))));
+    db.ok(format!("opp edit {both} --campaign {spring}"));
+    db.ok(format!("opp win {both}"));
+    // Fair: a won deal in euros, left out of a report in dollars.
+    let euros = db.id(format!(
+        "opp add --name Euro --account {acme} --amount 999 --close-date 2027-01-31 --campaign {fair} --currency EUR"
+    ));
+    db.ok(format!("opp win {euros}"));
+    // Dollars by default: two won dollar deals (three counts) and one dollar budget beat one of each in euros.
+    assert_eq!(
+        db.json("report campaigns"),
+        json!({"currency": "USD", "campaigns": [
+            {"id": spring, "name": "Spring", "leads": 3, "converted": 2, "opportunities": 3,
+             "won": "3700.00", "budget": "1000.00", "cost_per_lead": "333.33"},
+            {"id": fair, "name": "Fair", "leads": 1, "converted": 1, "opportunities": 2,
+             "won": "700.00", "budget": null, "cost_per_lead": null},
+            {"id": 3, "name": "Quiet", "leads": 0, "converted": 0, "opportunities": 0,
+             "won": "0.00", "budget": null, "cost_per_lead": null},
+        ]})
+    );
+    let eur = db.json("report campaigns --currency eur");
+    assert_eq!(eur["currency"], "EUR");
+    assert_eq!(
+        eur["campaigns"]
+            .as_array()
+            .expect("campaigns")
+            .iter()
+            .map(|c| pick(c, &["won", "budget", "cost_per_lead"]))
+            .collect::<Vec<_>>(),
+        [json!(["0.00", null, null]), json!(["999.00", "500.00", "500.00"]), json!(["0.00", null, null])]
+    );
+    assert_eq!(
+        db.ok("report campaigns --csv"),
+        "id,name,leads,converted,opportunities,won,budget,cost_per_lead,currency\n\
+         1,Spring,3,2,3,3700.00,1000.00,333.33,USD\n\
+         2,Fair,1,1,2,700.00,,,USD\n\
+         3,Quiet,0,0,0,0.00,,,USD\n"
+    );
+    let text = db.ok("report campaigns");
+    assert!(has_row(&text, &["Spring", " 3 ", "3,700.00", "1,000.00", "333.33"]), "{text}");
+    for line in text.lines() {
+        assert!(line.chars().count() <= 80, "wider than 80 columns: {line:?}");
+    }
+    db.fails_with("report campaigns --from 2026-01-01", 1, "error: from: the campaigns report covers every campaign");
+}
+
+#[test]
+fn activity_report_counts_calls_tasks_and_moves_per_person_and_day() {
+    let db = Db::new();
+    let acme = acme(&db);
+    let ann = ann(&db, acme);
+    // Commands run as bob (they stamp bob as the owner of calls and the author of moves).
+    let as_bob = |line: String| {
+        let out = rolo(&db.path).env("ROLO_USER", "bob").args(line.as_str().words()).output().expect("run rolo");
+        assert_eq!(out.status.code(), Some(0), "rolo {line} as bob failed: {:?}", texts(&out));
+    };
+    let call = |at: &str, more: &str| format!("call log --contact {ann} --at '{at}' {more}");
+    db.ok(call("2026-02-28 23:59", "")); // before the range
+    db.ok(call("2026-03-01 10:00", ""));
+    db.ok(call("2026-03-01 11:00", "--outcome voicemail"));
+    db.ok(call("2026-03-03 09:00", ""));
+    db.ok(call("2026-03-04 00:00", "")); // after the range
+    as_bob(call("2026-03-02 12:00", "--outcome no-answer"));
+    as_bob(call("2026-03-03 08:00", ""));
+    // Today: a call now, tasks completed (counted for their owner, whoever completes them) and
+    // deals moved (counted for whoever moved them: a win is a move too; creating one is not).
+    db.ok(format!("call log --contact {ann}"));
+    for owner in ["tester", "carol"] {
+        let id = db.id(format!("task add --title Do --owner {owner}"));
+        db.ok(format!("task done {id}"));
+    }
+    db.id("task add --title Open");
+    let deal = |name: &str| {
+        db.id(format!("opp add --name {name} --account {acme} --amount 100 --close-date 2027-01-31 --owner carol"))
+    };
+    let (one, two) = (deal("One"), deal("Two"));
+    db.ok(format!("opp move {one} Qualification"));
+    db.ok(format!("opp win {one}"));
+    as_bob(format!("opp move {two} Qualification"));
+    let row = |owner: &str, day: &str, n: [u64; 4]| json!({"owner": owner, "day": day, "calls": n[0], "connected": n[1], "tasks_done": n[2], "deals_moved": n[3]});
+    assert_eq!(
+        db.json("report activity --from 2026-03-01 --to 2026-03-03"),
+        json!({"from": "2026-03-01", "to": "2026-03-03", "rows": [
+            row("bob", "2026-03-02", [1, 0, 0, 0]),
+            row("bob", "2026-03-03", [1, 1, 0, 0]),
+            row("tester", "2026-03-01", [2, 1, 0, 0]),
+            row("tester", "2026-03-03", [1, 1, 0, 0]),
+        ]})
+    );
+    let (today, _) = this_week();
+    let day = today.to_string();
+    assert_eq!(
+        db.json("report activity"),
+        json!({"from": (today - chrono::Days::new(6)).to_string(), "to": day, "rows": [
+            row("bob", &day, [0, 0, 0, 1]),
+            row("carol", &day, [0, 0, 1, 0]),
+            row("tester", &day, [1, 1, 1, 2]),
+        ]})
+    );
+    assert_eq!(
+        db.ok("report activity --from 2026-03-01 --to 2026-03-03 --csv"),
+        "owner,day,calls,connected,tasks_done,deals_moved\n\
+         bob,2026-03-02,1,0,0,0\nbob,2026-03-03,1,1,0,0\n\
+         tester,2026-03-01,2,1,0,0\ntester,2026-03-03,1,1,0,0\n"
+    );
+    let text = db.ok("report activity --from 2026-03-01 --to 2026-03-03");
+    assert!(has_row(&text, &["tester", "2026-03-01", " 2 ", " 1 "]), "{text}");
+    for line in text.lines() {
+        assert!(line.chars().count() <= 80, "wider than 80 columns: {line:?}");
+    }
+    assert_eq!(db.json("report activity --from 2020-01-01 --to 2020-01-31")["rows"], json!([]));
+}
 
 /// The reports built besides the forecast.
-const BUILT_REPORTS: [&str; 4] = ["stages", "projects", "emails", "calls"];
+const BUILT_REPORTS: [&str; 7] = ["stages", "projects", "emails", "calls", "tasks", "campaigns", "activity"];
 
 #[test]
 fn report_bad_input() {
@@ -1873,12 +2079,8 @@ fn report_bad_input() {
     db.fails_with(
         "report frobnicate",
         1,
-        "error: report: 'frobnicate' is not a report: use one of stages, tasks, calls",
+        "error: report: 'frobnicate' is not a report: use one of stages, tasks, calls, projects, emails, forecast, campaigns, activity",
     );
-    for name in UNBUILT_REPORTS {
-        let err = db.fails_with(format!("report {name}"), 1, &format!("error: the {name} report is not built yet: "));
-        assert!(err.contains("forecast"), "the error names the report that exists: {err}");
-    }
     for name in BUILT_REPORTS {
         db.fails_with(format!("report {name} --from 2026-13-01"), 1, "error: from: '2026-13-01' is not a date");
         db.fails_with(

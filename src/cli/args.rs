@@ -1161,8 +1161,7 @@ pub struct SearchArgs {
 /// `report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Which report: stages, projects, emails, forecast. Planned: tasks, calls, campaigns,
-    /// activity.
+    /// Which report: stages, tasks, calls, projects, emails, forecast, campaigns, activity.
     pub name: String,
     /// First day counted, YYYY-MM-DD (default: the first day of this month).
     #[arg(long)]
@@ -1181,8 +1180,8 @@ pub struct ReportArgs {
     #[arg(long, value_name = "PERCENT", default_value_t = crate::crm::DEFAULT_BEST_CASE_MIN,
           value_parser = clap::value_parser!(u8).range(0..=100))]
     pub best_case_min: u8,
-    /// forecast, stages: report in this currency (default: the one most deals in range use);
-    /// deals in other currencies are left out and counted.
+    /// forecast, stages, campaigns: report in this currency (default: the one most deals in range
+    /// use); deals in other currencies are left out and counted.
     #[arg(long)]
     pub currency: Option<String>,
     /// emails: list the addresses of one cell, CONSENT[,VALIDITY] (either may be `any`), like

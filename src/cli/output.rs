@@ -756,6 +756,178 @@ pub fn calls_csv(r: &crate::crm::CallsReport, to: &mut dyn std::io::Write) -> an
     Ok(())
 }
 
+/// A report field as a whole number (0 when missing), for the reports printed from their JSON.
+fn num(v: &Value, key: &str) -> u64 {
+    v[key].as_u64().unwrap_or(0)
+}
+
+/// A report field as text (empty when missing or null; numbers as JSON writes them).
+fn text_of(v: &Value, key: &str) -> String {
+    match &v[key] {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The rows of a report's list field (none when missing).
+fn rows_of<'a>(v: &'a Value, key: &str) -> &'a [Value] {
+    v[key].as_array().map(Vec::as_slice).unwrap_or_default()
+}
+
+/// Writes `keys` as a CSV header, then one line per row of `rows` with those fields.
+fn json_csv(rows: &[Value], keys: &[&str], to: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(to);
+    w.write_record(keys)?;
+    for row in rows {
+        w.write_record(keys.iter().map(|k| text_of(row, k)))?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// The columns of the tasks report's CSV (the fields of each week in its JSON).
+const TASK_WEEK_COLUMNS: [&str; 7] = ["week", "from", "to", "completed", "late", "open", "overdue"];
+
+/// The tasks report (its JSON) for people: a table of weeks, a bar per week (`█` on time, `░`
+/// late), the on-time rate.
+pub fn tasks_text(r: &Value) -> String {
+    let mut out = vec![format!("Tasks by ISO week, {} to {}", text_of(r, "from"), text_of(r, "to")), String::new()];
+    let weeks = rows_of(r, "weeks");
+    let rows = weeks
+        .iter()
+        .map(|w| TASK_WEEK_COLUMNS.iter().filter(|k| !matches!(**k, "from" | "to")).map(|k| text_of(w, k)).collect());
+    out.push(table(&["WEEK", "COMPLETED", "LATE", "STILL OPEN", "OVERDUE"], rows, &[1, 2, 3, 4]));
+    out.push(String::new());
+    if weeks.iter().all(|w| num(w, "completed") == 0) {
+        out.push("no tasks completed in this range: nothing to chart".to_string());
+    } else {
+        let bars: Vec<(String, i64, i64)> = weeks
+            .iter()
+            .map(|w| {
+                (
+                    text_of(w, "week"),
+                    num(w, "completed") as i64,
+                    num(w, "completed").saturating_sub(num(w, "late")) as i64,
+                )
+            })
+            .collect();
+        out.extend(bar_lines(&bars));
+        out.push("█ completed on time  ░ completed late".to_string());
+    }
+    out.push(match r["on_time_rate"].as_f64() {
+        Some(rate) => format!("{:.0}% of the tasks completed in this range were on time", rate * 100.0),
+        None => "no on-time rate: no tasks were completed in this range".to_string(),
+    });
+    out.join("\n")
+}
+
+/// The tasks report (its JSON) as CSV: one line per ISO week.
+pub fn tasks_csv(r: &Value, to: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    json_csv(rows_of(r, "weeks"), &TASK_WEEK_COLUMNS, to)
+}
+
+/// The columns of the campaigns report's CSV (the fields of each campaign in its JSON), then
+/// the currency.
+const CAMPAIGN_COLUMNS: [&str; 8] =
+    ["id", "name", "leads", "converted", "opportunities", "won", "budget", "cost_per_lead"];
+
+/// An amount field of a report's JSON, grouped for people (`–` when null).
+fn money_of(v: &Value, key: &str) -> String {
+    match Amount::parse(&text_of(v, key)) {
+        Ok(a) if !v[key].is_null() => a.grouped(),
+        _ => "–".to_string(),
+    }
+}
+
+/// The campaigns report (its JSON) for people: a table of campaigns and a bar per campaign
+/// (`█` converted leads, `░` the other leads).
+pub fn campaigns_text(r: &Value) -> String {
+    let mut out = vec![format!("Campaigns, money in {}", text_of(r, "currency")), String::new()];
+    let campaigns = rows_of(r, "campaigns");
+    if campaigns.is_empty() {
+        out.push("no campaigns yet: add one with rolo campaign add --name NAME".to_string());
+        return out.join("\n");
+    }
+    let rows = campaigns.iter().map(|c| {
+        let mut row = vec![text_of(c, "id"), crate::text::truncate(&text_of(c, "name"), 30)];
+        row.extend(["leads", "converted", "opportunities"].iter().map(|k| text_of(c, k)));
+        row.extend(["won", "budget", "cost_per_lead"].iter().map(|k| money_of(c, k)));
+        row
+    });
+    out.push(table(
+        &["ID", "NAME", "LEADS", "CONVERTED", "DEALS", "WON", "BUDGET", "PER LEAD"],
+        rows,
+        &[0, 2, 3, 4, 5, 6, 7],
+    ));
+    out.push(String::new());
+    if campaigns.iter().all(|c| num(c, "leads") == 0) {
+        out.push("no leads from any campaign: nothing to chart".to_string());
+    } else {
+        let bars: Vec<(String, i64, i64)> = campaigns
+            .iter()
+            .map(|c| (text_of(c, "name"), num(c, "leads") as i64, num(c, "converted") as i64))
+            .collect();
+        out.extend(bar_lines(&bars));
+        out.push("█ converted leads  ░ the other leads".to_string());
+    }
+    out.join("\n")
+}
+
+/// The campaigns report (its JSON) as CSV: one line per campaign, amounts as decimals (empty
+/// when none), then the currency.
+pub fn campaigns_csv(r: &Value, to: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(to);
+    w.write_record(CAMPAIGN_COLUMNS.iter().chain(&["currency"]))?;
+    for c in rows_of(r, "campaigns") {
+        w.write_record(CAMPAIGN_COLUMNS.iter().map(|k| text_of(c, k)).chain([text_of(r, "currency")]))?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// The columns of the activity report's CSV (the fields of each row in its JSON).
+const ACTIVITY_COLUMNS: [&str; 6] = ["owner", "day", "calls", "connected", "tasks_done", "deals_moved"];
+
+/// The activity report (its JSON) for people: a table of people and days, then a bar per
+/// person (`█` connected calls, `░` the other calls).
+pub fn activity_text(r: &Value) -> String {
+    let mut out = vec![format!("Activity {} to {}", text_of(r, "from"), text_of(r, "to")), String::new()];
+    let rows = rows_of(r, "rows");
+    if rows.is_empty() {
+        out.push("no calls, completed tasks or moved deals in this range".to_string());
+        return out.join("\n");
+    }
+    let lines = rows.iter().map(|row| {
+        let mut cells = vec![crate::text::truncate(&text_of(row, "owner"), 24)];
+        cells.extend(ACTIVITY_COLUMNS[1..].iter().map(|k| text_of(row, k)));
+        cells
+    });
+    out.push(table(&["OWNER", "DAY", "CALLS", "CONNECTED", "TASKS DONE", "DEALS MOVED"], lines, &[2, 3, 4, 5]));
+    let mut per_owner: Vec<(String, i64, i64)> = Vec::new();
+    for row in rows {
+        let owner = text_of(row, "owner");
+        if per_owner.last().is_none_or(|p| p.0 != owner) {
+            per_owner.push((owner, 0, 0));
+        }
+        if let Some(p) = per_owner.last_mut() {
+            p.1 += num(row, "calls") as i64;
+            p.2 += num(row, "connected") as i64;
+        }
+    }
+    if per_owner.iter().any(|p| p.1 > 0) {
+        out.push(String::new());
+        out.extend(bar_lines(&per_owner));
+        out.push("█ connected calls  ░ the other calls, per person over the range".to_string());
+    }
+    out.join("\n")
+}
+
+/// The activity report (its JSON) as CSV: one line per person and day.
+pub fn activity_csv(r: &Value, to: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    json_csv(rows_of(r, "rows"), &ACTIVITY_COLUMNS, to)
+}
+
 /// Text made safe inside Markdown: control characters removed, line breaks flattened, and the
 /// characters Markdown would read as formatting (or as a table's column bar) escaped.
 fn md(text: &str) -> String {

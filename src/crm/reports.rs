@@ -5,7 +5,7 @@
 //! Money stays in integer cents, summed in `i128` and refused, never wrapped, if a sum outgrows
 //! an [`Amount`].
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -551,5 +551,360 @@ impl Crm {
             by_outcome: counts(CallOutcome::ALL.iter().map(|o| o.word()).collect(), outcome),
             by_direction: counts(CallDirection::ALL.iter().map(|d| d.word()).collect(), direction),
         })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// tasks
+// ---------------------------------------------------------------------------------------------
+
+/// How many ISO weeks the tasks report covers when no period is given.
+pub const DEFAULT_WEEKS: i64 = 8;
+
+/// The most ISO weeks one tasks report covers (about ten years).
+pub const MAX_WEEKS: i64 = 520;
+
+/// The Monday of `d`'s ISO week.
+fn week_start(d: Date) -> Date {
+    use chrono::Datelike;
+    d.add_days(-i64::from(d.0.weekday().num_days_from_monday()))
+}
+
+/// Task completion per ISO week, and the on-time rate over the whole period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TasksReport {
+    /// The Monday of the first week.
+    pub from: Date,
+    /// The Sunday of the last week.
+    pub to: Date,
+    /// One row per ISO week, oldest first (every week listed, even empty ones).
+    pub weeks: Vec<TaskWeek>,
+    /// Completed on time (on or before the due date, or with none) ÷ completed, over the
+    /// period; none when nothing was completed.
+    pub on_time_rate: Option<f64>,
+}
+
+/// The tasks of one ISO week.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TaskWeek {
+    /// The ISO week, like `2026-W48`.
+    pub week: String,
+    /// Its Monday.
+    pub from: Date,
+    /// Its Sunday.
+    pub to: Date,
+    /// Tasks completed in the week.
+    pub completed: u32,
+    /// Of those, how many were completed after their due date.
+    pub late: u32,
+    /// Tasks created by the end of the week that are still open now.
+    pub open: u32,
+    /// Of those, how many are due before the week's last day (overdue as of that day).
+    pub overdue: u32,
+}
+
+impl Crm {
+    /// Tasks completed, completed late, still open and overdue per ISO week of the period,
+    /// widened to whole weeks (default: the last 8 weeks, ending with this one).
+    pub fn tasks_report(&self, query: ReportQuery) -> Result<TasksReport> {
+        self.tasks_report_on(query, Date::today())
+    }
+
+    /// [`Crm::tasks_report`] with "today" given, for reproducible reports and tests.
+    pub fn tasks_report_on(&self, query: ReportQuery, today: Date) -> Result<TasksReport> {
+        use crate::model::{Task, TaskStatus};
+        query.check()?;
+        let span = (DEFAULT_WEEKS - 1) * 7;
+        let (from, last) = match (query.from, query.to) {
+            (Some(f), Some(t)) => (week_start(f), week_start(t)),
+            (Some(f), None) => (week_start(f), week_start(f).add_days(span)),
+            (None, Some(t)) => (week_start(t).add_days(-span), week_start(t)),
+            (None, None) => (week_start(today).add_days(-span), week_start(today)),
+        };
+        let to = last.add_days(6);
+        let weeks = i64::from(last.days() - from.days()) / 7 + 1;
+        if weeks > MAX_WEEKS {
+            return Err(ValidationError::new(
+                "to",
+                format!("{from} to {to} spans {weeks} weeks: give at most {MAX_WEEKS} weeks with --from and --to"),
+            )
+            .into());
+        }
+        let r = self.reader()?;
+        let done_in =
+            |t: &Task| (t.status == TaskStatus::Done).then_some(t.completed_at).flatten().map(|at| at.local_date());
+        // Open tasks first, then closed ones, through the task index (open or not, then due date).
+        let mut tasks: Vec<Task> =
+            r.many(&r.sorted(Kind::Task, SortField::Date, &[0], Some(&[1]), false, usize::MAX)?)?;
+        let closed: Vec<Task> = r.many(&r.sorted(Kind::Task, SortField::Date, &[1], None, false, usize::MAX)?)?;
+        tasks.extend(closed.into_iter().filter(|t| done_in(t).is_some_and(|d| d >= from && d <= to)));
+        let mut rows: Vec<TaskWeek> = (0..weeks)
+            .map(|i| {
+                use chrono::Datelike;
+                let start = from.add_days(i * 7);
+                let iso = start.0.iso_week();
+                TaskWeek {
+                    week: format!("{}-W{:02}", iso.year(), iso.week()),
+                    from: start,
+                    to: start.add_days(6),
+                    completed: 0,
+                    late: 0,
+                    open: 0,
+                    overdue: 0,
+                }
+            })
+            .collect();
+        // The week `d` falls in (negative before the first); a task open now counts as open from
+        // the week it was created in, and as overdue from the first week ending after its due date.
+        let week_of = |d: Date| i64::from(d.days() - from.days()).div_euclid(7);
+        let (mut open_from, mut overdue_from) = (vec![0u32; rows.len() + 1], vec![0u32; rows.len() + 1]);
+        let slot = |k: i64| k.clamp(0, weeks) as usize;
+        for t in &tasks {
+            if let Some(day) = done_in(t) {
+                let w = &mut rows[week_of(day) as usize];
+                w.completed += 1;
+                w.late += u32::from(t.due.is_some_and(|due| day > due));
+            } else if t.is_open() {
+                let created = week_of(t.created.local_date()).max(0);
+                open_from[slot(created)] += 1;
+                if let Some(due) = t.due {
+                    overdue_from[slot(created.max(week_of(due.add_days(-6)) + 1))] += 1;
+                }
+            }
+        }
+        let (mut open, mut overdue) = (0u32, 0u32);
+        for (k, w) in rows.iter_mut().enumerate() {
+            open += open_from[k];
+            overdue += overdue_from[k];
+            (w.open, w.overdue) = (open, overdue);
+        }
+        let completed: u32 = rows.iter().map(|w| w.completed).sum();
+        let on_time: u32 = rows.iter().map(|w| w.completed - w.late).sum();
+        let on_time_rate = (completed > 0).then(|| f64::from(on_time) / f64::from(completed));
+        Ok(TasksReport { from, to, weeks: rows, on_time_rate })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// campaigns
+// ---------------------------------------------------------------------------------------------
+
+/// What each campaign brought in: leads, conversions, deals and won money, against its budget.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CampaignsReport {
+    /// The currency of every amount; won deals and budgets in other currencies are left out.
+    pub currency: Currency,
+    /// One row per campaign, by id.
+    pub campaigns: Vec<CampaignRow>,
+}
+
+/// One campaign's results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CampaignRow {
+    /// The campaign's id.
+    pub id: Id,
+    /// Its name.
+    pub name: String,
+    /// Leads that name it as their campaign.
+    pub leads: u32,
+    /// Of those, how many were converted.
+    pub converted: u32,
+    /// Opportunities that name it, or whose lead names it (each counted once).
+    pub opportunities: u32,
+    /// The sum of those opportunities that are won, in the report's currency.
+    pub won: Amount,
+    /// Its budget (none when it has none, or when it is in another currency).
+    pub budget: Option<Amount>,
+    /// The budget ÷ its leads, rounded to the cent (none without a budget or without leads).
+    pub cost_per_lead: Option<Amount>,
+}
+
+/// The currency most of `currencies` are; ties go to the alphabetically first; none: the default.
+fn most_common(currencies: impl IntoIterator<Item = Currency>) -> Currency {
+    let mut counts: BTreeMap<Currency, usize> = BTreeMap::new();
+    for c in currencies {
+        *counts.entry(c).or_default() += 1;
+    }
+    let mut best: Option<(Currency, usize)> = None;
+    for (c, n) in counts {
+        if best.is_none_or(|(_, m)| n > m) {
+            best = Some((c, n));
+        }
+    }
+    best.map_or(Currency::DEFAULT, |(c, _)| c)
+}
+
+impl Crm {
+    /// Every campaign with its leads, converted leads, opportunities, won amount and cost per
+    /// lead, read through the campaign and lead links. Money is in `query.currency` (default:
+    /// the one most of the won deals and budgets use). Campaigns have no period: `from` and
+    /// `to` are refused.
+    pub fn campaigns_report(&self, query: ReportQuery) -> Result<CampaignsReport> {
+        use crate::model::{Campaign, Lead, LeadStatus, RecordRef};
+        use std::collections::BTreeSet;
+        query.check()?;
+        if query.from.is_some() || query.to.is_some() {
+            let field = if query.from.is_some() { "from" } else { "to" };
+            return Err(ValidationError::new(
+                field,
+                "the campaigns report covers every campaign, whenever it ran: drop --from and --to",
+            )
+            .into());
+        }
+        let r = self.reader()?;
+        let campaigns = r.all::<Campaign>(|_| true)?;
+        let mut opps: HashMap<Id, Opportunity> = HashMap::new();
+        // Per campaign: leads, converted leads, and the ids of its opportunities.
+        let mut found: Vec<(u32, u32, BTreeSet<Id>)> = Vec::with_capacity(campaigns.len());
+        for c in &campaigns {
+            let target = RecordRef::new(Kind::Campaign, c.id);
+            let leads: Vec<Lead> = r.many(&r.linking(target, Kind::Lead)?)?;
+            let mut ids: BTreeSet<Id> = r.linking(target, Kind::Opportunity)?.into_iter().collect();
+            for lead in &leads {
+                ids.extend(r.linking(RecordRef::new(Kind::Lead, lead.id), Kind::Opportunity)?);
+            }
+            for &id in &ids {
+                if let std::collections::hash_map::Entry::Vacant(slot) = opps.entry(id)
+                    && let Some(o) = r.get::<Opportunity>(id)?
+                {
+                    slot.insert(o);
+                }
+            }
+            let converted = leads.iter().filter(|l| l.status == LeadStatus::Converted).count() as u32;
+            found.push((leads.len() as u32, converted, ids));
+        }
+        let won = |o: &&Opportunity| o.status == StageOutcome::Won;
+        let currency = query.currency.unwrap_or_else(|| {
+            let deals = found.iter().flat_map(|f| &f.2).filter_map(|id| opps.get(id)).filter(won).map(|o| o.currency);
+            most_common(deals.chain(campaigns.iter().filter(|c| c.budget.is_some()).map(|c| c.currency)))
+        });
+        let mut rows = Vec::with_capacity(campaigns.len());
+        for (c, (leads, converted, ids)) in campaigns.into_iter().zip(found) {
+            let deals: Vec<&Opportunity> = ids.iter().filter_map(|id| opps.get(id)).collect();
+            let won_cents: i128 =
+                deals.iter().filter(|o| won(o) && o.currency == currency).map(|o| i128::from(o.amount.0)).sum();
+            let budget = c.budget.filter(|_| c.currency == currency);
+            let cost_per_lead = budget.filter(|_| leads > 0).map(|b| {
+                let (b, n) = (b.0 as i128, leads as i128);
+                // Rounded half away from zero.
+                Amount(((b * 2 + b.signum() * n) / (2 * n)) as i64)
+            });
+            rows.push(CampaignRow {
+                id: c.id,
+                won: amount(won_cents, &format!("sum of the won deals of {}", c.name))?,
+                name: c.name,
+                leads,
+                converted,
+                opportunities: deals.len() as u32,
+                budget,
+                cost_per_lead,
+            });
+        }
+        Ok(CampaignsReport { currency, campaigns: rows })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// activity
+// ---------------------------------------------------------------------------------------------
+
+/// How an audit entry's summary starts when a deal changed stage (moved, won, lost or edited;
+/// see `Tx::update_opportunity`).
+const MOVED_SUMMARY: &str = "moved from ";
+
+/// What each person did per day: calls, tasks completed, deals moved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActivityReport {
+    /// First day counted.
+    pub from: Date,
+    /// Last day counted.
+    pub to: Date,
+    /// One row per person and day with anything done, by person then day.
+    pub rows: Vec<ActivityRow>,
+}
+
+/// One person's day.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ActivityRow {
+    /// The user: the owner of the calls and tasks, the one who moved the deals.
+    pub owner: String,
+    /// The day (local time).
+    pub day: Date,
+    /// Calls they own that started that day.
+    pub calls: u32,
+    /// Of those, how many were connected.
+    pub connected: u32,
+    /// Tasks they own completed that day.
+    pub tasks_done: u32,
+    /// Times they moved a deal to another stage that day.
+    pub deals_moved: u32,
+}
+
+/// The row of `owner` on `day`, added empty if new.
+fn activity_row<'a>(
+    rows: &'a mut BTreeMap<(String, Date), ActivityRow>,
+    owner: &str,
+    day: Date,
+) -> &'a mut ActivityRow {
+    rows.entry((owner.to_string(), day)).or_insert_with(|| ActivityRow {
+        owner: owner.to_string(),
+        day,
+        ..Default::default()
+    })
+}
+
+impl Crm {
+    /// Calls, connected calls, tasks completed and deals moved, per user and day of the period
+    /// (default: the last 7 days, ending today). Calls are read through the call-time index,
+    /// tasks through the task index, moves from the audit trails of the deals in every stage
+    /// (so the moves of deleted deals are not counted).
+    pub fn activity_report(&self, query: ReportQuery) -> Result<ActivityReport> {
+        self.activity_report_on(query, Date::today())
+    }
+
+    /// [`Crm::activity_report`] with "today" given, for reproducible reports and tests.
+    pub fn activity_report_on(&self, query: ReportQuery, today: Date) -> Result<ActivityReport> {
+        use crate::model::{Call, CallOutcome, RecordRef, Task, TaskStatus};
+        use crate::store::keys::i64_key;
+        query.check()?;
+        let (from, to) = match (query.from, query.to) {
+            (Some(f), Some(t)) => (f, t),
+            (Some(f), None) => (f, f.add_days(6)),
+            (None, Some(t)) => (t.add_days(-6), t),
+            (None, None) => (today.add_days(-6), today),
+        };
+        let in_period = |d: Date| d >= from && d <= to;
+        let r = self.reader()?;
+        let mut rows: BTreeMap<(String, Date), ActivityRow> = BTreeMap::new();
+        let start = i64_key(from.start_local().0);
+        let end = i64_key(to.add_days(1).start_local().0);
+        let calls: Vec<Call> =
+            r.many(&r.sorted(Kind::Call, SortField::Time, &start, Some(&end), false, usize::MAX)?)?;
+        for c in &calls {
+            let w = activity_row(&mut rows, &c.owner, c.started_at.local_date());
+            w.calls += 1;
+            w.connected += u32::from(c.outcome == CallOutcome::Connected);
+        }
+        // Closed tasks sort after open ones in the task index.
+        let closed: Vec<Task> = r.many(&r.sorted(Kind::Task, SortField::Date, &[1], None, false, usize::MAX)?)?;
+        for t in &closed {
+            if let (TaskStatus::Done, Some(at)) = (t.status, t.completed_at)
+                && in_period(at.local_date())
+            {
+                activity_row(&mut rows, &t.owner, at.local_date()).tasks_done += 1;
+            }
+        }
+        for stage in r.all::<Stage>(|_| true)? {
+            for id in r.linking(RecordRef::new(Kind::Stage, stage.id), Kind::Opportunity)? {
+                for e in r.audit(RecordRef::new(Kind::Opportunity, id))? {
+                    if e.summary.as_deref().is_some_and(|s| s.starts_with(MOVED_SUMMARY))
+                        && in_period(e.at.local_date())
+                    {
+                        activity_row(&mut rows, &e.user, e.at.local_date()).deals_moved += 1;
+                    }
+                }
+            }
+        }
+        Ok(ActivityReport { from, to, rows: rows.into_values().collect() })
     }
 }

@@ -1594,7 +1594,10 @@ fn report_json(crm: &Crm, name: &str) -> std::result::Result<serde_json::Value, 
         "projects" => crm.projects_report(q).map(serde_json::to_value),
         "emails" => crm.emails_report(q, None).map(serde_json::to_value),
         "calls" => crm.calls_report(q).map(serde_json::to_value),
-        other => return Err(format!("the {other} report is not built yet")),
+        "tasks" => crm.tasks_report(q).map(serde_json::to_value),
+        "campaigns" => crm.campaigns_report(q).map(serde_json::to_value),
+        "activity" => crm.activity_report(q).map(serde_json::to_value),
+        other => return Err(format!("{other} is not a report of this screen")),
     };
     value.map_err(|e| e.to_string())?.map_err(|e| e.to_string())
 }

@@ -97,21 +97,6 @@ impl ScreenId {
             ScreenId::Projects => "Projects",
         }
     }
-
-    /// The command that shows the same data until the screen is built.
-    fn cli_hint(self) -> &'static str {
-        match self {
-            ScreenId::Pipeline => "rolo opp list --stage STAGE",
-            ScreenId::Leads => "rolo lead list",
-            ScreenId::Tasks => "rolo task list --overdue",
-            ScreenId::Calls => "rolo call list",
-            ScreenId::Agenda => "rolo agenda --days 7",
-            ScreenId::Reports => "rolo opp list, rolo task list --done",
-            ScreenId::Contacts | ScreenId::Accounts | ScreenId::Products | ScreenId::Settings | ScreenId::Projects => {
-                ""
-            }
-        }
-    }
 }
 
 /// Where events come from: the local terminal, a test script, later an SSH channel.

@@ -64,7 +64,8 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
         let title = if list.kind == crate::model::Kind::Opportunity { "Deals" } else { app.screen.title() };
         record_list(f, main, list, title, app.filtering, theme);
     } else {
-        placeholder(f, main, app.screen, theme);
+        // Every screen has a view above; a bare frame keeps a new one drawable until it does.
+        f.render_widget(Block::new().borders(Borders::ALL).title(format!(" {} ", app.screen.title())), main);
     }
     status_bar(f, bottom, app, theme);
     if let Some(form) = &app.form {
@@ -674,17 +675,6 @@ fn short(a: crate::model::Amount) -> String {
         u if u >= 1e3 => format!("{:.1}k", units / 1e3),
         _ => format!("{units:.0}"),
     }
-}
-
-fn placeholder(f: &mut Frame, area: Rect, screen: ScreenId, theme: &Theme) {
-    let lines = vec![
-        Line::styled(format!("{} is not built yet.", screen.title()), theme.title()),
-        Line::raw(""),
-        Line::raw(format!("Meanwhile the command line has it: {}", screen.cli_hint())),
-        Line::styled("1 Pipeline, 2 Contacts and 3 Accounts are ready; / searches everything.", theme.dim()),
-    ];
-    let block = Block::new().borders(Borders::ALL).title(format!(" {} ", screen.title()));
-    f.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 fn record_list(f: &mut Frame, area: Rect, list: &RecordList, title: &str, filtering: bool, theme: &Theme) {
