@@ -743,6 +743,20 @@ fn the_reports_screen_shows_the_same_numbers_as_the_command_line() {
 }
 
 #[test]
+fn snapshots_of_the_reports_that_do_not_move_with_the_calendar() {
+    let mut ui = Ui::pipeline(80, 24);
+    let account = ui.crm.account_named("Acme Ltd").unwrap();
+    let due = |d: &str| common::date(d);
+    ui.crm.create(Project { name: "Late one".into(), account, due: due("2000-03-31"), ..Default::default() }).unwrap();
+    ui.crm.create(Project { name: "Far one".into(), account, due: due("2099-03-31"), ..Default::default() }).unwrap();
+    ui.keys("8");
+    for (moves, name) in [("j", "stages"), ("j j j", "projects"), ("j", "emails"), ("j", "campaigns")] {
+        ui.keys(moves);
+        insta::assert_snapshot!(format!("report_{name}_80x24"), ui.screen());
+    }
+}
+
+#[test]
 fn snapshots_of_the_board() {
     for (w, h) in [(80, 24), (200, 50)] {
         let mut ui = Ui::pipeline(w, h);

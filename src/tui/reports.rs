@@ -26,7 +26,7 @@ impl Table {
     pub fn from_json(report: &Value) -> Table {
         let Some(rows) = first_rows(report) else { return Table::default() };
         let headers: Vec<String> = match rows.first() {
-            Some(Value::Object(o)) => o.keys().filter(|k| !k.ends_with("_id") && *k != "id").cloned().collect(),
+            Some(Value::Object(o)) => o.keys().filter(|k| !is_link(k)).cloned().collect(),
             _ => return Table::default(),
         };
         let measure = headers.iter().position(|h| rows.iter().all(|r| number(&r[h.as_str()]).is_some()));
@@ -37,6 +37,13 @@ impl Table {
             headers: headers.iter().map(|h| h.replace('_', " ").to_uppercase()).collect(),
         }
     }
+}
+
+/// Whether a field holds the id of a linked record (shown by name elsewhere in the row, and
+/// never worth a bar).
+fn is_link(key: &str) -> bool {
+    const LINKS: [&str; 7] = ["id", "account", "contact", "lead", "opportunity", "project", "campaign"];
+    key.ends_with("_id") || LINKS.contains(&key)
 }
 
 /// The first array of objects in a report, searching its fields in order.
@@ -61,6 +68,8 @@ fn number(v: &Value) -> Option<f64> {
 
 fn cell(v: &Value) -> String {
     match v {
+        // Words such as "on_track" read as "on track"; names and addresses stay as they are.
+        Value::String(s) if s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') => s.replace('_', " "),
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
         other => crate::text::json_plain(other),
@@ -85,5 +94,11 @@ mod tests {
         assert_eq!(t.rows[1], ["Qualification", "1", "48000.00"]);
         assert_eq!((t.measure.as_deref(), t.values.clone()), (Some("count"), vec![2.0, 1.0]));
         assert_eq!(Table::from_json(&serde_json::json!({"rows": []})), Table::default());
+        let calls = serde_json::json!({"top": [{"account": 40, "name": "Atlas", "calls": 5}]});
+        let t = Table::from_json(&calls);
+        assert_eq!(
+            (t.headers.clone(), t.measure.as_deref()),
+            (vec!["NAME".to_string(), "CALLS".to_string()], Some("calls"))
+        );
     }
 }
