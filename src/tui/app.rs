@@ -209,6 +209,11 @@ pub struct App {
     pub report: usize,
     /// The report shown, other than the forecast: its table, or why it cannot be shown.
     pub report_table: Option<std::result::Result<super::reports::Table, String>>,
+    /// The report being computed on a worker thread (its index and where its answer comes), so
+    /// a slow report never freezes the screen.
+    report_job: Option<(usize, std::sync::mpsc::Receiver<std::result::Result<serde_json::Value, String>>)>,
+    /// The forecast being computed on a worker thread.
+    forecast_job: Option<std::sync::mpsc::Receiver<std::result::Result<Forecast, String>>>,
     /// An open record, over the list.
     pub detail: Option<Detail>,
     /// The screen a record was opened from, to go back to when it closes.
@@ -276,6 +281,8 @@ impl App {
             by_quarter: false,
             report: 0,
             report_table: None,
+            report_job: None,
+            forecast_job: None,
             detail: None,
             came_from: None,
             form: None,
@@ -343,15 +350,39 @@ impl App {
         {
             self.say_error(e.to_string());
         }
-        if self.screen == ScreenId::Reports && self.report > 0 && self.report_table.is_none() && !self.welcome {
-            let name = super::reports::NAMES[self.report];
-            self.report_table = Some(report_json(&crm, name).map(|v| super::reports::Table::from_json(&v)));
-        }
-        if self.screen == ScreenId::Reports && self.forecast.is_none() && !self.welcome {
-            match crm.forecast(ForecastQuery::default()) {
-                Ok(f) => self.forecast = Some(f),
-                Err(e) => self.say_error(e.to_string()),
+        if let Some((which, rx)) = &self.report_job
+            && let Ok(answer) = rx.try_recv()
+        {
+            if *which == self.report {
+                self.report_table = Some(answer.map(|v| super::reports::Table::from_json(&v)));
             }
+            self.report_job = None;
+        }
+        let wanted = self.screen == ScreenId::Reports && self.report > 0 && !self.welcome;
+        if wanted && self.report_table.is_none() && self.report_job.as_ref().is_none_or(|(w, _)| *w != self.report) {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let (crm, name) = (crm.clone(), super::reports::NAMES[self.report]);
+            std::thread::spawn(move || {
+                let _ = tx.send(report_json(&crm, name));
+            });
+            self.report_job = Some((self.report, rx));
+        }
+        if let Some(rx) = &self.forecast_job
+            && let Ok(answer) = rx.try_recv()
+        {
+            self.forecast_job = None;
+            match answer {
+                Ok(f) => self.forecast = Some(f),
+                Err(e) => self.say_error(e),
+            }
+        }
+        if self.screen == ScreenId::Reports && self.forecast.is_none() && self.forecast_job.is_none() && !self.welcome {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let crm = crm.clone();
+            std::thread::spawn(move || {
+                let _ = tx.send(crm.forecast(ForecastQuery::default()).map_err(|e| e.to_string()));
+            });
+            self.forecast_job = Some(rx);
         }
         if self.message.as_ref().is_some_and(|m| m.at.elapsed() > MESSAGE_TIME) {
             self.message = None;
@@ -364,6 +395,8 @@ impl App {
         let deadline = Instant::now() + Duration::from_secs(10);
         let busy = |app: &App| {
             !app.index_ready.load(Ordering::SeqCst)
+                || app.report_job.is_some()
+                || app.forecast_job.is_some()
                 || matches!(&app.overlay, Some(Overlay::Search(b)) if b.waiting.is_some())
         };
         while busy(self) && Instant::now() < deadline {
@@ -1064,6 +1097,9 @@ impl App {
         self.board.invalidate();
         self.forecast = None;
         self.report_table = None;
+        // Answers being computed now would show the data before the write: ask again.
+        self.forecast_job = None;
+        self.report_job = None;
         if let Some(d) = &self.detail {
             let scroll = d.scroll;
             self.detail = Detail::load(&self.crm, d.record).ok().map(|mut fresh| {
