@@ -346,6 +346,32 @@ impl Form {
         });
     }
 
+    /// The date typed in field `label` (natural forms), if any; a refusal names the field.
+    fn date(&self, label: &str) -> Result<Option<Date>> {
+        self.value(label)
+            .map(|d| Date::parse_relative(&d, Date::today()).map_err(|m| Self::invalid(label, m)))
+            .transpose()
+    }
+
+    /// The percentage typed in field `label` (`35` or `35%`), if any.
+    fn percent(&self, label: &str) -> Result<Option<u8>> {
+        self.value(label)
+            .map(|p| {
+                let n = p.trim_end_matches('%').parse().ok().filter(|p| *p <= 100);
+                n.ok_or_else(|| Self::invalid(label, format!("'{p}' is not a percentage from 0 to 100")))
+            })
+            .transpose()
+    }
+
+    /// The account the account field names: the one picked, else the one called that.
+    fn account(&self, crm: &Crm) -> Result<Option<Id>> {
+        match (self.value("account"), self.picked_account()) {
+            (None, _) => Ok(None),
+            (Some(_), Some(id)) => Ok(Some(id)),
+            (Some(name), None) => Ok(Some(account_named(crm, &name)?)),
+        }
+    }
+
     /// The account picked for the account field, if its text still shows the pick.
     fn picked_account(&self) -> Option<Id> {
         match (self.value("account"), &self.picked) {
@@ -466,21 +492,14 @@ impl Form {
             None => {}
         }
         c.title = self.value("title");
-        c.account = match (self.value("account"), &self.picked) {
-            (None, _) => None,
-            (Some(name), Some((picked, id))) if &name == picked => Some(*id),
-            (Some(name), _) => Some(account_named(crm, &name)?),
-        };
+        c.account = self.account(crm)?;
         if c.addresses.is_empty() {
             c.addresses.push(Address::default());
         }
         c.addresses[0].city = self.value("city");
         c.addresses[0].country = self.value("country");
         c.addresses.retain(|a| !a.is_empty());
-        c.birthday = match self.value("birthday") {
-            None => None,
-            Some(b) => Some(Date::parse_relative(&b, Date::today()).map_err(|m| Self::invalid("birthday", m))?),
-        };
+        c.birthday = self.date("birthday")?;
         let saved = if self.target.is_some() { crm.update(c)? } else { crm.create(c)? };
         Ok(saved.record_ref())
     }
@@ -491,42 +510,28 @@ impl Form {
             None => Opportunity::default(),
         };
         o.name = self.value("name").unwrap_or_default();
-        o.account = match (self.value("account"), &self.picked) {
-            (None, _) => return Err(Self::invalid("account", "is required: pick the deal's account (Enter)".into())),
-            (Some(name), Some((picked, id))) if &name == picked => *id,
-            (Some(name), _) => account_named(crm, &name)?,
-        };
+        o.account = self
+            .account(crm)?
+            .ok_or_else(|| Self::invalid("account", "is required: pick the deal's account (Enter)".into()))?;
         o.amount = Amount::parse(&self.value("amount").unwrap_or_else(|| "0".into()))
             .map_err(|m| Self::invalid("amount", m))?;
         if let Some(c) = self.value("currency") {
             o.currency = crate::model::Currency::parse(&c)?;
         }
-        let close = self.value("close date").unwrap_or_default();
-        o.close_date = Date::parse_relative(&close, Date::today()).map_err(|m| Self::invalid("close date", m))?;
+        o.close_date = self
+            .date("close date")?
+            .ok_or_else(|| Self::invalid("close date", "a date is needed: use YYYY-MM-DD".into()))?;
         let stage_name = self.value("stage").unwrap_or_default();
         let stage = crm.stage_named(&stage_name).map_err(|e| match e {
             CrmError::Invalid(v) => Self::invalid("stage", v.message),
             other => Self::invalid("stage", other.to_string()),
         })?;
         o.stage = stage.id;
-        match self.value("probability") {
-            Some(p) => {
-                o.probability =
-                    p.trim_end_matches('%').parse().ok().filter(|p| *p <= 100).ok_or_else(|| {
-                        Self::invalid("probability", format!("'{p}' is not a percentage from 0 to 100"))
-                    })?;
-                o.probability_manual = true;
-            }
-            None => {
-                o.probability = stage.probability;
-                o.probability_manual = false;
-            }
-        }
+        let typed = self.percent("probability")?;
+        o.probability = typed.unwrap_or(stage.probability);
+        o.probability_manual = typed.is_some();
         o.next_step = self.value("next step");
-        o.next_step_date = match self.value("next step date") {
-            None => None,
-            Some(d) => Some(Date::parse_relative(&d, Date::today()).map_err(|m| Self::invalid("next step date", m))?),
-        };
+        o.next_step_date = self.date("next step date")?;
         let saved = if self.target.is_some() { crm.update_opportunity(o)? } else { crm.create_opportunity(o)? };
         Ok(saved.record_ref())
     }
@@ -559,6 +564,7 @@ impl Form {
     fn save_conversion(&self, crm: &Crm) -> Result<RecordRef> {
         let id = self.converting.unwrap_or_default();
         let account_name = self.value("account").ok_or_else(|| Self::invalid("account", "is required".into()))?;
+        // Matched by name here (or picked); a name nobody has makes a new account.
         let account = match self.picked_account() {
             Some(id) => Some(id),
             None => crm.account_named(&account_name)?,
@@ -571,10 +577,7 @@ impl Form {
                     .value("amount")
                     .map(|a| Amount::parse(&a).map_err(|m| Self::invalid("amount", m)))
                     .transpose()?,
-                close_date: self
-                    .value("close date")
-                    .map(|d| Date::parse_relative(&d, Date::today()).map_err(|m| Self::invalid("close date", m)))
-                    .transpose()?,
+                close_date: self.date("close date")?,
             }),
         };
         let done = crm.write(|tx| {
@@ -622,13 +625,8 @@ impl Form {
             None => Project::default(),
         };
         p.name = self.value("name").unwrap_or_default();
-        p.account = match (self.value("account"), self.picked_account()) {
-            (None, _) => None,
-            (Some(_), Some(id)) => Some(id),
-            (Some(name), None) => Some(account_named(crm, &name)?),
-        };
-        let due = self.value("due").unwrap_or_default();
-        p.due = Date::parse_relative(&due, Date::today()).map_err(|m| Self::invalid("due", m))?;
+        p.account = self.account(crm)?;
+        p.due = self.date("due")?.ok_or_else(|| Self::invalid("due", "a date is needed: use YYYY-MM-DD".into()))?;
         p.goal = self.value("goal");
         let saved = if self.target.is_some() { crm.update(p)? } else { crm.create(p)? };
         Ok(saved.record_ref())
@@ -640,10 +638,7 @@ impl Form {
             None => Task::default(),
         };
         t.title = self.value("title").unwrap_or_default();
-        t.due = match self.value("due") {
-            None => None,
-            Some(d) => Some(Date::parse_relative(&d, Date::today()).map_err(|m| Self::invalid("due", m))?),
-        };
+        t.due = self.date("due")?;
         t.priority = self.value("priority").map(|p| p.parse()).transpose()?.unwrap_or_default();
         t.notes = self.value("notes");
         let saved = if self.target.is_some() { crm.update(t)? } else { crm.create(t)? };
@@ -651,15 +646,7 @@ impl Form {
     }
 
     fn save_stage(&self, crm: &Crm) -> Result<RecordRef> {
-        let probability =
-            match self.value("probability") {
-                None => None,
-                Some(p) => {
-                    Some(p.trim_end_matches('%').parse::<u8>().ok().filter(|p| *p <= 100).ok_or_else(|| {
-                        Self::invalid("probability", format!("'{p}' is not a percentage from 0 to 100"))
-                    })?)
-                }
-            };
+        let probability = self.percent("probability")?;
         let name = self.value("name").unwrap_or_default();
         let saved = match self.target {
             Some(id) => crm.edit_stage(id, Some(name), probability)?,
