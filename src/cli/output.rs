@@ -436,17 +436,8 @@ pub fn bar(pipeline: i64, weighted: i64, max: i64, width: usize) -> String {
 /// was left out.
 pub fn forecast_text(f: &crate::crm::Forecast, periods: &[crate::crm::ForecastPeriod], by: &str) -> String {
     let mut out = vec![format!("Forecast {} to {} in {}, by {by}", f.from, f.to, f.currency), String::new()];
-    let rows = periods.iter().map(|p| {
-        vec![
-            p.label.clone(),
-            p.open.to_string(),
-            p.pipeline.grouped(),
-            p.weighted.grouped(),
-            p.best_case.grouped(),
-            p.closed_won.grouped(),
-        ]
-    });
-    out.push(table(&["PERIOD", "OPEN", "PIPELINE", "WEIGHTED", "BEST CASE", "CLOSED WON"], rows, &[1, 2, 3, 4, 5]));
+    let rows = periods.iter().map(crate::crm::ForecastPeriod::cells);
+    out.push(table(&crate::crm::ForecastPeriod::COLUMNS, rows, &[1, 2, 3, 4, 5]));
     out.push(String::new());
     let max = periods.iter().map(|p| p.pipeline.0).max().unwrap_or(0);
     if max > 0 {

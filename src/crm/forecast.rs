@@ -121,6 +121,23 @@ pub struct ForecastPeriod {
     pub closed_won: Amount,
 }
 
+impl ForecastPeriod {
+    /// Column titles of a forecast table, as the command line and the Reports screen show it.
+    pub const COLUMNS: [&'static str; 6] = ["PERIOD", "OPEN", "PIPELINE", "WEIGHTED", "BEST CASE", "CLOSED WON"];
+
+    /// This period as a row under [`ForecastPeriod::COLUMNS`].
+    pub fn cells(&self) -> Vec<String> {
+        vec![
+            self.label.clone(),
+            self.open.to_string(),
+            self.pipeline.grouped(),
+            self.weighted.grouped(),
+            self.best_case.grouped(),
+            self.closed_won.grouped(),
+        ]
+    }
+}
+
 impl Crm {
     /// The forecast asked for by `query`, as of today (see [`ForecastQuery`] for the defaults).
     pub fn forecast(&self, query: ForecastQuery) -> Result<Forecast> {

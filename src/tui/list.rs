@@ -270,24 +270,21 @@ impl RecordList {
             self.ids[self.offset.min(end)..end].iter().copied().filter(|id| !self.rows.contains_key(id)).collect();
         if !missing.is_empty() {
             let r = crm.reader()?;
+            // Account names, read once each however many rows name the same account.
             let mut accounts: HashMap<Id, String> = HashMap::new();
+            let mut account_name = |id: Option<Id>| -> String {
+                let Some(a) = id else { return String::new() };
+                accounts
+                    .entry(a)
+                    .or_insert_with(|| r.get::<Account>(a).ok().flatten().map(|a| a.name).unwrap_or_default())
+                    .clone()
+            };
             for id in missing {
                 let row = match self.kind {
                     Kind::Contact => r.get::<Contact>(id)?.map(|c| {
-                        let account = c
-                            .account
-                            .map(|a| {
-                                accounts
-                                    .entry(a)
-                                    .or_insert_with(|| {
-                                        r.get::<Account>(a).ok().flatten().map(|a| a.name).unwrap_or_default()
-                                    })
-                                    .clone()
-                            })
-                            .unwrap_or_default();
                         vec![
                             c.full_name(),
-                            account,
+                            account_name(c.account),
                             c.primary_email().unwrap_or_default().to_string(),
                             c.primary_phone().unwrap_or_default().to_string(),
                             c.country().unwrap_or_default().to_string(),
@@ -306,12 +303,7 @@ impl RecordList {
                         ]
                     }),
                     Kind::Opportunity => r.get::<Opportunity>(id)?.map(|o| {
-                        let account = accounts
-                            .entry(o.account)
-                            .or_insert_with(|| {
-                                r.get::<Account>(o.account).ok().flatten().map(|a| a.name).unwrap_or_default()
-                            })
-                            .clone();
+                        let account = account_name(Some(o.account));
                         let stage = r.get::<Stage>(o.stage).ok().flatten().map(|s| s.name).unwrap_or_default();
                         let step = match (&o.next_step, o.next_step_date) {
                             (Some(s), Some(d)) => format!("{d} {s}"),
@@ -329,18 +321,7 @@ impl RecordList {
                     }),
                     Kind::Call => r.get::<Call>(id)?.map(|c| {
                         let person = r.get::<Contact>(c.contact).ok().flatten();
-                        let account = person
-                            .as_ref()
-                            .and_then(|p| p.account)
-                            .map(|a| {
-                                accounts
-                                    .entry(a)
-                                    .or_insert_with(|| {
-                                        r.get::<Account>(a).ok().flatten().map(|a| a.name).unwrap_or_default()
-                                    })
-                                    .clone()
-                            })
-                            .unwrap_or_default();
+                        let account = account_name(person.as_ref().and_then(|p| p.account));
                         vec![
                             c.started_at.display_local(),
                             person.as_ref().map(|p| p.full_name()).unwrap_or_default(),
@@ -352,11 +333,7 @@ impl RecordList {
                         ]
                     }),
                     Kind::Project => r.get::<Project>(id)?.map(|p| {
-                        let account = p
-                            .account
-                            .and_then(|a| r.get::<Account>(a).ok().flatten())
-                            .map(|a| a.name)
-                            .unwrap_or_default();
+                        let account = account_name(p.account);
                         let late = p.is_open() && p.due < crate::model::Date::today();
                         vec![
                             p.name.clone(),

@@ -523,16 +523,7 @@ fn forecast(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else {
         f.render_widget(bars, chart);
     }
-    let rows = periods.iter().map(|p| {
-        Row::new(vec![
-            p.label.clone(),
-            p.open.to_string(),
-            p.pipeline.grouped(),
-            p.weighted.grouped(),
-            p.best_case.grouped(),
-            p.closed_won.grouped(),
-        ])
-    });
+    let rows = periods.iter().map(|p| Row::new(p.cells()));
     let widths = [
         Constraint::Length(8),
         Constraint::Length(5),
@@ -541,7 +532,7 @@ fn forecast(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Constraint::Length(15),
         Constraint::Length(15),
     ];
-    let header = Row::new(["PERIOD", "OPEN", "PIPELINE", "WEIGHTED", "BEST CASE", "CLOSED WON"]).style(theme.dim());
+    let header = Row::new(crate::crm::ForecastPeriod::COLUMNS).style(theme.dim());
     f.render_widget(Table::new(rows, widths).header(header), numbers);
 }
 
