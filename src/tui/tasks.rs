@@ -120,6 +120,8 @@ pub struct TaskLists {
     pub counts: [usize; 6],
     /// The contacts due to be contacted (the last section).
     pub due: Vec<DueContact>,
+    /// Whether the due count is fresh (it is read only while that section is shown).
+    pub due_counted: bool,
     /// The ids of the section shown, in order.
     pub ids: Vec<Id>,
     /// Rows read so far.
@@ -149,28 +151,23 @@ impl TaskLists {
         let today = Date::today();
         if self.stale {
             let keep = self.selected_id();
-            let r = crm.reader()?;
+            // A scope is checked once per task, then applies to every section.
+            let kept = if self.scope.is_empty() { None } else { Some(self.in_scope(crm)?) };
             for (i, (filter, _)) in SECTIONS.iter().enumerate() {
                 let mut ids = crm.task_ids(*filter, today)?;
-                if !self.scope.is_empty() {
-                    let mut kept = Vec::new();
-                    for id in ids {
-                        if let Some(t) = r.get::<Task>(id)?
-                            && self.scope.keeps(&r, &t)?
-                        {
-                            kept.push(id);
-                        }
-                    }
-                    ids = kept;
+                if let Some(kept) = &kept {
+                    ids.retain(|id| kept.contains(id));
                 }
                 self.counts[i] = ids.len();
                 if i == self.section {
                     self.ids = ids;
                 }
             }
-            self.due = crm.due_to_contact(today)?;
-            self.counts[DUE] = self.due.len();
-            if self.section == DUE {
+            // Finding who is due reads every contact: only when that section is on screen.
+            self.due_counted = self.section == DUE;
+            if self.due_counted {
+                self.due = crm.due_to_contact(today)?;
+                self.counts[DUE] = self.due.len();
                 self.ids = self.due.iter().map(|d| d.contact).collect();
             }
             self.rows.clear();
@@ -219,6 +216,20 @@ impl TaskLists {
     pub fn move_by(&mut self, delta: isize) {
         let last = self.ids.len().saturating_sub(1) as isize;
         self.selected = (self.selected as isize).saturating_add(delta).clamp(0, last.max(0)) as usize;
+    }
+
+    /// The ids of every task the scope keeps.
+    fn in_scope(&self, crm: &Crm) -> Result<std::collections::HashSet<Id>> {
+        let r = crm.reader()?;
+        let mut kept = std::collections::HashSet::new();
+        for id in crm.task_ids(TaskFilter::All, Date::today())? {
+            if let Some(t) = r.get::<Task>(id)?
+                && self.scope.keeps(&r, &t)?
+            {
+                kept.insert(id);
+            }
+        }
+        Ok(kept)
     }
 
     /// The record the selected row is: a task, or a contact in "Due to contact".

@@ -316,7 +316,9 @@ fn task_lists(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme) {
     for (i, name) in section_names().enumerate() {
         let name = if full > tabs.width as usize { SHORT[i] } else { name };
         let style = if i == t.section { theme.focus() } else { theme.dim() };
-        spans.push(Span::styled(format!(" {name} ({}) ", t.counts[i]), style));
+        let label =
+            if i == DUE && !t.due_counted { format!(" {name} ") } else { format!(" {name} ({}) ", t.counts[i]) };
+        spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), tabs);
