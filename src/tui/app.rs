@@ -20,7 +20,7 @@ use super::search::{SearchBox, Searcher};
 use super::settings::Settings;
 use super::tasks::TaskLists;
 use crate::crm::{Crm, Forecast, ForecastQuery, Result};
-use crate::model::{Id, Kind, Lead, LeadStatus, Opportunity, RecordRef, Stage, StageOutcome};
+use crate::model::{Id, Kind, Lead, LeadStatus, Opportunity, RecordRef, Stage, StageOutcome, ValidationError};
 use crate::text::count;
 
 /// The most rows a filter keeps (the best matches), so a one-letter filter over a million
@@ -967,7 +967,7 @@ impl App {
 
     /// The ids of the calls a filter line lets through (every call is read).
     fn calls_matching(&self, text: &str) -> Result<std::collections::HashSet<Id>> {
-        let bad = |m: String| crate::crm::CrmError::Invalid(crate::model::ValidationError::new("filter", m));
+        let bad = |m: String| ValidationError::new("filter", m);
         let today = crate::model::Date::today();
         let (mut outcome, mut account, mut country, mut from, mut to) = (None, None, None, None, None);
         for word in text.split_whitespace() {
@@ -980,9 +980,8 @@ impl App {
                 "from" => from = Some(crate::model::Date::parse_relative(v, today).map_err(bad)?),
                 "to" => to = Some(crate::model::Date::parse_relative(v, today).map_err(bad)?),
                 other => {
-                    return Err(bad(format!(
-                        "'{other}' is not a call filter: use outcome, account, country, from or to"
-                    )));
+                    let m = format!("'{other}' is not a call filter: use outcome, account, country, from or to");
+                    return Err(bad(m).into());
                 }
             }
         }
@@ -1251,7 +1250,7 @@ impl App {
             }
             Ask::SnoozeUntil(id) => {
                 let until = crate::model::Date::parse_relative(text, crate::model::Date::today())
-                    .map_err(|m| crate::crm::CrmError::Invalid(crate::model::ValidationError::new("until", m)))?;
+                    .map_err(|m| ValidationError::new("until", m))?;
                 let mut t: crate::model::Task = self.crm.get(*id)?;
                 t.due = Some(until);
                 let t = self.crm.update(t)?;
@@ -1263,7 +1262,7 @@ impl App {
                     "n" | "no" => false,
                     other => {
                         let m = format!("'{other}': answer y (the goal was met) or n");
-                        return Err(crate::crm::CrmError::Invalid(crate::model::ValidationError::new("goal met", m)));
+                        return Err(ValidationError::new("goal met", m).into());
                     }
                 };
                 let p = self.crm.complete_project(*id, met)?;
@@ -1279,8 +1278,7 @@ impl App {
                 said
             }
             Ask::TaskScope => {
-                let scope = super::tasks::TaskScope::parse(text)
-                    .map_err(|m| crate::crm::CrmError::Invalid(crate::model::ValidationError::new("filter", m)))?;
+                let scope = super::tasks::TaskScope::parse(text).map_err(|m| ValidationError::new("filter", m))?;
                 let said = if scope.is_empty() {
                     "task filter cleared".to_string()
                 } else {
@@ -1295,8 +1293,8 @@ impl App {
                 format!("stage {} deleted; {} to {}", stage.name, count(moved, "deal moved", "deals moved"), to.name)
             }
             Ask::BoardFilter => {
-                let filter = crate::tui::board::BoardFilter::parse(text)
-                    .map_err(|m| crate::crm::CrmError::Invalid(crate::model::ValidationError::new("filter", m)))?;
+                let filter =
+                    crate::tui::board::BoardFilter::parse(text).map_err(|m| ValidationError::new("filter", m))?;
                 let said = if filter.is_empty() {
                     "board filter cleared".to_string()
                 } else {
