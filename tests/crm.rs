@@ -653,3 +653,25 @@ fn a_stage_command_that_fails_midway_keeps_nothing() {
     assert_eq!(pipeline(&crm), before);
     assert_eq!(crm.check().unwrap(), Vec::<String>::new());
 }
+
+/// Birthdays are counted from the index and only the first few are read, so the start-up
+/// notice stays cheap however many people a big database holds.
+#[test]
+fn birthdays_count_them_all_and_read_only_the_first_few() {
+    let (_d, crm) = fresh();
+    let today = Date::today();
+    let born = |n: i64| {
+        let d = today.add_days(n);
+        Date::from_ymd(1990, chrono::Datelike::month(&d.0), chrono::Datelike::day(&d.0))
+    };
+    for (i, n) in [0, 1, 1, 3, 20].into_iter().enumerate() {
+        let c =
+            Contact { first_name: format!("P{i}"), last_name: "Born".into(), birthday: born(n), ..Default::default() };
+        crm.create(c).unwrap();
+    }
+    let (first, total) = crm.birthdays(today, 14, 2).unwrap();
+    assert_eq!((first.len(), total), (2, 4), "the one in 20 days is outside the fortnight");
+    assert!(first[0].date <= first[1].date);
+    let all = crm.birthdays(today, 14, usize::MAX).unwrap().0;
+    assert_eq!(all.len(), 4);
+}

@@ -272,35 +272,45 @@ impl Crm {
                 });
             }
         }
-        let mut day = from;
-        while day < to {
-            let md = [day.0.month() as u8, day.0.day() as u8];
-            for c in r.many::<Contact>(&r.sorted(
-                Kind::Contact,
-                SortField::Date,
-                &md,
-                Some(&[md[0], md[1] + 1]),
-                false,
-                usize::MAX,
-            )?)? {
-                let age = c.birthday.map(|b| day.0.year() - b.0.year()).filter(|a| *a > 0);
-                let title = match age {
-                    Some(age) => format!("{} turns {age}", c.full_name()),
-                    None => format!("{}'s birthday", c.full_name()),
-                };
-                items.push(AgendaItem {
-                    date: day,
-                    at: None,
-                    kind: AgendaKind::Birthday,
-                    title,
-                    record: RecordRef::new(Kind::Contact, c.id),
-                });
-            }
-            day = day.add_days(1);
-        }
+        items.extend(birthdays(&r, from, days, usize::MAX)?.0);
         items.sort_by(|a, b| (a.date, a.at, a.kind, &a.title).cmp(&(b.date, b.at, b.kind, &b.title)));
         Ok(items)
     }
+
+    /// The first `limit` birthdays from `from` for `days` days, in day order, and how many there
+    /// are in all (counted from the index: only the ones returned are read).
+    pub fn birthdays(&self, from: Date, days: u32, limit: usize) -> Result<(Vec<AgendaItem>, usize)> {
+        birthdays(&self.reader()?, from, days, limit)
+    }
+}
+
+/// See [`Crm::birthdays`].
+fn birthdays(r: &impl Read, from: Date, days: u32, limit: usize) -> Result<(Vec<AgendaItem>, usize)> {
+    let to = from.add_days(days.max(1) as i64);
+    let (mut items, mut total) = (Vec::new(), 0);
+    let mut day = from;
+    while day < to {
+        let md = [day.0.month() as u8, day.0.day() as u8];
+        let ids = r.sorted(Kind::Contact, SortField::Date, &md, Some(&[md[0], md[1] + 1]), false, usize::MAX)?;
+        total += ids.len();
+        let room = limit.saturating_sub(items.len()).min(ids.len());
+        for c in r.many::<Contact>(&ids[..room])? {
+            let age = c.birthday.map(|b| day.0.year() - b.0.year()).filter(|a| *a > 0);
+            let title = match age {
+                Some(age) => format!("{} turns {age}", c.full_name()),
+                None => format!("{}'s birthday", c.full_name()),
+            };
+            items.push(AgendaItem {
+                date: day,
+                at: None,
+                kind: AgendaKind::Birthday,
+                title,
+                record: RecordRef::new(Kind::Contact, c.id),
+            });
+        }
+        day = day.add_days(1);
+    }
+    Ok((items, total))
 }
 
 impl super::Tx<'_> {

@@ -89,14 +89,14 @@ pub fn kind_word(kind: AgendaKind) -> &'static str {
     }
 }
 
-/// A notice of the birthdays in the next `days` days, for when rolo starts; `None` when there
-/// are none.
+/// A notice of the birthdays in the next `days` days, for when rolo starts (the first few
+/// named, the rest counted); `None` when there are none.
 pub fn birthdays_soon(crm: &Crm, days: u32) -> Result<Option<String>> {
+    const NAMED: usize = 3;
     let today = Date::today();
-    let names: Vec<String> = crm
-        .agenda(today, days)?
+    let (first, total) = crm.birthdays(today, days, NAMED)?;
+    let mut names: Vec<String> = first
         .into_iter()
-        .filter(|i| i.kind == AgendaKind::Birthday)
         .map(|i| {
             if i.date == today {
                 format!("{} today", i.title)
@@ -105,5 +105,8 @@ pub fn birthdays_soon(crm: &Crm, days: u32) -> Result<Option<String>> {
             }
         })
         .collect();
-    Ok((!names.is_empty()).then(|| format!("birthdays soon: {}", names.join(", "))))
+    if total > names.len() {
+        names.push(format!("and {} more", total - names.len()));
+    }
+    Ok((total > 0).then(|| format!("birthdays soon: {}", names.join(", "))))
 }
