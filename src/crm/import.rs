@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{Crm, CrmError, Result, Tx};
 use crate::model::{Account, Consent, Contact, Id, Kind, Lead, Note, Record, RecordRef};
-use crate::store::Read;
+use crate::store::{Indexed, Read};
 
 /// One record to bring in, with what it refers to by name.
 #[derive(Debug, Clone)]
@@ -322,24 +322,7 @@ impl<'t, 'a> Importer<'t, 'a> {
             self.people = Some(people);
         }
         let found = self.people.as_ref().and_then(|p| p.find(&c));
-        let target = match (found, self.policy) {
-            (Some((id, reason)), OnDuplicate::Skip) => {
-                self.skip(line, RecordRef::new(Kind::Contact, id), reason);
-                return Ok(None);
-            }
-            (Some((id, _)), OnDuplicate::Merge) => {
-                let mut existing: Contact = self.tx.get(id)?;
-                merge_contact(&mut existing, c);
-                let merged = self.tx.update(existing, Some("merged from an import".into()))?;
-                self.report.merged.push(id);
-                merged
-            }
-            _ => {
-                let made = self.tx.create(c)?;
-                self.report.created.push(made.id);
-                made
-            }
-        };
+        let Some(target) = self.place(line, found, c, merge_contact)? else { return Ok(None) };
         if let Some(people) = &mut self.people {
             people.learn(&target);
         }
@@ -348,24 +331,9 @@ impl<'t, 'a> Importer<'t, 'a> {
 
     fn organisation(&mut self, line: u64, a: Account) -> Result<Option<RecordRef>> {
         let key = name_key(&a.name);
-        let target = match (self.accounts.get(&key).copied(), self.policy) {
-            (Some(id), OnDuplicate::Skip) => {
-                self.skip(line, RecordRef::new(Kind::Account, id), format!("same name {}", a.name));
-                return Ok(None);
-            }
-            (Some(id), OnDuplicate::Merge) => {
-                let mut existing: Account = self.tx.get(id)?;
-                merge_account(&mut existing, a);
-                self.report.merged.push(id);
-                self.tx.update(existing, Some("merged from an import".into()))?
-            }
-            _ => {
-                let made = self.tx.create(a)?;
-                self.accounts.entry(key).or_insert(made.id);
-                self.report.created.push(made.id);
-                made
-            }
-        };
+        let found = self.accounts.get(&key).map(|&id| (id, format!("same name {}", a.name)));
+        let Some(target) = self.place(line, found, a, merge_account)? else { return Ok(None) };
+        self.accounts.entry(key).or_insert(target.id);
         Ok(Some(target.record_ref()))
     }
 
@@ -377,32 +345,43 @@ impl<'t, 'a> Importer<'t, 'a> {
         }
         let email = l.email.as_deref().map(|e| e.trim().to_lowercase());
         let found = email.as_ref().and_then(|e| self.leads.as_ref()?.get(e).copied());
-        let target = match (found, self.policy) {
-            (Some(id), OnDuplicate::Skip) => {
-                let reason = format!("same email {}", l.email.unwrap_or_default());
-                self.skip(line, RecordRef::new(Kind::Lead, id), reason);
-                return Ok(None);
-            }
-            (Some(id), OnDuplicate::Merge) => {
-                let mut existing: Lead = self.tx.get(id)?;
-                merge_lead(&mut existing, l);
-                self.report.merged.push(id);
-                self.tx.update(existing, Some("merged from an import".into()))?
-            }
-            _ => {
-                let made = self.tx.create(l)?;
-                self.report.created.push(made.id);
-                made
-            }
-        };
+        let found = found.map(|id| (id, format!("same email {}", l.email.as_deref().unwrap_or_default())));
+        let Some(target) = self.place(line, found, l, merge_lead)? else { return Ok(None) };
         if let (Some(e), Some(leads)) = (email, &mut self.leads) {
             leads.entry(e).or_insert(target.id);
         }
         Ok(Some(target.record_ref()))
     }
 
-    fn skip(&mut self, line: u64, existing: RecordRef, reason: String) {
-        self.report.skipped.push(Duplicate { line, existing, reason });
+    /// Settles a row that may duplicate a record (`found`: its id and why), as the policy says:
+    /// skipped (and reported), folded into the existing record with `merge`, or created. Returns
+    /// the record the row ended in, if any.
+    fn place<R: Indexed>(
+        &mut self,
+        line: u64,
+        found: Option<(Id, String)>,
+        rec: R,
+        merge: fn(&mut R, R),
+    ) -> Result<Option<R>> {
+        Ok(Some(match (found, self.policy) {
+            (Some((id, reason)), OnDuplicate::Skip) => {
+                let existing = RecordRef::new(R::KIND, id);
+                self.report.skipped.push(Duplicate { line, existing, reason });
+                return Ok(None);
+            }
+            (Some((id, _)), OnDuplicate::Merge) => {
+                let mut existing: R = self.tx.get(id)?;
+                merge(&mut existing, rec);
+                let merged = self.tx.update(existing, Some("merged from an import".into()))?;
+                self.report.merged.push(id);
+                merged
+            }
+            _ => {
+                let made = self.tx.create(rec)?;
+                self.report.created.push(made.id());
+                made
+            }
+        }))
     }
 }
 
