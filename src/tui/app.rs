@@ -302,7 +302,15 @@ impl App {
     pub fn set_viewport(&mut self, height: u16) {
         self.tasks.height = super::view::task_rows(height);
         let rows = super::view::list_rows(height);
-        for l in [
+        for l in self.lists_mut() {
+            l.height = rows;
+            l.select(l.selected);
+        }
+    }
+
+    /// Every record list, whichever screen shows it.
+    fn lists_mut(&mut self) -> [&mut RecordList; 7] {
+        [
             &mut self.contacts,
             &mut self.accounts,
             &mut self.leads,
@@ -310,10 +318,7 @@ impl App {
             &mut self.deals,
             &mut self.calls,
             &mut self.projects,
-        ] {
-            l.height = rows;
-            l.select(l.selected);
-        }
+        ]
     }
 
     /// Reads what the next frame needs (rows on screen) and takes finished search answers.
@@ -1083,13 +1088,9 @@ impl App {
 
     /// Forgets what the lists and the open record showed, after a write.
     fn refresh_after_write(&mut self) {
-        self.contacts.invalidate();
-        self.accounts.invalidate();
-        self.leads.invalidate();
-        self.products.invalidate();
-        self.deals.invalidate();
-        self.calls.invalidate();
-        self.projects.invalidate();
+        for l in self.lists_mut() {
+            l.invalidate();
+        }
         self.settings.invalidate();
         self.tasks.invalidate();
         self.agenda.invalidate();
@@ -1376,7 +1377,7 @@ impl App {
                 if self.detail.as_ref().is_some_and(|d| targets.contains(&d.record)) {
                     self.detail = None;
                 }
-                for l in [&mut self.contacts, &mut self.accounts] {
+                for l in self.lists_mut() {
                     l.marked.clear();
                 }
                 self.refresh_after_write();
