@@ -2350,6 +2350,11 @@ fn one_bad_row_refuses_the_whole_import_naming_every_bad_line() {
     );
     assert!(!err.contains("line 2"), "the good line is not blamed: {err}");
     assert_eq!(db.count("contact list"), 0);
+    // An unclosed quote would swallow every later row into one cell: refused, naming its line.
+    std::fs::write(db.file("open.csv"), "First Name,Last Name\nAnn,Lee\nBob,\"Stone\nCy,Young\n").unwrap();
+    let open = db.file("open.csv").display().to_string();
+    let err = db.refused(["import", "contact", &open], &["line 3 opens a quoted cell that is never closed"]);
+    assert_eq!(err.lines().count(), 1);
     let err = db.refused(["import", "contact", &fixture("latin1.csv")], &["line 2 is not UTF-8", "--latin1"]);
     assert_eq!(err.lines().count(), 1);
     db.json(["import", "contact", &fixture("latin1.csv"), "--latin1"]);

@@ -116,7 +116,14 @@ pub fn read_csv(bytes: Vec<u8>, latin1: bool) -> Result<CsvFile, ImportError> {
             )));
         }
     };
+    // The CSV reader takes an unclosed quote as a cell running to the end of the file, which
+    // would swallow every row after it into one name: refuse it, naming where it opened.
     let delimiter = delimiter(&text);
+    if let Some(line) = unclosed_quote(&text, delimiter) {
+        return Err(ImportError::Unreadable(format!(
+            "line {line} opens a quoted cell that is never closed: add the closing \" (a quote inside a cell is written \"\")"
+        )));
+    }
     let mut file = CsvFile { text, delimiter, headers: Vec::new() };
     let mut reader = file.reader();
     file.headers = reader.headers().map_err(unreadable)?.iter().map(|h| h.trim().to_string()).collect();
@@ -154,6 +161,28 @@ impl CsvFile {
             Err(e) => Some(Err(unreadable(e))),
         })
     }
+}
+
+/// The line of a quoted cell that is never closed, if any. Only a quote at the start of a cell
+/// opens one (`27" monitor` is plain text); inside, `""` is a quote and the next lone `"` closes.
+fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
+    let (mut line, mut open_at, mut at_start) = (1, None, true);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\n' {
+            line += 1;
+        }
+        match (open_at, c) {
+            (Some(_), '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+            }
+            (Some(_), '"') => open_at = None,
+            (None, '"') if at_start => open_at = Some(line),
+            _ => {}
+        }
+        at_start = open_at.is_none() && (c == '\n' || c == '\r' || c == char::from(delimiter));
+    }
+    open_at
 }
 
 /// The delimiter that splits the first line into the most columns.
@@ -642,5 +671,18 @@ fn yes_no(v: &str) -> Option<bool> {
         "yes" | "y" | "true" | "1" | "x" | "on" => Some(true),
         "no" | "n" | "false" | "0" | "off" => Some(false),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unclosed_quote_is_found_where_it_opened_and_plain_quotes_are_text() {
+        assert_eq!(unclosed_quote("a,b\n1,\"x,y\n2,z\n", b','), Some(2));
+        assert_eq!(unclosed_quote("a,b\n\"Lee, \"\"Al\"\"\",x\n", b','), None, "doubled quotes inside a cell");
+        assert_eq!(unclosed_quote("a,b\nMonitor 27\",x\n", b','), None, "a quote inside plain text");
+        assert_eq!(unclosed_quote("a;b\n1;\"two\nlines\";3\n", b';'), None, "a closed cell over two lines");
     }
 }
