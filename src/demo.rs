@@ -285,7 +285,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
             last_name: last.into(),
             email: Some(format!("{}@lead{i}.example.org", ascii_local(&format!("{first}.{last}")))),
             phone: Some(format!("+44 20 7946 {:04}", rng.random_range(0..10_000))),
-            source: Some(LeadSource::ALL[i as usize % LeadSource::ALL.len()]),
+            source: Some(DEFAULT_LEAD_SOURCES[i as usize % DEFAULT_LEAD_SOURCES.len()].to_string()),
             campaign: (i % 3 == 0).then(|| campaigns[i as usize % campaigns.len()]),
             status,
             rating: Some(Rating::ALL[i as usize % Rating::ALL.len()]),
@@ -320,7 +320,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
             stage: stage.id,
             next_step: Some(STEPS[i as usize % STEPS.len()].into()),
             next_step_date: Some(today.add_days(rng.random_range(-5..21))),
-            lead_source: Some(LeadSource::ALL[i as usize % LeadSource::ALL.len()]),
+            lead_source: Some(DEFAULT_LEAD_SOURCES[i as usize % DEFAULT_LEAD_SOURCES.len()].to_string()),
             campaign: (i % 4 == 0).then(|| campaigns[i as usize % campaigns.len()]),
             ..Default::default()
         };

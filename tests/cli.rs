@@ -538,6 +538,49 @@ fn lead_convert_matches_an_existing_account() {
 }
 
 #[test]
+fn lead_sources_are_added_renamed_moved_and_removed_and_records_follow() {
+    let db = Db::new();
+    let sources = db.json("source list");
+    assert_eq!(sources.as_array().unwrap().len(), 14, "a new database starts with the usual sources");
+    assert_eq!(sources[9], json!({ "name": "web_site", "leads": 0, "deals": 0 }));
+    assert_eq!(db.ok("source add 'LinkedIn Ads' --position 1").trim(), "LinkedIn Ads is lead source 1 of 15");
+    // A source is named loosely and stored as the list spells it; other CRMs' words are understood.
+    let ann = db.id("lead add --first Ann --last Lee --source linkedin-ads");
+    assert_eq!(db.json(format!("lead show {ann}"))["source"], "LinkedIn Ads");
+    let bo = db.id("lead add --first Bo --last Ek --source Web");
+    assert_eq!(db.json(format!("lead show {bo}"))["source"], "web_site");
+    let a = db.id("account add --name Acme");
+    let deal = db
+        .id(format!("opp add --name Pilot --account {a} --amount 10 --close-date 2027-01-15 --source 'linkedin ads'"));
+    db.fails_with(
+        "lead add --first X --last Y --source Fax",
+        1,
+        "error: source: 'Fax' is not one of: LinkedIn Ads, cold_call",
+    );
+    // Renaming carries the leads and deals along.
+    assert_eq!(
+        db.ok("source rename linkedin_ads LinkedIn").trim(),
+        "renamed linkedin_ads to LinkedIn; 2 records follow"
+    );
+    assert_eq!(db.json(format!("lead show {ann}"))["source"], "LinkedIn");
+    assert_eq!(db.json(format!("opp show {deal}"))["lead_source"], "LinkedIn");
+    db.fails_with("source add LINKEDIN", 1, "error: there is already a lead source 'LinkedIn'");
+    db.fails_with("source rename web_site ''", 1, "error: name: is empty");
+    // Moving changes the order pickers show.
+    db.ok("source move linkedin 15");
+    assert_eq!(db.json("source list")[14]["name"], "LinkedIn");
+    db.fails_with("source move linkedin 16", 1, "error: position: is past the end");
+    // A source in use is removed only once its records have somewhere to go.
+    db.fails_with("source delete linkedin", 1, "'LinkedIn' is the source of 1 lead and 1 deal: say where they go");
+    assert_eq!(db.ok("source delete linkedin --to partner").trim(), "deleted linkedin; moved 2 records to partner");
+    assert_eq!(db.json(format!("opp show {deal}"))["lead_source"], "partner");
+    db.ok("source delete web_site --clear");
+    assert_eq!(db.json(format!("lead show {bo}"))["source"], Value::Null);
+    db.fails_with("source delete nowhere", 1, "error: source: 'nowhere' is not one of");
+    assert_eq!(db.count("source list"), 13);
+}
+
+#[test]
 fn lead_bad_input() {
     let db = Db::new();
     db.id("lead add --first Carl --last Diaz");

@@ -29,6 +29,10 @@ fn format1_database_still_reads() {
     assert_eq!(contact.full_name(), "Zoë O'Brien-Müller");
     assert_eq!(contact.emails[0].consent, Consent::OptedIn);
     assert_eq!(contact.birthday, Some(common::date("1980-02-29")));
+    // Schema 2 numbered the lead source; opening the file named it.
+    let lead = crm.list::<Lead>(|_| true).unwrap().remove(0);
+    assert_eq!(lead.source.as_deref(), Some("trade_show"));
+    assert_eq!(crm.lead_sources().unwrap().len(), DEFAULT_LEAD_SOURCES.len());
     let opp = crm.list::<Opportunity>(|_| true).unwrap().remove(0);
     assert_eq!((opp.name.as_str(), opp.amount, opp.probability), ("Fleet licences", Amount(1_200_050), 10));
     let quote = crm.list::<Quote>(|_| true).unwrap().remove(0);

@@ -426,7 +426,7 @@ fn settings_reorder_add_edit_and_remove_stages_and_the_board_follows() {
     ui.keys("g S");
     let s = ui.screen();
     assert!(s.contains("Settings") && s.contains("Prospecting") && s.contains("Closed Lost"), "{s}");
-    assert!(s.contains("trade show"), "the lead sources are listed: {s}");
+    assert!(s.contains("trade_show"), "the lead sources are listed: {s}");
     // Qualification first: the board's first column follows.
     ui.keys("j K");
     assert_eq!(ui.crm.stages().unwrap()[0].name, "Qualification");
@@ -449,6 +449,42 @@ fn settings_reorder_add_edit_and_remove_stages_and_the_board_follows() {
     assert!(ui.crm.stages().unwrap().iter().all(|s| s.name != "Qualification"));
     assert_eq!(ui.stage_of(&ui.deal("Renewal 2099")), "Prospecting");
     assert!(ui.screen().contains("1 deal moved to Prospecting"), "{}", ui.screen());
+}
+
+#[test]
+fn settings_edit_lead_sources_and_the_leads_follow() {
+    let mut ui = Ui::pipeline(120, 36);
+    ui.crm.create(Lead { last_name: "Lee".into(), source: Some("web_site".into()), ..Default::default() }).unwrap();
+    ui.keys("g S tab");
+    let s = ui.screen();
+    let web = s.lines().find(|l| l.contains("web_site")).unwrap_or_default();
+    assert!(web.split_whitespace().any(|w| w == "1"), "the source's leads are counted: {s}");
+    ui.keys("n").text("LinkedIn").keys("enter");
+    assert_eq!(ui.crm.lead_sources().unwrap().last().map(String::as_str), Some("LinkedIn"));
+    assert!(ui.screen().contains("lead source LinkedIn added"), "{}", ui.screen());
+    // Up to the first place, then rename it.
+    ui.keys("g g");
+    for _ in 0..14 {
+        ui.keys("G K");
+    }
+    ui.keys("g g e ctrl-u").text("LinkedIn Ads").keys("enter");
+    assert_eq!(ui.crm.lead_sources().unwrap()[0], "LinkedIn Ads");
+    // web_site is in use: deleting it asks where its lead goes.
+    let web = ui.crm.lead_sources().unwrap().iter().position(|s| s == "web_site").unwrap();
+    ui.keys("g g");
+    for _ in 0..web {
+        ui.keys("j");
+    }
+    ui.keys("d");
+    assert!(ui.screen().contains("web_site is the source of 1 lead or deal"), "{}", ui.screen());
+    ui.text("linkedin ads").keys("enter");
+    let lead = ui.crm.list::<Lead>(|_| true).unwrap().remove(0);
+    assert_eq!(lead.source.as_deref(), Some("LinkedIn Ads"));
+    assert!(!ui.crm.lead_sources().unwrap().contains(&"web_site".to_string()));
+    // An unused one asks to confirm; the stages were never touched.
+    ui.keys("g g j d y");
+    assert_eq!(ui.crm.lead_sources().unwrap().len(), 13);
+    assert_eq!(ui.crm.stages().unwrap().len(), 10);
 }
 
 /// Presses `keys` and counts them, for the keystroke budget of the call flow.

@@ -41,6 +41,9 @@ pub enum Command {
     /// Pipeline stages.
     #[command(subcommand)]
     Stage(StageCmd),
+    /// Lead sources: the list a lead's or deal's source is picked from.
+    #[command(subcommand)]
+    Source(SourceCmd),
     /// The product catalogue.
     #[command(subcommand)]
     Product(ProductCmd),
@@ -597,7 +600,7 @@ pub struct StageMove {
 /// A board position: a whole number from 1.
 fn from_one(text: &str) -> Result<u64, String> {
     match text.trim().parse::<u64>() {
-        Ok(0) => Err("positions count from 1 (the first stage)".into()),
+        Ok(0) => Err("positions count from 1 (the first one)".into()),
         Ok(n) => Ok(n),
         Err(_) => Err("not a position: give a whole number from 1".into()),
     }
@@ -611,6 +614,67 @@ pub struct StageDelete {
     /// Where its deals go (name or id); required when it has any.
     #[arg(long, value_name = "STAGE")]
     pub move_to: Option<String>,
+}
+
+/// Lead-source commands. A source is named by its name, ignoring case, spaces, dashes and
+/// underscores ("Web Site" is web_site).
+#[derive(Debug, Subcommand)]
+pub enum SourceCmd {
+    /// List the lead sources with how many leads and deals carry each.
+    #[command(alias = "ls")]
+    List,
+    /// Add a lead source.
+    Add(SourceAdd),
+    /// Rename a lead source; its leads and deals follow.
+    Rename(SourceRename),
+    /// Move a lead source to another position in the pickers.
+    Move(SourceMove),
+    /// Delete a lead source; its leads and deals move to --to first, or lose it with --clear.
+    #[command(alias = "rm")]
+    Delete(SourceDelete),
+}
+
+/// `source add`.
+#[derive(Debug, Args)]
+pub struct SourceAdd {
+    /// The new source's name (unique).
+    pub name: String,
+    /// Position in the list, from 1 (default: the end).
+    #[arg(long, value_parser = from_one)]
+    pub position: Option<u64>,
+}
+
+/// `source rename`.
+#[derive(Debug, Args)]
+pub struct SourceRename {
+    /// The source.
+    pub source: String,
+    /// Its new name (unique).
+    pub name: String,
+}
+
+/// `source move`.
+#[derive(Debug, Args)]
+pub struct SourceMove {
+    /// The source.
+    pub source: String,
+    /// Its new position, from 1.
+    #[arg(value_parser = from_one)]
+    pub position: u64,
+}
+
+/// `source delete`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("carrying").args(["to", "clear"])))]
+pub struct SourceDelete {
+    /// The source.
+    pub source: String,
+    /// Where its leads and deals go (another source); required when any carry it, unless --clear.
+    #[arg(long, value_name = "SOURCE")]
+    pub to: Option<String>,
+    /// Leave its leads and deals without a source.
+    #[arg(long)]
+    pub clear: bool,
 }
 
 noun!(

@@ -144,7 +144,7 @@ pub fn lead(l: &mut Lead, f: &LeadFields) -> Result<()> {
     set_text(&mut l.email, &f.email);
     set_text(&mut l.phone, &f.phone);
     if let Some(s) = &f.source {
-        l.source = text(s).map(|s| s.parse()).transpose()?;
+        l.source = text(s);
     }
     if f.campaign.is_some() {
         l.campaign = f.campaign;
@@ -172,7 +172,7 @@ pub fn opportunity(o: &mut Opportunity, f: &OppFields) -> Result<()> {
     set_date("next-step-date", &mut o.next_step_date, &f.next_step_date)?;
     set_currency(&mut o.currency, &f.currency)?;
     if let Some(s) = &f.source {
-        o.lead_source = text(s).map(|s| s.parse()).transpose()?;
+        o.lead_source = text(s);
     }
     if f.campaign.is_some() {
         o.campaign = f.campaign;

@@ -29,6 +29,7 @@ pub fn run(crm: &Crm, command: Command, json: bool) -> Result<()> {
         Command::Lead(cmd) => lead(out, crm, cmd),
         Command::Opp(cmd) => opp(out, crm, cmd),
         Command::Stage(cmd) => stage(out, crm, cmd),
+        Command::Source(cmd) => source(out, crm, cmd),
         Command::Product(cmd) => product(out, crm, cmd),
         Command::Quote(cmd) => quote(out, crm, cmd),
         Command::Task(cmd) => task(out, crm, cmd),
@@ -338,6 +339,44 @@ fn stage(out: &Out, crm: &Crm, cmd: StageCmd) -> Result<()> {
             Ok(())
         }
     }
+}
+
+fn source(out: &Out, crm: &Crm, cmd: SourceCmd) -> Result<()> {
+    // Adding and moving print the new list (JSON: the names in order) after a line saying where
+    // the source now is.
+    let placed = |out: &Out, name: &str, sources: Vec<String>| {
+        let key = crate::model::source_key(name);
+        let at = sources.iter().position(|s| crate::model::source_key(s) == key).map_or(0, |i| i + 1);
+        out.done(&sources, || format!("{} is lead source {at} of {}", name.trim(), sources.len()));
+    };
+    match cmd {
+        SourceCmd::List => output::sources(out, &crm.lead_source_use()?),
+        SourceCmd::Add(a) => placed(out, &a.name, crm.add_lead_source(&a.name, a.position.map(position))?),
+        SourceCmd::Move(m) => placed(out, &m.source, crm.move_lead_source(&m.source, position(m.position))?),
+        SourceCmd::Rename(r) => {
+            let changed = crm.rename_lead_source(&r.source, &r.name)?;
+            out.done(&serde_json::json!({ "renamed": r.source, "to": r.name.trim(), "changed": changed }), || {
+                format!(
+                    "renamed {} to {}; {}",
+                    r.source,
+                    r.name.trim(),
+                    crate::text::count(changed, "record follows", "records follow")
+                )
+            });
+        }
+        SourceCmd::Delete(d) => {
+            let changed = crm.delete_lead_source(&d.source, d.to.as_deref(), d.clear)?;
+            out.done(&serde_json::json!({ "deleted": d.source, "to": d.to, "changed": changed }), || {
+                let records = crate::text::count(changed, "record", "records");
+                match &d.to {
+                    Some(to) if changed > 0 => format!("deleted {}; moved {records} to {to}", d.source),
+                    None if changed > 0 => format!("deleted {}; {records} left without a source", d.source),
+                    _ => format!("deleted {}", d.source),
+                }
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A 1-based position from the command line, as the service's 0-based one.

@@ -129,6 +129,18 @@ pub fn stages(out: &Out, crm: &Crm, stages: &[Stage]) {
     println!("{}", table(Stage::HEADERS, rows, Stage::RIGHT));
 }
 
+/// Prints the lead sources in picker order with their use.
+pub fn sources(out: &Out, sources: &[crate::crm::SourceUse]) {
+    if out.json {
+        return out.json_value(&sources);
+    }
+    let rows = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| vec![(i + 1).to_string(), s.name.clone(), s.leads.to_string(), s.deals.to_string()]);
+    println!("{}", table(&["#", "SOURCE", "LEADS", "DEALS"], rows, &[0, 2, 3]));
+}
+
 /// Prints one record in full.
 pub fn show<R: Present>(out: &Out, crm: &Crm, rec: &R) {
     let names = Names::new(crm);
@@ -226,7 +238,7 @@ impl Present for Lead {
             self.full_name(),
             opt(&self.company),
             self.status.to_string(),
-            self.source.map(|s| s.to_string()).unwrap_or_default(),
+            self.source.clone().unwrap_or_default(),
             opt(&self.email),
         ]
     }

@@ -434,7 +434,7 @@ fn merge_lead(into: &mut Lead, from: Lead) {
     fill_opt(&mut into.company, from.company);
     fill_opt(&mut into.title, from.title);
     fill_opt(&mut into.phone, from.phone);
-    into.source = into.source.or(from.source);
+    fill_opt(&mut into.source, from.source);
     into.rating = into.rating.or(from.rating);
 }
 

@@ -8,6 +8,7 @@ mod import;
 mod people;
 mod reports;
 mod sales;
+mod sources;
 mod stages;
 mod timeline;
 
@@ -24,6 +25,7 @@ pub use reports::{
     ProjectState, ProjectsReport, ReportQuery, StageRow, StagesReport, StateCount, TOP_ACCOUNTS,
 };
 pub use sales::{Conversion, ConvertLead, NewOpportunity};
+pub use sources::SourceUse;
 pub use timeline::TimelineItem;
 
 use crate::model::{
@@ -128,6 +130,7 @@ impl Crm {
                 seen: HashSet::new(),
                 account_names: HashMap::new(),
                 bulk: bulk.map(|summary| (summary.to_string(), BTreeMap::new())),
+                sources: None,
             };
             let out = f(&mut tx)?;
             tx.finish()?;
@@ -270,6 +273,8 @@ pub struct Tx<'a> {
     account_names: HashMap<Id, String>,
     /// In a bulk load: its summary, and the first and last id created of each kind.
     bulk: Option<(String, BTreeMap<Kind, IdRun>)>,
+    /// The lead sources, once this transaction has read them.
+    sources: Option<Vec<String>>,
 }
 
 /// The first and last id of records created in one run.
@@ -388,6 +393,7 @@ impl<'a> Tx<'a> {
         rec.set_id(0);
         rec.touch(self.now);
         rec.validate()?;
+        self.settle_source(&mut rec, None)?;
         self.check_links(&rec)?;
         self.w.insert(&mut rec)?;
         self.index_search(&rec)?;
@@ -407,6 +413,7 @@ impl<'a> Tx<'a> {
         let old: R = self.get(rec.id())?;
         rec.touch(self.now);
         rec.validate()?;
+        self.settle_source(&mut rec, old.lead_source().map(str::to_string))?;
         self.check_links(&rec)?;
         let mut changes = diff(&old, &rec);
         if changes.is_empty() {

@@ -211,7 +211,7 @@ impl Tx<'_> {
                     contact: Some(contact),
                     amount: new.amount.unwrap_or_default(),
                     close_date: new.close_date.unwrap_or_else(|| Date::today().add_days(30)),
-                    lead_source: lead.source,
+                    lead_source: lead.source.clone(),
                     campaign: lead.campaign,
                     lead: Some(id),
                     owner: lead.owner.clone(),

@@ -215,7 +215,7 @@ pub fn leads_csv(leads: &[Lead], to: impl Write) -> Result<usize, ExportError> {
             opt(&l.title),
             opt(&l.email),
             opt(&l.phone),
-            l.source.map(|s| s.to_string()).unwrap_or_default(),
+            l.source.clone().unwrap_or_default(),
             l.status.to_string(),
             l.rating.map(|r| r.to_string()).unwrap_or_default(),
             l.owner.clone(),

@@ -9,8 +9,7 @@ use chrono::NaiveDate;
 
 use crate::crm::{Arrival, Crm, CrmError, ImportReport, Incoming, OnDuplicate, RowProblem};
 use crate::model::{
-    Account, Address, Amount, Consent, Contact, Currency, Date, Email, Kind, Lead, LeadSource, Phone, Record,
-    ValidationError,
+    Account, Address, Amount, Consent, Contact, Currency, Date, Email, Kind, Lead, Phone, Record, ValidationError,
 };
 use columns::{Field, Part};
 
@@ -589,11 +588,9 @@ impl Row<'_> {
         };
         // A lead's company is its own text, not a link: the company column is not an account.
         c.company = None;
-        match c.source.take().map(|s| lead_source(&s)) {
-            Some(Ok(source)) => lead.source = Some(source),
-            Some(Err(e)) => self.field_problem(e),
-            None => {}
-        }
+        // Checked against the database's lead sources (and the words other CRMs use for them)
+        // when the lead is stored.
+        lead.source = c.source.take();
         match c.status.take().map(|s| s.parse()) {
             Some(Ok(status)) => lead.status = status,
             Some(Err(e)) => self.field_problem(e),
@@ -645,24 +642,6 @@ fn split(v: &str, commas: bool) -> Vec<String> {
         vec![v]
     };
     parts.into_iter().map(str::trim).filter(|p| !p.is_empty()).map(str::to_string).collect()
-}
-
-/// A lead source as other CRMs write it ("Web", "Referral", "Trade Show").
-fn lead_source(v: &str) -> Result<LeadSource, ValidationError> {
-    let synonym = match columns::normal(v).as_str() {
-        "web" | "website" | "online" | "internet" | "webform" | "organicsearch" | "paidsearch" => LeadSource::WebSite,
-        "referral" | "referred" | "wordofmouth" | "externalreferral" => LeadSource::WordOfMouth,
-        "employeereferral" => LeadSource::Employee,
-        "event" | "seminar" | "webinar" => LeadSource::Conference,
-        "phone" | "phoneinquiry" | "call" => LeadSource::ColdCall,
-        "partnerreferral" => LeadSource::Partner,
-        "pr" | "press" => LeadSource::PublicRelations,
-        "mail" | "mailing" => LeadSource::DirectMail,
-        "emailcampaign" | "newsletter" => LeadSource::Email,
-        "customer" => LeadSource::ExistingCustomer,
-        _ => return v.parse(),
-    };
-    Ok(synonym)
 }
 
 /// Yes or no as exports write it.

@@ -21,7 +21,10 @@ pub use activity::{
 };
 pub use audit::{AuditAction, AuditEntry, BulkCreation, Change};
 pub use company::{Account, AccountStatus, Address, Campaign, CampaignStatus, ContactList, Note};
-pub use people::{Consent, Contact, Email, Lead, LeadConversion, LeadSource, LeadStatus, Phone, Rating, Validity};
+pub use people::{
+    Consent, Contact, DEFAULT_LEAD_SOURCES, Email, Lead, LeadConversion, LeadStatus, Phone, Rating, Validity,
+    source_key,
+};
 pub use sales::{
     DEFAULT_STAGES, Opportunity, OpportunityStatus, Product, Quote, QuoteLine, QuoteStatus, QuoteTotals, Stage,
     StageOutcome,
@@ -230,6 +233,15 @@ pub trait Record: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     }
     /// The free labels, for records that have them.
     fn tags_mut(&mut self) -> Option<&mut Vec<String>> {
+        None
+    }
+    /// The lead source, for records that carry one (leads, opportunities): the service checks
+    /// it against the database's list and spells it as the list does.
+    fn lead_source_mut(&mut self) -> Option<&mut Option<String>> {
+        None
+    }
+    /// The lead source, if the kind has one and it is set.
+    fn lead_source(&self) -> Option<&str> {
         None
     }
     /// Checks the record's own fields.

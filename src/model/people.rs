@@ -204,25 +204,34 @@ impl Record for Contact {
     }
 }
 
-word_enum!(
-    /// Where a lead came from (the sources SuiteCRM and vtiger users know).
-    LeadSource, "source" {
-        ColdCall = "cold_call",
-        ExistingCustomer = "existing_customer",
-        SelfGenerated = "self_generated",
-        Employee = "employee",
-        Partner = "partner",
-        PublicRelations = "public_relations",
-        DirectMail = "direct_mail",
-        Conference = "conference",
-        TradeShow = "trade_show",
-        WebSite = "web_site",
-        WordOfMouth = "word_of_mouth",
-        Email = "email",
-        Campaign = "campaign",
-        #[default] Other = "other",
-    }
-);
+/// The lead sources a new database starts with (the ones SuiteCRM and vtiger users know). The
+/// list itself lives in the database and is edited in Settings or with `rolo source`.
+pub const DEFAULT_LEAD_SOURCES: &[&str] = &[
+    "cold_call",
+    "existing_customer",
+    "self_generated",
+    "employee",
+    "partner",
+    "public_relations",
+    "direct_mail",
+    "conference",
+    "trade_show",
+    "web_site",
+    "word_of_mouth",
+    "email",
+    "campaign",
+    "other",
+];
+
+/// A lead source's name as compared: lower case, with spaces, dashes and underscores alike, so
+/// "Web Site", "web-site" and "web_site" name one source.
+pub fn source_key(name: &str) -> String {
+    name.split(|c: char| c.is_whitespace() || c == '_' || c == '-')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join("_")
+}
 
 word_enum!(
     /// How far a lead has got.
@@ -274,8 +283,8 @@ pub struct Lead {
     pub email: Option<String>,
     /// Phone number.
     pub phone: Option<String>,
-    /// Where the lead came from.
-    pub source: Option<LeadSource>,
+    /// Where the lead came from: one of the database's lead sources, as spelled there.
+    pub source: Option<String>,
     /// The campaign that brought it.
     pub campaign: Option<Id>,
     /// Qualification status.
@@ -303,9 +312,20 @@ impl Record for Lead {
     const KIND: Kind = Kind::Lead;
     record_basics!(owner);
 
+    fn lead_source_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.source)
+    }
+
+    fn lead_source(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+
     fn validate(&self) -> Result<(), ValidationError> {
         require("last name", &self.last_name)?;
         max_len("last name", &self.last_name, 200)?;
+        if let Some(source) = &self.source {
+            max_len("source", source, 100)?;
+        }
         if let Some(e) = &self.email {
             check_email(e)?;
         }

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Amount, Currency, Date, Id, Kind, LeadSource, Link, Record, RecordRef, Timestamp, ValidationError, check_percent,
-    clear_if, link_opt, link_req, max_len, non_negative, record_basics, require, word_enum,
+    Amount, Currency, Date, Id, Kind, Link, Record, RecordRef, Timestamp, ValidationError, check_percent, clear_if,
+    link_opt, link_req, max_len, non_negative, record_basics, require, word_enum,
 };
 
 word_enum!(
@@ -93,8 +93,8 @@ pub struct Opportunity {
     pub next_step: Option<String>,
     /// When the next step is due.
     pub next_step_date: Option<Date>,
-    /// Where the deal came from.
-    pub lead_source: Option<LeadSource>,
+    /// Where the deal came from: one of the database's lead sources, as spelled there.
+    pub lead_source: Option<String>,
     /// The campaign that brought it.
     pub campaign: Option<Id>,
     /// The lead it was converted from.
@@ -122,9 +122,20 @@ impl Record for Opportunity {
     const KIND: Kind = Kind::Opportunity;
     record_basics!(owner);
 
+    fn lead_source_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.lead_source)
+    }
+
+    fn lead_source(&self) -> Option<&str> {
+        self.lead_source.as_deref()
+    }
+
     fn validate(&self) -> Result<(), ValidationError> {
         require("name", &self.name)?;
         max_len("name", &self.name, 300)?;
+        if let Some(source) = &self.lead_source {
+            max_len("source", source, 100)?;
+        }
         non_negative("amount", self.amount)?;
         check_percent("probability", self.probability)
     }

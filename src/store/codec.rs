@@ -24,9 +24,7 @@ fn config()
 /// Encodes a value in the current envelope.
 pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     let mut out = vec![FORMAT];
-    // Encoding plain data into a Vec cannot fail: no I/O, and every type here is serialisable.
-    let payload = bincode::serde::encode_to_vec(value, config()).expect("records always encode");
-    out.extend_from_slice(&payload);
+    out.extend_from_slice(&payload(value));
     out
 }
 
@@ -47,6 +45,25 @@ pub fn decode<T: DeserializeOwned>(what: RecordRef, bytes: &[u8]) -> Result<T, S
         ))),
         Some((&v, _)) => Err(bad(format!("unknown record format {v}"))),
     }
+}
+
+/// Decodes a setting's value.
+pub fn decode_setting<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
+    bincode::serde::decode_from_slice(bytes, config())
+        .map(|(value, _)| value)
+        .map_err(|e| StoreError::Other(format!("the setting {key} cannot be read ({e}): restore a backup")))
+}
+
+/// Bincode of a value without the envelope: a setting's stored value, or what a record's fields
+/// look like inside the envelope.
+pub fn payload<T: Serialize>(value: &T) -> Vec<u8> {
+    // Encoding plain data into a Vec cannot fail: no I/O, and every type here is serialisable.
+    bincode::serde::encode_to_vec(value, config()).expect("plain data always encodes")
+}
+
+/// Decodes a value at the start of `bytes`, returning it and the bytes it took.
+pub fn decode_prefix<T: DeserializeOwned>(bytes: &[u8]) -> Result<(T, usize), String> {
+    bincode::serde::decode_from_slice(bytes, config()).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

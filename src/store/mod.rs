@@ -5,6 +5,7 @@
 mod chunks;
 mod codec;
 pub mod keys;
+mod upgrade;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -17,8 +18,10 @@ pub use keys::{Indexed, SortField};
 use crate::model::{AuditEntry, BulkCreation, Id, Kind, RecordRef};
 
 /// The schema this build reads and writes. Schema 1 kept one search-key row per record; 2 packs
-/// them in chunks (see `chunks`), and opening a schema-1 file upgrades it.
-pub const SCHEMA_VERSION: u64 = 2;
+/// them in chunks (see `chunks`); 3 stores a lead's or deal's source by name, from a list kept
+/// in the settings table (2 stored one of fourteen fixed sources by number). Opening an older
+/// file upgrades it, one step at a time, inside one transaction.
+pub const SCHEMA_VERSION: u64 = 3;
 
 const INDEX: TableDefinition<&[u8], ()> = TableDefinition::new("index");
 const AUDIT: TableDefinition<&[u8], &[u8]> = TableDefinition::new("audit");
@@ -27,6 +30,8 @@ const SEARCH: TableDefinition<(u8, u64), &[u8]> = TableDefinition::new("search_c
 /// Schema 1's search keys, one row per record: read once to upgrade, then dropped.
 const SEARCH_V1: TableDefinition<(u8, u64), &str> = TableDefinition::new("search_keys");
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+/// Named lists and values the teams edit (the lead sources), bincode-encoded.
+const SETTINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("settings");
 
 /// Opens every table of a transaction; the same code serves both kinds of transaction.
 macro_rules! open_tables {
@@ -41,6 +46,7 @@ macro_rules! open_tables {
             audit: $txn.open_table(AUDIT).map_err(other)?,
             search: $txn.open_table(SEARCH).map_err(other)?,
             meta: $txn.open_table(META).map_err(other)?,
+            settings: $txn.open_table(SETTINGS).map_err(other)?,
             pending: Vec::new(),
             removed: HashSet::new(),
             texts: BTreeMap::new(),
@@ -158,7 +164,11 @@ impl Store {
             Some(found) if found > SCHEMA_VERSION => {
                 return Err(StoreError::TooNew { path: self.path.clone(), found });
             }
-            Some(1) => w.pack_search_keys()?,
+            Some(1) => {
+                w.pack_search_keys()?;
+                w.name_lead_sources()?;
+            }
+            Some(2) => w.name_lead_sources()?,
             _ => {}
         }
         if found != Some(SCHEMA_VERSION) {
@@ -269,13 +279,14 @@ fn is_damage(e: &std::io::Error) -> bool {
 
 /// Every table, opened once: by a read snapshot ([`Reader`]) or by the writer ([`WriteTables`]).
 /// Opening a redb table costs far more than one lookup, so a transaction opens each just once.
-pub struct Tables<Rec, Idx, Aud, Sea, Met> {
+pub struct Tables<Rec, Idx, Aud, Sea, Met, Set> {
     /// One record table per kind, in [`Kind::ALL`] order.
     records: Vec<Rec>,
     index: Idx,
     audit: Aud,
     search: Sea,
     meta: Met,
+    settings: Set,
     /// Index keys written but not yet inserted (writer only): inserting them in key order at
     /// once keeps the same index pages hot, several times faster than scattered inserts.
     pending: Vec<Vec<u8>>,
@@ -296,6 +307,7 @@ pub type Reader = Tables<
     redb::ReadOnlyTable<&'static [u8], &'static [u8]>,
     redb::ReadOnlyTable<(u8, u64), &'static [u8]>,
     redb::ReadOnlyTable<&'static str, u64>,
+    redb::ReadOnlyTable<&'static str, &'static [u8]>,
 >;
 
 /// The tables of the write transaction: reads see its own writes.
@@ -305,6 +317,7 @@ pub type WriteTables<'t> = Tables<
     redb::Table<'t, &'static [u8], &'static [u8]>,
     redb::Table<'t, (u8, u64), &'static [u8]>,
     redb::Table<'t, &'static str, u64>,
+    redb::Table<'t, &'static str, &'static [u8]>,
 >;
 
 /// The single write transaction; nothing lands until [`Writer::commit`]. Its tables are opened
@@ -362,15 +375,18 @@ pub trait RawRead {
     fn count(&self, kind: Kind) -> Result<u64>;
     /// A number kept in the meta table.
     fn meta(&self, key: &str) -> Result<Option<u64>>;
+    /// The stored bytes of a setting.
+    fn setting_bytes(&self, key: &str) -> Result<Option<Vec<u8>>>;
 }
 
-impl<Rec, Idx, Aud, Sea, Met> RawRead for Tables<Rec, Idx, Aud, Sea, Met>
+impl<Rec, Idx, Aud, Sea, Met, Set> RawRead for Tables<Rec, Idx, Aud, Sea, Met, Set>
 where
     Rec: ReadableTable<u64, &'static [u8]>,
     Idx: ReadableTable<&'static [u8], ()>,
     Aud: ReadableTable<&'static [u8], &'static [u8]>,
     Sea: ReadableTable<(u8, u64), &'static [u8]>,
     Met: ReadableTable<&'static str, u64>,
+    Set: ReadableTable<&'static str, &'static [u8]>,
 {
     fn raw(&self, r: RecordRef) -> Result<Option<Vec<u8>>> {
         Ok(self.records[slot(r.kind)].get(r.id).map_err(other)?.map(|v| v.value().to_vec()))
@@ -429,10 +445,19 @@ where
     fn meta(&self, key: &str) -> Result<Option<u64>> {
         Ok(self.meta.get(key).map_err(other)?.map(|v| v.value()))
     }
+
+    fn setting_bytes(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self.settings.get(key).map_err(other)?.map(|v| v.value().to_vec()))
+    }
 }
 
 /// Typed reads, the same for a snapshot and for the writer.
 pub trait Read: RawRead {
+    /// A list of names kept under a setting key (the lead sources), if one was stored.
+    fn names(&self, key: &str) -> Result<Option<Vec<String>>> {
+        self.setting_bytes(key)?.map(|bytes| codec::decode_setting(key, &bytes)).transpose()
+    }
+
     /// One record, if it exists.
     fn get<R: Indexed>(&self, id: Id) -> Result<Option<R>> {
         let what = RecordRef::new(R::KIND, id);
@@ -643,6 +668,12 @@ impl WriteTables<'_> {
     /// Sets a number in the meta table.
     pub fn set_meta(&mut self, key: &str, value: u64) -> Result<()> {
         self.meta.insert(key, value).map_err(other)?;
+        Ok(())
+    }
+
+    /// Stores a list of names under a setting key (see [`Read::names`]).
+    pub fn set_names(&mut self, key: &str, names: &[String]) -> Result<()> {
+        self.settings.insert(key, codec::payload(&names).as_slice()).map_err(other)?;
         Ok(())
     }
 

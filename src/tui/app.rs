@@ -37,6 +37,8 @@ pub enum Confirm {
     Delete(Vec<RecordRef>),
     /// Delete this stage (it holds no deals).
     DeleteStage(Stage),
+    /// Delete this lead source (no lead or deal carries it).
+    DeleteSource(String),
     /// Drop the form's unsaved changes.
     DiscardForm,
     /// Close the quote editor without saving.
@@ -109,6 +111,12 @@ pub enum Ask {
     BoardFilter,
     /// Where the deals of a stage being deleted go.
     MoveDealsTo(Stage, usize),
+    /// The name of a new lead source.
+    NewSource,
+    /// The new name of this lead source.
+    RenameSource(String),
+    /// Where the leads and deals of a lead source being deleted go (this many carry it).
+    MoveSourceTo(String, usize),
     /// A task on one line, linked to this record if any.
     QuickTask(Option<RecordRef>),
     /// Until when to snooze this task.
@@ -148,6 +156,12 @@ impl Ask {
                     .to_string()
             }
             Ask::TaskScope => "Narrow the tasks: project:NAME owner:NAME account:NAME (empty clears)".to_string(),
+            Ask::NewSource => "New lead source (its name)".to_string(),
+            Ask::RenameSource(name) => format!("Rename the lead source {name} to"),
+            Ask::MoveSourceTo(name, n) => format!(
+                "{name} is the source of {}: move them to which source? (- leaves them without one)",
+                crate::text::count(*n, "lead or deal", "leads and deals")
+            ),
             Ask::MoveDealsTo(s, n) => {
                 format!(
                     "{} holds {}: move them to which stage before deleting it?",
@@ -643,6 +657,9 @@ impl App {
                     self.form = Some(Form::open(&self.crm, Kind::Event, Some(id))?);
                 }
             }
+            Action::NextSection | Action::PrevSection if self.screen == ScreenId::Settings => {
+                self.settings.on_sources = !self.settings.on_sources;
+            }
             Action::NextSection | Action::PrevSection => self.tasks.next_section(action == Action::PrevSection),
             Action::AddTask => {
                 let about = if self.on_tasks() { None } else { self.current() };
@@ -689,18 +706,45 @@ impl App {
             Action::Up | Action::Down | Action::Top | Action::Bottom if self.screen == ScreenId::Settings => {
                 self.settings.move_by(step(action))
             }
+            Action::StageUp | Action::StageDown if self.settings.on_sources => {
+                if let (Some(source), Some(to)) =
+                    (self.settings.current_source(), self.settings.neighbour(action == Action::StageUp))
+                {
+                    let name = source.name.clone();
+                    self.crm.move_lead_source(&name, to)?;
+                    self.settings.source_selected = to;
+                    self.say(format!("{name} is now lead source {}", to + 1));
+                    self.refresh_after_write();
+                }
+            }
             Action::StageUp | Action::StageDown => {
-                if let Some((stage, _)) = self.settings.current() {
-                    let to = self.settings.selected as isize + if action == Action::StageUp { -1 } else { 1 };
-                    if let Ok(to) = usize::try_from(to)
-                        && to < self.settings.stages.len()
-                    {
-                        let name = stage.name.clone();
-                        self.crm.move_stage(stage.id, to)?;
-                        self.settings.selected = to;
-                        self.say(format!("{name} is now stage {}", to + 1));
-                        self.refresh_after_write();
-                    }
+                if let (Some((stage, _)), Some(to)) =
+                    (self.settings.current(), self.settings.neighbour(action == Action::StageUp))
+                {
+                    let name = stage.name.clone();
+                    self.crm.move_stage(stage.id, to)?;
+                    self.settings.selected = to;
+                    self.say(format!("{name} is now stage {}", to + 1));
+                    self.refresh_after_write();
+                }
+            }
+            Action::New if self.screen == ScreenId::Settings && self.settings.on_sources => {
+                self.overlay = Some(Overlay::Input { ask: Ask::NewSource, text: String::new() });
+            }
+            Action::Edit if self.screen == ScreenId::Settings && self.settings.on_sources => {
+                if let Some(source) = self.settings.current_source() {
+                    let name = source.name.clone();
+                    self.overlay = Some(Overlay::Input { ask: Ask::RenameSource(name.clone()), text: name });
+                }
+            }
+            Action::Delete if self.screen == ScreenId::Settings && self.settings.on_sources => {
+                if let Some(source) = self.settings.current_source().cloned() {
+                    let used = source.leads + source.deals;
+                    self.overlay = Some(if used == 0 {
+                        Overlay::Confirm(Confirm::DeleteSource(source.name))
+                    } else {
+                        Overlay::Input { ask: Ask::MoveSourceTo(source.name, used), text: String::new() }
+                    });
                 }
             }
             Action::New if self.screen == ScreenId::Settings => {
@@ -1288,6 +1332,28 @@ impl App {
                 self.tasks.set_scope(scope);
                 said
             }
+            Ask::NewSource => {
+                let list = self.crm.add_lead_source(text, None)?;
+                self.settings.source_selected = list.len() - 1;
+                format!("lead source {} added", text.trim())
+            }
+            Ask::RenameSource(name) => {
+                let moved = self.crm.rename_lead_source(name, text)?;
+                format!("{name} renamed {}; {}", text.trim(), count(moved, "record follows", "records follow"))
+            }
+            Ask::MoveSourceTo(name, _) => {
+                let to = Some(text.trim()).filter(|t| *t != "-");
+                let moved = self.crm.delete_lead_source(name, to, to.is_none())?;
+                match to {
+                    Some(to) => {
+                        format!("lead source {name} deleted; {} to {to}", count(moved, "record moved", "records moved"))
+                    }
+                    None => format!(
+                        "lead source {name} deleted; {} without a source",
+                        count(moved, "record left", "records left")
+                    ),
+                }
+            }
             Ask::MoveDealsTo(stage, _) => {
                 let to = self.crm.stage_by_name_or_id(text)?;
                 let moved = self.crm.delete_stage(stage.id, Some(to.id))?;
@@ -1347,6 +1413,11 @@ impl App {
             Confirm::DiscardForm => {
                 self.form = None;
                 self.say("changes dropped");
+            }
+            Confirm::DeleteSource(name) => {
+                self.crm.delete_lead_source(&name, None, false)?;
+                self.say(format!("lead source {name} deleted"));
+                self.refresh_after_write();
             }
             Confirm::DeleteStage(stage) => {
                 self.crm.delete_stage(stage.id, None)?;

@@ -95,7 +95,7 @@ impl Form {
                     field("title", opt(&l.title)),
                     field("email", opt(&l.email)),
                     field("phone", opt(&l.phone)),
-                    field("source", word(l.source.map(|s| s.to_string()))),
+                    field("source", word(l.source.clone())),
                     field("status", l.status.to_string()),
                     field("rating", word(l.rating.map(|r| r.to_string()))),
                 ]
@@ -543,7 +543,7 @@ impl Form {
         };
         self.lead_fields(&mut l);
         l.company = self.value("company");
-        l.source = self.value("source").map(|s| s.parse()).transpose()?;
+        l.source = self.value("source");
         l.status = self.value("status").map(|s| s.parse()).transpose()?.unwrap_or_default();
         l.rating = self.value("rating").map(|s| s.parse()).transpose()?;
         let saved = if self.target.is_some() { crm.update(l)? } else { crm.create(l)? };

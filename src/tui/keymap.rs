@@ -368,15 +368,16 @@ pub const AGENDA: &[Binding] = &[
 
 /// Keys of the settings screen.
 pub const SETTINGS: &[Binding] = &[
-    bind(&["j", "down"], Action::Down, "next stage"),
-    bind(&["k", "up"], Action::Up, "previous stage"),
-    bind(&["g g", "home"], Action::Top, "first stage"),
-    bind(&["G", "end"], Action::Bottom, "last stage"),
-    hint(&["K", "shift-up"], Action::StageUp, "move the stage earlier (the board follows)"),
-    hint(&["J", "shift-down"], Action::StageDown, "move the stage later"),
-    hint(&["n"], Action::New, "new stage"),
-    hint(&["e"], Action::Edit, "rename the stage or change its probability"),
-    hint(&["d"], Action::Delete, "delete the stage (asks where its deals go)"),
+    hint(&["tab", "backtab"], Action::NextSection, "switch between stages and lead sources"),
+    bind(&["j", "down"], Action::Down, "next stage or source"),
+    bind(&["k", "up"], Action::Up, "previous stage or source"),
+    bind(&["g g", "home"], Action::Top, "first one"),
+    bind(&["G", "end"], Action::Bottom, "last one"),
+    hint(&["K", "shift-up"], Action::StageUp, "move it earlier (the board's columns follow)"),
+    hint(&["J", "shift-down"], Action::StageDown, "move it later"),
+    hint(&["n"], Action::New, "new stage or source"),
+    hint(&["e"], Action::Edit, "rename (a stage: also its probability)"),
+    hint(&["d"], Action::Delete, "delete (asks where its deals or leads go)"),
 ];
 
 /// Keys of the Reports screen.

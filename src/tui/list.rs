@@ -297,7 +297,7 @@ impl RecordList {
                             l.full_name(),
                             l.company.clone().unwrap_or_default(),
                             l.email.clone().unwrap_or_default(),
-                            word(l.source.map(|s| s.to_string())),
+                            word(l.source.clone()),
                             word(Some(l.status.to_string())),
                             word(l.rating.map(|r| r.to_string())),
                         ]
@@ -426,7 +426,7 @@ fn load_ids(crm: &Crm, kind: Kind, order: Order, reversed: bool, limit: usize) -
                 .all::<Lead>(|_| true)?
                 .into_iter()
                 .map(|l| {
-                    let source = l.source.map(|s| s.to_string()).unwrap_or_default();
+                    let source = l.source.clone().unwrap_or_default();
                     (source.is_empty(), source, format!("{} {}", l.last_name, l.first_name).to_lowercase(), l.id)
                 })
                 .collect();

@@ -1,9 +1,9 @@
 //! The settings screen: the pipeline's stages in board order, with how many deals each holds,
-//! and the built-in lead sources. Stages are added, renamed, re-weighted, reordered and removed
-//! here; the board follows.
+//! and the lead sources, with how many leads and deals carry each. Both lists are edited here
+//! (added, renamed, reordered, removed); `Tab` moves between them.
 
-use crate::crm::{Crm, Result};
-use crate::model::{Kind, LeadSource, RecordRef, Stage};
+use crate::crm::{Crm, Result, SourceUse};
+use crate::model::{Kind, RecordRef, Stage};
 use crate::store::Read;
 
 /// The state of the settings screen.
@@ -13,7 +13,13 @@ pub struct Settings {
     pub stages: Vec<(Stage, usize)>,
     /// The selected stage.
     pub selected: usize,
-    /// Whether the stages must be read again.
+    /// Every lead source in picker order, with the leads and deals that carry it.
+    pub sources: Vec<SourceUse>,
+    /// The selected lead source.
+    pub source_selected: usize,
+    /// Whether the keys act on the lead sources (else on the stages).
+    pub on_sources: bool,
+    /// Whether the lists must be read again.
     stale: bool,
 }
 
@@ -23,12 +29,13 @@ impl Settings {
         Settings { stale: true, ..Default::default() }
     }
 
-    /// Marks the stages for reading again (after a write).
+    /// Marks the lists for reading again (after a write).
     pub fn invalidate(&mut self) {
         self.stale = true;
     }
 
-    /// Reads the stages and their deal counts (through the stage index) when stale.
+    /// Reads the stages with their deal counts (through the stage index) and the lead sources
+    /// with their use, when stale.
     pub fn prepare(&mut self, crm: &Crm) -> Result<()> {
         if !self.stale {
             return Ok(());
@@ -40,7 +47,9 @@ impl Settings {
             stages.push((s, deals));
         }
         self.stages = stages;
+        self.sources = crm.lead_source_use()?;
         self.selected = self.selected.min(self.stages.len().saturating_sub(1));
+        self.source_selected = self.source_selected.min(self.sources.len().saturating_sub(1));
         self.stale = false;
         Ok(())
     }
@@ -50,14 +59,30 @@ impl Settings {
         self.stages.get(self.selected)
     }
 
-    /// Moves the selection, clamped.
-    pub fn move_by(&mut self, delta: isize) {
-        let last = self.stages.len().saturating_sub(1) as isize;
-        self.selected = (self.selected as isize + delta).clamp(0, last.max(0)) as usize;
+    /// The selected lead source and its use.
+    pub fn current_source(&self) -> Option<&SourceUse> {
+        self.sources.get(self.source_selected)
     }
 
-    /// The lead sources rolo knows, as people read them.
-    pub fn lead_sources() -> Vec<String> {
-        LeadSource::ALL.iter().map(|s| s.word().replace('_', " ")).collect()
+    /// Moves the selection of the list in focus, clamped.
+    pub fn move_by(&mut self, delta: isize) {
+        let (selected, len) = if self.on_sources {
+            (&mut self.source_selected, self.sources.len())
+        } else {
+            (&mut self.selected, self.stages.len())
+        };
+        let last = len.saturating_sub(1) as isize;
+        *selected = (*selected as isize + delta).clamp(0, last.max(0)) as usize;
+    }
+
+    /// Where the selection of the list in focus would go one step up or down, if it can move.
+    pub fn neighbour(&self, up: bool) -> Option<usize> {
+        let (selected, len) = if self.on_sources {
+            (self.source_selected, self.sources.len())
+        } else {
+            (self.selected, self.stages.len())
+        };
+        let to = if up { selected.checked_sub(1)? } else { selected + 1 };
+        (to < len).then_some(to)
     }
 }

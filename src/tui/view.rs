@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, TableState, Wrap};
 
 use super::ScreenId;
 use super::agenda::{Agenda, kind_word};
@@ -395,12 +395,18 @@ fn due_to_contact(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme) {
 }
 
 fn settings(f: &mut Frame, area: Rect, s: &Settings, theme: &Theme) {
-    let block = Block::new().borders(Borders::ALL).title(" Settings · pipeline stages, in board order ");
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let [top, bottom] = Layout::vertical([Constraint::Min(3), Constraint::Length(4)]).areas(inner);
-    let rows = s.stages.iter().enumerate().map(|(i, (stage, deals))| {
-        let style = if i == s.selected { theme.focus() } else { theme.text() };
+    let sources_width = (area.width * 2 / 5).max(34);
+    let [left, right] = Layout::horizontal([Constraint::Min(44), Constraint::Length(sources_width)]).areas(area);
+    let title = |text: &str, focused: bool| {
+        let block = Block::new().borders(Borders::ALL).title(text.to_string());
+        if focused { block.border_style(theme.focus()) } else { block }
+    };
+    let row_style = |selected: bool, focused: bool| match (selected, focused) {
+        (true, true) => theme.focus(),
+        (true, false) => theme.title(),
+        _ => theme.text(),
+    };
+    let stages = s.stages.iter().enumerate().map(|(i, (stage, deals))| {
         Row::new(vec![
             format!("{}", i + 1),
             sanitize(&stage.name).into_owned(),
@@ -408,23 +414,28 @@ fn settings(f: &mut Frame, area: Rect, s: &Settings, theme: &Theme) {
             stage.outcome.to_string(),
             deals.to_string(),
         ])
-        .style(style)
+        .style(row_style(i == s.selected, !s.on_sources))
     });
     let widths = [
         Constraint::Length(3),
-        Constraint::Min(20),
+        Constraint::Min(12),
+        Constraint::Length(5),
+        Constraint::Length(7),
         Constraint::Length(6),
-        Constraint::Length(8),
-        Constraint::Length(8),
     ];
     let header = Row::new(["#", "STAGE", "PROB", "OUTCOME", "DEALS"]).style(theme.dim());
-    f.render_widget(Table::new(rows, widths).header(header), top);
-    let sources = Settings::lead_sources().join(", ");
-    let lines = vec![
-        Line::styled("Lead sources (built in)", theme.title()),
-        Line::raw(truncate(&sources, bottom.width as usize)),
-    ];
-    f.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }), bottom);
+    let block = title(" Pipeline stages, in board order ", !s.on_sources);
+    let mut state = TableState::new().with_selected(Some(s.selected));
+    f.render_stateful_widget(Table::new(stages, widths).header(header).block(block), left, &mut state);
+    let sources = s.sources.iter().enumerate().map(|(i, u)| {
+        Row::new(vec![sanitize(&u.name).into_owned(), u.leads.to_string(), u.deals.to_string()])
+            .style(row_style(i == s.source_selected, s.on_sources))
+    });
+    let widths = [Constraint::Min(12), Constraint::Length(6), Constraint::Length(6)];
+    let header = Row::new(["SOURCE", "LEADS", "DEALS"]).style(theme.dim());
+    let block = title(" Lead sources (Tab) ", s.on_sources);
+    let mut state = TableState::new().with_selected(Some(s.source_selected));
+    f.render_stateful_widget(Table::new(sources, widths).header(header).block(block), right, &mut state);
 }
 
 /// The list of reports on the left, the one chosen on the right.
@@ -920,6 +931,7 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
                 Confirm::DiscardCall => "Close without logging the call?".to_string(),
                 Confirm::MoveDeal { question, .. } => question.clone(),
                 Confirm::DeleteStage(s) => format!("Delete the stage {}? It holds no deals.", s.name),
+                Confirm::DeleteSource(s) => format!("Delete the lead source {s}? No lead or deal has it."),
             };
             let inner = popup(f, area, 50, 4, "Confirm");
             let lines = vec![

@@ -84,7 +84,7 @@ pub fn populate(crm: &Crm) -> Made {
             last_name: "Wang".into(),
             company: Some("Harbor Partners".into()),
             email: Some("li.wang@harbor.example.org".into()),
-            source: Some(LeadSource::TradeShow),
+            source: Some("trade_show".into()),
             campaign: Some(campaign),
             ..Default::default()
         })

@@ -1,0 +1,151 @@
+//! Schema 2 → 3: a lead's source and a deal's lead source were one of fourteen fixed sources,
+//! stored as the source's number; from schema 3 they are names from the lead-source list in the
+//! settings table. The upgrade rewrites just that field of every lead and deal, leaving the rest
+//! of each stored value byte for byte as it was.
+
+use redb::ReadableTable;
+use serde::de::DeserializeOwned;
+
+use super::{Result, StoreError, Writer, codec, other, records};
+use crate::model::{Amount, Currency, DEFAULT_LEAD_SOURCES, Date, Id, Kind, RecordRef};
+
+/// The fields a lead stores before its source.
+type LeadHead = (Id, String, String, Option<String>, Option<String>, Option<String>, Option<String>);
+
+/// The fields a deal stores before its lead source.
+type DealHead = (Id, String, Id, Option<Id>, Amount, Currency, Date, Id, u8, bool, Option<String>, Option<Date>);
+
+impl Writer {
+    /// Rewrites the source of every lead and deal from its old number to its name.
+    pub(super) fn name_lead_sources(&self) -> Result<()> {
+        self.rename_field::<LeadHead>(Kind::Lead)?;
+        self.rename_field::<DealHead>(Kind::Opportunity)
+    }
+
+    /// Rewrites the source field that follows the fields `Head` of every record of `kind`.
+    fn rename_field<Head: DeserializeOwned>(&self, kind: Kind) -> Result<()> {
+        let mut table = self.txn.open_table(records(kind)).map_err(other)?;
+        let mut changed = Vec::new();
+        for item in table.iter().map_err(other)? {
+            let (id, value) = item.map_err(other)?;
+            let bad = |detail: String| StoreError::BadRecord { record: RecordRef::new(kind, id.value()), detail };
+            changed.push((id.value(), upgrade_value::<Head>(value.value()).map_err(bad)?));
+        }
+        for (id, value) in changed {
+            table.insert(id, value.as_slice()).map_err(other)?;
+        }
+        Ok(())
+    }
+}
+
+/// One stored value with its numbered source replaced by the source's name.
+fn upgrade_value<Head: DeserializeOwned>(envelope: &[u8]) -> std::result::Result<Vec<u8>, String> {
+    let (&format, payload) = envelope.split_first().ok_or("empty value")?;
+    let (_, head) = codec::decode_prefix::<Head>(payload)?;
+    let (number, used) = codec::decode_prefix::<Option<u32>>(&payload[head..])?;
+    let name = number
+        .map(|n| DEFAULT_LEAD_SOURCES.get(n as usize).map(|s| s.to_string()).ok_or(format!("unknown lead source {n}")))
+        .transpose()?;
+    let mut out = vec![format];
+    out.extend_from_slice(&payload[..head]);
+    out.extend_from_slice(&codec::payload(&name));
+    out.extend_from_slice(&payload[head + used..]);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Lead, Opportunity, Record};
+
+    /// The source field as schema 2 stored it: serde numbers the variants in this order.
+    #[derive(serde::Serialize)]
+    #[allow(dead_code)]
+    enum OldSource {
+        ColdCall,
+        ExistingCustomer,
+        SelfGenerated,
+        Employee,
+        Partner,
+        PublicRelations,
+        DirectMail,
+        Conference,
+        TradeShow,
+        WebSite,
+        WordOfMouth,
+        Email,
+        Campaign,
+        Other,
+    }
+
+    #[test]
+    fn a_lead_source_number_becomes_its_name_and_nothing_else_changes() {
+        let lead = Lead {
+            id: 4,
+            first_name: "Zoë".into(),
+            last_name: "Ōta".into(),
+            phone: Some("+1 555".into()),
+            ..Default::default()
+        };
+        let head: LeadHead = (4, "Zoë".into(), "Ōta".into(), None, None, None, Some("+1 555".into()));
+        let tail =
+            (lead.campaign, lead.status, lead.rating, lead.owner.clone(), lead.converted, lead.created, lead.updated);
+        let mut old = vec![codec::FORMAT];
+        old.extend(codec::payload(&(head, Some(OldSource::TradeShow), tail)));
+        let upgraded = upgrade_value::<LeadHead>(&old).unwrap();
+        let back: Lead = codec::decode(lead.record_ref(), &upgraded).unwrap();
+        assert_eq!(back, Lead { source: Some("trade_show".into()), ..lead });
+    }
+
+    #[test]
+    fn a_deal_without_a_source_keeps_none_and_a_deal_with_one_gets_its_name() {
+        let deal = Opportunity {
+            id: 9,
+            name: "Renewal".into(),
+            account: 2,
+            amount: Amount(125_000),
+            next_step: Some("call".into()),
+            campaign: Some(3),
+            owner: "ana".into(),
+            ..Default::default()
+        };
+        let head: DealHead = (
+            9,
+            deal.name.clone(),
+            2,
+            None,
+            deal.amount,
+            deal.currency,
+            deal.close_date,
+            deal.stage,
+            deal.probability,
+            deal.probability_manual,
+            deal.next_step.clone(),
+            None,
+        );
+        let tail = (
+            deal.campaign,
+            deal.lead,
+            deal.owner.clone(),
+            deal.status,
+            deal.lost_reason.clone(),
+            deal.created,
+            deal.updated,
+        );
+        for (old_source, name) in [(None, None), (Some(OldSource::Other), Some("other"))] {
+            let mut old = vec![codec::FORMAT];
+            old.extend(codec::payload(&(&head, old_source, &tail)));
+            let upgraded = upgrade_value::<DealHead>(&old).unwrap();
+            let back: Opportunity = codec::decode(deal.record_ref(), &upgraded).unwrap();
+            assert_eq!(back, Opportunity { lead_source: name.map(String::from), ..deal.clone() });
+        }
+    }
+
+    #[test]
+    fn an_unknown_number_is_an_error_not_a_guess() {
+        let head: LeadHead = (1, String::new(), "X".into(), None, None, None, None);
+        let mut old = vec![codec::FORMAT];
+        old.extend(codec::payload(&(head, Some(99u32))));
+        assert!(upgrade_value::<LeadHead>(&old).unwrap_err().contains("99"));
+    }
+}
