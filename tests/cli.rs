@@ -581,6 +581,30 @@ fn lead_sources_are_added_renamed_moved_and_removed_and_records_follow() {
 }
 
 #[test]
+fn possible_duplicates_are_listed_and_merged_from_the_command_line() {
+    let db = Db::new();
+    assert_eq!(db.ok("contact duplicates").trim(), "no possible duplicates");
+    let a = db.id("account add --name Acme");
+    let ann = db.id(format!("contact add --first Ann --last Lee --email ann@acme.example --account {a}"));
+    let twin = db.id("contact add --first Ann --last Lee --email ANN@ACME.example --phone '+44 20 7946 0018'");
+    let third = db.id("contact add --first Anne --last Lee --phone '020 7946 0018'");
+    let call = db.id(format!("call log --contact {twin} --outcome connected"));
+    let pairs = db.json("contact duplicates");
+    assert_eq!(column(&pairs, "second"), [&json!(twin), &json!(third)]);
+    assert_eq!(pairs[0]["first"], ann);
+    assert_eq!(pairs[0]["reason"], "same email ANN@ACME.example");
+    assert_eq!(pairs[1]["reason"], "same phone 020 7946 0018");
+    let out = db.ok(format!("contact merge {ann} {twin}"));
+    assert_eq!(out.trim(), format!("merged contact {twin} into contact {ann}: Ann Lee"));
+    let kept = db.json(format!("contact show {ann}"));
+    assert_eq!(kept["phones"][0]["number"], "+44 20 7946 0018");
+    assert_eq!(db.json(format!("call show {call}"))["contact"], ann);
+    db.fails_with(format!("contact merge {ann} {twin}"), 1, "error: contact:");
+    db.fails_with(format!("contact merge {ann} {ann}"), 1, "error: contact: is the same contact twice");
+    assert_eq!(db.json("contact duplicates")[0]["second"], third, "the third still looks like Ann");
+}
+
+#[test]
 fn lead_bad_input() {
     let db = Db::new();
     db.id("lead add --first Carl --last Diaz");

@@ -675,3 +675,51 @@ fn birthdays_count_them_all_and_read_only_the_first_few() {
     let all = crm.birthdays(today, 14, usize::MAX).unwrap().0;
     assert_eq!(all.len(), 4);
 }
+
+/// Two records of one person become one that keeps everything of both; the pair was found first.
+#[test]
+fn merging_duplicates_keeps_every_email_phone_and_activity_of_both() {
+    let (_dir, crm) = fresh();
+    let m = populate(&crm);
+    let old: Contact = crm.get(m.contact).unwrap();
+    let twin = crm
+        .create(Contact {
+            first_name: "Zoe".into(),
+            last_name: "O'Brien".into(),
+            emails: vec![
+                Email { consent: Consent::OptedOut, ..Email::new(old.emails[0].address.to_uppercase()) },
+                Email::new("zoe@home.example"),
+            ],
+            phones: vec![Phone::new("+81 90 1111 2222")],
+            ..Default::default()
+        })
+        .unwrap();
+    let pairs = crm.duplicate_contacts(10).unwrap();
+    assert_eq!(pairs.len(), 1);
+    assert_eq!((pairs[0].first, pairs[0].second), (m.contact, twin.id));
+    assert!(pairs[0].reason.starts_with("same email"), "{}", pairs[0].reason);
+
+    let kept = crm.merge_contacts(twin.id, m.contact).unwrap();
+    assert_eq!(kept.full_name(), "Zoe O'Brien", "the kept contact's own name stays");
+    let addresses: Vec<_> = kept.emails.iter().map(|e| e.address.to_lowercase()).collect();
+    assert_eq!(addresses, [old.emails[0].address.to_lowercase(), "zoe@home.example".to_string()]);
+    assert_eq!(kept.emails[0].consent, Consent::OptedOut, "an opt-out is never lost");
+    assert_eq!(kept.phones.len(), old.phones.len() + 1);
+    assert_eq!(kept.account, old.account);
+    assert_eq!(kept.birthday, old.birthday);
+    // Everything that pointed at the merged contact now points at the kept one.
+    assert_eq!(crm.get::<Task>(m.task).unwrap().contact, Some(twin.id));
+    assert_eq!(crm.get::<Call>(m.call).unwrap().contact, twin.id);
+    assert_eq!(crm.get::<Event>(m.event).unwrap().attendees, [twin.id]);
+    assert_eq!(crm.get::<ContactList>(m.list).unwrap().members, [twin.id]);
+    assert_eq!(crm.get::<Note>(m.note).unwrap().target, RecordRef::new(Kind::Contact, twin.id));
+    assert_eq!(crm.get::<Opportunity>(m.opportunity).unwrap().contact, Some(twin.id));
+    assert!(matches!(crm.get::<Contact>(m.contact), Err(CrmError::NotFound(_))));
+    let notes = crm.list::<Note>(|n| n.target.id == twin.id).unwrap();
+    assert!(notes.iter().any(|n| n.text.starts_with("Merged with Zoë O'Brien-Müller")), "{notes:?}");
+    assert_eq!(crm.duplicate_contacts(10).unwrap(), vec![]);
+    assert_eq!(crm.check().unwrap(), Vec::<String>::new());
+    // A contact is not merged with itself, nor with one that is gone.
+    assert!(crm.merge_contacts(twin.id, twin.id).is_err());
+    assert!(matches!(crm.merge_contacts(twin.id, m.contact), Err(CrmError::NotFound(_))));
+}

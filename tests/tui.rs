@@ -487,6 +487,40 @@ fn settings_edit_lead_sources_and_the_leads_follow() {
     assert_eq!(ui.crm.stages().unwrap().len(), 10);
 }
 
+#[test]
+fn possible_duplicates_are_listed_and_merged_after_a_question() {
+    let mut ui = Ui::populated(120, 30);
+    let twin = ui
+        .crm
+        .create(Contact {
+            first_name: "Zoe".into(),
+            last_name: "Obrien".into(),
+            emails: vec![Email::new("ZOE@osaka.example.com")],
+            ..Default::default()
+        })
+        .unwrap();
+    ui.keys("g D");
+    let s = ui.screen();
+    assert!(s.contains("Possible duplicates (1)") && s.contains("same email ZOE@osaka.example.com"), "{s}");
+    let row = s.lines().find(|l| l.contains("same email")).unwrap();
+    assert!(row.find("Zoë O'Brien-Müller").unwrap() < row.find("Zoe Obrien").unwrap(), "the older is kept: {s}");
+    // Keep the newer one instead, then merge after saying yes.
+    ui.keys("x");
+    let row = ui.screen().lines().find(|l| l.contains("same email")).unwrap().to_string();
+    assert!(row.find("Zoe Obrien").unwrap() < row.find("Zoë O'Brien-Müller").unwrap(), "{row}");
+    ui.keys("m");
+    assert!(ui.screen().contains(&format!("into Zoe Obrien (#{})?", twin.id)), "{}", ui.screen());
+    ui.keys("n");
+    assert_eq!(ui.crm.count(Kind::Contact).unwrap(), 5, "any key but y leaves both");
+    ui.keys("m y");
+    assert_eq!(ui.crm.count(Kind::Contact).unwrap(), 4);
+    let kept: Contact = ui.crm.get(twin.id).unwrap();
+    assert_eq!(kept.title.as_deref(), Some("CTO"), "the kept contact gains what it lacked");
+    let s = ui.screen();
+    assert!(s.contains("No contacts look like the same person"), "{s}");
+    assert!(s.contains(&format!("into Zoe Obrien (#{})", twin.id)), "the merge is reported: {s}");
+}
+
 /// Presses `keys` and counts them, for the keystroke budget of the call flow.
 fn counted(ui: &mut Ui, keys: &str, count: &mut usize) {
     *count += keys.split_whitespace().count();

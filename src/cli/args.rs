@@ -220,8 +220,31 @@ noun!(
     /// Contact commands.
     ContactCmd, ContactAdd, ContactEdit, ContactList,
     /// Set the consent or validity of one of a contact's email addresses.
-    EmailStatus(EmailStatusArgs)
+    EmailStatus(EmailStatusArgs),
+    /// List pairs of contacts that look like one person (same email, phone, or name at the same
+    /// company).
+    Duplicates(DuplicatesArgs),
+    /// Merge one contact into another: every email, phone, call, task, meeting, deal and note
+    /// of the second moves to the first, then the second is deleted.
+    Merge(MergeArgs)
 );
+
+/// `contact duplicates`.
+#[derive(Debug, Args)]
+pub struct DuplicatesArgs {
+    /// List at most this many pairs.
+    #[arg(long, default_value_t = 1000)]
+    pub limit: usize,
+}
+
+/// `contact merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The contact kept.
+    pub keep: Id,
+    /// The contact merged into it and deleted.
+    pub gone: Id,
+}
 
 /// Optional contact fields, shared by add and edit.
 #[derive(Debug, Args, Default)]

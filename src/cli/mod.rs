@@ -158,6 +158,15 @@ fn contact(out: &Out, crm: &Crm, cmd: ContactCmd) -> Result<()> {
             wrote(out, crm, "updated", &rec);
             Ok(())
         }
+        ContactCmd::Duplicates(a) => {
+            output::duplicates(out, &crm.duplicate_contacts(a.limit)?);
+            Ok(())
+        }
+        ContactCmd::Merge(m) => {
+            let rec = crm.merge_contacts(m.keep, m.gone)?;
+            wrote(out, crm, &format!("merged contact {} into", m.gone), &rec);
+            Ok(())
+        }
     }
 }
 

@@ -141,6 +141,20 @@ pub fn sources(out: &Out, sources: &[crate::crm::SourceUse]) {
     println!("{}", table(&["#", "SOURCE", "LEADS", "DEALS"], rows, &[0, 2, 3]));
 }
 
+/// Prints pairs of contacts that look like one person.
+pub fn duplicates(out: &Out, pairs: &[crate::crm::DuplicatePair]) {
+    if out.json {
+        return out.json_value(&pairs);
+    }
+    if pairs.is_empty() {
+        return println!("no possible duplicates");
+    }
+    let rows = pairs.iter().map(|p| {
+        vec![p.first.to_string(), p.first_name.clone(), p.second.to_string(), p.second_name.clone(), p.reason.clone()]
+    });
+    println!("{}", table(&["KEEP", "NAME", "MERGE", "NAME", "WHY"], rows, &[0, 2]));
+}
+
 /// Prints one record in full.
 pub fn show<R: Present>(out: &Out, crm: &Crm, rec: &R) {
     let names = Names::new(crm);

@@ -130,7 +130,7 @@ impl Crm {
 
 /// Keys by which two people are the same person.
 #[derive(Default)]
-struct People {
+pub(super) struct People {
     emails: HashMap<String, Id>,
     phones: HashMap<String, Id>,
     names: HashMap<(String, Option<Id>), Id>,
@@ -138,7 +138,7 @@ struct People {
 
 impl People {
     /// Remembers a contact's keys (the first holder of a key keeps it).
-    fn learn(&mut self, c: &Contact) {
+    pub(super) fn learn(&mut self, c: &Contact) {
         for e in &c.emails {
             self.emails.entry(e.address.trim().to_lowercase()).or_insert(c.id);
         }
@@ -151,7 +151,7 @@ impl People {
     }
 
     /// The contact `c` duplicates, and why.
-    fn find(&self, c: &Contact) -> Option<(Id, String)> {
+    pub(super) fn find(&self, c: &Contact) -> Option<(Id, String)> {
         for e in &c.emails {
             if let Some(&id) = self.emails.get(&e.address.trim().to_lowercase()) {
                 return Some((id, format!("same email {}", e.address)));
@@ -387,7 +387,7 @@ impl<'t, 'a> Importer<'t, 'a> {
 
 /// Fills what `into` lacks from `from`, and adds the emails, phones, addresses and tags it has
 /// that `into` has not.
-fn merge_contact(into: &mut Contact, from: Contact) {
+pub(super) fn merge_contact(into: &mut Contact, from: Contact) {
     fill(&mut into.first_name, from.first_name);
     fill_opt(&mut into.middle_name, from.middle_name);
     fill_opt(&mut into.title, from.title);
@@ -412,8 +412,11 @@ fn merge_contact(into: &mut Contact, from: Contact) {
     }
     union(&mut into.tags, from.tags);
     union(&mut into.interests, from.interests);
+    union(&mut into.skills, from.skills);
     union(&mut into.social, from.social);
     into.do_not_call |= from.do_not_call;
+    into.follow_up_days = into.follow_up_days.or(from.follow_up_days);
+    into.last_activity = into.last_activity.max(from.last_activity);
 }
 
 fn merge_account(into: &mut Account, from: Account) {

@@ -3,6 +3,7 @@
 //! business rules live here, once.
 
 mod activity;
+mod duplicates;
 mod forecast;
 mod import;
 mod people;
@@ -18,6 +19,7 @@ use std::sync::RwLock;
 use std::sync::atomic::AtomicBool;
 
 pub use activity::{AgendaItem, AgendaKind, DueContact, TaskFilter};
+pub use duplicates::DuplicatePair;
 pub use forecast::{DEFAULT_BEST_CASE_MIN, Forecast, ForecastPeriod, ForecastQuery};
 pub use people::EmailStatusChange;
 pub use reports::{

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Date, Id, Kind, Link, Record, RecordRef, Timestamp, ValidationError, clear_if, link_opt, link_req, max_len,
-    record_basics, require, word_enum,
+    record_basics, require, swap_id, swap_in_list, word_enum,
 };
 
 word_enum!(
@@ -133,6 +133,12 @@ impl Record for Task {
         clear_if(&mut self.project, Kind::Project, target);
     }
 
+    fn relink_contact(&mut self, from: Id, to: Id) {
+        if let Some(c) = &mut self.contact {
+            swap_id(c, from, to);
+        }
+    }
+
     fn label(&self) -> String {
         self.title.clone()
     }
@@ -200,6 +206,10 @@ impl Record for Call {
         vec![link_req("contact", Kind::Contact, self.contact)]
     }
 
+    fn relink_contact(&mut self, from: Id, to: Id) {
+        swap_id(&mut self.contact, from, to);
+    }
+
     fn label(&self) -> String {
         format!("{} call, {}", self.direction, self.outcome)
     }
@@ -256,6 +266,15 @@ impl Record for Event {
             links.extend(link_opt("related", r.kind, Some(r.id)));
         }
         links
+    }
+
+    fn relink_contact(&mut self, from: Id, to: Id) {
+        swap_in_list(&mut self.attendees, from, to);
+        if let Some(r) = &mut self.related
+            && r.kind == Kind::Contact
+        {
+            swap_id(&mut r.id, from, to);
+        }
     }
 
     fn unlink(&mut self, target: RecordRef) {

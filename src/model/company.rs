@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Amount, Currency, Date, Id, Kind, Link, Record, RecordRef, Timestamp, ValidationError, check_email, clear_if,
-    link_opt, link_owned, max_len, non_negative, record_basics, require, word_enum,
+    link_opt, link_owned, max_len, non_negative, record_basics, require, swap_id, swap_in_list, word_enum,
 };
 
 /// A postal address; every part optional.
@@ -219,6 +219,10 @@ impl Record for ContactList {
         }
     }
 
+    fn relink_contact(&mut self, from: Id, to: Id) {
+        swap_in_list(&mut self.members, from, to);
+    }
+
     fn label(&self) -> String {
         self.name.clone()
     }
@@ -270,6 +274,12 @@ impl Record for Note {
 
     fn links(&self) -> Vec<Link> {
         vec![link_owned("to", self.target)]
+    }
+
+    fn relink_contact(&mut self, from: Id, to: Id) {
+        if self.target.kind == Kind::Contact {
+            swap_id(&mut self.target.id, from, to);
+        }
     }
 
     fn label(&self) -> String {

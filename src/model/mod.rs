@@ -252,6 +252,9 @@ pub trait Record: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     }
     /// Drops an optional pointer to `target` (the target is being deleted).
     fn unlink(&mut self, _target: RecordRef) {}
+    /// Points at contact `to` wherever it pointed at contact `from`: two people are being merged
+    /// into one, and everything about either stays with the one kept.
+    fn relink_contact(&mut self, _from: Id, _to: Id) {}
     /// A short human name: a person's full name, an account's name, a task's title.
     fn label(&self) -> String;
     /// Text the fuzzy search matches this record by (its name first), for the kinds that are
@@ -284,6 +287,23 @@ impl<R: Record> RecordFields for R {
     }
     fn tags_field(&mut self) -> Option<&mut Vec<String>> {
         self.tags_mut()
+    }
+}
+
+/// Sets `slot` to `to` where it held `from`.
+pub(crate) fn swap_id(slot: &mut Id, from: Id, to: Id) {
+    if *slot == from {
+        *slot = to;
+    }
+}
+
+/// Replaces `from` by `to` in a list of ids, keeping each id once.
+pub(crate) fn swap_in_list(list: &mut Vec<Id>, from: Id, to: Id) {
+    if list.contains(&from) {
+        list.retain(|&id| id != from);
+        if !list.contains(&to) {
+            list.push(to);
+        }
     }
 }
 

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Address, Date, Id, Kind, Link, Record, RecordRef, Timestamp, ValidationError, check_email, clear_if, link_opt,
-    link_req, max_len, record_basics, require, word_enum,
+    link_req, max_len, record_basics, require, swap_id, word_enum,
 };
 
 word_enum!(
@@ -353,6 +353,12 @@ impl Record for Lead {
         clear_if(&mut self.campaign, Kind::Campaign, target);
         if let Some(c) = &mut self.converted {
             clear_if(&mut c.opportunity, Kind::Opportunity, target);
+        }
+    }
+
+    fn relink_contact(&mut self, from: Id, to: Id) {
+        if let Some(c) = &mut self.converted {
+            swap_id(&mut c.contact, from, to);
         }
     }
 

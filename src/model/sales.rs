@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Amount, Currency, Date, Id, Kind, Link, Record, RecordRef, Timestamp, ValidationError, check_percent, clear_if,
-    link_opt, link_req, max_len, non_negative, record_basics, require, word_enum,
+    link_opt, link_req, max_len, non_negative, record_basics, require, swap_id, word_enum,
 };
 
 word_enum!(
@@ -147,6 +147,12 @@ impl Record for Opportunity {
         links.extend(link_opt("campaign", Kind::Campaign, self.campaign));
         links.extend(link_opt("lead", Kind::Lead, self.lead));
         links
+    }
+
+    fn relink_contact(&mut self, from: Id, to: Id) {
+        if let Some(c) = &mut self.contact {
+            swap_id(c, from, to);
+        }
     }
 
     fn unlink(&mut self, target: RecordRef) {

@@ -39,6 +39,15 @@ pub enum Confirm {
     DeleteStage(Stage),
     /// Delete this lead source (no lead or deal carries it).
     DeleteSource(String),
+    /// Merge contact `gone` into contact `keep`.
+    Merge {
+        /// The contact kept.
+        keep: Id,
+        /// The contact merged into it and deleted.
+        gone: Id,
+        /// What to ask.
+        question: String,
+    },
     /// Drop the form's unsaved changes.
     DiscardForm,
     /// Close the quote editor without saving.
@@ -203,6 +212,8 @@ pub struct App {
     pub products: RecordList,
     /// The settings screen.
     pub settings: Settings,
+    /// The possible-duplicates screen.
+    pub duplicates: super::duplicates::Duplicates,
     /// The task lists.
     pub tasks: TaskLists,
     /// The agenda.
@@ -288,6 +299,7 @@ impl App {
             calls: RecordList::new(Kind::Call),
             projects: RecordList::new(Kind::Project),
             settings: Settings::new(),
+            duplicates: Default::default(),
             tasks: TaskLists::new(),
             agenda: Agenda::new(),
             deals_listed: false,
@@ -369,6 +381,11 @@ impl App {
         {
             self.say_error(e.to_string());
         }
+        if (self.screen == ScreenId::Duplicates || self.duplicates.busy())
+            && let Some(e) = self.duplicates.prepare(&crm)
+        {
+            self.say_error(e);
+        }
         if let Some((which, rx)) = &self.report_job
             && let Ok(answer) = rx.try_recv()
         {
@@ -416,6 +433,7 @@ impl App {
             !app.index_ready.load(Ordering::SeqCst)
                 || app.report_job.is_some()
                 || app.forecast_job.is_some()
+                || app.duplicates.busy()
                 || matches!(&app.overlay, Some(Overlay::Search(b)) if b.waiting.is_some())
         };
         while busy(self) && Instant::now() < deadline {
@@ -452,6 +470,11 @@ impl App {
         }
     }
 
+    /// Whether the duplicates list is what the user sees and drives.
+    pub fn on_duplicates(&self) -> bool {
+        self.screen == ScreenId::Duplicates && self.detail.is_none() && !self.welcome
+    }
+
     /// Whether the agenda is what the user sees and drives.
     pub fn on_agenda(&self) -> bool {
         self.screen == ScreenId::Agenda && self.detail.is_none() && !self.welcome
@@ -486,6 +509,8 @@ impl App {
             vec![keymap::REPORTS, keymap::GLOBAL]
         } else if self.screen == ScreenId::Settings {
             vec![keymap::SETTINGS, keymap::GLOBAL]
+        } else if self.screen == ScreenId::Duplicates && self.detail.is_none() {
+            vec![keymap::DUPLICATES, keymap::GLOBAL]
         } else if self.on_tasks() {
             vec![keymap::TASKS, keymap::GLOBAL]
         } else if self.on_agenda() {
@@ -657,6 +682,23 @@ impl App {
                     self.form = Some(Form::open(&self.crm, Kind::Event, Some(id))?);
                 }
             }
+            Action::Up | Action::Down | Action::Top | Action::Bottom if self.on_duplicates() => {
+                self.duplicates.move_by(step(action))
+            }
+            Action::Swap if self.on_duplicates() => self.duplicates.swap(),
+            Action::Open if self.on_duplicates() => {
+                if let Some(((keep, _), _)) = self.duplicates.current() {
+                    self.open(RecordRef::new(Kind::Contact, keep))?;
+                }
+            }
+            Action::Merge if self.on_duplicates() => {
+                if let Some(((keep, kept), (gone, merged))) = self.duplicates.current() {
+                    let question = format!(
+                        "Merge {merged} (#{gone}) into {kept} (#{keep})? Everything of #{gone} moves to #{keep}, then #{gone} is deleted."
+                    );
+                    self.overlay = Some(Overlay::Confirm(Confirm::Merge { keep, gone, question }));
+                }
+            }
             Action::NextSection | Action::PrevSection if self.screen == ScreenId::Settings => {
                 self.settings.on_sources = !self.settings.on_sources;
             }
@@ -808,8 +850,14 @@ impl App {
                     self.refresh_after_write();
                 }
             }
-            // Quote editor keys do nothing without an open quote.
-            Action::AddLine | Action::EditLine | Action::RemoveLine | Action::QuoteStatus | Action::Save => {}
+            // Keys of other contexts (the quote editor, the duplicates screen) do nothing here.
+            Action::AddLine
+            | Action::EditLine
+            | Action::RemoveLine
+            | Action::QuoteStatus
+            | Action::Save
+            | Action::Merge
+            | Action::Swap => {}
             Action::Call => {
                 let contact = match self.current() {
                     Some(r) if r.kind == Kind::Contact => Some(r.id),
@@ -1136,6 +1184,7 @@ impl App {
             l.invalidate();
         }
         self.settings.invalidate();
+        self.duplicates.invalidate();
         self.tasks.invalidate();
         self.agenda.invalidate();
         self.board.invalidate();
@@ -1413,6 +1462,11 @@ impl App {
             Confirm::DiscardForm => {
                 self.form = None;
                 self.say("changes dropped");
+            }
+            Confirm::Merge { keep, gone, .. } => {
+                let c = self.crm.merge_contacts(keep, gone)?;
+                self.say(format!("merged #{gone} into {} (#{keep})", c.full_name()));
+                self.refresh_after_write();
             }
             Confirm::DeleteSource(name) => {
                 self.crm.delete_lead_source(&name, None, false)?;

@@ -136,6 +136,10 @@ pub enum Action {
     Today,
     /// Close the selected (or shown) project, asking whether its goal was met.
     CloseProject,
+    /// Merge the selected pair of contacts into one.
+    Merge,
+    /// Swap which contact of the selected pair is kept.
+    Swap,
 }
 
 impl Action {
@@ -207,6 +211,8 @@ impl Action {
                 Action::Later => "agenda: later",
                 Action::Today => "agenda: today",
                 Action::CloseProject => "close the project",
+                Action::Merge => "merge the duplicate pair",
+                Action::Swap => "swap which contact is kept",
                 Action::Goto(_) => unreachable!("handled above"),
             }
             .to_string(),
@@ -253,6 +259,7 @@ pub const GLOBAL: &[Binding] = &[
     bind(&["g P"], Action::Goto(ScreenId::Products), "the product catalogue"),
     bind(&["g S"], Action::Goto(ScreenId::Settings), "settings: pipeline stages, lead sources"),
     bind(&["g j"], Action::Goto(ScreenId::Projects), "projects"),
+    bind(&["g D"], Action::Goto(ScreenId::Duplicates), "possible duplicate contacts, to merge"),
     bind(&["I"], Action::Import, "import contacts from a CSV file"),
     bind(&["esc"], Action::Back, "back out one level"),
     hint(&["q"], Action::Quit, "quit (inside a record: back out)"),
@@ -380,6 +387,17 @@ pub const SETTINGS: &[Binding] = &[
     hint(&["d"], Action::Delete, "delete (asks where its deals or leads go)"),
 ];
 
+/// Keys of the possible-duplicates screen.
+pub const DUPLICATES: &[Binding] = &[
+    bind(&["j", "down"], Action::Down, "next pair"),
+    bind(&["k", "up"], Action::Up, "previous pair"),
+    bind(&["g g", "home"], Action::Top, "first pair"),
+    bind(&["G", "end"], Action::Bottom, "last pair"),
+    hint(&["m"], Action::Merge, "merge the pair into the contact kept (asks first)"),
+    hint(&["x"], Action::Swap, "swap which contact is kept"),
+    hint(&["enter"], Action::Open, "open the contact kept"),
+];
+
 /// Keys of the Reports screen.
 pub const REPORTS: &[Binding] = &[
     bind(&["j", "down"], Action::Down, "next report"),
@@ -495,7 +513,9 @@ mod tests {
 
     #[test]
     fn no_key_means_two_things_in_one_context() {
-        for table in [LIST, DETAIL, WELCOME, BOARD, LEADS, REPORTS, DEALS, SETTINGS, TASKS, AGENDA, PROJECTS] {
+        for table in
+            [LIST, DETAIL, WELCOME, BOARD, LEADS, REPORTS, DEALS, SETTINGS, TASKS, AGENDA, PROJECTS, DUPLICATES]
+        {
             let mut seen = std::collections::HashSet::new();
             for b in table.iter().chain(GLOBAL) {
                 for k in b.keys {

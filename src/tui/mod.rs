@@ -8,6 +8,7 @@ mod app;
 pub mod board;
 mod call;
 mod detail;
+mod duplicates;
 mod form;
 mod fuzzy;
 mod keymap;
@@ -61,6 +62,8 @@ pub enum ScreenId {
     Settings,
     /// Projects (`g j`; off the numbered row).
     Projects,
+    /// Contacts that look like one person (`g D`; off the numbered row).
+    Duplicates,
 }
 
 impl ScreenId {
@@ -95,6 +98,7 @@ impl ScreenId {
             ScreenId::Products => "Products",
             ScreenId::Settings => "Settings",
             ScreenId::Projects => "Projects",
+            ScreenId::Duplicates => "Possible duplicates",
         }
     }
 }

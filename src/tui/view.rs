@@ -56,6 +56,8 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
         reports(f, main, app, theme);
     } else if app.screen == ScreenId::Settings {
         settings(f, main, &app.settings, theme);
+    } else if app.on_duplicates() {
+        duplicates(f, main, &app.duplicates, theme);
     } else if app.on_tasks() {
         task_lists(f, main, &app.tasks, theme);
     } else if app.on_agenda() {
@@ -436,6 +438,34 @@ fn settings(f: &mut Frame, area: Rect, s: &Settings, theme: &Theme) {
     let block = title(" Lead sources (Tab) ", s.on_sources);
     let mut state = TableState::new().with_selected(Some(s.source_selected));
     f.render_stateful_widget(Table::new(sources, widths).header(header).block(block), right, &mut state);
+}
+
+/// Pairs of contacts that look like one person, the one kept on the left.
+fn duplicates(f: &mut Frame, area: Rect, d: &super::duplicates::Duplicates, theme: &Theme) {
+    let title = format!(" Possible duplicates ({}) ", d.pairs.len());
+    let block = Block::new().borders(Borders::ALL).title(title);
+    if d.pairs.is_empty() {
+        let text = if d.ready {
+            "No contacts look like the same person: no shared email, phone, or name at one company."
+        } else {
+            "Looking for contacts that share an email, a phone, or a name at one company…"
+        };
+        return f.render_widget(Paragraph::new(Line::styled(text, theme.dim())).block(block), area);
+    }
+    let rows = d.pairs.iter().enumerate().map(|(i, p)| {
+        let (keep, gone) = d.sides(p);
+        Row::new(vec![
+            format!("#{} {}", keep.0, sanitize(keep.1)),
+            "←".to_string(),
+            format!("#{} {}", gone.0, sanitize(gone.1)),
+            sanitize(&p.reason).into_owned(),
+        ])
+        .style(if i == d.selected { theme.focus() } else { theme.text() })
+    });
+    let widths = [Constraint::Fill(2), Constraint::Length(1), Constraint::Fill(2), Constraint::Fill(3)];
+    let header = Row::new(["KEEP", "", "MERGE INTO IT", "WHY"]).style(theme.dim());
+    let mut state = TableState::new().with_selected(Some(d.selected));
+    f.render_stateful_widget(Table::new(rows, widths).header(header).block(block), area, &mut state);
 }
 
 /// The list of reports on the left, the one chosen on the right.
@@ -929,16 +959,21 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
                 Confirm::DiscardForm => "Drop the unsaved changes?".to_string(),
                 Confirm::DiscardQuote => "Close the quote without saving?".to_string(),
                 Confirm::DiscardCall => "Close without logging the call?".to_string(),
-                Confirm::MoveDeal { question, .. } => question.clone(),
+                Confirm::MoveDeal { question, .. } | Confirm::Merge { question, .. } => question.clone(),
                 Confirm::DeleteStage(s) => format!("Delete the stage {}? It holds no deals.", s.name),
                 Confirm::DeleteSource(s) => format!("Delete the lead source {s}? No lead or deal has it."),
             };
-            let inner = popup(f, area, 50, 4, "Confirm");
+            // A long question wraps in a wider box rather than losing its end.
+            let long = width(&question) as u16;
+            let w = (long + 2).clamp(50, 72).min(area.width);
+            // Word wrapping may take a line more than the characters need.
+            let rows = long.div_ceil(w.saturating_sub(2).max(1)).max(1);
+            let inner = popup(f, area, w, rows + 3 + u16::from(rows > 1), "Confirm");
             let lines = vec![
                 Line::styled(question, theme.title()),
                 Line::styled("y to confirm, any other key cancels", theme.dim()),
             ];
-            f.render_widget(Paragraph::new(lines), inner);
+            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
         }
         Overlay::Picker { field, query, hits, selected } => {
             let what = match app.form.as_ref().and_then(|form| form.picker_kind(*field)) {
