@@ -177,21 +177,66 @@ fn first_run_offers_demo_data_or_an_empty_start() {
 }
 
 #[test]
-fn first_run_imports_a_csv_file_or_says_what_is_wrong_with_it() {
+fn first_run_imports_a_csv_file_through_the_wizard_fixing_its_mapping() {
     let fixtures = format!("{}/tests/fixtures/import", env!("CARGO_MANIFEST_DIR"));
     let mut ui = Ui::empty(120, 30);
     ui.keys("i").text(&format!("{fixtures}/bad.csv")).keys("enter");
     let s = ui.screen();
-    assert!(s.contains("the import was refused") && s.contains("line 3"), "the error is shown inline: {s}");
-    assert!(s.contains("bad.csv"), "the path stays open to fix: {s}");
-    assert_eq!(ui.crm.count(Kind::Contact).unwrap(), 0, "nothing was written");
-    for _ in 0.."bad.csv".len() {
-        ui.keys("backspace");
-    }
-    ui.text("google.csv").keys("enter");
+    assert!(s.contains("Import bad.csv as contacts"), "{s}");
+    let email = s.lines().find(|l| l.contains("│Email")).unwrap_or_default();
+    assert!(email.contains("email") && email.contains("good@example.com · not-an-email"), "guess and samples: {s}");
+    // The check lists every bad line and writes nothing.
+    ui.keys("ctrl-s");
     let s = ui.screen();
-    assert!(s.contains("imported 3 contacts") && s.contains("2 new accounts"), "{s}");
-    assert!(s.contains("Contacts (3)") && s.contains("Zoë O'Brien-Müller"), "{s}");
+    assert!(s.contains("problems; nothing was written"), "{s}");
+    assert!(s.contains("line 3, column Email") && s.contains("line 4, column Birthday"), "{s}");
+    assert_eq!(ui.crm.count(Kind::Contact).unwrap(), 0);
+    // Leave the two bad columns out, picking the field by typing.
+    ui.keys("j j enter").text("ign").keys("enter");
+    ui.keys("j enter").text("ign").keys("enter");
+    let s = ui.screen();
+    assert!(s.lines().any(|l| l.contains("│Birthday") && l.contains("left out *")), "chosen by hand: {s}");
+    ui.keys("ctrl-s");
+    assert!(ui.screen().contains("The file is fine: it would create 4 contacts"), "{}", ui.screen());
+    assert_eq!(ui.crm.count(Kind::Contact).unwrap(), 0, "a check writes nothing");
+    ui.keys("ctrl-s");
+    assert!(ui.screen().contains("Imported: created 4 contacts"), "{}", ui.screen());
+    ui.keys("esc");
+    let s = ui.screen();
+    assert!(s.contains("Contacts (4)") && s.contains("Bad Date"), "{s}");
+
+    // Another file, as it comes: the companies become accounts.
+    ui.keys("I").text(&format!("{fixtures}/google.csv")).keys("enter ctrl-s ctrl-s");
+    let s = ui.screen();
+    assert!(s.contains("created 3 contacts, 2 new accounts"), "{s}");
+    ui.keys("esc");
+    assert!(ui.screen().contains("Zoë O'Brien-Müller"), "{}", ui.screen());
+}
+
+#[test]
+fn the_import_wizard_switches_kind_and_duplicate_policy_and_refuses_an_unmappable_file() {
+    let fixtures = format!("{}/tests/fixtures/import", env!("CARGO_MANIFEST_DIR"));
+    let mut ui = Ui::populated(120, 30);
+    ui.keys("I").text(&format!("{fixtures}/accounts.csv")).keys("enter t");
+    assert!(ui.screen().contains("as accounts (t)"), "{}", ui.screen());
+    ui.keys("o");
+    assert!(ui.screen().contains("duplicates: merge (o)"), "{}", ui.screen());
+    ui.keys("t t");
+    assert!(ui.screen().contains("as contacts (t)"), "back round to contacts: {}", ui.screen());
+    // Leaving every column out leaves nothing to name the records by: said at once.
+    ui.keys("esc I").text(&format!("{fixtures}/google.csv")).keys("enter");
+    let columns = ui.app.import.as_ref().map_or(0, |w| w.headers.len());
+    for _ in 0..columns {
+        ui.keys("enter").text("ignore").keys("enter j");
+    }
+    let s = ui.screen();
+    assert!(s.contains("no column holds the contact's name"), "{s}");
+    let before = ui.crm.count(Kind::Contact).unwrap();
+    ui.keys("ctrl-s esc");
+    assert_eq!(ui.crm.count(Kind::Contact).unwrap(), before);
+    // A path that is not there is said in the prompt, which stays open.
+    ui.keys("I").text("/nowhere/at/all.csv").keys("enter");
+    assert!(ui.screen().contains("cannot read /nowhere/at/all.csv"), "{}", ui.screen());
 }
 
 #[test]

@@ -147,7 +147,10 @@ impl Ask {
             Ask::Tag(t) => format!("Label for {}", count(t)),
             Ask::Owner(t) => format!("New owner of {}", count(t)),
             Ask::List(t) => format!("Put {} on the list (name; made if new)", count(t)),
-            Ask::ImportFile => "Import contacts from a CSV file (its path; duplicates are skipped)".to_string(),
+            Ask::ImportFile => {
+                "Import a CSV file: its path (you see the columns and check the file before anything is written)"
+                    .to_string()
+            }
             Ask::LostReason(_, _, name) => format!("Why was {name} lost?"),
             Ask::BoardFilter => "Filter the board: owner:NAME account:TEXT close:FROM..TO (empty clears)".to_string(),
             Ask::QuickTask(None) => "New task: a title, then a date (today, fri, +3d) and !high if need be".to_string(),
@@ -247,6 +250,8 @@ pub struct App {
     pub form: Option<Form>,
     /// The quote editor, holding the screen while open.
     pub quote: Option<QuoteEditor>,
+    /// The import wizard, while open.
+    pub import: Option<super::import::ImportWizard>,
     /// The call being logged, over everything but overlays.
     pub call: Option<CallForm>,
     /// An overlay, over everything.
@@ -313,6 +318,7 @@ impl App {
             came_from: None,
             form: None,
             quote: None,
+            import: None,
             call: None,
             overlay: None,
             welcome: empty,
@@ -381,6 +387,11 @@ impl App {
         {
             self.say_error(e.to_string());
         }
+        if let Some(report) = self.import.as_mut().and_then(|w| w.poll()) {
+            let kind = self.import.as_ref().map_or(Kind::Contact, |w| w.kind);
+            self.refresh_after_write();
+            self.say(super::import::summary(kind, &report));
+        }
         if (self.screen == ScreenId::Duplicates || self.duplicates.busy())
             && let Some(e) = self.duplicates.prepare(&crm)
         {
@@ -434,6 +445,7 @@ impl App {
                 || app.report_job.is_some()
                 || app.forecast_job.is_some()
                 || app.duplicates.busy()
+                || app.import.as_ref().is_some_and(|w| w.busy())
                 || matches!(&app.overlay, Some(Overlay::Search(b)) if b.waiting.is_some())
         };
         while busy(self) && Instant::now() < deadline {
@@ -492,7 +504,9 @@ impl App {
 
     /// The key tables in force now, most specific first.
     pub fn context(&self) -> Vec<&'static [Binding]> {
-        if self.quote.is_some() {
+        if self.import.is_some() {
+            vec![keymap::IMPORT]
+        } else if self.quote.is_some() {
             vec![keymap::QUOTE]
         } else if self.welcome {
             vec![keymap::WELCOME, keymap::GLOBAL]
@@ -549,6 +563,9 @@ impl App {
         if self.quote.as_ref().is_some_and(|q| q.picker.is_some() || q.editing.is_some()) {
             return self.quote_typing(key);
         }
+        if self.import.as_ref().is_some_and(|w| w.picker.is_some()) {
+            return self.import_typing(key);
+        }
         if self.form.is_some() {
             return self.form_key(key);
         }
@@ -575,6 +592,34 @@ impl App {
     }
 
     fn try_act(&mut self, action: Action) -> Result<()> {
+        if let Some(w) = &mut self.import {
+            match action {
+                Action::Up => w.move_by(-1),
+                Action::Down => w.move_by(1),
+                Action::Top => w.move_by(isize::MIN / 2),
+                Action::Bottom => w.move_by(isize::MAX / 2),
+                Action::PageUp => w.scroll_by(-5),
+                Action::PageDown => w.scroll_by(5),
+                Action::ChooseField => w.pick(),
+                Action::ImportKind if !w.busy() => w.next_kind(),
+                Action::ImportPolicy if !w.busy() => w.next_policy(),
+                Action::Save => w.run(&self.crm),
+                Action::Back if w.busy() => self.say("the import runs to its end; it writes all or nothing"),
+                Action::Back => {
+                    let done = matches!(w.step, super::import::Step::Done(_));
+                    let kind = w.kind;
+                    self.import = None;
+                    if done && let Some(screen) = screen_of(kind) {
+                        self.welcome = false;
+                        self.screen = screen;
+                    }
+                }
+                Action::Help => self.overlay = Some(Overlay::Help(0)),
+                Action::ForceQuit => self.quit = true,
+                _ => {}
+            }
+            return Ok(());
+        }
         if let Some(q) = &mut self.quote {
             match action {
                 Action::Up => q.move_by(-1),
@@ -850,14 +895,17 @@ impl App {
                     self.refresh_after_write();
                 }
             }
-            // Keys of other contexts (the quote editor, the duplicates screen) do nothing here.
+            // Keys of other contexts (the quote editor, duplicates, the import wizard) do nothing here.
             Action::AddLine
             | Action::EditLine
             | Action::RemoveLine
             | Action::QuoteStatus
             | Action::Save
             | Action::Merge
-            | Action::Swap => {}
+            | Action::Swap
+            | Action::ChooseField
+            | Action::ImportKind
+            | Action::ImportPolicy => {}
             Action::Call => {
                 let contact = match self.current() {
                     Some(r) if r.kind == Kind::Contact => Some(r.id),
@@ -1156,14 +1204,8 @@ impl App {
         if self.detail.is_none() && !self.welcome {
             self.came_from = Some(self.screen);
         }
-        match record.kind {
-            Kind::Contact => self.screen = ScreenId::Contacts,
-            Kind::Account => self.screen = ScreenId::Accounts,
-            Kind::Opportunity => self.screen = ScreenId::Pipeline,
-            Kind::Lead => self.screen = ScreenId::Leads,
-            Kind::Product => self.screen = ScreenId::Products,
-            Kind::Project => self.screen = ScreenId::Projects,
-            _ => {}
+        if let Some(screen) = screen_of(record.kind) {
+            self.screen = screen;
         }
         self.welcome = false;
         self.detail = Some(detail);
@@ -1421,32 +1463,16 @@ impl App {
             }
             Ask::ImportFile => {
                 let path = expand_home(text.trim());
-                let options = crate::import::Options::default();
-                let outcome = crate::import::csv_file(
-                    &self.crm,
-                    Kind::Contact,
-                    &path,
-                    &options,
-                    crate::crm::OnDuplicate::Skip,
-                    false,
-                    &|_, _| {},
-                )
-                .map_err(|e| match e {
-                    crate::import::ImportError::Crm(e) => e,
-                    other => crate::crm::CrmError::Conflict(other.to_string()),
-                })?;
-                self.welcome = false;
-                self.screen = ScreenId::Contacts;
-                let r = outcome.report;
-                let mut said = format!("imported {}", count(r.created.len(), "contact", "contacts"));
-                if !r.accounts_created.is_empty() {
-                    said.push_str(&format!(", {}", count(r.accounts_created.len(), "new account", "new accounts")));
-                }
-                if !r.skipped.is_empty() {
-                    said.push_str(&format!(", {}", count(r.skipped.len(), "duplicate skipped", "duplicates skipped")));
-                }
-                let name = path.file_name().map_or(path.as_os_str(), |n| n).to_string_lossy();
-                format!("{said} from {name}")
+                let kind = match self.screen {
+                    ScreenId::Accounts if !self.welcome => Kind::Account,
+                    ScreenId::Leads if !self.welcome => Kind::Lead,
+                    _ => Kind::Contact,
+                };
+                let wizard = super::import::ImportWizard::open(path, kind)
+                    .map_err(|e| crate::crm::CrmError::Conflict(e.to_string()))?;
+                let said = format!("{}: check the fields, then Ctrl-S", wizard.file_name());
+                self.import = Some(wizard);
+                said
             }
         };
         self.say(message);
@@ -1655,32 +1681,39 @@ impl App {
     }
 
     /// Keys while the quote editor's picker is open or a cell is being typed into.
+    /// Keys while the import wizard's field picker is open.
+    fn import_typing(&mut self, key: KeyEvent) {
+        let Some(w) = &mut self.import else { return };
+        let Some(mut picker) = w.picker.take() else { return };
+        let len = w.choices().len();
+        match pick_key(key, &mut picker.query, &mut picker.selected, len) {
+            PickKey::Cancel => {}
+            PickKey::Choose => {
+                w.picker = Some(picker);
+                if let Some(name) = w.choices().get(w.picker.as_ref().map_or(0, |p| p.selected)).copied() {
+                    w.choose(name);
+                } else {
+                    w.picker = None;
+                }
+            }
+            PickKey::Typed | PickKey::Moved => w.picker = Some(picker),
+        }
+    }
+
     fn quote_typing(&mut self, key: KeyEvent) {
         let Some(q) = &mut self.quote else { return };
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if let Some(mut picker) = q.picker.take() {
-            match key.code {
-                KeyCode::Esc => return,
-                KeyCode::Enter => {
+            match pick_key(key, &mut picker.query, &mut picker.selected, picker.hits.len()) {
+                PickKey::Cancel => return,
+                PickKey::Choose => {
                     if let Some(&i) = picker.hits.get(picker.selected) {
                         q.add(i);
                     }
                     return;
                 }
-                KeyCode::Down | KeyCode::Tab => {
-                    picker.selected = (picker.selected + 1).min(picker.hits.len().saturating_sub(1))
-                }
-                KeyCode::Char('n' | 'j') if ctrl => {
-                    picker.selected = (picker.selected + 1).min(picker.hits.len().saturating_sub(1))
-                }
-                KeyCode::Up | KeyCode::BackTab => picker.selected = picker.selected.saturating_sub(1),
-                KeyCode::Char('p' | 'k') if ctrl => picker.selected = picker.selected.saturating_sub(1),
-                _ => {
-                    if edit_line(&mut picker.query, key) {
-                        picker.selected = 0;
-                        q.filter(&mut picker);
-                    }
-                }
+                PickKey::Typed => q.filter(&mut picker),
+                PickKey::Moved => {}
             }
             q.picker = Some(picker);
             return;
@@ -1808,6 +1841,65 @@ fn expand_home(path: &str) -> std::path::PathBuf {
     match path.strip_prefix("~/").and_then(|rest| Some(home()?.join(rest))) {
         Some(full) => full,
         None => std::path::PathBuf::from(path),
+    }
+}
+
+/// The screen that lists records of `kind`, if one does.
+fn screen_of(kind: Kind) -> Option<ScreenId> {
+    Some(match kind {
+        Kind::Contact => ScreenId::Contacts,
+        Kind::Account => ScreenId::Accounts,
+        Kind::Opportunity => ScreenId::Pipeline,
+        Kind::Lead => ScreenId::Leads,
+        Kind::Product => ScreenId::Products,
+        Kind::Project => ScreenId::Projects,
+        Kind::Call => ScreenId::Calls,
+        Kind::Task => ScreenId::Tasks,
+        _ => return None,
+    })
+}
+
+/// What a key did in a pick list with a query line (the quote's product picker, the import
+/// wizard's field picker).
+enum PickKey {
+    /// Esc: close without picking.
+    Cancel,
+    /// Enter: take the selected entry.
+    Choose,
+    /// The selection moved (or the key did nothing).
+    Moved,
+    /// The query changed; the selection is back on the first entry.
+    Typed,
+}
+
+/// Applies `key` to a pick list of `len` entries narrowed by `query`.
+fn pick_key(key: KeyEvent, query: &mut String, selected: &mut usize, len: usize) -> PickKey {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let last = len.saturating_sub(1);
+    match key.code {
+        KeyCode::Esc => PickKey::Cancel,
+        KeyCode::Enter => PickKey::Choose,
+        KeyCode::Down | KeyCode::Tab => {
+            *selected = (*selected + 1).min(last);
+            PickKey::Moved
+        }
+        KeyCode::Char('n' | 'j') if ctrl => {
+            *selected = (*selected + 1).min(last);
+            PickKey::Moved
+        }
+        KeyCode::Up | KeyCode::BackTab => {
+            *selected = selected.saturating_sub(1);
+            PickKey::Moved
+        }
+        KeyCode::Char('p' | 'k') if ctrl => {
+            *selected = selected.saturating_sub(1);
+            PickKey::Moved
+        }
+        _ if edit_line(query, key) => {
+            *selected = 0;
+            PickKey::Typed
+        }
+        _ => PickKey::Moved,
     }
 }
 

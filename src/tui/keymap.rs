@@ -140,6 +140,12 @@ pub enum Action {
     Merge,
     /// Swap which contact of the selected pair is kept.
     Swap,
+    /// Choose the field of the selected column of the file being imported.
+    ChooseField,
+    /// Import the file as the next kind of record.
+    ImportKind,
+    /// Settle duplicates the next way: skip, merge, create.
+    ImportPolicy,
 }
 
 impl Action {
@@ -213,6 +219,9 @@ impl Action {
                 Action::CloseProject => "close the project",
                 Action::Merge => "merge the duplicate pair",
                 Action::Swap => "swap which contact is kept",
+                Action::ChooseField => "choose the field",
+                Action::ImportKind => "import as another kind",
+                Action::ImportPolicy => "change what duplicates do",
                 Action::Goto(_) => unreachable!("handled above"),
             }
             .to_string(),
@@ -260,7 +269,7 @@ pub const GLOBAL: &[Binding] = &[
     bind(&["g S"], Action::Goto(ScreenId::Settings), "settings: pipeline stages, lead sources"),
     bind(&["g j"], Action::Goto(ScreenId::Projects), "projects"),
     bind(&["g D"], Action::Goto(ScreenId::Duplicates), "possible duplicate contacts, to merge"),
-    bind(&["I"], Action::Import, "import contacts from a CSV file"),
+    bind(&["I"], Action::Import, "import a CSV file: contacts, accounts or leads"),
     bind(&["esc"], Action::Back, "back out one level"),
     hint(&["q"], Action::Quit, "quit (inside a record: back out)"),
     bind(&["ctrl-c"], Action::ForceQuit, "quit at once"),
@@ -334,6 +343,23 @@ pub const QUOTE: &[Binding] = &[
     hint(&["esc", "q"], Action::Back, "close (asks when unsaved)"),
     bind(&["?"], Action::Help, "show the keys"),
     bind(&[":"], Action::Palette, "command palette"),
+    bind(&["ctrl-c"], Action::ForceQuit, "quit at once"),
+];
+
+/// Keys of the import wizard.
+pub const IMPORT: &[Binding] = &[
+    hint(&["enter", "e"], Action::ChooseField, "choose the column's field (type to narrow)"),
+    hint(&["t"], Action::ImportKind, "import as contacts, accounts or leads"),
+    hint(&["o"], Action::ImportPolicy, "duplicates: skip, merge or create"),
+    hint(&["ctrl-s"], Action::Save, "check the whole file (writes nothing); again to import"),
+    bind(&["j", "down"], Action::Down, "next column"),
+    bind(&["k", "up"], Action::Up, "previous column"),
+    bind(&["g g", "home"], Action::Top, "first column"),
+    bind(&["G", "end"], Action::Bottom, "last column"),
+    bind(&["ctrl-d", "pagedown"], Action::PageDown, "scroll the problems down"),
+    bind(&["ctrl-u", "pageup"], Action::PageUp, "scroll the problems up"),
+    hint(&["esc", "q"], Action::Back, "close (nothing is written before the import)"),
+    bind(&["?"], Action::Help, "show the keys"),
     bind(&["ctrl-c"], Action::ForceQuit, "quit at once"),
 ];
 

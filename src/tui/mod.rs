@@ -11,6 +11,7 @@ mod detail;
 mod duplicates;
 mod form;
 mod fuzzy;
+mod import;
 mod keymap;
 mod list;
 mod quote;

@@ -20,6 +20,7 @@ use super::reports::{NAMES as REPORT_NAMES, Table as ReportTable};
 use super::settings::Settings;
 use super::tasks::{DUE, TaskLists, section_names};
 use super::theme::Theme;
+use crate::import::columns::FIELD_NAMES as FIELD_DESCRIPTIONS;
 use crate::text::{sanitize, truncate, width};
 
 /// The smallest usable window.
@@ -44,7 +45,9 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     let [top, main, bottom] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(area);
     switcher(f, top, app, theme);
-    if let Some(q) = &app.quote {
+    if let Some(w) = &app.import {
+        import_wizard(f, main, w, theme);
+    } else if let Some(q) = &app.quote {
         quote_editor(f, main, q, theme);
     } else if app.welcome {
         welcome(f, main, theme);
@@ -624,6 +627,114 @@ fn call_form(f: &mut Frame, area: Rect, c: &CallForm, theme: &Theme) {
     }
     lines.push(Line::styled("one key picks the outcome · Tab next · Ctrl-S logs it · Esc cancels", theme.dim()));
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The import wizard: the columns with their fields and first values, then what the check or
+/// the import found, or its progress.
+fn import_wizard(f: &mut Frame, area: Rect, w: &super::import::ImportWizard, theme: &Theme) {
+    use super::import::Step;
+    let policy = match w.policy {
+        crate::crm::OnDuplicate::Skip => "skip",
+        crate::crm::OnDuplicate::Merge => "merge",
+        crate::crm::OnDuplicate::Create => "create",
+    };
+    let title = format!(
+        " Import {} as {} (t) · duplicates: {policy} (o) · about {} ",
+        sanitize(&w.file_name()),
+        w.kind.plural(),
+        crate::text::count(w.total, "row", "rows")
+    );
+    let block = Block::new().borders(Borders::ALL).title(title);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let below = match &w.step {
+        Step::Refused(lines) => (lines.len() as u16 + 2).clamp(4, inner.height / 2),
+        _ => 4,
+    };
+    let [top, bottom] = Layout::vertical([Constraint::Min(3), Constraint::Length(below)]).areas(inner);
+    let rows = w.headers.iter().enumerate().map(|(i, h)| {
+        let field = match (&w.fields[i], w.chosen[i]) {
+            (Some(f), true) => format!("{f} *"),
+            (Some(f), false) => f.to_string(),
+            (None, true) => "— left out *".to_string(),
+            (None, false) => "— left out".to_string(),
+        };
+        let samples = w.samples[i].iter().map(|s| sanitize(s).into_owned()).collect::<Vec<_>>().join(" · ");
+        let style = match (i == w.selected, w.fields[i].is_some()) {
+            (true, _) => theme.focus(),
+            (false, true) => theme.text(),
+            (false, false) => theme.dim(),
+        };
+        Row::new(vec![sanitize(h).into_owned(), field, samples]).style(style)
+    });
+    let widths = [Constraint::Fill(2), Constraint::Length(16), Constraint::Fill(5)];
+    let header = Row::new(["COLUMN", "FIELD", "FIRST ROWS"]).style(theme.dim());
+    let mut state = TableState::new().with_selected(Some(w.selected));
+    f.render_stateful_widget(Table::new(rows, widths).header(header), top, &mut state);
+    let progress = |verb: &str| {
+        let done = w.progress.load(std::sync::atomic::Ordering::Relaxed);
+        let ratio = if w.total == 0 { 0.0 } else { (done as f64 / w.total as f64).min(1.0) };
+        ratatui::widgets::Gauge::default()
+            .gauge_style(theme.focus())
+            .ratio(ratio)
+            .label(format!("{verb} {done} of about {} rows", w.total))
+    };
+    let [first, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(bottom);
+    let line = |text: String, style: Style| Paragraph::new(Line::styled(text, style)).wrap(Wrap { trim: true });
+    match &w.step {
+        Step::Mapping => match &w.error {
+            Some(e) => f.render_widget(line(e.clone(), theme.error()), bottom),
+            None => f.render_widget(
+                line(
+                    "Enter changes a column's field (* = chosen by hand). Ctrl-S checks the whole file; nothing is written until you import.".into(),
+                    theme.dim(),
+                ),
+                bottom,
+            ),
+        },
+        Step::Checking => f.render_widget(progress("checking"), first),
+        Step::Importing => f.render_widget(progress("importing"), first),
+        Step::Ready(r) => {
+            let said = super::import::summary(w.kind, r);
+            f.render_widget(line(format!("The file is fine: it {said}."), theme.ok()), first);
+            f.render_widget(line("Ctrl-S imports it, in one transaction; Esc leaves.".into(), theme.dim()), rest);
+        }
+        Step::Done(r) => {
+            let said = super::import::summary(w.kind, r);
+            f.render_widget(line(format!("Imported: {said}."), theme.ok()), first);
+            let next = if r.skipped.is_empty() && r.merged.is_empty() {
+                "Esc shows them."
+            } else {
+                "Esc shows them; g D lists people who may be the same, to merge."
+            };
+            f.render_widget(line(next.into(), theme.dim()), rest);
+        }
+        Step::Refused(problems) => {
+            let head = format!(
+                "{}; nothing was written. Fix the mapping (Enter on a column) or the file, then Ctrl-S again.",
+                crate::text::count(problems.len(), "problem", "problems")
+            );
+            f.render_widget(line(head, theme.error()), first);
+            let lines: Vec<Line> = problems.iter().skip(w.scroll).map(|p| Line::raw(sanitize(p).into_owned())).collect();
+            f.render_widget(Paragraph::new(lines), rest);
+        }
+    }
+    if let Some(picker) = &w.picker {
+        let choices = w.choices();
+        let inner = popup(f, area, 40, (choices.len() as u16 + 3).min(area.height), "Field");
+        let mut lines = vec![Line::styled(format!("> {}", picker.query), theme.title())];
+        let shown = (inner.height as usize).saturating_sub(1).max(1);
+        let first = picker.selected.saturating_sub(shown - 1);
+        lines.extend(choices.iter().enumerate().skip(first).take(shown).map(|(i, c)| {
+            let described = FIELD_DESCRIPTIONS.iter().find(|(n, _)| n == c).map_or("", |(_, d)| d);
+            let text = format!("{c:<14} {described}");
+            Line::styled(
+                truncate(&text, inner.width as usize),
+                if i == picker.selected { theme.focus() } else { theme.text() },
+            )
+        }));
+        f.render_widget(Paragraph::new(lines), inner);
+    }
 }
 
 fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {

@@ -1,0 +1,295 @@
+//! The import wizard: a CSV file's columns with the field each is mapped to and its first
+//! values, fixed by hand where the guess is wrong; a check that runs the whole import without
+//! writing and lists every bad line; then the import itself on a worker thread, with a gauge.
+//! The reading, mapping and writing are the same code as `rolo import`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, channel};
+
+use crate::crm::{Crm, ImportReport, OnDuplicate};
+use crate::import::columns::{self, FIELD_NAMES, Field};
+use crate::import::{ImportError, KINDS, Mapping, Options};
+use crate::model::Kind;
+
+/// How many rows of the file the mapping table shows as examples.
+const SAMPLE_ROWS: usize = 3;
+
+/// Where the wizard is.
+#[derive(Debug)]
+pub enum Step {
+    /// Columns and fields on show; the user fixes the mapping.
+    Mapping,
+    /// The import is being rehearsed (nothing written).
+    Checking,
+    /// The rehearsal passed: what the import will do.
+    Ready(ImportReport),
+    /// The rehearsal failed: every problem, one per line.
+    Refused(Vec<String>),
+    /// The import is running.
+    Importing,
+    /// The import is done.
+    Done(ImportReport),
+}
+
+/// A field being picked for the selected column.
+#[derive(Debug, Default)]
+pub struct FieldPicker {
+    /// What was typed to narrow the fields.
+    pub query: String,
+    /// The selected entry of [`FieldPicker::choices`].
+    pub selected: usize,
+}
+
+/// The state of the import wizard.
+#[derive(Debug)]
+pub struct ImportWizard {
+    /// The file.
+    pub path: PathBuf,
+    /// What its rows become.
+    pub kind: Kind,
+    /// What to do with a row that matches an existing record.
+    pub policy: OnDuplicate,
+    /// The column names.
+    pub headers: Vec<String>,
+    /// The first rows' cells, per column.
+    pub samples: Vec<Vec<String>>,
+    /// The field chosen per column (`None`: left out).
+    pub fields: Vec<Option<Field>>,
+    /// Columns whose field was chosen by hand.
+    pub chosen: Vec<bool>,
+    /// The selected column.
+    pub selected: usize,
+    /// The selected line of a problem list or report, for scrolling.
+    pub scroll: usize,
+    /// The field picker, while open.
+    pub picker: Option<FieldPicker>,
+    /// Where the wizard is.
+    pub step: Step,
+    /// Why the mapping cannot be used as it is, if it cannot.
+    pub error: Option<String>,
+    /// Rows read so far by the running check or import, and about how many there are.
+    pub progress: Arc<AtomicUsize>,
+    /// About how many rows the file holds.
+    pub total: usize,
+    job: Option<Receiver<Result<crate::import::Outcome, ImportError>>>,
+}
+
+impl ImportWizard {
+    /// Reads the header and the first rows of the file at `path` and guesses the fields of
+    /// `kind`. A file that cannot be read as CSV is an error naming why.
+    pub fn open(path: PathBuf, kind: Kind) -> Result<ImportWizard, ImportError> {
+        let bytes = std::fs::read(&path).map_err(|source| ImportError::Io { path: path.clone(), source })?;
+        let file = crate::import::read_csv(bytes, false).or_else(|e| match e {
+            // Older spreadsheets write Windows-1252: show it rather than refuse it here.
+            ImportError::Unreadable(_) => crate::import::read_csv(std::fs::read(&path).unwrap_or_default(), true),
+            e => Err(e),
+        })?;
+        let mut samples = vec![Vec::new(); file.headers.len()];
+        for row in file.rows().take(SAMPLE_ROWS) {
+            let (_, cells) = row?;
+            for (column, cell) in samples.iter_mut().zip(cells.iter()) {
+                column.push(cell.to_string());
+            }
+        }
+        let total = file.approximate_rows();
+        let mut wizard = ImportWizard {
+            path,
+            kind,
+            policy: OnDuplicate::Skip,
+            fields: Vec::new(),
+            chosen: vec![false; file.headers.len()],
+            headers: file.headers,
+            samples,
+            selected: 0,
+            scroll: 0,
+            picker: None,
+            step: Step::Mapping,
+            error: None,
+            progress: Arc::new(AtomicUsize::new(0)),
+            total,
+            job: None,
+        };
+        wizard.guess();
+        Ok(wizard)
+    }
+
+    /// Guesses every field not chosen by hand, and says whether the mapping can be used.
+    fn guess(&mut self) {
+        let mapping = Mapping::new(self.kind, &self.headers, &self.overrides());
+        // The wizard's own choices always fit the kind, so the one refusal left is a mapping
+        // that names nobody.
+        self.error = mapping.as_ref().err().map(|_| {
+            let what = if self.kind == Kind::Account { "name" } else { "last (or name)" };
+            format!("no column holds the {}'s name: choose {what} for one (Enter on it)", self.kind)
+        });
+        self.fields = match mapping {
+            Ok(m) => m.fields,
+            Err(_) => (0..self.headers.len())
+                .map(|i| match self.chosen[i] {
+                    true => self.fields.get(i).cloned().flatten(),
+                    false => columns::guess(self.kind, &self.headers[i]),
+                })
+                .collect(),
+        };
+    }
+
+    /// The fields chosen by hand, as `--map COLUMN=FIELD` pairs.
+    fn overrides(&self) -> Vec<(String, String)> {
+        self.headers
+            .iter()
+            .zip(&self.chosen)
+            .zip(&self.fields)
+            .filter(|((_, chosen), _)| **chosen)
+            .map(|((h, _), f)| (h.clone(), f.as_ref().map_or("ignore".to_string(), ToString::to_string)))
+            .collect()
+    }
+
+    /// Imports as the next kind (contacts, accounts, leads), guessing the fields again.
+    pub fn next_kind(&mut self) {
+        let at = KINDS.iter().position(|&k| k == self.kind).map_or(0, |i| (i + 1) % KINDS.len());
+        self.kind = KINDS[at];
+        self.chosen.iter_mut().for_each(|c| *c = false);
+        self.step = Step::Mapping;
+        self.guess();
+    }
+
+    /// Settles duplicates the next way: skip, merge, create.
+    pub fn next_policy(&mut self) {
+        self.policy = match self.policy {
+            OnDuplicate::Skip => OnDuplicate::Merge,
+            OnDuplicate::Merge => OnDuplicate::Create,
+            OnDuplicate::Create => OnDuplicate::Skip,
+        };
+        self.step = Step::Mapping;
+    }
+
+    /// Moves the column selection, clamped.
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.headers.len().saturating_sub(1) as isize;
+        self.selected = (self.selected as isize + delta).clamp(0, last) as usize;
+    }
+
+    /// Scrolls the list of problems, clamped.
+    pub fn scroll_by(&mut self, delta: isize) {
+        let last = match &self.step {
+            Step::Refused(lines) => lines.len().saturating_sub(1) as isize,
+            _ => 0,
+        };
+        self.scroll = (self.scroll as isize + delta).clamp(0, last) as usize;
+    }
+
+    /// The field names the picker offers for this kind, "ignore" last.
+    pub fn choices(&self) -> Vec<&'static str> {
+        let query = self.picker.as_ref().map_or("", |p| p.query.as_str());
+        let names: Vec<&'static str> = FIELD_NAMES
+            .iter()
+            .map(|(n, _)| *n)
+            .filter(|n| Field::parse(n).is_some_and(|f| f.fits(self.kind) && f != Field::Ignore))
+            .chain(["ignore"])
+            .collect();
+        if query.is_empty() {
+            return names;
+        }
+        let owned: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        super::fuzzy::rank(query, &owned).into_iter().map(|i| names[i]).collect()
+    }
+
+    /// Opens the field picker on the selected column.
+    pub fn pick(&mut self) {
+        if matches!(self.step, Step::Mapping | Step::Ready(_) | Step::Refused(_)) && !self.headers.is_empty() {
+            self.picker = Some(FieldPicker::default());
+        }
+    }
+
+    /// Gives the selected column the picked field and closes the picker.
+    pub fn choose(&mut self, name: &str) {
+        self.picker = None;
+        let Some(field) = Field::parse(name) else { return };
+        if let Some(slot) = self.fields.get_mut(self.selected) {
+            *slot = (field != Field::Ignore).then_some(field);
+            self.chosen[self.selected] = true;
+        }
+        self.step = Step::Mapping;
+        self.guess();
+    }
+
+    /// Rehearses the import on a worker thread (from the mapping), or runs it for real (once the
+    /// rehearsal passed).
+    pub fn run(&mut self, crm: &Arc<Crm>) {
+        if self.job.is_some() || self.error.is_some() {
+            return;
+        }
+        let dry_run = match self.step {
+            Step::Mapping | Step::Refused(_) => true,
+            Step::Ready(_) => false,
+            Step::Checking | Step::Importing | Step::Done(_) => return,
+        };
+        self.step = if dry_run { Step::Checking } else { Step::Importing };
+        self.progress.store(0, Ordering::Relaxed);
+        let (tx, rx) = channel();
+        let (crm, kind, path, policy) = (crm.clone(), self.kind, self.path.clone(), self.policy);
+        let options = Options { map: self.overrides(), ..Options::default() };
+        let progress = self.progress.clone();
+        std::thread::spawn(move || {
+            let seen = |done: usize, _total: usize| progress.store(done, Ordering::Relaxed);
+            let _ = tx.send(crate::import::csv_file(&crm, kind, &path, &options, policy, dry_run, &seen));
+        });
+        self.job = Some(rx);
+    }
+
+    /// Takes the answer of the running check or import, if it came. Returns the report of a
+    /// finished import (the caller refreshes its lists).
+    pub fn poll(&mut self) -> Option<ImportReport> {
+        let answer = self.job.as_ref()?.try_recv().ok()?;
+        self.job = None;
+        self.scroll = 0;
+        let importing = matches!(self.step, Step::Importing);
+        match answer {
+            Ok(outcome) if importing => {
+                self.step = Step::Done(outcome.report.clone());
+                Some(outcome.report)
+            }
+            Ok(outcome) => {
+                self.step = Step::Ready(outcome.report);
+                None
+            }
+            Err(ImportError::Crm(crate::crm::CrmError::Rejected(problems))) => {
+                self.step = Step::Refused(problems.iter().map(ToString::to_string).collect());
+                None
+            }
+            Err(e) => {
+                self.step = Step::Refused(vec![e.to_string()]);
+                None
+            }
+        }
+    }
+
+    /// Whether a check or an import is running.
+    pub fn busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// The file's name, for titles.
+    pub fn file_name(&self) -> String {
+        self.path.file_name().map_or(self.path.as_os_str(), |n| n).to_string_lossy().into_owned()
+    }
+}
+
+/// One line saying what an import did (or would do).
+pub fn summary(kind: Kind, r: &ImportReport) -> String {
+    use crate::text::count;
+    let verb = if r.dry_run { "would create" } else { "created" };
+    let mut said = format!("{verb} {}", count(r.created.len(), kind.name(), kind.plural()));
+    if !r.merged.is_empty() {
+        said.push_str(&format!(", merged {}", count(r.merged.len(), "duplicate", "duplicates")));
+    }
+    if !r.skipped.is_empty() {
+        said.push_str(&format!(", skipped {}", count(r.skipped.len(), "duplicate", "duplicates")));
+    }
+    if !r.accounts_created.is_empty() {
+        said.push_str(&format!(", {}", count(r.accounts_created.len(), "new account", "new accounts")));
+    }
+    said
+}
