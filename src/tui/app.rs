@@ -603,7 +603,7 @@ impl App {
                 Action::ChooseField => w.pick(),
                 Action::ImportKind if !w.busy() => w.next_kind(),
                 Action::ImportPolicy if !w.busy() => w.next_policy(),
-                Action::Save => w.run(&self.crm),
+                Action::CheckImport => w.run(&self.crm),
                 Action::Back if w.busy() => self.say("the import runs to its end; it writes all or nothing"),
                 Action::Back => {
                     let done = matches!(w.step, super::import::Step::Done(_));
@@ -904,6 +904,7 @@ impl App {
             | Action::Merge
             | Action::Swap
             | Action::ChooseField
+            | Action::CheckImport
             | Action::ImportKind
             | Action::ImportPolicy => {}
             Action::Call => {

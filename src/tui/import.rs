@@ -280,16 +280,18 @@ impl ImportWizard {
 /// One line saying what an import did (or would do).
 pub fn summary(kind: Kind, r: &ImportReport) -> String {
     use crate::text::count;
-    let verb = if r.dry_run { "would create" } else { "created" };
-    let mut said = format!("{verb} {}", count(r.created.len(), kind.name(), kind.plural()));
+    let (create, merge, skip) =
+        if r.dry_run { ("would create", "merge", "skip") } else { ("created", "merged", "skipped") };
+    let mut said = format!("{create} {}", count(r.created.len(), kind.name(), kind.plural()));
     if !r.merged.is_empty() {
-        said.push_str(&format!(", merged {}", count(r.merged.len(), "duplicate", "duplicates")));
+        said.push_str(&format!(", {merge} {}", count(r.merged.len(), "duplicate", "duplicates")));
     }
     if !r.skipped.is_empty() {
-        said.push_str(&format!(", skipped {}", count(r.skipped.len(), "duplicate", "duplicates")));
+        said.push_str(&format!(", {skip} {}", count(r.skipped.len(), "duplicate", "duplicates")));
     }
     if !r.accounts_created.is_empty() {
-        said.push_str(&format!(", {}", count(r.accounts_created.len(), "new account", "new accounts")));
+        let accounts = count(r.accounts_created.len(), "new account", "new accounts");
+        said.push_str(&if r.dry_run { format!(", add {accounts}") } else { format!(", {accounts}") });
     }
     said
 }

@@ -142,6 +142,8 @@ pub enum Action {
     Swap,
     /// Choose the field of the selected column of the file being imported.
     ChooseField,
+    /// Check the file being imported (writing nothing), or import it once checked.
+    CheckImport,
     /// Import the file as the next kind of record.
     ImportKind,
     /// Settle duplicates the next way: skip, merge, create.
@@ -220,6 +222,7 @@ impl Action {
                 Action::Merge => "merge the duplicate pair",
                 Action::Swap => "swap which contact is kept",
                 Action::ChooseField => "choose the field",
+                Action::CheckImport => "check, then import",
                 Action::ImportKind => "import as another kind",
                 Action::ImportPolicy => "change what duplicates do",
                 Action::Goto(_) => unreachable!("handled above"),
@@ -351,7 +354,7 @@ pub const IMPORT: &[Binding] = &[
     hint(&["enter", "e"], Action::ChooseField, "choose the column's field (type to narrow)"),
     hint(&["t"], Action::ImportKind, "import as contacts, accounts or leads"),
     hint(&["o"], Action::ImportPolicy, "duplicates: skip, merge or create"),
-    hint(&["ctrl-s"], Action::Save, "check the whole file (writes nothing); again to import"),
+    hint(&["ctrl-s"], Action::CheckImport, "check the whole file (writes nothing); again to import"),
     bind(&["j", "down"], Action::Down, "next column"),
     bind(&["k", "up"], Action::Up, "previous column"),
     bind(&["g g", "home"], Action::Top, "first column"),

@@ -99,7 +99,7 @@ impl ScreenId {
             ScreenId::Products => "Products",
             ScreenId::Settings => "Settings",
             ScreenId::Projects => "Projects",
-            ScreenId::Duplicates => "Possible duplicates",
+            ScreenId::Duplicates => "Duplicates",
         }
     }
 }
