@@ -574,6 +574,7 @@ fn lead_sources_are_added_renamed_moved_and_removed_and_records_follow() {
     db.fails_with("source delete linkedin", 1, "'LinkedIn' is the source of 1 lead and 1 deal: say where they go");
     assert_eq!(db.ok("source delete linkedin --to partner").trim(), "deleted linkedin; moved 2 records to partner");
     assert_eq!(db.json(format!("opp show {deal}"))["lead_source"], "partner");
+    db.fails_with("source delete cold_call --to phone", 1, "error: to: is the source being removed");
     db.ok("source delete web_site --clear");
     assert_eq!(db.json(format!("lead show {bo}"))["source"], Value::Null);
     db.fails_with("source delete nowhere", 1, "error: source: 'nowhere' is not one of");

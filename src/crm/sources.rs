@@ -133,7 +133,7 @@ impl Crm {
             let at = find(&list, name)?;
             let target = match move_to {
                 Some(to) => {
-                    let to = list[find(&list, to)?].clone();
+                    let to = list[resolve(&list, to).ok_or_else(|| unknown(&list, to))?].clone();
                     if source_key(&to) == source_key(&list[at]) {
                         return Err(ValidationError::new("to", "is the source being removed: name another one").into());
                     }
@@ -192,16 +192,10 @@ impl Tx<'_> {
         if old.as_deref() == Some(given) {
             return Ok(());
         }
-        let key = source_key(given);
         let list = self.sources()?;
-        let alias = ALIASES.iter().find(|(from, _)| *from == key).map(|(_, to)| *to);
-        let found = list
-            .iter()
-            .find(|s| source_key(s) == key)
-            .or_else(|| alias.and_then(|to| list.iter().find(|s| source_key(s) == to)));
-        match found {
-            Some(name) => {
-                *slot = Some(name.clone());
+        match resolve(list, given) {
+            Some(at) => {
+                *slot = Some(list[at].clone());
                 Ok(())
             }
             None => Err(ValidationError::new(
@@ -244,12 +238,26 @@ fn stored(r: &impl Read) -> Result<Vec<String>> {
     Ok(r.names(KEY)?.unwrap_or_else(|| DEFAULT_LEAD_SOURCES.iter().map(|s| s.to_string()).collect()))
 }
 
-/// Where `name` sits in `list`, or an error naming the sources there are.
+/// Where the source `name` sits in `list`: its own name loosely, else the word other tools use
+/// for it.
+fn resolve(list: &[String], name: &str) -> Option<usize> {
+    let key = source_key(name);
+    let alias = ALIASES.iter().find(|(from, _)| *from == key).map(|(_, to)| *to);
+    list.iter()
+        .position(|s| source_key(s) == key)
+        .or_else(|| alias.and_then(|to| list.iter().position(|s| source_key(s) == to)))
+}
+
+/// Where `name` sits in `list` (by its own name: a source is renamed, moved or removed only by
+/// name), or an error naming the sources there are.
 fn find(list: &[String], name: &str) -> Result<usize> {
     let key = source_key(name);
-    list.iter().position(|s| source_key(s) == key).ok_or_else(|| {
-        ValidationError::new("source", format!("'{}' is not one of: {}", name.trim(), list.join(", "))).into()
-    })
+    list.iter().position(|s| source_key(s) == key).ok_or_else(|| unknown(list, name))
+}
+
+/// The error for a source `list` does not have.
+fn unknown(list: &[String], name: &str) -> CrmError {
+    ValidationError::new("source", format!("'{}' is not one of: {}", name.trim(), list.join(", "))).into()
 }
 
 /// `name` trimmed, checked to be non-empty, short and not taken by another entry than `except`.

@@ -207,7 +207,7 @@ impl Action {
                 Action::StageDown => "move stage later",
                 Action::Call => "log a call",
                 Action::AddTask => "add a task",
-                Action::NextSection => "next task section",
+                Action::NextSection => "next section",
                 Action::PrevSection => "previous task section",
                 Action::Complete => "complete the task",
                 Action::Reopen => "reopen the task",

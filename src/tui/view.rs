@@ -955,7 +955,8 @@ fn popup(f: &mut Frame, area: Rect, w: u16, h: u16, title: &str) -> Rect {
     let h = h.min(area.height);
     let r = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
     f.render_widget(Clear, r);
-    let block = Block::new().borders(Borders::ALL).title(format!(" {title} "));
+    let block = Block::new().borders(Borders::ALL);
+    let block = if title.is_empty() { block } else { block.title(format!(" {title} ")) };
     let inner = block.inner(r);
     f.render_widget(block, r);
     inner
@@ -1106,10 +1107,22 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             f.render_widget(Paragraph::new(lines), inner);
         }
         Overlay::Input { ask, text } => {
-            let inner = popup(f, area, 70, 4, &ask.prompt());
-            let lines =
-                vec![Line::raw(format!("{}▏", sanitize(text))), Line::styled("Enter saves · Esc cancels", theme.dim())];
-            f.render_widget(Paragraph::new(lines), inner);
+            let prompt = ask.prompt();
+            let w = 70.min(area.width);
+            let entry = Line::raw(format!("{}▏", sanitize(text)));
+            let help = Line::styled("Enter saves · Esc cancels", theme.dim());
+            if width(&prompt) + 4 <= w as usize {
+                let inner = popup(f, area, w, 4, &prompt);
+                f.render_widget(Paragraph::new(vec![entry, help]), inner);
+            } else {
+                // Too long for the border: the question wraps inside the box, above the entry.
+                let rows = (width(&prompt) as u16).div_ceil(w.saturating_sub(2).max(1)) + 1;
+                let inner = popup(f, area, w, rows + 4, "");
+                let [question, rest] = Layout::vertical([Constraint::Length(rows), Constraint::Min(0)]).areas(inner);
+                let asked = Paragraph::new(Line::styled(prompt, theme.title())).wrap(Wrap { trim: true });
+                f.render_widget(asked, question);
+                f.render_widget(Paragraph::new(vec![entry, help]), rest);
+            }
         }
     }
 }
