@@ -154,6 +154,9 @@ fn key(name: &str) -> KeyEvent {
         "right" => KeyCode::Right,
         "space" => KeyCode::Char(' '),
         "backspace" => KeyCode::Backspace,
+        "delete" => KeyCode::Delete,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
         c if c.chars().count() == 1 => KeyCode::Char(c.chars().next().unwrap()),
         other => panic!("unknown key {other}"),
     };
@@ -949,8 +952,10 @@ fn creating_a_contact_shows_errors_in_place_then_saves() {
     ui.text("not-an-email").keys("ctrl-s");
     let s = ui.screen();
     assert!(s.contains("! is required: give it a value"), "last name is flagged: {s}");
-    // The focus went to the field at fault.
-    ui.text("Marsh").keys("ctrl-s");
+    // The focus went to the field at fault; a typo is fixed where it is, the cursor drawn there.
+    ui.text("Mrsh").keys("left left left").text("a");
+    assert!(ui.screen().contains("Ma▏rsh"), "{}", ui.screen());
+    ui.keys("end ctrl-s");
     let s = ui.screen();
     assert!(s.contains("is not a valid email address"), "{s}");
     for _ in 0.."not-an-email".len() {

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use tui_input::backend::crossterm::to_input_request;
 
 use super::ScreenId;
 use super::agenda::Agenda;
@@ -96,9 +97,16 @@ pub enum Overlay {
     Input {
         /// What the text is for.
         ask: Ask,
-        /// What is typed.
-        text: String,
+        /// What is typed, with the cursor.
+        text: tui_input::Input,
     },
+}
+
+impl Overlay {
+    /// A one-line question, its answer starting as `text`.
+    pub fn ask(ask: Ask, text: impl Into<String>) -> Overlay {
+        Overlay::Input { ask, text: tui_input::Input::new(text.into()) }
+    }
 }
 
 /// What a line of typed text is for.
@@ -680,13 +688,13 @@ impl App {
                 }
             }
             Action::Filter if self.screen == ScreenId::Calls && self.detail.is_none() => {
-                self.overlay = Some(Overlay::Input { ask: Ask::CallFilter, text: self.calls.filter.clone() });
+                self.overlay = Some(Overlay::ask(Ask::CallFilter, self.calls.filter.clone()));
             }
             Action::Filter if self.on_tasks() => {
-                self.overlay = Some(Overlay::Input { ask: Ask::TaskScope, text: self.tasks.scope.text() });
+                self.overlay = Some(Overlay::ask(Ask::TaskScope, self.tasks.scope.text()));
             }
             Action::Filter if self.on_board() => {
-                self.overlay = Some(Overlay::Input { ask: Ask::BoardFilter, text: self.board.filter.text() });
+                self.overlay = Some(Overlay::ask(Ask::BoardFilter, self.board.filter.text()));
             }
             Action::Filter => {
                 if self.list().is_some() {
@@ -711,7 +719,7 @@ impl App {
                         .iter()
                         .filter(|t| t.is_open())
                         .count();
-                    self.overlay = Some(Overlay::Input { ask: Ask::GoalMet(r.id, p.name, open), text: String::new() });
+                    self.overlay = Some(Overlay::ask(Ask::GoalMet(r.id, p.name, open), ""));
                 }
             }
             Action::New if self.on_agenda() => self.form = Some(Form::new_event(self.agenda.from)),
@@ -750,7 +758,7 @@ impl App {
             Action::NextSection | Action::PrevSection => self.tasks.next_section(action == Action::PrevSection),
             Action::AddTask => {
                 let about = if self.on_tasks() { None } else { self.current() };
-                self.overlay = Some(Overlay::Input { ask: Ask::QuickTask(about), text: String::new() });
+                self.overlay = Some(Overlay::ask(Ask::QuickTask(about), ""));
             }
             Action::Complete | Action::Reopen => {
                 if let Some(id) = self.current().filter(|r| r.kind == Kind::Task).map(|r| r.id) {
@@ -771,7 +779,7 @@ impl App {
             }
             Action::SnoozeAsk => {
                 if let Some(id) = self.current().filter(|r| r.kind == Kind::Task).map(|r| r.id) {
-                    self.overlay = Some(Overlay::Input { ask: Ask::SnoozeUntil(id), text: String::new() });
+                    self.overlay = Some(Overlay::ask(Ask::SnoozeUntil(id), ""));
                 }
             }
             Action::Open if self.on_tasks() && self.tasks.section == super::tasks::DUE => {
@@ -788,7 +796,7 @@ impl App {
                 }
             }
             Action::New if self.on_tasks() => {
-                self.overlay = Some(Overlay::Input { ask: Ask::QuickTask(None), text: String::new() });
+                self.overlay = Some(Overlay::ask(Ask::QuickTask(None), ""));
             }
             Action::Up | Action::Down | Action::Top | Action::Bottom if self.screen == ScreenId::Settings => {
                 self.settings.move_by(step(action))
@@ -816,12 +824,12 @@ impl App {
                 }
             }
             Action::New if self.screen == ScreenId::Settings && self.settings.on_sources => {
-                self.overlay = Some(Overlay::Input { ask: Ask::NewSource, text: String::new() });
+                self.overlay = Some(Overlay::ask(Ask::NewSource, ""));
             }
             Action::Edit if self.screen == ScreenId::Settings && self.settings.on_sources => {
                 if let Some(source) = self.settings.current_source() {
                     let name = source.name.clone();
-                    self.overlay = Some(Overlay::Input { ask: Ask::RenameSource(name.clone()), text: name });
+                    self.overlay = Some(Overlay::ask(Ask::RenameSource(name.clone()), name));
                 }
             }
             Action::Delete if self.screen == ScreenId::Settings && self.settings.on_sources => {
@@ -830,7 +838,7 @@ impl App {
                     self.overlay = Some(if used == 0 {
                         Overlay::Confirm(Confirm::DeleteSource(source.name))
                     } else {
-                        Overlay::Input { ask: Ask::MoveSourceTo(source.name, used), text: String::new() }
+                        Overlay::ask(Ask::MoveSourceTo(source.name, used), "")
                     });
                 }
             }
@@ -847,7 +855,7 @@ impl App {
                     self.overlay = Some(if deals == 0 {
                         Overlay::Confirm(Confirm::DeleteStage(stage))
                     } else {
-                        Overlay::Input { ask: Ask::MoveDealsTo(stage, deals), text: String::new() }
+                        Overlay::ask(Ask::MoveDealsTo(stage, deals), "")
                     });
                 }
             }
@@ -865,10 +873,7 @@ impl App {
             }
             Action::Lost => {
                 if let Some(card) = self.board.selected() {
-                    self.overlay = Some(Overlay::Input {
-                        ask: Ask::LostReason(card.id, None, card.name.clone()),
-                        text: String::new(),
-                    });
+                    self.overlay = Some(Overlay::ask(Ask::LostReason(card.id, None, card.name.clone()), ""));
                 }
             }
             Action::Status => {
@@ -962,7 +967,7 @@ impl App {
                 self.accounts.invalidate();
                 self.say(format!("demo data loaded: {} contacts, {} accounts", added.contacts, added.accounts));
             }
-            Action::Import => self.overlay = Some(Overlay::Input { ask: Ask::ImportFile, text: String::new() }),
+            Action::Import => self.overlay = Some(Overlay::ask(Ask::ImportFile, "")),
             Action::StartEmpty => {
                 self.welcome = false;
                 self.say("an empty database: press n to add a contact");
@@ -1051,7 +1056,7 @@ impl App {
                 if let Some(d) = &self.detail
                     && matches!(d.record.kind, Kind::Account | Kind::Contact | Kind::Lead | Kind::Opportunity)
                 {
-                    self.overlay = Some(Overlay::Input { ask: Ask::Note(d.record), text: String::new() });
+                    self.overlay = Some(Overlay::ask(Ask::Note(d.record), ""));
                 }
             }
             Action::Tag | Action::Owner | Action::AddToList => {
@@ -1064,7 +1069,7 @@ impl App {
                         Action::Owner => Ask::Owner(targets),
                         _ => Ask::List(targets),
                     };
-                    self.overlay = Some(Overlay::Input { ask, text: String::new() });
+                    self.overlay = Some(Overlay::ask(ask, ""));
                 }
             }
         }
@@ -1081,10 +1086,7 @@ impl App {
             return Ok(());
         };
         if stage.outcome == StageOutcome::Lost {
-            self.overlay = Some(Overlay::Input {
-                ask: Ask::LostReason(card.id, Some(stage.id), card.name.clone()),
-                text: String::new(),
-            });
+            self.overlay = Some(Overlay::ask(Ask::LostReason(card.id, Some(stage.id), card.name.clone()), ""));
             return Ok(());
         }
         let open_now = self.board.columns.get(self.board.col).is_some_and(|c| c.stage.outcome == StageOutcome::Open);
@@ -1294,10 +1296,12 @@ impl App {
                 KeyCode::Esc => Ok(()),
                 // On failure the line stays open so the text can be fixed.
                 KeyCode::Enter => {
-                    self.answer(&ask, &text).inspect_err(|_| self.overlay = Some(Overlay::Input { ask, text }))
+                    self.answer(&ask, text.value()).inspect_err(|_| self.overlay = Some(Overlay::Input { ask, text }))
                 }
                 _ => {
-                    edit_line(&mut text, key);
+                    if let Some(request) = to_input_request(&Event::Key(key)) {
+                        text.handle(request);
+                    }
                     self.overlay = Some(Overlay::Input { ask, text });
                     Ok(())
                 }
@@ -1681,7 +1685,6 @@ impl App {
         self.call = Some(form);
     }
 
-    /// Keys while the quote editor's picker is open or a cell is being typed into.
     /// Keys while the import wizard's field picker is open.
     fn import_typing(&mut self, key: KeyEvent) {
         let Some(w) = &mut self.import else { return };
@@ -1701,6 +1704,7 @@ impl App {
         }
     }
 
+    /// Keys while the quote editor's picker is open or a cell is being typed into.
     fn quote_typing(&mut self, key: KeyEvent) {
         let Some(q) = &mut self.quote else { return };
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -1764,15 +1768,16 @@ impl App {
             }
             KeyCode::Enter if form.picker_kind(form.focus).is_some() => {
                 let kind = form.picker_kind(form.focus).unwrap_or(Kind::Account);
-                let query = if kind == Kind::Account { form.fields[form.focus].value.clone() } else { String::new() };
+                let query =
+                    if kind == Kind::Account { form.fields[form.focus].value().to_string() } else { String::new() };
                 let hits = self.picker_hits(kind, &query);
                 self.overlay = Some(Overlay::Picker { field: form.focus, query, hits, selected: 0 });
             }
             KeyCode::Tab | KeyCode::Down | KeyCode::Enter => form.move_focus(1),
             KeyCode::BackTab | KeyCode::Up => form.move_focus(-1),
-            KeyCode::Backspace => form.backspace(),
-            KeyCode::Char(c) if !ctrl => form.type_char(c),
-            _ => {}
+            _ => {
+                form.edit(key);
+            }
         }
         form.refresh_hint(&self.crm);
         self.form = Some(form);

@@ -7,16 +7,31 @@ use crate::model::{
     RecordRef, Stage, Task, Timestamp,
 };
 use crate::model::{Event, Project};
+use ratatui::crossterm::event::{Event as TermEvent, KeyEvent};
+use tui_input::Input;
+use tui_input::backend::crossterm::to_input_request;
 
 /// One field of a form.
 #[derive(Debug, Clone)]
 pub struct Field {
     /// The label, also the name validation errors use.
     pub label: &'static str,
-    /// What is typed.
-    pub value: String,
+    /// What is typed, with the cursor.
+    pub input: Input,
     /// Why the value was refused.
     pub error: Option<String>,
+}
+
+impl Field {
+    /// What is typed.
+    pub fn value(&self) -> &str {
+        self.input.value()
+    }
+
+    /// Replaces what is typed, the cursor at its end.
+    fn set(&mut self, value: String) {
+        self.input = Input::new(value);
+    }
 }
 
 /// A form for a new record or for changes to one.
@@ -43,7 +58,7 @@ pub struct Form {
 }
 
 fn field(label: &'static str, value: impl Into<String>) -> Field {
-    Field { label, value: value.into(), error: None }
+    Field { label, input: Input::new(value.into()), error: None }
 }
 
 fn opt(v: &Option<String>) -> String {
@@ -153,7 +168,7 @@ impl Form {
                         form.attendees.push((c.full_name(), *a));
                     }
                 }
-                form.fields[4].value = form.attendees.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
+                form.fields[4].set(form.attendees.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", "));
                 return Ok(form);
             }
             Kind::Stage => {
@@ -250,9 +265,9 @@ impl Form {
             if !self.attendees.iter().any(|(_, a)| *a == id) {
                 self.attendees.push((label, id));
             }
-            f.value = self.attendees.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
+            f.set(self.attendees.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", "));
         } else {
-            f.value = label.clone();
+            f.set(label.clone());
             self.picked = Some((label, id));
         }
         f.error = None;
@@ -267,7 +282,10 @@ impl Form {
         };
         let o = Opportunity { close_date: Date::today().add_days(30), ..Default::default() };
         let mut form = Form::opportunity(&o, String::new(), stage);
-        form.fields.iter_mut().filter(|f| matches!(f.label, "probability" | "amount")).for_each(|f| f.value.clear());
+        form.fields
+            .iter_mut()
+            .filter(|f| matches!(f.label, "probability" | "amount"))
+            .for_each(|f| f.set(String::new()));
         Ok(form)
     }
 
@@ -391,22 +409,17 @@ impl Form {
         }
     }
 
-    /// Types a character into the focused field.
-    pub fn type_char(&mut self, c: char) {
-        if let Some(f) = self.fields.get_mut(self.focus) {
-            f.value.push(c);
+    /// Applies a typing key to the focused field, as a line editor does: characters go in at
+    /// the cursor, the arrows, Home and End move it, Backspace, Delete, Ctrl-W and Ctrl-U
+    /// delete. Says whether the key was one of those.
+    pub fn edit(&mut self, key: KeyEvent) -> bool {
+        let Some(f) = self.fields.get_mut(self.focus) else { return false };
+        let Some(request) = to_input_request(&TermEvent::Key(key)) else { return false };
+        if f.input.handle(request).is_some_and(|changed| changed.value) {
             f.error = None;
             self.dirty = true;
         }
-    }
-
-    /// Deletes the last character of the focused field.
-    pub fn backspace(&mut self) {
-        if let Some(f) = self.fields.get_mut(self.focus) {
-            f.value.pop();
-            f.error = None;
-            self.dirty = true;
-        }
+        true
     }
 
     /// Moves the focus by `delta` fields, wrapping.
@@ -416,7 +429,7 @@ impl Form {
     }
 
     fn value(&self, label: &str) -> Option<String> {
-        self.fields.iter().find(|f| f.label == label).map(|f| f.value.trim().to_string()).filter(|v| !v.is_empty())
+        self.fields.iter().find(|f| f.label == label).map(|f| f.value().trim().to_string()).filter(|v| !v.is_empty())
     }
 
     /// Puts `message` under the field called `label` (or the first field) and focuses it.

@@ -972,11 +972,11 @@ fn form_box(f: &mut Frame, area: Rect, form: &super::form::Form, theme: &Theme) 
     }
     for (i, field) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
-        let cursor = if focused { "▏" } else { "" };
-        let value = truncate(&field.value, w.saturating_sub(16));
+        let room = w.saturating_sub(16);
+        let value = if focused { with_cursor(&field.input, room) } else { truncate(field.value(), room) };
         lines.push(Line::from(vec![
             Span::styled(format!("{:>12}  ", field.label), if focused { theme.title() } else { theme.dim() }),
-            Span::styled(format!("{value}{cursor}"), if focused { theme.focus() } else { theme.text() }),
+            Span::styled(value, if focused { theme.focus() } else { theme.text() }),
         ]));
         match &field.error {
             Some(e) => {
@@ -1109,7 +1109,7 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
         Overlay::Input { ask, text } => {
             let prompt = ask.prompt();
             let w = 70.min(area.width);
-            let entry = Line::raw(format!("{}▏", sanitize(text)));
+            let entry = Line::raw(with_cursor(text, w.saturating_sub(2) as usize));
             let help = Line::styled("Enter saves · Esc cancels", theme.dim());
             if width(&prompt) + 4 <= w as usize {
                 let inner = popup(f, area, w, 4, &prompt);
@@ -1125,6 +1125,24 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             }
         }
     }
+}
+
+/// A line being typed, drawn with its cursor (`▏`) in `room` columns: when it is too long, the
+/// start gives way so the cursor stays in view.
+fn with_cursor(input: &tui_input::Input, room: usize) -> String {
+    let value = input.value();
+    let at = value.char_indices().nth(input.cursor()).map_or(value.len(), |(i, _)| i);
+    let (before, after) = (sanitize(&value[..at]), sanitize(&value[at..]));
+    let mut before: &str = &before;
+    while width(before) + 1 > room.max(1) {
+        let mut chars = before.chars();
+        if chars.next().is_none() {
+            break;
+        }
+        before = chars.as_str();
+    }
+    let after = truncate(&after, room.saturating_sub(width(before) + 1));
+    format!("{before}▏{after}")
 }
 
 /// How many rows to skip so that row `selected` shows in a box of `room` rows.
