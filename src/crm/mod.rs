@@ -239,10 +239,14 @@ impl Crm {
         Ok(index)
     }
 
-    /// Verifies the database: every record decodes, links resolve, the index agrees.
+    /// Verifies the database: every record decodes, links resolve, the index agrees, and every
+    /// lead or deal's source is on the lead-source list.
     pub fn check(&self) -> Result<Vec<String>> {
         let repaired = self.store.verify_pages()?;
         let mut problems = crate::store::check(&self.reader()?)?;
+        if problems.is_empty() {
+            problems.extend(self.unlisted_sources()?);
+        }
         if repaired {
             problems.insert(0, "the file had damaged pages; redb repaired them: check your records".into());
         }

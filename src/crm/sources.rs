@@ -4,7 +4,7 @@
 //! rewrites the leads and deals that carry it in the same transaction.
 
 use super::{Crm, CrmError, Result, Tx};
-use crate::model::{DEFAULT_LEAD_SOURCES, Lead, Opportunity, Record, ValidationError, source_key};
+use crate::model::{DEFAULT_LEAD_SOURCES, Lead, Opportunity, Record, RecordRef, ValidationError, source_key};
 use crate::store::{Indexed, Read};
 
 /// The setting key the list is stored under.
@@ -164,6 +164,31 @@ impl Crm {
     }
 }
 
+impl Crm {
+    /// One line per lead or deal whose source is not on the list (for `check`).
+    pub(super) fn unlisted_sources(&self) -> Result<Vec<String>> {
+        let r = self.reader()?;
+        let known: Vec<String> = stored(&r)?.iter().map(|s| source_key(s)).collect();
+        let mut problems = Vec::new();
+        let mut look = |what: RecordRef, source: Option<&str>| {
+            if let Some(s) = source
+                && !known.contains(&source_key(s))
+            {
+                problems.push(format!("{what}: source '{s}' is not on the lead-source list: add it (rolo source add)"));
+            }
+        };
+        r.all::<Lead>(|l| {
+            look(l.record_ref(), l.lead_source());
+            false
+        })?;
+        r.all::<Opportunity>(|o| {
+            look(o.record_ref(), o.lead_source());
+            false
+        })?;
+        Ok(problems)
+    }
+}
+
 impl Tx<'_> {
     /// The lead sources as this transaction sees them, read once.
     fn sources(&mut self) -> Result<&[String]> {
@@ -279,4 +304,25 @@ fn new_name(list: &[String], name: &str, except: Option<usize>) -> Result<String
 
 fn position_error(len: usize) -> CrmError {
     ValidationError::new("position", format!("is past the end of the list ({len} lead sources)")).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_names_the_records_whose_source_is_off_the_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let crm = Crm::open(&dir.path().join("t.redb")).unwrap();
+        let lead = Lead { last_name: "Lee".into(), source: Some("Web".into()), ..Default::default() };
+        let lead = crm.create(lead).unwrap();
+        assert_eq!(lead.source.as_deref(), Some("web_site"), "another tool's word finds the source");
+        assert_eq!(crm.check().unwrap(), Vec::<String>::new());
+        // A list stored without it, as a damaged or hand-edited file might have.
+        crm.write(|tx| Ok(tx.w.set_names(KEY, &["other".to_string()])?)).unwrap();
+        assert_eq!(
+            crm.check().unwrap(),
+            [format!("lead:{}: source 'web_site' is not on the lead-source list: add it (rolo source add)", lead.id)]
+        );
+    }
 }
