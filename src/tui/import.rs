@@ -199,7 +199,11 @@ impl ImportWizard {
     /// Opens the field picker on the selected column.
     pub fn pick(&mut self) {
         if matches!(self.step, Step::Mapping | Step::Ready(_) | Step::Refused(_)) && !self.headers.is_empty() {
-            self.picker = Some(FieldPicker::default());
+            // The column's field is selected to begin with.
+            let current =
+                self.fields.get(self.selected).cloned().flatten().map_or("ignore".to_string(), |f| f.to_string());
+            let selected = self.choices().iter().position(|c| *c == current).unwrap_or(0);
+            self.picker = Some(FieldPicker { query: String::new(), selected });
         }
     }
 

@@ -659,7 +659,11 @@ fn import_wizard(f: &mut Frame, area: Rect, w: &super::import::ImportWizard, the
             (None, true) => "— left out *".to_string(),
             (None, false) => "— left out".to_string(),
         };
-        let samples = w.samples[i].iter().map(|s| sanitize(s).into_owned()).collect::<Vec<_>>().join(" · ");
+        let samples = w.samples[i]
+            .iter()
+            .map(|s| if s.trim().is_empty() { "–".to_string() } else { sanitize(s).into_owned() })
+            .collect::<Vec<_>>()
+            .join(" · ");
         let style = match (i == w.selected, w.fields[i].is_some()) {
             (true, _) => theme.focus(),
             (false, true) => theme.text(),
@@ -721,7 +725,8 @@ fn import_wizard(f: &mut Frame, area: Rect, w: &super::import::ImportWizard, the
     }
     if let Some(picker) = &w.picker {
         let choices = w.choices();
-        let inner = popup(f, area, 40, (choices.len() as u16 + 3).min(area.height), "Field");
+        let column = w.headers.get(w.selected).map_or(String::new(), |h| sanitize(h).into_owned());
+        let inner = popup(f, area, 44, (choices.len() as u16 + 3).min(area.height), &format!("Field of {column}"));
         let mut lines = vec![Line::styled(format!("> {}", picker.query), theme.title())];
         let shown = (inner.height as usize).saturating_sub(1).max(1);
         let first = picker.selected.saturating_sub(shown - 1);
