@@ -76,7 +76,8 @@ pub enum Command {
     Search(SearchArgs),
     /// Reports over a date range: a table with bars, or the numbers as JSON or CSV.
     Report(ReportArgs),
-    /// Bring contacts, accounts or leads in from a CSV file (all or nothing).
+    /// Bring contacts, accounts, leads, deals, tasks, calls or products in from a CSV file (all or
+    /// nothing).
     Import(ImportArgs),
     /// Write every record of a kind as CSV, JSON, vCard (contacts) or iCalendar (events, tasks).
     Export(ExportArgs),
@@ -1215,9 +1216,9 @@ pub struct DemoArgs {
 
 /// `import`.
 #[derive(Debug, Args)]
-#[command(after_help = IMPORT_HELP)]
+#[command(after_help = crate::import::columns::help())]
 pub struct ImportArgs {
-    /// What the file holds: contact, account or lead.
+    /// What the file holds: contact, account, lead, opportunity (opp), task, call or product.
     pub kind: String,
     /// The CSV file (comma, semicolon or tab separated; a header line names the columns).
     pub file: PathBuf,
@@ -1240,11 +1241,6 @@ pub struct ImportArgs {
     #[arg(long)]
     pub latin1: bool,
 }
-
-/// The fields `--map` takes, shown under `rolo import --help`.
-const IMPORT_HELP: &str = "Fields for --map: first, last, middle, name, title, company, email, phone, street, city, \
-region, postal-code, country, birthday, notes, tags, owner, do-not-call, email-opt-out, website, interests, industry, \
-employees, revenue, currency, status, source, rating, ignore.";
 
 /// `--on-duplicate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

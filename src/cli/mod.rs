@@ -1004,11 +1004,16 @@ fn export_to(crm: &Crm, kind: Kind, format: crate::export::Format, to: &mut Vec<
     let companies = || -> Result<std::collections::HashMap<Id, String>> {
         Ok(crm.list::<Account>(|_| true)?.into_iter().map(|a| (a.id, a.name)).collect())
     };
+    let links = Links { crm, read: Default::default() };
     let count = match (format, kind) {
         (Format::Json, _) => for_kind!(kind, export_json(crm, to))?,
         (Format::Csv, Kind::Contact) => ex::contacts_csv(&crm.list::<Contact>(|_| true)?, &companies()?, to)?,
         (Format::Csv, Kind::Account) => ex::accounts_csv(&crm.list::<Account>(|_| true)?, to)?,
         (Format::Csv, Kind::Lead) => ex::leads_csv(&crm.list::<Lead>(|_| true)?, to)?,
+        (Format::Csv, Kind::Opportunity) => ex::opportunities_csv(&crm.list::<Opportunity>(|_| true)?, &links, to)?,
+        (Format::Csv, Kind::Task) => ex::tasks_csv(&crm.list::<Task>(|_| true)?, &links, to)?,
+        (Format::Csv, Kind::Call) => ex::calls_csv(&crm.list::<Call>(|_| true)?, &links, to)?,
+        (Format::Csv, Kind::Product) => ex::products_csv(&crm.list::<Product>(|_| true)?, to)?,
         (Format::Csv, _) => for_kind!(kind, export_objects_csv(crm, to))?,
         (Format::Vcard, _) => ex::vcards(&crm.list::<Contact>(|_| true)?, &companies()?, to)?,
         (Format::Ics, _) => {
@@ -1021,6 +1026,42 @@ fn export_to(crm: &Crm, kind: Kind, format: crate::export::Format, to: &mut Vec<
         }
     };
     Ok(Exported { count, undated: 0 })
+}
+
+/// Names and emails of linked records for CSV exports, each read once.
+struct Links<'a> {
+    crm: &'a Crm,
+    read: std::cell::RefCell<std::collections::HashMap<RecordRef, (String, String)>>,
+}
+
+impl Links<'_> {
+    /// The name and (for people) the first email of `record`; nothing when it is gone.
+    fn get(&self, record: RecordRef) -> (String, String) {
+        if let Some(known) = self.read.borrow().get(&record) {
+            return known.clone();
+        }
+        let person = |name: String, email: Option<&str>| (name, email.unwrap_or_default().to_string());
+        let found = match record.kind {
+            Kind::Contact => self.crm.get::<Contact>(record.id).map(|c| person(c.full_name(), c.primary_email())),
+            Kind::Lead => self.crm.get::<Lead>(record.id).map(|l| person(l.full_name(), l.email.as_deref())),
+            kind => {
+                crate::model::with_record_type!(kind, T => self.crm.get::<T>(record.id).map(|r| person(crate::model::Record::label(&r), None)))
+            }
+        };
+        let found = found.unwrap_or_default();
+        self.read.borrow_mut().insert(record, found.clone());
+        found
+    }
+}
+
+impl crate::export::Linked for Links<'_> {
+    fn name(&self, record: RecordRef) -> String {
+        self.get(record).0
+    }
+
+    fn email(&self, record: RecordRef) -> String {
+        self.get(record).1
+    }
 }
 
 /// Every record of kind `R` as one JSON array, the objects `rolo --json KIND list` prints, one

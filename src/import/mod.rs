@@ -1,16 +1,16 @@
 //! Reading other tools' files into records: CSV with its header mapped to fields, cells turned
 //! into typed values, every bad cell reported by line and column. Knows nothing of storage: it
-//! hands [`Incoming`] rows to [`Crm::import`](crate::crm::Crm::import), which decides about
-//! duplicates and writes all or nothing.
+//! hands [`Incoming`] rows to [`Crm::import`](crate::crm::Crm::import), which finds the records
+//! rows name, decides about duplicates and writes all or nothing.
 
 pub mod columns;
 
 use chrono::NaiveDate;
 
-use crate::crm::{Arrival, Crm, CrmError, ImportReport, Incoming, OnDuplicate, RowProblem};
+use crate::crm::{Arrival, Crm, CrmError, ImportReport, Incoming, OnDuplicate, Reference, RowProblem};
 use crate::model::{
-    Account, Address, Amount, Consent, Contact, Currency, Date, Email, Kind, Lead, LeadSource, Phone, Record,
-    ValidationError,
+    Account, Address, Amount, Call, CallDirection, CallOutcome, Consent, Contact, Currency, Date, Email, Kind, Lead,
+    LeadSource, Opportunity, Phone, Priority, Product, Record, Task, TaskStatus, Timestamp, ValidationError,
 };
 use columns::{Field, Part};
 
@@ -57,8 +57,9 @@ pub struct Outcome {
 }
 
 /// Imports the CSV file at `path` as records of `kind` through `crm`: the whole path from the
-/// bytes to the transaction, shared by the command line and the TUI. `progress` hears
-/// (rows done, about how many in all).
+/// bytes to the transaction, shared by the command line and the TUI. `progress` hears (rows
+/// done, about how many in all) every thousand rows and once at the end; the TUI can run the
+/// import on a worker thread and pass a closure that sends these on.
 pub fn csv_file(
     crm: &Crm,
     kind: Kind,
@@ -66,7 +67,7 @@ pub fn csv_file(
     options: &Options,
     policy: OnDuplicate,
     dry_run: bool,
-    progress: &dyn Fn(usize, usize),
+    mut progress: impl FnMut(usize, usize),
 ) -> Result<Outcome, ImportError> {
     let bytes = std::fs::read(path).map_err(|source| ImportError::Io { path: path.to_path_buf(), source })?;
     let file = read_csv(bytes, options.latin1).map_err(|e| match e {
@@ -81,12 +82,13 @@ pub fn csv_file(
     }
     let total = file.approximate_rows();
     let rows = records(&file, &mapping, options, &mut notes);
-    let report = crm.import(rows, policy, dry_run, &|done| progress(done, total))?;
+    let report = crm.import(rows, policy, dry_run, &mut |done| progress(done, total))?;
     Ok(Outcome { report, notes })
 }
 
 /// The kinds a CSV can bring in.
-pub const KINDS: [Kind; 3] = [Kind::Contact, Kind::Account, Kind::Lead];
+pub const KINDS: [Kind; 7] =
+    [Kind::Contact, Kind::Account, Kind::Lead, Kind::Opportunity, Kind::Task, Kind::Call, Kind::Product];
 
 /// A CSV file decoded into memory, its header read; rows are read on demand, so that a
 /// million-row file never sits in memory twice.
@@ -249,6 +251,7 @@ impl Mapping {
                     names.join(", ")
                 ))
             })?;
+            let parsed = parsed.for_kind(kind);
             if !parsed.fits(kind) {
                 return Err(ImportError::Mapping(format!(
                     "--map {column}={field}: {kind} records have no {parsed} field"
@@ -257,16 +260,19 @@ impl Mapping {
             fields[at] = (parsed != Field::Ignore).then_some(parsed);
         }
         let mapping = Mapping { kind, fields };
-        let named = |f: &Field| match kind {
-            Kind::Account => matches!(f, Field::Name),
-            _ => matches!(f, Field::First | Field::Last | Field::Name),
+        let needed: &[(&str, &[Field])] = match kind {
+            Kind::Contact | Kind::Lead => &[("name", &[Field::First, Field::Last, Field::Name])],
+            Kind::Call => &[("contact", &[Field::Contact]), ("time", &[Field::Date])],
+            _ => &[("name", &[Field::Name])],
         };
-        if !mapping.fields.iter().flatten().any(named) {
-            let what = if kind == Kind::Account { "name" } else { "last (or name)" };
-            return Err(ImportError::Mapping(format!(
-                "no column holds the {kind}'s name: map one with --map COLUMN={what} (columns: {})",
-                headers.join(", ")
-            )));
+        for (what, fields) in needed {
+            if !mapping.fields.iter().flatten().any(|f| fields.contains(f)) {
+                let field = if fields.len() > 1 { "last (or name)".to_string() } else { fields[0].to_string() };
+                return Err(ImportError::Mapping(format!(
+                    "no column holds the {kind}'s {what}: map one with --map COLUMN={field} (columns: {})",
+                    headers.join(", ")
+                )));
+            }
         }
         Ok(mapping)
     }
@@ -292,7 +298,8 @@ pub fn convert(
     cells: &csv::StringRecord,
     notes: &mut Vec<String>,
 ) -> Result<Incoming, Vec<RowProblem>> {
-    let mut row = Row { line, headers, fields: &mapping.fields, options, problems: Vec::new(), notes };
+    let mut row =
+        Row { kind: mapping.kind, line, headers, fields: &mapping.fields, options, problems: Vec::new(), notes };
     let incoming = row.build(mapping, cells);
     if row.problems.is_empty() { Ok(incoming) } else { Err(row.problems) }
 }
@@ -318,6 +325,7 @@ pub fn records<'f>(
 
 /// One row being read.
 struct Row<'a> {
+    kind: Kind,
     line: u64,
     headers: &'a [String],
     fields: &'a [Option<Field>],
@@ -356,9 +364,34 @@ struct Cells {
     status: Option<String>,
     source: Option<String>,
     rating: Option<String>,
+    /// Records the row names (a deal's stage, a task's contact), found by the import.
+    refs: Vec<Reference>,
+    amount: Option<Amount>,
+    /// A deal's close date or a task's due date.
+    date: Option<Date>,
+    /// When a call began.
+    at: Option<Timestamp>,
+    probability: Option<u8>,
+    next_step: Option<String>,
+    next_step_date: Option<Date>,
+    lost_reason: Option<String>,
+    priority: Option<Priority>,
+    completed: Option<Timestamp>,
+    direction: Option<CallDirection>,
+    duration: Option<u32>,
+    outcome: Option<CallOutcome>,
+    sku: Option<String>,
+    active: Option<bool>,
 }
 
 impl Cells {
+    /// The notes, for the kinds that keep them in a field of their own (tasks, calls, products)
+    /// rather than as a note record.
+    fn take_notes(&mut self) -> Option<String> {
+        let notes = std::mem::take(&mut self.notes);
+        (!notes.is_empty()).then(|| notes.join("\n\n"))
+    }
+
     /// The label a group's label column gave, if any.
     fn label_of(&self, group: &str) -> Option<String> {
         self.labels.iter().find(|(g, l)| g == group && !l.is_empty()).map(|(_, l)| l.clone())
@@ -385,10 +418,14 @@ impl Row<'_> {
         let record = match mapping.kind {
             Kind::Account => Arrival::Account(Box::new(self.account(&mut c))),
             Kind::Lead => Arrival::Lead(Box::new(self.lead(&mut c))),
+            Kind::Opportunity => Arrival::Opportunity(Box::new(self.opportunity(&mut c))),
+            Kind::Task => Arrival::Task(Box::new(self.task(&mut c))),
+            Kind::Call => Arrival::Call(Box::new(self.call(&mut c))),
+            Kind::Product => Arrival::Product(Box::new(self.product(&mut c))),
             _ => Arrival::Contact(Box::new(self.contact(&mut c))),
         };
         let notes = (!c.notes.is_empty()).then(|| c.notes.join("\n\n"));
-        Incoming { line: self.line, record, company: c.company.take(), notes }
+        Incoming { line: self.line, record, company: c.company.take(), notes, refs: c.refs }
     }
 
     fn problem(&mut self, column: usize, message: impl Into<String>) {
@@ -461,7 +498,7 @@ impl Row<'_> {
                 Ok(n) => c.employees = Some(n),
                 Err(_) => self.problem(i, format!("'{v}' is not a whole number of employees")),
             },
-            Field::Revenue => match Amount::parse(&v.replace([',', ' ', '$', '€', '£'], "")) {
+            Field::Revenue => match money(v) {
                 Ok(a) => c.revenue = Some(a),
                 Err(m) => self.problem(i, m),
             },
@@ -472,6 +509,64 @@ impl Row<'_> {
             Field::Status => c.status = text(),
             Field::Source => c.source = text(),
             Field::Rating => c.rating = text(),
+            Field::Stage | Field::Campaign | Field::Contact | Field::Opportunity | Field::Project | Field::Lead => {
+                let kind = match field {
+                    Field::Stage => Kind::Stage,
+                    Field::Campaign => Kind::Campaign,
+                    Field::Contact => Kind::Contact,
+                    Field::Opportunity => Kind::Opportunity,
+                    Field::Project => Kind::Project,
+                    _ => Kind::Lead,
+                };
+                c.refs.push(Reference { kind, text: v.to_string(), column: self.headers.get(i).cloned() });
+            }
+            Field::Amount => match money(v) {
+                Ok(a) => c.amount = Some(a),
+                Err(m) => self.problem(i, m),
+            },
+            Field::Date if self.kind == Kind::Call => match self.instant(v) {
+                Ok(t) => c.at = Some(t),
+                Err(m) => self.problem(i, m),
+            },
+            Field::Date => match self.date(v) {
+                Ok(d) => c.date = d,
+                Err(m) => self.problem(i, m),
+            },
+            Field::NextStepDate => match self.date(v) {
+                Ok(d) => c.next_step_date = d,
+                Err(m) => self.problem(i, m),
+            },
+            Field::Completed => match self.instant(v) {
+                Ok(t) => c.completed = Some(t),
+                Err(m) => self.problem(i, m),
+            },
+            Field::Probability => match v.trim_end_matches('%').trim().parse::<u8>() {
+                Ok(p) if p <= 100 => c.probability = Some(p),
+                _ => self.problem(i, format!("'{v}' is not a percentage: write a whole number from 0 to 100")),
+            },
+            Field::NextStep => c.next_step = text(),
+            Field::LostReason => c.lost_reason = text(),
+            Field::Priority => match priority(v) {
+                Ok(p) => c.priority = Some(p),
+                Err(e) => self.problem(i, e.message),
+            },
+            Field::Direction => match direction(v) {
+                Ok(d) => c.direction = Some(d),
+                Err(e) => self.problem(i, e.message),
+            },
+            Field::Outcome => match outcome(v) {
+                Ok(o) => c.outcome = Some(o),
+                Err(e) => self.problem(i, e.message),
+            },
+            Field::Duration => match duration(v) {
+                Ok(d) => c.duration = Some(d),
+                Err(m) => self.problem(i, m),
+            },
+            Field::Sku => c.sku = text(),
+            Field::Active => match yes_no(v) {
+                Some(b) => c.active = Some(b),
+                None => self.problem(i, format!("'{v}' is not yes or no")),
+            },
             Field::Ignore => {}
         }
     }
@@ -500,6 +595,29 @@ impl Row<'_> {
                 format!("it does not match --date-format {f}")
             });
         Err(format!("'{v}' is not a date: {hint}"))
+    }
+
+    /// An instant in the file's form: RFC 3339 (`2026-11-20T09:30:00Z`, as rolo writes them), a
+    /// local `YYYY-MM-DD HH:MM[:SS]`, Outlook's `M/D/YYYY h:mm AM`, or the `--date-format`
+    /// followed by a time; a date alone is its local midnight.
+    fn instant(&mut self, v: &str) -> Result<Timestamp, String> {
+        let custom = self.options.date_format.as_deref();
+        let with_time = |f: &str| [format!("{f} %H:%M:%S"), format!("{f} %H:%M"), format!("{f} %I:%M %p")];
+        let forms = custom.into_iter().chain(["%m/%d/%Y"]).flat_map(with_time);
+        for form in custom.map(str::to_string).into_iter().chain(forms) {
+            if let Ok(t) = chrono::NaiveDateTime::parse_from_str(v, &form) {
+                return Ok(Timestamp::from_local_naive(t));
+            }
+        }
+        if !v.eq_ignore_ascii_case("now")
+            && let Ok(t) = Timestamp::parse_local(v)
+        {
+            return Ok(t);
+        }
+        match self.date(v) {
+            Ok(Some(d)) => Ok(d.start_local()),
+            _ => Err(format!("'{v}' is not a date and time: use YYYY-MM-DD HH:MM (local time) or M/D/YYYY h:mm AM")),
+        }
     }
 
     /// The first and last name: given apart, or split from a whole name at its last space. A
@@ -608,6 +726,108 @@ impl Row<'_> {
         lead
     }
 
+    fn opportunity(&mut self, c: &mut Cells) -> Opportunity {
+        if c.company.is_none() {
+            self.missing("account", &[Field::Company], "every deal belongs to an account");
+        }
+        let Some(close_date) = c.date else {
+            self.missing("close date", &[Field::Date], "a deal needs the date it is expected to close");
+            return Opportunity::default();
+        };
+        let mut o = Opportunity {
+            name: c.name.take().unwrap_or_default(),
+            amount: c.amount.unwrap_or_default(),
+            close_date,
+            probability: c.probability.unwrap_or_default(),
+            probability_manual: c.probability.is_some(),
+            next_step: c.next_step.take(),
+            next_step_date: c.next_step_date,
+            lost_reason: c.lost_reason.take(),
+            owner: c.owner.take().unwrap_or_default(),
+            ..Default::default()
+        };
+        if let Some(cur) = c.currency {
+            o.currency = cur;
+        }
+        match c.source.take().map(|s| lead_source(&s)) {
+            Some(Ok(source)) => o.lead_source = Some(source),
+            Some(Err(e)) => self.field_problem(e),
+            None => {}
+        }
+        self.check(&o);
+        o
+    }
+
+    fn task(&mut self, c: &mut Cells) -> Task {
+        let mut t = Task {
+            title: c.name.take().unwrap_or_default(),
+            due: c.date,
+            priority: c.priority.unwrap_or_default(),
+            notes: c.take_notes(),
+            owner: c.owner.take().unwrap_or_default(),
+            completed_at: c.completed,
+            ..Default::default()
+        };
+        match c.status.take().map(|s| task_status(&s)) {
+            Some(Ok(status)) => t.status = status,
+            Some(Err(e)) => self.field_problem(e),
+            None => {}
+        }
+        self.check(&t);
+        t
+    }
+
+    fn call(&mut self, c: &mut Cells) -> Call {
+        if !c.refs.iter().any(|r| r.kind == Kind::Contact) {
+            self.missing("contact", &[Field::Contact], "a call is with a contact: give their email or name");
+        }
+        let Some(started_at) = c.at else {
+            self.missing("time", &[Field::Date], "a call needs the time it began");
+            return Call::default();
+        };
+        let call = Call {
+            started_at,
+            duration_secs: c.duration.unwrap_or_default(),
+            direction: c.direction.unwrap_or_default(),
+            outcome: c.outcome.unwrap_or_default(),
+            notes: c.take_notes(),
+            owner: c.owner.take().unwrap_or_default(),
+            ..Default::default()
+        };
+        self.check(&call);
+        call
+    }
+
+    fn product(&mut self, c: &mut Cells) -> Product {
+        let mut p = Product {
+            name: c.name.take().unwrap_or_default(),
+            sku: c.sku.take(),
+            price: c.amount.unwrap_or_default(),
+            active: c.active.unwrap_or(true),
+            description: c.take_notes(),
+            ..Default::default()
+        };
+        if let Some(cur) = c.currency {
+            p.currency = cur;
+        }
+        self.check(&p);
+        p
+    }
+
+    /// Reports a required value the row lacks (`what`, held by one of `fields`), on its column
+    /// when the file has one (unless its cell was reported already as not readable).
+    fn missing(&mut self, what: &str, fields: &[Field], why: &str) {
+        match self.fields.iter().position(|f| f.as_ref().is_some_and(|f| fields.contains(f))) {
+            Some(at) if self.problems.iter().any(|p| p.column.as_ref() == self.headers.get(at)) => {}
+            Some(at) => self.problem(at, format!("is empty: {why}")),
+            None => self.problems.push(RowProblem {
+                line: self.line,
+                column: None,
+                message: format!("no {what}: {why}; map a column to it with --map COLUMN={}", fields[0]),
+            }),
+        }
+    }
+
     /// Reports what the record's own rules say is wrong, naming the column of the field.
     fn check(&mut self, record: &impl Record) {
         if let Err(e) = record.validate() {
@@ -617,7 +837,7 @@ impl Row<'_> {
 
     /// A problem with a record field, put on the column that fills it.
     fn field_problem(&mut self, e: ValidationError) {
-        let field = Field::parse(&e.field).map(|f| std::mem::discriminant(&f));
+        let field = Field::parse(&e.field).map(|f| std::mem::discriminant(&f.for_kind(self.kind)));
         let at = self.fields.iter().position(|f| f.as_ref().map(std::mem::discriminant) == field && field.is_some());
         match at {
             Some(at) => self.problem(at, format!("{}: {}", e.field, e.message)),
@@ -663,6 +883,65 @@ fn lead_source(v: &str) -> Result<LeadSource, ValidationError> {
         _ => return v.parse(),
     };
     Ok(synonym)
+}
+
+/// An amount as spreadsheets write it: `12,000.50`, `$ 12000`, `€99`.
+fn money(v: &str) -> Result<Amount, String> {
+    Amount::parse(&v.replace([',', ' ', '$', '€', '£'], ""))
+        .map_err(|_| format!("'{v}' is not an amount: write it like 12000 or 12000.50"))
+}
+
+/// How urgent a task is, as other tools say it ("Medium", "Urgent").
+fn priority(v: &str) -> Result<Priority, ValidationError> {
+    match columns::normal(v).as_str() {
+        "medium" | "none" | "normal" => Ok(Priority::Normal),
+        "urgent" | "highest" | "critical" => Ok(Priority::High),
+        "lowest" => Ok(Priority::Low),
+        _ => v.parse(),
+    }
+}
+
+/// Where a task stands, as other tools say it ("Not Started", "Completed", "Deferred").
+fn task_status(v: &str) -> Result<TaskStatus, ValidationError> {
+    match columns::normal(v).as_str() {
+        "notstarted" | "todo" | "new" | "deferred" | "waitingonsomeoneelse" | "waiting" | "pending" => {
+            Ok(TaskStatus::Open)
+        }
+        "started" | "inprogress" | "ongoing" => Ok(TaskStatus::InProgress),
+        "completed" | "complete" | "closed" | "finished" => Ok(TaskStatus::Done),
+        "canceled" => Ok(TaskStatus::Cancelled),
+        _ => v.parse(),
+    }
+}
+
+/// Who phoned whom, as other tools say it ("Inbound", "Outgoing").
+fn direction(v: &str) -> Result<CallDirection, ValidationError> {
+    match columns::normal(v).as_str() {
+        "inbound" | "incoming" | "received" => Ok(CallDirection::In),
+        "outbound" | "outgoing" | "placed" | "dialed" => Ok(CallDirection::Out),
+        _ => v.parse(),
+    }
+}
+
+/// How a call went, as other tools say it ("Left voicemail", "No Answer", "Answered").
+fn outcome(v: &str) -> Result<CallOutcome, ValidationError> {
+    match columns::normal(v).as_str() {
+        "answered" | "completed" | "leftlivemessage" | "reached" => Ok(CallOutcome::Connected),
+        "leftvoicemail" | "leftmessage" | "voicemail" | "voicemailleft" => Ok(CallOutcome::Voicemail),
+        "noanswer" | "unanswered" | "missed" => Ok(CallOutcome::NoAnswer),
+        _ => v.parse(),
+    }
+}
+
+/// A call's length: seconds (`300`), `5m`, `1h30m`, or a clock reading `0:05:00` / `5:00`.
+fn duration(v: &str) -> Result<u32, String> {
+    let parts: Option<Vec<u64>> = v.split(':').map(|p| p.trim().parse::<u32>().ok().map(u64::from)).collect();
+    let secs = match parts.as_deref() {
+        Some([m, s]) => m * 60 + s,
+        Some([h, m, s]) => h * 3600 + m * 60 + s,
+        _ => return crate::model::parse_duration(v),
+    };
+    u32::try_from(secs).map_err(|_| format!("'{v}' is not a duration: write it like 90s, 5m or 1:30:00"))
 }
 
 /// Yes or no as exports write it.
