@@ -521,3 +521,231 @@ fn deals_tasks_calls_and_products_already_there_are_skipped_merged_or_created() 
     assert_eq!(report["merged"], json!([1]), "{report}");
     assert_eq!(db.json(&["call", "list"]).to_string().matches("Prix,\\nvolume").count(), 1, "notes kept");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Contacts from vCard
+// ---------------------------------------------------------------------------------------------
+
+/// A contact of a listing as the fields a vCard carries: names, title, company, emails and
+/// phones with their labels, addresses, birthday, tags, links.
+fn card_fields(c: &Value) -> Value {
+    let pairs = |list: &Value, value: &str| {
+        Value::Array(list.as_array().unwrap().iter().map(|x| json!([x[value], x["label"]])).collect())
+    };
+    json!({
+        "name": [c["first_name"], c["middle_name"], c["last_name"]],
+        "title": c["title"],
+        "company": c["account_name"],
+        "emails": pairs(&c["emails"], "address"),
+        "phones": pairs(&c["phones"], "number"),
+        "addresses": c["addresses"],
+        "birthday": c["birthday"],
+        "tags": c["tags"],
+        "social": c["social"],
+    })
+}
+
+/// The contact called `first` in a listing.
+fn person<'v>(list: &'v Value, first: &str) -> &'v Value {
+    list.as_array().unwrap().iter().find(|c| c["first_name"] == first).unwrap_or_else(|| panic!("no {first}: {list}"))
+}
+
+#[test]
+fn a_phone_s_vcard_3_file_imports_every_contact() {
+    let db = Db::new();
+    let (said, notes) = db.ok(&["import", "contact", &fixture("contacts-3.0.vcf")]);
+    assert_eq!(said, "imported 4 contact rows: 4 created, 3 new accounts\n");
+    assert_eq!(
+        notes,
+        "note: line 37: the birthday 1604-04-12 has no year and was left out\nnote: left out of every card: PHOTO\n"
+    );
+    let all = db.json(&["contact", "list"]);
+    assert_eq!(
+        card_fields(person(&all, "Zoë")),
+        json!({
+            "name": ["Zoë", "Q", "O'Brien-Müller"],
+            "title": "Head, Sales",
+            "company": "Ōsaka Trading 株式会社",
+            "emails": [["zoe@osaka.example.com", "work"], ["zoe.home@example.com", "home"]],
+            "phones": [["+81 90 1234 5678", "mobile"], ["+81 6 1234 5678", "office"]],
+            "addresses": [{
+                "label": "home", "street": "1-2-3 Umeda\nBuilding 4", "city": "大阪", "region": "Osaka",
+                "postal_code": "530-0001", "country": "Japan"
+            }],
+            "birthday": "1980-02-29",
+            "tags": [],
+            "social": [],
+        })
+    );
+    let taro = person(&all, "太郎");
+    assert_eq!(fields(taro, &["last_name", "birthday", "account_name"]), json!(["山田", null, "山田商事株式会社"]));
+    let ana = card_fields(person(&all, "Ana"));
+    assert_eq!(ana["tags"], json!(["myContacts", "VIP"]));
+    assert_eq!(ana["social"], json!(["https://acme.example.com"]));
+    assert_eq!(ana["phones"], json!([["+34 600 123 456", "mobile"]]));
+    let ayse = person(&all, "Ayşe");
+    assert_eq!(ayse["last_name"], "Öztürk", "quoted-printable UTF-8");
+    let notes = db.json(&["note", "list"]).to_string();
+    assert!(notes.contains("Met at the Kyoto fair; likes green tea.\\nPrefers email."), "{notes}");
+    assert!(notes.contains("Café owner"), "quoted-printable Latin-1: {notes}");
+}
+
+#[test]
+fn a_vcard_4_file_imports_every_contact() {
+    let db = Db::new();
+    let report = db.json(&["import", "contacts", &fixture("contacts-4.0.vcf")]);
+    assert_eq!((report["created"].clone(), report["accounts_created"].clone()), (json!([1, 2, 3]), json!([1, 2])));
+    assert_eq!(
+        report["notes"],
+        json!(["line 27: the birthday --0517 has no year and was left out", "left out of every card: GENDER"])
+    );
+    let all = db.json(&["contact", "list"]);
+    assert_eq!(
+        card_fields(person(&all, "Léa")),
+        json!({
+            "name": ["Léa", null, "Dubois-Martin"],
+            "title": "Directrice technique",
+            "company": "Société Générale d'Électricité",
+            "emails": [["lea@sge.example.fr", "work"], ["lea.dubois@example.fr", "home"]],
+            "phones": [["+33-6-98-76-54-32", "mobile"], ["+33-1-23-45-67-89", "work"]],
+            "addresses": [{
+                "label": "work", "street": "8 rue de la Paix", "city": "Paris", "region": "Île-de-France",
+                "postal_code": "75002", "country": "France"
+            }],
+            "birthday": "1985-04-12",
+            "tags": ["clients", "Paris, centre"],
+            "social": ["https://sge.example.fr"],
+        })
+    );
+    assert_eq!(fields(person(&all, "秀英"), &["last_name", "account_name"]), json!(["王", "Globex Corporation"]));
+    assert_eq!(fields(person(&all, "Sam"), &["last_name", "account_name"]), json!(["Lee", "Globex Corporation"]));
+    assert!(db.json(&["note", "list"]).to_string().contains("Rencontrée au salon\\nrappeler en janvier"));
+}
+
+#[test]
+fn contacts_exported_as_vcards_import_back_as_the_same_people() {
+    let db = Db::new();
+    db.ok(&["import", "contact", &fixture("contacts-4.0.vcf")]);
+    db.ok(&["import", "contact", &fixture("google.csv")]);
+    db.ok(&["contact", "add", "--first", "=SUM(A1)", "--last", "Stone", "--phone", "+1 555 0100", "--tag", "a;b"]);
+    let (path, _) = db.export("contacts", "vcard");
+    let fresh = Db::new();
+    let report = fresh.json(&["import", "contact", &path]);
+    assert_eq!(report["created"].as_array().map(Vec::len), Some(5), "{report}");
+    let (before, after) = (db.json(&["contact", "list"]), fresh.json(&["contact", "list"]));
+    // The vCard writer spells a web address in its normal form, with a `/` after a bare host.
+    let people = |list: &Value| {
+        let mut people: Vec<Value> = list.as_array().unwrap().iter().map(card_fields).collect();
+        for p in &mut people {
+            for link in p["social"].as_array_mut().unwrap() {
+                *link = json!(link.as_str().unwrap().trim_end_matches('/'));
+            }
+        }
+        people
+    };
+    assert_eq!(people(&after), people(&before));
+    // A file with another extension is read as vCard when told, or from its first line.
+    let renamed = db.file("people.txt");
+    std::fs::copy(&path, &renamed).unwrap();
+    let again = Db::new();
+    let report = again.json(&["import", "contact", renamed.to_str().unwrap(), "--format", "vcard"]);
+    assert_eq!(report["created"].as_array().map(Vec::len), Some(5));
+    let unnamed = db.file("people");
+    std::fs::copy(&path, &unnamed).unwrap();
+    let report = Db::new().json(&["import", "contact", unnamed.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(report["created"].as_array().map(Vec::len), Some(5));
+}
+
+#[test]
+fn a_bad_vcard_is_refused_naming_every_bad_line() {
+    let db = Db::new();
+    db.ok(&["contact", "add", "--first", "Ann", "--last", "Lee"]);
+    let bad = db.write(
+        "bad.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Good Person\r\nEMAIL:good@example.com\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bad Date\r\nBDAY:1990-31-31\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:4.0\r\nEMAIL:nobody@example.com\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Bad Email\r\nEMAIL:not-an-email\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Broken\r\nNOTE:a line that should have been folded\r\nwithout a space\r\n\
+         END:VCARD\r\nBEGIN:VCARD\r\nFN:Never read\r\nEND:VCARD\r\n",
+    );
+    db.refused(
+        &["import", "contact", &bad],
+        &[
+            "line 9, column BDAY: '1990-31-31' is not a date: use YYYY-MM-DD or M/D/YYYY, or say the form with \
+             --date-format (like %d.%m.%Y)",
+            "line 11, column N: the card has no name: give it an N or FN line",
+            "line 18, column EMAIL: email: 'not-an-email' is not a valid email address: write it like \
+             name@example.com",
+            "line 24: 'without a space' is not a vCard line (NAME:value): a line that goes on starts with a space; \
+             nothing after it was read",
+        ],
+    );
+    let latin1 =
+        db.write("latin1.vcf", "BEGIN:VCARD\nVERSION:3.0\nFN:Jos\u{e9}\nN:Mart\u{ed}nez;Jos\u{e9}\nEND:VCARD\n");
+    let bytes = std::fs::read_to_string(&latin1).unwrap().chars().map(|c| c as u32 as u8).collect::<Vec<u8>>();
+    std::fs::write(&latin1, bytes).unwrap();
+    db.refused(
+        &["import", "contact", &latin1],
+        &[
+            "line 3, column FN: line 3 is not UTF-8 text: save the file as UTF-8, or pass --latin1 if it is Latin-1 \
+             / Windows-1252",
+            "line 4, column N: line 4 is not UTF-8 text: save the file as UTF-8, or pass --latin1 if it is Latin-1 \
+             / Windows-1252",
+        ],
+    );
+    db.ok(&["import", "contact", &latin1, "--latin1"]);
+    assert_eq!(fields(person(&db.json(&["contact", "list"]), "José"), &["last_name"]), json!(["Martínez"]));
+    let out = db.run(&["import", "account", &fixture("contacts-4.0.vcf")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(texts(&out).1.contains("is a vCard file, which holds contacts: import it with rolo import contact"));
+    let out = db.run(&["import", "contact", &fixture("contacts-4.0.vcf"), "--map", "FN=last"]);
+    assert!(texts(&out).1.contains("--map is for CSV files"), "{}", texts(&out).1);
+}
+
+#[test]
+fn vcard_duplicates_are_skipped_merged_or_created() {
+    let db = Db::new();
+    db.ok(&["import", "contact", &fixture("contacts-4.0.vcf")]);
+    let before = db.everything();
+    let report = db.json(&["import", "contact", &fixture("contacts-4.0.vcf")]);
+    let skipped: Vec<Value> = report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| json!([d["line"], d["existing"]["id"], d["reason"]]))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            json!([1, 1, "same email lea@sge.example.fr"]),
+            json!([21, 2, "same email wang@globex.example.com"]),
+            json!([30, 3, "same email sam@globex.example.com"]),
+        ]
+    );
+    assert_eq!(db.everything(), before, "skipping changed the database");
+
+    // The same people, one with a new phone and a new email, another found by name and company.
+    let newer = db.write(
+        "newer.vcf",
+        "BEGIN:VCARD\nVERSION:3.0\nN:Dubois-Martin;Léa;;;\nEMAIL;TYPE=INTERNET:LEA@SGE.EXAMPLE.FR\n\
+         EMAIL:lea@new.example.fr\nTEL;TYPE=HOME:+33 1 99 99 99 99\nTITLE:CTO\nEND:VCARD\n\
+         BEGIN:VCARD\nVERSION:3.0\nFN:Sam Lee\nORG:globex corporation\nTEL:+1 555 0199\nEND:VCARD\n",
+    );
+    let report = db.json(&["import", "contact", &newer, "--dry-run", "--on-duplicate", "merge"]);
+    assert_eq!(report["merged"], json!([1, 3]), "{report}");
+    assert_eq!(db.everything(), before, "a dry run merged");
+    db.json(&["import", "contact", &newer, "--on-duplicate", "merge"]);
+    let lea = card_fields(&db.json(&["contact", "show", "1"]));
+    assert_eq!(
+        lea["emails"],
+        json!([["lea@sge.example.fr", "work"], ["lea.dubois@example.fr", "home"], ["lea@new.example.fr", null]])
+    );
+    assert_eq!(lea["phones"].as_array().map(Vec::len), Some(3));
+    assert_eq!(lea["title"], "Directrice technique", "a merge fills only what was empty");
+    assert_eq!(card_fields(&db.json(&["contact", "show", "3"]))["phones"], json!([["+1 555 0199", null]]));
+
+    let report = db.json(&["import", "contact", &newer, "--on-duplicate", "create"]);
+    assert_eq!(report["created"], json!([4, 5]), "{report}");
+    assert_eq!(db.json(&["contact", "list"]).as_array().map(Vec::len), Some(5));
+}

@@ -76,8 +76,8 @@ pub enum Command {
     Search(SearchArgs),
     /// Reports over a date range: a table with bars, or the numbers as JSON or CSV.
     Report(ReportArgs),
-    /// Bring contacts, accounts, leads, deals, tasks, calls or products in from a CSV file (all or
-    /// nothing).
+    /// Bring contacts, accounts, leads, deals, tasks, calls or products in from a CSV file, or
+    /// contacts from vCards (all or nothing).
     Import(ImportArgs),
     /// Write every record of a kind as CSV, JSON, vCard (contacts) or iCalendar (events, tasks).
     Export(ExportArgs),
@@ -1220,8 +1220,12 @@ pub struct DemoArgs {
 pub struct ImportArgs {
     /// What the file holds: contact, account, lead, opportunity (opp), task, call or product.
     pub kind: String,
-    /// The CSV file (comma, semicolon or tab separated; a header line names the columns).
+    /// The file: CSV (comma, semicolon or tab separated; a header line names the columns), or
+    /// for contacts vCard (.vcf, versions 2.1, 3.0 and 4.0).
     pub file: PathBuf,
+    /// What the file is (default: from its extension, else from its first line).
+    #[arg(long, value_enum)]
+    pub format: Option<ImportFormat>,
     /// Read column COLUMN as FIELD (e.g. --map "E-mail 1 - Value=email", --map Notes=ignore);
     /// repeat for more columns. Other columns are mapped from their headers.
     #[arg(long, value_name = "COLUMN=FIELD")]
@@ -1240,6 +1244,16 @@ pub struct ImportArgs {
     /// Read a file that is not UTF-8 as Latin-1 / Windows-1252.
     #[arg(long)]
     pub latin1: bool,
+}
+
+/// `import --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportFormat {
+    /// Comma, semicolon or tab separated values with a header line.
+    Csv,
+    /// vCards: contacts only.
+    #[value(alias = "vcf")]
+    Vcard,
 }
 
 /// `--on-duplicate`.

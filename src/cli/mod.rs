@@ -883,7 +883,11 @@ fn import(out: &Out, crm: &Crm, a: ImportArgs) -> Result<()> {
         };
         map.push((column.trim().to_string(), field.trim().to_string()));
     }
-    let options = crate::import::Options { map, date_format: a.date_format, latin1: a.latin1 };
+    let format = a.format.map(|f| match f {
+        ImportFormat::Csv => crate::import::Format::Csv,
+        ImportFormat::Vcard => crate::import::Format::Vcard,
+    });
+    let options = crate::import::Options { map, date_format: a.date_format, latin1: a.latin1, format };
     let policy = match a.on_duplicate {
         DuplicateArg::Skip => OnDuplicate::Skip,
         DuplicateArg::Merge => OnDuplicate::Merge,
@@ -891,7 +895,7 @@ fn import(out: &Out, crm: &Crm, a: ImportArgs) -> Result<()> {
     };
     let bar = std::cell::OnceCell::new();
     let progress = |done: usize, total: usize| bar.get_or_init(|| progress_bar(total)).set_position(done as u64);
-    let outcome = crate::import::csv_file(crm, kind, &a.file, &options, policy, a.dry_run, &progress);
+    let outcome = crate::import::file(crm, kind, &a.file, &options, policy, a.dry_run, &progress);
     if let Some(bar) = bar.get() {
         bar.finish_and_clear();
     }

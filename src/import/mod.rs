@@ -3,6 +3,7 @@
 //! hands [`Incoming`] rows to [`Crm::import`](crate::crm::Crm::import), which finds the records
 //! rows name, decides about duplicates and writes all or nothing.
 
+mod card;
 pub mod columns;
 
 use chrono::NaiveDate;
@@ -23,6 +24,31 @@ pub struct Options {
     pub date_format: Option<String>,
     /// Read bytes that are not UTF-8 as Windows-1252 (Latin-1), as older spreadsheets write.
     pub latin1: bool,
+    /// What the file is: CSV or vCard. Unset, the file's extension says (`.csv`, `.vcf`), else
+    /// its first line (`BEGIN:VCARD`).
+    pub format: Option<Format>,
+}
+
+/// What a file to import holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Comma, semicolon or tab separated values with a header line.
+    Csv,
+    /// vCards (2.1, 3.0 or 4.0): contacts only.
+    Vcard,
+}
+
+impl Format {
+    /// What the file at `path` holds, from its extension, else from its first bytes.
+    fn of(path: &std::path::Path, bytes: &[u8]) -> Format {
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("vcf" | "vcard") => Format::Vcard,
+            Some("csv" | "tsv" | "txt") => Format::Csv,
+            _ if card::looks_like_vcard(bytes) => Format::Vcard,
+            _ => Format::Csv,
+        }
+    }
 }
 
 /// Why a file cannot be imported.
@@ -56,11 +82,11 @@ pub struct Outcome {
     pub notes: Vec<String>,
 }
 
-/// Imports the CSV file at `path` as records of `kind` through `crm`: the whole path from the
-/// bytes to the transaction, shared by the command line and the TUI. `progress` hears (rows
-/// done, about how many in all) every thousand rows and once at the end; the TUI can run the
-/// import on a worker thread and pass a closure that sends these on.
-pub fn csv_file(
+/// Imports the file at `path` (CSV, or vCard for contacts) as records of `kind` through `crm`:
+/// the whole path from the bytes to the transaction, shared by the command line and the TUI.
+/// `progress` hears (rows done, about how many in all) every thousand rows and once at the end;
+/// the TUI can run the import on a worker thread and pass a closure that sends these on.
+pub fn file(
     crm: &Crm,
     kind: Kind,
     path: &std::path::Path,
@@ -70,6 +96,24 @@ pub fn csv_file(
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Outcome, ImportError> {
     let bytes = std::fs::read(path).map_err(|source| ImportError::Io { path: path.to_path_buf(), source })?;
+    if options.format.unwrap_or_else(|| Format::of(path, &bytes)) == Format::Vcard {
+        if kind != Kind::Contact {
+            return Err(ImportError::Mapping(format!(
+                "{} is a vCard file, which holds contacts: import it with rolo import contact",
+                path.display()
+            )));
+        }
+        if !options.map.is_empty() {
+            return Err(ImportError::Mapping(
+                "--map is for CSV files: a vCard's properties are read by their names".into(),
+            ));
+        }
+        let mut notes = Vec::new();
+        let total = card::count(&bytes);
+        let rows = card::rows(&bytes, options, &mut notes);
+        let report = crm.import(rows, policy, dry_run, &mut |done| progress(done, total))?;
+        return Ok(Outcome { report, notes });
+    }
     let file = read_csv(bytes, options.latin1).map_err(|e| match e {
         ImportError::Unreadable(m) => ImportError::Unreadable(format!("{}: {m}", path.display())),
         e => e,
@@ -571,30 +615,9 @@ impl Row<'_> {
         }
     }
 
-    /// A date in the file's form: the `--date-format` if given, else ISO, year/month/day with
-    /// slashes, or Outlook's month/day/year. Outlook's "0/0/00" means none; a birthday without a
-    /// year (Google's "--02-29") cannot be kept and is left out with a note.
+    /// A date in the file's form (see [`read_date`]).
     fn date(&mut self, v: &str) -> Result<Option<Date>, String> {
-        if v == "0/0/00" || v == "0/0/0000" {
-            return Ok(None);
-        }
-        if v.starts_with("--") {
-            self.notes.push(format!("line {}: the birthday {v} has no year and was left out", self.line));
-            return Ok(None);
-        }
-        let head = v.split(['T', ' ']).next().unwrap_or(v);
-        let custom = self.options.date_format.as_deref();
-        let forms = custom.into_iter().chain(["%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%Y%m%d"]);
-        for form in forms {
-            if let Ok(d) = NaiveDate::parse_from_str(v, form).or_else(|_| NaiveDate::parse_from_str(head, form)) {
-                return Ok(Some(Date(d)));
-            }
-        }
-        let hint = custom
-            .map_or("use YYYY-MM-DD or M/D/YYYY, or say the form with --date-format (like %d.%m.%Y)".into(), |f| {
-                format!("it does not match --date-format {f}")
-            });
-        Err(format!("'{v}' is not a date: {hint}"))
+        read_date(v, self.options.date_format.as_deref(), self.line, self.notes)
     }
 
     /// An instant in the file's form: RFC 3339 (`2026-11-20T09:30:00Z`, as rolo writes them), a
@@ -844,6 +867,32 @@ impl Row<'_> {
             None => self.problems.push(RowProblem { line: self.line, column: None, message: e.to_string() }),
         }
     }
+}
+
+/// A date as files write it: the `custom` chrono form if given, else ISO, year/month/day with
+/// slashes, Outlook's month/day/year or vCard's `YYYYMMDD`; a time after it is ignored. Outlook's
+/// "0/0/00" means none; a date without a year (Google's "--02-29", vCard's "--0229") cannot be
+/// kept and is left out, with a note naming `line`.
+fn read_date(v: &str, custom: Option<&str>, line: u64, notes: &mut Vec<String>) -> Result<Option<Date>, String> {
+    if v == "0/0/00" || v == "0/0/0000" {
+        return Ok(None);
+    }
+    if v.starts_with("--") {
+        notes.push(format!("line {line}: the birthday {v} has no year and was left out"));
+        return Ok(None);
+    }
+    let head = v.split(['T', ' ']).next().unwrap_or(v);
+    let forms = custom.into_iter().chain(["%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%Y%m%d"]);
+    for form in forms {
+        if let Ok(d) = NaiveDate::parse_from_str(v, form).or_else(|_| NaiveDate::parse_from_str(head, form)) {
+            return Ok(Some(Date(d)));
+        }
+    }
+    let hint = custom
+        .map_or("use YYYY-MM-DD or M/D/YYYY, or say the form with --date-format (like %d.%m.%Y)".into(), |f| {
+            format!("it does not match --date-format {f}")
+        });
+    Err(format!("'{v}' is not a date: {hint}"))
 }
 
 /// The text of a cell, trimmed, without the `'` that `rolo export` puts before

@@ -1307,7 +1307,7 @@ impl App {
             Ask::ImportFile => {
                 let path = expand_home(text.trim());
                 let options = crate::import::Options::default();
-                let outcome = crate::import::csv_file(
+                let outcome = crate::import::file(
                     &self.crm,
                     Kind::Contact,
                     &path,
