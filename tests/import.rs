@@ -9,6 +9,8 @@ use std::process::Output;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
+mod common;
+
 /// A database in its own folder, and the `rolo` binary run against it.
 struct Db {
     dir: TempDir,
@@ -748,4 +750,50 @@ fn vcard_duplicates_are_skipped_merged_or_created() {
     let report = db.json(&["import", "contact", &newer, "--on-duplicate", "create"]);
     assert_eq!(report["created"], json!([4, 5]), "{report}");
     assert_eq!(db.json(&["contact", "list"]).as_array().map(Vec::len), Some(5));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress
+// ---------------------------------------------------------------------------------------------
+
+/// A CSV of `n` products.
+fn many_products(db: &Db, n: usize) -> String {
+    let mut text = String::from("Product Name,SKU,Unit Price\n");
+    for i in 0..n {
+        text.push_str(&format!("Item {i},SKU-{i},{}.50\n", i % 100));
+    }
+    db.write("many.csv", &text)
+}
+
+#[test]
+fn the_import_tells_its_progress_every_thousand_rows_and_when_only_the_writing_is_left() {
+    let db = Db::new();
+    let file = many_products(&db, 2_500);
+    let (_dir, crm) = common::fresh();
+    let mut heard = Vec::new();
+    let options = rolo::import::Options::default();
+    let outcome = rolo::import::file(
+        &crm,
+        rolo::model::Kind::Product,
+        Path::new(&file),
+        &options,
+        rolo::crm::OnDuplicate::Skip,
+        false,
+        |done, total| heard.push((done, total)),
+    )
+    .expect("the import");
+    assert_eq!(outcome.report.created.len(), 2_500);
+    assert_eq!(heard, [(1_000, 2_500), (2_000, 2_500), (2_500, 2_500)]);
+}
+
+#[test]
+fn no_progress_bar_reaches_a_pipe_or_json() {
+    let db = Db::new();
+    let file = many_products(&db, 6_000);
+    let (said, stderr) = db.ok(&["import", "product", &file, "--dry-run"]);
+    assert_eq!(said, "would import 6000 product rows: 6000 created\nnothing was written (dry run)\n");
+    assert_eq!(stderr, "", "stderr is not a terminal");
+    let out = db.run(&["--json", "import", "product", &file]);
+    assert_eq!(texts(&out).1, "");
+    assert_eq!(db.json(&["product", "list"]).as_array().map(Vec::len), Some(6_000));
 }

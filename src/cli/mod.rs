@@ -894,7 +894,14 @@ fn import(out: &Out, crm: &Crm, a: ImportArgs) -> Result<()> {
         DuplicateArg::Create => OnDuplicate::Create,
     };
     let bar = std::cell::OnceCell::new();
-    let progress = |done: usize, total: usize| bar.get_or_init(|| progress_bar(total)).set_position(done as u64);
+    let progress = |done: usize, total: usize| {
+        let bar = bar.get_or_init(|| progress_bar(total, out.json));
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        if done == total {
+            bar.set_message("every row read, writing…");
+        }
+    };
     let outcome = crate::import::file(crm, kind, &a.file, &options, policy, a.dry_run, &progress);
     if let Some(bar) = bar.get() {
         bar.finish_and_clear();
@@ -1138,14 +1145,14 @@ fn write_file(path: &std::path::Path, data: &[u8], force: bool) -> Result<()> {
     Ok(())
 }
 
-/// A progress bar on stderr for long imports; hidden for short ones and when stderr is not a
-/// terminal.
-fn progress_bar(rows: usize) -> indicatif::ProgressBar {
-    if rows < 5_000 {
+/// A progress bar on stderr for long imports; hidden for short ones, with `--json`, and when
+/// stderr is not a terminal (indicatif draws only to one).
+fn progress_bar(rows: usize, json: bool) -> indicatif::ProgressBar {
+    if rows < 5_000 || json {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(rows as u64);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows, {eta} left") {
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows, {eta} left {msg}") {
         bar.set_style(style);
     }
     bar

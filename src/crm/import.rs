@@ -155,14 +155,15 @@ impl Crm {
     /// Brings `rows` in, in one transaction: every row lands or none does. Rows that fail
     /// validation, here or already when read (the `Err` rows), are all reported together (by
     /// line) and nothing is written. With `dry_run` everything is checked and counted, and
-    /// nothing kept. `progress` hears how many rows are done, every thousand rows and once at the
-    /// end.
+    /// nothing kept. `progress` hears how many rows are done every thousand rows, and once more
+    /// with `true` when every row is in and only the writing is left (some seconds at a million
+    /// rows).
     pub fn import(
         &self,
         rows: impl IntoIterator<Item = std::result::Result<Incoming, Vec<RowProblem>>>,
         policy: OnDuplicate,
         dry_run: bool,
-        progress: &mut dyn FnMut(usize),
+        progress: &mut dyn FnMut(usize, bool),
     ) -> Result<ImportReport> {
         let summary = format!("imported by {}", self.user());
         let run = |tx: &mut Tx| Importer::new(tx, policy)?.run(rows, progress);
@@ -262,7 +263,7 @@ impl<'t, 'a> Importer<'t, 'a> {
     fn run(
         mut self,
         rows: impl IntoIterator<Item = std::result::Result<Incoming, Vec<RowProblem>>>,
-        progress: &mut dyn FnMut(usize),
+        progress: &mut dyn FnMut(usize, bool),
     ) -> Result<ImportReport> {
         for (done, row) in rows.into_iter().enumerate() {
             self.report.rows += 1;
@@ -289,10 +290,10 @@ impl<'t, 'a> Importer<'t, 'a> {
                 }
             }
             if done % 1000 == 999 {
-                progress(done + 1);
+                progress(done + 1, false);
             }
         }
-        progress(self.report.rows);
+        progress(self.report.rows, true);
         if !self.problems.is_empty() {
             return Err(CrmError::Rejected(self.problems));
         }

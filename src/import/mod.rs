@@ -84,8 +84,9 @@ pub struct Outcome {
 
 /// Imports the file at `path` (CSV, or vCard for contacts) as records of `kind` through `crm`:
 /// the whole path from the bytes to the transaction, shared by the command line and the TUI.
-/// `progress` hears (rows done, about how many in all) every thousand rows and once at the end;
-/// the TUI can run the import on a worker thread and pass a closure that sends these on.
+/// `progress` hears (rows done, about how many in all) every thousand rows, and (rows, rows)
+/// once every row is read and checked, while the records are written; the TUI can run the
+/// import on a worker thread and pass a closure that sends these on to its gauge.
 pub fn file(
     crm: &Crm,
     kind: Kind,
@@ -111,7 +112,9 @@ pub fn file(
         let mut notes = Vec::new();
         let total = card::count(&bytes);
         let rows = card::rows(&bytes, options, &mut notes);
-        let report = crm.import(rows, policy, dry_run, &mut |done| progress(done, total))?;
+        let report = crm.import(rows, policy, dry_run, &mut |done, all_in| {
+            progress(done, if all_in { done } else { total.max(done + 1) })
+        })?;
         return Ok(Outcome { report, notes });
     }
     let file = read_csv(bytes, options.latin1).map_err(|e| match e {
@@ -126,7 +129,9 @@ pub fn file(
     }
     let total = file.approximate_rows();
     let rows = records(&file, &mapping, options, &mut notes);
-    let report = crm.import(rows, policy, dry_run, &mut |done| progress(done, total))?;
+    let report = crm.import(rows, policy, dry_run, &mut |done, all_in| {
+        progress(done, if all_in { done } else { total.max(done + 1) })
+    })?;
     Ok(Outcome { report, notes })
 }
 
