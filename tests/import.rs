@@ -646,13 +646,13 @@ fn contacts_exported_as_vcards_import_back_as_the_same_people() {
         people
     };
     assert_eq!(people(&after), people(&before));
-    // A file with another extension is read as vCard when told, or from its first line.
-    let renamed = db.file("people.txt");
+    // A file named otherwise is read as vCard when told, or from its first line.
+    let renamed = db.file("people.csv");
     std::fs::copy(&path, &renamed).unwrap();
     let again = Db::new();
     let report = again.json(&["import", "contact", renamed.to_str().unwrap(), "--format", "vcard"]);
     assert_eq!(report["created"].as_array().map(Vec::len), Some(5));
-    let unnamed = db.file("people");
+    let unnamed = db.file("people.txt");
     std::fs::copy(&path, &unnamed).unwrap();
     let report = Db::new().json(&["import", "contact", unnamed.to_str().unwrap(), "--dry-run"]);
     assert_eq!(report["created"].as_array().map(Vec::len), Some(5));

@@ -44,7 +44,7 @@ impl Format {
         let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
         match ext.as_deref() {
             Some("vcf" | "vcard") => Format::Vcard,
-            Some("csv" | "tsv" | "txt") => Format::Csv,
+            Some("csv" | "tsv") => Format::Csv,
             _ if card::looks_like_vcard(bytes) => Format::Vcard,
             _ => Format::Csv,
         }
