@@ -224,8 +224,10 @@ fn the_import_wizard_switches_kind_and_duplicate_policy_and_refuses_an_unmappabl
     assert!(ui.screen().contains("as accounts (t)"), "{}", ui.screen());
     ui.keys("o");
     assert!(ui.screen().contains("duplicates: merge (o)"), "{}", ui.screen());
-    ui.keys("t t");
-    assert!(ui.screen().contains("as contacts (t)"), "back round to contacts: {}", ui.screen());
+    for kind in ["leads", "opportunities", "tasks", "calls", "products", "contacts"] {
+        ui.keys("t");
+        assert!(ui.screen().contains(&format!("as {kind} (t)")), "{}", ui.screen());
+    }
     // Leaving every column out leaves nothing to name the records by: said at once.
     ui.keys("esc I").text(&format!("{fixtures}/google.csv")).keys("enter");
     let columns = ui.app.import.as_ref().map_or(0, |w| w.headers.len());
@@ -567,6 +569,23 @@ fn possible_duplicates_are_listed_and_merged_after_a_question() {
     let s = ui.screen();
     assert!(s.contains("No contacts look like the same person"), "{s}");
     assert!(s.contains(&format!("into Zoe Obrien (#{})", twin.id)), "the merge is reported: {s}");
+}
+
+#[test]
+fn a_vcard_file_imports_through_the_wizard_without_a_mapping() {
+    let fixtures = format!("{}/tests/fixtures/import", env!("CARGO_MANIFEST_DIR"));
+    let mut ui = Ui::populated(120, 30);
+    let before = ui.crm.count(Kind::Contact).unwrap();
+    ui.keys("I").text(&format!("{fixtures}/contacts-4.0.vcf")).keys("enter t");
+    let s = ui.screen();
+    assert!(s.contains("(vCard: ") && s.contains("as contacts"), "{s}");
+    assert!(s.contains("Each card becomes a contact"), "{s}");
+    ui.keys("ctrl-s");
+    assert!(ui.screen().contains("The file is fine: it would create"), "{}", ui.screen());
+    assert_eq!(ui.crm.count(Kind::Contact).unwrap(), before, "a check writes nothing");
+    ui.keys("ctrl-s");
+    assert!(ui.screen().contains("Imported: created"), "{}", ui.screen());
+    assert!(ui.crm.count(Kind::Contact).unwrap() > before);
 }
 
 /// Presses `keys` and counts them, for the keystroke budget of the call flow.

@@ -79,7 +79,8 @@ pub enum Command {
     Search(SearchArgs),
     /// Reports over a date range: a table with bars, or the numbers as JSON or CSV.
     Report(ReportArgs),
-    /// Bring contacts, accounts or leads in from a CSV file (all or nothing).
+    /// Bring contacts, accounts, leads, deals, tasks, calls or products in from a CSV file, or
+    /// contacts from vCards (all or nothing).
     Import(ImportArgs),
     /// Write every record of a kind as CSV, JSON, vCard (contacts) or iCalendar (events, tasks).
     Export(ExportArgs),
@@ -1302,12 +1303,16 @@ pub struct DemoArgs {
 
 /// `import`.
 #[derive(Debug, Args)]
-#[command(after_help = IMPORT_HELP)]
+#[command(after_help = crate::import::columns::help())]
 pub struct ImportArgs {
-    /// What the file holds: contact, account or lead.
+    /// What the file holds: contact, account, lead, opportunity (opp), task, call or product.
     pub kind: String,
-    /// The CSV file (comma, semicolon or tab separated; a header line names the columns).
+    /// The file: CSV (comma, semicolon or tab separated; a header line names the columns), or
+    /// for contacts vCard (.vcf, versions 2.1, 3.0 and 4.0).
     pub file: PathBuf,
+    /// What the file is (default: from its extension, else from its first line).
+    #[arg(long, value_enum)]
+    pub format: Option<ImportFormat>,
     /// Read column COLUMN as FIELD (e.g. --map "E-mail 1 - Value=email", --map Notes=ignore);
     /// repeat for more columns. Other columns are mapped from their headers.
     #[arg(long, value_name = "COLUMN=FIELD")]
@@ -1328,10 +1333,15 @@ pub struct ImportArgs {
     pub latin1: bool,
 }
 
-/// The fields `--map` takes, shown under `rolo import --help`.
-const IMPORT_HELP: &str = "Fields for --map: first, last, middle, name, title, company, email, phone, street, city, \
-region, postal-code, country, birthday, notes, tags, owner, do-not-call, email-opt-out, website, interests, industry, \
-employees, revenue, currency, status, source, rating, ignore.";
+/// `import --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportFormat {
+    /// Comma, semicolon or tab separated values with a header line.
+    Csv,
+    /// vCards: contacts only.
+    #[value(alias = "vcf")]
+    Vcard,
+}
 
 /// `--on-duplicate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -931,15 +931,26 @@ fn import(out: &Out, crm: &Crm, a: ImportArgs) -> Result<()> {
         };
         map.push((column.trim().to_string(), field.trim().to_string()));
     }
-    let options = crate::import::Options { map, date_format: a.date_format, latin1: a.latin1 };
+    let format = a.format.map(|f| match f {
+        ImportFormat::Csv => crate::import::Format::Csv,
+        ImportFormat::Vcard => crate::import::Format::Vcard,
+    });
+    let options = crate::import::Options { map, date_format: a.date_format, latin1: a.latin1, format };
     let policy = match a.on_duplicate {
         DuplicateArg::Skip => OnDuplicate::Skip,
         DuplicateArg::Merge => OnDuplicate::Merge,
         DuplicateArg::Create => OnDuplicate::Create,
     };
     let bar = std::cell::OnceCell::new();
-    let progress = |done: usize, total: usize| bar.get_or_init(|| progress_bar(total)).set_position(done as u64);
-    let outcome = crate::import::csv_file(crm, kind, &a.file, &options, policy, a.dry_run, &progress);
+    let progress = |done: usize, total: usize| {
+        let bar = bar.get_or_init(|| progress_bar(total, out.json));
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        if done == total {
+            bar.set_message("every row read, writing…");
+        }
+    };
+    let outcome = crate::import::file(crm, kind, &a.file, &options, policy, a.dry_run, &progress);
     if let Some(bar) = bar.get() {
         bar.finish_and_clear();
     }
@@ -1052,11 +1063,16 @@ fn export_to(crm: &Crm, kind: Kind, format: crate::export::Format, to: &mut Vec<
     let companies = || -> Result<std::collections::HashMap<Id, String>> {
         Ok(crm.list::<Account>(|_| true)?.into_iter().map(|a| (a.id, a.name)).collect())
     };
+    let links = Links { crm, read: Default::default() };
     let count = match (format, kind) {
         (Format::Json, _) => for_kind!(kind, export_json(crm, to))?,
         (Format::Csv, Kind::Contact) => ex::contacts_csv(&crm.list::<Contact>(|_| true)?, &companies()?, to)?,
         (Format::Csv, Kind::Account) => ex::accounts_csv(&crm.list::<Account>(|_| true)?, to)?,
         (Format::Csv, Kind::Lead) => ex::leads_csv(&crm.list::<Lead>(|_| true)?, to)?,
+        (Format::Csv, Kind::Opportunity) => ex::opportunities_csv(&crm.list::<Opportunity>(|_| true)?, &links, to)?,
+        (Format::Csv, Kind::Task) => ex::tasks_csv(&crm.list::<Task>(|_| true)?, &links, to)?,
+        (Format::Csv, Kind::Call) => ex::calls_csv(&crm.list::<Call>(|_| true)?, &links, to)?,
+        (Format::Csv, Kind::Product) => ex::products_csv(&crm.list::<Product>(|_| true)?, to)?,
         (Format::Csv, _) => for_kind!(kind, export_objects_csv(crm, to))?,
         (Format::Vcard, _) => ex::vcards(&crm.list::<Contact>(|_| true)?, &companies()?, to)?,
         (Format::Ics, _) => {
@@ -1069,6 +1085,42 @@ fn export_to(crm: &Crm, kind: Kind, format: crate::export::Format, to: &mut Vec<
         }
     };
     Ok(Exported { count, undated: 0 })
+}
+
+/// Names and emails of linked records for CSV exports, each read once.
+struct Links<'a> {
+    crm: &'a Crm,
+    read: std::cell::RefCell<std::collections::HashMap<RecordRef, (String, String)>>,
+}
+
+impl Links<'_> {
+    /// The name and (for people) the first email of `record`; nothing when it is gone.
+    fn get(&self, record: RecordRef) -> (String, String) {
+        if let Some(known) = self.read.borrow().get(&record) {
+            return known.clone();
+        }
+        let person = |name: String, email: Option<&str>| (name, email.unwrap_or_default().to_string());
+        let found = match record.kind {
+            Kind::Contact => self.crm.get::<Contact>(record.id).map(|c| person(c.full_name(), c.primary_email())),
+            Kind::Lead => self.crm.get::<Lead>(record.id).map(|l| person(l.full_name(), l.email.as_deref())),
+            kind => {
+                crate::model::with_record_type!(kind, T => self.crm.get::<T>(record.id).map(|r| person(crate::model::Record::label(&r), None)))
+            }
+        };
+        let found = found.unwrap_or_default();
+        self.read.borrow_mut().insert(record, found.clone());
+        found
+    }
+}
+
+impl crate::export::Linked for Links<'_> {
+    fn name(&self, record: RecordRef) -> String {
+        self.get(record).0
+    }
+
+    fn email(&self, record: RecordRef) -> String {
+        self.get(record).1
+    }
 }
 
 /// Every record of kind `R` as one JSON array, the objects `rolo --json KIND list` prints, one
@@ -1141,14 +1193,14 @@ fn write_file(path: &std::path::Path, data: &[u8], force: bool) -> Result<()> {
     Ok(())
 }
 
-/// A progress bar on stderr for long imports; hidden for short ones and when stderr is not a
-/// terminal.
-fn progress_bar(rows: usize) -> indicatif::ProgressBar {
-    if rows < 5_000 {
+/// A progress bar on stderr for long imports; hidden for short ones, with `--json`, and when
+/// stderr is not a terminal (indicatif draws only to one).
+fn progress_bar(rows: usize, json: bool) -> indicatif::ProgressBar {
+    if rows < 5_000 || json {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(rows as u64);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows, {eta} left") {
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows, {eta} left {msg}") {
         bar.set_style(style);
     }
     bar

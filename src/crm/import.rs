@@ -1,13 +1,18 @@
 //! Bringing many records in at once: all of them in one transaction or none, accounts matched or
-//! created by name, and duplicates of what is already there (or earlier in the same file) found
-//! and skipped, merged or created as the caller says.
+//! created by name, the other records a row names (a deal's stage, a task's contact) found, and
+//! duplicates of what is already there (or earlier in the same file) found and skipped, merged or
+//! created as the caller says.
 
 use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
+use super::sales::{find_stage, place_in_stage};
 use super::{Crm, CrmError, Result, Tx};
-use crate::model::{Account, Consent, Contact, Id, Kind, Lead, Note, Record, RecordRef};
+use crate::model::{
+    Account, Call, Campaign, Consent, Contact, Id, Kind, Lead, Note, Opportunity, Product, Project, Record, RecordRef,
+    Stage, StageOutcome, Task,
+};
 use crate::store::{Indexed, Read};
 
 /// One record to bring in, with what it refers to by name.
@@ -21,6 +26,20 @@ pub struct Incoming {
     pub company: Option<String>,
     /// Free text kept as a note on the record.
     pub notes: Option<String>,
+    /// Other records it names, found when it is brought in.
+    pub refs: Vec<Reference>,
+}
+
+/// A record a row names, to be found when the row is brought in: a deal's stage or campaign, the
+/// contact of a deal, task or call, a task's deal, project or lead.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    /// What it names.
+    pub kind: Kind,
+    /// The name (any case, accents ignored), or a person's email.
+    pub text: String,
+    /// The column it came from, for messages.
+    pub column: Option<String>,
 }
 
 /// The records an import brings.
@@ -32,6 +51,30 @@ pub enum Arrival {
     Account(Box<Account>),
     /// A prospect.
     Lead(Box<Lead>),
+    /// A deal; its account comes from [`Incoming::company`], its stage from a reference (else the
+    /// first open stage).
+    Opportunity(Box<Opportunity>),
+    /// Something to do.
+    Task(Box<Task>),
+    /// A phone call; its contact comes from a reference.
+    Call(Box<Call>),
+    /// A catalogue item.
+    Product(Box<Product>),
+}
+
+impl Arrival {
+    /// What the record's own rules say of it.
+    fn validate(&self) -> std::result::Result<(), crate::model::ValidationError> {
+        match self {
+            Arrival::Contact(c) => c.validate(),
+            Arrival::Account(a) => a.validate(),
+            Arrival::Lead(l) => l.validate(),
+            Arrival::Opportunity(o) => o.validate(),
+            Arrival::Task(t) => t.validate(),
+            Arrival::Call(c) => c.validate(),
+            Arrival::Product(p) => p.validate(),
+        }
+    }
 }
 
 /// What to do with a record that duplicates one already there.
@@ -112,13 +155,15 @@ impl Crm {
     /// Brings `rows` in, in one transaction: every row lands or none does. Rows that fail
     /// validation, here or already when read (the `Err` rows), are all reported together (by
     /// line) and nothing is written. With `dry_run` everything is checked and counted, and
-    /// nothing kept. `progress` hears how many rows are done.
+    /// nothing kept. `progress` hears how many rows are done every thousand rows, and once more
+    /// with `true` when every row is in and only the writing is left (some seconds at a million
+    /// rows).
     pub fn import(
         &self,
         rows: impl IntoIterator<Item = std::result::Result<Incoming, Vec<RowProblem>>>,
         policy: OnDuplicate,
         dry_run: bool,
-        progress: &dyn Fn(usize),
+        progress: &mut dyn FnMut(usize, bool),
     ) -> Result<ImportReport> {
         let summary = format!("imported by {}", self.user());
         let run = |tx: &mut Tx| Importer::new(tx, policy)?.run(rows, progress);
@@ -186,8 +231,12 @@ struct Importer<'t, 'a> {
     /// Account ids by folded name: those there before, and those this import made.
     accounts: HashMap<String, Id>,
     people: Option<People>,
-    /// Lead ids by email.
-    leads: Option<HashMap<String, Id>>,
+    /// Per kind (leads, deals, tasks, calls, products), the ids of records by their duplicate key.
+    seen: HashMap<Kind, HashMap<String, Id>>,
+    /// Per kind, the records rows may name.
+    named: HashMap<Kind, Directory>,
+    /// The pipeline stages in board order, once a deal needs them.
+    stages: Option<Vec<Stage>>,
     report: ImportReport,
     problems: Vec<RowProblem>,
 }
@@ -203,7 +252,9 @@ impl<'t, 'a> Importer<'t, 'a> {
             policy,
             accounts,
             people: None,
-            leads: None,
+            seen: HashMap::default(),
+            named: HashMap::default(),
+            stages: None,
             report: ImportReport::default(),
             problems: Vec::new(),
         })
@@ -212,7 +263,7 @@ impl<'t, 'a> Importer<'t, 'a> {
     fn run(
         mut self,
         rows: impl IntoIterator<Item = std::result::Result<Incoming, Vec<RowProblem>>>,
-        progress: &dyn Fn(usize),
+        progress: &mut dyn FnMut(usize, bool),
     ) -> Result<ImportReport> {
         for (done, row) in rows.into_iter().enumerate() {
             self.report.rows += 1;
@@ -225,9 +276,7 @@ impl<'t, 'a> Importer<'t, 'a> {
             };
             if !self.problems.is_empty() {
                 // The import is lost already: only look for more problems.
-                if let Err(p) = self.check(&row) {
-                    self.problems.push(p);
-                }
+                self.check(&row)?;
                 continue;
             }
             let line = row.line;
@@ -241,23 +290,25 @@ impl<'t, 'a> Importer<'t, 'a> {
                 }
             }
             if done % 1000 == 999 {
-                progress(done + 1);
+                progress(done + 1, false);
             }
         }
+        progress(self.report.rows, true);
         if !self.problems.is_empty() {
             return Err(CrmError::Rejected(self.problems));
         }
         Ok(self.report)
     }
 
-    /// What the record's own rules say of a row, once nothing will be written anyway.
-    fn check(&self, row: &Incoming) -> std::result::Result<(), RowProblem> {
-        let checked = match &row.record {
-            Arrival::Contact(c) => c.validate(),
-            Arrival::Account(a) => a.validate(),
-            Arrival::Lead(l) => l.validate(),
-        };
-        checked.map_err(|v| RowProblem { line: row.line, column: Some(v.field), message: v.message })
+    /// What the record's own rules say of a row, and whether the records it names exist, once
+    /// nothing will be written anyway.
+    fn check(&mut self, row: &Incoming) -> Result<()> {
+        if let Err(v) = row.record.validate() {
+            self.problems.push(RowProblem { line: row.line, column: Some(v.field), message: v.message });
+        }
+        let account = row.company.as_deref().and_then(|name| self.accounts.get(&name_key(name)).copied());
+        self.find_all(row.line, &row.refs, account)?;
+        Ok(())
     }
 
     /// Brings one row in.
@@ -266,6 +317,11 @@ impl<'t, 'a> Importer<'t, 'a> {
             Some(name) => Some(self.account(name)?),
             None => None,
         };
+        let found = self.find_all(row.line, &row.refs, account)?;
+        if !self.problems.is_empty() {
+            return Ok(());
+        }
+        let link = |kind: Kind| found.iter().find(|(k, _)| *k == kind).map(|&(_, id)| id);
         let made = match row.record {
             Arrival::Contact(mut c) => {
                 c.account = c.account.or(account);
@@ -276,8 +332,31 @@ impl<'t, 'a> Importer<'t, 'a> {
                 if l.company.is_none() {
                     l.company = row.company.clone();
                 }
-                self.lead(row.line, *l)?
+                self.keyed(row.line, *l, lead_key, merge_lead)?
             }
+            Arrival::Opportunity(mut o) => {
+                o.account = account.unwrap_or_default();
+                o.contact = link(Kind::Contact).or(o.contact);
+                o.campaign = link(Kind::Campaign).or(o.campaign);
+                let stage = self.stage(link(Kind::Stage))?;
+                // A probability that is the stage's own is not one set by hand.
+                o.probability_manual &= o.probability != stage.probability;
+                place_in_stage(&mut o, &stage);
+                self.keyed(row.line, *o, opportunity_key, merge_opportunity)?
+            }
+            Arrival::Task(mut t) => {
+                t.account = account.or(t.account);
+                t.contact = link(Kind::Contact).or(t.contact);
+                t.lead = link(Kind::Lead).or(t.lead);
+                t.opportunity = link(Kind::Opportunity).or(t.opportunity);
+                t.project = link(Kind::Project).or(t.project);
+                self.keyed(row.line, *t, task_key, merge_task)?
+            }
+            Arrival::Call(mut c) => {
+                c.contact = link(Kind::Contact).unwrap_or(c.contact);
+                self.keyed(row.line, *c, call_key, merge_call)?
+            }
+            Arrival::Product(p) => self.keyed(row.line, *p, product_key, merge_product)?,
         };
         if let (Some(target), Some(text)) = (made, row.notes.filter(|n| !n.trim().is_empty()))
             && !self.has_note(target, &text)?
@@ -285,6 +364,68 @@ impl<'t, 'a> Importer<'t, 'a> {
             self.tx.create(Note::new(target, &text))?;
         }
         Ok(())
+    }
+
+    /// Finds the records a row names, one of each kind: of several references to one kind (a
+    /// contact's email and name), the first found. What cannot be found is a problem of `line`.
+    fn find_all(&mut self, line: u64, refs: &[Reference], account: Option<Id>) -> Result<Vec<(Kind, Id)>> {
+        let mut found: Vec<(Kind, Id)> = Vec::new();
+        let mut missing: Vec<(Kind, RowProblem)> = Vec::new();
+        // Emails first: they name one person where a name may name several.
+        let mut refs: Vec<&Reference> = refs.iter().collect();
+        refs.sort_by_key(|r| !r.text.contains('@'));
+        for r in refs {
+            if found.iter().any(|(k, _)| *k == r.kind) {
+                continue;
+            }
+            match self.find(r, account)? {
+                Ok(id) => {
+                    found.push((r.kind, id));
+                    missing.retain(|(k, _)| *k != r.kind);
+                }
+                Err(message) if !missing.iter().any(|(k, _)| *k == r.kind) => {
+                    missing.push((r.kind, RowProblem { line, column: r.column.clone(), message }));
+                }
+                Err(_) => {}
+            }
+        }
+        self.problems.extend(missing.into_iter().map(|(_, p)| p));
+        Ok(found)
+    }
+
+    /// The record `r` names (at `account` when several share the name), or what is wrong.
+    fn find(&mut self, r: &Reference, account: Option<Id>) -> Result<std::result::Result<Id, String>> {
+        if r.kind == Kind::Stage {
+            return Ok(find_stage(self.stages()?, &r.text).map(|s| s.id).map_err(|e| match e {
+                CrmError::Invalid(v) => v.message,
+                other => other.to_string(),
+            }));
+        }
+        if !self.named.contains_key(&r.kind) {
+            let directory = Directory::of(self.tx.read(), r.kind)?;
+            self.named.insert(r.kind, directory);
+        }
+        Ok(self.named[&r.kind].find(r.kind, &r.text, account))
+    }
+
+    /// The stages in board order, read once.
+    fn stages(&mut self) -> Result<&[Stage]> {
+        if self.stages.is_none() {
+            let mut stages = self.tx.read().all::<Stage>(|_| true)?;
+            stages.sort_by_key(|s| (s.order, s.id));
+            self.stages = Some(stages);
+        }
+        Ok(self.stages.as_deref().unwrap_or_default())
+    }
+
+    /// The stage with id `id`, or without one the first open stage (where new deals start).
+    fn stage(&mut self, id: Option<Id>) -> Result<Stage> {
+        let stages = self.stages()?;
+        let stage = match id {
+            Some(id) => stages.iter().find(|s| s.id == id),
+            None => stages.iter().find(|s| s.outcome == StageOutcome::Open),
+        };
+        stage.cloned().ok_or_else(|| CrmError::Conflict("no open stage: add one first".into()))
     }
 
     /// Whether `target` (when it took in a duplicate) already has a note saying `text`.
@@ -337,18 +478,29 @@ impl<'t, 'a> Importer<'t, 'a> {
         Ok(Some(target.record_ref()))
     }
 
-    fn lead(&mut self, line: u64, l: Lead) -> Result<Option<RecordRef>> {
-        if self.leads.is_none() {
-            let existing = self.tx.read().all::<Lead>(|l| l.email.is_some())?;
-            self.leads =
-                Some(existing.into_iter().filter_map(|l| Some((l.email?.trim().to_lowercase(), l.id))).collect());
+    /// Creates, merges or skips a record of a kind with one duplicate key (`key`: the key and
+    /// how to say that two records share it); returns the record that notes go to.
+    fn keyed<R: Indexed>(
+        &mut self,
+        line: u64,
+        rec: R,
+        key: fn(&R) -> Option<(String, String)>,
+        merge: fn(&mut R, R),
+    ) -> Result<Option<RecordRef>> {
+        if !self.seen.contains_key(&R::KIND) {
+            let mut keys = HashMap::default();
+            for existing in self.tx.read().all::<R>(|_| true)? {
+                if let Some((k, _)) = key(&existing) {
+                    keys.entry(k).or_insert(existing.id());
+                }
+            }
+            self.seen.insert(R::KIND, keys);
         }
-        let email = l.email.as_deref().map(|e| e.trim().to_lowercase());
-        let found = email.as_ref().and_then(|e| self.leads.as_ref()?.get(e).copied());
-        let found = found.map(|id| (id, format!("same email {}", l.email.as_deref().unwrap_or_default())));
-        let Some(target) = self.place(line, found, l, merge_lead)? else { return Ok(None) };
-        if let (Some(e), Some(leads)) = (email, &mut self.leads) {
-            leads.entry(e).or_insert(target.id);
+        let own = key(&rec);
+        let found = own.as_ref().and_then(|(k, why)| Some((*self.seen[&R::KIND].get(k)?, why.clone())));
+        let Some(target) = self.place(line, found, rec, merge)? else { return Ok(None) };
+        if let (Some((k, _)), Some(seen)) = (own, self.seen.get_mut(&R::KIND)) {
+            seen.entry(k).or_insert(target.id());
         }
         Ok(Some(target.record_ref()))
     }
@@ -430,6 +582,150 @@ fn merge_account(into: &mut Account, from: Account) {
     into.employees = into.employees.or(from.employees);
     into.annual_revenue = into.annual_revenue.or(from.annual_revenue);
     union(&mut into.tags, from.tags);
+}
+
+/// Records of one kind by what a row may call them: folded names and lower-case emails, each
+/// with the record's account (which tells apart two deals of one name).
+#[derive(Default)]
+struct Directory {
+    keys: HashMap<String, Vec<(Id, Option<Id>)>>,
+}
+
+impl Directory {
+    /// Every record of `kind` that rows may name (contacts and leads by full name and email;
+    /// deals, projects and campaigns by name).
+    fn of(r: &impl Read, kind: Kind) -> Result<Directory> {
+        let mut d = Directory::default();
+        match kind {
+            Kind::Contact => {
+                for c in r.all::<Contact>(|_| true)? {
+                    d.add(&c.full_name(), c.id, c.account);
+                    for e in &c.emails {
+                        d.add(&e.address, c.id, c.account);
+                    }
+                }
+            }
+            Kind::Lead => {
+                for l in r.all::<Lead>(|_| true)? {
+                    d.add(&l.full_name(), l.id, None);
+                    d.add(l.email.as_deref().unwrap_or_default(), l.id, None);
+                }
+            }
+            Kind::Opportunity => {
+                r.all::<Opportunity>(|_| true)?.iter().for_each(|o| d.add(&o.name, o.id, Some(o.account)))
+            }
+            Kind::Project => r.all::<Project>(|_| true)?.iter().for_each(|p| d.add(&p.name, p.id, p.account)),
+            Kind::Campaign => r.all::<Campaign>(|_| true)?.iter().for_each(|c| d.add(&c.name, c.id, None)),
+            _ => {}
+        }
+        Ok(d)
+    }
+
+    fn add(&mut self, text: &str, id: Id, account: Option<Id>) {
+        if text.trim().is_empty() {
+            return;
+        }
+        let ids = self.keys.entry(lookup_key(text)).or_default();
+        if !ids.iter().any(|&(i, _)| i == id) {
+            ids.push((id, account));
+        }
+    }
+
+    /// The one record of `kind` that `text` names, preferring those at `account` when several
+    /// share a name; or why there is none.
+    fn find(&self, kind: Kind, text: &str, account: Option<Id>) -> std::result::Result<Id, String> {
+        let all = self.keys.get(&lookup_key(text)).map(Vec::as_slice).unwrap_or_default();
+        let here: Vec<Id> = all.iter().filter(|(_, a)| account.is_some() && *a == account).map(|&(i, _)| i).collect();
+        let ids = if here.is_empty() { all.iter().map(|&(i, _)| i).collect() } else { here };
+        let person = matches!(kind, Kind::Contact | Kind::Lead);
+        match ids.as_slice() {
+            [id] => Ok(*id),
+            [] => Err(format!(
+                "no {kind} has the {} '{}': add or import the {} first, or correct the cell",
+                if person { "email or full name" } else { "name" },
+                text.trim(),
+                kind.plural()
+            )),
+            many => {
+                let ids: Vec<String> = many.iter().map(Id::to_string).collect();
+                let instead =
+                    if person { "the email instead" } else { "a name only one has, or fill the account column" };
+                Err(format!(
+                    "'{}' names {} {} ({}): write {instead}",
+                    text.trim(),
+                    many.len(),
+                    kind.plural(),
+                    ids.join(", ")
+                ))
+            }
+        }
+    }
+}
+
+/// How a row's text is looked up: an email by its lower case, a name folded.
+fn lookup_key(text: &str) -> String {
+    if text.contains('@') { text.trim().to_lowercase() } else { name_key(text) }
+}
+
+/// Leads are the same when they share an email.
+fn lead_key(l: &Lead) -> Option<(String, String)> {
+    let email = l.email.as_deref().map(str::trim).filter(|e| !e.is_empty())?;
+    Some((email.to_lowercase(), format!("same email {email}")))
+}
+
+/// Deals are the same when they share a name and an account.
+fn opportunity_key(o: &Opportunity) -> Option<(String, String)> {
+    Some((format!("{}\u{1f}{}", name_key(&o.name), o.account), format!("same name {} at the same account", o.name)))
+}
+
+/// Tasks are the same when they share a title, a due date and what they are about.
+fn task_key(t: &Task) -> Option<(String, String)> {
+    let about = (t.account, t.contact, t.opportunity);
+    let key = format!("{}\u{1f}{:?}\u{1f}{about:?}", name_key(&t.title), t.due);
+    let due = t.due.map_or("without a due date".to_string(), |d| format!("due {d}"));
+    Some((key, format!("same task {} {due}", t.title)))
+}
+
+/// Calls are the same when they are with one contact at one time.
+fn call_key(c: &Call) -> Option<(String, String)> {
+    Some((
+        format!("{}\u{1f}{}", c.contact, c.started_at.0),
+        format!("same contact at {}", c.started_at.display_local()),
+    ))
+}
+
+/// Products are the same when they share a SKU, or, without one, a name.
+fn product_key(p: &Product) -> Option<(String, String)> {
+    Some(match p.sku.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(sku) => (format!("sku\u{1f}{}", sku.to_lowercase()), format!("same SKU {sku}")),
+        None => (format!("name\u{1f}{}", name_key(&p.name)), format!("same name {}", p.name)),
+    })
+}
+
+fn merge_opportunity(into: &mut Opportunity, from: Opportunity) {
+    into.contact = into.contact.or(from.contact);
+    fill_opt(&mut into.next_step, from.next_step);
+    into.next_step_date = into.next_step_date.or(from.next_step_date);
+    fill_opt(&mut into.lead_source, from.lead_source);
+    into.campaign = into.campaign.or(from.campaign);
+}
+
+fn merge_task(into: &mut Task, from: Task) {
+    fill_opt(&mut into.notes, from.notes);
+    into.lead = into.lead.or(from.lead);
+    into.project = into.project.or(from.project);
+}
+
+fn merge_call(into: &mut Call, from: Call) {
+    fill_opt(&mut into.notes, from.notes);
+    if into.duration_secs == 0 {
+        into.duration_secs = from.duration_secs;
+    }
+}
+
+fn merge_product(into: &mut Product, from: Product) {
+    fill_opt(&mut into.sku, from.sku);
+    fill_opt(&mut into.description, from.description);
 }
 
 fn merge_lead(into: &mut Lead, from: Lead) {

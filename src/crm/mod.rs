@@ -36,7 +36,7 @@ use crate::model::{
 use crate::search::{Hit, Pass, SearchIndex};
 pub use crate::store::Workload;
 use crate::store::{Indexed, Read, Reader, Store, StoreError, WriteTables};
-pub use import::{Arrival, Duplicate, ImportReport, Incoming, OnDuplicate, RowProblem};
+pub use import::{Arrival, Duplicate, ImportReport, Incoming, OnDuplicate, Reference, RowProblem};
 
 /// Why a command or query failed. Each message names the record or field and what to do.
 #[derive(Debug, thiserror::Error)]

@@ -66,7 +66,7 @@ impl Crm {
 
     /// The stage with this name (any case), or a clear error listing the names.
     pub fn stage_named(&self, name: &str) -> Result<Stage> {
-        find_stage(self.stages()?, name)
+        find_stage(&self.stages()?, name)
     }
 
     /// Creates an opportunity; with stage 0 it starts in the first stage, and a probability not
@@ -267,7 +267,7 @@ impl Tx<'_> {
 }
 
 /// Puts a deal in a stage: status follows the stage, and so does the probability unless it was set by hand.
-fn place_in_stage(opp: &mut Opportunity, stage: &Stage) {
+pub(super) fn place_in_stage(opp: &mut Opportunity, stage: &Stage) {
     opp.stage = stage.id;
     opp.status = stage.outcome;
     if !opp.probability_manual || stage.outcome != StageOutcome::Open {
@@ -279,10 +279,10 @@ fn place_in_stage(opp: &mut Opportunity, stage: &Stage) {
 }
 
 /// The stage named `name` (any case) among `stages`.
-pub(crate) fn find_stage(stages: Vec<Stage>, name: &str) -> Result<Stage> {
+pub(crate) fn find_stage(stages: &[Stage], name: &str) -> Result<Stage> {
     let wanted = name.trim().to_lowercase();
-    let names: Vec<String> = stages.iter().map(|s| s.name.clone()).collect();
-    stages.into_iter().find(|s| s.name.to_lowercase() == wanted).ok_or_else(|| {
+    stages.iter().find(|s| s.name.to_lowercase() == wanted).cloned().ok_or_else(|| {
+        let names: Vec<&str> = stages.iter().map(|s| s.name.as_str()).collect();
         ValidationError::new("stage", format!("'{}' is not a stage: use one of {}", name.trim(), names.join(", ")))
             .into()
     })

@@ -14,7 +14,7 @@ impl Crm {
     pub fn stage_by_name_or_id(&self, text: &str) -> Result<Stage> {
         let stages = self.stages()?;
         let by_id = text.trim().parse::<Id>().ok().and_then(|id| stages.iter().find(|s| s.id == id).cloned());
-        find_stage(stages, text).or_else(|e| by_id.ok_or(e))
+        find_stage(&stages, text).or_else(|e| by_id.ok_or(e))
     }
 
     /// Adds a pipeline stage. The name must be new (ignoring case and outer spaces). `position`

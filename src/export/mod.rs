@@ -16,7 +16,9 @@ use crate::model::Kind;
 
 pub use calendar::{IcsCount, ics};
 pub use card::vcards;
-pub use table::{accounts_csv, contacts_csv, leads_csv, objects_csv};
+pub use table::{
+    Linked, accounts_csv, calls_csv, contacts_csv, leads_csv, objects_csv, opportunities_csv, products_csv, tasks_csv,
+};
 
 /// A file format records can be written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,8 @@
-//! CSV. Contacts, accounts and leads get the column names `rolo import` maps back to the same
-//! fields (the shapes Google Contacts and other CRMs use), so an export imports again as the same
-//! records; any other kind gets one column per field of its JSON. Every cell goes through
-//! [`neutralise`].
+//! CSV. Contacts, accounts, leads, deals, tasks, calls and products get the column names `rolo
+//! import` maps back to the same fields (the shapes Google Contacts and other CRMs use), with
+//! linked records named rather than numbered, so an export imports again as the same records,
+//! into this database or another; any other kind gets one column per field of its JSON. Every
+//! cell goes through [`neutralise`].
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
@@ -9,7 +10,9 @@ use std::io::Write;
 use serde_json::Value;
 
 use super::{ExportError, neutralise};
-use crate::model::{Account, Address, Consent, Contact, Id, Lead};
+use crate::model::{
+    Account, Address, Call, Consent, Contact, Id, Kind, Lead, Opportunity, Product, RecordRef, Task, Timestamp,
+};
 
 /// A CSV writer that neutralises every cell it writes.
 struct Sheet<W: Write> {
@@ -223,6 +226,157 @@ pub fn leads_csv(leads: &[Lead], to: impl Write) -> Result<usize, ExportError> {
     }
     sheet.finish()?;
     Ok(leads.len())
+}
+
+/// How an exported row names the records it links to, so that the importer finds them again.
+pub trait Linked {
+    /// The record's name (a person's full name), or nothing when it is gone.
+    fn name(&self, record: RecordRef) -> String;
+    /// A person's first email address, or nothing.
+    fn email(&self, record: RecordRef) -> String;
+}
+
+/// The name of an optional link of kind `kind`.
+fn named(links: &dyn Linked, kind: Kind, id: Option<Id>) -> String {
+    id.map(|id| links.name(RecordRef::new(kind, id))).unwrap_or_default()
+}
+
+/// The email of an optional link to a person of kind `kind`.
+fn email_of(links: &dyn Linked, kind: Kind, id: Option<Id>) -> String {
+    id.map(|id| links.email(RecordRef::new(kind, id))).unwrap_or_default()
+}
+
+/// An instant as RFC 3339 in UTC (`2026-11-20T09:30:00Z`), the form JSON uses too.
+fn instant(t: Timestamp) -> String {
+    t.utc().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Writes deals as CSV: name, account, contact (name and email), stage, amount, currency, close
+/// date, probability, next step and its date, lead source, campaign, lost reason and owner.
+/// Returns how many.
+pub fn opportunities_csv(opps: &[Opportunity], links: &dyn Linked, to: impl Write) -> Result<usize, ExportError> {
+    let mut sheet = Sheet::new(to);
+    sheet.row([
+        "Opportunity Name",
+        "Account Name",
+        "Contact",
+        "Contact Email",
+        "Stage",
+        "Amount",
+        "Currency",
+        "Close Date",
+        "Probability",
+        "Next Step",
+        "Next Step Date",
+        "Lead Source",
+        "Campaign",
+        "Lost Reason",
+        "Owner",
+    ])?;
+    for o in opps {
+        sheet.row([
+            o.name.clone(),
+            named(links, Kind::Account, Some(o.account)),
+            named(links, Kind::Contact, o.contact),
+            email_of(links, Kind::Contact, o.contact),
+            named(links, Kind::Stage, Some(o.stage)),
+            o.amount.decimal(),
+            o.currency.to_string(),
+            o.close_date.to_string(),
+            o.probability.to_string(),
+            opt(&o.next_step),
+            o.next_step_date.map(|d| d.to_string()).unwrap_or_default(),
+            o.lead_source.clone().unwrap_or_default(),
+            named(links, Kind::Campaign, o.campaign),
+            opt(&o.lost_reason),
+            o.owner.clone(),
+        ])?;
+    }
+    sheet.finish()?;
+    Ok(opps.len())
+}
+
+/// Writes tasks as CSV: subject, due date, priority, status, what the task is about (account,
+/// contact and lead by name and email, deal, project), when it was completed, notes and owner.
+/// Returns how many.
+pub fn tasks_csv(tasks: &[Task], links: &dyn Linked, to: impl Write) -> Result<usize, ExportError> {
+    let mut sheet = Sheet::new(to);
+    sheet.row([
+        "Subject",
+        "Due Date",
+        "Priority",
+        "Status",
+        "Account Name",
+        "Contact",
+        "Contact Email",
+        "Lead",
+        "Lead Email",
+        "Opportunity",
+        "Project",
+        "Completed At",
+        "Notes",
+        "Owner",
+    ])?;
+    for t in tasks {
+        sheet.row([
+            t.title.clone(),
+            t.due.map(|d| d.to_string()).unwrap_or_default(),
+            t.priority.to_string(),
+            t.status.to_string(),
+            named(links, Kind::Account, t.account),
+            named(links, Kind::Contact, t.contact),
+            email_of(links, Kind::Contact, t.contact),
+            named(links, Kind::Lead, t.lead),
+            email_of(links, Kind::Lead, t.lead),
+            named(links, Kind::Opportunity, t.opportunity),
+            named(links, Kind::Project, t.project),
+            t.completed_at.map(instant).unwrap_or_default(),
+            opt(&t.notes),
+            t.owner.clone(),
+        ])?;
+    }
+    sheet.finish()?;
+    Ok(tasks.len())
+}
+
+/// Writes calls as CSV: the contact (name and email), when (UTC), direction, duration in
+/// seconds, outcome, notes and owner. Returns how many.
+pub fn calls_csv(calls: &[Call], links: &dyn Linked, to: impl Write) -> Result<usize, ExportError> {
+    let mut sheet = Sheet::new(to);
+    sheet.row(["Contact", "Contact Email", "Date", "Direction", "Duration (seconds)", "Outcome", "Notes", "Owner"])?;
+    for c in calls {
+        sheet.row([
+            named(links, Kind::Contact, Some(c.contact)),
+            email_of(links, Kind::Contact, Some(c.contact)),
+            instant(c.started_at),
+            c.direction.to_string(),
+            c.duration_secs.to_string(),
+            c.outcome.to_string(),
+            opt(&c.notes),
+            c.owner.clone(),
+        ])?;
+    }
+    sheet.finish()?;
+    Ok(calls.len())
+}
+
+/// Writes products as CSV: name, SKU, unit price, currency, whether still sold, description.
+/// Returns how many.
+pub fn products_csv(products: &[Product], to: impl Write) -> Result<usize, ExportError> {
+    let mut sheet = Sheet::new(to);
+    sheet.row(["Product Name", "SKU", "Unit Price", "Currency", "Active", "Description"])?;
+    for p in products {
+        sheet.row([
+            p.name.clone(),
+            opt(&p.sku),
+            p.price.decimal(),
+            p.currency.to_string(),
+            yes_no(p.active),
+            opt(&p.description),
+        ])?;
+    }
+    sheet.finish()?;
+    Ok(products.len())
 }
 
 /// Writes JSON objects as CSV: one column per key (every key any object has, in the order they

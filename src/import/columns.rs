@@ -74,6 +74,44 @@ pub enum Field {
     Source,
     /// How promising a lead is.
     Rating,
+    /// A deal's pipeline stage, by name.
+    Stage,
+    /// A deal's value or a product's unit price.
+    Amount,
+    /// The date a record is about: a deal's close date, a task's due date, when a call began.
+    Date,
+    /// A deal's chance of winning, percent.
+    Probability,
+    /// What happens next on a deal.
+    NextStep,
+    /// When a deal's next step is due.
+    NextStepDate,
+    /// Why a deal was lost.
+    LostReason,
+    /// The campaign that brought a deal, by name.
+    Campaign,
+    /// The person a deal, task or call is with: an email or a full name.
+    Contact,
+    /// The deal a task is about, by name.
+    Opportunity,
+    /// The project a task belongs to, by name.
+    Project,
+    /// The lead a task is about: an email or a full name.
+    Lead,
+    /// How urgent a task is.
+    Priority,
+    /// When a task was completed.
+    Completed,
+    /// Who phoned whom.
+    Direction,
+    /// How long a call lasted.
+    Duration,
+    /// How a call went.
+    Outcome,
+    /// A product's stock-keeping unit code.
+    Sku,
+    /// Whether a product is still sold.
+    Active,
     /// A column to leave out.
     Ignore,
 }
@@ -108,8 +146,38 @@ pub const FIELD_NAMES: &[(&str, &str)] = &[
     ("status", "status word"),
     ("source", "lead source"),
     ("rating", "lead rating"),
+    ("stage", "a deal's stage, by name"),
+    ("amount", "a deal's value, a product's unit price"),
+    ("date", "close date (deal), due date (task), time (call)"),
+    ("probability", "a deal's chance, percent"),
+    ("next-step", "a deal's next step"),
+    ("next-step-date", "when the next step is due"),
+    ("lost-reason", "why a deal was lost"),
+    ("campaign", "a deal's campaign, by name"),
+    ("contact", "the person, by email or full name"),
+    ("opportunity", "a task's deal, by name"),
+    ("project", "a task's project, by name"),
+    ("lead", "a task's lead, by email or full name"),
+    ("priority", "low, normal or high"),
+    ("completed", "when a task was done"),
+    ("direction", "in or out"),
+    ("duration", "seconds, 5m, 1h30m or 0:05:00"),
+    ("outcome", "connected, voicemail, no-answer, busy, wrong-number"),
+    ("sku", "product code"),
+    ("active", "yes / no: a product still sold"),
     ("ignore", "leave the column out"),
 ];
+
+/// The fields `--map` takes for each kind of record: what `rolo import --help` lists.
+pub fn help() -> String {
+    let mut text = String::from("Fields for --map, by what the file holds:");
+    for kind in super::KINDS {
+        let fits = |name: &&str| Field::parse(name).is_some_and(|f| f.for_kind(kind).fits(kind));
+        let names: Vec<&str> = FIELD_NAMES.iter().map(|(name, _)| *name).filter(fits).collect();
+        text.push_str(&format!("\n  {kind}: {}", names.join(", ")));
+    }
+    text
+}
 
 impl Field {
     /// The field named by `--map` (`street`, `postal-code`...), if any.
@@ -145,6 +213,25 @@ impl Field {
             "status" => Field::Status,
             "source" => Field::Source,
             "rating" => Field::Rating,
+            "stage" => Field::Stage,
+            "amount" | "price" | "unitprice" | "value" => Field::Amount,
+            "date" | "due" | "duedate" | "closedate" | "when" | "start" => Field::Date,
+            "probability" => Field::Probability,
+            "nextstep" => Field::NextStep,
+            "nextstepdate" => Field::NextStepDate,
+            "lostreason" => Field::LostReason,
+            "campaign" => Field::Campaign,
+            "contact" => Field::Contact,
+            "opportunity" | "opp" | "deal" => Field::Opportunity,
+            "project" => Field::Project,
+            "lead" => Field::Lead,
+            "priority" => Field::Priority,
+            "completed" | "completedat" => Field::Completed,
+            "direction" => Field::Direction,
+            "duration" => Field::Duration,
+            "outcome" => Field::Outcome,
+            "sku" | "code" => Field::Sku,
+            "active" => Field::Active,
             "ignore" | "skip" | "none" => Field::Ignore,
             _ => return None,
         })
@@ -152,44 +239,33 @@ impl Field {
 
     /// Whether records of `kind` have this field.
     pub fn fits(&self, kind: Kind) -> bool {
+        self.kinds().contains(&kind)
+    }
+
+    /// The kinds of record that have this field.
+    fn kinds(&self) -> &'static [Kind] {
         use Field::*;
-        match kind {
-            Kind::Contact => !matches!(self, Industry | Employees | Revenue | Currency | Status | Source | Rating),
-            Kind::Account => matches!(
-                self,
-                Name | Company
-                    | Email(..)
-                    | Phone(..)
-                    | Address(..)
-                    | Notes
-                    | Tags
-                    | Owner
-                    | Website
-                    | Industry
-                    | Employees
-                    | Revenue
-                    | Currency
-                    | Status
-                    | Ignore
-            ),
-            Kind::Lead => matches!(
-                self,
-                First
-                    | Last
-                    | Middle
-                    | Name
-                    | Title
-                    | Company
-                    | Email(..)
-                    | Phone(..)
-                    | Notes
-                    | Owner
-                    | Status
-                    | Source
-                    | Rating
-                    | Ignore
-            ),
-            _ => false,
+        use Kind::{Account as A, Call as Ca, Contact as C, Lead as L, Opportunity as O, Product as P, Task as T};
+        match self {
+            First | Last | Middle | Title => &[C, L],
+            Name => &[C, A, L, O, T, P],
+            Company => &[C, A, L, O, T],
+            Email(..) | Phone(..) => &[C, A, L],
+            LabelOf(_) | Birthday | DoNotCall | EmailOptOut | Interests => &[C],
+            Address(..) | Tags | Website => &[C, A],
+            Notes | Ignore => &[C, A, L, O, T, Ca, P],
+            Owner => &[C, A, L, O, T, Ca],
+            Industry | Employees | Revenue => &[A],
+            Currency => &[A, O, P],
+            Status => &[A, L, T],
+            Source => &[L, O],
+            Rating => &[L],
+            Stage | Probability | NextStep | NextStepDate | LostReason | Campaign => &[O],
+            Amount => &[O, P],
+            Date | Contact => &[O, T, Ca],
+            Opportunity | Project | Lead | Priority | Completed => &[T],
+            Direction | Duration | Outcome => &[Ca],
+            Sku | Active => &[P],
         }
     }
 }
@@ -226,6 +302,25 @@ impl fmt::Display for Field {
             Field::Status => "status",
             Field::Source => "source",
             Field::Rating => "rating",
+            Field::Stage => "stage",
+            Field::Amount => "amount",
+            Field::Date => "date",
+            Field::Probability => "probability",
+            Field::NextStep => "next-step",
+            Field::NextStepDate => "next-step-date",
+            Field::LostReason => "lost-reason",
+            Field::Campaign => "campaign",
+            Field::Contact => "contact",
+            Field::Opportunity => "opportunity",
+            Field::Project => "project",
+            Field::Lead => "lead",
+            Field::Priority => "priority",
+            Field::Completed => "completed",
+            Field::Direction => "direction",
+            Field::Duration => "duration",
+            Field::Outcome => "outcome",
+            Field::Sku => "sku",
+            Field::Active => "active",
             Field::Ignore => "ignore",
         };
         f.write_str(name)
@@ -267,17 +362,72 @@ const NOT_A_FIELD: &[&str] = &[
 /// The field a header most likely names for records of `kind`, if any.
 pub fn guess(kind: Kind, header: &str) -> Option<Field> {
     let h = normal(header);
-    let field = match exact(&h).or_else(|| label_column(&h)) {
+    let field = match specific(kind, &h).or_else(|| exact(&h)).or_else(|| label_column(&h)) {
         Some(f) => f,
         None if h.is_empty() || NOT_A_FIELD.iter().any(|w| h.contains(w)) => return None,
         None => family(&h)?,
     };
-    let field = match (kind, field) {
-        // An account's own name is what a person's company column holds.
-        (Kind::Account, Field::Company) => Field::Name,
-        (_, f) => f,
-    };
+    let field = field.for_kind(kind);
     field.fits(kind).then_some(field)
+}
+
+impl Field {
+    /// What this field means in records of `kind`: an account's own name is what a person's
+    /// company column holds, a task's title is its name.
+    pub fn for_kind(self, kind: Kind) -> Field {
+        match (kind, self) {
+            (Kind::Account, Field::Company) | (Kind::Task, Field::Title) => Field::Name,
+            (_, f) => f,
+        }
+    }
+}
+
+/// Headers whose meaning depends on the kind of record: a deal's "Amount", a task's "Subject",
+/// a call's "Date" or "Name" (the person called).
+fn specific(kind: Kind, h: &str) -> Option<Field> {
+    use Kind::{Call, Opportunity as Opp, Product, Task};
+    Some(match (kind, h) {
+        (Opp | Task | Call, "contact" | "contactname" | "contactemail" | "primarycontact" | "contactperson") => {
+            Field::Contact
+        }
+        (Call, "name" | "with" | "person" | "email") => Field::Contact,
+        (Opp, "opportunityname" | "opportunity" | "dealname" | "deal") => Field::Name,
+        (Opp, "stage" | "stagename" | "dealstage" | "salesstage" | "pipelinestage") => Field::Stage,
+        (Opp, "amount" | "dealamount" | "value" | "dealvalue" | "opportunityamount") => Field::Amount,
+        (Opp, "closedate" | "expectedclosedate" | "closingdate" | "estimatedclosedate" | "close") => Field::Date,
+        (Opp, "probability" | "probabilitypercent" | "dealprobability" | "winprobability") => Field::Probability,
+        (Opp, "nextstep") => Field::NextStep,
+        (Opp, "nextstepdate" | "nextstepdue") => Field::NextStepDate,
+        (Opp, "lostreason" | "lossreason" | "closedlostreason" | "reasonlost") => Field::LostReason,
+        (Opp, "campaign" | "campaignname" | "primarycampaignsource" | "primarycampaign") => Field::Campaign,
+        (Opp, "opportunityowner" | "dealowner") => Field::Owner,
+        (Opp, "opportunitycurrency" | "dealcurrency") => Field::Currency,
+        (Task, "subject" | "task" | "tasktitle" | "taskname" | "title") => Field::Name,
+        (Task, "duedate" | "due" | "activitydate" | "dueon" | "deadline" | "date") => Field::Date,
+        (Task, "priority" | "taskpriority") => Field::Priority,
+        (Task, "taskstatus") => Field::Status,
+        (Task, "opportunity" | "opportunityname" | "deal" | "dealname") => Field::Opportunity,
+        (Task, "project" | "projectname") => Field::Project,
+        (Task, "lead" | "leadname" | "leademail") => Field::Lead,
+        (Task, "completed" | "completedat" | "completeddate" | "completiondate" | "completedon" | "datecompleted") => {
+            Field::Completed
+        }
+        (Call, "date" | "calldate" | "starttime" | "startedat" | "time" | "datetime" | "calltime" | "when")
+        | (Call, "activitydate" | "start" | "callstart") => Field::Date,
+        (Call, "direction" | "calldirection" | "calltype") => Field::Direction,
+        (Call, "duration" | "callduration" | "durationseconds" | "calldurationseconds" | "calldurationinseconds") => {
+            Field::Duration
+        }
+        (Call, "outcome" | "calloutcome" | "callresult" | "result" | "disposition" | "calldisposition") => {
+            Field::Outcome
+        }
+        (Product, "product" | "productname" | "name" | "item" | "itemname") => Field::Name,
+        (Product, "sku" | "code" | "productcode" | "itemcode" | "partnumber") => Field::Sku,
+        (Product, "unitprice" | "listprice" | "price" | "salesprice" | "standardprice") => Field::Amount,
+        (Product, "active" | "isactive" | "productactive") => Field::Active,
+        (Product, "productdescription") => Field::Notes,
+        _ => return None,
+    })
 }
 
 /// Headers that name one field outright.
@@ -286,10 +436,10 @@ fn exact(h: &str) -> Option<Field> {
         "firstname" | "givenname" | "first" | "forename" => Field::First,
         "lastname" | "familyname" | "surname" | "last" => Field::Last,
         "middlename" | "additionalname" => Field::Middle,
-        "name" | "fullname" | "contactname" | "leadname" | "accountname" | "productname" => Field::Name,
+        "name" | "fullname" | "contactname" | "leadname" | "productname" => Field::Name,
         "title" | "jobtitle" | "organizationtitle" | "organization1title" | "position" | "role" => Field::Title,
         "company" | "companyname" | "organization" | "organisation" | "organizationname" | "organization1name"
-        | "account" => Field::Company,
+        | "account" | "accountname" => Field::Company,
         "birthday" | "birthdate" | "dateofbirth" | "dob" => Field::Birthday,
         "notes" | "note" | "description" | "comments" | "comment" => Field::Notes,
         "tags" | "tag" | "labels" | "categories" | "groupmembership" => Field::Tags,

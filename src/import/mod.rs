@@ -1,15 +1,17 @@
 //! Reading other tools' files into records: CSV with its header mapped to fields, cells turned
 //! into typed values, every bad cell reported by line and column. Knows nothing of storage: it
-//! hands [`Incoming`] rows to [`Crm::import`](crate::crm::Crm::import), which decides about
-//! duplicates and writes all or nothing.
+//! hands [`Incoming`] rows to [`Crm::import`](crate::crm::Crm::import), which finds the records
+//! rows name, decides about duplicates and writes all or nothing.
 
+mod card;
 pub mod columns;
 
 use chrono::NaiveDate;
 
-use crate::crm::{Arrival, Crm, CrmError, ImportReport, Incoming, OnDuplicate, RowProblem};
+use crate::crm::{Arrival, Crm, CrmError, ImportReport, Incoming, OnDuplicate, Reference, RowProblem};
 use crate::model::{
-    Account, Address, Amount, Consent, Contact, Currency, Date, Email, Kind, Lead, Phone, Record, ValidationError,
+    Account, Address, Amount, Call, CallDirection, CallOutcome, Consent, Contact, Currency, Date, Email, Kind, Lead,
+    Opportunity, Phone, Priority, Product, Record, Task, TaskStatus, Timestamp, ValidationError,
 };
 use columns::{Field, Part};
 
@@ -22,6 +24,36 @@ pub struct Options {
     pub date_format: Option<String>,
     /// Read bytes that are not UTF-8 as Windows-1252 (Latin-1), as older spreadsheets write.
     pub latin1: bool,
+    /// What the file is: CSV or vCard. Unset, the file's extension says (`.csv`, `.vcf`), else
+    /// its first line (`BEGIN:VCARD`).
+    pub format: Option<Format>,
+}
+
+/// What a file to import holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Comma, semicolon or tab separated values with a header line.
+    Csv,
+    /// vCards (2.1, 3.0 or 4.0): contacts only.
+    Vcard,
+}
+
+impl Format {
+    /// What the file at `path` holds, from its extension, else from its first bytes.
+    pub fn of(path: &std::path::Path, bytes: &[u8]) -> Format {
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("vcf" | "vcard") => Format::Vcard,
+            Some("csv" | "tsv") => Format::Csv,
+            _ if card::looks_like_vcard(bytes) => Format::Vcard,
+            _ => Format::Csv,
+        }
+    }
+}
+
+/// How many vCards `bytes` hold (for a progress gauge's total).
+pub fn cards_in(bytes: &[u8]) -> usize {
+    card::count(bytes)
 }
 
 /// Why a file cannot be imported.
@@ -55,19 +87,41 @@ pub struct Outcome {
     pub notes: Vec<String>,
 }
 
-/// Imports the CSV file at `path` as records of `kind` through `crm`: the whole path from the
-/// bytes to the transaction, shared by the command line and the TUI. `progress` hears
-/// (rows done, about how many in all).
-pub fn csv_file(
+/// Imports the file at `path` (CSV, or vCard for contacts) as records of `kind` through `crm`:
+/// the whole path from the bytes to the transaction, shared by the command line and the TUI.
+/// `progress` hears (rows done, about how many in all) every thousand rows, and (rows, rows)
+/// once every row is read and checked, while the records are written; the TUI can run the
+/// import on a worker thread and pass a closure that sends these on to its gauge.
+pub fn file(
     crm: &Crm,
     kind: Kind,
     path: &std::path::Path,
     options: &Options,
     policy: OnDuplicate,
     dry_run: bool,
-    progress: &dyn Fn(usize, usize),
+    mut progress: impl FnMut(usize, usize),
 ) -> Result<Outcome, ImportError> {
     let bytes = std::fs::read(path).map_err(|source| ImportError::Io { path: path.to_path_buf(), source })?;
+    if options.format.unwrap_or_else(|| Format::of(path, &bytes)) == Format::Vcard {
+        if kind != Kind::Contact {
+            return Err(ImportError::Mapping(format!(
+                "{} is a vCard file, which holds contacts: import it with rolo import contact",
+                path.display()
+            )));
+        }
+        if !options.map.is_empty() {
+            return Err(ImportError::Mapping(
+                "--map is for CSV files: a vCard's properties are read by their names".into(),
+            ));
+        }
+        let mut notes = Vec::new();
+        let total = card::count(&bytes);
+        let rows = card::rows(&bytes, options, &mut notes);
+        let report = crm.import(rows, policy, dry_run, &mut |done, all_in| {
+            progress(done, if all_in { done } else { total.max(done + 1) })
+        })?;
+        return Ok(Outcome { report, notes });
+    }
     let file = read_csv(bytes, options.latin1).map_err(|e| match e {
         ImportError::Unreadable(m) => ImportError::Unreadable(format!("{}: {m}", path.display())),
         e => e,
@@ -80,12 +134,15 @@ pub fn csv_file(
     }
     let total = file.approximate_rows();
     let rows = records(&file, &mapping, options, &mut notes);
-    let report = crm.import(rows, policy, dry_run, &|done| progress(done, total))?;
+    let report = crm.import(rows, policy, dry_run, &mut |done, all_in| {
+        progress(done, if all_in { done } else { total.max(done + 1) })
+    })?;
     Ok(Outcome { report, notes })
 }
 
 /// The kinds a CSV can bring in.
-pub const KINDS: [Kind; 3] = [Kind::Contact, Kind::Account, Kind::Lead];
+pub const KINDS: [Kind; 7] =
+    [Kind::Contact, Kind::Account, Kind::Lead, Kind::Opportunity, Kind::Task, Kind::Call, Kind::Product];
 
 /// A CSV file decoded into memory, its header read; rows are read on demand, so that a
 /// million-row file never sits in memory twice.
@@ -248,6 +305,7 @@ impl Mapping {
                     names.join(", ")
                 ))
             })?;
+            let parsed = parsed.for_kind(kind);
             if !parsed.fits(kind) {
                 return Err(ImportError::Mapping(format!(
                     "--map {column}={field}: {kind} records have no {parsed} field"
@@ -256,16 +314,19 @@ impl Mapping {
             fields[at] = (parsed != Field::Ignore).then_some(parsed);
         }
         let mapping = Mapping { kind, fields };
-        let named = |f: &Field| match kind {
-            Kind::Account => matches!(f, Field::Name),
-            _ => matches!(f, Field::First | Field::Last | Field::Name),
+        let needed: &[(&str, &[Field])] = match kind {
+            Kind::Contact | Kind::Lead => &[("name", &[Field::First, Field::Last, Field::Name])],
+            Kind::Call => &[("contact", &[Field::Contact]), ("time", &[Field::Date])],
+            _ => &[("name", &[Field::Name])],
         };
-        if !mapping.fields.iter().flatten().any(named) {
-            let what = if kind == Kind::Account { "name" } else { "last (or name)" };
-            return Err(ImportError::Mapping(format!(
-                "no column holds the {kind}'s name: map one with --map COLUMN={what} (columns: {})",
-                headers.join(", ")
-            )));
+        for (what, fields) in needed {
+            if !mapping.fields.iter().flatten().any(|f| fields.contains(f)) {
+                let field = if fields.len() > 1 { "last (or name)".to_string() } else { fields[0].to_string() };
+                return Err(ImportError::Mapping(format!(
+                    "no column holds the {kind}'s {what}: map one with --map COLUMN={field} (columns: {})",
+                    headers.join(", ")
+                )));
+            }
         }
         Ok(mapping)
     }
@@ -291,7 +352,8 @@ pub fn convert(
     cells: &csv::StringRecord,
     notes: &mut Vec<String>,
 ) -> Result<Incoming, Vec<RowProblem>> {
-    let mut row = Row { line, headers, fields: &mapping.fields, options, problems: Vec::new(), notes };
+    let mut row =
+        Row { kind: mapping.kind, line, headers, fields: &mapping.fields, options, problems: Vec::new(), notes };
     let incoming = row.build(mapping, cells);
     if row.problems.is_empty() { Ok(incoming) } else { Err(row.problems) }
 }
@@ -317,6 +379,7 @@ pub fn records<'f>(
 
 /// One row being read.
 struct Row<'a> {
+    kind: Kind,
     line: u64,
     headers: &'a [String],
     fields: &'a [Option<Field>],
@@ -355,9 +418,34 @@ struct Cells {
     status: Option<String>,
     source: Option<String>,
     rating: Option<String>,
+    /// Records the row names (a deal's stage, a task's contact), found by the import.
+    refs: Vec<Reference>,
+    amount: Option<Amount>,
+    /// A deal's close date or a task's due date.
+    date: Option<Date>,
+    /// When a call began.
+    at: Option<Timestamp>,
+    probability: Option<u8>,
+    next_step: Option<String>,
+    next_step_date: Option<Date>,
+    lost_reason: Option<String>,
+    priority: Option<Priority>,
+    completed: Option<Timestamp>,
+    direction: Option<CallDirection>,
+    duration: Option<u32>,
+    outcome: Option<CallOutcome>,
+    sku: Option<String>,
+    active: Option<bool>,
 }
 
 impl Cells {
+    /// The notes, for the kinds that keep them in a field of their own (tasks, calls, products)
+    /// rather than as a note record.
+    fn take_notes(&mut self) -> Option<String> {
+        let notes = std::mem::take(&mut self.notes);
+        (!notes.is_empty()).then(|| notes.join("\n\n"))
+    }
+
     /// The label a group's label column gave, if any.
     fn label_of(&self, group: &str) -> Option<String> {
         self.labels.iter().find(|(g, l)| g == group && !l.is_empty()).map(|(_, l)| l.clone())
@@ -384,10 +472,14 @@ impl Row<'_> {
         let record = match mapping.kind {
             Kind::Account => Arrival::Account(Box::new(self.account(&mut c))),
             Kind::Lead => Arrival::Lead(Box::new(self.lead(&mut c))),
+            Kind::Opportunity => Arrival::Opportunity(Box::new(self.opportunity(&mut c))),
+            Kind::Task => Arrival::Task(Box::new(self.task(&mut c))),
+            Kind::Call => Arrival::Call(Box::new(self.call(&mut c))),
+            Kind::Product => Arrival::Product(Box::new(self.product(&mut c))),
             _ => Arrival::Contact(Box::new(self.contact(&mut c))),
         };
         let notes = (!c.notes.is_empty()).then(|| c.notes.join("\n\n"));
-        Incoming { line: self.line, record, company: c.company.take(), notes }
+        Incoming { line: self.line, record, company: c.company.take(), notes, refs: c.refs }
     }
 
     fn problem(&mut self, column: usize, message: impl Into<String>) {
@@ -460,7 +552,7 @@ impl Row<'_> {
                 Ok(n) => c.employees = Some(n),
                 Err(_) => self.problem(i, format!("'{v}' is not a whole number of employees")),
             },
-            Field::Revenue => match Amount::parse(&v.replace([',', ' ', '$', '€', '£'], "")) {
+            Field::Revenue => match money(v) {
                 Ok(a) => c.revenue = Some(a),
                 Err(m) => self.problem(i, m),
             },
@@ -471,34 +563,94 @@ impl Row<'_> {
             Field::Status => c.status = text(),
             Field::Source => c.source = text(),
             Field::Rating => c.rating = text(),
+            Field::Stage | Field::Campaign | Field::Contact | Field::Opportunity | Field::Project | Field::Lead => {
+                let kind = match field {
+                    Field::Stage => Kind::Stage,
+                    Field::Campaign => Kind::Campaign,
+                    Field::Contact => Kind::Contact,
+                    Field::Opportunity => Kind::Opportunity,
+                    Field::Project => Kind::Project,
+                    _ => Kind::Lead,
+                };
+                c.refs.push(Reference { kind, text: v.to_string(), column: self.headers.get(i).cloned() });
+            }
+            Field::Amount => match money(v) {
+                Ok(a) => c.amount = Some(a),
+                Err(m) => self.problem(i, m),
+            },
+            Field::Date if self.kind == Kind::Call => match self.instant(v) {
+                Ok(t) => c.at = Some(t),
+                Err(m) => self.problem(i, m),
+            },
+            Field::Date => match self.date(v) {
+                Ok(d) => c.date = d,
+                Err(m) => self.problem(i, m),
+            },
+            Field::NextStepDate => match self.date(v) {
+                Ok(d) => c.next_step_date = d,
+                Err(m) => self.problem(i, m),
+            },
+            Field::Completed => match self.instant(v) {
+                Ok(t) => c.completed = Some(t),
+                Err(m) => self.problem(i, m),
+            },
+            Field::Probability => match v.trim_end_matches('%').trim().parse::<u8>() {
+                Ok(p) if p <= 100 => c.probability = Some(p),
+                _ => self.problem(i, format!("'{v}' is not a percentage: write a whole number from 0 to 100")),
+            },
+            Field::NextStep => c.next_step = text(),
+            Field::LostReason => c.lost_reason = text(),
+            Field::Priority => match priority(v) {
+                Ok(p) => c.priority = Some(p),
+                Err(e) => self.problem(i, e.message),
+            },
+            Field::Direction => match direction(v) {
+                Ok(d) => c.direction = Some(d),
+                Err(e) => self.problem(i, e.message),
+            },
+            Field::Outcome => match outcome(v) {
+                Ok(o) => c.outcome = Some(o),
+                Err(e) => self.problem(i, e.message),
+            },
+            Field::Duration => match duration(v) {
+                Ok(d) => c.duration = Some(d),
+                Err(m) => self.problem(i, m),
+            },
+            Field::Sku => c.sku = text(),
+            Field::Active => match yes_no(v) {
+                Some(b) => c.active = Some(b),
+                None => self.problem(i, format!("'{v}' is not yes or no")),
+            },
             Field::Ignore => {}
         }
     }
 
-    /// A date in the file's form: the `--date-format` if given, else ISO, year/month/day with
-    /// slashes, or Outlook's month/day/year. Outlook's "0/0/00" means none; a birthday without a
-    /// year (Google's "--02-29") cannot be kept and is left out with a note.
+    /// A date in the file's form (see [`read_date`]).
     fn date(&mut self, v: &str) -> Result<Option<Date>, String> {
-        if v == "0/0/00" || v == "0/0/0000" {
-            return Ok(None);
-        }
-        if v.starts_with("--") {
-            self.notes.push(format!("line {}: the birthday {v} has no year and was left out", self.line));
-            return Ok(None);
-        }
-        let head = v.split(['T', ' ']).next().unwrap_or(v);
+        read_date(v, self.options.date_format.as_deref(), self.line, self.notes)
+    }
+
+    /// An instant in the file's form: RFC 3339 (`2026-11-20T09:30:00Z`, as rolo writes them), a
+    /// local `YYYY-MM-DD HH:MM[:SS]`, Outlook's `M/D/YYYY h:mm AM`, or the `--date-format`
+    /// followed by a time; a date alone is its local midnight.
+    fn instant(&mut self, v: &str) -> Result<Timestamp, String> {
         let custom = self.options.date_format.as_deref();
-        let forms = custom.into_iter().chain(["%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%Y%m%d"]);
-        for form in forms {
-            if let Ok(d) = NaiveDate::parse_from_str(v, form).or_else(|_| NaiveDate::parse_from_str(head, form)) {
-                return Ok(Some(Date(d)));
+        let with_time = |f: &str| [format!("{f} %H:%M:%S"), format!("{f} %H:%M"), format!("{f} %I:%M %p")];
+        let forms = custom.into_iter().chain(["%m/%d/%Y"]).flat_map(with_time);
+        for form in custom.map(str::to_string).into_iter().chain(forms) {
+            if let Ok(t) = chrono::NaiveDateTime::parse_from_str(v, &form) {
+                return Ok(Timestamp::from_local_naive(t));
             }
         }
-        let hint = custom
-            .map_or("use YYYY-MM-DD or M/D/YYYY, or say the form with --date-format (like %d.%m.%Y)".into(), |f| {
-                format!("it does not match --date-format {f}")
-            });
-        Err(format!("'{v}' is not a date: {hint}"))
+        if !v.eq_ignore_ascii_case("now")
+            && let Ok(t) = Timestamp::parse_local(v)
+        {
+            return Ok(t);
+        }
+        match self.date(v) {
+            Ok(Some(d)) => Ok(d.start_local()),
+            _ => Err(format!("'{v}' is not a date and time: use YYYY-MM-DD HH:MM (local time) or M/D/YYYY h:mm AM")),
+        }
     }
 
     /// The first and last name: given apart, or split from a whole name at its last space. A
@@ -605,6 +757,105 @@ impl Row<'_> {
         lead
     }
 
+    fn opportunity(&mut self, c: &mut Cells) -> Opportunity {
+        if c.company.is_none() {
+            self.missing("account", &[Field::Company], "every deal belongs to an account");
+        }
+        let Some(close_date) = c.date else {
+            self.missing("close date", &[Field::Date], "a deal needs the date it is expected to close");
+            return Opportunity::default();
+        };
+        let mut o = Opportunity {
+            name: c.name.take().unwrap_or_default(),
+            amount: c.amount.unwrap_or_default(),
+            close_date,
+            probability: c.probability.unwrap_or_default(),
+            probability_manual: c.probability.is_some(),
+            next_step: c.next_step.take(),
+            next_step_date: c.next_step_date,
+            lost_reason: c.lost_reason.take(),
+            owner: c.owner.take().unwrap_or_default(),
+            ..Default::default()
+        };
+        if let Some(cur) = c.currency {
+            o.currency = cur;
+        }
+        // Checked against the database's lead sources when the deal is stored, as for leads.
+        o.lead_source = c.source.take();
+        self.check(&o);
+        o
+    }
+
+    fn task(&mut self, c: &mut Cells) -> Task {
+        let mut t = Task {
+            title: c.name.take().unwrap_or_default(),
+            due: c.date,
+            priority: c.priority.unwrap_or_default(),
+            notes: c.take_notes(),
+            owner: c.owner.take().unwrap_or_default(),
+            completed_at: c.completed,
+            ..Default::default()
+        };
+        match c.status.take().map(|s| task_status(&s)) {
+            Some(Ok(status)) => t.status = status,
+            Some(Err(e)) => self.field_problem(e),
+            None => {}
+        }
+        self.check(&t);
+        t
+    }
+
+    fn call(&mut self, c: &mut Cells) -> Call {
+        if !c.refs.iter().any(|r| r.kind == Kind::Contact) {
+            self.missing("contact", &[Field::Contact], "a call is with a contact: give their email or name");
+        }
+        let Some(started_at) = c.at else {
+            self.missing("time", &[Field::Date], "a call needs the time it began");
+            return Call::default();
+        };
+        let call = Call {
+            started_at,
+            duration_secs: c.duration.unwrap_or_default(),
+            direction: c.direction.unwrap_or_default(),
+            outcome: c.outcome.unwrap_or_default(),
+            notes: c.take_notes(),
+            owner: c.owner.take().unwrap_or_default(),
+            ..Default::default()
+        };
+        self.check(&call);
+        call
+    }
+
+    fn product(&mut self, c: &mut Cells) -> Product {
+        let mut p = Product {
+            name: c.name.take().unwrap_or_default(),
+            sku: c.sku.take(),
+            price: c.amount.unwrap_or_default(),
+            active: c.active.unwrap_or(true),
+            description: c.take_notes(),
+            ..Default::default()
+        };
+        if let Some(cur) = c.currency {
+            p.currency = cur;
+        }
+        self.check(&p);
+        p
+    }
+
+    /// Reports a required value the row lacks (`what`, held by one of `fields`), on its column
+    /// when the file has one (unless its cell was reported already as not readable).
+    fn missing(&mut self, what: &str, fields: &[Field], why: &str) {
+        match self.fields.iter().position(|f| f.as_ref().is_some_and(|f| fields.contains(f))) {
+            Some(at) if self.problems.iter().any(|p| p.column.as_ref() == self.headers.get(at)) => {}
+            Some(at) => self.problem(at, format!("is empty: {why}")),
+            None => self.problems.push(RowProblem {
+                line: self.line,
+                column: None,
+                message: format!("no {what}: {why}; map a column to it with --map COLUMN={}", fields[0]),
+            }),
+        }
+    }
+
     /// Reports what the record's own rules say is wrong, naming the column of the field.
     fn check(&mut self, record: &impl Record) {
         if let Err(e) = record.validate() {
@@ -614,13 +865,39 @@ impl Row<'_> {
 
     /// A problem with a record field, put on the column that fills it.
     fn field_problem(&mut self, e: ValidationError) {
-        let field = Field::parse(&e.field).map(|f| std::mem::discriminant(&f));
+        let field = Field::parse(&e.field).map(|f| std::mem::discriminant(&f.for_kind(self.kind)));
         let at = self.fields.iter().position(|f| f.as_ref().map(std::mem::discriminant) == field && field.is_some());
         match at {
             Some(at) => self.problem(at, format!("{}: {}", e.field, e.message)),
             None => self.problems.push(RowProblem { line: self.line, column: None, message: e.to_string() }),
         }
     }
+}
+
+/// A date as files write it: the `custom` chrono form if given, else ISO, year/month/day with
+/// slashes, Outlook's month/day/year or vCard's `YYYYMMDD`; a time after it is ignored. Outlook's
+/// "0/0/00" means none; a date without a year (Google's "--02-29", vCard's "--0229") cannot be
+/// kept and is left out, with a note naming `line`.
+fn read_date(v: &str, custom: Option<&str>, line: u64, notes: &mut Vec<String>) -> Result<Option<Date>, String> {
+    if v == "0/0/00" || v == "0/0/0000" {
+        return Ok(None);
+    }
+    if v.starts_with("--") {
+        notes.push(format!("line {line}: the birthday {v} has no year and was left out"));
+        return Ok(None);
+    }
+    let head = v.split(['T', ' ']).next().unwrap_or(v);
+    let forms = custom.into_iter().chain(["%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%Y%m%d"]);
+    for form in forms {
+        if let Ok(d) = NaiveDate::parse_from_str(v, form).or_else(|_| NaiveDate::parse_from_str(head, form)) {
+            return Ok(Some(Date(d)));
+        }
+    }
+    let hint = custom
+        .map_or("use YYYY-MM-DD or M/D/YYYY, or say the form with --date-format (like %d.%m.%Y)".into(), |f| {
+            format!("it does not match --date-format {f}")
+        });
+    Err(format!("'{v}' is not a date: {hint}"))
 }
 
 /// The text of a cell, trimmed, without the `'` that `rolo export` puts before
@@ -642,6 +919,65 @@ fn split(v: &str, commas: bool) -> Vec<String> {
         vec![v]
     };
     parts.into_iter().map(str::trim).filter(|p| !p.is_empty()).map(str::to_string).collect()
+}
+
+/// An amount as spreadsheets write it: `12,000.50`, `$ 12000`, `€99`.
+fn money(v: &str) -> Result<Amount, String> {
+    Amount::parse(&v.replace([',', ' ', '$', '€', '£'], ""))
+        .map_err(|_| format!("'{v}' is not an amount: write it like 12000 or 12000.50"))
+}
+
+/// How urgent a task is, as other tools say it ("Medium", "Urgent").
+fn priority(v: &str) -> Result<Priority, ValidationError> {
+    match columns::normal(v).as_str() {
+        "medium" | "none" | "normal" => Ok(Priority::Normal),
+        "urgent" | "highest" | "critical" => Ok(Priority::High),
+        "lowest" => Ok(Priority::Low),
+        _ => v.parse(),
+    }
+}
+
+/// Where a task stands, as other tools say it ("Not Started", "Completed", "Deferred").
+fn task_status(v: &str) -> Result<TaskStatus, ValidationError> {
+    match columns::normal(v).as_str() {
+        "notstarted" | "todo" | "new" | "deferred" | "waitingonsomeoneelse" | "waiting" | "pending" => {
+            Ok(TaskStatus::Open)
+        }
+        "started" | "inprogress" | "ongoing" => Ok(TaskStatus::InProgress),
+        "completed" | "complete" | "closed" | "finished" => Ok(TaskStatus::Done),
+        "canceled" => Ok(TaskStatus::Cancelled),
+        _ => v.parse(),
+    }
+}
+
+/// Who phoned whom, as other tools say it ("Inbound", "Outgoing").
+fn direction(v: &str) -> Result<CallDirection, ValidationError> {
+    match columns::normal(v).as_str() {
+        "inbound" | "incoming" | "received" => Ok(CallDirection::In),
+        "outbound" | "outgoing" | "placed" | "dialed" => Ok(CallDirection::Out),
+        _ => v.parse(),
+    }
+}
+
+/// How a call went, as other tools say it ("Left voicemail", "No Answer", "Answered").
+fn outcome(v: &str) -> Result<CallOutcome, ValidationError> {
+    match columns::normal(v).as_str() {
+        "answered" | "completed" | "leftlivemessage" | "reached" => Ok(CallOutcome::Connected),
+        "leftvoicemail" | "leftmessage" | "voicemail" | "voicemailleft" => Ok(CallOutcome::Voicemail),
+        "noanswer" | "unanswered" | "missed" => Ok(CallOutcome::NoAnswer),
+        _ => v.parse(),
+    }
+}
+
+/// A call's length: seconds (`300`), `5m`, `1h30m`, or a clock reading `0:05:00` / `5:00`.
+fn duration(v: &str) -> Result<u32, String> {
+    let parts: Option<Vec<u64>> = v.split(':').map(|p| p.trim().parse::<u32>().ok().map(u64::from)).collect();
+    let secs = match parts.as_deref() {
+        Some([m, s]) => m * 60 + s,
+        Some([h, m, s]) => h * 3600 + m * 60 + s,
+        _ => return crate::model::parse_duration(v),
+    };
+    u32::try_from(secs).map_err(|_| format!("'{v}' is not a duration: write it like 90s, 5m or 1:30:00"))
 }
 
 /// Yes or no as exports write it.

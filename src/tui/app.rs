@@ -156,7 +156,7 @@ impl Ask {
             Ask::Owner(t) => format!("New owner of {}", count(t)),
             Ask::List(t) => format!("Put {} on the list (name; made if new)", count(t)),
             Ask::ImportFile => {
-                "Import a CSV file: its path (you see the columns and check the file before anything is written)"
+                "Import a CSV or vCard file: its path (you see the columns and check the file before anything is written)"
                     .to_string()
             }
             Ask::LostReason(_, _, name) => format!("Why was {name} lost?"),

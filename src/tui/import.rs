@@ -1,7 +1,8 @@
 //! The import wizard: a CSV file's columns with the field each is mapped to and its first
-//! values, fixed by hand where the guess is wrong; a check that runs the whole import without
-//! writing and lists every bad line; then the import itself on a worker thread, with a gauge.
-//! The reading, mapping and writing are the same code as `rolo import`.
+//! values, fixed by hand where the guess is wrong (a vCard file needs no mapping); a check that
+//! runs the whole import without writing and lists every bad line; then the import itself on a
+//! worker thread, with a gauge. The reading, mapping and writing are the same code as
+//! `rolo import`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -10,7 +11,7 @@ use std::sync::mpsc::{Receiver, channel};
 
 use crate::crm::{Crm, ImportReport, OnDuplicate};
 use crate::import::columns::{self, FIELD_NAMES, Field};
-use crate::import::{ImportError, KINDS, Mapping, Options};
+use crate::import::{Format, ImportError, KINDS, Mapping, Options};
 use crate::model::Kind;
 
 /// How many rows of the file the mapping table shows as examples.
@@ -47,6 +48,8 @@ pub struct FieldPicker {
 pub struct ImportWizard {
     /// The file.
     pub path: PathBuf,
+    /// Whether it holds vCards (contacts, no columns to map) rather than CSV.
+    pub vcard: bool,
     /// What its rows become.
     pub kind: Kind,
     /// What to do with a row that matches an existing record.
@@ -69,10 +72,10 @@ pub struct ImportWizard {
     pub step: Step,
     /// Why the mapping cannot be used as it is, if it cannot.
     pub error: Option<String>,
-    /// Rows read so far by the running check or import, and about how many there are.
+    /// Rows read so far by the running check or import.
     pub progress: Arc<AtomicUsize>,
-    /// About how many rows the file holds.
-    pub total: usize,
+    /// About how many rows the file holds (exactly, once all are read).
+    pub total: Arc<AtomicUsize>,
     job: Option<Receiver<Result<crate::import::Outcome, ImportError>>>,
 }
 
@@ -81,11 +84,35 @@ impl ImportWizard {
     /// `kind`. A file that cannot be read as CSV is an error naming why.
     pub fn open(path: PathBuf, kind: Kind) -> Result<ImportWizard, ImportError> {
         let bytes = std::fs::read(&path).map_err(|source| ImportError::Io { path: path.clone(), source })?;
-        let file = crate::import::read_csv(bytes, false).or_else(|e| match e {
+        let mut wizard = ImportWizard {
+            path,
+            vcard: false,
+            kind,
+            policy: OnDuplicate::Skip,
+            fields: Vec::new(),
+            chosen: Vec::new(),
+            headers: Vec::new(),
+            samples: Vec::new(),
+            selected: 0,
+            scroll: 0,
+            picker: None,
+            step: Step::Mapping,
+            error: None,
+            progress: Arc::new(AtomicUsize::new(0)),
+            total: Arc::new(AtomicUsize::new(0)),
+            job: None,
+        };
+        if Format::of(&wizard.path, &bytes) == Format::Vcard {
+            wizard.vcard = true;
+            wizard.kind = Kind::Contact;
+            wizard.total.store(crate::import::cards_in(&bytes), Ordering::Relaxed);
+            return Ok(wizard);
+        }
+        let file = match crate::import::read_csv(bytes.clone(), false) {
             // Older spreadsheets write Windows-1252: show it rather than refuse it here.
-            ImportError::Unreadable(_) => crate::import::read_csv(std::fs::read(&path).unwrap_or_default(), true),
-            e => Err(e),
-        })?;
+            Err(ImportError::Unreadable(_)) => crate::import::read_csv(bytes, true),
+            other => other,
+        }?;
         let mut samples = vec![Vec::new(); file.headers.len()];
         for row in file.rows().take(SAMPLE_ROWS) {
             let (_, cells) = row?;
@@ -93,24 +120,10 @@ impl ImportWizard {
                 column.push(cell.to_string());
             }
         }
-        let total = file.approximate_rows();
-        let mut wizard = ImportWizard {
-            path,
-            kind,
-            policy: OnDuplicate::Skip,
-            fields: Vec::new(),
-            chosen: vec![false; file.headers.len()],
-            headers: file.headers,
-            samples,
-            selected: 0,
-            scroll: 0,
-            picker: None,
-            step: Step::Mapping,
-            error: None,
-            progress: Arc::new(AtomicUsize::new(0)),
-            total,
-            job: None,
-        };
+        wizard.total.store(file.approximate_rows(), Ordering::Relaxed);
+        wizard.chosen = vec![false; file.headers.len()];
+        wizard.headers = file.headers;
+        wizard.samples = samples;
         wizard.guess();
         Ok(wizard)
     }
@@ -146,8 +159,12 @@ impl ImportWizard {
             .collect()
     }
 
-    /// Imports as the next kind (contacts, accounts, leads), guessing the fields again.
+    /// Imports as the next kind (contacts, accounts, leads, deals...), guessing the fields
+    /// again. A vCard file holds contacts only.
     pub fn next_kind(&mut self) {
+        if self.vcard {
+            return;
+        }
         let at = KINDS.iter().position(|&k| k == self.kind).map_or(0, |i| (i + 1) % KINDS.len());
         self.kind = KINDS[at];
         self.chosen.iter_mut().for_each(|c| *c = false);
@@ -198,7 +215,10 @@ impl ImportWizard {
 
     /// Opens the field picker on the selected column.
     pub fn pick(&mut self) {
-        if matches!(self.step, Step::Mapping | Step::Ready(_) | Step::Refused(_)) && !self.headers.is_empty() {
+        if matches!(self.step, Step::Mapping | Step::Ready(_) | Step::Refused(_))
+            && !self.headers.is_empty()
+            && !self.vcard
+        {
             // The column's field is selected to begin with.
             let current =
                 self.fields.get(self.selected).cloned().flatten().map_or("ignore".to_string(), |f| f.to_string());
@@ -235,10 +255,13 @@ impl ImportWizard {
         let (tx, rx) = channel();
         let (crm, kind, path, policy) = (crm.clone(), self.kind, self.path.clone(), self.policy);
         let options = Options { map: self.overrides(), ..Options::default() };
-        let progress = self.progress.clone();
+        let (progress, total) = (self.progress.clone(), self.total.clone());
         std::thread::spawn(move || {
-            let seen = |done: usize, _total: usize| progress.store(done, Ordering::Relaxed);
-            let _ = tx.send(crate::import::csv_file(&crm, kind, &path, &options, policy, dry_run, &seen));
+            let seen = |done: usize, all: usize| {
+                progress.store(done, Ordering::Relaxed);
+                total.store(all, Ordering::Relaxed);
+            };
+            let _ = tx.send(crate::import::file(&crm, kind, &path, &options, policy, dry_run, seen));
         });
         self.job = Some(rx);
     }

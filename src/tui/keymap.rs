@@ -272,7 +272,7 @@ pub const GLOBAL: &[Binding] = &[
     bind(&["g S"], Action::Goto(ScreenId::Settings), "settings: pipeline stages, lead sources"),
     bind(&["g j"], Action::Goto(ScreenId::Projects), "projects"),
     bind(&["g D"], Action::Goto(ScreenId::Duplicates), "possible duplicate contacts, to merge"),
-    bind(&["I"], Action::Import, "import a CSV file: contacts, accounts or leads"),
+    bind(&["I"], Action::Import, "import a CSV or vCard file"),
     bind(&["esc"], Action::Back, "back out one level"),
     hint(&["q"], Action::Quit, "quit (inside a record: back out)"),
     bind(&["ctrl-c"], Action::ForceQuit, "quit at once"),
@@ -352,7 +352,7 @@ pub const QUOTE: &[Binding] = &[
 /// Keys of the import wizard.
 pub const IMPORT: &[Binding] = &[
     hint(&["enter", "e"], Action::ChooseField, "choose the column's field (type to narrow)"),
-    hint(&["t"], Action::ImportKind, "import as contacts, accounts or leads"),
+    hint(&["t"], Action::ImportKind, "import as contacts, accounts, leads, deals, tasks, calls or products"),
     hint(&["o"], Action::ImportPolicy, "duplicates: skip, merge or create"),
     hint(&["ctrl-s"], Action::CheckImport, "check the whole file (writes nothing); again to import"),
     bind(&["j", "down"], Action::Down, "next column"),

@@ -638,12 +638,18 @@ fn import_wizard(f: &mut Frame, area: Rect, w: &super::import::ImportWizard, the
         crate::crm::OnDuplicate::Merge => "merge",
         crate::crm::OnDuplicate::Create => "create",
     };
-    let title = format!(
-        " Import {} as {} (t) · duplicates: {policy} (o) · about {} ",
-        sanitize(&w.file_name()),
-        w.kind.plural(),
-        crate::text::count(w.total, "row", "rows")
-    );
+    let total = w.total.load(std::sync::atomic::Ordering::Relaxed);
+    let title = if w.vcard {
+        let cards = crate::text::count(total, "card", "cards");
+        format!(" Import {} (vCard: {cards}) as contacts · duplicates: {policy} (o) ", sanitize(&w.file_name()))
+    } else {
+        format!(
+            " Import {} as {} (t) · duplicates: {policy} (o) · about {} ",
+            sanitize(&w.file_name()),
+            w.kind.plural(),
+            crate::text::count(total, "row", "rows")
+        )
+    };
     let block = Block::new().borders(Borders::ALL).title(title);
     let inner = block.inner(area);
     f.render_widget(block, area);
@@ -673,21 +679,34 @@ fn import_wizard(f: &mut Frame, area: Rect, w: &super::import::ImportWizard, the
     });
     let widths = [Constraint::Fill(2), Constraint::Length(16), Constraint::Fill(5)];
     let header = Row::new(["COLUMN", "FIELD", "FIRST ROWS"]).style(theme.dim());
-    let mut state = TableState::new().with_selected(Some(w.selected));
-    f.render_stateful_widget(Table::new(rows, widths).header(header), top, &mut state);
+    if w.vcard {
+        let text = "Each card becomes a contact: names, emails and phones with their labels, addresses, \
+                    company (an account, matched or made), birthday, note and categories.";
+        f.render_widget(Paragraph::new(Line::styled(text, theme.text())).wrap(Wrap { trim: true }), top);
+    } else {
+        let mut state = TableState::new().with_selected(Some(w.selected));
+        f.render_stateful_widget(Table::new(rows, widths).header(header), top, &mut state);
+    }
     let progress = |verb: &str| {
         let done = w.progress.load(std::sync::atomic::Ordering::Relaxed);
-        let ratio = if w.total == 0 { 0.0 } else { (done as f64 / w.total as f64).min(1.0) };
-        ratatui::widgets::Gauge::default()
-            .gauge_style(theme.focus())
-            .ratio(ratio)
-            .label(format!("{verb} {done} of about {} rows", w.total))
+        let ratio = if total == 0 { 0.0 } else { (done as f64 / total as f64).min(1.0) };
+        // Every row read: what is left is writing (or, for a check, throwing away) the transaction.
+        let label = if done > 0 && done >= total {
+            format!("{verb}: all {done} rows read, finishing…")
+        } else {
+            format!("{verb} {done} of about {total} rows")
+        };
+        ratatui::widgets::Gauge::default().gauge_style(theme.focus()).ratio(ratio).label(label)
     };
     let [first, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(bottom);
     let line = |text: String, style: Style| Paragraph::new(Line::styled(text, style)).wrap(Wrap { trim: true });
     match &w.step {
         Step::Mapping => match &w.error {
             Some(e) => f.render_widget(line(e.clone(), theme.error()), bottom),
+            None if w.vcard => f.render_widget(
+                line("Ctrl-S checks the whole file; nothing is written until you import.".into(), theme.dim()),
+                bottom,
+            ),
             None => f.render_widget(
                 line(
                     "Enter changes a column's field (* = chosen by hand). Ctrl-S checks the whole file; nothing is written until you import.".into(),

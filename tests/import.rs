@@ -1,0 +1,799 @@
+//! `rolo import` and `rolo export` end to end, through the binary: deals, tasks, calls and
+//! products from CSV, contacts from vCard 3.0 and 4.0, and export-then-import round trips. Each
+//! test works on its own databases in a temporary folder; a refused import must name every bad
+//! line and leave the database exactly as it was.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+mod common;
+
+/// A database in its own folder, and the `rolo` binary run against it.
+struct Db {
+    dir: TempDir,
+}
+
+/// Listings that together show every record an import can write.
+const EVERYTHING: [&[&str]; 9] = [
+    &["account", "list"],
+    &["contact", "list"],
+    &["lead", "list"],
+    &["opp", "list"],
+    &["product", "list"],
+    &["task", "list", "--all"],
+    &["call", "list"],
+    &["note", "list"],
+    &["campaign", "list"],
+];
+
+impl Db {
+    fn new() -> Db {
+        Db { dir: tempfile::tempdir().expect("a temporary folder") }
+    }
+
+    /// A file beside the database.
+    fn file(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Writes `text` to a file beside the database and returns its path.
+    fn write(&self, name: &str, text: &str) -> String {
+        let path = self.file(name);
+        std::fs::write(&path, text).expect("write a test file");
+        path.to_string_lossy().into_owned()
+    }
+
+    /// Runs rolo with `args`, as user `tester`, away from the real home folder.
+    fn run(&self, args: &[&str]) -> Output {
+        let home = self.dir.path();
+        assert_cmd::Command::new(env!("CARGO_BIN_EXE_rolo"))
+            .arg("--db")
+            .arg(home.join("rolo.redb"))
+            .args(args)
+            .envs([("USER", "tester"), ("RUST_BACKTRACE", "0")])
+            .envs([("HOME", home), ("XDG_DATA_HOME", home)])
+            .env_remove("ROLO_DB")
+            .env_remove("ROLO_USER")
+            .output()
+            .expect("rolo runs")
+    }
+
+    /// Runs a command that must succeed; returns stdout and stderr.
+    fn ok(&self, args: &[&str]) -> (String, String) {
+        let out = self.run(args);
+        let (stdout, stderr) = texts(&out);
+        assert!(out.status.success(), "rolo {args:?} failed: {stderr}");
+        (stdout, stderr)
+    }
+
+    /// Runs a command with `--json` that must succeed; returns what it printed.
+    fn json(&self, args: &[&str]) -> Value {
+        let (stdout, _) = self.ok(&[&["--json"], args].concat());
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("rolo {args:?} printed no JSON ({e}): {stdout}"))
+    }
+
+    /// Every listing, as JSON.
+    fn everything(&self) -> Vec<Value> {
+        EVERYTHING.iter().map(|listing| self.json(listing)).collect()
+    }
+
+    /// Runs an import that must be refused: exit 1, nothing on stdout, the `error:` line and then
+    /// exactly `lines` (one per problem), and the database as it was. Returns stderr.
+    fn refused(&self, args: &[&str], lines: &[&str]) -> String {
+        let before = self.everything();
+        let out = self.run(args);
+        let (stdout, stderr) = texts(&out);
+        assert_eq!(out.status.code(), Some(1), "rolo {args:?}: {stderr}");
+        assert!(stdout.is_empty(), "a refused import printed {stdout}");
+        let mut said = stderr.lines();
+        let first = said.next().unwrap_or_default();
+        assert!(first.starts_with("error: the import was refused, nothing was written"), "{stderr}");
+        assert_eq!(said.map(str::trim).collect::<Vec<_>>(), lines, "rolo {args:?}");
+        assert_eq!(self.everything(), before, "a refused import changed the database");
+        stderr
+    }
+
+    /// Exports `kind` as `format` to a file beside the database; returns its path and text.
+    fn export(&self, kind: &str, format: &str) -> (String, String) {
+        let path = self.file(&format!("{kind}.{format}"));
+        let _ = std::fs::remove_file(&path);
+        self.ok(&["export", kind, "--format", format, "--out", path.to_str().unwrap()]);
+        let text = std::fs::read_to_string(&path).expect("the export");
+        (path.to_string_lossy().into_owned(), text)
+    }
+}
+
+fn texts(out: &Output) -> (String, String) {
+    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// A file of `tests/fixtures/import`.
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import").join(name).to_string_lossy().into_owned()
+}
+
+/// Fields of a JSON object, in order.
+fn fields(v: &Value, names: &[&str]) -> Value {
+    Value::Array(names.iter().map(|n| v[*n].clone()).collect())
+}
+
+/// A listing with what a new database numbers or stamps anew taken out of every object.
+fn renumbered(mut list: Value) -> Value {
+    const ANEW: [&str; 11] = [
+        "id",
+        "account",
+        "contact",
+        "stage",
+        "opportunity",
+        "project",
+        "lead",
+        "campaign",
+        "created",
+        "updated",
+        "last_activity",
+    ];
+    for item in list.as_array_mut().expect("a listing") {
+        for key in ANEW {
+            item.as_object_mut().expect("an object").remove(key);
+        }
+    }
+    list
+}
+
+/// A database holding the people, companies and deals the deal, task and call fixtures name.
+fn with_people() -> Db {
+    let db = Db::new();
+    db.ok(&["import", "contact", &fixture("google.csv")]);
+    db.ok(&["import", "account", &fixture("accounts.csv")]);
+    db
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deals, tasks, calls and products from CSV
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn deals_import_with_their_accounts_stages_and_contacts() {
+    let db = with_people();
+    let report = db.json(&["import", "opportunities", &fixture("opportunities.csv")]);
+    assert_eq!(report["kind"], "opportunity");
+    assert_eq!(report["created"], json!([1, 2, 3]), "{report}");
+    assert_eq!(report["accounts_created"], json!([]), "every account was there already: {report}");
+    assert_eq!(report["notes"], json!(["columns left out: Type (map one with --map COLUMN=FIELD)"]));
+
+    let fleet = db.json(&["opp", "show", "1"]);
+    assert_eq!(
+        fields(&fleet, &["name", "account_name", "stage_name", "amount", "close_date", "owner", "next_step"]),
+        json!([
+            "Fleet licences",
+            "Ōsaka Trading 株式会社",
+            "Negotiation/Review",
+            "12000.50",
+            "2026-12-31",
+            "ann",
+            "Send pricing"
+        ])
+    );
+    assert_eq!(fields(&fleet, &["probability", "probability_manual", "status"]), json!([80, false, "open"]));
+    assert_eq!(fleet["contact"], 1, "found by email, whatever its case");
+    let pilot = db.json(&["opp", "show", "2"]);
+    assert_eq!(fields(&pilot, &["probability", "probability_manual", "amount"]), json!([35, true, "5000.00"]));
+    assert_eq!(pilot["contact"], 3, "Sam Lee, found by name");
+    let won = db.json(&["opp", "show", "3"]);
+    assert_eq!(fields(&won, &["stage_name", "status", "probability"]), json!(["Closed Won", "won", 100]));
+    let notes = db.json(&["note", "list"]);
+    assert!(notes.to_string().contains("Two-year term,\\nrenewal in 2028"), "the description is a note: {notes}");
+}
+
+#[test]
+fn tasks_import_with_what_they_are_about() {
+    let db = with_people();
+    db.ok(&["import", "opp", &fixture("opportunities.csv")]);
+    let report = db.json(&["import", "task", &fixture("tasks.csv")]);
+    assert_eq!(report["created"], json!([1, 2, 3]), "{report}");
+    let t = db.json(&["task", "show", "1"]);
+    assert_eq!(
+        fields(&t, &["title", "due", "priority", "status", "contact", "account", "opportunity", "owner", "notes"]),
+        json!(["Send pricing", "2026-12-01", "high", "open", 1, 1, 1, "ann", "Include the\nvolume discount"])
+    );
+    let t = db.json(&["task", "show", "2"]);
+    assert_eq!(
+        fields(&t, &["priority", "status", "contact", "due"]),
+        json!(["normal", "in_progress", 3, "2026-12-05"])
+    );
+    let t = db.json(&["task", "show", "3"]);
+    assert_eq!(fields(&t, &["status", "account", "due", "priority"]), json!(["done", 4, null, "low"]));
+}
+
+#[test]
+fn calls_import_with_their_contacts_times_and_outcomes() {
+    let db = with_people();
+    let report = db.json(&["import", "calls", &fixture("calls.csv")]);
+    assert_eq!(report["created"], json!([1, 2]), "{report}");
+    let calls = db.json(&["call", "list"]);
+    let first = &calls[1];
+    assert_eq!(
+        fields(first, &["contact", "direction", "duration_secs", "outcome", "notes"]),
+        json!([1, "out", 300, "voicemail", "Asked about pricing"])
+    );
+    let second = &calls[0];
+    assert_eq!(
+        fields(second, &["contact", "direction", "duration_secs", "outcome", "notes"]),
+        json!([3, "in", 3930, "connected", "Wants a demo,\nnext week"])
+    );
+    let (list, _) = db.ok(&["call", "list"]);
+    assert!(list.contains("2026-11-20 10:30") && list.contains("2026-11-21 09:15"), "local times: {list}");
+}
+
+#[test]
+fn products_import_with_codes_prices_and_whether_sold() {
+    let db = Db::new();
+    db.json(&["import", "product", &fixture("products.csv")]);
+    let all = db.json(&["product", "list"]);
+    let rows: Vec<Value> =
+        all.as_array().unwrap().iter().map(|p| fields(p, &["name", "sku", "price", "currency", "active"])).collect();
+    assert_eq!(
+        rows,
+        [
+            json!(["Pro licence", "PRO-1", "149.90", "EUR", true]),
+            json!(["Starter licence", "START-1", "1049.00", "EUR", false]),
+            json!(["Onboarding day", null, "900.00", "EUR", true]),
+        ]
+    );
+    assert_eq!(all[0]["description"], "Per seat, per year");
+}
+
+#[test]
+fn bad_deal_rows_are_all_named_and_nothing_is_written() {
+    let db = with_people();
+    let file = db.write(
+        "deals.csv",
+        "Opportunity Name,Account Name,Stage,Amount,Close Date,Probability,Contact\n\
+         Good deal,Acme Ltd,Prospecting,100,2026-12-01,,\n\
+         No such stage,Acme Ltd,Signed,100,2026-12-01,,\n\
+         Bad amount,Acme Ltd,Prospecting,lots,2026-12-01,,\n\
+         No date,Acme Ltd,Prospecting,100,,,\n\
+         ,Acme Ltd,Prospecting,100,2026-12-01,120,\n\
+         No account,,Prospecting,100,2026-12-01,,\n\
+         Nobody,Acme Ltd,Prospecting,100,2026-12-01,,nobody@example.com\n",
+    );
+    db.refused(
+        &["import", "opp", &file],
+        &[
+            "line 3, column Stage: 'Signed' is not a stage: use one of Prospecting, Qualification, Needs Analysis, \
+             Value Proposition, Id. Decision Makers, Perception Analysis, Proposal/Price Quote, Negotiation/Review, \
+             Closed Won, Closed Lost",
+            "line 4, column Amount: 'lots' is not an amount: write it like 12000 or 12000.50",
+            "line 5, column Close Date: is empty: a deal needs the date it is expected to close",
+            "line 6, column Probability: '120' is not a percentage: write a whole number from 0 to 100",
+            "line 6, column Opportunity Name: name: is required: give it a value",
+            "line 7, column Account Name: is empty: every deal belongs to an account",
+            "line 8, column Contact: no contact has the email or full name 'nobody@example.com': add or import the \
+             contacts first, or correct the cell",
+        ],
+    );
+}
+
+#[test]
+fn bad_task_call_and_product_rows_are_all_named_and_nothing_is_written() {
+    let db = with_people();
+    db.ok(&["import", "opp", &fixture("opportunities.csv")]);
+    let tasks = db.write(
+        "tasks.csv",
+        "Subject,Due Date,Priority,Contact,Opportunity\n\
+         Fine,2026-12-01,high,Sam Lee,\n\
+         ,2026-12-01,,,\n\
+         Late,31/31/2026,urgentish,Nobody Here,\n\
+         Which deal,,,,Big deal\n",
+    );
+    db.refused(
+        &["import", "task", &tasks],
+        &[
+            "line 3, column Subject: title: is required: give it a value",
+            "line 4, column Due Date: '31/31/2026' is not a date: use YYYY-MM-DD or M/D/YYYY, or say the form with \
+             --date-format (like %d.%m.%Y)",
+            "line 4, column Priority: 'urgentish' is not one of: low, normal, high",
+            "line 5, column Opportunity: no opportunity has the name 'Big deal': add or import the opportunities \
+             first, or correct the cell",
+        ],
+    );
+    let calls = db.write(
+        "calls.csv",
+        "Date,Contact,Duration,Outcome\n\
+         2026-11-20 10:30,Sam Lee,5m,busy\n\
+         2026-11-20 10:30,,5m,\n\
+         yesterday-ish,Sam Lee,forever,hung up\n\
+         ,sam@globex.example.com,,\n",
+    );
+    db.refused(
+        &["import", "call", &calls],
+        &[
+            "line 3, column Contact: is empty: a call is with a contact: give their email or name",
+            "line 4, column Date: 'yesterday-ish' is not a date and time: use YYYY-MM-DD HH:MM (local time) or \
+             M/D/YYYY h:mm AM",
+            "line 4, column Duration: 'forever' is not a duration: write it like 90s, 5m or 1h30m",
+            "line 4, column Outcome: 'hung up' is not one of: connected, voicemail, no_answer, busy, wrong_number",
+            "line 5, column Date: is empty: a call needs the time it began",
+        ],
+    );
+    let products = db.write(
+        "products.csv",
+        "Product Name,Unit Price,Active\nFine,10,yes\nPricey,ten euros,yes\nMaybe,10,perhaps\nFree,-1,no\n",
+    );
+    db.refused(
+        &["import", "product", &products],
+        &[
+            "line 3, column Unit Price: 'ten euros' is not an amount: write it like 12000 or 12000.50",
+            "line 4, column Active: 'perhaps' is not yes or no",
+            "line 5, column Unit Price: price: -1.00 is negative: amounts are 0 or more",
+        ],
+    );
+}
+
+#[test]
+fn a_dry_run_of_each_kind_counts_everything_and_writes_nothing() {
+    let db = with_people();
+    let before = db.everything();
+    for (kind, file, rows) in
+        [("opp", "opportunities.csv", 3), ("call", "calls.csv", 2), ("product", "products.csv", 3)]
+    {
+        let report = db.json(&["import", kind, &fixture(file), "--dry-run"]);
+        assert_eq!((report["dry_run"].as_bool(), report["rows"].as_u64()), (Some(true), Some(rows)), "{report}");
+        assert_eq!(report["created"].as_array().map(Vec::len), Some(rows as usize), "{report}");
+        assert_eq!(db.everything(), before, "a dry run of {kind} wrote");
+    }
+    // Tasks name deals, which a dry run did not write: a rehearsal finds what is missing too.
+    let (_, text) = db.ok(&["import", "opp", &fixture("opportunities.csv"), "--dry-run"]);
+    assert!(text.is_empty() || text.starts_with("note:"), "{text}");
+    let out = db.run(&["import", "task", &fixture("tasks.csv"), "--dry-run"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(texts(&out).1.contains("line 2, column Opportunity: no opportunity has the name 'Fleet licences'"));
+    let (said, _) = db.ok(&["import", "product", &fixture("products.csv"), "--dry-run"]);
+    assert_eq!(said, "would import 3 product rows: 3 created\nnothing was written (dry run)\n");
+}
+
+/// A database with deals, tasks, calls and products that use every column: odd names, a lost
+/// deal, a probability set by hand, done and undated tasks, multi-line notes, formula-looking
+/// text.
+fn busy() -> Db {
+    let db = Db::new();
+    db.ok(&["account", "add", "--name", "Société Générale d'Électricité"]);
+    db.ok(&["account", "add", "--name", "=Formula Ltd"]);
+    db.ok(&["contact", "add", "--first", "Zoë", "--last", "Müller", "--email", "zoe@sge.example.fr", "--account", "1"]);
+    db.ok(&["contact", "add", "--first", "太郎", "--last", "山田", "--account", "2"]);
+    db.ok(&["lead", "add", "--first", "Li", "--last", "Wang", "--email", "li@dragon.example.com"]);
+    db.ok(&["campaign", "add", "--name", "Salon 2026"]);
+    db.ok(&["project", "add", "--name", "Déploiement", "--due", "2027-03-01", "--account", "1"]);
+    db.ok(&["product", "add", "--name", "Licence Pro", "--price", "149.90", "--sku", "PRO-1", "--currency", "EUR"]);
+    db.ok(&["product", "add", "--name", "=cheap", "--price", "0", "--active", "false", "--description", "a\nb"]);
+    db.ok(&[
+        "opp",
+        "add",
+        "--name",
+        "Flotte, phase 2",
+        "--account",
+        "1",
+        "--amount",
+        "12000.50",
+        "--close-date",
+        "2026-12-31",
+        "--stage",
+        "Qualification",
+        "--probability",
+        "55",
+        "--contact",
+        "1",
+        "--next-step",
+        "Envoyer le devis",
+        "--next-step-date",
+        "2026-12-01",
+        "--currency",
+        "EUR",
+        "--source",
+        "trade-show",
+        "--campaign",
+        "1",
+        "--owner",
+        "ann",
+    ]);
+    db.ok(&["opp", "add", "--name", "山田 pilot", "--account", "2", "--amount", "300", "--close-date", "2026-10-01"]);
+    db.ok(&["opp", "lose", "2", "--reason", "Budget cut; maybe next year"]);
+    db.ok(&[
+        "task",
+        "add",
+        "--title",
+        "Relancer Zoë",
+        "--due",
+        "2026-12-02",
+        "--priority",
+        "high",
+        "--contact",
+        "1",
+        "--opp",
+        "1",
+        "--project",
+        "1",
+        "--account",
+        "1",
+        "--notes",
+        "Appeler\navant midi",
+    ]);
+    db.ok(&["task", "add", "--title", "Qualify Li", "--lead", "1", "--priority", "low"]);
+    db.ok(&["task", "add", "--title", "Send gift", "--due", "2026-11-01", "--contact", "2"]);
+    db.ok(&["task", "done", "3"]);
+    db.ok(&[
+        "call",
+        "log",
+        "--contact",
+        "1",
+        "--at",
+        "2026-11-20 10:30",
+        "--duration",
+        "1h5m",
+        "--notes",
+        "Prix,\nvolume",
+    ]);
+    db.ok(&[
+        "call",
+        "log",
+        "--contact",
+        "2",
+        "--at",
+        "2026-11-21 09:00",
+        "--direction",
+        "in",
+        "--outcome",
+        "no-answer",
+    ]);
+    db
+}
+
+#[test]
+fn deals_tasks_calls_and_products_export_and_import_back_as_the_same_records() {
+    let db = busy();
+    let fresh = Db::new();
+    // What no CSV brings: the campaign and the project the deals and tasks name.
+    fresh.ok(&["campaign", "add", "--name", "Salon 2026"]);
+    fresh.ok(&["project", "add", "--name", "Déploiement", "--due", "2027-03-01"]);
+    for kind in ["account", "contact", "lead", "product", "opportunity", "task", "call"] {
+        let (path, text) = db.export(kind, "csv");
+        assert!(!text.lines().skip(1).any(|l| l.starts_with(['=', '+', '-', '@'])), "{text}");
+        let report = fresh.json(&["import", kind, &path]);
+        assert_eq!(report["skipped"], json!([]), "{kind}: {report}");
+        assert_eq!(fresh.export(kind, "csv").1, text, "{kind}: the export of the import differs");
+    }
+    for listing in [&["opp", "list"][..], &["task", "list", "--all"], &["call", "list"], &["product", "list"]] {
+        assert_eq!(renumbered(fresh.json(listing)), renumbered(db.json(listing)), "{listing:?}");
+    }
+    let opp = fresh.json(&["opp", "show", "1"]);
+    assert_eq!(fields(&opp, &["probability", "probability_manual", "campaign"]), json!([55, true, 1]));
+    let lost = fresh.json(&["opp", "show", "2"]);
+    assert_eq!(fields(&lost, &["status", "lost_reason"]), json!(["lost", "Budget cut; maybe next year"]));
+    let task = fresh.json(&["task", "show", "1"]);
+    assert_eq!(fields(&task, &["contact", "opportunity", "project", "account"]), json!([1, 1, 1, 1]));
+    assert_eq!(fresh.json(&["task", "show", "2"])["lead"], 1);
+    assert_eq!(fresh.json(&["product", "show", "2"])["name"], "=cheap");
+}
+
+#[test]
+fn deals_tasks_calls_and_products_already_there_are_skipped_merged_or_created() {
+    let db = busy();
+    let mut exported = Vec::new();
+    for kind in ["product", "opportunity", "task", "call"] {
+        exported.push((kind, db.export(kind, "csv").0));
+    }
+    let before = db.everything();
+    for (kind, path) in &exported {
+        let report = db.json(&["import", kind, path]);
+        assert_eq!(report["created"], json!([]), "{kind}: {report}");
+        let reasons: Vec<&str> =
+            report["skipped"].as_array().unwrap().iter().filter_map(|d| d["reason"].as_str()).collect();
+        let expected = match *kind {
+            "product" => vec!["same SKU PRO-1", "same name =cheap"],
+            "opportunity" => {
+                vec!["same name Flotte, phase 2 at the same account", "same name 山田 pilot at the same account"]
+            }
+            "task" => vec![
+                "same task Relancer Zoë due 2026-12-02",
+                "same task Qualify Li without a due date",
+                "same task Send gift due 2026-11-01",
+            ],
+            _ => vec!["same contact at 2026-11-20 10:30", "same contact at 2026-11-21 09:00"],
+        };
+        assert_eq!(reasons, expected, "{kind}");
+    }
+    assert_eq!(db.everything(), before, "skipping duplicates changed something");
+
+    // Merge fills what was empty and keeps what was there; create doubles.
+    let more = db.write(
+        "more.csv",
+        "Product Name,SKU,Unit Price,Description\nLicence Pro,pro-1,1.00,Per seat\nNew thing,NEW-1,5,\n",
+    );
+    let report = db.json(&["import", "product", &more, "--on-duplicate", "merge"]);
+    assert_eq!((report["merged"].clone(), report["created"].clone()), (json!([1]), json!([3])), "{report}");
+    let pro = db.json(&["product", "show", "1"]);
+    assert_eq!(fields(&pro, &["price", "description", "sku"]), json!(["149.90", "Per seat", "PRO-1"]));
+    let report = db.json(&["import", "product", &more, "--on-duplicate", "create"]);
+    assert_eq!(report["created"], json!([4, 5]), "{report}");
+    let calls = db.write("calls.csv", "Date,Contact Email,Notes\n2026-11-20 10:30,zoe@sge.example.fr,Again\n");
+    let report = db.json(&["import", "call", &calls, "--on-duplicate", "merge"]);
+    assert_eq!(report["merged"], json!([1]), "{report}");
+    assert_eq!(db.json(&["call", "list"]).to_string().matches("Prix,\\nvolume").count(), 1, "notes kept");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contacts from vCard
+// ---------------------------------------------------------------------------------------------
+
+/// A contact of a listing as the fields a vCard carries: names, title, company, emails and
+/// phones with their labels, addresses, birthday, tags, links.
+fn card_fields(c: &Value) -> Value {
+    let pairs = |list: &Value, value: &str| {
+        Value::Array(list.as_array().unwrap().iter().map(|x| json!([x[value], x["label"]])).collect())
+    };
+    json!({
+        "name": [c["first_name"], c["middle_name"], c["last_name"]],
+        "title": c["title"],
+        "company": c["account_name"],
+        "emails": pairs(&c["emails"], "address"),
+        "phones": pairs(&c["phones"], "number"),
+        "addresses": c["addresses"],
+        "birthday": c["birthday"],
+        "tags": c["tags"],
+        "social": c["social"],
+    })
+}
+
+/// The contact called `first` in a listing.
+fn person<'v>(list: &'v Value, first: &str) -> &'v Value {
+    list.as_array().unwrap().iter().find(|c| c["first_name"] == first).unwrap_or_else(|| panic!("no {first}: {list}"))
+}
+
+#[test]
+fn a_phone_s_vcard_3_file_imports_every_contact() {
+    let db = Db::new();
+    let (said, notes) = db.ok(&["import", "contact", &fixture("contacts-3.0.vcf")]);
+    assert_eq!(said, "imported 4 contact rows: 4 created, 3 new accounts\n");
+    assert_eq!(
+        notes,
+        "note: line 37: the birthday 1604-04-12 has no year and was left out\nnote: left out of every card: PHOTO\n"
+    );
+    let all = db.json(&["contact", "list"]);
+    assert_eq!(
+        card_fields(person(&all, "Zoë")),
+        json!({
+            "name": ["Zoë", "Q", "O'Brien-Müller"],
+            "title": "Head, Sales",
+            "company": "Ōsaka Trading 株式会社",
+            "emails": [["zoe@osaka.example.com", "work"], ["zoe.home@example.com", "home"]],
+            "phones": [["+81 90 1234 5678", "mobile"], ["+81 6 1234 5678", "office"]],
+            "addresses": [{
+                "label": "home", "street": "1-2-3 Umeda\nBuilding 4", "city": "大阪", "region": "Osaka",
+                "postal_code": "530-0001", "country": "Japan"
+            }],
+            "birthday": "1980-02-29",
+            "tags": [],
+            "social": [],
+        })
+    );
+    let taro = person(&all, "太郎");
+    assert_eq!(fields(taro, &["last_name", "birthday", "account_name"]), json!(["山田", null, "山田商事株式会社"]));
+    let ana = card_fields(person(&all, "Ana"));
+    assert_eq!(ana["tags"], json!(["myContacts", "VIP"]));
+    assert_eq!(ana["social"], json!(["https://acme.example.com"]));
+    assert_eq!(ana["phones"], json!([["+34 600 123 456", "mobile"]]));
+    let ayse = person(&all, "Ayşe");
+    assert_eq!(ayse["last_name"], "Öztürk", "quoted-printable UTF-8");
+    let notes = db.json(&["note", "list"]).to_string();
+    assert!(notes.contains("Met at the Kyoto fair; likes green tea.\\nPrefers email."), "{notes}");
+    assert!(notes.contains("Café owner"), "quoted-printable Latin-1: {notes}");
+}
+
+#[test]
+fn a_vcard_4_file_imports_every_contact() {
+    let db = Db::new();
+    let report = db.json(&["import", "contacts", &fixture("contacts-4.0.vcf")]);
+    assert_eq!((report["created"].clone(), report["accounts_created"].clone()), (json!([1, 2, 3]), json!([1, 2])));
+    assert_eq!(
+        report["notes"],
+        json!(["line 27: the birthday --0517 has no year and was left out", "left out of every card: GENDER"])
+    );
+    let all = db.json(&["contact", "list"]);
+    assert_eq!(
+        card_fields(person(&all, "Léa")),
+        json!({
+            "name": ["Léa", null, "Dubois-Martin"],
+            "title": "Directrice technique",
+            "company": "Société Générale d'Électricité",
+            "emails": [["lea@sge.example.fr", "work"], ["lea.dubois@example.fr", "home"]],
+            "phones": [["+33-6-98-76-54-32", "mobile"], ["+33-1-23-45-67-89", "work"]],
+            "addresses": [{
+                "label": "work", "street": "8 rue de la Paix", "city": "Paris", "region": "Île-de-France",
+                "postal_code": "75002", "country": "France"
+            }],
+            "birthday": "1985-04-12",
+            "tags": ["clients", "Paris, centre"],
+            "social": ["https://sge.example.fr"],
+        })
+    );
+    assert_eq!(fields(person(&all, "秀英"), &["last_name", "account_name"]), json!(["王", "Globex Corporation"]));
+    assert_eq!(fields(person(&all, "Sam"), &["last_name", "account_name"]), json!(["Lee", "Globex Corporation"]));
+    assert!(db.json(&["note", "list"]).to_string().contains("Rencontrée au salon\\nrappeler en janvier"));
+}
+
+#[test]
+fn contacts_exported_as_vcards_import_back_as_the_same_people() {
+    let db = Db::new();
+    db.ok(&["import", "contact", &fixture("contacts-4.0.vcf")]);
+    db.ok(&["import", "contact", &fixture("google.csv")]);
+    db.ok(&["contact", "add", "--first", "=SUM(A1)", "--last", "Stone", "--phone", "+1 555 0100", "--tag", "a;b"]);
+    let (path, _) = db.export("contacts", "vcard");
+    let fresh = Db::new();
+    let report = fresh.json(&["import", "contact", &path]);
+    assert_eq!(report["created"].as_array().map(Vec::len), Some(5), "{report}");
+    let (before, after) = (db.json(&["contact", "list"]), fresh.json(&["contact", "list"]));
+    // The vCard writer spells a web address in its normal form, with a `/` after a bare host.
+    let people = |list: &Value| {
+        let mut people: Vec<Value> = list.as_array().unwrap().iter().map(card_fields).collect();
+        for p in &mut people {
+            for link in p["social"].as_array_mut().unwrap() {
+                *link = json!(link.as_str().unwrap().trim_end_matches('/'));
+            }
+        }
+        people
+    };
+    assert_eq!(people(&after), people(&before));
+    // A file named otherwise is read as vCard when told, or from its first line.
+    let renamed = db.file("people.csv");
+    std::fs::copy(&path, &renamed).unwrap();
+    let again = Db::new();
+    let report = again.json(&["import", "contact", renamed.to_str().unwrap(), "--format", "vcard"]);
+    assert_eq!(report["created"].as_array().map(Vec::len), Some(5));
+    let unnamed = db.file("people.txt");
+    std::fs::copy(&path, &unnamed).unwrap();
+    let report = Db::new().json(&["import", "contact", unnamed.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(report["created"].as_array().map(Vec::len), Some(5));
+}
+
+#[test]
+fn a_bad_vcard_is_refused_naming_every_bad_line() {
+    let db = Db::new();
+    db.ok(&["contact", "add", "--first", "Ann", "--last", "Lee"]);
+    let bad = db.write(
+        "bad.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Good Person\r\nEMAIL:good@example.com\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bad Date\r\nBDAY:1990-31-31\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:4.0\r\nEMAIL:nobody@example.com\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Bad Email\r\nEMAIL:not-an-email\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Broken\r\nNOTE:a line that should have been folded\r\nwithout a space\r\n\
+         END:VCARD\r\nBEGIN:VCARD\r\nFN:Never read\r\nEND:VCARD\r\n",
+    );
+    db.refused(
+        &["import", "contact", &bad],
+        &[
+            "line 9, column BDAY: '1990-31-31' is not a date: use YYYY-MM-DD or M/D/YYYY, or say the form with \
+             --date-format (like %d.%m.%Y)",
+            "line 11, column N: the card has no name: give it an N or FN line",
+            "line 18, column EMAIL: email: 'not-an-email' is not a valid email address: write it like \
+             name@example.com",
+            "line 24: 'without a space' is not a vCard line (NAME:value): a line that goes on starts with a space; \
+             nothing after it was read",
+        ],
+    );
+    let latin1 =
+        db.write("latin1.vcf", "BEGIN:VCARD\nVERSION:3.0\nFN:Jos\u{e9}\nN:Mart\u{ed}nez;Jos\u{e9}\nEND:VCARD\n");
+    let bytes = std::fs::read_to_string(&latin1).unwrap().chars().map(|c| c as u32 as u8).collect::<Vec<u8>>();
+    std::fs::write(&latin1, bytes).unwrap();
+    db.refused(
+        &["import", "contact", &latin1],
+        &[
+            "line 3, column FN: line 3 is not UTF-8 text: save the file as UTF-8, or pass --latin1 if it is Latin-1 \
+             / Windows-1252",
+            "line 4, column N: line 4 is not UTF-8 text: save the file as UTF-8, or pass --latin1 if it is Latin-1 \
+             / Windows-1252",
+        ],
+    );
+    db.ok(&["import", "contact", &latin1, "--latin1"]);
+    assert_eq!(fields(person(&db.json(&["contact", "list"]), "José"), &["last_name"]), json!(["Martínez"]));
+    let out = db.run(&["import", "account", &fixture("contacts-4.0.vcf")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(texts(&out).1.contains("is a vCard file, which holds contacts: import it with rolo import contact"));
+    let out = db.run(&["import", "contact", &fixture("contacts-4.0.vcf"), "--map", "FN=last"]);
+    assert!(texts(&out).1.contains("--map is for CSV files"), "{}", texts(&out).1);
+}
+
+#[test]
+fn vcard_duplicates_are_skipped_merged_or_created() {
+    let db = Db::new();
+    db.ok(&["import", "contact", &fixture("contacts-4.0.vcf")]);
+    let before = db.everything();
+    let report = db.json(&["import", "contact", &fixture("contacts-4.0.vcf")]);
+    let skipped: Vec<Value> = report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| json!([d["line"], d["existing"]["id"], d["reason"]]))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            json!([1, 1, "same email lea@sge.example.fr"]),
+            json!([21, 2, "same email wang@globex.example.com"]),
+            json!([30, 3, "same email sam@globex.example.com"]),
+        ]
+    );
+    assert_eq!(db.everything(), before, "skipping changed the database");
+
+    // The same people, one with a new phone and a new email, another found by name and company.
+    let newer = db.write(
+        "newer.vcf",
+        "BEGIN:VCARD\nVERSION:3.0\nN:Dubois-Martin;Léa;;;\nEMAIL;TYPE=INTERNET:LEA@SGE.EXAMPLE.FR\n\
+         EMAIL:lea@new.example.fr\nTEL;TYPE=HOME:+33 1 99 99 99 99\nTITLE:CTO\nEND:VCARD\n\
+         BEGIN:VCARD\nVERSION:3.0\nFN:Sam Lee\nORG:globex corporation\nTEL:+1 555 0199\nEND:VCARD\n",
+    );
+    let report = db.json(&["import", "contact", &newer, "--dry-run", "--on-duplicate", "merge"]);
+    assert_eq!(report["merged"], json!([1, 3]), "{report}");
+    assert_eq!(db.everything(), before, "a dry run merged");
+    db.json(&["import", "contact", &newer, "--on-duplicate", "merge"]);
+    let lea = card_fields(&db.json(&["contact", "show", "1"]));
+    assert_eq!(
+        lea["emails"],
+        json!([["lea@sge.example.fr", "work"], ["lea.dubois@example.fr", "home"], ["lea@new.example.fr", null]])
+    );
+    assert_eq!(lea["phones"].as_array().map(Vec::len), Some(3));
+    assert_eq!(lea["title"], "Directrice technique", "a merge fills only what was empty");
+    assert_eq!(card_fields(&db.json(&["contact", "show", "3"]))["phones"], json!([["+1 555 0199", null]]));
+
+    let report = db.json(&["import", "contact", &newer, "--on-duplicate", "create"]);
+    assert_eq!(report["created"], json!([4, 5]), "{report}");
+    assert_eq!(db.json(&["contact", "list"]).as_array().map(Vec::len), Some(5));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress
+// ---------------------------------------------------------------------------------------------
+
+/// A CSV of `n` products.
+fn many_products(db: &Db, n: usize) -> String {
+    let mut text = String::from("Product Name,SKU,Unit Price\n");
+    for i in 0..n {
+        text.push_str(&format!("Item {i},SKU-{i},{}.50\n", i % 100));
+    }
+    db.write("many.csv", &text)
+}
+
+#[test]
+fn the_import_tells_its_progress_every_thousand_rows_and_when_only_the_writing_is_left() {
+    let db = Db::new();
+    let file = many_products(&db, 2_500);
+    let (_dir, crm) = common::fresh();
+    let mut heard = Vec::new();
+    let options = rolo::import::Options::default();
+    let outcome = rolo::import::file(
+        &crm,
+        rolo::model::Kind::Product,
+        Path::new(&file),
+        &options,
+        rolo::crm::OnDuplicate::Skip,
+        false,
+        |done, total| heard.push((done, total)),
+    )
+    .expect("the import");
+    assert_eq!(outcome.report.created.len(), 2_500);
+    assert_eq!(heard, [(1_000, 2_500), (2_000, 2_500), (2_500, 2_500)]);
+}
+
+#[test]
+fn no_progress_bar_reaches_a_pipe_or_json() {
+    let db = Db::new();
+    let file = many_products(&db, 6_000);
+    let (said, stderr) = db.ok(&["import", "product", &file, "--dry-run"]);
+    assert_eq!(said, "would import 6000 product rows: 6000 created\nnothing was written (dry run)\n");
+    assert_eq!(stderr, "", "stderr is not a terminal");
+    let out = db.run(&["--json", "import", "product", &file]);
+    assert_eq!(texts(&out).1, "");
+    assert_eq!(db.json(&["product", "list"]).as_array().map(Vec::len), Some(6_000));
+}
