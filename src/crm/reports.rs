@@ -65,7 +65,7 @@ fn ids_by_date(r: &Reader, kind: Kind, from: Option<Date>, to: Option<Date>) -> 
 
 /// The instants of the days `from` to `to` (local time): from the start of `from` up to, not
 /// including, the start of the day after `to`.
-fn instants(from: Date, to: Date) -> (Timestamp, Timestamp) {
+pub(super) fn instants(from: Date, to: Date) -> (Timestamp, Timestamp) {
     (from.start_local(), to.add_days(1).start_local())
 }
 
@@ -85,6 +85,16 @@ impl Slots {
     /// The span `t` falls in: negative before the first, `n` or more after the last.
     fn of(&self, t: Timestamp) -> i64 {
         self.starts.partition_point(|&s| s <= t.0) as i64 - 1
+    }
+}
+
+/// A report's period in words: "2026-01-01 to 2026-03-31", "any date", "2026-01-01 onwards".
+pub fn period_words(from: Option<Date>, to: Option<Date>) -> String {
+    match (from, to) {
+        (None, None) => "any date".to_string(),
+        (Some(f), None) => format!("{f} onwards"),
+        (None, Some(t)) => format!("up to {t}"),
+        (Some(f), Some(t)) => format!("{f} to {t}"),
     }
 }
 
@@ -532,14 +542,16 @@ impl Crm {
         let (calls, later) = in_parallel(|| read(start, mid), || read(mid, end));
         let mut calls = calls?;
         calls.extend(later?);
-        calls.sort_unstable_by_key(|c| c.0);
-        let places = CallPlaces::read(&r, calls.iter().map(|c| c.0).collect())?;
+        let places = CallPlaces::read(&r, {
+            let mut ids: Vec<Id> = calls.iter().map(|c| c.0).collect();
+            ids.sort_unstable();
+            ids
+        })?;
         let mut per_account: HashMap<Id, (u32, u64)> = HashMap::default();
         let mut per_country = vec![(0u32, 0u64); places.countries.len() + 1];
         let (mut n, mut talk) = (0u32, 0u64);
         let mut outcome = vec![(0u32, 0u64); CallOutcome::ALL.len()];
         let mut direction = vec![(0u32, 0u64); CallDirection::ALL.len()];
-        let mut place = places.people.iter().peekable();
         for &(contact, o, d, secs) in &calls {
             n += 1;
             talk += secs;
@@ -549,9 +561,7 @@ impl Crm {
             };
             add(&mut outcome[o as usize]);
             add(&mut direction[d as usize]);
-            // Calls and places both run in contact order.
-            while place.next_if(|p| p.0 < contact).is_some() {}
-            let (account, country) = place.peek().filter(|p| p.0 == contact).map_or((None, None), |p| (p.1, p.2));
+            let (account, country) = places.place(contact);
             if let Some(a) = account {
                 add(per_account.entry(a).or_default());
             }
@@ -560,8 +570,7 @@ impl Crm {
         // Countries as written may differ only by spaces around them: counted as one.
         let mut by_label: HashMap<String, (u32, u64)> = HashMap::default();
         for (i, &(calls, secs)) in per_country.iter().enumerate().filter(|(_, c)| c.0 > 0) {
-            let label = places.countries.get(i).map(|c| c.trim()).filter(|c| !c.is_empty()).unwrap_or("unknown");
-            let slot = by_label.entry(label.to_string()).or_default();
+            let slot = by_label.entry(places.label(Some(i as u32)).to_string()).or_default();
             slot.0 += calls;
             slot.1 += secs;
         }
@@ -642,7 +651,7 @@ type Found<T> = Result<(Vec<T>, Names)>;
 
 /// Where the people called belong: their account (when it exists) and the country the calls
 /// report files them under (the account's, else their own first address's).
-struct CallPlaces {
+pub(super) struct CallPlaces {
     /// Per contact, in id order: its account (if it exists) and country (an index into `countries`).
     people: Vec<Place>,
     /// The countries as written, each once.
@@ -652,7 +661,7 @@ struct CallPlaces {
 impl CallPlaces {
     /// Reads the places of these contacts (in increasing order, repeats allowed) from the report
     /// facts, each half of them on its own thread.
-    fn read(r: &Reader, mut ids: Vec<Id>) -> Result<CallPlaces> {
+    pub(super) fn read(r: &Reader, mut ids: Vec<Id>) -> Result<CallPlaces> {
         ids.dedup();
         let half = |ids: &[Id]| -> Found<Place> {
             let (mut people, mut names) = (Vec::with_capacity(ids.len()), Names::default());
@@ -688,6 +697,23 @@ impl CallPlaces {
             p.2 = found.and_then(|a| a.1).or(p.2);
         }
         Ok(CallPlaces { people, countries: names.texts })
+    }
+
+    /// A contact's account (if it exists) and country.
+    pub(super) fn place(&self, contact: Id) -> (Option<Id>, Option<u32>) {
+        match self.people.binary_search_by_key(&contact, |p| p.0) {
+            Ok(i) => (self.people[i].1, self.people[i].2),
+            Err(_) => (None, None),
+        }
+    }
+
+    /// A country as the calls report labels it: trimmed, and `unknown` when none or blank.
+    pub(super) fn label(&self, country: Option<u32>) -> &str {
+        country
+            .and_then(|c| self.countries.get(c as usize))
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .unwrap_or("unknown")
     }
 }
 
