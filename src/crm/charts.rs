@@ -395,7 +395,7 @@ impl Chart {
                 "Calls {} to {}: {}, {} talk time",
                 r.from,
                 r.to,
-                r.calls,
+                crate::model::Amount(i64::from(r.calls) * 100).grouped().trim_end_matches(".00"),
                 crate::model::format_duration(r.talk_secs.min(u64::from(u32::MAX)) as u32)
             ),
             currency: None,

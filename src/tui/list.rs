@@ -239,6 +239,11 @@ impl RecordList {
         self.marked.extend(self.ids[a..=b.min(self.ids.len().saturating_sub(1))].iter().copied());
     }
 
+    /// Whether the ids were given (a report's drill-down) rather than read from an index.
+    pub fn is_pinned(&self) -> bool {
+        self.pinned
+    }
+
     /// Whether more ids are still being read.
     pub fn is_loading(&self) -> bool {
         self.loading.is_some()

@@ -240,8 +240,10 @@ impl Reports {
             }
             self.job = None;
         }
+        // One report at a time: one asked for before the last answer came in waits for it, so
+        // running down the list never piles up work on the cores.
         let key = (self.report, self.period);
-        if self.chart.is_none() && self.job.as_ref().is_none_or(|j| j.key != key) {
+        if self.chart.is_none() && self.job.is_none() {
             let (tx, answer) = std::sync::mpsc::channel();
             let crm = crm.clone();
             let query = self.query(Date::today());
@@ -383,7 +385,7 @@ impl Reports {
 
     /// Lists the records behind the selected bar (read on a worker thread).
     fn drill_down(&mut self) -> Done {
-        let Some(v) = self.shown() else { return Done::Nothing };
+        let Some(v) = self.shown() else { return Done::Say("the report is still being worked out".into()) };
         let (Some(row), Some(m)) = (v.rows.get(self.selected), v.measures.get(self.measure)) else {
             return Done::Nothing;
         };
@@ -559,7 +561,7 @@ fn compact(n: i64, unit: Unit) -> String {
         0..10_000 => full(whole, Unit::Count),
         10_000..1_000_000 => short(whole as f64 / 1e3, "k"),
         1_000_000..1_000_000_000 => short(whole as f64 / 1e6, "M"),
-        _ => short(whole as f64 / 1e9, "G"),
+        _ => short(whole as f64 / 1e9, "bn"),
     }
 }
 
@@ -750,6 +752,7 @@ mod tests {
         assert_eq!(compact(1_250_000, Unit::Count), "1.2M");
         assert_eq!(compact(999_900, Unit::Money), "9,999");
         assert_eq!(compact(12_345_678_900, Unit::Money), "123M");
+        assert_eq!(compact(123_456_789_000, Unit::Money), "1.2bn");
         assert_eq!(compact(42, Unit::Count), "42");
         assert_eq!(compact(7_300, Unit::Seconds), "2h");
         assert_eq!(window(100, 10, 0), 0);

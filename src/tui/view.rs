@@ -589,6 +589,8 @@ pub(super) fn record_list(f: &mut Frame, area: Rect, list: &RecordList, title: &
     if list.loaded && list.ids.is_empty() {
         let hint = if list.is_filtered() {
             "Nothing matches the filter. Esc clears it.".to_string()
+        } else if list.is_pinned() {
+            "Nothing lies behind this number. Esc goes back to the chart.".to_string()
         } else {
             format!("No {} yet. Press n to add one, or run rolo demo for sample data.", list.kind.plural())
         };
