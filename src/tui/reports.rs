@@ -352,6 +352,7 @@ impl Reports {
             Action::Up | Action::Down | Action::Top | Action::Bottom => self.choose(moved(self.report)),
             Action::Right => self.on_chart = true,
             Action::Left | Action::Back if self.on_chart => self.on_chart = false,
+            Action::Left => {}
             Action::Open if !self.on_chart => self.on_chart = true,
             Action::Open => return Some(self.drill_down()),
             Action::NextPeriod | Action::CustomPeriod if !has_period(self.report) => {
