@@ -4,30 +4,12 @@ mod common;
 
 use std::sync::Arc;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use common::ui::Ui;
 use rolo::crm::Crm;
 use rolo::model::*;
-use rolo::tui::{App, Theme};
-use tempfile::TempDir;
-
-/// An app over a database, in a test terminal.
-struct Ui {
-    _dir: TempDir,
-    crm: Arc<Crm>,
-    app: App,
-    term: Terminal<TestBackend>,
-}
+use rolo::tui::App;
 
 impl Ui {
-    /// An empty database.
-    fn empty(w: u16, h: u16) -> Ui {
-        let dir = tempfile::tempdir().unwrap();
-        let crm = Arc::new(Crm::open(&dir.path().join("t.redb")).unwrap());
-        Ui::with(dir, crm, w, h)
-    }
-
     /// The records of `common::populate` and a few more people.
     fn populated(w: u16, h: u16) -> Ui {
         let dir = tempfile::tempdir().unwrap();
@@ -85,82 +67,6 @@ impl Ui {
     fn stage_of(&self, o: &Opportunity) -> String {
         self.crm.get::<Stage>(o.stage).unwrap().name
     }
-
-    fn with(dir: TempDir, crm: Arc<Crm>, w: u16, h: u16) -> Ui {
-        let app = App::new(crm.clone()).unwrap();
-        let term = Terminal::new(TestBackend::new(w, h)).unwrap();
-        Ui { _dir: dir, crm, app, term }
-    }
-
-    /// Presses keys named as the key map writes them, separated by spaces: `j`, `enter`, `ctrl-s`.
-    fn keys(&mut self, keys: &str) -> &mut Ui {
-        for k in keys.split_whitespace() {
-            // As the real loop does: each key arrives on a prepared, drawn frame.
-            self.screen();
-            self.app.handle_key(key(k));
-            self.app.settle();
-        }
-        self
-    }
-
-    /// Types text into whatever has the focus.
-    fn text(&mut self, text: &str) -> &mut Ui {
-        for c in text.chars() {
-            self.app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-        }
-        self.app.settle();
-        self
-    }
-
-    /// The screen as text, one line per row.
-    fn screen(&mut self) -> String {
-        let height = self.term.size().unwrap().height;
-        self.app.set_viewport(height);
-        self.app.settle();
-        let app = &self.app;
-        self.term.draw(|f| rolo::tui::draw(f, app, &Theme::plain())).unwrap();
-        let buf = self.term.backend().buffer();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let mut line = String::new();
-            let mut x = 0;
-            while x < buf.area.width {
-                // A wide character covers the next cell too, as in a terminal.
-                let symbol = buf[(x, y)].symbol();
-                line.push_str(symbol);
-                x += rolo::text::width(symbol).max(1) as u16;
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
-    }
-}
-
-fn key(name: &str) -> KeyEvent {
-    let (mods, base) = match (name.strip_prefix("ctrl-"), name.strip_prefix("shift-")) {
-        (Some(rest), _) => (KeyModifiers::CONTROL, rest),
-        (_, Some(rest)) => (KeyModifiers::SHIFT, rest),
-        _ => (KeyModifiers::NONE, name),
-    };
-    let code = match base {
-        "enter" => KeyCode::Enter,
-        "esc" => KeyCode::Esc,
-        "tab" => KeyCode::Tab,
-        "backtab" => KeyCode::BackTab,
-        "up" => KeyCode::Up,
-        "down" => KeyCode::Down,
-        "left" => KeyCode::Left,
-        "right" => KeyCode::Right,
-        "space" => KeyCode::Char(' '),
-        "backspace" => KeyCode::Backspace,
-        "delete" => KeyCode::Delete,
-        "home" => KeyCode::Home,
-        "end" => KeyCode::End,
-        c if c.chars().count() == 1 => KeyCode::Char(c.chars().next().unwrap()),
-        other => panic!("unknown key {other}"),
-    };
-    KeyEvent::new(code, mods)
 }
 
 #[test]
@@ -407,31 +313,6 @@ fn the_quote_editor_adds_lines_by_product_and_recomputes_totals_as_you_type() {
     ui.keys("enter");
     let s = ui.screen();
     assert!(s.contains("Q-00001  sent") && s.contains("269.82 USD"), "the deal lists its quote: {s}");
-}
-
-#[test]
-fn the_reports_screen_charts_the_forecast_by_month_or_quarter() {
-    let mut ui = Ui::empty(120, 40);
-    // The only deal closes this month, whatever the day the test runs.
-    let account = ui.crm.create(Account { name: "Acme Ltd".into(), ..Default::default() }).unwrap().id;
-    let close = Date::today();
-    let deal = Opportunity {
-        name: "Now".into(),
-        account,
-        amount: Amount::units(9000),
-        close_date: close,
-        ..Default::default()
-    };
-    ui.crm.create_opportunity(deal).unwrap();
-    ui.keys("e 8");
-    let s = ui.screen();
-    let month = close.to_string()[..7].to_string();
-    assert!(s.contains("Forecast") && s.contains("by month") && s.contains("PIPELINE"), "{s}");
-    let row = s.lines().find(|l| l.contains(&format!("│{month}"))).unwrap_or_else(|| panic!("no row for {month}: {s}"));
-    assert!(row.contains("9,000.00") && row.contains("900.00"), "pipeline and weighted (10%): {row}");
-    ui.keys("b");
-    let s = ui.screen();
-    assert!(s.contains("by quarter") && s.contains("-Q"), "{s}");
 }
 
 #[test]
@@ -858,39 +739,6 @@ fn esc_lets_go_of_marks_and_an_empty_picker_lists_accounts_by_name() {
     ui.keys("enter");
     let s = ui.screen();
     assert!(s.contains("Pick an account") && s.contains("Acme Ltd") && s.contains("Ōsaka Trading"), "{s}");
-}
-
-#[test]
-fn the_reports_screen_shows_the_same_numbers_as_the_command_line() {
-    let mut ui = Ui::pipeline(140, 40);
-    ui.keys("8 j");
-    let s = ui.screen();
-    assert!(s.contains("stages · j/k other reports") && s.contains("STAGE") && s.contains("▇ count"), "{s}");
-    let report = serde_json::to_value(ui.crm.stages_report(rolo::crm::ReportQuery::default()).unwrap()).unwrap();
-    for row in report["stages"].as_array().unwrap() {
-        let stage = row["stage"].as_str().unwrap();
-        let line =
-            s.lines().find(|l| l.contains(&format!("│{stage} "))).unwrap_or_else(|| panic!("no row {stage}: {s}"));
-        let (count, amount) = (row["count"].to_string(), row["amount"].as_str().unwrap().to_string());
-        assert!(line.contains(&format!(" {count} ")) && line.contains(&amount), "{stage}: {line} vs {row}");
-    }
-    // Every report shows: the last one, activity, has nothing in a fresh database.
-    ui.keys("j j j j j j");
-    assert!(ui.screen().contains("activity · j/k other reports"), "{}", ui.screen());
-}
-
-#[test]
-fn snapshots_of_the_reports_that_do_not_move_with_the_calendar() {
-    let mut ui = Ui::pipeline(80, 24);
-    let account = ui.crm.account_named("Acme Ltd").unwrap();
-    let due = |d: &str| common::date(d);
-    ui.crm.create(Project { name: "Late one".into(), account, due: due("2000-03-31"), ..Default::default() }).unwrap();
-    ui.crm.create(Project { name: "Far one".into(), account, due: due("2099-03-31"), ..Default::default() }).unwrap();
-    ui.keys("8");
-    for (moves, name) in [("j", "stages"), ("j j j", "projects"), ("j", "emails"), ("j", "campaigns")] {
-        ui.keys(moves);
-        insta::assert_snapshot!(format!("report_{name}_80x24"), ui.screen());
-    }
 }
 
 #[test]

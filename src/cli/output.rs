@@ -541,20 +541,10 @@ pub fn bar_lines(rows: &[(String, i64, i64)]) -> Vec<String> {
         .collect()
 }
 
-/// "closing from to", "due any time"...: a report's period in words.
-fn period_words(from: Option<crate::model::Date>, to: Option<crate::model::Date>) -> String {
-    match (from, to) {
-        (None, None) => "any date".to_string(),
-        (Some(f), None) => format!("{f} onwards"),
-        (None, Some(t)) => format!("up to {t}"),
-        (Some(f), Some(t)) => format!("{f} to {t}"),
-    }
-}
-
 /// The opportunities-by-stage report for people: a table, a bar per stage, what was left out.
 pub fn stages_text(r: &crate::crm::StagesReport) -> String {
     let mut out = vec![
-        format!("Opportunities by stage, closing {}, in {}", period_words(r.from, r.to), r.currency),
+        format!("Opportunities by stage, closing {}, in {}", crate::crm::period_words(r.from, r.to), r.currency),
         String::new(),
     ];
     let row =
@@ -609,7 +599,8 @@ fn state_words(s: crate::crm::ProjectState) -> &'static str {
 
 /// The projects report for people: each project, then a bar per state.
 pub fn projects_text(r: &crate::crm::ProjectsReport) -> String {
-    let mut out = vec![format!("Projects due {}, as of {}", period_words(r.from, r.to), r.today), String::new()];
+    let mut out =
+        vec![format!("Projects due {}, as of {}", crate::crm::period_words(r.from, r.to), r.today), String::new()];
     if r.projects.is_empty() {
         out.push("no projects due in this range".to_string());
         return out.join("\n");
@@ -643,7 +634,8 @@ pub fn projects_csv(r: &crate::crm::ProjectsReport, to: &mut dyn std::io::Write)
 /// The emails report for people: consent × validity counts and a bar per consent, or, with a
 /// drill-down, the addresses of that cell.
 pub fn emails_text(r: &crate::crm::EmailsReport) -> String {
-    let mut out = vec![format!("Email addresses of contacts created {}", period_words(r.from, r.to)), String::new()];
+    let mut out =
+        vec![format!("Email addresses of contacts created {}", crate::crm::period_words(r.from, r.to)), String::new()];
     if let Some(list) = &r.addresses {
         if list.is_empty() {
             out.push("no addresses in this cell".to_string());

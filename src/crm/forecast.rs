@@ -1,8 +1,9 @@
 //! The sales forecast: open pipeline, weighted pipeline, best case and closed-won money per
 //! calendar month and quarter, in one currency.
 //!
-//! Only the opportunities closing in the asked range are read, through the close-date sort index;
-//! stages (a short table) are read whole for their default probabilities.
+//! Only the opportunities closing in the asked range are read, as report facts (see
+//! `store::facts`) in close-date order, never decoded; stages (a short table) are read whole for
+//! their default probabilities.
 //!
 //! Money stays in integer cents. A deal's weighted value is its amount times its own probability,
 //! computed in `i128` and rounded half away from zero to the cent once per deal (as
@@ -16,9 +17,9 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::{Crm, CrmError, Result};
-use crate::model::{Amount, Currency, Date, Id, Kind, Opportunity, Stage, StageOutcome, ValidationError};
-use crate::store::keys::i32_key;
-use crate::store::{Read, SortField};
+use crate::model::{Amount, Currency, Date, Id, Stage, StageOutcome, ValidationError};
+use crate::store::Read;
+use crate::store::facts::{self, DealFacts};
 
 /// The best-case threshold used when none is given: stages whose default probability is at
 /// least this many percent count toward the best case.
@@ -155,10 +156,8 @@ impl Crm {
         }
         let (from, to) = query.range(today)?;
         let r = self.reader()?;
-        // Close dates from `from` up to, not including, the day after `to`.
-        let end = i32_key(to.days().saturating_add(1));
-        let ids = r.sorted(Kind::Opportunity, SortField::Date, &i32_key(from.days()), Some(&end), false, usize::MAX)?;
-        let opps = r.many::<Opportunity>(&ids)?;
+        let mut opps = Vec::new();
+        facts::deals(&r, Some(from), Some(to), &mut |d| opps.push(d))?;
         let stages: HashMap<Id, u8> = r.all::<Stage>(|_| true)?.into_iter().map(|s| (s.id, s.probability)).collect();
         compute(from, to, query.currency, query.best_case_min, &opps, &stages)
     }
@@ -171,14 +170,13 @@ fn compute(
     to: Date,
     currency: Option<Currency>,
     best_case_min: u8,
-    opps: &[Opportunity],
+    opps: &[DealFacts],
     stages: &HashMap<Id, u8>,
 ) -> Result<Forecast> {
-    let counted: Vec<&Opportunity> =
-        opps.iter().filter(|o| o.status != StageOutcome::Lost && o.close_date >= from && o.close_date <= to).collect();
+    let counted: Vec<&DealFacts> =
+        opps.iter().filter(|o| o.status != StageOutcome::Lost && o.close >= from && o.close <= to).collect();
     let currency = currency.unwrap_or_else(|| most_used(&counted));
-    let (kept, others): (Vec<&Opportunity>, Vec<&Opportunity>) =
-        counted.into_iter().partition(|o| o.currency == currency);
+    let (kept, others): (Vec<&DealFacts>, Vec<&DealFacts>) = counted.into_iter().partition(|o| o.currency == currency);
     let mut other_currencies: Vec<Currency> = others.iter().map(|o| o.currency).collect();
     other_currencies.sort();
     other_currencies.dedup();
@@ -198,7 +196,7 @@ fn compute(
 }
 
 /// The currency most of `opps` use; ties go to the alphabetically first; none: the default.
-pub(super) fn most_used(opps: &[&Opportunity]) -> Currency {
+pub(super) fn most_used(opps: &[&DealFacts]) -> Currency {
     let mut counts: BTreeMap<Currency, usize> = BTreeMap::new();
     for o in opps {
         *counts.entry(o.currency).or_default() += 1;
@@ -218,12 +216,12 @@ fn sum(
     label: String,
     from: Date,
     to: Date,
-    opps: &[&Opportunity],
+    opps: &[&DealFacts],
     stages: &HashMap<Id, u8>,
     best_case_min: u8,
 ) -> Result<ForecastPeriod> {
     let (mut open, mut pipeline, mut weighted, mut best_case, mut won) = (0u32, 0i128, 0i128, 0i128, 0i128);
-    for o in opps.iter().filter(|o| o.close_date >= from && o.close_date <= to) {
+    for o in opps.iter().filter(|o| o.close >= from && o.close <= to) {
         let amount = o.amount.0 as i128;
         match o.status {
             StageOutcome::Open => {
@@ -327,15 +325,15 @@ mod tests {
         [(1, 10), (2, 50), (3, 80)].into_iter().collect()
     }
 
-    fn opp(cents: i64, close: Date, stage: Id, probability: u8, status: StageOutcome) -> Opportunity {
-        Opportunity { amount: Amount(cents), close_date: close, stage, probability, status, ..Default::default() }
+    fn opp(cents: i64, close: Date, stage: Id, probability: u8, status: StageOutcome) -> DealFacts {
+        DealFacts { amount: Amount(cents), close, stage, probability, status, ..Default::default() }
     }
 
-    fn open(cents: i64, close: Date, stage: Id, probability: u8) -> Opportunity {
+    fn open(cents: i64, close: Date, stage: Id, probability: u8) -> DealFacts {
         opp(cents, close, stage, probability, StageOutcome::Open)
     }
 
-    fn run(from: Date, to: Date, opps: &[Opportunity]) -> Forecast {
+    fn run(from: Date, to: Date, opps: &[DealFacts]) -> Forecast {
         compute(from, to, None, 50, opps, &stages()).unwrap()
     }
 
@@ -415,7 +413,7 @@ mod tests {
             open(u(100), d(2026, 5, 1), 2, 50),
             opp(u(300), d(2026, 5, 1), 2, 100, StageOutcome::Won),
             opp(u(900), d(2026, 5, 1), 2, 0, StageOutcome::Lost),
-            euro.clone(),
+            euro,
         ];
         let f = run(d(2026, 5, 1), d(2026, 5, 31), &opps);
         assert_eq!(f.currency, Currency::DEFAULT, "two USD deals count against one EUR");
@@ -425,7 +423,7 @@ mod tests {
         let f = compute(d(2026, 5, 1), d(2026, 5, 31), Some(eur), 50, &opps, &stages()).unwrap();
         assert_eq!((f.left_out, f.months[0].pipeline), (2, Amount(u(1_000))));
         // A tie goes to the alphabetically first code; the lost deal does not vote.
-        let f = run(d(2026, 5, 1), d(2026, 5, 31), &[opps[0].clone(), opps[2].clone(), euro]);
+        let f = run(d(2026, 5, 1), d(2026, 5, 31), &[opps[0], opps[2], euro]);
         assert_eq!(f.currency, eur);
     }
 

@@ -3,6 +3,7 @@
 //! business rules live here, once.
 
 mod activity;
+mod charts;
 mod duplicates;
 mod forecast;
 mod import;
@@ -19,12 +20,13 @@ use std::sync::RwLock;
 use std::sync::atomic::AtomicBool;
 
 pub use activity::{AgendaItem, AgendaKind, DueContact, TaskFilter};
+pub use charts::{ActivityCount, Bucket, Chart, ChartRow, ChartView, Measure, REPORT_NAMES, TaskCount, Unit};
 pub use duplicates::DuplicatePair;
 pub use forecast::{DEFAULT_BEST_CASE_MIN, Forecast, ForecastPeriod, ForecastQuery};
 pub use people::EmailStatusChange;
 pub use reports::{
     AccountCalls, CONSENT_ROWS, CallCount, CallsReport, ConsentRow, EmailAddress, EmailCell, EmailsReport, ProjectRow,
-    ProjectState, ProjectsReport, ReportQuery, StageRow, StagesReport, StateCount, TOP_ACCOUNTS,
+    ProjectState, ProjectsReport, ReportQuery, StageRow, StagesReport, StateCount, TOP_ACCOUNTS, period_words,
 };
 pub use sales::{Conversion, ConvertLead, NewOpportunity};
 pub use sources::SourceUse;

@@ -4,17 +4,23 @@
 //!
 //! Money stays in integer cents, summed in `i128` and refused, never wrapped, if a sum outgrows
 //! an [`Amount`].
+//!
+//! The reports over many records (deals, tasks, calls, contacts) read report facts (see
+//! `store::facts`): index keys holding the few fields counted, read in the order of the period
+//! they cover, so that a report over a million records never decodes them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::forecast::{most_used, weighted_cents};
 use super::{Crm, CrmError, Result};
 use crate::model::{
-    Amount, Consent, Contact, Currency, Date, GoalMet, Id, Kind, Opportunity, Project, ProjectStatus, Stage,
-    StageOutcome, ValidationError, Validity,
+    Amount, Consent, Contact, Currency, Date, GoalMet, Id, Kind, Project, ProjectStatus, Stage, StageOutcome,
+    Timestamp, ValidationError, Validity,
 };
+use crate::store::facts::{self, DealFacts};
 use crate::store::keys::i32_key;
 use crate::store::{Read, Reader, SortField};
 
@@ -55,6 +61,41 @@ fn ids_by_date(r: &Reader, kind: Kind, from: Option<Date>, to: Option<Date>) -> 
     let start = from.map(|d| i32_key(d.days()).to_vec()).unwrap_or_default();
     let end = to.map(|d| i32_key(d.days().saturating_add(1)));
     Ok(r.sorted(kind, SortField::Date, &start, end.as_ref().map(|e| &e[..]), false, usize::MAX)?)
+}
+
+/// The instants of the days `from` to `to` (local time): from the start of `from` up to, not
+/// including, the start of the day after `to`.
+pub(super) fn instants(from: Date, to: Date) -> (Timestamp, Timestamp) {
+    (from.start_local(), to.add_days(1).start_local())
+}
+
+/// Consecutive spans of `step` days from a first day (local time), telling which one an instant
+/// falls in without working out its local date.
+struct Slots {
+    /// Where each span starts, and where the last one ends.
+    starts: Vec<i64>,
+}
+
+impl Slots {
+    /// `n` spans of `step` days from `from`.
+    fn new(from: Date, n: usize, step: i64) -> Slots {
+        Slots { starts: (0..=n as i64).map(|i| from.add_days(i * step).start_local().0).collect() }
+    }
+
+    /// The span `t` falls in: negative before the first, `n` or more after the last.
+    fn of(&self, t: Timestamp) -> i64 {
+        self.starts.partition_point(|&s| s <= t.0) as i64 - 1
+    }
+}
+
+/// A report's period in words: "2026-01-01 to 2026-03-31", "any date", "2026-01-01 onwards".
+pub fn period_words(from: Option<Date>, to: Option<Date>) -> String {
+    match (from, to) {
+        (None, None) => "any date".to_string(),
+        (Some(f), None) => format!("{f} onwards"),
+        (None, Some(t)) => format!("up to {t}"),
+        (Some(f), Some(t)) => format!("{f} to {t}"),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -104,11 +145,8 @@ impl Crm {
     pub fn stages_report(&self, query: ReportQuery) -> Result<StagesReport> {
         query.check()?;
         let r = self.reader()?;
-        let opps: Vec<Opportunity> = if query.from.is_none() && query.to.is_none() {
-            r.all(|_| true)?
-        } else {
-            r.many(&ids_by_date(&r, Kind::Opportunity, query.from, query.to)?)?
-        };
+        let mut opps = Vec::new();
+        facts::deals(&r, query.from, query.to, &mut |d| opps.push(d))?;
         let mut stages = r.all::<Stage>(|_| true)?;
         stages.sort_by_key(|s| (s.order, s.id));
         stages_compute(query, &stages, &opps)
@@ -116,14 +154,14 @@ impl Crm {
 }
 
 /// The stages report of `opps` (already limited to the period) over `stages` (in board order).
-fn stages_compute(query: ReportQuery, stages: &[Stage], opps: &[Opportunity]) -> Result<StagesReport> {
-    let all: Vec<&Opportunity> = opps.iter().collect();
+fn stages_compute(query: ReportQuery, stages: &[Stage], opps: &[DealFacts]) -> Result<StagesReport> {
+    let all: Vec<&DealFacts> = opps.iter().collect();
     let currency = query.currency.unwrap_or_else(|| most_used(&all));
-    let (kept, others): (Vec<&Opportunity>, Vec<&Opportunity>) = all.into_iter().partition(|o| o.currency == currency);
+    let (kept, others): (Vec<&DealFacts>, Vec<&DealFacts>) = all.into_iter().partition(|o| o.currency == currency);
     let mut other_currencies: Vec<Currency> = others.iter().map(|o| o.currency).collect();
     other_currencies.sort();
     other_currencies.dedup();
-    let mut sums: HashMap<Id, (u32, i128, i128)> = HashMap::new();
+    let mut sums: HashMap<Id, (u32, i128, i128)> = HashMap::default();
     for o in &kept {
         let s = sums.entry(o.stage).or_default();
         s.0 += 1;
@@ -356,40 +394,58 @@ pub struct EmailCell {
     pub validity: Option<Validity>,
 }
 
+impl EmailCell {
+    /// Whether an address with this consent and validity is in the cell.
+    pub fn holds(&self, consent: Consent, validity: Validity) -> bool {
+        self.consent.is_none_or(|k| k == consent) && self.validity.is_none_or(|v| v == validity)
+    }
+}
+
 impl Crm {
     /// Every email address of the contacts created in the period (default: every contact), by
     /// consent and validity; with `cell`, also the addresses in it.
     pub fn emails_report(&self, query: ReportQuery, cell: Option<EmailCell>) -> Result<EmailsReport> {
         query.check()?;
         let r = self.reader()?;
-        let in_period = |c: &Contact| {
-            let day = c.created.local_date();
-            query.from.is_none_or(|f| day >= f) && query.to.is_none_or(|t| day <= t)
-        };
-        let contacts = r.all::<Contact>(|c| !c.emails.is_empty() && in_period(c))?;
+        let from = query.from.map(Date::start_local);
+        let until = query.to.map(|t| t.add_days(1).start_local());
         let mut rows: Vec<ConsentRow> =
             CONSENT_ROWS.iter().map(|c| ConsentRow { consent: c.word().into(), ..Default::default() }).collect();
         let mut total = ConsentRow { consent: "total".into(), ..Default::default() };
-        let mut addresses = cell.map(|_| Vec::new());
-        for c in &contacts {
-            for e in &c.emails {
-                let row = CONSENT_ROWS.iter().position(|&k| k == e.consent).unwrap_or(CONSENT_ROWS.len() - 1);
-                rows[row].add(e.validity);
-                total.add(e.validity);
-                if let (Some(list), Some(cell)) = (addresses.as_mut(), cell)
-                    && cell.consent.is_none_or(|k| k == e.consent)
-                    && cell.validity.is_none_or(|v| v == e.validity)
-                {
-                    list.push(EmailAddress {
-                        contact: c.id,
-                        name: c.full_name(),
-                        address: e.address.clone(),
-                        consent: e.consent,
-                        validity: e.validity,
-                    });
-                }
+        // The contacts with an address in the asked cell.
+        let mut listed = Vec::new();
+        facts::contacts(&r, &mut |c| {
+            if from.is_some_and(|f| c.created < f) || until.is_some_and(|u| c.created >= u) {
+                return;
             }
-        }
+            let mut in_cell = false;
+            for (consent, validity) in c.emails() {
+                let row = CONSENT_ROWS.iter().position(|&k| k == consent).unwrap_or(CONSENT_ROWS.len() - 1);
+                rows[row].add(validity);
+                total.add(validity);
+                in_cell |= cell.is_some_and(|cell| cell.holds(consent, validity));
+            }
+            if in_cell {
+                listed.push(c.id);
+            }
+        })?;
+        let addresses = match cell {
+            None => None,
+            Some(cell) => Some(
+                r.many::<Contact>(&listed)?
+                    .iter()
+                    .flat_map(|c| {
+                        c.emails.iter().filter(|e| cell.holds(e.consent, e.validity)).map(|e| EmailAddress {
+                            contact: c.id,
+                            name: c.full_name(),
+                            address: e.address.clone(),
+                            consent: e.consent,
+                            validity: e.validity,
+                        })
+                    })
+                    .collect(),
+            ),
+        };
         Ok(EmailsReport { from: query.from, to: query.to, rows, total, addresses })
     }
 }
@@ -469,69 +525,68 @@ impl Crm {
 
     /// [`Crm::calls_report`] with "today" given, for reproducible reports and tests.
     pub fn calls_report_on(&self, query: ReportQuery, today: Date) -> Result<CallsReport> {
-        use crate::model::{Account, Call, CallDirection, CallOutcome};
-        use crate::store::keys::i64_key;
+        use crate::model::{Account, CallDirection, CallOutcome};
         query.check()?;
         let (from, to) = last_30_days(&query, today);
+        let (start, end) = instants(from, to);
         let r = self.reader()?;
-        let start = i64_key(from.start_local().0);
-        let end = i64_key(to.add_days(1).start_local().0);
-        let calls: Vec<Call> =
-            r.many(&r.sorted(Kind::Call, SortField::Time, &start, Some(&end), false, usize::MAX)?)?;
-        let mut contacts: HashMap<Id, Option<Contact>> = HashMap::new();
-        let mut accounts: HashMap<Id, Option<Account>> = HashMap::new();
-        let mut per_account: HashMap<Id, (u32, u64)> = HashMap::new();
-        let mut per_country: HashMap<String, (u32, u64)> = HashMap::new();
+        // Each call: who, outcome, direction, seconds; the two halves of the period side by side.
+        let read = |from: Timestamp, to: Timestamp| -> Result<Vec<(Id, CallOutcome, CallDirection, u64)>> {
+            let mut calls = Vec::new();
+            facts::calls(&r, from, to, &mut |c| {
+                calls.push((c.contact, c.outcome, c.direction, u64::from(c.duration_secs)))
+            })?;
+            Ok(calls)
+        };
+        let mid = Timestamp(start.0 + (end.0 - start.0) / 2);
+        let (calls, later) = in_parallel(|| read(start, mid), || read(mid, end));
+        let mut calls = calls?;
+        calls.extend(later?);
+        let places = CallPlaces::read(&r, {
+            let mut ids: Vec<Id> = calls.iter().map(|c| c.0).collect();
+            ids.sort_unstable();
+            ids
+        })?;
+        let mut per_account: HashMap<Id, (u32, u64)> = HashMap::default();
+        let mut per_country = vec![(0u32, 0u64); places.countries.len() + 1];
         let (mut n, mut talk) = (0u32, 0u64);
         let mut outcome = vec![(0u32, 0u64); CallOutcome::ALL.len()];
         let mut direction = vec![(0u32, 0u64); CallDirection::ALL.len()];
-        for c in &calls {
-            let secs = c.duration_secs as u64;
+        for &(contact, o, d, secs) in &calls {
             n += 1;
             talk += secs;
             let add = |slot: &mut (u32, u64)| {
                 slot.0 += 1;
                 slot.1 += secs;
             };
-            add(&mut outcome[CallOutcome::ALL.iter().position(|&o| o == c.outcome).unwrap_or(0)]);
-            add(&mut direction[CallDirection::ALL.iter().position(|&d| d == c.direction).unwrap_or(0)]);
-            if let std::collections::hash_map::Entry::Vacant(slot) = contacts.entry(c.contact) {
-                slot.insert(r.get::<Contact>(c.contact)?);
-            }
-            let contact = contacts[&c.contact].as_ref();
-            let account_id = contact.and_then(|p| p.account);
-            if let Some(id) = account_id
-                && let std::collections::hash_map::Entry::Vacant(slot) = accounts.entry(id)
-            {
-                slot.insert(r.get::<Account>(id)?);
-            }
-            let account = account_id.and_then(|id| accounts[&id].as_ref());
+            add(&mut outcome[o as usize]);
+            add(&mut direction[d as usize]);
+            let (account, country) = places.place(contact);
             if let Some(a) = account {
-                add(per_account.entry(a.id).or_default());
+                add(per_account.entry(a).or_default());
             }
-            let country = account
-                .and_then(|a| a.address.country.clone())
-                .or_else(|| contact.and_then(|p| p.addresses.iter().find_map(|a| a.country.clone())))
-                .map(|c| c.trim().to_string())
-                .filter(|c| !c.is_empty())
-                .unwrap_or_else(|| "unknown".into());
-            add(per_country.entry(country).or_default());
+            add(&mut per_country[country.map_or(places.countries.len(), |c| c as usize)]);
+        }
+        // Countries as written may differ only by spaces around them: counted as one.
+        let mut by_label: HashMap<String, (u32, u64)> = HashMap::default();
+        for (i, &(calls, secs)) in per_country.iter().enumerate().filter(|(_, c)| c.0 > 0) {
+            let slot = by_label.entry(places.label(Some(i as u32)).to_string()).or_default();
+            slot.0 += calls;
+            slot.1 += secs;
         }
         let mut ranked: Vec<AccountCalls> = per_account
             .into_iter()
-            .map(|(id, (calls, talk_secs))| AccountCalls {
-                account: id,
-                name: accounts[&id].as_ref().map(|a| a.name.clone()).unwrap_or_default(),
-                calls,
-                talk_secs,
-            })
+            .map(|(id, (calls, talk_secs))| AccountCalls { account: id, name: String::new(), calls, talk_secs })
             .collect();
         ranked.sort_by_key(|a| (std::cmp::Reverse(a.calls), a.account));
-        let top_by_calls = ranked.iter().take(TOP_ACCOUNTS).cloned().collect();
+        let mut top_by_calls: Vec<AccountCalls> = ranked.iter().take(TOP_ACCOUNTS).cloned().collect();
         ranked.sort_by_key(|a| (std::cmp::Reverse(a.talk_secs), a.account));
         ranked.truncate(TOP_ACCOUNTS);
+        for a in top_by_calls.iter_mut().chain(ranked.iter_mut()) {
+            a.name = r.get::<Account>(a.account)?.map(|a| a.name).unwrap_or_default();
+        }
         let mut by_country: Vec<CallCount> =
-            per_country.into_iter().map(|(label, (calls, talk_secs))| CallCount { label, calls, talk_secs }).collect();
+            by_label.into_iter().map(|(label, (calls, talk_secs))| CallCount { label, calls, talk_secs }).collect();
         by_country.sort_by(|a, b| b.calls.cmp(&a.calls).then_with(|| a.label.cmp(&b.label)));
         let counts = |words: Vec<&str>, sums: Vec<(u32, u64)>| -> Vec<CallCount> {
             words
@@ -551,6 +606,114 @@ impl Crm {
             by_outcome: counts(CallOutcome::ALL.iter().map(|o| o.word()).collect(), outcome),
             by_direction: counts(CallDirection::ALL.iter().map(|d| d.word()).collect(), direction),
         })
+    }
+}
+
+/// Runs `a` on another thread while `b` runs on this one, and gives both answers.
+fn in_parallel<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    std::thread::scope(|s| {
+        let first = s.spawn(a);
+        let second = b();
+        (first.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), second)
+    })
+}
+
+/// Texts (countries) numbered in the order first seen, each kept once.
+#[derive(Default)]
+struct Names {
+    numbers: HashMap<String, u32>,
+    texts: Vec<String>,
+}
+
+impl Names {
+    /// The number of `text`, given now if new.
+    fn number(&mut self, text: &str) -> u32 {
+        if let Some(&n) = self.numbers.get(text) {
+            return n;
+        }
+        let n = self.texts.len() as u32;
+        self.numbers.insert(text.to_string(), n);
+        self.texts.push(text.to_string());
+        n
+    }
+
+    /// Takes in another list's texts; returns their numbers here, in the other list's order.
+    fn absorb(&mut self, other: Names) -> Vec<u32> {
+        other.texts.iter().map(|t| self.number(t)).collect()
+    }
+}
+
+/// A contact, its account and its country (a number in [`Names`]).
+type Place = (Id, Option<Id>, Option<u32>);
+
+/// Facts read on one thread, with the countries they name numbered there.
+type Found<T> = Result<(Vec<T>, Names)>;
+
+/// Where the people called belong: their account (when it exists) and the country the calls
+/// report files them under (the account's, else their own first address's).
+pub(super) struct CallPlaces {
+    /// Per contact, in id order: its account (if it exists) and country (an index into `countries`).
+    people: Vec<Place>,
+    /// The countries as written, each once.
+    countries: Vec<String>,
+}
+
+impl CallPlaces {
+    /// Reads the places of these contacts (in increasing order, repeats allowed) from the report
+    /// facts, each half of them on its own thread.
+    pub(super) fn read(r: &Reader, mut ids: Vec<Id>) -> Result<CallPlaces> {
+        ids.dedup();
+        let half = |ids: &[Id]| -> Found<Place> {
+            let (mut people, mut names) = (Vec::with_capacity(ids.len()), Names::default());
+            facts::contacts_among(r, ids, &mut |c| people.push((c.id, c.account, c.country.map(|c| names.number(c)))))?;
+            Ok((people, names))
+        };
+        let (left, right) = ids.split_at(ids.len() / 2);
+        let (first, second) = in_parallel(|| half(left), || half(right));
+        let ((mut people, mut names), (more, their_names)) = (first?, second?);
+        let renumber = names.absorb(their_names);
+        people.extend(more.into_iter().map(|(id, a, c)| (id, a, c.map(|c| renumber[c as usize]))));
+        let mut account_ids: Vec<Id> = people.iter().filter_map(|p| p.1).collect();
+        account_ids.sort_unstable();
+        account_ids.dedup();
+        // The accounts that exist, and their countries, in id order.
+        let accounts_of = |ids: &[Id]| -> Found<(Id, Option<u32>)> {
+            let (mut found, mut names) = (Vec::with_capacity(ids.len()), Names::default());
+            facts::accounts_among(r, ids, &mut |a| found.push((a.id, a.country.map(|c| names.number(c)))))?;
+            Ok((found, names))
+        };
+        let (left, right) = account_ids.split_at(account_ids.len() / 2);
+        let (first, second) = in_parallel(|| accounts_of(left), || accounts_of(right));
+        let ((mut accounts, first_names), (more, their_names)) = (first?, second?);
+        let renumber = names.absorb(first_names);
+        for a in &mut accounts {
+            a.1 = a.1.map(|c| renumber[c as usize]);
+        }
+        let renumber = names.absorb(their_names);
+        accounts.extend(more.into_iter().map(|(id, c)| (id, c.map(|c| renumber[c as usize]))));
+        for p in &mut people {
+            let found = p.1.and_then(|a| accounts.binary_search_by_key(&a, |x| x.0).ok()).map(|i| accounts[i]);
+            p.1 = found.map(|a| a.0);
+            p.2 = found.and_then(|a| a.1).or(p.2);
+        }
+        Ok(CallPlaces { people, countries: names.texts })
+    }
+
+    /// A contact's account (if it exists) and country.
+    pub(super) fn place(&self, contact: Id) -> (Option<Id>, Option<u32>) {
+        match self.people.binary_search_by_key(&contact, |p| p.0) {
+            Ok(i) => (self.people[i].1, self.people[i].2),
+            Err(_) => (None, None),
+        }
+    }
+
+    /// A country as the calls report labels it: trimmed, and `unknown` when none or blank.
+    pub(super) fn label(&self, country: Option<u32>) -> &str {
+        country
+            .and_then(|c| self.countries.get(c as usize))
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .unwrap_or("unknown")
     }
 }
 
@@ -612,7 +775,6 @@ impl Crm {
 
     /// [`Crm::tasks_report`] with "today" given, for reproducible reports and tests.
     pub fn tasks_report_on(&self, query: ReportQuery, today: Date) -> Result<TasksReport> {
-        use crate::model::{Task, TaskStatus};
         query.check()?;
         let span = (DEFAULT_WEEKS - 1) * 7;
         let (from, last) = match (query.from, query.to) {
@@ -630,14 +792,6 @@ impl Crm {
             )
             .into());
         }
-        let r = self.reader()?;
-        let done_in =
-            |t: &Task| (t.status == TaskStatus::Done).then_some(t.completed_at).flatten().map(|at| at.local_date());
-        // Open tasks first, then closed ones, through the task index (open or not, then due date).
-        let mut tasks: Vec<Task> =
-            r.many(&r.sorted(Kind::Task, SortField::Date, &[0], Some(&[1]), false, usize::MAX)?)?;
-        let closed: Vec<Task> = r.many(&r.sorted(Kind::Task, SortField::Date, &[1], None, false, usize::MAX)?)?;
-        tasks.extend(closed.into_iter().filter(|t| done_in(t).is_some_and(|d| d >= from && d <= to)));
         let mut rows: Vec<TaskWeek> = (0..weeks)
             .map(|i| {
                 use chrono::Datelike;
@@ -654,24 +808,32 @@ impl Crm {
                 }
             })
             .collect();
-        // The week `d` falls in (negative before the first); a task open now counts as open from
+        let slots = Slots::new(from, rows.len(), 7);
+        let (start, end) = instants(from, to);
+        let r = self.reader()?;
+        // Done late: at or after the start of the day after the due date (worked out once a day).
+        let mut late_from: HashMap<Date, Timestamp> = HashMap::default();
+        facts::done_tasks(&r, start, end, &mut |t| {
+            let Some(at) = t.completed else { return };
+            let Some(week) = usize::try_from(slots.of(at)).ok().and_then(|w| rows.get_mut(w)) else { return };
+            week.completed += 1;
+            if let Some(due) = t.due {
+                let late = *late_from.entry(due).or_insert_with(|| due.add_days(1).start_local());
+                week.late += u32::from(at >= late);
+            }
+        })?;
+        // The week a day falls in (negative before the first); a task open now counts as open from
         // the week it was created in, and as overdue from the first week ending after its due date.
         let week_of = |d: Date| i64::from(d.days() - from.days()).div_euclid(7);
         let (mut open_from, mut overdue_from) = (vec![0u32; rows.len() + 1], vec![0u32; rows.len() + 1]);
         let slot = |k: i64| k.clamp(0, weeks) as usize;
-        for t in &tasks {
-            if let Some(day) = done_in(t) {
-                let w = &mut rows[week_of(day) as usize];
-                w.completed += 1;
-                w.late += u32::from(t.due.is_some_and(|due| day > due));
-            } else if t.is_open() {
-                let created = week_of(t.created.local_date()).max(0);
-                open_from[slot(created)] += 1;
-                if let Some(due) = t.due {
-                    overdue_from[slot(created.max(week_of(due.add_days(-6)) + 1))] += 1;
-                }
+        facts::open_tasks(&r, &mut |t| {
+            let created = slots.of(t.created).max(0);
+            open_from[slot(created)] += 1;
+            if let Some(due) = t.due {
+                overdue_from[slot(created.max(week_of(due.add_days(-6)) + 1))] += 1;
             }
-        }
+        })?;
         let (mut open, mut overdue) = (0u32, 0u32);
         for (k, w) in rows.iter_mut().enumerate() {
             open += open_from[k];
@@ -740,7 +902,8 @@ impl Crm {
     /// the one most of the won deals and budgets use). Campaigns have no period: `from` and
     /// `to` are refused.
     pub fn campaigns_report(&self, query: ReportQuery) -> Result<CampaignsReport> {
-        use crate::model::{Campaign, Lead, LeadStatus, RecordRef};
+        use crate::model::{Campaign, LeadStatus};
+        use rustc_hash::FxHashSet as HashSet;
         use std::collections::BTreeSet;
         query.check()?;
         if query.from.is_some() || query.to.is_some() {
@@ -753,34 +916,53 @@ impl Crm {
         }
         let r = self.reader()?;
         let campaigns = r.all::<Campaign>(|_| true)?;
-        let mut opps: HashMap<Id, Opportunity> = HashMap::new();
+        // What links to campaigns and to leads, each read in one pass over the links.
+        let mut leads_of: HashMap<Id, Vec<Id>> = HashMap::default();
+        let mut deals_of: HashMap<Id, BTreeSet<Id>> = HashMap::default();
+        r.links_to_kind(Kind::Campaign, &mut |campaign, src| match src.kind {
+            Kind::Lead => leads_of.entry(campaign).or_default().push(src.id),
+            Kind::Opportunity => {
+                deals_of.entry(campaign).or_default().insert(src.id);
+            }
+            _ => {}
+        })?;
+        let mut deals_of_lead: HashMap<Id, Vec<Id>> = HashMap::default();
+        r.links_to_kind(Kind::Lead, &mut |lead, src| {
+            if src.kind == Kind::Opportunity {
+                deals_of_lead.entry(lead).or_default().push(src.id);
+            }
+        })?;
+        let converted: HashSet<Id> = {
+            let status = [LeadStatus::Converted as u8];
+            let end = [LeadStatus::Converted as u8 + 1];
+            r.sorted(Kind::Lead, SortField::Status, &status, Some(&end), false, usize::MAX)?.into_iter().collect()
+        };
         // Per campaign: leads, converted leads, and the ids of its opportunities.
         let mut found: Vec<(u32, u32, BTreeSet<Id>)> = Vec::with_capacity(campaigns.len());
         for c in &campaigns {
-            let target = RecordRef::new(Kind::Campaign, c.id);
-            let leads: Vec<Lead> = r.many(&r.linking(target, Kind::Lead)?)?;
-            let mut ids: BTreeSet<Id> = r.linking(target, Kind::Opportunity)?.into_iter().collect();
+            let leads = leads_of.remove(&c.id).unwrap_or_default();
+            let mut ids = deals_of.remove(&c.id).unwrap_or_default();
             for lead in &leads {
-                ids.extend(r.linking(RecordRef::new(Kind::Lead, lead.id), Kind::Opportunity)?);
+                ids.extend(deals_of_lead.get(lead).into_iter().flatten());
             }
-            for &id in &ids {
-                if let std::collections::hash_map::Entry::Vacant(slot) = opps.entry(id)
-                    && let Some(o) = r.get::<Opportunity>(id)?
-                {
-                    slot.insert(o);
-                }
-            }
-            let converted = leads.iter().filter(|l| l.status == LeadStatus::Converted).count() as u32;
-            found.push((leads.len() as u32, converted, ids));
+            let won = leads.iter().filter(|l| converted.contains(l)).count() as u32;
+            found.push((leads.len() as u32, won, ids));
         }
-        let won = |o: &&Opportunity| o.status == StageOutcome::Won;
+        let wanted: HashSet<Id> = found.iter().flat_map(|f| f.2.iter().copied()).collect();
+        let mut opps: HashMap<Id, DealFacts> = HashMap::with_capacity_and_hasher(wanted.len(), Default::default());
+        facts::deals(&r, None, None, &mut |d| {
+            if wanted.contains(&d.id) {
+                opps.insert(d.id, d);
+            }
+        })?;
+        let won = |o: &&DealFacts| o.status == StageOutcome::Won;
         let currency = query.currency.unwrap_or_else(|| {
             let deals = found.iter().flat_map(|f| &f.2).filter_map(|id| opps.get(id)).filter(won).map(|o| o.currency);
             most_common(deals.chain(campaigns.iter().filter(|c| c.budget.is_some()).map(|c| c.currency)))
         });
         let mut rows = Vec::with_capacity(campaigns.len());
         for (c, (leads, converted, ids)) in campaigns.into_iter().zip(found) {
-            let deals: Vec<&Opportunity> = ids.iter().filter_map(|id| opps.get(id)).collect();
+            let deals: Vec<&DealFacts> = ids.iter().filter_map(|id| opps.get(id)).collect();
             let won_cents: i128 =
                 deals.iter().filter(|o| won(o) && o.currency == currency).map(|o| i128::from(o.amount.0)).sum();
             let budget = c.budget.filter(|_| c.currency == currency);
@@ -807,10 +989,6 @@ impl Crm {
 // ---------------------------------------------------------------------------------------------
 // activity
 // ---------------------------------------------------------------------------------------------
-
-/// How an audit entry's summary starts when a deal changed stage (moved, won, lost or edited;
-/// see `Tx::update_opportunity`).
-const MOVED_SUMMARY: &str = "moved from ";
 
 /// What each person did per day: calls, tasks completed, deals moved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -840,32 +1018,17 @@ pub struct ActivityRow {
     pub deals_moved: u32,
 }
 
-/// The row of `owner` on `day`, added empty if new.
-fn activity_row<'a>(
-    rows: &'a mut BTreeMap<(String, Date), ActivityRow>,
-    owner: &str,
-    day: Date,
-) -> &'a mut ActivityRow {
-    rows.entry((owner.to_string(), day)).or_insert_with(|| ActivityRow {
-        owner: owner.to_string(),
-        day,
-        ..Default::default()
-    })
-}
-
 impl Crm {
     /// Calls, connected calls, tasks completed and deals moved, per user and day of the period
-    /// (default: the last 7 days, ending today). Calls are read through the call-time index,
-    /// tasks through the task index, moves from the audit trails of the deals in every stage
-    /// (so the moves of deleted deals are not counted).
+    /// (default: the last 7 days, ending today), each read from the report facts in time order.
+    /// The moves of deals deleted since still count: the work was done.
     pub fn activity_report(&self, query: ReportQuery) -> Result<ActivityReport> {
         self.activity_report_on(query, Date::today())
     }
 
     /// [`Crm::activity_report`] with "today" given, for reproducible reports and tests.
     pub fn activity_report_on(&self, query: ReportQuery, today: Date) -> Result<ActivityReport> {
-        use crate::model::{Call, CallOutcome, RecordRef, Task, TaskStatus};
-        use crate::store::keys::i64_key;
+        use crate::model::CallOutcome;
         query.check()?;
         let (from, to) = match (query.from, query.to) {
             (Some(f), Some(t)) => (f, t),
@@ -873,38 +1036,37 @@ impl Crm {
             (None, Some(t)) => (t.add_days(-6), t),
             (None, None) => (today.add_days(-6), today),
         };
-        let in_period = |d: Date| d >= from && d <= to;
+        let days = Slots::new(from, (to.days() - from.days()) as usize + 1, 1);
+        let (start, end) = instants(from, to);
         let r = self.reader()?;
-        let mut rows: BTreeMap<(String, Date), ActivityRow> = BTreeMap::new();
-        let start = i64_key(from.start_local().0);
-        let end = i64_key(to.add_days(1).start_local().0);
-        let calls: Vec<Call> =
-            r.many(&r.sorted(Kind::Call, SortField::Time, &start, Some(&end), false, usize::MAX)?)?;
-        for c in &calls {
-            let w = activity_row(&mut rows, &c.owner, c.started_at.local_date());
+        let mut rows = ActivityRows::default();
+        let day = |t: Timestamp| from.add_days(days.of(t));
+        facts::calls(&r, start, end, &mut |c| {
+            let w = rows.row(c.owner, day(c.at));
             w.calls += 1;
             w.connected += u32::from(c.outcome == CallOutcome::Connected);
-        }
-        // Closed tasks sort after open ones in the task index.
-        let closed: Vec<Task> = r.many(&r.sorted(Kind::Task, SortField::Date, &[1], None, false, usize::MAX)?)?;
-        for t in &closed {
-            if let (TaskStatus::Done, Some(at)) = (t.status, t.completed_at)
-                && in_period(at.local_date())
-            {
-                activity_row(&mut rows, &t.owner, at.local_date()).tasks_done += 1;
+        })?;
+        facts::done_tasks(&r, start, end, &mut |t| {
+            if let Some(at) = t.completed {
+                rows.row(t.owner, day(at)).tasks_done += 1;
             }
+        })?;
+        facts::moves(&r, start, end, &mut |m| rows.row(m.user, day(m.at)).deals_moved += 1)?;
+        Ok(ActivityReport { from, to, rows: rows.0.into_values().flat_map(BTreeMap::into_values).collect() })
+    }
+}
+
+/// The rows of the activity report being counted: per person (alphabetically), per day.
+#[derive(Default)]
+struct ActivityRows(BTreeMap<String, BTreeMap<Date, ActivityRow>>);
+
+impl ActivityRows {
+    /// The row of `owner` on `day`, added empty if new.
+    fn row(&mut self, owner: &str, day: Date) -> &mut ActivityRow {
+        if !self.0.contains_key(owner) {
+            self.0.insert(owner.to_string(), BTreeMap::new());
         }
-        for stage in r.all::<Stage>(|_| true)? {
-            for id in r.linking(RecordRef::new(Kind::Stage, stage.id), Kind::Opportunity)? {
-                for e in r.audit(RecordRef::new(Kind::Opportunity, id))? {
-                    if e.summary.as_deref().is_some_and(|s| s.starts_with(MOVED_SUMMARY))
-                        && in_period(e.at.local_date())
-                    {
-                        activity_row(&mut rows, &e.user, e.at.local_date()).deals_moved += 1;
-                    }
-                }
-            }
-        }
-        Ok(ActivityReport { from, to, rows: rows.into_values().collect() })
+        let days = self.0.get_mut(owner).expect("just added");
+        days.entry(day).or_insert_with(|| ActivityRow { owner: owner.to_string(), day, ..Default::default() })
     }
 }

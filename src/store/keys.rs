@@ -1,8 +1,9 @@
 //! Secondary index keys: byte strings whose order is the order screens want.
 //!
-//! Two families share one table. `REFS` keys say "record B points at record A" and answer "what
+//! Three families share one table. `REFS` keys say "record B points at record A" and answer "what
 //! points at A" (contacts of an account, calls of a contact, opportunities in a stage). `SORT` keys
-//! order one kind by one field (tasks by due date, contacts by name, calls by time).
+//! order one kind by one field (tasks by due date, contacts by name, calls by time). `FACTS` keys
+//! (see `facts`) carry the fields the reports count.
 
 use crate::model::{
     Account, Call, Campaign, Contact, ContactList, Event, Id, Kind, Lead, Note, Opportunity, Product, Project, Quote,
@@ -69,6 +70,16 @@ pub fn ref_prefix(target: RecordRef, src_kind: Option<Kind>) -> Vec<u8> {
     k
 }
 
+/// The prefix of every key linking to any record of `kind`.
+pub fn kind_ref_prefix(kind: Kind) -> Vec<u8> {
+    vec![REFS, kind.code()]
+}
+
+/// Reads the id of the record linked to back out of a [`ref_key`].
+pub fn ref_target(key: &[u8]) -> Option<Id> {
+    Some(u64::from_be_bytes(key.get(2..10)?.try_into().ok()?))
+}
+
 /// Reads the linking record back out of a [`ref_key`].
 pub fn ref_source(key: &[u8]) -> Option<RecordRef> {
     let kind = Kind::from_code(*key.get(10)?)?;
@@ -114,6 +125,11 @@ pub trait Indexed: Record {
     fn sort_keys(&self) -> Vec<Vec<u8>> {
         Vec::new()
     }
+
+    /// The report facts key of this record (see `facts`), for the kinds reports count.
+    fn facts_key(&self) -> Option<Vec<u8>> {
+        None
+    }
 }
 
 /// Every index key a record owns.
@@ -121,6 +137,7 @@ pub fn index_keys<R: Indexed>(r: &R) -> Vec<Vec<u8>> {
     let me = r.record_ref();
     let mut keys: Vec<Vec<u8>> = r.links().iter().map(|l| ref_key(l.target, me)).collect();
     keys.extend(r.sort_keys());
+    keys.extend(r.facts_key());
     keys.sort();
     keys.dedup();
     keys
@@ -144,11 +161,19 @@ impl Indexed for Contact {
         }
         keys
     }
+
+    fn facts_key(&self) -> Option<Vec<u8>> {
+        Some(super::facts::contact_key(self))
+    }
 }
 
 impl Indexed for Account {
     fn sort_keys(&self) -> Vec<Vec<u8>> {
         vec![name_key(Kind::Account, &self.name, self.id)]
+    }
+
+    fn facts_key(&self) -> Option<Vec<u8>> {
+        Some(super::facts::account_key(self))
     }
 }
 
@@ -174,6 +199,10 @@ impl Indexed for Opportunity {
         }
         keys
     }
+
+    fn facts_key(&self) -> Option<Vec<u8>> {
+        Some(super::facts::deal_key(self))
+    }
 }
 
 impl Indexed for Task {
@@ -184,11 +213,19 @@ impl Indexed for Task {
         value.extend_from_slice(&i32_key(due));
         vec![sort_key(Kind::Task, SortField::Date, &value, self.id)]
     }
+
+    fn facts_key(&self) -> Option<Vec<u8>> {
+        Some(super::facts::task_key(self))
+    }
 }
 
 impl Indexed for Call {
     fn sort_keys(&self) -> Vec<Vec<u8>> {
         vec![sort_key(Kind::Call, SortField::Time, &i64_key(self.started_at.0), self.id)]
+    }
+
+    fn facts_key(&self) -> Option<Vec<u8>> {
+        Some(super::facts::call_key(self))
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod chunks;
 mod codec;
+pub mod facts;
 pub mod keys;
 mod upgrade;
 
@@ -19,9 +20,10 @@ use crate::model::{AuditEntry, BulkCreation, Id, Kind, RecordRef};
 
 /// The schema this build reads and writes. Schema 1 kept one search-key row per record; 2 packs
 /// them in chunks (see `chunks`); 3 stores a lead's or deal's source by name, from a list kept
-/// in the settings table (2 stored one of fourteen fixed sources by number). Opening an older
-/// file upgrades it, one step at a time, inside one transaction.
-pub const SCHEMA_VERSION: u64 = 3;
+/// in the settings table (2 stored one of fourteen fixed sources by number); 4 adds the report
+/// facts (see `facts`). Opening an older file upgrades it, one step at a time, inside one
+/// transaction.
+pub const SCHEMA_VERSION: u64 = 4;
 
 const INDEX: TableDefinition<&[u8], ()> = TableDefinition::new("index");
 const AUDIT: TableDefinition<&[u8], &[u8]> = TableDefinition::new("audit");
@@ -164,11 +166,18 @@ impl Store {
             Some(found) if found > SCHEMA_VERSION => {
                 return Err(StoreError::TooNew { path: self.path.clone(), found });
             }
+            // Each step reads what the one before wrote: the facts are derived from records that
+            // already name their lead sources.
             Some(1) => {
                 w.pack_search_keys()?;
                 w.name_lead_sources()?;
+                facts::derive(&mut w.tables()?)?;
             }
-            Some(2) => w.name_lead_sources()?,
+            Some(2) => {
+                w.name_lead_sources()?;
+                facts::derive(&mut w.tables()?)?;
+            }
+            Some(3) => facts::derive(&mut w.tables()?)?,
             _ => {}
         }
         if found != Some(SCHEMA_VERSION) {
@@ -489,6 +498,18 @@ pub trait Read: RawRead {
         Ok(ids)
     }
 
+    /// Calls `f` with every link to a record of `kind`, in the order of the records linked to: the
+    /// id of the record linked to, and the record linking to it.
+    fn links_to_kind(&self, kind: Kind, f: &mut dyn FnMut(Id, RecordRef)) -> Result<()> {
+        let prefix = keys::kind_ref_prefix(kind);
+        self.scan_index(&prefix, &keys::prefix_end(&prefix), false, &mut |k| {
+            if let (Some(target), Some(src)) = (keys::ref_target(k), keys::ref_source(k)) {
+                f(target, src);
+            }
+            true
+        })
+    }
+
     /// Every record, of any kind, that links to `target`.
     fn referrers(&self, target: RecordRef) -> Result<Vec<RecordRef>> {
         let prefix = keys::ref_prefix(target, None);
@@ -734,6 +755,10 @@ impl WriteTables<'_> {
     /// Appends an entry to a record's audit trail.
     pub fn append_audit(&mut self, entry: &AuditEntry) -> Result<()> {
         let seq = self.next_id("seq:audit")?;
+        if let Some(k) = facts::move_key(entry, seq) {
+            self.removed.remove(&k);
+            self.pending.push(k);
+        }
         let mut key = audit_prefix(entry.target);
         key.extend_from_slice(&seq.to_be_bytes());
         self.audit.insert(key.as_slice(), codec::encode(entry).as_slice()).map_err(other)?;
@@ -753,6 +778,9 @@ pub fn check(r: &Reader) -> Result<Vec<String>> {
             problems.push(e.to_string());
         }
     }
+    facts::audit_moves(&r.audit, &mut |k| {
+        expected.insert(k);
+    })?;
     let mut found = HashSet::new();
     r.scan_index(&[], &[0xff; 4], false, &mut |k| {
         found.insert(k.to_vec());

@@ -20,7 +20,7 @@ use super::quote::QuoteEditor;
 use super::search::{SearchBox, Searcher};
 use super::settings::Settings;
 use super::tasks::TaskLists;
-use crate::crm::{Crm, Forecast, ForecastQuery, Result};
+use crate::crm::{Crm, Result};
 use crate::model::{Id, Kind, Lead, LeadStatus, Opportunity, RecordRef, Stage, StageOutcome, ValidationError};
 use crate::text::count;
 
@@ -237,19 +237,8 @@ pub struct App {
     pub deals: RecordList,
     /// Whether the Pipeline screen shows the deals as a list instead of the board.
     pub deals_listed: bool,
-    /// The forecast the Reports screen charts (read when shown, again after writes).
-    pub forecast: Option<Forecast>,
-    /// Whether the forecast is charted by quarter rather than by month.
-    pub by_quarter: bool,
-    /// The report shown on the Reports screen (an index into the list).
-    pub report: usize,
-    /// The report shown, other than the forecast: its table, or why it cannot be shown.
-    pub report_table: Option<std::result::Result<super::reports::Table, String>>,
-    /// The report being computed on a worker thread (its index and where its answer comes), so
-    /// a slow report never freezes the screen.
-    report_job: Option<(usize, std::sync::mpsc::Receiver<std::result::Result<serde_json::Value, String>>)>,
-    /// The forecast being computed on a worker thread.
-    forecast_job: Option<std::sync::mpsc::Receiver<std::result::Result<Forecast, String>>>,
+    /// The Reports screen (reports compute on worker threads, so a slow one never freezes it).
+    pub reports: super::reports::Reports,
     /// An open record, over the list.
     pub detail: Option<Detail>,
     /// The screen a record was opened from, to go back to when it closes.
@@ -316,12 +305,7 @@ impl App {
             tasks: TaskLists::new(),
             agenda: Agenda::new(),
             deals_listed: false,
-            forecast: None,
-            by_quarter: false,
-            report: 0,
-            report_table: None,
-            report_job: None,
-            forecast_job: None,
+            reports: super::reports::Reports::new(),
             detail: None,
             came_from: None,
             form: None,
@@ -342,6 +326,7 @@ impl App {
     pub fn set_viewport(&mut self, height: u16) {
         self.tasks.height = super::view::task_rows(height);
         let rows = super::view::list_rows(height);
+        self.reports.set_height(rows);
         for l in self.lists_mut() {
             l.height = rows;
             l.select(l.selected);
@@ -405,39 +390,10 @@ impl App {
         {
             self.say_error(e);
         }
-        if let Some((which, rx)) = &self.report_job
-            && let Ok(answer) = rx.try_recv()
+        if self.on_reports()
+            && let Err(e) = self.reports.prepare(&crm)
         {
-            if *which == self.report {
-                self.report_table = Some(answer.map(|v| super::reports::Table::from_json(&v)));
-            }
-            self.report_job = None;
-        }
-        let wanted = self.screen == ScreenId::Reports && self.report > 0 && !self.welcome;
-        if wanted && self.report_table.is_none() && self.report_job.as_ref().is_none_or(|(w, _)| *w != self.report) {
-            let (tx, rx) = std::sync::mpsc::channel();
-            let (crm, name) = (crm.clone(), super::reports::NAMES[self.report]);
-            std::thread::spawn(move || {
-                let _ = tx.send(report_json(&crm, name));
-            });
-            self.report_job = Some((self.report, rx));
-        }
-        if let Some(rx) = &self.forecast_job
-            && let Ok(answer) = rx.try_recv()
-        {
-            self.forecast_job = None;
-            match answer {
-                Ok(f) => self.forecast = Some(f),
-                Err(e) => self.say_error(e),
-            }
-        }
-        if self.screen == ScreenId::Reports && self.forecast.is_none() && self.forecast_job.is_none() && !self.welcome {
-            let (tx, rx) = std::sync::mpsc::channel();
-            let crm = crm.clone();
-            std::thread::spawn(move || {
-                let _ = tx.send(crm.forecast(ForecastQuery::default()).map_err(|e| e.to_string()));
-            });
-            self.forecast_job = Some(rx);
+            self.say_error(e.to_string());
         }
         if self.message.as_ref().is_some_and(|m| m.at.elapsed() > MESSAGE_TIME) {
             self.message = None;
@@ -450,8 +406,7 @@ impl App {
         let deadline = Instant::now() + Duration::from_secs(10);
         let busy = |app: &App| {
             !app.index_ready.load(Ordering::SeqCst)
-                || app.report_job.is_some()
-                || app.forecast_job.is_some()
+                || app.reports.busy()
                 || app.duplicates.busy()
                 || app.import.as_ref().is_some_and(|w| w.busy())
                 || matches!(&app.overlay, Some(Overlay::Search(b)) if b.waiting.is_some())
@@ -498,6 +453,11 @@ impl App {
     /// Whether the agenda is what the user sees and drives.
     pub fn on_agenda(&self) -> bool {
         self.screen == ScreenId::Agenda && self.detail.is_none() && !self.welcome
+    }
+
+    /// Whether the Reports screen is what the user sees and drives.
+    pub fn on_reports(&self) -> bool {
+        self.screen == ScreenId::Reports && self.detail.is_none() && !self.welcome
     }
 
     /// Whether the task lists are what the user sees and drives.
@@ -580,6 +540,9 @@ impl App {
         if self.filtering {
             return self.filter_key(key);
         }
+        if self.on_reports() && self.reports.typing.is_some() {
+            return self.reports.type_key(key, edit_line);
+        }
         let Some(name) = keymap::key_name(&key) else { return };
         let seq = if self.pending.is_empty() { name } else { format!("{} {name}", self.pending) };
         match keymap::lookup(&self.context(), &seq) {
@@ -649,6 +612,16 @@ impl App {
                 Action::Palette => self.overlay = Some(Overlay::Palette { query: String::new(), selected: 0 }),
                 Action::ForceQuit => self.quit = true,
                 _ => {}
+            }
+            return Ok(());
+        }
+        if self.on_reports()
+            && let Some(done) = self.reports.act(action)
+        {
+            match done {
+                super::reports::Done::Open(r) => self.open(r)?,
+                super::reports::Done::Say(text) => self.say(text),
+                super::reports::Done::Nothing => {}
             }
             return Ok(());
         }
@@ -939,11 +912,8 @@ impl App {
                     self.form = Some(Form::convert(&self.crm, r.id)?);
                 }
             }
-            Action::Period => self.by_quarter = !self.by_quarter,
-            Action::Up | Action::Down if self.screen == ScreenId::Reports && self.detail.is_none() => {
-                let last = super::reports::NAMES.len() as isize - 1;
-                self.report = (self.report as isize + step(action)).clamp(0, last) as usize;
-                self.report_table = None;
+            // Report keys do nothing off the Reports screen.
+            Action::NextPeriod | Action::CustomPeriod | Action::ChartTable | Action::NextMeasure | Action::NextView => {
             }
             Action::View => self.deals_listed = !self.deals_listed,
             Action::Fold => {
@@ -1233,11 +1203,8 @@ impl App {
         self.tasks.invalidate();
         self.agenda.invalidate();
         self.board.invalidate();
-        self.forecast = None;
-        self.report_table = None;
         // Answers being computed now would show the data before the write: ask again.
-        self.forecast_job = None;
-        self.report_job = None;
+        self.reports.invalidate();
         if let Some(d) = &self.detail {
             let scroll = d.scroll;
             self.detail = Detail::load(&self.crm, d.record).ok().map(|mut fresh| {
@@ -1782,23 +1749,6 @@ impl App {
         form.refresh_hint(&self.crm);
         self.form = Some(form);
     }
-}
-
-/// A report's numbers as the command line's `--json` has them (the same service function).
-fn report_json(crm: &Crm, name: &str) -> std::result::Result<serde_json::Value, String> {
-    use crate::crm::ReportQuery;
-    let q = ReportQuery::default();
-    let value = match name {
-        "stages" => crm.stages_report(q).map(serde_json::to_value),
-        "projects" => crm.projects_report(q).map(serde_json::to_value),
-        "emails" => crm.emails_report(q, None).map(serde_json::to_value),
-        "calls" => crm.calls_report(q).map(serde_json::to_value),
-        "tasks" => crm.tasks_report(q).map(serde_json::to_value),
-        "campaigns" => crm.campaigns_report(q).map(serde_json::to_value),
-        "activity" => crm.activity_report(q).map(serde_json::to_value),
-        other => return Err(format!("{other} is not a report of this screen")),
-    };
-    value.map_err(|e| e.to_string())?.map_err(|e| e.to_string())
 }
 
 /// How far a move action goes in a list: one row, or to either end.

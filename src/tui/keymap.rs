@@ -100,8 +100,16 @@ pub enum Action {
     QuoteStatus,
     /// Save the quote.
     Save,
-    /// Chart the forecast by quarter instead of by month, or back.
-    Period,
+    /// Give the report the next period: its own, this week, month, quarter, year.
+    NextPeriod,
+    /// Give the report a period typed from … to ….
+    CustomPeriod,
+    /// Show the report as a chart or as a table.
+    ChartTable,
+    /// Chart the report's next measure.
+    NextMeasure,
+    /// Show the report's next breakdown.
+    NextView,
     /// Show the deals as a board or as a list.
     View,
     /// Move the selected stage one place earlier on the board.
@@ -201,7 +209,11 @@ impl Action {
                 Action::RemoveLine => "remove the quote line",
                 Action::QuoteStatus => "next quote status",
                 Action::Save => "save",
-                Action::Period => "forecast by month or quarter",
+                Action::NextPeriod => "report: next period",
+                Action::CustomPeriod => "report: period from … to …",
+                Action::ChartTable => "report: chart or table",
+                Action::NextMeasure => "report: next measure",
+                Action::NextView => "report: next breakdown",
                 Action::View => "deals as board or list",
                 Action::StageUp => "move stage earlier",
                 Action::StageDown => "move stage later",
@@ -427,11 +439,23 @@ pub const DUPLICATES: &[Binding] = &[
     hint(&["enter"], Action::Open, "open the contact kept"),
 ];
 
-/// Keys of the Reports screen.
+/// Keys of the Reports screen: the list of reports, the chart (or table) of one, and the
+/// records behind a bar.
 pub const REPORTS: &[Binding] = &[
-    bind(&["j", "down"], Action::Down, "next report"),
-    bind(&["k", "up"], Action::Up, "previous report"),
-    hint(&["b"], Action::Period, "forecast by month or by quarter"),
+    hint(&["enter"], Action::Open, "to the chart; on a bar, its records; on a record, open it"),
+    hint(&["p"], Action::NextPeriod, "period: its own, this week, month, quarter, year"),
+    hint(&["P"], Action::CustomPeriod, "period from … to … (typed; Enter applies, Esc cancels)"),
+    hint(&["v"], Action::ChartTable, "chart or table"),
+    hint(&["m"], Action::NextMeasure, "chart the next measure (amount, weighted, deals…)"),
+    hint(&["tab"], Action::NextView, "next breakdown (by month or quarter, by country…)"),
+    bind(&["j", "down"], Action::Down, "next report, bar or record"),
+    bind(&["k", "up"], Action::Up, "previous report, bar or record"),
+    bind(&["g g", "home"], Action::Top, "first one"),
+    bind(&["G", "end"], Action::Bottom, "last one"),
+    bind(&["ctrl-d"], Action::HalfDown, "half a page down (records)"),
+    bind(&["ctrl-u"], Action::HalfUp, "half a page up (records)"),
+    bind(&["l", "right"], Action::Right, "to the chart"),
+    bind(&["h", "left"], Action::Left, "back: to the chart, to the list of reports"),
 ];
 
 /// Keys of the projects list and a project's detail.

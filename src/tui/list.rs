@@ -85,6 +85,11 @@ pub struct RecordList {
     pub filter: String,
     /// While a filter is on: the records it lets through, and every id in order.
     filtered: Option<(std::collections::HashSet<Id>, Vec<Id>)>,
+    /// Whether the ids were given (a report's drill-down) rather than read from an index: they
+    /// are never read again, only their rows.
+    pinned: bool,
+    /// For contacts: show the first address in this cell of consent × validity, not the first one.
+    pub emails_shown: Option<crate::crm::EmailCell>,
 }
 
 /// Lists up to this size are read at once; bigger ones show their first page at once and read
@@ -116,7 +121,18 @@ impl RecordList {
             loading: None,
             filter: String::new(),
             filtered: None,
+            pinned: false,
+            emails_shown: None,
         }
+    }
+
+    /// A list of exactly these records of `kind`, in this order (a report's drill-down).
+    pub fn pinned(kind: Kind, ids: Vec<Id>) -> RecordList {
+        let mut list = RecordList::new(kind);
+        list.pinned = true;
+        list.loaded = true;
+        list.take_ids(ids);
+        list
     }
 
     /// Column titles.
@@ -128,12 +144,16 @@ impl RecordList {
             Kind::Opportunity => &["NAME", "ACCOUNT", "STAGE", "AMOUNT", "CLOSE", "NEXT STEP"],
             Kind::Call => &["WHEN", "CONTACT", "ACCOUNT", "COUNTRY", "DIR", "LENGTH", "OUTCOME"],
             Kind::Project => &["PROJECT", "ACCOUNT", "DUE", "STATUS", "GOAL", "GOAL MET"],
+            Kind::Task => &["TASK", "DUE", "STATUS", "DONE", "PRIORITY", "OWNER"],
             _ => &["NAME", "INDUSTRY", "CITY", "COUNTRY", "STATUS"],
         }
     }
 
-    /// What the header says about the order.
+    /// What the header says about the order (nothing for given ids, kept in the order given).
     pub fn order_label(&self) -> String {
+        if self.pinned {
+            return String::new();
+        }
         format!("by {}{}", self.order.label(), if self.reversed { ", reversed" } else { "" })
     }
 
@@ -219,6 +239,11 @@ impl RecordList {
         self.marked.extend(self.ids[a..=b.min(self.ids.len().saturating_sub(1))].iter().copied());
     }
 
+    /// Whether the ids were given (a report's drill-down) rather than read from an index.
+    pub fn is_pinned(&self) -> bool {
+        self.pinned
+    }
+
     /// Whether more ids are still being read.
     pub fn is_loading(&self) -> bool {
         self.loading.is_some()
@@ -231,6 +256,10 @@ impl RecordList {
         {
             self.loading = None;
             self.take_ids(ids?);
+        }
+        if !self.loaded && self.pinned {
+            self.loaded = true;
+            self.rows.clear();
         }
         if !self.loaded {
             self.loaded = true;
@@ -282,10 +311,13 @@ impl RecordList {
             for id in missing {
                 let row = match self.kind {
                     Kind::Contact => r.get::<Contact>(id)?.map(|c| {
+                        let shown = self.emails_shown.and_then(|cell| {
+                            c.emails.iter().find(|e| cell.holds(e.consent, e.validity)).map(|e| e.address.as_str())
+                        });
                         vec![
                             c.full_name(),
                             account_name(c.account),
-                            c.primary_email().unwrap_or_default().to_string(),
+                            shown.or(c.primary_email()).unwrap_or_default().to_string(),
                             c.primary_phone().unwrap_or_default().to_string(),
                             c.country().unwrap_or_default().to_string(),
                             c.last_activity.map(|t| t.local_date().to_string()).unwrap_or_default(),
@@ -342,6 +374,21 @@ impl RecordList {
                             p.status.word().replace('_', " "),
                             p.goal.clone().unwrap_or_default(),
                             p.goal_met.to_string(),
+                        ]
+                    }),
+                    Kind::Task => r.get::<crate::model::Task>(id)?.map(|t| {
+                        let late = t.is_overdue(crate::model::Date::today());
+                        vec![
+                            t.title.clone(),
+                            format!(
+                                "{}{}",
+                                t.due.map(|d| d.to_string()).unwrap_or_default(),
+                                if late { "!" } else { "" }
+                            ),
+                            t.status.word().replace('_', " "),
+                            t.completed_at.map(|at| at.display_local()).unwrap_or_default(),
+                            t.priority.to_string(),
+                            t.owner.clone(),
                         ]
                     }),
                     Kind::Product => r.get::<Product>(id)?.map(|p| {

@@ -33,6 +33,7 @@ use ratatui::crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
 
 pub use app::App;
 pub use keymap::Action;
+pub use reports::Period;
 pub use theme::Theme;
 pub use view::draw;
 

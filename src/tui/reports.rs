@@ -1,78 +1,706 @@
-//! The Reports screen's list of reports, and a generic view of one: the rows of the report the
-//! command line prints (`rolo report NAME --json`), as a table with bars on a number column. The
-//! same service function feeds both, so they agree.
+//! The Reports screen: the list of reports on the left, the chosen one on the right as a bar
+//! chart (or a table) of the numbers `rolo report NAME --json` prints, for a period picked with
+//! `p` or typed with `P`; `Enter` on a bar lists the records behind it, `Esc` comes back.
+//!
+//! Reports and drill-downs are computed on worker threads (a spinner shows meanwhile), through
+//! the same service functions as the command line ([`Crm::report_chart`], [`Crm::records_in`]).
 
-use serde_json::Value;
+use std::sync::Arc;
+use std::sync::mpsc::Receiver;
+use std::time::Instant;
 
-/// The reports, in the order the screen lists them (`rolo report NAME`).
-pub const NAMES: [&str; 8] = ["forecast", "stages", "tasks", "calls", "projects", "emails", "campaigns", "activity"];
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph, Row, Table};
 
-/// A report read for showing: its rows (label and cells) and which cell the bars measure.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Table {
-    /// Column titles.
-    pub headers: Vec<String>,
-    /// Rows of cells, as text.
-    pub rows: Vec<Vec<String>>,
-    /// Per row, the number the bar shows (from the first numeric column).
-    pub values: Vec<f64>,
-    /// The title of the column the bars show.
-    pub measure: Option<String>,
+use super::keymap::Action;
+use super::list::RecordList;
+use super::theme::Theme;
+use crate::crm::{Bucket, Chart, ChartView, Crm, REPORT_NAMES, ReportQuery, Unit};
+use crate::model::{Amount, Date, RecordRef};
+use crate::text::{sanitize, truncate, width};
+
+/// The period a report covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    /// The report's own default (the forecast's next twelve months, the calls' last 30 days…).
+    Default,
+    /// This ISO week, Monday to Sunday.
+    Week,
+    /// This calendar month.
+    Month,
+    /// This calendar quarter.
+    Quarter,
+    /// This calendar year.
+    Year,
+    /// Typed dates, both included.
+    Custom(Date, Date),
 }
 
-impl Table {
-    /// The first list of records in a report's JSON, as a table; numbers and amounts (decimal
-    /// strings) are told apart from text so the first number column gets the bars.
-    pub fn from_json(report: &Value) -> Table {
-        let Some(rows) = first_rows(report) else { return Table::default() };
-        let headers: Vec<String> = match rows.first() {
-            Some(Value::Object(o)) => o.keys().filter(|k| !is_link(k)).cloned().collect(),
-            _ => return Table::default(),
+impl Period {
+    /// The one `p` moves to.
+    pub fn next(self) -> Period {
+        match self {
+            Period::Default => Period::Week,
+            Period::Week => Period::Month,
+            Period::Month => Period::Quarter,
+            Period::Quarter => Period::Year,
+            Period::Year | Period::Custom(..) => Period::Default,
+        }
+    }
+
+    /// Its first and last day, as of `today`; none for the report's own.
+    pub fn range(self, today: Date) -> Option<(Date, Date)> {
+        use chrono::{Datelike, Months};
+        let first_of = |month0: u32| Date::from_ymd(today.0.year(), month0 + 1, 1).unwrap_or(today);
+        let months = |first: Date, n: u32| {
+            let end = first.0.checked_add_months(Months::new(n)).and_then(|d| d.pred_opt()).unwrap_or(first.0);
+            (first, Date(end))
         };
-        let measure = headers.iter().position(|h| rows.iter().all(|r| number(&r[h.as_str()]).is_some()));
-        Table {
-            values: rows.iter().map(|r| measure.and_then(|m| number(&r[headers[m].as_str()])).unwrap_or(0.0)).collect(),
-            rows: rows.iter().map(|r| headers.iter().map(|h| cell(&r[h.as_str()])).collect()).collect(),
-            measure: measure.map(|m| headers[m].replace('_', " ")),
-            headers: headers.iter().map(|h| h.replace('_', " ").to_uppercase()).collect(),
+        match self {
+            Period::Default => None,
+            Period::Week => {
+                let monday = today.add_days(-i64::from(today.0.weekday().num_days_from_monday()));
+                Some((monday, monday.add_days(6)))
+            }
+            Period::Month => Some(months(first_of(today.0.month0()), 1)),
+            Period::Quarter => Some(months(first_of(today.0.month0() / 3 * 3), 3)),
+            Period::Year => Some(months(first_of(0), 12)),
+            Period::Custom(from, to) => Some((from, to)),
+        }
+    }
+
+    /// How the header names it.
+    pub fn words(self) -> String {
+        match self {
+            Period::Default => "its own period".to_string(),
+            Period::Week => "this week".to_string(),
+            Period::Month => "this month".to_string(),
+            Period::Quarter => "this quarter".to_string(),
+            Period::Year => "this year".to_string(),
+            Period::Custom(from, to) => format!("{from} to {to}"),
+        }
+    }
+
+    /// A period typed as two dates (`2026-01-01 2026-03-31`, `2026-01-01 to today`, `-30d..today`
+    /// is not offered: dates as forms take them).
+    pub fn parse(text: &str, today: Date) -> Result<Period, String> {
+        let words: Vec<&str> =
+            text.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty() && *w != "to").collect();
+        let words: Vec<&str> = match words.as_slice() {
+            [one] if one.contains("..") => one.split("..").collect(),
+            _ => words,
+        };
+        let [from, to] = words.as_slice() else {
+            return Err("type two dates, from and to: 2026-01-01 2026-03-31 (or today, mon, +3d)".to_string());
+        };
+        let (from, to) = (Date::parse_relative(from, today)?, Date::parse_relative(to, today)?);
+        if to < from {
+            return Err(format!("{to} is before {from}: give the earlier date first"));
+        }
+        Ok(Period::Custom(from, to))
+    }
+}
+
+/// The records behind one bar.
+#[derive(Debug)]
+pub struct Drill {
+    /// What they are: the bar and the measure ("Prospecting · amount").
+    pub title: String,
+    /// What the service is asked for.
+    bucket: Bucket,
+    /// The records, once read (or why they could not be).
+    pub list: Option<Result<RecordList, String>>,
+    /// Where the records come from while they are read.
+    job: Option<Receiver<Result<Vec<RecordRef>, String>>>,
+}
+
+/// The report being computed: which, and where its answer comes.
+struct Job {
+    /// The report (an index into [`REPORT_NAMES`]) and the period it was asked for.
+    key: (usize, Period),
+    /// When it started (the spinner turns with it).
+    since: Instant,
+    /// The answer.
+    answer: Receiver<Result<Chart, String>>,
+}
+
+/// What a key on the Reports screen asks of the app.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Done {
+    /// Nothing more: the screen changed itself.
+    Nothing,
+    /// Open this record.
+    Open(RecordRef),
+    /// Say this in the status bar.
+    Say(String),
+}
+
+/// The Reports screen.
+pub struct Reports {
+    /// The report shown (an index into [`REPORT_NAMES`]).
+    pub report: usize,
+    /// Whether the keys move over the chart's bars rather than the list of reports.
+    pub on_chart: bool,
+    /// The period asked for.
+    pub period: Period,
+    /// Whether the numbers show as a table rather than a chart.
+    pub table: bool,
+    /// The breakdown shown (by month or by quarter, by country…).
+    pub view: usize,
+    /// The measure charted.
+    pub measure: usize,
+    /// The bar (row) selected.
+    pub selected: usize,
+    /// The chart of the report and period shown, or why it cannot be had; none until computed.
+    pub chart: Option<Result<Chart, String>>,
+    job: Option<Job>,
+    /// The records behind the selected bar, while shown.
+    pub drill: Option<Drill>,
+    /// A period being typed, and why the last one typed was refused.
+    pub typing: Option<(String, Option<String>)>,
+    /// Rows of the drill-down list that fit on screen.
+    height: usize,
+}
+
+impl Default for Reports {
+    fn default() -> Self {
+        Reports::new()
+    }
+}
+
+/// Whether report `i` has a period to pick (the campaigns report covers every campaign).
+fn has_period(i: usize) -> bool {
+    REPORT_NAMES[i] != "campaigns"
+}
+
+impl Reports {
+    /// The forecast, over its own period, the list of reports focused.
+    pub fn new() -> Reports {
+        Reports {
+            report: 0,
+            on_chart: false,
+            period: Period::Default,
+            table: false,
+            view: 0,
+            measure: 0,
+            selected: 0,
+            chart: None,
+            job: None,
+            drill: None,
+            typing: None,
+            height: 20,
+        }
+    }
+
+    /// The name of the report shown.
+    pub fn name(&self) -> &'static str {
+        REPORT_NAMES[self.report]
+    }
+
+    /// The breakdown shown, once computed.
+    pub fn shown(&self) -> Option<&ChartView> {
+        self.chart.as_ref()?.as_ref().ok()?.views.get(self.view)
+    }
+
+    /// Fits the drill-down list to `rows` lines.
+    pub fn set_height(&mut self, rows: usize) {
+        self.height = rows;
+        if let Some(Drill { list: Some(Ok(l)), .. }) = &mut self.drill {
+            l.height = rows;
+            l.select(l.selected);
+        }
+    }
+
+    /// Whether something is being computed.
+    pub fn busy(&self) -> bool {
+        self.job.is_some() || self.drill.as_ref().is_some_and(|d| d.job.is_some())
+    }
+
+    /// Forgets what was computed (after a write): the chart and the records shown are read again.
+    pub fn invalidate(&mut self) {
+        self.chart = None;
+        self.job = None;
+        if let Some(d) = &mut self.drill {
+            d.list = None;
+            d.job = None;
+        }
+    }
+
+    /// Takes finished answers and starts what the screen needs (the only place it reads).
+    pub fn prepare(&mut self, crm: &Arc<Crm>) -> crate::crm::Result<()> {
+        if let Some(job) = &self.job
+            && let Ok(answer) = job.answer.try_recv()
+        {
+            if job.key == (self.report, self.period) {
+                self.chart = Some(answer);
+                self.fit();
+            }
+            self.job = None;
+        }
+        // One report at a time: one asked for before the last answer came in waits for it, so
+        // running down the list never piles up work on the cores.
+        let key = (self.report, self.period);
+        if self.chart.is_none() && self.job.is_none() {
+            let (tx, answer) = std::sync::mpsc::channel();
+            let crm = crm.clone();
+            let query = self.query(Date::today());
+            let name = self.name();
+            std::thread::spawn(move || {
+                let _ = tx.send(crm.report_chart(name, query).map_err(|e| e.to_string()));
+            });
+            self.job = Some(Job { key, since: Instant::now(), answer });
+        }
+        let height = self.height;
+        if let Some(d) = &mut self.drill {
+            if let Some(job) = &d.job
+                && let Ok(answer) = job.try_recv()
+            {
+                d.job = None;
+                d.list = Some(answer.map(|refs| {
+                    let kind = d.bucket.kind();
+                    let mut list = RecordList::pinned(kind, refs.into_iter().map(|r| r.id).collect());
+                    if let Bucket::Emails { cell, .. } = &d.bucket {
+                        list.emails_shown = Some(*cell);
+                    }
+                    list.height = height;
+                    list
+                }));
+            }
+            if d.list.is_none() && d.job.is_none() {
+                let (tx, answer) = std::sync::mpsc::channel();
+                let (crm, bucket) = (crm.clone(), d.bucket.clone());
+                std::thread::spawn(move || {
+                    let _ = tx.send(crm.records_in(&bucket).map_err(|e| e.to_string()));
+                });
+                d.job = Some(answer);
+            }
+            if let Some(Ok(list)) = &mut d.list {
+                list.prepare(crm)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The query of the report shown, as of `today`.
+    fn query(&self, today: Date) -> ReportQuery {
+        let range = if has_period(self.report) { self.period.range(today) } else { None };
+        ReportQuery { from: range.map(|r| r.0), to: range.map(|r| r.1), currency: None }
+    }
+
+    /// Keeps the breakdown, measure and bar within what the chart has.
+    fn fit(&mut self) {
+        let views = self.chart.as_ref().and_then(|c| c.as_ref().ok()).map_or(0, |c| c.views.len());
+        self.view = self.view.min(views.saturating_sub(1));
+        let (rows, measures) = self.shown().map_or((0, 0), |v| (v.rows.len(), v.measures.len()));
+        self.measure = self.measure.min(measures.saturating_sub(1));
+        self.selected = self.selected.min(rows.saturating_sub(1));
+    }
+
+    /// Shows another report (the chart is computed anew).
+    fn choose(&mut self, report: usize) {
+        if report != self.report {
+            self.report = report;
+            (self.view, self.measure, self.selected) = (0, 0, 0);
+            self.chart = None;
+        }
+    }
+
+    /// Does what a key asks on this screen; `None` when the key is not the screen's.
+    pub fn act(&mut self, action: Action) -> Option<Done> {
+        if let Some(d) = &mut self.drill {
+            let Some(Ok(list)) = &mut d.list else {
+                return matches!(action, Action::Back | Action::Quit | Action::Left).then(|| {
+                    self.drill = None;
+                    Done::Nothing
+                });
+            };
+            let half = (list.height / 2).max(1) as isize;
+            match action {
+                Action::Back | Action::Quit | Action::Left => self.drill = None,
+                Action::Up => list.move_by(-1),
+                Action::Down => list.move_by(1),
+                Action::HalfUp => list.move_by(-half),
+                Action::HalfDown => list.move_by(half),
+                Action::Top => list.select(0),
+                Action::Bottom => list.select(usize::MAX),
+                Action::Open | Action::Right => {
+                    return Some(
+                        list.selected_id().map_or(Done::Nothing, |id| Done::Open(RecordRef::new(list.kind, id))),
+                    );
+                }
+                _ => return None,
+            }
+            return Some(Done::Nothing);
+        }
+        let rows = if self.on_chart { self.shown().map_or(0, |v| v.rows.len()) } else { REPORT_NAMES.len() };
+        let moved = |at: usize| -> usize {
+            let last = rows.saturating_sub(1);
+            match action {
+                Action::Up => at.saturating_sub(1),
+                Action::Down => (at + 1).min(last),
+                Action::Top => 0,
+                _ => last,
+            }
+        };
+        match action {
+            Action::Up | Action::Down | Action::Top | Action::Bottom if self.on_chart => {
+                self.selected = moved(self.selected)
+            }
+            Action::Up | Action::Down | Action::Top | Action::Bottom => self.choose(moved(self.report)),
+            Action::Right => self.on_chart = true,
+            Action::Left | Action::Back if self.on_chart => self.on_chart = false,
+            Action::Left => {}
+            Action::Open if !self.on_chart => self.on_chart = true,
+            Action::Open => return Some(self.drill_down()),
+            Action::NextPeriod | Action::CustomPeriod if !has_period(self.report) => {
+                return Some(Done::Say("the campaigns report has no period: it covers every campaign".into()));
+            }
+            Action::NextPeriod => {
+                self.period = self.period.next();
+                self.chart = None;
+            }
+            Action::CustomPeriod => {
+                let text = match self.period.range(Date::today()) {
+                    Some((from, to)) => format!("{from} {to}"),
+                    None => String::new(),
+                };
+                self.typing = Some((text, None));
+            }
+            Action::ChartTable => self.table = !self.table,
+            Action::NextMeasure => {
+                let n = self.shown().map_or(1, |v| v.measures.len().max(1));
+                self.measure = (self.measure + 1) % n;
+            }
+            Action::NextView => {
+                let n = self.chart.as_ref().and_then(|c| c.as_ref().ok()).map_or(1, |c| c.views.len().max(1));
+                self.view = (self.view + 1) % n;
+                self.fit();
+            }
+            _ => return None,
+        }
+        Some(Done::Nothing)
+    }
+
+    /// Lists the records behind the selected bar (read on a worker thread).
+    fn drill_down(&mut self) -> Done {
+        let Some(v) = self.shown() else { return Done::Say("the report is still being worked out".into()) };
+        let (Some(row), Some(m)) = (v.rows.get(self.selected), v.measures.get(self.measure)) else {
+            return Done::Nothing;
+        };
+        match row.behind.get(self.measure).cloned().flatten() {
+            Some(bucket) => {
+                let title = format!("{} · {}", row.label, m.name);
+                self.drill = Some(Drill { title, bucket, list: None, job: None });
+                Done::Nothing
+            }
+            None => Done::Say(format!("{} is not made of records to list: try another measure (m)", m.name)),
+        }
+    }
+
+    /// A key while a period is typed: `Enter` applies it (or says what is wrong, under the
+    /// line), `Esc` leaves it as it was; other keys edit the line with `edit`.
+    pub fn type_key(&mut self, key: KeyEvent, edit: fn(&mut String, KeyEvent) -> bool) {
+        let Some((text, error)) = &mut self.typing else { return };
+        match key.code {
+            KeyCode::Esc => self.typing = None,
+            KeyCode::Enter => match Period::parse(text, Date::today()) {
+                Ok(period) => {
+                    self.typing = None;
+                    if period != self.period {
+                        self.period = period;
+                        self.chart = None;
+                    }
+                }
+                Err(e) => *error = Some(e),
+            },
+            _ => {
+                if edit(text, key) {
+                    *error = None;
+                }
+            }
         }
     }
 }
 
-/// Whether a field holds the id of a linked record (shown by name elsewhere in the row, and
-/// never worth a bar).
-fn is_link(key: &str) -> bool {
-    const LINKS: [&str; 7] = ["id", "account", "contact", "lead", "opportunity", "project", "campaign"];
-    key.ends_with("_id") || LINKS.contains(&key)
-}
+// ---------------------------------------------------------------------------------------------
+// drawing
+// ---------------------------------------------------------------------------------------------
 
-/// The first array of objects in a report, searching its fields in order.
-fn first_rows(v: &Value) -> Option<&Vec<Value>> {
-    match v {
-        Value::Array(a) if a.iter().all(Value::is_object) && !a.is_empty() => Some(a),
-        Value::Object(o) => o.values().find_map(first_rows),
-        _ => None,
+/// The list of reports on the left; the chart, the table or the records behind a bar on the right.
+pub fn draw(f: &mut Frame, area: Rect, s: &Reports, theme: &Theme) {
+    let [list, body] = Layout::horizontal([Constraint::Length(13), Constraint::Min(1)]).areas(area);
+    let names: Vec<Line> = REPORT_NAMES
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let style = if i != s.report {
+                theme.text()
+            } else if s.on_chart || s.drill.is_some() {
+                theme.title()
+            } else {
+                theme.focus()
+            };
+            Line::styled(format!("{}{n:<10}", if i == s.report { "▶" } else { " " }), style)
+        })
+        .collect();
+    f.render_widget(Paragraph::new(names).block(Block::new().borders(Borders::ALL).title(" Reports ")), list);
+    if let Some(d) = &s.drill {
+        return drill(f, body, d, theme);
     }
-}
-
-/// A cell's number: a JSON number, or an amount written as a decimal string.
-fn number(v: &Value) -> Option<f64> {
-    match v {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') => {
-            s.parse().ok()
+    let period = if has_period(s.report) { s.period.words() } else { "every campaign".to_string() };
+    let mode = if s.table { "table" } else { "chart" };
+    let title = format!(" {} · {period} · {mode} ", s.name());
+    let block = Block::new().borders(Borders::ALL).title(truncate(&title, body.width.saturating_sub(2) as usize));
+    let block = if s.on_chart { block.border_style(theme.title()) } else { block };
+    let inner = block.inner(body);
+    f.render_widget(block, body);
+    let w = inner.width as usize;
+    let [head, tabs, typed, main, pick, note] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(if s.typing.is_some() { 2 } else { 0 }),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    if let Some((text, error)) = &s.typing {
+        let mut lines = vec![Line::from(vec![
+            Span::styled("from to: ", theme.title()),
+            Span::raw(truncate(&format!("{}▏", sanitize(text)), w.saturating_sub(9))),
+        ])];
+        lines.push(match error {
+            Some(e) => Line::styled(truncate(&format!("! {e}"), w), theme.error()),
+            None => Line::styled(truncate("Enter applies · Esc keeps the period as it was", w), theme.dim()),
+        });
+        f.render_widget(Paragraph::new(lines), typed);
+    }
+    let chart = match &s.chart {
+        None => {
+            let since = s.job.as_ref().map_or(0, |j| j.since.elapsed().as_millis() / 100) as usize;
+            let spin = SPINNER[since % SPINNER.len()];
+            f.render_widget(Paragraph::new(Line::styled(format!("{spin} computing…"), theme.dim())), head);
+            return;
         }
-        _ => None,
+        Some(Err(e)) => {
+            let text = format!("{e}. The command line has the same: rolo report {}", s.name());
+            f.render_widget(
+                Paragraph::new(Line::styled(text, theme.error())).wrap(ratatui::widgets::Wrap { trim: true }),
+                main,
+            );
+            return;
+        }
+        Some(Ok(c)) => c,
+    };
+    f.render_widget(Paragraph::new(Line::styled(truncate(&sanitize(&chart.title), w), theme.title())), head);
+    let Some(v) = chart.views.get(s.view) else { return };
+    // The measures, the charted one marked; the breakdowns when there are several.
+    let mut spans: Vec<Span> = Vec::new();
+    if chart.views.len() > 1 {
+        spans.push(Span::styled(format!("{} ", v.name), theme.title()));
+        spans.push(Span::styled("·", theme.dim()));
+    }
+    for (i, m) in v.measures.iter().enumerate() {
+        let style = if i == s.measure { theme.focus() } else { theme.dim() };
+        spans.push(Span::styled(format!(" {} ", m.name), style));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), tabs);
+    f.render_widget(Paragraph::new(Line::styled(truncate(&sanitize(&chart.note), w), theme.dim())), note);
+    if v.rows.is_empty() {
+        f.render_widget(Paragraph::new(Line::styled("nothing to show in this period", theme.dim())), main);
+        return;
+    }
+    let currency = chart.currency.map(|c| c.to_string());
+    if let Some(row) = v.rows.get(s.selected) {
+        let values: Vec<String> = v
+            .measures
+            .iter()
+            .zip(&row.values)
+            .map(|(m, value)| match (value, m.unit, &currency) {
+                (Some(n), Unit::Money, Some(c)) => format!("{} {} {c}", m.name, full(*n, m.unit)),
+                (Some(n), ..) => format!("{} {}", m.name, full(*n, m.unit)),
+                (None, ..) => format!("{} —", m.name),
+            })
+            .collect();
+        let text = format!("▶ {}: {}", sanitize(&row.label), values.join(" · "));
+        f.render_widget(Paragraph::new(Line::styled(truncate(&text, w), theme.text())), pick);
+    }
+    if s.table {
+        table(f, main, v, s, theme);
+    } else {
+        bars(f, main, v, s, theme);
     }
 }
 
-fn cell(v: &Value) -> String {
-    match v {
-        // Words such as "on_track" read as "on track"; names and addresses stay as they are.
-        Value::String(s) if s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') => s.replace('_', " "),
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => crate::text::json_plain(other),
+/// The spinner's frames, one every tenth of a second.
+const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
+
+/// A number in full: `1,234`, `18,897.01`, `1h 5m`.
+fn full(n: i64, unit: Unit) -> String {
+    match unit {
+        Unit::Count => Amount(n.saturating_mul(100)).grouped().trim_end_matches(".00").to_string(),
+        Unit::Money => Amount(n).grouped(),
+        Unit::Seconds => crate::model::format_duration(n.clamp(0, i64::from(u32::MAX)) as u32),
+    }
+}
+
+/// A number in a few characters, for a narrow bar: `1,234`, `18.9k`, `1.2M`, `3h`.
+fn compact(n: i64, unit: Unit) -> String {
+    let whole = match unit {
+        Unit::Money => n / 100,
+        Unit::Count => n,
+        Unit::Seconds if n >= 3600 => return format!("{}h", n / 3600),
+        Unit::Seconds => return full(n, unit),
+    };
+    let short = |v: f64, suffix: &str| {
+        if v < 10.0 { format!("{v:.1}{suffix}") } else { format!("{v:.0}{suffix}") }
+    };
+    match whole.unsigned_abs() {
+        0..10_000 => full(whole, Unit::Count),
+        10_000..1_000_000 => short(whole as f64 / 1e3, "k"),
+        1_000_000..1_000_000_000 => short(whole as f64 / 1e6, "M"),
+        _ => short(whole as f64 / 1e9, "bn"),
+    }
+}
+
+/// The first row shown of `rows` rows when `height` fit and `selected` must show.
+fn window(rows: usize, height: usize, selected: usize) -> usize {
+    if rows <= height { 0 } else { selected.saturating_sub(height / 2).min(rows - height) }
+}
+
+/// The charted measure of every row as bars: upright when every bar has room for its value and
+/// a short label, else lying down, one row each, labels cut to a third of the width.
+fn bars(f: &mut Frame, area: Rect, v: &ChartView, s: &Reports, theme: &Theme) {
+    let Some(m) = v.measures.get(s.measure) else { return };
+    let value = |r: &crate::crm::ChartRow| r.values.get(s.measure).copied().flatten().unwrap_or(0).max(0);
+    if v.rows.iter().all(|r| value(r) == 0) {
+        let text = format!("{} is 0 everywhere in this period: nothing to chart (v shows the table)", m.name);
+        f.render_widget(Paragraph::new(Line::styled(truncate(&text, area.width as usize), theme.dim())), area);
+        return;
+    }
+    let n = v.rows.len();
+    let slot = v.rows.iter().map(|r| width(&compact(value(r), m.unit))).max().unwrap_or(1).max(5);
+    let bar_width = ((area.width as usize + 1) / n.max(1)).saturating_sub(1).clamp(slot, 24);
+    // Upright when every bar has room for its value, and either the labels fit under the bars
+    // or there are more rows than lying bars would show.
+    let labels_fit = v.rows.iter().all(|r| width(&r.label) <= bar_width);
+    let upright =
+        n * (bar_width + 1) <= area.width as usize + 1 && area.height >= 8 && (labels_fit || n > area.height as usize);
+    let style = |i: usize| if i == s.selected { theme.focus() } else { theme.text() };
+    if upright {
+        let bars: Vec<Bar> = v
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let label = truncate(&sanitize(&r.label), bar_width);
+                Bar::default()
+                    .value(value(r) as u64)
+                    .text_value(compact(value(r), m.unit))
+                    .label(Line::from(label))
+                    .style(style(i))
+                    .value_style(style(i).add_modifier(ratatui::style::Modifier::REVERSED))
+            })
+            .collect();
+        let chart = BarChart::default().data(BarGroup::default().bars(&bars)).bar_width(bar_width as u16).bar_gap(1);
+        f.render_widget(chart, area);
+        return;
+    }
+    // Lying down: the label and the value in full on the left, the bar on the right.
+    let height = area.height as usize;
+    let gap = usize::from(n * 2 <= height);
+    let fit = (height + gap) / (1 + gap);
+    let first = window(n, fit, s.selected);
+    let shown =
+        |r: &crate::crm::ChartRow| r.values.get(s.measure).copied().flatten().map_or("—".into(), |x| full(x, m.unit));
+    let value_width = v.rows.iter().map(|r| width(&shown(r))).max().unwrap_or(1);
+    let label_width = v
+        .rows
+        .iter()
+        .map(|r| width(&r.label) + 1)
+        .max()
+        .unwrap_or(1)
+        .min((area.width as usize / 2).saturating_sub(value_width + 1).max(6));
+    let bars: Vec<Bar> = v
+        .rows
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(fit)
+        .map(|(i, r)| {
+            let mark = if i == s.selected { "▶" } else { " " };
+            let label = truncate(&format!("{mark}{}", sanitize(&r.label)), label_width);
+            let pad = " ".repeat(label_width - width(&label));
+            Bar::default()
+                .value(value(r) as u64)
+                .text_value(String::new())
+                .label(Line::from(format!("{label}{pad} {:>value_width$}", shown(r))))
+                .style(style(i))
+        })
+        .collect();
+    let max = v.rows.iter().map(value).max().unwrap_or(1).max(1) as u64;
+    let chart = BarChart::default()
+        .direction(Direction::Horizontal)
+        .data(BarGroup::default().bars(&bars))
+        .bar_width(1)
+        .bar_gap(gap as u16)
+        .max(max);
+    f.render_widget(chart, area);
+}
+
+/// Every measure of every row, the charted one first after the label.
+fn table(f: &mut Frame, area: Rect, v: &ChartView, s: &Reports, theme: &Theme) {
+    let height = area.height.saturating_sub(1) as usize;
+    let first = window(v.rows.len(), height, s.selected);
+    let cells = |r: &crate::crm::ChartRow| -> Vec<String> {
+        v.measures.iter().zip(&r.values).map(|(m, x)| x.map_or(String::new(), |x| full(x, m.unit))).collect()
+    };
+    let label_width =
+        v.rows.iter().map(|r| width(&r.label)).max().unwrap_or(5).clamp(5, (area.width as usize / 3).max(5));
+    let mut widths = vec![Constraint::Length(label_width as u16)];
+    for (i, m) in v.measures.iter().enumerate() {
+        let widest = v.rows.iter().map(|r| width(&cells(r)[i])).chain([width(&m.name) + 1]).max().unwrap_or(4);
+        widths.push(Constraint::Length(widest as u16));
+    }
+    let mut header = vec![String::new()];
+    header.extend(v.measures.iter().enumerate().zip(&widths[1..]).map(|((i, m), w)| {
+        let name = m.name.to_uppercase();
+        let name = if i == s.measure { format!("▸{name}") } else { name };
+        match w {
+            Constraint::Length(w) => format!("{name:>w$}", w = *w as usize),
+            _ => name,
+        }
+    }));
+    let rows = v.rows.iter().enumerate().skip(first).take(height).map(|(i, r)| {
+        let mut row = vec![truncate(&sanitize(&r.label), label_width)];
+        // Numbers right-aligned under their titles.
+        row.extend(cells(r).into_iter().zip(&widths[1..]).map(|(c, w)| match w {
+            Constraint::Length(w) => format!("{c:>w$}", w = *w as usize),
+            _ => c,
+        }));
+        Row::new(row).style(if i == s.selected { theme.focus() } else { theme.text() })
+    });
+    let t = Table::new(rows, widths.clone()).header(Row::new(header).style(theme.title()));
+    f.render_widget(t, area);
+}
+
+/// The records behind a bar, or the spinner while they are read.
+fn drill(f: &mut Frame, area: Rect, d: &Drill, theme: &Theme) {
+    match &d.list {
+        Some(Ok(list)) => {
+            super::view::record_list(f, area, list, &sanitize(&d.title), false, theme);
+        }
+        Some(Err(e)) => {
+            let block = Block::new().borders(Borders::ALL).title(format!(" {} ", sanitize(&d.title)));
+            f.render_widget(Paragraph::new(Line::styled(e.clone(), theme.error())).block(block), area);
+        }
+        None => {
+            let block = Block::new().borders(Borders::ALL).title(format!(" {} ", sanitize(&d.title)));
+            f.render_widget(Paragraph::new(Line::styled("reading the records…", theme.dim())).block(block), area);
+        }
     }
 }
 
@@ -80,25 +708,56 @@ fn cell(v: &Value) -> String {
 mod tests {
     use super::*;
 
+    fn d(s: &str) -> Date {
+        Date::parse_iso(s).unwrap()
+    }
+
     #[test]
-    fn a_report_reads_as_rows_with_bars_on_its_first_number_column() {
-        let report = serde_json::json!({
-            "currency": "USD",
-            "stages": [
-                {"stage": "Prospecting", "count": 2, "amount": "17000.50"},
-                {"stage": "Qualification", "count": 1, "amount": "48000.00"}
-            ]
-        });
-        let t = Table::from_json(&report);
-        assert_eq!(t.headers, ["STAGE", "COUNT", "AMOUNT"]);
-        assert_eq!(t.rows[1], ["Qualification", "1", "48000.00"]);
-        assert_eq!((t.measure.as_deref(), t.values.clone()), (Some("count"), vec![2.0, 1.0]));
-        assert_eq!(Table::from_json(&serde_json::json!({"rows": []})), Table::default());
-        let calls = serde_json::json!({"top": [{"account": 40, "name": "Atlas", "calls": 5}]});
-        let t = Table::from_json(&calls);
-        assert_eq!(
-            (t.headers.clone(), t.measure.as_deref()),
-            (vec!["NAME".to_string(), "CALLS".to_string()], Some("calls"))
-        );
+    fn periods_cover_this_week_month_quarter_and_year() {
+        let today = d("2026-11-25"); // a Wednesday
+        assert_eq!(Period::Week.range(today), Some((d("2026-11-23"), d("2026-11-29"))));
+        assert_eq!(Period::Month.range(today), Some((d("2026-11-01"), d("2026-11-30"))));
+        assert_eq!(Period::Quarter.range(today), Some((d("2026-10-01"), d("2026-12-31"))));
+        assert_eq!(Period::Year.range(today), Some((d("2026-01-01"), d("2026-12-31"))));
+        assert_eq!(Period::Month.range(d("2028-02-10")), Some((d("2028-02-01"), d("2028-02-29"))));
+        assert_eq!(Period::Default.range(today), None);
+        let mut p = Period::Default;
+        let mut seen = Vec::new();
+        for _ in 0..5 {
+            p = p.next();
+            seen.push(p.words());
+        }
+        assert_eq!(seen, ["this week", "this month", "this quarter", "this year", "its own period"]);
+    }
+
+    #[test]
+    fn typed_periods_take_two_dates_in_order() {
+        let today = d("2026-11-25");
+        let custom = Period::Custom(d("2026-01-01"), d("2026-03-31"));
+        assert_eq!(Period::parse("2026-01-01 2026-03-31", today), Ok(custom));
+        assert_eq!(Period::parse(" 2026-01-01 to 2026-03-31 ", today), Ok(custom));
+        assert_eq!(Period::parse("2026-01-01..2026-03-31", today), Ok(custom));
+        assert_eq!(Period::parse("2026-11-01 today", today), Ok(Period::Custom(d("2026-11-01"), today)));
+        assert!(Period::parse("2026-03-31 2026-01-01", today).unwrap_err().contains("before"));
+        assert!(Period::parse("2026-01-01", today).unwrap_err().contains("two dates"));
+        assert!(Period::parse("2026-01-01 soon", today).unwrap_err().contains("'soon' is not a date"));
+    }
+
+    #[test]
+    fn numbers_read_in_full_or_in_a_few_characters() {
+        assert_eq!(full(1_234_567, Unit::Count), "1,234,567");
+        assert_eq!(full(1_889_701, Unit::Money), "18,897.01");
+        assert_eq!(full(3_900, Unit::Seconds), "1h 5m");
+        assert_eq!(compact(1_889_701, Unit::Money), "19k");
+        assert_eq!(compact(189_701, Unit::Count), "190k");
+        assert_eq!(compact(1_250_000, Unit::Count), "1.2M");
+        assert_eq!(compact(999_900, Unit::Money), "9,999");
+        assert_eq!(compact(12_345_678_900, Unit::Money), "123M");
+        assert_eq!(compact(123_456_789_000, Unit::Money), "1.2bn");
+        assert_eq!(compact(42, Unit::Count), "42");
+        assert_eq!(compact(7_300, Unit::Seconds), "2h");
+        assert_eq!(window(100, 10, 0), 0);
+        assert_eq!(window(100, 10, 50), 45);
+        assert_eq!(window(100, 10, 99), 90);
     }
 }

@@ -16,7 +16,6 @@ use super::detail::DetailLine;
 use super::fuzzy::matched_chars;
 use super::list::RecordList;
 use super::quote::{Cell, QuoteEditor};
-use super::reports::{NAMES as REPORT_NAMES, Table as ReportTable};
 use super::settings::Settings;
 use super::tasks::{DUE, TaskLists, section_names};
 use super::theme::Theme;
@@ -56,7 +55,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     } else if app.on_board() {
         board(f, main, &app.board, theme);
     } else if app.screen == ScreenId::Reports {
-        reports(f, main, app, theme);
+        super::reports::draw(f, main, &app.reports, theme);
     } else if app.screen == ScreenId::Settings {
         settings(f, main, &app.settings, theme);
     } else if app.on_duplicates() {
@@ -471,117 +470,6 @@ fn duplicates(f: &mut Frame, area: Rect, d: &super::duplicates::Duplicates, them
     f.render_stateful_widget(Table::new(rows, widths).header(header).block(block), area, &mut state);
 }
 
-/// The list of reports on the left, the one chosen on the right.
-fn reports(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let [list, body] = Layout::horizontal([Constraint::Length(14), Constraint::Min(1)]).areas(area);
-    let lines: Vec<Line> = REPORT_NAMES
-        .iter()
-        .enumerate()
-        .map(|(i, n)| Line::styled(format!(" {n:<11}"), if i == app.report { theme.focus() } else { theme.text() }))
-        .collect();
-    f.render_widget(Paragraph::new(lines).block(Block::new().borders(Borders::ALL).title(" Reports ")), list);
-    if app.report == 0 {
-        return forecast(f, body, app, theme);
-    }
-    let name = REPORT_NAMES[app.report];
-    let block = Block::new().borders(Borders::ALL).title(format!(" {name} · j/k other reports "));
-    let inner = block.inner(body);
-    f.render_widget(block, body);
-    match &app.report_table {
-        None => f.render_widget(Paragraph::new(Line::styled("computing…", theme.dim())), inner),
-        Some(Err(e)) => {
-            let text = format!("{e}. The command line has the same: rolo report {name}");
-            f.render_widget(Paragraph::new(Line::styled(text, theme.dim())).wrap(Wrap { trim: true }), inner);
-        }
-        Some(Ok(t)) => report_table(f, inner, t, theme),
-    }
-}
-
-/// A report's rows, with a bar for the number the report measures.
-fn report_table(f: &mut Frame, area: Rect, t: &ReportTable, theme: &Theme) {
-    if t.rows.is_empty() {
-        f.render_widget(Paragraph::new(Line::styled("nothing to show in this period", theme.dim())), area);
-        return;
-    }
-    let max = t.values.iter().cloned().fold(0.0_f64, f64::max);
-    let bar_width = (area.width as usize / 4).clamp(4, 30);
-    let mut headers = t.headers.clone();
-    headers.push(t.measure.clone().map(|m| format!("▇ {m}")).unwrap_or_default());
-    let rows = t.rows.iter().zip(&t.values).map(|(cells, v)| {
-        let filled = if max > 0.0 { ((v / max) * bar_width as f64).round() as usize } else { 0 };
-        let mut cells: Vec<String> = cells.iter().map(|c| sanitize(c).into_owned()).collect();
-        cells.push("▇".repeat(filled));
-        Row::new(cells)
-    });
-    // Each column as wide as its widest cell (within reason); the bars take what they need.
-    let mut widths: Vec<Constraint> = (0..t.headers.len())
-        .map(|i| {
-            let widest = t.rows.iter().map(|r| width(&r[i])).chain([width(&t.headers[i])]).max().unwrap_or(4);
-            Constraint::Length(widest.clamp(3, 32) as u16)
-        })
-        .collect();
-    widths.push(Constraint::Length(bar_width as u16));
-    let header = Row::new(headers).style(theme.dim());
-    f.render_widget(Table::new(rows, widths).header(header), area);
-}
-
-/// The forecast as grouped bars (pipeline, weighted, closed won) per period, numbers below.
-fn forecast(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    use ratatui::widgets::{Bar, BarChart, BarGroup};
-    let Some(fc) = &app.forecast else {
-        f.render_widget(Paragraph::new(Line::styled("reading…", theme.dim())), area);
-        return;
-    };
-    let periods = if app.by_quarter { &fc.quarters } else { &fc.months };
-    let by = if app.by_quarter { "quarter" } else { "month" };
-    let title = format!(
-        " Forecast {} to {} in {}, by {by} (b switches) · █ pipeline ▓ weighted ░ closed won ",
-        fc.from, fc.to, fc.currency
-    );
-    let block = Block::new().borders(Borders::ALL).title(truncate(&title, area.width as usize));
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let [chart, numbers] =
-        Layout::vertical([Constraint::Min(6), Constraint::Length(periods.len() as u16 + 3)]).areas(inner);
-    let units = |a: crate::model::Amount| (a.0.max(0) / 100) as u64;
-    let groups: Vec<BarGroup> = periods
-        .iter()
-        .map(|p| {
-            // "Nov" for a month; a quarter keeps its year ("2026-Q4").
-            let label = if app.by_quarter { p.label.clone() } else { p.from.0.format("%b").to_string() };
-            let bars = [
-                (units(p.pipeline), theme.text()),
-                (units(p.weighted), theme.ok()),
-                (units(p.closed_won), theme.marked()),
-            ]
-            .map(|(v, st)| Bar::default().value(v).text_value(String::new()).style(st));
-            BarGroup::default().label(Line::from(label)).bars(&bars)
-        })
-        .collect();
-    let per_group = (chart.width as usize / periods.len().max(1)).max(4);
-    let bar_width = ((per_group.saturating_sub(1)) / 3).clamp(1, 6) as u16;
-    let mut bars = BarChart::default().bar_width(bar_width).bar_gap(0).group_gap(1);
-    for g in groups {
-        bars = bars.data(g);
-    }
-    if periods.iter().all(|p| p.pipeline.0 == 0 && p.closed_won.0 == 0) {
-        f.render_widget(Paragraph::new(Line::styled("no deals close in this range", theme.dim())), chart);
-    } else {
-        f.render_widget(bars, chart);
-    }
-    let rows = periods.iter().map(|p| Row::new(p.cells()));
-    let widths = [
-        Constraint::Length(8),
-        Constraint::Length(5),
-        Constraint::Length(15),
-        Constraint::Length(15),
-        Constraint::Length(15),
-        Constraint::Length(15),
-    ];
-    let header = Row::new(crate::crm::ForecastPeriod::COLUMNS).style(theme.dim());
-    f.render_widget(Table::new(rows, widths).header(header), numbers);
-}
-
 fn call_form(f: &mut Frame, area: Rect, c: &CallForm, theme: &Theme) {
     let secs = c.elapsed();
     let title = format!("Call with {} · {}:{:02}", c.who, secs / 60, secs % 60);
@@ -846,16 +734,20 @@ fn short(a: crate::model::Amount) -> String {
     }
 }
 
-fn record_list(f: &mut Frame, area: Rect, list: &RecordList, title: &str, filtering: bool, theme: &Theme) {
+/// A record list in a box titled `title` (with its count and order), the filter line on its top
+/// border while one is typed or kept.
+pub(super) fn record_list(f: &mut Frame, area: Rect, list: &RecordList, title: &str, filtering: bool, theme: &Theme) {
     let count = if list.is_filtered() {
         format!("{} of {}", group(list.ids.len()), group(list.total))
     } else {
         group(list.total)
     };
+    let order = list.order_label();
     let title = format!(
-        " {title} ({count}{}) {}{} ",
+        " {title} ({count}{}){}{}{} ",
         if list.is_loading() { ", reading…" } else { "" },
-        list.order_label(),
+        if order.is_empty() { "" } else { " " },
+        order,
         if list.marked.is_empty() { String::new() } else { format!(", {} marked", list.marked.len()) }
     );
     let block = Block::new().borders(Borders::ALL).title(title);
@@ -873,6 +765,8 @@ fn record_list(f: &mut Frame, area: Rect, list: &RecordList, title: &str, filter
     if list.loaded && list.ids.is_empty() {
         let hint = if list.is_filtered() {
             "Nothing matches the filter. Esc clears it.".to_string()
+        } else if list.is_pinned() {
+            "Nothing lies behind this number. Esc goes back to the chart.".to_string()
         } else {
             format!("No {} yet. Press n to add one, or run rolo demo for sample data.", list.kind.plural())
         };
@@ -934,6 +828,7 @@ fn column_widths(kind: crate::model::Kind, w: usize) -> Vec<u16> {
         Kind::Opportunity => &[(0, 3, true), (0, 2, true), (0, 2, true), (16, 0, true), (10, 0, true), (0, 3, false)],
         Kind::Product => &[(0, 3, true), (0, 1, true), (18, 0, true), (12, 0, true)],
         Kind::Project => &[(0, 3, true), (0, 2, true), (11, 0, true), (9, 0, true), (0, 3, false), (8, 0, true)],
+        Kind::Task => &[(0, 3, true), (11, 0, true), (11, 0, true), (16, 0, false), (8, 0, false), (0, 1, true)],
         Kind::Call => {
             &[(17, 0, true), (0, 3, true), (0, 3, true), (0, 2, false), (3, 0, false), (7, 0, true), (12, 0, true)]
         }

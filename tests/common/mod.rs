@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod ui;
+
 use rolo::crm::Crm;
 use rolo::model::*;
 use tempfile::TempDir;

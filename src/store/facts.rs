@@ -1,0 +1,644 @@
+//! Report facts: index keys that carry the few fields the reports count, so that a report scans
+//! keys (a few dozen bytes each) instead of decoding whole records.
+//!
+//! One key per account, contact, opportunity, task and call, made by [`super::Indexed`] like any
+//! other index key (so writes, deletes and `rolo check` keep them right), and one per deal move in
+//! the audit trail, written with its audit entry. Every key starts with the [`FACTS`] family byte
+//! and a topic (the kind's code, or [`MOVES`]) and ends with the record id, as every index key
+//! does. Instants are kept as UTC seconds, never as local dates, so that a key does not depend on
+//! the time zone it was written in.
+//!
+//! | topic       | key after family and topic                                                     | order      |
+//! |-------------|--------------------------------------------------------------------------------|------------|
+//! | account     | id, country (flag byte, text, 0), id                                           | id         |
+//! | contact     | id, created, account (0: none), (consent, validity) per address, 0xff, country, id | id     |
+//! | opportunity | close date, stage, status, probability, currency, amount, id                   | close date |
+//! | task        | state, completed at, created, due (`i32::MAX`: none), owner, 0, id             | state, completion |
+//! | call        | started at, outcome, direction, duration, contact, owner, 0, id                | start      |
+//! | moves       | at, audit sequence, user, 0, deal id                                           | time       |
+
+use redb::ReadableTable;
+
+use super::keys::{i32_key, i64_key, prefix_end};
+use super::{RawRead, Result, StoreError, WriteTables};
+use crate::model::{
+    Account, Amount, AuditEntry, CallDirection, CallOutcome, Consent, Contact, Currency, Date, Id, Kind, Opportunity,
+    RecordRef, StageOutcome, Task, TaskStatus, Timestamp, Validity,
+};
+
+/// Key family of report facts (after the `REFS` and `SORT` families of `keys`).
+pub const FACTS: u8 = 3;
+/// Topic of deal moves (no kind has this code).
+pub const MOVES: u8 = 0xfe;
+
+/// How the audit summary of a deal that changed stage starts (see `Tx::update_opportunity`).
+pub const MOVED_SUMMARY: &str = "moved from ";
+
+/// Where a task stands, for the reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskState {
+    /// Open or in progress.
+    Open = 0,
+    /// Done, with the time it was done.
+    Done = 1,
+    /// Anything else: cancelled, or done without a time.
+    Closed = 2,
+}
+
+/// An opportunity as the money reports see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DealFacts {
+    /// The deal.
+    pub id: Id,
+    /// Its expected close date.
+    pub close: Date,
+    /// Its stage.
+    pub stage: Id,
+    /// Open, won or lost.
+    pub status: StageOutcome,
+    /// Its own probability, percent.
+    pub probability: u8,
+    /// The currency of its amount.
+    pub currency: Currency,
+    /// Its amount.
+    pub amount: Amount,
+}
+
+/// A call as the reports see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallFacts<'a> {
+    /// The call.
+    pub id: Id,
+    /// When it started.
+    pub at: Timestamp,
+    /// How it went.
+    pub outcome: CallOutcome,
+    /// Who phoned whom.
+    pub direction: CallDirection,
+    /// How long it lasted, seconds.
+    pub duration_secs: u32,
+    /// Who was on the line.
+    pub contact: Id,
+    /// Who made or took it.
+    pub owner: &'a str,
+}
+
+/// A task as the reports see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskFacts<'a> {
+    /// The task.
+    pub id: Id,
+    /// Open, done or otherwise closed.
+    pub state: TaskState,
+    /// When it was done (done tasks only).
+    pub completed: Option<Timestamp>,
+    /// When it was created.
+    pub created: Timestamp,
+    /// When it is due.
+    pub due: Option<Date>,
+    /// Who does it.
+    pub owner: &'a str,
+}
+
+/// A contact as the reports see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContactFacts<'a> {
+    /// The contact.
+    pub id: Id,
+    /// When it was created.
+    pub created: Timestamp,
+    /// Its account.
+    pub account: Option<Id>,
+    /// The consent and validity of each address (two bytes each).
+    emails: &'a [u8],
+    /// The country of its first address that names one.
+    pub country: Option<&'a str>,
+}
+
+impl ContactFacts<'_> {
+    /// The consent and validity of each of its addresses, in order.
+    pub fn emails(&self) -> impl Iterator<Item = (Consent, Validity)> + '_ {
+        self.emails.chunks_exact(2).map(|p| {
+            (
+                Consent::ALL.get(p[0] as usize).copied().unwrap_or_default(),
+                Validity::ALL.get(p[1] as usize).copied().unwrap_or_default(),
+            )
+        })
+    }
+}
+
+/// An account as the reports see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountFacts<'a> {
+    /// The account.
+    pub id: Id,
+    /// Its country.
+    pub country: Option<&'a str>,
+}
+
+/// One deal moved to another stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Move<'a> {
+    /// The deal.
+    pub deal: Id,
+    /// When.
+    pub at: Timestamp,
+    /// Who moved it.
+    pub user: &'a str,
+}
+
+// ---------------------------------------------------------------------------------------------
+// writing keys
+// ---------------------------------------------------------------------------------------------
+
+fn head(topic: u8, capacity: usize) -> Vec<u8> {
+    let mut k = Vec::with_capacity(capacity);
+    k.push(FACTS);
+    k.push(topic);
+    k
+}
+
+/// Text inside a key: its bytes without NUL, then a NUL.
+fn push_text(k: &mut Vec<u8>, text: &str) {
+    k.extend(text.bytes().filter(|&b| b != 0));
+    k.push(0);
+}
+
+/// An optional text: a flag byte (0 none, 1 some), then the text.
+fn push_opt_text(k: &mut Vec<u8>, text: Option<&str>) {
+    k.push(u8::from(text.is_some()));
+    push_text(k, text.unwrap_or_default());
+}
+
+/// The facts key of an account.
+pub fn account_key(a: &Account) -> Vec<u8> {
+    let mut k = head(Kind::Account.code(), 32);
+    k.extend_from_slice(&a.id.to_be_bytes());
+    push_opt_text(&mut k, a.address.country.as_deref());
+    k.extend_from_slice(&a.id.to_be_bytes());
+    k
+}
+
+/// The facts key of a contact.
+pub fn contact_key(c: &Contact) -> Vec<u8> {
+    let mut k = head(Kind::Contact.code(), 48 + 2 * c.emails.len());
+    k.extend_from_slice(&c.id.to_be_bytes());
+    k.extend_from_slice(&i64_key(c.created.0));
+    k.extend_from_slice(&c.account.unwrap_or(0).to_be_bytes());
+    for e in &c.emails {
+        k.push(e.consent as u8);
+        k.push(e.validity as u8);
+    }
+    k.push(0xff);
+    push_opt_text(&mut k, c.country());
+    k.extend_from_slice(&c.id.to_be_bytes());
+    k
+}
+
+/// The facts key of an opportunity.
+pub fn deal_key(o: &Opportunity) -> Vec<u8> {
+    let mut k = head(Kind::Opportunity.code(), 36);
+    k.extend_from_slice(&i32_key(o.close_date.days()));
+    k.extend_from_slice(&o.stage.to_be_bytes());
+    k.push(o.status as u8);
+    k.push(o.probability);
+    k.extend_from_slice(o.currency.as_str().as_bytes());
+    k.extend_from_slice(&i64_key(o.amount.0));
+    k.extend_from_slice(&o.id.to_be_bytes());
+    k
+}
+
+/// The facts key of a task.
+pub fn task_key(t: &Task) -> Vec<u8> {
+    let (state, completed) = match (t.status, t.completed_at) {
+        _ if t.is_open() => (TaskState::Open, 0),
+        (TaskStatus::Done, Some(at)) => (TaskState::Done, at.0),
+        _ => (TaskState::Closed, 0),
+    };
+    let mut k = head(Kind::Task.code(), 40 + t.owner.len());
+    k.push(state as u8);
+    k.extend_from_slice(&i64_key(completed));
+    k.extend_from_slice(&i64_key(t.created.0));
+    k.extend_from_slice(&i32_key(t.due.map_or(i32::MAX, |d| d.days())));
+    push_text(&mut k, &t.owner);
+    k.extend_from_slice(&t.id.to_be_bytes());
+    k
+}
+
+/// The facts key of a call.
+pub fn call_key(c: &crate::model::Call) -> Vec<u8> {
+    let mut k = head(Kind::Call.code(), 40 + c.owner.len());
+    k.extend_from_slice(&i64_key(c.started_at.0));
+    k.push(c.outcome as u8);
+    k.push(c.direction as u8);
+    k.extend_from_slice(&c.duration_secs.to_be_bytes());
+    k.extend_from_slice(&c.contact.to_be_bytes());
+    push_text(&mut k, &c.owner);
+    k.extend_from_slice(&c.id.to_be_bytes());
+    k
+}
+
+/// The facts key of an audit entry numbered `seq`, when it records a deal changing stage.
+pub fn move_key(entry: &AuditEntry, seq: u64) -> Option<Vec<u8>> {
+    let moved = entry.summary.as_deref().is_some_and(|s| s.starts_with(MOVED_SUMMARY));
+    if entry.target.kind != Kind::Opportunity || !moved {
+        return None;
+    }
+    let mut k = head(MOVES, 40 + entry.user.len());
+    k.extend_from_slice(&i64_key(entry.at.0));
+    k.extend_from_slice(&seq.to_be_bytes());
+    push_text(&mut k, &entry.user);
+    k.extend_from_slice(&entry.target.id.to_be_bytes());
+    Some(k)
+}
+
+// ---------------------------------------------------------------------------------------------
+// reading keys
+// ---------------------------------------------------------------------------------------------
+
+/// Reads a key from front to back.
+struct Cursor<'a>(&'a [u8]);
+
+impl<'a> Cursor<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (front, rest) = (self.0.get(..n)?, self.0.get(n..)?);
+        self.0 = rest;
+        Some(front)
+    }
+
+    fn byte(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_be_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    fn i64(&mut self) -> Option<i64> {
+        Some((self.u64()? ^ 0x8000_0000_0000_0000) as i64)
+    }
+
+    fn i32(&mut self) -> Option<i32> {
+        Some((u32::from_be_bytes(self.take(4)?.try_into().ok()?) ^ 0x8000_0000) as i32)
+    }
+
+    fn text(&mut self) -> Option<&'a str> {
+        let end = self.0.iter().position(|&b| b == 0)?;
+        let text = std::str::from_utf8(self.take(end)?).ok()?;
+        self.take(1)?;
+        Some(text)
+    }
+
+    fn opt_text(&mut self) -> Option<Option<&'a str>> {
+        let present = self.byte()? == 1;
+        let text = self.text()?;
+        Some(present.then_some(text))
+    }
+
+    /// The record id that ends every key, and nothing after it.
+    fn id(&mut self) -> Option<Id> {
+        (self.0.len() == 8).then(|| self.u64()).flatten()
+    }
+}
+
+/// A key's fields after its family and topic bytes.
+fn body(key: &[u8]) -> Cursor<'_> {
+    Cursor(key.get(2..).unwrap_or_default())
+}
+
+fn word<T: Copy>(all: &[T], code: u8) -> Option<T> {
+    all.get(code as usize).copied()
+}
+
+fn parse_account(key: &[u8]) -> Option<AccountFacts<'_>> {
+    let mut c = body(key);
+    c.u64()?;
+    let country = c.opt_text()?;
+    Some(AccountFacts { country, id: c.id()? })
+}
+
+fn parse_contact(key: &[u8]) -> Option<ContactFacts<'_>> {
+    let mut c = body(key);
+    c.u64()?;
+    let created = Timestamp(c.i64()?);
+    let account = Some(c.u64()?).filter(|&a| a != 0);
+    let n = c.0.iter().position(|&b| b == 0xff)?;
+    let emails = c.take(n)?;
+    c.take(1)?;
+    let country = c.opt_text()?;
+    Some(ContactFacts { created, account, emails, country, id: c.id()? })
+}
+
+fn parse_deal(key: &[u8]) -> Option<DealFacts> {
+    let mut c = body(key);
+    let close = Date::from_days(c.i32()?)?;
+    let stage = c.u64()?;
+    let status = word(StageOutcome::ALL, c.byte()?)?;
+    let probability = c.byte()?;
+    let currency = Currency::parse(std::str::from_utf8(c.take(3)?).ok()?).ok()?;
+    let amount = Amount(c.i64()?);
+    Some(DealFacts { close, stage, status, probability, currency, amount, id: c.id()? })
+}
+
+fn parse_task(key: &[u8]) -> Option<TaskFacts<'_>> {
+    let mut c = body(key);
+    let state = [TaskState::Open, TaskState::Done, TaskState::Closed].get(c.byte()? as usize).copied()?;
+    let completed = Some(Timestamp(c.i64()?)).filter(|_| state == TaskState::Done);
+    let created = Timestamp(c.i64()?);
+    let due = match c.i32()? {
+        i32::MAX => None,
+        days => Some(Date::from_days(days)?),
+    };
+    let owner = c.text()?;
+    Some(TaskFacts { state, completed, created, due, owner, id: c.id()? })
+}
+
+fn parse_call(key: &[u8]) -> Option<CallFacts<'_>> {
+    let mut c = body(key);
+    let at = Timestamp(c.i64()?);
+    let outcome = word(CallOutcome::ALL, c.byte()?)?;
+    let direction = word(CallDirection::ALL, c.byte()?)?;
+    let duration_secs = u32::from_be_bytes(c.take(4)?.try_into().ok()?);
+    let contact = c.u64()?;
+    let owner = c.text()?;
+    Some(CallFacts { at, outcome, direction, duration_secs, contact, owner, id: c.id()? })
+}
+
+fn parse_move(key: &[u8]) -> Option<Move<'_>> {
+    let mut c = body(key);
+    let at = Timestamp(c.i64()?);
+    c.u64()?;
+    let user = c.text()?;
+    Some(Move { at, user, deal: c.id()? })
+}
+
+/// Calls `f` with every facts key of `topic` from `from` (key bytes after the topic, inclusive)
+/// to `to` (exclusive; `None`: to the last). `f` parses the key and says `None` when it cannot:
+/// damage, reported as an error.
+fn scan(
+    r: &impl RawRead,
+    topic: u8,
+    from: &[u8],
+    to: Option<&[u8]>,
+    f: &mut dyn FnMut(&[u8]) -> Option<()>,
+) -> Result<()> {
+    let start = [&[FACTS, topic][..], from].concat();
+    let end = match to {
+        Some(to) => [&[FACTS, topic][..], to].concat(),
+        None => prefix_end(&[FACTS, topic]),
+    };
+    let mut bad = false;
+    r.scan_index(&start, &end, false, &mut |k| {
+        bad = f(k).is_none();
+        !bad
+    })?;
+    if bad {
+        return Err(StoreError::Other("a report index entry cannot be read: run rolo check".into()));
+    }
+    Ok(())
+}
+
+/// Every contact's facts, in id order.
+pub fn contacts(r: &impl RawRead, f: &mut dyn FnMut(ContactFacts)) -> Result<()> {
+    scan(r, Kind::Contact.code(), &[], None, &mut |k| parse_contact(k).map(&mut *f))
+}
+
+/// The facts of the records of `topic` (accounts or contacts, whose keys start with the id)
+/// with these ids (in increasing order): looked up one by one when they are few next to the
+/// `total` of the kind, else picked out of one pass over the keys from the first id to the last.
+fn among(r: &impl RawRead, topic: u8, ids: &[Id], total: u64, f: &mut dyn FnMut(&[u8]) -> Option<()>) -> Result<()> {
+    let (Some(first), Some(last)) = (ids.first(), ids.last()) else { return Ok(()) };
+    let until = |id: &Id| id.saturating_add(1).to_be_bytes();
+    if (ids.len() as u64).saturating_mul(16) < total {
+        for id in ids {
+            scan(r, topic, &id.to_be_bytes(), Some(&until(id)), f)?;
+        }
+        return Ok(());
+    }
+    let mut next = 0;
+    scan(r, topic, &first.to_be_bytes(), Some(&until(last)), &mut |k| {
+        let id = Cursor(k.get(2..)?).u64()?;
+        while ids.get(next).is_some_and(|&i| i < id) {
+            next += 1;
+        }
+        if ids.get(next) == Some(&id) {
+            f(k)?;
+        }
+        Some(())
+    })
+}
+
+/// The facts of the contacts with these ids (in increasing order).
+pub fn contacts_among(r: &impl RawRead, ids: &[Id], f: &mut dyn FnMut(ContactFacts)) -> Result<()> {
+    among(r, Kind::Contact.code(), ids, r.count(Kind::Contact)?, &mut |k| parse_contact(k).map(&mut *f))
+}
+
+/// The facts of the accounts with these ids (in increasing order).
+pub fn accounts_among(r: &impl RawRead, ids: &[Id], f: &mut dyn FnMut(AccountFacts)) -> Result<()> {
+    among(r, Kind::Account.code(), ids, r.count(Kind::Account)?, &mut |k| parse_account(k).map(&mut *f))
+}
+
+/// The deals closing from `from` to `to` (both inclusive; `None`: open-ended), by close date.
+pub fn deals(r: &impl RawRead, from: Option<Date>, to: Option<Date>, f: &mut dyn FnMut(DealFacts)) -> Result<()> {
+    let start = from.map(|d| i32_key(d.days()).to_vec()).unwrap_or_default();
+    let end = to.map(|d| i32_key(d.days().saturating_add(1)));
+    scan(r, Kind::Opportunity.code(), &start, end.as_ref().map(|e| &e[..]), &mut |k| parse_deal(k).map(&mut *f))
+}
+
+/// Every open task (open or in progress).
+pub fn open_tasks(r: &impl RawRead, f: &mut dyn FnMut(TaskFacts)) -> Result<()> {
+    let state = [TaskState::Open as u8];
+    scan(r, Kind::Task.code(), &state, Some(&[TaskState::Open as u8 + 1]), &mut |k| parse_task(k).map(&mut *f))
+}
+
+/// The tasks done from `from` up to, not including, `to`, in the order they were done.
+pub fn done_tasks(r: &impl RawRead, from: Timestamp, to: Timestamp, f: &mut dyn FnMut(TaskFacts)) -> Result<()> {
+    let at = |t: Timestamp| [&[TaskState::Done as u8][..], &i64_key(t.0)].concat();
+    scan(r, Kind::Task.code(), &at(from), Some(&at(to)), &mut |k| parse_task(k).map(&mut *f))
+}
+
+/// The calls started from `from` up to, not including, `to`, in time order.
+pub fn calls(r: &impl RawRead, from: Timestamp, to: Timestamp, f: &mut dyn FnMut(CallFacts)) -> Result<()> {
+    scan(r, Kind::Call.code(), &i64_key(from.0), Some(&i64_key(to.0)), &mut |k| parse_call(k).map(&mut *f))
+}
+
+/// The deal moves from `from` up to, not including, `to`, in time order.
+pub fn moves(r: &impl RawRead, from: Timestamp, to: Timestamp, f: &mut dyn FnMut(Move)) -> Result<()> {
+    scan(r, MOVES, &i64_key(from.0), Some(&i64_key(to.0)), &mut |k| parse_move(k).map(&mut *f))
+}
+
+// ---------------------------------------------------------------------------------------------
+// upkeep
+// ---------------------------------------------------------------------------------------------
+
+/// Calls `f` with the move key of every audit entry in `audit` that records a deal move.
+pub(super) fn audit_moves<A>(audit: &A, f: &mut dyn FnMut(Vec<u8>)) -> Result<()>
+where
+    A: ReadableTable<&'static [u8], &'static [u8]>,
+{
+    let code = Kind::Opportunity.code();
+    let other = |e: redb::StorageError| StoreError::Other(e.to_string());
+    for item in audit.range::<&[u8]>(&[code][..]..&[code + 1][..]).map_err(other)? {
+        let (k, v) = item.map_err(other)?;
+        let key = k.value();
+        let Some(seq) = key.get(9..17).and_then(|s| s.try_into().ok()).map(u64::from_be_bytes) else { continue };
+        let target = RecordRef::new(Kind::Opportunity, u64::from_be_bytes(key[1..9].try_into().unwrap_or_default()));
+        let entry: AuditEntry = super::codec::decode(target, v.value())?;
+        if let Some(k) = move_key(&entry, seq) {
+            f(k);
+        }
+    }
+    Ok(())
+}
+
+/// Schema 2 → 3: writes the facts keys of every record and deal move already in the file.
+pub(super) fn derive(t: &mut WriteTables) -> Result<()> {
+    derive_kind::<Account>(t, account_key)?;
+    derive_kind::<Contact>(t, contact_key)?;
+    derive_kind::<Opportunity>(t, deal_key)?;
+    derive_kind::<Task>(t, task_key)?;
+    derive_kind::<crate::model::Call>(t, call_key)?;
+    let mut keys = Vec::new();
+    audit_moves(&t.audit, &mut |k| keys.push(k))?;
+    t.pending.extend(keys);
+    t.flush()
+}
+
+/// Holds back the facts key of every record of `R`, then writes them.
+fn derive_kind<R: super::Indexed>(t: &mut WriteTables, key: fn(&R) -> Vec<u8>) -> Result<()> {
+    let mut keys = Vec::new();
+    let mut failure = None;
+    t.scan_records(R::KIND, &mut |id, bytes| match super::codec::decode::<R>(RecordRef::new(R::KIND, id), bytes) {
+        Ok(rec) => {
+            keys.push(key(&rec));
+            true
+        }
+        Err(e) => {
+            failure = Some(e);
+            false
+        }
+    })?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    t.pending.extend(keys);
+    t.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Address, Call, Email};
+
+    #[test]
+    fn record_keys_read_back() {
+        let c = Contact {
+            id: 7,
+            account: Some(3),
+            created: Timestamp(-5),
+            emails: vec![
+                Email { consent: Consent::OptedOut, validity: Validity::Bounced, ..Email::new("a@b.example") },
+                Email::new("c@d.example"),
+            ],
+            addresses: vec![
+                Address::default(),
+                Address { country: Some("Côte d'Ivoire".into()), ..Default::default() },
+            ],
+            ..Default::default()
+        };
+        let k = contact_key(&c);
+        let f = parse_contact(&k).unwrap();
+        assert_eq!((f.id, f.account, f.created, f.country), (7, Some(3), Timestamp(-5), Some("Côte d'Ivoire")));
+        assert_eq!(
+            f.emails().collect::<Vec<_>>(),
+            [(Consent::OptedOut, Validity::Bounced), (Consent::Unknown, Validity::Unknown)]
+        );
+        let k = contact_key(&Contact { id: 8, ..Default::default() });
+        let bare = parse_contact(&k).unwrap();
+        assert_eq!((bare.account, bare.country, bare.emails().count()), (None, None, 0));
+        // An empty country is still a country (the report decides what a blank one means).
+        let a = Account {
+            id: 9,
+            address: Address { country: Some(String::new()), ..Default::default() },
+            ..Default::default()
+        };
+        assert_eq!(parse_account(&account_key(&a)), Some(AccountFacts { id: 9, country: Some("") }));
+
+        let o = Opportunity {
+            id: 4,
+            close_date: Date::from_ymd(2026, 2, 28).unwrap(),
+            stage: 2,
+            status: StageOutcome::Won,
+            probability: 100,
+            currency: Currency::parse("eur").unwrap(),
+            amount: Amount(-1),
+            ..Default::default()
+        };
+        let d = parse_deal(&deal_key(&o)).unwrap();
+        assert_eq!((d.id, d.close, d.stage, d.status, d.probability), (4, o.close_date, 2, StageOutcome::Won, 100));
+        assert_eq!((d.currency, d.amount), (o.currency, Amount(-1)));
+
+        let call = Call {
+            id: 5,
+            contact: 7,
+            started_at: Timestamp(1_800_000_000),
+            duration_secs: 90,
+            outcome: CallOutcome::WrongNumber,
+            direction: CallDirection::In,
+            owner: "ann\0bob".into(),
+            ..Default::default()
+        };
+        let k = call_key(&call);
+        let f = parse_call(&k).unwrap();
+        assert_eq!((f.id, f.contact, f.at, f.duration_secs), (5, 7, call.started_at, 90));
+        assert_eq!((f.outcome, f.direction, f.owner), (CallOutcome::WrongNumber, CallDirection::In, "annbob"));
+    }
+
+    #[test]
+    fn task_keys_sort_open_then_done_by_time() {
+        let task = |status, completed: Option<i64>, due| Task {
+            id: 1,
+            status,
+            completed_at: completed.map(Timestamp),
+            due,
+            owner: "ann".into(),
+            ..Default::default()
+        };
+        let k = task_key(&task(TaskStatus::InProgress, None, None));
+        let open = parse_task(&k).unwrap();
+        assert_eq!((open.state, open.completed, open.due), (TaskState::Open, None, None));
+        let due = Date::from_ymd(2026, 1, 1);
+        let done = task_key(&task(TaskStatus::Done, Some(-10), due));
+        assert_eq!(
+            parse_task(&done).map(|t| (t.state, t.completed, t.due)),
+            Some((TaskState::Done, Some(Timestamp(-10)), due))
+        );
+        let later = task_key(&task(TaskStatus::Done, Some(10), None));
+        assert!(task_key(&task(TaskStatus::Open, None, None)) < done && done < later);
+        // Done without a time, or cancelled: neither open nor done.
+        assert_eq!(parse_task(&task_key(&task(TaskStatus::Done, None, None))).unwrap().state, TaskState::Closed);
+        assert_eq!(
+            parse_task(&task_key(&task(TaskStatus::Cancelled, Some(5), None))).unwrap().state,
+            TaskState::Closed
+        );
+    }
+
+    #[test]
+    fn only_deal_moves_make_move_keys() {
+        let entry = |kind, summary: &str| AuditEntry {
+            target: RecordRef::new(kind, 3),
+            at: Timestamp(100),
+            user: "ann".into(),
+            action: crate::model::AuditAction::Updated,
+            changes: Vec::new(),
+            summary: Some(summary.into()),
+        };
+        let k = move_key(&entry(Kind::Opportunity, "moved from A to B"), 42).unwrap();
+        assert_eq!(parse_move(&k), Some(Move { deal: 3, at: Timestamp(100), user: "ann" }));
+        // Two moves in the same second stay two keys.
+        assert_ne!(Some(k.clone()), move_key(&entry(Kind::Opportunity, "moved from B to C"), 43));
+        assert_eq!(move_key(&entry(Kind::Opportunity, "converted"), 1), None);
+        assert_eq!(move_key(&entry(Kind::Lead, "moved from A to B"), 1), None);
+        assert_eq!(parse_deal(&k[..10]), None, "a cut key does not read");
+    }
+}
