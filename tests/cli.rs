@@ -2890,6 +2890,44 @@ fn events_and_dated_tasks_export_as_icalendar_in_utc() {
     assert!(!text.contains("Someday"), "{text}");
 }
 
+/// What a calendar application reads from rolo's .ics files: the calendar parsed back by an
+/// iCalendar parser, event by event and task by task.
+#[test]
+fn an_ics_export_parses_back_into_the_same_events_and_tasks() {
+    use icalendar::{Component, DatePerhapsTime, EventLike};
+    let db = Db::new();
+    db.id("event add --title 'Kick-off; Q1' --start '2026-01-05 09:00' --end '2026-01-05 10:30' --location 'Room 1, east'");
+    db.id("event add --title 'Ōsaka visit 株式会社' --start '2026-02-10 14:00'");
+    db.id("task add --title 'Send deck, v2' --due 2026-01-09 --priority high");
+    let read = |kind: &str| {
+        let (_, text) = exported(&db, kind, "ics", &format!("{kind}.ics"));
+        let unfolded = icalendar::parser::unfold(&text);
+        let parsed = icalendar::parser::read_calendar(&unfolded).unwrap_or_else(|e| panic!("{e}: {text}"));
+        icalendar::Calendar::from(parsed)
+    };
+    let calendar = read("events");
+    let events: Vec<_> = calendar.events().collect();
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[0].get_summary(), Some("Kick-off; Q1"));
+    assert_eq!(events[0].get_location(), Some("Room 1, east"));
+    assert_eq!(events[1].get_summary(), Some("Ōsaka visit 株式会社"));
+    let start = |e: &icalendar::Event| match e.get_start() {
+        Some(DatePerhapsTime::DateTime(icalendar::CalendarDateTime::Utc(t))) => Some(t.to_rfc3339()),
+        other => panic!("not a time in UTC: {other:?}"),
+    };
+    let local = |text: &str| {
+        let t = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap();
+        Some(t.and_local_timezone(chrono::Local).unwrap().with_timezone(&chrono::Utc).to_rfc3339())
+    };
+    assert_eq!(start(events[0]), local("2026-01-05 09:00"));
+    assert_eq!(start(events[1]), local("2026-02-10 14:00"));
+    let calendar = read("tasks");
+    let todos: Vec<_> = calendar.todos().collect();
+    assert_eq!(todos.len(), 1);
+    assert_eq!(todos[0].get_summary(), Some("Send deck, v2"));
+    assert_eq!(todos[0].get_due(), Some(DatePerhapsTime::Date(chrono::NaiveDate::from_ymd_opt(2026, 1, 9).unwrap())));
+}
+
 #[test]
 fn export_to_stdout_prints_only_the_data() {
     let db = Db::new();
