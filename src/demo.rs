@@ -244,7 +244,10 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
         let first = *words.first.choose(&mut rng).unwrap_or(&"Ann");
         let last = *words.last.choose(&mut rng).unwrap_or(&"Lee");
         let (account, domain, city, country) = &accounts[rng.random_range(0..accounts.len())];
-        let suffix = if i >= 5000 { (i % 9973).to_string() } else { String::new() };
+        // Every demo person has an address and a number of their own, so that the possible
+        // duplicates (g D) are only the people the generator happened to give one name at one
+        // company, as in real data.
+        let suffix = if i >= 5000 { i.to_string() } else { String::new() };
         let local = ascii_local(&format!("{first}.{last}{suffix}"));
         let mut email = Email::new(format!("{local}@{domain}"));
         email.consent = Consent::ALL[i as usize % Consent::ALL.len()];
@@ -257,7 +260,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
             account: Some(*account),
             emails: vec![email],
             phones: vec![Phone {
-                number: format!("+1 555 {:04}", rng.random_range(0..10_000)),
+                number: format!("+1 555 {:03} {:04}", (i / 10_000) % 1000, i % 10_000),
                 label: Some("work".into()),
             }],
             addresses: vec![Address { city: Some(city.clone()), country: Some(country.clone()), ..Default::default() }],
@@ -284,7 +287,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
             first_name: first.into(),
             last_name: last.into(),
             email: Some(format!("{}@lead{i}.example.org", ascii_local(&format!("{first}.{last}")))),
-            phone: Some(format!("+44 20 7946 {:04}", rng.random_range(0..10_000))),
+            phone: Some(format!("+44 20 {:04} {:04}", (i / 10_000) % 10_000, i % 10_000)),
             source: Some(DEFAULT_LEAD_SOURCES[i as usize % DEFAULT_LEAD_SOURCES.len()].to_string()),
             campaign: (i % 3 == 0).then(|| campaigns[i as usize % campaigns.len()]),
             status,

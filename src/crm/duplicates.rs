@@ -30,26 +30,21 @@ impl Crm {
     pub fn duplicate_contacts(&self, limit: usize) -> Result<Vec<DuplicatePair>> {
         let r = self.reader()?;
         let mut people = People::default();
-        let mut names = std::collections::HashMap::new();
         let mut pairs = Vec::new();
-        r.all::<Contact>(|c| {
-            if let Some((first, reason)) = people.find(c) {
+        r.each::<Contact>(|c| {
+            if let Some((first, reason)) = people.find(&c) {
                 pairs.push((first, c.id, c.full_name(), reason));
             }
-            people.learn(c);
-            names.insert(c.id, c.full_name());
+            people.learn(&c);
             pairs.len() < limit
         })?;
-        Ok(pairs
-            .into_iter()
-            .map(|(first, second, second_name, reason)| DuplicatePair {
-                first,
-                first_name: names.get(&first).cloned().unwrap_or_default(),
-                second,
-                second_name,
-                reason,
-            })
-            .collect())
+        drop(people);
+        let mut out = Vec::with_capacity(pairs.len());
+        for (first, second, second_name, reason) in pairs {
+            let first_name = r.get::<Contact>(first)?.map(|c| c.full_name()).unwrap_or_default();
+            out.push(DuplicatePair { first, first_name, second, second_name, reason });
+        }
+        Ok(out)
     }
 
     /// Merges contact `gone` into contact `keep`, in one transaction: `keep` gains the names and

@@ -487,6 +487,20 @@ pub trait Read: RawRead {
         found.finish()
     }
 
+    /// Calls `f` with each record of a kind, in id order, until it returns false: a scan that
+    /// keeps nothing itself.
+    fn each<R: Indexed>(&self, mut f: impl FnMut(R) -> bool) -> Result<()> {
+        let mut failed = None;
+        self.scan_records(R::KIND, &mut |id, bytes| match codec::decode::<R>(RecordRef::new(R::KIND, id), bytes) {
+            Ok(r) => f(r),
+            Err(e) => {
+                failed = Some(e);
+                false
+            }
+        })?;
+        failed.map_or(Ok(()), Err)
+    }
+
     /// Records of `kind` that link to `target`, as ids, in id order.
     fn linking(&self, target: RecordRef, kind: Kind) -> Result<Vec<Id>> {
         let prefix = keys::ref_prefix(target, Some(kind));
