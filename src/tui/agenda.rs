@@ -69,8 +69,7 @@ impl Agenda {
 
     /// Moves the selection, clamped.
     pub fn move_by(&mut self, delta: isize) {
-        let last = self.items.len().saturating_sub(1) as isize;
-        self.selected = (self.selected as isize).saturating_add(delta).clamp(0, last.max(0)) as usize;
+        self.selected = super::stepped(self.selected, delta, self.items.len());
     }
 
     /// The selected item.

@@ -276,8 +276,7 @@ impl Board {
     /// Moves the selection within the column, clamped.
     pub fn move_card(&mut self, delta: isize) {
         if let Some(c) = self.columns.get_mut(self.col) {
-            let last = c.cards.len().saturating_sub(1) as isize;
-            c.selected = (c.selected as isize).saturating_add(delta).clamp(0, last.max(0)) as usize;
+            c.selected = super::stepped(c.selected, delta, c.cards.len());
         }
     }
 

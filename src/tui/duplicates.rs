@@ -70,8 +70,7 @@ impl Duplicates {
 
     /// Moves the selection, clamped.
     pub fn move_by(&mut self, delta: isize) {
-        let last = self.pairs.len().saturating_sub(1) as isize;
-        self.selected = (self.selected as isize + delta).clamp(0, last.max(0)) as usize;
+        self.selected = super::stepped(self.selected, delta, self.pairs.len());
     }
 
     /// The selected pair as (kept, merged away).

@@ -184,17 +184,16 @@ impl ImportWizard {
 
     /// Moves the column selection, clamped.
     pub fn move_by(&mut self, delta: isize) {
-        let last = self.headers.len().saturating_sub(1) as isize;
-        self.selected = (self.selected as isize + delta).clamp(0, last) as usize;
+        self.selected = super::stepped(self.selected, delta, self.headers.len());
     }
 
     /// Scrolls the list of problems, clamped.
     pub fn scroll_by(&mut self, delta: isize) {
-        let last = match &self.step {
-            Step::Refused(lines) => lines.len().saturating_sub(1) as isize,
+        let len = match &self.step {
+            Step::Refused(lines) => lines.len(),
             _ => 0,
         };
-        self.scroll = (self.scroll as isize + delta).clamp(0, last) as usize;
+        self.scroll = super::stepped(self.scroll, delta, len);
     }
 
     /// The field names the picker offers for this kind, "ignore" last.

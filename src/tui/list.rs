@@ -204,8 +204,7 @@ impl RecordList {
         if self.ids.is_empty() {
             return;
         }
-        let last = self.ids.len() as isize - 1;
-        self.select((self.selected as isize + delta).clamp(0, last) as usize);
+        self.select(super::stepped(self.selected, delta, self.ids.len()));
     }
 
     /// Selects a position, keeping it on screen.

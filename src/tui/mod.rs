@@ -105,6 +105,13 @@ impl ScreenId {
     }
 }
 
+/// A selection `at` moved by `delta` among `len` rows, kept on a row (0 when there are none): how
+/// every list, column and table of the app moves.
+pub(crate) fn stepped(at: usize, delta: isize, len: usize) -> usize {
+    let last = len.saturating_sub(1) as isize;
+    (at as isize).saturating_add(delta).clamp(0, last) as usize
+}
+
 /// Where events come from: the local terminal, a test script, later an SSH channel.
 pub trait Events {
     /// The next event, or `None` when none came within `timeout`.

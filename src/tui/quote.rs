@@ -195,8 +195,7 @@ impl QuoteEditor {
 
     /// Moves the line selection.
     pub fn move_by(&mut self, delta: isize) {
-        let last = self.quote.lines.len().saturating_sub(1) as isize;
-        self.selected = (self.selected as isize + delta).clamp(0, last.max(0)) as usize;
+        self.selected = super::stepped(self.selected, delta, self.quote.lines.len());
     }
 
     /// Saves the quote as edited (creating it, numbered, on its first save).

@@ -71,8 +71,7 @@ impl Settings {
         } else {
             (&mut self.selected, self.stages.len())
         };
-        let last = len.saturating_sub(1) as isize;
-        *selected = (*selected as isize + delta).clamp(0, last.max(0)) as usize;
+        *selected = super::stepped(*selected, delta, len);
     }
 
     /// Where the selection of the list in focus would go one step up or down, if it can move.

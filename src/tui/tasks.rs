@@ -214,8 +214,7 @@ impl TaskLists {
 
     /// Moves the selection, clamped.
     pub fn move_by(&mut self, delta: isize) {
-        let last = self.ids.len().saturating_sub(1) as isize;
-        self.selected = (self.selected as isize).saturating_add(delta).clamp(0, last.max(0)) as usize;
+        self.selected = super::stepped(self.selected, delta, self.ids.len());
     }
 
     /// The ids of every task the scope keeps.
