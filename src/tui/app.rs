@@ -1235,27 +1235,22 @@ impl App {
             }
             Overlay::Search(b) => self.search_key(b, key),
             Overlay::Picker { field, mut query, mut hits, mut selected } => {
-                match key.code {
-                    KeyCode::Esc => {}
-                    KeyCode::Enter => {
+                match pick_key(key, &mut query, &mut selected, hits.len()) {
+                    PickKey::Cancel => return,
+                    PickKey::Choose => {
                         if let (Some(hit), Some(form)) = (hits.get(selected), self.form.as_mut()) {
                             form.pick(field, hit.label.clone(), hit.id);
                             form.refresh_hint(&self.crm);
                         }
+                        return;
                     }
-                    KeyCode::Down | KeyCode::Tab => selected = (selected + 1).min(hits.len().saturating_sub(1)),
-                    KeyCode::Up | KeyCode::BackTab => selected = selected.saturating_sub(1),
-                    _ => {
-                        if edit_line(&mut query, key) {
-                            let kind = self.form.as_ref().and_then(|f| f.picker_kind(field)).unwrap_or(Kind::Account);
-                            hits = self.picker_hits(kind, &query);
-                            selected = 0;
-                        }
+                    PickKey::Typed => {
+                        let kind = self.form.as_ref().and_then(|f| f.picker_kind(field)).unwrap_or(Kind::Account);
+                        hits = self.picker_hits(kind, &query);
                     }
+                    PickKey::Moved => {}
                 }
-                if !matches!(key.code, KeyCode::Esc | KeyCode::Enter) {
-                    self.overlay = Some(Overlay::Picker { field, query, hits, selected });
-                }
+                self.overlay = Some(Overlay::Picker { field, query, hits, selected });
                 Ok(())
             }
             Overlay::Palette { query, selected } => self.palette_key(query, selected, key),
@@ -1551,21 +1546,15 @@ impl App {
 
     fn palette_key(&mut self, mut query: String, mut selected: usize, key: KeyEvent) -> Result<()> {
         let entries = self.palette_entries(&query);
-        match key.code {
-            KeyCode::Esc => return Ok(()),
-            KeyCode::Enter => {
+        match pick_key(key, &mut query, &mut selected, entries.len()) {
+            PickKey::Cancel => return Ok(()),
+            PickKey::Choose => {
                 if let Some(&(action, _)) = entries.get(selected) {
                     self.act(action);
                 }
                 return Ok(());
             }
-            KeyCode::Down | KeyCode::Tab => selected = (selected + 1).min(entries.len().saturating_sub(1)),
-            KeyCode::Up | KeyCode::BackTab => selected = selected.saturating_sub(1),
-            _ => {
-                if edit_line(&mut query, key) {
-                    selected = 0;
-                }
-            }
+            PickKey::Typed | PickKey::Moved => {}
         }
         self.overlay = Some(Overlay::Palette { query, selected });
         Ok(())
@@ -1815,8 +1804,8 @@ fn screen_of(kind: Kind) -> Option<ScreenId> {
     })
 }
 
-/// What a key did in a pick list with a query line (the quote's product picker, the import
-/// wizard's field picker).
+/// What a key did in a pick list with a query line (the palette, a form's record picker, the
+/// quote's product picker, the import wizard's field picker).
 enum PickKey {
     /// Esc: close without picking.
     Cancel,
