@@ -7,6 +7,7 @@ use crate::model::{
     RecordRef, Stage, Task, Timestamp,
 };
 use crate::model::{Event, Project};
+use crate::store::Indexed;
 use ratatui::crossterm::event::{Event as TermEvent, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
@@ -70,10 +71,7 @@ impl Form {
     pub fn open(crm: &Crm, kind: Kind, id: Option<Id>) -> Result<Form> {
         let fields = match kind {
             Kind::Contact => {
-                let c = match id {
-                    Some(id) => crm.get::<Contact>(id)?,
-                    None => Contact::default(),
-                };
+                let c = stored_or_new::<Contact>(crm, id)?;
                 let account = match c.account {
                     Some(a) => crm.get::<Account>(a).map(|a| a.name).unwrap_or_default(),
                     None => String::new(),
@@ -92,10 +90,7 @@ impl Form {
                 ]
             }
             Kind::Lead => {
-                let l = match id {
-                    Some(id) => crm.get::<Lead>(id)?,
-                    None => Lead::default(),
-                };
+                let l = stored_or_new::<Lead>(crm, id)?;
                 if let Some(c) = &l.converted {
                     return Err(CrmError::Conflict(format!(
                         "lead {} was converted (account {}, contact {}): it stays as it was; edit those instead",
@@ -143,10 +138,7 @@ impl Form {
                 ]
             }
             Kind::Task => {
-                let t = match id {
-                    Some(id) => crm.get::<Task>(id)?,
-                    None => Task::default(),
-                };
+                let t = stored_or_new::<Task>(crm, id)?;
                 vec![
                     field("title", t.title.clone()),
                     field("due", t.due.map(|d| d.to_string()).unwrap_or_default()),
@@ -172,10 +164,7 @@ impl Form {
                 return Ok(form);
             }
             Kind::Stage => {
-                let s = match id {
-                    Some(id) => crm.get::<Stage>(id)?,
-                    None => Stage::default(),
-                };
+                let s = stored_or_new::<Stage>(crm, id)?;
                 let mut fields = vec![field("name", s.name.clone())];
                 fields.push(field("probability", if id.is_some() { s.probability.to_string() } else { String::new() }));
                 if id.is_none() {
@@ -184,10 +173,7 @@ impl Form {
                 fields
             }
             Kind::Opportunity => {
-                let o = match id {
-                    Some(id) => crm.get::<Opportunity>(id)?,
-                    None => Opportunity::default(),
-                };
+                let o = stored_or_new::<Opportunity>(crm, id)?;
                 let account = crm.get::<Account>(o.account).map(|a| a.name).unwrap_or_default();
                 let stage = crm.get::<Stage>(o.stage).map(|s| s.name).unwrap_or_default();
                 let mut form = Form::opportunity(&o, account, stage);
@@ -195,10 +181,7 @@ impl Form {
                 return Ok(form);
             }
             _ => {
-                let a = match id {
-                    Some(id) => crm.get::<Account>(id)?,
-                    None => Account::default(),
-                };
+                let a = stored_or_new::<Account>(crm, id)?;
                 vec![
                     field("name", a.name.clone()),
                     field("industry", opt(&a.industry)),
@@ -475,11 +458,14 @@ impl Form {
         CrmError::Invalid(crate::model::ValidationError::new(field, message))
     }
 
+    /// Saves `rec`: the changes to the record edited, or a new one.
+    fn store<R: Indexed>(&self, crm: &Crm, rec: R) -> Result<RecordRef> {
+        let saved = if self.target.is_some() { crm.update(rec)? } else { crm.create(rec)? };
+        Ok(saved.record_ref())
+    }
+
     fn save_contact(&self, crm: &Crm) -> Result<RecordRef> {
-        let mut c = match self.target {
-            Some(id) => crm.get::<Contact>(id)?,
-            None => Contact::default(),
-        };
+        let mut c = stored_or_new::<Contact>(crm, self.target)?;
         c.first_name = self.value("first name").unwrap_or_default();
         c.last_name = self.value("last name").unwrap_or_default();
         match self.value("email") {
@@ -513,15 +499,11 @@ impl Form {
         c.addresses[0].country = self.value("country");
         c.addresses.retain(|a| !a.is_empty());
         c.birthday = self.date("birthday")?;
-        let saved = if self.target.is_some() { crm.update(c)? } else { crm.create(c)? };
-        Ok(saved.record_ref())
+        self.store(crm, c)
     }
 
     fn save_opportunity(&self, crm: &Crm) -> Result<RecordRef> {
-        let mut o = match self.target {
-            Some(id) => crm.get::<Opportunity>(id)?,
-            None => Opportunity::default(),
-        };
+        let mut o = stored_or_new::<Opportunity>(crm, self.target)?;
         o.name = self.value("name").unwrap_or_default();
         o.account = self
             .account(crm)?
@@ -550,17 +532,13 @@ impl Form {
     }
 
     fn save_lead(&self, crm: &Crm) -> Result<RecordRef> {
-        let mut l = match self.target {
-            Some(id) => crm.get::<Lead>(id)?,
-            None => Lead::default(),
-        };
+        let mut l = stored_or_new::<Lead>(crm, self.target)?;
         self.lead_fields(&mut l);
         l.company = self.value("company");
         l.source = self.value("source");
         l.status = self.value("status").map(|s| s.parse()).transpose()?.unwrap_or_default();
         l.rating = self.value("rating").map(|s| s.parse()).transpose()?;
-        let saved = if self.target.is_some() { crm.update(l)? } else { crm.create(l)? };
-        Ok(saved.record_ref())
+        self.store(crm, l)
     }
 
     /// The person fields a lead form and a conversion preview share.
@@ -604,10 +582,7 @@ impl Form {
     }
 
     fn save_event(&self, crm: &Crm) -> Result<RecordRef> {
-        let mut e = match self.target {
-            Some(id) => crm.get::<Event>(id)?,
-            None => Event::default(),
-        };
+        let mut e = stored_or_new::<Event>(crm, self.target)?;
         e.title = self.value("title").unwrap_or_default();
         let start = self.value("start").unwrap_or_default();
         e.start = Timestamp::parse_local(&start).map_err(|m| Self::invalid("start", m))?;
@@ -633,29 +608,21 @@ impl Form {
     }
 
     fn save_project(&self, crm: &Crm) -> Result<RecordRef> {
-        let mut p = match self.target {
-            Some(id) => crm.get::<Project>(id)?,
-            None => Project::default(),
-        };
+        let mut p = stored_or_new::<Project>(crm, self.target)?;
         p.name = self.value("name").unwrap_or_default();
         p.account = self.account(crm)?;
         p.due = self.date("due")?.ok_or_else(|| Self::invalid("due", "a date is needed: use YYYY-MM-DD".into()))?;
         p.goal = self.value("goal");
-        let saved = if self.target.is_some() { crm.update(p)? } else { crm.create(p)? };
-        Ok(saved.record_ref())
+        self.store(crm, p)
     }
 
     fn save_task(&self, crm: &Crm) -> Result<RecordRef> {
-        let mut t = match self.target {
-            Some(id) => crm.get::<Task>(id)?,
-            None => Task::default(),
-        };
+        let mut t = stored_or_new::<Task>(crm, self.target)?;
         t.title = self.value("title").unwrap_or_default();
         t.due = self.date("due")?;
         t.priority = self.value("priority").map(|p| p.parse()).transpose()?.unwrap_or_default();
         t.notes = self.value("notes");
-        let saved = if self.target.is_some() { crm.update(t)? } else { crm.create(t)? };
-        Ok(saved.record_ref())
+        self.store(crm, t)
     }
 
     fn save_stage(&self, crm: &Crm) -> Result<RecordRef> {
@@ -672,10 +639,7 @@ impl Form {
     }
 
     fn save_product(&self, crm: &Crm) -> Result<RecordRef> {
-        let mut p = match self.target {
-            Some(id) => crm.get::<Product>(id)?,
-            None => Product::default(),
-        };
+        let mut p = stored_or_new::<Product>(crm, self.target)?;
         p.name = self.value("name").unwrap_or_default();
         p.sku = self.value("sku");
         p.price = Amount::parse(&self.value("price").unwrap_or_default()).map_err(|m| Self::invalid("price", m))?;
@@ -688,15 +652,11 @@ impl Form {
             other => return Err(Self::invalid("sold", format!("'{other}' is not yes or no"))),
         };
         p.description = self.value("description");
-        let saved = if self.target.is_some() { crm.update(p)? } else { crm.create(p)? };
-        Ok(saved.record_ref())
+        self.store(crm, p)
     }
 
     fn save_account(&self, crm: &Crm) -> Result<RecordRef> {
-        let mut a = match self.target {
-            Some(id) => crm.get::<Account>(id)?,
-            None => Account::default(),
-        };
+        let mut a = stored_or_new::<Account>(crm, self.target)?;
         a.name = self.value("name").unwrap_or_default();
         a.industry = self.value("industry");
         a.website = self.value("website");
@@ -707,9 +667,13 @@ impl Form {
             Some(s) => s.parse::<AccountStatus>()?,
             None => AccountStatus::default(),
         };
-        let saved = if self.target.is_some() { crm.update(a)? } else { crm.create(a)? };
-        Ok(saved.record_ref())
+        self.store(crm, a)
     }
+}
+
+/// Record `id` of kind `R`, or a new empty one when there is no id.
+fn stored_or_new<R: Indexed + Default>(crm: &Crm, id: Option<Id>) -> Result<R> {
+    id.map_or_else(|| Ok(R::default()), |id| crm.get(id))
 }
 
 /// The account called `name` (any case), or an error saying how to make one.
