@@ -70,13 +70,13 @@ impl Crm {
                 *(if deal { &mut u.deals } else { &mut u.leads }) += 1;
             }
         };
-        r.all::<Lead>(|l| {
+        r.each::<Lead>(|l| {
             count(l.lead_source(), false);
-            false
+            true
         })?;
-        r.all::<Opportunity>(|o| {
+        r.each::<Opportunity>(|o| {
             count(o.lead_source(), true);
-            false
+            true
         })?;
         Ok(uses)
     }
@@ -177,13 +177,13 @@ impl Crm {
                 problems.push(format!("{what}: source '{s}' is not on the lead-source list: add it (rolo source add)"));
             }
         };
-        r.all::<Lead>(|l| {
+        r.each::<Lead>(|l| {
             look(l.record_ref(), l.lead_source());
-            false
+            true
         })?;
-        r.all::<Opportunity>(|o| {
+        r.each::<Opportunity>(|o| {
             look(o.record_ref(), o.lead_source());
-            false
+            true
         })?;
         Ok(problems)
     }
