@@ -453,6 +453,18 @@ fn possible_duplicates_are_listed_and_merged_after_a_question() {
 }
 
 #[test]
+fn a_windows_1252_file_is_shown_and_imported_as_such_by_the_wizard() {
+    let fixtures = format!("{}/tests/fixtures/import", env!("CARGO_MANIFEST_DIR"));
+    let mut ui = Ui::empty(100, 30);
+    ui.keys("i").text(&format!("{fixtures}/latin1.csv")).keys("enter");
+    assert!(ui.screen().lines().any(|l| l.contains("│First Name") && l.contains("José")), "{}", ui.screen());
+    ui.keys("ctrl-s ctrl-s");
+    assert!(ui.screen().contains("Imported: created"), "{}", ui.screen());
+    let people = ui.crm.list::<Contact>(|c| c.last_name == "Martínez").unwrap();
+    assert_eq!(people[0].first_name, "José");
+}
+
+#[test]
 fn a_vcard_file_imports_through_the_wizard_without_a_mapping() {
     let fixtures = format!("{}/tests/fixtures/import", env!("CARGO_MANIFEST_DIR"));
     let mut ui = Ui::populated(120, 30);

@@ -50,6 +50,8 @@ pub struct ImportWizard {
     pub path: PathBuf,
     /// Whether it holds vCards (contacts, no columns to map) rather than CSV.
     pub vcard: bool,
+    /// Whether its bytes are not UTF-8, so read as Windows-1252.
+    pub latin1: bool,
     /// What its rows become.
     pub kind: Kind,
     /// What to do with a row that matches an existing record.
@@ -87,6 +89,7 @@ impl ImportWizard {
         let mut wizard = ImportWizard {
             path,
             vcard: false,
+            latin1: false,
             kind,
             policy: OnDuplicate::Skip,
             fields: Vec::new(),
@@ -102,17 +105,16 @@ impl ImportWizard {
             total: Arc::new(AtomicUsize::new(0)),
             job: None,
         };
+        // Older spreadsheets and phones write Windows-1252: such a file is read (and imported) as
+        // that, rather than refused.
+        wizard.latin1 = std::str::from_utf8(&bytes).is_err();
         if Format::of(&wizard.path, &bytes) == Format::Vcard {
             wizard.vcard = true;
             wizard.kind = Kind::Contact;
             wizard.total.store(crate::import::cards_in(&bytes), Ordering::Relaxed);
             return Ok(wizard);
         }
-        let file = match crate::import::read_csv(bytes.clone(), false) {
-            // Older spreadsheets write Windows-1252: show it rather than refuse it here.
-            Err(ImportError::Unreadable(_)) => crate::import::read_csv(bytes, true),
-            other => other,
-        }?;
+        let file = crate::import::read_csv(bytes, wizard.latin1)?;
         let mut samples = vec![Vec::new(); file.headers.len()];
         for row in file.rows().take(SAMPLE_ROWS) {
             let (_, cells) = row?;
@@ -253,7 +255,7 @@ impl ImportWizard {
         self.progress.store(0, Ordering::Relaxed);
         let (tx, rx) = channel();
         let (crm, kind, path, policy) = (crm.clone(), self.kind, self.path.clone(), self.policy);
-        let options = Options { map: self.overrides(), ..Options::default() };
+        let options = Options { map: self.overrides(), latin1: self.latin1, ..Options::default() };
         let (progress, total) = (self.progress.clone(), self.total.clone());
         std::thread::spawn(move || {
             let seen = |done: usize, all: usize| {
