@@ -193,7 +193,7 @@ impl Action {
                 Action::AddToList => "add marked contacts to a list",
                 Action::LoadDemo => "load demo data",
                 Action::StartEmpty => "start empty",
-                Action::Import => "import contacts from a CSV file",
+                Action::Import => "import a CSV or vCard file",
                 Action::Left => "previous column",
                 Action::Right => "next column",
                 Action::MoveLeft => "move deal to previous stage",
@@ -486,7 +486,7 @@ pub const DETAIL: &[Binding] = &[
 pub const WELCOME: &[Binding] = &[
     hint(&["d"], Action::LoadDemo, "load the demo data"),
     hint(&["e", "enter"], Action::StartEmpty, "start with an empty database"),
-    hint(&["i"], Action::Import, "import contacts from a CSV file"),
+    hint(&["i"], Action::Import, "import a CSV or vCard file"),
 ];
 
 /// The text form of a key press as the tables write it: `j`, `G`, `ctrl-d`, `enter`, `esc`...

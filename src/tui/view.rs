@@ -153,7 +153,7 @@ fn welcome(f: &mut Frame, area: Rect, theme: &Theme) {
         ]),
         Line::from(vec![
             Span::styled("  i  ", theme.title()),
-            Span::raw("import contacts from a CSV file (Google, Outlook and other CRM exports)"),
+            Span::raw("import a CSV or vCard file (Google, Outlook, phones and other CRMs)"),
         ]),
         Line::raw(""),
         Line::styled("? shows the keys at any time · : finds any command by name · q quits", theme.dim()),
