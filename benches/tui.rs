@@ -64,7 +64,7 @@ fn main() {
     let start = Instant::now();
     let crm = Arc::new(Crm::open(&path).expect("open"));
     let mut app = App::new(crm).expect("app");
-    app.set_viewport(48);
+    app.set_viewport(160, 48);
     app.prepare();
     term.draw(|f| rolo::tui::draw(f, &app, &theme)).expect("draw");
     println!("first frame over {n} contacts: {:.1?}", start.elapsed());

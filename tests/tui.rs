@@ -937,9 +937,20 @@ fn stored_escape_sequences_are_drawn_harmlessly() {
 }
 
 #[test]
-fn a_small_window_asks_for_more_room() {
+fn a_small_window_asks_for_more_room_and_keys_do_not_act_behind_it() {
     let mut ui = Ui::populated(50, 10);
     assert!(ui.screen().contains("make the window larger"));
+    // Keys that would switch screens, open search or add a record do nothing unseen.
+    ui.keys("1 / n 3");
+    ui.term.backend_mut().resize(100, 30);
+    ui.term.resize(ratatui::layout::Rect::new(0, 0, 100, 30)).unwrap();
+    let s = ui.screen();
+    assert!(s.contains("2 Contacts") && s.contains("Ann Lee") && !s.contains("Search"), "{s}");
+    assert!(!ui.app.quit);
+    ui.term.backend_mut().resize(50, 10);
+    ui.term.resize(ratatui::layout::Rect::new(0, 0, 50, 10)).unwrap();
+    ui.keys("q");
+    assert!(ui.app.quit, "q still quits below the minimum size");
 }
 
 #[test]

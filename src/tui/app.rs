@@ -265,6 +265,8 @@ pub struct App {
     pub filtering: bool,
     /// Set when the user leaves.
     pub quit: bool,
+    /// The window is below the minimum size: only quitting keys act.
+    too_small: bool,
 }
 
 impl App {
@@ -319,11 +321,14 @@ impl App {
             indexing: true,
             filtering: false,
             quit: false,
+            too_small: false,
         })
     }
 
-    /// Fits the lists to a window `height` lines high.
-    pub fn set_viewport(&mut self, height: u16) {
+    /// Fits the lists to a window `width`×`height`; below [`MIN_SIZE`](super::view::MIN_SIZE)
+    /// nothing is drawn but a request for a larger window, so only quitting keys act.
+    pub fn set_viewport(&mut self, width: u16, height: u16) {
+        self.too_small = width < super::view::MIN_SIZE.0 || height < super::view::MIN_SIZE.1;
         self.tasks.height = super::view::task_rows(height);
         let rows = super::view::list_rows(height);
         self.reports.set_height(rows);
@@ -520,6 +525,14 @@ impl App {
     pub fn handle_key(&mut self, key: KeyEvent) {
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             self.quit = true;
+            return;
+        }
+        if self.too_small {
+            // Nothing but "make the window larger" is on screen: a key acting blindly behind it
+            // would surprise. Only quitting is allowed.
+            if key.code == KeyCode::Char('q') && key.modifiers.is_empty() {
+                self.quit = true;
+            }
             return;
         }
         if self.overlay.is_some() {

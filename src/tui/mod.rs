@@ -184,7 +184,7 @@ where
 {
     while !app.quit && !stop.load(Ordering::SeqCst) {
         let size = terminal.size().map_err(io::Error::other)?;
-        app.set_viewport(size.height);
+        app.set_viewport(size.width, size.height);
         app.prepare();
         terminal.draw(|f| view::draw(f, app, theme)).map_err(io::Error::other)?;
         match events.next(Duration::from_millis(100))? {

@@ -55,8 +55,8 @@ impl Ui {
 
     /// The screen as text, one line per row, once background work is done.
     pub fn screen(&mut self) -> String {
-        let height = self.term.size().unwrap().height;
-        self.app.set_viewport(height);
+        let size = self.term.size().unwrap();
+        self.app.set_viewport(size.width, size.height);
         self.app.settle();
         self.frame()
     }
