@@ -57,11 +57,35 @@ pub fn first_line(text: &str, max: usize) -> String {
     truncate(text.lines().next().unwrap_or_default(), max)
 }
 
-/// A field's JSON value as people read it: an instant in local time, anything else as
-/// [`json_plain`] gives it.
-pub fn display_value(v: &serde_json::Value) -> String {
-    match v.as_str().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()) {
-        Some(at) => crate::model::Timestamp(at.timestamp()).display_local(),
+/// Fields whose values are words rolo chose (`no_answer`, `opted_in`, a lead source's
+/// `trade_show`): stored and written in JSON in snake_case, read by people with spaces.
+const WORD_FIELDS: &[&str] = &[
+    "status",
+    "outcome",
+    "priority",
+    "direction",
+    "consent",
+    "validity",
+    "rating",
+    "goal_met",
+    "source",
+    "lead_source",
+];
+
+/// A word rolo chose as people read it: `no_answer` → "no answer". JSON keeps the snake_case.
+pub fn spoken(word: &str) -> String {
+    word.replace('_', " ")
+}
+
+/// Field `key`'s JSON value as people read it: an instant in local time, a word with spaces,
+/// anything else as [`json_plain`] gives it.
+pub fn display_value(key: &str, v: &serde_json::Value) -> String {
+    match v.as_str() {
+        Some(t) if WORD_FIELDS.contains(&key) => spoken(t),
+        Some(t) => match chrono::DateTime::parse_from_rfc3339(t) {
+            Ok(at) => crate::model::Timestamp(at.timestamp()).display_local(),
+            Err(_) => t.to_string(),
+        },
         None => json_plain(v),
     }
 }
@@ -80,7 +104,8 @@ pub fn json_plain(v: &serde_json::Value) -> String {
             items.iter().map(json_plain).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(sep)
         }
         Value::Object(map) => {
-            let mut parts = map.values().filter(|v| !v.is_boolean()).map(json_plain).filter(|s| !s.is_empty());
+            let mut parts =
+                map.iter().filter(|(_, v)| !v.is_boolean()).map(|(k, v)| display_value(k, v)).filter(|s| !s.is_empty());
             match parts.next() {
                 None => String::new(),
                 Some(first) => {
@@ -114,7 +139,7 @@ mod tests {
             {"address": "ann@acme.example", "label": null, "consent": "opted_in", "validity": "valid"},
             {"address": "a@b.example", "label": null, "consent": "unknown", "validity": "unknown"}
         ]);
-        assert_eq!(json_plain(&v), "ann@acme.example (opted_in, valid); a@b.example (unknown, unknown)");
+        assert_eq!(json_plain(&v), "ann@acme.example (opted in, valid); a@b.example (unknown, unknown)");
         assert_eq!(json_plain(&serde_json::json!(["golf", "jazz"])), "golf, jazz");
         assert_eq!(json_plain(&serde_json::json!(false)), "no");
     }

@@ -1156,6 +1156,25 @@ fn call_log_and_list() {
 }
 
 #[test]
+fn a_value_is_spelled_with_spaces_for_people_and_snake_case_in_json_and_flags_take_either() {
+    let db = Db::new();
+    let ann = ann(&db, acme(&db));
+    for (i, outcome) in ["no answer", "no-answer", "No_Answer", "wrong number"].iter().enumerate() {
+        let v = db.json(format!("call log --contact {ann} --outcome '{outcome}' --at '2026-03-2{i} 09:30'"));
+        assert!(v["outcome"] == "no_answer" || v["outcome"] == "wrong_number", "{v}");
+    }
+    let text = db.ok("call list");
+    assert!(text.contains("no answer") && text.contains("wrong number") && !text.contains('_'), "{text}");
+    db.ok("lead add --first Li --last Wang --company Harbor --source 'trade-show'");
+    let lead = db.json("lead show 1");
+    assert_eq!(lead["source"], "trade_show");
+    let text = db.ok("lead show 1");
+    assert!(text.contains("trade show") && !text.contains("trade_show"), "{text}");
+    assert!(db.ok("lead list").contains("trade show"));
+    assert!(db.ok("source list").contains("trade show"));
+}
+
+#[test]
 fn call_bad_input() {
     let db = Db::new();
     let c = ann(&db, acme(&db));

@@ -239,7 +239,7 @@ fn leads_change_status_and_convert_through_an_editable_preview() {
     // The preview: a new account (nobody is called Harbor Partners), the person, a deal.
     ui.keys("C");
     let s = ui.screen();
-    assert!(s.contains("Convert lead") && s.contains("account: a new one, Harbor Partners"), "{s}");
+    assert!(s.contains("Convert the lead Li Wang") && s.contains("account: a new one, Harbor Partners"), "{s}");
     // Point it at the existing account instead: the preview says so as you type.
     for _ in 0.."Harbor Partners".len() {
         ui.keys("backspace");
@@ -357,7 +357,7 @@ fn settings_reorder_add_edit_and_remove_stages_and_the_board_follows() {
     ui.keys("g S");
     let s = ui.screen();
     assert!(s.contains("Settings") && s.contains("Prospecting") && s.contains("Closed Lost"), "{s}");
-    assert!(s.contains("trade_show"), "the lead sources are listed: {s}");
+    assert!(s.contains("trade show") && !s.contains("trade_show"), "the lead sources are listed as words: {s}");
     // Qualification first: the board's first column follows.
     ui.keys("j K");
     assert_eq!(ui.crm.stages().unwrap()[0].name, "Qualification");
@@ -388,7 +388,7 @@ fn settings_edit_lead_sources_and_the_leads_follow() {
     ui.crm.create(Lead { last_name: "Lee".into(), source: Some("web_site".into()), ..Default::default() }).unwrap();
     ui.keys("g S tab");
     let s = ui.screen();
-    let web = s.lines().find(|l| l.contains("web_site")).unwrap_or_default();
+    let web = s.lines().find(|l| l.contains("web site")).unwrap_or_default();
     assert!(web.split_whitespace().any(|w| w == "1"), "the source's leads are counted: {s}");
     ui.keys("n").text("LinkedIn").keys("enter");
     assert_eq!(ui.crm.lead_sources().unwrap().last().map(String::as_str), Some("LinkedIn"));
@@ -868,13 +868,15 @@ fn delete_asks_first_and_explains_a_refusal() {
     // Ann Lee is first by name; she has nothing attached.
     assert!(ui.screen().contains("Ann Lee"));
     ui.keys("d");
-    assert!(ui.screen().contains("Delete contact:"));
+    // Dialogs name the record by its label, never by its number.
+    let s = ui.screen();
+    assert!(s.contains("Delete contact Ann Lee?") && !s.contains("contact:"), "{s}");
     ui.keys("n");
     assert!(ui.screen().contains("cancelled"));
     assert_eq!(ui.crm.count(Kind::Contact).unwrap(), 4);
     ui.keys("d y");
     let s = ui.screen();
-    assert!(s.contains("deleted contact:") && s.contains("Contacts (3)"), "{s}");
+    assert!(s.contains("deleted contact Ann Lee") && s.contains("Contacts (3)"), "{s}");
     // Zoë (second now, after Chloé Martin) has a call: the delete is refused and says why.
     ui.keys("g g j d y");
     let s = ui.screen();
@@ -888,7 +890,7 @@ fn marked_rows_are_deleted_together() {
     ui.keys("space space");
     assert!(ui.screen().contains("2 marked"));
     ui.keys("d");
-    assert!(ui.screen().contains("Delete 2 records?"));
+    assert!(ui.screen().contains("Delete 2 contacts?"));
     ui.keys("y");
     assert!(ui.screen().contains("Contacts (2)"));
 }
@@ -1084,7 +1086,7 @@ fn creating_and_deleting_an_account_with_a_refusal_on_the_way() {
     assert!(s.contains("is still used by 1 opportunity"), "Ōsaka Trading is last by name: {s}");
     ui.keys("g g j d y");
     let s = ui.screen();
-    assert!(s.contains("deleted account:") && s.contains("Accounts (2)"), "{s}");
+    assert!(s.contains("deleted account ") && s.contains("Accounts (2)"), "{s}");
 }
 
 #[test]
@@ -1124,4 +1126,18 @@ fn the_picker_links_the_account_picked_even_when_names_repeat() {
     ui.text("acme lyon").keys("enter ctrl-s");
     let eve = ui.crm.list::<Contact>(|c| c.first_name == "Eve").unwrap();
     assert_eq!(eve[0].account, Some(second.id));
+}
+
+#[test]
+fn dialogs_titles_and_details_name_records_by_label_and_values_by_words() {
+    let mut ui = Ui::populated(100, 30);
+    ui.keys("enter a");
+    let s = ui.screen();
+    assert!(s.contains("Note on contact Ann Lee") && !s.contains("contact:"), "{s}");
+    ui.keys("esc esc e");
+    let s = ui.screen();
+    assert!(s.contains("Edit contact Ann Lee"), "{s}");
+    ui.keys("esc 4 enter");
+    let s = ui.screen();
+    assert!(s.contains("trade show") && !s.contains("trade_show"), "a lead source reads as words: {s}");
 }

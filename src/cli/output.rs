@@ -134,10 +134,9 @@ pub fn sources(out: &Out, sources: &[crate::crm::SourceUse]) {
     if out.json {
         return out.json_value(&sources);
     }
-    let rows = sources
-        .iter()
-        .enumerate()
-        .map(|(i, s)| vec![(i + 1).to_string(), s.name.clone(), s.leads.to_string(), s.deals.to_string()]);
+    let rows = sources.iter().enumerate().map(|(i, s)| {
+        vec![(i + 1).to_string(), crate::text::spoken(&s.name), s.leads.to_string(), s.deals.to_string()]
+    });
     println!("{}", table(&["#", "SOURCE", "LEADS", "DEALS"], rows, &[0, 2, 3]));
 }
 
@@ -182,7 +181,7 @@ pub fn field_lines(value: &Value) -> String {
         .filter_map(|(k, v)| {
             let text = match map.get(&format!("{k}_name")).and_then(Value::as_str) {
                 Some(name) => format!("{name} (#{v})"),
-                None => crate::text::display_value(v),
+                None => crate::text::display_value(k, v),
             };
             (!text.is_empty()).then(|| (k.replace('_', " "), text))
         })
@@ -252,7 +251,7 @@ impl Present for Lead {
             self.full_name(),
             opt(&self.company),
             self.status.to_string(),
-            self.source.clone().unwrap_or_default(),
+            crate::text::spoken(self.source.as_deref().unwrap_or_default()),
             opt(&self.email),
         ]
     }
@@ -645,7 +644,7 @@ pub fn emails_text(r: &crate::crm::EmailsReport) -> String {
                     e.contact.to_string(),
                     crate::text::truncate(&e.name, 30),
                     e.address.clone(),
-                    e.consent.word().replace('_', " "),
+                    e.consent.to_string(),
                     e.validity.word().to_string(),
                 ]
             });
@@ -659,7 +658,7 @@ pub fn emails_text(r: &crate::crm::EmailsReport) -> String {
         [c.valid, c.invalid, c.bounced, c.unknown, c.total].iter().map(|n| n.to_string()).collect::<Vec<_>>()
     };
     let rows = r.rows.iter().chain(std::iter::once(&r.total)).map(|c| {
-        let mut row = vec![c.consent.replace('_', " ")];
+        let mut row = vec![crate::text::spoken(&c.consent)];
         row.extend(cells(c));
         row
     });
@@ -669,7 +668,7 @@ pub fn emails_text(r: &crate::crm::EmailsReport) -> String {
         out.push("no email addresses: nothing to chart".to_string());
     } else {
         let bars: Vec<(String, i64, i64)> =
-            r.rows.iter().map(|c| (c.consent.replace('_', " "), c.total as i64, c.valid as i64)).collect();
+            r.rows.iter().map(|c| (crate::text::spoken(&c.consent), c.total as i64, c.valid as i64)).collect();
         out.extend(bar_lines(&bars));
         out.push("█ valid  ░ invalid, bounced or unknown; see them with --list CONSENT,VALIDITY".to_string());
     }
@@ -735,7 +734,7 @@ pub fn calls_text(r: &crate::crm::CallsReport) -> String {
         list.iter().map(|a| (a.name.clone(), a.calls, a.talk_secs)).collect()
     };
     let counts = |list: &[crate::crm::CallCount]| -> Vec<(String, u32, u64)> {
-        list.iter().map(|c| (c.label.replace('_', " "), c.calls, c.talk_secs)).collect()
+        list.iter().map(|c| (crate::text::spoken(&c.label), c.calls, c.talk_secs)).collect()
     };
     section(&mut out, "TOP ACCOUNTS BY CALLS", accounts(&r.top_by_calls), false);
     section(&mut out, "TOP ACCOUNTS BY TALK TIME", accounts(&r.top_by_talk), true);

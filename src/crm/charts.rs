@@ -3,6 +3,7 @@
 //! screen and the command line always show the same numbers; [`Crm::records_in`] lists the
 //! records behind one number (the screen's drill-down), read from the same report facts.
 
+use crate::text::spoken;
 use serde::{Deserialize, Serialize};
 
 use super::forecast::{Forecast, ForecastPeriod, ForecastQuery};
@@ -219,11 +220,6 @@ fn measure(name: &str, unit: Unit) -> Measure {
 /// A row whose values all come from `values` and whose records are `behind` each measure.
 fn row(label: impl Into<String>, values: Vec<Option<i64>>, behind: Vec<Option<Bucket>>) -> ChartRow {
     ChartRow { label: label.into(), values, behind }
-}
-
-/// A word of a report (`no_answer`, `opted_in`) as it reads on screen.
-fn spoken(word: &str) -> String {
-    word.replace('_', " ")
 }
 
 /// "1 opportunity in EUR left out", or nothing.

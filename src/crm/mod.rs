@@ -158,6 +158,12 @@ impl Crm {
         self.reader()?.get(id)?.ok_or(CrmError::NotFound(RecordRef::new(R::KIND, id)))
     }
 
+    /// How a record is named to people (a contact's name, a deal's name, a task's title), or
+    /// `kind:id` when it cannot be read: dialogs and messages name records this way, not by id.
+    pub fn label(&self, target: RecordRef) -> String {
+        self.reader().map(|r| label_of(&r, target)).unwrap_or_else(|_| target.to_string())
+    }
+
     /// Every record of a kind that `keep` accepts, in id order.
     pub fn list<R: Indexed>(&self, keep: impl FnMut(&R) -> bool) -> Result<Vec<R>> {
         Ok(self.reader()?.all(keep)?)
@@ -544,4 +550,11 @@ fn diff<R: Record>(old: &R, new: &R) -> Vec<Change> {
 
 fn show(v: Option<&serde_json::Value>) -> String {
     v.map(crate::text::json_plain).unwrap_or_default()
+}
+
+/// A record's label read through `r`, or `kind:id` when it cannot be read.
+pub(crate) fn label_of(r: &impl Read, target: RecordRef) -> String {
+    let label =
+        crate::model::with_record_type!(target.kind, T => r.get::<T>(target.id).ok().flatten().map(|x| x.label()));
+    label.unwrap_or_else(|| target.to_string())
 }

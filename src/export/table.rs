@@ -184,7 +184,7 @@ pub fn accounts_csv(accounts: &[Account], to: impl Write) -> Result<usize, Expor
             a.employees.map(|n| n.to_string()).unwrap_or_default(),
             a.annual_revenue.map(|r| r.decimal()).unwrap_or_default(),
             a.currency.to_string(),
-            a.status.to_string(),
+            a.status.word().to_string(),
             a.owner.clone(),
             several(&a.tags),
         ]);
@@ -219,8 +219,8 @@ pub fn leads_csv(leads: &[Lead], to: impl Write) -> Result<usize, ExportError> {
             opt(&l.email),
             opt(&l.phone),
             l.source.clone().unwrap_or_default(),
-            l.status.to_string(),
-            l.rating.map(|r| r.to_string()).unwrap_or_default(),
+            l.status.word().to_string(),
+            l.rating.map(|r| r.word().to_string()).unwrap_or_default(),
             l.owner.clone(),
         ])?;
     }
@@ -321,8 +321,8 @@ pub fn tasks_csv(tasks: &[Task], links: &dyn Linked, to: impl Write) -> Result<u
         sheet.row([
             t.title.clone(),
             t.due.map(|d| d.to_string()).unwrap_or_default(),
-            t.priority.to_string(),
-            t.status.to_string(),
+            t.priority.word().to_string(),
+            t.status.word().to_string(),
             named(links, Kind::Account, t.account),
             named(links, Kind::Contact, t.contact),
             email_of(links, Kind::Contact, t.contact),
@@ -349,9 +349,9 @@ pub fn calls_csv(calls: &[Call], links: &dyn Linked, to: impl Write) -> Result<u
             named(links, Kind::Contact, Some(c.contact)),
             email_of(links, Kind::Contact, Some(c.contact)),
             instant(c.started_at),
-            c.direction.to_string(),
+            c.direction.word().to_string(),
             c.duration_secs.to_string(),
-            c.outcome.to_string(),
+            c.outcome.word().to_string(),
             opt(&c.notes),
             c.owner.clone(),
         ])?;

@@ -493,9 +493,13 @@ macro_rules! word_enum {
             }
         }
 
+        /// As people read it: the word with spaces (`no answer`); JSON and files keep [`word`](Self::word).
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.word())
+                for c in self.word().chars() {
+                    std::fmt::Write::write_char(f, if c == '_' { ' ' } else { c })?;
+                }
+                Ok(())
             }
         }
 

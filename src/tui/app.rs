@@ -31,11 +31,34 @@ const FILTER_LIMIT: usize = 10_000;
 /// How long a status message stays.
 const MESSAGE_TIME: Duration = Duration::from_secs(5);
 
+/// The records an action applies to, and how dialogs name them ("contact Ann Lee", "3 contacts").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Targets {
+    /// The records.
+    pub refs: Vec<RecordRef>,
+    /// Their name in a question.
+    pub name: String,
+}
+
+impl Targets {
+    /// `refs`, named by their labels as `crm` reads them.
+    pub fn named(crm: &Crm, refs: Vec<RecordRef>) -> Targets {
+        let name = match refs.as_slice() {
+            [one] => format!("{} {}", one.kind, crm.label(*one)),
+            many if many.iter().all(|r| r.kind == many[0].kind) => {
+                format!("{} {}s", many.len(), many[0].kind)
+            }
+            many => format!("{} records", many.len()),
+        };
+        Targets { refs, name }
+    }
+}
+
 /// What a confirmation is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Confirm {
     /// Delete these records.
-    Delete(Vec<RecordRef>),
+    Delete(Targets),
     /// Delete this stage (it holds no deals).
     DeleteStage(Stage),
     /// Delete this lead source (no lead or deal carries it).
@@ -113,13 +136,13 @@ impl Overlay {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ask {
     /// A note on this record.
-    Note(RecordRef),
+    Note(Targets),
     /// A label for these records.
-    Tag(Vec<RecordRef>),
+    Tag(Targets),
     /// A new owner for these records.
-    Owner(Vec<RecordRef>),
+    Owner(Targets),
     /// The list to put these contacts on.
-    List(Vec<RecordRef>),
+    List(Targets),
     /// The CSV file to import contacts from.
     ImportFile,
     /// Why this deal was lost; with a stage, it moves there (else to the first lost stage).
@@ -135,9 +158,9 @@ pub enum Ask {
     /// Where the leads and deals of a lead source being deleted go (this many carry it).
     MoveSourceTo(String, usize),
     /// A task on one line, linked to this record if any.
-    QuickTask(Option<RecordRef>),
-    /// Until when to snooze this task.
-    SnoozeUntil(Id),
+    QuickTask(Option<Targets>),
+    /// Until when to snooze this task (its title).
+    SnoozeUntil(Id, String),
     /// The task lists' scope.
     TaskScope,
     /// Which calls to show.
@@ -149,12 +172,11 @@ pub enum Ask {
 impl Ask {
     /// The prompt over the line.
     pub fn prompt(&self) -> String {
-        let count = |t: &[RecordRef]| if t.len() == 1 { t[0].to_string() } else { format!("{} records", t.len()) };
         match self {
-            Ask::Note(r) => format!("Note on {r}"),
-            Ask::Tag(t) => format!("Label for {}", count(t)),
-            Ask::Owner(t) => format!("New owner of {}", count(t)),
-            Ask::List(t) => format!("Put {} on the list (name; made if new)", count(t)),
+            Ask::Note(r) => format!("Note on {}", r.name),
+            Ask::Tag(t) => format!("Label for {}", t.name),
+            Ask::Owner(t) => format!("New owner of {}", t.name),
+            Ask::List(t) => format!("Put {} on the list (name; made if new)", t.name),
             Ask::ImportFile => {
                 "Import a CSV or vCard file: its path (you see the columns and check the file before anything is written)"
                     .to_string()
@@ -163,9 +185,9 @@ impl Ask {
             Ask::BoardFilter => "Filter the board: owner:NAME account:TEXT close:FROM..TO (empty clears)".to_string(),
             Ask::QuickTask(None) => "New task: a title, then a date (today, fri, +3d) and !high if need be".to_string(),
             Ask::QuickTask(Some(r)) => {
-                format!("New task about {r}: a title, then a date (fri, +3d) and !high if need be")
+                format!("New task about {}: a title, then a date (fri, +3d) and !high if need be", r.name)
             }
-            Ask::SnoozeUntil(id) => format!("Snooze task {id} until (tomorrow, mon, +3d, 2026-12-01)"),
+            Ask::SnoozeUntil(_, title) => format!("Snooze {title} until (tomorrow, mon, +3d, 2026-12-01)"),
             Ask::GoalMet(_, name, 0) => format!("Close {name}: was its goal met? y or n"),
             Ask::GoalMet(_, name, open) => {
                 let tasks = crate::text::count(*open, "task is", "tasks are");
@@ -744,6 +766,7 @@ impl App {
             Action::NextSection | Action::PrevSection => self.tasks.next_section(action == Action::PrevSection),
             Action::AddTask => {
                 let about = if self.on_tasks() { None } else { self.current() };
+                let about = about.map(|r| Targets::named(&self.crm, vec![r]));
                 self.overlay = Some(Overlay::ask(Ask::QuickTask(about), ""));
             }
             Action::Complete | Action::Reopen => {
@@ -765,7 +788,8 @@ impl App {
             }
             Action::SnoozeAsk => {
                 if let Some(id) = self.current().filter(|r| r.kind == Kind::Task).map(|r| r.id) {
-                    self.overlay = Some(Overlay::ask(Ask::SnoozeUntil(id), ""));
+                    let title = self.crm.label(RecordRef::new(Kind::Task, id));
+                    self.overlay = Some(Overlay::ask(Ask::SnoozeUntil(id, title), ""));
                 }
             }
             Action::Open if self.on_tasks() && self.tasks.section == super::tasks::DUE => {
@@ -1032,14 +1056,14 @@ impl App {
             Action::Delete => {
                 let targets = self.targets();
                 if !targets.is_empty() {
-                    self.overlay = Some(Overlay::Confirm(Confirm::Delete(targets)));
+                    self.overlay = Some(Overlay::Confirm(Confirm::Delete(Targets::named(&self.crm, targets))));
                 }
             }
             Action::Note => {
                 if let Some(d) = &self.detail
                     && matches!(d.record.kind, Kind::Account | Kind::Contact | Kind::Lead | Kind::Opportunity)
                 {
-                    self.overlay = Some(Overlay::ask(Ask::Note(d.record), ""));
+                    self.overlay = Some(Overlay::ask(Ask::Note(Targets::named(&self.crm, vec![d.record])), ""));
                 }
             }
             Action::Tag | Action::Owner | Action::AddToList => {
@@ -1047,6 +1071,7 @@ impl App {
                 if action == Action::AddToList && targets.iter().any(|t| t.kind != Kind::Contact) {
                     self.say_error("only contacts go on lists: mark contacts, then press +");
                 } else if !targets.is_empty() {
+                    let targets = Targets::named(&self.crm, targets);
                     let ask = match action {
                         Action::Tag => Ask::Tag(targets),
                         Action::Owner => Ask::Owner(targets),
@@ -1331,15 +1356,15 @@ impl App {
     fn answer(&mut self, ask: &Ask, text: &str) -> Result<()> {
         let message = match ask {
             Ask::Note(target) => {
-                self.crm.add_note(*target, text)?;
+                self.crm.add_note(target.refs[0], text)?;
                 "note added".to_string()
             }
-            Ask::Tag(targets) => format!("labelled {} records '{}'", self.crm.tag(targets, text)?, text.trim()),
+            Ask::Tag(targets) => format!("labelled {} records '{}'", self.crm.tag(&targets.refs, text)?, text.trim()),
             Ask::Owner(targets) => {
-                format!("{} records now belong to {}", self.crm.set_owner(targets, text)?, text.trim())
+                format!("{} records now belong to {}", self.crm.set_owner(&targets.refs, text)?, text.trim())
             }
             Ask::List(targets) => {
-                let ids: Vec<_> = targets.iter().filter(|t| t.kind == Kind::Contact).map(|t| t.id).collect();
+                let ids: Vec<_> = targets.refs.iter().filter(|t| t.kind == Kind::Contact).map(|t| t.id).collect();
                 format!("{} added to the list '{}'", self.crm.add_to_list(text, &ids)?, text.trim())
             }
             Ask::LostReason(id, stage, _) => {
@@ -1358,13 +1383,13 @@ impl App {
             Ask::QuickTask(about) => {
                 let mut t = crate::model::Task::quick(text, crate::model::Date::today())?;
                 if let Some(r) = about {
-                    link_task(&self.crm, &mut t, *r)?;
+                    link_task(&self.crm, &mut t, r.refs[0])?;
                 }
                 let t = self.crm.create(t)?;
                 let due = t.due.map(|d| format!(", due {d}")).unwrap_or_default();
                 format!("task added: {}{due} ({})", t.title, t.priority)
             }
-            Ask::SnoozeUntil(id) => {
+            Ask::SnoozeUntil(id, _) => {
                 let until = crate::model::Date::parse_relative(text, crate::model::Date::today())
                     .map_err(|m| ValidationError::new("until", m))?;
                 let mut t: crate::model::Task = self.crm.get(*id)?;
@@ -1496,7 +1521,7 @@ impl App {
             Confirm::Delete(targets) => {
                 // All of them or none: one transaction.
                 let deleted = self.crm.write(|tx| {
-                    for t in &targets {
+                    for t in &targets.refs {
                         crate::model::with_record_type!(t.kind, T => { tx.delete::<T>(t.id)?; });
                     }
                     Ok(())
@@ -1505,16 +1530,14 @@ impl App {
                     self.refresh_after_write();
                     return Err(e);
                 }
-                if self.detail.as_ref().is_some_and(|d| targets.contains(&d.record)) {
+                if self.detail.as_ref().is_some_and(|d| targets.refs.contains(&d.record)) {
                     self.detail = None;
                 }
                 for l in self.lists_mut() {
                     l.marked.clear();
                 }
                 self.refresh_after_write();
-                let what =
-                    if targets.len() == 1 { targets[0].to_string() } else { format!("{} records", targets.len()) };
-                self.say(format!("deleted {what}"));
+                self.say(format!("deleted {}", targets.name));
             }
         }
         Ok(())
@@ -1603,7 +1626,7 @@ impl App {
             .unwrap_or_default();
         ids.into_iter()
             .map(|id| {
-                let label = super::detail::label_of(&r, RecordRef::new(kind, id));
+                let label = crate::crm::label_of(&r, RecordRef::new(kind, id));
                 crate::search::Hit { kind, id, label, detail: String::new(), score: 0 }
             })
             .collect()
@@ -1620,7 +1643,7 @@ impl App {
                     let mut said = format!(
                         "call with {} logged: {}, {}",
                         form.who,
-                        call.outcome.word().replace('_', " "),
+                        call.outcome.to_string(),
                         crate::model::format_duration(call.duration_secs)
                     );
                     if let Some(t) = task {

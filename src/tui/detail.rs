@@ -1,7 +1,7 @@
 //! A record's detail view: every field, what hangs off it (deals, tasks, calls, notes) and its
 //! timeline. Built once when opened (or after a change), drawn from memory.
 
-use crate::crm::{Crm, Result};
+use crate::crm::{Crm, Result, label_of};
 use crate::model::{
     Account, Amount, Call, Contact, Kind, Lead, Note, Opportunity, Quote, Record, RecordRef, Stage, StageOutcome, Task,
     format_duration,
@@ -203,19 +203,12 @@ fn fields<R: Record>(lines: &mut Vec<DetailLine>, r: &impl Read, rec: &R) {
                     names.map(|id| label_of(r, RecordRef::new(Kind::Contact, id))).collect::<Vec<_>>().join(", ")
                 })
                 .unwrap_or_default(),
-            _ => display_value(&v),
+            _ => display_value(&k, &v),
         };
         if !text.is_empty() {
             lines.push(DetailLine::Field(k.replace('_', " "), text));
         }
     }
-}
-
-/// A record's label, or `kind:id` when it cannot be read.
-pub(super) fn label_of(r: &impl Read, target: RecordRef) -> String {
-    let label =
-        crate::model::with_record_type!(target.kind, T => r.get::<T>(target.id).ok().flatten().map(|x| x.label()));
-    label.unwrap_or_else(|| target.to_string())
 }
 
 fn simple_any(crm: &Crm, r: &impl Read, record: RecordRef, lines: &mut Vec<DetailLine>) -> Result<String> {

@@ -56,6 +56,8 @@ pub struct Form {
     pub hint: Option<String>,
     /// The people picked for an event, by name and id.
     pub attendees: Vec<(String, Id)>,
+    /// How the title names the record edited or converted (its label as stored).
+    pub name: String,
 }
 
 fn field(label: &'static str, value: impl Into<String>) -> Field {
@@ -105,7 +107,7 @@ impl Form {
                     field("title", opt(&l.title)),
                     field("email", opt(&l.email)),
                     field("phone", opt(&l.phone)),
-                    field("source", word(l.source.clone())),
+                    field("source", crate::text::spoken(l.source.as_deref().unwrap_or_default())),
                     field("status", l.status.to_string()),
                     field("rating", word(l.rating.map(|r| r.to_string()))),
                 ]
@@ -203,6 +205,7 @@ impl Form {
             converting: None,
             hint: None,
             attendees: Vec::new(),
+            name: id.map(|id| crm.label(crate::model::RecordRef::new(kind, id))).unwrap_or_default(),
         })
     }
 
@@ -229,6 +232,7 @@ impl Form {
             converting: None,
             hint: None,
             attendees: Vec::new(),
+            name: String::new(),
         }
     }
 
@@ -294,6 +298,7 @@ impl Form {
             converting: None,
             hint: None,
             attendees: Vec::new(),
+            name: String::new(),
         }
     }
 
@@ -329,6 +334,7 @@ impl Form {
             converting: Some(id),
             hint: None,
             attendees: Vec::new(),
+            name: l.label(),
         };
         form.refresh_hint(crm);
         Ok(form)
@@ -383,11 +389,11 @@ impl Form {
 
     /// The title over the form.
     pub fn title(&self) -> String {
-        if let Some(id) = self.converting {
-            return format!("Convert lead {id}: empty the opportunity to make none");
+        if self.converting.is_some() {
+            return format!("Convert the lead {}: empty the opportunity to make none", self.name);
         }
         match self.target {
-            Some(id) => format!("Edit {} {id}", self.kind),
+            Some(_) => format!("Edit {} {}", self.kind, self.name),
             None => format!("New {}", self.kind),
         }
     }

@@ -323,7 +323,7 @@ impl RecordList {
                         ]
                     }),
                     Kind::Lead => r.get::<Lead>(id)?.map(|l| {
-                        let word = |w: Option<String>| w.unwrap_or_default().replace('_', " ");
+                        let word = |w: Option<String>| crate::text::spoken(&w.unwrap_or_default());
                         vec![
                             l.full_name(),
                             l.company.clone().unwrap_or_default(),
@@ -360,7 +360,7 @@ impl RecordList {
                             person.as_ref().and_then(|p| p.country()).unwrap_or_default().to_string(),
                             c.direction.to_string(),
                             crate::model::format_duration(c.duration_secs),
-                            c.outcome.word().replace('_', " "),
+                            c.outcome.to_string(),
                         ]
                     }),
                     Kind::Project => r.get::<Project>(id)?.map(|p| {
@@ -370,7 +370,7 @@ impl RecordList {
                             p.name.clone(),
                             account,
                             format!("{}{}", p.due, if late { "!" } else { "" }),
-                            p.status.word().replace('_', " "),
+                            p.status.to_string(),
                             p.goal.clone().unwrap_or_default(),
                             p.goal_met.to_string(),
                         ]
@@ -384,7 +384,7 @@ impl RecordList {
                                 t.due.map(|d| d.to_string()).unwrap_or_default(),
                                 if late { "!" } else { "" }
                             ),
-                            t.status.word().replace('_', " "),
+                            t.status.to_string(),
                             t.completed_at.map(|at| at.display_local()).unwrap_or_default(),
                             t.priority.to_string(),
                             t.owner.clone(),

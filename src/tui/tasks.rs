@@ -267,7 +267,7 @@ pub fn related_ref(t: &Task) -> Option<RecordRef> {
 }
 
 fn related(r: &impl Read, t: &Task) -> String {
-    related_ref(t).map(|target| format!("{} {}", target.kind, super::detail::label_of(r, target))).unwrap_or_default()
+    related_ref(t).map(|target| format!("{} {}", target.kind, crate::crm::label_of(r, target))).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -432,7 +432,7 @@ fn settings(f: &mut Frame, area: Rect, s: &Settings, theme: &Theme) {
     let mut state = TableState::new().with_selected(Some(s.selected));
     f.render_stateful_widget(Table::new(stages, widths).header(header).block(block), left, &mut state);
     let sources = s.sources.iter().enumerate().map(|(i, u)| {
-        Row::new(vec![sanitize(&u.name).into_owned(), u.leads.to_string(), u.deals.to_string()])
+        Row::new(vec![sanitize(&crate::text::spoken(&u.name)).into_owned(), u.leads.to_string(), u.deals.to_string()])
             .style(row_style(i == s.source_selected, s.on_sources))
     });
     let widths = [Constraint::Min(12), Constraint::Length(6), Constraint::Length(6)];
@@ -483,7 +483,7 @@ fn call_form(f: &mut Frame, area: Rect, c: &CallForm, theme: &Theme) {
     let mut lines = Vec::new();
     let mut choices = vec![label(Slot::Outcome, "outcome")];
     for (key, outcome) in OUTCOME_KEYS {
-        let name = outcome.word().replace('_', " ");
+        let name = outcome.to_string();
         let style = if c.outcome == Some(outcome) { theme.focus() } else { theme.text() };
         // "[c]onnected": the key is the word's first letter.
         choices.push(Span::styled(format!("[{key}]{}", name.get(1..).unwrap_or_default()), style));
@@ -985,8 +985,7 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
         }
         Overlay::Confirm(c) => {
             let question = match c {
-                Confirm::Delete(t) if t.len() == 1 => format!("Delete {}?", t[0]),
-                Confirm::Delete(t) => format!("Delete {} records?", t.len()),
+                Confirm::Delete(t) => format!("Delete {}?", t.name),
                 Confirm::DiscardForm => "Drop the unsaved changes?".to_string(),
                 Confirm::DiscardQuote => "Close the quote without saving?".to_string(),
                 Confirm::DiscardCall => "Close without logging the call?".to_string(),
