@@ -57,8 +57,7 @@ impl Crm {
         }
         linked::<Note>(&r, target, &mut items, |n| (n.created, n.owner.clone(), n.text.clone()))?;
         linked::<Call>(&r, target, &mut items, |c| {
-            let mut s =
-                format!("{} call, {}, {}", c.direction, c.outcome.to_string(), format_duration(c.duration_secs));
+            let mut s = format!("{} call, {}, {}", c.direction, c.outcome, format_duration(c.duration_secs));
             if let Some(n) = c.notes.as_deref().filter(|n| !n.is_empty()) {
                 s.push_str(": ");
                 s.push_str(n.lines().next().unwrap_or_default());

@@ -1643,7 +1643,7 @@ impl App {
                     let mut said = format!(
                         "call with {} logged: {}, {}",
                         form.who,
-                        call.outcome.to_string(),
+                        call.outcome,
                         crate::model::format_duration(call.duration_secs)
                     );
                     if let Some(t) = task {
