@@ -1141,3 +1141,49 @@ fn dialogs_titles_and_details_name_records_by_label_and_values_by_words() {
     let s = ui.screen();
     assert!(s.contains("trade show") && !s.contains("trade_show"), "a lead source reads as words: {s}");
 }
+
+#[test]
+fn a_message_longer_than_the_status_bar_is_shown_whole() {
+    let mut ui = Ui::populated(80, 24);
+    let path = "/nowhere/a folder that is not there/with more words in its name/so the message wraps/contacts.csv";
+    ui.keys("I").text(path).keys("enter");
+    let s = ui.screen();
+    let bottom: String = s.lines().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join(" ");
+    assert!(bottom.contains("contacts.csv") && bottom.contains("nowhere"), "the whole message: {s}");
+}
+
+#[test]
+fn cut_text_ends_in_an_ellipsis_and_amounts_align_right() {
+    let mut ui = Ui::pipeline(80, 24);
+    ui.keys("1 v");
+    let s = ui.screen();
+    // The amount column's right edge: every amount ends where its header ends.
+    let header = s.lines().find(|l| l.contains("AMOUNT")).unwrap_or_else(|| panic!("a header: {s}"));
+    let edge = header.find("AMOUNT").unwrap() + "AMOUNT".len();
+    for amount in ["12,000.50 USD", "150,000.00 USD"] {
+        let line = s.lines().find(|l| l.contains(amount)).unwrap_or_else(|| panic!("{amount} shown: {s}"));
+        let end = line.find(amount).unwrap() + amount.len();
+        assert_eq!(
+            line[..end].chars().count(),
+            header[..edge].chars().count(),
+            "{amount} is right-aligned under AMOUNT: {s}"
+        );
+    }
+    // A task about a deal with a long name: the ABOUT column ends in "…".
+    let deal = ui.crm.list::<Opportunity>(|o| o.name == "Fleet licences").unwrap().remove(0);
+    let mut long = deal.clone();
+    long.name = "Fleet licences for the whole northern region and its harbour offices".into();
+    ui.crm.update_opportunity(long).unwrap();
+    ui.crm
+        .create(Task {
+            title: "Send pricing".into(),
+            opportunity: Some(deal.id),
+            due: Some(rolo::model::Date::today()),
+            ..Default::default()
+        })
+        .unwrap();
+    ui.keys("5");
+    let s = ui.screen();
+    let row = s.lines().find(|l| l.contains("Send pricing")).unwrap_or_else(|| panic!("{s}"));
+    assert!(row.contains("Fleet licences") && row.contains('…'), "{s}");
+}

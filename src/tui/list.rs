@@ -149,6 +149,16 @@ impl RecordList {
         }
     }
 
+    /// The columns holding numbers (prices, amounts, counts, lengths), drawn right-aligned.
+    pub fn numeric(&self) -> &'static [usize] {
+        match self.kind {
+            Kind::Product => &[2, 3],
+            Kind::Opportunity => &[3],
+            Kind::Call => &[5],
+            _ => &[],
+        }
+    }
+
     /// What the header says about the order (nothing for given ids, kept in the order given).
     pub fn order_label(&self) -> String {
         if self.pinned {

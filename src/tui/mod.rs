@@ -21,6 +21,7 @@ mod settings;
 mod tasks;
 mod theme;
 mod view;
+mod widgets;
 
 use std::io;
 use std::sync::Arc;

@@ -13,7 +13,7 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph, Row, Table};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph};
 
 use super::keymap::Action;
 use super::list::RecordList;
@@ -666,25 +666,19 @@ fn table(f: &mut Frame, area: Rect, v: &ChartView, s: &Reports, theme: &Theme) {
         widths.push(Constraint::Length(widest as u16));
     }
     let mut header = vec![String::new()];
-    header.extend(v.measures.iter().enumerate().zip(&widths[1..]).map(|((i, m), w)| {
+    header.extend(v.measures.iter().enumerate().map(|(i, m)| {
         let name = m.name.to_uppercase();
-        let name = if i == s.measure { format!("▸{name}") } else { name };
-        match w {
-            Constraint::Length(w) => format!("{name:>w$}", w = *w as usize),
-            _ => name,
-        }
+        if i == s.measure { format!("▸{name}") } else { name }
     }));
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    // Numbers right-aligned under their titles.
+    let right: Vec<usize> = (1..=v.measures.len()).collect();
     let rows = v.rows.iter().enumerate().skip(first).take(height).map(|(i, r)| {
-        let mut row = vec![truncate(&sanitize(&r.label), label_width)];
-        // Numbers right-aligned under their titles.
-        row.extend(cells(r).into_iter().zip(&widths[1..]).map(|(c, w)| match w {
-            Constraint::Length(w) => format!("{c:>w$}", w = *w as usize),
-            _ => c,
-        }));
-        Row::new(row).style(if i == s.selected { theme.focus() } else { theme.text() })
+        let mut row = vec![r.label.clone()];
+        row.extend(cells(r));
+        (row, if i == s.selected { theme.focus() } else { theme.text() })
     });
-    let t = Table::new(rows, widths.clone()).header(Row::new(header).style(theme.title()));
-    f.render_widget(t, area);
+    f.render_widget(super::widgets::grid(area.width, &widths, &header, &right, theme.title(), rows), area);
 }
 
 /// The records behind a bar, or the spinner while they are read.

@@ -19,6 +19,7 @@ use super::quote::{Cell, QuoteEditor};
 use super::settings::Settings;
 use super::tasks::{DUE, TaskLists, section_names};
 use super::theme::Theme;
+use super::widgets::grid;
 use crate::import::columns::FIELD_NAMES as FIELD_DESCRIPTIONS;
 use crate::text::{sanitize, truncate, width};
 
@@ -84,6 +85,34 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
         dim(f, main);
         overlay(f, main, o, app, theme);
     }
+    long_message(f, area, app, theme);
+}
+
+/// Room for a message at the right of the status bar, out of `width` columns.
+fn message_room(width: u16) -> usize {
+    (width as usize * 2 / 3).max(10)
+}
+
+/// A message too long for the status bar is drawn whole, wrapped over the bottom rows of the
+/// screen, until it fades: a refusal is never cut short of its reason.
+fn long_message(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some(m) = &app.message else { return };
+    let text = sanitize(&m.text);
+    if width(&text) <= message_room(area.width) {
+        return;
+    }
+    let lines = textwrap::wrap(&text, (area.width as usize).saturating_sub(2).max(1));
+    let rows = (lines.len() as u16).min(area.height / 2).max(1);
+    let shown = Rect { y: area.bottom() - rows, height: rows, ..area };
+    let style = if m.error { theme.error() } else { theme.ok() };
+    let mut text: Vec<Line> = lines.iter().take(rows as usize).map(|l| Line::styled(format!(" {l}"), style)).collect();
+    if lines.len() > rows as usize
+        && let Some(last) = text.last_mut()
+    {
+        *last = Line::styled(truncate(&format!(" {}", lines[rows as usize - 1]), area.width as usize - 1) + "…", style);
+    }
+    f.render_widget(ratatui::widgets::Clear, shown);
+    f.render_widget(Paragraph::new(text), shown);
 }
 
 fn dim(f: &mut Frame, area: Rect) {
@@ -128,7 +157,8 @@ fn status_bar(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Some(m) => (sanitize(&m.text).into_owned(), if m.error { theme.error() } else { theme.ok() }),
         None => (String::new(), theme.text()),
     };
-    let msg = truncate(&msg, (area.width as usize * 2 / 3).max(10));
+    // A longer message is drawn whole over the bottom rows by `long_message`.
+    let msg = if width(&msg) <= message_room(area.width) { msg } else { String::new() };
     let left_room = (area.width as usize).saturating_sub(width(&msg) + 2);
     let line = Line::from(vec![
         Span::styled(format!("{:<left_room$}", truncate(&hints, left_room)), theme.dim()),
@@ -353,12 +383,7 @@ fn task_lists(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme) {
                 let late = r.task.is_overdue(today);
                 let due = r.task.due.map(|d| format!("{d}{}", if late { "!" } else { "" })).unwrap_or_default();
                 let done = if r.task.is_open() { "" } else { "✓ " };
-                vec![
-                    mark.to_string(),
-                    format!("{done}{}", sanitize(&r.task.title)),
-                    due,
-                    sanitize(&r.related).into_owned(),
-                ]
+                vec![mark.to_string(), format!("{done}{}", r.task.title), due, r.related.clone()]
             }
             None => vec![String::new(), "…".into(), String::new(), String::new()],
         };
@@ -368,11 +393,10 @@ fn task_lists(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme) {
             (false, true) => theme.error(),
             _ => theme.text(),
         };
-        Row::new(cells).style(style)
+        (cells, style)
     });
     let widths = [Constraint::Length(1), Constraint::Min(20), Constraint::Length(11), Constraint::Percentage(35)];
-    let header = Row::new(["", "TASK", "DUE", "ABOUT"]).style(theme.dim());
-    f.render_widget(Table::new(rows, widths).header(header), body);
+    f.render_widget(grid(body.width, &widths, &["", "TASK", "DUE", "ABOUT"], &[], theme.dim(), rows), body);
 }
 
 /// The contacts due for a call by their cadence, most overdue first.
@@ -391,11 +415,11 @@ fn due_to_contact(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme) {
             crate::text::count(d.overdue as usize, "day over", "days over")
         };
         let style = if from + n == t.selected { theme.focus() } else { theme.text() };
-        Row::new(vec![sanitize(&d.name).into_owned(), last, format!("every {} days", d.every), late]).style(style)
+        (vec![d.name.clone(), last, format!("every {} days", d.every), late], style)
     });
     let widths = [Constraint::Min(20), Constraint::Length(11), Constraint::Length(15), Constraint::Length(15)];
-    let header = Row::new(["CONTACT", "LAST", "CADENCE", "OVERDUE"]).style(theme.dim());
-    f.render_widget(Table::new(rows, widths).header(header), area);
+    let header = ["CONTACT", "LAST", "CADENCE", "OVERDUE"];
+    f.render_widget(grid(area.width, &widths, &header, &[], theme.dim(), rows), area);
 }
 
 fn settings(f: &mut Frame, area: Rect, s: &Settings, theme: &Theme) {
@@ -411,14 +435,14 @@ fn settings(f: &mut Frame, area: Rect, s: &Settings, theme: &Theme) {
         _ => theme.text(),
     };
     let stages = s.stages.iter().enumerate().map(|(i, (stage, deals))| {
-        Row::new(vec![
+        let cells = vec![
             format!("{}", i + 1),
-            sanitize(&stage.name).into_owned(),
+            stage.name.clone(),
             format!("{}%", stage.probability),
             stage.outcome.to_string(),
             deals.to_string(),
-        ])
-        .style(row_style(i == s.selected, !s.on_sources))
+        ];
+        (cells, row_style(i == s.selected, !s.on_sources))
     });
     let widths = [
         Constraint::Length(3),
@@ -427,19 +451,20 @@ fn settings(f: &mut Frame, area: Rect, s: &Settings, theme: &Theme) {
         Constraint::Length(7),
         Constraint::Length(6),
     ];
-    let header = Row::new(["#", "STAGE", "PROB", "OUTCOME", "DEALS"]).style(theme.dim());
+    let header = ["#", "STAGE", "PROB", "OUTCOME", "DEALS"];
     let block = title(" Pipeline stages, in board order ", !s.on_sources);
     let mut state = TableState::new().with_selected(Some(s.selected));
-    f.render_stateful_widget(Table::new(stages, widths).header(header).block(block), left, &mut state);
+    let table = grid(block.inner(left).width, &widths, &header, &[0, 2, 4], theme.dim(), stages);
+    f.render_stateful_widget(table.block(block), left, &mut state);
     let sources = s.sources.iter().enumerate().map(|(i, u)| {
-        Row::new(vec![sanitize(&crate::text::spoken(&u.name)).into_owned(), u.leads.to_string(), u.deals.to_string()])
-            .style(row_style(i == s.source_selected, s.on_sources))
+        let cells = vec![crate::text::spoken(&u.name), u.leads.to_string(), u.deals.to_string()];
+        (cells, row_style(i == s.source_selected, s.on_sources))
     });
     let widths = [Constraint::Min(12), Constraint::Length(6), Constraint::Length(6)];
-    let header = Row::new(["SOURCE", "LEADS", "DEALS"]).style(theme.dim());
     let block = title(" Lead sources (Tab) ", s.on_sources);
     let mut state = TableState::new().with_selected(Some(s.source_selected));
-    f.render_stateful_widget(Table::new(sources, widths).header(header).block(block), right, &mut state);
+    let table = grid(block.inner(right).width, &widths, &["SOURCE", "LEADS", "DEALS"], &[1, 2], theme.dim(), sources);
+    f.render_stateful_widget(table.block(block), right, &mut state);
 }
 
 /// Pairs of contacts that look like one person, the one kept on the left.
@@ -456,18 +481,19 @@ fn duplicates(f: &mut Frame, area: Rect, d: &super::duplicates::Duplicates, them
     }
     let rows = d.pairs.iter().enumerate().map(|(i, p)| {
         let (keep, gone) = d.sides(p);
-        Row::new(vec![
-            format!("#{} {}", keep.0, sanitize(keep.1)),
+        let cells = vec![
+            format!("#{} {}", keep.0, keep.1),
             "←".to_string(),
-            format!("#{} {}", gone.0, sanitize(gone.1)),
-            sanitize(&p.reason).into_owned(),
-        ])
-        .style(if i == d.selected { theme.focus() } else { theme.text() })
+            format!("#{} {}", gone.0, gone.1),
+            p.reason.clone(),
+        ];
+        (cells, if i == d.selected { theme.focus() } else { theme.text() })
     });
     let widths = [Constraint::Fill(2), Constraint::Length(1), Constraint::Fill(2), Constraint::Fill(3)];
-    let header = Row::new(["KEEP", "", "MERGE INTO IT", "WHY"]).style(theme.dim());
+    let header = ["KEEP", "", "MERGE INTO IT", "WHY"];
     let mut state = TableState::new().with_selected(Some(d.selected));
-    f.render_stateful_widget(Table::new(rows, widths).header(header).block(block), area, &mut state);
+    let table = grid(block.inner(area).width, &widths, &header, &[], theme.dim(), rows);
+    f.render_stateful_widget(table.block(block), area, &mut state);
 }
 
 fn call_form(f: &mut Frame, area: Rect, c: &CallForm, theme: &Theme) {
@@ -555,7 +581,7 @@ fn import_wizard(f: &mut Frame, area: Rect, w: &super::import::ImportWizard, the
         };
         let samples = w.samples[i]
             .iter()
-            .map(|s| if s.trim().is_empty() { "–".to_string() } else { sanitize(s).into_owned() })
+            .map(|s| if s.trim().is_empty() { "–".to_string() } else { s.clone() })
             .collect::<Vec<_>>()
             .join(" · ");
         let style = match (i == w.selected, w.fields[i].is_some()) {
@@ -563,17 +589,17 @@ fn import_wizard(f: &mut Frame, area: Rect, w: &super::import::ImportWizard, the
             (false, true) => theme.text(),
             (false, false) => theme.dim(),
         };
-        Row::new(vec![sanitize(h).into_owned(), field, samples]).style(style)
+        (vec![h.clone(), field, samples], style)
     });
     let widths = [Constraint::Fill(2), Constraint::Length(16), Constraint::Fill(5)];
-    let header = Row::new(["COLUMN", "FIELD", "FIRST ROWS"]).style(theme.dim());
     if w.vcard {
         let text = "Each card becomes a contact: names, emails and phones with their labels, addresses, \
                     company (an account, matched or made), birthday, note and categories.";
         f.render_widget(Paragraph::new(Line::styled(text, theme.text())).wrap(Wrap { trim: true }), top);
     } else {
         let mut state = TableState::new().with_selected(Some(w.selected));
-        f.render_stateful_widget(Table::new(rows, widths).header(header), top, &mut state);
+        let table = grid(top.width, &widths, &["COLUMN", "FIELD", "FIRST ROWS"], &[], theme.dim(), rows);
+        f.render_stateful_widget(table, top, &mut state);
     }
     let progress = |verb: &str| {
         let done = w.progress.load(std::sync::atomic::Ordering::Relaxed);
@@ -775,29 +801,28 @@ pub(super) fn record_list(f: &mut Frame, area: Rect, list: &RecordList, title: &
     }
     let inner_w = area.width.saturating_sub(4) as usize;
     let widths = column_widths(list.kind, inner_w);
-    let header = Row::new(
-        list.headers().iter().zip(&widths).filter(|(_, w)| **w > 0).map(|(h, _)| Span::styled(*h, theme.title())),
-    );
+    let kept = |i: &usize| widths[*i] > 0;
+    let header: Vec<&str> = list.headers().iter().enumerate().filter(|(i, _)| kept(i)).map(|(_, h)| *h).collect();
+    // Numeric columns, counted among those shown.
+    let right: Vec<usize> = (0..widths.len())
+        .filter(kept)
+        .enumerate()
+        .filter(|(_, i)| list.numeric().contains(i))
+        .map(|(n, _)| n)
+        .collect();
     let end = (list.offset + list.height).min(list.ids.len());
     let rows = list.ids[list.offset.min(end)..end].iter().enumerate().map(|(i, id)| {
         let pos = list.offset + i;
         let mark = if list.marked.contains(id) { "●" } else { " " };
         // The first column gives one character to the mark.
         let cells: Vec<String> = match list.row(*id) {
-            Some(row) => {
-                row.iter()
-                    .zip(&widths)
-                    .filter(|(_, w)| **w > 0)
-                    .enumerate()
-                    .map(|(i, (c, w))| {
-                        if i == 0 {
-                            format!("{mark}{}", truncate(c, *w as usize - 1))
-                        } else {
-                            truncate(c, *w as usize)
-                        }
-                    })
-                    .collect()
-            }
+            Some(row) => row
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| kept(i))
+                .enumerate()
+                .map(|(n, (_, c))| if n == 0 { format!("{mark}{c}") } else { c.clone() })
+                .collect(),
             None => vec!["…".into()],
         };
         let style = if pos == list.selected {
@@ -807,11 +832,11 @@ pub(super) fn record_list(f: &mut Frame, area: Rect, list: &RecordList, title: &
         } else {
             theme.text()
         };
-        Row::new(cells).style(style)
+        (cells, style)
     });
-    let shown = widths.iter().filter(|w| **w > 0).map(|w| Constraint::Length(*w));
-    let table = Table::new(rows, shown).header(header).block(block);
-    f.render_widget(table, area);
+    let shown: Vec<Constraint> = widths.iter().filter(|w| **w > 0).map(|w| Constraint::Length(*w)).collect();
+    let table = grid(block.inner(area).width, &shown, &header, &right, theme.title(), rows);
+    f.render_widget(table.block(block), area);
 }
 
 /// Below this many columns a list drops its less important columns, so names keep room.
@@ -916,15 +941,21 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
         Overlay::Help(scroll) => {
             let inner = popup(f, area, 72, area.height.saturating_sub(2), "Keys  (j/k scroll, Esc closes)");
             let mut lines = Vec::new();
+            let w = inner.width as usize;
+            // The keys' column fits the longest keys, up to half the box; both columns cut with "…".
+            let keys_w = app.context().iter().flat_map(|t| t.iter()).map(|b| width(&b.keys.join(", "))).max();
+            let keys_w = keys_w.unwrap_or(0).min(w / 2);
             for (i, table) in app.context().iter().enumerate() {
                 lines.push(Line::styled(
                     if i == 0 && app.context().len() > 1 { "This screen" } else { "Everywhere" },
                     theme.title(),
                 ));
                 for b in table.iter() {
+                    let keys = truncate(&b.keys.join(", "), keys_w);
+                    let pad = keys_w.saturating_sub(width(&keys));
                     lines.push(Line::from(vec![
-                        Span::styled(format!("  {:<16}", b.keys.join(", ")), theme.title()),
-                        Span::raw(b.help),
+                        Span::styled(format!("  {keys}{} ", " ".repeat(pad)), theme.title()),
+                        Span::raw(truncate(b.help, w.saturating_sub(keys_w + 3))),
                     ]));
                 }
                 lines.push(Line::raw(""));

@@ -1,0 +1,60 @@
+//! Drawing helpers every screen shares, so that tables look and cut alike everywhere.
+
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Cell, Row, Table};
+
+use crate::text::{sanitize, truncate};
+
+/// A table whose every cell fits its column, header included: text is cut with "…" by display
+/// width, never mid-character, and the `right` columns (amounts, counts, durations) are
+/// right-aligned. `width` is what the columns share: the table's area less any block's borders.
+pub fn grid<'a>(
+    width: u16,
+    widths: &[Constraint],
+    header: &[&str],
+    right: &[usize],
+    header_style: Style,
+    rows: impl IntoIterator<Item = (Vec<String>, Style)>,
+) -> Table<'a> {
+    // The same split the table makes, so cutting and drawing agree.
+    let cols = Layout::horizontal(widths.iter().copied())
+        .flex(Flex::Start)
+        .spacing(1)
+        .split(Rect::new(0, 0, width, 1))
+        .iter()
+        .map(|r| r.width as usize)
+        .collect::<Vec<_>>();
+    let row = |texts: Vec<String>| {
+        Row::new(texts.into_iter().zip(&cols).enumerate().map(|(i, (text, w))| {
+            let line = Line::from(truncate(&sanitize(&text), *w));
+            Cell::from(if right.contains(&i) { line.right_aligned() } else { line })
+        }))
+    };
+    let head = row(header.iter().map(|h| h.to_string()).collect()).style(header_style);
+    let body: Vec<Row> = rows.into_iter().map(|(texts, style)| row(texts).style(style)).collect();
+    Table::new(body, widths.iter().copied()).header(head).flex(Flex::Start).column_spacing(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn drawn(table: Table, w: u16) -> String {
+        let mut term = Terminal::new(TestBackend::new(w, 3)).unwrap();
+        term.draw(|f| f.render_widget(table, f.area())).unwrap();
+        let buf = term.backend().buffer().clone();
+        (0..3).map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>() + "\n").collect()
+    }
+
+    #[test]
+    fn cells_and_headers_are_cut_with_an_ellipsis_and_numbers_align_right() {
+        let widths = [Constraint::Length(6), Constraint::Length(9)];
+        let rows = [(vec!["Spring 2027 launch".to_string(), "12.50".to_string()], Style::new())];
+        let s = drawn(grid(16, &widths, &["CONVERTED", "AMOUNT"], &[1], Style::new(), rows), 16);
+        assert_eq!(s, "CONVE…    AMOUNT\nSprin…     12.50\n                \n");
+    }
+}
