@@ -1187,3 +1187,40 @@ fn cut_text_ends_in_an_ellipsis_and_amounts_align_right() {
     let row = s.lines().find(|l| l.contains("Send pricing")).unwrap_or_else(|| panic!("{s}"));
     assert!(row.contains("Fleet licences") && row.contains('…'), "{s}");
 }
+
+#[test]
+fn a_record_page_opens_its_linked_records_comes_back_and_stops_at_its_end() {
+    use rolo::tui::DetailLine;
+    let mut ui = Ui::populated(100, 40);
+    ui.keys("j j enter");
+    let s = ui.screen();
+    assert!(s.contains("contact · Zoë") && s.contains("› Fleet licences"), "{s}");
+    // The page is shorter than the window: the end does not scroll its top away.
+    ui.keys("G");
+    assert!(ui.screen().contains("contact · Zoë") && ui.screen().lines().any(|l| l.contains("first name")));
+    let line_of = |ui: &Ui, text: &str| {
+        let d = ui.app.detail.as_ref().expect("a record is open");
+        d.lines.iter().position(|l| matches!(l, DetailLine::Item(t, _) if t.contains(text))).expect(text)
+    };
+    let deal = line_of(&ui, "Fleet licences");
+    ui.keys("g g");
+    for _ in 0..deal {
+        ui.keys("j");
+    }
+    ui.keys("enter");
+    assert!(ui.screen().contains("opportunity · Fleet licences"), "{}", ui.screen());
+    ui.keys("esc");
+    assert!(ui.screen().contains("contact · Zoë"), "Esc comes back: {}", ui.screen());
+    assert_eq!(ui.app.detail.as_ref().unwrap().cursor, deal, "on the same line");
+    // A task opened from the page is completed with x there.
+    let task = line_of(&ui, "Send pricing");
+    for _ in deal..task {
+        ui.keys("j");
+    }
+    ui.keys("enter x");
+    let t = ui.crm.list::<Task>(|t| t.title == "Send pricing").unwrap().remove(0);
+    assert!(!t.is_open(), "x completed the task from its page");
+    ui.keys("esc");
+    let s = ui.screen();
+    assert!(s.contains("contact · Zoë") && !s.contains("[high] Send pricing"), "the open tasks follow: {s}");
+}

@@ -289,6 +289,10 @@ pub struct App {
     pub quit: bool,
     /// The window is below the minimum size: only quitting keys act.
     too_small: bool,
+    /// Lines of a record's page that fit on screen.
+    detail_rows: usize,
+    /// The records opened from a record's page, each with its screen: Esc goes back along it.
+    trail: Vec<(Detail, ScreenId)>,
 }
 
 impl App {
@@ -344,6 +348,8 @@ impl App {
             filtering: false,
             quit: false,
             too_small: false,
+            detail_rows: 1,
+            trail: Vec::new(),
         })
     }
 
@@ -351,6 +357,12 @@ impl App {
     /// nothing is drawn but a request for a larger window, so only quitting keys act.
     pub fn set_viewport(&mut self, width: u16, height: u16) {
         self.too_small = width < super::view::MIN_SIZE.0 || height < super::view::MIN_SIZE.1;
+        // Switcher, status bar and two borders.
+        self.detail_rows = height.saturating_sub(4).max(1) as usize;
+        if let Some(d) = &mut self.detail {
+            d.height = self.detail_rows;
+            d.follow();
+        }
         self.tasks.height = super::view::task_rows(height);
         let rows = super::view::list_rows(height);
         self.reports.set_height(rows);
@@ -665,6 +677,15 @@ impl App {
         match action {
             // `q` leaves rolo from the top level; inside a record it backs out, like Esc.
             Action::Quit if self.detail.is_some() => self.close_detail(),
+            Action::Open if self.detail.is_some() => {
+                let here = self.screen;
+                if let Some(d) = self.detail.clone()
+                    && let Some(target) = d.linked()
+                {
+                    self.open(target)?;
+                    self.trail.push((d, here));
+                }
+            }
             Action::Quit | Action::ForceQuit => self.quit = true,
             Action::Help => self.overlay = Some(Overlay::Help(0)),
             Action::Search => self.overlay = Some(Overlay::Search(SearchBox::default())),
@@ -979,15 +1000,27 @@ impl App {
                 self.welcome = false;
                 self.say("an empty database: press n to add a contact");
             }
-            Action::Up | Action::Down | Action::Top | Action::Bottom if self.detail.is_some() => {
+            Action::Up
+            | Action::Down
+            | Action::Top
+            | Action::Bottom
+            | Action::HalfUp
+            | Action::HalfDown
+            | Action::PageUp
+            | Action::PageDown
+                if self.detail.is_some() =>
+            {
                 if let Some(d) = &mut self.detail {
-                    let last = d.lines.len().saturating_sub(1);
-                    d.scroll = match action {
-                        Action::Up => d.scroll.saturating_sub(1),
-                        Action::Down => (d.scroll + 1).min(last),
-                        Action::Top => 0,
-                        _ => last,
-                    };
+                    d.move_by(match action {
+                        Action::Up => -1,
+                        Action::Down => 1,
+                        Action::HalfUp => -half,
+                        Action::HalfDown => half,
+                        Action::PageUp => -page,
+                        Action::PageDown => page,
+                        Action::Top => isize::MIN / 2,
+                        _ => isize::MAX / 2,
+                    });
                 }
             }
             Action::Up => self.move_list(-1),
@@ -1211,9 +1244,13 @@ impl App {
 
     /// Opens a record's detail view (switching to its screen when it has one).
     pub fn open(&mut self, record: RecordRef) -> Result<()> {
-        let detail = Detail::load(&self.crm, record)?;
-        if self.detail.is_none() && !self.welcome {
-            self.came_from = Some(self.screen);
+        let mut detail = Detail::load(&self.crm, record)?;
+        detail.height = self.detail_rows;
+        if self.detail.is_none() {
+            self.trail.clear();
+            if !self.welcome {
+                self.came_from = Some(self.screen);
+            }
         }
         if let Some(screen) = screen_of(record.kind) {
             self.screen = screen;
@@ -1225,6 +1262,17 @@ impl App {
 
     /// Closes the open record, back to the screen it was opened from.
     fn close_detail(&mut self) {
+        // Back to the record this one was opened from, read again (the way may have changed it;
+        // one deleted meanwhile is passed over).
+        while let Some((was, screen)) = self.trail.pop() {
+            if let Ok(mut d) = Detail::load(&self.crm, was.record) {
+                (d.cursor, d.scroll, d.height) = (was.cursor, was.scroll, self.detail_rows);
+                d.follow();
+                self.detail = Some(d);
+                self.screen = screen;
+                return;
+            }
+        }
         self.detail = None;
         if let Some(s) = self.came_from.take() {
             self.screen = s;
@@ -1245,8 +1293,10 @@ impl App {
         self.reports.invalidate();
         if let Some(d) = &self.detail {
             let scroll = d.scroll;
+            let (cursor, height) = (d.cursor, d.height);
             self.detail = Detail::load(&self.crm, d.record).ok().map(|mut fresh| {
-                fresh.scroll = scroll.min(fresh.lines.len().saturating_sub(1));
+                (fresh.cursor, fresh.scroll, fresh.height) = (cursor, scroll, height);
+                fresh.follow();
                 fresh
             });
         }

@@ -16,8 +16,8 @@ pub enum DetailLine {
     Heading(String),
     /// A field: name and value.
     Field(String, String),
-    /// A line of a list (a deal, a call...).
-    Item(String),
+    /// A line of a list (a deal, a call...), and the record it stands for, opened with Enter.
+    Item(String, Option<RecordRef>),
     /// A note that a section is empty.
     Empty(String),
 }
@@ -33,6 +33,10 @@ pub struct Detail {
     pub lines: Vec<DetailLine>,
     /// First line shown.
     pub scroll: usize,
+    /// The line under the cursor (Enter opens the record it stands for).
+    pub cursor: usize,
+    /// Lines that fit on screen.
+    pub height: usize,
 }
 
 impl Detail {
@@ -65,11 +69,8 @@ impl Detail {
                 }
                 for p in &people {
                     let title = p.title.clone().map(|t| format!(", {t}")).unwrap_or_default();
-                    lines.push(DetailLine::Item(format!(
-                        "{}{title}  {}",
-                        p.full_name(),
-                        p.primary_email().unwrap_or("")
-                    )));
+                    let text = format!("{}{title}  {}", p.full_name(), p.primary_email().unwrap_or(""));
+                    lines.push(DetailLine::Item(text, Some(RecordRef::new(Kind::Contact, p.id))));
                 }
                 let opps = r.many::<Opportunity>(&r.linking(record, Kind::Opportunity)?)?;
                 deals(
@@ -114,14 +115,15 @@ impl Detail {
                 }
                 for q in quotes.iter().rev() {
                     let total = q.totals().total;
-                    lines.push(DetailLine::Item(format!(
+                    let text = format!(
                         "{}  {:<9} {} lines  {} {}",
                         q.number,
                         q.status,
                         q.lines.len(),
                         total.grouped(),
                         q.currency
-                    )));
+                    );
+                    lines.push(DetailLine::Item(text, None));
                 }
                 tasks(&mut lines, &r, record)?;
                 if let Some(contact) = o.contact {
@@ -151,7 +153,8 @@ impl Detail {
                 for t in &all {
                     let mark = if t.is_open() { "[ ]" } else { "[x]" };
                     let due = t.due.map(|d| format!(" due {d}")).unwrap_or_default();
-                    lines.push(DetailLine::Item(format!("{mark} {}{due}", t.title)));
+                    let text = format!("{mark} {}{due}", t.title);
+                    lines.push(DetailLine::Item(text, Some(RecordRef::new(Kind::Task, t.id))));
                 }
                 p.name
             }
@@ -159,9 +162,37 @@ impl Detail {
         };
         lines.push(DetailLine::Heading("Timeline".into()));
         for item in crm.timeline(record)?.into_iter().take(50) {
-            lines.push(DetailLine::Item(format!("{}  {:<8} {}", item.at.display_local(), item.what, item.summary)));
+            let text = format!("{}  {:<8} {}", item.at.display_local(), item.what, item.summary);
+            // Changes of the record itself lead nowhere new; activities open.
+            lines.push(DetailLine::Item(text, (item.record != record).then_some(item.record)));
         }
-        Ok(Detail { record, title, lines, scroll: 0 })
+        Ok(Detail { record, title, lines, scroll: 0, cursor: 0, height: 1 })
+    }
+
+    /// Moves the cursor `delta` lines, keeping it on screen; the page stops at its last line.
+    pub fn move_by(&mut self, delta: isize) {
+        self.cursor = super::stepped(self.cursor, delta, self.lines.len());
+        self.follow();
+    }
+
+    /// Keeps the cursor's line on screen, and no blank space under the last line.
+    pub fn follow(&mut self) {
+        let height = self.height.max(1);
+        self.cursor = self.cursor.min(self.lines.len().saturating_sub(1));
+        if self.cursor < self.scroll {
+            self.scroll = self.cursor;
+        } else if self.cursor >= self.scroll + height {
+            self.scroll = self.cursor + 1 - height;
+        }
+        self.scroll = self.scroll.min(self.lines.len().saturating_sub(height));
+    }
+
+    /// The record the line under the cursor stands for, if any.
+    pub fn linked(&self) -> Option<RecordRef> {
+        match self.lines.get(self.cursor)? {
+            DetailLine::Item(_, target) => *target,
+            _ => None,
+        }
     }
 }
 
@@ -226,7 +257,8 @@ fn deals(lines: &mut Vec<DetailLine>, r: &impl Read, opps: &[Opportunity]) -> Re
     }
     for o in opps {
         let stage = r.get::<Stage>(o.stage)?.map(|s| s.name).unwrap_or_default();
-        lines.push(DetailLine::Item(format!("{}  {}  {}  closes {}", o.name, stage, money(o.amount, o), o.close_date)));
+        let text = format!("{}  {}  {}  closes {}", o.name, stage, money(o.amount, o), o.close_date);
+        lines.push(DetailLine::Item(text, Some(RecordRef::new(Kind::Opportunity, o.id))));
     }
     Ok(())
 }
@@ -247,7 +279,8 @@ fn tasks(lines: &mut Vec<DetailLine>, r: &impl Read, record: RecordRef) -> Resul
     for t in open {
         let due = t.due.map(|d| format!(" due {d}")).unwrap_or_default();
         let overdue = if t.is_overdue(today) { " !overdue" } else { "" };
-        lines.push(DetailLine::Item(format!("[{}] {}{due}{overdue}", t.priority, t.title)));
+        let text = format!("[{}] {}{due}{overdue}", t.priority, t.title);
+        lines.push(DetailLine::Item(text, Some(RecordRef::new(Kind::Task, t.id))));
     }
     Ok(())
 }
@@ -261,13 +294,14 @@ fn calls(lines: &mut Vec<DetailLine>, r: &impl Read, record: RecordRef) -> Resul
     }
     for c in calls.iter().take(10) {
         let notes = c.notes.as_deref().map(|n| format!("  {}", n.lines().next().unwrap_or(""))).unwrap_or_default();
-        lines.push(DetailLine::Item(format!(
+        let text = format!(
             "{}  {} {}  {}{notes}",
             c.started_at.display_local(),
             c.direction,
             c.outcome,
             format_duration(c.duration_secs)
-        )));
+        );
+        lines.push(DetailLine::Item(text, Some(RecordRef::new(Kind::Call, c.id))));
     }
     Ok(())
 }
@@ -280,7 +314,8 @@ fn notes(lines: &mut Vec<DetailLine>, r: &impl Read, record: RecordRef) -> Resul
         lines.push(DetailLine::Empty("no notes: press a to add one".into()));
     }
     for n in notes {
-        lines.push(DetailLine::Item(format!("{}  {}", n.created.display_local(), n.text)));
+        let text = format!("{}  {}", n.created.display_local(), n.text);
+        lines.push(DetailLine::Item(text, Some(RecordRef::new(Kind::Note, n.id))));
     }
     Ok(())
 }

@@ -469,10 +469,15 @@ pub const LEADS: &[Binding] = &[
 
 /// Keys of a record's detail view.
 pub const DETAIL: &[Binding] = &[
-    bind(&["j", "down"], Action::Down, "scroll down"),
-    bind(&["k", "up"], Action::Up, "scroll up"),
+    bind(&["j", "down"], Action::Down, "next line"),
+    bind(&["k", "up"], Action::Up, "previous line"),
     bind(&["g g", "home"], Action::Top, "top"),
     bind(&["G", "end"], Action::Bottom, "bottom"),
+    bind(&["ctrl-d", "pagedown"], Action::HalfDown, "half a page down"),
+    bind(&["ctrl-u", "pageup"], Action::HalfUp, "half a page up"),
+    hint(&["enter"], Action::Open, "open the deal, task, call, note or person on this line (› marks them)"),
+    bind(&["x"], Action::Complete, "complete this task"),
+    bind(&["u"], Action::Reopen, "reopen this task"),
     hint(&["e"], Action::Edit, "edit this record"),
     hint(&["a"], Action::Note, "add a note"),
     hint(&["c"], Action::Call, "log a call with this contact (a timer runs)"),

@@ -33,6 +33,7 @@ use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
 
 pub use app::App;
+pub use detail::DetailLine;
 pub use keymap::Action;
 pub use reports::Period;
 pub use theme::Theme;

@@ -879,15 +879,23 @@ fn detail(f: &mut Frame, area: Rect, d: &super::detail::Detail, theme: &Theme) {
     let lines: Vec<Line> = d
         .lines
         .iter()
+        .enumerate()
         .skip(d.scroll)
-        .map(|l| match l {
-            DetailLine::Heading(h) => Line::styled(truncate(h, w), theme.title()),
-            DetailLine::Field(k, v) => Line::from(vec![
-                Span::styled(format!("  {:<16}", truncate(k, 16)), theme.dim()),
-                Span::raw(truncate(v, w.saturating_sub(18))),
-            ]),
-            DetailLine::Item(t) => Line::raw(format!("  • {}", truncate(t, w.saturating_sub(4)))),
-            DetailLine::Empty(t) => Line::styled(format!("  {}", truncate(t, w.saturating_sub(2))), theme.dim()),
+        .map(|(i, l)| {
+            let line = match l {
+                DetailLine::Heading(h) => Line::styled(truncate(h, w), theme.title()),
+                DetailLine::Field(k, v) => Line::from(vec![
+                    Span::styled(format!("  {:<16}", truncate(k, 16)), theme.dim()),
+                    Span::raw(truncate(v, w.saturating_sub(18))),
+                ]),
+                // A line that opens a record is marked, so Enter's reach is visible.
+                DetailLine::Item(t, target) => {
+                    let bullet = if target.is_some() { "›" } else { "•" };
+                    Line::raw(format!("  {bullet} {}", truncate(t, w.saturating_sub(4))))
+                }
+                DetailLine::Empty(t) => Line::styled(format!("  {}", truncate(t, w.saturating_sub(2))), theme.dim()),
+            };
+            if i == d.cursor { line.patch_style(theme.focus()) } else { line }
         })
         .collect();
     f.render_widget(Paragraph::new(lines).block(block), area);
