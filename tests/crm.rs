@@ -229,14 +229,14 @@ fn tasks_filter_by_state_and_due_date() {
 fn agenda_gathers_events_tasks_next_steps_and_birthdays() {
     let (_d, crm) = fresh();
     let m = populate(&crm);
-    let items = crm.agenda(date("2026-12-01"), 2).unwrap();
+    let items = crm.agenda(date("2026-12-01"), 2, date("2026-11-30")).unwrap();
     let lines: Vec<(String, AgendaKindName)> =
         items.iter().map(|i| (i.date.to_string(), AgendaKindName(format!("{:?}", i.kind)))).collect();
     assert!(lines.contains(&("2026-12-01".into(), AgendaKindName("Task".into()))), "{lines:?}");
     assert!(lines.contains(&("2026-12-01".into(), AgendaKindName("NextStep".into()))), "{lines:?}");
     assert!(lines.contains(&("2026-12-02".into(), AgendaKindName("Event".into()))), "{lines:?}");
     // A 29 February birthday shows on the day in a leap year.
-    let leap = crm.agenda(date("2028-02-29"), 1).unwrap();
+    let leap = crm.agenda(date("2028-02-29"), 1, date("2026-11-30")).unwrap();
     assert!(leap.iter().any(|i| i.title.contains("Zoë") && i.title.contains("turns 48")), "{leap:?}");
     let _ = m;
 }

@@ -1224,3 +1224,37 @@ fn a_record_page_opens_its_linked_records_comes_back_and_stops_at_its_end() {
     let s = ui.screen();
     assert!(s.contains("contact · Zoë") && !s.contains("[high] Send pricing"), "the open tasks follow: {s}");
 }
+
+#[test]
+fn the_agenda_heads_today_with_overdue_tasks_and_x_completes_them() {
+    let mut ui = Ui::populated(100, 30);
+    let today = rolo::model::Date::today();
+    let task = |title: &str, due| Task { title: title.into(), due: Some(due), ..Default::default() };
+    ui.crm.create(task("Older chore", today.add_days(-400))).unwrap();
+    ui.crm.create(task("Due today", today)).unwrap();
+    ui.keys("7");
+    let s = ui.screen();
+    let items: Vec<&str> = s.lines().filter(|l| l.contains("overdue") || l.contains("Due today")).collect();
+    assert!(items.len() == 3 && items[0].contains("Older chore") && items[1].contains("Send pricing"), "{s}");
+    assert!(items[2].contains("task") && items[2].contains("Due today"), "today's own tasks follow: {s}");
+    ui.keys("g g x");
+    let s = ui.screen();
+    assert!(s.contains("Older chore: done") && !s.contains("overdue  Older chore"), "{s}");
+    // A week further on, nothing is overdue there.
+    ui.keys("]");
+    assert!(!ui.screen().contains("overdue"), "{}", ui.screen());
+}
+
+#[test]
+fn done_tasks_list_the_newest_completed_first() {
+    let mut ui = Ui::populated(100, 30);
+    let at = |s: &str| rolo::model::Timestamp::parse_local(s).unwrap();
+    for (title, done) in [("Done first", "2026-11-02 10:00"), ("Done last", "2026-11-30 10:00")] {
+        let t = ui.crm.create(Task { title: title.into(), ..Default::default() }).unwrap();
+        ui.crm.update(Task { status: TaskStatus::Done, completed_at: Some(at(done)), ..t }).unwrap();
+    }
+    ui.keys("5 ] ] ] ]");
+    let s = ui.screen();
+    let first = s.find("Done last").unwrap_or_else(|| panic!("{s}"));
+    assert!(first < s.find("Done first").unwrap(), "{s}");
+}

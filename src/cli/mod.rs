@@ -613,7 +613,7 @@ fn agenda(out: &Out, crm: &Crm, a: AgendaArgs) -> Result<()> {
     if a.days == 0 || a.days > 366 {
         return Err(ValidationError::new("days", format!("{} is out of range: use 1 to 366", a.days)).into());
     }
-    let items = crm.agenda(from, a.days)?;
+    let items = crm.agenda(from, a.days, Date::today())?;
     if out.json {
         out.json_value(&items);
         return Ok(());
@@ -625,7 +625,7 @@ fn agenda(out: &Out, crm: &Crm, a: AgendaArgs) -> Result<()> {
     }
     let rows = items.iter().map(|i| {
         let time = i.at.map(|t| t.local().format("%H:%M").to_string()).unwrap_or_default();
-        vec![i.date.to_string(), time, format!("{:?}", i.kind).to_lowercase(), i.title.clone(), i.record.to_string()]
+        vec![i.date.to_string(), time, i.kind.word().to_string(), i.title.clone(), i.record.to_string()]
     });
     println!("{}", output::table(&["DATE", "TIME", "WHAT", "TITLE", "RECORD"], rows, &[]));
     Ok(())

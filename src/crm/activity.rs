@@ -8,6 +8,7 @@ use crate::model::{
     Call, Contact, Date, Event, GoalMet, Id, Kind, Opportunity, Project, ProjectStatus, RecordRef, Task, TaskStatus,
     Timestamp,
 };
+use crate::store::facts;
 use crate::store::keys::{i32_key, i64_key};
 use crate::store::{Read, SortField};
 
@@ -33,6 +34,8 @@ pub enum TaskFilter {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AgendaKind {
+    /// An open task whose day has passed, listed at the top of today.
+    Overdue,
     /// A contact's birthday.
     Birthday,
     /// A meeting.
@@ -41,6 +44,19 @@ pub enum AgendaKind {
     Task,
     /// An opportunity's next step.
     NextStep,
+}
+
+impl AgendaKind {
+    /// The word an agenda line starts with.
+    pub fn word(self) -> &'static str {
+        match self {
+            AgendaKind::Overdue => "overdue",
+            AgendaKind::Birthday => "birthday",
+            AgendaKind::Event => "event",
+            AgendaKind::Task => "task",
+            AgendaKind::NextStep => "next step",
+        }
+    }
 }
 
 /// A contact whose follow-up cadence says it is time to be in touch.
@@ -83,20 +99,27 @@ impl Crm {
             TaskFilter::Overdue => (vec![0], Some(day(today.days()))),
             TaskFilter::Today => (day(today.days()), Some(day(today.days() + 1))),
             TaskFilter::Upcoming => (day(today.days() + 1), Some(vec![1])),
-            TaskFilter::Done => (vec![1], None),
+            TaskFilter::Done => return self.done_task_ids(),
             TaskFilter::All => (vec![], None),
         };
         Ok(self.reader()?.sorted(Kind::Task, SortField::Date, &from, to.as_deref(), false, usize::MAX)?)
     }
 
+    /// Closed tasks, the newest done first (from the report facts, ordered by completion time),
+    /// then the ones closed without a time (cancelled).
+    fn done_task_ids(&self) -> Result<Vec<Id>> {
+        let r = self.reader()?;
+        let mut ids = Vec::new();
+        facts::done_tasks(&r, Timestamp(i64::MIN), Timestamp(i64::MAX), &mut |t| ids.push(t.id))?;
+        ids.reverse();
+        facts::closed_tasks(&r, &mut |t| ids.push(t.id))?;
+        Ok(ids)
+    }
+
     /// Tasks matching `filter`, open ones by due date (undated last), done ones newest first.
     pub fn tasks(&self, filter: TaskFilter, today: Date) -> Result<Vec<Task>> {
         let ids = self.task_ids(filter, today)?;
-        let mut tasks = self.reader()?.many::<Task>(&ids)?;
-        if filter == TaskFilter::Done {
-            tasks.sort_by_key(|t| std::cmp::Reverse(t.completed_at));
-        }
-        Ok(tasks)
+        Ok(self.reader()?.many::<Task>(&ids)?)
     }
 
     /// Contacts with a follow-up cadence that are due (or past due) on `today`, the most overdue
@@ -211,10 +234,23 @@ impl Crm {
 
     /// Everything on the calendar from `from` for `days` days, by day then time: birthdays,
     /// events, open tasks due, and opportunities' next steps.
-    pub fn agenda(&self, from: Date, days: u32) -> Result<Vec<AgendaItem>> {
+    pub fn agenda(&self, from: Date, days: u32, today: Date) -> Result<Vec<AgendaItem>> {
         let r = self.reader()?;
         let to = from.add_days(days.max(1) as i64);
         let mut items = Vec::new();
+        if (from..to).contains(&today) {
+            // What should have been done already heads today, oldest first.
+            for t in r.many::<Task>(&self.task_ids(TaskFilter::Overdue, today)?)? {
+                let due = t.due.map(|d| format!(" (due {d})")).unwrap_or_default();
+                items.push(AgendaItem {
+                    date: today,
+                    at: None,
+                    kind: AgendaKind::Overdue,
+                    title: format!("{}{due}", t.title),
+                    record: RecordRef::new(Kind::Task, t.id),
+                });
+            }
+        }
 
         let ids = r.sorted(
             Kind::Event,
@@ -273,7 +309,11 @@ impl Crm {
             }
         }
         items.extend(birthdays(&r, from, days, usize::MAX)?.0);
-        items.sort_by(|a, b| (a.date, a.at, a.kind, &a.title).cmp(&(b.date, b.at, b.kind, &b.title)));
+        // Overdue tasks keep their due-date order; the rest of a day goes by time, kind and title.
+        items.sort_by(|a, b| {
+            let titles = if a.kind == AgendaKind::Overdue { std::cmp::Ordering::Equal } else { a.title.cmp(&b.title) };
+            (a.date, a.at, a.kind).cmp(&(b.date, b.at, b.kind)).then(titles)
+        });
         Ok(items)
     }
 

@@ -457,6 +457,12 @@ pub fn done_tasks(r: &impl RawRead, from: Timestamp, to: Timestamp, f: &mut dyn 
     scan(r, Kind::Task.code(), &at(from), Some(&at(to)), &mut |k| parse_task(k).map(&mut *f))
 }
 
+/// The tasks closed without a time of completion (cancelled, or done before rolo kept it).
+pub fn closed_tasks(r: &impl RawRead, f: &mut dyn FnMut(TaskFacts)) -> Result<()> {
+    let state = [TaskState::Closed as u8];
+    scan(r, Kind::Task.code(), &state, Some(&[TaskState::Closed as u8 + 1]), &mut |k| parse_task(k).map(&mut *f))
+}
+
 /// The calls started from `from` up to, not including, `to`, in time order.
 pub fn calls(r: &impl RawRead, from: Timestamp, to: Timestamp, f: &mut dyn FnMut(CallFacts)) -> Result<()> {
     scan(r, Kind::Call.code(), &i64_key(from.0), Some(&i64_key(to.0)), &mut |k| parse_call(k).map(&mut *f))

@@ -1,7 +1,7 @@
 //! The agenda: a day or a week of events, tasks due, deals' next steps and birthdays, in time
 //! order, read from the service's agenda (index ranges only).
 
-use crate::crm::{AgendaItem, AgendaKind, Crm, Result};
+use crate::crm::{AgendaItem, Crm, Result};
 use crate::model::Date;
 
 /// The state of the Agenda screen.
@@ -39,7 +39,7 @@ impl Agenda {
     /// Reads the days shown when stale.
     pub fn prepare(&mut self, crm: &Crm) -> Result<()> {
         if self.stale {
-            self.items = crm.agenda(self.from, self.days())?;
+            self.items = crm.agenda(self.from, self.days(), Date::today())?;
             self.birthdays = birthdays_soon(crm, 14)?;
             self.selected = self.selected.min(self.items.len().saturating_sub(1));
             self.stale = false;
@@ -75,16 +75,6 @@ impl Agenda {
     /// The selected item.
     pub fn current(&self) -> Option<&AgendaItem> {
         self.items.get(self.selected)
-    }
-}
-
-/// The word an agenda line starts with.
-pub fn kind_word(kind: AgendaKind) -> &'static str {
-    match kind {
-        AgendaKind::Birthday => "birthday",
-        AgendaKind::Event => "event",
-        AgendaKind::Task => "task",
-        AgendaKind::NextStep => "next step",
     }
 }
 

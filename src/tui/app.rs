@@ -1229,6 +1229,9 @@ impl App {
         if self.on_tasks() {
             return self.tasks.selected_ref();
         }
+        if self.on_agenda() {
+            return self.agenda.current().map(|i| i.record);
+        }
         match (&self.detail, self.list()) {
             (Some(d), _) => Some(d.record),
             (None, Some(l)) => l.selected_id().map(|id| RecordRef::new(l.kind, id)),

@@ -411,6 +411,7 @@ pub const AGENDA: &[Binding] = &[
     bind(&["g g", "home"], Action::Top, "first item"),
     bind(&["G", "end"], Action::Bottom, "last item"),
     bind(&["enter"], Action::Open, "open the item's record"),
+    hint(&["x"], Action::Complete, "complete the task"),
     bind(&["e"], Action::Edit, "edit the event"),
 ];
 

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, TableState, Wrap};
 
 use super::ScreenId;
-use super::agenda::{Agenda, kind_word};
+use super::agenda::Agenda;
 use super::app::{App, Confirm, Overlay};
 use super::board::{Board, Column};
 use super::call::{CallForm, OUTCOME_KEYS, Slot};
@@ -313,8 +313,12 @@ fn agenda(f: &mut Frame, area: Rect, a: &Agenda, theme: &Theme) {
                 selected_line = lines.len();
             }
             let at = item.at.map(|t| t.display_local().chars().skip(11).collect::<String>()).unwrap_or_default();
-            let text = format!("  {at:>5}  {:<10} {}", kind_word(item.kind), sanitize(&item.title));
-            let style = if i == a.selected { theme.focus() } else { theme.text() };
+            let text = format!("  {at:>5}  {:<10} {}", item.kind.word(), sanitize(&item.title));
+            let style = match (i == a.selected, item.kind) {
+                (true, _) => theme.focus(),
+                (false, crate::crm::AgendaKind::Overdue) => theme.error(),
+                _ => theme.text(),
+            };
             lines.push(Line::styled(truncate(&text, inner.width as usize), style));
         }
         if !any {
