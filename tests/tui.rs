@@ -1258,3 +1258,14 @@ fn done_tasks_list_the_newest_completed_first() {
     let first = s.find("Done last").unwrap_or_else(|| panic!("{s}"));
     assert!(first < s.find("Done first").unwrap(), "{s}");
 }
+
+#[test]
+fn after_starting_empty_the_palette_still_offers_the_demo_data() {
+    let mut ui = Ui::empty(100, 30);
+    ui.keys("e :").text("demo");
+    assert!(ui.screen().contains("load demo data"), "{}", ui.screen());
+    ui.keys("enter");
+    assert!(ui.crm.count(Kind::Contact).unwrap() > 0);
+    ui.keys(":").text("demo");
+    assert!(!ui.screen().contains("load demo data"), "only while the database is empty: {}", ui.screen());
+}

@@ -174,6 +174,18 @@ impl Crm {
         Ok(crate::store::RawRead::count(&self.reader()?, kind)?)
     }
 
+    /// Whether the database holds no accounts, contacts, leads or deals yet: a new user's file,
+    /// offered the demo data and an import.
+    pub fn is_empty(&self) -> Result<bool> {
+        let r = self.reader()?;
+        for kind in [Kind::Account, Kind::Contact, Kind::Lead, Kind::Opportunity] {
+            if crate::store::RawRead::count(&r, kind)? > 0 {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
     /// Validates and stores a new record; returns it with its id.
     pub fn create<R: Indexed>(&self, rec: R) -> Result<R> {
         self.write(|tx| tx.create(rec))

@@ -293,16 +293,14 @@ pub struct App {
     detail_rows: usize,
     /// The records opened from a record's page, each with its screen: Esc goes back along it.
     trail: Vec<(Detail, ScreenId)>,
+    /// The database holds no accounts, contacts, leads or deals (known since the last write).
+    empty: bool,
 }
 
 impl App {
     /// The app over `crm`, on the contacts screen (or the welcome, for an empty database).
     pub fn new(crm: Arc<Crm>) -> Result<App> {
-        let r = crm.reader()?;
-        let empty = [Kind::Account, Kind::Contact, Kind::Lead, Kind::Opportunity]
-            .iter()
-            .try_fold(true, |e, &k| crate::store::RawRead::count(&r, k).map(|n| e && n == 0))?;
-        drop(r);
+        let empty = crm.is_empty()?;
         // The search index loads in the background; the switcher shows it meanwhile.
         let index_ready = Arc::new(AtomicBool::new(false));
         {
@@ -350,6 +348,7 @@ impl App {
             too_small: false,
             detail_rows: 1,
             trail: Vec::new(),
+            empty,
         })
     }
 
@@ -991,8 +990,7 @@ impl App {
                 let size = crate::demo::DemoSize::for_contacts(200);
                 let added = crate::demo::fill(&self.crm, &size, 1, false)?;
                 self.welcome = false;
-                self.contacts.invalidate();
-                self.accounts.invalidate();
+                self.refresh_after_write();
                 self.say(format!("demo data loaded: {} contacts, {} accounts", added.contacts, added.accounts));
             }
             Action::Import => self.overlay = Some(Overlay::ask(Ask::ImportFile, "")),
@@ -1284,6 +1282,7 @@ impl App {
 
     /// Forgets what the lists and the open record showed, after a write.
     fn refresh_after_write(&mut self) {
+        self.empty = self.crm.is_empty().unwrap_or(false);
         for l in self.lists_mut() {
             l.invalidate();
         }
@@ -1659,6 +1658,10 @@ impl App {
                     all.push((b.action, format!("{}  ({})", b.action.name(), b.keys.join(", "))));
                 }
             }
+        }
+        // A new user who chose to start empty can still ask for the demo data.
+        if !self.welcome && !all.iter().any(|(a, _)| *a == Action::LoadDemo) && self.empty {
+            all.push((Action::LoadDemo, format!("{}  (while the database is empty)", Action::LoadDemo.name())));
         }
         if query.trim().is_empty() {
             return all;
