@@ -7,12 +7,14 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::crm::Crm;
+use crate::model::Kind;
 use crate::search::{FRAME, Hit, Pass};
 
 /// How many matches the overlay shows.
 pub const LIMIT: usize = 50;
 
-/// Runs queries on worker threads and keeps the latest answer.
+/// Runs queries on worker threads and keeps the latest answer: the `/` overlay's and a list
+/// filter's, so that typing (or a paste) never waits for the matcher.
 pub struct Searcher {
     crm: Arc<Crm>,
     latest: Arc<AtomicU64>,
@@ -43,14 +45,15 @@ impl Searcher {
         }
     }
 
-    /// Starts `query`, superseding any query still running; returns its number.
-    pub fn start(&self, query: &str) -> u64 {
+    /// Starts `query` for the best `limit` records of `kinds` (all kinds when empty),
+    /// superseding any query still running; returns its number.
+    pub fn start(&self, query: &str, kinds: &[Kind], limit: usize) -> u64 {
         let generation = self.latest.fetch_add(1, Ordering::SeqCst) + 1;
         let cancel = Arc::new(AtomicBool::new(false));
         let previous = std::mem::replace(&mut *self.cancel.lock().unwrap_or_else(|e| e.into_inner()), cancel.clone());
         previous.store(true, Ordering::SeqCst);
-        let (crm, latest, inbox, query) =
-            (self.crm.clone(), self.latest.clone(), self.inbox.clone(), query.to_string());
+        let (crm, latest, inbox, query, kinds) =
+            (self.crm.clone(), self.latest.clone(), self.inbox.clone(), query.to_string(), kinds.to_vec());
         std::thread::spawn(move || {
             let deliver = |hits, complete| {
                 if latest.load(Ordering::SeqCst) == generation {
@@ -58,8 +61,12 @@ impl Searcher {
                 }
             };
             let partial = |hits| deliver(Ok(hits), false);
-            match crm.search_cancellable(&query, &[], LIMIT, Pass { cancel: &cancel, partial: &partial, every: FRAME })
-            {
+            match crm.search_cancellable(
+                &query,
+                &kinds,
+                limit,
+                Pass { cancel: &cancel, partial: &partial, every: FRAME },
+            ) {
                 Ok(Some(hits)) => deliver(Ok(hits), true),
                 Ok(None) => {}
                 Err(e) => deliver(Err(e.to_string()), true),
@@ -89,9 +96,17 @@ pub struct SearchBox {
     pub waiting: Option<u64>,
     /// Why the last query failed.
     pub error: Option<String>,
+    /// Whether the query is the last one, shown selected: the first typed character replaces
+    /// it, while Enter and the arrows use it.
+    pub replace: bool,
 }
 
 impl SearchBox {
+    /// The box again with the query of `last`, selected, and its matches until fresh ones come.
+    pub fn again(last: SearchBox) -> SearchBox {
+        SearchBox { replace: !last.query.is_empty(), waiting: None, partial: false, error: None, ..last }
+    }
+
     /// Takes an answer if it is to the awaited query; a partial one keeps it awaited.
     pub fn receive(&mut self, answer: Answer) {
         if self.waiting != Some(answer.generation) {
@@ -115,7 +130,6 @@ impl SearchBox {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Kind;
 
     fn hit(id: u64) -> Hit {
         Hit { kind: Kind::Contact, id, label: format!("c{id}"), detail: String::new(), score: 10 }
