@@ -10,13 +10,16 @@ pub(super) struct Exact {
     words: Vec<Vec<char>>,
     /// Whether accents in the text are folded, as nucleo does for words without accents.
     fold_accents: bool,
+    /// Whether every word is ASCII, so an ASCII text is compared byte by byte.
+    ascii: bool,
 }
 
 impl Exact {
     /// The exact-match test of these (case-folded) words.
     pub(super) fn new(words: Vec<Vec<char>>) -> Exact {
         let fold_accents = words.iter().flatten().all(|&c| normalize(c) == c);
-        Exact { words, fold_accents }
+        let ascii = words.iter().flatten().all(char::is_ascii);
+        Exact { words, fold_accents, ascii }
     }
 
     /// How many words the query has.
@@ -28,6 +31,9 @@ impl Exact {
     /// letters and digits), and whether its name (up to the first tab) is the query itself.
     /// `chars` is a buffer.
     pub(super) fn find(&self, text: &str, chars: &mut Vec<char>) -> (u32, bool) {
+        if self.ascii && text.is_ascii() {
+            return self.find_ascii(text.as_bytes());
+        }
         chars.clear();
         chars.extend(text.chars().map(|c| fold(c, self.fold_accents)));
         let whole = self.words.iter().filter(|w| holds_word(chars, w)).count() as u32;
@@ -36,6 +42,37 @@ impl Exact {
         let is_name = whole as usize == self.words.len()
             && self.words.iter().all(|w| name.next() == Some(w.as_slice()))
             && name.next().is_none();
+        (whole, is_name)
+    }
+}
+
+impl Exact {
+    /// [`Exact::find`] for an ASCII text and words, without copying the text: the common case,
+    /// run on every text a query may rank.
+    fn find_ascii(&self, text: &[u8]) -> (u32, bool) {
+        let mut whole = 0;
+        for word in &self.words {
+            let Some(&first) = word.first() else { continue };
+            let (len, first) = (word.len(), first as u8);
+            let found = len <= text.len()
+                && (0..=text.len() - len).any(|at| {
+                    text[at].to_ascii_lowercase() == first
+                        && (at == 0 || !text[at - 1].is_ascii_alphanumeric())
+                        && (at + len == text.len() || !text[at + len].is_ascii_alphanumeric())
+                        && text[at..at + len].iter().zip(word).all(|(&t, &w)| t.to_ascii_lowercase() == w as u8)
+                });
+            whole += u32::from(found);
+        }
+        if whole as usize != self.words.len() {
+            return (whole, false);
+        }
+        let name = text.split(|&b| b == b'\t').next().unwrap_or_default();
+        let mut parts = name.split(u8::is_ascii_whitespace).filter(|w| !w.is_empty());
+        let is_name = self.words.iter().all(|w| {
+            parts.next().is_some_and(|p| {
+                p.len() == w.len() && p.iter().zip(w).all(|(&t, &c)| t.to_ascii_lowercase() == c as u8)
+            })
+        }) && parts.next().is_none();
         (whole, is_name)
     }
 }
