@@ -1249,3 +1249,22 @@ fn esc_from_a_record_found_by_search_goes_back_to_the_results_and_slash_brings_t
     ui.keys("esc esc /").text("ann");
     assert_eq!(search_query(&ui).as_deref(), Some("ann"));
 }
+
+#[test]
+fn labels_filter_the_list_with_tag_terms_and_plain_words() {
+    let mut ui = Ui::populated(120, 30);
+    let vip =
+        Contact { first_name: "Vera".into(), last_name: "Ng".into(), tags: vec!["VIP".into()], ..Default::default() };
+    let vip = ui.crm.create(vip).unwrap().id;
+    let plain = Contact { first_name: "Vip".into(), last_name: "Walker".into(), ..Default::default() };
+    ui.crm.create(plain).unwrap();
+    ui.keys("f").text("tag:vip");
+    let s = ui.screen();
+    assert_eq!(ui.app.contacts.ids, [vip], "{s}");
+    assert!(s.contains("Vera Ng") && !s.contains("Vip Walker"), "{s}");
+    ui.keys("esc f").text("vip");
+    let s = ui.screen();
+    assert!(s.contains("Vera Ng") && s.contains("Vip Walker"), "a plain word matches labels too: {s}");
+    ui.keys("esc 3 f").text("tag:vip");
+    assert!(ui.screen().contains("Nothing matches the filter"));
+}

@@ -371,7 +371,7 @@ impl App {
                     Ok(hits) => hits,
                     Err(e) => return Some(e),
                 };
-                let capped = hits.len() == FILTER_LIMIT;
+                let capped = answer.full;
                 let ids = hits.into_iter().map(|h| h.id).collect();
                 let text = list.filter.clone();
                 list.set_filter(&text, Some(Pass::Ranked { ids, capped }));
@@ -1355,8 +1355,15 @@ impl App {
                 }
             }
         }
+        let (query, tags) = super::list::tag_terms(&text);
+        if !tags.is_empty() && !matches!(kind, Kind::Contact | Kind::Account) {
+            self.say_error("filter: only contacts and accounts carry labels (tag:)");
+        }
         // The list narrows when the search, run off the UI thread, answers (see `prepare`).
-        let awaiting = (!text.trim().is_empty()).then(|| self.filter_searcher.start(&text, &[kind], FILTER_LIMIT));
+        let awaiting = (!query.is_empty()).then(|| {
+            let keep = Box::new(move |crm: &Crm, hits| super::list::labelled(crm, hits, &tags));
+            self.filter_searcher.start_keeping(&query, &[kind], FILTER_LIMIT, keep)
+        });
         if let Some(l) = self.list_mut() {
             l.awaiting = awaiting;
             if awaiting.is_some() {

@@ -504,6 +504,45 @@ impl RecordList {
     }
 }
 
+/// A list filter's words for the search, and its `tag:` terms (lower case). A term's label is
+/// searched for too, so that the records carrying it are among the matches.
+pub fn tag_terms(text: &str) -> (String, Vec<String>) {
+    let mut tags = Vec::new();
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .map(|w| match w.split_once(':') {
+            Some((key, label)) if key.eq_ignore_ascii_case("tag") && !label.is_empty() => {
+                tags.push(label.to_lowercase());
+                label
+            }
+            _ => w,
+        })
+        .collect();
+    (words.join(" "), tags)
+}
+
+/// The matches carrying a label starting with each of `tags` (any case): what a list filter's
+/// `tag:` terms keep. Only contacts and accounts carry labels.
+pub fn labelled(crm: &Crm, hits: Vec<crate::search::Hit>, tags: &[String]) -> Result<Vec<crate::search::Hit>> {
+    if tags.is_empty() {
+        return Ok(hits);
+    }
+    let r = crm.reader()?;
+    let mut kept = Vec::new();
+    for hit in hits {
+        let labels = match hit.kind {
+            Kind::Contact => r.get::<Contact>(hit.id)?.map(|c| c.tags),
+            Kind::Account => r.get::<Account>(hit.id)?.map(|a| a.tags),
+            _ => None,
+        };
+        let labels: Vec<String> = labels.unwrap_or_default().iter().map(|l| l.to_lowercase()).collect();
+        if tags.iter().all(|t| labels.iter().any(|l| l.starts_with(t.as_str()))) {
+            kept.push(hit);
+        }
+    }
+    Ok(kept)
+}
+
 /// The first `limit` ids of `kind` in an order.
 fn load_ids(crm: &Crm, kind: Kind, order: Order, reversed: bool, limit: usize) -> Result<Vec<Id>> {
     let r = crm.reader()?;
