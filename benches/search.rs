@@ -37,7 +37,30 @@ fn main() {
         let index = build_time(&words, n);
         fresh(&index, rounds);
         typed(&index, rounds);
+        pasted(&index, &words);
     }
+}
+
+/// A 5,000-character paste into the search line: the query on its own, and the query typed a key
+/// at a time as the full-screen search receives a paste (one search per key; the whole cost).
+fn pasted(index: &SearchIndex, words: &Words) {
+    let mut paste = String::new();
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    while paste.chars().count() < 5000 {
+        paste.push_str(words.last.choose(&mut rng).unwrap_or(&"Lee"));
+        paste.push(' ');
+    }
+    let paste: String = paste.chars().take(5000).collect();
+    index.search(RESET, &[], LIMIT);
+    let start = Instant::now();
+    std::hint::black_box(index.search(&paste, &[], LIMIT));
+    println!("pasted 5000 chars, one query: {:.2?}", start.elapsed());
+    index.search(RESET, &[], LIMIT);
+    let start = Instant::now();
+    for (end, c) in paste.char_indices() {
+        std::hint::black_box(index.search(&paste[..end + c.len_utf8()], &[], LIMIT));
+    }
+    println!("pasted 5000 chars, a query per key: {:.2?} in all", start.elapsed());
 }
 
 /// Peak and resident memory of building the index from keys generated on the fly, and what the

@@ -1269,3 +1269,157 @@ fn after_starting_empty_the_palette_still_offers_the_demo_data() {
     ui.keys(":").text("demo");
     assert!(!ui.screen().contains("load demo data"), "only while the database is empty: {}", ui.screen());
 }
+
+/// The query of the open search overlay.
+fn search_query(ui: &Ui) -> Option<String> {
+    match &ui.app.overlay {
+        Some(rolo::tui::Overlay::Search(b)) => Some(b.query.clone()),
+        _ => None,
+    }
+}
+
+#[test]
+fn a_pasted_page_is_capped_in_the_search_the_filter_the_palette_and_pickers_and_esc_closes_at_once() {
+    let mut ui = Ui::populated(120, 40);
+    let page: String = "Bob Stone and friends ".repeat(230).chars().take(5000).collect();
+    let cap = rolo::search::MAX_QUERY;
+    // Typed key by key: the query stops at the cap, so at most that many searches ever run.
+    ui.keys("/").text(&page);
+    assert_eq!(search_query(&ui).map(|q| q.chars().count()), Some(cap));
+    assert!(ui.screen().contains("Bob Stone"), "what the cap keeps is searched");
+    ui.app.handle_key(common::ui::key("esc"));
+    assert!(ui.app.overlay.is_none(), "Esc closes the search at once");
+    // Pasted in one event: the same.
+    ui.keys("/");
+    ui.app.paste(&page);
+    assert_eq!(search_query(&ui).map(|q| q.chars().count()), Some(cap));
+    ui.app.handle_key(common::ui::key("esc"));
+    assert!(ui.app.overlay.is_none());
+    // The list filter, the palette and a picker stop at the cap too.
+    ui.keys("f").text(&page);
+    assert_eq!(ui.app.contacts.filter.chars().count(), cap);
+    ui.keys("esc");
+    assert!(!ui.app.contacts.is_filtered() && !ui.screen().contains("filter:"), "Esc clears the filter");
+    ui.keys(":").text(&page);
+    let palette = match &ui.app.overlay {
+        Some(rolo::tui::Overlay::Palette { query, .. }) => query.chars().count(),
+        _ => 0,
+    };
+    assert_eq!(palette, cap);
+    ui.keys("esc n tab tab tab tab tab enter").text(&page);
+    let picker = match &ui.app.overlay {
+        Some(rolo::tui::Overlay::Picker { query, .. }) => query.chars().count(),
+        _ => 0,
+    };
+    assert_eq!(picker, cap);
+}
+
+#[test]
+fn an_exact_deal_name_ranks_first_in_search() {
+    let mut ui = Ui::pipeline(120, 40);
+    let acme = ui.crm.list::<Account>(|a| a.name == "Acme Ltd").unwrap()[0].id;
+    let stage = ui.crm.stages().unwrap()[0].id;
+    for n in [7, 72, 77] {
+        let name = format!("Renewal deal #{n}");
+        let close = common::date("2099-01-31");
+        ui.crm
+            .create_opportunity(Opportunity { name, account: acme, stage, close_date: close, ..Default::default() })
+            .unwrap();
+    }
+    ui.keys("/").text("renewal deal #7");
+    let s = ui.screen();
+    let first = s.lines().find(|l| l.contains("Renewal deal #")).unwrap_or_default();
+    assert!(first.contains("Renewal deal #7 "), "the exact name first: {s}");
+}
+
+#[test]
+fn the_list_filter_ranks_best_first_from_the_top_and_says_when_it_keeps_only_the_best() {
+    let dir = tempfile::tempdir().unwrap();
+    let crm = Crm::open(&dir.path().join("t.redb")).unwrap();
+    let person =
+        |first: &str, last: &str| Contact { first_name: first.into(), last_name: last.into(), ..Default::default() };
+    crm.write_bulk("test load", |tx| {
+        for i in 0..60 {
+            tx.create(person(&format!("Person{i:02}"), "Anders"))?;
+        }
+        tx.create(person("Michael", "Anderson"))?;
+        tx.create(person("Olga", "Andersson"))?;
+        Ok(())
+    })
+    .unwrap();
+    let mut ui = Ui::with(dir, Arc::new(crm), 100, 24);
+    // From the bottom of the list, a filter starts at the top with the best row selected.
+    ui.keys("G");
+    assert!(ui.app.contacts.offset > 0);
+    ui.keys("f").text("olga andersson");
+    let s = ui.screen();
+    assert_eq!((ui.app.contacts.offset, ui.app.contacts.selected), (0, 0), "{s}");
+    let rows: Vec<&str> = s.lines().filter(|l| l.contains("Anders")).collect();
+    assert!(rows[0].contains("Olga Andersson"), "the best match first: {s}");
+    assert!(s.contains("best match first"), "{s}");
+    // A new order starts at the top too.
+    ui.keys("enter esc G o");
+    assert_eq!((ui.app.contacts.offset, ui.app.contacts.selected), (0, 0));
+}
+
+#[test]
+fn a_filter_that_keeps_only_its_best_matches_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let crm = Crm::open(&dir.path().join("t.redb")).unwrap();
+    crm.write_bulk("test load", |tx| {
+        (0..10_005).try_for_each(|i| {
+            let c = Contact { first_name: format!("Kim{i}"), last_name: "Lee".into(), ..Default::default() };
+            tx.create(c).map(drop)
+        })
+    })
+    .unwrap();
+    let mut ui = Ui::with(dir, Arc::new(crm), 100, 24);
+    ui.keys("f").text("lee");
+    let s = ui.screen();
+    assert!(s.contains("Contacts (10,000+ of 10,005"), "{s}");
+}
+
+#[test]
+fn a_board_filter_selects_the_first_column_with_a_matching_deal() {
+    let mut ui = Ui::pipeline(140, 40);
+    ui.keys("1 f").text("close:2099-06-01..2099-07-01").keys("enter");
+    let s = ui.screen();
+    assert!(s.contains("Renewal 2099"), "{s}");
+    assert_eq!(ui.app.board.selected().map(|c| c.name.as_str()), Some("Renewal 2099"), "{s}");
+}
+
+#[test]
+fn esc_from_a_record_found_by_search_goes_back_to_the_results_and_slash_brings_the_last_query() {
+    let mut ui = Ui::populated(120, 40);
+    ui.keys("/").text("bob stone").keys("enter");
+    assert!(ui.screen().contains("contact · Bob Stone"));
+    ui.keys("esc");
+    assert_eq!(search_query(&ui).as_deref(), Some("bob stone"), "back to the results");
+    assert!(ui.screen().contains("Bob Stone"));
+    ui.keys("esc /");
+    assert_eq!(search_query(&ui).as_deref(), Some("bob stone"), "the last query comes back");
+    // Enter uses it; typing replaces it.
+    ui.keys("enter");
+    assert!(ui.screen().contains("contact · Bob Stone"));
+    ui.keys("esc esc /").text("ann");
+    assert_eq!(search_query(&ui).as_deref(), Some("ann"));
+}
+
+#[test]
+fn labels_filter_the_list_with_tag_terms_and_plain_words() {
+    let mut ui = Ui::populated(120, 30);
+    let vip =
+        Contact { first_name: "Vera".into(), last_name: "Ng".into(), tags: vec!["VIP".into()], ..Default::default() };
+    let vip = ui.crm.create(vip).unwrap().id;
+    let plain = Contact { first_name: "Vip".into(), last_name: "Walker".into(), ..Default::default() };
+    ui.crm.create(plain).unwrap();
+    ui.keys("f").text("tag:vip");
+    let s = ui.screen();
+    assert_eq!(ui.app.contacts.ids, [vip], "{s}");
+    assert!(s.contains("Vera Ng") && !s.contains("Vip Walker"), "{s}");
+    ui.keys("esc f").text("vip");
+    let s = ui.screen();
+    assert!(s.contains("Vera Ng") && s.contains("Vip Walker"), "a plain word matches labels too: {s}");
+    ui.keys("esc 3 f").text("tag:vip");
+    assert!(ui.screen().contains("Nothing matches the filter"));
+}

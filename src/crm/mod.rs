@@ -68,6 +68,9 @@ pub enum CrmError {
     Store(#[from] StoreError),
 }
 
+/// The meta key set once the search texts hold the labels of contacts and accounts.
+const TAGS_SEARCHED: &str = "search_texts_have_tags";
+
 /// Result of a service call.
 pub type Result<T, E = CrmError> = std::result::Result<T, E>;
 
@@ -88,7 +91,25 @@ impl Crm {
     pub fn open_for(path: &Path, workload: Workload) -> Result<Crm> {
         let crm = Crm { store: Store::open(path, workload)?, user: local_user(), search: RwLock::new(None) };
         crm.seed_stages()?;
+        crm.index_tags()?;
         Ok(crm)
+    }
+
+    /// Gives the search texts of a file written before labels joined them the labels of its
+    /// contacts and accounts, once (the search keys of labelled records are written again).
+    fn index_tags(&self) -> Result<()> {
+        if crate::store::RawRead::meta(&self.reader()?, TAGS_SEARCHED)? == Some(1) {
+            return Ok(());
+        }
+        self.write(|tx| {
+            for c in tx.w.all::<crate::model::Contact>(|c| !c.tags.is_empty())? {
+                tx.index_search(&c)?;
+            }
+            for a in tx.w.all::<crate::model::Account>(|a| !a.tags.is_empty())? {
+                tx.index_search(&a)?;
+            }
+            Ok(tx.w.set_meta(TAGS_SEARCHED, 1)?)
+        })
     }
 
     /// The name recorded as owner of new records and as author in the audit trail.
@@ -569,4 +590,33 @@ pub(crate) fn label_of(r: &impl Read, target: RecordRef) -> String {
     let label =
         crate::model::with_record_type!(target.kind, T => r.get::<T>(target.id).ok().flatten().map(|x| x.label()));
     label.unwrap_or_else(|| target.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Contact;
+
+    #[test]
+    fn a_file_whose_search_texts_lack_labels_gets_them_at_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.redb");
+        let crm = Crm::open(&path).unwrap();
+        let vip = Contact {
+            first_name: "Ann".into(),
+            last_name: "Lee".into(),
+            tags: vec!["VIP".into()],
+            ..Default::default()
+        };
+        let id = crm.create(vip).unwrap().id;
+        assert_eq!(crm.search("vip", &[], 5).unwrap()[0].id, id, "labels are searched");
+        // As a file written before labels were searched: the text without them, the mark unset.
+        crm.write(|tx| {
+            tx.w.set_search_key(RecordRef::new(Kind::Contact, id), Some("Ann Lee"));
+            Ok(tx.w.set_meta(TAGS_SEARCHED, 0)?)
+        })
+        .unwrap();
+        drop(crm);
+        assert!(Crm::open_for(&path, Workload::Brief).is_ok_and(|crm| crm.search("vip", &[], 5).unwrap()[0].id == id));
+    }
 }

@@ -123,7 +123,9 @@ impl Record for Account {
 
     fn search_text(&self) -> Option<String> {
         let parts = [Some(self.name.clone()), self.address.city.clone(), self.website.clone(), self.phone.clone()];
-        Some(parts.into_iter().flatten().collect::<Vec<_>>().join("\t"))
+        // Labels too: a search or a list filter for "vip" finds what is labelled so.
+        let parts = parts.into_iter().flatten().chain(self.tags.iter().cloned());
+        Some(parts.collect::<Vec<_>>().join("\t"))
     }
 }
 

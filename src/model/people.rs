@@ -196,6 +196,8 @@ impl Record for Contact {
         let mut parts = vec![self.full_name()];
         parts.extend(self.emails.iter().map(|e| e.address.clone()));
         parts.extend(self.phones.iter().map(|p| p.number.clone()));
+        // Labels too: a search or a list filter for "vip" finds who is labelled so.
+        parts.extend(self.tags.iter().cloned());
         Some(parts.join("\t"))
     }
 

@@ -3,13 +3,16 @@
 //! It is built from the compact search-key table (never by decoding whole records) and kept in
 //! step with writes by the service. One scorer serves every front end so ranking feels the same.
 //!
-//! A query of three or more characters is ranked over every text (see `rank`), skipping texts
-//! that cannot make the cut; one that extends the previous query (typing on) looks only at the
+//! A query is read up to its first [`MAX_QUERY`] characters, so that a pasted page costs no more
+//! than a name. Exact matches come first: a name that is the query, then texts holding more of the
+//! query's words whole (see `exact`), then the best fuzzy scores. A query of three or more
+//! characters is ranked over every text (see `rank`), skipping texts that cannot make the cut; one that extends the previous query (typing on) looks only at the
 //! texts the previous one matched. A one- or two-character query lists names with a word starting
 //! with it first (see `prefix`).
 
 mod charset;
 mod entries;
+mod exact;
 mod prefix;
 mod rank;
 
@@ -42,6 +45,33 @@ pub struct Hit {
 
 /// Queries of at most this many characters take the word-prefix path.
 const SHORT: usize = 2;
+
+/// The most characters of a query that are read: longer than any name, email or phone number, so
+/// that nothing findable is lost, yet short enough that a pasted page costs what a name does.
+pub const MAX_QUERY: usize = 100;
+
+/// `query` without what lies past its first [`MAX_QUERY`] characters.
+pub fn capped(query: &str) -> &str {
+    query.char_indices().nth(MAX_QUERY).map_or(query, |(end, _)| &query[..end])
+}
+
+/// Positions in `items` that match `query`, best first by the rank the index uses (exact matches
+/// first), ties in their order: how short lists (the palette, pickers over a few choices) rank.
+pub fn rank_items<T: AsRef<str>>(query: &str, items: &[T]) -> Vec<usize> {
+    let text = capped(query).trim();
+    if text.is_empty() {
+        return (0..items.len()).collect();
+    }
+    let query = Query::parse(text);
+    let mut scorer = Scorer::new();
+    let mut scored: Vec<(u32, usize)> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| Some((scorer.rank(&query, item.as_ref(), entries::Sets::of(item.as_ref()))?, i)))
+        .collect();
+    scored.sort_by_key(|&(score, i)| (std::cmp::Reverse(score), i));
+    scored.into_iter().map(|(_, i)| i).collect()
+}
 
 /// How a caller follows a query it runs on a worker thread: a flag that stops it, and where the
 /// best matches found so far go while a long pass runs.
@@ -148,7 +178,7 @@ impl SearchIndex {
     /// flag is set, and reports partial answers while it runs; for a front end that searches on
     /// a worker thread as the user types.
     pub fn search_cancellable(&self, query: &str, kinds: &[Kind], limit: usize, pass: Pass<'_>) -> Option<Vec<Hit>> {
-        let text = query.trim();
+        let text = capped(query).trim();
         if text.is_empty() || limit == 0 {
             return Some(Vec::new());
         }
@@ -211,8 +241,8 @@ impl SearchIndex {
         Some(TopK::merge(tops, limit))
     }
 
-    /// Word-prefix matches of the name, newest first, then (when fewer than `limit`) the best of
-    /// the other matches.
+    /// Word-prefix matches of the name, exact ones first, else newest first, then (when fewer
+    /// than `limit`) the best of the other matches.
     fn by_word_prefix(
         &self,
         text: &str,
@@ -226,19 +256,21 @@ impl SearchIndex {
         let parts = scan(
             Domain::All(self.len()),
             cancel,
-            || TopK::new(limit),
-            |top, pos| {
-                let record = self.entries.record(pos);
+            || (TopK::new(limit), Scorer::new()),
+            |(top, scorer), pos| {
+                let (record, sets) = (self.entries.record(pos), self.entries.sets(pos));
                 if wanted(kinds, record.kind)
-                    && top.admits(0, record)
-                    && self.entries.sets(pos).name.contains(query.needs())
+                    && top.admits(query.max_bonus(sets), record)
+                    && sets.name.contains(query.needs())
                     && prefix.matches(name_of(self.entries.text(pos)))
                 {
-                    top.push(Ranked { score: 0, id: record.id, kind: record.kind, pos });
+                    let score = scorer.bonus(query, self.entries.text(pos));
+                    top.push(Ranked { score, id: record.id, kind: record.kind, pos });
                 }
             },
             |_, _| {},
         )?;
+        let parts = parts.into_iter().map(|(top, _)| top);
         let mut ranked = TopK::merge(parts, limit);
         let mut scorer = Scorer::new();
         for r in &mut ranked {
@@ -320,13 +352,14 @@ mod tests {
         let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
         let mut matcher = Matcher::new(Config::DEFAULT);
         let mut score = |text: &str| pattern.score(Utf32Str::new(text, &mut Vec::new()), &mut matcher);
+        let (exact, mut scorer) = (Query::parse(query), Scorer::new());
         let mut all: Vec<_> = items
             .iter()
             .filter(|(record, _)| wanted(kinds, record.kind))
             .filter_map(|(record, text)| {
                 let name = name_of(text);
                 let second = if name.len() < text.len() { score(name).unwrap_or(0) } else { 0 };
-                Some((score(text)? + second, record.id, record.kind))
+                Some((score(text)? + second + scorer.bonus(&exact, text), record.id, record.kind))
             })
             .collect();
         all.sort_unstable_by(|a, b| b.cmp(a));
@@ -376,6 +409,36 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_whole_query_as_words_or_as_the_name_ranks_above_longer_fuzzy_matches() {
+        let deal = |id: Id, name: &str| (RecordRef::new(Kind::Opportunity, id), format!("{name}\tAcme Ltd"));
+        let idx = SearchIndex::build([
+            deal(7, "Renewal deal #7"),
+            deal(72, "Renewal deal #72"),
+            deal(77, "Renewal deal #77"),
+            (RecordRef::new(Kind::Account, 1), "Acme Holdings\tParis".to_string()),
+            (RecordRef::new(Kind::Account, 2), "Acme\tLyon".to_string()),
+            (RecordRef::new(Kind::Account, 3), "Acmeville Ltd\tLyon".to_string()),
+        ]);
+        let ids = |q: &str| idx.search(q, &[], 10).iter().map(|h| h.id).collect::<Vec<_>>();
+        assert_eq!(ids("renewal deal #7")[0], 7);
+        assert_eq!(ids("#7")[0], 7, "short queries too");
+        assert_eq!(ids("acme")[..2], [2, 1], "the whole name, then a whole word");
+        let scores: Vec<u32> = idx.search("renewal deal #7", &[], 10).iter().map(|h| h.score).collect();
+        assert!(scores.is_sorted_by(|a, b| a >= b), "scores follow the ranking: {scores:?}");
+    }
+
+    #[test]
+    fn a_pasted_page_is_read_up_to_the_cap() {
+        let idx = SearchIndex::build(people(3000));
+        let page = "Patricia Jones ".repeat(400);
+        assert!(page.chars().count() > 10 * MAX_QUERY);
+        assert_eq!(capped(&page).chars().count(), MAX_QUERY);
+        assert_eq!(idx.search(&page, &[], 10), idx.search(capped(&page), &[], 10));
+        assert_eq!(capped("Zoë"), "Zoë");
+        assert_eq!(rank_items("go to contacts", &["contacts, go to", "go to contacts", "go to calls"]), [1, 0]);
     }
 
     #[test]

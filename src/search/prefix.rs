@@ -1,7 +1,7 @@
 //! Word-prefix matching of a name, the cheap test behind one- and two-character queries: such a
 //! query fuzzy-matches most texts, so scoring them all says little and costs much.
 
-use nucleo_matcher::chars::{normalize, to_lower_case};
+use nucleo_matcher::chars::normalize;
 
 /// A needle matched against the starts of a name's words.
 pub(super) struct WordPrefix {
@@ -51,11 +51,7 @@ impl WordPrefix {
 
     /// A name character as nucleo compares it with the needle.
     fn fold(&self, c: char) -> char {
-        match (c.is_ascii(), self.fold_accents) {
-            (true, _) => c.to_ascii_lowercase(),
-            (false, true) => to_lower_case(normalize(c)),
-            (false, false) => to_lower_case(c),
-        }
+        super::exact::fold(c, self.fold_accents)
     }
 }
 

@@ -2,10 +2,12 @@
 //! the cores while skipping those that cannot make the cut.
 //!
 //! The rank of a text is nucleo's score of the whole text plus, when the text has details after
-//! its name, nucleo's score of the name alone. nucleo gives a needle of n characters at most
-//! `26n + 10`, so a text whose name lacks a character of the query is bounded by that, and a text
-//! whose name matches is bounded by that plus its name's score: once `limit` better texts are
-//! known, the rest are skipped without being scored. Ties go to the higher id.
+//! its name, nucleo's score of the name alone, plus the exact-match bonus (see `exact`): each query
+//! word found as a whole word outweighs any fuzzy score, and a name that is the query outweighs
+//! every word. nucleo gives a needle of n characters at most `26n + 10`, so a text whose name lacks
+//! a character of the query is bounded by that, and a text whose name matches is bounded by that
+//! plus its name's score, each plus the bonus it can get: once `limit` better texts are known, the
+//! rest are skipped without being scored. Ties go to the higher id.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -18,6 +20,7 @@ use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 use super::charset::CharSet;
 use super::entries::{Entries, Sets};
+use super::exact::Exact;
 use crate::model::{Id, Kind, RecordRef};
 
 /// A parsed query and what lets a scan skip texts cheaply.
@@ -29,18 +32,35 @@ pub(super) struct Query {
     best: u32,
     /// Whether the query has no operators (`!^'$\`), so a longer one only matches fewer texts.
     plain: bool,
+    /// The query's words, looked for whole.
+    exact: Exact,
+    /// What each query word found whole in a text adds: more than any fuzzy score.
+    word_bonus: u32,
+    /// What a name that is the query adds: more than all words and fuzzy scores together.
+    name_bonus: u32,
 }
 
 impl Query {
     /// Parses a trimmed, non-empty query (words are matched separately; nucleo's operators apply).
     pub(super) fn parse(text: &str) -> Query {
         let pattern = Pattern::parse(text, CaseMatching::Ignore, Normalization::Smart);
-        let mut query = Query { needs: CharSet::default(), best: 0, plain: !text.contains(OPERATORS), pattern };
-        for needle in query.pattern.atoms.iter().filter(|a| !a.negative).map(|a| a.needle_text()) {
-            query.needs = query.needs.union(CharSet::of_needle(needle));
-            query.best += best_score(needle.len());
+        let (mut needs, mut best, mut words) = (CharSet::default(), 0, Vec::new());
+        for needle in pattern.atoms.iter().filter(|a| !a.negative).map(|a| a.needle_text()) {
+            needs = needs.union(CharSet::of_needle(needle));
+            best += best_score(needle.len());
+            words.push(needle.chars().collect());
         }
-        query
+        let exact = Exact::new(words);
+        let word_bonus = 2 * best + 1;
+        let name_bonus = exact.len() as u32 * word_bonus + word_bonus;
+        Query { pattern, needs, best, plain: !text.contains(OPERATORS), exact, word_bonus, name_bonus }
+    }
+
+    /// The most the exact-match bonus can give a text with character sets `sets`: a name that
+    /// lacks a character of the query cannot be the query.
+    pub(super) fn max_bonus(&self, sets: Sets) -> u32 {
+        let words = self.exact.len() as u32 * self.word_bonus;
+        if sets.name.contains(self.needs) { words + self.name_bonus } else { words }
     }
 
     /// Whether the query has no operators, so that a query extending it (more characters or more
@@ -136,19 +156,27 @@ impl TopK {
 pub(super) struct Scorer {
     matcher: Matcher,
     chars: Vec<char>,
+    /// A buffer for the exact-match test.
+    folded: Vec<char>,
 }
 
 impl Scorer {
     /// A scorer with an empty buffer.
     pub(super) fn new() -> Scorer {
-        Scorer { matcher: Matcher::new(Config::DEFAULT), chars: Vec::new() }
+        Scorer { matcher: Matcher::new(Config::DEFAULT), chars: Vec::new(), folded: Vec::new() }
     }
 
     /// The full rank of `text` (with character sets `sets`; see the module documentation), if it
     /// matches.
     pub(super) fn rank(&mut self, query: &Query, text: &str, sets: Sets) -> Option<u32> {
         let name = self.name_score(query, text, sets);
-        Some(self.score(query, text, sets.text)? + name)
+        Some(self.score(query, text, sets.text)? + name + self.bonus(query, text))
+    }
+
+    /// The exact-match bonus of `text` (see the module documentation).
+    pub(super) fn bonus(&mut self, query: &Query, text: &str) -> u32 {
+        let (words, is_name) = query.exact.find(text, &mut self.folded);
+        words * query.word_bonus + if is_name { query.name_bonus } else { 0 }
     }
 
     /// The second score, for a match within the name; 0 when the text is only a name.
@@ -204,12 +232,16 @@ impl<'q> RankPart<'q> {
             return;
         }
         let name_may_match = sets.text.has_tab() && sets.name.contains(query.needs);
-        if self.top.admits(query.best + if name_may_match { query.best } else { 0 }, record) {
+        let fuzzy = query.best + if name_may_match { query.best } else { 0 };
+        if self.top.admits(fuzzy + query.max_bonus(sets), record) {
             let text = entries.text(pos);
-            let name = if name_may_match { self.scorer.name_score(query, text, sets) } else { 0 };
-            if self.top.admits(query.best + name, record) {
-                let Some(score) = self.scorer.score(query, text, sets.text) else { return };
-                self.top.push(Ranked { score: score + name, id: record.id, kind: record.kind, pos });
+            let bonus = self.scorer.bonus(query, text);
+            if self.top.admits(fuzzy + bonus, record) {
+                let name = if name_may_match { self.scorer.name_score(query, text, sets) } else { 0 };
+                if self.top.admits(query.best + name + bonus, record) {
+                    let Some(score) = self.scorer.score(query, text, sets.text) else { return };
+                    self.top.push(Ranked { score: score + name + bonus, id: record.id, kind: record.kind, pos });
+                }
             }
         }
         self.candidates.push(pos);
@@ -304,9 +336,21 @@ pub(super) fn scan<T: Send>(
 mod tests {
     use super::*;
 
+    /// The rank without the exact-match bonus.
     fn rank(query: &str, text: &str) -> Option<u32> {
         let query = Query::parse(query);
-        Scorer::new().rank(&query, text, Sets::of(text))
+        let mut scorer = Scorer::new();
+        Some(scorer.rank(&query, text, Sets::of(text))? - scorer.bonus(&query, text))
+    }
+
+    #[test]
+    fn an_exact_word_outranks_any_fuzzy_match_and_the_whole_name_every_word() {
+        let query = Query::parse("deal 7");
+        let mut scorer = Scorer::new();
+        let mut full = |text: &str| scorer.rank(&query, text, Sets::of(text)).unwrap();
+        assert!(full("Deal #7 for Acme") > full("Deal 77\tdeal 7x"));
+        assert!(full("Deal 7") > full("Deal 7 again\tdeal 7"));
+        assert!(full("deal 72 x\tdeal7") < full("deal 7x\t#7"));
     }
 
     #[test]

@@ -15,9 +15,9 @@ use super::call::CallForm;
 use super::detail::Detail;
 use super::form::Form;
 use super::keymap::{self, Action, Binding, Lookup};
-use super::list::RecordList;
+use super::list::{Pass, RecordList};
 use super::quote::QuoteEditor;
-use super::search::{SearchBox, Searcher};
+use super::search::{LIMIT, SearchBox, Searcher};
 use super::settings::Settings;
 use super::tasks::TaskLists;
 use crate::crm::{Crm, Result};
@@ -25,7 +25,7 @@ use crate::model::{Id, Kind, Lead, LeadStatus, Opportunity, RecordRef, Stage, St
 use crate::text::count;
 
 /// The most rows a filter keeps (the best matches), so a one-letter filter over a million
-/// records stays instant.
+/// records stays instant; the list's title says "10,000+" when more match.
 const FILTER_LIMIT: usize = 10_000;
 
 /// How long a status message stays.
@@ -230,6 +230,12 @@ pub struct Message {
 pub struct App {
     crm: Arc<Crm>,
     searcher: Searcher,
+    /// Runs the list filters' searches, off the UI thread like the `/` search.
+    filter_searcher: Searcher,
+    /// The `/` search as it was last closed, reopened by `/` with its query selected.
+    last_search: Option<SearchBox>,
+    /// Whether the open record was opened from the `/` search, which Esc then goes back to.
+    from_search: bool,
     index_ready: Arc<AtomicBool>,
     /// The screen on show.
     pub screen: ScreenId,
@@ -315,6 +321,9 @@ impl App {
             super::agenda::birthdays_soon(&crm, 14)?.map(|text| Message { text, error: false, at: Instant::now() });
         Ok(App {
             searcher: Searcher::new(crm.clone()),
+            filter_searcher: Searcher::new(crm.clone()),
+            last_search: None,
+            from_search: false,
             index_ready,
             crm,
             screen: ScreenId::Contacts,
@@ -392,6 +401,24 @@ impl App {
         {
             b.receive(answer);
         }
+        if let Some(answer) = self.filter_searcher.poll().filter(|a| a.complete) {
+            let list = self.lists_mut().into_iter().find(|l| l.awaiting == Some(answer.generation));
+            let failed = list.and_then(|list| {
+                list.awaiting = None;
+                let hits = match answer.hits {
+                    Ok(hits) => hits,
+                    Err(e) => return Some(e),
+                };
+                let capped = answer.full;
+                let ids = hits.into_iter().map(|h| h.id).collect();
+                let text = list.filter.clone();
+                list.set_filter(&text, Some(Pass::Ranked { ids, capped }));
+                None
+            });
+            if let Some(e) = failed {
+                self.say_error(e);
+            }
+        }
         let crm = self.crm.clone();
         if let Some(list) = self.list_mut()
             && let Err(e) = list.prepare(&crm)
@@ -448,6 +475,7 @@ impl App {
                 || app.duplicates.busy()
                 || app.import.as_ref().is_some_and(|w| w.busy())
                 || matches!(&app.overlay, Some(Overlay::Search(b)) if b.waiting.is_some())
+                || app.list().is_some_and(|l| l.awaiting.is_some())
         };
         while busy(self) && Instant::now() < deadline {
             self.prepare();
@@ -601,6 +629,21 @@ impl App {
         }
     }
 
+    /// Types pasted text into whatever has the focus, as if typed: a line break is Enter, other
+    /// control characters are dropped. Each key is cheap (query lines stop at their cap), so a
+    /// long paste never holds the app.
+    pub fn paste(&mut self, text: &str) {
+        let text = text.replace("\r\n", "\n");
+        for c in text.chars() {
+            let code = match c {
+                '\n' | '\r' => KeyCode::Enter,
+                c if c.is_control() => continue,
+                c => KeyCode::Char(c),
+            };
+            self.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+        }
+    }
+
     /// Performs an action (from a key or the palette).
     pub fn act(&mut self, action: Action) {
         if let Err(e) = self.try_act(action) {
@@ -687,12 +730,13 @@ impl App {
             }
             Action::Quit | Action::ForceQuit => self.quit = true,
             Action::Help => self.overlay = Some(Overlay::Help(0)),
-            Action::Search => self.overlay = Some(Overlay::Search(SearchBox::default())),
+            Action::Search => self.reopen_search(),
             Action::Palette => self.overlay = Some(Overlay::Palette { query: String::new(), selected: 0 }),
             Action::Goto(s) => {
                 self.welcome = false;
                 self.detail = None;
                 self.came_from = None;
+                self.from_search = false;
                 self.screen = s;
             }
             Action::Back if self.detail.is_some() => self.close_detail(),
@@ -703,7 +747,8 @@ impl App {
                     let n = l.marked.len();
                     l.marked.clear();
                     self.say(format!("{} unmarked", count(n, "row", "rows")));
-                } else if let Some(l) = self.list_mut().filter(|l| l.is_filtered()) {
+                } else if let Some(l) = self.list_mut().filter(|l| l.is_filtered() || l.awaiting.is_some()) {
+                    l.awaiting = None;
                     l.set_filter("", None);
                 }
                 if self.on_tasks() && !self.tasks.scope.is_empty() {
@@ -1261,7 +1306,8 @@ impl App {
         Ok(())
     }
 
-    /// Closes the open record, back to the screen it was opened from.
+    /// Closes the open record, back to the screen it was opened from, and to the search results
+    /// when it was opened from them.
     fn close_detail(&mut self) {
         // Back to the record this one was opened from, read again (the way may have changed it;
         // one deleted meanwhile is passed over).
@@ -1278,6 +1324,19 @@ impl App {
         if let Some(s) = self.came_from.take() {
             self.screen = s;
         }
+        if std::mem::take(&mut self.from_search) {
+            self.reopen_search();
+        }
+    }
+
+    /// Opens the `/` search: the last one again, its query selected and searched afresh (the
+    /// records may have changed), or an empty one.
+    fn reopen_search(&mut self) {
+        let mut b = self.last_search.take().map(SearchBox::again).unwrap_or_default();
+        if !b.query.trim().is_empty() {
+            b.waiting = Some(self.searcher.start(&b.query, &[], LIMIT));
+        }
+        self.overlay = Some(Overlay::Search(b));
     }
 
     /// Forgets what the lists and the open record showed, after a write.
@@ -1381,26 +1440,27 @@ impl App {
                 text.clear();
             }
             _ => {
-                if !edit_line(&mut text, key) {
+                if !edit_query(&mut text, key) {
                     return;
                 }
             }
         }
-        let pass = if text.trim().is_empty() {
-            None
-        } else {
-            match self.crm.search(&text, &[kind], FILTER_LIMIT) {
-                Ok(hits) => {
-                    if hits.len() == FILTER_LIMIT {
-                        self.say(format!("the filter keeps the best {FILTER_LIMIT} matches: type more to narrow it"));
-                    }
-                    Some(hits.into_iter().map(|h| h.id).collect())
-                }
-                Err(e) => return self.say_error(e.to_string()),
-            }
-        };
+        let (query, tags) = super::list::tag_terms(&text);
+        if !tags.is_empty() && !matches!(kind, Kind::Contact | Kind::Account) {
+            self.say_error("filter: only contacts and accounts carry labels (tag:)");
+        }
+        // The list narrows when the search, run off the UI thread, answers (see `prepare`).
+        let awaiting = (!query.is_empty()).then(|| {
+            let keep = Box::new(move |crm: &Crm, hits| super::list::labelled(crm, hits, &tags));
+            self.filter_searcher.start_keeping(&query, &[kind], FILTER_LIMIT, keep)
+        });
         if let Some(l) = self.list_mut() {
-            l.set_filter(&text, pass);
+            l.awaiting = awaiting;
+            if awaiting.is_some() {
+                l.filter = text;
+            } else {
+                l.set_filter(&text, None);
+            }
         }
     }
 
@@ -1467,7 +1527,7 @@ impl App {
                     Some(p) => count(p.len(), "call matches", "calls match"),
                     None => "every call".to_string(),
                 };
-                self.calls.set_filter(text.trim(), pass);
+                self.calls.set_filter(text.trim(), pass.map(Pass::Set));
                 said
             }
             Ask::TaskScope => {
@@ -1597,11 +1657,19 @@ impl App {
 
     fn search_key(&mut self, mut b: SearchBox, key: KeyEvent) -> Result<()> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let replace = std::mem::take(&mut b.replace);
         match key.code {
-            KeyCode::Esc => return Ok(()),
+            KeyCode::Esc => {
+                self.last_search = Some(b);
+                return Ok(());
+            }
             KeyCode::Enter => {
                 if let Some(hit) = b.hits.get(b.selected) {
-                    return self.open(RecordRef::new(hit.kind, hit.id));
+                    let record = RecordRef::new(hit.kind, hit.id);
+                    self.last_search = Some(b);
+                    self.open(record)?;
+                    self.from_search = true;
+                    return Ok(());
                 }
             }
             // Ctrl-L logs a call with the contact found, straight from the search.
@@ -1616,14 +1684,17 @@ impl App {
             KeyCode::Up | KeyCode::BackTab => b.selected = b.selected.saturating_sub(1),
             KeyCode::Char('p' | 'k') if ctrl => b.selected = b.selected.saturating_sub(1),
             _ => {
-                if edit_line(&mut b.query, key) {
+                // The last query, shown selected, goes at the first key that edits it.
+                let edits = matches!(key.code, KeyCode::Char(_) | KeyCode::Backspace | KeyCode::Delete);
+                let before = if replace && edits && !ctrl { std::mem::take(&mut b.query) } else { String::new() };
+                if edit_query(&mut b.query, key) || !before.is_empty() {
                     b.selected = 0;
                     if b.query.trim().is_empty() {
                         b.hits.clear();
                         b.waiting = None;
                     } else {
                         b.partial = false;
-                        b.waiting = Some(self.searcher.start(&b.query));
+                        b.waiting = Some(self.searcher.start(&b.query, &[], LIMIT));
                     }
                 }
             }
@@ -1667,7 +1738,7 @@ impl App {
             return all;
         }
         let names: Vec<String> = all.iter().map(|(a, _)| a.name()).collect();
-        let ranked = super::fuzzy::rank(query, &names);
+        let ranked = crate::search::rank_items(query, &names);
         ranked.into_iter().map(|i| all[i].clone()).collect()
     }
 
@@ -1932,12 +2003,23 @@ fn pick_key(key: KeyEvent, query: &mut String, selected: &mut usize, len: usize)
             *selected = selected.saturating_sub(1);
             PickKey::Moved
         }
-        _ if edit_line(query, key) => {
+        _ if edit_query(query, key) => {
             *selected = 0;
             PickKey::Typed
         }
         _ => PickKey::Moved,
     }
+}
+
+/// Applies a typing key to a query line (the search, a list filter, a picker, the palette); says
+/// whether the query changed. A query takes at most [`crate::search::MAX_QUERY`] characters, the
+/// most a search reads, so that a paste costs no more than a name.
+fn edit_query(query: &mut String, key: KeyEvent) -> bool {
+    let typing = matches!(key.code, KeyCode::Char(_)) && !key.modifiers.contains(KeyModifiers::CONTROL);
+    if typing && query.chars().nth(crate::search::MAX_QUERY - 1).is_some() {
+        return false;
+    }
+    edit_line(query, key)
 }
 
 /// Applies a typing key to a one-line text; says whether the text changed.

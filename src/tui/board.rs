@@ -166,6 +166,9 @@ pub struct Board {
     pub folded: bool,
     /// Whether the columns must be read again before the next frame.
     stale: bool,
+    /// Whether the filter changed since the columns were read: the selection then starts on the
+    /// first card of the first column holding one.
+    refiltered: bool,
     /// Whether it was ever read.
     loaded: bool,
 }
@@ -205,6 +208,14 @@ impl Board {
         }
         for c in &mut self.columns {
             c.selected = c.selected.min(c.cards.len().saturating_sub(1));
+        }
+        if std::mem::take(&mut self.refiltered) {
+            let shown = |i: &usize| self.shown(*i);
+            let first = (0..self.columns.len()).filter(shown).find(|&i| !self.columns[i].cards.is_empty());
+            self.col = first.or_else(|| (0..self.columns.len()).find(shown)).unwrap_or(0);
+            for c in &mut self.columns {
+                c.selected = 0;
+            }
         }
         Ok(())
     }
@@ -289,10 +300,11 @@ impl Board {
         }
     }
 
-    /// Narrows the board.
+    /// Narrows the board; the selection then goes to the first column with a matching deal.
     pub fn set_filter(&mut self, filter: BoardFilter) {
         self.filter = filter;
         self.stale = true;
+        self.refiltered = true;
     }
 
     /// Puts deal `o` where it now belongs after a move, a win or a loss, without reading the

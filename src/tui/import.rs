@@ -211,7 +211,7 @@ impl ImportWizard {
             return names;
         }
         let owned: Vec<String> = names.iter().map(|n| n.to_string()).collect();
-        super::fuzzy::rank(query, &owned).into_iter().map(|i| names[i]).collect()
+        crate::search::rank_items(query, &owned).into_iter().map(|i| names[i]).collect()
     }
 
     /// Opens the field picker on the selected column.

@@ -1,7 +1,7 @@
 //! A scrolling list of one kind of record (contacts, accounts) over any number of rows: it keeps
 //! the ordered ids, and the loop fills in only the rows on screen before each frame.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use std::sync::Arc;
 
@@ -52,6 +52,21 @@ impl Order {
     }
 }
 
+/// What a filter lets through.
+#[derive(Debug)]
+pub enum Pass {
+    /// These records, shown in the list's order.
+    Set(HashSet<Id>),
+    /// These records, shown best match first; `capped` when the filter kept only the best ones
+    /// and more records match.
+    Ranked {
+        /// The records, best first.
+        ids: Vec<Id>,
+        /// Whether more records match than are kept.
+        capped: bool,
+    },
+}
+
 /// The state of one record list.
 #[derive(Debug)]
 pub struct RecordList {
@@ -84,7 +99,12 @@ pub struct RecordList {
     /// The filter typed on the filter line.
     pub filter: String,
     /// While a filter is on: the records it lets through, and every id in order.
-    filtered: Option<(std::collections::HashSet<Id>, Vec<Id>)>,
+    filtered: Option<(Pass, Vec<Id>)>,
+    /// The number of the filter search whose answer this list awaits, if any.
+    pub awaiting: Option<u64>,
+    /// Whether the next ids shown start at the top (a new filter or order), not on the record
+    /// selected before.
+    to_top: bool,
     /// Whether the ids were given (a report's drill-down) rather than read from an index: they
     /// are never read again, only their rows.
     pinned: bool,
@@ -121,6 +141,8 @@ impl RecordList {
             loading: None,
             filter: String::new(),
             filtered: None,
+            awaiting: None,
+            to_top: false,
             pinned: false,
             emails_shown: None,
         }
@@ -164,6 +186,9 @@ impl RecordList {
         if self.pinned {
             return String::new();
         }
+        if matches!(self.filtered, Some((Pass::Ranked { .. }, _))) {
+            return "best match first".to_string();
+        }
         format!("by {}{}", self.order.label(), if self.reversed { ", reversed" } else { "" })
     }
 
@@ -179,18 +204,20 @@ impl RecordList {
         }
     }
 
-    /// Moves to the next order.
+    /// Moves to the next order, starting again at the top.
     pub fn next_order(&mut self) {
         let orders = self.orders();
         let i = orders.iter().position(|&o| o == self.order).unwrap_or(0);
         self.order = orders[(i + 1) % orders.len()];
         self.loaded = false;
+        self.to_top = true;
     }
 
-    /// Reverses the order.
+    /// Reverses the order, starting again at the top.
     pub fn reverse(&mut self) {
         self.reversed = !self.reversed;
         self.loaded = false;
+        self.to_top = true;
     }
 
     /// Forgets loaded ids and rows (after a write).
@@ -429,25 +456,43 @@ impl RecordList {
         self.filtered.is_some()
     }
 
-    /// Shows only the records in `pass` (or, with `None`, every record again).
-    pub fn set_filter(&mut self, text: &str, pass: Option<std::collections::HashSet<Id>>) {
+    /// Whether the filter kept only its best matches, and more records match.
+    pub fn is_capped(&self) -> bool {
+        matches!(self.filtered, Some((Pass::Ranked { capped: true, .. }, _)))
+    }
+
+    /// Shows only the records in `pass` (or, with `None`, every record again), from the top: the
+    /// best (or first) row selected.
+    pub fn set_filter(&mut self, text: &str, pass: Option<Pass>) {
         self.filter = text.to_string();
         let all = match self.filtered.take() {
             Some((_, all)) => all,
             None => std::mem::take(&mut self.ids),
         };
         self.filtered = pass.map(|p| (p, Vec::new()));
+        self.to_top = true;
         self.take_ids(all);
     }
 
-    /// Takes a (new) id list, keeping the selection on the same record when it is still there.
+    /// Takes a (new) id list, keeping the selection on the same record when it is still there
+    /// (or at the top after a new filter or order).
     fn take_ids(&mut self, ids: Vec<Id>) {
-        let keep = self.selected_id();
+        let keep = self.selected_id().filter(|_| !self.to_top);
+        let complete = !self.is_loading();
         self.ids = match &mut self.filtered {
-            Some((pass, all)) => {
+            Some((Pass::Set(pass), all)) => {
                 let shown = ids.iter().copied().filter(|id| pass.contains(id)).collect();
                 *all = ids;
                 shown
+            }
+            Some((Pass::Ranked { ids: ranked, .. }, all)) => {
+                // Records gone since the filter ran (deleted) leave it once every id is known.
+                if complete {
+                    let present: HashSet<Id> = ids.iter().copied().collect();
+                    ranked.retain(|id| present.contains(id));
+                }
+                *all = ids;
+                ranked.clone()
             }
             None => ids,
         };
@@ -458,10 +503,54 @@ impl RecordList {
             let present: std::collections::HashSet<Id> = self.ids.iter().copied().collect();
             self.marked.retain(|id| present.contains(id));
         }
+        if std::mem::take(&mut self.to_top) {
+            self.offset = 0;
+            self.select(0);
+            return;
+        }
         let pos = keep.and_then(|id| self.ids.iter().position(|&x| x == id)).unwrap_or(self.selected);
         self.offset = self.offset.min(self.ids.len().saturating_sub(1));
         self.select(pos);
     }
+}
+
+/// A list filter's words for the search, and its `tag:` terms (lower case). A term's label is
+/// searched for too, so that the records carrying it are among the matches.
+pub fn tag_terms(text: &str) -> (String, Vec<String>) {
+    let mut tags = Vec::new();
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .map(|w| match w.split_once(':') {
+            Some((key, label)) if key.eq_ignore_ascii_case("tag") && !label.is_empty() => {
+                tags.push(label.to_lowercase());
+                label
+            }
+            _ => w,
+        })
+        .collect();
+    (words.join(" "), tags)
+}
+
+/// The matches carrying a label starting with each of `tags` (any case): what a list filter's
+/// `tag:` terms keep. Only contacts and accounts carry labels.
+pub fn labelled(crm: &Crm, hits: Vec<crate::search::Hit>, tags: &[String]) -> Result<Vec<crate::search::Hit>> {
+    if tags.is_empty() {
+        return Ok(hits);
+    }
+    let r = crm.reader()?;
+    let mut kept = Vec::new();
+    for hit in hits {
+        let labels = match hit.kind {
+            Kind::Contact => r.get::<Contact>(hit.id)?.map(|c| c.tags),
+            Kind::Account => r.get::<Account>(hit.id)?.map(|a| a.tags),
+            _ => None,
+        };
+        let labels: Vec<String> = labels.unwrap_or_default().iter().map(|l| l.to_lowercase()).collect();
+        if tags.iter().all(|t| labels.iter().any(|l| l.starts_with(t.as_str()))) {
+            kept.push(hit);
+        }
+    }
+    Ok(kept)
 }
 
 /// The first `limit` ids of `kind` in an order.

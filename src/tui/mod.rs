@@ -26,13 +26,13 @@ mod widgets;
 use std::io;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
 
-pub use app::App;
+pub use app::{App, Overlay};
 pub use detail::DetailLine;
 pub use keymap::Action;
 pub use reports::Period;
@@ -189,17 +189,35 @@ where
         app.set_viewport(size.width, size.height);
         app.prepare();
         terminal.draw(|f| view::draw(f, app, theme)).map_err(io::Error::other)?;
-        match events.next(Duration::from_millis(100))? {
-            Some(Event::Key(k)) if k.kind != KeyEventKind::Release => app.handle_key(k),
-            Some(Event::Mouse(m)) => match m.kind {
-                MouseEventKind::ScrollDown => app.act(Action::Down),
-                MouseEventKind::ScrollUp => app.act(Action::Up),
-                _ => {}
-            },
-            _ => {}
+        // Events already waiting (a paste arriving key by key) are all taken before the next
+        // frame, within about a frame's time, so a long paste is not drawn a key at a time.
+        let (mut wait, until) = (Duration::from_millis(100), Instant::now() + FRAME_TIME);
+        while let Some(event) = events.next(wait)? {
+            handle(app, event);
+            wait = Duration::ZERO;
+            if app.quit || Instant::now() >= until {
+                break;
+            }
         }
     }
     Ok(())
+}
+
+/// How long the loop takes waiting events before it draws again.
+const FRAME_TIME: Duration = Duration::from_millis(16);
+
+/// Hands one event to the app.
+fn handle(app: &mut App, event: Event) {
+    match event {
+        Event::Key(k) if k.kind != KeyEventKind::Release => app.handle_key(k),
+        Event::Paste(text) => app.paste(&text),
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::ScrollDown => app.act(Action::Down),
+            MouseEventKind::ScrollUp => app.act(Action::Up),
+            _ => {}
+        },
+        _ => {}
+    }
 }
 
 /// Opens the app in this terminal; the terminal is restored on every way out, panics included.

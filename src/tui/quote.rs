@@ -105,7 +105,7 @@ impl QuoteEditor {
         picker.hits = if picker.query.trim().is_empty() {
             (0..names.len()).collect()
         } else {
-            super::fuzzy::rank(&picker.query, &names)
+            crate::search::rank_items(&picker.query, &names)
         };
         picker.selected = picker.selected.min(picker.hits.len().saturating_sub(1));
     }

@@ -7,12 +7,14 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::crm::Crm;
+use crate::model::Kind;
 use crate::search::{FRAME, Hit, Pass};
 
 /// How many matches the overlay shows.
 pub const LIMIT: usize = 50;
 
-/// Runs queries on worker threads and keeps the latest answer.
+/// Runs queries on worker threads and keeps the latest answer: the `/` overlay's and a list
+/// filter's, so that typing (or a paste) never waits for the matcher.
 pub struct Searcher {
     crm: Arc<Crm>,
     latest: Arc<AtomicU64>,
@@ -30,7 +32,13 @@ pub struct Answer {
     pub hits: Result<Vec<Hit>, String>,
     /// Whether the pass is complete (else these are the best found so far).
     pub complete: bool,
+    /// Whether the matcher found as many matches as it was asked for: more may match.
+    pub full: bool,
 }
+
+/// What a complete answer keeps of its matches, worked out on the worker thread (a list
+/// filter's `tag:` terms read the records).
+pub type Keep = Box<dyn Fn(&Crm, Vec<Hit>) -> crate::crm::Result<Vec<Hit>> + Send>;
 
 impl Searcher {
     /// A searcher over `crm`'s index.
@@ -43,26 +51,40 @@ impl Searcher {
         }
     }
 
-    /// Starts `query`, superseding any query still running; returns its number.
-    pub fn start(&self, query: &str) -> u64 {
+    /// Starts `query` for the best `limit` records of `kinds` (all kinds when empty),
+    /// superseding any query still running; returns its number.
+    pub fn start(&self, query: &str, kinds: &[Kind], limit: usize) -> u64 {
+        self.start_keeping(query, kinds, limit, Box::new(|_, hits| Ok(hits)))
+    }
+
+    /// [`Searcher::start`], the complete answer narrowed by `keep`.
+    pub fn start_keeping(&self, query: &str, kinds: &[Kind], limit: usize, keep: Keep) -> u64 {
         let generation = self.latest.fetch_add(1, Ordering::SeqCst) + 1;
         let cancel = Arc::new(AtomicBool::new(false));
         let previous = std::mem::replace(&mut *self.cancel.lock().unwrap_or_else(|e| e.into_inner()), cancel.clone());
         previous.store(true, Ordering::SeqCst);
-        let (crm, latest, inbox, query) =
-            (self.crm.clone(), self.latest.clone(), self.inbox.clone(), query.to_string());
+        let (crm, latest, inbox, query, kinds) =
+            (self.crm.clone(), self.latest.clone(), self.inbox.clone(), query.to_string(), kinds.to_vec());
         std::thread::spawn(move || {
-            let deliver = |hits, complete| {
+            let deliver = |hits, complete, full| {
                 if latest.load(Ordering::SeqCst) == generation {
-                    *inbox.lock().unwrap_or_else(|e| e.into_inner()) = Some(Answer { generation, hits, complete });
+                    let answer = Answer { generation, hits, complete, full };
+                    *inbox.lock().unwrap_or_else(|e| e.into_inner()) = Some(answer);
                 }
             };
-            let partial = |hits| deliver(Ok(hits), false);
-            match crm.search_cancellable(&query, &[], LIMIT, Pass { cancel: &cancel, partial: &partial, every: FRAME })
-            {
-                Ok(Some(hits)) => deliver(Ok(hits), true),
+            let partial = |hits| deliver(Ok(hits), false, false);
+            match crm.search_cancellable(
+                &query,
+                &kinds,
+                limit,
+                Pass { cancel: &cancel, partial: &partial, every: FRAME },
+            ) {
+                Ok(Some(hits)) => {
+                    let full = hits.len() == limit;
+                    deliver(keep(&crm, hits).map_err(|e| e.to_string()), true, full)
+                }
                 Ok(None) => {}
-                Err(e) => deliver(Err(e.to_string()), true),
+                Err(e) => deliver(Err(e.to_string()), true, false),
             }
         });
         generation
@@ -89,9 +111,17 @@ pub struct SearchBox {
     pub waiting: Option<u64>,
     /// Why the last query failed.
     pub error: Option<String>,
+    /// Whether the query is the last one, shown selected: the first typed character replaces
+    /// it, while Enter and the arrows use it.
+    pub replace: bool,
 }
 
 impl SearchBox {
+    /// The box again with the query of `last`, selected, and its matches until fresh ones come.
+    pub fn again(last: SearchBox) -> SearchBox {
+        SearchBox { replace: !last.query.is_empty(), waiting: None, partial: false, error: None, ..last }
+    }
+
     /// Takes an answer if it is to the awaited query; a partial one keeps it awaited.
     pub fn receive(&mut self, answer: Answer) {
         if self.waiting != Some(answer.generation) {
@@ -115,7 +145,6 @@ impl SearchBox {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Kind;
 
     fn hit(id: u64) -> Hit {
         Hit { kind: Kind::Contact, id, label: format!("c{id}"), detail: String::new(), score: 10 }
@@ -124,11 +153,11 @@ mod tests {
     #[test]
     fn partial_answers_show_until_the_complete_one_and_stale_ones_are_dropped() {
         let mut b = SearchBox { waiting: Some(2), ..Default::default() };
-        b.receive(Answer { generation: 1, hits: Ok(vec![hit(9)]), complete: true });
+        b.receive(Answer { generation: 1, hits: Ok(vec![hit(9)]), complete: true, full: false });
         assert!(b.hits.is_empty(), "an answer to a superseded query is dropped");
-        b.receive(Answer { generation: 2, hits: Ok(vec![hit(1)]), complete: false });
+        b.receive(Answer { generation: 2, hits: Ok(vec![hit(1)]), complete: false, full: false });
         assert_eq!((b.hits.len(), b.partial, b.waiting), (1, true, Some(2)));
-        b.receive(Answer { generation: 2, hits: Ok(vec![hit(1), hit(2)]), complete: true });
+        b.receive(Answer { generation: 2, hits: Ok(vec![hit(1), hit(2)]), complete: true, full: false });
         assert_eq!((b.hits.len(), b.partial, b.waiting), (2, false, None));
     }
 }

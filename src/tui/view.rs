@@ -768,7 +768,9 @@ fn short(a: crate::model::Amount) -> String {
 /// border while one is typed or kept.
 pub(super) fn record_list(f: &mut Frame, area: Rect, list: &RecordList, title: &str, filtering: bool, theme: &Theme) {
     let count = if list.is_filtered() {
-        format!("{} of {}", group(list.ids.len()), group(list.total))
+        // A filter that kept only its best matches says so: more records match.
+        let more = if list.is_capped() { "+" } else { "" };
+        format!("{}{more} of {}", group(list.ids.len()), group(list.total))
     } else {
         group(list.total)
     };
@@ -979,7 +981,9 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             let inner = popup(f, area, 90, area.height.saturating_sub(2), "Search");
             let mut lines = vec![Line::from(vec![
                 Span::styled("/ ", theme.title()),
-                Span::raw(format!("{}▏", sanitize(&b.query))),
+                // The last query, reopened, shows selected: typing replaces it.
+                Span::styled(sanitize(&b.query), if b.replace { theme.focus() } else { theme.text() }),
+                Span::raw("▏"),
             ])];
             let state = match (&b.error, b.waiting.is_some(), b.query.is_empty()) {
                 (Some(e), ..) => Line::styled(truncate(e, inner.width as usize), theme.error()),
