@@ -305,6 +305,11 @@ fn an_accepted_quote_sets_the_deal_amount_and_is_read_only_until_back_in_draft()
     let made = crm.write(|tx| tx.create_quote(quote)).unwrap();
     assert_eq!(made.status, QuoteStatus::Accepted);
     assert_eq!(crm.get::<Opportunity>(m.opportunity).unwrap().amount, Amount(0));
+    // Stored accepted through the generic path, it may still be given its number once.
+    let quote = Quote { opportunity: m.opportunity, status: QuoteStatus::Accepted, ..Default::default() };
+    let q = crm.create(quote).unwrap();
+    let numbered = crm.update(Quote { number: format!("Q-{:05}", q.id), ..q }).unwrap();
+    assert!(crm.update(Quote { number: "Q-1".into(), ..numbered }).is_err(), "but not renumbered");
 }
 
 #[test]

@@ -289,16 +289,32 @@ fn the_quote_editor_adds_lines_by_product_and_recomputes_totals_as_you_type() {
     assert_eq!(ui.crm.count(Kind::Quote).unwrap(), 0, "looking at a new quote stores nothing");
     ui.keys("a").text("pro").keys("enter");
     assert!(ui.screen().contains("149.90"), "{}", ui.screen());
-    // Quantity 3, then the discount 10%: the totals follow each keystroke, before any save.
-    ui.keys("enter backspace").text("3");
+    // Quantity 3 (the cell's value is selected: typing replaces it), then the discount 10%:
+    // the totals follow each keystroke, before any save.
+    ui.keys("enter").text("3");
     assert!(ui.screen().contains("449.70 USD"), "{}", ui.screen());
-    ui.keys("tab tab backspace").text("10");
+    ui.keys("tab tab").text("10");
     let s = ui.screen();
     assert!(s.contains("44.97 USD") && s.contains("404.73 USD") && s.contains("unsaved"), "{s}");
-    ui.keys("tab backspace backspace backspace").text("0");
-    assert!(ui.screen().contains("quantity: '0' is not a whole number of at least 1"), "{}", ui.screen());
-    ui.keys("backspace").text("2 enter");
-    ui.keys("enter");
+    // A cell edits at its cursor: Home, then 1, makes 13 of 3.
+    ui.keys("tab home").text("1");
+    assert!(ui.screen().contains("1,753.83 USD"), "13 × 149.90 less 10%: {}", ui.screen());
+    // An emptied cell leaves no total standing, and says why.
+    ui.keys("ctrl-u");
+    let s = ui.screen();
+    assert!(!s.contains("1,753.83") && s.contains("total                — USD"), "{s}");
+    assert!(s.contains("quantity: '' is not a whole number of at least 1"), "{s}");
+    // Text that is not a number is refused: Tab stays in the cell, Ctrl-S saves nothing.
+    ui.text("abc").keys("tab");
+    let s = ui.screen();
+    assert!(s.contains("quantity: 'abc' is not a whole number of at least 1: fix it, or Esc puts back 3"), "{s}");
+    ui.keys("ctrl-s");
+    assert!(ui.screen().contains("not saved: quantity: 'abc'"), "{}", ui.screen());
+    assert_eq!(ui.crm.count(Kind::Quote).unwrap(), 0, "a cell that does not read is never saved");
+    // Esc puts the cell back as it was; 2 then Enter keeps 2.
+    ui.keys("esc");
+    assert!(ui.screen().contains("404.73 USD"), "{}", ui.screen());
+    ui.keys("enter").text("2").keys("enter");
     assert!(ui.screen().contains("269.82 USD"), "2 × 149.90 less 10%: {}", ui.screen());
     ui.keys("s ctrl-s");
     let quote = ui.crm.list::<Quote>(|_| true).unwrap().remove(0);
@@ -313,6 +329,28 @@ fn the_quote_editor_adds_lines_by_product_and_recomputes_totals_as_you_type() {
     ui.keys("enter");
     let s = ui.screen();
     assert!(s.contains("Q-00001  sent") && s.contains("269.82 USD"), "the deal lists its quote: {s}");
+}
+
+#[test]
+fn accepting_a_quote_sets_the_deal_amount_and_leaves_the_quote_read_only() {
+    let mut ui = Ui::pipeline(120, 36);
+    let p = Product { name: "Pro licence".into(), price: Amount(14_990), active: true, ..Default::default() };
+    ui.crm.create(p).unwrap();
+    ui.keys("1 Q a").text("pro").keys("enter enter").text("3").keys("enter s s ctrl-s");
+    let s = ui.screen();
+    assert!(s.contains("accepted: the deal's amount is now 449.70"), "said on screen: {s}");
+    let quote = ui.crm.list::<Quote>(|_| true).unwrap().remove(0);
+    assert_eq!(ui.crm.get::<Opportunity>(quote.opportunity).unwrap().amount, Amount(44_970));
+    // Read-only: no new line, no typing into a cell, no removing.
+    for key in ["a", "enter", "d"] {
+        ui.keys(key);
+        assert!(ui.screen().contains("is accepted: move it back to draft to edit it"), "{key}: {}", ui.screen());
+        assert!(ui.app.quote.as_ref().is_some_and(|q| q.editing.is_none() && q.picker.is_none()), "{key}");
+    }
+    assert_eq!(ui.crm.get::<Quote>(quote.id).unwrap(), quote);
+    // Back in draft (accepted → rejected → draft) and saved, it edits again.
+    ui.keys("s s ctrl-s enter").text("4").keys("enter ctrl-s");
+    assert_eq!(ui.crm.get::<Quote>(quote.id).unwrap().lines[0].quantity, 4);
 }
 
 #[test]
@@ -1057,14 +1095,11 @@ fn creating_and_deleting_an_account_with_a_refusal_on_the_way() {
         "the empty name is flagged: {s}"
     );
     ui.text("Globex").keys("tab tab tab tab tab tab");
-    // The status starts as "prospect"; typing onto it makes a word that is not a status.
+    // The status starts as "prospect", proposed: the first character typed replaces it.
     ui.text("bankrupt").keys("ctrl-s");
     let s = ui.screen();
-    assert!(s.contains("'prospectbankrupt' is not one of: prospect"), "{s}");
-    for _ in 0.."prospectbankrupt".len() {
-        ui.keys("backspace");
-    }
-    ui.text("customer").keys("ctrl-s");
+    assert!(s.contains("'bankrupt' is not one of: prospect"), "{s}");
+    ui.keys("ctrl-u").text("customer").keys("ctrl-s");
     let s = ui.screen();
     assert!(s.contains("account · Globex") && s.contains("customer"), "{s}");
     // An account with a deal cannot go (its people would only be unlinked); an empty one can.

@@ -345,7 +345,7 @@ impl Crm {
 /// Whether two versions of a quote offer the same: everything but the status and the times
 /// (and the number a new quote is given).
 fn same_terms(old: &Quote, new: &Quote) -> bool {
-    let number = if old.number.is_empty() { &new.number } else { &old.number };
+    let number = if old.number.is_empty() { &old.number } else { &new.number };
     *old == Quote {
         status: old.status,
         number: number.clone(),

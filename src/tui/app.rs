@@ -5,8 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use tui_input::backend::crossterm::to_input_request;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::ScreenId;
 use super::agenda::Agenda;
@@ -15,6 +14,7 @@ use super::call::CallForm;
 use super::detail::Detail;
 use super::form::Form;
 use super::keymap::{self, Action, Binding, Lookup};
+use super::line::LineField;
 use super::list::RecordList;
 use super::quote::QuoteEditor;
 use super::search::{SearchBox, Searcher};
@@ -76,7 +76,7 @@ pub enum Overlay {
     /// Every action by name.
     Palette {
         /// What is typed.
-        query: String,
+        query: LineField,
         /// The selected entry.
         selected: usize,
     },
@@ -87,7 +87,7 @@ pub enum Overlay {
         /// The form field filled on Enter.
         field: usize,
         /// What is typed.
-        query: String,
+        query: LineField,
         /// Matching records.
         hits: Vec<crate::search::Hit>,
         /// The selected match.
@@ -98,14 +98,14 @@ pub enum Overlay {
         /// What the text is for.
         ask: Ask,
         /// What is typed, with the cursor.
-        text: tui_input::Input,
+        text: LineField,
     },
 }
 
 impl Overlay {
     /// A one-line question, its answer starting as `text`.
     pub fn ask(ask: Ask, text: impl Into<String>) -> Overlay {
-        Overlay::Input { ask, text: tui_input::Input::new(text.into()) }
+        Overlay::Input { ask, text: LineField::new(text) }
     }
 }
 
@@ -261,8 +261,8 @@ pub struct App {
     pub pending: String,
     /// Whether the search index is still loading.
     pub indexing: bool,
-    /// Whether keys go to the filter line of the list.
-    pub filtering: bool,
+    /// The filter line of the list while keys go to it.
+    pub filtering: Option<LineField>,
     /// Set when the user leaves.
     pub quit: bool,
 }
@@ -317,7 +317,7 @@ impl App {
             message: greeting,
             pending: String::new(),
             indexing: true,
-            filtering: false,
+            filtering: None,
             quit: false,
         })
     }
@@ -537,11 +537,11 @@ impl App {
         if self.form.is_some() {
             return self.form_key(key);
         }
-        if self.filtering {
+        if self.filtering.is_some() {
             return self.filter_key(key);
         }
         if self.on_reports() && self.reports.typing.is_some() {
-            return self.reports.type_key(key, edit_line);
+            return self.reports.type_key(key);
         }
         let Some(name) = keymap::key_name(&key) else { return };
         let seq = if self.pending.is_empty() { name } else { format!("{} {name}", self.pending) };
@@ -596,20 +596,25 @@ impl App {
                 Action::Up => q.move_by(-1),
                 Action::Down => q.move_by(1),
                 Action::AddLine => q.pick(&self.crm)?,
-                Action::EditLine => q.edit(),
-                Action::RemoveLine => q.remove(),
+                Action::EditLine => q.edit()?,
+                Action::RemoveLine => q.remove()?,
                 Action::QuoteStatus => q.next_status(),
                 Action::Save => {
-                    q.save(&self.crm)?;
+                    let accepted = q.save(&self.crm)?;
                     let (number, total) = (q.quote.number.clone(), q.quote.totals().total);
                     let currency = q.quote.currency;
-                    self.say(format!("saved {number}: total {} {currency}", total.grouped()));
+                    let deal = if accepted {
+                        format!("; accepted: the deal's amount is now {}", total.grouped())
+                    } else {
+                        String::new()
+                    };
+                    self.say(format!("saved {number}: total {} {currency}{deal}", total.grouped()));
                     self.refresh_after_write();
                 }
                 Action::Back if q.dirty => self.overlay = Some(Overlay::Confirm(Confirm::DiscardQuote)),
                 Action::Back => self.quote = None,
                 Action::Help => self.overlay = Some(Overlay::Help(0)),
-                Action::Palette => self.overlay = Some(Overlay::Palette { query: String::new(), selected: 0 }),
+                Action::Palette => self.overlay = Some(Overlay::Palette { query: LineField::default(), selected: 0 }),
                 Action::ForceQuit => self.quit = true,
                 _ => {}
             }
@@ -633,7 +638,7 @@ impl App {
             Action::Quit | Action::ForceQuit => self.quit = true,
             Action::Help => self.overlay = Some(Overlay::Help(0)),
             Action::Search => self.overlay = Some(Overlay::Search(SearchBox::default())),
-            Action::Palette => self.overlay = Some(Overlay::Palette { query: String::new(), selected: 0 }),
+            Action::Palette => self.overlay = Some(Overlay::Palette { query: LineField::default(), selected: 0 }),
             Action::Goto(s) => {
                 self.welcome = false;
                 self.detail = None;
@@ -670,8 +675,8 @@ impl App {
                 self.overlay = Some(Overlay::ask(Ask::BoardFilter, self.board.filter.text()));
             }
             Action::Filter => {
-                if self.list().is_some() {
-                    self.filtering = true;
+                if let Some(list) = self.list() {
+                    self.filtering = Some(LineField::new(list.filter.clone()));
                 }
             }
             Action::Up | Action::Down | Action::Top | Action::Bottom if self.on_tasks() => {
@@ -884,7 +889,8 @@ impl App {
             | Action::ChooseField
             | Action::CheckImport
             | Action::ImportKind
-            | Action::ImportPolicy => {}
+            | Action::ImportPolicy
+            | Action::Text(_) => {}
             Action::Call => {
                 let contact = match self.current() {
                     Some(r) if r.kind == Kind::Contact => Some(r.id),
@@ -1246,7 +1252,7 @@ impl App {
                     }
                     PickKey::Typed => {
                         let kind = self.form.as_ref().and_then(|f| f.picker_kind(field)).unwrap_or(Kind::Account);
-                        hits = self.picker_hits(kind, &query);
+                        hits = self.picker_hits(kind, query.value());
                     }
                     PickKey::Moved => {}
                 }
@@ -1261,9 +1267,7 @@ impl App {
                     self.answer(&ask, text.value()).inspect_err(|_| self.overlay = Some(Overlay::Input { ask, text }))
                 }
                 _ => {
-                    if let Some(request) = to_input_request(&Event::Key(key)) {
-                        text.handle(request);
-                    }
+                    text.handle(key);
                     self.overlay = Some(Overlay::Input { ask, text });
                     Ok(())
                 }
@@ -1276,26 +1280,20 @@ impl App {
 
     /// Keys typed on the filter line: the list narrows as the filter grows.
     fn filter_key(&mut self, key: KeyEvent) {
-        let Some(list) = self.list() else {
-            self.filtering = false;
-            return;
-        };
-        let (kind, mut text) = (list.kind, list.filter.clone());
-        match key.code {
-            KeyCode::Enter => {
-                self.filtering = false;
-                return;
-            }
-            KeyCode::Esc => {
-                self.filtering = false;
-                text.clear();
-            }
+        let (Some(kind), Some(mut line)) = (self.list().map(|l| l.kind), self.filtering.take()) else { return };
+        let text = match key.code {
+            KeyCode::Enter => return,
+            KeyCode::Esc => String::new(),
             _ => {
-                if !edit_line(&mut text, key) {
+                let changed = line.handle(key);
+                let text = line.value().to_string();
+                self.filtering = Some(line);
+                if changed != Some(true) {
                     return;
                 }
+                text
             }
-        }
+        };
         let pass = if text.trim().is_empty() {
             None
         } else {
@@ -1528,14 +1526,14 @@ impl App {
             KeyCode::Up | KeyCode::BackTab => b.selected = b.selected.saturating_sub(1),
             KeyCode::Char('p' | 'k') if ctrl => b.selected = b.selected.saturating_sub(1),
             _ => {
-                if edit_line(&mut b.query, key) {
+                if b.query.handle(key) == Some(true) {
                     b.selected = 0;
-                    if b.query.trim().is_empty() {
+                    if b.query.value().trim().is_empty() {
                         b.hits.clear();
                         b.waiting = None;
                     } else {
                         b.partial = false;
-                        b.waiting = Some(self.searcher.start(&b.query));
+                        b.waiting = Some(self.searcher.start(b.query.value()));
                     }
                 }
             }
@@ -1544,8 +1542,8 @@ impl App {
         Ok(())
     }
 
-    fn palette_key(&mut self, mut query: String, mut selected: usize, key: KeyEvent) -> Result<()> {
-        let entries = self.palette_entries(&query);
+    fn palette_key(&mut self, mut query: LineField, mut selected: usize, key: KeyEvent) -> Result<()> {
+        let entries = self.palette_entries(query.value());
         match pick_key(key, &mut query, &mut selected, entries.len()) {
             PickKey::Cancel => return Ok(()),
             PickKey::Choose => {
@@ -1625,7 +1623,7 @@ impl App {
                 }
             },
             KeyCode::Esc => {
-                if form.outcome.is_some() || !form.notes.is_empty() {
+                if form.outcome.is_some() || !form.notes.value().is_empty() {
                     self.overlay = Some(Overlay::Confirm(Confirm::DiscardCall));
                 } else {
                     return;
@@ -1633,10 +1631,7 @@ impl App {
             }
             KeyCode::Tab => form.tab(false),
             KeyCode::BackTab => form.tab(true),
-            KeyCode::Enter => form.enter(),
-            KeyCode::Backspace => form.backspace(),
-            KeyCode::Char(c) if !ctrl => form.type_char(c),
-            _ => {}
+            _ => form.key(key),
         }
         self.call = Some(form);
     }
@@ -1683,10 +1678,11 @@ impl App {
             KeyCode::Char('s') if ctrl => self.act(Action::Save),
             KeyCode::Tab => q.next_cell(false),
             KeyCode::BackTab => q.next_cell(true),
-            KeyCode::Enter | KeyCode::Esc => q.done(),
-            _ => q.type_text(|text| {
-                edit_line(text, key);
-            }),
+            KeyCode::Enter => q.done(),
+            KeyCode::Esc => q.cancel(),
+            _ => {
+                q.type_key(key);
+            }
         }
     }
 
@@ -1724,9 +1720,9 @@ impl App {
             }
             KeyCode::Enter if form.picker_kind(form.focus).is_some() => {
                 let kind = form.picker_kind(form.focus).unwrap_or(Kind::Account);
-                let query =
-                    if kind == Kind::Account { form.fields[form.focus].value().to_string() } else { String::new() };
-                let hits = self.picker_hits(kind, &query);
+                let query = if kind == Kind::Account { form.fields[form.focus].value() } else { "" };
+                let hits = self.picker_hits(kind, query);
+                let query = LineField::new(query);
                 self.overlay = Some(Overlay::Picker { field: form.focus, query, hits, selected: 0 });
             }
             KeyCode::Tab | KeyCode::Down | KeyCode::Enter => form.move_focus(1),
@@ -1818,7 +1814,7 @@ enum PickKey {
 }
 
 /// Applies `key` to a pick list of `len` entries narrowed by `query`.
-fn pick_key(key: KeyEvent, query: &mut String, selected: &mut usize, len: usize) -> PickKey {
+fn pick_key(key: KeyEvent, query: &mut LineField, selected: &mut usize, len: usize) -> PickKey {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let last = len.saturating_sub(1);
     match key.code {
@@ -1840,35 +1836,10 @@ fn pick_key(key: KeyEvent, query: &mut String, selected: &mut usize, len: usize)
             *selected = selected.saturating_sub(1);
             PickKey::Moved
         }
-        _ if edit_line(query, key) => {
+        _ if query.handle(key) == Some(true) => {
             *selected = 0;
             PickKey::Typed
         }
         _ => PickKey::Moved,
-    }
-}
-
-/// Applies a typing key to a one-line text; says whether the text changed.
-///
-/// As in a shell: Ctrl-U clears the line, Ctrl-W deletes the last word, Ctrl-H is Backspace;
-/// other Ctrl keys type nothing.
-fn edit_line(text: &mut String, key: KeyEvent) -> bool {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Char('u') if ctrl => !std::mem::take(text).is_empty(),
-        KeyCode::Char('w') if ctrl => {
-            let before = text.len();
-            let kept = text.trim_end().rfind(char::is_whitespace).map_or(0, |i| i + 1);
-            text.truncate(kept);
-            text.len() != before
-        }
-        KeyCode::Char('h') if ctrl => text.pop().is_some(),
-        KeyCode::Char(_) if ctrl => false,
-        KeyCode::Char(c) => {
-            text.push(c);
-            true
-        }
-        KeyCode::Backspace => text.pop().is_some(),
-        _ => false,
     }
 }

@@ -1,8 +1,13 @@
 //! The quote editor: a deal's quote in memory, lines added by fuzzy-picking a product, quantity,
 //! unit price and discount edited in place with the totals recomputed on every keystroke, the
-//! status cycled, and everything saved in one write.
+//! status cycled, and everything saved in one write. A cell whose text does not read holds the
+//! editor (no totals, no leaving the cell, no save) until fixed or put back with Esc; an
+//! accepted quote is read-only until moved back to draft, as the service rules.
 
-use crate::crm::{Crm, Result};
+use ratatui::crossterm::event::KeyEvent;
+
+use super::line::LineField;
+use crate::crm::{Crm, CrmError, Result};
 use crate::model::{Amount, Id, Kind, Opportunity, Product, Quote, QuoteLine, QuoteStatus, RecordRef};
 use crate::store::Read;
 
@@ -34,7 +39,7 @@ impl Cell {
 #[derive(Debug, Clone, Default)]
 pub struct Picker {
     /// What is typed.
-    pub query: String,
+    pub query: LineField,
     /// Positions in the editor's product list, best first.
     pub hits: Vec<usize>,
     /// The highlighted hit.
@@ -50,8 +55,10 @@ pub struct QuoteEditor {
     pub deal: String,
     /// The selected line.
     pub selected: usize,
-    /// The cell being typed into, and its text.
-    pub editing: Option<(Cell, String)>,
+    /// The cell being typed into, its text, and the line as it was before (Esc puts it back).
+    pub editing: Option<(Cell, LineField, QuoteLine)>,
+    /// The status as last stored (an accepted quote stays read-only until saved as a draft).
+    pub stored: QuoteStatus,
     /// Why the text typed is not taken.
     pub error: Option<String>,
     /// Whether anything changed since the last save.
@@ -75,6 +82,7 @@ impl QuoteEditor {
             None => Quote { opportunity, currency: deal.currency, number: "(new)".into(), ..Default::default() },
         };
         Ok(QuoteEditor {
+            stored: quote.status,
             quote,
             deal: deal.name,
             selected: 0,
@@ -88,6 +96,7 @@ impl QuoteEditor {
 
     /// Opens the product picker (reading the catalogue the first time).
     pub fn pick(&mut self, crm: &Crm) -> Result<()> {
+        self.editable()?;
         if self.products.is_empty() {
             self.products = crm.list::<Product>(|p| p.active)?;
             self.products.sort_by_key(|p| p.name.to_lowercase());
@@ -102,10 +111,10 @@ impl QuoteEditor {
     pub fn filter(&self, picker: &mut Picker) {
         let names: Vec<String> =
             self.products.iter().map(|p| format!("{} {}", p.name, p.sku.as_deref().unwrap_or(""))).collect();
-        picker.hits = if picker.query.trim().is_empty() {
+        picker.hits = if picker.query.value().trim().is_empty() {
             (0..names.len()).collect()
         } else {
-            super::fuzzy::rank(&picker.query, &names)
+            super::fuzzy::rank(picker.query.value(), &names)
         };
         picker.selected = picker.selected.min(picker.hits.len().saturating_sub(1));
     }
@@ -130,56 +139,107 @@ impl QuoteEditor {
         self.error = None;
     }
 
+    /// Refuses changes to an accepted quote (or one stored accepted and not yet back in draft).
+    fn editable(&self) -> Result<()> {
+        let accepted = QuoteStatus::Accepted;
+        if self.quote.status == accepted || (self.stored == accepted && self.quote.status != QuoteStatus::Draft) {
+            return Err(CrmError::Conflict(format!(
+                "quote {} is accepted: move it back to draft to edit it (s until draft, then Ctrl-S)",
+                self.quote.number
+            )));
+        }
+        Ok(())
+    }
+
     /// Starts typing into the first cell of the selected line.
-    pub fn edit(&mut self) {
+    pub fn edit(&mut self) -> Result<()> {
+        self.editable()?;
+        self.enter_cell(Cell::Quantity);
+        Ok(())
+    }
+
+    /// Starts typing into `cell` of the selected line, its value selected.
+    fn enter_cell(&mut self, cell: Cell) {
         if let Some(line) = self.quote.lines.get(self.selected) {
-            self.editing = Some((Cell::Quantity, cell_text(line, Cell::Quantity)));
+            self.editing = Some((cell, LineField::proposed(cell_text(line, cell)), line.clone()));
+            self.error = None;
         }
     }
 
-    /// Moves to the next (or previous) cell of the line.
+    /// Why the text in the cell does not read, if it does not.
+    pub fn unread(&self) -> Option<String> {
+        let (cell, text, _) = self.editing.as_ref()?;
+        let mut line = self.quote.lines.get(self.selected)?.clone();
+        apply(&mut line, *cell, text.value()).err()
+    }
+
+    /// Refuses to leave a cell whose text does not read, saying how to go on.
+    fn settled(&mut self) -> bool {
+        let Some(problem) = self.unread() else { return true };
+        let before = self.editing.as_ref().map(|(cell, _, line)| cell_text(line, *cell)).unwrap_or_default();
+        self.error = Some(format!("{problem}: fix it, or Esc puts back {before}"));
+        false
+    }
+
+    /// Moves to the next (or previous) cell of the line, once this one reads.
     pub fn next_cell(&mut self, back: bool) {
-        let Some((cell, _)) = self.editing else { return };
+        let Some((cell, ..)) = self.editing else { return };
+        if !self.settled() {
+            return;
+        }
         let at = Cell::ALL.iter().position(|&c| c == cell).unwrap_or(0);
-        let next = if back { (at + 2) % 3 } else { (at + 1) % 3 };
-        if let Some(line) = self.quote.lines.get(self.selected) {
-            self.editing = Some((Cell::ALL[next], cell_text(line, Cell::ALL[next])));
-            self.error = None;
-        }
+        self.enter_cell(Cell::ALL[if back { (at + 2) % 3 } else { (at + 1) % 3 }]);
     }
 
-    /// Types into the cell; a value that reads is applied at once, so the totals follow.
-    pub fn type_text(&mut self, edit: impl FnOnce(&mut String)) {
-        let Some((cell, mut text)) = self.editing.take() else { return };
-        edit(&mut text);
-        self.error = match self.quote.lines.get_mut(self.selected).map(|line| apply(line, cell, &text)) {
-            Some(Ok(changed)) => {
-                self.dirty |= changed;
-                None
+    /// A key typed into the cell; a value that reads is applied at once, so the totals follow,
+    /// and one that does not is said at once. Says whether the key was a text key.
+    pub fn type_key(&mut self, key: KeyEvent) -> bool {
+        let Some((cell, text, _)) = &mut self.editing else { return false };
+        let cell = *cell;
+        let Some(changed) = text.handle(key) else { return false };
+        if !changed {
+            return true;
+        }
+        let text = text.value().to_string();
+        if let Some(line) = self.quote.lines.get_mut(self.selected) {
+            match apply(line, cell, &text) {
+                Ok(changed) => {
+                    self.dirty |= changed;
+                    self.error = None;
+                }
+                Err(e) => self.error = Some(e),
             }
-            Some(Err(e)) => Some(e),
-            None => None,
-        };
-        self.editing = Some((cell, text));
+        }
+        true
     }
 
-    /// Stops typing (the last value read is kept).
+    /// Enter: stops typing, once the cell reads.
     pub fn done(&mut self) {
-        // Text that did not read leaves the last good value; say so rather than revert silently.
-        if let (Some((cell, text)), Some(_)) = (self.editing.take(), &self.error) {
-            self.error = Some(format!("{}: '{}' does not read, the value before it stays", cell.name(), text.trim()));
-        } else {
+        if self.settled() {
+            self.editing = None;
             self.error = None;
         }
+    }
+
+    /// Esc: stops typing and puts the cell's value back as it was before typing into it.
+    pub fn cancel(&mut self) {
+        if let Some((_, _, before)) = self.editing.take()
+            && let Some(line) = self.quote.lines.get_mut(self.selected)
+        {
+            *line = before;
+        }
+        self.error = None;
     }
 
     /// Removes the selected line.
-    pub fn remove(&mut self) {
+    pub fn remove(&mut self) -> Result<()> {
+        self.editable()?;
         if self.selected < self.quote.lines.len() {
             self.quote.lines.remove(self.selected);
             self.selected = self.selected.min(self.quote.lines.len().saturating_sub(1));
             self.dirty = true;
         }
+        Ok(())
     }
 
     /// Gives the quote its next status: draft → sent → accepted → rejected → draft.
@@ -198,13 +258,21 @@ impl QuoteEditor {
         self.selected = super::stepped(self.selected, delta, self.quote.lines.len());
     }
 
-    /// Saves the quote as edited (creating it, numbered, on its first save).
-    pub fn save(&mut self, crm: &Crm) -> Result<()> {
+    /// Saves the quote as edited (creating it, numbered, on its first save); a cell that does
+    /// not read is refused, never saved. Says whether the save accepted the quote (its deal
+    /// then takes its total as amount).
+    pub fn save(&mut self, crm: &Crm) -> Result<bool> {
+        if let Some(problem) = self.unread() {
+            self.settled();
+            return Err(CrmError::Conflict(format!("not saved: {problem}")));
+        }
         self.done();
         let quote = self.quote.clone();
         self.quote = crm.write(|tx| if quote.id == 0 { tx.create_quote(quote) } else { tx.update(quote, None) })?;
+        let accepted = self.quote.status == QuoteStatus::Accepted && self.stored != QuoteStatus::Accepted;
+        self.stored = self.quote.status;
         self.dirty = false;
-        Ok(())
+        Ok(accepted)
     }
 }
 

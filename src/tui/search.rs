@@ -78,7 +78,7 @@ impl Searcher {
 #[derive(Debug, Default)]
 pub struct SearchBox {
     /// The query typed so far.
-    pub query: String,
+    pub query: super::line::LineField,
     /// The best matches of the last answered query (or so far of the awaited one, if `partial`).
     pub hits: Vec<Hit>,
     /// Whether `hits` are the best so far of a pass still running.
