@@ -554,11 +554,9 @@ fn a_call_from_search_with_notes_and_a_follow_up_task_stays_within_six_keys() {
     counted(&mut ui, "tab", &mut n);
     ui.text("Pricing for Bob");
     counted(&mut ui, "tab", &mut n);
-    for _ in 0.."+3d".len() {
-        counted(&mut ui, "backspace", &mut n);
-    }
+    // The proposed due date (+3d) is selected: typing replaces it.
     ui.text("fri");
-    n -= 3; // clearing the suggested due date is typing, like the text
+    assert!(ui.screen().contains("fri▏"), "{}", ui.screen());
     counted(&mut ui, "ctrl-s", &mut n);
     assert!(n <= 6, "{n} keys");
     let call = ui.crm.calls(None, None).unwrap().remove(0);
@@ -572,6 +570,80 @@ fn a_call_from_search_with_notes_and_a_follow_up_task_stays_within_six_keys() {
     );
     let fri = Date::parse_relative("fri", Date::today()).unwrap();
     assert_eq!(task.due, Some(fri));
+}
+
+/// Every kind of text field answers the same keys: typing at the cursor, Home and End (Ctrl-A,
+/// Ctrl-E), arrows, Delete, Ctrl-W and Ctrl-U.
+#[test]
+fn every_text_field_edits_with_the_same_keys() {
+    // How to reach the field from the contacts (or the board), and what to look for around it.
+    let fields = [
+        ("form field", "2 n"),
+        ("call notes", "2 c c"),
+        ("call follow-up", "2 c c tab"),
+        ("call duration", "2 c c tab tab tab"),
+        ("one-line question", "2 t"),
+        ("list filter", "2 f"),
+        ("board filter", "1 f"),
+        ("search box", "/"),
+        ("palette", ":"),
+        ("form picker", "2 n tab tab tab tab tab enter"),
+        ("reports period", "8 P"),
+        ("quote product picker", "1 Q a"),
+        ("quote cell", "1 Q a enter enter"),
+    ];
+    for (what, open) in fields {
+        let mut ui = Ui::populated(140, 40);
+        let p = Product { name: "Pro licence".into(), price: Amount(14_990), active: true, ..Default::default() };
+        ui.crm.create(p).unwrap();
+        ui.keys(open);
+        ui.text("ab cd").keys("home").text("x").keys("end ctrl-w").text("ef");
+        assert!(ui.screen().contains("xab ef▏"), "{what}: typed at the cursor, a word deleted: {}", ui.screen());
+        ui.keys("ctrl-a delete");
+        assert!(ui.screen().contains("▏ab ef"), "{what}: start, delete: {}", ui.screen());
+        ui.keys("ctrl-e left left backspace");
+        assert!(ui.screen().contains("ab▏ef"), "{what}: end, left, backspace: {}", ui.screen());
+        ui.keys("ctrl-u").text("ok").keys("left").text("z");
+        assert!(ui.screen().contains("oz▏k"), "{what}: emptied, typed again: {}", ui.screen());
+    }
+}
+
+/// The help lists the keys of text fields: F1 in a form shows them alone, `?` elsewhere after the
+/// screen's own keys.
+#[test]
+fn the_help_lists_the_keys_of_text_fields() {
+    let mut ui = Ui::populated(120, 70);
+    ui.keys("2 n f1");
+    let s = ui.screen();
+    assert!(s.contains("In text fields") && s.contains("ctrl-w") && s.contains("delete the word before"), "{s}");
+    assert!(!s.contains("This screen"), "a form's help is about its fields: {s}");
+    ui.keys("esc");
+    assert!(ui.screen().contains("New contact"), "Esc closes the help, the form stays: {}", ui.screen());
+    ui.keys("esc 2 ?");
+    let s = ui.screen();
+    assert!(s.contains("This screen") && s.contains("In text fields") && s.contains("home, ctrl-a"), "{s}");
+    ui.keys("esc c f1");
+    assert!(ui.screen().contains("empty the field"), "the call form too: {}", ui.screen());
+}
+
+/// Values rolo proposes are selected: the first character typed replaces them; a cursor key
+/// keeps them for editing.
+#[test]
+fn a_proposed_value_is_replaced_by_what_is_typed() {
+    let mut ui = Ui::populated(120, 36);
+    // A new deal's close date, 30 days on: typed over, not appended to.
+    ui.keys("1 n tab tab tab tab").text("2099-01-31");
+    assert!(ui.screen().contains("2099-01-31▏"), "{}", ui.screen());
+    // A record being edited keeps its values: the cursor waits at the end.
+    let mut ui = Ui::populated(120, 36);
+    ui.keys("3 e").text("!");
+    assert!(ui.screen().contains("Acme Ltd!▏"), "{}", ui.screen());
+    // The period typed on the Reports screen starts as the one picked, selected.
+    let mut ui = Ui::populated(120, 36);
+    ui.keys("8 p P").text("2");
+    assert!(ui.screen().contains("from to: 2▏"), "{}", ui.screen());
+    ui.keys("esc P right").text("x");
+    assert!(ui.screen().contains("x▏") && !ui.screen().contains("from to: x"), "{}", ui.screen());
 }
 
 #[test]

@@ -1631,6 +1631,7 @@ impl App {
             }
             KeyCode::Tab => form.tab(false),
             KeyCode::BackTab => form.tab(true),
+            KeyCode::F(1) => self.overlay = Some(Overlay::Help(0)),
             _ => form.key(key),
         }
         self.call = Some(form);
@@ -1678,6 +1679,7 @@ impl App {
             KeyCode::Char('s') if ctrl => self.act(Action::Save),
             KeyCode::Tab => q.next_cell(false),
             KeyCode::BackTab => q.next_cell(true),
+            KeyCode::F(1) => self.overlay = Some(Overlay::Help(0)),
             KeyCode::Enter => q.done(),
             KeyCode::Esc => q.cancel(),
             _ => {
@@ -1725,6 +1727,7 @@ impl App {
                 let query = LineField::new(query);
                 self.overlay = Some(Overlay::Picker { field: form.focus, query, hits, selected: 0 });
             }
+            KeyCode::F(1) => self.overlay = Some(Overlay::Help(0)),
             KeyCode::Tab | KeyCode::Down | KeyCode::Enter => form.move_focus(1),
             KeyCode::BackTab | KeyCode::Up => form.move_focus(-1),
             _ => {

@@ -558,6 +558,7 @@ pub fn key_name(key: &KeyEvent) -> Option<String> {
         KeyCode::BackTab => "backtab".into(),
         KeyCode::Backspace => "backspace".into(),
         KeyCode::Delete => "delete".into(),
+        KeyCode::F(n) => format!("f{n}"),
         _ => return None,
     };
     let arrow = matches!(key.code, KeyCode::Left | KeyCode::Right | KeyCode::Up | KeyCode::Down);

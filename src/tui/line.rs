@@ -204,6 +204,9 @@ mod tests {
         let mut f = LineField::proposed("+3d");
         press(&mut f, "home 1");
         assert_eq!((f.value(), f.is_selected()), ("1+3d", false));
+        let mut f = LineField::proposed("+3d");
+        press(&mut f, "right 1");
+        assert_eq!(f.value(), "+3d1", "a move at the end keeps the value");
     }
 
     #[test]

@@ -14,6 +14,7 @@ use super::board::{Board, Column};
 use super::call::{CallForm, OUTCOME_KEYS, Slot};
 use super::detail::DetailLine;
 use super::fuzzy::matched_chars;
+use super::keymap;
 use super::line::LineField;
 use super::list::RecordList;
 use super::quote::{Cell, QuoteEditor};
@@ -939,11 +940,17 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
         Overlay::Help(scroll) => {
             let inner = popup(f, area, 72, area.height.saturating_sub(2), "Keys  (j/k scroll, Esc closes)");
             let mut lines = Vec::new();
-            for (i, table) in app.context().iter().enumerate() {
-                lines.push(Line::styled(
-                    if i == 0 && app.context().len() > 1 { "This screen" } else { "Everywhere" },
-                    theme.title(),
-                ));
+            // In a form (F1) only the text keys apply; elsewhere they serve filters, questions
+            // and the search, so they come last.
+            let typing = app.form.is_some() || app.call.is_some();
+            let context = if typing { Vec::new() } else { app.context() };
+            let sections = context
+                .iter()
+                .enumerate()
+                .map(|(i, table)| (if i == 0 && context.len() > 1 { "This screen" } else { "Everywhere" }, *table));
+            let text = ("In text fields (other keys type; a proposed value is replaced)", keymap::TEXT);
+            for (title, table) in sections.chain([text]) {
+                lines.push(Line::styled(title, theme.title()));
                 for b in table.iter() {
                     lines.push(Line::from(vec![
                         Span::styled(format!("  {:<16}", b.keys.join(", ")), theme.title()),
