@@ -8,7 +8,7 @@ use ratatui::crossterm::event::KeyEvent;
 
 use super::line::LineField;
 use crate::crm::{Crm, CrmError, Result};
-use crate::model::{Amount, Id, Kind, Opportunity, Product, Quote, QuoteLine, QuoteStatus, RecordRef};
+use crate::model::{Amount, Id, Kind, Opportunity, Product, Quote, QuoteLine, QuoteStatus, Record, RecordRef};
 use crate::store::Read;
 
 /// The editable cells of a line, left to right.
@@ -166,11 +166,16 @@ impl QuoteEditor {
         }
     }
 
-    /// Why the text in the cell does not read, if it does not.
+    /// Why the text in the cell cannot be taken, if it cannot: it does not read, or it makes
+    /// a quote the model refuses (a total beyond what can be counted).
     pub fn unread(&self) -> Option<String> {
         let (cell, text, _) = self.editing.as_ref()?;
-        let mut line = self.quote.lines.get(self.selected)?.clone();
-        apply(&mut line, *cell, text.value()).err()
+        let mut quote = self.quote.clone();
+        let line = quote.lines.get_mut(self.selected)?;
+        match apply(line, *cell, text.value()) {
+            Err(e) => Some(e),
+            Ok(_) => quote.validate().err().map(|e| format!("{}: {}", cell.name(), e.message)),
+        }
     }
 
     /// Refuses to leave a cell whose text does not read, saying how to go on.
@@ -201,14 +206,11 @@ impl QuoteEditor {
             return true;
         }
         let text = text.value().to_string();
-        if let Some(line) = self.quote.lines.get_mut(self.selected) {
-            match apply(line, cell, &text) {
-                Ok(changed) => {
-                    self.dirty |= changed;
-                    self.error = None;
-                }
-                Err(e) => self.error = Some(e),
-            }
+        self.error = self.unread();
+        if self.error.is_none()
+            && let Some(line) = self.quote.lines.get_mut(self.selected)
+        {
+            self.dirty |= apply(line, cell, &text).unwrap_or(false);
         }
         true
     }
@@ -326,5 +328,33 @@ mod tests {
         assert!(apply(&mut line, Cell::Discount, "101").unwrap_err().contains("0 to 100"));
         assert!(apply(&mut line, Cell::Price, "1.234").is_err());
         assert_eq!(line.net(), Amount(40_473), "a value that does not read changes nothing");
+    }
+
+    #[test]
+    fn a_cell_making_the_total_too_large_is_refused_and_leaves_the_line_as_it_was() {
+        let line = QuoteLine {
+            product: None,
+            description: "x".into(),
+            quantity: 1,
+            unit_price: Amount(i64::MAX / 2),
+            discount: 0,
+        };
+        let quote = Quote { lines: vec![line.clone(), line], ..Default::default() };
+        let mut q = QuoteEditor {
+            quote,
+            deal: String::new(),
+            selected: 0,
+            editing: None,
+            stored: QuoteStatus::Draft,
+            error: None,
+            dirty: false,
+            picker: None,
+            products: Vec::new(),
+        };
+        q.edit().unwrap();
+        q.type_key(KeyEvent::from(ratatui::crossterm::event::KeyCode::Char('3')));
+        assert!(q.unread().is_some_and(|e| e.contains("too large")), "{:?}", q.unread());
+        assert_eq!(q.quote.lines[0].quantity, 1, "the line keeps its last good value");
+        let _ = q.quote.totals();
     }
 }
