@@ -369,9 +369,8 @@ impl Form {
         }
     }
 
-    /// Applies a typing key to the focused field, as a line editor does: characters go in at
-    /// the cursor, the arrows, Home and End move it, Backspace, Delete, Ctrl-W and Ctrl-U
-    /// delete. Says whether the key was one of those.
+    /// Applies a typing key to the focused field, as every text field does (the keys of
+    /// `keymap::TEXT`; other characters go in at the cursor). Says whether the key was one.
     pub fn edit(&mut self, key: KeyEvent) -> bool {
         let Some(f) = self.fields.get_mut(self.focus) else { return false };
         let Some(changed) = f.input.handle(key) else { return false };

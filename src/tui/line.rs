@@ -9,6 +9,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use tui_input::{Input, InputRequest};
+use unicode_segmentation::UnicodeSegmentation;
 
 use super::keymap::{self, Action, Lookup, TextKey};
 use crate::text::{sanitize, truncate, width};
@@ -101,15 +102,17 @@ impl LineField {
     pub fn spans(&self, room: usize, style: Style) -> Vec<Span<'static>> {
         let (before, after) = self.split();
         let (before, after) = (sanitize(before), sanitize(after));
-        let mut before: &str = &before;
-        while width(before) + 1 > room.max(1) {
-            let mut chars = before.chars();
-            if chars.next().is_none() {
+        // The end of what precedes the cursor that fits, whole graphemes, read from the cursor
+        // back (a huge paste costs one pass, not one per character dropped).
+        let (mut start, mut used) = (before.len(), 0);
+        for (at, g) in before.grapheme_indices(true).rev() {
+            if used + width(g) + 1 > room.max(1) {
                 break;
             }
-            before = chars.as_str();
+            (start, used) = (at, used + width(g));
         }
-        let after = truncate(&after, room.saturating_sub(width(before) + 1));
+        let before = &before[start..];
+        let after = truncate(&after, room.saturating_sub(used + 1));
         let shown = if self.selected { style.add_modifier(Modifier::UNDERLINED) } else { style };
         vec![Span::styled(before.to_string(), shown), Span::styled("▏", style), Span::styled(after, style)]
     }
@@ -217,5 +220,9 @@ mod tests {
         press(&mut f, "home");
         assert_eq!(text(&f), "▏abc…", "the end gives way, marked");
         assert_eq!(LineField::new("a\nb").lines_with_cursor(), vec!["a".to_string(), "b▏".to_string()]);
+        // Wide characters count their columns; a huge value draws in one pass.
+        assert_eq!(text(&LineField::new("株式会社")), "会社▏");
+        let huge = LineField::new("x".repeat(1_000_000));
+        assert_eq!(huge.spans(80, Style::new())[0].content.len(), 79);
     }
 }
