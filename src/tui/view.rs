@@ -656,6 +656,11 @@ fn import_wizard(f: &mut Frame, area: Rect, w: &super::import::ImportWizard, the
     }
 }
 
+/// Columns of the quote editor's quantity, unit price and discount cells.
+const QTY_WIDTH: u16 = 8;
+const PRICE_WIDTH: u16 = 14;
+const DISC_WIDTH: u16 = 6;
+
 fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
     let dirty = if q.dirty { " · unsaved (Ctrl-S saves)" } else { "" };
     let title = format!(" Quote {} · {} · {}{dirty} ", q.quote.number, q.deal, q.quote.status);
@@ -669,7 +674,14 @@ fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
         let selected = i == q.selected;
         let cell = |c: Cell, shown: String| match &q.editing {
             Some((e, text, _)) if selected && *e == c => {
-                (text.lines_with_cursor().concat(), if text.is_selected() { theme.marked() } else { theme.focus() })
+                // The cursor kept in view within the cell's column.
+                let room = match c {
+                    Cell::Quantity => QTY_WIDTH,
+                    Cell::Price => PRICE_WIDTH,
+                    Cell::Discount => DISC_WIDTH,
+                };
+                let shown = text.spans(room as usize, Style::new()).iter().map(|s| s.content.to_string()).collect();
+                (shown, if text.is_selected() { theme.marked() } else { theme.focus() })
             }
             _ => (shown, if selected { theme.title() } else { theme.text() }),
         };
@@ -690,9 +702,9 @@ fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
     let widths = [
         Constraint::Length(1),
         Constraint::Min(12),
-        Constraint::Length(8),
-        Constraint::Length(14),
-        Constraint::Length(6),
+        Constraint::Length(QTY_WIDTH),
+        Constraint::Length(PRICE_WIDTH),
+        Constraint::Length(DISC_WIDTH),
         Constraint::Length(16),
     ];
     let header = Row::new(["", "PRODUCT", "QTY", "UNIT PRICE", "DISC", "LINE TOTAL"]).style(theme.dim());
