@@ -338,7 +338,7 @@ fn accepting_a_quote_sets_the_deal_amount_and_leaves_the_quote_read_only() {
     ui.crm.create(p).unwrap();
     ui.keys("1 Q a").text("pro").keys("enter enter").text("3").keys("enter s s ctrl-s");
     let s = ui.screen();
-    assert!(s.contains("accepted: the deal's amount is now 449.70"), "said on screen: {s}");
+    assert!(s.contains("accepted: the deal's amount is now 449.70 USD"), "said on screen: {s}");
     let quote = ui.crm.list::<Quote>(|_| true).unwrap().remove(0);
     assert_eq!(ui.crm.get::<Opportunity>(quote.opportunity).unwrap().amount, Amount(44_970));
     // Read-only: no new line, no typing into a cell, no removing.

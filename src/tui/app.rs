@@ -604,7 +604,7 @@ impl App {
                     let (number, total) = (q.quote.number.clone(), q.quote.totals().total);
                     let currency = q.quote.currency;
                     let deal = if accepted {
-                        format!("; accepted: the deal's amount is now {}", total.grouped())
+                        format!("; accepted: the deal's amount is now {} {currency}", total.grouped())
                     } else {
                         String::new()
                     };
