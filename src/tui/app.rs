@@ -1280,7 +1280,9 @@ impl App {
 
     /// Keys typed on the filter line: the list narrows as the filter grows.
     fn filter_key(&mut self, key: KeyEvent) {
-        let (Some(kind), Some(mut line)) = (self.list().map(|l| l.kind), self.filtering.take()) else { return };
+        // Taken first: without a list to filter, the line closes rather than hold the keys.
+        let Some(mut line) = self.filtering.take() else { return };
+        let Some(kind) = self.list().map(|l| l.kind) else { return };
         let text = match key.code {
             KeyCode::Enter => return,
             KeyCode::Esc => String::new(),

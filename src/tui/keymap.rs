@@ -618,7 +618,7 @@ mod tests {
     #[test]
     fn no_key_means_two_things_in_one_context() {
         for table in
-            [LIST, DETAIL, WELCOME, BOARD, LEADS, REPORTS, DEALS, SETTINGS, TASKS, AGENDA, PROJECTS, DUPLICATES]
+            [LIST, DETAIL, WELCOME, BOARD, LEADS, REPORTS, DEALS, SETTINGS, TASKS, AGENDA, PROJECTS, DUPLICATES, TEXT]
         {
             let mut seen = std::collections::HashSet::new();
             for b in table.iter().chain(GLOBAL) {
