@@ -320,6 +320,12 @@ fn the_quote_editor_adds_lines_by_product_and_recomputes_totals_as_you_type() {
     let quote = ui.crm.list::<Quote>(|_| true).unwrap().remove(0);
     assert_eq!((quote.status, quote.lines.len(), quote.totals().total), (QuoteStatus::Sent, 1, Amount(26_982)));
     assert!(ui.screen().contains("saved Q-00001: total 269.82 USD"), "{}", ui.screen());
+    // Typing then Esc leaves the saved quote as it was, not unsaved.
+    ui.keys("enter").text("9");
+    assert!(ui.screen().contains("unsaved"), "{}", ui.screen());
+    ui.keys("esc");
+    let s = ui.screen();
+    assert!(!s.contains("unsaved") && s.contains("269.82 USD"), "{s}");
     // A second line, removed again: closing unsaved asks first.
     ui.keys("a").text("support").keys("enter d esc");
     assert!(ui.screen().contains("Close the quote without saving?"));

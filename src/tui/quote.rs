@@ -46,6 +46,17 @@ pub struct Picker {
     pub selected: usize,
 }
 
+/// A cell being typed into.
+#[derive(Debug, Clone)]
+pub struct Typing {
+    /// Which cell.
+    pub cell: Cell,
+    /// What is typed.
+    pub text: LineField,
+    /// The line as it was before, and whether the quote was unsaved then: Esc puts both back.
+    before: (QuoteLine, bool),
+}
+
 /// A quote being edited.
 #[derive(Debug, Clone)]
 pub struct QuoteEditor {
@@ -55,8 +66,8 @@ pub struct QuoteEditor {
     pub deal: String,
     /// The selected line.
     pub selected: usize,
-    /// The cell being typed into, its text, and the line as it was before (Esc puts it back).
-    pub editing: Option<(Cell, LineField, QuoteLine)>,
+    /// The cell being typed into.
+    pub editing: Option<Typing>,
     /// The status as last stored (an accepted quote stays read-only until saved as a draft).
     pub stored: QuoteStatus,
     /// Why the text typed is not taken.
@@ -161,7 +172,8 @@ impl QuoteEditor {
     /// Starts typing into `cell` of the selected line, its value selected.
     fn enter_cell(&mut self, cell: Cell) {
         if let Some(line) = self.quote.lines.get(self.selected) {
-            self.editing = Some((cell, LineField::proposed(cell_text(line, cell)), line.clone()));
+            let text = LineField::proposed(cell_text(line, cell));
+            self.editing = Some(Typing { cell, text, before: (line.clone(), self.dirty) });
             self.error = None;
         }
     }
@@ -169,7 +181,7 @@ impl QuoteEditor {
     /// Why the text in the cell cannot be taken, if it cannot: it does not read, or it makes
     /// a quote the model refuses (a total beyond what can be counted).
     pub fn unread(&self) -> Option<String> {
-        let (cell, text, _) = self.editing.as_ref()?;
+        let Typing { cell, text, .. } = self.editing.as_ref()?;
         let mut quote = self.quote.clone();
         let line = quote.lines.get_mut(self.selected)?;
         match apply(line, *cell, text.value()) {
@@ -181,14 +193,14 @@ impl QuoteEditor {
     /// Refuses to leave a cell whose text does not read, saying how to go on.
     fn settled(&mut self) -> bool {
         let Some(problem) = self.unread() else { return true };
-        let before = self.editing.as_ref().map(|(cell, _, line)| cell_text(line, *cell)).unwrap_or_default();
+        let before = self.editing.as_ref().map(|t| cell_text(&t.before.0, t.cell)).unwrap_or_default();
         self.error = Some(format!("{problem}: fix it, or Esc puts back {before}"));
         false
     }
 
     /// Moves to the next (or previous) cell of the line, once this one reads.
     pub fn next_cell(&mut self, back: bool) {
-        let Some((cell, ..)) = self.editing else { return };
+        let Some(cell) = self.editing.as_ref().map(|t| t.cell) else { return };
         if !self.settled() {
             return;
         }
@@ -199,7 +211,7 @@ impl QuoteEditor {
     /// A key typed into the cell; a value that reads is applied at once, so the totals follow,
     /// and one that does not is said at once. Says whether the key was a text key.
     pub fn type_key(&mut self, key: KeyEvent) -> bool {
-        let Some((cell, text, _)) = &mut self.editing else { return false };
+        let Some(Typing { cell, text, .. }) = &mut self.editing else { return false };
         let cell = *cell;
         let Some(changed) = text.handle(key) else { return false };
         if !changed {
@@ -225,10 +237,11 @@ impl QuoteEditor {
 
     /// Esc: stops typing and puts the cell's value back as it was before typing into it.
     pub fn cancel(&mut self) {
-        if let Some((_, _, before)) = self.editing.take()
+        if let Some(Typing { before: (before, dirty), .. }) = self.editing.take()
             && let Some(line) = self.quote.lines.get_mut(self.selected)
         {
             *line = before;
+            self.dirty = dirty;
         }
         self.error = None;
     }

@@ -17,7 +17,7 @@ use super::fuzzy::matched_chars;
 use super::keymap;
 use super::line::LineField;
 use super::list::RecordList;
-use super::quote::{Cell, QuoteEditor};
+use super::quote::{Cell, QuoteEditor, Typing};
 use super::settings::Settings;
 use super::tasks::{DUE, TaskLists, section_names};
 use super::theme::Theme;
@@ -673,7 +673,7 @@ fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
     for (i, line) in q.quote.lines.iter().enumerate() {
         let selected = i == q.selected;
         let cell = |c: Cell, shown: String| match &q.editing {
-            Some((e, text, _)) if selected && *e == c => {
+            Some(Typing { cell: e, text, .. }) if selected && *e == c => {
                 // The cursor kept in view within the cell's column.
                 let room = match c {
                     Cell::Quantity => QTY_WIDTH,
