@@ -997,6 +997,22 @@ fn quote_bad_input() {
 }
 
 #[test]
+fn an_accepted_quote_sets_the_deal_amount_and_refuses_changes_until_back_in_draft() {
+    let db = Db::new();
+    let (o, widget, _) = catalogue(&db);
+    let q = db.id(format!("quote add --opp {o}"));
+    db.ok(format!("quote line {q} --product {widget} --qty 3 --discount 10"));
+    db.ok(format!("quote edit {q} --status accepted"));
+    assert_eq!(db.json(format!("opp show {o}"))["amount"], "134.73", "the deal's amount is the quote's total");
+    let refused = "error: quote Q-00001 is accepted: move it back to draft to edit it";
+    db.fails_with(format!("quote line {q} --product {widget} --qty 1"), 1, refused);
+    db.fails_with(format!("quote edit {q} --valid-until 2099-01-31"), 1, refused);
+    assert_eq!(db.json(format!("quote show {q}"))["lines"].as_array().map(Vec::len), Some(1), "nothing changed");
+    db.ok(format!("quote edit {q} --status draft"));
+    db.ok(format!("quote line {q} --product {widget} --qty 1"));
+}
+
+#[test]
 fn quote_show_has_no_trailing_spaces() {
     let db = Db::new();
     let (o, w, _) = catalogue(&db);

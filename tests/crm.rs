@@ -266,6 +266,52 @@ fn quote_totals_are_integer_and_rounded_per_line() {
     assert_eq!((t.subtotal, t.discount, t.total), (Amount(44_970), Amount(4_497), Amount(40_473)));
 }
 
+/// Accepting a quote gives its deal the quote's total as amount (in the deal's trail), and an
+/// accepted quote refuses every change but a move back to draft, through any write path.
+#[test]
+fn an_accepted_quote_sets_the_deal_amount_and_is_read_only_until_back_in_draft() {
+    let (_d, crm) = fresh();
+    let m = populate(&crm);
+    let mut q = crm.get::<Quote>(m.quote).unwrap();
+    q.status = QuoteStatus::Accepted;
+    crm.update(q).unwrap();
+    let deal = crm.get::<Opportunity>(m.opportunity).unwrap();
+    assert_eq!(deal.amount, Amount(40_473), "the deal's amount is the quote's total");
+    let trail = crm.reader().unwrap().audit(RecordRef::new(Kind::Opportunity, m.opportunity)).unwrap();
+    let last = trail.last().unwrap();
+    assert!(last.changes.iter().any(|c| c.field == "amount" && c.new == "404.73"), "{last:?}");
+    let said = format!("amount 404.73 USD from accepted quote Q-{:05}", m.quote);
+    assert_eq!(last.summary.as_deref(), Some(said.as_str()));
+    // Any change to its lines or terms is refused, through the generic path and the line command.
+    let mut q = crm.get::<Quote>(m.quote).unwrap();
+    q.lines[0].quantity = 12;
+    let err = crm.update(q.clone()).unwrap_err().to_string();
+    assert!(err.contains(&format!("quote Q-{:05} is accepted: move it back to draft to edit it", m.quote)), "{err}");
+    assert!(crm.add_quote_line(m.quote, m.product, 1, 0).is_err());
+    q.status = QuoteStatus::Rejected;
+    assert!(crm.update(q.clone()).is_err(), "rejecting does not open it to edits");
+    assert_eq!(crm.get::<Quote>(m.quote).unwrap().lines[0].quantity, 3, "nothing changed");
+    // A status change alone is taken; back in draft it is editable, and accepting again follows.
+    let mut q = crm.get::<Quote>(m.quote).unwrap();
+    q.status = QuoteStatus::Draft;
+    crm.update(q).unwrap();
+    crm.add_quote_line(m.quote, m.product, 1, 0).unwrap();
+    let mut q = crm.get::<Quote>(m.quote).unwrap();
+    q.status = QuoteStatus::Accepted;
+    crm.update(q).unwrap();
+    assert_eq!(crm.get::<Opportunity>(m.opportunity).unwrap().amount, Amount(40_473 + 14_990));
+    // A quote accepted on its first save sets the amount too.
+    let quote = Quote { opportunity: m.opportunity, status: QuoteStatus::Accepted, ..Default::default() };
+    let made = crm.write(|tx| tx.create_quote(quote)).unwrap();
+    assert_eq!(made.status, QuoteStatus::Accepted);
+    assert_eq!(crm.get::<Opportunity>(m.opportunity).unwrap().amount, Amount(0));
+    // Stored accepted through the generic path, it may still be given its number once.
+    let quote = Quote { opportunity: m.opportunity, status: QuoteStatus::Accepted, ..Default::default() };
+    let q = crm.create(quote).unwrap();
+    let numbered = crm.update(Quote { number: format!("Q-{:05}", q.id), ..q }).unwrap();
+    assert!(crm.update(Quote { number: "Q-1".into(), ..numbered }).is_err(), "but not renumbered");
+}
+
 #[test]
 fn search_finds_people_by_company_and_forgets_the_deleted() {
     let (_d, crm) = fresh();

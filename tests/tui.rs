@@ -289,21 +289,43 @@ fn the_quote_editor_adds_lines_by_product_and_recomputes_totals_as_you_type() {
     assert_eq!(ui.crm.count(Kind::Quote).unwrap(), 0, "looking at a new quote stores nothing");
     ui.keys("a").text("pro").keys("enter");
     assert!(ui.screen().contains("149.90"), "{}", ui.screen());
-    // Quantity 3, then the discount 10%: the totals follow each keystroke, before any save.
-    ui.keys("enter backspace").text("3");
+    // Quantity 3 (the cell's value is selected: typing replaces it), then the discount 10%:
+    // the totals follow each keystroke, before any save.
+    ui.keys("enter").text("3");
     assert!(ui.screen().contains("449.70 USD"), "{}", ui.screen());
-    ui.keys("tab tab backspace").text("10");
+    ui.keys("tab tab").text("10");
     let s = ui.screen();
     assert!(s.contains("44.97 USD") && s.contains("404.73 USD") && s.contains("unsaved"), "{s}");
-    ui.keys("tab backspace backspace backspace").text("0");
-    assert!(ui.screen().contains("quantity: '0' is not a whole number of at least 1"), "{}", ui.screen());
-    ui.keys("backspace").text("2 enter");
-    ui.keys("enter");
+    // A cell edits at its cursor: Home, then 1, makes 13 of 3.
+    ui.keys("tab home").text("1");
+    assert!(ui.screen().contains("1,753.83 USD"), "13 × 149.90 less 10%: {}", ui.screen());
+    // An emptied cell leaves no total standing, and says why.
+    ui.keys("ctrl-u");
+    let s = ui.screen();
+    assert!(!s.contains("1,753.83") && s.contains("total                — USD"), "{s}");
+    assert!(s.contains("quantity: '' is not a whole number of at least 1"), "{s}");
+    // Text that is not a number is refused: Tab stays in the cell, Ctrl-S saves nothing.
+    ui.text("abc").keys("tab");
+    let s = ui.screen();
+    assert!(s.contains("quantity: 'abc' is not a whole number of at least 1: fix it, or Esc puts back 3"), "{s}");
+    ui.keys("ctrl-s");
+    assert!(ui.screen().contains("not saved: quantity: 'abc'"), "{}", ui.screen());
+    assert_eq!(ui.crm.count(Kind::Quote).unwrap(), 0, "a cell that does not read is never saved");
+    // Esc puts the cell back as it was; 2 then Enter keeps 2.
+    ui.keys("esc");
+    assert!(ui.screen().contains("404.73 USD"), "{}", ui.screen());
+    ui.keys("enter").text("2").keys("enter");
     assert!(ui.screen().contains("269.82 USD"), "2 × 149.90 less 10%: {}", ui.screen());
     ui.keys("s ctrl-s");
     let quote = ui.crm.list::<Quote>(|_| true).unwrap().remove(0);
     assert_eq!((quote.status, quote.lines.len(), quote.totals().total), (QuoteStatus::Sent, 1, Amount(26_982)));
     assert!(ui.screen().contains("saved Q-00001: total 269.82 USD"), "{}", ui.screen());
+    // Typing then Esc leaves the saved quote as it was, not unsaved.
+    ui.keys("enter").text("9");
+    assert!(ui.screen().contains("unsaved"), "{}", ui.screen());
+    ui.keys("esc");
+    let s = ui.screen();
+    assert!(!s.contains("unsaved") && s.contains("269.82 USD"), "{s}");
     // A second line, removed again: closing unsaved asks first.
     ui.keys("a").text("support").keys("enter d esc");
     assert!(ui.screen().contains("Close the quote without saving?"));
@@ -313,6 +335,28 @@ fn the_quote_editor_adds_lines_by_product_and_recomputes_totals_as_you_type() {
     ui.keys("enter");
     let s = ui.screen();
     assert!(s.contains("Q-00001  sent") && s.contains("269.82 USD"), "the deal lists its quote: {s}");
+}
+
+#[test]
+fn accepting_a_quote_sets_the_deal_amount_and_leaves_the_quote_read_only() {
+    let mut ui = Ui::pipeline(120, 36);
+    let p = Product { name: "Pro licence".into(), price: Amount(14_990), active: true, ..Default::default() };
+    ui.crm.create(p).unwrap();
+    ui.keys("1 Q a").text("pro").keys("enter enter").text("3").keys("enter s s ctrl-s");
+    let s = ui.screen();
+    assert!(s.contains("accepted: the deal's amount is now 449.70 USD"), "said on screen: {s}");
+    let quote = ui.crm.list::<Quote>(|_| true).unwrap().remove(0);
+    assert_eq!(ui.crm.get::<Opportunity>(quote.opportunity).unwrap().amount, Amount(44_970));
+    // Read-only: no new line, no typing into a cell, no removing.
+    for key in ["a", "enter", "d"] {
+        ui.keys(key);
+        assert!(ui.screen().contains("is accepted: move it back to draft to edit it"), "{key}: {}", ui.screen());
+        assert!(ui.app.quote.as_ref().is_some_and(|q| q.editing.is_none() && q.picker.is_none()), "{key}");
+    }
+    assert_eq!(ui.crm.get::<Quote>(quote.id).unwrap(), quote);
+    // Back in draft (accepted → rejected → draft) and saved, it edits again.
+    ui.keys("s s ctrl-s enter").text("4").keys("enter ctrl-s");
+    assert_eq!(ui.crm.get::<Quote>(quote.id).unwrap().lines[0].quantity, 4);
 }
 
 #[test]
@@ -516,11 +560,9 @@ fn a_call_from_search_with_notes_and_a_follow_up_task_stays_within_six_keys() {
     counted(&mut ui, "tab", &mut n);
     ui.text("Pricing for Bob");
     counted(&mut ui, "tab", &mut n);
-    for _ in 0.."+3d".len() {
-        counted(&mut ui, "backspace", &mut n);
-    }
+    // The proposed due date (+3d) is selected: typing replaces it.
     ui.text("fri");
-    n -= 3; // clearing the suggested due date is typing, like the text
+    assert!(ui.screen().contains("fri▏"), "{}", ui.screen());
     counted(&mut ui, "ctrl-s", &mut n);
     assert!(n <= 6, "{n} keys");
     let call = ui.crm.calls(None, None).unwrap().remove(0);
@@ -534,6 +576,80 @@ fn a_call_from_search_with_notes_and_a_follow_up_task_stays_within_six_keys() {
     );
     let fri = Date::parse_relative("fri", Date::today()).unwrap();
     assert_eq!(task.due, Some(fri));
+}
+
+/// Every kind of text field answers the same keys: typing at the cursor, Home and End (Ctrl-A,
+/// Ctrl-E), arrows, Delete, Ctrl-W and Ctrl-U.
+#[test]
+fn every_text_field_edits_with_the_same_keys() {
+    // How to reach the field from the contacts (or the board), and what to look for around it.
+    let fields = [
+        ("form field", "2 n"),
+        ("call notes", "2 c c"),
+        ("call follow-up", "2 c c tab"),
+        ("call duration", "2 c c tab tab tab"),
+        ("one-line question", "2 t"),
+        ("list filter", "2 f"),
+        ("board filter", "1 f"),
+        ("search box", "/"),
+        ("palette", ":"),
+        ("form picker", "2 n tab tab tab tab tab enter"),
+        ("reports period", "8 P"),
+        ("quote product picker", "1 Q a"),
+        ("quote cell", "1 Q a enter enter"),
+    ];
+    for (what, open) in fields {
+        let mut ui = Ui::populated(140, 40);
+        let p = Product { name: "Pro licence".into(), price: Amount(14_990), active: true, ..Default::default() };
+        ui.crm.create(p).unwrap();
+        ui.keys(open);
+        ui.text("ab cd").keys("home").text("x").keys("end ctrl-w").text("ef");
+        assert!(ui.screen().contains("xab ef▏"), "{what}: typed at the cursor, a word deleted: {}", ui.screen());
+        ui.keys("ctrl-a delete");
+        assert!(ui.screen().contains("▏ab ef"), "{what}: start, delete: {}", ui.screen());
+        ui.keys("ctrl-e left left backspace");
+        assert!(ui.screen().contains("ab▏ef"), "{what}: end, left, backspace: {}", ui.screen());
+        ui.keys("ctrl-u").text("ok").keys("left").text("z");
+        assert!(ui.screen().contains("oz▏k"), "{what}: emptied, typed again: {}", ui.screen());
+    }
+}
+
+/// The help lists the keys of text fields: F1 in a form shows them alone, `?` elsewhere after the
+/// screen's own keys.
+#[test]
+fn the_help_lists_the_keys_of_text_fields() {
+    let mut ui = Ui::populated(120, 70);
+    ui.keys("2 n f1");
+    let s = ui.screen();
+    assert!(s.contains("In text fields") && s.contains("ctrl-w") && s.contains("delete the word before"), "{s}");
+    assert!(!s.contains("This screen"), "a form's help is about its fields: {s}");
+    ui.keys("esc");
+    assert!(ui.screen().contains("New contact"), "Esc closes the help, the form stays: {}", ui.screen());
+    ui.keys("esc 2 ?");
+    let s = ui.screen();
+    assert!(s.contains("This screen") && s.contains("In text fields") && s.contains("home, ctrl-a"), "{s}");
+    ui.keys("esc c f1");
+    assert!(ui.screen().contains("empty the field"), "the call form too: {}", ui.screen());
+}
+
+/// Values rolo proposes are selected: the first character typed replaces them; a cursor key
+/// keeps them for editing.
+#[test]
+fn a_proposed_value_is_replaced_by_what_is_typed() {
+    let mut ui = Ui::populated(120, 36);
+    // A new deal's close date, 30 days on: typed over, not appended to.
+    ui.keys("1 n tab tab tab tab").text("2099-01-31");
+    assert!(ui.screen().contains("2099-01-31▏"), "{}", ui.screen());
+    // A record being edited keeps its values: the cursor waits at the end.
+    let mut ui = Ui::populated(120, 36);
+    ui.keys("3 e").text("!");
+    assert!(ui.screen().contains("Acme Ltd!▏"), "{}", ui.screen());
+    // The period typed on the Reports screen starts as the one picked, selected.
+    let mut ui = Ui::populated(120, 36);
+    ui.keys("8 p P").text("2");
+    assert!(ui.screen().contains("from to: 2▏"), "{}", ui.screen());
+    ui.keys("esc P right").text("x");
+    assert!(ui.screen().contains("x▏") && !ui.screen().contains("from to: x"), "{}", ui.screen());
 }
 
 #[test]
@@ -1070,14 +1186,11 @@ fn creating_and_deleting_an_account_with_a_refusal_on_the_way() {
         "the empty name is flagged: {s}"
     );
     ui.text("Globex").keys("tab tab tab tab tab tab");
-    // The status starts as "prospect"; typing onto it makes a word that is not a status.
+    // The status starts as "prospect", proposed: the first character typed replaces it.
     ui.text("bankrupt").keys("ctrl-s");
     let s = ui.screen();
-    assert!(s.contains("'prospectbankrupt' is not one of: prospect"), "{s}");
-    for _ in 0.."prospectbankrupt".len() {
-        ui.keys("backspace");
-    }
-    ui.text("customer").keys("ctrl-s");
+    assert!(s.contains("'bankrupt' is not one of: prospect"), "{s}");
+    ui.keys("ctrl-u").text("customer").keys("ctrl-s");
     let s = ui.screen();
     assert!(s.contains("account · Globex") && s.contains("customer"), "{s}");
     // An account with a deal cannot go (its people would only be unlinked); an empty one can.
@@ -1273,7 +1386,7 @@ fn after_starting_empty_the_palette_still_offers_the_demo_data() {
 /// The query of the open search overlay.
 fn search_query(ui: &Ui) -> Option<String> {
     match &ui.app.overlay {
-        Some(rolo::tui::Overlay::Search(b)) => Some(b.query.clone()),
+        Some(rolo::tui::Overlay::Search(b)) => Some(b.query.value().to_string()),
         _ => None,
     }
 }
@@ -1302,13 +1415,13 @@ fn a_pasted_page_is_capped_in_the_search_the_filter_the_palette_and_pickers_and_
     assert!(!ui.app.contacts.is_filtered() && !ui.screen().contains("filter:"), "Esc clears the filter");
     ui.keys(":").text(&page);
     let palette = match &ui.app.overlay {
-        Some(rolo::tui::Overlay::Palette { query, .. }) => query.chars().count(),
+        Some(rolo::tui::Overlay::Palette { query, .. }) => query.value().chars().count(),
         _ => 0,
     };
     assert_eq!(palette, cap);
     ui.keys("esc n tab tab tab tab tab enter").text(&page);
     let picker = match &ui.app.overlay {
-        Some(rolo::tui::Overlay::Picker { query, .. }) => query.chars().count(),
+        Some(rolo::tui::Overlay::Picker { query, .. }) => query.value().chars().count(),
         _ => 0,
     };
     assert_eq!(picker, cap);

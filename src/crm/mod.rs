@@ -442,6 +442,7 @@ impl<'a> Tx<'a> {
         rec.validate()?;
         self.settle_source(&mut rec, None)?;
         self.check_links(&rec)?;
+        self.quote_rules(None, &rec)?;
         self.w.insert(&mut rec)?;
         self.index_search(&rec)?;
         match &mut self.bulk {
@@ -462,6 +463,7 @@ impl<'a> Tx<'a> {
         rec.validate()?;
         self.settle_source(&mut rec, old.lead_source().map(str::to_string))?;
         self.check_links(&rec)?;
+        self.quote_rules(Some(&old), &rec)?;
         let mut changes = diff(&old, &rec);
         if changes.is_empty() {
             return Ok(old);

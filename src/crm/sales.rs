@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{Crm, CrmError, Result, Tx};
 use crate::model::{
     Account, Amount, Contact, DEFAULT_STAGES, Date, Email, Id, Kind, Lead, LeadConversion, LeadStatus, Opportunity,
-    Phone, Product, Quote, QuoteLine, Stage, StageOutcome, ValidationError,
+    Phone, Product, Quote, QuoteLine, QuoteStatus, Record, Stage, StageOutcome, ValidationError,
 };
 use crate::store::keys::text_key;
 use crate::store::{Read, SortField};
@@ -165,11 +165,45 @@ impl Crm {
 }
 
 impl Tx<'_> {
-    /// Stores a new quote (lines and all), numbered `Q-00001` onwards.
+    /// Stores a new quote (lines and all), numbered `Q-00001` onwards. It is stored as a draft
+    /// first and takes its status with its number, so accepting it on its first save reads in
+    /// the deal's trail under that number.
     pub fn create_quote(&mut self, quote: Quote) -> Result<Quote> {
-        let mut quote = self.create(quote)?;
+        let status = quote.status;
+        let mut quote = self.create(Quote { status: QuoteStatus::Draft, ..quote })?;
         quote.number = format!("Q-{:05}", quote.id);
+        quote.status = status;
         self.update(quote, None)
+    }
+
+    /// The quote rules every write of a quote obeys, whatever the front end: an accepted quote
+    /// is read-only (only a write that moves it back to draft may change its lines or terms),
+    /// and a quote becoming accepted gives its deal its total as amount, audited on the deal.
+    /// `old` is the quote as stored, `None` for a new one; other kinds pass untouched.
+    pub(super) fn quote_rules<R: Record>(&mut self, old: Option<&R>, new: &R) -> Result<()> {
+        let Some(new) = (new as &dyn std::any::Any).downcast_ref::<Quote>() else { return Ok(()) };
+        let old = old.and_then(|o| (o as &dyn std::any::Any).downcast_ref::<Quote>());
+        if let Some(old) = old.filter(|o| o.status == QuoteStatus::Accepted)
+            && new.status != QuoteStatus::Draft
+            && !same_terms(old, new)
+        {
+            return Err(CrmError::Conflict(format!(
+                "quote {} is accepted: move it back to draft to edit it (rolo quote edit {} --status draft)",
+                old.number, old.id
+            )));
+        }
+        let accepted_now = new.status == QuoteStatus::Accepted && old.is_none_or(|o| o.status != QuoteStatus::Accepted);
+        if !accepted_now {
+            return Ok(());
+        }
+        let mut deal: Opportunity = self.get(new.opportunity)?;
+        let total = new.totals().total;
+        if (deal.amount, deal.currency) != (total, new.currency) {
+            (deal.amount, deal.currency) = (total, new.currency);
+            let why = format!("amount {} {} from accepted quote {}", total.grouped(), new.currency, new.label());
+            self.update(deal, Some(why))?;
+        }
+        Ok(())
     }
 
     /// See [`Crm::convert_lead`].
@@ -305,5 +339,18 @@ impl Crm {
     /// The account called `name` (ignoring case and outer spaces), if any.
     pub fn account_named(&self, name: &str) -> Result<Option<Id>> {
         named(&self.reader()?, Kind::Account, name)
+    }
+}
+
+/// Whether two versions of a quote offer the same: everything but the status and the times
+/// (and the number a new quote is given).
+fn same_terms(old: &Quote, new: &Quote) -> bool {
+    let number = if old.number.is_empty() { &old.number } else { &new.number };
+    *old == Quote {
+        status: old.status,
+        number: number.clone(),
+        created: old.created,
+        updated: old.updated,
+        ..new.clone()
     }
 }

@@ -5,8 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use tui_input::backend::crossterm::to_input_request;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::ScreenId;
 use super::agenda::Agenda;
@@ -15,6 +14,7 @@ use super::call::CallForm;
 use super::detail::Detail;
 use super::form::Form;
 use super::keymap::{self, Action, Binding, Lookup};
+use super::line::LineField;
 use super::list::{Pass, RecordList};
 use super::quote::QuoteEditor;
 use super::search::{LIMIT, SearchBox, Searcher};
@@ -99,7 +99,7 @@ pub enum Overlay {
     /// Every action by name.
     Palette {
         /// What is typed.
-        query: String,
+        query: LineField,
         /// The selected entry.
         selected: usize,
     },
@@ -110,7 +110,7 @@ pub enum Overlay {
         /// The form field filled on Enter.
         field: usize,
         /// What is typed.
-        query: String,
+        query: LineField,
         /// Matching records.
         hits: Vec<crate::search::Hit>,
         /// The selected match.
@@ -121,14 +121,14 @@ pub enum Overlay {
         /// What the text is for.
         ask: Ask,
         /// What is typed, with the cursor.
-        text: tui_input::Input,
+        text: LineField,
     },
 }
 
 impl Overlay {
     /// A one-line question, its answer starting as `text`.
     pub fn ask(ask: Ask, text: impl Into<String>) -> Overlay {
-        Overlay::Input { ask, text: tui_input::Input::new(text.into()) }
+        Overlay::Input { ask, text: LineField::new(text) }
     }
 }
 
@@ -289,8 +289,8 @@ pub struct App {
     pub pending: String,
     /// Whether the search index is still loading.
     pub indexing: bool,
-    /// Whether keys go to the filter line of the list.
-    pub filtering: bool,
+    /// The filter line of the list while keys go to it.
+    pub filtering: Option<LineField>,
     /// Set when the user leaves.
     pub quit: bool,
     /// The window is below the minimum size: only quitting keys act.
@@ -352,7 +352,7 @@ impl App {
             message: greeting,
             pending: String::new(),
             indexing: true,
-            filtering: false,
+            filtering: None,
             quit: false,
             too_small: false,
             detail_rows: 1,
@@ -611,11 +611,11 @@ impl App {
         if self.form.is_some() {
             return self.form_key(key);
         }
-        if self.filtering {
+        if self.filtering.is_some() {
             return self.filter_key(key);
         }
         if self.on_reports() && self.reports.typing.is_some() {
-            return self.reports.type_key(key, edit_line);
+            return self.reports.type_key(key);
         }
         let Some(name) = keymap::key_name(&key) else { return };
         let seq = if self.pending.is_empty() { name } else { format!("{} {name}", self.pending) };
@@ -685,20 +685,25 @@ impl App {
                 Action::Up => q.move_by(-1),
                 Action::Down => q.move_by(1),
                 Action::AddLine => q.pick(&self.crm)?,
-                Action::EditLine => q.edit(),
-                Action::RemoveLine => q.remove(),
+                Action::EditLine => q.edit()?,
+                Action::RemoveLine => q.remove()?,
                 Action::QuoteStatus => q.next_status(),
                 Action::Save => {
-                    q.save(&self.crm)?;
+                    let accepted = q.save(&self.crm)?;
                     let (number, total) = (q.quote.number.clone(), q.quote.totals().total);
                     let currency = q.quote.currency;
-                    self.say(format!("saved {number}: total {} {currency}", total.grouped()));
+                    let deal = if accepted {
+                        format!("; accepted: the deal's amount is now {} {currency}", total.grouped())
+                    } else {
+                        String::new()
+                    };
+                    self.say(format!("saved {number}: total {} {currency}{deal}", total.grouped()));
                     self.refresh_after_write();
                 }
                 Action::Back if q.dirty => self.overlay = Some(Overlay::Confirm(Confirm::DiscardQuote)),
                 Action::Back => self.quote = None,
                 Action::Help => self.overlay = Some(Overlay::Help(0)),
-                Action::Palette => self.overlay = Some(Overlay::Palette { query: String::new(), selected: 0 }),
+                Action::Palette => self.overlay = Some(Overlay::Palette { query: LineField::default(), selected: 0 }),
                 Action::ForceQuit => self.quit = true,
                 _ => {}
             }
@@ -731,7 +736,7 @@ impl App {
             Action::Quit | Action::ForceQuit => self.quit = true,
             Action::Help => self.overlay = Some(Overlay::Help(0)),
             Action::Search => self.reopen_search(),
-            Action::Palette => self.overlay = Some(Overlay::Palette { query: String::new(), selected: 0 }),
+            Action::Palette => self.overlay = Some(Overlay::Palette { query: LineField::default(), selected: 0 }),
             Action::Goto(s) => {
                 self.welcome = false;
                 self.detail = None;
@@ -770,8 +775,8 @@ impl App {
                 self.overlay = Some(Overlay::ask(Ask::BoardFilter, self.board.filter.text()));
             }
             Action::Filter => {
-                if self.list().is_some() {
-                    self.filtering = true;
+                if let Some(list) = self.list() {
+                    self.filtering = Some(LineField::new(list.filter.clone()));
                 }
             }
             Action::Up | Action::Down | Action::Top | Action::Bottom if self.on_tasks() => {
@@ -986,7 +991,8 @@ impl App {
             | Action::ChooseField
             | Action::CheckImport
             | Action::ImportKind
-            | Action::ImportPolicy => {}
+            | Action::ImportPolicy
+            | Action::Text(_) => {}
             Action::Call => {
                 let contact = match self.current() {
                     Some(r) if r.kind == Kind::Contact => Some(r.id),
@@ -1333,8 +1339,8 @@ impl App {
     /// records may have changed), or an empty one.
     fn reopen_search(&mut self) {
         let mut b = self.last_search.take().map(SearchBox::again).unwrap_or_default();
-        if !b.query.trim().is_empty() {
-            b.waiting = Some(self.searcher.start(&b.query, &[], LIMIT));
+        if !b.query.value().trim().is_empty() {
+            b.waiting = Some(self.searcher.start(b.query.value(), &[], LIMIT));
         }
         self.overlay = Some(Overlay::Search(b));
     }
@@ -1395,7 +1401,7 @@ impl App {
                     }
                     PickKey::Typed => {
                         let kind = self.form.as_ref().and_then(|f| f.picker_kind(field)).unwrap_or(Kind::Account);
-                        hits = self.picker_hits(kind, &query);
+                        hits = self.picker_hits(kind, query.value());
                     }
                     PickKey::Moved => {}
                 }
@@ -1410,9 +1416,7 @@ impl App {
                     self.answer(&ask, text.value()).inspect_err(|_| self.overlay = Some(Overlay::Input { ask, text }))
                 }
                 _ => {
-                    if let Some(request) = to_input_request(&Event::Key(key)) {
-                        text.handle(request);
-                    }
+                    text.handle(key);
                     self.overlay = Some(Overlay::Input { ask, text });
                     Ok(())
                 }
@@ -1425,26 +1429,22 @@ impl App {
 
     /// Keys typed on the filter line: the list narrows as the filter grows.
     fn filter_key(&mut self, key: KeyEvent) {
-        let Some(list) = self.list() else {
-            self.filtering = false;
-            return;
-        };
-        let (kind, mut text) = (list.kind, list.filter.clone());
-        match key.code {
-            KeyCode::Enter => {
-                self.filtering = false;
-                return;
-            }
-            KeyCode::Esc => {
-                self.filtering = false;
-                text.clear();
-            }
+        // Taken first: without a list to filter, the line closes rather than hold the keys.
+        let Some(mut line) = self.filtering.take() else { return };
+        let Some(kind) = self.list().map(|l| l.kind) else { return };
+        let text = match key.code {
+            KeyCode::Enter => return,
+            KeyCode::Esc => String::new(),
             _ => {
-                if !edit_query(&mut text, key) {
+                let changed = edit_query(&mut line, key);
+                let text = line.value().to_string();
+                self.filtering = Some(line);
+                if !changed {
                     return;
                 }
+                text
             }
-        }
+        };
         let (query, tags) = super::list::tag_terms(&text);
         if !tags.is_empty() && !matches!(kind, Kind::Contact | Kind::Account) {
             self.say_error("filter: only contacts and accounts carry labels (tag:)");
@@ -1657,7 +1657,6 @@ impl App {
 
     fn search_key(&mut self, mut b: SearchBox, key: KeyEvent) -> Result<()> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        let replace = std::mem::take(&mut b.replace);
         match key.code {
             KeyCode::Esc => {
                 self.last_search = Some(b);
@@ -1684,17 +1683,14 @@ impl App {
             KeyCode::Up | KeyCode::BackTab => b.selected = b.selected.saturating_sub(1),
             KeyCode::Char('p' | 'k') if ctrl => b.selected = b.selected.saturating_sub(1),
             _ => {
-                // The last query, shown selected, goes at the first key that edits it.
-                let edits = matches!(key.code, KeyCode::Char(_) | KeyCode::Backspace | KeyCode::Delete);
-                let before = if replace && edits && !ctrl { std::mem::take(&mut b.query) } else { String::new() };
-                if edit_query(&mut b.query, key) || !before.is_empty() {
+                if edit_query(&mut b.query, key) {
                     b.selected = 0;
-                    if b.query.trim().is_empty() {
+                    if b.query.value().trim().is_empty() {
                         b.hits.clear();
                         b.waiting = None;
                     } else {
                         b.partial = false;
-                        b.waiting = Some(self.searcher.start(&b.query, &[], LIMIT));
+                        b.waiting = Some(self.searcher.start(b.query.value(), &[], LIMIT));
                     }
                 }
             }
@@ -1703,8 +1699,8 @@ impl App {
         Ok(())
     }
 
-    fn palette_key(&mut self, mut query: String, mut selected: usize, key: KeyEvent) -> Result<()> {
-        let entries = self.palette_entries(&query);
+    fn palette_key(&mut self, mut query: LineField, mut selected: usize, key: KeyEvent) -> Result<()> {
+        let entries = self.palette_entries(query.value());
         match pick_key(key, &mut query, &mut selected, entries.len()) {
             PickKey::Cancel => return Ok(()),
             PickKey::Choose => {
@@ -1788,7 +1784,7 @@ impl App {
                 }
             },
             KeyCode::Esc => {
-                if form.outcome.is_some() || !form.notes.is_empty() {
+                if form.outcome.is_some() || !form.notes.value().is_empty() {
                     self.overlay = Some(Overlay::Confirm(Confirm::DiscardCall));
                 } else {
                     return;
@@ -1796,10 +1792,8 @@ impl App {
             }
             KeyCode::Tab => form.tab(false),
             KeyCode::BackTab => form.tab(true),
-            KeyCode::Enter => form.enter(),
-            KeyCode::Backspace => form.backspace(),
-            KeyCode::Char(c) if !ctrl => form.type_char(c),
-            _ => {}
+            KeyCode::F(1) => self.overlay = Some(Overlay::Help(0)),
+            _ => form.key(key),
         }
         self.call = Some(form);
     }
@@ -1846,10 +1840,12 @@ impl App {
             KeyCode::Char('s') if ctrl => self.act(Action::Save),
             KeyCode::Tab => q.next_cell(false),
             KeyCode::BackTab => q.next_cell(true),
-            KeyCode::Enter | KeyCode::Esc => q.done(),
-            _ => q.type_text(|text| {
-                edit_line(text, key);
-            }),
+            KeyCode::F(1) => self.overlay = Some(Overlay::Help(0)),
+            KeyCode::Enter => q.done(),
+            KeyCode::Esc => q.cancel(),
+            _ => {
+                q.type_key(key);
+            }
         }
     }
 
@@ -1887,11 +1883,12 @@ impl App {
             }
             KeyCode::Enter if form.picker_kind(form.focus).is_some() => {
                 let kind = form.picker_kind(form.focus).unwrap_or(Kind::Account);
-                let query =
-                    if kind == Kind::Account { form.fields[form.focus].value().to_string() } else { String::new() };
-                let hits = self.picker_hits(kind, &query);
+                let query = if kind == Kind::Account { form.fields[form.focus].value() } else { "" };
+                let hits = self.picker_hits(kind, query);
+                let query = LineField::new(query);
                 self.overlay = Some(Overlay::Picker { field: form.focus, query, hits, selected: 0 });
             }
+            KeyCode::F(1) => self.overlay = Some(Overlay::Help(0)),
             KeyCode::Tab | KeyCode::Down | KeyCode::Enter => form.move_focus(1),
             KeyCode::BackTab | KeyCode::Up => form.move_focus(-1),
             _ => {
@@ -1981,7 +1978,7 @@ enum PickKey {
 }
 
 /// Applies `key` to a pick list of `len` entries narrowed by `query`.
-fn pick_key(key: KeyEvent, query: &mut String, selected: &mut usize, len: usize) -> PickKey {
+fn pick_key(key: KeyEvent, query: &mut LineField, selected: &mut usize, len: usize) -> PickKey {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let last = len.saturating_sub(1);
     match key.code {
@@ -2014,35 +2011,10 @@ fn pick_key(key: KeyEvent, query: &mut String, selected: &mut usize, len: usize)
 /// Applies a typing key to a query line (the search, a list filter, a picker, the palette); says
 /// whether the query changed. A query takes at most [`crate::search::MAX_QUERY`] characters, the
 /// most a search reads, so that a paste costs no more than a name.
-fn edit_query(query: &mut String, key: KeyEvent) -> bool {
+fn edit_query(query: &mut LineField, key: KeyEvent) -> bool {
     let typing = matches!(key.code, KeyCode::Char(_)) && !key.modifiers.contains(KeyModifiers::CONTROL);
-    if typing && query.chars().nth(crate::search::MAX_QUERY - 1).is_some() {
+    if typing && !query.is_selected() && query.value().chars().nth(crate::search::MAX_QUERY - 1).is_some() {
         return false;
     }
-    edit_line(query, key)
-}
-
-/// Applies a typing key to a one-line text; says whether the text changed.
-///
-/// As in a shell: Ctrl-U clears the line, Ctrl-W deletes the last word, Ctrl-H is Backspace;
-/// other Ctrl keys type nothing.
-fn edit_line(text: &mut String, key: KeyEvent) -> bool {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Char('u') if ctrl => !std::mem::take(text).is_empty(),
-        KeyCode::Char('w') if ctrl => {
-            let before = text.len();
-            let kept = text.trim_end().rfind(char::is_whitespace).map_or(0, |i| i + 1);
-            text.truncate(kept);
-            text.len() != before
-        }
-        KeyCode::Char('h') if ctrl => text.pop().is_some(),
-        KeyCode::Char(_) if ctrl => false,
-        KeyCode::Char(c) => {
-            text.push(c);
-            true
-        }
-        KeyCode::Backspace => text.pop().is_some(),
-        _ => false,
-    }
+    query.handle(key) == Some(true)
 }

@@ -4,6 +4,9 @@
 
 use std::time::Instant;
 
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+use super::line::LineField;
 use crate::crm::{Crm, CrmError, Result};
 use crate::model::{
     Call, CallDirection, CallOutcome, Contact, Date, Id, Record, Task, Timestamp, ValidationError, parse_duration,
@@ -54,14 +57,14 @@ pub struct CallForm {
     pub outcome: Option<CallOutcome>,
     /// Which way the call went.
     pub direction: CallDirection,
-    /// The notes typed.
-    pub notes: String,
+    /// The notes typed (Enter breaks the line).
+    pub notes: LineField,
     /// The follow-up task's title.
-    pub follow_up: String,
-    /// Its due date as typed (natural forms).
-    pub due: String,
+    pub follow_up: LineField,
+    /// Its due date as typed (natural forms), `+3d` proposed.
+    pub due: LineField,
     /// A duration typed over the timer.
-    pub duration: String,
+    pub duration: LineField,
     /// The focused field.
     pub focus: Slot,
     /// Why the last save was refused.
@@ -82,10 +85,10 @@ impl CallForm {
             started_at: Timestamp::now(),
             outcome: None,
             direction: CallDirection::Out,
-            notes: String::new(),
-            follow_up: String::new(),
-            due: "+3d".into(),
-            duration: String::new(),
+            notes: LineField::default(),
+            follow_up: LineField::default(),
+            due: LineField::proposed("+3d"),
+            duration: LineField::default(),
             focus: Slot::Outcome,
             error: None,
         })
@@ -103,47 +106,36 @@ impl CallForm {
         self.focus = Slot::ORDER[if back { (at + n - 1) % n } else { (at + 1) % n }];
     }
 
-    /// A typed character: picks the outcome or direction in those fields, else types.
-    pub fn type_char(&mut self, ch: char) {
-        self.error = None;
-        match self.focus {
-            Slot::Outcome => match OUTCOME_KEYS.iter().find(|(k, _)| *k == ch.to_ascii_lowercase()) {
-                Some(&(_, o)) => {
-                    self.outcome = Some(o);
-                    self.focus = Slot::Notes;
+    /// A key other than Tab, Ctrl-S and Esc: one character picks the outcome or direction in
+    /// those fields; the text fields edit as every field does.
+    pub fn key(&mut self, key: KeyEvent) {
+        match (self.focus, key.code) {
+            (Slot::Outcome, KeyCode::Char(ch)) => {
+                self.error = None;
+                match OUTCOME_KEYS.iter().find(|(k, _)| *k == ch.to_ascii_lowercase()) {
+                    Some(&(_, o)) => {
+                        self.outcome = Some(o);
+                        self.focus = Slot::Notes;
+                    }
+                    None => self.error = Some("first the outcome: c, v, n, b or w (Tab skips to the notes)".into()),
                 }
-                None => self.error = Some("first the outcome: c, v, n, b or w (Tab skips to the notes)".into()),
-            },
-            Slot::Direction => match ch {
-                'o' | 'O' => self.direction = CallDirection::Out,
-                'i' | 'I' => self.direction = CallDirection::In,
-                _ => {}
-            },
+            }
+            (Slot::Direction, KeyCode::Char('o' | 'O')) => self.direction = CallDirection::Out,
+            (Slot::Direction, KeyCode::Char('i' | 'I')) => self.direction = CallDirection::In,
+            (Slot::Notes, KeyCode::Enter) => self.notes.newline(),
+            (_, KeyCode::Enter) => self.tab(false),
             _ => {
-                if let Some(text) = self.text_mut() {
-                    text.push(ch);
+                if let Some(text) = self.text_mut()
+                    && text.handle(key) == Some(true)
+                {
+                    self.error = None;
                 }
             }
         }
     }
 
-    /// Enter: a new line in the notes, the next field elsewhere.
-    pub fn enter(&mut self) {
-        if self.focus == Slot::Notes {
-            self.notes.push('\n');
-        } else {
-            self.tab(false);
-        }
-    }
-
-    /// Deletes the last character of the focused text.
-    pub fn backspace(&mut self) {
-        if let Some(text) = self.text_mut() {
-            text.pop();
-        }
-    }
-
-    fn text_mut(&mut self) -> Option<&mut String> {
+    /// The focused text field, if the focus is on one.
+    fn text_mut(&mut self) -> Option<&mut LineField> {
         match self.focus {
             Slot::Notes => Some(&mut self.notes),
             Slot::FollowUp => Some(&mut self.follow_up),
@@ -164,17 +156,17 @@ impl CallForm {
         let Some(outcome) = self.outcome else {
             return Err(fail(self, Slot::Outcome, "outcome", "press c, v, n, b or w first".into()));
         };
-        let duration_secs = match self.duration.trim() {
+        let duration_secs = match self.duration.value().trim() {
             "" => self.elapsed(),
             typed => match parse_duration(typed) {
                 Ok(d) => d,
                 Err(m) => return Err(fail(self, Slot::Duration, "duration", m)),
             },
         };
-        let follow_up = match self.follow_up.trim() {
+        let follow_up = match self.follow_up.value().trim() {
             "" => None,
             title => {
-                let due = match self.due.trim() {
+                let due = match self.due.value().trim() {
                     "" => None,
                     d => match Date::parse_relative(d, Date::today()) {
                         Ok(d) => Some(d),
@@ -184,7 +176,7 @@ impl CallForm {
                 Some(Task { title: title.to_string(), due, ..Default::default() })
             }
         };
-        let notes = Some(self.notes.trim().to_string()).filter(|n| !n.is_empty());
+        let notes = Some(self.notes.value().trim().to_string()).filter(|n| !n.is_empty());
         let call = Call {
             contact: self.contact,
             direction: self.direction,

@@ -1,6 +1,7 @@
 //! Create and edit forms: labelled one-line fields, Tab between them, errors shown under the
 //! field they are about.
 
+use super::line::LineField;
 use crate::crm::{ConvertLead, Crm, CrmError, NewOpportunity, Result};
 use crate::model::{
     Account, AccountStatus, Address, Amount, Contact, Date, Email, Id, Kind, Lead, Opportunity, Phone, Product, Record,
@@ -8,9 +9,7 @@ use crate::model::{
 };
 use crate::model::{Event, Project};
 use crate::store::Indexed;
-use ratatui::crossterm::event::{Event as TermEvent, KeyEvent};
-use tui_input::Input;
-use tui_input::backend::crossterm::to_input_request;
+use ratatui::crossterm::event::KeyEvent;
 
 /// One field of a form.
 #[derive(Debug, Clone)]
@@ -18,7 +17,7 @@ pub struct Field {
     /// The label, also the name validation errors use.
     pub label: &'static str,
     /// What is typed, with the cursor.
-    pub input: Input,
+    pub input: LineField,
     /// Why the value was refused.
     pub error: Option<String>,
 }
@@ -31,7 +30,7 @@ impl Field {
 
     /// Replaces what is typed, the cursor at its end.
     fn set(&mut self, value: String) {
-        self.input = Input::new(value);
+        self.input.set(value);
     }
 }
 
@@ -61,7 +60,7 @@ pub struct Form {
 }
 
 fn field(label: &'static str, value: impl Into<String>) -> Field {
-    Field { label, input: Input::new(value.into()), error: None }
+    Field { label, input: LineField::new(value), error: None }
 }
 
 fn opt(v: &Option<String>) -> String {
@@ -151,12 +150,12 @@ impl Form {
             Kind::Event => {
                 let e = crm.get::<Event>(id.unwrap_or_default())?;
                 let mut form = Form::event(
+                    id,
                     &e.title,
                     e.start.display_local(),
                     e.end.map(|t| t.display_local()).unwrap_or_default(),
                     opt(&e.location),
                 );
-                form.target = id;
                 for a in &e.attendees {
                     if let Ok(c) = crm.get::<Contact>(*a) {
                         form.attendees.push((c.full_name(), *a));
@@ -178,9 +177,7 @@ impl Form {
                 let o = stored_or_new::<Opportunity>(crm, id)?;
                 let account = crm.get::<Account>(o.account).map(|a| a.name).unwrap_or_default();
                 let stage = crm.get::<Stage>(o.stage).map(|s| s.name).unwrap_or_default();
-                let mut form = Form::opportunity(&o, account, stage);
-                form.target = id;
-                return Ok(form);
+                return Ok(Form::opportunity(id, &o, account, stage));
             }
             _ => {
                 let a = stored_or_new::<Account>(crm, id)?;
@@ -196,35 +193,20 @@ impl Form {
             }
         };
         Ok(Form {
-            kind,
-            target: id,
-            fields,
-            focus: 0,
-            dirty: false,
-            picked: None,
-            converting: None,
-            hint: None,
-            attendees: Vec::new(),
             name: id.map(|id| crm.label(crate::model::RecordRef::new(kind, id))).unwrap_or_default(),
+            ..Form::with(kind, id, fields)
         })
     }
 
-    /// A form for a new event on `day` at 09:00 for an hour.
-    pub fn new_event(day: Date) -> Form {
-        Form::event("", format!("{day} 09:00"), format!("{day} 10:00"), String::new())
-    }
-
-    fn event(title: &str, start: String, end: String, location: String) -> Form {
-        let fields = vec![
-            field("title", title),
-            field("start", start),
-            field("end", end),
-            field("location", location),
-            field("attendees", ""),
-        ];
+    /// A form with `fields` for record `target` of `kind` (`None`: a new one). The values a
+    /// new record's form starts with are rolo's proposals: selected, so typing replaces them.
+    fn with(kind: Kind, target: Option<Id>, mut fields: Vec<Field>) -> Form {
+        if target.is_none() {
+            fields.iter_mut().for_each(|f| f.input.select());
+        }
         Form {
-            kind: Kind::Event,
-            target: None,
+            kind,
+            target,
             fields,
             focus: 0,
             dirty: false,
@@ -234,6 +216,22 @@ impl Form {
             attendees: Vec::new(),
             name: String::new(),
         }
+    }
+
+    /// A form for a new event on `day` at 09:00 for an hour.
+    pub fn new_event(day: Date) -> Form {
+        Form::event(None, "", format!("{day} 09:00"), format!("{day} 10:00"), String::new())
+    }
+
+    fn event(target: Option<Id>, title: &str, start: String, end: String, location: String) -> Form {
+        let fields = vec![
+            field("title", title),
+            field("start", start),
+            field("end", end),
+            field("location", location),
+            field("attendees", ""),
+        ];
+        Form::with(Kind::Event, target, fields)
     }
 
     /// The kind a field's picker searches (opened with Enter on it), if it has one.
@@ -268,7 +266,7 @@ impl Form {
             None => crm.stages()?.into_iter().next().map(|s| s.name).unwrap_or_default(),
         };
         let o = Opportunity { close_date: Date::today().add_days(30), ..Default::default() };
-        let mut form = Form::opportunity(&o, String::new(), stage);
+        let mut form = Form::opportunity(None, &o, String::new(), stage);
         form.fields
             .iter_mut()
             .filter(|f| matches!(f.label, "probability" | "amount"))
@@ -276,7 +274,7 @@ impl Form {
         Ok(form)
     }
 
-    fn opportunity(o: &Opportunity, account: String, stage: String) -> Form {
+    fn opportunity(target: Option<Id>, o: &Opportunity, account: String, stage: String) -> Form {
         let fields = vec![
             field("name", o.name.clone()),
             field("account", account),
@@ -288,18 +286,7 @@ impl Form {
             field("next step", opt(&o.next_step)),
             field("next step date", o.next_step_date.map(|d| d.to_string()).unwrap_or_default()),
         ];
-        Form {
-            kind: Kind::Opportunity,
-            target: None,
-            fields,
-            focus: 0,
-            dirty: false,
-            picked: None,
-            converting: None,
-            hint: None,
-            attendees: Vec::new(),
-            name: String::new(),
-        }
+        Form::with(Kind::Opportunity, target, fields)
     }
 
     /// The conversion preview of lead `id`: the account (matched by name, or new), the contact
@@ -324,18 +311,8 @@ impl Form {
             field("amount", String::new()),
             field("close date", Date::today().add_days(30).to_string()),
         ];
-        let mut form = Form {
-            kind: Kind::Lead,
-            target: Some(id),
-            fields,
-            focus: 0,
-            dirty: false,
-            picked: None,
-            converting: Some(id),
-            hint: None,
-            attendees: Vec::new(),
-            name: l.label(),
-        };
+        let mut form = Form { converting: Some(id), name: l.label(), ..Form::with(Kind::Lead, None, fields) };
+        form.target = Some(id);
         form.refresh_hint(crm);
         Ok(form)
     }
@@ -398,13 +375,12 @@ impl Form {
         }
     }
 
-    /// Applies a typing key to the focused field, as a line editor does: characters go in at
-    /// the cursor, the arrows, Home and End move it, Backspace, Delete, Ctrl-W and Ctrl-U
-    /// delete. Says whether the key was one of those.
+    /// Applies a typing key to the focused field, as every text field does (the keys of
+    /// `keymap::TEXT`; other characters go in at the cursor). Says whether the key was one.
     pub fn edit(&mut self, key: KeyEvent) -> bool {
         let Some(f) = self.fields.get_mut(self.focus) else { return false };
-        let Some(request) = to_input_request(&TermEvent::Key(key)) else { return false };
-        if f.input.handle(request).is_some_and(|changed| changed.value) {
+        let Some(changed) = f.input.handle(key) else { return false };
+        if changed {
             f.error = None;
             self.dirty = true;
         }

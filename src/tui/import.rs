@@ -38,7 +38,7 @@ pub enum Step {
 #[derive(Debug, Default)]
 pub struct FieldPicker {
     /// What was typed to narrow the fields.
-    pub query: String,
+    pub query: super::line::LineField,
     /// The selected entry of [`FieldPicker::choices`].
     pub selected: usize,
 }
@@ -200,7 +200,7 @@ impl ImportWizard {
 
     /// The field names the picker offers for this kind, "ignore" last.
     pub fn choices(&self) -> Vec<&'static str> {
-        let query = self.picker.as_ref().map_or("", |p| p.query.as_str());
+        let query = self.picker.as_ref().map_or("", |p| p.query.value());
         let names: Vec<&'static str> = FIELD_NAMES
             .iter()
             .map(|(n, _)| *n)
@@ -224,7 +224,7 @@ impl ImportWizard {
             let current =
                 self.fields.get(self.selected).cloned().flatten().map_or("ignore".to_string(), |f| f.to_string());
             let selected = self.choices().iter().position(|c| *c == current).unwrap_or(0);
-            self.picker = Some(FieldPicker { query: String::new(), selected });
+            self.picker = Some(FieldPicker { query: Default::default(), selected });
         }
     }
 

@@ -156,6 +156,37 @@ pub enum Action {
     ImportKind,
     /// Settle duplicates the next way: skip, merge, create.
     ImportPolicy,
+    /// An editing key of a text field.
+    Text(TextKey),
+}
+
+/// The editing keys of every text field (see `tui::line`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextKey {
+    /// One character left.
+    Left,
+    /// One character right.
+    Right,
+    /// One word left.
+    WordLeft,
+    /// One word right.
+    WordRight,
+    /// To the start of the line.
+    Start,
+    /// To the end of the line.
+    End,
+    /// Delete the character before the cursor.
+    Backspace,
+    /// Delete the character under the cursor.
+    Delete,
+    /// Delete the word before the cursor.
+    DeleteWord,
+    /// Delete the word after the cursor.
+    DeleteWordAfter,
+    /// Empty the field.
+    Clear,
+    /// Delete from the cursor to the end.
+    DeleteToEnd,
 }
 
 impl Action {
@@ -163,6 +194,7 @@ impl Action {
     pub fn name(self) -> String {
         match self {
             Action::Goto(s) => format!("go to {}", s.title()),
+            Action::Text(_) => TEXT.iter().find(|b| b.action == self).map_or("", |b| b.help).to_string(),
             other => match other {
                 Action::Quit => "quit",
                 Action::ForceQuit => "quit now",
@@ -237,7 +269,7 @@ impl Action {
                 Action::CheckImport => "check, then import",
                 Action::ImportKind => "import as another kind",
                 Action::ImportPolicy => "change what duplicates do",
-                Action::Goto(_) => unreachable!("handled above"),
+                Action::Goto(_) | Action::Text(_) => unreachable!("handled above"),
             }
             .to_string(),
         }
@@ -344,6 +376,24 @@ pub const BOARD: &[Binding] = &[
 pub const DEALS: &[Binding] = &[
     hint(&["v"], Action::View, "the deals as a board"),
     bind(&["Q"], Action::Quote, "the deal's quote (a new draft when it has none)"),
+];
+
+/// Keys of every text field: form fields, the call form, quote cells, questions, filters, the
+/// search box, pickers and the Reports period. Other characters are typed at the cursor; a
+/// value rolo proposes is selected, and the first character typed replaces it.
+pub const TEXT: &[Binding] = &[
+    bind(&["left", "ctrl-b"], Action::Text(TextKey::Left), "cursor one character left"),
+    bind(&["right", "ctrl-f"], Action::Text(TextKey::Right), "cursor one character right"),
+    bind(&["ctrl-left"], Action::Text(TextKey::WordLeft), "cursor one word left"),
+    bind(&["ctrl-right"], Action::Text(TextKey::WordRight), "cursor one word right"),
+    bind(&["home", "ctrl-a"], Action::Text(TextKey::Start), "cursor to the start"),
+    bind(&["end", "ctrl-e"], Action::Text(TextKey::End), "cursor to the end"),
+    bind(&["backspace", "ctrl-h"], Action::Text(TextKey::Backspace), "delete the character before the cursor"),
+    bind(&["delete"], Action::Text(TextKey::Delete), "delete the character under the cursor"),
+    bind(&["ctrl-w"], Action::Text(TextKey::DeleteWord), "delete the word before the cursor"),
+    bind(&["ctrl-delete"], Action::Text(TextKey::DeleteWordAfter), "delete the word after the cursor"),
+    bind(&["ctrl-u"], Action::Text(TextKey::Clear), "empty the field"),
+    bind(&["ctrl-k"], Action::Text(TextKey::DeleteToEnd), "delete to the end"),
 ];
 
 /// Keys of the quote editor (it holds the screen until closed).
@@ -514,6 +564,7 @@ pub fn key_name(key: &KeyEvent) -> Option<String> {
         KeyCode::BackTab => "backtab".into(),
         KeyCode::Backspace => "backspace".into(),
         KeyCode::Delete => "delete".into(),
+        KeyCode::F(n) => format!("f{n}"),
         _ => return None,
     };
     let arrow = matches!(key.code, KeyCode::Left | KeyCode::Right | KeyCode::Up | KeyCode::Down);
@@ -573,7 +624,7 @@ mod tests {
     #[test]
     fn no_key_means_two_things_in_one_context() {
         for table in
-            [LIST, DETAIL, WELCOME, BOARD, LEADS, REPORTS, DEALS, SETTINGS, TASKS, AGENDA, PROJECTS, DUPLICATES]
+            [LIST, DETAIL, WELCOME, BOARD, LEADS, REPORTS, DEALS, SETTINGS, TASKS, AGENDA, PROJECTS, DUPLICATES, TEXT]
         {
             let mut seen = std::collections::HashSet::new();
             for b in table.iter().chain(GLOBAL) {

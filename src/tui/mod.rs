@@ -13,6 +13,7 @@ mod form;
 mod fuzzy;
 mod import;
 mod keymap;
+mod line;
 mod list;
 mod quote;
 mod reports;

@@ -1,9 +1,14 @@
 //! The quote editor: a deal's quote in memory, lines added by fuzzy-picking a product, quantity,
 //! unit price and discount edited in place with the totals recomputed on every keystroke, the
-//! status cycled, and everything saved in one write.
+//! status cycled, and everything saved in one write. A cell whose text does not read holds the
+//! editor (no totals, no leaving the cell, no save) until fixed or put back with Esc; an
+//! accepted quote is read-only until moved back to draft, as the service rules.
 
-use crate::crm::{Crm, Result};
-use crate::model::{Amount, Id, Kind, Opportunity, Product, Quote, QuoteLine, QuoteStatus, RecordRef};
+use ratatui::crossterm::event::KeyEvent;
+
+use super::line::LineField;
+use crate::crm::{Crm, CrmError, Result};
+use crate::model::{Amount, Id, Kind, Opportunity, Product, Quote, QuoteLine, QuoteStatus, Record, RecordRef};
 use crate::store::Read;
 
 /// The editable cells of a line, left to right.
@@ -34,11 +39,22 @@ impl Cell {
 #[derive(Debug, Clone, Default)]
 pub struct Picker {
     /// What is typed.
-    pub query: String,
+    pub query: LineField,
     /// Positions in the editor's product list, best first.
     pub hits: Vec<usize>,
     /// The highlighted hit.
     pub selected: usize,
+}
+
+/// A cell being typed into.
+#[derive(Debug, Clone)]
+pub struct Typing {
+    /// Which cell.
+    pub cell: Cell,
+    /// What is typed.
+    pub text: LineField,
+    /// The line as it was before, and whether the quote was unsaved then: Esc puts both back.
+    before: (QuoteLine, bool),
 }
 
 /// A quote being edited.
@@ -50,8 +66,10 @@ pub struct QuoteEditor {
     pub deal: String,
     /// The selected line.
     pub selected: usize,
-    /// The cell being typed into, and its text.
-    pub editing: Option<(Cell, String)>,
+    /// The cell being typed into.
+    pub editing: Option<Typing>,
+    /// The status as last stored (an accepted quote stays read-only until saved as a draft).
+    pub stored: QuoteStatus,
     /// Why the text typed is not taken.
     pub error: Option<String>,
     /// Whether anything changed since the last save.
@@ -75,6 +93,7 @@ impl QuoteEditor {
             None => Quote { opportunity, currency: deal.currency, number: "(new)".into(), ..Default::default() },
         };
         Ok(QuoteEditor {
+            stored: quote.status,
             quote,
             deal: deal.name,
             selected: 0,
@@ -88,6 +107,7 @@ impl QuoteEditor {
 
     /// Opens the product picker (reading the catalogue the first time).
     pub fn pick(&mut self, crm: &Crm) -> Result<()> {
+        self.editable()?;
         if self.products.is_empty() {
             self.products = crm.list::<Product>(|p| p.active)?;
             self.products.sort_by_key(|p| p.name.to_lowercase());
@@ -102,10 +122,10 @@ impl QuoteEditor {
     pub fn filter(&self, picker: &mut Picker) {
         let names: Vec<String> =
             self.products.iter().map(|p| format!("{} {}", p.name, p.sku.as_deref().unwrap_or(""))).collect();
-        picker.hits = if picker.query.trim().is_empty() {
+        picker.hits = if picker.query.value().trim().is_empty() {
             (0..names.len()).collect()
         } else {
-            crate::search::rank_items(&picker.query, &names)
+            crate::search::rank_items(picker.query.value(), &names)
         };
         picker.selected = picker.selected.min(picker.hits.len().saturating_sub(1));
     }
@@ -130,56 +150,111 @@ impl QuoteEditor {
         self.error = None;
     }
 
+    /// Refuses changes to an accepted quote (or one stored accepted and not yet back in draft).
+    fn editable(&self) -> Result<()> {
+        let accepted = QuoteStatus::Accepted;
+        if self.quote.status == accepted || (self.stored == accepted && self.quote.status != QuoteStatus::Draft) {
+            return Err(CrmError::Conflict(format!(
+                "quote {} is accepted: move it back to draft to edit it (s until draft, then Ctrl-S)",
+                self.quote.number
+            )));
+        }
+        Ok(())
+    }
+
     /// Starts typing into the first cell of the selected line.
-    pub fn edit(&mut self) {
+    pub fn edit(&mut self) -> Result<()> {
+        self.editable()?;
+        self.enter_cell(Cell::Quantity);
+        Ok(())
+    }
+
+    /// Starts typing into `cell` of the selected line, its value selected.
+    fn enter_cell(&mut self, cell: Cell) {
         if let Some(line) = self.quote.lines.get(self.selected) {
-            self.editing = Some((Cell::Quantity, cell_text(line, Cell::Quantity)));
+            let text = LineField::proposed(cell_text(line, cell));
+            self.editing = Some(Typing { cell, text, before: (line.clone(), self.dirty) });
+            self.error = None;
         }
     }
 
-    /// Moves to the next (or previous) cell of the line.
+    /// Why the text in the cell cannot be taken, if it cannot: it does not read, or it makes
+    /// a quote the model refuses (a total beyond what can be counted).
+    pub fn unread(&self) -> Option<String> {
+        let Typing { cell, text, .. } = self.editing.as_ref()?;
+        let mut quote = self.quote.clone();
+        let line = quote.lines.get_mut(self.selected)?;
+        match apply(line, *cell, text.value()) {
+            Err(e) => Some(e),
+            Ok(_) => quote.validate().err().map(|e| format!("{}: {}", cell.name(), e.message)),
+        }
+    }
+
+    /// Refuses to leave a cell whose text does not read, saying how to go on.
+    fn settled(&mut self) -> bool {
+        let Some(problem) = self.unread() else { return true };
+        let before = self.editing.as_ref().map(|t| cell_text(&t.before.0, t.cell)).unwrap_or_default();
+        self.error = Some(format!("{problem}: fix it, or Esc puts back {before}"));
+        false
+    }
+
+    /// Moves to the next (or previous) cell of the line, once this one reads.
     pub fn next_cell(&mut self, back: bool) {
-        let Some((cell, _)) = self.editing else { return };
+        let Some(cell) = self.editing.as_ref().map(|t| t.cell) else { return };
+        if !self.settled() {
+            return;
+        }
         let at = Cell::ALL.iter().position(|&c| c == cell).unwrap_or(0);
-        let next = if back { (at + 2) % 3 } else { (at + 1) % 3 };
-        if let Some(line) = self.quote.lines.get(self.selected) {
-            self.editing = Some((Cell::ALL[next], cell_text(line, Cell::ALL[next])));
-            self.error = None;
+        self.enter_cell(Cell::ALL[if back { (at + 2) % 3 } else { (at + 1) % 3 }]);
+    }
+
+    /// A key typed into the cell; a value that reads is applied at once, so the totals follow,
+    /// and one that does not is said at once. Says whether the key was a text key.
+    pub fn type_key(&mut self, key: KeyEvent) -> bool {
+        let Some(Typing { cell, text, .. }) = &mut self.editing else { return false };
+        let cell = *cell;
+        let Some(changed) = text.handle(key) else { return false };
+        if !changed {
+            return true;
         }
+        let text = text.value().to_string();
+        self.error = self.unread();
+        if self.error.is_none()
+            && let Some(line) = self.quote.lines.get_mut(self.selected)
+        {
+            self.dirty |= apply(line, cell, &text).unwrap_or(false);
+        }
+        true
     }
 
-    /// Types into the cell; a value that reads is applied at once, so the totals follow.
-    pub fn type_text(&mut self, edit: impl FnOnce(&mut String)) {
-        let Some((cell, mut text)) = self.editing.take() else { return };
-        edit(&mut text);
-        self.error = match self.quote.lines.get_mut(self.selected).map(|line| apply(line, cell, &text)) {
-            Some(Ok(changed)) => {
-                self.dirty |= changed;
-                None
-            }
-            Some(Err(e)) => Some(e),
-            None => None,
-        };
-        self.editing = Some((cell, text));
-    }
-
-    /// Stops typing (the last value read is kept).
+    /// Enter: stops typing, once the cell reads.
     pub fn done(&mut self) {
-        // Text that did not read leaves the last good value; say so rather than revert silently.
-        if let (Some((cell, text)), Some(_)) = (self.editing.take(), &self.error) {
-            self.error = Some(format!("{}: '{}' does not read, the value before it stays", cell.name(), text.trim()));
-        } else {
+        if self.settled() {
+            self.editing = None;
             self.error = None;
         }
+    }
+
+    /// Esc: stops typing and puts the cell's value back as it was before typing into it.
+    pub fn cancel(&mut self) {
+        if let Some(Typing { before: (before, dirty), .. }) = self.editing.take()
+            && let Some(line) = self.quote.lines.get_mut(self.selected)
+        {
+            *line = before;
+            self.dirty = dirty;
+        }
+        self.error = None;
     }
 
     /// Removes the selected line.
-    pub fn remove(&mut self) {
+    pub fn remove(&mut self) -> Result<()> {
+        self.editable()?;
         if self.selected < self.quote.lines.len() {
             self.quote.lines.remove(self.selected);
             self.selected = self.selected.min(self.quote.lines.len().saturating_sub(1));
             self.dirty = true;
         }
+        Ok(())
     }
 
     /// Gives the quote its next status: draft → sent → accepted → rejected → draft.
@@ -198,13 +273,21 @@ impl QuoteEditor {
         self.selected = super::stepped(self.selected, delta, self.quote.lines.len());
     }
 
-    /// Saves the quote as edited (creating it, numbered, on its first save).
-    pub fn save(&mut self, crm: &Crm) -> Result<()> {
+    /// Saves the quote as edited (creating it, numbered, on its first save); a cell that does
+    /// not read is refused, never saved. Says whether the save accepted the quote (its deal
+    /// then takes its total as amount).
+    pub fn save(&mut self, crm: &Crm) -> Result<bool> {
+        if let Some(problem) = self.unread() {
+            self.settled();
+            return Err(CrmError::Conflict(format!("not saved: {problem}")));
+        }
         self.done();
         let quote = self.quote.clone();
         self.quote = crm.write(|tx| if quote.id == 0 { tx.create_quote(quote) } else { tx.update(quote, None) })?;
+        let accepted = self.quote.status == QuoteStatus::Accepted && self.stored != QuoteStatus::Accepted;
+        self.stored = self.quote.status;
         self.dirty = false;
-        Ok(())
+        Ok(accepted)
     }
 }
 
@@ -258,5 +341,33 @@ mod tests {
         assert!(apply(&mut line, Cell::Discount, "101").unwrap_err().contains("0 to 100"));
         assert!(apply(&mut line, Cell::Price, "1.234").is_err());
         assert_eq!(line.net(), Amount(40_473), "a value that does not read changes nothing");
+    }
+
+    #[test]
+    fn a_cell_making_the_total_too_large_is_refused_and_leaves_the_line_as_it_was() {
+        let line = QuoteLine {
+            product: None,
+            description: "x".into(),
+            quantity: 1,
+            unit_price: Amount(i64::MAX / 2),
+            discount: 0,
+        };
+        let quote = Quote { lines: vec![line.clone(), line], ..Default::default() };
+        let mut q = QuoteEditor {
+            quote,
+            deal: String::new(),
+            selected: 0,
+            editing: None,
+            stored: QuoteStatus::Draft,
+            error: None,
+            dirty: false,
+            picker: None,
+            products: Vec::new(),
+        };
+        q.edit().unwrap();
+        q.type_key(KeyEvent::from(ratatui::crossterm::event::KeyCode::Char('3')));
+        assert!(q.unread().is_some_and(|e| e.contains("too large")), "{:?}", q.unread());
+        assert_eq!(q.quote.lines[0].quantity, 1, "the line keeps its last good value");
+        let _ = q.quote.totals();
     }
 }

@@ -16,6 +16,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph};
 
 use super::keymap::Action;
+use super::line::LineField;
 use super::list::RecordList;
 use super::theme::Theme;
 use crate::crm::{Bucket, Chart, ChartView, Crm, REPORT_NAMES, ReportQuery, Unit};
@@ -160,7 +161,7 @@ pub struct Reports {
     /// The records behind the selected bar, while shown.
     pub drill: Option<Drill>,
     /// A period being typed, and why the last one typed was refused.
-    pub typing: Option<(String, Option<String>)>,
+    pub typing: Option<(LineField, Option<String>)>,
     /// Rows of the drill-down list that fit on screen.
     height: usize,
 }
@@ -367,7 +368,7 @@ impl Reports {
                     Some((from, to)) => format!("{from} {to}"),
                     None => String::new(),
                 };
-                self.typing = Some((text, None));
+                self.typing = Some((LineField::proposed(text), None));
             }
             Action::ChartTable => self.table = !self.table,
             Action::NextMeasure => {
@@ -401,12 +402,12 @@ impl Reports {
     }
 
     /// A key while a period is typed: `Enter` applies it (or says what is wrong, under the
-    /// line), `Esc` leaves it as it was; other keys edit the line with `edit`.
-    pub fn type_key(&mut self, key: KeyEvent, edit: fn(&mut String, KeyEvent) -> bool) {
+    /// line), `Esc` leaves it as it was; other keys edit the line.
+    pub fn type_key(&mut self, key: KeyEvent) {
         let Some((text, error)) = &mut self.typing else { return };
         match key.code {
             KeyCode::Esc => self.typing = None,
-            KeyCode::Enter => match Period::parse(text, Date::today()) {
+            KeyCode::Enter => match Period::parse(text.value(), Date::today()) {
                 Ok(period) => {
                     self.typing = None;
                     if period != self.period {
@@ -417,7 +418,7 @@ impl Reports {
                 Err(e) => *error = Some(e),
             },
             _ => {
-                if edit(text, key) {
+                if text.handle(key) == Some(true) {
                     *error = None;
                 }
             }
@@ -468,10 +469,7 @@ pub fn draw(f: &mut Frame, area: Rect, s: &Reports, theme: &Theme) {
     ])
     .areas(inner);
     if let Some((text, error)) = &s.typing {
-        let mut lines = vec![Line::from(vec![
-            Span::styled("from to: ", theme.title()),
-            Span::raw(truncate(&format!("{}▏", sanitize(text)), w.saturating_sub(9))),
-        ])];
+        let mut lines = vec![text.after(Span::styled("from to: ", theme.title()), w)];
         lines.push(match error {
             Some(e) => Line::styled(truncate(&format!("! {e}"), w), theme.error()),
             None => Line::styled(truncate("Enter applies · Esc keeps the period as it was", w), theme.dim()),
@@ -685,7 +683,7 @@ fn table(f: &mut Frame, area: Rect, v: &ChartView, s: &Reports, theme: &Theme) {
 fn drill(f: &mut Frame, area: Rect, d: &Drill, theme: &Theme) {
     match &d.list {
         Some(Ok(list)) => {
-            super::view::record_list(f, area, list, &sanitize(&d.title), false, theme);
+            super::view::record_list(f, area, list, &sanitize(&d.title), None, theme);
         }
         Some(Err(e)) => {
             let block = Block::new().borders(Borders::ALL).title(format!(" {} ", sanitize(&d.title)));

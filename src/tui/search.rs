@@ -100,7 +100,7 @@ impl Searcher {
 #[derive(Debug, Default)]
 pub struct SearchBox {
     /// The query typed so far.
-    pub query: String,
+    pub query: super::line::LineField,
     /// The best matches of the last answered query (or so far of the awaited one, if `partial`).
     pub hits: Vec<Hit>,
     /// Whether `hits` are the best so far of a pass still running.
@@ -111,15 +111,14 @@ pub struct SearchBox {
     pub waiting: Option<u64>,
     /// Why the last query failed.
     pub error: Option<String>,
-    /// Whether the query is the last one, shown selected: the first typed character replaces
-    /// it, while Enter and the arrows use it.
-    pub replace: bool,
 }
 
 impl SearchBox {
-    /// The box again with the query of `last`, selected, and its matches until fresh ones come.
-    pub fn again(last: SearchBox) -> SearchBox {
-        SearchBox { replace: !last.query.is_empty(), waiting: None, partial: false, error: None, ..last }
+    /// The box again with the query of `last`, selected (the first typed character replaces it,
+    /// while Enter and the arrows use it), and its matches until fresh ones come.
+    pub fn again(mut last: SearchBox) -> SearchBox {
+        last.query.select();
+        SearchBox { waiting: None, partial: false, error: None, ..last }
     }
 
     /// Takes an answer if it is to the awaited query; a partial one keeps it awaited.

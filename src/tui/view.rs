@@ -14,8 +14,10 @@ use super::board::{Board, Column};
 use super::call::{CallForm, OUTCOME_KEYS, Slot};
 use super::detail::DetailLine;
 use super::fuzzy::matched_chars;
+use super::keymap;
+use super::line::LineField;
 use super::list::RecordList;
-use super::quote::{Cell, QuoteEditor};
+use super::quote::{Cell, QuoteEditor, Typing};
 use super::settings::Settings;
 use super::tasks::{DUE, TaskLists, section_names};
 use super::theme::Theme;
@@ -67,7 +69,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
         agenda(f, main, &app.agenda, theme);
     } else if let Some(list) = app.list() {
         let title = if list.kind == crate::model::Kind::Opportunity { "Deals" } else { app.screen.title() };
-        record_list(f, main, list, title, app.filtering, theme);
+        record_list(f, main, list, title, app.filtering.as_ref(), theme);
     } else {
         // Every screen has a view above; a bare frame keeps a new one drawable until it does.
         f.render_widget(Block::new().borders(Borders::ALL).title(format!(" {} ", app.screen.title())), main);
@@ -146,7 +148,7 @@ fn status_bar(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .filter(|b| b.hint)
         .map(|b| format!("{} {}", b.keys[0], b.action.name()))
         .collect();
-    let hints = if app.filtering {
+    let hints = if app.filtering.is_some() {
         "type to filter · Enter keeps the filter · Esc clears it".to_string()
     } else if app.pending.is_empty() {
         hints.join(" · ")
@@ -509,7 +511,6 @@ fn call_form(f: &mut Frame, area: Rect, c: &CallForm, theme: &Theme) {
         let style = if c.focus == slot { theme.title() } else { theme.dim() };
         Span::styled(format!("{text:>10}  "), style)
     };
-    let cursor = |slot: Slot| if c.focus == slot { "▏" } else { "" };
     let mut lines = Vec::new();
     let mut choices = vec![label(Slot::Outcome, "outcome")];
     for (key, outcome) in OUTCOME_KEYS {
@@ -521,18 +522,24 @@ fn call_form(f: &mut Frame, area: Rect, c: &CallForm, theme: &Theme) {
     }
     lines.push(Line::from(choices));
     lines.push(Line::raw(""));
-    let note_lines: Vec<&str> = c.notes.split('\n').collect();
+    let note_lines = match c.focus {
+        Slot::Notes => c.notes.lines_with_cursor(),
+        _ => c.notes.value().split('\n').map(|l| sanitize(l).into_owned()).collect(),
+    };
     for (i, l) in note_lines.iter().enumerate() {
         let head = if i == 0 { label(Slot::Notes, "notes") } else { Span::raw(" ".repeat(12)) };
-        let end = if i + 1 == note_lines.len() { cursor(Slot::Notes) } else { "" };
-        lines.push(Line::from(vec![head, Span::raw(truncate(&format!("{l}{end}"), w.saturating_sub(12)))]));
+        lines.push(Line::from(vec![head, Span::raw(truncate(l, w.saturating_sub(12)))]));
     }
     lines.push(Line::raw(""));
-    let typed = |slot: Slot, name: &str, value: &str, hint: &str| {
-        let shown =
-            if value.is_empty() && c.focus != slot { hint.to_string() } else { format!("{value}{}", cursor(slot)) };
-        let style = if value.is_empty() && c.focus != slot { theme.dim() } else { theme.text() };
-        Line::from(vec![label(slot, name), Span::styled(truncate(&shown, w.saturating_sub(12)), style)])
+    let room = w.saturating_sub(12);
+    let typed = |slot: Slot, name: &str, field: &LineField, hint: &str| {
+        let mut line = Line::from(label(slot, name));
+        match (c.focus == slot, field.value().is_empty()) {
+            (true, _) => line.spans.extend(field.spans(room, theme.text())),
+            (false, true) => line.spans.push(Span::styled(truncate(hint, room), theme.dim())),
+            (false, false) => line.spans.push(Span::styled(truncate(field.value(), room), theme.text())),
+        }
+        line
     };
     lines.push(typed(Slot::FollowUp, "follow-up", &c.follow_up, "a task title, or leave empty"));
     lines.push(typed(Slot::Due, "due", &c.due, "today, fri, +3d, 2026-12-01"));
@@ -664,7 +671,7 @@ fn import_wizard(f: &mut Frame, area: Rect, w: &super::import::ImportWizard, the
         let choices = w.choices();
         let column = w.headers.get(w.selected).map_or(String::new(), |h| sanitize(h).into_owned());
         let inner = popup(f, area, 44, (choices.len() as u16 + 3).min(area.height), &format!("Field of {column}"));
-        let mut lines = vec![Line::styled(format!("> {}", picker.query), theme.title())];
+        let mut lines = vec![picker.query.after(Span::styled("> ", theme.title()), inner.width as usize)];
         let shown = (inner.height as usize).saturating_sub(1).max(1);
         let first = picker.selected.saturating_sub(shown - 1);
         lines.extend(choices.iter().enumerate().skip(first).take(shown).map(|(i, c)| {
@@ -679,6 +686,11 @@ fn import_wizard(f: &mut Frame, area: Rect, w: &super::import::ImportWizard, the
     }
 }
 
+/// Columns of the quote editor's quantity, unit price and discount cells.
+const QTY_WIDTH: u16 = 8;
+const PRICE_WIDTH: u16 = 14;
+const DISC_WIDTH: u16 = 6;
+
 fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
     let dirty = if q.dirty { " · unsaved (Ctrl-S saves)" } else { "" };
     let title = format!(" Quote {} · {} · {}{dirty} ", q.quote.number, q.deal, q.quote.status);
@@ -686,19 +698,31 @@ fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
     let inner = block.inner(area);
     f.render_widget(block, area);
     let cur = q.quote.currency;
+    let unread = q.unread().is_some();
     let mut rows = Vec::new();
     for (i, line) in q.quote.lines.iter().enumerate() {
         let selected = i == q.selected;
         let cell = |c: Cell, shown: String| match &q.editing {
-            Some((e, text)) if selected && *e == c => (format!("{text}▏"), theme.focus()),
+            Some(Typing { cell: e, text, .. }) if selected && *e == c => {
+                // The cursor kept in view within the cell's column.
+                let room = match c {
+                    Cell::Quantity => QTY_WIDTH,
+                    Cell::Price => PRICE_WIDTH,
+                    Cell::Discount => DISC_WIDTH,
+                };
+                let shown = text.spans(room as usize, Style::new()).iter().map(|s| s.content.to_string()).collect();
+                (shown, if text.is_selected() { theme.marked() } else { theme.focus() })
+            }
             _ => (shown, if selected { theme.title() } else { theme.text() }),
         };
+        // A cell that does not read leaves the line without a total until it is fixed.
+        let net = if selected && unread { "—".to_string() } else { line.net().grouped() };
         let cells = [
             (line.description.clone(), if selected { theme.title() } else { theme.text() }),
             cell(Cell::Quantity, line.quantity.to_string()),
             cell(Cell::Price, line.unit_price.grouped()),
             cell(Cell::Discount, format!("{}%", line.discount)),
-            (line.net().grouped(), if selected { theme.title() } else { theme.text() }),
+            (net, if selected { theme.title() } else { theme.text() }),
         ];
         let marker = if selected { "▶" } else { " " };
         let mut row = vec![ratatui::widgets::Cell::from(marker)];
@@ -708,9 +732,9 @@ fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
     let widths = [
         Constraint::Length(1),
         Constraint::Min(12),
-        Constraint::Length(8),
-        Constraint::Length(14),
-        Constraint::Length(6),
+        Constraint::Length(QTY_WIDTH),
+        Constraint::Length(PRICE_WIDTH),
+        Constraint::Length(DISC_WIDTH),
         Constraint::Length(16),
     ];
     let header = Row::new(["", "PRODUCT", "QTY", "UNIT PRICE", "DISC", "LINE TOTAL"]).style(theme.dim());
@@ -725,7 +749,8 @@ fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
         f.render_widget(Table::new(rows, widths).header(header), table_area);
     }
     let right = |label: &str, a: crate::model::Amount| {
-        Line::from(format!("{label:>12} {:>16} {cur}", a.grouped())).right_aligned()
+        let shown = if unread { "—".to_string() } else { a.grouped() };
+        Line::from(format!("{label:>12} {shown:>16} {cur}")).right_aligned()
     };
     let mut foot_lines = vec![
         right("subtotal", totals.subtotal),
@@ -738,8 +763,7 @@ fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
     f.render_widget(Paragraph::new(foot_lines), foot);
     if let Some(p) = &q.picker {
         let inner = popup(f, area, 60, area.height.saturating_sub(4).min(16), "Add a product");
-        let mut lines =
-            vec![Line::from(vec![Span::styled("> ", theme.title()), Span::raw(format!("{}▏", sanitize(&p.query)))])];
+        let mut lines = vec![p.query.after(Span::styled("> ", theme.title()), inner.width as usize)];
         if p.hits.is_empty() {
             lines.push(Line::styled("no product matches (add products with rolo product add)", theme.dim()));
         }
@@ -766,7 +790,14 @@ fn short(a: crate::model::Amount) -> String {
 
 /// A record list in a box titled `title` (with its count and order), the filter line on its top
 /// border while one is typed or kept.
-pub(super) fn record_list(f: &mut Frame, area: Rect, list: &RecordList, title: &str, filtering: bool, theme: &Theme) {
+pub(super) fn record_list(
+    f: &mut Frame,
+    area: Rect,
+    list: &RecordList,
+    title: &str,
+    filtering: Option<&LineField>,
+    theme: &Theme,
+) {
     let count = if list.is_filtered() {
         // A filter that kept only its best matches says so: more records match.
         let more = if list.is_capped() { "+" } else { "" };
@@ -783,13 +814,14 @@ pub(super) fn record_list(f: &mut Frame, area: Rect, list: &RecordList, title: &
         if list.marked.is_empty() { String::new() } else { format!(", {} marked", list.marked.len()) }
     );
     let block = Block::new().borders(Borders::ALL).title(title);
-    let (area, block) = if filtering || list.is_filtered() {
+    let (area, block) = if filtering.is_some() || list.is_filtered() {
         // The filter line sits on the top border, right of the title.
-        let cursor = if filtering { "▏" } else { "" };
-        let line = Line::from(vec![
-            Span::styled(" filter: ", theme.title()),
-            Span::raw(format!("{}{cursor} ", sanitize(&list.filter))),
-        ]);
+        let prompt = Span::styled(" filter: ", theme.title());
+        let mut line = match filtering {
+            Some(typed) => typed.after(prompt, (area.width / 2) as usize),
+            None => Line::from(vec![prompt, Span::raw(sanitize(&list.filter).into_owned())]),
+        };
+        line.spans.push(Span::raw(" "));
         (area, block.title(line.right_aligned()))
     } else {
         (area, block)
@@ -931,11 +963,15 @@ fn form_box(f: &mut Frame, area: Rect, form: &super::form::Form, theme: &Theme) 
     for (i, field) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
         let room = w.saturating_sub(16);
-        let value = if focused { with_cursor(&field.input, room) } else { truncate(field.value(), room) };
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:>12}  ", field.label), if focused { theme.title() } else { theme.dim() }),
-            Span::styled(value, if focused { theme.focus() } else { theme.text() }),
-        ]));
+        let mut line = Line::from(Span::styled(
+            format!("{:>12}  ", field.label),
+            if focused { theme.title() } else { theme.dim() },
+        ));
+        match focused {
+            true => line.spans.extend(field.input.spans(room, theme.focus())),
+            false => line.spans.push(Span::styled(truncate(field.value(), room), theme.text())),
+        }
+        lines.push(line);
         match &field.error {
             Some(e) => {
                 lines.push(Line::styled(format!("{:>14}! {}", "", truncate(e, w.saturating_sub(16))), theme.error()))
@@ -956,14 +992,21 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             let inner = popup(f, area, 72, area.height.saturating_sub(2), "Keys  (j/k scroll, Esc closes)");
             let mut lines = Vec::new();
             let w = inner.width as usize;
+            // In a form (F1) only the text keys apply; elsewhere they serve filters, questions
+            // and the search, so they come last.
+            let typing = app.form.is_some() || app.call.is_some();
+            let context = if typing { Vec::new() } else { app.context() };
+            let sections = context
+                .iter()
+                .enumerate()
+                .map(|(i, table)| (if i == 0 && context.len() > 1 { "This screen" } else { "Everywhere" }, *table));
+            let text = ("In text fields (other keys type; a proposed value is replaced)", keymap::TEXT);
+            let sections: Vec<_> = sections.chain([text]).collect();
             // The keys' column fits the longest keys, up to half the box; both columns cut with "…".
-            let keys_w = app.context().iter().flat_map(|t| t.iter()).map(|b| width(&b.keys.join(", "))).max();
+            let keys_w = sections.iter().flat_map(|(_, t)| t.iter()).map(|b| width(&b.keys.join(", "))).max();
             let keys_w = keys_w.unwrap_or(0).min(w / 2);
-            for (i, table) in app.context().iter().enumerate() {
-                lines.push(Line::styled(
-                    if i == 0 && app.context().len() > 1 { "This screen" } else { "Everywhere" },
-                    theme.title(),
-                ));
+            for (title, table) in sections {
+                lines.push(Line::styled(title, theme.title()));
                 for b in table.iter() {
                     let keys = truncate(&b.keys.join(", "), keys_w);
                     let pad = keys_w.saturating_sub(width(&keys));
@@ -979,13 +1022,8 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
         }
         Overlay::Search(b) => {
             let inner = popup(f, area, 90, area.height.saturating_sub(2), "Search");
-            let mut lines = vec![Line::from(vec![
-                Span::styled("/ ", theme.title()),
-                // The last query, reopened, shows selected: typing replaces it.
-                Span::styled(sanitize(&b.query), if b.replace { theme.focus() } else { theme.text() }),
-                Span::raw("▏"),
-            ])];
-            let state = match (&b.error, b.waiting.is_some(), b.query.is_empty()) {
+            let mut lines = vec![b.query.after(Span::styled("/ ", theme.title()), inner.width as usize)];
+            let state = match (&b.error, b.waiting.is_some(), b.query.value().is_empty()) {
                 (Some(e), ..) => Line::styled(truncate(e, inner.width as usize), theme.error()),
                 (None, true, _) if b.partial => {
                     Line::styled(format!("{} best so far (partial), searching…", b.hits.len()), theme.dim())
@@ -1001,7 +1039,7 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
                 let selected = i == b.selected;
                 let mut spans = vec![Span::styled(format!("{:<12}", hit.kind.name()), theme.dim())];
                 let label = truncate(&hit.label, 34);
-                let marks = matched_chars(&b.query, &label);
+                let marks = matched_chars(b.query.value(), &label);
                 for (ci, ch) in label.chars().enumerate() {
                     let base = if selected { theme.focus() } else { theme.text() };
                     let style = if marks.contains(&ci) { base.patch(theme.matched()) } else { base };
@@ -1019,11 +1057,10 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
         }
         Overlay::Palette { query, selected } => {
             let inner = popup(f, area, 64, area.height.saturating_sub(4), "Commands");
-            let mut lines =
-                vec![Line::from(vec![Span::styled(": ", theme.title()), Span::raw(format!("{}▏", sanitize(query)))])];
+            let mut lines = vec![query.after(Span::styled(": ", theme.title()), inner.width as usize)];
             let room = inner.height.saturating_sub(1) as usize;
             for (i, (_, label)) in
-                app.palette_entries(query).iter().enumerate().skip(scrolled(*selected, room)).take(room)
+                app.palette_entries(query.value()).iter().enumerate().skip(scrolled(*selected, room)).take(room)
             {
                 let style = if i == *selected { theme.focus() } else { theme.text() };
                 lines.push(Line::styled(truncate(label, inner.width as usize), style));
@@ -1058,8 +1095,7 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
                 _ => "Pick an account",
             };
             let inner = popup(f, area, 60, 14, &format!("{what}  (Enter picks, Esc closes)"));
-            let mut lines =
-                vec![Line::from(vec![Span::styled("> ", theme.title()), Span::raw(format!("{}▏", sanitize(query)))])];
+            let mut lines = vec![query.after(Span::styled("> ", theme.title()), inner.width as usize)];
             if hits.is_empty() {
                 lines.push(Line::styled("no account matches: create it on the Accounts screen", theme.dim()));
             }
@@ -1074,7 +1110,7 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
         Overlay::Input { ask, text } => {
             let prompt = ask.prompt();
             let w = 70.min(area.width);
-            let entry = Line::raw(with_cursor(text, w.saturating_sub(2) as usize));
+            let entry = Line::from(text.spans(w.saturating_sub(2) as usize, Style::new()));
             let help = Line::styled("Enter saves · Esc cancels", theme.dim());
             if width(&prompt) + 4 <= w as usize {
                 let inner = popup(f, area, w, 4, &prompt);
@@ -1090,24 +1126,6 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             }
         }
     }
-}
-
-/// A line being typed, drawn with its cursor (`▏`) in `room` columns: when it is too long, the
-/// start gives way so the cursor stays in view.
-fn with_cursor(input: &tui_input::Input, room: usize) -> String {
-    let value = input.value();
-    let at = value.char_indices().nth(input.cursor()).map_or(value.len(), |(i, _)| i);
-    let (before, after) = (sanitize(&value[..at]), sanitize(&value[at..]));
-    let mut before: &str = &before;
-    while width(before) + 1 > room.max(1) {
-        let mut chars = before.chars();
-        if chars.next().is_none() {
-            break;
-        }
-        before = chars.as_str();
-    }
-    let after = truncate(&after, room.saturating_sub(width(before) + 1));
-    format!("{before}▏{after}")
 }
 
 /// How many rows to skip so that row `selected` shows in a box of `room` rows.

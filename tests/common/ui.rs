@@ -104,6 +104,7 @@ pub fn key(name: &str) -> KeyEvent {
         "delete" => KeyCode::Delete,
         "home" => KeyCode::Home,
         "end" => KeyCode::End,
+        "f1" => KeyCode::F(1),
         c if c.chars().count() == 1 => KeyCode::Char(c.chars().next().unwrap()),
         other => panic!("unknown key {other}"),
     };
