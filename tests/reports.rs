@@ -329,11 +329,15 @@ fn expected_readouts(name: &str, r: &Value) -> Vec<Vec<String>> {
                 .collect(),
         ],
         "calls" => {
+            // Accounts ranked by talk time give their talk time first: the measure they chart.
             let accounts = |key: &str| {
                 rows(key)
                     .iter()
                     .map(|a| {
-                        let n = [("calls", count(&a["calls"])), ("talk time", secs(&a["talk_secs"]))];
+                        let mut n = vec![("calls", count(&a["calls"])), ("talk time", secs(&a["talk_secs"]))];
+                        if key == "top_by_talk" {
+                            n.reverse();
+                        }
                         readout(a["name"].as_str().unwrap(), &n)
                     })
                     .collect::<Vec<_>>()
@@ -571,6 +575,22 @@ fn a_bar_opens_the_records_behind_it_and_esc_comes_back_to_the_same_bar() {
     ui.keys("esc h j j l m enter");
     let s = ui.screen();
     assert!(s.contains("opted in · valid (1)") && s.contains("Ann Lee") && s.contains("ann@acme.example"), "{s}");
+}
+
+/// The accounts ranked by talk time chart their talk time (not their number of calls), even
+/// after the calls were charted in the breakdown before.
+#[test]
+fn top_accounts_by_talk_time_chart_talk_time() {
+    let (dir, path) = shop();
+    let mut ui = screen_over(dir, &path, 80, 24);
+    ui.keys("8 j j j l P ctrl-u").text(HALF).keys("enter tab");
+    let s = ui.screen();
+    assert!(s.contains("top accounts by talk time · talk time  calls"), "{s}");
+    let bars = s.lines().find(|l| l.contains("█20m█")).unwrap_or_else(|| panic!("Kobe's 20m drawn:\n{s}"));
+    assert!(bars.contains("█6m█"), "Acme's 6m drawn: {s}");
+    // Charting talk time by calls, then moving to the accounts by talk time: talk time again.
+    ui.keys("tab tab tab tab m tab");
+    assert!(ui.screen().contains("█20m█"), "{}", ui.screen());
 }
 
 #[test]

@@ -379,6 +379,13 @@ impl Chart {
                 })
                 .collect()
         };
+        // The accounts ranked by talk time chart their talk time: it is that view's first measure.
+        let mut by_talk = view("top accounts by talk time", accounts(&r.top_by_talk));
+        by_talk.measures.reverse();
+        for bar in &mut by_talk.rows {
+            bar.values.reverse();
+            bar.behind.reverse();
+        }
         let counted = |counts: &[CallCount], bucket: &dyn Fn(&CallCount) -> Option<Bucket>| {
             counts
                 .iter()
@@ -401,7 +408,7 @@ impl Chart {
             currency: None,
             views: vec![
                 view("top accounts by calls", accounts(&r.top_by_calls)),
-                view("top accounts by talk time", accounts(&r.top_by_talk)),
+                by_talk,
                 view("by country", counted(&r.by_country, &|c| calls(None, Some(c.label.clone()), None, None))),
                 view("by outcome", counted(&r.by_outcome, &outcome)),
                 view("by direction", counted(&r.by_direction, &direction)),

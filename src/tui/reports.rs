@@ -376,7 +376,14 @@ impl Reports {
             }
             Action::NextView => {
                 let n = self.chart.as_ref().and_then(|c| c.as_ref().ok()).map_or(1, |c| c.views.len().max(1));
+                let measures = |s: &Reports| s.shown().map(|v| v.measures.clone());
+                let before = measures(self);
                 self.view = (self.view + 1) % n;
+                // A breakdown measuring other things (accounts ranked by talk time after those
+                // ranked by calls) charts its own first measure; the same measures stay charted.
+                if measures(self) != before {
+                    self.measure = 0;
+                }
                 self.fit();
             }
             _ => return None,
