@@ -1955,12 +1955,15 @@ fn tasks_report_counts_completion_per_iso_week() {
         let id = db.id(format!("task add --title Done {due}"));
         db.ok(format!("task done {id}"));
     }
-    // Still open: due last Sunday (overdue from this week on), next Monday (overdue from next
-    // week on), in three weeks (never overdue here), never.
-    for due in [format!("--due {}", day(-1)), format!("--due {}", day(7)), format!("--due {}", day(20)), String::new()]
-    {
+    // Still open: due last Sunday (overdue this week), this Saturday (overdue only from its
+    // morrow: this week counts as of today), next Monday, in three weeks, never.
+    for due in [-1, 5, 7, 20].map(|d| format!("--due {}", day(d))).into_iter().chain([String::new()]) {
         db.id(format!("task add --title Open {due}"));
     }
+    // This week's overdue tasks are the ones the task list calls overdue: last Sunday's, and
+    // Saturday's when today is Sunday.
+    let overdue = db.json("task list --overdue").as_array().expect("tasks").len() as u64;
+    assert_eq!(overdue, 1 + u64::from(day(6) == this_week().0.to_string()));
     // The default period: the 8 weeks ending with this one; the tasks were all created this week.
     let r = db.json("report tasks");
     assert_eq!((r["from"].clone(), r["to"].clone()), (json!(day(-49)), json!(day(6))), "{r}");
@@ -1969,23 +1972,25 @@ fn tasks_report_counts_completion_per_iso_week() {
     for w in &weeks[..7] {
         assert_eq!(task_week(w), json!([0, 0, 0, 0]), "nothing before this week: {r}");
     }
-    assert_eq!(task_week(&weeks[7]), json!([4, 1, 4, 1]), "{r}");
+    assert_eq!(task_week(&weeks[7]), json!([4, 1, 5, overdue]), "{r}");
     assert_eq!(weeks[7]["from"], json!(day(0)));
     assert_eq!(r["on_time_rate"], json!(0.75));
-    // A period from a Wednesday to a Tuesday is widened to whole weeks.
+    // A period from a Wednesday to a Tuesday is widened to whole weeks; next week has not come:
+    // nothing is overdue in it yet.
     let r = db.json(format!("report tasks --from {} --to {}", day(2), day(8)));
     assert_eq!((r["from"].clone(), r["to"].clone()), (json!(day(0)), json!(day(13))), "{r}");
     let weeks: Vec<Value> = r["weeks"].as_array().expect("weeks").iter().map(task_week).collect();
-    assert_eq!(weeks, [json!([4, 1, 4, 1]), json!([0, 0, 4, 2])], "{r}");
-    // Fixed weeks across a year end: ISO week labels; every open task is overdue except the undated one.
+    assert_eq!(weeks, [json!([4, 1, 5, overdue]), json!([0, 0, 5, 0])], "{r}");
+    // Fixed weeks across a year end: ISO week labels; weeks after today have nothing overdue.
     assert_eq!(
         db.json("report tasks --from 2099-12-30 --to 2100-01-05"),
         json!({
             "from": "2099-12-28",
             "to": "2100-01-10",
+            "today": this_week().0.to_string(),
             "weeks": [
-                {"week": "2099-W53", "from": "2099-12-28", "to": "2100-01-03", "completed": 0, "late": 0, "open": 4, "overdue": 3},
-                {"week": "2100-W01", "from": "2100-01-04", "to": "2100-01-10", "completed": 0, "late": 0, "open": 4, "overdue": 3},
+                {"week": "2099-W53", "from": "2099-12-28", "to": "2100-01-03", "completed": 0, "late": 0, "open": 5, "overdue": 0},
+                {"week": "2100-W01", "from": "2100-01-04", "to": "2100-01-10", "completed": 0, "late": 0, "open": 5, "overdue": 0},
             ],
             "on_time_rate": null,
         })

@@ -83,7 +83,7 @@ pub enum TaskCount {
     Late,
     /// Open now, created by the week's end.
     Open,
-    /// Of those, due before the week's last day.
+    /// Of those, due before the week's last day (before today in the current week; none later).
     Overdue,
 }
 
@@ -127,6 +127,8 @@ pub enum Bucket {
         from: Date,
         /// Its Sunday.
         to: Date,
+        /// The day overdue is measured against in the current week.
+        today: Date,
         /// Which of them.
         which: TaskCount,
     },
@@ -342,7 +344,8 @@ impl Chart {
             .iter()
             .map(|w| {
                 let values = [w.completed, w.late, w.open, w.overdue].map(|n| Some(i64::from(n))).to_vec();
-                let behind = which.map(|which| Some(Bucket::Tasks { from: w.from, to: w.to, which })).to_vec();
+                let behind =
+                    which.map(|which| Some(Bucket::Tasks { from: w.from, to: w.to, today: r.today, which })).to_vec();
                 row(w.week.clone(), values, behind)
             })
             .collect();
@@ -608,7 +611,7 @@ impl Crm {
                     }
                 })?;
             }
-            Bucket::Tasks { from, to, which } => {
+            Bucket::Tasks { from, to, today, which } => {
                 let (start, end) = instants(*from, *to);
                 match which {
                     TaskCount::Completed | TaskCount::Late => facts::done_tasks(&r, start, end, &mut |t| {
@@ -618,7 +621,7 @@ impl Crm {
                         }
                     })?,
                     TaskCount::Open | TaskCount::Overdue => facts::open_tasks(&r, &mut |t| {
-                        let overdue = t.due.is_some_and(|due| due < *to);
+                        let overdue = from <= today && t.due.is_some_and(|due| due < (*to).min(*today));
                         if t.created < end && (*which == TaskCount::Open || overdue) {
                             ids.push(t.id);
                         }
