@@ -1781,8 +1781,17 @@ fn forecast_deals(db: &Db) {
 
 /// One period of a forecast as JSON.
 fn period(label: &str, from: &str, to: &str, open: u64, sums: [&str; 4]) -> Value {
+    let mut p = past_due(to, open, sums);
+    p["label"] = json!(label);
+    p["from"] = json!(from);
+    p
+}
+
+/// The first row of a forecast as JSON: the open deals expected before `to`'s morrow, whatever
+/// their date.
+fn past_due(to: &str, open: u64, sums: [&str; 4]) -> Value {
     let [pipeline, weighted, best_case, closed_won] = sums;
-    json!({"label": label, "from": from, "to": to, "open": open,
+    json!({"label": "past due", "from": null, "to": to, "open": open,
            "pipeline": pipeline, "weighted": weighted, "best_case": best_case, "closed_won": closed_won})
 }
 
@@ -1796,9 +1805,12 @@ fn forecast_by_month_and_quarter_in_json() {
         json!(["2026-01-01", "2026-06-30", "USD", 50, 1, ["EUR"]]),
         "six USD deals count against one EUR"
     );
+    // The deal expected before the range and still open is past due: nothing open is left out.
+    let before = past_due("2025-12-31", 1, ["9999.00", "999.90", "0.00", "0.00"]);
     assert_eq!(
         f["months"],
         json!([
+            before,
             period("2026-01", "2026-01-01", "2026-01-31", 3, ["1010.02", "805.02", "1000.00", "0.00"]),
             period("2026-02", "2026-02-01", "2026-02-28", 1, ["2500.00", "1250.00", "2500.00", "0.00"]),
             period("2026-03", "2026-03-01", "2026-03-31", 0, ["0.00", "0.00", "0.00", "0.00"]),
@@ -1810,6 +1822,7 @@ fn forecast_by_month_and_quarter_in_json() {
     assert_eq!(
         f["quarters"],
         json!([
+            before,
             period("2026-Q1", "2026-01-01", "2026-03-31", 4, ["3510.02", "2055.02", "3500.00", "0.00"]),
             period("2026-Q2", "2026-04-01", "2026-06-30", 1, ["300.00", "195.00", "300.00", "700.00"]),
         ])
@@ -1825,7 +1838,7 @@ fn forecast_best_case_threshold_currency_and_clipped_range() {
     let best = |min: &str| {
         let f = db.json(format!("report forecast {HALF} --best-case-min {min}"));
         assert_eq!(f["best_case_min"], min.parse::<u64>().unwrap());
-        (f["quarters"][0]["best_case"].clone(), f["quarters"][1]["best_case"].clone())
+        (f["quarters"][1]["best_case"].clone(), f["quarters"][2]["best_case"].clone())
     };
     assert_eq!(best("0"), (json!("3510.02"), json!("300.00")), "every open deal");
     assert_eq!(best("51"), (json!("1000.00"), json!("300.00")), "the 50% stage drops out");
@@ -1833,28 +1846,33 @@ fn forecast_best_case_threshold_currency_and_clipped_range() {
     assert_eq!(best("100"), (json!("0.00"), json!("0.00")), "no open stage is at 100%");
 
     let eur = db.json(format!("report forecast {HALF} --currency eur"));
-    assert_eq!(pick(&eur, &["currency", "left_out", "other_currencies"]), json!(["EUR", 6, ["USD"]]));
+    assert_eq!(pick(&eur, &["currency", "left_out", "other_currencies"]), json!(["EUR", 7, ["USD"]]));
     assert_eq!(
-        eur["months"][5],
+        eur["months"][6],
         period("2026-06", "2026-06-01", "2026-06-30", 1, ["5000.00", "3250.00", "5000.00", "0.00"])
     );
-    assert_eq!(eur["quarters"][0]["pipeline"], "0.00");
+    assert_eq!(
+        (eur["quarters"][0]["pipeline"].clone(), eur["quarters"][1]["pipeline"].clone()),
+        (json!("0.00"), json!("0.00"))
+    );
 
-    // A range inside the months: the periods are clipped to it; the days left out are not counted.
+    // A range inside the months: the periods are clipped to it; the open deals of the days
+    // before are past due, the others left out are not counted.
     let f = db.json("report forecast --from 2026-01-02 --to 2026-04-01");
     assert_eq!(
         f["quarters"],
         json!([
+            past_due("2026-01-01", 2, ["10999.00", "1799.90", "1000.00", "0.00"]),
             period("2026-Q1", "2026-01-02", "2026-03-31", 3, ["2510.02", "1255.02", "2500.00", "0.00"]),
             period("2026-Q2", "2026-04-01", "2026-04-01", 0, ["0.00", "0.00", "0.00", "700.00"]),
         ])
     );
-    assert_eq!(texts_of(&f["months"], "label"), ["2026-01", "2026-02", "2026-03", "2026-04"]);
+    assert_eq!(texts_of(&f["months"], "label"), ["past due", "2026-01", "2026-02", "2026-03", "2026-04"]);
     // The deals one day outside --from and --to count when the range takes them in.
     let f = db.json("report forecast --from 2025-12-31 --to 2026-07-01 --by quarter");
-    assert_eq!(texts_of(&f["quarters"], "label"), ["2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]);
-    assert_eq!(texts_of(&f["quarters"], "pipeline"), ["9999.00", "3510.02", "300.00", "8888.00"]);
-    assert_eq!(pick(&f["quarters"][3], &["from", "to"]), json!(["2026-07-01", "2026-07-01"]));
+    assert_eq!(texts_of(&f["quarters"], "label"), ["past due", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]);
+    assert_eq!(texts_of(&f["quarters"], "pipeline"), ["0.00", "9999.00", "3510.02", "300.00", "8888.00"]);
+    assert_eq!(pick(&f["quarters"][4], &["from", "to"]), json!(["2026-07-01", "2026-07-01"]));
 }
 
 #[test]
@@ -1864,6 +1882,7 @@ fn forecast_as_csv() {
     assert_eq!(
         db.ok(format!("report forecast {HALF} --csv")),
         "period,from,to,open,pipeline,weighted,best_case,closed_won\n\
+         past due,,2025-12-31,1,9999.00,999.90,0.00,0.00\n\
          2026-01,2026-01-01,2026-01-31,3,1010.02,805.02,1000.00,0.00\n\
          2026-02,2026-02-01,2026-02-28,1,2500.00,1250.00,2500.00,0.00\n\
          2026-03,2026-03-01,2026-03-31,0,0.00,0.00,0.00,0.00\n\
@@ -1874,6 +1893,7 @@ fn forecast_as_csv() {
     assert_eq!(
         db.ok(format!("report forecast {HALF} --csv --by quarter --best-case-min 80")),
         "period,from,to,open,pipeline,weighted,best_case,closed_won\n\
+         past due,,2025-12-31,1,9999.00,999.90,0.00,0.00\n\
          2026-Q1,2026-01-01,2026-03-31,4,3510.02,2055.02,1000.00,0.00\n\
          2026-Q2,2026-04-01,2026-06-30,1,300.00,195.00,0.00,700.00\n"
     );
@@ -1889,16 +1909,22 @@ fn forecast_text_has_a_table_bars_and_the_currency() {
     assert!(has_row(&text, &["PERIOD", "OPEN", "PIPELINE", "WEIGHTED", "BEST CASE", "CLOSED WON"]), "{text}");
     assert!(has_row(&text, &["2026-01", " 3 ", "1,010.02", "805.02", "1,000.00", "0.00"]), "{text}");
     assert!(has_row(&text, &["2026-04", " 0 ", "0.00", "700.00"]), "{text}");
-    // Bars scale to the largest pipeline (February's 2,500.00 fills 60 cells); the weighted part
-    // is solid: January 1,010.02 -> 24 cells, 805.02 of it -> 19.
+    assert!(has_row(&text, &["past due", " 1 ", "9,999.00", "999.90", "0.00", "0.00"]), "{text}");
+    // Bars scale to the largest pipeline (the past due 9,999.00 fills 60 cells); the weighted
+    // part is solid: February 2,500.00 -> 15 cells, 1,250.00 of it -> 8; January 1,010.02 -> 6,
+    // 805.02 of it -> 5.
     let bar = |label: &str| {
-        *lines.iter().find(|l| l.starts_with(&format!("{label} │"))).unwrap_or_else(|| panic!("no {label} bar: {text}"))
+        *lines
+            .iter()
+            .find(|l| l.starts_with(&format!("{label:<8} │")))
+            .unwrap_or_else(|| panic!("no {label} bar: {text}"))
     };
-    assert_eq!(bar("2026-02"), format!("2026-02 │{}{}", "█".repeat(30), "░".repeat(30)));
-    assert_eq!(bar("2026-01"), format!("2026-01 │{}{}", "█".repeat(19), "░".repeat(5)));
-    assert_eq!(bar("2026-06"), format!("2026-06 │{}{}", "█".repeat(5), "░".repeat(2)));
-    assert_eq!(bar("2026-04"), "2026-04 │", "no open pipeline, no bar");
-    assert!(text.contains("a full bar is 2,500.00"), "{text}");
+    assert_eq!(bar("past due"), format!("past due │{}{}", "█".repeat(6), "░".repeat(54)));
+    assert_eq!(bar("2026-02"), format!("2026-02  │{}{}", "█".repeat(8), "░".repeat(7)));
+    assert_eq!(bar("2026-01"), format!("2026-01  │{}░", "█".repeat(5)));
+    assert_eq!(bar("2026-06"), "2026-06  │█░");
+    assert_eq!(bar("2026-04"), "2026-04  │", "no open pipeline, no bar");
+    assert!(text.contains("a full bar is 9,999.00"), "{text}");
     assert!(lines.contains(&"Best case: open deals in stages at 50% or more."), "{text}");
     assert_eq!(lines.last(), Some(&"Amounts in USD; 1 opportunity in EUR left out: see it with --currency EUR."));
     for line in &lines {
@@ -1909,10 +1935,34 @@ fn forecast_text_has_a_table_bars_and_the_currency() {
     let text = db.ok(format!("report forecast {HALF} --by quarter --currency USD"));
     assert!(has_row(&text, &["2026-Q1", " 4 ", "3,510.02", "2,055.02", "3,500.00"]), "{text}");
     assert!(!text.lines().any(|l| l.starts_with("2026-01")), "no month rows when by quarter: {text}");
-    // An empty range says so instead of drawing nothing.
-    let empty = db.ok("report forecast --from 2030-01-01 --to 2030-03-31");
+    // An empty forecast says so instead of drawing nothing.
+    let empty = Db::new().ok("report forecast --from 2030-01-01 --to 2030-03-31");
     assert!(empty.contains("no open pipeline in this range"), "{empty}");
     assert!(empty.contains("Amounts in USD."), "{empty}");
+}
+
+/// Every open deal expected up to the forecast's last day is in one of its rows, whatever the
+/// range: the pipeline adds up to the open deals of the stages report up to the same day.
+#[test]
+fn forecast_pipeline_is_the_open_pipeline_up_to_its_last_day() {
+    let db = Db::new();
+    forecast_deals(&db);
+    let cents = |v: &Value| rolo::model::Amount::parse(v.as_str().unwrap()).unwrap().0;
+    for (from, to) in [("2026-01-01", "2026-06-30"), ("2026-03-01", "2026-03-31"), ("2030-01-01", "2030-03-31")] {
+        let f = db.json(format!("report forecast --from {from} --to {to}"));
+        let stages = db.json(format!("report stages --to {to}"));
+        let open: i64 = stages["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["outcome"] == "open")
+            .map(|s| cents(&s["amount"]))
+            .sum();
+        for by in ["months", "quarters"] {
+            let pipeline: i64 = f[by].as_array().unwrap().iter().map(|p| cents(&p["pipeline"])).sum();
+            assert_eq!(pipeline, open, "{from} to {to} by {by}: {f}");
+        }
+    }
 }
 
 #[test]
@@ -1920,11 +1970,11 @@ fn forecast_defaults_to_twelve_months_from_this_month() {
     let db = Db::new();
     let f = db.json("report forecast");
     let months = texts_of(&f["months"], "label");
-    assert_eq!(months.len(), 12, "{f}");
+    assert_eq!(months.len(), 13, "past due and twelve months: {f}");
     let today = chrono::Local::now().date_naive();
-    assert_eq!(months[0], today.format("%Y-%m").to_string());
+    assert_eq!(months[1], today.format("%Y-%m").to_string());
     assert_eq!(f["from"], today.format("%Y-%m-01").to_string());
-    assert!(matches!(f["quarters"].as_array().unwrap().len(), 4 | 5), "{f}");
+    assert!(matches!(f["quarters"].as_array().unwrap().len(), 5 | 6), "{f}");
     assert_eq!(pick(&f, &["currency", "left_out"]), json!(["USD", 0]));
 }
 

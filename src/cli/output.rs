@@ -508,7 +508,7 @@ pub fn forecast_csv(periods: &[crate::crm::ForecastPeriod], to: impl std::io::Wr
     for p in periods {
         w.write_record([
             p.label.clone(),
-            p.from.to_string(),
+            p.from.map(|d| d.to_string()).unwrap_or_default(),
             p.to.to_string(),
             p.open.to_string(),
             p.pipeline.decimal(),

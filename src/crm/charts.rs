@@ -255,7 +255,7 @@ impl Chart {
         };
         let deals = |p: &ForecastPeriod, status, best_case_min| {
             Some(Bucket::Deals {
-                from: Some(p.from),
+                from: p.from,
                 to: Some(p.to),
                 currency: f.currency,
                 stage: None,
