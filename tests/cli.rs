@@ -707,6 +707,38 @@ fn opp_win_and_lose() {
     assert_eq!(numbers_of(&db.json("opp list --stage 'closed lost'"), "id"), [lost]);
 }
 
+/// Winning or losing a deal records the day it closed; reopening it clears that day; the
+/// forecast counts won money on the day the deal was won, not on its expected close date.
+#[test]
+fn a_closed_deal_keeps_the_day_it_closed() {
+    let db = Db::new();
+    let a = acme(&db);
+    let today = chrono::Local::now().date_naive().to_string();
+    let won = db.id(format!("opp add --name Won --account {a} --amount 700 --close-date 2099-06-30"));
+    assert_eq!(db.json(format!("opp show {won}"))["closed_on"], Value::Null, "open: not closed");
+    assert_eq!(db.json(format!("opp win {won}"))["closed_on"], json!(today));
+    let lost = db.id(format!("opp add --name Lost --account {a} --amount 5 --close-date 2099-06-30"));
+    assert_eq!(db.json(format!("opp lose {lost} --reason price"))["closed_on"], json!(today));
+    assert!(db.ok(format!("opp show {won}")).contains(&today), "the text shows it too");
+    // Entered as won: closed on its close date, or today when that is still to come.
+    let past =
+        db.json(format!("opp add --name Past --account {a} --amount 1 --close-date 2026-01-02 --stage 'closed won'"));
+    assert_eq!(past["closed_on"], json!("2026-01-02"));
+    let future =
+        db.json(format!("opp add --name Soon --account {a} --amount 1 --close-date 2099-01-02 --stage 'closed won'"));
+    assert_eq!(future["closed_on"], json!(today));
+    // The won money is in this month's row, not in June 2099's.
+    let f = db.json("report forecast --from 2099-06-01 --to 2099-06-30");
+    assert_eq!(f["months"][1]["closed_won"], "0.00", "{f}");
+    let f = db.json("report forecast");
+    assert_eq!(f["months"][1]["closed_won"], "701.00", "{f}");
+    // Reopened: no closing day, and back in the pipeline of its expected month.
+    let v = db.json(format!("opp move {won} prospecting"));
+    assert_eq!(pick(&v, &["status", "closed_on"]), json!(["open", null]));
+    let f = db.json("report forecast --from 2099-06-01 --to 2099-06-30");
+    assert_eq!(pick(&f["months"][1], &["open", "pipeline", "closed_won"]), json!([1, "700.00", "0.00"]), "{f}");
+}
+
 #[test]
 fn opp_bad_input() {
     let db = Db::new();
@@ -1532,9 +1564,13 @@ fn stages_report_counts_and_sums_every_stage() {
     // Only the deals closing in the range; the EUR deal alone when asked for.
     let half = db.json(format!("report stages {HALF}"));
     assert_eq!(stage_row(&half["stages"][0]), json!(["Prospecting", "open", 1, "10.01", "5.01"]));
-    assert_eq!(stage_row(&half["total"]), json!(["Total", "open", 7, "4910.02", "2950.02"]));
+    assert_eq!(
+        stage_row(&half["total"]),
+        json!(["Total", "open", 6, "4510.02", "2950.02"]),
+        "the lost deal closed today"
+    );
     let eur = db.json(format!("report stages {HALF} --currency eur"));
-    assert_eq!(pick(&eur, &["currency", "left_out", "other_currencies"]), json!(["EUR", 7, ["USD"]]));
+    assert_eq!(pick(&eur, &["currency", "left_out", "other_currencies"]), json!(["EUR", 6, ["USD"]]));
     assert_eq!(stage_row(&eur["stages"][6]), json!(["Proposal/Price Quote", "open", 1, "5000.00", "3250.00"]));
     assert_eq!(stage_row(&eur["total"]), json!(["Total", "open", 1, "5000.00", "3250.00"]));
 }
@@ -1555,18 +1591,18 @@ fn stages_report_as_csv_and_text() {
          Proposal/Price Quote,open,1,300.00,195.00,USD\n\
          Negotiation/Review,open,1,1000.00,800.00,USD\n\
          Closed Won,won,1,700.00,700.00,USD\n\
-         Closed Lost,lost,1,400.00,0.00,USD\n\
-         Total,,7,4910.02,2950.02,USD\n"
+         Closed Lost,lost,0,0.00,0.00,USD\n\
+         Total,,6,4510.02,2950.02,USD\n"
     );
     let text = db.ok(format!("report stages {HALF}"));
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "Opportunities by stage, closing 2026-01-01 to 2026-06-30, in USD", "{text}");
     assert!(has_row(&text, &["Perception Analysis", " 1 ", "2,500.00", "1,250.00"]), "{text}");
-    assert!(has_row(&text, &["Total", " 7 ", "4,910.02", "2,950.02"]), "{text}");
+    assert!(has_row(&text, &["Total", " 6 ", "4,510.02", "2,950.02"]), "{text}");
     // Bars: Perception Analysis's 2,500.00 fills the 58 cells left beside 20-column labels.
     let bar = |label: &str| *lines.iter().find(|l| l.starts_with(label) && l.contains('│')).unwrap();
     assert_eq!(bar("Perception Analysis"), format!("Perception Analysis  │{}{}", "█".repeat(29), "░".repeat(29)));
-    assert_eq!(bar("Closed Lost"), format!("Closed Lost          │{}", "░".repeat(9)));
+    assert_eq!(bar("Closed Lost"), "Closed Lost          │", "lost today, out of the range");
     assert_eq!(bar("Needs Analysis"), "Needs Analysis       │");
     assert_eq!(lines.last(), Some(&"Amounts in USD; 1 opportunity in EUR left out: see it with --currency EUR."));
     for line in &lines {
@@ -1751,13 +1787,14 @@ const HALF: &str = "--from 2026-01-01 --to 2026-06-30";
 /// | Jan B    | 2026-01-31 | 10.01      | Prospecting (10)    | 50 * | 5.005 -> 5.01       | no             |
 /// | Jan C    | 2026-01-15 | 0.01       | Qualification (20)  | 50 * | 0.005 -> 0.01       | no             |
 /// | Feb      | 2026-02-15 | 2,500.00   | Perception (50)     | 50   | 1,250.00            | yes (= 50)     |
-/// | Won      | 2026-04-01 | 700.00     | Closed Won          |      | closed won          |                |
-/// | Lost     | 2026-05-20 | 400.00     | Closed Lost         |      | not counted         |                |
+/// | Won      | 2026-04-01 | 700.00     | Closed Won (entered)|      | closed won 04-01    |                |
+/// | Lost     | 2026-05-20 | 400.00     | Closed Lost (today) |      | not counted         |                |
 /// | Jun      | 2026-06-30 | 300.00     | Proposal (65)       | 65   | 195.00              | yes            |
 /// | Euro     | 2026-06-30 | 5,000 EUR  | Proposal (65)       | 65   | left out (EUR)      |                |
 /// | After    | 2026-07-01 | 8,888.00   | Prospecting         | 10   | out of range        |                |
 ///
-/// (* set by hand.) January's weighted sum is 800.00 + 5.01 + 0.01 = 805.02: rounded once per
+/// (* set by hand.) The won deal was entered won, so it closed on its close date; the lost one was
+/// lost today, which dates it in the reports. January's weighted sum is 800.00 + 5.01 + 0.01 = 805.02: rounded once per
 /// deal, half away from zero. Rounding the sum once would give 805.01; rounding half to even or
 /// truncating would give 805.00.
 fn forecast_deals(db: &Db) {
@@ -1770,8 +1807,7 @@ fn forecast_deals(db: &Db) {
     add("Jan B", "10.01", "2026-01-31", "--probability 50");
     add("Jan C", "0.01", "2026-01-15", "--stage qualification --probability 50");
     add("Feb", "2500", "2026-02-15", "--stage 'perception analysis'");
-    let won = add("Won", "700", "2026-04-01", "--stage 'negotiation/review'");
-    db.ok(format!("opp win {won}"));
+    add("Won", "700", "2026-04-01", "--stage 'closed won'");
     let lost = add("Lost", "400", "2026-05-20", "");
     db.ok(format!("opp lose {lost} --reason 'Went elsewhere'"));
     add("Jun", "300", "2026-06-30", "--stage 'proposal/price quote'");

@@ -55,6 +55,87 @@ fn opening_a_file_without_report_facts_derives_them() {
     assert_eq!(crm.emails_report(ReportQuery::default(), None).unwrap().total.total, 1);
 }
 
+/// A file of schema 4, its deals in record format 1 (without the day they closed): opening it
+/// gives each won or lost deal the day of its closing move, else its close date, and dates its
+/// report facts by it; `rolo check` agrees, and the forecast counts the won money on that day.
+#[test]
+fn opening_a_schema4_file_dates_its_closed_deals() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.redb");
+    let today = Date::today();
+    let deals: Vec<Opportunity> = {
+        let crm = Crm::open(&path).unwrap();
+        let account = crm.create(Account { name: "Acme".into(), ..Default::default() }).unwrap().id;
+        let won = crm.stage_named("Closed Won").unwrap().id;
+        let deal = |name: &str, close: &str, stage| {
+            let opp = Opportunity {
+                name: name.into(),
+                account,
+                amount: Amount::units(100),
+                close_date: common::date(close),
+                stage,
+                ..Default::default()
+            };
+            crm.create_opportunity(opp).unwrap().id
+        };
+        deal("Still open", "2026-01-10", 0);
+        let moved = deal("Won by a move", "2099-06-01", 0);
+        crm.close_opportunity(moved, StageOutcome::Won, None).unwrap();
+        deal("Entered won", "2026-03-01", won);
+        let lost = deal("Lost", "2099-02-01", 0);
+        crm.close_opportunity(lost, StageOutcome::Lost, Some("price")).unwrap();
+        crm.list::<Opportunity>(|_| true).unwrap()
+    };
+    {
+        let db = redb::Database::create(&path).unwrap();
+        let w = db.begin_write().unwrap();
+        {
+            let records: redb::TableDefinition<u64, &[u8]> = redb::TableDefinition::new("opportunity");
+            let index: redb::TableDefinition<&[u8], ()> = redb::TableDefinition::new("index");
+            let meta: redb::TableDefinition<&str, u64> = redb::TableDefinition::new("meta");
+            let (mut records, mut index) = (w.open_table(records).unwrap(), w.open_table(index).unwrap());
+            for d in &deals {
+                // Format 1: the fields of today's deal without the day it closed.
+                let v1 = (
+                    (d.id, &d.name, d.account, d.contact, d.amount, d.currency, d.close_date, d.stage),
+                    (d.probability, d.probability_manual, &d.next_step, d.next_step_date, &d.lead_source),
+                    (d.campaign, d.lead, &d.owner, d.status, &d.lost_reason, d.created, d.updated),
+                );
+                let mut bytes = vec![1u8];
+                bytes.extend(bincode::serde::encode_to_vec(v1, bincode::config::standard()).unwrap());
+                records.insert(d.id, bytes.as_slice()).unwrap();
+                // Schema 4 dated every deal's facts by its close date.
+                index.remove(rolo::store::facts::deal_key(d).as_slice()).unwrap();
+                let old = Opportunity { closed_on: None, ..d.clone() };
+                index.insert(rolo::store::facts::deal_key(&old).as_slice(), ()).unwrap();
+            }
+            w.open_table(meta).unwrap().insert("schema_version", 4).unwrap();
+        }
+        w.commit().unwrap();
+    }
+    let crm = Crm::open(&path).unwrap();
+    assert_eq!(crm.check().unwrap(), Vec::<String>::new());
+    let closed: Vec<(String, Option<Date>)> =
+        crm.list::<Opportunity>(|_| true).unwrap().into_iter().map(|o| (o.name, o.closed_on)).collect();
+    assert_eq!(
+        closed,
+        [
+            ("Still open".to_string(), None),
+            ("Won by a move".to_string(), Some(today)),
+            ("Entered won".to_string(), Some(common::date("2026-03-01"))),
+            ("Lost".to_string(), Some(today)),
+        ]
+    );
+    // The won money lands in the month each deal closed, not the month it was expected in.
+    let month = |from: Date| {
+        let query = rolo::crm::ForecastQuery { from: Some(from), to: Some(from), ..Default::default() };
+        crm.forecast_on(query, today).unwrap().months[1].closed_won
+    };
+    assert_eq!(month(today), Amount::units(100));
+    assert_eq!(month(common::date("2026-03-01")), Amount::units(100));
+    assert_eq!(month(common::date("2099-06-01")), Amount(0));
+}
+
 // ---------------------------------------------------------------------------------------------
 // the Reports screen
 // ---------------------------------------------------------------------------------------------

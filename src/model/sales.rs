@@ -105,6 +105,9 @@ pub struct Opportunity {
     pub status: OpportunityStatus,
     /// Why it was lost.
     pub lost_reason: Option<String>,
+    /// The day it was won or lost (none while open): what closed-won revenue is counted by,
+    /// since the expected close date is only ever a guess.
+    pub closed_on: Option<Date>,
     /// When it was created.
     pub created: Timestamp,
     /// When it last changed.
@@ -112,6 +115,12 @@ pub struct Opportunity {
 }
 
 impl Opportunity {
+    /// The day the reports file it under: the day it closed, or while open its expected close
+    /// date.
+    pub fn report_date(&self) -> Date {
+        self.closed_on.filter(|_| self.status != StageOutcome::Open).unwrap_or(self.close_date)
+    }
+
     /// Amount times probability: what the deal is worth to the forecast.
     pub fn weighted(&self) -> Amount {
         self.amount.percent(self.probability as u32)
