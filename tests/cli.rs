@@ -2164,6 +2164,10 @@ fn campaigns_report_counts_leads_deals_and_cost_per_lead() {
 #[test]
 fn activity_report_counts_calls_tasks_and_moves_per_person_and_day() {
     let db = Db::new();
+    // As in the README: `--from mon` starts the period on this week's Monday, not the next one.
+    let (today, monday) = this_week();
+    let week = db.json("report activity --from mon --to today");
+    assert_eq!(pick(&week, &["from", "to"]), json!([monday.to_string(), today.to_string()]), "{week}");
     let acme = acme(&db);
     let ann = ann(&db, acme);
     // Commands run as bob (they stamp bob as the owner of calls and the author of moves).

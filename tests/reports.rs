@@ -600,6 +600,32 @@ fn periods_are_picked_with_p_or_typed_and_a_wrong_one_is_said_in_place() {
     assert!(ui.screen().contains("the campaigns report has no period"), "{}", ui.screen());
 }
 
+/// `P` offers the period shown (the report's own too), selected: what is typed replaces it. In
+/// the period's first date a weekday is the last one, so the README's `mon today` is this week
+/// so far.
+#[test]
+fn a_typed_period_replaces_the_one_offered_and_starts_on_the_last_weekday_named() {
+    use chrono::{Datelike, Months};
+    let (dir, path) = shop();
+    let mut ui = screen_over(dir, &path, 80, 24);
+    ui.keys("8");
+    assert!(ui.screen().contains("Forecast"), "{}", ui.screen());
+    let today = Date::today();
+    let first = today.0.with_day(1).unwrap();
+    let last = first.checked_add_months(Months::new(12)).unwrap().pred_opt().unwrap();
+    ui.keys("P");
+    assert!(ui.screen().contains(&format!("from to: {first} {last}▏")), "{}", ui.screen());
+    ui.text("mon today").keys("enter");
+    let monday = today.add_days(-i64::from(today.0.weekday().num_days_from_monday()));
+    let s = ui.screen();
+    assert!(s.contains(&format!("forecast · {monday} to {today} · chart")), "{s}");
+    // Backspace on the period offered clears it; a key that moves keeps it.
+    ui.keys("P backspace");
+    assert!(ui.screen().contains("from to: ▏"), "{}", ui.screen());
+    ui.keys("esc P end");
+    assert!(ui.screen().contains(&format!("from to: {monday} {today}▏")), "{}", ui.screen());
+}
+
 #[test]
 fn a_bar_opens_the_records_behind_it_and_esc_comes_back_to_the_same_bar() {
     let (dir, path) = shop();

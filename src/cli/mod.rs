@@ -585,7 +585,7 @@ fn event(out: &Out, crm: &Crm, cmd: EventCmd) -> Result<()> {
             Ok(())
         }
         EventCmd::List(f) => {
-            let from = f.from.as_deref().map(|d| fields::date("from", d)).transpose()?.map(|d| d.start_local());
+            let from = f.from.as_deref().map(|d| fields::since("from", d)).transpose()?.map(|d| d.start_local());
             let mut all = crm.list::<Event>(|e| from.is_none_or(|f| e.start >= f))?;
             all.sort_by_key(|e| (e.start, e.id));
             list(out, crm, &all);
@@ -837,7 +837,7 @@ fn report_query(out: &Out, a: &ReportArgs) -> Result<ReportQuery> {
         return Err(ValidationError::new("csv", "cannot be combined with --json: drop one").into());
     }
     Ok(ReportQuery {
-        from: a.from.as_deref().map(|d| fields::date("from", d)).transpose()?,
+        from: a.from.as_deref().map(|d| fields::since("from", d)).transpose()?,
         to: a.to.as_deref().map(|d| fields::date("to", d)).transpose()?,
         currency: a.currency.as_deref().map(Currency::parse).transpose()?,
     })
@@ -902,7 +902,7 @@ fn forecast(out: &Out, crm: &Crm, a: ReportArgs) -> Result<()> {
         return Err(ValidationError::new("csv", "cannot be combined with --json: drop one").into());
     }
     let query = ForecastQuery {
-        from: a.from.as_deref().map(|d| fields::date("from", d)).transpose()?,
+        from: a.from.as_deref().map(|d| fields::since("from", d)).transpose()?,
         to: a.to.as_deref().map(|d| fields::date("to", d)).transpose()?,
         best_case_min: a.best_case_min,
         currency: a.currency.as_deref().map(Currency::parse).transpose()?,

@@ -65,6 +65,10 @@ pub struct ChartView {
 pub struct Chart {
     /// What is counted, over which period, in which currency.
     pub title: String,
+    /// The first day the report covers (none: no lower bound).
+    pub from: Option<Date>,
+    /// The last day it covers (none: no upper bound).
+    pub to: Option<Date>,
     /// The currency of its money measures, if it has any.
     pub currency: Option<Currency>,
     /// Its breakdowns: most reports have one.
@@ -290,6 +294,8 @@ impl Chart {
         };
         Chart {
             title: format!("Forecast {} to {} in {}", f.from, f.to, f.currency),
+            from: Some(f.from),
+            to: Some(f.to),
             currency: Some(f.currency),
             views: vec![
                 ChartView { name: "by month".into(), measures: measures(), rows: rows(&f.months) },
@@ -322,6 +328,8 @@ impl Chart {
             .collect();
         Chart {
             title: format!("Opportunities by stage, closing {}, in {}", period_words(r.from, r.to), r.currency),
+            from: r.from,
+            to: r.to,
             currency: Some(r.currency),
             views: vec![ChartView {
                 name: "by stage".into(),
@@ -355,6 +363,8 @@ impl Chart {
         };
         Chart {
             title: format!("Tasks by ISO week, {} to {}", r.from, r.to),
+            from: Some(r.from),
+            to: Some(r.to),
             currency: None,
             views: vec![ChartView {
                 name: "by week".into(),
@@ -408,6 +418,8 @@ impl Chart {
                 crate::model::Amount(i64::from(r.calls) * 100).grouped().trim_end_matches(".00"),
                 crate::model::format_duration(r.talk_secs.min(u64::from(u32::MAX)) as u32)
             ),
+            from: Some(r.from),
+            to: Some(r.to),
             currency: None,
             views: vec![
                 view("top accounts by calls", accounts(&r.top_by_calls)),
@@ -432,6 +444,8 @@ impl Chart {
             .collect();
         Chart {
             title: format!("Projects due {}, as of {}", period_words(r.from, r.to), r.today),
+            from: r.from,
+            to: r.to,
             currency: None,
             views: vec![ChartView { name: "by state".into(), measures: vec![measure("projects", Unit::Count)], rows }],
             note: format!("{} in all", crate::text::count(r.total as usize, "project", "projects")),
@@ -458,6 +472,8 @@ impl Chart {
             .collect();
         Chart {
             title: format!("Email addresses of contacts created {}", period_words(r.from, r.to)),
+            from: r.from,
+            to: r.to,
             currency: None,
             views: vec![ChartView {
                 name: "by consent".into(),
@@ -500,6 +516,8 @@ impl Chart {
             .collect();
         Chart {
             title: format!("Campaigns, money in {}", r.currency),
+            from: None,
+            to: None,
             currency: Some(r.currency),
             views: vec![ChartView {
                 name: "by campaign".into(),
@@ -546,6 +564,8 @@ impl Chart {
         });
         Chart {
             title: format!("Activity {} to {}", r.from, r.to),
+            from: Some(r.from),
+            to: Some(r.to),
             currency: None,
             views: vec![
                 ChartView { name: "by person".into(), measures: measures(), rows: by_person.collect() },

@@ -27,8 +27,19 @@ impl Date {
     }
 
     /// Reads a date as people type it: `YYYY-MM-DD`, `today`, `tomorrow`, `yesterday`,
-    /// a weekday name (the next one after `today`), `+Nd` or `+Nw` (also `-Nd`).
+    /// a weekday name (the next one after `today`: a task due `fri`), `+Nd` or `+Nw` (also `-Nd`).
     pub fn parse_relative(text: &str, today: Date) -> Result<Date, String> {
+        Date::parse_typed(text, today, false)
+    }
+
+    /// [`Date::parse_relative`] for the first day of a period, where a weekday name is the most
+    /// recent such day (`today` itself on that weekday): `mon today` is this week so far.
+    pub fn parse_since(text: &str, today: Date) -> Result<Date, String> {
+        Date::parse_typed(text, today, true)
+    }
+
+    /// A typed date; a weekday name looks back from `today` when `back`, else ahead.
+    fn parse_typed(text: &str, today: Date, back: bool) -> Result<Date, String> {
         let t = text.trim().to_lowercase();
         let bad =
             || format!("'{}' is not a date: use YYYY-MM-DD, today, tomorrow, a weekday or +3d / +2w", text.trim());
@@ -54,6 +65,9 @@ impl Date {
         if let Ok(wd) = t.parse::<Weekday>() {
             let from = today.0.weekday().num_days_from_monday() as i64;
             let to = wd.num_days_from_monday() as i64;
+            if back {
+                return Ok(today.add_days(-((from - to + 7) % 7)));
+            }
             let ahead = (to - from + 7) % 7;
             return Ok(today.add_days(if ahead == 0 { 7 } else { ahead }));
         }
@@ -407,6 +421,20 @@ mod tests {
         assert!(Date::parse_relative("+x", wed).is_err());
         assert!(Date::parse_relative("+2000000000000000000w", wed).is_err());
         assert!(Date::parse_relative("+99999999999999999999d", wed).is_err());
+    }
+
+    #[test]
+    fn a_period_starting_on_a_weekday_starts_on_the_last_one() {
+        let wed = Date::from_ymd(2026, 12, 30).unwrap();
+        let day = |d| Date::from_ymd(2026, 12, d).unwrap();
+        assert_eq!(Date::parse_since("mon", wed).unwrap(), day(28));
+        assert_eq!(Date::parse_since("wednesday", wed).unwrap(), wed, "today on its own weekday");
+        assert_eq!(Date::parse_since("thu", wed).unwrap(), day(24));
+        // Everything else reads as a typed date does.
+        assert_eq!(Date::parse_since("today", wed).unwrap(), wed);
+        assert_eq!(Date::parse_since("-2d", wed).unwrap(), day(28));
+        assert_eq!(Date::parse_since("2026-12-01", wed).unwrap(), day(1));
+        assert!(Date::parse_since("soon", wed).unwrap_err().contains("'soon' is not a date"));
     }
 
     #[test]

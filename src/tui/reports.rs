@@ -96,12 +96,25 @@ impl Period {
         let [from, to] = words.as_slice() else {
             return Err("type two dates, from and to: 2026-01-01 2026-03-31 (or today, mon, +3d)".to_string());
         };
-        let (from, to) = (Date::parse_relative(from, today)?, Date::parse_relative(to, today)?);
+        // A weekday starts the period on its last one: `mon today` is this week so far.
+        let (from, to) = (Date::parse_since(from, today)?, Date::parse_relative(to, today)?);
         if to < from {
             return Err(format!("{to} is before {from}: give the earlier date first"));
         }
         Ok(Period::Custom(from, to))
     }
+}
+
+/// A period being typed (`P`).
+#[derive(Debug, Default)]
+pub struct Typed {
+    /// The text so far.
+    pub text: String,
+    /// Why the last one typed was refused.
+    pub error: Option<String>,
+    /// Whether the text is the period shown, offered selected: the first character typed
+    /// replaces it, as in every prefilled one-line field.
+    pub selected: bool,
 }
 
 /// The records behind one bar.
@@ -159,8 +172,8 @@ pub struct Reports {
     job: Option<Job>,
     /// The records behind the selected bar, while shown.
     pub drill: Option<Drill>,
-    /// A period being typed, and why the last one typed was refused.
-    pub typing: Option<(String, Option<String>)>,
+    /// A period being typed.
+    pub typing: Option<Typed>,
     /// Rows of the drill-down list that fit on screen.
     height: usize,
 }
@@ -363,11 +376,12 @@ impl Reports {
                 self.chart = None;
             }
             Action::CustomPeriod => {
-                let text = match self.period.range(Date::today()) {
-                    Some((from, to)) => format!("{from} {to}"),
-                    None => String::new(),
-                };
-                self.typing = Some((text, None));
+                let shown = self.period.range(Date::today()).or_else(|| {
+                    let chart = self.chart.as_ref()?.as_ref().ok()?;
+                    chart.from.zip(chart.to)
+                });
+                let text = shown.map_or(String::new(), |(from, to)| format!("{from} {to}"));
+                self.typing = Some(Typed { selected: !text.is_empty(), text, error: None });
             }
             Action::ChartTable => self.table = !self.table,
             Action::NextMeasure => {
@@ -410,7 +424,19 @@ impl Reports {
     /// A key while a period is typed: `Enter` applies it (or says what is wrong, under the
     /// line), `Esc` leaves it as it was; other keys edit the line with `edit`.
     pub fn type_key(&mut self, key: KeyEvent, edit: fn(&mut String, KeyEvent) -> bool) {
-        let Some((text, error)) = &mut self.typing else { return };
+        let Some(Typed { text, error, selected }) = &mut self.typing else { return };
+        // The period offered is selected: a character or a deletion replaces it, anything else
+        // keeps it and ends the selection.
+        let replaces = matches!(key.code, KeyCode::Char(_) | KeyCode::Backspace | KeyCode::Delete)
+            && !key.modifiers.contains(ratatui::crossterm::event::KeyModifiers::CONTROL);
+        if std::mem::take(selected) && replaces {
+            text.clear();
+            *error = None;
+            if let KeyCode::Char(_) = key.code {
+                edit(text, key);
+            }
+            return;
+        }
         match key.code {
             KeyCode::Esc => self.typing = None,
             KeyCode::Enter => match Period::parse(text, Date::today()) {
@@ -474,10 +500,13 @@ pub fn draw(f: &mut Frame, area: Rect, s: &Reports, theme: &Theme) {
         Constraint::Length(1),
     ])
     .areas(inner);
-    if let Some((text, error)) = &s.typing {
+    if let Some(Typed { text, error, selected }) = &s.typing {
+        let shown = truncate(&sanitize(text), w.saturating_sub(10));
+        let style = if *selected { theme.focus() } else { theme.text() };
         let mut lines = vec![Line::from(vec![
             Span::styled("from to: ", theme.title()),
-            Span::raw(truncate(&format!("{}▏", sanitize(text)), w.saturating_sub(9))),
+            Span::styled(shown, style),
+            Span::raw("▏"),
         ])];
         lines.push(match error {
             Some(e) => Line::styled(truncate(&format!("! {e}"), w), theme.error()),
@@ -745,6 +774,8 @@ mod tests {
         assert_eq!(Period::parse(" 2026-01-01 to 2026-03-31 ", today), Ok(custom));
         assert_eq!(Period::parse("2026-01-01..2026-03-31", today), Ok(custom));
         assert_eq!(Period::parse("2026-11-01 today", today), Ok(Period::Custom(d("2026-11-01"), today)));
+        assert_eq!(Period::parse("mon today", today), Ok(Period::Custom(d("2026-11-23"), today)));
+        assert_eq!(Period::parse("wed fri", today), Ok(Period::Custom(today, d("2026-11-27"))));
         assert!(Period::parse("2026-03-31 2026-01-01", today).unwrap_err().contains("before"));
         assert!(Period::parse("2026-01-01", today).unwrap_err().contains("two dates"));
         assert!(Period::parse("2026-01-01 soon", today).unwrap_err().contains("'soon' is not a date"));
