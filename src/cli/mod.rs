@@ -492,15 +492,15 @@ fn print_quote(crm: &Crm, q: &Quote) -> Result<()> {
             l.quantity.to_string(),
             l.unit_price.grouped(),
             if l.discount > 0 { format!("{}%", l.discount) } else { String::new() },
-            l.net().grouped(),
+            crate::model::Amount::grouped_sum(l.net()),
         ]
     });
     println!("{}", output::table(&["#", "ITEM", "QTY", "UNIT PRICE", "DISC", "AMOUNT"], rows, &[0, 2, 3, 4, 5]));
-    let t = q.totals();
+    let [subtotal, discount, total] = output::quote_sums(q);
     let rows = [
-        vec!["Subtotal".to_string(), format!("{} {}", t.subtotal.grouped(), q.currency)],
-        vec!["Discount".to_string(), format!("-{} {}", t.discount.grouped(), q.currency)],
-        vec!["Total".to_string(), format!("{} {}", t.total.grouped(), q.currency)],
+        vec!["Subtotal".to_string(), format!("{subtotal} {}", q.currency)],
+        vec!["Discount".to_string(), format!("-{discount} {}", q.currency)],
+        vec!["Total".to_string(), format!("{total} {}", q.currency)],
     ];
     println!("{}", output::table(&["", ""], rows, &[1]));
     Ok(())

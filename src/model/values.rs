@@ -274,6 +274,35 @@ impl Amount {
         format!("{sign}{out}.{:02}", abs % 100)
     }
 
+    /// The sum of two amounts, or none when it is too large for cents in an `i64`.
+    pub fn checked_add(self, other: Amount) -> Option<Amount> {
+        self.0.checked_add(other.0).map(Amount)
+    }
+
+    /// This amount less another, or none when the difference does not fit.
+    pub fn checked_sub(self, other: Amount) -> Option<Amount> {
+        self.0.checked_sub(other.0).map(Amount)
+    }
+
+    /// This amount times `n`, or none when the product does not fit.
+    pub fn checked_mul(self, n: i64) -> Option<Amount> {
+        self.0.checked_mul(n).map(Amount)
+    }
+
+    /// The sum of `amounts`, or none when it (or any amount) is too large to count: a sum is
+    /// never wrapped around. `None` items (sums already too large) make the whole none.
+    pub fn checked_sum(amounts: impl IntoIterator<Item = Option<Amount>>) -> Option<Amount> {
+        amounts.into_iter().try_fold(Amount::ZERO, |sum, a| sum.checked_add(a?))
+    }
+
+    /// A sum as people read it: grouped, or [`Amount::TOO_LARGE`] when it could not be counted.
+    pub fn grouped_sum(sum: Option<Amount>) -> String {
+        sum.map_or_else(|| Amount::TOO_LARGE.to_string(), Amount::grouped)
+    }
+
+    /// What a screen shows for a sum too large to count.
+    pub const TOO_LARGE: &str = "too large";
+
     /// This amount times a whole percentage, rounded half away from zero to the cent.
     pub fn percent(self, pct: u32) -> Amount {
         let product = self.0 as i128 * pct as i128;

@@ -601,9 +601,9 @@ impl App {
                 Action::QuoteStatus => q.next_status(),
                 Action::Save => {
                     q.save(&self.crm)?;
-                    let (number, total) = (q.quote.number.clone(), q.quote.totals().total);
+                    let (number, total) = (q.quote.number.clone(), q.quote.totals().map(|t| t.total));
                     let currency = q.quote.currency;
-                    self.say(format!("saved {number}: total {} {currency}", total.grouped()));
+                    self.say(format!("saved {number}: total {} {currency}", crate::model::Amount::grouped_sum(total)));
                     self.refresh_after_write();
                 }
                 Action::Back if q.dirty => self.overlay = Some(Overlay::Confirm(Confirm::DiscardQuote)),

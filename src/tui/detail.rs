@@ -113,13 +113,13 @@ impl Detail {
                     lines.push(DetailLine::Empty("no quotes: press Q to start one".into()));
                 }
                 for q in quotes.iter().rev() {
-                    let total = q.totals().total;
+                    let total = Amount::grouped_sum(q.totals().map(|t| t.total));
                     lines.push(DetailLine::Item(format!(
                         "{}  {:<9} {} lines  {} {}",
                         q.number,
                         q.status,
                         q.lines.len(),
-                        total.grouped(),
+                        total,
                         q.currency
                     )));
                 }

@@ -668,7 +668,7 @@ fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
             cell(Cell::Quantity, line.quantity.to_string()),
             cell(Cell::Price, line.unit_price.grouped()),
             cell(Cell::Discount, format!("{}%", line.discount)),
-            (line.net().grouped(), if selected { theme.title() } else { theme.text() }),
+            (crate::model::Amount::grouped_sum(line.net()), if selected { theme.title() } else { theme.text() }),
         ];
         let marker = if selected { "▶" } else { " " };
         let mut row = vec![ratatui::widgets::Cell::from(marker)];
@@ -694,13 +694,13 @@ fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
     } else {
         f.render_widget(Table::new(rows, widths).header(header), table_area);
     }
-    let right = |label: &str, a: crate::model::Amount| {
-        Line::from(format!("{label:>12} {:>16} {cur}", a.grouped())).right_aligned()
+    let right = |label: &str, a: Option<crate::model::Amount>| {
+        Line::from(format!("{label:>12} {:>16} {cur}", crate::model::Amount::grouped_sum(a))).right_aligned()
     };
     let mut foot_lines = vec![
-        right("subtotal", totals.subtotal),
-        right("discount", totals.discount),
-        right("total", totals.total).style(theme.title()),
+        right("subtotal", totals.map(|t| t.subtotal)),
+        right("discount", totals.map(|t| t.discount)),
+        right("total", totals.map(|t| t.total)).style(theme.title()),
     ];
     if let Some(e) = &q.error {
         foot_lines.push(Line::styled(format!("! {}", truncate(e, inner.width as usize)), theme.error()));
@@ -725,7 +725,8 @@ fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
 }
 
 /// An amount short enough for a column header: `1.2M`, `45.3k`, `900`.
-fn short(a: crate::model::Amount) -> String {
+fn short(sum: Option<crate::model::Amount>) -> String {
+    let Some(a) = sum else { return crate::model::Amount::TOO_LARGE.to_string() };
     let units = a.0 as f64 / 100.0;
     match units.abs() {
         u if u >= 1e6 => format!("{:.1}M", units / 1e6),
