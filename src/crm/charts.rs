@@ -109,8 +109,9 @@ pub enum ActivityCount {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "records")]
 pub enum Bucket {
-    /// Deals closing in a period (either end open), in one currency, perhaps in one stage, with
-    /// one status, or open and in a stage counted toward the best case.
+    /// Deals dated in a period (either end open; open deals by their expected close date, closed
+    /// ones by the day they closed), in one currency, perhaps in one stage, with one status, or
+    /// open and in a stage counted toward the best case.
     Deals {
         /// First close date.
         from: Option<Date>,

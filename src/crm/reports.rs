@@ -141,7 +141,7 @@ pub struct StageRow {
 
 impl Crm {
     /// Opportunities by stage: count, amount and weighted amount per stage. The period limits
-    /// deals by close date (default: every deal, whenever it closes).
+    /// open deals by close date and closed ones by the day they closed (default: every deal).
     pub fn stages_report(&self, query: ReportQuery) -> Result<StagesReport> {
         query.check()?;
         let r = self.reader()?;
