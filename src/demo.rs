@@ -310,6 +310,10 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
     let opportunities = batched(crm, size.opportunities, |tx, i| {
         let (contact, account) = contacts[rng.random_range(0..contacts.len())];
         let stage = &stages[i as usize % stages.len()];
+        // Open deals are expected from two months ago to six months on; won and lost ones
+        // closed on a day of the last three months.
+        let offset: i64 = rng.random_range(-60..180);
+        let closed = (stage.outcome != StageOutcome::Open).then(|| today.add_days(-offset.rem_euclid(90) - 1));
         let mut opp = Opportunity {
             name: format!(
                 "{} deal #{}",
@@ -319,7 +323,8 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
             account,
             contact: Some(contact),
             amount: Amount::units(rng.random_range(5..500) * 100),
-            close_date: today.add_days(rng.random_range(-60..180)),
+            close_date: closed.unwrap_or(today.add_days(offset)),
+            closed_on: closed,
             stage: stage.id,
             next_step: Some(STEPS[i as usize % STEPS.len()].into()),
             next_step_date: Some(today.add_days(rng.random_range(-5..21))),

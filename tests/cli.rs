@@ -707,6 +707,38 @@ fn opp_win_and_lose() {
     assert_eq!(numbers_of(&db.json("opp list --stage 'closed lost'"), "id"), [lost]);
 }
 
+/// Winning or losing a deal records the day it closed; reopening it clears that day; the
+/// forecast counts won money on the day the deal was won, not on its expected close date.
+#[test]
+fn a_closed_deal_keeps_the_day_it_closed() {
+    let db = Db::new();
+    let a = acme(&db);
+    let today = chrono::Local::now().date_naive().to_string();
+    let won = db.id(format!("opp add --name Won --account {a} --amount 700 --close-date 2099-06-30"));
+    assert_eq!(db.json(format!("opp show {won}"))["closed_on"], Value::Null, "open: not closed");
+    assert_eq!(db.json(format!("opp win {won}"))["closed_on"], json!(today));
+    let lost = db.id(format!("opp add --name Lost --account {a} --amount 5 --close-date 2099-06-30"));
+    assert_eq!(db.json(format!("opp lose {lost} --reason price"))["closed_on"], json!(today));
+    assert!(db.ok(format!("opp show {won}")).contains(&today), "the text shows it too");
+    // Entered as won: closed on its close date, or today when that is still to come.
+    let past =
+        db.json(format!("opp add --name Past --account {a} --amount 1 --close-date 2026-01-02 --stage 'closed won'"));
+    assert_eq!(past["closed_on"], json!("2026-01-02"));
+    let future =
+        db.json(format!("opp add --name Soon --account {a} --amount 1 --close-date 2099-01-02 --stage 'closed won'"));
+    assert_eq!(future["closed_on"], json!(today));
+    // The won money is in this month's row, not in June 2099's.
+    let f = db.json("report forecast --from 2099-06-01 --to 2099-06-30");
+    assert_eq!(f["months"][1]["closed_won"], "0.00", "{f}");
+    let f = db.json("report forecast");
+    assert_eq!(f["months"][1]["closed_won"], "701.00", "{f}");
+    // Reopened: no closing day, and back in the pipeline of its expected month.
+    let v = db.json(format!("opp move {won} prospecting"));
+    assert_eq!(pick(&v, &["status", "closed_on"]), json!(["open", null]));
+    let f = db.json("report forecast --from 2099-06-01 --to 2099-06-30");
+    assert_eq!(pick(&f["months"][1], &["open", "pipeline", "closed_won"]), json!([1, "700.00", "0.00"]), "{f}");
+}
+
 #[test]
 fn opp_bad_input() {
     let db = Db::new();
@@ -1567,9 +1599,13 @@ fn stages_report_counts_and_sums_every_stage() {
     // Only the deals closing in the range; the EUR deal alone when asked for.
     let half = db.json(format!("report stages {HALF}"));
     assert_eq!(stage_row(&half["stages"][0]), json!(["Prospecting", "open", 1, "10.01", "5.01"]));
-    assert_eq!(stage_row(&half["total"]), json!(["Total", "open", 7, "4910.02", "2950.02"]));
+    assert_eq!(
+        stage_row(&half["total"]),
+        json!(["Total", "open", 6, "4510.02", "2950.02"]),
+        "the lost deal closed today"
+    );
     let eur = db.json(format!("report stages {HALF} --currency eur"));
-    assert_eq!(pick(&eur, &["currency", "left_out", "other_currencies"]), json!(["EUR", 7, ["USD"]]));
+    assert_eq!(pick(&eur, &["currency", "left_out", "other_currencies"]), json!(["EUR", 6, ["USD"]]));
     assert_eq!(stage_row(&eur["stages"][6]), json!(["Proposal/Price Quote", "open", 1, "5000.00", "3250.00"]));
     assert_eq!(stage_row(&eur["total"]), json!(["Total", "open", 1, "5000.00", "3250.00"]));
 }
@@ -1590,18 +1626,18 @@ fn stages_report_as_csv_and_text() {
          Proposal/Price Quote,open,1,300.00,195.00,USD\n\
          Negotiation/Review,open,1,1000.00,800.00,USD\n\
          Closed Won,won,1,700.00,700.00,USD\n\
-         Closed Lost,lost,1,400.00,0.00,USD\n\
-         Total,,7,4910.02,2950.02,USD\n"
+         Closed Lost,lost,0,0.00,0.00,USD\n\
+         Total,,6,4510.02,2950.02,USD\n"
     );
     let text = db.ok(format!("report stages {HALF}"));
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "Opportunities by stage, closing 2026-01-01 to 2026-06-30, in USD", "{text}");
     assert!(has_row(&text, &["Perception Analysis", " 1 ", "2,500.00", "1,250.00"]), "{text}");
-    assert!(has_row(&text, &["Total", " 7 ", "4,910.02", "2,950.02"]), "{text}");
+    assert!(has_row(&text, &["Total", " 6 ", "4,510.02", "2,950.02"]), "{text}");
     // Bars: Perception Analysis's 2,500.00 fills the 58 cells left beside 20-column labels.
     let bar = |label: &str| *lines.iter().find(|l| l.starts_with(label) && l.contains('│')).unwrap();
     assert_eq!(bar("Perception Analysis"), format!("Perception Analysis  │{}{}", "█".repeat(29), "░".repeat(29)));
-    assert_eq!(bar("Closed Lost"), format!("Closed Lost          │{}", "░".repeat(9)));
+    assert_eq!(bar("Closed Lost"), "Closed Lost          │", "lost today, out of the range");
     assert_eq!(bar("Needs Analysis"), "Needs Analysis       │");
     assert_eq!(lines.last(), Some(&"Amounts in USD; 1 opportunity in EUR left out: see it with --currency EUR."));
     for line in &lines {
@@ -1786,13 +1822,14 @@ const HALF: &str = "--from 2026-01-01 --to 2026-06-30";
 /// | Jan B    | 2026-01-31 | 10.01      | Prospecting (10)    | 50 * | 5.005 -> 5.01       | no             |
 /// | Jan C    | 2026-01-15 | 0.01       | Qualification (20)  | 50 * | 0.005 -> 0.01       | no             |
 /// | Feb      | 2026-02-15 | 2,500.00   | Perception (50)     | 50   | 1,250.00            | yes (= 50)     |
-/// | Won      | 2026-04-01 | 700.00     | Closed Won          |      | closed won          |                |
-/// | Lost     | 2026-05-20 | 400.00     | Closed Lost         |      | not counted         |                |
+/// | Won      | 2026-04-01 | 700.00     | Closed Won (entered)|      | closed won 04-01    |                |
+/// | Lost     | 2026-05-20 | 400.00     | Closed Lost (today) |      | not counted         |                |
 /// | Jun      | 2026-06-30 | 300.00     | Proposal (65)       | 65   | 195.00              | yes            |
 /// | Euro     | 2026-06-30 | 5,000 EUR  | Proposal (65)       | 65   | left out (EUR)      |                |
 /// | After    | 2026-07-01 | 8,888.00   | Prospecting         | 10   | out of range        |                |
 ///
-/// (* set by hand.) January's weighted sum is 800.00 + 5.01 + 0.01 = 805.02: rounded once per
+/// (* set by hand.) The won deal was entered won, so it closed on its close date; the lost one was
+/// lost today, which dates it in the reports. January's weighted sum is 800.00 + 5.01 + 0.01 = 805.02: rounded once per
 /// deal, half away from zero. Rounding the sum once would give 805.01; rounding half to even or
 /// truncating would give 805.00.
 fn forecast_deals(db: &Db) {
@@ -1805,8 +1842,7 @@ fn forecast_deals(db: &Db) {
     add("Jan B", "10.01", "2026-01-31", "--probability 50");
     add("Jan C", "0.01", "2026-01-15", "--stage qualification --probability 50");
     add("Feb", "2500", "2026-02-15", "--stage 'perception analysis'");
-    let won = add("Won", "700", "2026-04-01", "--stage 'negotiation/review'");
-    db.ok(format!("opp win {won}"));
+    add("Won", "700", "2026-04-01", "--stage 'closed won'");
     let lost = add("Lost", "400", "2026-05-20", "");
     db.ok(format!("opp lose {lost} --reason 'Went elsewhere'"));
     add("Jun", "300", "2026-06-30", "--stage 'proposal/price quote'");
@@ -1816,8 +1852,17 @@ fn forecast_deals(db: &Db) {
 
 /// One period of a forecast as JSON.
 fn period(label: &str, from: &str, to: &str, open: u64, sums: [&str; 4]) -> Value {
+    let mut p = past_due(to, open, sums);
+    p["label"] = json!(label);
+    p["from"] = json!(from);
+    p
+}
+
+/// The first row of a forecast as JSON: the open deals expected before `to`'s morrow, whatever
+/// their date.
+fn past_due(to: &str, open: u64, sums: [&str; 4]) -> Value {
     let [pipeline, weighted, best_case, closed_won] = sums;
-    json!({"label": label, "from": from, "to": to, "open": open,
+    json!({"label": "past due", "from": null, "to": to, "open": open,
            "pipeline": pipeline, "weighted": weighted, "best_case": best_case, "closed_won": closed_won})
 }
 
@@ -1831,9 +1876,12 @@ fn forecast_by_month_and_quarter_in_json() {
         json!(["2026-01-01", "2026-06-30", "USD", 50, 1, ["EUR"]]),
         "six USD deals count against one EUR"
     );
+    // The deal expected before the range and still open is past due: nothing open is left out.
+    let before = past_due("2025-12-31", 1, ["9999.00", "999.90", "0.00", "0.00"]);
     assert_eq!(
         f["months"],
         json!([
+            before,
             period("2026-01", "2026-01-01", "2026-01-31", 3, ["1010.02", "805.02", "1000.00", "0.00"]),
             period("2026-02", "2026-02-01", "2026-02-28", 1, ["2500.00", "1250.00", "2500.00", "0.00"]),
             period("2026-03", "2026-03-01", "2026-03-31", 0, ["0.00", "0.00", "0.00", "0.00"]),
@@ -1845,6 +1893,7 @@ fn forecast_by_month_and_quarter_in_json() {
     assert_eq!(
         f["quarters"],
         json!([
+            before,
             period("2026-Q1", "2026-01-01", "2026-03-31", 4, ["3510.02", "2055.02", "3500.00", "0.00"]),
             period("2026-Q2", "2026-04-01", "2026-06-30", 1, ["300.00", "195.00", "300.00", "700.00"]),
         ])
@@ -1860,7 +1909,7 @@ fn forecast_best_case_threshold_currency_and_clipped_range() {
     let best = |min: &str| {
         let f = db.json(format!("report forecast {HALF} --best-case-min {min}"));
         assert_eq!(f["best_case_min"], min.parse::<u64>().unwrap());
-        (f["quarters"][0]["best_case"].clone(), f["quarters"][1]["best_case"].clone())
+        (f["quarters"][1]["best_case"].clone(), f["quarters"][2]["best_case"].clone())
     };
     assert_eq!(best("0"), (json!("3510.02"), json!("300.00")), "every open deal");
     assert_eq!(best("51"), (json!("1000.00"), json!("300.00")), "the 50% stage drops out");
@@ -1868,28 +1917,33 @@ fn forecast_best_case_threshold_currency_and_clipped_range() {
     assert_eq!(best("100"), (json!("0.00"), json!("0.00")), "no open stage is at 100%");
 
     let eur = db.json(format!("report forecast {HALF} --currency eur"));
-    assert_eq!(pick(&eur, &["currency", "left_out", "other_currencies"]), json!(["EUR", 6, ["USD"]]));
+    assert_eq!(pick(&eur, &["currency", "left_out", "other_currencies"]), json!(["EUR", 7, ["USD"]]));
     assert_eq!(
-        eur["months"][5],
+        eur["months"][6],
         period("2026-06", "2026-06-01", "2026-06-30", 1, ["5000.00", "3250.00", "5000.00", "0.00"])
     );
-    assert_eq!(eur["quarters"][0]["pipeline"], "0.00");
+    assert_eq!(
+        (eur["quarters"][0]["pipeline"].clone(), eur["quarters"][1]["pipeline"].clone()),
+        (json!("0.00"), json!("0.00"))
+    );
 
-    // A range inside the months: the periods are clipped to it; the days left out are not counted.
+    // A range inside the months: the periods are clipped to it; the open deals of the days
+    // before are past due, the others left out are not counted.
     let f = db.json("report forecast --from 2026-01-02 --to 2026-04-01");
     assert_eq!(
         f["quarters"],
         json!([
+            past_due("2026-01-01", 2, ["10999.00", "1799.90", "1000.00", "0.00"]),
             period("2026-Q1", "2026-01-02", "2026-03-31", 3, ["2510.02", "1255.02", "2500.00", "0.00"]),
             period("2026-Q2", "2026-04-01", "2026-04-01", 0, ["0.00", "0.00", "0.00", "700.00"]),
         ])
     );
-    assert_eq!(texts_of(&f["months"], "label"), ["2026-01", "2026-02", "2026-03", "2026-04"]);
+    assert_eq!(texts_of(&f["months"], "label"), ["past due", "2026-01", "2026-02", "2026-03", "2026-04"]);
     // The deals one day outside --from and --to count when the range takes them in.
     let f = db.json("report forecast --from 2025-12-31 --to 2026-07-01 --by quarter");
-    assert_eq!(texts_of(&f["quarters"], "label"), ["2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]);
-    assert_eq!(texts_of(&f["quarters"], "pipeline"), ["9999.00", "3510.02", "300.00", "8888.00"]);
-    assert_eq!(pick(&f["quarters"][3], &["from", "to"]), json!(["2026-07-01", "2026-07-01"]));
+    assert_eq!(texts_of(&f["quarters"], "label"), ["past due", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]);
+    assert_eq!(texts_of(&f["quarters"], "pipeline"), ["0.00", "9999.00", "3510.02", "300.00", "8888.00"]);
+    assert_eq!(pick(&f["quarters"][4], &["from", "to"]), json!(["2026-07-01", "2026-07-01"]));
 }
 
 #[test]
@@ -1899,6 +1953,7 @@ fn forecast_as_csv() {
     assert_eq!(
         db.ok(format!("report forecast {HALF} --csv")),
         "period,from,to,open,pipeline,weighted,best_case,closed_won\n\
+         past due,,2025-12-31,1,9999.00,999.90,0.00,0.00\n\
          2026-01,2026-01-01,2026-01-31,3,1010.02,805.02,1000.00,0.00\n\
          2026-02,2026-02-01,2026-02-28,1,2500.00,1250.00,2500.00,0.00\n\
          2026-03,2026-03-01,2026-03-31,0,0.00,0.00,0.00,0.00\n\
@@ -1909,6 +1964,7 @@ fn forecast_as_csv() {
     assert_eq!(
         db.ok(format!("report forecast {HALF} --csv --by quarter --best-case-min 80")),
         "period,from,to,open,pipeline,weighted,best_case,closed_won\n\
+         past due,,2025-12-31,1,9999.00,999.90,0.00,0.00\n\
          2026-Q1,2026-01-01,2026-03-31,4,3510.02,2055.02,1000.00,0.00\n\
          2026-Q2,2026-04-01,2026-06-30,1,300.00,195.00,0.00,700.00\n"
     );
@@ -1924,16 +1980,22 @@ fn forecast_text_has_a_table_bars_and_the_currency() {
     assert!(has_row(&text, &["PERIOD", "OPEN", "PIPELINE", "WEIGHTED", "BEST CASE", "CLOSED WON"]), "{text}");
     assert!(has_row(&text, &["2026-01", " 3 ", "1,010.02", "805.02", "1,000.00", "0.00"]), "{text}");
     assert!(has_row(&text, &["2026-04", " 0 ", "0.00", "700.00"]), "{text}");
-    // Bars scale to the largest pipeline (February's 2,500.00 fills 60 cells); the weighted part
-    // is solid: January 1,010.02 -> 24 cells, 805.02 of it -> 19.
+    assert!(has_row(&text, &["past due", " 1 ", "9,999.00", "999.90", "0.00", "0.00"]), "{text}");
+    // Bars scale to the largest pipeline (the past due 9,999.00 fills 60 cells); the weighted
+    // part is solid: February 2,500.00 -> 15 cells, 1,250.00 of it -> 8; January 1,010.02 -> 6,
+    // 805.02 of it -> 5.
     let bar = |label: &str| {
-        *lines.iter().find(|l| l.starts_with(&format!("{label} │"))).unwrap_or_else(|| panic!("no {label} bar: {text}"))
+        *lines
+            .iter()
+            .find(|l| l.starts_with(&format!("{label:<8} │")))
+            .unwrap_or_else(|| panic!("no {label} bar: {text}"))
     };
-    assert_eq!(bar("2026-02"), format!("2026-02 │{}{}", "█".repeat(30), "░".repeat(30)));
-    assert_eq!(bar("2026-01"), format!("2026-01 │{}{}", "█".repeat(19), "░".repeat(5)));
-    assert_eq!(bar("2026-06"), format!("2026-06 │{}{}", "█".repeat(5), "░".repeat(2)));
-    assert_eq!(bar("2026-04"), "2026-04 │", "no open pipeline, no bar");
-    assert!(text.contains("a full bar is 2,500.00"), "{text}");
+    assert_eq!(bar("past due"), format!("past due │{}{}", "█".repeat(6), "░".repeat(54)));
+    assert_eq!(bar("2026-02"), format!("2026-02  │{}{}", "█".repeat(8), "░".repeat(7)));
+    assert_eq!(bar("2026-01"), format!("2026-01  │{}░", "█".repeat(5)));
+    assert_eq!(bar("2026-06"), "2026-06  │█░");
+    assert_eq!(bar("2026-04"), "2026-04  │", "no open pipeline, no bar");
+    assert!(text.contains("a full bar is 9,999.00"), "{text}");
     assert!(lines.contains(&"Best case: open deals in stages at 50% or more."), "{text}");
     assert_eq!(lines.last(), Some(&"Amounts in USD; 1 opportunity in EUR left out: see it with --currency EUR."));
     for line in &lines {
@@ -1944,10 +2006,34 @@ fn forecast_text_has_a_table_bars_and_the_currency() {
     let text = db.ok(format!("report forecast {HALF} --by quarter --currency USD"));
     assert!(has_row(&text, &["2026-Q1", " 4 ", "3,510.02", "2,055.02", "3,500.00"]), "{text}");
     assert!(!text.lines().any(|l| l.starts_with("2026-01")), "no month rows when by quarter: {text}");
-    // An empty range says so instead of drawing nothing.
-    let empty = db.ok("report forecast --from 2030-01-01 --to 2030-03-31");
+    // An empty forecast says so instead of drawing nothing.
+    let empty = Db::new().ok("report forecast --from 2030-01-01 --to 2030-03-31");
     assert!(empty.contains("no open pipeline in this range"), "{empty}");
     assert!(empty.contains("Amounts in USD."), "{empty}");
+}
+
+/// Every open deal expected up to the forecast's last day is in one of its rows, whatever the
+/// range: the pipeline adds up to the open deals of the stages report up to the same day.
+#[test]
+fn forecast_pipeline_is_the_open_pipeline_up_to_its_last_day() {
+    let db = Db::new();
+    forecast_deals(&db);
+    let cents = |v: &Value| rolo::model::Amount::parse(v.as_str().unwrap()).unwrap().0;
+    for (from, to) in [("2026-01-01", "2026-06-30"), ("2026-03-01", "2026-03-31"), ("2030-01-01", "2030-03-31")] {
+        let f = db.json(format!("report forecast --from {from} --to {to}"));
+        let stages = db.json(format!("report stages --to {to}"));
+        let open: i64 = stages["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["outcome"] == "open")
+            .map(|s| cents(&s["amount"]))
+            .sum();
+        for by in ["months", "quarters"] {
+            let pipeline: i64 = f[by].as_array().unwrap().iter().map(|p| cents(&p["pipeline"])).sum();
+            assert_eq!(pipeline, open, "{from} to {to} by {by}: {f}");
+        }
+    }
 }
 
 #[test]
@@ -1955,11 +2041,11 @@ fn forecast_defaults_to_twelve_months_from_this_month() {
     let db = Db::new();
     let f = db.json("report forecast");
     let months = texts_of(&f["months"], "label");
-    assert_eq!(months.len(), 12, "{f}");
+    assert_eq!(months.len(), 13, "past due and twelve months: {f}");
     let today = chrono::Local::now().date_naive();
-    assert_eq!(months[0], today.format("%Y-%m").to_string());
+    assert_eq!(months[1], today.format("%Y-%m").to_string());
     assert_eq!(f["from"], today.format("%Y-%m-01").to_string());
-    assert!(matches!(f["quarters"].as_array().unwrap().len(), 4 | 5), "{f}");
+    assert!(matches!(f["quarters"].as_array().unwrap().len(), 5 | 6), "{f}");
     assert_eq!(pick(&f, &["currency", "left_out"]), json!(["USD", 0]));
 }
 
@@ -1990,12 +2076,15 @@ fn tasks_report_counts_completion_per_iso_week() {
         let id = db.id(format!("task add --title Done {due}"));
         db.ok(format!("task done {id}"));
     }
-    // Still open: due last Sunday (overdue from this week on), next Monday (overdue from next
-    // week on), in three weeks (never overdue here), never.
-    for due in [format!("--due {}", day(-1)), format!("--due {}", day(7)), format!("--due {}", day(20)), String::new()]
-    {
+    // Still open: due last Sunday (overdue this week), this Saturday (overdue only from its
+    // morrow: this week counts as of today), next Monday, in three weeks, never.
+    for due in [-1, 5, 7, 20].map(|d| format!("--due {}", day(d))).into_iter().chain([String::new()]) {
         db.id(format!("task add --title Open {due}"));
     }
+    // This week's overdue tasks are the ones the task list calls overdue: last Sunday's, and
+    // Saturday's when today is Sunday.
+    let overdue = db.json("task list --overdue").as_array().expect("tasks").len() as u64;
+    assert_eq!(overdue, 1 + u64::from(day(6) == this_week().0.to_string()));
     // The default period: the 8 weeks ending with this one; the tasks were all created this week.
     let r = db.json("report tasks");
     assert_eq!((r["from"].clone(), r["to"].clone()), (json!(day(-49)), json!(day(6))), "{r}");
@@ -2004,23 +2093,25 @@ fn tasks_report_counts_completion_per_iso_week() {
     for w in &weeks[..7] {
         assert_eq!(task_week(w), json!([0, 0, 0, 0]), "nothing before this week: {r}");
     }
-    assert_eq!(task_week(&weeks[7]), json!([4, 1, 4, 1]), "{r}");
+    assert_eq!(task_week(&weeks[7]), json!([4, 1, 5, overdue]), "{r}");
     assert_eq!(weeks[7]["from"], json!(day(0)));
     assert_eq!(r["on_time_rate"], json!(0.75));
-    // A period from a Wednesday to a Tuesday is widened to whole weeks.
+    // A period from a Wednesday to a Tuesday is widened to whole weeks; next week has not come:
+    // nothing is overdue in it yet.
     let r = db.json(format!("report tasks --from {} --to {}", day(2), day(8)));
     assert_eq!((r["from"].clone(), r["to"].clone()), (json!(day(0)), json!(day(13))), "{r}");
     let weeks: Vec<Value> = r["weeks"].as_array().expect("weeks").iter().map(task_week).collect();
-    assert_eq!(weeks, [json!([4, 1, 4, 1]), json!([0, 0, 4, 2])], "{r}");
-    // Fixed weeks across a year end: ISO week labels; every open task is overdue except the undated one.
+    assert_eq!(weeks, [json!([4, 1, 5, overdue]), json!([0, 0, 5, 0])], "{r}");
+    // Fixed weeks across a year end: ISO week labels; weeks after today have nothing overdue.
     assert_eq!(
         db.json("report tasks --from 2099-12-30 --to 2100-01-05"),
         json!({
             "from": "2099-12-28",
             "to": "2100-01-10",
+            "today": this_week().0.to_string(),
             "weeks": [
-                {"week": "2099-W53", "from": "2099-12-28", "to": "2100-01-03", "completed": 0, "late": 0, "open": 4, "overdue": 3},
-                {"week": "2100-W01", "from": "2100-01-04", "to": "2100-01-10", "completed": 0, "late": 0, "open": 4, "overdue": 3},
+                {"week": "2099-W53", "from": "2099-12-28", "to": "2100-01-03", "completed": 0, "late": 0, "open": 5, "overdue": 0},
+                {"week": "2100-W01", "from": "2100-01-04", "to": "2100-01-10", "completed": 0, "late": 0, "open": 5, "overdue": 0},
             ],
             "on_time_rate": null,
         })
@@ -2108,6 +2199,10 @@ fn campaigns_report_counts_leads_deals_and_cost_per_lead() {
 #[test]
 fn activity_report_counts_calls_tasks_and_moves_per_person_and_day() {
     let db = Db::new();
+    // As in the README: `--from mon` starts the period on this week's Monday, not the next one.
+    let (today, monday) = this_week();
+    let week = db.json("report activity --from mon --to today");
+    assert_eq!(pick(&week, &["from", "to"]), json!([monday.to_string(), today.to_string()]), "{week}");
     let acme = acme(&db);
     let ann = ann(&db, acme);
     // Commands run as bob (they stamp bob as the owner of calls and the author of moves).

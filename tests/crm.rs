@@ -261,7 +261,7 @@ fn quote_totals_are_integer_and_rounded_per_line() {
     let m = populate(&crm);
     let q = crm.get::<Quote>(m.quote).unwrap();
     assert_eq!(q.number, format!("Q-{:05}", m.quote));
-    let t = q.totals();
+    let t = q.totals().unwrap();
     // 3 × 149.90 = 449.70; 10% = 44.97.
     assert_eq!((t.subtotal, t.discount, t.total), (Amount(44_970), Amount(4_497), Amount(40_473)));
 }

@@ -36,7 +36,7 @@ fn format1_database_still_reads() {
     let opp = crm.list::<Opportunity>(|_| true).unwrap().remove(0);
     assert_eq!((opp.name.as_str(), opp.amount, opp.probability), ("Fleet licences", Amount(1_200_050), 10));
     let quote = crm.list::<Quote>(|_| true).unwrap().remove(0);
-    assert_eq!(quote.totals().total, Amount(40_473));
+    assert_eq!(quote.totals().unwrap().total, Amount(40_473));
     assert_eq!(crm.stages().unwrap().len(), 10);
     // Schema 1 kept search texts one row per record; opening the file packed them.
     assert_eq!(crm.search("osaka", &[Kind::Account], 1).unwrap()[0].label, "Ōsaka Trading 株式会社");

@@ -55,6 +55,87 @@ fn opening_a_file_without_report_facts_derives_them() {
     assert_eq!(crm.emails_report(ReportQuery::default(), None).unwrap().total.total, 1);
 }
 
+/// A file of schema 4, its deals in record format 1 (without the day they closed): opening it
+/// gives each won or lost deal the day of its closing move, else its close date, and dates its
+/// report facts by it; `rolo check` agrees, and the forecast counts the won money on that day.
+#[test]
+fn opening_a_schema4_file_dates_its_closed_deals() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.redb");
+    let today = Date::today();
+    let deals: Vec<Opportunity> = {
+        let crm = Crm::open(&path).unwrap();
+        let account = crm.create(Account { name: "Acme".into(), ..Default::default() }).unwrap().id;
+        let won = crm.stage_named("Closed Won").unwrap().id;
+        let deal = |name: &str, close: &str, stage| {
+            let opp = Opportunity {
+                name: name.into(),
+                account,
+                amount: Amount::units(100),
+                close_date: common::date(close),
+                stage,
+                ..Default::default()
+            };
+            crm.create_opportunity(opp).unwrap().id
+        };
+        deal("Still open", "2026-01-10", 0);
+        let moved = deal("Won by a move", "2099-06-01", 0);
+        crm.close_opportunity(moved, StageOutcome::Won, None).unwrap();
+        deal("Entered won", "2026-03-01", won);
+        let lost = deal("Lost", "2099-02-01", 0);
+        crm.close_opportunity(lost, StageOutcome::Lost, Some("price")).unwrap();
+        crm.list::<Opportunity>(|_| true).unwrap()
+    };
+    {
+        let db = redb::Database::create(&path).unwrap();
+        let w = db.begin_write().unwrap();
+        {
+            let records: redb::TableDefinition<u64, &[u8]> = redb::TableDefinition::new("opportunity");
+            let index: redb::TableDefinition<&[u8], ()> = redb::TableDefinition::new("index");
+            let meta: redb::TableDefinition<&str, u64> = redb::TableDefinition::new("meta");
+            let (mut records, mut index) = (w.open_table(records).unwrap(), w.open_table(index).unwrap());
+            for d in &deals {
+                // Format 1: the fields of today's deal without the day it closed.
+                let v1 = (
+                    (d.id, &d.name, d.account, d.contact, d.amount, d.currency, d.close_date, d.stage),
+                    (d.probability, d.probability_manual, &d.next_step, d.next_step_date, &d.lead_source),
+                    (d.campaign, d.lead, &d.owner, d.status, &d.lost_reason, d.created, d.updated),
+                );
+                let mut bytes = vec![1u8];
+                bytes.extend(bincode::serde::encode_to_vec(v1, bincode::config::standard()).unwrap());
+                records.insert(d.id, bytes.as_slice()).unwrap();
+                // Schema 4 dated every deal's facts by its close date.
+                index.remove(rolo::store::facts::deal_key(d).as_slice()).unwrap();
+                let old = Opportunity { closed_on: None, ..d.clone() };
+                index.insert(rolo::store::facts::deal_key(&old).as_slice(), ()).unwrap();
+            }
+            w.open_table(meta).unwrap().insert("schema_version", 4).unwrap();
+        }
+        w.commit().unwrap();
+    }
+    let crm = Crm::open(&path).unwrap();
+    assert_eq!(crm.check().unwrap(), Vec::<String>::new());
+    let closed: Vec<(String, Option<Date>)> =
+        crm.list::<Opportunity>(|_| true).unwrap().into_iter().map(|o| (o.name, o.closed_on)).collect();
+    assert_eq!(
+        closed,
+        [
+            ("Still open".to_string(), None),
+            ("Won by a move".to_string(), Some(today)),
+            ("Entered won".to_string(), Some(common::date("2026-03-01"))),
+            ("Lost".to_string(), Some(today)),
+        ]
+    );
+    // The won money lands in the month each deal closed, not the month it was expected in.
+    let month = |from: Date| {
+        let query = rolo::crm::ForecastQuery { from: Some(from), to: Some(from), ..Default::default() };
+        crm.forecast_on(query, today).unwrap().months[1].closed_won
+    };
+    assert_eq!(month(today), Amount::units(100));
+    assert_eq!(month(common::date("2026-03-01")), Amount::units(100));
+    assert_eq!(month(common::date("2099-06-01")), Amount(0));
+}
+
 // ---------------------------------------------------------------------------------------------
 // the Reports screen
 // ---------------------------------------------------------------------------------------------
@@ -329,11 +410,15 @@ fn expected_readouts(name: &str, r: &Value) -> Vec<Vec<String>> {
                 .collect(),
         ],
         "calls" => {
+            // Accounts ranked by talk time give their talk time first: the measure they chart.
             let accounts = |key: &str| {
                 rows(key)
                     .iter()
                     .map(|a| {
-                        let n = [("calls", count(&a["calls"])), ("talk time", secs(&a["talk_secs"]))];
+                        let mut n = vec![("calls", count(&a["calls"])), ("talk time", secs(&a["talk_secs"]))];
+                        if key == "top_by_talk" {
+                            n.reverse();
+                        }
                         readout(a["name"].as_str().unwrap(), &n)
                     })
                     .collect::<Vec<_>>()
@@ -515,6 +600,32 @@ fn periods_are_picked_with_p_or_typed_and_a_wrong_one_is_said_in_place() {
     assert!(ui.screen().contains("the campaigns report has no period"), "{}", ui.screen());
 }
 
+/// `P` offers the period shown (the report's own too), selected: what is typed replaces it. In
+/// the period's first date a weekday is the last one, so the README's `mon today` is this week
+/// so far.
+#[test]
+fn a_typed_period_replaces_the_one_offered_and_starts_on_the_last_weekday_named() {
+    use chrono::{Datelike, Months};
+    let (dir, path) = shop();
+    let mut ui = screen_over(dir, &path, 80, 24);
+    ui.keys("8");
+    assert!(ui.screen().contains("Forecast"), "{}", ui.screen());
+    let today = Date::today();
+    let first = today.0.with_day(1).unwrap();
+    let last = first.checked_add_months(Months::new(12)).unwrap().pred_opt().unwrap();
+    ui.keys("P");
+    assert!(ui.screen().contains(&format!("from to: {first} {last}▏")), "{}", ui.screen());
+    ui.text("mon today").keys("enter");
+    let monday = today.add_days(-i64::from(today.0.weekday().num_days_from_monday()));
+    let s = ui.screen();
+    assert!(s.contains(&format!("forecast · {monday} to {today} · chart")), "{s}");
+    // Backspace on the period offered clears it; a key that moves keeps it.
+    ui.keys("P backspace");
+    assert!(ui.screen().contains("from to: ▏"), "{}", ui.screen());
+    ui.keys("esc P end");
+    assert!(ui.screen().contains(&format!("from to: {monday} {today}▏")), "{}", ui.screen());
+}
+
 #[test]
 fn a_bar_opens_the_records_behind_it_and_esc_comes_back_to_the_same_bar() {
     let (dir, path) = shop();
@@ -571,6 +682,22 @@ fn a_bar_opens_the_records_behind_it_and_esc_comes_back_to_the_same_bar() {
     ui.keys("esc h j j l m enter");
     let s = ui.screen();
     assert!(s.contains("opted in · valid (1)") && s.contains("Ann Lee") && s.contains("ann@acme.example"), "{s}");
+}
+
+/// The accounts ranked by talk time chart their talk time (not their number of calls), even
+/// after the calls were charted in the breakdown before.
+#[test]
+fn top_accounts_by_talk_time_chart_talk_time() {
+    let (dir, path) = shop();
+    let mut ui = screen_over(dir, &path, 80, 24);
+    ui.keys("8 j j j l P ctrl-u").text(HALF).keys("enter tab");
+    let s = ui.screen();
+    assert!(s.contains("top accounts by talk time · talk time  calls"), "{s}");
+    let bars = s.lines().find(|l| l.contains("█20m█")).unwrap_or_else(|| panic!("Kobe's 20m drawn:\n{s}"));
+    assert!(bars.contains("█6m█"), "Acme's 6m drawn: {s}");
+    // Charting talk time by calls, then moving to the accounts by talk time: talk time again.
+    ui.keys("tab tab tab tab m tab");
+    assert!(ui.screen().contains("█20m█"), "{}", ui.screen());
 }
 
 #[test]

@@ -34,6 +34,12 @@ pub fn date(field: &str, v: &str) -> Result<Date> {
     Date::parse_relative(v, Date::today()).map_err(|m| ValidationError::new(field, m))
 }
 
+/// Reads the first day of a period (natural forms allowed; a weekday is the last one, so
+/// `--from mon` is this week's Monday), naming the field on error.
+pub fn since(field: &str, v: &str) -> Result<Date> {
+    Date::parse_since(v, Date::today()).map_err(|m| ValidationError::new(field, m))
+}
+
 fn set_date(field: &str, slot: &mut Option<Date>, flag: &Option<String>) -> Result<()> {
     if let Some(v) = flag {
         *slot = if v.trim().is_empty() { None } else { Some(date(field, v)?) };

@@ -492,15 +492,15 @@ fn print_quote(crm: &Crm, q: &Quote) -> Result<()> {
             l.quantity.to_string(),
             l.unit_price.grouped(),
             if l.discount > 0 { format!("{}%", l.discount) } else { String::new() },
-            l.net().grouped(),
+            crate::model::Amount::grouped_sum(l.net()),
         ]
     });
     println!("{}", output::table(&["#", "ITEM", "QTY", "UNIT PRICE", "DISC", "AMOUNT"], rows, &[0, 2, 3, 4, 5]));
-    let t = q.totals();
+    let [subtotal, discount, total] = output::quote_sums(q);
     let rows = [
-        vec!["Subtotal".to_string(), format!("{} {}", t.subtotal.grouped(), q.currency)],
-        vec!["Discount".to_string(), format!("-{} {}", t.discount.grouped(), q.currency)],
-        vec!["Total".to_string(), format!("{} {}", t.total.grouped(), q.currency)],
+        vec!["Subtotal".to_string(), format!("{subtotal} {}", q.currency)],
+        vec!["Discount".to_string(), format!("-{discount} {}", q.currency)],
+        vec!["Total".to_string(), format!("{total} {}", q.currency)],
     ];
     println!("{}", output::table(&["", ""], rows, &[1]));
     Ok(())
@@ -585,7 +585,7 @@ fn event(out: &Out, crm: &Crm, cmd: EventCmd) -> Result<()> {
             Ok(())
         }
         EventCmd::List(f) => {
-            let from = f.from.as_deref().map(|d| fields::date("from", d)).transpose()?.map(|d| d.start_local());
+            let from = f.from.as_deref().map(|d| fields::since("from", d)).transpose()?.map(|d| d.start_local());
             let mut all = crm.list::<Event>(|e| from.is_none_or(|f| e.start >= f))?;
             all.sort_by_key(|e| (e.start, e.id));
             list(out, crm, &all);
@@ -837,7 +837,7 @@ fn report_query(out: &Out, a: &ReportArgs) -> Result<ReportQuery> {
         return Err(ValidationError::new("csv", "cannot be combined with --json: drop one").into());
     }
     Ok(ReportQuery {
-        from: a.from.as_deref().map(|d| fields::date("from", d)).transpose()?,
+        from: a.from.as_deref().map(|d| fields::since("from", d)).transpose()?,
         to: a.to.as_deref().map(|d| fields::date("to", d)).transpose()?,
         currency: a.currency.as_deref().map(Currency::parse).transpose()?,
     })
@@ -902,7 +902,7 @@ fn forecast(out: &Out, crm: &Crm, a: ReportArgs) -> Result<()> {
         return Err(ValidationError::new("csv", "cannot be combined with --json: drop one").into());
     }
     let query = ForecastQuery {
-        from: a.from.as_deref().map(|d| fields::date("from", d)).transpose()?,
+        from: a.from.as_deref().map(|d| fields::since("from", d)).transpose()?,
         to: a.to.as_deref().map(|d| fields::date("to", d)).transpose()?,
         best_case_min: a.best_case_min,
         currency: a.currency.as_deref().map(Currency::parse).transpose()?,

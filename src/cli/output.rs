@@ -316,7 +316,7 @@ impl Present for Quote {
             names.of::<Opportunity>(Some(self.opportunity)),
             self.status.to_string(),
             self.lines.len().to_string(),
-            format!("{} {}", self.totals().total.grouped(), self.currency),
+            format!("{} {}", Amount::grouped_sum(self.totals().map(|t| t.total)), self.currency),
         ]
     }
     fn json(&self, _: &Names) -> Value {
@@ -436,6 +436,13 @@ impl Present for Note {
     }
 }
 
+/// A quote's subtotal, discount and total as people read them (`too large` for a sum that
+/// cannot be counted).
+pub fn quote_sums(q: &Quote) -> [String; 3] {
+    let t = q.totals();
+    [t.map(|t| t.subtotal), t.map(|t| t.discount), t.map(|t| t.total)].map(Amount::grouped_sum)
+}
+
 /// Cells of a forecast bar: wide enough to tell periods apart, narrow enough that a label and a
 /// bar fit in 80 columns.
 const BAR_WIDTH: usize = 60;
@@ -507,7 +514,7 @@ pub fn forecast_csv(periods: &[crate::crm::ForecastPeriod], to: impl std::io::Wr
     for p in periods {
         w.write_record([
             p.label.clone(),
-            p.from.to_string(),
+            p.from.map(|d| d.to_string()).unwrap_or_default(),
             p.to.to_string(),
             p.open.to_string(),
             p.pipeline.decimal(),
@@ -988,17 +995,17 @@ pub fn quote_markdown(q: &Quote, who: &QuoteParties) -> String {
                 l.quantity,
                 l.unit_price.grouped(),
                 l.discount,
-                l.net().grouped()
+                Amount::grouped_sum(l.net())
             ));
         }
     }
-    let t = q.totals();
+    let [subtotal, discount, total] = quote_sums(q);
     out.push(String::new());
     out.push("| Totals | Amount |".to_string());
     out.push("|---|---:|".to_string());
-    out.push(format!("| Subtotal | {} {} |", t.subtotal.grouped(), q.currency));
-    out.push(format!("| Discount | -{} {} |", t.discount.grouped(), q.currency));
-    out.push(format!("| **Total** | **{} {}** |", t.total.grouped(), q.currency));
+    out.push(format!("| Subtotal | {subtotal} {} |", q.currency));
+    out.push(format!("| Discount | -{discount} {} |", q.currency));
+    out.push(format!("| **Total** | **{total} {}** |", q.currency));
     out.join("\n")
 }
 

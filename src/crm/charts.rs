@@ -66,6 +66,10 @@ pub struct ChartView {
 pub struct Chart {
     /// What is counted, over which period, in which currency.
     pub title: String,
+    /// The first day the report covers (none: no lower bound).
+    pub from: Option<Date>,
+    /// The last day it covers (none: no upper bound).
+    pub to: Option<Date>,
     /// The currency of its money measures, if it has any.
     pub currency: Option<Currency>,
     /// Its breakdowns: most reports have one.
@@ -84,7 +88,7 @@ pub enum TaskCount {
     Late,
     /// Open now, created by the week's end.
     Open,
-    /// Of those, due before the week's last day.
+    /// Of those, due before the week's last day (before today in the current week; none later).
     Overdue,
 }
 
@@ -106,8 +110,9 @@ pub enum ActivityCount {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "records")]
 pub enum Bucket {
-    /// Deals closing in a period (either end open), in one currency, perhaps in one stage, with
-    /// one status, or open and in a stage counted toward the best case.
+    /// Deals dated in a period (either end open; open deals by their expected close date, closed
+    /// ones by the day they closed), in one currency, perhaps in one stage, with one status, or
+    /// open and in a stage counted toward the best case.
     Deals {
         /// First close date.
         from: Option<Date>,
@@ -128,6 +133,8 @@ pub enum Bucket {
         from: Date,
         /// Its Sunday.
         to: Date,
+        /// The day overdue is measured against in the current week.
+        today: Date,
         /// Which of them.
         which: TaskCount,
     },
@@ -249,7 +256,7 @@ impl Chart {
         };
         let deals = |p: &ForecastPeriod, status, best_case_min| {
             Some(Bucket::Deals {
-                from: Some(p.from),
+                from: p.from,
                 to: Some(p.to),
                 currency: f.currency,
                 stage: None,
@@ -284,6 +291,8 @@ impl Chart {
         };
         Chart {
             title: format!("Forecast {} to {} in {}", f.from, f.to, f.currency),
+            from: Some(f.from),
+            to: Some(f.to),
             currency: Some(f.currency),
             views: vec![
                 ChartView { name: "by month".into(), measures: measures(), rows: rows(&f.months) },
@@ -316,6 +325,8 @@ impl Chart {
             .collect();
         Chart {
             title: format!("Opportunities by stage, closing {}, in {}", period_words(r.from, r.to), r.currency),
+            from: r.from,
+            to: r.to,
             currency: Some(r.currency),
             views: vec![ChartView {
                 name: "by stage".into(),
@@ -338,7 +349,8 @@ impl Chart {
             .iter()
             .map(|w| {
                 let values = [w.completed, w.late, w.open, w.overdue].map(|n| Some(i64::from(n))).to_vec();
-                let behind = which.map(|which| Some(Bucket::Tasks { from: w.from, to: w.to, which })).to_vec();
+                let behind =
+                    which.map(|which| Some(Bucket::Tasks { from: w.from, to: w.to, today: r.today, which })).to_vec();
                 row(w.week.clone(), values, behind)
             })
             .collect();
@@ -348,6 +360,8 @@ impl Chart {
         };
         Chart {
             title: format!("Tasks by ISO week, {} to {}", r.from, r.to),
+            from: Some(r.from),
+            to: Some(r.to),
             currency: None,
             views: vec![ChartView {
                 name: "by week".into(),
@@ -375,6 +389,13 @@ impl Chart {
                 })
                 .collect()
         };
+        // The accounts ranked by talk time chart their talk time: it is that view's first measure.
+        let mut by_talk = view("top accounts by talk time", accounts(&r.top_by_talk));
+        by_talk.measures.reverse();
+        for bar in &mut by_talk.rows {
+            bar.values.reverse();
+            bar.behind.reverse();
+        }
         let counted = |counts: &[CallCount], bucket: &dyn Fn(&CallCount) -> Option<Bucket>| {
             counts
                 .iter()
@@ -394,10 +415,12 @@ impl Chart {
                 crate::model::Amount(i64::from(r.calls) * 100).grouped().trim_end_matches(".00"),
                 crate::model::format_duration(r.talk_secs.min(u64::from(u32::MAX)) as u32)
             ),
+            from: Some(r.from),
+            to: Some(r.to),
             currency: None,
             views: vec![
                 view("top accounts by calls", accounts(&r.top_by_calls)),
-                view("top accounts by talk time", accounts(&r.top_by_talk)),
+                by_talk,
                 view("by country", counted(&r.by_country, &|c| calls(None, Some(c.label.clone()), None, None))),
                 view("by outcome", counted(&r.by_outcome, &outcome)),
                 view("by direction", counted(&r.by_direction, &direction)),
@@ -418,6 +441,8 @@ impl Chart {
             .collect();
         Chart {
             title: format!("Projects due {}, as of {}", period_words(r.from, r.to), r.today),
+            from: r.from,
+            to: r.to,
             currency: None,
             views: vec![ChartView { name: "by state".into(), measures: vec![measure("projects", Unit::Count)], rows }],
             note: format!("{} in all", crate::text::count(r.total as usize, "project", "projects")),
@@ -444,6 +469,8 @@ impl Chart {
             .collect();
         Chart {
             title: format!("Email addresses of contacts created {}", period_words(r.from, r.to)),
+            from: r.from,
+            to: r.to,
             currency: None,
             views: vec![ChartView {
                 name: "by consent".into(),
@@ -486,6 +513,8 @@ impl Chart {
             .collect();
         Chart {
             title: format!("Campaigns, money in {}", r.currency),
+            from: None,
+            to: None,
             currency: Some(r.currency),
             views: vec![ChartView {
                 name: "by campaign".into(),
@@ -532,6 +561,8 @@ impl Chart {
         });
         Chart {
             title: format!("Activity {} to {}", r.from, r.to),
+            from: Some(r.from),
+            to: Some(r.to),
             currency: None,
             views: vec![
                 ChartView { name: "by person".into(), measures: measures(), rows: by_person.collect() },
@@ -597,7 +628,7 @@ impl Crm {
                     }
                 })?;
             }
-            Bucket::Tasks { from, to, which } => {
+            Bucket::Tasks { from, to, today, which } => {
                 let (start, end) = instants(*from, *to);
                 match which {
                     TaskCount::Completed | TaskCount::Late => facts::done_tasks(&r, start, end, &mut |t| {
@@ -607,7 +638,7 @@ impl Crm {
                         }
                     })?,
                     TaskCount::Open | TaskCount::Overdue => facts::open_tasks(&r, &mut |t| {
-                        let overdue = t.due.is_some_and(|due| due < *to);
+                        let overdue = from <= today && t.due.is_some_and(|due| due < (*to).min(*today));
                         if t.created < end && (*which == TaskCount::Open || overdue) {
                             ids.push(t.id);
                         }

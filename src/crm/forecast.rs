@@ -1,9 +1,11 @@
 //! The sales forecast: open pipeline, weighted pipeline, best case and closed-won money per
-//! calendar month and quarter, in one currency.
+//! calendar month and quarter, in one currency, after a first `past due` row holding the open
+//! deals whose expected close date passed before the range (so that no open deal is left out:
+//! the pipeline of every row adds up to the open deals of the stages report up to the same day).
 //!
-//! Only the opportunities closing in the asked range are read, as report facts (see
-//! `store::facts`) in close-date order, never decoded; stages (a short table) are read whole for
-//! their default probabilities.
+//! Only the opportunities dated up to the end of the range are read, as report facts (see
+//! `store::facts`) in date order (open deals by expected close date, closed ones by the day they
+//! closed), never decoded; stages (a short table) are read whole for their default probabilities.
 //!
 //! Money stays in integer cents. A deal's weighted value is its amount times its own probability,
 //! computed in `i128` and rounded half away from zero to the cent once per deal (as
@@ -94,20 +96,22 @@ pub struct Forecast {
     pub left_out: u32,
     /// The currencies of the deals left out, alphabetically, so a reader can ask for them.
     pub other_currencies: Vec<Currency>,
-    /// One period per calendar month overlapping the range, in order.
+    /// The `past due` row, then one period per calendar month overlapping the range, in order.
     pub months: Vec<ForecastPeriod>,
-    /// One period per calendar quarter overlapping the range, in order.
+    /// The `past due` row, then one period per calendar quarter overlapping the range, in order.
     pub quarters: Vec<ForecastPeriod>,
 }
 
-/// The numbers of one month or quarter. A period sticking out of the range is clipped to it:
-/// `from` and `to` say which days were counted, so months and quarters add up to the same totals.
+/// The numbers of one month or quarter, or of the deals past due. A period sticking out of the
+/// range is clipped to it: `from` and `to` say which days were counted, so months and quarters
+/// add up to the same totals.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ForecastPeriod {
-    /// `2026-11` for a month, `2026-Q4` for a quarter.
+    /// `2026-11` for a month, `2026-Q4` for a quarter, [`PAST_DUE`] for the open deals whose
+    /// expected close date passed before the range.
     pub label: String,
-    /// First day counted.
-    pub from: Date,
+    /// First day counted (none for the past-due row: every day before `to`).
+    pub from: Option<Date>,
     /// Last day counted.
     pub to: Date,
     /// How many open deals close in the period.
@@ -118,7 +122,8 @@ pub struct ForecastPeriod {
     pub weighted: Amount,
     /// The pipeline of open deals whose stage's default probability reaches the threshold.
     pub best_case: Amount,
-    /// Sum of the amounts of the deals won that close in the period.
+    /// Sum of the amounts of the deals won in the period (by the day they closed; none in the
+    /// past-due row).
     pub closed_won: Amount,
 }
 
@@ -157,31 +162,64 @@ impl Crm {
         let (from, to) = query.range(today)?;
         let r = self.reader()?;
         let mut opps = Vec::new();
-        facts::deals(&r, Some(from), Some(to), &mut |d| opps.push(d))?;
+        facts::deals(&r, None, Some(to), &mut |d| opps.push(d))?;
         let stages: HashMap<Id, u8> = r.all::<Stage>(|_| true)?.into_iter().map(|s| (s.id, s.probability)).collect();
-        compute(from, to, query.currency, query.best_case_min, &opps, &stages)
+        compute(Span { from, to, today }, query.currency, query.best_case_min, &opps, &stages)
     }
 }
 
-/// The forecast of `opps` (already limited to the range or not: deals outside it are ignored).
-/// `stages` maps a stage id to its default probability.
-fn compute(
+/// The label of the forecast's first row: the open deals whose expected close date passed before
+/// the range.
+pub const PAST_DUE: &str = "past due";
+
+/// The days a forecast covers, and the day it is made.
+#[derive(Debug, Clone, Copy)]
+struct Span {
     from: Date,
     to: Date,
+    today: Date,
+}
+
+impl Span {
+    /// The first day not past due: the range's first day, or today when the range starts later
+    /// (open deals expected between today and a later range are not due yet, nor in the range).
+    fn due_from(self) -> Date {
+        self.from.min(self.today)
+    }
+
+    /// Whether the forecast counts `o`: an open deal expected in the range or past due, or a deal
+    /// won in the range.
+    fn counts(self, o: &DealFacts) -> bool {
+        match o.status {
+            StageOutcome::Open => o.close <= self.to && (o.close >= self.from || o.close < self.due_from()),
+            StageOutcome::Won => o.close >= self.from && o.close <= self.to,
+            StageOutcome::Lost => false,
+        }
+    }
+}
+
+/// The forecast of `opps` (deals it does not count are ignored). `stages` maps a stage id to its
+/// default probability.
+fn compute(
+    span: Span,
     currency: Option<Currency>,
     best_case_min: u8,
     opps: &[DealFacts],
     stages: &HashMap<Id, u8>,
 ) -> Result<Forecast> {
-    let counted: Vec<&DealFacts> =
-        opps.iter().filter(|o| o.status != StageOutcome::Lost && o.close >= from && o.close <= to).collect();
+    let Span { from, to, .. } = span;
+    let counted: Vec<&DealFacts> = opps.iter().filter(|o| span.counts(o)).collect();
     let currency = currency.unwrap_or_else(|| most_used(&counted));
     let (kept, others): (Vec<&DealFacts>, Vec<&DealFacts>) = counted.into_iter().partition(|o| o.currency == currency);
     let mut other_currencies: Vec<Currency> = others.iter().map(|o| o.currency).collect();
     other_currencies.sort();
     other_currencies.dedup();
+    let late: Vec<&DealFacts> =
+        kept.iter().copied().filter(|o| o.status == StageOutcome::Open && o.close < span.due_from()).collect();
+    let past_due = sum(PAST_DUE.to_string(), None, span.due_from().add_days(-1), &late, stages, best_case_min)?;
     let split = |months| -> Result<Vec<ForecastPeriod>> {
-        periods(from, to, months).map(|(label, a, b)| sum(label, a, b, &kept, stages, best_case_min)).collect()
+        let rows = periods(from, to, months).map(|(label, a, b)| sum(label, Some(a), b, &kept, stages, best_case_min));
+        std::iter::once(Ok(past_due.clone())).chain(rows).collect()
     };
     Ok(Forecast {
         from,
@@ -211,17 +249,18 @@ pub(super) fn most_used(opps: &[&DealFacts]) -> Currency {
     best.map_or(Currency::DEFAULT, |(c, _)| c)
 }
 
-/// The sums of one period over `opps` (all in one currency).
+/// The sums of one period (every day up to `to` without a `from`) over `opps` (all in one
+/// currency).
 fn sum(
     label: String,
-    from: Date,
+    from: Option<Date>,
     to: Date,
     opps: &[&DealFacts],
     stages: &HashMap<Id, u8>,
     best_case_min: u8,
 ) -> Result<ForecastPeriod> {
     let (mut open, mut pipeline, mut weighted, mut best_case, mut won) = (0u32, 0i128, 0i128, 0i128, 0i128);
-    for o in opps.iter().filter(|o| o.close >= from && o.close <= to) {
+    for o in opps.iter().filter(|o| from.is_none_or(|from| o.close >= from) && o.close <= to) {
         let amount = o.amount.0 as i128;
         match o.status {
             StageOutcome::Open => {
@@ -333,8 +372,18 @@ mod tests {
         opp(cents, close, stage, probability, StageOutcome::Open)
     }
 
+    /// The forecast of `[from, to]` made on `from` (no day of the range has passed).
     fn run(from: Date, to: Date, opps: &[DealFacts]) -> Forecast {
-        compute(from, to, None, 50, opps, &stages()).unwrap()
+        compute(Span { from, to, today: from }, None, 50, opps, &stages()).unwrap()
+    }
+
+    /// The rows after the past-due one.
+    fn month_rows(f: &Forecast) -> &[ForecastPeriod] {
+        &f.months[1..]
+    }
+
+    fn quarter_rows(f: &Forecast) -> &[ForecastPeriod] {
+        &f.quarters[1..]
     }
 
     #[test]
@@ -347,8 +396,8 @@ mod tests {
         // Two deals of 0.01 at 50%: each rounds to 0.01, so the period shows 0.02 (not 0.01 from
         // rounding the 0.01 sum of halves once).
         let f = run(d(2026, 1, 1), d(2026, 1, 31), &[open(1, d(2026, 1, 5), 1, 50), open(1, d(2026, 1, 6), 1, 50)]);
-        assert_eq!(f.months[0].weighted, Amount(2));
-        assert_eq!(f.months[0].pipeline, Amount(2));
+        assert_eq!(month_rows(&f)[0].weighted, Amount(2));
+        assert_eq!(month_rows(&f)[0].pipeline, Amount(2));
     }
 
     #[test]
@@ -360,30 +409,30 @@ mod tests {
             open(u(800), d(2026, 7, 1), 1, 10),  // first day of Q3
         ];
         let f = run(d(2026, 3, 1), d(2026, 7, 31), &opps);
-        let months: Vec<(&str, i64)> = f.months.iter().map(|p| (p.label.as_str(), p.pipeline.0)).collect();
+        let months: Vec<(&str, i64)> = month_rows(&f).iter().map(|p| (p.label.as_str(), p.pipeline.0)).collect();
         assert_eq!(
             months,
             [("2026-03", u(100)), ("2026-04", u(200)), ("2026-05", 0), ("2026-06", u(400)), ("2026-07", u(800))]
         );
         let quarters: Vec<(&str, i64, u32)> =
-            f.quarters.iter().map(|p| (p.label.as_str(), p.pipeline.0, p.open)).collect();
+            quarter_rows(&f).iter().map(|p| (p.label.as_str(), p.pipeline.0, p.open)).collect();
         assert_eq!(quarters, [("2026-Q1", u(100), 1), ("2026-Q2", u(600), 2), ("2026-Q3", u(800), 1)]);
         // Quarters sticking out of the range are clipped to it.
-        assert_eq!((f.quarters[0].from, f.quarters[0].to), (d(2026, 3, 1), d(2026, 3, 31)));
-        assert_eq!((f.quarters[1].from, f.quarters[1].to), (d(2026, 4, 1), d(2026, 6, 30)));
-        assert_eq!((f.quarters[2].from, f.quarters[2].to), (d(2026, 7, 1), d(2026, 7, 31)));
+        assert_eq!((quarter_rows(&f)[0].from, quarter_rows(&f)[0].to), (Some(d(2026, 3, 1)), d(2026, 3, 31)));
+        assert_eq!((quarter_rows(&f)[1].from, quarter_rows(&f)[1].to), (Some(d(2026, 4, 1)), d(2026, 6, 30)));
+        assert_eq!((quarter_rows(&f)[2].from, quarter_rows(&f)[2].to), (Some(d(2026, 7, 1)), d(2026, 7, 31)));
     }
 
     #[test]
     fn quarters_run_across_years_and_clip_partial_months() {
         let opps = [open(u(5), d(2026, 11, 10), 1, 10), open(u(7), d(2027, 2, 14), 1, 10)];
         let f = run(d(2026, 11, 15), d(2027, 2, 14), &opps);
-        let labels: Vec<&str> = f.quarters.iter().map(|p| p.label.as_str()).collect();
+        let labels: Vec<&str> = quarter_rows(&f).iter().map(|p| p.label.as_str()).collect();
         assert_eq!(labels, ["2026-Q4", "2027-Q1"]);
-        assert_eq!(f.months[0].from, d(2026, 11, 15), "the first month starts at --from");
-        assert_eq!(f.months[0].pipeline, Amount(0), "a deal before --from is not counted");
-        assert_eq!(f.months.last().unwrap().to, d(2027, 2, 14));
-        assert_eq!(f.quarters[1].pipeline, Amount(u(7)), "a deal on --to is counted");
+        assert_eq!(month_rows(&f)[0].from, Some(d(2026, 11, 15)), "the first month starts at --from");
+        assert_eq!(month_rows(&f)[0].pipeline, Amount(0), "a deal before --from is not counted");
+        assert_eq!(month_rows(&f).last().unwrap().to, d(2027, 2, 14));
+        assert_eq!(quarter_rows(&f)[1].pipeline, Amount(u(7)), "a deal on --to is counted");
     }
 
     #[test]
@@ -394,14 +443,26 @@ mod tests {
             open(u(400), d(2026, 5, 3), 3, 80), // 80% stage: best case
             open(u(800), d(2026, 5, 4), 9, 80), // unknown stage: not best case
         ];
-        let at = |min| compute(d(2026, 5, 1), d(2026, 5, 31), None, min, &opps, &stages()).unwrap().months[0].best_case;
+        let at = |min| {
+            month_rows(
+                &compute(
+                    Span { from: d(2026, 5, 1), to: d(2026, 5, 31), today: d(2026, 5, 1) },
+                    None,
+                    min,
+                    &opps,
+                    &stages(),
+                )
+                .unwrap(),
+            )[0]
+            .best_case
+        };
         assert_eq!(at(50), Amount(u(600)));
         assert_eq!(at(51), Amount(u(400)));
         assert_eq!(at(0), Amount(u(700)));
         assert_eq!(at(100), Amount(0));
         let f = run(d(2026, 5, 1), d(2026, 5, 31), &opps);
         // 90.00 + 10.00 + 320.00 + 640.00
-        assert_eq!(f.months[0].weighted, Amount(u(1060)));
+        assert_eq!(month_rows(&f)[0].weighted, Amount(u(1060)));
     }
 
     #[test]
@@ -418,10 +479,11 @@ mod tests {
         let f = run(d(2026, 5, 1), d(2026, 5, 31), &opps);
         assert_eq!(f.currency, Currency::DEFAULT, "two USD deals count against one EUR");
         assert_eq!((f.left_out, f.other_currencies.clone()), (1, vec![eur]));
-        let m = &f.months[0];
+        let m = &month_rows(&f)[0];
         assert_eq!((m.open, m.pipeline, m.closed_won), (1, Amount(u(100)), Amount(u(300))));
-        let f = compute(d(2026, 5, 1), d(2026, 5, 31), Some(eur), 50, &opps, &stages()).unwrap();
-        assert_eq!((f.left_out, f.months[0].pipeline), (2, Amount(u(1_000))));
+        let may = Span { from: d(2026, 5, 1), to: d(2026, 5, 31), today: d(2026, 5, 1) };
+        let f = compute(may, Some(eur), 50, &opps, &stages()).unwrap();
+        assert_eq!((f.left_out, month_rows(&f)[0].pipeline), (2, Amount(u(1_000))));
         // A tie goes to the alphabetically first code; the lost deal does not vote.
         let f = run(d(2026, 5, 1), d(2026, 5, 31), &[opps[0], opps[2], euro]);
         assert_eq!(f.currency, eur);
@@ -440,13 +502,43 @@ mod tests {
         let q = ForecastQuery { from: Some(d(2026, 2, 1)), to: Some(d(2226, 1, 31)), ..Default::default() };
         assert!(q.range(d(2000, 1, 1)).is_err());
         let f = run(d(2026, 11, 1), d(2027, 10, 31), &[]);
-        assert_eq!((f.months.len(), f.quarters.len()), (12, 5));
+        assert_eq!((month_rows(&f).len(), quarter_rows(&f).len()), (12, 5));
+    }
+
+    #[test]
+    fn open_deals_past_due_come_first_and_nothing_open_is_left_out() {
+        let opps = [
+            open(u(100), d(2025, 6, 30), 1, 10),                    // long past due
+            open(u(200), d(2026, 4, 30), 3, 80),                    // past due in the range's eve
+            opp(u(900), d(2026, 4, 30), 1, 100, StageOutcome::Won), // won before the range
+            open(u(400), d(2026, 5, 2), 1, 10),                     // in the range, day gone by
+            open(u(800), d(2026, 5, 20), 1, 10),                    // in the range
+            opp(u(50), d(2026, 5, 1), 1, 0, StageOutcome::Lost),    // lost
+        ];
+        let span = Span { from: d(2026, 5, 1), to: d(2026, 5, 31), today: d(2026, 5, 10) };
+        let f = compute(span, None, 50, &opps, &stages()).unwrap();
+        let due = &f.months[0];
+        assert_eq!((due.label.as_str(), due.from, due.to), (PAST_DUE, None, d(2026, 4, 30)));
+        assert_eq!((due.open, due.pipeline, due.weighted), (2, Amount(u(300)), Amount(u(170))));
+        assert_eq!((due.best_case, due.closed_won), (Amount(u(200)), Amount(0)), "won deals are never past due");
+        assert_eq!(f.quarters[0], *due);
+        let may = &f.months[1];
+        assert_eq!((may.open, may.pipeline, may.closed_won), (2, Amount(u(1_200)), Amount(0)));
+        // Every open deal up to the range's end is in one row.
+        let pipeline: i64 = f.months.iter().map(|p| p.pipeline.0).sum();
+        assert_eq!(pipeline, u(1_500));
+        // A range starting after today: deals expected before today are past due, those
+        // between today and the range are not due yet.
+        let later = Span { from: d(2026, 6, 1), to: d(2026, 6, 30), today: d(2026, 5, 10) };
+        let f = compute(later, None, 50, &opps, &stages()).unwrap();
+        assert_eq!((f.months[0].to, f.months[0].open, f.months[0].pipeline), (d(2026, 5, 9), 3, Amount(u(700))));
     }
 
     #[test]
     fn sums_too_large_are_refused_not_wrapped() {
         let opps = [open(i64::MAX, d(2026, 5, 1), 1, 10), open(i64::MAX, d(2026, 5, 2), 1, 10)];
-        let err = compute(d(2026, 5, 1), d(2026, 5, 31), None, 50, &opps, &stages()).unwrap_err();
+        let may = Span { from: d(2026, 5, 1), to: d(2026, 5, 31), today: d(2026, 5, 1) };
+        let err = compute(may, None, 50, &opps, &stages()).unwrap_err();
         assert!(err.to_string().contains("2026-05"), "{err}");
     }
 }

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
-use super::sales::{find_stage, place_in_stage};
+use super::sales::{closing_day, find_stage, place_in_stage};
 use super::{Crm, CrmError, Result, Tx};
 use crate::model::{
     Account, Call, Campaign, Consent, Contact, Id, Kind, Lead, Note, Opportunity, Product, Project, Record, RecordRef,
@@ -341,7 +341,8 @@ impl<'t, 'a> Importer<'t, 'a> {
                 let stage = self.stage(link(Kind::Stage))?;
                 // A probability that is the stage's own is not one set by hand.
                 o.probability_manual &= o.probability != stage.probability;
-                place_in_stage(&mut o, &stage);
+                let closed = closing_day(&o, self.tx.now().local_date());
+                place_in_stage(&mut o, &stage, closed);
                 self.keyed(row.line, *o, opportunity_key, merge_opportunity)?
             }
             Arrival::Task(mut t) => {

@@ -22,7 +22,7 @@ use std::sync::atomic::AtomicBool;
 pub use activity::{AgendaItem, AgendaKind, DueContact, TaskFilter};
 pub use charts::{ActivityCount, Bucket, Chart, ChartRow, ChartView, Measure, REPORT_NAMES, TaskCount, Unit};
 pub use duplicates::DuplicatePair;
-pub use forecast::{DEFAULT_BEST_CASE_MIN, Forecast, ForecastPeriod, ForecastQuery};
+pub use forecast::{DEFAULT_BEST_CASE_MIN, Forecast, ForecastPeriod, ForecastQuery, PAST_DUE};
 pub use people::EmailStatusChange;
 pub use reports::{
     AccountCalls, CONSENT_ROWS, CallCount, CallsReport, ConsentRow, EmailAddress, EmailCell, EmailsReport, ProjectRow,

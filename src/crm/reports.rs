@@ -141,7 +141,7 @@ pub struct StageRow {
 
 impl Crm {
     /// Opportunities by stage: count, amount and weighted amount per stage. The period limits
-    /// deals by close date (default: every deal, whenever it closes).
+    /// open deals by close date and closed ones by the day they closed (default: every deal).
     pub fn stages_report(&self, query: ReportQuery) -> Result<StagesReport> {
         query.check()?;
         let r = self.reader()?;
@@ -740,6 +740,8 @@ pub struct TasksReport {
     pub from: Date,
     /// The Sunday of the last week.
     pub to: Date,
+    /// The day "overdue" is measured against in the current week (no later week has any).
+    pub today: Date,
     /// One row per ISO week, oldest first (every week listed, even empty ones).
     pub weeks: Vec<TaskWeek>,
     /// Completed on time (on or before the due date, or with none) ÷ completed, over the
@@ -762,7 +764,8 @@ pub struct TaskWeek {
     pub late: u32,
     /// Tasks created by the end of the week that are still open now.
     pub open: u32,
-    /// Of those, how many are due before the week's last day (overdue as of that day).
+    /// Of those, how many were overdue as of the week's last day (as of today in the current
+    /// week, as `rolo task list --overdue` counts; none in weeks after today): due before it.
     pub overdue: u32,
 }
 
@@ -823,14 +826,15 @@ impl Crm {
             }
         })?;
         // The week a day falls in (negative before the first); a task open now counts as open from
-        // the week it was created in, and as overdue from the first week ending after its due date.
+        // the week it was created in, and as overdue from the first week ending after its due date
+        // when that date has passed (a week counts as of its last day, the current one as of today).
         let week_of = |d: Date| i64::from(d.days() - from.days()).div_euclid(7);
         let (mut open_from, mut overdue_from) = (vec![0u32; rows.len() + 1], vec![0u32; rows.len() + 1]);
         let slot = |k: i64| k.clamp(0, weeks) as usize;
         facts::open_tasks(&r, &mut |t| {
             let created = slots.of(t.created).max(0);
             open_from[slot(created)] += 1;
-            if let Some(due) = t.due {
+            if let Some(due) = t.due.filter(|&due| due < today) {
                 overdue_from[slot(created.max(week_of(due.add_days(-6)) + 1))] += 1;
             }
         })?;
@@ -838,12 +842,13 @@ impl Crm {
         for (k, w) in rows.iter_mut().enumerate() {
             open += open_from[k];
             overdue += overdue_from[k];
-            (w.open, w.overdue) = (open, overdue);
+            w.open = open;
+            w.overdue = if w.from > today { 0 } else { overdue };
         }
         let completed: u32 = rows.iter().map(|w| w.completed).sum();
         let on_time: u32 = rows.iter().map(|w| w.completed - w.late).sum();
         let on_time_rate = (completed > 0).then(|| f64::from(on_time) / f64::from(completed));
-        Ok(TasksReport { from, to, weeks: rows, on_time_rate })
+        Ok(TasksReport { from, to, today, weeks: rows, on_time_rate })
     }
 }
 

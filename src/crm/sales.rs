@@ -197,7 +197,9 @@ impl Tx<'_> {
             return Ok(());
         }
         let mut deal: Opportunity = self.get(new.opportunity)?;
-        let total = new.totals().total;
+        let Some(total) = new.totals().map(|t| t.total) else {
+            return Err(ValidationError::new("total", "is too large to count: lower a quantity or a price").into());
+        };
         if (deal.amount, deal.currency) != (total, new.currency) {
             (deal.amount, deal.currency) = (total, new.currency);
             let why = format!("amount {} {} from accepted quote {}", total.grouped(), new.currency, new.label());
@@ -271,7 +273,7 @@ impl Tx<'_> {
             .map_err(|_| ValidationError::new("stage", format!("stage {} does not exist", opp.stage)))?;
         let from = self.get::<Stage>(old.stage).map(|s| s.name).unwrap_or_default();
         let lost_reason = opp.lost_reason.take().filter(|r| !r.trim().is_empty());
-        place_in_stage(&mut opp, &stage);
+        place_in_stage(&mut opp, &stage, self.now.local_date());
         if stage.outcome == StageOutcome::Lost {
             if lost_reason.is_none() {
                 return Err(ValidationError::new(
@@ -295,14 +297,22 @@ impl Tx<'_> {
             self.get::<Stage>(opp.stage)
                 .map_err(|_| ValidationError::new("stage", format!("stage {} does not exist", opp.stage)))?
         };
-        place_in_stage(&mut opp, &stage);
+        let closed = closing_day(&opp, self.now.local_date());
+        place_in_stage(&mut opp, &stage, closed);
         self.create(opp)
     }
 }
 
-/// Puts a deal in a stage: status follows the stage, and so does the probability unless it was set by hand.
-pub(super) fn place_in_stage(opp: &mut Opportunity, stage: &Stage) {
+/// Puts a deal in a stage: status follows the stage, and so does the probability unless it was
+/// set by hand. A deal this closes (or moves from won to lost, or back) closed on `closed`; one
+/// that stays closed keeps its day; a reopened one has none.
+pub(super) fn place_in_stage(opp: &mut Opportunity, stage: &Stage, closed: Date) {
     opp.stage = stage.id;
+    opp.closed_on = match stage.outcome {
+        StageOutcome::Open => None,
+        outcome if outcome == opp.status && opp.closed_on.is_some() => opp.closed_on,
+        _ => Some(closed),
+    };
     opp.status = stage.outcome;
     if !opp.probability_manual || stage.outcome != StageOutcome::Open {
         opp.probability = stage.probability;
@@ -310,6 +320,12 @@ pub(super) fn place_in_stage(opp: &mut Opportunity, stage: &Stage) {
     if stage.outcome != StageOutcome::Lost {
         opp.lost_reason = None;
     }
+}
+
+/// The day a deal created in a closed stage closed: the day it says, else its close date unless
+/// that is still to come (then `today`).
+pub(super) fn closing_day(opp: &Opportunity, today: Date) -> Date {
+    opp.closed_on.unwrap_or(opp.close_date.min(today))
 }
 
 /// The stage named `name` (any case) among `stages`.

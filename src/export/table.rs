@@ -252,7 +252,8 @@ fn instant(t: Timestamp) -> String {
 }
 
 /// Writes deals as CSV: name, account, contact (name and email), stage, amount, currency, close
-/// date, probability, next step and its date, lead source, campaign, lost reason and owner.
+/// date, probability, next step and its date, lead source, campaign, the day it closed, lost
+/// reason and owner.
 /// Returns how many.
 pub fn opportunities_csv(opps: &[Opportunity], links: &dyn Linked, to: impl Write) -> Result<usize, ExportError> {
     let mut sheet = Sheet::new(to);
@@ -270,6 +271,7 @@ pub fn opportunities_csv(opps: &[Opportunity], links: &dyn Linked, to: impl Writ
         "Next Step Date",
         "Lead Source",
         "Campaign",
+        "Closed On",
         "Lost Reason",
         "Owner",
     ])?;
@@ -288,6 +290,7 @@ pub fn opportunities_csv(opps: &[Opportunity], links: &dyn Linked, to: impl Writ
             o.next_step_date.map(|d| d.to_string()).unwrap_or_default(),
             o.lead_source.clone().unwrap_or_default(),
             named(links, Kind::Campaign, o.campaign),
+            o.closed_on.map(|d| d.to_string()).unwrap_or_default(),
             opt(&o.lost_reason),
             o.owner.clone(),
         ])?;

@@ -86,6 +86,8 @@ pub enum Field {
     NextStep,
     /// When a deal's next step is due.
     NextStepDate,
+    /// The day a deal was won or lost.
+    ClosedOn,
     /// Why a deal was lost.
     LostReason,
     /// The campaign that brought a deal, by name.
@@ -152,6 +154,7 @@ pub const FIELD_NAMES: &[(&str, &str)] = &[
     ("probability", "a deal's chance, percent"),
     ("next-step", "a deal's next step"),
     ("next-step-date", "when the next step is due"),
+    ("closed-on", "the day a deal was won or lost"),
     ("lost-reason", "why a deal was lost"),
     ("campaign", "a deal's campaign, by name"),
     ("contact", "the person, by email or full name"),
@@ -219,6 +222,7 @@ impl Field {
             "probability" => Field::Probability,
             "nextstep" => Field::NextStep,
             "nextstepdate" => Field::NextStepDate,
+            "closedon" => Field::ClosedOn,
             "lostreason" => Field::LostReason,
             "campaign" => Field::Campaign,
             "contact" => Field::Contact,
@@ -260,7 +264,7 @@ impl Field {
             Status => &[A, L, T],
             Source => &[L, O],
             Rating => &[L],
-            Stage | Probability | NextStep | NextStepDate | LostReason | Campaign => &[O],
+            Stage | Probability | NextStep | NextStepDate | ClosedOn | LostReason | Campaign => &[O],
             Amount => &[O, P],
             Date | Contact => &[O, T, Ca],
             Opportunity | Project | Lead | Priority | Completed => &[T],
@@ -308,6 +312,7 @@ impl fmt::Display for Field {
             Field::Probability => "probability",
             Field::NextStep => "next-step",
             Field::NextStepDate => "next-step-date",
+            Field::ClosedOn => "closed-on",
             Field::LostReason => "lost-reason",
             Field::Campaign => "campaign",
             Field::Contact => "contact",
@@ -398,6 +403,7 @@ fn specific(kind: Kind, h: &str) -> Option<Field> {
         (Opp, "probability" | "probabilitypercent" | "dealprobability" | "winprobability") => Field::Probability,
         (Opp, "nextstep") => Field::NextStep,
         (Opp, "nextstepdate" | "nextstepdue") => Field::NextStepDate,
+        (Opp, "closedon" | "closeddate" | "dateclosed" | "actualclosedate") => Field::ClosedOn,
         (Opp, "lostreason" | "lossreason" | "closedlostreason" | "reasonlost") => Field::LostReason,
         (Opp, "campaign" | "campaignname" | "primarycampaignsource" | "primarycampaign") => Field::Campaign,
         (Opp, "opportunityowner" | "dealowner") => Field::Owner,

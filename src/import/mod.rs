@@ -428,6 +428,7 @@ struct Cells {
     probability: Option<u8>,
     next_step: Option<String>,
     next_step_date: Option<Date>,
+    closed_on: Option<Date>,
     lost_reason: Option<String>,
     priority: Option<Priority>,
     completed: Option<Timestamp>,
@@ -588,6 +589,10 @@ impl Row<'_> {
             },
             Field::NextStepDate => match self.date(v) {
                 Ok(d) => c.next_step_date = d,
+                Err(m) => self.problem(i, m),
+            },
+            Field::ClosedOn => match self.date(v) {
+                Ok(d) => c.closed_on = d,
                 Err(m) => self.problem(i, m),
             },
             Field::Completed => match self.instant(v) {
@@ -773,6 +778,7 @@ impl Row<'_> {
             probability_manual: c.probability.is_some(),
             next_step: c.next_step.take(),
             next_step_date: c.next_step_date,
+            closed_on: c.closed_on,
             lost_reason: c.lost_reason.take(),
             owner: c.owner.take().unwrap_or_default(),
             ..Default::default()

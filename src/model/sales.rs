@@ -105,6 +105,9 @@ pub struct Opportunity {
     pub status: OpportunityStatus,
     /// Why it was lost.
     pub lost_reason: Option<String>,
+    /// The day it was won or lost (none while open): what closed-won revenue is counted by,
+    /// since the expected close date is only ever a guess.
+    pub closed_on: Option<Date>,
     /// When it was created.
     pub created: Timestamp,
     /// When it last changed.
@@ -112,6 +115,12 @@ pub struct Opportunity {
 }
 
 impl Opportunity {
+    /// The day the reports file it under: the day it closed, or while open its expected close
+    /// date.
+    pub fn report_date(&self) -> Date {
+        self.closed_on.filter(|_| self.status != StageOutcome::Open).unwrap_or(self.close_date)
+    }
+
     /// Amount times probability: what the deal is worth to the forecast.
     pub fn weighted(&self) -> Amount {
         self.amount.percent(self.probability as u32)
@@ -237,19 +246,19 @@ pub struct QuoteLine {
 }
 
 impl QuoteLine {
-    /// Quantity times unit price, before discount.
-    pub fn gross(&self) -> Amount {
-        Amount(self.unit_price.0.saturating_mul(self.quantity as i64))
+    /// Quantity times unit price, before discount; none when too large to count.
+    pub fn gross(&self) -> Option<Amount> {
+        self.unit_price.checked_mul(self.quantity as i64)
     }
 
     /// The discount on this line, rounded half away from zero to the cent.
-    pub fn discount_amount(&self) -> Amount {
-        self.gross().percent(self.discount as u32)
+    pub fn discount_amount(&self) -> Option<Amount> {
+        Some(self.gross()?.percent(self.discount as u32))
     }
 
-    /// What this line adds to the total.
-    pub fn net(&self) -> Amount {
-        Amount(self.gross().0 - self.discount_amount().0)
+    /// What this line adds to the total; none when too large to count.
+    pub fn net(&self) -> Option<Amount> {
+        self.gross()?.checked_sub(self.discount_amount()?)
     }
 }
 
@@ -288,11 +297,12 @@ pub struct Quote {
 }
 
 impl Quote {
-    /// Subtotal, discount and total, in integer cents.
-    pub fn totals(&self) -> QuoteTotals {
-        let subtotal = Amount(self.lines.iter().map(|l| l.gross().0).sum());
-        let discount = Amount(self.lines.iter().map(|l| l.discount_amount().0).sum());
-        QuoteTotals { subtotal, discount, total: Amount(subtotal.0 - discount.0) }
+    /// Subtotal, discount and total, in integer cents; none when a sum is too large to count (a
+    /// quote being edited: a stored one never is).
+    pub fn totals(&self) -> Option<QuoteTotals> {
+        let subtotal = Amount::checked_sum(self.lines.iter().map(QuoteLine::gross))?;
+        let discount = Amount::checked_sum(self.lines.iter().map(QuoteLine::discount_amount))?;
+        Some(QuoteTotals { subtotal, discount, total: subtotal.checked_sub(discount)? })
     }
 }
 
@@ -310,10 +320,7 @@ impl Record for Quote {
             check_percent("discount", line.discount)?;
         }
         // Totals must stay exact: refuse amounts beyond what cents in an i64 can hold.
-        let total = self.lines.iter().try_fold(0i64, |sum, l| {
-            l.unit_price.0.checked_mul(l.quantity as i64).and_then(|gross| sum.checked_add(gross))
-        });
-        if total.is_none() {
+        if self.totals().is_none() {
             return Err(ValidationError::new("qty", "the quote's total is too large: check the quantities and prices"));
         }
         Ok(())
@@ -342,10 +349,22 @@ mod tests {
     fn quote_totals_round_each_line() {
         let q = Quote { lines: vec![line(3, 333, 10), line(1, 5, 10), line(2, 10_000, 0)], ..Default::default() };
         // 999 * 10% = 99.9 -> 100; 5 * 10% = 0.5 -> 1
-        let t = q.totals();
+        let t = q.totals().unwrap();
         assert_eq!(t.subtotal, Amount(999 + 5 + 20_000));
         assert_eq!(t.discount, Amount(101));
         assert_eq!(t.total, Amount(999 + 5 + 20_000 - 101));
+    }
+
+    #[test]
+    fn quote_totals_too_large_are_none_not_wrapped() {
+        let half = i64::MAX / 2 + 1;
+        let q = Quote { lines: vec![line(1, half, 0), line(1, half, 0)], ..Default::default() };
+        assert_eq!(q.totals(), None);
+        assert_eq!(q.lines[0].net(), Some(Amount(half)));
+        assert_eq!(line(2, half, 0).net(), None, "a line too large is none too");
+        assert!(q.validate().unwrap_err().message.contains("too large"));
+        assert_eq!(Amount::grouped_sum(None), "too large");
+        assert_eq!(Amount::checked_sum([Some(Amount(1)), Some(Amount(2))]), Some(Amount(3)));
     }
 
     #[test]

@@ -27,8 +27,19 @@ impl Date {
     }
 
     /// Reads a date as people type it: `YYYY-MM-DD`, `today`, `tomorrow`, `yesterday`,
-    /// a weekday name (the next one after `today`), `+Nd` or `+Nw` (also `-Nd`).
+    /// a weekday name (the next one after `today`: a task due `fri`), `+Nd` or `+Nw` (also `-Nd`).
     pub fn parse_relative(text: &str, today: Date) -> Result<Date, String> {
+        Date::parse_typed(text, today, false)
+    }
+
+    /// [`Date::parse_relative`] for the first day of a period, where a weekday name is the most
+    /// recent such day (`today` itself on that weekday): `mon today` is this week so far.
+    pub fn parse_since(text: &str, today: Date) -> Result<Date, String> {
+        Date::parse_typed(text, today, true)
+    }
+
+    /// A typed date; a weekday name looks back from `today` when `back`, else ahead.
+    fn parse_typed(text: &str, today: Date, back: bool) -> Result<Date, String> {
         let t = text.trim().to_lowercase();
         let bad =
             || format!("'{}' is not a date: use YYYY-MM-DD, today, tomorrow, a weekday or +3d / +2w", text.trim());
@@ -54,6 +65,9 @@ impl Date {
         if let Ok(wd) = t.parse::<Weekday>() {
             let from = today.0.weekday().num_days_from_monday() as i64;
             let to = wd.num_days_from_monday() as i64;
+            if back {
+                return Ok(today.add_days(-((from - to + 7) % 7)));
+            }
             let ahead = (to - from + 7) % 7;
             return Ok(today.add_days(if ahead == 0 { 7 } else { ahead }));
         }
@@ -260,6 +274,35 @@ impl Amount {
         format!("{sign}{out}.{:02}", abs % 100)
     }
 
+    /// The sum of two amounts, or none when it is too large for cents in an `i64`.
+    pub fn checked_add(self, other: Amount) -> Option<Amount> {
+        self.0.checked_add(other.0).map(Amount)
+    }
+
+    /// This amount less another, or none when the difference does not fit.
+    pub fn checked_sub(self, other: Amount) -> Option<Amount> {
+        self.0.checked_sub(other.0).map(Amount)
+    }
+
+    /// This amount times `n`, or none when the product does not fit.
+    pub fn checked_mul(self, n: i64) -> Option<Amount> {
+        self.0.checked_mul(n).map(Amount)
+    }
+
+    /// The sum of `amounts`, or none when it (or any amount) is too large to count: a sum is
+    /// never wrapped around. `None` items (sums already too large) make the whole none.
+    pub fn checked_sum(amounts: impl IntoIterator<Item = Option<Amount>>) -> Option<Amount> {
+        amounts.into_iter().try_fold(Amount::ZERO, |sum, a| sum.checked_add(a?))
+    }
+
+    /// A sum as people read it: grouped, or [`Amount::TOO_LARGE`] when it could not be counted.
+    pub fn grouped_sum(sum: Option<Amount>) -> String {
+        sum.map_or_else(|| Amount::TOO_LARGE.to_string(), Amount::grouped)
+    }
+
+    /// What a screen shows for a sum too large to count.
+    pub const TOO_LARGE: &str = "too large";
+
     /// This amount times a whole percentage, rounded half away from zero to the cent.
     pub fn percent(self, pct: u32) -> Amount {
         let product = self.0 as i128 * pct as i128;
@@ -407,6 +450,20 @@ mod tests {
         assert!(Date::parse_relative("+x", wed).is_err());
         assert!(Date::parse_relative("+2000000000000000000w", wed).is_err());
         assert!(Date::parse_relative("+99999999999999999999d", wed).is_err());
+    }
+
+    #[test]
+    fn a_period_starting_on_a_weekday_starts_on_the_last_one() {
+        let wed = Date::from_ymd(2026, 12, 30).unwrap();
+        let day = |d| Date::from_ymd(2026, 12, d).unwrap();
+        assert_eq!(Date::parse_since("mon", wed).unwrap(), day(28));
+        assert_eq!(Date::parse_since("wednesday", wed).unwrap(), wed, "today on its own weekday");
+        assert_eq!(Date::parse_since("thu", wed).unwrap(), day(24));
+        // Everything else reads as a typed date does.
+        assert_eq!(Date::parse_since("today", wed).unwrap(), wed);
+        assert_eq!(Date::parse_since("-2d", wed).unwrap(), day(28));
+        assert_eq!(Date::parse_since("2026-12-01", wed).unwrap(), day(1));
+        assert!(Date::parse_since("soon", wed).unwrap_err().contains("'soon' is not a date"));
     }
 
     #[test]

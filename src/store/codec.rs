@@ -2,15 +2,112 @@
 //!
 //! bincode writes no field names, so a stored struct can never silently gain a field: a change to
 //! one is a new format version here, with the old shape kept and converted on read.
+//!
+//! | format | change                                                   |
+//! |--------|----------------------------------------------------------|
+//! | 1      | the first                                                |
+//! | 2      | a deal keeps the day it closed (`Opportunity::closed_on`) |
 
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use super::StoreError;
-use crate::model::RecordRef;
+use crate::model::{
+    Account, Amount, AuditEntry, BulkCreation, Call, Campaign, Contact, ContactList, Currency, Date, Event, Id, Lead,
+    Note, Opportunity, OpportunityStatus, Product, Project, Quote, RecordRef, Stage, Task, Timestamp,
+};
 
 /// The envelope version this build writes.
-pub const FORMAT: u8 = 1;
+pub const FORMAT: u8 = 2;
+
+/// A value kept in an envelope: read in the shape this build writes, or converted from the shape
+/// an older format wrote.
+pub trait Stored: Serialize + DeserializeOwned {
+    /// Reads a payload of record format 1, returning the value and the bytes it took. Only the
+    /// types whose shape changed since say how; the others read as they are.
+    fn from_format1(payload: &[u8]) -> Result<(Self, usize), String> {
+        decode_prefix(payload)
+    }
+}
+
+/// Types stored in the same shape since format 1.
+macro_rules! same_shape {
+    ($($t:ty),*) => { $(impl Stored for $t {})* };
+}
+
+same_shape!(
+    Account,
+    Contact,
+    Lead,
+    Stage,
+    Product,
+    Quote,
+    Task,
+    Call,
+    Event,
+    Project,
+    Campaign,
+    ContactList,
+    Note,
+    AuditEntry,
+    BulkCreation
+);
+
+/// A deal as format 1 stored it: without the day it closed.
+#[derive(Deserialize)]
+struct OpportunityV1 {
+    id: Id,
+    name: String,
+    account: Id,
+    contact: Option<Id>,
+    amount: Amount,
+    currency: Currency,
+    close_date: Date,
+    stage: Id,
+    probability: u8,
+    probability_manual: bool,
+    next_step: Option<String>,
+    next_step_date: Option<Date>,
+    lead_source: Option<String>,
+    campaign: Option<Id>,
+    lead: Option<Id>,
+    owner: String,
+    status: OpportunityStatus,
+    lost_reason: Option<String>,
+    created: Timestamp,
+    updated: Timestamp,
+}
+
+impl Stored for Opportunity {
+    fn from_format1(payload: &[u8]) -> Result<(Self, usize), String> {
+        let (o, used) = decode_prefix::<OpportunityV1>(payload)?;
+        let deal = Opportunity {
+            id: o.id,
+            name: o.name,
+            account: o.account,
+            contact: o.contact,
+            amount: o.amount,
+            currency: o.currency,
+            close_date: o.close_date,
+            stage: o.stage,
+            probability: o.probability,
+            probability_manual: o.probability_manual,
+            next_step: o.next_step,
+            next_step_date: o.next_step_date,
+            lead_source: o.lead_source,
+            campaign: o.campaign,
+            lead: o.lead,
+            owner: o.owner,
+            status: o.status,
+            lost_reason: o.lost_reason,
+            // Files of this format are upgraded at open: a closed deal gets its day then.
+            closed_on: None,
+            created: o.created,
+            updated: o.updated,
+        };
+        Ok((deal, used))
+    }
+}
 
 /// Largest payload decoded: a guard against a damaged length prefix asking for gigabytes.
 const LIMIT: usize = 16 << 20;
@@ -28,23 +125,26 @@ pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     out
 }
 
-/// Decodes an envelope, naming the record in the error when it cannot be read.
-pub fn decode<T: DeserializeOwned>(what: RecordRef, bytes: &[u8]) -> Result<T, StoreError> {
+/// Decodes an envelope (of this format or an older one), naming the record in the error when it
+/// cannot be read.
+pub fn decode<T: Stored>(what: RecordRef, bytes: &[u8]) -> Result<T, StoreError> {
     let bad = |detail: String| StoreError::BadRecord { record: what, detail };
-    match bytes.split_first() {
-        None => Err(bad("empty value".into())),
-        Some((&FORMAT, payload)) => {
-            let (value, used) = bincode::serde::decode_from_slice(payload, config()).map_err(|e| bad(e.to_string()))?;
-            if used != payload.len() {
-                return Err(bad(format!("{} trailing bytes", payload.len() - used)));
-            }
-            Ok(value)
+    let read = match bytes.split_first() {
+        None => return Err(bad("empty value".into())),
+        Some((&FORMAT, payload)) => (decode_prefix(payload), payload),
+        Some((1, payload)) => (T::from_format1(payload), payload),
+        Some((&v, _)) if v > FORMAT => {
+            return Err(bad(format!(
+                "written in record format {v} by a newer rolo (this one reads up to {FORMAT}): upgrade rolo"
+            )));
         }
-        Some((&v, _)) if v > FORMAT => Err(bad(format!(
-            "written in record format {v} by a newer rolo (this one reads up to {FORMAT}): upgrade rolo"
-        ))),
-        Some((&v, _)) => Err(bad(format!("unknown record format {v}"))),
+        Some((&v, _)) => return Err(bad(format!("unknown record format {v}"))),
+    };
+    let ((value, used), payload) = (read.0.map_err(bad)?, read.1);
+    if used != payload.len() {
+        return Err(bad(format!("{} trailing bytes", payload.len() - used)));
     }
+    Ok(value)
 }
 
 /// Decodes a setting's value.
@@ -69,7 +169,7 @@ pub fn decode_prefix<T: DeserializeOwned>(bytes: &[u8]) -> Result<(T, usize), St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Contact, Kind};
+    use crate::model::{Kind, Record};
 
     fn what() -> RecordRef {
         RecordRef::new(Kind::Contact, 7)
@@ -82,6 +182,34 @@ mod tests {
         assert_eq!(bytes[0], FORMAT);
         let back: Contact = decode(what(), &bytes).unwrap();
         assert_eq!(back, c);
+    }
+
+    #[test]
+    fn a_format1_deal_reads_without_a_closing_day_and_other_kinds_as_they_were() {
+        let deal = Opportunity {
+            id: 3,
+            name: "Fleet".into(),
+            amount: Amount(1_200_050),
+            lost_reason: Some("price".into()),
+            closed_on: Some(Date::from_ymd(2026, 5, 1).unwrap()),
+            ..Default::default()
+        };
+        let v1 = (
+            (deal.id, &deal.name, deal.account, deal.contact, deal.amount, deal.currency, deal.close_date, deal.stage),
+            (deal.probability, deal.probability_manual, &deal.next_step, deal.next_step_date, &deal.lead_source),
+            (deal.campaign, deal.lead, &deal.owner, deal.status, &deal.lost_reason, deal.created, deal.updated),
+        );
+        let mut old = vec![1];
+        old.extend(payload(&v1));
+        let back: Opportunity = decode(deal.record_ref(), &old).unwrap();
+        assert_eq!(back, Opportunity { closed_on: None, ..deal.clone() });
+        assert_eq!(decode::<Opportunity>(deal.record_ref(), &encode(&deal)).unwrap(), deal);
+        let c = Contact { id: 7, first_name: "Ann".into(), ..Default::default() };
+        let mut old = vec![1];
+        old.extend(payload(&c));
+        assert_eq!(decode::<Contact>(what(), &old).unwrap(), c);
+        old.push(0);
+        assert!(decode::<Contact>(what(), &old).unwrap_err().to_string().contains("trailing"));
     }
 
     #[test]

@@ -6,13 +6,14 @@
 //! the audit trail, written with its audit entry. Every key starts with the [`FACTS`] family byte
 //! and a topic (the kind's code, or [`MOVES`]) and ends with the record id, as every index key
 //! does. Instants are kept as UTC seconds, never as local dates, so that a key does not depend on
-//! the time zone it was written in.
+//! the time zone it was written in. A deal's date is the day it closed, or while it is open the
+//! day it is expected to close ([`Opportunity::report_date`]).
 //!
 //! | topic       | key after family and topic                                                     | order      |
 //! |-------------|--------------------------------------------------------------------------------|------------|
 //! | account     | id, country (flag byte, text, 0), id                                           | id         |
 //! | contact     | id, created, account (0: none), (consent, validity) per address, 0xff, country, id | id     |
-//! | opportunity | close date, stage, status, probability, currency, amount, id                   | close date |
+//! | opportunity | date, stage, status, probability, currency, amount, id                         | date       |
 //! | task        | state, completed at, created, due (`i32::MAX`: none), owner, 0, id             | state, completion |
 //! | call        | started at, outcome, direction, duration, contact, owner, 0, id                | start      |
 //! | moves       | at, audit sequence, user, 0, deal id                                           | time       |
@@ -50,7 +51,7 @@ pub enum TaskState {
 pub struct DealFacts {
     /// The deal.
     pub id: Id,
-    /// Its expected close date.
+    /// The day it closed (won or lost), or while open its expected close date.
     pub close: Date,
     /// Its stage.
     pub stage: Id,
@@ -198,7 +199,7 @@ pub fn contact_key(c: &Contact) -> Vec<u8> {
 /// The facts key of an opportunity.
 pub fn deal_key(o: &Opportunity) -> Vec<u8> {
     let mut k = head(Kind::Opportunity.code(), 36);
-    k.extend_from_slice(&i32_key(o.close_date.days()));
+    k.extend_from_slice(&i32_key(o.report_date().days()));
     k.extend_from_slice(&o.stage.to_be_bytes());
     k.push(o.status as u8);
     k.push(o.probability);
@@ -438,7 +439,8 @@ pub fn accounts_among(r: &impl RawRead, ids: &[Id], f: &mut dyn FnMut(AccountFac
     among(r, Kind::Account.code(), ids, r.count(Kind::Account)?, &mut |k| parse_account(k).map(&mut *f))
 }
 
-/// The deals closing from `from` to `to` (both inclusive; `None`: open-ended), by close date.
+/// The deals dated from `from` to `to` (both inclusive; `None`: open-ended), by date: open ones by
+/// their expected close date, closed ones by the day they closed.
 pub fn deals(r: &impl RawRead, from: Option<Date>, to: Option<Date>, f: &mut dyn FnMut(DealFacts)) -> Result<()> {
     let start = from.map(|d| i32_key(d.days()).to_vec()).unwrap_or_default();
     let end = to.map(|d| i32_key(d.days().saturating_add(1)));

@@ -14,6 +14,7 @@ use std::sync::{Arc, RwLock};
 
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 
+pub use codec::Stored;
 pub use keys::{Indexed, SortField};
 
 use crate::model::{AuditEntry, BulkCreation, Id, Kind, RecordRef};
@@ -21,9 +22,10 @@ use crate::model::{AuditEntry, BulkCreation, Id, Kind, RecordRef};
 /// The schema this build reads and writes. Schema 1 kept one search-key row per record; 2 packs
 /// them in chunks (see `chunks`); 3 stores a lead's or deal's source by name, from a list kept
 /// in the settings table (2 stored one of fourteen fixed sources by number); 4 adds the report
-/// facts (see `facts`). Opening an older file upgrades it, one step at a time, inside one
+/// facts (see `facts`); 5 gives each won or lost deal the day it closed (record format 2), its
+/// report facts dated by it. Opening an older file upgrades it, one step at a time, inside one
 /// transaction.
-pub const SCHEMA_VERSION: u64 = 4;
+pub const SCHEMA_VERSION: u64 = 5;
 
 const INDEX: TableDefinition<&[u8], ()> = TableDefinition::new("index");
 const AUDIT: TableDefinition<&[u8], &[u8]> = TableDefinition::new("audit");
@@ -167,18 +169,22 @@ impl Store {
                 return Err(StoreError::TooNew { path: self.path.clone(), found });
             }
             // Each step reads what the one before wrote: the facts are derived from records that
-            // already name their lead sources.
-            Some(1) => {
-                w.pack_search_keys()?;
-                w.name_lead_sources()?;
-                facts::derive(&mut w.tables()?)?;
+            // already name their lead sources, and closed deals are dated from the moves in them.
+            Some(old) => {
+                if old < 2 {
+                    w.pack_search_keys()?;
+                }
+                if old < 3 {
+                    w.name_lead_sources()?;
+                }
+                if old < 4 {
+                    facts::derive(&mut w.tables()?)?;
+                }
+                if old < 5 {
+                    upgrade::date_closed_deals(&mut w.tables()?)?;
+                }
             }
-            Some(2) => {
-                w.name_lead_sources()?;
-                facts::derive(&mut w.tables()?)?;
-            }
-            Some(3) => facts::derive(&mut w.tables()?)?,
-            _ => {}
+            None => {}
         }
         if found != Some(SCHEMA_VERSION) {
             w.tables()?.set_meta("schema_version", SCHEMA_VERSION)?;

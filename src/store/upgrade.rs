@@ -1,13 +1,22 @@
+//! Upgrades of stored records.
+//!
 //! Schema 2 → 3: a lead's source and a deal's lead source were one of fourteen fixed sources,
 //! stored as the source's number; from schema 3 they are names from the lead-source list in the
 //! settings table. The upgrade rewrites just that field of every lead and deal, leaving the rest
 //! of each stored value byte for byte as it was.
+//!
+//! Schema 4 → 5: a won or lost deal keeps the day it closed; each one already closed gets the day
+//! of its closing move in the audit trail, else its close date.
+
+use std::collections::HashMap;
 
 use redb::ReadableTable;
 use serde::de::DeserializeOwned;
 
-use super::{Result, StoreError, Writer, codec, other, records};
-use crate::model::{Amount, Currency, DEFAULT_LEAD_SOURCES, Date, Id, Kind, RecordRef};
+use super::{Read, Result, StoreError, WriteTables, Writer, codec, facts, other, records};
+use crate::model::{
+    Amount, Currency, DEFAULT_LEAD_SOURCES, Date, Id, Kind, Opportunity, RecordRef, StageOutcome, Timestamp,
+};
 
 /// The fields a lead stores before its source.
 type LeadHead = (Id, String, String, Option<String>, Option<String>, Option<String>, Option<String>);
@@ -36,6 +45,32 @@ impl Writer {
         }
         Ok(())
     }
+}
+
+/// Gives every won or lost deal without one the day it closed: the day of its last move (the one
+/// into the closed stage it is in), else its close date; its report facts key follows.
+pub(super) fn date_closed_deals(t: &mut WriteTables) -> Result<()> {
+    let mut closed: HashMap<Id, Opportunity> = HashMap::new();
+    t.each::<Opportunity>(|o| {
+        if o.status != StageOutcome::Open && o.closed_on.is_none() {
+            closed.insert(o.id, o);
+        }
+        true
+    })?;
+    if closed.is_empty() {
+        return Ok(());
+    }
+    let mut moved: HashMap<Id, Timestamp> = HashMap::new();
+    facts::moves(t, Timestamp(i64::MIN), Timestamp(i64::MAX), &mut |m| {
+        if closed.contains_key(&m.deal) {
+            moved.insert(m.deal, m.at);
+        }
+    })?;
+    for (id, mut deal) in closed {
+        deal.closed_on = Some(moved.get(&id).map_or(deal.close_date, |at| at.local_date()));
+        t.update(&deal)?;
+    }
+    t.flush()
 }
 
 /// One stored value with its numbered source replaced by the source's name.
@@ -78,6 +113,7 @@ mod tests {
         Other,
     }
 
+    // Schema 2 files hold values of record format 1.
     #[test]
     fn a_lead_source_number_becomes_its_name_and_nothing_else_changes() {
         let lead = Lead {
@@ -90,7 +126,7 @@ mod tests {
         let head: LeadHead = (4, "Zoë".into(), "Ōta".into(), None, None, None, Some("+1 555".into()));
         let tail =
             (lead.campaign, lead.status, lead.rating, lead.owner.clone(), lead.converted, lead.created, lead.updated);
-        let mut old = vec![codec::FORMAT];
+        let mut old = vec![1];
         old.extend(codec::payload(&(head, Some(OldSource::TradeShow), tail)));
         let upgraded = upgrade_value::<LeadHead>(&old).unwrap();
         let back: Lead = codec::decode(lead.record_ref(), &upgraded).unwrap();
@@ -133,7 +169,7 @@ mod tests {
             deal.updated,
         );
         for (old_source, name) in [(None, None), (Some(OldSource::Other), Some("other"))] {
-            let mut old = vec![codec::FORMAT];
+            let mut old = vec![1];
             old.extend(codec::payload(&(&head, old_source, &tail)));
             let upgraded = upgrade_value::<DealHead>(&old).unwrap();
             let back: Opportunity = codec::decode(deal.record_ref(), &upgraded).unwrap();
@@ -144,7 +180,7 @@ mod tests {
     #[test]
     fn an_unknown_number_is_an_error_not_a_guess() {
         let head: LeadHead = (1, String::new(), "X".into(), None, None, None, None);
-        let mut old = vec![codec::FORMAT];
+        let mut old = vec![1];
         old.extend(codec::payload(&(head, Some(99u32))));
         assert!(upgrade_value::<LeadHead>(&old).unwrap_err().contains("99"));
     }

@@ -690,14 +690,14 @@ impl App {
                 Action::QuoteStatus => q.next_status(),
                 Action::Save => {
                     let accepted = q.save(&self.crm)?;
-                    let (number, total) = (q.quote.number.clone(), q.quote.totals().total);
-                    let currency = q.quote.currency;
+                    let (number, total) = (q.quote.number.clone(), q.quote.totals().map(|t| t.total));
+                    let (currency, total) = (q.quote.currency, crate::model::Amount::grouped_sum(total));
                     let deal = if accepted {
-                        format!("; accepted: the deal's amount is now {} {currency}", total.grouped())
+                        format!("; accepted: the deal's amount is now {total} {currency}")
                     } else {
                         String::new()
                     };
-                    self.say(format!("saved {number}: total {} {currency}{deal}", total.grouped()));
+                    self.say(format!("saved {number}: total {total} {currency}{deal}"));
                     self.refresh_after_write();
                 }
                 Action::Back if q.dirty => self.overlay = Some(Overlay::Confirm(Confirm::DiscardQuote)),

@@ -53,14 +53,14 @@ pub struct Column {
 }
 
 impl Column {
-    /// The sum of the amounts, and of the amounts weighted by probability; the currency when all
-    /// cards share one.
-    pub fn totals(&self) -> (Amount, Amount, Option<Currency>) {
-        let total = self.cards.iter().map(|c| c.amount.0).sum();
-        let weighted = self.cards.iter().map(|c| c.amount.percent(c.probability as u32).0).sum();
+    /// The sum of the amounts, and of the amounts weighted by probability (each none when too
+    /// large to count); the currency when all cards share one.
+    pub fn totals(&self) -> (Option<Amount>, Option<Amount>, Option<Currency>) {
+        let total = Amount::checked_sum(self.cards.iter().map(|c| Some(c.amount)));
+        let weighted = Amount::checked_sum(self.cards.iter().map(|c| Some(c.amount.percent(c.probability as u32))));
         let first = self.cards.first().map(|c| c.currency);
         let same = first.filter(|f| self.cards.iter().all(|c| c.currency == *f));
-        (Amount(total), Amount(weighted), same)
+        (total, weighted, same)
     }
 }
 

@@ -114,15 +114,9 @@ impl Detail {
                     lines.push(DetailLine::Empty("no quotes: press Q to start one".into()));
                 }
                 for q in quotes.iter().rev() {
-                    let total = q.totals().total;
-                    let text = format!(
-                        "{}  {:<9} {} lines  {} {}",
-                        q.number,
-                        q.status,
-                        q.lines.len(),
-                        total.grouped(),
-                        q.currency
-                    );
+                    let total = Amount::grouped_sum(q.totals().map(|t| t.total));
+                    let text =
+                        format!("{}  {:<9} {} lines  {} {}", q.number, q.status, q.lines.len(), total, q.currency);
                     lines.push(DetailLine::Item(text, None));
                 }
                 tasks(&mut lines, &r, record)?;

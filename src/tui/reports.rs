@@ -97,7 +97,8 @@ impl Period {
         let [from, to] = words.as_slice() else {
             return Err("type two dates, from and to: 2026-01-01 2026-03-31 (or today, mon, +3d)".to_string());
         };
-        let (from, to) = (Date::parse_relative(from, today)?, Date::parse_relative(to, today)?);
+        // A weekday starts the period on its last one: `mon today` is this week so far.
+        let (from, to) = (Date::parse_since(from, today)?, Date::parse_relative(to, today)?);
         if to < from {
             return Err(format!("{to} is before {from}: give the earlier date first"));
         }
@@ -364,10 +365,11 @@ impl Reports {
                 self.chart = None;
             }
             Action::CustomPeriod => {
-                let text = match self.period.range(Date::today()) {
-                    Some((from, to)) => format!("{from} {to}"),
-                    None => String::new(),
-                };
+                let shown = self.period.range(Date::today()).or_else(|| {
+                    let chart = self.chart.as_ref()?.as_ref().ok()?;
+                    chart.from.zip(chart.to)
+                });
+                let text = shown.map_or(String::new(), |(from, to)| format!("{from} {to}"));
                 self.typing = Some((LineField::proposed(text), None));
             }
             Action::ChartTable => self.table = !self.table,
@@ -377,7 +379,14 @@ impl Reports {
             }
             Action::NextView => {
                 let n = self.chart.as_ref().and_then(|c| c.as_ref().ok()).map_or(1, |c| c.views.len().max(1));
+                let measures = |s: &Reports| s.shown().map(|v| v.measures.clone());
+                let before = measures(self);
                 self.view = (self.view + 1) % n;
+                // A breakdown measuring other things (accounts ranked by talk time after those
+                // ranked by calls) charts its own first measure; the same measures stay charted.
+                if measures(self) != before {
+                    self.measure = 0;
+                }
                 self.fit();
             }
             _ => return None,
@@ -730,6 +739,8 @@ mod tests {
         assert_eq!(Period::parse(" 2026-01-01 to 2026-03-31 ", today), Ok(custom));
         assert_eq!(Period::parse("2026-01-01..2026-03-31", today), Ok(custom));
         assert_eq!(Period::parse("2026-11-01 today", today), Ok(Period::Custom(d("2026-11-01"), today)));
+        assert_eq!(Period::parse("mon today", today), Ok(Period::Custom(d("2026-11-23"), today)));
+        assert_eq!(Period::parse("wed fri", today), Ok(Period::Custom(today, d("2026-11-27"))));
         assert!(Period::parse("2026-03-31 2026-01-01", today).unwrap_err().contains("before"));
         assert!(Period::parse("2026-01-01", today).unwrap_err().contains("two dates"));
         assert!(Period::parse("2026-01-01 soon", today).unwrap_err().contains("'soon' is not a date"));

@@ -716,7 +716,7 @@ fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
             _ => (shown, if selected { theme.title() } else { theme.text() }),
         };
         // A cell that does not read leaves the line without a total until it is fixed.
-        let net = if selected && unread { "—".to_string() } else { line.net().grouped() };
+        let net = if selected && unread { "—".to_string() } else { crate::model::Amount::grouped_sum(line.net()) };
         let cells = [
             (line.description.clone(), if selected { theme.title() } else { theme.text() }),
             cell(Cell::Quantity, line.quantity.to_string()),
@@ -748,14 +748,14 @@ fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
     } else {
         f.render_widget(Table::new(rows, widths).header(header), table_area);
     }
-    let right = |label: &str, a: crate::model::Amount| {
-        let shown = if unread { "—".to_string() } else { a.grouped() };
+    let right = |label: &str, a: Option<crate::model::Amount>| {
+        let shown = if unread { "—".to_string() } else { crate::model::Amount::grouped_sum(a) };
         Line::from(format!("{label:>12} {shown:>16} {cur}")).right_aligned()
     };
     let mut foot_lines = vec![
-        right("subtotal", totals.subtotal),
-        right("discount", totals.discount),
-        right("total", totals.total).style(theme.title()),
+        right("subtotal", totals.map(|t| t.subtotal)),
+        right("discount", totals.map(|t| t.discount)),
+        right("total", totals.map(|t| t.total)).style(theme.title()),
     ];
     if let Some(e) = &q.error {
         foot_lines.push(Line::styled(format!("! {}", truncate(e, inner.width as usize)), theme.error()));
@@ -779,7 +779,8 @@ fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
 }
 
 /// An amount short enough for a column header: `1.2M`, `45.3k`, `900`.
-fn short(a: crate::model::Amount) -> String {
+fn short(sum: Option<crate::model::Amount>) -> String {
+    let Some(a) = sum else { return crate::model::Amount::TOO_LARGE.to_string() };
     let units = a.0 as f64 / 100.0;
     match units.abs() {
         u if u >= 1e6 => format!("{:.1}M", units / 1e6),
