@@ -1564,3 +1564,22 @@ fn labels_filter_the_list_with_tag_terms_and_plain_words() {
     ui.keys("esc 3 f").text("tag:vip");
     assert!(ui.screen().contains("Nothing matches the filter"));
 }
+
+#[test]
+fn stage_and_account_fields_are_pickers_and_a_new_account_is_made_in_place() {
+    let mut ui = Ui::pipeline(100, 30);
+    ui.keys("1 n").text("Harbour cranes").keys("tab").text("Brand New Co").keys("enter");
+    let s = ui.screen();
+    assert!(s.contains("Brand New Co") && s.contains("a new account: Enter creates it"), "{s}");
+    ui.keys("enter");
+    assert!(ui.crm.account_named("brand new co").unwrap().is_some(), "made in place");
+    ui.keys("tab tab tab tab enter");
+    let s = ui.screen();
+    assert!(s.contains("Pick one") && s.contains("Qualification") && s.contains("Closed Won"), "{s}");
+    ui.text("nego").keys("enter");
+    ui.keys("ctrl-s");
+    let deal = ui.crm.list::<Opportunity>(|o| o.name == "Harbour cranes").unwrap().remove(0);
+    let stage: Stage = ui.crm.get(deal.stage).unwrap();
+    assert!(stage.name.starts_with("Negotiation"), "{}", stage.name);
+    assert_eq!(deal.account, ui.crm.account_named("brand new co").unwrap().unwrap());
+}

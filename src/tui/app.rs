@@ -28,6 +28,9 @@ use crate::text::count;
 /// records stays instant; the list's title says "10,000+" when more match.
 const FILTER_LIMIT: usize = 10_000;
 
+/// The id a picker gives the account it offers to create (ids start at 1).
+const NEW_ACCOUNT: Id = 0;
+
 /// How long a status message stays.
 const MESSAGE_TIME: Duration = Duration::from_secs(5);
 
@@ -105,16 +108,18 @@ pub enum Overlay {
     },
     /// A yes/no question.
     Confirm(Confirm),
-    /// Picks a record for a form field by fuzzy search.
+    /// Picks a record (or one of the words a field takes) for a form field by fuzzy search.
     Picker {
         /// The form field filled on Enter.
         field: usize,
         /// What is typed.
         query: LineField,
-        /// Matching records.
+        /// Matching records, or matching words (numbered by their place in `choices`).
         hits: Vec<crate::search::Hit>,
         /// The selected match.
         selected: usize,
+        /// The words the field takes; empty when it takes a record.
+        choices: Vec<String>,
     },
     /// One line of text to type, and what it is for.
     Input {
@@ -1389,23 +1394,21 @@ impl App {
                 Ok(())
             }
             Overlay::Search(b) => self.search_key(b, key),
-            Overlay::Picker { field, mut query, mut hits, mut selected } => {
+            Overlay::Picker { field, mut query, mut hits, mut selected, choices } => {
                 match pick_key(key, &mut query, &mut selected, hits.len()) {
                     PickKey::Cancel => return,
                     PickKey::Choose => {
-                        if let (Some(hit), Some(form)) = (hits.get(selected), self.form.as_mut()) {
-                            form.pick(field, hit.label.clone(), hit.id);
-                            form.refresh_hint(&self.crm);
-                        }
-                        return;
+                        return self
+                            .picked(field, hits.get(selected))
+                            .unwrap_or_else(|e| self.say_error(e.to_string()));
                     }
                     PickKey::Typed => {
                         let kind = self.form.as_ref().and_then(|f| f.picker_kind(field)).unwrap_or(Kind::Account);
-                        hits = self.picker_hits(kind, query.value());
+                        hits = self.picker_hits(kind, &choices, query.value());
                     }
                     PickKey::Moved => {}
                 }
-                self.overlay = Some(Overlay::Picker { field, query, hits, selected });
+                self.overlay = Some(Overlay::Picker { field, query, hits, selected, choices });
                 Ok(())
             }
             Overlay::Palette { query, selected } => self.palette_key(query, selected, key),
@@ -1740,9 +1743,27 @@ impl App {
 
     /// What a picker offers for `query`: the best fuzzy matches, or (before anything is typed)
     /// the first records by name.
-    fn picker_hits(&self, kind: Kind, query: &str) -> Vec<crate::search::Hit> {
+    fn picker_hits(&self, kind: Kind, choices: &[String], query: &str) -> Vec<crate::search::Hit> {
+        if !choices.is_empty() {
+            let word = |i: usize| crate::search::Hit {
+                kind,
+                id: i as Id,
+                label: choices[i].clone(),
+                detail: String::new(),
+                score: 0,
+            };
+            return crate::search::rank_items(query, choices).into_iter().map(word).collect();
+        }
         if !query.trim().is_empty() {
-            return self.crm.search(query, &[kind], 20).unwrap_or_default();
+            let mut hits = self.crm.search(query, &[kind], 20).unwrap_or_default();
+            // An account not there yet is made from the picker: offered after the matches, unless
+            // one has that very name.
+            let name = query.trim();
+            if kind == Kind::Account && !hits.iter().any(|h| h.label.eq_ignore_ascii_case(name)) {
+                let detail = "a new account: Enter creates it".to_string();
+                hits.push(crate::search::Hit { kind, id: NEW_ACCOUNT, label: name.to_string(), detail, score: 0 });
+            }
+            return hits;
         }
         let Ok(r) = self.crm.reader() else { return Vec::new() };
         let ids = crate::store::Read::sorted(&r, kind, crate::store::SortField::Name, &[], None, false, 20)
@@ -1753,6 +1774,23 @@ impl App {
                 crate::search::Hit { kind, id, label, detail: String::new(), score: 0 }
             })
             .collect()
+    }
+
+    /// Fills form field `field` with what its picker chose; a new account is created first.
+    fn picked(&mut self, field: usize, hit: Option<&crate::search::Hit>) -> Result<()> {
+        let Some(hit) = hit else { return Ok(()) };
+        let (label, mut id) = (hit.label.clone(), hit.id);
+        let new_account = hit.kind == Kind::Account && id == NEW_ACCOUNT;
+        let choice = self.form.as_ref().is_some_and(|f| f.picker_kind(field).is_none());
+        if new_account && !choice {
+            id = self.crm.create(crate::model::Account { name: label.clone(), ..Default::default() })?.id;
+            self.say(format!("account {label} created"));
+        }
+        if let Some(form) = self.form.as_mut() {
+            form.pick(field, label, id);
+            form.refresh_hint(&self.crm);
+        }
+        Ok(())
     }
 
     /// Keys of the call form: one key picks the outcome, Ctrl-S logs the call.
@@ -1881,12 +1919,19 @@ impl App {
                     return;
                 }
             }
-            KeyCode::Enter if form.picker_kind(form.focus).is_some() => {
+            KeyCode::Enter
+                if form.picker_kind(form.focus).is_some() || form.choices(&self.crm, form.focus).is_some() =>
+            {
+                let choices = form.choices(&self.crm, form.focus).unwrap_or_default();
                 let kind = form.picker_kind(form.focus).unwrap_or(Kind::Account);
-                let query = if kind == Kind::Account { form.fields[form.focus].value() } else { "" };
-                let hits = self.picker_hits(kind, query);
+                // An account typed so far is looked for; a word field offers every word.
+                let query =
+                    if kind == Kind::Account && choices.is_empty() { form.fields[form.focus].value() } else { "" };
+                let hits = self.picker_hits(kind, &choices, query);
+                let current = form.fields[form.focus].value();
+                let selected = hits.iter().position(|h| h.label == current).unwrap_or(0);
                 let query = LineField::new(query);
-                self.overlay = Some(Overlay::Picker { field: form.focus, query, hits, selected: 0 });
+                self.overlay = Some(Overlay::Picker { field: form.focus, query, hits, selected, choices });
             }
             KeyCode::F(1) => self.overlay = Some(Overlay::Help(0)),
             KeyCode::Tab | KeyCode::Down | KeyCode::Enter => form.move_focus(1),

@@ -243,6 +243,27 @@ impl Form {
         }
     }
 
+    /// The words a field takes, offered by its picker (opened with Enter on it) rather than
+    /// typed from memory: a deal's stage, a lead's source, status and rating, a task's priority
+    /// and status, an account's status, a new stage's outcome.
+    pub fn choices(&self, crm: &Crm, field: usize) -> Option<Vec<String>> {
+        fn words<T: std::fmt::Display>(all: &[T]) -> Option<Vec<String>> {
+            Some(all.iter().map(ToString::to_string).collect())
+        }
+        use crate::model::{AccountStatus, LeadStatus, Priority, Rating, StageOutcome, TaskStatus};
+        match (self.kind, self.fields.get(field)?.label) {
+            (_, "stage") => Some(crm.stages().ok()?.into_iter().map(|s| s.name).collect()),
+            (_, "source") => Some(crm.lead_sources().ok()?.iter().map(|s| crate::text::spoken(s)).collect()),
+            (_, "outcome") => words(StageOutcome::ALL),
+            (_, "priority") => words(Priority::ALL),
+            (_, "rating") => words(Rating::ALL),
+            (Kind::Lead, "status") => words(LeadStatus::ALL),
+            (Kind::Task, "status") => words(TaskStatus::ALL),
+            (Kind::Account, "status") => words(AccountStatus::ALL),
+            _ => None,
+        }
+    }
+
     /// Takes a record picked for field `field`: the account, or one more attendee.
     pub fn pick(&mut self, field: usize, label: String, id: Id) {
         let Some(f) = self.fields.get_mut(field) else { return };
@@ -251,9 +272,11 @@ impl Form {
                 self.attendees.push((label, id));
             }
             f.set(self.attendees.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", "));
-        } else {
+        } else if f.label == "account" {
             f.set(label.clone());
             self.picked = Some((label, id));
+        } else {
+            f.set(label);
         }
         f.error = None;
         self.dirty = true;

@@ -1090,15 +1090,17 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             ];
             f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
         }
-        Overlay::Picker { field, query, hits, selected } => {
+        Overlay::Picker { field, query, hits, selected, choices } => {
             let what = match app.form.as_ref().and_then(|form| form.picker_kind(*field)) {
+                _ if !choices.is_empty() => "Pick one",
                 Some(crate::model::Kind::Contact) => "Pick a person",
                 _ => "Pick an account",
             };
             let inner = popup(f, area, 60, 14, &format!("{what}  (Enter picks, Esc closes)"));
             let mut lines = vec![query.after(Span::styled("> ", theme.title()), inner.width as usize)];
             if hits.is_empty() {
-                lines.push(Line::styled("no account matches: create it on the Accounts screen", theme.dim()));
+                let empty = if choices.is_empty() { "type a name" } else { "nothing matches" };
+                lines.push(Line::styled(empty, theme.dim()));
             }
             let room = inner.height.saturating_sub(1) as usize;
             for (i, hit) in hits.iter().enumerate().skip(scrolled(*selected, room)).take(room) {
