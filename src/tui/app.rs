@@ -28,6 +28,9 @@ use crate::text::count;
 /// records stays instant; the list's title says "10,000+" when more match.
 const FILTER_LIMIT: usize = 10_000;
 
+/// How many records a form's picker offers.
+const PICKER_LIMIT: usize = 20;
+
 /// How long a status message stays.
 const MESSAGE_TIME: Duration = Duration::from_secs(5);
 
@@ -92,6 +95,8 @@ pub enum Overlay {
         hits: Vec<crate::search::Hit>,
         /// The selected match.
         selected: usize,
+        /// The search (run off the UI thread) whose matches are awaited, if any.
+        waiting: Option<u64>,
     },
     /// One line of text to type, and what it is for.
     Input {
@@ -358,10 +363,18 @@ impl App {
     /// Reads what the next frame needs (rows on screen) and takes finished search answers.
     pub fn prepare(&mut self) {
         self.indexing = !self.index_ready.load(Ordering::SeqCst);
-        if let Some(answer) = self.searcher.poll()
-            && let Some(Overlay::Search(b)) = &mut self.overlay
-        {
-            b.receive(answer);
+        if let Some(answer) = self.searcher.poll() {
+            match &mut self.overlay {
+                Some(Overlay::Search(b)) => b.receive(answer),
+                Some(Overlay::Picker { hits, selected, waiting, .. })
+                    if *waiting == Some(answer.generation) && answer.complete =>
+                {
+                    *waiting = None;
+                    *hits = answer.hits.unwrap_or_default();
+                    *selected = (*selected).min(hits.len().saturating_sub(1));
+                }
+                _ => {}
+            }
         }
         if let Some(answer) = self.filter_searcher.poll().filter(|a| a.complete) {
             let list = self.lists_mut().into_iter().find(|l| l.awaiting == Some(answer.generation));
@@ -438,6 +451,7 @@ impl App {
                 || app.import.as_ref().is_some_and(|w| w.busy())
                 || matches!(&app.overlay, Some(Overlay::Search(b)) if b.waiting.is_some())
                 || app.list().is_some_and(|l| l.awaiting.is_some())
+                || matches!(&app.overlay, Some(Overlay::Picker { waiting: Some(_), .. }))
         };
         while busy(self) && Instant::now() < deadline {
             self.prepare();
@@ -1293,7 +1307,7 @@ impl App {
                 Ok(())
             }
             Overlay::Search(b) => self.search_key(b, key),
-            Overlay::Picker { field, mut query, mut hits, mut selected } => {
+            Overlay::Picker { field, mut query, mut hits, mut selected, mut waiting } => {
                 match pick_key(key, &mut query, &mut selected, hits.len()) {
                     PickKey::Cancel => return,
                     PickKey::Choose => {
@@ -1305,11 +1319,11 @@ impl App {
                     }
                     PickKey::Typed => {
                         let kind = self.form.as_ref().and_then(|f| f.picker_kind(field)).unwrap_or(Kind::Account);
-                        hits = self.picker_hits(kind, &query);
+                        (hits, waiting) = self.picker_hits(kind, &query, hits);
                     }
                     PickKey::Moved => {}
                 }
-                self.overlay = Some(Overlay::Picker { field, query, hits, selected });
+                self.overlay = Some(Overlay::Picker { field, query, hits, selected, waiting });
                 Ok(())
             }
             Overlay::Palette { query, selected } => self.palette_key(query, selected, key),
@@ -1650,21 +1664,29 @@ impl App {
         ranked.into_iter().map(|i| all[i].clone()).collect()
     }
 
-    /// What a picker offers for `query`: the best fuzzy matches, or (before anything is typed)
-    /// the first records by name.
-    fn picker_hits(&self, kind: Kind, query: &str) -> Vec<crate::search::Hit> {
+    /// What a picker offers for `query`: before anything is typed, the first records by name;
+    /// else the `shown` ones until the best matches, searched off the UI thread, arrive (the
+    /// search's number is returned).
+    fn picker_hits(
+        &self,
+        kind: Kind,
+        query: &str,
+        shown: Vec<crate::search::Hit>,
+    ) -> (Vec<crate::search::Hit>, Option<u64>) {
         if !query.trim().is_empty() {
-            return self.crm.search(query, &[kind], 20).unwrap_or_default();
+            return (shown, Some(self.searcher.start(query, &[kind], PICKER_LIMIT)));
         }
-        let Ok(r) = self.crm.reader() else { return Vec::new() };
+        let Ok(r) = self.crm.reader() else { return (Vec::new(), None) };
         let ids = crate::store::Read::sorted(&r, kind, crate::store::SortField::Name, &[], None, false, 20)
             .unwrap_or_default();
-        ids.into_iter()
+        let hits = ids
+            .into_iter()
             .map(|id| {
                 let label = super::detail::label_of(&r, RecordRef::new(kind, id));
                 crate::search::Hit { kind, id, label, detail: String::new(), score: 0 }
             })
-            .collect()
+            .collect();
+        (hits, None)
     }
 
     /// Keys of the call form: one key picks the outcome, Ctrl-S logs the call.
@@ -1797,8 +1819,8 @@ impl App {
                 let kind = form.picker_kind(form.focus).unwrap_or(Kind::Account);
                 let query =
                     if kind == Kind::Account { form.fields[form.focus].value().to_string() } else { String::new() };
-                let hits = self.picker_hits(kind, &query);
-                self.overlay = Some(Overlay::Picker { field: form.focus, query, hits, selected: 0 });
+                let (hits, waiting) = self.picker_hits(kind, &query, Vec::new());
+                self.overlay = Some(Overlay::Picker { field: form.focus, query, hits, selected: 0, waiting });
             }
             KeyCode::Tab | KeyCode::Down | KeyCode::Enter => form.move_focus(1),
             KeyCode::BackTab | KeyCode::Up => form.move_focus(-1),

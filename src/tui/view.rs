@@ -1010,7 +1010,7 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             ];
             f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
         }
-        Overlay::Picker { field, query, hits, selected } => {
+        Overlay::Picker { field, query, hits, selected, .. } => {
             let what = match app.form.as_ref().and_then(|form| form.picker_kind(*field)) {
                 Some(crate::model::Kind::Contact) => "Pick a person",
                 _ => "Pick an account",
