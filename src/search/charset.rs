@@ -35,6 +35,41 @@ impl CharSet {
         CharSet(text.chars().filter(|c| !c.is_ascii()).fold(ascii | NON_ASCII, |bits, c| bits | non_ascii_bits(c)))
     }
 
+    /// The characters that begin or end a word of `text` (a run of letters and digits), in every
+    /// form a needle character could take to match them: a query word can be found whole in the
+    /// text only if its first and last characters are among them (see [`CharSet::of_word_ends`]).
+    pub(super) fn of_word_edges(text: &str) -> CharSet {
+        const FLAGS: u64 = JOINS | NON_ASCII;
+        let mut bits = 0;
+        if text.is_ascii() {
+            let bytes = text.as_bytes();
+            for (i, &b) in bytes.iter().enumerate() {
+                let after_word = i > 0 && bytes[i - 1].is_ascii_alphanumeric();
+                let before_word = bytes.get(i + 1).is_some_and(u8::is_ascii_alphanumeric);
+                if !after_word || !before_word {
+                    bits |= ASCII_TEXT_BITS[b as usize];
+                }
+            }
+            return CharSet(bits & !FLAGS);
+        }
+        let mut chars = text.chars().peekable();
+        let mut after_word = false;
+        while let Some(c) = chars.next() {
+            let before_word = chars.peek().is_some_and(|n| n.is_alphanumeric());
+            if !after_word || !before_word {
+                bits |= if c.is_ascii() { ASCII_TEXT_BITS[c as usize] } else { non_ascii_bits(c) };
+            }
+            after_word = c.is_alphanumeric();
+        }
+        CharSet(bits & !FLAGS)
+    }
+
+    /// The first and last characters of a (case-folded) query word, which a text's word edges
+    /// must hold for the word to be found whole in it.
+    pub(super) fn of_word_ends(word: &[char]) -> CharSet {
+        CharSet(word.first().map_or(0, |&c| bit(c)) | word.last().map_or(0, |&c| bit(c)))
+    }
+
     /// The characters a (case-folded) needle needs.
     pub(super) fn of_needle(needle: Utf32Str<'_>) -> CharSet {
         CharSet(needle.chars().fold(0, |bits, c| bits | bit(c)))
@@ -145,6 +180,18 @@ mod tests {
         assert!(CharSet::of_text("Ann Lee").is_ascii());
         assert!(!CharSet::of_text("Ann Lee").contains(needle(".")), "a space is not a dot");
         assert!(!CharSet::of_text("Ann Lee").has_tab());
+    }
+
+    #[test]
+    fn word_edges_are_the_first_and_last_characters_of_words() {
+        let edges = CharSet::of_word_edges("Deal #7\tann@acme.io");
+        let ends = |w: &str| CharSet::of_word_ends(&w.chars().collect::<Vec<_>>());
+        for word in ["deal", "#7", "ann", "acme", "io", "ann@acme.io", "7"] {
+            assert!(edges.contains(ends(word)), "{word}");
+        }
+        assert!(!edges.contains(ends("nc")) && !edges.contains(ends("cm")));
+        assert!(CharSet::of_word_edges("Élodie Müller").contains(ends("elodie")));
+        assert!(CharSet::of_word_edges("Zoë").contains(ends("zoe")));
     }
 
     #[test]

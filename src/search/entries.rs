@@ -20,6 +20,8 @@ pub(super) struct Sets {
     pub(super) name: CharSet,
     /// Of the whole text.
     pub(super) text: CharSet,
+    /// Of the first and last characters of the text's words (see [`CharSet::of_word_edges`]).
+    pub(super) edges: CharSet,
 }
 
 /// `(record, text)` entries by position. Positions change on removal (the last entry moves into
@@ -154,14 +156,15 @@ impl Entries {
 impl Sets {
     /// The sets of a text.
     pub(super) fn of(text: &str) -> Sets {
+        let edges = CharSet::of_word_edges(text);
         match text.split_once('\t') {
             Some((name, rest)) => {
                 let name = CharSet::of_text(name);
-                Sets { name, text: name.union(CharSet::of_text("\t")).union(CharSet::of_text(rest)) }
+                Sets { name, text: name.union(CharSet::of_text("\t")).union(CharSet::of_text(rest)), edges }
             }
             None => {
                 let set = CharSet::of_text(text);
-                Sets { name: set, text: set }
+                Sets { name: set, text: set, edges }
             }
         }
     }

@@ -34,6 +34,9 @@ pub(super) struct Query {
     plain: bool,
     /// The query's words, looked for whole.
     exact: Exact,
+    /// The first and last characters of each word, which a text's word edges must hold for
+    /// the word to be found whole in it.
+    word_ends: Vec<CharSet>,
     /// What each query word found whole in a text adds: more than any fuzzy score.
     word_bonus: u32,
     /// What a name that is the query adds: more than all words and fuzzy scores together.
@@ -48,19 +51,22 @@ impl Query {
         for needle in pattern.atoms.iter().filter(|a| !a.negative).map(|a| a.needle_text()) {
             needs = needs.union(CharSet::of_needle(needle));
             best += best_score(needle.len());
-            words.push(needle.chars().collect());
+            words.push(needle.chars().collect::<Vec<char>>());
         }
+        let word_ends = words.iter().map(|w| CharSet::of_word_ends(w)).collect();
         let exact = Exact::new(words);
         let word_bonus = 2 * best + 1;
         let name_bonus = exact.len() as u32 * word_bonus + word_bonus;
-        Query { pattern, needs, best, plain: !text.contains(OPERATORS), exact, word_bonus, name_bonus }
+        Query { pattern, needs, best, plain: !text.contains(OPERATORS), exact, word_ends, word_bonus, name_bonus }
     }
 
-    /// The most the exact-match bonus can give a text with character sets `sets`: a name that
-    /// lacks a character of the query cannot be the query.
+    /// The most the exact-match bonus can give a text with character sets `sets`, read without
+    /// the text: a word whose first or last character begins or ends no word of the text is not
+    /// in it whole, and a name that lacks a character of the query cannot be the query.
     pub(super) fn max_bonus(&self, sets: Sets) -> u32 {
-        let words = self.exact.len() as u32 * self.word_bonus;
-        if sets.name.contains(self.needs) { words + self.name_bonus } else { words }
+        let whole = self.word_ends.iter().filter(|&&ends| sets.edges.contains(ends)).count();
+        let words = whole as u32 * self.word_bonus;
+        if whole == self.word_ends.len() && sets.name.contains(self.needs) { words + self.name_bonus } else { words }
     }
 
     /// Whether the query has no operators, so that a query extending it (more characters or more
@@ -233,9 +239,10 @@ impl<'q> RankPart<'q> {
         }
         let name_may_match = sets.text.has_tab() && sets.name.contains(query.needs);
         let fuzzy = query.best + if name_may_match { query.best } else { 0 };
-        if self.top.admits(fuzzy + query.max_bonus(sets), record) {
+        let max_bonus = query.max_bonus(sets);
+        if self.top.admits(fuzzy + max_bonus, record) {
             let text = entries.text(pos);
-            let bonus = self.scorer.bonus(query, text);
+            let bonus = if max_bonus == 0 { 0 } else { self.scorer.bonus(query, text) };
             if self.top.admits(fuzzy + bonus, record) {
                 let name = if name_may_match { self.scorer.name_score(query, text, sets) } else { 0 };
                 if self.top.admits(query.best + name + bonus, record) {

@@ -31,6 +31,9 @@ const FILTER_LIMIT: usize = 10_000;
 /// The id a picker gives the account it offers to create (ids start at 1).
 const NEW_ACCOUNT: Id = 0;
 
+/// How many records a form's picker offers.
+const PICKER_LIMIT: usize = 20;
+
 /// How long a status message stays.
 const MESSAGE_TIME: Duration = Duration::from_secs(5);
 
@@ -120,6 +123,8 @@ pub enum Overlay {
         selected: usize,
         /// The words the field takes; empty when it takes a record.
         choices: Vec<String>,
+        /// The search (run off the UI thread) whose matches are awaited, if any.
+        waiting: Option<u64>,
     },
     /// One line of text to type, and what it is for.
     Input {
@@ -401,10 +406,27 @@ impl App {
     /// Reads what the next frame needs (rows on screen) and takes finished search answers.
     pub fn prepare(&mut self) {
         self.indexing = !self.index_ready.load(Ordering::SeqCst);
-        if let Some(answer) = self.searcher.poll()
-            && let Some(Overlay::Search(b)) = &mut self.overlay
-        {
-            b.receive(answer);
+        if let Some(answer) = self.searcher.poll() {
+            match &mut self.overlay {
+                Some(Overlay::Search(b)) => b.receive(answer),
+                Some(Overlay::Picker { hits, selected, waiting, query, field, .. })
+                    if *waiting == Some(answer.generation) && answer.complete =>
+                {
+                    *waiting = None;
+                    *hits = answer.hits.unwrap_or_default();
+                    // An account not there yet is made from the picker: offered after the
+                    // matches, unless one has that very name.
+                    let name = query.value().trim();
+                    let accounts = self.form.as_ref().and_then(|f| f.picker_kind(*field)) == Some(Kind::Account);
+                    if accounts && !name.is_empty() && !hits.iter().any(|h| h.label.eq_ignore_ascii_case(name)) {
+                        let detail = "a new account: Enter creates it".to_string();
+                        let label = name.to_string();
+                        hits.push(crate::search::Hit { kind: Kind::Account, id: NEW_ACCOUNT, label, detail, score: 0 });
+                    }
+                    *selected = (*selected).min(hits.len().saturating_sub(1));
+                }
+                _ => {}
+            }
         }
         if let Some(answer) = self.filter_searcher.poll().filter(|a| a.complete) {
             let list = self.lists_mut().into_iter().find(|l| l.awaiting == Some(answer.generation));
@@ -481,6 +503,7 @@ impl App {
                 || app.import.as_ref().is_some_and(|w| w.busy())
                 || matches!(&app.overlay, Some(Overlay::Search(b)) if b.waiting.is_some())
                 || app.list().is_some_and(|l| l.awaiting.is_some())
+                || matches!(&app.overlay, Some(Overlay::Picker { waiting: Some(_), .. }))
         };
         while busy(self) && Instant::now() < deadline {
             self.prepare();
@@ -1394,7 +1417,7 @@ impl App {
                 Ok(())
             }
             Overlay::Search(b) => self.search_key(b, key),
-            Overlay::Picker { field, mut query, mut hits, mut selected, choices } => {
+            Overlay::Picker { field, mut query, mut hits, mut selected, choices, mut waiting } => {
                 match pick_key(key, &mut query, &mut selected, hits.len()) {
                     PickKey::Cancel => return,
                     PickKey::Choose => {
@@ -1404,11 +1427,11 @@ impl App {
                     }
                     PickKey::Typed => {
                         let kind = self.form.as_ref().and_then(|f| f.picker_kind(field)).unwrap_or(Kind::Account);
-                        hits = self.picker_hits(kind, &choices, query.value());
+                        (hits, waiting) = self.picker_hits(kind, &choices, query.value(), hits);
                     }
                     PickKey::Moved => {}
                 }
-                self.overlay = Some(Overlay::Picker { field, query, hits, selected, choices });
+                self.overlay = Some(Overlay::Picker { field, query, hits, selected, choices, waiting });
                 Ok(())
             }
             Overlay::Palette { query, selected } => self.palette_key(query, selected, key),
@@ -1741,9 +1764,16 @@ impl App {
         ranked.into_iter().map(|i| all[i].clone()).collect()
     }
 
-    /// What a picker offers for `query`: the best fuzzy matches, or (before anything is typed)
-    /// the first records by name.
-    fn picker_hits(&self, kind: Kind, choices: &[String], query: &str) -> Vec<crate::search::Hit> {
+    /// What a picker offers for `query`: the words of a word field that match it; for a record
+    /// field, before anything is typed, the first records by name, else the `shown` ones until
+    /// the best matches, searched off the UI thread, arrive (the search's number is returned).
+    fn picker_hits(
+        &self,
+        kind: Kind,
+        choices: &[String],
+        query: &str,
+        shown: Vec<crate::search::Hit>,
+    ) -> (Vec<crate::search::Hit>, Option<u64>) {
         if !choices.is_empty() {
             let word = |i: usize| crate::search::Hit {
                 kind,
@@ -1752,28 +1782,22 @@ impl App {
                 detail: String::new(),
                 score: 0,
             };
-            return crate::search::rank_items(query, choices).into_iter().map(word).collect();
+            return (crate::search::rank_items(query, choices).into_iter().map(word).collect(), None);
         }
         if !query.trim().is_empty() {
-            let mut hits = self.crm.search(query, &[kind], 20).unwrap_or_default();
-            // An account not there yet is made from the picker: offered after the matches, unless
-            // one has that very name.
-            let name = query.trim();
-            if kind == Kind::Account && !hits.iter().any(|h| h.label.eq_ignore_ascii_case(name)) {
-                let detail = "a new account: Enter creates it".to_string();
-                hits.push(crate::search::Hit { kind, id: NEW_ACCOUNT, label: name.to_string(), detail, score: 0 });
-            }
-            return hits;
+            return (shown, Some(self.searcher.start(query, &[kind], PICKER_LIMIT)));
         }
-        let Ok(r) = self.crm.reader() else { return Vec::new() };
+        let Ok(r) = self.crm.reader() else { return (Vec::new(), None) };
         let ids = crate::store::Read::sorted(&r, kind, crate::store::SortField::Name, &[], None, false, 20)
             .unwrap_or_default();
-        ids.into_iter()
+        let hits = ids
+            .into_iter()
             .map(|id| {
                 let label = crate::crm::label_of(&r, RecordRef::new(kind, id));
                 crate::search::Hit { kind, id, label, detail: String::new(), score: 0 }
             })
-            .collect()
+            .collect();
+        (hits, None)
     }
 
     /// Fills form field `field` with what its picker chose; a new account is created first.
@@ -1927,11 +1951,12 @@ impl App {
                 // An account typed so far is looked for; a word field offers every word.
                 let query =
                     if kind == Kind::Account && choices.is_empty() { form.fields[form.focus].value() } else { "" };
-                let hits = self.picker_hits(kind, &choices, query);
+                let (hits, waiting) = self.picker_hits(kind, &choices, query, Vec::new());
                 let current = form.fields[form.focus].value();
                 let selected = hits.iter().position(|h| h.label == current).unwrap_or(0);
                 let query = LineField::new(query);
-                self.overlay = Some(Overlay::Picker { field: form.focus, query, hits, selected, choices });
+                let overlay = Overlay::Picker { field: form.focus, query, hits, selected, choices, waiting };
+                self.overlay = Some(overlay);
             }
             KeyCode::F(1) => self.overlay = Some(Overlay::Help(0)),
             KeyCode::Tab | KeyCode::Down | KeyCode::Enter => form.move_focus(1),

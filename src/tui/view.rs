@@ -1090,7 +1090,7 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             ];
             f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
         }
-        Overlay::Picker { field, query, hits, selected, choices } => {
+        Overlay::Picker { field, query, hits, selected, choices, .. } => {
             let what = match app.form.as_ref().and_then(|form| form.picker_kind(*field)) {
                 _ if !choices.is_empty() => "Pick one",
                 Some(crate::model::Kind::Contact) => "Pick a person",
