@@ -313,7 +313,12 @@ fn the_quote_editor_adds_lines_by_product_and_recomputes_totals_as_you_type() {
     ui.keys("esc 1 Q");
     assert_eq!(ui.crm.count(Kind::Quote).unwrap(), 0, "looking at a new quote stores nothing");
     ui.keys("a").text("pro").keys("enter");
-    assert!(ui.screen().contains("149.90"), "{}", ui.screen());
+    let s = ui.screen();
+    // Numbers align right: the line's total ends where its column's header ends.
+    let end = |line: &str, text: &str| line[..line.rfind(text).unwrap() + text.len()].chars().count();
+    let header = s.lines().find(|l| l.contains("LINE TOTAL")).unwrap_or_else(|| panic!("{s}"));
+    let row = s.lines().find(|l| l.contains("Pro licence")).unwrap_or_else(|| panic!("{s}"));
+    assert_eq!(end(row, "149.90"), end(header, "LINE TOTAL"), "{s}");
     // Quantity 3 (the cell's value is selected: typing replaces it), then the discount 10%:
     // the totals follow each keystroke, before any save.
     ui.keys("enter").text("3");

@@ -699,6 +699,14 @@ fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
     f.render_widget(block, area);
     let cur = q.quote.currency;
     let unread = q.unread().is_some();
+    let widths = [
+        Constraint::Length(1),
+        Constraint::Min(12),
+        Constraint::Length(QTY_WIDTH),
+        Constraint::Length(PRICE_WIDTH),
+        Constraint::Length(DISC_WIDTH),
+        Constraint::Length(16),
+    ];
     let mut rows = Vec::new();
     for (i, line) in q.quote.lines.iter().enumerate() {
         let selected = i == q.selected;
@@ -726,18 +734,17 @@ fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
         ];
         let marker = if selected { "▶" } else { " " };
         let mut row = vec![ratatui::widgets::Cell::from(marker)];
-        row.extend(cells.into_iter().map(|(t, st)| ratatui::widgets::Cell::from(sanitize(&t).into_owned()).style(st)));
+        // Numbers right-aligned, the product cut with "…".
+        let cut = super::widgets::columns(inner.width, &widths);
+        row.extend(
+            cells.into_iter().enumerate().map(|(i, (t, st))| super::widgets::fitted(&t, cut[i + 1], i > 0).style(st)),
+        );
         rows.push(Row::new(row));
     }
-    let widths = [
-        Constraint::Length(1),
-        Constraint::Min(12),
-        Constraint::Length(QTY_WIDTH),
-        Constraint::Length(PRICE_WIDTH),
-        Constraint::Length(DISC_WIDTH),
-        Constraint::Length(16),
-    ];
-    let header = Row::new(["", "PRODUCT", "QTY", "UNIT PRICE", "DISC", "LINE TOTAL"]).style(theme.dim());
+    let header = ["", "PRODUCT", "QTY", "UNIT PRICE", "DISC", "LINE TOTAL"];
+    let cut = super::widgets::columns(inner.width, &widths);
+    let header =
+        Row::new(header.iter().enumerate().map(|(i, h)| super::widgets::fitted(h, cut[i], i > 1))).style(theme.dim());
     let totals = q.quote.totals();
     let [table_area, foot] = Layout::vertical([Constraint::Min(1), Constraint::Length(5)]).areas(inner);
     if q.quote.lines.is_empty() {
@@ -746,7 +753,8 @@ fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
             table_area,
         );
     } else {
-        f.render_widget(Table::new(rows, widths).header(header), table_area);
+        let table = Table::new(rows, widths).header(header).flex(ratatui::layout::Flex::Start).column_spacing(1);
+        f.render_widget(table, table_area);
     }
     let right = |label: &str, a: Option<crate::model::Amount>| {
         let shown = if unread { "—".to_string() } else { crate::model::Amount::grouped_sum(a) };

@@ -18,23 +18,31 @@ pub fn grid<'a>(
     header_style: Style,
     rows: impl IntoIterator<Item = (Vec<String>, Style)>,
 ) -> Table<'a> {
-    // The same split the table makes, so cutting and drawing agree.
-    let cols = Layout::horizontal(widths.iter().copied())
+    let cols = columns(width, widths);
+    let row = |texts: Vec<String>| {
+        Row::new(texts.into_iter().zip(&cols).enumerate().map(|(i, (text, w))| fitted(&text, *w, right.contains(&i))))
+    };
+    let head = row(header.iter().map(|h| h.to_string()).collect()).style(header_style);
+    let body: Vec<Row> = rows.into_iter().map(|(texts, style)| row(texts).style(style)).collect();
+    Table::new(body, widths.iter().copied()).header(head).flex(Flex::Start).column_spacing(1)
+}
+
+/// The widths a [`grid`] gives its columns out of `width`: the same split the table makes, so
+/// cutting and drawing agree.
+pub fn columns(width: u16, widths: &[Constraint]) -> Vec<usize> {
+    Layout::horizontal(widths.iter().copied())
         .flex(Flex::Start)
         .spacing(1)
         .split(Rect::new(0, 0, width, 1))
         .iter()
         .map(|r| r.width as usize)
-        .collect::<Vec<_>>();
-    let row = |texts: Vec<String>| {
-        Row::new(texts.into_iter().zip(&cols).enumerate().map(|(i, (text, w))| {
-            let line = Line::from(truncate(&sanitize(&text), *w));
-            Cell::from(if right.contains(&i) { line.right_aligned() } else { line })
-        }))
-    };
-    let head = row(header.iter().map(|h| h.to_string()).collect()).style(header_style);
-    let body: Vec<Row> = rows.into_iter().map(|(texts, style)| row(texts).style(style)).collect();
-    Table::new(body, widths.iter().copied()).header(head).flex(Flex::Start).column_spacing(1)
+        .collect()
+}
+
+/// One cell of a table `width` columns wide: cut with "…", right-aligned when `right`.
+pub fn fitted<'a>(text: &str, width: usize, right: bool) -> Cell<'a> {
+    let line = Line::from(truncate(&sanitize(text), width));
+    Cell::from(if right { line.right_aligned() } else { line })
 }
 
 #[cfg(test)]
