@@ -24,8 +24,8 @@ impl Out {
     /// Prints one JSON value (pretty) on stdout.
     pub fn json_value(&self, v: &impl Serialize) {
         match serde_json::to_string_pretty(v) {
-            Ok(s) => println!("{s}"),
-            Err(e) => eprintln!("error: cannot write JSON: {e}"),
+            Ok(s) => say!("{s}"),
+            Err(e) => say_err!("error: cannot write JSON: {e}"),
         }
     }
 
@@ -34,7 +34,7 @@ impl Out {
         if self.json {
             self.json_value(v);
         } else {
-            println!("{}", crate::text::sanitize(&message()));
+            say!("{}", crate::text::sanitize(&message()));
         }
     }
 }
@@ -107,9 +107,9 @@ pub fn list<R: Present>(out: &Out, crm: &Crm, items: &[R]) {
     if out.json {
         out.json_value(&items.iter().map(|r| r.json(&names)).collect::<Vec<_>>());
     } else if items.is_empty() {
-        println!("no {} yet", R::KIND.plural());
+        say!("no {} yet", R::KIND.plural());
     } else {
-        println!("{}", table(R::HEADERS, items.iter().map(|r| r.row(&names)), R::RIGHT));
+        say!("{}", table(R::HEADERS, items.iter().map(|r| r.row(&names)), R::RIGHT));
     }
 }
 
@@ -126,7 +126,7 @@ pub fn stages(out: &Out, crm: &Crm, stages: &[Stage]) {
         row[1] = (i + 1).to_string();
         row
     });
-    println!("{}", table(Stage::HEADERS, rows, Stage::RIGHT));
+    say!("{}", table(Stage::HEADERS, rows, Stage::RIGHT));
 }
 
 /// Prints the lead sources in picker order with their use.
@@ -138,7 +138,7 @@ pub fn sources(out: &Out, sources: &[crate::crm::SourceUse]) {
         .iter()
         .enumerate()
         .map(|(i, s)| vec![(i + 1).to_string(), s.name.clone(), s.leads.to_string(), s.deals.to_string()]);
-    println!("{}", table(&["#", "SOURCE", "LEADS", "DEALS"], rows, &[0, 2, 3]));
+    say!("{}", table(&["#", "SOURCE", "LEADS", "DEALS"], rows, &[0, 2, 3]));
 }
 
 /// Prints pairs of contacts that look like one person.
@@ -147,12 +147,12 @@ pub fn duplicates(out: &Out, pairs: &[crate::crm::DuplicatePair]) {
         return out.json_value(&pairs);
     }
     if pairs.is_empty() {
-        return println!("no possible duplicates");
+        return say!("no possible duplicates");
     }
     let rows = pairs.iter().map(|p| {
         vec![p.first.to_string(), p.first_name.clone(), p.second.to_string(), p.second_name.clone(), p.reason.clone()]
     });
-    println!("{}", table(&["KEEP", "NAME", "MERGE", "NAME", "WHY"], rows, &[0, 2]));
+    say!("{}", table(&["KEEP", "NAME", "MERGE", "NAME", "WHY"], rows, &[0, 2]));
 }
 
 /// Prints one record in full.
@@ -162,7 +162,7 @@ pub fn show<R: Present>(out: &Out, crm: &Crm, rec: &R) {
     if out.json {
         out.json_value(&value);
     } else {
-        println!("{}", field_lines(&value));
+        say!("{}", field_lines(&value));
     }
 }
 

@@ -17,7 +17,7 @@ mod timeline;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::RwLock;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 pub use activity::{AgendaItem, AgendaKind, DueContact, TaskFilter};
 pub use charts::{ActivityCount, Bucket, Chart, ChartRow, ChartView, Measure, REPORT_NAMES, TaskCount, Unit};
@@ -76,6 +76,8 @@ pub struct Crm {
     store: Store,
     user: String,
     search: RwLock<Option<SearchIndex>>,
+    /// Transactions committed through this handle.
+    commits: AtomicU64,
 }
 
 impl Crm {
@@ -86,7 +88,12 @@ impl Crm {
 
     /// [`Crm::open`] for the given kind of work.
     pub fn open_for(path: &Path, workload: Workload) -> Result<Crm> {
-        let crm = Crm { store: Store::open(path, workload)?, user: local_user(), search: RwLock::new(None) };
+        let crm = Crm {
+            store: Store::open(path, workload)?,
+            user: local_user(),
+            search: RwLock::new(None),
+            commits: AtomicU64::new(0),
+        };
         crm.seed_stages()?;
         Ok(crm)
     }
@@ -99,6 +106,12 @@ impl Crm {
     /// The database file.
     pub fn path(&self) -> &Path {
         self.store.path()
+    }
+
+    /// How many write transactions this handle has committed: a front end compares two counts
+    /// to tell whether a command changed the data (and so whether a retry would repeat it).
+    pub fn commits(&self) -> u64 {
+        self.commits.load(Ordering::Relaxed)
     }
 
     /// A read snapshot for queries that front ends compose themselves.
@@ -145,6 +158,7 @@ impl Crm {
             return Ok(out);
         }
         writer.commit()?;
+        self.commits.fetch_add(1, Ordering::Relaxed);
         if let Some(index) = self.search.write().unwrap_or_else(|e| e.into_inner()).as_mut() {
             for (record, text) in search {
                 index.set(record, text);
