@@ -1147,7 +1147,7 @@ fn export_json<R: Present>(crm: &Crm, to: &mut Vec<u8>) -> Result<usize> {
     let all = crm.list::<R>(|_| true)?;
     let names = output::Names::new(crm);
     let mut json = serde_json::Serializer::pretty(&mut *to);
-    json.collect_seq(all.iter().map(|r| r.json(&names)))?;
+    json.collect_seq(all.iter().map(|r| crate::text::plain_json(r.json(&names))))?;
     to.push(b'\n');
     Ok(all.len())
 }

@@ -29,16 +29,22 @@ fn remember(e: &std::io::Error) {
     failed.get_or_insert_with(|| e.to_string());
 }
 
-/// Writes one line on stdout; a failure is remembered, never raised.
+/// Writes text for people on stdout, each of its lines made safe for a terminal
+/// ([`crate::text::sanitize`]); a failure is remembered, never raised.
 pub fn line(text: std::fmt::Arguments) {
+    let text = text.to_string();
     let mut out = Stdout;
-    let _ = writeln!(out, "{text}");
+    for line in text.split('\n') {
+        let _ = writeln!(out, "{}", crate::text::sanitize(line));
+    }
 }
 
-/// Writes one line on stderr; when stderr itself cannot be written there is no one left to tell.
+/// Writes one line on stderr, made safe for a terminal; when stderr itself cannot be written
+/// there is no one left to tell.
 pub fn err_line(text: std::fmt::Arguments) {
+    let text = text.to_string();
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "{text}").and_then(|()| err.flush());
+    let _ = writeln!(err, "{}", crate::text::sanitize(&text)).and_then(|()| err.flush());
 }
 
 /// Why stdout could not be written, when it could not.

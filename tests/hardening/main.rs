@@ -6,6 +6,7 @@
 mod common;
 
 mod output;
+mod outputs;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
