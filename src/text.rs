@@ -62,6 +62,18 @@ pub fn plain_json(value: serde_json::Value) -> serde_json::Value {
     }
 }
 
+/// The widest one word of a message may be: a value quoted back (a pasted paragraph, a
+/// 100,000-character name) is cut with `…` so the message stays one readable line.
+pub const MESSAGE_WORD: usize = 60;
+
+/// A message for one terminal line ([`sanitize`]d) with every word wider than [`MESSAGE_WORD`]
+/// cut with `…`, and the whole cut to ten times that.
+pub fn message(text: &str) -> String {
+    let clean = sanitize(text);
+    let words: Vec<String> = clean.split(' ').map(|w| truncate(w, MESSAGE_WORD)).collect();
+    truncate(&words.join(" "), MESSAGE_WORD * 10)
+}
+
 /// How many terminal columns the text takes (CJK and emoji count two).
 pub fn width(text: &str) -> usize {
     UnicodeWidthStr::width(text)
@@ -147,6 +159,14 @@ mod tests {
         assert_eq!(sanitize("a\tb\nc"), "a b c");
         assert!(matches!(sanitize("plain"), Cow::Borrowed(_)));
         assert_eq!(sanitize("a\u{9b}31mb\u{202e}txt.exe\u{200f}"), "a31mbtxt.exe\u{200f}");
+    }
+
+    #[test]
+    fn messages_cut_long_values() {
+        let m = message(&format!("no stage named '{}': see rolo stage list", "s".repeat(131_000)));
+        assert!(m.starts_with("no stage named 'sss") && m.ends_with("… see rolo stage list"), "{m}");
+        assert!(width(&m) < 120);
+        assert_eq!(message("plain words stay"), "plain words stay");
     }
 
     #[test]

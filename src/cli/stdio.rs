@@ -39,12 +39,12 @@ pub fn line(text: std::fmt::Arguments) {
     }
 }
 
-/// Writes one line on stderr, made safe for a terminal; when stderr itself cannot be written
-/// there is no one left to tell.
+/// Writes one line on stderr, made safe for a terminal and with long values cut
+/// ([`crate::text::message`]); when stderr itself cannot be written there is no one left to tell.
 pub fn err_line(text: std::fmt::Arguments) {
-    let text = text.to_string();
+    let text = crate::text::message(&text.to_string());
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "{}", crate::text::sanitize(&text)).and_then(|()| err.flush());
+    let _ = writeln!(err, "{text}").and_then(|()| err.flush());
 }
 
 /// Why stdout could not be written, when it could not.

@@ -414,6 +414,7 @@ impl<'a> Tx<'a> {
         set_default_owner(&mut rec, self.user);
         rec.set_id(0);
         rec.touch(self.now);
+        crate::model::texts::tidy(&mut rec)?;
         rec.validate()?;
         self.settle_source(&mut rec, None)?;
         self.check_links(&rec)?;
@@ -434,6 +435,7 @@ impl<'a> Tx<'a> {
     pub fn update<R: Indexed>(&mut self, mut rec: R, summary: Option<String>) -> Result<R> {
         let old: R = self.get(rec.id())?;
         rec.touch(self.now);
+        crate::model::texts::tidy(&mut rec)?;
         rec.validate()?;
         self.settle_source(&mut rec, old.lead_source().map(str::to_string))?;
         self.check_links(&rec)?;

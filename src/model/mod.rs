@@ -8,6 +8,7 @@ mod audit;
 mod company;
 mod people;
 mod sales;
+pub mod texts;
 mod values;
 
 use std::fmt;
