@@ -732,7 +732,9 @@ fn note(out: &Out, crm: &Crm, cmd: NoteCmd) -> Result<()> {
     match cmd {
         NoteCmd::Add(a) => {
             let rec = crm.add_note(record_ref("to", &a.to)?, &a.text)?;
-            wrote(out, crm, "added", &rec);
+            // The note itself may be pages long: its id and first line say which it is.
+            let json = Present::json(&rec, &output::Names::new(crm));
+            out.done(&json, || format!("added note {}: {}", rec.id, crate::text::first_line(&rec.text, 60)));
             Ok(())
         }
         NoteCmd::List(f) => {

@@ -102,6 +102,24 @@ pub enum StoreError {
         /// The cause.
         source: std::io::Error,
     },
+    /// The database's folder cannot be made (a file stands where a folder should).
+    #[error(
+        "cannot make the folder {path} for the database ({source}): is part of that path a file? Choose another --db path"
+    )]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The backup cannot be written where asked.
+    #[error("cannot write the backup {path}: {source}: check that its folder exists and can be written to")]
+    Backup {
+        /// The backup file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
     /// The backup target is taken.
     #[error("the backup file {0} exists already: choose a new name")]
     BackupExists(PathBuf),
@@ -145,7 +163,7 @@ impl Store {
     /// Opens the file, creating it (and its folder) when missing; refuses files it cannot read.
     pub fn open(path: &Path, workload: Workload) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder { path: dir.to_path_buf(), source })?;
         }
         let db = open_db(path, workload)?;
         let store = Store { path: path.to_path_buf(), workload, db: RwLock::new(Some(Arc::new(db))) };
@@ -238,7 +256,7 @@ impl Store {
     /// Writes a consistent copy of the whole database to `target` (which must not exist): into
     /// a temporary file beside it first, renamed into place once complete.
     pub fn backup(&self, target: &Path) -> Result<()> {
-        let io = |source| StoreError::Io { path: target.to_path_buf(), source };
+        let io = |source| StoreError::Backup { path: target.to_path_buf(), source };
         if target.exists() {
             return Err(StoreError::BackupExists(target.to_path_buf()));
         }
