@@ -22,6 +22,8 @@ fn main() -> ExitCode {
         let what = rolo::text::sanitize(&what);
         stdio::err_line(format_args!("error: rolo stopped on an internal fault{at}: {what}; please report it"));
     }));
+    // A damaged file's storage panic is caught and said as a damaged file, not as a fault.
+    rolo::store::hush_caught_panics();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),

@@ -257,15 +257,21 @@ impl Crm {
 
     /// Verifies the database: every record decodes, links resolve, the index agrees, and every
     /// lead or deal's source is on the lead-source list.
+    /// A damaged file is reported, table by table with how much of it could be read, rather
+    /// than failing the check.
     pub fn check(&self) -> Result<Vec<String>> {
-        let repaired = self.store.verify_pages()?;
-        let mut problems = crate::store::check(&self.reader()?)?;
-        if problems.is_empty() {
+        let (repaired, damage) = match self.store.verify_pages() {
+            Ok(repaired) => (repaired, None),
+            Err(e) => (false, Some(e.to_string())),
+        };
+        let mut problems = crate::store::check(&self.store.read_damaged()?)?;
+        if problems.is_empty() && damage.is_none() {
             problems.extend(self.unlisted_sources()?);
         }
         if repaired {
             problems.insert(0, "the file had damaged pages; redb repaired them: check your records".into());
         }
+        problems.splice(0..0, damage);
         Ok(problems)
     }
 

@@ -6,6 +6,7 @@
 mod common;
 
 mod crash;
+mod damaged;
 mod inputs;
 mod limits;
 mod output;
