@@ -3,7 +3,7 @@
 //! hands [`Incoming`] rows to [`Crm::import`](crate::crm::Crm::import), which finds the records
 //! rows name, decides about duplicates and writes all or nothing.
 
-mod card;
+pub(crate) mod card;
 pub mod columns;
 
 use chrono::NaiveDate;

@@ -3,7 +3,7 @@
 //! write, this module writes it.
 
 mod chunks;
-mod codec;
+pub(crate) mod codec;
 pub mod facts;
 mod guard;
 pub mod keys;

@@ -15,10 +15,10 @@ mod import;
 mod keymap;
 mod list;
 mod quote;
-mod reports;
+pub(crate) mod reports;
 mod search;
 mod settings;
-mod tasks;
+pub(crate) mod tasks;
 mod theme;
 mod view;
 

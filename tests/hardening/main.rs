@@ -7,6 +7,7 @@ mod common;
 
 mod crash;
 mod damaged;
+mod fuzz;
 mod inputs;
 mod limits;
 mod output;
