@@ -254,7 +254,7 @@ impl Store {
         // Each commit also saves the allocator state, so that a rolo killed mid-session (a closed
         // terminal, a power cut) reopens at once instead of walking a big file to repair it.
         txn.set_quick_repair(true);
-        Ok(Writer { txn, health: self.health.clone() })
+        Ok(Writer { txn: Some(txn), health: self.health.clone() })
     }
 
     fn reopen(&self) -> Result<()> {
@@ -397,19 +397,37 @@ pub type WriteTables<'t> = Tables<
 /// The single write transaction; nothing lands until [`Writer::commit`]. Its tables are opened
 /// by [`Writer::tables`] and must be dropped before the commit.
 pub struct Writer {
-    txn: redb::WriteTransaction,
+    /// Always there until the commit or the drop takes it.
+    txn: Option<redb::WriteTransaction>,
     health: Arc<Health>,
 }
 
+impl Drop for Writer {
+    /// An uncommitted transaction rolls back here, which on a damaged file can panic too.
+    fn drop(&mut self) {
+        if let Some(txn) = self.txn.take() {
+            let _ = self.health.guard(|| {
+                drop(txn);
+                Ok(())
+            });
+        }
+    }
+}
+
 impl Writer {
+    fn txn(&self) -> Result<&redb::WriteTransaction> {
+        self.txn.as_ref().ok_or_else(|| StoreError::Other("the transaction has ended".into()))
+    }
+
     /// Opens every table for reading and writing.
     pub fn tables(&self) -> Result<WriteTables<'_>> {
-        self.health.guard(|| Ok(open_tables!(self.txn, self.health.clone())))
+        let txn = self.txn()?;
+        self.health.guard(|| Ok(open_tables!(txn, self.health.clone())))
     }
 
     /// Schema 1 → 2: moves the one-row-per-record search keys into chunks and drops their table.
     fn pack_search_keys(&self) -> Result<()> {
-        let old = self.txn.open_table(SEARCH_V1).map_err(other)?;
+        let old = self.txn()?.open_table(SEARCH_V1).map_err(other)?;
         let mut t = self.tables()?;
         for item in old.iter().map_err(other)? {
             let (k, v) = item.map_err(other)?;
@@ -417,14 +435,14 @@ impl Writer {
         }
         t.flush()?;
         drop((t, old));
-        self.txn.delete_table(SEARCH_V1).map_err(other)?;
+        self.txn()?.delete_table(SEARCH_V1).map_err(other)?;
         Ok(())
     }
 
     /// Makes every write of this transaction durable, or none of them.
-    pub fn commit(self) -> Result<()> {
-        let Writer { txn, health } = self;
-        health.guard(|| txn.commit().map_err(other))
+    pub fn commit(mut self) -> Result<()> {
+        let txn = self.txn.take().ok_or_else(|| StoreError::Other("the transaction has ended".into()))?;
+        self.health.guard(|| txn.commit().map_err(other))
     }
 }
 
