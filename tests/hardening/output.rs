@@ -90,3 +90,25 @@ fn a_full_stderr_never_aborts() {
     let out = rolo(&db, &["contact", "show", "999"]).stderr(full()).output().expect("rolo runs");
     assert_eq!(out.status.code(), Some(1), "a failure still exits 1 when it cannot be said");
 }
+
+#[test]
+fn files_written_and_imports_count_as_saved_when_stdout_is_full() {
+    let (dir, db) = populated();
+    let copy = dir.path().join("copy.redb");
+    let csv = dir.path().join("out.csv");
+    let people = dir.path().join("people.csv");
+    std::fs::write(&people, "First Name,Last Name\nNew,Person\n").unwrap();
+    let lines: [&[&str]; 4] = [
+        &["backup", copy.to_str().unwrap()],
+        &["export", "contact", "--out", csv.to_str().unwrap()],
+        &["import", "contact", people.to_str().unwrap()],
+        &["demo", "--contacts", "5", "--force"],
+    ];
+    for args in lines {
+        let out = rolo(&db, args).stdout(full()).output().expect("rolo runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{}: {stderr}", args[0]);
+        assert!(stderr.starts_with("note: saved"), "{}: {stderr}", args[0]);
+    }
+    assert!(copy.exists() && csv.exists());
+}
