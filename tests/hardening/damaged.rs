@@ -122,3 +122,25 @@ fn damaged_files_many() {
     let tally = survive(&corpus(1, 560, 40, len), commands);
     eprintln!("{tally:?}");
 }
+
+/// The app over a file that opens but breaks on the first write: the form says the file is
+/// damaged, the app stays up, and every later request says the same without writing.
+#[test]
+fn the_app_stays_up_on_a_damaged_file_and_says_so() {
+    rolo::store::hush_caught_panics();
+    let len = std::fs::metadata(FIXTURE).unwrap().len() as usize;
+    let base = std::fs::read(FIXTURE).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("damaged.redb");
+    // Copy 437 of the long run's corpus: it opens and reads, but a write meets a damaged page.
+    std::fs::write(&db, corpus(1, 560, 40, len)[437].apply(&base)).unwrap();
+    let crm = std::sync::Arc::new(rolo::crm::Crm::open(&db).expect("the damage lies past what opening reads"));
+    let mut ui = super::common::ui::Ui::with(dir, crm, 100, 30);
+    ui.keys("3 n").text("Harbor Partners").keys("ctrl-s");
+    let screen = ui.screen();
+    assert!(screen.contains("damaged"), "{screen}");
+    ui.keys("ctrl-s");
+    assert!(ui.screen().contains("damaged"), "the app is still up, and says it again");
+    let later = ui.crm.count(rolo::model::Kind::Account).unwrap_err().to_string();
+    assert!(later.contains("cannot be read (damaged: "), "every later request says so: {later}");
+}
