@@ -54,23 +54,43 @@ pub fn clean(field: &str, text: &str) -> String {
 /// Takes control characters out of every text field of `rec`, then refuses a field longer than
 /// its limit, naming the field and the limit.
 pub fn tidy<R: Serialize + serde::de::DeserializeOwned>(rec: &mut R) -> Result<(), ValidationError> {
-    let mut scan = Scan::default();
-    let _ = rec.serialize(&mut scan);
-    if scan.dirty {
-        // Rare: rebuilt through its JSON form, each string cleaned by the field it sits in.
-        let cleaned = serde_json::to_value(&*rec).map(|v| clean_value("", v)).and_then(serde_json::from_value);
-        match cleaned {
-            Ok(clean) => *rec = clean,
-            Err(e) => {
-                return Err(ValidationError::new("text", format!("holds characters that cannot be stored ({e})")));
-            }
-        }
-        scan = Scan::default();
-        let _ = rec.serialize(&mut scan);
+    let mut found = scan(rec);
+    if found.dirty {
+        rebuild(rec)?;
+        found = scan(rec);
     }
-    match scan.too_long {
+    match found.too_long {
         Some(field) => Err(too_long(field)),
         None => Ok(()),
+    }
+}
+
+/// Takes control characters out of every text field of `rec` (as [`tidy`] does, without the
+/// limits, which a stored record may predate); says whether there were any.
+pub fn scrub<R: Serialize + serde::de::DeserializeOwned>(rec: &mut R) -> Result<bool, ValidationError> {
+    if !scan(rec).dirty {
+        return Ok(false);
+    }
+    rebuild(rec)?;
+    Ok(true)
+}
+
+fn scan<R: Serialize>(rec: &R) -> Scan {
+    let mut scan = Scan::default();
+    let _ = rec.serialize(&mut scan);
+    scan
+}
+
+/// Rebuilds `rec` through its JSON form, each string cleaned by the field it sits in (rare:
+/// only a record holding a control character comes here).
+fn rebuild<R: Serialize + serde::de::DeserializeOwned>(rec: &mut R) -> Result<(), ValidationError> {
+    let cleaned = serde_json::to_value(&*rec).map(|v| clean_value("", v)).and_then(serde_json::from_value);
+    match cleaned {
+        Ok(clean) => {
+            *rec = clean;
+            Ok(())
+        }
+        Err(e) => Err(ValidationError::new("text", format!("holds characters that cannot be stored ({e})"))),
     }
 }
 

@@ -3,6 +3,7 @@
 //! write, this module writes it.
 
 mod chunks;
+mod clean;
 pub(crate) mod codec;
 pub mod facts;
 mod guard;
@@ -206,6 +207,7 @@ impl Store {
         if found != Some(SCHEMA_VERSION) {
             w.tables()?.set_meta("schema_version", SCHEMA_VERSION)?;
         }
+        w.clean_texts()?;
         w.commit()
     }
 
