@@ -64,7 +64,7 @@ pub fn plain_json(value: serde_json::Value) -> serde_json::Value {
 
 /// The widest one word of a message may be: a value quoted back (a pasted paragraph, a
 /// 100,000-character name) is cut with `…` so the message stays one readable line.
-pub const MESSAGE_WORD: usize = 60;
+pub const MESSAGE_WORD: usize = 120;
 
 /// A message for one terminal line ([`sanitize`]d) with every word wider than [`MESSAGE_WORD`]
 /// cut with `…`, and the whole cut to ten times that.
@@ -165,7 +165,7 @@ mod tests {
     fn messages_cut_long_values() {
         let m = message(&format!("no stage named '{}': see rolo stage list", "s".repeat(131_000)));
         assert!(m.starts_with("no stage named 'sss") && m.ends_with("… see rolo stage list"), "{m}");
-        assert!(width(&m) < 120);
+        assert!(width(&m) < MESSAGE_WORD + 40);
         assert_eq!(message("plain words stay"), "plain words stay");
     }
 
