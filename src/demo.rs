@@ -159,320 +159,10 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
             crm.path().display()
         )));
     }
-    let words = Words {
-        first: lines(FIRST),
-        last: lines(LAST),
-        companies: lines(COMPANIES),
-        cities: lines(CITIES).into_iter().filter_map(|l| l.split_once(',')).collect(),
-        industries: lines(INDUSTRIES),
-        titles: lines(TITLES),
-    };
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let today = Date::today();
-    let now = Timestamp::now();
     let stages = crm.stages()?;
-
     // One transaction: a demo killed half-way leaves the file as it was, and a new `rolo demo`
     // finds it empty.
-    crm.write_bulk("rolo demo", |tx| {
-        let campaigns = batched(tx, size.campaigns, |tx, i| {
-            let start = today.add_days(rng.random_range(-120..30));
-            let status = CampaignStatus::ALL[i as usize % CampaignStatus::ALL.len()];
-            tx.create(Campaign {
-                name: format!(
-                    "{} {}",
-                    ["Spring", "Summer", "Autumn", "Winter", "Launch", "Partner"][i as usize % 6],
-                    2026 + i / 6
-                ),
-                channel: Some(CHANNELS[i as usize % CHANNELS.len()].into()),
-                status,
-                budget: Some(Amount::units(rng.random_range(20..400) * 100)),
-                start: Some(start),
-                end: Some(start.add_days(rng.random_range(14..90))),
-                ..Default::default()
-            })
-            .map(|c| c.id)
-        })?;
-
-        let products = batched(tx, size.products, |tx, i| {
-            let catalogue = lines(PRODUCTS);
-            let (name, price) = catalogue[i as usize % catalogue.len()].split_once(',').unwrap_or(("Item", "10"));
-            let round = i as usize / catalogue.len();
-            tx.create(Product {
-                name: if round == 0 { name.to_string() } else { format!("{name} v{}", round + 1) },
-                sku: Some(format!("SKU-{:05}", i + 1)),
-                price: Amount::parse(price).unwrap_or(Amount::units(10)),
-                active: i % 17 != 16,
-                ..Default::default()
-            })
-            .map(|p| (p.id, p.active))
-        })?;
-
-        let accounts = batched(tx, size.accounts, |tx, i| {
-            let (city, country) = *words.cities.choose(&mut rng).unwrap_or(&("London", "United Kingdom"));
-            let base = words.companies[i as usize % words.companies.len()];
-            let n = i as usize / words.companies.len();
-            let name = if n == 0 {
-                format!("{base} {}", SUFFIXES[i as usize % SUFFIXES.len()])
-            } else {
-                format!("{base}{n} {}", SUFFIXES[(i as usize + n) % SUFFIXES.len()])
-            };
-            let domain = format!(
-                "{}.example.com",
-                name.to_lowercase()
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or("acme")
-                    .replace(|c: char| !c.is_ascii_alphanumeric(), "")
-            );
-            tx.create(Account {
-                industry: Some((*words.industries.choose(&mut rng).unwrap_or(&"Software")).into()),
-                website: Some(format!("https://{domain}")),
-                phone: Some(format!("+1 555 {:04}", rng.random_range(0..10_000))),
-                address: Address { city: Some(city.into()), country: Some(country.into()), ..Default::default() },
-                employees: Some(rng.random_range(5..20_000)),
-                annual_revenue: Some(Amount::units(rng.random_range(1..500) * 100_000)),
-                status: AccountStatus::ALL[(i as usize * 7 + 1) % AccountStatus::ALL.len()],
-                name,
-                ..Default::default()
-            })
-            .map(|a| (a.id, domain, city.to_string(), country.to_string()))
-        })?;
-
-        let contacts = batched(tx, size.contacts, |tx, i| {
-            let first = *words.first.choose(&mut rng).unwrap_or(&"Ann");
-            let last = *words.last.choose(&mut rng).unwrap_or(&"Lee");
-            let (account, domain, city, country) = &accounts[rng.random_range(0..accounts.len())];
-            // Every demo person has an address and a number of their own, so that the possible
-            // duplicates (g D) are only the people the generator happened to give one name at one
-            // company, as in real data.
-            let suffix = if i >= 5000 { i.to_string() } else { String::new() };
-            let local = ascii_local(&format!("{first}.{last}{suffix}"));
-            let mut email = Email::new(format!("{local}@{domain}"));
-            email.consent = Consent::ALL[i as usize % Consent::ALL.len()];
-            email.validity = Validity::ALL[(i as usize / 3) % Validity::ALL.len()];
-            let with_birthday = i % 3 == 0;
-            tx.create(Contact {
-                first_name: first.into(),
-                last_name: last.into(),
-                title: Some((*words.titles.choose(&mut rng).unwrap_or(&"Manager")).into()),
-                account: Some(*account),
-                emails: vec![email],
-                phones: vec![Phone {
-                    number: format!("+1 555 {:03} {:04}", (i / 10_000) % 1000, i % 10_000),
-                    label: Some("work".into()),
-                }],
-                addresses: vec![Address {
-                    city: Some(city.clone()),
-                    country: Some(country.clone()),
-                    ..Default::default()
-                }],
-                birthday: with_birthday.then(|| today.add_days(-(rng.random_range(25 * 365..60 * 365)))),
-                interests: vec![INTERESTS[i as usize % INTERESTS.len()].into()],
-                follow_up_days: (i % 4 == 0).then_some(30),
-                last_activity: Some(Timestamp(now.0 - rng.random_range(0..90 * 86_400))),
-                ..Default::default()
-            })
-            .map(|c| (c.id, *account))
-        })?;
-
-        batched(tx, size.leads, |tx, i| {
-            let first = *words.first.choose(&mut rng).unwrap_or(&"Ann");
-            let last = *words.last.choose(&mut rng).unwrap_or(&"Lee");
-            let company = format!(
-                "{} {}",
-                words.companies.choose(&mut rng).unwrap_or(&"Acme"),
-                ["Partners", "Studio", "Works", "Trading"][i as usize % 4]
-            );
-            let status = [LeadStatus::New, LeadStatus::Contacted, LeadStatus::Qualified, LeadStatus::Unqualified]
-                [i as usize % 4];
-            let lead = tx.create(Lead {
-                first_name: first.into(),
-                last_name: last.into(),
-                email: Some(format!("{}@lead{i}.example.org", ascii_local(&format!("{first}.{last}")))),
-                phone: Some(format!("+44 20 {:04} {:04}", (i / 10_000) % 10_000, i % 10_000)),
-                source: Some(DEFAULT_LEAD_SOURCES[i as usize % DEFAULT_LEAD_SOURCES.len()].to_string()),
-                campaign: (i % 3 == 0).then(|| campaigns[i as usize % campaigns.len()]),
-                status,
-                rating: Some(Rating::ALL[i as usize % Rating::ALL.len()]),
-                company: Some(company),
-                ..Default::default()
-            })?;
-            if i % 10 == 9 {
-                let opportunity = (i % 20 == 19).then(|| NewOpportunity {
-                    amount: Some(Amount::units(rng.random_range(10..200) * 100)),
-                    ..Default::default()
-                });
-                // Converted into an existing customer: a lead from a known company.
-                let (account, ..) = &accounts[rng.random_range(0..accounts.len())];
-                tx.convert_lead(lead.id, ConvertLead { account: Some(*account), opportunity })?;
-            }
-            Ok(lead.id)
-        })?;
-
-        let opportunities = batched(tx, size.opportunities, |tx, i| {
-            let (contact, account) = contacts[rng.random_range(0..contacts.len())];
-            let stage = &stages[i as usize % stages.len()];
-            let mut opp = Opportunity {
-                name: format!(
-                    "{} deal #{}",
-                    ["New licences", "Renewal", "Expansion", "Pilot", "Upgrade"][i as usize % 5],
-                    i + 1
-                ),
-                account,
-                contact: Some(contact),
-                amount: Amount::units(rng.random_range(5..500) * 100),
-                close_date: today.add_days(rng.random_range(-60..180)),
-                stage: stage.id,
-                next_step: Some(STEPS[i as usize % STEPS.len()].into()),
-                next_step_date: Some(today.add_days(rng.random_range(-5..21))),
-                lead_source: Some(DEFAULT_LEAD_SOURCES[i as usize % DEFAULT_LEAD_SOURCES.len()].to_string()),
-                campaign: (i % 4 == 0).then(|| campaigns[i as usize % campaigns.len()]),
-                ..Default::default()
-            };
-            if stage.outcome == StageOutcome::Lost {
-                opp.lost_reason = Some(LOST[i as usize % LOST.len()].into());
-            }
-            tx.create_opportunity(opp).map(|o| o.id)
-        })?;
-
-        let projects = batched(tx, size.projects, |tx, i| {
-            let (account, ..) = &accounts[i as usize % accounts.len()];
-            let done = i % 3 == 2;
-            tx.create(Project {
-                name: format!("{} rollout {}", ["CRM", "Support", "Migration", "Training"][i as usize % 4], i + 1),
-                account: Some(*account),
-                due: today.add_days(rng.random_range(-30..120)),
-                status: if done {
-                    ProjectStatus::Done
-                } else {
-                    [ProjectStatus::Active, ProjectStatus::OnHold, ProjectStatus::Cancelled, ProjectStatus::Active]
-                        [i as usize % 4]
-                },
-                goal: Some("Go live with every team".into()),
-                goal_met: if done { [GoalMet::Yes, GoalMet::No][i as usize % 2] } else { GoalMet::Pending },
-                completed_at: done.then_some(now),
-                ..Default::default()
-            })
-            .map(|p| p.id)
-        })?;
-
-        batched(tx, size.tasks, |tx, i| {
-            let (contact, _) = contacts[rng.random_range(0..contacts.len())];
-            let status = TaskStatus::ALL[(i as usize / 2) % TaskStatus::ALL.len()];
-            let done = matches!(status, TaskStatus::Done | TaskStatus::Cancelled);
-            tx.create(Task {
-                title: TASKS[i as usize % TASKS.len()].into(),
-                due: (i % 10 != 9).then(|| today.add_days(rng.random_range(-20..30))),
-                priority: Priority::ALL[i as usize % Priority::ALL.len()],
-                status,
-                contact: Some(contact),
-                opportunity: (i % 3 == 0).then(|| opportunities[i as usize % opportunities.len()]),
-                project: (i % 7 == 0).then(|| projects[i as usize % projects.len()]),
-                completed_at: done.then(|| Timestamp(now.0 - rng.random_range(0..30 * 86_400))),
-                ..Default::default()
-            })
-            .map(|_| ())
-        })?;
-
-        batched(tx, size.calls, |tx, i| {
-            let (contact, _) = contacts[rng.random_range(0..contacts.len())];
-            let outcome = CallOutcome::ALL[i as usize % CallOutcome::ALL.len()];
-            let notes = CALL_NOTES[i as usize % CALL_NOTES.len()];
-            tx.create(Call {
-                contact,
-                direction: CallDirection::ALL[(i as usize / 5) % 2],
-                started_at: Timestamp(now.0 - rng.random_range(0..120 * 86_400)),
-                duration_secs: if outcome == CallOutcome::Connected {
-                    rng.random_range(60..2400)
-                } else {
-                    rng.random_range(0..60)
-                },
-                outcome,
-                notes: (!notes.is_empty()).then(|| notes.into()),
-                ..Default::default()
-            })
-            .map(|_| ())
-        })?;
-
-        batched(tx, size.events, |tx, i| {
-            let (contact, account) = contacts[rng.random_range(0..contacts.len())];
-            let day = today.add_days(rng.random_range(-14..28));
-            let start = Timestamp(day.start_local().0 + rng.random_range(8..17) * 3600);
-            tx.create(Event {
-                title: EVENTS[i as usize % EVENTS.len()].into(),
-                start,
-                end: Some(Timestamp(start.0 + 3600)),
-                location: Some(["Office", "Video call", "Client site", "Café"][i as usize % 4].into()),
-                attendees: vec![contact],
-                related: Some(RecordRef::new(Kind::Account, account)),
-                ..Default::default()
-            })
-            .map(|_| ())
-        })?;
-
-        batched(tx, size.lists, |tx, i| {
-            let members: Vec<Id> = (0..50)
-                .map(|_| contacts[rng.random_range(0..contacts.len())].0)
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            let name = format!(
-                "{} {}",
-                ["Newsletter", "VIP customers", "Event invitees", "Call list"][i as usize % 4],
-                i / 4 + 1
-            );
-            tx.create(ContactList { name, members, ..Default::default() }).map(|_| ())
-        })?;
-
-        batched(tx, size.notes, |tx, i| {
-            let (contact, account) = contacts[rng.random_range(0..contacts.len())];
-            let target = match i % 3 {
-                0 => RecordRef::new(Kind::Account, account),
-                1 => RecordRef::new(Kind::Opportunity, opportunities[i as usize % opportunities.len()]),
-                _ => RecordRef::new(Kind::Contact, contact),
-            };
-            let text = NOTES[i as usize % NOTES.len()].to_string();
-            tx.create(Note {
-                id: 0,
-                target,
-                text,
-                owner: String::new(),
-                created: Timestamp::default(),
-                updated: Timestamp::default(),
-            })
-            .map(|_| ())
-        })?;
-
-        let active: Vec<Id> = products.iter().filter(|(_, a)| *a).map(|(id, _)| *id).collect();
-        batched(tx, size.quotes, |tx, i| {
-            let opp = opportunities[i as usize % opportunities.len()];
-            let lines = (0..rng.random_range(1..4))
-                .map(|_| {
-                    let id = *active.choose(&mut rng).unwrap_or(&1);
-                    let p: Product = tx.get(id)?;
-                    Ok(QuoteLine {
-                        product: Some(id),
-                        description: p.name,
-                        quantity: rng.random_range(1..20),
-                        unit_price: p.price,
-                        discount: [0, 5, 10][i as usize % 3],
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            let q = tx.create(Quote {
-                opportunity: opp,
-                status: QuoteStatus::ALL[i as usize % 4],
-                lines,
-                valid_until: Some(today.add_days(30)),
-                ..Default::default()
-            })?;
-            let number = format!("Q-{:05}", q.id);
-            tx.update(Quote { number, ..q }, None).map(|_| ())
-        })?;
-
-        Ok(())
-    })?;
+    crm.write_bulk("rolo demo", |tx| make(tx, size, seed, &stages))?;
 
     let after = counts(crm)?;
     let added = |k: Kind| (after[&k] - before[&k]) as u32;
@@ -491,6 +181,311 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
         lists: added(Kind::ContactList),
         notes: added(Kind::Note),
     })
+}
+
+/// Makes every record of the demo in `tx`: `size` of each kind, chosen by `seed`.
+fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()> {
+    let words = Words {
+        first: lines(FIRST),
+        last: lines(LAST),
+        companies: lines(COMPANIES),
+        cities: lines(CITIES).into_iter().filter_map(|l| l.split_once(',')).collect(),
+        industries: lines(INDUSTRIES),
+        titles: lines(TITLES),
+    };
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let today = Date::today();
+    let now = Timestamp::now();
+
+    let campaigns = batched(tx, size.campaigns, |tx, i| {
+        let start = today.add_days(rng.random_range(-120..30));
+        let status = CampaignStatus::ALL[i as usize % CampaignStatus::ALL.len()];
+        tx.create(Campaign {
+            name: format!(
+                "{} {}",
+                ["Spring", "Summer", "Autumn", "Winter", "Launch", "Partner"][i as usize % 6],
+                2026 + i / 6
+            ),
+            channel: Some(CHANNELS[i as usize % CHANNELS.len()].into()),
+            status,
+            budget: Some(Amount::units(rng.random_range(20..400) * 100)),
+            start: Some(start),
+            end: Some(start.add_days(rng.random_range(14..90))),
+            ..Default::default()
+        })
+        .map(|c| c.id)
+    })?;
+
+    let products = batched(tx, size.products, |tx, i| {
+        let catalogue = lines(PRODUCTS);
+        let (name, price) = catalogue[i as usize % catalogue.len()].split_once(',').unwrap_or(("Item", "10"));
+        let round = i as usize / catalogue.len();
+        tx.create(Product {
+            name: if round == 0 { name.to_string() } else { format!("{name} v{}", round + 1) },
+            sku: Some(format!("SKU-{:05}", i + 1)),
+            price: Amount::parse(price).unwrap_or(Amount::units(10)),
+            active: i % 17 != 16,
+            ..Default::default()
+        })
+        .map(|p| (p.id, p.active))
+    })?;
+
+    let accounts = batched(tx, size.accounts, |tx, i| {
+        let (city, country) = *words.cities.choose(&mut rng).unwrap_or(&("London", "United Kingdom"));
+        let base = words.companies[i as usize % words.companies.len()];
+        let n = i as usize / words.companies.len();
+        let name = if n == 0 {
+            format!("{base} {}", SUFFIXES[i as usize % SUFFIXES.len()])
+        } else {
+            format!("{base}{n} {}", SUFFIXES[(i as usize + n) % SUFFIXES.len()])
+        };
+        let domain = format!(
+            "{}.example.com",
+            name.to_lowercase()
+                .split_whitespace()
+                .next()
+                .unwrap_or("acme")
+                .replace(|c: char| !c.is_ascii_alphanumeric(), "")
+        );
+        tx.create(Account {
+            industry: Some((*words.industries.choose(&mut rng).unwrap_or(&"Software")).into()),
+            website: Some(format!("https://{domain}")),
+            phone: Some(format!("+1 555 {:04}", rng.random_range(0..10_000))),
+            address: Address { city: Some(city.into()), country: Some(country.into()), ..Default::default() },
+            employees: Some(rng.random_range(5..20_000)),
+            annual_revenue: Some(Amount::units(rng.random_range(1..500) * 100_000)),
+            status: AccountStatus::ALL[(i as usize * 7 + 1) % AccountStatus::ALL.len()],
+            name,
+            ..Default::default()
+        })
+        .map(|a| (a.id, domain, city.to_string(), country.to_string()))
+    })?;
+
+    let contacts = batched(tx, size.contacts, |tx, i| {
+        let first = *words.first.choose(&mut rng).unwrap_or(&"Ann");
+        let last = *words.last.choose(&mut rng).unwrap_or(&"Lee");
+        let (account, domain, city, country) = &accounts[rng.random_range(0..accounts.len())];
+        // Every demo person has an address and a number of their own, so that the possible
+        // duplicates (g D) are only the people the generator happened to give one name at one
+        // company, as in real data.
+        let suffix = if i >= 5000 { i.to_string() } else { String::new() };
+        let local = ascii_local(&format!("{first}.{last}{suffix}"));
+        let mut email = Email::new(format!("{local}@{domain}"));
+        email.consent = Consent::ALL[i as usize % Consent::ALL.len()];
+        email.validity = Validity::ALL[(i as usize / 3) % Validity::ALL.len()];
+        let with_birthday = i % 3 == 0;
+        tx.create(Contact {
+            first_name: first.into(),
+            last_name: last.into(),
+            title: Some((*words.titles.choose(&mut rng).unwrap_or(&"Manager")).into()),
+            account: Some(*account),
+            emails: vec![email],
+            phones: vec![Phone {
+                number: format!("+1 555 {:03} {:04}", (i / 10_000) % 1000, i % 10_000),
+                label: Some("work".into()),
+            }],
+            addresses: vec![Address { city: Some(city.clone()), country: Some(country.clone()), ..Default::default() }],
+            birthday: with_birthday.then(|| today.add_days(-(rng.random_range(25 * 365..60 * 365)))),
+            interests: vec![INTERESTS[i as usize % INTERESTS.len()].into()],
+            follow_up_days: (i % 4 == 0).then_some(30),
+            last_activity: Some(Timestamp(now.0 - rng.random_range(0..90 * 86_400))),
+            ..Default::default()
+        })
+        .map(|c| (c.id, *account))
+    })?;
+
+    batched(tx, size.leads, |tx, i| {
+        let first = *words.first.choose(&mut rng).unwrap_or(&"Ann");
+        let last = *words.last.choose(&mut rng).unwrap_or(&"Lee");
+        let company = format!(
+            "{} {}",
+            words.companies.choose(&mut rng).unwrap_or(&"Acme"),
+            ["Partners", "Studio", "Works", "Trading"][i as usize % 4]
+        );
+        let status =
+            [LeadStatus::New, LeadStatus::Contacted, LeadStatus::Qualified, LeadStatus::Unqualified][i as usize % 4];
+        let lead = tx.create(Lead {
+            first_name: first.into(),
+            last_name: last.into(),
+            email: Some(format!("{}@lead{i}.example.org", ascii_local(&format!("{first}.{last}")))),
+            phone: Some(format!("+44 20 {:04} {:04}", (i / 10_000) % 10_000, i % 10_000)),
+            source: Some(DEFAULT_LEAD_SOURCES[i as usize % DEFAULT_LEAD_SOURCES.len()].to_string()),
+            campaign: (i % 3 == 0).then(|| campaigns[i as usize % campaigns.len()]),
+            status,
+            rating: Some(Rating::ALL[i as usize % Rating::ALL.len()]),
+            company: Some(company),
+            ..Default::default()
+        })?;
+        if i % 10 == 9 {
+            let opportunity = (i % 20 == 19).then(|| NewOpportunity {
+                amount: Some(Amount::units(rng.random_range(10..200) * 100)),
+                ..Default::default()
+            });
+            // Converted into an existing customer: a lead from a known company.
+            let (account, ..) = &accounts[rng.random_range(0..accounts.len())];
+            tx.convert_lead(lead.id, ConvertLead { account: Some(*account), opportunity })?;
+        }
+        Ok(lead.id)
+    })?;
+
+    let opportunities = batched(tx, size.opportunities, |tx, i| {
+        let (contact, account) = contacts[rng.random_range(0..contacts.len())];
+        let stage = &stages[i as usize % stages.len()];
+        let mut opp = Opportunity {
+            name: format!(
+                "{} deal #{}",
+                ["New licences", "Renewal", "Expansion", "Pilot", "Upgrade"][i as usize % 5],
+                i + 1
+            ),
+            account,
+            contact: Some(contact),
+            amount: Amount::units(rng.random_range(5..500) * 100),
+            close_date: today.add_days(rng.random_range(-60..180)),
+            stage: stage.id,
+            next_step: Some(STEPS[i as usize % STEPS.len()].into()),
+            next_step_date: Some(today.add_days(rng.random_range(-5..21))),
+            lead_source: Some(DEFAULT_LEAD_SOURCES[i as usize % DEFAULT_LEAD_SOURCES.len()].to_string()),
+            campaign: (i % 4 == 0).then(|| campaigns[i as usize % campaigns.len()]),
+            ..Default::default()
+        };
+        if stage.outcome == StageOutcome::Lost {
+            opp.lost_reason = Some(LOST[i as usize % LOST.len()].into());
+        }
+        tx.create_opportunity(opp).map(|o| o.id)
+    })?;
+
+    let projects = batched(tx, size.projects, |tx, i| {
+        let (account, ..) = &accounts[i as usize % accounts.len()];
+        let done = i % 3 == 2;
+        tx.create(Project {
+            name: format!("{} rollout {}", ["CRM", "Support", "Migration", "Training"][i as usize % 4], i + 1),
+            account: Some(*account),
+            due: today.add_days(rng.random_range(-30..120)),
+            status: if done {
+                ProjectStatus::Done
+            } else {
+                [ProjectStatus::Active, ProjectStatus::OnHold, ProjectStatus::Cancelled, ProjectStatus::Active]
+                    [i as usize % 4]
+            },
+            goal: Some("Go live with every team".into()),
+            goal_met: if done { [GoalMet::Yes, GoalMet::No][i as usize % 2] } else { GoalMet::Pending },
+            completed_at: done.then_some(now),
+            ..Default::default()
+        })
+        .map(|p| p.id)
+    })?;
+
+    batched(tx, size.tasks, |tx, i| {
+        let (contact, _) = contacts[rng.random_range(0..contacts.len())];
+        let status = TaskStatus::ALL[(i as usize / 2) % TaskStatus::ALL.len()];
+        let done = matches!(status, TaskStatus::Done | TaskStatus::Cancelled);
+        tx.create(Task {
+            title: TASKS[i as usize % TASKS.len()].into(),
+            due: (i % 10 != 9).then(|| today.add_days(rng.random_range(-20..30))),
+            priority: Priority::ALL[i as usize % Priority::ALL.len()],
+            status,
+            contact: Some(contact),
+            opportunity: (i % 3 == 0).then(|| opportunities[i as usize % opportunities.len()]),
+            project: (i % 7 == 0).then(|| projects[i as usize % projects.len()]),
+            completed_at: done.then(|| Timestamp(now.0 - rng.random_range(0..30 * 86_400))),
+            ..Default::default()
+        })
+        .map(|_| ())
+    })?;
+
+    batched(tx, size.calls, |tx, i| {
+        let (contact, _) = contacts[rng.random_range(0..contacts.len())];
+        let outcome = CallOutcome::ALL[i as usize % CallOutcome::ALL.len()];
+        let notes = CALL_NOTES[i as usize % CALL_NOTES.len()];
+        tx.create(Call {
+            contact,
+            direction: CallDirection::ALL[(i as usize / 5) % 2],
+            started_at: Timestamp(now.0 - rng.random_range(0..120 * 86_400)),
+            duration_secs: if outcome == CallOutcome::Connected {
+                rng.random_range(60..2400)
+            } else {
+                rng.random_range(0..60)
+            },
+            outcome,
+            notes: (!notes.is_empty()).then(|| notes.into()),
+            ..Default::default()
+        })
+        .map(|_| ())
+    })?;
+
+    batched(tx, size.events, |tx, i| {
+        let (contact, account) = contacts[rng.random_range(0..contacts.len())];
+        let day = today.add_days(rng.random_range(-14..28));
+        let start = Timestamp(day.start_local().0 + rng.random_range(8..17) * 3600);
+        tx.create(Event {
+            title: EVENTS[i as usize % EVENTS.len()].into(),
+            start,
+            end: Some(Timestamp(start.0 + 3600)),
+            location: Some(["Office", "Video call", "Client site", "Café"][i as usize % 4].into()),
+            attendees: vec![contact],
+            related: Some(RecordRef::new(Kind::Account, account)),
+            ..Default::default()
+        })
+        .map(|_| ())
+    })?;
+
+    batched(tx, size.lists, |tx, i| {
+        let members: Vec<Id> = (0..50)
+            .map(|_| contacts[rng.random_range(0..contacts.len())].0)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let name =
+            format!("{} {}", ["Newsletter", "VIP customers", "Event invitees", "Call list"][i as usize % 4], i / 4 + 1);
+        tx.create(ContactList { name, members, ..Default::default() }).map(|_| ())
+    })?;
+
+    batched(tx, size.notes, |tx, i| {
+        let (contact, account) = contacts[rng.random_range(0..contacts.len())];
+        let target = match i % 3 {
+            0 => RecordRef::new(Kind::Account, account),
+            1 => RecordRef::new(Kind::Opportunity, opportunities[i as usize % opportunities.len()]),
+            _ => RecordRef::new(Kind::Contact, contact),
+        };
+        let text = NOTES[i as usize % NOTES.len()].to_string();
+        tx.create(Note {
+            id: 0,
+            target,
+            text,
+            owner: String::new(),
+            created: Timestamp::default(),
+            updated: Timestamp::default(),
+        })
+        .map(|_| ())
+    })?;
+
+    let active: Vec<Id> = products.iter().filter(|(_, a)| *a).map(|(id, _)| *id).collect();
+    batched(tx, size.quotes, |tx, i| {
+        let opp = opportunities[i as usize % opportunities.len()];
+        let lines = (0..rng.random_range(1..4))
+            .map(|_| {
+                let id = *active.choose(&mut rng).unwrap_or(&1);
+                let p: Product = tx.get(id)?;
+                Ok(QuoteLine {
+                    product: Some(id),
+                    description: p.name,
+                    quantity: rng.random_range(1..20),
+                    unit_price: p.price,
+                    discount: [0, 5, 10][i as usize % 3],
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let q = tx.create(Quote {
+            opportunity: opp,
+            status: QuoteStatus::ALL[i as usize % 4],
+            lines,
+            valid_until: Some(today.add_days(30)),
+            ..Default::default()
+        })?;
+        let number = format!("Q-{:05}", q.id);
+        tx.update(Quote { number, ..q }, None).map(|_| ())
+    })?;
+    Ok(())
 }
 
 /// How many records of each kind the database holds.
