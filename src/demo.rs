@@ -133,10 +133,6 @@ impl fmt::Display for DemoSize {
     }
 }
 
-/// Records written per transaction: a kind of a million-contact demo in one go (about 1.4 GB at
-/// most), since fewer, bigger transactions load fastest.
-const BATCH: u32 = 1_000_000;
-
 fn lines(text: &'static str) -> Vec<&'static str> {
     text.lines().map(str::trim).filter(|l| !l.is_empty()).collect()
 }
@@ -163,6 +159,32 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
             crm.path().display()
         )));
     }
+    let stages = crm.stages()?;
+    // One transaction: a demo killed half-way leaves the file as it was, and a new `rolo demo`
+    // finds it empty.
+    crm.write_bulk("rolo demo", |tx| make(tx, size, seed, &stages))?;
+
+    let after = counts(crm)?;
+    let added = |k: Kind| (after[&k] - before[&k]) as u32;
+    Ok(DemoSize {
+        accounts: added(Kind::Account),
+        contacts: added(Kind::Contact),
+        leads: added(Kind::Lead),
+        opportunities: added(Kind::Opportunity),
+        tasks: added(Kind::Task),
+        calls: added(Kind::Call),
+        events: added(Kind::Event),
+        projects: added(Kind::Project),
+        campaigns: added(Kind::Campaign),
+        products: added(Kind::Product),
+        quotes: added(Kind::Quote),
+        lists: added(Kind::ContactList),
+        notes: added(Kind::Note),
+    })
+}
+
+/// Makes every record of the demo in `tx`: `size` of each kind, chosen by `seed`.
+fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()> {
     let words = Words {
         first: lines(FIRST),
         last: lines(LAST),
@@ -174,9 +196,8 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let today = Date::today();
     let now = Timestamp::now();
-    let stages = crm.stages()?;
 
-    let campaigns = batched(crm, size.campaigns, |tx, i| {
+    let campaigns = batched(tx, size.campaigns, |tx, i| {
         let start = today.add_days(rng.random_range(-120..30));
         let status = CampaignStatus::ALL[i as usize % CampaignStatus::ALL.len()];
         tx.create(Campaign {
@@ -195,7 +216,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
         .map(|c| c.id)
     })?;
 
-    let products = batched(crm, size.products, |tx, i| {
+    let products = batched(tx, size.products, |tx, i| {
         let catalogue = lines(PRODUCTS);
         let (name, price) = catalogue[i as usize % catalogue.len()].split_once(',').unwrap_or(("Item", "10"));
         let round = i as usize / catalogue.len();
@@ -209,7 +230,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
         .map(|p| (p.id, p.active))
     })?;
 
-    let accounts = batched(crm, size.accounts, |tx, i| {
+    let accounts = batched(tx, size.accounts, |tx, i| {
         let (city, country) = *words.cities.choose(&mut rng).unwrap_or(&("London", "United Kingdom"));
         let base = words.companies[i as usize % words.companies.len()];
         let n = i as usize / words.companies.len();
@@ -240,7 +261,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
         .map(|a| (a.id, domain, city.to_string(), country.to_string()))
     })?;
 
-    let contacts = batched(crm, size.contacts, |tx, i| {
+    let contacts = batched(tx, size.contacts, |tx, i| {
         let first = *words.first.choose(&mut rng).unwrap_or(&"Ann");
         let last = *words.last.choose(&mut rng).unwrap_or(&"Lee");
         let (account, domain, city, country) = &accounts[rng.random_range(0..accounts.len())];
@@ -273,7 +294,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
         .map(|c| (c.id, *account))
     })?;
 
-    batched(crm, size.leads, |tx, i| {
+    batched(tx, size.leads, |tx, i| {
         let first = *words.first.choose(&mut rng).unwrap_or(&"Ann");
         let last = *words.last.choose(&mut rng).unwrap_or(&"Lee");
         let company = format!(
@@ -307,7 +328,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
         Ok(lead.id)
     })?;
 
-    let opportunities = batched(crm, size.opportunities, |tx, i| {
+    let opportunities = batched(tx, size.opportunities, |tx, i| {
         let (contact, account) = contacts[rng.random_range(0..contacts.len())];
         let stage = &stages[i as usize % stages.len()];
         // Open deals are expected from two months ago to six months on; won and lost ones
@@ -338,7 +359,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
         tx.create_opportunity(opp).map(|o| o.id)
     })?;
 
-    let projects = batched(crm, size.projects, |tx, i| {
+    let projects = batched(tx, size.projects, |tx, i| {
         let (account, ..) = &accounts[i as usize % accounts.len()];
         let done = i % 3 == 2;
         tx.create(Project {
@@ -359,7 +380,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
         .map(|p| p.id)
     })?;
 
-    batched(crm, size.tasks, |tx, i| {
+    batched(tx, size.tasks, |tx, i| {
         let (contact, _) = contacts[rng.random_range(0..contacts.len())];
         let status = TaskStatus::ALL[(i as usize / 2) % TaskStatus::ALL.len()];
         let done = matches!(status, TaskStatus::Done | TaskStatus::Cancelled);
@@ -377,7 +398,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
         .map(|_| ())
     })?;
 
-    batched(crm, size.calls, |tx, i| {
+    batched(tx, size.calls, |tx, i| {
         let (contact, _) = contacts[rng.random_range(0..contacts.len())];
         let outcome = CallOutcome::ALL[i as usize % CallOutcome::ALL.len()];
         let notes = CALL_NOTES[i as usize % CALL_NOTES.len()];
@@ -397,7 +418,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
         .map(|_| ())
     })?;
 
-    batched(crm, size.events, |tx, i| {
+    batched(tx, size.events, |tx, i| {
         let (contact, account) = contacts[rng.random_range(0..contacts.len())];
         let day = today.add_days(rng.random_range(-14..28));
         let start = Timestamp(day.start_local().0 + rng.random_range(8..17) * 3600);
@@ -413,7 +434,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
         .map(|_| ())
     })?;
 
-    batched(crm, size.lists, |tx, i| {
+    batched(tx, size.lists, |tx, i| {
         let members: Vec<Id> = (0..50)
             .map(|_| contacts[rng.random_range(0..contacts.len())].0)
             .collect::<std::collections::BTreeSet<_>>()
@@ -424,7 +445,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
         tx.create(ContactList { name, members, ..Default::default() }).map(|_| ())
     })?;
 
-    batched(crm, size.notes, |tx, i| {
+    batched(tx, size.notes, |tx, i| {
         let (contact, account) = contacts[rng.random_range(0..contacts.len())];
         let target = match i % 3 {
             0 => RecordRef::new(Kind::Account, account),
@@ -444,7 +465,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
     })?;
 
     let active: Vec<Id> = products.iter().filter(|(_, a)| *a).map(|(id, _)| *id).collect();
-    batched(crm, size.quotes, |tx, i| {
+    batched(tx, size.quotes, |tx, i| {
         let opp = opportunities[i as usize % opportunities.len()];
         let lines = (0..rng.random_range(1..4))
             .map(|_| {
@@ -469,24 +490,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
         let number = format!("Q-{:05}", q.id);
         tx.update(Quote { number, ..q }, None).map(|_| ())
     })?;
-
-    let after = counts(crm)?;
-    let added = |k: Kind| (after[&k] - before[&k]) as u32;
-    Ok(DemoSize {
-        accounts: added(Kind::Account),
-        contacts: added(Kind::Contact),
-        leads: added(Kind::Lead),
-        opportunities: added(Kind::Opportunity),
-        tasks: added(Kind::Task),
-        calls: added(Kind::Call),
-        events: added(Kind::Event),
-        projects: added(Kind::Project),
-        campaigns: added(Kind::Campaign),
-        products: added(Kind::Product),
-        quotes: added(Kind::Quote),
-        lists: added(Kind::ContactList),
-        notes: added(Kind::Note),
-    })
+    Ok(())
 }
 
 /// How many records of each kind the database holds.
@@ -500,19 +504,10 @@ fn ascii_local(name: &str) -> String {
     deunicode::deunicode(name).to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.').collect()
 }
 
-/// Makes `count` records with `make`, committing every [`BATCH`].
-fn batched<T>(crm: &Crm, count: u32, mut make: impl FnMut(&mut Tx, u32) -> Result<T>) -> Result<Vec<T>> {
-    let mut out = Vec::with_capacity(count as usize);
-    let mut start = 0;
-    while start < count {
-        let end = (start + BATCH).min(count);
-        crm.write_bulk("rolo demo", |tx| {
-            for i in start..end {
-                out.push(make(tx, i)?);
-            }
-            Ok(())
-        })?;
-        start = end;
-    }
-    Ok(out)
+/// Makes `count` records with `make`, in the demo's one transaction, then writes their
+/// held-back index keys, so that memory holds one kind's keys at a time.
+fn batched<T>(tx: &mut Tx, count: u32, mut make: impl FnMut(&mut Tx, u32) -> Result<T>) -> Result<Vec<T>> {
+    let made = (0..count).map(|i| make(tx, i)).collect::<Result<Vec<T>>>()?;
+    tx.index()?;
+    Ok(made)
 }

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod crm;
 pub mod demo;
 pub mod export;
+pub mod fuzz;
 pub mod import;
 pub mod model;
 pub mod search;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use rolo::cli::args::{Cli, Command};
+use rolo::cli::stdio;
 use rolo::crm::{Crm, Workload};
 
 fn main() -> ExitCode {
@@ -18,8 +19,11 @@ fn main() -> ExitCode {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        eprintln!("error: rolo stopped on an internal fault{at}: {}; please report it", rolo::text::sanitize(&what));
+        let what = rolo::text::sanitize(&what);
+        stdio::err_line(format_args!("error: rolo stopped on an internal fault{at}: {what}; please report it"));
     }));
+    // A damaged file's storage panic is caught and said as a damaged file, not as a fault.
+    rolo::store::hush_caught_panics();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
@@ -44,15 +48,30 @@ fn run(cli: Cli) -> ExitCode {
             Err(e) => fail(&format!("the terminal failed: {e}")),
         },
         Some(command) => match rolo::cli::run(&crm, command, cli.json) {
-            Ok(()) => ExitCode::SUCCESS,
+            Ok(()) => printed(),
             Err(e) => {
                 let code = fail(&e.to_string());
                 for line in rolo::cli::details(&e) {
-                    eprintln!("  {}", rolo::text::sanitize(&line));
+                    stdio::err_line(format_args!("  {}", rolo::text::sanitize(&line)));
                 }
                 code
             }
         },
+    }
+}
+
+/// The exit code of a command that did its work, once its output is known to have left (or
+/// not): what was saved stays saved, so a confirmation that could not be printed is a note and
+/// exit 0 (a retrying script would make a second record), while a listing that could not be
+/// printed is a failure.
+fn printed() -> ExitCode {
+    match stdio::stdout_failure() {
+        None => ExitCode::SUCCESS,
+        Some(why) if stdio::saved() => {
+            stdio::err_line(format_args!("note: saved, but the confirmation could not be printed: {why}"));
+            ExitCode::SUCCESS
+        }
+        Some(why) => fail(&format!("the output could not be written: {why}")),
     }
 }
 
@@ -63,7 +82,7 @@ fn default_db() -> Option<PathBuf> {
 
 /// Reports an operation error on one clean line and exits 1.
 fn fail(message: &str) -> ExitCode {
-    eprintln!("error: {}", rolo::text::sanitize(message));
+    stdio::err_line(format_args!("error: {}", rolo::text::sanitize(message)));
     ExitCode::from(1)
 }
 
@@ -77,7 +96,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
     }
     if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
         // `rolo contact` alone: say what is missing on one line, as for any usage error.
-        eprintln!("error: a command is missing here (see the list with --help)");
+        stdio::err_line(format_args!("error: a command is missing here (see the list with --help)"));
         return ExitCode::from(2);
     }
     let rendered = e.render().to_string();
@@ -95,7 +114,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
         Some(u) => format!(" (see '{} --help')", u.split(" <").next().unwrap_or(&u)),
         None => " (see 'rolo --help')".to_string(),
     };
-    eprintln!("error: {}{hint}", rolo::text::sanitize(&message));
+    stdio::err_line(format_args!("error: {}{hint}", rolo::text::sanitize(&message)));
     ExitCode::from(2)
 }
 

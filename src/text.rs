@@ -5,21 +5,73 @@ use std::borrow::Cow;
 
 use unicode_width::UnicodeWidthStr;
 
-/// Removes control characters (escape sequences lose their ESC and so print harmlessly);
-/// tabs and newlines become spaces.
+/// Whether a character changes the order text is shown in: the bidirectional embeddings,
+/// overrides and isolates (U+202E shows `txt.exe` as `exe.txt`). The marks U+200E and U+200F,
+/// which right-to-left writing needs, are not among them.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether a character must never leave rolo: a C0 or C1 control (ESC, BEL, NUL, U+009B...),
+/// or a bidirectional override.
+fn is_unsafe(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
+}
+
+/// Text for one terminal line: control characters and bidirectional overrides removed (escape
+/// sequences lose their ESC and so print harmlessly); tabs and newlines become spaces.
 pub fn sanitize(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
     Cow::Owned(
         text.chars()
             .filter_map(|c| match c {
                 '\t' | '\n' | '\r' => Some(' '),
-                c if c.is_control() => None,
+                c if is_unsafe(c) => None,
                 c => Some(c),
             })
             .collect(),
     )
+}
+
+/// Text for a data file (CSV, JSON, vCard, iCalendar): line breaks and tabs kept (Windows line
+/// ends become plain ones), every other control character and bidirectional override removed.
+pub fn plain(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| is_unsafe(c) && c != '\n' && c != '\t') {
+        return Cow::Borrowed(text);
+    }
+    let text = text.replace("\r\n", "\n");
+    Cow::Owned(text.chars().filter(|&c| !is_unsafe(c) || c == '\n' || c == '\t').collect())
+}
+
+/// A JSON value with every string (keys included) passed through [`plain`]: what `--json` and
+/// JSON exports print.
+pub fn plain_json(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => match plain(&s) {
+            Cow::Borrowed(_) => Value::String(s),
+            Cow::Owned(clean) => Value::String(clean),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(plain_json).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (plain(&k).into_owned(), plain_json(v))).collect())
+        }
+        other => other,
+    }
+}
+
+/// The widest one word of a message may be: a value quoted back (a pasted paragraph, a
+/// 100,000-character name) is cut with `…` so the message stays one readable line.
+pub const MESSAGE_WORD: usize = 120;
+
+/// A message for one terminal line ([`sanitize`]d) with every word wider than [`MESSAGE_WORD`]
+/// cut with `…`, and the whole cut to ten times that.
+pub fn message(text: &str) -> String {
+    let clean = sanitize(text);
+    let words: Vec<String> = clean.split(' ').map(|w| truncate(w, MESSAGE_WORD)).collect();
+    truncate(&words.join(" "), MESSAGE_WORD * 10)
 }
 
 /// How many terminal columns the text takes (CJK and emoji count two).
@@ -131,6 +183,23 @@ mod tests {
         assert_eq!(sanitize("Ann\u{1b}[2J Lee\u{7}"), "Ann[2J Lee");
         assert_eq!(sanitize("a\tb\nc"), "a b c");
         assert!(matches!(sanitize("plain"), Cow::Borrowed(_)));
+        assert_eq!(sanitize("a\u{9b}31mb\u{202e}txt.exe\u{200f}"), "a31mbtxt.exe\u{200f}");
+    }
+
+    #[test]
+    fn messages_cut_long_values() {
+        let m = message(&format!("no stage named '{}': see rolo stage list", "s".repeat(131_000)));
+        assert!(m.starts_with("no stage named 'sss") && m.ends_with("… see rolo stage list"), "{m}");
+        assert!(width(&m) < MESSAGE_WORD + 40);
+        assert_eq!(message("plain words stay"), "plain words stay");
+    }
+
+    #[test]
+    fn data_text_keeps_lines_and_loses_controls() {
+        assert_eq!(plain("a\r\nb\u{1b}[2J\tc\u{7}\0\u{9b}\u{202e}d"), "a\nb[2J\tcd");
+        assert_eq!(plain("Zoë 株式会社"), "Zoë 株式会社");
+        let v = plain_json(serde_json::json!({"a\u{1b}": ["x\u{1b}]52;c;Zm9v\u{7}", 1]}));
+        assert_eq!(v, serde_json::json!({"a": ["x]52;c;Zm9v", 1]}));
     }
 
     #[test]

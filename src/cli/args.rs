@@ -277,8 +277,8 @@ pub struct ContactFields {
     /// An interest (repeat for several).
     #[arg(long = "interest")]
     pub interests: Vec<String>,
-    /// Get in touch at least every N days.
-    #[arg(long)]
+    /// Get in touch at least every N days (1 to 36600).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(days_range()))]
     pub follow_up_days: Option<u32>,
     /// Never phone this person (true or false).
     #[arg(long)]
@@ -1397,4 +1397,10 @@ pub enum ExportFormat {
 pub struct BackupArgs {
     /// Where to write the copy (must not exist).
     pub file: PathBuf,
+}
+
+/// The follow-up cadences the model takes, as clap's range: the same bounds in both messages.
+fn days_range() -> std::ops::RangeInclusive<i64> {
+    let days = crate::model::FOLLOW_UP_DAYS;
+    i64::from(*days.start())..=i64::from(*days.end())
 }

@@ -1,9 +1,20 @@
 //! The scriptable command line: thin handlers that parse flags, call [`Crm`], and print a table,
 //! a confirmation or JSON. No business rules live here.
 
+/// `println!` for the command line: through [`stdio`], so a failed stdout never panics.
+macro_rules! say {
+    ($($arg:tt)*) => { $crate::cli::stdio::line(format_args!($($arg)*)) };
+}
+
+/// `eprintln!` for the command line: through [`stdio`], so a failed stderr never panics.
+macro_rules! say_err {
+    ($($arg:tt)*) => { $crate::cli::stdio::err_line(format_args!($($arg)*)) };
+}
+
 pub mod args;
 mod fields;
 mod output;
+pub mod stdio;
 
 use anyhow::{Result, bail};
 
@@ -19,10 +30,17 @@ use crate::model::{
 };
 use crate::store::Read as _;
 
-/// Runs one command against the CRM.
+/// Runs one command against the CRM; [`stdio::saved`] then tells whether it changed the data.
 pub fn run(crm: &Crm, command: Command, json: bool) -> Result<()> {
-    let out = Out { json };
-    let out = &out;
+    let commits = crm.commits();
+    let result = dispatch(crm, command, &Out { json });
+    if crm.commits() != commits {
+        stdio::mark_saved();
+    }
+    result
+}
+
+fn dispatch(crm: &Crm, command: Command, out: &Out) -> Result<()> {
     match command {
         Command::Account(cmd) => account(out, crm, cmd),
         Command::Contact(cmd) => contact(out, crm, cmd),
@@ -49,6 +67,7 @@ pub fn run(crm: &Crm, command: Command, json: bool) -> Result<()> {
         Command::Check => check(out, crm),
         Command::Backup(a) => {
             crm.backup(&a.file)?;
+            stdio::mark_saved();
             out.done(&serde_json::json!({ "backup": a.file }), || format!("backed up to {}", a.file.display()));
             Ok(())
         }
@@ -324,10 +343,7 @@ fn stage(out: &Out, crm: &Crm, cmd: StageCmd) -> Result<()> {
             let moving = stage_arg(crm, "stage", &m.stage)?;
             let stages = crm.move_stage(moving.id, position(m.position))?;
             if !out.json {
-                println!(
-                    "{}",
-                    crate::text::sanitize(&format!("moved stage {} to position {}", moving.name, m.position))
-                );
+                say!("{}", crate::text::sanitize(&format!("moved stage {} to position {}", moving.name, m.position)));
             }
             output::stages(out, crm, &stages);
             Ok(())
@@ -451,7 +467,7 @@ fn quote(out: &Out, crm: &Crm, cmd: QuoteCmd) -> Result<()> {
             match (out.json, a.format) {
                 (true, _) => show(out, crm, &q),
                 (false, QuoteFormat::Text) => print_quote(crm, &q)?,
-                (false, QuoteFormat::Md) => println!("{}", quote_markdown(crm, &q)?),
+                (false, QuoteFormat::Md) => say!("{}", quote_markdown(crm, &q)?),
             }
             Ok(())
         }
@@ -481,9 +497,9 @@ fn print_quote(crm: &Crm, q: &Quote) -> Result<()> {
     let opp = crm.get::<Opportunity>(q.opportunity)?;
     let account = crm.get::<Account>(opp.account)?;
     let header = format!("Quote {} for {} ({}), {}", q.number, account.name, opp.name, q.status);
-    println!("{}", crate::text::sanitize(&header));
+    say!("{}", crate::text::sanitize(&header));
     if let Some(v) = q.valid_until {
-        println!("valid until {v}");
+        say!("valid until {v}");
     }
     let rows = q.lines.iter().enumerate().map(|(i, l)| {
         vec![
@@ -495,14 +511,14 @@ fn print_quote(crm: &Crm, q: &Quote) -> Result<()> {
             crate::model::Amount::grouped_sum(l.net()),
         ]
     });
-    println!("{}", output::table(&["#", "ITEM", "QTY", "UNIT PRICE", "DISC", "AMOUNT"], rows, &[0, 2, 3, 4, 5]));
+    say!("{}", output::table(&["#", "ITEM", "QTY", "UNIT PRICE", "DISC", "AMOUNT"], rows, &[0, 2, 3, 4, 5]));
     let [subtotal, discount, total] = output::quote_sums(q);
     let rows = [
         vec!["Subtotal".to_string(), format!("{subtotal} {}", q.currency)],
         vec!["Discount".to_string(), format!("-{discount} {}", q.currency)],
         vec!["Total".to_string(), format!("{total} {}", q.currency)],
     ];
-    println!("{}", output::table(&["", ""], rows, &[1]));
+    say!("{}", output::table(&["", ""], rows, &[1]));
     Ok(())
 }
 
@@ -620,14 +636,14 @@ fn agenda(out: &Out, crm: &Crm, a: AgendaArgs) -> Result<()> {
     }
     if items.is_empty() {
         let span = if a.days == 1 { format!("on {from}") } else { format!("from {from} for {} days", a.days) };
-        println!("nothing on the agenda {span}");
+        say!("nothing on the agenda {span}");
         return Ok(());
     }
     let rows = items.iter().map(|i| {
         let time = i.at.map(|t| t.local().format("%H:%M").to_string()).unwrap_or_default();
         vec![i.date.to_string(), time, i.kind.word().to_string(), i.title.clone(), i.record.to_string()]
     });
-    println!("{}", output::table(&["DATE", "TIME", "WHAT", "TITLE", "RECORD"], rows, &[]));
+    say!("{}", output::table(&["DATE", "TIME", "WHAT", "TITLE", "RECORD"], rows, &[]));
     Ok(())
 }
 
@@ -716,7 +732,9 @@ fn note(out: &Out, crm: &Crm, cmd: NoteCmd) -> Result<()> {
     match cmd {
         NoteCmd::Add(a) => {
             let rec = crm.add_note(record_ref("to", &a.to)?, &a.text)?;
-            wrote(out, crm, "added", &rec);
+            // The note itself may be pages long: its id and first line say which it is.
+            let json = Present::json(&rec, &output::Names::new(crm));
+            out.done(&json, || format!("added note {}: {}", rec.id, crate::text::first_line(&rec.text, 60)));
             Ok(())
         }
         NoteCmd::List(f) => {
@@ -746,7 +764,7 @@ fn timeline(out: &Out, crm: &Crm, record: &str) -> Result<()> {
     let rows = items
         .iter()
         .map(|i| vec![i.at.display_local(), i.what.clone(), crate::text::first_line(&i.summary, 80), i.user.clone()]);
-    println!("{}", output::table(&["WHEN", "WHAT", "SUMMARY", "BY"], rows, &[]));
+    say!("{}", output::table(&["WHEN", "WHAT", "SUMMARY", "BY"], rows, &[]));
     Ok(())
 }
 
@@ -772,7 +790,7 @@ fn search(out: &Out, crm: &Crm, a: SearchArgs) -> Result<()> {
     if out.json {
         out.json_value(&hits);
     } else if hits.is_empty() {
-        println!("nothing matches '{}'", a.query);
+        say!("nothing matches '{}'", a.query);
     } else {
         let rows = hits.iter().map(|h| {
             vec![
@@ -782,7 +800,7 @@ fn search(out: &Out, crm: &Crm, a: SearchArgs) -> Result<()> {
                 crate::text::truncate(&h.detail.replace('\t', " · "), 60),
             ]
         });
-        println!("{}", output::table(&["KIND", "ID", "NAME", "DETAILS"], rows, &[1]));
+        say!("{}", output::table(&["KIND", "ID", "NAME", "DETAILS"], rows, &[1]));
     }
     Ok(())
 }
@@ -869,9 +887,9 @@ fn print_report<R: serde::Serialize>(
     if out.json {
         out.json_value(r);
     } else if a.csv {
-        csv(r, &mut std::io::stdout().lock())?;
+        csv(r, &mut stdio::Stdout)?;
     } else {
-        println!("{}", text(r));
+        say!("{}", text(r));
     }
     Ok(())
 }
@@ -890,9 +908,9 @@ fn print_json_report<R: serde::Serialize>(
     }
     let v = serde_json::to_value(r)?;
     if a.csv {
-        csv(&v, &mut std::io::stdout().lock())?;
+        csv(&v, &mut stdio::Stdout)?;
     } else {
-        println!("{}", text(&v));
+        say!("{}", text(&v));
     }
     Ok(())
 }
@@ -915,9 +933,9 @@ fn forecast(out: &Out, crm: &Crm, a: ReportArgs) -> Result<()> {
     if out.json {
         out.json_value(&f);
     } else if a.csv {
-        output::forecast_csv(periods, std::io::stdout().lock())?;
+        output::forecast_csv(periods, stdio::Stdout)?;
     } else {
-        println!("{}", output::forecast_text(&f, periods, by));
+        say!("{}", output::forecast_text(&f, periods, by));
     }
     Ok(())
 }
@@ -963,7 +981,7 @@ fn import(out: &Out, crm: &Crm, a: ImportArgs) -> Result<()> {
         return Ok(());
     }
     for note in &notes {
-        eprintln!("note: {}", crate::text::sanitize(note));
+        say_err!("note: {}", crate::text::sanitize(note));
     }
     let verb = if a.dry_run { "would import" } else { "imported" };
     use crate::text::count;
@@ -977,12 +995,12 @@ fn import(out: &Out, crm: &Crm, a: ImportArgs) -> Result<()> {
     if !report.accounts_created.is_empty() {
         parts.push(count(report.accounts_created.len(), "new account", "new accounts"));
     }
-    println!("{verb} {}: {}", count(report.rows, &format!("{kind} row"), &format!("{kind} rows")), parts.join(", "));
+    say!("{verb} {}: {}", count(report.rows, &format!("{kind} row"), &format!("{kind} rows")), parts.join(", "));
     for d in &report.skipped {
-        println!("  line {}: {} of {}", d.line, crate::text::sanitize(&d.reason), d.existing);
+        say!("  line {}: {} of {}", d.line, crate::text::sanitize(&d.reason), d.existing);
     }
     if a.dry_run {
-        println!("nothing was written (dry run)");
+        say!("nothing was written (dry run)");
     }
     Ok(())
 }
@@ -1036,15 +1054,16 @@ fn export(out: &Out, crm: &Crm, a: ExportArgs) -> Result<()> {
     let done = export_to(crm, kind, format, &mut data)?;
     let Some(path) = &a.out else {
         use std::io::Write as _;
-        let mut stdout = std::io::stdout().lock();
+        let mut stdout = stdio::Stdout;
         stdout.write_all(&data)?;
         stdout.flush()?;
         if done.undated > 0 {
-            eprintln!("note: {} without a due date left out", crate::text::count(done.undated, "task", "tasks"));
+            say_err!("note: {} without a due date left out", crate::text::count(done.undated, "task", "tasks"));
         }
         return Ok(());
     };
     write_file(path, &data, a.force)?;
+    stdio::mark_saved();
     let file = path.display().to_string();
     let value = serde_json::json!({ "kind": kind.name(), "format": format.name(), "count": done.count, "file": file });
     out.done(&value, || {
@@ -1130,7 +1149,7 @@ fn export_json<R: Present>(crm: &Crm, to: &mut Vec<u8>) -> Result<usize> {
     let all = crm.list::<R>(|_| true)?;
     let names = output::Names::new(crm);
     let mut json = serde_json::Serializer::pretty(&mut *to);
-    json.collect_seq(all.iter().map(|r| r.json(&names)))?;
+    json.collect_seq(all.iter().map(|r| crate::text::plain_json(r.json(&names))))?;
     to.push(b'\n');
     Ok(all.len())
 }
@@ -1231,12 +1250,12 @@ fn check(out: &Out, crm: &Crm) -> Result<()> {
         out.json_value(&serde_json::json!({ "ok": problems.is_empty(), "problems": problems }));
     } else {
         for p in &problems {
-            println!("{p}");
+            say!("{p}");
         }
     }
     if problems.is_empty() {
         if !out.json {
-            println!("database ok: every record decodes, links resolve, indexes agree");
+            say!("database ok: every record decodes, links resolve, indexes agree");
         }
         Ok(())
     } else {

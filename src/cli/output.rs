@@ -21,11 +21,11 @@ pub struct Out {
 }
 
 impl Out {
-    /// Prints one JSON value (pretty) on stdout.
+    /// Prints one JSON value (pretty) on stdout, its text cleaned as every data output is.
     pub fn json_value(&self, v: &impl Serialize) {
-        match serde_json::to_string_pretty(v) {
-            Ok(s) => println!("{s}"),
-            Err(e) => eprintln!("error: cannot write JSON: {e}"),
+        match serde_json::to_value(v).and_then(|v| serde_json::to_string_pretty(&crate::text::plain_json(v))) {
+            Ok(s) => say!("{s}"),
+            Err(e) => say_err!("error: cannot write JSON: {e}"),
         }
     }
 
@@ -34,7 +34,7 @@ impl Out {
         if self.json {
             self.json_value(v);
         } else {
-            println!("{}", crate::text::sanitize(&message()));
+            say!("{}", crate::text::sanitize(&message()));
         }
     }
 }
@@ -107,9 +107,9 @@ pub fn list<R: Present>(out: &Out, crm: &Crm, items: &[R]) {
     if out.json {
         out.json_value(&items.iter().map(|r| r.json(&names)).collect::<Vec<_>>());
     } else if items.is_empty() {
-        println!("no {} yet", R::KIND.plural());
+        say!("no {} yet", R::KIND.plural());
     } else {
-        println!("{}", table(R::HEADERS, items.iter().map(|r| r.row(&names)), R::RIGHT));
+        say!("{}", table(R::HEADERS, items.iter().map(|r| r.row(&names)), R::RIGHT));
     }
 }
 
@@ -126,7 +126,7 @@ pub fn stages(out: &Out, crm: &Crm, stages: &[Stage]) {
         row[1] = (i + 1).to_string();
         row
     });
-    println!("{}", table(Stage::HEADERS, rows, Stage::RIGHT));
+    say!("{}", table(Stage::HEADERS, rows, Stage::RIGHT));
 }
 
 /// Prints the lead sources in picker order with their use.
@@ -137,7 +137,7 @@ pub fn sources(out: &Out, sources: &[crate::crm::SourceUse]) {
     let rows = sources.iter().enumerate().map(|(i, s)| {
         vec![(i + 1).to_string(), crate::text::spoken(&s.name), s.leads.to_string(), s.deals.to_string()]
     });
-    println!("{}", table(&["#", "SOURCE", "LEADS", "DEALS"], rows, &[0, 2, 3]));
+    say!("{}", table(&["#", "SOURCE", "LEADS", "DEALS"], rows, &[0, 2, 3]));
 }
 
 /// Prints pairs of contacts that look like one person.
@@ -146,12 +146,12 @@ pub fn duplicates(out: &Out, pairs: &[crate::crm::DuplicatePair]) {
         return out.json_value(&pairs);
     }
     if pairs.is_empty() {
-        return println!("no possible duplicates");
+        return say!("no possible duplicates");
     }
     let rows = pairs.iter().map(|p| {
         vec![p.first.to_string(), p.first_name.clone(), p.second.to_string(), p.second_name.clone(), p.reason.clone()]
     });
-    println!("{}", table(&["KEEP", "NAME", "MERGE", "NAME", "WHY"], rows, &[0, 2]));
+    say!("{}", table(&["KEEP", "NAME", "MERGE", "NAME", "WHY"], rows, &[0, 2]));
 }
 
 /// Prints one record in full.
@@ -161,7 +161,7 @@ pub fn show<R: Present>(out: &Out, crm: &Crm, rec: &R) {
     if out.json {
         out.json_value(&value);
     } else {
-        println!("{}", field_lines(&value));
+        say!("{}", field_lines(&value));
     }
 }
 
@@ -509,10 +509,10 @@ fn currency_line(currency: crate::model::Currency, left_out: u32, others: &[crat
 /// The forecast periods as CSV: a header line, then one line per period; amounts as plain
 /// decimals (`1500.00`) so spreadsheets read them as numbers.
 pub fn forecast_csv(periods: &[crate::crm::ForecastPeriod], to: impl std::io::Write) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(to);
-    w.write_record(["period", "from", "to", "open", "pipeline", "weighted", "best_case", "closed_won"])?;
+    let mut w = crate::export::Sheet::new(to);
+    w.row(["period", "from", "to", "open", "pipeline", "weighted", "best_case", "closed_won"])?;
     for p in periods {
-        w.write_record([
+        w.row([
             p.label.clone(),
             p.from.map(|d| d.to_string()).unwrap_or_default(),
             p.to.to_string(),
@@ -523,7 +523,7 @@ pub fn forecast_csv(periods: &[crate::crm::ForecastPeriod], to: impl std::io::Wr
             p.closed_won.decimal(),
         ])?;
     }
-    w.flush()?;
+    w.finish()?;
     Ok(())
 }
 
@@ -574,11 +574,11 @@ pub fn stages_text(r: &crate::crm::StagesReport) -> String {
 
 /// The stages report as CSV: one line per stage, then the total.
 pub fn stages_csv(r: &crate::crm::StagesReport, to: &mut dyn std::io::Write) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(to);
-    w.write_record(["stage", "outcome", "count", "amount", "weighted", "currency"])?;
+    let mut w = crate::export::Sheet::new(to);
+    w.row(["stage", "outcome", "count", "amount", "weighted", "currency"])?;
     for s in r.stages.iter().chain(std::iter::once(&r.total)) {
         let outcome = if s.id == 0 { "" } else { s.outcome.word() };
-        w.write_record([
+        w.row([
             s.stage.clone(),
             outcome.to_string(),
             s.count.to_string(),
@@ -587,7 +587,7 @@ pub fn stages_csv(r: &crate::crm::StagesReport, to: &mut dyn std::io::Write) -> 
             r.currency.to_string(),
         ])?;
     }
-    w.flush()?;
+    w.finish()?;
     Ok(())
 }
 
@@ -628,12 +628,12 @@ pub fn projects_text(r: &crate::crm::ProjectsReport) -> String {
 
 /// The projects report as CSV: one line per project.
 pub fn projects_csv(r: &crate::crm::ProjectsReport, to: &mut dyn std::io::Write) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(to);
-    w.write_record(["id", "name", "due", "state"])?;
+    let mut w = crate::export::Sheet::new(to);
+    w.row(["id", "name", "due", "state"])?;
     for p in &r.projects {
-        w.write_record([p.id.to_string(), p.name.clone(), p.due.to_string(), p.state.word().to_string()])?;
+        w.row([p.id.to_string(), p.name.clone(), p.due.to_string(), p.state.word().to_string()])?;
     }
-    w.flush()?;
+    w.finish()?;
     Ok(())
 }
 
@@ -684,11 +684,11 @@ pub fn emails_text(r: &crate::crm::EmailsReport) -> String {
 
 /// The emails report as CSV: the consent × validity table, or the drill-down's addresses.
 pub fn emails_csv(r: &crate::crm::EmailsReport, to: &mut dyn std::io::Write) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(to);
+    let mut w = crate::export::Sheet::new(to);
     if let Some(list) = &r.addresses {
-        w.write_record(["contact", "name", "email", "consent", "validity"])?;
+        w.row(["contact", "name", "email", "consent", "validity"])?;
         for e in list {
-            w.write_record([
+            w.row([
                 e.contact.to_string(),
                 e.name.clone(),
                 e.address.clone(),
@@ -697,14 +697,14 @@ pub fn emails_csv(r: &crate::crm::EmailsReport, to: &mut dyn std::io::Write) -> 
             ])?;
         }
     } else {
-        w.write_record(["consent", "valid", "invalid", "bounced", "unknown", "total"])?;
+        w.row(["consent", "valid", "invalid", "bounced", "unknown", "total"])?;
         for c in r.rows.iter().chain(std::iter::once(&r.total)) {
             let mut row = vec![c.consent.clone()];
             row.extend([c.valid, c.invalid, c.bounced, c.unknown, c.total].iter().map(|n| n.to_string()));
-            w.write_record(row)?;
+            w.row(row)?;
         }
     }
-    w.flush()?;
+    w.finish()?;
     Ok(())
 }
 
@@ -755,19 +755,19 @@ pub fn calls_text(r: &crate::crm::CallsReport) -> String {
 
 /// The calls report as CSV: one line per (breakdown, label), talk time in seconds.
 pub fn calls_csv(r: &crate::crm::CallsReport, to: &mut dyn std::io::Write) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(to);
-    w.write_record(["breakdown", "label", "calls", "talk_secs"])?;
+    let mut w = crate::export::Sheet::new(to);
+    w.row(["breakdown", "label", "calls", "talk_secs"])?;
     for (name, list) in [("top_by_calls", &r.top_by_calls), ("top_by_talk", &r.top_by_talk)] {
         for a in list {
-            w.write_record([name.to_string(), a.name.clone(), a.calls.to_string(), a.talk_secs.to_string()])?;
+            w.row([name.to_string(), a.name.clone(), a.calls.to_string(), a.talk_secs.to_string()])?;
         }
     }
     for (name, list) in [("country", &r.by_country), ("outcome", &r.by_outcome), ("direction", &r.by_direction)] {
         for c in list {
-            w.write_record([name.to_string(), c.label.clone(), c.calls.to_string(), c.talk_secs.to_string()])?;
+            w.row([name.to_string(), c.label.clone(), c.calls.to_string(), c.talk_secs.to_string()])?;
         }
     }
-    w.flush()?;
+    w.finish()?;
     Ok(())
 }
 
@@ -792,12 +792,12 @@ fn rows_of<'a>(v: &'a Value, key: &str) -> &'a [Value] {
 
 /// Writes `keys` as a CSV header, then one line per row of `rows` with those fields.
 fn json_csv(rows: &[Value], keys: &[&str], to: &mut dyn std::io::Write) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(to);
-    w.write_record(keys)?;
+    let mut w = crate::export::Sheet::new(to);
+    w.row(keys)?;
     for row in rows {
-        w.write_record(keys.iter().map(|k| text_of(row, k)))?;
+        w.row(keys.iter().map(|k| text_of(row, k)))?;
     }
-    w.flush()?;
+    w.finish()?;
     Ok(())
 }
 
@@ -892,12 +892,12 @@ pub fn campaigns_text(r: &Value) -> String {
 /// The campaigns report (its JSON) as CSV: one line per campaign, amounts as decimals (empty
 /// when none), then the currency.
 pub fn campaigns_csv(r: &Value, to: &mut dyn std::io::Write) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(to);
-    w.write_record(CAMPAIGN_COLUMNS.iter().chain(&["currency"]))?;
+    let mut w = crate::export::Sheet::new(to);
+    w.row(CAMPAIGN_COLUMNS.iter().chain(&["currency"]))?;
     for c in rows_of(r, "campaigns") {
-        w.write_record(CAMPAIGN_COLUMNS.iter().map(|k| text_of(c, k)).chain([text_of(r, "currency")]))?;
+        w.row(CAMPAIGN_COLUMNS.iter().map(|k| text_of(c, k)).chain([text_of(r, "currency")]))?;
     }
-    w.flush()?;
+    w.finish()?;
     Ok(())
 }
 

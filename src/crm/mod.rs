@@ -17,7 +17,7 @@ mod timeline;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::RwLock;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 pub use activity::{AgendaItem, AgendaKind, DueContact, TaskFilter};
 pub use charts::{ActivityCount, Bucket, Chart, ChartRow, ChartView, Measure, REPORT_NAMES, TaskCount, Unit};
@@ -79,6 +79,8 @@ pub struct Crm {
     store: Store,
     user: String,
     search: RwLock<Option<SearchIndex>>,
+    /// Transactions committed through this handle.
+    commits: AtomicU64,
 }
 
 impl Crm {
@@ -89,7 +91,12 @@ impl Crm {
 
     /// [`Crm::open`] for the given kind of work.
     pub fn open_for(path: &Path, workload: Workload) -> Result<Crm> {
-        let crm = Crm { store: Store::open(path, workload)?, user: local_user(), search: RwLock::new(None) };
+        let crm = Crm {
+            store: Store::open(path, workload)?,
+            user: local_user(),
+            search: RwLock::new(None),
+            commits: AtomicU64::new(0),
+        };
         crm.seed_stages()?;
         // A file that cannot be read whole still opens (for `rolo check` to say why); its search
         // texts then lack labels until it can.
@@ -122,6 +129,12 @@ impl Crm {
     /// The database file.
     pub fn path(&self) -> &Path {
         self.store.path()
+    }
+
+    /// How many write transactions this handle has committed: a front end compares two counts
+    /// to tell whether a command changed the data (and so whether a retry would repeat it).
+    pub fn commits(&self) -> u64 {
+        self.commits.load(Ordering::Relaxed)
     }
 
     /// A read snapshot for queries that front ends compose themselves.
@@ -168,6 +181,7 @@ impl Crm {
             return Ok(out);
         }
         writer.commit()?;
+        self.commits.fetch_add(1, Ordering::Relaxed);
         if let Some(index) = self.search.write().unwrap_or_else(|e| e.into_inner()).as_mut() {
             for (record, text) in search {
                 index.set(record, text);
@@ -284,15 +298,21 @@ impl Crm {
 
     /// Verifies the database: every record decodes, links resolve, the index agrees, and every
     /// lead or deal's source is on the lead-source list.
+    /// A damaged file is reported, table by table with how much of it could be read, rather
+    /// than failing the check.
     pub fn check(&self) -> Result<Vec<String>> {
-        let repaired = self.store.verify_pages()?;
-        let mut problems = crate::store::check(&self.reader()?)?;
-        if problems.is_empty() {
+        let (repaired, damage) = match self.store.verify_pages() {
+            Ok(repaired) => (repaired, None),
+            Err(e) => (false, Some(e.to_string())),
+        };
+        let mut problems = crate::store::check(&self.store.read_damaged()?)?;
+        if problems.is_empty() && damage.is_none() {
             problems.extend(self.unlisted_sources()?);
         }
         if repaired {
             problems.insert(0, "the file had damaged pages; redb repaired them: check your records".into());
         }
+        problems.splice(0..0, damage);
         Ok(problems)
     }
 
@@ -441,6 +461,7 @@ impl<'a> Tx<'a> {
         set_default_owner(&mut rec, self.user);
         rec.set_id(0);
         rec.touch(self.now);
+        crate::model::texts::tidy(&mut rec)?;
         rec.validate()?;
         self.settle_source(&mut rec, None)?;
         self.check_links(&rec)?;
@@ -462,6 +483,7 @@ impl<'a> Tx<'a> {
     pub fn update<R: Indexed>(&mut self, mut rec: R, summary: Option<String>) -> Result<R> {
         let old: R = self.get(rec.id())?;
         rec.touch(self.now);
+        crate::model::texts::tidy(&mut rec)?;
         rec.validate()?;
         self.settle_source(&mut rec, old.lead_source().map(str::to_string))?;
         self.check_links(&rec)?;

@@ -2,7 +2,7 @@
 //! import` maps back to the same fields (the shapes Google Contacts and other CRMs use), with
 //! linked records named rather than numbered, so an export imports again as the same records,
 //! into this database or another; any other kind gets one column per field of its JSON. Every
-//! cell goes through [`neutralise`].
+//! CSV rolo writes (exports and reports) goes through [`Sheet`].
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
@@ -14,25 +14,30 @@ use crate::model::{
     Account, Address, Call, Consent, Contact, Id, Kind, Lead, Opportunity, Product, RecordRef, Task, Timestamp,
 };
 
-/// A CSV writer that neutralises every cell it writes.
-struct Sheet<W: Write> {
+/// The one CSV writer of rolo: every cell has its control characters and bidirectional overrides
+/// taken out ([`crate::text::plain`]) and a formula-looking start neutralised ([`neutralise`]),
+/// so no file rolo writes can run a formula or send escape codes to whoever opens it.
+pub struct Sheet<W: Write> {
     w: csv::Writer<W>,
 }
 
 impl<W: Write> Sheet<W> {
-    fn new(to: W) -> Sheet<W> {
+    /// A sheet writing to `to`.
+    pub fn new(to: W) -> Sheet<W> {
         Sheet { w: csv::Writer::from_writer(to) }
     }
 
-    fn row<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) -> Result<(), ExportError> {
+    /// Writes one line of cells.
+    pub fn row<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) -> Result<(), ExportError> {
         for cell in cells {
-            self.w.write_field(neutralise(cell.as_ref()).as_bytes())?;
+            self.w.write_field(neutralise(&crate::text::plain(cell.as_ref())).as_bytes())?;
         }
         self.w.write_record(std::iter::empty::<&[u8]>())?;
         Ok(())
     }
 
-    fn finish(mut self) -> Result<(), ExportError> {
+    /// Flushes what is written.
+    pub fn finish(mut self) -> Result<(), ExportError> {
         self.w.flush()?;
         Ok(())
     }

@@ -3,7 +3,7 @@
 //! hands [`Incoming`] rows to [`Crm::import`](crate::crm::Crm::import), which finds the records
 //! rows name, decides about duplicates and writes all or nothing.
 
-mod card;
+pub(crate) mod card;
 pub mod columns;
 
 use chrono::NaiveDate;
@@ -643,7 +643,9 @@ impl Row<'_> {
         let with_time = |f: &str| [format!("{f} %H:%M:%S"), format!("{f} %H:%M"), format!("{f} %I:%M %p")];
         let forms = custom.into_iter().chain(["%m/%d/%Y"]).flat_map(with_time);
         for form in custom.map(str::to_string).into_iter().chain(forms) {
-            if let Ok(t) = chrono::NaiveDateTime::parse_from_str(v, &form) {
+            if let Ok(t) = chrono::NaiveDateTime::parse_from_str(v, &form)
+                && Date::checked(t.date()).is_some()
+            {
                 return Ok(Timestamp::from_local_naive(t));
             }
         }
@@ -895,8 +897,9 @@ fn read_date(v: &str, custom: Option<&str>, line: u64, notes: &mut Vec<String>) 
     let head = v.split(['T', ' ']).next().unwrap_or(v);
     let forms = custom.into_iter().chain(["%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%Y%m%d"]);
     for form in forms {
-        if let Ok(d) = NaiveDate::parse_from_str(v, form).or_else(|_| NaiveDate::parse_from_str(head, form)) {
-            return Ok(Some(Date(d)));
+        let parsed = NaiveDate::parse_from_str(v, form).or_else(|_| NaiveDate::parse_from_str(head, form));
+        if let Some(d) = parsed.ok().and_then(Date::checked) {
+            return Ok(Some(d));
         }
     }
     let hint = custom

@@ -8,6 +8,7 @@ mod audit;
 mod company;
 mod people;
 mod sales;
+pub mod texts;
 mod values;
 
 use std::fmt;
@@ -22,8 +23,8 @@ pub use activity::{
 pub use audit::{AuditAction, AuditEntry, BulkCreation, Change};
 pub use company::{Account, AccountStatus, Address, Campaign, CampaignStatus, ContactList, Note};
 pub use people::{
-    Consent, Contact, DEFAULT_LEAD_SOURCES, Email, Lead, LeadConversion, LeadStatus, Phone, Rating, Validity,
-    source_key,
+    Consent, Contact, DEFAULT_LEAD_SOURCES, Email, FOLLOW_UP_DAYS, Lead, LeadConversion, LeadStatus, Phone, Rating,
+    Validity, source_key,
 };
 pub use sales::{
     DEFAULT_STAGES, Opportunity, OpportunityStatus, Product, Quote, QuoteLine, QuoteStatus, QuoteTotals, Stage,

@@ -150,6 +150,9 @@ impl Contact {
     }
 }
 
+/// The follow-up cadences a contact may have: a day to a hundred years.
+pub const FOLLOW_UP_DAYS: std::ops::RangeInclusive<u32> = 1..=36_600;
+
 impl Record for Contact {
     const KIND: Kind = Kind::Contact;
     record_basics!(owner, tags);
@@ -174,8 +177,11 @@ impl Record for Contact {
         {
             return Err(ValidationError::new("birthday", format!("{b} is in the future")));
         }
-        if self.follow_up_days == Some(0) {
-            return Err(ValidationError::new("follow-up-days", "must be at least 1 day"));
+        if let Some(days) = self.follow_up_days
+            && !FOLLOW_UP_DAYS.contains(&days)
+        {
+            let (first, last) = (FOLLOW_UP_DAYS.start(), FOLLOW_UP_DAYS.end());
+            return Err(ValidationError::new("follow-up-days", format!("{days} is not from {first} to {last} days")));
         }
         Ok(())
     }

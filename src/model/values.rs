@@ -21,6 +21,12 @@ impl Date {
         NaiveDate::from_ymd_opt(y, m, d).map(Date)
     }
 
+    /// The date, when its year is one from 1 to 9999: later or earlier ones print with a sign
+    /// (`+10000-01-01`) that no other tool reads back, so input never makes them.
+    pub fn checked(d: NaiveDate) -> Option<Date> {
+        (1..=9999).contains(&d.year()).then_some(Date(d))
+    }
+
     /// Today in the local time zone.
     pub fn today() -> Date {
         Date(Local::now().date_naive())
@@ -74,11 +80,13 @@ impl Date {
         Date::parse_iso(&t).map_err(|_| bad())
     }
 
-    /// Reads a strict `YYYY-MM-DD` date.
+    /// Reads a strict `YYYY-MM-DD` date, of a year from 1 to 9999 (the years every date format
+    /// rolo writes and reads can hold).
     pub fn parse_iso(text: &str) -> Result<Date, String> {
         NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-            .map(Date)
-            .map_err(|_| format!("'{}' is not a date: use YYYY-MM-DD", text.trim()))
+            .ok()
+            .and_then(Date::checked)
+            .ok_or_else(|| format!("'{}' is not a date: use YYYY-MM-DD, a year from 1 to 9999", text.trim()))
     }
 
     /// The date `days` later (earlier when negative), saturating at the calendar's ends.
@@ -156,17 +164,21 @@ impl Timestamp {
             return Ok(Timestamp::now());
         }
         for fmt in ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"] {
-            if let Ok(naive) = NaiveDateTime::parse_from_str(t, fmt) {
+            if let Ok(naive) = NaiveDateTime::parse_from_str(t, fmt)
+                && Date::checked(naive.date()).is_some()
+            {
                 return Ok(Timestamp::from_local_naive(naive));
             }
         }
-        if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        if let Ok(dt) = DateTime::parse_from_rfc3339(t)
+            && Date::checked(dt.date_naive()).is_some()
+        {
             return Ok(Timestamp(dt.timestamp()));
         }
         if let Ok(date) = Date::parse_iso(t) {
             return Ok(date.start_local());
         }
-        Err(format!("'{t}' is not a date-time: use YYYY-MM-DD HH:MM (local time)"))
+        Err(format!("'{t}' is not a date-time: use YYYY-MM-DD HH:MM (local time), a year from 1 to 9999"))
     }
 
     /// This instant as a UTC date-time.
@@ -450,6 +462,11 @@ mod tests {
         assert!(Date::parse_relative("+x", wed).is_err());
         assert!(Date::parse_relative("+2000000000000000000w", wed).is_err());
         assert!(Date::parse_relative("+99999999999999999999d", wed).is_err());
+        assert!(Date::parse_iso("+10000-01-01").is_err());
+        assert!(Date::parse_iso("0000-12-31").is_err());
+        assert!(Date::parse_iso("9999-12-31").is_ok());
+        assert!(Timestamp::parse_local("+10000-01-01 10:00").is_err());
+        assert!(Timestamp::parse_local("10000-01-01T10:00:00Z").is_err());
     }
 
     #[test]

@@ -3,8 +3,10 @@
 //! write, this module writes it.
 
 mod chunks;
-mod codec;
+mod clean;
+pub(crate) mod codec;
 pub mod facts;
+mod guard;
 pub mod keys;
 mod upgrade;
 
@@ -15,6 +17,7 @@ use std::sync::{Arc, RwLock};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 
 pub use codec::Stored;
+pub use guard::{Health, guarding, hush_caught_panics};
 pub use keys::{Indexed, SortField};
 
 use crate::model::{AuditEntry, BulkCreation, Id, Kind, RecordRef};
@@ -39,8 +42,9 @@ const SETTINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("settings");
 
 /// Opens every table of a transaction; the same code serves both kinds of transaction.
 macro_rules! open_tables {
-    ($txn:expr) => {
+    ($txn:expr, $health:expr) => {
         Tables {
+            health: $health,
             records: Kind::ALL
                 .iter()
                 .map(|&k| $txn.open_table(records(k)))
@@ -104,6 +108,24 @@ pub enum StoreError {
         /// The cause.
         source: std::io::Error,
     },
+    /// The database's folder cannot be made (a file stands where a folder should).
+    #[error(
+        "cannot make the folder {path} for the database ({source}): is part of that path a file? Choose another --db path"
+    )]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The backup cannot be written where asked.
+    #[error("cannot write the backup {path}: {source}: check that its folder exists and can be written to")]
+    Backup {
+        /// The backup file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
     /// The backup target is taken.
     #[error("the backup file {0} exists already: choose a new name")]
     BackupExists(PathBuf),
@@ -124,6 +146,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     path: PathBuf,
     workload: Workload,
+    health: Arc<Health>,
     db: RwLock<Option<Arc<Database>>>,
 }
 
@@ -147,10 +170,11 @@ impl Store {
     /// Opens the file, creating it (and its folder) when missing; refuses files it cannot read.
     pub fn open(path: &Path, workload: Workload) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder { path: dir.to_path_buf(), source })?;
         }
-        let db = open_db(path, workload)?;
-        let store = Store { path: path.to_path_buf(), workload, db: RwLock::new(Some(Arc::new(db))) };
+        let health = Arc::new(Health::new(path));
+        let db = health.guard(|| open_db(path, workload))?;
+        let store = Store { path: path.to_path_buf(), workload, health, db: RwLock::new(Some(Arc::new(db))) };
         store.prepare()?;
         Ok(store)
     }
@@ -189,18 +213,35 @@ impl Store {
         if found != Some(SCHEMA_VERSION) {
             w.tables()?.set_meta("schema_version", SCHEMA_VERSION)?;
         }
+        w.clean_texts()?;
         w.commit()
     }
 
     fn db(&self) -> Result<Arc<Database>> {
+        self.health.check()?;
         let guard = self.db.read().unwrap_or_else(|e| e.into_inner());
         guard.clone().ok_or_else(|| StoreError::Other("the database is closed".into()))
     }
 
     /// Starts a read: a consistent snapshot, never blocked by writers.
     pub fn read(&self) -> Result<Reader> {
-        let txn = self.db()?.begin_read().map_err(other)?;
-        Ok(open_tables!(txn))
+        let db = self.db()?;
+        self.snapshot(db)
+    }
+
+    /// A snapshot even of a file found damaged, so that `check` can say how much of it reads.
+    pub fn read_damaged(&self) -> Result<Reader> {
+        let guard = self.db.read().unwrap_or_else(|e| e.into_inner());
+        let db = guard.clone().ok_or_else(|| StoreError::Other("the database is closed".into()))?;
+        drop(guard);
+        self.snapshot(db)
+    }
+
+    fn snapshot(&self, db: Arc<Database>) -> Result<Reader> {
+        self.health.guard(|| {
+            let txn = db.begin_read().map_err(other)?;
+            Ok(open_tables!(txn, self.health.clone()))
+        })
     }
 
     /// Starts the one write transaction; nothing is kept unless it is committed.
@@ -208,23 +249,25 @@ impl Store {
     /// After a failed commit redb refuses further writes on the same handle, so the file is
     /// reopened once before giving up.
     pub fn write(&self) -> Result<Writer> {
-        let mut txn = match self.db()?.begin_write() {
+        let db = self.db()?;
+        let mut txn = match self.health.guard(|| Ok(db.begin_write()))? {
             Ok(txn) => txn,
             Err(redb::TransactionError::Storage(redb::StorageError::PreviousIo)) => {
                 self.reopen()?;
-                self.db()?.begin_write().map_err(other)?
+                let db = self.db()?;
+                self.health.guard(|| db.begin_write().map_err(other))?
             }
             Err(e) => return Err(other(e)),
         };
         // Each commit also saves the allocator state, so that a rolo killed mid-session (a closed
         // terminal, a power cut) reopens at once instead of walking a big file to repair it.
         txn.set_quick_repair(true);
-        Ok(Writer { txn })
+        Ok(Writer { txn: Some(txn), health: self.health.clone() })
     }
 
     fn reopen(&self) -> Result<()> {
         let mut guard = self.db.write().unwrap_or_else(|e| e.into_inner());
-        drop(guard.take());
+        self.release(guard.take());
         *guard = Some(Arc::new(open_db(&self.path, self.workload)?));
         Ok(())
     }
@@ -235,7 +278,7 @@ impl Store {
         let mut guard = self.db.write().unwrap_or_else(|e| e.into_inner());
         let db =
             guard.as_mut().and_then(Arc::get_mut).ok_or_else(|| StoreError::Other("the database is in use".into()))?;
-        match db.check_integrity() {
+        match self.health.guard(|| Ok(db.check_integrity()))? {
             Ok(clean) => Ok(!clean),
             Err(e) => Err(StoreError::Corrupt { path: self.path.clone(), detail: e.to_string() }),
         }
@@ -244,7 +287,7 @@ impl Store {
     /// Writes a consistent copy of the whole database to `target` (which must not exist): into
     /// a temporary file beside it first, renamed into place once complete.
     pub fn backup(&self, target: &Path) -> Result<()> {
-        let io = |source| StoreError::Io { path: target.to_path_buf(), source };
+        let io = |source| StoreError::Backup { path: target.to_path_buf(), source };
         if target.exists() {
             return Err(StoreError::BackupExists(target.to_path_buf()));
         }
@@ -272,6 +315,28 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Closes a handle to the file. Closing writes to the file, so a file found damaged is left
+    /// as it is (the next open repairs what it can), and a panic while closing is caught.
+    fn release(&self, db: Option<Arc<Database>>) {
+        if self.health.check().is_err() {
+            std::mem::forget(db);
+        } else {
+            let _ = self.health.guard(|| {
+                drop(db);
+                Ok(())
+            });
+        }
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        let db = self.db.get_mut().unwrap_or_else(|e| e.into_inner()).take();
+        self.release(db);
+    }
+}
+
 fn open_db(path: &Path, workload: Workload) -> Result<Database> {
     let mut builder = Database::builder();
     if let Workload::Brief = workload {
@@ -295,6 +360,8 @@ fn is_damage(e: &std::io::Error) -> bool {
 /// Every table, opened once: by a read snapshot ([`Reader`]) or by the writer ([`WriteTables`]).
 /// Opening a redb table costs far more than one lookup, so a transaction opens each just once.
 pub struct Tables<Rec, Idx, Aud, Sea, Met, Set> {
+    /// The file's health: every call into redb runs through its guard.
+    health: Arc<Health>,
     /// One record table per kind, in [`Kind::ALL`] order.
     records: Vec<Rec>,
     index: Idx,
@@ -338,18 +405,37 @@ pub type WriteTables<'t> = Tables<
 /// The single write transaction; nothing lands until [`Writer::commit`]. Its tables are opened
 /// by [`Writer::tables`] and must be dropped before the commit.
 pub struct Writer {
-    txn: redb::WriteTransaction,
+    /// Always there until the commit or the drop takes it.
+    txn: Option<redb::WriteTransaction>,
+    health: Arc<Health>,
+}
+
+impl Drop for Writer {
+    /// An uncommitted transaction rolls back here, which on a damaged file can panic too.
+    fn drop(&mut self) {
+        if let Some(txn) = self.txn.take() {
+            let _ = self.health.guard(|| {
+                drop(txn);
+                Ok(())
+            });
+        }
+    }
 }
 
 impl Writer {
+    fn txn(&self) -> Result<&redb::WriteTransaction> {
+        self.txn.as_ref().ok_or_else(|| StoreError::Other("the transaction has ended".into()))
+    }
+
     /// Opens every table for reading and writing.
     pub fn tables(&self) -> Result<WriteTables<'_>> {
-        Ok(open_tables!(self.txn))
+        let txn = self.txn()?;
+        self.health.guard(|| Ok(open_tables!(txn, self.health.clone())))
     }
 
     /// Schema 1 → 2: moves the one-row-per-record search keys into chunks and drops their table.
     fn pack_search_keys(&self) -> Result<()> {
-        let old = self.txn.open_table(SEARCH_V1).map_err(other)?;
+        let old = self.txn()?.open_table(SEARCH_V1).map_err(other)?;
         let mut t = self.tables()?;
         for item in old.iter().map_err(other)? {
             let (k, v) = item.map_err(other)?;
@@ -357,13 +443,14 @@ impl Writer {
         }
         t.flush()?;
         drop((t, old));
-        self.txn.delete_table(SEARCH_V1).map_err(other)?;
+        self.txn()?.delete_table(SEARCH_V1).map_err(other)?;
         Ok(())
     }
 
     /// Makes every write of this transaction durable, or none of them.
-    pub fn commit(self) -> Result<()> {
-        self.txn.commit().map_err(other)
+    pub fn commit(mut self) -> Result<()> {
+        let txn = self.txn.take().ok_or_else(|| StoreError::Other("the transaction has ended".into()))?;
+        self.health.guard(|| txn.commit().map_err(other))
     }
 }
 
@@ -404,65 +491,73 @@ where
     Set: ReadableTable<&'static str, &'static [u8]>,
 {
     fn raw(&self, r: RecordRef) -> Result<Option<Vec<u8>>> {
-        Ok(self.records[slot(r.kind)].get(r.id).map_err(other)?.map(|v| v.value().to_vec()))
+        self.health.guard(|| Ok(self.records[slot(r.kind)].get(r.id).map_err(other)?.map(|v| v.value().to_vec())))
     }
 
     fn contains(&self, r: RecordRef) -> Result<bool> {
-        Ok(self.records[slot(r.kind)].get(r.id).map_err(other)?.is_some())
+        self.health.guard(|| Ok(self.records[slot(r.kind)].get(r.id).map_err(other)?.is_some()))
     }
 
     fn scan_index(&self, from: &[u8], to: &[u8], rev: bool, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
-        debug_assert!(self.pending.is_empty() && self.removed.is_empty(), "flush the index before reading it");
-        let range = self.index.range::<&[u8]>(from..to).map_err(other)?;
-        let items: Box<dyn Iterator<Item = _>> = if rev { Box::new(range.rev()) } else { Box::new(range) };
-        for item in items {
-            let (k, _) = item.map_err(other)?;
-            if !f(k.value()) {
-                break;
+        self.health.guard(|| {
+            debug_assert!(self.pending.is_empty() && self.removed.is_empty(), "flush the index before reading it");
+            let range = self.index.range::<&[u8]>(from..to).map_err(other)?;
+            let items: Box<dyn Iterator<Item = _>> = if rev { Box::new(range.rev()) } else { Box::new(range) };
+            for item in items {
+                let (k, _) = item.map_err(other)?;
+                if !f(k.value()) {
+                    break;
+                }
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     fn scan_records(&self, kind: Kind, f: &mut dyn FnMut(Id, &[u8]) -> bool) -> Result<()> {
-        for item in self.records[slot(kind)].iter().map_err(other)? {
-            let (k, v) = item.map_err(other)?;
-            if !f(k.value(), v.value()) {
-                break;
+        self.health.guard(|| {
+            for item in self.records[slot(kind)].iter().map_err(other)? {
+                let (k, v) = item.map_err(other)?;
+                if !f(k.value(), v.value()) {
+                    break;
+                }
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     fn scan_audit_range(&self, from: &[u8], to: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
-        for item in self.audit.range::<&[u8]>(from..=to).map_err(other)? {
-            let (_, v) = item.map_err(other)?;
-            if !f(v.value()) {
-                break;
+        self.health.guard(|| {
+            for item in self.audit.range::<&[u8]>(from..=to).map_err(other)? {
+                let (_, v) = item.map_err(other)?;
+                if !f(v.value()) {
+                    break;
+                }
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     fn scan_search(&self, kind: Kind, f: &mut dyn FnMut(Id, &str)) -> Result<()> {
-        debug_assert!(self.texts.is_empty(), "flush the search texts before reading them");
-        for item in self.search.range((kind.code(), 0)..=(kind.code(), u64::MAX)).map_err(other)? {
-            let (k, v) = item.map_err(other)?;
-            chunks::walk(k.value().1, v.value(), f).map_err(StoreError::Other)?;
-        }
-        Ok(())
+        self.health.guard(|| {
+            debug_assert!(self.texts.is_empty(), "flush the search texts before reading them");
+            for item in self.search.range((kind.code(), 0)..=(kind.code(), u64::MAX)).map_err(other)? {
+                let (k, v) = item.map_err(other)?;
+                chunks::walk(k.value().1, v.value(), f).map_err(StoreError::Other)?;
+            }
+            Ok(())
+        })
     }
 
     fn count(&self, kind: Kind) -> Result<u64> {
-        self.records[slot(kind)].len().map_err(other)
+        self.health.guard(|| self.records[slot(kind)].len().map_err(other))
     }
 
     fn meta(&self, key: &str) -> Result<Option<u64>> {
-        Ok(self.meta.get(key).map_err(other)?.map(|v| v.value()))
+        self.health.guard(|| Ok(self.meta.get(key).map_err(other)?.map(|v| v.value())))
     }
 
     fn setting_bytes(&self, key: &str) -> Result<Option<Vec<u8>>> {
-        Ok(self.settings.get(key).map_err(other)?.map(|v| v.value().to_vec()))
+        self.health.guard(|| Ok(self.settings.get(key).map_err(other)?.map(|v| v.value().to_vec())))
     }
 }
 
@@ -662,21 +757,23 @@ impl WriteTables<'_> {
     /// Writes what is held back (index keys, sequences): before reading the index, and before
     /// the commit.
     pub fn flush(&mut self) -> Result<()> {
-        let removed = std::mem::take(&mut self.removed);
-        let mut pending = std::mem::take(&mut self.pending);
-        pending.retain(|k| !removed.contains(k));
-        pending.sort_unstable();
-        pending.dedup();
-        for k in removed {
-            self.index.remove(k.as_slice()).map_err(other)?;
-        }
-        for k in pending {
-            self.index.insert(k.as_slice(), ()).map_err(other)?;
-        }
-        for (key, value) in std::mem::take(&mut self.seqs) {
-            self.meta.insert(key.as_str(), value).map_err(other)?;
-        }
-        self.pack_texts()
+        self.health.clone().guard(|| {
+            let removed = std::mem::take(&mut self.removed);
+            let mut pending = std::mem::take(&mut self.pending);
+            pending.retain(|k| !removed.contains(k));
+            pending.sort_unstable();
+            pending.dedup();
+            for k in removed {
+                self.index.remove(k.as_slice()).map_err(other)?;
+            }
+            for k in pending {
+                self.index.insert(k.as_slice(), ()).map_err(other)?;
+            }
+            for (key, value) in std::mem::take(&mut self.seqs) {
+                self.meta.insert(key.as_str(), value).map_err(other)?;
+            }
+            self.pack_texts()
+        })
     }
 
     /// Rewrites each chunk that a held-back search text falls in.
@@ -708,27 +805,36 @@ impl WriteTables<'_> {
 
     /// Sets a number in the meta table.
     pub fn set_meta(&mut self, key: &str, value: u64) -> Result<()> {
-        self.meta.insert(key, value).map_err(other)?;
-        Ok(())
+        self.health.clone().guard(|| {
+            self.meta.insert(key, value).map_err(other)?;
+            Ok(())
+        })
     }
 
     /// Stores a list of names under a setting key (see [`Read::names`]).
     pub fn set_names(&mut self, key: &str, names: &[String]) -> Result<()> {
-        self.settings.insert(key, codec::payload(&names).as_slice()).map_err(other)?;
-        Ok(())
+        self.health.clone().guard(|| {
+            self.settings.insert(key, codec::payload(&names).as_slice()).map_err(other)?;
+            Ok(())
+        })
     }
 
     /// Stores a new record, giving it the next id of its kind.
     pub fn insert<R: Indexed>(&mut self, rec: &mut R) -> Result<()> {
-        rec.set_id(self.next_id(&seq_key(R::KIND))?);
-        self.put(rec, None)
+        self.health.clone().guard(|| {
+            rec.set_id(self.next_id(&seq_key(R::KIND))?);
+            self.put(rec, None)
+        })
     }
 
     /// Replaces a stored record, returning what it was.
     pub fn update<R: Indexed>(&mut self, rec: &R) -> Result<R> {
-        let old: R = self.get(rec.id())?.ok_or_else(|| StoreError::Other(format!("{} vanished", rec.record_ref())))?;
-        self.put(rec, Some(&old))?;
-        Ok(old)
+        self.health.clone().guard(|| {
+            let old: R =
+                self.get(rec.id())?.ok_or_else(|| StoreError::Other(format!("{} vanished", rec.record_ref())))?;
+            self.put(rec, Some(&old))?;
+            Ok(old)
+        })
     }
 
     fn put<R: Indexed>(&mut self, rec: &R, old: Option<&R>) -> Result<()> {
@@ -751,13 +857,15 @@ impl WriteTables<'_> {
 
     /// Removes a record, its index entries and its search key, returning it.
     pub fn remove<R: Indexed>(&mut self, id: Id) -> Result<Option<R>> {
-        let Some(old) = self.get::<R>(id)? else { return Ok(None) };
-        for k in keys::index_keys(&old) {
-            self.unindex(&k);
-        }
-        self.records[slot(R::KIND)].remove(id).map_err(other)?;
-        self.set_search_key(old.record_ref(), None);
-        Ok(Some(old))
+        self.health.clone().guard(|| {
+            let Some(old) = self.get::<R>(id)? else { return Ok(None) };
+            for k in keys::index_keys(&old) {
+                self.unindex(&k);
+            }
+            self.records[slot(R::KIND)].remove(id).map_err(other)?;
+            self.set_search_key(old.record_ref(), None);
+            Ok(Some(old))
+        })
     }
 
     /// Sets (or with `None` removes) the search text of a record; it is packed at the flush.
@@ -767,22 +875,26 @@ impl WriteTables<'_> {
 
     /// Records a run of records created by one bulk load.
     pub fn append_bulk_creation(&mut self, entry: &BulkCreation) -> Result<()> {
-        let key = bulk_key(entry.kind, entry.last);
-        self.audit.insert(key.as_slice(), codec::encode(entry).as_slice()).map_err(other)?;
-        Ok(())
+        self.health.clone().guard(|| {
+            let key = bulk_key(entry.kind, entry.last);
+            self.audit.insert(key.as_slice(), codec::encode(entry).as_slice()).map_err(other)?;
+            Ok(())
+        })
     }
 
     /// Appends an entry to a record's audit trail.
     pub fn append_audit(&mut self, entry: &AuditEntry) -> Result<()> {
-        let seq = self.next_id("seq:audit")?;
-        if let Some(k) = facts::move_key(entry, seq) {
-            self.removed.remove(&k);
-            self.pending.push(k);
-        }
-        let mut key = audit_prefix(entry.target);
-        key.extend_from_slice(&seq.to_be_bytes());
-        self.audit.insert(key.as_slice(), codec::encode(entry).as_slice()).map_err(other)?;
-        Ok(())
+        self.health.clone().guard(|| {
+            let seq = self.next_id("seq:audit")?;
+            if let Some(k) = facts::move_key(entry, seq) {
+                self.removed.remove(&k);
+                self.pending.push(k);
+            }
+            let mut key = audit_prefix(entry.target);
+            key.extend_from_slice(&seq.to_be_bytes());
+            self.audit.insert(key.as_slice(), codec::encode(entry).as_slice()).map_err(other)?;
+            Ok(())
+        })
     }
 }
 
@@ -795,17 +907,29 @@ pub fn check(r: &Reader) -> Result<Vec<String>> {
     for kind in Kind::ALL {
         crate::model::with_record_type!(kind, R => check_kind::<R>(r, &mut problems, &mut expected)?);
         if let Err(e) = r.scan_search(kind, &mut |_, _| ()) {
-            problems.push(e.to_string());
+            problems.push(format!("the search texts of {} cannot be read: {e}", kind.plural()));
         }
     }
-    facts::audit_moves(&r.audit, &mut |k| {
-        expected.insert(k);
-    })?;
+    let moves = r.health.guard(|| {
+        facts::audit_moves(&r.audit, &mut |k| {
+            expected.insert(k);
+        })
+    });
+    if let Err(e) = moves {
+        problems.push(format!("the audit table is damaged: {e}"));
+    }
     let mut found = HashSet::new();
-    r.scan_index(&[], &[0xff; 4], false, &mut |k| {
+    let scanned = r.scan_index(&[], &[0xff; 4], false, &mut |k| {
         found.insert(k.to_vec());
         true
-    })?;
+    });
+    if let Err(e) = scanned {
+        problems.push(format!("the index table is damaged: {} entries read before it failed ({e})", found.len()));
+    }
+    if !problems.is_empty() {
+        // With a table unreadable, the index comparison would only repeat the damage.
+        return Ok(problems);
+    }
     let mut stray: Vec<String> =
         found.difference(&expected).map(|k| format!("index entry {} matches no record", hex(k))).collect();
     let mut missing: Vec<String> =
@@ -821,8 +945,12 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Checks the records of one kind; a table that stops reading part-way is reported with how
+/// many of its records could be read, and the check goes on with the next table.
 fn check_kind<R: Indexed>(r: &Reader, problems: &mut Vec<String>, expected: &mut HashSet<Vec<u8>>) -> Result<()> {
-    r.scan_records(R::KIND, &mut |id, bytes| {
+    let mut read = 0u64;
+    let scanned = r.scan_records(R::KIND, &mut |id, bytes| {
+        read += 1;
         match codec::decode::<R>(RecordRef::new(R::KIND, id), bytes) {
             Ok(rec) if rec.id() != id => {
                 problems.push(format!("{} holds the id {}", RecordRef::new(R::KIND, id), rec.id()))
@@ -843,5 +971,9 @@ fn check_kind<R: Indexed>(r: &Reader, problems: &mut Vec<String>, expected: &mut
             Err(e) => problems.push(e.to_string()),
         }
         true
-    })
+    });
+    if let Err(e) = scanned {
+        problems.push(format!("the {} table is damaged: {read} records read before it failed ({e})", R::KIND));
+    }
+    Ok(())
 }

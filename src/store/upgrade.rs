@@ -33,7 +33,7 @@ impl Writer {
 
     /// Rewrites the source field that follows the fields `Head` of every record of `kind`.
     fn rename_field<Head: DeserializeOwned>(&self, kind: Kind) -> Result<()> {
-        let mut table = self.txn.open_table(records(kind)).map_err(other)?;
+        let mut table = self.txn()?.open_table(records(kind)).map_err(other)?;
         let mut changed = Vec::new();
         for item in table.iter().map_err(other)? {
             let (id, value) = item.map_err(other)?;

@@ -16,10 +16,10 @@ mod keymap;
 mod line;
 mod list;
 mod quote;
-mod reports;
+pub(crate) mod reports;
 mod search;
 mod settings;
-mod tasks;
+pub(crate) mod tasks;
 mod theme;
 mod view;
 mod widgets;
@@ -233,6 +233,8 @@ pub fn run_local(crm: Crm) -> io::Result<()> {
         let _ = signal_hook::flag::register(signal, stop.clone());
     }
     let mut terminal = ratatui::try_init()?;
+    // A storage panic caught as a damaged file must not restore the terminal under the app.
+    crate::store::hush_caught_panics();
     let _ = ratatui::crossterm::execute!(io::stdout(), event::EnableMouseCapture);
     // Not every hangup comes with a signal (rolo run under nohup, or by a tool that keeps its
     // own): look at the terminal itself too.

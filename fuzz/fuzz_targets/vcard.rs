@@ -1,0 +1,4 @@
+//! Fuzzes rolo::fuzz::vcard: arbitrary bytes in, never a panic.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| rolo::fuzz::vcard(data));
