@@ -2410,10 +2410,10 @@ fn a_semicolon_file_with_a_bom_imports_with_a_mapping() {
 }
 
 #[test]
-fn one_bad_row_refuses_the_whole_import_naming_every_bad_line() {
+fn with_strict_one_bad_row_refuses_the_whole_import_naming_every_bad_line() {
     let db = Db::new();
     let err = db.refused(
-        ["import", "contact", &fixture("bad.csv")],
+        ["import", "contact", &fixture("bad.csv"), "--strict"],
         &["3 lines", "line 3, column Email", "line 4, column Birthday", "31/31/1990", "line 6, column Birthday"],
     );
     assert!(!err.contains("line 2"), "the good line is not blamed: {err}");

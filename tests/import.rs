@@ -247,7 +247,7 @@ fn products_import_with_codes_prices_and_whether_sold() {
 }
 
 #[test]
-fn bad_deal_rows_are_all_named_and_nothing_is_written() {
+fn with_strict_bad_deal_rows_are_all_named_and_nothing_is_written() {
     let db = with_people();
     let file = db.write(
         "deals.csv",
@@ -261,7 +261,7 @@ fn bad_deal_rows_are_all_named_and_nothing_is_written() {
          Nobody,Acme Ltd,Prospecting,100,2026-12-01,,nobody@example.com\n",
     );
     db.refused(
-        &["import", "opp", &file],
+        &["import", "opp", &file, "--strict"],
         &[
             "line 3, column Stage: 'Signed' is not a stage: use one of Prospecting, Qualification, Needs Analysis, \
              Value Proposition, Id. Decision Makers, Perception Analysis, Proposal/Price Quote, Negotiation/Review, \
@@ -278,7 +278,7 @@ fn bad_deal_rows_are_all_named_and_nothing_is_written() {
 }
 
 #[test]
-fn bad_task_call_and_product_rows_are_all_named_and_nothing_is_written() {
+fn with_strict_bad_task_call_and_product_rows_are_all_named_and_nothing_is_written() {
     let db = with_people();
     db.ok(&["import", "opp", &fixture("opportunities.csv")]);
     let tasks = db.write(
@@ -290,7 +290,7 @@ fn bad_task_call_and_product_rows_are_all_named_and_nothing_is_written() {
          Which deal,,,,Big deal\n",
     );
     db.refused(
-        &["import", "task", &tasks],
+        &["import", "task", &tasks, "--strict"],
         &[
             "line 3, column Subject: title: is required: give it a value",
             "line 4, column Due Date: '31/31/2026' is not a date: use YYYY-MM-DD or M/D/YYYY, or say the form with \
@@ -309,7 +309,7 @@ fn bad_task_call_and_product_rows_are_all_named_and_nothing_is_written() {
          ,sam@globex.example.com,,\n",
     );
     db.refused(
-        &["import", "call", &calls],
+        &["import", "call", &calls, "--strict"],
         &[
             "line 3, column Contact: is empty: a call is with a contact: give their email or name",
             "line 4, column Date: 'yesterday-ish' is not a date and time: use YYYY-MM-DD HH:MM (local time) or \
@@ -324,7 +324,7 @@ fn bad_task_call_and_product_rows_are_all_named_and_nothing_is_written() {
         "Product Name,Unit Price,Active\nFine,10,yes\nPricey,ten euros,yes\nMaybe,10,perhaps\nFree,-1,no\n",
     );
     db.refused(
-        &["import", "product", &products],
+        &["import", "product", &products, "--strict"],
         &[
             "line 3, column Unit Price: 'ten euros' is not an amount: write it like 12000 or 12000.50",
             "line 4, column Active: 'perhaps' is not yes or no",
@@ -559,7 +559,10 @@ fn a_phone_s_vcard_3_file_imports_every_contact() {
     assert_eq!(said, "imported 4 contact rows: 4 created, 3 new accounts\n");
     assert_eq!(
         notes,
-        "note: line 37: the birthday 1604-04-12 has no year and was left out\nnote: left out of every card: PHOTO\n"
+        "note: line 4, column N: the name's prefix 'Dr.' has no field in rolo and was left out\n\
+         note: line 6, column ORG: the department 'Sales' has no field in rolo and was left out\n\
+         note: line 37: the birthday 1604-04-12 has no year and was left out\n\
+         note: left out of every card: X-ABADR, PHOTO\n"
     );
     let all = db.json(&["contact", "list"]);
     assert_eq!(
@@ -659,7 +662,7 @@ fn contacts_exported_as_vcards_import_back_as_the_same_people() {
 }
 
 #[test]
-fn a_bad_vcard_is_refused_naming_every_bad_line() {
+fn with_strict_a_bad_vcard_is_refused_naming_every_bad_line() {
     let db = Db::new();
     db.ok(&["contact", "add", "--first", "Ann", "--last", "Lee"]);
     let bad = db.write(
@@ -672,11 +675,10 @@ fn a_bad_vcard_is_refused_naming_every_bad_line() {
          END:VCARD\r\nBEGIN:VCARD\r\nFN:Never read\r\nEND:VCARD\r\n",
     );
     db.refused(
-        &["import", "contact", &bad],
+        &["import", "contact", &bad, "--strict"],
         &[
             "line 9, column BDAY: '1990-31-31' is not a date: use YYYY-MM-DD or M/D/YYYY, or say the form with \
              --date-format (like %d.%m.%Y)",
-            "line 11, column N: the card has no name: give it an N or FN line",
             "line 18, column EMAIL: email: 'not-an-email' is not a valid email address: write it like \
              name@example.com",
             "line 24: 'without a space' is not a vCard line (NAME:value): a line that goes on starts with a space; \
@@ -688,7 +690,7 @@ fn a_bad_vcard_is_refused_naming_every_bad_line() {
     let bytes = std::fs::read_to_string(&latin1).unwrap().chars().map(|c| c as u32 as u8).collect::<Vec<u8>>();
     std::fs::write(&latin1, bytes).unwrap();
     db.refused(
-        &["import", "contact", &latin1],
+        &["import", "contact", &latin1, "--strict"],
         &[
             "line 3, column FN: line 3 is not UTF-8 text: save the file as UTF-8, or pass --latin1 if it is Latin-1 \
              / Windows-1252",
@@ -796,4 +798,108 @@ fn no_progress_bar_reaches_a_pipe_or_json() {
     let out = db.run(&["--json", "import", "product", &file]);
     assert_eq!(texts(&out).1, "");
     assert_eq!(db.json(&["product", "list"]).as_array().map(Vec::len), Some(6_000));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Real files from other tools: odd values kept with warnings, every line number right
+// ---------------------------------------------------------------------------------------------
+
+/// The note texts on record `on` (`contact:1`).
+fn notes_on(db: &Db, on: &str) -> Vec<String> {
+    let notes = db.json(&["note", "list"]);
+    let on_record = |n: &&Value| format!("{}:{}", n["target"]["kind"].as_str().unwrap_or(""), n["target"]["id"]) == on;
+    notes.as_array().unwrap().iter().filter(on_record).map(|n| n["text"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn odd_values_in_a_crlf_csv_are_kept_with_a_warning_naming_the_line_an_editor_shows() {
+    let db = Db::new();
+    let file = db.write(
+        "google.csv",
+        "Name,Given Name,Family Name,Birthday,E-mail 1 - Value,Phone 1 - Type,Phone 1 - Value\r\n\
+         Ann Lee,Ann,Lee,31/31/1990,ann@example.com,Mobile,12\r\n\
+         \"Bob\r\nStone\",Bob,Stone,1985-04-12,contact1@invalid,Pager,pager\r\n\
+         Cy Moss,Cy,Moss,,cy@example.com,Work,+1 418 656 9254\r\n",
+    );
+    let (said, warned) = db.ok(&["import", "contact", &file]);
+    assert_eq!(said, "imported 3 contact rows: 3 created\n");
+    assert_eq!(
+        warned.lines().collect::<Vec<_>>(),
+        [
+            "note: line 2, column Birthday: '31/31/1990' is not a date: use YYYY-MM-DD or M/D/YYYY, or say the form \
+             with --date-format (like %d.%m.%Y); kept as written in the note",
+            "note: line 2, column Phone 1 - Value: '12' is not a phone number: use digits, spaces, + - ( ); kept as \
+             written in the note",
+            "note: line 3, column E-mail 1 - Value: 'contact1@invalid' is not a valid email address: write it like \
+             name@example.com; kept, marked invalid",
+            "note: line 3, column Phone 1 - Value: 'pager' is not a phone number: use digits, spaces, + - ( ); kept \
+             as written in the note",
+        ]
+    );
+    let ann = db.json(&["contact", "show", "1"]);
+    assert_eq!(fields(&ann, &["birthday", "phones"]), json!([null, []]));
+    assert_eq!(notes_on(&db, "contact:1"), ["Birthday: 31/31/1990\n\nphone: 12"]);
+    let bob = db.json(&["contact", "show", "2"]);
+    assert_eq!(bob["emails"][0]["address"], "contact1@invalid");
+    assert_eq!(bob["emails"][0]["validity"], "invalid", "kept, and marked so no mail goes to it");
+    assert_eq!(notes_on(&db, "contact:2"), ["phone: pager"]);
+    let cy = db.json(&["contact", "show", "3"]);
+    assert_eq!(cy["phones"], json!([{ "number": "+1 418 656 9254", "label": "work" }]));
+
+    // --strict refuses the same file, on the same lines, writing nothing.
+    let again = Db::new();
+    again.refused(
+        &["import", "contact", &file, "--strict"],
+        &[
+            "line 2, column Birthday: '31/31/1990' is not a date: use YYYY-MM-DD or M/D/YYYY, or say the form with \
+             --date-format (like %d.%m.%Y)",
+            "line 2, column Phone 1 - Value: phone: '12' is not a phone number: use digits, spaces, + - ( )",
+            "line 3, column E-mail 1 - Value: email: 'contact1@invalid' is not a valid email address: write it like \
+             name@example.com",
+        ],
+    );
+}
+
+#[test]
+fn a_refused_import_with_json_prints_its_problems_on_stdout() {
+    let db = Db::new();
+    let file = db.write("deals.csv", "Opportunity Name,Account Name,Close Date\nA,Acme,someday\nB,,2026-12-01\n");
+    let out = db.run(&["--json", "import", "opp", &file]);
+    let (stdout, stderr) = texts(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.starts_with("error: the import was refused, nothing was written: 2 lines to fix"), "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("no JSON ({e}): {stdout}"));
+    assert_eq!(v["refused"], true);
+    assert_eq!(v["problems"].as_array().map(Vec::len), Some(2), "{v}");
+    assert_eq!(fields(&v["problems"][0], &["line", "column"]), json!([2, "Close Date"]));
+    assert_eq!(fields(&v["problems"][1], &["line", "column"]), json!([3, "Account Name"]));
+}
+
+#[test]
+fn every_bad_email_and_phone_of_a_card_is_named_on_its_own_line() {
+    let db = Db::new();
+    let file = db.write(
+        "two.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nEMAIL:ann@example.com\r\nEMAIL:not-an-email\r\n\
+         TEL:555 0101\r\nTEL:1\r\nEND:VCARD\r\n",
+    );
+    db.refused(
+        &["import", "contact", &file, "--strict"],
+        &[
+            "line 5, column EMAIL: email: 'not-an-email' is not a valid email address: write it like \
+             name@example.com",
+            "line 7, column TEL: phone: '1' is not a phone number: use digits, spaces, + - ( )",
+        ],
+    );
+    let (_, warned) = db.ok(&["import", "contact", &file]);
+    assert_eq!(
+        warned.lines().collect::<Vec<_>>(),
+        [
+            "note: line 5, column EMAIL: 'not-an-email' is not a valid email address: write it like \
+             name@example.com; kept as written in the note",
+            "note: line 7, column TEL: '1' is not a phone number: use digits, spaces, + - ( ); kept as written in \
+             the note",
+        ]
+    );
+    assert_eq!(notes_on(&db, "contact:1"), ["email: not-an-email\n\nphone: 1"]);
 }

@@ -935,7 +935,8 @@ fn import(out: &Out, crm: &Crm, a: ImportArgs) -> Result<()> {
         ImportFormat::Csv => crate::import::Format::Csv,
         ImportFormat::Vcard => crate::import::Format::Vcard,
     });
-    let options = crate::import::Options { map, date_format: a.date_format, latin1: a.latin1, format };
+    let options =
+        crate::import::Options { map, date_format: a.date_format, latin1: a.latin1, format, strict: a.strict };
     let policy = match a.on_duplicate {
         DuplicateArg::Skip => OnDuplicate::Skip,
         DuplicateArg::Merge => OnDuplicate::Merge,
@@ -953,6 +954,18 @@ fn import(out: &Out, crm: &Crm, a: ImportArgs) -> Result<()> {
     let outcome = crate::import::file(crm, kind, &a.file, &options, policy, a.dry_run, &progress);
     if let Some(bar) = bar.get() {
         bar.finish_and_clear();
+    }
+    if out.json
+        && let Err(e) = &outcome
+    {
+        // Scripts reading stdout learn why as well as stderr does.
+        let problems: Vec<serde_json::Value> = match e {
+            crate::import::ImportError::Crm(crate::crm::CrmError::Rejected(problems)) => {
+                problems.iter().map(|p| serde_json::to_value(p).unwrap_or_default()).collect()
+            }
+            other => vec![serde_json::json!({ "line": null, "column": null, "message": other.to_string() })],
+        };
+        out.json_value(&serde_json::json!({ "kind": kind.name(), "refused": true, "problems": problems }));
     }
     let crate::import::Outcome { report, notes } = outcome?;
     if out.json {

@@ -5,6 +5,7 @@
 
 mod card;
 pub mod columns;
+mod kept;
 
 use chrono::NaiveDate;
 
@@ -27,6 +28,9 @@ pub struct Options {
     /// What the file is: CSV or vCard. Unset, the file's extension says (`.csv`, `.vcf`), else
     /// its first line (`BEGIN:VCARD`).
     pub format: Option<Format>,
+    /// Refuse the file for any value that does not fit its field, rather than keep it as
+    /// written with a warning.
+    pub strict: bool,
 }
 
 /// What a file to import holds.
@@ -209,11 +213,20 @@ impl CsvFile {
         self.text.bytes().filter(|&b| b == b'\n').count().saturating_sub(1).max(1)
     }
 
-    /// The rows, each with the line it starts on, skipping blank ones.
+    /// The rows, each with the line an editor shows it starting on (counted from its byte
+    /// offset, so CR LF and LF files agree), skipping blank ones.
     pub fn rows(&self) -> impl Iterator<Item = Result<(u64, csv::StringRecord), ImportError>> + '_ {
-        self.reader().into_records().filter_map(|record| match record {
+        let (mut counted, mut line) = (0, 1);
+        self.reader().into_records().filter_map(move |record| match record {
             Ok(r) if r.iter().all(|c| c.trim().is_empty()) => None,
-            Ok(r) => Some(Ok((r.position().map_or(0, |p| p.line()), r))),
+            Ok(r) => {
+                let mut at = r.position().map_or(counted, |p| p.byte() as usize).clamp(counted, self.text.len());
+                // After a CR the reader may place a record at the LF that ends the line before.
+                at += self.text.as_bytes()[at..].iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
+                line += self.text.as_bytes()[counted..at].iter().filter(|&&b| b == b'\n').count() as u64;
+                counted = at;
+                Some(Ok((line, r)))
+            }
             Err(e) => Some(Err(unreadable(e))),
         })
     }
@@ -353,8 +366,8 @@ pub fn convert(
     notes: &mut Vec<String>,
 ) -> Result<Incoming, Vec<RowProblem>> {
     let mut row =
-        Row { kind: mapping.kind, line, headers, fields: &mapping.fields, options, problems: Vec::new(), notes };
-    let incoming = row.build(mapping, cells);
+        Row { kind: mapping.kind, line, headers, fields: &mapping.fields, cells, options, problems: Vec::new(), notes };
+    let incoming = row.build(mapping);
     if row.problems.is_empty() { Ok(incoming) } else { Err(row.problems) }
 }
 
@@ -383,6 +396,7 @@ struct Row<'a> {
     line: u64,
     headers: &'a [String],
     fields: &'a [Option<Field>],
+    cells: &'a csv::StringRecord,
     options: &'a Options,
     problems: Vec<RowProblem>,
     notes: &'a mut Vec<String>,
@@ -453,7 +467,8 @@ impl Cells {
 }
 
 impl Row<'_> {
-    fn build(&mut self, mapping: &Mapping, cells: &csv::StringRecord) -> Incoming {
+    fn build(&mut self, mapping: &Mapping) -> Incoming {
+        let cells = self.cells;
         let mut c = Cells::default();
         for (field, cell) in mapping.fields.iter().zip(cells) {
             if let Some(Field::LabelOf(group)) = field {
@@ -480,6 +495,22 @@ impl Row<'_> {
         };
         let notes = (!c.notes.is_empty()).then(|| c.notes.join("\n\n"));
         Incoming { line: self.line, record, company: c.company.take(), notes, refs: c.refs }
+    }
+
+    /// A value that does not fit its field: with `--strict` a problem, else kept as written in
+    /// the record's note (`Birthday: 31/31/1990`) with a warning naming line and column.
+    fn soft(&mut self, c: &mut Cells, column: usize, value: &str, message: String) {
+        if self.options.strict {
+            return self.problem(column, message);
+        }
+        let header = self.headers.get(column).cloned().unwrap_or_default();
+        c.notes.push(format!("{header}: {value}"));
+        self.warn(Some(header), format!("{message}; kept as written in the note"));
+    }
+
+    /// Tells the user something about this row without refusing it.
+    fn warn(&mut self, column: Option<String>, message: String) {
+        self.notes.push(RowProblem { line: self.line, column, message }.to_string());
     }
 
     fn problem(&mut self, column: usize, message: impl Into<String>) {
@@ -532,7 +563,7 @@ impl Row<'_> {
             }
             Field::Birthday => match self.date(v) {
                 Ok(d) => c.birthday = d,
-                Err(m) => self.problem(i, m),
+                Err(m) => self.soft(c, i, v, m),
             },
             Field::Notes => c.notes.push(v.to_string()),
             Field::Tags => c.tags.extend(split(v, true).into_iter().filter(|t| !t.starts_with('*'))),
@@ -540,25 +571,25 @@ impl Row<'_> {
             Field::Owner => c.owner = text(),
             Field::DoNotCall => match yes_no(v) {
                 Some(b) => c.do_not_call = b,
-                None => self.problem(i, format!("'{v}' is not yes or no")),
+                None => self.soft(c, i, v, format!("'{v}' is not yes or no")),
             },
             Field::EmailOptOut => match yes_no(v) {
                 Some(b) => c.opted_out = b,
-                None => self.problem(i, format!("'{v}' is not yes or no")),
+                None => self.soft(c, i, v, format!("'{v}' is not yes or no")),
             },
             Field::Website => c.website = text(),
             Field::Industry => c.industry = text(),
             Field::Employees => match v.replace([',', ' ', '_'], "").parse() {
                 Ok(n) => c.employees = Some(n),
-                Err(_) => self.problem(i, format!("'{v}' is not a whole number of employees")),
+                Err(_) => self.soft(c, i, v, format!("'{v}' is not a whole number of employees")),
             },
             Field::Revenue => match money(v) {
                 Ok(a) => c.revenue = Some(a),
-                Err(m) => self.problem(i, m),
+                Err(m) => self.soft(c, i, v, m),
             },
             Field::Currency => match Currency::parse(v) {
                 Ok(cur) => c.currency = Some(cur),
-                Err(e) => self.problem(i, e.message),
+                Err(e) => self.soft(c, i, v, e.message),
             },
             Field::Status => c.status = text(),
             Field::Source => c.source = text(),
@@ -576,7 +607,7 @@ impl Row<'_> {
             }
             Field::Amount => match money(v) {
                 Ok(a) => c.amount = Some(a),
-                Err(m) => self.problem(i, m),
+                Err(m) => self.soft(c, i, v, m),
             },
             Field::Date if self.kind == Kind::Call => match self.instant(v) {
                 Ok(t) => c.at = Some(t),
@@ -584,42 +615,43 @@ impl Row<'_> {
             },
             Field::Date => match self.date(v) {
                 Ok(d) => c.date = d,
-                Err(m) => self.problem(i, m),
+                Err(m) if self.kind == Kind::Opportunity => self.problem(i, m),
+                Err(m) => self.soft(c, i, v, m),
             },
             Field::NextStepDate => match self.date(v) {
                 Ok(d) => c.next_step_date = d,
-                Err(m) => self.problem(i, m),
+                Err(m) => self.soft(c, i, v, m),
             },
             Field::Completed => match self.instant(v) {
                 Ok(t) => c.completed = Some(t),
-                Err(m) => self.problem(i, m),
+                Err(m) => self.soft(c, i, v, m),
             },
             Field::Probability => match v.trim_end_matches('%').trim().parse::<u8>() {
                 Ok(p) if p <= 100 => c.probability = Some(p),
-                _ => self.problem(i, format!("'{v}' is not a percentage: write a whole number from 0 to 100")),
+                _ => self.soft(c, i, v, format!("'{v}' is not a percentage: write a whole number from 0 to 100")),
             },
             Field::NextStep => c.next_step = text(),
             Field::LostReason => c.lost_reason = text(),
             Field::Priority => match priority(v) {
                 Ok(p) => c.priority = Some(p),
-                Err(e) => self.problem(i, e.message),
+                Err(e) => self.soft(c, i, v, e.message),
             },
             Field::Direction => match direction(v) {
                 Ok(d) => c.direction = Some(d),
-                Err(e) => self.problem(i, e.message),
+                Err(e) => self.soft(c, i, v, e.message),
             },
             Field::Outcome => match outcome(v) {
                 Ok(o) => c.outcome = Some(o),
-                Err(e) => self.problem(i, e.message),
+                Err(e) => self.soft(c, i, v, e.message),
             },
             Field::Duration => match duration(v) {
                 Ok(d) => c.duration = Some(d),
-                Err(m) => self.problem(i, m),
+                Err(m) => self.soft(c, i, v, m),
             },
             Field::Sku => c.sku = text(),
             Field::Active => match yes_no(v) {
                 Some(b) => c.active = Some(b),
-                None => self.problem(i, format!("'{v}' is not yes or no")),
+                None => self.soft(c, i, v, format!("'{v}' is not yes or no")),
             },
             Field::Ignore => {}
         }
@@ -678,7 +710,7 @@ impl Row<'_> {
         if c.opted_out {
             emails.iter_mut().for_each(|e| e.consent = Consent::OptedOut);
         }
-        let contact = Contact {
+        let mut contact = Contact {
             first_name,
             last_name,
             middle_name: c.middle.take(),
@@ -694,8 +726,24 @@ impl Row<'_> {
             tags: std::mem::take(&mut c.tags),
             ..Default::default()
         };
+        if !self.options.strict {
+            kept::contact(&mut contact).into_iter().for_each(|k| self.kept(c, k));
+        }
         self.check(&contact);
         contact
+    }
+
+    /// Warns of a value kept out of its field (see [`kept`]), naming the column that held it,
+    /// and puts it in the note when it went there.
+    fn kept(&mut self, c: &mut Cells, k: kept::Kept) {
+        let at = self.fields.iter().zip(self.cells).position(|(f, cell)| {
+            matches!(f, Some(Field::Email(..) | Field::Phone(..) | Field::Birthday))
+                && cell_text(cell).contains(&k.value)
+        });
+        if k.noted {
+            c.notes.push(k.note());
+        }
+        self.warn(at.and_then(|i| self.headers.get(i).cloned()), k.message);
     }
 
     fn account(&mut self, c: &mut Cells) -> Account {
@@ -719,7 +767,7 @@ impl Row<'_> {
         if let Some(s) = c.status.take() {
             match s.parse() {
                 Ok(status) => account.status = status,
-                Err(e) => self.field_problem(e),
+                Err(e) => self.field_soft(c, e, &s),
             }
         }
         self.check(&account);
@@ -738,20 +786,25 @@ impl Row<'_> {
             owner: c.owner.take().unwrap_or_default(),
             ..Default::default()
         };
+        if !self.options.strict {
+            kept::lead(&mut lead).into_iter().for_each(|k| self.kept(c, k));
+        }
         // A lead's company is its own text, not a link: the company column is not an account.
         c.company = None;
         // Checked against the database's lead sources (and the words other CRMs use for them)
         // when the lead is stored.
         lead.source = c.source.take();
-        match c.status.take().map(|s| s.parse()) {
-            Some(Ok(status)) => lead.status = status,
-            Some(Err(e)) => self.field_problem(e),
-            None => {}
+        if let Some(s) = c.status.take() {
+            match s.parse() {
+                Ok(status) => lead.status = status,
+                Err(e) => self.field_soft(c, e, &s),
+            }
         }
-        match c.rating.take().map(|s| s.parse()) {
-            Some(Ok(rating)) => lead.rating = Some(rating),
-            Some(Err(e)) => self.field_problem(e),
-            None => {}
+        if let Some(s) = c.rating.take() {
+            match s.parse() {
+                Ok(rating) => lead.rating = Some(rating),
+                Err(e) => self.field_soft(c, e, &s),
+            }
         }
         self.check(&lead);
         lead
@@ -796,10 +849,11 @@ impl Row<'_> {
             completed_at: c.completed,
             ..Default::default()
         };
-        match c.status.take().map(|s| task_status(&s)) {
-            Some(Ok(status)) => t.status = status,
-            Some(Err(e)) => self.field_problem(e),
-            None => {}
+        if let Some(s) = c.status.take() {
+            match task_status(&s) {
+                Ok(status) => t.status = status,
+                Err(e) => self.field_soft(c, e, &s),
+            }
         }
         self.check(&t);
         t
@@ -863,11 +917,24 @@ impl Row<'_> {
         }
     }
 
+    /// The column that fills the record field a validation error names.
+    fn column_of(&self, e: &ValidationError) -> Option<usize> {
+        let field = Field::parse(&e.field).map(|f| std::mem::discriminant(&f.for_kind(self.kind)));
+        self.fields.iter().position(|f| f.as_ref().map(std::mem::discriminant) == field && field.is_some())
+    }
+
+    /// A word of a record field that is not one of its values (`value`, a status or rating):
+    /// kept in the note with a warning, as [`Row::soft`] does.
+    fn field_soft(&mut self, c: &mut Cells, e: ValidationError, value: &str) {
+        match self.column_of(&e) {
+            Some(at) => self.soft(c, at, value, format!("{}: {}", e.field, e.message)),
+            None => self.field_problem(e),
+        }
+    }
+
     /// A problem with a record field, put on the column that fills it.
     fn field_problem(&mut self, e: ValidationError) {
-        let field = Field::parse(&e.field).map(|f| std::mem::discriminant(&f.for_kind(self.kind)));
-        let at = self.fields.iter().position(|f| f.as_ref().map(std::mem::discriminant) == field && field.is_some());
-        match at {
+        match self.column_of(&e) {
             Some(at) => self.problem(at, format!("{}: {}", e.field, e.message)),
             None => self.problems.push(RowProblem { line: self.line, column: None, message: e.to_string() }),
         }
