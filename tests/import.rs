@@ -903,3 +903,132 @@ fn every_bad_email_and_phone_of_a_card_is_named_on_its_own_line() {
     );
     assert_eq!(notes_on(&db, "contact:1"), ["email: not-an-email\n\nphone: 1"]);
 }
+
+/// `text` as UTF-16 little-endian without a byte-order mark, as Apple's tools write vCards.
+fn utf16le(text: &str) -> Vec<u8> {
+    text.encode_utf16().flat_map(u16::to_le_bytes).collect()
+}
+
+#[test]
+fn cards_from_phones_and_address_books_keep_what_their_owners_wrote() {
+    let db = Db::new();
+    let file = b"BEGIN:VCARD\r\nVERSION:2.1\r\nN;ENCODING=QUOTED-PRINTABLE:M=FCller;J=FCrgen;;;\r\n\
+        NOTE;ENCODING=QUOTED-PRINTABLE:Caf=E9 owner\r\nTEL;WORK;FAX:+49 30 1234567\r\nEND:VCARD\r\n\
+        BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=SHIFT_JIS;ENCODING=QUOTED-PRINTABLE:=8E=52=93=63;=91=BE=98=59;;;\r\n\
+        TEL;CELL:090-1234-5678\r\nEND:VCARD\r\n\
+        BEGIN:VCARD\r\nVERSION:4.0\r\nFN:James Richter\r\nN:Richter\\, James;Fred;;Mr.;Jr.\r\n\
+        TEL;VALUE=uri;TYPE=work:tel:+1-418-656-9254;ext=102\r\nBDAY;VALUE=text:circa 1800\r\n\
+        ADR;TYPE=postal,work:;;1 Main St;Quebec;QC;G1V 0A6;Canada\r\nEND:VCARD\r\n\
+        BEGIN:VCARD\r\nVERSION:3.0\r\nEMAIL;TYPE=INTERNET:kim.park@example.com\r\nEND:VCARD\r\n\
+        BEGIN:VCARD\r\nVERSION:3.0\r\nN:;;;;\r\nFN:Apple Computer AG\r\nORG:Apple Computer AG;\r\n\
+        X-ABShowAs:COMPANY\r\nTEL;TYPE=WORK:+41 43 123 45 67\r\nURL:http://TheProfile.com\r\nEND:VCARD\r\n\
+        BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org\r\nFN:ABC Marketing\r\nORG:ABC Marketing\r\nEND:VCARD\r\n"
+        .to_vec();
+    let path = db.file("cards.vcf");
+    std::fs::write(&path, &file).unwrap();
+    let report = db.json(&["import", "contact", path.to_str().unwrap()]);
+    let apple = db.file("apple.vcf");
+    std::fs::write(&apple, utf16le("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Ōta;Aiko;;;\r\nEND:VCARD\r\n")).unwrap();
+    db.ok(&["import", "contact", apple.to_str().unwrap()]);
+    let notes = report["notes"].to_string();
+    assert!(notes.contains("line 3, column N: is not UTF-8 text and has no CHARSET: read as Windows-1252"), "{notes}");
+    assert!(notes.contains("'circa 1800' is a birthday in words; kept as written in the note"), "{notes}");
+    assert!(notes.contains("line 22: the card has only an email address: named kim.park after it"), "{notes}");
+    assert!(notes.contains("the name's prefix 'Mr.' has no field"), "{notes}");
+
+    let people = db.json(&["contact", "list"]);
+    let juergen = person(&people, "Jürgen");
+    assert_eq!(fields(juergen, &["last_name"]), json!(["Müller"]), "quoted-printable Windows-1252");
+    assert_eq!(juergen["phones"], json!([{ "number": "+49 30 1234567", "label": "work fax" }]));
+    let taro = person(&people, "太郎");
+    assert_eq!(fields(taro, &["last_name"]), json!(["山田"]), "Shift_JIS");
+    let james = person(&people, "Fred");
+    assert_eq!(james["last_name"], "Richter, James", "an escaped comma stays a comma");
+    assert_eq!(james["phones"], json!([{ "number": "+1-418-656-9254 x102", "label": "work" }]));
+    assert_eq!(james["birthday"], Value::Null);
+    assert_eq!(james["addresses"][0]["label"], "work", "a postal work address is a work address");
+    let kim = person(&people, "");
+    assert_eq!(fields(kim, &["last_name", "tags"]), json!(["kim.park", ["to-review"]]));
+    assert_eq!(kim["emails"][0]["address"], "kim.park@example.com");
+    let aiko = person(&people, "Aiko");
+    assert_eq!(fields(aiko, &["last_name"]), json!(["Ōta"]), "UTF-16 without a byte-order mark");
+    assert_eq!(people.as_array().map(Vec::len), Some(5), "{people}");
+
+    let accounts = db.json(&["account", "list"]);
+    let names: Vec<&str> = accounts.as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["ABC Marketing", "Apple Computer AG"], "company cards are accounts");
+    let apple = accounts.as_array().unwrap().iter().find(|a| a["name"] == "Apple Computer AG").unwrap();
+    let apple = db.json(&["account", "show", &apple["id"].to_string()]);
+    assert_eq!(fields(&apple, &["phone", "website"]), json!(["+41 43 123 45 67", "http://TheProfile.com"]));
+    let all_notes = db.json(&["note", "list"]).to_string();
+    assert!(all_notes.contains("Café owner") && all_notes.contains("birthday: circa 1800"), "{all_notes}");
+}
+
+#[test]
+fn a_utf16_csv_imports_and_a_doubled_column_is_read_or_said() {
+    let db = Db::new();
+    let text = "First Name,Last Name,Email,Email,Company,Company,Web Page,Web Page\r\n\
+                Zoë,Ōta,zoe@example.com,zoe@home.example,Acme,Acme Holdings,acme.example,https://zoe.example\r\n";
+    let path = db.file("utf16.csv");
+    let marked: Vec<u8> = [0xff, 0xfe].into_iter().chain(utf16le(text)).collect();
+    std::fs::write(&path, marked).unwrap();
+    let report = db.json(&["import", "contact", path.to_str().unwrap()]);
+    assert_eq!(
+        report["notes"],
+        json!(["columns Company (column 5) and Company (column 6) both hold the company, which takes one value: \
+             Company was read and Company left out"])
+    );
+    let zoe = db.json(&["contact", "show", "1"]);
+    assert_eq!(fields(&zoe, &["first_name", "last_name", "account_name"]), json!(["Zoë", "Ōta", "Acme"]));
+    let emails: Vec<&str> = zoe["emails"].as_array().unwrap().iter().map(|e| e["address"].as_str().unwrap()).collect();
+    assert_eq!(emails, ["zoe@example.com", "zoe@home.example"]);
+    assert_eq!(zoe["social"], json!(["acme.example", "https://zoe.example"]));
+    let again = Db::new();
+    std::fs::write(&path, utf16le(text)).unwrap();
+    again.ok(&["import", "contact", path.to_str().unwrap()]);
+    assert_eq!(again.json(&["contact", "show", "1"])["last_name"], "Ōta", "without a byte-order mark");
+}
+
+#[test]
+fn thunderbird_and_outlook_csv_layouts_keep_birthdays_faxes_and_email_only_people() {
+    let db = Db::new();
+    let thunderbird = db.write(
+        "thunderbird.csv",
+        "First Name,Last Name,Display Name,Primary Email,Work Phone,Fax Number,Birth Year,Birth Month,Birth Day\r\n\
+         Ann,Lee,Ann Lee,ann@example.com,555 0101,555 0199,1985,4,12\r\n\
+         Bob,Stone,Bob Stone,contact1@invalid,,,,5,17\r\n",
+    );
+    let report = db.json(&["import", "contact", &thunderbird]);
+    assert_eq!(report["created"], json!([1, 2]), "{report}");
+    let notes = report["notes"].to_string();
+    assert!(notes.contains("line 3, column Birth Year: the birthday --05-17 has no year and was left out"), "{notes}");
+    let ann = db.json(&["contact", "show", "1"]);
+    assert_eq!(ann["birthday"], "1985-04-12", "assembled from three columns");
+    assert_eq!(
+        ann["phones"],
+        json!([{ "number": "555 0101", "label": "work" }, { "number": "555 0199", "label": "fax" }])
+    );
+    assert_eq!(db.json(&["contact", "show", "2"])["emails"][0]["validity"], "invalid");
+
+    let outlook = db.write(
+        "outlook.csv",
+        "First Name,Last Name,E-mail Address,Business Fax,Home Fax,Birthday\r\n\
+         ,,kim.park@example.com,,,31/12/1985\r\n\
+         Cy,Moss,cy@example.com,+1 418 555 0100,+1 418 555 0101,05/06/1990\r\n",
+    );
+    let report = db.json(&["import", "contact", &outlook]);
+    let notes = report["notes"].to_string();
+    assert!(notes.contains("dates are read day first (%d/%m/%Y), as 31/12/1985 says"), "{notes}");
+    assert!(
+        notes.contains("line 2, column E-mail Address: the row has only an email address: named kim.park"),
+        "{notes}"
+    );
+    let kim = db.json(&["contact", "show", "3"]);
+    assert_eq!(fields(&kim, &["last_name", "birthday", "tags"]), json!(["kim.park", "1985-12-31", ["to-review"]]));
+    let cy = db.json(&["contact", "show", "4"]);
+    assert_eq!(cy["birthday"], "1990-06-05", "the whole column is read day first");
+    assert_eq!(
+        cy["phones"],
+        json!([{ "number": "+1 418 555 0100", "label": "work fax" }, { "number": "+1 418 555 0101", "label": "home fax" }])
+    );
+}

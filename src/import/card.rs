@@ -90,9 +90,6 @@ struct Prop {
 const SILENT: &[&str] =
     &["BEGIN", "END", "VERSION", "PRODID", "UID", "REV", "KIND", "SOURCE", "X-ABLABEL", "X-ABSHOWAS", "ORG", "FN"];
 
-/// The tag of a contact named after its email address, for someone to look at.
-const REVIEW: &str = "to-review";
-
 impl Reader<'_> {
     /// One card as a contact.
     fn card(&mut self, card: &mut VcardCst) -> Result<Incoming, Vec<RowProblem>> {
@@ -320,13 +317,11 @@ impl Reader<'_> {
                 Some(Some((first, last))) => (c.first_name, c.last_name) = (first.trim().into(), last.trim().into()),
                 Some(None) => c.last_name = name.unwrap_or_default(),
                 None => {
-                    if let Some(e) = c.emails.first() {
-                        c.last_name = local_part(&e.address);
-                        c.tags.push(REVIEW.into());
+                    if let Some(name) = kept::named_after_email(&mut c) {
                         let at = props.iter().find(|p| p.name == "EMAIL").map_or(line, |p| p.line);
                         self.notes.push(format!(
-                            "line {at}: the card has only an email address: named {} after it, tagged {REVIEW}",
-                            c.last_name
+                            "line {at}: the card has only an email address: named {name} after it, tagged {}",
+                            kept::REVIEW
                         ));
                     }
                 }
@@ -488,12 +483,6 @@ fn tel_number(value: &str) -> String {
         Some(ext) if !ext.is_empty() => format!("{number} x{ext}"),
         _ => number,
     }
-}
-
-/// The name an email address gives its holder: its local part (`ann.lee` of
-/// `ann.lee@example.com`).
-fn local_part(address: &str) -> String {
-    address.rsplit_once('@').map_or(address, |(local, _)| local).trim().to_string()
 }
 
 /// The pieces of `text` between the `sep` characters that no backslash escapes.

@@ -46,6 +46,9 @@ pub enum Field {
     Address(Part, String),
     /// Date of birth.
     Birthday,
+    /// One part of a date of birth given in three columns (Thunderbird's Birth Year, Birth
+    /// Month, Birth Day): 0 the year, 1 the month, 2 the day.
+    BirthPart(u8),
     /// Free text kept as a note on the record.
     Notes,
     /// Tags (labels, categories), several in one cell.
@@ -132,6 +135,9 @@ pub const FIELD_NAMES: &[(&str, &str)] = &[
     ("postal-code", "postal code"),
     ("country", "country"),
     ("birthday", "date of birth"),
+    ("birth-year", "year of birth (with birth-month and birth-day-of-month)"),
+    ("birth-month", "month of birth, 1 to 12"),
+    ("birth-day-of-month", "day of the month of birth"),
     ("notes", "kept as a note"),
     ("tags", "tags, separated by ; , or :::"),
     ("owner", "owning user"),
@@ -180,6 +186,15 @@ pub fn help() -> String {
 }
 
 impl Field {
+    /// Whether a record takes several values of this field (emails, phones, web sites, tags,
+    /// interests, notes), so that two columns of it are both read.
+    pub fn takes_several(&self) -> bool {
+        matches!(
+            self,
+            Field::Email(..) | Field::Phone(..) | Field::Website | Field::Tags | Field::Interests | Field::Notes
+        )
+    }
+
     /// The field named by `--map` (`street`, `postal-code`...), if any.
     pub fn parse(name: &str) -> Option<Field> {
         let part = |p| Field::Address(p, String::new());
@@ -199,6 +214,9 @@ impl Field {
             "postalcode" | "zip" => part(Part::PostalCode),
             "country" => part(Part::Country),
             "birthday" => Field::Birthday,
+            "birthyear" => Field::BirthPart(0),
+            "birthmonth" => Field::BirthPart(1),
+            "birthdayofmonth" => Field::BirthPart(2),
             "notes" | "note" => Field::Notes,
             "tags" => Field::Tags,
             "owner" => Field::Owner,
@@ -251,7 +269,7 @@ impl Field {
             Name => &[C, A, L, O, T, P],
             Company => &[C, A, L, O, T],
             Email(..) | Phone(..) => &[C, A, L],
-            LabelOf(_) | Birthday | DoNotCall | EmailOptOut | Interests => &[C],
+            LabelOf(_) | Birthday | BirthPart(_) | DoNotCall | EmailOptOut | Interests => &[C],
             Address(..) | Tags | Website => &[C, A],
             Notes | Ignore => &[C, A, L, O, T, Ca, P],
             Owner => &[C, A, L, O, T, Ca],
@@ -288,6 +306,9 @@ impl fmt::Display for Field {
             Field::Address(Part::PostalCode, _) => "postal-code",
             Field::Address(Part::Country, _) => "country",
             Field::Birthday => "birthday",
+            Field::BirthPart(0) => "birth-year",
+            Field::BirthPart(1) => "birth-month",
+            Field::BirthPart(_) => "birth-day-of-month",
             Field::Notes => "notes",
             Field::Tags => "tags",
             Field::Owner => "owner",
@@ -361,8 +382,18 @@ const NOT_A_FIELD: &[&str] = &[
 
 /// The field a header most likely names for records of `kind`, if any.
 pub fn guess(kind: Kind, header: &str) -> Option<Field> {
+    // "Birth Day" beside "Birth Year" and "Birth Month" is a day of the month, not a date.
+    let words: Vec<String> = header.split_whitespace().map(normal).collect();
+    if let [birth, part] = words.as_slice()
+        && birth == "birth"
+        && kind == Kind::Contact
+    {
+        let at = ["year", "month", "day"].iter().position(|p| p == part)?;
+        return Some(Field::BirthPart(at as u8));
+    }
     let h = normal(header);
-    let field = match specific(kind, &h).or_else(|| exact(&h)).or_else(|| label_column(&h)) {
+    let field = match specific(kind, &h).or_else(|| exact(&h)).or_else(|| label_column(&h)).or_else(|| marked_phone(&h))
+    {
         Some(f) => f,
         None if h.is_empty() || NOT_A_FIELD.iter().any(|w| h.contains(w)) => return None,
         None => family(&h)?,
@@ -469,6 +500,17 @@ fn label_column(h: &str) -> Option<Field> {
     (numbered && (group.contains("email") || group.contains("phone"))).then(|| Field::LabelOf(group.to_string()))
 }
 
+/// Fax and pager columns (Outlook's "Business Fax", "Home Fax", "Pager"): phones whose label
+/// keeps the mark (`work fax`).
+fn marked_phone(h: &str) -> Option<Field> {
+    let mark = ["fax", "pager"].into_iter().find(|w| h.contains(w))?;
+    if h.contains("label") || h.contains("type") || h.contains("yomi") {
+        return None;
+    }
+    let label = label(h).map_or(mark.to_string(), |place| format!("{place} {mark}"));
+    Some(Field::Phone(Some(label), h.to_string()))
+}
+
 /// Headers that name a field by a word in them: emails, phones and address parts, with the
 /// label or address group the rest of the header gives.
 fn family(h: &str) -> Option<Field> {
@@ -555,12 +597,14 @@ mod tests {
             ("Mailing State/Province", "region@mailing"),
             ("Birthday", "birthday"),
             ("Categories", "tags"),
+            ("Business Fax", "phone:work fax"),
+            ("Pager", "phone:pager"),
         ] {
             assert_eq!(g(c, header).as_deref(), Some(field), "{header}");
         }
         assert_eq!(g(c, "E-mail 1 - Label").as_deref(), Some("label@email1"));
         assert_eq!(g(c, "Phone 2 - Type").as_deref(), Some("label@phone2"));
-        for header in ["E-mail Type", "Business Fax", "E-mail Display Name", "Given Yomi", "Pager"] {
+        for header in ["E-mail Type", "E-mail Display Name", "Given Yomi"] {
             assert_eq!(g(c, header), None, "{header}");
         }
     }

@@ -60,6 +60,21 @@ pub fn contact(c: &mut Contact) -> Vec<Kept> {
     kept
 }
 
+/// The tag of a contact named after its email address, for someone to look at.
+pub const REVIEW: &str = "to-review";
+
+/// Names a contact that has no name but an email address after the address's local part
+/// (`kim.park` of `kim.park@example.com`) and tags it [`REVIEW`]; returns what it was called.
+pub fn named_after_email(c: &mut Contact) -> Option<String> {
+    if !c.first_name.trim().is_empty() || !c.last_name.trim().is_empty() {
+        return None;
+    }
+    let address = &c.emails.first()?.address;
+    c.last_name = address.rsplit_once('@').map_or(address.as_str(), |(local, _)| local).trim().to_string();
+    c.tags.push(REVIEW.into());
+    Some(c.last_name.clone())
+}
+
 /// Makes `l` storable as [`contact`] does a contact: an email or phone that does not check
 /// moves to the note.
 pub fn lead(l: &mut Lead) -> Vec<Kept> {

@@ -105,7 +105,7 @@ pub fn file(
     dry_run: bool,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Outcome, ImportError> {
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Io { path: path.to_path_buf(), source })?;
+    let bytes = read_file(path)?;
     if options.format.unwrap_or_else(|| Format::of(path, &bytes)) == Format::Vcard {
         if kind != Kind::Contact {
             return Err(ImportError::Mapping(format!(
@@ -132,16 +132,119 @@ pub fn file(
     })?;
     let mapping = Mapping::new(kind, &file.headers, &options.map)?;
     let mut notes = Vec::new();
+    for &(read, left) in &mapping.doubled {
+        let (a, b) = (&file.headers[read], &file.headers[left]);
+        let field = mapping.fields[read].as_ref().map(ToString::to_string).unwrap_or_default();
+        notes.push(format!(
+            "columns {a} (column {}) and {b} (column {}) both hold the {field}, which takes one value: {a} was read and {b} left out",
+            read + 1,
+            left + 1
+        ));
+    }
     let unmapped = mapping.unmapped(&file.headers);
     if !unmapped.is_empty() {
         notes.push(format!("columns left out: {} (map one with --map COLUMN=FIELD)", unmapped.join(", ")));
     }
+    let mut options = options.clone();
+    if options.date_format.is_none()
+        && let Some((form, said)) = date_order(&file, &mapping)
+    {
+        options.date_format = form;
+        notes.push(said);
+    }
     let total = file.approximate_rows();
-    let rows = records(&file, &mapping, options, &mut notes);
+    let rows = records(&file, &mapping, &options, &mut notes);
     let report = crm.import(rows, policy, dry_run, &mut |done, all_in| {
         progress(done, if all_in { done } else { total.max(done + 1) })
     })?;
     Ok(Outcome { report, notes })
+}
+
+/// The bytes of the file at `path`, as UTF-8 when they are UTF-16 (as Windows and Apple tools
+/// write it, with a byte-order mark or without: then told by its zero bytes); other bytes as
+/// they are.
+pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, ImportError> {
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Io { path: path.to_path_buf(), source })?;
+    Ok(from_utf16(&bytes).map_or(bytes, String::into_bytes))
+}
+
+/// `bytes` decoded when they are UTF-16: a byte-order mark says which end comes first;
+/// without one, text that is mostly ASCII has a zero in every other byte (after each character
+/// in little-endian, before it in big-endian). `None` for anything else.
+fn from_utf16(bytes: &[u8]) -> Option<String> {
+    let encoding = match bytes {
+        [0xff, 0xfe, ..] => encoding_rs::UTF_16LE,
+        [0xfe, 0xff, ..] => encoding_rs::UTF_16BE,
+        _ => {
+            let head = &bytes[..bytes.len().min(400) & !1];
+            let zeros = |parity: usize| head.iter().skip(parity).step_by(2).filter(|&&b| b == 0).count();
+            let half = head.len() / 2;
+            match (zeros(0), zeros(1)) {
+                (even, odd) if half >= 2 && odd * 10 >= half * 7 && even == 0 => encoding_rs::UTF_16LE,
+                (even, odd) if half >= 2 && even * 10 >= half * 7 && odd == 0 => encoding_rs::UTF_16BE,
+                _ => return None,
+            }
+        }
+    };
+    let (text, _, _) = encoding.decode(bytes);
+    Some(text.trim_start_matches('\u{feff}').to_string())
+}
+
+/// Which order the file's numeric dates (`31/12/1985`, `12.31.1985`) write day and month in,
+/// told from its date columns: a first number over 12 says day first, a second one over 12
+/// month first, and dotted dates that could be either are day first. Returns the form to read
+/// them with (`None`: month first) and what to tell the user, or nothing when the file's dates
+/// are read month first as always.
+fn date_order(file: &CsvFile, mapping: &Mapping) -> Option<(Option<String>, String)> {
+    let dated: Vec<usize> = (0..mapping.fields.len())
+        .filter(|&i| {
+            matches!(mapping.fields[i], Some(Field::Birthday | Field::Date | Field::NextStepDate | Field::Completed))
+        })
+        .collect();
+    let (mut separator, mut day_first, mut month_first) = (None, None::<String>, None::<String>);
+    for (_, cells) in file.rows().take(100_000).flatten() {
+        for &i in &dated {
+            let value = cells.get(i).map(cell_text).unwrap_or_default();
+            let head = value.split([' ', 'T']).next().unwrap_or_default();
+            let Some(sep) = ['/', '.', '-'].into_iter().find(|&c| head.matches(c).count() == 2) else { continue };
+            let parts: Vec<u32> = head.split(sep).filter_map(|p| p.parse().ok()).collect();
+            let [a, b, year] = parts[..] else { continue };
+            if year == 0 || head.split(sep).nth(2).is_none_or(|y| y.len() != 4) {
+                continue;
+            }
+            separator.get_or_insert(sep);
+            if a > 12 && b <= 12 {
+                day_first.get_or_insert_with(|| head.to_string());
+            } else if b > 12 && a <= 12 {
+                month_first.get_or_insert_with(|| head.to_string());
+            }
+        }
+    }
+    let sep = separator?;
+    let form = |first: &str, second: &str| format!("%{first}{sep}%{second}{sep}%Y");
+    Some(match (day_first, month_first) {
+        (Some(seen), None) => (
+            Some(form("d", "m")),
+            format!(
+                "dates are read day first ({}), as {seen} says; pass --date-format to say otherwise",
+                form("d", "m")
+            ),
+        ),
+        (None, Some(_)) | (None, None) if sep != '.' => return None,
+        (None, _) => (
+            Some(form("d", "m")),
+            format!(
+                "dates could be read either way: read day first ({}); pass --date-format %m.%d.%Y if not",
+                form("d", "m")
+            ),
+        ),
+        (Some(a), Some(b)) => (
+            None,
+            format!(
+                "dates are written both day first ({a}) and month first ({b}): read month first, the others kept as written"
+            ),
+        ),
+    })
 }
 
 /// The kinds a CSV can bring in.
@@ -279,6 +382,9 @@ pub struct Mapping {
     pub kind: Kind,
     /// Per column, its field (None: left out).
     pub fields: Vec<Option<Field>>,
+    /// Columns left out because an earlier one holds the same field, which takes one value:
+    /// (the column read, the column left out).
+    pub doubled: Vec<(usize, usize)>,
 }
 
 impl Mapping {
@@ -326,14 +432,30 @@ impl Mapping {
             }
             fields[at] = (parsed != Field::Ignore).then_some(parsed);
         }
-        let mapping = Mapping { kind, fields };
+        // Two columns of one field that takes several values (emails, phones, web sites...) are
+        // both read; of one that takes a single value, the first is.
+        let mut doubled = Vec::new();
+        for later in 0..fields.len() {
+            let first = fields[..later].iter().position(|f| f.is_some() && *f == fields[later]);
+            if let Some(first) = first
+                && !fields[later].as_ref().is_some_and(Field::takes_several)
+            {
+                fields[later] = None;
+                doubled.push((first, later));
+            }
+        }
+        let mapping = Mapping { kind, fields, doubled };
         let needed: &[(&str, &[Field])] = match kind {
             Kind::Contact | Kind::Lead => &[("name", &[Field::First, Field::Last, Field::Name])],
             Kind::Call => &[("contact", &[Field::Contact]), ("time", &[Field::Date])],
             _ => &[("name", &[Field::Name])],
         };
+        // A person may be named after their email address when nothing else names them.
+        // (Columns no field took may hold the names: then a mapping is asked for.)
+        let only_emails = mapping.unmapped(headers).is_empty();
+        let email = |f: &Field| kind == Kind::Contact && only_emails && matches!(f, Field::Email(..));
         for (what, fields) in needed {
-            if !mapping.fields.iter().flatten().any(|f| fields.contains(f)) {
+            if !mapping.fields.iter().flatten().any(|f| fields.contains(f) || email(f)) {
                 let field = if fields.len() > 1 { "last (or name)".to_string() } else { fields[0].to_string() };
                 return Err(ImportError::Mapping(format!(
                     "no column holds the {kind}'s {what}: map one with --map COLUMN={field} (columns: {})",
@@ -346,11 +468,13 @@ impl Mapping {
 
     /// Headers of the columns left out.
     pub fn unmapped<'h>(&self, headers: &'h [String]) -> Vec<&'h str> {
+        let doubled = |i: usize| self.doubled.iter().any(|&(_, left)| left == i);
         headers
             .iter()
             .zip(&self.fields)
-            .filter(|(h, f)| f.is_none() && !h.is_empty())
-            .map(|(h, _)| h.as_str())
+            .enumerate()
+            .filter(|(i, (h, f))| f.is_none() && !h.is_empty() && !doubled(*i))
+            .map(|(_, (h, _))| h.as_str())
             .collect()
     }
 }
@@ -418,12 +542,14 @@ struct Cells {
     /// Addresses by group, in column order.
     addresses: Vec<(String, Address)>,
     birthday: Option<Date>,
+    /// Year, month and day of a birthday given in three columns.
+    birth_parts: [Option<u32>; 3],
     notes: Vec<String>,
     tags: Vec<String>,
     owner: Option<String>,
     do_not_call: bool,
     opted_out: bool,
-    website: Option<String>,
+    websites: Vec<String>,
     interests: Vec<String>,
     industry: Option<String>,
     employees: Option<u32>,
@@ -565,6 +691,10 @@ impl Row<'_> {
                 Ok(d) => c.birthday = d,
                 Err(m) => self.soft(c, i, v, m),
             },
+            Field::BirthPart(part) => match v.parse::<u32>() {
+                Ok(n) => c.birth_parts[usize::from(*part).min(2)] = Some(n),
+                Err(_) => self.soft(c, i, v, format!("'{v}' is not a number: write the {field} in digits")),
+            },
             Field::Notes => c.notes.push(v.to_string()),
             Field::Tags => c.tags.extend(split(v, true).into_iter().filter(|t| !t.starts_with('*'))),
             Field::Interests => c.interests.extend(split(v, true)),
@@ -577,7 +707,7 @@ impl Row<'_> {
                 Some(b) => c.opted_out = b,
                 None => self.soft(c, i, v, format!("'{v}' is not yes or no")),
             },
-            Field::Website => c.website = text(),
+            Field::Website => c.websites.push(v.to_string()),
             Field::Industry => c.industry = text(),
             Field::Employees => match v.replace([',', ' ', '_'], "").parse() {
                 Ok(n) => c.employees = Some(n),
@@ -710,6 +840,9 @@ impl Row<'_> {
         if c.opted_out {
             emails.iter_mut().for_each(|e| e.consent = Consent::OptedOut);
         }
+        if c.birthday.is_none() {
+            c.birthday = self.birthday_of_parts(c);
+        }
         let mut contact = Contact {
             first_name,
             last_name,
@@ -720,17 +853,46 @@ impl Row<'_> {
             addresses: std::mem::take(&mut c.addresses).into_iter().map(|(_, a)| a).collect(),
             birthday: c.birthday,
             interests: std::mem::take(&mut c.interests),
-            social: c.website.take().into_iter().collect(),
+            social: std::mem::take(&mut c.websites),
             do_not_call: c.do_not_call,
             owner: c.owner.take().unwrap_or_default(),
             tags: std::mem::take(&mut c.tags),
             ..Default::default()
         };
+        if let Some(name) = kept::named_after_email(&mut contact) {
+            let at = self.fields.iter().position(|f| matches!(f, Some(Field::Email(..))));
+            let message = format!("the row has only an email address: named {name} after it, tagged {}", kept::REVIEW);
+            self.warn(at.and_then(|i| self.headers.get(i).cloned()), message);
+        }
         if !self.options.strict {
             kept::contact(&mut contact).into_iter().for_each(|k| self.kept(c, k));
         }
         self.check(&contact);
         contact
+    }
+
+    /// The birthday three columns give (year, month, day); a month and day without a year is
+    /// left out with a note, as a birthday without a year always is.
+    fn birthday_of_parts(&mut self, c: &mut Cells) -> Option<Date> {
+        let column = self.fields.iter().position(|f| matches!(f, Some(Field::BirthPart(_))));
+        let column = column.and_then(|i| self.headers.get(i).cloned());
+        match c.birth_parts {
+            [None, None, None] => None,
+            [Some(y), Some(m), Some(d)] => {
+                let date = i32::try_from(y).ok().and_then(|y| NaiveDate::from_ymd_opt(y, m, d)).map(Date);
+                if date.is_none() {
+                    c.notes.push(format!("birthday: {y}-{m}-{d}"));
+                    self.warn(column, format!("{y}-{m}-{d} is not a date; kept as written in the note"));
+                }
+                date
+            }
+            [_, m, d] => {
+                let said = [m, d].map(|p| p.map_or("?".to_string(), |p| format!("{p:02}")));
+                let message = format!("the birthday --{}-{} has no year and was left out", said[0], said[1]);
+                self.warn(column, message);
+                None
+            }
+        }
     }
 
     /// Warns of a value kept out of its field (see [`kept`]), naming the column that held it,
@@ -750,7 +912,7 @@ impl Row<'_> {
         let mut account = Account {
             name: c.name.take().unwrap_or_default(),
             industry: c.industry.take(),
-            website: c.website.take(),
+            website: c.websites.first().cloned(),
             phone: c.phones.first().map(|p| p.number.clone()),
             email: c.emails.first().map(|e| e.address.clone()),
             address: std::mem::take(&mut c.addresses).into_iter().next().map(|(_, a)| a).unwrap_or_default(),
@@ -1059,6 +1221,19 @@ fn yes_no(v: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_is_read_with_or_without_a_byte_order_mark_and_other_text_is_left_alone() {
+        let text = "First Name,Last Name\r\nZoë,Ōta\r\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(from_utf16(&le).as_deref(), Some(text), "little-endian without a mark");
+        assert_eq!(from_utf16(&be).as_deref(), Some(text), "big-endian without a mark");
+        let marked: Vec<u8> = [0xff, 0xfe].into_iter().chain(le).collect();
+        assert_eq!(from_utf16(&marked).as_deref(), Some(text));
+        assert_eq!(from_utf16(text.as_bytes()), None);
+        assert_eq!(from_utf16("Zoë,Ōta\n".as_bytes()), None);
+    }
 
     #[test]
     fn an_unclosed_quote_is_found_where_it_opened_and_plain_quotes_are_text() {

@@ -86,7 +86,7 @@ impl ImportWizard {
     /// Reads the header and the first rows of the file at `path` and guesses the fields of
     /// `kind`. A file that cannot be read as CSV is an error naming why.
     pub fn open(path: PathBuf, kind: Kind) -> Result<ImportWizard, ImportError> {
-        let bytes = std::fs::read(&path).map_err(|source| ImportError::Io { path: path.clone(), source })?;
+        let bytes = crate::import::read_file(&path)?;
         let mut wizard = ImportWizard {
             path,
             vcard: false,
