@@ -594,7 +594,7 @@ fn possible_duplicates_are_listed_and_merged_from_the_command_line() {
     assert_eq!(column(&pairs, "second"), [&json!(twin), &json!(third)]);
     assert_eq!(pairs[0]["first"], ann);
     assert_eq!(pairs[0]["reason"], "same email ANN@ACME.example");
-    assert_eq!(pairs[1]["reason"], "same phone 020 7946 0018");
+    assert_eq!(pairs[1]["reason"], "same phone 020 7946 0018 (another name)");
     let out = db.ok(format!("contact merge {ann} {twin}"));
     assert_eq!(out.trim(), format!("merged contact {twin} into contact {ann}: Ann Lee"));
     let kept = db.json(format!("contact show {ann}"));

@@ -1032,3 +1032,44 @@ fn thunderbird_and_outlook_csv_layouts_keep_birthdays_faxes_and_email_only_peopl
         json!([{ "number": "+1 418 555 0100", "label": "work fax" }, { "number": "+1 418 555 0101", "label": "home fax" }])
     );
 }
+
+#[test]
+fn a_shared_office_line_is_a_possible_duplicate_and_a_skipped_row_creates_nothing() {
+    let db = Db::new();
+    let first = db.write(
+        "first.csv",
+        "First Name,Last Name,Email,Phone,Company\n\
+         Ann,Lee,ann@acme.example,+1 418 656 9254,Acme\n\
+         Raj,Patel,raj@example.com,+96123456789,\n",
+    );
+    db.ok(&["import", "contact", &first]);
+    let second = db.write(
+        "second.csv",
+        "First Name,Last Name,Email,Phone,Company\n\
+         Bob,Stone,bob@acme.example,+1 (418) 656-9254,Acme\n\
+         Ann,Lee,ann@acme.example,,Globex\n\
+         Ira,Katz,ira@example.com,+123456789,\n\
+         Ann,Lee,,418 656 9254,Initech\n",
+    );
+    let dry = db.json(&["import", "contact", &second, "--dry-run"]);
+    assert_eq!(dry["accounts_created"], json!([]), "the skipped rows create no company: {dry}");
+    let report = db.json(&["import", "contact", &second]);
+    assert_eq!(report["created"], json!([3, 4]), "{report}");
+    let skipped: Vec<Value> =
+        report["skipped"].as_array().unwrap().iter().map(|d| fields(d, &["line", "reason"])).collect();
+    assert_eq!(
+        skipped,
+        [json!([3, "same email ann@acme.example"]), json!([5, "same phone 418 656 9254 and name"])],
+        "{report}"
+    );
+    let possible = &report["possible"];
+    assert_eq!(possible.as_array().map(Vec::len), Some(1), "{report}");
+    assert_eq!(fields(&possible[0], &["line", "reason"]), json!([2, "same phone +1 (418) 656-9254 (another name)"]));
+    assert_eq!(report["accounts_created"], json!([]), "Globex and Initech came only with skipped rows");
+    let names: Vec<String> =
+        db.json(&["account", "list"]).as_array().unwrap().iter().map(|a| a["name"].to_string()).collect();
+    assert_eq!(names, ["\"Acme\""]);
+    let pairs = db.json(&["contact", "duplicates"]);
+    assert!(pairs.to_string().contains("another name"), "the shared line is on the duplicates list: {pairs}");
+    assert_eq!(db.json(&["contact", "show", "4"])["last_name"], "Katz", "+123456789 is not +96123456789");
+}

@@ -990,9 +990,16 @@ fn import(out: &Out, crm: &Crm, a: ImportArgs) -> Result<()> {
     if !report.accounts_created.is_empty() {
         parts.push(count(report.accounts_created.len(), "new account", "new accounts"));
     }
+    if !report.possible.is_empty() {
+        parts.push(count(report.possible.len(), "possible duplicate", "possible duplicates"));
+    }
     println!("{verb} {}: {}", count(report.rows, &format!("{kind} row"), &format!("{kind} rows")), parts.join(", "));
     for d in &report.skipped {
         println!("  line {}: {} of {}", d.line, crate::text::sanitize(&d.reason), d.existing);
+    }
+    for d in &report.possible {
+        let reason = crate::text::sanitize(&d.reason);
+        println!("  line {}: created, {reason} as {} (see rolo contact duplicates)", d.line, d.existing);
     }
     if a.dry_run {
         println!("nothing was written (dry run)");

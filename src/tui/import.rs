@@ -318,6 +318,9 @@ pub fn summary(kind: Kind, r: &ImportReport) -> String {
     if !r.skipped.is_empty() {
         said.push_str(&format!(", {skip} {}", count(r.skipped.len(), "duplicate", "duplicates")));
     }
+    if !r.possible.is_empty() {
+        said.push_str(&format!(", {} (g D)", count(r.possible.len(), "possible duplicate", "possible duplicates")));
+    }
     if !r.accounts_created.is_empty() {
         let accounts = count(r.accounts_created.len(), "new account", "new accounts");
         said.push_str(&if r.dry_run { format!(", add {accounts}") } else { format!(", {accounts}") });
