@@ -2896,7 +2896,11 @@ fn events_and_dated_tasks_export_as_icalendar_in_utc() {
 fn an_ics_export_parses_back_into_the_same_events_and_tasks() {
     use icalendar::{Component, DatePerhapsTime, EventLike};
     let db = Db::new();
-    db.id("event add --title 'Kick-off; Q1' --start '2026-01-05 09:00' --end '2026-01-05 10:30' --location 'Room 1, east'");
+    let ann = db.id("contact add --first Ann --last Lee --email ann@acme.example");
+    let bo = db.id("contact add --first Bo --last 'Stone, Jr.'");
+    db.id(format!(
+        "event add --title 'Kick-off; Q1' --start '2026-01-05 09:00' --end '2026-01-05 10:30' --location 'Room 1, east' --contact {ann} --contact {bo}"
+    ));
     db.id("event add --title 'Ōsaka visit 株式会社' --start '2026-02-10 14:00'");
     db.id("task add --title 'Send deck, v2' --due 2026-01-09 --priority high");
     let read = |kind: &str| {
@@ -2921,6 +2925,23 @@ fn an_ics_export_parses_back_into_the_same_events_and_tasks() {
     };
     assert_eq!(start(events[0]), local("2026-01-05 09:00"));
     assert_eq!(start(events[1]), local("2026-02-10 14:00"));
+    let attendees: Vec<(String, Option<String>)> = events[0]
+        .multi_properties()
+        .get("ATTENDEE")
+        .into_iter()
+        .flatten()
+        .map(|p| (p.value().to_string(), p.params().get("CN").map(|c| c.value().to_string())))
+        .collect();
+    assert_eq!(
+        attendees,
+        [
+            ("mailto:ann@acme.example".to_string(), Some("Ann Lee".to_string())),
+            (format!("urn:rolo:contact:{bo}"), Some("Bo Stone, Jr.".to_string())),
+        ]
+    );
+    let todos: Vec<_> = calendar.todos().collect();
+    assert_eq!(todos.len(), 1, "a calendar of events holds the dated tasks too");
+    assert_eq!(todos[0].get_summary(), Some("Send deck, v2"));
     let calendar = read("tasks");
     let todos: Vec<_> = calendar.todos().collect();
     assert_eq!(todos.len(), 1);

@@ -1034,6 +1034,8 @@ macro_rules! for_kind {
 /// want of a due date.
 struct Exported {
     count: usize,
+    /// Tasks written into a calendar of events.
+    todos: usize,
     undated: usize,
 }
 
@@ -1072,7 +1074,11 @@ fn export(out: &Out, crm: &Crm, a: ExportArgs) -> Result<()> {
             0 => String::new(),
             n => format!(" ({} without a due date left out)", crate::text::count(n, "task", "tasks")),
         };
-        format!("exported {} to {file}{undated}", crate::text::count(done.count, kind.name(), kind.plural()))
+        let todos = match done.todos {
+            0 => String::new(),
+            n => format!(" and {}", crate::text::count(n, "task", "tasks")),
+        };
+        format!("exported {}{todos} to {file}{undated}", crate::text::count(done.count, kind.name(), kind.plural()))
     });
     Ok(())
 }
@@ -1096,15 +1102,25 @@ fn export_to(crm: &Crm, kind: Kind, format: crate::export::Format, to: &mut Vec<
         (Format::Csv, _) => for_kind!(kind, export_objects_csv(crm, to))?,
         (Format::Vcard, _) => ex::vcards(&crm.list::<Contact>(|_| true)?, &companies()?, to)?,
         (Format::Ics, _) => {
+            // A calendar of events holds the tasks with a due date too; one of tasks, tasks only.
             let mut events = if kind == Kind::Event { crm.list::<Event>(|_| true)? } else { Vec::new() };
-            let mut tasks = if kind == Kind::Task { crm.list::<Task>(|_| true)? } else { Vec::new() };
+            let mut tasks = crm.list::<Task>(|_| true)?;
             events.sort_by_key(|e| (e.start, e.id));
             tasks.sort_by_key(|t| (t.due, t.id));
-            let n = ex::ics(&events, &tasks, to)?;
-            return Ok(Exported { count: n.written, undated: n.undated });
+            let mut people = ex::Attendees::new();
+            for id in events.iter().flat_map(|e| &e.attendees) {
+                if !people.contains_key(id)
+                    && let Ok(c) = crm.get::<Contact>(*id)
+                {
+                    people.insert(*id, (c.full_name(), c.primary_email().map(str::to_string)));
+                }
+            }
+            let n = ex::ics(&events, &tasks, &people, to)?;
+            let todos = if kind == Kind::Event { n.todos } else { 0 };
+            return Ok(Exported { count: n.written - todos, todos, undated: n.undated });
         }
     };
-    Ok(Exported { count, undated: 0 })
+    Ok(Exported { count, todos: 0, undated: 0 })
 }
 
 /// Names and emails of linked records for CSV exports, each read once.

@@ -14,7 +14,7 @@ use std::fmt;
 
 use crate::model::Kind;
 
-pub use calendar::{IcsCount, ics};
+pub use calendar::{Attendees, IcsCount, ics};
 pub use card::vcards;
 pub use table::{
     Linked, accounts_csv, calls_csv, contacts_csv, leads_csv, objects_csv, opportunities_csv, products_csv, tasks_csv,
