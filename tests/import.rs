@@ -572,7 +572,7 @@ fn a_phone_s_vcard_3_file_imports_every_contact() {
             "title": "Head, Sales",
             "company": "Ōsaka Trading 株式会社",
             "emails": [["zoe@osaka.example.com", "work"], ["zoe.home@example.com", "home"]],
-            "phones": [["+81 90 1234 5678", "mobile"], ["+81 6 1234 5678", "office"]],
+            "phones": [["+81 90 1234 5678", "mobile"], ["+81 6 1234 5678", "Office"]],
             "addresses": [{
                 "label": "home", "street": "1-2-3 Umeda\nBuilding 4", "city": "大阪", "region": "Osaka",
                 "postal_code": "530-0001", "country": "Japan"

@@ -1100,7 +1100,13 @@ fn export_to(crm: &Crm, kind: Kind, format: crate::export::Format, to: &mut Vec<
         (Format::Csv, Kind::Call) => ex::calls_csv(&crm.list::<Call>(|_| true)?, &links, to)?,
         (Format::Csv, Kind::Product) => ex::products_csv(&crm.list::<Product>(|_| true)?, to)?,
         (Format::Csv, _) => for_kind!(kind, export_objects_csv(crm, to))?,
-        (Format::Vcard, _) => ex::vcards(&crm.list::<Contact>(|_| true)?, &companies()?, to)?,
+        (Format::Vcard, _) => {
+            let mut notes: std::collections::HashMap<Id, Vec<String>> = Default::default();
+            for n in crm.list::<Note>(|n| n.target.kind == Kind::Contact)? {
+                notes.entry(n.target.id).or_default().push(n.text);
+            }
+            ex::vcards(&crm.list::<Contact>(|_| true)?, &companies()?, &notes, to)?
+        }
         (Format::Ics, _) => {
             // A calendar of events holds the tasks with a due date too; one of tasks, tasks only.
             let mut events = if kind == Kind::Event { crm.list::<Event>(|_| true)? } else { Vec::new() };

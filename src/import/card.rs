@@ -239,6 +239,7 @@ impl Reader<'_> {
             grouped.map(|(_, l)| l.clone()).or_else(|| type_label(&p.types, phone))
         };
         let mut full_name = None;
+        let mut statuses = Vec::new();
         for p in props {
             let value = p.text.trim();
             if p.guessed {
@@ -305,10 +306,27 @@ impl Reader<'_> {
                     }
                 },
                 "CATEGORIES" => c.tags.extend(p.items.iter().filter(|t| !t.is_empty()).cloned()),
+                "X-ROLO-INTERESTS" => c.interests.extend(p.items.iter().filter(|t| !t.is_empty()).cloned()),
+                "X-ROLO-SKILLS" => c.skills.extend(p.items.iter().filter(|t| !t.is_empty()).cloned()),
+                "X-ROLO-DO-NOT-CALL" => c.do_not_call = value.eq_ignore_ascii_case("true"),
+                "X-ROLO-FOLLOW-UP-DAYS" => match value.parse() {
+                    Ok(days) => c.follow_up_days = Some(days).filter(|&d| d > 0),
+                    Err(_) => self.warn(p, format!("'{value}' is not a number of days and was left out")),
+                },
+                "X-ROLO-EMAIL" => statuses.push(p),
                 "URL" if !value.is_empty() => c.social.push(value.to_string()),
                 "NOTE" | "EMAIL" | "TEL" | "TITLE" | "URL" => {}
                 name if SILENT.contains(&name) || self.left_out.iter().any(|l| l == name) => {}
                 name => self.left_out.push(name.to_string()),
+            }
+        }
+        // rolo's own export says each address's consent and validity: `address;consent;validity`.
+        for p in statuses {
+            let part = |i: usize| p.parts.get(i).map(String::as_str).unwrap_or_default();
+            let Some(e) = c.emails.iter_mut().find(|e| e.address.eq_ignore_ascii_case(part(0))) else { continue };
+            match (part(1).parse(), part(2).parse()) {
+                (Ok(consent), Ok(validity)) => (e.consent, e.validity) = (consent, validity),
+                _ => self.warn(p, format!("'{}' is not a consent and a validity: left as unknown", p.text)),
             }
         }
         if c.first_name.is_empty() && c.last_name.is_empty() {
@@ -437,9 +455,14 @@ fn blank_lines_before(line: &VcardLine) -> u64 {
     text[..blank].matches('\n').count() as u64
 }
 
-/// Apple's label text: `_$!<Mobile>!$_` for its own words, anything else as written.
+/// Apple's label text: `_$!<Mobile>!$_` for its own words (in lower case, as rolo writes
+/// labels), anything else as written.
 fn apple_label(text: &str) -> String {
-    text.trim().trim_start_matches("_$!<").trim_end_matches(">!$_").to_lowercase()
+    let text = text.trim();
+    match text.strip_prefix("_$!<").and_then(|t| t.strip_suffix(">!$_")) {
+        Some(word) => word.to_lowercase(),
+        None => text.to_string(),
+    }
 }
 
 /// The label a property's TYPE values give: mobile, work, home, fax (`work fax`, `home fax`),
