@@ -2383,7 +2383,8 @@ fn an_outlook_export_reads_its_business_address_and_month_first_dates() {
     assert_eq!(ana["addresses"][0]["city"], "Madrid");
     assert_eq!(ana["addresses"][0]["label"], "work");
     assert_eq!(ana["tags"], json!(["VIP", "Spain"]));
-    assert_eq!(column(&ana["phones"], "number"), ["+34 91 555 0101", "+34 600 123 456"], "fax left out");
+    assert_eq!(column(&ana["phones"], "number"), ["+34 91 000 0001", "+34 91 555 0101", "+34 600 123 456"]);
+    assert_eq!(column(&ana["phones"], "label")[0], "work fax", "a fax is kept, marked so");
     let john = db.json("contact show 2");
     assert_eq!(john["birthday"], Value::Null, "0/0/00 means no birthday");
     assert_eq!(john["middle_name"], "Q");

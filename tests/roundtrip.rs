@@ -1,10 +1,11 @@
-//! What goes out comes back: any contact rolo can store, exported as a vCard and imported into
-//! a new database, is the same contact, field for field (with its company and its note); and
-//! the vCard file reads with another parser, as another address book would read it.
+//! What goes out comes back: any contact rolo can store, exported as a vCard or as CSV and
+//! imported into a new database, is the same contact, field for field (with its company and its
+//! note); and the vCard file reads with another parser, as another address book would read it.
 
 use std::collections::HashMap;
 
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 use rolo::crm::{Crm, OnDuplicate};
 use rolo::model::*;
 
@@ -106,8 +107,25 @@ fn comparable(c: &Contact) -> Contact {
     Contact { id: 0, account: None, owner: String::new(), created: Timestamp(0), updated: Timestamp(0), ..c.clone() }
 }
 
-/// A contact stored in a fresh database, exported as a vCard file, and that file.
-fn exported(c: &Contact, company: Option<&str>, note: Option<&str>) -> (tempfile::TempDir, Contact, Vec<u8>) {
+/// How contacts are written out: with the names of their accounts and their notes.
+type Writer = fn(&[Contact], &HashMap<Id, String>, &HashMap<Id, Vec<String>>, &mut Vec<u8>);
+
+fn vcard(c: &[Contact], companies: &HashMap<Id, String>, notes: &HashMap<Id, Vec<String>>, out: &mut Vec<u8>) {
+    rolo::export::vcards(c, companies, notes, out).unwrap();
+}
+
+fn csv(c: &[Contact], companies: &HashMap<Id, String>, notes: &HashMap<Id, Vec<String>>, out: &mut Vec<u8>) {
+    rolo::export::contacts_csv(c, companies, notes, out).unwrap();
+}
+
+/// A contact stored in a fresh database (at `company`, with `note`), and the file `write` makes
+/// of it.
+fn exported(
+    c: &Contact,
+    company: Option<&str>,
+    note: Option<&str>,
+    write: Writer,
+) -> (tempfile::TempDir, Contact, Vec<u8>) {
     let dir = tempfile::tempdir().unwrap();
     let crm = Crm::open(&dir.path().join("out.redb")).unwrap();
     let mut c = c.clone();
@@ -118,13 +136,35 @@ fn exported(c: &Contact, company: Option<&str>, note: Option<&str>) -> (tempfile
         c.account = Some(a.id);
     }
     let stored = crm.create(c).unwrap();
-    let mut notes = HashMap::new();
-    if let Some(text) = note {
-        notes.insert(stored.id, vec![text.to_string()]);
-    }
-    let mut card = Vec::new();
-    rolo::export::vcards(std::slice::from_ref(&stored), &companies, &notes, &mut card).unwrap();
-    (dir, stored, card)
+    let notes: HashMap<Id, Vec<String>> = note.iter().map(|n| (stored.id, vec![n.to_string()])).collect();
+    let mut file = Vec::new();
+    write(std::slice::from_ref(&stored), &companies, &notes, &mut file);
+    (dir, stored, file)
+}
+
+/// Sends a contact out through `write` into a file called `name` and in again through the
+/// importer into a new database: the same contact, company and note must come back.
+fn round_trip(
+    c: &Contact,
+    company: Option<String>,
+    note: Option<String>,
+    name: &str,
+    write: Writer,
+) -> Result<(), TestCaseError> {
+    let (dir, stored, text) = exported(c, company.as_deref(), note.as_deref(), write);
+    let file = dir.path().join(name);
+    std::fs::write(&file, &text).unwrap();
+    let crm = Crm::open(&dir.path().join("in.redb")).unwrap();
+    let options = rolo::import::Options::default();
+    let outcome = rolo::import::file(&crm, Kind::Contact, &file, &options, OnDuplicate::Create, false, |_, _| {})
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&text)));
+    let back: Contact = crm.get(outcome.report.created[0]).unwrap();
+    prop_assert_eq!(comparable(&back), comparable(&stored), "{}", String::from_utf8_lossy(&text));
+    let company_back = back.account.map(|a| crm.get::<Account>(a).unwrap().name);
+    prop_assert_eq!(company_back, company);
+    let notes: Vec<String> = crm.list::<Note>(|_| true).unwrap().into_iter().map(|n| n.text).collect();
+    prop_assert_eq!(notes, note.into_iter().collect::<Vec<_>>());
+    Ok(())
 }
 
 proptest! {
@@ -132,19 +172,12 @@ proptest! {
 
     #[test]
     fn any_contact_comes_back_the_same_through_a_vcard((c, company, note) in contact()) {
-        let (dir, stored, card) = exported(&c, company.as_deref(), note.as_deref());
-        let file = dir.path().join("people.vcf");
-        std::fs::write(&file, &card).unwrap();
-        let crm = Crm::open(&dir.path().join("in.redb")).unwrap();
-        let options = rolo::import::Options::default();
-        let outcome = rolo::import::file(&crm, Kind::Contact, &file, &options, OnDuplicate::Create, false, |_, _| {})
-            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&card)));
-        let back: Contact = crm.get(outcome.report.created[0]).unwrap();
-        prop_assert_eq!(comparable(&back), comparable(&stored), "{}", String::from_utf8_lossy(&card));
-        let company_back = back.account.map(|a| crm.get::<Account>(a).unwrap().name);
-        prop_assert_eq!(company_back, company);
-        let notes: Vec<String> = crm.list::<Note>(|_| true).unwrap().into_iter().map(|n| n.text).collect();
-        prop_assert_eq!(notes, note.into_iter().collect::<Vec<_>>());
+        round_trip(&c, company, note, "people.vcf", vcard)?;
+    }
+
+    #[test]
+    fn any_contact_comes_back_the_same_through_csv((c, company, note) in contact()) {
+        round_trip(&c, company, note, "people.csv", csv)?;
     }
 }
 
@@ -168,7 +201,7 @@ fn a_vcard_export_reads_with_another_parser() {
         follow_up_days: Some(30),
         ..Default::default()
     };
-    let (_dir, _, card) = exported(&c, Some("Acme"), Some("Met at the fair;\nlikes tea"));
+    let (_dir, _, card) = exported(&c, Some("Acme"), Some("Met at the fair;\nlikes tea"), vcard);
     let parsed: Vec<_> = ical::VcardParser::new(std::io::BufReader::new(card.as_slice()))
         .collect::<Result<_, _>>()
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&card)));

@@ -1092,7 +1092,9 @@ fn export_to(crm: &Crm, kind: Kind, format: crate::export::Format, to: &mut Vec<
     let links = Links { crm, read: Default::default() };
     let count = match (format, kind) {
         (Format::Json, _) => for_kind!(kind, export_json(crm, to))?,
-        (Format::Csv, Kind::Contact) => ex::contacts_csv(&crm.list::<Contact>(|_| true)?, &companies()?, to)?,
+        (Format::Csv, Kind::Contact) => {
+            ex::contacts_csv(&crm.list::<Contact>(|_| true)?, &companies()?, &contact_notes(crm)?, to)?
+        }
         (Format::Csv, Kind::Account) => ex::accounts_csv(&crm.list::<Account>(|_| true)?, to)?,
         (Format::Csv, Kind::Lead) => ex::leads_csv(&crm.list::<Lead>(|_| true)?, to)?,
         (Format::Csv, Kind::Opportunity) => ex::opportunities_csv(&crm.list::<Opportunity>(|_| true)?, &links, to)?,
@@ -1100,13 +1102,7 @@ fn export_to(crm: &Crm, kind: Kind, format: crate::export::Format, to: &mut Vec<
         (Format::Csv, Kind::Call) => ex::calls_csv(&crm.list::<Call>(|_| true)?, &links, to)?,
         (Format::Csv, Kind::Product) => ex::products_csv(&crm.list::<Product>(|_| true)?, to)?,
         (Format::Csv, _) => for_kind!(kind, export_objects_csv(crm, to))?,
-        (Format::Vcard, _) => {
-            let mut notes: std::collections::HashMap<Id, Vec<String>> = Default::default();
-            for n in crm.list::<Note>(|n| n.target.kind == Kind::Contact)? {
-                notes.entry(n.target.id).or_default().push(n.text);
-            }
-            ex::vcards(&crm.list::<Contact>(|_| true)?, &companies()?, &notes, to)?
-        }
+        (Format::Vcard, _) => ex::vcards(&crm.list::<Contact>(|_| true)?, &companies()?, &contact_notes(crm)?, to)?,
         (Format::Ics, _) => {
             // A calendar of events holds the tasks with a due date too; one of tasks, tasks only.
             let mut events = if kind == Kind::Event { crm.list::<Event>(|_| true)? } else { Vec::new() };
@@ -1127,6 +1123,15 @@ fn export_to(crm: &Crm, kind: Kind, format: crate::export::Format, to: &mut Vec<
         }
     };
     Ok(Exported { count, todos: 0, undated: 0 })
+}
+
+/// The notes of each contact, oldest first: what a contact export carries with it.
+fn contact_notes(crm: &Crm) -> Result<std::collections::HashMap<Id, Vec<String>>> {
+    let mut notes: std::collections::HashMap<Id, Vec<String>> = Default::default();
+    for n in crm.list::<Note>(|n| n.target.kind == Kind::Contact)? {
+        notes.entry(n.target.id).or_default().push(n.text);
+    }
+    Ok(notes)
 }
 
 /// Names and emails of linked records for CSV exports, each read once.

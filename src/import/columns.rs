@@ -18,6 +18,9 @@ pub enum Part {
     PostalCode,
     /// Country.
     Country,
+    /// What the address is (`home`, `work`, or the user's own word): Google's "Address 1 - Type",
+    /// rolo's "Home 1 - Label".
+    Label,
 }
 
 /// What a column holds.
@@ -63,6 +66,14 @@ pub enum Field {
     Website,
     /// Interests or hobbies, several in one cell.
     Interests,
+    /// Skills, several in one cell.
+    Skills,
+    /// Get in touch at least every so many days.
+    FollowUpDays,
+    /// The consent of the email of a group (rolo's "E-mail 1 - Consent").
+    Consent(String),
+    /// The validity of the email of a group (rolo's "E-mail 1 - Validity").
+    Validity(String),
     /// An account's industry.
     Industry,
     /// An account's head count.
@@ -145,6 +156,10 @@ pub const FIELD_NAMES: &[(&str, &str)] = &[
     ("email-opt-out", "yes / no"),
     ("website", "web address"),
     ("interests", "interests, separated like tags"),
+    ("skills", "skills, separated like tags"),
+    ("follow-up-days", "get in touch every so many days"),
+    ("consent", "an email's consent: opted_in, opted_out or unknown"),
+    ("validity", "an email's validity: valid, invalid, bounced or unknown"),
     ("industry", "industry"),
     ("employees", "head count"),
     ("revenue", "annual revenue"),
@@ -191,7 +206,13 @@ impl Field {
     pub fn takes_several(&self) -> bool {
         matches!(
             self,
-            Field::Email(..) | Field::Phone(..) | Field::Website | Field::Tags | Field::Interests | Field::Notes
+            Field::Email(..)
+                | Field::Phone(..)
+                | Field::Website
+                | Field::Tags
+                | Field::Interests
+                | Field::Skills
+                | Field::Notes
         )
     }
 
@@ -213,6 +234,7 @@ impl Field {
             "region" | "state" => part(Part::Region),
             "postalcode" | "zip" => part(Part::PostalCode),
             "country" => part(Part::Country),
+            "addresslabel" | "addresstype" => part(Part::Label),
             "birthday" => Field::Birthday,
             "birthyear" => Field::BirthPart(0),
             "birthmonth" => Field::BirthPart(1),
@@ -224,6 +246,10 @@ impl Field {
             "emailoptout" => Field::EmailOptOut,
             "website" => Field::Website,
             "interests" => Field::Interests,
+            "skills" => Field::Skills,
+            "followupdays" => Field::FollowUpDays,
+            "consent" => Field::Consent(String::new()),
+            "validity" => Field::Validity(String::new()),
             "industry" => Field::Industry,
             "employees" => Field::Employees,
             "revenue" => Field::Revenue,
@@ -269,7 +295,8 @@ impl Field {
             Name => &[C, A, L, O, T, P],
             Company => &[C, A, L, O, T],
             Email(..) | Phone(..) => &[C, A, L],
-            LabelOf(_) | Birthday | BirthPart(_) | DoNotCall | EmailOptOut | Interests => &[C],
+            LabelOf(_) | Birthday | BirthPart(_) | DoNotCall | EmailOptOut | Interests | Skills | FollowUpDays
+            | Consent(_) | Validity(_) => &[C],
             Address(..) | Tags | Website => &[C, A],
             Notes | Ignore => &[C, A, L, O, T, Ca, P],
             Owner => &[C, A, L, O, T, Ca],
@@ -305,6 +332,7 @@ impl fmt::Display for Field {
             Field::Address(Part::Region, _) => "region",
             Field::Address(Part::PostalCode, _) => "postal-code",
             Field::Address(Part::Country, _) => "country",
+            Field::Address(Part::Label, _) => "address-label",
             Field::Birthday => "birthday",
             Field::BirthPart(0) => "birth-year",
             Field::BirthPart(1) => "birth-month",
@@ -316,6 +344,10 @@ impl fmt::Display for Field {
             Field::EmailOptOut => "email-opt-out",
             Field::Website => "website",
             Field::Interests => "interests",
+            Field::Skills => "skills",
+            Field::FollowUpDays => "follow-up-days",
+            Field::Consent(_) => "consent",
+            Field::Validity(_) => "validity",
             Field::Industry => "industry",
             Field::Employees => "employees",
             Field::Revenue => "revenue",
@@ -392,7 +424,12 @@ pub fn guess(kind: Kind, header: &str) -> Option<Field> {
         return Some(Field::BirthPart(at as u8));
     }
     let h = normal(header);
-    let field = match specific(kind, &h).or_else(|| exact(&h)).or_else(|| label_column(&h)).or_else(|| marked_phone(&h))
+    let field = match specific(kind, &h)
+        .or_else(|| exact(&h))
+        .or_else(|| label_column(&h))
+        .or_else(|| status_column(&h))
+        .or_else(|| address_label_column(&h))
+        .or_else(|| marked_phone(&h))
     {
         Some(f) => f,
         None if h.is_empty() || NOT_A_FIELD.iter().any(|w| h.contains(w)) => return None,
@@ -481,6 +518,8 @@ fn exact(h: &str) -> Option<Field> {
             Field::Website
         }
         "interests" | "interest" | "hobby" | "hobbies" => Field::Interests,
+        "skills" => Field::Skills,
+        "followupdays" | "followupevery" => Field::FollowUpDays,
         "industry" => Field::Industry,
         "employees" | "numberofemployees" | "employeecount" | "headcount" => Field::Employees,
         "annualrevenue" | "revenue" => Field::Revenue,
@@ -494,6 +533,26 @@ fn exact(h: &str) -> Option<Field> {
 
 /// A numbered group's label column: Google's "E-mail 1 - Label" or "Phone 2 - Type" (Outlook's
 /// "E-mail Type" holds SMTP, not a label).
+/// rolo's own "E-mail 1 - Consent" and "E-mail 1 - Validity": what is known of the email of a
+/// group.
+fn status_column(h: &str) -> Option<Field> {
+    if let Some(group) = h.strip_suffix("consent").filter(|g| g.contains("email")) {
+        return Some(Field::Consent(group.to_string()));
+    }
+    let group = h.strip_suffix("validity").filter(|g| g.contains("email"))?;
+    Some(Field::Validity(group.to_string()))
+}
+
+/// The label or type column of an address group ("Address 1 - Type", "Home 1 - Label").
+fn address_label_column(h: &str) -> Option<Field> {
+    let group = h.strip_suffix("label").or_else(|| h.strip_suffix("type"))?;
+    let places = ["home", "work", "business", "other", "mailing", "billing", "shipping"];
+    let numbered =
+        |w: &&str| group.strip_prefix(*w).is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    (group.starts_with("address") || places.iter().any(numbered))
+        .then(|| Field::Address(Part::Label, group.to_string()))
+}
+
 fn label_column(h: &str) -> Option<Field> {
     let group = h.strip_suffix("label").or_else(|| h.strip_suffix("type"))?;
     let numbered = group.ends_with(|c: char| c.is_ascii_digit());

@@ -539,6 +539,12 @@ struct Cells {
     phones: Vec<Phone>,
     /// Labels of email and phone groups, from their label columns.
     labels: Vec<(String, String)>,
+    /// The group of each email, in order (for its consent and validity columns).
+    email_groups: Vec<String>,
+    /// Consent and validity words by email group.
+    statuses: Vec<(Field, String, usize)>,
+    /// Whether a consent column said each address's consent (then "Email Opt Out" does not).
+    consent_known: bool,
     /// Addresses by group, in column order.
     addresses: Vec<(String, Address)>,
     birthday: Option<Date>,
@@ -551,6 +557,8 @@ struct Cells {
     opted_out: bool,
     websites: Vec<String>,
     interests: Vec<String>,
+    skills: Vec<String>,
+    follow_up_days: Option<u32>,
     industry: Option<String>,
     employees: Option<u32>,
     revenue: Option<Amount>,
@@ -598,8 +606,7 @@ impl Row<'_> {
         let mut c = Cells::default();
         for (field, cell) in mapping.fields.iter().zip(cells) {
             if let Some(Field::LabelOf(group)) = field {
-                let label = cell_text(cell).trim_start_matches('*').trim().to_lowercase();
-                c.labels.push((group.clone(), label));
+                c.labels.push((group.clone(), label_text(cell)));
             }
         }
         for (i, field) in mapping.fields.iter().enumerate() {
@@ -658,6 +665,7 @@ impl Row<'_> {
                 for address in split(v, true) {
                     if !c.emails.iter().any(|e| e.address.eq_ignore_ascii_case(&address)) {
                         c.emails.push(Email { label: label.clone(), ..Email::new(address) });
+                        c.email_groups.push(group.clone());
                     }
                 }
             }
@@ -684,8 +692,9 @@ impl Row<'_> {
                     Part::Region => &mut a.region,
                     Part::PostalCode => &mut a.postal_code,
                     Part::Country => &mut a.country,
+                    Part::Label => &mut a.label,
                 };
-                *slot = text();
+                *slot = Some(if *part == Part::Label { label_text(v) } else { v.to_string() });
             }
             Field::Birthday => match self.date(v) {
                 Ok(d) => c.birthday = d,
@@ -698,6 +707,12 @@ impl Row<'_> {
             Field::Notes => c.notes.push(v.to_string()),
             Field::Tags => c.tags.extend(split(v, true).into_iter().filter(|t| !t.starts_with('*'))),
             Field::Interests => c.interests.extend(split(v, true)),
+            Field::Skills => c.skills.extend(split(v, true)),
+            Field::FollowUpDays => match v.parse::<u32>() {
+                Ok(days) if days > 0 => c.follow_up_days = Some(days),
+                _ => self.soft(c, i, v, format!("'{v}' is not a number of days: write a whole number, like 30")),
+            },
+            Field::Consent(_) | Field::Validity(_) => c.statuses.push((field.clone(), v.to_string(), i)),
             Field::Owner => c.owner = text(),
             Field::DoNotCall => match yes_no(v) {
                 Some(b) => c.do_not_call = b,
@@ -707,7 +722,10 @@ impl Row<'_> {
                 Some(b) => c.opted_out = b,
                 None => self.soft(c, i, v, format!("'{v}' is not yes or no")),
             },
-            Field::Website => c.websites.push(v.to_string()),
+            // Several web addresses in one cell are written as Google does, with " ::: ".
+            Field::Website => {
+                c.websites.extend(v.split(":::").map(str::trim).filter(|w| !w.is_empty()).map(str::to_string))
+            }
             Field::Industry => c.industry = text(),
             Field::Employees => match v.replace([',', ' ', '_'], "").parse() {
                 Ok(n) => c.employees = Some(n),
@@ -835,9 +853,10 @@ impl Row<'_> {
     }
 
     fn contact(&mut self, c: &mut Cells) -> Contact {
+        self.email_statuses(c);
         let (first_name, last_name) = Row::names(c);
         let mut emails = std::mem::take(&mut c.emails);
-        if c.opted_out {
+        if c.opted_out && !c.consent_known {
             emails.iter_mut().for_each(|e| e.consent = Consent::OptedOut);
         }
         if c.birthday.is_none() {
@@ -850,9 +869,11 @@ impl Row<'_> {
             title: c.title.take(),
             emails,
             phones: std::mem::take(&mut c.phones),
-            addresses: std::mem::take(&mut c.addresses).into_iter().map(|(_, a)| a).collect(),
+            addresses: std::mem::take(&mut c.addresses).into_iter().map(|(_, a)| a).filter(|a| !a.is_empty()).collect(),
             birthday: c.birthday,
             interests: std::mem::take(&mut c.interests),
+            skills: std::mem::take(&mut c.skills),
+            follow_up_days: c.follow_up_days,
             social: std::mem::take(&mut c.websites),
             do_not_call: c.do_not_call,
             owner: c.owner.take().unwrap_or_default(),
@@ -869,6 +890,23 @@ impl Row<'_> {
         }
         self.check(&contact);
         contact
+    }
+
+    /// Sets each email's consent and validity from its group's columns.
+    fn email_statuses(&mut self, c: &mut Cells) {
+        for (field, word, column) in std::mem::take(&mut c.statuses) {
+            let (Field::Consent(group) | Field::Validity(group)) = &field else { continue };
+            c.consent_known |= matches!(field, Field::Consent(_));
+            let at = c.email_groups.iter().position(|g| g == group);
+            let Some(email) = at.and_then(|at| c.emails.get_mut(at)) else { continue };
+            let read = match field {
+                Field::Consent(_) => word.parse().map(|v| email.consent = v),
+                _ => word.parse().map(|v| email.validity = v),
+            };
+            if let Err(e) = read {
+                self.soft(c, column, &word, e.message);
+            }
+        }
     }
 
     /// The birthday three columns give (year, month, day); a month and day without a year is
@@ -1127,6 +1165,15 @@ fn read_date(v: &str, custom: Option<&str>, line: u64, notes: &mut Vec<String>) 
             format!("it does not match --date-format {f}")
         });
     Err(format!("'{v}' is not a date: {hint}"))
+}
+
+/// A label as a label column writes it: Google's own words (`* Mobile`, `Work`) in lower case,
+/// as rolo writes labels; one of the user's own (`Assistant`) as written.
+fn label_text(cell: &str) -> String {
+    let label = cell_text(cell).trim_start_matches('*').trim();
+    const WORDS: &[&str] = &["mobile", "work", "home", "other", "main", "fax", "pager", "work fax", "home fax"];
+    let lower = label.to_lowercase();
+    if WORDS.contains(&lower.as_str()) { lower } else { label.to_string() }
 }
 
 /// The text of a cell, trimmed, without the `'` that `rolo export` puts before
