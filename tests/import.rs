@@ -1073,3 +1073,41 @@ fn a_shared_office_line_is_a_possible_duplicate_and_a_skipped_row_creates_nothin
     assert!(pairs.to_string().contains("another name"), "the shared line is on the duplicates list: {pairs}");
     assert_eq!(db.json(&["contact", "show", "4"])["last_name"], "Katz", "+123456789 is not +96123456789");
 }
+
+#[test]
+fn exported_converted_leads_import_as_converted_or_say_what_they_became() {
+    let db = Db::new();
+    db.ok(&["lead", "add", "--first", "Bob", "--last", "Stone", "--company", "Harbor Partners", "--email", "bob@harbor.example"]);
+    db.ok(&["lead", "add", "--first", "Cy", "--last", "Moss", "--email", "cy@example.com"]);
+    db.ok(&["lead", "convert", "1", "--opportunity", "Harbor pilot", "--amount", "5000", "--close-date", "2026-12-31"]);
+    let (accounts, _) = db.export("accounts", "csv");
+    let (contacts, _) = db.export("contacts", "csv");
+    let (deals, _) = db.export("opp", "csv");
+    let (leads, text) = db.export("leads", "csv");
+    assert!(text.contains("Harbor Partners,bob@harbor.example,Harbor pilot,"), "{text}");
+
+    let again = Db::new();
+    again.ok(&["import", "account", &accounts]);
+    again.ok(&["import", "contact", &contacts]);
+    again.ok(&["import", "opp", &deals]);
+    let report = again.json(&["import", "lead", &leads]);
+    assert_eq!(report["created"], json!([1, 2]), "{report}");
+    let bob = again.json(&["lead", "show", "1"]);
+    assert_eq!(bob["status"], "converted");
+    let was = db.json(&["lead", "show", "1"]);
+    assert_eq!(bob["converted"]["at"], was["converted"]["at"], "{bob}");
+    assert_eq!(bob["converted"]["contact"], 1);
+    assert_eq!(bob["converted"]["account"], 1);
+    assert_eq!(bob["converted"]["opportunity"], 1);
+    assert_eq!(again.json(&["lead", "show", "2"])["status"], "new");
+
+    let bare = Db::new();
+    bare.ok(&["import", "lead", &leads]);
+    let bob = bare.json(&["lead", "show", "1"]);
+    assert_eq!((bob["status"].clone(), bob["converted"].clone()), (json!("qualified"), Value::Null));
+    let notes = bare.json(&["note", "list"]).to_string();
+    assert!(
+        notes.contains("into account Harbor Partners, contact bob@harbor.example, opportunity Harbor pilot"),
+        "what it became is kept as a note: {notes}"
+    );
+}

@@ -1096,7 +1096,7 @@ fn export_to(crm: &Crm, kind: Kind, format: crate::export::Format, to: &mut Vec<
             ex::contacts_csv(&crm.list::<Contact>(|_| true)?, &companies()?, &contact_notes(crm)?, to)?
         }
         (Format::Csv, Kind::Account) => ex::accounts_csv(&crm.list::<Account>(|_| true)?, to)?,
-        (Format::Csv, Kind::Lead) => ex::leads_csv(&crm.list::<Lead>(|_| true)?, to)?,
+        (Format::Csv, Kind::Lead) => ex::leads_csv(&crm.list::<Lead>(|_| true)?, &links, to)?,
         (Format::Csv, Kind::Opportunity) => ex::opportunities_csv(&crm.list::<Opportunity>(|_| true)?, &links, to)?,
         (Format::Csv, Kind::Task) => ex::tasks_csv(&crm.list::<Task>(|_| true)?, &links, to)?,
         (Format::Csv, Kind::Call) => ex::calls_csv(&crm.list::<Call>(|_| true)?, &links, to)?,

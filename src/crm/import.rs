@@ -10,8 +10,8 @@ use serde::Serialize;
 use super::sales::{find_stage, place_in_stage};
 use super::{Crm, CrmError, Result, Tx};
 use crate::model::{
-    Account, Call, Campaign, Consent, Contact, Id, Kind, Lead, Note, Opportunity, Product, Project, Record, RecordRef,
-    Stage, StageOutcome, Task,
+    Account, Call, Campaign, Consent, Contact, Id, Kind, Lead, LeadConversion, LeadStatus, Note, Opportunity, Product,
+    Project, Record, RecordRef, Stage, StageOutcome, Task,
 };
 use crate::store::{Indexed, Read};
 
@@ -40,6 +40,9 @@ pub struct Reference {
     pub text: String,
     /// The column it came from, for messages.
     pub column: Option<String>,
+    /// Whether the row stands without it (what a converted lead became): one not found is no
+    /// problem.
+    pub optional: bool,
 }
 
 /// The records an import brings.
@@ -402,6 +405,7 @@ impl<'t, 'a> Importer<'t, 'a> {
             return Ok(());
         }
         let link = |kind: Kind| found.iter().find(|(k, _)| *k == kind).map(|&(_, id)| id);
+        let mut notes = row.notes;
         let made = match row.record {
             Arrival::Contact(mut c) => {
                 c.account = c.account.or(account);
@@ -411,6 +415,9 @@ impl<'t, 'a> Importer<'t, 'a> {
             Arrival::Lead(mut l) => {
                 if l.company.is_none() {
                     l.company = row.company.clone();
+                }
+                if let Some(said) = converted(&mut l, &link, &row.refs) {
+                    notes = Some(notes.map_or(said.clone(), |n| format!("{n}\n\n{said}")));
                 }
                 self.keyed(row.line, *l, lead_key, merge_lead)?
             }
@@ -438,7 +445,7 @@ impl<'t, 'a> Importer<'t, 'a> {
             }
             Arrival::Product(p) => self.keyed(row.line, *p, product_key, merge_product)?,
         };
-        if let (Some(target), Some(text)) = (made, row.notes.filter(|n| !n.trim().is_empty()))
+        if let (Some(target), Some(text)) = (made, notes.filter(|n| !n.trim().is_empty()))
             && !self.has_note(target, &text)?
         {
             self.tx.create(Note::new(target, &text))?;
@@ -463,6 +470,7 @@ impl<'t, 'a> Importer<'t, 'a> {
                     found.push((r.kind, id));
                     missing.retain(|(k, _)| *k != r.kind);
                 }
+                Err(_) if r.optional => {}
                 Err(message) if !missing.iter().any(|(k, _)| *k == r.kind) => {
                     missing.push((r.kind, RowProblem { line, column: r.column.clone(), message }));
                 }
@@ -475,6 +483,10 @@ impl<'t, 'a> Importer<'t, 'a> {
 
     /// The record `r` names (at `account` when several share the name), or what is wrong.
     fn find(&mut self, r: &Reference, account: Option<Id>) -> Result<std::result::Result<Id, String>> {
+        if r.kind == Kind::Account {
+            let id = self.accounts.get(&name_key(&r.text)).copied();
+            return Ok(id.ok_or_else(|| format!("no account has the name '{}'", r.text.trim())));
+        }
         if r.kind == Kind::Stage {
             return Ok(find_stage(self.stages()?, &r.text).map(|s| s.id).map_err(|e| match e {
                 CrmError::Invalid(v) => v.message,
@@ -638,6 +650,26 @@ impl<'t, 'a> Importer<'t, 'a> {
             }
         }))
     }
+}
+
+/// Links a lead the file says was converted to what it became, when those records are here
+/// (`link` finds them): its account and contact at least. When they are not, the lead comes in
+/// qualified, and the returned text (kept as a note on it) says what it had become.
+fn converted(l: &mut Lead, link: &dyn Fn(Kind) -> Option<Id>, refs: &[Reference]) -> Option<String> {
+    let at = l.converted.take_if(|c| c.account == 0 && c.contact == 0)?.at;
+    if let (Some(account), Some(contact)) = (link(Kind::Account), link(Kind::Contact)) {
+        let opportunity = link(Kind::Opportunity);
+        l.converted = Some(LeadConversion { account, contact, opportunity, at });
+        return None;
+    }
+    l.status = LeadStatus::Qualified;
+    let named: Vec<String> =
+        refs.iter().filter(|r| r.optional).map(|r| format!("{} {}", r.kind, r.text.trim())).collect();
+    Some(format!(
+        "Converted on {} into {} (not in this database when it was imported).",
+        at.display_local(),
+        if named.is_empty() { "records not named in the file".to_string() } else { named.join(", ") }
+    ))
 }
 
 /// The account id a row holds while its account is still to be made: no record has it.

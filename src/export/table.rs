@@ -215,9 +215,10 @@ pub fn accounts_csv(accounts: &[Account], to: impl Write) -> Result<usize, Expor
     Ok(accounts.len())
 }
 
-/// Writes leads as CSV: names, company, job title, email, phone, source, status, rating and
-/// owner. Returns how many.
-pub fn leads_csv(leads: &[Lead], to: impl Write) -> Result<usize, ExportError> {
+/// Writes leads as CSV: names, company, job title, email, phone, source, status, rating, owner,
+/// and for a converted lead what it became (the account's name, the contact's email or name, the
+/// deal's name) and when, so that importing it links it again. Returns how many.
+pub fn leads_csv(leads: &[Lead], links: &dyn Linked, to: impl Write) -> Result<usize, ExportError> {
     let mut sheet = Sheet::new(to);
     sheet.row([
         "First Name",
@@ -230,8 +231,17 @@ pub fn leads_csv(leads: &[Lead], to: impl Write) -> Result<usize, ExportError> {
         "Lead Status",
         "Rating",
         "Owner",
+        "Converted Account",
+        "Converted Contact",
+        "Converted Opportunity",
+        "Converted At",
     ])?;
     for l in leads {
+        let c = l.converted.as_ref();
+        let contact = c.map(|c| {
+            let email = links.email(RecordRef::new(Kind::Contact, c.contact));
+            if email.is_empty() { links.name(RecordRef::new(Kind::Contact, c.contact)) } else { email }
+        });
         sheet.row([
             l.first_name.clone(),
             l.last_name.clone(),
@@ -243,6 +253,10 @@ pub fn leads_csv(leads: &[Lead], to: impl Write) -> Result<usize, ExportError> {
             l.status.to_string(),
             l.rating.map(|r| r.to_string()).unwrap_or_default(),
             l.owner.clone(),
+            named(links, Kind::Account, c.map(|c| c.account)),
+            contact.unwrap_or_default(),
+            named(links, Kind::Opportunity, c.and_then(|c| c.opportunity)),
+            c.map(|c| instant(c.at)).unwrap_or_default(),
         ])?;
     }
     sheet.finish()?;

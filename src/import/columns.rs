@@ -126,6 +126,10 @@ pub enum Field {
     Sku,
     /// Whether a product is still sold.
     Active,
+    /// What a converted lead became, by name: its account, contact (email or name) or deal.
+    Converted(Kind),
+    /// When a lead was converted.
+    ConvertedAt,
     /// A column to leave out.
     Ignore,
 }
@@ -157,6 +161,10 @@ pub const FIELD_NAMES: &[(&str, &str)] = &[
     ("website", "web address"),
     ("interests", "interests, separated like tags"),
     ("skills", "skills, separated like tags"),
+    ("converted-account", "the account a converted lead became, by name"),
+    ("converted-contact", "the contact a converted lead became, by email or name"),
+    ("converted-opportunity", "the deal a converted lead became, by name"),
+    ("converted-at", "when a lead was converted"),
     ("follow-up-days", "get in touch every so many days"),
     ("consent", "an email's consent: opted_in, opted_out or unknown"),
     ("validity", "an email's validity: valid, invalid, bounced or unknown"),
@@ -247,6 +255,10 @@ impl Field {
             "website" => Field::Website,
             "interests" => Field::Interests,
             "skills" => Field::Skills,
+            "convertedaccount" => Field::Converted(Kind::Account),
+            "convertedcontact" => Field::Converted(Kind::Contact),
+            "convertedopportunity" => Field::Converted(Kind::Opportunity),
+            "convertedat" => Field::ConvertedAt,
             "followupdays" => Field::FollowUpDays,
             "consent" => Field::Consent(String::new()),
             "validity" => Field::Validity(String::new()),
@@ -304,7 +316,7 @@ impl Field {
             Currency => &[A, O, P],
             Status => &[A, L, T],
             Source => &[L, O],
-            Rating => &[L],
+            Rating | Converted(_) | ConvertedAt => &[L],
             Stage | Probability | NextStep | NextStepDate | LostReason | Campaign => &[O],
             Amount => &[O, P],
             Date | Contact => &[O, T, Ca],
@@ -374,6 +386,10 @@ impl fmt::Display for Field {
             Field::Outcome => "outcome",
             Field::Sku => "sku",
             Field::Active => "active",
+            Field::Converted(Kind::Account) => "converted-account",
+            Field::Converted(Kind::Contact) => "converted-contact",
+            Field::Converted(_) => "converted-opportunity",
+            Field::ConvertedAt => "converted-at",
             Field::Ignore => "ignore",
         };
         f.write_str(name)
@@ -519,6 +535,10 @@ fn exact(h: &str) -> Option<Field> {
         }
         "interests" | "interest" | "hobby" | "hobbies" => Field::Interests,
         "skills" => Field::Skills,
+        "convertedaccount" => Field::Converted(Kind::Account),
+        "convertedcontact" => Field::Converted(Kind::Contact),
+        "convertedopportunity" => Field::Converted(Kind::Opportunity),
+        "convertedat" => Field::ConvertedAt,
         "followupdays" | "followupevery" => Field::FollowUpDays,
         "industry" => Field::Industry,
         "employees" | "numberofemployees" | "employeecount" | "headcount" => Field::Employees,

@@ -12,7 +12,8 @@ use chrono::NaiveDate;
 use crate::crm::{Arrival, Crm, CrmError, ImportReport, Incoming, OnDuplicate, Reference, RowProblem};
 use crate::model::{
     Account, Address, Amount, Call, CallDirection, CallOutcome, Consent, Contact, Currency, Date, Email, Kind, Lead,
-    Opportunity, Phone, Priority, Product, Record, Task, TaskStatus, Timestamp, ValidationError,
+    LeadConversion, LeadStatus, Opportunity, Phone, Priority, Product, Record, Task, TaskStatus, Timestamp,
+    ValidationError,
 };
 use columns::{Field, Part};
 
@@ -579,6 +580,8 @@ struct Cells {
     lost_reason: Option<String>,
     priority: Option<Priority>,
     completed: Option<Timestamp>,
+    /// When a lead was converted, as the file says.
+    converted_at: Option<Timestamp>,
     direction: Option<CallDirection>,
     duration: Option<u32>,
     outcome: Option<CallOutcome>,
@@ -751,8 +754,25 @@ impl Row<'_> {
                     Field::Project => Kind::Project,
                     _ => Kind::Lead,
                 };
-                c.refs.push(Reference { kind, text: v.to_string(), column: self.headers.get(i).cloned() });
+                c.refs.push(Reference {
+                    kind,
+                    text: v.to_string(),
+                    column: self.headers.get(i).cloned(),
+                    optional: false,
+                });
             }
+            Field::Converted(kind) => {
+                c.refs.push(Reference {
+                    kind: *kind,
+                    text: v.to_string(),
+                    column: self.headers.get(i).cloned(),
+                    optional: true,
+                });
+            }
+            Field::ConvertedAt => match self.instant(v) {
+                Ok(t) => c.converted_at = Some(t),
+                Err(m) => self.soft(c, i, v, m),
+            },
             Field::Amount => match money(v) {
                 Ok(a) => c.amount = Some(a),
                 Err(m) => self.soft(c, i, v, m),
@@ -999,6 +1019,12 @@ impl Row<'_> {
                 Ok(status) => lead.status = status,
                 Err(e) => self.field_soft(c, e, &s),
             }
+        }
+        // A lead the file says was converted: what it became is found when it is brought in
+        // (a conversion with no records yet stands for that).
+        if lead.status == LeadStatus::Converted {
+            let at = c.converted_at.unwrap_or_else(Timestamp::now);
+            lead.converted = Some(LeadConversion { account: 0, contact: 0, opportunity: None, at });
         }
         if let Some(s) = c.rating.take() {
             match s.parse() {
