@@ -856,6 +856,7 @@ fn odd_values_in_a_crlf_csv_are_kept_with_a_warning_naming_the_line_an_editor_sh
             "line 2, column Phone 1 - Value: phone: '12' is not a phone number: use digits, spaces, + - ( )",
             "line 3, column E-mail 1 - Value: email: 'contact1@invalid' is not a valid email address: write it like \
              name@example.com",
+            "line 3, column Phone 1 - Value: phone: 'pager' is not a phone number: use digits, spaces, + - ( )",
         ],
     );
 }
@@ -1077,7 +1078,18 @@ fn a_shared_office_line_is_a_possible_duplicate_and_a_skipped_row_creates_nothin
 #[test]
 fn exported_converted_leads_import_as_converted_or_say_what_they_became() {
     let db = Db::new();
-    db.ok(&["lead", "add", "--first", "Bob", "--last", "Stone", "--company", "Harbor Partners", "--email", "bob@harbor.example"]);
+    db.ok(&[
+        "lead",
+        "add",
+        "--first",
+        "Bob",
+        "--last",
+        "Stone",
+        "--company",
+        "Harbor Partners",
+        "--email",
+        "bob@harbor.example",
+    ]);
     db.ok(&["lead", "add", "--first", "Cy", "--last", "Moss", "--email", "cy@example.com"]);
     db.ok(&["lead", "convert", "1", "--opportunity", "Harbor pilot", "--amount", "5000", "--close-date", "2026-12-31"]);
     let (accounts, _) = db.export("accounts", "csv");

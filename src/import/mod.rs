@@ -13,7 +13,7 @@ use crate::crm::{Arrival, Crm, CrmError, ImportReport, Incoming, OnDuplicate, Re
 use crate::model::{
     Account, Address, Amount, Call, CallDirection, CallOutcome, Consent, Contact, Currency, Date, Email, Kind, Lead,
     LeadConversion, LeadStatus, Opportunity, Phone, Priority, Product, Record, Task, TaskStatus, Timestamp,
-    ValidationError,
+    ValidationError, check_email, check_phone,
 };
 use columns::{Field, Part};
 
@@ -907,9 +907,34 @@ impl Row<'_> {
         }
         if !self.options.strict {
             kept::contact(&mut contact).into_iter().for_each(|k| self.kept(c, k));
+        } else if self.each_bad_address(&contact) {
+            return contact;
         }
         self.check(&contact);
         contact
+    }
+
+    /// With `--strict`, a problem for every email and phone of `contact` that does not check,
+    /// each on the column that holds it; whether there was any.
+    fn each_bad_address(&mut self, contact: &Contact) -> bool {
+        let emails = contact.emails.iter().map(|e| (e.address.as_str(), check_email(&e.address)));
+        let phones = contact.phones.iter().map(|p| (p.number.as_str(), check_phone("phone", &p.number)));
+        let bad: Vec<(String, ValidationError)> =
+            emails.chain(phones).filter_map(|(value, checked)| Some((value.to_string(), checked.err()?))).collect();
+        for (value, e) in &bad {
+            let column = self.column_holding(value);
+            let message = format!("{}: {}", e.field, e.message);
+            self.problems.push(RowProblem { line: self.line, column, message });
+        }
+        !bad.is_empty()
+    }
+
+    /// The header of the email, phone or birthday column whose cell holds `value`.
+    fn column_holding(&self, value: &str) -> Option<String> {
+        let at = self.fields.iter().zip(self.cells).position(|(f, cell)| {
+            matches!(f, Some(Field::Email(..) | Field::Phone(..) | Field::Birthday)) && cell_text(cell).contains(value)
+        });
+        at.and_then(|i| self.headers.get(i).cloned())
     }
 
     /// Sets each email's consent and validity from its group's columns.
@@ -956,14 +981,10 @@ impl Row<'_> {
     /// Warns of a value kept out of its field (see [`kept`]), naming the column that held it,
     /// and puts it in the note when it went there.
     fn kept(&mut self, c: &mut Cells, k: kept::Kept) {
-        let at = self.fields.iter().zip(self.cells).position(|(f, cell)| {
-            matches!(f, Some(Field::Email(..) | Field::Phone(..) | Field::Birthday))
-                && cell_text(cell).contains(&k.value)
-        });
         if k.noted {
             c.notes.push(k.note());
         }
-        self.warn(at.and_then(|i| self.headers.get(i).cloned()), k.message);
+        self.warn(self.column_holding(&k.value), k.message);
     }
 
     fn account(&mut self, c: &mut Cells) -> Account {
