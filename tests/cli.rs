@@ -31,7 +31,11 @@ fn rolo(db: &Path) -> Command {
         .env("XDG_DATA_HOME", home)
         .env("RUST_BACKTRACE", "0")
         .env_remove("ROLO_USER")
-        .env_remove("ROLO_DB");
+        .env_remove("ROLO_DB")
+        // A locale without a region: dates that could be read either way are read month first.
+        .env_remove("LC_ALL")
+        .env_remove("LC_TIME")
+        .env("LANG", "C.UTF-8");
     cmd
 }
 

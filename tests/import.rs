@@ -48,15 +48,22 @@ impl Db {
 
     /// Runs rolo with `args`, as user `tester`, away from the real home folder.
     fn run(&self, args: &[&str]) -> Output {
+        self.run_in("C.UTF-8", args)
+    }
+
+    /// Runs rolo with `args` as [`Db::run`] does, in the locale `lang` (`en_GB.UTF-8`).
+    fn run_in(&self, lang: &str, args: &[&str]) -> Output {
         let home = self.dir.path();
         assert_cmd::Command::new(env!("CARGO_BIN_EXE_rolo"))
             .arg("--db")
             .arg(home.join("rolo.redb"))
             .args(args)
-            .envs([("USER", "tester"), ("RUST_BACKTRACE", "0")])
+            .envs([("USER", "tester"), ("RUST_BACKTRACE", "0"), ("LANG", lang)])
             .envs([("HOME", home), ("XDG_DATA_HOME", home)])
             .env_remove("ROLO_DB")
             .env_remove("ROLO_USER")
+            .env_remove("LC_ALL")
+            .env_remove("LC_TIME")
             .output()
             .expect("rolo runs")
     }
@@ -1122,4 +1129,22 @@ fn exported_converted_leads_import_as_converted_or_say_what_they_became() {
         notes.contains("into account Harbor Partners, contact bob@harbor.example, opportunity Harbor pilot"),
         "what it became is kept as a note: {notes}"
     );
+}
+
+#[test]
+fn dates_that_could_be_read_either_way_follow_the_locale_and_the_note_says_which() {
+    let file = "First Name,Last Name,Birthday\nAnn,Lee,05/06/1990\nBob,Stone,\n";
+    let us = Db::new();
+    let report = us.json(&["import", "contact", &us.write("people.csv", file)]);
+    assert_eq!(
+        report["notes"],
+        json!(["dates such as 05/06/1990 could be read either way: read month first (%m/%d/%Y); pass --date-format \
+             %d/%m/%Y if the day comes first"])
+    );
+    assert_eq!(us.json(&["contact", "show", "1"])["birthday"], "1990-05-06");
+    let uk = Db::new();
+    let out = uk.run_in("en_GB.UTF-8", &["--json", "import", "contact", &uk.write("people.csv", file)]);
+    assert!(out.status.success(), "{}", texts(&out).1);
+    assert!(texts(&out).0.contains("read day first (%d/%m/%Y)"), "{}", texts(&out).0);
+    assert_eq!(uk.json(&["contact", "show", "1"])["birthday"], "1990-06-05");
 }

@@ -202,7 +202,7 @@ fn date_order(file: &CsvFile, mapping: &Mapping) -> Option<(Option<String>, Stri
             matches!(mapping.fields[i], Some(Field::Birthday | Field::Date | Field::NextStepDate | Field::Completed))
         })
         .collect();
-    let (mut separator, mut day_first, mut month_first) = (None, None::<String>, None::<String>);
+    let (mut separator, mut day_first, mut month_first, mut either) = (None, None, None, None);
     for (_, cells) in file.rows().take(100_000).flatten() {
         for &i in &dated {
             let value = cells.get(i).map(cell_text).unwrap_or_default();
@@ -214,38 +214,60 @@ fn date_order(file: &CsvFile, mapping: &Mapping) -> Option<(Option<String>, Stri
                 continue;
             }
             separator.get_or_insert(sep);
-            if a > 12 && b <= 12 {
-                day_first.get_or_insert_with(|| head.to_string());
-            } else if b > 12 && a <= 12 {
-                month_first.get_or_insert_with(|| head.to_string());
-            }
+            let seen = match (a > 12, b > 12) {
+                (true, false) => &mut day_first,
+                (false, true) => &mut month_first,
+                (false, false) => &mut either,
+                (true, true) => continue,
+            };
+            seen.get_or_insert_with(|| head.to_string());
         }
     }
     let sep = separator?;
     let form = |first: &str, second: &str| format!("%{first}{sep}%{second}{sep}%Y");
-    Some(match (day_first, month_first) {
-        (Some(seen), None) => (
-            Some(form("d", "m")),
-            format!(
-                "dates are read day first ({}), as {seen} says; pass --date-format to say otherwise",
-                form("d", "m")
-            ),
+    let (day, month) = (form("d", "m"), form("m", "d"));
+    Some(match (day_first, month_first, either) {
+        (Some(seen), None, _) => (
+            Some(day.clone()),
+            format!("dates are read day first ({day}), as {seen} says; pass --date-format to say otherwise"),
         ),
-        (None, Some(_)) | (None, None) if sep != '.' => return None,
-        (None, _) => (
-            Some(form("d", "m")),
-            format!(
-                "dates could be read either way: read day first ({}); pass --date-format %m.%d.%Y if not",
-                form("d", "m")
-            ),
-        ),
-        (Some(a), Some(b)) => (
+        (None, Some(_), _) => return None,
+        (Some(a), Some(b), _) => (
             None,
             format!(
                 "dates are written both day first ({a}) and month first ({b}): read month first, the others kept as written"
             ),
         ),
+        (None, None, seen) => {
+            let seen = seen?;
+            // Dotted dates are European; others follow the user's locale (month first in the US).
+            if sep == '.' || locale_writes_day_first() {
+                (
+                    Some(day.clone()),
+                    format!(
+                        "dates such as {seen} could be read either way: read day first ({day}); pass --date-format {month} if the month comes first"
+                    ),
+                )
+            } else {
+                (
+                    None,
+                    format!(
+                        "dates such as {seen} could be read either way: read month first ({month}); pass --date-format {day} if the day comes first"
+                    ),
+                )
+            }
+        }
     })
+}
+
+/// Whether the user's locale (`LC_ALL`, `LC_TIME` or `LANG`, like `en_GB.UTF-8`) writes the day
+/// before the month: every region does but the United States, the Philippines and Canada; a
+/// locale without a region (`C`) does not say so.
+fn locale_writes_day_first() -> bool {
+    let locale = ["LC_ALL", "LC_TIME", "LANG"].iter().find_map(|v| std::env::var(v).ok().filter(|l| !l.is_empty()));
+    let region =
+        locale.as_deref().and_then(|l| l.split(['.', '@']).next()?.split_once('_').map(|(_, r)| r.to_string()));
+    region.is_some_and(|r| !["US", "PH", "CA"].contains(&r.as_str()))
 }
 
 /// The kinds a CSV can bring in.
