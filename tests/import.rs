@@ -930,7 +930,8 @@ fn cards_from_phones_and_address_books_keep_what_their_owners_wrote() {
         BEGIN:VCARD\r\nVERSION:3.0\r\nEMAIL;TYPE=INTERNET:kim.park@example.com\r\nEND:VCARD\r\n\
         BEGIN:VCARD\r\nVERSION:3.0\r\nN:;;;;\r\nFN:Apple Computer AG\r\nORG:Apple Computer AG;\r\n\
         X-ABShowAs:COMPANY\r\nTEL;TYPE=WORK:+41 43 123 45 67\r\nURL:http://TheProfile.com\r\nEND:VCARD\r\n\
-        BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org\r\nFN:ABC Marketing\r\nORG:ABC Marketing\r\nEND:VCARD\r\n"
+        BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org\r\nFN:ABC Marketing\r\nORG:ABC Marketing\r\nEND:VCARD\r\n\
+        BEGIN:VCARD\r\nVERSION:3.0\r\nFN:\xe5\xb1\xb1\xe7\x94\xb0 \xe8\x8a\xb1\xe5\xad\x90\r\nEND:VCARD\r\n"
         .to_vec();
     let path = db.file("cards.vcf");
     std::fs::write(&path, &file).unwrap();
@@ -960,7 +961,9 @@ fn cards_from_phones_and_address_books_keep_what_their_owners_wrote() {
     assert_eq!(kim["emails"][0]["address"], "kim.park@example.com");
     let aiko = person(&people, "Aiko");
     assert_eq!(fields(aiko, &["last_name"]), json!(["Ōta"]), "UTF-16 without a byte-order mark");
-    assert_eq!(people.as_array().map(Vec::len), Some(5), "{people}");
+    assert_eq!(people.as_array().map(Vec::len), Some(6), "{people}");
+    let hanako = person(&people, "花子");
+    assert_eq!(hanako["last_name"], "山田", "a Japanese full name is family name first");
 
     let accounts = db.json(&["account", "list"]);
     let names: Vec<&str> = accounts.as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();

@@ -107,6 +107,17 @@ impl Extra {
     }
 }
 
+/// The name as its owner writes it (FN): family name first for names in Chinese, Japanese or
+/// Korean script (`山田 太郎`), given name first for the rest.
+fn formatted_name(c: &Contact) -> String {
+    let east_asian = crate::text::family_name_first;
+    if east_asian(&c.last_name) && (c.first_name.is_empty() || east_asian(&c.first_name)) {
+        format!("{} {}", c.last_name.trim(), c.first_name.trim()).trim().to_string()
+    } else {
+        c.full_name()
+    }
+}
+
 fn text(s: &str) -> String {
     plain_text(s).trim().to_string()
 }
@@ -118,7 +129,7 @@ fn text(s: &str) -> String {
 /// `X-ROLO-EMAIL` (an address's consent and validity), `X-ROLO-INTERESTS`, `X-ROLO-SKILLS`,
 /// `X-ROLO-FOLLOW-UP-DAYS` and `X-ROLO-DO-NOT-CALL`.
 fn card(c: &Contact, companies: &HashMap<Id, String>, notes: &[String]) -> Result<String, ExportError> {
-    let mut card = VCard::new(text(&c.full_name()));
+    let mut card = VCard::new(text(&formatted_name(c)));
     let mut extra = Extra::default();
     let parts = |s: &str| if s.trim().is_empty() { Vec::new() } else { vec![text(s)] };
     card.names.push(Name::new(NameValue {
@@ -243,6 +254,8 @@ mod tests {
         vcards(&[c], &companies, &HashMap::new(), &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.starts_with("BEGIN:VCARD\r\nVERSION:4.0\r\n"), "{text}");
+        let taro = Contact { first_name: "太郎".into(), last_name: "山田".into(), ..Default::default() };
+        assert_eq!(formatted_name(&taro), "山田 太郎", "a Japanese name keeps its order");
         for line in ["FN:Zoë O'Brien; Müller", "N:O'Brien\\; Müller;Zoë;;;", "TITLE:Head\\, Sales\\nEMEA"] {
             assert!(text.contains(&format!("{line}\r\n")), "{line} in {text}");
         }

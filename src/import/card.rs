@@ -332,6 +332,12 @@ impl Reader<'_> {
         if c.first_name.is_empty() && c.last_name.is_empty() {
             let name = full_name.filter(|n| !n.is_empty());
             match name.as_deref().map(|n| n.rsplit_once(char::is_whitespace)) {
+                // 山田 太郎: the family name first.
+                Some(Some(_)) if name.as_deref().is_some_and(crate::text::family_name_first) => {
+                    let (last, first) =
+                        name.as_deref().and_then(|n| n.split_once(char::is_whitespace)).unwrap_or_default();
+                    (c.first_name, c.last_name) = (first.trim().into(), last.trim().into());
+                }
                 Some(Some((first, last))) => (c.first_name, c.last_name) = (first.trim().into(), last.trim().into()),
                 Some(None) => c.last_name = name.unwrap_or_default(),
                 None => {
