@@ -174,6 +174,12 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// Whether a name is written in Chinese, Japanese or Korean script, where the family name comes
+/// first (`山田 太郎`).
+pub fn family_name_first(name: &str) -> bool {
+    name.chars().any(|c| matches!(u32::from(c), 0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7af))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

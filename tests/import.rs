@@ -48,15 +48,22 @@ impl Db {
 
     /// Runs rolo with `args`, as user `tester`, away from the real home folder.
     fn run(&self, args: &[&str]) -> Output {
+        self.run_in("C.UTF-8", args)
+    }
+
+    /// Runs rolo with `args` as [`Db::run`] does, in the locale `lang` (`en_GB.UTF-8`).
+    fn run_in(&self, lang: &str, args: &[&str]) -> Output {
         let home = self.dir.path();
         assert_cmd::Command::new(env!("CARGO_BIN_EXE_rolo"))
             .arg("--db")
             .arg(home.join("rolo.redb"))
             .args(args)
-            .envs([("USER", "tester"), ("RUST_BACKTRACE", "0")])
+            .envs([("USER", "tester"), ("RUST_BACKTRACE", "0"), ("LANG", lang)])
             .envs([("HOME", home), ("XDG_DATA_HOME", home)])
             .env_remove("ROLO_DB")
             .env_remove("ROLO_USER")
+            .env_remove("LC_ALL")
+            .env_remove("LC_TIME")
             .output()
             .expect("rolo runs")
     }
@@ -247,7 +254,7 @@ fn products_import_with_codes_prices_and_whether_sold() {
 }
 
 #[test]
-fn bad_deal_rows_are_all_named_and_nothing_is_written() {
+fn with_strict_bad_deal_rows_are_all_named_and_nothing_is_written() {
     let db = with_people();
     let file = db.write(
         "deals.csv",
@@ -261,7 +268,7 @@ fn bad_deal_rows_are_all_named_and_nothing_is_written() {
          Nobody,Acme Ltd,Prospecting,100,2026-12-01,,nobody@example.com\n",
     );
     db.refused(
-        &["import", "opp", &file],
+        &["import", "opp", &file, "--strict"],
         &[
             "line 3, column Stage: 'Signed' is not a stage: use one of Prospecting, Qualification, Needs Analysis, \
              Value Proposition, Id. Decision Makers, Perception Analysis, Proposal/Price Quote, Negotiation/Review, \
@@ -278,7 +285,7 @@ fn bad_deal_rows_are_all_named_and_nothing_is_written() {
 }
 
 #[test]
-fn bad_task_call_and_product_rows_are_all_named_and_nothing_is_written() {
+fn with_strict_bad_task_call_and_product_rows_are_all_named_and_nothing_is_written() {
     let db = with_people();
     db.ok(&["import", "opp", &fixture("opportunities.csv")]);
     let tasks = db.write(
@@ -290,7 +297,7 @@ fn bad_task_call_and_product_rows_are_all_named_and_nothing_is_written() {
          Which deal,,,,Big deal\n",
     );
     db.refused(
-        &["import", "task", &tasks],
+        &["import", "task", &tasks, "--strict"],
         &[
             "line 3, column Subject: title: is required: give it a value",
             "line 4, column Due Date: '31/31/2026' is not a date: use YYYY-MM-DD or M/D/YYYY, or say the form with \
@@ -309,7 +316,7 @@ fn bad_task_call_and_product_rows_are_all_named_and_nothing_is_written() {
          ,sam@globex.example.com,,\n",
     );
     db.refused(
-        &["import", "call", &calls],
+        &["import", "call", &calls, "--strict"],
         &[
             "line 3, column Contact: is empty: a call is with a contact: give their email or name",
             "line 4, column Date: 'yesterday-ish' is not a date and time: use YYYY-MM-DD HH:MM (local time) or \
@@ -324,7 +331,7 @@ fn bad_task_call_and_product_rows_are_all_named_and_nothing_is_written() {
         "Product Name,Unit Price,Active\nFine,10,yes\nPricey,ten euros,yes\nMaybe,10,perhaps\nFree,-1,no\n",
     );
     db.refused(
-        &["import", "product", &products],
+        &["import", "product", &products, "--strict"],
         &[
             "line 3, column Unit Price: 'ten euros' is not an amount: write it like 12000 or 12000.50",
             "line 4, column Active: 'perhaps' is not yes or no",
@@ -559,7 +566,10 @@ fn a_phone_s_vcard_3_file_imports_every_contact() {
     assert_eq!(said, "imported 4 contact rows: 4 created, 3 new accounts\n");
     assert_eq!(
         notes,
-        "note: line 37: the birthday 1604-04-12 has no year and was left out\nnote: left out of every card: PHOTO\n"
+        "note: line 4, column N: the name's prefix 'Dr.' has no field in rolo and was left out\n\
+         note: line 6, column ORG: the department 'Sales' has no field in rolo and was left out\n\
+         note: line 37: the birthday 1604-04-12 has no year and was left out\n\
+         note: left out of every card: X-ABADR, PHOTO\n"
     );
     let all = db.json(&["contact", "list"]);
     assert_eq!(
@@ -569,7 +579,7 @@ fn a_phone_s_vcard_3_file_imports_every_contact() {
             "title": "Head, Sales",
             "company": "Ōsaka Trading 株式会社",
             "emails": [["zoe@osaka.example.com", "work"], ["zoe.home@example.com", "home"]],
-            "phones": [["+81 90 1234 5678", "mobile"], ["+81 6 1234 5678", "office"]],
+            "phones": [["+81 90 1234 5678", "mobile"], ["+81 6 1234 5678", "Office"]],
             "addresses": [{
                 "label": "home", "street": "1-2-3 Umeda\nBuilding 4", "city": "大阪", "region": "Osaka",
                 "postal_code": "530-0001", "country": "Japan"
@@ -659,7 +669,7 @@ fn contacts_exported_as_vcards_import_back_as_the_same_people() {
 }
 
 #[test]
-fn a_bad_vcard_is_refused_naming_every_bad_line() {
+fn with_strict_a_bad_vcard_is_refused_naming_every_bad_line() {
     let db = Db::new();
     db.ok(&["contact", "add", "--first", "Ann", "--last", "Lee"]);
     let bad = db.write(
@@ -672,11 +682,10 @@ fn a_bad_vcard_is_refused_naming_every_bad_line() {
          END:VCARD\r\nBEGIN:VCARD\r\nFN:Never read\r\nEND:VCARD\r\n",
     );
     db.refused(
-        &["import", "contact", &bad],
+        &["import", "contact", &bad, "--strict"],
         &[
             "line 9, column BDAY: '1990-31-31' is not a date: use YYYY-MM-DD or M/D/YYYY, or say the form with \
              --date-format (like %d.%m.%Y)",
-            "line 11, column N: the card has no name: give it an N or FN line",
             "line 18, column EMAIL: email: 'not-an-email' is not a valid email address: write it like \
              name@example.com",
             "line 24: 'without a space' is not a vCard line (NAME:value): a line that goes on starts with a space; \
@@ -688,7 +697,7 @@ fn a_bad_vcard_is_refused_naming_every_bad_line() {
     let bytes = std::fs::read_to_string(&latin1).unwrap().chars().map(|c| c as u32 as u8).collect::<Vec<u8>>();
     std::fs::write(&latin1, bytes).unwrap();
     db.refused(
-        &["import", "contact", &latin1],
+        &["import", "contact", &latin1, "--strict"],
         &[
             "line 3, column FN: line 3 is not UTF-8 text: save the file as UTF-8, or pass --latin1 if it is Latin-1 \
              / Windows-1252",
@@ -796,4 +805,349 @@ fn no_progress_bar_reaches_a_pipe_or_json() {
     let out = db.run(&["--json", "import", "product", &file]);
     assert_eq!(texts(&out).1, "");
     assert_eq!(db.json(&["product", "list"]).as_array().map(Vec::len), Some(6_000));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Real files from other tools: odd values kept with warnings, every line number right
+// ---------------------------------------------------------------------------------------------
+
+/// The note texts on record `on` (`contact:1`).
+fn notes_on(db: &Db, on: &str) -> Vec<String> {
+    let notes = db.json(&["note", "list"]);
+    let on_record = |n: &&Value| format!("{}:{}", n["target"]["kind"].as_str().unwrap_or(""), n["target"]["id"]) == on;
+    notes.as_array().unwrap().iter().filter(on_record).map(|n| n["text"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn odd_values_in_a_crlf_csv_are_kept_with_a_warning_naming_the_line_an_editor_shows() {
+    let db = Db::new();
+    let file = db.write(
+        "google.csv",
+        "Name,Given Name,Family Name,Birthday,E-mail 1 - Value,Phone 1 - Type,Phone 1 - Value\r\n\
+         Ann Lee,Ann,Lee,31/31/1990,ann@example.com,Mobile,12\r\n\
+         \"Bob\r\nStone\",Bob,Stone,1985-04-12,contact1@invalid,Pager,pager\r\n\
+         Cy Moss,Cy,Moss,,cy@example.com,Work,+1 418 656 9254\r\n",
+    );
+    let (said, warned) = db.ok(&["import", "contact", &file]);
+    assert_eq!(said, "imported 3 contact rows: 3 created\n");
+    assert_eq!(
+        warned.lines().collect::<Vec<_>>(),
+        [
+            "note: line 2, column Birthday: '31/31/1990' is not a date: use YYYY-MM-DD or M/D/YYYY, or say the form \
+             with --date-format (like %d.%m.%Y); kept as written in the note",
+            "note: line 2, column Phone 1 - Value: '12' is not a phone number: use digits, spaces, + - ( ); kept as \
+             written in the note",
+            "note: line 3, column E-mail 1 - Value: 'contact1@invalid' is not a valid email address: write it like \
+             name@example.com; kept, marked invalid",
+            "note: line 3, column Phone 1 - Value: 'pager' is not a phone number: use digits, spaces, + - ( ); kept \
+             as written in the note",
+        ]
+    );
+    let ann = db.json(&["contact", "show", "1"]);
+    assert_eq!(fields(&ann, &["birthday", "phones"]), json!([null, []]));
+    assert_eq!(notes_on(&db, "contact:1"), ["Birthday: 31/31/1990\n\nphone: 12"]);
+    let bob = db.json(&["contact", "show", "2"]);
+    assert_eq!(bob["emails"][0]["address"], "contact1@invalid");
+    assert_eq!(bob["emails"][0]["validity"], "invalid", "kept, and marked so no mail goes to it");
+    assert_eq!(notes_on(&db, "contact:2"), ["phone: pager"]);
+    let cy = db.json(&["contact", "show", "3"]);
+    assert_eq!(cy["phones"], json!([{ "number": "+1 418 656 9254", "label": "work" }]));
+
+    // --strict refuses the same file, on the same lines, writing nothing.
+    let again = Db::new();
+    again.refused(
+        &["import", "contact", &file, "--strict"],
+        &[
+            "line 2, column Birthday: '31/31/1990' is not a date: use YYYY-MM-DD or M/D/YYYY, or say the form with \
+             --date-format (like %d.%m.%Y)",
+            "line 2, column Phone 1 - Value: phone: '12' is not a phone number: use digits, spaces, + - ( )",
+            "line 3, column E-mail 1 - Value: email: 'contact1@invalid' is not a valid email address: write it like \
+             name@example.com",
+            "line 3, column Phone 1 - Value: phone: 'pager' is not a phone number: use digits, spaces, + - ( )",
+        ],
+    );
+}
+
+#[test]
+fn a_refused_import_with_json_prints_its_problems_on_stdout() {
+    let db = Db::new();
+    let file = db.write("deals.csv", "Opportunity Name,Account Name,Close Date\nA,Acme,someday\nB,,2026-12-01\n");
+    let out = db.run(&["--json", "import", "opp", &file]);
+    let (stdout, stderr) = texts(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.starts_with("error: the import was refused, nothing was written: 2 lines to fix"), "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("no JSON ({e}): {stdout}"));
+    assert_eq!(v["refused"], true);
+    assert_eq!(v["problems"].as_array().map(Vec::len), Some(2), "{v}");
+    assert_eq!(fields(&v["problems"][0], &["line", "column"]), json!([2, "Close Date"]));
+    assert_eq!(fields(&v["problems"][1], &["line", "column"]), json!([3, "Account Name"]));
+}
+
+#[test]
+fn every_bad_email_and_phone_of_a_card_is_named_on_its_own_line() {
+    let db = Db::new();
+    let file = db.write(
+        "two.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nEMAIL:ann@example.com\r\nEMAIL:not-an-email\r\n\
+         TEL:555 0101\r\nTEL:1\r\nEND:VCARD\r\n",
+    );
+    db.refused(
+        &["import", "contact", &file, "--strict"],
+        &[
+            "line 5, column EMAIL: email: 'not-an-email' is not a valid email address: write it like \
+             name@example.com",
+            "line 7, column TEL: phone: '1' is not a phone number: use digits, spaces, + - ( )",
+        ],
+    );
+    let (_, warned) = db.ok(&["import", "contact", &file]);
+    assert_eq!(
+        warned.lines().collect::<Vec<_>>(),
+        [
+            "note: line 5, column EMAIL: 'not-an-email' is not a valid email address: write it like \
+             name@example.com; kept as written in the note",
+            "note: line 7, column TEL: '1' is not a phone number: use digits, spaces, + - ( ); kept as written in \
+             the note",
+        ]
+    );
+    assert_eq!(notes_on(&db, "contact:1"), ["email: not-an-email\n\nphone: 1"]);
+}
+
+/// `text` as UTF-16 little-endian without a byte-order mark, as Apple's tools write vCards.
+fn utf16le(text: &str) -> Vec<u8> {
+    text.encode_utf16().flat_map(u16::to_le_bytes).collect()
+}
+
+#[test]
+fn cards_from_phones_and_address_books_keep_what_their_owners_wrote() {
+    let db = Db::new();
+    let file = b"BEGIN:VCARD\r\nVERSION:2.1\r\nN;ENCODING=QUOTED-PRINTABLE:M=FCller;J=FCrgen;;;\r\n\
+        NOTE;ENCODING=QUOTED-PRINTABLE:Caf=E9 owner\r\nTEL;WORK;FAX:+49 30 1234567\r\nEND:VCARD\r\n\
+        BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=SHIFT_JIS;ENCODING=QUOTED-PRINTABLE:=8E=52=93=63;=91=BE=98=59;;;\r\n\
+        TEL;CELL:090-1234-5678\r\nEND:VCARD\r\n\
+        BEGIN:VCARD\r\nVERSION:4.0\r\nFN:James Richter\r\nN:Richter\\, James;Fred;;Mr.;Jr.\r\n\
+        TEL;VALUE=uri;TYPE=work:tel:+1-418-656-9254;ext=102\r\nBDAY;VALUE=text:circa 1800\r\n\
+        ADR;TYPE=postal,work:;;1 Main St;Quebec;QC;G1V 0A6;Canada\r\nEND:VCARD\r\n\
+        BEGIN:VCARD\r\nVERSION:3.0\r\nEMAIL;TYPE=INTERNET:kim.park@example.com\r\nEND:VCARD\r\n\
+        BEGIN:VCARD\r\nVERSION:3.0\r\nN:;;;;\r\nFN:Apple Computer AG\r\nORG:Apple Computer AG;\r\n\
+        X-ABShowAs:COMPANY\r\nTEL;TYPE=WORK:+41 43 123 45 67\r\nURL:http://TheProfile.com\r\nEND:VCARD\r\n\
+        BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org\r\nFN:ABC Marketing\r\nORG:ABC Marketing\r\nEND:VCARD\r\n\
+        BEGIN:VCARD\r\nVERSION:3.0\r\nFN:\xe5\xb1\xb1\xe7\x94\xb0 \xe8\x8a\xb1\xe5\xad\x90\r\nEND:VCARD\r\n"
+        .to_vec();
+    let path = db.file("cards.vcf");
+    std::fs::write(&path, &file).unwrap();
+    let report = db.json(&["import", "contact", path.to_str().unwrap()]);
+    let apple = db.file("apple.vcf");
+    std::fs::write(&apple, utf16le("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Ōta;Aiko;;;\r\nEND:VCARD\r\n")).unwrap();
+    db.ok(&["import", "contact", apple.to_str().unwrap()]);
+    let notes = report["notes"].to_string();
+    assert!(notes.contains("line 3, column N: is not UTF-8 text and has no CHARSET: read as Windows-1252"), "{notes}");
+    assert!(notes.contains("'circa 1800' is a birthday in words; kept as written in the note"), "{notes}");
+    assert!(notes.contains("line 22: the card has only an email address: named kim.park after it"), "{notes}");
+    assert!(notes.contains("the name's prefix 'Mr.' has no field"), "{notes}");
+
+    let people = db.json(&["contact", "list"]);
+    let juergen = person(&people, "Jürgen");
+    assert_eq!(fields(juergen, &["last_name"]), json!(["Müller"]), "quoted-printable Windows-1252");
+    assert_eq!(juergen["phones"], json!([{ "number": "+49 30 1234567", "label": "work fax" }]));
+    let taro = person(&people, "太郎");
+    assert_eq!(fields(taro, &["last_name"]), json!(["山田"]), "Shift_JIS");
+    let james = person(&people, "Fred");
+    assert_eq!(james["last_name"], "Richter, James", "an escaped comma stays a comma");
+    assert_eq!(james["phones"], json!([{ "number": "+1-418-656-9254 x102", "label": "work" }]));
+    assert_eq!(james["birthday"], Value::Null);
+    assert_eq!(james["addresses"][0]["label"], "work", "a postal work address is a work address");
+    let kim = person(&people, "");
+    assert_eq!(fields(kim, &["last_name", "tags"]), json!(["kim.park", ["to-review"]]));
+    assert_eq!(kim["emails"][0]["address"], "kim.park@example.com");
+    let aiko = person(&people, "Aiko");
+    assert_eq!(fields(aiko, &["last_name"]), json!(["Ōta"]), "UTF-16 without a byte-order mark");
+    assert_eq!(people.as_array().map(Vec::len), Some(6), "{people}");
+    let hanako = person(&people, "花子");
+    assert_eq!(hanako["last_name"], "山田", "a Japanese full name is family name first");
+
+    let accounts = db.json(&["account", "list"]);
+    let names: Vec<&str> = accounts.as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["ABC Marketing", "Apple Computer AG"], "company cards are accounts");
+    let apple = accounts.as_array().unwrap().iter().find(|a| a["name"] == "Apple Computer AG").unwrap();
+    let apple = db.json(&["account", "show", &apple["id"].to_string()]);
+    assert_eq!(fields(&apple, &["phone", "website"]), json!(["+41 43 123 45 67", "http://TheProfile.com"]));
+    let all_notes = db.json(&["note", "list"]).to_string();
+    assert!(all_notes.contains("Café owner") && all_notes.contains("birthday: circa 1800"), "{all_notes}");
+}
+
+#[test]
+fn a_utf16_csv_imports_and_a_doubled_column_is_read_or_said() {
+    let db = Db::new();
+    let text = "First Name,Last Name,Email,Email,Company,Company,Web Page,Web Page\r\n\
+                Zoë,Ōta,zoe@example.com,zoe@home.example,Acme,Acme Holdings,acme.example,https://zoe.example\r\n";
+    let path = db.file("utf16.csv");
+    let marked: Vec<u8> = [0xff, 0xfe].into_iter().chain(utf16le(text)).collect();
+    std::fs::write(&path, marked).unwrap();
+    let report = db.json(&["import", "contact", path.to_str().unwrap()]);
+    assert_eq!(
+        report["notes"],
+        json!(["columns Company (column 5) and Company (column 6) both hold the company, which takes one value: \
+             Company was read and Company left out"])
+    );
+    let zoe = db.json(&["contact", "show", "1"]);
+    assert_eq!(fields(&zoe, &["first_name", "last_name", "account_name"]), json!(["Zoë", "Ōta", "Acme"]));
+    let emails: Vec<&str> = zoe["emails"].as_array().unwrap().iter().map(|e| e["address"].as_str().unwrap()).collect();
+    assert_eq!(emails, ["zoe@example.com", "zoe@home.example"]);
+    assert_eq!(zoe["social"], json!(["acme.example", "https://zoe.example"]));
+    let again = Db::new();
+    std::fs::write(&path, utf16le(text)).unwrap();
+    again.ok(&["import", "contact", path.to_str().unwrap()]);
+    assert_eq!(again.json(&["contact", "show", "1"])["last_name"], "Ōta", "without a byte-order mark");
+}
+
+#[test]
+fn thunderbird_and_outlook_csv_layouts_keep_birthdays_faxes_and_email_only_people() {
+    let db = Db::new();
+    let thunderbird = db.write(
+        "thunderbird.csv",
+        "First Name,Last Name,Display Name,Primary Email,Work Phone,Fax Number,Birth Year,Birth Month,Birth Day\r\n\
+         Ann,Lee,Ann Lee,ann@example.com,555 0101,555 0199,1985,4,12\r\n\
+         Bob,Stone,Bob Stone,contact1@invalid,,,,5,17\r\n",
+    );
+    let report = db.json(&["import", "contact", &thunderbird]);
+    assert_eq!(report["created"], json!([1, 2]), "{report}");
+    let notes = report["notes"].to_string();
+    assert!(notes.contains("line 3, column Birth Year: the birthday --05-17 has no year and was left out"), "{notes}");
+    let ann = db.json(&["contact", "show", "1"]);
+    assert_eq!(ann["birthday"], "1985-04-12", "assembled from three columns");
+    assert_eq!(
+        ann["phones"],
+        json!([{ "number": "555 0101", "label": "work" }, { "number": "555 0199", "label": "fax" }])
+    );
+    assert_eq!(db.json(&["contact", "show", "2"])["emails"][0]["validity"], "invalid");
+
+    let outlook = db.write(
+        "outlook.csv",
+        "First Name,Last Name,E-mail Address,Business Fax,Home Fax,Birthday\r\n\
+         ,,kim.park@example.com,,,31/12/1985\r\n\
+         Cy,Moss,cy@example.com,+1 418 555 0100,+1 418 555 0101,05/06/1990\r\n",
+    );
+    let report = db.json(&["import", "contact", &outlook]);
+    let notes = report["notes"].to_string();
+    assert!(notes.contains("dates are read day first (%d/%m/%Y), as 31/12/1985 says"), "{notes}");
+    assert!(
+        notes.contains("line 2, column E-mail Address: the row has only an email address: named kim.park"),
+        "{notes}"
+    );
+    let kim = db.json(&["contact", "show", "3"]);
+    assert_eq!(fields(&kim, &["last_name", "birthday", "tags"]), json!(["kim.park", "1985-12-31", ["to-review"]]));
+    let cy = db.json(&["contact", "show", "4"]);
+    assert_eq!(cy["birthday"], "1990-06-05", "the whole column is read day first");
+    assert_eq!(
+        cy["phones"],
+        json!([{ "number": "+1 418 555 0100", "label": "work fax" }, { "number": "+1 418 555 0101", "label": "home fax" }])
+    );
+}
+
+#[test]
+fn a_shared_office_line_is_a_possible_duplicate_and_a_skipped_row_creates_nothing() {
+    let db = Db::new();
+    let first = db.write(
+        "first.csv",
+        "First Name,Last Name,Email,Phone,Company\n\
+         Ann,Lee,ann@acme.example,+1 418 656 9254,Acme\n\
+         Raj,Patel,raj@example.com,+96123456789,\n",
+    );
+    db.ok(&["import", "contact", &first]);
+    let second = db.write(
+        "second.csv",
+        "First Name,Last Name,Email,Phone,Company\n\
+         Bob,Stone,bob@acme.example,+1 (418) 656-9254,Acme\n\
+         Ann,Lee,ann@acme.example,,Globex\n\
+         Ira,Katz,ira@example.com,+123456789,\n\
+         Ann,Lee,,418 656 9254,Initech\n",
+    );
+    let dry = db.json(&["import", "contact", &second, "--dry-run"]);
+    assert_eq!(dry["accounts_created"], json!([]), "the skipped rows create no company: {dry}");
+    let report = db.json(&["import", "contact", &second]);
+    assert_eq!(report["created"], json!([3, 4]), "{report}");
+    let skipped: Vec<Value> =
+        report["skipped"].as_array().unwrap().iter().map(|d| fields(d, &["line", "reason"])).collect();
+    assert_eq!(
+        skipped,
+        [json!([3, "same email ann@acme.example"]), json!([5, "same phone 418 656 9254 and name"])],
+        "{report}"
+    );
+    let possible = &report["possible"];
+    assert_eq!(possible.as_array().map(Vec::len), Some(1), "{report}");
+    assert_eq!(fields(&possible[0], &["line", "reason"]), json!([2, "same phone +1 (418) 656-9254 (another name)"]));
+    assert_eq!(report["accounts_created"], json!([]), "Globex and Initech came only with skipped rows");
+    let names: Vec<String> =
+        db.json(&["account", "list"]).as_array().unwrap().iter().map(|a| a["name"].to_string()).collect();
+    assert_eq!(names, ["\"Acme\""]);
+    let pairs = db.json(&["contact", "duplicates"]);
+    assert!(pairs.to_string().contains("another name"), "the shared line is on the duplicates list: {pairs}");
+    assert_eq!(db.json(&["contact", "show", "4"])["last_name"], "Katz", "+123456789 is not +96123456789");
+}
+
+#[test]
+fn exported_converted_leads_import_as_converted_or_say_what_they_became() {
+    let db = Db::new();
+    db.ok(&[
+        "lead",
+        "add",
+        "--first",
+        "Bob",
+        "--last",
+        "Stone",
+        "--company",
+        "Harbor Partners",
+        "--email",
+        "bob@harbor.example",
+    ]);
+    db.ok(&["lead", "add", "--first", "Cy", "--last", "Moss", "--email", "cy@example.com"]);
+    db.ok(&["lead", "convert", "1", "--opportunity", "Harbor pilot", "--amount", "5000", "--close-date", "2026-12-31"]);
+    let (accounts, _) = db.export("accounts", "csv");
+    let (contacts, _) = db.export("contacts", "csv");
+    let (deals, _) = db.export("opp", "csv");
+    let (leads, text) = db.export("leads", "csv");
+    assert!(text.contains("Harbor Partners,bob@harbor.example,Harbor pilot,"), "{text}");
+
+    let again = Db::new();
+    again.ok(&["import", "account", &accounts]);
+    again.ok(&["import", "contact", &contacts]);
+    again.ok(&["import", "opp", &deals]);
+    let report = again.json(&["import", "lead", &leads]);
+    assert_eq!(report["created"], json!([1, 2]), "{report}");
+    let bob = again.json(&["lead", "show", "1"]);
+    assert_eq!(bob["status"], "converted");
+    let was = db.json(&["lead", "show", "1"]);
+    assert_eq!(bob["converted"]["at"], was["converted"]["at"], "{bob}");
+    assert_eq!(bob["converted"]["contact"], 1);
+    assert_eq!(bob["converted"]["account"], 1);
+    assert_eq!(bob["converted"]["opportunity"], 1);
+    assert_eq!(again.json(&["lead", "show", "2"])["status"], "new");
+
+    let bare = Db::new();
+    bare.ok(&["import", "lead", &leads]);
+    let bob = bare.json(&["lead", "show", "1"]);
+    assert_eq!((bob["status"].clone(), bob["converted"].clone()), (json!("qualified"), Value::Null));
+    let notes = bare.json(&["note", "list"]).to_string();
+    assert!(
+        notes.contains("into account Harbor Partners, contact bob@harbor.example, opportunity Harbor pilot"),
+        "what it became is kept as a note: {notes}"
+    );
+}
+
+#[test]
+fn dates_that_could_be_read_either_way_follow_the_locale_and_the_note_says_which() {
+    let file = "First Name,Last Name,Birthday\nAnn,Lee,05/06/1990\nBob,Stone,\n";
+    let us = Db::new();
+    let report = us.json(&["import", "contact", &us.write("people.csv", file)]);
+    assert_eq!(
+        report["notes"],
+        json!(["dates such as 05/06/1990 could be read either way: read month first (%m/%d/%Y); pass --date-format \
+             %d/%m/%Y if the day comes first"])
+    );
+    assert_eq!(us.json(&["contact", "show", "1"])["birthday"], "1990-05-06");
+    let uk = Db::new();
+    let out = uk.run_in("en_GB.UTF-8", &["--json", "import", "contact", &uk.write("people.csv", file)]);
+    assert!(out.status.success(), "{}", texts(&out).1);
+    assert!(texts(&out).0.contains("read day first (%d/%m/%Y)"), "{}", texts(&out).0);
+    assert_eq!(uk.json(&["contact", "show", "1"])["birthday"], "1990-06-05");
 }

@@ -94,11 +94,12 @@ fn first_run_imports_a_csv_file_through_the_wizard_fixing_its_mapping() {
     assert!(s.contains("Import bad.csv as contacts"), "{s}");
     let email = s.lines().find(|l| l.contains("│Email")).unwrap_or_default();
     assert!(email.contains("email") && email.contains("good@example.com · not-an-email"), "guess and samples: {s}");
-    // The check lists every bad line and writes nothing.
+    // The check keeps the odd values and warns of each, before anything is written.
     ui.keys("ctrl-s");
     let s = ui.screen();
-    assert!(s.contains("problems; nothing was written"), "{s}");
-    assert!(s.contains("line 3, column Email") && s.contains("line 4, column Birthday"), "{s}");
+    assert!(s.contains("The file is fine: it would create 4 contacts"), "{s}");
+    assert!(s.contains("line 3, column Email: 'not-an-email'") && s.contains("line 4, column Birthday"), "{s}");
+    assert!(s.contains("line 6, column Birthday: 2999-01-01 is in the future"), "{s}");
     assert_eq!(ui.crm.count(Kind::Contact).unwrap(), 0);
     // Leave the two bad columns out, picking the field by typing.
     ui.keys("j j enter").text("ign").keys("enter");

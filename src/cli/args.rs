@@ -1331,6 +1331,11 @@ pub struct ImportArgs {
     /// Read a file that is not UTF-8 as Latin-1 / Windows-1252.
     #[arg(long)]
     pub latin1: bool,
+    /// Refuse the file for any value that does not fit its field (a date that is not one, an
+    /// address without a domain). Without it such values are kept as written, in the record's
+    /// note or marked invalid, each with a warning naming line and column.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// `import --format`.

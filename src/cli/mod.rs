@@ -953,7 +953,8 @@ fn import(out: &Out, crm: &Crm, a: ImportArgs) -> Result<()> {
         ImportFormat::Csv => crate::import::Format::Csv,
         ImportFormat::Vcard => crate::import::Format::Vcard,
     });
-    let options = crate::import::Options { map, date_format: a.date_format, latin1: a.latin1, format };
+    let options =
+        crate::import::Options { map, date_format: a.date_format, latin1: a.latin1, format, strict: a.strict };
     let policy = match a.on_duplicate {
         DuplicateArg::Skip => OnDuplicate::Skip,
         DuplicateArg::Merge => OnDuplicate::Merge,
@@ -971,6 +972,18 @@ fn import(out: &Out, crm: &Crm, a: ImportArgs) -> Result<()> {
     let outcome = crate::import::file(crm, kind, &a.file, &options, policy, a.dry_run, &progress);
     if let Some(bar) = bar.get() {
         bar.finish_and_clear();
+    }
+    if out.json
+        && let Err(e) = &outcome
+    {
+        // Scripts reading stdout learn why as well as stderr does.
+        let problems: Vec<serde_json::Value> = match e {
+            crate::import::ImportError::Crm(crate::crm::CrmError::Rejected(problems)) => {
+                problems.iter().map(|p| serde_json::to_value(p).unwrap_or_default()).collect()
+            }
+            other => vec![serde_json::json!({ "line": null, "column": null, "message": other.to_string() })],
+        };
+        out.json_value(&serde_json::json!({ "kind": kind.name(), "refused": true, "problems": problems }));
     }
     let crate::import::Outcome { report, notes } = outcome?;
     if out.json {
@@ -995,9 +1008,16 @@ fn import(out: &Out, crm: &Crm, a: ImportArgs) -> Result<()> {
     if !report.accounts_created.is_empty() {
         parts.push(count(report.accounts_created.len(), "new account", "new accounts"));
     }
+    if !report.possible.is_empty() {
+        parts.push(count(report.possible.len(), "possible duplicate", "possible duplicates"));
+    }
     say!("{verb} {}: {}", count(report.rows, &format!("{kind} row"), &format!("{kind} rows")), parts.join(", "));
     for d in &report.skipped {
         say!("  line {}: {} of {}", d.line, crate::text::sanitize(&d.reason), d.existing);
+    }
+    for d in &report.possible {
+        let reason = crate::text::sanitize(&d.reason);
+        say!("  line {}: created, {reason} as {} (see rolo contact duplicates)", d.line, d.existing);
     }
     if a.dry_run {
         say!("nothing was written (dry run)");
@@ -1032,6 +1052,8 @@ macro_rules! for_kind {
 /// want of a due date.
 struct Exported {
     count: usize,
+    /// Tasks written into a calendar of events.
+    todos: usize,
     undated: usize,
 }
 
@@ -1071,7 +1093,11 @@ fn export(out: &Out, crm: &Crm, a: ExportArgs) -> Result<()> {
             0 => String::new(),
             n => format!(" ({} without a due date left out)", crate::text::count(n, "task", "tasks")),
         };
-        format!("exported {} to {file}{undated}", crate::text::count(done.count, kind.name(), kind.plural()))
+        let todos = match done.todos {
+            0 => String::new(),
+            n => format!(" and {}", crate::text::count(n, "task", "tasks")),
+        };
+        format!("exported {}{todos} to {file}{undated}", crate::text::count(done.count, kind.name(), kind.plural()))
     });
     Ok(())
 }
@@ -1085,25 +1111,46 @@ fn export_to(crm: &Crm, kind: Kind, format: crate::export::Format, to: &mut Vec<
     let links = Links { crm, read: Default::default() };
     let count = match (format, kind) {
         (Format::Json, _) => for_kind!(kind, export_json(crm, to))?,
-        (Format::Csv, Kind::Contact) => ex::contacts_csv(&crm.list::<Contact>(|_| true)?, &companies()?, to)?,
+        (Format::Csv, Kind::Contact) => {
+            ex::contacts_csv(&crm.list::<Contact>(|_| true)?, &companies()?, &contact_notes(crm)?, to)?
+        }
         (Format::Csv, Kind::Account) => ex::accounts_csv(&crm.list::<Account>(|_| true)?, to)?,
-        (Format::Csv, Kind::Lead) => ex::leads_csv(&crm.list::<Lead>(|_| true)?, to)?,
+        (Format::Csv, Kind::Lead) => ex::leads_csv(&crm.list::<Lead>(|_| true)?, &links, to)?,
         (Format::Csv, Kind::Opportunity) => ex::opportunities_csv(&crm.list::<Opportunity>(|_| true)?, &links, to)?,
         (Format::Csv, Kind::Task) => ex::tasks_csv(&crm.list::<Task>(|_| true)?, &links, to)?,
         (Format::Csv, Kind::Call) => ex::calls_csv(&crm.list::<Call>(|_| true)?, &links, to)?,
         (Format::Csv, Kind::Product) => ex::products_csv(&crm.list::<Product>(|_| true)?, to)?,
         (Format::Csv, _) => for_kind!(kind, export_objects_csv(crm, to))?,
-        (Format::Vcard, _) => ex::vcards(&crm.list::<Contact>(|_| true)?, &companies()?, to)?,
+        (Format::Vcard, _) => ex::vcards(&crm.list::<Contact>(|_| true)?, &companies()?, &contact_notes(crm)?, to)?,
         (Format::Ics, _) => {
+            // A calendar of events holds the tasks with a due date too; one of tasks, tasks only.
             let mut events = if kind == Kind::Event { crm.list::<Event>(|_| true)? } else { Vec::new() };
-            let mut tasks = if kind == Kind::Task { crm.list::<Task>(|_| true)? } else { Vec::new() };
+            let mut tasks = crm.list::<Task>(|_| true)?;
             events.sort_by_key(|e| (e.start, e.id));
             tasks.sort_by_key(|t| (t.due, t.id));
-            let n = ex::ics(&events, &tasks, to)?;
-            return Ok(Exported { count: n.written, undated: n.undated });
+            let mut people = ex::Attendees::new();
+            for id in events.iter().flat_map(|e| &e.attendees) {
+                if !people.contains_key(id)
+                    && let Ok(c) = crm.get::<Contact>(*id)
+                {
+                    people.insert(*id, (c.full_name(), c.primary_email().map(str::to_string)));
+                }
+            }
+            let n = ex::ics(&events, &tasks, &people, to)?;
+            let todos = if kind == Kind::Event { n.todos } else { 0 };
+            return Ok(Exported { count: n.written - todos, todos, undated: n.undated });
         }
     };
-    Ok(Exported { count, undated: 0 })
+    Ok(Exported { count, todos: 0, undated: 0 })
+}
+
+/// The notes of each contact, oldest first: what a contact export carries with it.
+fn contact_notes(crm: &Crm) -> Result<std::collections::HashMap<Id, Vec<String>>> {
+    let mut notes: std::collections::HashMap<Id, Vec<String>> = Default::default();
+    for n in crm.list::<Note>(|n| n.target.kind == Kind::Contact)? {
+        notes.entry(n.target.id).or_default().push(n.text);
+    }
+    Ok(notes)
 }
 
 /// Names and emails of linked records for CSV exports, each read once.

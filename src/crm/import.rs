@@ -10,8 +10,8 @@ use serde::Serialize;
 use super::sales::{closing_day, find_stage, place_in_stage};
 use super::{Crm, CrmError, Result, Tx};
 use crate::model::{
-    Account, Call, Campaign, Consent, Contact, Id, Kind, Lead, Note, Opportunity, Product, Project, Record, RecordRef,
-    Stage, StageOutcome, Task,
+    Account, Call, Campaign, Consent, Contact, Id, Kind, Lead, LeadConversion, LeadStatus, Note, Opportunity, Product,
+    Project, Record, RecordRef, Stage, StageOutcome, Task,
 };
 use crate::store::{Indexed, Read};
 
@@ -40,6 +40,9 @@ pub struct Reference {
     pub text: String,
     /// The column it came from, for messages.
     pub column: Option<String>,
+    /// Whether the row stands without it (what a converted lead became): one not found is no
+    /// problem.
+    pub optional: bool,
 }
 
 /// The records an import brings.
@@ -145,6 +148,9 @@ pub struct ImportReport {
     pub merged: Vec<Id>,
     /// Duplicates left out.
     pub skipped: Vec<Duplicate>,
+    /// People created although they share a phone with someone of another name (an office
+    /// line, or the same person written differently): listed among possible duplicates.
+    pub possible: Vec<Duplicate>,
     /// Ids of accounts created for company names nobody had.
     pub accounts_created: Vec<Id>,
     /// Whether nothing was written (a rehearsal).
@@ -177,8 +183,22 @@ impl Crm {
 #[derive(Default)]
 pub(super) struct People {
     emails: HashMap<String, Id>,
+    /// Numbers written with their country code, in full (`+96123456789`).
     phones: HashMap<String, Id>,
+    /// The last nine digits of numbers written with a country code [0], and without one [1].
+    tails: [HashMap<String, Id>; 2],
     names: HashMap<(String, Option<Id>), Id>,
+    /// Each known person's folded name, to tell whether a shared phone is theirs.
+    name_of: HashMap<Id, String>,
+}
+
+/// How surely a contact is someone already known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Likeness {
+    /// The same email, the same name at one company, or the same phone and name.
+    Same,
+    /// Only a phone in common (an office line people share): a possible duplicate, to look at.
+    Maybe,
 }
 
 impl People {
@@ -188,35 +208,94 @@ impl People {
             self.emails.entry(e.address.trim().to_lowercase()).or_insert(c.id);
         }
         for p in &c.phones {
-            if let Some(k) = phone_key(&p.number) {
-                self.phones.entry(k).or_insert(c.id);
+            let key = PhoneKey::of(&p.number);
+            if let Some(full) = key.full {
+                self.phones.entry(full).or_insert(c.id);
+            }
+            if let Some(tail) = key.tail {
+                self.tails[usize::from(key.national)].entry(tail).or_insert(c.id);
             }
         }
         self.names.entry((name_key(&c.full_name()), c.account)).or_insert(c.id);
+        self.name_of.entry(c.id).or_insert_with(|| name_key(&c.full_name()));
     }
 
-    /// The contact `c` duplicates, and why.
-    pub(super) fn find(&self, c: &Contact) -> Option<(Id, String)> {
+    /// The contact `c` duplicates, why, and how surely.
+    pub(super) fn find(&self, c: &Contact) -> Option<(Id, String, Likeness)> {
         for e in &c.emails {
             if let Some(&id) = self.emails.get(&e.address.trim().to_lowercase()) {
-                return Some((id, format!("same email {}", e.address)));
+                return Some((id, format!("same email {}", e.address), Likeness::Same));
             }
         }
+        let name = name_key(&c.full_name());
+        if let Some(&id) = self.names.get(&(name.clone(), c.account)) {
+            return Some((id, format!("same name {} at the same company", c.full_name()), Likeness::Same));
+        }
+        let mut maybe = None;
         for p in &c.phones {
-            if let Some(&id) = phone_key(&p.number).and_then(|k| self.phones.get(&k)) {
-                return Some((id, format!("same phone {}", p.number)));
+            let key = PhoneKey::of(&p.number);
+            // A number with its country code meets the same number in full, or one written
+            // without a country code by its last nine digits; without one, any by those digits.
+            let full = key.full.as_ref().and_then(|f| self.phones.get(f));
+            let national = key.tail.as_ref().and_then(|t| self.tails[1].get(t));
+            let international = key.tail.as_ref().filter(|_| key.national).and_then(|t| self.tails[0].get(t));
+            if let Some(&id) = full.or(national).or(international) {
+                if self.name_of.get(&id).is_some_and(|known| names_agree(known, &name)) {
+                    return Some((id, format!("same phone {} and name", p.number), Likeness::Same));
+                }
+                maybe.get_or_insert((id, format!("same phone {} (another name)", p.number), Likeness::Maybe));
             }
         }
-        let id = self.names.get(&(name_key(&c.full_name()), c.account))?;
-        Some((*id, format!("same name {} at the same company", c.full_name())))
+        maybe
     }
 }
 
-/// A phone number reduced to its last nine digits, so that "+44 20 7946 0018" and "020 7946
-/// 0018" meet; numbers of fewer than seven digits are too short to compare.
-fn phone_key(number: &str) -> Option<String> {
-    let digits: Vec<char> = number.chars().filter(char::is_ascii_digit).collect();
-    (digits.len() >= 7).then(|| digits[digits.len().saturating_sub(9)..].iter().collect())
+/// A phone number as duplicates compare it: in full when written with its country code (`+`
+/// or `00`), and by its last nine digits, so that "+44 20 7946 0018" and "020 7946 0018" meet
+/// but "+96123456789" and "+123456789" do not. Numbers of fewer than seven digits are too
+/// short to compare.
+struct PhoneKey {
+    full: Option<String>,
+    tail: Option<String>,
+    /// Written without a country code.
+    national: bool,
+}
+
+impl PhoneKey {
+    fn of(number: &str) -> PhoneKey {
+        // An extension (`x102`, `ext. 102`) is not part of the line.
+        let line = number.split(['x', 'X', ',', ';']).next().unwrap_or(number);
+        let line = line.split("ext").next().unwrap_or(line).trim_start();
+        let digits: String = line.chars().filter(char::is_ascii_digit).collect();
+        let international = line.starts_with('+') || line.starts_with("00");
+        if digits.len() < 7 {
+            return PhoneKey { full: None, tail: None, national: !international };
+        }
+        let full = international.then(|| format!("+{}", digits.strip_prefix("00").unwrap_or(&digits)));
+        let tail = Some(digits[digits.len().saturating_sub(9)..].to_string());
+        PhoneKey { full, tail, national: !international }
+    }
+
+    /// Whether two numbers are one line.
+    fn meets(&self, other: &PhoneKey) -> bool {
+        match (&self.full, &other.full) {
+            (Some(a), Some(b)) => a == b,
+            _ => self.tail.is_some() && self.tail == other.tail,
+        }
+    }
+}
+
+/// Whether two folded names can be one person's: the same first word, and the rest the same
+/// but for what one adds (`zoe obrien` and `zoe o'brien-muller`), letters only.
+fn names_agree(a: &str, b: &str) -> bool {
+    let split = |n: &str| {
+        let mut words = n.split_whitespace();
+        let first = words.next().unwrap_or_default().to_string();
+        let rest: String = words.flat_map(str::chars).filter(|c| c.is_alphanumeric()).collect();
+        (first, rest)
+    };
+    let ((first_a, rest_a), (first_b, rest_b)) = (split(a), split(b));
+    first_a == first_b && (rest_a.starts_with(&rest_b) || rest_b.starts_with(&rest_a))
 }
 
 /// A name folded for comparison: lower case, accents and extra spaces gone.
@@ -237,6 +316,8 @@ struct Importer<'t, 'a> {
     named: HashMap<Kind, Directory>,
     /// The pipeline stages in board order, once a deal needs them.
     stages: Option<Vec<Stage>>,
+    /// The name of the account the current row names and nobody has yet.
+    pending: Option<String>,
     report: ImportReport,
     problems: Vec<RowProblem>,
 }
@@ -255,6 +336,7 @@ impl<'t, 'a> Importer<'t, 'a> {
             seen: HashMap::default(),
             named: HashMap::default(),
             stages: None,
+            pending: None,
             report: ImportReport::default(),
             problems: Vec::new(),
         })
@@ -313,15 +395,17 @@ impl<'t, 'a> Importer<'t, 'a> {
 
     /// Brings one row in.
     fn bring(&mut self, row: Incoming) -> Result<()> {
-        let account = match row.company.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-            Some(name) => Some(self.account(name)?),
-            None => None,
-        };
+        // An account nobody has yet is made only once the row is kept (a skipped duplicate
+        // creates nothing); until then the row names it by a number no record has.
+        let name = row.company.as_deref().map(str::trim).filter(|c| !c.is_empty());
+        self.pending = name.filter(|n| !self.accounts.contains_key(&name_key(n))).map(str::to_string);
+        let account = name.map(|n| self.accounts.get(&name_key(n)).copied().unwrap_or(PENDING));
         let found = self.find_all(row.line, &row.refs, account)?;
         if !self.problems.is_empty() {
             return Ok(());
         }
         let link = |kind: Kind| found.iter().find(|(k, _)| *k == kind).map(|&(_, id)| id);
+        let mut notes = row.notes;
         let made = match row.record {
             Arrival::Contact(mut c) => {
                 c.account = c.account.or(account);
@@ -331,6 +415,9 @@ impl<'t, 'a> Importer<'t, 'a> {
             Arrival::Lead(mut l) => {
                 if l.company.is_none() {
                     l.company = row.company.clone();
+                }
+                if let Some(said) = converted(&mut l, &link, &row.refs) {
+                    notes = Some(notes.map_or(said.clone(), |n| format!("{n}\n\n{said}")));
                 }
                 self.keyed(row.line, *l, lead_key, merge_lead)?
             }
@@ -359,7 +446,7 @@ impl<'t, 'a> Importer<'t, 'a> {
             }
             Arrival::Product(p) => self.keyed(row.line, *p, product_key, merge_product)?,
         };
-        if let (Some(target), Some(text)) = (made, row.notes.filter(|n| !n.trim().is_empty()))
+        if let (Some(target), Some(text)) = (made, notes.filter(|n| !n.trim().is_empty()))
             && !self.has_note(target, &text)?
         {
             self.tx.create(Note::new(target, &text))?;
@@ -384,6 +471,7 @@ impl<'t, 'a> Importer<'t, 'a> {
                     found.push((r.kind, id));
                     missing.retain(|(k, _)| *k != r.kind);
                 }
+                Err(_) if r.optional => {}
                 Err(message) if !missing.iter().any(|(k, _)| *k == r.kind) => {
                     missing.push((r.kind, RowProblem { line, column: r.column.clone(), message }));
                 }
@@ -396,6 +484,10 @@ impl<'t, 'a> Importer<'t, 'a> {
 
     /// The record `r` names (at `account` when several share the name), or what is wrong.
     fn find(&mut self, r: &Reference, account: Option<Id>) -> Result<std::result::Result<Id, String>> {
+        if r.kind == Kind::Account {
+            let id = self.accounts.get(&name_key(&r.text)).copied();
+            return Ok(id.ok_or_else(|| format!("no account has the name '{}'", r.text.trim())));
+        }
         if r.kind == Kind::Stage {
             return Ok(find_stage(self.stages()?, &r.text).map(|s| s.id).map_err(|e| match e {
                 CrmError::Invalid(v) => v.message,
@@ -463,7 +555,15 @@ impl<'t, 'a> Importer<'t, 'a> {
             }
             self.people = Some(people);
         }
-        let found = self.people.as_ref().and_then(|p| p.find(&c));
+        let found = match self.people.as_ref().and_then(|p| p.find(&c)) {
+            Some((id, reason, Likeness::Maybe)) => {
+                let existing = RecordRef::new(Kind::Contact, id);
+                self.report.possible.push(Duplicate { line, existing, reason });
+                None
+            }
+            Some((id, reason, Likeness::Same)) => Some((id, reason)),
+            None => None,
+        };
         let Some(target) = self.place(line, found, c, merge_contact)? else { return Ok(None) };
         if let Some(people) = &mut self.people {
             people.learn(&target);
@@ -472,6 +572,7 @@ impl<'t, 'a> Importer<'t, 'a> {
     }
 
     fn organisation(&mut self, line: u64, a: Account) -> Result<Option<RecordRef>> {
+        self.pending = None;
         let key = name_key(&a.name);
         let found = self.accounts.get(&key).map(|&id| (id, format!("same name {}", a.name)));
         let Some(target) = self.place(line, found, a, merge_account)? else { return Ok(None) };
@@ -481,7 +582,7 @@ impl<'t, 'a> Importer<'t, 'a> {
 
     /// Creates, merges or skips a record of a kind with one duplicate key (`key`: the key and
     /// how to say that two records share it); returns the record that notes go to.
-    fn keyed<R: Indexed>(
+    fn keyed<R: Indexed + AtAccount>(
         &mut self,
         line: u64,
         rec: R,
@@ -506,10 +607,20 @@ impl<'t, 'a> Importer<'t, 'a> {
         Ok(Some(target.record_ref()))
     }
 
+    /// Creates the account the row names and nobody had, now that the row is kept, and puts
+    /// its id where the row held [`PENDING`].
+    fn settle<R: AtAccount>(&mut self, rec: &mut R) -> Result<()> {
+        if let Some(name) = self.pending.take() {
+            let id = self.account(&name)?;
+            rec.at_account(id);
+        }
+        Ok(())
+    }
+
     /// Settles a row that may duplicate a record (`found`: its id and why), as the policy says:
     /// skipped (and reported), folded into the existing record with `merge`, or created. Returns
     /// the record the row ended in, if any.
-    fn place<R: Indexed>(
+    fn place<R: Indexed + AtAccount>(
         &mut self,
         line: u64,
         found: Option<(Id, String)>,
@@ -523,6 +634,8 @@ impl<'t, 'a> Importer<'t, 'a> {
                 return Ok(None);
             }
             (Some((id, _)), OnDuplicate::Merge) => {
+                let mut rec = rec;
+                self.settle(&mut rec)?;
                 let mut existing: R = self.tx.get(id)?;
                 merge(&mut existing, rec);
                 let merged = self.tx.update(existing, Some("merged from an import".into()))?;
@@ -530,6 +643,8 @@ impl<'t, 'a> Importer<'t, 'a> {
                 merged
             }
             _ => {
+                let mut rec = rec;
+                self.settle(&mut rec)?;
                 let made = self.tx.create(rec)?;
                 self.report.created.push(made.id());
                 made
@@ -537,6 +652,64 @@ impl<'t, 'a> Importer<'t, 'a> {
         }))
     }
 }
+
+/// Links a lead the file says was converted to what it became, when those records are here
+/// (`link` finds them): its account and contact at least. When they are not, the lead comes in
+/// qualified, and the returned text (kept as a note on it) says what it had become.
+fn converted(l: &mut Lead, link: &dyn Fn(Kind) -> Option<Id>, refs: &[Reference]) -> Option<String> {
+    let at = l.converted.take_if(|c| c.account == 0 && c.contact == 0)?.at;
+    if let (Some(account), Some(contact)) = (link(Kind::Account), link(Kind::Contact)) {
+        let opportunity = link(Kind::Opportunity);
+        l.converted = Some(LeadConversion { account, contact, opportunity, at });
+        return None;
+    }
+    l.status = LeadStatus::Qualified;
+    let named: Vec<String> =
+        refs.iter().filter(|r| r.optional).map(|r| format!("{} {}", r.kind, r.text.trim())).collect();
+    Some(format!(
+        "Converted on {} into {} (not in this database when it was imported).",
+        at.display_local(),
+        if named.is_empty() { "records not named in the file".to_string() } else { named.join(", ") }
+    ))
+}
+
+/// The account id a row holds while its account is still to be made: no record has it.
+const PENDING: Id = Id::MAX;
+
+/// Records that may belong to an account an import makes for them.
+trait AtAccount {
+    /// Puts `id` where the record holds [`PENDING`].
+    fn at_account(&mut self, _id: Id) {}
+}
+
+impl AtAccount for Contact {
+    fn at_account(&mut self, id: Id) {
+        if self.account == Some(PENDING) {
+            self.account = Some(id);
+        }
+    }
+}
+
+impl AtAccount for Opportunity {
+    fn at_account(&mut self, id: Id) {
+        if self.account == PENDING {
+            self.account = id;
+        }
+    }
+}
+
+impl AtAccount for Task {
+    fn at_account(&mut self, id: Id) {
+        if self.account == Some(PENDING) {
+            self.account = Some(id);
+        }
+    }
+}
+
+impl AtAccount for Account {}
+impl AtAccount for Lead {}
+impl AtAccount for Call {}
+impl AtAccount for Product {}
 
 /// Fills what `into` lacks from `from`, and adds the emails, phones, addresses and tags it has
 /// that `into` has not.
@@ -554,7 +727,7 @@ pub(super) fn merge_contact(into: &mut Contact, from: Contact) {
         }
     }
     for p in from.phones {
-        if !into.phones.iter().any(|x| phone_key(&x.number).is_some_and(|k| Some(k) == phone_key(&p.number))) {
+        if !into.phones.iter().any(|x| PhoneKey::of(&x.number).meets(&PhoneKey::of(&p.number))) {
             into.phones.push(p);
         }
     }
@@ -764,8 +937,15 @@ mod tests {
 
     #[test]
     fn phones_meet_across_formats_and_names_across_accents() {
-        assert_eq!(phone_key("+44 20 7946 0018"), phone_key("020 7946 0018"));
-        assert_eq!(phone_key("12345"), None);
+        let key = PhoneKey::of;
+        assert!(key("+44 20 7946 0018").meets(&key("020 7946 0018")));
+        assert!(key("+44 20 7946 0018").meets(&key("0044 20 7946 0018")));
+        assert!(!key("+96123456789").meets(&key("+123456789")), "country codes differ");
+        assert!(key("+1 418 656 9254 x102").meets(&key("+1-418-656-9254")));
+        assert!(!key("12345").meets(&key("12345")), "too short to compare");
         assert_eq!(name_key("  Zoë   O'Brien "), name_key("zoe o'brien"));
+        assert!(names_agree(&name_key("Zoe OBrien"), &name_key("Zoë O'Brien-Müller")));
+        assert!(!names_agree(&name_key("Ann Lee"), &name_key("Bob Stone")));
+        assert!(!names_agree(&name_key("Ann Lee"), &name_key("Anne Lee")));
     }
 }

@@ -2,18 +2,24 @@
 //! octets with CRLF line ends. Times are written in UTC (`20260105T140000Z`), so every calendar
 //! shows them at the right local time.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use icalendar::{Calendar, Component, EventLike, Property, TodoStatus};
 
 use super::{ExportError, plain_text};
-use crate::model::{Event, Priority, Task, TaskStatus, Timestamp};
+use crate::model::{Event, Id, Priority, Task, TaskStatus, Timestamp};
+
+/// The people a calendar names as attendees: contact id → name and first email address.
+pub type Attendees = HashMap<Id, (String, Option<String>)>;
 
 /// What an iCalendar export wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IcsCount {
     /// Events and tasks written.
     pub written: usize,
+    /// Of those, tasks.
+    pub todos: usize,
     /// Tasks left out because they have no due date (a VTODO without one shows nowhere).
     pub undated: usize,
 }
@@ -28,9 +34,10 @@ fn text(s: &str) -> String {
     plain_text(s).trim().to_string()
 }
 
-/// A VEVENT: UID `event-<id>@rolo`, DTSTAMP, DTSTART and DTEND in UTC, SUMMARY, LOCATION and
-/// DESCRIPTION (the notes).
-fn event(e: &Event) -> icalendar::Event {
+/// A VEVENT: UID `event-<id>@rolo`, DTSTAMP, DTSTART and DTEND in UTC, SUMMARY, LOCATION,
+/// DESCRIPTION (the notes) and an ATTENDEE per person with their name (CN) and `mailto:` address
+/// (`urn:rolo:contact:<id>` for someone without one).
+fn event(e: &Event, people: &Attendees) -> icalendar::Event {
     let mut v = icalendar::Event::new();
     v.uid(&format!("event-{}@rolo", e.id))
         .timestamp(stamp(e.updated, e.created))
@@ -44,6 +51,15 @@ fn event(e: &Event) -> icalendar::Event {
     }
     if let Some(n) = e.notes.as_deref().filter(|n| !n.trim().is_empty()) {
         v.description(&text(n));
+    }
+    for id in &e.attendees {
+        let (name, email) = people.get(id).cloned().unwrap_or_default();
+        let address = email.map_or_else(|| format!("urn:rolo:contact:{id}"), |a| format!("mailto:{}", text(&a)));
+        let mut attendee = Property::new("ATTENDEE", &address);
+        if !name.trim().is_empty() {
+            attendee.add_parameter("CN", &text(&name));
+        }
+        v.append_multi_property(attendee);
     }
     v.done()
 }
@@ -78,15 +94,16 @@ fn todo(t: &Task, due: crate::model::Date) -> icalendar::Todo {
     v.done()
 }
 
-/// Writes one VCALENDAR holding a VEVENT per event and a VTODO per task that has a due date.
-pub fn ics(events: &[Event], tasks: &[Task], mut to: impl Write) -> Result<IcsCount, ExportError> {
+/// Writes one VCALENDAR holding a VEVENT per event (its attendees named from `people`) and a
+/// VTODO per task that has a due date.
+pub fn ics(events: &[Event], tasks: &[Task], people: &Attendees, mut to: impl Write) -> Result<IcsCount, ExportError> {
     let mut cal = Calendar::empty();
     cal.append_property(Property::new("VERSION", "2.0"));
     cal.append_property(Property::new("PRODID", "-//rolo//rolo CRM//EN"));
     cal.append_property(Property::new("CALSCALE", "GREGORIAN"));
-    let mut count = IcsCount { written: 0, undated: 0 };
+    let mut count = IcsCount { written: 0, todos: 0, undated: 0 };
     for e in events {
-        cal.push(event(e));
+        cal.push(event(e, people));
         count.written += 1;
     }
     for t in tasks {
@@ -94,6 +111,7 @@ pub fn ics(events: &[Event], tasks: &[Task], mut to: impl Write) -> Result<IcsCo
             Some(due) => {
                 cal.push(todo(t, due));
                 count.written += 1;
+                count.todos += 1;
             }
             None => count.undated += 1,
         }
@@ -118,8 +136,13 @@ mod tests {
             end: Some(Timestamp(start.0 + 3600)),
             location: Some("大阪 ".repeat(20)),
             notes: Some("line one\r\nline two".into()),
+            attendees: vec![4, 5],
             ..Default::default()
         };
+        let people = Attendees::from([
+            (4, ("Ann Lee".to_string(), Some("ann@example.com".to_string()))),
+            (5, ("Bo, Jr.".to_string(), None)),
+        ]);
         let done = Task {
             id: 9,
             title: "Send deck".into(),
@@ -130,8 +153,8 @@ mod tests {
         };
         let undated = Task { id: 10, title: "Someday".into(), ..Default::default() };
         let mut out = Vec::new();
-        let count = ics(&[e], &[done, undated], &mut out).unwrap();
-        assert_eq!(count, IcsCount { written: 2, undated: 1 });
+        let count = ics(&[e], &[done, undated], &people, &mut out).unwrap();
+        assert_eq!(count, IcsCount { written: 2, todos: 1, undated: 1 });
         let text = String::from_utf8(out).unwrap();
         assert!(text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//rolo//rolo CRM//EN\r\n"), "{text}");
         assert!(text.ends_with("END:VCALENDAR\r\n"), "{text}");
@@ -145,6 +168,8 @@ mod tests {
             "DUE;VALUE=DATE:20260109",
             "STATUS:COMPLETED",
             "PRIORITY:1",
+            "ATTENDEE;CN=Ann Lee:mailto:ann@example.com",
+            "ATTENDEE;CN=\"Bo, Jr.\":urn:rolo:contact:5",
         ] {
             assert!(text.contains(&format!("\r\n{line}\r\n")), "{line} in {text}");
         }

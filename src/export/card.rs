@@ -1,35 +1,121 @@
-//! vCard 4.0 (RFC 6350) through the `vcard` crate, which escapes values and folds lines at 75
-//! octets with CRLF line ends.
+//! vCard 4.0 (RFC 6350): the names, ORG, TITLE, BDAY, CATEGORIES, UID and REV through the
+//! `vcard` crate, which escapes values and folds lines at 75 octets with CRLF line ends; the rest
+//! by hand in the same way, so that nothing rolo stores is lost or rewritten on the way out.
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::str::FromStr;
 
-use vcard::values::{AddressValue, Date, EmailValue, NameValue, OrgValue, TelValue, TextOrUri, Uri};
-use vcard::{Address, Birthday, Categories, Email, Name, Org, Pref, Rev, Tel, Title, TypeValue, Uid, Url, VCard};
+use vcard::values::{Date, NameValue, OrgValue, TextOrUri};
+use vcard::{Birthday, Categories, Name, Org, Rev, Title, Uid, VCard};
 
 use super::{ExportError, plain_text};
-use crate::model::{Contact, Id, Kind, RecordRef};
+use crate::model::{Consent, Contact, Id, Kind, RecordRef, Validity};
 
-/// The TYPE a label stands for: `mobile` is a cell phone, `work` and `home` are themselves; a
-/// label vCard has no word for is left out (the value stays).
-fn type_of(label: Option<&str>, phone: bool) -> Option<TypeValue> {
-    let label = label?.trim().to_lowercase();
-    Some(match label.as_str() {
-        "work" | "business" | "office" => TypeValue::Work,
-        "home" | "personal" | "private" => TypeValue::Home,
-        "billing" if !phone => TypeValue::Billing,
-        "shipping" | "delivery" if !phone => TypeValue::Delivery,
-        "mobile" | "cell" | "cellphone" if phone => TypeValue::Cell,
-        "fax" if phone => TypeValue::Fax,
-        "pager" if phone => TypeValue::Pager,
-        _ => return None,
-    })
+/// The TYPE values a label stands for: `mobile` is a cell phone, `work fax` is work and fax,
+/// `work` and `home` are themselves. `None` for a label vCard has no word for (written with
+/// Apple's `X-ABLabel` instead); no label is no TYPE.
+fn type_of(label: Option<&str>, phone: bool) -> Option<Vec<&'static str>> {
+    let Some(label) = label.map(|l| l.trim().to_lowercase()).filter(|l| !l.is_empty()) else {
+        return Some(Vec::new());
+    };
+    let one = |word: &str| {
+        Some(match word {
+            "work" => "work",
+            "home" => "home",
+            "billing" if !phone => "billing",
+            "shipping" if !phone => "delivery",
+            "mobile" if phone => "cell",
+            "fax" if phone => "fax",
+            "pager" if phone => "pager",
+            _ => return None,
+        })
+    };
+    match label.split_whitespace().collect::<Vec<_>>().as_slice() {
+        [word] => one(word).map(|t| vec![t]),
+        [place @ ("work" | "home"), "fax"] if phone => Some(vec![one(place)?, "fax"]),
+        _ => None,
+    }
 }
 
-/// The first of several values is the preferred one.
-fn preferred(i: usize) -> Option<Pref> {
-    (i == 0).then(|| Pref::new(1).ok()).flatten()
+/// A text value escaped for a content line written by hand (`\`, `,`, `;`, newlines).
+fn escaped(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in text(s).chars() {
+        match c {
+            '\\' | ',' | ';' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A content line folded at 75 octets (never inside a character), with its CRLF.
+fn folded(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut width = 0;
+    for c in line.chars() {
+        if width + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += c.len_utf8();
+    }
+    out.push_str("\r\n");
+    out
+}
+
+/// The lines of a card written by hand, where the `vcard` crate would lose or change something:
+/// emails, phones and addresses in their order with any label (Apple's grouped `X-ABLabel` for
+/// one vCard has no TYPE for) and any address kept although marked invalid, web addresses
+/// exactly as given, NOTE, and rolo's own fields as `X-ROLO-*` properties, which rolo's importer
+/// reads back.
+#[derive(Default)]
+struct Extra {
+    lines: Vec<String>,
+    groups: usize,
+}
+
+impl Extra {
+    fn line(&mut self, name: &str, value: &str) {
+        self.lines.push(folded(&format!("{name}:{value}")));
+    }
+
+    /// An email, phone or address (`value` escaped already), in the contact's order: TYPE from
+    /// its label, or a label of its own tied to it by a group (`item1.X-ABLabel`); the first of
+    /// its kind preferred.
+    fn value(&mut self, name: &str, value: &str, label: Option<&str>, phone: bool, first: bool) {
+        let pref = if first { ";PREF=1" } else { "" };
+        let text = if name == "TEL" { ";VALUE=text" } else { "" };
+        match (type_of(label, phone), label) {
+            (Some(types), _) => {
+                let types = if types.is_empty() { String::new() } else { format!(";TYPE={}", types.join(",")) };
+                self.line(&format!("{name}{text}{types}{pref}"), value);
+            }
+            (None, label) => {
+                self.groups += 1;
+                let group = format!("item{}", self.groups);
+                self.line(&format!("{group}.{name}{text}{pref}"), value);
+                self.line(&format!("{group}.X-ABLabel"), &escaped(label.unwrap_or_default()));
+            }
+        }
+    }
+}
+
+/// The name as its owner writes it (FN): family name first for names in Chinese, Japanese or
+/// Korean script (`山田 太郎`), given name first for the rest.
+fn formatted_name(c: &Contact) -> String {
+    let east_asian = crate::text::family_name_first;
+    if east_asian(&c.last_name) && (c.first_name.is_empty() || east_asian(&c.first_name)) {
+        format!("{} {}", c.last_name.trim(), c.first_name.trim()).trim().to_string()
+    } else {
+        c.full_name()
+    }
 }
 
 fn text(s: &str) -> String {
@@ -38,11 +124,13 @@ fn text(s: &str) -> String {
 
 /// One contact as a vCard: FN and N from the names, ORG (the account's name from `companies`),
 /// TITLE, EMAIL and TEL with TYPE from their labels (the first preferred), ADR, BDAY, CATEGORIES
-/// from the tags, URL from the profile links, UID `contact-<id>@rolo` and REV from the last
-/// change. An email address the vCard crate does not accept is left out rather than written
-/// wrong.
-fn card(c: &Contact, companies: &HashMap<Id, String>) -> Result<VCard, ExportError> {
-    let mut card = VCard::new(text(&c.full_name()));
+/// from the tags, UID `contact-<id>@rolo` and REV from the last change; then, by hand (see
+/// [`Extra`]), values with labels of their own, URL as written, NOTE (`notes`), and
+/// `X-ROLO-EMAIL` (an address's consent and validity), `X-ROLO-INTERESTS`, `X-ROLO-SKILLS`,
+/// `X-ROLO-FOLLOW-UP-DAYS` and `X-ROLO-DO-NOT-CALL`.
+fn card(c: &Contact, companies: &HashMap<Id, String>, notes: &[String]) -> Result<String, ExportError> {
+    let mut card = VCard::new(text(&formatted_name(c)));
+    let mut extra = Extra::default();
     let parts = |s: &str| if s.trim().is_empty() { Vec::new() } else { vec![text(s)] };
     card.names.push(Name::new(NameValue {
         family_names: parts(&c.last_name),
@@ -57,30 +145,28 @@ fn card(c: &Contact, companies: &HashMap<Id, String>) -> Result<VCard, ExportErr
         card.titles.push(Title::new(text(title)));
     }
     for (i, e) in c.emails.iter().enumerate() {
-        let Ok(address) = EmailValue::from_str(e.address.trim()) else { continue };
-        let mut email = Email::new(address);
-        email.parameters.types.extend(type_of(e.label.as_deref(), false));
-        email.parameters.pref = preferred(i);
-        card.emails.push(email);
+        let address = escaped(e.address.trim());
+        extra.value("EMAIL", &address, e.label.as_deref(), false, i == 0);
+        if e.consent != Consent::Unknown || e.validity != Validity::Unknown {
+            let status = [address, e.consent.word().to_string(), e.validity.word().to_string()];
+            extra.line("X-ROLO-EMAIL", &status.join(";"));
+        }
     }
     for (i, p) in c.phones.iter().enumerate() {
-        let mut tel = Tel::new(TelValue::Text(text(&p.number)));
-        tel.parameters.types.extend(type_of(p.label.as_deref(), true));
-        tel.parameters.pref = preferred(i);
-        card.telephones.push(tel);
+        extra.value("TEL", &escaped(&p.number), p.label.as_deref(), true, i == 0);
     }
-    for a in c.addresses.iter().filter(|a| !a.is_empty()) {
-        let part = |p: &Option<String>| parts(p.as_deref().unwrap_or_default());
-        let mut adr = Address::new(AddressValue {
-            street_addresses: part(&a.street),
-            localities: part(&a.city),
-            regions: part(&a.region),
-            postal_codes: part(&a.postal_code),
-            countries: part(&a.country),
-            ..AddressValue::new()
-        });
-        adr.parameters.types.extend(type_of(a.label.as_deref(), false));
-        card.addresses.push(adr);
+    for (i, a) in c.addresses.iter().filter(|a| !a.is_empty()).enumerate() {
+        let part = |p: &Option<String>| escaped(p.as_deref().unwrap_or_default());
+        let parts = [
+            String::new(),
+            String::new(),
+            part(&a.street),
+            part(&a.city),
+            part(&a.region),
+            part(&a.postal_code),
+            part(&a.country),
+        ];
+        extra.value("ADR", &parts.join(";"), a.label.as_deref(), false, i == 0);
     }
     if let Some(b) = c.birthday {
         use chrono::Datelike;
@@ -95,7 +181,23 @@ fn card(c: &Contact, companies: &HashMap<Id, String>) -> Result<VCard, ExportErr
     if !tags.is_empty() {
         card.categories.push(Categories::new(tags));
     }
-    card.urls.extend(c.social.iter().filter_map(|s| Uri::from_str(s.trim()).ok()).map(Url::new));
+    for url in c.social.iter().filter(|s| !s.trim().is_empty()) {
+        extra.line("URL", &escaped(url));
+    }
+    for note in notes.iter().filter(|n| !n.trim().is_empty()) {
+        extra.line("NOTE", &escaped(note));
+    }
+    for (name, list) in [("X-ROLO-INTERESTS", &c.interests), ("X-ROLO-SKILLS", &c.skills)] {
+        if !list.is_empty() {
+            extra.line(name, &list.iter().map(|i| escaped(i)).collect::<Vec<_>>().join(","));
+        }
+    }
+    if let Some(days) = c.follow_up_days {
+        extra.line("X-ROLO-FOLLOW-UP-DAYS", &days.to_string());
+    }
+    if c.do_not_call {
+        extra.line("X-ROLO-DO-NOT-CALL", "TRUE");
+    }
     card.uids.push(Uid::new(TextOrUri::Text(format!("contact-{}@rolo", c.id))));
     if c.updated.0 > 0
         && let Ok(rev) = vcard::values::Timestamp::try_from(c.updated.utc())
@@ -106,14 +208,22 @@ fn card(c: &Contact, companies: &HashMap<Id, String>) -> Result<VCard, ExportErr
         record: RecordRef::new(Kind::Contact, c.id),
         message: format!("cannot be written as a vCard ({e}): edit the contact, or export it as csv"),
     })?;
-    Ok(card)
+    let mut text = card.to_string();
+    let end = text.rfind("END:VCARD").unwrap_or(text.len());
+    text.insert_str(end, &extra.lines.concat());
+    Ok(text)
 }
 
-/// Writes one vCard 4.0 per contact to `to`; `companies` names the accounts (for ORG). Returns
-/// how many were written.
-pub fn vcards(contacts: &[Contact], companies: &HashMap<Id, String>, mut to: impl Write) -> Result<usize, ExportError> {
+/// Writes one vCard 4.0 per contact to `to`; `companies` names the accounts (for ORG), `notes`
+/// holds each contact's notes (for NOTE). Returns how many were written.
+pub fn vcards(
+    contacts: &[Contact],
+    companies: &HashMap<Id, String>,
+    notes: &HashMap<Id, Vec<String>>,
+    mut to: impl Write,
+) -> Result<usize, ExportError> {
     for c in contacts {
-        write!(to, "{}", card(c, companies)?)?;
+        write!(to, "{}", card(c, companies, notes.get(&c.id).map(Vec::as_slice).unwrap_or_default())?)?;
     }
     to.flush()?;
     Ok(contacts.len())
@@ -141,9 +251,11 @@ mod tests {
         };
         let companies = HashMap::from([(1, "Ōsaka Trading 株式会社 ".repeat(6))]);
         let mut out = Vec::new();
-        vcards(&[c], &companies, &mut out).unwrap();
+        vcards(&[c], &companies, &HashMap::new(), &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.starts_with("BEGIN:VCARD\r\nVERSION:4.0\r\n"), "{text}");
+        let taro = Contact { first_name: "太郎".into(), last_name: "山田".into(), ..Default::default() };
+        assert_eq!(formatted_name(&taro), "山田 太郎", "a Japanese name keeps its order");
         for line in ["FN:Zoë O'Brien; Müller", "N:O'Brien\\; Müller;Zoë;;;", "TITLE:Head\\, Sales\\nEMEA"] {
             assert!(text.contains(&format!("{line}\r\n")), "{line} in {text}");
         }

@@ -17,7 +17,7 @@ use crate::model::Kind;
 /// `\n`: the text every data output gets.
 use crate::text::plain as plain_text;
 
-pub use calendar::{IcsCount, ics};
+pub use calendar::{Attendees, IcsCount, ics};
 pub use card::vcards;
 pub use table::{
     Linked, Sheet, accounts_csv, calls_csv, contacts_csv, leads_csv, objects_csv, opportunities_csv, products_csv,

@@ -81,13 +81,15 @@ fn address_cells(a: &Address) -> [String; 5] {
 }
 
 /// Writes contacts as CSV in Google Contacts' shape: names, job title, company (the account's
-/// name, from `companies`), each email and phone in its own numbered column with a label column,
-/// each address in columns named by its place and label, birthday, tags, interests, the first
-/// profile link, do-not-call, email opt-out (yes when any address opted out, so that importing
-/// never loses an opt-out) and owner. Returns how many contacts were written.
+/// name, from `companies`), each email (with its label, consent and validity) and phone (with its
+/// label) in numbered columns, each address in columns named by its place and label, birthday,
+/// tags, interests, skills, the profile links (" ::: " between them), do-not-call, email opt-out
+/// (yes when any address opted out, for other tools), follow-up days, owner and the notes
+/// (`notes`, by contact). Returns how many contacts were written.
 pub fn contacts_csv(
     contacts: &[Contact],
     companies: &HashMap<Id, String>,
+    notes: &HashMap<Id, Vec<String>>,
     to: impl Write,
 ) -> Result<usize, ExportError> {
     let emails = contacts.iter().map(|c| c.emails.len()).max().unwrap_or(0);
@@ -104,19 +106,30 @@ pub fn contacts_csv(
     let mut headers: Vec<String> =
         ["First Name", "Middle Name", "Last Name", "Job Title", "Company"].map(String::from).to_vec();
     for i in 1..=emails {
-        headers.extend([format!("E-mail {i} - Label"), format!("E-mail {i} - Value")]);
+        headers.extend(["Label", "Value", "Consent", "Validity"].map(|part| format!("E-mail {i} - {part}")));
     }
     for i in 1..=phones {
         headers.extend([format!("Phone {i} - Label"), format!("Phone {i} - Value")]);
     }
     let address_at = headers.len();
     for (place, word) in &groups {
-        headers.extend(ADDRESS_PARTS.map(|part| format!("{word} {place} - {part}")));
+        headers.extend(ADDRESS_PARTS.iter().chain(&["Label"]).map(|part| format!("{word} {place} - {part}")));
     }
-    let after = ["Birthday", "Tags", "Interests", "Website", "Do Not Call", "Email Opt Out", "Owner"];
+    let after = [
+        "Birthday",
+        "Tags",
+        "Interests",
+        "Skills",
+        "Website",
+        "Do Not Call",
+        "Email Opt Out",
+        "Follow Up Days",
+        "Owner",
+        "Notes",
+    ];
     headers.extend(after.map(String::from));
     let column: HashMap<(usize, &str), usize> =
-        groups.iter().enumerate().map(|(g, &group)| (group, address_at + g * ADDRESS_PARTS.len())).collect();
+        groups.iter().enumerate().map(|(g, &group)| (group, address_at + g * (ADDRESS_PARTS.len() + 1))).collect();
 
     let mut sheet = Sheet::new(to);
     sheet.row(&headers)?;
@@ -132,6 +145,8 @@ pub fn contacts_csv(
             let e = c.emails.get(i);
             row.push(e.and_then(|e| e.label.clone()).unwrap_or_default());
             row.push(e.map(|e| e.address.clone()).unwrap_or_default());
+            row.push(e.map(|e| e.consent.word().to_string()).unwrap_or_default());
+            row.push(e.map(|e| e.validity.word().to_string()).unwrap_or_default());
         }
         for i in 0..phones {
             let p = c.phones.get(i);
@@ -141,7 +156,10 @@ pub fn contacts_csv(
         row.resize(headers.len() - after.len(), String::new());
         for (i, a) in c.addresses.iter().enumerate() {
             let at = column[&address_group(i + 1, a)];
-            for (slot, part) in row[at..at + ADDRESS_PARTS.len()].iter_mut().zip(address_cells(a)) {
+            let label = a.label.clone().unwrap_or_default();
+            for (slot, part) in
+                row[at..=at + ADDRESS_PARTS.len()].iter_mut().zip(address_cells(a).into_iter().chain([label]))
+            {
                 *slot = part;
             }
         }
@@ -149,10 +167,13 @@ pub fn contacts_csv(
             c.birthday.map(|d| d.to_string()).unwrap_or_default(),
             several(&c.tags),
             several(&c.interests),
-            c.social.first().cloned().unwrap_or_default(),
+            several(&c.skills),
+            several(&c.social),
             yes_no(c.do_not_call),
             yes_no(c.emails.iter().any(|e| e.consent == Consent::OptedOut)),
+            c.follow_up_days.map(|d| d.to_string()).unwrap_or_default(),
             c.owner.clone(),
+            notes.get(&c.id).map(|n| n.join("\n\n")).unwrap_or_default(),
         ]);
         sheet.row(&row)?;
     }
@@ -199,9 +220,10 @@ pub fn accounts_csv(accounts: &[Account], to: impl Write) -> Result<usize, Expor
     Ok(accounts.len())
 }
 
-/// Writes leads as CSV: names, company, job title, email, phone, source, status, rating and
-/// owner. Returns how many.
-pub fn leads_csv(leads: &[Lead], to: impl Write) -> Result<usize, ExportError> {
+/// Writes leads as CSV: names, company, job title, email, phone, source, status, rating, owner,
+/// and for a converted lead what it became (the account's name, the contact's email or name, the
+/// deal's name) and when, so that importing it links it again. Returns how many.
+pub fn leads_csv(leads: &[Lead], links: &dyn Linked, to: impl Write) -> Result<usize, ExportError> {
     let mut sheet = Sheet::new(to);
     sheet.row([
         "First Name",
@@ -214,8 +236,17 @@ pub fn leads_csv(leads: &[Lead], to: impl Write) -> Result<usize, ExportError> {
         "Lead Status",
         "Rating",
         "Owner",
+        "Converted Account",
+        "Converted Contact",
+        "Converted Opportunity",
+        "Converted At",
     ])?;
     for l in leads {
+        let c = l.converted.as_ref();
+        let contact = c.map(|c| {
+            let email = links.email(RecordRef::new(Kind::Contact, c.contact));
+            if email.is_empty() { links.name(RecordRef::new(Kind::Contact, c.contact)) } else { email }
+        });
         sheet.row([
             l.first_name.clone(),
             l.last_name.clone(),
@@ -227,6 +258,10 @@ pub fn leads_csv(leads: &[Lead], to: impl Write) -> Result<usize, ExportError> {
             l.status.word().to_string(),
             l.rating.map(|r| r.word().to_string()).unwrap_or_default(),
             l.owner.clone(),
+            named(links, Kind::Account, c.map(|c| c.account)),
+            contact.unwrap_or_default(),
+            named(links, Kind::Opportunity, c.and_then(|c| c.opportunity)),
+            c.map(|c| instant(c.at)).unwrap_or_default(),
         ])?;
     }
     sheet.finish()?;
@@ -456,22 +491,25 @@ mod tests {
         let bob = Contact { first_name: "=SUM(A1)".into(), last_name: "Stone".into(), ..Default::default() };
         let mut out = Vec::new();
         let companies = HashMap::from([(7, "Acme".to_string())]);
-        assert_eq!(contacts_csv(&[ann, bob], &companies, &mut out).unwrap(), 2);
+        assert_eq!(contacts_csv(&[ann, bob], &companies, &HashMap::new(), &mut out).unwrap(), 2);
         let out = text(out);
         let mut lines = out.lines();
         assert_eq!(
             lines.next().unwrap(),
             "First Name,Middle Name,Last Name,Job Title,Company,E-mail 1 - Label,E-mail 1 - Value,\
-             E-mail 2 - Label,E-mail 2 - Value,Phone 1 - Label,Phone 1 - Value,\
-             Home 1 - Street,Home 1 - City,Home 1 - Region,Home 1 - Postal Code,Home 1 - Country,\
+             E-mail 1 - Consent,E-mail 1 - Validity,E-mail 2 - Label,E-mail 2 - Value,E-mail 2 - Consent,\
+             E-mail 2 - Validity,Phone 1 - Label,Phone 1 - Value,\
+             Home 1 - Street,Home 1 - City,Home 1 - Region,Home 1 - Postal Code,Home 1 - Country,Home 1 - Label,\
              Address 2 - Street,Address 2 - City,Address 2 - Region,Address 2 - Postal Code,Address 2 - Country,\
-             Birthday,Tags,Interests,Website,Do Not Call,Email Opt Out,Owner"
+             Address 2 - Label,Birthday,Tags,Interests,Skills,Website,Do Not Call,Email Opt Out,Follow Up Days,\
+             Owner,Notes"
         );
         assert_eq!(
             lines.next().unwrap(),
-            "Ann,,Lee,,Acme,work,ann@acme.com,,a@x.org,mobile,'+44 20 7946 0018,,Leeds,,,,,York,,,,,vip,,,no,no,"
+            "Ann,,Lee,,Acme,work,ann@acme.com,unknown,unknown,,a@x.org,unknown,unknown,mobile,'+44 20 7946 0018,\
+             ,Leeds,,,,home,,York,,,,depot,,vip,,,,no,no,,,"
         );
-        assert_eq!(lines.next().unwrap(), "'=SUM(A1),,Stone,,,,,,,,,,,,,,,,,,,,,,,no,no,");
+        assert_eq!(lines.next().unwrap(), "'=SUM(A1),,Stone,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,no,no,,,");
     }
 
     #[test]

@@ -18,6 +18,9 @@ pub enum Part {
     PostalCode,
     /// Country.
     Country,
+    /// What the address is (`home`, `work`, or the user's own word): Google's "Address 1 - Type",
+    /// rolo's "Home 1 - Label".
+    Label,
 }
 
 /// What a column holds.
@@ -46,6 +49,9 @@ pub enum Field {
     Address(Part, String),
     /// Date of birth.
     Birthday,
+    /// One part of a date of birth given in three columns (Thunderbird's Birth Year, Birth
+    /// Month, Birth Day): 0 the year, 1 the month, 2 the day.
+    BirthPart(u8),
     /// Free text kept as a note on the record.
     Notes,
     /// Tags (labels, categories), several in one cell.
@@ -60,6 +66,14 @@ pub enum Field {
     Website,
     /// Interests or hobbies, several in one cell.
     Interests,
+    /// Skills, several in one cell.
+    Skills,
+    /// Get in touch at least every so many days.
+    FollowUpDays,
+    /// The consent of the email of a group (rolo's "E-mail 1 - Consent").
+    Consent(String),
+    /// The validity of the email of a group (rolo's "E-mail 1 - Validity").
+    Validity(String),
     /// An account's industry.
     Industry,
     /// An account's head count.
@@ -114,6 +128,10 @@ pub enum Field {
     Sku,
     /// Whether a product is still sold.
     Active,
+    /// What a converted lead became, by name: its account, contact (email or name) or deal.
+    Converted(Kind),
+    /// When a lead was converted.
+    ConvertedAt,
     /// A column to leave out.
     Ignore,
 }
@@ -134,6 +152,9 @@ pub const FIELD_NAMES: &[(&str, &str)] = &[
     ("postal-code", "postal code"),
     ("country", "country"),
     ("birthday", "date of birth"),
+    ("birth-year", "year of birth (with birth-month and birth-day-of-month)"),
+    ("birth-month", "month of birth, 1 to 12"),
+    ("birth-day-of-month", "day of the month of birth"),
     ("notes", "kept as a note"),
     ("tags", "tags, separated by ; , or :::"),
     ("owner", "owning user"),
@@ -141,6 +162,14 @@ pub const FIELD_NAMES: &[(&str, &str)] = &[
     ("email-opt-out", "yes / no"),
     ("website", "web address"),
     ("interests", "interests, separated like tags"),
+    ("skills", "skills, separated like tags"),
+    ("converted-account", "the account a converted lead became, by name"),
+    ("converted-contact", "the contact a converted lead became, by email or name"),
+    ("converted-opportunity", "the deal a converted lead became, by name"),
+    ("converted-at", "when a lead was converted"),
+    ("follow-up-days", "get in touch every so many days"),
+    ("consent", "an email's consent: opted_in, opted_out or unknown"),
+    ("validity", "an email's validity: valid, invalid, bounced or unknown"),
     ("industry", "industry"),
     ("employees", "head count"),
     ("revenue", "annual revenue"),
@@ -183,6 +212,21 @@ pub fn help() -> String {
 }
 
 impl Field {
+    /// Whether a record takes several values of this field (emails, phones, web sites, tags,
+    /// interests, notes), so that two columns of it are both read.
+    pub fn takes_several(&self) -> bool {
+        matches!(
+            self,
+            Field::Email(..)
+                | Field::Phone(..)
+                | Field::Website
+                | Field::Tags
+                | Field::Interests
+                | Field::Skills
+                | Field::Notes
+        )
+    }
+
     /// The field named by `--map` (`street`, `postal-code`...), if any.
     pub fn parse(name: &str) -> Option<Field> {
         let part = |p| Field::Address(p, String::new());
@@ -201,7 +245,11 @@ impl Field {
             "region" | "state" => part(Part::Region),
             "postalcode" | "zip" => part(Part::PostalCode),
             "country" => part(Part::Country),
+            "addresslabel" | "addresstype" => part(Part::Label),
             "birthday" => Field::Birthday,
+            "birthyear" => Field::BirthPart(0),
+            "birthmonth" => Field::BirthPart(1),
+            "birthdayofmonth" => Field::BirthPart(2),
             "notes" | "note" => Field::Notes,
             "tags" => Field::Tags,
             "owner" => Field::Owner,
@@ -209,6 +257,14 @@ impl Field {
             "emailoptout" => Field::EmailOptOut,
             "website" => Field::Website,
             "interests" => Field::Interests,
+            "skills" => Field::Skills,
+            "convertedaccount" => Field::Converted(Kind::Account),
+            "convertedcontact" => Field::Converted(Kind::Contact),
+            "convertedopportunity" => Field::Converted(Kind::Opportunity),
+            "convertedat" => Field::ConvertedAt,
+            "followupdays" => Field::FollowUpDays,
+            "consent" => Field::Consent(String::new()),
+            "validity" => Field::Validity(String::new()),
             "industry" => Field::Industry,
             "employees" => Field::Employees,
             "revenue" => Field::Revenue,
@@ -255,7 +311,8 @@ impl Field {
             Name => &[C, A, L, O, T, P],
             Company => &[C, A, L, O, T],
             Email(..) | Phone(..) => &[C, A, L],
-            LabelOf(_) | Birthday | DoNotCall | EmailOptOut | Interests => &[C],
+            LabelOf(_) | Birthday | BirthPart(_) | DoNotCall | EmailOptOut | Interests | Skills | FollowUpDays
+            | Consent(_) | Validity(_) => &[C],
             Address(..) | Tags | Website => &[C, A],
             Notes | Ignore => &[C, A, L, O, T, Ca, P],
             Owner => &[C, A, L, O, T, Ca],
@@ -263,7 +320,7 @@ impl Field {
             Currency => &[A, O, P],
             Status => &[A, L, T],
             Source => &[L, O],
-            Rating => &[L],
+            Rating | Converted(_) | ConvertedAt => &[L],
             Stage | Probability | NextStep | NextStepDate | ClosedOn | LostReason | Campaign => &[O],
             Amount => &[O, P],
             Date | Contact => &[O, T, Ca],
@@ -291,7 +348,11 @@ impl fmt::Display for Field {
             Field::Address(Part::Region, _) => "region",
             Field::Address(Part::PostalCode, _) => "postal-code",
             Field::Address(Part::Country, _) => "country",
+            Field::Address(Part::Label, _) => "address-label",
             Field::Birthday => "birthday",
+            Field::BirthPart(0) => "birth-year",
+            Field::BirthPart(1) => "birth-month",
+            Field::BirthPart(_) => "birth-day-of-month",
             Field::Notes => "notes",
             Field::Tags => "tags",
             Field::Owner => "owner",
@@ -299,6 +360,10 @@ impl fmt::Display for Field {
             Field::EmailOptOut => "email-opt-out",
             Field::Website => "website",
             Field::Interests => "interests",
+            Field::Skills => "skills",
+            Field::FollowUpDays => "follow-up-days",
+            Field::Consent(_) => "consent",
+            Field::Validity(_) => "validity",
             Field::Industry => "industry",
             Field::Employees => "employees",
             Field::Revenue => "revenue",
@@ -326,6 +391,10 @@ impl fmt::Display for Field {
             Field::Outcome => "outcome",
             Field::Sku => "sku",
             Field::Active => "active",
+            Field::Converted(Kind::Account) => "converted-account",
+            Field::Converted(Kind::Contact) => "converted-contact",
+            Field::Converted(_) => "converted-opportunity",
+            Field::ConvertedAt => "converted-at",
             Field::Ignore => "ignore",
         };
         f.write_str(name)
@@ -366,8 +435,23 @@ const NOT_A_FIELD: &[&str] = &[
 
 /// The field a header most likely names for records of `kind`, if any.
 pub fn guess(kind: Kind, header: &str) -> Option<Field> {
+    // "Birth Day" beside "Birth Year" and "Birth Month" is a day of the month, not a date.
+    let words: Vec<String> = header.split_whitespace().map(normal).collect();
+    if let [birth, part] = words.as_slice()
+        && birth == "birth"
+        && kind == Kind::Contact
+    {
+        let at = ["year", "month", "day"].iter().position(|p| p == part)?;
+        return Some(Field::BirthPart(at as u8));
+    }
     let h = normal(header);
-    let field = match specific(kind, &h).or_else(|| exact(&h)).or_else(|| label_column(&h)) {
+    let field = match specific(kind, &h)
+        .or_else(|| exact(&h))
+        .or_else(|| label_column(&h))
+        .or_else(|| status_column(&h))
+        .or_else(|| address_label_column(&h))
+        .or_else(|| marked_phone(&h))
+    {
         Some(f) => f,
         None if h.is_empty() || NOT_A_FIELD.iter().any(|w| h.contains(w)) => return None,
         None => family(&h)?,
@@ -456,6 +540,12 @@ fn exact(h: &str) -> Option<Field> {
             Field::Website
         }
         "interests" | "interest" | "hobby" | "hobbies" => Field::Interests,
+        "skills" => Field::Skills,
+        "convertedaccount" => Field::Converted(Kind::Account),
+        "convertedcontact" => Field::Converted(Kind::Contact),
+        "convertedopportunity" => Field::Converted(Kind::Opportunity),
+        "convertedat" => Field::ConvertedAt,
+        "followupdays" | "followupevery" => Field::FollowUpDays,
         "industry" => Field::Industry,
         "employees" | "numberofemployees" | "employeecount" | "headcount" => Field::Employees,
         "annualrevenue" | "revenue" => Field::Revenue,
@@ -469,10 +559,41 @@ fn exact(h: &str) -> Option<Field> {
 
 /// A numbered group's label column: Google's "E-mail 1 - Label" or "Phone 2 - Type" (Outlook's
 /// "E-mail Type" holds SMTP, not a label).
+/// rolo's own "E-mail 1 - Consent" and "E-mail 1 - Validity": what is known of the email of a
+/// group.
+fn status_column(h: &str) -> Option<Field> {
+    if let Some(group) = h.strip_suffix("consent").filter(|g| g.contains("email")) {
+        return Some(Field::Consent(group.to_string()));
+    }
+    let group = h.strip_suffix("validity").filter(|g| g.contains("email"))?;
+    Some(Field::Validity(group.to_string()))
+}
+
+/// The label or type column of an address group ("Address 1 - Type", "Home 1 - Label").
+fn address_label_column(h: &str) -> Option<Field> {
+    let group = h.strip_suffix("label").or_else(|| h.strip_suffix("type"))?;
+    let places = ["home", "work", "business", "other", "mailing", "billing", "shipping"];
+    let numbered =
+        |w: &&str| group.strip_prefix(*w).is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    (group.starts_with("address") || places.iter().any(numbered))
+        .then(|| Field::Address(Part::Label, group.to_string()))
+}
+
 fn label_column(h: &str) -> Option<Field> {
     let group = h.strip_suffix("label").or_else(|| h.strip_suffix("type"))?;
     let numbered = group.ends_with(|c: char| c.is_ascii_digit());
     (numbered && (group.contains("email") || group.contains("phone"))).then(|| Field::LabelOf(group.to_string()))
+}
+
+/// Fax and pager columns (Outlook's "Business Fax", "Home Fax", "Pager"): phones whose label
+/// keeps the mark (`work fax`).
+fn marked_phone(h: &str) -> Option<Field> {
+    let mark = ["fax", "pager"].into_iter().find(|w| h.contains(w))?;
+    if h.contains("label") || h.contains("type") || h.contains("yomi") {
+        return None;
+    }
+    let label = label(h).map_or(mark.to_string(), |place| format!("{place} {mark}"));
+    Some(Field::Phone(Some(label), h.to_string()))
 }
 
 /// Headers that name a field by a word in them: emails, phones and address parts, with the
@@ -561,12 +682,14 @@ mod tests {
             ("Mailing State/Province", "region@mailing"),
             ("Birthday", "birthday"),
             ("Categories", "tags"),
+            ("Business Fax", "phone:work fax"),
+            ("Pager", "phone:pager"),
         ] {
             assert_eq!(g(c, header).as_deref(), Some(field), "{header}");
         }
         assert_eq!(g(c, "E-mail 1 - Label").as_deref(), Some("label@email1"));
         assert_eq!(g(c, "Phone 2 - Type").as_deref(), Some("label@phone2"));
-        for header in ["E-mail Type", "Business Fax", "E-mail Display Name", "Given Yomi", "Pager"] {
+        for header in ["E-mail Type", "E-mail Display Name", "Given Yomi"] {
             assert_eq!(g(c, header), None, "{header}");
         }
     }

@@ -5,13 +5,15 @@
 
 pub(crate) mod card;
 pub mod columns;
+mod kept;
 
 use chrono::NaiveDate;
 
 use crate::crm::{Arrival, Crm, CrmError, ImportReport, Incoming, OnDuplicate, Reference, RowProblem};
 use crate::model::{
     Account, Address, Amount, Call, CallDirection, CallOutcome, Consent, Contact, Currency, Date, Email, Kind, Lead,
-    Opportunity, Phone, Priority, Product, Record, Task, TaskStatus, Timestamp, ValidationError,
+    LeadConversion, LeadStatus, Opportunity, Phone, Priority, Product, Record, Task, TaskStatus, Timestamp,
+    ValidationError, check_email, check_phone,
 };
 use columns::{Field, Part};
 
@@ -27,6 +29,9 @@ pub struct Options {
     /// What the file is: CSV or vCard. Unset, the file's extension says (`.csv`, `.vcf`), else
     /// its first line (`BEGIN:VCARD`).
     pub format: Option<Format>,
+    /// Refuse the file for any value that does not fit its field, rather than keep it as
+    /// written with a warning.
+    pub strict: bool,
 }
 
 /// What a file to import holds.
@@ -101,7 +106,7 @@ pub fn file(
     dry_run: bool,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Outcome, ImportError> {
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Io { path: path.to_path_buf(), source })?;
+    let bytes = read_file(path)?;
     if options.format.unwrap_or_else(|| Format::of(path, &bytes)) == Format::Vcard {
         if kind != Kind::Contact {
             return Err(ImportError::Mapping(format!(
@@ -128,16 +133,141 @@ pub fn file(
     })?;
     let mapping = Mapping::new(kind, &file.headers, &options.map)?;
     let mut notes = Vec::new();
+    for &(read, left) in &mapping.doubled {
+        let (a, b) = (&file.headers[read], &file.headers[left]);
+        let field = mapping.fields[read].as_ref().map(ToString::to_string).unwrap_or_default();
+        notes.push(format!(
+            "columns {a} (column {}) and {b} (column {}) both hold the {field}, which takes one value: {a} was read and {b} left out",
+            read + 1,
+            left + 1
+        ));
+    }
     let unmapped = mapping.unmapped(&file.headers);
     if !unmapped.is_empty() {
         notes.push(format!("columns left out: {} (map one with --map COLUMN=FIELD)", unmapped.join(", ")));
     }
+    let mut options = options.clone();
+    if options.date_format.is_none()
+        && let Some((form, said)) = date_order(&file, &mapping)
+    {
+        options.date_format = form;
+        notes.push(said);
+    }
     let total = file.approximate_rows();
-    let rows = records(&file, &mapping, options, &mut notes);
+    let rows = records(&file, &mapping, &options, &mut notes);
     let report = crm.import(rows, policy, dry_run, &mut |done, all_in| {
         progress(done, if all_in { done } else { total.max(done + 1) })
     })?;
     Ok(Outcome { report, notes })
+}
+
+/// The bytes of the file at `path`, as UTF-8 when they are UTF-16 (as Windows and Apple tools
+/// write it, with a byte-order mark or without: then told by its zero bytes); other bytes as
+/// they are.
+pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, ImportError> {
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Io { path: path.to_path_buf(), source })?;
+    Ok(from_utf16(&bytes).map_or(bytes, String::into_bytes))
+}
+
+/// `bytes` decoded when they are UTF-16: a byte-order mark says which end comes first;
+/// without one, text that is mostly ASCII has a zero in every other byte (after each character
+/// in little-endian, before it in big-endian). `None` for anything else.
+fn from_utf16(bytes: &[u8]) -> Option<String> {
+    let encoding = match bytes {
+        [0xff, 0xfe, ..] => encoding_rs::UTF_16LE,
+        [0xfe, 0xff, ..] => encoding_rs::UTF_16BE,
+        _ => {
+            let head = &bytes[..bytes.len().min(400) & !1];
+            let zeros = |parity: usize| head.iter().skip(parity).step_by(2).filter(|&&b| b == 0).count();
+            let half = head.len() / 2;
+            match (zeros(0), zeros(1)) {
+                (even, odd) if half >= 2 && odd * 10 >= half * 7 && even == 0 => encoding_rs::UTF_16LE,
+                (even, odd) if half >= 2 && even * 10 >= half * 7 && odd == 0 => encoding_rs::UTF_16BE,
+                _ => return None,
+            }
+        }
+    };
+    let (text, _, _) = encoding.decode(bytes);
+    Some(text.trim_start_matches('\u{feff}').to_string())
+}
+
+/// Which order the file's numeric dates (`31/12/1985`, `12.31.1985`) write day and month in,
+/// told from its date columns: a first number over 12 says day first, a second one over 12
+/// month first, and dotted dates that could be either are day first. Returns the form to read
+/// them with (`None`: month first) and what to tell the user, or nothing when the file's dates
+/// are read month first as always.
+fn date_order(file: &CsvFile, mapping: &Mapping) -> Option<(Option<String>, String)> {
+    let dated: Vec<usize> = (0..mapping.fields.len())
+        .filter(|&i| {
+            matches!(mapping.fields[i], Some(Field::Birthday | Field::Date | Field::NextStepDate | Field::Completed))
+        })
+        .collect();
+    let (mut separator, mut day_first, mut month_first, mut either) = (None, None, None, None);
+    for (_, cells) in file.rows().take(100_000).flatten() {
+        for &i in &dated {
+            let value = cells.get(i).map(cell_text).unwrap_or_default();
+            let head = value.split([' ', 'T']).next().unwrap_or_default();
+            let Some(sep) = ['/', '.', '-'].into_iter().find(|&c| head.matches(c).count() == 2) else { continue };
+            let parts: Vec<u32> = head.split(sep).filter_map(|p| p.parse().ok()).collect();
+            let [a, b, year] = parts[..] else { continue };
+            if year == 0 || head.split(sep).nth(2).is_none_or(|y| y.len() != 4) {
+                continue;
+            }
+            separator.get_or_insert(sep);
+            let seen = match (a > 12, b > 12) {
+                (true, false) => &mut day_first,
+                (false, true) => &mut month_first,
+                (false, false) => &mut either,
+                (true, true) => continue,
+            };
+            seen.get_or_insert_with(|| head.to_string());
+        }
+    }
+    let sep = separator?;
+    let form = |first: &str, second: &str| format!("%{first}{sep}%{second}{sep}%Y");
+    let (day, month) = (form("d", "m"), form("m", "d"));
+    Some(match (day_first, month_first, either) {
+        (Some(seen), None, _) => (
+            Some(day.clone()),
+            format!("dates are read day first ({day}), as {seen} says; pass --date-format to say otherwise"),
+        ),
+        (None, Some(_), _) => return None,
+        (Some(a), Some(b), _) => (
+            None,
+            format!(
+                "dates are written both day first ({a}) and month first ({b}): read month first, the others kept as written"
+            ),
+        ),
+        (None, None, seen) => {
+            let seen = seen?;
+            // Dotted dates are European; others follow the user's locale (month first in the US).
+            if sep == '.' || locale_writes_day_first() {
+                (
+                    Some(day.clone()),
+                    format!(
+                        "dates such as {seen} could be read either way: read day first ({day}); pass --date-format {month} if the month comes first"
+                    ),
+                )
+            } else {
+                (
+                    None,
+                    format!(
+                        "dates such as {seen} could be read either way: read month first ({month}); pass --date-format {day} if the day comes first"
+                    ),
+                )
+            }
+        }
+    })
+}
+
+/// Whether the user's locale (`LC_ALL`, `LC_TIME` or `LANG`, like `en_GB.UTF-8`) writes the day
+/// before the month: every region does but the United States, the Philippines and Canada; a
+/// locale without a region (`C`) does not say so.
+fn locale_writes_day_first() -> bool {
+    let locale = ["LC_ALL", "LC_TIME", "LANG"].iter().find_map(|v| std::env::var(v).ok().filter(|l| !l.is_empty()));
+    let region =
+        locale.as_deref().and_then(|l| l.split(['.', '@']).next()?.split_once('_').map(|(_, r)| r.to_string()));
+    region.is_some_and(|r| !["US", "PH", "CA"].contains(&r.as_str()))
 }
 
 /// The kinds a CSV can bring in.
@@ -209,11 +339,20 @@ impl CsvFile {
         self.text.bytes().filter(|&b| b == b'\n').count().saturating_sub(1).max(1)
     }
 
-    /// The rows, each with the line it starts on, skipping blank ones.
+    /// The rows, each with the line an editor shows it starting on (counted from its byte
+    /// offset, so CR LF and LF files agree), skipping blank ones.
     pub fn rows(&self) -> impl Iterator<Item = Result<(u64, csv::StringRecord), ImportError>> + '_ {
-        self.reader().into_records().filter_map(|record| match record {
+        let (mut counted, mut line) = (0, 1);
+        self.reader().into_records().filter_map(move |record| match record {
             Ok(r) if r.iter().all(|c| c.trim().is_empty()) => None,
-            Ok(r) => Some(Ok((r.position().map_or(0, |p| p.line()), r))),
+            Ok(r) => {
+                let mut at = r.position().map_or(counted, |p| p.byte() as usize).clamp(counted, self.text.len());
+                // After a CR the reader may place a record at the LF that ends the line before.
+                at += self.text.as_bytes()[at..].iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
+                line += self.text.as_bytes()[counted..at].iter().filter(|&&b| b == b'\n').count() as u64;
+                counted = at;
+                Some(Ok((line, r)))
+            }
             Err(e) => Some(Err(unreadable(e))),
         })
     }
@@ -266,6 +405,9 @@ pub struct Mapping {
     pub kind: Kind,
     /// Per column, its field (None: left out).
     pub fields: Vec<Option<Field>>,
+    /// Columns left out because an earlier one holds the same field, which takes one value:
+    /// (the column read, the column left out).
+    pub doubled: Vec<(usize, usize)>,
 }
 
 impl Mapping {
@@ -313,14 +455,30 @@ impl Mapping {
             }
             fields[at] = (parsed != Field::Ignore).then_some(parsed);
         }
-        let mapping = Mapping { kind, fields };
+        // Two columns of one field that takes several values (emails, phones, web sites...) are
+        // both read; of one that takes a single value, the first is.
+        let mut doubled = Vec::new();
+        for later in 0..fields.len() {
+            let first = fields[..later].iter().position(|f| f.is_some() && *f == fields[later]);
+            if let Some(first) = first
+                && !fields[later].as_ref().is_some_and(Field::takes_several)
+            {
+                fields[later] = None;
+                doubled.push((first, later));
+            }
+        }
+        let mapping = Mapping { kind, fields, doubled };
         let needed: &[(&str, &[Field])] = match kind {
             Kind::Contact | Kind::Lead => &[("name", &[Field::First, Field::Last, Field::Name])],
             Kind::Call => &[("contact", &[Field::Contact]), ("time", &[Field::Date])],
             _ => &[("name", &[Field::Name])],
         };
+        // A person may be named after their email address when nothing else names them.
+        // (Columns no field took may hold the names: then a mapping is asked for.)
+        let only_emails = mapping.unmapped(headers).is_empty();
+        let email = |f: &Field| kind == Kind::Contact && only_emails && matches!(f, Field::Email(..));
         for (what, fields) in needed {
-            if !mapping.fields.iter().flatten().any(|f| fields.contains(f)) {
+            if !mapping.fields.iter().flatten().any(|f| fields.contains(f) || email(f)) {
                 let field = if fields.len() > 1 { "last (or name)".to_string() } else { fields[0].to_string() };
                 return Err(ImportError::Mapping(format!(
                     "no column holds the {kind}'s {what}: map one with --map COLUMN={field} (columns: {})",
@@ -333,11 +491,13 @@ impl Mapping {
 
     /// Headers of the columns left out.
     pub fn unmapped<'h>(&self, headers: &'h [String]) -> Vec<&'h str> {
+        let doubled = |i: usize| self.doubled.iter().any(|&(_, left)| left == i);
         headers
             .iter()
             .zip(&self.fields)
-            .filter(|(h, f)| f.is_none() && !h.is_empty())
-            .map(|(h, _)| h.as_str())
+            .enumerate()
+            .filter(|(i, (h, f))| f.is_none() && !h.is_empty() && !doubled(*i))
+            .map(|(_, (h, _))| h.as_str())
             .collect()
     }
 }
@@ -353,8 +513,8 @@ pub fn convert(
     notes: &mut Vec<String>,
 ) -> Result<Incoming, Vec<RowProblem>> {
     let mut row =
-        Row { kind: mapping.kind, line, headers, fields: &mapping.fields, options, problems: Vec::new(), notes };
-    let incoming = row.build(mapping, cells);
+        Row { kind: mapping.kind, line, headers, fields: &mapping.fields, cells, options, problems: Vec::new(), notes };
+    let incoming = row.build(mapping);
     if row.problems.is_empty() { Ok(incoming) } else { Err(row.problems) }
 }
 
@@ -383,6 +543,7 @@ struct Row<'a> {
     line: u64,
     headers: &'a [String],
     fields: &'a [Option<Field>],
+    cells: &'a csv::StringRecord,
     options: &'a Options,
     problems: Vec<RowProblem>,
     notes: &'a mut Vec<String>,
@@ -401,16 +562,26 @@ struct Cells {
     phones: Vec<Phone>,
     /// Labels of email and phone groups, from their label columns.
     labels: Vec<(String, String)>,
+    /// The group of each email, in order (for its consent and validity columns).
+    email_groups: Vec<String>,
+    /// Consent and validity words by email group.
+    statuses: Vec<(Field, String, usize)>,
+    /// Whether a consent column said each address's consent (then "Email Opt Out" does not).
+    consent_known: bool,
     /// Addresses by group, in column order.
     addresses: Vec<(String, Address)>,
     birthday: Option<Date>,
+    /// Year, month and day of a birthday given in three columns.
+    birth_parts: [Option<u32>; 3],
     notes: Vec<String>,
     tags: Vec<String>,
     owner: Option<String>,
     do_not_call: bool,
     opted_out: bool,
-    website: Option<String>,
+    websites: Vec<String>,
     interests: Vec<String>,
+    skills: Vec<String>,
+    follow_up_days: Option<u32>,
     industry: Option<String>,
     employees: Option<u32>,
     revenue: Option<Amount>,
@@ -432,6 +603,8 @@ struct Cells {
     lost_reason: Option<String>,
     priority: Option<Priority>,
     completed: Option<Timestamp>,
+    /// When a lead was converted, as the file says.
+    converted_at: Option<Timestamp>,
     direction: Option<CallDirection>,
     duration: Option<u32>,
     outcome: Option<CallOutcome>,
@@ -454,12 +627,12 @@ impl Cells {
 }
 
 impl Row<'_> {
-    fn build(&mut self, mapping: &Mapping, cells: &csv::StringRecord) -> Incoming {
+    fn build(&mut self, mapping: &Mapping) -> Incoming {
+        let cells = self.cells;
         let mut c = Cells::default();
         for (field, cell) in mapping.fields.iter().zip(cells) {
             if let Some(Field::LabelOf(group)) = field {
-                let label = cell_text(cell).trim_start_matches('*').trim().to_lowercase();
-                c.labels.push((group.clone(), label));
+                c.labels.push((group.clone(), label_text(cell)));
             }
         }
         for (i, field) in mapping.fields.iter().enumerate() {
@@ -483,6 +656,22 @@ impl Row<'_> {
         Incoming { line: self.line, record, company: c.company.take(), notes, refs: c.refs }
     }
 
+    /// A value that does not fit its field: with `--strict` a problem, else kept as written in
+    /// the record's note (`Birthday: 31/31/1990`) with a warning naming line and column.
+    fn soft(&mut self, c: &mut Cells, column: usize, value: &str, message: String) {
+        if self.options.strict {
+            return self.problem(column, message);
+        }
+        let header = self.headers.get(column).cloned().unwrap_or_default();
+        c.notes.push(format!("{header}: {value}"));
+        self.warn(Some(header), format!("{message}; kept as written in the note"));
+    }
+
+    /// Tells the user something about this row without refusing it.
+    fn warn(&mut self, column: Option<String>, message: String) {
+        self.notes.push(RowProblem { line: self.line, column, message }.to_string());
+    }
+
     fn problem(&mut self, column: usize, message: impl Into<String>) {
         let column = self.headers.get(column).cloned();
         self.problems.push(RowProblem { line: self.line, column, message: message.into() });
@@ -502,6 +691,7 @@ impl Row<'_> {
                 for address in split(v, true) {
                     if !c.emails.iter().any(|e| e.address.eq_ignore_ascii_case(&address)) {
                         c.emails.push(Email { label: label.clone(), ..Email::new(address) });
+                        c.email_groups.push(group.clone());
                     }
                 }
             }
@@ -528,38 +718,52 @@ impl Row<'_> {
                     Part::Region => &mut a.region,
                     Part::PostalCode => &mut a.postal_code,
                     Part::Country => &mut a.country,
+                    Part::Label => &mut a.label,
                 };
-                *slot = text();
+                *slot = Some(if *part == Part::Label { label_text(v) } else { v.to_string() });
             }
             Field::Birthday => match self.date(v) {
                 Ok(d) => c.birthday = d,
-                Err(m) => self.problem(i, m),
+                Err(m) => self.soft(c, i, v, m),
+            },
+            Field::BirthPart(part) => match v.parse::<u32>() {
+                Ok(n) => c.birth_parts[usize::from(*part).min(2)] = Some(n),
+                Err(_) => self.soft(c, i, v, format!("'{v}' is not a number: write the {field} in digits")),
             },
             Field::Notes => c.notes.push(v.to_string()),
             Field::Tags => c.tags.extend(split(v, true).into_iter().filter(|t| !t.starts_with('*'))),
             Field::Interests => c.interests.extend(split(v, true)),
+            Field::Skills => c.skills.extend(split(v, true)),
+            Field::FollowUpDays => match v.parse::<u32>() {
+                Ok(days) if days > 0 => c.follow_up_days = Some(days),
+                _ => self.soft(c, i, v, format!("'{v}' is not a number of days: write a whole number, like 30")),
+            },
+            Field::Consent(_) | Field::Validity(_) => c.statuses.push((field.clone(), v.to_string(), i)),
             Field::Owner => c.owner = text(),
             Field::DoNotCall => match yes_no(v) {
                 Some(b) => c.do_not_call = b,
-                None => self.problem(i, format!("'{v}' is not yes or no")),
+                None => self.soft(c, i, v, format!("'{v}' is not yes or no")),
             },
             Field::EmailOptOut => match yes_no(v) {
                 Some(b) => c.opted_out = b,
-                None => self.problem(i, format!("'{v}' is not yes or no")),
+                None => self.soft(c, i, v, format!("'{v}' is not yes or no")),
             },
-            Field::Website => c.website = text(),
+            // Several web addresses in one cell are written as Google does, with " ::: ".
+            Field::Website => {
+                c.websites.extend(v.split(":::").map(str::trim).filter(|w| !w.is_empty()).map(str::to_string))
+            }
             Field::Industry => c.industry = text(),
             Field::Employees => match v.replace([',', ' ', '_'], "").parse() {
                 Ok(n) => c.employees = Some(n),
-                Err(_) => self.problem(i, format!("'{v}' is not a whole number of employees")),
+                Err(_) => self.soft(c, i, v, format!("'{v}' is not a whole number of employees")),
             },
             Field::Revenue => match money(v) {
                 Ok(a) => c.revenue = Some(a),
-                Err(m) => self.problem(i, m),
+                Err(m) => self.soft(c, i, v, m),
             },
             Field::Currency => match Currency::parse(v) {
                 Ok(cur) => c.currency = Some(cur),
-                Err(e) => self.problem(i, e.message),
+                Err(e) => self.soft(c, i, v, e.message),
             },
             Field::Status => c.status = text(),
             Field::Source => c.source = text(),
@@ -573,11 +777,28 @@ impl Row<'_> {
                     Field::Project => Kind::Project,
                     _ => Kind::Lead,
                 };
-                c.refs.push(Reference { kind, text: v.to_string(), column: self.headers.get(i).cloned() });
+                c.refs.push(Reference {
+                    kind,
+                    text: v.to_string(),
+                    column: self.headers.get(i).cloned(),
+                    optional: false,
+                });
             }
+            Field::Converted(kind) => {
+                c.refs.push(Reference {
+                    kind: *kind,
+                    text: v.to_string(),
+                    column: self.headers.get(i).cloned(),
+                    optional: true,
+                });
+            }
+            Field::ConvertedAt => match self.instant(v) {
+                Ok(t) => c.converted_at = Some(t),
+                Err(m) => self.soft(c, i, v, m),
+            },
             Field::Amount => match money(v) {
                 Ok(a) => c.amount = Some(a),
-                Err(m) => self.problem(i, m),
+                Err(m) => self.soft(c, i, v, m),
             },
             Field::Date if self.kind == Kind::Call => match self.instant(v) {
                 Ok(t) => c.at = Some(t),
@@ -585,11 +806,12 @@ impl Row<'_> {
             },
             Field::Date => match self.date(v) {
                 Ok(d) => c.date = d,
-                Err(m) => self.problem(i, m),
+                Err(m) if self.kind == Kind::Opportunity => self.problem(i, m),
+                Err(m) => self.soft(c, i, v, m),
             },
             Field::NextStepDate => match self.date(v) {
                 Ok(d) => c.next_step_date = d,
-                Err(m) => self.problem(i, m),
+                Err(m) => self.soft(c, i, v, m),
             },
             Field::ClosedOn => match self.date(v) {
                 Ok(d) => c.closed_on = d,
@@ -597,34 +819,34 @@ impl Row<'_> {
             },
             Field::Completed => match self.instant(v) {
                 Ok(t) => c.completed = Some(t),
-                Err(m) => self.problem(i, m),
+                Err(m) => self.soft(c, i, v, m),
             },
             Field::Probability => match v.trim_end_matches('%').trim().parse::<u8>() {
                 Ok(p) if p <= 100 => c.probability = Some(p),
-                _ => self.problem(i, format!("'{v}' is not a percentage: write a whole number from 0 to 100")),
+                _ => self.soft(c, i, v, format!("'{v}' is not a percentage: write a whole number from 0 to 100")),
             },
             Field::NextStep => c.next_step = text(),
             Field::LostReason => c.lost_reason = text(),
             Field::Priority => match priority(v) {
                 Ok(p) => c.priority = Some(p),
-                Err(e) => self.problem(i, e.message),
+                Err(e) => self.soft(c, i, v, e.message),
             },
             Field::Direction => match direction(v) {
                 Ok(d) => c.direction = Some(d),
-                Err(e) => self.problem(i, e.message),
+                Err(e) => self.soft(c, i, v, e.message),
             },
             Field::Outcome => match outcome(v) {
                 Ok(o) => c.outcome = Some(o),
-                Err(e) => self.problem(i, e.message),
+                Err(e) => self.soft(c, i, v, e.message),
             },
             Field::Duration => match duration(v) {
                 Ok(d) => c.duration = Some(d),
-                Err(m) => self.problem(i, m),
+                Err(m) => self.soft(c, i, v, m),
             },
             Field::Sku => c.sku = text(),
             Field::Active => match yes_no(v) {
                 Some(b) => c.active = Some(b),
-                None => self.problem(i, format!("'{v}' is not yes or no")),
+                None => self.soft(c, i, v, format!("'{v}' is not yes or no")),
             },
             Field::Ignore => {}
         }
@@ -680,36 +902,125 @@ impl Row<'_> {
     }
 
     fn contact(&mut self, c: &mut Cells) -> Contact {
+        self.email_statuses(c);
         let (first_name, last_name) = Row::names(c);
         let mut emails = std::mem::take(&mut c.emails);
-        if c.opted_out {
+        if c.opted_out && !c.consent_known {
             emails.iter_mut().for_each(|e| e.consent = Consent::OptedOut);
         }
-        let contact = Contact {
+        if c.birthday.is_none() {
+            c.birthday = self.birthday_of_parts(c);
+        }
+        let mut contact = Contact {
             first_name,
             last_name,
             middle_name: c.middle.take(),
             title: c.title.take(),
             emails,
             phones: std::mem::take(&mut c.phones),
-            addresses: std::mem::take(&mut c.addresses).into_iter().map(|(_, a)| a).collect(),
+            addresses: std::mem::take(&mut c.addresses).into_iter().map(|(_, a)| a).filter(|a| !a.is_empty()).collect(),
             birthday: c.birthday,
             interests: std::mem::take(&mut c.interests),
-            social: c.website.take().into_iter().collect(),
+            skills: std::mem::take(&mut c.skills),
+            follow_up_days: c.follow_up_days,
+            social: std::mem::take(&mut c.websites),
             do_not_call: c.do_not_call,
             owner: c.owner.take().unwrap_or_default(),
             tags: std::mem::take(&mut c.tags),
             ..Default::default()
         };
+        if let Some(name) = kept::named_after_email(&mut contact) {
+            let at = self.fields.iter().position(|f| matches!(f, Some(Field::Email(..))));
+            let message = format!("the row has only an email address: named {name} after it, tagged {}", kept::REVIEW);
+            self.warn(at.and_then(|i| self.headers.get(i).cloned()), message);
+        }
+        if !self.options.strict {
+            kept::contact(&mut contact).into_iter().for_each(|k| self.kept(c, k));
+        } else if self.each_bad_address(&contact) {
+            return contact;
+        }
         self.check(&contact);
         contact
+    }
+
+    /// With `--strict`, a problem for every email and phone of `contact` that does not check,
+    /// each on the column that holds it; whether there was any.
+    fn each_bad_address(&mut self, contact: &Contact) -> bool {
+        let emails = contact.emails.iter().map(|e| (e.address.as_str(), check_email(&e.address)));
+        let phones = contact.phones.iter().map(|p| (p.number.as_str(), check_phone("phone", &p.number)));
+        let bad: Vec<(String, ValidationError)> =
+            emails.chain(phones).filter_map(|(value, checked)| Some((value.to_string(), checked.err()?))).collect();
+        for (value, e) in &bad {
+            let column = self.column_holding(value);
+            let message = format!("{}: {}", e.field, e.message);
+            self.problems.push(RowProblem { line: self.line, column, message });
+        }
+        !bad.is_empty()
+    }
+
+    /// The header of the email, phone or birthday column whose cell holds `value`.
+    fn column_holding(&self, value: &str) -> Option<String> {
+        let at = self.fields.iter().zip(self.cells).position(|(f, cell)| {
+            matches!(f, Some(Field::Email(..) | Field::Phone(..) | Field::Birthday)) && cell_text(cell).contains(value)
+        });
+        at.and_then(|i| self.headers.get(i).cloned())
+    }
+
+    /// Sets each email's consent and validity from its group's columns.
+    fn email_statuses(&mut self, c: &mut Cells) {
+        for (field, word, column) in std::mem::take(&mut c.statuses) {
+            let (Field::Consent(group) | Field::Validity(group)) = &field else { continue };
+            c.consent_known |= matches!(field, Field::Consent(_));
+            let at = c.email_groups.iter().position(|g| g == group);
+            let Some(email) = at.and_then(|at| c.emails.get_mut(at)) else { continue };
+            let read = match field {
+                Field::Consent(_) => word.parse().map(|v| email.consent = v),
+                _ => word.parse().map(|v| email.validity = v),
+            };
+            if let Err(e) = read {
+                self.soft(c, column, &word, e.message);
+            }
+        }
+    }
+
+    /// The birthday three columns give (year, month, day); a month and day without a year is
+    /// left out with a note, as a birthday without a year always is.
+    fn birthday_of_parts(&mut self, c: &mut Cells) -> Option<Date> {
+        let column = self.fields.iter().position(|f| matches!(f, Some(Field::BirthPart(_))));
+        let column = column.and_then(|i| self.headers.get(i).cloned());
+        match c.birth_parts {
+            [None, None, None] => None,
+            [Some(y), Some(m), Some(d)] => {
+                let date = i32::try_from(y).ok().and_then(|y| NaiveDate::from_ymd_opt(y, m, d)).map(Date);
+                if date.is_none() {
+                    c.notes.push(format!("birthday: {y}-{m}-{d}"));
+                    self.warn(column, format!("{y}-{m}-{d} is not a date; kept as written in the note"));
+                }
+                date
+            }
+            [_, m, d] => {
+                let said = [m, d].map(|p| p.map_or("?".to_string(), |p| format!("{p:02}")));
+                let message = format!("the birthday --{}-{} has no year and was left out", said[0], said[1]);
+                self.warn(column, message);
+                None
+            }
+        }
+    }
+
+    /// Warns of a value kept out of its field (see [`kept`]), naming the column that held it,
+    /// and puts it in the note when it went there.
+    fn kept(&mut self, c: &mut Cells, k: kept::Kept) {
+        if k.noted {
+            c.notes.push(k.note());
+        }
+        self.warn(self.column_holding(&k.value), k.message);
     }
 
     fn account(&mut self, c: &mut Cells) -> Account {
         let mut account = Account {
             name: c.name.take().unwrap_or_default(),
             industry: c.industry.take(),
-            website: c.website.take(),
+            website: c.websites.first().cloned(),
             phone: c.phones.first().map(|p| p.number.clone()),
             email: c.emails.first().map(|e| e.address.clone()),
             address: std::mem::take(&mut c.addresses).into_iter().next().map(|(_, a)| a).unwrap_or_default(),
@@ -726,7 +1037,7 @@ impl Row<'_> {
         if let Some(s) = c.status.take() {
             match s.parse() {
                 Ok(status) => account.status = status,
-                Err(e) => self.field_problem(e),
+                Err(e) => self.field_soft(c, e, &s),
             }
         }
         self.check(&account);
@@ -745,20 +1056,31 @@ impl Row<'_> {
             owner: c.owner.take().unwrap_or_default(),
             ..Default::default()
         };
+        if !self.options.strict {
+            kept::lead(&mut lead).into_iter().for_each(|k| self.kept(c, k));
+        }
         // A lead's company is its own text, not a link: the company column is not an account.
         c.company = None;
         // Checked against the database's lead sources (and the words other CRMs use for them)
         // when the lead is stored.
         lead.source = c.source.take();
-        match c.status.take().map(|s| s.parse()) {
-            Some(Ok(status)) => lead.status = status,
-            Some(Err(e)) => self.field_problem(e),
-            None => {}
+        if let Some(s) = c.status.take() {
+            match s.parse() {
+                Ok(status) => lead.status = status,
+                Err(e) => self.field_soft(c, e, &s),
+            }
         }
-        match c.rating.take().map(|s| s.parse()) {
-            Some(Ok(rating)) => lead.rating = Some(rating),
-            Some(Err(e)) => self.field_problem(e),
-            None => {}
+        // A lead the file says was converted: what it became is found when it is brought in
+        // (a conversion with no records yet stands for that).
+        if lead.status == LeadStatus::Converted {
+            let at = c.converted_at.unwrap_or_else(Timestamp::now);
+            lead.converted = Some(LeadConversion { account: 0, contact: 0, opportunity: None, at });
+        }
+        if let Some(s) = c.rating.take() {
+            match s.parse() {
+                Ok(rating) => lead.rating = Some(rating),
+                Err(e) => self.field_soft(c, e, &s),
+            }
         }
         self.check(&lead);
         lead
@@ -804,10 +1126,11 @@ impl Row<'_> {
             completed_at: c.completed,
             ..Default::default()
         };
-        match c.status.take().map(|s| task_status(&s)) {
-            Some(Ok(status)) => t.status = status,
-            Some(Err(e)) => self.field_problem(e),
-            None => {}
+        if let Some(s) = c.status.take() {
+            match task_status(&s) {
+                Ok(status) => t.status = status,
+                Err(e) => self.field_soft(c, e, &s),
+            }
         }
         self.check(&t);
         t
@@ -871,11 +1194,24 @@ impl Row<'_> {
         }
     }
 
+    /// The column that fills the record field a validation error names.
+    fn column_of(&self, e: &ValidationError) -> Option<usize> {
+        let field = Field::parse(&e.field).map(|f| std::mem::discriminant(&f.for_kind(self.kind)));
+        self.fields.iter().position(|f| f.as_ref().map(std::mem::discriminant) == field && field.is_some())
+    }
+
+    /// A word of a record field that is not one of its values (`value`, a status or rating):
+    /// kept in the note with a warning, as [`Row::soft`] does.
+    fn field_soft(&mut self, c: &mut Cells, e: ValidationError, value: &str) {
+        match self.column_of(&e) {
+            Some(at) => self.soft(c, at, value, format!("{}: {}", e.field, e.message)),
+            None => self.field_problem(e),
+        }
+    }
+
     /// A problem with a record field, put on the column that fills it.
     fn field_problem(&mut self, e: ValidationError) {
-        let field = Field::parse(&e.field).map(|f| std::mem::discriminant(&f.for_kind(self.kind)));
-        let at = self.fields.iter().position(|f| f.as_ref().map(std::mem::discriminant) == field && field.is_some());
-        match at {
+        match self.column_of(&e) {
             Some(at) => self.problem(at, format!("{}: {}", e.field, e.message)),
             None => self.problems.push(RowProblem { line: self.line, column: None, message: e.to_string() }),
         }
@@ -907,6 +1243,15 @@ fn read_date(v: &str, custom: Option<&str>, line: u64, notes: &mut Vec<String>) 
             format!("it does not match --date-format {f}")
         });
     Err(format!("'{v}' is not a date: {hint}"))
+}
+
+/// A label as a label column writes it: Google's own words (`* Mobile`, `Work`) in lower case,
+/// as rolo writes labels; one of the user's own (`Assistant`) as written.
+fn label_text(cell: &str) -> String {
+    let label = cell_text(cell).trim_start_matches('*').trim();
+    const WORDS: &[&str] = &["mobile", "work", "home", "other", "main", "fax", "pager", "work fax", "home fax"];
+    let lower = label.to_lowercase();
+    if WORDS.contains(&lower.as_str()) { lower } else { label.to_string() }
 }
 
 /// The text of a cell, trimmed, without the `'` that `rolo export` puts before
@@ -1001,6 +1346,19 @@ fn yes_no(v: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_is_read_with_or_without_a_byte_order_mark_and_other_text_is_left_alone() {
+        let text = "First Name,Last Name\r\nZoë,Ōta\r\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(from_utf16(&le).as_deref(), Some(text), "little-endian without a mark");
+        assert_eq!(from_utf16(&be).as_deref(), Some(text), "big-endian without a mark");
+        let marked: Vec<u8> = [0xff, 0xfe].into_iter().chain(le).collect();
+        assert_eq!(from_utf16(&marked).as_deref(), Some(text));
+        assert_eq!(from_utf16(text.as_bytes()), None);
+        assert_eq!(from_utf16("Zoë,Ōta\n".as_bytes()), None);
+    }
 
     #[test]
     fn an_unclosed_quote_is_found_where_it_opened_and_plain_quotes_are_text() {

@@ -24,7 +24,7 @@ pub use audit::{AuditAction, AuditEntry, BulkCreation, Change};
 pub use company::{Account, AccountStatus, Address, Campaign, CampaignStatus, ContactList, Note};
 pub use people::{
     Consent, Contact, DEFAULT_LEAD_SOURCES, Email, FOLLOW_UP_DAYS, Lead, LeadConversion, LeadStatus, Phone, Rating,
-    Validity, source_key,
+    Validity, check_kept_address, check_phone, source_key,
 };
 pub use sales::{
     DEFAULT_STAGES, Opportunity, OpportunityStatus, Product, Quote, QuoteLine, QuoteStatus, QuoteTotals, Stage,

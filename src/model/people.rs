@@ -67,7 +67,22 @@ impl Phone {
     }
 }
 
-fn check_phone(field: &str, number: &str) -> Result<(), ValidationError> {
+/// Checks an address already known not to deliver (an import keeps such an address, marked
+/// invalid, rather than losing it): any text with an `@`, without spaces or control characters.
+pub fn check_kept_address(address: &str) -> Result<(), ValidationError> {
+    let clean = !address.is_empty() && !address.chars().any(|c| c.is_whitespace() || c.is_control());
+    if clean && address.contains('@') && address.len() <= 320 {
+        Ok(())
+    } else {
+        Err(ValidationError::new(
+            "email",
+            format!("'{address}' is not an email address: write it like name@example.com"),
+        ))
+    }
+}
+
+/// Checks a phone number: at least three digits, and only digits, letters, spaces and `+-().x/`.
+pub fn check_phone(field: &str, number: &str) -> Result<(), ValidationError> {
     let digits = number.chars().filter(char::is_ascii_digit).count();
     let allowed = |c: char| c.is_ascii_digit() || " +-().x/".contains(c) || c.is_ascii_alphabetic();
     if digits < 3 || !number.chars().all(allowed) {
@@ -164,7 +179,11 @@ impl Record for Contact {
         max_len("last name", &self.last_name, 200)?;
         let mut seen = std::collections::HashSet::new();
         for e in &self.emails {
-            check_email(&e.address)?;
+            if matches!(e.validity, Validity::Invalid | Validity::Bounced) {
+                check_kept_address(&e.address)?;
+            } else {
+                check_email(&e.address)?;
+            }
             if !seen.insert(e.address.to_lowercase()) {
                 return Err(ValidationError::new("email", format!("'{}' is listed twice", e.address)));
             }
@@ -395,6 +414,10 @@ mod tests {
         assert_eq!(c.validate().unwrap_err().field, "email");
         c.emails = vec![Email::new("a@x.com"), Email::new("A@X.com")];
         assert!(c.validate().unwrap_err().message.contains("twice"));
+        c.emails = vec![Email { validity: Validity::Invalid, ..Email::new("contact1@invalid") }];
+        assert!(c.validate().is_ok(), "an address kept as invalid needs no domain with a dot");
+        c.emails = vec![Email { validity: Validity::Invalid, ..Email::new("no at sign") }];
+        assert!(c.validate().is_err(), "but it is still an address");
         c.emails.clear();
         c.last_name = "  ".into();
         assert_eq!(c.validate().unwrap_err().field, "last name");

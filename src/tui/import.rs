@@ -24,8 +24,9 @@ pub enum Step {
     Mapping,
     /// The import is being rehearsed (nothing written).
     Checking,
-    /// The rehearsal passed: what the import will do.
-    Ready(ImportReport),
+    /// The rehearsal passed: what the import will do, and the warnings to read first (values
+    /// kept as written, columns and properties left out).
+    Ready(ImportReport, Vec<String>),
     /// The rehearsal failed: every problem, one per line.
     Refused(Vec<String>),
     /// The import is running.
@@ -85,7 +86,7 @@ impl ImportWizard {
     /// Reads the header and the first rows of the file at `path` and guesses the fields of
     /// `kind`. A file that cannot be read as CSV is an error naming why.
     pub fn open(path: PathBuf, kind: Kind) -> Result<ImportWizard, ImportError> {
-        let bytes = std::fs::read(&path).map_err(|source| ImportError::Io { path: path.clone(), source })?;
+        let bytes = crate::import::read_file(&path)?;
         let mut wizard = ImportWizard {
             path,
             vcard: false,
@@ -192,7 +193,7 @@ impl ImportWizard {
     /// Scrolls the list of problems, clamped.
     pub fn scroll_by(&mut self, delta: isize) {
         let len = match &self.step {
-            Step::Refused(lines) => lines.len(),
+            Step::Refused(lines) | Step::Ready(_, lines) => lines.len(),
             _ => 0,
         };
         self.scroll = super::stepped(self.scroll, delta, len);
@@ -216,7 +217,7 @@ impl ImportWizard {
 
     /// Opens the field picker on the selected column.
     pub fn pick(&mut self) {
-        if matches!(self.step, Step::Mapping | Step::Ready(_) | Step::Refused(_))
+        if matches!(self.step, Step::Mapping | Step::Ready(..) | Step::Refused(_))
             && !self.headers.is_empty()
             && !self.vcard
         {
@@ -248,7 +249,7 @@ impl ImportWizard {
         }
         let dry_run = match self.step {
             Step::Mapping | Step::Refused(_) => true,
-            Step::Ready(_) => false,
+            Step::Ready(..) => false,
             Step::Checking | Step::Importing | Step::Done(_) => return,
         };
         self.step = if dry_run { Step::Checking } else { Step::Importing };
@@ -280,7 +281,7 @@ impl ImportWizard {
                 Some(outcome.report)
             }
             Ok(outcome) => {
-                self.step = Step::Ready(outcome.report);
+                self.step = Step::Ready(outcome.report, outcome.notes);
                 None
             }
             Err(ImportError::Crm(crate::crm::CrmError::Rejected(problems))) => {
@@ -316,6 +317,9 @@ pub fn summary(kind: Kind, r: &ImportReport) -> String {
     }
     if !r.skipped.is_empty() {
         said.push_str(&format!(", {skip} {}", count(r.skipped.len(), "duplicate", "duplicates")));
+    }
+    if !r.possible.is_empty() {
+        said.push_str(&format!(", {} (g D)", count(r.possible.len(), "possible duplicate", "possible duplicates")));
     }
     if !r.accounts_created.is_empty() {
         let accounts = count(r.accounts_created.len(), "new account", "new accounts");

@@ -579,7 +579,7 @@ fn import_wizard(f: &mut Frame, area: Rect, w: &super::import::ImportWizard, the
     let inner = block.inner(area);
     f.render_widget(block, area);
     let below = match &w.step {
-        Step::Refused(lines) => (lines.len() as u16 + 2).clamp(4, inner.height / 2),
+        Step::Refused(lines) | Step::Ready(_, lines) => (lines.len() as u16 + 2).clamp(4, inner.height / 2),
         _ => 4,
     };
     let [top, bottom] = Layout::vertical([Constraint::Min(3), Constraint::Length(below)]).areas(inner);
@@ -642,10 +642,12 @@ fn import_wizard(f: &mut Frame, area: Rect, w: &super::import::ImportWizard, the
         },
         Step::Checking => f.render_widget(progress("checking"), first),
         Step::Importing => f.render_widget(progress("importing"), first),
-        Step::Ready(r) => {
+        Step::Ready(r, warnings) => {
             let said = super::import::summary(w.kind, r);
             f.render_widget(line(format!("The file is fine: it {said}."), theme.ok()), first);
-            f.render_widget(line("Ctrl-S imports it, in one transaction; Esc leaves.".into(), theme.dim()), rest);
+            let mut lines = vec![Line::styled("Ctrl-S imports it, in one transaction; Esc leaves.", theme.dim())];
+            lines.extend(warnings.iter().skip(w.scroll).map(|p| Line::styled(sanitize(p).into_owned(), theme.text())));
+            f.render_widget(Paragraph::new(lines), rest);
         }
         Step::Done(r) => {
             let said = super::import::summary(w.kind, r);
