@@ -235,7 +235,8 @@ pub fn run_local(crm: Crm) -> io::Result<()> {
     let mut terminal = ratatui::try_init()?;
     // A storage panic caught as a damaged file must not restore the terminal under the app.
     crate::store::hush_caught_panics();
-    let _ = ratatui::crossterm::execute!(io::stdout(), event::EnableMouseCapture);
+    // A paste arrives as one event (typed into the focused field by `App::paste`), not as keys.
+    let _ = ratatui::crossterm::execute!(io::stdout(), event::EnableMouseCapture, event::EnableBracketedPaste);
     // Not every hangup comes with a signal (rolo run under nohup, or by a tool that keeps its
     // own): look at the terminal itself too.
     let watch = stop.clone();
@@ -248,7 +249,7 @@ pub fn run_local(crm: Crm) -> io::Result<()> {
         }
     });
     let result = run(&mut terminal, &mut app, &mut TerminalEvents::start(), &Theme::from_env(), &stop);
-    let _ = ratatui::crossterm::execute!(io::stdout(), event::DisableMouseCapture);
+    let _ = ratatui::crossterm::execute!(io::stdout(), event::DisableMouseCapture, event::DisableBracketedPaste);
     ratatui::restore();
     drop(app);
     close(crm);
