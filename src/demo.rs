@@ -261,6 +261,8 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()>
         .map(|a| (a.id, domain, city.to_string(), country.to_string()))
     })?;
 
+    // Each contact's last activity, by position in `contacts`: their calls happen before it.
+    let mut last_seen = Vec::with_capacity(size.contacts as usize);
     let contacts = batched(tx, size.contacts, |tx, i| {
         let first = *words.first.choose(&mut rng).unwrap_or(&"Ann");
         let last = *words.last.choose(&mut rng).unwrap_or(&"Lee");
@@ -288,7 +290,11 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()>
             birthday: with_birthday.then(|| today.add_days(-(rng.random_range(25 * 365..60 * 365)))),
             interests: vec![INTERESTS[i as usize % INTERESTS.len()].into()],
             follow_up_days: (i % 4 == 0).then_some(30),
-            last_activity: Some(Timestamp(now.0 - rng.random_range(0..90 * 86_400))),
+            last_activity: Some({
+                let seen = Timestamp(now.0 - rng.random_range(0..90 * 86_400));
+                last_seen.push(seen);
+                seen
+            }),
             ..Default::default()
         })
         .map(|c| (c.id, *account))
@@ -399,13 +405,15 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()>
     })?;
 
     batched(tx, size.calls, |tx, i| {
-        let (contact, _) = contacts[rng.random_range(0..contacts.len())];
+        let who = rng.random_range(0..contacts.len());
+        let (contact, _) = contacts[who];
         let outcome = CallOutcome::ALL[i as usize % CallOutcome::ALL.len()];
         let notes = CALL_NOTES[i as usize % CALL_NOTES.len()];
         tx.create(Call {
             contact,
             direction: CallDirection::ALL[(i as usize / 5) % 2],
-            started_at: Timestamp(now.0 - rng.random_range(0..120 * 86_400)),
+            // The call is the contact's last activity or came before it.
+            started_at: Timestamp(last_seen[who].0 - rng.random_range(0..120 * 86_400)),
             duration_secs: if outcome == CallOutcome::Connected {
                 rng.random_range(60..2400)
             } else {

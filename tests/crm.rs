@@ -769,3 +769,17 @@ fn merging_duplicates_keeps_every_email_phone_and_activity_of_both() {
     assert!(crm.merge_contacts(twin.id, twin.id).is_err());
     assert!(matches!(crm.merge_contacts(twin.id, m.contact), Err(CrmError::NotFound(_))));
 }
+
+#[test]
+fn demo_contacts_were_last_active_no_earlier_than_their_calls() {
+    let (_d, crm) = fresh();
+    rolo::demo::fill(&crm, &rolo::demo::DemoSize::for_contacts(200), 1, false).unwrap();
+    let last: std::collections::HashMap<Id, Option<Timestamp>> =
+        crm.list::<Contact>(|_| true).unwrap().into_iter().map(|c| (c.id, c.last_activity)).collect();
+    let calls = crm.list::<Call>(|_| true).unwrap();
+    assert!(!calls.is_empty());
+    for call in calls {
+        let seen = last[&call.contact];
+        assert!(seen.is_some_and(|t| t >= call.started_at), "call {} after {seen:?}", call.id);
+    }
+}

@@ -1295,7 +1295,7 @@ fn a_message_longer_than_the_status_bar_is_shown_whole() {
     let path = "/nowhere/a folder that is not there/with more words in its name/so the message wraps/contacts.csv";
     ui.keys("I").text(path).keys("enter");
     let s = ui.screen();
-    let bottom: String = s.lines().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join(" ");
+    let bottom: String = s.lines().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join(" ");
     assert!(bottom.contains("contacts.csv") && bottom.contains("nowhere"), "the whole message: {s}");
 }
 
@@ -1588,4 +1588,28 @@ fn stage_and_account_fields_are_pickers_and_a_new_account_is_made_in_place() {
     let stage: Stage = ui.crm.get(deal.stage).unwrap();
     assert!(stage.name.starts_with("Negotiation"), "{}", stage.name);
     assert_eq!(deal.account, ui.crm.account_named("brand new co").unwrap().unwrap());
+}
+
+#[test]
+fn esc_from_the_search_results_returns_to_the_page_the_search_started_from() {
+    let mut ui = Ui::populated(100, 30);
+    ui.keys("enter");
+    assert!(ui.screen().contains("contact · Ann Lee"));
+    ui.keys("/").text("bob stone").keys("enter");
+    assert!(ui.screen().contains("contact · Bob Stone"), "{}", ui.screen());
+    ui.keys("esc");
+    assert!(search_query(&ui).is_some(), "back to the results: {}", ui.screen());
+    ui.keys("esc");
+    let s = ui.screen();
+    assert!(s.contains("contact · Ann Lee") && search_query(&ui).is_none(), "{s}");
+}
+
+#[test]
+fn ordering_a_filtered_list_is_refused_rather_than_done_unseen() {
+    let mut ui = Ui::populated(100, 30);
+    ui.keys("f").text("lee").keys("enter o");
+    let s = ui.screen();
+    assert!(s.contains("best match first") && s.contains("Esc clears the filter, then o orders"), "{s}");
+    ui.keys("esc");
+    assert!(ui.screen().contains("Contacts (4) by name"), "the order is as it was: {}", ui.screen());
 }

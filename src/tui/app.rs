@@ -308,7 +308,9 @@ pub struct App {
     /// Lines of a record's page that fit on screen.
     detail_rows: usize,
     /// The records opened from a record's page, each with its screen: Esc goes back along it.
-    trail: Vec<(Detail, ScreenId)>,
+    /// Each step holds the page, its screen, and whether Esc from that page goes back to the
+    /// search it was opened from.
+    trail: Vec<(Detail, ScreenId, bool)>,
     /// The database holds no accounts, contacts, leads or deals (known since the last write).
     empty: bool,
 }
@@ -758,7 +760,7 @@ impl App {
                     && let Some(target) = d.linked()
                 {
                     self.open(target)?;
-                    self.trail.push((d, here));
+                    self.trail.push((d, here, std::mem::take(&mut self.from_search)));
                 }
             }
             Action::Quit | Action::ForceQuit => self.quit = true,
@@ -1127,6 +1129,9 @@ impl App {
                     l.mark_range();
                 }
             }
+            Action::Sort | Action::SortReverse if self.list().is_some_and(|l| l.is_filtered() && !l.is_pinned()) => {
+                self.say_error("a filtered list shows the best matches first: Esc clears the filter, then o orders");
+            }
             Action::Sort => {
                 if let Some(l) = self.list_mut() {
                     l.next_order();
@@ -1343,22 +1348,30 @@ impl App {
     /// Closes the open record, back to the screen it was opened from, and to the search results
     /// when it was opened from them.
     fn close_detail(&mut self) {
+        // A record opened from the search goes back to its results, over the page (or list) the
+        // search was started from.
+        let to_search = std::mem::take(&mut self.from_search);
         // Back to the record this one was opened from, read again (the way may have changed it;
         // one deleted meanwhile is passed over).
-        while let Some((was, screen)) = self.trail.pop() {
+        let mut back = false;
+        while let Some((was, screen, from_search)) = self.trail.pop() {
             if let Ok(mut d) = Detail::load(&self.crm, was.record) {
                 (d.cursor, d.scroll, d.height) = (was.cursor, was.scroll, self.detail_rows);
                 d.follow();
                 self.detail = Some(d);
                 self.screen = screen;
-                return;
+                self.from_search = from_search;
+                back = true;
+                break;
             }
         }
-        self.detail = None;
-        if let Some(s) = self.came_from.take() {
-            self.screen = s;
+        if !back {
+            self.detail = None;
+            if let Some(s) = self.came_from.take() {
+                self.screen = s;
+            }
         }
-        if std::mem::take(&mut self.from_search) {
+        if to_search {
             self.reopen_search();
         }
     }
@@ -1692,7 +1705,10 @@ impl App {
                 if let Some(hit) = b.hits.get(b.selected) {
                     let record = RecordRef::new(hit.kind, hit.id);
                     self.last_search = Some(b);
+                    // The page the search was started from is where its Esc comes back to.
+                    let origin = self.detail.clone().map(|d| (d, self.screen, std::mem::take(&mut self.from_search)));
                     self.open(record)?;
+                    self.trail.extend(origin);
                     self.from_search = true;
                     return Ok(());
                 }

@@ -95,26 +95,29 @@ fn message_room(width: u16) -> usize {
     (width as usize * 2 / 3).max(10)
 }
 
-/// A message too long for the status bar is drawn whole, wrapped over the bottom rows of the
-/// screen, until it fades: a refusal is never cut short of its reason.
+/// A message too long for the status bar is drawn whole in a box over the bottom right of the
+/// screen, above the status bar, until it fades: a refusal is never cut short of its reason.
 fn long_message(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(m) = &app.message else { return };
     let text = sanitize(&m.text);
     if width(&text) <= message_room(area.width) {
         return;
     }
-    let lines = textwrap::wrap(&text, (area.width as usize).saturating_sub(2).max(1));
-    let rows = (lines.len() as u16).min(area.height / 2).max(1);
-    let shown = Rect { y: area.bottom() - rows, height: rows, ..area };
+    let w = area.width.min(72);
+    let lines = textwrap::wrap(&text, w.saturating_sub(2).max(1) as usize);
+    // The box stands on the status bar, at most half the screen high.
+    let rows = (lines.len() as u16 + 2).min(area.height / 2).max(3);
+    let shown = Rect { x: area.right() - w, y: area.bottom().saturating_sub(rows + 1), width: w, height: rows };
     let style = if m.error { theme.error() } else { theme.ok() };
-    let mut text: Vec<Line> = lines.iter().take(rows as usize).map(|l| Line::styled(format!(" {l}"), style)).collect();
-    if lines.len() > rows as usize
+    let room = rows as usize - 2;
+    let mut text: Vec<Line> = lines.iter().take(room).map(|l| Line::styled(l.to_string(), style)).collect();
+    if lines.len() > room
         && let Some(last) = text.last_mut()
     {
-        *last = Line::styled(truncate(&format!(" {}", lines[rows as usize - 1]), area.width as usize - 1) + "…", style);
+        *last = Line::styled(format!("{}…", truncate(&lines[room - 1], w as usize - 3)), style);
     }
-    f.render_widget(ratatui::widgets::Clear, shown);
-    f.render_widget(Paragraph::new(text), shown);
+    f.render_widget(Clear, shown);
+    f.render_widget(Paragraph::new(text).block(Block::new().borders(Borders::ALL).border_style(style)), shown);
 }
 
 fn dim(f: &mut Frame, area: Rect) {
