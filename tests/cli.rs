@@ -1167,11 +1167,11 @@ fn task_bad_input() {
     db.fails_with("task add --title '  '", 1, "error: title: is required");
     db.fails_with("task add --title X --contact 99", 1, "error: contact: contact:99 does not exist");
     db.fails_with("task add --title X --project 99", 1, "error: project: project:99 does not exist");
-    db.fails_with(format!("task reopen {t}"), 1, "task 1 is already open");
+    db.fails_with(format!("task reopen {t}"), 1, "the task Call Ann is already open");
     db.fails_with("task done 99", 1, "task:99 does not exist");
     db.fails_with("task reopen 99", 1, "task:99 does not exist");
     db.ok(format!("task done {t}"));
-    db.fails_with(format!("task done {t}"), 1, "task 1 is already done");
+    db.fails_with(format!("task done {t}"), 1, "the task Call Ann is already done");
     db.fails_with("task add", 2, "--title");
     db.fails_with("task list --overdue --today", 2, "--today");
 }

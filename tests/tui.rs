@@ -284,7 +284,8 @@ fn leads_change_status_and_convert_through_an_editable_preview() {
     // The refusal put the focus on the email; the amount is three fields down.
     ui.keys("tab tab tab").text("12000").keys("ctrl-s");
     let s = ui.screen();
-    assert!(s.contains("lead 1 converted"), "{s}");
+    let said = ui.app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    assert!(said.starts_with("lead Li Wang (Harbor Partners) converted: contact Li Wang"), "{said}");
     let after = counts(&ui);
     assert_eq!(after, [before[0], before[1] + 1, before[2] + 1], "one contact and one deal, the account reused");
     let lead = ui.crm.list::<Lead>(|_| true).unwrap().remove(0);
@@ -1008,7 +1009,7 @@ fn editing_an_account_saves_and_refreshes() {
     }
     ui.text("Acme Group").keys("ctrl-s");
     let s = ui.screen();
-    assert!(s.contains("account · Acme Group") && s.contains("saved account:"), "{s}");
+    assert!(s.contains("account · Acme Group") && s.contains("saved account Acme Group"), "{s}");
     assert!(ui.crm.account_named("acme group").unwrap().is_some());
 }
 
@@ -1609,7 +1610,8 @@ fn ordering_a_filtered_list_is_refused_rather_than_done_unseen() {
     let mut ui = Ui::populated(100, 30);
     ui.keys("f").text("lee").keys("enter o");
     let s = ui.screen();
-    assert!(s.contains("best match first") && s.contains("Esc clears the filter, then o orders"), "{s}");
+    let said = ui.app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    assert!(s.contains("best match first") && said.contains("Esc clears the filter, then o orders"), "{s}");
     ui.keys("esc");
     assert!(ui.screen().contains("Contacts (4) by name"), "the order is as it was: {}", ui.screen());
 }

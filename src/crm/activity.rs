@@ -152,7 +152,7 @@ impl Crm {
         self.write(|tx| {
             let mut t: Task = tx.get(id)?;
             if done != t.is_open() {
-                return Err(CrmError::Conflict(format!("task {id} is already {}", t.status)));
+                return Err(CrmError::Conflict(format!("the task {} is already {}", t.title, t.status)));
             }
             t.status = if done { TaskStatus::Done } else { TaskStatus::Open };
             t.completed_at = done.then(|| tx.now());

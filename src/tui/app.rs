@@ -1934,13 +1934,14 @@ impl App {
             KeyCode::Char('s') if ctrl => match form.save(&self.crm) {
                 Ok(Some(saved)) => {
                     self.refresh_after_write();
-                    if let Some(lead) = form.converting {
-                        self.say(format!("lead {lead} converted: {saved} and its account (and deal) made"));
+                    let name = Targets::named(&self.crm, vec![saved]).name;
+                    if form.converting.is_some() {
+                        self.say(format!("lead {} converted: {name} and its account (and deal) made", form.name));
                         let _ = self.open(saved);
                         return;
                     }
                     let verb = if form.target.is_some() { "saved" } else { "created" };
-                    self.say(format!("{verb} {saved}"));
+                    self.say(format!("{verb} {name}"));
                     if form.target.is_none() {
                         let _ = self.open(saved);
                     }
