@@ -283,7 +283,7 @@ fn leads_change_status_and_convert_through_an_editable_preview() {
     }
     // The refusal put the focus on the email; the amount is three fields down.
     ui.keys("tab tab tab").text("12000").keys("ctrl-s");
-    let s = ui.screen();
+    ui.screen();
     let said = ui.app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
     assert!(said.starts_with("lead Li Wang (Harbor Partners) converted: contact Li Wang"), "{said}");
     let after = counts(&ui);
