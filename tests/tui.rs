@@ -1615,3 +1615,34 @@ fn ordering_a_filtered_list_is_refused_rather_than_done_unseen() {
     ui.keys("esc");
     assert!(ui.screen().contains("Contacts (4) by name"), "the order is as it was: {}", ui.screen());
 }
+
+#[test]
+fn a_report_table_too_wide_for_its_numbers_shortens_them_rather_than_cut_them() {
+    let mut ui = Ui::pipeline(64, 24);
+    let stages = ui.crm.stages().unwrap();
+    let acme = ui.crm.account_named("acme ltd").unwrap().unwrap();
+    for (i, amount) in ["385142000.55", "153227930.10", "142730800"].iter().enumerate() {
+        ui.crm
+            .create_opportunity(Opportunity {
+                name: format!("Big {i}"),
+                account: acme,
+                amount: Amount::parse(amount).unwrap(),
+                close_date: common::date("2099-05-31"),
+                stage: stages[i].id,
+                ..Default::default()
+            })
+            .unwrap();
+    }
+    ui.keys("8 j v");
+    let s = ui.screen();
+    let rows: Vec<&str> = s.lines().filter(|l| l.contains("Prospecting") || l.contains("Qualification")).collect();
+    assert!(!rows.is_empty(), "{s}");
+    for row in rows {
+        assert!(!row.contains('…'), "no number is cut: {s}");
+    }
+    assert!(s.contains("385M"), "shortened: {s}");
+    assert!(s.lines().next().unwrap_or_default().trim_end().ends_with('…'), "the switcher says it is cut: {s}");
+    // The selected bar's numbers, on two lines, in full.
+    let below: String = s.lines().filter(|l| !l.contains("Prospecting  ")).collect::<Vec<_>>().join(" ");
+    assert!(below.contains("385,159,001.05 USD"), "{s}");
+}

@@ -468,12 +468,15 @@ pub fn draw(f: &mut Frame, area: Rect, s: &Reports, theme: &Theme) {
     let inner = block.inner(body);
     f.render_widget(block, body);
     let w = inner.width as usize;
+    // Every number of the selected bar, on two lines when one cannot hold them.
+    let picked = picked_numbers(s);
+    let pick_rows = if picked.as_deref().is_some_and(|t| width(t) > w) { 2 } else { 1 };
     let [head, tabs, typed, main, pick, note] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(if s.typing.is_some() { 2 } else { 0 }),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(pick_rows),
         Constraint::Length(1),
     ])
     .areas(inner);
@@ -520,26 +523,41 @@ pub fn draw(f: &mut Frame, area: Rect, s: &Reports, theme: &Theme) {
         f.render_widget(Paragraph::new(Line::styled("nothing to show in this period", theme.dim())), main);
         return;
     }
-    let currency = chart.currency.map(|c| c.to_string());
-    if let Some(row) = v.rows.get(s.selected) {
-        let values: Vec<String> = v
-            .measures
-            .iter()
-            .zip(&row.values)
-            .map(|(m, value)| match (value, m.unit, &currency) {
-                (Some(n), Unit::Money, Some(c)) => format!("{} {} {c}", m.name, full(*n, m.unit)),
-                (Some(n), ..) => format!("{} {}", m.name, full(*n, m.unit)),
-                (None, ..) => format!("{} —", m.name),
-            })
-            .collect();
-        let text = format!("▶ {}: {}", sanitize(&row.label), values.join(" · "));
-        f.render_widget(Paragraph::new(Line::styled(truncate(&text, w), theme.text())), pick);
+    if let Some(text) = picked {
+        let mut lines: Vec<String> = textwrap::wrap(&text, w.max(1)).iter().map(|l| truncate(l, w)).collect();
+        if lines.len() > pick_rows as usize {
+            lines.truncate(pick_rows as usize);
+            if let Some(last) = lines.last_mut() {
+                *last = format!("{}…", truncate(last, w.saturating_sub(1)));
+            }
+        }
+        let lines: Vec<Line> = lines.into_iter().map(|l| Line::styled(l, theme.text())).collect();
+        f.render_widget(Paragraph::new(lines), pick);
     }
     if s.table {
         table(f, main, v, s, theme);
     } else {
         bars(f, main, v, s, theme);
     }
+}
+
+/// "▶ Prospecting: amount 385,159,001.05 USD · weighted …": every number of the selected bar.
+fn picked_numbers(s: &Reports) -> Option<String> {
+    let chart = s.chart.as_ref()?.as_ref().ok()?;
+    let v = chart.views.get(s.view)?;
+    let row = v.rows.get(s.selected)?;
+    let currency = chart.currency.map(|c| c.to_string());
+    let values: Vec<String> = v
+        .measures
+        .iter()
+        .zip(&row.values)
+        .map(|(m, value)| match (value, m.unit, &currency) {
+            (Some(n), Unit::Money, Some(c)) => format!("{} {} {c}", m.name, full(*n, m.unit)),
+            (Some(n), ..) => format!("{} {}", m.name, full(*n, m.unit)),
+            (None, ..) => format!("{} —", m.name),
+        })
+        .collect();
+    Some(format!("▶ {}: {}", sanitize(&row.label), values.join(" · ")))
 }
 
 /// The spinner's frames, one every tenth of a second.
@@ -662,16 +680,28 @@ fn bars(f: &mut Frame, area: Rect, v: &ChartView, s: &Reports, theme: &Theme) {
 fn table(f: &mut Frame, area: Rect, v: &ChartView, s: &Reports, theme: &Theme) {
     let height = area.height.saturating_sub(1) as usize;
     let first = window(v.rows.len(), height, s.selected);
-    let cells = |r: &crate::crm::ChartRow| -> Vec<String> {
-        v.measures.iter().zip(&r.values).map(|(m, x)| x.map_or(String::new(), |x| full(x, m.unit))).collect()
-    };
+    // Numbers in full when every column fits, else in short (`385.1M`): never cut.
     let label_width =
         v.rows.iter().map(|r| width(&r.label)).max().unwrap_or(5).clamp(5, (area.width as usize / 3).max(5));
+    let columns = |format: fn(i64, Unit) -> String| {
+        let cells = move |r: &crate::crm::ChartRow| -> Vec<String> {
+            v.measures.iter().zip(&r.values).map(|(m, x)| x.map_or(String::new(), |x| format(x, m.unit))).collect()
+        };
+        let widths: Vec<usize> = (0..v.measures.len())
+            .map(|i| {
+                let name = width(&v.measures[i].name) + 1;
+                v.rows.iter().map(|r| width(&cells(r)[i])).chain([name]).max().unwrap_or(4)
+            })
+            .collect();
+        (cells, widths)
+    };
+    let (cells, measure_widths) = {
+        let (cells, widths) = columns(full);
+        let needed = label_width + widths.iter().map(|w| w + 1).sum::<usize>();
+        if needed <= area.width as usize { (cells, widths) } else { columns(compact) }
+    };
     let mut widths = vec![Constraint::Length(label_width as u16)];
-    for (i, m) in v.measures.iter().enumerate() {
-        let widest = v.rows.iter().map(|r| width(&cells(r)[i])).chain([width(&m.name) + 1]).max().unwrap_or(4);
-        widths.push(Constraint::Length(widest as u16));
-    }
+    widths.extend(measure_widths.iter().map(|w| Constraint::Length(*w as u16)));
     let mut header = vec![String::new()];
     header.extend(v.measures.iter().enumerate().map(|(i, m)| {
         let name = m.name.to_uppercase();

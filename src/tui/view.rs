@@ -140,7 +140,19 @@ fn switcher(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if app.indexing {
         spans.push(Span::styled("  indexing…", theme.dim()));
     }
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    // What does not fit is cut with "…", never mid-word without saying so.
+    let mut room = area.width as usize;
+    let mut fitted = Vec::new();
+    for span in spans {
+        let w = width(&span.content);
+        if w > room {
+            fitted.push(Span::styled(truncate(&span.content, room), span.style));
+            break;
+        }
+        room -= w;
+        fitted.push(span);
+    }
+    f.render_widget(Paragraph::new(Line::from(fitted)), area);
 }
 
 fn status_bar(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
