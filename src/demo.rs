@@ -290,6 +290,12 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()>
             birthday: with_birthday.then(|| today.add_days(-(rng.random_range(25 * 365..60 * 365)))),
             interests: vec![INTERESTS[i as usize % INTERESTS.len()].into()],
             follow_up_days: (i % 4 == 0).then_some(30),
+            // A few labels to filter by (tag:vip), without drawing on the random stream.
+            tags: match i % 12 {
+                0 => vec!["vip".into()],
+                5 => vec!["partner".into()],
+                _ => Vec::new(),
+            },
             last_activity: Some({
                 let seen = Timestamp(now.0 - rng.random_range(0..90 * 86_400));
                 last_seen.push(seen);

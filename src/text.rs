@@ -134,13 +134,22 @@ pub fn spoken(word: &str) -> String {
 pub fn display_value(key: &str, v: &serde_json::Value) -> String {
     match v.as_str() {
         Some(t) if WORD_FIELDS.contains(&key) => spoken(t),
+        Some(t) if MONEY_FIELDS.contains(&key) => {
+            crate::model::Amount::parse(t).map_or_else(|_| t.to_string(), crate::model::Amount::grouped)
+        }
         Some(t) => match chrono::DateTime::parse_from_rfc3339(t) {
             Ok(at) => crate::model::Timestamp(at.timestamp()).display_local(),
             Err(_) => t.to_string(),
         },
+        None if key == "duration_secs" => {
+            v.as_u64().map_or_else(|| json_plain(v), |n| crate::model::format_duration(n.min(u32::MAX as u64) as u32))
+        }
         None => json_plain(v),
     }
 }
+
+/// Fields holding money, shown with their thousands grouped as everywhere else.
+const MONEY_FIELDS: &[&str] = &["amount", "price", "unit_price", "annual_revenue", "budget", "subtotal", "total"];
 
 /// A JSON value as one line for people: lists joined by commas, an object as its first filled-in
 /// value with the others in brackets (`ann@acme.example (opted_in, valid)`), `yes` / `no` for flags.
@@ -169,6 +178,19 @@ pub fn json_plain(v: &serde_json::Value) -> String {
     }
 }
 
+/// `1,234,567`: a count with its thousands grouped.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 /// "1 contact", "3 contacts": a count with its noun (`many` for any other count).
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -183,6 +205,14 @@ pub fn family_name_first(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_group_their_thousands() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(2598), "2,598");
+        assert_eq!(thousands(1_030_000), "1,030,000");
+    }
 
     #[test]
     fn escape_sequences_are_defused() {

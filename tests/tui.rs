@@ -1384,6 +1384,7 @@ fn the_agenda_heads_today_with_overdue_tasks_and_x_completes_them() {
     let s = ui.screen();
     let items: Vec<&str> = s.lines().filter(|l| l.contains("overdue") || l.contains("Due today")).collect();
     assert!(items.len() == 3 && items[0].contains("Older chore") && items[1].contains("Send pricing"), "{s}");
+    assert!(items[1].contains("· Fleet licences"), "who or what a task is about: {s}");
     assert!(items[2].contains("task") && items[2].contains("Due today"), "today's own tasks follow: {s}");
     ui.keys("g g x");
     let s = ui.screen();
@@ -1405,6 +1406,9 @@ fn done_tasks_list_the_newest_completed_first() {
     let s = ui.screen();
     let first = s.find("Done last").unwrap_or_else(|| panic!("{s}"));
     assert!(first < s.find("Done first").unwrap(), "{s}");
+    // The date shown is when each was done.
+    let row = s.lines().find(|l| l.contains("Done last")).unwrap_or_default();
+    assert!(s.contains("DONE") && row.contains("2026-11-30"), "{s}");
 }
 
 #[test]
@@ -1645,4 +1649,14 @@ fn a_report_table_too_wide_for_its_numbers_shortens_them_rather_than_cut_them() 
     // The selected bar's numbers, on two lines, in full.
     let below: String = s.lines().filter(|l| !l.contains("Prospecting  ")).collect::<Vec<_>>().join(" ");
     assert!(below.contains("385,159,001.05 USD"), "{s}");
+}
+
+#[test]
+fn a_deal_page_shows_its_amount_grouped_and_its_stage_once() {
+    let mut ui = Ui::pipeline(100, 30);
+    ui.keys("1 enter");
+    let s = ui.screen();
+    assert!(s.contains("opportunity · Harbor pilot"), "{s}");
+    assert!(s.contains("5,000.00") && !s.contains("5000.00"), "{s}");
+    assert_eq!(s.lines().filter(|l| l.trim_start_matches('│').trim_start().starts_with("stage ")).count(), 1, "{s}");
 }

@@ -246,7 +246,7 @@ impl Crm {
                     date: today,
                     at: None,
                     kind: AgendaKind::Overdue,
-                    title: format!("{}{due}", t.title),
+                    title: format!("{}{due}{}", t.title, about(&r, &t)),
                     record: RecordRef::new(Kind::Task, t.id),
                 });
             }
@@ -283,7 +283,7 @@ impl Crm {
                     date: due,
                     at: None,
                     kind: AgendaKind::Task,
-                    title: t.title.clone(),
+                    title: format!("{}{}", t.title, about(&r, &t)),
                     record: RecordRef::new(Kind::Task, t.id),
                 });
             }
@@ -322,6 +322,11 @@ impl Crm {
     pub fn birthdays(&self, from: Date, days: u32, limit: usize) -> Result<(Vec<AgendaItem>, usize)> {
         birthdays(&self.reader()?, from, days, limit)
     }
+}
+
+/// " · Ann Lee": who or what an agenda's task is about, or nothing.
+fn about(r: &impl Read, t: &Task) -> String {
+    t.about().map(|target| format!(" · {}", super::label_of(r, target))).unwrap_or_default()
 }
 
 /// See [`Crm::birthdays`].

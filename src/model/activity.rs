@@ -62,6 +62,19 @@ pub struct Task {
 }
 
 impl Task {
+    /// What the task is about: its deal, else its contact, lead, project or account.
+    pub fn about(&self) -> Option<RecordRef> {
+        [
+            (Kind::Opportunity, self.opportunity),
+            (Kind::Contact, self.contact),
+            (Kind::Lead, self.lead),
+            (Kind::Project, self.project),
+            (Kind::Account, self.account),
+        ]
+        .into_iter()
+        .find_map(|(k, id)| id.map(|id| RecordRef::new(k, id)))
+    }
+
     /// Whether it still needs doing.
     pub fn is_open(&self) -> bool {
         matches!(self.status, TaskStatus::Open | TaskStatus::InProgress)

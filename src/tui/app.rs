@@ -899,7 +899,7 @@ impl App {
             }
             Action::Open if self.on_tasks() => {
                 if let Some(t) = self.tasks.selected_task() {
-                    match super::tasks::related_ref(t) {
+                    match t.about() {
                         Some(r) => self.open(r)?,
                         None => self.open(RecordRef::new(Kind::Task, t.id))?,
                     }

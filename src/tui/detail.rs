@@ -230,8 +230,12 @@ fn fields<R: Record>(lines: &mut Vec<DetailLine>, r: &impl Read, rec: &R) {
                 .unwrap_or_default(),
             _ => display_value(&k, &v),
         };
-        if !text.is_empty() {
-            lines.push(DetailLine::Field(k.replace('_', " "), text));
+        let name = if k == "duration_secs" { "duration".to_string() } else { k.replace('_', " ") };
+        // A field the page already shows in its own way (a deal's stage with its probability)
+        // is not listed twice.
+        let shown = lines.iter().any(|l| matches!(l, DetailLine::Field(n, _) if *n == name));
+        if !text.is_empty() && !shown {
+            lines.push(DetailLine::Field(name, text));
         }
     }
 }

@@ -253,21 +253,8 @@ impl TaskLists {
     }
 }
 
-/// The record a task is about, most specific first: deal, contact, lead, project, account.
-pub fn related_ref(t: &Task) -> Option<RecordRef> {
-    [
-        (Kind::Opportunity, t.opportunity),
-        (Kind::Contact, t.contact),
-        (Kind::Lead, t.lead),
-        (Kind::Project, t.project),
-        (Kind::Account, t.account),
-    ]
-    .into_iter()
-    .find_map(|(k, id)| id.map(|id| RecordRef::new(k, id)))
-}
-
 fn related(r: &impl Read, t: &Task) -> String {
-    related_ref(t).map(|target| format!("{} {}", target.kind, crate::crm::label_of(r, target))).unwrap_or_default()
+    t.about().map(|target| format!("{} {}", target.kind, crate::crm::label_of(r, target))).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -392,6 +392,7 @@ fn task_lists(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme) {
     }
     let today = crate::model::Date::today();
     let (from, to) = t.window();
+    let done_tab = section_names().nth(t.section) == Some("Done");
     let rows = t.ids[from..to].iter().enumerate().map(|(n, id)| {
         let selected = from + n == t.selected;
         let cells = match t.row(*id) {
@@ -402,7 +403,11 @@ fn task_lists(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme) {
                     crate::model::Priority::Normal => "·",
                 };
                 let late = r.task.is_overdue(today);
-                let due = r.task.due.map(|d| format!("{d}{}", if late { "!" } else { "" })).unwrap_or_default();
+                // Done tasks are listed by when they were done, so that is the date shown.
+                let due = match (done_tab, r.task.completed_at) {
+                    (true, Some(at)) => at.local_date().to_string(),
+                    _ => r.task.due.map(|d| format!("{d}{}", if late { "!" } else { "" })).unwrap_or_default(),
+                };
                 let done = if r.task.is_open() { "" } else { "✓ " };
                 vec![mark.to_string(), format!("{done}{}", r.task.title), due, r.related.clone()]
             }
@@ -417,7 +422,8 @@ fn task_lists(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme) {
         (cells, style)
     });
     let widths = [Constraint::Length(1), Constraint::Min(20), Constraint::Length(11), Constraint::Percentage(35)];
-    f.render_widget(grid(body.width, &widths, &["", "TASK", "DUE", "ABOUT"], &[], theme.dim(), rows), body);
+    let header = ["", "TASK", if done_tab { "DONE" } else { "DUE" }, "ABOUT"];
+    f.render_widget(grid(body.width, &widths, &header, &[], theme.dim(), rows), body);
 }
 
 /// The contacts due for a call by their cadence, most overdue first.
@@ -827,9 +833,9 @@ pub(super) fn record_list(
     let count = if list.is_filtered() {
         // A filter that kept only its best matches says so: more records match.
         let more = if list.is_capped() { "+" } else { "" };
-        format!("{}{more} of {}", group(list.ids.len()), group(list.total))
+        format!("{}{more} of {}", crate::text::thousands(list.ids.len()), crate::text::thousands(list.total))
     } else {
-        group(list.total)
+        crate::text::thousands(list.total)
     };
     let order = list.order_label();
     let title = format!(
@@ -914,7 +920,7 @@ fn column_widths(kind: crate::model::Kind, w: usize) -> Vec<u16> {
     let spec: &[(usize, usize, bool)] = match kind {
         Kind::Contact => &[(0, 3, true), (0, 2, true), (0, 3, true), (14, 0, false), (10, 0, false), (10, 0, true)],
         Kind::Lead => &[(0, 3, true), (0, 3, true), (0, 3, false), (14, 0, true), (11, 0, true), (6, 0, false)],
-        Kind::Opportunity => &[(0, 3, true), (0, 2, true), (0, 2, true), (16, 0, true), (10, 0, true), (0, 3, false)],
+        Kind::Opportunity => &[(0, 3, true), (0, 2, true), (0, 2, true), (18, 0, true), (10, 0, true), (0, 3, false)],
         Kind::Product => &[(0, 3, true), (0, 1, true), (18, 0, true), (12, 0, true)],
         Kind::Project => &[(0, 3, true), (0, 2, true), (11, 0, true), (9, 0, true), (0, 3, false), (8, 0, true)],
         Kind::Task => &[(0, 3, true), (11, 0, true), (11, 0, true), (16, 0, false), (8, 0, false), (0, 1, true)],
@@ -1057,7 +1063,9 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
                 (None, true, _) => Line::styled("searching…", theme.dim()),
                 (None, false, true) => Line::styled("type a name, company, email or phone", theme.dim()),
                 (None, false, false) if b.hits.is_empty() => Line::styled("nothing matches", theme.dim()),
-                (None, false, false) => Line::styled(format!("{} best matches", b.hits.len()), theme.dim()),
+                (None, false, false) => {
+                    Line::styled(crate::text::count(b.hits.len(), "best match", "best matches"), theme.dim())
+                }
             };
             lines.push(state);
             let room = inner.height.saturating_sub(2) as usize;
@@ -1159,9 +1167,4 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
 /// How many rows to skip so that row `selected` shows in a box of `room` rows.
 fn scrolled(selected: usize, room: usize) -> usize {
     selected.saturating_sub(room.saturating_sub(1))
-}
-
-/// `1,234,567`.
-fn group(n: usize) -> String {
-    crate::model::Amount(n as i64 * 100).grouped().trim_end_matches(".00").to_string()
 }

@@ -62,7 +62,9 @@ proptest! {
         let account = crm.create(Account { name: name.clone(), address: Address { country: Some(text.clone()), ..Default::default() }, ..Default::default() }).unwrap();
         crm.create(Contact { first_name: text.clone(), last_name: name.clone(), account: Some(account.id), ..Default::default() }).unwrap();
         crm.add_stage(&name, Some(10), StageOutcome::Open, None).unwrap();
-        crm.create(Campaign { name: text.clone(), ..Default::default() }).unwrap();
+        // A name made of control characters only would be empty once cleaned: a letter after
+        // it keeps a campaign that starts like a formula.
+        crm.create(Campaign { name: format!("{text}x"), ..Default::default() }).unwrap();
         let db = crm.path().to_path_buf();
         drop(crm);
         let csv_commands: &[&[&str]] = &[
