@@ -72,8 +72,13 @@ fn contact() -> impl Strategy<Value = (Contact, Option<String>, Option<String>)>
         prop::collection::vec(word(), 0..3),
     );
     let extra = (proptest::option::of(word()), proptest::option::of((word(), word())));
-    (names, reach, more, extra).prop_map(
-        |((first, last, middle, title), (emails, phones, addresses), more, (company, note))| {
+    let honorifics = (
+        proptest::option::of("(Dr|Mr|Ms|Prof)\\."),
+        proptest::option::of("(Jr\\.|Sr\\.|PhD|III)"),
+        proptest::option::of(word()),
+    );
+    (names, reach, more, extra, honorifics).prop_map(
+        |((first, last, middle, title), (emails, phones, addresses), more, (company, note), (prefix, suffix, dept))| {
             let (birthday, interests, skills, social, do_not_call, follow_up_days, tags) = more;
             let distinct = |mut v: Vec<String>| {
                 let mut seen = std::collections::HashSet::new();
@@ -84,6 +89,10 @@ fn contact() -> impl Strategy<Value = (Contact, Option<String>, Option<String>)>
                 first_name: first,
                 last_name: last,
                 middle_name: middle,
+                prefix,
+                suffix,
+                // A department is a part of the company's name in a vCard: only with one.
+                department: company.as_ref().and(dept),
                 title,
                 emails,
                 phones,

@@ -716,6 +716,9 @@ impl AtAccount for Product {}
 pub(super) fn merge_contact(into: &mut Contact, from: Contact) {
     fill(&mut into.first_name, from.first_name);
     fill_opt(&mut into.middle_name, from.middle_name);
+    fill_opt(&mut into.prefix, from.prefix);
+    fill_opt(&mut into.suffix, from.suffix);
+    fill_opt(&mut into.department, from.department);
     fill_opt(&mut into.title, from.title);
     into.account = into.account.or(from.account);
     into.birthday = into.birthday.or(from.birthday);

@@ -136,10 +136,13 @@ fn card(c: &Contact, companies: &HashMap<Id, String>, notes: &[String]) -> Resul
         family_names: parts(&c.last_name),
         given_names: parts(&c.first_name),
         additional_names: parts(c.middle_name.as_deref().unwrap_or_default()),
+        honorific_prefixes: parts(c.prefix.as_deref().unwrap_or_default()),
+        honorific_suffixes: parts(c.suffix.as_deref().unwrap_or_default()),
         ..NameValue::new()
     }));
     if let Some(company) = c.account.and_then(|a| companies.get(&a)) {
-        card.organizations.push(Org::new(OrgValue { name: text(company), units: Vec::new() }));
+        let units = c.department.as_deref().map(parts).unwrap_or_default();
+        card.organizations.push(Org::new(OrgValue { name: text(company), units }));
     }
     if let Some(title) = c.title.as_deref().filter(|t| !t.trim().is_empty()) {
         card.titles.push(Title::new(text(title)));

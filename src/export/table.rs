@@ -104,7 +104,9 @@ pub fn contacts_csv(
     groups.sort_by_key(|&(place, word)| (place, ADDRESS_LABELS.iter().position(|w| *w == word)));
 
     let mut headers: Vec<String> =
-        ["First Name", "Middle Name", "Last Name", "Job Title", "Company"].map(String::from).to_vec();
+        ["First Name", "Middle Name", "Last Name", "Job Title", "Company", "Name Prefix", "Name Suffix", "Department"]
+            .map(String::from)
+            .to_vec();
     for i in 1..=emails {
         headers.extend(["Label", "Value", "Consent", "Validity"].map(|part| format!("E-mail {i} - {part}")));
     }
@@ -140,6 +142,9 @@ pub fn contacts_csv(
             c.last_name.clone(),
             opt(&c.title),
             c.account.and_then(|a| companies.get(&a).cloned()).unwrap_or_default(),
+            opt(&c.prefix),
+            opt(&c.suffix),
+            opt(&c.department),
         ];
         for i in 0..emails {
             let e = c.emails.get(i);
@@ -496,7 +501,8 @@ mod tests {
         let mut lines = out.lines();
         assert_eq!(
             lines.next().unwrap(),
-            "First Name,Middle Name,Last Name,Job Title,Company,E-mail 1 - Label,E-mail 1 - Value,\
+            "First Name,Middle Name,Last Name,Job Title,Company,Name Prefix,Name Suffix,Department,\
+             E-mail 1 - Label,E-mail 1 - Value,\
              E-mail 1 - Consent,E-mail 1 - Validity,E-mail 2 - Label,E-mail 2 - Value,E-mail 2 - Consent,\
              E-mail 2 - Validity,Phone 1 - Label,Phone 1 - Value,\
              Home 1 - Street,Home 1 - City,Home 1 - Region,Home 1 - Postal Code,Home 1 - Country,Home 1 - Label,\
@@ -506,10 +512,10 @@ mod tests {
         );
         assert_eq!(
             lines.next().unwrap(),
-            "Ann,,Lee,,Acme,work,ann@acme.com,unknown,unknown,,a@x.org,unknown,unknown,mobile,'+44 20 7946 0018,\
+            "Ann,,Lee,,Acme,,,,work,ann@acme.com,unknown,unknown,,a@x.org,unknown,unknown,mobile,'+44 20 7946 0018,\
              ,Leeds,,,,home,,York,,,,depot,,vip,,,,no,no,,,"
         );
-        assert_eq!(lines.next().unwrap(), "'=SUM(A1),,Stone,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,no,no,,,");
+        assert_eq!(lines.next().unwrap(), "'=SUM(A1),,Stone,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,no,no,,,");
     }
 
     #[test]

@@ -250,14 +250,8 @@ impl Reader<'_> {
                     let part = |i: usize| p.parts.get(i).cloned().unwrap_or_default();
                     (c.last_name, c.first_name) = (part(0), part(1));
                     c.middle_name = Some(part(2)).filter(|m| !m.is_empty());
-                    for (i, what) in [(3, "prefix"), (4, "suffix")] {
-                        if !part(i).is_empty() {
-                            self.warn(
-                                p,
-                                format!("the name's {what} '{}' has no field in rolo and was left out", part(i)),
-                            );
-                        }
-                    }
+                    c.prefix = Some(part(3)).filter(|m| !m.is_empty());
+                    c.suffix = Some(part(4)).filter(|m| !m.is_empty());
                 }
                 "FN" => full_name = Some(value.to_string()),
                 "EMAIL" if !value.is_empty() => {
@@ -288,9 +282,7 @@ impl Reader<'_> {
                     }
                 }
                 "ORG" => {
-                    if let Some(department) = p.parts.get(1).filter(|d| !d.is_empty()) {
-                        self.warn(p, format!("the department '{department}' has no field in rolo and was left out"));
-                    }
+                    c.department = p.parts.get(1).filter(|d| !d.is_empty()).cloned();
                 }
                 "TITLE" if !value.is_empty() => c.title = Some(value.to_string()),
                 "BDAY" if p.no_year || value.starts_with("--") => {

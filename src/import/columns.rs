@@ -32,6 +32,12 @@ pub enum Field {
     Last,
     /// Middle name.
     Middle,
+    /// Honorific before a person's name (Mr., Dr.).
+    Prefix,
+    /// What follows a person's name (Jr., PhD).
+    Suffix,
+    /// A person's department at their company.
+    Department,
     /// A whole name: split into first and last for people, the name of an account or product.
     Name,
     /// Job title.
@@ -141,6 +147,9 @@ pub const FIELD_NAMES: &[(&str, &str)] = &[
     ("first", "given name"),
     ("last", "family name"),
     ("middle", "middle name"),
+    ("prefix", "honorific before the name (Mr., Dr.)"),
+    ("suffix", "after the name (Jr., PhD)"),
+    ("department", "department at the company"),
     ("name", "whole name (split for people)"),
     ("title", "job title"),
     ("company", "organisation, matched or created by name"),
@@ -234,6 +243,9 @@ impl Field {
             "first" | "firstname" => Field::First,
             "last" | "lastname" => Field::Last,
             "middle" | "middlename" => Field::Middle,
+            "prefix" | "nameprefix" | "honorific" => Field::Prefix,
+            "suffix" | "namesuffix" => Field::Suffix,
+            "department" | "dept" => Field::Department,
             "name" | "fullname" => Field::Name,
             "title" | "jobtitle" => Field::Title,
             "company" | "account" | "organization" | "organisation" => Field::Company,
@@ -312,7 +324,7 @@ impl Field {
             Company => &[C, A, L, O, T],
             Email(..) | Phone(..) => &[C, A, L],
             LabelOf(_) | Birthday | BirthPart(_) | DoNotCall | EmailOptOut | Interests | Skills | FollowUpDays
-            | Consent(_) | Validity(_) => &[C],
+            | Consent(_) | Validity(_) | Prefix | Suffix | Department => &[C],
             Address(..) | Tags | Website => &[C, A],
             Notes | Ignore => &[C, A, L, O, T, Ca, P],
             Owner => &[C, A, L, O, T, Ca],
@@ -337,6 +349,9 @@ impl fmt::Display for Field {
             Field::First => "first",
             Field::Last => "last",
             Field::Middle => "middle",
+            Field::Prefix => "prefix",
+            Field::Suffix => "suffix",
+            Field::Department => "department",
             Field::Name => "name",
             Field::Title => "title",
             Field::Company => "company",
@@ -526,6 +541,9 @@ fn exact(h: &str) -> Option<Field> {
         "firstname" | "givenname" | "first" | "forename" => Field::First,
         "lastname" | "familyname" | "surname" | "last" => Field::Last,
         "middlename" | "additionalname" => Field::Middle,
+        "prefix" | "nameprefix" | "honorificprefix" => Field::Prefix,
+        "suffix" | "namesuffix" | "honorificsuffix" => Field::Suffix,
+        "department" | "organization1department" | "companydepartment" | "dept" => Field::Department,
         "name" | "fullname" | "contactname" | "leadname" | "productname" => Field::Name,
         "title" | "jobtitle" | "organizationtitle" | "organization1title" | "position" | "role" => Field::Title,
         "company" | "companyname" | "organization" | "organisation" | "organizationname" | "organization1name"
@@ -684,6 +702,11 @@ mod tests {
             ("Categories", "tags"),
             ("Business Fax", "phone:work fax"),
             ("Pager", "phone:pager"),
+            ("Name Prefix", "prefix"),
+            ("Name Suffix", "suffix"),
+            ("Suffix", "suffix"),
+            ("Department", "department"),
+            ("Organization 1 - Department", "department"),
         ] {
             assert_eq!(g(c, header).as_deref(), Some(field), "{header}");
         }

@@ -103,10 +103,16 @@ pub struct Contact {
     pub last_name: String,
     /// Middle name or initial.
     pub middle_name: Option<String>,
+    /// Honorific before the name (Mr., Dr.).
+    pub prefix: Option<String>,
+    /// After the name (Jr., PhD).
+    pub suffix: Option<String>,
     /// Job title.
     pub title: Option<String>,
     /// The organisation they work for.
     pub account: Option<Id>,
+    /// Their department there.
+    pub department: Option<String>,
     /// Email addresses, the first one primary.
     pub emails: Vec<Email>,
     /// Phone numbers, the first one primary.

@@ -13,19 +13,21 @@ use serde::{Deserialize, Serialize};
 
 use super::StoreError;
 use crate::model::{
-    Account, Amount, AuditEntry, BulkCreation, Call, Campaign, Contact, ContactList, Currency, Date, Event, Id, Lead,
-    Note, Opportunity, OpportunityStatus, Product, Project, Quote, RecordRef, Stage, Task, Timestamp,
+    Account, Address, Amount, AuditEntry, BulkCreation, Call, Campaign, Contact, ContactList, Currency, Date, Email,
+    Event, Id, Lead, Note, Opportunity, OpportunityStatus, Phone, Product, Project, Quote, RecordRef, Stage, Task,
+    Timestamp,
 };
 
 /// The envelope version this build writes.
-pub const FORMAT: u8 = 2;
+pub const FORMAT: u8 = 3;
 
 /// A value kept in an envelope: read in the shape this build writes, or converted from the shape
 /// an older format wrote.
 pub trait Stored: Serialize + DeserializeOwned {
-    /// Reads a payload of record format 1, returning the value and the bytes it took. Only the
-    /// types whose shape changed since say how; the others read as they are.
-    fn from_format1(payload: &[u8]) -> Result<(Self, usize), String> {
+    /// Reads a payload of the older record `format`, returning the value and the bytes it took.
+    /// Only the types whose shape changed since say how; the others read as they are.
+    fn from_older(format: u8, payload: &[u8]) -> Result<(Self, usize), String> {
+        let _ = format;
         decode_prefix(payload)
     }
 }
@@ -37,7 +39,6 @@ macro_rules! same_shape {
 
 same_shape!(
     Account,
-    Contact,
     Lead,
     Stage,
     Product,
@@ -79,7 +80,10 @@ struct OpportunityV1 {
 }
 
 impl Stored for Opportunity {
-    fn from_format1(payload: &[u8]) -> Result<(Self, usize), String> {
+    fn from_older(format: u8, payload: &[u8]) -> Result<(Self, usize), String> {
+        if format > 1 {
+            return decode_prefix(payload);
+        }
         let (o, used) = decode_prefix::<OpportunityV1>(payload)?;
         let deal = Opportunity {
             id: o.id,
@@ -109,6 +113,63 @@ impl Stored for Opportunity {
     }
 }
 
+/// A contact as formats 1 and 2 stored it: without name prefix, suffix or department.
+#[derive(Serialize, Deserialize)]
+struct ContactV2 {
+    id: Id,
+    first_name: String,
+    last_name: String,
+    middle_name: Option<String>,
+    title: Option<String>,
+    account: Option<Id>,
+    emails: Vec<Email>,
+    phones: Vec<Phone>,
+    addresses: Vec<Address>,
+    birthday: Option<Date>,
+    interests: Vec<String>,
+    skills: Vec<String>,
+    social: Vec<String>,
+    do_not_call: bool,
+    follow_up_days: Option<u32>,
+    owner: String,
+    tags: Vec<String>,
+    created: Timestamp,
+    updated: Timestamp,
+    last_activity: Option<Timestamp>,
+}
+
+impl Stored for Contact {
+    fn from_older(_: u8, payload: &[u8]) -> Result<(Self, usize), String> {
+        let (c, used) = decode_prefix::<ContactV2>(payload)?;
+        let contact = Contact {
+            id: c.id,
+            first_name: c.first_name,
+            last_name: c.last_name,
+            middle_name: c.middle_name,
+            prefix: None,
+            suffix: None,
+            title: c.title,
+            account: c.account,
+            department: None,
+            emails: c.emails,
+            phones: c.phones,
+            addresses: c.addresses,
+            birthday: c.birthday,
+            interests: c.interests,
+            skills: c.skills,
+            social: c.social,
+            do_not_call: c.do_not_call,
+            follow_up_days: c.follow_up_days,
+            owner: c.owner,
+            tags: c.tags,
+            created: c.created,
+            updated: c.updated,
+            last_activity: c.last_activity,
+        };
+        Ok((contact, used))
+    }
+}
+
 /// Largest payload decoded: a guard against a damaged length prefix asking for gigabytes.
 const LIMIT: usize = 16 << 20;
 
@@ -132,7 +193,7 @@ pub fn decode<T: Stored>(what: RecordRef, bytes: &[u8]) -> Result<T, StoreError>
     let read = match bytes.split_first() {
         None => return Err(bad("empty value".into())),
         Some((&FORMAT, payload)) => (decode_prefix(payload), payload),
-        Some((1, payload)) => (T::from_format1(payload), payload),
+        Some((&v, payload)) if (1..FORMAT).contains(&v) => (T::from_older(v, payload), payload),
         Some((&v, _)) if v > FORMAT => {
             return Err(bad(format!(
                 "written in record format {v} by a newer rolo (this one reads up to {FORMAT}): upgrade rolo"
@@ -204,9 +265,34 @@ mod tests {
         let back: Opportunity = decode(deal.record_ref(), &old).unwrap();
         assert_eq!(back, Opportunity { closed_on: None, ..deal.clone() });
         assert_eq!(decode::<Opportunity>(deal.record_ref(), &encode(&deal)).unwrap(), deal);
-        let c = Contact { id: 7, first_name: "Ann".into(), ..Default::default() };
-        let mut old = vec![1];
-        old.extend(payload(&c));
+        // Formats 1 and 2 wrote a contact without prefix, suffix or department.
+        let c = Contact { id: 7, first_name: "Ann".into(), tags: vec!["vip".into()], ..Default::default() };
+        let shape = ContactV2 {
+            id: c.id,
+            first_name: c.first_name.clone(),
+            last_name: c.last_name.clone(),
+            middle_name: None,
+            title: None,
+            account: None,
+            emails: Vec::new(),
+            phones: Vec::new(),
+            addresses: Vec::new(),
+            birthday: None,
+            interests: Vec::new(),
+            skills: Vec::new(),
+            social: Vec::new(),
+            do_not_call: false,
+            follow_up_days: None,
+            owner: String::new(),
+            tags: c.tags.clone(),
+            created: c.created,
+            updated: c.updated,
+            last_activity: None,
+        };
+        let mut old = vec![2];
+        old.extend(payload(&shape));
+        assert_eq!(decode::<Contact>(what(), &old).unwrap(), c);
+        old[0] = 1;
         assert_eq!(decode::<Contact>(what(), &old).unwrap(), c);
         old.push(0);
         assert!(decode::<Contact>(what(), &old).unwrap_err().to_string().contains("trailing"));
