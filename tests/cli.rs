@@ -2513,6 +2513,7 @@ fn an_outlook_export_reads_its_business_address_and_month_first_dates() {
     db.json(["import", "contacts", &fixture("outlook.csv")]);
     let ana = db.json("contact show 1");
     assert_eq!(ana["title"], "Buyer", "Outlook's Title column is Ms / Mr, its Job Title the title");
+    assert_eq!((&ana["prefix"], &ana["department"]), (&json!("Ms."), &json!("Sales")));
     assert_eq!(ana["birthday"], "1985-07-04");
     assert_eq!(ana["addresses"][0]["city"], "Madrid");
     assert_eq!(ana["addresses"][0]["label"], "work");
@@ -2522,6 +2523,7 @@ fn an_outlook_export_reads_its_business_address_and_month_first_dates() {
     let john = db.json("contact show 2");
     assert_eq!(john["birthday"], Value::Null, "0/0/00 means no birthday");
     assert_eq!(john["middle_name"], "Q");
+    assert_eq!((&john["prefix"], &john["suffix"]), (&json!("Mr."), &json!("Jr.")));
     assert_eq!(john["addresses"][0]["label"], "home");
 }
 

@@ -421,11 +421,11 @@ impl Mapping {
             )));
         }
         let mut fields: Vec<Option<Field>> = headers.iter().map(|h| columns::guess(kind, h)).collect();
-        // Outlook's "Title" is Mr / Ms when a "Job Title" column is there.
+        // Outlook's "Title" is Mr / Ms when a "Job Title" column is there: a person's prefix.
         if headers.iter().any(|h| columns::normal(h) == "jobtitle") {
             for (h, f) in headers.iter().zip(&mut fields) {
                 if columns::normal(h) == "title" {
-                    *f = None;
+                    *f = Some(Field::Prefix).filter(|p| p.fits(kind));
                 }
             }
         }
