@@ -1007,6 +1007,7 @@ fn an_accepted_quote_sets_the_deal_amount_and_refuses_changes_until_back_in_draf
     let refused = "error: quote Q-00001 is accepted: move it back to draft to edit it";
     db.fails_with(format!("quote line {q} --product {widget} --qty 1"), 1, refused);
     db.fails_with(format!("quote edit {q} --valid-until 2099-01-31"), 1, refused);
+    db.fails_with(format!("quote delete {q}"), 1, "is accepted: move it back to draft to delete it");
     assert_eq!(db.json(format!("quote show {q}"))["lines"].as_array().map(Vec::len), Some(1), "nothing changed");
     db.ok(format!("quote edit {q} --status draft"));
     db.ok(format!("quote line {q} --product {widget} --qty 1"));
