@@ -454,15 +454,14 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let q = tx.create(Quote {
+        tx.create_quote(Quote {
             opportunity: opp,
             status: QuoteStatus::ALL[i as usize % 4],
             lines,
             valid_until: Some(today.add_days(30)),
             ..Default::default()
-        })?;
-        let number = format!("Q-{:05}", q.id);
-        tx.update(Quote { number, ..q }, None).map(|_| ())
+        })
+        .map(|_| ())
     })?;
 
     let after = counts(crm)?;

@@ -2208,6 +2208,12 @@ fn demo_fills_an_empty_database_the_same_way_each_time() {
     assert_eq!(db.count("account list"), 10);
     assert_eq!(db.json("lead list --status converted").as_array().unwrap().len(), 1);
     assert!(db.ok("check").contains("database ok"));
+    // An accepted demo quote gave its deal its total, said in the deal's timeline by number.
+    let quotes = db.json("quote list");
+    let accepted = quotes.as_array().unwrap().iter().find(|q| q["status"] == "accepted").expect("an accepted quote");
+    let (deal, number) = (accepted["opportunity"].as_u64().unwrap(), accepted["number"].as_str().unwrap());
+    let timeline = db.ok(format!("timeline opp:{deal}"));
+    assert!(timeline.contains(&format!("from accepted quote {number}")), "{timeline}");
 
     // The same seed gives the same people.
     let other = Db::new();
