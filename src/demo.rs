@@ -494,15 +494,14 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()>
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let q = tx.create(Quote {
+        tx.create_quote(Quote {
             opportunity: opp,
             status: QuoteStatus::ALL[i as usize % 4],
             lines,
             valid_until: Some(today.add_days(30)),
             ..Default::default()
-        })?;
-        let number = format!("Q-{:05}", q.id);
-        tx.update(Quote { number, ..q }, None).map(|_| ())
+        })
+        .map(|_| ())
     })?;
     Ok(())
 }

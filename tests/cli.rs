@@ -1043,6 +1043,7 @@ fn an_accepted_quote_sets_the_deal_amount_and_refuses_changes_until_back_in_draf
     let refused = "error: quote Q-00001 is accepted: move it back to draft to edit it";
     db.fails_with(format!("quote line {q} --product {widget} --qty 1"), 1, refused);
     db.fails_with(format!("quote edit {q} --valid-until 2099-01-31"), 1, refused);
+    db.fails_with(format!("quote delete {q}"), 1, "is accepted: move it back to draft to delete it");
     assert_eq!(db.json(format!("quote show {q}"))["lines"].as_array().map(Vec::len), Some(1), "nothing changed");
     db.ok(format!("quote edit {q} --status draft"));
     db.ok(format!("quote line {q} --product {widget} --qty 1"));
@@ -2325,6 +2326,12 @@ fn demo_fills_an_empty_database_the_same_way_each_time() {
     assert_eq!(db.count("account list"), 10);
     assert_eq!(db.json("lead list --status converted").as_array().unwrap().len(), 1);
     assert!(db.ok("check").contains("database ok"));
+    // An accepted demo quote gave its deal its total, said in the deal's timeline by number.
+    let quotes = db.json("quote list");
+    let accepted = quotes.as_array().unwrap().iter().find(|q| q["status"] == "accepted").expect("an accepted quote");
+    let (deal, number) = (accepted["opportunity"].as_u64().unwrap(), accepted["number"].as_str().unwrap());
+    let timeline = db.ok(format!("timeline opp:{deal}"));
+    assert!(timeline.contains(&format!("from accepted quote {number}")), "{timeline}");
 
     // The same seed gives the same people.
     let other = Db::new();

@@ -290,6 +290,8 @@ fn an_accepted_quote_sets_the_deal_amount_and_is_read_only_until_back_in_draft()
     assert!(crm.add_quote_line(m.quote, m.product, 1, 0).is_err());
     q.status = QuoteStatus::Rejected;
     assert!(crm.update(q.clone()).is_err(), "rejecting does not open it to edits");
+    let err = crm.delete::<Quote>(m.quote).unwrap_err().to_string();
+    assert!(err.contains("is accepted: move it back to draft to delete it"), "{err}");
     assert_eq!(crm.get::<Quote>(m.quote).unwrap().lines[0].quantity, 3, "nothing changed");
     // A status change alone is taken; back in draft it is editable, and accepting again follows.
     let mut q = crm.get::<Quote>(m.quote).unwrap();

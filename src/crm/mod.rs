@@ -525,6 +525,7 @@ impl<'a> Tx<'a> {
     pub fn delete<R: Indexed>(&mut self, id: Id) -> Result<R> {
         let target = RecordRef::new(R::KIND, id);
         let old: R = self.get(id)?;
+        sales::deletable(&old)?;
         let referrers = self.index()?.referrers(target)?;
         let mut refusing: Vec<RecordRef> = Vec::new();
         let mut plan: Vec<(RecordRef, OnDelete)> = Vec::new();

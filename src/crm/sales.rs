@@ -181,16 +181,13 @@ impl Tx<'_> {
     /// and a quote becoming accepted gives its deal its total as amount, audited on the deal.
     /// `old` is the quote as stored, `None` for a new one; other kinds pass untouched.
     pub(super) fn quote_rules<R: Record>(&mut self, old: Option<&R>, new: &R) -> Result<()> {
-        let Some(new) = (new as &dyn std::any::Any).downcast_ref::<Quote>() else { return Ok(()) };
-        let old = old.and_then(|o| (o as &dyn std::any::Any).downcast_ref::<Quote>());
+        let Some(new) = as_quote(new) else { return Ok(()) };
+        let old = old.and_then(as_quote);
         if let Some(old) = old.filter(|o| o.status == QuoteStatus::Accepted)
             && new.status != QuoteStatus::Draft
             && !same_terms(old, new)
         {
-            return Err(CrmError::Conflict(format!(
-                "quote {} is accepted: move it back to draft to edit it (rolo quote edit {} --status draft)",
-                old.number, old.id
-            )));
+            return Err(accepted(old, "edit"));
         }
         let accepted_now = new.status == QuoteStatus::Accepted && old.is_none_or(|o| o.status != QuoteStatus::Accepted);
         if !accepted_now {
@@ -356,6 +353,28 @@ impl Crm {
     pub fn account_named(&self, name: &str) -> Result<Option<Id>> {
         named(&self.reader()?, Kind::Account, name)
     }
+}
+
+/// Refuses to delete an accepted quote (its deal's amount came from it): see
+/// [`Tx::quote_rules`].
+pub(super) fn deletable<R: Record>(rec: &R) -> Result<()> {
+    match as_quote(rec) {
+        Some(q) if q.status == QuoteStatus::Accepted => Err(accepted(q, "delete")),
+        _ => Ok(()),
+    }
+}
+
+/// `rec` as a quote, when it is one.
+fn as_quote<R: Record>(rec: &R) -> Option<&Quote> {
+    (rec as &dyn std::any::Any).downcast_ref::<Quote>()
+}
+
+/// The refusal to `verb` accepted quote `q`, with the way out.
+fn accepted(q: &Quote, verb: &str) -> CrmError {
+    CrmError::Conflict(format!(
+        "quote {} is accepted: move it back to draft to {verb} it (rolo quote edit {} --status draft)",
+        q.number, q.id
+    ))
 }
 
 /// Whether two versions of a quote offer the same: everything but the status and the times
