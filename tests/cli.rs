@@ -9,6 +9,8 @@
 //! Command lines are written as one string split like a shell would (single quotes group words,
 //! `''` is an empty word), or as a list of words when a value holds odd characters.
 
+mod common;
+
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
@@ -22,21 +24,7 @@ use tempfile::TempDir;
 
 /// `rolo --db <db>` as user `tester`, isolated from the real home folder and environment.
 fn rolo(db: &Path) -> Command {
-    let home = db.parent().expect("the database lives in a folder");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rolo"));
-    cmd.arg("--db")
-        .arg(db)
-        .env("USER", "tester")
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home)
-        .env("RUST_BACKTRACE", "0")
-        .env_remove("ROLO_USER")
-        .env_remove("ROLO_DB")
-        // A locale without a region: dates that could be read either way are read month first.
-        .env_remove("LC_ALL")
-        .env_remove("LC_TIME")
-        .env("LANG", "C.UTF-8");
-    cmd
+    Command::from_std(common::rolo_in(db, "C.UTF-8"))
 }
 
 /// A command line: a string split like a shell would, or a list of words.

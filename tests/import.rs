@@ -53,19 +53,7 @@ impl Db {
 
     /// Runs rolo with `args` as [`Db::run`] does, in the locale `lang` (`en_GB.UTF-8`).
     fn run_in(&self, lang: &str, args: &[&str]) -> Output {
-        let home = self.dir.path();
-        assert_cmd::Command::new(env!("CARGO_BIN_EXE_rolo"))
-            .arg("--db")
-            .arg(home.join("rolo.redb"))
-            .args(args)
-            .envs([("USER", "tester"), ("RUST_BACKTRACE", "0"), ("LANG", lang)])
-            .envs([("HOME", home), ("XDG_DATA_HOME", home)])
-            .env_remove("ROLO_DB")
-            .env_remove("ROLO_USER")
-            .env_remove("LC_ALL")
-            .env_remove("LC_TIME")
-            .output()
-            .expect("rolo runs")
+        common::rolo_in(&self.dir.path().join("rolo.redb"), lang).args(args).output().expect("rolo runs")
     }
 
     /// Runs a command that must succeed; returns stdout and stderr.

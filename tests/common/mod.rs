@@ -9,6 +9,22 @@ use rolo::crm::Crm;
 use rolo::model::*;
 use tempfile::TempDir;
 
+/// `rolo --db <db>` as user `tester`, away from the real home folder and environment, in the
+/// locale `lang` (`C.UTF-8`: dates that could be read either way are read month first).
+pub fn rolo_in(db: &std::path::Path, lang: &str) -> std::process::Command {
+    let home = db.parent().expect("the database lives in a folder");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_rolo"));
+    cmd.arg("--db")
+        .arg(db)
+        .envs([("USER", "tester"), ("RUST_BACKTRACE", "0"), ("LANG", lang)])
+        .envs([("HOME", home), ("XDG_DATA_HOME", home)])
+        .env_remove("ROLO_USER")
+        .env_remove("ROLO_DB")
+        .env_remove("LC_ALL")
+        .env_remove("LC_TIME");
+    cmd
+}
+
 /// A CRM over a fresh database file; keep the `TempDir` alive as long as the CRM.
 pub fn fresh() -> (TempDir, Crm) {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -22,18 +22,8 @@ use rolo::store::RawRead as _;
 
 /// `rolo --db <db> ARGS` as user `tester`, away from the real home folder.
 pub fn rolo(db: &Path, args: &[&str]) -> Command {
-    let home = db.parent().expect("the database lives in a folder");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rolo"));
-    cmd.arg("--db")
-        .arg(db)
-        .args(args)
-        .env("USER", "tester")
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home)
-        .env("RUST_BACKTRACE", "0")
-        .env_remove("ROLO_USER")
-        .env_remove("ROLO_DB")
-        .stdin(Stdio::null());
+    let mut cmd = common::rolo_in(db, "C.UTF-8");
+    cmd.args(args).stdin(Stdio::null());
     cmd
 }
 
