@@ -512,6 +512,10 @@ pub const REPORTS: &[Binding] = &[
 /// Keys of the projects list and a project's detail.
 pub const PROJECTS: &[Binding] = &[hint(&["x"], Action::CloseProject, "close the project (asks: goal met?)")];
 
+/// Keys of a task's own page, over those of every record's page.
+pub const TASK_PAGE: &[Binding] =
+    &[hint(&["x"], Action::Complete, "complete this task"), hint(&["u"], Action::Reopen, "reopen this task")];
+
 /// Keys of the leads list, over those of every list.
 pub const LEADS: &[Binding] = &[
     hint(&["C"], Action::Convert, "convert: preview the account, contact and deal, then Ctrl-S"),
@@ -527,8 +531,6 @@ pub const DETAIL: &[Binding] = &[
     bind(&["ctrl-d", "pagedown"], Action::HalfDown, "half a page down"),
     bind(&["ctrl-u", "pageup"], Action::HalfUp, "half a page up"),
     hint(&["enter"], Action::Open, "open the deal, task, call, note or person on this line (› marks them)"),
-    bind(&["x"], Action::Complete, "complete this task"),
-    bind(&["u"], Action::Reopen, "reopen this task"),
     hint(&["e"], Action::Edit, "edit this record"),
     hint(&["a"], Action::Note, "add a note"),
     hint(&["c"], Action::Call, "log a call with this contact (a timer runs)"),

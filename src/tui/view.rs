@@ -1031,7 +1031,7 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             let sections = context
                 .iter()
                 .enumerate()
-                .map(|(i, table)| (if i == 0 && context.len() > 1 { "This screen" } else { "Everywhere" }, *table));
+                .map(|(i, table)| (if i + 1 < context.len() { "This screen" } else { "Everywhere" }, *table));
             let text = ("In text fields (other keys type; a proposed value is replaced)", keymap::TEXT);
             let sections: Vec<_> = sections.chain([text]).collect();
             // The keys' column fits the longest keys, up to half the box; both columns cut with "…".
