@@ -547,7 +547,7 @@ fn lead_sources_are_added_renamed_moved_and_removed_and_records_follow() {
     db.fails_with(
         "lead add --first X --last Y --source Fax",
         1,
-        "error: source: 'Fax' is not one of: LinkedIn Ads, cold_call",
+        "error: source: 'Fax' is not one of: LinkedIn Ads, cold call",
     );
     // Renaming carries the leads and deals along.
     assert_eq!(

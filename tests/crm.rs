@@ -391,7 +391,7 @@ fn bulk_loads_share_one_audit_entry_per_kind_and_show_in_the_timeline() {
         assert!(rolo::store::Read::audit(&r, target).unwrap().is_empty(), "no per-record entry");
         let created = crm.timeline(target).unwrap();
         assert_eq!(created.len(), 1);
-        assert_eq!(created[0].summary, "created contact by import people.csv");
+        assert_eq!(created[0].summary, "created contact: import people.csv");
     }
     let own = crm.timeline(single.record_ref()).unwrap();
     assert_eq!((own.len(), own[0].summary.as_str()), (1, "created contact"), "a later record is not in the run");

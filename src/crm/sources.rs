@@ -144,7 +144,8 @@ impl Crm {
             let old = list.remove(at);
             if list.is_empty() {
                 return Err(CrmError::Conflict(format!(
-                    "'{old}' is the last lead source: add another before removing it"
+                    "'{}' is the last lead source: add another before removing it",
+                    crate::text::spoken(&old)
                 )));
             }
             tx.save_sources(list)?;
@@ -152,7 +153,8 @@ impl Crm {
                 let (leads, deals) = (tx.carrying::<Lead>(&old)?.len(), tx.carrying::<Opportunity>(&old)?.len());
                 if leads + deals > 0 {
                     return Err(CrmError::Conflict(format!(
-                        "'{old}' is the source of {} and {}: say where they go (--to SOURCE) or take it off them (--clear)",
+                        "'{}' is the source of {} and {}: say where they go (--to SOURCE) or take it off them (--clear)",
+                        crate::text::spoken(&old),
                         crate::text::count(leads, "lead", "leads"),
                         crate::text::count(deals, "deal", "deals"),
                     )));
@@ -227,7 +229,7 @@ impl Tx<'_> {
                 "source",
                 format!(
                     "'{given}' is not one of: {}; add it in Settings (g S) or with rolo source add",
-                    list.join(", ")
+                    spoken_list(list)
                 ),
             )
             .into()),
@@ -282,7 +284,7 @@ fn find(list: &[String], name: &str) -> Result<usize> {
 
 /// The error for a source `list` does not have.
 fn unknown(list: &[String], name: &str) -> CrmError {
-    ValidationError::new("source", format!("'{}' is not one of: {}", name.trim(), list.join(", "))).into()
+    ValidationError::new("source", format!("'{}' is not one of: {}", name.trim(), spoken_list(list))).into()
 }
 
 /// `name` trimmed, checked to be non-empty, short and not taken by another entry than `except`.
@@ -297,13 +299,19 @@ fn new_name(list: &[String], name: &str, except: Option<usize>) -> Result<String
     if let Some(i) = list.iter().position(|s| source_key(s) == source_key(name))
         && Some(i) != except
     {
-        return Err(CrmError::Conflict(format!("there is already a lead source '{}': pick another name", list[i])));
+        let taken = crate::text::spoken(&list[i]);
+        return Err(CrmError::Conflict(format!("there is already a lead source '{taken}': pick another name")));
     }
     Ok(name.to_string())
 }
 
 fn position_error(len: usize) -> CrmError {
     ValidationError::new("position", format!("is past the end of the list ({len} lead sources)")).into()
+}
+
+/// The sources as people read them, for a message: `cold call, existing customer, …`.
+fn spoken_list(list: &[String]) -> String {
+    list.iter().map(|s| crate::text::spoken(s)).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]

@@ -209,11 +209,10 @@ impl Tx<'_> {
 fn check_free(stages: &[Stage], name: &str, except: Option<Id>) -> Result<()> {
     let wanted = name.trim().to_lowercase();
     match stages.iter().find(|s| Some(s.id) != except && s.name.trim().to_lowercase() == wanted) {
-        Some(s) if !wanted.is_empty() => Err(ValidationError::new(
-            "name",
-            format!("a stage called {} already exists (stage {}): pick another name", s.name, s.id),
-        )
-        .into()),
+        Some(s) if !wanted.is_empty() => {
+            Err(ValidationError::new("name", format!("a stage called {} already exists: pick another name", s.name))
+                .into())
+        }
         _ => Ok(()),
     }
 }

@@ -52,7 +52,7 @@ impl Crm {
             })
             .collect();
         if let Some(b) = r.bulk_creation(target)? {
-            let summary = format!("created {} by {}", target.kind, b.summary);
+            let summary = format!("created {}: {}", target.kind, b.summary);
             items.push(TimelineItem { at: b.at, what: "created".into(), summary, user: b.user, record: target });
         }
         linked::<Note>(&r, target, &mut items, |n| (n.created, n.owner.clone(), n.text.clone()))?;

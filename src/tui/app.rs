@@ -209,9 +209,10 @@ impl Ask {
             }
             Ask::TaskScope => "Narrow the tasks: project:NAME owner:NAME account:NAME (empty clears)".to_string(),
             Ask::NewSource => "New lead source (its name)".to_string(),
-            Ask::RenameSource(name) => format!("Rename the lead source {name} to"),
+            Ask::RenameSource(name) => format!("Rename the lead source {} to", crate::text::spoken(name)),
             Ask::MoveSourceTo(name, n) => format!(
-                "{name} is the source of {}: move them to which source? (- leaves them without one)",
+                "{} is the source of {}: move them to which source? (- leaves them without one)",
+                crate::text::spoken(name),
                 crate::text::count(*n, "lead or deal", "leads and deals")
             ),
             Ask::MoveDealsTo(s, n) => {
@@ -997,7 +998,8 @@ impl App {
                             let mut l: Lead = tx.get(*id)?;
                             if l.converted.is_some() {
                                 return Err(crate::crm::CrmError::Conflict(format!(
-                                    "lead {id} was converted: its status stays converted"
+                                    "the lead {} was converted: its status stays converted",
+                                    l.full_name()
                                 )));
                             }
                             l.status = next_status(l.status);
@@ -1938,7 +1940,14 @@ impl App {
                     self.refresh_after_write();
                     let name = Targets::named(&self.crm, vec![saved]).name;
                     if form.converting.is_some() {
-                        self.say(format!("lead {} converted: {name} and its account (and deal) made", form.name));
+                        // Say what the conversion made: the person, their account, a deal if any.
+                        let made = form.target.and_then(|id| self.crm.get::<Lead>(id).ok()).and_then(|l| l.converted);
+                        let label = |kind, id| self.crm.label(RecordRef::new(kind, id));
+                        let account = made.as_ref().map(|c| label(Kind::Account, c.account)).unwrap_or_default();
+                        let deal = made.as_ref().and_then(|c| c.opportunity);
+                        let deal = deal.map(|o| format!(", and the deal {}", label(Kind::Opportunity, o)));
+                        let deal = deal.unwrap_or_else(|| ", no deal".to_string());
+                        self.say(format!("lead {} converted: {name} at {account}{deal}", form.name));
                         let _ = self.open(saved);
                         return;
                     }

@@ -96,7 +96,8 @@ impl Detail {
                     ];
                     let deal = c.opportunity.map(|o| ("deal", RecordRef::new(Kind::Opportunity, o)));
                     for (what, target) in made.into_iter().chain(deal) {
-                        lines.push(DetailLine::Field(what.into(), format!("{} ({target})", label_of(&r, target))));
+                        // What it became opens with Enter, like any linked line.
+                        lines.push(DetailLine::Item(format!("{what}: {}", label_of(&r, target)), Some(target)));
                     }
                 }
                 notes(&mut lines, &r, record)?;

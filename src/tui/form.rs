@@ -92,11 +92,8 @@ impl Form {
             }
             Kind::Lead => {
                 let l = stored_or_new::<Lead>(crm, id)?;
-                if let Some(c) = &l.converted {
-                    return Err(CrmError::Conflict(format!(
-                        "lead {} was converted (account {}, contact {}): it stays as it was; edit those instead",
-                        l.id, c.account, c.contact
-                    )));
+                if l.converted.is_some() {
+                    return Err(converted_already(crm, &l));
                 }
                 let word = |w: Option<String>| w.unwrap_or_default();
                 vec![
@@ -257,7 +254,10 @@ impl Form {
             (_, "outcome") => words(StageOutcome::ALL),
             (_, "priority") => words(Priority::ALL),
             (_, "rating") => words(Rating::ALL),
-            (Kind::Lead, "status") => words(LeadStatus::ALL),
+            // Converted is what converting (C) makes a lead, never a status to pick.
+            (Kind::Lead, "status") => {
+                words(&LeadStatus::ALL.iter().filter(|s| **s != LeadStatus::Converted).collect::<Vec<_>>())
+            }
             (Kind::Task, "status") => words(TaskStatus::ALL),
             (Kind::Account, "status") => words(AccountStatus::ALL),
             _ => None,
@@ -316,11 +316,8 @@ impl Form {
     /// and an optional deal, all editable before saving converts the lead in one transaction.
     pub fn convert(crm: &Crm, id: Id) -> Result<Form> {
         let l = crm.get::<Lead>(id)?;
-        if let Some(c) = &l.converted {
-            return Err(CrmError::Conflict(format!(
-                "lead {id} was converted already (account {}, contact {})",
-                c.account, c.contact
-            )));
+        if l.converted.is_some() {
+            return Err(converted_already(crm, &l));
         }
         let company = l.company.clone().filter(|c| !c.trim().is_empty()).unwrap_or_else(|| l.full_name());
         let fields = vec![
@@ -347,7 +344,7 @@ impl Form {
         }
         let name = self.value("account").unwrap_or_default();
         self.hint = Some(match (self.picked_account(), crm.account_named(&name)) {
-            (Some(id), _) | (None, Ok(Some(id))) => format!("account: the existing {name} (#{id})"),
+            (Some(_), _) | (None, Ok(Some(_))) => format!("account: the existing {name}"),
             _ if name.is_empty() => "account: give a name".to_string(),
             _ => format!("account: a new one, {name}"),
         });
@@ -686,4 +683,14 @@ fn account_named(crm: &Crm, name: &str) -> Result<Id> {
     crm.account_named(name)?.ok_or_else(|| {
         Form::invalid("account", format!("no account is called '{name}': create it on the Accounts screen first"))
     })
+}
+
+/// Why a converted lead opens no form: it stays as it was, and what it became is named.
+fn converted_already(crm: &Crm, l: &Lead) -> CrmError {
+    let became = l.converted.as_ref().map_or(String::new(), |c| {
+        let account = crm.label(crate::model::RecordRef::new(Kind::Account, c.account));
+        let contact = crm.label(crate::model::RecordRef::new(Kind::Contact, c.contact));
+        format!(" into {contact} at {account}")
+    });
+    CrmError::Conflict(format!("the lead {} was converted{became}: it stays as it was; edit those instead", l.label()))
 }

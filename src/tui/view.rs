@@ -504,7 +504,10 @@ fn duplicates(f: &mut Frame, area: Rect, d: &super::duplicates::Duplicates, them
         } else {
             "Looking for contacts that share an email, a phone, or a name at one company…"
         };
-        return f.render_widget(Paragraph::new(Line::styled(text, theme.dim())).block(block), area);
+        return f.render_widget(
+            Paragraph::new(Line::styled(text, theme.dim())).wrap(Wrap { trim: true }).block(block),
+            area,
+        );
     }
     let rows = d.pairs.iter().enumerate().map(|(i, p)| {
         let (keep, gone) = d.sides(p);
@@ -600,7 +603,12 @@ fn import_wizard(f: &mut Frame, area: Rect, w: &super::import::ImportWizard, the
     let inner = block.inner(area);
     f.render_widget(block, area);
     let below = match &w.step {
-        Step::Refused(lines) | Step::Ready(_, lines) => (lines.len() as u16 + 2).clamp(4, inner.height / 2),
+        // Room for every problem or warning, each as many rows as it wraps to, up to half.
+        Step::Refused(lines) | Step::Ready(_, lines) => {
+            let room = (inner.width as usize).max(1);
+            let rows: usize = lines.iter().map(|l| width(l).div_ceil(room).max(1)).sum();
+            (rows.min(u16::MAX as usize) as u16).saturating_add(2).clamp(4, (inner.height / 2).max(4))
+        }
         _ => 4,
     };
     let [top, bottom] = Layout::vertical([Constraint::Min(3), Constraint::Length(below)]).areas(inner);
@@ -666,9 +674,15 @@ fn import_wizard(f: &mut Frame, area: Rect, w: &super::import::ImportWizard, the
         Step::Ready(r, warnings) => {
             let said = super::import::summary(w.kind, r);
             f.render_widget(line(format!("The file is fine: it {said}."), theme.ok()), first);
-            let mut lines = vec![Line::styled("Ctrl-S imports it, in one transaction; Esc leaves.", theme.dim())];
+            let hint = if warnings.is_empty() {
+                "Ctrl-S imports it, in one transaction; Esc leaves."
+            } else {
+                "Ctrl-S imports it, in one transaction, warnings and all; Ctrl-D / Ctrl-U scroll them; Esc leaves."
+            };
+            let mut lines = vec![Line::styled(hint, theme.dim())];
             lines.extend(warnings.iter().skip(w.scroll).map(|p| Line::styled(sanitize(p).into_owned(), theme.text())));
-            f.render_widget(Paragraph::new(lines), rest);
+            // A long warning wraps: it names the line, the column and what was done.
+            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);
         }
         Step::Done(r) => {
             let said = super::import::summary(w.kind, r);
@@ -687,7 +701,7 @@ fn import_wizard(f: &mut Frame, area: Rect, w: &super::import::ImportWizard, the
             );
             f.render_widget(line(head, theme.error()), first);
             let lines: Vec<Line> = problems.iter().skip(w.scroll).map(|p| Line::raw(sanitize(p).into_owned())).collect();
-            f.render_widget(Paragraph::new(lines), rest);
+            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);
         }
     }
     if let Some(picker) = &w.picker {
@@ -978,6 +992,8 @@ fn popup(f: &mut Frame, area: Rect, w: u16, h: u16, title: &str) -> Rect {
     let r = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
     f.render_widget(Clear, r);
     let block = Block::new().borders(Borders::ALL);
+    // A title longer than the box ends in "…".
+    let title = truncate(title, (w as usize).saturating_sub(4));
     let block = if title.is_empty() { block } else { block.title(format!(" {title} ")) };
     let inner = block.inner(r);
     f.render_widget(block, r);
@@ -1021,7 +1037,8 @@ fn form_box(f: &mut Frame, area: Rect, form: &super::form::Form, theme: &Theme) 
 fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
     match o {
         Overlay::Help(scroll) => {
-            let inner = popup(f, area, 72, area.height.saturating_sub(2), "Keys  (j/k scroll, Esc closes)");
+            let wide = area.width.saturating_sub(4).clamp(72, 110);
+            let inner = popup(f, area, wide, area.height.saturating_sub(2), "Keys  (j/k scroll, Esc closes)");
             let mut lines = Vec::new();
             let w = inner.width as usize;
             // In a form (F1) only the text keys apply; elsewhere they serve filters, questions
@@ -1109,7 +1126,9 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
                 Confirm::DiscardCall => "Close without logging the call?".to_string(),
                 Confirm::MoveDeal { question, .. } | Confirm::Merge { question, .. } => question.clone(),
                 Confirm::DeleteStage(s) => format!("Delete the stage {}? It holds no deals.", s.name),
-                Confirm::DeleteSource(s) => format!("Delete the lead source {s}? No lead or deal has it."),
+                Confirm::DeleteSource(s) => {
+                    format!("Delete the lead source {}? No lead or deal has it.", crate::text::spoken(s))
+                }
             };
             // A long question wraps in a wider box rather than losing its end.
             let long = width(&question) as u16;
