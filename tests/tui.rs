@@ -1664,3 +1664,14 @@ fn a_deal_page_shows_its_amount_grouped_and_its_stage_once() {
     assert!(s.contains("5,000.00") && !s.contains("5000.00"), "{s}");
     assert_eq!(s.lines().filter(|l| l.trim_start_matches('│').trim_start().starts_with("stage ")).count(), 1, "{s}");
 }
+
+#[test]
+fn converting_into_a_picked_account_keeps_the_lead_s_own_company() {
+    let mut ui = Ui::populated(120, 36);
+    ui.keys("4 C enter").text("osaka");
+    ui.keys("enter ctrl-s");
+    let lead = ui.crm.list::<Lead>(|_| true).unwrap().remove(0);
+    let made = lead.converted.expect("converted");
+    assert_eq!(ui.crm.get::<Account>(made.account).unwrap().name, "Ōsaka Trading 株式会社");
+    assert_eq!(lead.company.as_deref(), Some("Harbor Partners"), "what the lead said stays");
+}

@@ -1982,7 +1982,8 @@ impl App {
                 let (hits, waiting) = self.picker_hits(kind, &choices, query, Vec::new());
                 let current = form.fields[form.focus].value();
                 let selected = hits.iter().position(|h| h.label == current).unwrap_or(0);
-                let query = LineField::new(query);
+                // The account typed so far is proposed: the first key typed replaces it.
+                let query = LineField::proposed(query);
                 let overlay = Overlay::Picker { field: form.focus, query, hits, selected, choices, waiting };
                 self.overlay = Some(overlay);
             }

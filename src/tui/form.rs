@@ -576,7 +576,11 @@ impl Form {
         let done = crm.write(|tx| {
             let mut l: Lead = tx.get(id)?;
             self.lead_fields(&mut l);
-            l.company = Some(account_name.clone());
+            // A picked account is linked as it is, the lead keeping its own company; a typed
+            // name is the company the conversion makes (or matches) the account by.
+            if account.is_none() {
+                l.company = Some(account_name.clone());
+            }
             tx.update(l, None)?;
             tx.convert_lead(id, ConvertLead { account, opportunity })
         })?;
