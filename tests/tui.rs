@@ -1675,3 +1675,14 @@ fn converting_into_a_picked_account_keeps_the_lead_s_own_company() {
     assert_eq!(ui.crm.get::<Account>(made.account).unwrap().name, "Ōsaka Trading 株式会社");
     assert_eq!(lead.company.as_deref(), Some("Harbor Partners"), "what the lead said stays");
 }
+
+#[test]
+fn a_lead_s_page_takes_the_lead_keys() {
+    let mut ui = Ui::populated(120, 36);
+    ui.keys("4 enter");
+    assert!(ui.screen().contains("lead · Li Wang"), "{}", ui.screen());
+    ui.keys("s");
+    assert_eq!(ui.crm.list::<Lead>(|_| true).unwrap()[0].status, LeadStatus::Contacted);
+    ui.keys("C");
+    assert!(ui.screen().contains("Convert the lead Li Wang"), "{}", ui.screen());
+}

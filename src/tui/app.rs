@@ -582,6 +582,8 @@ impl App {
             vec![keymap::PROJECTS, base, keymap::GLOBAL]
         } else if self.detail.as_ref().is_some_and(|d| d.record.kind == Kind::Task) {
             vec![keymap::TASK_PAGE, keymap::DETAIL, keymap::GLOBAL]
+        } else if self.detail.as_ref().is_some_and(|d| d.record.kind == Kind::Lead) {
+            vec![keymap::LEADS, keymap::DETAIL, keymap::GLOBAL]
         } else if self.detail.is_some() {
             vec![keymap::DETAIL, keymap::GLOBAL]
         } else if self.on_board() {
