@@ -1680,7 +1680,10 @@ fn converting_into_a_picked_account_keeps_the_lead_s_own_company() {
 fn a_lead_s_page_takes_the_lead_keys() {
     let mut ui = Ui::populated(120, 36);
     ui.keys("4 enter");
-    assert!(ui.screen().contains("lead · Li Wang"), "{}", ui.screen());
+    let s = ui.screen();
+    assert!(s.contains("lead · Li Wang"), "{s}");
+    let hints = s.lines().last().unwrap_or_default();
+    assert!(hints.contains("C convert") && !hints.contains("c log a call"), "only the keys a lead takes: {s}");
     ui.keys("s");
     assert_eq!(ui.crm.list::<Lead>(|_| true).unwrap()[0].status, LeadStatus::Contacted);
     ui.keys("C");

@@ -580,12 +580,15 @@ impl App {
         {
             let base = if self.detail.is_some() { keymap::DETAIL } else { keymap::LIST };
             vec![keymap::PROJECTS, base, keymap::GLOBAL]
-        } else if self.detail.as_ref().is_some_and(|d| d.record.kind == Kind::Task) {
-            vec![keymap::TASK_PAGE, keymap::DETAIL, keymap::GLOBAL]
-        } else if self.detail.as_ref().is_some_and(|d| d.record.kind == Kind::Lead) {
-            vec![keymap::LEADS, keymap::DETAIL, keymap::GLOBAL]
-        } else if self.detail.is_some() {
-            vec![keymap::DETAIL, keymap::GLOBAL]
+        } else if let Some(d) = &self.detail {
+            // A record's page: its kind's own keys first.
+            let own = match d.record.kind {
+                Kind::Task => keymap::TASK_PAGE,
+                Kind::Lead => keymap::LEADS,
+                Kind::Contact | Kind::Opportunity => keymap::CALLABLE_PAGE,
+                _ => &[],
+            };
+            [own, keymap::DETAIL, keymap::GLOBAL].into_iter().filter(|t| !t.is_empty()).collect()
         } else if self.on_board() {
             vec![keymap::BOARD, keymap::GLOBAL]
         } else if self.screen == ScreenId::Reports && self.detail.is_none() {

@@ -512,6 +512,9 @@ pub const REPORTS: &[Binding] = &[
 /// Keys of the projects list and a project's detail.
 pub const PROJECTS: &[Binding] = &[hint(&["x"], Action::CloseProject, "close the project (asks: goal met?)")];
 
+/// Keys of a person's or a deal's page, over those of every record's page.
+pub const CALLABLE_PAGE: &[Binding] = &[hint(&["c"], Action::Call, "log a call with this contact (a timer runs)")];
+
 /// Keys of a task's own page, over those of every record's page.
 pub const TASK_PAGE: &[Binding] =
     &[hint(&["x"], Action::Complete, "complete this task"), hint(&["u"], Action::Reopen, "reopen this task")];
@@ -533,7 +536,6 @@ pub const DETAIL: &[Binding] = &[
     hint(&["enter"], Action::Open, "open the deal, task, call, note or person on this line (› marks them)"),
     hint(&["e"], Action::Edit, "edit this record"),
     hint(&["a"], Action::Note, "add a note"),
-    hint(&["c"], Action::Call, "log a call with this contact (a timer runs)"),
     hint(&["t"], Action::AddTask, "add a task linked to this record"),
     bind(&["d"], Action::Delete, "delete this record (asks first)"),
     hint(&["h", "left"], Action::Back, "back to the list"),
