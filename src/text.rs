@@ -179,7 +179,7 @@ pub fn json_plain(v: &serde_json::Value) -> String {
 }
 
 /// `1,234,567`: a count with its thousands grouped.
-pub fn thousands(n: usize) -> String {
+pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, d) in digits.chars().enumerate() {

@@ -412,7 +412,7 @@ impl Chart {
                 "Calls {} to {}: {}, {} talk time",
                 r.from,
                 r.to,
-                crate::model::Amount(i64::from(r.calls) * 100).grouped().trim_end_matches(".00"),
+                crate::text::thousands(u64::from(r.calls)),
                 crate::model::format_duration(r.talk_secs.min(u64::from(u32::MAX)) as u32)
             ),
             from: Some(r.from),

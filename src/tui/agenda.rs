@@ -95,7 +95,7 @@ pub fn birthdays_soon(crm: &Crm, days: u32) -> Result<Option<String>> {
         })
         .collect();
     if total > names.len() {
-        names.push(format!("and {} more", crate::text::thousands(total - names.len())));
+        names.push(format!("and {} more", crate::text::thousands((total - names.len()) as u64)));
     }
     Ok((total > 0).then(|| format!("birthdays soon: {}", names.join(", "))))
 }

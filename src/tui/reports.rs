@@ -566,7 +566,7 @@ const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 /// A number in full: `1,234`, `18,897.01`, `1h 5m`.
 fn full(n: i64, unit: Unit) -> String {
     match unit {
-        Unit::Count => Amount(n.saturating_mul(100)).grouped().trim_end_matches(".00").to_string(),
+        Unit::Count => format!("{}{}", if n < 0 { "-" } else { "" }, crate::text::thousands(n.unsigned_abs())),
         Unit::Money => Amount(n).grouped(),
         Unit::Seconds => crate::model::format_duration(n.clamp(0, i64::from(u32::MAX)) as u32),
     }

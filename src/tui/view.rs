@@ -847,9 +847,13 @@ pub(super) fn record_list(
     let count = if list.is_filtered() {
         // A filter that kept only its best matches says so: more records match.
         let more = if list.is_capped() { "+" } else { "" };
-        format!("{}{more} of {}", crate::text::thousands(list.ids.len()), crate::text::thousands(list.total))
+        format!(
+            "{}{more} of {}",
+            crate::text::thousands(list.ids.len() as u64),
+            crate::text::thousands(list.total as u64)
+        )
     } else {
-        crate::text::thousands(list.total)
+        crate::text::thousands(list.total as u64)
     };
     let order = list.order_label();
     let title = format!(
