@@ -1829,9 +1829,9 @@ impl App {
     fn picked(&mut self, field: usize, hit: Option<&crate::search::Hit>) -> Result<()> {
         let Some(hit) = hit else { return Ok(()) };
         let (label, mut id) = (hit.label.clone(), hit.id);
-        let new_account = hit.kind == Kind::Account && id == NEW_ACCOUNT;
-        let choice = self.form.as_ref().is_some_and(|f| f.picker_kind(field).is_none());
-        if new_account && !choice {
+        // Only the account picker offers a new record; a word field's words are numbered from 0.
+        let accounts = self.form.as_ref().and_then(|f| f.picker_kind(field)) == Some(Kind::Account);
+        if accounts && id == NEW_ACCOUNT {
             id = self.crm.create(crate::model::Account { name: label.clone(), ..Default::default() })?.id;
             self.say(format!("account {label} created"));
         }
