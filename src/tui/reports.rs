@@ -683,23 +683,21 @@ fn table(f: &mut Frame, area: Rect, v: &ChartView, s: &Reports, theme: &Theme) {
     // Numbers in full when every column fits, else in short (`385.1M`): never cut.
     let label_width =
         v.rows.iter().map(|r| width(&r.label)).max().unwrap_or(5).clamp(5, (area.width as usize / 3).max(5));
-    let columns = |format: fn(i64, Unit) -> String| {
-        let cells = move |r: &crate::crm::ChartRow| -> Vec<String> {
-            v.measures.iter().zip(&r.values).map(|(m, x)| x.map_or(String::new(), |x| format(x, m.unit))).collect()
-        };
-        let widths: Vec<usize> = (0..v.measures.len())
-            .map(|i| {
-                let name = width(&v.measures[i].name) + 1;
-                v.rows.iter().map(|r| width(&cells(r)[i])).chain([name]).max().unwrap_or(4)
-            })
-            .collect();
-        (cells, widths)
+    // Every cell formatted once, and each column as wide as its widest cell or title.
+    let formatted = |format: fn(i64, Unit) -> String| -> Vec<Vec<String>> {
+        let cell = |(m, x): (&crate::crm::Measure, &Option<i64>)| x.map_or(String::new(), |x| format(x, m.unit));
+        v.rows.iter().map(|r| v.measures.iter().zip(&r.values).map(cell).collect()).collect()
     };
-    let (cells, measure_widths) = {
-        let (cells, widths) = columns(full);
-        let needed = label_width + widths.iter().map(|w| w + 1).sum::<usize>();
-        if needed <= area.width as usize { (cells, widths) } else { columns(compact) }
+    let widths_of = |cells: &[Vec<String>]| -> Vec<usize> {
+        let widest = |i: usize| cells.iter().map(|row| width(&row[i])).chain([width(&v.measures[i].name) + 1]).max();
+        (0..v.measures.len()).map(|i| widest(i).unwrap_or(4)).collect()
     };
+    let mut cells = formatted(full);
+    let mut measure_widths = widths_of(&cells);
+    if label_width + measure_widths.iter().map(|w| w + 1).sum::<usize>() > area.width as usize {
+        cells = formatted(compact);
+        measure_widths = widths_of(&cells);
+    }
     let mut widths = vec![Constraint::Length(label_width as u16)];
     widths.extend(measure_widths.iter().map(|w| Constraint::Length(*w as u16)));
     let mut header = vec![String::new()];
@@ -710,9 +708,9 @@ fn table(f: &mut Frame, area: Rect, v: &ChartView, s: &Reports, theme: &Theme) {
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     // Numbers right-aligned under their titles.
     let right: Vec<usize> = (1..=v.measures.len()).collect();
-    let rows = v.rows.iter().enumerate().skip(first).take(height).map(|(i, r)| {
+    let rows = v.rows.iter().zip(cells).enumerate().skip(first).take(height).map(|(i, (r, values))| {
         let mut row = vec![r.label.clone()];
-        row.extend(cells(r));
+        row.extend(values);
         (row, if i == s.selected { theme.focus() } else { theme.text() })
     });
     f.render_widget(super::widgets::grid(area.width, &widths, &header, &right, theme.title(), rows), area);
