@@ -744,6 +744,8 @@ fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
         Constraint::Length(DISC_WIDTH),
         Constraint::Length(16),
     ];
+    // What each column holds: numbers right-aligned, the product cut with "…".
+    let cut = super::widgets::columns(inner.width, &widths);
     let mut rows = Vec::new();
     for (i, line) in q.quote.lines.iter().enumerate() {
         let selected = i == q.selected;
@@ -771,15 +773,12 @@ fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
         ];
         let marker = if selected { "▶" } else { " " };
         let mut row = vec![ratatui::widgets::Cell::from(marker)];
-        // Numbers right-aligned, the product cut with "…".
-        let cut = super::widgets::columns(inner.width, &widths);
         row.extend(
             cells.into_iter().enumerate().map(|(i, (t, st))| super::widgets::fitted(&t, cut[i + 1], i > 0).style(st)),
         );
         rows.push(Row::new(row));
     }
     let header = ["", "PRODUCT", "QTY", "UNIT PRICE", "DISC", "LINE TOTAL"];
-    let cut = super::widgets::columns(inner.width, &widths);
     let header =
         Row::new(header.iter().enumerate().map(|(i, h)| super::widgets::fitted(h, cut[i], i > 1))).style(theme.dim());
     let totals = q.quote.totals();
