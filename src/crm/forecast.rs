@@ -147,7 +147,7 @@ impl ForecastPeriod {
 impl Crm {
     /// The forecast asked for by `query`, as of today (see [`ForecastQuery`] for the defaults).
     pub fn forecast(&self, query: ForecastQuery) -> Result<Forecast> {
-        self.forecast_on(query, Date::today())
+        self.forecast_on(query, self.session().today())
     }
 
     /// [`Crm::forecast`] with "today" given, for reproducible reports and tests.

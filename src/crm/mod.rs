@@ -10,14 +10,15 @@ mod import;
 mod people;
 mod reports;
 mod sales;
+mod session;
 mod sources;
 mod stages;
 mod timeline;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
-use std::sync::RwLock;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 
 pub use activity::{AgendaItem, AgendaKind, DueContact, TaskFilter};
 pub use charts::{ActivityCount, Bucket, Chart, ChartRow, ChartView, Measure, REPORT_NAMES, TaskCount, Unit};
@@ -29,6 +30,7 @@ pub use reports::{
     ProjectState, ProjectsReport, ReportQuery, StageRow, StagesReport, StateCount, TOP_ACCOUNTS, period_words,
 };
 pub use sales::{Conversion, ConvertLead, NewOpportunity};
+pub use session::{Clock, Session};
 pub use sources::SourceUse;
 pub use timeline::TimelineItem;
 
@@ -74,12 +76,19 @@ const TAGS_SEARCHED: &str = "search_texts_have_tags";
 /// Result of a service call.
 pub type Result<T, E = CrmError> = std::result::Result<T, E>;
 
-/// The CRM: one database, one search index, the acting user.
+/// The CRM: one database and its search index, acting for one [`Session`]. Cloning is cheap and
+/// shares the database; [`Crm::with_session`] gives another user their own handle over it.
+#[derive(Clone)]
 pub struct Crm {
+    shared: Arc<Shared>,
+    session: Session,
+}
+
+/// What every handle over one database shares.
+struct Shared {
     store: Store,
-    user: String,
     search: RwLock<Option<SearchIndex>>,
-    /// Transactions committed through this handle.
+    /// Transactions committed through any handle.
     commits: AtomicU64,
 }
 
@@ -92,10 +101,12 @@ impl Crm {
     /// [`Crm::open`] for the given kind of work.
     pub fn open_for(path: &Path, workload: Workload) -> Result<Crm> {
         let crm = Crm {
-            store: Store::open(path, workload)?,
-            user: local_user(),
-            search: RwLock::new(None),
-            commits: AtomicU64::new(0),
+            shared: Arc::new(Shared {
+                store: Store::open(path, workload)?,
+                search: RwLock::new(None),
+                commits: AtomicU64::new(0),
+            }),
+            session: Session::local(),
         };
         crm.seed_stages()?;
         // A file that cannot be read whole still opens (for `rolo check` to say why); its search
@@ -121,25 +132,35 @@ impl Crm {
         })
     }
 
+    /// A handle over the same database acting for `session`.
+    pub fn with_session(&self, session: Session) -> Crm {
+        Crm { shared: self.shared.clone(), session }
+    }
+
+    /// Who this handle acts for, and their clock.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
     /// The name recorded as owner of new records and as author in the audit trail.
     pub fn user(&self) -> &str {
-        &self.user
+        self.session.user()
     }
 
     /// The database file.
     pub fn path(&self) -> &Path {
-        self.store.path()
+        self.shared.store.path()
     }
 
     /// How many write transactions this handle has committed: a front end compares two counts
     /// to tell whether a command changed the data (and so whether a retry would repeat it).
     pub fn commits(&self) -> u64 {
-        self.commits.load(Ordering::Relaxed)
+        self.shared.commits.load(Ordering::Relaxed)
     }
 
     /// A read snapshot for queries that front ends compose themselves.
     pub fn reader(&self) -> Result<Reader> {
-        Ok(self.store.read()?)
+        Ok(self.shared.store.read()?)
     }
 
     /// Runs `f` inside one write transaction: all of it is kept, or (on any error) none of it.
@@ -160,12 +181,12 @@ impl Crm {
     }
 
     fn transact<T>(&self, bulk: Option<&str>, keep: bool, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
-        let writer = self.store.write()?;
+        let writer = self.shared.store.write()?;
         let (out, search) = {
             let mut tx = Tx {
                 w: writer.tables()?,
-                user: &self.user,
-                now: Timestamp::now(),
+                user: self.session.user(),
+                now: self.session.now(),
                 search: Vec::new(),
                 seen: HashSet::new(),
                 account_names: HashMap::new(),
@@ -181,8 +202,8 @@ impl Crm {
             return Ok(out);
         }
         writer.commit()?;
-        self.commits.fetch_add(1, Ordering::Relaxed);
-        if let Some(index) = self.search.write().unwrap_or_else(|e| e.into_inner()).as_mut() {
+        self.shared.commits.fetch_add(1, Ordering::Relaxed);
+        if let Some(index) = self.shared.search.write().unwrap_or_else(|e| e.into_inner()).as_mut() {
             for (record, text) in search {
                 index.set(record, text);
             }
@@ -256,17 +277,17 @@ impl Crm {
         pass: Pass<'_>,
     ) -> Result<Option<Vec<Hit>>> {
         self.load_search()?;
-        let guard = self.search.read().unwrap_or_else(|e| e.into_inner());
+        let guard = self.shared.search.read().unwrap_or_else(|e| e.into_inner());
         Ok(guard.as_ref().map_or(Some(Vec::new()), |i| i.search_cancellable(query, kinds, limit, pass)))
     }
 
     /// Builds the search index from the search-key table, if not built yet (once, however many
     /// threads ask at the same time).
     pub fn load_search(&self) -> Result<()> {
-        if self.search.read().unwrap_or_else(|e| e.into_inner()).is_some() {
+        if self.shared.search.read().unwrap_or_else(|e| e.into_inner()).is_some() {
             return Ok(());
         }
-        let mut slot = self.search.write().unwrap_or_else(|e| e.into_inner());
+        let mut slot = self.shared.search.write().unwrap_or_else(|e| e.into_inner());
         if slot.is_none() {
             // Two threads share the load. The first takes accounts and contacts, usually most
             // of it; the rest is appended to its index, keeping key order without copying the
@@ -301,11 +322,11 @@ impl Crm {
     /// A damaged file is reported, table by table with how much of it could be read, rather
     /// than failing the check.
     pub fn check(&self) -> Result<Vec<String>> {
-        let (repaired, damage) = match self.store.verify_pages() {
+        let (repaired, damage) = match self.shared.store.verify_pages() {
             Ok(repaired) => (repaired, None),
             Err(e) => (false, Some(e.to_string())),
         };
-        let mut problems = crate::store::check(&self.store.read_damaged()?)?;
+        let mut problems = crate::store::check(&self.shared.store.read_damaged()?)?;
         if problems.is_empty() && damage.is_none() {
             problems.extend(self.unlisted_sources()?);
         }
@@ -318,17 +339,11 @@ impl Crm {
 
     /// Writes a consistent copy of the database to `target` (which must not exist).
     pub fn backup(&self, target: &Path) -> Result<()> {
-        Ok(self.store.backup(target)?)
+        Ok(self.shared.store.backup(target)?)
     }
 }
 
 /// The OS user name, or "me" when it cannot be told.
-fn local_user() -> String {
-    ["ROLO_USER", "USER", "USERNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
-        .unwrap_or_else(|| "me".to_string())
-}
 
 /// One write transaction with the service's rules applied: validation, link checks, audit, search.
 pub struct Tx<'a> {

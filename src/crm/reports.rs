@@ -298,7 +298,7 @@ pub struct ProjectRow {
 impl Crm {
     /// Every project due in the period (default: all of them), read through the due-date index.
     pub fn projects_report(&self, query: ReportQuery) -> Result<ProjectsReport> {
-        self.projects_report_on(query, Date::today())
+        self.projects_report_on(query, self.session().today())
     }
 
     /// [`Crm::projects_report`] with "today" given, for reproducible reports and tests.
@@ -520,7 +520,7 @@ impl Crm {
     /// The calls started in the period (default: the last 30 days), read through the call-time
     /// index.
     pub fn calls_report(&self, query: ReportQuery) -> Result<CallsReport> {
-        self.calls_report_on(query, Date::today())
+        self.calls_report_on(query, self.session().today())
     }
 
     /// [`Crm::calls_report`] with "today" given, for reproducible reports and tests.
@@ -773,7 +773,7 @@ impl Crm {
     /// Tasks completed, completed late, still open and overdue per ISO week of the period,
     /// widened to whole weeks (default: the last 8 weeks, ending with this one).
     pub fn tasks_report(&self, query: ReportQuery) -> Result<TasksReport> {
-        self.tasks_report_on(query, Date::today())
+        self.tasks_report_on(query, self.session().today())
     }
 
     /// [`Crm::tasks_report`] with "today" given, for reproducible reports and tests.
@@ -1028,7 +1028,7 @@ impl Crm {
     /// (default: the last 7 days, ending today), each read from the report facts in time order.
     /// The moves of deals deleted since still count: the work was done.
     pub fn activity_report(&self, query: ReportQuery) -> Result<ActivityReport> {
-        self.activity_report_on(query, Date::today())
+        self.activity_report_on(query, self.session().today())
     }
 
     /// [`Crm::activity_report`] with "today" given, for reproducible reports and tests.

@@ -243,7 +243,7 @@ impl Tx<'_> {
                     account,
                     contact: Some(contact),
                     amount: new.amount.unwrap_or_default(),
-                    close_date: new.close_date.unwrap_or_else(|| Date::today().add_days(30)),
+                    close_date: new.close_date.unwrap_or_else(|| self.now.local_date().add_days(30)),
                     lead_source: lead.source.clone(),
                     campaign: lead.campaign,
                     lead: Some(id),
