@@ -343,8 +343,6 @@ impl Crm {
     }
 }
 
-/// The OS user name, or "me" when it cannot be told.
-
 /// One write transaction with the service's rules applied: validation, link checks, audit, search.
 pub struct Tx<'a> {
     w: WriteTables<'a>,
