@@ -103,6 +103,8 @@ fn plain_words_rank_by_search_and_the_terms_keep() {
     assert_eq!(ids(&crm, Kind::Contact, "lee tag:vip"), [s.ann]);
     assert_eq!(ids(&crm, Kind::Contact, "stone tag:vip"), Vec::<Id>::new());
     assert_eq!(ids(&crm, Kind::Contact, "country:germany"), [s.bob]);
+    assert_eq!(ids(&crm, Kind::Contact, "account:glob"), [s.bob]);
+    assert_eq!(ids(&crm, Kind::Contact, "account:o"), [s.ann, s.bob]);
     assert_eq!(ids(&crm, Kind::Account, "tag:vip"), [s.acme]);
 }
 

@@ -1,12 +1,12 @@
 //! The `Crm` queries a filter is answered by, so that no front end reads the store to filter:
 //! [`Crm::parse_filter`] reads the names a filter is checked against and parses,
 //! [`Crm::filtered`] finds the records of a kind a filter keeps (through an index where one of
-//! its terms has one, else one pass over the kind), and [`Crm::kept`] narrows ids a front end
+//! its terms has one: a deal's stage, a date, the account links; else one pass over the kind), and [`Crm::kept`] narrows ids a front end
 //! already holds in its own order (a list's page, a board column, a task section).
 
 use super::{Context, Field, Filter, Filterable, Range, Test, Vocabulary};
 use crate::crm::{Crm, Result};
-use crate::model::{Date, Id, Kind, Record, RecordRef};
+use crate::model::{Account, Date, Id, Kind, Record, RecordRef};
 use crate::store::keys::{i32_key, i64_key};
 use crate::store::{Indexed, Read, SortField};
 
@@ -50,7 +50,8 @@ impl Crm {
     }
 
     /// The ids among `ids` (of the filter's kind) that it keeps, in the order given; ids whose
-    /// record is gone are dropped.
+    /// record is gone are dropped. For the kinds the search ranks (accounts, contacts, leads,
+    /// deals) plain words are not checked: `ids` are taken to be the search's matches already.
     pub fn kept(&self, filter: &Filter, ids: &[Id]) -> Result<Vec<Id>> {
         crate::model::with_record_type!(filter.kind(), T => self.kept_of::<T>(filter, ids))
     }
@@ -128,7 +129,8 @@ fn words_text(rec: &impl Record) -> String {
 }
 
 /// The candidates an index gives for one of the filter's terms (not negated), in that index's
-/// order: a deal's stage, or a range on a date the kind is indexed by. `None` when no term has
+/// order: a deal's stage, a range on a date the kind is indexed by, or the records linked to
+/// the accounts an `account:` term names. `None` when no term has
 /// an index, so the kind is read whole.
 fn indexed(r: &impl Read, filter: &Filter) -> Result<Option<Vec<Id>>> {
     let kind = filter.kind();
@@ -151,10 +153,40 @@ fn indexed(r: &impl Read, filter: &Filter) -> Result<Option<Vec<Id>>> {
                 let to = high.and_then(instant);
                 return Ok(Some(r.sorted(kind, SortField::Time, &from, to.as_deref(), false, usize::MAX)?));
             }
+            (Test::Contains(part), Kind::Contact | Kind::Opportunity | Kind::Project | Kind::Call, Field::Account) => {
+                return Ok(Some(of_accounts(r, part, kind)?));
+            }
             _ => {}
         }
     }
     Ok(None)
+}
+
+/// The records of `kind` linked to an account whose name holds `part` (lower case), in id
+/// order: a call through its contact, the others directly.
+fn of_accounts(r: &impl Read, part: &str, kind: Kind) -> Result<Vec<Id>> {
+    let mut accounts = Vec::new();
+    r.each::<Account>(|a| {
+        if a.name.to_lowercase().contains(part) {
+            accounts.push(a.id);
+        }
+        true
+    })?;
+    let through = if kind == Kind::Call { Kind::Contact } else { kind };
+    let mut ids = Vec::new();
+    for account in accounts {
+        let linked = r.linking(RecordRef::new(Kind::Account, account), through)?;
+        if kind == Kind::Call {
+            for contact in linked {
+                ids.extend(r.linking(RecordRef::new(Kind::Contact, contact), Kind::Call)?);
+            }
+        } else {
+            ids.extend(linked);
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
 }
 
 /// A range of days as the first day included and the first day after it (none when open).

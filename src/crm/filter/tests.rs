@@ -400,3 +400,15 @@ fn long_input_parses_quickly() {
     }
     assert!(started.elapsed() < std::time::Duration::from_secs(1), "{:?}", started.elapsed());
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+    #[test]
+    fn any_five_thousand_characters_parse_quickly(text in ".{5000}") {
+        let started = std::time::Instant::now();
+        for kind in [Kind::Contact, Kind::Opportunity, Kind::Call] {
+            let _ = parse(kind, &text);
+        }
+        prop_assert!(started.elapsed() < std::time::Duration::from_millis(500), "{:?}", started.elapsed());
+    }
+}
