@@ -10,47 +10,89 @@ use crate::model::{
 /// call's `account` is its contact's account, a task's the one it is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
+    /// The user who owns the record.
     Owner,
+    /// The name of the account the record belongs to (a call's or task's through its contact).
     Account,
+    /// The name of the person it is with or about.
     Contact,
+    /// The name of a task's project.
     Project,
+    /// The name of the deal a task or quote is about.
     Deal,
+    /// The country of an address (a call's contact's).
     Country,
+    /// The city of an address (a call's contact's).
     City,
+    /// The labels.
     Tag,
+    /// The email addresses.
     Email,
+    /// The phone numbers.
     Phone,
+    /// A person's job title.
     Title,
+    /// A lead's company.
     Company,
+    /// An account's industry.
     Industry,
+    /// A contact's department.
     Department,
+    /// A deal's stage.
     Stage,
+    /// Where the record stands (the words depend on the kind).
     Status,
+    /// How a call went.
     Outcome,
+    /// Who phoned whom.
     Direction,
+    /// How urgent a task is.
     Priority,
+    /// How promising a lead looks.
     Rating,
+    /// Where a lead or deal came from.
     Source,
+    /// A deal's expected close date.
     Close,
+    /// A task's or project's due date.
     Due,
+    /// The day a call was made.
     Time,
+    /// The day a contact was last called.
     LastActivity,
+    /// The day the record was made.
     Created,
+    /// The day of a deal's next step.
     NextStep,
+    /// A deal's amount.
     Amount,
+    /// A deal's probability, in percent.
     Probability,
+    /// A product's price.
     Price,
+    /// How many people an account employs.
     Employees,
+    /// An account's annual revenue.
     Revenue,
+    /// How long a call lasted.
     Duration,
+    /// Whether a product is sold.
     Active,
+    /// A product's stock-keeping unit.
     Sku,
+    /// A quote's number.
     Number,
+    /// The day a quote is valid until.
     Valid,
+    /// The day an event or campaign starts.
     Start,
+    /// The day a campaign ends.
     End,
+    /// A campaign's budget.
     Budget,
+    /// Where an event takes place.
     Location,
+    /// A campaign's channel.
     Channel,
 }
 

@@ -4,6 +4,7 @@
 //! A filter is typed as words: `field:value` terms (`owner:ann stage:nego tag:vip`), comparisons
 //! and ranges on dates and numbers (`close:today..+90d`, `amount:>10000`, `due:<today`), a term
 //! negated by a leading `-` (`-tag:vip`), and plain words, which are matched as search matches.
+//! Every term must hold for a record to be kept; two terms on one field both must.
 //! [`Filter::parse`] reads it once for one kind, checking every field and value against that
 //! kind's table ([`fields`]); relative dates are fixed then, against the `today` given (the
 //! session's), so evaluation needs no clock. Names kept in the database (stages, lead sources)
