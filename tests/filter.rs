@@ -181,6 +181,19 @@ fn tasks_are_found_by_title_words_project_and_due_date() {
 }
 
 #[test]
+fn products_are_found_by_name_words_price_and_whether_sold() {
+    let (_dir, crm) = fresh();
+    let product = |name: &str, units, active| {
+        crm.create(Product { name: name.into(), price: Amount::units(units), active, ..Default::default() }).unwrap().id
+    };
+    let (pro, basic, old) =
+        (product("Pro licence", 150, true), product("Basic licence", 20, true), product("Pro box", 90, false));
+    assert_eq!(ids(&crm, Kind::Product, "licence"), [pro, basic]);
+    assert_eq!(ids(&crm, Kind::Product, "pro price:<100"), [old]);
+    assert_eq!(ids(&crm, Kind::Product, "active:yes price:50.."), [pro]);
+}
+
+#[test]
 fn a_wrong_term_is_a_typed_error_naming_it() {
     let (_dir, crm) = fresh();
     let err = crm.parse_filter(Kind::Opportunity, "stage:closed", today()).unwrap_err();

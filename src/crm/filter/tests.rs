@@ -368,6 +368,31 @@ fn other_kinds_read_their_own_fields() {
     let product = Product { name: "Widget".into(), price: Amount::units(50), active: true, ..Default::default() };
     assert!(keeps(Kind::Product, "price:<100 active:yes", &product));
     assert!(!keeps(Kind::Product, "active:no", &product));
+    let quote = crate::model::Quote {
+        number: "Q-0007".into(),
+        valid_until: Some(today()),
+        status: crate::model::QuoteStatus::Sent,
+        ..Default::default()
+    };
+    assert!(keeps(Kind::Quote, "number:q-00 valid:<=today status:sent", &quote));
+    assert!(!keeps(Kind::Quote, "status:acc", &quote));
+    let event = crate::model::Event {
+        title: "Demo".into(),
+        start: today().start_local(),
+        location: Some("Lyon office".into()),
+        owner: "ann".into(),
+        ..Default::default()
+    };
+    assert!(keeps(Kind::Event, "start:today location:lyon owner:ann", &event));
+    let campaign = crate::model::Campaign {
+        name: "Spring".into(),
+        budget: Some(Amount::units(5000)),
+        start: Some(today()),
+        end: None,
+        ..Default::default()
+    };
+    assert!(keeps(Kind::Campaign, "budget:5000 start:today status:plan", &campaign));
+    assert!(!keeps(Kind::Campaign, "end:..+30d", &campaign), "no end date is in no range");
 }
 
 proptest! {
