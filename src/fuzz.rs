@@ -52,11 +52,18 @@ pub fn values(data: &[u8]) {
     let _ = parse_duration(&text).map(crate::model::format_duration);
 }
 
-/// The query parsers: board filters, task scopes, report periods, record references, and the
-/// text helpers every typed line meets.
+/// The query parsers: the filter language over every kind, board filters, task scopes, report
+/// periods, record references, and the text helpers every typed line meets.
 pub fn query(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let today = Date::from_ymd(2026, 12, 4).unwrap_or_default();
+    let names = crate::crm::Vocabulary {
+        stages: vec![(1, "Negotiation".into()), (2, "Needs analysis".into())],
+        sources: vec!["Web".into()],
+    };
+    for kind in Kind::ALL {
+        let _ = crate::crm::Filter::parse(kind, &text, &names, today);
+    }
     let _ = crate::tui::board::BoardFilter::parse(&text);
     let _ = crate::tui::tasks::TaskScope::parse(&text);
     let _ = crate::tui::reports::Period::parse(&text, today);

@@ -5,6 +5,7 @@
 mod activity;
 mod charts;
 mod duplicates;
+mod filter;
 mod forecast;
 mod import;
 mod people;
@@ -23,6 +24,9 @@ use std::sync::{Arc, RwLock};
 pub use activity::{AgendaItem, AgendaKind, DueContact, TaskFilter};
 pub use charts::{ActivityCount, Bucket, Chart, ChartRow, ChartView, Measure, REPORT_NAMES, TaskCount, Unit};
 pub use duplicates::DuplicatePair;
+pub use filter::{
+    Context, Field, Filter, FilterError, Filterable, Filtered, Linked, Range, Shape, Term, Test, Value, Vocabulary,
+};
 pub use forecast::{DEFAULT_BEST_CASE_MIN, Forecast, ForecastPeriod, ForecastQuery, PAST_DUE};
 pub use people::EmailStatusChange;
 pub use reports::{
@@ -62,6 +66,9 @@ pub enum CrmError {
     /// The command does not fit the record's state (a converted lead, a task already done).
     #[error("{0}")]
     Conflict(String),
+    /// A filter could not be read.
+    #[error(transparent)]
+    Filter(#[from] FilterError),
     /// Lines of an import are wrong; nothing was written.
     #[error("{}", import::refusal(.0))]
     Rejected(Vec<import::RowProblem>),
