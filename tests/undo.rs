@@ -4,7 +4,7 @@
 mod common;
 
 use common::{fresh, populate};
-use rolo::crm::{Crm, CrmError, Session, UndoRefusal};
+use rolo::crm::{ConvertLead, Crm, CrmError, NewOpportunity, Session, UndoRefusal};
 use rolo::model::*;
 
 /// Asserts the database is sound and the search finds `name` as `id` of `kind`.
@@ -176,6 +176,23 @@ fn a_created_record_is_deleted_and_its_id_not_reused() {
     assert_eq!(crm.check().unwrap(), Vec::<String>::new());
     let next = crm.create(Contact { first_name: "Bo".into(), last_name: "Berg".into(), ..Default::default() }).unwrap();
     assert!(next.id > ann.id, "ids are never reused");
+}
+
+#[test]
+fn a_lead_conversion_is_undone_whole() {
+    let (_d, crm) = fresh();
+    let m = populate(&crm);
+    with_search(&crm);
+    let lead: Lead = crm.get(m.lead).unwrap();
+    let how = ConvertLead { opportunity: Some(NewOpportunity::default()), ..Default::default() };
+    let made = crm.convert_lead(m.lead, how).unwrap();
+    let undone = crm.undo().unwrap();
+    assert!(undone.summary.contains("created account Harbor Partners"), "{}", undone.summary);
+    assert_eq!(crm.get::<Lead>(m.lead).unwrap(), lead, "the lead is open again, not converted");
+    assert!(crm.get::<Account>(made.account).is_err() && crm.get::<Contact>(made.contact).is_err());
+    assert!(crm.get::<Opportunity>(made.opportunity.unwrap()).is_err());
+    sound_and_found(&crm, Kind::Lead, "Li Wang", m.lead);
+    assert!(crm.search("Harbor", &[Kind::Account], 5).unwrap().is_empty());
 }
 
 #[test]

@@ -309,7 +309,9 @@ impl Tx<'_> {
             }
         }
         let summary = format!("undo: {change}");
-        for image in images {
+        // Newest write first: what a change made last (a deleted account, after the contacts it
+        // unlinked) comes back first.
+        for image in images.iter().rev() {
             crate::model::with_record_type!(image.target.kind, T => self.restore::<T>(image, &summary)?);
         }
         for image in images {
