@@ -65,7 +65,9 @@ pub enum CrmError {
     #[error("{0}")]
     Conflict(String),
     /// This session has made no change that can still be undone.
-    #[error("nothing to undo: this session has made no change since it began (or since its last undone one)")]
+    #[error(
+        "nothing to undo: this session's changes are undone already, or it made none (imports and demo data are not undone: delete those records instead)"
+    )]
     NothingToUndo,
     /// The last change cannot be undone (see the reason).
     #[error(transparent)]
@@ -85,7 +87,8 @@ const TAGS_SEARCHED: &str = "search_texts_have_tags";
 pub type Result<T, E = CrmError> = std::result::Result<T, E>;
 
 /// The CRM: one database and its search index, acting for one [`Session`]. Cloning is cheap and
-/// shares the database; [`Crm::with_session`] gives another user their own handle over it.
+/// shares the database and the session's undo journal; [`Crm::with_session`] gives another user
+/// their own handle over it, with a journal of its own.
 #[derive(Clone)]
 pub struct Crm {
     shared: Arc<Shared>,
@@ -144,7 +147,7 @@ impl Crm {
         })
     }
 
-    /// A handle over the same database acting for `session`.
+    /// A handle over the same database acting for `session`, with nothing to undo yet.
     pub fn with_session(&self, session: Session) -> Crm {
         Crm { shared: self.shared.clone(), session, journal: Arc::default() }
     }
