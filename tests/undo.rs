@@ -273,6 +273,21 @@ fn undoing_a_record_made_since_by_another_session_would_dangle_and_is_refused() 
 }
 
 #[test]
+fn undoing_a_delete_whose_linked_record_is_gone_since_is_refused() {
+    let (_d, ann) = fresh();
+    let bob = ann.with_session(Session::new("bob"));
+    let people = three(&ann);
+    let account = people[0].account.unwrap();
+    ann.delete::<Contact>(people[0].id).unwrap();
+    bob.delete::<Account>(account).unwrap();
+    let err = ann.undo().unwrap_err();
+    let said = err.to_string();
+    assert!(said.contains("contact Ann Lee links to account:") && said.contains("which bob deleted since"), "{said}");
+    assert!(ann.get::<Contact>(people[0].id).is_err(), "nothing came back");
+    assert_eq!(ann.check().unwrap(), Vec::<String>::new());
+}
+
+#[test]
 fn a_lead_source_change_cannot_be_undone_and_leaves_the_list() {
     let (_d, crm) = fresh();
     let ann = crm.create(Contact { first_name: "Ann".into(), last_name: "Lee".into(), ..Default::default() }).unwrap();

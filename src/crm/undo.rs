@@ -3,7 +3,8 @@
 //! cascades to or unlinks included), the record's stored value before the transaction; at the
 //! commit those values, with the values the transaction left, become one journal entry with a
 //! sentence saying what it did. [`Crm::undo`] writes every value back in one transaction, unless
-//! one of the records was changed since, so no one else's work is overwritten.
+//! one of the records was changed since, so no one else's work is overwritten. The values go back
+//! exactly as they were, past the rules of `Tx::update` (they held when the values were written).
 
 use std::collections::{HashSet, VecDeque};
 
@@ -302,7 +303,7 @@ impl Tx<'_> {
         for image in images {
             let now = self.w.raw(image.target)?;
             if now != image.after {
-                let by = self.w.audit(image.target)?.pop().map_or_else(|| "someone".into(), |a| a.user);
+                let by = self.last_author(image.target)?;
                 let since = if now.is_none() { "deleted" } else { "changed" };
                 let record = named(image.target, image.after.as_deref());
                 return Err(UndoRefusal::ChangedSince { change: change.into(), record, since, by }.into());
@@ -318,6 +319,11 @@ impl Tx<'_> {
             crate::model::with_record_type!(image.target.kind, T => self.settle_links::<T>(image, change)?);
         }
         Ok(())
+    }
+
+    /// Who last changed a record, from its audit trail.
+    fn last_author(&self, target: RecordRef) -> Result<String> {
+        Ok(self.w.audit(target)?.pop().map_or_else(|| "someone".into(), |a| a.user))
     }
 
     /// Puts one record's value before back under its id (or removes a record the change made),
@@ -347,21 +353,24 @@ impl Tx<'_> {
     /// linked to; updates the search texts under an account put back.
     fn settle_links<T: Indexed>(&mut self, image: &Image, change: &str) -> Result<()> {
         let target = image.target;
-        let record = named(target, image.before.as_deref());
-        let linked = |why: String| UndoRefusal::Linked { change: change.into(), record, why };
+        let linked = |bytes: &Option<Vec<u8>>, why: String| {
+            let record = named(target, bytes.as_deref());
+            Err(UndoRefusal::Linked { change: change.into(), record, why }.into())
+        };
         let Some(bytes) = &image.before else {
             let referrers = self.index()?.referrers(target)?;
             if referrers.is_empty() {
                 return Ok(());
             }
-            let record = named(target, image.after.as_deref());
-            let why = format!("is now used by {}", count_by_kind(&referrers));
-            return Err(UndoRefusal::Linked { change: change.into(), record, why }.into());
+            return linked(&image.after, format!("is now used by {}", count_by_kind(&referrers)));
         };
         let rec: T = codec::decode(target, bytes)?;
-        match self.check_links(&rec) {
-            Err(CrmError::Invalid(e)) => return Err(linked(format!("cannot link again: {e}")).into()),
-            other => other?,
+        for link in rec.links() {
+            if !self.w.exists(link.target)? {
+                let by = self.last_author(link.target)?;
+                let why = format!("links to {} (its {}), which {by} deleted since", link.target, link.field);
+                return linked(&image.before, why);
+            }
         }
         if target.kind == Kind::Account {
             self.reindex_under(target)?;
