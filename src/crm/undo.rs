@@ -16,6 +16,10 @@ use crate::store::{Indexed, RawRead, Read};
 /// How many changes a session can undo, newest first; older ones are forgotten.
 pub const JOURNAL_LEN: usize = 50;
 
+/// How many bytes of stored values a session's journal may hold: past that, the oldest changes
+/// are forgotten (the newest is always kept), so a session of long notes stays small.
+pub const JOURNAL_BYTES: usize = 64 << 20;
+
 /// The most records one undoable change may touch: a larger one (a lead source renamed on a
 /// million deals) is kept in the journal only as a change that cannot be undone.
 pub const ENTRY_RECORDS: usize = 10_000;
@@ -81,24 +85,40 @@ pub(super) struct Entry {
     images: std::result::Result<Vec<Image>, String>,
 }
 
-/// A session's undoable changes, oldest first, at most [`JOURNAL_LEN`].
+impl Entry {
+    /// The bytes of stored values it holds.
+    fn bytes(&self) -> usize {
+        let images = self.images.as_deref().unwrap_or_default();
+        images.iter().map(|i| i.before.as_ref().map_or(0, Vec::len) + i.after.as_ref().map_or(0, Vec::len)).sum()
+    }
+}
+
+/// A session's undoable changes, oldest first, at most [`JOURNAL_LEN`] of them and (but for the
+/// newest) [`JOURNAL_BYTES`].
 #[derive(Debug, Default)]
 pub(super) struct Journal {
     entries: VecDeque<Entry>,
+    /// The bytes its entries hold.
+    bytes: usize,
 }
 
 impl Journal {
-    /// Adds the newest change, forgetting the oldest when full.
+    /// Adds the newest change, forgetting the oldest ones past the bounds.
     fn push(&mut self, entry: Entry) {
-        if self.entries.len() == JOURNAL_LEN {
-            self.entries.pop_front();
-        }
+        self.bytes += entry.bytes();
         self.entries.push_back(entry);
+        while self.entries.len() > JOURNAL_LEN || (self.bytes > JOURNAL_BYTES && self.entries.len() > 1) {
+            if let Some(old) = self.entries.pop_front() {
+                self.bytes -= old.bytes();
+            }
+        }
     }
 
     /// Takes the newest change.
     fn pop(&mut self) -> Option<Entry> {
-        self.entries.pop_back()
+        let entry = self.entries.pop_back()?;
+        self.bytes -= entry.bytes();
+        Some(entry)
     }
 }
 
@@ -422,6 +442,24 @@ mod tests {
         assert_eq!(popped.first().map(String::as_str), Some("59"), "newest first");
         assert_eq!(popped.last().map(String::as_str), Some("10"), "the ten oldest are forgotten");
         assert_eq!(popped.len(), JOURNAL_LEN);
+    }
+
+    /// A change holding `bytes` of stored values (zeroed memory is not touched, so it is cheap).
+    fn sized(n: usize, bytes: usize) -> Entry {
+        let image = Image { target: RecordRef::new(Kind::Note, n as u64), before: Some(vec![0; bytes]), after: None };
+        Entry { summary: n.to_string(), images: Ok(vec![image]) }
+    }
+
+    #[test]
+    fn the_journal_forgets_the_oldest_changes_past_its_bytes_but_keeps_the_newest() {
+        let mut journal = Journal::default();
+        (0..4).for_each(|n| journal.push(sized(n, JOURNAL_BYTES / 3)));
+        let kept: Vec<&str> = journal.entries.iter().map(|e| e.summary.as_str()).collect();
+        assert_eq!(kept, ["1", "2", "3"]);
+        journal.push(sized(9, JOURNAL_BYTES * 2));
+        assert_eq!(journal.entries.len(), 1, "only the newest is kept, however large");
+        assert_eq!(journal.pop().map(|e| e.summary), Some("9".to_string()));
+        assert_eq!(journal.bytes, 0);
     }
 
     #[test]
