@@ -15,11 +15,12 @@ mod session;
 mod sources;
 mod stages;
 mod timeline;
+mod undo;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 pub use activity::{AgendaItem, AgendaKind, DueContact, TaskFilter};
 pub use charts::{ActivityCount, Bucket, Chart, ChartRow, ChartView, Measure, REPORT_NAMES, TaskCount, Unit};
@@ -37,6 +38,7 @@ pub use sales::{Conversion, ConvertLead, NewOpportunity};
 pub use session::{Clock, Session};
 pub use sources::SourceUse;
 pub use timeline::TimelineItem;
+pub use undo::{ENTRY_RECORDS, JOURNAL_BYTES, JOURNAL_LEN, UndoRefusal, Undone};
 
 use crate::model::{
     AuditAction, AuditEntry, BulkCreation, Change, Id, Kind, OnDelete, Record, RecordRef, Timestamp, ValidationError,
@@ -69,6 +71,14 @@ pub enum CrmError {
     /// A filter could not be read.
     #[error(transparent)]
     Filter(#[from] FilterError),
+    /// This session has made no change that can still be undone.
+    #[error(
+        "nothing to undo: this session's changes are undone already, or it made none (imports and demo data are not undone: delete those records instead)"
+    )]
+    NothingToUndo,
+    /// The last change cannot be undone (see the reason).
+    #[error(transparent)]
+    Undo(#[from] UndoRefusal),
     /// Lines of an import are wrong; nothing was written.
     #[error("{}", import::refusal(.0))]
     Rejected(Vec<import::RowProblem>),
@@ -84,11 +94,14 @@ const TAGS_SEARCHED: &str = "search_texts_have_tags";
 pub type Result<T, E = CrmError> = std::result::Result<T, E>;
 
 /// The CRM: one database and its search index, acting for one [`Session`]. Cloning is cheap and
-/// shares the database; [`Crm::with_session`] gives another user their own handle over it.
+/// shares the database and the session's undo journal; [`Crm::with_session`] gives another user
+/// their own handle over it, with a journal of its own.
 #[derive(Clone)]
 pub struct Crm {
     shared: Arc<Shared>,
     session: Session,
+    /// The changes this session can undo; clones of a handle share it, other sessions have their own.
+    journal: Arc<Mutex<undo::Journal>>,
 }
 
 /// What every handle over one database shares.
@@ -114,12 +127,14 @@ impl Crm {
                 commits: AtomicU64::new(0),
             }),
             session: Session::local(),
+            journal: Arc::default(),
         };
         crm.seed_stages()?;
         // A file that cannot be read whole still opens (for `rolo check` to say why); its search
         // texts then lack labels until it can.
         let _ = crm.index_tags();
-        Ok(crm)
+        // What opening wrote (the default stages) is not the user's to undo.
+        Ok(crm.with_session(crm.session.clone()))
     }
 
     /// Gives the search texts of a file written before labels joined them the labels of its
@@ -139,9 +154,9 @@ impl Crm {
         })
     }
 
-    /// A handle over the same database acting for `session`.
+    /// A handle over the same database acting for `session`, with nothing to undo yet.
     pub fn with_session(&self, session: Session) -> Crm {
-        Crm { shared: self.shared.clone(), session }
+        Crm { shared: self.shared.clone(), session, journal: Arc::default() }
     }
 
     /// Who this handle acts for, and their clock.
@@ -189,7 +204,7 @@ impl Crm {
 
     fn transact<T>(&self, bulk: Option<&str>, keep: bool, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
         let writer = self.shared.store.write()?;
-        let (out, search) = {
+        let (out, search, entry) = {
             let mut tx = Tx {
                 w: writer.tables()?,
                 user: self.session.user(),
@@ -199,10 +214,12 @@ impl Crm {
                 account_names: HashMap::new(),
                 bulk: bulk.map(|summary| (summary.to_string(), BTreeMap::new())),
                 sources: None,
+                undo: (bulk.is_none() && keep).then(undo::Draft::default),
             };
             let out = f(&mut tx)?;
             tx.finish()?;
-            (out, tx.search)
+            let entry = tx.seal_journal()?;
+            (out, tx.search, entry)
         };
         if !keep {
             // Dropping the transaction uncommitted throws every write away.
@@ -210,6 +227,7 @@ impl Crm {
         }
         writer.commit()?;
         self.shared.commits.fetch_add(1, Ordering::Relaxed);
+        self.journal_commit(entry);
         if let Some(index) = self.shared.search.write().unwrap_or_else(|e| e.into_inner()).as_mut() {
             for (record, text) in search {
                 index.set(record, text);
@@ -364,6 +382,8 @@ pub struct Tx<'a> {
     bulk: Option<(String, BTreeMap<Kind, IdRun>)>,
     /// The lead sources, once this transaction has read them.
     sources: Option<Vec<String>>,
+    /// What undo needs of this transaction's writes (not kept for bulk loads and rehearsals).
+    undo: Option<undo::Draft>,
 }
 
 /// The first and last id of records created in one run.
@@ -487,6 +507,7 @@ impl<'a> Tx<'a> {
         self.check_links(&rec)?;
         self.quote_rules(None, &rec)?;
         self.w.insert(&mut rec)?;
+        self.journal(AuditAction::Created, &rec, None, &[], None);
         self.index_search(&rec)?;
         match &mut self.bulk {
             Some((_, runs)) => {
@@ -519,6 +540,7 @@ impl<'a> Tx<'a> {
         self.index_search(&rec)?;
         // Last activity moves with every call and meeting; the timeline shows those themselves.
         changes.retain(|c| c.field != "last_activity");
+        self.journal(AuditAction::Updated, &rec, Some(&old), &changes, summary.as_deref());
         if !changes.is_empty() || summary.is_some() {
             self.audit(rec.record_ref(), AuditAction::Updated, changes, summary)?;
         }
@@ -559,6 +581,7 @@ impl<'a> Tx<'a> {
         if !refusing.is_empty() {
             return Err(CrmError::InUse { record: target, by: count_by_kind(&refusing) });
         }
+        self.journal_nest(true);
         for (src, rule) in plan {
             crate::model::with_record_type!(src.kind, T => match rule {
                 OnDelete::Cascade => { self.delete::<T>(src.id)?; }
@@ -569,7 +592,9 @@ impl<'a> Tx<'a> {
                 }
             });
         }
+        self.journal_nest(false);
         self.w.remove::<R>(id)?;
+        self.journal(AuditAction::Deleted, &old, Some(&old), &[], None);
         self.seen.remove(&target);
         if R::KIND == Kind::Account {
             self.account_names.remove(&id);

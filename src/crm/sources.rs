@@ -202,6 +202,7 @@ impl Tx<'_> {
 
     fn save_sources(&mut self, list: Vec<String>) -> Result<Vec<String>> {
         self.w.set_names(KEY, &list)?;
+        self.beyond_undo("it changed the lead-source list");
         self.sources = Some(list.clone());
         Ok(list)
     }

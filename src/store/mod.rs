@@ -837,6 +837,17 @@ impl WriteTables<'_> {
         })
     }
 
+    /// Writes a record under its own id, replacing what is stored or putting back one that was
+    /// removed, and returns what it replaced: undo puts records back as they were. The id
+    /// sequence is left alone, so ids are still never reused.
+    pub fn restore<R: Indexed>(&mut self, rec: &R) -> Result<Option<R>> {
+        self.health.clone().guard(|| {
+            let old: Option<R> = self.get(rec.id())?;
+            self.put(rec, old.as_ref())?;
+            Ok(old)
+        })
+    }
+
     fn put<R: Indexed>(&mut self, rec: &R, old: Option<&R>) -> Result<()> {
         let new_keys = keys::index_keys(rec);
         let old_keys = old.map(keys::index_keys).unwrap_or_default();
