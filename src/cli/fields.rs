@@ -1,7 +1,10 @@
 //! Turning command-line text into record fields. Shared by `add` and `edit`: a flag left out keeps
 //! the field; a flag given empty clears an optional field.
 
-use super::args::*;
+use super::activity::{CallFields, CampaignFields, EventFields, ProjectFields, TaskFields};
+use super::people::{AccountFields, ContactFields};
+use super::quote::ProductFields;
+use super::sales::{LeadFields, OppFields};
 use crate::model::{
     Account, Address, Amount, Call, Campaign, Contact, Currency, Date, Email, Event, Lead, Opportunity, Phone, Product,
     Project, Task, Timestamp, ValidationError, parse_duration,
