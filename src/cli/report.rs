@@ -2,11 +2,10 @@
 
 use anyhow::Result;
 use clap::Args;
-use serde_json::Value;
 
 use super::output::{Out, table};
 use super::{fields, stdio};
-use crate::crm::{Crm, ForecastQuery, ReportQuery};
+use crate::crm::{ActivityReport, ActivityRow, CampaignsReport, Crm, ForecastQuery, Report, ReportQuery, TasksReport};
 use crate::model::{Amount, Currency, ValidationError, format_duration};
 
 /// `report`.
@@ -50,47 +49,38 @@ pub enum PeriodArg {
     Quarter,
 }
 
-/// Every report name of the contract (CLI.md), in its order.
-const REPORTS: [&str; 8] = ["stages", "tasks", "calls", "projects", "emails", "forecast", "campaigns", "activity"];
-
 pub(super) fn report(out: &Out, crm: &Crm, a: ReportArgs) -> Result<()> {
-    let name = a.name.trim().to_lowercase();
-    match name.as_str() {
-        "forecast" => forecast(out, crm, a),
-        "stages" => {
+    match a.name.parse::<Report>()? {
+        Report::Forecast => forecast(out, crm, a),
+        Report::Stages => {
             let r = crm.stages_report(report_query(out, &a)?)?;
             print_report(out, &a, &r, stages_csv, stages_text)
         }
-        "calls" => {
+        Report::Calls => {
             let r = crm.calls_report(report_query(out, &a)?)?;
             print_report(out, &a, &r, calls_csv, calls_text)
         }
-        "tasks" => {
+        Report::Tasks => {
             let r = crm.tasks_report(report_query(out, &a)?)?;
-            print_json_report(out, &a, &r, tasks_csv, tasks_text)
+            print_report(out, &a, &r, tasks_csv, tasks_text)
         }
-        "campaigns" => {
+        Report::Campaigns => {
             let r = crm.campaigns_report(report_query(out, &a)?)?;
-            print_json_report(out, &a, &r, campaigns_csv, campaigns_text)
+            print_report(out, &a, &r, campaigns_csv, campaigns_text)
         }
-        "activity" => {
+        Report::Activity => {
             let r = crm.activity_report(report_query(out, &a)?)?;
-            print_json_report(out, &a, &r, activity_csv, activity_text)
+            print_report(out, &a, &r, activity_csv, activity_text)
         }
-        "emails" => {
+        Report::Emails => {
             let query = report_query(out, &a)?;
             let r = crm.emails_report(query, a.list.as_deref().map(email_cell).transpose()?)?;
             print_report(out, &a, &r, emails_csv, emails_text)
         }
-        "projects" => {
+        Report::Projects => {
             let r = crm.projects_report(report_query(out, &a)?)?;
             print_report(out, &a, &r, projects_csv, projects_text)
         }
-        _ => Err(ValidationError::new(
-            "report",
-            format!("'{}' is not a report: use one of {}", a.name.trim(), REPORTS.join(", ")),
-        )
-        .into()),
     }
 }
 
@@ -135,27 +125,6 @@ fn print_report<R: serde::Serialize>(
         csv(r, &mut stdio::Stdout)?;
     } else {
         say!("{}", text(r));
-    }
-    Ok(())
-}
-
-/// Prints a report whose text and CSV forms read its JSON (the very data `--json` prints).
-fn print_json_report<R: serde::Serialize>(
-    out: &Out,
-    a: &ReportArgs,
-    r: &R,
-    csv: fn(&serde_json::Value, &mut dyn std::io::Write) -> Result<()>,
-    text: fn(&serde_json::Value) -> String,
-) -> Result<()> {
-    if out.json {
-        out.json_value(r);
-        return Ok(());
-    }
-    let v = serde_json::to_value(r)?;
-    if a.csv {
-        csv(&v, &mut stdio::Stdout)?;
-    } else {
-        say!("{}", text(&v));
     }
     Ok(())
 }
@@ -513,104 +482,76 @@ pub fn calls_csv(r: &crate::crm::CallsReport, to: &mut dyn std::io::Write) -> an
     Ok(())
 }
 
-/// A report field as a whole number (0 when missing), for the reports printed from their JSON.
-fn num(v: &Value, key: &str) -> u64 {
-    v[key].as_u64().unwrap_or(0)
-}
-
-/// A report field as text (empty when missing or null; numbers as JSON writes them).
-fn text_of(v: &Value, key: &str) -> String {
-    match &v[key] {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
-/// The rows of a report's list field (none when missing).
-fn rows_of<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v[key].as_array().map(Vec::as_slice).unwrap_or_default()
-}
-
-/// Writes `keys` as a CSV header, then one line per row of `rows` with those fields.
-fn json_csv(rows: &[Value], keys: &[&str], to: &mut dyn std::io::Write) -> anyhow::Result<()> {
-    let mut w = crate::export::Sheet::new(to);
-    w.row(keys)?;
-    for row in rows {
-        w.row(keys.iter().map(|k| text_of(row, k)))?;
-    }
-    w.finish()?;
-    Ok(())
-}
-
-/// The columns of the tasks report's CSV (the fields of each week in its JSON).
-const TASK_WEEK_COLUMNS: [&str; 7] = ["week", "from", "to", "completed", "late", "open", "overdue"];
-
-/// The tasks report (its JSON) for people: a table of weeks, a bar per week (`█` on time, `░`
-/// late), the on-time rate.
-pub fn tasks_text(r: &Value) -> String {
-    let mut out = vec![format!("Tasks by ISO week, {} to {}", text_of(r, "from"), text_of(r, "to")), String::new()];
-    let weeks = rows_of(r, "weeks");
-    let rows = weeks
-        .iter()
-        .map(|w| TASK_WEEK_COLUMNS.iter().filter(|k| !matches!(**k, "from" | "to")).map(|k| text_of(w, k)).collect());
+/// The tasks report for people: a table of weeks, a bar per week (`█` on time, `░` late), the
+/// on-time rate.
+pub fn tasks_text(r: &TasksReport) -> String {
+    let mut out = vec![format!("Tasks by ISO week, {} to {}", r.from, r.to), String::new()];
+    let rows = r.weeks.iter().map(|w| {
+        vec![w.week.clone(), w.completed.to_string(), w.late.to_string(), w.open.to_string(), w.overdue.to_string()]
+    });
     out.push(table(&["WEEK", "COMPLETED", "LATE", "STILL OPEN", "OVERDUE"], rows, &[1, 2, 3, 4]));
     out.push(String::new());
-    if weeks.iter().all(|w| num(w, "completed") == 0) {
+    if r.weeks.iter().all(|w| w.completed == 0) {
         out.push("no tasks completed in this range: nothing to chart".to_string());
     } else {
-        let bars: Vec<(String, i64, i64)> = weeks
+        let bars: Vec<(String, i64, i64)> = r
+            .weeks
             .iter()
-            .map(|w| {
-                (
-                    text_of(w, "week"),
-                    num(w, "completed") as i64,
-                    num(w, "completed").saturating_sub(num(w, "late")) as i64,
-                )
-            })
+            .map(|w| (w.week.clone(), i64::from(w.completed), i64::from(w.completed.saturating_sub(w.late))))
             .collect();
         out.extend(bar_lines(&bars));
         out.push("█ completed on time  ░ completed late".to_string());
     }
-    out.push(match r["on_time_rate"].as_f64() {
+    out.push(match r.on_time_rate {
         Some(rate) => format!("{:.0}% of the tasks completed in this range were on time", rate * 100.0),
         None => "no on-time rate: no tasks were completed in this range".to_string(),
     });
     out.join("\n")
 }
 
-/// The tasks report (its JSON) as CSV: one line per ISO week.
-pub fn tasks_csv(r: &Value, to: &mut dyn std::io::Write) -> anyhow::Result<()> {
-    json_csv(rows_of(r, "weeks"), &TASK_WEEK_COLUMNS, to)
-}
-
-/// The columns of the campaigns report's CSV (the fields of each campaign in its JSON), then
-/// the currency.
-const CAMPAIGN_COLUMNS: [&str; 8] =
-    ["id", "name", "leads", "converted", "opportunities", "won", "budget", "cost_per_lead"];
-
-/// An amount field of a report's JSON, grouped for people (`–` when null).
-fn money_of(v: &Value, key: &str) -> String {
-    match Amount::parse(&text_of(v, key)) {
-        Ok(a) if !v[key].is_null() => a.grouped(),
-        _ => "–".to_string(),
+/// The tasks report as CSV: one line per ISO week.
+pub fn tasks_csv(r: &TasksReport, to: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let mut w = crate::export::Sheet::new(to);
+    w.row(["week", "from", "to", "completed", "late", "open", "overdue"])?;
+    for k in &r.weeks {
+        w.row([
+            k.week.clone(),
+            k.from.to_string(),
+            k.to.to_string(),
+            k.completed.to_string(),
+            k.late.to_string(),
+            k.open.to_string(),
+            k.overdue.to_string(),
+        ])?;
     }
+    w.finish()?;
+    Ok(())
 }
 
-/// The campaigns report (its JSON) for people: a table of campaigns and a bar per campaign
-/// (`█` converted leads, `░` the other leads).
-pub fn campaigns_text(r: &Value) -> String {
-    let mut out = vec![format!("Campaigns, money in {}", text_of(r, "currency")), String::new()];
-    let campaigns = rows_of(r, "campaigns");
-    if campaigns.is_empty() {
+/// An amount grouped for people, `–` when there is none.
+fn money(a: Option<Amount>) -> String {
+    a.map_or_else(|| "–".to_string(), Amount::grouped)
+}
+
+/// The campaigns report for people: a table of campaigns and a bar per campaign (`█` converted
+/// leads, `░` the other leads).
+pub fn campaigns_text(r: &CampaignsReport) -> String {
+    let mut out = vec![format!("Campaigns, money in {}", r.currency.as_str()), String::new()];
+    if r.campaigns.is_empty() {
         out.push("no campaigns yet: add one with rolo campaign add --name NAME".to_string());
         return out.join("\n");
     }
-    let rows = campaigns.iter().map(|c| {
-        let mut row = vec![text_of(c, "id"), crate::text::truncate(&text_of(c, "name"), 30)];
-        row.extend(["leads", "converted", "opportunities"].iter().map(|k| text_of(c, k)));
-        row.extend(["won", "budget", "cost_per_lead"].iter().map(|k| money_of(c, k)));
-        row
+    let rows = r.campaigns.iter().map(|c| {
+        vec![
+            c.id.to_string(),
+            crate::text::truncate(&c.name, 30),
+            c.leads.to_string(),
+            c.converted.to_string(),
+            c.opportunities.to_string(),
+            money(Some(c.won)),
+            money(c.budget),
+            money(c.cost_per_lead),
+        ]
     });
     out.push(table(
         &["ID", "NAME", "LEADS", "CONVERTED", "DEALS", "WON", "BUDGET", "PER LEAD"],
@@ -618,58 +559,73 @@ pub fn campaigns_text(r: &Value) -> String {
         &[0, 2, 3, 4, 5, 6, 7],
     ));
     out.push(String::new());
-    if campaigns.iter().all(|c| num(c, "leads") == 0) {
+    if r.campaigns.iter().all(|c| c.leads == 0) {
         out.push("no leads from any campaign: nothing to chart".to_string());
     } else {
-        let bars: Vec<(String, i64, i64)> = campaigns
-            .iter()
-            .map(|c| (text_of(c, "name"), num(c, "leads") as i64, num(c, "converted") as i64))
-            .collect();
+        let bars: Vec<(String, i64, i64)> =
+            r.campaigns.iter().map(|c| (c.name.clone(), i64::from(c.leads), i64::from(c.converted))).collect();
         out.extend(bar_lines(&bars));
         out.push("█ converted leads  ░ the other leads".to_string());
     }
     out.join("\n")
 }
 
-/// The campaigns report (its JSON) as CSV: one line per campaign, amounts as decimals (empty
-/// when none), then the currency.
-pub fn campaigns_csv(r: &Value, to: &mut dyn std::io::Write) -> anyhow::Result<()> {
+/// The campaigns report as CSV: one line per campaign, amounts as decimals (empty when none),
+/// then the currency.
+pub fn campaigns_csv(r: &CampaignsReport, to: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let decimal = |a: Option<Amount>| a.map(Amount::decimal).unwrap_or_default();
     let mut w = crate::export::Sheet::new(to);
-    w.row(CAMPAIGN_COLUMNS.iter().chain(&["currency"]))?;
-    for c in rows_of(r, "campaigns") {
-        w.row(CAMPAIGN_COLUMNS.iter().map(|k| text_of(c, k)).chain([text_of(r, "currency")]))?;
+    w.row(["id", "name", "leads", "converted", "opportunities", "won", "budget", "cost_per_lead", "currency"])?;
+    for c in &r.campaigns {
+        w.row([
+            c.id.to_string(),
+            c.name.clone(),
+            c.leads.to_string(),
+            c.converted.to_string(),
+            c.opportunities.to_string(),
+            c.won.decimal(),
+            decimal(c.budget),
+            decimal(c.cost_per_lead),
+            r.currency.as_str().to_string(),
+        ])?;
     }
     w.finish()?;
     Ok(())
 }
 
-/// The columns of the activity report's CSV (the fields of each row in its JSON).
-const ACTIVITY_COLUMNS: [&str; 6] = ["owner", "day", "calls", "connected", "tasks_done", "deals_moved"];
+/// The cells of one activity row after its owner: day, calls, connected, tasks done, deals moved.
+fn activity_cells(row: &ActivityRow) -> [String; 5] {
+    [
+        row.day.to_string(),
+        row.calls.to_string(),
+        row.connected.to_string(),
+        row.tasks_done.to_string(),
+        row.deals_moved.to_string(),
+    ]
+}
 
-/// The activity report (its JSON) for people: a table of people and days, then a bar per
-/// person (`█` connected calls, `░` the other calls).
-pub fn activity_text(r: &Value) -> String {
-    let mut out = vec![format!("Activity {} to {}", text_of(r, "from"), text_of(r, "to")), String::new()];
-    let rows = rows_of(r, "rows");
-    if rows.is_empty() {
+/// The activity report for people: a table of people and days, then a bar per person (`█`
+/// connected calls, `░` the other calls).
+pub fn activity_text(r: &ActivityReport) -> String {
+    let mut out = vec![format!("Activity {} to {}", r.from, r.to), String::new()];
+    if r.rows.is_empty() {
         out.push("no calls, completed tasks or moved deals in this range".to_string());
         return out.join("\n");
     }
-    let lines = rows.iter().map(|row| {
-        let mut cells = vec![crate::text::truncate(&text_of(row, "owner"), 24)];
-        cells.extend(ACTIVITY_COLUMNS[1..].iter().map(|k| text_of(row, k)));
+    let lines = r.rows.iter().map(|row| {
+        let mut cells = vec![crate::text::truncate(&row.owner, 24)];
+        cells.extend(activity_cells(row));
         cells
     });
     out.push(table(&["OWNER", "DAY", "CALLS", "CONNECTED", "TASKS DONE", "DEALS MOVED"], lines, &[2, 3, 4, 5]));
     let mut per_owner: Vec<(String, i64, i64)> = Vec::new();
-    for row in rows {
-        let owner = text_of(row, "owner");
-        if per_owner.last().is_none_or(|p| p.0 != owner) {
-            per_owner.push((owner, 0, 0));
+    for row in &r.rows {
+        if per_owner.last().is_none_or(|p| p.0 != row.owner) {
+            per_owner.push((row.owner.clone(), 0, 0));
         }
         if let Some(p) = per_owner.last_mut() {
-            p.1 += num(row, "calls") as i64;
-            p.2 += num(row, "connected") as i64;
+            p.1 += i64::from(row.calls);
+            p.2 += i64::from(row.connected);
         }
     }
     if per_owner.iter().any(|p| p.1 > 0) {
@@ -680,9 +636,15 @@ pub fn activity_text(r: &Value) -> String {
     out.join("\n")
 }
 
-/// The activity report (its JSON) as CSV: one line per person and day.
-pub fn activity_csv(r: &Value, to: &mut dyn std::io::Write) -> anyhow::Result<()> {
-    json_csv(rows_of(r, "rows"), &ACTIVITY_COLUMNS, to)
+/// The activity report as CSV: one line per person and day.
+pub fn activity_csv(r: &ActivityReport, to: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let mut w = crate::export::Sheet::new(to);
+    w.row(["owner", "day", "calls", "connected", "tasks_done", "deals_moved"])?;
+    for row in &r.rows {
+        w.row(std::iter::once(row.owner.clone()).chain(activity_cells(row)))?;
+    }
+    w.finish()?;
+    Ok(())
 }
 
 #[cfg(test)]
