@@ -269,6 +269,48 @@ fn command_lines_split_like_a_shell() {
     assert_eq!("a 'b c'  '' d".words(), ["a", "b c", "", "d"]);
 }
 
+/// Every command path of the binary (`account add`, `agenda`...) with its long flags, from the
+/// clap grammar itself.
+fn commands(cmd: &clap::Command, path: &str, all: &mut Vec<(String, Vec<String>)>) {
+    for sub in cmd.get_subcommands() {
+        let path = format!("{path} {}", sub.get_name()).trim().to_string();
+        if sub.has_subcommands() {
+            commands(sub, &path, all);
+        } else {
+            let flags = sub.get_arguments().filter(|a| !a.is_global_set()).filter_map(|a| a.get_long());
+            all.push((path, flags.map(|f| format!("--{f}")).collect()));
+        }
+    }
+}
+
+#[test]
+fn the_contract_lists_every_command_and_flag_the_binary_accepts() {
+    use clap::CommandFactory;
+    let contract = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/CLI.md")).unwrap();
+    let section = contract.split("## Commands").nth(1).unwrap().split("\n## ").next().unwrap();
+    let mut all = Vec::new();
+    commands(&rolo::cli::args::Cli::command(), "", &mut all);
+    assert!(all.len() > 90, "{all:?}");
+    for (path, flags) in &all {
+        let start = format!("- `rolo {path} ");
+        let whole = format!("- `rolo {path}`");
+        let line = section.lines().find(|l| l.starts_with(&start) || l.starts_with(&whole));
+        let line = line.unwrap_or_else(|| panic!("docs/CLI.md does not list `rolo {path}`"));
+        for flag in flags.iter().filter(|f| *f != "--help") {
+            assert!(line.contains(flag.as_str()), "docs/CLI.md: `rolo {path}` lacks {flag}");
+        }
+    }
+    for line in section.lines().filter(|l| l.starts_with("- `rolo ")) {
+        assert!(
+            all.iter().any(|(path, _)| line.starts_with(&format!("- `rolo {path}"))),
+            "docs/CLI.md lists a command the binary does not take: {line}"
+        );
+    }
+    for global in ["--db", "--json", "--help", "--version", "ROLO_DB"] {
+        assert!(contract.contains(global), "docs/CLI.md does not say {global}");
+    }
+}
+
 #[test]
 fn every_command_has_help() {
     let db = Db::new();
