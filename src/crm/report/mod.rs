@@ -148,8 +148,8 @@ impl Report {
         Report::Activity,
     ];
 
-    /// Every report in the order the command line's contract lists them (`rolo report --help`
-    /// and the error naming the reports).
+    /// Every report in the order the command line's contract (docs/CLI.md) and `rolo report
+    /// --help` list them: the order the error naming the reports keeps.
     const CONTRACT_ORDER: [Report; 8] = [
         Report::Stages,
         Report::Tasks,
