@@ -24,6 +24,7 @@ use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use common::texts;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -124,11 +125,6 @@ const LISTINGS: [&str; 14] = [
 /// Every listing of a database, as JSON.
 fn snapshot(db: &Path) -> Vec<Value> {
     LISTINGS.iter().map(|l| json_of(db, *l)).collect()
-}
-
-/// The stdout and stderr of a finished command, as text.
-fn texts(out: &std::process::Output) -> (String, String) {
-    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 /// A scratch database, deleted with its folder when dropped.

@@ -1,15 +1,11 @@
 //! `import` and `export`: files other tools write, and round trips through rolo.
 
+use super::common::import_fixture as fixture;
+use super::*;
+
 // ---------------------------------------------------------------------------------------------
 // Import
 // ---------------------------------------------------------------------------------------------
-
-use super::*;
-
-/// A file of `tests/fixtures/import`.
-fn fixture(name: &str) -> String {
-    format!("{}/tests/fixtures/import/{name}", env!("CARGO_MANIFEST_DIR"))
-}
 
 impl Db {
     /// Runs an import that must be refused: exit 1, nothing on stdout, an `error:` line first and
