@@ -11,6 +11,8 @@ use tempfile::TempDir;
 
 mod common;
 
+use common::{import_fixture as fixture, texts};
+
 /// A database in its own folder, and the `rolo` binary run against it.
 struct Db {
     dir: TempDir,
@@ -99,15 +101,6 @@ impl Db {
         let text = std::fs::read_to_string(&path).expect("the export");
         (path.to_string_lossy().into_owned(), text)
     }
-}
-
-fn texts(out: &Output) -> (String, String) {
-    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
-}
-
-/// A file of `tests/fixtures/import`.
-fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import").join(name).to_string_lossy().into_owned()
 }
 
 /// Fields of a JSON object, in order.

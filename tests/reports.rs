@@ -48,7 +48,7 @@ fn opening_a_file_without_report_facts_derives_them() {
     let today = ReportQuery::default();
     let moved: u32 = crm.activity_report(today).unwrap().rows.iter().map(|r| r.deals_moved).sum();
     assert_eq!(moved, 1, "the move in the audit trail");
-    let chart = crm.report_chart("activity", today).unwrap();
+    let chart = crm.report_chart(rolo::crm::Report::Activity, today).unwrap();
     let behind = chart.views[0].rows[0].behind[3].clone().unwrap();
     let deal = crm.list::<Opportunity>(|_| true).unwrap().remove(0).id;
     assert_eq!(crm.records_in(&behind).unwrap(), [RecordRef::new(Kind::Opportunity, deal)], "the deal moved");
@@ -519,9 +519,10 @@ fn the_charts_say_what_the_command_line_prints_as_json() {
     let (dir, path) = shop();
     let db = path.to_str().unwrap().to_string();
     let (from, to) = HALF.split_once(' ').unwrap();
-    let json: Vec<(&str, Value)> = rolo::crm::REPORT_NAMES
+    let json: Vec<(&str, Value)> = rolo::crm::Report::ALL
         .iter()
-        .map(|&name| {
+        .map(|r| {
+            let name = r.name();
             let mut args = vec!["--db", &db, "--json", "report", name];
             if name != "campaigns" {
                 args.extend(["--from", from, "--to", to]);
@@ -721,9 +722,10 @@ fn behind_each_count_lie_that_many_records() {
     let (from, to) = HALF.split_once(' ').unwrap();
     let half = ReportQuery { from: Some(common::date(from)), to: Some(common::date(to)), currency: None };
     let mut checked = 0;
-    for name in rolo::crm::REPORT_NAMES {
-        let query = if name == "campaigns" { ReportQuery::default() } else { half };
-        let chart = crm.report_chart(name, query).unwrap();
+    for report in rolo::crm::Report::ALL {
+        let name = report.name();
+        let query = if report.has_period() { half } else { ReportQuery::default() };
+        let chart = crm.report_chart(report, query).unwrap();
         for view in &chart.views {
             for row in &view.rows {
                 for ((m, value), behind) in view.measures.iter().zip(&row.values).zip(&row.behind) {

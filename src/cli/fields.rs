@@ -1,13 +1,57 @@
 //! Turning command-line text into record fields. Shared by `add` and `edit`: a flag left out keeps
 //! the field; a flag given empty clears an optional field.
 
-use super::args::*;
+use super::activity::{CallFields, CampaignFields, EventFields, ProjectFields, TaskFields};
+use super::people::{AccountFields, ContactFields};
+use super::quote::ProductFields;
+use super::sales::{LeadFields, OppFields};
 use crate::model::{
     Account, Address, Amount, Call, Campaign, Contact, Currency, Date, Email, Event, Lead, Opportunity, Phone, Product,
     Project, Task, Timestamp, ValidationError, parse_duration,
 };
 
-type Result<T> = std::result::Result<T, ValidationError>;
+type Result<T> = std::result::Result<T, FlagError>;
+
+/// A flag whose text cannot be its field's value: which field, what kind of value it wanted, and
+/// why, said as `FIELD: what is wrong and what to do` (the model's words).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FlagError {
+    /// Not a date (`YYYY-MM-DD`, or a natural form such as `tomorrow` or `+3d`).
+    #[error("{field}: {reason}")]
+    Date {
+        /// The flag, without its dashes.
+        field: String,
+        /// What is wrong and what to write.
+        reason: String,
+    },
+    /// Not a local date and time (`YYYY-MM-DD HH:MM`).
+    #[error("{field}: {reason}")]
+    DateTime {
+        /// The flag, without its dashes.
+        field: String,
+        /// What is wrong and what to write.
+        reason: String,
+    },
+    /// Not an amount (`12000` or `12000.50`).
+    #[error("{field}: {reason}")]
+    Amount {
+        /// The flag, without its dashes.
+        field: String,
+        /// What is wrong and what to write.
+        reason: String,
+    },
+    /// Not a duration (`90s`, `5m`, `1h30m`).
+    #[error("{field}: {reason}")]
+    Duration {
+        /// The flag, without its dashes.
+        field: String,
+        /// What is wrong and what to write.
+        reason: String,
+    },
+    /// A value the model refuses: a choice (status, priority, outcome...), a currency, a rating.
+    #[error(transparent)]
+    Value(#[from] ValidationError),
+}
 
 /// Some(text) for non-blank text, None for blank.
 fn text(v: &str) -> Option<String> {
@@ -31,13 +75,13 @@ fn set_required(slot: &mut String, flag: &Option<String>) {
 
 /// Reads a date flag (natural forms allowed), naming the field on error.
 pub fn date(field: &str, v: &str) -> Result<Date> {
-    Date::parse_relative(v, Date::today()).map_err(|m| ValidationError::new(field, m))
+    Date::parse_relative(v, Date::today()).map_err(|reason| FlagError::Date { field: field.into(), reason })
 }
 
 /// Reads the first day of a period (natural forms allowed; a weekday is the last one, so
 /// `--from mon` is this week's Monday), naming the field on error.
 pub fn since(field: &str, v: &str) -> Result<Date> {
-    Date::parse_since(v, Date::today()).map_err(|m| ValidationError::new(field, m))
+    Date::parse_since(v, Date::today()).map_err(|reason| FlagError::Date { field: field.into(), reason })
 }
 
 fn set_date(field: &str, slot: &mut Option<Date>, flag: &Option<String>) -> Result<()> {
@@ -49,16 +93,16 @@ fn set_date(field: &str, slot: &mut Option<Date>, flag: &Option<String>) -> Resu
 
 /// Reads an amount flag, naming the field on error.
 pub fn amount(field: &str, v: &str) -> Result<Amount> {
-    Amount::parse(v).map_err(|m| ValidationError::new(field, m))
+    Amount::parse(v).map_err(|reason| FlagError::Amount { field: field.into(), reason })
 }
 
 /// Reads a local date-time flag, naming the field on error.
 pub fn datetime(field: &str, v: &str) -> Result<Timestamp> {
-    Timestamp::parse_local(v).map_err(|m| ValidationError::new(field, m))
+    Timestamp::parse_local(v).map_err(|reason| FlagError::DateTime { field: field.into(), reason })
 }
 
 fn choice<T: std::str::FromStr<Err = ValidationError>>(flag: &Option<String>) -> Result<Option<T>> {
-    flag.as_deref().map(str::parse).transpose()
+    Ok(flag.as_deref().map(str::parse).transpose()?)
 }
 
 fn set_currency(slot: &mut Currency, flag: &Option<String>) -> Result<()> {
@@ -226,7 +270,8 @@ pub fn call(c: &mut Call, f: &CallFields) -> Result<()> {
         c.direction = d;
     }
     if let Some(d) = &f.duration {
-        c.duration_secs = parse_duration(d).map_err(|m| ValidationError::new("duration", m))?;
+        c.duration_secs =
+            parse_duration(d).map_err(|reason| FlagError::Duration { field: "duration".into(), reason })?;
     }
     if let Some(o) = choice(&f.outcome)? {
         c.outcome = o;
@@ -279,4 +324,37 @@ pub fn campaign(c: &mut Campaign, f: &CampaignFields) -> Result<()> {
         c.status = s;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_parser_says_its_field_and_what_it_wanted_in_the_models_words() {
+        let e = date("due", "someday").unwrap_err();
+        assert!(matches!(&e, FlagError::Date { field, .. } if field == "due"), "{e:?}");
+        let model = Date::parse_relative("someday", Date::today()).unwrap_err();
+        assert_eq!(e.to_string(), ValidationError::new("due", model).to_string());
+        let e = since("from", "someday").unwrap_err();
+        assert!(matches!(&e, FlagError::Date { field, .. } if field == "from"), "{e:?}");
+        let e = amount("price", "12,000.5.0").unwrap_err();
+        assert!(matches!(&e, FlagError::Amount { field, .. } if field == "price"), "{e:?}");
+        assert!(e.to_string().starts_with("price: "), "{e}");
+        let e = datetime("at", "noon-ish").unwrap_err();
+        assert!(matches!(&e, FlagError::DateTime { field, .. } if field == "at"), "{e:?}");
+    }
+
+    #[test]
+    fn a_value_the_model_refuses_keeps_the_models_error() {
+        let mut task = Task::default();
+        let flags = TaskFields { priority: Some("whenever".into()), ..Default::default() };
+        let e = super::task(&mut task, &flags).unwrap_err();
+        let FlagError::Value(v) = &e else { panic!("{e:?}") };
+        assert_eq!(e.to_string(), v.to_string());
+        let mut call = Call::default();
+        let e =
+            super::call(&mut call, &CallFields { duration: Some("long".into()), ..Default::default() }).unwrap_err();
+        assert!(matches!(&e, FlagError::Duration { field, .. } if field == "duration"), "{e:?}");
+    }
 }

@@ -3,13 +3,11 @@
 //! business rules live here, once.
 
 mod activity;
-mod charts;
 mod duplicates;
 mod filter;
-mod forecast;
 mod import;
 mod people;
-mod reports;
+mod report;
 mod sales;
 mod session;
 mod sources;
@@ -23,16 +21,17 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 pub use activity::{AgendaItem, AgendaKind, DueContact, TaskFilter};
-pub use charts::{ActivityCount, Bucket, Chart, ChartRow, ChartView, Measure, REPORT_NAMES, TaskCount, Unit};
 pub use duplicates::DuplicatePair;
 pub use filter::{
     Context, Field, Filter, FilterError, Filterable, Filtered, Linked, Range, Shape, Term, Test, Value, Vocabulary,
 };
-pub use forecast::{DEFAULT_BEST_CASE_MIN, Forecast, ForecastPeriod, ForecastQuery, PAST_DUE};
 pub use people::EmailStatusChange;
-pub use reports::{
-    AccountCalls, CONSENT_ROWS, CallCount, CallsReport, ConsentRow, EmailAddress, EmailCell, EmailsReport, ProjectRow,
-    ProjectState, ProjectsReport, ReportQuery, StageRow, StagesReport, StateCount, TOP_ACCOUNTS, period_words,
+pub use report::{
+    AccountCalls, ActivityCount, ActivityReport, ActivityRow, Bucket, CONSENT_ROWS, CallCount, CallsReport,
+    CampaignRow, CampaignsReport, Chart, ChartRow, ChartView, ConsentRow, DEFAULT_BEST_CASE_MIN, DEFAULT_WEEKS,
+    EmailAddress, EmailCell, EmailsReport, Forecast, ForecastPeriod, ForecastQuery, MAX_WEEKS, Measure, PAST_DUE,
+    ProjectRow, ProjectState, ProjectsReport, Report, ReportQuery, StageRow, StagesReport, StateCount, TOP_ACCOUNTS,
+    TaskCount, TaskWeek, TasksReport, Unit, period_words,
 };
 pub use sales::{Conversion, ConvertLead, NewOpportunity};
 pub use session::{Clock, Session};

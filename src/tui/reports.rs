@@ -19,7 +19,7 @@ use super::keymap::Action;
 use super::line::LineField;
 use super::list::RecordList;
 use super::theme::Theme;
-use crate::crm::{Bucket, Chart, ChartView, Crm, REPORT_NAMES, ReportQuery, Unit};
+use crate::crm::{Bucket, Chart, ChartView, Crm, Report, ReportQuery, Unit};
 use crate::model::{Amount, Date, RecordRef};
 use crate::text::{sanitize, truncate, width};
 
@@ -121,7 +121,7 @@ pub struct Drill {
 
 /// The report being computed: which, and where its answer comes.
 struct Job {
-    /// The report (an index into [`REPORT_NAMES`]) and the period it was asked for.
+    /// The report (an index into [`Report::ALL`]) and the period it was asked for.
     key: (usize, Period),
     /// When it started (the spinner turns with it).
     since: Instant,
@@ -142,7 +142,7 @@ pub enum Done {
 
 /// The Reports screen.
 pub struct Reports {
-    /// The report shown (an index into [`REPORT_NAMES`]).
+    /// The report shown (an index into [`Report::ALL`]).
     pub report: usize,
     /// Whether the keys move over the chart's bars rather than the list of reports.
     pub on_chart: bool,
@@ -175,7 +175,7 @@ impl Default for Reports {
 
 /// Whether report `i` has a period to pick (the campaigns report covers every campaign).
 fn has_period(i: usize) -> bool {
-    REPORT_NAMES[i] != "campaigns"
+    Report::ALL[i].has_period()
 }
 
 impl Reports {
@@ -199,7 +199,7 @@ impl Reports {
 
     /// The name of the report shown.
     pub fn name(&self) -> &'static str {
-        REPORT_NAMES[self.report]
+        Report::ALL[self.report].name()
     }
 
     /// The breakdown shown, once computed.
@@ -249,9 +249,9 @@ impl Reports {
             let (tx, answer) = std::sync::mpsc::channel();
             let crm = crm.clone();
             let query = self.query(Date::today());
-            let name = self.name();
+            let report = Report::ALL[self.report];
             std::thread::spawn(move || {
-                let _ = tx.send(crm.report_chart(name, query).map_err(|e| e.to_string()));
+                let _ = tx.send(crm.report_chart(report, query).map_err(|e| e.to_string()));
             });
             self.job = Some(Job { key, since: Instant::now(), answer });
         }
@@ -337,7 +337,7 @@ impl Reports {
             }
             return Some(Done::Nothing);
         }
-        let rows = if self.on_chart { self.shown().map_or(0, |v| v.rows.len()) } else { REPORT_NAMES.len() };
+        let rows = if self.on_chart { self.shown().map_or(0, |v| v.rows.len()) } else { Report::ALL.len() };
         let moved = |at: usize| -> usize {
             let last = rows.saturating_sub(1);
             match action {
@@ -442,10 +442,11 @@ impl Reports {
 /// The list of reports on the left; the chart, the table or the records behind a bar on the right.
 pub fn draw(f: &mut Frame, area: Rect, s: &Reports, theme: &Theme) {
     let [list, body] = Layout::horizontal([Constraint::Length(13), Constraint::Min(1)]).areas(area);
-    let names: Vec<Line> = REPORT_NAMES
+    let names: Vec<Line> = Report::ALL
         .iter()
         .enumerate()
-        .map(|(i, n)| {
+        .map(|(i, r)| {
+            let n = r.name();
             let style = if i != s.report {
                 theme.text()
             } else if s.on_chart || s.drill.is_some() {

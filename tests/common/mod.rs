@@ -25,6 +25,16 @@ pub fn rolo_in(db: &std::path::Path, lang: &str) -> std::process::Command {
     cmd
 }
 
+/// The stdout and stderr of a finished command, as text.
+pub fn texts(out: &std::process::Output) -> (String, String) {
+    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// The path of a file of `tests/fixtures/import`.
+pub fn import_fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/import/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
 /// A CRM over a fresh database file; keep the `TempDir` alive as long as the CRM.
 pub fn fresh() -> (TempDir, Crm) {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -18,7 +18,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::{Crm, CrmError, Result};
+use super::chart::{Bucket, Chart, ChartView, Unit, left_out_note, measure, row};
+use crate::crm::{Crm, CrmError, Result};
 use crate::model::{Amount, Currency, Date, Id, Stage, StageOutcome, ValidationError};
 use crate::store::Read;
 use crate::store::facts::{self, DealFacts};
@@ -343,6 +344,67 @@ fn sub_months(d: Date, n: u32) -> Date {
 fn months_between(from: Date, to: Date) -> u32 {
     let index = |d: Date| d.0.year() as i64 * 12 + d.0.month0() as i64;
     u32::try_from(index(to) - index(from) + 1).unwrap_or(0)
+}
+
+impl Chart {
+    /// The forecast by month and by quarter: open deals, pipeline, weighted, best case and won.
+    pub fn forecast(f: &Forecast) -> Chart {
+        let measures = || {
+            vec![
+                measure("pipeline", Unit::Money),
+                measure("weighted", Unit::Money),
+                measure("best case", Unit::Money),
+                measure("closed won", Unit::Money),
+                measure("open deals", Unit::Count),
+            ]
+        };
+        let deals = |p: &ForecastPeriod, status, best_case_min| {
+            Some(Bucket::Deals {
+                from: p.from,
+                to: Some(p.to),
+                currency: f.currency,
+                stage: None,
+                status: Some(status),
+                best_case_min,
+            })
+        };
+        let rows = |periods: &[ForecastPeriod]| {
+            periods
+                .iter()
+                .map(|p| {
+                    let open = deals(p, StageOutcome::Open, None);
+                    row(
+                        p.label.clone(),
+                        vec![
+                            Some(p.pipeline.0),
+                            Some(p.weighted.0),
+                            Some(p.best_case.0),
+                            Some(p.closed_won.0),
+                            Some(i64::from(p.open)),
+                        ],
+                        vec![
+                            open.clone(),
+                            open.clone(),
+                            deals(p, StageOutcome::Open, Some(f.best_case_min)),
+                            deals(p, StageOutcome::Won, None),
+                            open,
+                        ],
+                    )
+                })
+                .collect()
+        };
+        Chart {
+            title: format!("Forecast {} to {} in {}", f.from, f.to, f.currency),
+            from: Some(f.from),
+            to: Some(f.to),
+            currency: Some(f.currency),
+            views: vec![
+                ChartView { name: "by month".into(), measures: measures(), rows: rows(&f.months) },
+                ChartView { name: "by quarter".into(), measures: measures(), rows: rows(&f.quarters) },
+            ],
+            note: left_out_note(f.left_out, &f.other_currencies),
+        }
+    }
 }
 
 #[cfg(test)]
