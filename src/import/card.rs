@@ -8,7 +8,8 @@ use vcard_rs::tree::error::VcardParseError;
 use vcard_rs::tree::line::VcardLine;
 use vcard_rs::tree::value::cursor::VcardValueCursor;
 
-use super::{Options, kept, read_date};
+use super::cells::read_date;
+use super::{Options, kept};
 use crate::crm::{Arrival, Incoming, RowProblem};
 use crate::model::{Account, Address, Contact, Email, Phone, Record, check_email, check_phone};
 
