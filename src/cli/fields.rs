@@ -29,20 +29,21 @@ fn set_required(slot: &mut String, flag: &Option<String>) {
     }
 }
 
-/// Reads a date flag (natural forms allowed), naming the field on error.
-pub fn date(field: &str, v: &str) -> Result<Date> {
-    Date::parse_relative(v, Date::today()).map_err(|m| ValidationError::new(field, m))
+/// Reads a date flag (natural forms allowed, relative to the session's `today`), naming the
+/// field on error.
+pub fn date(field: &str, v: &str, today: Date) -> Result<Date> {
+    Date::parse_relative(v, today).map_err(|m| ValidationError::new(field, m))
 }
 
 /// Reads the first day of a period (natural forms allowed; a weekday is the last one, so
 /// `--from mon` is this week's Monday), naming the field on error.
-pub fn since(field: &str, v: &str) -> Result<Date> {
-    Date::parse_since(v, Date::today()).map_err(|m| ValidationError::new(field, m))
+pub fn since(field: &str, v: &str, today: Date) -> Result<Date> {
+    Date::parse_since(v, today).map_err(|m| ValidationError::new(field, m))
 }
 
-fn set_date(field: &str, slot: &mut Option<Date>, flag: &Option<String>) -> Result<()> {
+fn set_date(field: &str, slot: &mut Option<Date>, flag: &Option<String>, today: Date) -> Result<()> {
     if let Some(v) = flag {
-        *slot = if v.trim().is_empty() { None } else { Some(date(field, v)?) };
+        *slot = if v.trim().is_empty() { None } else { Some(date(field, v, today)?) };
     }
     Ok(())
 }
@@ -104,7 +105,7 @@ pub fn account(a: &mut Account, f: &AccountFields) -> Result<()> {
 }
 
 /// Applies contact flags. New email addresses start with unknown consent; kept ones keep theirs.
-pub fn contact(c: &mut Contact, f: &ContactFields) -> Result<()> {
+pub fn contact(c: &mut Contact, f: &ContactFields, today: Date) -> Result<()> {
     set_text(&mut c.middle_name, &f.middle);
     if !f.emails.is_empty() {
         let old = std::mem::take(&mut c.emails);
@@ -130,7 +131,7 @@ pub fn contact(c: &mut Contact, f: &ContactFields) -> Result<()> {
         set_text(&mut c.addresses[0].country, &f.country);
         c.addresses.retain(|a| !a.is_empty());
     }
-    set_date("birthday", &mut c.birthday, &f.birthday)?;
+    set_date("birthday", &mut c.birthday, &f.birthday, today)?;
     set_list(&mut c.interests, &f.interests);
     if f.follow_up_days.is_some() {
         c.follow_up_days = f.follow_up_days;
@@ -166,7 +167,7 @@ pub fn lead(l: &mut Lead, f: &LeadFields) -> Result<()> {
 }
 
 /// Applies opportunity flags, except the stage (which the caller resolves by name).
-pub fn opportunity(o: &mut Opportunity, f: &OppFields) -> Result<()> {
+pub fn opportunity(o: &mut Opportunity, f: &OppFields, today: Date) -> Result<()> {
     if let Some(p) = f.probability {
         o.probability = p;
         o.probability_manual = true;
@@ -175,7 +176,7 @@ pub fn opportunity(o: &mut Opportunity, f: &OppFields) -> Result<()> {
         o.contact = f.contact;
     }
     set_text(&mut o.next_step, &f.next_step);
-    set_date("next-step-date", &mut o.next_step_date, &f.next_step_date)?;
+    set_date("next-step-date", &mut o.next_step_date, &f.next_step_date, today)?;
     set_currency(&mut o.currency, &f.currency)?;
     if let Some(s) = &f.source {
         o.lead_source = text(s);
@@ -199,8 +200,8 @@ pub fn product(p: &mut Product, f: &ProductFields) -> Result<()> {
 }
 
 /// Applies task flags.
-pub fn task(t: &mut Task, f: &TaskFields) -> Result<()> {
-    set_date("due", &mut t.due, &f.due)?;
+pub fn task(t: &mut Task, f: &TaskFields, today: Date) -> Result<()> {
+    set_date("due", &mut t.due, &f.due, today)?;
     if let Some(p) = choice(&f.priority)? {
         t.priority = p;
     }
@@ -267,14 +268,14 @@ pub fn project(p: &mut Project, f: &ProjectFields) -> Result<()> {
 }
 
 /// Applies campaign flags.
-pub fn campaign(c: &mut Campaign, f: &CampaignFields) -> Result<()> {
+pub fn campaign(c: &mut Campaign, f: &CampaignFields, today: Date) -> Result<()> {
     set_text(&mut c.channel, &f.channel);
     if let Some(b) = &f.budget {
         c.budget = text(b).map(|b| amount("budget", &b)).transpose()?;
     }
     set_currency(&mut c.currency, &f.currency)?;
-    set_date("start", &mut c.start, &f.start)?;
-    set_date("end", &mut c.end, &f.end)?;
+    set_date("start", &mut c.start, &f.start, today)?;
+    set_date("end", &mut c.end, &f.end, today)?;
     if let Some(s) = choice(&f.status)? {
         c.status = s;
     }

@@ -25,10 +25,9 @@ use crate::crm::{
     ConvertLead, Crm, EmailStatusChange, ForecastQuery, NewOpportunity, OnDuplicate, ReportQuery, TaskFilter,
 };
 use crate::model::{
-    Account, Call, Campaign, Contact, ContactList, Currency, Date, Event, Id, Kind, Lead, Note, Opportunity, Product,
-    Project, Quote, RecordRef, Stage, StageOutcome, Task, Timestamp, ValidationError,
+    Account, Call, Campaign, Contact, ContactList, Currency, Event, Id, Kind, Lead, Note, Opportunity, Product,
+    Project, Quote, RecordRef, Stage, StageOutcome, Task, ValidationError,
 };
-use crate::store::Read as _;
 
 /// Runs one command against the CRM; [`stdio::saved`] then tells whether it changed the data.
 pub fn run(crm: &Crm, command: Command, json: bool) -> Result<()> {
@@ -99,12 +98,6 @@ fn delete<R: Present>(out: &Out, crm: &Crm, id: Id) -> Result<()> {
     Ok(())
 }
 
-/// The records of kind `R` that link to `target`, read through the index.
-fn linked<R: Present>(crm: &Crm, target: RecordRef) -> Result<Vec<R>> {
-    let r = crm.reader()?;
-    Ok(r.many::<R>(&r.linking(target, R::KIND)?)?)
-}
-
 /// Fails when a filter names a record that does not exist (rather than listing nothing).
 fn exists<R: Present>(crm: &Crm, id: Option<Id>) -> Result<()> {
     if let Some(id) = id {
@@ -141,13 +134,13 @@ fn contact(out: &Out, crm: &Crm, cmd: ContactCmd) -> Result<()> {
     match cmd {
         ContactCmd::Add(a) => {
             let mut rec = Contact { first_name: a.first, last_name: a.last, ..Default::default() };
-            fields::contact(&mut rec, &a.fields)?;
+            fields::contact(&mut rec, &a.fields, crm.session().today())?;
             add(out, crm, rec)
         }
         ContactCmd::List(f) => {
             exists::<Account>(crm, f.account)?;
             let mut all = match f.account {
-                Some(a) => linked::<Contact>(crm, RecordRef::new(Kind::Account, a))?,
+                Some(a) => crm.linking::<Contact>(RecordRef::new(Kind::Account, a))?,
                 None => crm.list::<Contact>(|_| true)?,
             };
             all.sort_by_key(|c| (c.last_name.to_lowercase(), c.first_name.to_lowercase()));
@@ -162,7 +155,7 @@ fn contact(out: &Out, crm: &Crm, cmd: ContactCmd) -> Result<()> {
             if let Some(n) = e.last {
                 rec.last_name = n;
             }
-            Ok(fields::contact(rec, &e.fields)?)
+            Ok(fields::contact(rec, &e.fields, crm.session().today())?)
         }),
         ContactCmd::Delete(a) => delete::<Contact>(out, crm, a.id),
         ContactCmd::EmailStatus(a) => {
@@ -226,7 +219,11 @@ fn lead(out: &Out, crm: &Crm, cmd: LeadCmd) -> Result<()> {
                 Some(NewOpportunity {
                     name: a.opportunity,
                     amount: a.amount.as_deref().map(|v| fields::amount("amount", v)).transpose()?,
-                    close_date: a.close_date.as_deref().map(|v| fields::date("close-date", v)).transpose()?,
+                    close_date: a
+                        .close_date
+                        .as_deref()
+                        .map(|v| fields::date("close-date", v, crm.session().today()))
+                        .transpose()?,
                 })
             } else {
                 None
@@ -248,10 +245,10 @@ fn opp(out: &Out, crm: &Crm, cmd: OppCmd) -> Result<()> {
                 name: a.name,
                 account: a.account,
                 amount: fields::amount("amount", &a.amount)?,
-                close_date: fields::date("close-date", &a.close_date)?,
+                close_date: fields::date("close-date", &a.close_date, crm.session().today())?,
                 ..Default::default()
             };
-            fields::opportunity(&mut rec, &a.fields)?;
+            fields::opportunity(&mut rec, &a.fields, crm.session().today())?;
             if let Some(s) = &a.fields.stage {
                 rec.stage = crm.stage_named(s)?.id;
             }
@@ -264,8 +261,8 @@ fn opp(out: &Out, crm: &Crm, cmd: OppCmd) -> Result<()> {
             let stage = f.stage.as_deref().map(|s| crm.stage_named(s)).transpose()?;
             // Through the stage or account index when a filter is given.
             let mut all = match (&stage, f.account) {
-                (Some(s), _) => linked::<Opportunity>(crm, RecordRef::new(Kind::Stage, s.id))?,
-                (None, Some(a)) => linked::<Opportunity>(crm, RecordRef::new(Kind::Account, a))?,
+                (Some(s), _) => crm.linking::<Opportunity>(RecordRef::new(Kind::Stage, s.id))?,
+                (None, Some(a)) => crm.linking::<Opportunity>(RecordRef::new(Kind::Account, a))?,
                 (None, None) => crm.list::<Opportunity>(|_| true)?,
             };
             all.retain(|o| f.account.is_none_or(|a| o.account == a));
@@ -286,9 +283,9 @@ fn opp(out: &Out, crm: &Crm, cmd: OppCmd) -> Result<()> {
                 rec.amount = fields::amount("amount", a)?;
             }
             if let Some(d) = &e.close_date {
-                rec.close_date = fields::date("close-date", d)?;
+                rec.close_date = fields::date("close-date", d, crm.session().today())?;
             }
-            fields::opportunity(&mut rec, &e.fields)?;
+            fields::opportunity(&mut rec, &e.fields, crm.session().today())?;
             if let Some(s) = &e.fields.stage {
                 rec.stage = crm.stage_named(s)?.id;
             }
@@ -453,7 +450,7 @@ fn quote(out: &Out, crm: &Crm, cmd: QuoteCmd) -> Result<()> {
         QuoteCmd::List(f) => {
             exists::<Opportunity>(crm, f.opp)?;
             let quotes = match f.opp {
-                Some(o) => linked::<Quote>(crm, RecordRef::new(Kind::Opportunity, o))?,
+                Some(o) => crm.linking::<Quote>(RecordRef::new(Kind::Opportunity, o))?,
                 None => crm.list::<Quote>(|_| true)?,
             };
             list(out, crm, &quotes);
@@ -476,7 +473,11 @@ fn quote(out: &Out, crm: &Crm, cmd: QuoteCmd) -> Result<()> {
                 rec.status = s.parse()?;
             }
             if let Some(v) = &e.valid_until {
-                rec.valid_until = if v.trim().is_empty() { None } else { Some(fields::date("valid-until", v)?) };
+                rec.valid_until = if v.trim().is_empty() {
+                    None
+                } else {
+                    Some(fields::date("valid-until", v, crm.session().today())?)
+                };
             }
             Ok(())
         }),
@@ -535,7 +536,7 @@ fn task(out: &Out, crm: &Crm, cmd: TaskCmd) -> Result<()> {
     match cmd {
         TaskCmd::Add(a) => {
             let mut rec = Task { title: a.title, ..Default::default() };
-            fields::task(&mut rec, &a.fields)?;
+            fields::task(&mut rec, &a.fields, crm.session().today())?;
             add(out, crm, rec)
         }
         TaskCmd::List(f) => {
@@ -546,7 +547,7 @@ fn task(out: &Out, crm: &Crm, cmd: TaskCmd) -> Result<()> {
                 (_, _, _, true) => TaskFilter::All,
                 _ => TaskFilter::Open,
             };
-            list(out, crm, &crm.tasks(filter, Date::today())?);
+            list(out, crm, &crm.tasks(filter, crm.session().today())?);
             Ok(())
         }
         TaskCmd::Show(a) => show_one::<Task>(out, crm, a.id),
@@ -554,7 +555,7 @@ fn task(out: &Out, crm: &Crm, cmd: TaskCmd) -> Result<()> {
             if let Some(t) = e.title {
                 rec.title = t;
             }
-            Ok(fields::task(rec, &e.fields)?)
+            Ok(fields::task(rec, &e.fields, crm.session().today())?)
         }),
         TaskCmd::Delete(a) => delete::<Task>(out, crm, a.id),
         TaskCmd::Done(a) => {
@@ -573,7 +574,7 @@ fn task(out: &Out, crm: &Crm, cmd: TaskCmd) -> Result<()> {
 fn call(out: &Out, crm: &Crm, cmd: CallCmd) -> Result<()> {
     match cmd {
         CallCmd::Add(a) | CallCmd::Log(a) => {
-            let mut rec = Call { contact: a.contact, started_at: Timestamp::now(), ..Default::default() };
+            let mut rec = Call { contact: a.contact, started_at: crm.session().now(), ..Default::default() };
             fields::call(&mut rec, &a.fields)?;
             let rec = crm.log_call(rec)?;
             wrote(out, crm, "logged", &rec);
@@ -581,7 +582,7 @@ fn call(out: &Out, crm: &Crm, cmd: CallCmd) -> Result<()> {
         }
         CallCmd::List(f) => {
             exists::<Contact>(crm, f.contact)?;
-            let since = f.since.as_deref().map(|d| fields::date("since", d)).transpose()?;
+            let since = f.since.as_deref().map(|d| fields::date("since", d, crm.session().today())).transpose()?;
             list(out, crm, &crm.calls(f.contact, since)?);
             Ok(())
         }
@@ -601,7 +602,12 @@ fn event(out: &Out, crm: &Crm, cmd: EventCmd) -> Result<()> {
             Ok(())
         }
         EventCmd::List(f) => {
-            let from = f.from.as_deref().map(|d| fields::since("from", d)).transpose()?.map(|d| d.start_local());
+            let from = f
+                .from
+                .as_deref()
+                .map(|d| fields::since("from", d, crm.session().today()))
+                .transpose()?
+                .map(|d| d.start_local());
             let mut all = crm.list::<Event>(|e| from.is_none_or(|f| e.start >= f))?;
             all.sort_by_key(|e| (e.start, e.id));
             list(out, crm, &all);
@@ -623,13 +629,13 @@ fn event(out: &Out, crm: &Crm, cmd: EventCmd) -> Result<()> {
 
 fn agenda(out: &Out, crm: &Crm, a: AgendaArgs) -> Result<()> {
     let from = match &a.date {
-        Some(d) => fields::date("date", d)?,
-        None => Date::today(),
+        Some(d) => fields::date("date", d, crm.session().today())?,
+        None => crm.session().today(),
     };
     if a.days == 0 || a.days > 366 {
         return Err(ValidationError::new("days", format!("{} is out of range: use 1 to 366", a.days)).into());
     }
-    let items = crm.agenda(from, a.days, Date::today())?;
+    let items = crm.agenda(from, a.days, crm.session().today())?;
     if out.json {
         out.json_value(&items);
         return Ok(());
@@ -650,7 +656,11 @@ fn agenda(out: &Out, crm: &Crm, a: AgendaArgs) -> Result<()> {
 fn project(out: &Out, crm: &Crm, cmd: ProjectCmd) -> Result<()> {
     match cmd {
         ProjectCmd::Add(a) => {
-            let mut rec = Project { name: a.name, due: fields::date("due", &a.due)?, ..Default::default() };
+            let mut rec = Project {
+                name: a.name,
+                due: fields::date("due", &a.due, crm.session().today())?,
+                ..Default::default()
+            };
             fields::project(&mut rec, &a.fields)?;
             add(out, crm, rec)
         }
@@ -666,7 +676,7 @@ fn project(out: &Out, crm: &Crm, cmd: ProjectCmd) -> Result<()> {
                 rec.name = n;
             }
             if let Some(d) = &e.due {
-                rec.due = fields::date("due", d)?;
+                rec.due = fields::date("due", d, crm.session().today())?;
             }
             Ok(fields::project(rec, &e.fields)?)
         }),
@@ -683,7 +693,7 @@ fn campaign(out: &Out, crm: &Crm, cmd: CampaignCmd) -> Result<()> {
     match cmd {
         CampaignCmd::Add(a) => {
             let mut rec = Campaign { name: a.name, ..Default::default() };
-            fields::campaign(&mut rec, &a.fields)?;
+            fields::campaign(&mut rec, &a.fields, crm.session().today())?;
             add(out, crm, rec)
         }
         CampaignCmd::List(_) => {
@@ -695,7 +705,7 @@ fn campaign(out: &Out, crm: &Crm, cmd: CampaignCmd) -> Result<()> {
             if let Some(n) = e.name {
                 rec.name = n;
             }
-            Ok(fields::campaign(rec, &e.fields)?)
+            Ok(fields::campaign(rec, &e.fields, crm.session().today())?)
         }),
         CampaignCmd::Delete(a) => delete::<Campaign>(out, crm, a.id),
     }
@@ -739,7 +749,7 @@ fn note(out: &Out, crm: &Crm, cmd: NoteCmd) -> Result<()> {
         }
         NoteCmd::List(f) => {
             let notes = match f.to.as_deref().map(|t| record_ref("to", t)).transpose()? {
-                Some(target) => linked::<Note>(crm, target)?,
+                Some(target) => crm.linking::<Note>(target)?,
                 None => crm.list::<Note>(|_| true)?,
             };
             list(out, crm, &notes);
@@ -813,32 +823,32 @@ fn report(out: &Out, crm: &Crm, a: ReportArgs) -> Result<()> {
     match name.as_str() {
         "forecast" => forecast(out, crm, a),
         "stages" => {
-            let r = crm.stages_report(report_query(out, &a)?)?;
+            let r = crm.stages_report(report_query(out, crm, &a)?)?;
             print_report(out, &a, &r, output::stages_csv, output::stages_text)
         }
         "calls" => {
-            let r = crm.calls_report(report_query(out, &a)?)?;
+            let r = crm.calls_report(report_query(out, crm, &a)?)?;
             print_report(out, &a, &r, output::calls_csv, output::calls_text)
         }
         "tasks" => {
-            let r = crm.tasks_report(report_query(out, &a)?)?;
+            let r = crm.tasks_report(report_query(out, crm, &a)?)?;
             print_json_report(out, &a, &r, output::tasks_csv, output::tasks_text)
         }
         "campaigns" => {
-            let r = crm.campaigns_report(report_query(out, &a)?)?;
+            let r = crm.campaigns_report(report_query(out, crm, &a)?)?;
             print_json_report(out, &a, &r, output::campaigns_csv, output::campaigns_text)
         }
         "activity" => {
-            let r = crm.activity_report(report_query(out, &a)?)?;
+            let r = crm.activity_report(report_query(out, crm, &a)?)?;
             print_json_report(out, &a, &r, output::activity_csv, output::activity_text)
         }
         "emails" => {
-            let query = report_query(out, &a)?;
+            let query = report_query(out, crm, &a)?;
             let r = crm.emails_report(query, a.list.as_deref().map(email_cell).transpose()?)?;
             print_report(out, &a, &r, output::emails_csv, output::emails_text)
         }
         "projects" => {
-            let r = crm.projects_report(report_query(out, &a)?)?;
+            let r = crm.projects_report(report_query(out, crm, &a)?)?;
             print_report(out, &a, &r, output::projects_csv, output::projects_text)
         }
         _ => Err(ValidationError::new(
@@ -849,14 +859,14 @@ fn report(out: &Out, crm: &Crm, a: ReportArgs) -> Result<()> {
     }
 }
 
-/// The period and currency of a report's flags; refuses `--csv` with `--json`.
-fn report_query(out: &Out, a: &ReportArgs) -> Result<ReportQuery> {
+/// The period (relative to the session's today) and currency of a report's flags; refuses `--csv` with `--json`.
+fn report_query(out: &Out, crm: &Crm, a: &ReportArgs) -> Result<ReportQuery> {
     if a.csv && out.json {
         return Err(ValidationError::new("csv", "cannot be combined with --json: drop one").into());
     }
     Ok(ReportQuery {
-        from: a.from.as_deref().map(|d| fields::since("from", d)).transpose()?,
-        to: a.to.as_deref().map(|d| fields::date("to", d)).transpose()?,
+        from: a.from.as_deref().map(|d| fields::since("from", d, crm.session().today())).transpose()?,
+        to: a.to.as_deref().map(|d| fields::date("to", d, crm.session().today())).transpose()?,
         currency: a.currency.as_deref().map(Currency::parse).transpose()?,
     })
 }
@@ -920,8 +930,8 @@ fn forecast(out: &Out, crm: &Crm, a: ReportArgs) -> Result<()> {
         return Err(ValidationError::new("csv", "cannot be combined with --json: drop one").into());
     }
     let query = ForecastQuery {
-        from: a.from.as_deref().map(|d| fields::since("from", d)).transpose()?,
-        to: a.to.as_deref().map(|d| fields::date("to", d)).transpose()?,
+        from: a.from.as_deref().map(|d| fields::since("from", d, crm.session().today())).transpose()?,
+        to: a.to.as_deref().map(|d| fields::date("to", d, crm.session().today())).transpose()?,
         best_case_min: a.best_case_min,
         currency: a.currency.as_deref().map(Currency::parse).transpose()?,
     };

@@ -8,11 +8,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::crm::Crm;
+use crate::crm::Indexed;
 use crate::model::{
     Account, Amount, Call, Campaign, Contact, ContactList, Event, Id, Lead, Note, Opportunity, Product, Project, Quote,
     Stage, Task, format_duration,
 };
-use crate::store::Indexed;
 
 /// Where output goes and in which form.
 pub struct Out {
@@ -72,6 +72,11 @@ impl<'a> Names<'a> {
     /// A lookup over `crm`.
     pub fn new(crm: &'a Crm) -> Names<'a> {
         Names { crm, cache: RefCell::new(HashMap::new()) }
+    }
+
+    /// Today for the session the listing is printed for (what "overdue" is measured against).
+    pub fn today(&self) -> crate::model::Date {
+        self.crm.session().today()
     }
 
     /// The label of a record, or `#id` when it is gone.
@@ -339,7 +344,7 @@ impl Present for Task {
             self.lead.map(|l| names.of::<Lead>(Some(l))),
             self.project.map(|p| names.of::<Project>(Some(p))),
         ];
-        let overdue = if self.is_overdue(crate::model::Date::today()) { "!" } else { "" };
+        let overdue = if self.is_overdue(names.today()) { "!" } else { "" };
         vec![
             self.id.to_string(),
             self.priority.to_string(),

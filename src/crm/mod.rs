@@ -8,6 +8,7 @@ mod duplicates;
 mod forecast;
 mod import;
 mod people;
+mod query;
 mod reports;
 mod sales;
 mod session;
@@ -25,6 +26,7 @@ pub use charts::{ActivityCount, Bucket, Chart, ChartRow, ChartView, Measure, REP
 pub use duplicates::DuplicatePair;
 pub use forecast::{DEFAULT_BEST_CASE_MIN, Forecast, ForecastPeriod, ForecastQuery, PAST_DUE};
 pub use people::EmailStatusChange;
+pub use query::Order;
 pub use reports::{
     AccountCalls, CONSENT_ROWS, CallCount, CallsReport, ConsentRow, EmailAddress, EmailCell, EmailsReport, ProjectRow,
     ProjectState, ProjectsReport, ReportQuery, StageRow, StagesReport, StateCount, TOP_ACCOUNTS, period_words,
@@ -38,8 +40,8 @@ use crate::model::{
     AuditAction, AuditEntry, BulkCreation, Change, Id, Kind, OnDelete, Record, RecordRef, Timestamp, ValidationError,
 };
 use crate::search::{Hit, Pass, SearchIndex};
-pub use crate::store::Workload;
-use crate::store::{Indexed, Read, Reader, Store, StoreError, WriteTables};
+pub use crate::store::{Indexed, StoreError, Workload, hush_caught_panics};
+use crate::store::{Read, Reader, Store, WriteTables};
 pub use import::{Arrival, Duplicate, ImportReport, Incoming, OnDuplicate, Reference, RowProblem};
 
 /// Why a command or query failed. Each message names the record or field and what to do.
@@ -158,8 +160,8 @@ impl Crm {
         self.shared.commits.load(Ordering::Relaxed)
     }
 
-    /// A read snapshot for queries that front ends compose themselves.
-    pub fn reader(&self) -> Result<Reader> {
+    /// A read snapshot for the service's own queries: front ends ask `Crm` methods instead.
+    pub(crate) fn reader(&self) -> Result<Reader> {
         Ok(self.shared.store.read()?)
     }
 

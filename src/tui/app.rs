@@ -829,12 +829,7 @@ impl App {
             Action::CloseProject => {
                 if let Some(r) = self.current().filter(|r| r.kind == Kind::Project) {
                     let p: crate::model::Project = self.crm.get(r.id)?;
-                    let r2 = self.crm.reader()?;
-                    let ids = crate::store::Read::linking(&r2, r, Kind::Task)?;
-                    let open = crate::store::Read::many::<crate::model::Task>(&r2, &ids)?
-                        .iter()
-                        .filter(|t| t.is_open())
-                        .count();
+                    let open = self.crm.linking::<crate::model::Task>(r)?.iter().filter(|t| t.is_open()).count();
                     self.overlay = Some(Overlay::ask(Ask::GoalMet(r.id, p.name, open), ""));
                 }
             }
@@ -1265,7 +1260,6 @@ impl App {
                 }
             }
         }
-        let r = self.crm.reader()?;
         let mut people: std::collections::HashMap<Id, (String, String)> = std::collections::HashMap::new();
         let mut pass = std::collections::HashSet::new();
         for call in self.crm.calls(None, from)? {
@@ -1276,11 +1270,9 @@ impl App {
                 let (acct, ctry) = match people.get(&call.contact) {
                     Some(v) => v.clone(),
                     None => {
-                        let c = crate::store::Read::get::<crate::model::Contact>(&r, call.contact)?;
+                        let c = self.crm.find::<crate::model::Contact>(call.contact)?;
                         let acct = match c.as_ref().and_then(|c| c.account) {
-                            Some(a) => crate::store::Read::get::<crate::model::Account>(&r, a)?
-                                .map(|a| a.name)
-                                .unwrap_or_default(),
+                            Some(a) => self.crm.find::<crate::model::Account>(a)?.map(|a| a.name).unwrap_or_default(),
                             None => String::new(),
                         };
                         let ctry = c.as_ref().and_then(|c| c.country()).unwrap_or_default().to_string();
@@ -1812,13 +1804,11 @@ impl App {
         if !query.trim().is_empty() {
             return (shown, Some(self.searcher.start(query, &[kind], PICKER_LIMIT)));
         }
-        let Ok(r) = self.crm.reader() else { return (Vec::new(), None) };
-        let ids = crate::store::Read::sorted(&r, kind, crate::store::SortField::Name, &[], None, false, 20)
-            .unwrap_or_default();
+        let ids = self.crm.ordered_ids(kind, crate::crm::Order::Name, false, 20).unwrap_or_default();
         let hits = ids
             .into_iter()
             .map(|id| {
-                let label = crate::crm::label_of(&r, RecordRef::new(kind, id));
+                let label = self.crm.label(RecordRef::new(kind, id));
                 crate::search::Hit { kind, id, label, detail: String::new(), score: 0 }
             })
             .collect();

@@ -2,13 +2,13 @@
 //! field they are about.
 
 use super::line::LineField;
+use crate::crm::Indexed;
 use crate::crm::{ConvertLead, Crm, CrmError, NewOpportunity, Result};
 use crate::model::{
     Account, AccountStatus, Address, Amount, Contact, Date, Email, Id, Kind, Lead, Opportunity, Phone, Product, Record,
     RecordRef, Stage, Task, Timestamp,
 };
 use crate::model::{Event, Project};
-use crate::store::Indexed;
 use ratatui::crossterm::event::KeyEvent;
 
 /// One field of a form.

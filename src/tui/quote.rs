@@ -9,7 +9,6 @@ use ratatui::crossterm::event::KeyEvent;
 use super::line::LineField;
 use crate::crm::{Crm, CrmError, Result};
 use crate::model::{Amount, Id, Kind, Opportunity, Product, Quote, QuoteLine, QuoteStatus, Record, RecordRef};
-use crate::store::Read;
 
 /// The editable cells of a line, left to right.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,10 +83,8 @@ impl QuoteEditor {
     /// The latest quote of deal `opportunity`, or a new draft when it has none (stored only
     /// when first saved, so looking leaves nothing behind).
     pub fn open(crm: &Crm, opportunity: Id) -> Result<QuoteEditor> {
-        let r = crm.reader()?;
         let deal: Opportunity = crm.get(opportunity)?;
-        let latest = r.linking(RecordRef::new(Kind::Opportunity, opportunity), Kind::Quote)?.into_iter().max();
-        drop(r);
+        let latest = crm.linking_ids(RecordRef::new(Kind::Opportunity, opportunity), Kind::Quote)?.into_iter().max();
         let quote = match latest {
             Some(id) => crm.get::<Quote>(id)?,
             None => Quote { opportunity, currency: deal.currency, number: "(new)".into(), ..Default::default() },
