@@ -153,10 +153,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
     let before = counts(crm)?;
     let existing: u64 = [Kind::Account, Kind::Contact, Kind::Lead, Kind::Opportunity].iter().map(|k| before[k]).sum();
     if existing > 0 && !force {
-        return Err(CrmError::Conflict(format!(
-            "the database {} already holds {existing} records: use an empty file (--db), or --force to add demo data anyway",
-            crm.path().display()
-        )));
+        return Err(CrmError::NotEmpty { path: crm.path().display().to_string(), records: existing });
     }
     let stages = crm.stages()?;
     // One transaction: a demo killed half-way leaves the file as it was, and a new `rolo demo`

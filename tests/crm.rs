@@ -157,7 +157,7 @@ fn lead_conversion_matches_the_account_by_name_and_links_back() {
     assert_eq!(lead.status, LeadStatus::Converted);
     assert_eq!(lead.converted.map(|x| x.contact), Some(c.contact));
     let again = crm.convert_lead(m.lead, ConvertLead::default()).unwrap_err();
-    assert!(matches!(again, CrmError::Conflict(_)));
+    assert!(matches!(again, CrmError::AlreadyConverted { lead, .. } if lead == m.lead), "{again}");
 }
 
 #[test]
@@ -590,7 +590,7 @@ fn deleting_a_stage_moves_its_deals_first() {
     // With deals in it and nowhere to put them: refused, with the count and the fix.
     let before = pipeline(&crm);
     let err = crm.delete_stage(needs.id, None).unwrap_err();
-    assert!(matches!(err, CrmError::Conflict(_)));
+    assert!(matches!(err, CrmError::StageInUse { .. }), "{err}");
     assert_eq!(err.to_string(), "2 deals are in stage Needs Analysis: pass --move-to STAGE to move them there first");
     let err = crm.delete_stage(needs.id, Some(needs.id)).unwrap_err();
     assert!(err.to_string().starts_with("move-to: is Needs Analysis, the stage being deleted"), "{err}");
@@ -633,7 +633,7 @@ fn the_last_open_won_and_lost_stages_cannot_be_deleted() {
     for (name, outcome) in [("closed won", "won"), ("closed lost", "lost")] {
         let stage = crm.stage_named(name).unwrap();
         let err = crm.delete_stage(stage.id, Some(1)).unwrap_err();
-        assert!(matches!(err, CrmError::Conflict(_)), "{err}");
+        assert!(matches!(err, CrmError::LastStage { .. }), "{err}");
         assert!(err.to_string().contains(&format!("is the last {outcome} stage")), "{err}");
     }
     assert_eq!(pipeline(&crm), before);

@@ -22,7 +22,7 @@ use args::*;
 use output::{Out, Present, list, show, wrote};
 
 use crate::crm::{
-    ConvertLead, Crm, EmailStatusChange, ForecastQuery, NewOpportunity, OnDuplicate, ReportQuery, TaskFilter,
+    ConvertLead, Crm, EmailStatusChange, ForecastQuery, NewOpportunity, OnDuplicate, Order, ReportQuery, TaskFilter,
 };
 use crate::model::{
     Account, Call, Campaign, Contact, ContactList, Currency, Event, Id, Kind, Lead, Note, Opportunity, Product,
@@ -114,9 +114,7 @@ fn account(out: &Out, crm: &Crm, cmd: AccountCmd) -> Result<()> {
             add(out, crm, rec)
         }
         AccountCmd::List(_) => {
-            let mut all = crm.list::<Account>(|_| true)?;
-            all.sort_by_key(|a| a.name.to_lowercase());
-            list(out, crm, &all);
+            list(out, crm, &crm.ordered::<Account>(Order::Name, false)?);
             Ok(())
         }
         AccountCmd::Show(a) => show_one::<Account>(out, crm, a.id),
@@ -139,11 +137,14 @@ fn contact(out: &Out, crm: &Crm, cmd: ContactCmd) -> Result<()> {
         }
         ContactCmd::List(f) => {
             exists::<Account>(crm, f.account)?;
-            let mut all = match f.account {
-                Some(a) => crm.linking::<Contact>(RecordRef::new(Kind::Account, a))?,
-                None => crm.list::<Contact>(|_| true)?,
+            let all = match f.account {
+                Some(a) => {
+                    let mut all = crm.linking::<Contact>(RecordRef::new(Kind::Account, a))?;
+                    all.sort_by_key(|c| (c.last_name.to_lowercase(), c.first_name.to_lowercase()));
+                    all
+                }
+                None => crm.ordered::<Contact>(Order::Name, false)?,
             };
-            all.sort_by_key(|c| (c.last_name.to_lowercase(), c.first_name.to_lowercase()));
             list(out, crm, &all);
             Ok(())
         }
@@ -197,13 +198,6 @@ fn lead(out: &Out, crm: &Crm, cmd: LeadCmd) -> Result<()> {
         }
         LeadCmd::Show(a) => show_one::<Lead>(out, crm, a.id),
         LeadCmd::Edit(e) => edit(out, crm, e.id, |rec: &mut Lead| {
-            if let Some(c) = rec.converted {
-                bail!(
-                    "lead {} was converted (contact {}) and is read-only: edit the contact instead",
-                    rec.id,
-                    c.contact
-                );
-            }
             if let Some(n) = e.first {
                 rec.first_name = n;
             }
@@ -259,11 +253,11 @@ fn opp(out: &Out, crm: &Crm, cmd: OppCmd) -> Result<()> {
         OppCmd::List(f) => {
             exists::<Account>(crm, f.account)?;
             let stage = f.stage.as_deref().map(|s| crm.stage_named(s)).transpose()?;
-            // Through the stage or account index when a filter is given.
+            // Through the stage or account index when a filter is given, else the close-date index.
             let mut all = match (&stage, f.account) {
                 (Some(s), _) => crm.linking::<Opportunity>(RecordRef::new(Kind::Stage, s.id))?,
                 (None, Some(a)) => crm.linking::<Opportunity>(RecordRef::new(Kind::Account, a))?,
-                (None, None) => crm.list::<Opportunity>(|_| true)?,
+                (None, None) => crm.ordered::<Opportunity>(Order::CloseDate, false)?,
             };
             all.retain(|o| f.account.is_none_or(|a| o.account == a));
             all.sort_by_key(|o| (o.close_date, o.id));
@@ -289,7 +283,7 @@ fn opp(out: &Out, crm: &Crm, cmd: OppCmd) -> Result<()> {
             if let Some(s) = &e.fields.stage {
                 rec.stage = crm.stage_named(s)?.id;
             }
-            let rec = crm.update_opportunity(rec)?;
+            let rec = crm.update(rec)?;
             wrote(out, crm, "updated", &rec);
             Ok(())
         }
@@ -608,8 +602,9 @@ fn event(out: &Out, crm: &Crm, cmd: EventCmd) -> Result<()> {
                 .map(|d| fields::since("from", d, crm.session().today()))
                 .transpose()?
                 .map(|d| d.start_local());
-            let mut all = crm.list::<Event>(|e| from.is_none_or(|f| e.start >= f))?;
-            all.sort_by_key(|e| (e.start, e.id));
+            // Oldest first: the newest-first order, backwards.
+            let mut all = crm.ordered::<Event>(Order::Recent, true)?;
+            all.retain(|e| from.is_none_or(|f| e.start >= f));
             list(out, crm, &all);
             Ok(())
         }
@@ -665,9 +660,7 @@ fn project(out: &Out, crm: &Crm, cmd: ProjectCmd) -> Result<()> {
             add(out, crm, rec)
         }
         ProjectCmd::List(_) => {
-            let mut all = crm.list::<Project>(|_| true)?;
-            all.sort_by_key(|p| (p.due, p.id));
-            list(out, crm, &all);
+            list(out, crm, &crm.ordered::<Project>(Order::Due, false)?);
             Ok(())
         }
         ProjectCmd::Show(a) => show_one::<Project>(out, crm, a.id),

@@ -593,10 +593,7 @@ impl Crm {
             "campaigns" => Chart::campaigns(&self.campaigns_report(query)?),
             "activity" => Chart::activity(&self.activity_report(query)?),
             other => {
-                return Err(CrmError::Conflict(format!(
-                    "'{other}' is not a report: use one of {}",
-                    REPORT_NAMES.join(", ")
-                )));
+                return Err(CrmError::UnknownReport { name: other.to_string() });
             }
         })
     }

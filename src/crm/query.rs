@@ -129,9 +129,12 @@ impl Crm {
         })
     }
 
-    /// Every record of kind `R` in `order` (see [`Crm::ordered_ids`]): what a listing prints.
-    pub fn ordered<R: Indexed>(&self, order: Order) -> Result<Vec<R>> {
-        self.many(&self.ordered_ids(R::KIND, order, false, usize::MAX)?)
+    /// Every record of kind `R` in `order` (see [`Crm::ordered_ids`]): what a listing prints,
+    /// read through the index rather than scanned and sorted.
+    pub fn ordered<R: Indexed>(&self, order: Order, reversed: bool) -> Result<Vec<R>> {
+        let r = self.reader()?;
+        let ids = self.ordered_ids(R::KIND, order, reversed, usize::MAX)?;
+        Ok(r.many(&ids)?)
     }
 }
 
@@ -161,4 +164,42 @@ fn with_rest(
         ids.extend(more.into_iter().filter(|id| !seen.contains(id)).take(limit - ids.len()));
     }
     Ok(ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Event, Opportunity, Timestamp};
+
+    #[test]
+    fn listings_come_in_index_order_and_links_are_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let crm = Crm::open(&dir.path().join("t.redb")).unwrap();
+        let account = |name: &str| crm.create(Account { name: name.into(), ..Default::default() }).unwrap().id;
+        let (b, a, _) = (account("beta"), account("Alpha"), account("gamma"));
+        let names: Vec<String> =
+            crm.ordered::<Account>(Order::Name, false).unwrap().into_iter().map(|a| a.name).collect();
+        assert_eq!(names, ["Alpha", "beta", "gamma"], "by name, whatever the case, not by id");
+        let backwards = crm.ordered_ids(Kind::Account, Order::Name, true, 2).unwrap();
+        assert_eq!(backwards.len(), 2, "at most the limit");
+        assert_eq!(crm.find::<Account>(backwards[1]).unwrap().unwrap().name, "beta");
+
+        let event = |t: i64| crm.create(Event { title: t.to_string(), start: Timestamp(t), ..Default::default() });
+        for t in [300, 100, 200] {
+            event(t).unwrap();
+        }
+        let oldest_first: Vec<i64> =
+            crm.ordered::<Event>(Order::Recent, true).unwrap().into_iter().map(|e| e.start.0).collect();
+        assert_eq!(oldest_first, [100, 200, 300]);
+
+        let stage = crm.stages().unwrap()[0].id;
+        let deal = |account: Id| Opportunity { name: "d".into(), account, stage, ..Default::default() };
+        let on_b = crm.create_opportunity(deal(b)).unwrap().id;
+        crm.create_opportunity(deal(a)).unwrap();
+        let of_b: Vec<Id> =
+            crm.linking::<Opportunity>(RecordRef::new(Kind::Account, b)).unwrap().iter().map(|o| o.id).collect();
+        assert_eq!(of_b, [on_b]);
+        assert_eq!(crm.many::<Account>(&[a, 999, b]).unwrap().len(), 2, "a missing id is skipped");
+        assert_eq!(crm.find::<Account>(999).unwrap(), None);
+    }
 }

@@ -151,10 +151,8 @@ impl QuoteEditor {
     fn editable(&self) -> Result<()> {
         let accepted = QuoteStatus::Accepted;
         if self.quote.status == accepted || (self.stored == accepted && self.quote.status != QuoteStatus::Draft) {
-            return Err(CrmError::Conflict(format!(
-                "quote {} is accepted: move it back to draft to edit it (s until draft, then Ctrl-S)",
-                self.quote.number
-            )));
+            let how = "edit it (s until draft, then Ctrl-S)".into();
+            return Err(CrmError::QuoteAccepted { quote: self.quote.number.clone(), how });
         }
         Ok(())
     }
@@ -276,7 +274,7 @@ impl QuoteEditor {
     pub fn save(&mut self, crm: &Crm) -> Result<bool> {
         if let Some(problem) = self.unread() {
             self.settled();
-            return Err(CrmError::Conflict(format!("not saved: {problem}")));
+            return Err(CrmError::NotSaved { why: problem.to_string() });
         }
         self.done();
         let quote = self.quote.clone();
