@@ -91,11 +91,6 @@ impl TaskScope {
             })
         };
         let holds = |name: String, part: &str| name.to_lowercase().contains(part);
-        let account = match (t.account, t.contact) {
-            (Some(a), _) => Some(a),
-            (None, Some(c)) => crm.find::<Contact>(c)?.and_then(|c| c.account),
-            _ => None,
-        };
         let title = t.title.to_lowercase();
         Ok(self.owner.as_ref().is_none_or(|o| t.owner.eq_ignore_ascii_case(o))
             && self.words.as_ref().is_none_or(|w| w.split(' ').all(|w| title.contains(w)))
@@ -104,7 +99,15 @@ impl TaskScope {
                 None => true,
             }
             && match &self.account {
-                Some(a) => holds(name_of(Kind::Account, account)?, a),
+                // The person's account is read only when the scope asks for an account.
+                Some(a) => {
+                    let account = match (t.account, t.contact) {
+                        (Some(a), _) => Some(a),
+                        (None, Some(c)) => crm.find::<Contact>(c)?.and_then(|c| c.account),
+                        _ => None,
+                    };
+                    holds(name_of(Kind::Account, account)?, a)
+                }
                 None => true,
             })
     }
