@@ -17,17 +17,22 @@ fn sources(dir: &Path) -> Vec<(String, String)> {
 }
 
 #[test]
-fn no_front_end_names_the_store() {
+fn no_front_end_names_the_store_or_opens_a_transaction() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut offenders = Vec::new();
     for front in ["tui", "cli"] {
         for (path, text) in sources(&root.join(front)) {
             for (n, line) in text.lines().enumerate() {
-                if line.contains("store::") || line.contains(".reader()") {
+                let transaction = ["crm.write(", "write_bulk(", "rehearse_bulk("].iter().any(|t| line.contains(t));
+                if line.contains("store::") || line.contains(".reader()") || transaction {
                     offenders.push(format!("{path}:{}: {}", n + 1, line.trim()));
                 }
             }
         }
     }
-    assert!(offenders.is_empty(), "front ends read through Crm methods, never the store:\n{}", offenders.join("\n"));
+    assert!(
+        offenders.is_empty(),
+        "front ends call Crm queries and commands, never the store or a transaction:\n{}",
+        offenders.join("\n")
+    );
 }

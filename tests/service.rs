@@ -177,3 +177,19 @@ fn refusals_are_typed_by_what_happened() {
         crm.close_opportunity(d.id, StageOutcome::Won, None).and(crm.close_opportunity(d.id, StageOutcome::Won, None));
     assert!(matches!(err, Err(CrmError::Already { .. })), "{err:?}");
 }
+
+#[test]
+fn a_quote_is_saved_whole_and_a_lead_converted_with_its_edits() {
+    let (_dir, crm) = crm();
+    let d = deal(&crm);
+    let q = crm.save_quote(rolo::model::Quote { opportunity: d.id, ..Default::default() }).unwrap();
+    assert_eq!(q.number, format!("Q-{:05}", q.id), "a new quote is numbered");
+    let q = crm.save_quote(rolo::model::Quote { valid_until: Some(day("2026-04-01")), ..q }).unwrap();
+    assert_eq!(q.valid_until, Some(day("2026-04-01")), "a stored one is updated");
+
+    let mut l = lead(&crm);
+    l.first_name = "Lin".into();
+    let made = crm.convert_edited_lead(l.clone(), ConvertLead::default()).unwrap();
+    assert_eq!(crm.get::<Contact>(made.contact).unwrap().first_name, "Lin", "converted as edited");
+    assert_eq!(crm.get::<Lead>(l.id).unwrap().first_name, "Lin");
+}

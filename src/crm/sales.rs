@@ -156,6 +156,22 @@ impl Crm {
         })
     }
 
+    /// Saves a quote edited as a whole (lines, terms, status): a new one (id 0) is stored and
+    /// numbered, a stored one updated; the quote rules apply either way.
+    pub fn save_quote(&self, quote: Quote) -> Result<Quote> {
+        self.write(|tx| if quote.id == 0 { tx.create_quote(quote) } else { tx.update(quote, None) })
+    }
+
+    /// Saves a lead's edited fields and converts it (see [`Crm::convert_lead`]) in one
+    /// transaction: a refusal of either leaves the lead as it was.
+    pub fn convert_edited_lead(&self, lead: Lead, how: ConvertLead) -> Result<Conversion> {
+        self.write(|tx| {
+            let id = lead.id;
+            tx.update(lead, None)?;
+            tx.convert_lead(id, how)
+        })
+    }
+
     /// Adds a line for a catalogue product at its list price.
     pub fn add_quote_line(&self, quote: Id, product: Id, quantity: u32, discount: u8) -> Result<Quote> {
         self.write(|tx| {

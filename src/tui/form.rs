@@ -569,17 +569,14 @@ impl Form {
                 close_date: self.date("close date")?,
             }),
         };
-        let done = crm.write(|tx| {
-            let mut l: Lead = tx.get(id)?;
-            self.lead_fields(&mut l);
-            // A picked account is linked as it is, the lead keeping its own company; a typed
-            // name is the company the conversion makes (or matches) the account by.
-            if account.is_none() {
-                l.company = Some(account_name.clone());
-            }
-            tx.update(l, None)?;
-            tx.convert_lead(id, ConvertLead { account, opportunity })
-        })?;
+        let mut l: Lead = crm.get(id)?;
+        self.lead_fields(&mut l);
+        // A picked account is linked as it is, the lead keeping its own company; a typed
+        // name is the company the conversion makes (or matches) the account by.
+        if account.is_none() {
+            l.company = Some(account_name.clone());
+        }
+        let done = crm.convert_edited_lead(l, ConvertLead { account, opportunity })?;
         Ok(RecordRef::new(Kind::Contact, done.contact))
     }
 

@@ -278,7 +278,7 @@ impl QuoteEditor {
         }
         self.done();
         let quote = self.quote.clone();
-        self.quote = crm.write(|tx| if quote.id == 0 { tx.create_quote(quote) } else { tx.update(quote, None) })?;
+        self.quote = crm.save_quote(quote)?;
         let accepted = self.quote.status == QuoteStatus::Accepted && self.stored != QuoteStatus::Accepted;
         self.stored = self.quote.status;
         self.dirty = false;
