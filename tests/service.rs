@@ -193,3 +193,14 @@ fn a_quote_is_saved_whole_and_a_lead_converted_with_its_edits() {
     assert_eq!(crm.get::<Contact>(made.contact).unwrap().first_name, "Lin", "converted as edited");
     assert_eq!(crm.get::<Lead>(l.id).unwrap().first_name, "Lin");
 }
+
+#[test]
+fn leads_in_a_status_are_read_through_the_status_index_in_id_order() {
+    let (_dir, crm) = crm();
+    let ids: Vec<_> = (0..4).map(|_| lead(&crm).id).collect();
+    crm.advance_lead_status(&[ids[3], ids[1]]).unwrap();
+    let contacted: Vec<_> = crm.leads_in_status(LeadStatus::Contacted).unwrap().into_iter().map(|l| l.id).collect();
+    assert_eq!(contacted, [ids[1], ids[3]]);
+    assert_eq!(crm.leads_in_status(LeadStatus::New).unwrap().len(), 2);
+    assert!(crm.leads_in_status(LeadStatus::Qualified).unwrap().is_empty());
+}

@@ -192,7 +192,10 @@ fn lead(out: &Out, crm: &Crm, cmd: LeadCmd) -> Result<()> {
         }
         LeadCmd::List(f) => {
             let status = f.status.as_deref().map(str::parse).transpose()?;
-            let all = crm.list::<Lead>(|l| status.is_none_or(|s| l.status == s))?;
+            let all = match status {
+                Some(s) => crm.leads_in_status(s)?,
+                None => crm.list::<Lead>(|_| true)?,
+            };
             list(out, crm, &all);
             Ok(())
         }

@@ -103,6 +103,15 @@ impl Crm {
         })
     }
 
+    /// The leads in `status`, in id order, read through the status index (not a scan).
+    pub fn leads_in_status(&self, status: LeadStatus) -> Result<Vec<Lead>> {
+        let r = self.reader()?;
+        let (from, to) = ([status as u8], [status as u8 + 1]);
+        let mut ids = r.sorted(Kind::Lead, SortField::Status, &from, Some(&to), false, usize::MAX)?;
+        ids.sort_unstable();
+        Ok(r.many(&ids)?)
+    }
+
     /// Moves each lead in `ids` one step along the status cycle (new → contacted → qualified →
     /// unqualified → new; converted is set only by converting), in one transaction. Returns the
     /// last lead changed.
