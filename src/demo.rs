@@ -11,7 +11,6 @@ use serde::Serialize;
 
 use crate::crm::{ConvertLead, Crm, CrmError, NewOpportunity, Result, Tx};
 use crate::model::*;
-use crate::store::RawRead;
 
 const FIRST: &str = include_str!("../data/first_names.txt");
 const LAST: &str = include_str!("../data/last_names.txt");
@@ -154,10 +153,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
     let before = counts(crm)?;
     let existing: u64 = [Kind::Account, Kind::Contact, Kind::Lead, Kind::Opportunity].iter().map(|k| before[k]).sum();
     if existing > 0 && !force {
-        return Err(CrmError::Conflict(format!(
-            "the database {} already holds {existing} records: use an empty file (--db), or --force to add demo data anyway",
-            crm.path().display()
-        )));
+        return Err(CrmError::NotEmpty { path: crm.path().display().to_string(), records: existing });
     }
     let stages = crm.stages()?;
     // One transaction: a demo killed half-way leaves the file as it was, and a new `rolo demo`
@@ -194,8 +190,9 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()>
         titles: lines(TITLES),
     };
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let today = Date::today();
-    let now = Timestamp::now();
+    // The session's clock, through the transaction: a fixed clock makes a fixed demo.
+    let now = tx.now();
+    let today = now.local_date();
 
     let campaigns = batched(tx, size.campaigns, |tx, i| {
         let start = today.add_days(rng.random_range(-120..30));
@@ -508,8 +505,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()>
 
 /// How many records of each kind the database holds.
 fn counts(crm: &Crm) -> Result<std::collections::HashMap<Kind, u64>> {
-    let r = crm.reader()?;
-    Kind::ALL.iter().map(|&k| Ok((k, r.count(k)?))).collect()
+    Kind::ALL.iter().map(|&k| Ok((k, crm.count(k)?))).collect()
 }
 
 /// The local part of a demo email address: lower-case ASCII letters, digits and dots.

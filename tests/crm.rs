@@ -4,9 +4,9 @@
 mod common;
 
 use common::{date, fresh, populate};
+use rolo::crm::StoreError;
 use rolo::crm::{ConvertLead, Crm, CrmError, NewOpportunity, TaskFilter};
 use rolo::model::*;
-use rolo::store::{RawRead, Read, StoreError};
 
 /// Every kind survives a close and reopen unchanged, field for field.
 #[test]
@@ -82,8 +82,7 @@ fn updates_are_audited_field_by_field() {
     let mut c = crm.get::<Contact>(m.contact).unwrap();
     c.title = Some("CEO".into());
     crm.update(c).unwrap();
-    let audit = crm.reader().unwrap();
-    let entries = rolo::store::Read::audit(&audit, RecordRef::new(Kind::Contact, m.contact)).unwrap();
+    let entries = crm.audit(RecordRef::new(Kind::Contact, m.contact)).unwrap();
     let last = entries.last().unwrap();
     assert_eq!(last.action, AuditAction::Updated);
     assert_eq!(last.changes, vec![Change { field: "title".into(), old: "CTO".into(), new: "CEO".into() }]);
@@ -158,7 +157,7 @@ fn lead_conversion_matches_the_account_by_name_and_links_back() {
     assert_eq!(lead.status, LeadStatus::Converted);
     assert_eq!(lead.converted.map(|x| x.contact), Some(c.contact));
     let again = crm.convert_lead(m.lead, ConvertLead::default()).unwrap_err();
-    assert!(matches!(again, CrmError::Conflict(_)));
+    assert!(matches!(again, CrmError::AlreadyConverted { lead, .. } if lead == m.lead), "{again}");
 }
 
 #[test]
@@ -172,10 +171,7 @@ fn failed_conversion_leaves_nothing_behind() {
             ..Default::default()
         })
         .unwrap();
-    let counts = |crm: &Crm| {
-        let r = crm.reader().unwrap();
-        Kind::ALL.map(|k| r.count(k).unwrap())
-    };
+    let counts = |crm: &Crm| Kind::ALL.map(|k| crm.count(k).unwrap());
     let before = counts(&crm);
     // The account and the contact are made first; the opportunity then fails its validation.
     let how = ConvertLead {
@@ -277,7 +273,7 @@ fn an_accepted_quote_sets_the_deal_amount_and_is_read_only_until_back_in_draft()
     crm.update(q).unwrap();
     let deal = crm.get::<Opportunity>(m.opportunity).unwrap();
     assert_eq!(deal.amount, Amount(40_473), "the deal's amount is the quote's total");
-    let trail = crm.reader().unwrap().audit(RecordRef::new(Kind::Opportunity, m.opportunity)).unwrap();
+    let trail = crm.audit(RecordRef::new(Kind::Opportunity, m.opportunity)).unwrap();
     let last = trail.last().unwrap();
     assert!(last.changes.iter().any(|c| c.field == "amount" && c.new == "404.73"), "{last:?}");
     let said = format!("amount 404.73 USD from accepted quote Q-{:05}", m.quote);
@@ -385,10 +381,9 @@ fn bulk_loads_share_one_audit_entry_per_kind_and_show_in_the_timeline() {
         .unwrap();
     let single =
         crm.create(Contact { first_name: "One".into(), last_name: "Alone".into(), ..Default::default() }).unwrap();
-    let r = crm.reader().unwrap();
     for &id in &ids {
         let target = RecordRef::new(Kind::Contact, id);
-        assert!(rolo::store::Read::audit(&r, target).unwrap().is_empty(), "no per-record entry");
+        assert!(crm.audit(target).unwrap().is_empty(), "no per-record entry");
         let created = crm.timeline(target).unwrap();
         assert_eq!(created.len(), 1);
         assert_eq!(created[0].summary, "created contact: import people.csv");
@@ -469,17 +464,15 @@ fn stage_orders(crm: &Crm) -> Vec<u32> {
 
 /// How many audit entries each of the first 20 stage ids has.
 fn stage_audit(crm: &Crm) -> Vec<usize> {
-    let r = crm.reader().unwrap();
-    (1..=20).map(|id| Read::audit(&r, RecordRef::new(Kind::Stage, id)).unwrap().len()).collect()
+    (1..=20).map(|id| crm.audit(RecordRef::new(Kind::Stage, id)).unwrap().len()).collect()
 }
 
 /// Every stage and deal in full, and every audit entry about them: what a failed pipeline command
 /// must leave exactly as it was.
 fn pipeline(crm: &Crm) -> String {
-    let r = crm.reader().unwrap();
     let deals = crm.list::<Opportunity>(|_| true).unwrap();
     let audit: Vec<usize> =
-        deals.iter().map(|d| Read::audit(&r, RecordRef::new(Kind::Opportunity, d.id)).unwrap().len()).collect();
+        deals.iter().map(|d| crm.audit(RecordRef::new(Kind::Opportunity, d.id)).unwrap().len()).collect();
     format!("{:?}\n{deals:?}\n{audit:?}\n{:?}", crm.stages().unwrap(), stage_audit(crm))
 }
 
@@ -498,7 +491,7 @@ fn new_stages_are_placed_and_every_order_renumbered() {
     let audit = stage_audit(&crm);
     let changed: Vec<usize> = (0..20).filter(|&i| audit[i] != audit_before[i]).map(|i| i + 1).collect();
     assert_eq!(changed, [9, 10, 11], "only the stages whose order changed are written, plus the new one");
-    let last = Read::audit(&crm.reader().unwrap(), RecordRef::new(Kind::Stage, 9)).unwrap().pop().unwrap();
+    let last = crm.audit(RecordRef::new(Kind::Stage, 9)).unwrap().pop().unwrap();
     assert_eq!(last.changes, vec![Change { field: "order".into(), old: "9".into(), new: "10".into() }]);
 
     // Closed stages go to the end; a position puts a stage there; default probabilities.
@@ -597,7 +590,7 @@ fn deleting_a_stage_moves_its_deals_first() {
     // With deals in it and nowhere to put them: refused, with the count and the fix.
     let before = pipeline(&crm);
     let err = crm.delete_stage(needs.id, None).unwrap_err();
-    assert!(matches!(err, CrmError::Conflict(_)));
+    assert!(matches!(err, CrmError::StageInUse { .. }), "{err}");
     assert_eq!(err.to_string(), "2 deals are in stage Needs Analysis: pass --move-to STAGE to move them there first");
     let err = crm.delete_stage(needs.id, Some(needs.id)).unwrap_err();
     assert!(err.to_string().starts_with("move-to: is Needs Analysis, the stage being deleted"), "{err}");
@@ -640,7 +633,7 @@ fn the_last_open_won_and_lost_stages_cannot_be_deleted() {
     for (name, outcome) in [("closed won", "won"), ("closed lost", "lost")] {
         let stage = crm.stage_named(name).unwrap();
         let err = crm.delete_stage(stage.id, Some(1)).unwrap_err();
-        assert!(matches!(err, CrmError::Conflict(_)), "{err}");
+        assert!(matches!(err, CrmError::LastStage { .. }), "{err}");
         assert!(err.to_string().contains(&format!("is the last {outcome} stage")), "{err}");
     }
     assert_eq!(pipeline(&crm), before);

@@ -19,7 +19,7 @@ fn opening_a_file_without_report_facts_derives_them() {
         let qualification = crm.stages().unwrap()[1].id;
         let mut deal: Opportunity = crm.get(m.opportunity).unwrap();
         deal.stage = qualification;
-        crm.update_opportunity(deal).unwrap();
+        crm.update(deal).unwrap();
     }
     {
         let index: redb::TableDefinition<&[u8], ()> = redb::TableDefinition::new("index");

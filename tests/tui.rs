@@ -1322,7 +1322,7 @@ fn cut_text_ends_in_an_ellipsis_and_amounts_align_right() {
     let deal = ui.crm.list::<Opportunity>(|o| o.name == "Fleet licences").unwrap().remove(0);
     let mut long = deal.clone();
     long.name = "Fleet licences for the whole northern region and its harbour offices".into();
-    ui.crm.update_opportunity(long).unwrap();
+    ui.crm.update(long).unwrap();
     ui.crm
         .create(Task {
             title: "Send pricing".into(),

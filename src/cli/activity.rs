@@ -7,11 +7,12 @@ use serde_json::Value;
 
 use super::args::{IdArg, NoFilter, noun};
 use super::output::{self, Names, Out, Present, date, list, opt, with_name, wrote};
-use super::{add, delete, edit, exists, fields, linked, show_one};
+use super::{add, delete, edit, exists, fields, show_one};
+use crate::crm::Order;
 use crate::crm::{Crm, TaskFilter};
 use crate::model::{
-    Account, Call, Campaign, Contact, ContactList, Date, Event, Id, Lead, Note, Opportunity, Project, RecordRef, Task,
-    Timestamp, ValidationError, format_duration,
+    Account, Call, Campaign, Contact, ContactList, Event, Id, Lead, Note, Opportunity, Project, RecordRef, Task,
+    ValidationError, format_duration,
 };
 
 noun!(
@@ -417,7 +418,7 @@ pub(super) fn task(out: &Out, crm: &Crm, cmd: TaskCmd) -> Result<()> {
     match cmd {
         TaskCmd::Add(a) => {
             let mut rec = Task { title: a.title, ..Default::default() };
-            fields::task(&mut rec, &a.fields)?;
+            fields::task(&mut rec, &a.fields, crm.session().today())?;
             add(out, crm, rec)
         }
         TaskCmd::List(f) => {
@@ -428,7 +429,7 @@ pub(super) fn task(out: &Out, crm: &Crm, cmd: TaskCmd) -> Result<()> {
                 (_, _, _, true) => TaskFilter::All,
                 _ => TaskFilter::Open,
             };
-            list(out, crm, &crm.tasks(filter, Date::today())?);
+            list(out, crm, &crm.tasks(filter, crm.session().today())?);
             Ok(())
         }
         TaskCmd::Show(a) => show_one::<Task>(out, crm, a.id),
@@ -436,7 +437,7 @@ pub(super) fn task(out: &Out, crm: &Crm, cmd: TaskCmd) -> Result<()> {
             if let Some(t) = e.title {
                 rec.title = t;
             }
-            Ok(fields::task(rec, &e.fields)?)
+            Ok(fields::task(rec, &e.fields, crm.session().today())?)
         }),
         TaskCmd::Delete(a) => delete::<Task>(out, crm, a.id),
         TaskCmd::Done(a) => {
@@ -455,7 +456,7 @@ pub(super) fn task(out: &Out, crm: &Crm, cmd: TaskCmd) -> Result<()> {
 pub(super) fn call(out: &Out, crm: &Crm, cmd: CallCmd) -> Result<()> {
     match cmd {
         CallCmd::Add(a) | CallCmd::Log(a) => {
-            let mut rec = Call { contact: a.contact, started_at: Timestamp::now(), ..Default::default() };
+            let mut rec = Call { contact: a.contact, started_at: crm.session().now(), ..Default::default() };
             fields::call(&mut rec, &a.fields)?;
             let rec = crm.log_call(rec)?;
             wrote(out, crm, "logged", &rec);
@@ -463,7 +464,7 @@ pub(super) fn call(out: &Out, crm: &Crm, cmd: CallCmd) -> Result<()> {
         }
         CallCmd::List(f) => {
             exists::<Contact>(crm, f.contact)?;
-            let since = f.since.as_deref().map(|d| fields::date("since", d)).transpose()?;
+            let since = f.since.as_deref().map(|d| fields::date("since", d, crm.session().today())).transpose()?;
             list(out, crm, &crm.calls(f.contact, since)?);
             Ok(())
         }
@@ -483,9 +484,15 @@ pub(super) fn event(out: &Out, crm: &Crm, cmd: EventCmd) -> Result<()> {
             Ok(())
         }
         EventCmd::List(f) => {
-            let from = f.from.as_deref().map(|d| fields::since("from", d)).transpose()?.map(|d| d.start_local());
-            let mut all = crm.list::<Event>(|e| from.is_none_or(|f| e.start >= f))?;
-            all.sort_by_key(|e| (e.start, e.id));
+            let from = f
+                .from
+                .as_deref()
+                .map(|d| fields::since("from", d, crm.session().today()))
+                .transpose()?
+                .map(|d| d.start_local());
+            // Oldest first: the newest-first order, backwards.
+            let mut all = crm.ordered::<Event>(Order::Recent, true)?;
+            all.retain(|e| from.is_none_or(|f| e.start >= f));
             list(out, crm, &all);
             Ok(())
         }
@@ -505,13 +512,13 @@ pub(super) fn event(out: &Out, crm: &Crm, cmd: EventCmd) -> Result<()> {
 
 pub(super) fn agenda(out: &Out, crm: &Crm, a: AgendaArgs) -> Result<()> {
     let from = match &a.date {
-        Some(d) => fields::date("date", d)?,
-        None => Date::today(),
+        Some(d) => fields::date("date", d, crm.session().today())?,
+        None => crm.session().today(),
     };
     if a.days == 0 || a.days > 366 {
         return Err(ValidationError::new("days", format!("{} is out of range: use 1 to 366", a.days)).into());
     }
-    let items = crm.agenda(from, a.days, Date::today())?;
+    let items = crm.agenda(from, a.days, crm.session().today())?;
     if out.json {
         out.json_value(&items);
         return Ok(());
@@ -532,14 +539,16 @@ pub(super) fn agenda(out: &Out, crm: &Crm, a: AgendaArgs) -> Result<()> {
 pub(super) fn project(out: &Out, crm: &Crm, cmd: ProjectCmd) -> Result<()> {
     match cmd {
         ProjectCmd::Add(a) => {
-            let mut rec = Project { name: a.name, due: fields::date("due", &a.due)?, ..Default::default() };
+            let mut rec = Project {
+                name: a.name,
+                due: fields::date("due", &a.due, crm.session().today())?,
+                ..Default::default()
+            };
             fields::project(&mut rec, &a.fields)?;
             add(out, crm, rec)
         }
         ProjectCmd::List(_) => {
-            let mut all = crm.list::<Project>(|_| true)?;
-            all.sort_by_key(|p| (p.due, p.id));
-            list(out, crm, &all);
+            list(out, crm, &crm.ordered::<Project>(Order::Due, false)?);
             Ok(())
         }
         ProjectCmd::Show(a) => show_one::<Project>(out, crm, a.id),
@@ -548,7 +557,7 @@ pub(super) fn project(out: &Out, crm: &Crm, cmd: ProjectCmd) -> Result<()> {
                 rec.name = n;
             }
             if let Some(d) = &e.due {
-                rec.due = fields::date("due", d)?;
+                rec.due = fields::date("due", d, crm.session().today())?;
             }
             Ok(fields::project(rec, &e.fields)?)
         }),
@@ -565,7 +574,7 @@ pub(super) fn campaign(out: &Out, crm: &Crm, cmd: CampaignCmd) -> Result<()> {
     match cmd {
         CampaignCmd::Add(a) => {
             let mut rec = Campaign { name: a.name, ..Default::default() };
-            fields::campaign(&mut rec, &a.fields)?;
+            fields::campaign(&mut rec, &a.fields, crm.session().today())?;
             add(out, crm, rec)
         }
         CampaignCmd::List(_) => {
@@ -577,7 +586,7 @@ pub(super) fn campaign(out: &Out, crm: &Crm, cmd: CampaignCmd) -> Result<()> {
             if let Some(n) = e.name {
                 rec.name = n;
             }
-            Ok(fields::campaign(rec, &e.fields)?)
+            Ok(fields::campaign(rec, &e.fields, crm.session().today())?)
         }),
         CampaignCmd::Delete(a) => delete::<Campaign>(out, crm, a.id),
     }
@@ -621,7 +630,7 @@ pub(super) fn note(out: &Out, crm: &Crm, cmd: NoteCmd) -> Result<()> {
         }
         NoteCmd::List(f) => {
             let notes = match f.to.as_deref().map(|t| record_ref("to", t)).transpose()? {
-                Some(target) => linked::<Note>(crm, target)?,
+                Some(target) => crm.linking::<Note>(target)?,
                 None => crm.list::<Note>(|_| true)?,
             };
             list(out, crm, &notes);
@@ -661,7 +670,7 @@ impl Present for Task {
             self.lead.map(|l| names.of::<Lead>(Some(l))),
             self.project.map(|p| names.of::<Project>(Some(p))),
         ];
-        let overdue = if self.is_overdue(crate::model::Date::today()) { "!" } else { "" };
+        let overdue = if self.is_overdue(names.today()) { "!" } else { "" };
         vec![
             self.id.to_string(),
             self.priority.to_string(),

@@ -74,19 +74,19 @@ fn set_required(slot: &mut String, flag: &Option<String>) {
 }
 
 /// Reads a date flag (natural forms allowed), naming the field on error.
-pub fn date(field: &str, v: &str) -> Result<Date> {
-    Date::parse_relative(v, Date::today()).map_err(|reason| FlagError::Date { field: field.into(), reason })
+pub fn date(field: &str, v: &str, today: Date) -> Result<Date> {
+    Date::parse_relative(v, today).map_err(|reason| FlagError::Date { field: field.into(), reason })
 }
 
 /// Reads the first day of a period (natural forms allowed; a weekday is the last one, so
 /// `--from mon` is this week's Monday), naming the field on error.
-pub fn since(field: &str, v: &str) -> Result<Date> {
-    Date::parse_since(v, Date::today()).map_err(|reason| FlagError::Date { field: field.into(), reason })
+pub fn since(field: &str, v: &str, today: Date) -> Result<Date> {
+    Date::parse_since(v, today).map_err(|reason| FlagError::Date { field: field.into(), reason })
 }
 
-fn set_date(field: &str, slot: &mut Option<Date>, flag: &Option<String>) -> Result<()> {
+fn set_date(field: &str, slot: &mut Option<Date>, flag: &Option<String>, today: Date) -> Result<()> {
     if let Some(v) = flag {
-        *slot = if v.trim().is_empty() { None } else { Some(date(field, v)?) };
+        *slot = if v.trim().is_empty() { None } else { Some(date(field, v, today)?) };
     }
     Ok(())
 }
@@ -148,7 +148,7 @@ pub fn account(a: &mut Account, f: &AccountFields) -> Result<()> {
 }
 
 /// Applies contact flags. New email addresses start with unknown consent; kept ones keep theirs.
-pub fn contact(c: &mut Contact, f: &ContactFields) -> Result<()> {
+pub fn contact(c: &mut Contact, f: &ContactFields, today: Date) -> Result<()> {
     set_text(&mut c.middle_name, &f.middle);
     if !f.emails.is_empty() {
         let old = std::mem::take(&mut c.emails);
@@ -174,7 +174,7 @@ pub fn contact(c: &mut Contact, f: &ContactFields) -> Result<()> {
         set_text(&mut c.addresses[0].country, &f.country);
         c.addresses.retain(|a| !a.is_empty());
     }
-    set_date("birthday", &mut c.birthday, &f.birthday)?;
+    set_date("birthday", &mut c.birthday, &f.birthday, today)?;
     set_list(&mut c.interests, &f.interests);
     if f.follow_up_days.is_some() {
         c.follow_up_days = f.follow_up_days;
@@ -210,7 +210,7 @@ pub fn lead(l: &mut Lead, f: &LeadFields) -> Result<()> {
 }
 
 /// Applies opportunity flags, except the stage (which the caller resolves by name).
-pub fn opportunity(o: &mut Opportunity, f: &OppFields) -> Result<()> {
+pub fn opportunity(o: &mut Opportunity, f: &OppFields, today: Date) -> Result<()> {
     if let Some(p) = f.probability {
         o.probability = p;
         o.probability_manual = true;
@@ -219,7 +219,7 @@ pub fn opportunity(o: &mut Opportunity, f: &OppFields) -> Result<()> {
         o.contact = f.contact;
     }
     set_text(&mut o.next_step, &f.next_step);
-    set_date("next-step-date", &mut o.next_step_date, &f.next_step_date)?;
+    set_date("next-step-date", &mut o.next_step_date, &f.next_step_date, today)?;
     set_currency(&mut o.currency, &f.currency)?;
     if let Some(s) = &f.source {
         o.lead_source = text(s);
@@ -243,8 +243,8 @@ pub fn product(p: &mut Product, f: &ProductFields) -> Result<()> {
 }
 
 /// Applies task flags.
-pub fn task(t: &mut Task, f: &TaskFields) -> Result<()> {
-    set_date("due", &mut t.due, &f.due)?;
+pub fn task(t: &mut Task, f: &TaskFields, today: Date) -> Result<()> {
+    set_date("due", &mut t.due, &f.due, today)?;
     if let Some(p) = choice(&f.priority)? {
         t.priority = p;
     }
@@ -312,14 +312,14 @@ pub fn project(p: &mut Project, f: &ProjectFields) -> Result<()> {
 }
 
 /// Applies campaign flags.
-pub fn campaign(c: &mut Campaign, f: &CampaignFields) -> Result<()> {
+pub fn campaign(c: &mut Campaign, f: &CampaignFields, today: Date) -> Result<()> {
     set_text(&mut c.channel, &f.channel);
     if let Some(b) = &f.budget {
         c.budget = text(b).map(|b| amount("budget", &b)).transpose()?;
     }
     set_currency(&mut c.currency, &f.currency)?;
-    set_date("start", &mut c.start, &f.start)?;
-    set_date("end", &mut c.end, &f.end)?;
+    set_date("start", &mut c.start, &f.start, today)?;
+    set_date("end", &mut c.end, &f.end, today)?;
     if let Some(s) = choice(&f.status)? {
         c.status = s;
     }
@@ -332,11 +332,12 @@ mod tests {
 
     #[test]
     fn each_parser_says_its_field_and_what_it_wanted_in_the_models_words() {
-        let e = date("due", "someday").unwrap_err();
+        let today = Date::today();
+        let e = date("due", "someday", today).unwrap_err();
         assert!(matches!(&e, FlagError::Date { field, .. } if field == "due"), "{e:?}");
-        let model = Date::parse_relative("someday", Date::today()).unwrap_err();
+        let model = Date::parse_relative("someday", today).unwrap_err();
         assert_eq!(e.to_string(), ValidationError::new("due", model).to_string());
-        let e = since("from", "someday").unwrap_err();
+        let e = since("from", "someday", today).unwrap_err();
         assert!(matches!(&e, FlagError::Date { field, .. } if field == "from"), "{e:?}");
         let e = amount("price", "12,000.5.0").unwrap_err();
         assert!(matches!(&e, FlagError::Amount { field, .. } if field == "price"), "{e:?}");
@@ -349,7 +350,7 @@ mod tests {
     fn a_value_the_model_refuses_keeps_the_models_error() {
         let mut task = Task::default();
         let flags = TaskFields { priority: Some("whenever".into()), ..Default::default() };
-        let e = super::task(&mut task, &flags).unwrap_err();
+        let e = super::task(&mut task, &flags, Date::today()).unwrap_err();
         let FlagError::Value(v) = &e else { panic!("{e:?}") };
         assert_eq!(e.to_string(), v.to_string());
         let mut call = Call::default();

@@ -31,8 +31,7 @@ use args::Command;
 use output::{Out, Present, show, wrote};
 
 use crate::crm::Crm;
-use crate::model::{Id, RecordRef};
-use crate::store::Read as _;
+use crate::model::Id;
 
 /// Runs one command against the CRM; [`stdio::saved`] then tells whether it changed the data.
 pub fn run(crm: &Crm, command: Command, json: bool) -> Result<()> {
@@ -96,12 +95,6 @@ fn delete<R: Present>(out: &Out, crm: &Crm, id: Id) -> Result<()> {
     let rec = crm.delete::<R>(id)?;
     wrote(out, crm, "deleted", &rec);
     Ok(())
-}
-
-/// The records of kind `R` that link to `target`, read through the index.
-fn linked<R: Present>(crm: &Crm, target: RecordRef) -> Result<Vec<R>> {
-    let r = crm.reader()?;
-    Ok(r.many::<R>(&r.linking(target, R::KIND)?)?)
 }
 
 /// Fails when a filter names a record that does not exist (rather than listing nothing).

@@ -9,8 +9,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::crm::Crm;
+use crate::crm::Indexed;
 use crate::model::Id;
-use crate::store::Indexed;
 
 /// Where output goes and in which form.
 pub struct Out {
@@ -70,6 +70,11 @@ impl<'a> Names<'a> {
     /// A lookup over `crm`.
     pub fn new(crm: &'a Crm) -> Names<'a> {
         Names { crm, cache: RefCell::new(HashMap::new()) }
+    }
+
+    /// Today for the session the listing is printed for (what "overdue" is measured against).
+    pub fn today(&self) -> crate::model::Date {
+        self.crm.session().today()
     }
 
     /// The label of a record, or `#id` when it is gone.

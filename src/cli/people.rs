@@ -8,7 +8,8 @@ use serde_json::Value;
 use super::args::days_range;
 use super::args::{IdArg, NoFilter, noun};
 use super::output::{self, Names, Out, Present, list, opt, table, with_name, wrote};
-use super::{add, delete, edit, exists, fields, linked, show_one};
+use super::{add, delete, edit, exists, fields, show_one};
+use crate::crm::Order;
 use crate::crm::{Crm, EmailStatusChange};
 use crate::model::{Account, Contact, Id, Kind, RecordRef, ValidationError};
 
@@ -248,9 +249,7 @@ pub(super) fn account(out: &Out, crm: &Crm, cmd: AccountCmd) -> Result<()> {
             add(out, crm, rec)
         }
         AccountCmd::List(_) => {
-            let mut all = crm.list::<Account>(|_| true)?;
-            all.sort_by_key(|a| a.name.to_lowercase());
-            list(out, crm, &all);
+            list(out, crm, &crm.ordered::<Account>(Order::Name, false)?);
             Ok(())
         }
         AccountCmd::Show(a) => show_one::<Account>(out, crm, a.id),
@@ -268,16 +267,19 @@ pub(super) fn contact(out: &Out, crm: &Crm, cmd: ContactCmd) -> Result<()> {
     match cmd {
         ContactCmd::Add(a) => {
             let mut rec = Contact { first_name: a.first, last_name: a.last, ..Default::default() };
-            fields::contact(&mut rec, &a.fields)?;
+            fields::contact(&mut rec, &a.fields, crm.session().today())?;
             add(out, crm, rec)
         }
         ContactCmd::List(f) => {
             exists::<Account>(crm, f.account)?;
-            let mut all = match f.account {
-                Some(a) => linked::<Contact>(crm, RecordRef::new(Kind::Account, a))?,
-                None => crm.list::<Contact>(|_| true)?,
+            let all = match f.account {
+                Some(a) => {
+                    let mut all = crm.linking::<Contact>(RecordRef::new(Kind::Account, a))?;
+                    all.sort_by_key(|c| (c.last_name.to_lowercase(), c.first_name.to_lowercase()));
+                    all
+                }
+                None => crm.ordered::<Contact>(Order::Name, false)?,
             };
-            all.sort_by_key(|c| (c.last_name.to_lowercase(), c.first_name.to_lowercase()));
             list(out, crm, &all);
             Ok(())
         }
@@ -289,7 +291,7 @@ pub(super) fn contact(out: &Out, crm: &Crm, cmd: ContactCmd) -> Result<()> {
             if let Some(n) = e.last {
                 rec.last_name = n;
             }
-            Ok(fields::contact(rec, &e.fields)?)
+            Ok(fields::contact(rec, &e.fields, crm.session().today())?)
         }),
         ContactCmd::Delete(a) => delete::<Contact>(out, crm, a.id),
         ContactCmd::EmailStatus(a) => {

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::args::{IdArg, NoFilter, noun};
 use super::output::{self, Names, Out, Present, list, opt, show, wrote};
-use super::{add, delete, edit, exists, fields, linked, show_one};
+use super::{add, delete, edit, exists, fields, show_one};
 use crate::crm::Crm;
 use crate::model::{Account, Amount, Contact, Id, Kind, Opportunity, Product, Quote, RecordRef, ValidationError};
 
@@ -180,7 +180,7 @@ pub(super) fn quote(out: &Out, crm: &Crm, cmd: QuoteCmd) -> Result<()> {
         QuoteCmd::List(f) => {
             exists::<Opportunity>(crm, f.opp)?;
             let quotes = match f.opp {
-                Some(o) => linked::<Quote>(crm, RecordRef::new(Kind::Opportunity, o))?,
+                Some(o) => crm.linking::<Quote>(RecordRef::new(Kind::Opportunity, o))?,
                 None => crm.list::<Quote>(|_| true)?,
             };
             list(out, crm, &quotes);
@@ -203,7 +203,11 @@ pub(super) fn quote(out: &Out, crm: &Crm, cmd: QuoteCmd) -> Result<()> {
                 rec.status = s.parse()?;
             }
             if let Some(v) = &e.valid_until {
-                rec.valid_until = if v.trim().is_empty() { None } else { Some(fields::date("valid-until", v)?) };
+                rec.valid_until = if v.trim().is_empty() {
+                    None
+                } else {
+                    Some(fields::date("valid-until", v, crm.session().today())?)
+                };
             }
             Ok(())
         }),

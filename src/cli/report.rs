@@ -53,45 +53,45 @@ pub(super) fn report(out: &Out, crm: &Crm, a: ReportArgs) -> Result<()> {
     match a.name.parse::<Report>()? {
         Report::Forecast => forecast(out, crm, a),
         Report::Stages => {
-            let r = crm.stages_report(report_query(out, &a)?)?;
+            let r = crm.stages_report(report_query(out, crm, &a)?)?;
             print_report(out, &a, &r, stages_csv, stages_text)
         }
         Report::Calls => {
-            let r = crm.calls_report(report_query(out, &a)?)?;
+            let r = crm.calls_report(report_query(out, crm, &a)?)?;
             print_report(out, &a, &r, calls_csv, calls_text)
         }
         Report::Tasks => {
-            let r = crm.tasks_report(report_query(out, &a)?)?;
+            let r = crm.tasks_report(report_query(out, crm, &a)?)?;
             print_report(out, &a, &r, tasks_csv, tasks_text)
         }
         Report::Campaigns => {
-            let r = crm.campaigns_report(report_query(out, &a)?)?;
+            let r = crm.campaigns_report(report_query(out, crm, &a)?)?;
             print_report(out, &a, &r, campaigns_csv, campaigns_text)
         }
         Report::Activity => {
-            let r = crm.activity_report(report_query(out, &a)?)?;
+            let r = crm.activity_report(report_query(out, crm, &a)?)?;
             print_report(out, &a, &r, activity_csv, activity_text)
         }
         Report::Emails => {
-            let query = report_query(out, &a)?;
+            let query = report_query(out, crm, &a)?;
             let r = crm.emails_report(query, a.list.as_deref().map(email_cell).transpose()?)?;
             print_report(out, &a, &r, emails_csv, emails_text)
         }
         Report::Projects => {
-            let r = crm.projects_report(report_query(out, &a)?)?;
+            let r = crm.projects_report(report_query(out, crm, &a)?)?;
             print_report(out, &a, &r, projects_csv, projects_text)
         }
     }
 }
 
 /// The period and currency of a report's flags; refuses `--csv` with `--json`.
-fn report_query(out: &Out, a: &ReportArgs) -> Result<ReportQuery> {
+fn report_query(out: &Out, crm: &Crm, a: &ReportArgs) -> Result<ReportQuery> {
     if a.csv && out.json {
         return Err(ValidationError::new("csv", "cannot be combined with --json: drop one").into());
     }
     Ok(ReportQuery {
-        from: a.from.as_deref().map(|d| fields::since("from", d)).transpose()?,
-        to: a.to.as_deref().map(|d| fields::date("to", d)).transpose()?,
+        from: a.from.as_deref().map(|d| fields::since("from", d, crm.session().today())).transpose()?,
+        to: a.to.as_deref().map(|d| fields::date("to", d, crm.session().today())).transpose()?,
         currency: a.currency.as_deref().map(Currency::parse).transpose()?,
     })
 }
@@ -134,8 +134,8 @@ fn forecast(out: &Out, crm: &Crm, a: ReportArgs) -> Result<()> {
         return Err(ValidationError::new("csv", "cannot be combined with --json: drop one").into());
     }
     let query = ForecastQuery {
-        from: a.from.as_deref().map(|d| fields::since("from", d)).transpose()?,
-        to: a.to.as_deref().map(|d| fields::date("to", d)).transpose()?,
+        from: a.from.as_deref().map(|d| fields::since("from", d, crm.session().today())).transpose()?,
+        to: a.to.as_deref().map(|d| fields::date("to", d, crm.session().today())).transpose()?,
         best_case_min: a.best_case_min,
         currency: a.currency.as_deref().map(Currency::parse).transpose()?,
     };

@@ -1,14 +1,15 @@
 //! Sales: leads and their conversion, deals (opportunities) and the pipeline stages: each
 //! command's arguments, handler and presenter.
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use clap::{Args, Subcommand};
 use serde_json::Value;
 
 use super::args::from_one;
 use super::args::{IdArg, noun};
 use super::output::{self, Names, Out, Present, list, opt, table, with_name, wrote};
-use super::{add, delete, edit, exists, fields, linked, position, show_one};
+use super::{add, delete, edit, exists, fields, position, show_one};
+use crate::crm::Order;
 use crate::crm::{ConvertLead, Crm, NewOpportunity};
 use crate::model::{Account, Id, Kind, Lead, Opportunity, RecordRef, Stage, StageOutcome, ValidationError};
 
@@ -300,19 +301,15 @@ pub(super) fn lead(out: &Out, crm: &Crm, cmd: LeadCmd) -> Result<()> {
         }
         LeadCmd::List(f) => {
             let status = f.status.as_deref().map(str::parse).transpose()?;
-            let all = crm.list::<Lead>(|l| status.is_none_or(|s| l.status == s))?;
+            let all = match status {
+                Some(s) => crm.leads_in_status(s)?,
+                None => crm.list::<Lead>(|_| true)?,
+            };
             list(out, crm, &all);
             Ok(())
         }
         LeadCmd::Show(a) => show_one::<Lead>(out, crm, a.id),
         LeadCmd::Edit(e) => edit(out, crm, e.id, |rec: &mut Lead| {
-            if let Some(c) = rec.converted {
-                bail!(
-                    "lead {} was converted (contact {}) and is read-only: edit the contact instead",
-                    rec.id,
-                    c.contact
-                );
-            }
             if let Some(n) = e.first {
                 rec.first_name = n;
             }
@@ -328,7 +325,11 @@ pub(super) fn lead(out: &Out, crm: &Crm, cmd: LeadCmd) -> Result<()> {
                 Some(NewOpportunity {
                     name: a.opportunity,
                     amount: a.amount.as_deref().map(|v| fields::amount("amount", v)).transpose()?,
-                    close_date: a.close_date.as_deref().map(|v| fields::date("close-date", v)).transpose()?,
+                    close_date: a
+                        .close_date
+                        .as_deref()
+                        .map(|v| fields::date("close-date", v, crm.session().today()))
+                        .transpose()?,
                 })
             } else {
                 None
@@ -350,10 +351,10 @@ pub(super) fn opp(out: &Out, crm: &Crm, cmd: OppCmd) -> Result<()> {
                 name: a.name,
                 account: a.account,
                 amount: fields::amount("amount", &a.amount)?,
-                close_date: fields::date("close-date", &a.close_date)?,
+                close_date: fields::date("close-date", &a.close_date, crm.session().today())?,
                 ..Default::default()
             };
-            fields::opportunity(&mut rec, &a.fields)?;
+            fields::opportunity(&mut rec, &a.fields, crm.session().today())?;
             if let Some(s) = &a.fields.stage {
                 rec.stage = crm.stage_named(s)?.id;
             }
@@ -364,11 +365,11 @@ pub(super) fn opp(out: &Out, crm: &Crm, cmd: OppCmd) -> Result<()> {
         OppCmd::List(f) => {
             exists::<Account>(crm, f.account)?;
             let stage = f.stage.as_deref().map(|s| crm.stage_named(s)).transpose()?;
-            // Through the stage or account index when a filter is given.
+            // Through the stage or account index when a filter is given, else the close-date index.
             let mut all = match (&stage, f.account) {
-                (Some(s), _) => linked::<Opportunity>(crm, RecordRef::new(Kind::Stage, s.id))?,
-                (None, Some(a)) => linked::<Opportunity>(crm, RecordRef::new(Kind::Account, a))?,
-                (None, None) => crm.list::<Opportunity>(|_| true)?,
+                (Some(s), _) => crm.linking::<Opportunity>(RecordRef::new(Kind::Stage, s.id))?,
+                (None, Some(a)) => crm.linking::<Opportunity>(RecordRef::new(Kind::Account, a))?,
+                (None, None) => crm.ordered::<Opportunity>(Order::CloseDate, false)?,
             };
             all.retain(|o| f.account.is_none_or(|a| o.account == a));
             all.sort_by_key(|o| (o.close_date, o.id));
@@ -388,13 +389,13 @@ pub(super) fn opp(out: &Out, crm: &Crm, cmd: OppCmd) -> Result<()> {
                 rec.amount = fields::amount("amount", a)?;
             }
             if let Some(d) = &e.close_date {
-                rec.close_date = fields::date("close-date", d)?;
+                rec.close_date = fields::date("close-date", d, crm.session().today())?;
             }
-            fields::opportunity(&mut rec, &e.fields)?;
+            fields::opportunity(&mut rec, &e.fields, crm.session().today())?;
             if let Some(s) = &e.fields.stage {
                 rec.stage = crm.stage_named(s)?.id;
             }
-            let rec = crm.update_opportunity(rec)?;
+            let rec = crm.update(rec)?;
             wrote(out, crm, "updated", &rec);
             Ok(())
         }

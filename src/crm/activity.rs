@@ -152,7 +152,7 @@ impl Crm {
         self.write(|tx| {
             let mut t: Task = tx.get(id)?;
             if done != t.is_open() {
-                return Err(CrmError::Conflict(format!("the task {} is already {}", t.title, t.status)));
+                return Err(CrmError::Already { record: format!("the task {}", t.title), state: t.status.to_string() });
             }
             t.status = if done { TaskStatus::Done } else { TaskStatus::Open };
             t.completed_at = done.then(|| tx.now());
@@ -160,6 +160,39 @@ impl Crm {
                 tx.touch_contact(c, tx.now())?;
             }
             tx.update(t, Some(if done { "completed".into() } else { "reopened".into() }))
+        })
+    }
+
+    /// Puts a task off: until `until`, or (with `None`) one day past its due date, or past today
+    /// when that is later. Returns the task as saved.
+    pub fn snooze_task(&self, id: Id, until: Option<Date>) -> Result<Task> {
+        let today = self.session().today();
+        self.write(|tx| {
+            let mut t: Task = tx.get(id)?;
+            t.due = Some(until.unwrap_or_else(|| t.due.filter(|d| *d > today).unwrap_or(today).add_days(1)));
+            tx.update(t, None)
+        })
+    }
+
+    /// Creates `task` about the record `about`: linked to it, and to the account of a person or
+    /// a deal, so it shows on both.
+    pub fn add_task_about(&self, mut task: Task, about: RecordRef) -> Result<Task> {
+        self.write(|tx| {
+            match about.kind {
+                Kind::Contact => {
+                    task.contact = Some(about.id);
+                    task.account = tx.get::<Contact>(about.id)?.account;
+                }
+                Kind::Opportunity => {
+                    task.opportunity = Some(about.id);
+                    task.account = Some(tx.get::<Opportunity>(about.id)?.account);
+                }
+                Kind::Account => task.account = Some(about.id),
+                Kind::Lead => task.lead = Some(about.id),
+                Kind::Project => task.project = Some(about.id),
+                _ => {}
+            }
+            tx.create(task)
         })
     }
 
@@ -211,7 +244,7 @@ impl Crm {
         self.write(|tx| {
             let mut p: Project = tx.get(id)?;
             if p.status == ProjectStatus::Done {
-                return Err(CrmError::Conflict(format!("project {id} is already done")));
+                return Err(CrmError::Already { record: format!("project {id}"), state: "done".into() });
             }
             p.status = ProjectStatus::Done;
             p.goal_met = if goal_met { GoalMet::Yes } else { GoalMet::No };

@@ -81,9 +81,7 @@ impl Tx<'_> {
         let remaining = self.index()?.referrers(from)?;
         if remaining.iter().any(|&r| r != from) {
             let by = super::count_by_kind(&remaining);
-            return Err(CrmError::Conflict(format!(
-                "{from} is still linked from {by} after the merge: nothing was changed"
-            )));
+            return Err(CrmError::StillLinked { record: from, by });
         }
         self.delete::<Contact>(gone)?;
         let note = format!("Merged with {name} (was {from}): emails, phones, activities and notes moved here.");

@@ -518,7 +518,7 @@ impl<'t, 'a> Importer<'t, 'a> {
             Some(id) => stages.iter().find(|s| s.id == id),
             None => stages.iter().find(|s| s.outcome == StageOutcome::Open),
         };
-        stage.cloned().ok_or_else(|| CrmError::Conflict("no open stage: add one first".into()))
+        stage.cloned().ok_or(CrmError::NoStage { outcome: crate::model::StageOutcome::Open })
     }
 
     /// Whether `target` (when it took in a duplicate) already has a note saying `text`.

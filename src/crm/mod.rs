@@ -4,10 +4,13 @@
 
 mod activity;
 mod duplicates;
+mod error;
 mod filter;
 mod import;
 mod people;
+mod query;
 mod report;
+mod rules;
 mod sales;
 mod session;
 mod sources;
@@ -22,10 +25,12 @@ use std::sync::{Arc, Mutex, RwLock};
 
 pub use activity::{AgendaItem, AgendaKind, DueContact, TaskFilter};
 pub use duplicates::DuplicatePair;
+pub use error::CrmError;
 pub use filter::{
     Context, Field, Filter, FilterError, Filterable, Filtered, Linked, Range, Shape, Term, Test, Value, Vocabulary,
 };
 pub use people::EmailStatusChange;
+pub use query::Order;
 pub use report::{
     AccountCalls, ActivityCount, ActivityReport, ActivityRow, Bucket, CONSENT_ROWS, CallCount, CallsReport,
     CampaignRow, CampaignsReport, Chart, ChartRow, ChartView, ConsentRow, DEFAULT_BEST_CASE_MIN, DEFAULT_WEEKS,
@@ -43,48 +48,9 @@ use crate::model::{
     AuditAction, AuditEntry, BulkCreation, Change, Id, Kind, OnDelete, Record, RecordRef, Timestamp, ValidationError,
 };
 use crate::search::{Hit, Pass, SearchIndex};
-pub use crate::store::Workload;
-use crate::store::{Indexed, Read, Reader, Store, StoreError, WriteTables};
+pub use crate::store::{Indexed, StoreError, Workload, hush_caught_panics};
+use crate::store::{Read, Reader, Store, WriteTables};
 pub use import::{Arrival, Duplicate, ImportReport, Incoming, OnDuplicate, Reference, RowProblem};
-
-/// Why a command or query failed. Each message names the record or field and what to do.
-#[derive(Debug, thiserror::Error)]
-pub enum CrmError {
-    /// No record with that id.
-    #[error("{0} does not exist: check the id (rolo {kind} list)", kind = .0.kind)]
-    NotFound(RecordRef),
-    /// A field is wrong.
-    #[error(transparent)]
-    Invalid(#[from] ValidationError),
-    /// Other records still need this one.
-    #[error("{record} is still used by {by}: delete or re-link those first")]
-    InUse {
-        /// The record that was to be deleted.
-        record: RecordRef,
-        /// What uses it, e.g. "3 calls, 1 opportunity".
-        by: String,
-    },
-    /// The command does not fit the record's state (a converted lead, a task already done).
-    #[error("{0}")]
-    Conflict(String),
-    /// A filter could not be read.
-    #[error(transparent)]
-    Filter(#[from] FilterError),
-    /// This session has made no change that can still be undone.
-    #[error(
-        "nothing to undo: this session's changes are undone already, or it made none (imports and demo data are not undone: delete those records instead)"
-    )]
-    NothingToUndo,
-    /// The last change cannot be undone (see the reason).
-    #[error(transparent)]
-    Undo(#[from] UndoRefusal),
-    /// Lines of an import are wrong; nothing was written.
-    #[error("{}", import::refusal(.0))]
-    Rejected(Vec<import::RowProblem>),
-    /// The database failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
 
 /// The meta key set once the search texts hold the labels of contacts and accounts.
 const TAGS_SEARCHED: &str = "search_texts_have_tags";
@@ -179,8 +145,8 @@ impl Crm {
         self.shared.commits.load(Ordering::Relaxed)
     }
 
-    /// A read snapshot for queries that front ends compose themselves.
-    pub fn reader(&self) -> Result<Reader> {
+    /// A read snapshot for the service's own queries: front ends ask `Crm` methods instead.
+    pub(crate) fn reader(&self) -> Result<Reader> {
         Ok(self.shared.store.read()?)
     }
 
@@ -284,6 +250,17 @@ impl Crm {
         self.write(|tx| tx.delete::<R>(id))
     }
 
+    /// Deletes every record in `targets` in one transaction: all of them, or (when one may not
+    /// go) none. Returns how many were deleted.
+    pub fn delete_many(&self, targets: &[RecordRef]) -> Result<usize> {
+        self.write(|tx| {
+            for t in targets {
+                crate::model::with_record_type!(t.kind, T => { tx.delete::<T>(t.id)?; });
+            }
+            Ok(targets.len())
+        })
+    }
+
     /// The best `limit` fuzzy matches of `query` among accounts, contacts, leads and opportunities
     /// (or only `kinds`). Loads the index on first use.
     pub fn search(&self, query: &str, kinds: &[Kind], limit: usize) -> Result<Vec<Hit>> {
@@ -319,8 +296,7 @@ impl Crm {
             let (first, rest) = std::thread::scope(|s| {
                 let first = s.spawn(|| self.load_kinds(&[Kind::Account, Kind::Contact]));
                 let rest = self.load_kinds(&[Kind::Lead, Kind::Opportunity]);
-                let first =
-                    first.join().unwrap_or_else(|_| Err(CrmError::Conflict("the search index failed to load".into())));
+                let first = first.join().unwrap_or(Err(CrmError::SearchFailed));
                 (first, rest)
             });
             let mut index = first?;
@@ -520,8 +496,9 @@ impl<'a> Tx<'a> {
 
     /// Validates and stores a changed record; audits the changed fields with an optional
     /// summary for the timeline ("moved to Closed Won").
-    pub fn update<R: Indexed>(&mut self, mut rec: R, summary: Option<String>) -> Result<R> {
+    pub fn update<R: Indexed>(&mut self, mut rec: R, mut summary: Option<String>) -> Result<R> {
         let old: R = self.get(rec.id())?;
+        self.change_rules(&old, &mut rec, &mut summary)?;
         rec.touch(self.now);
         crate::model::texts::tidy(&mut rec)?;
         rec.validate()?;

@@ -141,7 +141,7 @@ impl Crm {
             let mut l: ContactList = tx.get(list)?;
             let c: Contact = tx.get(contact)?;
             if l.members.contains(&contact) {
-                return Err(CrmError::Conflict(format!("{} is already on the list '{}'", c.full_name(), l.name)));
+                return Err(CrmError::Already { record: c.full_name(), state: format!("on the list '{}'", l.name) });
             }
             l.members.push(contact);
             tx.update(l, Some(format!("added {}", c.full_name())))

@@ -86,23 +86,56 @@ impl Crm {
                 opp.probability_manual = true;
             }
             opp.stage = stage.id;
-            tx.update_opportunity(opp)
+            tx.update(opp, None)
         })
     }
 
-    /// Saves a changed deal; a new stage sets its status and (unless set by hand) its probability.
-    pub fn update_opportunity(&self, opp: Opportunity) -> Result<Opportunity> {
-        self.write(|tx| tx.update_opportunity(opp))
+    /// Puts deal `id` in stage `stage` (an id, as the board knows it), with the reason when the
+    /// stage is a lost one; what the stage implies follows (see [`Tx::update`]).
+    pub fn move_deal(&self, id: Id, stage: Id, lost_reason: Option<&str>) -> Result<Opportunity> {
+        self.write(|tx| {
+            let mut opp: Opportunity = tx.get(id)?;
+            opp.stage = stage;
+            if let Some(reason) = lost_reason {
+                opp.lost_reason = Some(reason.to_string());
+            }
+            tx.update(opp, None)
+        })
+    }
+
+    /// The leads in `status`, in id order, read through the status index (not a scan).
+    pub fn leads_in_status(&self, status: LeadStatus) -> Result<Vec<Lead>> {
+        let r = self.reader()?;
+        let (from, to) = ([status as u8], [status as u8 + 1]);
+        let mut ids = r.sorted(Kind::Lead, SortField::Status, &from, Some(&to), false, usize::MAX)?;
+        ids.sort_unstable();
+        Ok(r.many(&ids)?)
+    }
+
+    /// Moves each lead in `ids` one step along the status cycle (new → contacted → qualified →
+    /// unqualified → new; converted is set only by converting), in one transaction. Returns the
+    /// last lead changed.
+    pub fn advance_lead_status(&self, ids: &[Id]) -> Result<Option<Lead>> {
+        self.write(|tx| {
+            let mut last = None;
+            for &id in ids {
+                let mut lead: Lead = tx.get(id)?;
+                lead.status = match lead.status {
+                    LeadStatus::New => LeadStatus::Contacted,
+                    LeadStatus::Contacted => LeadStatus::Qualified,
+                    LeadStatus::Qualified => LeadStatus::Unqualified,
+                    _ => LeadStatus::New,
+                };
+                last = Some(tx.update(lead, None)?);
+            }
+            Ok(last)
+        })
     }
 
     /// Closes a deal as won or lost by moving it to the first stage with that outcome; a lost
     /// deal needs a reason.
     pub fn close_opportunity(&self, id: Id, outcome: StageOutcome, reason: Option<&str>) -> Result<Opportunity> {
-        let stage = self
-            .stages()?
-            .into_iter()
-            .find(|s| s.outcome == outcome)
-            .ok_or_else(|| CrmError::Conflict(format!("there is no {outcome} stage: add one first")))?;
+        let stage = self.stages()?.into_iter().find(|s| s.outcome == outcome).ok_or(CrmError::NoStage { outcome })?;
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         if outcome == StageOutcome::Lost && reason.is_none() {
             return Err(ValidationError::new("reason", "is required: say why the deal was lost").into());
@@ -110,11 +143,11 @@ impl Crm {
         self.write(|tx| {
             let mut opp: Opportunity = tx.get(id)?;
             if opp.status == outcome {
-                return Err(CrmError::Conflict(format!("opportunity {id} is already {outcome}")));
+                return Err(CrmError::Already { record: format!("opportunity {id}"), state: outcome.to_string() });
             }
             opp.stage = stage.id;
             opp.lost_reason = reason.map(str::to_string);
-            tx.update_opportunity(opp)
+            tx.update(opp, None)
         })
     }
 
@@ -129,6 +162,22 @@ impl Crm {
         self.write(|tx| {
             let opp: Opportunity = tx.get(opportunity)?;
             tx.create_quote(Quote { opportunity, currency: opp.currency, ..Default::default() })
+        })
+    }
+
+    /// Saves a quote edited as a whole (lines, terms, status): a new one (id 0) is stored and
+    /// numbered, a stored one updated; the quote rules apply either way.
+    pub fn save_quote(&self, quote: Quote) -> Result<Quote> {
+        self.write(|tx| if quote.id == 0 { tx.create_quote(quote) } else { tx.update(quote, None) })
+    }
+
+    /// Saves a lead's edited fields and converts it (see [`Crm::convert_lead`]) in one
+    /// transaction: a refusal of either leaves the lead as it was.
+    pub fn convert_edited_lead(&self, lead: Lead, how: ConvertLead) -> Result<Conversion> {
+        self.write(|tx| {
+            let id = lead.id;
+            tx.update(lead, None)?;
+            tx.convert_lead(id, how)
         })
     }
 
@@ -209,10 +258,7 @@ impl Tx<'_> {
     pub fn convert_lead(&mut self, id: Id, how: ConvertLead) -> Result<Conversion> {
         let mut lead: Lead = self.get(id)?;
         if let Some(c) = lead.converted {
-            return Err(CrmError::Conflict(format!(
-                "lead {id} was already converted (account {}, contact {}): nothing to do",
-                c.account, c.contact
-            )));
+            return Err(CrmError::AlreadyConverted { lead: id, account: c.account, contact: c.contact });
         }
         let company = lead.company.clone().filter(|c| !c.trim().is_empty()).unwrap_or_else(|| lead.full_name());
         let account = match how.account {
@@ -259,37 +305,12 @@ impl Tx<'_> {
         Ok(Conversion { account, contact, opportunity })
     }
 
-    /// See [`Crm::update_opportunity`].
-    pub fn update_opportunity(&mut self, mut opp: Opportunity) -> Result<Opportunity> {
-        let old: Opportunity = self.get(opp.id)?;
-        if old.stage == opp.stage {
-            return self.update(opp, None);
-        }
-        let stage = self
-            .get::<Stage>(opp.stage)
-            .map_err(|_| ValidationError::new("stage", format!("stage {} does not exist", opp.stage)))?;
-        let from = self.get::<Stage>(old.stage).map(|s| s.name).unwrap_or_default();
-        let lost_reason = opp.lost_reason.take().filter(|r| !r.trim().is_empty());
-        place_in_stage(&mut opp, &stage, self.now.local_date());
-        if stage.outcome == StageOutcome::Lost {
-            if lost_reason.is_none() {
-                return Err(ValidationError::new(
-                    "reason",
-                    format!("is required to mark a deal lost: run rolo opp lose {} --reason TEXT", opp.id),
-                )
-                .into());
-            }
-            opp.lost_reason = lost_reason;
-        }
-        self.update(opp, Some(format!("moved from {from} to {}", stage.name)))
-    }
-
     /// See [`Crm::create_opportunity`].
     pub fn create_opportunity(&mut self, mut opp: Opportunity) -> Result<Opportunity> {
         let stage = if opp.stage == 0 {
             let mut stages = self.read().all::<Stage>(|s| s.outcome == StageOutcome::Open)?;
             stages.sort_by_key(|s| (s.order, s.id));
-            stages.into_iter().next().ok_or_else(|| CrmError::Conflict("no open stage: add one first".into()))?
+            stages.into_iter().next().ok_or(CrmError::NoStage { outcome: StageOutcome::Open })?
         } else {
             self.get::<Stage>(opp.stage)
                 .map_err(|_| ValidationError::new("stage", format!("stage {} does not exist", opp.stage)))?
@@ -371,10 +392,10 @@ fn as_quote<R: Record>(rec: &R) -> Option<&Quote> {
 
 /// The refusal to `verb` accepted quote `q`, with the way out.
 fn accepted(q: &Quote, verb: &str) -> CrmError {
-    CrmError::Conflict(format!(
-        "quote {} is accepted: move it back to draft to {verb} it (rolo quote edit {} --status draft)",
-        q.number, q.id
-    ))
+    CrmError::QuoteAccepted {
+        quote: q.number.clone(),
+        how: format!("{verb} it (rolo quote edit {} --status draft)", q.id),
+    }
 }
 
 /// Whether two versions of a quote offer the same: everything but the status and the times

@@ -143,21 +143,17 @@ impl Crm {
             };
             let old = list.remove(at);
             if list.is_empty() {
-                return Err(CrmError::Conflict(format!(
-                    "'{}' is the last lead source: add another before removing it",
-                    crate::text::spoken(&old)
-                )));
+                return Err(CrmError::LastSource { name: crate::text::spoken(&old).to_string() });
             }
             tx.save_sources(list)?;
             if target.is_none() && !clear {
                 let (leads, deals) = (tx.carrying::<Lead>(&old)?.len(), tx.carrying::<Opportunity>(&old)?.len());
                 if leads + deals > 0 {
-                    return Err(CrmError::Conflict(format!(
-                        "'{}' is the source of {} and {}: say where they go (--to SOURCE) or take it off them (--clear)",
-                        crate::text::spoken(&old),
-                        crate::text::count(leads, "lead", "leads"),
-                        crate::text::count(deals, "deal", "deals"),
-                    )));
+                    return Err(CrmError::SourceInUse {
+                        name: crate::text::spoken(&old).to_string(),
+                        leads: crate::text::count(leads, "lead", "leads"),
+                        deals: crate::text::count(deals, "deal", "deals"),
+                    });
                 }
                 return Ok(0);
             }
@@ -301,7 +297,7 @@ fn new_name(list: &[String], name: &str, except: Option<usize>) -> Result<String
         && Some(i) != except
     {
         let taken = crate::text::spoken(&list[i]);
-        return Err(CrmError::Conflict(format!("there is already a lead source '{taken}': pick another name")));
+        return Err(CrmError::DuplicateName { kind: "lead source", name: taken.to_string() });
     }
     Ok(name.to_string())
 }

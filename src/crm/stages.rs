@@ -174,10 +174,7 @@ impl Tx<'_> {
         let stages = self.stages()?;
         let outcome = stage.outcome;
         if stages.iter().filter(|s| s.outcome == outcome).count() <= 1 {
-            return Err(CrmError::Conflict(format!(
-                "{} is the last {outcome} stage and the pipeline needs one: add another {outcome} stage first",
-                stage.name
-            )));
+            return Err(CrmError::LastStage { stage: stage.name, outcome });
         }
         let deals = self.index()?.linking(RecordRef::new(Kind::Stage, id), Kind::Opportunity)?;
         if let Some(target) = &target {
@@ -189,14 +186,11 @@ impl Tx<'_> {
                 {
                     opp.lost_reason = Some(format!("stage {} removed", stage.name));
                 }
-                self.update_opportunity(opp)?;
+                self.update(opp, None)?;
             }
         } else if !deals.is_empty() {
             let deals = crate::text::count(deals.len(), "deal is", "deals are");
-            return Err(CrmError::Conflict(format!(
-                "{deals} in stage {}: pass --move-to STAGE to move them there first",
-                stage.name
-            )));
+            return Err(CrmError::StageInUse { stage: stage.name, deals });
         }
         self.delete::<Stage>(id)?;
         self.renumber(stages.into_iter().filter(|s| s.id != id).collect())?;

@@ -32,7 +32,7 @@ pub const FACTS: u8 = 3;
 /// Topic of deal moves (no kind has this code).
 pub const MOVES: u8 = 0xfe;
 
-/// How the audit summary of a deal that changed stage starts (see `Tx::update_opportunity`).
+/// How the audit summary of a deal that changed stage starts (written by the stage rules of `Tx::update`).
 pub const MOVED_SUMMARY: &str = "moved from ";
 
 /// Where a task stands, for the reports.

@@ -21,7 +21,7 @@ use super::search::{LIMIT, SearchBox, Searcher};
 use super::settings::Settings;
 use super::tasks::TaskLists;
 use crate::crm::{Crm, Result};
-use crate::model::{Id, Kind, Lead, LeadStatus, Opportunity, RecordRef, Stage, StageOutcome, ValidationError};
+use crate::model::{Id, Kind, Lead, Opportunity, RecordRef, Stage, StageOutcome, ValidationError};
 use crate::text::count;
 
 /// The most rows a filter keeps (the best matches), so a one-letter filter over a million
@@ -829,12 +829,7 @@ impl App {
             Action::CloseProject => {
                 if let Some(r) = self.current().filter(|r| r.kind == Kind::Project) {
                     let p: crate::model::Project = self.crm.get(r.id)?;
-                    let r2 = self.crm.reader()?;
-                    let ids = crate::store::Read::linking(&r2, r, Kind::Task)?;
-                    let open = crate::store::Read::many::<crate::model::Task>(&r2, &ids)?
-                        .iter()
-                        .filter(|t| t.is_open())
-                        .count();
+                    let open = self.crm.linking::<crate::model::Task>(r)?.iter().filter(|t| t.is_open()).count();
                     self.overlay = Some(Overlay::ask(Ask::GoalMet(r.id, p.name, open), ""));
                 }
             }
@@ -886,10 +881,7 @@ impl App {
             }
             Action::Snooze => {
                 if let Some(id) = self.current().filter(|r| r.kind == Kind::Task).map(|r| r.id) {
-                    let mut t: crate::model::Task = self.crm.get(id)?;
-                    let today = crate::model::Date::today();
-                    t.due = Some(t.due.filter(|d| *d > today).unwrap_or(today).add_days(1));
-                    let t = self.crm.update(t)?;
+                    let t = self.crm.snooze_task(id, None)?;
                     self.say(format!("{}: due {}", t.title, t.due.map(|d| d.to_string()).unwrap_or_default()));
                     self.refresh_after_write();
                 }
@@ -997,21 +989,7 @@ impl App {
             Action::Status => {
                 let targets: Vec<Id> = self.targets().iter().filter(|t| t.kind == Kind::Lead).map(|t| t.id).collect();
                 if !targets.is_empty() {
-                    let changed = self.crm.write(|tx| {
-                        let mut last = None;
-                        for id in &targets {
-                            let mut l: Lead = tx.get(*id)?;
-                            if l.converted.is_some() {
-                                return Err(crate::crm::CrmError::Conflict(format!(
-                                    "the lead {} was converted: its status stays converted",
-                                    l.full_name()
-                                )));
-                            }
-                            l.status = next_status(l.status);
-                            last = Some(tx.update(l, None)?);
-                        }
-                        Ok(last)
-                    })?;
+                    let changed = self.crm.advance_lead_status(&targets)?;
                     if let Some(l) = changed {
                         let who = if targets.len() == 1 { l.full_name() } else { format!("{} leads", targets.len()) };
                         self.say(format!("{who}: {}", l.status));
@@ -1237,9 +1215,7 @@ impl App {
 
     /// Moves deal `id` into `stage`, saved at once, and repositions its card.
     fn put_deal(&mut self, id: Id, stage: &Stage) -> Result<()> {
-        let mut o: Opportunity = self.crm.get(id)?;
-        o.stage = stage.id;
-        let o = self.crm.update_opportunity(o)?;
+        let o = self.crm.move_deal(id, stage.id, None)?;
         self.say(format!("{} → {} ({}%)", o.name, stage.name, o.probability));
         self.board.moved(&o);
         Ok(())
@@ -1265,7 +1241,6 @@ impl App {
                 }
             }
         }
-        let r = self.crm.reader()?;
         let mut people: std::collections::HashMap<Id, (String, String)> = std::collections::HashMap::new();
         let mut pass = std::collections::HashSet::new();
         for call in self.crm.calls(None, from)? {
@@ -1276,11 +1251,9 @@ impl App {
                 let (acct, ctry) = match people.get(&call.contact) {
                     Some(v) => v.clone(),
                     None => {
-                        let c = crate::store::Read::get::<crate::model::Contact>(&r, call.contact)?;
+                        let c = self.crm.find::<crate::model::Contact>(call.contact)?;
                         let acct = match c.as_ref().and_then(|c| c.account) {
-                            Some(a) => crate::store::Read::get::<crate::model::Account>(&r, a)?
-                                .map(|a| a.name)
-                                .unwrap_or_default(),
+                            Some(a) => self.crm.find::<crate::model::Account>(a)?.map(|a| a.name).unwrap_or_default(),
                             None => String::new(),
                         };
                         let ctry = c.as_ref().and_then(|c| c.country()).unwrap_or_default().to_string();
@@ -1529,32 +1502,25 @@ impl App {
             }
             Ask::LostReason(id, stage, _) => {
                 let o = match stage {
-                    Some(stage) => {
-                        let mut o: Opportunity = self.crm.get(*id)?;
-                        o.stage = *stage;
-                        o.lost_reason = Some(text.to_string());
-                        self.crm.update_opportunity(o)?
-                    }
+                    Some(stage) => self.crm.move_deal(*id, *stage, Some(text))?,
                     None => self.crm.close_opportunity(*id, StageOutcome::Lost, Some(text))?,
                 };
                 self.board.moved(&o);
                 format!("{} lost: {}", o.name, text.trim())
             }
             Ask::QuickTask(about) => {
-                let mut t = crate::model::Task::quick(text, crate::model::Date::today())?;
-                if let Some(r) = about {
-                    link_task(&self.crm, &mut t, r.refs[0])?;
-                }
-                let t = self.crm.create(t)?;
+                let t = crate::model::Task::quick(text, crate::model::Date::today())?;
+                let t = match about {
+                    Some(r) => self.crm.add_task_about(t, r.refs[0])?,
+                    None => self.crm.create(t)?,
+                };
                 let due = t.due.map(|d| format!(", due {d}")).unwrap_or_default();
                 format!("task added: {}{due} ({})", t.title, t.priority)
             }
             Ask::SnoozeUntil(id, _) => {
                 let until = crate::model::Date::parse_relative(text, crate::model::Date::today())
                     .map_err(|m| ValidationError::new("until", m))?;
-                let mut t: crate::model::Task = self.crm.get(*id)?;
-                t.due = Some(until);
-                let t = self.crm.update(t)?;
+                let t = self.crm.snooze_task(*id, Some(until))?;
                 format!("{}: due {until}", t.title)
             }
             Ask::GoalMet(id, ..) => {
@@ -1634,7 +1600,7 @@ impl App {
                     _ => Kind::Contact,
                 };
                 let wizard = super::import::ImportWizard::open(path, kind)
-                    .map_err(|e| crate::crm::CrmError::Conflict(e.to_string()))?;
+                    .map_err(|e| crate::crm::CrmError::Import(Box::new(e)))?;
                 let said = format!("{}: check the fields, then Ctrl-S", wizard.file_name());
                 self.import = Some(wizard);
                 said
@@ -1680,12 +1646,7 @@ impl App {
             }
             Confirm::Delete(targets) => {
                 // All of them or none: one transaction.
-                let deleted = self.crm.write(|tx| {
-                    for t in &targets.refs {
-                        crate::model::with_record_type!(t.kind, T => { tx.delete::<T>(t.id)?; });
-                    }
-                    Ok(())
-                });
+                let deleted = self.crm.delete_many(&targets.refs);
                 if let Err(e) = deleted {
                     self.refresh_after_write();
                     return Err(e);
@@ -1812,13 +1773,11 @@ impl App {
         if !query.trim().is_empty() {
             return (shown, Some(self.searcher.start(query, &[kind], PICKER_LIMIT)));
         }
-        let Ok(r) = self.crm.reader() else { return (Vec::new(), None) };
-        let ids = crate::store::Read::sorted(&r, kind, crate::store::SortField::Name, &[], None, false, 20)
-            .unwrap_or_default();
+        let ids = self.crm.ordered_ids(kind, crate::crm::Order::Name, false, 20).unwrap_or_default();
         let hits = ids
             .into_iter()
             .map(|id| {
-                let label = crate::crm::label_of(&r, RecordRef::new(kind, id));
+                let label = self.crm.label(RecordRef::new(kind, id));
                 crate::search::Hit { kind, id, label, detail: String::new(), score: 0 }
             })
             .collect();
@@ -2011,36 +1970,6 @@ fn step(action: Action) -> isize {
         Action::Down => 1,
         Action::Top => isize::MIN / 2,
         _ => isize::MAX / 2,
-    }
-}
-
-/// Links a new task to the record it is about (and a person's or deal's account too).
-fn link_task(crm: &Crm, t: &mut crate::model::Task, about: RecordRef) -> Result<()> {
-    match about.kind {
-        Kind::Contact => {
-            t.contact = Some(about.id);
-            t.account = crm.get::<crate::model::Contact>(about.id)?.account;
-        }
-        Kind::Opportunity => {
-            t.opportunity = Some(about.id);
-            t.account = Some(crm.get::<Opportunity>(about.id)?.account);
-        }
-        Kind::Account => t.account = Some(about.id),
-        Kind::Lead => t.lead = Some(about.id),
-        Kind::Project => t.project = Some(about.id),
-        _ => {}
-    }
-    Ok(())
-}
-
-/// The status a lead takes at the next press of `s`: new → contacted → qualified → unqualified
-/// → new (converted is set by converting).
-fn next_status(s: LeadStatus) -> LeadStatus {
-    match s {
-        LeadStatus::New => LeadStatus::Contacted,
-        LeadStatus::Contacted => LeadStatus::Qualified,
-        LeadStatus::Qualified => LeadStatus::Unqualified,
-        _ => LeadStatus::New,
     }
 }
 

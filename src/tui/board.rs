@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use crate::crm::{Crm, Result};
 use crate::model::{Account, Amount, Currency, Date, Id, Kind, Opportunity, RecordRef, Stage, StageOutcome};
-use crate::store::Read;
 
 /// One deal as the board shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -221,20 +220,17 @@ impl Board {
     }
 
     fn read(&self, crm: &Crm) -> Result<Vec<Column>> {
-        let r = crm.reader()?;
-        let mut stages = r.all::<Stage>(|_| true)?;
-        stages.sort_by_key(|s| (s.order, s.id));
+        let stages = crm.stages()?;
         let mut names: HashMap<Id, String> = HashMap::new();
         let mut columns = Vec::with_capacity(stages.len());
         for stage in stages {
             let mut cards = Vec::new();
             if !(self.folded && stage.outcome != StageOutcome::Open) {
-                let ids = r.linking(RecordRef::new(Kind::Stage, stage.id), Kind::Opportunity)?;
-                for o in r.many::<Opportunity>(&ids)? {
+                for o in crm.linking::<Opportunity>(RecordRef::new(Kind::Stage, stage.id))? {
                     let account = match names.get(&o.account) {
                         Some(n) => n.clone(),
                         None => {
-                            let n = r.get::<Account>(o.account)?.map(|a| a.name).unwrap_or_default();
+                            let n = crm.find::<Account>(o.account)?.map(|a| a.name).unwrap_or_default();
                             names.insert(o.account, n.clone());
                             n
                         }

@@ -76,7 +76,7 @@ impl CallForm {
     pub fn open(crm: &Crm, id: Id) -> Result<CallForm> {
         let c: Contact = crm.get(id)?;
         if c.do_not_call {
-            return Err(CrmError::Conflict(format!("{} asked not to be called (do not call)", c.full_name())));
+            return Err(CrmError::DoNotCall { name: c.full_name() });
         }
         Ok(CallForm {
             contact: id,

@@ -1,12 +1,11 @@
 //! A record's detail view: every field, what hangs off it (deals, tasks, calls, notes) and its
 //! timeline. Built once when opened (or after a change), drawn from memory.
 
-use crate::crm::{Crm, Result, label_of};
+use crate::crm::{Crm, Result};
 use crate::model::{
     Account, Amount, Call, Contact, Kind, Lead, Note, Opportunity, Quote, Record, RecordRef, Stage, StageOutcome, Task,
     format_duration,
 };
-use crate::store::Read;
 use crate::text::display_value;
 
 /// One line of the detail view.
@@ -42,28 +41,27 @@ pub struct Detail {
 impl Detail {
     /// Reads everything the view shows about `record`.
     pub fn load(crm: &Crm, record: RecordRef) -> Result<Detail> {
-        let r = crm.reader()?;
         let mut lines = Vec::new();
         let title = match record.kind {
             Kind::Contact => {
                 let c: Contact = crm.get(record.id)?;
-                fields(&mut lines, &r, &c);
-                let open_opps: Vec<Opportunity> = r
-                    .many::<Opportunity>(&r.linking(record, Kind::Opportunity)?)?
+                fields(&mut lines, crm, &c);
+                let open_opps: Vec<Opportunity> = crm
+                    .linking::<Opportunity>(record)?
                     .into_iter()
                     .filter(|o| o.status == StageOutcome::Open)
                     .collect();
-                deals(&mut lines, &r, &open_opps)?;
-                tasks(&mut lines, &r, record)?;
-                calls(&mut lines, &r, record)?;
-                notes(&mut lines, &r, record)?;
+                deals(&mut lines, crm, &open_opps)?;
+                tasks(&mut lines, crm, record)?;
+                calls(&mut lines, crm, record)?;
+                notes(&mut lines, crm, record)?;
                 c.full_name()
             }
             Kind::Account => {
                 let a: Account = crm.get(record.id)?;
-                fields(&mut lines, &r, &a);
+                fields(&mut lines, crm, &a);
                 lines.push(DetailLine::Heading("People".into()));
-                let people = r.many::<Contact>(&r.linking(record, Kind::Contact)?)?;
+                let people = crm.linking::<Contact>(record)?;
                 if people.is_empty() {
                     lines.push(DetailLine::Empty("no contacts yet: press n on the Contacts screen".into()));
                 }
@@ -72,19 +70,19 @@ impl Detail {
                     let text = format!("{}{title}  {}", p.full_name(), p.primary_email().unwrap_or(""));
                     lines.push(DetailLine::Item(text, Some(RecordRef::new(Kind::Contact, p.id))));
                 }
-                let opps = r.many::<Opportunity>(&r.linking(record, Kind::Opportunity)?)?;
+                let opps = crm.linking::<Opportunity>(record)?;
                 deals(
                     &mut lines,
-                    &r,
+                    crm,
                     &opps.into_iter().filter(|o| o.status == StageOutcome::Open).collect::<Vec<_>>(),
                 )?;
-                tasks(&mut lines, &r, record)?;
-                notes(&mut lines, &r, record)?;
+                tasks(&mut lines, crm, record)?;
+                notes(&mut lines, crm, record)?;
                 a.name
             }
             Kind::Lead => {
                 let l: Lead = crm.get(record.id)?;
-                fields(&mut lines, &r, &l);
+                fields(&mut lines, crm, &l);
                 if let Some(c) = &l.converted {
                     lines.push(DetailLine::Heading(format!(
                         "Converted on {} (read-only: edit these instead)",
@@ -97,20 +95,20 @@ impl Detail {
                     let deal = c.opportunity.map(|o| ("deal", RecordRef::new(Kind::Opportunity, o)));
                     for (what, target) in made.into_iter().chain(deal) {
                         // What it became opens with Enter, like any linked line.
-                        lines.push(DetailLine::Item(format!("{what}: {}", label_of(&r, target)), Some(target)));
+                        lines.push(DetailLine::Item(format!("{what}: {}", crm.label(target)), Some(target)));
                     }
                 }
-                notes(&mut lines, &r, record)?;
+                notes(&mut lines, crm, record)?;
                 l.full_name()
             }
             Kind::Opportunity => {
                 let o: Opportunity = crm.get(record.id)?;
-                let stage = r.get::<Stage>(o.stage)?.map(|s| s.name).unwrap_or_default();
+                let stage = crm.find::<Stage>(o.stage)?.map(|s| s.name).unwrap_or_default();
                 lines.push(DetailLine::Field("stage".into(), format!("{stage} ({}%)", o.probability)));
                 lines.push(DetailLine::Field("weighted".into(), money(o.weighted(), &o)));
-                fields(&mut lines, &r, &o);
+                fields(&mut lines, crm, &o);
                 lines.push(DetailLine::Heading("Quotes (Q edits the latest)".into()));
-                let quotes = r.many::<Quote>(&r.linking(record, Kind::Quote)?)?;
+                let quotes = crm.linking::<Quote>(record)?;
                 if quotes.is_empty() {
                     lines.push(DetailLine::Empty("no quotes: press Q to start one".into()));
                 }
@@ -120,19 +118,19 @@ impl Detail {
                         format!("{}  {:<9} {} lines  {} {}", q.number, q.status, q.lines.len(), total, q.currency);
                     lines.push(DetailLine::Item(text, None));
                 }
-                tasks(&mut lines, &r, record)?;
+                tasks(&mut lines, crm, record)?;
                 if let Some(contact) = o.contact {
-                    calls(&mut lines, &r, RecordRef::new(Kind::Contact, contact))?;
+                    calls(&mut lines, crm, RecordRef::new(Kind::Contact, contact))?;
                 }
-                notes(&mut lines, &r, record)?;
+                notes(&mut lines, crm, record)?;
                 o.name
             }
             Kind::Project => {
                 let p: crate::model::Project = crm.get(record.id)?;
-                fields(&mut lines, &r, &p);
+                fields(&mut lines, crm, &p);
                 // Cancelled tasks count neither way.
-                let all: Vec<Task> = r
-                    .many::<Task>(&r.linking(record, Kind::Task)?)?
+                let all: Vec<Task> = crm
+                    .linking::<Task>(record)?
                     .into_iter()
                     .filter(|t| t.status != crate::model::TaskStatus::Cancelled)
                     .collect();
@@ -153,7 +151,7 @@ impl Detail {
                 }
                 p.name
             }
-            _ => simple_any(crm, &r, record, &mut lines)?,
+            _ => simple_any(crm, record, &mut lines)?,
         };
         lines.push(DetailLine::Heading("Timeline".into()));
         for item in crm.timeline(record)?.into_iter().take(50) {
@@ -210,7 +208,7 @@ const LINKS: [(&str, Kind); 9] = [
 
 /// Every filled-in field of a record as `name value` lines: linked records by name, instants in
 /// local time; ids and stamps are left to the header and the timeline.
-fn fields<R: Record>(lines: &mut Vec<DetailLine>, r: &impl Read, rec: &R) {
+fn fields<R: Record>(lines: &mut Vec<DetailLine>, crm: &Crm, rec: &R) {
     let Ok(serde_json::Value::Object(map)) = serde_json::to_value(rec) else { return };
     for (k, v) in map {
         if matches!(k.as_str(), "id" | "probability_manual" | "created" | "updated" | "converted")
@@ -220,13 +218,13 @@ fn fields<R: Record>(lines: &mut Vec<DetailLine>, r: &impl Read, rec: &R) {
         }
         let linked = LINKS.iter().find(|(name, _)| *name == k).zip(v.as_u64());
         let text = match (linked, k.as_str()) {
-            (Some(((_, kind), id)), _) => label_of(r, RecordRef::new(*kind, id)),
+            (Some(((_, kind), id)), _) => crm.label(RecordRef::new(*kind, id)),
             // People at a meeting, by name.
             (None, "attendees") => v
                 .as_array()
                 .map(|ids| {
                     let names = ids.iter().filter_map(|id| id.as_u64());
-                    names.map(|id| label_of(r, RecordRef::new(Kind::Contact, id))).collect::<Vec<_>>().join(", ")
+                    names.map(|id| crm.label(RecordRef::new(Kind::Contact, id))).collect::<Vec<_>>().join(", ")
                 })
                 .unwrap_or_default(),
             _ => display_value(&k, &v),
@@ -241,21 +239,21 @@ fn fields<R: Record>(lines: &mut Vec<DetailLine>, r: &impl Read, rec: &R) {
     }
 }
 
-fn simple_any(crm: &Crm, r: &impl Read, record: RecordRef, lines: &mut Vec<DetailLine>) -> Result<String> {
+fn simple_any(crm: &Crm, record: RecordRef, lines: &mut Vec<DetailLine>) -> Result<String> {
     crate::model::with_record_type!(record.kind, T => {
         let rec: T = crm.get(record.id)?;
-        fields(lines, r, &rec);
+        fields(lines, crm, &rec);
         Ok(rec.label())
     })
 }
 
-fn deals(lines: &mut Vec<DetailLine>, r: &impl Read, opps: &[Opportunity]) -> Result<()> {
+fn deals(lines: &mut Vec<DetailLine>, crm: &Crm, opps: &[Opportunity]) -> Result<()> {
     lines.push(DetailLine::Heading("Open opportunities".into()));
     if opps.is_empty() {
         lines.push(DetailLine::Empty("none open".into()));
     }
     for o in opps {
-        let stage = r.get::<Stage>(o.stage)?.map(|s| s.name).unwrap_or_default();
+        let stage = crm.find::<Stage>(o.stage)?.map(|s| s.name).unwrap_or_default();
         let text = format!("{}  {}  {}  closes {}", o.name, stage, money(o.amount, o), o.close_date);
         lines.push(DetailLine::Item(text, Some(RecordRef::new(Kind::Opportunity, o.id))));
     }
@@ -268,9 +266,9 @@ pub fn progress_bar(done: usize, total: usize, width: usize) -> String {
     format!("{}{}", "█".repeat(full.min(width)), "░".repeat(width - full.min(width)))
 }
 
-fn tasks(lines: &mut Vec<DetailLine>, r: &impl Read, record: RecordRef) -> Result<()> {
+fn tasks(lines: &mut Vec<DetailLine>, crm: &Crm, record: RecordRef) -> Result<()> {
     lines.push(DetailLine::Heading("Open tasks".into()));
-    let open: Vec<Task> = r.many::<Task>(&r.linking(record, Kind::Task)?)?.into_iter().filter(Task::is_open).collect();
+    let open: Vec<Task> = crm.linking::<Task>(record)?.into_iter().filter(Task::is_open).collect();
     if open.is_empty() {
         lines.push(DetailLine::Empty("nothing to do".into()));
     }
@@ -284,9 +282,9 @@ fn tasks(lines: &mut Vec<DetailLine>, r: &impl Read, record: RecordRef) -> Resul
     Ok(())
 }
 
-fn calls(lines: &mut Vec<DetailLine>, r: &impl Read, record: RecordRef) -> Result<()> {
+fn calls(lines: &mut Vec<DetailLine>, crm: &Crm, record: RecordRef) -> Result<()> {
     lines.push(DetailLine::Heading("Recent calls".into()));
-    let mut calls = r.many::<Call>(&r.linking(record, Kind::Call)?)?;
+    let mut calls = crm.linking::<Call>(record)?;
     calls.sort_by_key(|c| std::cmp::Reverse(c.started_at));
     if calls.is_empty() {
         lines.push(DetailLine::Empty("no calls yet".into()));
@@ -305,9 +303,9 @@ fn calls(lines: &mut Vec<DetailLine>, r: &impl Read, record: RecordRef) -> Resul
     Ok(())
 }
 
-fn notes(lines: &mut Vec<DetailLine>, r: &impl Read, record: RecordRef) -> Result<()> {
+fn notes(lines: &mut Vec<DetailLine>, crm: &Crm, record: RecordRef) -> Result<()> {
     lines.push(DetailLine::Heading("Notes".into()));
-    let mut notes = r.many::<Note>(&r.linking(record, Kind::Note)?)?;
+    let mut notes = crm.linking::<Note>(record)?;
     notes.sort_by_key(|n| std::cmp::Reverse(n.created));
     if notes.is_empty() {
         lines.push(DetailLine::Empty("no notes: press a to add one".into()));

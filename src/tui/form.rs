@@ -2,13 +2,13 @@
 //! field they are about.
 
 use super::line::LineField;
+use crate::crm::Indexed;
 use crate::crm::{ConvertLead, Crm, CrmError, NewOpportunity, Result};
 use crate::model::{
     Account, AccountStatus, Address, Amount, Contact, Date, Email, Id, Kind, Lead, Opportunity, Phone, Product, Record,
     RecordRef, Stage, Task, Timestamp,
 };
 use crate::model::{Event, Project};
-use crate::store::Indexed;
 use ratatui::crossterm::event::KeyEvent;
 
 /// One field of a form.
@@ -92,9 +92,7 @@ impl Form {
             }
             Kind::Lead => {
                 let l = stored_or_new::<Lead>(crm, id)?;
-                if l.converted.is_some() {
-                    return Err(converted_already(crm, &l));
-                }
+                crm.editable(&l)?;
                 let word = |w: Option<String>| w.unwrap_or_default();
                 vec![
                     field("first name", l.first_name.clone()),
@@ -316,9 +314,7 @@ impl Form {
     /// and an optional deal, all editable before saving converts the lead in one transaction.
     pub fn convert(crm: &Crm, id: Id) -> Result<Form> {
         let l = crm.get::<Lead>(id)?;
-        if l.converted.is_some() {
-            return Err(converted_already(crm, &l));
-        }
+        crm.editable(&l)?;
         let company = l.company.clone().filter(|c| !c.trim().is_empty()).unwrap_or_else(|| l.full_name());
         let fields = vec![
             field("account", company.clone()),
@@ -529,7 +525,7 @@ impl Form {
         o.probability_manual = typed.is_some();
         o.next_step = self.value("next step");
         o.next_step_date = self.date("next step date")?;
-        let saved = if self.target.is_some() { crm.update_opportunity(o)? } else { crm.create_opportunity(o)? };
+        let saved = if self.target.is_some() { crm.update(o)? } else { crm.create_opportunity(o)? };
         Ok(saved.record_ref())
     }
 
@@ -573,17 +569,14 @@ impl Form {
                 close_date: self.date("close date")?,
             }),
         };
-        let done = crm.write(|tx| {
-            let mut l: Lead = tx.get(id)?;
-            self.lead_fields(&mut l);
-            // A picked account is linked as it is, the lead keeping its own company; a typed
-            // name is the company the conversion makes (or matches) the account by.
-            if account.is_none() {
-                l.company = Some(account_name.clone());
-            }
-            tx.update(l, None)?;
-            tx.convert_lead(id, ConvertLead { account, opportunity })
-        })?;
+        let mut l: Lead = crm.get(id)?;
+        self.lead_fields(&mut l);
+        // A picked account is linked as it is, the lead keeping its own company; a typed
+        // name is the company the conversion makes (or matches) the account by.
+        if account.is_none() {
+            l.company = Some(account_name.clone());
+        }
+        let done = crm.convert_edited_lead(l, ConvertLead { account, opportunity })?;
         Ok(RecordRef::new(Kind::Contact, done.contact))
     }
 
@@ -687,14 +680,4 @@ fn account_named(crm: &Crm, name: &str) -> Result<Id> {
     crm.account_named(name)?.ok_or_else(|| {
         Form::invalid("account", format!("no account is called '{name}': create it on the Accounts screen first"))
     })
-}
-
-/// Why a converted lead opens no form: it stays as it was, and what it became is named.
-fn converted_already(crm: &Crm, l: &Lead) -> CrmError {
-    let became = l.converted.as_ref().map_or(String::new(), |c| {
-        let account = crm.label(crate::model::RecordRef::new(Kind::Account, c.account));
-        let contact = crm.label(crate::model::RecordRef::new(Kind::Contact, c.contact));
-        format!(" into {contact} at {account}")
-    });
-    CrmError::Conflict(format!("the lead {} was converted{became}: it stays as it was; edit those instead", l.label()))
 }

@@ -7,50 +7,8 @@ use std::sync::Arc;
 
 use crate::crm::{Crm, Result};
 use crate::model::{Account, Call, Contact, Id, Kind, Lead, Opportunity, Product, Project, Record, Stage};
-use crate::store::{Read, SortField};
 
-/// Orders a list can take: name and last activity come from an index; account and country need
-/// a read of every record, done in the background for a big list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Order {
-    /// By name, A to Z.
-    Name,
-    /// Most recent activity first (contacts).
-    LastActivity,
-    /// By account name, then name (contacts; needs a full read).
-    Account,
-    /// By country, then name (contacts; needs a full read).
-    Country,
-    /// By status (leads: new first; from an index).
-    Status,
-    /// By source, then name (leads; needs a full read).
-    Source,
-    /// Soonest close date first (deals; from an index).
-    CloseDate,
-    /// Soonest next step first (deals with one; from an index).
-    NextStep,
-    /// Newest first (calls; from an index).
-    Recent,
-    /// Soonest due first (projects; from an index).
-    Due,
-}
-
-impl Order {
-    fn label(self) -> &'static str {
-        match self {
-            Order::Name => "name",
-            Order::LastActivity => "last activity",
-            Order::Account => "account",
-            Order::Country => "country",
-            Order::Status => "status",
-            Order::Source => "source",
-            Order::CloseDate => "close date",
-            Order::NextStep => "next step",
-            Order::Recent => "time, newest first",
-            Order::Due => "due date",
-        }
-    }
-}
+pub use crate::crm::Order;
 
 /// What a filter lets through.
 #[derive(Debug)]
@@ -303,7 +261,7 @@ impl RecordList {
             let total = crm.count(self.kind)?;
             self.total = total as usize;
             if total <= READ_AT_ONCE {
-                let ids = load_ids(crm, self.kind, self.order, self.reversed, usize::MAX)?;
+                let ids = crm.ordered_ids(self.kind, self.order, self.reversed, usize::MAX)?;
                 self.take_ids(ids);
             } else {
                 // The first screens now (when an index gives them cheaply); all of them from a worker.
@@ -317,14 +275,14 @@ impl RecordList {
                         | Order::Recent
                         | Order::Due
                 ) {
-                    load_ids(crm, self.kind, self.order, self.reversed, self.offset + 4 * self.height.max(10))?
+                    crm.ordered_ids(self.kind, self.order, self.reversed, self.offset + 4 * self.height.max(10))?
                 } else {
                     self.ids.clone()
                 };
                 let (tx, rx) = std::sync::mpsc::channel();
                 let (crm, kind, order, reversed) = (crm.clone(), self.kind, self.order, self.reversed);
                 std::thread::spawn(move || {
-                    let _ = tx.send(load_ids(&crm, kind, order, reversed, usize::MAX));
+                    let _ = tx.send(crm.ordered_ids(kind, order, reversed, usize::MAX));
                 });
                 self.loading = Some(rx);
                 self.take_ids(first);
@@ -334,19 +292,18 @@ impl RecordList {
         let missing: Vec<Id> =
             self.ids[self.offset.min(end)..end].iter().copied().filter(|id| !self.rows.contains_key(id)).collect();
         if !missing.is_empty() {
-            let r = crm.reader()?;
             // Account names, read once each however many rows name the same account.
             let mut accounts: HashMap<Id, String> = HashMap::new();
             let mut account_name = |id: Option<Id>| -> String {
                 let Some(a) = id else { return String::new() };
                 accounts
                     .entry(a)
-                    .or_insert_with(|| r.get::<Account>(a).ok().flatten().map(|a| a.name).unwrap_or_default())
+                    .or_insert_with(|| crm.find::<Account>(a).ok().flatten().map(|a| a.name).unwrap_or_default())
                     .clone()
             };
             for id in missing {
                 let row = match self.kind {
-                    Kind::Contact => r.get::<Contact>(id)?.map(|c| {
+                    Kind::Contact => crm.find::<Contact>(id)?.map(|c| {
                         let shown = self.emails_shown.and_then(|cell| {
                             c.emails.iter().find(|e| cell.holds(e.consent, e.validity)).map(|e| e.address.as_str())
                         });
@@ -359,7 +316,7 @@ impl RecordList {
                             c.last_activity.map(|t| t.local_date().to_string()).unwrap_or_default(),
                         ]
                     }),
-                    Kind::Lead => r.get::<Lead>(id)?.map(|l| {
+                    Kind::Lead => crm.find::<Lead>(id)?.map(|l| {
                         let word = |w: Option<String>| crate::text::spoken(&w.unwrap_or_default());
                         vec![
                             l.full_name(),
@@ -370,9 +327,9 @@ impl RecordList {
                             word(l.rating.map(|r| r.to_string())),
                         ]
                     }),
-                    Kind::Opportunity => r.get::<Opportunity>(id)?.map(|o| {
+                    Kind::Opportunity => crm.find::<Opportunity>(id)?.map(|o| {
                         let account = account_name(Some(o.account));
-                        let stage = r.get::<Stage>(o.stage).ok().flatten().map(|s| s.name).unwrap_or_default();
+                        let stage = crm.find::<Stage>(o.stage).ok().flatten().map(|s| s.name).unwrap_or_default();
                         let step = match (&o.next_step, o.next_step_date) {
                             (Some(s), Some(d)) => format!("{d} {s}"),
                             (Some(s), None) => s.clone(),
@@ -387,8 +344,8 @@ impl RecordList {
                             step,
                         ]
                     }),
-                    Kind::Call => r.get::<Call>(id)?.map(|c| {
-                        let person = r.get::<Contact>(c.contact).ok().flatten();
+                    Kind::Call => crm.find::<Call>(id)?.map(|c| {
+                        let person = crm.find::<Contact>(c.contact).ok().flatten();
                         let account = account_name(person.as_ref().and_then(|p| p.account));
                         vec![
                             c.started_at.display_local(),
@@ -400,7 +357,7 @@ impl RecordList {
                             c.outcome.to_string(),
                         ]
                     }),
-                    Kind::Project => r.get::<Project>(id)?.map(|p| {
+                    Kind::Project => crm.find::<Project>(id)?.map(|p| {
                         let account = account_name(p.account);
                         let late = p.is_open() && p.due < crate::model::Date::today();
                         vec![
@@ -412,7 +369,7 @@ impl RecordList {
                             p.goal_met.to_string(),
                         ]
                     }),
-                    Kind::Task => r.get::<crate::model::Task>(id)?.map(|t| {
+                    Kind::Task => crm.find::<crate::model::Task>(id)?.map(|t| {
                         let late = t.is_overdue(crate::model::Date::today());
                         vec![
                             t.title.clone(),
@@ -427,7 +384,7 @@ impl RecordList {
                             t.owner.clone(),
                         ]
                     }),
-                    Kind::Product => r.get::<Product>(id)?.map(|p| {
+                    Kind::Product => crm.find::<Product>(id)?.map(|p| {
                         vec![
                             p.name.clone(),
                             p.sku.clone().unwrap_or_default(),
@@ -435,7 +392,7 @@ impl RecordList {
                             if p.active { "yes" } else { "no (retired)" }.to_string(),
                         ]
                     }),
-                    _ => r.get::<Account>(id)?.map(|a| {
+                    _ => crm.find::<Account>(id)?.map(|a| {
                         vec![
                             a.label(),
                             a.industry.unwrap_or_default(),
@@ -537,12 +494,11 @@ pub fn labelled(crm: &Crm, hits: Vec<crate::search::Hit>, tags: &[String]) -> Re
     if tags.is_empty() {
         return Ok(hits);
     }
-    let r = crm.reader()?;
     let mut kept = Vec::new();
     for hit in hits {
         let labels = match hit.kind {
-            Kind::Contact => r.get::<Contact>(hit.id)?.map(|c| c.tags),
-            Kind::Account => r.get::<Account>(hit.id)?.map(|a| a.tags),
+            Kind::Contact => crm.find::<Contact>(hit.id)?.map(|c| c.tags),
+            Kind::Account => crm.find::<Account>(hit.id)?.map(|a| a.tags),
             _ => None,
         };
         let labels: Vec<String> = labels.unwrap_or_default().iter().map(|l| l.to_lowercase()).collect();
@@ -551,77 +507,4 @@ pub fn labelled(crm: &Crm, hits: Vec<crate::search::Hit>, tags: &[String]) -> Re
         }
     }
     Ok(kept)
-}
-
-/// The first `limit` ids of `kind` in an order.
-fn load_ids(crm: &Crm, kind: Kind, order: Order, reversed: bool, limit: usize) -> Result<Vec<Id>> {
-    let r = crm.reader()?;
-    Ok(match order {
-        Order::Name => r.sorted(kind, SortField::Name, &[], None, reversed, limit)?,
-        // Most recent first; people never contacted come last.
-        Order::LastActivity => with_rest(&r, kind, (SortField::Time, !reversed), (SortField::Name, reversed), limit)?,
-        Order::Status => r.sorted(kind, SortField::Status, &[], None, reversed, limit)?,
-        Order::CloseDate => r.sorted(kind, SortField::Date, &[], None, reversed, limit)?,
-        Order::Recent => r.sorted(kind, SortField::Time, &[], None, !reversed, limit)?,
-        Order::Due => r.sorted(kind, SortField::Date, &[], None, reversed, limit)?,
-        // Deals without a next step come last, soonest close first.
-        Order::NextStep => with_rest(&r, kind, (SortField::NextStep, reversed), (SortField::Date, reversed), limit)?,
-        Order::Source => {
-            let keyed: Vec<(bool, String, String, Id)> = r
-                .all::<Lead>(|_| true)?
-                .into_iter()
-                .map(|l| {
-                    let source = l.source.clone().unwrap_or_default();
-                    (source.is_empty(), source, format!("{} {}", l.last_name, l.first_name).to_lowercase(), l.id)
-                })
-                .collect();
-            by_key(keyed, reversed, limit)
-        }
-        Order::Account | Order::Country => {
-            let accounts: HashMap<Id, String> =
-                r.all::<Account>(|_| true)?.into_iter().map(|a| (a.id, a.name.to_lowercase())).collect();
-            let keyed: Vec<(bool, String, String, Id)> = r
-                .all::<Contact>(|_| true)?
-                .into_iter()
-                .map(|c| {
-                    let key = match order {
-                        Order::Account => c.account.and_then(|a| accounts.get(&a).cloned()).unwrap_or_default(),
-                        _ => c.country().unwrap_or_default().to_lowercase(),
-                    };
-                    let name = format!("{} {}", c.last_name, c.first_name).to_lowercase();
-                    // People without one come last either way.
-                    (key.is_empty(), key, name, c.id)
-                })
-                .collect();
-            by_key(keyed, reversed, limit)
-        }
-    })
-}
-
-/// Ids ordered by (missing key, key, name): records without the key last either way.
-fn by_key(mut keyed: Vec<(bool, String, String, Id)>, reversed: bool, limit: usize) -> Vec<Id> {
-    keyed.sort();
-    if reversed {
-        keyed.reverse();
-        keyed.sort_by_key(|k| k.0);
-    }
-    keyed.into_iter().take(limit).map(|(.., id)| id).collect()
-}
-
-/// The first `limit` ids by the index `first`, then those it lacks by the index `rest`; each
-/// with whether it runs backwards.
-fn with_rest(
-    r: &impl Read,
-    kind: Kind,
-    first: (SortField, bool),
-    rest: (SortField, bool),
-    limit: usize,
-) -> Result<Vec<Id>> {
-    let mut ids = r.sorted(kind, first.0, &[], None, first.1, limit)?;
-    if ids.len() < limit {
-        let seen: std::collections::HashSet<Id> = ids.iter().copied().collect();
-        let more = r.sorted(kind, rest.0, &[], None, rest.1, usize::MAX)?;
-        ids.extend(more.into_iter().filter(|id| !seen.contains(id)).take(limit - ids.len()));
-    }
-    Ok(ids)
 }

@@ -234,7 +234,7 @@ pub fn run_local(crm: Crm) -> io::Result<()> {
     }
     let mut terminal = ratatui::try_init()?;
     // A storage panic caught as a damaged file must not restore the terminal under the app.
-    crate::store::hush_caught_panics();
+    crate::crm::hush_caught_panics();
     // A paste arrives as one event (typed into the focused field by `App::paste`), not as keys.
     let _ = ratatui::crossterm::execute!(io::stdout(), event::EnableMouseCapture, event::EnableBracketedPaste);
     // Not every hangup comes with a signal (rolo run under nohup, or by a tool that keeps its

@@ -9,7 +9,6 @@ use ratatui::crossterm::event::KeyEvent;
 use super::line::LineField;
 use crate::crm::{Crm, CrmError, Result};
 use crate::model::{Amount, Id, Kind, Opportunity, Product, Quote, QuoteLine, QuoteStatus, Record, RecordRef};
-use crate::store::Read;
 
 /// The editable cells of a line, left to right.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,10 +83,8 @@ impl QuoteEditor {
     /// The latest quote of deal `opportunity`, or a new draft when it has none (stored only
     /// when first saved, so looking leaves nothing behind).
     pub fn open(crm: &Crm, opportunity: Id) -> Result<QuoteEditor> {
-        let r = crm.reader()?;
         let deal: Opportunity = crm.get(opportunity)?;
-        let latest = r.linking(RecordRef::new(Kind::Opportunity, opportunity), Kind::Quote)?.into_iter().max();
-        drop(r);
+        let latest = crm.linking_ids(RecordRef::new(Kind::Opportunity, opportunity), Kind::Quote)?.into_iter().max();
         let quote = match latest {
             Some(id) => crm.get::<Quote>(id)?,
             None => Quote { opportunity, currency: deal.currency, number: "(new)".into(), ..Default::default() },
@@ -154,10 +151,8 @@ impl QuoteEditor {
     fn editable(&self) -> Result<()> {
         let accepted = QuoteStatus::Accepted;
         if self.quote.status == accepted || (self.stored == accepted && self.quote.status != QuoteStatus::Draft) {
-            return Err(CrmError::Conflict(format!(
-                "quote {} is accepted: move it back to draft to edit it (s until draft, then Ctrl-S)",
-                self.quote.number
-            )));
+            let how = "edit it (s until draft, then Ctrl-S)".into();
+            return Err(CrmError::QuoteAccepted { quote: self.quote.number.clone(), how });
         }
         Ok(())
     }
@@ -279,11 +274,11 @@ impl QuoteEditor {
     pub fn save(&mut self, crm: &Crm) -> Result<bool> {
         if let Some(problem) = self.unread() {
             self.settled();
-            return Err(CrmError::Conflict(format!("not saved: {problem}")));
+            return Err(CrmError::NotSaved { why: problem.to_string() });
         }
         self.done();
         let quote = self.quote.clone();
-        self.quote = crm.write(|tx| if quote.id == 0 { tx.create_quote(quote) } else { tx.update(quote, None) })?;
+        self.quote = crm.save_quote(quote)?;
         let accepted = self.quote.status == QuoteStatus::Accepted && self.stored != QuoteStatus::Accepted;
         self.stored = self.quote.status;
         self.dirty = false;

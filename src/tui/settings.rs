@@ -4,7 +4,6 @@
 
 use crate::crm::{Crm, Result, SourceUse};
 use crate::model::{Kind, RecordRef, Stage};
-use crate::store::Read;
 
 /// The state of the settings screen.
 #[derive(Debug, Clone, Default)]
@@ -40,10 +39,9 @@ impl Settings {
         if !self.stale {
             return Ok(());
         }
-        let r = crm.reader()?;
         let mut stages = Vec::new();
         for s in crm.stages()? {
-            let deals = r.linking(RecordRef::new(Kind::Stage, s.id), Kind::Opportunity)?.len();
+            let deals = crm.linking_ids(RecordRef::new(Kind::Stage, s.id), Kind::Opportunity)?.len();
             stages.push((s, deals));
         }
         self.stages = stages;

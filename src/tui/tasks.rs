@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use crate::crm::{Crm, DueContact, Result, TaskFilter};
 use crate::model::{Account, Contact, Date, Id, Kind, Project, RecordRef, Task};
-use crate::store::Read;
 
 /// The sections, in tab order, with their names.
 pub const SECTIONS: [(TaskFilter, &str); 5] = [
@@ -83,20 +82,15 @@ impl TaskScope {
         parts.join(" ")
     }
 
-    fn keeps(&self, r: &impl Read, t: &Task) -> Result<bool> {
+    fn keeps(&self, crm: &Crm, t: &Task) -> Result<bool> {
         let name_of = |kind: Kind, id: Option<Id>| -> Result<String> {
             Ok(match (kind, id) {
-                (Kind::Project, Some(id)) => r.get::<Project>(id)?.map(|p| p.name).unwrap_or_default(),
-                (_, Some(id)) => r.get::<Account>(id)?.map(|a| a.name).unwrap_or_default(),
+                (Kind::Project, Some(id)) => crm.find::<Project>(id)?.map(|p| p.name).unwrap_or_default(),
+                (_, Some(id)) => crm.find::<Account>(id)?.map(|a| a.name).unwrap_or_default(),
                 _ => String::new(),
             })
         };
         let holds = |name: String, part: &str| name.to_lowercase().contains(part);
-        let account = match (t.account, t.contact) {
-            (Some(a), _) => Some(a),
-            (None, Some(c)) => r.get::<Contact>(c)?.and_then(|c| c.account),
-            _ => None,
-        };
         let title = t.title.to_lowercase();
         Ok(self.owner.as_ref().is_none_or(|o| t.owner.eq_ignore_ascii_case(o))
             && self.words.as_ref().is_none_or(|w| w.split(' ').all(|w| title.contains(w)))
@@ -105,7 +99,15 @@ impl TaskScope {
                 None => true,
             }
             && match &self.account {
-                Some(a) => holds(name_of(Kind::Account, account)?, a),
+                // The person's account is read only when the scope asks for an account.
+                Some(a) => {
+                    let account = match (t.account, t.contact) {
+                        (Some(a), _) => Some(a),
+                        (None, Some(c)) => crm.find::<Contact>(c)?.and_then(|c| c.account),
+                        _ => None,
+                    };
+                    holds(name_of(Kind::Account, account)?, a)
+                }
                 None => true,
             })
     }
@@ -180,12 +182,9 @@ impl TaskLists {
         let (from, to) = self.window();
         let missing: Vec<Id> = self.ids[from..to].iter().copied().filter(|id| !self.rows.contains_key(id)).collect();
         if !missing.is_empty() && self.section != DUE {
-            let r = crm.reader()?;
-            for id in missing {
-                if let Some(task) = r.get::<Task>(id)? {
-                    let related = related(&r, &task);
-                    self.rows.insert(id, TaskRow { task, related });
-                }
+            for task in crm.many::<Task>(&missing)? {
+                let related = related(crm, &task);
+                self.rows.insert(task.id, TaskRow { task, related });
             }
         }
         Ok(())
@@ -219,13 +218,10 @@ impl TaskLists {
 
     /// The ids of every task the scope keeps.
     fn in_scope(&self, crm: &Crm) -> Result<std::collections::HashSet<Id>> {
-        let r = crm.reader()?;
         let mut kept = std::collections::HashSet::new();
-        for id in crm.task_ids(TaskFilter::All, Date::today())? {
-            if let Some(t) = r.get::<Task>(id)?
-                && self.scope.keeps(&r, &t)?
-            {
-                kept.insert(id);
+        for t in crm.many::<Task>(&crm.task_ids(TaskFilter::All, Date::today())?)? {
+            if self.scope.keeps(crm, &t)? {
+                kept.insert(t.id);
             }
         }
         Ok(kept)
@@ -253,8 +249,8 @@ impl TaskLists {
     }
 }
 
-fn related(r: &impl Read, t: &Task) -> String {
-    t.about().map(|target| format!("{} {}", target.kind, crate::crm::label_of(r, target))).unwrap_or_default()
+fn related(crm: &Crm, t: &Task) -> String {
+    t.about().map(|target| format!("{} {}", target.kind, crm.label(target))).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -52,8 +52,10 @@ fn envelopes() -> Vec<Vec<u8>> {
     let (_keep, db) = super::populated();
     let copy = dir.path().join("c.redb");
     std::fs::copy(&db, &copy).unwrap();
-    let crm = rolo::crm::Crm::open(&copy).unwrap();
-    let r = crm.reader().unwrap();
+    drop(rolo::crm::Crm::open(&copy).unwrap());
+    // The raw bytes, below the service: the store itself, as only tests reach it.
+    let store = rolo::store::Store::open(&copy, rolo::crm::Workload::Brief).unwrap();
+    let r = store.read().unwrap();
     let mut all = Vec::new();
     for (i, kind) in rolo::model::Kind::ALL.iter().enumerate() {
         r.scan_records(*kind, &mut |_, bytes| {

@@ -277,10 +277,9 @@ fn sum(
         }
     }
     let amount = |cents: i128| {
-        i64::try_from(cents).map(Amount).map_err(|_| {
-            CrmError::Conflict(format!(
-                "the forecast for {label} is larger than rolo can count: check the amounts of the deals closing then"
-            ))
+        i64::try_from(cents).map(Amount).map_err(|_| CrmError::TooLarge {
+            what: format!("the forecast for {label}"),
+            check: "the amounts of the deals closing then".into(),
         })
     };
     Ok(ForecastPeriod {

@@ -65,9 +65,9 @@ impl ReportQuery {
 
 /// `cents` as an [`Amount`], or a clear error naming `what` when it does not fit.
 fn amount(cents: i128, what: &str) -> Result<Amount> {
-    i64::try_from(cents).map(Amount).map_err(|_| {
-        CrmError::Conflict(format!("the {what} is larger than rolo can count: check the amounts it adds up"))
-    })
+    i64::try_from(cents)
+        .map(Amount)
+        .map_err(|_| CrmError::TooLarge { what: format!("the {what}"), check: "the amounts it adds up".into() })
 }
 
 /// Ids of `kind` whose date sort key (close date, project due date) lies in `[from, to]`, either

@@ -1,0 +1,169 @@
+//! Why a service call failed: one variant per kind of refusal, each message naming the record or
+//! field and what to do, so front ends print it as it is and scripts can match on the kind.
+
+use super::undo::UndoRefusal;
+use super::{FilterError, import};
+use crate::model::{Id, RecordRef, StageOutcome, ValidationError};
+use crate::store::StoreError;
+
+/// Why a command or query failed. Each message names the record or field and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum CrmError {
+    /// No record with that id.
+    #[error("{0} does not exist: check the id (rolo {kind} list)", kind = .0.kind)]
+    NotFound(RecordRef),
+    /// A field is wrong.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// Other records still need this one.
+    #[error("{record} is still used by {by}: delete or re-link those first")]
+    InUse {
+        /// The record that was to be deleted.
+        record: RecordRef,
+        /// What uses it, e.g. "3 calls, 1 opportunity".
+        by: String,
+    },
+    /// A converted lead is read-only: the records it became are edited instead.
+    #[error("lead {lead} was converted into {into}: it stays as it was; edit those instead")]
+    ConvertedLead {
+        /// The lead's id.
+        lead: Id,
+        /// What it became: "Li Wang at Ōsaka Trading".
+        into: String,
+    },
+    /// The command asks for the state the record is already in (a task done twice).
+    #[error("{record} is already {state}")]
+    Already {
+        /// The record, as people name it: "the task Call Ann", "project 3".
+        record: String,
+        /// The state it is in: "done", "won", "on the list 'Newsletter'".
+        state: String,
+    },
+    /// Converting a lead a second time.
+    #[error("lead {lead} was already converted (account {account}, contact {contact}): nothing to do")]
+    AlreadyConverted {
+        /// The lead.
+        lead: Id,
+        /// The account it became part of.
+        account: Id,
+        /// The contact it became.
+        contact: Id,
+    },
+    /// An accepted quote is read-only, and kept, until moved back to draft.
+    #[error("quote {quote} is accepted: move it back to draft to {how}")]
+    QuoteAccepted {
+        /// The quote's number.
+        quote: String,
+        /// What was refused and the way out: "edit it (rolo quote edit 3 --status draft)".
+        how: String,
+    },
+    /// The pipeline has no stage with an outcome a command needs.
+    #[error("there is no {outcome} stage: add one first")]
+    NoStage {
+        /// The outcome: open, won or lost.
+        outcome: StageOutcome,
+    },
+    /// The last stage of an outcome cannot go: the pipeline needs one of each.
+    #[error("{stage} is the last {outcome} stage and the pipeline needs one: add another {outcome} stage first")]
+    LastStage {
+        /// The stage's name.
+        stage: String,
+        /// Its outcome.
+        outcome: StageOutcome,
+    },
+    /// A stage still holding deals cannot go without saying where they move.
+    #[error("{deals} in stage {stage}: pass --move-to STAGE to move them there first")]
+    StageInUse {
+        /// The stage's name.
+        stage: String,
+        /// "1 deal is", "3 deals are".
+        deals: String,
+    },
+    /// The last lead source cannot go.
+    #[error("'{name}' is the last lead source: add another before removing it")]
+    LastSource {
+        /// The source, as spoken.
+        name: String,
+    },
+    /// A lead source carried by records cannot go without saying what they get instead.
+    #[error(
+        "'{name}' is the source of {leads} and {deals}: say where they go (--to SOURCE) or take it off them (--clear)"
+    )]
+    SourceInUse {
+        /// The source, as spoken.
+        name: String,
+        /// "2 leads".
+        leads: String,
+        /// "1 deal".
+        deals: String,
+    },
+    /// A name that must be unique is taken.
+    #[error("there is already a {kind} '{name}': pick another name")]
+    DuplicateName {
+        /// What is named: "lead source".
+        kind: &'static str,
+        /// The name as it is already spelled.
+        name: String,
+    },
+    /// A merge would leave links to the record it removes; nothing was changed.
+    #[error("{record} is still linked from {by} after the merge: nothing was changed")]
+    StillLinked {
+        /// The record merged away.
+        record: RecordRef,
+        /// What still links to it.
+        by: String,
+    },
+    /// The demo refuses a database that already holds records.
+    #[error(
+        "the database {path} already holds {records} records: use an empty file (--db), or --force to add demo data anyway"
+    )]
+    NotEmpty {
+        /// The database file.
+        path: String,
+        /// How many records it holds.
+        records: u64,
+    },
+    /// A sum is beyond what rolo counts (amounts in cents overflow).
+    #[error("{what} is larger than rolo can count: check {check}")]
+    TooLarge {
+        /// What was being summed: "the forecast for May 2026".
+        what: String,
+        /// Where to look: "the amounts it adds up".
+        check: String,
+    },
+    /// The contact asked not to be called.
+    #[error("{name} asked not to be called (do not call)")]
+    DoNotCall {
+        /// The contact's name.
+        name: String,
+    },
+    /// An edit held in a front end cannot be saved until fixed.
+    #[error("not saved: {why}")]
+    NotSaved {
+        /// What to fix.
+        why: String,
+    },
+    /// A file to import cannot be read or mapped.
+    #[error(transparent)]
+    Import(Box<crate::import::ImportError>),
+    /// The search index could not be built.
+    #[error("the search index failed to load: try again, or run rolo check")]
+    SearchFailed,
+    /// A filter could not be read.
+    #[error(transparent)]
+    Filter(#[from] FilterError),
+    /// This session has made no change that can still be undone.
+    #[error(
+        "nothing to undo: this session's changes are undone already, or it made none (imports and demo data are not undone: delete those records instead)"
+    )]
+    NothingToUndo,
+    /// The last change cannot be undone (see the reason).
+    #[error(transparent)]
+    Undo(#[from] UndoRefusal),
+    /// Lines of an import are wrong; nothing was written.
+    #[error("{}", import::refusal(.0))]
+    Rejected(Vec<import::RowProblem>),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}

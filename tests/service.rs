@@ -1,0 +1,206 @@
+//! The service acts for a session and keeps its rules whichever path changes a record: the
+//! session's clock is every "today" (relative dates, overdue tasks, the agenda); each rule is
+//! checked through the generic `Crm::update`, and the commands that carry them (snooze, the
+//! lead-status cycle, deleting several records, a task about a record, moving a deal).
+
+use clap::Parser;
+use rolo::cli::args::Cli;
+use rolo::crm::{Clock, ConvertLead, Crm, CrmError, Session, TaskFilter};
+use rolo::model::{
+    Account, Contact, Date, Kind, Lead, LeadStatus, Opportunity, RecordRef, StageOutcome, Task, Timestamp,
+};
+
+/// A fresh database, acting as "ann" on a clock fixed at Monday 2026-03-09, 10:30.
+fn crm() -> (tempfile::TempDir, Crm) {
+    let dir = tempfile::tempdir().unwrap();
+    let crm = Crm::open(&dir.path().join("t.redb")).unwrap();
+    let at = Timestamp::from_local_naive(
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 9).unwrap().and_hms_opt(10, 30, 0).unwrap(),
+    );
+    (dir, crm.with_session(Session::new("ann").with_clock(Clock::Fixed(at))))
+}
+
+fn day(text: &str) -> Date {
+    Date::parse_iso(text).unwrap()
+}
+
+fn lead(crm: &Crm) -> Lead {
+    crm.create(Lead {
+        first_name: "Li".into(),
+        last_name: "Wang".into(),
+        company: Some("Osaka Trading".into()),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+fn deal(crm: &Crm) -> Opportunity {
+    let account = crm.create(Account { name: "Acme".into(), ..Default::default() }).unwrap().id;
+    let deal = Opportunity { name: "Big".into(), account, close_date: day("2026-04-01"), ..Default::default() };
+    crm.create_opportunity(deal).unwrap()
+}
+
+#[test]
+fn a_converted_lead_is_read_only_through_the_generic_update() {
+    let (_dir, crm) = crm();
+    let l = lead(&crm);
+    crm.convert_lead(l.id, ConvertLead::default()).unwrap();
+    let mut edited: Lead = crm.get(l.id).unwrap();
+    edited.last_name = "Other".into();
+    let err = crm.update(edited).unwrap_err();
+    assert!(matches!(err, CrmError::ConvertedLead { lead, .. } if lead == l.id), "{err}");
+    assert!(err.to_string().contains("was converted into Li Wang at Osaka Trading"), "{err}");
+    assert_eq!(crm.get::<Lead>(l.id).unwrap().last_name, "Wang", "nothing changed");
+    // Its owner may still change hands.
+    let mut handed: Lead = crm.get(l.id).unwrap();
+    handed.owner = "bob".into();
+    assert_eq!(crm.update(handed).unwrap().owner, "bob");
+    assert!(crm.editable(&crm.get::<Lead>(l.id).unwrap()).is_err(), "front ends can ask before a form opens");
+}
+
+#[test]
+fn a_deal_given_another_stage_through_the_generic_update_is_placed_in_it() {
+    let (_dir, crm) = crm();
+    let d = deal(&crm);
+    let won = crm.stages().unwrap().into_iter().find(|s| s.outcome == StageOutcome::Won).unwrap();
+    let from = crm.get::<rolo::model::Stage>(d.stage).unwrap().name;
+    let moved = crm.update(Opportunity { stage: won.id, ..d.clone() }).unwrap();
+    assert_eq!(moved.status, StageOutcome::Won);
+    assert_eq!(moved.probability, won.probability);
+    assert_eq!(moved.closed_on, Some(day("2026-03-09")), "closed on the session's today");
+    let trail = crm.audit(RecordRef::new(Kind::Opportunity, d.id)).unwrap();
+    assert_eq!(trail.last().unwrap().summary.as_deref(), Some(format!("moved from {from} to {}", won.name).as_str()));
+
+    let lost = crm.stages().unwrap().into_iter().find(|s| s.outcome == StageOutcome::Lost).unwrap();
+    let err = crm.update(Opportunity { stage: lost.id, ..moved }).unwrap_err();
+    assert!(err.to_string().contains("reason"), "a lost deal needs a reason: {err}");
+    let lost_deal = crm.move_deal(d.id, lost.id, Some("price")).unwrap();
+    assert_eq!((lost_deal.status, lost_deal.lost_reason.as_deref()), (StageOutcome::Lost, Some("price")));
+}
+
+#[test]
+fn snoozing_puts_a_task_off_a_day_from_today_or_its_due_date_or_until_a_day() {
+    let (_dir, crm) = crm();
+    let task = |due: &str| crm.create(Task { title: due.into(), due: Some(day(due)), ..Default::default() }).unwrap();
+    let late = task("2026-03-01");
+    assert_eq!(crm.snooze_task(late.id, None).unwrap().due, Some(day("2026-03-10")), "overdue: tomorrow");
+    let ahead = task("2026-03-20");
+    assert_eq!(crm.snooze_task(ahead.id, None).unwrap().due, Some(day("2026-03-21")), "a day after it was due");
+    assert_eq!(crm.snooze_task(ahead.id, Some(day("2026-04-01"))).unwrap().due, Some(day("2026-04-01")));
+}
+
+#[test]
+fn the_lead_status_cycle_skips_converted_and_changes_all_or_none() {
+    let (_dir, crm) = crm();
+    let l = lead(&crm);
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        seen.push(crm.advance_lead_status(&[l.id]).unwrap().unwrap().status);
+    }
+    use LeadStatus::*;
+    assert_eq!(seen, [Contacted, Qualified, Unqualified, New]);
+    let other = lead(&crm);
+    crm.convert_lead(other.id, ConvertLead::default()).unwrap();
+    let err = crm.advance_lead_status(&[l.id, other.id]).unwrap_err();
+    assert!(matches!(err, CrmError::ConvertedLead { .. }), "{err}");
+    assert_eq!(crm.get::<Lead>(l.id).unwrap().status, New, "the first lead is left as it was too");
+}
+
+#[test]
+fn deleting_several_records_is_all_or_nothing() {
+    let (_dir, crm) = crm();
+    let d = deal(&crm);
+    let loose = crm.create(Contact { first_name: "A".into(), last_name: "B".into(), ..Default::default() }).unwrap();
+    let contact = RecordRef::new(Kind::Contact, loose.id);
+    let stage = RecordRef::new(Kind::Stage, d.stage);
+    let err = crm.delete_many(&[contact, stage]).unwrap_err();
+    assert!(matches!(err, CrmError::InUse { .. }), "the stage holds a deal: {err}");
+    assert!(crm.find::<Contact>(loose.id).unwrap().is_some(), "the contact was kept");
+    assert_eq!(crm.delete_many(&[contact, RecordRef::new(Kind::Opportunity, d.id)]).unwrap(), 2);
+    assert!(crm.find::<Contact>(loose.id).unwrap().is_none());
+}
+
+#[test]
+fn a_task_about_a_person_is_filed_under_their_account_too() {
+    let (_dir, crm) = crm();
+    let account = crm.create(Account { name: "Acme".into(), ..Default::default() }).unwrap().id;
+    let person =
+        Contact { first_name: "A".into(), last_name: "B".into(), account: Some(account), ..Default::default() };
+    let person = crm.create(person).unwrap();
+    let about = RecordRef::new(Kind::Contact, person.id);
+    let t = crm.add_task_about(Task { title: "Call".into(), ..Default::default() }, about).unwrap();
+    assert_eq!((t.contact, t.account), (Some(person.id), Some(account)));
+    assert_eq!(crm.linking::<Task>(RecordRef::new(Kind::Account, account)).unwrap().len(), 1);
+}
+
+fn run(crm: &Crm, args: &[&str]) {
+    let cli = Cli::try_parse_from(std::iter::once("rolo").chain(args.iter().copied())).unwrap();
+    rolo::cli::run(crm, cli.command.unwrap(), true).unwrap();
+}
+
+#[test]
+fn a_relative_due_date_on_the_command_line_counts_from_the_sessions_today() {
+    let (_dir, crm) = crm();
+    run(&crm, &["task", "add", "--title", "Call Ann", "--due", "fri"]);
+    let task = crm.list::<Task>(|_| true).unwrap().remove(0);
+    assert_eq!(task.due.unwrap().to_string(), "2026-03-13", "the Friday after the session's Monday");
+    assert_eq!(task.owner, "ann", "the session's user owns it");
+}
+
+#[test]
+fn overdue_tasks_and_the_agenda_follow_the_sessions_clock() {
+    let (_dir, crm) = crm();
+    let due =
+        |d: &str| Task { title: format!("due {d}"), due: Some(Date::parse_iso(d).unwrap()), ..Default::default() };
+    crm.create(due("2026-03-06")).unwrap();
+    crm.create(due("2026-03-10")).unwrap();
+    let today = crm.session().today();
+    let overdue: Vec<String> = crm.tasks(TaskFilter::Overdue, today).unwrap().into_iter().map(|t| t.title).collect();
+    assert_eq!(overdue, ["due 2026-03-06"]);
+    let agenda = crm.agenda(today, 1, today).unwrap();
+    assert!(agenda.iter().any(|i| i.date == today), "the overdue task heads the session's today");
+}
+
+#[test]
+fn refusals_are_typed_by_what_happened() {
+    let (_dir, crm) = crm();
+    let t = crm.create(Task { title: "Call Ann".into(), ..Default::default() }).unwrap();
+    crm.set_task_done(t.id, true).unwrap();
+    let err = crm.set_task_done(t.id, true).unwrap_err();
+    assert!(matches!(&err, CrmError::Already { state, .. } if state == "done"), "{err}");
+    assert_eq!(err.to_string(), "the task Call Ann is already done");
+    crm.add_lead_source("Fair", None).unwrap();
+    let err = crm.add_lead_source("FAIR", None).unwrap_err();
+    assert!(matches!(&err, CrmError::DuplicateName { kind: "lead source", name } if name == "Fair"), "{err}");
+    let d = deal(&crm);
+    let err =
+        crm.close_opportunity(d.id, StageOutcome::Won, None).and(crm.close_opportunity(d.id, StageOutcome::Won, None));
+    assert!(matches!(err, Err(CrmError::Already { .. })), "{err:?}");
+}
+
+#[test]
+fn a_quote_is_saved_whole_and_a_lead_converted_with_its_edits() {
+    let (_dir, crm) = crm();
+    let d = deal(&crm);
+    let q = crm.save_quote(rolo::model::Quote { opportunity: d.id, ..Default::default() }).unwrap();
+    assert_eq!(q.number, format!("Q-{:05}", q.id), "a new quote is numbered");
+    let q = crm.save_quote(rolo::model::Quote { valid_until: Some(day("2026-04-01")), ..q }).unwrap();
+    assert_eq!(q.valid_until, Some(day("2026-04-01")), "a stored one is updated");
+
+    let mut l = lead(&crm);
+    l.first_name = "Lin".into();
+    let made = crm.convert_edited_lead(l.clone(), ConvertLead::default()).unwrap();
+    assert_eq!(crm.get::<Contact>(made.contact).unwrap().first_name, "Lin", "converted as edited");
+    assert_eq!(crm.get::<Lead>(l.id).unwrap().first_name, "Lin");
+}
+
+#[test]
+fn leads_in_a_status_are_read_through_the_status_index_in_id_order() {
+    let (_dir, crm) = crm();
+    let ids: Vec<_> = (0..4).map(|_| lead(&crm).id).collect();
+    crm.advance_lead_status(&[ids[3], ids[1]]).unwrap();
+    let contacted: Vec<_> = crm.leads_in_status(LeadStatus::Contacted).unwrap().into_iter().map(|l| l.id).collect();
+    assert_eq!(contacted, [ids[1], ids[3]]);
+    assert_eq!(crm.leads_in_status(LeadStatus::New).unwrap().len(), 2);
+    assert!(crm.leads_in_status(LeadStatus::Qualified).unwrap().is_empty());
+}
