@@ -152,6 +152,28 @@ fn the_import_wizard_switches_kind_and_duplicate_policy_and_refuses_an_unmappabl
 }
 
 #[test]
+fn z_undoes_on_every_screen_and_shift_z_folds_the_board() {
+    let mut ui = Ui::pipeline(140, 40);
+    let said = |ui: &Ui| ui.app.message.as_ref().map(|m| (m.text.clone(), m.error)).unwrap_or_default();
+    for screen in ["1", "2", "5", "7", "8", "g S"] {
+        ui.keys(screen).keys("z");
+        let (text, error) = said(&ui);
+        assert!(text.contains("nothing to undo") && error, "{screen}: {text}");
+    }
+    // On the board, z undoes and leaves the fold alone; Z folds.
+    ui.keys("1");
+    let folded = ui.screen();
+    ui.keys("z");
+    assert_eq!(ui.screen().lines().nth(1), folded.lines().nth(1), "z leaves the board's columns alone");
+    ui.keys("Z");
+    assert_eq!(said(&ui), ("won and lost stages shown".to_string(), false));
+    assert_ne!(ui.screen().lines().nth(1), folded.lines().nth(1), "Z shows the won and lost stages");
+    // The palette offers it by name.
+    ui.keys(":").text("undo");
+    assert!(ui.screen().contains("undo the last change"), "{}", ui.screen());
+}
+
+#[test]
 fn the_board_moves_deals_between_stages_and_closes_them() {
     let mut ui = Ui::pipeline(140, 40);
     ui.keys("1");
@@ -181,8 +203,8 @@ fn the_board_moves_deals_between_stages_and_closes_them() {
     ui.keys("h x").text("budget cut").keys("enter");
     let fleet = ui.deal("Fleet licences");
     assert_eq!((fleet.status, fleet.lost_reason.as_deref()), (StageOutcome::Lost, Some("budget cut")));
-    // Unfolded, the won and lost columns show them; moving into a lost stage asks why.
-    ui.keys("z");
+    // Unfolded (Z), the won and lost columns show them; moving into a lost stage asks why.
+    ui.keys("Z");
     let s = ui.screen();
     assert!(s.contains("Closed Won (1)") || s.contains("more ▶"), "{s}");
     ui.keys("l l l l l l l").keys("k");

@@ -14,6 +14,7 @@ mod session;
 mod sources;
 mod stages;
 mod timeline;
+mod undo;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -33,6 +34,7 @@ pub use sales::{Conversion, ConvertLead, NewOpportunity};
 pub use session::{Clock, Session};
 pub use sources::SourceUse;
 pub use timeline::TimelineItem;
+pub use undo::Undone;
 
 use crate::model::{
     AuditAction, AuditEntry, BulkCreation, Change, Id, Kind, OnDelete, Record, RecordRef, Timestamp, ValidationError,

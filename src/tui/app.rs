@@ -1076,6 +1076,11 @@ impl App {
                 let stage = self.board.stage().map(|s| s.name.clone());
                 self.form = Some(Form::new_opportunity(&self.crm, stage)?);
             }
+            Action::Undo => {
+                let undone = self.crm.undo()?;
+                self.refresh_after_write();
+                self.say(format!("Undone: {}", undone.summary));
+            }
             Action::LoadDemo => {
                 let size = crate::demo::DemoSize::for_contacts(200);
                 let added = crate::demo::fill(&self.crm, &size, 1, false)?;

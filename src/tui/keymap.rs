@@ -84,6 +84,8 @@ pub enum Action {
     Lost,
     /// Fold or unfold the won and lost columns.
     Fold,
+    /// Take back the last change made in this session.
+    Undo,
     /// Give the selected (or marked) leads their next status.
     Status,
     /// Convert the selected lead (a preview first).
@@ -233,6 +235,7 @@ impl Action {
                 Action::Won => "mark deal won",
                 Action::Lost => "mark deal lost",
                 Action::Fold => "fold won and lost stages",
+                Action::Undo => "undo the last change",
                 Action::Status => "next lead status",
                 Action::Convert => "convert lead",
                 Action::Quote => "edit the deal's quote",
@@ -317,6 +320,7 @@ pub const GLOBAL: &[Binding] = &[
     bind(&["g j"], Action::Goto(ScreenId::Projects), "projects"),
     bind(&["g D"], Action::Goto(ScreenId::Duplicates), "possible duplicate contacts, to merge"),
     bind(&["I"], Action::Import, "import a CSV or vCard file"),
+    bind(&["z"], Action::Undo, "undo the last change made in this session"),
     bind(&["esc"], Action::Back, "back out one level"),
     hint(&["q"], Action::Quit, "quit (inside a record: back out)"),
     bind(&["ctrl-c"], Action::ForceQuit, "quit at once"),
@@ -365,7 +369,7 @@ pub const BOARD: &[Binding] = &[
     bind(&["e"], Action::Edit, "edit the deal"),
     bind(&["d"], Action::Delete, "delete the deal (asks first)"),
     hint(&["f"], Action::Filter, "filter: owner:NAME account:TEXT close:FROM..TO (Esc clears)"),
-    hint(&["z"], Action::Fold, "show or fold the won and lost stages"),
+    hint(&["Z"], Action::Fold, "show or fold the won and lost stages"),
     bind(&["Q"], Action::Quote, "the deal's quote (a new draft when it has none)"),
     hint(&["v"], Action::View, "the deals as a list"),
     bind(&["c"], Action::Call, "log a call with the deal's contact"),

@@ -225,7 +225,7 @@ fn board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         title.push_str(&format!(" · filtered: {} (Esc clears)", board.filter.describe()));
     }
     if board.folded {
-        title.push_str(" · won/lost folded (z)");
+        title.push_str(" · won/lost folded (Z)");
     }
     if first > 0 {
         title.push_str(&format!(" · ◀ {} more", first));
@@ -242,7 +242,7 @@ fn board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         return;
     }
     if shown.is_empty() {
-        f.render_widget(Paragraph::new("No stages: add them with rolo stage (or unfold with z)."), inner);
+        f.render_widget(Paragraph::new("No stages: add them with rolo stage (or unfold with Z)."), inner);
         return;
     }
     let cols = Layout::horizontal(vec![Constraint::Ratio(1, on_screen.len() as u32); on_screen.len()]).split(inner);
