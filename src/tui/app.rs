@@ -374,18 +374,18 @@ impl App {
         })
     }
 
-    /// Fits the lists to a window `width`×`height`; below [`MIN_SIZE`](super::view::MIN_SIZE)
+    /// Fits the lists to a window `width`×`height`; below [`MIN_SIZE`](super::widgets::MIN_SIZE)
     /// nothing is drawn but a request for a larger window, so only quitting keys act.
     pub fn set_viewport(&mut self, width: u16, height: u16) {
-        self.too_small = width < super::view::MIN_SIZE.0 || height < super::view::MIN_SIZE.1;
+        self.too_small = width < super::widgets::MIN_SIZE.0 || height < super::widgets::MIN_SIZE.1;
         // Switcher, status bar and two borders.
         self.detail_rows = height.saturating_sub(4).max(1) as usize;
         if let Some(d) = &mut self.detail {
             d.height = self.detail_rows;
             d.follow();
         }
-        self.tasks.height = super::view::task_rows(height);
-        let rows = super::view::list_rows(height);
+        self.tasks.height = super::widgets::task_rows(height);
+        let rows = super::widgets::list_rows(height);
         self.reports.set_height(rows);
         for l in self.lists_mut() {
             l.height = rows;

@@ -720,7 +720,7 @@ fn table(f: &mut Frame, area: Rect, v: &ChartView, s: &Reports, theme: &Theme) {
 fn drill(f: &mut Frame, area: Rect, d: &Drill, theme: &Theme) {
     match &d.list {
         Some(Ok(list)) => {
-            super::view::record_list(f, area, list, &sanitize(&d.title), None, theme);
+            super::widgets::record_list(f, area, list, &sanitize(&d.title), None, theme);
         }
         Some(Err(e)) => {
             let block = Block::new().borders(Borders::ALL).title(format!(" {} ", sanitize(&d.title)));

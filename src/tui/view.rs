@@ -3,7 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, TableState, Wrap};
 
@@ -16,23 +16,13 @@ use super::detail::DetailLine;
 use super::fuzzy::matched_chars;
 use super::keymap;
 use super::line::LineField;
-use super::list::RecordList;
 use super::quote::{Cell, QuoteEditor, Typing};
 use super::settings::Settings;
 use super::tasks::{DUE, TaskLists, section_names};
 use super::theme::Theme;
-use super::widgets::grid;
+use super::widgets::{MIN_SIZE, dim, grid, popup, record_list, short};
 use crate::import::columns::FIELD_NAMES as FIELD_DESCRIPTIONS;
 use crate::text::{sanitize, truncate, width};
-
-/// The smallest usable window.
-pub const MIN_SIZE: (u16, u16) = (60, 15);
-
-/// Rows of a record list that fit in a window of `height` lines.
-pub fn list_rows(height: u16) -> usize {
-    // Switcher, status bar, two borders, the header.
-    height.saturating_sub(5).max(1) as usize
-}
 
 /// Draws one frame.
 pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
@@ -118,10 +108,6 @@ fn long_message(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     f.render_widget(Clear, shown);
     f.render_widget(Paragraph::new(text).block(Block::new().borders(Borders::ALL).border_style(style)), shown);
-}
-
-fn dim(f: &mut Frame, area: Rect) {
-    f.buffer_mut().set_style(area, Style::new().add_modifier(Modifier::DIM));
 }
 
 fn switcher(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
@@ -350,12 +336,6 @@ fn agenda(f: &mut Frame, area: Rect, a: &Agenda, theme: &Theme) {
     if let Some(b) = &a.birthdays {
         f.render_widget(Paragraph::new(Line::styled(truncate(&sanitize(b), foot.width as usize), theme.title())), foot);
     }
-}
-
-/// Rows of the task lists that fit in a window of `height` lines.
-pub fn task_rows(height: u16) -> usize {
-    // Switcher, status bar, two borders, the section tabs, the header.
-    height.saturating_sub(6).max(1) as usize
 }
 
 fn task_lists(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme) {
@@ -822,144 +802,6 @@ fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
     }
 }
 
-/// An amount short enough for a column header: `1.2M`, `45.3k`, `900`.
-fn short(sum: Option<crate::model::Amount>) -> String {
-    let Some(a) = sum else { return crate::model::Amount::TOO_LARGE.to_string() };
-    let units = a.0 as f64 / 100.0;
-    match units.abs() {
-        u if u >= 1e6 => format!("{:.1}M", units / 1e6),
-        u if u >= 1e3 => format!("{:.1}k", units / 1e3),
-        _ => format!("{units:.0}"),
-    }
-}
-
-/// A record list in a box titled `title` (with its count and order), the filter line on its top
-/// border while one is typed or kept.
-pub(super) fn record_list(
-    f: &mut Frame,
-    area: Rect,
-    list: &RecordList,
-    title: &str,
-    filtering: Option<&LineField>,
-    theme: &Theme,
-) {
-    let count = if list.is_filtered() {
-        // A filter that kept only its best matches says so: more records match.
-        let more = if list.is_capped() { "+" } else { "" };
-        format!(
-            "{}{more} of {}",
-            crate::text::thousands(list.ids.len() as u64),
-            crate::text::thousands(list.total as u64)
-        )
-    } else {
-        crate::text::thousands(list.total as u64)
-    };
-    let order = list.order_label();
-    let title = format!(
-        " {title} ({count}{}){}{}{} ",
-        if list.is_loading() { ", reading…" } else { "" },
-        if order.is_empty() { "" } else { " " },
-        order,
-        if list.marked.is_empty() { String::new() } else { format!(", {} marked", list.marked.len()) }
-    );
-    let block = Block::new().borders(Borders::ALL).title(title);
-    let (area, block) = if filtering.is_some() || list.is_filtered() {
-        // The filter line sits on the top border, right of the title.
-        let prompt = Span::styled(" filter: ", theme.title());
-        let mut line = match filtering {
-            Some(typed) => typed.after(prompt, (area.width / 2) as usize),
-            None => Line::from(vec![prompt, Span::raw(sanitize(&list.filter).into_owned())]),
-        };
-        line.spans.push(Span::raw(" "));
-        (area, block.title(line.right_aligned()))
-    } else {
-        (area, block)
-    };
-    if list.loaded && list.ids.is_empty() {
-        let hint = if list.is_filtered() {
-            "Nothing matches the filter. Esc clears it.".to_string()
-        } else if list.is_pinned() {
-            "Nothing lies behind this number. Esc goes back to the chart.".to_string()
-        } else {
-            format!("No {} yet. Press n to add one, or run rolo demo for sample data.", list.kind.plural())
-        };
-        f.render_widget(Paragraph::new(Line::styled(hint, theme.dim())).block(block), area);
-        return;
-    }
-    let inner_w = area.width.saturating_sub(4) as usize;
-    let widths = column_widths(list.kind, inner_w);
-    let kept = |i: &usize| widths[*i] > 0;
-    let header: Vec<&str> = list.headers().iter().enumerate().filter(|(i, _)| kept(i)).map(|(_, h)| *h).collect();
-    // Numeric columns, counted among those shown.
-    let right: Vec<usize> = (0..widths.len())
-        .filter(kept)
-        .enumerate()
-        .filter(|(_, i)| list.numeric().contains(i))
-        .map(|(n, _)| n)
-        .collect();
-    let end = (list.offset + list.height).min(list.ids.len());
-    let rows = list.ids[list.offset.min(end)..end].iter().enumerate().map(|(i, id)| {
-        let pos = list.offset + i;
-        let mark = if list.marked.contains(id) { "●" } else { " " };
-        // The first column gives one character to the mark.
-        let cells: Vec<String> = match list.row(*id) {
-            Some(row) => row
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| kept(i))
-                .enumerate()
-                .map(|(n, (_, c))| if n == 0 { format!("{mark}{c}") } else { c.clone() })
-                .collect(),
-            None => vec!["…".into()],
-        };
-        let style = if pos == list.selected {
-            theme.focus()
-        } else if list.marked.contains(id) {
-            theme.marked()
-        } else {
-            theme.text()
-        };
-        (cells, style)
-    });
-    let shown: Vec<Constraint> = widths.iter().filter(|w| **w > 0).map(|w| Constraint::Length(*w)).collect();
-    let table = grid(block.inner(area).width, &shown, &header, &right, theme.title(), rows);
-    f.render_widget(table.block(block), area);
-}
-
-/// Below this many columns a list drops its less important columns, so names keep room.
-const NARROW: usize = 100;
-
-/// Column widths for a list `w` columns wide: dates and codes get what they need, names share
-/// the rest; 0 for a column dropped in a narrow window.
-fn column_widths(kind: crate::model::Kind, w: usize) -> Vec<u16> {
-    use crate::model::Kind;
-    // (fixed width, share of the rest, kept when narrow); a fixed width of 0 means "flexible".
-    let spec: &[(usize, usize, bool)] = match kind {
-        Kind::Contact => &[(0, 3, true), (0, 2, true), (0, 3, true), (14, 0, false), (10, 0, false), (10, 0, true)],
-        Kind::Lead => &[(0, 3, true), (0, 3, true), (0, 3, false), (14, 0, true), (11, 0, true), (6, 0, false)],
-        Kind::Opportunity => &[(0, 3, true), (0, 2, true), (0, 2, true), (18, 0, true), (10, 0, true), (0, 3, false)],
-        Kind::Product => &[(0, 3, true), (0, 1, true), (18, 0, true), (12, 0, true)],
-        Kind::Project => &[(0, 3, true), (0, 2, true), (11, 0, true), (9, 0, true), (0, 3, false), (8, 0, true)],
-        Kind::Task => &[(0, 3, true), (11, 0, true), (11, 0, true), (16, 0, false), (8, 0, false), (0, 1, true)],
-        Kind::Call => {
-            &[(17, 0, true), (0, 3, true), (0, 3, true), (0, 2, false), (3, 0, false), (7, 0, true), (12, 0, true)]
-        }
-        _ => &[(0, 3, true), (0, 2, true), (0, 2, true), (14, 0, false), (9, 0, true)],
-    };
-    let shown = |s: &(usize, usize, bool)| s.2 || w >= NARROW;
-    let gaps = spec.iter().filter(|s| shown(s)).count().saturating_sub(1);
-    let fixed: usize = spec.iter().filter(|s| shown(s)).map(|s| s.0).sum();
-    let shares: usize = spec.iter().filter(|s| shown(s)).map(|s| s.1).sum::<usize>().max(1);
-    let rest = w.saturating_sub(fixed + gaps);
-    spec.iter()
-        .map(|s| match *s {
-            _ if !shown(s) => 0,
-            (f, _, _) if f > 0 => f as u16,
-            (_, sh, _) => ((rest * sh) / shares).max(4) as u16,
-        })
-        .collect()
-}
-
 fn detail(f: &mut Frame, area: Rect, d: &super::detail::Detail, theme: &Theme) {
     let block = Block::new().borders(Borders::ALL).title(format!(" {} · {} ", d.record.kind, sanitize(&d.title)));
     let w = area.width.saturating_sub(2) as usize;
@@ -986,21 +828,6 @@ fn detail(f: &mut Frame, area: Rect, d: &super::detail::Detail, theme: &Theme) {
         })
         .collect();
     f.render_widget(Paragraph::new(lines).block(block), area);
-}
-
-/// A box of `w`×`h` centred in `area` (clamped to it), cleared.
-fn popup(f: &mut Frame, area: Rect, w: u16, h: u16, title: &str) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    let r = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
-    f.render_widget(Clear, r);
-    let block = Block::new().borders(Borders::ALL);
-    // A title longer than the box ends in "…".
-    let title = truncate(title, (w as usize).saturating_sub(4));
-    let block = if title.is_empty() { block } else { block.title(format!(" {title} ")) };
-    let inner = block.inner(r);
-    f.render_widget(block, r);
-    inner
 }
 
 fn form_box(f: &mut Frame, area: Rect, form: &super::form::Form, theme: &Theme) {
