@@ -473,6 +473,7 @@ fn settings_reorder_add_edit_and_remove_stages_and_the_board_follows() {
     let stages = ui.crm.stages().unwrap();
     let pilot = stages.iter().position(|s| s.name == "Pilot").expect("added");
     assert_eq!(stages[pilot + 1].name, "Closed Won", "an open stage goes before the closed ones");
+    assert!(ui.screen().contains("Pipeline stages, in board order"), "back on the stages: {}", ui.screen());
     ui.keys("g g e tab backspace backspace").text("25").keys("ctrl-s");
     assert_eq!(ui.deal("Renewal 2099").probability, 25, "deals without a hand-set probability follow");
     // Deleting a stage with deals asks where they go, then moves them.

@@ -8,17 +8,18 @@ use std::time::{Duration, Instant};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::ScreenId;
-use super::agenda::Agenda;
 use super::board::{Board, BoardFilter};
 use super::call::CallForm;
+use super::ctx::Ctx;
 use super::detail::Detail;
 use super::form::Form;
 use super::keymap::{self, Action, Binding, Lookup};
 use super::line::LineField;
 use super::list::{Pass, RecordList};
+use super::mode::{Ask, Confirm, Message, Overlay, Targets};
 use super::quote::QuoteEditor;
+use super::screen::{self, Agenda, Duplicates, Effect, Screen, Settings};
 use super::search::{LIMIT, SearchBox, Searcher};
-use super::settings::Settings;
 use super::tasks::TaskLists;
 use crate::crm::{Crm, Result};
 use crate::model::{Id, Kind, Lead, LeadStatus, Opportunity, RecordRef, Stage, StageOutcome, ValidationError};
@@ -36,206 +37,6 @@ const PICKER_LIMIT: usize = 20;
 
 /// How long a status message stays.
 const MESSAGE_TIME: Duration = Duration::from_secs(5);
-
-/// The records an action applies to, and how dialogs name them ("contact Ann Lee", "3 contacts").
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Targets {
-    /// The records.
-    pub refs: Vec<RecordRef>,
-    /// Their name in a question.
-    pub name: String,
-}
-
-impl Targets {
-    /// `refs`, named by their labels as `crm` reads them.
-    pub fn named(crm: &Crm, refs: Vec<RecordRef>) -> Targets {
-        let name = match refs.as_slice() {
-            [one] => format!("{} {}", one.kind, crm.label(*one)),
-            many if many.iter().all(|r| r.kind == many[0].kind) => {
-                format!("{} {}s", many.len(), many[0].kind)
-            }
-            many => format!("{} records", many.len()),
-        };
-        Targets { refs, name }
-    }
-}
-
-/// What a confirmation is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Confirm {
-    /// Delete these records.
-    Delete(Targets),
-    /// Delete this stage (it holds no deals).
-    DeleteStage(Stage),
-    /// Delete this lead source (no lead or deal carries it).
-    DeleteSource(String),
-    /// Merge contact `gone` into contact `keep`.
-    Merge {
-        /// The contact kept.
-        keep: Id,
-        /// The contact merged into it and deleted.
-        gone: Id,
-        /// What to ask.
-        question: String,
-    },
-    /// Drop the form's unsaved changes.
-    DiscardForm,
-    /// Close the quote editor without saving.
-    DiscardQuote,
-    /// Close the call form without logging the call.
-    DiscardCall,
-    /// Move a deal into a stage that wins it or opens it again: asked first, y confirms.
-    MoveDeal {
-        /// The deal.
-        id: Id,
-        /// Where it goes.
-        stage: Stage,
-        /// What to ask.
-        question: String,
-    },
-}
-
-/// A box drawn over the screen.
-#[derive(Debug)]
-pub enum Overlay {
-    /// The keys of this screen, scrolled down so many lines.
-    Help(usize),
-    /// Fuzzy search.
-    Search(SearchBox),
-    /// Every action by name.
-    Palette {
-        /// What is typed.
-        query: LineField,
-        /// The selected entry.
-        selected: usize,
-    },
-    /// A yes/no question.
-    Confirm(Confirm),
-    /// Picks a record (or one of the words a field takes) for a form field by fuzzy search.
-    Picker {
-        /// The form field filled on Enter.
-        field: usize,
-        /// What is typed.
-        query: LineField,
-        /// Matching records, or matching words (numbered by their place in `choices`).
-        hits: Vec<crate::search::Hit>,
-        /// The selected match.
-        selected: usize,
-        /// The words the field takes; empty when it takes a record.
-        choices: Vec<String>,
-        /// The search (run off the UI thread) whose matches are awaited, if any.
-        waiting: Option<u64>,
-    },
-    /// One line of text to type, and what it is for.
-    Input {
-        /// What the text is for.
-        ask: Ask,
-        /// What is typed, with the cursor.
-        text: LineField,
-    },
-}
-
-impl Overlay {
-    /// A one-line question, its answer starting as `text`.
-    pub fn ask(ask: Ask, text: impl Into<String>) -> Overlay {
-        Overlay::Input { ask, text: LineField::new(text) }
-    }
-}
-
-/// What a line of typed text is for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Ask {
-    /// A note on this record.
-    Note(Targets),
-    /// A label for these records.
-    Tag(Targets),
-    /// A new owner for these records.
-    Owner(Targets),
-    /// The list to put these contacts on.
-    List(Targets),
-    /// The CSV file to import contacts from.
-    ImportFile,
-    /// Why this deal was lost; with a stage, it moves there (else to the first lost stage).
-    LostReason(Id, Option<Id>, String),
-    /// The pipeline board's filter.
-    BoardFilter,
-    /// Where the deals of a stage being deleted go.
-    MoveDealsTo(Stage, usize),
-    /// The name of a new lead source.
-    NewSource,
-    /// The new name of this lead source.
-    RenameSource(String),
-    /// Where the leads and deals of a lead source being deleted go (this many carry it).
-    MoveSourceTo(String, usize),
-    /// A task on one line, linked to this record if any.
-    QuickTask(Option<Targets>),
-    /// Until when to snooze this task (its title).
-    SnoozeUntil(Id, String),
-    /// The task lists' scope.
-    TaskScope,
-    /// Which calls to show.
-    CallFilter,
-    /// Whether this project's goal was met (y / n), to close it; its name and open tasks.
-    GoalMet(Id, String, usize),
-}
-
-impl Ask {
-    /// The prompt over the line.
-    pub fn prompt(&self) -> String {
-        match self {
-            Ask::Note(r) => format!("Note on {}", r.name),
-            Ask::Tag(t) => format!("Label for {}", t.name),
-            Ask::Owner(t) => format!("New owner of {}", t.name),
-            Ask::List(t) => format!("Put {} on the list (name; made if new)", t.name),
-            Ask::ImportFile => {
-                "Import a CSV or vCard file: its path (you see the columns and check the file before anything is written)"
-                    .to_string()
-            }
-            Ask::LostReason(_, _, name) => format!("Why was {name} lost?"),
-            Ask::BoardFilter => "Filter the board: owner:NAME account:TEXT close:FROM..TO (empty clears)".to_string(),
-            Ask::QuickTask(None) => "New task: a title, then a date (today, fri, +3d) and !high if need be".to_string(),
-            Ask::QuickTask(Some(r)) => {
-                format!("New task about {}: a title, then a date (fri, +3d) and !high if need be", r.name)
-            }
-            Ask::SnoozeUntil(_, title) => format!("Snooze {title} until (tomorrow, mon, +3d, 2026-12-01)"),
-            Ask::GoalMet(_, name, 0) => format!("Close {name}: was its goal met? y or n"),
-            Ask::GoalMet(_, name, open) => {
-                let tasks = crate::text::count(*open, "task is", "tasks are");
-                format!("Close {name} ({tasks} still open): was its goal met? y or n")
-            }
-            Ask::CallFilter => {
-                "Show calls: outcome:voicemail account:acme country:france from:2026-11-01 to:today (empty: all)"
-                    .to_string()
-            }
-            Ask::TaskScope => "Narrow the tasks: project:NAME owner:NAME account:NAME (empty clears)".to_string(),
-            Ask::NewSource => "New lead source (its name)".to_string(),
-            Ask::RenameSource(name) => format!("Rename the lead source {} to", crate::text::spoken(name)),
-            Ask::MoveSourceTo(name, n) => format!(
-                "{} is the source of {}: move them to which source? (- leaves them without one)",
-                crate::text::spoken(name),
-                crate::text::count(*n, "lead or deal", "leads and deals")
-            ),
-            Ask::MoveDealsTo(s, n) => {
-                format!(
-                    "{} holds {}: move them to which stage before deleting it?",
-                    s.name,
-                    crate::text::count(*n, "deal", "deals")
-                )
-            }
-        }
-    }
-}
-
-/// A transient message in the status bar.
-#[derive(Debug, Clone)]
-pub struct Message {
-    /// The text.
-    pub text: String,
-    /// Whether it reports a failure.
-    pub error: bool,
-    /// When it was set.
-    pub at: Instant,
-}
 
 /// Everything the TUI shows.
 pub struct App {
@@ -263,7 +64,7 @@ pub struct App {
     /// The settings screen.
     pub settings: Settings,
     /// The possible-duplicates screen.
-    pub duplicates: super::duplicates::Duplicates,
+    pub duplicates: Duplicates,
     /// The task lists.
     pub tasks: TaskLists,
     /// The agenda.
@@ -314,6 +115,8 @@ pub struct App {
     trail: Vec<(Detail, ScreenId, bool)>,
     /// The database holds no accounts, contacts, leads or deals (known since the last write).
     empty: bool,
+    /// The user, the clock and the window, as of the last key or frame.
+    pub(super) ctx: Ctx,
 }
 
 impl App {
@@ -329,9 +132,10 @@ impl App {
                 ready.store(true, Ordering::SeqCst);
             });
         }
+        let ctx = Ctx::new(crm.session(), super::Theme::plain(), ratatui::layout::Rect::default());
         // Birthdays in the next two weeks greet the rep as rolo starts.
         let greeting =
-            super::agenda::birthdays_soon(&crm, 14)?.map(|text| Message { text, error: false, at: Instant::now() });
+            screen::birthdays_soon(&crm, 14, ctx.today)?.map(|text| Message { text, error: false, at: Instant::now() });
         Ok(App {
             searcher: Searcher::new(crm.clone()),
             filter_searcher: Searcher::new(crm.clone()),
@@ -351,7 +155,7 @@ impl App {
             settings: Settings::new(),
             duplicates: Default::default(),
             tasks: TaskLists::new(),
-            agenda: Agenda::new(),
+            agenda: Agenda::new(ctx.today),
             deals_listed: false,
             reports: super::reports::Reports::new(),
             detail: None,
@@ -371,6 +175,7 @@ impl App {
             detail_rows: 1,
             trail: Vec::new(),
             empty,
+            ctx,
         })
     }
 
@@ -378,6 +183,7 @@ impl App {
     /// nothing is drawn but a request for a larger window, so only quitting keys act.
     pub fn set_viewport(&mut self, width: u16, height: u16) {
         self.too_small = width < super::widgets::MIN_SIZE.0 || height < super::widgets::MIN_SIZE.1;
+        self.ctx.size = ratatui::layout::Rect::new(0, 0, width, height);
         // Switcher, status bar and two borders.
         self.detail_rows = height.saturating_sub(4).max(1) as usize;
         if let Some(d) = &mut self.detail {
@@ -408,6 +214,7 @@ impl App {
 
     /// Reads what the next frame needs (rows on screen) and takes finished search answers.
     pub fn prepare(&mut self) {
+        self.tick();
         self.indexing = !self.index_ready.load(Ordering::SeqCst);
         if let Some(answer) = self.searcher.poll() {
             match &mut self.overlay {
@@ -460,10 +267,11 @@ impl App {
         {
             self.say_error(e.to_string());
         }
+        let ctx = self.ctx.clone();
         if self.on_agenda()
-            && let Err(e) = self.agenda.prepare(&crm)
+            && let Err(e) = self.agenda.prepare(&crm, &ctx)
         {
-            self.say_error(e.to_string());
+            self.say_error(e);
         }
         if self.on_tasks()
             && let Err(e) = self.tasks.prepare(&crm)
@@ -471,9 +279,9 @@ impl App {
             self.say_error(e.to_string());
         }
         if self.screen == ScreenId::Settings
-            && let Err(e) = self.settings.prepare(&crm)
+            && let Err(e) = self.settings.prepare(&crm, &ctx)
         {
-            self.say_error(e.to_string());
+            self.say_error(e);
         }
         if let Some(report) = self.import.as_mut().and_then(|w| w.poll()) {
             let kind = self.import.as_ref().map_or(Kind::Contact, |w| w.kind);
@@ -481,7 +289,7 @@ impl App {
             self.say(super::import::summary(kind, &report));
         }
         if (self.screen == ScreenId::Duplicates || self.duplicates.busy())
-            && let Some(e) = self.duplicates.prepare(&crm)
+            && let Err(e) = self.duplicates.prepare(&crm, &ctx)
         {
             self.say_error(e);
         }
@@ -542,11 +350,6 @@ impl App {
         }
     }
 
-    /// Whether the duplicates list is what the user sees and drives.
-    pub fn on_duplicates(&self) -> bool {
-        self.screen == ScreenId::Duplicates && self.detail.is_none() && !self.welcome
-    }
-
     /// Whether the agenda is what the user sees and drives.
     pub fn on_agenda(&self) -> bool {
         self.screen == ScreenId::Agenda && self.detail.is_none() && !self.welcome
@@ -593,14 +396,12 @@ impl App {
             vec![keymap::BOARD, keymap::GLOBAL]
         } else if self.screen == ScreenId::Reports && self.detail.is_none() {
             vec![keymap::REPORTS, keymap::GLOBAL]
-        } else if self.screen == ScreenId::Settings {
-            vec![keymap::SETTINGS, keymap::GLOBAL]
-        } else if self.screen == ScreenId::Duplicates && self.detail.is_none() {
-            vec![keymap::DUPLICATES, keymap::GLOBAL]
+        } else if let Some(screen) = self.screen_on_show() {
+            let mut keys = screen.keys();
+            keys.push(keymap::GLOBAL);
+            keys
         } else if self.on_tasks() {
             vec![keymap::TASKS, keymap::GLOBAL]
-        } else if self.on_agenda() {
-            vec![keymap::AGENDA, keymap::GLOBAL]
         } else if self.screen == ScreenId::Pipeline {
             vec![keymap::DEALS, keymap::LIST, keymap::GLOBAL]
         } else if self.screen == ScreenId::Leads {
@@ -610,6 +411,50 @@ impl App {
         } else {
             vec![keymap::GLOBAL]
         }
+    }
+
+    /// The screen on show when it is one that owns its keys, drawing and reading.
+    pub(super) fn screen_on_show(&self) -> Option<&dyn Screen> {
+        match self.screen {
+            _ if self.detail.is_some() || self.welcome => None,
+            ScreenId::Settings => Some(&self.settings),
+            ScreenId::Duplicates => Some(&self.duplicates),
+            ScreenId::Agenda => Some(&self.agenda),
+            _ => None,
+        }
+    }
+
+    fn screen_on_show_mut(&mut self) -> Option<&mut dyn Screen> {
+        match self.screen {
+            _ if self.detail.is_some() || self.welcome => None,
+            ScreenId::Settings => Some(&mut self.settings),
+            ScreenId::Duplicates => Some(&mut self.duplicates),
+            ScreenId::Agenda => Some(&mut self.agenda),
+            _ => None,
+        }
+    }
+
+    /// The context of this moment: the session's clock read again.
+    fn tick(&mut self) {
+        self.ctx = Ctx::new(self.crm.session(), self.ctx.theme, self.ctx.size);
+    }
+
+    /// Runs what a screen's `update` asked for, in order; the first failure stops the rest.
+    fn run(&mut self, effects: Vec<Effect>) -> Result<()> {
+        for effect in effects {
+            match effect {
+                Effect::Write(command) => {
+                    let said = command.run(&self.crm)?;
+                    self.say(said);
+                    self.refresh_after_write();
+                }
+                Effect::Open(record) => self.open(record)?,
+                Effect::Overlay(overlay) => self.overlay = Some(overlay),
+                Effect::EditForm(kind, id) => self.form = Some(Form::open(&self.crm, kind, id)?),
+                Effect::Form(form) => self.form = Some(*form),
+            }
+        }
+        Ok(())
     }
 
     fn say(&mut self, text: impl Into<String>) {
@@ -622,6 +467,7 @@ impl App {
 
     /// Handles one key press.
     pub fn handle_key(&mut self, key: KeyEvent) {
+        self.tick();
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             self.quit = true;
             return;
@@ -757,6 +603,25 @@ impl App {
             }
             return Ok(());
         }
+        // The screens that own their keys answer all but the app's own (leaving, help, search,
+        // the palette, switching screens, undo, import).
+        let app_wide = matches!(
+            action,
+            Action::Quit
+                | Action::ForceQuit
+                | Action::Help
+                | Action::Search
+                | Action::Palette
+                | Action::Goto(_)
+                | Action::Back
+                | Action::Undo
+                | Action::Import
+        );
+        let ctx = self.ctx.clone();
+        if !app_wide && let Some(screen) = self.screen_on_show_mut() {
+            let effects = screen.update(action, &ctx);
+            return self.run(effects);
+        }
         let half = self.list().map_or(10, |l| l.height.max(2) / 2) as isize;
         let page = self.list().map_or(20, |l| l.height.max(1)) as isize;
         match action {
@@ -818,14 +683,8 @@ impl App {
                 }
             }
             Action::Up | Action::Down | Action::Top | Action::Bottom if self.on_tasks() => {
-                self.tasks.move_by(step(action));
+                self.tasks.move_by(screen::step(action).unwrap_or(0));
             }
-            Action::Up | Action::Down | Action::Top | Action::Bottom if self.on_agenda() => {
-                self.agenda.move_by(step(action))
-            }
-            Action::DayView | Action::WeekView => self.agenda.set_week(action == Action::WeekView),
-            Action::Earlier | Action::Later => self.agenda.shift(if action == Action::Earlier { -1 } else { 1 }),
-            Action::Today => self.agenda.today(),
             Action::CloseProject => {
                 if let Some(r) = self.current().filter(|r| r.kind == Kind::Project) {
                     let p: crate::model::Project = self.crm.get(r.id)?;
@@ -838,39 +697,6 @@ impl App {
                     self.overlay = Some(Overlay::ask(Ask::GoalMet(r.id, p.name, open), ""));
                 }
             }
-            Action::New if self.on_agenda() => self.form = Some(Form::new_event(self.agenda.from)),
-            Action::Open if self.on_agenda() => {
-                if let Some(item) = self.agenda.current() {
-                    let r = item.record;
-                    self.open(r)?;
-                }
-            }
-            Action::Edit if self.on_agenda() => {
-                if let Some(item) = self.agenda.current().filter(|i| i.record.kind == Kind::Event) {
-                    let id = item.record.id;
-                    self.form = Some(Form::open(&self.crm, Kind::Event, Some(id))?);
-                }
-            }
-            Action::Up | Action::Down | Action::Top | Action::Bottom if self.on_duplicates() => {
-                self.duplicates.move_by(step(action))
-            }
-            Action::Swap if self.on_duplicates() => self.duplicates.swap(),
-            Action::Open if self.on_duplicates() => {
-                if let Some(((keep, _), _)) = self.duplicates.current() {
-                    self.open(RecordRef::new(Kind::Contact, keep))?;
-                }
-            }
-            Action::Merge if self.on_duplicates() => {
-                if let Some(((keep, kept), (gone, merged))) = self.duplicates.current() {
-                    let question = format!(
-                        "Merge {merged} (#{gone}) into {kept} (#{keep})? Everything of #{gone} moves to #{keep}, then #{gone} is deleted."
-                    );
-                    self.overlay = Some(Overlay::Confirm(Confirm::Merge { keep, gone, question }));
-                }
-            }
-            Action::NextSection | Action::PrevSection if self.screen == ScreenId::Settings => {
-                self.settings.on_sources = !self.settings.on_sources;
-            }
             Action::NextSection | Action::PrevSection => self.tasks.next_section(action == Action::PrevSection),
             Action::AddTask => {
                 let about = if self.on_tasks() { None } else { self.current() };
@@ -879,9 +705,7 @@ impl App {
             }
             Action::Complete | Action::Reopen => {
                 if let Some(id) = self.current().filter(|r| r.kind == Kind::Task).map(|r| r.id) {
-                    let t = self.crm.set_task_done(id, action == Action::Complete)?;
-                    self.say(format!("{}: {}", t.title, if t.is_open() { "open again" } else { "done" }));
-                    self.refresh_after_write();
+                    self.run(vec![Effect::Write(screen::set_task_done(id, action == Action::Complete))])?;
                 }
             }
             Action::Snooze => {
@@ -916,69 +740,8 @@ impl App {
             Action::New if self.on_tasks() => {
                 self.overlay = Some(Overlay::ask(Ask::QuickTask(None), ""));
             }
-            Action::Up | Action::Down | Action::Top | Action::Bottom if self.screen == ScreenId::Settings => {
-                self.settings.move_by(step(action))
-            }
-            Action::StageUp | Action::StageDown if self.settings.on_sources => {
-                if let (Some(source), Some(to)) =
-                    (self.settings.current_source(), self.settings.neighbour(action == Action::StageUp))
-                {
-                    let name = source.name.clone();
-                    self.crm.move_lead_source(&name, to)?;
-                    self.settings.source_selected = to;
-                    self.say(format!("{name} is now lead source {}", to + 1));
-                    self.refresh_after_write();
-                }
-            }
-            Action::StageUp | Action::StageDown => {
-                if let (Some((stage, _)), Some(to)) =
-                    (self.settings.current(), self.settings.neighbour(action == Action::StageUp))
-                {
-                    let name = stage.name.clone();
-                    self.crm.move_stage(stage.id, to)?;
-                    self.settings.selected = to;
-                    self.say(format!("{name} is now stage {}", to + 1));
-                    self.refresh_after_write();
-                }
-            }
-            Action::New if self.screen == ScreenId::Settings && self.settings.on_sources => {
-                self.overlay = Some(Overlay::ask(Ask::NewSource, ""));
-            }
-            Action::Edit if self.screen == ScreenId::Settings && self.settings.on_sources => {
-                if let Some(source) = self.settings.current_source() {
-                    let name = source.name.clone();
-                    self.overlay = Some(Overlay::ask(Ask::RenameSource(name.clone()), name));
-                }
-            }
-            Action::Delete if self.screen == ScreenId::Settings && self.settings.on_sources => {
-                if let Some(source) = self.settings.current_source().cloned() {
-                    let used = source.leads + source.deals;
-                    self.overlay = Some(if used == 0 {
-                        Overlay::Confirm(Confirm::DeleteSource(source.name))
-                    } else {
-                        Overlay::ask(Ask::MoveSourceTo(source.name, used), "")
-                    });
-                }
-            }
-            Action::New if self.screen == ScreenId::Settings => {
-                self.form = Some(Form::open(&self.crm, Kind::Stage, None)?)
-            }
-            Action::Edit if self.screen == ScreenId::Settings => {
-                if let Some((stage, _)) = self.settings.current() {
-                    self.form = Some(Form::open(&self.crm, Kind::Stage, Some(stage.id))?);
-                }
-            }
-            Action::Delete if self.screen == ScreenId::Settings => {
-                if let Some((stage, deals)) = self.settings.current().cloned() {
-                    self.overlay = Some(if deals == 0 {
-                        Overlay::Confirm(Confirm::DeleteStage(stage))
-                    } else {
-                        Overlay::ask(Ask::MoveDealsTo(stage, deals), "")
-                    });
-                }
-            }
             Action::Up | Action::Down | Action::Top | Action::Bottom if self.on_board() => {
-                self.board.move_card(step(action));
+                self.board.move_card(screen::step(action).unwrap_or(0));
             }
             Action::Left | Action::Right => self.board.move_col(if action == Action::Left { -1 } else { 1 }),
             Action::MoveLeft | Action::MoveRight => self.move_deal(if action == Action::MoveLeft { -1 } else { 1 })?,
@@ -1019,7 +782,8 @@ impl App {
                     self.refresh_after_write();
                 }
             }
-            // Keys of other contexts (the quote editor, duplicates, the import wizard) do nothing here.
+            // Keys of other contexts (the quote editor, the screens that own their keys, the
+            // import wizard) do nothing here.
             Action::AddLine
             | Action::EditLine
             | Action::RemoveLine
@@ -1027,6 +791,13 @@ impl App {
             | Action::Save
             | Action::Merge
             | Action::Swap
+            | Action::StageUp
+            | Action::StageDown
+            | Action::DayView
+            | Action::WeekView
+            | Action::Earlier
+            | Action::Later
+            | Action::Today
             | Action::ChooseField
             | Action::CheckImport
             | Action::ImportKind
@@ -1324,9 +1095,6 @@ impl App {
         }
         if self.on_tasks() {
             return self.tasks.selected_ref();
-        }
-        if self.on_agenda() {
-            return self.agenda.current().map(|i| i.record);
         }
         match (&self.detail, self.list()) {
             (Some(d), _) => Some(d.record),
@@ -1963,7 +1731,8 @@ impl App {
                     }
                     let verb = if form.target.is_some() { "saved" } else { "created" };
                     self.say(format!("{verb} {name}"));
-                    if form.target.is_none() {
+                    // A new stage stays in the Settings list it was added to, where its keys are.
+                    if form.target.is_none() && form.kind != Kind::Stage {
                         let _ = self.open(saved);
                     }
                     return;
@@ -2006,16 +1775,6 @@ impl App {
         }
         form.refresh_hint(&self.crm);
         self.form = Some(form);
-    }
-}
-
-/// How far a move action goes in a list: one row, or to either end.
-fn step(action: Action) -> isize {
-    match action {
-        Action::Up => -1,
-        Action::Down => 1,
-        Action::Top => isize::MIN / 2,
-        _ => isize::MAX / 2,
     }
 }
 

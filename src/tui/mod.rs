@@ -3,22 +3,22 @@
 //! The loop is generic over the ratatui backend and over where events come from, so the same code
 //! runs in a local terminal, under `TestBackend` in tests, and later over an SSH channel.
 
-mod agenda;
 mod app;
 pub mod board;
 mod call;
+mod ctx;
 mod detail;
-mod duplicates;
 mod form;
 mod fuzzy;
 mod import;
 mod keymap;
 mod line;
 mod list;
+mod mode;
 mod quote;
 pub(crate) mod reports;
+mod screen;
 mod search;
-mod settings;
 pub(crate) mod tasks;
 mod theme;
 mod view;
@@ -33,9 +33,11 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
 
-pub use app::{App, Overlay};
+pub use app::App;
+pub use ctx::Ctx;
 pub use detail::DetailLine;
 pub use keymap::Action;
+pub use mode::Overlay;
 pub use reports::Period;
 pub use theme::Theme;
 pub use view::draw;

@@ -8,16 +8,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, TableState, Wrap};
 
 use super::ScreenId;
-use super::agenda::Agenda;
-use super::app::{App, Confirm, Overlay};
+use super::app::App;
 use super::board::{Board, Column};
 use super::call::{CallForm, OUTCOME_KEYS, Slot};
+use super::ctx::Ctx;
 use super::detail::DetailLine;
 use super::fuzzy::matched_chars;
 use super::keymap;
 use super::line::LineField;
+use super::mode::{Confirm, Overlay};
 use super::quote::{Cell, QuoteEditor, Typing};
-use super::settings::Settings;
 use super::tasks::{DUE, TaskLists, section_names};
 use super::theme::Theme;
 use super::widgets::{MIN_SIZE, dim, grid, popup, record_list, short};
@@ -49,14 +49,10 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
         board(f, main, &app.board, theme);
     } else if app.screen == ScreenId::Reports {
         super::reports::draw(f, main, &app.reports, theme);
-    } else if app.screen == ScreenId::Settings {
-        settings(f, main, &app.settings, theme);
-    } else if app.on_duplicates() {
-        duplicates(f, main, &app.duplicates, theme);
+    } else if let Some(screen) = app.screen_on_show() {
+        screen.draw(f, main, &Ctx { theme: *theme, ..app.ctx.clone() });
     } else if app.on_tasks() {
         task_lists(f, main, &app.tasks, theme);
-    } else if app.on_agenda() {
-        agenda(f, main, &app.agenda, theme);
     } else if let Some(list) = app.list() {
         let title = if list.kind == crate::model::Kind::Opportunity { "Deals" } else { app.screen.title() };
         record_list(f, main, list, title, app.filtering.as_ref(), theme);
@@ -293,51 +289,6 @@ fn board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
     }
 }
 
-fn agenda(f: &mut Frame, area: Rect, a: &Agenda, theme: &Theme) {
-    let today = crate::model::Date::today();
-    let span = if a.week {
-        format!("week of {}", a.from.0.format("%a %-d %b %Y"))
-    } else {
-        a.from.0.format("%a %-d %b %Y").to_string()
-    };
-    let block = Block::new().borders(Borders::ALL).title(format!(" Agenda · {span} "));
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let mut lines = Vec::new();
-    let mut selected_line = 0;
-    for d in 0..a.days() {
-        let day = a.from.add_days(i64::from(d));
-        let head = format!("{}{}", day.0.format("%a %-d %b"), if day == today { " (today)" } else { "" });
-        lines.push(Line::styled(head, if day == today { theme.focus() } else { theme.title() }));
-        let mut any = false;
-        for (i, item) in a.items.iter().enumerate().filter(|(_, i)| i.date == day) {
-            any = true;
-            if i == a.selected {
-                selected_line = lines.len();
-            }
-            let at = item.at.map(|t| t.display_local().chars().skip(11).collect::<String>()).unwrap_or_default();
-            let text = format!("  {at:>5}  {:<10} {}", item.kind.word(), sanitize(&item.title));
-            let style = match (i == a.selected, item.kind) {
-                (true, _) => theme.focus(),
-                (false, crate::crm::AgendaKind::Overdue) => theme.error(),
-                _ => theme.text(),
-            };
-            lines.push(Line::styled(truncate(&text, inner.width as usize), style));
-        }
-        if !any {
-            lines.push(Line::styled("         nothing on", theme.dim()));
-        }
-    }
-    let [days, foot] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(u16::from(a.birthdays.is_some()))]).areas(inner);
-    let room = days.height as usize;
-    let scroll = selected_line.saturating_sub(room.saturating_sub(2));
-    f.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), days);
-    if let Some(b) = &a.birthdays {
-        f.render_widget(Paragraph::new(Line::styled(truncate(&sanitize(b), foot.width as usize), theme.title())), foot);
-    }
-}
-
 fn task_lists(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme) {
     let scope = if t.scope.is_empty() { String::new() } else { format!(" · {} (Esc clears)", t.scope.text()) };
     let block = Block::new().borders(Borders::ALL).title(format!(" Tasks{scope} "));
@@ -427,83 +378,6 @@ fn due_to_contact(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme) {
     let widths = [Constraint::Min(20), Constraint::Length(11), Constraint::Length(15), Constraint::Length(15)];
     let header = ["CONTACT", "LAST", "CADENCE", "OVERDUE"];
     f.render_widget(grid(area.width, &widths, &header, &[], theme.dim(), rows), area);
-}
-
-fn settings(f: &mut Frame, area: Rect, s: &Settings, theme: &Theme) {
-    let sources_width = (area.width * 2 / 5).max(34);
-    let [left, right] = Layout::horizontal([Constraint::Min(44), Constraint::Length(sources_width)]).areas(area);
-    let title = |text: &str, focused: bool| {
-        let block = Block::new().borders(Borders::ALL).title(text.to_string());
-        if focused { block.border_style(theme.focus()) } else { block }
-    };
-    let row_style = |selected: bool, focused: bool| match (selected, focused) {
-        (true, true) => theme.focus(),
-        (true, false) => theme.title(),
-        _ => theme.text(),
-    };
-    let stages = s.stages.iter().enumerate().map(|(i, (stage, deals))| {
-        let cells = vec![
-            format!("{}", i + 1),
-            stage.name.clone(),
-            format!("{}%", stage.probability),
-            stage.outcome.to_string(),
-            deals.to_string(),
-        ];
-        (cells, row_style(i == s.selected, !s.on_sources))
-    });
-    let widths = [
-        Constraint::Length(3),
-        Constraint::Min(12),
-        Constraint::Length(5),
-        Constraint::Length(7),
-        Constraint::Length(6),
-    ];
-    let header = ["#", "STAGE", "PROB", "OUTCOME", "DEALS"];
-    let block = title(" Pipeline stages, in board order ", !s.on_sources);
-    let mut state = TableState::new().with_selected(Some(s.selected));
-    let table = grid(block.inner(left).width, &widths, &header, &[0, 2, 4], theme.dim(), stages);
-    f.render_stateful_widget(table.block(block), left, &mut state);
-    let sources = s.sources.iter().enumerate().map(|(i, u)| {
-        let cells = vec![crate::text::spoken(&u.name), u.leads.to_string(), u.deals.to_string()];
-        (cells, row_style(i == s.source_selected, s.on_sources))
-    });
-    let widths = [Constraint::Min(12), Constraint::Length(6), Constraint::Length(6)];
-    let block = title(" Lead sources (Tab) ", s.on_sources);
-    let mut state = TableState::new().with_selected(Some(s.source_selected));
-    let table = grid(block.inner(right).width, &widths, &["SOURCE", "LEADS", "DEALS"], &[1, 2], theme.dim(), sources);
-    f.render_stateful_widget(table.block(block), right, &mut state);
-}
-
-/// Pairs of contacts that look like one person, the one kept on the left.
-fn duplicates(f: &mut Frame, area: Rect, d: &super::duplicates::Duplicates, theme: &Theme) {
-    let title = format!(" Possible duplicates ({}) ", d.pairs.len());
-    let block = Block::new().borders(Borders::ALL).title(title);
-    if d.pairs.is_empty() {
-        let text = if d.ready {
-            "No contacts look like the same person: no shared email, phone, or name at one company."
-        } else {
-            "Looking for contacts that share an email, a phone, or a name at one company…"
-        };
-        return f.render_widget(
-            Paragraph::new(Line::styled(text, theme.dim())).wrap(Wrap { trim: true }).block(block),
-            area,
-        );
-    }
-    let rows = d.pairs.iter().enumerate().map(|(i, p)| {
-        let (keep, gone) = d.sides(p);
-        let cells = vec![
-            format!("#{} {}", keep.0, keep.1),
-            "←".to_string(),
-            format!("#{} {}", gone.0, gone.1),
-            p.reason.clone(),
-        ];
-        (cells, if i == d.selected { theme.focus() } else { theme.text() })
-    });
-    let widths = [Constraint::Fill(2), Constraint::Length(1), Constraint::Fill(2), Constraint::Fill(3)];
-    let header = ["KEEP", "", "MERGE INTO IT", "WHY"];
-    let mut state = TableState::new().with_selected(Some(d.selected));
-    let table = grid(block.inner(area).width, &widths, &header, &[], theme.dim(), rows);
-    f.render_stateful_widget(table.block(block), area, &mut state);
 }
 
 fn call_form(f: &mut Frame, area: Rect, c: &CallForm, theme: &Theme) {
