@@ -294,7 +294,7 @@ impl App {
             self.say_error(e);
         }
         if self.on_reports()
-            && let Err(e) = self.reports.prepare(&crm)
+            && let Err(e) = self.reports.prepare(&crm, ctx.today)
         {
             self.say_error(e.to_string());
         }
@@ -499,7 +499,7 @@ impl App {
             return self.filter_key(key);
         }
         if self.on_reports() && self.reports.typing.is_some() {
-            return self.reports.type_key(key);
+            return self.reports.type_key(key, self.ctx.today);
         }
         let Some(name) = keymap::key_name(&key) else { return };
         let seq = if self.pending.is_empty() { name } else { format!("{} {name}", self.pending) };
@@ -594,7 +594,7 @@ impl App {
             return Ok(());
         }
         if self.on_reports()
-            && let Some(done) = self.reports.act(action)
+            && let Some(done) = self.reports.act(action, self.ctx.today)
         {
             match done {
                 super::reports::Done::Open(r) => self.open(r)?,
@@ -711,7 +711,7 @@ impl App {
             Action::Snooze => {
                 if let Some(id) = self.current().filter(|r| r.kind == Kind::Task).map(|r| r.id) {
                     let mut t: crate::model::Task = self.crm.get(id)?;
-                    let today = crate::model::Date::today();
+                    let today = self.ctx.today;
                     t.due = Some(t.due.filter(|d| *d > today).unwrap_or(today).add_days(1));
                     let t = self.crm.update(t)?;
                     self.say(format!("{}: due {}", t.title, t.due.map(|d| d.to_string()).unwrap_or_default()));
@@ -1024,7 +1024,7 @@ impl App {
     /// The ids of the calls a filter line lets through (every call is read).
     fn calls_matching(&self, text: &str) -> Result<std::collections::HashSet<Id>> {
         let bad = |m: String| ValidationError::new("filter", m);
-        let today = crate::model::Date::today();
+        let today = self.ctx.today;
         let (mut outcome, mut account, mut country, mut from, mut to) = (None, None, None, None, None);
         for word in text.split_whitespace() {
             let (k, v) =
@@ -1314,7 +1314,7 @@ impl App {
                 format!("{} lost: {}", o.name, text.trim())
             }
             Ask::QuickTask(about) => {
-                let mut t = crate::model::Task::quick(text, crate::model::Date::today())?;
+                let mut t = crate::model::Task::quick(text, self.ctx.today)?;
                 if let Some(r) = about {
                     link_task(&self.crm, &mut t, r.refs[0])?;
                 }
@@ -1323,7 +1323,7 @@ impl App {
                 format!("task added: {}{due} ({})", t.title, t.priority)
             }
             Ask::SnoozeUntil(id, _) => {
-                let until = crate::model::Date::parse_relative(text, crate::model::Date::today())
+                let until = crate::model::Date::parse_relative(text, self.ctx.today)
                     .map_err(|m| ValidationError::new("until", m))?;
                 let mut t: crate::model::Task = self.crm.get(*id)?;
                 t.due = Some(until);

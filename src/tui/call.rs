@@ -82,7 +82,7 @@ impl CallForm {
             contact: id,
             who: c.label(),
             opened: Instant::now(),
-            started_at: Timestamp::now(),
+            started_at: crm.session().now(),
             outcome: None,
             direction: CallDirection::Out,
             notes: LineField::default(),
@@ -168,7 +168,7 @@ impl CallForm {
             title => {
                 let due = match self.due.value().trim() {
                     "" => None,
-                    d => match Date::parse_relative(d, Date::today()) {
+                    d => match Date::parse_relative(d, crm.session().today()) {
                         Ok(d) => Some(d),
                         Err(m) => return Err(fail(self, Slot::Due, "due", m)),
                     },

@@ -402,7 +402,7 @@ impl RecordList {
                     }),
                     Kind::Project => r.get::<Project>(id)?.map(|p| {
                         let account = account_name(p.account);
-                        let late = p.is_open() && p.due < crate::model::Date::today();
+                        let late = p.is_open() && p.due < crm.session().today();
                         vec![
                             p.name.clone(),
                             account,
@@ -413,7 +413,7 @@ impl RecordList {
                         ]
                     }),
                     Kind::Task => r.get::<crate::model::Task>(id)?.map(|t| {
-                        let late = t.is_overdue(crate::model::Date::today());
+                        let late = t.is_overdue(crm.session().today());
                         vec![
                             t.title.clone(),
                             format!(

@@ -232,7 +232,7 @@ impl Reports {
     }
 
     /// Takes finished answers and starts what the screen needs (the only place it reads).
-    pub fn prepare(&mut self, crm: &Arc<Crm>) -> crate::crm::Result<()> {
+    pub fn prepare(&mut self, crm: &Arc<Crm>, today: Date) -> crate::crm::Result<()> {
         if let Some(job) = &self.job
             && let Ok(answer) = job.answer.try_recv()
         {
@@ -248,7 +248,7 @@ impl Reports {
         if self.chart.is_none() && self.job.is_none() {
             let (tx, answer) = std::sync::mpsc::channel();
             let crm = crm.clone();
-            let query = self.query(Date::today());
+            let query = self.query(today);
             let name = self.name();
             std::thread::spawn(move || {
                 let _ = tx.send(crm.report_chart(name, query).map_err(|e| e.to_string()));
@@ -311,7 +311,7 @@ impl Reports {
     }
 
     /// Does what a key asks on this screen; `None` when the key is not the screen's.
-    pub fn act(&mut self, action: Action) -> Option<Done> {
+    pub fn act(&mut self, action: Action, today: Date) -> Option<Done> {
         if let Some(d) = &mut self.drill {
             let Some(Ok(list)) = &mut d.list else {
                 return matches!(action, Action::Back | Action::Quit | Action::Left).then(|| {
@@ -365,7 +365,7 @@ impl Reports {
                 self.chart = None;
             }
             Action::CustomPeriod => {
-                let shown = self.period.range(Date::today()).or_else(|| {
+                let shown = self.period.range(today).or_else(|| {
                     let chart = self.chart.as_ref()?.as_ref().ok()?;
                     chart.from.zip(chart.to)
                 });
@@ -412,11 +412,11 @@ impl Reports {
 
     /// A key while a period is typed: `Enter` applies it (or says what is wrong, under the
     /// line), `Esc` leaves it as it was; other keys edit the line.
-    pub fn type_key(&mut self, key: KeyEvent) {
+    pub fn type_key(&mut self, key: KeyEvent, today: Date) {
         let Some((text, error)) = &mut self.typing else { return };
         match key.code {
             KeyCode::Esc => self.typing = None,
-            KeyCode::Enter => match Period::parse(text.value(), Date::today()) {
+            KeyCode::Enter => match Period::parse(text.value(), today) {
                 Ok(period) => {
                     self.typing = None;
                     if period != self.period {

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::crm::{Crm, DueContact, Result, TaskFilter};
-use crate::model::{Account, Contact, Date, Id, Kind, Project, RecordRef, Task};
+use crate::model::{Account, Contact, Id, Kind, Project, RecordRef, Task};
 use crate::store::Read;
 
 /// The sections, in tab order, with their names.
@@ -148,7 +148,7 @@ impl TaskLists {
 
     /// Reads the counts and the section's ids when stale, and the rows on screen.
     pub fn prepare(&mut self, crm: &Crm) -> Result<()> {
-        let today = Date::today();
+        let today = crm.session().today();
         if self.stale {
             let keep = self.selected_id();
             // A scope is checked once per task, then applies to every section.
@@ -221,7 +221,7 @@ impl TaskLists {
     fn in_scope(&self, crm: &Crm) -> Result<std::collections::HashSet<Id>> {
         let r = crm.reader()?;
         let mut kept = std::collections::HashSet::new();
-        for id in crm.task_ids(TaskFilter::All, Date::today())? {
+        for id in crm.task_ids(TaskFilter::All, crm.session().today())? {
             if let Some(t) = r.get::<Task>(id)?
                 && self.scope.keeps(&r, &t)?
             {

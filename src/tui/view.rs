@@ -46,13 +46,13 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     } else if let Some(d) = &app.detail {
         detail(f, main, d, theme);
     } else if app.on_board() {
-        board(f, main, &app.board, theme);
+        board(f, main, &app.board, theme, app.ctx.today);
     } else if app.screen == ScreenId::Reports {
         super::reports::draw(f, main, &app.reports, theme);
     } else if let Some(screen) = app.screen_on_show() {
         screen.draw(f, main, &Ctx { theme: *theme, ..app.ctx.clone() });
     } else if app.on_tasks() {
-        task_lists(f, main, &app.tasks, theme);
+        task_lists(f, main, &app.tasks, theme, app.ctx.today);
     } else if let Some(list) = app.list() {
         let title = if list.kind == crate::model::Kind::Opportunity { "Deals" } else { app.screen.title() };
         record_list(f, main, list, title, app.filtering.as_ref(), theme);
@@ -196,7 +196,7 @@ const MIN_COLUMN: u16 = 26;
 /// Lines of one card, its gap included.
 const CARD_LINES: u16 = 5;
 
-fn board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+fn board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme, today: crate::model::Date) {
     let shown: Vec<(usize, &Column)> = board.visible().collect();
     let fit = (area.width / MIN_COLUMN).max(1) as usize;
     let at = shown.iter().position(|(i, _)| *i == board.col).unwrap_or(0);
@@ -228,7 +228,6 @@ fn board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         return;
     }
     let cols = Layout::horizontal(vec![Constraint::Ratio(1, on_screen.len() as u32); on_screen.len()]).split(inner);
-    let today = crate::model::Date::today();
     for (n, ((i, column), rect)) in on_screen.iter().zip(cols.iter()).enumerate() {
         let focused = *i == board.col;
         let (total, weighted, currency) = column.totals();
@@ -289,7 +288,7 @@ fn board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
     }
 }
 
-fn task_lists(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme) {
+fn task_lists(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme, today: crate::model::Date) {
     let scope = if t.scope.is_empty() { String::new() } else { format!(" · {} (Esc clears)", t.scope.text()) };
     let block = Block::new().borders(Borders::ALL).title(format!(" Tasks{scope} "));
     let inner = block.inner(area);
@@ -321,7 +320,6 @@ fn task_lists(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme) {
         f.render_widget(Paragraph::new(Line::styled(empty, theme.dim())), body);
         return;
     }
-    let today = crate::model::Date::today();
     let (from, to) = t.window();
     let done_tab = section_names().nth(t.section) == Some("Done");
     let rows = t.ids[from..to].iter().enumerate().map(|(n, id)| {
