@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::ScreenId;
 use super::app::App;
@@ -17,11 +17,9 @@ use super::fuzzy::matched_chars;
 use super::keymap;
 use super::line::LineField;
 use super::mode::{Confirm, Overlay};
-use super::quote::{Cell, QuoteEditor, Typing};
 use super::tasks::{DUE, TaskLists, section_names};
 use super::theme::Theme;
-use super::widgets::{MIN_SIZE, dim, grid, popup, record_list, short};
-use crate::import::columns::FIELD_NAMES as FIELD_DESCRIPTIONS;
+use super::widgets::{MIN_SIZE, dim, grid, popup, record_list, scrolled, short};
 use crate::text::{sanitize, truncate, width};
 
 /// Draws one frame.
@@ -38,9 +36,9 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
         Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(area);
     switcher(f, top, app, theme);
     if let Some(w) = &app.import {
-        import_wizard(f, main, w, theme);
+        super::import::draw(f, main, w, theme);
     } else if let Some(q) = &app.quote {
-        quote_editor(f, main, q, theme);
+        super::quote::draw(f, main, q, theme);
     } else if app.welcome {
         welcome(f, main, theme);
     } else if let Some(d) = &app.detail {
@@ -430,250 +428,6 @@ fn call_form(f: &mut Frame, area: Rect, c: &CallForm, theme: &Theme) {
     f.render_widget(Paragraph::new(lines), inner);
 }
 
-/// The import wizard: the columns with their fields and first values, then what the check or
-/// the import found, or its progress.
-fn import_wizard(f: &mut Frame, area: Rect, w: &super::import::ImportWizard, theme: &Theme) {
-    use super::import::Step;
-    let policy = match w.policy {
-        crate::crm::OnDuplicate::Skip => "skip",
-        crate::crm::OnDuplicate::Merge => "merge",
-        crate::crm::OnDuplicate::Create => "create",
-    };
-    let total = w.total.load(std::sync::atomic::Ordering::Relaxed);
-    let title = if w.vcard {
-        let cards = crate::text::count(total, "card", "cards");
-        format!(" Import {} (vCard: {cards}) as contacts · duplicates: {policy} (o) ", sanitize(&w.file_name()))
-    } else {
-        format!(
-            " Import {} as {} (t) · duplicates: {policy} (o) · about {} ",
-            sanitize(&w.file_name()),
-            w.kind.plural(),
-            crate::text::count(total, "row", "rows")
-        )
-    };
-    let block = Block::new().borders(Borders::ALL).title(title);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let below = match &w.step {
-        // Room for every problem or warning, each as many rows as it wraps to, up to half.
-        Step::Refused(lines) | Step::Ready(_, lines) => {
-            let room = (inner.width as usize).max(1);
-            let rows: usize = lines.iter().map(|l| width(l).div_ceil(room).max(1)).sum();
-            (rows.min(u16::MAX as usize) as u16).saturating_add(2).clamp(4, (inner.height / 2).max(4))
-        }
-        _ => 4,
-    };
-    let [top, bottom] = Layout::vertical([Constraint::Min(3), Constraint::Length(below)]).areas(inner);
-    let rows = w.headers.iter().enumerate().map(|(i, h)| {
-        let field = match (&w.fields[i], w.chosen[i]) {
-            (Some(f), true) => format!("{f} *"),
-            (Some(f), false) => f.to_string(),
-            (None, true) => "— left out *".to_string(),
-            (None, false) => "— left out".to_string(),
-        };
-        let samples = w.samples[i]
-            .iter()
-            .map(|s| if s.trim().is_empty() { "–".to_string() } else { s.clone() })
-            .collect::<Vec<_>>()
-            .join(" · ");
-        let style = match (i == w.selected, w.fields[i].is_some()) {
-            (true, _) => theme.focus(),
-            (false, true) => theme.text(),
-            (false, false) => theme.dim(),
-        };
-        (vec![h.clone(), field, samples], style)
-    });
-    let widths = [Constraint::Fill(2), Constraint::Length(16), Constraint::Fill(5)];
-    if w.vcard {
-        let text = "Each card becomes a contact: names, emails and phones with their labels, addresses, \
-                    company (an account, matched or made), birthday, note and categories.";
-        f.render_widget(Paragraph::new(Line::styled(text, theme.text())).wrap(Wrap { trim: true }), top);
-    } else {
-        let mut state = TableState::new().with_selected(Some(w.selected));
-        let table = grid(top.width, &widths, &["COLUMN", "FIELD", "FIRST ROWS"], &[], theme.dim(), rows);
-        f.render_stateful_widget(table, top, &mut state);
-    }
-    let progress = |verb: &str| {
-        let done = w.progress.load(std::sync::atomic::Ordering::Relaxed);
-        let ratio = if total == 0 { 0.0 } else { (done as f64 / total as f64).min(1.0) };
-        // Every row read: what is left is writing (or, for a check, throwing away) the transaction.
-        let label = if done > 0 && done >= total {
-            format!("{verb}: all {done} rows read, finishing…")
-        } else {
-            format!("{verb} {done} of about {total} rows")
-        };
-        ratatui::widgets::Gauge::default().gauge_style(theme.focus()).ratio(ratio).label(label)
-    };
-    let [first, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(bottom);
-    let line = |text: String, style: Style| Paragraph::new(Line::styled(text, style)).wrap(Wrap { trim: true });
-    match &w.step {
-        Step::Mapping => match &w.error {
-            Some(e) => f.render_widget(line(e.clone(), theme.error()), bottom),
-            None if w.vcard => f.render_widget(
-                line("Ctrl-S checks the whole file; nothing is written until you import.".into(), theme.dim()),
-                bottom,
-            ),
-            None => f.render_widget(
-                line(
-                    "Enter changes a column's field (* = chosen by hand). Ctrl-S checks the whole file; nothing is written until you import.".into(),
-                    theme.dim(),
-                ),
-                bottom,
-            ),
-        },
-        Step::Checking => f.render_widget(progress("checking"), first),
-        Step::Importing => f.render_widget(progress("importing"), first),
-        Step::Ready(r, warnings) => {
-            let said = super::import::summary(w.kind, r);
-            f.render_widget(line(format!("The file is fine: it {said}."), theme.ok()), first);
-            let hint = if warnings.is_empty() {
-                "Ctrl-S imports it, in one transaction; Esc leaves."
-            } else {
-                "Ctrl-S imports it, in one transaction, warnings and all; Ctrl-D / Ctrl-U scroll them; Esc leaves."
-            };
-            let mut lines = vec![Line::styled(hint, theme.dim())];
-            lines.extend(warnings.iter().skip(w.scroll).map(|p| Line::styled(sanitize(p).into_owned(), theme.text())));
-            // A long warning wraps: it names the line, the column and what was done.
-            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);
-        }
-        Step::Done(r) => {
-            let said = super::import::summary(w.kind, r);
-            f.render_widget(line(format!("Imported: {said}."), theme.ok()), first);
-            let next = if r.skipped.is_empty() && r.merged.is_empty() {
-                "Esc shows them."
-            } else {
-                "Esc shows them; g D lists people who may be the same, to merge."
-            };
-            f.render_widget(line(next.into(), theme.dim()), rest);
-        }
-        Step::Refused(problems) => {
-            let head = format!(
-                "{}; nothing was written. Fix the mapping (Enter on a column) or the file, then Ctrl-S again.",
-                crate::text::count(problems.len(), "problem", "problems")
-            );
-            f.render_widget(line(head, theme.error()), first);
-            let lines: Vec<Line> = problems.iter().skip(w.scroll).map(|p| Line::raw(sanitize(p).into_owned())).collect();
-            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);
-        }
-    }
-    if let Some(picker) = &w.picker {
-        let choices = w.choices();
-        let column = w.headers.get(w.selected).map_or(String::new(), |h| sanitize(h).into_owned());
-        let inner = popup(f, area, 44, (choices.len() as u16 + 3).min(area.height), &format!("Field of {column}"));
-        let mut lines = vec![picker.query.after(Span::styled("> ", theme.title()), inner.width as usize)];
-        let shown = (inner.height as usize).saturating_sub(1).max(1);
-        let first = picker.selected.saturating_sub(shown - 1);
-        lines.extend(choices.iter().enumerate().skip(first).take(shown).map(|(i, c)| {
-            let described = FIELD_DESCRIPTIONS.iter().find(|(n, _)| n == c).map_or("", |(_, d)| d);
-            let text = format!("{c:<14} {described}");
-            Line::styled(
-                truncate(&text, inner.width as usize),
-                if i == picker.selected { theme.focus() } else { theme.text() },
-            )
-        }));
-        f.render_widget(Paragraph::new(lines), inner);
-    }
-}
-
-/// Columns of the quote editor's quantity, unit price and discount cells.
-const QTY_WIDTH: u16 = 8;
-const PRICE_WIDTH: u16 = 14;
-const DISC_WIDTH: u16 = 6;
-
-fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
-    let dirty = if q.dirty { " · unsaved (Ctrl-S saves)" } else { "" };
-    let title = format!(" Quote {} · {} · {}{dirty} ", q.quote.number, q.deal, q.quote.status);
-    let block = Block::new().borders(Borders::ALL).title(truncate(&title, area.width as usize));
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let cur = q.quote.currency;
-    let unread = q.unread().is_some();
-    let widths = [
-        Constraint::Length(1),
-        Constraint::Min(12),
-        Constraint::Length(QTY_WIDTH),
-        Constraint::Length(PRICE_WIDTH),
-        Constraint::Length(DISC_WIDTH),
-        Constraint::Length(16),
-    ];
-    // What each column holds: numbers right-aligned, the product cut with "…".
-    let cut = super::widgets::columns(inner.width, &widths);
-    let mut rows = Vec::new();
-    for (i, line) in q.quote.lines.iter().enumerate() {
-        let selected = i == q.selected;
-        let cell = |c: Cell, shown: String| match &q.editing {
-            Some(Typing { cell: e, text, .. }) if selected && *e == c => {
-                // The cursor kept in view within the cell's column.
-                let room = match c {
-                    Cell::Quantity => QTY_WIDTH,
-                    Cell::Price => PRICE_WIDTH,
-                    Cell::Discount => DISC_WIDTH,
-                };
-                let shown = text.spans(room as usize, Style::new()).iter().map(|s| s.content.to_string()).collect();
-                (shown, if text.is_selected() { theme.marked() } else { theme.focus() })
-            }
-            _ => (shown, if selected { theme.title() } else { theme.text() }),
-        };
-        // A cell that does not read leaves the line without a total until it is fixed.
-        let net = if selected && unread { "—".to_string() } else { crate::model::Amount::grouped_sum(line.net()) };
-        let cells = [
-            (line.description.clone(), if selected { theme.title() } else { theme.text() }),
-            cell(Cell::Quantity, line.quantity.to_string()),
-            cell(Cell::Price, line.unit_price.grouped()),
-            cell(Cell::Discount, format!("{}%", line.discount)),
-            (net, if selected { theme.title() } else { theme.text() }),
-        ];
-        let marker = if selected { "▶" } else { " " };
-        let mut row = vec![ratatui::widgets::Cell::from(marker)];
-        row.extend(
-            cells.into_iter().enumerate().map(|(i, (t, st))| super::widgets::fitted(&t, cut[i + 1], i > 0).style(st)),
-        );
-        rows.push(Row::new(row));
-    }
-    let header = ["", "PRODUCT", "QTY", "UNIT PRICE", "DISC", "LINE TOTAL"];
-    let header =
-        Row::new(header.iter().enumerate().map(|(i, h)| super::widgets::fitted(h, cut[i], i > 1))).style(theme.dim());
-    let totals = q.quote.totals();
-    let [table_area, foot] = Layout::vertical([Constraint::Min(1), Constraint::Length(5)]).areas(inner);
-    if q.quote.lines.is_empty() {
-        f.render_widget(
-            Paragraph::new(Line::styled("No lines yet: press a to add a product.", theme.dim())),
-            table_area,
-        );
-    } else {
-        let table = Table::new(rows, widths).header(header).flex(ratatui::layout::Flex::Start).column_spacing(1);
-        f.render_widget(table, table_area);
-    }
-    let right = |label: &str, a: Option<crate::model::Amount>| {
-        let shown = if unread { "—".to_string() } else { crate::model::Amount::grouped_sum(a) };
-        Line::from(format!("{label:>12} {shown:>16} {cur}")).right_aligned()
-    };
-    let mut foot_lines = vec![
-        right("subtotal", totals.map(|t| t.subtotal)),
-        right("discount", totals.map(|t| t.discount)),
-        right("total", totals.map(|t| t.total)).style(theme.title()),
-    ];
-    if let Some(e) = &q.error {
-        foot_lines.push(Line::styled(format!("! {}", truncate(e, inner.width as usize)), theme.error()));
-    }
-    f.render_widget(Paragraph::new(foot_lines), foot);
-    if let Some(p) = &q.picker {
-        let inner = popup(f, area, 60, area.height.saturating_sub(4).min(16), "Add a product");
-        let mut lines = vec![p.query.after(Span::styled("> ", theme.title()), inner.width as usize)];
-        if p.hits.is_empty() {
-            lines.push(Line::styled("no product matches (add products with rolo product add)", theme.dim()));
-        }
-        let room = inner.height.saturating_sub(1) as usize;
-        for (n, &i) in p.hits.iter().enumerate().skip(scrolled(p.selected, room)).take(room) {
-            let product = &q.products[i];
-            let text = format!("{}  {} {}", product.name, product.price.grouped(), product.currency);
-            let style = if n == p.selected { theme.focus() } else { theme.text() };
-            lines.push(Line::styled(truncate(&sanitize(&text), inner.width as usize), style));
-        }
-        f.render_widget(Paragraph::new(lines), inner);
-    }
-}
-
 fn detail(f: &mut Frame, area: Rect, d: &super::detail::Detail, theme: &Theme) {
     let block = Block::new().borders(Borders::ALL).title(format!(" {} · {} ", d.record.kind, sanitize(&d.title)));
     let w = area.width.saturating_sub(2) as usize;
@@ -883,9 +637,4 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             }
         }
     }
-}
-
-/// How many rows to skip so that row `selected` shows in a box of `room` rows.
-fn scrolled(selected: usize, room: usize) -> usize {
-    selected.saturating_sub(room.saturating_sub(1))
 }

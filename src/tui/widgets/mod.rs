@@ -40,6 +40,11 @@ pub fn short(sum: Option<crate::model::Amount>) -> String {
     }
 }
 
+/// How many rows to skip so that row `selected` shows in a box of `room` rows.
+pub fn scrolled(selected: usize, room: usize) -> usize {
+    selected.saturating_sub(room.saturating_sub(1))
+}
+
 /// A table whose every cell fits its column, header included: text is cut with "…" by display
 /// width, never mid-character, and the `right` columns (amounts, counts, durations) are
 /// right-aligned. `width` is what the columns share: the table's area less any block's borders.
