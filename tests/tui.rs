@@ -673,22 +673,38 @@ fn every_text_field_edits_with_the_same_keys() {
     }
 }
 
-/// The help lists the keys of text fields: F1 in a form shows them alone, `?` elsewhere after the
-/// screen's own keys.
+/// The help lists the keys of text fields: F1 in a form shows the form's keys first (Ctrl-S
+/// among them), then the text keys; `?` elsewhere after the screen's own keys.
 #[test]
 fn the_help_lists_the_keys_of_text_fields() {
     let mut ui = Ui::populated(120, 70);
     ui.keys("2 n f1");
     let s = ui.screen();
     assert!(s.contains("In text fields") && s.contains("ctrl-w") && s.contains("delete the word before"), "{s}");
-    assert!(!s.contains("This screen"), "a form's help is about its fields: {s}");
+    let forms = s.find("Forms").expect("the form's own keys");
+    assert!(forms < s.find("Everywhere").unwrap() && s.contains("ctrl-s"), "a form's help starts with its keys: {s}");
     ui.keys("esc");
     assert!(ui.screen().contains("New contact"), "Esc closes the help, the form stays: {}", ui.screen());
     ui.keys("esc 2 ?");
     let s = ui.screen();
-    assert!(s.contains("This screen") && s.contains("In text fields") && s.contains("home, ctrl-a"), "{s}");
+    assert!(s.contains("Lists") && s.contains("In text fields") && s.contains("home, ctrl-a"), "{s}");
     ui.keys("esc c f1");
-    assert!(ui.screen().contains("empty the field"), "the call form too: {}", ui.screen());
+    let s = ui.screen();
+    assert!(s.contains("empty the field") && s.contains("log the call"), "the call form too: {s}");
+}
+
+/// `?` lists every key of every mode: the screens', the dialogs', the editors' and the text keys.
+#[test]
+fn every_key_of_every_mode_is_in_the_help() {
+    let mut ui = Ui::populated(200, 400);
+    ui.keys("?");
+    let s = ui.screen();
+    for (name, table) in rolo::tui::keymap::ALL {
+        assert!(s.contains(name), "{name}: {s}");
+        for b in table.iter() {
+            assert!(s.contains(&b.keys.join(", ")) && s.contains(b.help), "{name}: {:?} {}", b.keys, b.help);
+        }
+    }
 }
 
 /// Values rolo proposes are selected: the first character typed replaces them; a cursor key
@@ -957,10 +973,10 @@ fn help_lists_the_keys_of_the_screen_from_the_key_map() {
     let mut ui = Ui::populated(100, 60);
     ui.keys("?");
     let s = ui.screen();
-    assert!(s.contains("This screen") && s.contains("open the selected record") && s.contains("Everywhere"), "{s}");
+    assert!(s.contains("Lists") && s.contains("open the selected record") && s.contains("Everywhere"), "{s}");
     assert!(s.contains("ctrl-c") && s.contains("quit at once"), "{s}");
     ui.keys("esc");
-    assert!(!ui.screen().contains("This screen"));
+    assert!(!ui.screen().contains("Everywhere"));
 
     // In a small window the help scrolls to the global keys.
     let mut ui = Ui::populated(80, 24);
@@ -969,7 +985,9 @@ fn help_lists_the_keys_of_the_screen_from_the_key_map() {
     ui.keys("j j j");
     assert!(ui.screen().contains("first row"), "j scrolls a line at a time");
     ui.keys("G");
-    assert!(ui.screen().contains("quit at once"));
+    assert!(ui.screen().contains("This help") && ui.screen().contains("to the end"), "{}", ui.screen());
+    ui.keys("g");
+    assert!(ui.screen().contains("first row"), "g goes back to the top: {}", ui.screen());
 }
 
 #[test]

@@ -86,6 +86,20 @@ pub enum Action {
     Fold,
     /// Take back the last change made in this session.
     Undo,
+    /// Move to the next field (or cell) of a form.
+    NextField,
+    /// Move to the previous field (or cell) of a form.
+    PrevField,
+    /// Pick the value of a form field that takes a record or a word (else the next field).
+    Pick,
+    /// Give the call its outcome (the key's letter).
+    CallOutcome,
+    /// Give the call its direction (the key's letter).
+    CallDirection,
+    /// Keep what is typed (a quote cell, an answer, a filter).
+    Done,
+    /// Say yes to a question.
+    Yes,
     /// Give the selected (or marked) leads their next status.
     Status,
     /// Convert the selected lead (a preview first).
@@ -236,6 +250,13 @@ impl Action {
                 Action::Lost => "mark deal lost",
                 Action::Fold => "fold won and lost stages",
                 Action::Undo => "undo the last change",
+                Action::NextField => "next field",
+                Action::PrevField => "previous field",
+                Action::Pick => "pick the field's value",
+                Action::CallOutcome => "the call's outcome",
+                Action::CallDirection => "the call's direction",
+                Action::Done => "keep what is typed",
+                Action::Yes => "yes",
                 Action::Status => "next lead status",
                 Action::Convert => "convert lead",
                 Action::Quote => "edit the deal's quote",
@@ -553,6 +574,135 @@ pub const WELCOME: &[Binding] = &[
     hint(&["i"], Action::Import, "import a CSV or vCard file"),
 ];
 
+/// Keys of a record form (the text keys edit the focused field).
+pub const FORM: &[Binding] = &[
+    hint(&["ctrl-s"], Action::Save, "save"),
+    hint(&["esc"], Action::Back, "close (asks when something changed)"),
+    hint(&["tab", "down"], Action::NextField, "next field"),
+    bind(&["backtab", "up"], Action::PrevField, "previous field"),
+    hint(&["enter"], Action::Pick, "on a field that takes a record or a word: pick it; elsewhere the next field"),
+    bind(&["f1"], Action::Help, "show the keys"),
+];
+
+/// Keys of the call form (the text keys edit the notes and the follow-up).
+pub const CALL: &[Binding] = &[
+    hint(
+        &["c", "v", "n", "b", "w"],
+        Action::CallOutcome,
+        "on the outcome: connected, voicemail, no answer, busy, wrong number",
+    ),
+    bind(&["o", "i"], Action::CallDirection, "on the direction: out or in"),
+    hint(&["ctrl-s"], Action::Save, "log the call (and its follow-up task) in one write"),
+    hint(&["esc"], Action::Back, "close (asks when an outcome or notes were given)"),
+    bind(&["tab", "enter"], Action::NextField, "next field (Enter in the notes starts a new line)"),
+    bind(&["backtab"], Action::PrevField, "previous field"),
+    bind(&["f1"], Action::Help, "show the keys"),
+];
+
+/// Keys of a quote cell being typed into (the text keys edit it).
+pub const QUOTE_CELL: &[Binding] = &[
+    hint(&["tab"], Action::NextField, "next cell: quantity, unit price, discount"),
+    bind(&["backtab"], Action::PrevField, "previous cell"),
+    hint(&["enter"], Action::Done, "keep the line (a cell that does not read holds the editor)"),
+    hint(&["esc"], Action::Back, "put the cell back as it was"),
+    hint(&["ctrl-s"], Action::Save, "save the quote"),
+    bind(&["f1"], Action::Help, "show the keys"),
+];
+
+/// Keys of a pick list with a query line: form pickers, the quote's product picker, the import
+/// wizard's field picker and the palette (the text keys edit the query).
+pub const PICKER: &[Binding] = &[
+    bind(&["down", "tab", "ctrl-n", "ctrl-j"], Action::Down, "next match"),
+    bind(&["up", "backtab", "ctrl-p", "ctrl-k"], Action::Up, "previous match"),
+    hint(&["enter"], Action::Open, "take the selected match"),
+    hint(&["esc"], Action::Back, "close without picking"),
+];
+
+/// Keys of the `/` search (the text keys edit the query).
+pub const SEARCH: &[Binding] = &[
+    bind(&["down", "tab", "ctrl-n", "ctrl-j"], Action::Down, "next result"),
+    bind(&["up", "backtab", "ctrl-p", "ctrl-k"], Action::Up, "previous result"),
+    hint(&["enter"], Action::Open, "open the selected record"),
+    hint(&["ctrl-l"], Action::Call, "log a call with the selected person"),
+    hint(&["esc"], Action::Back, "close (the query is kept for the next /)"),
+];
+
+/// Keys of a one-line question (the text keys edit the answer).
+pub const ASK: &[Binding] = &[
+    hint(&["enter"], Action::Done, "answer (a refused answer stays open to fix)"),
+    hint(&["esc"], Action::Back, "cancel"),
+];
+
+/// Keys of a list's filter line (the text keys edit the filter; the list narrows as you type).
+pub const FILTER: &[Binding] = &[
+    hint(&["enter"], Action::Done, "keep the filter and go back to the list"),
+    hint(&["esc"], Action::Back, "clear the filter"),
+];
+
+/// Keys of a yes/no question.
+pub const CONFIRM: &[Binding] =
+    &[hint(&["y"], Action::Yes, "yes, do it"), hint(&["n", "esc"], Action::Back, "no (any other key too)")];
+
+/// Keys of this help.
+pub const HELP: &[Binding] = &[
+    bind(&["j", "down"], Action::Down, "scroll down"),
+    bind(&["k", "up"], Action::Up, "scroll up"),
+    bind(&["g", "home"], Action::Top, "to the top"),
+    bind(&["G", "end"], Action::Bottom, "to the end"),
+    hint(&["esc", "q", "?"], Action::Back, "close"),
+];
+
+/// Every key table with the name the help gives its section, screens first, then what sits over
+/// them, then the keys of every screen and of every text field: the help lists them all.
+pub const ALL: &[(&str, &[Binding])] = &[
+    ("Lists", LIST),
+    ("Pipeline board", BOARD),
+    ("Deals as a list", DEALS),
+    ("Leads", LEADS),
+    ("Projects", PROJECTS),
+    ("Tasks", TASKS),
+    ("Agenda", AGENDA),
+    ("Reports", REPORTS),
+    ("Settings", SETTINGS),
+    ("Possible duplicates", DUPLICATES),
+    ("A record's page", DETAIL),
+    ("A person's or a deal's page", CALLABLE_PAGE),
+    ("A task's page", TASK_PAGE),
+    ("Welcome", WELCOME),
+    ("Quote editor", QUOTE),
+    ("A quote cell", QUOTE_CELL),
+    ("Import wizard", IMPORT),
+    ("Forms", FORM),
+    ("Call form", CALL),
+    ("Pickers and the palette", PICKER),
+    ("Search", SEARCH),
+    ("Questions", ASK),
+    ("List filter line", FILTER),
+    ("Confirmations", CONFIRM),
+    ("This help", HELP),
+    ("Everywhere", GLOBAL),
+    ("In text fields (other keys type; a proposed value is replaced)", TEXT),
+];
+
+/// The sections of the help for the tables in force (`context`, most specific first): those
+/// first, the global keys and the text keys next, then every other table, so `?` lists every key
+/// of every mode with the ones that act here on top.
+pub fn help_sections(context: &[&'static [Binding]]) -> Vec<(&'static str, &'static [Binding])> {
+    // Constants are compared by what they hold: each use of one may be its own copy.
+    let same = |a: &[Binding], b: &[Binding]| {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.keys == y.keys && x.help == y.help)
+    };
+    let title = |t: &'static [Binding]| ALL.iter().find(|(_, x)| same(x, t)).map_or("This screen", |(n, _)| n);
+    let mut sections: Vec<(&'static str, &'static [Binding])> = Vec::new();
+    let first = context.iter().copied().chain([GLOBAL, TEXT]);
+    for table in first.chain(ALL.iter().map(|(_, t)| *t)) {
+        if !sections.iter().any(|(_, t)| same(t, table)) {
+            sections.push((title(table), table));
+        }
+    }
+    sections
+}
+
 /// The text form of a key press as the tables write it: `j`, `G`, `ctrl-d`, `enter`, `esc`...
 pub fn key_name(key: &KeyEvent) -> Option<String> {
     let base = match key.code {
@@ -594,6 +744,14 @@ pub enum Lookup {
     Prefix,
     /// Nothing.
     None,
+}
+
+/// The action `key` names in `table` (a mode whose keys are single presses), if any.
+pub fn action_in(table: &[Binding], key: &KeyEvent) -> Option<Action> {
+    match lookup(&[table], &key_name(key)?) {
+        Lookup::Action(a) => Some(a),
+        _ => None,
+    }
 }
 
 /// Looks `seq` up in the tables, in order.
@@ -641,6 +799,29 @@ mod tests {
                     if !seen.insert(*k) && b.action != Action::Back {
                         panic!("{k} is bound twice");
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_help_lists_every_table_once_with_the_tables_in_force_first() {
+        let sections = help_sections(&[FORM]);
+        assert_eq!(sections[0].0, "Forms");
+        assert_eq!((sections[1].0, sections[2].1.len()), ("Everywhere", TEXT.len()));
+        for (name, _) in ALL {
+            let shown = sections.iter().filter(|(n, _)| n == name).count();
+            assert_eq!(shown, 1, "{name}");
+        }
+    }
+
+    #[test]
+    fn the_modes_tables_mean_one_thing_per_key() {
+        for table in [FORM, CALL, QUOTE_CELL, PICKER, SEARCH, ASK, FILTER, CONFIRM, HELP] {
+            let mut seen = std::collections::HashSet::new();
+            for b in table.iter() {
+                for k in b.keys {
+                    assert!(seen.insert(*k), "{k} is bound twice");
                 }
             }
         }

@@ -11,7 +11,7 @@ mod detail;
 mod form;
 mod fuzzy;
 mod import;
-mod keymap;
+pub mod keymap;
 mod line;
 mod list;
 mod mode;

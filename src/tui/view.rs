@@ -497,16 +497,8 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             let inner = popup(f, area, wide, area.height.saturating_sub(2), "Keys  (j/k scroll, Esc closes)");
             let mut lines = Vec::new();
             let w = inner.width as usize;
-            // In a form (F1) only the text keys apply; elsewhere they serve filters, questions
-            // and the search, so they come last.
-            let typing = app.form.is_some() || app.call.is_some();
-            let context = if typing { Vec::new() } else { app.context() };
-            let sections = context
-                .iter()
-                .enumerate()
-                .map(|(i, table)| (if i + 1 < context.len() { "This screen" } else { "Everywhere" }, *table));
-            let text = ("In text fields (other keys type; a proposed value is replaced)", keymap::TEXT);
-            let sections: Vec<_> = sections.chain([text]).collect();
+            // The keys that act here first, then every other key of every mode.
+            let sections = keymap::help_sections(&app.help_context());
             // The keys' column fits the longest keys, up to half the box; both columns cut with "…".
             let keys_w = sections.iter().flat_map(|(_, t)| t.iter()).map(|b| width(&b.keys.join(", "))).max();
             let keys_w = keys_w.unwrap_or(0).min(w / 2);

@@ -267,6 +267,13 @@ impl App {
             | Action::Earlier
             | Action::Later
             | Action::Today
+            | Action::NextField
+            | Action::PrevField
+            | Action::Pick
+            | Action::CallOutcome
+            | Action::CallDirection
+            | Action::Done
+            | Action::Yes
             | Action::ChooseField
             | Action::CheckImport
             | Action::ImportKind

@@ -7,10 +7,10 @@ impl App {
     /// Keys of the call form: one key picks the outcome, Ctrl-S logs the call.
     pub(super) fn call_key(&mut self, key: KeyEvent) {
         let Some(mut form) = self.call.take() else { return };
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Char('c') if ctrl => self.quit = true,
-            KeyCode::Char('s') if ctrl => match form.save(&self.crm) {
+        // The outcome and direction letters, and Enter, are the form's own: they type in the
+        // notes and the follow-up.
+        match keymap::action_in(keymap::CALL, &key) {
+            Some(Action::Save) => match form.save(&self.crm) {
                 Ok((call, task)) => {
                     let mut said = format!(
                         "call with {} logged: {}, {}",
@@ -32,16 +32,16 @@ impl App {
                     }
                 }
             },
-            KeyCode::Esc => {
+            Some(Action::Back) => {
                 if form.outcome.is_some() || !form.notes.value().is_empty() {
                     self.overlay = Some(Overlay::Confirm(Confirm::DiscardCall));
                 } else {
                     return;
                 }
             }
-            KeyCode::Tab => form.tab(false),
-            KeyCode::BackTab => form.tab(true),
-            KeyCode::F(1) => self.overlay = Some(Overlay::Help(0)),
+            Some(Action::NextField) if key.code == KeyCode::Tab => form.tab(false),
+            Some(Action::PrevField) => form.tab(true),
+            Some(Action::Help) => self.overlay = Some(Overlay::Help(0)),
             _ => form.key(key),
         }
         self.call = Some(form);
@@ -69,7 +69,6 @@ impl App {
     /// Keys while the quote editor's picker is open or a cell is being typed into.
     pub(super) fn quote_typing(&mut self, key: KeyEvent) {
         let Some(q) = &mut self.quote else { return };
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if let Some(mut picker) = q.picker.take() {
             match pick_key(key, &mut picker.query, &mut picker.selected, picker.hits.len()) {
                 PickKey::Cancel => return,
@@ -85,13 +84,13 @@ impl App {
             q.picker = Some(picker);
             return;
         }
-        match key.code {
-            KeyCode::Char('s') if ctrl => self.act(Action::Save),
-            KeyCode::Tab => q.next_cell(false),
-            KeyCode::BackTab => q.next_cell(true),
-            KeyCode::F(1) => self.overlay = Some(Overlay::Help(0)),
-            KeyCode::Enter => q.done(),
-            KeyCode::Esc => q.cancel(),
+        match keymap::action_in(keymap::QUOTE_CELL, &key) {
+            Some(Action::Save) => self.act(Action::Save),
+            Some(Action::NextField) => q.next_cell(false),
+            Some(Action::PrevField) => q.next_cell(true),
+            Some(Action::Help) => self.overlay = Some(Overlay::Help(0)),
+            Some(Action::Done) => q.done(),
+            Some(Action::Back) => q.cancel(),
             _ => {
                 q.type_key(key);
             }
@@ -100,9 +99,8 @@ impl App {
 
     pub(super) fn form_key(&mut self, key: KeyEvent) {
         let Some(mut form) = self.form.take() else { return };
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Char('s') if ctrl => match form.save(&self.crm) {
+        match keymap::action_in(keymap::FORM, &key) {
+            Some(Action::Save) => match form.save(&self.crm) {
                 Ok(Some(saved)) => {
                     self.refresh_after_write();
                     let name = Targets::named(&self.crm, vec![saved]).name;
@@ -132,14 +130,14 @@ impl App {
                 }
                 Err(e) => self.say_error(e.to_string()),
             },
-            KeyCode::Esc => {
+            Some(Action::Back) => {
                 if form.dirty {
                     self.overlay = Some(Overlay::Confirm(Confirm::DiscardForm));
                 } else {
                     return;
                 }
             }
-            KeyCode::Enter
+            Some(Action::Pick)
                 if form.picker_kind(form.focus).is_some() || form.choices(&self.crm, form.focus).is_some() =>
             {
                 let choices = form.choices(&self.crm, form.focus).unwrap_or_default();
@@ -155,9 +153,9 @@ impl App {
                 let overlay = Overlay::Picker { field: form.focus, query, hits, selected, choices, waiting };
                 self.overlay = Some(overlay);
             }
-            KeyCode::F(1) => self.overlay = Some(Overlay::Help(0)),
-            KeyCode::Tab | KeyCode::Down | KeyCode::Enter => form.move_focus(1),
-            KeyCode::BackTab | KeyCode::Up => form.move_focus(-1),
+            Some(Action::Help) => self.overlay = Some(Overlay::Help(0)),
+            Some(Action::NextField | Action::Pick) => form.move_focus(1),
+            Some(Action::PrevField) => form.move_focus(-1),
             _ => {
                 form.edit(key);
             }

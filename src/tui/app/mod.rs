@@ -377,6 +377,20 @@ impl App {
         self.screen == ScreenId::Pipeline && !self.deals_listed && self.detail.is_none() && !self.welcome
     }
 
+    /// The key tables the help puts first: those of the editor being typed in, else those in
+    /// force.
+    pub fn help_context(&self) -> Vec<&'static [Binding]> {
+        if self.call.is_some() {
+            vec![keymap::CALL]
+        } else if self.quote.as_ref().is_some_and(|q| q.editing.is_some()) {
+            vec![keymap::QUOTE_CELL, keymap::QUOTE]
+        } else if self.form.is_some() {
+            vec![keymap::FORM]
+        } else {
+            self.context()
+        }
+    }
+
     /// The key tables in force now, most specific first.
     pub fn context(&self) -> Vec<&'static [Binding]> {
         if self.import.is_some() {

@@ -8,12 +8,15 @@ impl App {
         let Some(overlay) = self.overlay.take() else { return };
         let result = match overlay {
             Overlay::Help(scroll) => {
-                self.overlay = match key.code {
-                    KeyCode::Esc | KeyCode::Char('q' | '?') => None,
-                    KeyCode::Char('j') | KeyCode::Down => Some(Overlay::Help((scroll + 1).min(64))),
-                    KeyCode::Char('k') | KeyCode::Up => Some(Overlay::Help(scroll.saturating_sub(1))),
-                    KeyCode::Char('G') | KeyCode::End => Some(Overlay::Help(64)),
-                    KeyCode::Char('g') | KeyCode::Home => Some(Overlay::Help(0)),
+                // The last line of the help just shows at the end.
+                let lines: usize = keymap::help_sections(&self.help_context()).iter().map(|(_, t)| t.len() + 2).sum();
+                let end = lines.saturating_sub(self.ctx.size.height.saturating_sub(6) as usize);
+                self.overlay = match keymap::action_in(keymap::HELP, &key) {
+                    Some(Action::Back) => None,
+                    Some(Action::Down) => Some(Overlay::Help((scroll + 1).min(end))),
+                    Some(Action::Up) => Some(Overlay::Help(scroll.saturating_sub(1))),
+                    Some(Action::Bottom) => Some(Overlay::Help(end)),
+                    Some(Action::Top) => Some(Overlay::Help(0)),
                     _ => Some(Overlay::Help(scroll)),
                 };
                 Ok(())
