@@ -137,7 +137,7 @@ fn the_import_wizard_switches_kind_and_duplicate_policy_and_refuses_an_unmappabl
     }
     // Leaving every column out leaves nothing to name the records by: said at once.
     ui.keys("esc I").text(&format!("{fixtures}/google.csv")).keys("enter");
-    let columns = ui.app.import.as_ref().map_or(0, |w| w.headers.len());
+    let columns = ui.app.import().map_or(0, |w| w.headers.len());
     for _ in 0..columns {
         ui.keys("enter").text("ignore").keys("enter j");
     }
@@ -409,7 +409,7 @@ fn accepting_a_quote_sets_the_deal_amount_and_leaves_the_quote_read_only() {
     for key in ["a", "enter", "d"] {
         ui.keys(key);
         assert!(ui.screen().contains("is accepted: move it back to draft to edit it"), "{key}: {}", ui.screen());
-        assert!(ui.app.quote.as_ref().is_some_and(|q| q.editing.is_none() && q.picker.is_none()), "{key}");
+        assert!(ui.app.quote().is_some_and(|q| q.editing.is_none() && q.picker.is_none()), "{key}");
     }
     assert_eq!(ui.crm.get::<Quote>(quote.id).unwrap(), quote);
     // Back in draft (accepted → rejected → draft) and saved, it edits again.
@@ -1469,7 +1469,7 @@ fn after_starting_empty_the_palette_still_offers_the_demo_data() {
 
 /// The query of the open search overlay.
 fn search_query(ui: &Ui) -> Option<String> {
-    match &ui.app.overlay {
+    match ui.app.overlay() {
         Some(rolo::tui::Overlay::Search(b)) => Some(b.query.value().to_string()),
         _ => None,
     }
@@ -1485,26 +1485,26 @@ fn a_pasted_page_is_capped_in_the_search_the_filter_the_palette_and_pickers_and_
     assert_eq!(search_query(&ui).map(|q| q.chars().count()), Some(cap));
     assert!(ui.screen().contains("Bob Stone"), "what the cap keeps is searched");
     ui.app.handle_key(common::ui::key("esc"));
-    assert!(ui.app.overlay.is_none(), "Esc closes the search at once");
+    assert!(ui.app.overlay().is_none(), "Esc closes the search at once");
     // Pasted in one event: the same.
     ui.keys("/");
     ui.app.paste(&page);
     assert_eq!(search_query(&ui).map(|q| q.chars().count()), Some(cap));
     ui.app.handle_key(common::ui::key("esc"));
-    assert!(ui.app.overlay.is_none());
+    assert!(ui.app.overlay().is_none());
     // The list filter, the palette and a picker stop at the cap too.
     ui.keys("f").text(&page);
     assert_eq!(ui.app.contacts.filter.chars().count(), cap);
     ui.keys("esc");
     assert!(!ui.app.contacts.is_filtered() && !ui.screen().contains("filter:"), "Esc clears the filter");
     ui.keys(":").text(&page);
-    let palette = match &ui.app.overlay {
+    let palette = match ui.app.overlay() {
         Some(rolo::tui::Overlay::Palette { query, .. }) => query.value().chars().count(),
         _ => 0,
     };
     assert_eq!(palette, cap);
     ui.keys("esc n tab tab tab tab tab enter").text(&page);
-    let picker = match &ui.app.overlay {
+    let picker = match ui.app.overlay() {
         Some(rolo::tui::Overlay::Picker { query, .. }) => query.value().chars().count(),
         _ => 0,
     };

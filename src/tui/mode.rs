@@ -3,10 +3,33 @@
 
 use std::time::Instant;
 
+use super::call::CallForm;
+use super::form::Form;
+use super::import::ImportWizard;
 use super::line::LineField;
+use super::quote::QuoteEditor;
 use super::search::SearchBox;
 use crate::crm::Crm;
 use crate::model::{Id, RecordRef, Stage};
+
+/// One layer over the screen: the app keeps them on one stack, the top one takes the keys, and
+/// they are drawn bottom to top. A state the stack cannot hold (two forms' keys at once, a call
+/// form under a question it never asked) cannot be written.
+#[derive(Debug)]
+pub enum Mode {
+    /// A dialog: help, search, palette, a confirmation, a picker, a question.
+    Overlay(Overlay),
+    /// A record form.
+    Form(Form),
+    /// The call being logged.
+    Call(CallForm),
+    /// The quote editor, holding the screen while open.
+    Quote(QuoteEditor),
+    /// The import wizard, holding the screen while open.
+    Import(ImportWizard),
+    /// The list's filter line while keys go to it.
+    Filter(LineField),
+}
 
 /// The records an action applies to, and how dialogs name them ("contact Ann Lee", "3 contacts").
 #[derive(Debug, Clone, PartialEq, Eq)]

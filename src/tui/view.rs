@@ -16,7 +16,7 @@ use super::detail::DetailLine;
 use super::fuzzy::matched_chars;
 use super::keymap;
 use super::line::LineField;
-use super::mode::{Confirm, Overlay};
+use super::mode::{Confirm, Mode, Overlay};
 use super::tasks::{DUE, TaskLists, section_names};
 use super::theme::Theme;
 use super::widgets::{MIN_SIZE, dim, grid, popup, record_list, scrolled, short};
@@ -35,9 +35,12 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     let [top, main, bottom] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(area);
     switcher(f, top, app, theme);
-    if let Some(w) = &app.import {
+    // An editor that holds the screen is drawn instead of it; the other layers go over it, bottom
+    // to top, each dimming what lies under it.
+    let holding = app.modes().iter().rev().find(|m| matches!(m, Mode::Import(_) | Mode::Quote(_)));
+    if let Some(Mode::Import(w)) = holding {
         super::import::draw(f, main, w, theme);
-    } else if let Some(q) = &app.quote {
+    } else if let Some(Mode::Quote(q)) = holding {
         super::quote::draw(f, main, q, theme);
     } else if app.welcome {
         welcome(f, main, theme);
@@ -53,23 +56,28 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
         task_lists(f, main, &app.tasks, theme, app.ctx.today);
     } else if let Some(list) = app.list() {
         let title = if list.kind == crate::model::Kind::Opportunity { "Deals" } else { app.screen.title() };
-        record_list(f, main, list, title, app.filtering.as_ref(), theme);
+        record_list(f, main, list, title, app.filter_line(), theme);
     } else {
         // Every screen has a view above; a bare frame keeps a new one drawable until it does.
         f.render_widget(Block::new().borders(Borders::ALL).title(format!(" {} ", app.screen.title())), main);
     }
     status_bar(f, bottom, app, theme);
-    if let Some(form) = &app.form {
-        dim(f, main);
-        form_box(f, main, form, theme);
-    }
-    if let Some(call) = &app.call {
-        dim(f, main);
-        call_form(f, main, call, theme);
-    }
-    if let Some(o) = &app.overlay {
-        dim(f, main);
-        overlay(f, main, o, app, theme);
+    for mode in app.modes() {
+        match mode {
+            Mode::Form(form) => {
+                dim(f, main);
+                form_box(f, main, form, theme);
+            }
+            Mode::Call(call) => {
+                dim(f, main);
+                call_form(f, main, call, theme);
+            }
+            Mode::Overlay(o) => {
+                dim(f, main);
+                overlay(f, main, o, app, theme);
+            }
+            Mode::Import(_) | Mode::Quote(_) | Mode::Filter(_) => {}
+        }
     }
     long_message(f, area, app, theme);
 }
@@ -143,7 +151,7 @@ fn status_bar(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .filter(|b| b.hint)
         .map(|b| format!("{} {}", b.keys[0], b.action.name()))
         .collect();
-    let hints = if app.filtering.is_some() {
+    let hints = if app.filter_line().is_some() {
         "type to filter · Enter keeps the filter · Esc clears it".to_string()
     } else if app.pending.is_empty() {
         hints.join(" · ")
@@ -591,7 +599,7 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
         }
         Overlay::Picker { field, query, hits, selected, choices, .. } => {
-            let what = match app.form.as_ref().and_then(|form| form.picker_kind(*field)) {
+            let what = match app.form().and_then(|form| form.picker_kind(*field)) {
                 _ if !choices.is_empty() => "Pick one",
                 Some(crate::model::Kind::Contact) => "Pick a person",
                 _ => "Pick an account",

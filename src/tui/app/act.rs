@@ -5,7 +5,9 @@ use super::*;
 
 impl App {
     pub(super) fn try_act(&mut self, action: Action) -> Result<()> {
-        if let Some(w) = &mut self.import {
+        // The editors below are borrowed from the layers while they use the service.
+        let crm = self.crm.clone();
+        if let Some(w) = self.import_mut() {
             match action {
                 Action::Up => w.move_by(-1),
                 Action::Down => w.move_by(1),
@@ -16,33 +18,33 @@ impl App {
                 Action::ChooseField => w.pick(),
                 Action::ImportKind if !w.busy() => w.next_kind(),
                 Action::ImportPolicy if !w.busy() => w.next_policy(),
-                Action::CheckImport => w.run(&self.crm),
+                Action::CheckImport => w.run(&crm),
                 Action::Back if w.busy() => self.say("the import runs to its end; it writes all or nothing"),
                 Action::Back => {
                     let done = matches!(w.step, crate::tui::import::Step::Done(_));
                     let kind = w.kind;
-                    self.import = None;
+                    self.close(|m| matches!(m, Mode::Import(_)));
                     if done && let Some(screen) = screen_of(kind) {
                         self.welcome = false;
                         self.screen = screen;
                     }
                 }
-                Action::Help => self.overlay = Some(Overlay::Help(0)),
+                Action::Help => self.open_overlay(Overlay::Help(0)),
                 Action::ForceQuit => self.quit = true,
                 _ => {}
             }
             return Ok(());
         }
-        if let Some(q) = &mut self.quote {
+        if let Some(q) = self.quote_mut() {
             match action {
                 Action::Up => q.move_by(-1),
                 Action::Down => q.move_by(1),
-                Action::AddLine => q.pick(&self.crm)?,
+                Action::AddLine => q.pick(&crm)?,
                 Action::EditLine => q.edit()?,
                 Action::RemoveLine => q.remove()?,
                 Action::QuoteStatus => q.next_status(),
                 Action::Save => {
-                    let accepted = q.save(&self.crm)?;
+                    let accepted = q.save(&crm)?;
                     let (number, total) = (q.quote.number.clone(), q.quote.totals().map(|t| t.total));
                     let (currency, total) = (q.quote.currency, crate::model::Amount::grouped_sum(total));
                     let deal = if accepted {
@@ -53,10 +55,10 @@ impl App {
                     self.say(format!("saved {number}: total {total} {currency}{deal}"));
                     self.refresh_after_write();
                 }
-                Action::Back if q.dirty => self.overlay = Some(Overlay::Confirm(Confirm::DiscardQuote)),
-                Action::Back => self.quote = None,
-                Action::Help => self.overlay = Some(Overlay::Help(0)),
-                Action::Palette => self.overlay = Some(Overlay::Palette { query: LineField::default(), selected: 0 }),
+                Action::Back if q.dirty => self.open_overlay(Overlay::Confirm(Confirm::DiscardQuote)),
+                Action::Back => self.close(|m| matches!(m, Mode::Quote(_))),
+                Action::Help => self.open_overlay(Overlay::Help(0)),
+                Action::Palette => self.open_overlay(Overlay::Palette { query: LineField::default(), selected: 0 }),
                 Action::ForceQuit => self.quit = true,
                 _ => {}
             }
@@ -106,9 +108,9 @@ impl App {
                 }
             }
             Action::Quit | Action::ForceQuit => self.quit = true,
-            Action::Help => self.overlay = Some(Overlay::Help(0)),
+            Action::Help => self.open_overlay(Overlay::Help(0)),
             Action::Search => self.reopen_search(),
-            Action::Palette => self.overlay = Some(Overlay::Palette { query: LineField::default(), selected: 0 }),
+            Action::Palette => self.open_overlay(Overlay::Palette { query: LineField::default(), selected: 0 }),
             Action::Goto(s) => {
                 self.welcome = false;
                 self.detail = None;
@@ -138,17 +140,17 @@ impl App {
                 }
             }
             Action::Filter if self.screen == ScreenId::Calls && self.detail.is_none() => {
-                self.overlay = Some(Overlay::ask(Ask::CallFilter, self.calls.filter.clone()));
+                self.open_overlay(Overlay::ask(Ask::CallFilter, self.calls.filter.clone()));
             }
             Action::Filter if self.on_tasks() => {
-                self.overlay = Some(Overlay::ask(Ask::TaskScope, self.tasks.scope.text()));
+                self.open_overlay(Overlay::ask(Ask::TaskScope, self.tasks.scope.text()));
             }
             Action::Filter if self.on_board() => {
-                self.overlay = Some(Overlay::ask(Ask::BoardFilter, self.board.filter.text()));
+                self.open_overlay(Overlay::ask(Ask::BoardFilter, self.board.filter.text()));
             }
             Action::Filter => {
                 if let Some(list) = self.list() {
-                    self.filtering = Some(LineField::new(list.filter.clone()));
+                    self.push(Mode::Filter(LineField::new(list.filter.clone())));
                 }
             }
             Action::Up | Action::Down | Action::Top | Action::Bottom if self.on_tasks() => {
@@ -163,14 +165,14 @@ impl App {
                         .iter()
                         .filter(|t| t.is_open())
                         .count();
-                    self.overlay = Some(Overlay::ask(Ask::GoalMet(r.id, p.name, open), ""));
+                    self.open_overlay(Overlay::ask(Ask::GoalMet(r.id, p.name, open), ""));
                 }
             }
             Action::NextSection | Action::PrevSection => self.tasks.next_section(action == Action::PrevSection),
             Action::AddTask => {
                 let about = if self.on_tasks() { None } else { self.current() };
                 let about = about.map(|r| Targets::named(&self.crm, vec![r]));
-                self.overlay = Some(Overlay::ask(Ask::QuickTask(about), ""));
+                self.open_overlay(Overlay::ask(Ask::QuickTask(about), ""));
             }
             Action::Complete | Action::Reopen => {
                 if let Some(id) = self.current().filter(|r| r.kind == Kind::Task).map(|r| r.id) {
@@ -190,7 +192,7 @@ impl App {
             Action::SnoozeAsk => {
                 if let Some(id) = self.current().filter(|r| r.kind == Kind::Task).map(|r| r.id) {
                     let title = self.crm.label(RecordRef::new(Kind::Task, id));
-                    self.overlay = Some(Overlay::ask(Ask::SnoozeUntil(id, title), ""));
+                    self.open_overlay(Overlay::ask(Ask::SnoozeUntil(id, title), ""));
                 }
             }
             Action::Open if self.on_tasks() && self.tasks.section == crate::tui::tasks::DUE => {
@@ -207,7 +209,7 @@ impl App {
                 }
             }
             Action::New if self.on_tasks() => {
-                self.overlay = Some(Overlay::ask(Ask::QuickTask(None), ""));
+                self.open_overlay(Overlay::ask(Ask::QuickTask(None), ""));
             }
             Action::Up | Action::Down | Action::Top | Action::Bottom if self.on_board() => {
                 self.board.move_card(screen::step(action).unwrap_or(0));
@@ -223,7 +225,7 @@ impl App {
             }
             Action::Lost => {
                 if let Some(card) = self.board.selected() {
-                    self.overlay = Some(Overlay::ask(Ask::LostReason(card.id, None, card.name.clone()), ""));
+                    self.open_overlay(Overlay::ask(Ask::LostReason(card.id, None, card.name.clone()), ""));
                 }
             }
             Action::Status => {
@@ -288,7 +290,7 @@ impl App {
                     _ => None,
                 };
                 match contact {
-                    Some(id) => self.call = Some(CallForm::open(&self.crm, id)?),
+                    Some(id) => self.push(Mode::Call(CallForm::open(&self.crm, id)?)),
                     None => {
                         self.say_error("calls are with people: select a contact (or a deal with one), then press c")
                     }
@@ -296,14 +298,14 @@ impl App {
             }
             Action::Quote => {
                 if let Some(r) = self.current().filter(|r| r.kind == Kind::Opportunity) {
-                    self.quote = Some(QuoteEditor::open(&self.crm, r.id)?);
+                    self.push(Mode::Quote(QuoteEditor::open(&self.crm, r.id)?));
                 } else {
                     self.say_error("quotes belong to deals: open one on the Pipeline screen, then press Q");
                 }
             }
             Action::Convert => {
                 if let Some(r) = self.current().filter(|r| r.kind == Kind::Lead) {
-                    self.form = Some(Form::convert(&self.crm, r.id)?);
+                    self.push(Mode::Form(Form::convert(&self.crm, r.id)?));
                 }
             }
             // Report keys do nothing off the Reports screen.
@@ -321,7 +323,7 @@ impl App {
             }
             Action::New if self.on_board() => {
                 let stage = self.board.stage().map(|s| s.name.clone());
-                self.form = Some(Form::new_opportunity(&self.crm, stage)?);
+                self.push(Mode::Form(Form::new_opportunity(&self.crm, stage)?));
             }
             Action::Undo => {
                 let undone = self.crm.undo()?;
@@ -335,7 +337,7 @@ impl App {
                 self.refresh_after_write();
                 self.say(format!("demo data loaded: {} contacts, {} accounts", added.contacts, added.accounts));
             }
-            Action::Import => self.overlay = Some(Overlay::ask(Ask::ImportFile, "")),
+            Action::Import => self.open_overlay(Overlay::ask(Ask::ImportFile, "")),
             Action::StartEmpty => {
                 self.welcome = false;
                 self.say("an empty database: press n to add a contact");
@@ -404,11 +406,11 @@ impl App {
                 }
             }
             Action::New => match self.list().map(|l| l.kind) {
-                Some(Kind::Opportunity) => self.form = Some(Form::new_opportunity(&self.crm, None)?),
+                Some(Kind::Opportunity) => self.push(Mode::Form(Form::new_opportunity(&self.crm, None)?)),
                 Some(Kind::Call) => {
                     self.say_error("calls are logged with a person: c on a contact, or Ctrl-L in / search")
                 }
-                Some(kind) => self.form = Some(Form::open(&self.crm, kind, None)?),
+                Some(kind) => self.push(Mode::Form(Form::open(&self.crm, kind, None)?)),
                 None => {}
             },
             Action::Edit => {
@@ -423,7 +425,7 @@ impl App {
                             | Kind::Task
                             | Kind::Project
                     ) {
-                        self.form = Some(Form::open(&self.crm, r.kind, Some(r.id))?);
+                        self.push(Mode::Form(Form::open(&self.crm, r.kind, Some(r.id))?));
                     } else {
                         self.say_error(format!("{} records are edited with rolo {} edit for now", r.kind, r.kind));
                     }
@@ -432,14 +434,14 @@ impl App {
             Action::Delete => {
                 let targets = self.targets();
                 if !targets.is_empty() {
-                    self.overlay = Some(Overlay::Confirm(Confirm::Delete(Targets::named(&self.crm, targets))));
+                    self.open_overlay(Overlay::Confirm(Confirm::Delete(Targets::named(&self.crm, targets))));
                 }
             }
             Action::Note => {
                 if let Some(d) = &self.detail
                     && matches!(d.record.kind, Kind::Account | Kind::Contact | Kind::Lead | Kind::Opportunity)
                 {
-                    self.overlay = Some(Overlay::ask(Ask::Note(Targets::named(&self.crm, vec![d.record])), ""));
+                    self.open_overlay(Overlay::ask(Ask::Note(Targets::named(&self.crm, vec![d.record])), ""));
                 }
             }
             Action::Tag | Action::Owner | Action::AddToList => {
@@ -453,7 +455,7 @@ impl App {
                         Action::Owner => Ask::Owner(targets),
                         _ => Ask::List(targets),
                     };
-                    self.overlay = Some(Overlay::ask(ask, ""));
+                    self.open_overlay(Overlay::ask(ask, ""));
                 }
             }
         }
@@ -470,7 +472,7 @@ impl App {
             return Ok(());
         };
         if stage.outcome == StageOutcome::Lost {
-            self.overlay = Some(Overlay::ask(Ask::LostReason(card.id, Some(stage.id), card.name.clone()), ""));
+            self.open_overlay(Overlay::ask(Ask::LostReason(card.id, Some(stage.id), card.name.clone()), ""));
             return Ok(());
         }
         let open_now = self.board.columns.get(self.board.col).is_some_and(|c| c.stage.outcome == StageOutcome::Open);
@@ -481,7 +483,7 @@ impl App {
             _ => None,
         };
         match question {
-            Some(question) => self.overlay = Some(Overlay::Confirm(Confirm::MoveDeal { id: card.id, stage, question })),
+            Some(question) => self.open_overlay(Overlay::Confirm(Confirm::MoveDeal { id: card.id, stage, question })),
             None => self.put_deal(card.id, &stage)?,
         }
         Ok(())

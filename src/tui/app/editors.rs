@@ -6,7 +6,7 @@ use super::*;
 impl App {
     /// Keys of the call form: one key picks the outcome, Ctrl-S logs the call.
     pub(super) fn call_key(&mut self, key: KeyEvent) {
-        let Some(mut form) = self.call.take() else { return };
+        let Some((at, Mode::Call(mut form))) = self.take_top(|m| matches!(m, Mode::Call(_))) else { return };
         // The outcome and direction letters, and Enter, are the form's own: they type in the
         // notes and the follow-up.
         match keymap::action_in(keymap::CALL, &key) {
@@ -34,22 +34,22 @@ impl App {
             },
             Some(Action::Back) => {
                 if form.outcome.is_some() || !form.notes.value().is_empty() {
-                    self.overlay = Some(Overlay::Confirm(Confirm::DiscardCall));
+                    self.open_overlay(Overlay::Confirm(Confirm::DiscardCall));
                 } else {
                     return;
                 }
             }
             Some(Action::NextField) if key.code == KeyCode::Tab => form.tab(false),
             Some(Action::PrevField) => form.tab(true),
-            Some(Action::Help) => self.overlay = Some(Overlay::Help(0)),
+            Some(Action::Help) => self.open_overlay(Overlay::Help(0)),
             _ => form.key(key),
         }
-        self.call = Some(form);
+        self.put_back(at, Mode::Call(form));
     }
 
     /// Keys while the import wizard's field picker is open.
     pub(super) fn import_typing(&mut self, key: KeyEvent) {
-        let Some(w) = &mut self.import else { return };
+        let Some(w) = self.import_mut() else { return };
         let Some(mut picker) = w.picker.take() else { return };
         let len = w.choices().len();
         match pick_key(key, &mut picker.query, &mut picker.selected, len) {
@@ -68,7 +68,7 @@ impl App {
 
     /// Keys while the quote editor's picker is open or a cell is being typed into.
     pub(super) fn quote_typing(&mut self, key: KeyEvent) {
-        let Some(q) = &mut self.quote else { return };
+        let Some(q) = self.quote_mut() else { return };
         if let Some(mut picker) = q.picker.take() {
             match pick_key(key, &mut picker.query, &mut picker.selected, picker.hits.len()) {
                 PickKey::Cancel => return,
@@ -88,7 +88,7 @@ impl App {
             Some(Action::Save) => self.act(Action::Save),
             Some(Action::NextField) => q.next_cell(false),
             Some(Action::PrevField) => q.next_cell(true),
-            Some(Action::Help) => self.overlay = Some(Overlay::Help(0)),
+            Some(Action::Help) => self.open_overlay(Overlay::Help(0)),
             Some(Action::Done) => q.done(),
             Some(Action::Back) => q.cancel(),
             _ => {
@@ -98,7 +98,7 @@ impl App {
     }
 
     pub(super) fn form_key(&mut self, key: KeyEvent) {
-        let Some(mut form) = self.form.take() else { return };
+        let Some((at, Mode::Form(mut form))) = self.take_top(|m| matches!(m, Mode::Form(_))) else { return };
         match keymap::action_in(keymap::FORM, &key) {
             Some(Action::Save) => match form.save(&self.crm) {
                 Ok(Some(saved)) => {
@@ -132,7 +132,7 @@ impl App {
             },
             Some(Action::Back) => {
                 if form.dirty {
-                    self.overlay = Some(Overlay::Confirm(Confirm::DiscardForm));
+                    self.open_overlay(Overlay::Confirm(Confirm::DiscardForm));
                 } else {
                     return;
                 }
@@ -151,9 +151,9 @@ impl App {
                 // The account typed so far is proposed: the first key typed replaces it.
                 let query = LineField::proposed(query);
                 let overlay = Overlay::Picker { field: form.focus, query, hits, selected, choices, waiting };
-                self.overlay = Some(overlay);
+                self.open_overlay(overlay);
             }
-            Some(Action::Help) => self.overlay = Some(Overlay::Help(0)),
+            Some(Action::Help) => self.open_overlay(Overlay::Help(0)),
             Some(Action::NextField | Action::Pick) => form.move_focus(1),
             Some(Action::PrevField) => form.move_focus(-1),
             _ => {
@@ -161,6 +161,6 @@ impl App {
             }
         }
         form.refresh_hint(&self.crm);
-        self.form = Some(form);
+        self.put_back(at, Mode::Form(form));
     }
 }

@@ -9,7 +9,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::ScreenId;
 use super::ctx::Ctx;
-use super::mode::{Ask, Confirm, Message, Overlay, Targets};
+use super::mode::{Ask, Confirm, Message, Mode, Overlay, Targets};
 use super::screen::{self, Agenda, Duplicates, Effect, Screen, Settings};
 use crate::crm::{Crm, Result};
 use crate::model::{Id, Kind, Lead, LeadStatus, Opportunity, RecordRef, Stage, StageOutcome, ValidationError};
@@ -90,16 +90,8 @@ pub struct App {
     pub detail: Option<Detail>,
     /// The screen a record was opened from, to go back to when it closes.
     came_from: Option<ScreenId>,
-    /// An open form, over everything but overlays.
-    pub form: Option<Form>,
-    /// The quote editor, holding the screen while open.
-    pub quote: Option<QuoteEditor>,
-    /// The import wizard, while open.
-    pub import: Option<crate::tui::import::ImportWizard>,
-    /// The call being logged, over everything but overlays.
-    pub call: Option<CallForm>,
-    /// An overlay, over everything.
-    pub overlay: Option<Overlay>,
+    /// What sits over the screen, bottom first: the top one takes the keys.
+    modes: Vec<Mode>,
     /// The first-run welcome, while shown.
     pub welcome: bool,
     /// The status-bar message.
@@ -108,8 +100,6 @@ pub struct App {
     pub pending: String,
     /// Whether the search index is still loading.
     pub indexing: bool,
-    /// The filter line of the list while keys go to it.
-    pub filtering: Option<LineField>,
     /// Set when the user leaves.
     pub quit: bool,
     /// The window is below the minimum size: only quitting keys act.
@@ -125,6 +115,37 @@ pub struct App {
     /// The user, the clock and the window, as of the last key or frame.
     pub(super) ctx: Ctx,
 }
+
+/// Access to the topmost layer of one kind on the stack, under any dialogs over it: read, and
+/// (given a second name) write.
+macro_rules! layer {
+    ($name:ident, $variant:ident, $ty:ty, $what:literal $(, $name_mut:ident)?) => {
+        impl App {
+            #[doc = $what]
+            pub fn $name(&self) -> Option<&$ty> {
+                self.modes.iter().rev().find_map(|m| match m {
+                    Mode::$variant(x) => Some(x),
+                    _ => None,
+                })
+            }
+
+            $(
+            fn $name_mut(&mut self) -> Option<&mut $ty> {
+                self.modes.iter_mut().rev().find_map(|m| match m {
+                    Mode::$variant(x) => Some(x),
+                    _ => None,
+                })
+            }
+            )?
+        }
+    };
+}
+
+layer!(form, Form, Form, "The open record form.", form_mut);
+layer!(call, Call, CallForm, "The call being logged.");
+layer!(quote, Quote, QuoteEditor, "The open quote editor.", quote_mut);
+layer!(import, Import, crate::tui::import::ImportWizard, "The open import wizard.", import_mut);
+layer!(filter_line, Filter, LineField, "The list's filter line, while keys go to it.");
 
 impl App {
     /// The app over `crm`, on the contacts screen (or the welcome, for an empty database).
@@ -167,16 +188,11 @@ impl App {
             reports: crate::tui::reports::Reports::new(),
             detail: None,
             came_from: None,
-            form: None,
-            quote: None,
-            import: None,
-            call: None,
-            overlay: None,
+            modes: Vec::new(),
             welcome: empty,
             message: greeting,
             pending: String::new(),
             indexing: true,
-            filtering: None,
             quit: false,
             too_small: false,
             detail_rows: 1,
@@ -224,7 +240,12 @@ impl App {
         self.tick();
         self.indexing = !self.index_ready.load(Ordering::SeqCst);
         if let Some(answer) = self.searcher.poll() {
-            match &mut self.overlay {
+            // Read before the dialog is borrowed: whether the picker is the account picker.
+            let picking = match self.overlay() {
+                Some(Overlay::Picker { field, .. }) => self.form().and_then(|f| f.picker_kind(*field)),
+                _ => None,
+            };
+            match self.overlay_mut() {
                 Some(Overlay::Search(b)) => b.receive(answer),
                 Some(Overlay::Picker { hits, selected, waiting, query, field, .. })
                     if *waiting == Some(answer.generation) && answer.complete =>
@@ -234,8 +255,10 @@ impl App {
                     // An account not there yet is made from the picker: offered after the
                     // matches, unless one has that very name.
                     let name = query.value().trim();
-                    let accounts = self.form.as_ref().and_then(|f| f.picker_kind(*field)) == Some(Kind::Account);
-                    if accounts && !name.is_empty() && !hits.iter().any(|h| h.label.eq_ignore_ascii_case(name)) {
+                    if picking == Some(Kind::Account)
+                        && !name.is_empty()
+                        && !hits.iter().any(|h| h.label.eq_ignore_ascii_case(name))
+                    {
                         let detail = "a new account: Enter creates it".to_string();
                         let label = name.to_string();
                         hits.push(crate::search::Hit { kind: Kind::Account, id: NEW_ACCOUNT, label, detail, score: 0 });
@@ -290,8 +313,8 @@ impl App {
         {
             self.say_error(e);
         }
-        if let Some(report) = self.import.as_mut().and_then(|w| w.poll()) {
-            let kind = self.import.as_ref().map_or(Kind::Contact, |w| w.kind);
+        if let Some(report) = self.import_mut().and_then(|w| w.poll()) {
+            let kind = self.import().map_or(Kind::Contact, |w| w.kind);
             self.refresh_after_write();
             self.say(crate::tui::import::summary(kind, &report));
         }
@@ -318,10 +341,10 @@ impl App {
             !app.index_ready.load(Ordering::SeqCst)
                 || app.reports.busy()
                 || app.duplicates.busy()
-                || app.import.as_ref().is_some_and(|w| w.busy())
-                || matches!(&app.overlay, Some(Overlay::Search(b)) if b.waiting.is_some())
+                || app.import().is_some_and(|w| w.busy())
+                || matches!(app.overlay(), Some(Overlay::Search(b)) if b.waiting.is_some())
                 || app.list().is_some_and(|l| l.awaiting.is_some())
-                || matches!(&app.overlay, Some(Overlay::Picker { waiting: Some(_), .. }))
+                || matches!(app.overlay(), Some(Overlay::Picker { waiting: Some(_), .. }))
         };
         while busy(self) && Instant::now() < deadline {
             self.prepare();
@@ -377,14 +400,65 @@ impl App {
         self.screen == ScreenId::Pipeline && !self.deals_listed && self.detail.is_none() && !self.welcome
     }
 
+    /// The dialog on top, if the top layer is one.
+    pub fn overlay(&self) -> Option<&Overlay> {
+        match self.modes.last() {
+            Some(Mode::Overlay(o)) => Some(o),
+            _ => None,
+        }
+    }
+
+    fn overlay_mut(&mut self) -> Option<&mut Overlay> {
+        match self.modes.last_mut() {
+            Some(Mode::Overlay(o)) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// What sits over the screen, bottom first.
+    pub fn modes(&self) -> &[Mode] {
+        &self.modes
+    }
+
+    /// Puts `mode` on top: it takes the keys until it closes.
+    fn push(&mut self, mode: Mode) {
+        self.modes.push(mode);
+    }
+
+    /// Opens a dialog on top.
+    fn open_overlay(&mut self, overlay: Overlay) {
+        self.push(Mode::Overlay(overlay));
+    }
+
+    /// Closes the topmost layer that `is` tells.
+    fn close(&mut self, is: fn(&Mode) -> bool) {
+        if let Some(at) = self.modes.iter().rposition(is) {
+            self.modes.remove(at);
+        }
+    }
+
+    /// Takes the top layer off, when `is` tells it, while its keys are handled; [`App::put_back`]
+    /// returns it under whatever the handling opened.
+    fn take_top(&mut self, is: fn(&Mode) -> bool) -> Option<(usize, Mode)> {
+        if !self.modes.last().is_some_and(is) {
+            return None;
+        }
+        self.modes.pop().map(|m| (self.modes.len(), m))
+    }
+
+    /// Returns a layer taken by [`App::take_top`] to its place.
+    fn put_back(&mut self, at: usize, mode: Mode) {
+        self.modes.insert(at.min(self.modes.len()), mode);
+    }
+
     /// The key tables the help puts first: those of the editor being typed in, else those in
     /// force.
     pub fn help_context(&self) -> Vec<&'static [Binding]> {
-        if self.call.is_some() {
+        if self.call().is_some() {
             vec![keymap::CALL]
-        } else if self.quote.as_ref().is_some_and(|q| q.editing.is_some()) {
+        } else if self.quote().is_some_and(|q| q.editing.is_some()) {
             vec![keymap::QUOTE_CELL, keymap::QUOTE]
-        } else if self.form.is_some() {
+        } else if self.form().is_some() {
             vec![keymap::FORM]
         } else {
             self.context()
@@ -393,10 +467,14 @@ impl App {
 
     /// The key tables in force now, most specific first.
     pub fn context(&self) -> Vec<&'static [Binding]> {
-        if self.import.is_some() {
-            vec![keymap::IMPORT]
-        } else if self.quote.is_some() {
-            vec![keymap::QUOTE]
+        // The editors that hold the screen answer for it, under any dialog over them.
+        let holding = self.modes.iter().rev().find_map(|m| match m {
+            Mode::Import(_) => Some(keymap::IMPORT),
+            Mode::Quote(_) => Some(keymap::QUOTE),
+            _ => None,
+        });
+        if let Some(table) = holding {
+            vec![table]
         } else if self.welcome {
             vec![keymap::WELCOME, keymap::GLOBAL]
         } else if self.screen == ScreenId::Projects
@@ -470,9 +548,9 @@ impl App {
                     self.refresh_after_write();
                 }
                 Effect::Open(record) => self.open(record)?,
-                Effect::Overlay(overlay) => self.overlay = Some(overlay),
-                Effect::EditForm(kind, id) => self.form = Some(Form::open(&self.crm, kind, id)?),
-                Effect::Form(form) => self.form = Some(*form),
+                Effect::Overlay(overlay) => self.open_overlay(overlay),
+                Effect::EditForm(kind, id) => self.push(Mode::Form(Form::open(&self.crm, kind, id)?)),
+                Effect::Form(form) => self.push(Mode::Form(*form)),
             }
         }
         Ok(())
@@ -501,23 +579,15 @@ impl App {
             }
             return;
         }
-        if self.overlay.is_some() {
-            return self.overlay_key(key);
-        }
-        if self.call.is_some() {
-            return self.call_key(key);
-        }
-        if self.quote.as_ref().is_some_and(|q| q.picker.is_some() || q.editing.is_some()) {
-            return self.quote_typing(key);
-        }
-        if self.import.as_ref().is_some_and(|w| w.picker.is_some()) {
-            return self.import_typing(key);
-        }
-        if self.form.is_some() {
-            return self.form_key(key);
-        }
-        if self.filtering.is_some() {
-            return self.filter_key(key);
+        // The top layer takes the keys.
+        match self.modes.last() {
+            Some(Mode::Overlay(_)) => return self.overlay_key(key),
+            Some(Mode::Call(_)) => return self.call_key(key),
+            Some(Mode::Quote(q)) if q.picker.is_some() || q.editing.is_some() => return self.quote_typing(key),
+            Some(Mode::Import(w)) if w.picker.is_some() => return self.import_typing(key),
+            Some(Mode::Form(_)) => return self.form_key(key),
+            Some(Mode::Filter(_)) => return self.filter_key(key),
+            _ => {}
         }
         if self.on_reports() && self.reports.typing.is_some() {
             return self.reports.type_key(key, self.ctx.today);
@@ -612,7 +682,7 @@ impl App {
         if !b.query.value().trim().is_empty() {
             b.waiting = Some(self.searcher.start(b.query.value(), &[], LIMIT));
         }
-        self.overlay = Some(Overlay::Search(b));
+        self.open_overlay(Overlay::Search(b));
     }
 
     /// Forgets what the lists and the open record showed, after a write.

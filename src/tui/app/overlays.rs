@@ -5,20 +5,21 @@ use super::*;
 
 impl App {
     pub(super) fn overlay_key(&mut self, key: KeyEvent) {
-        let Some(overlay) = self.overlay.take() else { return };
+        let Some((_, Mode::Overlay(overlay))) = self.take_top(|m| matches!(m, Mode::Overlay(_))) else { return };
         let result = match overlay {
             Overlay::Help(scroll) => {
                 // The last line of the help just shows at the end.
                 let lines: usize = keymap::help_sections(&self.help_context()).iter().map(|(_, t)| t.len() + 2).sum();
                 let end = lines.saturating_sub(self.ctx.size.height.saturating_sub(6) as usize);
-                self.overlay = match keymap::action_in(keymap::HELP, &key) {
-                    Some(Action::Back) => None,
-                    Some(Action::Down) => Some(Overlay::Help((scroll + 1).min(end))),
-                    Some(Action::Up) => Some(Overlay::Help(scroll.saturating_sub(1))),
-                    Some(Action::Bottom) => Some(Overlay::Help(end)),
-                    Some(Action::Top) => Some(Overlay::Help(0)),
-                    _ => Some(Overlay::Help(scroll)),
+                let scroll = match keymap::action_in(keymap::HELP, &key) {
+                    Some(Action::Back) => return,
+                    Some(Action::Down) => (scroll + 1).min(end),
+                    Some(Action::Up) => scroll.saturating_sub(1),
+                    Some(Action::Bottom) => end,
+                    Some(Action::Top) => 0,
+                    _ => scroll,
                 };
+                self.open_overlay(Overlay::Help(scroll));
                 Ok(())
             }
             Overlay::Confirm(what) if key.code == KeyCode::Char('y') => self.confirmed(what),
@@ -36,12 +37,12 @@ impl App {
                             .unwrap_or_else(|e| self.say_error(e.to_string()));
                     }
                     PickKey::Typed => {
-                        let kind = self.form.as_ref().and_then(|f| f.picker_kind(field)).unwrap_or(Kind::Account);
+                        let kind = self.form().and_then(|f| f.picker_kind(field)).unwrap_or(Kind::Account);
                         (hits, waiting) = self.picker_hits(kind, &choices, query.value(), hits);
                     }
                     PickKey::Moved => {}
                 }
-                self.overlay = Some(Overlay::Picker { field, query, hits, selected, choices, waiting });
+                self.open_overlay(Overlay::Picker { field, query, hits, selected, choices, waiting });
                 Ok(())
             }
             Overlay::Palette { query, selected } => self.palette_key(query, selected, key),
@@ -49,11 +50,11 @@ impl App {
                 KeyCode::Esc => Ok(()),
                 // On failure the line stays open so the text can be fixed.
                 KeyCode::Enter => {
-                    self.answer(&ask, text.value()).inspect_err(|_| self.overlay = Some(Overlay::Input { ask, text }))
+                    self.answer(&ask, text.value()).inspect_err(|_| self.open_overlay(Overlay::Input { ask, text }))
                 }
                 _ => {
                     text.handle(key);
-                    self.overlay = Some(Overlay::Input { ask, text });
+                    self.open_overlay(Overlay::Input { ask, text });
                     Ok(())
                 }
             },
@@ -66,7 +67,7 @@ impl App {
     /// Keys typed on the filter line: the list narrows as the filter grows.
     pub(super) fn filter_key(&mut self, key: KeyEvent) {
         // Taken first: without a list to filter, the line closes rather than hold the keys.
-        let Some(mut line) = self.filtering.take() else { return };
+        let Some((at, Mode::Filter(mut line))) = self.take_top(|m| matches!(m, Mode::Filter(_))) else { return };
         let Some(kind) = self.list().map(|l| l.kind) else { return };
         let text = match key.code {
             KeyCode::Enter => return,
@@ -74,7 +75,7 @@ impl App {
             _ => {
                 let changed = edit_query(&mut line, key);
                 let text = line.value().to_string();
-                self.filtering = Some(line);
+                self.put_back(at, Mode::Filter(line));
                 if !changed {
                     return;
                 }
@@ -224,7 +225,7 @@ impl App {
                 let wizard = crate::tui::import::ImportWizard::open(path, kind)
                     .map_err(|e| crate::crm::CrmError::Conflict(e.to_string()))?;
                 let said = format!("{}: check the fields, then Ctrl-S", wizard.file_name());
-                self.import = Some(wizard);
+                self.push(Mode::Import(wizard));
                 said
             }
         };
@@ -239,7 +240,7 @@ impl App {
     pub(super) fn confirmed(&mut self, what: Confirm) -> Result<()> {
         match what {
             Confirm::DiscardForm => {
-                self.form = None;
+                self.close(|m| matches!(m, Mode::Form(_)));
                 self.say("changes dropped");
             }
             Confirm::Merge { keep, gone, .. } => {
@@ -259,11 +260,11 @@ impl App {
             }
             Confirm::MoveDeal { id, stage, .. } => self.put_deal(id, &stage)?,
             Confirm::DiscardCall => {
-                self.call = None;
+                self.close(|m| matches!(m, Mode::Call(_)));
                 self.say("call not logged");
             }
             Confirm::DiscardQuote => {
-                self.quote = None;
+                self.close(|m| matches!(m, Mode::Quote(_)));
                 self.say("quote changes dropped");
             }
             Confirm::Delete(targets) => {
@@ -313,7 +314,7 @@ impl App {
             // Ctrl-L logs a call with the contact found, straight from the search.
             KeyCode::Char('l') if ctrl => {
                 if let Some(hit) = b.hits.get(b.selected).filter(|h| h.kind == Kind::Contact) {
-                    self.call = Some(CallForm::open(&self.crm, hit.id)?);
+                    self.push(Mode::Call(CallForm::open(&self.crm, hit.id)?));
                     return Ok(());
                 }
             }
@@ -334,7 +335,7 @@ impl App {
                 }
             }
         }
-        self.overlay = Some(Overlay::Search(b));
+        self.open_overlay(Overlay::Search(b));
         Ok(())
     }
 
@@ -350,7 +351,7 @@ impl App {
             }
             PickKey::Typed | PickKey::Moved => {}
         }
-        self.overlay = Some(Overlay::Palette { query, selected });
+        self.open_overlay(Overlay::Palette { query, selected });
         Ok(())
     }
 
@@ -418,14 +419,15 @@ impl App {
         let Some(hit) = hit else { return Ok(()) };
         let (label, mut id) = (hit.label.clone(), hit.id);
         // Only the account picker offers a new record; a word field's words are numbered from 0.
-        let accounts = self.form.as_ref().and_then(|f| f.picker_kind(field)) == Some(Kind::Account);
+        let accounts = self.form().and_then(|f| f.picker_kind(field)) == Some(Kind::Account);
         if accounts && id == NEW_ACCOUNT {
             id = self.crm.create(crate::model::Account { name: label.clone(), ..Default::default() })?.id;
             self.say(format!("account {label} created"));
         }
-        if let Some(form) = self.form.as_mut() {
+        let crm = self.crm.clone();
+        if let Some(form) = self.form_mut() {
             form.pick(field, label, id);
-            form.refresh_hint(&self.crm);
+            form.refresh_hint(&crm);
         }
         Ok(())
     }
