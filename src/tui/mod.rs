@@ -16,7 +16,6 @@ mod line;
 mod list;
 mod mode;
 mod quote;
-pub(crate) mod reports;
 mod screen;
 mod search;
 pub(crate) mod tasks;
@@ -38,7 +37,7 @@ pub use ctx::Ctx;
 pub use detail::DetailLine;
 pub use keymap::Action;
 pub use mode::Overlay;
-pub use reports::Period;
+pub use screen::Period;
 pub use theme::Theme;
 pub use view::draw;
 

@@ -48,8 +48,6 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
         detail(f, main, d, theme);
     } else if app.on_board() {
         board(f, main, &app.board, theme, app.ctx.today);
-    } else if app.screen == ScreenId::Reports {
-        super::reports::draw(f, main, &app.reports, theme);
     } else if let Some(screen) = app.screen_on_show() {
         screen.draw(f, main, &Ctx { theme: *theme, ..app.ctx.clone() });
     } else if app.on_tasks() {

@@ -64,18 +64,8 @@ impl App {
             }
             return Ok(());
         }
-        if self.on_reports()
-            && let Some(done) = self.reports.act(action, self.ctx.today)
-        {
-            match done {
-                crate::tui::reports::Done::Open(r) => self.open(r)?,
-                crate::tui::reports::Done::Say(text) => self.say(text),
-                crate::tui::reports::Done::Nothing => {}
-            }
-            return Ok(());
-        }
         // The screens that own their keys answer all but the app's own (leaving, help, search,
-        // the palette, switching screens, undo, import).
+        // the palette, switching screens, undo, import), unless they keep one as they stand.
         let app_wide = matches!(
             action,
             Action::Quit
@@ -89,7 +79,9 @@ impl App {
                 | Action::Import
         );
         let ctx = self.ctx.clone();
-        if !app_wide && let Some(screen) = self.screen_on_show_mut() {
+        if let Some(screen) = self.screen_on_show_mut()
+            && (!app_wide || screen.keeps(action))
+        {
             let effects = screen.update(action, &ctx);
             return self.run(effects);
         }

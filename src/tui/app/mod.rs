@@ -10,7 +10,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::ScreenId;
 use super::ctx::Ctx;
 use super::mode::{Ask, Confirm, Message, Mode, Overlay, Targets};
-use super::screen::{self, Agenda, Duplicates, Effect, Screen, Settings};
+use super::screen::{self, Agenda, Duplicates, Effect, Reports, Screen, Settings};
 use crate::crm::{Crm, Result};
 use crate::model::{Id, Kind, Lead, LeadStatus, Opportunity, RecordRef, Stage, StageOutcome, ValidationError};
 use crate::text::count;
@@ -85,7 +85,7 @@ pub struct App {
     /// Whether the Pipeline screen shows the deals as a list instead of the board.
     pub deals_listed: bool,
     /// The Reports screen (reports compute on worker threads, so a slow one never freezes it).
-    pub reports: crate::tui::reports::Reports,
+    pub reports: Reports,
     /// An open record, over the list.
     pub detail: Option<Detail>,
     /// The screen a record was opened from, to go back to when it closes.
@@ -185,7 +185,7 @@ impl App {
             tasks: TaskLists::new(),
             agenda: Agenda::new(ctx.today),
             deals_listed: false,
-            reports: crate::tui::reports::Reports::new(),
+            reports: Reports::new(),
             detail: None,
             came_from: None,
             modes: Vec::new(),
@@ -324,9 +324,9 @@ impl App {
             self.say_error(e);
         }
         if self.on_reports()
-            && let Err(e) = self.reports.prepare(&crm, ctx.today)
+            && let Err(e) = self.reports.prepare(&crm, &ctx)
         {
-            self.say_error(e.to_string());
+            self.say_error(e);
         }
         if self.message.as_ref().is_some_and(|m| m.at.elapsed() > MESSAGE_TIME) {
             self.message = None;
@@ -493,8 +493,6 @@ impl App {
             [own, keymap::DETAIL, keymap::GLOBAL].into_iter().filter(|t| !t.is_empty()).collect()
         } else if self.on_board() {
             vec![keymap::BOARD, keymap::GLOBAL]
-        } else if self.screen == ScreenId::Reports && self.detail.is_none() {
-            vec![keymap::REPORTS, keymap::GLOBAL]
         } else if let Some(screen) = self.screen_on_show() {
             let mut keys = screen.keys();
             keys.push(keymap::GLOBAL);
@@ -519,6 +517,7 @@ impl App {
             ScreenId::Settings => Some(&self.settings),
             ScreenId::Duplicates => Some(&self.duplicates),
             ScreenId::Agenda => Some(&self.agenda),
+            ScreenId::Reports => Some(&self.reports),
             _ => None,
         }
     }
@@ -529,6 +528,7 @@ impl App {
             ScreenId::Settings => Some(&mut self.settings),
             ScreenId::Duplicates => Some(&mut self.duplicates),
             ScreenId::Agenda => Some(&mut self.agenda),
+            ScreenId::Reports => Some(&mut self.reports),
             _ => None,
         }
     }
@@ -551,6 +551,7 @@ impl App {
                 Effect::Overlay(overlay) => self.open_overlay(overlay),
                 Effect::EditForm(kind, id) => self.push(Mode::Form(Form::open(&self.crm, kind, id)?)),
                 Effect::Form(form) => self.push(Mode::Form(*form)),
+                Effect::Say(text) => self.say(text),
             }
         }
         Ok(())

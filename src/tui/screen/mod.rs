@@ -4,6 +4,7 @@
 
 mod agenda;
 mod duplicates;
+pub(crate) mod reports;
 mod settings;
 
 use std::sync::Arc;
@@ -13,6 +14,7 @@ use ratatui::layout::Rect;
 
 pub use agenda::{Agenda, birthdays_soon};
 pub use duplicates::Duplicates;
+pub use reports::{Period, Reports};
 pub use settings::Settings;
 
 use super::ctx::Ctx;
@@ -26,6 +28,12 @@ use crate::model::{Id, Kind, RecordRef};
 pub trait Screen {
     /// The key tables in force on this screen, most specific first (the global keys follow).
     fn keys(&self) -> Vec<&'static [Binding]>;
+
+    /// Whether the screen answers this app-wide action itself as it stands (Esc backing out of
+    /// a chart rather than out of the screen); the app answers the others.
+    fn keeps(&self, _action: Action) -> bool {
+        false
+    }
 
     /// What `action` does: the state changes at once; the rest (writes, dialogs, records to open)
     /// comes back as effects for the loop to run. Pure: no database, no clock but `ctx`'s.
@@ -52,6 +60,8 @@ pub enum Effect {
     EditForm(Kind, Option<Id>),
     /// Open this form as it is.
     Form(Box<Form>),
+    /// Say this in the status bar.
+    Say(String),
 }
 
 /// The body of a [`Command`]: what it does on the service, and what to say when done.
