@@ -58,7 +58,7 @@ pub fn query(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let today = Date::from_ymd(2026, 12, 4).unwrap_or_default();
     let _ = crate::tui::board::BoardFilter::parse(&text);
-    let _ = crate::tui::tasks::TaskScope::parse(&text);
+    let _ = crate::tui::screen::TaskScope::parse(&text);
     let _ = crate::tui::Period::parse(&text, today);
     let _ = text.parse::<RecordRef>();
     let _ = crate::text::message(&text);

@@ -17,9 +17,8 @@ use super::fuzzy::matched_chars;
 use super::keymap;
 use super::line::LineField;
 use super::mode::{Confirm, Mode, Overlay};
-use super::tasks::{DUE, TaskLists, section_names};
 use super::theme::Theme;
-use super::widgets::{MIN_SIZE, dim, grid, popup, record_list, scrolled, short};
+use super::widgets::{MIN_SIZE, dim, popup, record_list, scrolled, short};
 use crate::text::{sanitize, truncate, width};
 
 /// Draws one frame.
@@ -50,8 +49,6 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
         board(f, main, &app.board, theme, app.ctx.today);
     } else if let Some(screen) = app.screen_on_show() {
         screen.draw(f, main, &Ctx { theme: *theme, ..app.ctx.clone() });
-    } else if app.on_tasks() {
-        task_lists(f, main, &app.tasks, theme, app.ctx.today);
     } else if let Some(list) = app.list() {
         let title = if list.kind == crate::model::Kind::Opportunity { "Deals" } else { app.screen.title() };
         record_list(f, main, list, title, app.filter_line(), theme);
@@ -290,96 +287,6 @@ fn board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme, today: crate::
         }
         f.render_widget(Paragraph::new(lines), body);
     }
-}
-
-fn task_lists(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme, today: crate::model::Date) {
-    let scope = if t.scope.is_empty() { String::new() } else { format!(" · {} (Esc clears)", t.scope.text()) };
-    let block = Block::new().borders(Borders::ALL).title(format!(" Tasks{scope} "));
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
-    let mut spans = Vec::new();
-    let full: usize = section_names().enumerate().map(|(i, n)| n.len() + t.counts[i].to_string().len() + 6).sum();
-    // Narrow windows get short names, so every tab (and the selected one) stays in sight.
-    const SHORT: [&str; 6] = ["Today", "Late", "Next", "All", "Done", "Due"];
-    for (i, name) in section_names().enumerate() {
-        let name = if full > tabs.width as usize { SHORT[i] } else { name };
-        let style = if i == t.section { theme.focus() } else { theme.dim() };
-        let label =
-            if i == DUE && !t.due_counted { format!(" {name} ") } else { format!(" {name} ({}) ", t.counts[i]) };
-        spans.push(Span::styled(label, style));
-        spans.push(Span::raw(" "));
-    }
-    f.render_widget(Paragraph::new(Line::from(spans)), tabs);
-    if t.section == DUE {
-        return due_to_contact(f, body, t, theme);
-    }
-    if t.ids.is_empty() {
-        let empty = match section_names().nth(t.section).unwrap_or_default() {
-            "Today" => "Nothing due today. n adds a task: a title, then a date (fri, +3d) and !high if need be.",
-            "Overdue" => "Nothing overdue.",
-            "Done" => "Nothing done yet: x completes the selected task.",
-            _ => "No tasks here. n adds one.",
-        };
-        f.render_widget(Paragraph::new(Line::styled(empty, theme.dim())), body);
-        return;
-    }
-    let (from, to) = t.window();
-    let done_tab = section_names().nth(t.section) == Some("Done");
-    let rows = t.ids[from..to].iter().enumerate().map(|(n, id)| {
-        let selected = from + n == t.selected;
-        let cells = match t.row(*id) {
-            Some(r) => {
-                let mark = match r.task.priority {
-                    crate::model::Priority::High => "▲",
-                    crate::model::Priority::Low => "▽",
-                    crate::model::Priority::Normal => "·",
-                };
-                let late = r.task.is_overdue(today);
-                // Done tasks are listed by when they were done, so that is the date shown.
-                let due = match (done_tab, r.task.completed_at) {
-                    (true, Some(at)) => at.local_date().to_string(),
-                    _ => r.task.due.map(|d| format!("{d}{}", if late { "!" } else { "" })).unwrap_or_default(),
-                };
-                let done = if r.task.is_open() { "" } else { "✓ " };
-                vec![mark.to_string(), format!("{done}{}", r.task.title), due, r.related.clone()]
-            }
-            None => vec![String::new(), "…".into(), String::new(), String::new()],
-        };
-        let overdue = t.row(*id).is_some_and(|r| r.task.is_overdue(today));
-        let style = match (selected, overdue) {
-            (true, _) => theme.focus(),
-            (false, true) => theme.error(),
-            _ => theme.text(),
-        };
-        (cells, style)
-    });
-    let widths = [Constraint::Length(1), Constraint::Min(20), Constraint::Length(11), Constraint::Percentage(35)];
-    let header = ["", "TASK", if done_tab { "DONE" } else { "DUE" }, "ABOUT"];
-    f.render_widget(grid(body.width, &widths, &header, &[], theme.dim(), rows), body);
-}
-
-/// The contacts due for a call by their cadence, most overdue first.
-fn due_to_contact(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme) {
-    if t.due.is_empty() {
-        let text = "Nobody is due: contacts with a follow-up cadence appear here when it runs out.";
-        f.render_widget(Paragraph::new(Line::styled(text, theme.dim())), area);
-        return;
-    }
-    let (from, to) = t.window();
-    let rows = t.due[from..to.min(t.due.len())].iter().enumerate().map(|(n, d)| {
-        let last = d.last_activity.map_or("never".to_string(), |l| l.to_string());
-        let late = if d.overdue == 0 {
-            "due today".to_string()
-        } else {
-            crate::text::count(d.overdue as usize, "day over", "days over")
-        };
-        let style = if from + n == t.selected { theme.focus() } else { theme.text() };
-        (vec![d.name.clone(), last, format!("every {} days", d.every), late], style)
-    });
-    let widths = [Constraint::Min(20), Constraint::Length(11), Constraint::Length(15), Constraint::Length(15)];
-    let header = ["CONTACT", "LAST", "CADENCE", "OVERDUE"];
-    f.render_widget(grid(area.width, &widths, &header, &[], theme.dim(), rows), area);
 }
 
 fn call_form(f: &mut Frame, area: Rect, c: &CallForm, theme: &Theme) {

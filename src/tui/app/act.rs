@@ -122,10 +122,6 @@ impl App {
                     l.awaiting = None;
                     l.set_filter("", None);
                 }
-                if self.on_tasks() && !self.tasks.scope.is_empty() {
-                    self.tasks.set_scope(crate::tui::tasks::TaskScope::default());
-                    self.say("task filter cleared");
-                }
                 if self.on_board() && !self.board.filter.is_empty() {
                     self.board.set_filter(BoardFilter::default());
                     self.say("board filter cleared");
@@ -134,9 +130,6 @@ impl App {
             Action::Filter if self.screen == ScreenId::Calls && self.detail.is_none() => {
                 self.open_overlay(Overlay::ask(Ask::CallFilter, self.calls.filter.clone()));
             }
-            Action::Filter if self.on_tasks() => {
-                self.open_overlay(Overlay::ask(Ask::TaskScope, self.tasks.scope.text()));
-            }
             Action::Filter if self.on_board() => {
                 self.open_overlay(Overlay::ask(Ask::BoardFilter, self.board.filter.text()));
             }
@@ -144,9 +137,6 @@ impl App {
                 if let Some(list) = self.list() {
                     self.push(Mode::Filter(LineField::new(list.filter.clone())));
                 }
-            }
-            Action::Up | Action::Down | Action::Top | Action::Bottom if self.on_tasks() => {
-                self.tasks.move_by(screen::step(action).unwrap_or(0));
             }
             Action::CloseProject => {
                 if let Some(r) = self.current().filter(|r| r.kind == Kind::Project) {
@@ -160,48 +150,14 @@ impl App {
                     self.open_overlay(Overlay::ask(Ask::GoalMet(r.id, p.name, open), ""));
                 }
             }
-            Action::NextSection | Action::PrevSection => self.tasks.next_section(action == Action::PrevSection),
             Action::AddTask => {
-                let about = if self.on_tasks() { None } else { self.current() };
-                let about = about.map(|r| Targets::named(&self.crm, vec![r]));
+                let about = self.current().map(|r| Targets::named(&self.crm, vec![r]));
                 self.open_overlay(Overlay::ask(Ask::QuickTask(about), ""));
             }
             Action::Complete | Action::Reopen => {
                 if let Some(id) = self.current().filter(|r| r.kind == Kind::Task).map(|r| r.id) {
                     self.run(vec![Effect::Write(screen::set_task_done(id, action == Action::Complete))])?;
                 }
-            }
-            Action::Snooze => {
-                if let Some(id) = self.current().filter(|r| r.kind == Kind::Task).map(|r| r.id) {
-                    let mut t: crate::model::Task = self.crm.get(id)?;
-                    let today = self.ctx.today;
-                    t.due = Some(t.due.filter(|d| *d > today).unwrap_or(today).add_days(1));
-                    let t = self.crm.update(t)?;
-                    self.say(format!("{}: due {}", t.title, t.due.map(|d| d.to_string()).unwrap_or_default()));
-                    self.refresh_after_write();
-                }
-            }
-            Action::SnoozeAsk => {
-                if let Some(id) = self.current().filter(|r| r.kind == Kind::Task).map(|r| r.id) {
-                    let title = self.crm.label(RecordRef::new(Kind::Task, id));
-                    self.open_overlay(Overlay::ask(Ask::SnoozeUntil(id, title), ""));
-                }
-            }
-            Action::Open if self.on_tasks() && self.tasks.section == crate::tui::tasks::DUE => {
-                if let Some(r) = self.current() {
-                    self.open(r)?;
-                }
-            }
-            Action::Open if self.on_tasks() => {
-                if let Some(t) = self.tasks.selected_task() {
-                    match t.about() {
-                        Some(r) => self.open(r)?,
-                        None => self.open(RecordRef::new(Kind::Task, t.id))?,
-                    }
-                }
-            }
-            Action::New if self.on_tasks() => {
-                self.open_overlay(Overlay::ask(Ask::QuickTask(None), ""));
             }
             Action::Up | Action::Down | Action::Top | Action::Bottom if self.on_board() => {
                 self.board.move_card(screen::step(action).unwrap_or(0));
@@ -256,6 +212,10 @@ impl App {
             | Action::Swap
             | Action::StageUp
             | Action::StageDown
+            | Action::NextSection
+            | Action::PrevSection
+            | Action::Snooze
+            | Action::SnoozeAsk
             | Action::DayView
             | Action::WeekView
             | Action::Earlier
@@ -273,21 +233,7 @@ impl App {
             | Action::ImportKind
             | Action::ImportPolicy
             | Action::Text(_) => {}
-            Action::Call => {
-                let contact = match self.current() {
-                    Some(r) if r.kind == Kind::Contact => Some(r.id),
-                    Some(r) if r.kind == Kind::Opportunity => self.crm.get::<Opportunity>(r.id)?.contact,
-                    Some(r) if r.kind == Kind::Call => Some(self.crm.get::<crate::model::Call>(r.id)?.contact),
-                    Some(r) if r.kind == Kind::Task => self.crm.get::<crate::model::Task>(r.id)?.contact,
-                    _ => None,
-                };
-                match contact {
-                    Some(id) => self.push(Mode::Call(CallForm::open(&self.crm, id)?)),
-                    None => {
-                        self.say_error("calls are with people: select a contact (or a deal with one), then press c")
-                    }
-                }
-            }
+            Action::Call => self.log_call(self.current())?,
             Action::Quote => {
                 if let Some(r) = self.current().filter(|r| r.kind == Kind::Opportunity) {
                     self.push(Mode::Quote(QuoteEditor::open(&self.crm, r.id)?));
@@ -423,12 +369,7 @@ impl App {
                     }
                 }
             }
-            Action::Delete => {
-                let targets = self.targets();
-                if !targets.is_empty() {
-                    self.open_overlay(Overlay::Confirm(Confirm::Delete(Targets::named(&self.crm, targets))));
-                }
-            }
+            Action::Delete => self.ask_delete(self.targets()),
             Action::Note => {
                 if let Some(d) = &self.detail
                     && matches!(d.record.kind, Kind::Account | Kind::Contact | Kind::Lead | Kind::Opportunity)
@@ -545,9 +486,33 @@ impl App {
         Ok(pass)
     }
 
+    /// Opens the call form with the person behind `about` (a contact, or a deal's, a call's or
+    /// a task's contact), or says calls need one.
+    pub(super) fn log_call(&mut self, about: Option<RecordRef>) -> Result<()> {
+        let contact = match about {
+            Some(r) if r.kind == Kind::Contact => Some(r.id),
+            Some(r) if r.kind == Kind::Opportunity => self.crm.get::<Opportunity>(r.id)?.contact,
+            Some(r) if r.kind == Kind::Call => Some(self.crm.get::<crate::model::Call>(r.id)?.contact),
+            Some(r) if r.kind == Kind::Task => self.crm.get::<crate::model::Task>(r.id)?.contact,
+            _ => None,
+        };
+        match contact {
+            Some(id) => self.push(Mode::Call(CallForm::open(&self.crm, id)?)),
+            None => self.say_error("calls are with people: select a contact (or a deal with one), then press c"),
+        }
+        Ok(())
+    }
+
+    /// Asks before deleting `targets`, named by their labels.
+    pub(super) fn ask_delete(&mut self, targets: Vec<RecordRef>) {
+        if !targets.is_empty() {
+            self.open_overlay(Overlay::Confirm(Confirm::Delete(Targets::named(&self.crm, targets))));
+        }
+    }
+
     /// What an action applies to: the open record, else the marked rows, else the selected one.
     pub(super) fn targets(&self) -> Vec<RecordRef> {
-        if self.on_board() || self.on_tasks() {
+        if self.on_board() {
             return self.current().into_iter().collect();
         }
         match (&self.detail, self.list()) {
@@ -562,9 +527,6 @@ impl App {
     pub(super) fn current(&self) -> Option<RecordRef> {
         if self.on_board() {
             return self.board.selected().map(|c| RecordRef::new(Kind::Opportunity, c.id));
-        }
-        if self.on_tasks() {
-            return self.tasks.selected_ref();
         }
         match (&self.detail, self.list()) {
             (Some(d), _) => Some(d.record),

@@ -10,7 +10,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::ScreenId;
 use super::ctx::Ctx;
 use super::mode::{Ask, Confirm, Message, Mode, Overlay, Targets};
-use super::screen::{self, Agenda, Duplicates, Effect, Reports, Screen, Settings};
+use super::screen::{self, Agenda, Duplicates, Effect, Reports, Screen, Settings, TaskLists};
 use crate::crm::{Crm, Result};
 use crate::model::{Id, Kind, Lead, LeadStatus, Opportunity, RecordRef, Stage, StageOutcome, ValidationError};
 use crate::text::count;
@@ -23,7 +23,6 @@ use crate::tui::line::LineField;
 use crate::tui::list::{Pass, RecordList};
 use crate::tui::quote::QuoteEditor;
 use crate::tui::search::{LIMIT, SearchBox, Searcher};
-use crate::tui::tasks::TaskLists;
 
 mod act;
 mod editors;
@@ -304,9 +303,9 @@ impl App {
             self.say_error(e);
         }
         if self.on_tasks()
-            && let Err(e) = self.tasks.prepare(&crm)
+            && let Err(e) = self.tasks.prepare(&crm, &ctx)
         {
-            self.say_error(e.to_string());
+            self.say_error(e);
         }
         if self.screen == ScreenId::Settings
             && let Err(e) = self.settings.prepare(&crm, &ctx)
@@ -497,8 +496,6 @@ impl App {
             let mut keys = screen.keys();
             keys.push(keymap::GLOBAL);
             keys
-        } else if self.on_tasks() {
-            vec![keymap::TASKS, keymap::GLOBAL]
         } else if self.screen == ScreenId::Pipeline {
             vec![keymap::DEALS, keymap::LIST, keymap::GLOBAL]
         } else if self.screen == ScreenId::Leads {
@@ -518,6 +515,7 @@ impl App {
             ScreenId::Duplicates => Some(&self.duplicates),
             ScreenId::Agenda => Some(&self.agenda),
             ScreenId::Reports => Some(&self.reports),
+            ScreenId::Tasks => Some(&self.tasks),
             _ => None,
         }
     }
@@ -529,6 +527,7 @@ impl App {
             ScreenId::Duplicates => Some(&mut self.duplicates),
             ScreenId::Agenda => Some(&mut self.agenda),
             ScreenId::Reports => Some(&mut self.reports),
+            ScreenId::Tasks => Some(&mut self.tasks),
             _ => None,
         }
     }
@@ -552,6 +551,8 @@ impl App {
                 Effect::EditForm(kind, id) => self.push(Mode::Form(Form::open(&self.crm, kind, id)?)),
                 Effect::Form(form) => self.push(Mode::Form(*form)),
                 Effect::Say(text) => self.say(text),
+                Effect::AskDelete(targets) => self.ask_delete(targets),
+                Effect::Call(about) => self.log_call(Some(about))?,
             }
         }
         Ok(())

@@ -168,7 +168,8 @@ impl App {
                 said
             }
             Ask::TaskScope => {
-                let scope = crate::tui::tasks::TaskScope::parse(text).map_err(|m| ValidationError::new("filter", m))?;
+                let scope =
+                    crate::tui::screen::TaskScope::parse(text).map_err(|m| ValidationError::new("filter", m))?;
                 let said = if scope.is_empty() {
                     "task filter cleared".to_string()
                 } else {

@@ -6,6 +6,7 @@ mod agenda;
 mod duplicates;
 pub(crate) mod reports;
 mod settings;
+pub(crate) mod tasks;
 
 use std::sync::Arc;
 
@@ -16,6 +17,7 @@ pub use agenda::{Agenda, birthdays_soon};
 pub use duplicates::Duplicates;
 pub use reports::{Period, Reports};
 pub use settings::Settings;
+pub use tasks::{TaskLists, TaskScope};
 
 use super::ctx::Ctx;
 use super::form::Form;
@@ -62,6 +64,10 @@ pub enum Effect {
     Form(Box<Form>),
     /// Say this in the status bar.
     Say(String),
+    /// Ask before deleting these records (named through the service).
+    AskDelete(Vec<RecordRef>),
+    /// Log a call with the person behind this record (a contact, or a deal's, a task's contact).
+    Call(RecordRef),
 }
 
 /// The body of a [`Command`]: what it does on the service, and what to say when done.
