@@ -693,6 +693,19 @@ fn the_help_lists_the_keys_of_text_fields() {
     assert!(s.contains("empty the field") && s.contains("log the call"), "the call form too: {s}");
 }
 
+/// Enter in a field the model keeps lines in (notes, a description, a goal) starts a new line;
+/// Ctrl-S saves every line. Elsewhere Enter goes on to the next field.
+#[test]
+fn enter_in_a_description_adds_a_line_and_ctrl_s_saves_both() {
+    let mut ui = Ui::populated(120, 40);
+    ui.keys("g P n").text("Widget").keys("tab tab").text("10").keys("tab tab tab").text("first");
+    ui.keys("enter").text("second");
+    assert!(ui.screen().contains("first⏎second▏"), "{}", ui.screen());
+    ui.keys("ctrl-s");
+    let saved = ui.crm.list::<Product>(|p| p.name == "Widget").unwrap();
+    assert_eq!(saved.first().and_then(|p| p.description.as_deref()), Some("first\nsecond"), "{}", ui.screen());
+}
+
 /// `?` lists every key of every mode: the screens', the dialogs', the editors' and the text keys.
 #[test]
 fn every_key_of_every_mode_is_in_the_help() {

@@ -408,6 +408,17 @@ impl Form {
         true
     }
 
+    /// Puts a line break in the focused field when it holds lines (notes, a description, a
+    /// goal: the fields the model keeps line breaks in); says whether it did.
+    pub fn newline(&mut self) -> bool {
+        use crate::model::texts::{LINES_MAX, limit};
+        let Some(f) = self.fields.get_mut(self.focus).filter(|f| limit(f.label) == LINES_MAX) else { return false };
+        f.input.newline();
+        f.error = None;
+        self.dirty = true;
+        true
+    }
+
     /// Moves the focus by `delta` fields, wrapping.
     pub fn move_focus(&mut self, delta: isize) {
         let n = self.fields.len() as isize;

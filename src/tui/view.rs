@@ -386,7 +386,7 @@ fn form_box(f: &mut Frame, area: Rect, form: &super::form::Form, theme: &Theme) 
         ));
         match focused {
             true => line.spans.extend(field.input.spans(room, theme.focus())),
-            false => line.spans.push(Span::styled(truncate(field.value(), room), theme.text())),
+            false => line.spans.push(Span::styled(truncate(&field.value().replace('\n', "⏎"), room), theme.text())),
         }
         lines.push(line);
         match &field.error {

@@ -137,6 +137,7 @@ impl App {
                     return;
                 }
             }
+            Some(Action::Pick) if form.newline() => {}
             Some(Action::Pick)
                 if form.picker_kind(form.focus).is_some() || form.choices(&self.crm, form.focus).is_some() =>
             {

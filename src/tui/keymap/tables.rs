@@ -269,7 +269,7 @@ pub const FORM: &[Binding] = &[
     hint(&["esc"], Action::Back, "close (asks when something changed)"),
     hint(&["tab", "down"], Action::NextField, "next field"),
     bind(&["backtab", "up"], Action::PrevField, "previous field"),
-    hint(&["enter"], Action::Pick, "on a field that takes a record or a word: pick it; elsewhere the next field"),
+    hint(&["enter"], Action::Pick, "a new line in notes; picks a record or a word; else the next field"),
     bind(&["f1"], Action::Help, "show the keys"),
 ];
 
