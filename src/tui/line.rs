@@ -69,7 +69,7 @@ impl LineField {
         Some(self.apply(request))
     }
 
-    /// Puts a line break at the cursor (the call form's notes).
+    /// Puts a line break at the cursor (a form field the model keeps lines in).
     pub fn newline(&mut self) {
         self.apply(InputRequest::InsertChar('\n'));
     }

@@ -21,8 +21,8 @@ pub enum Mode {
     Overlay(Overlay),
     /// A record form.
     Form(Form),
-    /// The call being logged.
-    Call(CallForm),
+    /// The call being logged (boxed: its timer and fields make it the largest layer).
+    Call(Box<CallForm>),
     /// The quote editor, holding the screen while open.
     Quote(QuoteEditor),
     /// The import wizard, holding the screen while open.

@@ -497,7 +497,7 @@ impl App {
             _ => None,
         };
         match contact {
-            Some(id) => self.push(Mode::Call(CallForm::open(&self.crm, id)?)),
+            Some(id) => self.push(Mode::Call(Box::new(CallForm::open(&self.crm, id)?))),
             None => self.say_error("calls are with people: select a contact (or a deal with one), then press c"),
         }
         Ok(())

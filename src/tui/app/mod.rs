@@ -141,12 +141,19 @@ macro_rules! layer {
 }
 
 layer!(form, Form, Form, "The open record form.", form_mut);
-layer!(call, Call, CallForm, "The call being logged.");
 layer!(quote, Quote, QuoteEditor, "The open quote editor.", quote_mut);
 layer!(import, Import, crate::tui::import::ImportWizard, "The open import wizard.", import_mut);
 layer!(filter_line, Filter, LineField, "The list's filter line, while keys go to it.");
 
 impl App {
+    /// The call being logged.
+    pub fn call(&self) -> Option<&CallForm> {
+        self.modes.iter().rev().find_map(|m| match m {
+            Mode::Call(x) => Some(&**x),
+            _ => None,
+        })
+    }
+
     /// The app over `crm`, on the contacts screen (or the welcome, for an empty database).
     pub fn new(crm: Arc<Crm>) -> Result<App> {
         let empty = crm.is_empty()?;

@@ -315,7 +315,7 @@ impl App {
             // Ctrl-L logs a call with the contact found, straight from the search.
             KeyCode::Char('l') if ctrl => {
                 if let Some(hit) = b.hits.get(b.selected).filter(|h| h.kind == Kind::Contact) {
-                    self.push(Mode::Call(CallForm::open(&self.crm, hit.id)?));
+                    self.push(Mode::Call(Box::new(CallForm::open(&self.crm, hit.id)?)));
                     return Ok(());
                 }
             }

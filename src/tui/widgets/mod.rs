@@ -3,9 +3,11 @@
 
 mod popup;
 mod records;
+mod textarea;
 
 pub use popup::{dim, popup};
 pub use records::record_list;
+pub use textarea::TextArea;
 
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
