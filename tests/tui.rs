@@ -706,6 +706,30 @@ fn enter_in_a_description_adds_a_line_and_ctrl_s_saves_both() {
     assert_eq!(saved.first().and_then(|p| p.description.as_deref()), Some("first\nsecond"), "{}", ui.screen());
 }
 
+/// Ctrl-X Ctrl-E hands a field of lines to `$EDITOR` through the loop on a local terminal, and
+/// says inline that it cannot elsewhere (or on a one-line field).
+#[test]
+fn ctrl_x_ctrl_e_edits_a_field_of_lines_in_the_editor() {
+    let mut ui = Ui::populated(120, 40);
+    ui.keys("g P n ctrl-x ctrl-e");
+    assert!(ui.screen().contains("only notes and descriptions open in $EDITOR"), "{}", ui.screen());
+    ui.text("Widget").keys("tab tab").text("10").keys("tab tab tab").text("first").keys("ctrl-x ctrl-e");
+    assert!(ui.screen().contains("$EDITOR needs rolo on a local terminal"), "{}", ui.screen());
+    assert_eq!(ui.app.take_editor_request(), None, "nothing for the loop");
+    ui.app.use_local_terminal();
+    ui.keys("ctrl-x ctrl-e");
+    assert_eq!(ui.app.take_editor_request().as_deref(), Some("first"));
+    ui.app.edited("one\ntwo\n".into());
+    ui.keys("ctrl-s");
+    let saved = ui.crm.list::<Product>(|p| p.name == "Widget").unwrap();
+    assert_eq!(saved.first().and_then(|p| p.description.as_deref()), Some("one\ntwo"), "{}", ui.screen());
+    // The call form's notes too.
+    ui.keys("2 c c").text("left a message").keys("ctrl-x ctrl-e");
+    assert_eq!(ui.app.take_editor_request().as_deref(), Some("left a message"));
+    ui.app.edited("called back\n".into());
+    assert!(ui.screen().contains("called back▏"), "{}", ui.screen());
+}
+
 /// `?` lists every key of every mode: the screens', the dialogs', the editors' and the text keys.
 #[test]
 fn every_key_of_every_mode_is_in_the_help() {

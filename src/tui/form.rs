@@ -411,12 +411,26 @@ impl Form {
     /// Puts a line break in the focused field when it holds lines (notes, a description, a
     /// goal: the fields the model keeps line breaks in); says whether it did.
     pub fn newline(&mut self) -> bool {
-        use crate::model::texts::{LINES_MAX, limit};
-        let Some(f) = self.fields.get_mut(self.focus).filter(|f| limit(f.label) == LINES_MAX) else { return false };
+        let Some(f) = self.lines_field() else { return false };
         f.input.newline();
         f.error = None;
         self.dirty = true;
         true
+    }
+
+    /// The focused field when it holds lines.
+    pub fn lines_field(&mut self) -> Option<&mut Field> {
+        use crate::model::texts::{LINES_MAX, limit};
+        self.fields.get_mut(self.focus).filter(|f| limit(f.label) == LINES_MAX)
+    }
+
+    /// Puts `text` (from `$EDITOR`) in the focused field of lines.
+    pub fn put_lines(&mut self, text: String) {
+        if let Some(f) = self.lines_field() {
+            f.set(text);
+            f.error = None;
+            self.dirty = true;
+        }
     }
 
     /// Moves the focus by `delta` fields, wrapping.

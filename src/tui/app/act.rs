@@ -228,6 +228,7 @@ impl App {
             | Action::CallDirection
             | Action::Done
             | Action::Yes
+            | Action::ExternalEditor
             | Action::ChooseField
             | Action::CheckImport
             | Action::ImportKind

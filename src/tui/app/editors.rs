@@ -6,10 +6,11 @@ use super::*;
 impl App {
     /// Keys of the call form: one key picks the outcome, Ctrl-S logs the call.
     pub(super) fn call_key(&mut self, key: KeyEvent) {
+        let Some(action) = self.pressed(keymap::CALL, &key) else { return };
         let Some((at, Mode::Call(mut form))) = self.take_top(|m| matches!(m, Mode::Call(_))) else { return };
         // The outcome and direction letters, and Enter, are the form's own: they type in the
         // notes and the follow-up.
-        match keymap::action_in(keymap::CALL, &key) {
+        match action {
             Some(Action::Save) => match form.save(&self.crm) {
                 Ok((call, task)) => {
                     let mut said = format!(
@@ -42,6 +43,10 @@ impl App {
             Some(Action::NextField) if key.code == KeyCode::Tab => form.tab(false),
             Some(Action::PrevField) => form.tab(true),
             Some(Action::Help) => self.open_overlay(Overlay::Help(0)),
+            Some(Action::ExternalEditor) => {
+                let notes = (form.focus == crate::tui::call::Slot::Notes).then(|| form.notes.value());
+                form.error = self.ask_editor(notes);
+            }
             _ => form.key(key),
         }
         self.put_back(at, Mode::Call(form));
@@ -98,8 +103,9 @@ impl App {
     }
 
     pub(super) fn form_key(&mut self, key: KeyEvent) {
+        let Some(action) = self.pressed(keymap::FORM, &key) else { return };
         let Some((at, Mode::Form(mut form))) = self.take_top(|m| matches!(m, Mode::Form(_))) else { return };
-        match keymap::action_in(keymap::FORM, &key) {
+        match action {
             Some(Action::Save) => match form.save(&self.crm) {
                 Ok(Some(saved)) => {
                     self.refresh_after_write();
@@ -138,6 +144,13 @@ impl App {
                 }
             }
             Some(Action::Pick) if form.newline() => {}
+            Some(Action::ExternalEditor) => {
+                let lines = form.lines_field().map(|f| f.value().to_string());
+                let refused = self.ask_editor(lines);
+                if let Some(f) = form.fields.get_mut(form.focus) {
+                    f.error = refused;
+                }
+            }
             Some(Action::Pick)
                 if form.picker_kind(form.focus).is_some() || form.choices(&self.crm, form.focus).is_some() =>
             {
@@ -163,5 +176,43 @@ impl App {
         }
         form.refresh_hint(&self.crm);
         self.put_back(at, Mode::Form(form));
+    }
+
+    /// What `key` asks of an editor whose keys are `table`: `Some(action)`, `Some(None)` for a
+    /// key the editor types or moves with, `None` while a sequence (`ctrl-x` of `ctrl-x ctrl-e`)
+    /// waits for its next key.
+    fn pressed(&mut self, table: &'static [Binding], key: &KeyEvent) -> Option<Option<Action>> {
+        let Some(name) = keymap::key_name(key) else {
+            self.pending.clear();
+            return Some(None);
+        };
+        let seq = if self.pending.is_empty() { name } else { format!("{} {name}", self.pending) };
+        match keymap::lookup(&[table], &seq) {
+            Lookup::Prefix => {
+                self.pending = seq;
+                None
+            }
+            Lookup::Action(a) => {
+                self.pending.clear();
+                Some(Some(a))
+            }
+            Lookup::None => {
+                self.pending.clear();
+                Some(None)
+            }
+        }
+    }
+
+    /// Hands `lines` (the text of the focused field of lines; `None` when the field holds one
+    /// line) to `$EDITOR` through the loop; what to say under the field when it cannot.
+    fn ask_editor(&mut self, lines: Option<String>) -> Option<String> {
+        match lines {
+            None => Some("only notes and descriptions open in $EDITOR".into()),
+            Some(_) if !self.local_terminal => Some("$EDITOR needs rolo on a local terminal: type here".into()),
+            Some(text) => {
+                self.editor = Some(text);
+                None
+            }
+        }
     }
 }

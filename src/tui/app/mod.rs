@@ -113,6 +113,10 @@ pub struct App {
     empty: bool,
     /// The user, the clock and the window, as of the last key or frame.
     pub(super) ctx: Ctx,
+    /// Whether the app runs on a local terminal, where `$EDITOR` can take it over.
+    local_terminal: bool,
+    /// The text of a field to edit in `$EDITOR`, waiting for the loop.
+    editor: Option<String>,
 }
 
 /// Access to the topmost layer of one kind on the stack, under any dialogs over it: read, and
@@ -205,6 +209,8 @@ impl App {
             trail: Vec::new(),
             empty,
             ctx,
+            local_terminal: false,
+            editor: None,
         })
     }
 
@@ -404,6 +410,33 @@ impl App {
     /// Whether the pipeline board is what the user sees and drives.
     pub fn on_board(&self) -> bool {
         self.screen == ScreenId::Pipeline && !self.deals_listed && self.detail.is_none() && !self.welcome
+    }
+
+    /// Says the app runs on a local terminal: `Ctrl-X Ctrl-E` then hands a field of lines to
+    /// `$EDITOR` (through [`App::take_editor_request`]) instead of saying it cannot.
+    pub fn use_local_terminal(&mut self) {
+        self.local_terminal = true;
+    }
+
+    /// The text of the field to edit in `$EDITOR`, when one was asked for: the loop runs the
+    /// editor, then gives the text back through [`App::edited`].
+    pub fn take_editor_request(&mut self) -> Option<String> {
+        self.editor.take()
+    }
+
+    /// Says why `$EDITOR` gave nothing back (the field is left as it was).
+    pub fn say_editor_failed(&mut self, e: &std::io::Error) {
+        self.say_error(format!("$EDITOR: {e}"));
+    }
+
+    /// Puts the text `$EDITOR` left into the field it was asked for.
+    pub fn edited(&mut self, text: String) {
+        let text = text.strip_suffix('\n').unwrap_or(&text).to_string();
+        match self.modes.last_mut() {
+            Some(Mode::Form(form)) => form.put_lines(text),
+            Some(Mode::Call(call)) => call.notes = crate::tui::widgets::TextArea::new(&text),
+            _ => {}
+        }
     }
 
     /// The dialog on top, if the top layer is one.

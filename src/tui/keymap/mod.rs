@@ -104,6 +104,8 @@ pub enum Action {
     Done,
     /// Say yes to a question.
     Yes,
+    /// Edit the field of lines in `$EDITOR`.
+    ExternalEditor,
     /// Give the selected (or marked) leads their next status.
     Status,
     /// Convert the selected lead (a preview first).
@@ -261,6 +263,7 @@ impl Action {
                 Action::CallDirection => "the call's direction",
                 Action::Done => "keep what is typed",
                 Action::Yes => "yes",
+                Action::ExternalEditor => "edit the field in $EDITOR",
                 Action::Status => "next lead status",
                 Action::Convert => "convert lead",
                 Action::Quote => "edit the deal's quote",

@@ -271,7 +271,11 @@ pub const FORM: &[Binding] = &[
     bind(&["backtab", "up"], Action::PrevField, "previous field"),
     hint(&["enter"], Action::Pick, "a new line in notes; picks a record or a word; else the next field"),
     bind(&["f1"], Action::Help, "show the keys"),
+    bind(&["ctrl-x ctrl-e"], Action::ExternalEditor, EXTERNAL_EDITOR),
 ];
+
+/// What `ctrl-x ctrl-e` does in a field of lines.
+const EXTERNAL_EDITOR: &str = "notes in $EDITOR (VISUAL, EDITOR, else vi), on a local terminal";
 
 /// Keys of the call form (the text keys edit the notes and the follow-up).
 pub const CALL: &[Binding] = &[
@@ -286,6 +290,7 @@ pub const CALL: &[Binding] = &[
     bind(&["tab", "enter"], Action::NextField, "next field (Enter in the notes starts a new line)"),
     bind(&["backtab"], Action::PrevField, "previous field"),
     bind(&["f1"], Action::Help, "show the keys"),
+    bind(&["ctrl-x ctrl-e"], Action::ExternalEditor, EXTERNAL_EDITOR),
 ];
 
 /// Keys of a quote cell being typed into (the text keys edit it).

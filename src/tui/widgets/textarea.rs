@@ -15,6 +15,14 @@ pub struct TextArea {
 }
 
 impl TextArea {
+    /// A field holding `text`, the cursor at its end.
+    pub fn new(text: &str) -> TextArea {
+        let mut area = ratatui_textarea::TextArea::new(text.split('\n').map(String::from).collect());
+        area.move_cursor(CursorMove::Bottom);
+        area.move_cursor(CursorMove::End);
+        TextArea { area }
+    }
+
     /// What is typed, its lines joined by line breaks.
     pub fn value(&self) -> String {
         self.area.lines().join("\n")
