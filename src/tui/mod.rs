@@ -225,7 +225,10 @@ where
                 Ok(edited) => app.edited(edited),
                 Err(e) => app.say_editor_failed(&e),
             }
-            terminal.clear().map_err(io::Error::other)?;
+            // Resized to its own size, the terminal is cleared and drawn whole, without asking
+            // the terminal where its cursor is (the answer would race the key reader).
+            let size = terminal.size().map_err(io::Error::other)?;
+            terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height)).map_err(io::Error::other)?;
         }
     }
     Ok(())
