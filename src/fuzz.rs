@@ -65,8 +65,8 @@ pub fn query(data: &[u8]) {
         let _ = crate::crm::Filter::parse(kind, &text, &names, today);
     }
     let _ = crate::tui::board::BoardFilter::parse(&text);
-    let _ = crate::tui::tasks::TaskScope::parse(&text);
-    let _ = crate::tui::reports::Period::parse(&text, today);
+    let _ = crate::tui::screen::TaskScope::parse(&text);
+    let _ = crate::tui::Period::parse(&text, today);
     let _ = text.parse::<RecordRef>();
     let _ = crate::text::message(&text);
     let _ = crate::text::truncate(&text, data.len() % 40);

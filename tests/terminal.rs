@@ -16,7 +16,7 @@ mod common;
 /// rolo's app on a new pseudo-terminal of 100×30 whose controlling side is returned, with
 /// everything the app has drawn so far (read on a thread of its own, so the app never blocks on
 /// output).
-fn app_in_a_pty(db: &std::path::Path) -> (Child, File, Arc<Mutex<Vec<u8>>>) {
+fn app_in_a_pty(db: &std::path::Path, env: &[(&str, &str)]) -> (Child, File, Arc<Mutex<Vec<u8>>>) {
     let (mut master, mut slave) = (0, 0);
     let size = libc::winsize { ws_row: 30, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0 };
     // SAFETY: two valid out-pointers and a valid winsize; no name buffer or termios is passed.
@@ -25,6 +25,7 @@ fn app_in_a_pty(db: &std::path::Path) -> (Child, File, Arc<Mutex<Vec<u8>>>) {
     // SAFETY: openpty returned two open descriptors that nothing else owns.
     let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
     let mut cmd = common::rolo_in(db, "C.UTF-8");
+    cmd.env_remove("VISUAL").envs(env.iter().copied());
     cmd.env("TERM", "xterm-256color")
         .stdin(Stdio::from(slave.try_clone().unwrap()))
         .stdout(Stdio::from(slave.try_clone().unwrap()))
@@ -62,7 +63,16 @@ fn wait_for(drawn: &Mutex<Vec<u8>>, text: &str) {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    panic!("the app never drew {text:?}");
+    // What was drawn last, to see where the app stood.
+    let tail: String = String::from_utf8_lossy(&drawn.lock().unwrap())
+        .chars()
+        .rev()
+        .take(1500)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    panic!("the app never drew {text:?}: {tail:?}");
 }
 
 /// Whether `child` ends within `limit`.
@@ -81,7 +91,7 @@ fn ends_within(child: &mut Child, limit: Duration) -> bool {
 fn keys_typed_right_after_a_long_paste_are_read_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.redb");
-    let (mut child, mut terminal, drawn) = app_in_a_pty(&db);
+    let (mut child, mut terminal, drawn) = app_in_a_pty(&db, &[]);
     let settle = || std::thread::sleep(Duration::from_millis(700));
     wait_for(&drawn, "Welcome");
     // Start empty, open the search, and type 5,000 characters in one go, as a paste that is
@@ -100,4 +110,37 @@ fn keys_typed_right_after_a_long_paste_are_read_at_once() {
         let _ = child.kill();
     }
     assert!(ended, "Esc and q after a long paste were held back");
+}
+
+#[test]
+fn ctrl_x_ctrl_e_runs_the_editor_and_takes_the_terminal_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.redb");
+    // An editor that writes its text and leaves.
+    let editor = dir.path().join("editor.sh");
+    std::fs::write(&editor, "#!/bin/sh\nprintf 'from the editor' > \"$1\"\n").unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let (mut child, mut terminal, drawn) = app_in_a_pty(&db, &[("EDITOR", editor.to_str().unwrap())]);
+    wait_for(&drawn, "Welcome");
+    // A new product, to its description, then Ctrl-X Ctrl-E.
+    // Words are waited for one at a time: a terminal is sent only the cells that change.
+    terminal.write_all(b"e").unwrap();
+    wait_for(&drawn, "empty");
+    terminal.write_all(b"gP").unwrap();
+    wait_for(&drawn, "Products");
+    terminal.write_all(b"n").unwrap();
+    wait_for(&drawn, "description");
+    terminal.write_all(b"Widget\t\t10\t\t\t\x18\x05").unwrap();
+    wait_for(&drawn, "editor");
+    // The app reads keys again: Ctrl-S saves.
+    terminal.write_all(b"\x13").unwrap();
+    wait_for(&drawn, "created");
+    terminal.write_all(b"\x1b").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    terminal.write_all(b"q").unwrap();
+    let ended = ends_within(&mut child, Duration::from_secs(10));
+    if !ended {
+        let _ = child.kill();
+    }
+    assert!(ended, "the app answered no key after the editor");
 }

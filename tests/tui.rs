@@ -137,7 +137,7 @@ fn the_import_wizard_switches_kind_and_duplicate_policy_and_refuses_an_unmappabl
     }
     // Leaving every column out leaves nothing to name the records by: said at once.
     ui.keys("esc I").text(&format!("{fixtures}/google.csv")).keys("enter");
-    let columns = ui.app.import.as_ref().map_or(0, |w| w.headers.len());
+    let columns = ui.app.import().map_or(0, |w| w.headers.len());
     for _ in 0..columns {
         ui.keys("enter").text("ignore").keys("enter j");
     }
@@ -149,6 +149,28 @@ fn the_import_wizard_switches_kind_and_duplicate_policy_and_refuses_an_unmappabl
     // A path that is not there is said in the prompt, which stays open.
     ui.keys("I").text("/nowhere/at/all.csv").keys("enter");
     assert!(ui.screen().contains("cannot read /nowhere/at/all.csv"), "{}", ui.screen());
+}
+
+#[test]
+fn z_undoes_on_every_screen_and_shift_z_folds_the_board() {
+    let mut ui = Ui::pipeline(140, 40);
+    let said = |ui: &Ui| ui.app.message.as_ref().map(|m| (m.text.clone(), m.error)).unwrap_or_default();
+    for screen in ["1", "2", "5", "7", "8", "g S"] {
+        ui.keys(screen).keys("z");
+        let (text, error) = said(&ui);
+        assert!(text.contains("nothing to undo") && error, "{screen}: {text}");
+    }
+    // On the board, z undoes and leaves the fold alone; Z folds.
+    ui.keys("1");
+    let folded = ui.screen();
+    ui.keys("z");
+    assert_eq!(ui.screen().lines().nth(1), folded.lines().nth(1), "z leaves the board's columns alone");
+    ui.keys("Z");
+    assert_eq!(said(&ui), ("won and lost stages shown".to_string(), false));
+    assert_ne!(ui.screen().lines().nth(1), folded.lines().nth(1), "Z shows the won and lost stages");
+    // The palette offers it by name.
+    ui.keys(":").text("undo");
+    assert!(ui.screen().contains("undo the last change"), "{}", ui.screen());
 }
 
 #[test]
@@ -181,8 +203,8 @@ fn the_board_moves_deals_between_stages_and_closes_them() {
     ui.keys("h x").text("budget cut").keys("enter");
     let fleet = ui.deal("Fleet licences");
     assert_eq!((fleet.status, fleet.lost_reason.as_deref()), (StageOutcome::Lost, Some("budget cut")));
-    // Unfolded, the won and lost columns show them; moving into a lost stage asks why.
-    ui.keys("z");
+    // Unfolded (Z), the won and lost columns show them; moving into a lost stage asks why.
+    ui.keys("Z");
     let s = ui.screen();
     assert!(s.contains("Closed Won (1)") || s.contains("more ▶"), "{s}");
     ui.keys("l l l l l l l").keys("k");
@@ -387,7 +409,7 @@ fn accepting_a_quote_sets_the_deal_amount_and_leaves_the_quote_read_only() {
     for key in ["a", "enter", "d"] {
         ui.keys(key);
         assert!(ui.screen().contains("is accepted: move it back to draft to edit it"), "{key}: {}", ui.screen());
-        assert!(ui.app.quote.as_ref().is_some_and(|q| q.editing.is_none() && q.picker.is_none()), "{key}");
+        assert!(ui.app.quote().is_some_and(|q| q.editing.is_none() && q.picker.is_none()), "{key}");
     }
     assert_eq!(ui.crm.get::<Quote>(quote.id).unwrap(), quote);
     // Back in draft (accepted → rejected → draft) and saved, it edits again.
@@ -451,6 +473,7 @@ fn settings_reorder_add_edit_and_remove_stages_and_the_board_follows() {
     let stages = ui.crm.stages().unwrap();
     let pilot = stages.iter().position(|s| s.name == "Pilot").expect("added");
     assert_eq!(stages[pilot + 1].name, "Closed Won", "an open stage goes before the closed ones");
+    assert!(ui.screen().contains("Pipeline stages, in board order"), "back on the stages: {}", ui.screen());
     ui.keys("g g e tab backspace backspace").text("25").keys("ctrl-s");
     assert_eq!(ui.deal("Renewal 2099").probability, 25, "deals without a hand-set probability follow");
     // Deleting a stage with deals asks where they go, then moves them.
@@ -650,22 +673,75 @@ fn every_text_field_edits_with_the_same_keys() {
     }
 }
 
-/// The help lists the keys of text fields: F1 in a form shows them alone, `?` elsewhere after the
-/// screen's own keys.
+/// The help lists the keys of text fields: F1 in a form shows the form's keys first (Ctrl-S
+/// among them), then the text keys; `?` elsewhere after the screen's own keys.
 #[test]
 fn the_help_lists_the_keys_of_text_fields() {
     let mut ui = Ui::populated(120, 70);
     ui.keys("2 n f1");
     let s = ui.screen();
     assert!(s.contains("In text fields") && s.contains("ctrl-w") && s.contains("delete the word before"), "{s}");
-    assert!(!s.contains("This screen"), "a form's help is about its fields: {s}");
+    let forms = s.find("Forms").expect("the form's own keys");
+    assert!(forms < s.find("Everywhere").unwrap() && s.contains("ctrl-s"), "a form's help starts with its keys: {s}");
     ui.keys("esc");
     assert!(ui.screen().contains("New contact"), "Esc closes the help, the form stays: {}", ui.screen());
     ui.keys("esc 2 ?");
     let s = ui.screen();
-    assert!(s.contains("This screen") && s.contains("In text fields") && s.contains("home, ctrl-a"), "{s}");
+    assert!(s.contains("Lists") && s.contains("In text fields") && s.contains("home, ctrl-a"), "{s}");
     ui.keys("esc c f1");
-    assert!(ui.screen().contains("empty the field"), "the call form too: {}", ui.screen());
+    let s = ui.screen();
+    assert!(s.contains("empty the field") && s.contains("log the call"), "the call form too: {s}");
+}
+
+/// Enter in a field the model keeps lines in (notes, a description, a goal) starts a new line;
+/// Ctrl-S saves every line. Elsewhere Enter goes on to the next field.
+#[test]
+fn enter_in_a_description_adds_a_line_and_ctrl_s_saves_both() {
+    let mut ui = Ui::populated(120, 40);
+    ui.keys("g P n").text("Widget").keys("tab tab").text("10").keys("tab tab tab").text("first");
+    ui.keys("enter").text("second");
+    assert!(ui.screen().contains("first⏎second▏"), "{}", ui.screen());
+    ui.keys("ctrl-s");
+    let saved = ui.crm.list::<Product>(|p| p.name == "Widget").unwrap();
+    assert_eq!(saved.first().and_then(|p| p.description.as_deref()), Some("first\nsecond"), "{}", ui.screen());
+}
+
+/// Ctrl-X Ctrl-E hands a field of lines to `$EDITOR` through the loop on a local terminal, and
+/// says inline that it cannot elsewhere (or on a one-line field).
+#[test]
+fn ctrl_x_ctrl_e_edits_a_field_of_lines_in_the_editor() {
+    let mut ui = Ui::populated(120, 40);
+    ui.keys("g P n ctrl-x ctrl-e");
+    assert!(ui.screen().contains("only notes and descriptions open in $EDITOR"), "{}", ui.screen());
+    ui.text("Widget").keys("tab tab").text("10").keys("tab tab tab").text("first").keys("ctrl-x ctrl-e");
+    assert!(ui.screen().contains("$EDITOR needs rolo on a local terminal"), "{}", ui.screen());
+    assert_eq!(ui.app.take_editor_request(), None, "nothing for the loop");
+    ui.app.use_local_terminal();
+    ui.keys("ctrl-x ctrl-e");
+    assert_eq!(ui.app.take_editor_request().as_deref(), Some("first"));
+    ui.app.edited("one\ntwo\n".into());
+    ui.keys("ctrl-s");
+    let saved = ui.crm.list::<Product>(|p| p.name == "Widget").unwrap();
+    assert_eq!(saved.first().and_then(|p| p.description.as_deref()), Some("one\ntwo"), "{}", ui.screen());
+    // The call form's notes too.
+    ui.keys("2 c c").text("left a message").keys("ctrl-x ctrl-e");
+    assert_eq!(ui.app.take_editor_request().as_deref(), Some("left a message"));
+    ui.app.edited("called back\n".into());
+    assert!(ui.screen().contains("called back▏"), "{}", ui.screen());
+}
+
+/// `?` lists every key of every mode: the screens', the dialogs', the editors' and the text keys.
+#[test]
+fn every_key_of_every_mode_is_in_the_help() {
+    let mut ui = Ui::populated(200, 400);
+    ui.keys("?");
+    let s = ui.screen();
+    for (name, table) in rolo::tui::keymap::ALL {
+        assert!(s.contains(name), "{name}: {s}");
+        for b in table.iter() {
+            assert!(s.contains(&b.keys.join(", ")) && s.contains(b.help), "{name}: {:?} {}", b.keys, b.help);
+        }
+    }
 }
 
 /// Values rolo proposes are selected: the first character typed replaces them; a cursor key
@@ -934,10 +1010,10 @@ fn help_lists_the_keys_of_the_screen_from_the_key_map() {
     let mut ui = Ui::populated(100, 60);
     ui.keys("?");
     let s = ui.screen();
-    assert!(s.contains("This screen") && s.contains("open the selected record") && s.contains("Everywhere"), "{s}");
+    assert!(s.contains("Lists") && s.contains("open the selected record") && s.contains("Everywhere"), "{s}");
     assert!(s.contains("ctrl-c") && s.contains("quit at once"), "{s}");
     ui.keys("esc");
-    assert!(!ui.screen().contains("This screen"));
+    assert!(!ui.screen().contains("Everywhere"));
 
     // In a small window the help scrolls to the global keys.
     let mut ui = Ui::populated(80, 24);
@@ -946,7 +1022,9 @@ fn help_lists_the_keys_of_the_screen_from_the_key_map() {
     ui.keys("j j j");
     assert!(ui.screen().contains("first row"), "j scrolls a line at a time");
     ui.keys("G");
-    assert!(ui.screen().contains("quit at once"));
+    assert!(ui.screen().contains("This help") && ui.screen().contains("to the end"), "{}", ui.screen());
+    ui.keys("g");
+    assert!(ui.screen().contains("first row"), "g goes back to the top: {}", ui.screen());
 }
 
 #[test]
@@ -1428,7 +1506,7 @@ fn after_starting_empty_the_palette_still_offers_the_demo_data() {
 
 /// The query of the open search overlay.
 fn search_query(ui: &Ui) -> Option<String> {
-    match &ui.app.overlay {
+    match ui.app.overlay() {
         Some(rolo::tui::Overlay::Search(b)) => Some(b.query.value().to_string()),
         _ => None,
     }
@@ -1444,26 +1522,26 @@ fn a_pasted_page_is_capped_in_the_search_the_filter_the_palette_and_pickers_and_
     assert_eq!(search_query(&ui).map(|q| q.chars().count()), Some(cap));
     assert!(ui.screen().contains("Bob Stone"), "what the cap keeps is searched");
     ui.app.handle_key(common::ui::key("esc"));
-    assert!(ui.app.overlay.is_none(), "Esc closes the search at once");
+    assert!(ui.app.overlay().is_none(), "Esc closes the search at once");
     // Pasted in one event: the same.
     ui.keys("/");
     ui.app.paste(&page);
     assert_eq!(search_query(&ui).map(|q| q.chars().count()), Some(cap));
     ui.app.handle_key(common::ui::key("esc"));
-    assert!(ui.app.overlay.is_none());
+    assert!(ui.app.overlay().is_none());
     // The list filter, the palette and a picker stop at the cap too.
     ui.keys("f").text(&page);
     assert_eq!(ui.app.contacts.filter.chars().count(), cap);
     ui.keys("esc");
     assert!(!ui.app.contacts.is_filtered() && !ui.screen().contains("filter:"), "Esc clears the filter");
     ui.keys(":").text(&page);
-    let palette = match &ui.app.overlay {
+    let palette = match ui.app.overlay() {
         Some(rolo::tui::Overlay::Palette { query, .. }) => query.value().chars().count(),
         _ => 0,
     };
     assert_eq!(palette, cap);
     ui.keys("esc n tab tab tab tab tab enter").text(&page);
-    let picker = match &ui.app.overlay {
+    let picker = match ui.app.overlay() {
         Some(rolo::tui::Overlay::Picker { query, .. }) => query.value().chars().count(),
         _ => 0,
     };

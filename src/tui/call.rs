@@ -7,6 +7,7 @@ use std::time::Instant;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::line::LineField;
+use super::widgets::TextArea;
 use crate::crm::{Crm, CrmError, Result};
 use crate::model::{
     Call, CallDirection, CallOutcome, Contact, Date, Id, Record, Task, Timestamp, ValidationError, parse_duration,
@@ -58,7 +59,7 @@ pub struct CallForm {
     /// Which way the call went.
     pub direction: CallDirection,
     /// The notes typed (Enter breaks the line).
-    pub notes: LineField,
+    pub notes: TextArea,
     /// The follow-up task's title.
     pub follow_up: LineField,
     /// Its due date as typed (natural forms), `+3d` proposed.
@@ -82,10 +83,10 @@ impl CallForm {
             contact: id,
             who: c.label(),
             opened: Instant::now(),
-            started_at: Timestamp::now(),
+            started_at: crm.session().now(),
             outcome: None,
             direction: CallDirection::Out,
-            notes: LineField::default(),
+            notes: TextArea::default(),
             follow_up: LineField::default(),
             due: LineField::proposed("+3d"),
             duration: LineField::default(),
@@ -122,7 +123,11 @@ impl CallForm {
             }
             (Slot::Direction, KeyCode::Char('o' | 'O')) => self.direction = CallDirection::Out,
             (Slot::Direction, KeyCode::Char('i' | 'I')) => self.direction = CallDirection::In,
-            (Slot::Notes, KeyCode::Enter) => self.notes.newline(),
+            (Slot::Notes, _) => {
+                if self.notes.handle(key) == Some(true) {
+                    self.error = None;
+                }
+            }
             (_, KeyCode::Enter) => self.tab(false),
             _ => {
                 if let Some(text) = self.text_mut()
@@ -137,11 +142,10 @@ impl CallForm {
     /// The focused text field, if the focus is on one.
     fn text_mut(&mut self) -> Option<&mut LineField> {
         match self.focus {
-            Slot::Notes => Some(&mut self.notes),
             Slot::FollowUp => Some(&mut self.follow_up),
             Slot::Due => Some(&mut self.due),
             Slot::Duration => Some(&mut self.duration),
-            Slot::Outcome | Slot::Direction => None,
+            Slot::Outcome | Slot::Direction | Slot::Notes => None,
         }
     }
 
@@ -168,7 +172,7 @@ impl CallForm {
             title => {
                 let due = match self.due.value().trim() {
                     "" => None,
-                    d => match Date::parse_relative(d, Date::today()) {
+                    d => match Date::parse_relative(d, crm.session().today()) {
                         Ok(d) => Some(d),
                         Err(m) => return Err(fail(self, Slot::Due, "due", m)),
                     },

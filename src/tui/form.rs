@@ -123,7 +123,7 @@ impl Form {
             Kind::Project => {
                 let p = match id {
                     Some(id) => crm.get::<Project>(id)?,
-                    None => Project { due: Date::today().add_days(30), ..Default::default() },
+                    None => Project { due: crm.session().today().add_days(30), ..Default::default() },
                 };
                 let account = p.account.and_then(|a| crm.get::<Account>(a).ok()).map(|a| a.name).unwrap_or_default();
                 vec![
@@ -286,7 +286,7 @@ impl Form {
             Some(s) => s,
             None => crm.stages()?.into_iter().next().map(|s| s.name).unwrap_or_default(),
         };
-        let o = Opportunity { close_date: Date::today().add_days(30), ..Default::default() };
+        let o = Opportunity { close_date: crm.session().today().add_days(30), ..Default::default() };
         let mut form = Form::opportunity(None, &o, String::new(), stage);
         form.fields
             .iter_mut()
@@ -325,7 +325,7 @@ impl Form {
             field("phone", opt(&l.phone)),
             field("opportunity", format!("{company} deal")),
             field("amount", String::new()),
-            field("close date", Date::today().add_days(30).to_string()),
+            field("close date", crm.session().today().add_days(30).to_string()),
         ];
         let mut form = Form { converting: Some(id), name: l.label(), ..Form::with(Kind::Lead, None, fields) };
         form.target = Some(id);
@@ -346,10 +346,11 @@ impl Form {
         });
     }
 
-    /// The date typed in field `label` (natural forms), if any; a refusal names the field.
-    fn date(&self, label: &str) -> Result<Option<Date>> {
+    /// The date typed in field `label` (natural forms, from the session's today), if any; a
+    /// refusal names the field.
+    fn date(&self, crm: &Crm, label: &str) -> Result<Option<Date>> {
         self.value(label)
-            .map(|d| Date::parse_relative(&d, Date::today()).map_err(|m| Self::invalid(label, m)))
+            .map(|d| Date::parse_relative(&d, crm.session().today()).map_err(|m| Self::invalid(label, m)))
             .transpose()
     }
 
@@ -401,6 +402,31 @@ impl Form {
             self.dirty = true;
         }
         true
+    }
+
+    /// Puts a line break in the focused field when it holds lines (notes, a description, a
+    /// goal: the fields the model keeps line breaks in); says whether it did.
+    pub fn newline(&mut self) -> bool {
+        let Some(f) = self.lines_field() else { return false };
+        f.input.newline();
+        f.error = None;
+        self.dirty = true;
+        true
+    }
+
+    /// The focused field when it holds lines.
+    pub fn lines_field(&mut self) -> Option<&mut Field> {
+        use crate::model::texts::{LINES_MAX, limit};
+        self.fields.get_mut(self.focus).filter(|f| limit(f.label) == LINES_MAX)
+    }
+
+    /// Puts `text` (from `$EDITOR`) in the focused field of lines.
+    pub fn put_lines(&mut self, text: String) {
+        if let Some(f) = self.lines_field() {
+            f.set(text);
+            f.error = None;
+            self.dirty = true;
+        }
     }
 
     /// Moves the focus by `delta` fields, wrapping.
@@ -496,7 +522,7 @@ impl Form {
         c.addresses[0].city = self.value("city");
         c.addresses[0].country = self.value("country");
         c.addresses.retain(|a| !a.is_empty());
-        c.birthday = self.date("birthday")?;
+        c.birthday = self.date(crm, "birthday")?;
         self.store(crm, c)
     }
 
@@ -512,7 +538,7 @@ impl Form {
             o.currency = crate::model::Currency::parse(&c)?;
         }
         o.close_date = self
-            .date("close date")?
+            .date(crm, "close date")?
             .ok_or_else(|| Self::invalid("close date", "a date is needed: use YYYY-MM-DD".into()))?;
         let stage_name = self.value("stage").unwrap_or_default();
         let stage = crm.stage_named(&stage_name).map_err(|e| match e {
@@ -524,7 +550,7 @@ impl Form {
         o.probability = typed.unwrap_or(stage.probability);
         o.probability_manual = typed.is_some();
         o.next_step = self.value("next step");
-        o.next_step_date = self.date("next step date")?;
+        o.next_step_date = self.date(crm, "next step date")?;
         let saved = if self.target.is_some() { crm.update(o)? } else { crm.create_opportunity(o)? };
         Ok(saved.record_ref())
     }
@@ -566,7 +592,7 @@ impl Form {
                     .value("amount")
                     .map(|a| Amount::parse(&a).map_err(|m| Self::invalid("amount", m)))
                     .transpose()?,
-                close_date: self.date("close date")?,
+                close_date: self.date(crm, "close date")?,
             }),
         };
         let mut l: Lead = crm.get(id)?;
@@ -610,7 +636,8 @@ impl Form {
         let mut p = stored_or_new::<Project>(crm, self.target)?;
         p.name = self.value("name").unwrap_or_default();
         p.account = self.account(crm)?;
-        p.due = self.date("due")?.ok_or_else(|| Self::invalid("due", "a date is needed: use YYYY-MM-DD".into()))?;
+        p.due =
+            self.date(crm, "due")?.ok_or_else(|| Self::invalid("due", "a date is needed: use YYYY-MM-DD".into()))?;
         p.goal = self.value("goal");
         self.store(crm, p)
     }
@@ -618,7 +645,7 @@ impl Form {
     fn save_task(&self, crm: &Crm) -> Result<RecordRef> {
         let mut t = stored_or_new::<Task>(crm, self.target)?;
         t.title = self.value("title").unwrap_or_default();
-        t.due = self.date("due")?;
+        t.due = self.date(crm, "due")?;
         t.priority = self.value("priority").map(|p| p.parse()).transpose()?.unwrap_or_default();
         t.notes = self.value("notes");
         self.store(crm, t)

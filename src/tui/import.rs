@@ -9,10 +9,19 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 
+use super::theme::Theme;
+use super::widgets::{grid, popup};
 use crate::crm::{Crm, ImportReport, OnDuplicate};
+use crate::import::columns::FIELD_NAMES as FIELD_DESCRIPTIONS;
 use crate::import::columns::{self, FIELD_NAMES, Field};
 use crate::import::{Format, ImportError, KINDS, Mapping, Options};
 use crate::model::Kind;
+use crate::text::{sanitize, truncate, width};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, TableState, Wrap};
 
 /// How many rows of the file the mapping table shows as examples.
 const SAMPLE_ROWS: usize = 3;
@@ -326,4 +335,149 @@ pub fn summary(kind: Kind, r: &ImportReport) -> String {
         said.push_str(&if r.dry_run { format!(", add {accounts}") } else { format!(", {accounts}") });
     }
     said
+}
+
+/// The import wizard: the columns with their fields and first values, then what the check or
+/// the import found, or its progress.
+pub fn draw(f: &mut Frame, area: Rect, w: &ImportWizard, theme: &Theme) {
+    use super::import::Step;
+    let policy = match w.policy {
+        crate::crm::OnDuplicate::Skip => "skip",
+        crate::crm::OnDuplicate::Merge => "merge",
+        crate::crm::OnDuplicate::Create => "create",
+    };
+    let total = w.total.load(std::sync::atomic::Ordering::Relaxed);
+    let title = if w.vcard {
+        let cards = crate::text::count(total, "card", "cards");
+        format!(" Import {} (vCard: {cards}) as contacts · duplicates: {policy} (o) ", sanitize(&w.file_name()))
+    } else {
+        format!(
+            " Import {} as {} (t) · duplicates: {policy} (o) · about {} ",
+            sanitize(&w.file_name()),
+            w.kind.plural(),
+            crate::text::count(total, "row", "rows")
+        )
+    };
+    let block = Block::new().borders(Borders::ALL).title(title);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let below = match &w.step {
+        // Room for every problem or warning, each as many rows as it wraps to, up to half.
+        Step::Refused(lines) | Step::Ready(_, lines) => {
+            let room = (inner.width as usize).max(1);
+            let rows: usize = lines.iter().map(|l| width(l).div_ceil(room).max(1)).sum();
+            (rows.min(u16::MAX as usize) as u16).saturating_add(2).clamp(4, (inner.height / 2).max(4))
+        }
+        _ => 4,
+    };
+    let [top, bottom] = Layout::vertical([Constraint::Min(3), Constraint::Length(below)]).areas(inner);
+    let rows = w.headers.iter().enumerate().map(|(i, h)| {
+        let field = match (&w.fields[i], w.chosen[i]) {
+            (Some(f), true) => format!("{f} *"),
+            (Some(f), false) => f.to_string(),
+            (None, true) => "— left out *".to_string(),
+            (None, false) => "— left out".to_string(),
+        };
+        let samples = w.samples[i]
+            .iter()
+            .map(|s| if s.trim().is_empty() { "–".to_string() } else { s.clone() })
+            .collect::<Vec<_>>()
+            .join(" · ");
+        let style = match (i == w.selected, w.fields[i].is_some()) {
+            (true, _) => theme.focus(),
+            (false, true) => theme.text(),
+            (false, false) => theme.dim(),
+        };
+        (vec![h.clone(), field, samples], style)
+    });
+    let widths = [Constraint::Fill(2), Constraint::Length(16), Constraint::Fill(5)];
+    if w.vcard {
+        let text = "Each card becomes a contact: names, emails and phones with their labels, addresses, \
+                    company (an account, matched or made), birthday, note and categories.";
+        f.render_widget(Paragraph::new(Line::styled(text, theme.text())).wrap(Wrap { trim: true }), top);
+    } else {
+        let mut state = TableState::new().with_selected(Some(w.selected));
+        let table = grid(top.width, &widths, &["COLUMN", "FIELD", "FIRST ROWS"], &[], theme.dim(), rows);
+        f.render_stateful_widget(table, top, &mut state);
+    }
+    let progress = |verb: &str| {
+        let done = w.progress.load(std::sync::atomic::Ordering::Relaxed);
+        let ratio = if total == 0 { 0.0 } else { (done as f64 / total as f64).min(1.0) };
+        // Every row read: what is left is writing (or, for a check, throwing away) the transaction.
+        let label = if done > 0 && done >= total {
+            format!("{verb}: all {done} rows read, finishing…")
+        } else {
+            format!("{verb} {done} of about {total} rows")
+        };
+        ratatui::widgets::Gauge::default().gauge_style(theme.focus()).ratio(ratio).label(label)
+    };
+    let [first, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(bottom);
+    let line = |text: String, style: Style| Paragraph::new(Line::styled(text, style)).wrap(Wrap { trim: true });
+    match &w.step {
+        Step::Mapping => match &w.error {
+            Some(e) => f.render_widget(line(e.clone(), theme.error()), bottom),
+            None if w.vcard => f.render_widget(
+                line("Ctrl-S checks the whole file; nothing is written until you import.".into(), theme.dim()),
+                bottom,
+            ),
+            None => f.render_widget(
+                line(
+                    "Enter changes a column's field (* = chosen by hand). Ctrl-S checks the whole file; nothing is written until you import.".into(),
+                    theme.dim(),
+                ),
+                bottom,
+            ),
+        },
+        Step::Checking => f.render_widget(progress("checking"), first),
+        Step::Importing => f.render_widget(progress("importing"), first),
+        Step::Ready(r, warnings) => {
+            let said = super::import::summary(w.kind, r);
+            f.render_widget(line(format!("The file is fine: it {said}."), theme.ok()), first);
+            let hint = if warnings.is_empty() {
+                "Ctrl-S imports it, in one transaction; Esc leaves."
+            } else {
+                "Ctrl-S imports it, in one transaction, warnings and all; Ctrl-D / Ctrl-U scroll them; Esc leaves."
+            };
+            let mut lines = vec![Line::styled(hint, theme.dim())];
+            lines.extend(warnings.iter().skip(w.scroll).map(|p| Line::styled(sanitize(p).into_owned(), theme.text())));
+            // A long warning wraps: it names the line, the column and what was done.
+            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);
+        }
+        Step::Done(r) => {
+            let said = super::import::summary(w.kind, r);
+            f.render_widget(line(format!("Imported: {said}."), theme.ok()), first);
+            let next = if r.skipped.is_empty() && r.merged.is_empty() {
+                "Esc shows them."
+            } else {
+                "Esc shows them; g D lists people who may be the same, to merge."
+            };
+            f.render_widget(line(next.into(), theme.dim()), rest);
+        }
+        Step::Refused(problems) => {
+            let head = format!(
+                "{}; nothing was written. Fix the mapping (Enter on a column) or the file, then Ctrl-S again.",
+                crate::text::count(problems.len(), "problem", "problems")
+            );
+            f.render_widget(line(head, theme.error()), first);
+            let lines: Vec<Line> = problems.iter().skip(w.scroll).map(|p| Line::raw(sanitize(p).into_owned())).collect();
+            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);
+        }
+    }
+    if let Some(picker) = &w.picker {
+        let choices = w.choices();
+        let column = w.headers.get(w.selected).map_or(String::new(), |h| sanitize(h).into_owned());
+        let inner = popup(f, area, 44, (choices.len() as u16 + 3).min(area.height), &format!("Field of {column}"));
+        let mut lines = vec![picker.query.after(Span::styled("> ", theme.title()), inner.width as usize)];
+        let shown = (inner.height as usize).saturating_sub(1).max(1);
+        let first = picker.selected.saturating_sub(shown - 1);
+        lines.extend(choices.iter().enumerate().skip(first).take(shown).map(|(i, c)| {
+            let described = FIELD_DESCRIPTIONS.iter().find(|(n, _)| n == c).map_or("", |(_, d)| d);
+            let text = format!("{c:<14} {described}");
+            Line::styled(
+                truncate(&text, inner.width as usize),
+                if i == picker.selected { theme.focus() } else { theme.text() },
+            )
+        }));
+        f.render_widget(Paragraph::new(lines), inner);
+    }
 }

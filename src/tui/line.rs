@@ -69,7 +69,7 @@ impl LineField {
         Some(self.apply(request))
     }
 
-    /// Puts a line break at the cursor (the call form's notes).
+    /// Puts a line break at the cursor (a form field the model keeps lines in).
     pub fn newline(&mut self) {
         self.apply(InputRequest::InsertChar('\n'));
     }
@@ -100,8 +100,10 @@ impl LineField {
     /// The value drawn in `room` columns in `style`, with the cursor (`▏`): when it is too
     /// long, the start gives way so the cursor stays in view. A selected value is underlined.
     pub fn spans(&self, room: usize, style: Style) -> Vec<Span<'static>> {
+        // A line break (notes, descriptions) shows as ⏎ on the one line.
         let (before, after) = self.split();
-        let (before, after) = (sanitize(before), sanitize(after));
+        let shown = |text: &str| sanitize(&text.replace('\n', "⏎")).into_owned();
+        let (before, after) = (shown(before), shown(after));
         // The end of what precedes the cursor that fits, whole graphemes, read from the cursor
         // back (a huge paste costs one pass, not one per character dropped).
         let (mut start, mut used) = (before.len(), 0);

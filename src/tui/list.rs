@@ -359,7 +359,7 @@ impl RecordList {
                     }),
                     Kind::Project => crm.find::<Project>(id)?.map(|p| {
                         let account = account_name(p.account);
-                        let late = p.is_open() && p.due < crate::model::Date::today();
+                        let late = p.is_open() && p.due < crm.session().today();
                         vec![
                             p.name.clone(),
                             account,
@@ -370,7 +370,7 @@ impl RecordList {
                         ]
                     }),
                     Kind::Task => crm.find::<crate::model::Task>(id)?.map(|t| {
-                        let late = t.is_overdue(crate::model::Date::today());
+                        let late = t.is_overdue(crm.session().today());
                         vec![
                             t.title.clone(),
                             format!(

@@ -3,23 +3,21 @@
 //! The loop is generic over the ratatui backend and over where events come from, so the same code
 //! runs in a local terminal, under `TestBackend` in tests, and later over an SSH channel.
 
-mod agenda;
 mod app;
 pub mod board;
 mod call;
+mod ctx;
 mod detail;
-mod duplicates;
 mod form;
 mod fuzzy;
 mod import;
-mod keymap;
+pub mod keymap;
 mod line;
 mod list;
+mod mode;
 mod quote;
-pub(crate) mod reports;
+pub(crate) mod screen;
 mod search;
-mod settings;
-pub(crate) mod tasks;
 mod theme;
 mod view;
 mod widgets;
@@ -33,10 +31,12 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
 
-pub use app::{App, Overlay};
+pub use app::App;
+pub use ctx::Ctx;
 pub use detail::DetailLine;
 pub use keymap::Action;
-pub use reports::Period;
+pub use mode::Overlay;
+pub use screen::Period;
 pub use theme::Theme;
 pub use view::draw;
 
@@ -129,14 +129,29 @@ pub trait Events {
 /// cleanly; the reading thread ends with the process.
 pub struct TerminalEvents {
     events: std::sync::mpsc::Receiver<io::Result<Event>>,
+    /// Raised while `$EDITOR` has the terminal: the reader leaves the keys to it.
+    paused: Arc<AtomicBool>,
 }
 
 impl TerminalEvents {
     /// Starts reading the terminal.
     pub fn start() -> TerminalEvents {
         let (tx, events) = std::sync::mpsc::channel();
+        let paused = Arc::new(AtomicBool::new(false));
+        let waiting = paused.clone();
         std::thread::spawn(move || {
             loop {
+                // Paused, the terminal is not even polled (polling takes the waiting input in);
+                // otherwise a key is read once there, so a pause takes effect within a poll.
+                if waiting.load(Ordering::SeqCst) {
+                    std::thread::sleep(READ_POLL);
+                    continue;
+                }
+                match event::poll(READ_POLL) {
+                    Ok(true) => {}
+                    Ok(false) => continue,
+                    Err(e) => return drop(tx.send(Err(e))),
+                }
                 let event = event::read();
                 let failed = event.is_err();
                 if tx.send(event).is_err() || failed {
@@ -144,9 +159,12 @@ impl TerminalEvents {
                 }
             }
         });
-        TerminalEvents { events }
+        TerminalEvents { events, paused }
     }
 }
+
+/// How long the terminal reader waits for a key before it looks whether it is paused.
+const READ_POLL: Duration = Duration::from_millis(50);
 
 impl Events for TerminalEvents {
     fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>> {
@@ -181,6 +199,7 @@ pub fn run<B: Backend>(
     events: &mut dyn Events,
     theme: &Theme,
     stop: &AtomicBool,
+    editor: &mut dyn FnMut(&str) -> io::Result<String>,
 ) -> io::Result<()>
 where
     B::Error: Send + Sync + 'static,
@@ -199,6 +218,17 @@ where
             if app.quit || Instant::now() >= until {
                 break;
             }
+        }
+        // A field handed to `$EDITOR` comes back edited; the screen is drawn afresh after it.
+        if let Some(text) = app.take_editor_request() {
+            match editor(&text) {
+                Ok(edited) => app.edited(edited),
+                Err(e) => app.say_editor_failed(&e),
+            }
+            // Resized to its own size, the terminal is cleared and drawn whole, without asking
+            // the terminal where its cursor is (the answer would race the key reader).
+            let size = terminal.size().map_err(io::Error::other)?;
+            terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height)).map_err(io::Error::other)?;
         }
     }
     Ok(())
@@ -248,12 +278,62 @@ pub fn run_local(crm: Crm) -> io::Result<()> {
             std::thread::sleep(Duration::from_millis(250));
         }
     });
-    let result = run(&mut terminal, &mut app, &mut TerminalEvents::start(), &Theme::from_env(), &stop);
+    app.use_local_terminal();
+    let mut events = TerminalEvents::start();
+    let paused = events.paused.clone();
+    let mut editor = |text: &str| {
+        paused.store(true, Ordering::SeqCst);
+        // The reader finishes the poll it is in before it leaves the keys to the editor.
+        std::thread::sleep(READ_POLL * 2);
+        let edited = external_editor(text);
+        paused.store(false, Ordering::SeqCst);
+        edited
+    };
+    let result = run(&mut terminal, &mut app, &mut events, &Theme::from_env(), &stop, &mut editor);
     let _ = ratatui::crossterm::execute!(io::stdout(), event::DisableMouseCapture, event::DisableBracketedPaste);
     ratatui::restore();
     drop(app);
     close(crm);
     result
+}
+
+/// Edits `text` in `$VISUAL`, else `$EDITOR`, else `vi`, on a file of its own under the temporary
+/// directory: the app leaves the alternate screen and raw mode meanwhile, and takes them back
+/// after, whatever the editor did.
+fn external_editor(text: &str) -> io::Result<String> {
+    use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))
+        .unwrap_or_else(|| "vi".to_string());
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let path = std::env::temp_dir().join(format!("rolo-{}-{nanos}.txt", std::process::id()));
+    std::fs::write(&path, text)?;
+    disable_raw_mode()?;
+    ratatui::crossterm::execute!(
+        io::stdout(),
+        LeaveAlternateScreen,
+        event::DisableMouseCapture,
+        event::DisableBracketedPaste
+    )?;
+    // The editor's setting may carry arguments (`code -w`): the shell splits it.
+    let status =
+        std::process::Command::new("sh").arg("-c").arg(format!("{editor} \"$1\"")).arg("sh").arg(&path).status();
+    let back = ratatui::crossterm::execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        event::EnableMouseCapture,
+        event::EnableBracketedPaste
+    )
+    .and_then(|_| enable_raw_mode());
+    let edited = match status {
+        Ok(s) if s.success() => std::fs::read_to_string(&path),
+        Ok(s) => Err(io::Error::other(format!("{editor} ended with {s}: the field is as it was"))),
+        Err(e) => Err(io::Error::other(format!("cannot run {editor} ({e}): set VISUAL or EDITOR"))),
+    };
+    let _ = std::fs::remove_file(&path);
+    back?;
+    edited
 }
 
 /// Waits (a few seconds at most) for background readers to let go of the database, then closes

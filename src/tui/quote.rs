@@ -7,8 +7,16 @@
 use ratatui::crossterm::event::KeyEvent;
 
 use super::line::LineField;
+use super::theme::Theme;
+use super::widgets::{popup, scrolled};
 use crate::crm::{Crm, CrmError, Result};
 use crate::model::{Amount, Id, Kind, Opportunity, Product, Quote, QuoteLine, QuoteStatus, Record, RecordRef};
+use crate::text::{sanitize, truncate};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
 
 /// The editable cells of a line, left to right.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -318,6 +326,105 @@ fn apply(line: &mut QuoteLine, cell: Cell, text: &str) -> std::result::Result<bo
         }
     }
     Ok(*line != before)
+}
+
+/// Columns of the quote editor's quantity, unit price and discount cells.
+const QTY_WIDTH: u16 = 8;
+const PRICE_WIDTH: u16 = 14;
+const DISC_WIDTH: u16 = 6;
+
+pub fn draw(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
+    let dirty = if q.dirty { " · unsaved (Ctrl-S saves)" } else { "" };
+    let title = format!(" Quote {} · {} · {}{dirty} ", q.quote.number, q.deal, q.quote.status);
+    let block = Block::new().borders(Borders::ALL).title(truncate(&title, area.width as usize));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let cur = q.quote.currency;
+    let unread = q.unread().is_some();
+    let widths = [
+        Constraint::Length(1),
+        Constraint::Min(12),
+        Constraint::Length(QTY_WIDTH),
+        Constraint::Length(PRICE_WIDTH),
+        Constraint::Length(DISC_WIDTH),
+        Constraint::Length(16),
+    ];
+    // What each column holds: numbers right-aligned, the product cut with "…".
+    let cut = super::widgets::columns(inner.width, &widths);
+    let mut rows = Vec::new();
+    for (i, line) in q.quote.lines.iter().enumerate() {
+        let selected = i == q.selected;
+        let cell = |c: Cell, shown: String| match &q.editing {
+            Some(Typing { cell: e, text, .. }) if selected && *e == c => {
+                // The cursor kept in view within the cell's column.
+                let room = match c {
+                    Cell::Quantity => QTY_WIDTH,
+                    Cell::Price => PRICE_WIDTH,
+                    Cell::Discount => DISC_WIDTH,
+                };
+                let shown = text.spans(room as usize, Style::new()).iter().map(|s| s.content.to_string()).collect();
+                (shown, if text.is_selected() { theme.marked() } else { theme.focus() })
+            }
+            _ => (shown, if selected { theme.title() } else { theme.text() }),
+        };
+        // A cell that does not read leaves the line without a total until it is fixed.
+        let net = if selected && unread { "—".to_string() } else { crate::model::Amount::grouped_sum(line.net()) };
+        let cells = [
+            (line.description.clone(), if selected { theme.title() } else { theme.text() }),
+            cell(Cell::Quantity, line.quantity.to_string()),
+            cell(Cell::Price, line.unit_price.grouped()),
+            cell(Cell::Discount, format!("{}%", line.discount)),
+            (net, if selected { theme.title() } else { theme.text() }),
+        ];
+        let marker = if selected { "▶" } else { " " };
+        let mut row = vec![ratatui::widgets::Cell::from(marker)];
+        row.extend(
+            cells.into_iter().enumerate().map(|(i, (t, st))| super::widgets::fitted(&t, cut[i + 1], i > 0).style(st)),
+        );
+        rows.push(Row::new(row));
+    }
+    let header = ["", "PRODUCT", "QTY", "UNIT PRICE", "DISC", "LINE TOTAL"];
+    let header =
+        Row::new(header.iter().enumerate().map(|(i, h)| super::widgets::fitted(h, cut[i], i > 1))).style(theme.dim());
+    let totals = q.quote.totals();
+    let [table_area, foot] = Layout::vertical([Constraint::Min(1), Constraint::Length(5)]).areas(inner);
+    if q.quote.lines.is_empty() {
+        f.render_widget(
+            Paragraph::new(Line::styled("No lines yet: press a to add a product.", theme.dim())),
+            table_area,
+        );
+    } else {
+        let table = Table::new(rows, widths).header(header).flex(ratatui::layout::Flex::Start).column_spacing(1);
+        f.render_widget(table, table_area);
+    }
+    let right = |label: &str, a: Option<crate::model::Amount>| {
+        let shown = if unread { "—".to_string() } else { crate::model::Amount::grouped_sum(a) };
+        Line::from(format!("{label:>12} {shown:>16} {cur}")).right_aligned()
+    };
+    let mut foot_lines = vec![
+        right("subtotal", totals.map(|t| t.subtotal)),
+        right("discount", totals.map(|t| t.discount)),
+        right("total", totals.map(|t| t.total)).style(theme.title()),
+    ];
+    if let Some(e) = &q.error {
+        foot_lines.push(Line::styled(format!("! {}", truncate(e, inner.width as usize)), theme.error()));
+    }
+    f.render_widget(Paragraph::new(foot_lines), foot);
+    if let Some(p) = &q.picker {
+        let inner = popup(f, area, 60, area.height.saturating_sub(4).min(16), "Add a product");
+        let mut lines = vec![p.query.after(Span::styled("> ", theme.title()), inner.width as usize)];
+        if p.hits.is_empty() {
+            lines.push(Line::styled("no product matches (add products with rolo product add)", theme.dim()));
+        }
+        let room = inner.height.saturating_sub(1) as usize;
+        for (n, &i) in p.hits.iter().enumerate().skip(scrolled(p.selected, room)).take(room) {
+            let product = &q.products[i];
+            let text = format!("{}  {} {}", product.name, product.price.grouped(), product.currency);
+            let style = if n == p.selected { theme.focus() } else { theme.text() };
+            lines.push(Line::styled(truncate(&sanitize(&text), inner.width as usize), style));
+        }
+        f.render_widget(Paragraph::new(lines), inner);
+    }
 }
 
 #[cfg(test)]

@@ -3,36 +3,23 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::ScreenId;
-use super::agenda::Agenda;
-use super::app::{App, Confirm, Overlay};
+use super::app::App;
 use super::board::{Board, Column};
 use super::call::{CallForm, OUTCOME_KEYS, Slot};
+use super::ctx::Ctx;
 use super::detail::DetailLine;
 use super::fuzzy::matched_chars;
 use super::keymap;
 use super::line::LineField;
-use super::list::RecordList;
-use super::quote::{Cell, QuoteEditor, Typing};
-use super::settings::Settings;
-use super::tasks::{DUE, TaskLists, section_names};
+use super::mode::{Confirm, Mode, Overlay};
 use super::theme::Theme;
-use super::widgets::grid;
-use crate::import::columns::FIELD_NAMES as FIELD_DESCRIPTIONS;
+use super::widgets::{MIN_SIZE, dim, popup, record_list, scrolled, short};
 use crate::text::{sanitize, truncate, width};
-
-/// The smallest usable window.
-pub const MIN_SIZE: (u16, u16) = (60, 15);
-
-/// Rows of a record list that fit in a window of `height` lines.
-pub fn list_rows(height: u16) -> usize {
-    // Switcher, status bar, two borders, the header.
-    height.saturating_sub(5).max(1) as usize
-}
 
 /// Draws one frame.
 pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
@@ -47,45 +34,45 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     let [top, main, bottom] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(area);
     switcher(f, top, app, theme);
-    if let Some(w) = &app.import {
-        import_wizard(f, main, w, theme);
-    } else if let Some(q) = &app.quote {
-        quote_editor(f, main, q, theme);
+    // An editor that holds the screen is drawn instead of it; the other layers go over it, bottom
+    // to top, each dimming what lies under it.
+    let holding = app.modes().iter().rev().find(|m| matches!(m, Mode::Import(_) | Mode::Quote(_)));
+    if let Some(Mode::Import(w)) = holding {
+        super::import::draw(f, main, w, theme);
+    } else if let Some(Mode::Quote(q)) = holding {
+        super::quote::draw(f, main, q, theme);
     } else if app.welcome {
         welcome(f, main, theme);
     } else if let Some(d) = &app.detail {
         detail(f, main, d, theme);
     } else if app.on_board() {
-        board(f, main, &app.board, theme);
-    } else if app.screen == ScreenId::Reports {
-        super::reports::draw(f, main, &app.reports, theme);
-    } else if app.screen == ScreenId::Settings {
-        settings(f, main, &app.settings, theme);
-    } else if app.on_duplicates() {
-        duplicates(f, main, &app.duplicates, theme);
-    } else if app.on_tasks() {
-        task_lists(f, main, &app.tasks, theme);
-    } else if app.on_agenda() {
-        agenda(f, main, &app.agenda, theme);
+        board(f, main, &app.board, theme, app.ctx.today);
+    } else if let Some(screen) = app.screen_on_show() {
+        screen.draw(f, main, &Ctx { theme: *theme, ..app.ctx.clone() });
     } else if let Some(list) = app.list() {
         let title = if list.kind == crate::model::Kind::Opportunity { "Deals" } else { app.screen.title() };
-        record_list(f, main, list, title, app.filtering.as_ref(), theme);
+        record_list(f, main, list, title, app.filter_line(), theme);
     } else {
         // Every screen has a view above; a bare frame keeps a new one drawable until it does.
         f.render_widget(Block::new().borders(Borders::ALL).title(format!(" {} ", app.screen.title())), main);
     }
     status_bar(f, bottom, app, theme);
-    if let Some(form) = &app.form {
-        dim(f, main);
-        form_box(f, main, form, theme);
-    }
-    if let Some(call) = &app.call {
-        dim(f, main);
-        call_form(f, main, call, theme);
-    }
-    if let Some(o) = &app.overlay {
-        dim(f, main);
-        overlay(f, main, o, app, theme);
+    for mode in app.modes() {
+        match mode {
+            Mode::Form(form) => {
+                dim(f, main);
+                form_box(f, main, form, theme);
+            }
+            Mode::Call(call) => {
+                dim(f, main);
+                call_form(f, main, call, theme);
+            }
+            Mode::Overlay(o) => {
+                dim(f, main);
+                overlay(f, main, o, app, theme);
+            }
+            Mode::Import(_) | Mode::Quote(_) | Mode::Filter(_) => {}
+        }
     }
     long_message(f, area, app, theme);
 }
@@ -118,10 +105,6 @@ fn long_message(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     f.render_widget(Clear, shown);
     f.render_widget(Paragraph::new(text).block(Block::new().borders(Borders::ALL).border_style(style)), shown);
-}
-
-fn dim(f: &mut Frame, area: Rect) {
-    f.buffer_mut().set_style(area, Style::new().add_modifier(Modifier::DIM));
 }
 
 fn switcher(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
@@ -163,7 +146,7 @@ fn status_bar(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .filter(|b| b.hint)
         .map(|b| format!("{} {}", b.keys[0], b.action.name()))
         .collect();
-    let hints = if app.filtering.is_some() {
+    let hints = if app.filter_line().is_some() {
         "type to filter · Enter keeps the filter · Esc clears it".to_string()
     } else if app.pending.is_empty() {
         hints.join(" · ")
@@ -214,7 +197,7 @@ const MIN_COLUMN: u16 = 26;
 /// Lines of one card, its gap included.
 const CARD_LINES: u16 = 5;
 
-fn board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+fn board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme, today: crate::model::Date) {
     let shown: Vec<(usize, &Column)> = board.visible().collect();
     let fit = (area.width / MIN_COLUMN).max(1) as usize;
     let at = shown.iter().position(|(i, _)| *i == board.col).unwrap_or(0);
@@ -225,7 +208,7 @@ fn board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         title.push_str(&format!(" · filtered: {} (Esc clears)", board.filter.describe()));
     }
     if board.folded {
-        title.push_str(" · won/lost folded (z)");
+        title.push_str(" · won/lost folded (Z)");
     }
     if first > 0 {
         title.push_str(&format!(" · ◀ {} more", first));
@@ -242,11 +225,10 @@ fn board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         return;
     }
     if shown.is_empty() {
-        f.render_widget(Paragraph::new("No stages: add them with rolo stage (or unfold with z)."), inner);
+        f.render_widget(Paragraph::new("No stages: add them with rolo stage (or unfold with Z)."), inner);
         return;
     }
     let cols = Layout::horizontal(vec![Constraint::Ratio(1, on_screen.len() as u32); on_screen.len()]).split(inner);
-    let today = crate::model::Date::today();
     for (n, ((i, column), rect)) in on_screen.iter().zip(cols.iter()).enumerate() {
         let focused = *i == board.col;
         let (total, weighted, currency) = column.totals();
@@ -307,225 +289,6 @@ fn board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
     }
 }
 
-fn agenda(f: &mut Frame, area: Rect, a: &Agenda, theme: &Theme) {
-    let today = crate::model::Date::today();
-    let span = if a.week {
-        format!("week of {}", a.from.0.format("%a %-d %b %Y"))
-    } else {
-        a.from.0.format("%a %-d %b %Y").to_string()
-    };
-    let block = Block::new().borders(Borders::ALL).title(format!(" Agenda · {span} "));
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let mut lines = Vec::new();
-    let mut selected_line = 0;
-    for d in 0..a.days() {
-        let day = a.from.add_days(i64::from(d));
-        let head = format!("{}{}", day.0.format("%a %-d %b"), if day == today { " (today)" } else { "" });
-        lines.push(Line::styled(head, if day == today { theme.focus() } else { theme.title() }));
-        let mut any = false;
-        for (i, item) in a.items.iter().enumerate().filter(|(_, i)| i.date == day) {
-            any = true;
-            if i == a.selected {
-                selected_line = lines.len();
-            }
-            let at = item.at.map(|t| t.display_local().chars().skip(11).collect::<String>()).unwrap_or_default();
-            let text = format!("  {at:>5}  {:<10} {}", item.kind.word(), sanitize(&item.title));
-            let style = match (i == a.selected, item.kind) {
-                (true, _) => theme.focus(),
-                (false, crate::crm::AgendaKind::Overdue) => theme.error(),
-                _ => theme.text(),
-            };
-            lines.push(Line::styled(truncate(&text, inner.width as usize), style));
-        }
-        if !any {
-            lines.push(Line::styled("         nothing on", theme.dim()));
-        }
-    }
-    let [days, foot] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(u16::from(a.birthdays.is_some()))]).areas(inner);
-    let room = days.height as usize;
-    let scroll = selected_line.saturating_sub(room.saturating_sub(2));
-    f.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), days);
-    if let Some(b) = &a.birthdays {
-        f.render_widget(Paragraph::new(Line::styled(truncate(&sanitize(b), foot.width as usize), theme.title())), foot);
-    }
-}
-
-/// Rows of the task lists that fit in a window of `height` lines.
-pub fn task_rows(height: u16) -> usize {
-    // Switcher, status bar, two borders, the section tabs, the header.
-    height.saturating_sub(6).max(1) as usize
-}
-
-fn task_lists(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme) {
-    let scope = if t.scope.is_empty() { String::new() } else { format!(" · {} (Esc clears)", t.scope.text()) };
-    let block = Block::new().borders(Borders::ALL).title(format!(" Tasks{scope} "));
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
-    let mut spans = Vec::new();
-    let full: usize = section_names().enumerate().map(|(i, n)| n.len() + t.counts[i].to_string().len() + 6).sum();
-    // Narrow windows get short names, so every tab (and the selected one) stays in sight.
-    const SHORT: [&str; 6] = ["Today", "Late", "Next", "All", "Done", "Due"];
-    for (i, name) in section_names().enumerate() {
-        let name = if full > tabs.width as usize { SHORT[i] } else { name };
-        let style = if i == t.section { theme.focus() } else { theme.dim() };
-        let label =
-            if i == DUE && !t.due_counted { format!(" {name} ") } else { format!(" {name} ({}) ", t.counts[i]) };
-        spans.push(Span::styled(label, style));
-        spans.push(Span::raw(" "));
-    }
-    f.render_widget(Paragraph::new(Line::from(spans)), tabs);
-    if t.section == DUE {
-        return due_to_contact(f, body, t, theme);
-    }
-    if t.ids.is_empty() {
-        let empty = match section_names().nth(t.section).unwrap_or_default() {
-            "Today" => "Nothing due today. n adds a task: a title, then a date (fri, +3d) and !high if need be.",
-            "Overdue" => "Nothing overdue.",
-            "Done" => "Nothing done yet: x completes the selected task.",
-            _ => "No tasks here. n adds one.",
-        };
-        f.render_widget(Paragraph::new(Line::styled(empty, theme.dim())), body);
-        return;
-    }
-    let today = crate::model::Date::today();
-    let (from, to) = t.window();
-    let done_tab = section_names().nth(t.section) == Some("Done");
-    let rows = t.ids[from..to].iter().enumerate().map(|(n, id)| {
-        let selected = from + n == t.selected;
-        let cells = match t.row(*id) {
-            Some(r) => {
-                let mark = match r.task.priority {
-                    crate::model::Priority::High => "▲",
-                    crate::model::Priority::Low => "▽",
-                    crate::model::Priority::Normal => "·",
-                };
-                let late = r.task.is_overdue(today);
-                // Done tasks are listed by when they were done, so that is the date shown.
-                let due = match (done_tab, r.task.completed_at) {
-                    (true, Some(at)) => at.local_date().to_string(),
-                    _ => r.task.due.map(|d| format!("{d}{}", if late { "!" } else { "" })).unwrap_or_default(),
-                };
-                let done = if r.task.is_open() { "" } else { "✓ " };
-                vec![mark.to_string(), format!("{done}{}", r.task.title), due, r.related.clone()]
-            }
-            None => vec![String::new(), "…".into(), String::new(), String::new()],
-        };
-        let overdue = t.row(*id).is_some_and(|r| r.task.is_overdue(today));
-        let style = match (selected, overdue) {
-            (true, _) => theme.focus(),
-            (false, true) => theme.error(),
-            _ => theme.text(),
-        };
-        (cells, style)
-    });
-    let widths = [Constraint::Length(1), Constraint::Min(20), Constraint::Length(11), Constraint::Percentage(35)];
-    let header = ["", "TASK", if done_tab { "DONE" } else { "DUE" }, "ABOUT"];
-    f.render_widget(grid(body.width, &widths, &header, &[], theme.dim(), rows), body);
-}
-
-/// The contacts due for a call by their cadence, most overdue first.
-fn due_to_contact(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme) {
-    if t.due.is_empty() {
-        let text = "Nobody is due: contacts with a follow-up cadence appear here when it runs out.";
-        f.render_widget(Paragraph::new(Line::styled(text, theme.dim())), area);
-        return;
-    }
-    let (from, to) = t.window();
-    let rows = t.due[from..to.min(t.due.len())].iter().enumerate().map(|(n, d)| {
-        let last = d.last_activity.map_or("never".to_string(), |l| l.to_string());
-        let late = if d.overdue == 0 {
-            "due today".to_string()
-        } else {
-            crate::text::count(d.overdue as usize, "day over", "days over")
-        };
-        let style = if from + n == t.selected { theme.focus() } else { theme.text() };
-        (vec![d.name.clone(), last, format!("every {} days", d.every), late], style)
-    });
-    let widths = [Constraint::Min(20), Constraint::Length(11), Constraint::Length(15), Constraint::Length(15)];
-    let header = ["CONTACT", "LAST", "CADENCE", "OVERDUE"];
-    f.render_widget(grid(area.width, &widths, &header, &[], theme.dim(), rows), area);
-}
-
-fn settings(f: &mut Frame, area: Rect, s: &Settings, theme: &Theme) {
-    let sources_width = (area.width * 2 / 5).max(34);
-    let [left, right] = Layout::horizontal([Constraint::Min(44), Constraint::Length(sources_width)]).areas(area);
-    let title = |text: &str, focused: bool| {
-        let block = Block::new().borders(Borders::ALL).title(text.to_string());
-        if focused { block.border_style(theme.focus()) } else { block }
-    };
-    let row_style = |selected: bool, focused: bool| match (selected, focused) {
-        (true, true) => theme.focus(),
-        (true, false) => theme.title(),
-        _ => theme.text(),
-    };
-    let stages = s.stages.iter().enumerate().map(|(i, (stage, deals))| {
-        let cells = vec![
-            format!("{}", i + 1),
-            stage.name.clone(),
-            format!("{}%", stage.probability),
-            stage.outcome.to_string(),
-            deals.to_string(),
-        ];
-        (cells, row_style(i == s.selected, !s.on_sources))
-    });
-    let widths = [
-        Constraint::Length(3),
-        Constraint::Min(12),
-        Constraint::Length(5),
-        Constraint::Length(7),
-        Constraint::Length(6),
-    ];
-    let header = ["#", "STAGE", "PROB", "OUTCOME", "DEALS"];
-    let block = title(" Pipeline stages, in board order ", !s.on_sources);
-    let mut state = TableState::new().with_selected(Some(s.selected));
-    let table = grid(block.inner(left).width, &widths, &header, &[0, 2, 4], theme.dim(), stages);
-    f.render_stateful_widget(table.block(block), left, &mut state);
-    let sources = s.sources.iter().enumerate().map(|(i, u)| {
-        let cells = vec![crate::text::spoken(&u.name), u.leads.to_string(), u.deals.to_string()];
-        (cells, row_style(i == s.source_selected, s.on_sources))
-    });
-    let widths = [Constraint::Min(12), Constraint::Length(6), Constraint::Length(6)];
-    let block = title(" Lead sources (Tab) ", s.on_sources);
-    let mut state = TableState::new().with_selected(Some(s.source_selected));
-    let table = grid(block.inner(right).width, &widths, &["SOURCE", "LEADS", "DEALS"], &[1, 2], theme.dim(), sources);
-    f.render_stateful_widget(table.block(block), right, &mut state);
-}
-
-/// Pairs of contacts that look like one person, the one kept on the left.
-fn duplicates(f: &mut Frame, area: Rect, d: &super::duplicates::Duplicates, theme: &Theme) {
-    let title = format!(" Possible duplicates ({}) ", d.pairs.len());
-    let block = Block::new().borders(Borders::ALL).title(title);
-    if d.pairs.is_empty() {
-        let text = if d.ready {
-            "No contacts look like the same person: no shared email, phone, or name at one company."
-        } else {
-            "Looking for contacts that share an email, a phone, or a name at one company…"
-        };
-        return f.render_widget(
-            Paragraph::new(Line::styled(text, theme.dim())).wrap(Wrap { trim: true }).block(block),
-            area,
-        );
-    }
-    let rows = d.pairs.iter().enumerate().map(|(i, p)| {
-        let (keep, gone) = d.sides(p);
-        let cells = vec![
-            format!("#{} {}", keep.0, keep.1),
-            "←".to_string(),
-            format!("#{} {}", gone.0, gone.1),
-            p.reason.clone(),
-        ];
-        (cells, if i == d.selected { theme.focus() } else { theme.text() })
-    });
-    let widths = [Constraint::Fill(2), Constraint::Length(1), Constraint::Fill(2), Constraint::Fill(3)];
-    let header = ["KEEP", "", "MERGE INTO IT", "WHY"];
-    let mut state = TableState::new().with_selected(Some(d.selected));
-    let table = grid(block.inner(area).width, &widths, &header, &[], theme.dim(), rows);
-    f.render_stateful_widget(table.block(block), area, &mut state);
-}
-
 fn call_form(f: &mut Frame, area: Rect, c: &CallForm, theme: &Theme) {
     let secs = c.elapsed();
     let title = format!("Call with {} · {}:{:02}", c.who, secs / 60, secs % 60);
@@ -578,388 +341,6 @@ fn call_form(f: &mut Frame, area: Rect, c: &CallForm, theme: &Theme) {
     f.render_widget(Paragraph::new(lines), inner);
 }
 
-/// The import wizard: the columns with their fields and first values, then what the check or
-/// the import found, or its progress.
-fn import_wizard(f: &mut Frame, area: Rect, w: &super::import::ImportWizard, theme: &Theme) {
-    use super::import::Step;
-    let policy = match w.policy {
-        crate::crm::OnDuplicate::Skip => "skip",
-        crate::crm::OnDuplicate::Merge => "merge",
-        crate::crm::OnDuplicate::Create => "create",
-    };
-    let total = w.total.load(std::sync::atomic::Ordering::Relaxed);
-    let title = if w.vcard {
-        let cards = crate::text::count(total, "card", "cards");
-        format!(" Import {} (vCard: {cards}) as contacts · duplicates: {policy} (o) ", sanitize(&w.file_name()))
-    } else {
-        format!(
-            " Import {} as {} (t) · duplicates: {policy} (o) · about {} ",
-            sanitize(&w.file_name()),
-            w.kind.plural(),
-            crate::text::count(total, "row", "rows")
-        )
-    };
-    let block = Block::new().borders(Borders::ALL).title(title);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let below = match &w.step {
-        // Room for every problem or warning, each as many rows as it wraps to, up to half.
-        Step::Refused(lines) | Step::Ready(_, lines) => {
-            let room = (inner.width as usize).max(1);
-            let rows: usize = lines.iter().map(|l| width(l).div_ceil(room).max(1)).sum();
-            (rows.min(u16::MAX as usize) as u16).saturating_add(2).clamp(4, (inner.height / 2).max(4))
-        }
-        _ => 4,
-    };
-    let [top, bottom] = Layout::vertical([Constraint::Min(3), Constraint::Length(below)]).areas(inner);
-    let rows = w.headers.iter().enumerate().map(|(i, h)| {
-        let field = match (&w.fields[i], w.chosen[i]) {
-            (Some(f), true) => format!("{f} *"),
-            (Some(f), false) => f.to_string(),
-            (None, true) => "— left out *".to_string(),
-            (None, false) => "— left out".to_string(),
-        };
-        let samples = w.samples[i]
-            .iter()
-            .map(|s| if s.trim().is_empty() { "–".to_string() } else { s.clone() })
-            .collect::<Vec<_>>()
-            .join(" · ");
-        let style = match (i == w.selected, w.fields[i].is_some()) {
-            (true, _) => theme.focus(),
-            (false, true) => theme.text(),
-            (false, false) => theme.dim(),
-        };
-        (vec![h.clone(), field, samples], style)
-    });
-    let widths = [Constraint::Fill(2), Constraint::Length(16), Constraint::Fill(5)];
-    if w.vcard {
-        let text = "Each card becomes a contact: names, emails and phones with their labels, addresses, \
-                    company (an account, matched or made), birthday, note and categories.";
-        f.render_widget(Paragraph::new(Line::styled(text, theme.text())).wrap(Wrap { trim: true }), top);
-    } else {
-        let mut state = TableState::new().with_selected(Some(w.selected));
-        let table = grid(top.width, &widths, &["COLUMN", "FIELD", "FIRST ROWS"], &[], theme.dim(), rows);
-        f.render_stateful_widget(table, top, &mut state);
-    }
-    let progress = |verb: &str| {
-        let done = w.progress.load(std::sync::atomic::Ordering::Relaxed);
-        let ratio = if total == 0 { 0.0 } else { (done as f64 / total as f64).min(1.0) };
-        // Every row read: what is left is writing (or, for a check, throwing away) the transaction.
-        let label = if done > 0 && done >= total {
-            format!("{verb}: all {done} rows read, finishing…")
-        } else {
-            format!("{verb} {done} of about {total} rows")
-        };
-        ratatui::widgets::Gauge::default().gauge_style(theme.focus()).ratio(ratio).label(label)
-    };
-    let [first, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(bottom);
-    let line = |text: String, style: Style| Paragraph::new(Line::styled(text, style)).wrap(Wrap { trim: true });
-    match &w.step {
-        Step::Mapping => match &w.error {
-            Some(e) => f.render_widget(line(e.clone(), theme.error()), bottom),
-            None if w.vcard => f.render_widget(
-                line("Ctrl-S checks the whole file; nothing is written until you import.".into(), theme.dim()),
-                bottom,
-            ),
-            None => f.render_widget(
-                line(
-                    "Enter changes a column's field (* = chosen by hand). Ctrl-S checks the whole file; nothing is written until you import.".into(),
-                    theme.dim(),
-                ),
-                bottom,
-            ),
-        },
-        Step::Checking => f.render_widget(progress("checking"), first),
-        Step::Importing => f.render_widget(progress("importing"), first),
-        Step::Ready(r, warnings) => {
-            let said = super::import::summary(w.kind, r);
-            f.render_widget(line(format!("The file is fine: it {said}."), theme.ok()), first);
-            let hint = if warnings.is_empty() {
-                "Ctrl-S imports it, in one transaction; Esc leaves."
-            } else {
-                "Ctrl-S imports it, in one transaction, warnings and all; Ctrl-D / Ctrl-U scroll them; Esc leaves."
-            };
-            let mut lines = vec![Line::styled(hint, theme.dim())];
-            lines.extend(warnings.iter().skip(w.scroll).map(|p| Line::styled(sanitize(p).into_owned(), theme.text())));
-            // A long warning wraps: it names the line, the column and what was done.
-            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);
-        }
-        Step::Done(r) => {
-            let said = super::import::summary(w.kind, r);
-            f.render_widget(line(format!("Imported: {said}."), theme.ok()), first);
-            let next = if r.skipped.is_empty() && r.merged.is_empty() {
-                "Esc shows them."
-            } else {
-                "Esc shows them; g D lists people who may be the same, to merge."
-            };
-            f.render_widget(line(next.into(), theme.dim()), rest);
-        }
-        Step::Refused(problems) => {
-            let head = format!(
-                "{}; nothing was written. Fix the mapping (Enter on a column) or the file, then Ctrl-S again.",
-                crate::text::count(problems.len(), "problem", "problems")
-            );
-            f.render_widget(line(head, theme.error()), first);
-            let lines: Vec<Line> = problems.iter().skip(w.scroll).map(|p| Line::raw(sanitize(p).into_owned())).collect();
-            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);
-        }
-    }
-    if let Some(picker) = &w.picker {
-        let choices = w.choices();
-        let column = w.headers.get(w.selected).map_or(String::new(), |h| sanitize(h).into_owned());
-        let inner = popup(f, area, 44, (choices.len() as u16 + 3).min(area.height), &format!("Field of {column}"));
-        let mut lines = vec![picker.query.after(Span::styled("> ", theme.title()), inner.width as usize)];
-        let shown = (inner.height as usize).saturating_sub(1).max(1);
-        let first = picker.selected.saturating_sub(shown - 1);
-        lines.extend(choices.iter().enumerate().skip(first).take(shown).map(|(i, c)| {
-            let described = FIELD_DESCRIPTIONS.iter().find(|(n, _)| n == c).map_or("", |(_, d)| d);
-            let text = format!("{c:<14} {described}");
-            Line::styled(
-                truncate(&text, inner.width as usize),
-                if i == picker.selected { theme.focus() } else { theme.text() },
-            )
-        }));
-        f.render_widget(Paragraph::new(lines), inner);
-    }
-}
-
-/// Columns of the quote editor's quantity, unit price and discount cells.
-const QTY_WIDTH: u16 = 8;
-const PRICE_WIDTH: u16 = 14;
-const DISC_WIDTH: u16 = 6;
-
-fn quote_editor(f: &mut Frame, area: Rect, q: &QuoteEditor, theme: &Theme) {
-    let dirty = if q.dirty { " · unsaved (Ctrl-S saves)" } else { "" };
-    let title = format!(" Quote {} · {} · {}{dirty} ", q.quote.number, q.deal, q.quote.status);
-    let block = Block::new().borders(Borders::ALL).title(truncate(&title, area.width as usize));
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let cur = q.quote.currency;
-    let unread = q.unread().is_some();
-    let widths = [
-        Constraint::Length(1),
-        Constraint::Min(12),
-        Constraint::Length(QTY_WIDTH),
-        Constraint::Length(PRICE_WIDTH),
-        Constraint::Length(DISC_WIDTH),
-        Constraint::Length(16),
-    ];
-    // What each column holds: numbers right-aligned, the product cut with "…".
-    let cut = super::widgets::columns(inner.width, &widths);
-    let mut rows = Vec::new();
-    for (i, line) in q.quote.lines.iter().enumerate() {
-        let selected = i == q.selected;
-        let cell = |c: Cell, shown: String| match &q.editing {
-            Some(Typing { cell: e, text, .. }) if selected && *e == c => {
-                // The cursor kept in view within the cell's column.
-                let room = match c {
-                    Cell::Quantity => QTY_WIDTH,
-                    Cell::Price => PRICE_WIDTH,
-                    Cell::Discount => DISC_WIDTH,
-                };
-                let shown = text.spans(room as usize, Style::new()).iter().map(|s| s.content.to_string()).collect();
-                (shown, if text.is_selected() { theme.marked() } else { theme.focus() })
-            }
-            _ => (shown, if selected { theme.title() } else { theme.text() }),
-        };
-        // A cell that does not read leaves the line without a total until it is fixed.
-        let net = if selected && unread { "—".to_string() } else { crate::model::Amount::grouped_sum(line.net()) };
-        let cells = [
-            (line.description.clone(), if selected { theme.title() } else { theme.text() }),
-            cell(Cell::Quantity, line.quantity.to_string()),
-            cell(Cell::Price, line.unit_price.grouped()),
-            cell(Cell::Discount, format!("{}%", line.discount)),
-            (net, if selected { theme.title() } else { theme.text() }),
-        ];
-        let marker = if selected { "▶" } else { " " };
-        let mut row = vec![ratatui::widgets::Cell::from(marker)];
-        row.extend(
-            cells.into_iter().enumerate().map(|(i, (t, st))| super::widgets::fitted(&t, cut[i + 1], i > 0).style(st)),
-        );
-        rows.push(Row::new(row));
-    }
-    let header = ["", "PRODUCT", "QTY", "UNIT PRICE", "DISC", "LINE TOTAL"];
-    let header =
-        Row::new(header.iter().enumerate().map(|(i, h)| super::widgets::fitted(h, cut[i], i > 1))).style(theme.dim());
-    let totals = q.quote.totals();
-    let [table_area, foot] = Layout::vertical([Constraint::Min(1), Constraint::Length(5)]).areas(inner);
-    if q.quote.lines.is_empty() {
-        f.render_widget(
-            Paragraph::new(Line::styled("No lines yet: press a to add a product.", theme.dim())),
-            table_area,
-        );
-    } else {
-        let table = Table::new(rows, widths).header(header).flex(ratatui::layout::Flex::Start).column_spacing(1);
-        f.render_widget(table, table_area);
-    }
-    let right = |label: &str, a: Option<crate::model::Amount>| {
-        let shown = if unread { "—".to_string() } else { crate::model::Amount::grouped_sum(a) };
-        Line::from(format!("{label:>12} {shown:>16} {cur}")).right_aligned()
-    };
-    let mut foot_lines = vec![
-        right("subtotal", totals.map(|t| t.subtotal)),
-        right("discount", totals.map(|t| t.discount)),
-        right("total", totals.map(|t| t.total)).style(theme.title()),
-    ];
-    if let Some(e) = &q.error {
-        foot_lines.push(Line::styled(format!("! {}", truncate(e, inner.width as usize)), theme.error()));
-    }
-    f.render_widget(Paragraph::new(foot_lines), foot);
-    if let Some(p) = &q.picker {
-        let inner = popup(f, area, 60, area.height.saturating_sub(4).min(16), "Add a product");
-        let mut lines = vec![p.query.after(Span::styled("> ", theme.title()), inner.width as usize)];
-        if p.hits.is_empty() {
-            lines.push(Line::styled("no product matches (add products with rolo product add)", theme.dim()));
-        }
-        let room = inner.height.saturating_sub(1) as usize;
-        for (n, &i) in p.hits.iter().enumerate().skip(scrolled(p.selected, room)).take(room) {
-            let product = &q.products[i];
-            let text = format!("{}  {} {}", product.name, product.price.grouped(), product.currency);
-            let style = if n == p.selected { theme.focus() } else { theme.text() };
-            lines.push(Line::styled(truncate(&sanitize(&text), inner.width as usize), style));
-        }
-        f.render_widget(Paragraph::new(lines), inner);
-    }
-}
-
-/// An amount short enough for a column header: `1.2M`, `45.3k`, `900`.
-fn short(sum: Option<crate::model::Amount>) -> String {
-    let Some(a) = sum else { return crate::model::Amount::TOO_LARGE.to_string() };
-    let units = a.0 as f64 / 100.0;
-    match units.abs() {
-        u if u >= 1e6 => format!("{:.1}M", units / 1e6),
-        u if u >= 1e3 => format!("{:.1}k", units / 1e3),
-        _ => format!("{units:.0}"),
-    }
-}
-
-/// A record list in a box titled `title` (with its count and order), the filter line on its top
-/// border while one is typed or kept.
-pub(super) fn record_list(
-    f: &mut Frame,
-    area: Rect,
-    list: &RecordList,
-    title: &str,
-    filtering: Option<&LineField>,
-    theme: &Theme,
-) {
-    let count = if list.is_filtered() {
-        // A filter that kept only its best matches says so: more records match.
-        let more = if list.is_capped() { "+" } else { "" };
-        format!(
-            "{}{more} of {}",
-            crate::text::thousands(list.ids.len() as u64),
-            crate::text::thousands(list.total as u64)
-        )
-    } else {
-        crate::text::thousands(list.total as u64)
-    };
-    let order = list.order_label();
-    let title = format!(
-        " {title} ({count}{}){}{}{} ",
-        if list.is_loading() { ", reading…" } else { "" },
-        if order.is_empty() { "" } else { " " },
-        order,
-        if list.marked.is_empty() { String::new() } else { format!(", {} marked", list.marked.len()) }
-    );
-    let block = Block::new().borders(Borders::ALL).title(title);
-    let (area, block) = if filtering.is_some() || list.is_filtered() {
-        // The filter line sits on the top border, right of the title.
-        let prompt = Span::styled(" filter: ", theme.title());
-        let mut line = match filtering {
-            Some(typed) => typed.after(prompt, (area.width / 2) as usize),
-            None => Line::from(vec![prompt, Span::raw(sanitize(&list.filter).into_owned())]),
-        };
-        line.spans.push(Span::raw(" "));
-        (area, block.title(line.right_aligned()))
-    } else {
-        (area, block)
-    };
-    if list.loaded && list.ids.is_empty() {
-        let hint = if list.is_filtered() {
-            "Nothing matches the filter. Esc clears it.".to_string()
-        } else if list.is_pinned() {
-            "Nothing lies behind this number. Esc goes back to the chart.".to_string()
-        } else {
-            format!("No {} yet. Press n to add one, or run rolo demo for sample data.", list.kind.plural())
-        };
-        f.render_widget(Paragraph::new(Line::styled(hint, theme.dim())).block(block), area);
-        return;
-    }
-    let inner_w = area.width.saturating_sub(4) as usize;
-    let widths = column_widths(list.kind, inner_w);
-    let kept = |i: &usize| widths[*i] > 0;
-    let header: Vec<&str> = list.headers().iter().enumerate().filter(|(i, _)| kept(i)).map(|(_, h)| *h).collect();
-    // Numeric columns, counted among those shown.
-    let right: Vec<usize> = (0..widths.len())
-        .filter(kept)
-        .enumerate()
-        .filter(|(_, i)| list.numeric().contains(i))
-        .map(|(n, _)| n)
-        .collect();
-    let end = (list.offset + list.height).min(list.ids.len());
-    let rows = list.ids[list.offset.min(end)..end].iter().enumerate().map(|(i, id)| {
-        let pos = list.offset + i;
-        let mark = if list.marked.contains(id) { "●" } else { " " };
-        // The first column gives one character to the mark.
-        let cells: Vec<String> = match list.row(*id) {
-            Some(row) => row
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| kept(i))
-                .enumerate()
-                .map(|(n, (_, c))| if n == 0 { format!("{mark}{c}") } else { c.clone() })
-                .collect(),
-            None => vec!["…".into()],
-        };
-        let style = if pos == list.selected {
-            theme.focus()
-        } else if list.marked.contains(id) {
-            theme.marked()
-        } else {
-            theme.text()
-        };
-        (cells, style)
-    });
-    let shown: Vec<Constraint> = widths.iter().filter(|w| **w > 0).map(|w| Constraint::Length(*w)).collect();
-    let table = grid(block.inner(area).width, &shown, &header, &right, theme.title(), rows);
-    f.render_widget(table.block(block), area);
-}
-
-/// Below this many columns a list drops its less important columns, so names keep room.
-const NARROW: usize = 100;
-
-/// Column widths for a list `w` columns wide: dates and codes get what they need, names share
-/// the rest; 0 for a column dropped in a narrow window.
-fn column_widths(kind: crate::model::Kind, w: usize) -> Vec<u16> {
-    use crate::model::Kind;
-    // (fixed width, share of the rest, kept when narrow); a fixed width of 0 means "flexible".
-    let spec: &[(usize, usize, bool)] = match kind {
-        Kind::Contact => &[(0, 3, true), (0, 2, true), (0, 3, true), (14, 0, false), (10, 0, false), (10, 0, true)],
-        Kind::Lead => &[(0, 3, true), (0, 3, true), (0, 3, false), (14, 0, true), (11, 0, true), (6, 0, false)],
-        Kind::Opportunity => &[(0, 3, true), (0, 2, true), (0, 2, true), (18, 0, true), (10, 0, true), (0, 3, false)],
-        Kind::Product => &[(0, 3, true), (0, 1, true), (18, 0, true), (12, 0, true)],
-        Kind::Project => &[(0, 3, true), (0, 2, true), (11, 0, true), (9, 0, true), (0, 3, false), (8, 0, true)],
-        Kind::Task => &[(0, 3, true), (11, 0, true), (11, 0, true), (16, 0, false), (8, 0, false), (0, 1, true)],
-        Kind::Call => {
-            &[(17, 0, true), (0, 3, true), (0, 3, true), (0, 2, false), (3, 0, false), (7, 0, true), (12, 0, true)]
-        }
-        _ => &[(0, 3, true), (0, 2, true), (0, 2, true), (14, 0, false), (9, 0, true)],
-    };
-    let shown = |s: &(usize, usize, bool)| s.2 || w >= NARROW;
-    let gaps = spec.iter().filter(|s| shown(s)).count().saturating_sub(1);
-    let fixed: usize = spec.iter().filter(|s| shown(s)).map(|s| s.0).sum();
-    let shares: usize = spec.iter().filter(|s| shown(s)).map(|s| s.1).sum::<usize>().max(1);
-    let rest = w.saturating_sub(fixed + gaps);
-    spec.iter()
-        .map(|s| match *s {
-            _ if !shown(s) => 0,
-            (f, _, _) if f > 0 => f as u16,
-            (_, sh, _) => ((rest * sh) / shares).max(4) as u16,
-        })
-        .collect()
-}
-
 fn detail(f: &mut Frame, area: Rect, d: &super::detail::Detail, theme: &Theme) {
     let block = Block::new().borders(Borders::ALL).title(format!(" {} · {} ", d.record.kind, sanitize(&d.title)));
     let w = area.width.saturating_sub(2) as usize;
@@ -988,21 +369,6 @@ fn detail(f: &mut Frame, area: Rect, d: &super::detail::Detail, theme: &Theme) {
     f.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-/// A box of `w`×`h` centred in `area` (clamped to it), cleared.
-fn popup(f: &mut Frame, area: Rect, w: u16, h: u16, title: &str) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    let r = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
-    f.render_widget(Clear, r);
-    let block = Block::new().borders(Borders::ALL);
-    // A title longer than the box ends in "…".
-    let title = truncate(title, (w as usize).saturating_sub(4));
-    let block = if title.is_empty() { block } else { block.title(format!(" {title} ")) };
-    let inner = block.inner(r);
-    f.render_widget(block, r);
-    inner
-}
-
 fn form_box(f: &mut Frame, area: Rect, form: &super::form::Form, theme: &Theme) {
     let h = (form.fields.len() as u16) * 2 + 3 + u16::from(form.hint.is_some());
     let inner = popup(f, area, 64, h, &form.title());
@@ -1020,7 +386,7 @@ fn form_box(f: &mut Frame, area: Rect, form: &super::form::Form, theme: &Theme) 
         ));
         match focused {
             true => line.spans.extend(field.input.spans(room, theme.focus())),
-            false => line.spans.push(Span::styled(truncate(field.value(), room), theme.text())),
+            false => line.spans.push(Span::styled(truncate(&field.value().replace('\n', "⏎"), room), theme.text())),
         }
         lines.push(line);
         match &field.error {
@@ -1044,16 +410,8 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             let inner = popup(f, area, wide, area.height.saturating_sub(2), "Keys  (j/k scroll, Esc closes)");
             let mut lines = Vec::new();
             let w = inner.width as usize;
-            // In a form (F1) only the text keys apply; elsewhere they serve filters, questions
-            // and the search, so they come last.
-            let typing = app.form.is_some() || app.call.is_some();
-            let context = if typing { Vec::new() } else { app.context() };
-            let sections = context
-                .iter()
-                .enumerate()
-                .map(|(i, table)| (if i + 1 < context.len() { "This screen" } else { "Everywhere" }, *table));
-            let text = ("In text fields (other keys type; a proposed value is replaced)", keymap::TEXT);
-            let sections: Vec<_> = sections.chain([text]).collect();
+            // The keys that act here first, then every other key of every mode.
+            let sections = keymap::help_sections(&app.help_context());
             // The keys' column fits the longest keys, up to half the box; both columns cut with "…".
             let keys_w = sections.iter().flat_map(|(_, t)| t.iter()).map(|b| width(&b.keys.join(", "))).max();
             let keys_w = keys_w.unwrap_or(0).min(w / 2);
@@ -1146,7 +504,7 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
         }
         Overlay::Picker { field, query, hits, selected, choices, .. } => {
-            let what = match app.form.as_ref().and_then(|form| form.picker_kind(*field)) {
+            let what = match app.form().and_then(|form| form.picker_kind(*field)) {
                 _ if !choices.is_empty() => "Pick one",
                 Some(crate::model::Kind::Contact) => "Pick a person",
                 _ => "Pick an account",
@@ -1184,9 +542,4 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             }
         }
     }
-}
-
-/// How many rows to skip so that row `selected` shows in a box of `room` rows.
-fn scrolled(selected: usize, room: usize) -> usize {
-    selected.saturating_sub(room.saturating_sub(1))
 }

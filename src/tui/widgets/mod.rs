@@ -1,4 +1,13 @@
-//! Drawing helpers every screen shares, so that tables look and cut alike everywhere.
+//! Drawing helpers every screen shares, so that tables, popups and record lists look and cut
+//! alike everywhere, and the sizes every screen fits its rows to.
+
+mod popup;
+mod records;
+mod textarea;
+
+pub use popup::{dim, popup};
+pub use records::record_list;
+pub use textarea::TextArea;
 
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
@@ -6,6 +15,37 @@ use ratatui::text::Line;
 use ratatui::widgets::{Cell, Row, Table};
 
 use crate::text::{sanitize, truncate};
+
+/// The smallest usable window.
+pub const MIN_SIZE: (u16, u16) = (60, 15);
+
+/// Rows of a record list that fit in a window of `height` lines.
+pub fn list_rows(height: u16) -> usize {
+    // Switcher, status bar, two borders, the header.
+    height.saturating_sub(5).max(1) as usize
+}
+
+/// Rows of the task lists that fit in a window of `height` lines.
+pub fn task_rows(height: u16) -> usize {
+    // Switcher, status bar, two borders, the section tabs, the header.
+    height.saturating_sub(6).max(1) as usize
+}
+
+/// An amount short enough for a column header: `1.2M`, `45.3k`, `900`.
+pub fn short(sum: Option<crate::model::Amount>) -> String {
+    let Some(a) = sum else { return crate::model::Amount::TOO_LARGE.to_string() };
+    let units = a.0 as f64 / 100.0;
+    match units.abs() {
+        u if u >= 1e6 => format!("{:.1}M", units / 1e6),
+        u if u >= 1e3 => format!("{:.1}k", units / 1e3),
+        _ => format!("{units:.0}"),
+    }
+}
+
+/// How many rows to skip so that row `selected` shows in a box of `room` rows.
+pub fn scrolled(selected: usize, room: usize) -> usize {
+    selected.saturating_sub(room.saturating_sub(1))
+}
 
 /// A table whose every cell fits its column, header included: text is cut with "…" by display
 /// width, never mid-character, and the `right` columns (amounts, counts, durations) are

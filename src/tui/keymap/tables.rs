@@ -1,294 +1,7 @@
-//! The key map: one table per context, the single source of truth for the dispatcher, the help
-//! overlay, the status-bar hints and the command palette.
+//! The key tables: one per screen, dialog and editor, and the text keys every field shares.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-use super::ScreenId;
-
-/// Everything a key (or the palette) can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    /// Leave rolo (from the top level; inside a record, back out).
-    Quit,
-    /// Leave rolo at once, from anywhere.
-    ForceQuit,
-    /// Back out one level.
-    Back,
-    /// Move up one row.
-    Up,
-    /// Move down one row.
-    Down,
-    /// First row.
-    Top,
-    /// Last row.
-    Bottom,
-    /// Half a page down.
-    HalfDown,
-    /// Half a page up.
-    HalfUp,
-    /// A page down.
-    PageDown,
-    /// A page up.
-    PageUp,
-    /// Open the selected record.
-    Open,
-    /// Show the keys.
-    Help,
-    /// Every action by name.
-    Palette,
-    /// Fuzzy search over people, companies and deals.
-    Search,
-    /// Go to a screen.
-    Goto(ScreenId),
-    /// New record of the kind on screen.
-    New,
-    /// Edit the selected or shown record.
-    Edit,
-    /// Delete the selected or shown record (asks first).
-    Delete,
-    /// Mark the selected row.
-    Mark,
-    /// Mark from the last mark to here.
-    MarkRange,
-    /// Filter the list.
-    Filter,
-    /// Order by the next column.
-    Sort,
-    /// Reverse the order.
-    SortReverse,
-    /// Add a note to the shown record.
-    Note,
-    /// Label the marked (or selected) records.
-    Tag,
-    /// Hand the marked (or selected) records to another owner.
-    Owner,
-    /// Put the marked (or selected) contacts on a list.
-    AddToList,
-    /// Load the demo data (welcome screen).
-    LoadDemo,
-    /// Start with an empty database (welcome screen).
-    StartEmpty,
-    /// Import contacts from a CSV file.
-    Import,
-    /// Select the previous column (board).
-    Left,
-    /// Select the next column (board).
-    Right,
-    /// Move the selected deal to the previous stage.
-    MoveLeft,
-    /// Move the selected deal to the next stage.
-    MoveRight,
-    /// Mark the selected deal won.
-    Won,
-    /// Mark the selected deal lost (asking why).
-    Lost,
-    /// Fold or unfold the won and lost columns.
-    Fold,
-    /// Give the selected (or marked) leads their next status.
-    Status,
-    /// Convert the selected lead (a preview first).
-    Convert,
-    /// Open the deal's quote (a new draft when it has none).
-    Quote,
-    /// Add a quote line by picking a product.
-    AddLine,
-    /// Type into the selected quote line.
-    EditLine,
-    /// Remove the selected quote line.
-    RemoveLine,
-    /// Give the quote its next status.
-    QuoteStatus,
-    /// Save the quote.
-    Save,
-    /// Give the report the next period: its own, this week, month, quarter, year.
-    NextPeriod,
-    /// Give the report a period typed from … to ….
-    CustomPeriod,
-    /// Show the report as a chart or as a table.
-    ChartTable,
-    /// Chart the report's next measure.
-    NextMeasure,
-    /// Show the report's next breakdown.
-    NextView,
-    /// Show the deals as a board or as a list.
-    View,
-    /// Move the selected stage one place earlier on the board.
-    StageUp,
-    /// Move the selected stage one place later on the board.
-    StageDown,
-    /// Log a call with the selected (or shown) contact.
-    Call,
-    /// Add a task (linked to the selected or shown record, if any).
-    AddTask,
-    /// Show the next task section.
-    NextSection,
-    /// Show the previous task section.
-    PrevSection,
-    /// Complete the selected task.
-    Complete,
-    /// Open the selected task again.
-    Reopen,
-    /// Move the selected task's due date a day on.
-    Snooze,
-    /// Move the selected task's due date, asking to when.
-    SnoozeAsk,
-    /// Show one day.
-    DayView,
-    /// Show a week.
-    WeekView,
-    /// Show the previous day or week.
-    Earlier,
-    /// Show the next day or week.
-    Later,
-    /// Back to today.
-    Today,
-    /// Close the selected (or shown) project, asking whether its goal was met.
-    CloseProject,
-    /// Merge the selected pair of contacts into one.
-    Merge,
-    /// Swap which contact of the selected pair is kept.
-    Swap,
-    /// Choose the field of the selected column of the file being imported.
-    ChooseField,
-    /// Check the file being imported (writing nothing), or import it once checked.
-    CheckImport,
-    /// Import the file as the next kind of record.
-    ImportKind,
-    /// Settle duplicates the next way: skip, merge, create.
-    ImportPolicy,
-    /// An editing key of a text field.
-    Text(TextKey),
-}
-
-/// The editing keys of every text field (see `tui::line`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TextKey {
-    /// One character left.
-    Left,
-    /// One character right.
-    Right,
-    /// One word left.
-    WordLeft,
-    /// One word right.
-    WordRight,
-    /// To the start of the line.
-    Start,
-    /// To the end of the line.
-    End,
-    /// Delete the character before the cursor.
-    Backspace,
-    /// Delete the character under the cursor.
-    Delete,
-    /// Delete the word before the cursor.
-    DeleteWord,
-    /// Delete the word after the cursor.
-    DeleteWordAfter,
-    /// Empty the field.
-    Clear,
-    /// Delete from the cursor to the end.
-    DeleteToEnd,
-}
-
-impl Action {
-    /// The name shown in the palette and the help.
-    pub fn name(self) -> String {
-        match self {
-            Action::Goto(s) => format!("go to {}", s.title()),
-            Action::Text(_) => TEXT.iter().find(|b| b.action == self).map_or("", |b| b.help).to_string(),
-            other => match other {
-                Action::Quit => "quit",
-                Action::ForceQuit => "quit now",
-                Action::Back => "back",
-                Action::Up => "up",
-                Action::Down => "down",
-                Action::Top => "first row",
-                Action::Bottom => "last row",
-                Action::HalfDown => "half page down",
-                Action::HalfUp => "half page up",
-                Action::PageDown => "page down",
-                Action::PageUp => "page up",
-                Action::Open => "open",
-                Action::Help => "help",
-                Action::Palette => "command palette",
-                Action::Search => "search",
-                Action::New => "new record",
-                Action::Edit => "edit record",
-                Action::Delete => "delete record",
-                Action::Mark => "mark row",
-                Action::MarkRange => "mark range",
-                Action::Filter => "filter the list",
-                Action::Sort => "order by next column",
-                Action::SortReverse => "reverse order",
-                Action::Note => "add note",
-                Action::Tag => "label marked rows",
-                Action::Owner => "set owner of marked rows",
-                Action::AddToList => "add marked contacts to a list",
-                Action::LoadDemo => "load demo data",
-                Action::StartEmpty => "start empty",
-                Action::Import => "import a CSV or vCard file",
-                Action::Left => "previous column",
-                Action::Right => "next column",
-                Action::MoveLeft => "move deal to previous stage",
-                Action::MoveRight => "move deal to next stage",
-                Action::Won => "mark deal won",
-                Action::Lost => "mark deal lost",
-                Action::Fold => "fold won and lost stages",
-                Action::Status => "next lead status",
-                Action::Convert => "convert lead",
-                Action::Quote => "edit the deal's quote",
-                Action::AddLine => "add a quote line",
-                Action::EditLine => "edit the quote line",
-                Action::RemoveLine => "remove the quote line",
-                Action::QuoteStatus => "next quote status",
-                Action::Save => "save",
-                Action::NextPeriod => "report: next period",
-                Action::CustomPeriod => "report: period from … to …",
-                Action::ChartTable => "report: chart or table",
-                Action::NextMeasure => "report: next measure",
-                Action::NextView => "report: next breakdown",
-                Action::View => "deals as board or list",
-                Action::StageUp => "move stage earlier",
-                Action::StageDown => "move stage later",
-                Action::Call => "log a call",
-                Action::AddTask => "add a task",
-                Action::NextSection => "next section",
-                Action::PrevSection => "previous task section",
-                Action::Complete => "complete the task",
-                Action::Reopen => "reopen the task",
-                Action::Snooze => "snooze the task a day",
-                Action::SnoozeAsk => "snooze the task until…",
-                Action::DayView => "agenda: one day",
-                Action::WeekView => "agenda: a week",
-                Action::Earlier => "agenda: earlier",
-                Action::Later => "agenda: later",
-                Action::Today => "agenda: today",
-                Action::CloseProject => "close the project",
-                Action::Merge => "merge the duplicate pair",
-                Action::Swap => "swap which contact is kept",
-                Action::ChooseField => "choose the field",
-                Action::CheckImport => "check, then import",
-                Action::ImportKind => "import as another kind",
-                Action::ImportPolicy => "change what duplicates do",
-                Action::Goto(_) | Action::Text(_) => unreachable!("handled above"),
-            }
-            .to_string(),
-        }
-    }
-}
-
-/// One binding: the keys (alternatives; a space separates the keys of a sequence), what they
-/// do, and the help text.
-#[derive(Debug, Clone, Copy)]
-pub struct Binding {
-    /// Alternatives, e.g. `["j", "down"]`, `["g g", "home"]`.
-    pub keys: &'static [&'static str],
-    /// What they do.
-    pub action: Action,
-    /// Shown in the help overlay.
-    pub help: &'static str,
-    /// Whether the status bar lists it among the keys that matter here.
-    pub hint: bool,
-}
+use super::{Action, Binding, TextKey};
+use crate::tui::ScreenId;
 
 const fn bind(keys: &'static [&'static str], action: Action, help: &'static str) -> Binding {
     Binding { keys, action, help, hint: false }
@@ -317,6 +30,7 @@ pub const GLOBAL: &[Binding] = &[
     bind(&["g j"], Action::Goto(ScreenId::Projects), "projects"),
     bind(&["g D"], Action::Goto(ScreenId::Duplicates), "possible duplicate contacts, to merge"),
     bind(&["I"], Action::Import, "import a CSV or vCard file"),
+    bind(&["z"], Action::Undo, "undo the last change made in this session"),
     bind(&["esc"], Action::Back, "back out one level"),
     hint(&["q"], Action::Quit, "quit (inside a record: back out)"),
     bind(&["ctrl-c"], Action::ForceQuit, "quit at once"),
@@ -365,7 +79,7 @@ pub const BOARD: &[Binding] = &[
     bind(&["e"], Action::Edit, "edit the deal"),
     bind(&["d"], Action::Delete, "delete the deal (asks first)"),
     hint(&["f"], Action::Filter, "filter: owner:NAME account:TEXT close:FROM..TO (Esc clears)"),
-    hint(&["z"], Action::Fold, "show or fold the won and lost stages"),
+    hint(&["Z"], Action::Fold, "show or fold the won and lost stages"),
     bind(&["Q"], Action::Quote, "the deal's quote (a new draft when it has none)"),
     hint(&["v"], Action::View, "the deals as a list"),
     bind(&["c"], Action::Call, "log a call with the deal's contact"),
@@ -549,96 +263,117 @@ pub const WELCOME: &[Binding] = &[
     hint(&["i"], Action::Import, "import a CSV or vCard file"),
 ];
 
-/// The text form of a key press as the tables write it: `j`, `G`, `ctrl-d`, `enter`, `esc`...
-pub fn key_name(key: &KeyEvent) -> Option<String> {
-    let base = match key.code {
-        KeyCode::Char(' ') => "space".to_string(),
-        KeyCode::Char(c) => c.to_string(),
-        KeyCode::Enter => "enter".into(),
-        KeyCode::Esc => "esc".into(),
-        KeyCode::Up => "up".into(),
-        KeyCode::Down => "down".into(),
-        KeyCode::Left => "left".into(),
-        KeyCode::Right => "right".into(),
-        KeyCode::Home => "home".into(),
-        KeyCode::End => "end".into(),
-        KeyCode::PageUp => "pageup".into(),
-        KeyCode::PageDown => "pagedown".into(),
-        KeyCode::Tab => "tab".into(),
-        KeyCode::BackTab => "backtab".into(),
-        KeyCode::Backspace => "backspace".into(),
-        KeyCode::Delete => "delete".into(),
-        KeyCode::F(n) => format!("f{n}"),
-        _ => return None,
-    };
-    let arrow = matches!(key.code, KeyCode::Left | KeyCode::Right | KeyCode::Up | KeyCode::Down);
-    Some(if key.modifiers.contains(KeyModifiers::CONTROL) {
-        format!("ctrl-{base}")
-    } else if arrow && key.modifiers.contains(KeyModifiers::SHIFT) {
-        format!("shift-{base}")
-    } else {
-        base
-    })
-}
+/// Keys of a record form (the text keys edit the focused field).
+pub const FORM: &[Binding] = &[
+    hint(&["ctrl-s"], Action::Save, "save"),
+    hint(&["esc"], Action::Back, "close (asks when something changed)"),
+    hint(&["tab", "down"], Action::NextField, "next field"),
+    bind(&["backtab", "up"], Action::PrevField, "previous field"),
+    hint(&["enter"], Action::Pick, "a new line in notes; picks a record or a word; else the next field"),
+    bind(&["f1"], Action::Help, "show the keys"),
+    bind(&["ctrl-x ctrl-e"], Action::ExternalEditor, EXTERNAL_EDITOR),
+];
 
-/// What a key sequence means in these tables (first table first): an action, the start of a
-/// longer sequence, or nothing.
-pub enum Lookup {
-    /// The sequence names an action.
-    Action(Action),
-    /// The sequence begins a longer one (`g` of `g g`).
-    Prefix,
-    /// Nothing.
-    None,
-}
+/// What `ctrl-x ctrl-e` does in a field of lines.
+const EXTERNAL_EDITOR: &str = "notes in $EDITOR (VISUAL, EDITOR, else vi), on a local terminal";
 
-/// Looks `seq` up in the tables, in order.
-pub fn lookup(tables: &[&[Binding]], seq: &str) -> Lookup {
-    let mut prefix = false;
-    for table in tables {
-        for b in table.iter() {
-            for k in b.keys {
-                if *k == seq {
-                    return Lookup::Action(b.action);
-                }
-                if k.starts_with(seq) && k.as_bytes().get(seq.len()) == Some(&b' ') {
-                    prefix = true;
-                }
-            }
-        }
-    }
-    if prefix { Lookup::Prefix } else { Lookup::None }
-}
+/// Keys of the call form (the text keys edit the notes and the follow-up).
+pub const CALL: &[Binding] = &[
+    hint(
+        &["c", "v", "n", "b", "w"],
+        Action::CallOutcome,
+        "on the outcome: connected, voicemail, no answer, busy, wrong number",
+    ),
+    bind(&["o", "i"], Action::CallDirection, "on the direction: out or in"),
+    hint(&["ctrl-s"], Action::Save, "log the call (and its follow-up task) in one write"),
+    hint(&["esc"], Action::Back, "close (asks when an outcome or notes were given)"),
+    bind(&["tab", "enter"], Action::NextField, "next field (Enter in the notes starts a new line)"),
+    bind(&["backtab"], Action::PrevField, "previous field"),
+    bind(&["f1"], Action::Help, "show the keys"),
+    bind(&["ctrl-x ctrl-e"], Action::ExternalEditor, EXTERNAL_EDITOR),
+];
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Keys of a quote cell being typed into (the text keys edit it).
+pub const QUOTE_CELL: &[Binding] = &[
+    hint(&["tab"], Action::NextField, "next cell: quantity, unit price, discount"),
+    bind(&["backtab"], Action::PrevField, "previous cell"),
+    hint(&["enter"], Action::Done, "keep the line (a cell that does not read holds the editor)"),
+    hint(&["esc"], Action::Back, "put the cell back as it was"),
+    hint(&["ctrl-s"], Action::Save, "save the quote"),
+    bind(&["f1"], Action::Help, "show the keys"),
+];
 
-    #[test]
-    fn sequences_and_alternatives() {
-        let tables: &[&[Binding]] = &[LIST, GLOBAL];
-        assert!(matches!(lookup(tables, "j"), Lookup::Action(Action::Down)));
-        assert!(matches!(lookup(tables, "down"), Lookup::Action(Action::Down)));
-        assert!(matches!(lookup(tables, "g"), Lookup::Prefix));
-        assert!(matches!(lookup(tables, "g g"), Lookup::Action(Action::Top)));
-        assert!(matches!(lookup(tables, "g c"), Lookup::Action(Action::Goto(ScreenId::Contacts))));
-        assert!(matches!(lookup(tables, "x"), Lookup::None));
-    }
+/// Keys of a pick list with a query line: form pickers, the quote's product picker, the import
+/// wizard's field picker and the palette (the text keys edit the query).
+pub const PICKER: &[Binding] = &[
+    bind(&["down", "tab", "ctrl-n", "ctrl-j"], Action::Down, "next match"),
+    bind(&["up", "backtab", "ctrl-p", "ctrl-k"], Action::Up, "previous match"),
+    hint(&["enter"], Action::Open, "take the selected match"),
+    hint(&["esc"], Action::Back, "close without picking"),
+];
 
-    #[test]
-    fn no_key_means_two_things_in_one_context() {
-        for table in
-            [LIST, DETAIL, WELCOME, BOARD, LEADS, REPORTS, DEALS, SETTINGS, TASKS, AGENDA, PROJECTS, DUPLICATES, TEXT]
-        {
-            let mut seen = std::collections::HashSet::new();
-            for b in table.iter().chain(GLOBAL) {
-                for k in b.keys {
-                    // A screen key may shadow a global one on purpose only for `esc`-like backs.
-                    if !seen.insert(*k) && b.action != Action::Back {
-                        panic!("{k} is bound twice");
-                    }
-                }
-            }
-        }
-    }
-}
+/// Keys of the `/` search (the text keys edit the query).
+pub const SEARCH: &[Binding] = &[
+    bind(&["down", "tab", "ctrl-n", "ctrl-j"], Action::Down, "next result"),
+    bind(&["up", "backtab", "ctrl-p", "ctrl-k"], Action::Up, "previous result"),
+    hint(&["enter"], Action::Open, "open the selected record"),
+    hint(&["ctrl-l"], Action::Call, "log a call with the selected person"),
+    hint(&["esc"], Action::Back, "close (the query is kept for the next /)"),
+];
+
+/// Keys of a one-line question (the text keys edit the answer).
+pub const ASK: &[Binding] = &[
+    hint(&["enter"], Action::Done, "answer (a refused answer stays open to fix)"),
+    hint(&["esc"], Action::Back, "cancel"),
+];
+
+/// Keys of a list's filter line (the text keys edit the filter; the list narrows as you type).
+pub const FILTER: &[Binding] = &[
+    hint(&["enter"], Action::Done, "keep the filter and go back to the list"),
+    hint(&["esc"], Action::Back, "clear the filter"),
+];
+
+/// Keys of a yes/no question.
+pub const CONFIRM: &[Binding] =
+    &[hint(&["y"], Action::Yes, "yes, do it"), hint(&["n", "esc"], Action::Back, "no (any other key too)")];
+
+/// Keys of this help.
+pub const HELP: &[Binding] = &[
+    bind(&["j", "down"], Action::Down, "scroll down"),
+    bind(&["k", "up"], Action::Up, "scroll up"),
+    bind(&["g", "home"], Action::Top, "to the top"),
+    bind(&["G", "end"], Action::Bottom, "to the end"),
+    hint(&["esc", "q", "?"], Action::Back, "close"),
+];
+
+/// Every key table with the name the help gives its section, screens first, then what sits over
+/// them, then the keys of every screen and of every text field: the help lists them all.
+pub const ALL: &[(&str, &[Binding])] = &[
+    ("Lists", LIST),
+    ("Pipeline board", BOARD),
+    ("Deals as a list", DEALS),
+    ("Leads", LEADS),
+    ("Projects", PROJECTS),
+    ("Tasks", TASKS),
+    ("Agenda", AGENDA),
+    ("Reports", REPORTS),
+    ("Settings", SETTINGS),
+    ("Possible duplicates", DUPLICATES),
+    ("A record's page", DETAIL),
+    ("A person's or a deal's page", CALLABLE_PAGE),
+    ("A task's page", TASK_PAGE),
+    ("Welcome", WELCOME),
+    ("Quote editor", QUOTE),
+    ("A quote cell", QUOTE_CELL),
+    ("Import wizard", IMPORT),
+    ("Forms", FORM),
+    ("Call form", CALL),
+    ("Pickers and the palette", PICKER),
+    ("Search", SEARCH),
+    ("Questions", ASK),
+    ("List filter line", FILTER),
+    ("Confirmations", CONFIRM),
+    ("This help", HELP),
+    ("Everywhere", GLOBAL),
+    ("In text fields (other keys type; a proposed value is replaced)", TEXT),
+];

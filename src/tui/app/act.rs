@@ -1,0 +1,520 @@
+//! What an action does on the screens still driven from the app (lists, board, tasks, record
+//! pages, the welcome), and the records it applies to.
+
+use super::*;
+
+impl App {
+    pub(super) fn try_act(&mut self, action: Action) -> Result<()> {
+        // The editors below are borrowed from the layers while they use the service.
+        let crm = self.crm.clone();
+        if let Some(w) = self.import_mut() {
+            match action {
+                Action::Up => w.move_by(-1),
+                Action::Down => w.move_by(1),
+                Action::Top => w.move_by(isize::MIN / 2),
+                Action::Bottom => w.move_by(isize::MAX / 2),
+                Action::PageUp => w.scroll_by(-5),
+                Action::PageDown => w.scroll_by(5),
+                Action::ChooseField => w.pick(),
+                Action::ImportKind if !w.busy() => w.next_kind(),
+                Action::ImportPolicy if !w.busy() => w.next_policy(),
+                Action::CheckImport => w.run(&crm),
+                Action::Back if w.busy() => self.say("the import runs to its end; it writes all or nothing"),
+                Action::Back => {
+                    let done = matches!(w.step, crate::tui::import::Step::Done(_));
+                    let kind = w.kind;
+                    self.close(|m| matches!(m, Mode::Import(_)));
+                    if done && let Some(screen) = screen_of(kind) {
+                        self.welcome = false;
+                        self.screen = screen;
+                    }
+                }
+                Action::Help => self.open_overlay(Overlay::Help(0)),
+                Action::ForceQuit => self.quit = true,
+                _ => {}
+            }
+            return Ok(());
+        }
+        if let Some(q) = self.quote_mut() {
+            match action {
+                Action::Up => q.move_by(-1),
+                Action::Down => q.move_by(1),
+                Action::AddLine => q.pick(&crm)?,
+                Action::EditLine => q.edit()?,
+                Action::RemoveLine => q.remove()?,
+                Action::QuoteStatus => q.next_status(),
+                Action::Save => {
+                    let accepted = q.save(&crm)?;
+                    let (number, total) = (q.quote.number.clone(), q.quote.totals().map(|t| t.total));
+                    let (currency, total) = (q.quote.currency, crate::model::Amount::grouped_sum(total));
+                    let deal = if accepted {
+                        format!("; accepted: the deal's amount is now {total} {currency}")
+                    } else {
+                        String::new()
+                    };
+                    self.say(format!("saved {number}: total {total} {currency}{deal}"));
+                    self.refresh_after_write();
+                }
+                Action::Back if q.dirty => self.open_overlay(Overlay::Confirm(Confirm::DiscardQuote)),
+                Action::Back => self.close(|m| matches!(m, Mode::Quote(_))),
+                Action::Help => self.open_overlay(Overlay::Help(0)),
+                Action::Palette => self.open_overlay(Overlay::Palette { query: LineField::default(), selected: 0 }),
+                Action::ForceQuit => self.quit = true,
+                _ => {}
+            }
+            return Ok(());
+        }
+        // The screens that own their keys answer all but the app's own (leaving, help, search,
+        // the palette, switching screens, undo, import), unless they keep one as they stand.
+        let app_wide = matches!(
+            action,
+            Action::Quit
+                | Action::ForceQuit
+                | Action::Help
+                | Action::Search
+                | Action::Palette
+                | Action::Goto(_)
+                | Action::Back
+                | Action::Undo
+                | Action::Import
+        );
+        let ctx = self.ctx.clone();
+        if let Some(screen) = self.screen_on_show_mut()
+            && (!app_wide || screen.keeps(action))
+        {
+            let effects = screen.update(action, &ctx);
+            return self.run(effects);
+        }
+        let half = self.list().map_or(10, |l| l.height.max(2) / 2) as isize;
+        let page = self.list().map_or(20, |l| l.height.max(1)) as isize;
+        match action {
+            // `q` leaves rolo from the top level; inside a record it backs out, like Esc.
+            Action::Quit if self.detail.is_some() => self.close_detail(),
+            Action::Open if self.detail.is_some() => {
+                let here = self.screen;
+                if let Some(d) = self.detail.clone()
+                    && let Some(target) = d.linked()
+                {
+                    self.open(target)?;
+                    self.trail.push((d, here, std::mem::take(&mut self.from_search)));
+                }
+            }
+            Action::Quit | Action::ForceQuit => self.quit = true,
+            Action::Help => self.open_overlay(Overlay::Help(0)),
+            Action::Search => self.reopen_search(),
+            Action::Palette => self.open_overlay(Overlay::Palette { query: LineField::default(), selected: 0 }),
+            Action::Goto(s) => {
+                self.welcome = false;
+                self.detail = None;
+                self.came_from = None;
+                self.from_search = false;
+                self.screen = s;
+            }
+            Action::Back if self.detail.is_some() => self.close_detail(),
+            Action::Back => {
+                self.welcome = false;
+                // Esc first lets go of marks, then of the filter.
+                if let Some(l) = self.list_mut().filter(|l| !l.marked.is_empty()) {
+                    let n = l.marked.len();
+                    l.marked.clear();
+                    self.say(format!("{} unmarked", count(n, "row", "rows")));
+                } else if let Some(l) = self.list_mut().filter(|l| l.is_filtered() || l.awaiting.is_some()) {
+                    l.awaiting = None;
+                    l.set_filter("", None);
+                }
+                if self.on_board() && !self.board.filter.is_empty() {
+                    self.board.set_filter(BoardFilter::default());
+                    self.say("board filter cleared");
+                }
+            }
+            Action::Filter if self.screen == ScreenId::Calls && self.detail.is_none() => {
+                self.open_overlay(Overlay::ask(Ask::CallFilter, self.calls.filter.clone()));
+            }
+            Action::Filter if self.on_board() => {
+                self.open_overlay(Overlay::ask(Ask::BoardFilter, self.board.filter.text()));
+            }
+            Action::Filter => {
+                if let Some(list) = self.list() {
+                    self.push(Mode::Filter(LineField::new(list.filter.clone())));
+                }
+            }
+            Action::CloseProject => {
+                if let Some(r) = self.current().filter(|r| r.kind == Kind::Project) {
+                    let p: crate::model::Project = self.crm.get(r.id)?;
+                    let open = self.crm.linking::<crate::model::Task>(r)?.iter().filter(|t| t.is_open()).count();
+                    self.open_overlay(Overlay::ask(Ask::GoalMet(r.id, p.name, open), ""));
+                }
+            }
+            Action::AddTask => {
+                let about = self.current().map(|r| Targets::named(&self.crm, vec![r]));
+                self.open_overlay(Overlay::ask(Ask::QuickTask(about), ""));
+            }
+            Action::Complete | Action::Reopen => {
+                if let Some(id) = self.current().filter(|r| r.kind == Kind::Task).map(|r| r.id) {
+                    self.run(vec![Effect::Write(screen::set_task_done(id, action == Action::Complete))])?;
+                }
+            }
+            Action::Up | Action::Down | Action::Top | Action::Bottom if self.on_board() => {
+                self.board.move_card(screen::step(action).unwrap_or(0));
+            }
+            Action::Left | Action::Right => self.board.move_col(if action == Action::Left { -1 } else { 1 }),
+            Action::MoveLeft | Action::MoveRight => self.move_deal(if action == Action::MoveLeft { -1 } else { 1 })?,
+            Action::Won => {
+                if let Some(card) = self.board.selected() {
+                    let o = self.crm.close_opportunity(card.id, StageOutcome::Won, None)?;
+                    self.say(format!("{} won: {} {}", o.name, o.amount.grouped(), o.currency));
+                    self.board.moved(&o);
+                }
+            }
+            Action::Lost => {
+                if let Some(card) = self.board.selected() {
+                    self.open_overlay(Overlay::ask(Ask::LostReason(card.id, None, card.name.clone()), ""));
+                }
+            }
+            Action::Status => {
+                let targets: Vec<Id> = self.targets().iter().filter(|t| t.kind == Kind::Lead).map(|t| t.id).collect();
+                if !targets.is_empty() {
+                    let changed = self.crm.advance_lead_status(&targets)?;
+                    if let Some(l) = changed {
+                        let who = if targets.len() == 1 { l.full_name() } else { format!("{} leads", targets.len()) };
+                        self.say(format!("{who}: {}", l.status));
+                    }
+                    self.refresh_after_write();
+                }
+            }
+            // Keys of other contexts (the quote editor, the screens that own their keys, the
+            // import wizard) do nothing here.
+            Action::AddLine
+            | Action::EditLine
+            | Action::RemoveLine
+            | Action::QuoteStatus
+            | Action::Save
+            | Action::Merge
+            | Action::Swap
+            | Action::StageUp
+            | Action::StageDown
+            | Action::NextSection
+            | Action::PrevSection
+            | Action::Snooze
+            | Action::SnoozeAsk
+            | Action::DayView
+            | Action::WeekView
+            | Action::Earlier
+            | Action::Later
+            | Action::Today
+            | Action::NextField
+            | Action::PrevField
+            | Action::Pick
+            | Action::CallOutcome
+            | Action::CallDirection
+            | Action::Done
+            | Action::Yes
+            | Action::ExternalEditor
+            | Action::ChooseField
+            | Action::CheckImport
+            | Action::ImportKind
+            | Action::ImportPolicy
+            | Action::Text(_) => {}
+            Action::Call => self.log_call(self.current())?,
+            Action::Quote => {
+                if let Some(r) = self.current().filter(|r| r.kind == Kind::Opportunity) {
+                    self.push(Mode::Quote(QuoteEditor::open(&self.crm, r.id)?));
+                } else {
+                    self.say_error("quotes belong to deals: open one on the Pipeline screen, then press Q");
+                }
+            }
+            Action::Convert => {
+                if let Some(r) = self.current().filter(|r| r.kind == Kind::Lead) {
+                    self.push(Mode::Form(Form::convert(&self.crm, r.id)?));
+                }
+            }
+            // Report keys do nothing off the Reports screen.
+            Action::NextPeriod | Action::CustomPeriod | Action::ChartTable | Action::NextMeasure | Action::NextView => {
+            }
+            Action::View => self.deals_listed = !self.deals_listed,
+            Action::Fold => {
+                self.board.toggle_fold();
+                self.say(if self.board.folded { "won and lost stages folded" } else { "won and lost stages shown" });
+            }
+            Action::Open if self.on_board() => {
+                if let Some(card) = self.board.selected() {
+                    self.open(RecordRef::new(Kind::Opportunity, card.id))?;
+                }
+            }
+            Action::New if self.on_board() => {
+                let stage = self.board.stage().map(|s| s.name.clone());
+                self.push(Mode::Form(Form::new_opportunity(&self.crm, stage)?));
+            }
+            Action::Undo => {
+                let undone = self.crm.undo()?;
+                self.refresh_after_write();
+                self.say(format!("Undone: {}", undone.summary));
+            }
+            Action::LoadDemo => {
+                let size = crate::demo::DemoSize::for_contacts(200);
+                let added = crate::demo::fill(&self.crm, &size, 1, false)?;
+                self.welcome = false;
+                self.refresh_after_write();
+                self.say(format!("demo data loaded: {} contacts, {} accounts", added.contacts, added.accounts));
+            }
+            Action::Import => self.open_overlay(Overlay::ask(Ask::ImportFile, "")),
+            Action::StartEmpty => {
+                self.welcome = false;
+                self.say("an empty database: press n to add a contact");
+            }
+            Action::Up
+            | Action::Down
+            | Action::Top
+            | Action::Bottom
+            | Action::HalfUp
+            | Action::HalfDown
+            | Action::PageUp
+            | Action::PageDown
+                if self.detail.is_some() =>
+            {
+                if let Some(d) = &mut self.detail {
+                    d.move_by(match action {
+                        Action::Up => -1,
+                        Action::Down => 1,
+                        Action::HalfUp => -half,
+                        Action::HalfDown => half,
+                        Action::PageUp => -page,
+                        Action::PageDown => page,
+                        Action::Top => isize::MIN / 2,
+                        _ => isize::MAX / 2,
+                    });
+                }
+            }
+            Action::Up => self.move_list(-1),
+            Action::Down => self.move_list(1),
+            Action::HalfUp => self.move_list(-half),
+            Action::HalfDown => self.move_list(half),
+            Action::PageUp => self.move_list(-page),
+            Action::PageDown => self.move_list(page),
+            Action::Top => self.move_list(isize::MIN / 2),
+            Action::Bottom => self.move_list(isize::MAX / 2),
+            Action::Open => {
+                if let Some(l) = self.list()
+                    && let Some(id) = l.selected_id()
+                {
+                    let r = RecordRef::new(l.kind, id);
+                    self.open(r)?;
+                }
+            }
+            Action::Mark => {
+                if let Some(l) = self.list_mut() {
+                    l.toggle_mark();
+                    l.move_by(1);
+                }
+            }
+            Action::MarkRange => {
+                if let Some(l) = self.list_mut() {
+                    l.mark_range();
+                }
+            }
+            Action::Sort | Action::SortReverse if self.list().is_some_and(|l| l.is_filtered() && !l.is_pinned()) => {
+                self.say_error("a filtered list shows the best matches first: Esc clears the filter, then o orders");
+            }
+            Action::Sort => {
+                if let Some(l) = self.list_mut() {
+                    l.next_order();
+                }
+            }
+            Action::SortReverse => {
+                if let Some(l) = self.list_mut() {
+                    l.reverse();
+                }
+            }
+            Action::New => match self.list().map(|l| l.kind) {
+                Some(Kind::Opportunity) => self.push(Mode::Form(Form::new_opportunity(&self.crm, None)?)),
+                Some(Kind::Call) => {
+                    self.say_error("calls are logged with a person: c on a contact, or Ctrl-L in / search")
+                }
+                Some(kind) => self.push(Mode::Form(Form::open(&self.crm, kind, None)?)),
+                None => {}
+            },
+            Action::Edit => {
+                if let Some(r) = self.current() {
+                    if matches!(
+                        r.kind,
+                        Kind::Contact
+                            | Kind::Account
+                            | Kind::Opportunity
+                            | Kind::Lead
+                            | Kind::Product
+                            | Kind::Task
+                            | Kind::Project
+                    ) {
+                        self.push(Mode::Form(Form::open(&self.crm, r.kind, Some(r.id))?));
+                    } else {
+                        self.say_error(format!("{} records are edited with rolo {} edit for now", r.kind, r.kind));
+                    }
+                }
+            }
+            Action::Delete => self.ask_delete(self.targets()),
+            Action::Note => {
+                if let Some(d) = &self.detail
+                    && matches!(d.record.kind, Kind::Account | Kind::Contact | Kind::Lead | Kind::Opportunity)
+                {
+                    self.open_overlay(Overlay::ask(Ask::Note(Targets::named(&self.crm, vec![d.record])), ""));
+                }
+            }
+            Action::Tag | Action::Owner | Action::AddToList => {
+                let targets = self.targets();
+                if action == Action::AddToList && targets.iter().any(|t| t.kind != Kind::Contact) {
+                    self.say_error("only contacts go on lists: mark contacts, then press +");
+                } else if !targets.is_empty() {
+                    let targets = Targets::named(&self.crm, targets);
+                    let ask = match action {
+                        Action::Tag => Ask::Tag(targets),
+                        Action::Owner => Ask::Owner(targets),
+                        _ => Ask::List(targets),
+                    };
+                    self.open_overlay(Overlay::ask(ask, ""));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves the selected deal one stage left or right (asking why when it lands in a lost
+    /// stage); the probability follows the stage unless set by hand.
+    pub(super) fn move_deal(&mut self, delta: isize) -> Result<()> {
+        let Some(card) = self.board.selected().cloned() else { return Ok(()) };
+        let target = usize::try_from(self.board.col as isize + delta).ok().and_then(|i| self.board.columns.get(i));
+        let Some(stage) = target.map(|c| c.stage.clone()) else {
+            self.say_error(if delta < 0 { "this is the first stage" } else { "this is the last stage" });
+            return Ok(());
+        };
+        if stage.outcome == StageOutcome::Lost {
+            self.open_overlay(Overlay::ask(Ask::LostReason(card.id, Some(stage.id), card.name.clone()), ""));
+            return Ok(());
+        }
+        let open_now = self.board.columns.get(self.board.col).is_some_and(|c| c.stage.outcome == StageOutcome::Open);
+        let question = match (open_now, stage.outcome) {
+            (true, StageOutcome::Won) => Some(format!("Mark {} won?", card.name)),
+            (false, StageOutcome::Open) => Some(format!("Open {} again, in {}?", card.name, stage.name)),
+            (false, _) => Some(format!("Move {} to {}?", card.name, stage.name)),
+            _ => None,
+        };
+        match question {
+            Some(question) => self.open_overlay(Overlay::Confirm(Confirm::MoveDeal { id: card.id, stage, question })),
+            None => self.put_deal(card.id, &stage)?,
+        }
+        Ok(())
+    }
+
+    /// Moves deal `id` into `stage`, saved at once, and repositions its card.
+    pub(super) fn put_deal(&mut self, id: Id, stage: &Stage) -> Result<()> {
+        let o = self.crm.move_deal(id, stage.id, None)?;
+        self.say(format!("{} → {} ({}%)", o.name, stage.name, o.probability));
+        self.board.moved(&o);
+        Ok(())
+    }
+
+    /// The ids of the calls a filter line lets through (every call is read).
+    pub(super) fn calls_matching(&self, text: &str) -> Result<std::collections::HashSet<Id>> {
+        let bad = |m: String| ValidationError::new("filter", m);
+        let today = self.ctx.today;
+        let (mut outcome, mut account, mut country, mut from, mut to) = (None, None, None, None, None);
+        for word in text.split_whitespace() {
+            let (k, v) =
+                word.split_once(':').ok_or_else(|| bad(format!("'{word}': write key:value, e.g. outcome:busy")))?;
+            match k {
+                "outcome" => outcome = Some(v.parse::<crate::model::CallOutcome>()?),
+                "account" => account = Some(v.to_lowercase()),
+                "country" => country = Some(v.to_lowercase()),
+                "from" => from = Some(crate::model::Date::parse_relative(v, today).map_err(bad)?),
+                "to" => to = Some(crate::model::Date::parse_relative(v, today).map_err(bad)?),
+                other => {
+                    let m = format!("'{other}' is not a call filter: use outcome, account, country, from or to");
+                    return Err(bad(m).into());
+                }
+            }
+        }
+        let mut people: std::collections::HashMap<Id, (String, String)> = std::collections::HashMap::new();
+        let mut pass = std::collections::HashSet::new();
+        for call in self.crm.calls(None, from)? {
+            if outcome.is_some_and(|o| o != call.outcome) || to.is_some_and(|t| call.started_at.local_date() > t) {
+                continue;
+            }
+            if account.is_some() || country.is_some() {
+                let (acct, ctry) = match people.get(&call.contact) {
+                    Some(v) => v.clone(),
+                    None => {
+                        let c = self.crm.find::<crate::model::Contact>(call.contact)?;
+                        let acct = match c.as_ref().and_then(|c| c.account) {
+                            Some(a) => self.crm.find::<crate::model::Account>(a)?.map(|a| a.name).unwrap_or_default(),
+                            None => String::new(),
+                        };
+                        let ctry = c.as_ref().and_then(|c| c.country()).unwrap_or_default().to_string();
+                        people.insert(call.contact, (acct.to_lowercase(), ctry.to_lowercase()));
+                        (acct.to_lowercase(), ctry.to_lowercase())
+                    }
+                };
+                if account.as_ref().is_some_and(|a| !acct.contains(a))
+                    || country.as_ref().is_some_and(|c| !ctry.contains(c))
+                {
+                    continue;
+                }
+            }
+            pass.insert(call.id);
+        }
+        Ok(pass)
+    }
+
+    /// Opens the call form with the person behind `about` (a contact, or a deal's, a call's or
+    /// a task's contact), or says calls need one.
+    pub(super) fn log_call(&mut self, about: Option<RecordRef>) -> Result<()> {
+        let contact = match about {
+            Some(r) if r.kind == Kind::Contact => Some(r.id),
+            Some(r) if r.kind == Kind::Opportunity => self.crm.get::<Opportunity>(r.id)?.contact,
+            Some(r) if r.kind == Kind::Call => Some(self.crm.get::<crate::model::Call>(r.id)?.contact),
+            Some(r) if r.kind == Kind::Task => self.crm.get::<crate::model::Task>(r.id)?.contact,
+            _ => None,
+        };
+        match contact {
+            Some(id) => self.push(Mode::Call(Box::new(CallForm::open(&self.crm, id)?))),
+            None => self.say_error("calls are with people: select a contact (or a deal with one), then press c"),
+        }
+        Ok(())
+    }
+
+    /// Asks before deleting `targets`, named by their labels.
+    pub(super) fn ask_delete(&mut self, targets: Vec<RecordRef>) {
+        if !targets.is_empty() {
+            self.open_overlay(Overlay::Confirm(Confirm::Delete(Targets::named(&self.crm, targets))));
+        }
+    }
+
+    /// What an action applies to: the open record, else the marked rows, else the selected one.
+    pub(super) fn targets(&self) -> Vec<RecordRef> {
+        if self.on_board() {
+            return self.current().into_iter().collect();
+        }
+        match (&self.detail, self.list()) {
+            (Some(d), _) => vec![d.record],
+            (None, Some(l)) if !l.marked.is_empty() => l.marked.iter().map(|&id| RecordRef::new(l.kind, id)).collect(),
+            (None, Some(l)) => l.selected_id().map(|id| RecordRef::new(l.kind, id)).into_iter().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The record the user is looking at: the open one, or the selected row or card.
+    pub(super) fn current(&self) -> Option<RecordRef> {
+        if self.on_board() {
+            return self.board.selected().map(|c| RecordRef::new(Kind::Opportunity, c.id));
+        }
+        match (&self.detail, self.list()) {
+            (Some(d), _) => Some(d.record),
+            (None, Some(l)) => l.selected_id().map(|id| RecordRef::new(l.kind, id)),
+            _ => None,
+        }
+    }
+
+    pub(super) fn move_list(&mut self, delta: isize) {
+        if let Some(l) = self.list_mut() {
+            l.move_by(delta);
+        }
+    }
+}

@@ -1,0 +1,767 @@
+//! The application state and what each key does to it. Every read and write goes through
+//! [`Crm`], here or in [`App::prepare`]; drawing (in `view`) only reads this state.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::ScreenId;
+use super::ctx::Ctx;
+use super::mode::{Ask, Confirm, Message, Mode, Overlay, Targets};
+use super::screen::{self, Agenda, Duplicates, Effect, Reports, Screen, Settings, TaskLists};
+use crate::crm::{Crm, Result};
+use crate::model::{Id, Kind, Lead, Opportunity, RecordRef, Stage, StageOutcome, ValidationError};
+use crate::text::count;
+use crate::tui::board::{Board, BoardFilter};
+use crate::tui::call::CallForm;
+use crate::tui::detail::Detail;
+use crate::tui::form::Form;
+use crate::tui::keymap::{self, Action, Binding, Lookup};
+use crate::tui::line::LineField;
+use crate::tui::list::{Pass, RecordList};
+use crate::tui::quote::QuoteEditor;
+use crate::tui::search::{LIMIT, SearchBox, Searcher};
+
+mod act;
+mod editors;
+mod overlays;
+
+use overlays::{PickKey, pick_key};
+
+/// The most rows a filter keeps (the best matches), so a one-letter filter over a million
+/// records stays instant; the list's title says "10,000+" when more match.
+const FILTER_LIMIT: usize = 10_000;
+
+/// The id a picker gives the account it offers to create (ids start at 1).
+const NEW_ACCOUNT: Id = 0;
+
+/// How many records a form's picker offers.
+const PICKER_LIMIT: usize = 20;
+
+/// How long a status message stays.
+const MESSAGE_TIME: Duration = Duration::from_secs(5);
+
+/// Everything the TUI shows.
+pub struct App {
+    crm: Arc<Crm>,
+    searcher: Searcher,
+    /// Runs the list filters' searches, off the UI thread like the `/` search.
+    filter_searcher: Searcher,
+    /// The `/` search as it was last closed, reopened by `/` with its query selected.
+    last_search: Option<SearchBox>,
+    /// Whether the open record was opened from the `/` search, which Esc then goes back to.
+    from_search: bool,
+    index_ready: Arc<AtomicBool>,
+    /// The screen on show.
+    pub screen: ScreenId,
+    /// The contacts list.
+    pub contacts: RecordList,
+    /// The accounts list.
+    pub accounts: RecordList,
+    /// The pipeline board.
+    pub board: Board,
+    /// The leads list.
+    pub leads: RecordList,
+    /// The product catalogue.
+    pub products: RecordList,
+    /// The settings screen.
+    pub settings: Settings,
+    /// The possible-duplicates screen.
+    pub duplicates: Duplicates,
+    /// The task lists.
+    pub tasks: TaskLists,
+    /// The agenda.
+    pub agenda: Agenda,
+    /// The calls list.
+    pub calls: RecordList,
+    /// The projects list.
+    pub projects: RecordList,
+    /// The deals as a list (the Pipeline screen's other view).
+    pub deals: RecordList,
+    /// Whether the Pipeline screen shows the deals as a list instead of the board.
+    pub deals_listed: bool,
+    /// The Reports screen (reports compute on worker threads, so a slow one never freezes it).
+    pub reports: Reports,
+    /// An open record, over the list.
+    pub detail: Option<Detail>,
+    /// The screen a record was opened from, to go back to when it closes.
+    came_from: Option<ScreenId>,
+    /// What sits over the screen, bottom first: the top one takes the keys.
+    modes: Vec<Mode>,
+    /// The first-run welcome, while shown.
+    pub welcome: bool,
+    /// The status-bar message.
+    pub message: Option<Message>,
+    /// Keys of a sequence typed so far (`g` of `g g`).
+    pub pending: String,
+    /// Whether the search index is still loading.
+    pub indexing: bool,
+    /// Set when the user leaves.
+    pub quit: bool,
+    /// The window is below the minimum size: only quitting keys act.
+    too_small: bool,
+    /// Lines of a record's page that fit on screen.
+    detail_rows: usize,
+    /// The records opened from a record's page, each with its screen: Esc goes back along it.
+    /// Each step holds the page, its screen, and whether Esc from that page goes back to the
+    /// search it was opened from.
+    trail: Vec<(Detail, ScreenId, bool)>,
+    /// The database holds no accounts, contacts, leads or deals (known since the last write).
+    empty: bool,
+    /// The user, the clock and the window, as of the last key or frame.
+    pub(super) ctx: Ctx,
+    /// Whether the app runs on a local terminal, where `$EDITOR` can take it over.
+    local_terminal: bool,
+    /// The text of a field to edit in `$EDITOR`, waiting for the loop.
+    editor: Option<String>,
+}
+
+/// Access to the topmost layer of one kind on the stack, under any dialogs over it: read, and
+/// (given a second name) write.
+macro_rules! layer {
+    ($name:ident, $variant:ident, $ty:ty, $what:literal $(, $name_mut:ident)?) => {
+        impl App {
+            #[doc = $what]
+            pub fn $name(&self) -> Option<&$ty> {
+                self.modes.iter().rev().find_map(|m| match m {
+                    Mode::$variant(x) => Some(x),
+                    _ => None,
+                })
+            }
+
+            $(
+            fn $name_mut(&mut self) -> Option<&mut $ty> {
+                self.modes.iter_mut().rev().find_map(|m| match m {
+                    Mode::$variant(x) => Some(x),
+                    _ => None,
+                })
+            }
+            )?
+        }
+    };
+}
+
+layer!(form, Form, Form, "The open record form.", form_mut);
+layer!(quote, Quote, QuoteEditor, "The open quote editor.", quote_mut);
+layer!(import, Import, crate::tui::import::ImportWizard, "The open import wizard.", import_mut);
+layer!(filter_line, Filter, LineField, "The list's filter line, while keys go to it.");
+
+impl App {
+    /// The call being logged.
+    pub fn call(&self) -> Option<&CallForm> {
+        self.modes.iter().rev().find_map(|m| match m {
+            Mode::Call(x) => Some(&**x),
+            _ => None,
+        })
+    }
+
+    /// The app over `crm`, on the contacts screen (or the welcome, for an empty database).
+    pub fn new(crm: Arc<Crm>) -> Result<App> {
+        let empty = crm.is_empty()?;
+        // The search index loads in the background; the switcher shows it meanwhile.
+        let index_ready = Arc::new(AtomicBool::new(false));
+        {
+            let (crm, ready) = (crm.clone(), index_ready.clone());
+            std::thread::spawn(move || {
+                let _ = crm.load_search();
+                ready.store(true, Ordering::SeqCst);
+            });
+        }
+        let ctx = Ctx::new(crm.session(), super::Theme::plain(), ratatui::layout::Rect::default());
+        // Birthdays in the next two weeks greet the rep as rolo starts.
+        let greeting =
+            screen::birthdays_soon(&crm, 14, ctx.today)?.map(|text| Message { text, error: false, at: Instant::now() });
+        Ok(App {
+            searcher: Searcher::new(crm.clone()),
+            filter_searcher: Searcher::new(crm.clone()),
+            last_search: None,
+            from_search: false,
+            index_ready,
+            crm,
+            screen: ScreenId::Contacts,
+            contacts: RecordList::new(Kind::Contact),
+            accounts: RecordList::new(Kind::Account),
+            board: Board::new(),
+            leads: RecordList::new(Kind::Lead),
+            products: RecordList::new(Kind::Product),
+            deals: RecordList::new(Kind::Opportunity),
+            calls: RecordList::new(Kind::Call),
+            projects: RecordList::new(Kind::Project),
+            settings: Settings::new(),
+            duplicates: Default::default(),
+            tasks: TaskLists::new(),
+            agenda: Agenda::new(ctx.today),
+            deals_listed: false,
+            reports: Reports::new(),
+            detail: None,
+            came_from: None,
+            modes: Vec::new(),
+            welcome: empty,
+            message: greeting,
+            pending: String::new(),
+            indexing: true,
+            quit: false,
+            too_small: false,
+            detail_rows: 1,
+            trail: Vec::new(),
+            empty,
+            ctx,
+            local_terminal: false,
+            editor: None,
+        })
+    }
+
+    /// Fits the lists to a window `width`×`height`; below [`MIN_SIZE`](crate::tui::widgets::MIN_SIZE)
+    /// nothing is drawn but a request for a larger window, so only quitting keys act.
+    pub fn set_viewport(&mut self, width: u16, height: u16) {
+        self.too_small = width < crate::tui::widgets::MIN_SIZE.0 || height < crate::tui::widgets::MIN_SIZE.1;
+        self.ctx.size = ratatui::layout::Rect::new(0, 0, width, height);
+        // Switcher, status bar and two borders.
+        self.detail_rows = height.saturating_sub(4).max(1) as usize;
+        if let Some(d) = &mut self.detail {
+            d.height = self.detail_rows;
+            d.follow();
+        }
+        self.tasks.height = crate::tui::widgets::task_rows(height);
+        let rows = crate::tui::widgets::list_rows(height);
+        self.reports.set_height(rows);
+        for l in self.lists_mut() {
+            l.height = rows;
+            l.select(l.selected);
+        }
+    }
+
+    /// Every record list, whichever screen shows it.
+    fn lists_mut(&mut self) -> [&mut RecordList; 7] {
+        [
+            &mut self.contacts,
+            &mut self.accounts,
+            &mut self.leads,
+            &mut self.products,
+            &mut self.deals,
+            &mut self.calls,
+            &mut self.projects,
+        ]
+    }
+
+    /// Reads what the next frame needs (rows on screen) and takes finished search answers.
+    pub fn prepare(&mut self) {
+        self.tick();
+        self.indexing = !self.index_ready.load(Ordering::SeqCst);
+        if let Some(answer) = self.searcher.poll() {
+            // Read before the dialog is borrowed: whether the picker is the account picker.
+            let picking = match self.overlay() {
+                Some(Overlay::Picker { field, .. }) => self.form().and_then(|f| f.picker_kind(*field)),
+                _ => None,
+            };
+            match self.overlay_mut() {
+                Some(Overlay::Search(b)) => b.receive(answer),
+                Some(Overlay::Picker { hits, selected, waiting, query, field, .. })
+                    if *waiting == Some(answer.generation) && answer.complete =>
+                {
+                    *waiting = None;
+                    *hits = answer.hits.unwrap_or_default();
+                    // An account not there yet is made from the picker: offered after the
+                    // matches, unless one has that very name.
+                    let name = query.value().trim();
+                    if picking == Some(Kind::Account)
+                        && !name.is_empty()
+                        && !hits.iter().any(|h| h.label.eq_ignore_ascii_case(name))
+                    {
+                        let detail = "a new account: Enter creates it".to_string();
+                        let label = name.to_string();
+                        hits.push(crate::search::Hit { kind: Kind::Account, id: NEW_ACCOUNT, label, detail, score: 0 });
+                    }
+                    *selected = (*selected).min(hits.len().saturating_sub(1));
+                }
+                _ => {}
+            }
+        }
+        if let Some(answer) = self.filter_searcher.poll().filter(|a| a.complete) {
+            let list = self.lists_mut().into_iter().find(|l| l.awaiting == Some(answer.generation));
+            let failed = list.and_then(|list| {
+                list.awaiting = None;
+                let hits = match answer.hits {
+                    Ok(hits) => hits,
+                    Err(e) => return Some(e),
+                };
+                let capped = answer.full;
+                let ids = hits.into_iter().map(|h| h.id).collect();
+                let text = list.filter.clone();
+                list.set_filter(&text, Some(Pass::Ranked { ids, capped }));
+                None
+            });
+            if let Some(e) = failed {
+                self.say_error(e);
+            }
+        }
+        let crm = self.crm.clone();
+        if let Some(list) = self.list_mut()
+            && let Err(e) = list.prepare(&crm)
+        {
+            self.say_error(e.to_string());
+        }
+        if self.on_board()
+            && let Err(e) = self.board.prepare(&crm)
+        {
+            self.say_error(e.to_string());
+        }
+        let ctx = self.ctx.clone();
+        if self.on_agenda()
+            && let Err(e) = self.agenda.prepare(&crm, &ctx)
+        {
+            self.say_error(e);
+        }
+        if self.on_tasks()
+            && let Err(e) = self.tasks.prepare(&crm, &ctx)
+        {
+            self.say_error(e);
+        }
+        if self.screen == ScreenId::Settings
+            && let Err(e) = self.settings.prepare(&crm, &ctx)
+        {
+            self.say_error(e);
+        }
+        if let Some(report) = self.import_mut().and_then(|w| w.poll()) {
+            let kind = self.import().map_or(Kind::Contact, |w| w.kind);
+            self.refresh_after_write();
+            self.say(crate::tui::import::summary(kind, &report));
+        }
+        if (self.screen == ScreenId::Duplicates || self.duplicates.busy())
+            && let Err(e) = self.duplicates.prepare(&crm, &ctx)
+        {
+            self.say_error(e);
+        }
+        if self.on_reports()
+            && let Err(e) = self.reports.prepare(&crm, &ctx)
+        {
+            self.say_error(e);
+        }
+        if self.message.as_ref().is_some_and(|m| m.at.elapsed() > MESSAGE_TIME) {
+            self.message = None;
+        }
+    }
+
+    /// Waits until background work (the index load, the awaited search answer) is done, so that
+    /// tests see the same frame every time.
+    pub fn settle(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let busy = |app: &App| {
+            !app.index_ready.load(Ordering::SeqCst)
+                || app.reports.busy()
+                || app.duplicates.busy()
+                || app.import().is_some_and(|w| w.busy())
+                || matches!(app.overlay(), Some(Overlay::Search(b)) if b.waiting.is_some())
+                || app.list().is_some_and(|l| l.awaiting.is_some())
+                || matches!(app.overlay(), Some(Overlay::Picker { waiting: Some(_), .. }))
+        };
+        while busy(self) && Instant::now() < deadline {
+            self.prepare();
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        self.prepare();
+    }
+
+    /// The list of the current screen, if it has one.
+    pub fn list(&self) -> Option<&RecordList> {
+        match self.screen {
+            ScreenId::Contacts => Some(&self.contacts),
+            ScreenId::Accounts => Some(&self.accounts),
+            ScreenId::Leads => Some(&self.leads),
+            ScreenId::Products => Some(&self.products),
+            ScreenId::Calls => Some(&self.calls),
+            ScreenId::Projects => Some(&self.projects),
+            ScreenId::Pipeline if self.deals_listed => Some(&self.deals),
+            _ => None,
+        }
+    }
+
+    fn list_mut(&mut self) -> Option<&mut RecordList> {
+        match self.screen {
+            ScreenId::Contacts => Some(&mut self.contacts),
+            ScreenId::Accounts => Some(&mut self.accounts),
+            ScreenId::Leads => Some(&mut self.leads),
+            ScreenId::Products => Some(&mut self.products),
+            ScreenId::Calls => Some(&mut self.calls),
+            ScreenId::Projects => Some(&mut self.projects),
+            ScreenId::Pipeline if self.deals_listed => Some(&mut self.deals),
+            _ => None,
+        }
+    }
+
+    /// Whether the agenda is what the user sees and drives.
+    pub fn on_agenda(&self) -> bool {
+        self.screen == ScreenId::Agenda && self.detail.is_none() && !self.welcome
+    }
+
+    /// Whether the Reports screen is what the user sees and drives.
+    pub fn on_reports(&self) -> bool {
+        self.screen == ScreenId::Reports && self.detail.is_none() && !self.welcome
+    }
+
+    /// Whether the task lists are what the user sees and drives.
+    pub fn on_tasks(&self) -> bool {
+        self.screen == ScreenId::Tasks && self.detail.is_none() && !self.welcome
+    }
+
+    /// Whether the pipeline board is what the user sees and drives.
+    pub fn on_board(&self) -> bool {
+        self.screen == ScreenId::Pipeline && !self.deals_listed && self.detail.is_none() && !self.welcome
+    }
+
+    /// Says the app runs on a local terminal: `Ctrl-X Ctrl-E` then hands a field of lines to
+    /// `$EDITOR` (through [`App::take_editor_request`]) instead of saying it cannot.
+    pub fn use_local_terminal(&mut self) {
+        self.local_terminal = true;
+    }
+
+    /// The text of the field to edit in `$EDITOR`, when one was asked for: the loop runs the
+    /// editor, then gives the text back through [`App::edited`].
+    pub fn take_editor_request(&mut self) -> Option<String> {
+        self.editor.take()
+    }
+
+    /// Says why `$EDITOR` gave nothing back (the field is left as it was).
+    pub fn say_editor_failed(&mut self, e: &std::io::Error) {
+        self.say_error(format!("$EDITOR: {e}"));
+    }
+
+    /// Puts the text `$EDITOR` left into the field it was asked for.
+    pub fn edited(&mut self, text: String) {
+        let text = text.strip_suffix('\n').unwrap_or(&text).to_string();
+        match self.modes.last_mut() {
+            Some(Mode::Form(form)) => form.put_lines(text),
+            Some(Mode::Call(call)) => call.notes = crate::tui::widgets::TextArea::new(&text),
+            _ => {}
+        }
+    }
+
+    /// The dialog on top, if the top layer is one.
+    pub fn overlay(&self) -> Option<&Overlay> {
+        match self.modes.last() {
+            Some(Mode::Overlay(o)) => Some(o),
+            _ => None,
+        }
+    }
+
+    fn overlay_mut(&mut self) -> Option<&mut Overlay> {
+        match self.modes.last_mut() {
+            Some(Mode::Overlay(o)) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// What sits over the screen, bottom first.
+    pub fn modes(&self) -> &[Mode] {
+        &self.modes
+    }
+
+    /// Puts `mode` on top: it takes the keys until it closes.
+    fn push(&mut self, mode: Mode) {
+        self.modes.push(mode);
+    }
+
+    /// Opens a dialog on top.
+    fn open_overlay(&mut self, overlay: Overlay) {
+        self.push(Mode::Overlay(overlay));
+    }
+
+    /// Closes the topmost layer that `is` tells.
+    fn close(&mut self, is: fn(&Mode) -> bool) {
+        if let Some(at) = self.modes.iter().rposition(is) {
+            self.modes.remove(at);
+        }
+    }
+
+    /// Takes the top layer off, when `is` tells it, while its keys are handled; [`App::put_back`]
+    /// returns it under whatever the handling opened.
+    fn take_top(&mut self, is: fn(&Mode) -> bool) -> Option<(usize, Mode)> {
+        if !self.modes.last().is_some_and(is) {
+            return None;
+        }
+        self.modes.pop().map(|m| (self.modes.len(), m))
+    }
+
+    /// Returns a layer taken by [`App::take_top`] to its place.
+    fn put_back(&mut self, at: usize, mode: Mode) {
+        self.modes.insert(at.min(self.modes.len()), mode);
+    }
+
+    /// The key tables the help puts first: those of the editor being typed in, else those in
+    /// force.
+    pub fn help_context(&self) -> Vec<&'static [Binding]> {
+        if self.call().is_some() {
+            vec![keymap::CALL]
+        } else if self.quote().is_some_and(|q| q.editing.is_some()) {
+            vec![keymap::QUOTE_CELL, keymap::QUOTE]
+        } else if self.form().is_some() {
+            vec![keymap::FORM]
+        } else {
+            self.context()
+        }
+    }
+
+    /// The key tables in force now, most specific first.
+    pub fn context(&self) -> Vec<&'static [Binding]> {
+        // The editors that hold the screen answer for it, under any dialog over them.
+        let holding = self.modes.iter().rev().find_map(|m| match m {
+            Mode::Import(_) => Some(keymap::IMPORT),
+            Mode::Quote(_) => Some(keymap::QUOTE),
+            _ => None,
+        });
+        if let Some(table) = holding {
+            vec![table]
+        } else if self.welcome {
+            vec![keymap::WELCOME, keymap::GLOBAL]
+        } else if self.screen == ScreenId::Projects
+            || self.detail.as_ref().is_some_and(|d| d.record.kind == Kind::Project)
+        {
+            let base = if self.detail.is_some() { keymap::DETAIL } else { keymap::LIST };
+            vec![keymap::PROJECTS, base, keymap::GLOBAL]
+        } else if let Some(d) = &self.detail {
+            // A record's page: its kind's own keys first.
+            let own = match d.record.kind {
+                Kind::Task => keymap::TASK_PAGE,
+                Kind::Lead => keymap::LEADS,
+                Kind::Contact | Kind::Opportunity => keymap::CALLABLE_PAGE,
+                _ => &[],
+            };
+            [own, keymap::DETAIL, keymap::GLOBAL].into_iter().filter(|t| !t.is_empty()).collect()
+        } else if self.on_board() {
+            vec![keymap::BOARD, keymap::GLOBAL]
+        } else if let Some(screen) = self.screen_on_show() {
+            let mut keys = screen.keys();
+            keys.push(keymap::GLOBAL);
+            keys
+        } else if self.screen == ScreenId::Pipeline {
+            vec![keymap::DEALS, keymap::LIST, keymap::GLOBAL]
+        } else if self.screen == ScreenId::Leads {
+            vec![keymap::LEADS, keymap::LIST, keymap::GLOBAL]
+        } else if self.list().is_some() {
+            vec![keymap::LIST, keymap::GLOBAL]
+        } else {
+            vec![keymap::GLOBAL]
+        }
+    }
+
+    /// The screen on show when it is one that owns its keys, drawing and reading.
+    pub(super) fn screen_on_show(&self) -> Option<&dyn Screen> {
+        match self.screen {
+            _ if self.detail.is_some() || self.welcome => None,
+            ScreenId::Settings => Some(&self.settings),
+            ScreenId::Duplicates => Some(&self.duplicates),
+            ScreenId::Agenda => Some(&self.agenda),
+            ScreenId::Reports => Some(&self.reports),
+            ScreenId::Tasks => Some(&self.tasks),
+            _ => None,
+        }
+    }
+
+    fn screen_on_show_mut(&mut self) -> Option<&mut dyn Screen> {
+        match self.screen {
+            _ if self.detail.is_some() || self.welcome => None,
+            ScreenId::Settings => Some(&mut self.settings),
+            ScreenId::Duplicates => Some(&mut self.duplicates),
+            ScreenId::Agenda => Some(&mut self.agenda),
+            ScreenId::Reports => Some(&mut self.reports),
+            ScreenId::Tasks => Some(&mut self.tasks),
+            _ => None,
+        }
+    }
+
+    /// The context of this moment: the session's clock read again.
+    fn tick(&mut self) {
+        self.ctx = Ctx::new(self.crm.session(), self.ctx.theme, self.ctx.size);
+    }
+
+    /// Runs what a screen's `update` asked for, in order; the first failure stops the rest.
+    fn run(&mut self, effects: Vec<Effect>) -> Result<()> {
+        for effect in effects {
+            match effect {
+                Effect::Write(command) => {
+                    let said = command.run(&self.crm)?;
+                    self.say(said);
+                    self.refresh_after_write();
+                }
+                Effect::Open(record) => self.open(record)?,
+                Effect::Overlay(overlay) => self.open_overlay(overlay),
+                Effect::EditForm(kind, id) => self.push(Mode::Form(Form::open(&self.crm, kind, id)?)),
+                Effect::Form(form) => self.push(Mode::Form(*form)),
+                Effect::Say(text) => self.say(text),
+                Effect::AskDelete(targets) => self.ask_delete(targets),
+                Effect::Call(about) => self.log_call(Some(about))?,
+            }
+        }
+        Ok(())
+    }
+
+    fn say(&mut self, text: impl Into<String>) {
+        self.message = Some(Message { text: text.into(), error: false, at: Instant::now() });
+    }
+
+    fn say_error(&mut self, text: impl Into<String>) {
+        self.message = Some(Message { text: text.into(), error: true, at: Instant::now() });
+    }
+
+    /// Handles one key press.
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        self.tick();
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            self.quit = true;
+            return;
+        }
+        if self.too_small {
+            // Nothing but "make the window larger" is on screen: a key acting blindly behind it
+            // would surprise. Only quitting is allowed.
+            if key.code == KeyCode::Char('q') && key.modifiers.is_empty() {
+                self.quit = true;
+            }
+            return;
+        }
+        // The top layer takes the keys.
+        match self.modes.last() {
+            Some(Mode::Overlay(_)) => return self.overlay_key(key),
+            Some(Mode::Call(_)) => return self.call_key(key),
+            Some(Mode::Quote(q)) if q.picker.is_some() || q.editing.is_some() => return self.quote_typing(key),
+            Some(Mode::Import(w)) if w.picker.is_some() => return self.import_typing(key),
+            Some(Mode::Form(_)) => return self.form_key(key),
+            Some(Mode::Filter(_)) => return self.filter_key(key),
+            _ => {}
+        }
+        if self.on_reports() && self.reports.typing.is_some() {
+            return self.reports.type_key(key, self.ctx.today);
+        }
+        let Some(name) = keymap::key_name(&key) else { return };
+        let seq = if self.pending.is_empty() { name } else { format!("{} {name}", self.pending) };
+        match keymap::lookup(&self.context(), &seq) {
+            Lookup::Action(a) => {
+                self.pending.clear();
+                self.act(a);
+            }
+            Lookup::Prefix => self.pending = seq,
+            Lookup::None => self.pending.clear(),
+        }
+    }
+
+    /// Types pasted text into whatever has the focus, as if typed: a line break is Enter, other
+    /// control characters are dropped. Each key is cheap (query lines stop at their cap), so a
+    /// long paste never holds the app.
+    pub fn paste(&mut self, text: &str) {
+        let text = text.replace("\r\n", "\n");
+        for c in text.chars() {
+            let code = match c {
+                '\n' | '\r' => KeyCode::Enter,
+                c if c.is_control() => continue,
+                c => KeyCode::Char(c),
+            };
+            self.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+        }
+    }
+
+    /// Performs an action (from a key or the palette).
+    pub fn act(&mut self, action: Action) {
+        if let Err(e) = self.try_act(action) {
+            self.say_error(e.to_string());
+        }
+    }
+
+    /// Opens a record's detail view (switching to its screen when it has one).
+    pub fn open(&mut self, record: RecordRef) -> Result<()> {
+        let mut detail = Detail::load(&self.crm, record)?;
+        detail.height = self.detail_rows;
+        if self.detail.is_none() {
+            self.trail.clear();
+            if !self.welcome {
+                self.came_from = Some(self.screen);
+            }
+        }
+        if let Some(screen) = screen_of(record.kind) {
+            self.screen = screen;
+        }
+        self.welcome = false;
+        self.detail = Some(detail);
+        Ok(())
+    }
+
+    /// Closes the open record, back to the screen it was opened from, and to the search results
+    /// when it was opened from them.
+    fn close_detail(&mut self) {
+        // A record opened from the search goes back to its results, over the page (or list) the
+        // search was started from.
+        let to_search = std::mem::take(&mut self.from_search);
+        // Back to the record this one was opened from, read again (the way may have changed it;
+        // one deleted meanwhile is passed over).
+        let mut back = false;
+        while let Some((was, screen, from_search)) = self.trail.pop() {
+            if let Ok(mut d) = Detail::load(&self.crm, was.record) {
+                (d.cursor, d.scroll, d.height) = (was.cursor, was.scroll, self.detail_rows);
+                d.follow();
+                self.detail = Some(d);
+                self.screen = screen;
+                self.from_search = from_search;
+                back = true;
+                break;
+            }
+        }
+        if !back {
+            self.detail = None;
+            if let Some(s) = self.came_from.take() {
+                self.screen = s;
+            }
+        }
+        if to_search {
+            self.reopen_search();
+        }
+    }
+
+    /// Opens the `/` search: the last one again, its query selected and searched afresh (the
+    /// records may have changed), or an empty one.
+    fn reopen_search(&mut self) {
+        let mut b = self.last_search.take().map(SearchBox::again).unwrap_or_default();
+        if !b.query.value().trim().is_empty() {
+            b.waiting = Some(self.searcher.start(b.query.value(), &[], LIMIT));
+        }
+        self.open_overlay(Overlay::Search(b));
+    }
+
+    /// Forgets what the lists and the open record showed, after a write.
+    fn refresh_after_write(&mut self) {
+        self.empty = self.crm.is_empty().unwrap_or(false);
+        for l in self.lists_mut() {
+            l.invalidate();
+        }
+        self.settings.invalidate();
+        self.duplicates.invalidate();
+        self.tasks.invalidate();
+        self.agenda.invalidate();
+        self.board.invalidate();
+        // Answers being computed now would show the data before the write: ask again.
+        self.reports.invalidate();
+        if let Some(d) = &self.detail {
+            let scroll = d.scroll;
+            let (cursor, height) = (d.cursor, d.height);
+            self.detail = Detail::load(&self.crm, d.record).ok().map(|mut fresh| {
+                (fresh.cursor, fresh.scroll, fresh.height) = (cursor, scroll, height);
+                fresh.follow();
+                fresh
+            });
+        }
+    }
+}
+
+/// The screen that lists records of `kind`, if one does.
+fn screen_of(kind: Kind) -> Option<ScreenId> {
+    Some(match kind {
+        Kind::Contact => ScreenId::Contacts,
+        Kind::Account => ScreenId::Accounts,
+        Kind::Opportunity => ScreenId::Pipeline,
+        Kind::Lead => ScreenId::Leads,
+        Kind::Product => ScreenId::Products,
+        Kind::Project => ScreenId::Projects,
+        Kind::Call => ScreenId::Calls,
+        Kind::Task => ScreenId::Tasks,
+        _ => return None,
+    })
+}

@@ -1,0 +1,485 @@
+//! Keys of what sits over a screen (help, confirmations, search, palette, pickers, questions,
+//! the list filter line) and what their answers do.
+
+use super::*;
+
+impl App {
+    pub(super) fn overlay_key(&mut self, key: KeyEvent) {
+        let Some((_, Mode::Overlay(overlay))) = self.take_top(|m| matches!(m, Mode::Overlay(_))) else { return };
+        let result = match overlay {
+            Overlay::Help(scroll) => {
+                // The last line of the help just shows at the end.
+                let lines: usize = keymap::help_sections(&self.help_context()).iter().map(|(_, t)| t.len() + 2).sum();
+                let end = lines.saturating_sub(self.ctx.size.height.saturating_sub(6) as usize);
+                let scroll = match keymap::action_in(keymap::HELP, &key) {
+                    Some(Action::Back) => return,
+                    Some(Action::Down) => (scroll + 1).min(end),
+                    Some(Action::Up) => scroll.saturating_sub(1),
+                    Some(Action::Bottom) => end,
+                    Some(Action::Top) => 0,
+                    _ => scroll,
+                };
+                self.open_overlay(Overlay::Help(scroll));
+                Ok(())
+            }
+            Overlay::Confirm(what) if key.code == KeyCode::Char('y') => self.confirmed(what),
+            Overlay::Confirm(_) => {
+                self.say("cancelled");
+                Ok(())
+            }
+            Overlay::Search(b) => self.search_key(b, key),
+            Overlay::Picker { field, mut query, mut hits, mut selected, choices, mut waiting } => {
+                match pick_key(key, &mut query, &mut selected, hits.len()) {
+                    PickKey::Cancel => return,
+                    PickKey::Choose => {
+                        return self
+                            .picked(field, hits.get(selected))
+                            .unwrap_or_else(|e| self.say_error(e.to_string()));
+                    }
+                    PickKey::Typed => {
+                        let kind = self.form().and_then(|f| f.picker_kind(field)).unwrap_or(Kind::Account);
+                        (hits, waiting) = self.picker_hits(kind, &choices, query.value(), hits);
+                    }
+                    PickKey::Moved => {}
+                }
+                self.open_overlay(Overlay::Picker { field, query, hits, selected, choices, waiting });
+                Ok(())
+            }
+            Overlay::Palette { query, selected } => self.palette_key(query, selected, key),
+            Overlay::Input { ask, mut text } => match key.code {
+                KeyCode::Esc => Ok(()),
+                // On failure the line stays open so the text can be fixed.
+                KeyCode::Enter => {
+                    self.answer(&ask, text.value()).inspect_err(|_| self.open_overlay(Overlay::Input { ask, text }))
+                }
+                _ => {
+                    text.handle(key);
+                    self.open_overlay(Overlay::Input { ask, text });
+                    Ok(())
+                }
+            },
+        };
+        if let Err(e) = result {
+            self.say_error(e.to_string());
+        }
+    }
+
+    /// Keys typed on the filter line: the list narrows as the filter grows.
+    pub(super) fn filter_key(&mut self, key: KeyEvent) {
+        // Taken first: without a list to filter, the line closes rather than hold the keys.
+        let Some((at, Mode::Filter(mut line))) = self.take_top(|m| matches!(m, Mode::Filter(_))) else { return };
+        let Some(kind) = self.list().map(|l| l.kind) else { return };
+        let text = match key.code {
+            KeyCode::Enter => return,
+            KeyCode::Esc => String::new(),
+            _ => {
+                let changed = edit_query(&mut line, key);
+                let text = line.value().to_string();
+                self.put_back(at, Mode::Filter(line));
+                if !changed {
+                    return;
+                }
+                text
+            }
+        };
+        let (query, tags) = crate::tui::list::tag_terms(&text);
+        if !tags.is_empty() && !matches!(kind, Kind::Contact | Kind::Account) {
+            self.say_error("filter: only contacts and accounts carry labels (tag:)");
+        }
+        // The list narrows when the search, run off the UI thread, answers (see `prepare`).
+        let awaiting = (!query.is_empty()).then(|| {
+            let keep = Box::new(move |crm: &Crm, hits| crate::tui::list::labelled(crm, hits, &tags));
+            self.filter_searcher.start_keeping(&query, &[kind], FILTER_LIMIT, keep)
+        });
+        if let Some(l) = self.list_mut() {
+            l.awaiting = awaiting;
+            if awaiting.is_some() {
+                l.filter = text;
+            } else {
+                l.set_filter(&text, None);
+            }
+        }
+    }
+
+    /// Does what typed text was asked for.
+    pub(super) fn answer(&mut self, ask: &Ask, text: &str) -> Result<()> {
+        let message = match ask {
+            Ask::Note(target) => {
+                self.crm.add_note(target.refs[0], text)?;
+                "note added".to_string()
+            }
+            Ask::Tag(targets) => format!("labelled {} records '{}'", self.crm.tag(&targets.refs, text)?, text.trim()),
+            Ask::Owner(targets) => {
+                format!("{} records now belong to {}", self.crm.set_owner(&targets.refs, text)?, text.trim())
+            }
+            Ask::List(targets) => {
+                let ids: Vec<_> = targets.refs.iter().filter(|t| t.kind == Kind::Contact).map(|t| t.id).collect();
+                format!("{} added to the list '{}'", self.crm.add_to_list(text, &ids)?, text.trim())
+            }
+            Ask::LostReason(id, stage, _) => {
+                let o = match stage {
+                    Some(stage) => self.crm.move_deal(*id, *stage, Some(text))?,
+                    None => self.crm.close_opportunity(*id, StageOutcome::Lost, Some(text))?,
+                };
+                self.board.moved(&o);
+                format!("{} lost: {}", o.name, text.trim())
+            }
+            Ask::QuickTask(about) => {
+                let t = crate::model::Task::quick(text, self.ctx.today)?;
+                let t = match about {
+                    Some(r) => self.crm.add_task_about(t, r.refs[0])?,
+                    None => self.crm.create(t)?,
+                };
+                let due = t.due.map(|d| format!(", due {d}")).unwrap_or_default();
+                format!("task added: {}{due} ({})", t.title, t.priority)
+            }
+            Ask::SnoozeUntil(id, _) => {
+                let until = crate::model::Date::parse_relative(text, self.ctx.today)
+                    .map_err(|m| ValidationError::new("until", m))?;
+                let t = self.crm.snooze_task(*id, Some(until))?;
+                format!("{}: due {until}", t.title)
+            }
+            Ask::GoalMet(id, ..) => {
+                let met = match text.trim().to_lowercase().as_str() {
+                    "y" | "yes" => true,
+                    "n" | "no" => false,
+                    other => {
+                        let m = format!("'{other}': answer y (the goal was met) or n");
+                        return Err(ValidationError::new("goal met", m).into());
+                    }
+                };
+                let p = self.crm.complete_project(*id, met)?;
+                format!("{} closed, goal {}", p.name, if met { "met" } else { "missed" })
+            }
+            Ask::CallFilter => {
+                let pass = if text.trim().is_empty() { None } else { Some(self.calls_matching(text)?) };
+                let said = match &pass {
+                    Some(p) => count(p.len(), "call matches", "calls match"),
+                    None => "every call".to_string(),
+                };
+                self.calls.set_filter(text.trim(), pass.map(Pass::Set));
+                said
+            }
+            Ask::TaskScope => {
+                let scope =
+                    crate::tui::screen::TaskScope::parse(text).map_err(|m| ValidationError::new("filter", m))?;
+                let said = if scope.is_empty() {
+                    "task filter cleared".to_string()
+                } else {
+                    format!("tasks of {}", scope.text())
+                };
+                self.tasks.set_scope(scope);
+                said
+            }
+            Ask::NewSource => {
+                let list = self.crm.add_lead_source(text, None)?;
+                self.settings.source_selected = list.len() - 1;
+                format!("lead source {} added", text.trim())
+            }
+            Ask::RenameSource(name) => {
+                let moved = self.crm.rename_lead_source(name, text)?;
+                format!("{name} renamed {}; {}", text.trim(), count(moved, "record follows", "records follow"))
+            }
+            Ask::MoveSourceTo(name, _) => {
+                let to = Some(text.trim()).filter(|t| *t != "-");
+                let moved = self.crm.delete_lead_source(name, to, to.is_none())?;
+                match to {
+                    Some(to) => {
+                        format!("lead source {name} deleted; {} to {to}", count(moved, "record moved", "records moved"))
+                    }
+                    None => format!(
+                        "lead source {name} deleted; {} without a source",
+                        count(moved, "record left", "records left")
+                    ),
+                }
+            }
+            Ask::MoveDealsTo(stage, _) => {
+                let to = self.crm.stage_by_name_or_id(text)?;
+                let moved = self.crm.delete_stage(stage.id, Some(to.id))?;
+                format!("stage {} deleted; {} to {}", stage.name, count(moved, "deal moved", "deals moved"), to.name)
+            }
+            Ask::BoardFilter => {
+                let filter =
+                    crate::tui::board::BoardFilter::parse(text).map_err(|m| ValidationError::new("filter", m))?;
+                let said = if filter.is_empty() {
+                    "board filter cleared".to_string()
+                } else {
+                    format!("showing {}", filter.describe())
+                };
+                self.board.set_filter(filter);
+                said
+            }
+            Ask::ImportFile => {
+                let path = expand_home(text.trim());
+                let kind = match self.screen {
+                    ScreenId::Accounts if !self.welcome => Kind::Account,
+                    ScreenId::Leads if !self.welcome => Kind::Lead,
+                    _ => Kind::Contact,
+                };
+                let wizard = crate::tui::import::ImportWizard::open(path, kind)
+                    .map_err(|e| crate::crm::CrmError::Import(Box::new(e)))?;
+                let said = format!("{}: check the fields, then Ctrl-S", wizard.file_name());
+                self.push(Mode::Import(wizard));
+                said
+            }
+        };
+        self.say(message);
+        // A lost deal is already where it belongs on the board; anything else reads again.
+        if !matches!(ask, Ask::LostReason(..)) {
+            self.refresh_after_write();
+        }
+        Ok(())
+    }
+
+    pub(super) fn confirmed(&mut self, what: Confirm) -> Result<()> {
+        match what {
+            Confirm::DiscardForm => {
+                self.close(|m| matches!(m, Mode::Form(_)));
+                self.say("changes dropped");
+            }
+            Confirm::Merge { keep, gone, .. } => {
+                let c = self.crm.merge_contacts(keep, gone)?;
+                self.say(format!("merged #{gone} into {} (#{keep})", c.full_name()));
+                self.refresh_after_write();
+            }
+            Confirm::DeleteSource(name) => {
+                self.crm.delete_lead_source(&name, None, false)?;
+                self.say(format!("lead source {name} deleted"));
+                self.refresh_after_write();
+            }
+            Confirm::DeleteStage(stage) => {
+                self.crm.delete_stage(stage.id, None)?;
+                self.say(format!("stage {} deleted", stage.name));
+                self.refresh_after_write();
+            }
+            Confirm::MoveDeal { id, stage, .. } => self.put_deal(id, &stage)?,
+            Confirm::DiscardCall => {
+                self.close(|m| matches!(m, Mode::Call(_)));
+                self.say("call not logged");
+            }
+            Confirm::DiscardQuote => {
+                self.close(|m| matches!(m, Mode::Quote(_)));
+                self.say("quote changes dropped");
+            }
+            Confirm::Delete(targets) => {
+                // All of them or none: one transaction.
+                let deleted = self.crm.delete_many(&targets.refs);
+                if let Err(e) = deleted {
+                    self.refresh_after_write();
+                    return Err(e);
+                }
+                if self.detail.as_ref().is_some_and(|d| targets.refs.contains(&d.record)) {
+                    self.detail = None;
+                }
+                for l in self.lists_mut() {
+                    l.marked.clear();
+                }
+                self.refresh_after_write();
+                self.say(format!("deleted {}", targets.name));
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn search_key(&mut self, mut b: SearchBox, key: KeyEvent) -> Result<()> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => {
+                self.last_search = Some(b);
+                return Ok(());
+            }
+            KeyCode::Enter => {
+                if let Some(hit) = b.hits.get(b.selected) {
+                    let record = RecordRef::new(hit.kind, hit.id);
+                    self.last_search = Some(b);
+                    // The page the search was started from is where its Esc comes back to.
+                    let origin = self.detail.clone().map(|d| (d, self.screen, std::mem::take(&mut self.from_search)));
+                    self.open(record)?;
+                    self.trail.extend(origin);
+                    self.from_search = true;
+                    return Ok(());
+                }
+            }
+            // Ctrl-L logs a call with the contact found, straight from the search.
+            KeyCode::Char('l') if ctrl => {
+                if let Some(hit) = b.hits.get(b.selected).filter(|h| h.kind == Kind::Contact) {
+                    self.push(Mode::Call(Box::new(CallForm::open(&self.crm, hit.id)?)));
+                    return Ok(());
+                }
+            }
+            KeyCode::Down | KeyCode::Tab => b.selected = (b.selected + 1).min(b.hits.len().saturating_sub(1)),
+            KeyCode::Char('n' | 'j') if ctrl => b.selected = (b.selected + 1).min(b.hits.len().saturating_sub(1)),
+            KeyCode::Up | KeyCode::BackTab => b.selected = b.selected.saturating_sub(1),
+            KeyCode::Char('p' | 'k') if ctrl => b.selected = b.selected.saturating_sub(1),
+            _ => {
+                if edit_query(&mut b.query, key) {
+                    b.selected = 0;
+                    if b.query.value().trim().is_empty() {
+                        b.hits.clear();
+                        b.waiting = None;
+                    } else {
+                        b.partial = false;
+                        b.waiting = Some(self.searcher.start(b.query.value(), &[], LIMIT));
+                    }
+                }
+            }
+        }
+        self.open_overlay(Overlay::Search(b));
+        Ok(())
+    }
+
+    pub(super) fn palette_key(&mut self, mut query: LineField, mut selected: usize, key: KeyEvent) -> Result<()> {
+        let entries = self.palette_entries(query.value());
+        match pick_key(key, &mut query, &mut selected, entries.len()) {
+            PickKey::Cancel => return Ok(()),
+            PickKey::Choose => {
+                if let Some(&(action, _)) = entries.get(selected) {
+                    self.act(action);
+                }
+                return Ok(());
+            }
+            PickKey::Typed | PickKey::Moved => {}
+        }
+        self.open_overlay(Overlay::Palette { query, selected });
+        Ok(())
+    }
+
+    /// Palette entries matching `query`, best first: every action of the current context with
+    /// its keys.
+    pub fn palette_entries(&self, query: &str) -> Vec<(Action, String)> {
+        let mut all: Vec<(Action, String)> = Vec::new();
+        for table in self.context() {
+            for b in table {
+                if !all.iter().any(|(a, _)| *a == b.action) {
+                    all.push((b.action, format!("{}  ({})", b.action.name(), b.keys.join(", "))));
+                }
+            }
+        }
+        // A new user who chose to start empty can still ask for the demo data.
+        if !self.welcome && !all.iter().any(|(a, _)| *a == Action::LoadDemo) && self.empty {
+            all.push((Action::LoadDemo, format!("{}  (while the database is empty)", Action::LoadDemo.name())));
+        }
+        if query.trim().is_empty() {
+            return all;
+        }
+        let names: Vec<String> = all.iter().map(|(a, _)| a.name()).collect();
+        let ranked = crate::search::rank_items(query, &names);
+        ranked.into_iter().map(|i| all[i].clone()).collect()
+    }
+
+    /// What a picker offers for `query`: the words of a word field that match it; for a record
+    /// field, before anything is typed, the first records by name, else the `shown` ones until
+    /// the best matches, searched off the UI thread, arrive (the search's number is returned).
+    pub(super) fn picker_hits(
+        &self,
+        kind: Kind,
+        choices: &[String],
+        query: &str,
+        shown: Vec<crate::search::Hit>,
+    ) -> (Vec<crate::search::Hit>, Option<u64>) {
+        if !choices.is_empty() {
+            let word = |i: usize| crate::search::Hit {
+                kind,
+                id: i as Id,
+                label: choices[i].clone(),
+                detail: String::new(),
+                score: 0,
+            };
+            return (crate::search::rank_items(query, choices).into_iter().map(word).collect(), None);
+        }
+        if !query.trim().is_empty() {
+            return (shown, Some(self.searcher.start(query, &[kind], PICKER_LIMIT)));
+        }
+        let ids = self.crm.ordered_ids(kind, crate::crm::Order::Name, false, 20).unwrap_or_default();
+        let hits = ids
+            .into_iter()
+            .map(|id| {
+                let label = self.crm.label(RecordRef::new(kind, id));
+                crate::search::Hit { kind, id, label, detail: String::new(), score: 0 }
+            })
+            .collect();
+        (hits, None)
+    }
+
+    /// Fills form field `field` with what its picker chose; a new account is created first.
+    pub(super) fn picked(&mut self, field: usize, hit: Option<&crate::search::Hit>) -> Result<()> {
+        let Some(hit) = hit else { return Ok(()) };
+        let (label, mut id) = (hit.label.clone(), hit.id);
+        // Only the account picker offers a new record; a word field's words are numbered from 0.
+        let accounts = self.form().and_then(|f| f.picker_kind(field)) == Some(Kind::Account);
+        if accounts && id == NEW_ACCOUNT {
+            id = self.crm.create(crate::model::Account { name: label.clone(), ..Default::default() })?.id;
+            self.say(format!("account {label} created"));
+        }
+        let crm = self.crm.clone();
+        if let Some(form) = self.form_mut() {
+            form.pick(field, label, id);
+            form.refresh_hint(&crm);
+        }
+        Ok(())
+    }
+}
+
+/// A typed path with a leading `~/` made absolute.
+pub(super) fn expand_home(path: &str) -> std::path::PathBuf {
+    let home = || directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
+    match path.strip_prefix("~/").and_then(|rest| Some(home()?.join(rest))) {
+        Some(full) => full,
+        None => std::path::PathBuf::from(path),
+    }
+}
+
+/// What a key did in a pick list with a query line (the palette, a form's record picker, the
+/// quote's product picker, the import wizard's field picker).
+pub(super) enum PickKey {
+    /// Esc: close without picking.
+    Cancel,
+    /// Enter: take the selected entry.
+    Choose,
+    /// The selection moved (or the key did nothing).
+    Moved,
+    /// The query changed; the selection is back on the first entry.
+    Typed,
+}
+
+/// Applies `key` to a pick list of `len` entries narrowed by `query`.
+pub(super) fn pick_key(key: KeyEvent, query: &mut LineField, selected: &mut usize, len: usize) -> PickKey {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let last = len.saturating_sub(1);
+    match key.code {
+        KeyCode::Esc => PickKey::Cancel,
+        KeyCode::Enter => PickKey::Choose,
+        KeyCode::Down | KeyCode::Tab => {
+            *selected = (*selected + 1).min(last);
+            PickKey::Moved
+        }
+        KeyCode::Char('n' | 'j') if ctrl => {
+            *selected = (*selected + 1).min(last);
+            PickKey::Moved
+        }
+        KeyCode::Up | KeyCode::BackTab => {
+            *selected = selected.saturating_sub(1);
+            PickKey::Moved
+        }
+        KeyCode::Char('p' | 'k') if ctrl => {
+            *selected = selected.saturating_sub(1);
+            PickKey::Moved
+        }
+        _ if edit_query(query, key) => {
+            *selected = 0;
+            PickKey::Typed
+        }
+        _ => PickKey::Moved,
+    }
+}
+
+/// Applies a typing key to a query line (the search, a list filter, a picker, the palette); says
+/// whether the query changed. A query takes at most [`crate::search::MAX_QUERY`] characters, the
+/// most a search reads, so that a paste costs no more than a name.
+pub(super) fn edit_query(query: &mut LineField, key: KeyEvent) -> bool {
+    let typing = matches!(key.code, KeyCode::Char(_)) && !key.modifiers.contains(KeyModifiers::CONTROL);
+    if typing && !query.is_selected() && query.value().chars().nth(crate::search::MAX_QUERY - 1).is_some() {
+        return false;
+    }
+    query.handle(key) == Some(true)
+}

@@ -1,0 +1,232 @@
+//! What sits over a screen and holds the keys while open: questions (`Ask`), confirmations,
+//! the search, the palette, pickers and the help; and the status-bar message.
+
+use std::time::Instant;
+
+use super::call::CallForm;
+use super::form::Form;
+use super::import::ImportWizard;
+use super::line::LineField;
+use super::quote::QuoteEditor;
+use super::search::SearchBox;
+use crate::crm::Crm;
+use crate::model::{Id, RecordRef, Stage};
+
+/// One layer over the screen: the app keeps them on one stack, the top one takes the keys, and
+/// they are drawn bottom to top. A state the stack cannot hold (two forms' keys at once, a call
+/// form under a question it never asked) cannot be written.
+#[derive(Debug)]
+pub enum Mode {
+    /// A dialog: help, search, palette, a confirmation, a picker, a question.
+    Overlay(Overlay),
+    /// A record form.
+    Form(Form),
+    /// The call being logged (boxed: its timer and fields make it the largest layer).
+    Call(Box<CallForm>),
+    /// The quote editor, holding the screen while open.
+    Quote(QuoteEditor),
+    /// The import wizard, holding the screen while open.
+    Import(ImportWizard),
+    /// The list's filter line while keys go to it.
+    Filter(LineField),
+}
+
+/// The records an action applies to, and how dialogs name them ("contact Ann Lee", "3 contacts").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Targets {
+    /// The records.
+    pub refs: Vec<RecordRef>,
+    /// Their name in a question.
+    pub name: String,
+}
+
+impl Targets {
+    /// `refs`, named by their labels as `crm` reads them.
+    pub fn named(crm: &Crm, refs: Vec<RecordRef>) -> Targets {
+        let name = match refs.as_slice() {
+            [one] => format!("{} {}", one.kind, crm.label(*one)),
+            many if many.iter().all(|r| r.kind == many[0].kind) => {
+                format!("{} {}s", many.len(), many[0].kind)
+            }
+            many => format!("{} records", many.len()),
+        };
+        Targets { refs, name }
+    }
+}
+
+/// What a confirmation is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirm {
+    /// Delete these records.
+    Delete(Targets),
+    /// Delete this stage (it holds no deals).
+    DeleteStage(Stage),
+    /// Delete this lead source (no lead or deal carries it).
+    DeleteSource(String),
+    /// Merge contact `gone` into contact `keep`.
+    Merge {
+        /// The contact kept.
+        keep: Id,
+        /// The contact merged into it and deleted.
+        gone: Id,
+        /// What to ask.
+        question: String,
+    },
+    /// Drop the form's unsaved changes.
+    DiscardForm,
+    /// Close the quote editor without saving.
+    DiscardQuote,
+    /// Close the call form without logging the call.
+    DiscardCall,
+    /// Move a deal into a stage that wins it or opens it again: asked first, y confirms.
+    MoveDeal {
+        /// The deal.
+        id: Id,
+        /// Where it goes.
+        stage: Stage,
+        /// What to ask.
+        question: String,
+    },
+}
+
+/// A box drawn over the screen.
+#[derive(Debug)]
+pub enum Overlay {
+    /// The keys of this screen, scrolled down so many lines.
+    Help(usize),
+    /// Fuzzy search.
+    Search(SearchBox),
+    /// Every action by name.
+    Palette {
+        /// What is typed.
+        query: LineField,
+        /// The selected entry.
+        selected: usize,
+    },
+    /// A yes/no question.
+    Confirm(Confirm),
+    /// Picks a record (or one of the words a field takes) for a form field by fuzzy search.
+    Picker {
+        /// The form field filled on Enter.
+        field: usize,
+        /// What is typed.
+        query: LineField,
+        /// Matching records, or matching words (numbered by their place in `choices`).
+        hits: Vec<crate::search::Hit>,
+        /// The selected match.
+        selected: usize,
+        /// The words the field takes; empty when it takes a record.
+        choices: Vec<String>,
+        /// The search (run off the UI thread) whose matches are awaited, if any.
+        waiting: Option<u64>,
+    },
+    /// One line of text to type, and what it is for.
+    Input {
+        /// What the text is for.
+        ask: Ask,
+        /// What is typed, with the cursor.
+        text: LineField,
+    },
+}
+
+impl Overlay {
+    /// A one-line question, its answer starting as `text`.
+    pub fn ask(ask: Ask, text: impl Into<String>) -> Overlay {
+        Overlay::Input { ask, text: LineField::new(text) }
+    }
+}
+
+/// What a line of typed text is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ask {
+    /// A note on this record.
+    Note(Targets),
+    /// A label for these records.
+    Tag(Targets),
+    /// A new owner for these records.
+    Owner(Targets),
+    /// The list to put these contacts on.
+    List(Targets),
+    /// The CSV file to import contacts from.
+    ImportFile,
+    /// Why this deal was lost; with a stage, it moves there (else to the first lost stage).
+    LostReason(Id, Option<Id>, String),
+    /// The pipeline board's filter.
+    BoardFilter,
+    /// Where the deals of a stage being deleted go.
+    MoveDealsTo(Stage, usize),
+    /// The name of a new lead source.
+    NewSource,
+    /// The new name of this lead source.
+    RenameSource(String),
+    /// Where the leads and deals of a lead source being deleted go (this many carry it).
+    MoveSourceTo(String, usize),
+    /// A task on one line, linked to this record if any.
+    QuickTask(Option<Targets>),
+    /// Until when to snooze this task (its title).
+    SnoozeUntil(Id, String),
+    /// The task lists' scope.
+    TaskScope,
+    /// Which calls to show.
+    CallFilter,
+    /// Whether this project's goal was met (y / n), to close it; its name and open tasks.
+    GoalMet(Id, String, usize),
+}
+
+impl Ask {
+    /// The prompt over the line.
+    pub fn prompt(&self) -> String {
+        match self {
+            Ask::Note(r) => format!("Note on {}", r.name),
+            Ask::Tag(t) => format!("Label for {}", t.name),
+            Ask::Owner(t) => format!("New owner of {}", t.name),
+            Ask::List(t) => format!("Put {} on the list (name; made if new)", t.name),
+            Ask::ImportFile => {
+                "Import a CSV or vCard file: its path (you see the columns and check the file before anything is written)"
+                    .to_string()
+            }
+            Ask::LostReason(_, _, name) => format!("Why was {name} lost?"),
+            Ask::BoardFilter => "Filter the board: owner:NAME account:TEXT close:FROM..TO (empty clears)".to_string(),
+            Ask::QuickTask(None) => "New task: a title, then a date (today, fri, +3d) and !high if need be".to_string(),
+            Ask::QuickTask(Some(r)) => {
+                format!("New task about {}: a title, then a date (fri, +3d) and !high if need be", r.name)
+            }
+            Ask::SnoozeUntil(_, title) => format!("Snooze {title} until (tomorrow, mon, +3d, 2026-12-01)"),
+            Ask::GoalMet(_, name, 0) => format!("Close {name}: was its goal met? y or n"),
+            Ask::GoalMet(_, name, open) => {
+                let tasks = crate::text::count(*open, "task is", "tasks are");
+                format!("Close {name} ({tasks} still open): was its goal met? y or n")
+            }
+            Ask::CallFilter => {
+                "Show calls: outcome:voicemail account:acme country:france from:2026-11-01 to:today (empty: all)"
+                    .to_string()
+            }
+            Ask::TaskScope => "Narrow the tasks: project:NAME owner:NAME account:NAME (empty clears)".to_string(),
+            Ask::NewSource => "New lead source (its name)".to_string(),
+            Ask::RenameSource(name) => format!("Rename the lead source {} to", crate::text::spoken(name)),
+            Ask::MoveSourceTo(name, n) => format!(
+                "{} is the source of {}: move them to which source? (- leaves them without one)",
+                crate::text::spoken(name),
+                crate::text::count(*n, "lead or deal", "leads and deals")
+            ),
+            Ask::MoveDealsTo(s, n) => {
+                format!(
+                    "{} holds {}: move them to which stage before deleting it?",
+                    s.name,
+                    crate::text::count(*n, "deal", "deals")
+                )
+            }
+        }
+    }
+}
+
+/// A transient message in the status bar.
+#[derive(Debug, Clone)]
+pub struct Message {
+    /// The text.
+    pub text: String,
+    /// Whether it reports a failure.
+    pub error: bool,
+    /// When it was set.
+    pub at: Instant,
+}

@@ -1,0 +1,131 @@
+//! The one multi-line text field (a call's notes): the editing of `ratatui-textarea` (a cursor
+//! over lines, words, deletion) answering the same keys as every single-line field (`TEXT`),
+//! Enter starting a new line, and drawn as the single-line field is, the cursor as `▏`.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::CursorMove;
+
+use crate::text::sanitize;
+use crate::tui::keymap::{self, Action, Lookup, TextKey};
+
+/// A field of lines.
+#[derive(Debug, Clone, Default)]
+pub struct TextArea {
+    area: ratatui_textarea::TextArea<'static>,
+}
+
+impl TextArea {
+    /// A field holding `text`, the cursor at its end.
+    pub fn new(text: &str) -> TextArea {
+        let mut area = ratatui_textarea::TextArea::new(text.split('\n').map(String::from).collect());
+        area.move_cursor(CursorMove::Bottom);
+        area.move_cursor(CursorMove::End);
+        TextArea { area }
+    }
+
+    /// What is typed, its lines joined by line breaks.
+    pub fn value(&self) -> String {
+        self.area.lines().join("\n")
+    }
+
+    /// Applies an editing key (those of `TEXT`, Enter for a new line, a character typed):
+    /// `Some(changed)` when it is one, `None` when the key is not for the field.
+    pub fn handle(&mut self, key: KeyEvent) -> Option<bool> {
+        let a = &mut self.area;
+        let moved = |a: &mut ratatui_textarea::TextArea<'static>, to| {
+            a.move_cursor(to);
+            false
+        };
+        let named = keymap::key_name(&key).map(|name| keymap::lookup(&[keymap::TEXT], &name));
+        Some(match named {
+            Some(Lookup::Action(Action::Text(k))) => match k {
+                TextKey::Left => moved(a, CursorMove::Back),
+                TextKey::Right => moved(a, CursorMove::Forward),
+                TextKey::WordLeft => moved(a, CursorMove::WordBack),
+                TextKey::WordRight => moved(a, CursorMove::WordForward),
+                TextKey::Start => moved(a, CursorMove::Head),
+                TextKey::End => moved(a, CursorMove::End),
+                TextKey::Backspace => a.delete_char(),
+                TextKey::Delete => a.delete_next_char(),
+                TextKey::DeleteWord => a.delete_word(),
+                TextKey::DeleteWordAfter => a.delete_next_word(),
+                TextKey::DeleteToEnd => a.delete_line_by_end(),
+                TextKey::Clear => {
+                    let changed = !a.is_empty();
+                    *a = ratatui_textarea::TextArea::default();
+                    changed
+                }
+            },
+            _ => match key.code {
+                KeyCode::Enter => {
+                    a.insert_newline();
+                    true
+                }
+                KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+                    a.insert_char(c);
+                    true
+                }
+                _ => return None,
+            },
+        })
+    }
+
+    /// The lines with a cursor mark (`▏`) where the cursor is, each made safe to print.
+    pub fn lines_with_cursor(&self) -> Vec<String> {
+        let cursor = self.area.cursor();
+        let (row, col) = (cursor.0, cursor.1);
+        self.area
+            .lines()
+            .iter()
+            .enumerate()
+            .map(|(i, line)| {
+                if i != row {
+                    return sanitize(line).into_owned();
+                }
+                let at = line.char_indices().nth(col).map_or(line.len(), |(at, _)| at);
+                sanitize(&format!("{}▏{}", &line[..at], &line[at..])).into_owned()
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(t: &mut TextArea, keys: &str) {
+        for k in keys.split_whitespace() {
+            let (code, mods) = match k {
+                "enter" => (KeyCode::Enter, KeyModifiers::NONE),
+                "left" => (KeyCode::Left, KeyModifiers::NONE),
+                "home" => (KeyCode::Home, KeyModifiers::NONE),
+                "backspace" => (KeyCode::Backspace, KeyModifiers::NONE),
+                ctrl if ctrl.starts_with("ctrl-") => {
+                    (KeyCode::Char(ctrl.chars().last().unwrap_or(' ')), KeyModifiers::CONTROL)
+                }
+                text => {
+                    for c in text.chars() {
+                        t.handle(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+                    }
+                    continue;
+                }
+            };
+            t.handle(KeyEvent::new(code, mods));
+        }
+    }
+
+    #[test]
+    fn enter_starts_a_line_and_the_text_keys_edit_the_line_of_the_cursor() {
+        let mut t = TextArea::default();
+        keys(&mut t, "first enter second");
+        assert_eq!(t.value(), "first\nsecond");
+        assert_eq!(t.lines_with_cursor(), ["first", "second▏"]);
+        keys(&mut t, "home x ctrl-e left backspace");
+        assert_eq!(t.lines_with_cursor(), ["first", "xseco▏d"]);
+        keys(&mut t, "ctrl-w");
+        assert_eq!(t.value(), "first\nd");
+        keys(&mut t, "ctrl-u");
+        assert_eq!(t.value(), "", "Ctrl-U empties the field, as in every field");
+        assert_eq!(t.handle(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)), None, "Tab is not the field's");
+    }
+}
