@@ -174,6 +174,33 @@ fn z_undoes_on_every_screen_and_shift_z_folds_the_board() {
 }
 
 #[test]
+fn z_puts_back_a_deal_moved_on_the_board_and_a_deleted_deal() {
+    let mut ui = Ui::pipeline(140, 40);
+    // What was there before the app opened is not this session's to undo.
+    ui.keys("1 z");
+    assert!(ui.app.message.as_ref().is_some_and(|m| m.error && m.text.contains("nothing to undo")));
+    ui.keys("L");
+    assert_eq!(ui.stage_of(&ui.deal("Harbor pilot")), "Qualification");
+    ui.keys("z");
+    let harbor = ui.deal("Harbor pilot");
+    assert_eq!((ui.stage_of(&harbor).as_str(), harbor.probability), ("Prospecting", 10));
+    let said = ui.app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    assert!(said.starts_with("Undone: ") && said.contains("Harbor pilot"), "{said}");
+    assert!(ui.screen().contains("Prospecting (2)"), "the board shows it back: {}", ui.screen());
+    // A deal deleted with d, y comes back with z, under its own id.
+    let before = ui_deals(&ui);
+    ui.keys("d y");
+    assert_eq!(ui_deals(&ui).len(), before.len() - 1, "one deal deleted");
+    ui.keys("z");
+    assert_eq!(ui_deals(&ui), before, "the deleted deal is back as it was");
+}
+
+/// Every deal, by id.
+fn ui_deals(ui: &Ui) -> Vec<Opportunity> {
+    ui.crm.list::<Opportunity>(|_| true).unwrap()
+}
+
+#[test]
 fn the_board_moves_deals_between_stages_and_closes_them() {
     let mut ui = Ui::pipeline(140, 40);
     ui.keys("1");

@@ -248,7 +248,7 @@ impl App {
             Action::Undo => {
                 let undone = self.crm.undo()?;
                 self.refresh_after_write();
-                self.say(format!("Undone: {}", undone.summary));
+                self.say(undone.summary);
             }
             Action::LoadDemo => {
                 let size = crate::demo::DemoSize::for_contacts(200);

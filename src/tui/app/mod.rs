@@ -159,6 +159,8 @@ impl App {
 
     /// The app over `crm`, on the contacts screen (or the welcome, for an empty database).
     pub fn new(crm: Arc<Crm>) -> Result<App> {
+        // The app's own handle: `z` undoes what was done in this app, nothing done before it opened.
+        let crm = Arc::new(crm.with_session(crm.session().clone()));
         let empty = crm.is_empty()?;
         // The search index loads in the background; the switcher shows it meanwhile.
         let index_ready = Arc::new(AtomicBool::new(false));
