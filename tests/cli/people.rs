@@ -224,8 +224,9 @@ fn search_limit_zero_is_rejected() {
 fn contact_list_filter_keeps_the_matching_contacts_in_name_order() {
     let db = Db::new();
     let a = acme(&db);
-    let zoe = db.id(format!("contact add --first Zoe --last Adams --country France --tag vip --account {a}"));
+    // Made in the other order than their names sort, so the listing's order is seen.
     let ann = db.id(format!("contact add --first Ann --last Lee --country France --email ann@acme.com --account {a}"));
+    let zoe = db.id(format!("contact add --first Zoe --last Adams --country France --tag vip --account {a}"));
     let bob = db.id("contact add --first Bob --last Stone --country Germany --tag vip");
     let ids = |filter: &str| numbers_of(&db.json(["contact", "list", "--filter", filter]), "id");
     assert_eq!(ids("country:france"), [zoe, ann]);
