@@ -215,6 +215,12 @@ impl FilterArg {
     /// naming the term.
     fn parse(&self, crm: &Crm, kind: Kind) -> Result<Option<Filter>> {
         let Some(text) = &self.filter else { return Ok(None) };
+        // A value may start with "-" (a negated term), so a flag typed after an empty --filter
+        // would be taken as the filter: say so rather than list nothing.
+        if let Some(flag) = text.split_whitespace().next().filter(|w| w.starts_with("--")) {
+            let problem = format!("'{flag}' is a flag, not a filter: write the filter after --filter");
+            return Err(ValidationError::new("filter", problem).into());
+        }
         let filter = crm.parse_filter(kind, text, crm.session().today()).map_err(|e| match e {
             CrmError::Filter(e) => anyhow::Error::from(ValidationError::new("filter", e.to_string())),
             e => e.into(),

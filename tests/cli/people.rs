@@ -280,4 +280,5 @@ fn a_wrong_filter_is_an_error_naming_the_term() {
     db.fails_with("account list --filter employees:lots", 1, "error: filter: 'employees:lots'");
     db.fails_with("contact list --filter created:2027-01-01..2026-01-01", 1, "write the earlier end first");
     db.fails_with("contact list --filter", 2, "--filter");
+    db.fails_with("contact list --filter --json", 1, "error: filter: '--json' is a flag, not a filter");
 }
