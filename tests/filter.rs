@@ -1,6 +1,6 @@
 //! The filter language answered by the service: records made through `Crm`, filtered by
-//! `Crm::filtered` and `Crm::kept`, the right ids back (through the indexes a term has, and by
-//! reading the kind whole where none answers).
+//! `Crm::filtered`, `Crm::kept` and `Crm::matching`, the right ids back (through the indexes a
+//! term has, and by reading the kind whole where none answers).
 
 mod common;
 
@@ -128,6 +128,22 @@ fn kept_narrows_ids_in_the_order_given() {
     assert_eq!(crm.kept(&f, &[warehouse, 999, support, fleet]).unwrap(), [warehouse, support, fleet]);
     let f = filter(&crm, Kind::Opportunity, "account:globex");
     assert_eq!(crm.kept(&f, &[fleet, warehouse]).unwrap(), [warehouse]);
+}
+
+#[test]
+fn matching_narrows_records_in_the_order_given_and_looks_for_plain_words() {
+    let (_dir, crm) = fresh();
+    let s = shop(&crm);
+    let people = |text: &str| {
+        let given = crm.many::<Contact>(&[s.bob, s.ann]).unwrap();
+        crm.matching(&filter(&crm, Kind::Contact, text), given).unwrap().iter().map(|c| c.id).collect::<Vec<_>>()
+    };
+    assert_eq!(people(""), [s.bob, s.ann]);
+    assert_eq!(people("account:o"), [s.bob, s.ann]);
+    // Unlike `kept`, plain words are looked for in each record's search text, any case.
+    assert_eq!(people("LEE"), [s.ann]);
+    assert_eq!(people("st"), [s.bob]);
+    assert_eq!(people("lee -tag:vip"), Vec::<Id>::new());
 }
 
 #[test]

@@ -5,7 +5,7 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 use serde_json::Value;
 
-use super::args::{IdArg, NoFilter, noun};
+use super::args::{FilterArg, IdArg, NoFilter, noun};
 use super::output::{self, Names, Out, Present, date, list, opt, with_name, wrote};
 use super::{add, delete, edit, exists, fields, show_one};
 use crate::crm::Order;
@@ -97,6 +97,9 @@ pub struct TaskList {
     /// Every task.
     #[arg(long, group = "which")]
     pub all: bool,
+    /// Only records a filter keeps.
+    #[command(flatten)]
+    pub filter: FilterArg,
 }
 
 noun!(
@@ -154,6 +157,9 @@ pub struct CallList {
     /// Only calls on or after this date.
     #[arg(long)]
     pub since: Option<String>,
+    /// Only records a filter keeps.
+    #[command(flatten)]
+    pub filter: FilterArg,
 }
 
 noun!(
@@ -212,6 +218,9 @@ pub struct EventList {
     /// Only events on or after this date (default: all).
     #[arg(long)]
     pub from: Option<String>,
+    /// Only records a filter keeps.
+    #[command(flatten)]
+    pub filter: FilterArg,
 }
 
 /// `agenda`.
@@ -227,7 +236,7 @@ pub struct AgendaArgs {
 
 noun!(
     /// Project commands.
-    ProjectCmd, ProjectAdd, ProjectEdit, NoFilter,
+    ProjectCmd, ProjectAdd, ProjectEdit, FilterArg,
     /// Close a project, saying whether its goal was met.
     Done(ProjectDone)
 );
@@ -293,7 +302,7 @@ pub struct ProjectDone {
 
 noun!(
     /// Campaign commands.
-    CampaignCmd, CampaignAdd, CampaignEdit, NoFilter
+    CampaignCmd, CampaignAdd, CampaignEdit, FilterArg
 );
 
 /// Optional campaign fields.
@@ -429,8 +438,7 @@ pub(super) fn task(out: &Out, crm: &Crm, cmd: TaskCmd) -> Result<()> {
                 (_, _, _, true) => TaskFilter::All,
                 _ => TaskFilter::Open,
             };
-            list(out, crm, &crm.tasks(filter, crm.session().today())?);
-            Ok(())
+            f.filter.list(out, crm, crm.tasks(filter, crm.session().today())?)
         }
         TaskCmd::Show(a) => show_one::<Task>(out, crm, a.id),
         TaskCmd::Edit(e) => edit(out, crm, e.id, |rec: &mut Task| {
@@ -465,8 +473,7 @@ pub(super) fn call(out: &Out, crm: &Crm, cmd: CallCmd) -> Result<()> {
         CallCmd::List(f) => {
             exists::<Contact>(crm, f.contact)?;
             let since = f.since.as_deref().map(|d| fields::date("since", d, crm.session().today())).transpose()?;
-            list(out, crm, &crm.calls(f.contact, since)?);
-            Ok(())
+            f.filter.list(out, crm, crm.calls(f.contact, since)?)
         }
         CallCmd::Show(a) => show_one::<Call>(out, crm, a.id),
         CallCmd::Edit(e) => edit(out, crm, e.id, |rec: &mut Call| Ok(fields::call(rec, &e.fields)?)),
@@ -491,9 +498,9 @@ pub(super) fn event(out: &Out, crm: &Crm, cmd: EventCmd) -> Result<()> {
                 .transpose()?
                 .map(|d| d.start_local());
             // Oldest first: the newest-first order, backwards.
-            let mut all = crm.ordered::<Event>(Order::Recent, true)?;
+            let mut all = f.filter.ordered::<Event>(crm, Order::Recent, true)?;
             all.retain(|e| from.is_none_or(|f| e.start >= f));
-            list(out, crm, &all);
+            f.filter.print(out, crm, &all);
             Ok(())
         }
         EventCmd::Show(a) => show_one::<Event>(out, crm, a.id),
@@ -547,8 +554,8 @@ pub(super) fn project(out: &Out, crm: &Crm, cmd: ProjectCmd) -> Result<()> {
             fields::project(&mut rec, &a.fields)?;
             add(out, crm, rec)
         }
-        ProjectCmd::List(_) => {
-            list(out, crm, &crm.ordered::<Project>(Order::Due, false)?);
+        ProjectCmd::List(f) => {
+            f.print(out, crm, &f.ordered::<Project>(crm, Order::Due, false)?);
             Ok(())
         }
         ProjectCmd::Show(a) => show_one::<Project>(out, crm, a.id),
@@ -577,10 +584,7 @@ pub(super) fn campaign(out: &Out, crm: &Crm, cmd: CampaignCmd) -> Result<()> {
             fields::campaign(&mut rec, &a.fields, crm.session().today())?;
             add(out, crm, rec)
         }
-        CampaignCmd::List(_) => {
-            list(out, crm, &crm.list::<Campaign>(|_| true)?);
-            Ok(())
-        }
+        CampaignCmd::List(f) => f.list(out, crm, crm.list::<Campaign>(|_| true)?),
         CampaignCmd::Show(a) => show_one::<Campaign>(out, crm, a.id),
         CampaignCmd::Edit(e) => edit(out, crm, e.id, |rec: &mut Campaign| {
             if let Some(n) = e.name {

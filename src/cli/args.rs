@@ -3,20 +3,24 @@
 //! amounts, emails, choices) arrive as text and are checked by the handlers, so a bad value is an
 //! operation error (exit 1) that names the field; a malformed command line is a usage error (exit 2).
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 
+use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 
 use super::activity::{
     AgendaArgs, CallCmd, CampaignCmd, EventCmd, ListCmd, NoteCmd, ProjectCmd, TaskCmd, TimelineArgs,
 };
 use super::admin::{DemoArgs, SourceCmd};
+use super::output::{self, Out, Present};
 use super::people::{AccountCmd, ContactCmd, SearchArgs};
 use super::quote::{ProductCmd, QuoteCmd};
 use super::report::ReportArgs;
 use super::sales::{LeadCmd, OppCmd, StageCmd};
 use super::transfer::{BackupArgs, ExportArgs, ImportArgs};
-use crate::model::Id;
+use crate::crm::{Crm, CrmError, Filter, Filterable, Order};
+use crate::model::{Id, Kind, ValidationError};
 
 /// rolo: a keyboard-driven CRM for the terminal. With no command, opens the full-screen app.
 #[derive(Debug, Parser)]
@@ -147,6 +151,83 @@ pub(super) use noun;
 /// No listing options.
 #[derive(Debug, Args)]
 pub struct NoFilter {}
+
+/// `--filter`: the one flag by which every listing of a kind with filter fields narrows its
+/// records (the filter language of [`crate::crm::Filter`]).
+#[derive(Debug, Args, Default)]
+pub struct FilterArg {
+    /// Only records this filter keeps: field:value terms (owner:ann tag:vip country:france),
+    /// ranges and comparisons on dates and numbers (close:today..+90d amount:>10000), -TERM to
+    /// negate one, and plain words.
+    ///
+    /// Every term must hold, and every other flag given too. A word value may be cut short
+    /// where only one value starts so (outcome:voi). Plain words must each appear, in any case,
+    /// in the record's name or search details (emails, phones, labels); they do not reorder
+    /// the listing, which keeps its usual order. A field the kind does not take is an error
+    /// listing the fields it does. A filter may start with "-" (--filter -tag:vip).
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    pub filter: Option<String>,
+}
+
+impl FilterArg {
+    /// Prints `records` (read in the listing's own order) narrowed by the filter, if one was
+    /// given.
+    pub(super) fn list<R: Present + Filterable>(&self, out: &Out, crm: &Crm, records: Vec<R>) -> Result<()> {
+        let records = self.narrow(crm, records)?;
+        self.print(out, crm, &records);
+        Ok(())
+    }
+
+    /// `records` (read in the listing's own order) that the filter keeps, in that order.
+    pub(super) fn narrow<R: Present + Filterable>(&self, crm: &Crm, records: Vec<R>) -> Result<Vec<R>> {
+        match self.parse(crm, R::KIND)? {
+            Some(filter) => Ok(crm.matching(&filter, records)?),
+            None => Ok(records),
+        }
+    }
+
+    /// Every record of `R` in `order` that the filter keeps. Without plain words the filter
+    /// finds its records first ([`Crm::filtered`], through an index where a term has one) and
+    /// only those are read, in the order's index; plain words are checked on every record.
+    pub(super) fn ordered<R: Present + Filterable>(&self, crm: &Crm, order: Order, reversed: bool) -> Result<Vec<R>> {
+        match self.parse(crm, R::KIND)? {
+            Some(filter) if filter.words().is_empty() => {
+                let found: HashSet<Id> = crm.filtered(&filter, usize::MAX)?.ids.into_iter().collect();
+                let mut ids = crm.ordered_ids(R::KIND, order, reversed, usize::MAX)?;
+                ids.retain(|id| found.contains(id));
+                Ok(crm.many::<R>(&ids)?)
+            }
+            Some(filter) => Ok(crm.matching(&filter, crm.ordered::<R>(order, reversed)?)?),
+            None => Ok(crm.ordered::<R>(order, reversed)?),
+        }
+    }
+
+    /// Prints a listing; an empty one under a filter says that nothing matched.
+    pub(super) fn print<R: Present>(&self, out: &Out, crm: &Crm, records: &[R]) {
+        if self.filter.is_some() && records.is_empty() && !out.json {
+            say!("no {} match the filter", R::KIND.plural());
+        } else {
+            output::list(out, crm, records);
+        }
+    }
+
+    /// The filter over `kind`, if one was given; one that does not read is a `filter` error
+    /// naming the term.
+    fn parse(&self, crm: &Crm, kind: Kind) -> Result<Option<Filter>> {
+        let Some(text) = &self.filter else { return Ok(None) };
+        // A value may start with "-" (a negated term), so a flag typed after an empty --filter
+        // would be taken as the filter: say so rather than list nothing.
+        if let Some(flag) = text.split_whitespace().next().filter(|w| w.starts_with("--")) {
+            let problem = format!("'{flag}' is a flag, not a filter: write the filter after --filter");
+            return Err(ValidationError::new("filter", problem).into());
+        }
+        let filter = crm.parse_filter(kind, text, crm.session().today()).map_err(|e| match e {
+            CrmError::Filter(e) => anyhow::Error::from(ValidationError::new("filter", e.to_string())),
+            e => e.into(),
+        })?;
+        Ok(Some(filter))
+    }
+}
 
 /// A board position: a whole number from 1.
 pub(super) fn from_one(text: &str) -> Result<u64, String> {

@@ -6,8 +6,8 @@ use clap::{Args, Subcommand};
 use serde_json::Value;
 
 use super::args::days_range;
-use super::args::{IdArg, NoFilter, noun};
-use super::output::{self, Names, Out, Present, list, opt, table, with_name, wrote};
+use super::args::{FilterArg, IdArg, noun};
+use super::output::{self, Names, Out, Present, opt, table, with_name, wrote};
 use super::{add, delete, edit, exists, fields, show_one};
 use crate::crm::Order;
 use crate::crm::{Crm, EmailStatusChange};
@@ -15,7 +15,7 @@ use crate::model::{Account, Contact, Id, Kind, RecordRef, ValidationError};
 
 noun!(
     /// Account commands.
-    AccountCmd, AccountAdd, AccountEdit, NoFilter
+    AccountCmd, AccountAdd, AccountEdit, FilterArg
 );
 
 /// Optional account fields, shared by add and edit.
@@ -201,6 +201,9 @@ pub struct ContactList {
     /// Only contacts of this account.
     #[arg(long)]
     pub account: Option<Id>,
+    /// Only records a filter keeps.
+    #[command(flatten)]
+    pub filter: FilterArg,
 }
 
 /// `contact email-status`.
@@ -248,8 +251,8 @@ pub(super) fn account(out: &Out, crm: &Crm, cmd: AccountCmd) -> Result<()> {
             fields::account(&mut rec, &a.fields)?;
             add(out, crm, rec)
         }
-        AccountCmd::List(_) => {
-            list(out, crm, &crm.ordered::<Account>(Order::Name, false)?);
+        AccountCmd::List(f) => {
+            f.print(out, crm, &f.ordered::<Account>(crm, Order::Name, false)?);
             Ok(())
         }
         AccountCmd::Show(a) => show_one::<Account>(out, crm, a.id),
@@ -276,11 +279,11 @@ pub(super) fn contact(out: &Out, crm: &Crm, cmd: ContactCmd) -> Result<()> {
                 Some(a) => {
                     let mut all = crm.linking::<Contact>(RecordRef::new(Kind::Account, a))?;
                     all.sort_by_key(|c| (c.last_name.to_lowercase(), c.first_name.to_lowercase()));
-                    all
+                    f.filter.narrow(crm, all)?
                 }
-                None => crm.ordered::<Contact>(Order::Name, false)?,
+                None => f.filter.ordered::<Contact>(crm, Order::Name, false)?,
             };
-            list(out, crm, &all);
+            f.filter.print(out, crm, &all);
             Ok(())
         }
         ContactCmd::Show(a) => show_one::<Contact>(out, crm, a.id),

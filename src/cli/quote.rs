@@ -5,15 +5,15 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 use serde_json::Value;
 
-use super::args::{IdArg, NoFilter, noun};
-use super::output::{self, Names, Out, Present, list, opt, show, wrote};
+use super::args::{FilterArg, IdArg, noun};
+use super::output::{self, Names, Out, Present, opt, show, wrote};
 use super::{add, delete, edit, exists, fields, show_one};
 use crate::crm::Crm;
 use crate::model::{Account, Amount, Contact, Id, Kind, Opportunity, Product, Quote, RecordRef, ValidationError};
 
 noun!(
     /// Product commands.
-    ProductCmd, ProductAdd, ProductEdit, NoFilter
+    ProductCmd, ProductAdd, ProductEdit, FilterArg
 );
 
 /// Optional product fields.
@@ -126,6 +126,9 @@ pub struct QuoteList {
     /// Only quotes of this opportunity.
     #[arg(long)]
     pub opp: Option<Id>,
+    /// Only records a filter keeps.
+    #[command(flatten)]
+    pub filter: FilterArg,
 }
 
 /// `quote line`.
@@ -152,10 +155,7 @@ pub(super) fn product(out: &Out, crm: &Crm, cmd: ProductCmd) -> Result<()> {
             fields::product(&mut rec, &a.fields)?;
             add(out, crm, rec)
         }
-        ProductCmd::List(_) => {
-            list(out, crm, &crm.list::<Product>(|_| true)?);
-            Ok(())
-        }
+        ProductCmd::List(f) => f.list(out, crm, crm.list::<Product>(|_| true)?),
         ProductCmd::Show(a) => show_one::<Product>(out, crm, a.id),
         ProductCmd::Edit(e) => edit(out, crm, e.id, |rec: &mut Product| {
             if let Some(n) = e.name {
@@ -183,8 +183,7 @@ pub(super) fn quote(out: &Out, crm: &Crm, cmd: QuoteCmd) -> Result<()> {
                 Some(o) => crm.linking::<Quote>(RecordRef::new(Kind::Opportunity, o))?,
                 None => crm.list::<Quote>(|_| true)?,
             };
-            list(out, crm, &quotes);
-            Ok(())
+            f.filter.list(out, crm, quotes)
         }
         QuoteCmd::Show(a) => {
             if out.json && a.format == QuoteFormat::Md {

@@ -6,7 +6,7 @@ use clap::{Args, Subcommand};
 use serde_json::Value;
 
 use super::args::from_one;
-use super::args::{IdArg, noun};
+use super::args::{FilterArg, IdArg, noun};
 use super::output::{self, Names, Out, Present, list, opt, table, with_name, wrote};
 use super::{add, delete, edit, exists, fields, position, show_one};
 use crate::crm::Order;
@@ -86,6 +86,9 @@ pub struct LeadList {
     /// Only leads with this status.
     #[arg(long)]
     pub status: Option<String>,
+    /// Only records a filter keeps.
+    #[command(flatten)]
+    pub filter: FilterArg,
 }
 
 /// `lead convert`.
@@ -199,6 +202,9 @@ pub struct OppList {
     /// Only this account.
     #[arg(long)]
     pub account: Option<Id>,
+    /// Only records a filter keeps.
+    #[command(flatten)]
+    pub filter: FilterArg,
 }
 
 /// `opp move`.
@@ -305,8 +311,7 @@ pub(super) fn lead(out: &Out, crm: &Crm, cmd: LeadCmd) -> Result<()> {
                 Some(s) => crm.leads_in_status(s)?,
                 None => crm.list::<Lead>(|_| true)?,
             };
-            list(out, crm, &all);
-            Ok(())
+            f.filter.list(out, crm, all)
         }
         LeadCmd::Show(a) => show_one::<Lead>(out, crm, a.id),
         LeadCmd::Edit(e) => edit(out, crm, e.id, |rec: &mut Lead| {
@@ -367,13 +372,15 @@ pub(super) fn opp(out: &Out, crm: &Crm, cmd: OppCmd) -> Result<()> {
             let stage = f.stage.as_deref().map(|s| crm.stage_named(s)).transpose()?;
             // Through the stage or account index when a filter is given, else the close-date index.
             let mut all = match (&stage, f.account) {
-                (Some(s), _) => crm.linking::<Opportunity>(RecordRef::new(Kind::Stage, s.id))?,
-                (None, Some(a)) => crm.linking::<Opportunity>(RecordRef::new(Kind::Account, a))?,
-                (None, None) => crm.ordered::<Opportunity>(Order::CloseDate, false)?,
+                (Some(s), _) => f.filter.narrow(crm, crm.linking::<Opportunity>(RecordRef::new(Kind::Stage, s.id))?)?,
+                (None, Some(a)) => {
+                    f.filter.narrow(crm, crm.linking::<Opportunity>(RecordRef::new(Kind::Account, a))?)?
+                }
+                (None, None) => f.filter.ordered::<Opportunity>(crm, Order::CloseDate, false)?,
             };
             all.retain(|o| f.account.is_none_or(|a| o.account == a));
             all.sort_by_key(|o| (o.close_date, o.id));
-            list(out, crm, &all);
+            f.filter.print(out, crm, &all);
             Ok(())
         }
         OppCmd::Show(a) => show_one::<Opportunity>(out, crm, a.id),

@@ -5,7 +5,7 @@
 mod activity;
 mod duplicates;
 mod error;
-mod filter;
+pub mod filter;
 mod import;
 mod people;
 mod query;

@@ -390,3 +390,60 @@ fn timeline_bad_input() {
     db.fails_with("timeline widget:1", 1, "error: record: 'widget' is not a kind of record");
     db.fails_with("timeline", 2, "<RECORD>");
 }
+
+// ---------------------------------------------------------------------------------------------
+// --filter on task, call, event, project and campaign listings
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn call_list_filter_takes_word_prefixes_and_day_ranges() {
+    let db = Db::new();
+    let ann = ann(&db, acme(&db));
+    let bob = bob(&db);
+    let vm = db.id(format!("call log --contact {ann} --outcome voicemail --at '2026-03-02 09:00'"));
+    let ok = db.id(format!("call log --contact {bob} --outcome connected --duration 10m --at '2026-03-05 10:00'"));
+    let ids = |filter: &str| numbers_of(&db.json(["call", "list", "--filter", filter]), "id");
+    assert_eq!(ids("outcome:voi"), [vm]);
+    assert_eq!(ids("-outcome:voi"), [ok]);
+    assert_eq!(ids("account:acme"), [vm]);
+    assert_eq!(ids("time:2026-03-04..2026-03-31"), [ok]);
+    assert_eq!(ids("duration:>5m"), [ok]);
+    assert_eq!(
+        numbers_of(&db.json(format!("call list --contact {bob} --filter outcome:voi")), "id"),
+        Vec::<u64>::new()
+    );
+    let err = db.fails_with("call list --filter outcome:zz", 1, "error: filter: 'outcome:zz': use one of: connected");
+    assert!(err.contains("voicemail"), "{err}");
+    db.fails_with("call list --filter mood:good", 1, "calls have no field 'mood'; filter by: outcome, contact");
+}
+
+#[test]
+fn task_event_project_and_campaign_lists_take_a_filter() {
+    let db = Db::new();
+    let urgent = db.id("task add --title 'Send pricing' --priority high --due 2026-01-10");
+    db.id("task add --title 'File notes' --priority low --due 2026-02-10");
+    let tasks = |line: &str| numbers_of(&db.json(line), "id");
+    assert_eq!(tasks("task list --all --filter priority:high"), [urgent]);
+    assert_eq!(tasks("task list --all --filter 'due:<2026-02-01'"), [urgent]);
+    assert_eq!(tasks("task list --all --filter pricing"), [urgent]);
+    db.ok(format!("task done {urgent}"));
+    assert_eq!(tasks("task list --done --filter priority:high"), [urgent]);
+    assert_eq!(tasks("task list --open --filter priority:high"), Vec::<u64>::new());
+
+    let lunch = db.id("event add --title Lunch --start '2026-05-01 12:00' --location Paris");
+    db.id("event add --title Demo --start '2026-05-02 09:00' --location Berlin");
+    assert_eq!(tasks("event list --filter location:paris"), [lunch]);
+    assert_eq!(tasks("event list --from 2026-05-02 --filter location:paris"), Vec::<u64>::new());
+
+    db.id("project add --name Rollout --due 2027-01-31");
+    let pilot = db.id("project add --name Pilot --due 2026-12-15");
+    assert_eq!(tasks("project list --filter due:..2026-12-31"), [pilot]);
+    db.ok(format!("project done --goal-met {pilot}"));
+    assert_eq!(tasks("project list --filter status:done"), [pilot]);
+
+    let spring = db.id("campaign add --name Spring --budget 5000 --status active");
+    db.id("campaign add --name Autumn --budget 500");
+    assert_eq!(tasks("campaign list --filter 'budget:>1000'"), [spring]);
+    assert_eq!(tasks("campaign list --filter status:act"), [spring]);
+    db.fails_with("campaign list --filter budget:lots", 1, "error: filter: 'budget:lots'");
+}

@@ -308,6 +308,29 @@ fn the_contract_lists_every_command_and_flag_the_binary_accepts() {
 }
 
 #[test]
+fn the_contract_names_every_field_each_kind_is_filtered_by() {
+    use rolo::crm::filter::{fields, main_date};
+    let contract = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/CLI.md")).unwrap();
+    let section = contract.split("## Filters").nth(1).expect("docs/CLI.md has a Filters section");
+    let section = section.split("\n## ").next().unwrap();
+    for kind in rolo::model::Kind::ALL.into_iter().filter(|k| !fields(*k).is_empty()) {
+        let start = format!("- {} (`rolo ", kind.plural());
+        let line = section.lines().find(|l| l.starts_with(&start));
+        let line = line.unwrap_or_else(|| panic!("docs/CLI.md: the Filters section has no line for {}", kind.plural()));
+        for (field, _) in fields(kind) {
+            assert!(
+                line.contains(&format!("`{}`", field.name())),
+                "docs/CLI.md: {} lack `{}`",
+                kind.plural(),
+                field.name()
+            );
+        }
+        let main = main_date(kind).map(|f| format!("`from:`/`to:` bound `{}`", f.name()));
+        assert!(main.is_none_or(|m| line.contains(&m)), "docs/CLI.md: {} lack their from:/to: date", kind.plural());
+    }
+}
+
+#[test]
 fn every_command_has_help() {
     let db = Db::new();
     for command in [

@@ -215,3 +215,70 @@ fn search_limit_zero_is_rejected() {
     acme(&db);
     db.fails_with("search acme --limit 0", 1, "error: limit:");
 }
+
+// ---------------------------------------------------------------------------------------------
+// --filter on account and contact listings
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn contact_list_filter_keeps_the_matching_contacts_in_name_order() {
+    let db = Db::new();
+    let a = acme(&db);
+    // Made in the other order than their names sort, so the listing's order is seen.
+    let ann = db.id(format!("contact add --first Ann --last Lee --country France --email ann@acme.com --account {a}"));
+    let zoe = db.id(format!("contact add --first Zoe --last Adams --country France --tag vip --account {a}"));
+    let bob = db.id("contact add --first Bob --last Stone --country Germany --tag vip");
+    let ids = |filter: &str| numbers_of(&db.json(["contact", "list", "--filter", filter]), "id");
+    assert_eq!(ids("country:france"), [zoe, ann]);
+    assert_eq!(ids("country:france -tag:vip"), [ann]);
+    assert_eq!(ids("tag:vip"), [zoe, bob]);
+    // Plain words: found in the name or emails, any case, without reordering.
+    assert_eq!(ids("ACME.com"), [ann]);
+    assert_eq!(ids("a"), [zoe, ann]);
+    // With --account, both must hold.
+    assert_eq!(numbers_of(&db.json(format!("contact list --account {a} --filter tag:vip")), "id"), [zoe]);
+    let out = db.ok("contact list --filter country:france");
+    assert!(out.find("Zoe Adams").unwrap() < out.find("Ann Lee").unwrap(), "{out}");
+    assert!(!out.contains("Bob Stone"), "{out}");
+    assert_eq!(db.ok("contact list --filter country:spain").trim(), "no contacts match the filter");
+}
+
+#[test]
+fn a_filtered_listing_prints_the_same_json_objects() {
+    let db = Db::new();
+    let a = acme(&db);
+    ann(&db, a);
+    bob(&db);
+    let all = db.json("contact list");
+    let some = db.json("contact list --filter account:acme");
+    assert_eq!(some.as_array().unwrap().len(), 1);
+    assert_eq!(some[0], all[0], "the filtered listing's object is the unfiltered one's");
+    assert_eq!(db.json("contact list --filter account:nobody"), json!([]));
+}
+
+#[test]
+fn account_list_filter_reads_numbers_words_and_money() {
+    let db = Db::new();
+    acme(&db);
+    db.ok("account add --name Globex --employees 120 --revenue 5000000 --status customer");
+    db.ok("account add --name Initech --employees 40 --status customer");
+    let names = |filter: &str| texts_of(&db.json(["account", "list", "--filter", filter]), "name");
+    assert_eq!(names("employees:>=50"), ["Globex"]);
+    assert_eq!(names("employees:10..50"), ["Initech"]);
+    assert_eq!(names("status:cust"), ["Globex", "Initech"]);
+    assert_eq!(names("-status:cust"), ["Acme Ltd"]);
+    assert_eq!(names("revenue:>1000000"), ["Globex"]);
+}
+
+#[test]
+fn a_wrong_filter_is_an_error_naming_the_term() {
+    let db = Db::new();
+    ann(&db, acme(&db));
+    let err = db.fails_with("contact list --filter stage:won", 1, "error: filter: contacts have no field 'stage'");
+    assert!(err.contains("filter by: owner, account, country"), "{err}");
+    db.fails_with("account list --filter status:zz", 1, "error: filter: 'status:zz': use one of: prospect, customer");
+    db.fails_with("account list --filter employees:lots", 1, "error: filter: 'employees:lots'");
+    db.fails_with("contact list --filter created:2027-01-01..2026-01-01", 1, "write the earlier end first");
+    db.fails_with("contact list --filter", 2, "--filter");
+    db.fails_with("contact list --filter --json", 1, "error: filter: '--json' is a flag, not a filter");
+}

@@ -575,3 +575,63 @@ fn quote_markdown_escapes_table_characters_and_bad_formats_fail() {
     db.fails_with("quote show 99 --format md", 1, "quote:99 does not exist");
     db.fails_with(format!("quote edit {q} --status maybe"), 1, "error: status:");
 }
+
+// ---------------------------------------------------------------------------------------------
+// --filter on lead, opp, product and quote listings
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn opp_list_filter_takes_ranges_on_amounts_and_dates_and_stage_prefixes() {
+    let db = Db::new();
+    let a = acme(&db);
+    let big = deal(&db, a);
+    let small = db.id(format!("opp add --name Small --account {a} --amount 900 --close-date 2027-03-01"));
+    let late = db.id(format!("opp add --name Late --account {a} --amount 50000 --close-date 2027-06-30"));
+    db.ok(format!("opp win {late}"));
+    let ids = |filter: &str| numbers_of(&db.json(["opp", "list", "--filter", filter]), "id");
+    assert_eq!(ids("amount:>10000"), [big, late]);
+    assert_eq!(ids("amount:..1000"), [small]);
+    assert_eq!(ids("close:2027-01-01..2027-03-31"), [big, small]);
+    assert_eq!(ids("from:2027-02-01"), [small, late]);
+    assert_eq!(ids("status:won"), [late]);
+    assert_eq!(ids("-status:won amount:>500"), [big, small]);
+    assert_eq!(ids("big"), [big]);
+    // Combined with --stage: both hold.
+    assert_eq!(numbers_of(&db.json("opp list --stage 'Closed Won' --filter amount:<1000"), "id"), Vec::<u64>::new());
+    assert_eq!(numbers_of(&db.json("opp list --stage prospecting --filter amount:<1000"), "id"), [small]);
+    db.fails_with("opp list --filter stage:clo", 1, "error: filter: 'stage:clo' could be Closed Won or Closed Lost");
+    assert_eq!(ids("stage:prosp"), [big, small]);
+    db.fails_with("opp list --filter close:soon", 1, "error: filter: 'close:soon'");
+    db.fails_with("opp list --filter stage:zz", 1, "error: filter: 'stage:zz': use one of:");
+}
+
+#[test]
+fn lead_product_and_quote_lists_take_a_filter() {
+    let db = Db::new();
+    db.ok("lead add --first Ann --last Lee --company Acme --rating hot --status contacted");
+    let cold = db.id("lead add --first Bob --last Stone --company Initech --rating cold");
+    let leads = |filter: &str| texts_of(&db.json(["lead", "list", "--filter", filter]), "company");
+    assert_eq!(leads("rating:hot"), ["Acme"]);
+    assert_eq!(leads("company:init"), ["Initech"]);
+    assert_eq!(numbers_of(&db.json("lead list --status new --filter rating:cold"), "id"), [cold]);
+    assert_eq!(numbers_of(&db.json("lead list --status new --filter rating:hot"), "id"), Vec::<u64>::new());
+
+    db.ok("product add --name Widget --price 20 --sku W-1");
+    db.ok("product add --name Gadget --price 250 --sku G-1 --active false");
+    let products = |filter: &str| texts_of(&db.json(["product", "list", "--filter", filter]), "name");
+    assert_eq!(products("price:>100"), ["Gadget"]);
+    assert_eq!(products("active:yes"), ["Widget"]);
+    db.fails_with(
+        "product list --filter owner:ann",
+        1,
+        "error: filter: products have no field 'owner'; filter by: sku",
+    );
+
+    let a = acme(&db);
+    let d = deal(&db, a);
+    let q = db.id(format!("quote add --opp {d}"));
+    db.id(format!("quote add --opp {d}"));
+    db.ok(format!("quote edit {q} --status sent"));
+    assert_eq!(numbers_of(&db.json("quote list --filter status:sent"), "id"), [q]);
+    assert_eq!(numbers_of(&db.json(format!("quote list --opp {d} --filter -status:draft")), "id"), [q]);
+}
