@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use super::tables::Slot;
 use super::{Indexed, RawRead, Read, Reader, Result, codec, facts, keys};
 use crate::model::{Kind, RecordRef};
 
@@ -20,7 +21,7 @@ pub fn check(r: &Reader) -> Result<Vec<String>> {
         }
     }
     let moves = r.health.guard(|| {
-        facts::audit_moves(&r.audit, &mut |k| {
+        facts::audit_moves(r.audit.table()?, &mut |k| {
             expected.insert(k);
         })
     });

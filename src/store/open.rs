@@ -107,7 +107,7 @@ impl Store {
     fn snapshot(&self, db: Arc<Database>) -> Result<Reader> {
         self.health.guard(|| {
             let txn = db.begin_read().map_err(other)?;
-            read_tables(&txn, self.health.clone())
+            Ok(read_tables(txn, self.health.clone()))
         })
     }
 

@@ -2,9 +2,9 @@
 //! ([`RawRead`]) and the typed reads built on it ([`Read`]: records, links, sort orders, the
 //! audit trail).
 
-use redb::ReadableTable;
+use redb::{ReadableTable, ReadableTableMetadata};
 
-use super::tables::slot;
+use super::tables::{Slot, slot};
 use super::{Indexed, Result, SortField, StoreError, Tables, chunks, codec, keys, other};
 use crate::model::{AuditEntry, BulkCreation, Id, Kind, RecordRef};
 
@@ -32,25 +32,26 @@ pub trait RawRead {
 
 impl<Rec, Idx, Aud, Sea, Met, Set> RawRead for Tables<Rec, Idx, Aud, Sea, Met, Set>
 where
-    Rec: ReadableTable<u64, &'static [u8]>,
-    Idx: ReadableTable<&'static [u8], ()>,
-    Aud: ReadableTable<&'static [u8], &'static [u8]>,
-    Sea: ReadableTable<(u8, u64), &'static [u8]>,
-    Met: ReadableTable<&'static str, u64>,
-    Set: ReadableTable<&'static str, &'static [u8]>,
+    Rec: Slot<Table: ReadableTable<u64, &'static [u8]>>,
+    Idx: Slot<Table: ReadableTable<&'static [u8], ()>>,
+    Aud: Slot<Table: ReadableTable<&'static [u8], &'static [u8]>>,
+    Sea: Slot<Table: ReadableTable<(u8, u64), &'static [u8]>>,
+    Met: Slot<Table: ReadableTable<&'static str, u64>>,
+    Set: Slot<Table: ReadableTable<&'static str, &'static [u8]>>,
 {
     fn raw(&self, r: RecordRef) -> Result<Option<Vec<u8>>> {
-        self.health.guard(|| Ok(self.records[slot(r.kind)].get(r.id).map_err(other)?.map(|v| v.value().to_vec())))
+        self.health
+            .guard(|| Ok(self.records[slot(r.kind)].table()?.get(r.id).map_err(other)?.map(|v| v.value().to_vec())))
     }
 
     fn contains(&self, r: RecordRef) -> Result<bool> {
-        self.health.guard(|| Ok(self.records[slot(r.kind)].get(r.id).map_err(other)?.is_some()))
+        self.health.guard(|| Ok(self.records[slot(r.kind)].table()?.get(r.id).map_err(other)?.is_some()))
     }
 
     fn scan_index(&self, from: &[u8], to: &[u8], rev: bool, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
         self.health.guard(|| {
             debug_assert!(self.pending.is_empty() && self.removed.is_empty(), "flush the index before reading it");
-            let range = self.index.range::<&[u8]>(from..to).map_err(other)?;
+            let range = self.index.table()?.range::<&[u8]>(from..to).map_err(other)?;
             let items: Box<dyn Iterator<Item = _>> = if rev { Box::new(range.rev()) } else { Box::new(range) };
             for item in items {
                 let (k, _) = item.map_err(other)?;
@@ -64,7 +65,7 @@ where
 
     fn scan_records(&self, kind: Kind, f: &mut dyn FnMut(Id, &[u8]) -> bool) -> Result<()> {
         self.health.guard(|| {
-            for item in self.records[slot(kind)].iter().map_err(other)? {
+            for item in self.records[slot(kind)].table()?.iter().map_err(other)? {
                 let (k, v) = item.map_err(other)?;
                 if !f(k.value(), v.value()) {
                     break;
@@ -76,7 +77,7 @@ where
 
     fn scan_audit_range(&self, from: &[u8], to: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
         self.health.guard(|| {
-            for item in self.audit.range::<&[u8]>(from..=to).map_err(other)? {
+            for item in self.audit.table()?.range::<&[u8]>(from..=to).map_err(other)? {
                 let (_, v) = item.map_err(other)?;
                 if !f(v.value()) {
                     break;
@@ -89,7 +90,7 @@ where
     fn scan_search(&self, kind: Kind, f: &mut dyn FnMut(Id, &str)) -> Result<()> {
         self.health.guard(|| {
             debug_assert!(self.texts.is_empty(), "flush the search texts before reading them");
-            for item in self.search.range((kind.code(), 0)..=(kind.code(), u64::MAX)).map_err(other)? {
+            for item in self.search.table()?.range((kind.code(), 0)..=(kind.code(), u64::MAX)).map_err(other)? {
                 let (k, v) = item.map_err(other)?;
                 chunks::walk(k.value().1, v.value(), f).map_err(StoreError::Other)?;
             }
@@ -98,15 +99,15 @@ where
     }
 
     fn count(&self, kind: Kind) -> Result<u64> {
-        self.health.guard(|| self.records[slot(kind)].len().map_err(other))
+        self.health.guard(|| self.records[slot(kind)].table()?.len().map_err(other))
     }
 
     fn meta(&self, key: &str) -> Result<Option<u64>> {
-        self.health.guard(|| Ok(self.meta.get(key).map_err(other)?.map(|v| v.value())))
+        self.health.guard(|| Ok(self.meta.table()?.get(key).map_err(other)?.map(|v| v.value())))
     }
 
     fn setting_bytes(&self, key: &str) -> Result<Option<Vec<u8>>> {
-        self.health.guard(|| Ok(self.settings.get(key).map_err(other)?.map(|v| v.value().to_vec())))
+        self.health.guard(|| Ok(self.settings.table()?.get(key).map_err(other)?.map(|v| v.value().to_vec())))
     }
 }
 

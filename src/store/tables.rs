@@ -4,9 +4,9 @@
 //! flush.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use redb::{ReadTransaction, TableDefinition, WriteTransaction};
+use redb::{Key, ReadOnlyTable, ReadTransaction, TableDefinition, Value, WriteTransaction};
 
 use super::{Health, Result, other};
 use crate::model::{Id, Kind};
@@ -26,41 +26,102 @@ pub(super) fn records(kind: Kind) -> TableDefinition<'static, u64, &'static [u8]
     TableDefinition::new(kind.name())
 }
 
-/// Opens every table of a transaction; the same code serves both kinds of transaction.
-macro_rules! open_tables {
-    ($txn:expr, $health:expr) => {
+/// A table as the read side reaches it: the writer's, opened with its transaction, or a
+/// snapshot's, opened on first use ([`Lazy`]).
+pub trait Slot {
+    /// The redb table.
+    type Table;
+    /// The table, opened now if it was not yet.
+    fn table(&self) -> Result<&Self::Table>;
+}
+
+impl<'t, K: Key + 'static, V: Value + 'static> Slot for redb::Table<'t, K, V> {
+    type Table = Self;
+
+    fn table(&self) -> Result<&Self> {
+        Ok(self)
+    }
+}
+
+/// A table of a read snapshot, opened the first time a read needs it: opening a redb table costs
+/// far more than one lookup, and most reads (one record, one index range) need one or two of the
+/// twenty, so a snapshot taken for a single record costs little more than that record's lookup.
+pub struct Lazy<K: Key + 'static, V: Value + 'static> {
+    txn: Arc<ReadTransaction>,
+    definition: TableDefinition<'static, K, V>,
+    opened: OnceLock<ReadOnlyTable<K, V>>,
+}
+
+impl<K: Key + 'static, V: Value + 'static> Lazy<K, V> {
+    fn new(txn: &Arc<ReadTransaction>, definition: TableDefinition<'static, K, V>) -> Self {
+        Lazy { txn: txn.clone(), definition, opened: OnceLock::new() }
+    }
+}
+
+impl<K: Key + 'static, V: Value + 'static> Slot for Lazy<K, V> {
+    type Table = ReadOnlyTable<K, V>;
+
+    fn table(&self) -> Result<&ReadOnlyTable<K, V>> {
+        if let Some(table) = self.opened.get() {
+            return Ok(table);
+        }
+        // Two threads sharing a snapshot may both open it; the first one kept serves both.
+        let opened = self.txn.open_table(self.definition).map_err(other)?;
+        Ok(self.opened.get_or_init(|| opened))
+    }
+}
+
+impl<Rec, Idx, Aud, Sea, Met, Set> Tables<Rec, Idx, Aud, Sea, Met, Set> {
+    /// The tables, with nothing held back yet.
+    fn new(
+        health: Arc<Health>,
+        records: Vec<Rec>,
+        index: Idx,
+        audit: Aud,
+        search: Sea,
+        meta: Met,
+        settings: Set,
+    ) -> Self {
         Tables {
-            health: $health,
-            records: Kind::ALL
-                .iter()
-                .map(|&k| $txn.open_table(records(k)))
-                .collect::<std::result::Result<_, _>>()
-                .map_err(other)?,
-            index: $txn.open_table(INDEX).map_err(other)?,
-            audit: $txn.open_table(AUDIT).map_err(other)?,
-            search: $txn.open_table(SEARCH).map_err(other)?,
-            meta: $txn.open_table(META).map_err(other)?,
-            settings: $txn.open_table(SETTINGS).map_err(other)?,
+            health,
+            records,
+            index,
+            audit,
+            search,
+            meta,
+            settings,
             pending: Vec::new(),
             removed: HashSet::new(),
             texts: BTreeMap::new(),
             seqs: HashMap::new(),
         }
-    };
+    }
 }
 
-/// Opens every table of a read snapshot.
-pub(super) fn read_tables(txn: &ReadTransaction, health: Arc<Health>) -> Result<Reader> {
-    Ok(open_tables!(txn, health))
+/// The tables of a read snapshot, each opened when first read.
+pub(super) fn read_tables(txn: ReadTransaction, health: Arc<Health>) -> Reader {
+    let txn = Arc::new(txn);
+    let records = Kind::ALL.iter().map(|&k| Lazy::new(&txn, records(k))).collect();
+    let (index, audit, search) = (Lazy::new(&txn, INDEX), Lazy::new(&txn, AUDIT), Lazy::new(&txn, SEARCH));
+    Tables::new(health, records, index, audit, search, Lazy::new(&txn, META), Lazy::new(&txn, SETTINGS))
 }
 
 /// Opens every table of the write transaction.
 pub(super) fn write_tables(txn: &WriteTransaction, health: Arc<Health>) -> Result<WriteTables<'_>> {
-    Ok(open_tables!(txn, health))
+    let records = Kind::ALL.iter().map(|&k| txn.open_table(records(k))).collect::<std::result::Result<_, _>>();
+    Ok(Tables::new(
+        health,
+        records.map_err(other)?,
+        txn.open_table(INDEX).map_err(other)?,
+        txn.open_table(AUDIT).map_err(other)?,
+        txn.open_table(SEARCH).map_err(other)?,
+        txn.open_table(META).map_err(other)?,
+        txn.open_table(SETTINGS).map_err(other)?,
+    ))
 }
 
-/// Every table, opened once: by a read snapshot ([`Reader`]) or by the writer ([`WriteTables`]).
-/// Opening a redb table costs far more than one lookup, so a transaction opens each just once.
+/// Every table of a transaction, each opened at most once: by the writer ([`WriteTables`]) when
+/// it starts, by a read snapshot ([`Reader`]) when first read ([`Lazy`]).
 pub struct Tables<Rec, Idx, Aud, Sea, Met, Set> {
     /// The file's health: every call into redb runs through its guard.
     pub(super) health: Arc<Health>,
@@ -86,12 +147,12 @@ pub struct Tables<Rec, Idx, Aud, Sea, Met, Set> {
 
 /// A read-only snapshot of the database.
 pub type Reader = Tables<
-    redb::ReadOnlyTable<u64, &'static [u8]>,
-    redb::ReadOnlyTable<&'static [u8], ()>,
-    redb::ReadOnlyTable<&'static [u8], &'static [u8]>,
-    redb::ReadOnlyTable<(u8, u64), &'static [u8]>,
-    redb::ReadOnlyTable<&'static str, u64>,
-    redb::ReadOnlyTable<&'static str, &'static [u8]>,
+    Lazy<u64, &'static [u8]>,
+    Lazy<&'static [u8], ()>,
+    Lazy<&'static [u8], &'static [u8]>,
+    Lazy<(u8, u64), &'static [u8]>,
+    Lazy<&'static str, u64>,
+    Lazy<&'static str, &'static [u8]>,
 >;
 
 /// The tables of the write transaction: reads see its own writes.
@@ -107,4 +168,33 @@ pub type WriteTables<'t> = Tables<
 /// Where a kind's table sits in [`Tables::records`].
 pub(super) fn slot(kind: Kind) -> usize {
     Kind::ALL.iter().position(|&k| k == kind).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Account, Kind, Record};
+    use crate::store::{RawRead, Read, Store, Workload};
+
+    #[test]
+    fn a_snapshot_opens_its_tables_when_read_and_still_sees_only_its_moment() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("lazy.redb"), Workload::Brief).unwrap();
+        let before = store.read().unwrap();
+        let read_early = before.count(Kind::Account).unwrap();
+        let w = store.write().unwrap();
+        let mut t = w.tables().unwrap();
+        let mut acme = Account { name: "Acme".into(), ..Default::default() };
+        t.insert(&mut acme).unwrap();
+        t.flush().unwrap();
+        drop(t);
+        w.commit().unwrap();
+        // The accounts table was opened before the write, the index and audit tables only now:
+        // both answer as of the moment the snapshot was taken.
+        assert_eq!((read_early, before.count(Kind::Account).unwrap()), (0, 0));
+        assert_eq!(before.get::<Account>(acme.id).unwrap(), None);
+        assert!(before.linking(acme.record_ref(), Kind::Contact).unwrap().is_empty());
+        let after = store.read().unwrap();
+        assert_eq!(after.get::<Account>(acme.id).unwrap().map(|a| a.name), Some("Acme".to_string()));
+        assert_eq!(after.count(Kind::Account).unwrap(), 1);
+    }
 }
