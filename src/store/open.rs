@@ -2,7 +2,8 @@
 //! snapshots and the one write transaction it hands out, page verification and backups.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 use redb::{Database, ReadableDatabase};
 
@@ -15,6 +16,38 @@ pub struct Store {
     workload: Workload,
     health: Arc<Health>,
     db: RwLock<Option<Arc<Database>>>,
+    latest: Arc<Latest>,
+}
+
+/// The newest snapshot, shared by every query until the next commit: taking a snapshot (and
+/// opening the tables it reads) costs more than reading one record, and the front ends ask for
+/// records one query at a time.
+#[derive(Default)]
+pub(super) struct Latest {
+    /// Commits so far: a snapshot taken before one is never kept after it.
+    commits: AtomicU64,
+    reader: Mutex<Option<Arc<Reader>>>,
+}
+
+impl Latest {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Arc<Reader>>> {
+        self.reader.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Keeps `reader`, taken when `seen` commits had been made, unless one was made since.
+    fn keep(&self, seen: u64, reader: &Arc<Reader>) {
+        let mut kept = self.lock();
+        if self.commits.load(Ordering::SeqCst) == seen {
+            *kept = Some(reader.clone());
+        }
+    }
+
+    /// Forgets the kept snapshot: the file changed (a commit), or is about to be closed.
+    pub(super) fn forget(&self) {
+        self.commits.fetch_add(1, Ordering::SeqCst);
+        let old = self.lock().take();
+        drop(old);
+    }
 }
 
 /// What the file is opened for, which decides how much memory redb may keep for pages.
@@ -41,7 +74,13 @@ impl Store {
         }
         let health = Arc::new(Health::new(path));
         let db = health.guard(|| open_db(path, workload))?;
-        let store = Store { path: path.to_path_buf(), workload, health, db: RwLock::new(Some(Arc::new(db))) };
+        let store = Store {
+            path: path.to_path_buf(),
+            workload,
+            health,
+            db: RwLock::new(Some(Arc::new(db))),
+            latest: Arc::default(),
+        };
         store.prepare()?;
         Ok(store)
     }
@@ -91,9 +130,16 @@ impl Store {
     }
 
     /// Starts a read: a consistent snapshot, never blocked by writers.
-    pub fn read(&self) -> Result<Reader> {
+    /// Queries that come between two commits share one snapshot.
+    pub fn read(&self) -> Result<Arc<Reader>> {
         let db = self.db()?;
-        self.snapshot(db)
+        if let Some(reader) = self.latest.lock().clone() {
+            return Ok(reader);
+        }
+        let seen = self.latest.commits.load(Ordering::SeqCst);
+        let reader = Arc::new(self.snapshot(db)?);
+        self.latest.keep(seen, &reader);
+        Ok(reader)
     }
 
     /// A snapshot even of a file found damaged, so that `check` can say how much of it reads.
@@ -129,10 +175,11 @@ impl Store {
         // Each commit also saves the allocator state, so that a rolo killed mid-session (a closed
         // terminal, a power cut) reopens at once instead of walking a big file to repair it.
         txn.set_quick_repair(true);
-        Ok(Writer { txn: Some(txn), health: self.health.clone() })
+        Ok(Writer { txn: Some(txn), health: self.health.clone(), latest: self.latest.clone() })
     }
 
     fn reopen(&self) -> Result<()> {
+        self.latest.forget();
         let mut guard = self.db.write().unwrap_or_else(|e| e.into_inner());
         self.release(guard.take());
         *guard = Some(Arc::new(open_db(&self.path, self.workload)?));
@@ -142,6 +189,7 @@ impl Store {
     /// Verifies every page of the file against its checksum (redb repairs what it can).
     /// Returns whether a repair was needed; fails when the file cannot be trusted.
     pub fn verify_pages(&self) -> Result<bool> {
+        self.latest.forget();
         let mut guard = self.db.write().unwrap_or_else(|e| e.into_inner());
         let db =
             guard.as_mut().and_then(Arc::get_mut).ok_or_else(|| StoreError::Other("the database is in use".into()))?;
@@ -199,6 +247,7 @@ impl Store {
 
 impl Drop for Store {
     fn drop(&mut self) {
+        self.latest.forget();
         let db = self.db.get_mut().unwrap_or_else(|e| e.into_inner()).take();
         self.release(db);
     }
@@ -222,4 +271,40 @@ fn open_db(path: &Path, workload: Workload) -> Result<Database> {
 fn is_damage(e: &std::io::Error) -> bool {
     use std::io::ErrorKind::*;
     !matches!(e.kind(), NotFound | PermissionDenied | ReadOnlyFilesystem | StorageFull | IsADirectory | WouldBlock)
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use std::sync::Arc;
+
+    use crate::model::{Account, Kind};
+    use crate::store::{RawRead, Read, Store, Workload};
+
+    /// Writes an account called `name`, committed.
+    pub(in crate::store) fn add_account(store: &Store, name: &str) -> Account {
+        let w = store.write().unwrap();
+        let mut t = w.tables().unwrap();
+        let mut account = Account { name: name.into(), ..Default::default() };
+        t.insert(&mut account).unwrap();
+        t.flush().unwrap();
+        drop(t);
+        w.commit().unwrap();
+        account
+    }
+
+    #[test]
+    fn queries_between_two_commits_share_a_snapshot_and_a_commit_gives_a_new_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("latest.redb"), Workload::Brief).unwrap();
+        let first = store.read().unwrap();
+        assert!(Arc::ptr_eq(&first, &store.read().unwrap()), "no commit between: one snapshot");
+        let acme = add_account(&store, "Acme");
+        let after = store.read().unwrap();
+        assert!(!Arc::ptr_eq(&first, &after));
+        assert_eq!(after.get::<Account>(acme.id).unwrap().map(|a| a.name), Some("Acme".to_string()));
+        assert_eq!((first.count(Kind::Account).unwrap(), after.count(Kind::Account).unwrap()), (0, 1));
+        // A write given up changes nothing, and the snapshot stays shared.
+        drop(store.write().unwrap());
+        assert!(Arc::ptr_eq(&after, &store.read().unwrap()));
+    }
 }

@@ -2,6 +2,8 @@
 //! ([`RawRead`]) and the typed reads built on it ([`Read`]: records, links, sort orders, the
 //! audit trail).
 
+use std::sync::Arc;
+
 use redb::{ReadableTable, ReadableTableMetadata};
 
 use super::tables::{Slot, slot};
@@ -108,6 +110,45 @@ where
 
     fn setting_bytes(&self, key: &str) -> Result<Option<Vec<u8>>> {
         self.health.guard(|| Ok(self.settings.table()?.get(key).map_err(other)?.map(|v| v.value().to_vec())))
+    }
+}
+
+/// A shared snapshot reads as the snapshot itself (queries between two commits share one).
+impl<T: RawRead> RawRead for Arc<T> {
+    fn raw(&self, r: RecordRef) -> Result<Option<Vec<u8>>> {
+        (**self).raw(r)
+    }
+
+    fn contains(&self, r: RecordRef) -> Result<bool> {
+        (**self).contains(r)
+    }
+
+    fn scan_index(&self, from: &[u8], to: &[u8], rev: bool, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
+        (**self).scan_index(from, to, rev, f)
+    }
+
+    fn scan_records(&self, kind: Kind, f: &mut dyn FnMut(Id, &[u8]) -> bool) -> Result<()> {
+        (**self).scan_records(kind, f)
+    }
+
+    fn scan_audit_range(&self, from: &[u8], to: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
+        (**self).scan_audit_range(from, to, f)
+    }
+
+    fn scan_search(&self, kind: Kind, f: &mut dyn FnMut(Id, &str)) -> Result<()> {
+        (**self).scan_search(kind, f)
+    }
+
+    fn count(&self, kind: Kind) -> Result<u64> {
+        (**self).count(kind)
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<u64>> {
+        (**self).meta(key)
+    }
+
+    fn setting_bytes(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        (**self).setting_bytes(key)
     }
 }
 

@@ -173,6 +173,7 @@ pub(super) fn slot(kind: Kind) -> usize {
 #[cfg(test)]
 mod tests {
     use crate::model::{Account, Kind, Record};
+    use crate::store::open::tests::add_account;
     use crate::store::{RawRead, Read, Store, Workload};
 
     #[test]
@@ -181,13 +182,7 @@ mod tests {
         let store = Store::open(&dir.path().join("lazy.redb"), Workload::Brief).unwrap();
         let before = store.read().unwrap();
         let read_early = before.count(Kind::Account).unwrap();
-        let w = store.write().unwrap();
-        let mut t = w.tables().unwrap();
-        let mut acme = Account { name: "Acme".into(), ..Default::default() };
-        t.insert(&mut acme).unwrap();
-        t.flush().unwrap();
-        drop(t);
-        w.commit().unwrap();
+        let acme = add_account(&store, "Acme");
         // The accounts table was opened before the write, the index and audit tables only now:
         // both answer as of the moment the snapshot was taken.
         assert_eq!((read_early, before.count(Kind::Account).unwrap()), (0, 0));

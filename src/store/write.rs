@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use redb::ReadableTable;
 
+use super::open::Latest;
 use super::read::{audit_prefix, bulk_key};
 use super::tables::{SEARCH_V1, slot, write_tables};
 use super::{Health, Indexed, Read, Result, StoreError, WriteTables, chunks, codec, facts, keys, other};
@@ -18,6 +19,8 @@ pub struct Writer {
     /// Always there until the commit or the drop takes it.
     pub(super) txn: Option<redb::WriteTransaction>,
     pub(super) health: Arc<Health>,
+    /// The store's newest snapshot, forgotten at the commit.
+    pub(super) latest: Arc<Latest>,
 }
 
 impl Drop for Writer {
@@ -60,7 +63,9 @@ impl Writer {
     /// Makes every write of this transaction durable, or none of them.
     pub fn commit(mut self) -> Result<()> {
         let txn = self.txn.take().ok_or_else(|| StoreError::Other("the transaction has ended".into()))?;
-        self.health.guard(|| txn.commit().map_err(other))
+        let committed = self.health.guard(|| txn.commit().map_err(other));
+        self.latest.forget();
+        committed
     }
 }
 
