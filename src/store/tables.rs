@@ -45,7 +45,7 @@ impl<'t, K: Key + 'static, V: Value + 'static> Slot for redb::Table<'t, K, V> {
 
 /// A table of a read snapshot, opened the first time a read needs it: opening a redb table costs
 /// far more than one lookup, and most reads (one record, one index range) need one or two of the
-/// twenty, so a snapshot taken for a single record costs little more than that record's lookup.
+/// tables, so a snapshot taken for a single record costs little more than that record's lookup.
 pub struct Lazy<K: Key + 'static, V: Value + 'static> {
     txn: Arc<ReadTransaction>,
     definition: TableDefinition<'static, K, V>,
