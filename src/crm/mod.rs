@@ -146,7 +146,7 @@ impl Crm {
     }
 
     /// A read snapshot for the service's own queries: front ends ask `Crm` methods instead.
-    pub(crate) fn reader(&self) -> Result<Reader> {
+    pub(crate) fn reader(&self) -> Result<std::sync::Arc<Reader>> {
         Ok(self.shared.store.read()?)
     }
 

@@ -13,7 +13,8 @@ use std::collections::HashMap;
 use redb::ReadableTable;
 use serde::de::DeserializeOwned;
 
-use super::{Read, Result, StoreError, WriteTables, Writer, codec, facts, other, records};
+use super::tables::records;
+use super::{Read, Result, StoreError, WriteTables, Writer, codec, facts, other};
 use crate::model::{
     Amount, Currency, DEFAULT_LEAD_SOURCES, Date, Id, Kind, Opportunity, RecordRef, StageOutcome, Timestamp,
 };

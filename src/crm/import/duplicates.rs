@@ -1,0 +1,184 @@
+//! Duplicate finding: the keys by which a row is a record already there (or earlier in the
+//! file): a person's email, name at one company, or phone and name; one key for each other kind.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::model::{Call, Contact, Id, Lead, Opportunity, Product, Task};
+
+/// Keys by which two people are the same person.
+#[derive(Default)]
+pub(in crate::crm) struct People {
+    emails: HashMap<String, Id>,
+    /// Numbers written with their country code, in full (`+96123456789`).
+    phones: HashMap<String, Id>,
+    /// The last nine digits of numbers written with a country code [0], and without one [1].
+    tails: [HashMap<String, Id>; 2],
+    names: HashMap<(String, Option<Id>), Id>,
+    /// Each known person's folded name, to tell whether a shared phone is theirs.
+    name_of: HashMap<Id, String>,
+}
+
+/// How surely a contact is someone already known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(in crate::crm) enum Likeness {
+    /// The same email, the same name at one company, or the same phone and name.
+    Same,
+    /// Only a phone in common (an office line people share): a possible duplicate, to look at.
+    Maybe,
+}
+
+impl People {
+    /// Remembers a contact's keys (the first holder of a key keeps it).
+    pub(in crate::crm) fn learn(&mut self, c: &Contact) {
+        for e in &c.emails {
+            self.emails.entry(e.address.trim().to_lowercase()).or_insert(c.id);
+        }
+        for p in &c.phones {
+            let key = PhoneKey::of(&p.number);
+            if let Some(full) = key.full {
+                self.phones.entry(full).or_insert(c.id);
+            }
+            if let Some(tail) = key.tail {
+                self.tails[usize::from(key.national)].entry(tail).or_insert(c.id);
+            }
+        }
+        self.names.entry((name_key(&c.full_name()), c.account)).or_insert(c.id);
+        self.name_of.entry(c.id).or_insert_with(|| name_key(&c.full_name()));
+    }
+
+    /// The contact `c` duplicates, why, and how surely.
+    pub(in crate::crm) fn find(&self, c: &Contact) -> Option<(Id, String, Likeness)> {
+        for e in &c.emails {
+            if let Some(&id) = self.emails.get(&e.address.trim().to_lowercase()) {
+                return Some((id, format!("same email {}", e.address), Likeness::Same));
+            }
+        }
+        let name = name_key(&c.full_name());
+        if let Some(&id) = self.names.get(&(name.clone(), c.account)) {
+            return Some((id, format!("same name {} at the same company", c.full_name()), Likeness::Same));
+        }
+        let mut maybe = None;
+        for p in &c.phones {
+            let key = PhoneKey::of(&p.number);
+            // A number with its country code meets the same number in full, or one written
+            // without a country code by its last nine digits; without one, any by those digits.
+            let full = key.full.as_ref().and_then(|f| self.phones.get(f));
+            let national = key.tail.as_ref().and_then(|t| self.tails[1].get(t));
+            let international = key.tail.as_ref().filter(|_| key.national).and_then(|t| self.tails[0].get(t));
+            if let Some(&id) = full.or(national).or(international) {
+                if self.name_of.get(&id).is_some_and(|known| names_agree(known, &name)) {
+                    return Some((id, format!("same phone {} and name", p.number), Likeness::Same));
+                }
+                maybe.get_or_insert((id, format!("same phone {} (another name)", p.number), Likeness::Maybe));
+            }
+        }
+        maybe
+    }
+}
+
+/// A phone number as duplicates compare it: in full when written with its country code (`+`
+/// or `00`), and by its last nine digits, so that "+44 20 7946 0018" and "020 7946 0018" meet
+/// but "+96123456789" and "+123456789" do not. Numbers of fewer than seven digits are too
+/// short to compare.
+pub(super) struct PhoneKey {
+    full: Option<String>,
+    tail: Option<String>,
+    /// Written without a country code.
+    national: bool,
+}
+
+impl PhoneKey {
+    pub(super) fn of(number: &str) -> PhoneKey {
+        // An extension (`x102`, `ext. 102`) is not part of the line.
+        let line = number.split(['x', 'X', ',', ';']).next().unwrap_or(number);
+        let line = line.split("ext").next().unwrap_or(line).trim_start();
+        let digits: String = line.chars().filter(char::is_ascii_digit).collect();
+        let international = line.starts_with('+') || line.starts_with("00");
+        if digits.len() < 7 {
+            return PhoneKey { full: None, tail: None, national: !international };
+        }
+        let full = international.then(|| format!("+{}", digits.strip_prefix("00").unwrap_or(&digits)));
+        let tail = Some(digits[digits.len().saturating_sub(9)..].to_string());
+        PhoneKey { full, tail, national: !international }
+    }
+
+    /// Whether two numbers are one line.
+    pub(super) fn meets(&self, other: &PhoneKey) -> bool {
+        match (&self.full, &other.full) {
+            (Some(a), Some(b)) => a == b,
+            _ => self.tail.is_some() && self.tail == other.tail,
+        }
+    }
+}
+
+/// Whether two folded names can be one person's: the same first word, and the rest the same
+/// but for what one adds (`zoe obrien` and `zoe o'brien-muller`), letters only.
+fn names_agree(a: &str, b: &str) -> bool {
+    let split = |n: &str| {
+        let mut words = n.split_whitespace();
+        let first = words.next().unwrap_or_default().to_string();
+        let rest: String = words.flat_map(str::chars).filter(|c| c.is_alphanumeric()).collect();
+        (first, rest)
+    };
+    let ((first_a, rest_a), (first_b, rest_b)) = (split(a), split(b));
+    first_a == first_b && (rest_a.starts_with(&rest_b) || rest_b.starts_with(&rest_a))
+}
+
+/// A name folded for comparison: lower case, accents and extra spaces gone.
+pub(super) fn name_key(name: &str) -> String {
+    deunicode::deunicode(name).to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Leads are the same when they share an email.
+pub(super) fn lead_key(l: &Lead) -> Option<(String, String)> {
+    let email = l.email.as_deref().map(str::trim).filter(|e| !e.is_empty())?;
+    Some((email.to_lowercase(), format!("same email {email}")))
+}
+
+/// Deals are the same when they share a name and an account.
+pub(super) fn opportunity_key(o: &Opportunity) -> Option<(String, String)> {
+    Some((format!("{}\u{1f}{}", name_key(&o.name), o.account), format!("same name {} at the same account", o.name)))
+}
+
+/// Tasks are the same when they share a title, a due date and what they are about.
+pub(super) fn task_key(t: &Task) -> Option<(String, String)> {
+    let about = (t.account, t.contact, t.opportunity);
+    let key = format!("{}\u{1f}{:?}\u{1f}{about:?}", name_key(&t.title), t.due);
+    let due = t.due.map_or("without a due date".to_string(), |d| format!("due {d}"));
+    Some((key, format!("same task {} {due}", t.title)))
+}
+
+/// Calls are the same when they are with one contact at one time.
+pub(super) fn call_key(c: &Call) -> Option<(String, String)> {
+    Some((
+        format!("{}\u{1f}{}", c.contact, c.started_at.0),
+        format!("same contact at {}", c.started_at.display_local()),
+    ))
+}
+
+/// Products are the same when they share a SKU, or, without one, a name.
+pub(super) fn product_key(p: &Product) -> Option<(String, String)> {
+    Some(match p.sku.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(sku) => (format!("sku\u{1f}{}", sku.to_lowercase()), format!("same SKU {sku}")),
+        None => (format!("name\u{1f}{}", name_key(&p.name)), format!("same name {}", p.name)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_meet_across_formats_and_names_across_accents() {
+        let key = PhoneKey::of;
+        assert!(key("+44 20 7946 0018").meets(&key("020 7946 0018")));
+        assert!(key("+44 20 7946 0018").meets(&key("0044 20 7946 0018")));
+        assert!(!key("+96123456789").meets(&key("+123456789")), "country codes differ");
+        assert!(key("+1 418 656 9254 x102").meets(&key("+1-418-656-9254")));
+        assert!(!key("12345").meets(&key("12345")), "too short to compare");
+        assert_eq!(name_key("  Zoë   O'Brien "), name_key("zoe o'brien"));
+        assert!(names_agree(&name_key("Zoe OBrien"), &name_key("Zoë O'Brien-Müller")));
+        assert!(!names_agree(&name_key("Ann Lee"), &name_key("Bob Stone")));
+        assert!(!names_agree(&name_key("Ann Lee"), &name_key("Anne Lee")));
+    }
+}

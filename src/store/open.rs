@@ -1,0 +1,310 @@
+//! The file itself: opening it (creating, checking the schema, upgrading), its health, the
+//! snapshots and the one write transaction it hands out, page verification and backups.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use redb::{Database, ReadableDatabase};
+
+use super::tables::read_tables;
+use super::{Health, RawRead, Reader, Result, SCHEMA_VERSION, StoreError, Writer, facts, other, upgrade};
+
+/// The database file. Cheap to share: clone the `Arc` around it.
+pub struct Store {
+    path: PathBuf,
+    workload: Workload,
+    health: Arc<Health>,
+    db: RwLock<Option<Arc<Database>>>,
+    latest: Arc<Latest>,
+}
+
+/// The newest snapshot, shared by every query until the next commit: taking a snapshot (and
+/// opening the tables it reads) costs more than reading one record, and the front ends ask for
+/// records one query at a time.
+#[derive(Default)]
+pub(super) struct Latest {
+    /// Commits so far: a snapshot taken before one is never kept after it.
+    commits: AtomicU64,
+    reader: Mutex<Option<Arc<Reader>>>,
+}
+
+impl Latest {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Arc<Reader>>> {
+        self.reader.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Keeps `reader`, taken when `seen` commits had been made, unless one was made since.
+    fn keep(&self, seen: u64, reader: &Arc<Reader>) {
+        let mut kept = self.lock();
+        if self.commits.load(Ordering::SeqCst) == seen {
+            *kept = Some(reader.clone());
+        }
+    }
+
+    /// Forgets the kept snapshot: the file changed (a commit), or is about to be closed.
+    pub(super) fn forget(&self) {
+        self.commits.fetch_add(1, Ordering::SeqCst);
+        let old = self.lock().take();
+        drop(old);
+    }
+}
+
+/// What the file is opened for, which decides how much memory redb may keep for pages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Workload {
+    /// A long session or a bulk load: redb's own large cache keeps hot pages and buffers big
+    /// writes (a million-contact load runs about a fifth faster with it).
+    #[default]
+    Session,
+    /// One command that reads or writes a little and exits: a small cache, since filling a large
+    /// one once costs more (page faults) than it saves; a cold search over a million contacts
+    /// runs about a sixth faster.
+    Brief,
+}
+
+/// The page cache of a [`Workload::Brief`] open, in bytes.
+const BRIEF_CACHE: usize = 16 << 20;
+
+impl Store {
+    /// Opens the file, creating it (and its folder) when missing; refuses files it cannot read.
+    pub fn open(path: &Path, workload: Workload) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder { path: dir.to_path_buf(), source })?;
+        }
+        let health = Arc::new(Health::new(path));
+        let db = health.guard(|| open_db(path, workload))?;
+        let store = Store {
+            path: path.to_path_buf(),
+            workload,
+            health,
+            db: RwLock::new(Some(Arc::new(db))),
+            latest: Arc::default(),
+        };
+        store.prepare()?;
+        Ok(store)
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Creates missing tables, checks the schema version and upgrades an older file.
+    fn prepare(&self) -> Result<()> {
+        let w = self.write()?;
+        let found = w.tables()?.meta("schema_version")?;
+        match found {
+            Some(found) if found > SCHEMA_VERSION => {
+                return Err(StoreError::TooNew { path: self.path.clone(), found });
+            }
+            // Each step reads what the one before wrote: the facts are derived from records that
+            // already name their lead sources, and closed deals are dated from the moves in them.
+            Some(old) => {
+                if old < 2 {
+                    w.pack_search_keys()?;
+                }
+                if old < 3 {
+                    w.name_lead_sources()?;
+                }
+                if old < 4 {
+                    facts::derive(&mut w.tables()?)?;
+                }
+                if old < 5 {
+                    upgrade::date_closed_deals(&mut w.tables()?)?;
+                }
+            }
+            None => {}
+        }
+        if found != Some(SCHEMA_VERSION) {
+            w.tables()?.set_meta("schema_version", SCHEMA_VERSION)?;
+        }
+        w.clean_texts()?;
+        w.commit()
+    }
+
+    fn db(&self) -> Result<Arc<Database>> {
+        self.health.check()?;
+        let guard = self.db.read().unwrap_or_else(|e| e.into_inner());
+        guard.clone().ok_or_else(|| StoreError::Other("the database is closed".into()))
+    }
+
+    /// Starts a read: a consistent snapshot, never blocked by writers.
+    /// Queries that come between two commits share one snapshot.
+    pub fn read(&self) -> Result<Arc<Reader>> {
+        let db = self.db()?;
+        if let Some(reader) = self.latest.lock().clone() {
+            return Ok(reader);
+        }
+        let seen = self.latest.commits.load(Ordering::SeqCst);
+        let reader = Arc::new(self.snapshot(db)?);
+        self.latest.keep(seen, &reader);
+        Ok(reader)
+    }
+
+    /// A snapshot even of a file found damaged, so that `check` can say how much of it reads.
+    pub fn read_damaged(&self) -> Result<Reader> {
+        let guard = self.db.read().unwrap_or_else(|e| e.into_inner());
+        let db = guard.clone().ok_or_else(|| StoreError::Other("the database is closed".into()))?;
+        drop(guard);
+        self.snapshot(db)
+    }
+
+    fn snapshot(&self, db: Arc<Database>) -> Result<Reader> {
+        self.health.guard(|| {
+            let txn = db.begin_read().map_err(other)?;
+            Ok(read_tables(txn, self.health.clone()))
+        })
+    }
+
+    /// Starts the one write transaction; nothing is kept unless it is committed.
+    ///
+    /// After a failed commit redb refuses further writes on the same handle, so the file is
+    /// reopened once before giving up.
+    pub fn write(&self) -> Result<Writer> {
+        let db = self.db()?;
+        let mut txn = match self.health.guard(|| Ok(db.begin_write()))? {
+            Ok(txn) => txn,
+            Err(redb::TransactionError::Storage(redb::StorageError::PreviousIo)) => {
+                self.reopen()?;
+                let db = self.db()?;
+                self.health.guard(|| db.begin_write().map_err(other))?
+            }
+            Err(e) => return Err(other(e)),
+        };
+        // Each commit also saves the allocator state, so that a rolo killed mid-session (a closed
+        // terminal, a power cut) reopens at once instead of walking a big file to repair it.
+        txn.set_quick_repair(true);
+        Ok(Writer { txn: Some(txn), health: self.health.clone(), latest: self.latest.clone() })
+    }
+
+    fn reopen(&self) -> Result<()> {
+        self.latest.forget();
+        let mut guard = self.db.write().unwrap_or_else(|e| e.into_inner());
+        self.release(guard.take());
+        *guard = Some(Arc::new(open_db(&self.path, self.workload)?));
+        Ok(())
+    }
+
+    /// Verifies every page of the file against its checksum (redb repairs what it can).
+    /// Returns whether a repair was needed; fails when the file cannot be trusted.
+    pub fn verify_pages(&self) -> Result<bool> {
+        self.latest.forget();
+        let mut guard = self.db.write().unwrap_or_else(|e| e.into_inner());
+        let db =
+            guard.as_mut().and_then(Arc::get_mut).ok_or_else(|| StoreError::Other("the database is in use".into()))?;
+        match self.health.guard(|| Ok(db.check_integrity()))? {
+            Ok(clean) => Ok(!clean),
+            Err(e) => Err(StoreError::Corrupt { path: self.path.clone(), detail: e.to_string() }),
+        }
+    }
+
+    /// Writes a consistent copy of the whole database to `target` (which must not exist): into
+    /// a temporary file beside it first, renamed into place once complete.
+    pub fn backup(&self, target: &Path) -> Result<()> {
+        let io = |source| StoreError::Backup { path: target.to_path_buf(), source };
+        if target.exists() {
+            return Err(StoreError::BackupExists(target.to_path_buf()));
+        }
+        let partial = target.with_extension("partial");
+        // Holding the write transaction keeps every writer out while the file is copied.
+        let hold = self.write()?;
+        let copied = std::fs::copy(&self.path, &partial)
+            .and_then(|_| std::fs::File::open(&partial)?.sync_all())
+            .and_then(|()| {
+                if target.exists() {
+                    Err(std::io::ErrorKind::AlreadyExists.into())
+                } else {
+                    std::fs::rename(&partial, target)
+                }
+            });
+        drop(hold);
+        copied.map_err(|e| {
+            let _ = std::fs::remove_file(&partial);
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                StoreError::BackupExists(target.to_path_buf())
+            } else {
+                io(e)
+            }
+        })
+    }
+}
+
+impl Store {
+    /// Closes a handle to the file. Closing writes to the file, so a file found damaged is left
+    /// as it is (the next open repairs what it can), and a panic while closing is caught.
+    fn release(&self, db: Option<Arc<Database>>) {
+        if self.health.check().is_err() {
+            std::mem::forget(db);
+        } else {
+            let _ = self.health.guard(|| {
+                drop(db);
+                Ok(())
+            });
+        }
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        self.latest.forget();
+        let db = self.db.get_mut().unwrap_or_else(|e| e.into_inner()).take();
+        self.release(db);
+    }
+}
+
+fn open_db(path: &Path, workload: Workload) -> Result<Database> {
+    let mut builder = Database::builder();
+    if let Workload::Brief = workload {
+        builder.set_cache_size(BRIEF_CACHE);
+    }
+    builder.create(path).map_err(|e| match e {
+        redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Busy(path.to_path_buf()),
+        redb::DatabaseError::Storage(redb::StorageError::Io(source)) if !is_damage(&source) => {
+            StoreError::Io { path: path.to_path_buf(), source }
+        }
+        other => StoreError::Corrupt { path: path.to_path_buf(), detail: other.to_string() },
+    })
+}
+
+/// Whether an I/O error at open time means the file's content is wrong, not that it is unreachable.
+fn is_damage(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    !matches!(e.kind(), NotFound | PermissionDenied | ReadOnlyFilesystem | StorageFull | IsADirectory | WouldBlock)
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use std::sync::Arc;
+
+    use crate::model::{Account, Kind};
+    use crate::store::{RawRead, Read, Store, Workload};
+
+    /// Writes an account called `name`, committed.
+    pub(in crate::store) fn add_account(store: &Store, name: &str) -> Account {
+        let w = store.write().unwrap();
+        let mut t = w.tables().unwrap();
+        let mut account = Account { name: name.into(), ..Default::default() };
+        t.insert(&mut account).unwrap();
+        t.flush().unwrap();
+        drop(t);
+        w.commit().unwrap();
+        account
+    }
+
+    #[test]
+    fn queries_between_two_commits_share_a_snapshot_and_a_commit_gives_a_new_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("latest.redb"), Workload::Brief).unwrap();
+        let first = store.read().unwrap();
+        assert!(Arc::ptr_eq(&first, &store.read().unwrap()), "no commit between: one snapshot");
+        let acme = add_account(&store, "Acme");
+        let after = store.read().unwrap();
+        assert!(!Arc::ptr_eq(&first, &after));
+        assert_eq!(after.get::<Account>(acme.id).unwrap().map(|a| a.name), Some("Acme".to_string()));
+        assert_eq!((first.count(Kind::Account).unwrap(), after.count(Kind::Account).unwrap()), (0, 1));
+        // A write given up changes nothing, and the snapshot stays shared.
+        drop(store.write().unwrap());
+        assert!(Arc::ptr_eq(&after, &store.read().unwrap()));
+    }
+}

@@ -1,0 +1,240 @@
+//! The write side: the one write transaction ([`Writer`]) and what its tables write (records
+//! with their index keys, search texts, audit entries, id sequences, settings), index keys and
+//! search texts held back until the flush.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use redb::ReadableTable;
+
+use super::open::Latest;
+use super::read::{audit_prefix, bulk_key};
+use super::tables::{SEARCH_V1, slot, write_tables};
+use super::{Health, Indexed, Read, Result, StoreError, WriteTables, chunks, codec, facts, keys, other};
+use crate::model::{AuditEntry, BulkCreation, Id, Kind, RecordRef};
+
+/// The single write transaction; nothing lands until [`Writer::commit`]. Its tables are opened
+/// by [`Writer::tables`] and must be dropped before the commit.
+pub struct Writer {
+    /// Always there until the commit or the drop takes it.
+    pub(super) txn: Option<redb::WriteTransaction>,
+    pub(super) health: Arc<Health>,
+    /// The store's newest snapshot, forgotten at the commit.
+    pub(super) latest: Arc<Latest>,
+}
+
+impl Drop for Writer {
+    /// An uncommitted transaction rolls back here, which on a damaged file can panic too.
+    fn drop(&mut self) {
+        if let Some(txn) = self.txn.take() {
+            let _ = self.health.guard(|| {
+                drop(txn);
+                Ok(())
+            });
+        }
+    }
+}
+
+impl Writer {
+    pub(super) fn txn(&self) -> Result<&redb::WriteTransaction> {
+        self.txn.as_ref().ok_or_else(|| StoreError::Other("the transaction has ended".into()))
+    }
+
+    /// Opens every table for reading and writing.
+    pub fn tables(&self) -> Result<WriteTables<'_>> {
+        let txn = self.txn()?;
+        self.health.guard(|| write_tables(txn, self.health.clone()))
+    }
+
+    /// Schema 1 → 2: moves the one-row-per-record search keys into chunks and drops their table.
+    pub(super) fn pack_search_keys(&self) -> Result<()> {
+        let old = self.txn()?.open_table(SEARCH_V1).map_err(other)?;
+        let mut t = self.tables()?;
+        for item in old.iter().map_err(other)? {
+            let (k, v) = item.map_err(other)?;
+            t.texts.insert(k.value(), Some(v.value().to_string()));
+        }
+        t.flush()?;
+        drop((t, old));
+        self.txn()?.delete_table(SEARCH_V1).map_err(other)?;
+        Ok(())
+    }
+
+    /// Makes every write of this transaction durable, or none of them.
+    pub fn commit(mut self) -> Result<()> {
+        let txn = self.txn.take().ok_or_else(|| StoreError::Other("the transaction has ended".into()))?;
+        let committed = self.health.guard(|| txn.commit().map_err(other));
+        self.latest.forget();
+        committed
+    }
+}
+
+fn seq_key(kind: Kind) -> String {
+    format!("seq:{}", kind.name())
+}
+
+impl WriteTables<'_> {
+    /// The next free id of a sequence.
+    fn next_id(&mut self, key: &str) -> Result<Id> {
+        let last = match self.seqs.get(key) {
+            Some(&n) => n,
+            None => self.meta.get(key).map_err(other)?.map(|v| v.value()).unwrap_or(0),
+        };
+        self.seqs.insert(key.to_string(), last + 1);
+        Ok(last + 1)
+    }
+
+    /// Writes what is held back (index keys, sequences): before reading the index, and before
+    /// the commit.
+    pub fn flush(&mut self) -> Result<()> {
+        self.health.clone().guard(|| {
+            let removed = std::mem::take(&mut self.removed);
+            let mut pending = std::mem::take(&mut self.pending);
+            pending.retain(|k| !removed.contains(k));
+            pending.sort_unstable();
+            pending.dedup();
+            for k in removed {
+                self.index.remove(k.as_slice()).map_err(other)?;
+            }
+            for k in pending {
+                self.index.insert(k.as_slice(), ()).map_err(other)?;
+            }
+            for (key, value) in std::mem::take(&mut self.seqs) {
+                self.meta.insert(key.as_str(), value).map_err(other)?;
+            }
+            self.pack_texts()
+        })
+    }
+
+    /// Rewrites each chunk that a held-back search text falls in.
+    fn pack_texts(&mut self) -> Result<()> {
+        let mut texts = std::mem::take(&mut self.texts).into_iter().peekable();
+        while let Some(((kind, id), text)) = texts.next() {
+            let key = (kind, chunks::chunk_of(id));
+            let mut chunk = match self.search.get(key).map_err(other)? {
+                Some(bytes) => chunks::unpack(key.1, bytes.value()).map_err(StoreError::Other)?,
+                None => BTreeMap::new(),
+            };
+            let mut apply = |id, text: Option<String>| match text {
+                Some(t) => chunk.insert(id, t),
+                None => chunk.remove(&id),
+            };
+            apply(id, text);
+            while let Some(((kind, id), text)) = texts.next_if(|((k, id), _)| (*k, chunks::chunk_of(*id)) == key) {
+                debug_assert_eq!(kind, key.0);
+                apply(id, text);
+            }
+            if chunk.is_empty() {
+                self.search.remove(key).map_err(other)?;
+            } else {
+                self.search.insert(key, chunks::pack(&chunk).as_slice()).map_err(other)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets a number in the meta table.
+    pub fn set_meta(&mut self, key: &str, value: u64) -> Result<()> {
+        self.health.clone().guard(|| {
+            self.meta.insert(key, value).map_err(other)?;
+            Ok(())
+        })
+    }
+
+    /// Stores a list of names under a setting key (see [`Read::names`]).
+    pub fn set_names(&mut self, key: &str, names: &[String]) -> Result<()> {
+        self.health.clone().guard(|| {
+            self.settings.insert(key, codec::payload(&names).as_slice()).map_err(other)?;
+            Ok(())
+        })
+    }
+
+    /// Stores a new record, giving it the next id of its kind.
+    pub fn insert<R: Indexed>(&mut self, rec: &mut R) -> Result<()> {
+        self.health.clone().guard(|| {
+            rec.set_id(self.next_id(&seq_key(R::KIND))?);
+            self.put(rec, None)
+        })
+    }
+
+    /// Replaces a stored record, returning what it was.
+    pub fn update<R: Indexed>(&mut self, rec: &R) -> Result<R> {
+        self.health.clone().guard(|| {
+            let old: R =
+                self.get(rec.id())?.ok_or_else(|| StoreError::Other(format!("{} vanished", rec.record_ref())))?;
+            self.put(rec, Some(&old))?;
+            Ok(old)
+        })
+    }
+
+    /// Writes a record under its own id, replacing what is stored or putting back one that was
+    /// removed, and returns what it replaced: undo puts records back as they were. The id
+    /// sequence is left alone, so ids are still never reused.
+    pub fn restore<R: Indexed>(&mut self, rec: &R) -> Result<Option<R>> {
+        self.health.clone().guard(|| {
+            let old: Option<R> = self.get(rec.id())?;
+            self.put(rec, old.as_ref())?;
+            Ok(old)
+        })
+    }
+
+    fn put<R: Indexed>(&mut self, rec: &R, old: Option<&R>) -> Result<()> {
+        let new_keys = keys::index_keys(rec);
+        let old_keys = old.map(keys::index_keys).unwrap_or_default();
+        for k in old_keys.iter().filter(|k| new_keys.binary_search(k).is_err()) {
+            self.unindex(k);
+        }
+        for k in new_keys.into_iter().filter(|k| old_keys.binary_search(k).is_err()) {
+            self.removed.remove(&k);
+            self.pending.push(k);
+        }
+        self.records[slot(R::KIND)].insert(rec.id(), codec::encode(rec).as_slice()).map_err(other)?;
+        Ok(())
+    }
+
+    fn unindex(&mut self, key: &[u8]) {
+        self.removed.insert(key.to_vec());
+    }
+
+    /// Removes a record, its index entries and its search key, returning it.
+    pub fn remove<R: Indexed>(&mut self, id: Id) -> Result<Option<R>> {
+        self.health.clone().guard(|| {
+            let Some(old) = self.get::<R>(id)? else { return Ok(None) };
+            for k in keys::index_keys(&old) {
+                self.unindex(&k);
+            }
+            self.records[slot(R::KIND)].remove(id).map_err(other)?;
+            self.set_search_key(old.record_ref(), None);
+            Ok(Some(old))
+        })
+    }
+
+    /// Sets (or with `None` removes) the search text of a record; it is packed at the flush.
+    pub fn set_search_key(&mut self, r: RecordRef, key: Option<&str>) {
+        self.texts.insert((r.kind.code(), r.id), key.map(str::to_string));
+    }
+
+    /// Records a run of records created by one bulk load.
+    pub fn append_bulk_creation(&mut self, entry: &BulkCreation) -> Result<()> {
+        self.health.clone().guard(|| {
+            let key = bulk_key(entry.kind, entry.last);
+            self.audit.insert(key.as_slice(), codec::encode(entry).as_slice()).map_err(other)?;
+            Ok(())
+        })
+    }
+
+    /// Appends an entry to a record's audit trail.
+    pub fn append_audit(&mut self, entry: &AuditEntry) -> Result<()> {
+        self.health.clone().guard(|| {
+            let seq = self.next_id("seq:audit")?;
+            if let Some(k) = facts::move_key(entry, seq) {
+                self.removed.remove(&k);
+                self.pending.push(k);
+            }
+            let mut key = audit_prefix(entry.target);
+            key.extend_from_slice(&seq.to_be_bytes());
+            self.audit.insert(key.as_slice(), codec::encode(entry).as_slice()).map_err(other)?;
+            Ok(())
+        })
+    }
+}
