@@ -595,6 +595,9 @@ fn deleting_a_stage_moves_its_deals_first() {
     let err = crm.delete_stage(needs.id, Some(needs.id)).unwrap_err();
     assert!(err.to_string().starts_with("move-to: is Needs Analysis, the stage being deleted"), "{err}");
     assert!(matches!(crm.delete_stage(needs.id, Some(404)), Err(CrmError::NotFound(_))));
+    let won = crm.stage_named("closed won").unwrap();
+    let err = crm.delete_stage(needs.id, Some(won.id)).unwrap_err();
+    assert!(err.to_string().starts_with("move-to: is Closed Won, a won stage"), "never wins deals in bulk: {err}");
     assert_eq!(pipeline(&crm), before);
 
     // Moved as a stage move does: the probability follows unless set by hand.

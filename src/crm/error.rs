@@ -16,10 +16,12 @@ pub enum CrmError {
     #[error(transparent)]
     Invalid(#[from] ValidationError),
     /// Other records still need this one.
-    #[error("{record} is still used by {by}: delete or re-link those first")]
+    #[error("{} {name} ({record}) is still used by {by}: delete or re-link those first", .record.kind)]
     InUse {
         /// The record that was to be deleted.
         record: RecordRef,
+        /// How people name it.
+        name: String,
         /// What uses it, e.g. "3 calls, 1 opportunity".
         by: String,
     },

@@ -555,7 +555,7 @@ impl<'a> Tx<'a> {
             }
         }
         if !refusing.is_empty() {
-            return Err(CrmError::InUse { record: target, by: count_by_kind(&refusing) });
+            return Err(CrmError::InUse { record: target, name: old.label(), by: count_by_kind(&refusing) });
         }
         self.journal_nest(true);
         for (src, rule) in plan {

@@ -171,6 +171,17 @@ impl Tx<'_> {
             return Err(ValidationError::new("move-to", message).into());
         }
         let target = move_to.map(|t| self.get::<Stage>(t)).transpose()?;
+        // Deleting a stage never wins its deals: booking revenue takes a move of its own. (Its
+        // deals may be dropped into a lost stage, which records why.)
+        if let Some(target) =
+            target.as_ref().filter(|t| t.outcome == StageOutcome::Won && stage.outcome != StageOutcome::Won)
+        {
+            let message = format!(
+                "is {}, a won stage: deleting {} would win its deals; move them to another stage, or win them one by one",
+                target.name, stage.name
+            );
+            return Err(ValidationError::new("move-to", message).into());
+        }
         let stages = self.stages()?;
         let outcome = stage.outcome;
         if stages.iter().filter(|s| s.outcome == outcome).count() <= 1 {

@@ -246,15 +246,15 @@ impl Amount {
             None => (false, t.as_str()),
         };
         let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
-        // Commas grouping thousands, as rolo shows amounts (1,234.50), are read when they cannot
-        // be a decimal comma: with a decimal point after them, or more than one group.
+        // Commas grouping thousands, as rolo shows amounts (1,234.50 or 39,582), are read back: a
+        // group of three digits cannot be a decimal comma, since amounts have two decimals at most.
         let grouped;
         let whole = if whole.contains(',') {
             let groups: Vec<&str> = whole.split(',').collect();
             let thousands = (1..=3).contains(&groups[0].len()) && groups[1..].iter().all(|g| g.len() == 3);
-            if !thousands || (groups.len() == 2 && !digits.contains('.')) {
+            if !thousands {
                 return Err(format!(
-                    "'{}' is not an amount: commas may only group thousands (12,000.50); write decimals with a point",
+                    "'{}' is not an amount: write decimals with a point (12000.50); commas may only group thousands (12,000.50)",
                     text.trim()
                 ));
             }
@@ -447,13 +447,14 @@ mod tests {
         assert_eq!(Amount::parse("12000.5").unwrap(), Amount(1_200_050));
         assert_eq!(Amount::parse("-0.05").unwrap(), Amount(-5));
         assert_eq!(Amount::parse(".5").unwrap(), Amount(50));
-        // Thousands grouped as rolo shows them read back; a lone comma may be a decimal one.
+        // Thousands grouped as rolo shows them read back; a decimal comma is refused.
         assert_eq!(Amount::parse("1,234.50").unwrap(), Amount(123_450));
         assert_eq!(Amount::parse("12,000,000").unwrap(), Amount(1_200_000_000));
-        assert!(Amount::parse("1,500").unwrap_err().contains("commas may only group thousands"));
-        assert!(Amount::parse("1,5").is_err() && Amount::parse("12,00.50").is_err());
+        assert_eq!(Amount::parse("12,500").unwrap(), Amount(1_250_000));
+        assert_eq!(Amount::parse(&Amount::units(39_582).grouped()).unwrap(), Amount::units(39_582));
+        assert!(Amount::parse("1,5").unwrap_err().contains("write decimals with a point"));
+        assert!(Amount::parse("1,50").is_err() && Amount::parse("12,00.50").is_err());
         assert!(Amount::parse("1.234").is_err());
-        assert!(Amount::parse("12,000").is_err());
         assert!(Amount::parse("abc").is_err());
         assert!(Amount::parse("").is_err());
         assert!(Amount::parse("99999999999999999999").is_err());

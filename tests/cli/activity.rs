@@ -258,7 +258,7 @@ fn campaign_add_and_list() {
 fn campaign_bad_input() {
     let db = Db::new();
     db.id("campaign add --name 'Spring push'");
-    db.fails_with("campaign add --name X --budget 1,000", 1, "error: budget: '1,000'");
+    db.fails_with("campaign add --name X --budget 1,00", 1, "error: budget: '1,00'");
     db.fails_with(
         "campaign add --name X --start 2027-03-01 --end 2027-02-01",
         1,

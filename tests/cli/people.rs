@@ -44,7 +44,7 @@ fn account_edit_and_delete() {
 
     // Refused while an opportunity needs it.
     let d = deal(&db, a);
-    db.fails_with(format!("account delete {a}"), 1, "account:1 is still used by 1 opportunity");
+    db.fails_with(format!("account delete {a}"), 1, "account Acme Group (account:1) is still used by 1 opportunity");
     db.ok(format!("opp delete {d}"));
     assert_eq!(db.ok(format!("account delete {a}")).trim(), "deleted account 1: Acme Group");
     assert_eq!(db.json("account list"), json!([]));
@@ -56,7 +56,7 @@ fn account_bad_input() {
     acme(&db);
     db.fails_with("account add --name '  '", 1, "error: name: is required");
     db.fails_with("account add --name X --email bad", 1, "error: email: 'bad'");
-    db.fails_with("account add --name X --revenue 12,000", 1, "error: revenue: '12,000'");
+    db.fails_with("account add --name X --revenue 12,00", 1, "error: revenue: '12,00'");
     db.fails_with("account add --name X --status weird", 1, "error: status: 'weird'");
     db.fails_with("account add --name X --currency dollars", 1, "error: currency: 'dollars'");
     db.fails_with("account add --name X --parent 77", 1, "error: parent: account:77 does not exist");

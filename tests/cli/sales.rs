@@ -81,7 +81,7 @@ fn lead_convert_bad_input() {
     let db = Db::new();
     let lead = db.id("lead add --first Carl --last Diaz --company 'Diaz Co'");
     db.fails_with("lead convert 99", 1, "lead:99 does not exist");
-    db.fails_with(format!("lead convert {lead} --amount 12,000"), 1, "error: amount: '12,000'");
+    db.fails_with(format!("lead convert {lead} --amount 12,0"), 1, "error: amount: '12,0'");
     db.fails_with(format!("lead convert {lead} --close-date 2027-02-30"), 1, "error: close-date: '2027-02-30'");
     db.fails_with(format!("lead convert {lead} --account 99"), 1, "account:99 does not exist");
     db.ok(format!("lead convert {lead}"));

@@ -165,11 +165,31 @@ impl Filter {
     /// Empty text is the filter that keeps everything.
     pub fn parse(kind: Kind, text: &str, names: &Vocabulary, today: Date) -> Result<Filter, FilterError> {
         let mut filter = Filter::all(kind);
+        let mut typed_terms = Vec::new();
         for token in tokens(text) {
             match token {
+                Token::Word(w) if !w.chars().any(char::is_alphanumeric) => {
+                    let problem =
+                        "neither a term nor a word: write field:value (owner:ann) or words to search for".to_string();
+                    return Err(FilterError::BadValue { term: w, problem });
+                }
                 Token::Word(w) => filter.words.push(w),
                 Token::Term { negated, key, value, typed } => {
                     filter.terms.push(term(kind, negated, &key, &value, &typed, names, today)?);
+                    typed_terms.push(typed);
+                }
+            }
+        }
+        // Two ranges on one field that cannot both hold would keep nothing: said, not shown empty.
+        for (i, a) in filter.terms.iter().enumerate() {
+            for (j, b) in filter.terms.iter().enumerate().skip(i + 1) {
+                if let (Test::In(ra), Test::In(rb), false, false) = (&a.test, &b.test, a.negated, b.negated)
+                    && a.field == b.field
+                    && ra.inclusive().0.max(rb.inclusive().0) > ra.inclusive().1.min(rb.inclusive().1)
+                {
+                    let term = format!("{} {}", typed_terms[i], typed_terms[j]);
+                    let problem = "no value lies in both: check which end comes first".to_string();
+                    return Err(FilterError::BadRange { term, problem });
                 }
             }
         }

@@ -166,7 +166,7 @@ fn second_spellings_of_fields_are_read() {
 #[test]
 fn what_the_old_filters_accepted_still_reads() {
     // The board's.
-    let f = parse(Kind::Opportunity, "owner:ann account:Acme close:2026-12-01..2027-03-31 from:today to:+30d").unwrap();
+    let f = parse(Kind::Opportunity, "owner:ann account:Acme close:2026-06-01..2027-03-31 from:today to:+30d").unwrap();
     assert_eq!(f.terms().len(), 5);
     // The task lists' scope.
     let f = parse(Kind::Task, "Send owner:ann project:Rollout account:acme").unwrap();
@@ -435,5 +435,20 @@ proptest! {
             let _ = parse(kind, &text);
         }
         prop_assert!(started.elapsed() < std::time::Duration::from_millis(500), "{:?}", started.elapsed());
+    }
+}
+
+#[test]
+fn ranges_that_cannot_both_hold_and_stray_punctuation_are_errors() {
+    let e = parse(Kind::Call, "from:2026-12-01 to:2026-11-01").unwrap_err();
+    assert!(matches!(&e, FilterError::BadRange { term, .. } if term == "from:2026-12-01 to:2026-11-01"), "{e:?}");
+    let e = parse(Kind::Opportunity, "amount:>5000 amount:<100").unwrap_err();
+    assert!(matches!(e, FilterError::BadRange { .. }), "{e:?}");
+    // Ranges that meet, or one negated, keep what lies in both.
+    assert!(parse(Kind::Call, "from:2026-11-01 to:2026-11-01").is_ok());
+    assert!(parse(Kind::Opportunity, "amount:>5000 -amount:<100").is_ok());
+    for stray in ["-", ":", "!", "-:", "..."] {
+        let e = parse(Kind::Contact, stray).unwrap_err();
+        assert!(e.to_string().contains("neither a term nor a word"), "{stray}: {e}");
     }
 }
