@@ -1531,6 +1531,31 @@ fn after_starting_empty_the_palette_still_offers_the_demo_data() {
     assert!(!ui.screen().contains("load demo data"), "only while the database is empty: {}", ui.screen());
 }
 
+#[test]
+fn the_search_and_the_palette_move_on_the_keys_their_tables_list() {
+    use rolo::tui::keymap::{Action, PICKER, SEARCH};
+    let mut ui = Ui::populated(120, 40);
+    let selected = |ui: &Ui| match ui.app.overlay() {
+        Some(rolo::tui::Overlay::Search(b)) => b.selected,
+        Some(rolo::tui::Overlay::Palette { selected, .. }) => *selected,
+        other => panic!("no list open: {other:?}"),
+    };
+    for (open, table) in [("/", SEARCH), (":", PICKER)] {
+        for b in table.iter().filter(|b| matches!(b.action, Action::Down | Action::Up)) {
+            for k in b.keys {
+                ui.keys(open).text("o");
+                let start = if b.action == Action::Up { 1 } else { 0 };
+                if start == 1 {
+                    ui.keys("down");
+                }
+                ui.keys(k);
+                assert_eq!(selected(&ui), 1 - start, "{open} {k} should {}", b.help);
+                ui.keys("esc");
+            }
+        }
+    }
+}
+
 /// The query of the open search overlay.
 fn search_query(ui: &Ui) -> Option<String> {
     match ui.app.overlay() {

@@ -165,20 +165,7 @@ mod tests {
 
     fn press(f: &mut LineField, keys: &str) {
         for k in keys.split_whitespace() {
-            let (mods, base) = match k.strip_prefix("ctrl-") {
-                Some(rest) => (KeyModifiers::CONTROL, rest),
-                None => (KeyModifiers::NONE, k),
-            };
-            let code = match base {
-                "home" => KeyCode::Home,
-                "end" => KeyCode::End,
-                "left" => KeyCode::Left,
-                "right" => KeyCode::Right,
-                "backspace" => KeyCode::Backspace,
-                "delete" => KeyCode::Delete,
-                c => KeyCode::Char(c.chars().next().unwrap()),
-            };
-            f.handle(KeyEvent::new(code, mods));
+            f.handle(keymap::key_event(k).unwrap());
         }
     }
 

@@ -22,7 +22,10 @@ impl App {
                 self.open_overlay(Overlay::Help(scroll));
                 Ok(())
             }
-            Overlay::Confirm(what) if key.code == KeyCode::Char('y') => self.confirmed(what),
+            // Only the key of `Yes` confirms; any other key cancels.
+            Overlay::Confirm(what) if keymap::action_in(keymap::CONFIRM, &key) == Some(Action::Yes) => {
+                self.confirmed(what)
+            }
             Overlay::Confirm(_) => {
                 self.say("cancelled");
                 Ok(())
@@ -46,10 +49,10 @@ impl App {
                 Ok(())
             }
             Overlay::Palette { query, selected } => self.palette_key(query, selected, key),
-            Overlay::Input { ask, mut text } => match key.code {
-                KeyCode::Esc => Ok(()),
+            Overlay::Input { ask, mut text } => match keymap::action_in(keymap::ASK, &key) {
+                Some(Action::Back) => Ok(()),
                 // On failure the line stays open so the text can be fixed.
-                KeyCode::Enter => {
+                Some(Action::Done) => {
                     self.answer(&ask, text.value()).inspect_err(|_| self.open_overlay(Overlay::Input { ask, text }))
                 }
                 _ => {
@@ -69,9 +72,9 @@ impl App {
         // Taken first: without a list to filter, the line closes rather than hold the keys.
         let Some((at, Mode::Filter(mut line))) = self.take_top(|m| matches!(m, Mode::Filter(_))) else { return };
         let Some(kind) = self.list().map(|l| l.kind) else { return };
-        let text = match key.code {
-            KeyCode::Enter => return,
-            KeyCode::Esc => String::new(),
+        let text = match keymap::action_in(keymap::FILTER, &key) {
+            Some(Action::Done) => return,
+            Some(Action::Back) => String::new(),
             _ => {
                 let changed = edit_query(&mut line, key);
                 let text = line.value().to_string();
@@ -282,13 +285,12 @@ impl App {
     }
 
     pub(super) fn search_key(&mut self, mut b: SearchBox, key: KeyEvent) -> Result<()> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Esc => {
+        match keymap::action_in(keymap::SEARCH, &key) {
+            Some(Action::Back) => {
                 self.last_search = Some(b);
                 return Ok(());
             }
-            KeyCode::Enter => {
+            Some(Action::Open) => {
                 if let Some(hit) = b.hits.get(b.selected) {
                     let record = RecordRef::new(hit.kind, hit.id);
                     self.last_search = Some(b);
@@ -301,16 +303,14 @@ impl App {
                 }
             }
             // Ctrl-L logs a call with the contact found, straight from the search.
-            KeyCode::Char('l') if ctrl => {
+            Some(Action::Call) => {
                 if let Some(hit) = b.hits.get(b.selected).filter(|h| h.kind == Kind::Contact) {
                     self.push(Mode::Call(Box::new(CallForm::open(&self.crm, hit.id)?)));
                     return Ok(());
                 }
             }
-            KeyCode::Down | KeyCode::Tab => b.selected = (b.selected + 1).min(b.hits.len().saturating_sub(1)),
-            KeyCode::Char('n' | 'j') if ctrl => b.selected = (b.selected + 1).min(b.hits.len().saturating_sub(1)),
-            KeyCode::Up | KeyCode::BackTab => b.selected = b.selected.saturating_sub(1),
-            KeyCode::Char('p' | 'k') if ctrl => b.selected = b.selected.saturating_sub(1),
+            Some(Action::Down) => b.selected = (b.selected + 1).min(b.hits.len().saturating_sub(1)),
+            Some(Action::Up) => b.selected = b.selected.saturating_sub(1),
             _ => {
                 if edit_query(&mut b.query, key) {
                     b.selected = 0;
@@ -442,26 +442,17 @@ pub(super) enum PickKey {
     Typed,
 }
 
-/// Applies `key` to a pick list of `len` entries narrowed by `query`.
+/// Applies `key` to a pick list of `len` entries narrowed by `query`: the keys of `PICKER`
+/// move and choose, every other key edits the query.
 pub(super) fn pick_key(key: KeyEvent, query: &mut LineField, selected: &mut usize, len: usize) -> PickKey {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let last = len.saturating_sub(1);
-    match key.code {
-        KeyCode::Esc => PickKey::Cancel,
-        KeyCode::Enter => PickKey::Choose,
-        KeyCode::Down | KeyCode::Tab => {
-            *selected = (*selected + 1).min(last);
+    match keymap::action_in(keymap::PICKER, &key) {
+        Some(Action::Back) => PickKey::Cancel,
+        Some(Action::Open) => PickKey::Choose,
+        Some(Action::Down) => {
+            *selected = (*selected + 1).min(len.saturating_sub(1));
             PickKey::Moved
         }
-        KeyCode::Char('n' | 'j') if ctrl => {
-            *selected = (*selected + 1).min(last);
-            PickKey::Moved
-        }
-        KeyCode::Up | KeyCode::BackTab => {
-            *selected = selected.saturating_sub(1);
-            PickKey::Moved
-        }
-        KeyCode::Char('p' | 'k') if ctrl => {
+        Some(Action::Up) => {
             *selected = selected.saturating_sub(1);
             PickKey::Moved
         }
@@ -482,4 +473,32 @@ pub(super) fn edit_query(query: &mut LineField, key: KeyEvent) -> bool {
         return false;
     }
     query.handle(key) == Some(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each key the picker table lists does what the table says, and types nothing.
+    #[test]
+    fn a_pick_list_answers_the_keys_of_its_table() {
+        for b in keymap::PICKER {
+            for k in b.keys {
+                let (mut query, mut selected) = (LineField::new(""), 1);
+                let got = pick_key(keymap::key_event(k).unwrap(), &mut query, &mut selected, 3);
+                let acted = match b.action {
+                    Action::Down => matches!(got, PickKey::Moved) && selected == 2,
+                    Action::Up => matches!(got, PickKey::Moved) && selected == 0,
+                    Action::Open => matches!(got, PickKey::Choose),
+                    Action::Back => matches!(got, PickKey::Cancel),
+                    other => panic!("a pick list does not answer {other:?}"),
+                };
+                assert!(acted && query.value().is_empty(), "{k} should {}", b.help);
+            }
+        }
+        // A key the picker does not bind still types, even one the text keys bind elsewhere.
+        let (mut query, mut selected) = (LineField::new(""), 1);
+        assert!(matches!(pick_key(keymap::key_event("j").unwrap(), &mut query, &mut selected, 3), PickKey::Typed));
+        assert_eq!((query.value(), selected), ("j", 0));
+    }
 }

@@ -93,24 +93,19 @@ impl TextArea {
 mod tests {
     use super::*;
 
+    /// Presses the keys named as the tables name them; a word that names no key is typed.
     fn keys(t: &mut TextArea, keys: &str) {
         for k in keys.split_whitespace() {
-            let (code, mods) = match k {
-                "enter" => (KeyCode::Enter, KeyModifiers::NONE),
-                "left" => (KeyCode::Left, KeyModifiers::NONE),
-                "home" => (KeyCode::Home, KeyModifiers::NONE),
-                "backspace" => (KeyCode::Backspace, KeyModifiers::NONE),
-                ctrl if ctrl.starts_with("ctrl-") => {
-                    (KeyCode::Char(ctrl.chars().last().unwrap_or(' ')), KeyModifiers::CONTROL)
+            match keymap::key_event(k) {
+                Some(key) => {
+                    t.handle(key);
                 }
-                text => {
-                    for c in text.chars() {
+                None => {
+                    for c in k.chars() {
                         t.handle(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
                     }
-                    continue;
                 }
-            };
-            t.handle(KeyEvent::new(code, mods));
+            }
         }
     }
 
