@@ -1065,6 +1065,22 @@ fn the_palette_runs_any_action_by_name() {
 }
 
 #[test]
+fn the_palette_offers_every_action_and_says_where_one_acts_when_not_here() {
+    let mut ui = Ui::populated(100, 30);
+    ui.keys("2 :").text("deal won");
+    let s = ui.screen();
+    assert!(s.contains("mark deal won  (w · Pipeline board)"), "the board's key, from the contacts: {s}");
+    ui.keys("enter");
+    let said = ui.app.message.as_ref().map(|m| (m.text.clone(), m.error));
+    assert_eq!(said, Some(("mark deal won acts in Pipeline board (w there), not here".to_string(), false)));
+    assert!(ui.screen().contains("Contacts ("), "still on the contacts: {}", ui.screen());
+    // What acts here comes first and runs.
+    ui.keys(":").text("new record");
+    let first = ui.app.palette_entries("new record").remove(0);
+    assert_eq!((first.action, first.elsewhere), (rolo::tui::Action::New, None));
+}
+
+#[test]
 fn search_finds_and_opens_a_record() {
     let mut ui = Ui::populated(120, 40);
     ui.keys("/");

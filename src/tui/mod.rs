@@ -31,7 +31,7 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
 
-pub use app::App;
+pub use app::{App, PaletteEntry};
 pub use ctx::Ctx;
 pub use detail::DetailLine;
 pub use keymap::Action;

@@ -471,11 +471,11 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             let inner = popup(f, area, 64, area.height.saturating_sub(4), "Commands");
             let mut lines = vec![query.after(Span::styled(": ", theme.title()), inner.width as usize)];
             let room = inner.height.saturating_sub(1) as usize;
-            for (i, (_, label)) in
+            for (i, entry) in
                 app.palette_entries(query.value()).iter().enumerate().skip(scrolled(*selected, room)).take(room)
             {
                 let style = if i == *selected { theme.focus() } else { theme.text() };
-                lines.push(Line::styled(truncate(label, inner.width as usize), style));
+                lines.push(Line::styled(truncate(&entry.label, inner.width as usize), style));
             }
             f.render_widget(Paragraph::new(lines), inner);
         }

@@ -28,6 +28,7 @@ mod act;
 mod editors;
 mod overlays;
 
+pub use overlays::PaletteEntry;
 use overlays::{PickKey, pick_key};
 
 /// The most rows a filter keeps (the best matches), so a one-letter filter over a million

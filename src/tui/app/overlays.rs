@@ -333,8 +333,12 @@ impl App {
         match pick_key(key, &mut query, &mut selected, entries.len()) {
             PickKey::Cancel => return Ok(()),
             PickKey::Choose => {
-                if let Some(&(action, _)) = entries.get(selected) {
-                    self.act(action);
+                match entries.get(selected) {
+                    Some(PaletteEntry { action, elsewhere: None, .. }) => self.act(*action),
+                    Some(PaletteEntry { action, elsewhere: Some((section, keys)), .. }) => {
+                        self.say(format!("{} acts in {section} ({keys} there), not here", action.name()))
+                    }
+                    None => {}
                 }
                 return Ok(());
             }
@@ -344,27 +348,43 @@ impl App {
         Ok(())
     }
 
-    /// Palette entries matching `query`, best first: every action of the current context with
-    /// its keys.
-    pub fn palette_entries(&self, query: &str) -> Vec<(Action, String)> {
-        let mut all: Vec<(Action, String)> = Vec::new();
+    /// Palette entries matching `query`, best first: every action of the app with its keys, those
+    /// of the tables in force first, then the others, each naming the part of the app it acts in.
+    pub fn palette_entries(&self, query: &str) -> Vec<PaletteEntry> {
+        let mut all: Vec<PaletteEntry> = Vec::new();
         for table in self.context() {
             for b in table {
-                if !all.iter().any(|(a, _)| *a == b.action) {
-                    all.push((b.action, format!("{}  ({})", b.action.name(), b.keys.join(", "))));
+                if !all.iter().any(|e| e.action == b.action) {
+                    let label = format!("{}  ({})", b.action.name(), b.keys.join(", "));
+                    all.push(PaletteEntry { action: b.action, label, elsewhere: None });
                 }
             }
         }
         // A new user who chose to start empty can still ask for the demo data.
-        if !self.welcome && !all.iter().any(|(a, _)| *a == Action::LoadDemo) && self.empty {
-            all.push((Action::LoadDemo, format!("{}  (while the database is empty)", Action::LoadDemo.name())));
+        if !self.welcome && !all.iter().any(|e| e.action == Action::LoadDemo) && self.empty {
+            let label = format!("{}  (while the database is empty)", Action::LoadDemo.name());
+            all.push(PaletteEntry { action: Action::LoadDemo, label, elsewhere: None });
+        }
+        // The welcome's choices exist only on it; the text keys act in the field being typed.
+        let only_there = |a: Action| matches!(a, Action::LoadDemo | Action::StartEmpty | Action::Text(_));
+        for (section, table) in keymap::ALL {
+            for b in table.iter().filter(|b| !only_there(b.action)) {
+                if !all.iter().any(|e| e.action == b.action) {
+                    let keys = b.keys.join(", ");
+                    let label = format!("{}  ({keys} · {section})", b.action.name());
+                    all.push(PaletteEntry { action: b.action, label, elsewhere: Some((section, keys)) });
+                }
+            }
         }
         if query.trim().is_empty() {
             return all;
         }
-        let names: Vec<String> = all.iter().map(|(a, _)| a.name()).collect();
-        let ranked = crate::search::rank_items(query, &names);
-        ranked.into_iter().map(|i| all[i].clone()).collect()
+        let names: Vec<String> = all.iter().map(|e| e.action.name()).collect();
+        let mut ranked: Vec<PaletteEntry> =
+            crate::search::rank_items(query, &names).into_iter().map(|i| all[i].clone()).collect();
+        // What acts here comes before what acts elsewhere, each best first.
+        ranked.sort_by_key(|e| e.elsewhere.is_some());
+        ranked
     }
 
     /// What a picker offers for `query`: the words of a word field that match it; for a record
@@ -418,6 +438,18 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// One line of the palette: an action, its name and keys, and where it acts when that is not
+/// here (the help's section title and the keys there), in which case choosing it says so.
+#[derive(Debug, Clone)]
+pub struct PaletteEntry {
+    /// The action.
+    pub action: Action,
+    /// What the palette shows.
+    pub label: String,
+    /// The part of the app it acts in and its keys there, when not in force here.
+    pub elsewhere: Option<(&'static str, String)>,
 }
 
 /// A typed path with a leading `~/` made absolute.
