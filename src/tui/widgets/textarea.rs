@@ -28,6 +28,16 @@ impl TextArea {
         self.area.lines().join("\n")
     }
 
+    /// Starts a new line at the cursor (what Enter does).
+    pub fn newline(&mut self) {
+        self.area.insert_newline();
+    }
+
+    /// The line the cursor is on, counted from 0 (to keep it in view).
+    pub fn cursor_row(&self) -> usize {
+        self.area.cursor().0
+    }
+
     /// Applies an editing key (those of `TEXT`, Enter for a new line, a character typed):
     /// `Some(changed)` when it is one, `None` when the key is not for the field.
     pub fn handle(&mut self, key: KeyEvent) -> Option<bool> {
@@ -68,6 +78,17 @@ impl TextArea {
                 _ => return None,
             },
         })
+    }
+
+    /// At most `room` lines as drawn: with the cursor (`▏`) and scrolled to keep it in view when
+    /// the field has the focus, else the first ones; each made safe to print.
+    pub fn shown(&self, focused: bool, room: usize) -> Vec<String> {
+        if focused {
+            let lines = self.lines_with_cursor();
+            lines.into_iter().skip(super::scrolled(self.cursor_row(), room)).take(room).collect()
+        } else {
+            self.area.lines().iter().take(room).map(|l| sanitize(l).into_owned()).collect()
+        }
     }
 
     /// The lines with a cursor mark (`▏`) where the cursor is, each made safe to print.
@@ -122,5 +143,14 @@ mod tests {
         keys(&mut t, "ctrl-u");
         assert_eq!(t.value(), "", "Ctrl-U empties the field, as in every field");
         assert_eq!(t.handle(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)), None, "Tab is not the field's");
+    }
+
+    #[test]
+    fn a_long_field_shows_the_lines_around_the_cursor() {
+        let mut t = TextArea::new("1\n2\n3\n4");
+        assert_eq!(t.shown(true, 2), ["3", "4▏"], "the cursor's line in view");
+        assert_eq!(t.shown(false, 2), ["1", "2"], "the first lines when not focused");
+        keys(&mut t, "home left");
+        assert_eq!(t.shown(true, 2), ["2", "3▏"], "back over the line break, the view follows");
     }
 }
