@@ -1472,7 +1472,7 @@ fn a_record_page_opens_its_linked_records_comes_back_and_stops_at_its_end() {
     ui.keys("G");
     assert!(ui.screen().contains("contact · Zoë") && ui.screen().lines().any(|l| l.contains("first name")));
     let line_of = |ui: &Ui, text: &str| {
-        let d = ui.app.detail.as_ref().expect("a record is open");
+        let d = ui.app.detail().expect("a record is open");
         d.lines.iter().position(|l| matches!(l, DetailLine::Item(t, _) if t.contains(text))).expect(text)
     };
     let deal = line_of(&ui, "Fleet licences");
@@ -1484,7 +1484,7 @@ fn a_record_page_opens_its_linked_records_comes_back_and_stops_at_its_end() {
     assert!(ui.screen().contains("opportunity · Fleet licences"), "{}", ui.screen());
     ui.keys("esc");
     assert!(ui.screen().contains("contact · Zoë"), "Esc comes back: {}", ui.screen());
-    assert_eq!(ui.app.detail.as_ref().unwrap().cursor, deal, "on the same line");
+    assert_eq!(ui.app.detail().unwrap().cursor, deal, "on the same line");
     // A task opened from the page is completed with x there.
     let task = line_of(&ui, "Send pricing");
     for _ in deal..task {

@@ -15,6 +15,7 @@ pub mod keymap;
 mod line;
 mod list;
 mod mode;
+mod page;
 mod quote;
 pub(crate) mod screen;
 mod search;

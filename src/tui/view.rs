@@ -41,9 +41,9 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
         super::import::draw(f, main, w, theme);
     } else if let Some(Mode::Quote(q)) = holding {
         super::quote::draw(f, main, q, theme);
-    } else if app.welcome {
+    } else if app.welcome() {
         welcome(f, main, theme);
-    } else if let Some(d) = &app.detail {
+    } else if let Some(d) = app.detail() {
         detail(f, main, d, theme);
     } else if app.on_board() {
         board(f, main, &app.board, theme, app.ctx.today);
@@ -114,7 +114,7 @@ fn switcher(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     for s in ScreenId::ALL {
         let label =
             if roomy { format!(" {} {} ", s.number(), s.title()) } else { format!("{} {} ", s.number(), s.title()) };
-        let style = if s == app.screen && !app.welcome { theme.focus() } else { theme.dim() };
+        let style = if s == app.screen && !app.welcome() { theme.focus() } else { theme.dim() };
         spans.push(Span::styled(label, style));
     }
     if !ScreenId::ALL.contains(&app.screen) {

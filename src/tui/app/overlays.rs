@@ -215,8 +215,8 @@ impl App {
             Ask::ImportFile => {
                 let path = expand_home(text.trim());
                 let kind = match self.screen {
-                    ScreenId::Accounts if !self.welcome => Kind::Account,
-                    ScreenId::Leads if !self.welcome => Kind::Lead,
+                    ScreenId::Accounts if !self.welcome() => Kind::Account,
+                    ScreenId::Leads if !self.welcome() => Kind::Lead,
                     _ => Kind::Contact,
                 };
                 let wizard = crate::tui::import::ImportWizard::open(path, kind)
@@ -271,8 +271,8 @@ impl App {
                     self.refresh_after_write();
                     return Err(e);
                 }
-                if self.detail.as_ref().is_some_and(|d| targets.refs.contains(&d.record)) {
-                    self.detail = None;
+                if self.detail().is_some_and(|d| targets.refs.contains(&d.record)) {
+                    self.page = None;
                 }
                 for l in self.lists_mut() {
                     l.marked.clear();
@@ -295,10 +295,7 @@ impl App {
                     let record = RecordRef::new(hit.kind, hit.id);
                     self.last_search = Some(b);
                     // The page the search was started from is where its Esc comes back to.
-                    let origin = self.detail.clone().map(|d| (d, self.screen, std::mem::take(&mut self.from_search)));
-                    self.open(record)?;
-                    self.trail.extend(origin);
-                    self.from_search = true;
+                    self.follow(record, true)?;
                     return Ok(());
                 }
             }
@@ -361,7 +358,7 @@ impl App {
             }
         }
         // A new user who chose to start empty can still ask for the demo data.
-        if !self.welcome && !all.iter().any(|e| e.action == Action::LoadDemo) && self.empty {
+        if !self.welcome() && !all.iter().any(|e| e.action == Action::LoadDemo) && self.empty {
             let label = format!("{}  (while the database is empty)", Action::LoadDemo.name());
             all.push(PaletteEntry { action: Action::LoadDemo, label, elsewhere: None });
         }
