@@ -635,6 +635,21 @@ fn a_call_is_logged_in_three_keys_from_the_contact_list() {
     assert!(ui.screen().contains("call with Ann Lee"), "{}", ui.screen());
 }
 
+/// In the call form Enter answers the call table: a new line in the notes, else the next field.
+#[test]
+fn enter_in_the_call_notes_starts_a_line_and_elsewhere_moves_on() {
+    let mut ui = Ui::populated(120, 36);
+    ui.keys("2 c c").text("left a message").keys("enter").text("back monday").keys("enter");
+    let s = ui.screen();
+    let line = s.lines().position(|l| l.contains("notes  left a message")).expect(&s);
+    assert!(s.lines().nth(line + 2).is_some_and(|l| l.contains("│            ▏")), "a third line: {s}");
+    ui.keys("backspace");
+    ui.keys("tab").text("Pricing").keys("enter").text("fri").keys("ctrl-s");
+    let call = ui.crm.calls(None, None).unwrap().remove(0);
+    assert_eq!(call.notes.as_deref(), Some("left a message\nback monday"));
+    assert!(ui.crm.list::<Task>(|t| t.title == "Pricing").unwrap().len() == 1, "Enter left the follow-up for the date");
+}
+
 #[test]
 fn a_call_from_search_with_notes_and_a_follow_up_task_stays_within_six_keys() {
     let mut ui = Ui::populated(120, 36);

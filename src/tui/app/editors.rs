@@ -40,7 +40,8 @@ impl App {
                     return;
                 }
             }
-            Some(Action::NextField) if key.code == KeyCode::Tab => form.tab(false),
+            Some(Action::Pick) if form.focus == crate::tui::call::Slot::Notes => form.notes.newline(),
+            Some(Action::NextField | Action::Pick) => form.tab(false),
             Some(Action::PrevField) => form.tab(true),
             Some(Action::Help) => self.open_overlay(Overlay::Help(0)),
             Some(Action::ExternalEditor) => {

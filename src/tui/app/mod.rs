@@ -598,16 +598,16 @@ impl App {
     /// Handles one key press.
     pub fn handle_key(&mut self, key: KeyEvent) {
         self.tick();
-        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        // Ctrl-C quits from anywhere, typing included.
+        let global = keymap::action_in(keymap::GLOBAL, &key);
+        if global == Some(Action::ForceQuit) {
             self.quit = true;
             return;
         }
         if self.too_small {
             // Nothing but "make the window larger" is on screen: a key acting blindly behind it
             // would surprise. Only quitting is allowed.
-            if key.code == KeyCode::Char('q') && key.modifiers.is_empty() {
-                self.quit = true;
-            }
+            self.quit = global == Some(Action::Quit);
             return;
         }
         // The top layer takes the keys.
