@@ -635,6 +635,21 @@ fn a_call_is_logged_in_three_keys_from_the_contact_list() {
     assert!(ui.screen().contains("call with Ann Lee"), "{}", ui.screen());
 }
 
+/// In the call form Enter answers the call table: a new line in the notes, else the next field.
+#[test]
+fn enter_in_the_call_notes_starts_a_line_and_elsewhere_moves_on() {
+    let mut ui = Ui::populated(120, 36);
+    ui.keys("2 c c").text("left a message").keys("enter").text("back monday").keys("enter");
+    let s = ui.screen();
+    let line = s.lines().position(|l| l.contains("notes  left a message")).expect(&s);
+    assert!(s.lines().nth(line + 2).is_some_and(|l| l.contains("│            ▏")), "a third line: {s}");
+    ui.keys("backspace");
+    ui.keys("tab").text("Pricing").keys("enter").text("fri").keys("ctrl-s");
+    let call = ui.crm.calls(None, None).unwrap().remove(0);
+    assert_eq!(call.notes.as_deref(), Some("left a message\nback monday"));
+    assert!(ui.crm.list::<Task>(|t| t.title == "Pricing").unwrap().len() == 1, "Enter left the follow-up for the date");
+}
+
 #[test]
 fn a_call_from_search_with_notes_and_a_follow_up_task_stays_within_six_keys() {
     let mut ui = Ui::populated(120, 36);
@@ -671,6 +686,7 @@ fn every_text_field_edits_with_the_same_keys() {
     // How to reach the field from the contacts (or the board), and what to look for around it.
     let fields = [
         ("form field", "2 n"),
+        ("form field of lines", "g P n tab tab tab tab tab"),
         ("call notes", "2 c c"),
         ("call follow-up", "2 c c tab"),
         ("call duration", "2 c c tab tab tab"),
@@ -727,7 +743,9 @@ fn enter_in_a_description_adds_a_line_and_ctrl_s_saves_both() {
     let mut ui = Ui::populated(120, 40);
     ui.keys("g P n").text("Widget").keys("tab tab").text("10").keys("tab tab tab").text("first");
     ui.keys("enter").text("second");
-    assert!(ui.screen().contains("first⏎second▏"), "{}", ui.screen());
+    let s = ui.screen();
+    let first = s.lines().position(|l| l.contains("description  first")).expect(&s);
+    assert!(s.lines().nth(first + 1).is_some_and(|l| l.contains("│              second▏")), "the next line: {s}");
     ui.keys("ctrl-s");
     let saved = ui.crm.list::<Product>(|p| p.name == "Widget").unwrap();
     assert_eq!(saved.first().and_then(|p| p.description.as_deref()), Some("first\nsecond"), "{}", ui.screen());
@@ -1062,6 +1080,22 @@ fn the_palette_runs_any_action_by_name() {
     assert!(ui.screen().contains("go to Accounts"));
     ui.keys("enter");
     assert!(ui.screen().contains("Accounts (2)"));
+}
+
+#[test]
+fn the_palette_offers_every_action_and_says_where_one_acts_when_not_here() {
+    let mut ui = Ui::populated(100, 30);
+    ui.keys("2 :").text("deal won");
+    let s = ui.screen();
+    assert!(s.contains("mark deal won  (w · Pipeline board)"), "the board's key, from the contacts: {s}");
+    ui.keys("enter");
+    let said = ui.app.message.as_ref().map(|m| (m.text.clone(), m.error));
+    assert_eq!(said, Some(("mark deal won acts in Pipeline board (w there), not here".to_string(), false)));
+    assert!(ui.screen().contains("Contacts ("), "still on the contacts: {}", ui.screen());
+    // What acts here comes first and runs.
+    ui.keys(":").text("new record");
+    let first = ui.app.palette_entries("new record").remove(0);
+    assert_eq!((first.action, first.elsewhere), (rolo::tui::Action::New, None));
 }
 
 #[test]
@@ -1453,7 +1487,7 @@ fn a_record_page_opens_its_linked_records_comes_back_and_stops_at_its_end() {
     ui.keys("G");
     assert!(ui.screen().contains("contact · Zoë") && ui.screen().lines().any(|l| l.contains("first name")));
     let line_of = |ui: &Ui, text: &str| {
-        let d = ui.app.detail.as_ref().expect("a record is open");
+        let d = ui.app.detail().expect("a record is open");
         d.lines.iter().position(|l| matches!(l, DetailLine::Item(t, _) if t.contains(text))).expect(text)
     };
     let deal = line_of(&ui, "Fleet licences");
@@ -1465,7 +1499,7 @@ fn a_record_page_opens_its_linked_records_comes_back_and_stops_at_its_end() {
     assert!(ui.screen().contains("opportunity · Fleet licences"), "{}", ui.screen());
     ui.keys("esc");
     assert!(ui.screen().contains("contact · Zoë"), "Esc comes back: {}", ui.screen());
-    assert_eq!(ui.app.detail.as_ref().unwrap().cursor, deal, "on the same line");
+    assert_eq!(ui.app.detail().unwrap().cursor, deal, "on the same line");
     // A task opened from the page is completed with x there.
     let task = line_of(&ui, "Send pricing");
     for _ in deal..task {
@@ -1529,6 +1563,31 @@ fn after_starting_empty_the_palette_still_offers_the_demo_data() {
     assert!(ui.crm.count(Kind::Contact).unwrap() > 0);
     ui.keys(":").text("demo");
     assert!(!ui.screen().contains("load demo data"), "only while the database is empty: {}", ui.screen());
+}
+
+#[test]
+fn the_search_and_the_palette_move_on_the_keys_their_tables_list() {
+    use rolo::tui::keymap::{Action, PICKER, SEARCH};
+    let mut ui = Ui::populated(120, 40);
+    let selected = |ui: &Ui| match ui.app.overlay() {
+        Some(rolo::tui::Overlay::Search(b)) => b.selected,
+        Some(rolo::tui::Overlay::Palette { selected, .. }) => *selected,
+        other => panic!("no list open: {other:?}"),
+    };
+    for (open, table) in [("/", SEARCH), (":", PICKER)] {
+        for b in table.iter().filter(|b| matches!(b.action, Action::Down | Action::Up)) {
+            for k in b.keys {
+                ui.keys(open).text("o");
+                let start = if b.action == Action::Up { 1 } else { 0 };
+                if start == 1 {
+                    ui.keys("down");
+                }
+                ui.keys(k);
+                assert_eq!(selected(&ui), 1 - start, "{open} {k} should {}", b.help);
+                ui.keys("esc");
+            }
+        }
+    }
 }
 
 /// The query of the open search overlay.

@@ -107,7 +107,7 @@ impl CallForm {
         self.focus = Slot::ORDER[if back { (at + n - 1) % n } else { (at + 1) % n }];
     }
 
-    /// A key other than Tab, Ctrl-S and Esc: one character picks the outcome or direction in
+    /// A key the call table leaves to the fields: one character picks the outcome or direction in
     /// those fields; the text fields edit as every field does.
     pub fn key(&mut self, key: KeyEvent) {
         match (self.focus, key.code) {
@@ -128,7 +128,6 @@ impl CallForm {
                     self.error = None;
                 }
             }
-            (_, KeyCode::Enter) => self.tab(false),
             _ => {
                 if let Some(text) = self.text_mut()
                     && text.handle(key) == Some(true)

@@ -1,9 +1,13 @@
 //! Create and edit forms: labelled one-line fields, Tab between them, errors shown under the
 //! field they are about.
 
+use std::borrow::Cow;
+
 use super::line::LineField;
+use super::widgets::TextArea;
 use crate::crm::Indexed;
 use crate::crm::{ConvertLead, Crm, CrmError, NewOpportunity, Result};
+use crate::model::texts::{LINES_MAX, limit};
 use crate::model::{
     Account, AccountStatus, Address, Amount, Contact, Date, Email, Id, Kind, Lead, Opportunity, Phone, Product, Record,
     RecordRef, Stage, Task, Timestamp,
@@ -11,26 +15,50 @@ use crate::model::{
 use crate::model::{Event, Project};
 use ratatui::crossterm::event::KeyEvent;
 
+/// What a field of a form holds: one line, or lines (the fields `model::texts` lets hold line
+/// breaks: notes, a description, a goal), each edited with the keys of every text field.
+#[derive(Debug, Clone)]
+pub enum Input {
+    /// A single line.
+    Line(LineField),
+    /// A field of lines: Enter starts a line (boxed: a text area is large).
+    Lines(Box<TextArea>),
+}
+
 /// One field of a form.
 #[derive(Debug, Clone)]
 pub struct Field {
     /// The label, also the name validation errors use.
     pub label: &'static str,
     /// What is typed, with the cursor.
-    pub input: LineField,
+    pub input: Input,
     /// Why the value was refused.
     pub error: Option<String>,
 }
 
 impl Field {
-    /// What is typed.
-    pub fn value(&self) -> &str {
-        self.input.value()
+    /// What is typed (the lines of a field of lines joined by line breaks).
+    pub fn value(&self) -> Cow<'_, str> {
+        match &self.input {
+            Input::Line(l) => Cow::Borrowed(l.value()),
+            Input::Lines(t) => Cow::Owned(t.value()),
+        }
     }
 
     /// Replaces what is typed, the cursor at its end.
     fn set(&mut self, value: String) {
-        self.input.set(value);
+        match &mut self.input {
+            Input::Line(l) => l.set(value),
+            Input::Lines(t) => **t = TextArea::new(&value),
+        }
+    }
+
+    /// Applies an editing key: `Some(changed)` when it is one for the field.
+    fn handle(&mut self, key: KeyEvent) -> Option<bool> {
+        match &mut self.input {
+            Input::Line(l) => l.handle(key),
+            Input::Lines(t) => t.handle(key),
+        }
     }
 }
 
@@ -59,8 +87,15 @@ pub struct Form {
     pub name: String,
 }
 
+/// A field called `label`: a field of lines when the model keeps lines in it.
 fn field(label: &'static str, value: impl Into<String>) -> Field {
-    Field { label, input: LineField::new(value), error: None }
+    let value = value.into();
+    let input = if limit(label) == LINES_MAX {
+        Input::Lines(Box::new(TextArea::new(&value)))
+    } else {
+        Input::Line(LineField::new(value))
+    };
+    Field { label, input, error: None }
 }
 
 fn opt(v: &Option<String>) -> String {
@@ -197,7 +232,11 @@ impl Form {
     /// new record's form starts with are rolo's proposals: selected, so typing replaces them.
     fn with(kind: Kind, target: Option<Id>, mut fields: Vec<Field>) -> Form {
         if target.is_none() {
-            fields.iter_mut().for_each(|f| f.input.select());
+            for f in &mut fields {
+                if let Input::Line(l) = &mut f.input {
+                    l.select();
+                }
+            }
         }
         Form {
             kind,
@@ -396,7 +435,7 @@ impl Form {
     /// `keymap::TEXT`; other characters go in at the cursor). Says whether the key was one.
     pub fn edit(&mut self, key: KeyEvent) -> bool {
         let Some(f) = self.fields.get_mut(self.focus) else { return false };
-        let Some(changed) = f.input.handle(key) else { return false };
+        let Some(changed) = f.handle(key) else { return false };
         if changed {
             f.error = None;
             self.dirty = true;
@@ -408,7 +447,8 @@ impl Form {
     /// goal: the fields the model keeps line breaks in); says whether it did.
     pub fn newline(&mut self) -> bool {
         let Some(f) = self.lines_field() else { return false };
-        f.input.newline();
+        let Input::Lines(t) = &mut f.input else { return false };
+        t.newline();
         f.error = None;
         self.dirty = true;
         true
@@ -416,8 +456,7 @@ impl Form {
 
     /// The focused field when it holds lines.
     pub fn lines_field(&mut self) -> Option<&mut Field> {
-        use crate::model::texts::{LINES_MAX, limit};
-        self.fields.get_mut(self.focus).filter(|f| limit(f.label) == LINES_MAX)
+        self.fields.get_mut(self.focus).filter(|f| matches!(f.input, Input::Lines(_)))
     }
 
     /// Puts `text` (from `$EDITOR`) in the focused field of lines.

@@ -69,11 +69,6 @@ impl LineField {
         Some(self.apply(request))
     }
 
-    /// Puts a line break at the cursor (a form field the model keeps lines in).
-    pub fn newline(&mut self) {
-        self.apply(InputRequest::InsertChar('\n'));
-    }
-
     fn apply(&mut self, request: InputRequest) -> bool {
         use InputRequest::*;
         if std::mem::take(&mut self.selected) {
@@ -90,17 +85,10 @@ impl LineField {
         self.input.handle(request).is_some_and(|changed| changed.value)
     }
 
-    /// The value with a cursor mark (`▏`) where the cursor is, cut into its lines (the call
-    /// form's notes hold line breaks), each made safe to print.
-    pub fn lines_with_cursor(&self) -> Vec<String> {
-        let (before, after) = self.split();
-        format!("{before}▏{after}").split('\n').map(|l| sanitize(l).into_owned()).collect()
-    }
-
     /// The value drawn in `room` columns in `style`, with the cursor (`▏`): when it is too
     /// long, the start gives way so the cursor stays in view. A selected value is underlined.
     pub fn spans(&self, room: usize, style: Style) -> Vec<Span<'static>> {
-        // A line break (notes, descriptions) shows as ⏎ on the one line.
+        // A line break (from a paste) shows as ⏎ on the one line.
         let (before, after) = self.split();
         let shown = |text: &str| sanitize(&text.replace('\n', "⏎")).into_owned();
         let (before, after) = (shown(before), shown(after));
@@ -165,20 +153,7 @@ mod tests {
 
     fn press(f: &mut LineField, keys: &str) {
         for k in keys.split_whitespace() {
-            let (mods, base) = match k.strip_prefix("ctrl-") {
-                Some(rest) => (KeyModifiers::CONTROL, rest),
-                None => (KeyModifiers::NONE, k),
-            };
-            let code = match base {
-                "home" => KeyCode::Home,
-                "end" => KeyCode::End,
-                "left" => KeyCode::Left,
-                "right" => KeyCode::Right,
-                "backspace" => KeyCode::Backspace,
-                "delete" => KeyCode::Delete,
-                c => KeyCode::Char(c.chars().next().unwrap()),
-            };
-            f.handle(KeyEvent::new(code, mods));
+            f.handle(keymap::key_event(k).unwrap());
         }
     }
 
@@ -221,7 +196,6 @@ mod tests {
         assert_eq!(text(&f), "ghij▏");
         press(&mut f, "home");
         assert_eq!(text(&f), "▏abc…", "the end gives way, marked");
-        assert_eq!(LineField::new("a\nb").lines_with_cursor(), vec!["a".to_string(), "b▏".to_string()]);
         // Wide characters count their columns; a huge value draws in one pass.
         assert_eq!(text(&LineField::new("株式会社")), "会社▏");
         let huge = LineField::new("x".repeat(1_000_000));

@@ -15,6 +15,7 @@ pub mod keymap;
 mod line;
 mod list;
 mod mode;
+mod page;
 mod quote;
 pub(crate) mod screen;
 mod search;
@@ -31,7 +32,7 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
 
-pub use app::App;
+pub use app::{App, PaletteEntry};
 pub use ctx::Ctx;
 pub use detail::DetailLine;
 pub use keymap::Action;

@@ -41,9 +41,9 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
         super::import::draw(f, main, w, theme);
     } else if let Some(Mode::Quote(q)) = holding {
         super::quote::draw(f, main, q, theme);
-    } else if app.welcome {
+    } else if app.welcome() {
         welcome(f, main, theme);
-    } else if let Some(d) = &app.detail {
+    } else if let Some(d) = app.detail() {
         detail(f, main, d, theme);
     } else if app.on_board() {
         board(f, main, &app.board, theme, app.ctx.today);
@@ -114,7 +114,7 @@ fn switcher(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     for s in ScreenId::ALL {
         let label =
             if roomy { format!(" {} {} ", s.number(), s.title()) } else { format!("{} {} ", s.number(), s.title()) };
-        let style = if s == app.screen && !app.welcome { theme.focus() } else { theme.dim() };
+        let style = if s == app.screen && !app.welcome() { theme.focus() } else { theme.dim() };
         spans.push(Span::styled(label, style));
     }
     if !ScreenId::ALL.contains(&app.screen) {
@@ -309,11 +309,7 @@ fn call_form(f: &mut Frame, area: Rect, c: &CallForm, theme: &Theme) {
     }
     lines.push(Line::from(choices));
     lines.push(Line::raw(""));
-    let note_lines = match c.focus {
-        Slot::Notes => c.notes.lines_with_cursor(),
-        _ => c.notes.value().split('\n').map(|l| sanitize(l).into_owned()).collect(),
-    };
-    for (i, l) in note_lines.iter().enumerate() {
+    for (i, l) in c.notes.shown(c.focus == Slot::Notes, usize::MAX).iter().enumerate() {
         let head = if i == 0 { label(Slot::Notes, "notes") } else { Span::raw(" ".repeat(12)) };
         lines.push(Line::from(vec![head, Span::raw(truncate(l, w.saturating_sub(12)))]));
     }
@@ -369,8 +365,17 @@ fn detail(f: &mut Frame, area: Rect, d: &super::detail::Detail, theme: &Theme) {
     f.render_widget(Paragraph::new(lines).block(block), area);
 }
 
+/// The most lines a form's field of lines shows at once; it scrolls to keep the cursor in view.
+const FIELD_LINES: usize = 6;
+
 fn form_box(f: &mut Frame, area: Rect, form: &super::form::Form, theme: &Theme) {
-    let h = (form.fields.len() as u16) * 2 + 3 + u16::from(form.hint.is_some());
+    use super::form::Input;
+    // A field of lines grows the form with its lines, up to `FIELD_LINES`.
+    let rows = |input: &Input| match input {
+        Input::Line(_) => 1,
+        Input::Lines(t) => t.value().split('\n').count().min(FIELD_LINES) as u16,
+    };
+    let h = form.fields.iter().map(|f| rows(&f.input) + 1).sum::<u16>() + 3 + u16::from(form.hint.is_some());
     let inner = popup(f, area, 64, h, &form.title());
     let w = inner.width as usize;
     let mut lines = Vec::new();
@@ -380,15 +385,21 @@ fn form_box(f: &mut Frame, area: Rect, form: &super::form::Form, theme: &Theme) 
     for (i, field) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
         let room = w.saturating_sub(16);
-        let mut line = Line::from(Span::styled(
-            format!("{:>12}  ", field.label),
-            if focused { theme.title() } else { theme.dim() },
-        ));
-        match focused {
-            true => line.spans.extend(field.input.spans(room, theme.focus())),
-            false => line.spans.push(Span::styled(truncate(&field.value().replace('\n', "⏎"), room), theme.text())),
+        let texts: Vec<Vec<Span>> = match (&field.input, focused) {
+            (Input::Line(l), true) => vec![l.spans(room, theme.focus())],
+            (Input::Line(l), false) => vec![vec![Span::styled(truncate(l.value(), room), theme.text())]],
+            (Input::Lines(t), _) => {
+                let style = if focused { theme.focus() } else { theme.text() };
+                let shown = t.shown(focused, FIELD_LINES);
+                shown.iter().map(|l| vec![Span::styled(truncate(l, room), style)]).collect()
+            }
+        };
+        for (row, text) in texts.into_iter().enumerate() {
+            let label = if row == 0 { format!("{:>12}  ", field.label) } else { " ".repeat(14) };
+            let mut line = Line::from(Span::styled(label, if focused { theme.title() } else { theme.dim() }));
+            line.spans.extend(text);
+            lines.push(line);
         }
-        lines.push(line);
         match &field.error {
             Some(e) => {
                 lines.push(Line::styled(format!("{:>14}! {}", "", truncate(e, w.saturating_sub(16))), theme.error()))
@@ -471,11 +482,11 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             let inner = popup(f, area, 64, area.height.saturating_sub(4), "Commands");
             let mut lines = vec![query.after(Span::styled(": ", theme.title()), inner.width as usize)];
             let room = inner.height.saturating_sub(1) as usize;
-            for (i, (_, label)) in
+            for (i, entry) in
                 app.palette_entries(query.value()).iter().enumerate().skip(scrolled(*selected, room)).take(room)
             {
                 let style = if i == *selected { theme.focus() } else { theme.text() };
-                lines.push(Line::styled(truncate(label, inner.width as usize), style));
+                lines.push(Line::styled(truncate(&entry.label, inner.width as usize), style));
             }
             f.render_widget(Paragraph::new(lines), inner);
         }

@@ -85,28 +85,5 @@ impl Ui {
 
 /// The key event a key map name stands for: `j`, `G`, `enter`, `ctrl-s`, `shift-left`...
 pub fn key(name: &str) -> KeyEvent {
-    let (mods, base) = match (name.strip_prefix("ctrl-"), name.strip_prefix("shift-")) {
-        (Some(rest), _) => (KeyModifiers::CONTROL, rest),
-        (_, Some(rest)) => (KeyModifiers::SHIFT, rest),
-        _ => (KeyModifiers::NONE, name),
-    };
-    let code = match base {
-        "enter" => KeyCode::Enter,
-        "esc" => KeyCode::Esc,
-        "tab" => KeyCode::Tab,
-        "backtab" => KeyCode::BackTab,
-        "up" => KeyCode::Up,
-        "down" => KeyCode::Down,
-        "left" => KeyCode::Left,
-        "right" => KeyCode::Right,
-        "space" => KeyCode::Char(' '),
-        "backspace" => KeyCode::Backspace,
-        "delete" => KeyCode::Delete,
-        "home" => KeyCode::Home,
-        "end" => KeyCode::End,
-        "f1" => KeyCode::F(1),
-        c if c.chars().count() == 1 => KeyCode::Char(c.chars().next().unwrap()),
-        other => panic!("unknown key {other}"),
-    };
-    KeyEvent::new(code, mods)
+    rolo::tui::keymap::key_event(name).unwrap_or_else(|| panic!("unknown key {name}"))
 }

@@ -25,7 +25,7 @@ impl App {
                     let kind = w.kind;
                     self.close(|m| matches!(m, Mode::Import(_)));
                     if done && let Some(screen) = screen_of(kind) {
-                        self.welcome = false;
+                        self.leave_welcome();
                         self.screen = screen;
                     }
                 }
@@ -85,34 +85,28 @@ impl App {
             let effects = screen.update(action, &ctx);
             return self.run(effects);
         }
+        // A record's page moves its cursor and follows its lines itself.
+        if let Some(Page::Record(p)) = &mut self.page
+            && let Some(effects) = p.update(action)
+        {
+            return self.run(effects);
+        }
         let half = self.list().map_or(10, |l| l.height.max(2) / 2) as isize;
         let page = self.list().map_or(20, |l| l.height.max(1)) as isize;
         match action {
             // `q` leaves rolo from the top level; inside a record it backs out, like Esc.
-            Action::Quit if self.detail.is_some() => self.close_detail(),
-            Action::Open if self.detail.is_some() => {
-                let here = self.screen;
-                if let Some(d) = self.detail.clone()
-                    && let Some(target) = d.linked()
-                {
-                    self.open(target)?;
-                    self.trail.push((d, here, std::mem::take(&mut self.from_search)));
-                }
-            }
+            Action::Quit if self.detail().is_some() => self.close_detail(),
             Action::Quit | Action::ForceQuit => self.quit = true,
             Action::Help => self.open_overlay(Overlay::Help(0)),
             Action::Search => self.reopen_search(),
             Action::Palette => self.open_overlay(Overlay::Palette { query: LineField::default(), selected: 0 }),
             Action::Goto(s) => {
-                self.welcome = false;
-                self.detail = None;
-                self.came_from = None;
-                self.from_search = false;
+                self.page = None;
                 self.screen = s;
             }
-            Action::Back if self.detail.is_some() => self.close_detail(),
+            Action::Back if self.detail().is_some() => self.close_detail(),
             Action::Back => {
-                self.welcome = false;
+                self.leave_welcome();
                 // Esc first lets go of marks, then of the filter.
                 if let Some(l) = self.list_mut().filter(|l| !l.marked.is_empty()) {
                     let n = l.marked.len();
@@ -127,7 +121,7 @@ impl App {
                     self.say("board filter cleared");
                 }
             }
-            Action::Filter if self.screen == ScreenId::Calls && self.detail.is_none() => {
+            Action::Filter if self.screen == ScreenId::Calls && self.detail().is_none() => {
                 self.open_overlay(Overlay::ask(Ask::CallFilter, self.calls.filter.clone()));
             }
             Action::Filter if self.on_board() => {
@@ -253,37 +247,14 @@ impl App {
             Action::LoadDemo => {
                 let size = crate::demo::DemoSize::for_contacts(200);
                 let added = crate::demo::fill(&self.crm, &size, 1, false)?;
-                self.welcome = false;
+                self.leave_welcome();
                 self.refresh_after_write();
                 self.say(format!("demo data loaded: {} contacts, {} accounts", added.contacts, added.accounts));
             }
             Action::Import => self.open_overlay(Overlay::ask(Ask::ImportFile, "")),
             Action::StartEmpty => {
-                self.welcome = false;
+                self.leave_welcome();
                 self.say("an empty database: press n to add a contact");
-            }
-            Action::Up
-            | Action::Down
-            | Action::Top
-            | Action::Bottom
-            | Action::HalfUp
-            | Action::HalfDown
-            | Action::PageUp
-            | Action::PageDown
-                if self.detail.is_some() =>
-            {
-                if let Some(d) = &mut self.detail {
-                    d.move_by(match action {
-                        Action::Up => -1,
-                        Action::Down => 1,
-                        Action::HalfUp => -half,
-                        Action::HalfDown => half,
-                        Action::PageUp => -page,
-                        Action::PageDown => page,
-                        Action::Top => isize::MIN / 2,
-                        _ => isize::MAX / 2,
-                    });
-                }
             }
             Action::Up => self.move_list(-1),
             Action::Down => self.move_list(1),
@@ -353,7 +324,7 @@ impl App {
             }
             Action::Delete => self.ask_delete(self.targets()),
             Action::Note => {
-                if let Some(d) = &self.detail
+                if let Some(d) = self.detail()
                     && matches!(d.record.kind, Kind::Account | Kind::Contact | Kind::Lead | Kind::Opportunity)
                 {
                     self.open_overlay(Overlay::ask(Ask::Note(Targets::named(&self.crm, vec![d.record])), ""));
@@ -492,7 +463,7 @@ impl App {
         if self.on_board() {
             return self.current().into_iter().collect();
         }
-        match (&self.detail, self.list()) {
+        match (self.detail(), self.list()) {
             (Some(d), _) => vec![d.record],
             (None, Some(l)) if !l.marked.is_empty() => l.marked.iter().map(|&id| RecordRef::new(l.kind, id)).collect(),
             (None, Some(l)) => l.selected_id().map(|id| RecordRef::new(l.kind, id)).into_iter().collect(),
@@ -505,7 +476,7 @@ impl App {
         if self.on_board() {
             return self.board.selected().map(|c| RecordRef::new(Kind::Opportunity, c.id));
         }
-        match (&self.detail, self.list()) {
+        match (self.detail(), self.list()) {
             (Some(d), _) => Some(d.record),
             (None, Some(l)) => l.selected_id().map(|id| RecordRef::new(l.kind, id)),
             _ => None,

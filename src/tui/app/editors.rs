@@ -40,7 +40,8 @@ impl App {
                     return;
                 }
             }
-            Some(Action::NextField) if key.code == KeyCode::Tab => form.tab(false),
+            Some(Action::Pick) if form.focus == crate::tui::call::Slot::Notes => form.notes.newline(),
+            Some(Action::NextField | Action::Pick) => form.tab(false),
             Some(Action::PrevField) => form.tab(true),
             Some(Action::Help) => self.open_overlay(Overlay::Help(0)),
             Some(Action::ExternalEditor) => {
@@ -157,8 +158,8 @@ impl App {
                 let choices = form.choices(&self.crm, form.focus).unwrap_or_default();
                 let kind = form.picker_kind(form.focus).unwrap_or(Kind::Account);
                 // An account typed so far is looked for; a word field offers every word.
-                let query =
-                    if kind == Kind::Account && choices.is_empty() { form.fields[form.focus].value() } else { "" };
+                let typed = form.fields[form.focus].value();
+                let query = if kind == Kind::Account && choices.is_empty() { typed.as_ref() } else { "" };
                 let (hits, waiting) = self.picker_hits(kind, &choices, query, Vec::new());
                 let current = form.fields[form.focus].value();
                 let selected = hits.iter().position(|h| h.label == current).unwrap_or(0);

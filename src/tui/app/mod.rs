@@ -21,13 +21,16 @@ use crate::tui::form::Form;
 use crate::tui::keymap::{self, Action, Binding, Lookup};
 use crate::tui::line::LineField;
 use crate::tui::list::{Pass, RecordList};
+use crate::tui::page::{Page, RecordPages};
 use crate::tui::quote::QuoteEditor;
 use crate::tui::search::{LIMIT, SearchBox, Searcher};
 
 mod act;
 mod editors;
 mod overlays;
+mod pages;
 
+pub use overlays::PaletteEntry;
 use overlays::{PickKey, pick_key};
 
 /// The most rows a filter keeps (the best matches), so a one-letter filter over a million
@@ -51,8 +54,6 @@ pub struct App {
     filter_searcher: Searcher,
     /// The `/` search as it was last closed, reopened by `/` with its query selected.
     last_search: Option<SearchBox>,
-    /// Whether the open record was opened from the `/` search, which Esc then goes back to.
-    from_search: bool,
     index_ready: Arc<AtomicBool>,
     /// The screen on show.
     pub screen: ScreenId,
@@ -84,14 +85,10 @@ pub struct App {
     pub deals_listed: bool,
     /// The Reports screen (reports compute on worker threads, so a slow one never freezes it).
     pub reports: Reports,
-    /// An open record, over the list.
-    pub detail: Option<Detail>,
-    /// The screen a record was opened from, to go back to when it closes.
-    came_from: Option<ScreenId>,
+    /// The welcome or a record's page, shown in place of the screen.
+    page: Option<Page>,
     /// What sits over the screen, bottom first: the top one takes the keys.
     modes: Vec<Mode>,
-    /// The first-run welcome, while shown.
-    pub welcome: bool,
     /// The status-bar message.
     pub message: Option<Message>,
     /// Keys of a sequence typed so far (`g` of `g g`).
@@ -104,10 +101,6 @@ pub struct App {
     too_small: bool,
     /// Lines of a record's page that fit on screen.
     detail_rows: usize,
-    /// The records opened from a record's page, each with its screen: Esc goes back along it.
-    /// Each step holds the page, its screen, and whether Esc from that page goes back to the
-    /// search it was opened from.
-    trail: Vec<(Detail, ScreenId, bool)>,
     /// The database holds no accounts, contacts, leads or deals (known since the last write).
     empty: bool,
     /// The user, the clock and the window, as of the last key or frame.
@@ -179,7 +172,6 @@ impl App {
             searcher: Searcher::new(crm.clone()),
             filter_searcher: Searcher::new(crm.clone()),
             last_search: None,
-            from_search: false,
             index_ready,
             crm,
             screen: ScreenId::Contacts,
@@ -197,17 +189,14 @@ impl App {
             agenda: Agenda::new(ctx.today),
             deals_listed: false,
             reports: Reports::new(),
-            detail: None,
-            came_from: None,
+            page: empty.then_some(Page::Welcome),
             modes: Vec::new(),
-            welcome: empty,
             message: greeting,
             pending: String::new(),
             indexing: true,
             quit: false,
             too_small: false,
             detail_rows: 1,
-            trail: Vec::new(),
             empty,
             ctx,
             local_terminal: false,
@@ -222,8 +211,9 @@ impl App {
         self.ctx.size = ratatui::layout::Rect::new(0, 0, width, height);
         // Switcher, status bar and two borders.
         self.detail_rows = height.saturating_sub(4).max(1) as usize;
-        if let Some(d) = &mut self.detail {
-            d.height = self.detail_rows;
+        let rows = self.detail_rows;
+        if let Some(d) = self.detail_mut() {
+            d.height = rows;
             d.follow();
         }
         self.tasks.height = crate::tui::widgets::task_rows(height);
@@ -395,22 +385,22 @@ impl App {
 
     /// Whether the agenda is what the user sees and drives.
     pub fn on_agenda(&self) -> bool {
-        self.screen == ScreenId::Agenda && self.detail.is_none() && !self.welcome
+        self.screen == ScreenId::Agenda && self.page.is_none()
     }
 
     /// Whether the Reports screen is what the user sees and drives.
     pub fn on_reports(&self) -> bool {
-        self.screen == ScreenId::Reports && self.detail.is_none() && !self.welcome
+        self.screen == ScreenId::Reports && self.page.is_none()
     }
 
     /// Whether the task lists are what the user sees and drives.
     pub fn on_tasks(&self) -> bool {
-        self.screen == ScreenId::Tasks && self.detail.is_none() && !self.welcome
+        self.screen == ScreenId::Tasks && self.page.is_none()
     }
 
     /// Whether the pipeline board is what the user sees and drives.
     pub fn on_board(&self) -> bool {
-        self.screen == ScreenId::Pipeline && !self.deals_listed && self.detail.is_none() && !self.welcome
+        self.screen == ScreenId::Pipeline && !self.deals_listed && self.page.is_none()
     }
 
     /// Says the app runs on a local terminal: `Ctrl-X Ctrl-E` then hands a field of lines to
@@ -515,14 +505,12 @@ impl App {
         });
         if let Some(table) = holding {
             vec![table]
-        } else if self.welcome {
+        } else if self.welcome() {
             vec![keymap::WELCOME, keymap::GLOBAL]
-        } else if self.screen == ScreenId::Projects
-            || self.detail.as_ref().is_some_and(|d| d.record.kind == Kind::Project)
-        {
-            let base = if self.detail.is_some() { keymap::DETAIL } else { keymap::LIST };
+        } else if self.screen == ScreenId::Projects || self.detail().is_some_and(|d| d.record.kind == Kind::Project) {
+            let base = if self.detail().is_some() { keymap::DETAIL } else { keymap::LIST };
             vec![keymap::PROJECTS, base, keymap::GLOBAL]
-        } else if let Some(d) = &self.detail {
+        } else if let Some(d) = self.detail() {
             // A record's page: its kind's own keys first.
             let own = match d.record.kind {
                 Kind::Task => keymap::TASK_PAGE,
@@ -551,7 +539,7 @@ impl App {
     /// The screen on show when it is one that owns its keys, drawing and reading.
     pub(super) fn screen_on_show(&self) -> Option<&dyn Screen> {
         match self.screen {
-            _ if self.detail.is_some() || self.welcome => None,
+            _ if self.page.is_some() => None,
             ScreenId::Settings => Some(&self.settings),
             ScreenId::Duplicates => Some(&self.duplicates),
             ScreenId::Agenda => Some(&self.agenda),
@@ -563,7 +551,7 @@ impl App {
 
     fn screen_on_show_mut(&mut self) -> Option<&mut dyn Screen> {
         match self.screen {
-            _ if self.detail.is_some() || self.welcome => None,
+            _ if self.page.is_some() => None,
             ScreenId::Settings => Some(&mut self.settings),
             ScreenId::Duplicates => Some(&mut self.duplicates),
             ScreenId::Agenda => Some(&mut self.agenda),
@@ -588,6 +576,7 @@ impl App {
                     self.refresh_after_write();
                 }
                 Effect::Open(record) => self.open(record)?,
+                Effect::Follow(record) => self.follow(record, false)?,
                 Effect::Overlay(overlay) => self.open_overlay(overlay),
                 Effect::EditForm(kind, id) => self.push(Mode::Form(Form::open(&self.crm, kind, id)?)),
                 Effect::Form(form) => self.push(Mode::Form(*form)),
@@ -610,16 +599,16 @@ impl App {
     /// Handles one key press.
     pub fn handle_key(&mut self, key: KeyEvent) {
         self.tick();
-        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        // Ctrl-C quits from anywhere, typing included.
+        let global = keymap::action_in(keymap::GLOBAL, &key);
+        if global == Some(Action::ForceQuit) {
             self.quit = true;
             return;
         }
         if self.too_small {
             // Nothing but "make the window larger" is on screen: a key acting blindly behind it
             // would surprise. Only quitting is allowed.
-            if key.code == KeyCode::Char('q') && key.modifiers.is_empty() {
-                self.quit = true;
-            }
+            self.quit = global == Some(Action::Quit);
             return;
         }
         // The top layer takes the keys.
@@ -669,55 +658,6 @@ impl App {
         }
     }
 
-    /// Opens a record's detail view (switching to its screen when it has one).
-    pub fn open(&mut self, record: RecordRef) -> Result<()> {
-        let mut detail = Detail::load(&self.crm, record)?;
-        detail.height = self.detail_rows;
-        if self.detail.is_none() {
-            self.trail.clear();
-            if !self.welcome {
-                self.came_from = Some(self.screen);
-            }
-        }
-        if let Some(screen) = screen_of(record.kind) {
-            self.screen = screen;
-        }
-        self.welcome = false;
-        self.detail = Some(detail);
-        Ok(())
-    }
-
-    /// Closes the open record, back to the screen it was opened from, and to the search results
-    /// when it was opened from them.
-    fn close_detail(&mut self) {
-        // A record opened from the search goes back to its results, over the page (or list) the
-        // search was started from.
-        let to_search = std::mem::take(&mut self.from_search);
-        // Back to the record this one was opened from, read again (the way may have changed it;
-        // one deleted meanwhile is passed over).
-        let mut back = false;
-        while let Some((was, screen, from_search)) = self.trail.pop() {
-            if let Ok(mut d) = Detail::load(&self.crm, was.record) {
-                (d.cursor, d.scroll, d.height) = (was.cursor, was.scroll, self.detail_rows);
-                d.follow();
-                self.detail = Some(d);
-                self.screen = screen;
-                self.from_search = from_search;
-                back = true;
-                break;
-            }
-        }
-        if !back {
-            self.detail = None;
-            if let Some(s) = self.came_from.take() {
-                self.screen = s;
-            }
-        }
-        if to_search {
-            self.reopen_search();
-        }
-    }
-
     /// Opens the `/` search: the last one again, its query selected and searched afresh (the
     /// records may have changed), or an empty one.
     fn reopen_search(&mut self) {
@@ -741,14 +681,18 @@ impl App {
         self.board.invalidate();
         // Answers being computed now would show the data before the write: ask again.
         self.reports.invalidate();
-        if let Some(d) = &self.detail {
-            let scroll = d.scroll;
-            let (cursor, height) = (d.cursor, d.height);
-            self.detail = Detail::load(&self.crm, d.record).ok().map(|mut fresh| {
-                (fresh.cursor, fresh.scroll, fresh.height) = (cursor, scroll, height);
-                fresh.follow();
-                fresh
-            });
+        if let Some(d) = self.detail() {
+            let (record, cursor, scroll, height) = (d.record, d.cursor, d.scroll, d.height);
+            match Detail::load(&self.crm, record) {
+                Ok(mut fresh) => {
+                    (fresh.cursor, fresh.scroll, fresh.height) = (cursor, scroll, height);
+                    fresh.follow();
+                    if let Some(d) = self.detail_mut() {
+                        *d = fresh;
+                    }
+                }
+                Err(_) => self.page = None,
+            }
         }
     }
 }

@@ -22,7 +22,10 @@ impl App {
                 self.open_overlay(Overlay::Help(scroll));
                 Ok(())
             }
-            Overlay::Confirm(what) if key.code == KeyCode::Char('y') => self.confirmed(what),
+            // Only the key of `Yes` confirms; any other key cancels.
+            Overlay::Confirm(what) if keymap::action_in(keymap::CONFIRM, &key) == Some(Action::Yes) => {
+                self.confirmed(what)
+            }
             Overlay::Confirm(_) => {
                 self.say("cancelled");
                 Ok(())
@@ -46,10 +49,10 @@ impl App {
                 Ok(())
             }
             Overlay::Palette { query, selected } => self.palette_key(query, selected, key),
-            Overlay::Input { ask, mut text } => match key.code {
-                KeyCode::Esc => Ok(()),
+            Overlay::Input { ask, mut text } => match keymap::action_in(keymap::ASK, &key) {
+                Some(Action::Back) => Ok(()),
                 // On failure the line stays open so the text can be fixed.
-                KeyCode::Enter => {
+                Some(Action::Done) => {
                     self.answer(&ask, text.value()).inspect_err(|_| self.open_overlay(Overlay::Input { ask, text }))
                 }
                 _ => {
@@ -69,9 +72,9 @@ impl App {
         // Taken first: without a list to filter, the line closes rather than hold the keys.
         let Some((at, Mode::Filter(mut line))) = self.take_top(|m| matches!(m, Mode::Filter(_))) else { return };
         let Some(kind) = self.list().map(|l| l.kind) else { return };
-        let text = match key.code {
-            KeyCode::Enter => return,
-            KeyCode::Esc => String::new(),
+        let text = match keymap::action_in(keymap::FILTER, &key) {
+            Some(Action::Done) => return,
+            Some(Action::Back) => String::new(),
             _ => {
                 let changed = edit_query(&mut line, key);
                 let text = line.value().to_string();
@@ -212,8 +215,8 @@ impl App {
             Ask::ImportFile => {
                 let path = expand_home(text.trim());
                 let kind = match self.screen {
-                    ScreenId::Accounts if !self.welcome => Kind::Account,
-                    ScreenId::Leads if !self.welcome => Kind::Lead,
+                    ScreenId::Accounts if !self.welcome() => Kind::Account,
+                    ScreenId::Leads if !self.welcome() => Kind::Lead,
                     _ => Kind::Contact,
                 };
                 let wizard = crate::tui::import::ImportWizard::open(path, kind)
@@ -268,8 +271,8 @@ impl App {
                     self.refresh_after_write();
                     return Err(e);
                 }
-                if self.detail.as_ref().is_some_and(|d| targets.refs.contains(&d.record)) {
-                    self.detail = None;
+                if self.detail().is_some_and(|d| targets.refs.contains(&d.record)) {
+                    self.page = None;
                 }
                 for l in self.lists_mut() {
                     l.marked.clear();
@@ -282,35 +285,29 @@ impl App {
     }
 
     pub(super) fn search_key(&mut self, mut b: SearchBox, key: KeyEvent) -> Result<()> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Esc => {
+        match keymap::action_in(keymap::SEARCH, &key) {
+            Some(Action::Back) => {
                 self.last_search = Some(b);
                 return Ok(());
             }
-            KeyCode::Enter => {
+            Some(Action::Open) => {
                 if let Some(hit) = b.hits.get(b.selected) {
                     let record = RecordRef::new(hit.kind, hit.id);
                     self.last_search = Some(b);
                     // The page the search was started from is where its Esc comes back to.
-                    let origin = self.detail.clone().map(|d| (d, self.screen, std::mem::take(&mut self.from_search)));
-                    self.open(record)?;
-                    self.trail.extend(origin);
-                    self.from_search = true;
+                    self.follow(record, true)?;
                     return Ok(());
                 }
             }
             // Ctrl-L logs a call with the contact found, straight from the search.
-            KeyCode::Char('l') if ctrl => {
+            Some(Action::Call) => {
                 if let Some(hit) = b.hits.get(b.selected).filter(|h| h.kind == Kind::Contact) {
                     self.push(Mode::Call(Box::new(CallForm::open(&self.crm, hit.id)?)));
                     return Ok(());
                 }
             }
-            KeyCode::Down | KeyCode::Tab => b.selected = (b.selected + 1).min(b.hits.len().saturating_sub(1)),
-            KeyCode::Char('n' | 'j') if ctrl => b.selected = (b.selected + 1).min(b.hits.len().saturating_sub(1)),
-            KeyCode::Up | KeyCode::BackTab => b.selected = b.selected.saturating_sub(1),
-            KeyCode::Char('p' | 'k') if ctrl => b.selected = b.selected.saturating_sub(1),
+            Some(Action::Down) => b.selected = (b.selected + 1).min(b.hits.len().saturating_sub(1)),
+            Some(Action::Up) => b.selected = b.selected.saturating_sub(1),
             _ => {
                 if edit_query(&mut b.query, key) {
                     b.selected = 0;
@@ -333,8 +330,12 @@ impl App {
         match pick_key(key, &mut query, &mut selected, entries.len()) {
             PickKey::Cancel => return Ok(()),
             PickKey::Choose => {
-                if let Some(&(action, _)) = entries.get(selected) {
-                    self.act(action);
+                match entries.get(selected) {
+                    Some(PaletteEntry { action, elsewhere: None, .. }) => self.act(*action),
+                    Some(PaletteEntry { action, elsewhere: Some((section, keys)), .. }) => {
+                        self.say(format!("{} acts in {section} ({keys} there), not here", action.name()))
+                    }
+                    None => {}
                 }
                 return Ok(());
             }
@@ -344,27 +345,43 @@ impl App {
         Ok(())
     }
 
-    /// Palette entries matching `query`, best first: every action of the current context with
-    /// its keys.
-    pub fn palette_entries(&self, query: &str) -> Vec<(Action, String)> {
-        let mut all: Vec<(Action, String)> = Vec::new();
+    /// Palette entries matching `query`, best first: every action of the app with its keys, those
+    /// of the tables in force first, then the others, each naming the part of the app it acts in.
+    pub fn palette_entries(&self, query: &str) -> Vec<PaletteEntry> {
+        let mut all: Vec<PaletteEntry> = Vec::new();
         for table in self.context() {
             for b in table {
-                if !all.iter().any(|(a, _)| *a == b.action) {
-                    all.push((b.action, format!("{}  ({})", b.action.name(), b.keys.join(", "))));
+                if !all.iter().any(|e| e.action == b.action) {
+                    let label = format!("{}  ({})", b.action.name(), b.keys.join(", "));
+                    all.push(PaletteEntry { action: b.action, label, elsewhere: None });
                 }
             }
         }
         // A new user who chose to start empty can still ask for the demo data.
-        if !self.welcome && !all.iter().any(|(a, _)| *a == Action::LoadDemo) && self.empty {
-            all.push((Action::LoadDemo, format!("{}  (while the database is empty)", Action::LoadDemo.name())));
+        if !self.welcome() && !all.iter().any(|e| e.action == Action::LoadDemo) && self.empty {
+            let label = format!("{}  (while the database is empty)", Action::LoadDemo.name());
+            all.push(PaletteEntry { action: Action::LoadDemo, label, elsewhere: None });
+        }
+        // The welcome's choices exist only on it; the text keys act in the field being typed.
+        let only_there = |a: Action| matches!(a, Action::LoadDemo | Action::StartEmpty | Action::Text(_));
+        for (section, table) in keymap::ALL {
+            for b in table.iter().filter(|b| !only_there(b.action)) {
+                if !all.iter().any(|e| e.action == b.action) {
+                    let keys = b.keys.join(", ");
+                    let label = format!("{}  ({keys} · {section})", b.action.name());
+                    all.push(PaletteEntry { action: b.action, label, elsewhere: Some((section, keys)) });
+                }
+            }
         }
         if query.trim().is_empty() {
             return all;
         }
-        let names: Vec<String> = all.iter().map(|(a, _)| a.name()).collect();
-        let ranked = crate::search::rank_items(query, &names);
-        ranked.into_iter().map(|i| all[i].clone()).collect()
+        let names: Vec<String> = all.iter().map(|e| e.action.name()).collect();
+        let mut ranked: Vec<PaletteEntry> =
+            crate::search::rank_items(query, &names).into_iter().map(|i| all[i].clone()).collect();
+        // What acts here comes before what acts elsewhere, each best first.
+        ranked.sort_by_key(|e| e.elsewhere.is_some());
+        ranked
     }
 
     /// What a picker offers for `query`: the words of a word field that match it; for a record
@@ -420,6 +437,18 @@ impl App {
     }
 }
 
+/// One line of the palette: an action, its name and keys, and where it acts when that is not
+/// here (the help's section title and the keys there), in which case choosing it says so.
+#[derive(Debug, Clone)]
+pub struct PaletteEntry {
+    /// The action.
+    pub action: Action,
+    /// What the palette shows.
+    pub label: String,
+    /// The part of the app it acts in and its keys there, when not in force here.
+    pub elsewhere: Option<(&'static str, String)>,
+}
+
 /// A typed path with a leading `~/` made absolute.
 pub(super) fn expand_home(path: &str) -> std::path::PathBuf {
     let home = || directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
@@ -442,26 +471,17 @@ pub(super) enum PickKey {
     Typed,
 }
 
-/// Applies `key` to a pick list of `len` entries narrowed by `query`.
+/// Applies `key` to a pick list of `len` entries narrowed by `query`: the keys of `PICKER`
+/// move and choose, every other key edits the query.
 pub(super) fn pick_key(key: KeyEvent, query: &mut LineField, selected: &mut usize, len: usize) -> PickKey {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let last = len.saturating_sub(1);
-    match key.code {
-        KeyCode::Esc => PickKey::Cancel,
-        KeyCode::Enter => PickKey::Choose,
-        KeyCode::Down | KeyCode::Tab => {
-            *selected = (*selected + 1).min(last);
+    match keymap::action_in(keymap::PICKER, &key) {
+        Some(Action::Back) => PickKey::Cancel,
+        Some(Action::Open) => PickKey::Choose,
+        Some(Action::Down) => {
+            *selected = (*selected + 1).min(len.saturating_sub(1));
             PickKey::Moved
         }
-        KeyCode::Char('n' | 'j') if ctrl => {
-            *selected = (*selected + 1).min(last);
-            PickKey::Moved
-        }
-        KeyCode::Up | KeyCode::BackTab => {
-            *selected = selected.saturating_sub(1);
-            PickKey::Moved
-        }
-        KeyCode::Char('p' | 'k') if ctrl => {
+        Some(Action::Up) => {
             *selected = selected.saturating_sub(1);
             PickKey::Moved
         }
@@ -482,4 +502,32 @@ pub(super) fn edit_query(query: &mut LineField, key: KeyEvent) -> bool {
         return false;
     }
     query.handle(key) == Some(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each key the picker table lists does what the table says, and types nothing.
+    #[test]
+    fn a_pick_list_answers_the_keys_of_its_table() {
+        for b in keymap::PICKER {
+            for k in b.keys {
+                let (mut query, mut selected) = (LineField::new(""), 1);
+                let got = pick_key(keymap::key_event(k).unwrap(), &mut query, &mut selected, 3);
+                let acted = match b.action {
+                    Action::Down => matches!(got, PickKey::Moved) && selected == 2,
+                    Action::Up => matches!(got, PickKey::Moved) && selected == 0,
+                    Action::Open => matches!(got, PickKey::Choose),
+                    Action::Back => matches!(got, PickKey::Cancel),
+                    other => panic!("a pick list does not answer {other:?}"),
+                };
+                assert!(acted && query.value().is_empty(), "{k} should {}", b.help);
+            }
+        }
+        // A key the picker does not bind still types, even one the text keys bind elsewhere.
+        let (mut query, mut selected) = (LineField::new(""), 1);
+        assert!(matches!(pick_key(keymap::key_event("j").unwrap(), &mut query, &mut selected, 3), PickKey::Typed));
+        assert_eq!((query.value(), selected), ("j", 0));
+    }
 }

@@ -372,6 +372,40 @@ pub fn key_name(key: &KeyEvent) -> Option<String> {
     })
 }
 
+/// The key press a table's name stands for (`j`, `G`, `ctrl-s`, `shift-left`, `f1`...): the
+/// inverse of [`key_name`], so tests press exactly the keys the tables list.
+pub fn key_event(name: &str) -> Option<KeyEvent> {
+    let (mods, base) = match (name.strip_prefix("ctrl-"), name.strip_prefix("shift-")) {
+        (Some(rest), _) => (KeyModifiers::CONTROL, rest),
+        (_, Some(rest)) => (KeyModifiers::SHIFT, rest),
+        _ => (KeyModifiers::NONE, name),
+    };
+    let code = match base {
+        "space" => KeyCode::Char(' '),
+        "enter" => KeyCode::Enter,
+        "esc" => KeyCode::Esc,
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "pageup" => KeyCode::PageUp,
+        "pagedown" => KeyCode::PageDown,
+        "tab" => KeyCode::Tab,
+        "backtab" => KeyCode::BackTab,
+        "backspace" => KeyCode::Backspace,
+        "delete" => KeyCode::Delete,
+        f if f.len() > 1 && f.starts_with('f') => KeyCode::F(f[1..].parse().ok()?),
+        c => {
+            let mut chars = c.chars();
+            let (Some(ch), None) = (chars.next(), chars.next()) else { return None };
+            KeyCode::Char(ch)
+        }
+    };
+    Some(KeyEvent::new(code, mods))
+}
+
 /// What a key sequence means in these tables (first table first): an action, the start of a
 /// longer sequence, or nothing.
 pub enum Lookup {
@@ -412,6 +446,16 @@ pub fn lookup(tables: &[&[Binding]], seq: &str) -> Lookup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_key_a_table_lists_reads_back_as_its_name() {
+        for (name, table) in ALL {
+            for k in table.iter().flat_map(|b| b.keys).flat_map(|k| k.split(' ')) {
+                let key = key_event(k).unwrap_or_else(|| panic!("{name}: {k} names no key"));
+                assert_eq!(key_name(&key).as_deref(), Some(k), "{name}");
+            }
+        }
+    }
 
     #[test]
     fn sequences_and_alternatives() {

@@ -56,6 +56,8 @@ pub enum Effect {
     Write(Command),
     /// Open this record's page.
     Open(RecordRef),
+    /// Open this record's page from the record page on show, which Esc then comes back to.
+    Follow(RecordRef),
     /// Open a dialog over the screen.
     Overlay(Overlay),
     /// Open the form of a record of this kind (`None`: a new one), read through the service.

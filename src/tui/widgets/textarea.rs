@@ -28,6 +28,16 @@ impl TextArea {
         self.area.lines().join("\n")
     }
 
+    /// Starts a new line at the cursor (what Enter does).
+    pub fn newline(&mut self) {
+        self.area.insert_newline();
+    }
+
+    /// The line the cursor is on, counted from 0 (to keep it in view).
+    pub fn cursor_row(&self) -> usize {
+        self.area.cursor().0
+    }
+
     /// Applies an editing key (those of `TEXT`, Enter for a new line, a character typed):
     /// `Some(changed)` when it is one, `None` when the key is not for the field.
     pub fn handle(&mut self, key: KeyEvent) -> Option<bool> {
@@ -70,6 +80,17 @@ impl TextArea {
         })
     }
 
+    /// At most `room` lines as drawn: with the cursor (`▏`) and scrolled to keep it in view when
+    /// the field has the focus, else the first ones; each made safe to print.
+    pub fn shown(&self, focused: bool, room: usize) -> Vec<String> {
+        if focused {
+            let lines = self.lines_with_cursor();
+            lines.into_iter().skip(super::scrolled(self.cursor_row(), room)).take(room).collect()
+        } else {
+            self.area.lines().iter().take(room).map(|l| sanitize(l).into_owned()).collect()
+        }
+    }
+
     /// The lines with a cursor mark (`▏`) where the cursor is, each made safe to print.
     pub fn lines_with_cursor(&self) -> Vec<String> {
         let cursor = self.area.cursor();
@@ -93,24 +114,19 @@ impl TextArea {
 mod tests {
     use super::*;
 
+    /// Presses the keys named as the tables name them; a word that names no key is typed.
     fn keys(t: &mut TextArea, keys: &str) {
         for k in keys.split_whitespace() {
-            let (code, mods) = match k {
-                "enter" => (KeyCode::Enter, KeyModifiers::NONE),
-                "left" => (KeyCode::Left, KeyModifiers::NONE),
-                "home" => (KeyCode::Home, KeyModifiers::NONE),
-                "backspace" => (KeyCode::Backspace, KeyModifiers::NONE),
-                ctrl if ctrl.starts_with("ctrl-") => {
-                    (KeyCode::Char(ctrl.chars().last().unwrap_or(' ')), KeyModifiers::CONTROL)
+            match keymap::key_event(k) {
+                Some(key) => {
+                    t.handle(key);
                 }
-                text => {
-                    for c in text.chars() {
+                None => {
+                    for c in k.chars() {
                         t.handle(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
                     }
-                    continue;
                 }
-            };
-            t.handle(KeyEvent::new(code, mods));
+            }
         }
     }
 
@@ -127,5 +143,14 @@ mod tests {
         keys(&mut t, "ctrl-u");
         assert_eq!(t.value(), "", "Ctrl-U empties the field, as in every field");
         assert_eq!(t.handle(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)), None, "Tab is not the field's");
+    }
+
+    #[test]
+    fn a_long_field_shows_the_lines_around_the_cursor() {
+        let mut t = TextArea::new("1\n2\n3\n4");
+        assert_eq!(t.shown(true, 2), ["3", "4▏"], "the cursor's line in view");
+        assert_eq!(t.shown(false, 2), ["1", "2"], "the first lines when not focused");
+        keys(&mut t, "home left");
+        assert_eq!(t.shown(true, 2), ["2", "3▏"], "back over the line break, the view follows");
     }
 }

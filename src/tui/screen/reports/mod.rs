@@ -10,7 +10,7 @@ use std::sync::mpsc::Receiver;
 use std::time::Instant;
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph};
@@ -420,9 +420,9 @@ impl Reports {
     /// line), `Esc` leaves it as it was; other keys edit the line.
     pub fn type_key(&mut self, key: KeyEvent, today: Date) {
         let Some((text, error)) = &mut self.typing else { return };
-        match key.code {
-            KeyCode::Esc => self.typing = None,
-            KeyCode::Enter => match Period::parse(text.value(), today) {
+        match keymap::action_in(keymap::ASK, &key) {
+            Some(Action::Back) => self.typing = None,
+            Some(Action::Done) => match Period::parse(text.value(), today) {
                 Ok(period) => {
                     self.typing = None;
                     if period != self.period {
@@ -447,7 +447,8 @@ impl Reports {
 
 impl Screen for Reports {
     fn keys(&self) -> Vec<&'static [Binding]> {
-        vec![keymap::REPORTS]
+        // A period being typed answers like any question.
+        if self.typing.is_some() { vec![keymap::ASK, keymap::REPORTS] } else { vec![keymap::REPORTS] }
     }
 
     fn keeps(&self, action: Action) -> bool {
