@@ -1371,7 +1371,7 @@ fn creating_and_deleting_an_account_with_a_refusal_on_the_way() {
     // An account with a deal cannot go (its people would only be unlinked); an empty one can.
     ui.keys("h g g G d y");
     let s = ui.screen();
-    assert!(s.contains("is still used by 1 opportunity"), "Ōsaka Trading is last by name: {s}");
+    assert!(s.contains("account Ōsaka Trading 株式会社 (account:1) is still used by 1"), "Ōsaka Trading is last by name: {s}");
     ui.keys("g g j d y");
     let s = ui.screen();
     assert!(s.contains("deleted account ") && s.contains("Accounts (2)"), "{s}");
