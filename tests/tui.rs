@@ -1371,7 +1371,10 @@ fn creating_and_deleting_an_account_with_a_refusal_on_the_way() {
     // An account with a deal cannot go (its people would only be unlinked); an empty one can.
     ui.keys("h g g G d y");
     let s = ui.screen();
-    assert!(s.contains("account Ōsaka Trading 株式会社 (account:1) is still used by 1"), "Ōsaka Trading is last by name: {s}");
+    assert!(
+        s.contains("account Ōsaka Trading 株式会社 (account:1) is still used by 1"),
+        "Ōsaka Trading is last by name: {s}"
+    );
     ui.keys("g g j d y");
     let s = ui.screen();
     assert!(s.contains("deleted account ") && s.contains("Accounts (2)"), "{s}");
@@ -1761,6 +1764,24 @@ fn stage_and_account_fields_are_pickers_and_a_new_account_is_made_in_place() {
     let stage: Stage = ui.crm.get(deal.stage).unwrap();
     assert!(stage.name.starts_with("Negotiation"), "{}", stage.name);
     assert_eq!(deal.account, ui.crm.account_named("brand new co").unwrap().unwrap());
+}
+
+#[test]
+fn enter_typed_right_after_a_query_takes_that_querys_matches() {
+    let mut ui = Ui::pipeline(100, 30);
+    ui.keys("1 n").text("Harbour cranes").keys("tab enter");
+    assert!(ui.screen().contains("Acme Ltd"), "the picker opens on the first accounts: {}", ui.screen());
+    // Typed and Enter in one burst, before the search answers: never the older list's first row.
+    ui.app.paste("Zed Corp\n");
+    ui.keys("ctrl-s");
+    let deal = ui.crm.list::<Opportunity>(|o| o.name == "Harbour cranes").unwrap().remove(0);
+    assert_eq!(Some(deal.account), ui.crm.account_named("zed corp").unwrap(), "the account typed was made");
+    // The search box too: Enter opens what the query typed finds.
+    ui.keys("esc esc");
+    ui.keys("/");
+    ui.app.paste("kobe\n");
+    let s = ui.screen();
+    assert!(search_query(&ui).is_none() && s.contains("Kobe Shipping"), "a record Kobe finds is open: {s}");
 }
 
 #[test]

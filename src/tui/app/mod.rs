@@ -345,15 +345,31 @@ impl App {
                 || app.reports.busy()
                 || app.duplicates.busy()
                 || app.import().is_some_and(|w| w.busy())
-                || matches!(app.overlay(), Some(Overlay::Search(b)) if b.waiting.is_some())
+                || app.dialog_awaits()
                 || app.list().is_some_and(|l| l.awaiting.is_some())
-                || matches!(app.overlay(), Some(Overlay::Picker { waiting: Some(_), .. }))
         };
         while busy(self) && Instant::now() < deadline {
             self.prepare();
             std::thread::sleep(Duration::from_millis(2));
         }
         self.prepare();
+    }
+
+    /// Whether the dialog on top (the search, a picker) awaits the matches of what was typed in it.
+    fn dialog_awaits(&self) -> bool {
+        matches!(self.overlay(), Some(Overlay::Search(b)) if b.waiting.is_some())
+            || matches!(self.overlay(), Some(Overlay::Picker { waiting: Some(_), .. }))
+    }
+
+    /// Waits (a second at most) for the matches the dialog on top awaits; false if they are
+    /// still to come.
+    pub(super) fn await_matches(&mut self) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while self.dialog_awaits() && Instant::now() < deadline {
+            self.prepare();
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        !self.dialog_awaits()
     }
 
     /// The list of the current screen, if it has one.
