@@ -648,6 +648,11 @@ fn enter_in_the_call_notes_starts_a_line_and_elsewhere_moves_on() {
     let call = ui.crm.calls(None, None).unwrap().remove(0);
     assert_eq!(call.notes.as_deref(), Some("left a message\nback monday"));
     assert!(ui.crm.list::<Task>(|t| t.title == "Pricing").unwrap().len() == 1, "Enter left the follow-up for the date");
+    // The call's page shows the notes line by line.
+    ui.keys("6 enter");
+    let s = ui.screen();
+    let line = s.lines().position(|l| l.contains("notes") && l.contains("left a message")).expect(&s);
+    assert!(s.lines().nth(line + 1).is_some_and(|l| l.contains("back monday")), "{s}");
 }
 
 #[test]
@@ -1873,4 +1878,15 @@ fn a_lead_s_page_takes_the_lead_keys() {
     assert_eq!(ui.crm.list::<Lead>(|_| true).unwrap()[0].status, LeadStatus::Contacted);
     ui.keys("C");
     assert!(ui.screen().contains("Convert the lead Li Wang"), "{}", ui.screen());
+}
+
+#[test]
+fn a_stage_named_nowhere_is_said_when_deleting_a_stage_with_deals() {
+    let mut ui = Ui::pipeline(120, 30);
+    ui.keys("g S d");
+    assert!(ui.screen().contains("move them to which stage"), "{}", ui.screen());
+    ui.text("nowhere").keys("enter");
+    let said = ui.app.message.as_ref().map(|m| (m.text.clone(), m.error)).unwrap_or_default();
+    assert!(said.1 && said.0.contains("nowhere"), "the refusal is said: {said:?}");
+    assert!(ui.screen().contains("nowhere"), "and shown: {}", ui.screen());
 }

@@ -234,7 +234,10 @@ fn fields<R: Record>(lines: &mut Vec<DetailLine>, crm: &Crm, rec: &R) {
         // is not listed twice.
         let shown = lines.iter().any(|l| matches!(l, DetailLine::Field(n, _) if *n == name));
         if !text.is_empty() && !shown {
-            lines.push(DetailLine::Field(name, text));
+            // A field of lines (notes, a description) shows each of its lines, under its name.
+            let mut rows = text.lines().filter(|l| !l.trim().is_empty());
+            lines.push(DetailLine::Field(name, rows.next().unwrap_or_default().to_string()));
+            lines.extend(rows.map(|row| DetailLine::Field(String::new(), row.to_string())));
         }
     }
 }

@@ -117,9 +117,17 @@ impl App {
                 self.crm.add_note(target.refs[0], text)?;
                 "note added".to_string()
             }
-            Ask::Tag(targets) => format!("labelled {} records '{}'", self.crm.tag(&targets.refs, text)?, text.trim()),
+            Ask::Tag(targets) => {
+                format!("labelled {} '{}'", count(self.crm.tag(&targets.refs, text)?, "record", "records"), text.trim())
+            }
             Ask::Owner(targets) => {
-                format!("{} records now belong to {}", self.crm.set_owner(&targets.refs, text)?, text.trim())
+                let n = self.crm.set_owner(&targets.refs, text)?;
+                format!(
+                    "{} now {} to {}",
+                    count(n, "record", "records"),
+                    if n == 1 { "belongs" } else { "belong" },
+                    text.trim()
+                )
             }
             Ask::List(targets) => {
                 let ids: Vec<_> = targets.refs.iter().filter(|t| t.kind == Kind::Contact).map(|t| t.id).collect();
