@@ -2,9 +2,9 @@
 //! read through the stage index (never the whole opportunity table) and kept in memory; drawing
 //! reads this state only.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use crate::crm::{Crm, Result};
+use crate::crm::{Crm, Filter, Result};
 use crate::model::{Account, Amount, Currency, Date, Id, Kind, Opportunity, RecordRef, Stage, StageOutcome};
 
 /// One deal as the board shows it.
@@ -63,95 +63,6 @@ impl Column {
     }
 }
 
-/// What the board is narrowed to.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BoardFilter {
-    /// Only deals of this owner.
-    pub owner: Option<String>,
-    /// Only deals of accounts whose name holds this (any case).
-    pub account: Option<String>,
-    /// Only deals closing on or after this.
-    pub from: Option<Date>,
-    /// Only deals closing on or before this.
-    pub to: Option<Date>,
-}
-
-impl BoardFilter {
-    /// Reads `owner:ann account:acme from:2026-12-01 to:+30d` (any order, any subset; `close:A..B`
-    /// sets both dates). Empty text clears the filter.
-    pub fn parse(text: &str) -> std::result::Result<BoardFilter, String> {
-        let mut f = BoardFilter::default();
-        let today = Date::today();
-        let date = |v: &str| Date::parse_relative(v, today);
-        for word in text.split_whitespace() {
-            let (key, value) = word
-                .split_once(':')
-                .ok_or_else(|| format!("'{word}': write key:value, e.g. owner:ann account:acme close:today..+90d"))?;
-            match key {
-                "owner" => f.owner = Some(value.to_string()),
-                "account" => f.account = Some(value.to_lowercase()),
-                "from" => f.from = Some(date(value)?),
-                "to" => f.to = Some(date(value)?),
-                "close" => {
-                    let (a, b) = value.split_once("..").ok_or("close: write close:FROM..TO")?;
-                    f.from = if a.is_empty() { None } else { Some(date(a)?) };
-                    f.to = if b.is_empty() { None } else { Some(date(b)?) };
-                }
-                other => return Err(format!("'{other}' is not a board filter: use owner, account, from, to or close")),
-            }
-        }
-        Ok(f)
-    }
-
-    /// The filter as `parse` reads it, to edit it again.
-    pub fn text(&self) -> String {
-        let mut words = Vec::new();
-        if let Some(o) = &self.owner {
-            words.push(format!("owner:{o}"));
-        }
-        if let Some(a) = &self.account {
-            words.push(format!("account:{a}"));
-        }
-        if let Some(d) = self.from {
-            words.push(format!("from:{d}"));
-        }
-        if let Some(d) = self.to {
-            words.push(format!("to:{d}"));
-        }
-        words.join(" ")
-    }
-
-    /// Whether nothing is filtered.
-    pub fn is_empty(&self) -> bool {
-        *self == BoardFilter::default()
-    }
-
-    /// What is filtered, for the header.
-    pub fn describe(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(o) = &self.owner {
-            parts.push(format!("owner {o}"));
-        }
-        if let Some(a) = &self.account {
-            parts.push(format!("account ~{a}"));
-        }
-        match (self.from, self.to) {
-            (Some(a), Some(b)) => parts.push(format!("closing {a}..{b}")),
-            (Some(a), None) => parts.push(format!("closing from {a}")),
-            (None, Some(b)) => parts.push(format!("closing by {b}")),
-            (None, None) => {}
-        }
-        parts.join(", ")
-    }
-
-    fn keeps(&self, o: &Opportunity, account: &str) -> bool {
-        self.owner.as_ref().is_none_or(|w| o.owner.eq_ignore_ascii_case(w))
-            && self.account.as_ref().is_none_or(|a| account.to_lowercase().contains(a))
-            && self.from.is_none_or(|d| o.close_date >= d)
-            && self.to.is_none_or(|d| o.close_date <= d)
-    }
-}
-
 /// The board: its columns, the selection, the filter and whether closed stages are folded.
 #[derive(Debug, Clone, Default)]
 pub struct Board {
@@ -159,8 +70,10 @@ pub struct Board {
     pub columns: Vec<Column>,
     /// The selected column (an index into `columns`, never a folded one).
     pub col: usize,
-    /// What the board is narrowed to.
-    pub filter: BoardFilter,
+    /// What the board is narrowed to, as typed.
+    pub filter_text: String,
+    /// What the board is narrowed to, read (`None`: every deal).
+    pub filter: Option<Filter>,
     /// Whether won and lost stages are folded away.
     pub folded: bool,
     /// Whether the columns must be read again before the next frame.
@@ -221,12 +134,29 @@ impl Board {
 
     fn read(&self, crm: &Crm) -> Result<Vec<Column>> {
         let stages = crm.stages()?;
+        // Plain words are answered by the search, once for every column; terms by each column.
+        let searched: Option<HashSet<Id>> = match &self.filter {
+            Some(filter) if !filter.words().is_empty() => {
+                Some(crm.filtered(filter, usize::MAX)?.ids.into_iter().collect())
+            }
+            _ => None,
+        };
         let mut names: HashMap<Id, String> = HashMap::new();
         let mut columns = Vec::with_capacity(stages.len());
         for stage in stages {
             let mut cards = Vec::new();
             if !(self.folded && stage.outcome != StageOutcome::Open) {
-                for o in crm.linking::<Opportunity>(RecordRef::new(Kind::Stage, stage.id))? {
+                let mut deals = crm.linking::<Opportunity>(RecordRef::new(Kind::Stage, stage.id))?;
+                if let Some(filter) = &self.filter {
+                    let kept: HashSet<Id> = match &searched {
+                        Some(found) => deals.iter().map(|o| o.id).filter(|id| found.contains(id)).collect(),
+                        None => {
+                            crm.kept(filter, &deals.iter().map(|o| o.id).collect::<Vec<_>>())?.into_iter().collect()
+                        }
+                    };
+                    deals.retain(|o| kept.contains(&o.id));
+                }
+                for o in deals {
                     let account = match names.get(&o.account) {
                         Some(n) => n.clone(),
                         None => {
@@ -235,9 +165,7 @@ impl Board {
                             n
                         }
                     };
-                    if self.filter.keeps(&o, &account) {
-                        cards.push(card(o, account));
-                    }
+                    cards.push(card(o, account));
                 }
                 cards.sort_by(|a, b| (a.close_date, &a.name, a.id).cmp(&(b.close_date, &b.name, b.id)));
             }
@@ -296,8 +224,10 @@ impl Board {
         }
     }
 
-    /// Narrows the board; the selection then goes to the first column with a matching deal.
-    pub fn set_filter(&mut self, filter: BoardFilter) {
+    /// Narrows the board to the deals `filter` keeps (typed as `text`; `None`: every deal); the
+    /// selection then goes to the first column with a matching deal.
+    pub fn set_filter(&mut self, text: &str, filter: Option<Filter>) {
+        self.filter_text = text.trim().to_string();
         self.filter = filter;
         self.stale = true;
         self.refiltered = true;
@@ -341,25 +271,5 @@ fn card(o: Opportunity, account: String) -> Card {
         probability: o.probability,
         close_date: o.close_date,
         next_step: o.next_step.map(|s| (s, o.next_step_date)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn filters_read_from_key_value_words() {
-        let f = BoardFilter::parse("owner:ann account:Acme close:2026-12-01..2027-03-31").unwrap();
-        assert_eq!(f.owner.as_deref(), Some("ann"));
-        assert_eq!(f.account.as_deref(), Some("acme"));
-        assert_eq!(
-            (f.from.map(|d| d.to_string()), f.to.map(|d| d.to_string())),
-            (Some("2026-12-01".into()), Some("2027-03-31".into()))
-        );
-        assert!(f.describe().contains("closing 2026-12-01..2027-03-31"));
-        assert!(BoardFilter::parse("").unwrap().is_empty());
-        assert!(BoardFilter::parse("colour:red").unwrap_err().contains("not a board filter"));
-        assert!(BoardFilter::parse("from:someday").is_err());
     }
 }

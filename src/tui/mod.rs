@@ -8,6 +8,7 @@ pub mod board;
 mod call;
 mod ctx;
 mod detail;
+mod filter;
 mod form;
 mod fuzzy;
 mod import;

@@ -13,6 +13,7 @@ use super::board::{Board, Column};
 use super::call::{CallForm, OUTCOME_KEYS, Slot};
 use super::ctx::Ctx;
 use super::detail::DetailLine;
+use super::filter::FilterLine;
 use super::fuzzy::matched_chars;
 use super::keymap;
 use super::line::LineField;
@@ -51,7 +52,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
         screen.draw(f, main, &Ctx { theme: *theme, ..app.ctx.clone() });
     } else if let Some(list) = app.list() {
         let title = if list.kind == crate::model::Kind::Opportunity { "Deals" } else { app.screen.title() };
-        record_list(f, main, list, title, app.filter_line(), theme);
+        record_list(f, main, list, title, app.filter_line().map(|l| &l.line), theme);
     } else {
         // Every screen has a view above; a bare frame keeps a new one drawable until it does.
         f.render_widget(Block::new().borders(Borders::ALL).title(format!(" {} ", app.screen.title())), main);
@@ -71,10 +72,29 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
                 dim(f, main);
                 overlay(f, main, o, app, theme);
             }
-            Mode::Import(_) | Mode::Quote(_) | Mode::Filter(_) => {}
+            Mode::Filter(line) => filter_line(f, main, line, app.list().is_none(), theme),
+            Mode::Import(_) | Mode::Quote(_) => {}
         }
     }
     long_message(f, area, app, theme);
+}
+
+/// The filter line on the bottom border of the screen's box: the text typed (unless the screen
+/// shows it itself, as a list does on its top border), then why it does not read, if it does not.
+fn filter_line(f: &mut Frame, area: Rect, line: &FilterLine, typed: bool, theme: &Theme) {
+    let row =
+        Rect { x: area.x + 1, y: area.bottom().saturating_sub(1), width: area.width.saturating_sub(2), height: 1 };
+    let mut shown = if typed {
+        line.line.after(Span::styled(" filter: ", theme.title()), (row.width / 2) as usize)
+    } else {
+        Line::default()
+    };
+    if let Some(error) = &line.error {
+        shown.spans.push(Span::styled(format!(" {} ", sanitize(error)), theme.error()));
+    }
+    if !shown.spans.is_empty() {
+        f.render_widget(Paragraph::new(shown), row);
+    }
 }
 
 /// Room for a message at the right of the status bar, out of `width` columns.
@@ -204,8 +224,8 @@ fn board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme, today: crate::
     let first = at.saturating_sub(fit.saturating_sub(1)).min(shown.len().saturating_sub(fit));
     let on_screen = &shown[first..(first + fit).min(shown.len())];
     let mut title = format!(" Pipeline · {} stages", shown.len());
-    if !board.filter.is_empty() {
-        title.push_str(&format!(" · filtered: {} (Esc clears)", board.filter.describe()));
+    if board.filter.is_some() {
+        title.push_str(&format!(" · filter: {} (Esc clears)", board.filter_text));
     }
     if board.folded {
         title.push_str(" · won/lost folded (Z)");

@@ -122,22 +122,12 @@ impl App {
                     l.awaiting = None;
                     l.set_filter("", None);
                 }
-                if self.on_board() && !self.board.filter.is_empty() {
-                    self.board.set_filter(BoardFilter::default());
+                if self.on_board() && self.board.filter.is_some() {
+                    self.board.set_filter("", None);
                     self.say("board filter cleared");
                 }
             }
-            Action::Filter if self.screen == ScreenId::Calls && self.detail.is_none() => {
-                self.open_overlay(Overlay::ask(Ask::CallFilter, self.calls.filter.clone()));
-            }
-            Action::Filter if self.on_board() => {
-                self.open_overlay(Overlay::ask(Ask::BoardFilter, self.board.filter.text()));
-            }
-            Action::Filter => {
-                if let Some(list) = self.list() {
-                    self.push(Mode::Filter(LineField::new(list.filter.clone())));
-                }
-            }
+            Action::Filter => self.open_filter(),
             Action::CloseProject => {
                 if let Some(r) = self.current().filter(|r| r.kind == Kind::Project) {
                     let p: crate::model::Project = self.crm.get(r.id)?;
@@ -410,57 +400,6 @@ impl App {
         self.say(format!("{} → {} ({}%)", o.name, stage.name, o.probability));
         self.board.moved(&o);
         Ok(())
-    }
-
-    /// The ids of the calls a filter line lets through (every call is read).
-    pub(super) fn calls_matching(&self, text: &str) -> Result<std::collections::HashSet<Id>> {
-        let bad = |m: String| ValidationError::new("filter", m);
-        let today = self.ctx.today;
-        let (mut outcome, mut account, mut country, mut from, mut to) = (None, None, None, None, None);
-        for word in text.split_whitespace() {
-            let (k, v) =
-                word.split_once(':').ok_or_else(|| bad(format!("'{word}': write key:value, e.g. outcome:busy")))?;
-            match k {
-                "outcome" => outcome = Some(v.parse::<crate::model::CallOutcome>()?),
-                "account" => account = Some(v.to_lowercase()),
-                "country" => country = Some(v.to_lowercase()),
-                "from" => from = Some(crate::model::Date::parse_relative(v, today).map_err(bad)?),
-                "to" => to = Some(crate::model::Date::parse_relative(v, today).map_err(bad)?),
-                other => {
-                    let m = format!("'{other}' is not a call filter: use outcome, account, country, from or to");
-                    return Err(bad(m).into());
-                }
-            }
-        }
-        let mut people: std::collections::HashMap<Id, (String, String)> = std::collections::HashMap::new();
-        let mut pass = std::collections::HashSet::new();
-        for call in self.crm.calls(None, from)? {
-            if outcome.is_some_and(|o| o != call.outcome) || to.is_some_and(|t| call.started_at.local_date() > t) {
-                continue;
-            }
-            if account.is_some() || country.is_some() {
-                let (acct, ctry) = match people.get(&call.contact) {
-                    Some(v) => v.clone(),
-                    None => {
-                        let c = self.crm.find::<crate::model::Contact>(call.contact)?;
-                        let acct = match c.as_ref().and_then(|c| c.account) {
-                            Some(a) => self.crm.find::<crate::model::Account>(a)?.map(|a| a.name).unwrap_or_default(),
-                            None => String::new(),
-                        };
-                        let ctry = c.as_ref().and_then(|c| c.country()).unwrap_or_default().to_string();
-                        people.insert(call.contact, (acct.to_lowercase(), ctry.to_lowercase()));
-                        (acct.to_lowercase(), ctry.to_lowercase())
-                    }
-                };
-                if account.as_ref().is_some_and(|a| !acct.contains(a))
-                    || country.as_ref().is_some_and(|c| !ctry.contains(c))
-                {
-                    continue;
-                }
-            }
-            pass.insert(call.id);
-        }
-        Ok(pass)
     }
 
     /// Opens the call form with the person behind `about` (a contact, or a deal's, a call's or

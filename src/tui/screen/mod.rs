@@ -17,7 +17,7 @@ pub use agenda::{Agenda, birthdays_soon};
 pub use duplicates::Duplicates;
 pub use reports::{Period, Reports};
 pub use settings::Settings;
-pub use tasks::{TaskLists, TaskScope};
+pub use tasks::TaskLists;
 
 use super::ctx::Ctx;
 use super::form::Form;
@@ -68,6 +68,8 @@ pub enum Effect {
     AskDelete(Vec<RecordRef>),
     /// Log a call with the person behind this record (a contact, or a deal's, a task's contact).
     Call(RecordRef),
+    /// Open the screen's filter line, holding its filter.
+    Filter,
 }
 
 /// The body of a [`Command`]: what it does on the service, and what to say when done.
