@@ -4,7 +4,6 @@
 //! runs in a local terminal, under `TestBackend` in tests, and later over an SSH channel.
 
 mod app;
-pub mod board;
 mod call;
 mod ctx;
 mod detail;

@@ -85,6 +85,11 @@ impl App {
             let effects = screen.update(action, &ctx);
             return self.run(effects);
         }
+        // The board answers its own keys; the record actions on its deal are answered below.
+        if self.on_board() && self.board.owns(action) {
+            let effects = self.board.update(action, &ctx);
+            return self.run(effects);
+        }
         let half = self.list().map_or(10, |l| l.height.max(2) / 2) as isize;
         let page = self.list().map_or(20, |l| l.height.max(1)) as isize;
         match action {
@@ -122,10 +127,6 @@ impl App {
                     l.awaiting = None;
                     l.set_filter("", None);
                 }
-                if self.on_board() && self.board.filter.is_some() {
-                    self.board.set_filter("", None);
-                    self.say("board filter cleared");
-                }
             }
             Action::Filter => self.open_filter(),
             Action::CloseProject => {
@@ -144,23 +145,6 @@ impl App {
                     self.run(vec![Effect::Write(screen::set_task_done(id, action == Action::Complete))])?;
                 }
             }
-            Action::Up | Action::Down | Action::Top | Action::Bottom if self.on_board() => {
-                self.board.move_card(screen::step(action).unwrap_or(0));
-            }
-            Action::Left | Action::Right => self.board.move_col(if action == Action::Left { -1 } else { 1 }),
-            Action::MoveLeft | Action::MoveRight => self.move_deal(if action == Action::MoveLeft { -1 } else { 1 })?,
-            Action::Won => {
-                if let Some(card) = self.board.selected() {
-                    let o = self.crm.close_opportunity(card.id, StageOutcome::Won, None)?;
-                    self.say(format!("{} won: {} {}", o.name, o.amount.grouped(), o.currency));
-                    self.board.moved(&o);
-                }
-            }
-            Action::Lost => {
-                if let Some(card) = self.board.selected() {
-                    self.open_overlay(Overlay::ask(Ask::LostReason(card.id, None, card.name.clone()), ""));
-                }
-            }
             Action::Status => {
                 let targets: Vec<Id> = self.targets().iter().filter(|t| t.kind == Kind::Lead).map(|t| t.id).collect();
                 if !targets.is_empty() {
@@ -173,8 +157,15 @@ impl App {
                 }
             }
             // Keys of other contexts (the quote editor, the screens that own their keys, the
-            // import wizard) do nothing here.
-            Action::AddLine
+            // board, the import wizard) do nothing here.
+            Action::Left
+            | Action::Right
+            | Action::MoveLeft
+            | Action::MoveRight
+            | Action::Won
+            | Action::Lost
+            | Action::Fold
+            | Action::AddLine
             | Action::EditLine
             | Action::RemoveLine
             | Action::QuoteStatus
@@ -222,19 +213,6 @@ impl App {
             Action::NextPeriod | Action::CustomPeriod | Action::ChartTable | Action::NextMeasure | Action::NextView => {
             }
             Action::View => self.deals_listed = !self.deals_listed,
-            Action::Fold => {
-                self.board.toggle_fold();
-                self.say(if self.board.folded { "won and lost stages folded" } else { "won and lost stages shown" });
-            }
-            Action::Open if self.on_board() => {
-                if let Some(card) = self.board.selected() {
-                    self.open(RecordRef::new(Kind::Opportunity, card.id))?;
-                }
-            }
-            Action::New if self.on_board() => {
-                let stage = self.board.stage().map(|s| s.name.clone());
-                self.push(Mode::Form(Form::new_opportunity(&self.crm, stage)?));
-            }
             Action::Undo => {
                 let undone = self.crm.undo()?;
                 self.refresh_after_write();
@@ -363,33 +341,6 @@ impl App {
                     self.open_overlay(Overlay::ask(ask, ""));
                 }
             }
-        }
-        Ok(())
-    }
-
-    /// Moves the selected deal one stage left or right (asking why when it lands in a lost
-    /// stage); the probability follows the stage unless set by hand.
-    pub(super) fn move_deal(&mut self, delta: isize) -> Result<()> {
-        let Some(card) = self.board.selected().cloned() else { return Ok(()) };
-        let target = usize::try_from(self.board.col as isize + delta).ok().and_then(|i| self.board.columns.get(i));
-        let Some(stage) = target.map(|c| c.stage.clone()) else {
-            self.say_error(if delta < 0 { "this is the first stage" } else { "this is the last stage" });
-            return Ok(());
-        };
-        if stage.outcome == StageOutcome::Lost {
-            self.open_overlay(Overlay::ask(Ask::LostReason(card.id, Some(stage.id), card.name.clone()), ""));
-            return Ok(());
-        }
-        let open_now = self.board.columns.get(self.board.col).is_some_and(|c| c.stage.outcome == StageOutcome::Open);
-        let question = match (open_now, stage.outcome) {
-            (true, StageOutcome::Won) => Some(format!("Mark {} won?", card.name)),
-            (false, StageOutcome::Open) => Some(format!("Open {} again, in {}?", card.name, stage.name)),
-            (false, _) => Some(format!("Move {} to {}?", card.name, stage.name)),
-            _ => None,
-        };
-        match question {
-            Some(question) => self.open_overlay(Overlay::Confirm(Confirm::MoveDeal { id: card.id, stage, question })),
-            None => self.put_deal(card.id, &stage)?,
         }
         Ok(())
     }

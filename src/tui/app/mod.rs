@@ -10,11 +10,10 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::ScreenId;
 use super::ctx::Ctx;
 use super::mode::{Ask, Confirm, Message, Mode, Overlay, Targets};
-use super::screen::{self, Agenda, Duplicates, Effect, Reports, Screen, Settings, TaskLists};
+use super::screen::{self, Agenda, Board, Duplicates, Effect, Reports, Screen, Settings, TaskLists};
 use crate::crm::{Crm, Result};
 use crate::model::{Id, Kind, Lead, Opportunity, RecordRef, Stage, StageOutcome, ValidationError};
 use crate::text::count;
-use crate::tui::board::Board;
 use crate::tui::call::CallForm;
 use crate::tui::detail::Detail;
 use crate::tui::form::Form;
@@ -295,12 +294,12 @@ impl App {
         {
             self.say_error(e.to_string());
         }
-        if self.on_board()
-            && let Err(e) = self.board.prepare(&crm)
-        {
-            self.say_error(e.to_string());
-        }
         let ctx = self.ctx.clone();
+        if self.on_board()
+            && let Err(e) = self.board.prepare(&crm, &ctx)
+        {
+            self.say_error(e);
+        }
         if self.on_agenda()
             && let Err(e) = self.agenda.prepare(&crm, &ctx)
         {
@@ -585,6 +584,7 @@ impl App {
                 Effect::AskDelete(targets) => self.ask_delete(targets),
                 Effect::Call(about) => self.log_call(Some(about))?,
                 Effect::Filter => self.open_filter(),
+                Effect::NewDeal(stage) => self.push(Mode::Form(Form::new_opportunity(&self.crm, stage)?)),
             }
         }
         Ok(())

@@ -3,6 +3,7 @@
 //! itself (`draw`). The app routes keys to the screen on show and runs the effects.
 
 mod agenda;
+pub(crate) mod board;
 mod duplicates;
 pub(crate) mod reports;
 mod settings;
@@ -14,6 +15,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 pub use agenda::{Agenda, birthdays_soon};
+pub use board::Board;
 pub use duplicates::Duplicates;
 pub use reports::{Period, Reports};
 pub use settings::Settings;
@@ -70,6 +72,8 @@ pub enum Effect {
     Call(RecordRef),
     /// Open the screen's filter line, holding its filter.
     Filter,
+    /// Open the form of a new deal, in this stage (by name) if any.
+    NewDeal(Option<String>),
 }
 
 /// The body of a [`Command`]: what it does on the service, and what to say when done.
