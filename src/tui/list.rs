@@ -248,7 +248,7 @@ impl RecordList {
     }
 
     /// Loads the ids (when needed) and the rows on screen: the only place a list reads the disk.
-    pub fn prepare(&mut self, crm: &Arc<Crm>) -> Result<()> {
+    pub fn refresh(&mut self, crm: &Arc<Crm>) -> Result<()> {
         if let Some(rx) = &self.loading
             && let Ok(ids) = rx.try_recv()
         {

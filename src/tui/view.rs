@@ -51,8 +51,11 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     } else if let Some(screen) = app.screen_on_show() {
         screen.draw(f, main, &Ctx { theme: *theme, ..app.ctx.clone() });
     } else if let Some(list) = app.list() {
-        let title = if list.kind == crate::model::Kind::Opportunity { "Deals" } else { app.screen.title() };
-        record_list(f, main, list, title, app.filter_line().map(|l| &l.line), theme);
+        // While a filter is typed, the list shows the line on its top border.
+        match app.filter_line() {
+            Some(line) => record_list(f, main, list, list.title(), Some(&line.line), theme),
+            None => list.draw(f, main, &Ctx { theme: *theme, ..app.ctx.clone() }),
+        }
     } else {
         // Every screen has a view above; a bare frame keeps a new one drawable until it does.
         f.render_widget(Block::new().borders(Borders::ALL).title(format!(" {} ", app.screen.title())), main);

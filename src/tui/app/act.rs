@@ -85,9 +85,18 @@ impl App {
             let effects = screen.update(action, &ctx);
             return self.run(effects);
         }
-        // The board answers its own keys; the record actions on its deal are answered below.
+        // The board and the lists answer their own keys; the record actions on their rows are
+        // answered below.
         if self.on_board() && self.board.owns(action) {
             let effects = self.board.update(action, &ctx);
+            return self.run(effects);
+        }
+        if self.detail.is_none()
+            && !self.welcome
+            && let Some(list) = self.list_mut()
+            && list.owns(action)
+        {
+            let effects = list.update(action, &ctx);
             return self.run(effects);
         }
         let half = self.list().map_or(10, |l| l.height.max(2) / 2) as isize;
@@ -118,15 +127,6 @@ impl App {
             Action::Back if self.detail.is_some() => self.close_detail(),
             Action::Back => {
                 self.welcome = false;
-                // Esc first lets go of marks, then of the filter.
-                if let Some(l) = self.list_mut().filter(|l| !l.marked.is_empty()) {
-                    let n = l.marked.len();
-                    l.marked.clear();
-                    self.say(format!("{} unmarked", count(n, "row", "rows")));
-                } else if let Some(l) = self.list_mut().filter(|l| l.is_filtered() || l.awaiting.is_some()) {
-                    l.awaiting = None;
-                    l.set_filter("", None);
-                }
             }
             Action::Filter => self.open_filter(),
             Action::CloseProject => {
@@ -253,54 +253,21 @@ impl App {
                     });
                 }
             }
-            Action::Up => self.move_list(-1),
-            Action::Down => self.move_list(1),
-            Action::HalfUp => self.move_list(-half),
-            Action::HalfDown => self.move_list(half),
-            Action::PageUp => self.move_list(-page),
-            Action::PageDown => self.move_list(page),
-            Action::Top => self.move_list(isize::MIN / 2),
-            Action::Bottom => self.move_list(isize::MAX / 2),
-            Action::Open => {
-                if let Some(l) = self.list()
-                    && let Some(id) = l.selected_id()
-                {
-                    let r = RecordRef::new(l.kind, id);
-                    self.open(r)?;
-                }
-            }
-            Action::Mark => {
-                if let Some(l) = self.list_mut() {
-                    l.toggle_mark();
-                    l.move_by(1);
-                }
-            }
-            Action::MarkRange => {
-                if let Some(l) = self.list_mut() {
-                    l.mark_range();
-                }
-            }
-            Action::Sort | Action::SortReverse if self.list().is_some_and(|l| l.is_filtered() && !l.is_pinned()) => {
-                self.say_error("a filtered list shows the best matches first: Esc clears the filter, then o orders");
-            }
-            Action::Sort => {
-                if let Some(l) = self.list_mut() {
-                    l.next_order();
-                }
-            }
-            Action::SortReverse => {
-                if let Some(l) = self.list_mut() {
-                    l.reverse();
-                }
-            }
-            Action::New => match self.list().map(|l| l.kind) {
-                Some(Kind::Opportunity) => self.push(Mode::Form(Form::new_opportunity(&self.crm, None)?)),
-                Some(Kind::Call) => {
-                    self.say_error("calls are logged with a person: c on a contact, or Ctrl-L in / search")
-                }
-                Some(kind) => self.push(Mode::Form(Form::open(&self.crm, kind, None)?)),
-                None => {}
-            },
+            // The lists' own keys, off a list (the welcome).
+            Action::Up
+            | Action::Down
+            | Action::HalfUp
+            | Action::HalfDown
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
+            | Action::Open
+            | Action::Mark
+            | Action::MarkRange
+            | Action::Sort
+            | Action::SortReverse
+            | Action::New => {}
             Action::Edit => {
                 if let Some(r) = self.current() {
                     if matches!(
@@ -399,12 +366,6 @@ impl App {
             (Some(d), _) => Some(d.record),
             (None, Some(l)) => l.selected_id().map(|id| RecordRef::new(l.kind, id)),
             _ => None,
-        }
-    }
-
-    pub(super) fn move_list(&mut self, delta: isize) {
-        if let Some(l) = self.list_mut() {
-            l.move_by(delta);
         }
     }
 }

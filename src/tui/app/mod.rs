@@ -289,12 +289,12 @@ impl App {
         }
         self.take_filter_answer();
         let crm = self.crm.clone();
-        if let Some(list) = self.list_mut()
-            && let Err(e) = list.prepare(&crm)
-        {
-            self.say_error(e.to_string());
-        }
         let ctx = self.ctx.clone();
+        if let Some(list) = self.list_mut()
+            && let Err(e) = list.prepare(&crm, &ctx)
+        {
+            self.say_error(e);
+        }
         if self.on_board()
             && let Err(e) = self.board.prepare(&crm, &ctx)
         {
@@ -526,12 +526,10 @@ impl App {
             let mut keys = screen.keys();
             keys.push(keymap::GLOBAL);
             keys
-        } else if self.screen == ScreenId::Pipeline {
-            vec![keymap::DEALS, keymap::LIST, keymap::GLOBAL]
-        } else if self.screen == ScreenId::Leads {
-            vec![keymap::LEADS, keymap::LIST, keymap::GLOBAL]
-        } else if self.list().is_some() {
-            vec![keymap::LIST, keymap::GLOBAL]
+        } else if let Some(list) = self.list() {
+            let mut keys = list.keys();
+            keys.push(keymap::GLOBAL);
+            keys
         } else {
             vec![keymap::GLOBAL]
         }
@@ -581,6 +579,7 @@ impl App {
                 Effect::EditForm(kind, id) => self.push(Mode::Form(Form::open(&self.crm, kind, id)?)),
                 Effect::Form(form) => self.push(Mode::Form(*form)),
                 Effect::Say(text) => self.say(text),
+                Effect::Refuse(text) => self.say_error(text),
                 Effect::AskDelete(targets) => self.ask_delete(targets),
                 Effect::Call(about) => self.log_call(Some(about))?,
                 Effect::Filter => self.open_filter(),

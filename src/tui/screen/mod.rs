@@ -5,6 +5,7 @@
 mod agenda;
 pub(crate) mod board;
 mod duplicates;
+mod list;
 pub(crate) mod reports;
 mod settings;
 pub(crate) mod tasks;
@@ -66,6 +67,8 @@ pub enum Effect {
     Form(Box<Form>),
     /// Say this in the status bar.
     Say(String),
+    /// Say this in the status bar as a refusal (what was not done and what to do instead).
+    Refuse(String),
     /// Ask before deleting these records (named through the service).
     AskDelete(Vec<RecordRef>),
     /// Log a call with the person behind this record (a contact, or a deal's, a task's contact).
