@@ -170,7 +170,7 @@ fn status_bar(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .map(|b| format!("{} {}", b.keys[0], b.action.name()))
         .collect();
     let hints = if app.filter_line().is_some() {
-        "type to filter · Enter keeps the filter · Esc clears it".to_string()
+        "type to filter · Enter keeps the filter · Esc clears it · ↑ earlier filters".to_string()
     } else if app.pending.is_empty() {
         hints.join(" · ")
     } else {

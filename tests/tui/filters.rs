@@ -120,7 +120,9 @@ fn up_brings_back_the_screen_s_last_filters() {
     ui.keys("f").text("lee").keys("enter esc");
     ui.keys("6 f up");
     assert_eq!(ui.app.filter_line().map(|l| l.line.value().to_string()).as_deref(), Some(""), "calls have none");
-    ui.keys("esc 2 f up");
+    ui.keys("esc 2 f");
+    assert!(ui.screen().contains("↑ earlier filters"), "the status bar says so: {}", ui.screen());
+    ui.keys("up");
     let s = ui.screen();
     assert!(s.contains("filter: lee") && s.contains("Ann Lee") && !s.contains("Bob Stone"), "{s}");
     ui.keys("up");
