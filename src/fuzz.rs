@@ -52,8 +52,8 @@ pub fn values(data: &[u8]) {
     let _ = parse_duration(&text).map(crate::model::format_duration);
 }
 
-/// The query parsers: the filter language over every kind, board filters, task scopes, report
-/// periods, record references, and the text helpers every typed line meets.
+/// The query parsers: the filter language over every kind (every list, the board, the tasks
+/// and the calls read it), report periods, record references, and the text helpers every typed line meets.
 pub fn query(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let today = Date::from_ymd(2026, 12, 4).unwrap_or_default();
@@ -64,8 +64,6 @@ pub fn query(data: &[u8]) {
     for kind in Kind::ALL {
         let _ = crate::crm::Filter::parse(kind, &text, &names, today);
     }
-    let _ = crate::tui::board::BoardFilter::parse(&text);
-    let _ = crate::tui::screen::TaskScope::parse(&text);
     let _ = crate::tui::Period::parse(&text, today);
     let _ = text.parse::<RecordRef>();
     let _ = crate::text::message(&text);

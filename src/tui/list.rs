@@ -58,8 +58,11 @@ pub struct RecordList {
     pub filter: String,
     /// While a filter is on: the records it lets through, and every id in order.
     filtered: Option<(Pass, Vec<Id>)>,
-    /// The number of the filter search whose answer this list awaits, if any.
+    /// The number of the filter query whose answer this list awaits, if any.
     pub awaiting: Option<u64>,
+    /// Whether the awaited answer is ranked (best match first) rather than a set of records
+    /// shown in the list's order.
+    pub ranks: bool,
     /// Whether the next ids shown start at the top (a new filter or order), not on the record
     /// selected before.
     to_top: bool,
@@ -100,6 +103,7 @@ impl RecordList {
             filter: String::new(),
             filtered: None,
             awaiting: None,
+            ranks: false,
             to_top: false,
             pinned: false,
             emails_shown: None,
@@ -244,7 +248,7 @@ impl RecordList {
     }
 
     /// Loads the ids (when needed) and the rows on screen: the only place a list reads the disk.
-    pub fn prepare(&mut self, crm: &Arc<Crm>) -> Result<()> {
+    pub fn refresh(&mut self, crm: &Arc<Crm>) -> Result<()> {
         if let Some(rx) = &self.loading
             && let Ok(ids) = rx.try_recv()
         {
@@ -469,42 +473,4 @@ impl RecordList {
         self.offset = self.offset.min(self.ids.len().saturating_sub(1));
         self.select(pos);
     }
-}
-
-/// A list filter's words for the search, and its `tag:` terms (lower case). A term's label is
-/// searched for too, so that the records carrying it are among the matches.
-pub fn tag_terms(text: &str) -> (String, Vec<String>) {
-    let mut tags = Vec::new();
-    let words: Vec<&str> = text
-        .split_whitespace()
-        .map(|w| match w.split_once(':') {
-            Some((key, label)) if key.eq_ignore_ascii_case("tag") && !label.is_empty() => {
-                tags.push(label.to_lowercase());
-                label
-            }
-            _ => w,
-        })
-        .collect();
-    (words.join(" "), tags)
-}
-
-/// The matches carrying a label starting with each of `tags` (any case): what a list filter's
-/// `tag:` terms keep. Only contacts and accounts carry labels.
-pub fn labelled(crm: &Crm, hits: Vec<crate::search::Hit>, tags: &[String]) -> Result<Vec<crate::search::Hit>> {
-    if tags.is_empty() {
-        return Ok(hits);
-    }
-    let mut kept = Vec::new();
-    for hit in hits {
-        let labels = match hit.kind {
-            Kind::Contact => crm.find::<Contact>(hit.id)?.map(|c| c.tags),
-            Kind::Account => crm.find::<Account>(hit.id)?.map(|a| a.tags),
-            _ => None,
-        };
-        let labels: Vec<String> = labels.unwrap_or_default().iter().map(|l| l.to_lowercase()).collect();
-        if tags.iter().all(|t| labels.iter().any(|l| l.starts_with(t.as_str()))) {
-            kept.push(hit);
-        }
-    }
-    Ok(kept)
 }

@@ -4,10 +4,10 @@
 //! runs in a local terminal, under `TestBackend` in tests, and later over an SSH channel.
 
 mod app;
-pub mod board;
 mod call;
 mod ctx;
 mod detail;
+mod filter;
 mod form;
 mod fuzzy;
 mod import;

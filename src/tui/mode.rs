@@ -4,6 +4,7 @@
 use std::time::Instant;
 
 use super::call::CallForm;
+use super::filter::FilterLine;
 use super::form::Form;
 use super::import::ImportWizard;
 use super::line::LineField;
@@ -27,8 +28,8 @@ pub enum Mode {
     Quote(QuoteEditor),
     /// The import wizard, holding the screen while open.
     Import(ImportWizard),
-    /// The list's filter line while keys go to it.
-    Filter(LineField),
+    /// The screen's filter line (a list's, the board's, the task lists') while keys go to it.
+    Filter(FilterLine),
 }
 
 /// The records an action applies to, and how dialogs name them ("contact Ann Lee", "3 contacts").
@@ -151,8 +152,6 @@ pub enum Ask {
     ImportFile,
     /// Why this deal was lost; with a stage, it moves there (else to the first lost stage).
     LostReason(Id, Option<Id>, String),
-    /// The pipeline board's filter.
-    BoardFilter,
     /// Where the deals of a stage being deleted go.
     MoveDealsTo(Stage, usize),
     /// The name of a new lead source.
@@ -165,10 +164,6 @@ pub enum Ask {
     QuickTask(Option<Targets>),
     /// Until when to snooze this task (its title).
     SnoozeUntil(Id, String),
-    /// The task lists' scope.
-    TaskScope,
-    /// Which calls to show.
-    CallFilter,
     /// Whether this project's goal was met (y / n), to close it; its name and open tasks.
     GoalMet(Id, String, usize),
 }
@@ -186,7 +181,6 @@ impl Ask {
                     .to_string()
             }
             Ask::LostReason(_, _, name) => format!("Why was {name} lost?"),
-            Ask::BoardFilter => "Filter the board: owner:NAME account:TEXT close:FROM..TO (empty clears)".to_string(),
             Ask::QuickTask(None) => "New task: a title, then a date (today, fri, +3d) and !high if need be".to_string(),
             Ask::QuickTask(Some(r)) => {
                 format!("New task about {}: a title, then a date (fri, +3d) and !high if need be", r.name)
@@ -197,11 +191,6 @@ impl Ask {
                 let tasks = crate::text::count(*open, "task is", "tasks are");
                 format!("Close {name} ({tasks} still open): was its goal met? y or n")
             }
-            Ask::CallFilter => {
-                "Show calls: outcome:voicemail account:acme country:france from:2026-11-01 to:today (empty: all)"
-                    .to_string()
-            }
-            Ask::TaskScope => "Narrow the tasks: project:NAME owner:NAME account:NAME (empty clears)".to_string(),
             Ask::NewSource => "New lead source (its name)".to_string(),
             Ask::RenameSource(name) => format!("Rename the lead source {} to", crate::text::spoken(name)),
             Ask::MoveSourceTo(name, n) => format!(

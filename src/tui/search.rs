@@ -37,8 +37,12 @@ pub struct Answer {
 }
 
 /// What a complete answer keeps of its matches, worked out on the worker thread (a list
-/// filter's `tag:` terms read the records).
+/// filter's terms read the records).
 pub type Keep = Box<dyn Fn(&Crm, Vec<Hit>) -> crate::crm::Result<Vec<Hit>> + Send>;
+
+/// A query other than a search, run on a worker thread: its matches, and whether more matched
+/// than it kept.
+pub type Job = Box<dyn FnOnce(&Crm) -> crate::crm::Result<(Vec<Hit>, bool)> + Send>;
 
 impl Searcher {
     /// A searcher over `crm`'s index.
@@ -59,10 +63,7 @@ impl Searcher {
 
     /// [`Searcher::start`], the complete answer narrowed by `keep`.
     pub fn start_keeping(&self, query: &str, kinds: &[Kind], limit: usize, keep: Keep) -> u64 {
-        let generation = self.latest.fetch_add(1, Ordering::SeqCst) + 1;
-        let cancel = Arc::new(AtomicBool::new(false));
-        let previous = std::mem::replace(&mut *self.cancel.lock().unwrap_or_else(|e| e.into_inner()), cancel.clone());
-        previous.store(true, Ordering::SeqCst);
+        let (generation, cancel) = self.supersede();
         let (crm, latest, inbox, query, kinds) =
             (self.crm.clone(), self.latest.clone(), self.inbox.clone(), query.to_string(), kinds.to_vec());
         std::thread::spawn(move || {
@@ -88,6 +89,36 @@ impl Searcher {
             }
         });
         generation
+    }
+
+    /// Runs `job` on a worker thread as the latest query, superseding any still running (one
+    /// superseded before it starts never runs); returns its number.
+    pub fn run(&self, job: Job) -> u64 {
+        let (generation, cancel) = self.supersede();
+        let (crm, latest, inbox) = (self.crm.clone(), self.latest.clone(), self.inbox.clone());
+        std::thread::spawn(move || {
+            if cancel.load(Ordering::SeqCst) {
+                return;
+            }
+            let (hits, full) = match job(&crm) {
+                Ok((hits, more)) => (Ok(hits), more),
+                Err(e) => (Err(e.to_string()), false),
+            };
+            if latest.load(Ordering::SeqCst) == generation {
+                *inbox.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some(Answer { generation, hits, complete: true, full });
+            }
+        });
+        generation
+    }
+
+    /// Numbers a new query and stops the one running: its number and its own stop flag.
+    fn supersede(&self) -> (u64, Arc<AtomicBool>) {
+        let generation = self.latest.fetch_add(1, Ordering::SeqCst) + 1;
+        let cancel = Arc::new(AtomicBool::new(false));
+        let previous = std::mem::replace(&mut *self.cancel.lock().unwrap_or_else(|e| e.into_inner()), cancel.clone());
+        previous.store(true, Ordering::SeqCst);
+        (generation, cancel)
     }
 
     /// The answer to the latest query, once, if it has arrived.

@@ -9,16 +9,17 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::ScreenId;
 use super::app::App;
-use super::board::{Board, Column};
 use super::call::{CallForm, OUTCOME_KEYS, Slot};
 use super::ctx::Ctx;
 use super::detail::DetailLine;
+use super::filter::FilterLine;
 use super::fuzzy::matched_chars;
 use super::keymap;
 use super::line::LineField;
 use super::mode::{Confirm, Mode, Overlay};
+use super::screen::Screen;
 use super::theme::Theme;
-use super::widgets::{MIN_SIZE, dim, popup, record_list, scrolled, short};
+use super::widgets::{MIN_SIZE, dim, popup, record_list, scrolled};
 use crate::text::{sanitize, truncate, width};
 
 /// Draws one frame.
@@ -46,12 +47,15 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     } else if let Some(d) = app.detail() {
         detail(f, main, d, theme);
     } else if app.on_board() {
-        board(f, main, &app.board, theme, app.ctx.today);
+        app.board.draw(f, main, &Ctx { theme: *theme, ..app.ctx.clone() });
     } else if let Some(screen) = app.screen_on_show() {
         screen.draw(f, main, &Ctx { theme: *theme, ..app.ctx.clone() });
     } else if let Some(list) = app.list() {
-        let title = if list.kind == crate::model::Kind::Opportunity { "Deals" } else { app.screen.title() };
-        record_list(f, main, list, title, app.filter_line(), theme);
+        // While a filter is typed, the list shows the line on its top border.
+        match app.filter_line() {
+            Some(line) => record_list(f, main, list, list.title(), Some(&line.line), theme),
+            None => list.draw(f, main, &Ctx { theme: *theme, ..app.ctx.clone() }),
+        }
     } else {
         // Every screen has a view above; a bare frame keeps a new one drawable until it does.
         f.render_widget(Block::new().borders(Borders::ALL).title(format!(" {} ", app.screen.title())), main);
@@ -71,10 +75,29 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
                 dim(f, main);
                 overlay(f, main, o, app, theme);
             }
-            Mode::Import(_) | Mode::Quote(_) | Mode::Filter(_) => {}
+            Mode::Filter(line) => filter_line(f, main, line, app.list().is_none(), theme),
+            Mode::Import(_) | Mode::Quote(_) => {}
         }
     }
     long_message(f, area, app, theme);
+}
+
+/// The filter line on the bottom border of the screen's box: the text typed (unless the screen
+/// shows it itself, as a list does on its top border), then why it does not read, if it does not.
+fn filter_line(f: &mut Frame, area: Rect, line: &FilterLine, typed: bool, theme: &Theme) {
+    let row =
+        Rect { x: area.x + 1, y: area.bottom().saturating_sub(1), width: area.width.saturating_sub(2), height: 1 };
+    let mut shown = if typed {
+        line.line.after(Span::styled(" filter: ", theme.title()), (row.width / 2) as usize)
+    } else {
+        Line::default()
+    };
+    if let Some(error) = &line.error {
+        shown.spans.push(Span::styled(format!(" {} ", sanitize(error)), theme.error()));
+    }
+    if !shown.spans.is_empty() {
+        f.render_widget(Paragraph::new(shown), row);
+    }
 }
 
 /// Room for a message at the right of the status bar, out of `width` columns.
@@ -147,7 +170,7 @@ fn status_bar(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .map(|b| format!("{} {}", b.keys[0], b.action.name()))
         .collect();
     let hints = if app.filter_line().is_some() {
-        "type to filter · Enter keeps the filter · Esc clears it".to_string()
+        "type to filter · Enter keeps the filter · Esc clears it · ↑ earlier filters".to_string()
     } else if app.pending.is_empty() {
         hints.join(" · ")
     } else {
@@ -190,103 +213,6 @@ fn welcome(f: &mut Frame, area: Rect, theme: &Theme) {
     ];
     let block = Block::new().borders(Borders::ALL).title(" Welcome ");
     f.render_widget(Paragraph::new(lines).block(block), area);
-}
-
-/// The narrowest a board column gets before the board scrolls sideways.
-const MIN_COLUMN: u16 = 26;
-/// Lines of one card, its gap included.
-const CARD_LINES: u16 = 5;
-
-fn board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme, today: crate::model::Date) {
-    let shown: Vec<(usize, &Column)> = board.visible().collect();
-    let fit = (area.width / MIN_COLUMN).max(1) as usize;
-    let at = shown.iter().position(|(i, _)| *i == board.col).unwrap_or(0);
-    let first = at.saturating_sub(fit.saturating_sub(1)).min(shown.len().saturating_sub(fit));
-    let on_screen = &shown[first..(first + fit).min(shown.len())];
-    let mut title = format!(" Pipeline · {} stages", shown.len());
-    if !board.filter.is_empty() {
-        title.push_str(&format!(" · filtered: {} (Esc clears)", board.filter.describe()));
-    }
-    if board.folded {
-        title.push_str(" · won/lost folded (Z)");
-    }
-    if first > 0 {
-        title.push_str(&format!(" · ◀ {} more", first));
-    }
-    let right = shown.len().saturating_sub(first + on_screen.len());
-    if right > 0 {
-        title.push_str(&format!(" · {right} more ▶"));
-    }
-    let outer = Block::new().borders(Borders::ALL).title(truncate(&format!("{title} "), area.width as usize));
-    let inner = outer.inner(area);
-    f.render_widget(outer, area);
-    if !board.is_loaded() {
-        f.render_widget(Paragraph::new(Line::styled("reading…", theme.dim())), inner);
-        return;
-    }
-    if shown.is_empty() {
-        f.render_widget(Paragraph::new("No stages: add them with rolo stage (or unfold with Z)."), inner);
-        return;
-    }
-    let cols = Layout::horizontal(vec![Constraint::Ratio(1, on_screen.len() as u32); on_screen.len()]).split(inner);
-    for (n, ((i, column), rect)) in on_screen.iter().zip(cols.iter()).enumerate() {
-        let focused = *i == board.col;
-        let (total, weighted, currency) = column.totals();
-        let cur = currency.map(|c| format!(" {c}")).unwrap_or_default();
-        let head = format!("{} ({})", column.stage.name, column.cards.len());
-        let sums = format!("Σ {}{cur} · w {}", short(total), short(weighted));
-        let style = if focused { theme.focus() } else { theme.title() };
-        let last = n + 1 == on_screen.len();
-        let block = Block::new().borders(if last { Borders::NONE } else { Borders::RIGHT }).border_style(theme.dim());
-        let body = block.inner(*rect);
-        f.render_widget(block, *rect);
-        let w = body.width as usize;
-        let mut lines = vec![
-            Line::styled(format!("{:<w$}", truncate(&head, w)), style),
-            Line::styled(truncate(&sums, w), theme.dim()),
-        ];
-        let room = (body.height.saturating_sub(2) / CARD_LINES).max(1) as usize;
-        if column.cards.is_empty() {
-            let empty = if focused { "no deals here: n adds one" } else { "no deals" };
-            lines.push(Line::styled(truncate(empty, w), theme.dim()));
-        }
-        let open = column.stage.outcome == crate::model::StageOutcome::Open;
-        let from = scrolled(column.selected, room);
-        for (k, card) in column.cards.iter().enumerate().skip(from).take(room) {
-            let selected = focused && k == column.selected;
-            let base = if selected { theme.focus() } else { theme.text() };
-            let pad = |t: String| format!("{:<w$}", truncate(&t, w));
-            lines.push(Line::raw(""));
-            lines.push(Line::styled(pad(card.name.clone()), base.patch(theme.title())));
-            lines.push(Line::styled(pad(card.account.clone()), if selected { base } else { theme.dim() }));
-            let late = card.late(today, open);
-            let amount = card.amount.grouped();
-            let amount = amount.strip_suffix(".00").unwrap_or(&amount);
-            let cur = if currency.is_some() { String::new() } else { format!(" {}", card.currency) };
-            let money = format!("{amount}{cur} · {}%", card.probability);
-            let close = format!("{}{}", card.close_date, if late { "!" } else { "" });
-            let gap = w.saturating_sub(width(&money) + width(&close)).max(1);
-            lines.push(Line::from(vec![
-                Span::styled(truncate(&money, w.saturating_sub(width(&close) + 1)), base),
-                Span::styled(" ".repeat(gap), base),
-                Span::styled(close, if late { base.patch(theme.error()) } else { base }),
-            ]));
-            let step = match &card.next_step {
-                Some((text, Some(date))) => {
-                    format!("→ {date}{} {text}", if card.step_late(today) { "!" } else { "" })
-                }
-                Some((text, None)) => format!("→ {text}"),
-                None => String::new(),
-            };
-            let step_style = if card.step_late(today) { base.patch(theme.error()) } else { base };
-            let step_style = if step.is_empty() && !selected { theme.dim() } else { step_style };
-            lines.push(Line::styled(pad(step), step_style));
-        }
-        if from + room < column.cards.len() {
-            lines.push(Line::styled(format!("… {} more", column.cards.len() - from - room), theme.dim()));
-        }
-        f.render_widget(Paragraph::new(lines), body);
-    }
 }
 
 fn call_form(f: &mut Frame, area: Rect, c: &CallForm, theme: &Theme) {

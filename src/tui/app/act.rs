@@ -91,8 +91,20 @@ impl App {
         {
             return self.run(effects);
         }
-        let half = self.list().map_or(10, |l| l.height.max(2) / 2) as isize;
-        let page = self.list().map_or(20, |l| l.height.max(1)) as isize;
+        // The board and the lists answer their own keys; the record actions on their rows are
+        // answered below.
+        if self.on_board() && self.board.owns(action) {
+            let effects = self.board.update(action, &ctx);
+            return self.run(effects);
+        }
+        if self.detail().is_none()
+            && !self.welcome()
+            && let Some(list) = self.list_mut()
+            && list.owns(action)
+        {
+            let effects = list.update(action, &ctx);
+            return self.run(effects);
+        }
         match action {
             // `q` leaves rolo from the top level; inside a record it backs out, like Esc.
             Action::Quit if self.detail().is_some() => self.close_detail(),
@@ -107,31 +119,8 @@ impl App {
             Action::Back if self.detail().is_some() => self.close_detail(),
             Action::Back => {
                 self.leave_welcome();
-                // Esc first lets go of marks, then of the filter.
-                if let Some(l) = self.list_mut().filter(|l| !l.marked.is_empty()) {
-                    let n = l.marked.len();
-                    l.marked.clear();
-                    self.say(format!("{} unmarked", count(n, "row", "rows")));
-                } else if let Some(l) = self.list_mut().filter(|l| l.is_filtered() || l.awaiting.is_some()) {
-                    l.awaiting = None;
-                    l.set_filter("", None);
-                }
-                if self.on_board() && !self.board.filter.is_empty() {
-                    self.board.set_filter(BoardFilter::default());
-                    self.say("board filter cleared");
-                }
             }
-            Action::Filter if self.screen == ScreenId::Calls && self.detail().is_none() => {
-                self.open_overlay(Overlay::ask(Ask::CallFilter, self.calls.filter.clone()));
-            }
-            Action::Filter if self.on_board() => {
-                self.open_overlay(Overlay::ask(Ask::BoardFilter, self.board.filter.text()));
-            }
-            Action::Filter => {
-                if let Some(list) = self.list() {
-                    self.push(Mode::Filter(LineField::new(list.filter.clone())));
-                }
-            }
+            Action::Filter => self.open_filter(),
             Action::CloseProject => {
                 if let Some(r) = self.current().filter(|r| r.kind == Kind::Project) {
                     let p: crate::model::Project = self.crm.get(r.id)?;
@@ -148,23 +137,6 @@ impl App {
                     self.run(vec![Effect::Write(screen::set_task_done(id, action == Action::Complete))])?;
                 }
             }
-            Action::Up | Action::Down | Action::Top | Action::Bottom if self.on_board() => {
-                self.board.move_card(screen::step(action).unwrap_or(0));
-            }
-            Action::Left | Action::Right => self.board.move_col(if action == Action::Left { -1 } else { 1 }),
-            Action::MoveLeft | Action::MoveRight => self.move_deal(if action == Action::MoveLeft { -1 } else { 1 })?,
-            Action::Won => {
-                if let Some(card) = self.board.selected() {
-                    let o = self.crm.close_opportunity(card.id, StageOutcome::Won, None)?;
-                    self.say(format!("{} won: {} {}", o.name, o.amount.grouped(), o.currency));
-                    self.board.moved(&o);
-                }
-            }
-            Action::Lost => {
-                if let Some(card) = self.board.selected() {
-                    self.open_overlay(Overlay::ask(Ask::LostReason(card.id, None, card.name.clone()), ""));
-                }
-            }
             Action::Status => {
                 let targets: Vec<Id> = self.targets().iter().filter(|t| t.kind == Kind::Lead).map(|t| t.id).collect();
                 if !targets.is_empty() {
@@ -177,8 +149,15 @@ impl App {
                 }
             }
             // Keys of other contexts (the quote editor, the screens that own their keys, the
-            // import wizard) do nothing here.
-            Action::AddLine
+            // board, the import wizard) do nothing here.
+            Action::Left
+            | Action::Right
+            | Action::MoveLeft
+            | Action::MoveRight
+            | Action::Won
+            | Action::Lost
+            | Action::Fold
+            | Action::AddLine
             | Action::EditLine
             | Action::RemoveLine
             | Action::QuoteStatus
@@ -226,19 +205,6 @@ impl App {
             Action::NextPeriod | Action::CustomPeriod | Action::ChartTable | Action::NextMeasure | Action::NextView => {
             }
             Action::View => self.deals_listed = !self.deals_listed,
-            Action::Fold => {
-                self.board.toggle_fold();
-                self.say(if self.board.folded { "won and lost stages folded" } else { "won and lost stages shown" });
-            }
-            Action::Open if self.on_board() => {
-                if let Some(card) = self.board.selected() {
-                    self.open(RecordRef::new(Kind::Opportunity, card.id))?;
-                }
-            }
-            Action::New if self.on_board() => {
-                let stage = self.board.stage().map(|s| s.name.clone());
-                self.push(Mode::Form(Form::new_opportunity(&self.crm, stage)?));
-            }
             Action::Undo => {
                 let undone = self.crm.undo()?;
                 self.refresh_after_write();
@@ -256,54 +222,21 @@ impl App {
                 self.leave_welcome();
                 self.say("an empty database: press n to add a contact");
             }
-            Action::Up => self.move_list(-1),
-            Action::Down => self.move_list(1),
-            Action::HalfUp => self.move_list(-half),
-            Action::HalfDown => self.move_list(half),
-            Action::PageUp => self.move_list(-page),
-            Action::PageDown => self.move_list(page),
-            Action::Top => self.move_list(isize::MIN / 2),
-            Action::Bottom => self.move_list(isize::MAX / 2),
-            Action::Open => {
-                if let Some(l) = self.list()
-                    && let Some(id) = l.selected_id()
-                {
-                    let r = RecordRef::new(l.kind, id);
-                    self.open(r)?;
-                }
-            }
-            Action::Mark => {
-                if let Some(l) = self.list_mut() {
-                    l.toggle_mark();
-                    l.move_by(1);
-                }
-            }
-            Action::MarkRange => {
-                if let Some(l) = self.list_mut() {
-                    l.mark_range();
-                }
-            }
-            Action::Sort | Action::SortReverse if self.list().is_some_and(|l| l.is_filtered() && !l.is_pinned()) => {
-                self.say_error("a filtered list shows the best matches first: Esc clears the filter, then o orders");
-            }
-            Action::Sort => {
-                if let Some(l) = self.list_mut() {
-                    l.next_order();
-                }
-            }
-            Action::SortReverse => {
-                if let Some(l) = self.list_mut() {
-                    l.reverse();
-                }
-            }
-            Action::New => match self.list().map(|l| l.kind) {
-                Some(Kind::Opportunity) => self.push(Mode::Form(Form::new_opportunity(&self.crm, None)?)),
-                Some(Kind::Call) => {
-                    self.say_error("calls are logged with a person: c on a contact, or Ctrl-L in / search")
-                }
-                Some(kind) => self.push(Mode::Form(Form::open(&self.crm, kind, None)?)),
-                None => {}
-            },
+            // The lists' own keys, off a list (the welcome).
+            Action::Up
+            | Action::Down
+            | Action::HalfUp
+            | Action::HalfDown
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
+            | Action::Open
+            | Action::Mark
+            | Action::MarkRange
+            | Action::Sort
+            | Action::SortReverse
+            | Action::New => {}
             Action::Edit => {
                 if let Some(r) = self.current() {
                     if matches!(
@@ -348,90 +281,12 @@ impl App {
         Ok(())
     }
 
-    /// Moves the selected deal one stage left or right (asking why when it lands in a lost
-    /// stage); the probability follows the stage unless set by hand.
-    pub(super) fn move_deal(&mut self, delta: isize) -> Result<()> {
-        let Some(card) = self.board.selected().cloned() else { return Ok(()) };
-        let target = usize::try_from(self.board.col as isize + delta).ok().and_then(|i| self.board.columns.get(i));
-        let Some(stage) = target.map(|c| c.stage.clone()) else {
-            self.say_error(if delta < 0 { "this is the first stage" } else { "this is the last stage" });
-            return Ok(());
-        };
-        if stage.outcome == StageOutcome::Lost {
-            self.open_overlay(Overlay::ask(Ask::LostReason(card.id, Some(stage.id), card.name.clone()), ""));
-            return Ok(());
-        }
-        let open_now = self.board.columns.get(self.board.col).is_some_and(|c| c.stage.outcome == StageOutcome::Open);
-        let question = match (open_now, stage.outcome) {
-            (true, StageOutcome::Won) => Some(format!("Mark {} won?", card.name)),
-            (false, StageOutcome::Open) => Some(format!("Open {} again, in {}?", card.name, stage.name)),
-            (false, _) => Some(format!("Move {} to {}?", card.name, stage.name)),
-            _ => None,
-        };
-        match question {
-            Some(question) => self.open_overlay(Overlay::Confirm(Confirm::MoveDeal { id: card.id, stage, question })),
-            None => self.put_deal(card.id, &stage)?,
-        }
-        Ok(())
-    }
-
     /// Moves deal `id` into `stage`, saved at once, and repositions its card.
     pub(super) fn put_deal(&mut self, id: Id, stage: &Stage) -> Result<()> {
         let o = self.crm.move_deal(id, stage.id, None)?;
         self.say(format!("{} → {} ({}%)", o.name, stage.name, o.probability));
         self.board.moved(&o);
         Ok(())
-    }
-
-    /// The ids of the calls a filter line lets through (every call is read).
-    pub(super) fn calls_matching(&self, text: &str) -> Result<std::collections::HashSet<Id>> {
-        let bad = |m: String| ValidationError::new("filter", m);
-        let today = self.ctx.today;
-        let (mut outcome, mut account, mut country, mut from, mut to) = (None, None, None, None, None);
-        for word in text.split_whitespace() {
-            let (k, v) =
-                word.split_once(':').ok_or_else(|| bad(format!("'{word}': write key:value, e.g. outcome:busy")))?;
-            match k {
-                "outcome" => outcome = Some(v.parse::<crate::model::CallOutcome>()?),
-                "account" => account = Some(v.to_lowercase()),
-                "country" => country = Some(v.to_lowercase()),
-                "from" => from = Some(crate::model::Date::parse_relative(v, today).map_err(bad)?),
-                "to" => to = Some(crate::model::Date::parse_relative(v, today).map_err(bad)?),
-                other => {
-                    let m = format!("'{other}' is not a call filter: use outcome, account, country, from or to");
-                    return Err(bad(m).into());
-                }
-            }
-        }
-        let mut people: std::collections::HashMap<Id, (String, String)> = std::collections::HashMap::new();
-        let mut pass = std::collections::HashSet::new();
-        for call in self.crm.calls(None, from)? {
-            if outcome.is_some_and(|o| o != call.outcome) || to.is_some_and(|t| call.started_at.local_date() > t) {
-                continue;
-            }
-            if account.is_some() || country.is_some() {
-                let (acct, ctry) = match people.get(&call.contact) {
-                    Some(v) => v.clone(),
-                    None => {
-                        let c = self.crm.find::<crate::model::Contact>(call.contact)?;
-                        let acct = match c.as_ref().and_then(|c| c.account) {
-                            Some(a) => self.crm.find::<crate::model::Account>(a)?.map(|a| a.name).unwrap_or_default(),
-                            None => String::new(),
-                        };
-                        let ctry = c.as_ref().and_then(|c| c.country()).unwrap_or_default().to_string();
-                        people.insert(call.contact, (acct.to_lowercase(), ctry.to_lowercase()));
-                        (acct.to_lowercase(), ctry.to_lowercase())
-                    }
-                };
-                if account.as_ref().is_some_and(|a| !acct.contains(a))
-                    || country.as_ref().is_some_and(|c| !ctry.contains(c))
-                {
-                    continue;
-                }
-            }
-            pass.insert(call.id);
-        }
-        Ok(pass)
     }
 
     /// Opens the call form with the person behind `about` (a contact, or a deal's, a call's or
@@ -480,12 +335,6 @@ impl App {
             (Some(d), _) => Some(d.record),
             (None, Some(l)) => l.selected_id().map(|id| RecordRef::new(l.kind, id)),
             _ => None,
-        }
-    }
-
-    pub(super) fn move_list(&mut self, delta: isize) {
-        if let Some(l) = self.list_mut() {
-            l.move_by(delta);
         }
     }
 }

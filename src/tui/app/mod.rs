@@ -10,23 +10,23 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::ScreenId;
 use super::ctx::Ctx;
 use super::mode::{Ask, Confirm, Message, Mode, Overlay, Targets};
-use super::screen::{self, Agenda, Duplicates, Effect, Reports, Screen, Settings, TaskLists};
+use super::screen::{self, Agenda, Board, Duplicates, Effect, Reports, Screen, Settings, TaskLists};
 use crate::crm::{Crm, Result};
 use crate::model::{Id, Kind, Lead, Opportunity, RecordRef, Stage, StageOutcome, ValidationError};
 use crate::text::count;
-use crate::tui::board::{Board, BoardFilter};
 use crate::tui::call::CallForm;
 use crate::tui::detail::Detail;
 use crate::tui::form::Form;
 use crate::tui::keymap::{self, Action, Binding, Lookup};
 use crate::tui::line::LineField;
-use crate::tui::list::{Pass, RecordList};
+use crate::tui::list::RecordList;
 use crate::tui::page::{Page, RecordPages};
 use crate::tui::quote::QuoteEditor;
 use crate::tui::search::{LIMIT, SearchBox, Searcher};
 
 mod act;
 mod editors;
+mod filters;
 mod overlays;
 mod pages;
 
@@ -50,8 +50,12 @@ const MESSAGE_TIME: Duration = Duration::from_secs(5);
 pub struct App {
     crm: Arc<Crm>,
     searcher: Searcher,
-    /// Runs the list filters' searches, off the UI thread like the `/` search.
+    /// Runs the list filters' queries, off the UI thread like the `/` search.
     filter_searcher: Searcher,
+    /// The stage and source names filters are read against, read when a filter line opens.
+    vocabulary: crate::crm::Vocabulary,
+    /// Each screen's last filters, for ↑ in its filter line (in memory, for the session).
+    filter_history: crate::tui::filter::History,
     /// The `/` search as it was last closed, reopened by `/` with its query selected.
     last_search: Option<SearchBox>,
     index_ready: Arc<AtomicBool>,
@@ -139,7 +143,7 @@ macro_rules! layer {
 layer!(form, Form, Form, "The open record form.", form_mut);
 layer!(quote, Quote, QuoteEditor, "The open quote editor.", quote_mut);
 layer!(import, Import, crate::tui::import::ImportWizard, "The open import wizard.", import_mut);
-layer!(filter_line, Filter, LineField, "The list's filter line, while keys go to it.");
+layer!(filter_line, Filter, crate::tui::filter::FilterLine, "The screen's filter line, while keys go to it.");
 
 impl App {
     /// The call being logged.
@@ -171,6 +175,8 @@ impl App {
         Ok(App {
             searcher: Searcher::new(crm.clone()),
             filter_searcher: Searcher::new(crm.clone()),
+            vocabulary: Default::default(),
+            filter_history: Default::default(),
             last_search: None,
             index_ready,
             crm,
@@ -271,36 +277,19 @@ impl App {
                 _ => {}
             }
         }
-        if let Some(answer) = self.filter_searcher.poll().filter(|a| a.complete) {
-            let list = self.lists_mut().into_iter().find(|l| l.awaiting == Some(answer.generation));
-            let failed = list.and_then(|list| {
-                list.awaiting = None;
-                let hits = match answer.hits {
-                    Ok(hits) => hits,
-                    Err(e) => return Some(e),
-                };
-                let capped = answer.full;
-                let ids = hits.into_iter().map(|h| h.id).collect();
-                let text = list.filter.clone();
-                list.set_filter(&text, Some(Pass::Ranked { ids, capped }));
-                None
-            });
-            if let Some(e) = failed {
-                self.say_error(e);
-            }
-        }
+        self.take_filter_answer();
         let crm = self.crm.clone();
+        let ctx = self.ctx.clone();
         if let Some(list) = self.list_mut()
-            && let Err(e) = list.prepare(&crm)
+            && let Err(e) = list.prepare(&crm, &ctx)
         {
-            self.say_error(e.to_string());
+            self.say_error(e);
         }
         if self.on_board()
-            && let Err(e) = self.board.prepare(&crm)
+            && let Err(e) = self.board.prepare(&crm, &ctx)
         {
-            self.say_error(e.to_string());
+            self.say_error(e);
         }
-        let ctx = self.ctx.clone();
         if self.on_agenda()
             && let Err(e) = self.agenda.prepare(&crm, &ctx)
         {
@@ -541,12 +530,10 @@ impl App {
             let mut keys = screen.keys();
             keys.push(keymap::GLOBAL);
             keys
-        } else if self.screen == ScreenId::Pipeline {
-            vec![keymap::DEALS, keymap::LIST, keymap::GLOBAL]
-        } else if self.screen == ScreenId::Leads {
-            vec![keymap::LEADS, keymap::LIST, keymap::GLOBAL]
-        } else if self.list().is_some() {
-            vec![keymap::LIST, keymap::GLOBAL]
+        } else if let Some(list) = self.list() {
+            let mut keys = list.keys();
+            keys.push(keymap::GLOBAL);
+            keys
         } else {
             vec![keymap::GLOBAL]
         }
@@ -597,8 +584,11 @@ impl App {
                 Effect::EditForm(kind, id) => self.push(Mode::Form(Form::open(&self.crm, kind, id)?)),
                 Effect::Form(form) => self.push(Mode::Form(*form)),
                 Effect::Say(text) => self.say(text),
+                Effect::Refuse(text) => self.say_error(text),
                 Effect::AskDelete(targets) => self.ask_delete(targets),
                 Effect::Call(about) => self.log_call(Some(about))?,
+                Effect::Filter => self.open_filter(),
+                Effect::NewDeal(stage) => self.push(Mode::Form(Form::new_opportunity(&self.crm, stage)?)),
             }
         }
         Ok(())

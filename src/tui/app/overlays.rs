@@ -73,43 +73,6 @@ impl App {
         }
     }
 
-    /// Keys typed on the filter line: the list narrows as the filter grows.
-    pub(super) fn filter_key(&mut self, key: KeyEvent) {
-        // Taken first: without a list to filter, the line closes rather than hold the keys.
-        let Some((at, Mode::Filter(mut line))) = self.take_top(|m| matches!(m, Mode::Filter(_))) else { return };
-        let Some(kind) = self.list().map(|l| l.kind) else { return };
-        let text = match keymap::action_in(keymap::FILTER, &key) {
-            Some(Action::Done) => return,
-            Some(Action::Back) => String::new(),
-            _ => {
-                let changed = edit_query(&mut line, key);
-                let text = line.value().to_string();
-                self.put_back(at, Mode::Filter(line));
-                if !changed {
-                    return;
-                }
-                text
-            }
-        };
-        let (query, tags) = crate::tui::list::tag_terms(&text);
-        if !tags.is_empty() && !matches!(kind, Kind::Contact | Kind::Account) {
-            self.say_error("filter: only contacts and accounts carry labels (tag:)");
-        }
-        // The list narrows when the search, run off the UI thread, answers (see `prepare`).
-        let awaiting = (!query.is_empty()).then(|| {
-            let keep = Box::new(move |crm: &Crm, hits| crate::tui::list::labelled(crm, hits, &tags));
-            self.filter_searcher.start_keeping(&query, &[kind], FILTER_LIMIT, keep)
-        });
-        if let Some(l) = self.list_mut() {
-            l.awaiting = awaiting;
-            if awaiting.is_some() {
-                l.filter = text;
-            } else {
-                l.set_filter(&text, None);
-            }
-        }
-    }
-
     /// Does what typed text was asked for.
     pub(super) fn answer(&mut self, ask: &Ask, text: &str) -> Result<()> {
         let message = match ask {
@@ -168,26 +131,6 @@ impl App {
                 let p = self.crm.complete_project(*id, met)?;
                 format!("{} closed, goal {}", p.name, if met { "met" } else { "missed" })
             }
-            Ask::CallFilter => {
-                let pass = if text.trim().is_empty() { None } else { Some(self.calls_matching(text)?) };
-                let said = match &pass {
-                    Some(p) => count(p.len(), "call matches", "calls match"),
-                    None => "every call".to_string(),
-                };
-                self.calls.set_filter(text.trim(), pass.map(Pass::Set));
-                said
-            }
-            Ask::TaskScope => {
-                let scope =
-                    crate::tui::screen::TaskScope::parse(text).map_err(|m| ValidationError::new("filter", m))?;
-                let said = if scope.is_empty() {
-                    "task filter cleared".to_string()
-                } else {
-                    format!("tasks of {}", scope.text())
-                };
-                self.tasks.set_scope(scope);
-                said
-            }
             Ask::NewSource => {
                 let list = self.crm.add_lead_source(text, None)?;
                 self.settings.source_selected = list.len() - 1;
@@ -214,17 +157,6 @@ impl App {
                 let to = self.crm.stage_by_name_or_id(text)?;
                 let moved = self.crm.delete_stage(stage.id, Some(to.id))?;
                 format!("stage {} deleted; {} to {}", stage.name, count(moved, "deal moved", "deals moved"), to.name)
-            }
-            Ask::BoardFilter => {
-                let filter =
-                    crate::tui::board::BoardFilter::parse(text).map_err(|m| ValidationError::new("filter", m))?;
-                let said = if filter.is_empty() {
-                    "board filter cleared".to_string()
-                } else {
-                    format!("showing {}", filter.describe())
-                };
-                self.board.set_filter(filter);
-                said
             }
             Ask::ImportFile => {
                 let path = expand_home(text.trim());

@@ -78,7 +78,7 @@ pub const BOARD: &[Binding] = &[
     hint(&["n"], Action::New, "new deal in this stage"),
     bind(&["e"], Action::Edit, "edit the deal"),
     bind(&["d"], Action::Delete, "delete the deal (asks first)"),
-    hint(&["f"], Action::Filter, "filter: owner:NAME account:TEXT close:FROM..TO (Esc clears)"),
+    hint(&["f"], Action::Filter, "filter: owner:NAME stage:NAME close:today..+90d amount:>1000 (Esc clears)"),
     hint(&["Z"], Action::Fold, "show or fold the won and lost stages"),
     bind(&["Q"], Action::Quote, "the deal's quote (a new draft when it has none)"),
     hint(&["v"], Action::View, "the deals as a list"),
@@ -159,7 +159,7 @@ pub const TASKS: &[Binding] = &[
     bind(&["enter"], Action::Open, "open what the task is about"),
     bind(&["e"], Action::Edit, "edit the task"),
     bind(&["d"], Action::Delete, "delete the task (asks first)"),
-    hint(&["f"], Action::Filter, "narrow: project:NAME owner:NAME account:NAME (Esc clears)"),
+    hint(&["f"], Action::Filter, "narrow: project:NAME owner:NAME account:NAME due:<today (Esc clears)"),
 ];
 
 /// Keys of the agenda.
@@ -328,10 +328,13 @@ pub const ASK: &[Binding] = &[
     hint(&["esc"], Action::Back, "cancel"),
 ];
 
-/// Keys of a list's filter line (the text keys edit the filter; the list narrows as you type).
+/// Keys of a filter line, a list's, the board's or the task lists' (the text keys edit the
+/// filter; the screen narrows as you type).
 pub const FILTER: &[Binding] = &[
-    hint(&["enter"], Action::Done, "keep the filter and go back to the list"),
+    hint(&["enter"], Action::Done, "keep the filter (a wrong term stays to fix)"),
     hint(&["esc"], Action::Back, "clear the filter"),
+    hint(&["up"], Action::Up, "an earlier filter of this screen (kept while rolo runs)"),
+    hint(&["down"], Action::Down, "a later filter of this screen"),
 ];
 
 /// Keys of a yes/no question.
@@ -372,7 +375,7 @@ pub const ALL: &[(&str, &[Binding])] = &[
     ("Pickers and the palette", PICKER),
     ("Search", SEARCH),
     ("Questions", ASK),
-    ("List filter line", FILTER),
+    ("Filter line", FILTER),
     ("Confirmations", CONFIRM),
     ("This help", HELP),
     ("Everywhere", GLOBAL),

@@ -3,7 +3,9 @@
 //! itself (`draw`). The app routes keys to the screen on show and runs the effects.
 
 mod agenda;
+pub(crate) mod board;
 mod duplicates;
+mod list;
 pub(crate) mod reports;
 mod settings;
 pub(crate) mod tasks;
@@ -14,10 +16,11 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 pub use agenda::{Agenda, birthdays_soon};
+pub use board::Board;
 pub use duplicates::Duplicates;
 pub use reports::{Period, Reports};
 pub use settings::Settings;
-pub use tasks::{TaskLists, TaskScope};
+pub use tasks::TaskLists;
 
 use super::ctx::Ctx;
 use super::form::Form;
@@ -66,10 +69,16 @@ pub enum Effect {
     Form(Box<Form>),
     /// Say this in the status bar.
     Say(String),
+    /// Say this in the status bar as a refusal (what was not done and what to do instead).
+    Refuse(String),
     /// Ask before deleting these records (named through the service).
     AskDelete(Vec<RecordRef>),
     /// Log a call with the person behind this record (a contact, or a deal's, a task's contact).
     Call(RecordRef),
+    /// Open the screen's filter line, holding its filter.
+    Filter,
+    /// Open the form of a new deal, in this stage (by name) if any.
+    NewDeal(Option<String>),
 }
 
 /// The body of a [`Command`]: what it does on the service, and what to say when done.

@@ -1,6 +1,6 @@
 //! The task lists: Today, Overdue, Upcoming, All and Done, each with a count. Ids come from the
-//! task index; only the rows on screen are read. A scope (project, owner, account) narrows all
-//! five.
+//! task index; only the rows on screen are read. A scope (a `crm::Filter` over tasks: project,
+//! owner, account, due...) narrows all five.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,8 +11,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{Command, Effect, Screen, set_task_done, step};
-use crate::crm::{Crm, DueContact, Result, TaskFilter};
-use crate::model::{Account, Contact, Id, Kind, Project, Record, RecordRef, Task};
+use crate::crm::{Crm, DueContact, Filter, Result, TaskFilter};
+use crate::model::{Id, Kind, Record, RecordRef, Task};
 use crate::tui::ctx::Ctx;
 use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::mode::{Ask, Overlay};
@@ -45,86 +45,6 @@ pub struct TaskRow {
     pub related: String,
 }
 
-/// What the lists are narrowed to (parts of names, any case).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TaskScope {
-    /// The task's project name holds this.
-    pub project: Option<String>,
-    /// The task's owner is this.
-    pub owner: Option<String>,
-    /// The task's account name (or its contact's) holds this.
-    pub account: Option<String>,
-    /// The task's title holds these words (typed without a key).
-    pub words: Option<String>,
-}
-
-impl TaskScope {
-    /// Reads `project:NAME owner:NAME account:NAME` (any subset) and plain words for the title;
-    /// empty text clears it.
-    pub fn parse(text: &str) -> std::result::Result<TaskScope, String> {
-        let mut s = TaskScope::default();
-        let mut words = Vec::new();
-        for word in text.split_whitespace() {
-            let Some((k, v)) = word.split_once(':') else {
-                words.push(word.to_lowercase());
-                continue;
-            };
-            let v = Some(v.to_lowercase());
-            match k {
-                "project" => s.project = v,
-                "owner" => s.owner = v,
-                "account" => s.account = v,
-                other => return Err(format!("'{other}' is not a task filter: use project, owner or account")),
-            }
-        }
-        s.words = (!words.is_empty()).then(|| words.join(" "));
-        Ok(s)
-    }
-
-    /// Whether nothing is narrowed.
-    pub fn is_empty(&self) -> bool {
-        *self == TaskScope::default()
-    }
-
-    /// The scope as it was typed, to show and edit again.
-    pub fn text(&self) -> String {
-        let keyed = [("project", &self.project), ("owner", &self.owner), ("account", &self.account)];
-        let mut parts: Vec<String> = keyed.iter().filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}:{v}"))).collect();
-        parts.extend(self.words.clone());
-        parts.join(" ")
-    }
-
-    fn keeps(&self, crm: &Crm, t: &Task) -> Result<bool> {
-        let name_of = |kind: Kind, id: Option<Id>| -> Result<String> {
-            Ok(match (kind, id) {
-                (Kind::Project, Some(id)) => crm.find::<Project>(id)?.map(|p| p.name).unwrap_or_default(),
-                (_, Some(id)) => crm.find::<Account>(id)?.map(|a| a.name).unwrap_or_default(),
-                _ => String::new(),
-            })
-        };
-        let holds = |name: String, part: &str| name.to_lowercase().contains(part);
-        let title = t.title.to_lowercase();
-        Ok(self.owner.as_ref().is_none_or(|o| t.owner.eq_ignore_ascii_case(o))
-            && self.words.as_ref().is_none_or(|w| w.split(' ').all(|w| title.contains(w)))
-            && match &self.project {
-                Some(p) => holds(name_of(Kind::Project, t.project)?, p),
-                None => true,
-            }
-            && match &self.account {
-                // The person's account is read only when the scope asks for an account.
-                Some(a) => {
-                    let account = match (t.account, t.contact) {
-                        (Some(a), _) => Some(a),
-                        (None, Some(c)) => crm.find::<Contact>(c)?.and_then(|c| c.account),
-                        _ => None,
-                    };
-                    holds(name_of(Kind::Account, account)?, a)
-                }
-                None => true,
-            })
-    }
-}
-
 /// The state of the Tasks screen.
 #[derive(Debug, Clone, Default)]
 pub struct TaskLists {
@@ -144,8 +64,10 @@ pub struct TaskLists {
     pub selected: usize,
     /// Rows that fit on screen.
     pub height: usize,
-    /// What the lists are narrowed to.
-    pub scope: TaskScope,
+    /// What the lists are narrowed to, as typed.
+    pub scope_text: String,
+    /// What the lists are narrowed to, read (`None`: every task).
+    pub scope: Option<Filter>,
     stale: bool,
 }
 
@@ -166,7 +88,10 @@ impl TaskLists {
         if self.stale {
             let keep = self.selected_id();
             // A scope is checked once per task, then applies to every section.
-            let kept = if self.scope.is_empty() { None } else { Some(self.in_scope(crm)?) };
+            let kept = match &self.scope {
+                Some(filter) => Some(in_scope(crm, filter)?),
+                None => None,
+            };
             for (i, (filter, _)) in SECTIONS.iter().enumerate() {
                 let mut ids = crm.task_ids(*filter, today)?;
                 if let Some(kept) = &kept {
@@ -228,17 +153,6 @@ impl TaskLists {
         self.selected = crate::tui::stepped(self.selected, delta, self.ids.len());
     }
 
-    /// The ids of every task the scope keeps.
-    fn in_scope(&self, crm: &Crm) -> Result<std::collections::HashSet<Id>> {
-        let mut kept = std::collections::HashSet::new();
-        for t in crm.many::<Task>(&crm.task_ids(TaskFilter::All, crm.session().today())?)? {
-            if self.scope.keeps(crm, &t)? {
-                kept.insert(t.id);
-            }
-        }
-        Ok(kept)
-    }
-
     /// The record the selected row is: a task, or a contact in "Due to contact".
     pub fn selected_ref(&self) -> Option<RecordRef> {
         let kind = if self.section == DUE { Kind::Contact } else { Kind::Task };
@@ -253,12 +167,19 @@ impl TaskLists {
         self.stale = true;
     }
 
-    /// Narrows the lists.
-    pub fn set_scope(&mut self, scope: TaskScope) {
+    /// Narrows the lists to the tasks `scope` keeps (typed as `text`; `None`: every task).
+    pub fn set_scope(&mut self, text: &str, scope: Option<Filter>) {
+        self.scope_text = text.trim().to_string();
         self.scope = scope;
         self.selected = 0;
         self.stale = true;
     }
+}
+
+/// The ids of every task `filter` keeps.
+fn in_scope(crm: &Crm, filter: &Filter) -> Result<std::collections::HashSet<Id>> {
+    let all = crm.task_ids(TaskFilter::All, crm.session().today())?;
+    Ok(crm.kept(filter, &all)?.into_iter().collect())
 }
 
 fn related(crm: &Crm, t: &Task) -> String {
@@ -271,7 +192,7 @@ impl Screen for TaskLists {
     }
 
     fn keeps(&self, action: Action) -> bool {
-        action == Action::Back && !self.scope.is_empty()
+        action == Action::Back && self.scope.is_some()
     }
 
     fn update(&mut self, action: Action, _: &Ctx) -> Vec<Effect> {
@@ -281,10 +202,10 @@ impl Screen for TaskLists {
             _ if step(action).is_some() => self.move_by(step(action).unwrap_or(0)),
             Action::NextSection | Action::PrevSection => self.next_section(action == Action::PrevSection),
             Action::Back => {
-                self.set_scope(TaskScope::default());
+                self.set_scope("", None);
                 return vec![Effect::Say("task filter cleared".into())];
             }
-            Action::Filter => return ask(Ask::TaskScope, self.scope.text()),
+            Action::Filter => return vec![Effect::Filter],
             Action::New | Action::AddTask => return ask(Ask::QuickTask(None), String::new()),
             Action::Complete | Action::Reopen => {
                 return task
@@ -333,7 +254,7 @@ fn snooze(id: Id) -> Command {
 
 /// The section tabs and the rows of the section shown.
 fn draw_lists(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme, today: crate::model::Date) {
-    let scope = if t.scope.is_empty() { String::new() } else { format!(" · {} (Esc clears)", t.scope.text()) };
+    let scope = if t.scope.is_none() { String::new() } else { format!(" · filter: {} (Esc clears)", t.scope_text) };
     let block = Block::new().borders(Borders::ALL).title(format!(" Tasks{scope} "));
     let inner = block.inner(area);
     f.render_widget(block, area);
@@ -459,19 +380,12 @@ mod tests {
         );
         assert!(matches!(&t.update(Action::Delete, &ctx())[..], [Effect::AskDelete(r)] if r[0].id == 5));
         assert!(!t.keeps(Action::Back), "without a scope Esc is the app's");
-        t.set_scope(TaskScope::parse("owner:ann").unwrap());
+        assert!(matches!(&t.update(Action::Filter, &ctx())[..], [Effect::Filter]), "f opens the filter line");
+        let names = crate::crm::Vocabulary::default();
+        let today = ctx().today;
+        t.set_scope("owner:ann", Some(Filter::parse(Kind::Task, "owner:ann", &names, today).unwrap()));
         assert!(t.keeps(Action::Back));
         assert!(matches!(&t.update(Action::Back, &ctx())[..], [Effect::Say(s)] if s == "task filter cleared"));
-        assert!(t.scope.is_empty());
-    }
-
-    #[test]
-    fn scopes_read_from_key_value_words() {
-        let s = TaskScope::parse("project:Rollout owner:ann").unwrap();
-        assert_eq!((s.project.as_deref(), s.owner.as_deref()), (Some("rollout"), Some("ann")));
-        assert_eq!(s.text(), "project:rollout owner:ann");
-        assert!(TaskScope::parse("colour:red").unwrap_err().contains("not a task filter"));
-        assert_eq!(TaskScope::parse("Send owner:ann").unwrap().words.as_deref(), Some("send"));
-        assert!(TaskScope::parse("").unwrap().is_empty());
+        assert!(t.scope.is_none() && t.scope_text.is_empty());
     }
 }

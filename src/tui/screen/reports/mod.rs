@@ -286,7 +286,7 @@ impl Reports {
                 d.job = Some(answer);
             }
             if let Some(Ok(list)) = &mut d.list {
-                list.prepare(crm)?;
+                list.refresh(crm)?;
             }
         }
         Ok(())
