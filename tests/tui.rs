@@ -1889,3 +1889,16 @@ fn a_stage_named_nowhere_is_said_when_deleting_a_stage_with_deals() {
     assert!(said.1 && said.0.contains("nowhere"), "the refusal is said: {said:?}");
     assert!(ui.screen().contains("nowhere"), "and shown: {}", ui.screen());
 }
+
+#[test]
+fn undoing_a_delete_in_a_filtered_list_shows_the_record_again() {
+    let mut ui = Ui::populated(120, 30);
+    ui.keys("2 f").text("stone").keys("enter");
+    assert!(ui.screen().contains("Bob Stone"), "{}", ui.screen());
+    ui.keys("d y");
+    assert!(ui.app.contacts.ids.is_empty(), "deleted: {}", ui.screen());
+    ui.keys("z");
+    let s = ui.screen();
+    assert_eq!(ui.app.contacts.ids.len(), 1, "{s}");
+    assert!(s.contains("│ Bob Stone") && s.contains("filter: stone"), "back, under the same filter: {s}");
+}

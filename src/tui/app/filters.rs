@@ -95,7 +95,7 @@ impl App {
 
     /// Narrows the list on show by `filter` (`None`: every record again) on a worker thread;
     /// the list takes the answer in [`App::take_filter_answer`].
-    fn filter_list(&mut self, text: &str, filter: Option<Filter>) {
+    pub(super) fn filter_list(&mut self, text: &str, filter: Option<Filter>) {
         let Some(filter) = filter else {
             if let Some(l) = self.list_mut() {
                 l.awaiting = None;

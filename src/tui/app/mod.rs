@@ -687,6 +687,13 @@ impl App {
         self.board.invalidate();
         // Answers being computed now would show the data before the write: ask again.
         self.reports.invalidate();
+        // A filtered list on show asks its filter again: a record the write made or brought back
+        // (an undone delete) shows, one it changed away leaves.
+        if let Some((kind, text)) = self.list().filter(|l| l.is_filtered()).map(|l| (l.kind, l.filter.clone()))
+            && let Ok(filter) = crate::crm::Filter::parse(kind, &text, &self.vocabulary, self.ctx.today)
+        {
+            self.filter_list(&text, Some(filter));
+        }
         if let Some(d) = self.detail() {
             let (record, cursor, scroll, height) = (d.record, d.cursor, d.scroll, d.height);
             match Detail::load(&self.crm, record) {
