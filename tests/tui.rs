@@ -1902,3 +1902,19 @@ fn undoing_a_delete_in_a_filtered_list_shows_the_record_again() {
     assert_eq!(ui.app.contacts.ids.len(), 1, "{s}");
     assert!(s.contains("│ Bob Stone") && s.contains("filter: stone"), "back, under the same filter: {s}");
 }
+
+#[test]
+fn a_form_in_a_small_window_scrolls_to_the_focused_field_and_the_status_bar_shows_its_keys() {
+    let mut ui = Ui::populated(60, 15);
+    ui.keys("2 n");
+    let fields: Vec<&str> = ui.app.form().unwrap().fields.iter().map(|f| f.label).collect();
+    let last = fields.len() - 1;
+    for _ in 0..last {
+        ui.keys("tab");
+    }
+    let s = ui.screen();
+    assert!(s.contains(&format!("{}  ▏", fields[last])), "the last field, focused, is in sight: {s}");
+    assert!(s.contains("Ctrl-S save"), "the form's keys stay on its last row: {s}");
+    let bar = s.lines().last().unwrap_or_default();
+    assert!(!bar.contains("new record"), "the status bar speaks of the form, not the list under it: {bar}");
+}

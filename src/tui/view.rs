@@ -163,7 +163,7 @@ fn switcher(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 fn status_bar(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let hints: Vec<String> = app
-        .context()
+        .help_context()
         .iter()
         .flat_map(|t| t.iter())
         .filter(|b| b.hint)
@@ -302,13 +302,18 @@ fn form_box(f: &mut Frame, area: Rect, form: &super::form::Form, theme: &Theme) 
         Input::Lines(t) => t.value().split('\n').count().min(FIELD_LINES) as u16,
     };
     let h = form.fields.iter().map(|f| rows(&f.input) + 1).sum::<u16>() + 3 + u16::from(form.hint.is_some());
+    // In a short window the fields close up (no blank line between them) and scroll.
+    let compact = h > area.height.saturating_sub(2);
     let inner = popup(f, area, 64, h, &form.title());
     let w = inner.width as usize;
     let mut lines = Vec::new();
     if let Some(hint) = &form.hint {
         lines.push(Line::styled(truncate(hint, w), theme.title()));
     }
+    // Where each field's lines start, to keep the focused one in sight.
+    let mut starts = Vec::new();
     for (i, field) in form.fields.iter().enumerate() {
+        starts.push(lines.len());
         let focused = i == form.focus;
         let room = w.saturating_sub(16);
         let texts: Vec<Vec<Span>> = match (&field.input, focused) {
@@ -330,14 +335,22 @@ fn form_box(f: &mut Frame, area: Rect, form: &super::form::Form, theme: &Theme) 
             Some(e) => {
                 lines.push(Line::styled(format!("{:>14}! {}", "", truncate(e, w.saturating_sub(16))), theme.error()))
             }
-            None => lines.push(Line::raw("")),
+            None if !compact => lines.push(Line::raw("")),
+            None => {}
         }
     }
     let pickers: Vec<&str> =
         (0..form.fields.len()).filter(|&i| form.picker_kind(i).is_some()).map(|i| form.fields[i].label).collect();
     let pick = if pickers.is_empty() { String::new() } else { format!(" · Enter on {}: pick", pickers.join(" or ")) };
-    lines.push(Line::styled(format!("Tab next{pick} · Ctrl-S save · Esc cancel"), theme.dim()));
-    f.render_widget(Paragraph::new(lines), inner);
+    let keys = Line::styled(truncate(&format!("Tab next{pick} · Ctrl-S save · Esc cancel"), w), theme.dim());
+    // The keys stay on the last row; the fields above scroll to show the focused one whole.
+    let [body, foot] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
+    let room = body.height as usize;
+    let start = starts.get(form.focus).copied().unwrap_or(0);
+    let end = starts.get(form.focus + 1).copied().unwrap_or(lines.len());
+    let scroll = end.saturating_sub(room).min(start);
+    f.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), body);
+    f.render_widget(Paragraph::new(keys), foot);
 }
 
 fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
