@@ -189,6 +189,8 @@ fn z_puts_back_a_deal_moved_on_the_board_and_a_deleted_deal() {
     let said = ui.app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
     assert!(said.starts_with("Undone: ") && said.contains("Harbor pilot"), "{said}");
     assert!(ui.screen().contains("Prospecting (2)"), "the board shows it back: {}", ui.screen());
+    let selected = ui.app.board.selected().map(|c| c.id);
+    assert_eq!(selected, Some(harbor.id), "the deal put back is selected, so the next key acts on it");
     // A deal deleted with d, y comes back with z, under its own id.
     let before = ui_deals(&ui);
     ui.keys("d y");

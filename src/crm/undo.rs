@@ -30,6 +30,9 @@ pub const ENTRY_RECORDS: usize = 10_000;
 pub struct Undone {
     /// The sentence to show, starting with "Undone:".
     pub summary: String,
+    /// The records given back their old values (not those the undo removed), so a screen can
+    /// show where they are now.
+    pub records: Vec<RecordRef>,
 }
 
 /// Why the last change cannot be undone. The change stays on the undo list unless said.
@@ -246,7 +249,10 @@ impl Crm {
             tx.put_back(&entry.summary, images)
         });
         match done {
-            Ok(()) => Ok(Undone { summary: format!("Undone: {}", entry.summary) }),
+            Ok(()) => Ok(Undone {
+                summary: format!("Undone: {}", entry.summary),
+                records: images.iter().filter(|i| i.before.is_some()).map(|i| i.target).collect(),
+            }),
             Err(e) => {
                 self.journal().push(entry);
                 Err(e)

@@ -208,6 +208,10 @@ impl App {
             Action::Undo => {
                 let undone = self.crm.undo()?;
                 self.refresh_after_write();
+                // The board selects the deal put back, so the next key acts on it.
+                if let Some(deal) = undone.records.iter().find(|r| r.kind == Kind::Opportunity) {
+                    self.board.follow(deal.id);
+                }
                 self.say(undone.summary);
             }
             Action::LoadDemo => {

@@ -258,6 +258,11 @@ impl Board {
         self.refiltered = true;
     }
 
+    /// Selects deal `id` once the board is read again (a deal an undo put back in its column).
+    pub fn follow(&mut self, id: Id) {
+        self.follow = Some(id);
+    }
+
     /// Puts deal `o` where it now belongs after a move, a win or a loss, without reading the
     /// board again: out of its old column, into its stage's column (if shown), selected there.
     pub fn moved(&mut self, o: &Opportunity) {
