@@ -1920,3 +1920,20 @@ fn a_form_in_a_small_window_scrolls_to_the_focused_field_and_the_status_bar_show
     let bar = s.lines().last().unwrap_or_default();
     assert!(!bar.contains("new record"), "the status bar speaks of the form, not the list under it: {bar}");
 }
+
+#[test]
+fn deleting_a_note_from_its_page_goes_back_to_the_contact_it_was_opened_from() {
+    let mut ui = Ui::populated(120, 36);
+    ui.keys("2 enter a").text("call back in May").keys("enter");
+    let contact = ui.app.detail().map(|d| d.record).unwrap();
+    for _ in 0..40 {
+        if ui.app.detail().and_then(|d| d.linked()).is_some_and(|r| r.kind == Kind::Note) {
+            break;
+        }
+        ui.keys("j");
+    }
+    ui.keys("enter");
+    assert_eq!(ui.app.detail().map(|d| d.record.kind), Some(Kind::Note), "{}", ui.screen());
+    ui.keys("d y");
+    assert_eq!(ui.app.detail().map(|d| d.record), Some(contact), "{}", ui.screen());
+}

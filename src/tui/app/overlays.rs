@@ -217,8 +217,12 @@ impl App {
                     self.refresh_after_write();
                     return Err(e);
                 }
+                // A page deleted goes back to the page it was opened from (a note to its contact).
                 if self.detail().is_some_and(|d| targets.refs.contains(&d.record)) {
-                    self.page = None;
+                    match &self.page {
+                        Some(Page::Record(p)) if !p.trail.is_empty() => self.close_detail(),
+                        _ => self.page = None,
+                    }
                 }
                 for l in self.lists_mut() {
                     l.marked.clear();
