@@ -1934,6 +1934,7 @@ fn deleting_a_note_from_its_page_goes_back_to_the_contact_it_was_opened_from() {
     }
     ui.keys("enter");
     assert_eq!(ui.app.detail().map(|d| d.record.kind), Some(Kind::Note), "{}", ui.screen());
+    assert!(ui.screen().contains("contact Ann Lee"), "what the note is about, by name: {}", ui.screen());
     ui.keys("d y");
     assert_eq!(ui.app.detail().map(|d| d.record), Some(contact), "{}", ui.screen());
 }

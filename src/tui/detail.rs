@@ -219,6 +219,10 @@ fn fields<R: Record>(lines: &mut Vec<DetailLine>, crm: &Crm, rec: &R) {
         let linked = LINKS.iter().find(|(name, _)| *name == k).zip(v.as_u64());
         let text = match (linked, k.as_str()) {
             (Some(((_, kind), id)), _) => crm.label(RecordRef::new(*kind, id)),
+            // What a note is about, by kind and name.
+            (None, "target") => serde_json::from_value::<RecordRef>(v.clone())
+                .map(|r| format!("{} {}", r.kind, crm.label(r)))
+                .unwrap_or_else(|_| display_value(&k, &v)),
             // People at a meeting, by name.
             (None, "attendees") => v
                 .as_array()
