@@ -1938,3 +1938,46 @@ fn deleting_a_note_from_its_page_goes_back_to_the_contact_it_was_opened_from() {
     ui.keys("d y");
     assert_eq!(ui.app.detail().map(|d| d.record), Some(contact), "{}", ui.screen());
 }
+
+#[test]
+fn deleting_a_contact_with_calls_says_why_it_was_refused() {
+    let mut ui = Ui::populated(120, 30);
+    let ann = ui.crm.list::<Contact>(|c| c.first_name == "Ann").unwrap().remove(0);
+    let at = rolo::model::Timestamp::now();
+    ui.crm.log_call(rolo::model::Call { contact: ann.id, started_at: at, ..Default::default() }).unwrap();
+    ui.keys("2");
+    while ui.app.contacts.selected_id() != Some(ann.id) {
+        ui.keys("j");
+    }
+    ui.keys("d y");
+    let said = ui.app.message.as_ref().map(|m| (m.text.clone(), m.error)).unwrap_or_default();
+    assert!(said.1 && said.0.contains("is still used by 1 call"), "{said:?}");
+    assert!(ui.crm.find::<Contact>(ann.id).unwrap().is_some());
+}
+
+#[test]
+fn a_label_on_a_deal_is_refused_before_any_question() {
+    let mut ui = Ui::pipeline(120, 30);
+    ui.keys("1 v #");
+    let said = ui.app.message.as_ref().map(|m| (m.text.clone(), m.error)).unwrap_or_default();
+    assert_eq!(said, ("only contacts and accounts carry labels".to_string(), true));
+    assert!(ui.app.overlay().is_none(), "no question left open to swallow keys");
+}
+
+#[test]
+fn enter_on_a_field_naming_a_record_opens_it() {
+    let mut ui = Ui::populated(120, 36);
+    ui.keys("2 enter");
+    let contact = ui.app.detail().map(|d| d.record).unwrap();
+    for _ in 0..10 {
+        if ui.app.detail().and_then(|d| d.linked()).is_some_and(|r| r.kind == Kind::Account) {
+            break;
+        }
+        ui.keys("j");
+    }
+    assert!(ui.app.detail().and_then(|d| d.linked()).is_some_and(|r| r.kind == Kind::Account), "{}", ui.screen());
+    ui.keys("enter");
+    assert_eq!(ui.app.detail().map(|d| d.record.kind), Some(Kind::Account), "{}", ui.screen());
+    ui.keys("esc");
+    assert_eq!(ui.app.detail().map(|d| d.record), Some(contact), "Esc comes back to the contact");
+}

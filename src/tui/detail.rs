@@ -15,6 +15,9 @@ pub enum DetailLine {
     Heading(String),
     /// A field: name and value.
     Field(String, String),
+    /// A field naming another record (an account, a contact, what a note is about): name,
+    /// value, and the record, opened with Enter.
+    Link(String, String, RecordRef),
     /// A line of a list (a deal, a call...), and the record it stands for, opened with Enter.
     Item(String, Option<RecordRef>),
     /// A note that a section is empty.
@@ -184,6 +187,7 @@ impl Detail {
     pub fn linked(&self) -> Option<RecordRef> {
         match self.lines.get(self.cursor)? {
             DetailLine::Item(_, target) => *target,
+            DetailLine::Link(_, _, target) => Some(*target),
             _ => None,
         }
     }
@@ -217,12 +221,19 @@ fn fields<R: Record>(lines: &mut Vec<DetailLine>, crm: &Crm, rec: &R) {
             continue;
         }
         let linked = LINKS.iter().find(|(name, _)| *name == k).zip(v.as_u64());
+        // The record the field names, if it names one: Enter opens it.
+        let link = match (linked, k.as_str()) {
+            (Some(((_, kind), id)), _) => Some(RecordRef::new(*kind, id)),
+            (None, "target") => serde_json::from_value::<RecordRef>(v.clone()).ok(),
+            _ => None,
+        };
         let text = match (linked, k.as_str()) {
             (Some(((_, kind), id)), _) => crm.label(RecordRef::new(*kind, id)),
             // What a note is about, by kind and name.
-            (None, "target") => serde_json::from_value::<RecordRef>(v.clone())
-                .map(|r| format!("{} {}", r.kind, crm.label(r)))
-                .unwrap_or_else(|_| display_value(&k, &v)),
+            (None, "target") => match link {
+                Some(r) => format!("{} {}", r.kind, crm.label(r)),
+                None => display_value(&k, &v),
+            },
             // People at a meeting, by name.
             (None, "attendees") => v
                 .as_array()
@@ -236,8 +247,10 @@ fn fields<R: Record>(lines: &mut Vec<DetailLine>, crm: &Crm, rec: &R) {
         let name = if k == "duration_secs" { "duration".to_string() } else { k.replace('_', " ") };
         // A field the page already shows in its own way (a deal's stage with its probability)
         // is not listed twice.
-        let shown = lines.iter().any(|l| matches!(l, DetailLine::Field(n, _) if *n == name));
-        if !text.is_empty() && !shown {
+        let shown = lines.iter().any(|l| matches!(l, DetailLine::Field(n, _) | DetailLine::Link(n, ..) if *n == name));
+        if let Some(target) = link.filter(|_| !text.is_empty() && !shown) {
+            lines.push(DetailLine::Link(name, text, target));
+        } else if !text.is_empty() && !shown {
             // A field of lines (notes, a description) shows each of its lines, under its name.
             let mut rows = text.lines().filter(|l| !l.trim().is_empty());
             lines.push(DetailLine::Field(name, rows.next().unwrap_or_default().to_string()));

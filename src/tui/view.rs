@@ -274,7 +274,7 @@ fn detail(f: &mut Frame, area: Rect, d: &super::detail::Detail, theme: &Theme) {
         .map(|(i, l)| {
             let line = match l {
                 DetailLine::Heading(h) => Line::styled(truncate(h, w), theme.title()),
-                DetailLine::Field(k, v) => Line::from(vec![
+                DetailLine::Field(k, v) | DetailLine::Link(k, v, _) => Line::from(vec![
                     Span::styled(format!("  {:<16}", truncate(k, 16)), theme.dim()),
                     Span::raw(truncate(v, w.saturating_sub(18))),
                 ]),

@@ -173,6 +173,10 @@ impl Filter {
                         "neither a term nor a word: write field:value (owner:ann) or words to search for".to_string();
                     return Err(FilterError::BadValue { term: w, problem });
                 }
+                Token::Word(w) if w.starts_with(['-', '!']) => {
+                    let problem = "only a field:value term can be negated (-tag:vip); a word is looked for".to_string();
+                    return Err(FilterError::BadValue { term: w, problem });
+                }
                 Token::Word(w) => filter.words.push(w),
                 Token::Term { negated, key, value, typed } => {
                     filter.terms.push(term(kind, negated, &key, &value, &typed, names, today)?);

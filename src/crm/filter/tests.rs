@@ -143,8 +143,9 @@ fn a_leading_minus_or_bang_negates_a_term() {
     assert_eq!(t.test, Test::StartsWith("vip".into()));
     assert!(only(Kind::Contact, "!owner:ann").negated);
     assert!(!only(Kind::Contact, "owner:ann").negated);
-    // A minus before a plain word is part of the word.
-    assert_eq!(parse(Kind::Contact, "-x").unwrap().words(), ["-x"]);
+    // A plain word cannot be negated: said, rather than matching nothing.
+    assert!(matches!(parse(Kind::Contact, "-x"), Err(FilterError::BadValue { .. })));
+    assert_eq!(parse(Kind::Contact, "jean-luc").unwrap().words(), ["jean-luc"]);
 }
 
 #[test]
@@ -447,6 +448,8 @@ fn ranges_that_cannot_both_hold_and_stray_punctuation_are_errors() {
     // Ranges that meet, or one negated, keep what lies in both.
     assert!(parse(Kind::Call, "from:2026-11-01 to:2026-11-01").is_ok());
     assert!(parse(Kind::Opportunity, "amount:>5000 -amount:<100").is_ok());
+    let e = parse(Kind::Contact, "ann -jennifer").unwrap_err();
+    assert!(e.to_string().contains("only a field:value term can be negated"), "{e}");
     for stray in ["-", ":", "!", "-:", "..."] {
         let e = parse(Kind::Contact, stray).unwrap_err();
         assert!(e.to_string().contains("neither a term nor a word"), "{stray}: {e}");

@@ -271,6 +271,10 @@ impl App {
                 let targets = self.targets();
                 if action == Action::AddToList && targets.iter().any(|t| t.kind != Kind::Contact) {
                     self.say_error("only contacts go on lists: mark contacts, then press +");
+                } else if action == Action::Tag
+                    && targets.iter().any(|t| !matches!(t.kind, Kind::Contact | Kind::Account))
+                {
+                    self.say_error("only contacts and accounts carry labels");
                 } else if !targets.is_empty() {
                     let targets = Targets::named(&self.crm, targets);
                     let ask = match action {
