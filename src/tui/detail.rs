@@ -220,20 +220,16 @@ fn fields<R: Record>(lines: &mut Vec<DetailLine>, crm: &Crm, rec: &R) {
         {
             continue;
         }
-        let linked = LINKS.iter().find(|(name, _)| *name == k).zip(v.as_u64());
         // The record the field names, if it names one: Enter opens it.
-        let link = match (linked, k.as_str()) {
-            (Some(((_, kind), id)), _) => Some(RecordRef::new(*kind, id)),
-            (None, "target") => serde_json::from_value::<RecordRef>(v.clone()).ok(),
-            _ => None,
+        let link = match LINKS.iter().find(|(name, _)| *name == k) {
+            Some((_, kind)) => v.as_u64().map(|id| RecordRef::new(*kind, id)),
+            None if k == "target" => serde_json::from_value::<RecordRef>(v.clone()).ok(),
+            None => None,
         };
-        let text = match (linked, k.as_str()) {
-            (Some(((_, kind), id)), _) => crm.label(RecordRef::new(*kind, id)),
+        let text = match (link, k.as_str()) {
             // What a note is about, by kind and name.
-            (None, "target") => match link {
-                Some(r) => format!("{} {}", r.kind, crm.label(r)),
-                None => display_value(&k, &v),
-            },
+            (Some(r), "target") => format!("{} {}", r.kind, crm.label(r)),
+            (Some(r), _) => crm.label(r),
             // People at a meeting, by name.
             (None, "attendees") => v
                 .as_array()

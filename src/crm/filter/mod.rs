@@ -189,7 +189,8 @@ impl Filter {
             for (j, b) in filter.terms.iter().enumerate().skip(i + 1) {
                 if let (Test::In(ra), Test::In(rb), false, false) = (&a.test, &b.test, a.negated, b.negated)
                     && a.field == b.field
-                    && ra.inclusive().0.max(rb.inclusive().0) > ra.inclusive().1.min(rb.inclusive().1)
+                    && let ((low_a, high_a), (low_b, high_b)) = (ra.inclusive(), rb.inclusive())
+                    && low_a.max(low_b) > high_a.min(high_b)
                 {
                     let term = format!("{} {}", typed_terms[i], typed_terms[j]);
                     let problem = "no value lies in both: check which end comes first".to_string();

@@ -345,7 +345,7 @@ impl App {
     }
 
     /// Whether the dialog on top (the search, a picker) awaits the matches of what was typed in it.
-    fn dialog_awaits(&self) -> bool {
+    pub(super) fn dialog_awaits(&self) -> bool {
         matches!(self.overlay(), Some(Overlay::Search(b)) if b.waiting.is_some())
             || matches!(self.overlay(), Some(Overlay::Picker { waiting: Some(_), .. }))
     }

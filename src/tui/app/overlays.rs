@@ -8,7 +8,7 @@ impl App {
         // Enter typed before the matches of the query came in waits for them (a search takes
         // milliseconds), so it takes what was typed, never the matches of an older query.
         let table = if matches!(self.overlay(), Some(Overlay::Search(_))) { keymap::SEARCH } else { keymap::PICKER };
-        if keymap::action_in(table, &key) == Some(Action::Open) && !self.await_matches() {
+        if self.dialog_awaits() && keymap::action_in(table, &key) == Some(Action::Open) && !self.await_matches() {
             return self.say("still searching: press Enter again in a moment");
         }
         let Some((_, Mode::Overlay(overlay))) = self.take_top(|m| matches!(m, Mode::Overlay(_))) else { return };
