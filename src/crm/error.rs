@@ -9,9 +9,48 @@ use crate::store::StoreError;
 /// Why a command or query failed. Each message names the record or field and what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum CrmError {
-    /// No record with that id.
-    #[error("{0} does not exist: check the id (rolo {kind} list)", kind = .0.kind)]
+    /// No record with that id, or none the actor may read (the two are never told apart).
+    #[error("no {kind} {id} ({0} does not exist): check the id (rolo {kind} list)", kind = .0.kind, id = .0.id)]
     NotFound(RecordRef),
+    /// The session's user is not a user of the database.
+    #[error(
+        "'{0}' is not a rolo user of this database: an admin adds one with `rolo user add {0} --name NAME` \
+         (locally, rolo acts as the user named after your OS account, or given --os-user)"
+    )]
+    UnknownUser(String),
+    /// The session's user is disabled.
+    #[error("{0} is disabled: ask an admin to enable the user again (rolo user edit {0} --active yes)")]
+    Disabled(String),
+    /// The actor's role lacks a right.
+    #[error("{who} may not {what}: ask an admin for the {right} right", what = right_action(*.right))]
+    NoRight {
+        /// "ann (rep)".
+        who: String,
+        /// The right missing.
+        right: crate::model::Right,
+    },
+    /// Only an admin may do this.
+    #[error("{who} may not {what}: only an admin may")]
+    NotAdmin {
+        /// "ann (rep)".
+        who: String,
+        /// What was asked: "act as bob".
+        what: String,
+    },
+    /// The actor's level does not reach the record.
+    #[error("{}", forbidden(who, *act, *kind, *record, owner.as_deref()))]
+    Forbidden {
+        /// "ann (rep)".
+        who: String,
+        /// What was refused.
+        act: crate::model::Act,
+        /// The kind of record.
+        kind: crate::model::Kind,
+        /// The record (none for a create).
+        record: Option<RecordRef>,
+        /// Its owner, when someone else.
+        owner: Option<String>,
+    },
     /// A field is wrong.
     #[error(transparent)]
     Invalid(#[from] ValidationError),
@@ -99,6 +138,19 @@ pub enum CrmError {
         /// "1 deal".
         deals: String,
     },
+    /// Nothing by that name.
+    #[error("there is no {what} '{name}': {hint}")]
+    NoSuch {
+        /// What was named: "team".
+        what: &'static str,
+        /// The name given.
+        name: String,
+        /// The way on: "rolo team add \"East\"".
+        hint: String,
+    },
+    /// The built-in roles are fixed.
+    #[error("{0} is a built-in role and stays as it is: copy it (rolo role copy {0} NAME) and change the copy")]
+    BuiltInRole(String),
     /// A name that must be unique is taken.
     #[error("there is already a {kind} '{name}': pick another name")]
     DuplicateName {
@@ -168,4 +220,34 @@ pub enum CrmError {
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// What a right lets its holder do, as refusals say it.
+fn right_action(right: crate::model::Right) -> &'static str {
+    use crate::model::Right;
+    match right {
+        Right::Export => "export records",
+        Right::Import => "import records",
+        Right::Assign => "give records to another owner",
+        Right::Settings => "change the settings",
+        Right::Send => "send campaign mail",
+    }
+}
+
+/// "ann (rep) may not edit contact 12, owned by bob: ask a manager".
+fn forbidden(
+    who: &str,
+    act: crate::model::Act,
+    kind: crate::model::Kind,
+    record: Option<RecordRef>,
+    owner: Option<&str>,
+) -> String {
+    let what = match record {
+        Some(r) => format!("{act} {} {}", r.kind, r.id),
+        None => format!("create {}", kind.plural()),
+    };
+    match owner {
+        Some(owner) => format!("{who} may not {what}, owned by {owner}: ask a manager"),
+        None => format!("{who} may not {what}: ask a manager"),
+    }
 }

@@ -2,6 +2,7 @@
 //! entries, audit trail and search keys together) and each query reads one snapshot. Validation and
 //! business rules live here, once.
 
+mod access;
 mod activity;
 mod duplicates;
 mod error;
@@ -17,12 +18,14 @@ mod sources;
 mod stages;
 mod timeline;
 mod undo;
+mod users;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
+pub use access::{Actor, Scope, View};
 pub use activity::{AgendaItem, AgendaKind, DueContact, TaskFilter};
 pub use duplicates::DuplicatePair;
 pub use error::CrmError;
@@ -42,6 +45,7 @@ pub use sales::{Conversion, ConvertLead, NewOpportunity};
 pub use session::{Clock, Session};
 pub use sources::SourceUse;
 pub use timeline::TimelineItem;
+pub use users::{UserChange, os_user, role_rows};
 pub use undo::{ENTRY_RECORDS, JOURNAL_BYTES, JOURNAL_LEN, UndoRefusal, Undone};
 
 use crate::model::{
@@ -49,7 +53,7 @@ use crate::model::{
 };
 use crate::search::{Hit, Pass, SearchIndex};
 pub use crate::store::{Indexed, StoreError, Workload, hush_caught_panics};
-use crate::store::{Read, Reader, Store, WriteTables};
+use crate::store::{Read, Store, WriteTables};
 pub use import::{Arrival, Duplicate, ImportReport, Incoming, OnDuplicate, Reference, RowProblem};
 
 /// The meta key set once the search texts hold the labels of contacts and accounts.
@@ -75,6 +79,8 @@ struct Shared {
     search: RwLock<Option<SearchIndex>>,
     /// Transactions committed through any handle.
     commits: AtomicU64,
+    /// Every record's owner, for telling who may see it (loaded on first need).
+    owners: access::OwnerMap,
 }
 
 impl Crm {
@@ -90,10 +96,14 @@ impl Crm {
                 store: Store::open(path, workload)?,
                 search: RwLock::new(None),
                 commits: AtomicU64::new(0),
+                owners: Arc::default(),
             }),
-            session: Session::local(),
+            session: Session::new(""),
             journal: Arc::default(),
         };
+        let os = os_user();
+        crm.ensure_directory(&os)?;
+        let crm = crm.with_session(crm.local_session(&os)?);
         crm.seed_stages()?;
         // A file that cannot be read whole still opens (for `rolo check` to say why); its search
         // texts then lack labels until it can.
@@ -105,10 +115,10 @@ impl Crm {
     /// Gives the search texts of a file written before labels joined them the labels of its
     /// contacts and accounts, once (the search keys of labelled records are written again).
     fn index_tags(&self) -> Result<()> {
-        if crate::store::RawRead::meta(&self.reader()?, TAGS_SEARCHED)? == Some(1) {
+        if crate::store::RawRead::meta(&self.shared.store.read()?, TAGS_SEARCHED)? == Some(1) {
             return Ok(());
         }
-        self.write(|tx| {
+        self.write_system(|tx| {
             for c in tx.w.all::<crate::model::Contact>(|c| !c.tags.is_empty())? {
                 tx.index_search(&c)?;
             }
@@ -145,33 +155,57 @@ impl Crm {
         self.shared.commits.load(Ordering::Relaxed)
     }
 
-    /// A read snapshot for the service's own queries: front ends ask `Crm` methods instead.
-    pub(crate) fn reader(&self) -> Result<std::sync::Arc<Reader>> {
-        Ok(self.shared.store.read()?)
+    /// A read snapshot for the service's own queries, as the actor may see it: front ends ask
+    /// `Crm` methods instead.
+    pub(crate) fn reader(&self) -> Result<std::sync::Arc<View>> {
+        self.view()
     }
 
     /// Runs `f` inside one write transaction: all of it is kept, or (on any error) none of it.
     pub fn write<T>(&self, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
-        self.transact(None, true, f)
+        self.transact(None, true, false, f)
+    }
+
+    /// [`Crm::write`] for the service's own upkeep (seeding stages, upgrading a file): no actor,
+    /// so no permission applies.
+    pub(crate) fn write_system<T>(&self, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
+        self.transact(None, true, true, f)
     }
 
     /// Like [`Crm::write`], for loading many records at once (demo data, imports): the records it
     /// creates share one audit entry per kind, saying `summary`, instead of one each.
     pub fn write_bulk<T>(&self, summary: &str, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
-        self.transact(Some(summary), true, f)
+        self.transact(Some(summary), true, false, f)
     }
 
     /// Runs `f` as [`Crm::write_bulk`] would, with every rule applied, and keeps none of it: a
     /// dry run that finds every problem a real run would meet.
     pub fn rehearse_bulk<T>(&self, summary: &str, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
-        self.transact(Some(summary), false, f)
+        self.transact(Some(summary), false, false, f)
     }
 
-    fn transact<T>(&self, bulk: Option<&str>, keep: bool, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
+    fn transact<T>(
+        &self,
+        bulk: Option<&str>,
+        keep: bool,
+        system: bool,
+        f: impl FnOnce(&mut Tx) -> Result<T>,
+    ) -> Result<T> {
         let writer = self.shared.store.write()?;
-        let (out, search, entry) = {
+        let (out, search, entry, owners) = {
+            let w = writer.tables()?;
+            let actor = match system {
+                true => None,
+                false => Some(Actor::resolve(
+                    &w.setting(access::DIRECTORY)?.unwrap_or_default(),
+                    self.session.user(),
+                    self.session.by(),
+                )?),
+            };
             let mut tx = Tx {
-                w: writer.tables()?,
+                w,
+                actor,
+                consequences: 0,
                 user: self.session.user(),
                 now: self.session.now(),
                 search: Vec::new(),
@@ -184,7 +218,8 @@ impl Crm {
             let out = f(&mut tx)?;
             tx.finish()?;
             let entry = tx.seal_journal()?;
-            (out, tx.search, entry)
+            let owners = tx.w.take_owner_changes();
+            (out, tx.search, entry, owners)
         };
         if !keep {
             // Dropping the transaction uncommitted throws every write away.
@@ -193,6 +228,7 @@ impl Crm {
         writer.commit()?;
         self.shared.commits.fetch_add(1, Ordering::Relaxed);
         self.journal_commit(entry);
+        access::apply_owner_changes(&self.shared.owners, owners);
         if let Some(index) = self.shared.search.write().unwrap_or_else(|e| e.into_inner()).as_mut() {
             for (record, text) in search {
                 index.set(record, text);
@@ -278,6 +314,9 @@ impl Crm {
         pass: Pass<'_>,
     ) -> Result<Option<Vec<Hit>>> {
         self.load_search()?;
+        let sight = self.sight()?;
+        let sees = |r: RecordRef| sight.as_ref().is_none_or(|s| s.sees(r));
+        let pass = pass.seeing(sight.is_some().then_some(&sees as &crate::search::Sees));
         let guard = self.shared.search.read().unwrap_or_else(|e| e.into_inner());
         Ok(guard.as_ref().map_or(Some(Vec::new()), |i| i.search_cancellable(query, kinds, limit, pass)))
     }
@@ -309,7 +348,7 @@ impl Crm {
     /// The search texts of `kinds`, in key order, straight from the key table (no per-record
     /// allocation).
     fn load_kinds(&self, kinds: &[Kind]) -> Result<SearchIndex> {
-        let r = self.reader()?;
+        let r = self.shared.store.read()?;
         let mut index = SearchIndex::default();
         for &kind in kinds {
             crate::store::RawRead::scan_search(&r, kind, &mut |id, text| index.insert(RecordRef::new(kind, id), text))?;
@@ -346,6 +385,11 @@ impl Crm {
 /// One write transaction with the service's rules applied: validation, link checks, audit, search.
 pub struct Tx<'a> {
     w: WriteTables<'a>,
+    /// Who acts: `None` for the service's own upkeep.
+    actor: Option<Actor>,
+    /// How deep in the consequences of an allowed change (a cascade, an unlink) the transaction
+    /// is: those are not asked again.
+    consequences: u32,
     user: &'a str,
     now: Timestamp,
     search: Vec<(RecordRef, Option<String>)>,
@@ -413,7 +457,7 @@ impl<'a> Tx<'a> {
             if self.seen.contains(&link.target) {
                 continue;
             }
-            if self.w.exists(link.target)? {
+            if self.w.exists(link.target)? && self.sees(link.target)? {
                 self.seen.insert(link.target);
             } else {
                 return Err(ValidationError::new(
@@ -474,6 +518,8 @@ impl<'a> Tx<'a> {
     /// Validates, stores and audits a new record. An empty `owner` becomes the acting user.
     pub fn create<R: Indexed>(&mut self, mut rec: R) -> Result<R> {
         set_default_owner(&mut rec, self.user);
+        self.allow(crate::model::Act::Create, &rec)?;
+        self.check_owner(&rec, None)?;
         rec.set_id(0);
         rec.touch(self.now);
         crate::model::texts::tidy(&mut rec)?;
@@ -498,6 +544,8 @@ impl<'a> Tx<'a> {
     /// summary for the timeline ("moved to Closed Won").
     pub fn update<R: Indexed>(&mut self, mut rec: R, mut summary: Option<String>) -> Result<R> {
         let old: R = self.get(rec.id())?;
+        self.allow(crate::model::Act::Edit, &old)?;
+        self.check_owner(&rec, Some(&old))?;
         self.change_rules(&old, &mut rec, &mut summary)?;
         rec.touch(self.now);
         crate::model::texts::tidy(&mut rec)?;
@@ -543,6 +591,7 @@ impl<'a> Tx<'a> {
     pub fn delete<R: Indexed>(&mut self, id: Id) -> Result<R> {
         let target = RecordRef::new(R::KIND, id);
         let old: R = self.get(id)?;
+        self.allow(crate::model::Act::Delete, &old)?;
         sales::deletable(&old)?;
         let referrers = self.index()?.referrers(target)?;
         let mut refusing: Vec<RecordRef> = Vec::new();
@@ -558,6 +607,7 @@ impl<'a> Tx<'a> {
             return Err(CrmError::InUse { record: target, name: old.label(), by: count_by_kind(&refusing) });
         }
         self.journal_nest(true);
+        self.consequences += 1;
         for (src, rule) in plan {
             crate::model::with_record_type!(src.kind, T => match rule {
                 OnDelete::Cascade => { self.delete::<T>(src.id)?; }
@@ -568,6 +618,7 @@ impl<'a> Tx<'a> {
                 }
             });
         }
+        self.consequences -= 1;
         self.journal_nest(false);
         self.w.remove::<R>(id)?;
         self.journal(AuditAction::Deleted, &old, Some(&old), &[], None);

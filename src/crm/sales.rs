@@ -47,7 +47,7 @@ impl Crm {
         if self.count(Kind::Stage)? > 0 {
             return Ok(());
         }
-        self.write(|tx| {
+        self.write_system(|tx| {
             for (order, (name, probability, outcome)) in DEFAULT_STAGES.into_iter().enumerate() {
                 let stage =
                     Stage { name: name.into(), order: order as u32 + 1, probability, outcome, ..Default::default() };

@@ -9,6 +9,10 @@ use crate::model::{Date, Timestamp};
 pub struct Session {
     user: String,
     clock: Clock,
+    /// The user's time zone, when they set one (else the machine's).
+    zone: Option<chrono_tz::Tz>,
+    /// The admin acting as this user (`--as`).
+    by: Option<String>,
 }
 
 /// Where a session reads the time from.
@@ -21,18 +25,24 @@ pub enum Clock {
 }
 
 impl Session {
-    /// The person running rolo on this machine (`ROLO_USER`, else the OS user), on the system clock.
-    pub fn local() -> Session {
-        let user = ["ROLO_USER", "USER", "USERNAME"]
-            .iter()
-            .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
-            .unwrap_or_else(|| "me".to_string());
-        Session::new(user)
+    /// A session for the user with `login` on the system clock.
+    pub fn new(login: impl Into<String>) -> Session {
+        Session { user: login.into(), clock: Clock::System, zone: None, by: None }
     }
 
-    /// A session for `user` on the system clock.
-    pub fn new(user: impl Into<String>) -> Session {
-        Session { user: user.into(), clock: Clock::System }
+    /// The same session for `login`, acted by the admin `by`.
+    pub fn acting_as(self, login: &str, by: &str) -> Session {
+        Session { user: login.to_string(), by: Some(by.to_string()), ..self }
+    }
+
+    /// The same session reading days in `zone`.
+    pub fn in_zone(self, zone: Option<chrono_tz::Tz>) -> Session {
+        Session { zone, ..self }
+    }
+
+    /// The admin acting as this session's user, if any.
+    pub fn by(&self) -> Option<&str> {
+        self.by.as_deref()
     }
 
     /// The same session reading the time from `clock`.
@@ -40,7 +50,7 @@ impl Session {
         Session { clock, ..self }
     }
 
-    /// The acting user's name: the owner of new records and the author in the audit trail.
+    /// The acting user's login: the owner of new records and the author in the audit trail.
     pub fn user(&self) -> &str {
         &self.user
     }
@@ -53,11 +63,12 @@ impl Session {
         }
     }
 
-    /// Today for this session, in the local time zone.
+    /// Today for this session, in the user's time zone (else the machine's).
     pub fn today(&self) -> Date {
-        match self.clock {
-            Clock::System => Date::today(),
-            Clock::Fixed(at) => at.local_date(),
+        match (self.clock, self.zone) {
+            (Clock::System, None) => Date::today(),
+            (Clock::Fixed(at), None) => at.local_date(),
+            (_, Some(zone)) => self.now().date_in(zone),
         }
     }
 }

@@ -6,7 +6,8 @@ use super::{Crm, CrmError, Result};
 use crate::model::{
     AuditAction, Call, Event, Kind, Note, Opportunity, Quote, RecordRef, Task, Timestamp, format_duration,
 };
-use crate::store::{Indexed, Read, Reader};
+use crate::crm::View as Reader;
+use crate::store::{Indexed, Read};
 
 /// One line of a timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

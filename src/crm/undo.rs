@@ -261,6 +261,11 @@ impl Crm {
     }
 
     /// Adds a committed transaction's entry to this session's journal.
+    /// Forgets everything this handle could undo (a person was erased: nothing of theirs is kept).
+    pub(super) fn forget_undo(&self) {
+        *self.journal() = Journal::default();
+    }
+
     pub(super) fn journal_commit(&self, draft: Option<Entry>) {
         if let Some(entry) = draft {
             self.journal().push(entry);

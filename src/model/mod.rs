@@ -9,6 +9,7 @@ mod company;
 mod people;
 mod sales;
 pub mod texts;
+mod users;
 mod values;
 
 use std::fmt;
@@ -29,6 +30,9 @@ pub use people::{
 pub use sales::{
     DEFAULT_STAGES, Opportunity, OpportunityStatus, Product, Quote, QuoteLine, QuoteStatus, QuoteTotals, Stage,
     StageOutcome,
+};
+pub use users::{
+    Act, Directory, LOGIN_MAX, Level, Levels, Prefs, Right, Role, User, check_login, login_from, role_kinds,
 };
 pub use values::{Amount, Currency, Date, Timestamp, format_duration, parse_duration};
 
@@ -232,6 +236,21 @@ pub trait Record: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     fn owner_mut(&mut self) -> Option<&mut String> {
         None
     }
+    /// The owner's login, for records that have one.
+    fn owner(&self) -> Option<&str> {
+        None
+    }
+    /// The record this one is about, whose readers may read it too: an activity's deal, else its
+    /// contact, lead, account or project; a note's record; a quote's deal.
+    fn about(&self) -> Option<RecordRef> {
+        if !matches!(Self::KIND, Kind::Task | Kind::Call | Kind::Event | Kind::Note | Kind::Quote) {
+            return None;
+        }
+        let rank = |k: Kind| {
+            [Kind::Opportunity, Kind::Contact, Kind::Lead, Kind::Account, Kind::Project].iter().position(|x| *x == k)
+        };
+        self.links().into_iter().map(|l| l.target).min_by_key(|t| rank(t.kind).unwrap_or(usize::MAX))
+    }
     /// The free labels, for records that have them.
     fn tags_mut(&mut self) -> Option<&mut Vec<String>> {
         None
@@ -381,6 +400,9 @@ macro_rules! record_basics {
         $crate::model::record_basics!();
         fn owner_mut(&mut self) -> Option<&mut String> {
             Some(&mut self.owner)
+        }
+        fn owner(&self) -> Option<&str> {
+            Some(&self.owner)
         }
     };
     (owner, tags) => {

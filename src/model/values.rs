@@ -196,6 +196,11 @@ impl Timestamp {
         Date(self.local().date_naive())
     }
 
+    /// The day this instant falls on in `zone`.
+    pub fn date_in(self, zone: chrono_tz::Tz) -> Date {
+        Date(self.utc().with_timezone(&zone).date_naive())
+    }
+
     /// `YYYY-MM-DD HH:MM` in local time: the one format rolo shows instants in.
     pub fn display_local(self) -> String {
         self.local().format("%Y-%m-%d %H:%M").to_string()

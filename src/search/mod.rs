@@ -84,12 +84,23 @@ pub struct Pass<'a> {
     pub partial: &'a (dyn Fn(Vec<Hit>) + Sync),
     /// How often to report partial answers.
     pub every: Duration,
+    /// Which records the asker may see (all when none): a match it may not see is never
+    /// returned, and never takes the place of one it may.
+    pub sees: Option<&'a Sees<'a>>,
 }
+
+/// Whether the asker may see a record: asked only of the entries that would make the cut.
+pub type Sees<'a> = dyn Fn(RecordRef) -> bool + Sync + 'a;
 
 impl<'a> Pass<'a> {
     /// A pass stopped by `cancel` that reports nothing on the way.
     pub fn quiet(cancel: &'a AtomicBool) -> Pass<'a> {
-        Pass { cancel, partial: &|_| {}, every: Duration::MAX }
+        Pass { cancel, partial: &|_| {}, every: Duration::MAX, sees: None }
+    }
+
+    /// The same pass returning only records `sees` accepts.
+    pub fn seeing(self, sees: Option<&'a Sees<'a>>) -> Pass<'a> {
+        Pass { sees, ..self }
     }
 }
 
@@ -184,8 +195,8 @@ impl SearchIndex {
         }
         let query = Query::parse(text);
         let ranked = match query.short_needle(SHORT) {
-            Some(needle) => self.by_word_prefix(text, &query, needle, kinds, limit, pass.cancel)?,
-            None => self.ranked(text, &query, kinds, limit, pass.cancel, Some(pass))?,
+            Some(needle) => self.by_word_prefix(text, &query, needle, kinds, limit, pass)?,
+            None => self.ranked(text, &query, kinds, limit, pass, true)?,
         };
         Some(ranked.into_iter().map(|r| self.hit(r)).collect())
     }
@@ -198,9 +209,11 @@ impl SearchIndex {
         query: &Query,
         kinds: &[Kind],
         limit: usize,
-        cancel: &AtomicBool,
-        pass: Option<Pass<'_>>,
+        pass: Pass<'_>,
+        reports: bool,
     ) -> Option<Vec<Ranked>> {
+        let cancel = pass.cancel;
+        let pass = Some(pass).filter(|_| reports);
         let last = self.last.lock().unwrap_or_else(PoisonError::into_inner).clone();
         let last = last.filter(|l| query.is_plain() && text.starts_with(&l.text) && l.kinds == kinds);
         let domain = last.as_ref().map_or(Domain::All(self.len()), |l| Domain::Only(&l.candidates));
@@ -224,7 +237,7 @@ impl SearchIndex {
         let parts = scan(
             domain,
             cancel,
-            || RankPart::new(query, limit),
+            || RankPart::new(query, limit, pass.and_then(|p| p.sees)),
             |part, pos| part.visit(&self.entries, kinds, pos),
             report,
         )?;
@@ -250,8 +263,9 @@ impl SearchIndex {
         needle: Utf32Str<'_>,
         kinds: &[Kind],
         limit: usize,
-        cancel: &AtomicBool,
+        pass: Pass<'_>,
     ) -> Option<Vec<Ranked>> {
+        let cancel = pass.cancel;
         let prefix = WordPrefix::new(needle.chars());
         let parts = scan(
             Domain::All(self.len()),
@@ -263,6 +277,7 @@ impl SearchIndex {
                     && top.admits(query.max_bonus(sets), record)
                     && sets.name.contains(query.needs())
                     && prefix.matches(name_of(self.entries.text(pos)))
+                    && pass.sees.is_none_or(|sees| sees(record))
                 {
                     let score = scorer.bonus(query, self.entries.text(pos));
                     top.push(Ranked { score, id: record.id, kind: record.kind, pos });
@@ -278,7 +293,7 @@ impl SearchIndex {
         }
         if ranked.len() < limit {
             let firsts: Vec<usize> = ranked.iter().map(|r| r.pos).collect();
-            let rest = self.ranked(text, query, kinds, limit, cancel, None)?;
+            let rest = self.ranked(text, query, kinds, limit, pass, false)?;
             ranked.extend(rest.into_iter().filter(|r| !firsts.contains(&r.pos)).take(limit - firsts.len()));
         }
         Some(ranked)
@@ -466,7 +481,7 @@ mod tests {
         let idx = SearchIndex::build(people(200_000));
         let partials = Mutex::new(Vec::new());
         let partial = |hits: Vec<Hit>| partials.lock().unwrap().push(hits);
-        let pass = Pass { cancel: &AtomicBool::new(false), partial: &partial, every: Duration::ZERO };
+        let pass = Pass { cancel: &AtomicBool::new(false), partial: &partial, every: Duration::ZERO, sees: None };
         let all = idx.search_cancellable("jones", &[], 5, pass).unwrap();
         let partials = partials.into_inner().unwrap();
         assert!(partials.len() > 2, "{} partial answers", partials.len());

@@ -217,12 +217,14 @@ pub(super) struct RankPart<'q> {
     /// Positions of the entries that may match, in scan order: those that match and those
     /// skipped for their bound.
     pub(super) candidates: Vec<usize>,
+    /// Which records the asker may see (all when none).
+    sees: Option<&'q super::Sees<'q>>,
 }
 
 impl<'q> RankPart<'q> {
     /// An empty part keeping the best `limit`.
-    pub(super) fn new(query: &'q Query, limit: usize) -> RankPart<'q> {
-        RankPart { query, scorer: Scorer::new(), top: TopK::new(limit), candidates: Vec::new() }
+    pub(super) fn new(query: &'q Query, limit: usize, sees: Option<&'q super::Sees<'q>>) -> RankPart<'q> {
+        RankPart { query, scorer: Scorer::new(), top: TopK::new(limit), candidates: Vec::new(), sees }
     }
 
     /// Looks at the entry at `pos`: ranks it if it may make the cut, and notes it as a
@@ -247,6 +249,11 @@ impl<'q> RankPart<'q> {
                 let name = if name_may_match { self.scorer.name_score(query, text, sets) } else { 0 };
                 if self.top.admits(query.best + name + bonus, record) {
                     let Some(score) = self.scorer.score(query, text, sets.text) else { return };
+                    if self.sees.is_some_and(|sees| !sees(record)) {
+                        // Still a candidate: a longer query by someone else may see it.
+                        self.candidates.push(pos);
+                        return;
+                    }
                     self.top.push(Ranked { score: score + name + bonus, id: record.id, kind: record.kind, pos });
                 }
             }

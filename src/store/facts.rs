@@ -501,24 +501,25 @@ where
 
 /// Schema 2 → 3: writes the facts keys of every record and deal move already in the file.
 pub(super) fn derive(t: &mut WriteTables) -> Result<()> {
-    derive_kind::<Account>(t, account_key)?;
-    derive_kind::<Contact>(t, contact_key)?;
-    derive_kind::<Opportunity>(t, deal_key)?;
-    derive_kind::<Task>(t, task_key)?;
-    derive_kind::<crate::model::Call>(t, call_key)?;
+    derive_kind::<Account>(t, |r| Some(account_key(r)))?;
+    derive_kind::<Contact>(t, |r| Some(contact_key(r)))?;
+    derive_kind::<Opportunity>(t, |r| Some(deal_key(r)))?;
+    derive_kind::<Task>(t, |r| Some(task_key(r)))?;
+    derive_kind::<crate::model::Call>(t, |r| Some(call_key(r)))?;
     let mut keys = Vec::new();
     audit_moves(&t.audit, &mut |k| keys.push(k))?;
     t.pending.extend(keys);
     t.flush()
 }
 
-/// Holds back the facts key of every record of `R`, then writes them.
-fn derive_kind<R: super::Indexed>(t: &mut WriteTables, key: fn(&R) -> Vec<u8>) -> Result<()> {
+/// Holds back one key of every record of `R` (those `key` gives one), then writes them: the
+/// upgrade of a file written before such keys were kept.
+pub(super) fn derive_kind<R: super::Indexed>(t: &mut WriteTables, key: fn(&R) -> Option<Vec<u8>>) -> Result<()> {
     let mut keys = Vec::new();
     let mut failure = None;
     t.scan_records(R::KIND, &mut |id, bytes| match super::codec::decode::<R>(RecordRef::new(R::KIND, id), bytes) {
         Ok(rec) => {
-            keys.push(key(&rec));
+            keys.extend(key(&rec));
             true
         }
         Err(e) => {

@@ -3,7 +3,9 @@
 //! Three families share one table. `REFS` keys say "record B points at record A" and answer "what
 //! points at A" (contacts of an account, calls of a contact, opportunities in a stage). `SORT` keys
 //! order one kind by one field (tasks by due date, contacts by name, calls by time). `FACTS` keys
-//! (see `facts`) carry the fields the reports count.
+//! (see `facts`) carry the fields the reports count. `OWNED` keys carry each record's owner and
+//! the record it is about, which is all the service needs to tell who may read it, for every
+//! record of a kind at once, without decoding one.
 
 use crate::model::{
     Account, Call, Campaign, Contact, ContactList, Event, Id, Kind, Lead, Note, Opportunity, Product, Project, Quote,
@@ -14,6 +16,8 @@ use crate::model::{
 const REFS: u8 = 1;
 /// Key family: one kind ordered by one field.
 const SORT: u8 = 2;
+/// Key family: a record's owner and the record it is about.
+const OWNED: u8 = 4;
 
 /// The fields kinds are ordered by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,6 +111,23 @@ pub fn key_id(key: &[u8]) -> Option<Id> {
     Some(u64::from_be_bytes(key[tail..].try_into().ok()?))
 }
 
+/// The record an index key is about: the record linking (a link), ordered (a sort key) or
+/// counted (report facts; a deal for its moves). `None` for owner keys, which are the service's
+/// own, and for keys that do not read.
+pub fn key_record(key: &[u8]) -> Option<RecordRef> {
+    let id = key_id(key)?;
+    let kind = match *key.first()? {
+        REFS => Kind::from_code(*key.get(10)?)?,
+        SORT => Kind::from_code(*key.get(1)?)?,
+        super::facts::FACTS => match *key.get(1)? {
+            super::facts::MOVES => Kind::Opportunity,
+            code => Kind::from_code(code)?,
+        },
+        _ => return None,
+    };
+    Some(RecordRef::new(kind, id))
+}
+
 /// The smallest key greater than every key that starts with `prefix`.
 pub fn prefix_end(prefix: &[u8]) -> Vec<u8> {
     let mut end = prefix.to_vec();
@@ -132,12 +153,58 @@ pub trait Indexed: Record + super::Stored {
     }
 }
 
+/// The key saying who owns a record and what it is about: the family, the kind, the owner's
+/// login (ended by a zero byte; empty for a quote, which follows its deal), the kind code and id
+/// of the record it is about (zeros when none), and the record's id. Only for records that have
+/// an owner or are about one.
+pub fn owned_key<R: Record>(r: &R) -> Option<Vec<u8>> {
+    let owner = r.owner();
+    let about = r.about();
+    if owner.is_none() && about.is_none() {
+        return None;
+    }
+    let mut k = owned_prefix(R::KIND);
+    k.extend(text_key(owner.unwrap_or("")));
+    match about {
+        Some(a) => {
+            k.push(a.kind.code());
+            k.extend_from_slice(&a.id.to_be_bytes());
+        }
+        None => k.extend_from_slice(&[0; 9]),
+    }
+    k.extend_from_slice(&r.id().to_be_bytes());
+    Some(k)
+}
+
+/// The prefix of the owner keys of one kind.
+pub fn owned_prefix(kind: Kind) -> Vec<u8> {
+    vec![OWNED, kind.code()]
+}
+
+/// The id, owner and what it is about, read back out of an [`owned_key`].
+pub fn read_owned(key: &[u8]) -> Option<(Id, &str, Option<RecordRef>)> {
+    let rest = key.get(2..)?;
+    let end = rest.iter().position(|&b| b == 0)?;
+    let owner = std::str::from_utf8(&rest[..end]).ok()?;
+    let tail = rest.get(end + 1..)?;
+    if tail.len() != 17 {
+        return None;
+    }
+    let about_id = u64::from_be_bytes(tail[1..9].try_into().ok()?);
+    let about = match tail[0] {
+        0 => None,
+        code => Some(RecordRef::new(Kind::from_code(code)?, about_id)),
+    };
+    Some((u64::from_be_bytes(tail[9..].try_into().ok()?), owner, about))
+}
+
 /// Every index key a record owns.
 pub fn index_keys<R: Indexed>(r: &R) -> Vec<Vec<u8>> {
     let me = r.record_ref();
     let mut keys: Vec<Vec<u8>> = r.links().iter().map(|l| ref_key(l.target, me)).collect();
     keys.extend(r.sort_keys());
     keys.extend(r.facts_key());
+    keys.extend(owned_key(r));
     keys.sort();
     keys.dedup();
     keys
@@ -272,6 +339,21 @@ mod tests {
         let a = sort_key(Kind::Account, SortField::Name, &text_key("ab"), u64::MAX);
         let b = sort_key(Kind::Account, SortField::Name, &text_key("abc"), 0);
         assert!(a < b);
+    }
+
+    #[test]
+    fn owner_keys_read_back() {
+        let task = Task {
+            id: 9,
+            title: "Call".into(),
+            owner: "ann.lee".into(),
+            contact: Some(4),
+            ..Default::default()
+        };
+        let key = owned_key(&task).unwrap();
+        assert_eq!(read_owned(&key), Some((9, "ann.lee", Some(RecordRef::new(Kind::Contact, 4)))));
+        assert_eq!(key_id(&key), Some(9));
+        assert!(owned_key(&Product { id: 1, ..Default::default() }).is_none());
     }
 
     #[test]

@@ -22,10 +22,10 @@ mod write;
 pub use check::check;
 pub use codec::Stored;
 pub use guard::{Health, guarding, hush_caught_panics};
-pub use keys::{Indexed, SortField};
+pub use keys::{Indexed, SortField, key_record};
 pub use open::{Store, Workload};
 pub use read::{RawRead, Read};
-pub use tables::{Reader, Tables, WriteTables};
+pub use tables::{OwnerChange, Reader, Tables, WriteTables};
 pub use write::Writer;
 
 use std::path::PathBuf;
@@ -36,9 +36,10 @@ use crate::model::RecordRef;
 /// them in chunks (see `chunks`); 3 stores a lead's or deal's source by name, from a list kept
 /// in the settings table (2 stored one of fourteen fixed sources by number); 4 adds the report
 /// facts (see `facts`); 5 gives each won or lost deal the day it closed (record format 2), its
-/// report facts dated by it. Opening an older file upgrades it, one step at a time, inside one
-/// transaction.
-pub const SCHEMA_VERSION: u64 = 5;
+/// report facts dated by it; 6 adds the owner keys (see `keys::owned_key`) and keeps the users,
+/// teams and roles in the settings (the service turns an older file's free-text owners into
+/// users). Opening an older file upgrades it, one step at a time, inside one transaction.
+pub const SCHEMA_VERSION: u64 = 6;
 
 /// Something went wrong below the business rules: the file, the format or a record.
 #[derive(Debug, thiserror::Error)]

@@ -113,6 +113,9 @@ impl Store {
                 if old < 5 {
                     upgrade::date_closed_deals(&mut w.tables()?)?;
                 }
+                if old < 6 {
+                    upgrade::derive_owner_keys(&mut w.tables()?)?;
+                }
             }
             None => {}
         }

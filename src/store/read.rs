@@ -156,7 +156,33 @@ impl<T: RawRead> RawRead for Arc<T> {
 pub trait Read: RawRead {
     /// A list of names kept under a setting key (the lead sources), if one was stored.
     fn names(&self, key: &str) -> Result<Option<Vec<String>>> {
+        self.setting(key)
+    }
+
+    /// A value kept under a setting key, if one was stored.
+    fn setting<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
         self.setting_bytes(key)?.map(|bytes| codec::decode_setting(key, &bytes)).transpose()
+    }
+
+    /// Calls `f` with the owner and the record it is about of every record of `kind` that has
+    /// either (see [`keys::owned_key`]), in no particular order.
+    fn owners(&self, kind: Kind, f: &mut dyn FnMut(Id, &str, Option<RecordRef>)) -> Result<()> {
+        let prefix = keys::owned_prefix(kind);
+        let mut bad = None;
+        self.scan_index(&prefix, &keys::prefix_end(&prefix), false, &mut |k| match keys::read_owned(k) {
+            Some((id, owner, about)) => {
+                f(id, owner, about);
+                true
+            }
+            None => {
+                bad = Some(k.to_vec());
+                false
+            }
+        })?;
+        match bad {
+            Some(k) => Err(StoreError::Other(format!("an owner key of {kind} is damaged ({k:?}): run rolo check"))),
+            None => Ok(()),
+        }
     }
 
     /// One record, if it exists.

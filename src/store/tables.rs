@@ -94,6 +94,7 @@ impl<Rec, Idx, Aud, Sea, Met, Set> Tables<Rec, Idx, Aud, Sea, Met, Set> {
             removed: HashSet::new(),
             texts: BTreeMap::new(),
             seqs: HashMap::new(),
+            owners: Vec::new(),
         }
     }
 }
@@ -143,7 +144,13 @@ pub struct Tables<Rec, Idx, Aud, Sea, Met, Set> {
     pub(super) texts: BTreeMap<(u8, Id), Option<String>>,
     /// Id sequences handed out but not yet stored (writer only).
     pub(super) seqs: HashMap<String, u64>,
+    /// Each change of a record's owner or what it is about, in the order written (writer only):
+    /// what the service's map of owners takes in after the commit.
+    pub(super) owners: Vec<OwnerChange>,
 }
+
+/// A record's owner and what it is about after a write (`None`: it has neither, or is gone).
+pub type OwnerChange = (crate::model::RecordRef, Option<(String, Option<crate::model::RecordRef>)>);
 
 /// A read-only snapshot of the database.
 pub type Reader = Tables<

@@ -50,6 +50,14 @@ impl Writer {
 
 /// Gives every won or lost deal without one the day it closed: the day of its last move (the one
 /// into the closed stage it is in), else its close date; its report facts key follows.
+/// Gives every record with an owner, or about one, its owner key (schema 6).
+pub(super) fn derive_owner_keys(t: &mut WriteTables) -> Result<()> {
+    for kind in crate::model::Kind::ALL {
+        crate::model::with_record_type!(kind, T => super::facts::derive_kind::<T>(t, |r| super::keys::owned_key(r))?);
+    }
+    Ok(())
+}
+
 pub(super) fn date_closed_deals(t: &mut WriteTables) -> Result<()> {
     let mut closed: HashMap<Id, Opportunity> = HashMap::new();
     t.each::<Opportunity>(|o| {

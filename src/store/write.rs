@@ -9,7 +9,7 @@ use redb::ReadableTable;
 
 use super::open::Latest;
 use super::read::{audit_prefix, bulk_key};
-use super::tables::{SEARCH_V1, slot, write_tables};
+use super::tables::{OwnerChange, SEARCH_V1, slot, write_tables};
 use super::{Health, Indexed, Read, Result, StoreError, WriteTables, chunks, codec, facts, keys, other};
 use crate::model::{AuditEntry, BulkCreation, Id, Kind, RecordRef};
 
@@ -143,8 +143,18 @@ impl WriteTables<'_> {
 
     /// Stores a list of names under a setting key (see [`Read::names`]).
     pub fn set_names(&mut self, key: &str, names: &[String]) -> Result<()> {
+        self.set_setting(key, &names)
+    }
+
+    /// The owner changes written so far (see [`OwnerChange`]), taken out.
+    pub fn take_owner_changes(&mut self) -> Vec<OwnerChange> {
+        std::mem::take(&mut self.owners)
+    }
+
+    /// Stores a value under a setting key (see [`Read::setting`]).
+    pub fn set_setting<T: serde::Serialize>(&mut self, key: &str, value: &T) -> Result<()> {
         self.health.clone().guard(|| {
-            self.settings.insert(key, codec::payload(&names).as_slice()).map_err(other)?;
+            self.settings.insert(key, codec::payload(value).as_slice()).map_err(other)?;
             Ok(())
         })
     }
@@ -181,6 +191,11 @@ impl WriteTables<'_> {
     fn put<R: Indexed>(&mut self, rec: &R, old: Option<&R>) -> Result<()> {
         let new_keys = keys::index_keys(rec);
         let old_keys = old.map(keys::index_keys).unwrap_or_default();
+        let owned = keys::owned_key(rec);
+        if owned != old.and_then(keys::owned_key) {
+            let state = owned.map(|_| (rec.owner().unwrap_or_default().to_string(), rec.about()));
+            self.owners.push((rec.record_ref(), state));
+        }
         for k in old_keys.iter().filter(|k| new_keys.binary_search(k).is_err()) {
             self.unindex(k);
         }
@@ -203,6 +218,9 @@ impl WriteTables<'_> {
             for k in keys::index_keys(&old) {
                 self.unindex(&k);
             }
+            if keys::owned_key(&old).is_some() {
+                self.owners.push((old.record_ref(), None));
+            }
             self.records[slot(R::KIND)].remove(id).map_err(other)?;
             self.set_search_key(old.record_ref(), None);
             Ok(Some(old))
@@ -219,6 +237,24 @@ impl WriteTables<'_> {
         self.health.clone().guard(|| {
             let key = bulk_key(entry.kind, entry.last);
             self.audit.insert(key.as_slice(), codec::encode(entry).as_slice()).map_err(other)?;
+            Ok(())
+        })
+    }
+
+    /// Removes every audit entry of `target` (a person erased): the caller notes the erasure.
+    pub fn scrub_audit(&mut self, target: RecordRef) -> Result<()> {
+        self.health.clone().guard(|| {
+            let prefix = audit_prefix(target);
+            let end = keys::prefix_end(&prefix);
+            let doomed: Vec<Vec<u8>> = self
+                .audit
+                .range::<&[u8]>(prefix.as_slice()..end.as_slice())
+                .map_err(other)?
+                .map(|item| item.map(|(k, _)| k.value().to_vec()).map_err(other))
+                .collect::<Result<_>>()?;
+            for k in doomed {
+                self.audit.remove(k.as_slice()).map_err(other)?;
+            }
             Ok(())
         })
     }

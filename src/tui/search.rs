@@ -78,7 +78,7 @@ impl Searcher {
                 &query,
                 &kinds,
                 limit,
-                Pass { cancel: &cancel, partial: &partial, every: FRAME },
+                Pass { cancel: &cancel, partial: &partial, every: FRAME, sees: None },
             ) {
                 Ok(Some(hits)) => {
                     let full = hits.len() == limit;

@@ -8,7 +8,8 @@ use super::{ReportQuery, instants};
 use crate::crm::{Crm, Result};
 use crate::model::{Date, Id, Timestamp};
 use crate::store::facts::{self};
-use crate::store::{Read, Reader};
+use crate::store::Read;
+use crate::crm::View as Reader;
 use crate::text::spoken;
 
 /// How many accounts the calls report ranks.

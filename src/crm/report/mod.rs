@@ -37,7 +37,8 @@ use serde::{Deserialize, Serialize};
 use super::{Crm, CrmError, Result};
 use crate::model::{Amount, Currency, Date, Id, Kind, Timestamp, ValidationError};
 use crate::store::keys::i32_key;
-use crate::store::{Read, Reader, SortField};
+use crate::crm::View as Reader;
+use crate::store::{Read, SortField};
 
 /// The period a report covers (both ends inclusive) and, for money reports, the currency.
 /// Blank ends take the defaults each report documents.

@@ -1,0 +1,525 @@
+//! Who may do what. A handle's session names a user; the service resolves them against the
+//! database's directory (users, teams and roles, kept whole in the settings) into an [`Actor`],
+//! and checks every query and command against the actor's role:
+//!
+//! - reads go through a [`View`], the snapshot as the actor may see it: a record they may not
+//!   read is not there (`get` finds nothing, scans and index reads skip it), so every query,
+//!   report and listing built on it counts and shows only what the actor may see;
+//! - writes are checked by `Tx` ([`Tx::allow`]): the level of the action on the record's owner,
+//!   the assign right for giving a record to someone else, the settings right for settings.
+//!
+//! Whether a record is visible is answered without decoding it, from the map of every record's
+//! owner (and the record it is about) that the service keeps in memory, read once from the
+//! owner keys of the index and kept in step after each commit.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use super::{Crm, CrmError, Result, Tx};
+use crate::model::{Act, Directory, Id, Kind, Level, Record, RecordRef, Right, Role, User};
+use crate::store::{OwnerChange, RawRead, Read, Reader};
+
+/// The setting key the directory is stored under.
+pub(crate) const DIRECTORY: &str = "directory";
+
+/// The user a handle acts for, resolved: their record, role and the team of every user.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    user: User,
+    role: Role,
+    /// Each user's team, for the `team` level.
+    teams: Arc<HashMap<String, String>>,
+    /// The admin acting as this user (`--as`), if any.
+    by: Option<String>,
+}
+
+impl Actor {
+    pub(super) fn resolve(dir: &Directory, login: &str, by: Option<&str>) -> Result<Actor> {
+        let user = dir.user(login).ok_or_else(|| CrmError::UnknownUser(login.to_string()))?;
+        if !user.active {
+            return Err(CrmError::Disabled(login.to_string()));
+        }
+        let role = dir.role(&user.role).unwrap_or_else(Role::rep);
+        let teams =
+            dir.users.iter().filter_map(|u| Some((u.login.clone(), u.team.clone()?))).collect::<HashMap<_, _>>();
+        Ok(Actor { user: user.clone(), role, teams: Arc::new(teams), by: by.map(str::to_string) })
+    }
+
+    /// The acting user.
+    pub fn user(&self) -> &User {
+        &self.user
+    }
+
+    /// Their login.
+    pub fn login(&self) -> &str {
+        &self.user.login
+    }
+
+    /// Their role.
+    pub fn role(&self) -> &Role {
+        &self.role
+    }
+
+    /// The admin acting as this user (`--as`), if any.
+    pub fn acting_for(&self) -> Option<&str> {
+        self.by.as_deref()
+    }
+
+    /// Whether the role holds `right`.
+    pub fn has(&self, right: Right) -> bool {
+        self.role.has(right)
+    }
+
+    /// Refuses unless the role holds `right`.
+    pub fn require(&self, right: Right) -> Result<()> {
+        if self.has(right) {
+            Ok(())
+        } else {
+            Err(CrmError::NoRight { who: self.who(), right })
+        }
+    }
+
+    /// "ann (rep)": how refusals name the actor.
+    pub fn who(&self) -> String {
+        format!("{} ({})", self.user.login, self.role.name)
+    }
+
+    /// Whether `level` reaches a record owned by `owner` (`None` or empty: a record of nobody's,
+    /// such as a product, which every team shares).
+    pub fn reaches(&self, level: Level, owner: Option<&str>) -> bool {
+        let owner = owner.filter(|o| !o.is_empty());
+        match level {
+            Level::All => true,
+            Level::None => false,
+            Level::Own => owner == Some(self.login()),
+            Level::Team => match owner {
+                None => true,
+                Some(o) => o == self.login() || self.user.team.as_ref().is_some_and(|t| self.teams.get(o) == Some(t)),
+            },
+        }
+    }
+
+    /// Whether the role reads every record of every kind (nothing to filter).
+    fn reads_all(&self) -> bool {
+        crate::model::role_kinds().all(|k| self.role.level(k, Act::Read) == Level::All)
+    }
+}
+
+/// Every record's owner and the record it is about, by record, with owners' logins interned.
+#[derive(Default)]
+pub(crate) struct Owners {
+    map: HashMap<RecordRef, (u32, Option<RecordRef>)>,
+    logins: Vec<String>,
+    numbers: HashMap<String, u32>,
+}
+
+impl Owners {
+    fn load(r: &impl Read) -> Result<Owners> {
+        let mut owners = Owners::default();
+        for kind in Kind::ALL {
+            r.owners(kind, &mut |id, owner, about| owners.set(RecordRef::new(kind, id), Some((owner, about))))?;
+        }
+        Ok(owners)
+    }
+
+    fn set(&mut self, r: RecordRef, state: Option<(&str, Option<RecordRef>)>) {
+        let Some((owner, about)) = state else {
+            self.map.remove(&r);
+            return;
+        };
+        let n = match self.numbers.get(owner) {
+            Some(&n) => n,
+            None => {
+                let n = self.logins.len() as u32;
+                self.logins.push(owner.to_string());
+                self.numbers.insert(owner.to_string(), n);
+                n
+            }
+        };
+        self.map.insert(r, (n, about));
+    }
+
+    fn get(&self, r: RecordRef) -> Option<(&str, Option<RecordRef>)> {
+        self.map.get(&r).map(|&(n, about)| (self.logins[n as usize].as_str(), about))
+    }
+
+    /// The records of `kind` it knows of.
+    fn of_kind(&self, kind: Kind) -> impl Iterator<Item = RecordRef> + '_ {
+        self.map.keys().copied().filter(move |r| r.kind == kind)
+    }
+}
+
+/// The shared map of owners, loaded on first need.
+pub(crate) type OwnerMap = Arc<RwLock<Option<Owners>>>;
+
+/// Takes a commit's owner changes into the map, if loaded.
+pub(crate) fn apply_owner_changes(map: &OwnerMap, changes: Vec<OwnerChange>) {
+    if changes.is_empty() {
+        return;
+    }
+    if let Some(owners) = map.write().unwrap_or_else(|e| e.into_inner()).as_mut() {
+        for (r, state) in changes {
+            owners.set(r, state.as_ref().map(|(o, a)| (o.as_str(), *a)));
+        }
+    }
+}
+
+/// How many links deep "the record it is about" is followed (a note on a task about a deal).
+const ABOUT_DEPTH: usize = 3;
+
+/// What one actor may see, answered from the map of owners.
+#[derive(Clone)]
+pub(crate) struct Sight {
+    actor: Actor,
+    owners: OwnerMap,
+}
+
+impl Sight {
+    /// Whether the actor may read record `r` (which is assumed to exist).
+    pub fn sees(&self, r: RecordRef) -> bool {
+        self.sees_within(r, ABOUT_DEPTH)
+    }
+
+    fn sees_within(&self, r: RecordRef, depth: usize) -> bool {
+        let level = self.actor.role.level(r.kind, Act::Read);
+        if matches!(level, Level::All | Level::None) {
+            return level == Level::All;
+        }
+        let (owner, about) = {
+            let guard = self.owners.read().unwrap_or_else(|e| e.into_inner());
+            match guard.as_ref().and_then(|o| o.get(r)) {
+                Some((owner, about)) => (Some(owner.to_string()), about),
+                None => (None, None),
+            }
+        };
+        if owner.as_deref().is_some_and(|o| !o.is_empty()) || about.is_none() {
+            if self.actor.reaches(level, owner.as_deref()) {
+                return true;
+            }
+        }
+        depth > 0 && about.is_some_and(|a| self.sees_within(a, depth - 1))
+    }
+
+    /// How many records of `kind` the actor may see, of `total`.
+    fn count(&self, kind: Kind, total: u64) -> u64 {
+        match self.actor.role.level(kind, Act::Read) {
+            Level::All => total,
+            Level::None => 0,
+            level => {
+                let guard = self.owners.read().unwrap_or_else(|e| e.into_inner());
+                match guard.as_ref() {
+                    // Kinds without owners are everyone's at team level.
+                    Some(o) if o.of_kind(kind).next().is_some() => {
+                        let refs: Vec<RecordRef> = o.of_kind(kind).collect();
+                        drop(guard);
+                        refs.into_iter().filter(|&r| self.sees(r)).count() as u64
+                    }
+                    _ if self.actor.reaches(level, None) => total,
+                    _ => 0,
+                }
+            }
+        }
+    }
+}
+
+/// A snapshot as one actor may see it: the records they may not read are left out of every
+/// read. Front ends never hold one; every query of the service reads through one.
+pub struct View {
+    inner: Arc<Reader>,
+    /// `None` for an actor who reads everything.
+    sight: Option<Sight>,
+}
+
+impl View {
+    fn sees(&self, r: RecordRef) -> bool {
+        self.sight.as_ref().is_none_or(|s| s.sees(r))
+    }
+}
+
+impl RawRead for View {
+    fn raw(&self, r: RecordRef) -> crate::store::Result<Option<Vec<u8>>> {
+        if !self.sees(r) {
+            return Ok(None);
+        }
+        self.inner.raw(r)
+    }
+
+    fn contains(&self, r: RecordRef) -> crate::store::Result<bool> {
+        Ok(self.sees(r) && self.inner.contains(r)?)
+    }
+
+    fn scan_index(
+        &self,
+        from: &[u8],
+        to: &[u8],
+        rev: bool,
+        f: &mut dyn FnMut(&[u8]) -> bool,
+    ) -> crate::store::Result<()> {
+        if self.sight.is_none() {
+            return self.inner.scan_index(from, to, rev, f);
+        }
+        self.inner.scan_index(from, to, rev, &mut |k| match crate::store::key_record(k) {
+            Some(r) if !self.sees(r) => true,
+            _ => f(k),
+        })
+    }
+
+    fn scan_records(&self, kind: Kind, f: &mut dyn FnMut(Id, &[u8]) -> bool) -> crate::store::Result<()> {
+        if self.sight.is_none() {
+            return self.inner.scan_records(kind, f);
+        }
+        self.inner.scan_records(kind, &mut |id, bytes| !self.sees(RecordRef::new(kind, id)) || f(id, bytes))
+    }
+
+    fn scan_audit_range(&self, from: &[u8], to: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> crate::store::Result<()> {
+        self.inner.scan_audit_range(from, to, f)
+    }
+
+    fn scan_search(&self, kind: Kind, f: &mut dyn FnMut(Id, &str)) -> crate::store::Result<()> {
+        self.inner.scan_search(kind, f)
+    }
+
+    fn count(&self, kind: Kind) -> crate::store::Result<u64> {
+        let total = self.inner.count(kind)?;
+        Ok(self.sight.as_ref().map_or(total, |s| s.count(kind, total)))
+    }
+
+    fn meta(&self, key: &str) -> crate::store::Result<Option<u64>> {
+        self.inner.meta(key)
+    }
+
+    fn setting_bytes(&self, key: &str) -> crate::store::Result<Option<Vec<u8>>> {
+        self.inner.setting_bytes(key)
+    }
+}
+
+/// Whose records a list or the board shows, of those the actor may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// The actor's own.
+    Mine,
+    /// Those of the actor's team (the actor's own included).
+    Team,
+    /// Every record the actor may see.
+    #[default]
+    All,
+}
+
+impl Scope {
+    /// The next scope in the toggle's cycle: all, mine, my team, all again.
+    pub fn next(self) -> Scope {
+        match self {
+            Scope::All => Scope::Mine,
+            Scope::Mine => Scope::Team,
+            Scope::Team => Scope::All,
+        }
+    }
+
+    /// How a title says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Scope::Mine => "mine",
+            Scope::Team => "my team",
+            Scope::All => "all",
+        }
+    }
+}
+
+impl Crm {
+    /// Keeps the ids of `kind` whose records fall in `scope` for the actor (by their owner; a
+    /// kind without owners is kept whole), in their order.
+    pub fn keep_scope(&self, kind: Kind, ids: &mut Vec<Id>, scope: Scope) -> Result<()> {
+        if scope == Scope::All {
+            return Ok(());
+        }
+        let actor = self.actor()?;
+        self.load_owners()?;
+        let guard = self.shared.owners.read().unwrap_or_else(|e| e.into_inner());
+        let Some(owners) = guard.as_ref() else { return Ok(()) };
+        let level = if scope == Scope::Mine { Level::Own } else { Level::Team };
+        ids.retain(|&id| match owners.get(RecordRef::new(kind, id)) {
+            Some((owner, _)) if !owner.is_empty() => actor.reaches(level, Some(owner)),
+            Some(_) => true,
+            None => true,
+        });
+        Ok(())
+    }
+
+    /// The owner (login) of a record, if it has one, from the map of owners.
+    pub fn owner_of(&self, r: RecordRef) -> Result<Option<String>> {
+        self.load_owners()?;
+        let guard = self.shared.owners.read().unwrap_or_else(|e| e.into_inner());
+        Ok(guard.as_ref().and_then(|o| o.get(r)).map(|(owner, _)| owner.to_string()).filter(|o| !o.is_empty()))
+    }
+
+    /// The users, teams and roles of the database.
+    pub fn directory(&self) -> Result<Directory> {
+        Ok(self.shared.store.read()?.setting(DIRECTORY)?.unwrap_or_default())
+    }
+
+    /// The user this handle acts for, with their role and team; an error when the session's user
+    /// is not an active user of the database.
+    pub fn actor(&self) -> Result<Actor> {
+        Actor::resolve(&self.directory()?, self.session.user(), self.session.by())
+    }
+
+    /// What the actor may see, when they may not see everything.
+    pub(crate) fn sight(&self) -> Result<Option<Sight>> {
+        let actor = self.actor()?;
+        if actor.reads_all() {
+            return Ok(None);
+        }
+        self.load_owners()?;
+        Ok(Some(Sight { actor, owners: self.shared.owners.clone() }))
+    }
+
+    /// A snapshot as the actor may see it.
+    pub(crate) fn view(&self) -> Result<Arc<View>> {
+        let sight = self.sight()?;
+        Ok(Arc::new(View { inner: self.shared.store.read()?, sight }))
+    }
+
+    /// Loads the map of owners, if not loaded yet, from the newest snapshot (holding the map's
+    /// lock, so a commit landing meanwhile is taken in after).
+    fn load_owners(&self) -> Result<()> {
+        if self.shared.owners.read().unwrap_or_else(|e| e.into_inner()).is_some() {
+            return Ok(());
+        }
+        let mut slot = self.shared.owners.write().unwrap_or_else(|e| e.into_inner());
+        if slot.is_none() {
+            *slot = Some(Owners::load(&*self.shared.store.read()?)?);
+        }
+        Ok(())
+    }
+
+    /// A handle acting as the user `login`, for an admin (`--as`): scripts, support and tests.
+    /// Anyone else is refused.
+    pub fn acting_as(&self, login: &str) -> Result<Crm> {
+        let me = self.actor()?;
+        if me.role.name != "admin" {
+            return Err(CrmError::NotAdmin { who: me.who(), what: format!("act as {login}") });
+        }
+        let login = login.trim().to_lowercase();
+        let session = self.session.clone().acting_as(&login, me.login());
+        let crm = self.with_session(session);
+        crm.actor()?;
+        Ok(crm)
+    }
+}
+
+impl Tx<'_> {
+    /// Refuses unless the actor holds `right` (internal writes of the service always may).
+    pub fn require(&self, right: Right) -> Result<()> {
+        self.actor.as_ref().map_or(Ok(()), |a| a.require(right))
+    }
+
+    /// The owner whose level decides an action on `rec`: its own, else (a quote) the owner of
+    /// the record it is about.
+    fn owner_of<R: Record>(&self, rec: &R) -> Result<Option<String>> {
+        if let Some(owner) = rec.owner() {
+            return Ok(Some(owner.to_string()));
+        }
+        match rec.about() {
+            Some(about) => self.owner_at(about, 1),
+            None => Ok(None),
+        }
+    }
+
+    fn owner_at(&self, r: RecordRef, depth: usize) -> Result<Option<String>> {
+        let found = crate::model::with_record_type!(r.kind, T => self.w.get::<T>(r.id)?.map(|rec| (rec.owner().map(str::to_string), rec.about())));
+        Ok(match found {
+            Some((Some(owner), _)) => Some(owner),
+            Some((None, Some(about))) if depth > 0 => self.owner_at(about, depth - 1)?,
+            _ => None,
+        })
+    }
+
+    /// Whether the actor may read `r`, as this transaction sees it (a link to a record they may
+    /// not read is a link to nothing).
+    pub(crate) fn sees(&self, r: RecordRef) -> Result<bool> {
+        let Some(actor) = &self.actor else { return Ok(true) };
+        self.sees_within(actor, r, ABOUT_DEPTH)
+    }
+
+    fn sees_within(&self, actor: &Actor, r: RecordRef, depth: usize) -> Result<bool> {
+        let level = actor.role.level(r.kind, Act::Read);
+        if matches!(level, Level::All | Level::None) {
+            return Ok(level == Level::All);
+        }
+        let found = crate::model::with_record_type!(r.kind, T => self.w.get::<T>(r.id)?.map(|rec| (rec.owner().map(str::to_string), rec.about())));
+        let Some((owner, about)) = found else { return Ok(true) };
+        if (owner.is_some() || about.is_none()) && actor.reaches(level, owner.as_deref()) {
+            return Ok(true);
+        }
+        match about {
+            Some(a) if depth > 0 => self.sees_within(actor, a, depth - 1),
+            _ => Ok(false),
+        }
+    }
+
+    /// Refuses `act` on `rec` (as stored before the change) unless the actor's level reaches it:
+    /// a record they may not read is not found; one they may read but not change says who owns
+    /// it. Changes the service makes as a consequence of an allowed one (a cascade, an unlink)
+    /// are not asked again.
+    pub(crate) fn allow<R: Record>(&self, act: Act, rec: &R) -> Result<()> {
+        let Some(actor) = &self.actor else { return Ok(()) };
+        if self.consequences > 0 {
+            return Ok(());
+        }
+        if act != Act::Create && !self.sees(rec.record_ref())? {
+            return Err(CrmError::NotFound(rec.record_ref()));
+        }
+        let owner = self.owner_of(rec)?;
+        let level = actor.role.level(R::KIND, act);
+        let allowed = match act {
+            Act::Create => level != Level::None,
+            _ => actor.reaches(level, owner.as_deref()),
+        };
+        if allowed {
+            return Ok(());
+        }
+        Err(CrmError::Forbidden {
+            who: actor.who(),
+            act,
+            record: (act != Act::Create).then(|| rec.record_ref()),
+            kind: R::KIND,
+            owner: owner.filter(|o| !o.is_empty() && o != actor.login()),
+        })
+    }
+
+    /// Checks a record's owner as written: an active user, and someone else only with the assign
+    /// right (or when it is not the actor's to choose: an internal write).
+    pub(crate) fn check_owner<R: Record>(&self, rec: &R, old: Option<&R>) -> Result<()> {
+        let Some(owner) = rec.owner() else { return Ok(()) };
+        if old.and_then(Record::owner) == Some(owner) {
+            return Ok(());
+        }
+        let dir = self.directory()?;
+        match dir.user(owner) {
+            Some(u) if u.active => {}
+            Some(_) => {
+                return Err(crate::model::ValidationError::new(
+                    "owner",
+                    format!("{owner} is disabled: choose an active user (rolo user list)"),
+                )
+                .into());
+            }
+            None => {
+                return Err(crate::model::ValidationError::new(
+                    "owner",
+                    format!("'{owner}' is not a user: use a login from rolo user list"),
+                )
+                .into());
+            }
+        }
+        match &self.actor {
+            Some(actor) if owner != actor.login() && self.consequences == 0 => actor.require(Right::Assign),
+            _ => Ok(()),
+        }
+    }
+
+    /// The directory as this transaction sees it.
+    pub(crate) fn directory(&self) -> Result<Directory> {
+        Ok(self.w.setting(DIRECTORY)?.unwrap_or_default())
+    }
+}

@@ -1,0 +1,406 @@
+//! The users, teams and roles of a database, changed by those with the settings right; the
+//! local user found from the OS account; records given to another owner; a person erased.
+//!
+//! The directory is one value in the settings, written whole in the transaction that changes it,
+//! with an audit entry naming who changed what.
+
+use super::access::DIRECTORY;
+use super::{Crm, CrmError, Result, Session, Tx};
+use crate::model::{
+    Act, AuditAction, Contact, Directory, Kind, Level, Record, RecordRef, Right, Role, User, ValidationError,
+    login_from, role_kinds,
+};
+use crate::store::{Indexed, RawRead, Read};
+
+/// The operating-system account running this process.
+pub fn os_user() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+        .or_else(|| whoami::username().ok())
+        .unwrap_or_else(|| "owner".to_string())
+}
+
+/// What a user's record may be changed to; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserChange {
+    /// The display name.
+    pub name: Option<String>,
+    /// The email address (`Some(None)` clears it).
+    pub email: Option<Option<String>>,
+    /// The role's name.
+    pub role: Option<String>,
+    /// The team (`Some(None)`: no team).
+    pub team: Option<Option<String>>,
+    /// The time zone (`Some(None)`: the machine's).
+    pub time_zone: Option<Option<String>>,
+    /// The OS account (`Some(None)`: none).
+    pub os_user: Option<Option<String>>,
+    /// Enabled or disabled.
+    pub active: Option<bool>,
+}
+
+impl Crm {
+    /// Gives a file its directory when it has none: a new file makes the OS user its admin; an
+    /// older file turns each distinct free-text owner into a user with the rep role (records
+    /// rewritten to name the login) and makes the OS user admin, created if missing, so that no
+    /// upgrade locks its owner out.
+    pub(super) fn ensure_directory(&self, os: &str) -> Result<()> {
+        if self.shared.store.read()?.setting_bytes(DIRECTORY)?.is_some() {
+            return Ok(());
+        }
+        self.write_system(|tx| {
+            let mut dir = Directory::default();
+            for kind in Kind::ALL {
+                crate::model::with_record_type!(kind, T => adopt_owners::<T>(tx, &mut dir)?);
+            }
+            let login = login_from(os);
+            match dir.users.iter_mut().find(|u| u.login == login) {
+                Some(u) => u.role = "admin".into(),
+                None => dir.users.push(User::new(&login, os, "admin")),
+            }
+            if let Some(u) = dir.users.iter_mut().find(|u| u.login == login) {
+                u.os_user = Some(os.to_string());
+            }
+            // Records an older rolo left without an owner go to the admin.
+            for kind in Kind::ALL {
+                crate::model::with_record_type!(kind, T => give_unowned::<T>(tx, &login)?);
+            }
+            tx.w.set_setting(DIRECTORY, &dir)?;
+            Ok(())
+        })
+    }
+
+    /// The session of the OS account `os`: the user naming it (else the user whose login it
+    /// is), in their time zone. An unknown account still gets a session, refused at its first
+    /// request with the way to be added.
+    pub(super) fn local_session(&self, os: &str) -> Result<Session> {
+        let dir = self.directory()?;
+        Ok(match dir.for_os_user(os) {
+            Some(u) => Session::new(u.login.clone()).in_zone(zone_of(u)),
+            None => Session::new(login_from(os)),
+        })
+    }
+
+    /// Adds a user (needs the settings right).
+    pub fn add_user(&self, user: User) -> Result<User> {
+        self.change_directory(&format!("added user {}", user.login), |dir| {
+            if dir.user(&user.login).is_some() {
+                return Err(CrmError::DuplicateName { kind: "user", name: user.login.clone() });
+            }
+            let mut user = user.clone();
+            user.team = team_named(dir, user.team.as_deref())?;
+            dir.users.push(user.clone());
+            Ok(user)
+        })
+    }
+
+    /// Changes a user's record (needs the settings right): the last active admin can neither be
+    /// disabled nor given another role.
+    pub fn edit_user(&self, login: &str, change: UserChange) -> Result<User> {
+        self.change_directory(&format!("changed user {login}"), |dir| {
+            let team = match &change.team {
+                Some(t) => Some(team_named(dir, t.as_deref())?),
+                None => None,
+            };
+            let user = user_mut(dir, login)?;
+            if let Some(name) = &change.name {
+                user.name = name.trim().to_string();
+            }
+            if let Some(email) = &change.email {
+                user.email = email.clone();
+            }
+            if let Some(role) = &change.role {
+                user.role = role.trim().to_lowercase();
+            }
+            if let Some(team) = team {
+                user.team = team;
+            }
+            if let Some(tz) = &change.time_zone {
+                user.time_zone = tz.clone();
+            }
+            if let Some(os) = &change.os_user {
+                user.os_user = os.clone();
+            }
+            if let Some(active) = change.active {
+                user.active = active;
+            }
+            Ok(user.clone())
+        })
+    }
+
+    /// Disables a user (their records keep them as owner), or moves every record they own to
+    /// `transfer_to` in the same transaction. The last active admin cannot be disabled.
+    pub fn disable_user(&self, login: &str, transfer_to: Option<&str>) -> Result<usize> {
+        self.write(|tx| {
+            tx.require(Right::Settings)?;
+            let mut dir = tx.directory()?;
+            user_mut(&mut dir, login)?.active = false;
+            let moved = match transfer_to {
+                Some(to) => {
+                    match dir.user(to) {
+                        Some(u) if u.active => {}
+                        Some(_) => return Err(ValidationError::new("transfer-to", format!("{to} is disabled too: choose an active user")).into()),
+                        None => return Err(CrmError::UnknownUser(to.to_string())),
+                    }
+                    let mut moved = 0;
+                    for kind in Kind::ALL {
+                        moved += crate::model::with_record_type!(kind, T => transfer::<T>(tx, login, to)?);
+                    }
+                    moved
+                }
+                None => 0,
+            };
+            save_directory(tx, &dir, &format!("disabled user {login}"))?;
+            Ok(moved)
+        })
+    }
+
+    /// Adds a team (needs the settings right).
+    pub fn add_team(&self, name: &str) -> Result<String> {
+        let name = name.trim().to_string();
+        self.change_directory(&format!("added team {name}"), |dir| {
+            if name.is_empty() {
+                return Err(ValidationError::new("name", "is empty: name the team").into());
+            }
+            if dir.team(&name).is_some() {
+                return Err(CrmError::DuplicateName { kind: "team", name: name.clone() });
+            }
+            dir.teams.push(name.clone());
+            Ok(name.clone())
+        })
+    }
+
+    /// Renames a team, and the team of each of its users (needs the settings right).
+    pub fn rename_team(&self, old: &str, new: &str) -> Result<String> {
+        let new = new.trim().to_string();
+        self.change_directory(&format!("renamed team {old} to {new}"), |dir| {
+            let Some(old) = dir.team(old).map(str::to_string) else {
+                return Err(no_team(old));
+            };
+            if new.is_empty() {
+                return Err(ValidationError::new("name", "is empty: give the team's new name").into());
+            }
+            if dir.team(&new).is_some_and(|t| t != old) {
+                return Err(CrmError::DuplicateName { kind: "team", name: new.clone() });
+            }
+            for t in &mut dir.teams {
+                if *t == old {
+                    *t = new.clone();
+                }
+            }
+            for u in &mut dir.users {
+                if u.team.as_deref() == Some(old.as_str()) {
+                    u.team = Some(new.clone());
+                }
+            }
+            Ok(new.clone())
+        })
+    }
+
+    /// Copies a role under a new name, to be edited with [`Crm::set_role_level`] and
+    /// [`Crm::set_role_right`] (needs the settings right).
+    pub fn copy_role(&self, from: &str, name: &str) -> Result<Role> {
+        let name = name.trim().to_lowercase();
+        self.change_directory(&format!("copied role {from} as {name}"), |dir| {
+            let mut role = dir.role(from).ok_or_else(|| no_role(dir, from))?;
+            crate::model::check_login(&name).map_err(|_| {
+                ValidationError::new("name", format!("'{name}' is not a role name: use lower-case letters, digits, '.', '_' or '-'"))
+            })?;
+            if dir.role(&name).is_some() {
+                return Err(CrmError::DuplicateName { kind: "role", name: name.clone() });
+            }
+            role.name = name.clone();
+            dir.roles.push(role.clone());
+            Ok(role)
+        })
+    }
+
+    /// Sets a copied role's level of `act` on `kind` (needs the settings right; built-in roles
+    /// are fixed).
+    pub fn set_role_level(&self, role: &str, kind: Kind, act: Act, level: Level) -> Result<Role> {
+        if kind == Kind::Stage {
+            return Err(ValidationError::new("kind", "stages are settings: give the role the settings right instead").into());
+        }
+        self.change_role(role, &format!("set {kind} {act} to {level}"), |r| r.set_level(kind, act, level))
+    }
+
+    /// Grants or withdraws a copied role's `right` (needs the settings right).
+    pub fn set_role_right(&self, role: &str, right: Right, yes: bool) -> Result<Role> {
+        let word = if yes { "yes" } else { "no" };
+        self.change_role(role, &format!("set {right} to {word}"), |r| r.set_right(right, yes))
+    }
+
+    fn change_role(&self, name: &str, what: &str, f: impl Fn(&mut Role)) -> Result<Role> {
+        self.change_directory(&format!("role {name}: {what}"), |dir| {
+            if Role::built_in(name).is_some() {
+                return Err(CrmError::BuiltInRole(name.to_string()));
+            }
+            let role = dir.roles.iter_mut().find(|r| r.name == name).ok_or_else(|| CrmError::NoSuch {
+                what: "role",
+                name: name.to_string(),
+                hint: "copy one first: rolo role copy rep NAME".into(),
+            })?;
+            f(role);
+            Ok(role.clone())
+        })
+    }
+
+    /// Runs `f` on the directory and saves it in one transaction, with the settings right.
+    fn change_directory<T>(&self, summary: &str, f: impl FnOnce(&mut Directory) -> Result<T>) -> Result<T> {
+        self.write(|tx| {
+            tx.require(Right::Settings)?;
+            let mut dir = tx.directory()?;
+            let out = f(&mut dir)?;
+            save_directory(tx, &dir, summary)?;
+            Ok(out)
+        })
+    }
+
+    /// Gives a record to the user `to` (needs the assign right and the edit level on it).
+    pub fn assign(&self, target: RecordRef, to: &str) -> Result<String> {
+        let to = to.trim().to_lowercase();
+        self.write(|tx| {
+            tx.require(Right::Assign)?;
+            crate::model::with_record_type!(target.kind, T => {
+                let mut rec: T = tx.get(target.id)?;
+                let Some(owner) = rec.owner_mut() else {
+                    return Err(ValidationError::new("owner", format!("{} records have no owner", target.kind)).into());
+                };
+                *owner = to.clone();
+                let label = rec.label();
+                tx.update(rec, Some(format!("assigned to {to}")))?;
+                Ok(label)
+            })
+        })
+    }
+
+    /// Removes a person for good: the contact goes (as a delete would take it, its notes
+    /// with it), and every value of theirs in the audit trail is scrubbed, leaving only that an
+    /// erasure happened, by whom and when. Undo cannot bring it back. Needs the admin role or
+    /// the delete level on the contact.
+    pub fn erase_contact(&self, id: crate::model::Id) -> Result<String> {
+        let target = RecordRef::new(Kind::Contact, id);
+        let name = self.write(|tx| {
+            let old: Contact = tx.get(id)?;
+            tx.allow(Act::Delete, &old)?;
+            let name = old.label();
+            tx.delete::<Contact>(id)?;
+            tx.w.scrub_audit(target)?;
+            let user = tx.user.to_string();
+            tx.w.append_audit(&crate::model::AuditEntry {
+                target,
+                at: tx.now,
+                user,
+                action: AuditAction::Deleted,
+                changes: Vec::new(),
+                summary: Some("erased: personal data removed".into()),
+            })?;
+            // Nothing of theirs is kept to be undone: not this change, nor an earlier one.
+            tx.undo = None;
+            Ok(name)
+        })?;
+        self.forget_undo();
+        Ok(name)
+    }
+}
+
+/// Turns each owner text of the records of `R` into a user (a rep), rewriting the owner of each
+/// record to its login.
+fn adopt_owners<T: Indexed>(tx: &mut Tx, dir: &mut Directory) -> Result<()> {
+    let mut renamed = Vec::new();
+    tx.w.each::<T>(|rec| {
+        if let Some(text) = rec.owner().map(str::trim).filter(|t| !t.is_empty()) {
+            let login = login_from(text);
+            if dir.user(&login).is_none() {
+                dir.users.push(User::new(&login, text, "rep"));
+            }
+            if rec.owner() != Some(login.as_str()) {
+                renamed.push((rec, login));
+            }
+        }
+        true
+    })?;
+    for (mut rec, login) in renamed {
+        if let Some(owner) = rec.owner_mut() {
+            *owner = login;
+        }
+        tx.w.update(&rec)?;
+    }
+    Ok(())
+}
+
+/// Gives the records of `R` that have an owner field but no owner to `login`.
+fn give_unowned<T: Indexed>(tx: &mut Tx, login: &str) -> Result<()> {
+    let unowned = tx.w.all::<T>(|rec| rec.owner().is_some_and(|o| o.trim().is_empty()))?;
+    for mut rec in unowned {
+        if let Some(owner) = rec.owner_mut() {
+            *owner = login.to_string();
+        }
+        tx.w.update(&rec)?;
+    }
+    Ok(())
+}
+
+/// Moves every record of `R` owned by `from` to `to`, audited; returns how many.
+fn transfer<T: Indexed>(tx: &mut Tx, from: &str, to: &str) -> Result<usize> {
+    let mut ids = Vec::new();
+    tx.w.owners(T::KIND, &mut |id, owner, _| {
+        if owner == from {
+            ids.push(id);
+        }
+    })?;
+    for &id in &ids {
+        let mut rec: T = tx.get(id)?;
+        if let Some(owner) = rec.owner_mut() {
+            *owner = to.to_string();
+        }
+        tx.consequences += 1;
+        let done = tx.update(rec, Some(format!("moved from {from} to {to}")));
+        tx.consequences -= 1;
+        done?;
+    }
+    Ok(ids.len())
+}
+
+/// Stores the directory, checked whole; a change of who may do what is not undone by `z`.
+fn save_directory(tx: &mut Tx, dir: &Directory, summary: &str) -> Result<()> {
+    dir.validate()?;
+    tx.w.set_setting(DIRECTORY, dir)?;
+    tx.beyond_undo(summary);
+    Ok(())
+}
+
+fn user_mut<'d>(dir: &'d mut Directory, login: &str) -> Result<&'d mut User> {
+    dir.users.iter_mut().find(|u| u.login == login).ok_or_else(|| CrmError::UnknownUser(login.to_string()))
+}
+
+/// The team as the directory spells it, refused when there is none by that name.
+fn team_named(dir: &Directory, team: Option<&str>) -> Result<Option<String>> {
+    match team.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => dir.team(t).map(|t| Some(t.to_string())).ok_or_else(|| no_team(t)),
+    }
+}
+
+fn no_team(name: &str) -> CrmError {
+    CrmError::NoSuch { what: "team", name: name.to_string(), hint: format!("rolo team add \"{name}\"") }
+}
+
+fn no_role(dir: &Directory, name: &str) -> CrmError {
+    CrmError::NoSuch { what: "role", name: name.to_string(), hint: format!("one of {}", dir.role_names().join(", ")) }
+}
+
+/// A user's time zone, if they set one that reads.
+pub(super) fn zone_of(u: &User) -> Option<chrono_tz::Tz> {
+    u.time_zone.as_deref().and_then(|z| z.parse().ok())
+}
+
+/// The kinds a role lists, for front ends showing one.
+pub fn role_rows(role: &Role) -> Vec<(Kind, crate::model::Levels)> {
+    role_kinds().map(|k| (k, *role.levels.get(&k).unwrap_or(&none_levels()))).collect()
+}
+
+fn none_levels() -> crate::model::Levels {
+    crate::model::Levels { read: Level::None, create: Level::None, edit: Level::None, delete: Level::None }
+}
