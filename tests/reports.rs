@@ -175,6 +175,7 @@ fn shop() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("shop.redb");
     let crm = Crm::open(&path).unwrap();
+    common::add_users(&crm, "rep", &["ann", "bob"]);
     let created = at("2026-01-05 09:00");
     let address = |country: &str| Address { country: Some(country.into()), ..Default::default() };
     let account = |name: &str, country: &str| {

@@ -72,11 +72,7 @@ impl Actor {
 
     /// Refuses unless the role holds `right`.
     pub fn require(&self, right: Right) -> Result<()> {
-        if self.has(right) {
-            Ok(())
-        } else {
-            Err(CrmError::NoRight { who: self.who(), right })
-        }
+        if self.has(right) { Ok(()) } else { Err(CrmError::NoRight { who: self.who(), right }) }
     }
 
     /// "ann (rep)": how refusals name the actor.
@@ -192,10 +188,10 @@ impl Sight {
                 None => (None, None),
             }
         };
-        if owner.as_deref().is_some_and(|o| !o.is_empty()) || about.is_none() {
-            if self.actor.reaches(level, owner.as_deref()) {
-                return true;
-            }
+        if (owner.as_deref().is_some_and(|o| !o.is_empty()) || about.is_none())
+            && self.actor.reaches(level, owner.as_deref())
+        {
+            return true;
         }
         depth > 0 && about.is_some_and(|a| self.sees_within(a, depth - 1))
     }
@@ -404,6 +400,78 @@ impl Crm {
         let crm = self.with_session(session);
         crm.actor()?;
         Ok(crm)
+    }
+}
+
+/// What a write transaction holds, as its actor may see it: what matching reads (an import's
+/// duplicates and the records a row names, the account a lead converts into), so that a match
+/// never finds a record the actor may not read.
+pub(crate) struct Visible<'t, 'a> {
+    tx: &'t Tx<'a>,
+}
+
+impl Visible<'_, '_> {
+    fn sees(&self, r: RecordRef) -> bool {
+        // A record that cannot be read to tell is left out, as one the actor may not see.
+        self.tx.sees(r).unwrap_or(false)
+    }
+}
+
+impl RawRead for Visible<'_, '_> {
+    fn raw(&self, r: RecordRef) -> crate::store::Result<Option<Vec<u8>>> {
+        if !self.sees(r) {
+            return Ok(None);
+        }
+        self.tx.w.raw(r)
+    }
+
+    fn contains(&self, r: RecordRef) -> crate::store::Result<bool> {
+        Ok(self.tx.w.contains(r)? && self.sees(r))
+    }
+
+    fn scan_index(
+        &self,
+        from: &[u8],
+        to: &[u8],
+        rev: bool,
+        f: &mut dyn FnMut(&[u8]) -> bool,
+    ) -> crate::store::Result<()> {
+        self.tx.w.scan_index(from, to, rev, &mut |k| match crate::store::key_record(k) {
+            Some(r) if !self.sees(r) => true,
+            _ => f(k),
+        })
+    }
+
+    fn scan_records(&self, kind: Kind, f: &mut dyn FnMut(Id, &[u8]) -> bool) -> crate::store::Result<()> {
+        self.tx.w.scan_records(kind, &mut |id, bytes| !self.sees(RecordRef::new(kind, id)) || f(id, bytes))
+    }
+
+    fn scan_audit_range(&self, from: &[u8], to: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> crate::store::Result<()> {
+        self.tx.w.scan_audit_range(from, to, f)
+    }
+
+    fn scan_search(&self, kind: Kind, f: &mut dyn FnMut(Id, &str)) -> crate::store::Result<()> {
+        self.tx.w.scan_search(kind, f)
+    }
+
+    fn count(&self, kind: Kind) -> crate::store::Result<u64> {
+        self.tx.w.count(kind)
+    }
+
+    fn meta(&self, key: &str) -> crate::store::Result<Option<u64>> {
+        self.tx.w.meta(key)
+    }
+
+    fn setting_bytes(&self, key: &str) -> crate::store::Result<Option<Vec<u8>>> {
+        self.tx.w.setting_bytes(key)
+    }
+}
+
+impl<'a> Tx<'a> {
+    /// This transaction's records as its actor may see them (flush the index first, with
+    /// [`Tx::index`], before reading it through this).
+    pub(crate) fn visible(&self) -> Visible<'_, 'a> {
+        Visible { tx: self }
     }
 }
 

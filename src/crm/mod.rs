@@ -45,8 +45,8 @@ pub use sales::{Conversion, ConvertLead, NewOpportunity};
 pub use session::{Clock, Session};
 pub use sources::SourceUse;
 pub use timeline::TimelineItem;
-pub use users::{UserChange, os_user, role_rows};
 pub use undo::{ENTRY_RECORDS, JOURNAL_BYTES, JOURNAL_LEN, UndoRefusal, Undone};
+pub use users::{UserChange, os_user, role_rows};
 
 use crate::model::{
     AuditAction, AuditEntry, BulkCreation, Change, Id, Kind, OnDelete, Record, RecordRef, Timestamp, ValidationError,

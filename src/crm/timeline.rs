@@ -3,10 +3,10 @@
 use serde::Serialize;
 
 use super::{Crm, CrmError, Result};
+use crate::crm::View as Reader;
 use crate::model::{
     AuditAction, Call, Event, Kind, Note, Opportunity, Quote, RecordRef, Task, Timestamp, format_duration,
 };
-use crate::crm::View as Reader;
 use crate::store::{Indexed, Read};
 
 /// One line of a timeline.

@@ -140,7 +140,13 @@ impl Crm {
                 Some(to) => {
                     match dir.user(to) {
                         Some(u) if u.active => {}
-                        Some(_) => return Err(ValidationError::new("transfer-to", format!("{to} is disabled too: choose an active user")).into()),
+                        Some(_) => {
+                            return Err(ValidationError::new(
+                                "transfer-to",
+                                format!("{to} is disabled too: choose an active user"),
+                            )
+                            .into());
+                        }
                         None => return Err(CrmError::UnknownUser(to.to_string())),
                     }
                     let mut moved = 0;
@@ -205,7 +211,10 @@ impl Crm {
         self.change_directory(&format!("copied role {from} as {name}"), |dir| {
             let mut role = dir.role(from).ok_or_else(|| no_role(dir, from))?;
             crate::model::check_login(&name).map_err(|_| {
-                ValidationError::new("name", format!("'{name}' is not a role name: use lower-case letters, digits, '.', '_' or '-'"))
+                ValidationError::new(
+                    "name",
+                    format!("'{name}' is not a role name: use lower-case letters, digits, '.', '_' or '-'"),
+                )
             })?;
             if dir.role(&name).is_some() {
                 return Err(CrmError::DuplicateName { kind: "role", name: name.clone() });
@@ -220,7 +229,9 @@ impl Crm {
     /// are fixed).
     pub fn set_role_level(&self, role: &str, kind: Kind, act: Act, level: Level) -> Result<Role> {
         if kind == Kind::Stage {
-            return Err(ValidationError::new("kind", "stages are settings: give the role the settings right instead").into());
+            return Err(
+                ValidationError::new("kind", "stages are settings: give the role the settings right instead").into()
+            );
         }
         self.change_role(role, &format!("set {kind} {act} to {level}"), |r| r.set_level(kind, act, level))
     }

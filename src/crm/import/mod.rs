@@ -79,6 +79,19 @@ impl Arrival {
             Arrival::Product(p) => p.validate(),
         }
     }
+
+    /// The record's owner, for the kinds that have one.
+    fn owner_mut(&mut self) -> Option<&mut String> {
+        match self {
+            Arrival::Contact(c) => Some(&mut c.owner),
+            Arrival::Account(a) => Some(&mut a.owner),
+            Arrival::Lead(l) => Some(&mut l.owner),
+            Arrival::Opportunity(o) => Some(&mut o.owner),
+            Arrival::Task(t) => Some(&mut t.owner),
+            Arrival::Call(c) => Some(&mut c.owner),
+            Arrival::Product(_) => None,
+        }
+    }
 }
 
 /// What to do with a record that duplicates one already there.
@@ -172,6 +185,7 @@ impl Crm {
         dry_run: bool,
         progress: &mut dyn FnMut(usize, bool),
     ) -> Result<ImportReport> {
+        self.actor()?.require(crate::model::Right::Import)?;
         let summary = format!("imported by {}", self.user());
         let run = |tx: &mut Tx| Importer::new(tx, policy)?.run(rows, progress);
         let mut report = if dry_run { self.rehearse_bulk(&summary, run)? } else { self.write_bulk(&summary, run)? };
