@@ -449,7 +449,10 @@ impl<'a> Tx<'a> {
         self.w.get(id)?.ok_or(CrmError::NotFound(RecordRef::new(R::KIND, id)))
     }
 
-    fn check_links<R: Indexed>(&mut self, rec: &R) -> Result<()> {
+    /// Refuses a link to a record that does not exist, or (a link the change adds) that the
+    /// actor may not read; a link the record already held stays, whoever may read its target.
+    fn check_links<R: Indexed>(&mut self, rec: &R, old: Option<&R>) -> Result<()> {
+        let held: Vec<RecordRef> = old.map(|o| o.links().iter().map(|l| l.target).collect()).unwrap_or_default();
         for link in rec.links() {
             if link.target.kind == R::KIND && link.target.id == rec.id() && rec.id() != 0 {
                 return Err(ValidationError::new(link.field, "cannot point at the record itself").into());
@@ -457,8 +460,11 @@ impl<'a> Tx<'a> {
             if self.seen.contains(&link.target) {
                 continue;
             }
-            if self.w.exists(link.target)? && self.sees(link.target)? {
-                self.seen.insert(link.target);
+            let held = held.contains(&link.target);
+            if self.w.exists(link.target)? && (held || self.sees(link.target)?) {
+                if !held {
+                    self.seen.insert(link.target);
+                }
             } else {
                 return Err(ValidationError::new(
                     link.field,
@@ -525,7 +531,7 @@ impl<'a> Tx<'a> {
         crate::model::texts::tidy(&mut rec)?;
         rec.validate()?;
         self.settle_source(&mut rec, None)?;
-        self.check_links(&rec)?;
+        self.check_links(&rec, None)?;
         self.quote_rules(None, &rec)?;
         self.w.insert(&mut rec)?;
         self.journal(AuditAction::Created, &rec, None, &[], None);
@@ -551,7 +557,7 @@ impl<'a> Tx<'a> {
         crate::model::texts::tidy(&mut rec)?;
         rec.validate()?;
         self.settle_source(&mut rec, old.lead_source().map(str::to_string))?;
-        self.check_links(&rec)?;
+        self.check_links(&rec, Some(&old))?;
         self.quote_rules(Some(&old), &rec)?;
         let mut changes = diff(&old, &rec);
         if changes.is_empty() {
