@@ -315,7 +315,8 @@ impl Crm {
     ) -> Result<Option<Vec<Hit>>> {
         self.load_search()?;
         let sight = self.sight()?;
-        let sees = |r: RecordRef| sight.as_ref().is_none_or(|s| s.sees(r));
+        let owners = sight.as_ref().map(|s| s.owners());
+        let sees = |r: RecordRef| sight.as_ref().is_none_or(|s| s.sees_in(owners.as_ref().and_then(|o| o.as_ref()), r));
         let pass = pass.seeing(sight.is_some().then_some(&sees as &crate::search::Sees));
         let guard = self.shared.search.read().unwrap_or_else(|e| e.into_inner());
         Ok(guard.as_ref().map_or(Some(Vec::new()), |i| i.search_cancellable(query, kinds, limit, pass)))

@@ -415,3 +415,32 @@ pub fn role_rows(role: &Role) -> Vec<(Kind, crate::model::Levels)> {
 fn none_levels() -> crate::model::Levels {
     crate::model::Levels { read: Level::None, create: Level::None, edit: Level::None, delete: Level::None }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn free_text_owners_of_an_older_file_become_users_named_by_login() {
+        let dir = tempfile::tempdir().unwrap();
+        let crm = Crm::open(&dir.path().join("t.redb")).unwrap();
+        // As an older rolo left it: owners written as free text, and no directory.
+        crm.write_system(|tx| {
+            for (name, owner) in [("Ann", "Ann Lee"), ("Bo", "ann lee"), ("Cy", "Bob"), ("Di", "")] {
+                let mut c = Contact { first_name: name.into(), owner: owner.into(), ..Default::default() };
+                tx.w.insert(&mut c)?;
+            }
+            Ok(tx.w.remove_setting(DIRECTORY)?)
+        })
+        .unwrap();
+        crm.ensure_directory("Zed").unwrap();
+        let dir = crm.directory().unwrap();
+        let logins: Vec<(&str, &str, &str)> =
+            dir.users.iter().map(|u| (u.login.as_str(), u.name.as_str(), u.role.as_str())).collect();
+        assert_eq!(logins, [("ann.lee", "Ann Lee", "rep"), ("bob", "Bob", "rep"), ("zed", "Zed", "admin")]);
+        let zed = crm.with_session(Session::new("zed"));
+        let owners: Vec<String> = zed.list::<Contact>(|_| true).unwrap().into_iter().map(|c| c.owner).collect();
+        assert_eq!(owners, ["ann.lee", "ann.lee", "bob", "zed"], "records name their owner's login");
+        assert!(zed.check().unwrap().is_empty(), "owner keys follow the rewritten owners");
+    }
+}
