@@ -162,6 +162,18 @@ fn whoami_says_who_acts_and_for_whom() {
 }
 
 #[test]
+fn acting_as_someone_reads_days_in_their_time_zone() {
+    let db = Db::new();
+    // A day apart at every hour: UTC+14 and UTC-11.
+    db.ok("user add kim --name Kim --time-zone Pacific/Kiritimati");
+    db.ok("user add pat --name Pat --time-zone Pacific/Pago_Pago");
+    let due = |login: &str| db.json(format!("--as {login} task add --title X --due today"))["due"].clone();
+    let today_in = |tz: chrono_tz::Tz| json!(chrono::Utc::now().with_timezone(&tz).date_naive().to_string());
+    assert_eq!(due("kim"), today_in(chrono_tz::Pacific::Kiritimati));
+    assert_eq!(due("pat"), today_in(chrono_tz::Pacific::Pago_Pago));
+}
+
+#[test]
 fn only_an_admin_acts_as_someone_else() {
     let db = Db::new();
     teams(&db);
