@@ -367,6 +367,13 @@ fn every_command_has_help() {
         "check",
         "backup",
         "export",
+        "user add",
+        "user disable",
+        "team rename",
+        "role set",
+        "whoami",
+        "contact assign",
+        "contact erase",
     ] {
         let out = db.ok(format!("{command} --help"));
         assert!(out.contains(&format!("Usage: rolo {command}")), "rolo {command} --help: {out}");

@@ -73,6 +73,8 @@ fn teams_are_added_listed_and_renamed() {
     db.ok("user add bob --name Bob --team east");
     assert_eq!(db.json("team list"), json!([{"name": "East", "members": 2}, {"name": "West", "members": 0}]));
     assert!(has_row(&db.ok("team list"), &["East", "2"]));
+    assert_eq!(db.json("team add South"), json!({"name": "South", "members": 0}));
+    assert_eq!(db.json("team rename South 'Deep South'"), json!({"name": "Deep South", "was": "South"}));
     assert_eq!(db.ok("team rename east North").trim(), "renamed team east to North");
     assert_eq!(db.json("user show ann")["team"], "North", "the users follow their team");
     db.fails_with("team add west", 1, "there is already a team 'west'");
@@ -98,6 +100,9 @@ fn roles_are_listed_shown_copied_and_set() {
         json!({"kind": "contact", "read": "team", "create": "all", "edit": "team", "delete": "team"})
     );
     assert_eq!(manager["built_in"], true);
+    let copied = db.json("role copy manager lead");
+    assert_eq!(pick(&copied, &["name", "built_in"]), json!(["lead", false]));
+    assert_eq!(copied["levels"], manager["levels"], "a copy starts as its original");
     let copy = db.ok("role copy rep Closer");
     assert_eq!(copy.trim(), "copied role rep as closer: change it with rolo role set");
     assert_eq!(db.ok("role set closer contact delete own").trim(), "role closer: set contact delete own");
@@ -105,7 +110,7 @@ fn roles_are_listed_shown_copied_and_set() {
     assert_eq!(closer["rights"], json!(["export"]));
     assert_eq!(closer["levels"][1]["delete"], "own");
     assert_eq!(db.json("role set closer export no")["rights"], json!([]));
-    assert_eq!(texts_of(&db.json("role list"), "name"), ["admin", "manager", "rep", "closer"]);
+    assert_eq!(texts_of(&db.json("role list"), "name"), ["admin", "manager", "rep", "lead", "closer"]);
     assert!(has_row(&db.ok("role list"), &["closer", "copy", "0"]));
 }
 
