@@ -423,14 +423,15 @@ impl Crm {
     }
 
     /// A handle acting as the user `login`, for an admin (`--as`): scripts, support and tests.
-    /// Anyone else is refused.
+    /// Anyone else is refused. Days are read in that user's time zone, as their own sessions do.
     pub fn acting_as(&self, login: &str) -> Result<Crm> {
         let me = self.actor()?;
         if me.role.name != "admin" {
             return Err(CrmError::NotAdmin { who: me.who(), what: format!("act as {login}") });
         }
         let login = login.trim().to_lowercase();
-        let session = self.session.clone().acting_as(&login, me.login());
+        let zone = self.directory()?.user(&login).and_then(super::users::zone_of);
+        let session = self.session.clone().acting_as(&login, me.login()).in_zone(zone);
         let crm = self.with_session(session);
         crm.actor()?;
         Ok(crm)

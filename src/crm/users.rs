@@ -356,7 +356,8 @@ fn give_unowned<T: Indexed>(tx: &mut Tx, login: &str) -> Result<()> {
 /// Moves every record of `R` owned by `from` to `to`, audited; returns how many.
 fn transfer<T: Indexed>(tx: &mut Tx, from: &str, to: &str) -> Result<usize> {
     let mut ids = Vec::new();
-    tx.w.owners(T::KIND, &mut |id, owner, _| {
+    // Through the index as this transaction left it (records of other kinds already moved).
+    tx.index()?.owners(T::KIND, &mut |id, owner, _| {
         if owner == from {
             ids.push(id);
         }

@@ -177,7 +177,7 @@ impl Crm {
     /// line) and nothing is written. With `dry_run` everything is checked and counted, and
     /// nothing kept. `progress` hears how many rows are done every thousand rows, and once more
     /// with `true` when every row is in and only the writing is left (some seconds at a million
-    /// rows).
+    /// rows). Needs the import right.
     pub fn import(
         &self,
         rows: impl IntoIterator<Item = std::result::Result<Incoming, Vec<RowProblem>>>,
@@ -185,6 +185,7 @@ impl Crm {
         dry_run: bool,
         progress: &mut dyn FnMut(usize, bool),
     ) -> Result<ImportReport> {
+        // A dry run needs it too: it is the same import, rehearsed.
         self.actor()?.require(crate::model::Right::Import)?;
         let summary = format!("imported by {}", self.user());
         let run = |tx: &mut Tx| Importer::new(tx, policy)?.run(rows, progress);
