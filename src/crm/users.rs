@@ -378,6 +378,7 @@ fn transfer<T: Indexed>(tx: &mut Tx, from: &str, to: &str) -> Result<usize> {
 fn save_directory(tx: &mut Tx, dir: &Directory) -> Result<()> {
     dir.validate()?;
     tx.w.set_setting(DIRECTORY, dir)?;
+    tx.logins = std::cell::OnceCell::new();
     // Who may do what is not taken back by `z`: the change is not journaled at all.
     tx.undo = None;
     Ok(())
