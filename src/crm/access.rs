@@ -96,7 +96,7 @@ impl Actor {
     }
 
     /// Whether the role reads every record of every kind (nothing to filter).
-    fn reads_all(&self) -> bool {
+    pub(crate) fn reads_all(&self) -> bool {
         crate::model::role_kinds().all(|k| self.role.level(k, Act::Read) == Level::All)
     }
 }
@@ -194,13 +194,7 @@ impl Sight {
     /// Whether the actor may read record `r` (which is assumed to exist).
     pub fn sees(&self, r: RecordRef) -> bool {
         let guard = self.owners.read().unwrap_or_else(|e| e.into_inner());
-        self.sees_in(guard.as_ref(), r)
-    }
-
-    /// [`Sight::sees`] with the map of owners already read: a search holds it for its whole
-    /// pass, so the threads of the pass never take the lock.
-    pub fn sees_in(&self, owners: Option<&Owners>, r: RecordRef) -> bool {
-        self.sees_within(owners, r, ABOUT_DEPTH)
+        self.sees_within(guard.as_ref(), r, ABOUT_DEPTH)
     }
 
     fn sees_within(&self, owners: Option<&Owners>, r: RecordRef, depth: usize) -> bool {
@@ -223,11 +217,6 @@ impl Sight {
             return true;
         }
         depth > 0 && about.is_some_and(|a| self.sees_within(owners, a, depth - 1))
-    }
-
-    /// The map of owners, read for a pass that asks [`Sight::sees_in`] many times.
-    pub fn owners(&self) -> std::sync::RwLockReadGuard<'_, Option<Owners>> {
-        self.owners.read().unwrap_or_else(|e| e.into_inner())
     }
 
     /// How many records of `kind` the actor may see, of `total`.

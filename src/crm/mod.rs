@@ -315,10 +315,12 @@ impl Crm {
         pass: Pass<'_>,
     ) -> Result<Option<Vec<Hit>>> {
         self.load_search()?;
-        let sight = self.sight()?;
-        let owners = sight.as_ref().map(|s| s.owners());
-        let sees = |r: RecordRef| sight.as_ref().is_none_or(|s| s.sees_in(owners.as_ref().and_then(|o| o.as_ref()), r));
-        let pass = pass.seeing(sight.is_some().then_some(&sees as &crate::search::Sees));
+        // The searched kinds have owners and are about no other record: who may see an entry
+        // is a matter of its kind and owner alone, asked once per pair.
+        let actor = self.actor()?;
+        let sees =
+            |kind: Kind, owner: &str| actor.reaches(actor.role().level(kind, crate::model::Act::Read), Some(owner));
+        let pass = pass.seeing((!actor.reads_all()).then_some(&sees as &crate::search::Sees));
         let guard = self.shared.search.read().unwrap_or_else(|e| e.into_inner());
         Ok(guard.as_ref().map_or(Some(Vec::new()), |i| i.search_cancellable(query, kinds, limit, pass)))
     }
@@ -353,7 +355,16 @@ impl Crm {
         let r = self.shared.store.read()?;
         let mut index = SearchIndex::default();
         for &kind in kinds {
-            crate::store::RawRead::scan_search(&r, kind, &mut |id, text| index.insert(RecordRef::new(kind, id), text))?;
+            // Each entry's owner, from the owner keys, matched to the texts in id order.
+            let mut owners: Vec<(crate::model::Id, String)> = Vec::new();
+            r.owners(kind, &mut |id, owner, _| owners.push((id, owner.to_string())))?;
+            owners.sort_unstable_by_key(|(id, _)| *id);
+            let mut next = owners.iter().peekable();
+            crate::store::RawRead::scan_search(&r, kind, &mut |id, text| {
+                while next.next_if(|(o, _)| *o < id).is_some() {}
+                let owner = next.peek().filter(|(o, _)| *o == id).map_or("", |(_, login)| login.as_str());
+                index.insert_owned(RecordRef::new(kind, id), text, owner);
+            })?;
         }
         Ok(index)
     }
@@ -396,7 +407,8 @@ pub struct Tx<'a> {
     logins: std::cell::OnceCell<HashMap<String, bool>>,
     user: &'a str,
     now: Timestamp,
-    search: Vec<(RecordRef, Option<String>)>,
+    /// Search texts (and owners) written, or removed, for the index after the commit.
+    search: Vec<(RecordRef, Option<(String, String)>)>,
     /// Records known to exist in this transaction: bulk writes link to the same few again and again.
     seen: HashSet<RecordRef>,
     /// Account names looked up in this transaction, for search texts.
@@ -506,10 +518,9 @@ impl<'a> Tx<'a> {
     }
 
     fn index_search<R: Indexed>(&mut self, rec: &R) -> Result<()> {
-        let text = self.search_text(rec)?;
-        if text.is_some() {
-            self.w.set_search_key(rec.record_ref(), text.as_deref());
-            self.search.push((rec.record_ref(), text));
+        if let Some(text) = self.search_text(rec)? {
+            self.w.set_search_key(rec.record_ref(), Some(&text));
+            self.search.push((rec.record_ref(), Some((text, rec.owner().unwrap_or_default().to_string()))));
         }
         Ok(())
     }

@@ -6,6 +6,9 @@ use std::collections::HashMap;
 use super::charset::CharSet;
 use crate::model::RecordRef;
 
+/// The owner number of an entry whose record has no owner.
+pub(super) const NO_OWNER: u32 = u32::MAX;
+
 /// Where one text lies in the arena.
 #[derive(Debug, Clone, Copy)]
 struct Span {
@@ -32,6 +35,8 @@ pub(super) struct Entries {
     spans: Vec<Span>,
     records: Vec<RecordRef>,
     sets: Vec<Sets>,
+    /// Each entry's owner, as a number of the index's owner table ([`NO_OWNER`] when none).
+    owners: Vec<u32>,
     /// Arena bytes no longer referenced (replaced or removed texts).
     stale: usize,
     /// Record → position, built on the first change that needs it: loading in key order does not.
@@ -62,37 +67,44 @@ impl Entries {
         self.sets[pos]
     }
 
+    /// The owner number of the entry at `pos`.
+    pub(super) fn owner(&self, pos: usize) -> u32 {
+        self.owners[pos]
+    }
+
     /// Makes room for `additional` more entries (their texts aside).
     pub(super) fn reserve(&mut self, additional: usize) {
         self.spans.reserve(additional);
         self.records.reserve(additional);
         self.sets.reserve(additional);
+        self.owners.reserve(additional);
     }
 
     /// Adds or replaces a record's text. Records coming in ascending order (as the key table
     /// yields them) are appended without a lookup.
-    pub(super) fn insert(&mut self, record: RecordRef, text: &str) {
+    pub(super) fn insert(&mut self, record: RecordRef, text: &str, owner: u32) {
         if self.positions.is_none() && self.last.is_none_or(|last| last < record) {
             self.last = Some(record);
-            return self.append(record, text);
+            return self.append(record, text, owner);
         }
         match self.positions().get(&record).copied() {
             Some(pos) => {
                 self.forget_text(pos);
                 self.spans[pos] = self.store(text);
                 self.sets[pos] = Sets::of(text);
+                self.owners[pos] = owner;
             }
             None => {
                 let end = self.records.len();
                 self.positions().insert(record, end);
-                self.append(record, text);
+                self.append(record, text, owner);
             }
         }
     }
 
     /// Appends every entry of `other`, whose records all come after this one's (both freshly
     /// loaded in key order): how parts loaded on several threads join up.
-    pub(super) fn extend(&mut self, other: Entries) {
+    pub(super) fn extend(&mut self, other: Entries, owner: impl Fn(u32) -> u32) {
         debug_assert!(self.positions.is_none() && other.positions.is_none());
         debug_assert!(self.last.is_none() || other.records.first().is_none_or(|first| self.last < Some(*first)));
         let offset = self.arena.len();
@@ -100,6 +112,7 @@ impl Entries {
         self.spans.extend(other.spans.iter().map(|s| Span { start: s.start + offset, end: s.end + offset }));
         self.records.extend(other.records);
         self.sets.extend(other.sets);
+        self.owners.extend(other.owners.into_iter().map(owner));
         self.stale += other.stale;
         self.last = other.last.or(self.last);
     }
@@ -111,16 +124,18 @@ impl Entries {
         self.spans.swap_remove(pos);
         self.records.swap_remove(pos);
         self.sets.swap_remove(pos);
+        self.owners.swap_remove(pos);
         if let Some(&moved) = self.records.get(pos) {
             self.positions().insert(moved, pos);
         }
     }
 
-    fn append(&mut self, record: RecordRef, text: &str) {
+    fn append(&mut self, record: RecordRef, text: &str, owner: u32) {
         let span = self.store(text);
         self.spans.push(span);
         self.records.push(record);
         self.sets.push(Sets::of(text));
+        self.owners.push(owner);
     }
 
     /// Copies `text` into the arena.
@@ -189,11 +204,11 @@ mod tests {
     fn out_of_order_and_repeated_records_replace_and_the_arena_is_compacted() {
         let mut e = Entries::default();
         for (id, text) in [(1, "one"), (2, "two"), (1, "uno"), (3, "three")] {
-            e.insert(r(id), text);
+            e.insert(r(id), text, NO_OWNER);
         }
         assert_eq!(texts(&e), [(1, "uno"), (2, "two"), (3, "three")]);
         for round in 0..20 {
-            e.insert(r(2), &format!("two, take {round}"));
+            e.insert(r(2), &format!("two, take {round}"), NO_OWNER);
         }
         e.remove(r(1));
         e.remove(r(9));
@@ -206,7 +221,7 @@ mod tests {
     fn sets_cover_name_and_details() {
         let e = {
             let mut e = Entries::default();
-            e.insert(r(1), "Ann Lee\tAcme");
+            e.insert(r(1), "Ann Lee\tAcme", NO_OWNER);
             e
         };
         let s = e.sets(0);

@@ -16,6 +16,7 @@ mod exact;
 mod prefix;
 mod rank;
 
+use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -24,7 +25,7 @@ use nucleo_matcher::Utf32Str;
 use serde::Serialize;
 
 use crate::model::{Id, Kind, RecordRef};
-use entries::Entries;
+use entries::{Entries, NO_OWNER};
 use prefix::WordPrefix;
 use rank::{Domain, Query, RankPart, Ranked, Scorer, TopK, scan, wanted};
 
@@ -89,8 +90,9 @@ pub struct Pass<'a> {
     pub sees: Option<&'a Sees<'a>>,
 }
 
-/// Whether the asker may see a record: asked only of the entries that would make the cut.
-pub type Sees<'a> = dyn Fn(RecordRef) -> bool + Sync + 'a;
+/// Whether the asker may see a record of a kind owned by a login (empty: no owner): asked once
+/// per kind and owner of the index per query, so checking an entry costs two array reads.
+pub type Sees<'a> = dyn Fn(Kind, &str) -> bool + Sync + 'a;
 
 impl<'a> Pass<'a> {
     /// A pass stopped by `cancel` that reports nothing on the way.
@@ -111,6 +113,10 @@ pub const FRAME: Duration = Duration::from_millis(16);
 #[derive(Default)]
 pub struct SearchIndex {
     entries: Entries,
+    /// The owners' logins, numbered in the order first met.
+    owners: Vec<String>,
+    /// Login → number.
+    owner_numbers: HashMap<String, u32>,
     /// The texts the last plain query may have matched, for a query that extends it.
     last: Mutex<Option<Arc<LastQuery>>>,
 }
@@ -153,26 +159,60 @@ impl SearchIndex {
     /// Adds or replaces a record's text, copying it. Records given in ascending order, as the
     /// search-key table yields them, are appended without a lookup: the fast way to load.
     pub fn insert(&mut self, record: RecordRef, text: &str) {
+        self.insert_owned(record, text, "");
+    }
+
+    /// [`SearchIndex::insert`] for a record owned by `owner` (a login), whom searches may be
+    /// told to keep to (see [`Pass::sees`]).
+    pub fn insert_owned(&mut self, record: RecordRef, text: &str, owner: &str) {
         self.forget_last_query();
-        self.entries.insert(record, text);
+        let owner = self.owner_number(owner);
+        self.entries.insert(record, text, owner);
+    }
+
+    fn owner_number(&mut self, owner: &str) -> u32 {
+        if owner.is_empty() {
+            return NO_OWNER;
+        }
+        if let Some(&n) = self.owner_numbers.get(owner) {
+            return n;
+        }
+        let n = self.owners.len() as u32;
+        self.owners.push(owner.to_string());
+        self.owner_numbers.insert(owner.to_string(), n);
+        n
     }
 
     /// Takes in an index loaded separately whose records all come after this one's (indexes
     /// loaded in key order on several threads, joined in key order).
     pub fn extend(&mut self, other: SearchIndex) {
         self.forget_last_query();
-        self.entries.extend(other.entries);
+        let numbers: Vec<u32> = other.owners.iter().map(|o| self.owner_number(o)).collect();
+        self.entries.extend(other.entries, |n| numbers.get(n as usize).copied().unwrap_or(NO_OWNER));
     }
 
-    /// Adds, replaces (`Some`) or removes (`None`) a record's text.
-    pub fn set(&mut self, record: RecordRef, text: Option<String>) {
+    /// Adds, replaces (`Some`: the text and the owner's login) or removes (`None`) a record's
+    /// text.
+    pub fn set(&mut self, record: RecordRef, text: Option<(String, String)>) {
         match text {
-            Some(text) => self.insert(record, &text),
+            Some((text, owner)) => self.insert_owned(record, &text, &owner),
             None => {
                 self.forget_last_query();
                 self.entries.remove(record);
             }
         }
+    }
+
+    /// What `sees` says of each kind code and owner number (the last row: no owner), for one
+    /// query; `None` when the asker sees everything.
+    fn allowed(&self, sees: Option<&Sees<'_>>) -> Option<Allowed> {
+        let sees = sees?;
+        let row = |owner: &str| {
+            Kind::ALL.iter().fold(0u32, |bits, &k| if sees(k, owner) { bits | 1 << k.code() } else { bits })
+        };
+        let mut rows: Vec<u32> = self.owners.iter().map(|o| row(o)).collect();
+        rows.push(row(""));
+        Some(Allowed(rows))
     }
 
     /// The best `limit` matches of `query` among records of the given kinds (all kinds when
@@ -194,9 +234,11 @@ impl SearchIndex {
             return Some(Vec::new());
         }
         let query = Query::parse(text);
+        let allowed = self.allowed(pass.sees);
+        let pass = Pass { sees: None, ..pass };
         let ranked = match query.short_needle(SHORT) {
-            Some(needle) => self.by_word_prefix(text, &query, needle, kinds, limit, pass)?,
-            None => self.ranked(text, &query, kinds, limit, pass, true)?,
+            Some(needle) => self.by_word_prefix(text, &query, needle, kinds, limit, pass, allowed.as_ref())?,
+            None => self.ranked(text, &query, kinds, limit, pass, true, allowed.as_ref())?,
         };
         Some(ranked.into_iter().map(|r| self.hit(r)).collect())
     }
@@ -211,6 +253,7 @@ impl SearchIndex {
         limit: usize,
         pass: Pass<'_>,
         reports: bool,
+        allowed: Option<&Allowed>,
     ) -> Option<Vec<Ranked>> {
         let cancel = pass.cancel;
         let pass = Some(pass).filter(|_| reports);
@@ -237,7 +280,7 @@ impl SearchIndex {
         let parts = scan(
             domain,
             cancel,
-            || RankPart::new(query, limit, pass.and_then(|p| p.sees)),
+            || RankPart::new(query, limit, allowed),
             |part, pos| part.visit(&self.entries, kinds, pos),
             report,
         )?;
@@ -264,6 +307,7 @@ impl SearchIndex {
         kinds: &[Kind],
         limit: usize,
         pass: Pass<'_>,
+        allowed: Option<&Allowed>,
     ) -> Option<Vec<Ranked>> {
         let cancel = pass.cancel;
         let prefix = WordPrefix::new(needle.chars());
@@ -276,7 +320,7 @@ impl SearchIndex {
                 if wanted(kinds, record.kind)
                     && top.admits(query.max_bonus(sets), record)
                     && sets.name.contains(query.needs())
-                    && pass.sees.is_none_or(|sees| sees(record))
+                    && allowed.is_none_or(|a| a.sees(&self.entries, pos, record.kind))
                     && prefix.matches(name_of(self.entries.text(pos)))
                 {
                     let score = scorer.bonus(query, self.entries.text(pos));
@@ -293,7 +337,7 @@ impl SearchIndex {
         }
         if ranked.len() < limit {
             let firsts: Vec<usize> = ranked.iter().map(|r| r.pos).collect();
-            let rest = self.ranked(text, query, kinds, limit, pass, false)?;
+            let rest = self.ranked(text, query, kinds, limit, pass, false, allowed)?;
             ranked.extend(rest.into_iter().filter(|r| !firsts.contains(&r.pos)).take(limit - firsts.len()));
         }
         Some(ranked)
@@ -308,6 +352,19 @@ impl SearchIndex {
     /// Drops the last query's candidates: positions change with the entries.
     fn forget_last_query(&mut self) {
         *self.last.get_mut().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+}
+
+/// Which kinds of whose records one query may return: per owner number (the last row for
+/// entries without an owner), a bit per kind code.
+struct Allowed(Vec<u32>);
+
+impl Allowed {
+    /// Whether the entry at `pos`, a record of `kind`, may be returned.
+    fn sees(&self, entries: &Entries, pos: usize, kind: Kind) -> bool {
+        let owner = entries.owner(pos);
+        let row = if owner == NO_OWNER { self.0.last() } else { self.0.get(owner as usize) };
+        row.is_some_and(|bits| bits & (1 << kind.code()) != 0)
     }
 }
 
@@ -328,6 +385,31 @@ mod tests {
     }
 
     #[test]
+    fn a_search_keeps_to_the_owners_it_is_told_and_fills_its_answer_with_them() {
+        let mut index = SearchIndex::default();
+        for id in 1..=300 {
+            index.insert_owned(r(id), &format!("Pat Lee {id}"), if id % 3 == 0 { "ann" } else { "bob" });
+        }
+        let mut other = SearchIndex::default();
+        other.insert_owned(RecordRef::new(Kind::Lead, 1), "Pat Lee lead", "ann");
+        index.extend(other);
+        let ann_only = |_: Kind, owner: &str| owner == "ann";
+        let cancel = AtomicBool::new(false);
+        for query in ["pat lee", "p", "pl"] {
+            let hits = index.search_cancellable(query, &[], 50, Pass::quiet(&cancel).seeing(Some(&ann_only))).unwrap();
+            assert_eq!(hits.len(), 50, "{query}: the answer is filled with what may be seen");
+            assert!(hits.iter().all(|h| h.kind == Kind::Lead || h.id % 3 == 0), "{query}: {hits:?}");
+        }
+        // A record given to someone else follows them.
+        index.set(r(300), Some(("Pat Lee 300".into(), "bob".into())));
+        let hits =
+            index.search_cancellable("pat lee 300", &[], 5, Pass::quiet(&cancel).seeing(Some(&ann_only))).unwrap();
+        assert!(hits.iter().all(|h| h.id != 300 || h.kind == Kind::Lead), "{hits:?}");
+        // Without a rule, everyone's.
+        assert_eq!(index.search("pat lee", &[], 500).len(), 301);
+    }
+
+    #[test]
     fn parts_loaded_apart_join_into_one_index() {
         let mut index = SearchIndex::build([(RecordRef::new(Kind::Account, 1), "Acme Ltd\tParis")]);
         index.extend(SearchIndex::build([(r(1), "Ann Lee\tAcme Ltd"), (r(2), "Bob Stone")]));
@@ -336,7 +418,7 @@ mod tests {
         assert_eq!(index.search("bob stone", &[], 5)[0].id, 2);
         assert_eq!(index.search("twombly", &[], 5)[0].kind, Kind::Lead);
         // Changes after joining find the right entries.
-        index.set(r(2), Some("Robert Stone".into()));
+        index.set(r(2), Some(("Robert Stone".into(), String::new())));
         index.set(RecordRef::new(Kind::Account, 1), None);
         assert_eq!(index.search("robert", &[], 5)[0].id, 2);
         assert!(index.search("acme", &[Kind::Account], 5).is_empty());
@@ -460,7 +542,7 @@ mod tests {
     fn a_change_forgets_what_the_last_query_matched() {
         let mut idx = SearchIndex::build(people(100));
         assert!(idx.search("pqx", &[], 5).is_empty());
-        idx.set(r(1000), Some("Pat Qxy".into()));
+        idx.set(r(1000), Some(("Pat Qxy".into(), String::new())));
         assert_eq!(idx.search("pqxy", &[], 5)[0].id, 1000);
     }
 

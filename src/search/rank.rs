@@ -218,13 +218,13 @@ pub(super) struct RankPart<'q> {
     /// skipped for their bound.
     pub(super) candidates: Vec<usize>,
     /// Which records the asker may see (all when none).
-    sees: Option<&'q super::Sees<'q>>,
+    allowed: Option<&'q super::Allowed>,
 }
 
 impl<'q> RankPart<'q> {
     /// An empty part keeping the best `limit`.
-    pub(super) fn new(query: &'q Query, limit: usize, sees: Option<&'q super::Sees<'q>>) -> RankPart<'q> {
-        RankPart { query, scorer: Scorer::new(), top: TopK::new(limit), candidates: Vec::new(), sees }
+    pub(super) fn new(query: &'q Query, limit: usize, allowed: Option<&'q super::Allowed>) -> RankPart<'q> {
+        RankPart { query, scorer: Scorer::new(), top: TopK::new(limit), candidates: Vec::new(), allowed }
     }
 
     /// Looks at the entry at `pos`: ranks it if it may make the cut, and notes it as a
@@ -239,15 +239,15 @@ impl<'q> RankPart<'q> {
         if !wanted(kinds, record.kind) {
             return;
         }
+        if self.allowed.is_some_and(|a| !a.sees(entries, pos, record.kind)) {
+            // Still a candidate: a longer query by someone else may see it.
+            self.candidates.push(pos);
+            return;
+        }
         let name_may_match = sets.text.has_tab() && sets.name.contains(query.needs);
         let fuzzy = query.best + if name_may_match { query.best } else { 0 };
         let max_bonus = query.max_bonus(sets);
         if self.top.admits(fuzzy + max_bonus, record) {
-            if self.sees.is_some_and(|sees| !sees(record)) {
-                // Still a candidate: a longer query by someone else may see it.
-                self.candidates.push(pos);
-                return;
-            }
             let text = entries.text(pos);
             let bonus = if max_bonus == 0 { 0 } else { self.scorer.bonus(query, text) };
             if self.top.admits(fuzzy + bonus, record) {
