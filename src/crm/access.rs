@@ -192,10 +192,10 @@ impl Sight {
                 None => (None, None),
             }
         };
-        if owner.as_deref().is_some_and(|o| !o.is_empty()) || about.is_none() {
-            if self.actor.reaches(level, owner.as_deref()) {
-                return true;
-            }
+        if (owner.as_deref().is_some_and(|o| !o.is_empty()) || about.is_none())
+            && self.actor.reaches(level, owner.as_deref())
+        {
+            return true;
         }
         depth > 0 && about.is_some_and(|a| self.sees_within(a, depth - 1))
     }

@@ -53,7 +53,7 @@ impl Writer {
 /// Gives every record with an owner, or about one, its owner key (schema 6).
 pub(super) fn derive_owner_keys(t: &mut WriteTables) -> Result<()> {
     for kind in crate::model::Kind::ALL {
-        crate::model::with_record_type!(kind, T => super::facts::derive_kind::<T>(t, |r| super::keys::owned_key(r))?);
+        crate::model::with_record_type!(kind, T => super::facts::derive_kind::<T>(t, super::keys::owned_key)?);
     }
     Ok(())
 }
