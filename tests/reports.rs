@@ -175,6 +175,9 @@ fn shop() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("shop.redb");
     let crm = Crm::open(&path).unwrap();
+    // The calls and tasks below belong to two reps.
+    crm.add_user(User::new("ann", "Ann Lee", "rep")).unwrap();
+    crm.add_user(User::new("bob", "Bob Ray", "rep")).unwrap();
     let created = at("2026-01-05 09:00");
     let address = |country: &str| Address { country: Some(country.into()), ..Default::default() };
     let account = |name: &str, country: &str| {
