@@ -71,6 +71,8 @@ pub struct RecordList {
     pinned: bool,
     /// For contacts: show the first address in this cell of consent × validity, not the first one.
     pub emails_shown: Option<crate::crm::EmailCell>,
+    /// Whose records the list shows, of those the user may see (`*`).
+    pub scope: crate::crm::Scope,
 }
 
 /// Lists up to this size are read at once; bigger ones show their first page at once and read
@@ -107,6 +109,7 @@ impl RecordList {
             to_top: false,
             pinned: false,
             emails_shown: None,
+            scope: crate::crm::Scope::All,
         }
     }
 
@@ -164,6 +167,14 @@ impl RecordList {
             Kind::Project => &[Order::Due],
             _ => &[Order::Name],
         }
+    }
+
+    /// Shows the next scope (all, mine, my team), read again from the top; says which.
+    pub fn next_scope(&mut self) -> String {
+        self.scope = self.scope.next();
+        self.loaded = false;
+        self.to_top = true;
+        format!("{}: {}", self.kind_plural(), self.scope.label())
     }
 
     /// Moves to the next order, starting again at the top.
@@ -264,12 +275,14 @@ impl RecordList {
             self.rows.clear();
             let total = crm.count(self.kind)?;
             self.total = total as usize;
+            let scope = self.scope;
             if total <= READ_AT_ONCE {
-                let ids = crm.ordered_ids(self.kind, self.order, self.reversed, usize::MAX)?;
+                let mut ids = crm.ordered_ids(self.kind, self.order, self.reversed, usize::MAX)?;
+                crm.keep_scope(self.kind, &mut ids, scope)?;
                 self.take_ids(ids);
             } else {
                 // The first screens now (when an index gives them cheaply); all of them from a worker.
-                let first = if matches!(
+                let mut first = if matches!(
                     self.order,
                     Order::Name
                         | Order::LastActivity
@@ -283,10 +296,15 @@ impl RecordList {
                 } else {
                     self.ids.clone()
                 };
+                crm.keep_scope(self.kind, &mut first, scope)?;
                 let (tx, rx) = std::sync::mpsc::channel();
                 let (crm, kind, order, reversed) = (crm.clone(), self.kind, self.order, self.reversed);
                 std::thread::spawn(move || {
-                    let _ = tx.send(crm.ordered_ids(kind, order, reversed, usize::MAX));
+                    let ids = crm.ordered_ids(kind, order, reversed, usize::MAX).and_then(|mut ids| {
+                        crm.keep_scope(kind, &mut ids, scope)?;
+                        Ok(ids)
+                    });
+                    let _ = tx.send(ids);
                 });
                 self.loading = Some(rx);
                 self.take_ids(first);

@@ -55,6 +55,34 @@ impl Targets {
     }
 }
 
+/// The records a user picker gives away (`@`), and the login of each of its choices, in the
+/// order of the picker's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assigning {
+    /// The records to give.
+    pub targets: Targets,
+    /// The active users' logins, one per word of the picker.
+    pub logins: Vec<String>,
+}
+
+impl Assigning {
+    /// Who `targets` may go to: every active user of `crm`'s directory, and how the picker shows
+    /// each ("Ann Lee (ann) · team East").
+    pub fn users(crm: &Crm, targets: Targets) -> crate::crm::Result<(Assigning, Vec<String>)> {
+        let dir = crm.directory()?;
+        let active: Vec<_> = dir.users.iter().filter(|u| u.active).collect();
+        let words = active
+            .iter()
+            .map(|u| {
+                let team = u.team.as_ref().map(|t| format!(" · team {t}")).unwrap_or_default();
+                format!("{} ({}){team}", u.name, u.login)
+            })
+            .collect();
+        let logins = active.iter().map(|u| u.login.clone()).collect();
+        Ok((Assigning { targets, logins }, words))
+    }
+}
+
 /// What a confirmation is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Confirm {
@@ -120,6 +148,8 @@ pub enum Overlay {
         choices: Vec<String>,
         /// The search (run off the UI thread) whose matches are awaited, if any.
         waiting: Option<u64>,
+        /// When the picker picks a user to give records to (`@`), rather than a form's value.
+        assign: Option<Box<Assigning>>,
     },
     /// One line of text to type, and what it is for.
     Input {
@@ -144,8 +174,6 @@ pub enum Ask {
     Note(Targets),
     /// A label for these records.
     Tag(Targets),
-    /// A new owner for these records.
-    Owner(Targets),
     /// The list to put these contacts on.
     List(Targets),
     /// The CSV file to import contacts from.
@@ -174,7 +202,6 @@ impl Ask {
         match self {
             Ask::Note(r) => format!("Note on {}", r.name),
             Ask::Tag(t) => format!("Label for {}", t.name),
-            Ask::Owner(t) => format!("New owner of {}", t.name),
             Ask::List(t) => format!("Put {} on the list (name; made if new)", t.name),
             Ask::ImportFile => {
                 "Import a CSV or vCard file: its path (you see the columns and check the file before anything is written)"

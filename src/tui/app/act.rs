@@ -187,6 +187,8 @@ impl App {
             | Action::CheckImport
             | Action::ImportKind
             | Action::ImportPolicy
+            | Action::Scope
+            | Action::CopyRole
             | Action::Text(_) => {}
             Action::Call => self.log_call(self.current())?,
             Action::Quote => {
@@ -267,7 +269,16 @@ impl App {
                     self.open_overlay(Overlay::ask(Ask::Note(Targets::named(&self.crm, vec![d.record])), ""));
                 }
             }
-            Action::Tag | Action::Owner | Action::AddToList => {
+            Action::Assign => {
+                let targets = self.targets();
+                if !targets.is_empty() {
+                    let (assign, choices) = Assigning::users(&self.crm, Targets::named(&self.crm, targets))?;
+                    let (hits, _) = self.picker_hits(Kind::Contact, &choices, "", Vec::new());
+                    let (query, selected, waiting, assign) = (LineField::default(), 0, None, Some(Box::new(assign)));
+                    self.open_overlay(Overlay::Picker { field: 0, query, hits, selected, choices, waiting, assign });
+                }
+            }
+            Action::Tag | Action::AddToList => {
                 let targets = self.targets();
                 if action == Action::AddToList && targets.iter().any(|t| t.kind != Kind::Contact) {
                     self.say_error("only contacts go on lists: mark contacts, then press +");
@@ -279,7 +290,6 @@ impl App {
                     let targets = Targets::named(&self.crm, targets);
                     let ask = match action {
                         Action::Tag => Ask::Tag(targets),
-                        Action::Owner => Ask::Owner(targets),
                         _ => Ask::List(targets),
                     };
                     self.open_overlay(Overlay::ask(ask, ""));

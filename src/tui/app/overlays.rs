@@ -37,13 +37,15 @@ impl App {
                 Ok(())
             }
             Overlay::Search(b) => self.search_key(b, key),
-            Overlay::Picker { field, mut query, mut hits, mut selected, choices, mut waiting } => {
+            Overlay::Picker { field, mut query, mut hits, mut selected, choices, mut waiting, assign } => {
                 match pick_key(key, &mut query, &mut selected, hits.len()) {
                     PickKey::Cancel => return,
                     PickKey::Choose => {
-                        return self
-                            .picked(field, hits.get(selected))
-                            .unwrap_or_else(|e| self.say_error(e.to_string()));
+                        let done = match &assign {
+                            Some(a) => self.assign_to(a, hits.get(selected)),
+                            None => self.picked(field, hits.get(selected)),
+                        };
+                        return done.unwrap_or_else(|e| self.say_error(e.to_string()));
                     }
                     PickKey::Typed => {
                         let kind = self.form().and_then(|f| f.picker_kind(field)).unwrap_or(Kind::Account);
@@ -51,7 +53,7 @@ impl App {
                     }
                     PickKey::Moved => {}
                 }
-                self.open_overlay(Overlay::Picker { field, query, hits, selected, choices, waiting });
+                self.open_overlay(Overlay::Picker { field, query, hits, selected, choices, waiting, assign });
                 Ok(())
             }
             Overlay::Palette { query, selected } => self.palette_key(query, selected, key),
@@ -82,15 +84,6 @@ impl App {
             }
             Ask::Tag(targets) => {
                 format!("labelled {} '{}'", count(self.crm.tag(&targets.refs, text)?, "record", "records"), text.trim())
-            }
-            Ask::Owner(targets) => {
-                let n = self.crm.set_owner(&targets.refs, text)?;
-                format!(
-                    "{} now {} to {}",
-                    count(n, "record", "records"),
-                    if n == 1 { "belongs" } else { "belong" },
-                    text.trim()
-                )
             }
             Ask::List(targets) => {
                 let ids: Vec<_> = targets.refs.iter().filter(|t| t.kind == Kind::Contact).map(|t| t.id).collect();
@@ -366,6 +359,17 @@ impl App {
             })
             .collect();
         (hits, None)
+    }
+
+    /// Gives the records of `a` to the user its picker chose, in one write; a refusal (no assign
+    /// right, a record the actor may not edit) is said and nothing changes.
+    pub(super) fn assign_to(&mut self, a: &Assigning, hit: Option<&crate::search::Hit>) -> Result<()> {
+        let Some(login) = hit.and_then(|h| a.logins.get(h.id as usize)) else { return Ok(()) };
+        let n = self.crm.assign_many(&a.targets.refs, login)?;
+        let who = if n == 1 { a.targets.name.clone() } else { count(n, "record", "records") };
+        self.say(format!("{who} assigned to {login}"));
+        self.refresh_after_write();
+        Ok(())
     }
 
     /// Fills form field `field` with what its picker chose; a new account is created first.
