@@ -230,6 +230,13 @@ fn fields<R: Record>(lines: &mut Vec<DetailLine>, crm: &Crm, rec: &R) {
             // What a note is about, by kind and name.
             (Some(r), "target") => format!("{} {}", r.kind, crm.label(r)),
             (Some(r), _) => crm.label(r),
+            // The owner by their name, as the directory has it (a login it lacks as it is).
+            (None, "owner") => v
+                .as_str()
+                .map(|login| {
+                    crm.directory().ok().and_then(|d| d.user(login).map(|u| u.name.clone())).unwrap_or(login.into())
+                })
+                .unwrap_or_default(),
             // People at a meeting, by name.
             (None, "attendees") => v
                 .as_array()

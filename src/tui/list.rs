@@ -323,6 +323,9 @@ impl RecordList {
                     .or_insert_with(|| crm.find::<Account>(a).ok().flatten().map(|a| a.name).unwrap_or_default())
                     .clone()
             };
+            // Owners by name, from the directory read once for these rows.
+            let owners = if self.kind == Kind::Task { crm.directory()? } else { Default::default() };
+            let owner_name = |login: &str| owners.user(login).map_or(login, |u| u.name.as_str()).to_string();
             for id in missing {
                 let row = match self.kind {
                     Kind::Contact => crm.find::<Contact>(id)?.map(|c| {
@@ -403,7 +406,7 @@ impl RecordList {
                             t.status.to_string(),
                             t.completed_at.map(|at| at.display_local()).unwrap_or_default(),
                             t.priority.to_string(),
-                            t.owner.clone(),
+                            owner_name(&t.owner),
                         ]
                     }),
                     Kind::Product => crm.find::<Product>(id)?.map(|p| {

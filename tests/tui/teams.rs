@@ -141,3 +141,13 @@ fn the_status_bar_says_who_acts_under_as() {
     let s = Ui::with(dir, Arc::new(bob), 120, 30).screen();
     assert!(s.contains(&format!("as bob (rep) · by admin {admin}")), "{s}");
 }
+
+#[test]
+fn a_record_page_names_its_owner() {
+    let (dir, crm) = shared();
+    let mut ui = Ui::with(dir, Arc::new(crm), 100, 30);
+    ui.keys("G enter");
+    let s = ui.screen();
+    assert!(s.contains("Bea Stone"), "{s}");
+    assert!(s.lines().any(|l| l.contains("owner") && l.contains("Ann Lee")), "the owner by name: {s}");
+}
