@@ -10,6 +10,7 @@ use super::import::ImportWizard;
 use super::line::LineField;
 use super::quote::QuoteEditor;
 use super::search::SearchBox;
+use super::userform::UserDraft;
 use crate::crm::Crm;
 use crate::model::{Id, RecordRef, Stage};
 
@@ -92,6 +93,8 @@ pub enum Confirm {
     DeleteStage(Stage),
     /// Delete this lead source (no lead or deal carries it).
     DeleteSource(String),
+    /// Disable this user (by login): their records keep them as owner.
+    DisableUser(String),
     /// Merge contact `gone` into contact `keep`.
     Merge {
         /// The contact kept.
@@ -194,6 +197,14 @@ pub enum Ask {
     SnoozeUntil(Id, String),
     /// Whether this project's goal was met (y / n), to close it; its name and open tasks.
     GoalMet(Id, String, usize),
+    /// The next question about a user being added or edited.
+    User(Box<UserDraft>),
+    /// The name of a new team.
+    NewTeam,
+    /// The new name of this team.
+    RenameTeam(String),
+    /// The name of a copy of this role.
+    CopyRole(String),
 }
 
 impl Ask {
@@ -219,6 +230,10 @@ impl Ask {
                 format!("Close {name} ({tasks} still open): was its goal met? y or n")
             }
             Ask::NewSource => "New lead source (its name)".to_string(),
+            Ask::User(draft) => draft.prompt(),
+            Ask::NewTeam => "New team (its name)".to_string(),
+            Ask::RenameTeam(name) => format!("Rename the team {name} to"),
+            Ask::CopyRole(name) => format!("Copy the role {name} as (a new role's name)"),
             Ask::RenameSource(name) => format!("Rename the lead source {} to", crate::text::spoken(name)),
             Ask::MoveSourceTo(name, n) => format!(
                 "{} is the source of {}: move them to which source? (- leaves them without one)",

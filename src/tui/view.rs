@@ -442,6 +442,9 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
                 Confirm::DiscardCall => "Close without logging the call?".to_string(),
                 Confirm::MoveDeal { question, .. } | Confirm::Merge { question, .. } => question.clone(),
                 Confirm::DeleteStage(s) => format!("Delete the stage {}? It holds no deals.", s.name),
+                Confirm::DisableUser(login) => {
+                    format!("Disable {login}? They can no longer act; their records stay theirs.")
+                }
                 Confirm::DeleteSource(s) => {
                     format!("Delete the lead source {}? No lead or deal has it.", crate::text::spoken(s))
                 }

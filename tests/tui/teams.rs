@@ -151,3 +151,77 @@ fn a_record_page_names_its_owner() {
     assert!(s.contains("Bea Stone"), "{s}");
     assert!(s.lines().any(|l| l.contains("owner") && l.contains("Ann Lee")), "the owner by name: {s}");
 }
+
+/// The Settings screen (`g S`) of the app over `crm`.
+fn settings(dir: tempfile::TempDir, crm: Crm) -> Ui {
+    let mut ui = Ui::with(dir, Arc::new(crm), 120, 30);
+    ui.keys("g S");
+    ui
+}
+
+#[test]
+fn the_people_tabs_show_for_an_admin_and_not_for_a_rep() {
+    let (dir, crm) = shared();
+    let ann = crm.acting_as("ann").unwrap();
+    let mut admin = settings(dir, crm);
+    let s = admin.screen();
+    assert!(s.contains("Users") && s.contains("Teams") && s.contains("Roles"), "{s}");
+    admin.keys("tab tab");
+    let s = admin.screen();
+    assert!(s.contains("LOGIN") && s.contains("Ann Lee") && s.contains("East"), "the users: {s}");
+    let mut rep = settings(tempfile::tempdir().unwrap(), ann);
+    rep.keys("tab tab");
+    let s = rep.screen();
+    assert!(!s.contains("Roles") && !s.contains("LOGIN"), "a rep sees only the stages and sources: {s}");
+    assert!(s.contains("Pipeline stages"), "{s}");
+}
+
+#[test]
+fn a_team_is_added_and_renamed_on_its_tab() {
+    let (dir, crm) = shared();
+    let mut ui = settings(dir, crm);
+    ui.keys("tab tab tab a").text("West").keys("enter");
+    let s = ui.screen();
+    assert!(s.contains("team West added") && s.contains("West"), "{s}");
+    ui.keys("G r ctrl-u").text("North").keys("enter");
+    assert!(ui.screen().contains("team West renamed North"), "{}", ui.screen());
+    assert_eq!(ui.crm.directory().unwrap().teams, ["East", "North"]);
+}
+
+#[test]
+fn a_user_is_added_through_the_questions_and_disabled_after_a_confirmation() {
+    let (dir, crm) = shared();
+    let mut ui = settings(dir, crm);
+    ui.keys("tab tab a").text("cy").keys("enter").text("Cy Moss").keys("enter enter");
+    assert!(ui.screen().contains("4 of 6: role (admin, manager, rep)"), "{}", ui.screen());
+    ui.text("boss").keys("enter");
+    assert!(ui.screen().contains("'boss' is not a role"), "a wrong answer is said and stays: {}", ui.screen());
+    ui.keys("ctrl-u").text("manager").keys("enter").text("east").keys("enter enter");
+    assert!(ui.screen().contains("user cy added"), "{}", ui.screen());
+    let cy = ui.crm.directory().unwrap().user("cy").cloned().unwrap();
+    assert_eq!((cy.name.as_str(), cy.role.as_str(), cy.team.as_deref()), ("Cy Moss", "manager", Some("East")));
+    ui.keys("G d y");
+    assert!(ui.screen().contains("user cy disabled"), "{}", ui.screen());
+    assert!(!ui.crm.directory().unwrap().user("cy").unwrap().active);
+    // The last admin is refused, and says why.
+    ui.keys("g g d y");
+    assert!(ui.screen().contains("no active admin"), "{}", ui.screen());
+}
+
+#[test]
+fn a_copied_role_changes_cell_by_cell_and_a_built_in_one_is_fixed() {
+    let (dir, crm) = shared();
+    let mut ui = settings(dir, crm);
+    ui.keys("tab tab tab tab");
+    assert!(ui.screen().contains("admin (fixed)"), "{}", ui.screen());
+    ui.keys("G l enter");
+    assert!(ui.screen().contains("fixed"), "a built-in role is refused: {}", ui.screen());
+    ui.keys("h c").text("closer").keys("enter");
+    assert!(ui.screen().contains("role closer copied from rep"), "{}", ui.screen());
+    ui.keys("G l enter");
+    let role = ui.crm.directory().unwrap().role("closer").unwrap();
+    assert_eq!(role.level(Kind::Account, Act::Read), Level::All, "team cycles on to all: {}", ui.screen());
+    ui.keys("G enter");
+    let role = ui.crm.directory().unwrap().role("closer").unwrap();
+    assert!(role.has(Right::Send), "the last row, the send right, toggled: {}", ui.screen());
+}

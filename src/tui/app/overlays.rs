@@ -124,6 +124,25 @@ impl App {
                 let p = self.crm.complete_project(*id, met)?;
                 format!("{} closed, goal {}", p.name, if met { "met" } else { "missed" })
             }
+            Ask::User(draft) => {
+                let mut draft = draft.clone();
+                if draft.take(text)? {
+                    // The next question, the value so far proposed: the first key typed replaces it.
+                    let text = LineField::proposed(draft.value());
+                    self.open_overlay(Overlay::Input { ask: Ask::User(draft), text });
+                    return Ok(());
+                }
+                match &draft.editing {
+                    Some(login) => format!("user {} changed", self.crm.edit_user(login, draft.change())?.login),
+                    None => format!("user {} added", self.crm.add_user(draft.user.clone())?.login),
+                }
+            }
+            Ask::NewTeam => format!("team {} added", self.crm.add_team(text)?),
+            Ask::RenameTeam(old) => format!("team {old} renamed {}", self.crm.rename_team(old, text)?),
+            Ask::CopyRole(from) => {
+                let role = self.crm.copy_role(from, text)?;
+                format!("role {} copied from {from}: Enter on a cell changes it", role.name)
+            }
             Ask::NewSource => {
                 let list = self.crm.add_lead_source(text, None)?;
                 self.settings.source_selected = list.len() - 1;
@@ -187,6 +206,11 @@ impl App {
             Confirm::DeleteSource(name) => {
                 self.crm.delete_lead_source(&name, None, false)?;
                 self.say(format!("lead source {name} deleted"));
+                self.refresh_after_write();
+            }
+            Confirm::DisableUser(login) => {
+                self.crm.disable_user(&login, None)?;
+                self.say(format!("user {login} disabled; their records keep them as owner"));
                 self.refresh_after_write();
             }
             Confirm::DeleteStage(stage) => {
