@@ -225,3 +225,30 @@ fn a_copied_role_changes_cell_by_cell_and_a_built_in_one_is_fixed() {
     let role = ui.crm.directory().unwrap().role("closer").unwrap();
     assert!(role.has(Right::Send), "the last row, the send right, toggled: {}", ui.screen());
 }
+
+#[test]
+fn star_cycles_mine_then_my_team_for_a_rep_and_the_task_lists_follow() {
+    let (dir, crm) = shared();
+    crm.add_user(User { team: Some("East".into()), ..User::new("dee", "Dee Holt", "rep") }).unwrap();
+    crm.create(Contact {
+        first_name: "Cal".into(),
+        last_name: "Dunn".into(),
+        owner: "dee".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    for (title, owner) in [("Ann's chore", "ann"), ("Dee's chore", "dee")] {
+        crm.create(Task { title: title.into(), owner: owner.into(), ..Default::default() }).unwrap();
+    }
+    let ann = crm.acting_as("ann").unwrap();
+    let mut ui = Ui::with(dir, Arc::new(ann), 100, 30);
+    ui.keys("*");
+    let s = ui.screen();
+    assert!(s.contains("Contacts · mine") && s.contains("Bea Stone") && !s.contains("Cal Dunn"), "{s}");
+    ui.keys("*");
+    let s = ui.screen();
+    assert!(s.contains("Contacts · my team") && s.contains("Bea Stone") && s.contains("Cal Dunn"), "{s}");
+    ui.keys("5 tab tab tab *");
+    let s = ui.screen();
+    assert!(s.contains("Tasks · mine") && s.contains("Ann's chore") && !s.contains("Dee's chore"), "{s}");
+}

@@ -163,6 +163,7 @@ pub const TASKS: &[Binding] = &[
     bind(&["e"], Action::Edit, "edit the task"),
     bind(&["d"], Action::Delete, "delete the task (asks first)"),
     hint(&["f"], Action::Filter, "narrow: project:NAME owner:NAME account:NAME due:<today (Esc clears)"),
+    bind(&["*"], Action::Scope, "scope: all, mine, my team (the title says which)"),
 ];
 
 /// Keys of the agenda.
