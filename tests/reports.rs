@@ -748,3 +748,17 @@ fn behind_each_count_lie_that_many_records() {
     }
     assert!(checked >= 30, "the shop fills most bars: {checked}");
 }
+
+/// The tasks behind a bar name their owners as the directory names them, not by login.
+#[test]
+fn the_tasks_behind_a_bar_name_their_owners() {
+    let (dir, path) = shop();
+    let mut ui = screen_over(dir, &path, 120, 30);
+    ui.keys("8 j j P ctrl-u").text(HALF).keys("enter enter");
+    while !readout_of(&ui.screen()).starts_with("▶ 2026-W10") {
+        ui.keys("j");
+    }
+    ui.keys("enter");
+    let s = ui.screen();
+    assert!(s.contains("OWNER") && s.contains("Ann Lee") && s.contains("Bob Ray"), "{s}");
+}
