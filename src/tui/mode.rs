@@ -56,6 +56,26 @@ impl Targets {
     }
 }
 
+/// What a picker's choice is for, when not a form's field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickFor {
+    /// Give these records to the user chosen.
+    Assign(Assigning),
+    /// Answer the question on show of the user dialog (the role, the team), the choice's text
+    /// as the answer (the first choice of a team, "no team", as none).
+    User(Box<UserDraft>),
+}
+
+impl PickFor {
+    /// The picker's title.
+    pub fn title(&self) -> String {
+        match self {
+            PickFor::Assign(a) => format!("Assign {} to", a.targets.name),
+            PickFor::User(draft) => draft.prompt(),
+        }
+    }
+}
+
 /// The records a user picker gives away (`@`), and the login of each of its choices, in the
 /// order of the picker's words.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,8 +171,9 @@ pub enum Overlay {
         choices: Vec<String>,
         /// The search (run off the UI thread) whose matches are awaited, if any.
         waiting: Option<u64>,
-        /// When the picker picks a user to give records to (`@`), rather than a form's value.
-        assign: Option<Box<Assigning>>,
+        /// What the choice is for when it is not a form's value: a user to give records to
+        /// (`@`), or the answer to the user dialog's question.
+        purpose: Option<Box<PickFor>>,
     },
     /// One line of text to type, and what it is for.
     Input {

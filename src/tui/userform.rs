@@ -5,6 +5,9 @@
 use crate::crm::UserChange;
 use crate::model::{User, ValidationError, check_login};
 
+/// How the team picker offers no team, first.
+const NO_TEAM: &str = "(no team)";
+
 /// One question of the user dialog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -76,6 +79,22 @@ impl UserDraft {
             None => "New user".to_string(),
         };
         format!("{who}, {at} of {}: {what}", steps.len())
+    }
+
+    /// The words the question on show is answered with, when it is a choice: the roles, or "no
+    /// team" then the teams.
+    pub fn choices(&self) -> Option<Vec<String>> {
+        match self.step {
+            Step::Role => Some(self.roles.clone()),
+            Step::Team => Some(std::iter::once(NO_TEAM.to_string()).chain(self.teams.iter().cloned()).collect()),
+            _ => None,
+        }
+    }
+
+    /// Which of `choices` the value so far is (the first when none).
+    pub fn chosen(&self, choices: &[String]) -> usize {
+        let value = self.value();
+        choices.iter().position(|c| *c == value).unwrap_or(0)
     }
 
     /// What the question on show starts with: the value so far.

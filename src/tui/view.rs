@@ -461,9 +461,9 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             ];
             f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
         }
-        Overlay::Picker { field, query, hits, selected, choices, assign, .. } => {
+        Overlay::Picker { field, query, hits, selected, choices, purpose, .. } => {
             let what = match app.form().and_then(|form| form.picker_kind(*field)) {
-                _ if assign.is_some() => format!("Assign {} to", assign.as_ref().map_or("", |a| &a.targets.name)),
+                _ if purpose.is_some() => purpose.as_ref().map(|p| p.title()).unwrap_or_default(),
                 _ if !choices.is_empty() => "Pick one".to_string(),
                 Some(crate::model::Kind::Contact) => "Pick a person".to_string(),
                 _ => "Pick an account".to_string(),

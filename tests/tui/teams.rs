@@ -195,8 +195,16 @@ fn a_user_is_added_through_the_questions_and_disabled_after_a_confirmation() {
     ui.keys("tab tab a").text("cy").keys("enter").text("Cy Moss").keys("enter enter");
     assert!(ui.screen().contains("4 of 6: role (admin, manager, rep)"), "{}", ui.screen());
     ui.text("boss").keys("enter");
-    assert!(ui.screen().contains("'boss' is not a role"), "a wrong answer is said and stays: {}", ui.screen());
-    ui.keys("ctrl-u").text("manager").keys("enter").text("east").keys("enter enter");
+    let s = ui.screen();
+    assert!(s.contains("nothing matches") && s.contains("4 of 6: role"), "the role is picked from the list: {s}");
+    ui.keys("ctrl-u").text("manager").keys("enter");
+    let s = ui.screen();
+    assert!(s.contains("5 of 6: team") && s.contains("(no team)") && s.contains("East"), "{s}");
+    ui.text("east").keys("enter");
+    assert!(ui.screen().contains("6 of 6: time zone"), "{}", ui.screen());
+    ui.text("Mars/Base").keys("enter");
+    assert!(ui.screen().contains("'Mars/Base' is not a time zone"), "said, the question stays: {}", ui.screen());
+    ui.keys("ctrl-u enter");
     assert!(ui.screen().contains("user cy added"), "{}", ui.screen());
     let cy = ui.crm.directory().unwrap().user("cy").cloned().unwrap();
     assert_eq!((cy.name.as_str(), cy.role.as_str(), cy.team.as_deref()), ("Cy Moss", "manager", Some("East")));
@@ -251,4 +259,19 @@ fn star_cycles_mine_then_my_team_for_a_rep_and_the_task_lists_follow() {
     ui.keys("5 tab tab tab *");
     let s = ui.screen();
     assert!(s.contains("Tasks · mine") && s.contains("Ann's chore") && !s.contains("Dee's chore"), "{s}");
+}
+
+#[test]
+fn a_user_is_edited_from_their_name_on_with_the_values_so_far_proposed() {
+    let (dir, crm) = shared();
+    let mut ui = settings(dir, crm);
+    ui.keys("tab tab j e");
+    assert!(ui.screen().contains("Edit ann, 1 of 5: name"), "{}", ui.screen());
+    ui.text("Ann Park").keys("enter enter");
+    assert!(ui.screen().contains("3 of 5: role"), "{}", ui.screen());
+    // The role and the team so far are selected: Enter keeps them.
+    ui.keys("enter enter enter");
+    assert!(ui.screen().contains("user ann changed"), "{}", ui.screen());
+    let ann = ui.crm.directory().unwrap().user("ann").cloned().unwrap();
+    assert_eq!((ann.name.as_str(), ann.role.as_str(), ann.team.as_deref()), ("Ann Park", "rep", Some("East")));
 }

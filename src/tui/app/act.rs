@@ -274,8 +274,9 @@ impl App {
                 if !targets.is_empty() {
                     let (assign, choices) = Assigning::users(&self.crm, Targets::named(&self.crm, targets))?;
                     let (hits, _) = self.picker_hits(Kind::Contact, &choices, "", Vec::new());
-                    let (query, selected, waiting, assign) = (LineField::default(), 0, None, Some(Box::new(assign)));
-                    self.open_overlay(Overlay::Picker { field: 0, query, hits, selected, choices, waiting, assign });
+                    let purpose = Some(Box::new(PickFor::Assign(assign)));
+                    let (query, selected, waiting) = (LineField::default(), 0, None);
+                    self.open_overlay(Overlay::Picker { field: 0, query, hits, selected, choices, waiting, purpose });
                 }
             }
             Action::Tag | Action::AddToList => {

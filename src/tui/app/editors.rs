@@ -166,7 +166,7 @@ impl App {
                 // The account typed so far is proposed: the first key typed replaces it.
                 let query = LineField::proposed(query);
                 let overlay =
-                    Overlay::Picker { field: form.focus, query, hits, selected, choices, waiting, assign: None };
+                    Overlay::Picker { field: form.focus, query, hits, selected, choices, waiting, purpose: None };
                 self.open_overlay(overlay);
             }
             Some(Action::Help) => self.open_overlay(Overlay::Help(0)),

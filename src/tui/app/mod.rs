@@ -9,7 +9,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::ScreenId;
 use super::ctx::Ctx;
-use super::mode::{Ask, Assigning, Confirm, Message, Mode, Overlay, Targets};
+use super::mode::{Ask, Assigning, Confirm, Message, Mode, Overlay, PickFor, Targets};
 use super::screen::{self, Agenda, Board, Duplicates, Effect, Reports, Screen, Settings, TaskLists};
 use crate::crm::{Crm, Result};
 use crate::model::{Id, Kind, Lead, Opportunity, RecordRef, Stage, StageOutcome, ValidationError};

@@ -37,12 +37,24 @@ impl App {
                 Ok(())
             }
             Overlay::Search(b) => self.search_key(b, key),
-            Overlay::Picker { field, mut query, mut hits, mut selected, choices, mut waiting, assign } => {
+            Overlay::Picker { field, mut query, mut hits, mut selected, choices, mut waiting, purpose } => {
                 match pick_key(key, &mut query, &mut selected, hits.len()) {
                     PickKey::Cancel => return,
+                    // The user dialog waits for one of its choices.
+                    PickKey::Choose if hits.is_empty() && matches!(purpose.as_deref(), Some(PickFor::User(_))) => {
+                        self.say_error("nothing matches: pick one of the list (Esc cancels)");
+                    }
                     PickKey::Choose => {
-                        let done = match &assign {
-                            Some(a) => self.assign_to(a, hits.get(selected)),
+                        let done = match purpose.map(|p| *p) {
+                            Some(PickFor::Assign(a)) => self.assign_to(&a, hits.get(selected)),
+                            Some(PickFor::User(draft)) => match hits.get(selected) {
+                                Some(hit) => {
+                                    // A team's first choice is none.
+                                    let none = draft.step == crate::tui::userform::Step::Team && hit.id == 0;
+                                    self.answer(&Ask::User(draft), if none { "" } else { &hit.label })
+                                }
+                                None => Ok(()),
+                            },
                             None => self.picked(field, hits.get(selected)),
                         };
                         return done.unwrap_or_else(|e| self.say_error(e.to_string()));
@@ -53,7 +65,7 @@ impl App {
                     }
                     PickKey::Moved => {}
                 }
-                self.open_overlay(Overlay::Picker { field, query, hits, selected, choices, waiting, assign });
+                self.open_overlay(Overlay::Picker { field, query, hits, selected, choices, waiting, purpose });
                 Ok(())
             }
             Overlay::Palette { query, selected } => self.palette_key(query, selected, key),
@@ -127,9 +139,7 @@ impl App {
             Ask::User(draft) => {
                 let mut draft = draft.clone();
                 if draft.take(text)? {
-                    // The next question, the value so far proposed: the first key typed replaces it.
-                    let text = LineField::proposed(draft.value());
-                    self.open_overlay(Overlay::Input { ask: Ask::User(draft), text });
+                    self.ask_user(*draft);
                     return Ok(());
                 }
                 match &draft.editing {
@@ -383,6 +393,24 @@ impl App {
             })
             .collect();
         (hits, None)
+    }
+
+    /// Asks the user dialog's question on show: its role or team from a picker of the choices
+    /// (the current one selected), any other on a line, the value so far proposed (the first key
+    /// typed replaces it).
+    pub(super) fn ask_user(&mut self, draft: crate::tui::userform::UserDraft) {
+        match draft.choices() {
+            Some(choices) => {
+                let (hits, _) = self.picker_hits(Kind::Contact, &choices, "", Vec::new());
+                let selected = draft.chosen(&choices);
+                let (query, purpose) = (LineField::default(), Some(Box::new(PickFor::User(Box::new(draft)))));
+                self.open_overlay(Overlay::Picker { field: 0, query, hits, selected, choices, waiting: None, purpose });
+            }
+            None => {
+                let text = LineField::proposed(draft.value());
+                self.open_overlay(Overlay::Input { ask: Ask::User(Box::new(draft)), text });
+            }
+        }
     }
 
     /// Gives the records of `a` to the user its picker chose, in one write; a refusal (no assign
