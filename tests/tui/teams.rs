@@ -275,3 +275,15 @@ fn a_user_is_edited_from_their_name_on_with_the_values_so_far_proposed() {
     let ann = ui.crm.directory().unwrap().user("ann").cloned().unwrap();
     assert_eq!((ann.name.as_str(), ann.role.as_str(), ann.team.as_deref()), ("Ann Park", "rep", Some("East")));
 }
+
+/// The roles tab with the cursor in the rep's table, on its read of contacts.
+#[test]
+fn snapshot_of_the_roles_tab() {
+    let (dir, crm) = shared();
+    let mut ui = Ui::with(dir, Arc::new(crm), 100, 30);
+    ui.keys("g S tab tab tab tab j j l j");
+    // Kept with the other screens' snapshots.
+    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("tui__settings_roles_100x30", ui.screen());
+    });
+}
