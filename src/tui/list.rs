@@ -468,13 +468,16 @@ impl RecordList {
                 shown
             }
             Some((Pass::Ranked { ids: ranked, .. }, all)) => {
-                // Records gone since the filter ran (deleted) leave it once every id is known.
-                if complete {
+                // Records not in the list (deleted since the filter ran, or out of its scope) are
+                // not shown once every id is known; the matches are kept whole for the next ids.
+                let shown = if complete {
                     let present: HashSet<Id> = ids.iter().copied().collect();
-                    ranked.retain(|id| present.contains(id));
-                }
+                    ranked.iter().copied().filter(|id| present.contains(id)).collect()
+                } else {
+                    ranked.clone()
+                };
                 *all = ids;
-                ranked.clone()
+                shown
             }
             None => ids,
         };

@@ -287,3 +287,24 @@ fn snapshot_of_the_roles_tab() {
         insta::assert_snapshot!("tui__settings_roles_100x30", ui.screen());
     });
 }
+
+#[test]
+fn a_filtered_list_keeps_its_filter_across_scopes() {
+    let (dir, crm) = shared();
+    crm.add_user(User { team: Some("East".into()), ..User::new("dee", "Dee Holt", "rep") }).unwrap();
+    crm.create(Contact {
+        first_name: "Cal".into(),
+        last_name: "Stone".into(),
+        owner: "dee".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    let ann = crm.acting_as("ann").unwrap();
+    let mut ui = Ui::with(dir, Arc::new(ann), 100, 30);
+    ui.keys("f").text("stone").keys("enter *");
+    let s = ui.screen();
+    assert!(s.contains("Bea Stone") && !s.contains("Cal Stone"), "mine: {s}");
+    ui.keys("*");
+    let s = ui.screen();
+    assert!(s.contains("Contacts · my team") && s.contains("Bea Stone") && s.contains("Cal Stone"), "{s}");
+}

@@ -103,6 +103,10 @@ impl App {
             && list.owns(action)
         {
             let effects = list.update(action, &ctx);
+            // Matches kept under the old scope are asked again under the new one.
+            if action == Action::Scope {
+                self.refilter();
+            }
             return self.run(effects);
         }
         match action {

@@ -695,11 +695,7 @@ impl App {
         self.reports.invalidate();
         // A filtered list on show asks its filter again: a record the write made or brought back
         // (an undone delete) shows, one it changed away leaves.
-        if let Some((kind, text)) = self.list().filter(|l| l.is_filtered()).map(|l| (l.kind, l.filter.clone()))
-            && let Ok(filter) = crate::crm::Filter::parse(kind, &text, &self.vocabulary, self.ctx.today)
-        {
-            self.filter_list(&text, Some(filter));
-        }
+        self.refilter();
         if let Some(d) = self.detail() {
             let (record, cursor, scroll, height) = (d.record, d.cursor, d.scroll, d.height);
             match Detail::load(&self.crm, record) {
@@ -712,6 +708,18 @@ impl App {
                 }
                 Err(_) => self.page = None,
             }
+        }
+    }
+}
+
+impl App {
+    /// Asks the filter of the list on show again, if it has one (after a write, or a new scope
+    /// whose records the kept matches may not hold).
+    fn refilter(&mut self) {
+        if let Some((kind, text)) = self.list().filter(|l| l.is_filtered()).map(|l| (l.kind, l.filter.clone()))
+            && let Ok(filter) = crate::crm::Filter::parse(kind, &text, &self.vocabulary, self.ctx.today)
+        {
+            self.filter_list(&text, Some(filter));
         }
     }
 }
