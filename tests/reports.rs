@@ -355,7 +355,7 @@ fn readout(label: &str, numbers: &[(&str, String)]) -> String {
 
 /// What `rolo report NAME --json` prints, as the readouts of the chart's rows, breakdown by
 /// breakdown: the chart must say exactly these.
-fn expected_readouts(name: &str, r: &Value) -> Vec<Vec<String>> {
+fn expected_readouts(name: &str, r: &Value, users: &Directory) -> Vec<Vec<String>> {
     let rows = |key: &str| r[key].as_array().unwrap().clone();
     let cur = r["currency"].as_str().unwrap_or_default();
     let words = |v: &Value| v.as_str().unwrap().replace('_', " ");
@@ -498,7 +498,9 @@ fn expected_readouts(name: &str, r: &Value) -> Vec<Vec<String>> {
             let mut days = Vec::new();
             for a in rows("rows") {
                 let n = fields.map(|f| a[f].as_i64().unwrap());
-                let owner = a["owner"].as_str().unwrap().to_string();
+                // The screen names people as the directory does; JSON keeps their login.
+                let login = a["owner"].as_str().unwrap();
+                let owner = users.user(login).map_or(login, |u| u.name.as_str()).to_string();
                 days.push(readout(&format!("{owner} {}", a["day"].as_str().unwrap()), &named(n)));
                 match people.last_mut() {
                     Some((o, sums)) if *o == owner => sums.iter_mut().zip(n).for_each(|(s, x)| *s += x),
@@ -536,6 +538,7 @@ fn the_charts_say_what_the_command_line_prints_as_json() {
         })
         .collect();
     let mut ui = screen_over(dir, &path, 200, 50);
+    let users = ui.crm.directory().unwrap();
     ui.keys("8 P ctrl-u").text(HALF).keys("enter");
     for (i, (name, report)) in json.iter().enumerate() {
         ui.keys("h g g");
@@ -544,7 +547,7 @@ fn the_charts_say_what_the_command_line_prints_as_json() {
         }
         ui.keys("l");
         assert!(ui.screen().contains(&format!("▶{name}")), "{name}:\n{}", ui.screen());
-        for (v, view) in expected_readouts(name, report).iter().enumerate() {
+        for (v, view) in expected_readouts(name, report, &users).iter().enumerate() {
             ui.keys("g g");
             assert!(!view.is_empty(), "{name}: the shop gives every breakdown rows");
             for (k, expected) in view.iter().enumerate() {
