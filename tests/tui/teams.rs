@@ -82,9 +82,9 @@ fn a_rep_without_the_assign_right_sees_the_refusal() {
     let (dir, crm) = shared();
     let ann = crm.acting_as("ann").unwrap();
     let mut ui = Ui::with(dir, Arc::new(ann), 100, 30);
-    ui.keys("G @").text("bob").keys("enter");
+    ui.keys("G @");
     let s = ui.screen();
-    assert!(s.contains("ann (rep) may not"), "{s}");
+    assert!(s.contains("ann (rep) may not") && !s.contains("Assign contact"), "refused before picking: {s}");
     assert_eq!(contact(&ui.crm, "Stone").owner, "ann", "nothing changed");
 }
 
@@ -307,4 +307,21 @@ fn a_filtered_list_keeps_its_filter_across_scopes() {
     ui.keys("*");
     let s = ui.screen();
     assert!(s.contains("Contacts · my team") && s.contains("Bea Stone") && s.contains("Cal Stone"), "{s}");
+}
+
+#[test]
+fn marked_rows_are_assigned_all_or_none() {
+    let (dir, crm) = shared();
+    crm.copy_role("rep", "closer").unwrap();
+    crm.set_role_level("closer", Kind::Contact, Act::Read, Level::All).unwrap();
+    crm.set_role_right("closer", Right::Assign, true).unwrap();
+    crm.add_user(User::new("cy", "Cy Moss", "closer")).unwrap();
+    crm.create(Contact { first_name: "Cy".into(), last_name: "Own".into(), owner: "cy".into(), ..Default::default() })
+        .unwrap();
+    let cy = crm.acting_as("cy").unwrap();
+    let mut ui = Ui::with(dir, Arc::new(cy), 100, 30);
+    ui.keys("space space space @").text("bob").keys("enter");
+    let s = ui.screen();
+    assert!(s.contains("cy (closer) may not edit contact"), "the first record cy may not change is said: {s}");
+    assert!(ui.crm.list::<Contact>(|c| c.owner == "bob").unwrap().is_empty(), "none of them moved");
 }

@@ -276,6 +276,8 @@ impl App {
             Action::Assign => {
                 let targets = self.targets();
                 if !targets.is_empty() {
+                    // Refused before a user is picked when the role cannot give records away.
+                    self.crm.actor()?.require(crate::model::Right::Assign)?;
                     let (assign, choices) = Assigning::users(&self.crm, Targets::named(&self.crm, targets))?;
                     let (hits, _) = self.picker_hits(Kind::Contact, &choices, "", Vec::new());
                     let purpose = Some(Box::new(PickFor::Assign(assign)));
