@@ -42,6 +42,11 @@ fn run(cli: Cli) -> ExitCode {
         Ok(crm) => crm,
         Err(e) => return fail(&e.to_string()),
     };
+    // `--as`: an admin acts as another user, in the app as on the command line.
+    let crm = match cli.as_user.as_deref().map(|login| crm.acting_as(login)).transpose() {
+        Ok(acting) => acting.unwrap_or(crm),
+        Err(e) => return fail(&e.to_string()),
+    };
     match cli.command {
         None => match rolo::tui::run_local(crm) {
             Ok(()) => ExitCode::SUCCESS,

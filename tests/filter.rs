@@ -173,6 +173,7 @@ fn calls_are_found_by_outcome_time_and_their_contacts_account_and_country() {
 fn tasks_are_found_by_title_words_project_and_due_date() {
     let (_dir, crm) = fresh();
     let s = shop(&crm);
+    common::add_users(&crm, "rep", &["ann"]);
     let project =
         crm.create(Project { name: "Rollout".into(), due: date("2026-09-01"), ..Default::default() }).unwrap().id;
     let task = |title: &str, due: &str, project| {

@@ -43,6 +43,27 @@ fn format1_database_still_reads() {
 }
 
 #[test]
+fn the_owners_of_an_older_file_become_users_and_whoever_opens_it_its_admin() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("format1.redb");
+    std::fs::copy(fixture(), &copy).unwrap();
+    let crm = Crm::open(&copy).unwrap();
+    let directory = crm.directory().unwrap();
+    // The file's records were owned by "me", as older rolos wrote the owner.
+    let me = directory.user("me").expect("the owner is a user");
+    assert_eq!((me.role.as_str(), me.active), ("rep", true));
+    let admin = directory.users.iter().find(|u| u.role == "admin").expect("an admin");
+    assert_eq!(admin.login, crm.user(), "whoever opened the file is its admin, not locked out");
+    assert_eq!(admin.os_user.as_deref(), Some(rolo::crm::os_user().as_str()));
+    assert_eq!(crm.get::<Contact>(1).or_else(|_| crm.get::<Contact>(2)).unwrap().owner, "me");
+    // The owner reads their records as a rep.
+    let owner = crm.with_session(rolo::crm::Session::new("me"));
+    assert_eq!(owner.count(Kind::Contact).unwrap(), 1);
+    assert_eq!(owner.actor().unwrap().role().name, "rep");
+    assert_eq!(crm.check().unwrap(), Vec::<String>::new(), "the owner keys were derived");
+}
+
+#[test]
 #[ignore = "writes the committed fixture; run only when adding a new format's fixture"]
 fn write_format1_fixture() {
     let path = fixture();

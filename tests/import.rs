@@ -48,6 +48,12 @@ impl Db {
         path.to_string_lossy().into_owned()
     }
 
+    /// Adds a rep for each login (the command line's user, `tester`, is the file's admin).
+    fn users(&self, logins: &[&str]) {
+        let crm = common::open_as_tester(&self.dir.path().join("rolo.redb"));
+        common::add_users(&crm, "rep", logins);
+    }
+
     /// Runs rolo with `args`, as user `tester`, away from the real home folder.
     fn run(&self, args: &[&str]) -> Output {
         self.run_in("C.UTF-8", args)
@@ -136,6 +142,7 @@ fn with_people() -> Db {
     let db = Db::new();
     db.ok(&["import", "contact", &fixture("google.csv")]);
     db.ok(&["import", "account", &fixture("accounts.csv")]);
+    db.users(&["ann"]);
     db
 }
 
@@ -349,6 +356,7 @@ fn a_dry_run_of_each_kind_counts_everything_and_writes_nothing() {
 fn busy() -> Db {
     let db = Db::new();
     db.ok(&["account", "add", "--name", "Société Générale d'Électricité"]);
+    db.users(&["ann"]);
     db.ok(&["account", "add", "--name", "=Formula Ltd"]);
     db.ok(&["contact", "add", "--first", "Zoë", "--last", "Müller", "--email", "zoe@sge.example.fr", "--account", "1"]);
     db.ok(&["contact", "add", "--first", "太郎", "--last", "山田", "--account", "2"]);
@@ -443,8 +451,10 @@ fn busy() -> Db {
 fn deals_tasks_calls_and_products_export_and_import_back_as_the_same_records() {
     let db = busy();
     let fresh = Db::new();
-    // What no CSV brings: the campaign and the project the deals and tasks name.
+    // What no CSV brings: the campaign and the project the deals and tasks name, and the users
+    // who own records.
     fresh.ok(&["campaign", "add", "--name", "Salon 2026"]);
+    fresh.users(&["ann"]);
     fresh.ok(&["project", "add", "--name", "Déploiement", "--due", "2027-03-01"]);
     for kind in ["account", "contact", "lead", "product", "opportunity", "task", "call"] {
         let (path, text) = db.export(kind, "csv");

@@ -17,6 +17,7 @@ fn crm() -> (tempfile::TempDir, Crm) {
     let at = Timestamp::from_local_naive(
         chrono::NaiveDate::from_ymd_opt(2026, 3, 9).unwrap().and_hms_opt(10, 30, 0).unwrap(),
     );
+    crm.add_user(rolo::model::User::new("ann", "Ann Lee", "admin")).unwrap();
     (dir, crm.with_session(Session::new("ann").with_clock(Clock::Fixed(at))))
 }
 
@@ -52,6 +53,7 @@ fn a_converted_lead_is_read_only_through_the_generic_update() {
     assert!(err.to_string().contains("was converted into Li Wang at Osaka Trading"), "{err}");
     assert_eq!(crm.get::<Lead>(l.id).unwrap().last_name, "Wang", "nothing changed");
     // Its owner may still change hands.
+    crm.add_user(rolo::model::User::new("bob", "Bob Stone", "rep")).unwrap();
     let mut handed: Lead = crm.get(l.id).unwrap();
     handed.owner = "bob".into();
     assert_eq!(crm.update(handed).unwrap().owner, "bob");

@@ -89,6 +89,7 @@ fn reread(crm: &Crm, people: &[Contact]) -> Vec<Contact> {
 #[test]
 fn a_label_owner_or_list_change_on_several_records_is_undone_at_once() {
     let (_d, crm) = fresh();
+    common::add_users(&crm, "rep", &["bob"]);
     let people = three(&crm);
     with_search(&crm);
     let refs: Vec<RecordRef> = people.iter().map(|c| c.record_ref()).collect();
@@ -223,6 +224,7 @@ fn nothing_to_undo_is_said_and_opening_a_file_is_not_undoable() {
 #[test]
 fn undo_is_refused_when_another_session_changed_the_record_since() {
     let (_d, ann) = fresh();
+    common::add_users(&ann, "admin", &["bob"]);
     let bob = ann.with_session(Session::new("bob"));
     let people = three(&ann);
     let refs: Vec<RecordRef> = people.iter().map(|c| c.record_ref()).collect();
@@ -245,6 +247,7 @@ fn undo_is_refused_when_another_session_changed_the_record_since() {
 #[test]
 fn a_session_never_undoes_another_sessions_change() {
     let (_d, ann) = fresh();
+    common::add_users(&ann, "admin", &["bob"]);
     let bob = ann.with_session(Session::new("bob"));
     let mine = ann.create(Contact { first_name: "Ann".into(), last_name: "Lee".into(), ..Default::default() }).unwrap();
     let his = bob.create(Contact { first_name: "Bob".into(), last_name: "Ray".into(), ..Default::default() }).unwrap();
@@ -258,6 +261,7 @@ fn a_session_never_undoes_another_sessions_change() {
 #[test]
 fn undoing_a_record_made_since_by_another_session_would_dangle_and_is_refused() {
     let (_d, ann) = fresh();
+    common::add_users(&ann, "admin", &["bob"]);
     let bob = ann.with_session(Session::new("bob"));
     let acme = ann.create(Account { name: "Acme".into(), ..Default::default() }).unwrap();
     bob.create(Contact {
@@ -275,6 +279,7 @@ fn undoing_a_record_made_since_by_another_session_would_dangle_and_is_refused() 
 #[test]
 fn undoing_a_delete_whose_linked_record_is_gone_since_is_refused() {
     let (_d, ann) = fresh();
+    common::add_users(&ann, "admin", &["bob"]);
     let bob = ann.with_session(Session::new("bob"));
     let people = three(&ann);
     let account = people[0].account.unwrap();

@@ -5,9 +5,9 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 use serde_json::Value;
 
-use super::args::{FilterArg, IdArg, NoFilter, noun};
+use super::args::{FilterArg, IdArg, NoFilter, noun, owned_noun};
 use super::output::{self, Names, Out, Present, date, list, opt, with_name, wrote};
-use super::{add, delete, edit, exists, fields, show_one};
+use super::{add, assign, delete, edit, exists, fields, show_one};
 use crate::crm::Order;
 use crate::crm::{Crm, TaskFilter};
 use crate::model::{
@@ -15,7 +15,7 @@ use crate::model::{
     ValidationError, format_duration,
 };
 
-noun!(
+owned_noun!(
     /// Task commands.
     TaskCmd, TaskAdd, TaskEdit, TaskList,
     /// Mark done.
@@ -102,7 +102,7 @@ pub struct TaskList {
     pub filter: FilterArg,
 }
 
-noun!(
+owned_noun!(
     /// Call commands.
     CallCmd, CallLog, CallEdit, CallList,
     /// Log a call (the same as add).
@@ -137,6 +137,9 @@ pub struct CallFields {
     /// When it started, YYYY-MM-DD HH:MM local time (default: now).
     #[arg(long)]
     pub at: Option<String>,
+    /// The owner's login (default: you).
+    #[arg(long)]
+    pub owner: Option<String>,
 }
 
 /// `call edit`.
@@ -162,7 +165,7 @@ pub struct CallList {
     pub filter: FilterArg,
 }
 
-noun!(
+owned_noun!(
     /// Event commands.
     EventCmd, EventAdd, EventEdit, EventList
 );
@@ -182,6 +185,9 @@ pub struct EventFields {
     /// Details.
     #[arg(long)]
     pub notes: Option<String>,
+    /// The owner's login (default: you).
+    #[arg(long)]
+    pub owner: Option<String>,
 }
 
 /// `event add`.
@@ -234,7 +240,7 @@ pub struct AgendaArgs {
     pub days: u32,
 }
 
-noun!(
+owned_noun!(
     /// Project commands.
     ProjectCmd, ProjectAdd, ProjectEdit, FilterArg,
     /// Close a project, saying whether its goal was met.
@@ -300,7 +306,7 @@ pub struct ProjectDone {
     pub goal_missed: bool,
 }
 
-noun!(
+owned_noun!(
     /// Campaign commands.
     CampaignCmd, CampaignAdd, CampaignEdit, FilterArg
 );
@@ -326,6 +332,9 @@ pub struct CampaignFields {
     /// planned, active, completed or cancelled.
     #[arg(long)]
     pub status: Option<String>,
+    /// The owner's login (default: you).
+    #[arg(long)]
+    pub owner: Option<String>,
 }
 
 /// `campaign add`.
@@ -384,7 +393,7 @@ pub struct MemberArgs {
     pub contact: Id,
 }
 
-noun!(
+owned_noun!(
     /// Note commands.
     NoteCmd, NoteAdd, NoteEdit, NoteList
 );
@@ -397,6 +406,9 @@ pub struct NoteAdd {
     pub to: String,
     /// The note.
     pub text: String,
+    /// The owner's login (default: you).
+    #[arg(long)]
+    pub owner: Option<String>,
 }
 
 /// `note edit`.
@@ -448,6 +460,7 @@ pub(super) fn task(out: &Out, crm: &Crm, cmd: TaskCmd) -> Result<()> {
             Ok(fields::task(rec, &e.fields, crm.session().today())?)
         }),
         TaskCmd::Delete(a) => delete::<Task>(out, crm, a.id),
+        TaskCmd::Assign(a) => assign::<Task>(out, crm, a),
         TaskCmd::Done(a) => {
             let rec = crm.set_task_done(a.id, true)?;
             wrote(out, crm, "completed", &rec);
@@ -478,6 +491,7 @@ pub(super) fn call(out: &Out, crm: &Crm, cmd: CallCmd) -> Result<()> {
         CallCmd::Show(a) => show_one::<Call>(out, crm, a.id),
         CallCmd::Edit(e) => edit(out, crm, e.id, |rec: &mut Call| Ok(fields::call(rec, &e.fields)?)),
         CallCmd::Delete(a) => delete::<Call>(out, crm, a.id),
+        CallCmd::Assign(a) => assign::<Call>(out, crm, a),
     }
 }
 
@@ -514,6 +528,7 @@ pub(super) fn event(out: &Out, crm: &Crm, cmd: EventCmd) -> Result<()> {
             Ok(fields::event(rec, &e.fields)?)
         }),
         EventCmd::Delete(a) => delete::<Event>(out, crm, a.id),
+        EventCmd::Assign(a) => assign::<Event>(out, crm, a),
     }
 }
 
@@ -569,6 +584,7 @@ pub(super) fn project(out: &Out, crm: &Crm, cmd: ProjectCmd) -> Result<()> {
             Ok(fields::project(rec, &e.fields)?)
         }),
         ProjectCmd::Delete(a) => delete::<Project>(out, crm, a.id),
+        ProjectCmd::Assign(a) => assign::<Project>(out, crm, a),
         ProjectCmd::Done(d) => {
             let rec = crm.complete_project(d.id, d.goal_met)?;
             wrote(out, crm, "completed", &rec);
@@ -593,6 +609,7 @@ pub(super) fn campaign(out: &Out, crm: &Crm, cmd: CampaignCmd) -> Result<()> {
             Ok(fields::campaign(rec, &e.fields, crm.session().today())?)
         }),
         CampaignCmd::Delete(a) => delete::<Campaign>(out, crm, a.id),
+        CampaignCmd::Assign(a) => assign::<Campaign>(out, crm, a),
     }
 }
 
@@ -626,9 +643,9 @@ fn record_ref(field: &str, text: &str) -> Result<RecordRef> {
 pub(super) fn note(out: &Out, crm: &Crm, cmd: NoteCmd) -> Result<()> {
     match cmd {
         NoteCmd::Add(a) => {
-            let rec = crm.add_note(record_ref("to", &a.to)?, &a.text)?;
+            let rec = crm.add_note_owned(record_ref("to", &a.to)?, &a.text, a.owner.as_deref())?;
             // The note itself may be pages long: its id and first line say which it is.
-            let json = Present::json(&rec, &output::Names::new(crm));
+            let json = output::Names::new(crm).record(&rec);
             out.done(&json, || format!("added note {}: {}", rec.id, crate::text::first_line(&rec.text, 60)));
             Ok(())
         }
@@ -646,6 +663,7 @@ pub(super) fn note(out: &Out, crm: &Crm, cmd: NoteCmd) -> Result<()> {
             Ok(())
         }),
         NoteCmd::Delete(a) => delete::<Note>(out, crm, a.id),
+        NoteCmd::Assign(a) => assign::<Note>(out, crm, a),
     }
 }
 

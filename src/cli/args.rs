@@ -19,6 +19,7 @@ use super::quote::{ProductCmd, QuoteCmd};
 use super::report::ReportArgs;
 use super::sales::{LeadCmd, OppCmd, StageCmd};
 use super::transfer::{BackupArgs, ExportArgs, ImportArgs};
+use super::users::{RoleCmd, TeamCmd, UserCmd};
 use crate::crm::{Crm, CrmError, Filter, Filterable, Order};
 use crate::model::{Id, Kind, ValidationError};
 
@@ -32,6 +33,9 @@ pub struct Cli {
     /// Print machine-readable JSON on stdout (records, listings, reports).
     #[arg(long, global = true)]
     pub json: bool,
+    /// Act as the user LOGIN (admins only): for scripts, support and tests.
+    #[arg(long = "as", global = true, value_name = "LOGIN")]
+    pub as_user: Option<String>,
     /// What to do; none opens the full-screen app.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -104,6 +108,17 @@ pub enum Command {
     Check,
     /// Write a consistent copy of the database to FILE.
     Backup(BackupArgs),
+    /// The people who use rolo.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Teams of users.
+    #[command(subcommand)]
+    Team(TeamCmd),
+    /// Roles: what users may read, create, edit and delete, and their rights.
+    #[command(subcommand)]
+    Role(RoleCmd),
+    /// Who rolo acts as: login, name, role, team and time zone.
+    Whoami,
 }
 
 impl Command {
@@ -122,6 +137,15 @@ impl Command {
 pub struct IdArg {
     /// The record's id.
     pub id: Id,
+}
+
+/// `KIND assign`: a record and its new owner.
+#[derive(Debug, Args)]
+pub struct AssignArgs {
+    /// The record's id.
+    pub id: Id,
+    /// The new owner's login.
+    pub login: String,
 }
 
 /// Standard verbs of a record kind, with its own add / edit / list arguments.
@@ -147,6 +171,19 @@ macro_rules! noun {
     };
 }
 pub(super) use noun;
+
+/// A noun whose records have an owner: the standard verbs, `assign`, and its own.
+macro_rules! owned_noun {
+    ($(#[$m:meta])* $name:ident, $add:ty, $edit:ty, $list:ty $(, $($(#[$xm:meta])* $extra:ident($extra_ty:ty)),+)?) => {
+        $crate::cli::args::noun!(
+            $(#[$m])* $name, $add, $edit, $list,
+            /// Give one to another user, named by login (needs the assign right).
+            Assign($crate::cli::args::AssignArgs)
+            $(, $($(#[$xm])* $extra($extra_ty)),+)?
+        );
+    };
+}
+pub(super) use owned_noun;
 
 /// No listing options.
 #[derive(Debug, Args)]

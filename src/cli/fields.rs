@@ -66,10 +66,10 @@ fn set_text(slot: &mut Option<String>, flag: &Option<String>) {
     }
 }
 
-/// Applies a required text flag to a required field.
-fn set_required(slot: &mut String, flag: &Option<String>) {
+/// Applies an `--owner` flag: a login, lower-cased (the service checks it names an active user).
+fn set_owner(slot: &mut String, flag: &Option<String>) {
     if let Some(v) = flag {
-        *slot = v.trim().to_string();
+        *slot = v.trim().to_lowercase();
     }
 }
 
@@ -142,7 +142,7 @@ pub fn account(a: &mut Account, f: &AccountFields) -> Result<()> {
     if let Some(s) = choice(&f.status)? {
         a.status = s;
     }
-    set_required(&mut a.owner, &f.owner);
+    set_owner(&mut a.owner, &f.owner);
     set_list(&mut a.tags, &f.tags);
     Ok(())
 }
@@ -182,7 +182,7 @@ pub fn contact(c: &mut Contact, f: &ContactFields, today: Date) -> Result<()> {
     if let Some(d) = f.do_not_call {
         c.do_not_call = d;
     }
-    set_required(&mut c.owner, &f.owner);
+    set_owner(&mut c.owner, &f.owner);
     set_list(&mut c.tags, &f.tags);
     Ok(())
 }
@@ -205,7 +205,7 @@ pub fn lead(l: &mut Lead, f: &LeadFields) -> Result<()> {
     if let Some(r) = &f.rating {
         l.rating = text(r).map(|r| r.parse()).transpose()?;
     }
-    set_required(&mut l.owner, &f.owner);
+    set_owner(&mut l.owner, &f.owner);
     Ok(())
 }
 
@@ -227,7 +227,7 @@ pub fn opportunity(o: &mut Opportunity, f: &OppFields, today: Date) -> Result<()
     if f.campaign.is_some() {
         o.campaign = f.campaign;
     }
-    set_required(&mut o.owner, &f.owner);
+    set_owner(&mut o.owner, &f.owner);
     Ok(())
 }
 
@@ -260,7 +260,7 @@ pub fn task(t: &mut Task, f: &TaskFields, today: Date) -> Result<()> {
         }
     }
     set_text(&mut t.notes, &f.notes);
-    set_required(&mut t.owner, &f.owner);
+    set_owner(&mut t.owner, &f.owner);
     Ok(())
 }
 
@@ -280,6 +280,7 @@ pub fn call(c: &mut Call, f: &CallFields) -> Result<()> {
     if let Some(at) = &f.at {
         c.started_at = datetime("at", at)?;
     }
+    set_owner(&mut c.owner, &f.owner);
     Ok(())
 }
 
@@ -295,6 +296,7 @@ pub fn event(e: &mut Event, f: &EventFields) -> Result<()> {
         e.attendees.dedup();
     }
     set_text(&mut e.notes, &f.notes);
+    set_owner(&mut e.owner, &f.owner);
     Ok(())
 }
 
@@ -307,7 +309,7 @@ pub fn project(p: &mut Project, f: &ProjectFields) -> Result<()> {
     if let Some(s) = choice(&f.status)? {
         p.status = s;
     }
-    set_required(&mut p.owner, &f.owner);
+    set_owner(&mut p.owner, &f.owner);
     Ok(())
 }
 
@@ -323,6 +325,7 @@ pub fn campaign(c: &mut Campaign, f: &CampaignFields, today: Date) -> Result<()>
     if let Some(s) = choice(&f.status)? {
         c.status = s;
     }
+    set_owner(&mut c.owner, &f.owner);
     Ok(())
 }
 

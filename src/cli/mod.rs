@@ -24,6 +24,7 @@ mod report;
 mod sales;
 pub mod stdio;
 mod transfer;
+mod users;
 
 use anyhow::Result;
 
@@ -69,6 +70,10 @@ fn dispatch(crm: &Crm, command: Command, out: &Out) -> Result<()> {
         Command::Demo(a) => admin::demo(out, crm, a),
         Command::Check => admin::check(out, crm),
         Command::Backup(a) => transfer::backup(out, crm, a),
+        Command::User(cmd) => users::user(out, crm, cmd),
+        Command::Team(cmd) => users::team(out, crm, cmd),
+        Command::Role(cmd) => users::role(out, crm, cmd),
+        Command::Whoami => users::whoami(out, crm),
     }
 }
 
@@ -88,6 +93,20 @@ fn edit<R: Present>(out: &Out, crm: &Crm, id: Id, change: impl FnOnce(&mut R) ->
     change(&mut rec)?;
     let rec = crm.update(rec)?;
     wrote(out, crm, "updated", &rec);
+    Ok(())
+}
+
+/// Gives a record to another user (`KIND assign ID LOGIN`) and says to whom.
+fn assign<R: Present>(out: &Out, crm: &Crm, a: args::AssignArgs) -> Result<()> {
+    let label = crm.assign(crate::model::RecordRef::new(R::KIND, a.id), &a.login)?;
+    let login = a.login.trim().to_lowercase();
+    let names = output::Names::new(crm);
+    // Given away, the record may be out of the actor's sight now.
+    let value = match crm.get::<R>(a.id) {
+        Ok(rec) => names.record(&rec),
+        Err(_) => serde_json::json!({ "id": a.id, "owner": login }),
+    };
+    out.done(&value, || format!("assigned {} {}: {label} to {}", R::KIND, a.id, names.owner(&login)));
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! Printing shared by every noun: aligned tables, `field: value` blocks for people, JSON for
 //! scripts, and `Present`, how each kind of record shows (implemented beside its commands).
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
@@ -60,16 +60,45 @@ pub fn table(headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>, righ
         .join("\n")
 }
 
-/// Looks up names of linked records once each, for tables and JSON.
+/// Looks up names of linked records once each, and users' names from the directory read once,
+/// for tables and JSON.
 pub struct Names<'a> {
     crm: &'a Crm,
     cache: RefCell<HashMap<(u8, Id), String>>,
+    users: OnceCell<HashMap<String, String>>,
 }
 
 impl<'a> Names<'a> {
     /// A lookup over `crm`.
     pub fn new(crm: &'a Crm) -> Names<'a> {
-        Names { crm, cache: RefCell::new(HashMap::new()) }
+        Names { crm, cache: RefCell::new(HashMap::new()), users: OnceCell::new() }
+    }
+
+    /// The display name of the user `login`, if there is one.
+    pub fn user(&self, login: &str) -> Option<&str> {
+        let users = self.users.get_or_init(|| {
+            let dir = self.crm.directory().unwrap_or_default();
+            dir.users.into_iter().map(|u| (u.login, u.name)).collect()
+        });
+        users.get(login).map(String::as_str)
+    }
+
+    /// An owner as people read it: "Ann Lee (ann)", or the login alone when that is all there is.
+    pub fn owner(&self, login: &str) -> String {
+        match self.user(login) {
+            Some(name) if name != login => format!("{name} ({login})"),
+            _ => login.to_string(),
+        }
+    }
+
+    /// A record's JSON object ([`Present::json`]) with its owner's display name as `owner_name`
+    /// beside the `owner` login.
+    pub fn record<R: Present>(&self, rec: &R) -> Value {
+        let value = rec.json(self);
+        match rec.owner().and_then(|o| self.user(o)) {
+            Some(name) => with_name(value, "owner", name.to_string()),
+            None => value,
+        }
     }
 
     /// Today for the session the listing is printed for (what "overdue" is measured against).
@@ -108,7 +137,7 @@ pub trait Present: Indexed {
 pub fn list<R: Present>(out: &Out, crm: &Crm, items: &[R]) {
     let names = Names::new(crm);
     if out.json {
-        out.json_value(&items.iter().map(|r| r.json(&names)).collect::<Vec<_>>());
+        out.json_value(&items.iter().map(|r| names.record(r)).collect::<Vec<_>>());
     } else if items.is_empty() {
         say!("no {} yet", R::KIND.plural());
     } else {
@@ -119,7 +148,7 @@ pub fn list<R: Present>(out: &Out, crm: &Crm, items: &[R]) {
 /// Prints one record in full.
 pub fn show<R: Present>(out: &Out, crm: &Crm, rec: &R) {
     let names = Names::new(crm);
-    let value = rec.json(&names);
+    let value = names.record(rec);
     if out.json {
         out.json_value(&value);
     } else {
@@ -130,20 +159,21 @@ pub fn show<R: Present>(out: &Out, crm: &Crm, rec: &R) {
 /// Prints the confirmation of a write: `created contact 12: Ann Lee`.
 pub fn wrote<R: Present>(out: &Out, crm: &Crm, verb: &str, rec: &R) {
     let names = Names::new(crm);
-    out.done(&rec.json(&names), || format!("{verb} {} {}: {}", R::KIND, rec.id(), rec.label()));
+    out.done(&names.record(rec), || format!("{verb} {} {}: {}", R::KIND, rec.id(), rec.label()));
 }
 
 /// `field: value` lines for a JSON object; empty fields are left out.
-/// A linked record shows as `Name (#id)`; instants show in local time.
+/// A linked record shows as `Name (#id)`, an owner as `Name (login)`; instants show in local time.
 pub fn field_lines(value: &Value) -> String {
     let Value::Object(map) = value else { return value.to_string() };
     let shown: Vec<(String, String)> = map
         .iter()
         .filter(|(k, v)| v.as_bool() != Some(false) && !(k.ends_with("_name") && map.contains_key(&k[..k.len() - 5])))
         .filter_map(|(k, v)| {
-            let text = match map.get(&format!("{k}_name")).and_then(Value::as_str) {
-                Some(name) => format!("{name} (#{v})"),
-                None => crate::text::display_value(k, v),
+            let text = match (map.get(&format!("{k}_name")).and_then(Value::as_str), v) {
+                (Some(name), Value::String(login)) => format!("{name} ({login})"),
+                (Some(name), _) => format!("{name} (#{v})"),
+                (None, _) => crate::text::display_value(k, v),
             };
             (!text.is_empty()).then(|| (k.replace('_', " "), text))
         })

@@ -6,14 +6,14 @@ use clap::{Args, Subcommand};
 use serde_json::Value;
 
 use super::args::days_range;
-use super::args::{FilterArg, IdArg, noun};
+use super::args::{FilterArg, IdArg, owned_noun};
 use super::output::{self, Names, Out, Present, opt, table, with_name, wrote};
-use super::{add, delete, edit, exists, fields, show_one};
+use super::{add, assign, delete, edit, exists, fields, show_one};
 use crate::crm::Order;
 use crate::crm::{Crm, EmailStatusChange};
 use crate::model::{Account, Contact, Id, Kind, RecordRef, ValidationError};
 
-noun!(
+owned_noun!(
     /// Account commands.
     AccountCmd, AccountAdd, AccountEdit, FilterArg
 );
@@ -93,7 +93,7 @@ pub struct AccountEdit {
     pub fields: AccountFields,
 }
 
-noun!(
+owned_noun!(
     /// Contact commands.
     ContactCmd, ContactAdd, ContactEdit, ContactList,
     /// Set the consent or validity of one of a contact's email addresses.
@@ -103,7 +103,10 @@ noun!(
     Duplicates(DuplicatesArgs),
     /// Merge one contact into another: every email, phone, call, task, meeting, deal and note
     /// of the second moves to the first, then the second is deleted.
-    Merge(MergeArgs)
+    Merge(MergeArgs),
+    /// Erase a person for good: the contact goes and their values leave the audit trail,
+    /// keeping only that an erasure happened (no undo; admin, or the owner with delete rights).
+    Erase(IdArg)
 );
 
 /// `contact duplicates`.
@@ -263,6 +266,7 @@ pub(super) fn account(out: &Out, crm: &Crm, cmd: AccountCmd) -> Result<()> {
             Ok(fields::account(rec, &e.fields)?)
         }),
         AccountCmd::Delete(a) => delete::<Account>(out, crm, a.id),
+        AccountCmd::Assign(a) => assign::<Account>(out, crm, a),
     }
 }
 
@@ -297,6 +301,7 @@ pub(super) fn contact(out: &Out, crm: &Crm, cmd: ContactCmd) -> Result<()> {
             Ok(fields::contact(rec, &e.fields, crm.session().today())?)
         }),
         ContactCmd::Delete(a) => delete::<Contact>(out, crm, a.id),
+        ContactCmd::Assign(a) => assign::<Contact>(out, crm, a),
         ContactCmd::EmailStatus(a) => {
             let change = match (a.opt_in, a.opt_out, a.invalid, a.valid) {
                 (true, ..) => EmailStatusChange::OptIn,
@@ -311,6 +316,12 @@ pub(super) fn contact(out: &Out, crm: &Crm, cmd: ContactCmd) -> Result<()> {
         }
         ContactCmd::Duplicates(a) => {
             duplicates(out, &crm.duplicate_contacts(a.limit)?);
+            Ok(())
+        }
+        ContactCmd::Erase(a) => {
+            let name = crm.erase_contact(a.id)?;
+            let value = serde_json::json!({ "id": a.id, "name": name, "erased": true });
+            out.done(&value, || format!("erased contact {name} (contact:{})", a.id));
             Ok(())
         }
         ContactCmd::Merge(m) => {
@@ -361,7 +372,7 @@ pub(super) fn search(out: &Out, crm: &Crm, a: SearchArgs) -> Result<()> {
 impl Present for Account {
     const HEADERS: &'static [&'static str] = &["ID", "NAME", "INDUSTRY", "CITY", "COUNTRY", "STATUS", "OWNER"];
     const RIGHT: &'static [usize] = &[0];
-    fn row(&self, _: &Names) -> Vec<String> {
+    fn row(&self, names: &Names) -> Vec<String> {
         vec![
             self.id.to_string(),
             self.name.clone(),
@@ -369,7 +380,7 @@ impl Present for Account {
             opt(&self.address.city),
             opt(&self.address.country),
             self.status.to_string(),
-            self.owner.clone(),
+            names.owner(&self.owner),
         ]
     }
 }

@@ -6,14 +6,14 @@ use clap::{Args, Subcommand};
 use serde_json::Value;
 
 use super::args::from_one;
-use super::args::{FilterArg, IdArg, noun};
+use super::args::{FilterArg, IdArg, owned_noun};
 use super::output::{self, Names, Out, Present, list, opt, table, with_name, wrote};
-use super::{add, delete, edit, exists, fields, position, show_one};
+use super::{add, assign, delete, edit, exists, fields, position, show_one};
 use crate::crm::Order;
 use crate::crm::{ConvertLead, Crm, NewOpportunity};
 use crate::model::{Account, Id, Kind, Lead, Opportunity, RecordRef, Stage, StageOutcome, ValidationError};
 
-noun!(
+owned_noun!(
     /// Lead commands.
     LeadCmd, LeadAdd, LeadEdit, LeadList,
     /// Turn a lead into an account, a contact and (optionally) an opportunity, atomically.
@@ -110,7 +110,7 @@ pub struct ConvertArgs {
     pub close_date: Option<String>,
 }
 
-noun!(
+owned_noun!(
     /// Opportunity commands.
     OppCmd, OppAdd, OppEdit, OppList,
     /// Move to another stage; the probability follows the stage unless given.
@@ -324,6 +324,7 @@ pub(super) fn lead(out: &Out, crm: &Crm, cmd: LeadCmd) -> Result<()> {
             Ok(fields::lead(rec, &e.fields)?)
         }),
         LeadCmd::Delete(a) => delete::<Lead>(out, crm, a.id),
+        LeadCmd::Assign(a) => assign::<Lead>(out, crm, a),
         LeadCmd::Convert(a) => {
             let wants_opp = a.opportunity.is_some() || a.amount.is_some() || a.close_date.is_some();
             let opportunity = if wants_opp {
@@ -407,6 +408,7 @@ pub(super) fn opp(out: &Out, crm: &Crm, cmd: OppCmd) -> Result<()> {
             Ok(())
         }
         OppCmd::Delete(a) => delete::<Opportunity>(out, crm, a.id),
+        OppCmd::Assign(a) => assign::<Opportunity>(out, crm, a),
         OppCmd::Move(m) => {
             let rec = crm.move_opportunity(m.id, &m.stage, m.probability)?;
             let stage = crm.get::<Stage>(rec.stage)?;
@@ -421,7 +423,7 @@ pub(super) fn opp(out: &Out, crm: &Crm, cmd: OppCmd) -> Result<()> {
 }
 
 fn output_json<R: Present>(crm: &Crm, rec: &R) -> serde_json::Value {
-    rec.json(&output::Names::new(crm))
+    output::Names::new(crm).record(rec)
 }
 
 /// Closes a deal as won or lost.

@@ -243,6 +243,7 @@ pub(super) fn export(out: &Out, crm: &Crm, a: ExportArgs) -> Result<()> {
         None => a.out.as_deref().and_then(Format::from_extension).unwrap_or(Format::Csv),
     };
     crate::export::check(kind, format)?;
+    crm.actor()?.require(crate::model::Right::Export)?;
     if let Some(path) = &a.out {
         may_write(crm, path, a.force)?;
     }
@@ -371,7 +372,7 @@ fn export_json<R: Present>(crm: &Crm, to: &mut Vec<u8>) -> Result<usize> {
     let all = crm.list::<R>(|_| true)?;
     let names = output::Names::new(crm);
     let mut json = serde_json::Serializer::pretty(&mut *to);
-    json.collect_seq(all.iter().map(|r| crate::text::plain_json(r.json(&names))))?;
+    json.collect_seq(all.iter().map(|r| crate::text::plain_json(names.record(r))))?;
     to.push(b'\n');
     Ok(all.len())
 }
@@ -380,7 +381,7 @@ fn export_json<R: Present>(crm: &Crm, to: &mut Vec<u8>) -> Result<usize> {
 fn export_objects_csv<R: Present>(crm: &Crm, to: &mut Vec<u8>) -> Result<usize> {
     let all = crm.list::<R>(|_| true)?;
     let names = output::Names::new(crm);
-    Ok(crate::export::objects_csv(|| all.iter().map(|r| r.json(&names)), to)?)
+    Ok(crate::export::objects_csv(|| all.iter().map(|r| names.record(r)), to)?)
 }
 
 /// Fails when `path` may not be written: it exists and `force` is off, or it is the database.

@@ -72,11 +72,7 @@ impl Actor {
 
     /// Refuses unless the role holds `right`.
     pub fn require(&self, right: Right) -> Result<()> {
-        if self.has(right) {
-            Ok(())
-        } else {
-            Err(CrmError::NoRight { who: self.who(), right })
-        }
+        if self.has(right) { Ok(()) } else { Err(CrmError::NoRight { who: self.who(), right }) }
     }
 
     /// "ann (rep)": how refusals name the actor.
@@ -108,7 +104,7 @@ impl Actor {
 /// Every record's owner and the record it is about, by record, with owners' logins interned.
 #[derive(Default)]
 pub(crate) struct Owners {
-    map: HashMap<RecordRef, (u32, Option<RecordRef>)>,
+    map: rustc_hash::FxHashMap<RecordRef, (u32, Option<RecordRef>)>,
     logins: Vec<String>,
     numbers: HashMap<String, u32>,
 }
@@ -164,6 +160,11 @@ pub(crate) fn apply_owner_changes(map: &OwnerMap, changes: Vec<OwnerChange>) {
     }
 }
 
+/// Whether records of `kind` have an owner, or follow the record they are about (quotes).
+fn has_owner(kind: Kind) -> bool {
+    !matches!(kind, Kind::Stage | Kind::Product | Kind::ContactList)
+}
+
 /// How many links deep "the record it is about" is followed (a note on a task about a deal).
 const ABOUT_DEPTH: usize = 3;
 
@@ -172,32 +173,61 @@ const ABOUT_DEPTH: usize = 3;
 pub(crate) struct Sight {
     actor: Actor,
     owners: OwnerMap,
+    /// The actor's number among the map's owners.
+    me: Option<u32>,
+    /// Per owner number, whether the owner is the actor or in the actor's team (worked out once
+    /// per sight, so a search asks no more than two array reads per entry it would show).
+    team: Vec<bool>,
 }
 
 impl Sight {
-    /// Whether the actor may read record `r` (which is assumed to exist).
-    pub fn sees(&self, r: RecordRef) -> bool {
-        self.sees_within(r, ABOUT_DEPTH)
+    fn new(actor: Actor, owners: OwnerMap) -> Sight {
+        let (me, team) = {
+            let guard = owners.read().unwrap_or_else(|e| e.into_inner());
+            let logins = guard.as_ref().map_or(&[][..], |o| &o.logins[..]);
+            let me = logins.iter().position(|l| l == actor.login()).map(|n| n as u32);
+            (me, logins.iter().map(|l| actor.reaches(Level::Team, Some(l))).collect())
+        };
+        Sight { actor, owners, me, team }
     }
 
-    fn sees_within(&self, r: RecordRef, depth: usize) -> bool {
+    /// Whether the actor may read record `r` (which is assumed to exist).
+    pub fn sees(&self, r: RecordRef) -> bool {
+        let guard = self.owners.read().unwrap_or_else(|e| e.into_inner());
+        self.sees_in(guard.as_ref(), r)
+    }
+
+    /// [`Sight::sees`] with the map of owners already read: a search holds it for its whole
+    /// pass, so the threads of the pass never take the lock.
+    pub fn sees_in(&self, owners: Option<&Owners>, r: RecordRef) -> bool {
+        self.sees_within(owners, r, ABOUT_DEPTH)
+    }
+
+    fn sees_within(&self, owners: Option<&Owners>, r: RecordRef, depth: usize) -> bool {
         let level = self.actor.role.level(r.kind, Act::Read);
         if matches!(level, Level::All | Level::None) {
             return level == Level::All;
         }
-        let (owner, about) = {
-            let guard = self.owners.read().unwrap_or_else(|e| e.into_inner());
-            match guard.as_ref().and_then(|o| o.get(r)) {
-                Some((owner, about)) => (Some(owner.to_string()), about),
-                None => (None, None),
-            }
+        let Some((o, n, about)) = owners.and_then(|o| o.map.get(&r).map(|&(n, about)| (o, n, about))) else {
+            // A kind without owners (products, lists) is everyone's at team level; a record of
+            // a kind with owners that the map does not hold yet is nobody's to see.
+            return !has_owner(r.kind) && self.actor.reaches(level, None);
         };
-        if (owner.as_deref().is_some_and(|o| !o.is_empty()) || about.is_none())
-            && self.actor.reaches(level, owner.as_deref())
-        {
+        let login = &o.logins[n as usize];
+        let reached = !login.is_empty()
+            && match level {
+                Level::Own => self.me == Some(n),
+                _ => self.team.get(n as usize).copied().unwrap_or_else(|| self.actor.reaches(level, Some(login))),
+            };
+        if reached || (login.is_empty() && about.is_none() && self.actor.reaches(level, None)) {
             return true;
         }
-        depth > 0 && about.is_some_and(|a| self.sees_within(a, depth - 1))
+        depth > 0 && about.is_some_and(|a| self.sees_within(owners, a, depth - 1))
+    }
+
+    /// The map of owners, read for a pass that asks [`Sight::sees_in`] many times.
+    pub fn owners(&self) -> std::sync::RwLockReadGuard<'_, Option<Owners>> {
+        self.owners.read().unwrap_or_else(|e| e.into_inner())
     }
 
     /// How many records of `kind` the actor may see, of `total`.
@@ -370,7 +400,7 @@ impl Crm {
             return Ok(None);
         }
         self.load_owners()?;
-        Ok(Some(Sight { actor, owners: self.shared.owners.clone() }))
+        Ok(Some(Sight::new(actor, self.shared.owners.clone())))
     }
 
     /// A snapshot as the actor may see it.
@@ -393,17 +423,90 @@ impl Crm {
     }
 
     /// A handle acting as the user `login`, for an admin (`--as`): scripts, support and tests.
-    /// Anyone else is refused.
+    /// Anyone else is refused. Days are read in that user's time zone, as their own sessions do.
     pub fn acting_as(&self, login: &str) -> Result<Crm> {
         let me = self.actor()?;
         if me.role.name != "admin" {
             return Err(CrmError::NotAdmin { who: me.who(), what: format!("act as {login}") });
         }
         let login = login.trim().to_lowercase();
-        let session = self.session.clone().acting_as(&login, me.login());
+        let zone = self.directory()?.user(&login).and_then(super::users::zone_of);
+        let session = self.session.clone().acting_as(&login, me.login()).in_zone(zone);
         let crm = self.with_session(session);
         crm.actor()?;
         Ok(crm)
+    }
+}
+
+/// What a write transaction holds, as its actor may see it: what matching reads (an import's
+/// duplicates and the records a row names, the account a lead converts into), so that a match
+/// never finds a record the actor may not read.
+pub(crate) struct Visible<'t, 'a> {
+    tx: &'t Tx<'a>,
+}
+
+impl Visible<'_, '_> {
+    fn sees(&self, r: RecordRef) -> bool {
+        // A record that cannot be read to tell is left out, as one the actor may not see.
+        self.tx.sees(r).unwrap_or(false)
+    }
+}
+
+impl RawRead for Visible<'_, '_> {
+    fn raw(&self, r: RecordRef) -> crate::store::Result<Option<Vec<u8>>> {
+        if !self.sees(r) {
+            return Ok(None);
+        }
+        self.tx.w.raw(r)
+    }
+
+    fn contains(&self, r: RecordRef) -> crate::store::Result<bool> {
+        Ok(self.tx.w.contains(r)? && self.sees(r))
+    }
+
+    fn scan_index(
+        &self,
+        from: &[u8],
+        to: &[u8],
+        rev: bool,
+        f: &mut dyn FnMut(&[u8]) -> bool,
+    ) -> crate::store::Result<()> {
+        self.tx.w.scan_index(from, to, rev, &mut |k| match crate::store::key_record(k) {
+            Some(r) if !self.sees(r) => true,
+            _ => f(k),
+        })
+    }
+
+    fn scan_records(&self, kind: Kind, f: &mut dyn FnMut(Id, &[u8]) -> bool) -> crate::store::Result<()> {
+        self.tx.w.scan_records(kind, &mut |id, bytes| !self.sees(RecordRef::new(kind, id)) || f(id, bytes))
+    }
+
+    fn scan_audit_range(&self, from: &[u8], to: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> crate::store::Result<()> {
+        self.tx.w.scan_audit_range(from, to, f)
+    }
+
+    fn scan_search(&self, kind: Kind, f: &mut dyn FnMut(Id, &str)) -> crate::store::Result<()> {
+        self.tx.w.scan_search(kind, f)
+    }
+
+    fn count(&self, kind: Kind) -> crate::store::Result<u64> {
+        self.tx.w.count(kind)
+    }
+
+    fn meta(&self, key: &str) -> crate::store::Result<Option<u64>> {
+        self.tx.w.meta(key)
+    }
+
+    fn setting_bytes(&self, key: &str) -> crate::store::Result<Option<Vec<u8>>> {
+        self.tx.w.setting_bytes(key)
+    }
+}
+
+impl<'a> Tx<'a> {
+    /// This transaction's records as its actor may see them (flush the index first, with
+    /// [`Tx::index`], before reading it through this).
+    pub(crate) fn visible(&self) -> Visible<'_, 'a> {
+        Visible { tx: self }
     }
 }
 

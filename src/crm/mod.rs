@@ -45,8 +45,8 @@ pub use sales::{Conversion, ConvertLead, NewOpportunity};
 pub use session::{Clock, Session};
 pub use sources::SourceUse;
 pub use timeline::TimelineItem;
-pub use users::{UserChange, os_user, role_rows};
 pub use undo::{ENTRY_RECORDS, JOURNAL_BYTES, JOURNAL_LEN, UndoRefusal, Undone};
+pub use users::{UserChange, os_user, role_rows};
 
 use crate::model::{
     AuditAction, AuditEntry, BulkCreation, Change, Id, Kind, OnDelete, Record, RecordRef, Timestamp, ValidationError,
@@ -315,7 +315,8 @@ impl Crm {
     ) -> Result<Option<Vec<Hit>>> {
         self.load_search()?;
         let sight = self.sight()?;
-        let sees = |r: RecordRef| sight.as_ref().is_none_or(|s| s.sees(r));
+        let owners = sight.as_ref().map(|s| s.owners());
+        let sees = |r: RecordRef| sight.as_ref().is_none_or(|s| s.sees_in(owners.as_ref().and_then(|o| o.as_ref()), r));
         let pass = pass.seeing(sight.is_some().then_some(&sees as &crate::search::Sees));
         let guard = self.shared.search.read().unwrap_or_else(|e| e.into_inner());
         Ok(guard.as_ref().map_or(Some(Vec::new()), |i| i.search_cancellable(query, kinds, limit, pass)))
@@ -449,7 +450,10 @@ impl<'a> Tx<'a> {
         self.w.get(id)?.ok_or(CrmError::NotFound(RecordRef::new(R::KIND, id)))
     }
 
-    fn check_links<R: Indexed>(&mut self, rec: &R) -> Result<()> {
+    /// Refuses a link to a record that does not exist, or (a link the change adds) that the
+    /// actor may not read; a link the record already held stays, whoever may read its target.
+    fn check_links<R: Indexed>(&mut self, rec: &R, old: Option<&R>) -> Result<()> {
+        let held: Vec<RecordRef> = old.map(|o| o.links().iter().map(|l| l.target).collect()).unwrap_or_default();
         for link in rec.links() {
             if link.target.kind == R::KIND && link.target.id == rec.id() && rec.id() != 0 {
                 return Err(ValidationError::new(link.field, "cannot point at the record itself").into());
@@ -457,8 +461,11 @@ impl<'a> Tx<'a> {
             if self.seen.contains(&link.target) {
                 continue;
             }
-            if self.w.exists(link.target)? && self.sees(link.target)? {
-                self.seen.insert(link.target);
+            let held = held.contains(&link.target);
+            if self.w.exists(link.target)? && (held || self.sees(link.target)?) {
+                if !held {
+                    self.seen.insert(link.target);
+                }
             } else {
                 return Err(ValidationError::new(
                     link.field,
@@ -525,7 +532,7 @@ impl<'a> Tx<'a> {
         crate::model::texts::tidy(&mut rec)?;
         rec.validate()?;
         self.settle_source(&mut rec, None)?;
-        self.check_links(&rec)?;
+        self.check_links(&rec, None)?;
         self.quote_rules(None, &rec)?;
         self.w.insert(&mut rec)?;
         self.journal(AuditAction::Created, &rec, None, &[], None);
@@ -551,7 +558,7 @@ impl<'a> Tx<'a> {
         crate::model::texts::tidy(&mut rec)?;
         rec.validate()?;
         self.settle_source(&mut rec, old.lead_source().map(str::to_string))?;
-        self.check_links(&rec)?;
+        self.check_links(&rec, Some(&old))?;
         self.quote_rules(Some(&old), &rec)?;
         let mut changes = diff(&old, &rec);
         if changes.is_empty() {

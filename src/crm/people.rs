@@ -47,11 +47,18 @@ impl Crm {
 
     /// Writes a note on an account, contact, lead or opportunity.
     pub fn add_note(&self, target: RecordRef, text: &str) -> Result<Note> {
+        self.add_note_owned(target, text, None)
+    }
+
+    /// Adds a note owned by `owner` (a login, lower-cased; the actor when none): giving it to
+    /// someone else needs the assign right.
+    pub fn add_note_owned(&self, target: RecordRef, text: &str, owner: Option<&str>) -> Result<Note> {
         self.write(|tx| {
             if !tx.read().exists(target)? {
                 return Err(CrmError::NotFound(target));
             }
-            let note = Note::new(target, text);
+            let mut note = Note::new(target, text);
+            note.owner = owner.map(|o| o.trim().to_lowercase()).unwrap_or_default();
             tx.create(note)
         })
     }

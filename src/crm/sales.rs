@@ -44,7 +44,7 @@ pub struct Conversion {
 impl Crm {
     /// Creates the default stages in a database that has none.
     pub(super) fn seed_stages(&self) -> Result<()> {
-        if self.count(Kind::Stage)? > 0 {
+        if crate::store::RawRead::count(&self.shared.store.read()?, Kind::Stage)? > 0 {
             return Ok(());
         }
         self.write_system(|tx| {
@@ -358,7 +358,8 @@ pub(crate) fn find_stage(stages: &[Stage], name: &str) -> Result<Stage> {
 
 /// The account whose name equals `name` (ignoring case and outer spaces), if any.
 fn account_by_name(tx: &mut Tx, name: &str) -> Result<Option<Id>> {
-    named(tx.index()?, Kind::Account, name)
+    tx.index()?;
+    named(&tx.visible(), Kind::Account, name)
 }
 
 /// The first record of `kind` whose name equals `name` (ignoring case and outer spaces).

@@ -165,7 +165,8 @@ impl Crm {
 impl Crm {
     /// One line per lead or deal whose source is not on the list (for `check`).
     pub(super) fn unlisted_sources(&self) -> Result<Vec<String>> {
-        let r = self.reader()?;
+        // The whole file, whoever asks: checking it is not reading it as someone.
+        let r = self.shared.store.read()?;
         let known: Vec<String> = stored(&r)?.iter().map(|s| source_key(s)).collect();
         let mut problems = Vec::new();
         let mut look = |what: RecordRef, source: Option<&str>| {

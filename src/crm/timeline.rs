@@ -3,10 +3,10 @@
 use serde::Serialize;
 
 use super::{Crm, CrmError, Result};
-use crate::model::{
-    AuditAction, Call, Event, Kind, Note, Opportunity, Quote, RecordRef, Task, Timestamp, format_duration,
-};
 use crate::crm::View as Reader;
+use crate::model::{
+    Act, AuditAction, Call, Event, Kind, Level, Note, Opportunity, Quote, RecordRef, Task, Timestamp, format_duration,
+};
 use crate::store::{Indexed, Read};
 
 /// One line of a timeline.
@@ -25,10 +25,14 @@ pub struct TimelineItem {
 }
 
 impl Crm {
-    /// Every change of `target` and every activity linked to it, newest first.
+    /// Every change of `target` and every activity linked to it, newest first. A record that is
+    /// gone keeps its trail (how it was deleted, or only that it was erased) for those who read
+    /// every record of its kind, whose owner no longer says who else may.
     pub fn timeline(&self, target: RecordRef) -> Result<Vec<TimelineItem>> {
         let r = self.reader()?;
-        if !r.exists(target)? {
+        if !r.exists(target)?
+            && (self.actor()?.role().level(target.kind, Act::Read) != Level::All || r.audit(target)?.is_empty())
+        {
             return Err(CrmError::NotFound(target));
         }
         let mut items: Vec<TimelineItem> = r

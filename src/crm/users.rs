@@ -140,7 +140,13 @@ impl Crm {
                 Some(to) => {
                     match dir.user(to) {
                         Some(u) if u.active => {}
-                        Some(_) => return Err(ValidationError::new("transfer-to", format!("{to} is disabled too: choose an active user")).into()),
+                        Some(_) => {
+                            return Err(ValidationError::new(
+                                "transfer-to",
+                                format!("{to} is disabled too: choose an active user"),
+                            )
+                            .into());
+                        }
                         None => return Err(CrmError::UnknownUser(to.to_string())),
                     }
                     let mut moved = 0;
@@ -205,7 +211,10 @@ impl Crm {
         self.change_directory(&format!("copied role {from} as {name}"), |dir| {
             let mut role = dir.role(from).ok_or_else(|| no_role(dir, from))?;
             crate::model::check_login(&name).map_err(|_| {
-                ValidationError::new("name", format!("'{name}' is not a role name: use lower-case letters, digits, '.', '_' or '-'"))
+                ValidationError::new(
+                    "name",
+                    format!("'{name}' is not a role name: use lower-case letters, digits, '.', '_' or '-'"),
+                )
             })?;
             if dir.role(&name).is_some() {
                 return Err(CrmError::DuplicateName { kind: "role", name: name.clone() });
@@ -220,7 +229,9 @@ impl Crm {
     /// are fixed).
     pub fn set_role_level(&self, role: &str, kind: Kind, act: Act, level: Level) -> Result<Role> {
         if kind == Kind::Stage {
-            return Err(ValidationError::new("kind", "stages are settings: give the role the settings right instead").into());
+            return Err(
+                ValidationError::new("kind", "stages are settings: give the role the settings right instead").into()
+            );
         }
         self.change_role(role, &format!("set {kind} {act} to {level}"), |r| r.set_level(kind, act, level))
     }
@@ -364,7 +375,8 @@ fn give_unowned<T: Indexed>(tx: &mut Tx, login: &str) -> Result<()> {
 /// Moves every record of `R` owned by `from` to `to`, audited; returns how many.
 fn transfer<T: Indexed>(tx: &mut Tx, from: &str, to: &str) -> Result<usize> {
     let mut ids = Vec::new();
-    tx.w.owners(T::KIND, &mut |id, owner, _| {
+    // Through the index as this transaction left it (records of other kinds already moved).
+    tx.index()?.owners(T::KIND, &mut |id, owner, _| {
         if owner == from {
             ids.push(id);
         }
@@ -422,4 +434,33 @@ pub fn role_rows(role: &Role) -> Vec<(Kind, crate::model::Levels)> {
 
 fn none_levels() -> crate::model::Levels {
     crate::model::Levels { read: Level::None, create: Level::None, edit: Level::None, delete: Level::None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn free_text_owners_of_an_older_file_become_users_named_by_login() {
+        let dir = tempfile::tempdir().unwrap();
+        let crm = Crm::open(&dir.path().join("t.redb")).unwrap();
+        // As an older rolo left it: owners written as free text, and no directory.
+        crm.write_system(|tx| {
+            for (name, owner) in [("Ann", "Ann Lee"), ("Bo", "ann lee"), ("Cy", "Bob"), ("Di", "")] {
+                let mut c = Contact { first_name: name.into(), owner: owner.into(), ..Default::default() };
+                tx.w.insert(&mut c)?;
+            }
+            Ok(tx.w.remove_setting(DIRECTORY)?)
+        })
+        .unwrap();
+        crm.ensure_directory("Zed").unwrap();
+        let dir = crm.directory().unwrap();
+        let logins: Vec<(&str, &str, &str)> =
+            dir.users.iter().map(|u| (u.login.as_str(), u.name.as_str(), u.role.as_str())).collect();
+        assert_eq!(logins, [("ann.lee", "Ann Lee", "rep"), ("bob", "Bob", "rep"), ("zed", "Zed", "admin")]);
+        let zed = crm.with_session(Session::new("zed"));
+        let owners: Vec<String> = zed.list::<Contact>(|_| true).unwrap().into_iter().map(|c| c.owner).collect();
+        assert_eq!(owners, ["ann.lee", "ann.lee", "bob", "zed"], "records name their owner's login");
+        assert!(zed.check().unwrap().is_empty(), "owner keys follow the rewritten owners");
+    }
 }

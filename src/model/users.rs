@@ -437,10 +437,7 @@ impl Directory {
     /// The user the operating-system account `os_user` acts as: the one naming it, else the
     /// one whose login it is.
     pub fn for_os_user(&self, os_user: &str) -> Option<&User> {
-        self.users
-            .iter()
-            .find(|u| u.os_user.as_deref() == Some(os_user))
-            .or_else(|| self.user(&login_from(os_user)))
+        self.users.iter().find(|u| u.os_user.as_deref() == Some(os_user)).or_else(|| self.user(&login_from(os_user)))
     }
 
     /// Checks what users name (roles, teams) and the rules across users: logins unique, at least

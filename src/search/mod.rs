@@ -276,8 +276,8 @@ impl SearchIndex {
                 if wanted(kinds, record.kind)
                     && top.admits(query.max_bonus(sets), record)
                     && sets.name.contains(query.needs())
-                    && prefix.matches(name_of(self.entries.text(pos)))
                     && pass.sees.is_none_or(|sees| sees(record))
+                    && prefix.matches(name_of(self.entries.text(pos)))
                 {
                     let score = scorer.bonus(query, self.entries.text(pos));
                     top.push(Ranked { score, id: record.id, kind: record.kind, pos });

@@ -243,17 +243,17 @@ impl<'q> RankPart<'q> {
         let fuzzy = query.best + if name_may_match { query.best } else { 0 };
         let max_bonus = query.max_bonus(sets);
         if self.top.admits(fuzzy + max_bonus, record) {
+            if self.sees.is_some_and(|sees| !sees(record)) {
+                // Still a candidate: a longer query by someone else may see it.
+                self.candidates.push(pos);
+                return;
+            }
             let text = entries.text(pos);
             let bonus = if max_bonus == 0 { 0 } else { self.scorer.bonus(query, text) };
             if self.top.admits(fuzzy + bonus, record) {
                 let name = if name_may_match { self.scorer.name_score(query, text, sets) } else { 0 };
                 if self.top.admits(query.best + name + bonus, record) {
                     let Some(score) = self.scorer.score(query, text, sets.text) else { return };
-                    if self.sees.is_some_and(|sees| !sees(record)) {
-                        // Still a candidate: a longer query by someone else may see it.
-                        self.candidates.push(pos);
-                        return;
-                    }
                     self.top.push(Ranked { score: score + name + bonus, id: record.id, kind: record.kind, pos });
                 }
             }

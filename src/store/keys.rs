@@ -343,13 +343,8 @@ mod tests {
 
     #[test]
     fn owner_keys_read_back() {
-        let task = Task {
-            id: 9,
-            title: "Call".into(),
-            owner: "ann.lee".into(),
-            contact: Some(4),
-            ..Default::default()
-        };
+        let task =
+            Task { id: 9, title: "Call".into(), owner: "ann.lee".into(), contact: Some(4), ..Default::default() };
         let key = owned_key(&task).unwrap();
         assert_eq!(read_owned(&key), Some((9, "ann.lee", Some(RecordRef::new(Kind::Contact, 4)))));
         assert_eq!(key_id(&key), Some(9));

@@ -146,6 +146,14 @@ impl WriteTables<'_> {
         self.set_setting(key, &names)
     }
 
+    /// Removes a setting.
+    pub fn remove_setting(&mut self, key: &str) -> Result<()> {
+        self.health.clone().guard(|| {
+            self.settings.remove(key).map_err(other)?;
+            Ok(())
+        })
+    }
+
     /// The owner changes written so far (see [`OwnerChange`]), taken out.
     pub fn take_owner_changes(&mut self) -> Vec<OwnerChange> {
         std::mem::take(&mut self.owners)

@@ -19,6 +19,7 @@ mod people;
 mod report;
 mod sales;
 mod transfer;
+mod users;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -105,7 +106,7 @@ fn json_of(db: &Path, line: impl Line) -> Value {
 }
 
 /// The listings that together show everything a command can change (tasks: all of them).
-const LISTINGS: [&str; 14] = [
+const LISTINGS: [&str; 17] = [
     "account list",
     "contact list",
     "lead list",
@@ -120,6 +121,9 @@ const LISTINGS: [&str; 14] = [
     "campaign list",
     "list list",
     "note list",
+    "user list",
+    "team list",
+    "role list",
 ];
 
 /// Every listing of a database, as JSON.
@@ -363,6 +367,13 @@ fn every_command_has_help() {
         "check",
         "backup",
         "export",
+        "user add",
+        "user disable",
+        "team rename",
+        "role set",
+        "whoami",
+        "contact assign",
+        "contact erase",
     ] {
         let out = db.ok(format!("{command} --help"));
         assert!(out.contains(&format!("Usage: rolo {command}")), "rolo {command} --help: {out}");

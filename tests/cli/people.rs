@@ -161,7 +161,7 @@ fn possible_duplicates_are_listed_and_merged_from_the_command_line() {
     let kept = db.json(format!("contact show {ann}"));
     assert_eq!(kept["phones"][0]["number"], "+44 20 7946 0018");
     assert_eq!(db.json(format!("call show {call}"))["contact"], ann);
-    db.fails_with(format!("contact merge {ann} {twin}"), 1, "error: contact:");
+    db.fails_with(format!("contact merge {ann} {twin}"), 1, &format!("contact:{twin} does not exist"));
     db.fails_with(format!("contact merge {ann} {ann}"), 1, "error: contact: is the same contact twice");
     assert_eq!(db.json("contact duplicates")[0]["second"], third, "the third still looks like Ann");
 }

@@ -124,7 +124,7 @@ fn opp_add_list_show() {
     // By close date; filtered by stage (any case) and account.
     assert_eq!(texts_of(&db.json("opp list"), "name"), ["Small", "Big deal"]);
     assert_eq!(texts_of(&db.json("opp list --stage 'NEEDS ANALYSIS'"), "name"), ["Big deal"]);
-    db.fails_with("opp list --account 99", 1, "error: account:99 does not exist");
+    db.fails_with("opp list --account 99", 1, "error: no account 99 (account:99 does not exist)");
     let text = db.ok("opp list");
     assert!(
         has_row(&text, &["Big deal", "Acme Ltd", "Needs Analysis", "25%", "12,000.50 USD", "2027-01-15"]),

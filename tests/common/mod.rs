@@ -36,9 +36,13 @@ pub fn import_fixture(name: &str) -> String {
 }
 
 /// A CRM over a fresh database file; keep the `TempDir` alive as long as the CRM.
+/// The command line run through [`rolo_in`] acts as `tester`, an admin of it too.
 pub fn fresh() -> (TempDir, Crm) {
     let dir = tempfile::tempdir().expect("temp dir");
     let crm = Crm::open(&dir.path().join("t.redb")).expect("open");
+    if crm.directory().expect("directory").user("tester").is_none() {
+        crm.add_user(User::new("tester", "Tester", "admin")).expect("add tester");
+    }
     (dir, crm)
 }
 
@@ -188,4 +192,16 @@ pub fn populate(crm: &Crm) -> Made {
     crm.add_list_member(list, contact).unwrap();
     let note = crm.add_note(RecordRef::new(Kind::Contact, contact), "Prefers email").unwrap().id;
     Made { account, contact, lead, opportunity, product, quote, task, call, event, project, campaign, list, note }
+}
+
+/// Adds a user of `role` for each login (named after it), so records may be given to them.
+pub fn add_users(crm: &Crm, role: &str, logins: &[&str]) {
+    for login in logins {
+        crm.add_user(User::new(login, &format!("{login} user"), role)).expect("add user");
+    }
+}
+
+/// A database the command line made (as `tester`, see [`rolo_in`]), opened here as that user.
+pub fn open_as_tester(db: &std::path::Path) -> Crm {
+    Crm::open(db).expect("the database opens").with_session(rolo::crm::Session::new("tester"))
 }

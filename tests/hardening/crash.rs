@@ -5,14 +5,13 @@
 use std::path::Path;
 use std::time::Duration;
 
-use rolo::crm::Crm;
 use rolo::model::Kind;
 
 use super::rolo;
 
 /// Records of every kind but the stages (which a new file is given).
 fn held(db: &Path) -> u64 {
-    let crm = Crm::open(db).expect("a killed rolo's file opens");
+    let crm = super::common::open_as_tester(db);
     Kind::ALL.iter().filter(|k| **k != Kind::Stage).map(|&k| crm.count(k).unwrap()).sum()
 }
 

@@ -132,8 +132,9 @@ fn the_app_stays_up_on_a_damaged_file_and_says_so() {
     let base = std::fs::read(FIXTURE).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("damaged.redb");
-    // Copy 437 of the long run's corpus: it opens and reads, but a write meets a damaged page.
-    std::fs::write(&db, corpus(1, 560, 40, len)[437].apply(&base)).unwrap();
+    // Copy 541 of the long run's corpus: it opens (upgrading to the users of this rolo) and
+    // reads, but a write meets a damaged page.
+    std::fs::write(&db, corpus(1, 560, 40, len)[541].apply(&base)).unwrap();
     let crm = std::sync::Arc::new(rolo::crm::Crm::open(&db).expect("the damage lies past what opening reads"));
     let mut ui = super::common::ui::Ui::with(dir, crm, 100, 30);
     ui.keys("3 n").text("Harbor Partners").keys("ctrl-s");

@@ -39,7 +39,7 @@ fn control_characters_are_never_stored() {
     let name = "Evil\u{1b}]52;c;Zm9v\u{7}\u{9b}31mCorp";
     let out = rolo(&db, &["account", "add", "--name", name, "--industry", "a\nb"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let crm = rolo::crm::Crm::open(&db).unwrap();
+    let crm = super::common::open_as_tester(&db);
     let accounts = crm.list::<rolo::model::Account>(|a| a.name.starts_with("Evil")).unwrap();
     assert_eq!(accounts[0].name, "Evil]52;c;Zm9v31mCorp");
     assert_eq!(accounts[0].industry.as_deref(), Some("a b"));

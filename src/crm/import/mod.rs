@@ -79,6 +79,19 @@ impl Arrival {
             Arrival::Product(p) => p.validate(),
         }
     }
+
+    /// The record's owner, for the kinds that have one.
+    fn owner_mut(&mut self) -> Option<&mut String> {
+        match self {
+            Arrival::Contact(c) => Some(&mut c.owner),
+            Arrival::Account(a) => Some(&mut a.owner),
+            Arrival::Lead(l) => Some(&mut l.owner),
+            Arrival::Opportunity(o) => Some(&mut o.owner),
+            Arrival::Task(t) => Some(&mut t.owner),
+            Arrival::Call(c) => Some(&mut c.owner),
+            Arrival::Product(_) => None,
+        }
+    }
 }
 
 /// What to do with a record that duplicates one already there.
@@ -164,7 +177,7 @@ impl Crm {
     /// line) and nothing is written. With `dry_run` everything is checked and counted, and
     /// nothing kept. `progress` hears how many rows are done every thousand rows, and once more
     /// with `true` when every row is in and only the writing is left (some seconds at a million
-    /// rows).
+    /// rows). Needs the import right.
     pub fn import(
         &self,
         rows: impl IntoIterator<Item = std::result::Result<Incoming, Vec<RowProblem>>>,
@@ -172,6 +185,8 @@ impl Crm {
         dry_run: bool,
         progress: &mut dyn FnMut(usize, bool),
     ) -> Result<ImportReport> {
+        // A dry run needs it too: it is the same import, rehearsed.
+        self.actor()?.require(crate::model::Right::Import)?;
         let summary = format!("imported by {}", self.user());
         let run = |tx: &mut Tx| Importer::new(tx, policy)?.run(rows, progress);
         let mut report = if dry_run { self.rehearse_bulk(&summary, run)? } else { self.write_bulk(&summary, run)? };

@@ -34,12 +34,14 @@ pub(super) struct Importer<'t, 'a> {
     pending: Option<String>,
     report: ImportReport,
     problems: Vec<RowProblem>,
+    /// Who may own what comes in: the users, and whether the actor may give records to others.
+    owners: Option<(crate::model::Directory, bool)>,
 }
 
 impl<'t, 'a> Importer<'t, 'a> {
     pub(super) fn new(tx: &'t mut Tx<'a>, policy: OnDuplicate) -> Result<Importer<'t, 'a>> {
         let mut accounts = HashMap::default();
-        for a in tx.read().all::<Account>(|_| true)? {
+        for a in tx.visible().all::<Account>(|_| true)? {
             accounts.entry(name_key(&a.name)).or_insert(a.id);
         }
         Ok(Importer {
@@ -53,6 +55,7 @@ impl<'t, 'a> Importer<'t, 'a> {
             pending: None,
             report: ImportReport::default(),
             problems: Vec::new(),
+            owners: None,
         })
     }
 
@@ -120,7 +123,20 @@ impl<'t, 'a> Importer<'t, 'a> {
         }
         let link = |kind: Kind| found.iter().find(|(k, _)| *k == kind).map(|&(_, id)| id);
         let mut notes = row.notes;
-        let made = match row.record {
+        let mut record = row.record;
+        if let Some(owner) = record.owner_mut()
+            && let Some(said) = self.own(owner)?
+        {
+            // Tasks and calls keep notes of their own; other records get a note.
+            let kept = match &mut record {
+                Arrival::Task(t) => Some(&mut t.notes),
+                Arrival::Call(c) => Some(&mut c.notes),
+                _ => None,
+            };
+            let into = kept.unwrap_or(&mut notes);
+            *into = Some(into.take().map_or(said.clone(), |n| format!("{n}\n\n{said}")));
+        }
+        let made = match record {
             Arrival::Contact(mut c) => {
                 c.account = c.account.or(account);
                 self.contact(row.line, *c)?
@@ -168,6 +184,35 @@ impl<'t, 'a> Importer<'t, 'a> {
         Ok(())
     }
 
+    /// Settles who owns a record coming in: the actor, unless the actor may give records to
+    /// others (an admin or manager) and the row names a user (by login or name), so an admin's
+    /// export imports back as it was. A name that is no user's is kept in the record's note
+    /// ("owner: …"), which is returned, and the actor owns the record.
+    fn own(&mut self, owner: &mut String) -> Result<Option<String>> {
+        let me = self.tx.user.to_string();
+        if self.owners.is_none() {
+            let can_assign = self.tx.require(crate::model::Right::Assign).is_ok();
+            self.owners = Some((self.tx.directory()?, can_assign));
+        }
+        let Some((dir, can_assign)) = &self.owners else { return Ok(None) };
+        let text = owner.trim().to_string();
+        *owner = me;
+        if text.is_empty() || !*can_assign {
+            return Ok(None);
+        }
+        let login = crate::model::login_from(&text);
+        let found = dir.users.iter().filter(|u| u.active).find(|u| {
+            u.login == text.to_lowercase() || u.login == login || u.name.trim().to_lowercase() == text.to_lowercase()
+        });
+        match found {
+            Some(u) => {
+                *owner = u.login.clone();
+                Ok(None)
+            }
+            None => Ok(Some(format!("owner: {text}"))),
+        }
+    }
+
     /// Finds the records a row names, one of each kind: of several references to one kind (a
     /// contact's email and name), the first found. What cannot be found is a problem of `line`.
     fn find_all(&mut self, line: u64, refs: &[Reference], account: Option<Id>) -> Result<Vec<(Kind, Id)>> {
@@ -209,7 +254,7 @@ impl<'t, 'a> Importer<'t, 'a> {
             }));
         }
         if !self.named.contains_key(&r.kind) {
-            let directory = Directory::of(self.tx.read(), r.kind)?;
+            let directory = Directory::of(&self.tx.visible(), r.kind)?;
             self.named.insert(r.kind, directory);
         }
         Ok(self.named[&r.kind].find(r.kind, &r.text, account))
@@ -264,7 +309,7 @@ impl<'t, 'a> Importer<'t, 'a> {
     fn contact(&mut self, line: u64, c: Contact) -> Result<Option<RecordRef>> {
         if self.people.is_none() {
             let mut people = People::default();
-            for existing in self.tx.read().all::<Contact>(|_| true)? {
+            for existing in self.tx.visible().all::<Contact>(|_| true)? {
                 people.learn(&existing);
             }
             self.people = Some(people);
@@ -305,7 +350,7 @@ impl<'t, 'a> Importer<'t, 'a> {
     ) -> Result<Option<RecordRef>> {
         if !self.seen.contains_key(&R::KIND) {
             let mut keys = HashMap::default();
-            for existing in self.tx.read().all::<R>(|_| true)? {
+            for existing in self.tx.visible().all::<R>(|_| true)? {
                 if let Some((k, _)) = key(&existing) {
                     keys.entry(k).or_insert(existing.id());
                 }

@@ -5,11 +5,11 @@ use serde::Serialize;
 
 use super::chart::{Bucket, Chart, ChartRow, ChartView, Unit, measure, row};
 use super::{ReportQuery, instants};
+use crate::crm::View as Reader;
 use crate::crm::{Crm, Result};
 use crate::model::{Date, Id, Timestamp};
-use crate::store::facts::{self};
 use crate::store::Read;
-use crate::crm::View as Reader;
+use crate::store::facts::{self};
 use crate::text::spoken;
 
 /// How many accounts the calls report ranks.

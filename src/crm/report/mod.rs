@@ -35,9 +35,9 @@ pub use tasks::{DEFAULT_WEEKS, MAX_WEEKS, TaskWeek, TasksReport};
 use serde::{Deserialize, Serialize};
 
 use super::{Crm, CrmError, Result};
+use crate::crm::View as Reader;
 use crate::model::{Amount, Currency, Date, Id, Kind, Timestamp, ValidationError};
 use crate::store::keys::i32_key;
-use crate::crm::View as Reader;
 use crate::store::{Read, SortField};
 
 /// The period a report covers (both ends inclusive) and, for money reports, the currency.
