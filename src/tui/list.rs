@@ -75,6 +75,12 @@ pub struct RecordList {
     pub scope: crate::crm::Scope,
 }
 
+/// How the app names the user `login`: their name in `dir`, else the login as it is (a login
+/// the directory lacks).
+pub(crate) fn person_name(dir: &crate::model::Directory, login: &str) -> String {
+    dir.user(login).map_or(login, |u| u.name.as_str()).to_string()
+}
+
 /// Lists up to this size are read at once; bigger ones show their first page at once and read
 /// the rest in the background, so the first frame never waits for a million ids.
 const READ_AT_ONCE: u64 = 50_000;
@@ -325,7 +331,6 @@ impl RecordList {
             };
             // Owners by name, from the directory read once for these rows.
             let owners = if self.kind == Kind::Task { crm.directory()? } else { Default::default() };
-            let owner_name = |login: &str| owners.user(login).map_or(login, |u| u.name.as_str()).to_string();
             for id in missing {
                 let row = match self.kind {
                     Kind::Contact => crm.find::<Contact>(id)?.map(|c| {
@@ -406,7 +411,7 @@ impl RecordList {
                             t.status.to_string(),
                             t.completed_at.map(|at| at.display_local()).unwrap_or_default(),
                             t.priority.to_string(),
-                            owner_name(&t.owner),
+                            person_name(&owners, &t.owner),
                         ]
                     }),
                     Kind::Product => crm.find::<Product>(id)?.map(|p| {

@@ -25,7 +25,7 @@ use crate::text::{sanitize, truncate, width};
 use crate::tui::ctx::Ctx;
 use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::line::LineField;
-use crate::tui::list::RecordList;
+use crate::tui::list::{RecordList, person_name};
 use crate::tui::screen::{Effect, Screen};
 use crate::tui::theme::Theme;
 
@@ -184,10 +184,10 @@ impl Default for Reports {
 fn name_people(crm: &Crm, chart: &mut Chart) {
     let Ok(dir) = crm.directory() else { return };
     for row in chart.views.iter_mut().flat_map(|v| v.rows.iter_mut()) {
-        let (login, day) = row.label.split_once(' ').map_or((row.label.as_str(), ""), |(l, d)| (l, d));
-        if let Some(user) = dir.user(login) {
-            row.label = if day.is_empty() { user.name.clone() } else { format!("{} {day}", user.name) };
-        }
+        row.label = match row.label.split_once(' ') {
+            Some((login, day)) => format!("{} {day}", person_name(&dir, login)),
+            None => person_name(&dir, &row.label),
+        };
     }
 }
 
