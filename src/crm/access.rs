@@ -597,10 +597,13 @@ impl Tx<'_> {
         if old.and_then(Record::owner) == Some(owner) {
             return Ok(());
         }
-        let dir = self.directory()?;
-        match dir.user(owner) {
-            Some(u) if u.active => {}
-            Some(_) => {
+        if self.logins.get().is_none() {
+            let dir = self.directory()?;
+            let _ = self.logins.set(dir.users.into_iter().map(|u| (u.login, u.active)).collect());
+        }
+        match self.logins.get().and_then(|l| l.get(owner)) {
+            Some(true) => {}
+            Some(false) => {
                 return Err(crate::model::ValidationError::new(
                     "owner",
                     format!("{owner} is disabled: choose an active user (rolo user list)"),

@@ -206,6 +206,7 @@ impl Crm {
                 w,
                 actor,
                 consequences: 0,
+                logins: std::cell::OnceCell::new(),
                 user: self.session.user(),
                 now: self.session.now(),
                 search: Vec::new(),
@@ -391,6 +392,8 @@ pub struct Tx<'a> {
     /// How deep in the consequences of an allowed change (a cascade, an unlink) the transaction
     /// is: those are not asked again.
     consequences: u32,
+    /// Every user's login and whether they are active, read once the first owner is checked.
+    logins: std::cell::OnceCell<HashMap<String, bool>>,
     user: &'a str,
     now: Timestamp,
     search: Vec<(RecordRef, Option<String>)>,

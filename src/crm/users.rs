@@ -84,7 +84,7 @@ impl Crm {
 
     /// Adds a user (needs the settings right).
     pub fn add_user(&self, user: User) -> Result<User> {
-        self.change_directory(&format!("added user {}", user.login), |dir| {
+        self.change_directory(|dir| {
             if dir.user(&user.login).is_some() {
                 return Err(CrmError::DuplicateName { kind: "user", name: user.login.clone() });
             }
@@ -98,7 +98,7 @@ impl Crm {
     /// Changes a user's record (needs the settings right): the last active admin can neither be
     /// disabled nor given another role.
     pub fn edit_user(&self, login: &str, change: UserChange) -> Result<User> {
-        self.change_directory(&format!("changed user {login}"), |dir| {
+        self.change_directory(|dir| {
             let team = match &change.team {
                 Some(t) => Some(team_named(dir, t.as_deref())?),
                 None => None,
@@ -157,7 +157,7 @@ impl Crm {
                 }
                 None => 0,
             };
-            save_directory(tx, &dir, &format!("disabled user {login}"))?;
+            save_directory(tx, &dir)?;
             Ok(moved)
         })
     }
@@ -165,7 +165,7 @@ impl Crm {
     /// Adds a team (needs the settings right).
     pub fn add_team(&self, name: &str) -> Result<String> {
         let name = name.trim().to_string();
-        self.change_directory(&format!("added team {name}"), |dir| {
+        self.change_directory(|dir| {
             if name.is_empty() {
                 return Err(ValidationError::new("name", "is empty: name the team").into());
             }
@@ -180,7 +180,7 @@ impl Crm {
     /// Renames a team, and the team of each of its users (needs the settings right).
     pub fn rename_team(&self, old: &str, new: &str) -> Result<String> {
         let new = new.trim().to_string();
-        self.change_directory(&format!("renamed team {old} to {new}"), |dir| {
+        self.change_directory(|dir| {
             let Some(old) = dir.team(old).map(str::to_string) else {
                 return Err(no_team(old));
             };
@@ -208,7 +208,7 @@ impl Crm {
     /// [`Crm::set_role_right`] (needs the settings right).
     pub fn copy_role(&self, from: &str, name: &str) -> Result<Role> {
         let name = name.trim().to_lowercase();
-        self.change_directory(&format!("copied role {from} as {name}"), |dir| {
+        self.change_directory(|dir| {
             let mut role = dir.role(from).ok_or_else(|| no_role(dir, from))?;
             crate::model::check_login(&name).map_err(|_| {
                 ValidationError::new(
@@ -233,17 +233,16 @@ impl Crm {
                 ValidationError::new("kind", "stages are settings: give the role the settings right instead").into()
             );
         }
-        self.change_role(role, &format!("set {kind} {act} to {level}"), |r| r.set_level(kind, act, level))
+        self.change_role(role, |r| r.set_level(kind, act, level))
     }
 
     /// Grants or withdraws a copied role's `right` (needs the settings right).
     pub fn set_role_right(&self, role: &str, right: Right, yes: bool) -> Result<Role> {
-        let word = if yes { "yes" } else { "no" };
-        self.change_role(role, &format!("set {right} to {word}"), |r| r.set_right(right, yes))
+        self.change_role(role, |r| r.set_right(right, yes))
     }
 
-    fn change_role(&self, name: &str, what: &str, f: impl Fn(&mut Role)) -> Result<Role> {
-        self.change_directory(&format!("role {name}: {what}"), |dir| {
+    fn change_role(&self, name: &str, f: impl Fn(&mut Role)) -> Result<Role> {
+        self.change_directory(|dir| {
             if Role::built_in(name).is_some() {
                 return Err(CrmError::BuiltInRole(name.to_string()));
             }
@@ -258,12 +257,12 @@ impl Crm {
     }
 
     /// Runs `f` on the directory and saves it in one transaction, with the settings right.
-    fn change_directory<T>(&self, summary: &str, f: impl FnOnce(&mut Directory) -> Result<T>) -> Result<T> {
+    fn change_directory<T>(&self, f: impl FnOnce(&mut Directory) -> Result<T>) -> Result<T> {
         self.write(|tx| {
             tx.require(Right::Settings)?;
             let mut dir = tx.directory()?;
             let out = f(&mut dir)?;
-            save_directory(tx, &dir, summary)?;
+            save_directory(tx, &dir)?;
             Ok(out)
         })
     }
@@ -395,10 +394,12 @@ fn transfer<T: Indexed>(tx: &mut Tx, from: &str, to: &str) -> Result<usize> {
 }
 
 /// Stores the directory, checked whole; a change of who may do what is not undone by `z`.
-fn save_directory(tx: &mut Tx, dir: &Directory, summary: &str) -> Result<()> {
+fn save_directory(tx: &mut Tx, dir: &Directory) -> Result<()> {
     dir.validate()?;
     tx.w.set_setting(DIRECTORY, dir)?;
-    tx.beyond_undo(summary);
+    tx.logins = std::cell::OnceCell::new();
+    // Who may do what is not taken back by `z`: the change is not journaled at all.
+    tx.undo = None;
     Ok(())
 }
 
