@@ -64,9 +64,10 @@ impl Settings {
         }
         self.stages = stages;
         self.sources = crm.lead_source_use()?;
-        self.people = match crm.actor()?.has(Right::Settings) {
-            true => Some(People::read(crm, &self.people.take().unwrap_or_default())?),
-            false => None,
+        self.people = if crm.actor()?.has(Right::Settings) {
+            Some(People::read(crm, &self.people.take().unwrap_or_default())?)
+        } else {
+            None
         };
         if self.people.is_none() {
             self.people_tab = None;
@@ -119,9 +120,7 @@ impl Settings {
         let to = if up { selected.checked_sub(1)? } else { selected + 1 };
         (to < len).then_some(to)
     }
-}
 
-impl Settings {
     /// The names of the tabs, the one on show in focus.
     fn tab_bar(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
         let tabs = [
@@ -306,6 +305,21 @@ mod tests {
         s.update(Action::NextSection, &ctx());
         s.update(Action::Bottom, &ctx());
         assert_eq!((s.selected, s.source_selected, s.on_sources), (1, 1, true));
+    }
+
+    #[test]
+    fn tab_goes_on_to_users_teams_and_roles_only_for_those_who_see_them() {
+        let mut s = screen();
+        s.update(Action::PrevSection, &ctx());
+        assert!(s.on_sources && s.people_tab.is_none(), "two lists: back from the stages is the sources");
+        s.people = Some(People::default());
+        s.update(Action::NextSection, &ctx());
+        assert_eq!((s.on_sources, s.people_tab), (false, Some(PeopleTab::Users)));
+        s.update(Action::NextSection, &ctx());
+        s.update(Action::NextSection, &ctx());
+        assert_eq!(s.people_tab, Some(PeopleTab::Roles));
+        s.update(Action::NextSection, &ctx());
+        assert_eq!((s.on_sources, s.people_tab), (false, None), "round to the stages");
     }
 
     #[test]
