@@ -175,7 +175,9 @@ fn shop() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("shop.redb");
     let crm = Crm::open(&path).unwrap();
-    common::add_users(&crm, "rep", &["ann", "bob"]);
+    // The calls and tasks below belong to two reps.
+    crm.add_user(User::new("ann", "Ann Lee", "rep")).unwrap();
+    crm.add_user(User::new("bob", "Bob Ray", "rep")).unwrap();
     let created = at("2026-01-05 09:00");
     let address = |country: &str| Address { country: Some(country.into()), ..Default::default() };
     let account = |name: &str, country: &str| {
@@ -353,7 +355,7 @@ fn readout(label: &str, numbers: &[(&str, String)]) -> String {
 
 /// What `rolo report NAME --json` prints, as the readouts of the chart's rows, breakdown by
 /// breakdown: the chart must say exactly these.
-fn expected_readouts(name: &str, r: &Value) -> Vec<Vec<String>> {
+fn expected_readouts(name: &str, r: &Value, users: &Directory) -> Vec<Vec<String>> {
     let rows = |key: &str| r[key].as_array().unwrap().clone();
     let cur = r["currency"].as_str().unwrap_or_default();
     let words = |v: &Value| v.as_str().unwrap().replace('_', " ");
@@ -496,7 +498,9 @@ fn expected_readouts(name: &str, r: &Value) -> Vec<Vec<String>> {
             let mut days = Vec::new();
             for a in rows("rows") {
                 let n = fields.map(|f| a[f].as_i64().unwrap());
-                let owner = a["owner"].as_str().unwrap().to_string();
+                // The screen names people as the directory does; JSON keeps their login.
+                let login = a["owner"].as_str().unwrap();
+                let owner = users.user(login).map_or(login, |u| u.name.as_str()).to_string();
                 days.push(readout(&format!("{owner} {}", a["day"].as_str().unwrap()), &named(n)));
                 match people.last_mut() {
                     Some((o, sums)) if *o == owner => sums.iter_mut().zip(n).for_each(|(s, x)| *s += x),
@@ -534,6 +538,7 @@ fn the_charts_say_what_the_command_line_prints_as_json() {
         })
         .collect();
     let mut ui = screen_over(dir, &path, 200, 50);
+    let users = ui.crm.directory().unwrap();
     ui.keys("8 P ctrl-u").text(HALF).keys("enter");
     for (i, (name, report)) in json.iter().enumerate() {
         ui.keys("h g g");
@@ -542,7 +547,7 @@ fn the_charts_say_what_the_command_line_prints_as_json() {
         }
         ui.keys("l");
         assert!(ui.screen().contains(&format!("▶{name}")), "{name}:\n{}", ui.screen());
-        for (v, view) in expected_readouts(name, report).iter().enumerate() {
+        for (v, view) in expected_readouts(name, report, &users).iter().enumerate() {
             ui.keys("g g");
             assert!(!view.is_empty(), "{name}: the shop gives every breakdown rows");
             for (k, expected) in view.iter().enumerate() {
@@ -745,4 +750,18 @@ fn behind_each_count_lie_that_many_records() {
         }
     }
     assert!(checked >= 30, "the shop fills most bars: {checked}");
+}
+
+/// The tasks behind a bar name their owners as the directory names them, not by login.
+#[test]
+fn the_tasks_behind_a_bar_name_their_owners() {
+    let (dir, path) = shop();
+    let mut ui = screen_over(dir, &path, 120, 30);
+    ui.keys("8 j j P ctrl-u").text(HALF).keys("enter enter");
+    while !readout_of(&ui.screen()).starts_with("▶ 2026-W10") {
+        ui.keys("j");
+    }
+    ui.keys("enter");
+    let s = ui.screen();
+    assert!(s.contains("OWNER") && s.contains("Ann Lee") && s.contains("Bob Ray"), "{s}");
 }

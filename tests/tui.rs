@@ -3,6 +3,8 @@
 mod common;
 #[path = "tui/filters.rs"]
 mod filters;
+#[path = "tui/teams.rs"]
+mod teams;
 
 use std::sync::Arc;
 
@@ -1286,10 +1288,11 @@ fn marked_rows_take_a_label_an_owner_and_a_list_together() {
     let mut ui = Ui::populated(100, 30);
     ui.keys("space space #").text("vip").keys("enter");
     assert!(ui.screen().contains("labelled 2 records 'vip'"));
-    ui.keys("@").text("maria").keys("enter");
-    assert!(ui.screen().contains("2 records now belong to maria"));
     ui.keys("+").text("Newsletter").keys("enter");
     assert!(ui.screen().contains("2 added to the list 'Newsletter'"));
+    ui.crm.add_user(User::new("maria", "Maria Roth", "rep")).unwrap();
+    ui.keys("@").text("maria").keys("enter");
+    assert!(ui.screen().contains("2 records assigned to maria"), "{}", ui.screen());
     let tagged = ui.crm.list::<Contact>(|c| c.tags == ["vip"] && c.owner == "maria").unwrap();
     assert_eq!(tagged.len(), 2);
     let lists = ui.crm.list::<ContactList>(|l| l.name == "Newsletter").unwrap();

@@ -272,16 +272,21 @@ impl Crm {
         let to = to.trim().to_lowercase();
         self.write(|tx| {
             tx.require(Right::Assign)?;
-            crate::model::with_record_type!(target.kind, T => {
-                let mut rec: T = tx.get(target.id)?;
-                let Some(owner) = rec.owner_mut() else {
-                    return Err(ValidationError::new("owner", format!("{} records have no owner", target.kind)).into());
-                };
-                *owner = to.clone();
-                let label = rec.label();
-                tx.update(rec, Some(format!("assigned to {to}")))?;
-                Ok(label)
-            })
+            give(tx, target, &to)
+        })
+    }
+
+    /// Gives every record of `targets` to the user `to` in one transaction, all of them or none
+    /// (the marked rows of a list): needs the assign right and the edit level on each. Returns
+    /// how many.
+    pub fn assign_many(&self, targets: &[RecordRef], to: &str) -> Result<usize> {
+        let to = to.trim().to_lowercase();
+        self.write(|tx| {
+            tx.require(Right::Assign)?;
+            for &target in targets {
+                give(tx, target, &to)?;
+            }
+            Ok(targets.len())
         })
     }
 
@@ -313,6 +318,20 @@ impl Crm {
         self.forget_undo();
         Ok(name)
     }
+}
+
+/// Gives record `target` to the user `to` within `tx`; returns its label.
+fn give(tx: &mut Tx, target: RecordRef, to: &str) -> Result<String> {
+    crate::model::with_record_type!(target.kind, T => {
+        let mut rec: T = tx.get(target.id)?;
+        let Some(owner) = rec.owner_mut() else {
+            return Err(ValidationError::new("owner", format!("{} records have no owner", target.kind)).into());
+        };
+        *owner = to.to_string();
+        let label = rec.label();
+        tx.update(rec, Some(format!("assigned to {to}")))?;
+        Ok(label)
+    })
 }
 
 /// Turns each owner text of the records of `R` into a user (a rep), rewriting the owner of each

@@ -230,6 +230,11 @@ fn fields<R: Record>(lines: &mut Vec<DetailLine>, crm: &Crm, rec: &R) {
             // What a note is about, by kind and name.
             (Some(r), "target") => format!("{} {}", r.kind, crm.label(r)),
             (Some(r), _) => crm.label(r),
+            // The owner by their name, as the directory has it (a login it lacks as it is).
+            (None, "owner") => {
+                let login = v.as_str().unwrap_or_default();
+                crm.directory().map_or(login.to_string(), |d| super::list::person_name(&d, login))
+            }
             // People at a meeting, by name.
             (None, "attendees") => v
                 .as_array()

@@ -71,6 +71,14 @@ pub struct RecordList {
     pinned: bool,
     /// For contacts: show the first address in this cell of consent × validity, not the first one.
     pub emails_shown: Option<crate::crm::EmailCell>,
+    /// Whose records the list shows, of those the user may see (`*`).
+    pub scope: crate::crm::Scope,
+}
+
+/// How the app names the user `login`: their name in `dir`, else the login as it is (a login
+/// the directory lacks).
+pub(crate) fn person_name(dir: &crate::model::Directory, login: &str) -> String {
+    dir.user(login).map_or(login, |u| u.name.as_str()).to_string()
 }
 
 /// Lists up to this size are read at once; bigger ones show their first page at once and read
@@ -107,6 +115,7 @@ impl RecordList {
             to_top: false,
             pinned: false,
             emails_shown: None,
+            scope: crate::crm::Scope::All,
         }
     }
 
@@ -164,6 +173,14 @@ impl RecordList {
             Kind::Project => &[Order::Due],
             _ => &[Order::Name],
         }
+    }
+
+    /// Shows the next scope (all, mine, my team), read again from the top; says which.
+    pub fn next_scope(&mut self) -> String {
+        self.scope = self.scope.next();
+        self.loaded = false;
+        self.to_top = true;
+        format!("{}: {}", self.kind_plural(), self.scope.label())
     }
 
     /// Moves to the next order, starting again at the top.
@@ -264,12 +281,14 @@ impl RecordList {
             self.rows.clear();
             let total = crm.count(self.kind)?;
             self.total = total as usize;
+            let scope = self.scope;
             if total <= READ_AT_ONCE {
-                let ids = crm.ordered_ids(self.kind, self.order, self.reversed, usize::MAX)?;
+                let mut ids = crm.ordered_ids(self.kind, self.order, self.reversed, usize::MAX)?;
+                crm.keep_scope(self.kind, &mut ids, scope)?;
                 self.take_ids(ids);
             } else {
                 // The first screens now (when an index gives them cheaply); all of them from a worker.
-                let first = if matches!(
+                let mut first = if matches!(
                     self.order,
                     Order::Name
                         | Order::LastActivity
@@ -283,10 +302,15 @@ impl RecordList {
                 } else {
                     self.ids.clone()
                 };
+                crm.keep_scope(self.kind, &mut first, scope)?;
                 let (tx, rx) = std::sync::mpsc::channel();
                 let (crm, kind, order, reversed) = (crm.clone(), self.kind, self.order, self.reversed);
                 std::thread::spawn(move || {
-                    let _ = tx.send(crm.ordered_ids(kind, order, reversed, usize::MAX));
+                    let ids = crm.ordered_ids(kind, order, reversed, usize::MAX).and_then(|mut ids| {
+                        crm.keep_scope(kind, &mut ids, scope)?;
+                        Ok(ids)
+                    });
+                    let _ = tx.send(ids);
                 });
                 self.loading = Some(rx);
                 self.take_ids(first);
@@ -305,6 +329,8 @@ impl RecordList {
                     .or_insert_with(|| crm.find::<Account>(a).ok().flatten().map(|a| a.name).unwrap_or_default())
                     .clone()
             };
+            // Owners by name, from the directory read once for these rows.
+            let owners = if self.kind == Kind::Task { crm.directory()? } else { Default::default() };
             for id in missing {
                 let row = match self.kind {
                     Kind::Contact => crm.find::<Contact>(id)?.map(|c| {
@@ -385,7 +411,7 @@ impl RecordList {
                             t.status.to_string(),
                             t.completed_at.map(|at| at.display_local()).unwrap_or_default(),
                             t.priority.to_string(),
-                            t.owner.clone(),
+                            person_name(&owners, &t.owner),
                         ]
                     }),
                     Kind::Product => crm.find::<Product>(id)?.map(|p| {
@@ -447,13 +473,16 @@ impl RecordList {
                 shown
             }
             Some((Pass::Ranked { ids: ranked, .. }, all)) => {
-                // Records gone since the filter ran (deleted) leave it once every id is known.
-                if complete {
+                // Records not in the list (deleted since the filter ran, or out of its scope) are
+                // not shown once every id is known; the matches are kept whole for the next ids.
+                let shown = if complete {
                     let present: HashSet<Id> = ids.iter().copied().collect();
-                    ranked.retain(|id| present.contains(id));
-                }
+                    ranked.iter().copied().filter(|id| present.contains(id)).collect()
+                } else {
+                    ranked.clone()
+                };
                 *all = ids;
-                ranked.clone()
+                shown
             }
             None => ids,
         };

@@ -20,6 +20,7 @@ mod quote;
 pub(crate) mod screen;
 mod search;
 mod theme;
+mod userform;
 mod view;
 mod widgets;
 

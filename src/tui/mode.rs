@@ -10,6 +10,7 @@ use super::import::ImportWizard;
 use super::line::LineField;
 use super::quote::QuoteEditor;
 use super::search::SearchBox;
+use super::userform::UserDraft;
 use crate::crm::Crm;
 use crate::model::{Id, RecordRef, Stage};
 
@@ -55,6 +56,54 @@ impl Targets {
     }
 }
 
+/// What a picker's choice is for, when not a form's field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickFor {
+    /// Give these records to the user chosen.
+    Assign(Assigning),
+    /// Answer the question on show of the user dialog (the role, the team), the choice's text
+    /// as the answer (the first choice of a team, "no team", as none).
+    User(Box<UserDraft>),
+}
+
+impl PickFor {
+    /// The picker's title.
+    pub fn title(&self) -> String {
+        match self {
+            PickFor::Assign(a) => format!("Assign {} to", a.targets.name),
+            PickFor::User(draft) => draft.prompt(),
+        }
+    }
+}
+
+/// The records a user picker gives away (`@`), and the login of each of its choices, in the
+/// order of the picker's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assigning {
+    /// The records to give.
+    pub targets: Targets,
+    /// The active users' logins, one per word of the picker.
+    pub logins: Vec<String>,
+}
+
+impl Assigning {
+    /// Who `targets` may go to: every active user of `crm`'s directory, and how the picker shows
+    /// each ("Ann Lee (ann) · team East").
+    pub fn users(crm: &Crm, targets: Targets) -> crate::crm::Result<(Assigning, Vec<String>)> {
+        let dir = crm.directory()?;
+        let active: Vec<_> = dir.users.iter().filter(|u| u.active).collect();
+        let words = active
+            .iter()
+            .map(|u| {
+                let team = u.team.as_ref().map(|t| format!(" · team {t}")).unwrap_or_default();
+                format!("{} ({}){team}", u.name, u.login)
+            })
+            .collect();
+        let logins = active.iter().map(|u| u.login.clone()).collect();
+        Ok((Assigning { targets, logins }, words))
+    }
+}
+
 /// What a confirmation is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Confirm {
@@ -64,6 +113,8 @@ pub enum Confirm {
     DeleteStage(Stage),
     /// Delete this lead source (no lead or deal carries it).
     DeleteSource(String),
+    /// Disable this user (by login): their records keep them as owner.
+    DisableUser(String),
     /// Merge contact `gone` into contact `keep`.
     Merge {
         /// The contact kept.
@@ -120,6 +171,9 @@ pub enum Overlay {
         choices: Vec<String>,
         /// The search (run off the UI thread) whose matches are awaited, if any.
         waiting: Option<u64>,
+        /// What the choice is for when it is not a form's value: a user to give records to
+        /// (`@`), or the answer to the user dialog's question.
+        purpose: Option<Box<PickFor>>,
     },
     /// One line of text to type, and what it is for.
     Input {
@@ -144,8 +198,6 @@ pub enum Ask {
     Note(Targets),
     /// A label for these records.
     Tag(Targets),
-    /// A new owner for these records.
-    Owner(Targets),
     /// The list to put these contacts on.
     List(Targets),
     /// The CSV file to import contacts from.
@@ -166,6 +218,14 @@ pub enum Ask {
     SnoozeUntil(Id, String),
     /// Whether this project's goal was met (y / n), to close it; its name and open tasks.
     GoalMet(Id, String, usize),
+    /// The next question about a user being added or edited.
+    User(Box<UserDraft>),
+    /// The name of a new team.
+    NewTeam,
+    /// The new name of this team.
+    RenameTeam(String),
+    /// The name of a copy of this role.
+    CopyRole(String),
 }
 
 impl Ask {
@@ -174,7 +234,6 @@ impl Ask {
         match self {
             Ask::Note(r) => format!("Note on {}", r.name),
             Ask::Tag(t) => format!("Label for {}", t.name),
-            Ask::Owner(t) => format!("New owner of {}", t.name),
             Ask::List(t) => format!("Put {} on the list (name; made if new)", t.name),
             Ask::ImportFile => {
                 "Import a CSV or vCard file: its path (you see the columns and check the file before anything is written)"
@@ -192,6 +251,10 @@ impl Ask {
                 format!("Close {name} ({tasks} still open): was its goal met? y or n")
             }
             Ask::NewSource => "New lead source (its name)".to_string(),
+            Ask::User(draft) => draft.prompt(),
+            Ask::NewTeam => "New team (its name)".to_string(),
+            Ask::RenameTeam(name) => format!("Rename the team {name} to"),
+            Ask::CopyRole(name) => format!("Copy the role {name} as (a new role's name)"),
             Ask::RenameSource(name) => format!("Rename the lead source {} to", crate::text::spoken(name)),
             Ask::MoveSourceTo(name, n) => format!(
                 "{} is the source of {}: move them to which source? (- leaves them without one)",

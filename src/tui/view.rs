@@ -53,7 +53,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     } else if let Some(list) = app.list() {
         // While a filter is typed, the list shows the line on its top border.
         match app.filter_line() {
-            Some(line) => record_list(f, main, list, list.title(), Some(&line.line), theme),
+            Some(line) => record_list(f, main, list, &list.heading(), Some(&line.line), theme),
             None => list.draw(f, main, &Ctx { theme: *theme, ..app.ctx.clone() }),
         }
     } else {
@@ -175,6 +175,11 @@ fn status_bar(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         hints.join(" · ")
     } else {
         format!("{} …", app.pending)
+    };
+    // Acting as someone else (`--as`) is said first, whatever the keys.
+    let hints = match &app.acting {
+        Some(acting) => format!("{acting} │ {hints}"),
+        None => hints,
     };
     let (msg, style) = match &app.message {
         Some(m) => (sanitize(&m.text).into_owned(), if m.error { theme.error() } else { theme.ok() }),
@@ -437,6 +442,9 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
                 Confirm::DiscardCall => "Close without logging the call?".to_string(),
                 Confirm::MoveDeal { question, .. } | Confirm::Merge { question, .. } => question.clone(),
                 Confirm::DeleteStage(s) => format!("Delete the stage {}? It holds no deals.", s.name),
+                Confirm::DisableUser(login) => {
+                    format!("Disable {login}? They can no longer act; their records stay theirs.")
+                }
                 Confirm::DeleteSource(s) => {
                     format!("Delete the lead source {}? No lead or deal has it.", crate::text::spoken(s))
                 }
@@ -453,13 +461,14 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             ];
             f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
         }
-        Overlay::Picker { field, query, hits, selected, choices, .. } => {
+        Overlay::Picker { field, query, hits, selected, choices, purpose, .. } => {
             let what = match app.form().and_then(|form| form.picker_kind(*field)) {
-                _ if !choices.is_empty() => "Pick one",
-                Some(crate::model::Kind::Contact) => "Pick a person",
-                _ => "Pick an account",
+                _ if purpose.is_some() => purpose.as_ref().map(|p| p.title()).unwrap_or_default(),
+                _ if !choices.is_empty() => "Pick one".to_string(),
+                Some(crate::model::Kind::Contact) => "Pick a person".to_string(),
+                _ => "Pick an account".to_string(),
             };
-            let inner = popup(f, area, 60, 14, &format!("{what}  (Enter picks, Esc closes)"));
+            let inner = popup(f, area, 60, 14, &sanitize(&format!("{what}  (Enter picks, Esc closes)")));
             let mut lines = vec![query.after(Span::styled("> ", theme.title()), inner.width as usize)];
             if hits.is_empty() {
                 let empty = if choices.is_empty() { "type a name" } else { "nothing matches" };

@@ -66,6 +66,7 @@ fn the_deals_list_filters_by_amount() {
 #[test]
 fn the_board_filters_by_owner_and_stage() {
     let mut ui = Ui::pipeline(160, 40);
+    ui.crm.add_user(User::new("zoe", "Zoe Park", "rep")).unwrap();
     let mut o = ui.deal("Renewal 2099");
     o.owner = "zoe".into();
     ui.crm.update(o).unwrap();

@@ -103,6 +103,10 @@ impl App {
             && list.owns(action)
         {
             let effects = list.update(action, &ctx);
+            // Matches kept under the old scope are asked again under the new one.
+            if action == Action::Scope {
+                self.refilter();
+            }
             return self.run(effects);
         }
         match action {
@@ -187,6 +191,8 @@ impl App {
             | Action::CheckImport
             | Action::ImportKind
             | Action::ImportPolicy
+            | Action::Scope
+            | Action::CopyRole
             | Action::Text(_) => {}
             Action::Call => self.log_call(self.current())?,
             Action::Quote => {
@@ -267,7 +273,19 @@ impl App {
                     self.open_overlay(Overlay::ask(Ask::Note(Targets::named(&self.crm, vec![d.record])), ""));
                 }
             }
-            Action::Tag | Action::Owner | Action::AddToList => {
+            Action::Assign => {
+                let targets = self.targets();
+                if !targets.is_empty() {
+                    // Refused before a user is picked when the role cannot give records away.
+                    self.crm.actor()?.require(crate::model::Right::Assign)?;
+                    let (assign, choices) = Assigning::users(&self.crm, Targets::named(&self.crm, targets))?;
+                    let (hits, _) = self.picker_hits(Kind::Contact, &choices, "", Vec::new());
+                    let purpose = Some(Box::new(PickFor::Assign(assign)));
+                    let (query, selected, waiting) = (LineField::default(), 0, None);
+                    self.open_overlay(Overlay::Picker { field: 0, query, hits, selected, choices, waiting, purpose });
+                }
+            }
+            Action::Tag | Action::AddToList => {
                 let targets = self.targets();
                 if action == Action::AddToList && targets.iter().any(|t| t.kind != Kind::Contact) {
                     self.say_error("only contacts go on lists: mark contacts, then press +");
@@ -279,7 +297,6 @@ impl App {
                     let targets = Targets::named(&self.crm, targets);
                     let ask = match action {
                         Action::Tag => Ask::Tag(targets),
-                        Action::Owner => Ask::Owner(targets),
                         _ => Ask::List(targets),
                     };
                     self.open_overlay(Overlay::ask(ask, ""));

@@ -165,7 +165,8 @@ impl App {
                 let selected = hits.iter().position(|h| h.label == current).unwrap_or(0);
                 // The account typed so far is proposed: the first key typed replaces it.
                 let query = LineField::proposed(query);
-                let overlay = Overlay::Picker { field: form.focus, query, hits, selected, choices, waiting };
+                let overlay =
+                    Overlay::Picker { field: form.focus, query, hits, selected, choices, waiting, purpose: None };
                 self.open_overlay(overlay);
             }
             Some(Action::Help) => self.open_overlay(Overlay::Help(0)),

@@ -9,7 +9,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::ScreenId;
 use super::ctx::Ctx;
-use super::mode::{Ask, Confirm, Message, Mode, Overlay, Targets};
+use super::mode::{Ask, Assigning, Confirm, Message, Mode, Overlay, PickFor, Targets};
 use super::screen::{self, Agenda, Board, Duplicates, Effect, Reports, Screen, Settings, TaskLists};
 use crate::crm::{Crm, Result};
 use crate::model::{Id, Kind, Lead, Opportunity, RecordRef, Stage, StageOutcome, ValidationError};
@@ -113,6 +113,9 @@ pub struct App {
     local_terminal: bool,
     /// The text of a field to edit in `$EDITOR`, waiting for the loop.
     editor: Option<String>,
+    /// Who the app acts as, when an admin acts as someone else (`--as`): "as bob (rep) · by
+    /// admin ann", read when the app opens and after each write, for the status bar.
+    pub acting: Option<String>,
 }
 
 /// Access to the topmost layer of one kind on the stack, under any dialogs over it: read, and
@@ -169,6 +172,7 @@ impl App {
             });
         }
         let ctx = Ctx::new(crm.session(), super::Theme::plain(), ratatui::layout::Rect::default());
+        let acting = acting(&crm);
         // Birthdays in the next two weeks greet the rep as rolo starts.
         let greeting =
             screen::birthdays_soon(&crm, 14, ctx.today)?.map(|text| Message { text, error: false, at: Instant::now() });
@@ -207,6 +211,7 @@ impl App {
             ctx,
             local_terminal: false,
             editor: None,
+            acting,
         })
     }
 
@@ -677,6 +682,7 @@ impl App {
     /// Forgets what the lists and the open record showed, after a write.
     fn refresh_after_write(&mut self) {
         self.empty = self.crm.is_empty().unwrap_or(false);
+        self.acting = acting(&self.crm);
         for l in self.lists_mut() {
             l.invalidate();
         }
@@ -689,11 +695,7 @@ impl App {
         self.reports.invalidate();
         // A filtered list on show asks its filter again: a record the write made or brought back
         // (an undone delete) shows, one it changed away leaves.
-        if let Some((kind, text)) = self.list().filter(|l| l.is_filtered()).map(|l| (l.kind, l.filter.clone()))
-            && let Ok(filter) = crate::crm::Filter::parse(kind, &text, &self.vocabulary, self.ctx.today)
-        {
-            self.filter_list(&text, Some(filter));
-        }
+        self.refilter();
         if let Some(d) = self.detail() {
             let (record, cursor, scroll, height) = (d.record, d.cursor, d.scroll, d.height);
             match Detail::load(&self.crm, record) {
@@ -708,6 +710,25 @@ impl App {
             }
         }
     }
+}
+
+impl App {
+    /// Asks the filter of the list on show again, if it has one (after a write, or a new scope
+    /// whose records the kept matches may not hold).
+    fn refilter(&mut self) {
+        if let Some((kind, text)) = self.list().filter(|l| l.is_filtered()).map(|l| (l.kind, l.filter.clone()))
+            && let Ok(filter) = crate::crm::Filter::parse(kind, &text, &self.vocabulary, self.ctx.today)
+        {
+            self.filter_list(&text, Some(filter));
+        }
+    }
+}
+
+/// How the status bar says who acts when an admin acts as someone else: "as bob (rep) · by
+/// admin ann"; `None` for the user acting as themselves.
+fn acting(crm: &Crm) -> Option<String> {
+    let actor = crm.actor().ok()?;
+    actor.acting_for().map(|by| format!("as {} · by admin {by}", actor.who()))
 }
 
 /// The screen that lists records of `kind`, if one does.

@@ -37,13 +37,27 @@ impl App {
                 Ok(())
             }
             Overlay::Search(b) => self.search_key(b, key),
-            Overlay::Picker { field, mut query, mut hits, mut selected, choices, mut waiting } => {
+            Overlay::Picker { field, mut query, mut hits, mut selected, choices, mut waiting, purpose } => {
                 match pick_key(key, &mut query, &mut selected, hits.len()) {
                     PickKey::Cancel => return,
+                    // The user dialog waits for one of its choices.
+                    PickKey::Choose if hits.is_empty() && matches!(purpose.as_deref(), Some(PickFor::User(_))) => {
+                        self.say_error("nothing matches: pick one of the list (Esc cancels)");
+                    }
                     PickKey::Choose => {
-                        return self
-                            .picked(field, hits.get(selected))
-                            .unwrap_or_else(|e| self.say_error(e.to_string()));
+                        let done = match purpose.map(|p| *p) {
+                            Some(PickFor::Assign(a)) => self.assign_to(&a, hits.get(selected)),
+                            Some(PickFor::User(draft)) => match hits.get(selected) {
+                                Some(hit) => {
+                                    // A team's first choice is none.
+                                    let none = draft.step == crate::tui::userform::Step::Team && hit.id == 0;
+                                    self.answer(&Ask::User(draft), if none { "" } else { &hit.label })
+                                }
+                                None => Ok(()),
+                            },
+                            None => self.picked(field, hits.get(selected)),
+                        };
+                        return done.unwrap_or_else(|e| self.say_error(e.to_string()));
                     }
                     PickKey::Typed => {
                         let kind = self.form().and_then(|f| f.picker_kind(field)).unwrap_or(Kind::Account);
@@ -51,7 +65,7 @@ impl App {
                     }
                     PickKey::Moved => {}
                 }
-                self.open_overlay(Overlay::Picker { field, query, hits, selected, choices, waiting });
+                self.open_overlay(Overlay::Picker { field, query, hits, selected, choices, waiting, purpose });
                 Ok(())
             }
             Overlay::Palette { query, selected } => self.palette_key(query, selected, key),
@@ -82,15 +96,6 @@ impl App {
             }
             Ask::Tag(targets) => {
                 format!("labelled {} '{}'", count(self.crm.tag(&targets.refs, text)?, "record", "records"), text.trim())
-            }
-            Ask::Owner(targets) => {
-                let n = self.crm.set_owner(&targets.refs, text)?;
-                format!(
-                    "{} now {} to {}",
-                    count(n, "record", "records"),
-                    if n == 1 { "belongs" } else { "belong" },
-                    text.trim()
-                )
             }
             Ask::List(targets) => {
                 let ids: Vec<_> = targets.refs.iter().filter(|t| t.kind == Kind::Contact).map(|t| t.id).collect();
@@ -130,6 +135,23 @@ impl App {
                 };
                 let p = self.crm.complete_project(*id, met)?;
                 format!("{} closed, goal {}", p.name, if met { "met" } else { "missed" })
+            }
+            Ask::User(draft) => {
+                let mut draft = draft.clone();
+                if draft.take(text)? {
+                    self.ask_user(*draft);
+                    return Ok(());
+                }
+                match &draft.editing {
+                    Some(login) => format!("user {} changed", self.crm.edit_user(login, draft.change())?.login),
+                    None => format!("user {} added", self.crm.add_user(draft.user.clone())?.login),
+                }
+            }
+            Ask::NewTeam => format!("team {} added", self.crm.add_team(text)?),
+            Ask::RenameTeam(old) => format!("team {old} renamed {}", self.crm.rename_team(old, text)?),
+            Ask::CopyRole(from) => {
+                let role = self.crm.copy_role(from, text)?;
+                format!("role {} copied from {from}: Enter on a cell changes it", role.name)
             }
             Ask::NewSource => {
                 let list = self.crm.add_lead_source(text, None)?;
@@ -194,6 +216,11 @@ impl App {
             Confirm::DeleteSource(name) => {
                 self.crm.delete_lead_source(&name, None, false)?;
                 self.say(format!("lead source {name} deleted"));
+                self.refresh_after_write();
+            }
+            Confirm::DisableUser(login) => {
+                self.crm.disable_user(&login, None)?;
+                self.say(format!("user {login} disabled; their records keep them as owner"));
                 self.refresh_after_write();
             }
             Confirm::DeleteStage(stage) => {
@@ -366,6 +393,35 @@ impl App {
             })
             .collect();
         (hits, None)
+    }
+
+    /// Asks the user dialog's question on show: its role or team from a picker of the choices
+    /// (the current one selected), any other on a line, the value so far proposed (the first key
+    /// typed replaces it).
+    pub(super) fn ask_user(&mut self, draft: crate::tui::userform::UserDraft) {
+        match draft.choices() {
+            Some(choices) => {
+                let (hits, _) = self.picker_hits(Kind::Contact, &choices, "", Vec::new());
+                let selected = draft.chosen(&choices);
+                let (query, purpose) = (LineField::default(), Some(Box::new(PickFor::User(Box::new(draft)))));
+                self.open_overlay(Overlay::Picker { field: 0, query, hits, selected, choices, waiting: None, purpose });
+            }
+            None => {
+                let text = LineField::proposed(draft.value());
+                self.open_overlay(Overlay::Input { ask: Ask::User(Box::new(draft)), text });
+            }
+        }
+    }
+
+    /// Gives the records of `a` to the user its picker chose, in one write; a refusal (no assign
+    /// right, a record the actor may not edit) is said and nothing changes.
+    pub(super) fn assign_to(&mut self, a: &Assigning, hit: Option<&crate::search::Hit>) -> Result<()> {
+        let Some(login) = hit.and_then(|h| a.logins.get(h.id as usize)) else { return Ok(()) };
+        let n = self.crm.assign_many(&a.targets.refs, login)?;
+        let who = if n == 1 { a.targets.name.clone() } else { count(n, "record", "records") };
+        self.say(format!("{who} assigned to {login}"));
+        self.refresh_after_write();
+        Ok(())
     }
 
     /// Fills form field `field` with what its picker chose; a new account is created first.

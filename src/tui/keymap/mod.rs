@@ -64,8 +64,12 @@ pub enum Action {
     Note,
     /// Label the marked (or selected) records.
     Tag,
-    /// Hand the marked (or selected) records to another owner.
-    Owner,
+    /// Give the marked (or selected, or shown) records to a user, picked from the active users.
+    Assign,
+    /// Narrow a list or the board to the next scope: all, mine, my team.
+    Scope,
+    /// Copy the selected role under a new name (Settings).
+    CopyRole,
     /// Put the marked (or selected) contacts on a list.
     AddToList,
     /// Load the demo data (welcome screen).
@@ -243,7 +247,9 @@ impl Action {
                 Action::SortReverse => "reverse order",
                 Action::Note => "add note",
                 Action::Tag => "label marked rows",
-                Action::Owner => "set owner of marked rows",
+                Action::Assign => "assign to a user",
+                Action::Scope => "scope: mine, my team, all",
+                Action::CopyRole => "copy the role",
                 Action::AddToList => "add marked contacts to a list",
                 Action::LoadDemo => "load demo data",
                 Action::StartEmpty => "start empty",

@@ -54,7 +54,8 @@ pub const LIST: &[Binding] = &[
     bind(&["V"], Action::MarkRange, "mark from the last mark to here"),
     hint(&["f"], Action::Filter, "filter the list (Enter keeps it, Esc clears it)"),
     bind(&["#"], Action::Tag, "label the marked rows (or the selected one)"),
-    bind(&["@"], Action::Owner, "hand the marked rows to another owner"),
+    bind(&["@"], Action::Assign, "assign to a user (the marked rows too)"),
+    bind(&["*"], Action::Scope, "scope: all, mine, my team (the title says which)"),
     bind(&["+"], Action::AddToList, "put the marked contacts on a list"),
     hint(&["c"], Action::Call, "log a call with the contact (a timer runs)"),
     bind(&["t"], Action::AddTask, "add a task linked to the selected record"),
@@ -84,6 +85,8 @@ pub const BOARD: &[Binding] = &[
     hint(&["v"], Action::View, "the deals as a list"),
     bind(&["c"], Action::Call, "log a call with the deal's contact"),
     bind(&["t"], Action::AddTask, "add a task about the deal"),
+    bind(&["@"], Action::Assign, "assign the deal to a user"),
+    bind(&["*"], Action::Scope, "scope: all, mine, my team (the title says which)"),
 ];
 
 /// Keys of the deals list, over those of every list.
@@ -160,6 +163,7 @@ pub const TASKS: &[Binding] = &[
     bind(&["e"], Action::Edit, "edit the task"),
     bind(&["d"], Action::Delete, "delete the task (asks first)"),
     hint(&["f"], Action::Filter, "narrow: project:NAME owner:NAME account:NAME due:<today (Esc clears)"),
+    bind(&["*"], Action::Scope, "scope: all, mine, my team (the title says which)"),
 ];
 
 /// Keys of the agenda.
@@ -179,18 +183,24 @@ pub const AGENDA: &[Binding] = &[
     bind(&["e"], Action::Edit, "edit the event"),
 ];
 
-/// Keys of the settings screen.
+/// Keys of the settings screen (the users, teams and roles tabs only for those with the settings
+/// right).
 pub const SETTINGS: &[Binding] = &[
-    hint(&["tab", "backtab"], Action::NextSection, "switch between stages and lead sources"),
-    bind(&["j", "down"], Action::Down, "next stage or source"),
-    bind(&["k", "up"], Action::Up, "previous stage or source"),
+    hint(&["tab"], Action::NextSection, "next: stages, lead sources, users, teams, roles"),
+    bind(&["backtab"], Action::PrevSection, "previous of those"),
+    bind(&["j", "down"], Action::Down, "next row"),
+    bind(&["k", "up"], Action::Up, "previous row"),
     bind(&["g g", "home"], Action::Top, "first one"),
     bind(&["G", "end"], Action::Bottom, "last one"),
+    bind(&["h", "left"], Action::Left, "roles: the cell to the left"),
+    bind(&["l", "right"], Action::Right, "roles: the cell to the right"),
     hint(&["K", "shift-up"], Action::StageUp, "move it earlier (the board's columns follow)"),
     hint(&["J", "shift-down"], Action::StageDown, "move it later"),
-    hint(&["n"], Action::New, "new stage or source"),
-    hint(&["e"], Action::Edit, "rename (a stage: also its probability)"),
-    hint(&["d"], Action::Delete, "delete (asks where its deals or leads go)"),
+    hint(&["n", "a"], Action::New, "new stage, source, user or team"),
+    hint(&["e", "r"], Action::Edit, "rename (a stage: also its probability; a user: edit)"),
+    hint(&["d"], Action::Delete, "delete (asks where its deals or leads go); a user: disable"),
+    bind(&["c"], Action::CopyRole, "roles: copy the selected role under a new name"),
+    bind(&["enter", "space"], Action::Pick, "roles: cycle the level or toggle the right under the cursor"),
 ];
 
 /// Keys of the possible-duplicates screen.
@@ -254,6 +264,7 @@ pub const DETAIL: &[Binding] = &[
     bind(&["d"], Action::Delete, "delete this record (asks first)"),
     hint(&["h", "left"], Action::Back, "back to the list"),
     bind(&["Q"], Action::Quote, "a deal's quote (a new draft when it has none)"),
+    bind(&["@"], Action::Assign, "assign this record to a user"),
 ];
 
 /// Keys of the first-run welcome screen.

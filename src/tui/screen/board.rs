@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{Command, Effect, Screen, step};
-use crate::crm::{Crm, Filter, Result};
+use crate::crm::{Crm, Filter, Result, Scope};
 use crate::model::{Account, Amount, Currency, Date, Id, Kind, Opportunity, RecordRef, Stage, StageOutcome};
 use crate::text::{truncate, width};
 use crate::tui::ctx::Ctx;
@@ -100,6 +100,8 @@ pub struct Board {
     loaded: bool,
     /// The deal to select after the next read, wherever it then is (one just moved or won).
     follow: Option<Id>,
+    /// Whose deals the board shows, of those the user may see (`*`).
+    pub scope: Scope,
 }
 
 impl Board {
@@ -172,6 +174,12 @@ impl Board {
             let mut cards = Vec::new();
             if !(self.folded && stage.outcome != StageOutcome::Open) {
                 let mut deals = crm.linking::<Opportunity>(RecordRef::new(Kind::Stage, stage.id))?;
+                if self.scope != Scope::All {
+                    let mut ids: Vec<Id> = deals.iter().map(|o| o.id).collect();
+                    crm.keep_scope(Kind::Opportunity, &mut ids, self.scope)?;
+                    let kept: HashSet<Id> = ids.into_iter().collect();
+                    deals.retain(|o| kept.contains(&o.id));
+                }
                 if let Some(filter) = &self.filter {
                     let kept: HashSet<Id> = match &searched {
                         Some(found) => deals.iter().map(|o| o.id).filter(|id| found.contains(id)).collect(),
@@ -295,7 +303,13 @@ impl Board {
     pub fn owns(&self, action: Action) -> bool {
         let record_action = matches!(
             action,
-            Action::Edit | Action::Delete | Action::Quote | Action::View | Action::Call | Action::AddTask
+            Action::Edit
+                | Action::Delete
+                | Action::Quote
+                | Action::View
+                | Action::Call
+                | Action::AddTask
+                | Action::Assign
         );
         self.keeps(action) || (!record_action && keymap::BOARD.iter().any(|b| b.action == action))
     }
@@ -372,6 +386,12 @@ impl Screen for Board {
             }
             Action::New => return vec![Effect::NewDeal(self.stage().map(|s| s.name.clone()))],
             Action::Filter => return vec![Effect::Filter],
+            Action::Scope => {
+                self.scope = self.scope.next();
+                self.stale = true;
+                self.refiltered = true;
+                return vec![Effect::Say(format!("deals: {}", self.scope.label()))];
+            }
             Action::Back => {
                 self.set_filter("", None);
                 return vec![Effect::Say("board filter cleared".into())];
@@ -414,7 +434,11 @@ fn draw_board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme, today: Da
     let at = shown.iter().position(|(i, _)| *i == board.col).unwrap_or(0);
     let first = at.saturating_sub(fit.saturating_sub(1)).min(shown.len().saturating_sub(fit));
     let on_screen = &shown[first..(first + fit).min(shown.len())];
-    let mut title = format!(" Pipeline · {} stages", shown.len());
+    let mut title = match board.scope {
+        Scope::All => " Pipeline".to_string(),
+        scope => format!(" Pipeline · {}", scope.label()),
+    };
+    title.push_str(&format!(" · {} stages", shown.len()));
     if board.filter.is_some() {
         title.push_str(&format!(" · filter: {} (Esc clears)", board.filter_text));
     }

@@ -32,6 +32,19 @@ impl RecordList {
         }
     }
 
+    /// The title with the scope, when narrowed to one ("Contacts · mine").
+    pub fn heading(&self) -> String {
+        match self.scope {
+            crate::crm::Scope::All => self.title().to_string(),
+            scope => format!("{} · {}", self.title(), scope.label()),
+        }
+    }
+
+    /// The kind's records in a sentence ("contacts").
+    pub fn kind_plural(&self) -> String {
+        self.title().to_lowercase()
+    }
+
     /// Whether `action` is one of the list's own (the app answers the record actions on its
     /// rows and its app-wide keys).
     pub fn owns(&self, action: Action) -> bool {
@@ -50,6 +63,7 @@ impl RecordList {
                     | Action::SortReverse
                     | Action::New
                     | Action::Filter
+                    | Action::Scope
             )
     }
 }
@@ -98,6 +112,12 @@ impl Screen for RecordList {
                 }];
             }
             Action::Filter => return vec![Effect::Filter],
+            Action::Scope if self.is_pinned() => {
+                return vec![Effect::Refuse(
+                    "these are the records behind a report's number: * acts on the lists".into(),
+                )];
+            }
+            Action::Scope => return vec![Effect::Say(self.next_scope())],
             // Esc first lets go of marks, then of the filter.
             Action::Back if !self.marked.is_empty() => {
                 let n = self.marked.len();
@@ -118,7 +138,7 @@ impl Screen for RecordList {
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        crate::tui::widgets::record_list(f, area, self, self.title(), None, &ctx.theme);
+        crate::tui::widgets::record_list(f, area, self, &self.heading(), None, &ctx.theme);
     }
 }
 

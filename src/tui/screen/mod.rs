@@ -6,6 +6,7 @@ mod agenda;
 pub(crate) mod board;
 mod duplicates;
 mod list;
+mod people;
 pub(crate) mod reports;
 mod settings;
 pub(crate) mod tasks;

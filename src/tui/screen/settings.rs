@@ -1,6 +1,7 @@
 //! The settings screen: the pipeline's stages in board order, with how many deals each holds,
 //! and the lead sources, with how many leads and deals carry each. Both lists are edited here
-//! (added, renamed, reordered, removed); `Tab` moves between them.
+//! (added, renamed, reordered, removed); `Tab` moves between them, then, for those with the
+//! settings right, to the tabs of users, teams and roles (`people.rs`).
 
 use std::sync::Arc;
 
@@ -8,9 +9,10 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Block, Borders, TableState};
 
+use super::people::{People, PeopleTab};
 use super::{Command, Effect, Screen, step};
 use crate::crm::{Crm, Result, SourceUse};
-use crate::model::{Kind, RecordRef, Stage};
+use crate::model::{Kind, RecordRef, Right, Stage};
 use crate::tui::ctx::Ctx;
 use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::mode::{Ask, Confirm, Overlay};
@@ -29,6 +31,11 @@ pub struct Settings {
     pub source_selected: usize,
     /// Whether the keys act on the lead sources (else on the stages).
     pub on_sources: bool,
+    /// The users, teams and roles, for those with the settings right (`None` for the others,
+    /// who do not see their tabs).
+    pub people: Option<People>,
+    /// The people tab on show, if one is.
+    pub people_tab: Option<PeopleTab>,
     /// Whether the lists must be read again.
     stale: bool,
 }
@@ -57,10 +64,30 @@ impl Settings {
         }
         self.stages = stages;
         self.sources = crm.lead_source_use()?;
+        self.people = if crm.actor()?.has(Right::Settings) {
+            Some(People::read(crm, &self.people.take().unwrap_or_default())?)
+        } else {
+            None
+        };
+        if self.people.is_none() {
+            self.people_tab = None;
+        }
         self.selected = self.selected.min(self.stages.len().saturating_sub(1));
         self.source_selected = self.source_selected.min(self.sources.len().saturating_sub(1));
         self.stale = false;
         Ok(())
+    }
+
+    /// Shows the next tab (or the previous): stages, lead sources, then users, teams and roles
+    /// for those who see them.
+    fn next_tab(&mut self, back: bool) {
+        let mut tabs = vec![(false, None), (true, None)];
+        if self.people.is_some() {
+            tabs.extend([PeopleTab::Users, PeopleTab::Teams, PeopleTab::Roles].map(|t| (false, Some(t))));
+        }
+        let now = tabs.iter().position(|t| *t == (self.on_sources, self.people_tab)).unwrap_or(0);
+        let to = if back { now + tabs.len() - 1 } else { now + 1 };
+        (self.on_sources, self.people_tab) = tabs[to % tabs.len()];
     }
 
     /// The selected stage and its deal count.
@@ -93,6 +120,24 @@ impl Settings {
         let to = if up { selected.checked_sub(1)? } else { selected + 1 };
         (to < len).then_some(to)
     }
+
+    /// The names of the tabs, the one on show in focus.
+    fn tab_bar(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        let tabs = [
+            ("Stages", !self.on_sources && self.people_tab.is_none()),
+            ("Lead sources", self.on_sources),
+            ("Users", self.people_tab == Some(PeopleTab::Users)),
+            ("Teams", self.people_tab == Some(PeopleTab::Teams)),
+            ("Roles", self.people_tab == Some(PeopleTab::Roles)),
+        ];
+        let mut spans = Vec::new();
+        for (name, on) in tabs {
+            let style = if on { ctx.theme.focus() } else { ctx.theme.dim() };
+            spans.push(ratatui::text::Span::styled(format!(" {name} "), style));
+        }
+        spans.push(ratatui::text::Span::styled("  (Tab)", ctx.theme.dim()));
+        f.render_widget(ratatui::widgets::Paragraph::new(ratatui::text::Line::from(spans)), area);
+    }
 }
 
 impl Screen for Settings {
@@ -103,8 +148,13 @@ impl Screen for Settings {
     fn update(&mut self, action: Action, _: &Ctx) -> Vec<Effect> {
         let ask = |ask, text| vec![Effect::Overlay(Overlay::ask(ask, text))];
         let confirm = |what| vec![Effect::Overlay(Overlay::Confirm(what))];
+        if let (Some(tab), Some(people)) = (self.people_tab, &mut self.people)
+            && !matches!(action, Action::NextSection | Action::PrevSection)
+        {
+            return people.update(tab, action);
+        }
         match action {
-            Action::NextSection | Action::PrevSection => self.on_sources = !self.on_sources,
+            Action::NextSection | Action::PrevSection => self.next_tab(action == Action::PrevSection),
             _ if step(action).is_some() => self.move_by(step(action).unwrap_or(0)),
             Action::StageUp | Action::StageDown if self.on_sources => {
                 if let (Some(source), Some(to)) = (self.current_source(), self.neighbour(action == Action::StageUp)) {
@@ -167,6 +217,18 @@ impl Screen for Settings {
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        // The tabs are named on top for those who have more than the two lists.
+        let area = match &self.people {
+            Some(_) => {
+                let [bar, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+                self.tab_bar(f, bar, ctx);
+                rest
+            }
+            None => area,
+        };
+        if let (Some(tab), Some(people)) = (self.people_tab, &self.people) {
+            return people.draw(f, area, tab, ctx);
+        }
         let sources_width = (area.width * 2 / 5).max(34);
         let [left, right] = Layout::horizontal([Constraint::Min(44), Constraint::Length(sources_width)]).areas(area);
         let title = |text: &str, focused: bool| {
@@ -243,6 +305,21 @@ mod tests {
         s.update(Action::NextSection, &ctx());
         s.update(Action::Bottom, &ctx());
         assert_eq!((s.selected, s.source_selected, s.on_sources), (1, 1, true));
+    }
+
+    #[test]
+    fn tab_goes_on_to_users_teams_and_roles_only_for_those_who_see_them() {
+        let mut s = screen();
+        s.update(Action::PrevSection, &ctx());
+        assert!(s.on_sources && s.people_tab.is_none(), "two lists: back from the stages is the sources");
+        s.people = Some(People::default());
+        s.update(Action::NextSection, &ctx());
+        assert_eq!((s.on_sources, s.people_tab), (false, Some(PeopleTab::Users)));
+        s.update(Action::NextSection, &ctx());
+        s.update(Action::NextSection, &ctx());
+        assert_eq!(s.people_tab, Some(PeopleTab::Roles));
+        s.update(Action::NextSection, &ctx());
+        assert_eq!((s.on_sources, s.people_tab), (false, None), "round to the stages");
     }
 
     #[test]

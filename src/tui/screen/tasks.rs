@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{Command, Effect, Screen, set_task_done, step};
-use crate::crm::{Crm, DueContact, Filter, Result, TaskFilter};
+use crate::crm::{Crm, DueContact, Filter, Result, Scope, TaskFilter};
 use crate::model::{Id, Kind, Record, RecordRef, Task};
 use crate::tui::ctx::Ctx;
 use crate::tui::keymap::{self, Action, Binding};
@@ -68,6 +68,8 @@ pub struct TaskLists {
     pub scope_text: String,
     /// What the lists are narrowed to, read (`None`: every task).
     pub scope: Option<Filter>,
+    /// Whose tasks the lists show, of those the user may see (`*`).
+    pub whose: Scope,
     stale: bool,
 }
 
@@ -94,6 +96,7 @@ impl TaskLists {
             };
             for (i, (filter, _)) in SECTIONS.iter().enumerate() {
                 let mut ids = crm.task_ids(*filter, today)?;
+                crm.keep_scope(Kind::Task, &mut ids, self.whose)?;
                 if let Some(kept) = &kept {
                     ids.retain(|id| kept.contains(id));
                 }
@@ -206,6 +209,11 @@ impl Screen for TaskLists {
                 return vec![Effect::Say("task filter cleared".into())];
             }
             Action::Filter => return vec![Effect::Filter],
+            Action::Scope => {
+                self.whose = self.whose.next();
+                self.stale = true;
+                return vec![Effect::Say(format!("tasks: {}", self.whose.label()))];
+            }
             Action::New | Action::AddTask => return ask(Ask::QuickTask(None), String::new()),
             Action::Complete | Action::Reopen => {
                 return task
@@ -255,7 +263,8 @@ fn snooze(id: Id) -> Command {
 /// The section tabs and the rows of the section shown.
 fn draw_lists(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme, today: crate::model::Date) {
     let scope = if t.scope.is_none() { String::new() } else { format!(" · filter: {} (Esc clears)", t.scope_text) };
-    let block = Block::new().borders(Borders::ALL).title(format!(" Tasks{scope} "));
+    let whose = if t.whose == Scope::All { String::new() } else { format!(" · {}", t.whose.label()) };
+    let block = Block::new().borders(Borders::ALL).title(format!(" Tasks{whose}{scope} "));
     let inner = block.inner(area);
     f.render_widget(block, area);
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);

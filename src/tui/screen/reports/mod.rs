@@ -25,7 +25,7 @@ use crate::text::{sanitize, truncate, width};
 use crate::tui::ctx::Ctx;
 use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::line::LineField;
-use crate::tui::list::RecordList;
+use crate::tui::list::{RecordList, person_name};
 use crate::tui::screen::{Effect, Screen};
 use crate::tui::theme::Theme;
 
@@ -179,6 +179,18 @@ impl Default for Reports {
     }
 }
 
+/// Names the people of the activity report as the directory names them: its rows are labelled
+/// by login ("ann", "ann 2026-03-02"), shown by name ("Ann Lee", "Ann Lee 2026-03-02").
+fn name_people(crm: &Crm, chart: &mut Chart) {
+    let Ok(dir) = crm.directory() else { return };
+    for row in chart.views.iter_mut().flat_map(|v| v.rows.iter_mut()) {
+        row.label = match row.label.split_once(' ') {
+            Some((login, day)) => format!("{} {day}", person_name(&dir, login)),
+            None => person_name(&dir, &row.label),
+        };
+    }
+}
+
 /// Whether report `i` has a period to pick (the campaigns report covers every campaign).
 fn has_period(i: usize) -> bool {
     Report::ALL[i].has_period()
@@ -257,7 +269,13 @@ impl Reports {
             let query = self.query(today);
             let report = Report::ALL[self.report];
             std::thread::spawn(move || {
-                let _ = tx.send(crm.report_chart(report, query).map_err(|e| e.to_string()));
+                let chart = crm.report_chart(report, query).map(|mut chart| {
+                    if report == Report::Activity {
+                        name_people(&crm, &mut chart);
+                    }
+                    chart
+                });
+                let _ = tx.send(chart.map_err(|e| e.to_string()));
             });
             self.job = Some(Job { key, since: Instant::now(), answer });
         }
