@@ -78,7 +78,7 @@ fn memory(words: &Words, n: usize) {
         index.len()
     );
     let start = Instant::now();
-    index.set(RecordRef::new(Kind::Contact, u64::MAX), Some("Pat New\tAcme".into()));
+    index.set(RecordRef::new(Kind::Contact, u64::MAX), Some(("Pat New\tAcme".into(), String::new())));
     let took = start.elapsed();
     let resident = proc_status("VmRSS").saturating_sub(before);
     println!("first change: {took:.1?}, then {} MB resident", resident / 1024);

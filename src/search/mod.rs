@@ -235,10 +235,11 @@ impl SearchIndex {
         }
         let query = Query::parse(text);
         let allowed = self.allowed(pass.sees);
+        let among = Among { kinds, allowed: allowed.as_ref() };
         let pass = Pass { sees: None, ..pass };
         let ranked = match query.short_needle(SHORT) {
-            Some(needle) => self.by_word_prefix(text, &query, needle, kinds, limit, pass, allowed.as_ref())?,
-            None => self.ranked(text, &query, kinds, limit, pass, true, allowed.as_ref())?,
+            Some(needle) => self.by_word_prefix(text, &query, needle, among, limit, pass)?,
+            None => self.ranked(text, &query, among, limit, pass, true)?,
         };
         Some(ranked.into_iter().map(|r| self.hit(r)).collect())
     }
@@ -249,12 +250,12 @@ impl SearchIndex {
         &self,
         text: &str,
         query: &Query,
-        kinds: &[Kind],
+        among: Among<'_>,
         limit: usize,
         pass: Pass<'_>,
         reports: bool,
-        allowed: Option<&Allowed>,
     ) -> Option<Vec<Ranked>> {
+        let Among { kinds, allowed } = among;
         let cancel = pass.cancel;
         let pass = Some(pass).filter(|_| reports);
         let last = self.last.lock().unwrap_or_else(PoisonError::into_inner).clone();
@@ -304,11 +305,11 @@ impl SearchIndex {
         text: &str,
         query: &Query,
         needle: Utf32Str<'_>,
-        kinds: &[Kind],
+        among: Among<'_>,
         limit: usize,
         pass: Pass<'_>,
-        allowed: Option<&Allowed>,
     ) -> Option<Vec<Ranked>> {
+        let Among { kinds, allowed } = among;
         let cancel = pass.cancel;
         let prefix = WordPrefix::new(needle.chars());
         let parts = scan(
@@ -337,7 +338,7 @@ impl SearchIndex {
         }
         if ranked.len() < limit {
             let firsts: Vec<usize> = ranked.iter().map(|r| r.pos).collect();
-            let rest = self.ranked(text, query, kinds, limit, pass, false, allowed)?;
+            let rest = self.ranked(text, query, among, limit, pass, false)?;
             ranked.extend(rest.into_iter().filter(|r| !firsts.contains(&r.pos)).take(limit - firsts.len()));
         }
         Some(ranked)
@@ -353,6 +354,13 @@ impl SearchIndex {
     fn forget_last_query(&mut self) {
         *self.last.get_mut().unwrap_or_else(PoisonError::into_inner) = None;
     }
+}
+
+/// The records one query looks among: of these kinds (all when empty), and of these owners.
+#[derive(Clone, Copy)]
+struct Among<'a> {
+    kinds: &'a [Kind],
+    allowed: Option<&'a Allowed>,
 }
 
 /// Which kinds of whose records one query may return: per owner number (the last row for
