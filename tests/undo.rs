@@ -101,8 +101,8 @@ fn a_label_owner_or_list_change_on_several_records_is_undone_at_once() {
     assert_eq!(reread(&crm, &people), people);
     assert!(crm.search("vip", &[Kind::Contact], 5).unwrap().is_empty(), "the label left the search texts");
 
-    crm.set_owner(&refs, "bob").unwrap();
-    crm.undo().unwrap();
+    crm.assign_many(&refs, "bob").unwrap();
+    assert_eq!(crm.undo().unwrap().summary, "Undone: 3 contacts assigned to bob");
     assert_eq!(reread(&crm, &people), people);
 
     crm.add_to_list("Prospects", &ids).unwrap();

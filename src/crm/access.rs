@@ -17,7 +17,7 @@ use std::sync::{Arc, RwLock};
 
 use super::{Crm, CrmError, Result, Tx};
 use crate::model::{Act, Directory, Id, Kind, Level, Record, RecordRef, Right, Role, User};
-use crate::store::{OwnerChange, RawRead, Read, Reader};
+use crate::store::{OwnerChange, RawRead, Read, Reader, WriteTables};
 
 /// The setting key the directory is stored under.
 pub(crate) const DIRECTORY: &str = "directory";
@@ -160,11 +160,6 @@ pub(crate) fn apply_owner_changes(map: &OwnerMap, changes: Vec<OwnerChange>) {
     }
 }
 
-/// Whether records of `kind` have an owner, or follow the record they are about (quotes).
-fn has_owner(kind: Kind) -> bool {
-    !matches!(kind, Kind::Stage | Kind::Product | Kind::ContactList)
-}
-
 /// How many links deep "the record it is about" is followed (a note on a task about a deal).
 const ABOUT_DEPTH: usize = 3;
 
@@ -205,7 +200,7 @@ impl Sight {
         let Some((o, n, about)) = owners.and_then(|o| o.map.get(&r).map(|&(n, about)| (o, n, about))) else {
             // A kind without owners (products, lists) is everyone's at team level; a record of
             // a kind with owners that the map does not hold yet is nobody's to see.
-            return !has_owner(r.kind) && self.actor.reaches(level, None);
+            return !(r.kind.has_owner() || r.kind == Kind::Quote) && self.actor.reaches(level, None);
         };
         let login = &o.logins[n as usize];
         let reached = !login.is_empty()
@@ -241,30 +236,65 @@ impl Sight {
     }
 }
 
-/// A snapshot as one actor may see it: the records they may not read are left out of every
-/// read. Front ends never hold one; every query of the service reads through one.
-pub struct View {
-    inner: Arc<Reader>,
-    /// `None` for an actor who reads everything.
-    sight: Option<Sight>,
-}
-
-impl View {
-    fn sees(&self, r: RecordRef) -> bool {
-        self.sight.as_ref().is_none_or(|s| s.sees(r))
+/// Whether an actor may see a record: what [`Seen`] filters reads by.
+pub(crate) trait Judge {
+    /// Whether the actor may read `r`.
+    fn sees(&self, r: RecordRef) -> bool;
+    /// Whether the actor reads everything (nothing to filter).
+    fn sees_all(&self) -> bool {
+        false
+    }
+    /// How many of the `total` records of `kind` the actor may see.
+    fn count(&self, kind: Kind, total: u64) -> u64 {
+        let _ = kind;
+        total
     }
 }
 
-impl RawRead for View {
+/// Reads as one actor may see them: the records they may not read are left out of every read
+/// (absent when asked for, skipped by scans and index reads). Front ends never hold one.
+pub(crate) struct Seen<R, J> {
+    inner: R,
+    judge: J,
+}
+
+/// A snapshot as the actor may see it: what every query of the service reads through.
+pub(crate) type View = Seen<Arc<Reader>, Option<Sight>>;
+
+impl Judge for Option<Sight> {
+    fn sees(&self, r: RecordRef) -> bool {
+        self.as_ref().is_none_or(|s| s.sees(r))
+    }
+
+    fn sees_all(&self) -> bool {
+        self.is_none()
+    }
+
+    fn count(&self, kind: Kind, total: u64) -> u64 {
+        self.as_ref().map_or(total, |s| s.count(kind, total))
+    }
+}
+
+/// A write transaction's actor, judging what the transaction holds (see [`Tx::visible`]).
+pub(crate) struct TxJudge<'t, 'a>(&'t Tx<'a>);
+
+impl Judge for TxJudge<'_, '_> {
+    fn sees(&self, r: RecordRef) -> bool {
+        // A record that cannot be read to tell is left out, as one the actor may not see.
+        self.0.sees(r).unwrap_or(false)
+    }
+}
+
+impl<R: std::ops::Deref<Target: RawRead>, J: Judge> RawRead for Seen<R, J> {
     fn raw(&self, r: RecordRef) -> crate::store::Result<Option<Vec<u8>>> {
-        if !self.sees(r) {
+        if !self.judge.sees(r) {
             return Ok(None);
         }
         self.inner.raw(r)
     }
 
     fn contains(&self, r: RecordRef) -> crate::store::Result<bool> {
-        Ok(self.sees(r) && self.inner.contains(r)?)
+        Ok(self.inner.contains(r)? && self.judge.sees(r))
     }
 
     fn scan_index(
@@ -274,20 +304,20 @@ impl RawRead for View {
         rev: bool,
         f: &mut dyn FnMut(&[u8]) -> bool,
     ) -> crate::store::Result<()> {
-        if self.sight.is_none() {
+        if self.judge.sees_all() {
             return self.inner.scan_index(from, to, rev, f);
         }
         self.inner.scan_index(from, to, rev, &mut |k| match crate::store::key_record(k) {
-            Some(r) if !self.sees(r) => true,
+            Some(r) if !self.judge.sees(r) => true,
             _ => f(k),
         })
     }
 
     fn scan_records(&self, kind: Kind, f: &mut dyn FnMut(Id, &[u8]) -> bool) -> crate::store::Result<()> {
-        if self.sight.is_none() {
+        if self.judge.sees_all() {
             return self.inner.scan_records(kind, f);
         }
-        self.inner.scan_records(kind, &mut |id, bytes| !self.sees(RecordRef::new(kind, id)) || f(id, bytes))
+        self.inner.scan_records(kind, &mut |id, bytes| !self.judge.sees(RecordRef::new(kind, id)) || f(id, bytes))
     }
 
     fn scan_audit_range(&self, from: &[u8], to: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> crate::store::Result<()> {
@@ -299,8 +329,7 @@ impl RawRead for View {
     }
 
     fn count(&self, kind: Kind) -> crate::store::Result<u64> {
-        let total = self.inner.count(kind)?;
-        Ok(self.sight.as_ref().map_or(total, |s| s.count(kind, total)))
+        Ok(self.judge.count(kind, self.inner.count(kind)?))
     }
 
     fn meta(&self, key: &str) -> crate::store::Result<Option<u64>> {
@@ -394,8 +423,8 @@ impl Crm {
 
     /// A snapshot as the actor may see it.
     pub(crate) fn view(&self) -> Result<Arc<View>> {
-        let sight = self.sight()?;
-        Ok(Arc::new(View { inner: self.shared.store.read()?, sight }))
+        let judge = self.sight()?;
+        Ok(Arc::new(Seen { inner: self.shared.store.read()?, judge }))
     }
 
     /// Loads the map of owners, if not loaded yet, from the newest snapshot (holding the map's
@@ -427,75 +456,11 @@ impl Crm {
     }
 }
 
-/// What a write transaction holds, as its actor may see it: what matching reads (an import's
-/// duplicates and the records a row names, the account a lead converts into), so that a match
-/// never finds a record the actor may not read.
-pub(crate) struct Visible<'t, 'a> {
-    tx: &'t Tx<'a>,
-}
-
-impl Visible<'_, '_> {
-    fn sees(&self, r: RecordRef) -> bool {
-        // A record that cannot be read to tell is left out, as one the actor may not see.
-        self.tx.sees(r).unwrap_or(false)
-    }
-}
-
-impl RawRead for Visible<'_, '_> {
-    fn raw(&self, r: RecordRef) -> crate::store::Result<Option<Vec<u8>>> {
-        if !self.sees(r) {
-            return Ok(None);
-        }
-        self.tx.w.raw(r)
-    }
-
-    fn contains(&self, r: RecordRef) -> crate::store::Result<bool> {
-        Ok(self.tx.w.contains(r)? && self.sees(r))
-    }
-
-    fn scan_index(
-        &self,
-        from: &[u8],
-        to: &[u8],
-        rev: bool,
-        f: &mut dyn FnMut(&[u8]) -> bool,
-    ) -> crate::store::Result<()> {
-        self.tx.w.scan_index(from, to, rev, &mut |k| match crate::store::key_record(k) {
-            Some(r) if !self.sees(r) => true,
-            _ => f(k),
-        })
-    }
-
-    fn scan_records(&self, kind: Kind, f: &mut dyn FnMut(Id, &[u8]) -> bool) -> crate::store::Result<()> {
-        self.tx.w.scan_records(kind, &mut |id, bytes| !self.sees(RecordRef::new(kind, id)) || f(id, bytes))
-    }
-
-    fn scan_audit_range(&self, from: &[u8], to: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> crate::store::Result<()> {
-        self.tx.w.scan_audit_range(from, to, f)
-    }
-
-    fn scan_search(&self, kind: Kind, f: &mut dyn FnMut(Id, &str)) -> crate::store::Result<()> {
-        self.tx.w.scan_search(kind, f)
-    }
-
-    fn count(&self, kind: Kind) -> crate::store::Result<u64> {
-        self.tx.w.count(kind)
-    }
-
-    fn meta(&self, key: &str) -> crate::store::Result<Option<u64>> {
-        self.tx.w.meta(key)
-    }
-
-    fn setting_bytes(&self, key: &str) -> crate::store::Result<Option<Vec<u8>>> {
-        self.tx.w.setting_bytes(key)
-    }
-}
-
 impl<'a> Tx<'a> {
     /// This transaction's records as its actor may see them (flush the index first, with
     /// [`Tx::index`], before reading it through this).
-    pub(crate) fn visible(&self) -> Visible<'_, 'a> {
-        Visible { tx: self }
+    pub(crate) fn visible(&self) -> Seen<&WriteTables<'a>, TxJudge<'_, 'a>> {
+        Seen { inner: &self.w, judge: TxJudge(self) }
     }
 }
 

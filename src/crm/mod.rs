@@ -25,7 +25,8 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-pub use access::{Actor, Scope, View};
+pub(crate) use access::View;
+pub use access::{Actor, Scope};
 pub use activity::{AgendaItem, AgendaKind, DueContact, TaskFilter};
 pub use duplicates::DuplicatePair;
 pub use error::CrmError;

@@ -80,22 +80,6 @@ impl Crm {
         })
     }
 
-    /// Hands each record to another owner, in one transaction; returns how many changed.
-    pub fn set_owner(&self, targets: &[RecordRef], owner: &str) -> Result<usize> {
-        let owner = owner.trim();
-        if owner.is_empty() {
-            return Err(ValidationError::new("owner", "is empty: type a user name").into());
-        }
-        self.change_each(targets, |rec| match rec.owner_field() {
-            Some(o) if o != owner => {
-                *o = owner.to_string();
-                Ok(true)
-            }
-            Some(_) => Ok(false),
-            None => Err(ValidationError::new("owner", "this kind of record has no owner").into()),
-        })
-    }
-
     /// Applies `change` to each record and saves the changed ones, all in one transaction.
     fn change_each(
         &self,

@@ -79,6 +79,12 @@ impl Kind {
         Kind::Note,
     ];
 
+    /// Whether its records have an owner of their own: all but stages, products and lists,
+    /// which everyone shares, and quotes, which follow their deal.
+    pub fn has_owner(self) -> bool {
+        !matches!(self, Kind::Stage | Kind::Product | Kind::ContactList | Kind::Quote)
+    }
+
     /// The one-byte code kept in keys.
     pub fn code(self) -> u8 {
         self as u8

@@ -123,6 +123,41 @@ pub fn login_from(text: &str) -> String {
     if login.is_empty() { "user".to_string() } else { login }
 }
 
+/// Gives a word enum its words: `ALL` in order, `name`, `Display` and a `FromStr` that names
+/// the words it takes when it refuses one.
+macro_rules! words {
+    ($t:ident, $what:literal, [$($v:ident => $w:literal),* $(,)?]) => {
+        impl $t {
+            /// Every value, in order.
+            pub const ALL: &'static [$t] = &[$($t::$v),*];
+
+            /// Its word.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($t::$v => $w),*
+                }
+            }
+        }
+
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        impl FromStr for $t {
+            type Err = String;
+            fn from_str(s: &str) -> Result<$t, String> {
+                let s = s.trim().to_lowercase();
+                $t::ALL.iter().copied().find(|x| x.name() == s).ok_or_else(|| {
+                    let words: Vec<&str> = $t::ALL.iter().map(|x| x.name()).collect();
+                    format!("'{s}' is not {}: use {}", $what, words.join(", "))
+                })
+            }
+        }
+    };
+}
+
 /// How far an action reaches: the records of everyone, of the actor's team, the actor's own, or
 /// none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -138,37 +173,7 @@ pub enum Level {
     All,
 }
 
-impl Level {
-    /// Every level, narrowest first.
-    pub const ALL: [Level; 4] = [Level::None, Level::Own, Level::Team, Level::All];
-
-    /// Its word.
-    pub fn name(self) -> &'static str {
-        match self {
-            Level::None => "none",
-            Level::Own => "own",
-            Level::Team => "team",
-            Level::All => "all",
-        }
-    }
-}
-
-impl fmt::Display for Level {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Level {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Level, String> {
-        let s = s.trim().to_lowercase();
-        Level::ALL
-            .into_iter()
-            .find(|l| l.name() == s)
-            .ok_or_else(|| format!("'{s}' is not a level: use all, team, own or none"))
-    }
-}
+words!(Level, "a level", [None => "none", Own => "own", Team => "team", All => "all"]);
 
 /// What is done to a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -184,37 +189,7 @@ pub enum Act {
     Delete,
 }
 
-impl Act {
-    /// Every action.
-    pub const ALL: [Act; 4] = [Act::Read, Act::Create, Act::Edit, Act::Delete];
-
-    /// Its word.
-    pub fn name(self) -> &'static str {
-        match self {
-            Act::Read => "read",
-            Act::Create => "create",
-            Act::Edit => "edit",
-            Act::Delete => "delete",
-        }
-    }
-}
-
-impl fmt::Display for Act {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Act {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Act, String> {
-        let s = s.trim().to_lowercase();
-        Act::ALL
-            .into_iter()
-            .find(|a| a.name() == s)
-            .ok_or_else(|| format!("'{s}' is not an action: use read, create, edit or delete"))
-    }
-}
+words!(Act, "an action", [Read => "read", Create => "create", Edit => "edit", Delete => "delete"]);
 
 /// A yes/no right that is not about one record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -232,38 +207,13 @@ pub enum Right {
     Send,
 }
 
-impl Right {
-    /// Every right.
-    pub const ALL: [Right; 5] = [Right::Export, Right::Import, Right::Assign, Right::Settings, Right::Send];
-
-    /// Its word.
-    pub fn name(self) -> &'static str {
-        match self {
-            Right::Export => "export",
-            Right::Import => "import",
-            Right::Assign => "assign",
-            Right::Settings => "settings",
-            Right::Send => "send",
-        }
-    }
-}
-
-impl fmt::Display for Right {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Right {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Right, String> {
-        let s = s.trim().to_lowercase();
-        Right::ALL
-            .into_iter()
-            .find(|r| r.name() == s)
-            .ok_or_else(|| format!("'{s}' is not a right: use export, import, assign, settings or send"))
-    }
-}
+words!(Right, "a right", [
+    Export => "export",
+    Import => "import",
+    Assign => "assign",
+    Settings => "settings",
+    Send => "send"
+]);
 
 /// The level of each action on one kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -326,7 +276,7 @@ impl Role {
     /// Everything.
     pub fn admin() -> Role {
         let all = Levels { read: Level::All, create: Level::All, edit: Level::All, delete: Level::All };
-        Role::uniform("admin", all, &Right::ALL)
+        Role::uniform("admin", all, Right::ALL)
     }
 
     /// Reads, edits and deletes the team's records, creates any; exports, imports, assigns and
@@ -406,6 +356,11 @@ impl Directory {
     /// The user with `login`.
     pub fn user(&self, login: &str) -> Option<&User> {
         self.users.iter().find(|u| u.login == login)
+    }
+
+    /// How the user `login` is shown: their name, or the login when no user has it.
+    pub fn name_of<'a>(&'a self, login: &'a str) -> &'a str {
+        self.user(login).map_or(login, |u| u.name.as_str())
     }
 
     /// The role named `name`, built in or copied.

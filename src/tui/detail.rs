@@ -233,7 +233,7 @@ fn fields<R: Record>(lines: &mut Vec<DetailLine>, crm: &Crm, rec: &R) {
             // The owner by their name, as the directory has it (a login it lacks as it is).
             (None, "owner") => {
                 let login = v.as_str().unwrap_or_default();
-                crm.directory().map_or(login.to_string(), |d| super::list::person_name(&d, login))
+                crm.directory().map_or(login.to_string(), |d| d.name_of(login).to_string())
             }
             // People at a meeting, by name.
             (None, "attendees") => v

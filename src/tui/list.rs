@@ -75,12 +75,6 @@ pub struct RecordList {
     pub scope: crate::crm::Scope,
 }
 
-/// How the app names the user `login`: their name in `dir`, else the login as it is (a login
-/// the directory lacks).
-pub(crate) fn person_name(dir: &crate::model::Directory, login: &str) -> String {
-    dir.user(login).map_or(login, |u| u.name.as_str()).to_string()
-}
-
 /// Lists up to this size are read at once; bigger ones show their first page at once and read
 /// the rest in the background, so the first frame never waits for a million ids.
 const READ_AT_ONCE: u64 = 50_000;
@@ -411,7 +405,7 @@ impl RecordList {
                             t.status.to_string(),
                             t.completed_at.map(|at| at.display_local()).unwrap_or_default(),
                             t.priority.to_string(),
-                            person_name(&owners, &t.owner),
+                            owners.name_of(&t.owner).to_string(),
                         ]
                     }),
                     Kind::Product => crm.find::<Product>(id)?.map(|p| {

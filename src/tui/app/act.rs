@@ -275,7 +275,9 @@ impl App {
             }
             Action::Assign => {
                 let targets = self.targets();
-                if !targets.is_empty() {
+                if let Some(t) = targets.iter().find(|t| !t.kind.has_owner()) {
+                    self.say_error(format!("{} have no owner of their own to give", t.kind.plural()));
+                } else if !targets.is_empty() {
                     // Refused before a user is picked when the role cannot give records away.
                     self.crm.actor()?.require(crate::model::Right::Assign)?;
                     let (assign, choices) = Assigning::users(&self.crm, Targets::named(&self.crm, targets))?;

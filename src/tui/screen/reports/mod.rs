@@ -25,7 +25,7 @@ use crate::text::{sanitize, truncate, width};
 use crate::tui::ctx::Ctx;
 use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::line::LineField;
-use crate::tui::list::{RecordList, person_name};
+use crate::tui::list::RecordList;
 use crate::tui::screen::{Effect, Screen};
 use crate::tui::theme::Theme;
 
@@ -185,8 +185,8 @@ fn name_people(crm: &Crm, chart: &mut Chart) {
     let Ok(dir) = crm.directory() else { return };
     for row in chart.views.iter_mut().flat_map(|v| v.rows.iter_mut()) {
         row.label = match row.label.split_once(' ') {
-            Some((login, day)) => format!("{} {day}", person_name(&dir, login)),
-            None => person_name(&dir, &row.label),
+            Some((login, day)) => format!("{} {day}", dir.name_of(login)),
+            None => dir.name_of(&row.label).to_string(),
         };
     }
 }
