@@ -151,7 +151,8 @@ macro_rules! words {
                 let s = s.trim().to_lowercase();
                 $t::ALL.iter().copied().find(|x| x.name() == s).ok_or_else(|| {
                     let words: Vec<&str> = $t::ALL.iter().map(|x| x.name()).collect();
-                    format!("'{s}' is not {}: use {}", $what, words.join(", "))
+                    let (last, rest) = words.split_last().unwrap_or((&"", &[]));
+                    format!("'{s}' is not {}: use {} or {last}", $what, rest.join(", "))
                 })
             }
         }

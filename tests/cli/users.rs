@@ -124,7 +124,7 @@ fn bad_role_changes_name_what_is_allowed() {
     db.fails_with(
         "role set closer contact edit everything",
         1,
-        "error: level: 'everything' is not a level: use all, team, own or none",
+        "error: level: 'everything' is not a level: use none, own, team or all",
     );
     db.fails_with(
         "role set closer contact destroy own",
