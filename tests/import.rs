@@ -1142,3 +1142,22 @@ fn dates_that_could_be_read_either_way_follow_the_locale_and_the_note_says_which
     assert!(texts(&out).0.contains("read day first (%d/%m/%Y)"), "{}", texts(&out).0);
     assert_eq!(uk.json(&["contact", "show", "1"])["birthday"], "1990-06-05");
 }
+
+#[test]
+fn an_owner_column_names_users_for_an_admin_and_an_unknown_owner_is_kept_in_a_note() {
+    let db = Db::new();
+    db.ok(&["account", "add", "--name", "Acme"]);
+    db.users(&["ann"]);
+    let csv = "First Name,Last Name,Owner\r\nZoë,Ōsaka,ann\r\nLi,Wang,Ann user\r\nMo,Diaz,Walter White\r\nCy,Berg,\r\n";
+    let path = db.write("owners.csv", csv);
+    db.ok(&["import", "contact", &path]);
+    let contacts = db.json(&["contact", "list"]);
+    let find = |first: &str| contacts.as_array().unwrap().iter().find(|c| c["first_name"] == first).unwrap().clone();
+    let owner = |first: &str| find(first)["owner"].as_str().unwrap().to_string();
+    assert_eq!(owner("Zoë"), "ann", "a login names its user");
+    assert_eq!(owner("Li"), "ann", "so does a user's name");
+    assert_eq!(owner("Mo"), "tester", "no user of that name: the importer owns it");
+    assert_eq!(owner("Cy"), "tester");
+    let timeline = db.json(&["timeline", &format!("contact:{}", find("Mo")["id"])]).to_string();
+    assert!(timeline.contains("owner: Walter White"), "the name is kept in a note: {timeline}");
+}
