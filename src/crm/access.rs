@@ -160,6 +160,26 @@ pub(crate) fn apply_owner_changes(map: &OwnerMap, changes: Vec<OwnerChange>) {
     }
 }
 
+/// Refuses `act` on `record`, owned by `owner`, unless the actor's level reaches it (any level
+/// but none creates).
+fn permit(actor: &Actor, act: Act, record: RecordRef, owner: Option<String>) -> Result<()> {
+    let level = actor.role.level(record.kind, act);
+    let allowed = match act {
+        Act::Create => level != Level::None,
+        _ => actor.reaches(level, owner.as_deref()),
+    };
+    if allowed {
+        return Ok(());
+    }
+    Err(CrmError::Forbidden {
+        who: actor.who(),
+        act,
+        record: (act != Act::Create).then_some(record),
+        kind: record.kind,
+        owner: owner.filter(|o| !o.is_empty() && o != actor.login()),
+    })
+}
+
 /// How many links deep "the record it is about" is followed (a note on a task about a deal).
 const ABOUT_DEPTH: usize = 3;
 
@@ -440,6 +460,19 @@ impl Crm {
         Ok(())
     }
 
+    /// Refuses, as the write would, `act` on `rec` by the actor (a record of someone the actor's
+    /// level does not reach): front ends ask before opening a form or a confirmation, rather
+    /// than refusing on save.
+    pub fn may<R: Record>(&self, act: Act, rec: &R) -> Result<()> {
+        let actor = self.actor()?;
+        let owner = match (rec.owner(), rec.about()) {
+            (Some(o), _) => Some(o.to_string()),
+            (None, Some(about)) => self.owner_of(about)?,
+            (None, None) => None,
+        };
+        permit(&actor, act, rec.record_ref(), owner)
+    }
+
     /// A handle acting as the user `login`, for an admin (`--as`): scripts, support and tests.
     /// Anyone else is refused. Days are read in that user's time zone, as their own sessions do.
     pub fn acting_as(&self, login: &str) -> Result<Crm> {
@@ -526,22 +559,7 @@ impl Tx<'_> {
         if act != Act::Create && !self.sees(rec.record_ref())? {
             return Err(CrmError::NotFound(rec.record_ref()));
         }
-        let owner = self.owner_of(rec)?;
-        let level = actor.role.level(R::KIND, act);
-        let allowed = match act {
-            Act::Create => level != Level::None,
-            _ => actor.reaches(level, owner.as_deref()),
-        };
-        if allowed {
-            return Ok(());
-        }
-        Err(CrmError::Forbidden {
-            who: actor.who(),
-            act,
-            record: (act != Act::Create).then(|| rec.record_ref()),
-            kind: R::KIND,
-            owner: owner.filter(|o| !o.is_empty() && o != actor.login()),
-        })
+        permit(actor, act, rec.record_ref(), self.owner_of(rec)?)
     }
 
     /// Checks a record's owner as written: an active user, and someone else only with the assign

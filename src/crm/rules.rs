@@ -19,9 +19,11 @@ fn as_kind_mut<T: 'static, R: Record>(rec: &mut R) -> Option<&mut T> {
 }
 
 impl Crm {
-    /// Refuses, with the reason an edit would meet, a record that may not be edited at all (a
-    /// converted lead), so that a front end says so before opening a form rather than on saving.
+    /// Refuses, with the reason an edit would meet, a record that may not be edited (one the
+    /// actor's level does not reach, a converted lead), so that a front end says so before
+    /// opening a form rather than on saving.
     pub fn editable<R: Record>(&self, rec: &R) -> Result<()> {
+        self.may(crate::model::Act::Edit, rec)?;
         match as_kind::<Lead, _>(rec).and_then(|l| l.converted.as_ref().map(|c| (l.id, c))) {
             Some((id, c)) => Err(converted(&self.reader()?, id, c)),
             None => Ok(()),
