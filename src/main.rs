@@ -48,6 +48,8 @@ fn run(cli: Cli) -> ExitCode {
         Err(e) => return fail(&e.to_string()),
     };
     match cli.command {
+        // Someone who is not a user of the file is told so before the screen is taken.
+        None if crm.actor().is_err() => fail(&crm.actor().err().map(|e| e.to_string()).unwrap_or_default()),
         None => match rolo::tui::run_local(crm) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&format!("the terminal failed: {e}")),

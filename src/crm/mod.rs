@@ -241,7 +241,8 @@ impl Crm {
 
     /// One record.
     pub fn get<R: Indexed>(&self, id: Id) -> Result<R> {
-        self.reader()?.get(id)?.ok_or(CrmError::NotFound(RecordRef::new(R::KIND, id)))
+        let rec = self.reader()?.get(id)?.ok_or(CrmError::NotFound(RecordRef::new(R::KIND, id)))?;
+        self.redact_one(rec)
     }
 
     /// How a record is named to people (a contact's name, a deal's name, a task's title), or
@@ -252,7 +253,7 @@ impl Crm {
 
     /// Every record of a kind that `keep` accepts, in id order.
     pub fn list<R: Indexed>(&self, keep: impl FnMut(&R) -> bool) -> Result<Vec<R>> {
-        Ok(self.reader()?.all(keep)?)
+        self.redact(self.reader()?.all(keep)?)
     }
 
     /// How many records of a kind there are.
@@ -567,6 +568,7 @@ impl<'a> Tx<'a> {
     pub fn update<R: Indexed>(&mut self, mut rec: R, mut summary: Option<String>) -> Result<R> {
         let old: R = self.get(rec.id())?;
         self.allow(crate::model::Act::Edit, &old)?;
+        rec.keep_hidden(&old, &|r| self.sees(r).unwrap_or(false));
         self.check_owner(&rec, Some(&old))?;
         self.change_rules(&old, &mut rec, &mut summary)?;
         rec.touch(self.now);
@@ -629,18 +631,19 @@ impl<'a> Tx<'a> {
             return Err(CrmError::InUse { record: target, name: old.label(), by: count_by_kind(&refusing) });
         }
         self.journal_nest(true);
-        self.consequences += 1;
-        for (src, rule) in plan {
-            crate::model::with_record_type!(src.kind, T => match rule {
-                OnDelete::Cascade => { self.delete::<T>(src.id)?; }
-                _ => {
-                    let mut rec: T = self.get(src.id)?;
-                    rec.unlink(target);
-                    self.update(rec, Some(format!("{target} was deleted")))?;
-                }
-            });
-        }
-        self.consequences -= 1;
+        self.consequence(|tx| {
+            for (src, rule) in plan {
+                crate::model::with_record_type!(src.kind, T => match rule {
+                    OnDelete::Cascade => { tx.delete::<T>(src.id)?; }
+                    _ => {
+                        let mut rec: T = tx.get(src.id)?;
+                        rec.unlink(target);
+                        tx.update(rec, Some(format!("{target} was deleted")))?;
+                    }
+                });
+            }
+            Ok(())
+        })?;
         self.journal_nest(false);
         self.w.remove::<R>(id)?;
         self.journal(AuditAction::Deleted, &old, Some(&old), &[], None);

@@ -114,6 +114,9 @@ impl Crm {
                 Some(l) => l,
                 None => tx.create(ContactList { name: name.to_string(), ..Default::default() })?,
             };
+            for &c in contacts {
+                tx.allow(crate::model::Act::Read, &tx.get::<Contact>(c)?)?;
+            }
             let before = list.members.len();
             for &c in contacts {
                 if !list.members.contains(&c) {
@@ -130,7 +133,9 @@ impl Crm {
     pub fn add_list_member(&self, list: Id, contact: Id) -> Result<ContactList> {
         self.write(|tx| {
             let mut l: ContactList = tx.get(list)?;
+            tx.allow(crate::model::Act::Edit, &l)?;
             let c: Contact = tx.get(contact)?;
+            tx.allow(crate::model::Act::Read, &c)?;
             if l.members.contains(&contact) {
                 return Err(CrmError::Already { record: c.full_name(), state: format!("on the list '{}'", l.name) });
             }

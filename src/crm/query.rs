@@ -54,13 +54,13 @@ impl Order {
 impl Crm {
     /// One record, or `None` when there is no record with that id (a link to a deleted record).
     pub fn find<R: Indexed>(&self, id: Id) -> Result<Option<R>> {
-        Ok(self.reader()?.get(id)?)
+        self.reader()?.get(id)?.map(|r| self.redact_one(r)).transpose()
     }
 
     /// The records with those ids, in that order, skipping any that are gone: the rows a screen
     /// shows, read from one snapshot.
     pub fn many<R: Indexed>(&self, ids: &[Id]) -> Result<Vec<R>> {
-        Ok(self.reader()?.many(ids)?)
+        self.redact(self.reader()?.many(ids)?)
     }
 
     /// The ids of the records of `kind` that link to `target` (the deals in a stage, the tasks
@@ -72,7 +72,7 @@ impl Crm {
     /// The records of kind `R` that link to `target`, in id order, from one snapshot.
     pub fn linking<R: Indexed>(&self, target: RecordRef) -> Result<Vec<R>> {
         let r = self.reader()?;
-        Ok(r.many::<R>(&r.linking(target, R::KIND)?)?)
+        self.redact(r.many::<R>(&r.linking(target, R::KIND)?)?)
     }
 
     /// The audit trail of one record, oldest first.
@@ -134,7 +134,7 @@ impl Crm {
     pub fn ordered<R: Indexed>(&self, order: Order, reversed: bool) -> Result<Vec<R>> {
         let r = self.reader()?;
         let ids = self.ordered_ids(R::KIND, order, reversed, usize::MAX)?;
-        Ok(r.many(&ids)?)
+        self.redact(r.many(&ids)?)
     }
 }
 

@@ -85,28 +85,32 @@ impl Crm {
     /// ignoring case, spaces, dashes and underscores. Returns the new list.
     pub fn add_lead_source(&self, name: &str, position: Option<usize>) -> Result<Vec<String>> {
         self.write(|tx| {
-            let mut list = tx.sources()?.to_vec();
-            let name = new_name(&list, name, None)?;
-            let at = position.unwrap_or(list.len());
-            if at > list.len() {
-                return Err(position_error(list.len()));
-            }
-            list.insert(at, name);
-            tx.save_sources(list)
+            tx.settings_change(|tx| {
+                let mut list = tx.sources()?.to_vec();
+                let name = new_name(&list, name, None)?;
+                let at = position.unwrap_or(list.len());
+                if at > list.len() {
+                    return Err(position_error(list.len()));
+                }
+                list.insert(at, name);
+                tx.save_sources(list)
+            })
         })
     }
 
     /// Moves a lead source to `position` (from 0) in the list pickers show. Returns the new list.
     pub fn move_lead_source(&self, name: &str, position: usize) -> Result<Vec<String>> {
         self.write(|tx| {
-            let mut list = tx.sources()?.to_vec();
-            let at = find(&list, name)?;
-            if position >= list.len() {
-                return Err(position_error(list.len()));
-            }
-            let moved = list.remove(at);
-            list.insert(position, moved);
-            tx.save_sources(list)
+            tx.settings_change(|tx| {
+                let mut list = tx.sources()?.to_vec();
+                let at = find(&list, name)?;
+                if position >= list.len() {
+                    return Err(position_error(list.len()));
+                }
+                let moved = list.remove(at);
+                list.insert(position, moved);
+                tx.save_sources(list)
+            })
         })
     }
 
@@ -114,12 +118,14 @@ impl Crm {
     /// change audited). Returns how many records changed.
     pub fn rename_lead_source(&self, name: &str, new: &str) -> Result<usize> {
         self.write(|tx| {
-            let mut list = tx.sources()?.to_vec();
-            let at = find(&list, name)?;
-            let new = new_name(&list, new, Some(at))?;
-            let old = std::mem::replace(&mut list[at], new.clone());
-            tx.save_sources(list)?;
-            tx.replace_source(&old, Some(&new))
+            tx.settings_change(|tx| {
+                let mut list = tx.sources()?.to_vec();
+                let at = find(&list, name)?;
+                let new = new_name(&list, new, Some(at))?;
+                let old = std::mem::replace(&mut list[at], new.clone());
+                tx.save_sources(list)?;
+                tx.replace_source(&old, Some(&new))
+            })
         })
     }
 
@@ -129,35 +135,39 @@ impl Crm {
     /// records changed.
     pub fn delete_lead_source(&self, name: &str, move_to: Option<&str>, clear: bool) -> Result<usize> {
         self.write(|tx| {
-            let mut list = tx.sources()?.to_vec();
-            let at = find(&list, name)?;
-            let target = match move_to {
-                Some(to) => {
-                    let to = list[resolve(&list, to).ok_or_else(|| unknown(&list, to))?].clone();
-                    if source_key(&to) == source_key(&list[at]) {
-                        return Err(ValidationError::new("to", "is the source being removed: name another one").into());
+            tx.settings_change(|tx| {
+                let mut list = tx.sources()?.to_vec();
+                let at = find(&list, name)?;
+                let target = match move_to {
+                    Some(to) => {
+                        let to = list[resolve(&list, to).ok_or_else(|| unknown(&list, to))?].clone();
+                        if source_key(&to) == source_key(&list[at]) {
+                            return Err(
+                                ValidationError::new("to", "is the source being removed: name another one").into()
+                            );
+                        }
+                        Some(to)
                     }
-                    Some(to)
+                    None => None,
+                };
+                let old = list.remove(at);
+                if list.is_empty() {
+                    return Err(CrmError::LastSource { name: crate::text::spoken(&old).to_string() });
                 }
-                None => None,
-            };
-            let old = list.remove(at);
-            if list.is_empty() {
-                return Err(CrmError::LastSource { name: crate::text::spoken(&old).to_string() });
-            }
-            tx.save_sources(list)?;
-            if target.is_none() && !clear {
-                let (leads, deals) = (tx.carrying::<Lead>(&old)?.len(), tx.carrying::<Opportunity>(&old)?.len());
-                if leads + deals > 0 {
-                    return Err(CrmError::SourceInUse {
-                        name: crate::text::spoken(&old).to_string(),
-                        leads: crate::text::count(leads, "lead", "leads"),
-                        deals: crate::text::count(deals, "deal", "deals"),
-                    });
+                tx.save_sources(list)?;
+                if target.is_none() && !clear {
+                    let (leads, deals) = (tx.carrying::<Lead>(&old)?.len(), tx.carrying::<Opportunity>(&old)?.len());
+                    if leads + deals > 0 {
+                        return Err(CrmError::SourceInUse {
+                            name: crate::text::spoken(&old).to_string(),
+                            leads: crate::text::count(leads, "lead", "leads"),
+                            deals: crate::text::count(deals, "deal", "deals"),
+                        });
+                    }
+                    return Ok(0);
                 }
-                return Ok(0);
-            }
-            tx.replace_source(&old, target.as_deref())
+                tx.replace_source(&old, target.as_deref())
+            })
         })
     }
 }

@@ -29,7 +29,7 @@ impl Crm {
         outcome: StageOutcome,
         position: Option<usize>,
     ) -> Result<Stage> {
-        self.write(|tx| tx.add_stage(name, probability, outcome, position))
+        self.write(|tx| tx.settings_change(|tx| tx.add_stage(name, probability, outcome, position)))
     }
 
     /// Renames a stage (the new name must be free) and/or changes its default probability.
@@ -37,13 +37,13 @@ impl Crm {
     /// hand (`probability_manual == false`) takes the new default, each change audited on the
     /// deal; deals with a probability set by hand keep theirs.
     pub fn edit_stage(&self, id: Id, name: Option<String>, probability: Option<u8>) -> Result<Stage> {
-        self.write(|tx| tx.edit_stage(id, name, probability))
+        self.write(|tx| tx.settings_change(|tx| tx.edit_stage(id, name, probability)))
     }
 
     /// Moves a stage to `position` (from 0, in board order) and renumbers the rest; returns every
     /// stage in the new order.
     pub fn move_stage(&self, id: Id, position: usize) -> Result<Vec<Stage>> {
-        self.write(|tx| tx.move_stage(id, position))
+        self.write(|tx| tx.settings_change(|tx| tx.move_stage(id, position)))
     }
 
     /// Deletes a stage and returns how many deals it moved. Deals in the stage need somewhere
@@ -52,7 +52,7 @@ impl Crm {
     /// reason gets "stage NAME removed"). The pipeline keeps at least one open, one won and one
     /// lost stage, so deleting the last of any is refused.
     pub fn delete_stage(&self, id: Id, move_to: Option<Id>) -> Result<usize> {
-        self.write(|tx| tx.delete_stage(id, move_to))
+        self.write(|tx| tx.settings_change(|tx| tx.delete_stage(id, move_to)))
     }
 }
 

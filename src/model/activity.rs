@@ -281,6 +281,14 @@ impl Record for Event {
         links
     }
 
+    fn hide(&mut self, seen: &dyn Fn(RecordRef) -> bool) {
+        super::seen_contacts(&mut self.attendees, seen);
+    }
+
+    fn keep_hidden(&mut self, old: &Self, seen: &dyn Fn(RecordRef) -> bool) {
+        super::keep_unseen_contacts(&mut self.attendees, &old.attendees, seen);
+    }
+
     fn relink_contact(&mut self, from: Id, to: Id) {
         swap_in_list(&mut self.attendees, from, to);
         if let Some(r) = &mut self.related

@@ -225,6 +225,14 @@ impl Record for ContactList {
         swap_in_list(&mut self.members, from, to);
     }
 
+    fn hide(&mut self, seen: &dyn Fn(RecordRef) -> bool) {
+        super::seen_contacts(&mut self.members, seen);
+    }
+
+    fn keep_hidden(&mut self, old: &Self, seen: &dyn Fn(RecordRef) -> bool) {
+        super::keep_unseen_contacts(&mut self.members, &old.members, seen);
+    }
+
     fn label(&self) -> String {
         self.name.clone()
     }

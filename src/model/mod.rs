@@ -278,6 +278,12 @@ pub trait Record: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     }
     /// Drops an optional pointer to `target` (the target is being deleted).
     fn unlink(&mut self, _target: RecordRef) {}
+    /// Leaves out of the lists it holds (a list's members, an event's attendees) the records
+    /// `seen` says the reader may not see.
+    fn hide(&mut self, _seen: &dyn Fn(RecordRef) -> bool) {}
+    /// Puts back into those lists what `old` held that the writer could not see: a change by
+    /// someone who saw only part of a list keeps the rest.
+    fn keep_hidden(&mut self, _old: &Self, _seen: &dyn Fn(RecordRef) -> bool) {}
     /// Points at contact `to` wherever it pointed at contact `from`: two people are being merged
     /// into one, and everything about either stays with the one kept.
     fn relink_contact(&mut self, _from: Id, _to: Id) {}
@@ -313,6 +319,20 @@ impl<R: Record> RecordFields for R {
     }
     fn tags_field(&mut self) -> Option<&mut Vec<String>> {
         self.tags_mut()
+    }
+}
+
+/// The contact ids of `list` that `seen` accepts.
+pub(crate) fn seen_contacts(list: &mut Vec<Id>, seen: &dyn Fn(RecordRef) -> bool) {
+    list.retain(|&id| seen(RecordRef::new(Kind::Contact, id)));
+}
+
+/// Adds to `list` the contact ids of `old` that `seen` refuses and `list` lacks.
+pub(crate) fn keep_unseen_contacts(list: &mut Vec<Id>, old: &[Id], seen: &dyn Fn(RecordRef) -> bool) {
+    for &id in old {
+        if !seen(RecordRef::new(Kind::Contact, id)) && !list.contains(&id) {
+            list.push(id);
+        }
     }
 }
 

@@ -410,6 +410,17 @@ impl Directory {
                     format!("'{}' is not a role: use one of {}", u.role, self.role_names().join(", ")),
                 ));
             }
+            if let Some(os) = &u.os_user
+                && let Some((_, other)) = self.users.iter().enumerate().find(|(j, o)| {
+                    let same = *j < i && o.os_user.as_deref() == Some(os.as_str());
+                    same || (o.login != u.login && o.os_user.is_none() && o.login == *os)
+                })
+            {
+                return Err(ValidationError::new(
+                    "os-user",
+                    format!("the OS account {os} already acts as {}: give each OS account to one user", other.login),
+                ));
+            }
             if let Some(team) = &u.team
                 && !self.teams.contains(team)
             {

@@ -363,6 +363,7 @@ fn disabling_keeps_or_transfers_records_and_never_the_last_admin() {
     db.fails_with("user disable bob --transfer-to nobody", 1, "'nobody' is not a rolo user");
     db.ok("user disable wes");
     db.fails_with("user disable bob --transfer-to wes", 1, "error: transfer-to: wes is disabled too");
+    db.fails_with("user disable bob --transfer-to bob", 1, "is bob, the user being disabled");
     let done = db.json("user disable bob --transfer-to ANN");
     assert_eq!(done, json!({"login": "bob", "active": false, "transferred_to": "ann", "moved": 2}));
     assert_eq!(db.json(format!("contact show {b}"))["owner"], "ann");
@@ -370,7 +371,7 @@ fn disabling_keeps_or_transfers_records_and_never_the_last_admin() {
     db.fails_with(
         "user disable tester",
         1,
-        "error: role: that would leave no active admin: make another user admin first",
+        "error: login: tester is the last active admin: make another user admin first",
     );
     db.fails_with("user edit tester --role rep", 1, "no active admin");
     db.fails_with("user edit tester --active no", 1, "no active admin");
@@ -426,4 +427,52 @@ fn erase_removes_the_person_and_their_trail() {
     db.fails_with(format!("--as ann timeline contact:{eve}"), 1, &format!("no contact {eve}"));
     db.fails_with("contact erase 99", 1, "no contact 99");
     db.ok("check");
+}
+
+#[test]
+fn the_settings_right_manages_users_but_makes_no_one_admin() {
+    let db = Db::new();
+    db.ok("user add bob --name Bob");
+    db.ok("user add cy --name Cy");
+    db.ok("role copy rep keeper");
+    db.ok("role set keeper settings yes");
+    db.ok("user edit bob --role keeper");
+    // bob may manage users and teams...
+    db.ok("--as bob team add East");
+    db.ok("--as bob user edit cy --team East");
+    // ...but not make anyone admin, change an admin, or change the role he holds.
+    let before = db.snapshot();
+    db.fails_with(
+        "--as bob user edit bob --role admin",
+        1,
+        "bob (keeper) may not change the admin bob or make anyone admin",
+    );
+    db.fails_with(
+        "--as bob user add eve --name Eve --role admin",
+        1,
+        "may not change the admin eve or make anyone admin",
+    );
+    db.fails_with("--as bob user disable tester", 1, "may not change the admin tester");
+    db.fails_with("--as bob role set keeper import yes", 1, "bob (keeper) may not change the role keeper they hold");
+    assert_eq!(db.snapshot(), before, "nothing changed");
+    // Stages and lead sources are settings too; a rep has no say in them.
+    db.fails_with(
+        "--as cy source add Fair",
+        1,
+        "cy (rep) may not change the settings: ask an admin for the settings right",
+    );
+    db.fails_with("--as cy stage add Pilot", 1, "cy (rep) may not change the settings");
+    db.fails_with("--as cy stage edit 3 --name Needs", 1, "cy (rep) may not change the settings");
+    db.ok("--as bob source add Fair");
+}
+
+#[test]
+fn an_os_account_acts_as_one_user_only() {
+    let db = Db::new();
+    db.ok("user add bob --name Bob");
+    db.fails_with("user add cy --name Cy --os-user bob", 1, "error: os-user: the OS account bob already acts as bob");
+    db.ok("user add cy --name Cy --os-user carl");
+    db.fails_with("user add dd --name Dd --os-user carl", 1, "the OS account carl already acts as cy");
+    db.ok("--as bob whoami");
+    db.ok("user edit bob --name Bobby");
 }
