@@ -341,6 +341,9 @@ impl Crm {
             Ok(name)
         })?;
         self.forget_undo();
+        // The freed pages still hold the person's bytes until reused: rewrite the file without
+        // them when no one else holds it (the command line); a shared file keeps them until then.
+        self.shared.store.compact()?;
         Ok(name)
     }
 }

@@ -202,6 +202,15 @@ impl Store {
         }
     }
 
+    /// Rewrites the file without its free pages, so bytes no record holds any more (a person
+    /// erased) leave it. Returns false when another handle holds the file open (nothing done).
+    pub fn compact(&self) -> Result<bool> {
+        self.latest.forget();
+        let mut guard = self.db.write().unwrap_or_else(|e| e.into_inner());
+        let Some(db) = guard.as_mut().and_then(Arc::get_mut) else { return Ok(false) };
+        self.health.guard(|| db.compact().map_err(|e| StoreError::Other(e.to_string())))
+    }
+
     /// Writes a consistent copy of the whole database to `target` (which must not exist): into
     /// a temporary file beside it first, renamed into place once complete.
     pub fn backup(&self, target: &Path) -> Result<()> {

@@ -420,6 +420,15 @@ fn erase_removes_the_person_and_their_trail() {
     assert_eq!(pick(&trail[0], &["summary", "user"]), json!(["erased: personal data removed", "tester"]));
     let text = db.ok(format!("timeline contact:{eve}"));
     assert!(!text.contains("Spies") && !text.contains("eve@"), "{text}");
+    // Nor does the file keep their bytes in pages no record uses any more.
+    let bytes = std::fs::read(&db.path).unwrap();
+    for gone in [&b"eve@secret.example"[..], b"Head of Spies"] {
+        assert!(
+            !bytes.windows(gone.len()).any(|w| w == gone),
+            "{} is still in the file",
+            String::from_utf8_lossy(gone)
+        );
+    }
     let gone = db.id("contact add --first Gus --last Gone");
     assert_eq!(db.json(format!("contact erase {gone}")), json!({"id": gone, "name": "Gus Gone", "erased": true}));
     let a = contact_of(&db, "ann", "Amy");
