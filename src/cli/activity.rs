@@ -719,7 +719,11 @@ impl Present for Call {
         ]
     }
     fn json(&self, names: &Names) -> Value {
-        with_name(serde_json::to_value(self).unwrap_or(Value::Null), "contact", names.of::<Contact>(Some(self.contact)))
+        with_name(
+            serde_json::to_value(self).unwrap_or(Value::Null),
+            "contact",
+            names.json_name::<Contact>(Some(self.contact)),
+        )
     }
 }
 

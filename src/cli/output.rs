@@ -64,7 +64,7 @@ pub fn table(headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>, righ
 /// for tables and JSON.
 pub struct Names<'a> {
     crm: &'a Crm,
-    cache: RefCell<HashMap<(u8, Id), String>>,
+    cache: RefCell<HashMap<(u8, Id), Option<String>>>,
     users: OnceCell<HashMap<String, String>>,
 }
 
@@ -106,14 +106,25 @@ impl<'a> Names<'a> {
         self.crm.session().today()
     }
 
-    /// The label of a record, or `#id` when it is gone.
+    /// The label of a record, or `#id` when it is gone or not the reader's to see.
     pub fn of<R: Indexed>(&self, id: Option<Id>) -> String {
-        let Some(id) = id else { return String::new() };
+        match id {
+            Some(id) => self.known::<R>(id).unwrap_or_else(|| format!("#{id}")),
+            None => String::new(),
+        }
+    }
+
+    /// The label of a record the reader may see; empty otherwise (JSON then names no name).
+    pub fn json_name<R: Indexed>(&self, id: Option<Id>) -> String {
+        id.and_then(|id| self.known::<R>(id)).unwrap_or_default()
+    }
+
+    fn known<R: Indexed>(&self, id: Id) -> Option<String> {
         let key = (R::KIND.code(), id);
         if let Some(name) = self.cache.borrow().get(&key) {
             return name.clone();
         }
-        let name = self.crm.get::<R>(id).map(|r| r.label()).unwrap_or_else(|_| format!("#{id}"));
+        let name = self.crm.get::<R>(id).map(|r| r.label()).ok();
         self.cache.borrow_mut().insert(key, name.clone());
         name
     }

@@ -399,7 +399,11 @@ impl Present for Contact {
         ]
     }
     fn json(&self, names: &Names) -> Value {
-        with_name(serde_json::to_value(self).unwrap_or(Value::Null), "account", names.of::<Account>(self.account))
+        with_name(
+            serde_json::to_value(self).unwrap_or(Value::Null),
+            "account",
+            names.json_name::<Account>(self.account),
+        )
     }
 }
 

@@ -517,8 +517,8 @@ impl Present for Opportunity {
     }
     fn json(&self, names: &Names) -> Value {
         let v = serde_json::to_value(self).unwrap_or(Value::Null);
-        let v = with_name(v, "account", names.of::<Account>(Some(self.account)));
-        with_name(v, "stage", names.of::<Stage>(Some(self.stage)))
+        let v = with_name(v, "account", names.json_name::<Account>(Some(self.account)));
+        with_name(v, "stage", names.json_name::<Stage>(Some(self.stage)))
     }
 }
 

@@ -485,3 +485,26 @@ fn an_os_account_acts_as_one_user_only() {
     db.ok("--as bob whoami");
     db.ok("user edit bob --name Bobby");
 }
+
+#[test]
+fn a_linked_record_out_of_sight_is_named_by_no_name_and_kept_on_edit() {
+    let db = Db::new();
+    teams(&db);
+    let acme = db.id("--as wes account add --name 'Acme West'");
+    let amy = db.id(format!("contact add --first Amy --last Test --account {acme} --owner ann"));
+    let shown = db.json(format!("--as ann contact show {amy}"));
+    assert_eq!(shown["account"], acme);
+    assert!(shown.get("account_name").is_none(), "the account's name is not ann's to see: {shown}");
+    db.ok(format!("--as ann contact edit {amy} --title Buyer"));
+    assert_eq!(db.json(format!("contact show {amy}"))["account"], acme, "her edit keeps the link");
+    let list = db.id("list add --name Fair");
+    let wendy = db.id("--as wes contact add --first Wendy --last West");
+    db.ok(format!("list member {list} {amy}"));
+    db.ok(format!("list member {list} {wendy}"));
+    assert_eq!(db.json(format!("--as ann list show {list}"))["members"], json!([amy]), "only the members ann may see");
+    // A rep may not change a list at all; a manager may, with the contacts they may see.
+    db.fails_with(format!("--as ann list member {list} {wendy}"), 1, "ann (rep) may not edit list");
+    db.fails_with(format!("--as carl list member {list} {wendy}"), 1, &format!("no contact {wendy}"));
+    db.fails_with(format!("--as carl list member {list} {amy}"), 1, "already on the list");
+    assert_eq!(db.json(format!("list show {list}"))["members"], json!([amy, wendy]));
+}
