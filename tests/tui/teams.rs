@@ -325,3 +325,43 @@ fn marked_rows_are_assigned_all_or_none() {
     assert!(s.contains("cy (closer) may not edit contact"), "the first record cy may not change is said: {s}");
     assert!(ui.crm.list::<Contact>(|c| c.owner == "bob").unwrap().is_empty(), "none of them moved");
 }
+
+/// Ann's contact Bea Stone and her deal Harbor, both at the admin's Acme, which ann may not read.
+fn linked_to_a_hidden_account() -> (tempfile::TempDir, Crm, Id, Id) {
+    let (dir, crm) = shared();
+    let acme = crm.list::<Account>(|_| true).unwrap()[0].id;
+    let mut bea = contact(&crm, "Stone");
+    bea.account = Some(acme);
+    crm.update(bea).unwrap();
+    let deal = crm
+        .create_opportunity(Opportunity {
+            name: "Harbor".into(),
+            account: acme,
+            close_date: Date::parse_iso("2099-01-01").unwrap(),
+            stage: crm.stages().unwrap()[0].id,
+            owner: "ann".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    (dir, crm, acme, deal)
+}
+
+#[test]
+fn editing_keeps_a_link_to_an_account_the_user_may_not_read() {
+    let (dir, crm, acme, deal) = linked_to_a_hidden_account();
+    let ann = crm.acting_as("ann").unwrap();
+    assert!(ann.find::<Account>(acme).unwrap().is_none(), "hidden from ann");
+    let mut ui = Ui::with(dir, Arc::new(ann), 120, 30);
+    ui.keys("e");
+    let s = ui.screen();
+    assert!(s.contains("(not yours to see)"), "shown as hidden, not empty: {s}");
+    ui.keys("tab ctrl-s");
+    assert_eq!(contact(&ui.crm, "Stone").account, Some(acme), "kept: {}", ui.screen());
+    ui.keys("1 e");
+    assert!(ui.screen().contains("Edit opportunity Harbor"), "{}", ui.screen());
+    ui.keys("tab ctrl-s");
+    let s = ui.screen();
+    assert!(!s.contains("is required"), "{s}");
+    assert_eq!(ui.crm.get::<Opportunity>(deal).unwrap().account, acme);
+}
