@@ -103,8 +103,12 @@ fn opt(v: &Option<String>) -> String {
 }
 
 impl Form {
-    /// A form for `kind`: empty, or filled from record `id`.
+    /// A form for `kind`: empty, or filled from record `id`, refused before it opens when the
+    /// actor may not edit that record.
     pub fn open(crm: &Crm, kind: Kind, id: Option<Id>) -> Result<Form> {
+        if let Some(id) = id {
+            crate::model::with_record_type!(kind, T => crm.editable(&crm.get::<T>(id)?)?);
+        }
         // The account linked to, as if picked: kept on save even when the actor may not read it.
         let mut picked = None;
         let name = id.map(|id| crm.label(RecordRef::new(kind, id))).unwrap_or_default();
@@ -127,7 +131,6 @@ impl Form {
             }
             Kind::Lead => {
                 let l = stored_or_new::<Lead>(crm, id)?;
-                crm.editable(&l)?;
                 let word = |w: Option<String>| w.unwrap_or_default();
                 vec![
                     field("first name", l.first_name.clone()),

@@ -365,3 +365,24 @@ fn editing_keeps_a_link_to_an_account_the_user_may_not_read() {
     assert!(!s.contains("is required"), "{s}");
     assert_eq!(ui.crm.get::<Opportunity>(deal).unwrap().account, acme);
 }
+
+#[test]
+fn editing_or_deleting_a_record_the_user_may_not_change_is_refused_before_opening() {
+    let (dir, crm) = shared();
+    crm.add_user(User { team: Some("East".into()), ..User::new("dee", "Dee Holt", "rep") }).unwrap();
+    crm.create(Contact {
+        first_name: "Cal".into(),
+        last_name: "Dunn".into(),
+        owner: "dee".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    let ann = crm.acting_as("ann").unwrap();
+    let mut ui = Ui::with(dir, Arc::new(ann), 120, 30);
+    ui.keys("f").text("dunn").keys("enter e");
+    let s = ui.screen();
+    assert!(s.contains("ann (rep) may not edit contact") && !s.contains("Edit contact"), "no form: {s}");
+    ui.keys("d");
+    let s = ui.screen();
+    assert!(s.contains("ann (rep) may not delete contact") && !s.contains("Delete Cal"), "no question: {s}");
+}

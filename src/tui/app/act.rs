@@ -265,7 +265,7 @@ impl App {
                     }
                 }
             }
-            Action::Delete => self.ask_delete(self.targets()),
+            Action::Delete => self.ask_delete(self.targets())?,
             Action::Note => {
                 if let Some(d) = self.detail()
                     && matches!(d.record.kind, Kind::Account | Kind::Contact | Kind::Lead | Kind::Opportunity)
@@ -333,11 +333,16 @@ impl App {
         Ok(())
     }
 
-    /// Asks before deleting `targets`, named by their labels.
-    pub(super) fn ask_delete(&mut self, targets: Vec<RecordRef>) {
+    /// Asks before deleting `targets`, named by their labels; refused before asking when the
+    /// actor may not delete one of them.
+    pub(super) fn ask_delete(&mut self, targets: Vec<RecordRef>) -> Result<()> {
+        for t in &targets {
+            crate::model::with_record_type!(t.kind, T => self.crm.may(crate::model::Act::Delete, &self.crm.get::<T>(t.id)?)?);
+        }
         if !targets.is_empty() {
             self.open_overlay(Overlay::Confirm(Confirm::Delete(Targets::named(&self.crm, targets))));
         }
+        Ok(())
     }
 
     /// What an action applies to: the open record, else the marked rows, else the selected one.

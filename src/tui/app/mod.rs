@@ -590,7 +590,7 @@ impl App {
                 Effect::Form(form) => self.push(Mode::Form(*form)),
                 Effect::Say(text) => self.say(text),
                 Effect::Refuse(text) => self.say_error(text),
-                Effect::AskDelete(targets) => self.ask_delete(targets),
+                Effect::AskDelete(targets) => self.ask_delete(targets)?,
                 Effect::Call(about) => self.log_call(Some(about))?,
                 Effect::Filter => self.open_filter(),
                 Effect::NewDeal(stage) => self.push(Mode::Form(Form::new_opportunity(&self.crm, stage)?)),
