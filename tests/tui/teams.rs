@@ -29,6 +29,13 @@ fn shared() -> (tempfile::TempDir, Crm) {
     (dir, crm)
 }
 
+/// Adds the rep `dee` to ann's team East, owning the contact Cal `last`.
+fn dee_owns(crm: &Crm, last: &str) {
+    crm.add_user(User { team: Some("East".into()), ..User::new("dee", "Dee Holt", "rep") }).unwrap();
+    crm.create(Contact { first_name: "Cal".into(), last_name: last.into(), owner: "dee".into(), ..Default::default() })
+        .unwrap();
+}
+
 /// The contact named `last`.
 fn contact(crm: &Crm, last: &str) -> Contact {
     crm.list::<Contact>(|c| c.last_name == last).unwrap().remove(0)
@@ -237,14 +244,7 @@ fn a_copied_role_changes_cell_by_cell_and_a_built_in_one_is_fixed() {
 #[test]
 fn star_cycles_mine_then_my_team_for_a_rep_and_the_task_lists_follow() {
     let (dir, crm) = shared();
-    crm.add_user(User { team: Some("East".into()), ..User::new("dee", "Dee Holt", "rep") }).unwrap();
-    crm.create(Contact {
-        first_name: "Cal".into(),
-        last_name: "Dunn".into(),
-        owner: "dee".into(),
-        ..Default::default()
-    })
-    .unwrap();
+    dee_owns(&crm, "Dunn");
     for (title, owner) in [("Ann's chore", "ann"), ("Dee's chore", "dee")] {
         crm.create(Task { title: title.into(), owner: owner.into(), ..Default::default() }).unwrap();
     }
@@ -291,14 +291,7 @@ fn snapshot_of_the_roles_tab() {
 #[test]
 fn a_filtered_list_keeps_its_filter_across_scopes() {
     let (dir, crm) = shared();
-    crm.add_user(User { team: Some("East".into()), ..User::new("dee", "Dee Holt", "rep") }).unwrap();
-    crm.create(Contact {
-        first_name: "Cal".into(),
-        last_name: "Stone".into(),
-        owner: "dee".into(),
-        ..Default::default()
-    })
-    .unwrap();
+    dee_owns(&crm, "Stone");
     let ann = crm.acting_as("ann").unwrap();
     let mut ui = Ui::with(dir, Arc::new(ann), 100, 30);
     ui.keys("f").text("stone").keys("enter *");
@@ -369,14 +362,7 @@ fn editing_keeps_a_link_to_an_account_the_user_may_not_read() {
 #[test]
 fn editing_or_deleting_a_record_the_user_may_not_change_is_refused_before_opening() {
     let (dir, crm) = shared();
-    crm.add_user(User { team: Some("East".into()), ..User::new("dee", "Dee Holt", "rep") }).unwrap();
-    crm.create(Contact {
-        first_name: "Cal".into(),
-        last_name: "Dunn".into(),
-        owner: "dee".into(),
-        ..Default::default()
-    })
-    .unwrap();
+    dee_owns(&crm, "Dunn");
     let ann = crm.acting_as("ann").unwrap();
     let mut ui = Ui::with(dir, Arc::new(ann), 120, 30);
     ui.keys("f").text("dunn").keys("enter e");
