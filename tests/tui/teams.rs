@@ -47,7 +47,7 @@ fn at_assigns_the_selected_contact_through_a_user_picker() {
     let mut ui = Ui::with(dir, Arc::new(crm), 100, 30);
     ui.keys("@");
     let s = ui.screen();
-    assert!(s.contains("Assign contact Ann Lee to"), "{s}");
+    assert!(s.contains("Assign contact Ann Lee to a user") && !s.contains("  (Enter"), "{s}");
     assert!(s.contains("Ann Lee (ann) · team East") && s.contains("Bob Ray (bob)"), "the active users: {s}");
     ui.text("bob").keys("enter");
     assert!(ui.screen().contains("contact Ann Lee assigned to bob"), "{}", ui.screen());
@@ -371,4 +371,20 @@ fn editing_or_deleting_a_record_the_user_may_not_change_is_refused_before_openin
     ui.keys("d");
     let s = ui.screen();
     assert!(s.contains("ann (rep) may not delete contact") && !s.contains("Delete Cal"), "no question: {s}");
+}
+
+#[test]
+fn a_taken_login_is_refused_when_given_and_each_question_but_the_last_says_enter_next() {
+    let (dir, crm) = shared();
+    let mut ui = settings(dir, crm);
+    ui.keys("tab tab a");
+    assert!(ui.screen().contains("Enter next · Esc cancels"), "{}", ui.screen());
+    ui.text("ann").keys("enter");
+    let s = ui.screen();
+    assert!(s.contains("'ann' is taken") && s.contains("1 of 6: login"), "said at once: {s}");
+    ui.keys("ctrl-u").text("cy").keys("enter");
+    assert!(ui.screen().contains("2 of 6: name"), "{}", ui.screen());
+    ui.text("Cy Moss").keys("enter enter enter enter");
+    let s = ui.screen();
+    assert!(s.contains("6 of 6: time zone") && s.contains("Enter saves · Esc cancels"), "{s}");
 }

@@ -98,7 +98,7 @@ impl People {
             }
             (PeopleTab::Users, Action::New) => {
                 let (roles, teams) = self.choices();
-                let draft = UserDraft::new(roles, teams);
+                let draft = UserDraft::new(roles, teams, self.users.iter().map(|u| u.login.clone()).collect());
                 return ask(Ask::User(Box::new(draft)), String::new());
             }
             (PeopleTab::Users, Action::Edit) => {
