@@ -115,6 +115,8 @@ pub enum Confirm {
     DeleteSource(String),
     /// Disable this user (by login): their records keep them as owner.
     DisableUser(String),
+    /// Enable this disabled user (by login) again.
+    EnableUser(String),
     /// Merge contact `gone` into contact `keep`.
     Merge {
         /// The contact kept.

@@ -445,6 +445,7 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
                 Confirm::DisableUser(login) => {
                     format!("Disable {login}? They can no longer act; their records stay theirs.")
                 }
+                Confirm::EnableUser(login) => format!("Enable {login} again? They can act as before."),
                 Confirm::DeleteSource(s) => {
                     format!("Delete the lead source {}? No lead or deal has it.", crate::text::spoken(s))
                 }

@@ -218,9 +218,17 @@ fn a_user_is_added_through_the_questions_and_disabled_after_a_confirmation() {
     ui.keys("G d y");
     assert!(ui.screen().contains("user cy disabled"), "{}", ui.screen());
     assert!(!ui.crm.directory().unwrap().user("cy").unwrap().active);
-    // The last admin is refused, and says why.
-    ui.keys("g g d y");
-    assert!(ui.screen().contains("no active admin"), "{}", ui.screen());
+    ui.keys("d");
+    assert!(ui.screen().contains("cy is already disabled: e enables them again"), "{}", ui.screen());
+    ui.keys("e");
+    assert!(ui.screen().contains("Enable cy again?"), "{}", ui.screen());
+    ui.keys("y");
+    assert!(ui.screen().contains("user cy enabled"), "{}", ui.screen());
+    assert!(ui.crm.directory().unwrap().user("cy").unwrap().active);
+    // The last admin is refused before the question, and says why.
+    ui.keys("g g d");
+    let s = ui.screen();
+    assert!(s.contains("is the last active admin: make another") && !s.contains("Disable"), "{s}");
 }
 
 #[test]

@@ -223,6 +223,11 @@ impl App {
                 self.say(format!("user {login} disabled; their records keep them as owner"));
                 self.refresh_after_write();
             }
+            Confirm::EnableUser(login) => {
+                self.crm.edit_user(&login, crate::crm::UserChange { active: Some(true), ..Default::default() })?;
+                self.say(format!("user {login} enabled"));
+                self.refresh_after_write();
+            }
             Confirm::DeleteStage(stage) => {
                 self.crm.delete_stage(stage.id, None)?;
                 self.say(format!("stage {} deleted", stage.name));

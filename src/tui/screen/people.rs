@@ -37,6 +37,8 @@ pub struct People {
     pub teams: Vec<(String, usize)>,
     /// The built-in roles, then the copies.
     pub roles: Vec<Role>,
+    /// How many active admins there are: the last one is not disabled.
+    pub admins: usize,
     /// The selected user.
     pub user_at: usize,
     /// The selected team.
@@ -57,7 +59,8 @@ impl People {
         let teams =
             dir.teams.iter().map(|t| (t.clone(), dir.users.iter().filter(|u| u.team.as_ref() == Some(t)).count()));
         let roles: Vec<Role> = dir.role_names().iter().filter_map(|n| dir.role(n)).collect();
-        let mut p = People { teams: teams.collect(), roles, users: dir.users, ..old.clone() };
+        let admins = dir.active_admins();
+        let mut p = People { teams: teams.collect(), roles, admins, users: dir.users, ..old.clone() };
         p.user_at = p.user_at.min(p.users.len().saturating_sub(1));
         p.team_at = p.team_at.min(p.teams.len().saturating_sub(1));
         p.role_at = p.role_at.min(p.roles.len().saturating_sub(1));
@@ -101,17 +104,28 @@ impl People {
                 let draft = UserDraft::new(roles, teams, self.users.iter().map(|u| u.login.clone()).collect());
                 return ask(Ask::User(Box::new(draft)), String::new());
             }
-            (PeopleTab::Users, Action::Edit) => {
-                if let Some(user) = self.users.get(self.user_at) {
+            (PeopleTab::Users, Action::Edit) => match self.users.get(self.user_at) {
+                // A disabled user is enabled again rather than edited.
+                Some(u) if !u.active => {
+                    return vec![Effect::Overlay(Overlay::Confirm(Confirm::EnableUser(u.login.clone())))];
+                }
+                Some(user) => {
                     let (roles, teams) = self.choices();
                     let draft = UserDraft::edit(user, roles, teams);
                     // The name so far is proposed: the first key typed replaces it.
                     let text = LineField::proposed(draft.value());
                     return vec![Effect::Overlay(Overlay::Input { ask: Ask::User(Box::new(draft)), text })];
                 }
-            }
+                None => {}
+            },
             (PeopleTab::Users, Action::Delete) => match self.users.get(self.user_at) {
-                Some(u) if !u.active => return vec![Effect::Say(format!("{} is already disabled", u.login))],
+                Some(u) if !u.active => {
+                    return vec![Effect::Say(format!("{} is already disabled: e enables them again", u.login))];
+                }
+                Some(u) if u.role == "admin" && self.admins <= 1 => {
+                    let m = format!("{} is the last active admin: make another user admin first", u.login);
+                    return vec![Effect::Refuse(m)];
+                }
                 Some(u) => return vec![Effect::Overlay(Overlay::Confirm(Confirm::DisableUser(u.login.clone())))],
                 None => {}
             },
