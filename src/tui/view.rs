@@ -167,7 +167,7 @@ fn status_bar(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .iter()
         .flat_map(|t| t.iter())
         .filter(|b| b.hint)
-        .map(|b| format!("{} {}", b.keys[0], b.action.name()))
+        .map(|b| format!("{} {}", b.keys[0], b.label.map_or_else(|| b.action.name(), str::to_string)))
         .collect();
     let hints = if app.filter_line().is_some() {
         "type to filter · Enter keeps the filter · Esc clears it · ↑ earlier filters".to_string()

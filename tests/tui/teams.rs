@@ -396,3 +396,20 @@ fn a_taken_login_is_refused_when_given_and_each_question_but_the_last_says_enter
     let s = ui.screen();
     assert!(s.contains("6 of 6: time zone") && s.contains("Enter saves · Esc cancels"), "{s}");
 }
+
+#[test]
+fn each_people_tab_shows_its_own_keys_in_the_status_bar() {
+    let (dir, crm) = shared();
+    let mut ui = settings(dir, crm);
+    let footer = |ui: &mut Ui| ui.screen().lines().last().unwrap_or_default().to_string();
+    assert!(footer(&mut ui).contains("K move stage earlier"), "the stages' keys: {}", footer(&mut ui));
+    ui.keys("tab tab");
+    let s = footer(&mut ui);
+    assert!(s.contains("a new user · e edit or enable · d disable") && !s.contains("move stage"), "{s}");
+    ui.keys("tab");
+    let s = footer(&mut ui);
+    assert!(s.contains("a new team · r rename") && !s.contains("new record"), "{s}");
+    ui.keys("tab");
+    let s = footer(&mut ui);
+    assert!(s.contains("c copy the role · enter change cell") && !s.contains("move stage"), "{s}");
+}
