@@ -237,11 +237,14 @@ fn a_copied_role_changes_cell_by_cell_and_a_built_in_one_is_fixed() {
     let mut ui = settings(dir, crm);
     ui.keys("tab tab tab tab");
     assert!(ui.screen().contains("admin (fixed)"), "{}", ui.screen());
-    ui.keys("G l enter");
+    ui.keys("G l");
+    assert!(ui.screen().contains("rep is built in and fixed: c copies it"), "said on entering: {}", ui.screen());
+    ui.keys("enter");
     assert!(ui.screen().contains("fixed"), "a built-in role is refused: {}", ui.screen());
     ui.keys("h c").text("closer").keys("enter");
     assert!(ui.screen().contains("role closer copied from rep"), "{}", ui.screen());
-    ui.keys("G l enter");
+    // The copy is selected: its table is the one entered.
+    ui.keys("l enter");
     let role = ui.crm.directory().unwrap().role("closer").unwrap();
     assert_eq!(role.level(Kind::Account, Act::Read), Level::All, "team cycles on to all: {}", ui.screen());
     ui.keys("G enter");

@@ -151,6 +151,9 @@ impl App {
             Ask::RenameTeam(old) => format!("team {old} renamed {}", self.crm.rename_team(old, text)?),
             Ask::CopyRole(from) => {
                 let role = self.crm.copy_role(from, text)?;
+                if let Some(people) = self.settings.people.as_mut() {
+                    people.select_role = Some(role.name.clone());
+                }
                 format!("role {} copied from {from}: Enter on a cell changes it", role.name)
             }
             Ask::NewSource => {

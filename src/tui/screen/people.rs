@@ -45,6 +45,8 @@ pub struct People {
     pub team_at: usize,
     /// The selected role.
     pub role_at: usize,
+    /// The role to select once the roles are read again: a copy just made.
+    pub select_role: Option<String>,
     /// The row of the role's table under the cursor: the kinds, then the rights.
     pub row: usize,
     /// The column under the cursor: 0 the list of roles, 1 to 4 read, create, edit, delete (a
@@ -61,6 +63,9 @@ impl People {
         let roles: Vec<Role> = dir.role_names().iter().filter_map(|n| dir.role(n)).collect();
         let admins = dir.active_admins();
         let mut p = People { teams: teams.collect(), roles, admins, users: dir.users, ..old.clone() };
+        if let Some(at) = p.select_role.take().and_then(|name| p.roles.iter().position(|r| r.name == name)) {
+            (p.role_at, p.col) = (at, 0);
+        }
         p.user_at = p.user_at.min(p.users.len().saturating_sub(1));
         p.team_at = p.team_at.min(p.teams.len().saturating_sub(1));
         p.role_at = p.role_at.min(p.roles.len().saturating_sub(1));
@@ -140,6 +145,14 @@ impl People {
                     return ask(Ask::CopyRole(role.name.clone()), String::new());
                 }
             }
+            // Into the table; a built-in role's is there to read, and says so.
+            (PeopleTab::Roles, Action::Right | Action::Pick) if self.col == 0 => {
+                self.col = 1;
+                if let Some(role) = self.roles.get(self.role_at).filter(|r| r.is_built_in()) {
+                    let m = format!("{} is built in and fixed: c copies it to a role you can change", role.name);
+                    return vec![Effect::Say(m)];
+                }
+            }
             (PeopleTab::Roles, Action::Left) => self.col = self.col.saturating_sub(1),
             (PeopleTab::Roles, Action::Right) => self.col = (self.col + 1).min(self.last_col()),
             (PeopleTab::Roles, Action::Pick) => return self.change_cell(),
@@ -160,10 +173,6 @@ impl People {
     /// once; a built-in role is refused by the service, which says it is fixed.
     fn change_cell(&mut self) -> Vec<Effect> {
         let Some(role) = self.roles.get(self.role_at) else { return Vec::new() };
-        if self.col == 0 {
-            self.col = 1;
-            return Vec::new();
-        }
         let name = role.name.clone();
         let kinds = Self::kinds();
         let command = match kinds.get(self.row) {
