@@ -416,3 +416,15 @@ fn each_people_tab_shows_its_own_keys_in_the_status_bar() {
     let s = footer(&mut ui);
     assert!(s.contains("c copy the role · enter change cell") && !s.contains("move stage"), "{s}");
 }
+
+#[test]
+fn at_on_the_tasks_screen_assigns_the_selected_task() {
+    let (dir, crm) = shared();
+    crm.create(Task { title: "Send the offer".into(), ..Default::default() }).unwrap();
+    let mut ui = Ui::with(dir, Arc::new(crm), 120, 30);
+    ui.keys("5 tab tab tab @");
+    assert!(ui.screen().contains("Assign task Send the offer to a user"), "{}", ui.screen());
+    ui.text("bob").keys("enter");
+    assert!(ui.screen().contains("task Send the offer assigned to bob"), "{}", ui.screen());
+    assert_eq!(ui.crm.list::<Task>(|_| true).unwrap()[0].owner, "bob");
+}

@@ -273,20 +273,7 @@ impl App {
                     self.open_overlay(Overlay::ask(Ask::Note(Targets::named(&self.crm, vec![d.record])), ""));
                 }
             }
-            Action::Assign => {
-                let targets = self.targets();
-                if let Some(t) = targets.iter().find(|t| !t.kind.has_owner()) {
-                    self.say_error(format!("{} have no owner of their own to give", t.kind.plural()));
-                } else if !targets.is_empty() {
-                    // Refused before a user is picked when the role cannot give records away.
-                    self.crm.actor()?.require(crate::model::Right::Assign)?;
-                    let (assign, choices) = Assigning::users(&self.crm, Targets::named(&self.crm, targets))?;
-                    let (hits, _) = self.picker_hits(Kind::Contact, &choices, "", Vec::new());
-                    let purpose = Some(Box::new(PickFor::Assign(assign)));
-                    let (query, selected, waiting) = (LineField::default(), 0, None);
-                    self.open_overlay(Overlay::Picker { field: 0, query, hits, selected, choices, waiting, purpose });
-                }
-            }
+            Action::Assign => self.ask_assign(self.targets())?,
             Action::Tag | Action::AddToList => {
                 let targets = self.targets();
                 if action == Action::AddToList && targets.iter().any(|t| t.kind != Kind::Contact) {
@@ -329,6 +316,22 @@ impl App {
         match contact {
             Some(id) => self.push(Mode::Call(Box::new(CallForm::open(&self.crm, id)?))),
             None => self.say_error("calls are with people: select a contact (or a deal with one), then press c"),
+        }
+        Ok(())
+    }
+
+    /// Opens the user picker that gives `targets` to the user chosen; refused before picking
+    /// when the role cannot give records away or a target has no owner of its own.
+    pub(super) fn ask_assign(&mut self, targets: Vec<RecordRef>) -> Result<()> {
+        if let Some(t) = targets.iter().find(|t| !t.kind.has_owner()) {
+            self.say_error(format!("{} have no owner of their own to give", t.kind.plural()));
+        } else if !targets.is_empty() {
+            self.crm.actor()?.require(crate::model::Right::Assign)?;
+            let (assign, choices) = Assigning::users(&self.crm, Targets::named(&self.crm, targets))?;
+            let (hits, _) = self.picker_hits(Kind::Contact, &choices, "", Vec::new());
+            let purpose = Some(Box::new(PickFor::Assign(assign)));
+            let (query, selected, waiting) = (LineField::default(), 0, None);
+            self.open_overlay(Overlay::Picker { field: 0, query, hits, selected, choices, waiting, purpose });
         }
         Ok(())
     }

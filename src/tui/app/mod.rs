@@ -591,6 +591,7 @@ impl App {
                 Effect::Say(text) => self.say(text),
                 Effect::Refuse(text) => self.say_error(text),
                 Effect::AskDelete(targets) => self.ask_delete(targets)?,
+                Effect::Assign(targets) => self.ask_assign(targets)?,
                 Effect::Call(about) => self.log_call(Some(about))?,
                 Effect::Filter => self.open_filter(),
                 Effect::NewDeal(stage) => self.push(Mode::Form(Form::new_opportunity(&self.crm, stage)?)),

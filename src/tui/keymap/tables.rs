@@ -168,6 +168,7 @@ pub const TASKS: &[Binding] = &[
     bind(&["enter"], Action::Open, "open what the task is about"),
     bind(&["e"], Action::Edit, "edit the task"),
     bind(&["d"], Action::Delete, "delete the task (asks first)"),
+    bind(&["@"], Action::Assign, "assign the task (or the contact due) to a user"),
     hint(&["f"], Action::Filter, "narrow: project:NAME owner:NAME account:NAME due:<today (Esc clears)"),
     bind(&["*"], Action::Scope, "scope: all, mine, my team (the title says which)"),
 ];

@@ -237,6 +237,7 @@ impl Screen for TaskLists {
                 return self.selected_ref().map(|r| Effect::EditForm(r.kind, Some(r.id))).into_iter().collect();
             }
             Action::Delete => return self.selected_ref().map(|r| Effect::AskDelete(vec![r])).into_iter().collect(),
+            Action::Assign => return self.selected_ref().map(|r| Effect::Assign(vec![r])).into_iter().collect(),
             Action::Call => return self.selected_ref().map(Effect::Call).into_iter().collect(),
             _ => {}
         }
