@@ -105,7 +105,8 @@ fn star_narrows_a_list_to_mine_then_my_team_and_says_so_in_the_title() {
     let s = ui.screen();
     assert!(s.contains("Contacts · mine"), "{s}");
     assert!(s.contains("Ann Lee") && !s.contains("Bea Stone"), "only the admin's own: {s}");
-    ui.keys("* *");
+    // The admin is in no team: "my team" is skipped.
+    ui.keys("*");
     let s = ui.screen();
     assert!(!s.contains("· mine") && s.contains("Bea Stone"), "back to all: {s}");
 }
@@ -427,4 +428,20 @@ fn at_on_the_tasks_screen_assigns_the_selected_task() {
     ui.text("bob").keys("enter");
     assert!(ui.screen().contains("task Send the offer assigned to bob"), "{}", ui.screen());
     assert_eq!(ui.crm.list::<Task>(|_| true).unwrap()[0].owner, "bob");
+}
+
+#[test]
+fn star_skips_my_team_for_a_user_in_no_team_and_says_so() {
+    let (dir, crm) = shared();
+    crm.create(Contact { first_name: "Bo".into(), last_name: "Ray".into(), owner: "bob".into(), ..Default::default() })
+        .unwrap();
+    let bob = crm.acting_as("bob").unwrap();
+    let mut ui = Ui::with(dir, Arc::new(bob), 120, 30);
+    ui.keys("*");
+    assert!(ui.screen().contains("Contacts · mine"), "{}", ui.screen());
+    ui.keys("*");
+    let s = ui.screen();
+    assert!(!s.contains("· my team") && s.contains("you are in no team: my team skipped"), "{s}");
+    ui.keys("1 * *");
+    assert!(ui.screen().contains("deals: all (you are in no team"), "{}", ui.screen());
 }
