@@ -445,3 +445,20 @@ fn star_skips_my_team_for_a_user_in_no_team_and_says_so() {
     ui.keys("1 * *");
     assert!(ui.screen().contains("deals: all (you are in no team"), "{}", ui.screen());
 }
+
+#[test]
+fn editing_an_event_keeps_an_attendee_the_user_may_not_read() {
+    let (dir, crm) = shared();
+    let (lee, stone) = (contact(&crm, "Lee").id, contact(&crm, "Stone").id);
+    let start = Timestamp::parse_local(&format!("{} 10:00", crm.session().today())).unwrap();
+    let event =
+        Event { title: "Review".into(), start, attendees: vec![lee, stone], owner: "ann".into(), ..Default::default() };
+    let id = crm.create_event(event).unwrap().id;
+    let ann = crm.acting_as("ann").unwrap();
+    let mut ui = Ui::with(dir, Arc::new(ann), 120, 30);
+    ui.keys("7 e");
+    let s = ui.screen();
+    assert!(s.contains("Edit event Review") && s.contains("(not yours to see), Bea Stone"), "{s}");
+    ui.keys("ctrl-s");
+    assert_eq!(ui.crm.get::<Event>(id).unwrap().attendees, [lee, stone], "{}", ui.screen());
+}
