@@ -5,7 +5,7 @@
 use ratatui::layout::Rect;
 
 use super::theme::Theme;
-use crate::crm::Session;
+use crate::crm::{Scope, Session};
 use crate::model::{Date, Timestamp};
 
 /// The context of one key press or one frame, built by the loop from the session.
@@ -21,11 +21,27 @@ pub struct Ctx {
     pub theme: Theme,
     /// The whole window.
     pub size: Rect,
+    /// Whether the acting user is in no team: the scope toggle then skips "my team", which
+    /// would show what "mine" does.
+    pub teamless: bool,
 }
 
 impl Ctx {
     /// The context of `session` now, drawn with `theme` in a window of `size`.
     pub fn new(session: &Session, theme: Theme, size: Rect) -> Ctx {
-        Ctx { user: session.user().to_string(), today: session.today(), now: session.now(), theme, size }
+        let (user, today, now) = (session.user().to_string(), session.today(), session.now());
+        Ctx { user, today, now, theme, size, teamless: false }
+    }
+
+    /// The scope after `scope` in the toggle's cycle (all, mine, my team), and how to say it:
+    /// for a user in no team, "my team" is skipped, and that is said.
+    pub fn next_scope(&self, scope: Scope) -> (Scope, String) {
+        match scope.next() {
+            Scope::Team if self.teamless => {
+                let all = Scope::Team.next();
+                (all, format!("{} (you are in no team: my team skipped)", all.label()))
+            }
+            next => (next, next.label().to_string()),
+        }
     }
 }

@@ -103,15 +103,19 @@ fn opt(v: &Option<String>) -> String {
 }
 
 impl Form {
-    /// A form for `kind`: empty, or filled from record `id`.
+    /// A form for `kind`: empty, or filled from record `id`, refused before it opens when the
+    /// actor may not edit that record.
     pub fn open(crm: &Crm, kind: Kind, id: Option<Id>) -> Result<Form> {
+        if let Some(id) = id {
+            crate::model::with_record_type!(kind, T => crm.editable(&crm.get::<T>(id)?)?);
+        }
+        // The account linked to, as if picked: kept on save even when the actor may not read it.
+        let mut picked = None;
+        let name = id.map(|id| crm.label(RecordRef::new(kind, id))).unwrap_or_default();
         let fields = match kind {
             Kind::Contact => {
                 let c = stored_or_new::<Contact>(crm, id)?;
-                let account = match c.account {
-                    Some(a) => crm.get::<Account>(a).map(|a| a.name).unwrap_or_default(),
-                    None => String::new(),
-                };
+                let account = linked_account(crm, c.account, &mut picked)?;
                 let address = c.addresses.first().cloned().unwrap_or_default();
                 vec![
                     field("first name", c.first_name.clone()),
@@ -127,7 +131,6 @@ impl Form {
             }
             Kind::Lead => {
                 let l = stored_or_new::<Lead>(crm, id)?;
-                crm.editable(&l)?;
                 let word = |w: Option<String>| w.unwrap_or_default();
                 vec![
                     field("first name", l.first_name.clone()),
@@ -160,7 +163,7 @@ impl Form {
                     Some(id) => crm.get::<Project>(id)?,
                     None => Project { due: crm.session().today().add_days(30), ..Default::default() },
                 };
-                let account = p.account.and_then(|a| crm.get::<Account>(a).ok()).map(|a| a.name).unwrap_or_default();
+                let account = linked_account(crm, p.account, &mut picked)?;
                 vec![
                     field("name", p.name.clone()),
                     field("account", account),
@@ -187,12 +190,11 @@ impl Form {
                     opt(&e.location),
                 );
                 for a in &e.attendees {
-                    if let Ok(c) = crm.get::<Contact>(*a) {
-                        form.attendees.push((c.full_name(), *a));
-                    }
+                    let name = crm.find::<Contact>(*a)?.map_or_else(|| HIDDEN.to_string(), |c| c.full_name());
+                    form.attendees.push((name, *a));
                 }
                 form.fields[4].set(form.attendees.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", "));
-                return Ok(form);
+                return Ok(Form { name, ..form });
             }
             Kind::Stage => {
                 let s = stored_or_new::<Stage>(crm, id)?;
@@ -205,9 +207,9 @@ impl Form {
             }
             Kind::Opportunity => {
                 let o = stored_or_new::<Opportunity>(crm, id)?;
-                let account = crm.get::<Account>(o.account).map(|a| a.name).unwrap_or_default();
+                let account = linked_account(crm, id.map(|_| o.account), &mut picked)?;
                 let stage = crm.get::<Stage>(o.stage).map(|s| s.name).unwrap_or_default();
-                return Ok(Form::opportunity(id, &o, account, stage));
+                return Ok(Form { picked, name, ..Form::opportunity(id, &o, account, stage) });
             }
             _ => {
                 let a = stored_or_new::<Account>(crm, id)?;
@@ -222,10 +224,7 @@ impl Form {
                 ]
             }
         };
-        Ok(Form {
-            name: id.map(|id| crm.label(crate::model::RecordRef::new(kind, id))).unwrap_or_default(),
-            ..Form::with(kind, id, fields)
-        })
+        Ok(Form { name, picked, ..Form::with(kind, id, fields) })
     }
 
     /// A form with `fields` for record `target` of `kind` (`None`: a new one). The values a
@@ -657,13 +656,16 @@ impl Form {
         e.location = self.value("location");
         // Every name in the field must be one picked (Enter on the field); none is dropped.
         e.attendees = Vec::new();
+        // A name shared by several picked (or hidden) people keeps them all.
         for name in self.value("attendees").unwrap_or_default().split(',').map(str::trim).filter(|n| !n.is_empty()) {
-            match self.attendees.iter().find(|(n, _)| n == name) {
-                Some((_, id)) if !e.attendees.contains(id) => e.attendees.push(*id),
-                Some(_) => {}
-                None => {
-                    let m = format!("'{name}' was not picked: press Enter on the field to pick people");
-                    return Err(Self::invalid("attendees", m));
+            let mut named = self.attendees.iter().filter(|(n, _)| n == name).peekable();
+            if named.peek().is_none() {
+                let m = format!("'{name}' was not picked: press Enter on the field to pick people");
+                return Err(Self::invalid("attendees", m));
+            }
+            for (_, id) in named {
+                if !e.attendees.contains(id) {
+                    e.attendees.push(*id);
                 }
             }
         }
@@ -734,6 +736,19 @@ impl Form {
         };
         self.store(crm, a)
     }
+}
+
+/// How a form shows a linked record the actor may not read: the link is kept, its name is not said.
+const HIDDEN: &str = "(not yours to see)";
+
+/// The account field's text for the account `id` a record links to: its name, or [`HIDDEN`] when
+/// the actor may not read it. Either way the link is put in `picked`, so that saving the form
+/// with the field unchanged keeps it (the service keeps links a record already holds).
+fn linked_account(crm: &Crm, id: Option<Id>, picked: &mut Option<(String, Id)>) -> Result<String> {
+    let Some(id) = id else { return Ok(String::new()) };
+    let name = crm.find::<Account>(id)?.map_or_else(|| HIDDEN.to_string(), |a| a.name);
+    *picked = Some((name.clone(), id));
+    Ok(name)
 }
 
 /// Record `id` of kind `R`, or a new empty one when there is no id.

@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use std::sync::Arc;
 
+use super::ctx::Ctx;
 use crate::crm::{Crm, Result};
 use crate::model::{Account, Call, Contact, Id, Kind, Lead, Opportunity, Product, Project, Record, Stage};
 
@@ -170,11 +171,12 @@ impl RecordList {
     }
 
     /// Shows the next scope (all, mine, my team), read again from the top; says which.
-    pub fn next_scope(&mut self) -> String {
-        self.scope = self.scope.next();
+    pub fn next_scope(&mut self, ctx: &Ctx) -> String {
+        let said;
+        (self.scope, said) = ctx.next_scope(self.scope);
         self.loaded = false;
         self.to_top = true;
-        format!("{}: {}", self.kind_plural(), self.scope.label())
+        format!("{}: {said}", self.kind_plural())
     }
 
     /// Moves to the next order, starting again at the top.

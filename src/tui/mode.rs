@@ -70,7 +70,7 @@ impl PickFor {
     /// The picker's title.
     pub fn title(&self) -> String {
         match self {
-            PickFor::Assign(a) => format!("Assign {} to", a.targets.name),
+            PickFor::Assign(a) => format!("Assign {} to a user", a.targets.name),
             PickFor::User(draft) => draft.prompt(),
         }
     }
@@ -115,6 +115,8 @@ pub enum Confirm {
     DeleteSource(String),
     /// Disable this user (by login): their records keep them as owner.
     DisableUser(String),
+    /// Enable this disabled user (by login) again.
+    EnableUser(String),
     /// Merge contact `gone` into contact `keep`.
     Merge {
         /// The contact kept.
@@ -268,6 +270,15 @@ impl Ask {
                     crate::text::count(*n, "deal", "deals")
                 )
             }
+        }
+    }
+
+    /// The keys under the answer's line: Enter goes on to the next question of the user dialog
+    /// until the last, which saves.
+    pub fn help(&self) -> &'static str {
+        match self {
+            Ask::User(draft) if !draft.is_last() => "Enter next · Esc cancels",
+            _ => "Enter saves · Esc cancels",
         }
     }
 }

@@ -43,22 +43,31 @@ pub struct UserDraft {
     pub roles: Vec<String>,
     /// The teams a user may join.
     pub teams: Vec<String>,
+    /// The logins already in use, refused as a new user's login when given.
+    pub taken: Vec<String>,
 }
 
 impl UserDraft {
-    /// A new user (a rep in no team until answered otherwise), choosing among `roles` and `teams`.
-    pub fn new(roles: Vec<String>, teams: Vec<String>) -> UserDraft {
-        UserDraft { editing: None, user: User::new("", "", "rep"), step: Step::Login, roles, teams }
+    /// A new user (a rep in no team until answered otherwise), choosing among `roles` and `teams`,
+    /// with a login none of `taken` has.
+    pub fn new(roles: Vec<String>, teams: Vec<String>, taken: Vec<String>) -> UserDraft {
+        UserDraft { editing: None, user: User::new("", "", "rep"), step: Step::Login, roles, teams, taken }
     }
 
     /// Changes to `user`, from their name on.
     pub fn edit(user: &User, roles: Vec<String>, teams: Vec<String>) -> UserDraft {
-        UserDraft { editing: Some(user.login.clone()), user: user.clone(), step: Step::Name, roles, teams }
+        let (editing, taken) = (Some(user.login.clone()), Vec::new());
+        UserDraft { editing, user: user.clone(), step: Step::Name, roles, teams, taken }
     }
 
     /// The questions this dialog asks.
     fn steps(&self) -> &'static [Step] {
         if self.editing.is_some() { &Step::ALL[1..] } else { &Step::ALL }
+    }
+
+    /// Whether the question on show is the last: answering it saves the user.
+    pub fn is_last(&self) -> bool {
+        self.steps().last() == Some(&self.step)
     }
 
     /// The question on show, numbered ("New user, 4 of 6: role (admin, manager, rep)").
@@ -119,6 +128,10 @@ impl UserDraft {
         match self.step {
             Step::Login => {
                 check_login(text)?;
+                if self.taken.iter().any(|t| t == text) {
+                    let m = format!("'{text}' is taken by another user: choose another login");
+                    return Err(ValidationError::new("login", m));
+                }
                 u.login = text.to_string();
             }
             Step::Name if text.is_empty() => {
@@ -187,15 +200,16 @@ mod tests {
     use super::*;
 
     fn draft() -> UserDraft {
-        UserDraft::new(vec!["admin".into(), "manager".into(), "rep".into()], vec!["East".into()])
+        UserDraft::new(vec!["admin".into(), "manager".into(), "rep".into()], vec!["East".into()], vec!["bob".into()])
     }
 
     #[test]
     fn a_new_user_is_asked_every_field_and_each_wrong_answer_stays_to_fix() {
         let mut d = draft();
-        assert!(d.prompt().starts_with("New user, 1 of 6: login"));
+        assert!(d.prompt().starts_with("New user, 1 of 6: login") && !d.is_last());
         assert_eq!(d.take("Ann Lee").unwrap_err().field, "login");
         assert_eq!(d.step, Step::Login, "a refused answer keeps the question");
+        assert!(d.take("bob").unwrap_err().message.contains("'bob' is taken"), "asked at once, not at the end");
         for answer in ["ann", "Ann Lee", ""] {
             assert!(d.take(answer).unwrap());
         }
@@ -204,6 +218,7 @@ mod tests {
         assert!(d.take("west").unwrap_err().message.contains("Teams tab"));
         assert!(d.take("east").unwrap());
         assert_eq!(d.take("Mars/Base").unwrap_err().field, "time-zone");
+        assert!(d.is_last());
         assert!(!d.take("Europe/Paris").unwrap(), "the last question");
         let u = &d.user;
         assert_eq!((u.login.as_str(), u.role.as_str(), u.team.as_deref()), ("ann", "manager", Some("East")));

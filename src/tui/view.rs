@@ -167,7 +167,7 @@ fn status_bar(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .iter()
         .flat_map(|t| t.iter())
         .filter(|b| b.hint)
-        .map(|b| format!("{} {}", b.keys[0], b.action.name()))
+        .map(|b| format!("{} {}", b.keys[0], b.label.map_or_else(|| b.action.name(), str::to_string)))
         .collect();
     let hints = if app.filter_line().is_some() {
         "type to filter · Enter keeps the filter · Esc clears it · ↑ earlier filters".to_string()
@@ -445,6 +445,7 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
                 Confirm::DisableUser(login) => {
                     format!("Disable {login}? They can no longer act; their records stay theirs.")
                 }
+                Confirm::EnableUser(login) => format!("Enable {login} again? They can act as before."),
                 Confirm::DeleteSource(s) => {
                     format!("Delete the lead source {}? No lead or deal has it.", crate::text::spoken(s))
                 }
@@ -468,7 +469,7 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
                 Some(crate::model::Kind::Contact) => "Pick a person".to_string(),
                 _ => "Pick an account".to_string(),
             };
-            let inner = popup(f, area, 60, 14, &sanitize(&format!("{what}  (Enter picks, Esc closes)")));
+            let inner = popup(f, area, 60, 14, &sanitize(&format!("{what} (Enter picks, Esc closes)")));
             let mut lines = vec![query.after(Span::styled("> ", theme.title()), inner.width as usize)];
             if hits.is_empty() {
                 let empty = if choices.is_empty() { "type a name" } else { "nothing matches" };
@@ -486,7 +487,7 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             let prompt = ask.prompt();
             let w = 70.min(area.width);
             let entry = Line::from(text.spans(w.saturating_sub(2) as usize, Style::new()));
-            let help = Line::styled("Enter saves · Esc cancels", theme.dim());
+            let help = Line::styled(ask.help(), theme.dim());
             if width(&prompt) + 4 <= w as usize {
                 let inner = popup(f, area, w, 4, &prompt);
                 f.render_widget(Paragraph::new(vec![entry, help]), inner);

@@ -29,6 +29,13 @@ fn shared() -> (tempfile::TempDir, Crm) {
     (dir, crm)
 }
 
+/// Adds the rep `dee` to ann's team East, owning the contact Cal `last`.
+fn dee_owns(crm: &Crm, last: &str) {
+    crm.add_user(User { team: Some("East".into()), ..User::new("dee", "Dee Holt", "rep") }).unwrap();
+    crm.create(Contact { first_name: "Cal".into(), last_name: last.into(), owner: "dee".into(), ..Default::default() })
+        .unwrap();
+}
+
 /// The contact named `last`.
 fn contact(crm: &Crm, last: &str) -> Contact {
     crm.list::<Contact>(|c| c.last_name == last).unwrap().remove(0)
@@ -40,7 +47,7 @@ fn at_assigns_the_selected_contact_through_a_user_picker() {
     let mut ui = Ui::with(dir, Arc::new(crm), 100, 30);
     ui.keys("@");
     let s = ui.screen();
-    assert!(s.contains("Assign contact Ann Lee to"), "{s}");
+    assert!(s.contains("Assign contact Ann Lee to a user") && !s.contains("  (Enter"), "{s}");
     assert!(s.contains("Ann Lee (ann) · team East") && s.contains("Bob Ray (bob)"), "the active users: {s}");
     ui.text("bob").keys("enter");
     assert!(ui.screen().contains("contact Ann Lee assigned to bob"), "{}", ui.screen());
@@ -98,7 +105,8 @@ fn star_narrows_a_list_to_mine_then_my_team_and_says_so_in_the_title() {
     let s = ui.screen();
     assert!(s.contains("Contacts · mine"), "{s}");
     assert!(s.contains("Ann Lee") && !s.contains("Bea Stone"), "only the admin's own: {s}");
-    ui.keys("* *");
+    // The admin is in no team: "my team" is skipped.
+    ui.keys("*");
     let s = ui.screen();
     assert!(!s.contains("· mine") && s.contains("Bea Stone"), "back to all: {s}");
 }
@@ -211,9 +219,17 @@ fn a_user_is_added_through_the_questions_and_disabled_after_a_confirmation() {
     ui.keys("G d y");
     assert!(ui.screen().contains("user cy disabled"), "{}", ui.screen());
     assert!(!ui.crm.directory().unwrap().user("cy").unwrap().active);
-    // The last admin is refused, and says why.
-    ui.keys("g g d y");
-    assert!(ui.screen().contains("no active admin"), "{}", ui.screen());
+    ui.keys("d");
+    assert!(ui.screen().contains("cy is already disabled: e enables them again"), "{}", ui.screen());
+    ui.keys("e");
+    assert!(ui.screen().contains("Enable cy again?"), "{}", ui.screen());
+    ui.keys("y");
+    assert!(ui.screen().contains("user cy enabled"), "{}", ui.screen());
+    assert!(ui.crm.directory().unwrap().user("cy").unwrap().active);
+    // The last admin is refused before the question, and says why.
+    ui.keys("g g d");
+    let s = ui.screen();
+    assert!(s.contains("is the last active admin: make another") && !s.contains("Disable"), "{s}");
 }
 
 #[test]
@@ -222,11 +238,14 @@ fn a_copied_role_changes_cell_by_cell_and_a_built_in_one_is_fixed() {
     let mut ui = settings(dir, crm);
     ui.keys("tab tab tab tab");
     assert!(ui.screen().contains("admin (fixed)"), "{}", ui.screen());
-    ui.keys("G l enter");
+    ui.keys("G l");
+    assert!(ui.screen().contains("rep is built in and fixed: c copies it"), "said on entering: {}", ui.screen());
+    ui.keys("enter");
     assert!(ui.screen().contains("fixed"), "a built-in role is refused: {}", ui.screen());
     ui.keys("h c").text("closer").keys("enter");
     assert!(ui.screen().contains("role closer copied from rep"), "{}", ui.screen());
-    ui.keys("G l enter");
+    // The copy is selected: its table is the one entered.
+    ui.keys("l enter");
     let role = ui.crm.directory().unwrap().role("closer").unwrap();
     assert_eq!(role.level(Kind::Account, Act::Read), Level::All, "team cycles on to all: {}", ui.screen());
     ui.keys("G enter");
@@ -237,14 +256,7 @@ fn a_copied_role_changes_cell_by_cell_and_a_built_in_one_is_fixed() {
 #[test]
 fn star_cycles_mine_then_my_team_for_a_rep_and_the_task_lists_follow() {
     let (dir, crm) = shared();
-    crm.add_user(User { team: Some("East".into()), ..User::new("dee", "Dee Holt", "rep") }).unwrap();
-    crm.create(Contact {
-        first_name: "Cal".into(),
-        last_name: "Dunn".into(),
-        owner: "dee".into(),
-        ..Default::default()
-    })
-    .unwrap();
+    dee_owns(&crm, "Dunn");
     for (title, owner) in [("Ann's chore", "ann"), ("Dee's chore", "dee")] {
         crm.create(Task { title: title.into(), owner: owner.into(), ..Default::default() }).unwrap();
     }
@@ -291,14 +303,7 @@ fn snapshot_of_the_roles_tab() {
 #[test]
 fn a_filtered_list_keeps_its_filter_across_scopes() {
     let (dir, crm) = shared();
-    crm.add_user(User { team: Some("East".into()), ..User::new("dee", "Dee Holt", "rep") }).unwrap();
-    crm.create(Contact {
-        first_name: "Cal".into(),
-        last_name: "Stone".into(),
-        owner: "dee".into(),
-        ..Default::default()
-    })
-    .unwrap();
+    dee_owns(&crm, "Stone");
     let ann = crm.acting_as("ann").unwrap();
     let mut ui = Ui::with(dir, Arc::new(ann), 100, 30);
     ui.keys("f").text("stone").keys("enter *");
@@ -324,4 +329,136 @@ fn marked_rows_are_assigned_all_or_none() {
     let s = ui.screen();
     assert!(s.contains("cy (closer) may not edit contact"), "the first record cy may not change is said: {s}");
     assert!(ui.crm.list::<Contact>(|c| c.owner == "bob").unwrap().is_empty(), "none of them moved");
+}
+
+/// Ann's contact Bea Stone and her deal Harbor, both at the admin's Acme, which ann may not read.
+fn linked_to_a_hidden_account() -> (tempfile::TempDir, Crm, Id, Id) {
+    let (dir, crm) = shared();
+    let acme = crm.list::<Account>(|_| true).unwrap()[0].id;
+    let mut bea = contact(&crm, "Stone");
+    bea.account = Some(acme);
+    crm.update(bea).unwrap();
+    let deal = crm
+        .create_opportunity(Opportunity {
+            name: "Harbor".into(),
+            account: acme,
+            close_date: Date::parse_iso("2099-01-01").unwrap(),
+            stage: crm.stages().unwrap()[0].id,
+            owner: "ann".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    (dir, crm, acme, deal)
+}
+
+#[test]
+fn editing_keeps_a_link_to_an_account_the_user_may_not_read() {
+    let (dir, crm, acme, deal) = linked_to_a_hidden_account();
+    let ann = crm.acting_as("ann").unwrap();
+    assert!(ann.find::<Account>(acme).unwrap().is_none(), "hidden from ann");
+    let mut ui = Ui::with(dir, Arc::new(ann), 120, 30);
+    ui.keys("e");
+    let s = ui.screen();
+    assert!(s.contains("(not yours to see)"), "shown as hidden, not empty: {s}");
+    ui.keys("tab ctrl-s");
+    assert_eq!(contact(&ui.crm, "Stone").account, Some(acme), "kept: {}", ui.screen());
+    ui.keys("1 e");
+    assert!(ui.screen().contains("Edit opportunity Harbor"), "{}", ui.screen());
+    ui.keys("tab ctrl-s");
+    let s = ui.screen();
+    assert!(!s.contains("is required"), "{s}");
+    assert_eq!(ui.crm.get::<Opportunity>(deal).unwrap().account, acme);
+}
+
+#[test]
+fn editing_or_deleting_a_record_the_user_may_not_change_is_refused_before_opening() {
+    let (dir, crm) = shared();
+    dee_owns(&crm, "Dunn");
+    let ann = crm.acting_as("ann").unwrap();
+    let mut ui = Ui::with(dir, Arc::new(ann), 120, 30);
+    ui.keys("f").text("dunn").keys("enter e");
+    let s = ui.screen();
+    assert!(s.contains("ann (rep) may not edit contact") && !s.contains("Edit contact"), "no form: {s}");
+    ui.keys("d");
+    let s = ui.screen();
+    assert!(s.contains("ann (rep) may not delete contact") && !s.contains("Delete Cal"), "no question: {s}");
+}
+
+#[test]
+fn a_taken_login_is_refused_when_given_and_each_question_but_the_last_says_enter_next() {
+    let (dir, crm) = shared();
+    let mut ui = settings(dir, crm);
+    ui.keys("tab tab a");
+    assert!(ui.screen().contains("Enter next · Esc cancels"), "{}", ui.screen());
+    ui.text("ann").keys("enter");
+    let s = ui.screen();
+    assert!(s.contains("'ann' is taken") && s.contains("1 of 6: login"), "said at once: {s}");
+    ui.keys("ctrl-u").text("cy").keys("enter");
+    assert!(ui.screen().contains("2 of 6: name"), "{}", ui.screen());
+    ui.text("Cy Moss").keys("enter enter enter enter");
+    let s = ui.screen();
+    assert!(s.contains("6 of 6: time zone") && s.contains("Enter saves · Esc cancels"), "{s}");
+}
+
+#[test]
+fn each_people_tab_shows_its_own_keys_in_the_status_bar() {
+    let (dir, crm) = shared();
+    let mut ui = settings(dir, crm);
+    let footer = |ui: &mut Ui| ui.screen().lines().last().unwrap_or_default().to_string();
+    assert!(footer(&mut ui).contains("K move stage earlier"), "the stages' keys: {}", footer(&mut ui));
+    ui.keys("tab tab");
+    let s = footer(&mut ui);
+    assert!(s.contains("a new user · e edit or enable · d disable") && !s.contains("move stage"), "{s}");
+    ui.keys("tab");
+    let s = footer(&mut ui);
+    assert!(s.contains("a new team · r rename") && !s.contains("new record"), "{s}");
+    ui.keys("tab");
+    let s = footer(&mut ui);
+    assert!(s.contains("c copy the role · enter change cell") && !s.contains("move stage"), "{s}");
+}
+
+#[test]
+fn at_on_the_tasks_screen_assigns_the_selected_task() {
+    let (dir, crm) = shared();
+    crm.create(Task { title: "Send the offer".into(), ..Default::default() }).unwrap();
+    let mut ui = Ui::with(dir, Arc::new(crm), 120, 30);
+    ui.keys("5 tab tab tab @");
+    assert!(ui.screen().contains("Assign task Send the offer to a user"), "{}", ui.screen());
+    ui.text("bob").keys("enter");
+    assert!(ui.screen().contains("task Send the offer assigned to bob"), "{}", ui.screen());
+    assert_eq!(ui.crm.list::<Task>(|_| true).unwrap()[0].owner, "bob");
+}
+
+#[test]
+fn star_skips_my_team_for_a_user_in_no_team_and_says_so() {
+    let (dir, crm) = shared();
+    crm.create(Contact { first_name: "Bo".into(), last_name: "Ray".into(), owner: "bob".into(), ..Default::default() })
+        .unwrap();
+    let bob = crm.acting_as("bob").unwrap();
+    let mut ui = Ui::with(dir, Arc::new(bob), 120, 30);
+    ui.keys("*");
+    assert!(ui.screen().contains("Contacts · mine"), "{}", ui.screen());
+    ui.keys("*");
+    let s = ui.screen();
+    assert!(!s.contains("· my team") && s.contains("you are in no team: my team skipped"), "{s}");
+    ui.keys("1 * *");
+    assert!(ui.screen().contains("deals: all (you are in no team"), "{}", ui.screen());
+}
+
+#[test]
+fn editing_an_event_keeps_an_attendee_the_user_may_not_read() {
+    let (dir, crm) = shared();
+    let (lee, stone) = (contact(&crm, "Lee").id, contact(&crm, "Stone").id);
+    let start = Timestamp::parse_local(&format!("{} 10:00", crm.session().today())).unwrap();
+    let event =
+        Event { title: "Review".into(), start, attendees: vec![lee, stone], owner: "ann".into(), ..Default::default() };
+    let id = crm.create_event(event).unwrap().id;
+    let ann = crm.acting_as("ann").unwrap();
+    let mut ui = Ui::with(dir, Arc::new(ann), 120, 30);
+    ui.keys("7 e");
+    let s = ui.screen();
+    assert!(s.contains("Edit event Review") && s.contains("(not yours to see), Bea Stone"), "{s}");
+    ui.keys("ctrl-s");
+    assert_eq!(ui.crm.get::<Event>(id).unwrap().attendees, [lee, stone], "{}", ui.screen());
 }

@@ -265,7 +265,7 @@ impl App {
                     }
                 }
             }
-            Action::Delete => self.ask_delete(self.targets()),
+            Action::Delete => self.ask_delete(self.targets())?,
             Action::Note => {
                 if let Some(d) = self.detail()
                     && matches!(d.record.kind, Kind::Account | Kind::Contact | Kind::Lead | Kind::Opportunity)
@@ -273,20 +273,7 @@ impl App {
                     self.open_overlay(Overlay::ask(Ask::Note(Targets::named(&self.crm, vec![d.record])), ""));
                 }
             }
-            Action::Assign => {
-                let targets = self.targets();
-                if let Some(t) = targets.iter().find(|t| !t.kind.has_owner()) {
-                    self.say_error(format!("{} have no owner of their own to give", t.kind.plural()));
-                } else if !targets.is_empty() {
-                    // Refused before a user is picked when the role cannot give records away.
-                    self.crm.actor()?.require(crate::model::Right::Assign)?;
-                    let (assign, choices) = Assigning::users(&self.crm, Targets::named(&self.crm, targets))?;
-                    let (hits, _) = self.picker_hits(Kind::Contact, &choices, "", Vec::new());
-                    let purpose = Some(Box::new(PickFor::Assign(assign)));
-                    let (query, selected, waiting) = (LineField::default(), 0, None);
-                    self.open_overlay(Overlay::Picker { field: 0, query, hits, selected, choices, waiting, purpose });
-                }
-            }
+            Action::Assign => self.ask_assign(self.targets())?,
             Action::Tag | Action::AddToList => {
                 let targets = self.targets();
                 if action == Action::AddToList && targets.iter().any(|t| t.kind != Kind::Contact) {
@@ -333,11 +320,32 @@ impl App {
         Ok(())
     }
 
-    /// Asks before deleting `targets`, named by their labels.
-    pub(super) fn ask_delete(&mut self, targets: Vec<RecordRef>) {
+    /// Opens the user picker that gives `targets` to the user chosen; refused before picking
+    /// when the role cannot give records away or a target has no owner of its own.
+    pub(super) fn ask_assign(&mut self, targets: Vec<RecordRef>) -> Result<()> {
+        if let Some(t) = targets.iter().find(|t| !t.kind.has_owner()) {
+            self.say_error(format!("{} have no owner of their own to give", t.kind.plural()));
+        } else if !targets.is_empty() {
+            self.crm.actor()?.require(crate::model::Right::Assign)?;
+            let (assign, choices) = Assigning::users(&self.crm, Targets::named(&self.crm, targets))?;
+            let (hits, _) = self.picker_hits(Kind::Contact, &choices, "", Vec::new());
+            let purpose = Some(Box::new(PickFor::Assign(assign)));
+            let (query, selected, waiting) = (LineField::default(), 0, None);
+            self.open_overlay(Overlay::Picker { field: 0, query, hits, selected, choices, waiting, purpose });
+        }
+        Ok(())
+    }
+
+    /// Asks before deleting `targets`, named by their labels; refused before asking when the
+    /// actor may not delete one of them.
+    pub(super) fn ask_delete(&mut self, targets: Vec<RecordRef>) -> Result<()> {
+        for t in &targets {
+            crate::model::with_record_type!(t.kind, T => self.crm.may(crate::model::Act::Delete, &self.crm.get::<T>(t.id)?)?);
+        }
         if !targets.is_empty() {
             self.open_overlay(Overlay::Confirm(Confirm::Delete(Targets::named(&self.crm, targets))));
         }
+        Ok(())
     }
 
     /// What an action applies to: the open record, else the marked rows, else the selected one.

@@ -171,7 +171,10 @@ impl App {
                 ready.store(true, Ordering::SeqCst);
             });
         }
-        let ctx = Ctx::new(crm.session(), super::Theme::plain(), ratatui::layout::Rect::default());
+        let ctx = Ctx {
+            teamless: teamless(&crm),
+            ..Ctx::new(crm.session(), super::Theme::plain(), ratatui::layout::Rect::default())
+        };
         let acting = acting(&crm);
         // Birthdays in the next two weeks greet the rep as rolo starts.
         let greeting =
@@ -571,7 +574,7 @@ impl App {
 
     /// The context of this moment: the session's clock read again.
     fn tick(&mut self) {
-        self.ctx = Ctx::new(self.crm.session(), self.ctx.theme, self.ctx.size);
+        self.ctx = Ctx { teamless: self.ctx.teamless, ..Ctx::new(self.crm.session(), self.ctx.theme, self.ctx.size) };
     }
 
     /// Runs what a screen's `update` asked for, in order; the first failure stops the rest.
@@ -590,7 +593,8 @@ impl App {
                 Effect::Form(form) => self.push(Mode::Form(*form)),
                 Effect::Say(text) => self.say(text),
                 Effect::Refuse(text) => self.say_error(text),
-                Effect::AskDelete(targets) => self.ask_delete(targets),
+                Effect::AskDelete(targets) => self.ask_delete(targets)?,
+                Effect::Assign(targets) => self.ask_assign(targets)?,
                 Effect::Call(about) => self.log_call(Some(about))?,
                 Effect::Filter => self.open_filter(),
                 Effect::NewDeal(stage) => self.push(Mode::Form(Form::new_opportunity(&self.crm, stage)?)),
@@ -683,6 +687,7 @@ impl App {
     fn refresh_after_write(&mut self) {
         self.empty = self.crm.is_empty().unwrap_or(false);
         self.acting = acting(&self.crm);
+        self.ctx.teamless = teamless(&self.crm);
         for l in self.lists_mut() {
             l.invalidate();
         }
@@ -729,6 +734,11 @@ impl App {
 fn acting(crm: &Crm) -> Option<String> {
     let actor = crm.actor().ok()?;
     actor.acting_for().map(|by| format!("as {} · by admin {by}", actor.who()))
+}
+
+/// Whether the acting user is in no team.
+fn teamless(crm: &Crm) -> bool {
+    crm.actor().is_ok_and(|a| a.user().team.is_none())
 }
 
 /// The screen that lists records of `kind`, if one does.

@@ -151,6 +151,9 @@ impl App {
             Ask::RenameTeam(old) => format!("team {old} renamed {}", self.crm.rename_team(old, text)?),
             Ask::CopyRole(from) => {
                 let role = self.crm.copy_role(from, text)?;
+                if let Some(people) = self.settings.people.as_mut() {
+                    people.select_role = Some(role.name.clone());
+                }
                 format!("role {} copied from {from}: Enter on a cell changes it", role.name)
             }
             Ask::NewSource => {
@@ -221,6 +224,11 @@ impl App {
             Confirm::DisableUser(login) => {
                 self.crm.disable_user(&login, None)?;
                 self.say(format!("user {login} disabled; their records keep them as owner"));
+                self.refresh_after_write();
+            }
+            Confirm::EnableUser(login) => {
+                self.crm.edit_user(&login, crate::crm::UserChange { active: Some(true), ..Default::default() })?;
+                self.say(format!("user {login} enabled"));
                 self.refresh_after_write();
             }
             Confirm::DeleteStage(stage) => {

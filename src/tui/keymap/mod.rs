@@ -325,6 +325,8 @@ pub struct Binding {
     pub help: &'static str,
     /// Whether the status bar lists it among the keys that matter here.
     pub hint: bool,
+    /// The words the status bar shows for it, when not the action's name.
+    pub label: Option<&'static str>,
 }
 
 /// The sections of the help for the tables in force (`context`, most specific first): those
@@ -478,6 +480,8 @@ mod tests {
     fn no_key_means_two_things_in_one_context() {
         for table in
             [LIST, DETAIL, WELCOME, BOARD, LEADS, REPORTS, DEALS, SETTINGS, TASKS, AGENDA, PROJECTS, DUPLICATES, TEXT]
+                .into_iter()
+                .chain([SETTINGS_STAGES, SETTINGS_SOURCES, SETTINGS_USERS, SETTINGS_TEAMS, SETTINGS_ROLES])
         {
             let mut seen = std::collections::HashSet::new();
             for b in table.iter().chain(GLOBAL) {

@@ -4,12 +4,18 @@ use super::{Action, Binding, TextKey};
 use crate::tui::ScreenId;
 
 const fn bind(keys: &'static [&'static str], action: Action, help: &'static str) -> Binding {
-    Binding { keys, action, help, hint: false }
+    Binding { keys, action, help, hint: false, label: None }
 }
 
 /// A binding the status bar advertises.
 const fn hint(keys: &'static [&'static str], action: Action, help: &'static str) -> Binding {
-    Binding { keys, action, help, hint: true }
+    Binding { keys, action, help, hint: true, label: None }
+}
+
+/// A binding the status bar advertises in words of its own (`a new user`), where the action's
+/// name would say less of what it does on that tab.
+const fn hint_as(keys: &'static [&'static str], action: Action, label: &'static str, help: &'static str) -> Binding {
+    Binding { keys, action, help, hint: true, label: Some(label) }
 }
 
 /// Keys that work on every screen, outside text fields.
@@ -162,6 +168,7 @@ pub const TASKS: &[Binding] = &[
     bind(&["enter"], Action::Open, "open what the task is about"),
     bind(&["e"], Action::Edit, "edit the task"),
     bind(&["d"], Action::Delete, "delete the task (asks first)"),
+    bind(&["@"], Action::Assign, "assign the task (or the contact due) to a user"),
     hint(&["f"], Action::Filter, "narrow: project:NAME owner:NAME account:NAME due:<today (Esc clears)"),
     bind(&["*"], Action::Scope, "scope: all, mine, my team (the title says which)"),
 ];
@@ -183,8 +190,8 @@ pub const AGENDA: &[Binding] = &[
     bind(&["e"], Action::Edit, "edit the event"),
 ];
 
-/// Keys of the settings screen (the users, teams and roles tabs only for those with the settings
-/// right).
+/// Keys of every tab of the settings screen (the users, teams and roles tabs only for those with
+/// the settings right); each tab adds its own.
 pub const SETTINGS: &[Binding] = &[
     hint(&["tab"], Action::NextSection, "next: stages, lead sources, users, teams, roles"),
     bind(&["backtab"], Action::PrevSection, "previous of those"),
@@ -192,15 +199,45 @@ pub const SETTINGS: &[Binding] = &[
     bind(&["k", "up"], Action::Up, "previous row"),
     bind(&["g g", "home"], Action::Top, "first one"),
     bind(&["G", "end"], Action::Bottom, "last one"),
-    bind(&["h", "left"], Action::Left, "roles: the cell to the left"),
-    bind(&["l", "right"], Action::Right, "roles: the cell to the right"),
-    hint(&["K", "shift-up"], Action::StageUp, "move it earlier (the board's columns follow)"),
-    hint(&["J", "shift-down"], Action::StageDown, "move it later"),
-    hint(&["n", "a"], Action::New, "new stage, source, user or team"),
-    hint(&["e", "r"], Action::Edit, "rename (a stage: also its probability; a user: edit)"),
-    hint(&["d"], Action::Delete, "delete (asks where its deals or leads go); a user: disable"),
-    bind(&["c"], Action::CopyRole, "roles: copy the selected role under a new name"),
-    bind(&["enter", "space"], Action::Pick, "roles: cycle the level or toggle the right under the cursor"),
+];
+
+/// Keys of the settings' pipeline stages.
+pub const SETTINGS_STAGES: &[Binding] = &[
+    hint(&["K", "shift-up"], Action::StageUp, "move the stage earlier (the board's columns follow)"),
+    hint(&["J", "shift-down"], Action::StageDown, "move the stage later"),
+    hint_as(&["n", "a"], Action::New, "new stage", "new stage"),
+    hint_as(&["e", "r"], Action::Edit, "edit stage", "rename the stage, change its probability"),
+    hint_as(&["d"], Action::Delete, "delete stage", "delete the stage (asks where its deals go)"),
+];
+
+/// Keys of the settings' lead sources.
+pub const SETTINGS_SOURCES: &[Binding] = &[
+    hint_as(&["K", "shift-up"], Action::StageUp, "move earlier", "move the source earlier in the pickers"),
+    hint_as(&["J", "shift-down"], Action::StageDown, "move later", "move the source later"),
+    hint_as(&["n", "a"], Action::New, "new source", "new lead source"),
+    hint_as(&["e", "r"], Action::Edit, "rename", "rename the lead source (its leads and deals follow)"),
+    hint_as(&["d"], Action::Delete, "delete source", "delete the lead source (asks where its leads go)"),
+];
+
+/// Keys of the settings' users tab.
+pub const SETTINGS_USERS: &[Binding] = &[
+    hint_as(&["a", "n"], Action::New, "new user", "add a user, one question at a time"),
+    hint_as(&["e"], Action::Edit, "edit or enable", "edit the user; a disabled one is enabled again"),
+    hint_as(&["d"], Action::Delete, "disable", "disable the user (asks first); their records stay theirs"),
+];
+
+/// Keys of the settings' teams tab.
+pub const SETTINGS_TEAMS: &[Binding] = &[
+    hint_as(&["a", "n"], Action::New, "new team", "add a team"),
+    hint_as(&["r", "e"], Action::Edit, "rename", "rename the team (its users follow)"),
+];
+
+/// Keys of the settings' roles tab.
+pub const SETTINGS_ROLES: &[Binding] = &[
+    hint_as(&["l", "right"], Action::Right, "next cell", "the cell to the right (from the roles: their table)"),
+    bind(&["h", "left"], Action::Left, "the cell to the left (from the table's first: the roles)"),
+    hint(&["c"], Action::CopyRole, "copy the selected role under a new name"),
+    hint_as(&["enter", "space"], Action::Pick, "change cell", "cycle the level or toggle the right under the cursor"),
 ];
 
 /// Keys of the possible-duplicates screen.
@@ -373,6 +410,11 @@ pub const ALL: &[(&str, &[Binding])] = &[
     ("Agenda", AGENDA),
     ("Reports", REPORTS),
     ("Settings", SETTINGS),
+    ("Settings: pipeline stages", SETTINGS_STAGES),
+    ("Settings: lead sources", SETTINGS_SOURCES),
+    ("Settings: users", SETTINGS_USERS),
+    ("Settings: teams", SETTINGS_TEAMS),
+    ("Settings: roles", SETTINGS_ROLES),
     ("Possible duplicates", DUPLICATES),
     ("A record's page", DETAIL),
     ("A person's or a deal's page", CALLABLE_PAGE),

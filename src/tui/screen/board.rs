@@ -354,7 +354,7 @@ impl Screen for Board {
         action == Action::Back && self.filter.is_some()
     }
 
-    fn update(&mut self, action: Action, _: &Ctx) -> Vec<Effect> {
+    fn update(&mut self, action: Action, ctx: &Ctx) -> Vec<Effect> {
         let card = self.selected().cloned();
         match action {
             _ if step(action).is_some() => self.move_card(step(action).unwrap_or(0)),
@@ -387,10 +387,11 @@ impl Screen for Board {
             Action::New => return vec![Effect::NewDeal(self.stage().map(|s| s.name.clone()))],
             Action::Filter => return vec![Effect::Filter],
             Action::Scope => {
-                self.scope = self.scope.next();
+                let said;
+                (self.scope, said) = ctx.next_scope(self.scope);
                 self.stale = true;
                 self.refiltered = true;
-                return vec![Effect::Say(format!("deals: {}", self.scope.label()))];
+                return vec![Effect::Say(format!("deals: {said}"))];
             }
             Action::Back => {
                 self.set_filter("", None);

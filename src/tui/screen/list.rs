@@ -81,7 +81,7 @@ impl Screen for RecordList {
         action == Action::Back && (!self.marked.is_empty() || self.is_filtered() || self.awaiting.is_some())
     }
 
-    fn update(&mut self, action: Action, _: &Ctx) -> Vec<Effect> {
+    fn update(&mut self, action: Action, ctx: &Ctx) -> Vec<Effect> {
         let half = (self.height.max(2) / 2) as isize;
         let page = self.height.max(1) as isize;
         match action {
@@ -117,7 +117,7 @@ impl Screen for RecordList {
                     "these are the records behind a report's number: * acts on the lists".into(),
                 )];
             }
-            Action::Scope => return vec![Effect::Say(self.next_scope())],
+            Action::Scope => return vec![Effect::Say(self.next_scope(ctx))],
             // Esc first lets go of marks, then of the filter.
             Action::Back if !self.marked.is_empty() => {
                 let n = self.marked.len();

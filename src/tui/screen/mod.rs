@@ -74,6 +74,8 @@ pub enum Effect {
     Refuse(String),
     /// Ask before deleting these records (named through the service).
     AskDelete(Vec<RecordRef>),
+    /// Pick the user to give these records to.
+    Assign(Vec<RecordRef>),
     /// Log a call with the person behind this record (a contact, or a deal's, a task's contact).
     Call(RecordRef),
     /// Open the screen's filter line, holding its filter.

@@ -37,12 +37,16 @@ pub struct People {
     pub teams: Vec<(String, usize)>,
     /// The built-in roles, then the copies.
     pub roles: Vec<Role>,
+    /// How many active admins there are: the last one is not disabled.
+    pub admins: usize,
     /// The selected user.
     pub user_at: usize,
     /// The selected team.
     pub team_at: usize,
     /// The selected role.
     pub role_at: usize,
+    /// The role to select once the roles are read again: a copy just made.
+    pub select_role: Option<String>,
     /// The row of the role's table under the cursor: the kinds, then the rights.
     pub row: usize,
     /// The column under the cursor: 0 the list of roles, 1 to 4 read, create, edit, delete (a
@@ -57,7 +61,11 @@ impl People {
         let teams =
             dir.teams.iter().map(|t| (t.clone(), dir.users.iter().filter(|u| u.team.as_ref() == Some(t)).count()));
         let roles: Vec<Role> = dir.role_names().iter().filter_map(|n| dir.role(n)).collect();
-        let mut p = People { teams: teams.collect(), roles, users: dir.users, ..old.clone() };
+        let admins = dir.active_admins();
+        let mut p = People { teams: teams.collect(), roles, admins, users: dir.users, ..old.clone() };
+        if let Some(at) = p.select_role.take().and_then(|name| p.roles.iter().position(|r| r.name == name)) {
+            (p.role_at, p.col) = (at, 0);
+        }
         p.user_at = p.user_at.min(p.users.len().saturating_sub(1));
         p.team_at = p.team_at.min(p.teams.len().saturating_sub(1));
         p.role_at = p.role_at.min(p.roles.len().saturating_sub(1));
@@ -98,20 +106,31 @@ impl People {
             }
             (PeopleTab::Users, Action::New) => {
                 let (roles, teams) = self.choices();
-                let draft = UserDraft::new(roles, teams);
+                let draft = UserDraft::new(roles, teams, self.users.iter().map(|u| u.login.clone()).collect());
                 return ask(Ask::User(Box::new(draft)), String::new());
             }
-            (PeopleTab::Users, Action::Edit) => {
-                if let Some(user) = self.users.get(self.user_at) {
+            (PeopleTab::Users, Action::Edit) => match self.users.get(self.user_at) {
+                // A disabled user is enabled again rather than edited.
+                Some(u) if !u.active => {
+                    return vec![Effect::Overlay(Overlay::Confirm(Confirm::EnableUser(u.login.clone())))];
+                }
+                Some(user) => {
                     let (roles, teams) = self.choices();
                     let draft = UserDraft::edit(user, roles, teams);
                     // The name so far is proposed: the first key typed replaces it.
                     let text = LineField::proposed(draft.value());
                     return vec![Effect::Overlay(Overlay::Input { ask: Ask::User(Box::new(draft)), text })];
                 }
-            }
+                None => {}
+            },
             (PeopleTab::Users, Action::Delete) => match self.users.get(self.user_at) {
-                Some(u) if !u.active => return vec![Effect::Say(format!("{} is already disabled", u.login))],
+                Some(u) if !u.active => {
+                    return vec![Effect::Say(format!("{} is already disabled: e enables them again", u.login))];
+                }
+                Some(u) if u.role == "admin" && self.admins <= 1 => {
+                    let m = format!("{} is the last active admin: make another user admin first", u.login);
+                    return vec![Effect::Refuse(m)];
+                }
                 Some(u) => return vec![Effect::Overlay(Overlay::Confirm(Confirm::DisableUser(u.login.clone())))],
                 None => {}
             },
@@ -124,6 +143,14 @@ impl People {
             (PeopleTab::Roles, Action::CopyRole) => {
                 if let Some(role) = self.roles.get(self.role_at) {
                     return ask(Ask::CopyRole(role.name.clone()), String::new());
+                }
+            }
+            // Into the table; a built-in role's is there to read, and says so.
+            (PeopleTab::Roles, Action::Right | Action::Pick) if self.col == 0 => {
+                self.col = 1;
+                if let Some(role) = self.roles.get(self.role_at).filter(|r| r.is_built_in()) {
+                    let m = format!("{} is built in and fixed: c copies it to a role you can change", role.name);
+                    return vec![Effect::Say(m)];
                 }
             }
             (PeopleTab::Roles, Action::Left) => self.col = self.col.saturating_sub(1),
@@ -146,10 +173,6 @@ impl People {
     /// once; a built-in role is refused by the service, which says it is fixed.
     fn change_cell(&mut self) -> Vec<Effect> {
         let Some(role) = self.roles.get(self.role_at) else { return Vec::new() };
-        if self.col == 0 {
-            self.col = 1;
-            return Vec::new();
-        }
         let name = role.name.clone();
         let kinds = Self::kinds();
         let command = match kinds.get(self.row) {

@@ -142,7 +142,14 @@ impl Settings {
 
 impl Screen for Settings {
     fn keys(&self) -> Vec<&'static [Binding]> {
-        vec![keymap::SETTINGS]
+        let tab = match self.people_tab {
+            Some(PeopleTab::Users) => keymap::SETTINGS_USERS,
+            Some(PeopleTab::Teams) => keymap::SETTINGS_TEAMS,
+            Some(PeopleTab::Roles) => keymap::SETTINGS_ROLES,
+            None if self.on_sources => keymap::SETTINGS_SOURCES,
+            None => keymap::SETTINGS_STAGES,
+        };
+        vec![tab, keymap::SETTINGS]
     }
 
     fn update(&mut self, action: Action, _: &Ctx) -> Vec<Effect> {

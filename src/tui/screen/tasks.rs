@@ -198,7 +198,7 @@ impl Screen for TaskLists {
         action == Action::Back && self.scope.is_some()
     }
 
-    fn update(&mut self, action: Action, _: &Ctx) -> Vec<Effect> {
+    fn update(&mut self, action: Action, ctx: &Ctx) -> Vec<Effect> {
         let task = self.selected_ref().filter(|r| r.kind == Kind::Task).map(|r| r.id);
         let ask = |ask, text: String| vec![Effect::Overlay(Overlay::ask(ask, text))];
         match action {
@@ -210,9 +210,10 @@ impl Screen for TaskLists {
             }
             Action::Filter => return vec![Effect::Filter],
             Action::Scope => {
-                self.whose = self.whose.next();
+                let said;
+                (self.whose, said) = ctx.next_scope(self.whose);
                 self.stale = true;
-                return vec![Effect::Say(format!("tasks: {}", self.whose.label()))];
+                return vec![Effect::Say(format!("tasks: {said}"))];
             }
             Action::New | Action::AddTask => return ask(Ask::QuickTask(None), String::new()),
             Action::Complete | Action::Reopen => {
@@ -237,6 +238,7 @@ impl Screen for TaskLists {
                 return self.selected_ref().map(|r| Effect::EditForm(r.kind, Some(r.id))).into_iter().collect();
             }
             Action::Delete => return self.selected_ref().map(|r| Effect::AskDelete(vec![r])).into_iter().collect(),
+            Action::Assign => return self.selected_ref().map(|r| Effect::Assign(vec![r])).into_iter().collect(),
             Action::Call => return self.selected_ref().map(Effect::Call).into_iter().collect(),
             _ => {}
         }
