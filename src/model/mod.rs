@@ -327,13 +327,16 @@ pub(crate) fn seen_contacts(list: &mut Vec<Id>, seen: &dyn Fn(RecordRef) -> bool
     list.retain(|&id| seen(RecordRef::new(Kind::Contact, id)));
 }
 
-/// Adds to `list` the contact ids of `old` that `seen` refuses and `list` lacks.
+/// Puts back into `list` the contact ids of `old` that `seen` refuses, where they stood: the
+/// ids `old` held in its order (those still in `list`, and the unseen), then the new ones.
 pub(crate) fn keep_unseen_contacts(list: &mut Vec<Id>, old: &[Id], seen: &dyn Fn(RecordRef) -> bool) {
-    for &id in old {
-        if !seen(RecordRef::new(Kind::Contact, id)) && !list.contains(&id) {
-            list.push(id);
-        }
+    let unseen = |id: Id| !seen(RecordRef::new(Kind::Contact, id));
+    if !old.iter().any(|&id| unseen(id) && !list.contains(&id)) {
+        return;
     }
+    let mut kept: Vec<Id> = old.iter().copied().filter(|id| list.contains(id) || unseen(*id)).collect();
+    kept.extend(list.iter().copied().filter(|id| !old.contains(id)));
+    *list = kept;
 }
 
 /// Sets `slot` to `to` where it held `from`.
