@@ -42,6 +42,7 @@ fn main() {
         .expect("contacts");
     println!("== {n} contacts owned by {USERS} reps in {TEAMS} teams (written in {:.1?})", start.elapsed());
     let rep = admin.with_session(Session::new("rep0"));
+    // The first search loads the index (with each entry's owner); the rep's then finds it loaded.
     for (who, crm) in [("admin", &admin), ("rep", &rep)] {
         let start = Instant::now();
         crm.search("warm up", &[], LIMIT).expect("search");
