@@ -225,8 +225,8 @@ pub(super) fn quote(out: &Out, crm: &Crm, cmd: QuoteCmd) -> Result<()> {
 
 fn print_quote(crm: &Crm, q: &Quote) -> Result<()> {
     let opp = crm.get::<Opportunity>(q.opportunity)?;
-    let account = crm.get::<Account>(opp.account)?;
-    let header = format!("Quote {} for {} ({}), {}", q.number, account.name, opp.name, q.status);
+    let account = output::Names::new(crm).of::<Account>(Some(opp.account));
+    let header = format!("Quote {} for {} ({}), {}", q.number, account, opp.name, q.status);
     say!("{}", crate::text::sanitize(&header));
     if let Some(v) = q.valid_until {
         say!("valid until {v}");
@@ -255,9 +255,11 @@ fn print_quote(crm: &Crm, q: &Quote) -> Result<()> {
 /// A quote as a printable Markdown document, with the names of its account, contact and deal.
 fn quote_markdown(crm: &Crm, q: &Quote) -> Result<String> {
     let opp = crm.get::<Opportunity>(q.opportunity)?;
-    let account = crm.get::<Account>(opp.account)?;
-    let contact = opp.contact.map(|c| crm.get::<Contact>(c)).transpose()?.map(|c| c.full_name());
-    let who = QuoteParties { account: &account.name, contact: contact.as_deref(), opportunity: &opp.name };
+    // The parties the reader may not see are named by number, as everywhere else.
+    let names = output::Names::new(crm);
+    let account = names.of::<Account>(Some(opp.account));
+    let contact = opp.contact.map(|c| names.of::<Contact>(Some(c)));
+    let who = QuoteParties { account: &account, contact: contact.as_deref(), opportunity: &opp.name };
     Ok(markdown(q, &who))
 }
 

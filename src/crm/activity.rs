@@ -156,10 +156,12 @@ impl Crm {
             }
             t.status = if done { TaskStatus::Done } else { TaskStatus::Open };
             t.completed_at = done.then(|| tx.now());
-            if let (true, Some(c)) = (done, t.contact) {
+            let contact = t.contact.filter(|_| done);
+            let saved = tx.update(t, Some(if done { "completed".into() } else { "reopened".into() }))?;
+            if let Some(c) = contact {
                 tx.touch_contact(c, tx.now())?;
             }
-            tx.update(t, Some(if done { "completed".into() } else { "reopened".into() }))
+            Ok(saved)
         })
     }
 
@@ -397,7 +399,8 @@ impl super::Tx<'_> {
         let mut c: Contact = self.get(id)?;
         if c.last_activity.is_none_or(|t| t < at) {
             c.last_activity = Some(at);
-            self.update(c, None)?;
+            // The contact's last activity follows the activity, whoever may edit the contact.
+            self.consequence(|tx| tx.update(c, None))?;
         }
         Ok(())
     }

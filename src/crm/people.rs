@@ -140,7 +140,9 @@ impl Crm {
                 return Err(CrmError::Already { record: c.full_name(), state: format!("on the list '{}'", l.name) });
             }
             l.members.push(contact);
-            tx.update(l, Some(format!("added {}", c.full_name())))
+            // The list's trail names the member by number: it is read by whoever may see the
+            // list, not only by those who may see the contact.
+            tx.update(l, Some(format!("added contact {contact}")))
         })
     }
 }

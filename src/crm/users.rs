@@ -325,8 +325,13 @@ impl Crm {
             let old: Contact = tx.get(id)?;
             tx.allow(Act::Delete, &old)?;
             let name = old.label();
+            // The notes on them go with them: their trails too.
+            let notes = tx.index()?.linking(target, Kind::Note)?;
             tx.delete::<Contact>(id)?;
             tx.w.scrub_audit(target)?;
+            for note in notes {
+                tx.w.scrub_audit(RecordRef::new(Kind::Note, note))?;
+            }
             let user = tx.user.to_string();
             tx.w.append_audit(&crate::model::AuditEntry {
                 target,
@@ -363,24 +368,40 @@ fn give(tx: &mut Tx, target: RecordRef, to: &str) -> Result<String> {
 }
 
 impl Tx<'_> {
-    /// Refuses a change of the directory by someone short of admin that would raise anyone to
-    /// admin, change an admin, or change the role the actor holds: the settings right manages
-    /// users, it does not make its holder an admin.
+    /// Refuses a change of the directory by someone short of admin that would reach past their
+    /// own role: making or changing an admin, giving anyone (or changing anyone who has) a role
+    /// that grants more than the actor's, making or changing such a role, or changing the role the
+    /// actor holds. The settings right manages users; it does not make its holder an admin.
     fn check_escalation(&self, before: &Directory, after: &Directory) -> Result<()> {
         let Some(actor) = &self.actor else { return Ok(()) };
         if actor.role().name == "admin" {
             return Ok(());
         }
+        let mine = actor.role();
         let refuse = |what: String| Err(CrmError::NotAdmin { who: actor.who(), what });
+        let beyond = |dir: &Directory, role: &str| dir.role(role).is_none_or(|r| !r.within(mine));
         for u in &after.users {
             let old = before.user(&u.login);
-            let was_admin = old.is_some_and(|o| o.role == "admin");
-            if (u.role == "admin" || was_admin) && old != Some(u) {
+            if old == Some(u) {
+                continue;
+            }
+            if u.role == "admin" || old.is_some_and(|o| o.role == "admin") {
                 return refuse(format!("change the admin {} or make anyone admin", u.login));
             }
+            if beyond(after, &u.role) || old.is_some_and(|o| beyond(before, &o.role)) {
+                return refuse(format!("give {} a role that grants more than {}", u.login, mine.name));
+            }
         }
-        if before.role(&actor.role().name) != after.role(&actor.role().name) {
-            return refuse(format!("change the role {} they hold", actor.role().name));
+        for r in &after.roles {
+            if before.roles.iter().any(|b| b == r) {
+                continue;
+            }
+            if r.name == mine.name {
+                return refuse(format!("change the role {} they hold", mine.name));
+            }
+            if !r.within(mine) {
+                return refuse(format!("make a role {} that grants more than {}", r.name, mine.name));
+            }
         }
         Ok(())
     }

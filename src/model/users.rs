@@ -335,6 +335,12 @@ impl Role {
         }
     }
 
+    /// Whether this role grants nothing `other` does not: no level above, no right beyond.
+    pub fn within(&self, other: &Role) -> bool {
+        let levels = role_kinds().all(|k| Act::ALL.iter().all(|&a| self.level(k, a) <= other.level(k, a)));
+        levels && self.rights.iter().all(|r| other.has(*r))
+    }
+
     /// Whether this is one of the fixed built-in roles.
     pub fn is_built_in(&self) -> bool {
         Role::BUILT_IN.contains(&self.name.as_str())

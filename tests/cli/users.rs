@@ -412,6 +412,7 @@ fn erase_removes_the_person_and_their_trail() {
     teams(&db);
     let eve = db.id("contact add --first Eve --last Smith --email eve@secret.example --title Spy");
     db.ok(format!("contact edit {eve} --title 'Head of Spies'"));
+    let note = db.id(format!("note add --to contact:{eve} 'Eve keeps secrets'"));
     let out = db.ok(format!("contact erase {eve}"));
     assert_eq!(out.trim(), format!("erased contact Eve Smith (contact:{eve})"));
     db.fails_with(format!("contact show {eve}"), 1, &format!("no contact {eve}"));
@@ -422,7 +423,8 @@ fn erase_removes_the_person_and_their_trail() {
     assert!(!text.contains("Spies") && !text.contains("eve@"), "{text}");
     // Nor does the file keep their bytes in pages no record uses any more.
     let bytes = std::fs::read(&db.path).unwrap();
-    for gone in [&b"eve@secret.example"[..], b"Head of Spies"] {
+    db.fails_with(format!("timeline note:{note}"), 1, &format!("no note {note}"));
+    for gone in [&b"eve@secret.example"[..], b"Head of Spies", b"Eve keeps secrets"] {
         assert!(
             !bytes.windows(gone.len()).any(|w| w == gone),
             "{} is still in the file",
@@ -463,6 +465,12 @@ fn the_settings_right_manages_users_but_makes_no_one_admin() {
     );
     db.fails_with("--as bob user disable tester", 1, "may not change the admin tester");
     db.fails_with("--as bob role set keeper import yes", 1, "bob (keeper) may not change the role keeper they hold");
+    db.fails_with(
+        "--as bob role copy admin boss",
+        1,
+        "bob (keeper) may not make a role boss that grants more than keeper",
+    );
+    db.fails_with("--as bob user edit cy --role manager", 1, "may not give cy a role that grants more than keeper");
     assert_eq!(db.snapshot(), before, "nothing changed");
     // Stages and lead sources are settings too; a rep has no say in them.
     db.fails_with(
@@ -507,4 +515,29 @@ fn a_linked_record_out_of_sight_is_named_by_no_name_and_kept_on_edit() {
     db.fails_with(format!("--as carl list member {list} {wendy}"), 1, &format!("no contact {wendy}"));
     db.fails_with(format!("--as carl list member {list} {amy}"), 1, "already on the list");
     assert_eq!(db.json(format!("list show {list}"))["members"], json!([amy, wendy]));
+}
+
+#[test]
+fn work_on_ones_own_records_goes_on_when_what_they_name_is_out_of_sight() {
+    let db = Db::new();
+    teams(&db);
+    let acme = db.id("--as wes account add --name 'Acme West'");
+    let wendy = db.id("--as wes contact add --first Wendy --last West");
+    let deal = db.id(format!("opp add --name Pilot --account {acme} --amount 100 --close-date 2027-01-31 --owner ann"));
+    let widget = db.id("product add --name Widget --price 10");
+    let quote = db.id(format!("--as ann quote add --opp {deal}"));
+    let text = db.ok(format!("--as ann quote line {quote} --product {widget} --qty 2"));
+    assert!(text.contains("Widget") && text.contains(&format!("#{acme}")), "{text}");
+    assert!(db.ok(format!("--as ann quote show {quote} --format md")).contains("Pilot"));
+    let task = db.id(format!("task add --title 'Call Wendy' --contact {wendy} --owner ann"));
+    db.ok(format!("--as ann task done {task}"));
+    assert_eq!(db.json(format!("task show {task}"))["status"], "done");
+    assert!(db.json(format!("contact show {wendy}"))["last_activity"].is_string(), "her last activity follows");
+    // Wes reads the task (it is about his contact) but it is ann's to change.
+    assert_eq!(db.json(format!("--as wes task show {task}"))["owner"], "ann");
+    db.fails_with(
+        format!("--as wes task edit {task} --title Mine"),
+        1,
+        &format!("wes (rep) may not edit task {task}, owned by ann"),
+    );
 }
