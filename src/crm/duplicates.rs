@@ -63,6 +63,9 @@ impl Tx<'_> {
         }
         let mut kept: Contact = self.get(keep)?;
         let merged: Contact = self.get(gone)?;
+        // Contacts out of sight are not there; the one kept is changed, the other removed.
+        self.allow(crate::model::Act::Edit, &kept)?;
+        self.allow(crate::model::Act::Delete, &merged)?;
         let (from, to) = (RecordRef::new(Kind::Contact, gone), RecordRef::new(Kind::Contact, keep));
         let summary = format!("merged {} ({from}) into {to}", merged.full_name());
         for src in self.index()?.referrers(from)? {

@@ -257,12 +257,18 @@ impl Tx<'_> {
     /// See [`Crm::convert_lead`].
     pub fn convert_lead(&mut self, id: Id, how: ConvertLead) -> Result<Conversion> {
         let mut lead: Lead = self.get(id)?;
+        // A lead out of sight is not there; one that may not be changed is refused first.
+        self.allow(crate::model::Act::Edit, &lead)?;
         if let Some(c) = lead.converted {
             return Err(CrmError::AlreadyConverted { lead: id, account: c.account, contact: c.contact });
         }
         let company = lead.company.clone().filter(|c| !c.trim().is_empty()).unwrap_or_else(|| lead.full_name());
         let account = match how.account {
-            Some(a) => self.get::<Account>(a)?.id,
+            Some(a) => {
+                let account = self.get::<Account>(a)?;
+                self.allow(crate::model::Act::Read, &account)?;
+                account.id
+            }
             None => match account_by_name(self, &company)? {
                 Some(a) => a,
                 None => {

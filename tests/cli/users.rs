@@ -541,3 +541,16 @@ fn work_on_ones_own_records_goes_on_when_what_they_name_is_out_of_sight() {
         &format!("wes (rep) may not edit task {task}, owned by ann"),
     );
 }
+
+#[test]
+fn converting_or_merging_records_out_of_sight_says_they_are_not_there() {
+    let db = Db::new();
+    teams(&db);
+    let lead = db.id("--as wes lead add --first Lu --last West --company 'West Co'");
+    let (amy, wendy) = (contact_of(&db, "ann", "Amy"), contact_of(&db, "wes", "Wendy"));
+    let before = db.snapshot();
+    db.fails_with(format!("--as ann lead convert {lead}"), 1, &format!("no lead {lead}"));
+    db.fails_with(format!("--as carl contact merge {amy} {wendy}"), 1, &format!("no contact {wendy}"));
+    db.fails_with(format!("--as carl contact merge {wendy} {amy}"), 1, &format!("no contact {wendy}"));
+    assert_eq!(db.snapshot(), before, "nothing changed");
+}
