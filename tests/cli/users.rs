@@ -503,6 +503,9 @@ fn a_linked_record_out_of_sight_is_named_by_no_name_and_kept_on_edit() {
     let shown = db.json(format!("--as ann contact show {amy}"));
     assert_eq!(shown["account"], acme);
     assert!(shown.get("account_name").is_none(), "the account's name is not ann's to see: {shown}");
+    let found = db.json("--as ann search amy").to_string();
+    assert!(found.contains("Amy") && !found.contains("Acme West"), "the account's name is left out: {found}");
+    assert!(db.json("search amy").to_string().contains("Acme West"), "the admin sees it");
     db.ok(format!("--as ann contact edit {amy} --title Buyer"));
     assert_eq!(db.json(format!("contact show {amy}"))["account"], acme, "her edit keeps the link");
     let list = db.id("list add --name Fair");
