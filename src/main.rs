@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use clap::Parser;
 use rolo::cli::args::{Cli, Command};
@@ -32,13 +33,27 @@ fn main() -> ExitCode {
     std::panic::catch_unwind(|| run(cli)).unwrap_or(ExitCode::from(1))
 }
 
+/// Opens the database, waiting up to `wait` for another rolo process that holds it (as SQLite's
+/// busy timeout does), trying again every 50 ms.
+fn open_waiting(path: &std::path::Path, workload: Workload, wait: Duration) -> Result<Crm, rolo::crm::CrmError> {
+    let until = Instant::now() + wait;
+    loop {
+        match Crm::open_for(path, workload) {
+            Err(rolo::crm::CrmError::Store(rolo::crm::StoreError::Busy(_))) if Instant::now() < until => {
+                std::thread::sleep(Duration::from_millis(50).min(until.saturating_duration_since(Instant::now())));
+            }
+            opened => return opened,
+        }
+    }
+}
+
 fn run(cli: Cli) -> ExitCode {
     let path = match cli.db.clone().or_else(default_db) {
         Some(p) => p,
         None => return fail("no home folder to keep the database in: pass --db PATH or set ROLO_DB"),
     };
     let workload = cli.command.as_ref().map_or(Workload::Session, Command::workload);
-    let crm = match Crm::open_for(&path, workload) {
+    let crm = match open_waiting(&path, workload, cli.wait) {
         Ok(crm) => crm,
         Err(e) => return fail(&e.to_string()),
     };

@@ -352,18 +352,31 @@ fn a_file_from_a_newer_rolo_is_refused() {
 }
 
 #[test]
-fn a_second_process_is_told_the_file_is_busy() {
+fn a_second_process_waits_for_the_file_then_is_told_it_is_busy() {
     let (dir, crm) = fresh();
-    let out = assert_cmd::Command::cargo_bin("rolo")
-        .unwrap()
-        .args(["--db", dir.path().join("t.redb").to_str().unwrap(), "contact", "list"])
-        .output()
-        .unwrap();
+    let db = dir.path().join("t.redb");
+    let rolo = |wait: &str| {
+        let mut cmd = assert_cmd::Command::cargo_bin("rolo").unwrap();
+        cmd.args(["--db", db.to_str().unwrap(), "--wait", wait, "contact", "list"]);
+        cmd
+    };
+    let started = std::time::Instant::now();
+    let out = rolo("0.4").output().unwrap();
+    assert!(started.elapsed() >= std::time::Duration::from_millis(400), "it waited");
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("error: the database") && err.contains("open in another rolo process"), "{err}");
     assert_eq!(err.lines().count(), 1);
-    drop(crm);
+    // Let go of the file while the command waits: it goes on.
+    let holder = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        drop(crm);
+    });
+    let out = rolo("10").output().unwrap();
+    holder.join().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = rolo("soon").output().unwrap();
+    assert_eq!(err.status.code(), Some(2), "a wait that is no number is a usage error");
 }
 
 #[test]

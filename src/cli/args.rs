@@ -36,6 +36,9 @@ pub struct Cli {
     /// Act as the user LOGIN (admins only): for scripts, support and tests.
     #[arg(long = "as", global = true, value_name = "LOGIN")]
     pub as_user: Option<String>,
+    /// How long to wait for another rolo process that holds the database file before giving up.
+    #[arg(long, global = true, value_name = "SECONDS", default_value = "5", value_parser = seconds)]
+    pub wait: std::time::Duration,
     /// What to do; none opens the full-screen app.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -263,6 +266,14 @@ impl FilterArg {
             e => e.into(),
         })?;
         Ok(Some(filter))
+    }
+}
+
+/// A number of seconds (whole or decimal, at most a day).
+fn seconds(text: &str) -> Result<std::time::Duration, String> {
+    match text.trim().parse::<f64>() {
+        Ok(s) if (0.0..=86_400.0).contains(&s) => Ok(std::time::Duration::from_secs_f64(s)),
+        _ => Err(format!("'{text}' is not a number of seconds: give one from 0 to 86400, e.g. 5 or 0.5")),
     }
 }
 
