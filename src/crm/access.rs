@@ -295,6 +295,24 @@ impl Judge for Option<Sight> {
     }
 }
 
+impl View {
+    /// Takes out of records read through this view what the actor may not see inside them (a
+    /// list's members, an event's attendees); a write puts it back (`Record::keep_hidden`).
+    pub(crate) fn shown<R: Record>(&self, mut recs: Vec<R>) -> Vec<R> {
+        if let Some(sight) = self.judge.as_ref().filter(|_| matches!(R::KIND, Kind::ContactList | Kind::Event)) {
+            for rec in &mut recs {
+                rec.hide(&|r| sight.sees(r));
+            }
+        }
+        recs
+    }
+
+    /// [`View::shown`] of one record.
+    pub(crate) fn shown_one<R: Record>(&self, rec: R) -> R {
+        self.shown(vec![rec]).remove(0)
+    }
+}
+
 /// A write transaction's actor, judging what the transaction holds (see [`Tx::visible`]).
 pub(crate) struct TxJudge<'t, 'a>(&'t Tx<'a>);
 
@@ -460,25 +478,6 @@ impl Crm {
         Ok(())
     }
 
-    /// Takes out of records read for the actor what they may not see inside them (a list's
-    /// members, an event's attendees); a write puts it back (`Record::keep_hidden`).
-    pub(crate) fn redact<R: Record>(&self, mut recs: Vec<R>) -> Result<Vec<R>> {
-        if !matches!(R::KIND, Kind::ContactList | Kind::Event) {
-            return Ok(recs);
-        }
-        if let Some(sight) = self.sight()? {
-            for rec in &mut recs {
-                rec.hide(&|r| sight.sees(r));
-            }
-        }
-        Ok(recs)
-    }
-
-    /// [`Crm::redact`] of one record.
-    pub(crate) fn redact_one<R: Record>(&self, rec: R) -> Result<R> {
-        Ok(self.redact(vec![rec])?.remove(0))
-    }
-
     /// Refuses, as the write would, `act` on `rec` by the actor (a record of someone the actor's
     /// level does not reach): front ends ask before opening a form or a confirmation, rather
     /// than refusing on save.
@@ -554,12 +553,19 @@ impl Tx<'_> {
     }
 
     fn owner_at(&self, r: RecordRef, depth: usize) -> Result<Option<String>> {
-        let found = crate::model::with_record_type!(r.kind, T => self.w.get::<T>(r.id)?.map(|rec| (rec.owner().map(str::to_string), rec.about())));
-        Ok(match found {
+        Ok(match self.stored_owner(r)? {
             Some((Some(owner), _)) => Some(owner),
             Some((None, Some(about))) if depth > 0 => self.owner_at(about, depth - 1)?,
             _ => None,
         })
+    }
+
+    /// The owner of record `r` as this transaction holds it, and the record it is about; `None`
+    /// when there is no such record.
+    fn stored_owner(&self, r: RecordRef) -> Result<Option<(Option<String>, Option<RecordRef>)>> {
+        Ok(
+            crate::model::with_record_type!(r.kind, T => self.w.get::<T>(r.id)?.map(|rec| (rec.owner().map(str::to_string), rec.about()))),
+        )
     }
 
     /// Whether the actor may read `r`, as this transaction sees it (a link to a record they may
@@ -574,8 +580,7 @@ impl Tx<'_> {
         if matches!(level, Level::All | Level::None) {
             return Ok(level == Level::All);
         }
-        let found = crate::model::with_record_type!(r.kind, T => self.w.get::<T>(r.id)?.map(|rec| (rec.owner().map(str::to_string), rec.about())));
-        let Some((owner, about)) = found else { return Ok(true) };
+        let Some((owner, about)) = self.stored_owner(r)? else { return Ok(true) };
         if (owner.is_some() || about.is_none()) && actor.reaches(level, owner.as_deref()) {
             return Ok(true);
         }

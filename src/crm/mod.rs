@@ -241,8 +241,9 @@ impl Crm {
 
     /// One record.
     pub fn get<R: Indexed>(&self, id: Id) -> Result<R> {
-        let rec = self.reader()?.get(id)?.ok_or(CrmError::NotFound(RecordRef::new(R::KIND, id)))?;
-        self.redact_one(rec)
+        let r = self.reader()?;
+        let rec = r.get(id)?.ok_or(CrmError::NotFound(RecordRef::new(R::KIND, id)))?;
+        Ok(r.shown_one(rec))
     }
 
     /// How a record is named to people (a contact's name, a deal's name, a task's title), or
@@ -253,7 +254,8 @@ impl Crm {
 
     /// Every record of a kind that `keep` accepts, in id order.
     pub fn list<R: Indexed>(&self, keep: impl FnMut(&R) -> bool) -> Result<Vec<R>> {
-        self.redact(self.reader()?.all(keep)?)
+        let r = self.reader()?;
+        Ok(r.shown(r.all(keep)?))
     }
 
     /// How many records of a kind there are.

@@ -54,13 +54,15 @@ impl Order {
 impl Crm {
     /// One record, or `None` when there is no record with that id (a link to a deleted record).
     pub fn find<R: Indexed>(&self, id: Id) -> Result<Option<R>> {
-        self.reader()?.get(id)?.map(|r| self.redact_one(r)).transpose()
+        let r = self.reader()?;
+        Ok(r.get(id)?.map(|rec| r.shown_one(rec)))
     }
 
     /// The records with those ids, in that order, skipping any that are gone: the rows a screen
     /// shows, read from one snapshot.
     pub fn many<R: Indexed>(&self, ids: &[Id]) -> Result<Vec<R>> {
-        self.redact(self.reader()?.many(ids)?)
+        let r = self.reader()?;
+        Ok(r.shown(r.many(ids)?))
     }
 
     /// The ids of the records of `kind` that link to `target` (the deals in a stage, the tasks
@@ -72,7 +74,7 @@ impl Crm {
     /// The records of kind `R` that link to `target`, in id order, from one snapshot.
     pub fn linking<R: Indexed>(&self, target: RecordRef) -> Result<Vec<R>> {
         let r = self.reader()?;
-        self.redact(r.many::<R>(&r.linking(target, R::KIND)?)?)
+        Ok(r.shown(r.many::<R>(&r.linking(target, R::KIND)?)?))
     }
 
     /// The audit trail of one record, oldest first.
@@ -134,7 +136,7 @@ impl Crm {
     pub fn ordered<R: Indexed>(&self, order: Order, reversed: bool) -> Result<Vec<R>> {
         let r = self.reader()?;
         let ids = self.ordered_ids(R::KIND, order, reversed, usize::MAX)?;
-        self.redact(r.many(&ids)?)
+        Ok(r.shown(r.many(&ids)?))
     }
 }
 
