@@ -63,6 +63,7 @@ fn run(cli: Cli) -> ExitCode {
         Err(e) => return fail(&e.to_string()),
     };
     match cli.command {
+        Some(Command::Serve(args)) => serve(crm, args, &path),
         // Someone who is not a user of the file is told so before the screen is taken.
         None if crm.actor().is_err() => fail(&crm.actor().err().map(|e| e.to_string()).unwrap_or_default()),
         None => match rolo::tui::run_local(crm) {
@@ -79,6 +80,22 @@ fn run(cli: Cli) -> ExitCode {
                 code
             }
         },
+    }
+}
+
+/// Runs `rolo serve` until it is stopped.
+fn serve(crm: Crm, args: rolo::cli::args::ServeArgs, path: &std::path::Path) -> ExitCode {
+    let options = rolo::serve::Options {
+        listen: args.listen,
+        host_key: args.host_key.unwrap_or_else(|| rolo::serve::host_key::default_path(path)),
+        max_sessions: args.max_sessions as usize,
+        max_per_user: args.max_per_user as usize,
+        idle: args.idle_timeout,
+        import_dir: args.import_dir,
+    };
+    match rolo::serve::serve(crm, options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&format!("{e:#}")),
     }
 }
 

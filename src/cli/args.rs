@@ -122,6 +122,31 @@ pub enum Command {
     Role(RoleCmd),
     /// Who rolo acts as: login, name, role, team and time zone.
     Whoami,
+    /// Serve the database to the team: every rep gets the app over SSH (`ssh -p 2222 LOGIN@HOST`).
+    Serve(ServeArgs),
+}
+
+/// `rolo serve`: where to listen and what to allow.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on for SSH.
+    #[arg(long, default_value = "0.0.0.0:2222", value_name = "ADDR")]
+    pub listen: String,
+    /// The server's private host key (made there on first start). Default: beside the database.
+    #[arg(long, value_name = "PATH")]
+    pub host_key: Option<PathBuf>,
+    /// The most sessions (apps and commands) at once, over all users.
+    #[arg(long, default_value = "200", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_sessions: u32,
+    /// The most sessions one user may have at once.
+    #[arg(long, default_value = "8", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_per_user: u32,
+    /// How long an app may go without a key before its session ends (e.g. 30m, 2h).
+    #[arg(long, default_value = "30m", value_name = "TIME", value_parser = humantime::parse_duration)]
+    pub idle_timeout: std::time::Duration,
+    /// The folder the import wizard may read over SSH (without it, import is off over SSH).
+    #[arg(long, value_name = "DIR")]
+    pub import_dir: Option<PathBuf>,
 }
 
 impl Command {
@@ -129,7 +154,7 @@ impl Command {
     /// else reads or writes a little and exits.
     pub fn workload(&self) -> crate::crm::Workload {
         match self {
-            Command::Demo(_) | Command::Import(_) => crate::crm::Workload::Session,
+            Command::Demo(_) | Command::Import(_) | Command::Serve(_) => crate::crm::Workload::Session,
             _ => crate::crm::Workload::Brief,
         }
     }

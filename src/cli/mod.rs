@@ -74,6 +74,7 @@ fn dispatch(crm: &Crm, command: Command, out: &Out) -> Result<()> {
         Command::Team(cmd) => users::team(out, crm, cmd),
         Command::Role(cmd) => users::role(out, crm, cmd),
         Command::Whoami => users::whoami(out, crm),
+        Command::Serve(_) => anyhow::bail!("`rolo serve` starts a server of its own: run it on the server's machine"),
     }
 }
 

@@ -145,6 +145,12 @@ impl Crm {
         self.session.user()
     }
 
+    /// Why the database failed (a damaged file found while serving), once it has: every later
+    /// request is refused with that error, so a server can tell all its sessions.
+    pub fn failure(&self) -> Option<String> {
+        self.shared.store.failure()
+    }
+
     /// The database file.
     pub fn path(&self) -> &Path {
         self.shared.store.path()

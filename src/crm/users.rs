@@ -82,6 +82,16 @@ impl Crm {
         })
     }
 
+    /// A handle acting for the active user `login`, in their time zone: how a server gives each
+    /// rep who logged in their own session over the one open database.
+    pub fn for_user(&self, login: &str) -> Result<Crm> {
+        let dir = self.directory()?;
+        let user = dir.user(login).ok_or_else(|| CrmError::UnknownUser(login.to_string()))?;
+        let crm = self.with_session(Session::new(user.login.clone()).in_zone(zone_of(user)));
+        crm.actor()?;
+        Ok(crm)
+    }
+
     /// Adds a user (needs the settings right).
     pub fn add_user(&self, user: User) -> Result<User> {
         self.change_directory(|dir| {

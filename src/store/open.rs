@@ -90,6 +90,12 @@ impl Store {
         &self.path
     }
 
+    /// Why the file failed (a caught storage fault), once it has: every later request gets that
+    /// error, and nothing more is written.
+    pub fn failure(&self) -> Option<String> {
+        self.health.check().err().map(|e| e.to_string())
+    }
+
     /// Creates missing tables, checks the schema version and upgrades an older file.
     fn prepare(&self) -> Result<()> {
         let w = self.write()?;

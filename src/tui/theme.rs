@@ -15,6 +15,11 @@ impl Theme {
         Theme { color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) }
     }
 
+    /// A theme in colour (an SSH client's terminal that did not ask for none).
+    pub fn colored() -> Theme {
+        Theme { color: true }
+    }
+
     /// A theme without colour (tests, NO_COLOR).
     pub fn plain() -> Theme {
         Theme { color: false }

@@ -1,0 +1,277 @@
+//! One session of the server: the app (or one command) running for one rep on a thread of its
+//! own, and the task that carries its output down the SSH channel.
+//!
+//! A panic in one session's app ends that session with a message and is logged; the others go
+//! on. The app's thread never awaits anything but its own channel, and the connection never
+//! awaits the app (it hands bytes over with `try_send`), so neither can stall the other.
+
+use std::io::Write;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use ratatui::{Terminal, TerminalOptions, Viewport};
+use russh::ChannelWriteHalf;
+use russh::server::Msg;
+use tokio::sync::mpsc;
+
+use super::terminal::{ChannelEvents, ChannelOut, In, Out, SessionBackend, SharedSize};
+use crate::crm::Crm;
+use crate::tui::{App, Theme};
+
+/// What the client told about its terminal before asking for the app.
+#[derive(Clone, Debug, Default)]
+pub struct Client {
+    /// `TERM`, from the pty request.
+    pub term: String,
+    /// The terminal size, clamped.
+    pub size: (u16, u16),
+    /// The environment variables the client sent (only the few rolo reads are kept).
+    pub env: Vec<(String, String)>,
+}
+
+impl Client {
+    /// The value of one variable the client sent.
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.env.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The theme this client's terminal asks for: no colour on a dumb terminal or when the
+    /// client sends `NO_COLOR` (to anything non-empty).
+    pub fn theme(&self) -> Theme {
+        let no_color = self.var("NO_COLOR").is_some_and(|v| !v.is_empty()) || self.term == "dumb";
+        if no_color { Theme::plain() } else { Theme::colored() }
+    }
+}
+
+/// The variables a client may send that rolo reads; others are refused.
+pub const CLIENT_VARS: [&str; 4] = ["TERM", "COLORTERM", "NO_COLOR", "LANG"];
+
+/// Alternate screen, hidden cursor, bracketed paste, wheel reports (as the local app asks).
+const ENTER: &[u8] = b"\x1b[?1049h\x1b[?25l\x1b[?2004h\x1b[?1000h\x1b[?1006h\x1b[2J";
+/// Everything [`ENTER`] switched on, off again.
+const LEAVE: &[u8] = b"\x1b[?1006l\x1b[?1000l\x1b[?2004l\x1b[?25h\x1b[?1049l";
+
+/// How a session's app ended, for the line the rep reads and the log.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ended {
+    /// The rep quit.
+    Quit,
+    /// The client went away.
+    Gone,
+    /// No key came for the idle time.
+    Idle,
+    /// The server is stopping.
+    Shutdown,
+    /// The app failed (its terminal, or a panic); said and logged.
+    Failed(String),
+}
+
+impl Ended {
+    /// The exit status the client's ssh exits with.
+    pub fn status(&self) -> u32 {
+        match self {
+            Ended::Failed(_) => 1,
+            _ => 0,
+        }
+    }
+
+    /// What the rep reads after the screen is given back.
+    pub fn farewell(&self, idle: Duration) -> Option<String> {
+        match self {
+            Ended::Quit | Ended::Gone => None,
+            Ended::Idle => Some(format!(
+                "rolo: no key for {}: the session ended (log in again to go on)",
+                humantime::format_duration(idle)
+            )),
+            Ended::Shutdown => Some("rolo: the server is stopping: the session ended".into()),
+            Ended::Failed(why) => Some(format!("rolo: {why}")),
+        }
+    }
+}
+
+/// Runs the app for the user `crm` acts for on this thread until the rep quits, the client goes,
+/// the idle time passes or `stop` is raised; then gives the client's screen back and ends the
+/// channel. Returns how it ended.
+pub fn run_app(
+    crm: Crm,
+    client: &Client,
+    from: std::sync::mpsc::Receiver<In>,
+    out: mpsc::Sender<Out>,
+    stop: &AtomicBool,
+    idle: Duration,
+) -> Ended {
+    let mut raw = ChannelOut::new(out.clone());
+    if raw.send(ENTER).is_err() {
+        return Ended::Gone;
+    }
+    let size = SharedSize::new(client.size);
+    let ended = match std::panic::catch_unwind(AssertUnwindSafe(|| {
+        let backend = SessionBackend::new(ChannelOut::new(out), size.clone());
+        let mut terminal = Terminal::with_options(backend, TerminalOptions { viewport: Viewport::Fullscreen })?;
+        let mut app = App::new(Arc::new(crm)).map_err(std::io::Error::other)?;
+        let mut events = ChannelEvents::new(from, size, idle);
+        let mut editor = |_: &str| -> std::io::Result<String> { Err(std::io::ErrorKind::Unsupported.into()) };
+        crate::tui::run(&mut terminal, &mut app, &mut events, &client.theme(), stop, &mut editor)
+    })) {
+        Ok(Ok(())) if stop.load(Ordering::SeqCst) => Ended::Shutdown,
+        Ok(Ok(())) => Ended::Quit,
+        Ok(Err(e)) => match e.kind() {
+            std::io::ErrorKind::TimedOut => Ended::Idle,
+            std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::BrokenPipe => Ended::Gone,
+            _ => Ended::Failed(e.to_string()),
+        },
+        Err(panic) => Ended::Failed(format!(
+            "this session stopped on an internal fault ({}); it was logged: log in again to go on",
+            crate::text::truncate(&panic_text(&*panic), 80)
+        )),
+    };
+    if ended != Ended::Gone {
+        let mut bye = LEAVE.to_vec();
+        if let Some(line) = ended.farewell(idle) {
+            bye.extend_from_slice(crate::text::sanitize(&line).as_bytes());
+            bye.extend_from_slice(b"\r\n");
+        }
+        let _ = raw.send(&bye);
+    }
+    raw.end(ended.status());
+    ended
+}
+
+/// The text a panic was raised with.
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into())
+}
+
+/// Carries a session's output down its channel until the session ends (or the client goes):
+/// each batch is written whole, as fast as the client's window lets it through.
+pub async fn write_out(channel: ChannelWriteHalf<Msg>, mut from: mpsc::Receiver<Out>) {
+    while let Some(out) = from.recv().await {
+        let sent = match out {
+            Out::Bytes(bytes) => channel.data(&bytes[..]).await,
+            Out::Err(bytes) => channel.extended_data(1, &bytes[..]).await,
+            Out::End(status) => {
+                let _ = channel.exit_status(status).await;
+                let _ = channel.eof().await;
+                let _ = channel.close().await;
+                return;
+            }
+        };
+        if sent.is_err() {
+            return;
+        }
+    }
+}
+
+/// A flag that is raised for every session when the server stops.
+pub type Stop = Arc<AtomicBool>;
+
+/// Runs one rolo command line for the user `crm` acts for, as `ssh HOST rolo …` asked: split as
+/// a shell would (no shell runs), its output and errors sent down the channel, its standard
+/// input read from it. Returns the exit status.
+pub fn run_command(
+    crm: &Crm,
+    command: &str,
+    pty: bool,
+    input: std::sync::mpsc::Receiver<In>,
+    out: mpsc::Sender<Out>,
+) -> u32 {
+    let mut err = ChannelText::new(out.clone(), pty, true);
+    let Some(mut args) = shlex::split(command) else {
+        let _ = writeln!(err, "rolo: the command's quotes do not close: {}", crate::text::truncate(command, 80));
+        return 2;
+    };
+    if args.first().is_some_and(|a| a == "rolo") {
+        args.remove(0);
+    }
+    if args.is_empty() {
+        let _ =
+            writeln!(err, "rolo: say which command to run, e.g. `ssh HOST rolo contact list` (or none, for the app)");
+        return 2;
+    }
+    let _ = (crm, input);
+    let _ = writeln!(err, "rolo: commands over SSH are not available yet");
+    1
+}
+
+/// Text for the client: a command's output (or errors), sent down the channel line by line; on
+/// a pty, lines end in `\r\n` (no terminal driver on the server turns `\n` into that).
+pub struct ChannelText {
+    out: mpsc::Sender<Out>,
+    crlf: bool,
+    errors: bool,
+    buf: Vec<u8>,
+}
+
+impl ChannelText {
+    /// Output (or, with `errors`, standard error) into the channel fed by `out`.
+    pub fn new(out: mpsc::Sender<Out>, crlf: bool, errors: bool) -> ChannelText {
+        ChannelText { out, crlf, errors, buf: Vec::new() }
+    }
+}
+
+impl std::io::Write for ChannelText {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for &b in buf {
+            if b == b'\n' && self.crlf {
+                self.buf.push(b'\r');
+            }
+            self.buf.push(b);
+        }
+        if self.buf.len() >= 32 * 1024 {
+            self.flush()?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let bytes = std::mem::take(&mut self.buf);
+        let out = if self.errors { Out::Err(bytes) } else { Out::Bytes(bytes) };
+        self.out.blocking_send(out).map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+    }
+}
+
+impl Drop for ChannelText {
+    fn drop(&mut self) {
+        let _ = std::io::Write::flush(self);
+    }
+}
+
+/// A command's standard input: what the client sends on the channel until it says end of file.
+pub struct ChannelStdin {
+    from: std::sync::mpsc::Receiver<In>,
+    buf: Vec<u8>,
+    at: usize,
+    ended: bool,
+}
+
+impl ChannelStdin {
+    /// Input read from `from`.
+    pub fn new(from: std::sync::mpsc::Receiver<In>) -> ChannelStdin {
+        ChannelStdin { from, buf: Vec::new(), at: 0, ended: false }
+    }
+}
+
+impl std::io::Read for ChannelStdin {
+    fn read(&mut self, into: &mut [u8]) -> std::io::Result<usize> {
+        while self.at == self.buf.len() && !self.ended {
+            match self.from.recv() {
+                Ok(In::Bytes(bytes)) => (self.buf, self.at) = (bytes, 0),
+                Ok(In::Resize(_)) => {}
+                Ok(In::Closed) | Err(_) => self.ended = true,
+            }
+        }
+        let n = into.len().min(self.buf.len() - self.at);
+        into[..n].copy_from_slice(&self.buf[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
