@@ -3,6 +3,8 @@
 mod common;
 #[path = "tui/filters.rs"]
 mod filters;
+#[path = "tui/remote.rs"]
+mod remote;
 #[path = "tui/teams.rs"]
 mod teams;
 

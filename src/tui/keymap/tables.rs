@@ -311,6 +311,12 @@ pub const WELCOME: &[Binding] = &[
     hint(&["i"], Action::Import, "import a CSV or vCard file"),
 ];
 
+/// Keys of the welcome screen over SSH, where demo data is off.
+pub const WELCOME_SSH: &[Binding] = &[
+    hint(&["e", "enter"], Action::StartEmpty, "start with an empty database"),
+    hint(&["i"], Action::Import, "import a CSV or vCard file"),
+];
+
 /// Keys of a record form (the text keys edit the focused field).
 pub const FORM: &[Binding] = &[
     hint(&["ctrl-s"], Action::Save, "save"),
