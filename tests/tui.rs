@@ -1,6 +1,8 @@
 //! The full-screen app driven by key presses, read back from a `TestBackend` buffer.
 
 mod common;
+#[path = "tui/copy.rs"]
+mod copy;
 #[path = "tui/filters.rs"]
 mod filters;
 #[path = "tui/remote.rs"]

@@ -280,6 +280,8 @@ impl App {
                 }
             }
             Action::Assign => self.ask_assign(self.targets())?,
+            Action::CopyEmail => self.copy_reach(false)?,
+            Action::CopyPhone => self.copy_reach(true)?,
             Action::Tag | Action::AddToList => {
                 let targets = self.targets();
                 if action == Action::AddToList && targets.iter().any(|t| t.kind != Kind::Contact) {

@@ -25,6 +25,7 @@ use crate::tui::quote::QuoteEditor;
 use crate::tui::search::{LIMIT, SearchBox, Searcher};
 
 mod act;
+mod copy;
 mod editors;
 mod filters;
 mod overlays;
@@ -115,6 +116,8 @@ pub struct App {
     place: crate::tui::Place,
     /// The text of a field to edit in `$EDITOR`, waiting for the loop.
     editor: Option<String>,
+    /// The text `y` copies to the user's clipboard, waiting for the loop.
+    clipboard: Option<String>,
     /// Who the app acts as, when an admin acts as someone else (`--as`): "as bob (rep) · by
     /// admin ann", read when the app opens and after each write, for the status bar.
     pub acting: Option<String>,
@@ -217,6 +220,7 @@ impl App {
             local_terminal: false,
             place: crate::tui::Place::Local,
             editor: None,
+            clipboard: None,
             acting,
         })
     }
