@@ -1,8 +1,12 @@
 //! The full-screen app driven by key presses, read back from a `TestBackend` buffer.
 
 mod common;
+#[path = "tui/copy.rs"]
+mod copy;
 #[path = "tui/filters.rs"]
 mod filters;
+#[path = "tui/remote.rs"]
+mod remote;
 #[path = "tui/teams.rs"]
 mod teams;
 

@@ -6,7 +6,7 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
 use super::output::{Out, field_lines, table};
-use crate::crm::{Crm, UserChange, role_rows};
+use crate::crm::{Crm, KEY_TEXT_MAX, UserChange, UserKey, role_rows};
 use crate::model::{Act, Directory, Kind, Level, Right, Role, User, ValidationError, role_kinds};
 
 /// User commands.
@@ -24,6 +24,48 @@ pub enum UserCmd {
     /// Disable a user, who then cannot act: their records keep them as owner, or move to
     /// --transfer-to. Users are never deleted.
     Disable(UserDisable),
+    /// The SSH public keys a user logs in to `rolo serve` with (their own, or anyone's with the
+    /// settings right).
+    #[command(subcommand)]
+    Key(KeyCmd),
+}
+
+/// `user key` commands.
+#[derive(Debug, Subcommand)]
+pub enum KeyCmd {
+    /// Add an OpenSSH public key (a .pub file, or - for stdin) to a user.
+    Add(KeyAdd),
+    /// List keys with their fingerprints: a user's, or (without LOGIN) every key you manage.
+    #[command(alias = "ls")]
+    List(KeyList),
+    /// Remove a user's key, named by its fingerprint or its number in the list.
+    #[command(alias = "rm")]
+    Remove(KeyRemove),
+}
+
+/// `user key add`.
+#[derive(Debug, Args)]
+pub struct KeyAdd {
+    /// The user's login.
+    pub login: String,
+    /// The public key file, e.g. ~/.ssh/id_ed25519.pub, or - to read it from stdin.
+    pub file: String,
+}
+
+/// `user key list`.
+#[derive(Debug, Args)]
+pub struct KeyList {
+    /// Whose keys (default: yours, or everyone's with the settings right).
+    pub login: Option<String>,
+}
+
+/// `user key remove`.
+#[derive(Debug, Args)]
+pub struct KeyRemove {
+    /// The user's login.
+    pub login: String,
+    /// The key's fingerprint (SHA256:…) or its number in rolo user key list LOGIN.
+    pub key: String,
 }
 
 /// A user's login.
@@ -229,8 +271,64 @@ pub(super) fn user(out: &Out, crm: &Crm, cmd: UserCmd) -> Result<()> {
                 None => format!("disabled user {who}"),
             });
         }
+        UserCmd::Key(cmd) => key(out, crm, cmd)?,
     }
     Ok(())
+}
+
+fn key(out: &Out, crm: &Crm, cmd: KeyCmd) -> Result<()> {
+    let said = |k: &UserKey| format!("{} {} {}", k.algorithm, k.fingerprint, k.comment).trim_end().to_string();
+    match cmd {
+        KeyCmd::Add(a) => {
+            let k = crm.add_key(&a.login, &key_text(&a.file)?)?;
+            out.done(&k, || format!("added key {} for {}: {}", k.number, k.login, said(&k)));
+        }
+        KeyCmd::List(l) => {
+            let keys = crm.keys(l.login.as_deref())?;
+            if out.json {
+                out.json_value(&keys);
+            } else if keys.is_empty() {
+                say!("no keys yet (add one with rolo user key add LOGIN FILE)");
+            } else {
+                let rows = keys.iter().map(|k| {
+                    let added = crm.session().day_of(k.added).to_string();
+                    vec![
+                        k.login.clone(),
+                        k.number.to_string(),
+                        k.fingerprint.clone(),
+                        k.algorithm.clone(),
+                        k.comment.clone(),
+                        added,
+                    ]
+                });
+                say!("{}", table(&["LOGIN", "#", "FINGERPRINT", "TYPE", "COMMENT", "ADDED"], rows, &[1]));
+            }
+        }
+        KeyCmd::Remove(r) => {
+            let k = crm.remove_key(&r.login, &r.key)?;
+            out.done(&k, || format!("removed key {} of {}: {}", k.number, k.login, said(&k)));
+        }
+    }
+    Ok(())
+}
+
+/// The text of a key file, or of stdin for `-`, read up to a little more than any key.
+fn key_text(file: &str) -> Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    let limit = KEY_TEXT_MAX as u64 + 1;
+    let read = match file {
+        "-" => std::io::stdin().lock().take(limit).read_to_string(&mut text),
+        path => std::fs::File::open(path).and_then(|f| f.take(limit).read_to_string(&mut text)),
+    };
+    read.map_err(|e| {
+        let what = if file == "-" { "stdin".to_string() } else { file.to_string() };
+        ValidationError::new(
+            "file",
+            format!("cannot read {what} ({e}): give the public key file, e.g. ~/.ssh/id_ed25519.pub"),
+        )
+    })?;
+    Ok(text)
 }
 
 /// Prints the users as a table or a JSON array.

@@ -8,6 +8,7 @@ mod duplicates;
 mod error;
 pub mod filter;
 mod import;
+mod keys;
 mod people;
 mod query;
 mod report;
@@ -56,6 +57,7 @@ use crate::search::{Hit, Pass, SearchIndex};
 pub use crate::store::{Indexed, StoreError, Workload, hush_caught_panics};
 use crate::store::{Read, Store, WriteTables};
 pub use import::{Arrival, Duplicate, ImportReport, Incoming, OnDuplicate, Reference, RowProblem};
+pub use keys::{KEY_TEXT_MAX, UserKey, fingerprint, parse_key};
 
 /// The meta key set once the search texts hold the labels of contacts and accounts.
 const TAGS_SEARCHED: &str = "search_texts_have_tags";

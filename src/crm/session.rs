@@ -63,6 +63,15 @@ impl Session {
         }
     }
 
+    /// The day the instant `at` falls on for this session's user (their time zone, else the
+    /// machine's).
+    pub fn day_of(&self, at: Timestamp) -> Date {
+        match self.zone {
+            Some(zone) => at.date_in(zone),
+            None => at.local_date(),
+        }
+    }
+
     /// Today for this session, in the user's time zone (else the machine's).
     pub fn today(&self) -> Date {
         match (self.clock, self.zone) {

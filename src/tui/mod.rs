@@ -10,12 +10,14 @@ mod detail;
 mod filter;
 mod form;
 mod fuzzy;
+mod host;
 mod import;
 pub mod keymap;
 mod line;
 mod list;
 mod mode;
 mod page;
+mod place;
 mod quote;
 pub(crate) mod screen;
 mod search;
@@ -36,8 +38,11 @@ use ratatui::crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
 pub use app::{App, PaletteEntry};
 pub use ctx::Ctx;
 pub use detail::DetailLine;
+use host::TerminalHost;
+pub use host::{Host, osc52};
 pub use keymap::Action;
 pub use mode::Overlay;
+pub use place::Place;
 pub use screen::Period;
 pub use theme::Theme;
 pub use view::draw;
@@ -201,7 +206,7 @@ pub fn run<B: Backend>(
     events: &mut dyn Events,
     theme: &Theme,
     stop: &AtomicBool,
-    editor: &mut dyn FnMut(&str) -> io::Result<String>,
+    host: &mut dyn Host,
 ) -> io::Result<()>
 where
     B::Error: Send + Sync + 'static,
@@ -223,7 +228,7 @@ where
         }
         // A field handed to `$EDITOR` comes back edited; the screen is drawn afresh after it.
         if let Some(text) = app.take_editor_request() {
-            match editor(&text) {
+            match host.edit(&text) {
                 Ok(edited) => app.edited(edited),
                 Err(e) => app.say_editor_failed(&e),
             }
@@ -231,6 +236,12 @@ where
             // the terminal where its cursor is (the answer would race the key reader).
             let size = terminal.size().map_err(io::Error::other)?;
             terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height)).map_err(io::Error::other)?;
+        }
+        // `y` puts a record's email or phone on the user's clipboard, through their terminal.
+        if let Some(text) = app.take_copy_request()
+            && let Err(e) = host.copy(&text)
+        {
+            app.say_copy_failed(&e);
         }
     }
     Ok(())
@@ -282,60 +293,13 @@ pub fn run_local(crm: Crm) -> io::Result<()> {
     });
     app.use_local_terminal();
     let mut events = TerminalEvents::start();
-    let paused = events.paused.clone();
-    let mut editor = |text: &str| {
-        paused.store(true, Ordering::SeqCst);
-        // The reader finishes the poll it is in before it leaves the keys to the editor.
-        std::thread::sleep(READ_POLL * 2);
-        let edited = external_editor(text);
-        paused.store(false, Ordering::SeqCst);
-        edited
-    };
-    let result = run(&mut terminal, &mut app, &mut events, &Theme::from_env(), &stop, &mut editor);
+    let mut host = TerminalHost { paused: events.paused.clone() };
+    let result = run(&mut terminal, &mut app, &mut events, &Theme::from_env(), &stop, &mut host);
     let _ = ratatui::crossterm::execute!(io::stdout(), event::DisableMouseCapture, event::DisableBracketedPaste);
     ratatui::restore();
     drop(app);
     close(crm);
     result
-}
-
-/// Edits `text` in `$VISUAL`, else `$EDITOR`, else `vi`, on a file of its own under the temporary
-/// directory: the app leaves the alternate screen and raw mode meanwhile, and takes them back
-/// after, whatever the editor did.
-fn external_editor(text: &str) -> io::Result<String> {
-    use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
-    let editor = ["VISUAL", "EDITOR"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))
-        .unwrap_or_else(|| "vi".to_string());
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    let path = std::env::temp_dir().join(format!("rolo-{}-{nanos}.txt", std::process::id()));
-    std::fs::write(&path, text)?;
-    disable_raw_mode()?;
-    ratatui::crossterm::execute!(
-        io::stdout(),
-        LeaveAlternateScreen,
-        event::DisableMouseCapture,
-        event::DisableBracketedPaste
-    )?;
-    // The editor's setting may carry arguments (`code -w`): the shell splits it.
-    let status =
-        std::process::Command::new("sh").arg("-c").arg(format!("{editor} \"$1\"")).arg("sh").arg(&path).status();
-    let back = ratatui::crossterm::execute!(
-        io::stdout(),
-        EnterAlternateScreen,
-        event::EnableMouseCapture,
-        event::EnableBracketedPaste
-    )
-    .and_then(|_| enable_raw_mode());
-    let edited = match status {
-        Ok(s) if s.success() => std::fs::read_to_string(&path),
-        Ok(s) => Err(io::Error::other(format!("{editor} ended with {s}: the field is as it was"))),
-        Err(e) => Err(io::Error::other(format!("cannot run {editor} ({e}): set VISUAL or EDITOR"))),
-    };
-    let _ = std::fs::remove_file(&path);
-    back?;
-    edited
 }
 
 /// Waits (a few seconds at most) for background readers to let go of the database, then closes

@@ -43,7 +43,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     } else if let Some(Mode::Quote(q)) = holding {
         super::quote::draw(f, main, q, theme);
     } else if app.welcome() {
-        welcome(f, main, theme);
+        welcome(f, main, app.place(), theme);
     } else if let Some(d) = app.detail() {
         detail(f, main, d, theme);
     } else if app.on_board() {
@@ -195,27 +195,28 @@ fn status_bar(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     f.render_widget(Paragraph::new(line), area);
 }
 
-fn welcome(f: &mut Frame, area: Rect, theme: &Theme) {
-    let lines = vec![
+/// The first-run welcome; over SSH without its demo data, and saying where files come from.
+fn welcome(f: &mut Frame, area: Rect, place: &crate::tui::Place, theme: &Theme) {
+    let choice = |key: &'static str, text: &'static str| {
+        Line::from(vec![Span::styled(format!("  {key}  "), theme.title()), Span::raw(text)])
+    };
+    let mut lines = vec![
         Line::styled("Welcome to rolo", theme.title()),
         Line::raw(""),
         Line::raw("This database is empty. How would you like to start?"),
         Line::raw(""),
-        Line::from(vec![
-            Span::styled("  d  ", theme.title()),
-            Span::raw("load the demo data (200 people, their companies, deals and activities)"),
-        ]),
-        Line::from(vec![
-            Span::styled("  e  ", theme.title()),
-            Span::raw("start empty, then press n to add your first contact"),
-        ]),
-        Line::from(vec![
-            Span::styled("  i  ", theme.title()),
-            Span::raw("import a CSV or vCard file (Google, Outlook, phones and other CRMs)"),
-        ]),
-        Line::raw(""),
-        Line::styled("? shows the keys at any time · : finds any command by name · q quits", theme.dim()),
     ];
+    if place.demo_off().is_none() {
+        lines.push(choice("d", "load the demo data (200 people, their companies, deals and activities)"));
+    }
+    lines.push(choice("e", "start empty, then press n to add your first contact"));
+    lines.push(match (place.import_off(), place.is_remote()) {
+        (Some(off), _) => Line::styled(format!("  i  {off}"), theme.dim()),
+        (None, true) => choice("i", "import a CSV or vCard file from the upload folder"),
+        (None, false) => choice("i", "import a CSV or vCard file (Google, Outlook, phones and other CRMs)"),
+    });
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("? shows the keys at any time · : finds any command by name · q quits", theme.dim()));
     let block = Block::new().borders(Borders::ALL).title(" Welcome ");
     f.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -557,3 +557,62 @@ fn converting_or_merging_records_out_of_sight_says_they_are_not_there() {
     db.fails_with(format!("--as carl contact merge {wendy} {amy}"), 1, &format!("no contact {wendy}"));
     assert_eq!(db.snapshot(), before, "nothing changed");
 }
+
+const KEY_A: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJmgziG0KNCEuU375YT2MqlaTafgMhqSEVJk8DvHjY4z a@laptop";
+const KEY_B: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIASmv/cciJBPnYyuemSjE814XDwj7TabCgna7TP+c+46 b@laptop";
+
+#[test]
+fn ssh_keys_are_added_from_a_file_or_stdin_listed_and_removed() {
+    let db = Db::new();
+    db.ok("user add ann --name Ann");
+    let file = db.file("ann.pub");
+    std::fs::write(&file, format!("{KEY_A}\n")).unwrap();
+    let out = db.ok(["--as", "ann", "user", "key", "add", "ann", file.to_str().unwrap()]);
+    assert_eq!(
+        out.trim(),
+        "added key 1 for ann: ssh-ed25519 SHA256:zy4u9xF72v+H+cx+Upe9ppxUds3OtIp3Tl0axp3KxeU a@laptop"
+    );
+    let piped =
+        rolo(&db.path).args(["--json", "--as", "ann", "user", "key", "add", "ann", "-"]).write_stdin(KEY_B).output();
+    let (stdout, stderr) = texts(&piped.unwrap());
+    assert!(stderr.is_empty(), "{stderr}");
+    let added: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(pick(&added, &["login", "number", "comment"]), json!(["ann", 2, "b@laptop"]));
+    let listed = db.json("--as ann user key list");
+    assert_eq!(texts_of(&listed, "algorithm"), ["ssh-ed25519", "ssh-ed25519"]);
+    assert_eq!(numbers_of(&listed, "number"), [1, 2]);
+    assert!(has_row(&db.ok("user key list ann"), &["ann", "1", "SHA256:zy4u9xF72v", "ssh-ed25519", "a@laptop"]));
+    let gone = db.ok("user key remove ann SHA256:zy4u9xF72v+H+cx+Upe9ppxUds3OtIp3Tl0axp3KxeU");
+    assert!(gone.starts_with("removed key 1 of ann: ssh-ed25519"), "{gone}");
+    db.ok("user key rm ann 1");
+    assert_eq!(db.ok("user key list ann").trim(), "no keys yet (add one with rolo user key add LOGIN FILE)");
+}
+
+#[test]
+fn bad_ssh_keys_are_refused_naming_why() {
+    let db = Db::new();
+    db.ok("user add ann --name Ann");
+    db.ok("user add bob --name Bob");
+    let file = db.file("k.pub");
+    let add = |text: &str, needle: &str| {
+        std::fs::write(&file, text).unwrap();
+        db.fails_only(["--as", "ann", "user", "key", "add", "ann", file.to_str().unwrap()], 1, needle);
+    };
+    add("ssh-ed25519 AAAAbroken", "error: key: not an OpenSSH public key");
+    add("-----BEGIN OPENSSH PRIVATE KEY-----\nxx\n-----END OPENSSH PRIVATE KEY-----\n", "PRIVATE key: keep it secret");
+    add("", "error: key: is empty");
+    db.fails_only("user key add ann /nowhere/k.pub", 1, "error: file: cannot read /nowhere/k.pub");
+    std::fs::write(&file, KEY_A).unwrap();
+    db.ok(["--as", "bob", "user", "key", "add", "bob", file.to_str().unwrap()]);
+    db.fails_only(["--as", "ann", "user", "key", "add", "ann", file.to_str().unwrap()], 1, "is held by bob");
+    db.fails_only(
+        ["--as", "ann", "user", "key", "add", "bob", file.to_str().unwrap()],
+        1,
+        "may not change the settings",
+    );
+    db.fails_only("--as ann user key list bob", 1, "may not change the settings");
+    db.fails_only("--as ann user key remove bob 1", 1, "may not change the settings");
+    db.fails_only("user key remove bob 7", 1, "there is no key '7'");
+    db.fails_only("user key list nobody", 1, "'nobody' is not a rolo user");
+    assert_eq!(db.count("user key list"), 1, "only bob's key was kept");
+}

@@ -220,6 +220,9 @@ impl App {
                 }
                 self.say(undone.summary);
             }
+            Action::LoadDemo if self.place.demo_off().is_some() => {
+                self.say_error(self.place.demo_off().unwrap_or_default());
+            }
             Action::LoadDemo => {
                 let size = crate::demo::DemoSize::for_contacts(200);
                 let added = crate::demo::fill(&self.crm, &size, 1, false)?;
@@ -227,7 +230,10 @@ impl App {
                 self.refresh_after_write();
                 self.say(format!("demo data loaded: {} contacts, {} accounts", added.contacts, added.accounts));
             }
-            Action::Import => self.open_overlay(Overlay::ask(Ask::ImportFile, "")),
+            Action::Import => match self.place.import_off() {
+                Some(off) => self.say_error(off),
+                None => self.open_overlay(Overlay::ask(Ask::ImportFile, "")),
+            },
             Action::StartEmpty => {
                 self.leave_welcome();
                 self.say("an empty database: press n to add a contact");
@@ -274,6 +280,8 @@ impl App {
                 }
             }
             Action::Assign => self.ask_assign(self.targets())?,
+            Action::CopyEmail => self.copy_reach(false)?,
+            Action::CopyPhone => self.copy_reach(true)?,
             Action::Tag | Action::AddToList => {
                 let targets = self.targets();
                 if action == Action::AddToList && targets.iter().any(|t| t.kind != Kind::Contact) {

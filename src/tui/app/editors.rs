@@ -210,6 +210,7 @@ impl App {
     fn ask_editor(&mut self, lines: Option<String>) -> Option<String> {
         match lines {
             None => Some("only notes and descriptions open in $EDITOR".into()),
+            Some(_) if self.place.is_remote() => Some(crate::tui::place::EDITOR_OFF.into()),
             Some(_) if !self.local_terminal => Some("$EDITOR needs rolo on a local terminal: type here".into()),
             Some(text) => {
                 self.editor = Some(text);

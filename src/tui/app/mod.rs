@@ -25,6 +25,7 @@ use crate::tui::quote::QuoteEditor;
 use crate::tui::search::{LIMIT, SearchBox, Searcher};
 
 mod act;
+mod copy;
 mod editors;
 mod filters;
 mod overlays;
@@ -111,8 +112,12 @@ pub struct App {
     pub(super) ctx: Ctx,
     /// Whether the app runs on a local terminal, where `$EDITOR` can take it over.
     local_terminal: bool,
+    /// Where the app runs: over SSH, files come only from the upload folder and demo data is off.
+    place: crate::tui::Place,
     /// The text of a field to edit in `$EDITOR`, waiting for the loop.
     editor: Option<String>,
+    /// The text `y` copies to the user's clipboard, waiting for the loop.
+    clipboard: Option<String>,
     /// Who the app acts as, when an admin acts as someone else (`--as`): "as bob (rep) · by
     /// admin ann", read when the app opens and after each write, for the status bar.
     pub acting: Option<String>,
@@ -213,7 +218,9 @@ impl App {
             empty,
             ctx,
             local_terminal: false,
+            place: crate::tui::Place::Local,
             editor: None,
+            clipboard: None,
             acting,
         })
     }
@@ -422,6 +429,16 @@ impl App {
         self.local_terminal = true;
     }
 
+    /// Says where the app runs (see [`Place`](crate::tui::Place)); `Place::Local` until told.
+    pub fn set_place(&mut self, place: crate::tui::Place) {
+        self.place = place;
+    }
+
+    /// Where the app runs.
+    pub fn place(&self) -> &crate::tui::Place {
+        &self.place
+    }
+
     /// The text of the field to edit in `$EDITOR`, when one was asked for: the loop runs the
     /// editor, then gives the text back through [`App::edited`].
     pub fn take_editor_request(&mut self) -> Option<String> {
@@ -519,7 +536,8 @@ impl App {
         if let Some(table) = holding {
             vec![table]
         } else if self.welcome() {
-            vec![keymap::WELCOME, keymap::GLOBAL]
+            let welcome = if self.place.is_remote() { keymap::WELCOME_SSH } else { keymap::WELCOME };
+            vec![welcome, keymap::GLOBAL]
         } else if self.screen == ScreenId::Projects || self.detail().is_some_and(|d| d.record.kind == Kind::Project) {
             let base = if self.detail().is_some() { keymap::DETAIL } else { keymap::LIST };
             vec![keymap::PROJECTS, base, keymap::GLOBAL]

@@ -184,7 +184,7 @@ impl App {
                 format!("stage {} deleted; {} to {}", stage.name, count(moved, "deal moved", "deals moved"), to.name)
             }
             Ask::ImportFile => {
-                let path = expand_home(text.trim());
+                let path = self.place.import_path(text).map_err(|e| ValidationError::new("file", e))?;
                 let kind = match self.screen {
                     ScreenId::Accounts if !self.welcome() => Kind::Account,
                     ScreenId::Leads if !self.welcome() => Kind::Lead,
@@ -343,7 +343,8 @@ impl App {
             }
         }
         // A new user who chose to start empty can still ask for the demo data.
-        if !self.welcome() && !all.iter().any(|e| e.action == Action::LoadDemo) && self.empty {
+        let demo = self.place.demo_off().is_none();
+        if demo && !self.welcome() && !all.iter().any(|e| e.action == Action::LoadDemo) && self.empty {
             let label = format!("{}  (while the database is empty)", Action::LoadDemo.name());
             all.push(PaletteEntry { action: Action::LoadDemo, label, elsewhere: None });
         }
@@ -461,15 +462,6 @@ pub struct PaletteEntry {
     pub label: String,
     /// The part of the app it acts in and its keys there, when not in force here.
     pub elsewhere: Option<(&'static str, String)>,
-}
-
-/// A typed path with a leading `~/` made absolute.
-pub(super) fn expand_home(path: &str) -> std::path::PathBuf {
-    let home = || directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
-    match path.strip_prefix("~/").and_then(|rest| Some(home()?.join(rest))) {
-        Some(full) => full,
-        None => std::path::PathBuf::from(path),
-    }
 }
 
 /// What a key did in a pick list with a query line (the palette, a form's record picker, the

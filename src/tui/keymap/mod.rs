@@ -72,6 +72,10 @@ pub enum Action {
     CopyRole,
     /// Put the marked (or selected) contacts on a list.
     AddToList,
+    /// Copy the selected record's email (else its phone) to the user's clipboard.
+    CopyEmail,
+    /// Copy the selected record's phone (else its email) to the user's clipboard.
+    CopyPhone,
     /// Load the demo data (welcome screen).
     LoadDemo,
     /// Start with an empty database (welcome screen).
@@ -251,6 +255,8 @@ impl Action {
                 Action::Scope => "scope: mine, my team, all",
                 Action::CopyRole => "copy the role",
                 Action::AddToList => "add marked contacts to a list",
+                Action::CopyEmail => "copy the email",
+                Action::CopyPhone => "copy the phone number",
                 Action::LoadDemo => "load demo data",
                 Action::StartEmpty => "start empty",
                 Action::Import => "import a CSV or vCard file",

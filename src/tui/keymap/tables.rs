@@ -18,6 +18,12 @@ const fn hint_as(keys: &'static [&'static str], action: Action, label: &'static 
     Binding { keys, action, help, hint: true, label: Some(label) }
 }
 
+/// What `y` does on a list, the board and a record's page.
+const COPY_EMAIL: &str = "copy the email (else the phone) to your clipboard";
+
+/// What `Y` does there.
+const COPY_PHONE: &str = "copy the phone number (else the email) to your clipboard";
+
 /// Keys that work on every screen, outside text fields.
 pub const GLOBAL: &[Binding] = &[
     hint(&["?"], Action::Help, "show the keys of this screen"),
@@ -63,6 +69,8 @@ pub const LIST: &[Binding] = &[
     bind(&["@"], Action::Assign, "assign to a user (the marked rows too)"),
     bind(&["*"], Action::Scope, "scope: all, mine, my team (the title says which)"),
     bind(&["+"], Action::AddToList, "put the marked contacts on a list"),
+    bind(&["y"], Action::CopyEmail, COPY_EMAIL),
+    bind(&["Y"], Action::CopyPhone, COPY_PHONE),
     hint(&["c"], Action::Call, "log a call with the contact (a timer runs)"),
     bind(&["t"], Action::AddTask, "add a task linked to the selected record"),
     bind(&["o"], Action::Sort, "order by the next column"),
@@ -92,6 +100,8 @@ pub const BOARD: &[Binding] = &[
     bind(&["c"], Action::Call, "log a call with the deal's contact"),
     bind(&["t"], Action::AddTask, "add a task about the deal"),
     bind(&["@"], Action::Assign, "assign the deal to a user"),
+    bind(&["y"], Action::CopyEmail, COPY_EMAIL),
+    bind(&["Y"], Action::CopyPhone, COPY_PHONE),
     bind(&["*"], Action::Scope, "scope: all, mine, my team (the title says which)"),
 ];
 
@@ -302,11 +312,19 @@ pub const DETAIL: &[Binding] = &[
     hint(&["h", "left"], Action::Back, "back to the list"),
     bind(&["Q"], Action::Quote, "a deal's quote (a new draft when it has none)"),
     bind(&["@"], Action::Assign, "assign this record to a user"),
+    bind(&["y"], Action::CopyEmail, COPY_EMAIL),
+    bind(&["Y"], Action::CopyPhone, COPY_PHONE),
 ];
 
 /// Keys of the first-run welcome screen.
 pub const WELCOME: &[Binding] = &[
     hint(&["d"], Action::LoadDemo, "load the demo data"),
+    hint(&["e", "enter"], Action::StartEmpty, "start with an empty database"),
+    hint(&["i"], Action::Import, "import a CSV or vCard file"),
+];
+
+/// Keys of the welcome screen over SSH, where demo data is off.
+pub const WELCOME_SSH: &[Binding] = &[
     hint(&["e", "enter"], Action::StartEmpty, "start with an empty database"),
     hint(&["i"], Action::Import, "import a CSV or vCard file"),
 ];

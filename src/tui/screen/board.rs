@@ -310,6 +310,8 @@ impl Board {
                 | Action::Call
                 | Action::AddTask
                 | Action::Assign
+                | Action::CopyEmail
+                | Action::CopyPhone
         );
         self.keeps(action) || (!record_action && keymap::BOARD.iter().any(|b| b.action == action))
     }
