@@ -5,9 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use clap::Parser;
 use rolo::cli::args::{Cli, Command};
-use rolo::cli::stdio;
+use rolo::cli::{fail, stdio};
 use rolo::crm::{Crm, Workload};
 
 fn main() -> ExitCode {
@@ -25,12 +24,15 @@ fn main() -> ExitCode {
     }));
     // A damaged file's storage panic is caught and said as a damaged file, not as a fault.
     rolo::store::hush_caught_panics();
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => return usage_error(e),
-    };
-    // A fault deep in a dependency (a damaged file can do it) still ends as one line and exit 1.
-    std::panic::catch_unwind(|| run(cli)).unwrap_or(ExitCode::from(1))
+    let code = stdio::within(rolo::cli::Io::process(), || {
+        let cli = match rolo::cli::parse(std::env::args_os()) {
+            Ok(cli) => cli,
+            Err(code) => return code,
+        };
+        // A fault deep in a dependency (a damaged file can do it) still ends as one line and exit 1.
+        std::panic::catch_unwind(|| run(cli)).unwrap_or(1)
+    });
+    ExitCode::from(code)
 }
 
 /// Opens the database, waiting up to `wait` for another rolo process that holds it (as SQLite's
@@ -47,7 +49,7 @@ fn open_waiting(path: &std::path::Path, workload: Workload, wait: Duration) -> R
     }
 }
 
-fn run(cli: Cli) -> ExitCode {
+fn run(cli: Cli) -> u8 {
     let path = match cli.db.clone().or_else(default_db) {
         Some(p) => p,
         None => return fail("no home folder to keep the database in: pass --db PATH or set ROLO_DB"),
@@ -67,24 +69,15 @@ fn run(cli: Cli) -> ExitCode {
         // Someone who is not a user of the file is told so before the screen is taken.
         None if crm.actor().is_err() => fail(&crm.actor().err().map(|e| e.to_string()).unwrap_or_default()),
         None => match rolo::tui::run_local(crm) {
-            Ok(()) => ExitCode::SUCCESS,
+            Ok(()) => 0,
             Err(e) => fail(&format!("the terminal failed: {e}")),
         },
-        Some(command) => match rolo::cli::run(&crm, command, cli.json) {
-            Ok(()) => printed(),
-            Err(e) => {
-                let code = fail(&e.to_string());
-                for line in rolo::cli::details(&e) {
-                    stdio::err_line(format_args!("  {}", rolo::text::sanitize(&line)));
-                }
-                code
-            }
-        },
+        Some(command) => rolo::cli::execute(&crm, command, cli.json),
     }
 }
 
 /// Runs `rolo serve` until it is stopped.
-fn serve(crm: Crm, args: rolo::cli::args::ServeArgs, path: &std::path::Path) -> ExitCode {
+fn serve(crm: Crm, args: rolo::cli::args::ServeArgs, path: &std::path::Path) -> u8 {
     let options = rolo::serve::Options {
         listen: args.listen,
         host_key: args.host_key.unwrap_or_else(|| rolo::serve::host_key::default_path(path)),
@@ -94,67 +87,14 @@ fn serve(crm: Crm, args: rolo::cli::args::ServeArgs, path: &std::path::Path) -> 
         import_dir: args.import_dir,
     };
     match rolo::serve::serve(crm, options) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => 0,
         Err(e) => fail(&format!("{e:#}")),
-    }
-}
-
-/// The exit code of a command that did its work, once its output is known to have left (or
-/// not): what was saved stays saved, so a confirmation that could not be printed is a note and
-/// exit 0 (a retrying script would make a second record), while a listing that could not be
-/// printed is a failure.
-fn printed() -> ExitCode {
-    match stdio::stdout_failure() {
-        None => ExitCode::SUCCESS,
-        Some(why) if stdio::saved() => {
-            stdio::err_line(format_args!("note: saved, but the confirmation could not be printed: {why}"));
-            ExitCode::SUCCESS
-        }
-        Some(why) => fail(&format!("the output could not be written: {why}")),
     }
 }
 
 /// The platform data folder's `rolo.redb` (`~/.local/share/rolo/rolo.redb` on Linux).
 fn default_db() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "rolo").map(|d| d.data_dir().join("rolo.redb"))
-}
-
-/// Reports an operation error on one clean line and exits 1.
-fn fail(message: &str) -> ExitCode {
-    stdio::err_line(format_args!("error: {}", rolo::text::sanitize(message)));
-    ExitCode::from(1)
-}
-
-/// Asked-for help and version go to stdout (exit 0); a malformed or incomplete command line
-/// becomes one line naming the problem and where to read more (exit 2).
-fn usage_error(e: clap::Error) -> ExitCode {
-    use clap::error::ErrorKind;
-    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
-        let _ = e.print();
-        return ExitCode::SUCCESS;
-    }
-    if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-        // `rolo contact` alone: say what is missing on one line, as for any usage error.
-        stdio::err_line(format_args!("error: a command is missing here (see the list with --help)"));
-        return ExitCode::from(2);
-    }
-    let rendered = e.render().to_string();
-    let mut parts: Vec<&str> = Vec::new();
-    let mut usage = None;
-    for line in rendered.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("For more information")) {
-        if let Some(u) = line.strip_prefix("Usage: ") {
-            usage = u.split(" [OPTIONS]").next().and_then(|u| u.split(" --").next()).map(str::to_string);
-            break;
-        }
-        parts.push(line.trim_end_matches(':'));
-    }
-    let message = parts.join(": ").replacen("error: ", "", 1);
-    let hint = match usage {
-        Some(u) => format!(" (see '{} --help')", u.split(" <").next().unwrap_or(&u)),
-        None => " (see 'rolo --help')".to_string(),
-    };
-    stdio::err_line(format_args!("error: {}{hint}", rolo::text::sanitize(&message)));
-    ExitCode::from(2)
 }
 
 /// Lets `rolo ... | head` end quietly, like other Unix tools, instead of failing on a closed pipe.

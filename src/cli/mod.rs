@@ -1,7 +1,9 @@
 //! The scriptable command line: thin handlers that parse flags, call [`Crm`], and print a table,
 //! a confirmation or JSON. No business rules live here. One module per noun holds its commands'
 //! arguments, handlers and presenters; `args` is the top of the grammar, `output` the shared
-//! printing, `fields` the flag-to-field parsers, `stdio` the way out.
+//! printing, `fields` the flag-to-field parsers, `stdio` the way out (the streams of the command
+//! running on the thread), `files` the files a command line names, `invoke` one command line
+//! from its words to its exit code.
 
 /// `println!` for the command line: through [`stdio`], so a failed stdout never panics.
 macro_rules! say {
@@ -17,6 +19,8 @@ mod activity;
 mod admin;
 pub mod args;
 mod fields;
+pub mod files;
+mod invoke;
 mod output;
 mod people;
 mod quote;
@@ -27,6 +31,8 @@ mod transfer;
 mod users;
 
 use anyhow::Result;
+pub use invoke::{execute, fail, invoke, parse, printed};
+pub use stdio::Io;
 
 use args::Command;
 use output::{Out, Present, show, wrote};

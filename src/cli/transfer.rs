@@ -19,7 +19,7 @@ pub struct ImportArgs {
     /// What the file holds: contact, account, lead, opportunity (opp), task, call or product.
     pub kind: String,
     /// The file: CSV (comma, semicolon or tab separated; a header line names the columns), or
-    /// for contacts vCard (.vcf, versions 2.1, 3.0 and 4.0).
+    /// for contacts vCard (.vcf, versions 2.1, 3.0 and 4.0); `-` reads stdin.
     pub file: PathBuf,
     /// What the file is (default: from its extension, else from its first line).
     #[arg(long, value_enum)]
@@ -144,7 +144,16 @@ pub(super) fn import(out: &Out, crm: &Crm, a: ImportArgs) -> Result<()> {
             bar.set_message("every row read, writing…");
         }
     };
-    let outcome = crate::import::file(crm, kind, &a.file, &options, policy, a.dry_run, &progress);
+    let outcome = match super::files::read(&a.file) {
+        Ok(bytes) => {
+            let bytes = crate::import::decoded(bytes);
+            crate::import::from_bytes(crm, kind, &a.file, bytes, &options, policy, a.dry_run, &progress)
+        }
+        Err(e) => match e.downcast::<crate::import::ImportError>() {
+            Ok(e) => Err(e),
+            Err(e) => return Err(e),
+        },
+    };
     if let Some(bar) = bar.get() {
         bar.finish_and_clear();
     }
@@ -245,7 +254,7 @@ pub(super) fn export(out: &Out, crm: &Crm, a: ExportArgs) -> Result<()> {
     crate::export::check(kind, format)?;
     crm.actor()?.require(crate::model::Right::Export)?;
     if let Some(path) = &a.out {
-        may_write(crm, path, a.force)?;
+        super::files::may_write(crm.path(), path, a.force)?;
     }
     // The whole export is made in memory first: a failure leaves no half-written file or output.
     let mut data = Vec::new();
@@ -260,7 +269,7 @@ pub(super) fn export(out: &Out, crm: &Crm, a: ExportArgs) -> Result<()> {
         }
         return Ok(());
     };
-    write_file(path, &data, a.force)?;
+    super::files::write(path, &data, a.force)?;
     stdio::mark_saved();
     let file = path.display().to_string();
     let value = serde_json::json!({ "kind": kind.name(), "format": format.name(), "count": done.count, "file": file });
@@ -384,61 +393,11 @@ fn export_objects_csv<R: Present>(crm: &Crm, to: &mut Vec<u8>) -> Result<usize> 
     Ok(crate::export::objects_csv(|| all.iter().map(|r| names.record(r)), to)?)
 }
 
-/// Fails when `path` may not be written: it exists and `force` is off, or it is the database.
-fn may_write(crm: &Crm, path: &std::path::Path, force: bool) -> Result<()> {
-    if !path.exists() {
-        return Ok(());
-    }
-    let database = std::fs::canonicalize(crm.path()).ok();
-    if database.is_some() && std::fs::canonicalize(path).ok() == database {
-        let message = format!("{} is the database itself: choose another file", path.display());
-        return Err(ValidationError::new("out", message).into());
-    }
-    if !force {
-        return Err(taken(path));
-    }
-    Ok(())
-}
-
-/// The error for an `--out` file that exists.
-fn taken(path: &std::path::Path) -> anyhow::Error {
-    let message = format!("{} already exists: choose another file, or pass --force to replace it", path.display());
-    ValidationError::new("out", message).into()
-}
-
-/// Writes `data` to `path`: a new file (never over one that appeared meanwhile), or with `force`
-/// a temporary file beside it renamed over it, so the old file stays whole until the new one is.
-/// A failure leaves no partial file behind.
-fn write_file(path: &std::path::Path, data: &[u8], force: bool) -> Result<()> {
-    use std::io::Write as _;
-    let cannot = |e: std::io::Error| {
-        anyhow::anyhow!("cannot write {}: {e}: check that its folder exists and can be written to", path.display())
-    };
-    let target = if force {
-        let mut name = path.file_name().unwrap_or_default().to_os_string();
-        name.push(format!(".rolo-export-{}.tmp", std::process::id()));
-        path.with_file_name(name)
-    } else {
-        path.to_path_buf()
-    };
-    let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).open(&target) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && !force => return Err(taken(path)),
-        Err(e) => return Err(cannot(e)),
-    };
-    let written = file.write_all(data).and_then(|()| file.sync_all());
-    let written = written.and_then(|()| if force { std::fs::rename(&target, path) } else { Ok(()) });
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&target);
-        return Err(cannot(e));
-    }
-    Ok(())
-}
-
-/// A progress bar on stderr for long imports; hidden for short ones, with `--json`, and when
-/// stderr is not a terminal (indicatif draws only to one).
+/// A progress bar on stderr for long imports; hidden for short ones, with `--json`, for a
+/// command whose streams are not the process's (a server's client: the bar would draw on the
+/// server's terminal), and when stderr is not a terminal (indicatif draws only to one).
 fn progress_bar(rows: usize, json: bool) -> indicatif::ProgressBar {
-    if rows < 5_000 || json {
+    if rows < 5_000 || json || !stdio::on_terminal() {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(rows as u64);
@@ -450,7 +409,7 @@ fn progress_bar(rows: usize, json: bool) -> indicatif::ProgressBar {
 
 /// `backup`: a consistent copy of the database.
 pub(super) fn backup(out: &Out, crm: &Crm, a: BackupArgs) -> Result<()> {
-    crm.backup(&a.file)?;
+    super::files::backup(crm, &a.file)?;
     stdio::mark_saved();
     out.done(&serde_json::json!({ "backup": a.file }), || format!("backed up to {}", a.file.display()));
     Ok(())

@@ -8,7 +8,12 @@ use super::ImportError;
 /// they are.
 pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, ImportError> {
     let bytes = std::fs::read(path).map_err(|source| ImportError::Io { path: path.to_path_buf(), source })?;
-    Ok(from_utf16(&bytes).map_or(bytes, String::into_bytes))
+    Ok(decoded(bytes))
+}
+
+/// A file's bytes as [`read_file`] gives them: UTF-16 made UTF-8, other bytes as they are.
+pub fn decoded(bytes: Vec<u8>) -> Vec<u8> {
+    from_utf16(&bytes).map_or(bytes, String::into_bytes)
 }
 
 /// `bytes` decoded when they are UTF-16: a byte-order mark says which end comes first;

@@ -11,7 +11,7 @@ mod kept;
 mod rows;
 
 use cells::cell_text;
-pub use delimited::{CsvFile, read_csv, read_file};
+pub use delimited::{CsvFile, decoded, read_csv, read_file};
 pub use rows::convert;
 
 use crate::crm::{Crm, CrmError, ImportReport, Incoming, OnDuplicate, RowProblem};
@@ -105,9 +105,24 @@ pub fn file(
     options: &Options,
     policy: OnDuplicate,
     dry_run: bool,
+    progress: impl FnMut(usize, usize),
+) -> Result<Outcome, ImportError> {
+    from_bytes(crm, kind, path, read_file(path)?, options, policy, dry_run, progress)
+}
+
+/// [`file`] over bytes already read (as [`decoded`] gives them), `path` naming them in
+/// messages and telling the format by its extension: stdin, or a file a client sent.
+#[allow(clippy::too_many_arguments)]
+pub fn from_bytes(
+    crm: &Crm,
+    kind: Kind,
+    path: &std::path::Path,
+    bytes: Vec<u8>,
+    options: &Options,
+    policy: OnDuplicate,
+    dry_run: bool,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Outcome, ImportError> {
-    let bytes = read_file(path)?;
     if options.format.unwrap_or_else(|| Format::of(path, &bytes)) == Format::Vcard {
         if kind != Kind::Contact {
             return Err(ImportError::Mapping(format!(

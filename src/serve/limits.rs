@@ -72,7 +72,7 @@ impl Seats {
         let mine = taken.entry(login.to_string()).or_default();
         if *mine >= self.per_user {
             return Err(format!(
-                "you already have {} sessions open, the most one user may: close one first",
+                "you already have as many sessions open as one user may ({}): close one first",
                 self.per_user
             ));
         }
@@ -107,7 +107,7 @@ mod tests {
         let seats = Arc::new(Seats::new(3, 2));
         let a1 = seats.take("ann").unwrap();
         let _a2 = seats.take("ann").unwrap();
-        assert!(seats.take("ann").err().unwrap().contains("2 sessions open"));
+        assert!(seats.take("ann").err().unwrap().contains("one user may (2)"));
         let _b = seats.take("bob").unwrap();
         assert!(seats.take("cid").err().unwrap().contains("server is full (3 sessions)"));
         drop(a1);

@@ -102,7 +102,15 @@ impl Served {
             let began = Instant::now();
             info!(login, term = client.term, cols = client.size.0, rows = client.size.1, "app opened");
             let ended = match served.crm.for_user(&login) {
-                Ok(crm) => session::run_app(crm, &client, input, tx, &served.stop, served.options.idle),
+                Ok(crm) => session::run_app(
+                    crm,
+                    &client,
+                    input,
+                    tx,
+                    &served.stop,
+                    served.options.idle,
+                    &served.options.import_dir,
+                ),
                 Err(e) => {
                     let _ = ChannelOut::new(tx.clone()).send(format!("rolo: {e}\r\n").as_bytes());
                     ChannelOut::new(tx).end(1);
@@ -163,7 +171,7 @@ pub struct Running {
 impl Running {
     /// Stops the server: no new connection, every session told and ended (waiting up to `grace`
     /// for them to give their screens back).
-    pub async fn stop(self, grace: Duration) {
+    pub async fn stop(&self, grace: Duration) {
         self.accepting.abort();
         self.served.stop.store(true, Ordering::SeqCst);
         let until = Instant::now() + grace;

@@ -101,19 +101,22 @@ pub fn run_app(
     out: mpsc::Sender<Out>,
     stop: &AtomicBool,
     idle: Duration,
+    import_dir: &Option<std::path::PathBuf>,
 ) -> Ended {
     let mut raw = ChannelOut::new(out.clone());
     if raw.send(ENTER).is_err() {
         return Ended::Gone;
     }
     let size = SharedSize::new(client.size);
+    let out_host = out.clone();
     let ended = match std::panic::catch_unwind(AssertUnwindSafe(|| {
         let backend = SessionBackend::new(ChannelOut::new(out), size.clone());
         let mut terminal = Terminal::with_options(backend, TerminalOptions { viewport: Viewport::Fullscreen })?;
         let mut app = App::new(Arc::new(crm)).map_err(std::io::Error::other)?;
+        app.set_place(crate::tui::Place::Remote { import_dir: import_dir.clone() });
         let mut events = ChannelEvents::new(from, size, idle);
-        let mut editor = |_: &str| -> std::io::Result<String> { Err(std::io::ErrorKind::Unsupported.into()) };
-        crate::tui::run(&mut terminal, &mut app, &mut events, &client.theme(), stop, &mut editor)
+        let mut host = ChannelHost(ChannelOut::new(out_host));
+        crate::tui::run(&mut terminal, &mut app, &mut events, &client.theme(), stop, &mut host)
     })) {
         Ok(Ok(())) if stop.load(Ordering::SeqCst) => Ended::Shutdown,
         Ok(Ok(())) => Ended::Quit,
@@ -137,6 +140,20 @@ pub fn run_app(
     }
     raw.end(ended.status());
     ended
+}
+
+/// What a session's client does for the app: the clipboard, through its terminal; no editor runs
+/// on the server for it (the app's own text area serves).
+struct ChannelHost(ChannelOut);
+
+impl crate::tui::Host for ChannelHost {
+    fn edit(&mut self, _: &str) -> std::io::Result<String> {
+        Err(std::io::ErrorKind::Unsupported.into())
+    }
+
+    fn copy(&mut self, text: &str) -> std::io::Result<()> {
+        self.0.send(crate::tui::osc52(text).as_bytes())
+    }
 }
 
 /// The text a panic was raised with.
@@ -186,17 +203,17 @@ pub fn run_command(
         let _ = writeln!(err, "rolo: the command's quotes do not close: {}", crate::text::truncate(command, 80));
         return 2;
     };
-    if args.first().is_some_and(|a| a == "rolo") {
-        args.remove(0);
+    // The command may be given with or without the program's name.
+    if args.first().is_none_or(|a| a != "rolo") {
+        args.insert(0, "rolo".into());
     }
-    if args.is_empty() {
-        let _ =
-            writeln!(err, "rolo: say which command to run, e.g. `ssh HOST rolo contact list` (or none, for the app)");
-        return 2;
-    }
-    let _ = (crm, input);
-    let _ = writeln!(err, "rolo: commands over SSH are not available yet");
-    1
+    let io = crate::cli::stdio::Io::new(
+        Box::new(ChannelStdin::new(input)),
+        Box::new(ChannelText::new(out.clone(), pty, false)),
+        Box::new(err),
+        crate::cli::files::Files::Remote,
+    );
+    crate::cli::invoke(crm, &args, io) as u32
 }
 
 /// Text for the client: a command's output (or errors), sent down the channel line by line; on

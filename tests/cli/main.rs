@@ -15,6 +15,7 @@ mod common;
 
 mod activity;
 mod admin;
+mod invoke;
 mod people;
 mod report;
 mod sales;

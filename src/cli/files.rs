@@ -1,0 +1,204 @@
+//! What a command may do with the files its command line names (`import KIND FILE`,
+//! `export --out FILE`, `backup FILE`), wherever it runs: on the disk of its own process, not at
+//! all over SSH (the server's disk is not the user's), or through the bytes a local client sent
+//! and takes back (the files are the client's, read and written by the `rolo` process that
+//! named them). Every file the command line touches goes through here.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use anyhow::Result;
+
+use super::args::Command;
+use super::stdio;
+use crate::crm::Crm;
+use crate::model::ValidationError;
+
+/// What a command may do with the files it names.
+#[derive(Debug, Clone, Default)]
+pub enum Files {
+    /// Read and write the disk, as the binary does.
+    #[default]
+    Local,
+    /// Over SSH: every file argument refused; `-` (stdin) and stdout still work.
+    Remote,
+    /// For a local client: the input files' bytes as it sent them, the output files kept for it
+    /// to write.
+    Given(Given),
+}
+
+/// The files a local client sent with its command, and those the command wrote for it.
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    inputs: Arc<HashMap<PathBuf, Vec<u8>>>,
+    outputs: Arc<Mutex<Vec<Output>>>,
+}
+
+impl Given {
+    /// The bytes of each input file, by the path the command line names it with (`-` for stdin).
+    pub fn new(inputs: HashMap<PathBuf, Vec<u8>>) -> Given {
+        Given { inputs: Arc::new(inputs), outputs: Arc::default() }
+    }
+
+    /// The files the command wrote, taken out (for the client to write).
+    pub fn take_outputs(&self) -> Vec<Output> {
+        std::mem::take(&mut *self.outputs.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// A file a command wrote for a client: where, whether it may replace one, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// The path as the command line names it.
+    pub path: PathBuf,
+    /// Whether an existing file is replaced (`--force`).
+    pub force: bool,
+    /// The whole content.
+    pub bytes: Vec<u8>,
+}
+
+/// Why a file argument is refused over SSH, and what to do instead.
+pub const OVER_SSH: &str = "over SSH, files on the server are not read or written: \
+use `import contacts -` with the file on stdin, and `export … > file`";
+
+/// The refusal of `path` over SSH.
+fn refused(path: &Path) -> anyhow::Error {
+    ValidationError::new("file", format!("{}: {OVER_SSH}", path.display())).into()
+}
+
+/// Whether `path` stands for stdin.
+fn is_stdin(path: &Path) -> bool {
+    path == Path::new("-")
+}
+
+/// The bytes of the input file `path` (`-`: stdin), as the policy allows.
+pub fn read(path: &Path) -> Result<Vec<u8>> {
+    let cannot = |source: std::io::Error| crate::import::ImportError::Io { path: path.to_path_buf(), source };
+    if is_stdin(path) {
+        return Ok(stdio::read_stdin().map_err(cannot)?);
+    }
+    match stdio::files() {
+        Files::Local => Ok(std::fs::read(path).map_err(cannot)?),
+        Files::Remote => Err(refused(path)),
+        Files::Given(given) => match given.inputs.get(path) {
+            Some(bytes) => Ok(bytes.clone()),
+            None => Err(cannot(std::io::ErrorKind::NotFound.into()).into()),
+        },
+    }
+}
+
+/// Fails when `path` may not be written: it exists and `force` is off, or it is the database
+/// `db`. A client checks its own files before it sends the command.
+pub fn may_write(db: &Path, path: &Path, force: bool) -> Result<()> {
+    match stdio::files() {
+        Files::Local => {}
+        Files::Remote => return Err(refused(path)),
+        Files::Given(_) => return Ok(()),
+    }
+    if !path.exists() {
+        return Ok(());
+    }
+    let database = std::fs::canonicalize(db).ok();
+    if database.is_some() && std::fs::canonicalize(path).ok() == database {
+        let message = format!("{} is the database itself: choose another file", path.display());
+        return Err(ValidationError::new("out", message).into());
+    }
+    if !force {
+        return Err(taken(path));
+    }
+    Ok(())
+}
+
+/// Writes the output file `path` as the policy allows (see [`write_local`]).
+pub fn write(path: &Path, data: &[u8], force: bool) -> Result<()> {
+    match stdio::files() {
+        Files::Local => write_local(path, data, force),
+        Files::Remote => Err(refused(path)),
+        Files::Given(given) => {
+            let output = Output { path: path.to_path_buf(), force, bytes: data.to_vec() };
+            given.outputs.lock().unwrap_or_else(|e| e.into_inner()).push(output);
+            Ok(())
+        }
+    }
+}
+
+/// A consistent copy of the database at `path`, as the policy allows: for a client, the copy is
+/// made beside the database, read, removed, and given to the client to write.
+pub fn backup(crm: &Crm, path: &Path) -> Result<()> {
+    match stdio::files() {
+        Files::Local => Ok(crm.backup(path)?),
+        Files::Remote => Err(refused(path)),
+        Files::Given(given) => {
+            static TAKEN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            let n = TAKEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let mut name = crm.path().file_name().unwrap_or_default().to_os_string();
+            name.push(format!(".backup-{}-{n}", std::process::id()));
+            let copy = crm.path().with_file_name(name);
+            crm.backup(&copy)?;
+            let bytes = std::fs::read(&copy);
+            let _ = std::fs::remove_file(&copy);
+            let output = Output { path: path.to_path_buf(), force: false, bytes: bytes? };
+            given.outputs.lock().unwrap_or_else(|e| e.into_inner()).push(output);
+            Ok(())
+        }
+    }
+}
+
+/// The error for an `--out` file that exists.
+fn taken(path: &Path) -> anyhow::Error {
+    let message = format!("{} already exists: choose another file, or pass --force to replace it", path.display());
+    ValidationError::new("out", message).into()
+}
+
+/// Writes `data` to `path` on this process's disk: a new file (never over one that appeared
+/// meanwhile), or with `force` a temporary file beside it renamed over it, so the old file stays
+/// whole until the new one is. A failure leaves no partial file behind.
+pub fn write_local(path: &Path, data: &[u8], force: bool) -> Result<()> {
+    use std::io::Write as _;
+    let cannot = |e: std::io::Error| {
+        anyhow::anyhow!("cannot write {}: {e}: check that its folder exists and can be written to", path.display())
+    };
+    let target = if force {
+        let mut name = path.file_name().unwrap_or_default().to_os_string();
+        name.push(format!(".rolo-export-{}.tmp", std::process::id()));
+        path.with_file_name(name)
+    } else {
+        path.to_path_buf()
+    };
+    let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).open(&target) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && !force => return Err(taken(path)),
+        Err(e) => return Err(cannot(e)),
+    };
+    let written = file.write_all(data).and_then(|()| file.sync_all());
+    let written = written.and_then(|()| if force { std::fs::rename(&target, path) } else { Ok(()) });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&target);
+        return Err(cannot(e));
+    }
+    Ok(())
+}
+
+/// What a client sends with `command`: the bytes of each input file it names (stdin for `-`),
+/// once its output files are checked as writable (the database `db` never). A file that cannot
+/// be read or written fails here, before the server is asked anything.
+pub fn gather(db: &Path, command: &Command) -> Result<HashMap<PathBuf, Vec<u8>>> {
+    use super::args::Command::{Backup, Export, Import};
+    let mut inputs = HashMap::new();
+    match command {
+        Import(a) => {
+            inputs.insert(a.file.clone(), read(&a.file)?);
+        }
+        Export(a) => {
+            if let Some(out) = &a.out {
+                may_write(db, out, a.force)?;
+            }
+        }
+        Backup(a) if a.file.exists() => {
+            return Err(crate::crm::CrmError::from(crate::crm::StoreError::BackupExists(a.file.clone())).into());
+        }
+        _ => {}
+    }
+    Ok(inputs)
+}

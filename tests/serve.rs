@@ -1,0 +1,214 @@
+//! `rolo serve` driven as reps drive it: a real SSH client logs in with a key, opens the app on a
+//! pty and reads the screen as a terminal shows it, or runs one command.
+
+mod common;
+#[path = "common/ssh.rs"]
+mod ssh;
+
+use std::time::Duration;
+
+use rolo::crm::Crm;
+use rolo::model::{Contact, User};
+use rolo::serve::{Options, Running};
+use tempfile::TempDir;
+
+/// A server on a free port over a fresh database with the users `ann` and `bob` (managers of the
+/// team east), `cid` (a rep of the team west) and `dee` (disabled), each with a key of their own.
+struct Served {
+    _dir: TempDir,
+    crm: Crm,
+    running: Running,
+}
+
+async fn served(tune: impl FnOnce(&mut Options)) -> Served {
+    let (dir, crm) = common::fresh();
+    crm.add_team("east").unwrap();
+    crm.add_team("west").unwrap();
+    for (i, (login, role, team)) in
+        [("ann", "manager", "east"), ("bob", "manager", "east"), ("cid", "rep", "west"), ("dee", "rep", "west")]
+            .into_iter()
+            .enumerate()
+    {
+        let mut user = User::new(login, &format!("{login} user"), role);
+        user.team = Some(team.into());
+        crm.add_user(user).unwrap();
+        crm.add_key(login, &ssh::public_line(&ssh::key(i as u8 + 1))).unwrap();
+    }
+    crm.disable_user("dee", None).unwrap();
+    let mut options = Options {
+        listen: "127.0.0.1:0".into(),
+        host_key: dir.path().join("host_ed25519"),
+        max_sessions: 20,
+        max_per_user: 4,
+        idle: Duration::from_secs(600),
+        import_dir: None,
+    };
+    tune(&mut options);
+    let running = rolo::serve::start(crm.clone(), options).await.expect("the server starts");
+    Served { _dir: dir, crm, running }
+}
+
+impl Served {
+    async fn login(&self, login: &str) -> Option<russh::client::Handle<ssh::Client>> {
+        let seed = match login {
+            "ann" => 1,
+            "bob" => 2,
+            "cid" => 3,
+            "dee" => 4,
+            _ => 9,
+        };
+        ssh::login(self.running.addr, login, &ssh::key(seed)).await
+    }
+
+    async fn app(&self, login: &str) -> ssh::App {
+        let handle = self.login(login).await.expect("logged in");
+        let mut app = ssh::App::open(handle, 100, 30).await;
+        assert!(app.wait_for("Contacts").await, "the app shows:\n{}", app.text());
+        app
+    }
+
+    fn contact_of(&self, owner: &str, first: &str) -> rolo::model::Id {
+        let crm = self.crm.for_user(owner).unwrap();
+        let c =
+            Contact { first_name: first.into(), last_name: "Lee".into(), owner: owner.into(), ..Default::default() };
+        crm.create(c).unwrap().id
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_right_key_opens_the_app_and_q_gives_the_screen_back() {
+    let s = served(|_| {}).await;
+    s.contact_of("ann", "Zelda");
+    let mut app = s.app("ann").await;
+    assert!(app.screen.screen().alternate_screen());
+    assert!(app.wait_for("Zelda Lee").await, "{}", app.text());
+    app.keys(b"q").await;
+    assert!(app.wait_closed().await);
+    assert_eq!(app.status, Some(0));
+    assert!(!app.screen.screen().alternate_screen(), "the client's screen is given back");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_key_an_unknown_user_and_a_disabled_user_are_refused() {
+    let s = served(|_| {}).await;
+    assert!(ssh::login(s.running.addr, "ann", &ssh::key(2)).await.is_none(), "bob's key is not ann's");
+    assert!(ssh::login(s.running.addr, "zed", &ssh::key(1)).await.is_none(), "no such user");
+    assert!(s.login("dee").await.is_none(), "a disabled user");
+    assert!(s.login("ann").await.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_screen_follows_the_client_window_and_keys_split_over_packets() {
+    let s = served(|_| {}).await;
+    let mut app = s.app("ann").await;
+    app.resize(120, 40).await;
+    assert!(app.wait_until(|a| a.screen.screen().cell(39, 0).is_some_and(|c| !c.contents().is_empty())).await);
+    // `/` opens the search; an Esc split from nothing is the Esc key, closing it.
+    app.keys(b"/").await;
+    assert!(app.wait_for("Search").await, "{}", app.text());
+    app.keys(b"\x1b").await;
+    assert!(app.wait_until(|a| !a.text().contains("Search")).await, "{}", app.text());
+    // A key after a sequence in the same packet is a key of its own: Down, then 3 (accounts).
+    app.keys(b"\x1b[B3").await;
+    assert!(app.wait_for("Accounts (").await, "{}", app.text());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn permissions_hold_over_ssh_as_on_the_command_line() {
+    let s = served(|_| {}).await;
+    let cids = s.contact_of("cid", "Quentin");
+    let handle = s.login("ann").await.unwrap();
+    let ran = ssh::exec(&handle, &format!("rolo contact show {cids}"), b"").await;
+    assert_eq!(ran.status, Some(1), "{ran:?}");
+    assert!(ran.stderr.contains(&format!("no contact {cids}")), "{ran:?}");
+    let mine = ssh::exec(&handle, "rolo whoami --json", b"").await;
+    assert_eq!(mine.status, Some(0), "{mine:?}");
+    assert!(mine.stdout.contains("\"login\": \"ann\""), "{mine:?}");
+    let mut app = ssh::App::open(handle, 100, 30).await;
+    assert!(app.wait_for("Welcome").await, "ann sees an empty database:\n{}", app.text());
+    assert!(!app.text().contains("Quentin"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_over_ssh_reads_stdin_and_refuses_the_servers_files() {
+    let s = served(|_| {}).await;
+    let handle = s.login("ann").await.unwrap();
+    let csv = b"first_name,last_name\nOona,Berg\nPia,Lund\n";
+    let ran = ssh::exec(&handle, "rolo import contacts -", csv).await;
+    assert_eq!(ran.status, Some(0), "{ran:?}");
+    let listed = ssh::exec(&handle, "contact list --json", b"").await;
+    assert!(listed.stdout.contains("Oona") && listed.stdout.contains("Pia"), "{listed:?}");
+    let refused = ssh::exec(&handle, "rolo export contacts --out /tmp/x.csv", b"").await;
+    assert_eq!(refused.status, Some(1), "{refused:?}");
+    assert!(refused.stderr.contains("over SSH"), "{refused:?}");
+    let usage = ssh::exec(&handle, "rolo contact frobnicate", b"").await;
+    assert_eq!(usage.status, Some(2), "{usage:?}");
+    let quotes = ssh::exec(&handle, "rolo contact add --first 'Ann", b"").await;
+    assert_eq!(quotes.status, Some(2), "{quotes:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_killed_mid_frame_leaves_the_others_working() {
+    let s = served(|_| {}).await;
+    for i in 0..40 {
+        s.contact_of("ann", &format!("Name{i:02}"));
+    }
+    let mut ann = s.app("ann").await;
+    let mut bob = s.app("bob").await;
+    // Bob's connection drops while his screen is being drawn.
+    bob.keys(b"3").await;
+    drop(bob);
+    ann.keys(b"j").await;
+    ann.keys(b"/Name07").await;
+    assert!(ann.wait_for("Name07 Lee").await, "{}", ann.text());
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    while s.running.sessions() > 1 && std::time::Instant::now() < until {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(s.running.sessions(), 1, "bob's session ended, ann's goes on");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_session_ends_and_says_why() {
+    let s = served(|o| o.idle = Duration::from_millis(300)).await;
+    let mut app = s.app("ann").await;
+    assert!(app.wait_closed().await);
+    assert!(String::from_utf8_lossy(&app.raw).contains("the session ended"), "{}", app.text());
+    assert!(!app.screen.screen().alternate_screen());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_are_capped_per_user() {
+    let s = served(|o| o.max_per_user = 1).await;
+    let _first = s.app("ann").await;
+    let handle = s.login("ann").await.unwrap();
+    let ran = ssh::exec(&handle, "rolo whoami", b"").await;
+    assert_eq!(ran.status, Some(1), "{ran:?}");
+    assert!(ran.stderr.contains("close one first"), "{ran:?}");
+    assert!(s.login("bob").await.is_some(), "others are not held back");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stopping_the_server_tells_every_session() {
+    let s = served(|_| {}).await;
+    let mut ann = s.app("ann").await;
+    let mut bob = s.app("bob").await;
+    s.running.stop(Duration::from_secs(5)).await;
+    for app in [&mut ann, &mut bob] {
+        assert!(app.wait_closed().await);
+        assert!(String::from_utf8_lossy(&app.raw).contains("the server is stopping"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn y_copies_the_selected_email_to_the_reps_own_clipboard() {
+    let s = served(|_| {}).await;
+    let crm = s.crm.for_user("ann").unwrap();
+    let emails = vec![rolo::model::Email::new("yara@example.com")];
+    crm.create(Contact { first_name: "Yara".into(), last_name: "Lee".into(), emails, ..Default::default() }).unwrap();
+    let mut app = s.app("ann").await;
+    assert!(app.wait_for("Yara Lee").await);
+    app.keys(b"y").await;
+    let osc = format!("\x1b]52;c;{}\x07", "eWFyYUBleGFtcGxlLmNvbQ==");
+    assert!(app.wait_until(|a| String::from_utf8_lossy(&a.raw).contains(&osc)).await);
+}
