@@ -13,7 +13,7 @@ use ratatui::crossterm::event::Event;
 
 /// How long an ESC that ended a read waits for the rest of a sequence before it is the Esc key
 /// (terminals send a sequence in one write; a network may split it).
-pub const ESC_WAIT: Duration = Duration::from_millis(50);
+pub const ESC_WAIT: Duration = Duration::from_millis(20);
 
 /// The most text one paste brings in; the rest is dropped (a field holds far less).
 pub const PASTE_LIMIT: usize = 1 << 20;
