@@ -3,6 +3,8 @@
 mod common;
 #[path = "tui/filters.rs"]
 mod filters;
+#[path = "tui/sessions.rs"]
+mod sessions;
 #[path = "tui/teams.rs"]
 mod teams;
 
