@@ -85,3 +85,47 @@ fn a_record_page_shows_a_record_another_session_linked_to_it() {
     let screen = ann.screen();
     assert!(screen.contains("Prefers calls after 3pm"), "{screen}");
 }
+
+/// Polls of the loop with no key: each runs `at` with its number, and the last one stops the loop.
+struct Idle<F: FnMut(usize)> {
+    polls: usize,
+    last: usize,
+    at: F,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl<F: FnMut(usize)> rolo::tui::Events for Idle<F> {
+    fn next(&mut self, _: std::time::Duration) -> std::io::Result<Option<ratatui::crossterm::event::Event>> {
+        self.polls += 1;
+        (self.at)(self.polls);
+        if self.polls >= self.last {
+            self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+        Ok(None)
+    }
+}
+
+#[test]
+fn the_loop_draws_an_idle_session_only_when_another_sessions_commit_shows_in_it() {
+    let (mut ann, bob) = shared(&[("Cal", "Holt")]);
+    ann.screen();
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    let mut run = |ann: &mut Ui, at: &mut dyn FnMut(usize)| {
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let mut events = Idle { polls: 0, last: 4, at, stop: stop.clone() };
+        let theme = rolo::tui::Theme::plain();
+        rolo::tui::run(&mut term, &mut ann.app, &mut events, &theme, &stop, &mut |_| Ok(String::new())).unwrap();
+        let drawn = term.get_frame().count();
+        let text = format!("{:?}", term.backend().buffer());
+        (drawn, text)
+    };
+    let (drawn, _) = run(&mut ann, &mut |_| {});
+    assert_eq!(drawn, 1, "the first frame, then nothing while nothing happens");
+    let (drawn, screen) = run(&mut ann, &mut |poll| {
+        if poll == 1 {
+            bob.create(Contact { first_name: "Abe".into(), last_name: "Adams".into(), ..Default::default() }).unwrap();
+        }
+    });
+    assert_eq!(drawn, 3, "the loop's first frame, and one for Bob's contact");
+    assert!(screen.contains("Abe Adams"), "{screen}");
+}

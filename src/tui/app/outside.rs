@@ -62,11 +62,11 @@ impl App {
     }
 
     /// Whether the next frame would differ from the last: others' commits touched what the app
-    /// shows (taken in now), background work is under way, or the status message is due to go.
-    /// A loop serving many sessions draws an idle one only when this says so.
+    /// shows (taken in now), background work is under way, the status message is due to go, or
+    /// a call's timer runs. A loop serving many sessions draws an idle one only when this says so.
     pub fn wants_redraw(&mut self) -> bool {
         let expired = self.message.as_ref().is_some_and(|m| m.at.elapsed() > MESSAGE_TIME);
-        self.take_outside_changes() | self.busy() | expired
+        self.take_outside_changes() | self.busy() | expired | self.call().is_some()
     }
 
     /// Marks for reading again what shows something `changes` touched (what is not on show is
