@@ -129,3 +129,22 @@ fn the_loop_draws_an_idle_session_only_when_another_sessions_commit_shows_in_it(
     assert_eq!(drawn, 3, "the loop's first frame, and one for Bob's contact");
     assert!(screen.contains("Abe Adams"), "{screen}");
 }
+
+#[test]
+fn a_quote_saved_after_someone_else_changed_it_is_refused_and_nothing_is_written() {
+    let mut ui = Ui::pipeline(120, 36);
+    ui.crm.add_user(User::new("bob", "Bob Ray", "admin")).unwrap();
+    let bob = ui.crm.with_session(Session::new("bob"));
+    ui.keys("1 Q ctrl-s");
+    let quote = bob.list::<Quote>(|_| true).unwrap().remove(0);
+    // Saved again by its editor: the version it read after its own save is the stored one.
+    ui.keys("s ctrl-s");
+    assert_eq!(bob.get::<Quote>(quote.id).unwrap().status, QuoteStatus::Sent);
+    let mut theirs = bob.get::<Quote>(quote.id).unwrap();
+    theirs.valid_until = Some(rolo::model::Date::parse_iso("2099-01-31").unwrap());
+    bob.save_quote(theirs).unwrap();
+    let screen = ui.keys("s ctrl-s").screen();
+    assert!(screen.contains("changed meanwhile by Bob Ray"), "{screen}");
+    let stored = bob.get::<Quote>(quote.id).unwrap();
+    assert_eq!((stored.status, stored.valid_until.is_some()), (QuoteStatus::Sent, true), "nothing written");
+}
