@@ -206,3 +206,66 @@ fn leads_in_a_status_are_read_through_the_status_index_in_id_order() {
     assert_eq!(crm.leads_in_status(LeadStatus::New).unwrap().len(), 2);
     assert!(crm.leads_in_status(LeadStatus::Qualified).unwrap().is_empty());
 }
+
+#[test]
+fn a_save_based_on_an_older_version_is_refused_naming_who_changed_it_and_nothing_is_written() {
+    let (_dir, ann) = crm();
+    ann.add_user(rolo::model::User::new("bob", "Bob Stone", "admin")).unwrap();
+    let bob = ann.with_session(Session::new("bob"));
+    let id =
+        ann.create(Contact { first_name: "Li".into(), last_name: "Wang".into(), ..Default::default() }).unwrap().id;
+    let target = RecordRef::new(Kind::Contact, id);
+    // Both open the contact; Bob saves first.
+    let (mut mine, seen) = ann.get_versioned::<Contact>(id).unwrap();
+    let (mut theirs, their_seen) = bob.get_versioned::<Contact>(id).unwrap();
+    theirs.title = Some("CTO".into());
+    bob.expecting(target, their_seen).update(theirs).unwrap();
+    assert_ne!(ann.version(target).unwrap(), seen, "every write gives the record its next version");
+    let commits = ann.commits();
+    mine.first_name = "Lee".into();
+    let refused = ann.expecting(target, seen).update(mine.clone()).unwrap_err();
+    assert!(matches!(&refused, CrmError::Stale { record, by } if *record == target && by == "Bob Stone"));
+    assert_eq!(
+        refused.to_string(),
+        format!("contact {id} was changed meanwhile by Bob Stone: reload it, then save again")
+    );
+    assert_eq!(ann.commits(), commits, "nothing written");
+    let stored: Contact = ann.get(id).unwrap();
+    assert_eq!((stored.first_name.as_str(), stored.title.as_deref()), ("Li", Some("CTO")));
+    // Read again, the save goes through; without an expected version (the command line) too.
+    let (_, now) = ann.get_versioned::<Contact>(id).unwrap();
+    assert_eq!(ann.expecting(target, now).update(mine.clone()).unwrap().first_name, "Lee");
+    mine.last_name = "Wong".into();
+    ann.update(mine).unwrap();
+}
+
+#[test]
+fn every_write_of_a_record_gives_it_a_new_version_undo_and_consequences_included() {
+    let (_dir, crm) = crm();
+    let account = crm.create(Account { name: "Acme".into(), ..Default::default() }).unwrap();
+    let contact = crm
+        .create(Contact {
+            first_name: "Li".into(),
+            last_name: "Wang".into(),
+            account: Some(account.id),
+            ..Default::default()
+        })
+        .unwrap();
+    let target = RecordRef::new(Kind::Contact, contact.id);
+    let mut seen = vec![crm.version(target).unwrap()];
+    let mut titled = contact.clone();
+    titled.title = Some("CTO".into());
+    crm.update(titled).unwrap();
+    seen.push(crm.version(target).unwrap());
+    crm.undo().unwrap();
+    seen.push(crm.version(target).unwrap());
+    // Deleting the account unlinks the contact: a consequence, a write of it all the same.
+    crm.delete::<Account>(account.id).unwrap();
+    seen.push(crm.version(target).unwrap());
+    let all = seen.len();
+    seen.dedup();
+    assert_eq!(seen.len(), all, "{seen:?}");
+    // A form opened before the delete is refused, one opened after saves.
+    let refused = crm.expecting(target, seen[2]).update(contact.clone()).unwrap_err();
+    assert!(matches!(refused, CrmError::Stale { ref by, .. } if by == "Ann Lee"), "{refused}");
+}

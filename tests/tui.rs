@@ -7,6 +7,8 @@ mod copy;
 mod filters;
 #[path = "tui/remote.rs"]
 mod remote;
+#[path = "tui/sessions.rs"]
+mod sessions;
 #[path = "tui/teams.rs"]
 mod teams;
 

@@ -377,6 +377,13 @@ impl<R: std::ops::Deref<Target: RawRead>, J: Judge> RawRead for Seen<R, J> {
     fn setting_bytes(&self, key: &str) -> crate::store::Result<Option<Vec<u8>>> {
         self.inner.setting_bytes(key)
     }
+
+    fn version(&self, r: RecordRef) -> crate::store::Result<Option<(u64, String)>> {
+        if !self.judge.sees(r) {
+            return Ok(None);
+        }
+        self.inner.version(r)
+    }
 }
 
 /// Whose records a list or the board shows, of those the actor may see.

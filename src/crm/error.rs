@@ -64,6 +64,18 @@ pub enum CrmError {
         /// What uses it, e.g. "3 calls, 1 opportunity".
         by: String,
     },
+    /// The record was written by someone else since the version a save was based on: saving
+    /// would overwrite their change unseen.
+    #[error(
+        "{kind} {id} was changed meanwhile by {by}: reload it, then save again",
+        kind = .record.kind, id = .record.id
+    )]
+    Stale {
+        /// The record saved.
+        record: RecordRef,
+        /// Who wrote its newer version, as shown (their name, or their login).
+        by: String,
+    },
     /// A converted lead is read-only: the records it became are edited instead.
     #[error("lead {lead} was converted into {into}: it stays as it was; edit those instead")]
     ConvertedLead {

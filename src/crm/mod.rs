@@ -6,6 +6,7 @@ mod access;
 mod activity;
 mod duplicates;
 mod error;
+mod feed;
 pub mod filter;
 mod import;
 mod keys;
@@ -20,10 +21,11 @@ mod stages;
 mod timeline;
 mod undo;
 mod users;
+mod versions;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, RwLock};
 
 pub(crate) use access::View;
@@ -31,6 +33,7 @@ pub use access::{Actor, Scope};
 pub use activity::{AgendaItem, AgendaKind, DueContact, TaskFilter};
 pub use duplicates::DuplicatePair;
 pub use error::CrmError;
+pub use feed::{Changes, FEED_LEN};
 pub use filter::{
     Context, Field, Filter, FilterError, Filterable, Filtered, Linked, Range, Shape, Term, Test, Value, Vocabulary,
 };
@@ -49,6 +52,7 @@ pub use sources::SourceUse;
 pub use timeline::TimelineItem;
 pub use undo::{ENTRY_RECORDS, JOURNAL_BYTES, JOURNAL_LEN, UndoRefusal, Undone};
 pub use users::{UserChange, os_user, role_rows};
+pub use versions::Version;
 
 use crate::model::{
     AuditAction, AuditEntry, BulkCreation, Change, Id, Kind, OnDelete, Record, RecordRef, Timestamp, ValidationError,
@@ -74,14 +78,18 @@ pub struct Crm {
     session: Session,
     /// The changes this session can undo; clones of a handle share it, other sessions have their own.
     journal: Arc<Mutex<undo::Journal>>,
+    /// This handle's number in the commit feed (clones share it): its own commits are not news to it.
+    handle: u64,
+    /// The record version this handle's writes are based on (see [`Crm::expecting`]).
+    expect: Option<(RecordRef, Version)>,
 }
 
 /// What every handle over one database shares.
 struct Shared {
     store: Store,
     search: RwLock<Option<SearchIndex>>,
-    /// Transactions committed through any handle.
-    commits: AtomicU64,
+    /// The transactions committed through any handle, and what they wrote.
+    feed: feed::Feed,
     /// Every record's owner, for telling who may see it (loaded on first need).
     owners: access::OwnerMap,
 }
@@ -98,11 +106,13 @@ impl Crm {
             shared: Arc::new(Shared {
                 store: Store::open(path, workload)?,
                 search: RwLock::new(None),
-                commits: AtomicU64::new(0),
+                feed: feed::Feed::default(),
                 owners: Arc::default(),
             }),
             session: Session::new(""),
             journal: Arc::default(),
+            handle: 0,
+            expect: None,
         };
         let os = os_user();
         crm.ensure_directory(&os)?;
@@ -134,7 +144,13 @@ impl Crm {
 
     /// A handle over the same database acting for `session`, with nothing to undo yet.
     pub fn with_session(&self, session: Session) -> Crm {
-        Crm { shared: self.shared.clone(), session, journal: Arc::default() }
+        Crm {
+            shared: self.shared.clone(),
+            session,
+            journal: Arc::default(),
+            handle: self.shared.feed.new_handle(),
+            expect: None,
+        }
     }
 
     /// Who this handle acts for, and their clock.
@@ -158,10 +174,11 @@ impl Crm {
         self.shared.store.path()
     }
 
-    /// How many write transactions this handle has committed: a front end compares two counts
-    /// to tell whether a command changed the data (and so whether a retry would repeat it).
+    /// How many write transactions were committed over this database, through any handle: a
+    /// front end compares two counts to tell whether a command changed the data (and so whether a
+    /// retry would repeat it), and asks [`Crm::changes_since`] what others changed.
     pub fn commits(&self) -> u64 {
-        self.shared.commits.load(Ordering::Relaxed)
+        self.shared.feed.count()
     }
 
     /// A read snapshot for the service's own queries, as the actor may see it: front ends ask
@@ -201,8 +218,9 @@ impl Crm {
         f: impl FnOnce(&mut Tx) -> Result<T>,
     ) -> Result<T> {
         let writer = self.shared.store.write()?;
-        let (out, search, entry, owners) = {
-            let w = writer.tables()?;
+        let (out, search, entry, owners, written) = {
+            let mut w = writer.tables()?;
+            w.set_author(self.session.user());
             let actor = match system {
                 true => None,
                 false => Some(Actor::resolve(
@@ -225,18 +243,20 @@ impl Crm {
                 sources: None,
                 undo: (bulk.is_none() && keep).then(undo::Draft::default),
             };
+            if let Some((target, seen)) = self.expect {
+                tx.expect(target, seen)?;
+            }
             let out = f(&mut tx)?;
             tx.finish()?;
             let entry = tx.seal_journal()?;
             let owners = tx.w.take_owner_changes();
-            (out, tx.search, entry, owners)
+            (out, tx.search, entry, owners, tx.w.take_written())
         };
         if !keep {
             // Dropping the transaction uncommitted throws every write away.
             return Ok(out);
         }
         writer.commit()?;
-        self.shared.commits.fetch_add(1, Ordering::Relaxed);
         self.journal_commit(entry);
         access::apply_owner_changes(&self.shared.owners, owners);
         if let Some(index) = self.shared.search.write().unwrap_or_else(|e| e.into_inner()).as_mut() {
@@ -244,6 +264,8 @@ impl Crm {
                 index.set(record, text);
             }
         }
+        // Told last, so that a session hearing of the commit finds the owners and search in step.
+        self.shared.feed.publish(self.handle, written);
         Ok(out)
     }
 

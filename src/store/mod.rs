@@ -25,7 +25,7 @@ pub use guard::{Health, guarding, hush_caught_panics};
 pub use keys::{Indexed, SortField, key_record};
 pub use open::{Store, Workload};
 pub use read::{RawRead, Read};
-pub use tables::{OwnerChange, Reader, Tables, WriteTables};
+pub use tables::{OwnerChange, Reader, Tables, WriteTables, Written};
 pub use write::Writer;
 
 use std::path::PathBuf;

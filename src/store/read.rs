@@ -30,9 +30,11 @@ pub trait RawRead {
     fn meta(&self, key: &str) -> Result<Option<u64>>;
     /// The stored bytes of a setting.
     fn setting_bytes(&self, key: &str) -> Result<Option<Vec<u8>>>;
+    /// How many times a record was written since it was created, and by whom last (`None`: never).
+    fn version(&self, r: RecordRef) -> Result<Option<(u64, String)>>;
 }
 
-impl<Rec, Idx, Aud, Sea, Met, Set> RawRead for Tables<Rec, Idx, Aud, Sea, Met, Set>
+impl<Rec, Idx, Aud, Sea, Met, Set, Ver> RawRead for Tables<Rec, Idx, Aud, Sea, Met, Set, Ver>
 where
     Rec: Slot<Table: ReadableTable<u64, &'static [u8]>>,
     Idx: Slot<Table: ReadableTable<&'static [u8], ()>>,
@@ -40,6 +42,7 @@ where
     Sea: Slot<Table: ReadableTable<(u8, u64), &'static [u8]>>,
     Met: Slot<Table: ReadableTable<&'static str, u64>>,
     Set: Slot<Table: ReadableTable<&'static str, &'static [u8]>>,
+    Ver: Slot<Table: ReadableTable<(u8, u64), (u64, &'static str)>>,
 {
     fn raw(&self, r: RecordRef) -> Result<Option<Vec<u8>>> {
         self.health
@@ -111,6 +114,16 @@ where
     fn setting_bytes(&self, key: &str) -> Result<Option<Vec<u8>>> {
         self.health.guard(|| Ok(self.settings.table()?.get(key).map_err(other)?.map(|v| v.value().to_vec())))
     }
+
+    fn version(&self, r: RecordRef) -> Result<Option<(u64, String)>> {
+        self.health.guard(|| {
+            let row = self.versions.table()?.get((r.kind.code(), r.id)).map_err(other)?;
+            Ok(row.map(|v| {
+                let (n, by) = v.value();
+                (n, by.to_string())
+            }))
+        })
+    }
 }
 
 /// A shared snapshot reads as the snapshot itself (queries between two commits share one).
@@ -149,6 +162,10 @@ impl<T: RawRead> RawRead for Arc<T> {
 
     fn setting_bytes(&self, key: &str) -> Result<Option<Vec<u8>>> {
         (**self).setting_bytes(key)
+    }
+
+    fn version(&self, r: RecordRef) -> Result<Option<(u64, String)>> {
+        (**self).version(r)
     }
 }
 

@@ -1,15 +1,15 @@
 //! The tables of the file (one per record kind, `index`, `audit`, `search_chunks`, `meta`,
-//! `settings`) and [`Tables`], every one of them opened once per transaction: by a read snapshot
+//! `settings`, `versions`) and [`Tables`], every one of them opened once per transaction: by a read snapshot
 //! ([`Reader`]) or by the writer ([`WriteTables`]), with what the writer holds back until its
 //! flush.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use redb::{Key, ReadOnlyTable, ReadTransaction, TableDefinition, Value, WriteTransaction};
 
 use super::{Health, Result, other};
-use crate::model::{Id, Kind};
+use crate::model::{Id, Kind, RecordRef};
 
 const INDEX: TableDefinition<&[u8], ()> = TableDefinition::new("index");
 const AUDIT: TableDefinition<&[u8], &[u8]> = TableDefinition::new("audit");
@@ -20,6 +20,10 @@ pub(super) const SEARCH_V1: TableDefinition<(u8, u64), &str> = TableDefinition::
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 /// Named lists and values the teams edit (the lead sources), bincode-encoded.
 const SETTINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("settings");
+/// (kind, id) → (version, login of its writer) of every record written since it was created (a
+/// record never changed has none: version 0). Kept for removed records too, since ids are never
+/// reused and undo can put one back.
+const VERSIONS: TableDefinition<(u8, u64), (u64, &str)> = TableDefinition::new("versions");
 
 /// The table holding records of `kind`: id → envelope.
 pub(super) fn records(kind: Kind) -> TableDefinition<'static, u64, &'static [u8]> {
@@ -71,17 +75,11 @@ impl<K: Key + 'static, V: Value + 'static> Slot for Lazy<K, V> {
     }
 }
 
-impl<Rec, Idx, Aud, Sea, Met, Set> Tables<Rec, Idx, Aud, Sea, Met, Set> {
-    /// The tables, with nothing held back yet.
-    fn new(
-        health: Arc<Health>,
-        records: Vec<Rec>,
-        index: Idx,
-        audit: Aud,
-        search: Sea,
-        meta: Met,
-        settings: Set,
-    ) -> Self {
+impl<Rec, Idx, Aud, Sea, Met, Set, Ver> Tables<Rec, Idx, Aud, Sea, Met, Set, Ver> {
+    /// The tables (the record tables, then the others in the order of the fields), with nothing
+    /// held back yet.
+    fn new(health: Arc<Health>, records: Vec<Rec>, others: (Idx, Aud, Sea, Met, Set, Ver)) -> Self {
+        let (index, audit, search, meta, settings, versions) = others;
         Tables {
             health,
             records,
@@ -90,11 +88,14 @@ impl<Rec, Idx, Aud, Sea, Met, Set> Tables<Rec, Idx, Aud, Sea, Met, Set> {
             search,
             meta,
             settings,
+            versions,
             pending: Vec::new(),
             removed: HashSet::new(),
             texts: BTreeMap::new(),
             seqs: HashMap::new(),
             owners: Vec::new(),
+            author: String::new(),
+            written: Written::default(),
         }
     }
 }
@@ -103,27 +104,35 @@ impl<Rec, Idx, Aud, Sea, Met, Set> Tables<Rec, Idx, Aud, Sea, Met, Set> {
 pub(super) fn read_tables(txn: ReadTransaction, health: Arc<Health>) -> Reader {
     let txn = Arc::new(txn);
     let records = Kind::ALL.iter().map(|&k| Lazy::new(&txn, records(k))).collect();
-    let (index, audit, search) = (Lazy::new(&txn, INDEX), Lazy::new(&txn, AUDIT), Lazy::new(&txn, SEARCH));
-    Tables::new(health, records, index, audit, search, Lazy::new(&txn, META), Lazy::new(&txn, SETTINGS))
+    let others = (
+        Lazy::new(&txn, INDEX),
+        Lazy::new(&txn, AUDIT),
+        Lazy::new(&txn, SEARCH),
+        Lazy::new(&txn, META),
+        Lazy::new(&txn, SETTINGS),
+        Lazy::new(&txn, VERSIONS),
+    );
+    Tables::new(health, records, others)
 }
 
-/// Opens every table of the write transaction.
+/// Opens every table of the write transaction (creating those a file lacks: the versions table
+/// of a file written before records had versions starts empty, every record at version 0).
 pub(super) fn write_tables(txn: &WriteTransaction, health: Arc<Health>) -> Result<WriteTables<'_>> {
     let records = Kind::ALL.iter().map(|&k| txn.open_table(records(k))).collect::<std::result::Result<_, _>>();
-    Ok(Tables::new(
-        health,
-        records.map_err(other)?,
+    let others = (
         txn.open_table(INDEX).map_err(other)?,
         txn.open_table(AUDIT).map_err(other)?,
         txn.open_table(SEARCH).map_err(other)?,
         txn.open_table(META).map_err(other)?,
         txn.open_table(SETTINGS).map_err(other)?,
-    ))
+        txn.open_table(VERSIONS).map_err(other)?,
+    );
+    Ok(Tables::new(health, records.map_err(other)?, others))
 }
 
 /// Every table of a transaction, each opened at most once: by the writer ([`WriteTables`]) when
 /// it starts, by a read snapshot ([`Reader`]) when first read ([`Lazy`]).
-pub struct Tables<Rec, Idx, Aud, Sea, Met, Set> {
+pub struct Tables<Rec, Idx, Aud, Sea, Met, Set, Ver> {
     /// The file's health: every call into redb runs through its guard.
     pub(super) health: Arc<Health>,
     /// One record table per kind, in [`Kind::ALL`] order.
@@ -133,6 +142,7 @@ pub struct Tables<Rec, Idx, Aud, Sea, Met, Set> {
     pub(super) search: Sea,
     pub(super) meta: Met,
     pub(super) settings: Set,
+    pub(super) versions: Ver,
     /// Index keys written but not yet inserted (writer only): inserting them in key order at
     /// once keeps the same index pages hot, several times faster than scattered inserts.
     pub(super) pending: Vec<Vec<u8>>,
@@ -147,10 +157,51 @@ pub struct Tables<Rec, Idx, Aud, Sea, Met, Set> {
     /// Each change of a record's owner or what it is about, in the order written (writer only):
     /// what the service's map of owners takes in after the commit.
     pub(super) owners: Vec<OwnerChange>,
+    /// Who writes (writer only): the login each record written is stamped with in `versions`.
+    pub(super) author: String,
+    /// What this transaction wrote (writer only), for the sessions told of each commit.
+    pub(super) written: Written,
+}
+
+/// What one write transaction wrote, as the sessions watching the file are told of it: the kinds
+/// of record written, and which records while they are few (a bulk load names only its kinds).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Every kind of record created, changed or removed.
+    pub kinds: BTreeSet<Kind>,
+    /// The records created, changed or removed, while at most [`Written::NAMED`] (none once
+    /// more: see `many`).
+    pub records: BTreeSet<RecordRef>,
+    /// Whether more records were written than are named: any record of `kinds` may have changed.
+    pub many: bool,
+    /// Whether a setting changed (users, teams, roles, lead sources), which any screen may show.
+    pub settings: bool,
+}
+
+impl Written {
+    /// How many records a transaction names before it names only their kinds.
+    pub const NAMED: usize = 64;
+
+    /// Notes a write of `r`.
+    pub(super) fn note(&mut self, r: RecordRef) {
+        self.kinds.insert(r.kind);
+        if !self.many {
+            self.records.insert(r);
+            if self.records.len() > Self::NAMED {
+                self.records.clear();
+                self.many = true;
+            }
+        }
+    }
+
+    /// Whether nothing was written.
+    pub fn is_empty(&self) -> bool {
+        self.kinds.is_empty() && !self.settings
+    }
 }
 
 /// A record's owner and what it is about after a write (`None`: it has neither, or is gone).
-pub type OwnerChange = (crate::model::RecordRef, Option<(String, Option<crate::model::RecordRef>)>);
+pub type OwnerChange = (RecordRef, Option<(String, Option<RecordRef>)>);
 
 /// A read-only snapshot of the database.
 pub type Reader = Tables<
@@ -160,6 +211,7 @@ pub type Reader = Tables<
     Lazy<(u8, u64), &'static [u8]>,
     Lazy<&'static str, u64>,
     Lazy<&'static str, &'static [u8]>,
+    Lazy<(u8, u64), (u64, &'static str)>,
 >;
 
 /// The tables of the write transaction: reads see its own writes.
@@ -170,6 +222,7 @@ pub type WriteTables<'t> = Tables<
     redb::Table<'t, (u8, u64), &'static [u8]>,
     redb::Table<'t, &'static str, u64>,
     redb::Table<'t, &'static str, &'static [u8]>,
+    redb::Table<'t, (u8, u64), (u64, &'static str)>,
 >;
 
 /// Where a kind's table sits in [`Tables::records`].

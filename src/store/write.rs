@@ -9,7 +9,7 @@ use redb::ReadableTable;
 
 use super::open::Latest;
 use super::read::{audit_prefix, bulk_key};
-use super::tables::{OwnerChange, SEARCH_V1, slot, write_tables};
+use super::tables::{OwnerChange, SEARCH_V1, Written, slot, write_tables};
 use super::{Health, Indexed, Read, Result, StoreError, WriteTables, chunks, codec, facts, keys, other};
 use crate::model::{AuditEntry, BulkCreation, Id, Kind, RecordRef};
 
@@ -150,6 +150,7 @@ impl WriteTables<'_> {
     pub fn remove_setting(&mut self, key: &str) -> Result<()> {
         self.health.clone().guard(|| {
             self.settings.remove(key).map_err(other)?;
+            self.written.settings = true;
             Ok(())
         })
     }
@@ -163,6 +164,7 @@ impl WriteTables<'_> {
     pub fn set_setting<T: serde::Serialize>(&mut self, key: &str, value: &T) -> Result<()> {
         self.health.clone().guard(|| {
             self.settings.insert(key, codec::payload(value).as_slice()).map_err(other)?;
+            self.written.settings = true;
             Ok(())
         })
     }
@@ -181,8 +183,27 @@ impl WriteTables<'_> {
             let old: R =
                 self.get(rec.id())?.ok_or_else(|| StoreError::Other(format!("{} vanished", rec.record_ref())))?;
             self.put(rec, Some(&old))?;
+            self.stamp(rec.record_ref())?;
             Ok(old)
         })
+    }
+
+    /// Names who writes in this transaction: every record changed is stamped with their login.
+    pub fn set_author(&mut self, login: &str) {
+        self.author = login.to_string();
+    }
+
+    /// What this transaction wrote so far, taken out.
+    pub fn take_written(&mut self) -> Written {
+        std::mem::take(&mut self.written)
+    }
+
+    /// Gives a record changed, put back or removed its next version, stamped with the author.
+    fn stamp(&mut self, r: RecordRef) -> Result<()> {
+        let key = (r.kind.code(), r.id);
+        let number = self.versions.get(key).map_err(other)?.map_or(0, |v| v.value().0);
+        self.versions.insert(key, (number + 1, self.author.as_str())).map_err(other)?;
+        Ok(())
     }
 
     /// Writes a record under its own id, replacing what is stored or putting back one that was
@@ -192,6 +213,7 @@ impl WriteTables<'_> {
         self.health.clone().guard(|| {
             let old: Option<R> = self.get(rec.id())?;
             self.put(rec, old.as_ref())?;
+            self.stamp(rec.record_ref())?;
             Ok(old)
         })
     }
@@ -212,6 +234,7 @@ impl WriteTables<'_> {
             self.pending.push(k);
         }
         self.records[slot(R::KIND)].insert(rec.id(), codec::encode(rec).as_slice()).map_err(other)?;
+        self.written.note(rec.record_ref());
         Ok(())
     }
 
@@ -230,6 +253,8 @@ impl WriteTables<'_> {
                 self.owners.push((old.record_ref(), None));
             }
             self.records[slot(R::KIND)].remove(id).map_err(other)?;
+            self.stamp(old.record_ref())?;
+            self.written.note(old.record_ref());
             self.set_search_key(old.record_ref(), None);
             Ok(Some(old))
         })

@@ -3,10 +3,12 @@
 
 use std::borrow::Cow;
 
+mod stale;
+
 use super::line::LineField;
 use super::widgets::TextArea;
 use crate::crm::Indexed;
-use crate::crm::{ConvertLead, Crm, CrmError, NewOpportunity, Result};
+use crate::crm::{ConvertLead, Crm, CrmError, NewOpportunity, Result, Version};
 use crate::model::texts::{LINES_MAX, limit};
 use crate::model::{
     Account, AccountStatus, Address, Amount, Contact, Date, Email, Id, Kind, Lead, Opportunity, Phone, Product, Record,
@@ -85,6 +87,13 @@ pub struct Form {
     pub attendees: Vec<(String, Id)>,
     /// How the title names the record edited or converted (its label as stored).
     pub name: String,
+    /// The version of the record edited that the form was filled from: its save is refused
+    /// when the record changed since (see `stale`).
+    pub version: Option<Version>,
+    /// Each field's value as filled from that version, to tell what was typed from what was read.
+    pub opened: Vec<String>,
+    /// Why the last save was refused: the record was changed meanwhile (`Ctrl-R` reloads it).
+    pub stale: Option<String>,
 }
 
 /// A field called `label`: a field of lines when the model keeps lines in it.
@@ -106,6 +115,15 @@ impl Form {
     /// A form for `kind`: empty, or filled from record `id`, refused before it opens when the
     /// actor may not edit that record.
     pub fn open(crm: &Crm, kind: Kind, id: Option<Id>) -> Result<Form> {
+        // The version is read before the record: should a save land between the two reads, the
+        // form holds the newer values with the older version, and its save is refused (and
+        // reloaded) rather than overwriting a change unseen.
+        let version = id.map(|id| crm.version(RecordRef::new(kind, id))).transpose()?;
+        Ok(Form::fill(crm, kind, id)?.read_at(version))
+    }
+
+    /// [`Form::open`] without the version.
+    fn fill(crm: &Crm, kind: Kind, id: Option<Id>) -> Result<Form> {
         if let Some(id) = id {
             crate::model::with_record_type!(kind, T => crm.editable(&crm.get::<T>(id)?)?);
         }
@@ -248,6 +266,9 @@ impl Form {
             hint: None,
             attendees: Vec::new(),
             name: String::new(),
+            version: None,
+            opened: Vec::new(),
+            stale: None,
         }
     }
 
@@ -351,6 +372,8 @@ impl Form {
     /// The conversion preview of lead `id`: the account (matched by name, or new), the contact
     /// and an optional deal, all editable before saving converts the lead in one transaction.
     pub fn convert(crm: &Crm, id: Id) -> Result<Form> {
+        // Read before the lead, as in `open`.
+        let version = crm.version(RecordRef::new(Kind::Lead, id))?;
         let l = crm.get::<Lead>(id)?;
         crm.editable(&l)?;
         let company = l.company.clone().filter(|c| !c.trim().is_empty()).unwrap_or_else(|| l.full_name());
@@ -368,7 +391,7 @@ impl Form {
         let mut form = Form { converting: Some(id), name: l.label(), ..Form::with(Kind::Lead, None, fields) };
         form.target = Some(id);
         form.refresh_hint(crm);
-        Ok(form)
+        Ok(form.read_at(Some(version)))
     }
 
     /// Says whether the account field names an existing account or a new one.
@@ -484,11 +507,14 @@ impl Form {
         self.focus = i;
     }
 
-    /// Validates and saves; on a refused value, marks the field and returns `None`.
+    /// Validates and saves; on a refused value, marks the field and returns `None`, as when the
+    /// record was changed meanwhile (said in `stale`: what was typed stays for a reload).
     pub fn save(&mut self, crm: &Crm) -> Result<Option<RecordRef>> {
         for f in &mut self.fields {
             f.error = None;
         }
+        self.stale = None;
+        let crm = &self.saving(crm);
         let saved = match self.kind {
             _ if self.converting.is_some() => self.save_conversion(crm),
             Kind::Contact => self.save_contact(crm),
@@ -510,6 +536,10 @@ impl Form {
                     e.field.replace('-', " ")
                 };
                 self.fail(&label, e.message);
+                Ok(None)
+            }
+            Err(e @ CrmError::Stale { .. }) => {
+                self.stale = Some(e.to_string());
                 Ok(None)
             }
             Err(other) => Err(other),

@@ -211,23 +211,32 @@ pub fn run<B: Backend>(
 where
     B::Error: Send + Sync + 'static,
 {
+    let mut redraw = true;
     while !app.quit && !stop.load(Ordering::SeqCst) {
-        let size = terminal.size().map_err(io::Error::other)?;
-        app.set_viewport(size.width, size.height);
-        app.prepare();
-        terminal.draw(|f| view::draw(f, app, theme)).map_err(io::Error::other)?;
+        // A frame when something may show differently: an event came (a key, a resize), or the
+        // app says so (others' commits on show, work under way); an idle session costs nothing.
+        if redraw {
+            let size = terminal.size().map_err(io::Error::other)?;
+            app.set_viewport(size.width, size.height);
+            app.prepare();
+            terminal.draw(|f| view::draw(f, app, theme)).map_err(io::Error::other)?;
+        }
         // Events already waiting (a paste arriving key by key) are all taken before the next
         // frame, within about a frame's time, so a long paste is not drawn a key at a time.
         let (mut wait, until) = (Duration::from_millis(100), Instant::now() + FRAME_TIME);
+        redraw = false;
         while let Some(event) = events.next(wait)? {
             handle(app, event);
+            redraw = true;
             wait = Duration::ZERO;
             if app.quit || Instant::now() >= until {
                 break;
             }
         }
+        redraw = redraw || app.wants_redraw();
         // A field handed to `$EDITOR` comes back edited; the screen is drawn afresh after it.
         if let Some(text) = app.take_editor_request() {
+            redraw = true;
             match host.edit(&text) {
                 Ok(edited) => app.edited(edited),
                 Err(e) => app.say_editor_failed(&e),

@@ -9,7 +9,7 @@ use ratatui::crossterm::event::KeyEvent;
 use super::line::LineField;
 use super::theme::Theme;
 use super::widgets::{popup, scrolled};
-use crate::crm::{Crm, CrmError, Result};
+use crate::crm::{Crm, CrmError, Result, Version};
 use crate::model::{Amount, Id, Kind, Opportunity, Product, Quote, QuoteLine, QuoteStatus, Record, RecordRef};
 use crate::text::{sanitize, truncate};
 use ratatui::Frame;
@@ -85,6 +85,9 @@ pub struct QuoteEditor {
     pub picker: Option<Picker>,
     /// The active products, read when the picker first opens.
     pub products: Vec<Product>,
+    /// The version of the stored quote the editor holds: a save is refused when someone else
+    /// changed the quote since.
+    pub version: Version,
 }
 
 impl QuoteEditor {
@@ -93,9 +96,12 @@ impl QuoteEditor {
     pub fn open(crm: &Crm, opportunity: Id) -> Result<QuoteEditor> {
         let deal: Opportunity = crm.get(opportunity)?;
         let latest = crm.linking_ids(RecordRef::new(Kind::Opportunity, opportunity), Kind::Quote)?.into_iter().max();
-        let quote = match latest {
-            Some(id) => crm.get::<Quote>(id)?,
-            None => Quote { opportunity, currency: deal.currency, number: "(new)".into(), ..Default::default() },
+        let (quote, version) = match latest {
+            Some(id) => crm.get_versioned::<Quote>(id)?,
+            None => (
+                Quote { opportunity, currency: deal.currency, number: "(new)".into(), ..Default::default() },
+                Version::default(),
+            ),
         };
         Ok(QuoteEditor {
             stored: quote.status,
@@ -107,6 +113,7 @@ impl QuoteEditor {
             dirty: false,
             picker: None,
             products: Vec::new(),
+            version,
         })
     }
 
@@ -286,7 +293,14 @@ impl QuoteEditor {
         }
         self.done();
         let quote = self.quote.clone();
-        self.quote = crm.save_quote(quote)?;
+        let saving = match quote.id {
+            0 => crm.clone(),
+            id => crm.expecting(RecordRef::new(Kind::Quote, id), self.version),
+        };
+        let id = saving.save_quote(quote)?.id;
+        // The quote and its version read together, from one snapshot: the next save is checked
+        // against what the editor then holds, whoever wrote it last.
+        (self.quote, self.version) = crm.get_versioned(id)?;
         let accepted = self.quote.status == QuoteStatus::Accepted && self.stored != QuoteStatus::Accepted;
         self.stored = self.quote.status;
         self.dirty = false;
@@ -465,6 +479,7 @@ mod tests {
             dirty: false,
             picker: None,
             products: Vec::new(),
+            version: Default::default(),
         };
         q.edit().unwrap();
         q.type_key(KeyEvent::from(ratatui::crossterm::event::KeyCode::Char('3')));

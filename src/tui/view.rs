@@ -300,6 +300,9 @@ fn detail(f: &mut Frame, area: Rect, d: &super::detail::Detail, theme: &Theme) {
 /// The most lines a form's field of lines shows at once; it scrolls to keep the cursor in view.
 const FIELD_LINES: usize = 6;
 
+/// How wide a form's box is, borders included (narrower in a narrow window).
+const FORM_WIDTH: u16 = 64;
+
 fn form_box(f: &mut Frame, area: Rect, form: &super::form::Form, theme: &Theme) {
     use super::form::Input;
     // A field of lines grows the form with its lines, up to `FIELD_LINES`.
@@ -307,14 +310,24 @@ fn form_box(f: &mut Frame, area: Rect, form: &super::form::Form, theme: &Theme) 
         Input::Line(_) => 1,
         Input::Lines(t) => t.value().split('\n').count().min(FIELD_LINES) as u16,
     };
-    let h = form.fields.iter().map(|f| rows(&f.input) + 1).sum::<u16>() + 3 + u16::from(form.hint.is_some());
+    // The refusal of a save as changed meanwhile is said whole, wrapped to the box's width.
+    let stale = |w: usize| -> Vec<String> {
+        let Some(text) = form.stale.as_deref() else { return Vec::new() };
+        let text = sanitize(text).into_owned();
+        textwrap::wrap(&text, w.max(8)).into_iter().map(|l| l.into_owned()).collect()
+    };
+    let notes = u16::from(form.hint.is_some()) + stale(FORM_WIDTH as usize - 2).len() as u16;
+    let h = form.fields.iter().map(|f| rows(&f.input) + 1).sum::<u16>() + 3 + notes;
     // In a short window the fields close up (no blank line between them) and scroll.
     let compact = h > area.height.saturating_sub(2);
-    let inner = popup(f, area, 64, h, &form.title());
+    let inner = popup(f, area, FORM_WIDTH, h, &form.title());
     let w = inner.width as usize;
     let mut lines = Vec::new();
     if let Some(hint) = &form.hint {
         lines.push(Line::styled(truncate(hint, w), theme.title()));
+    }
+    for line in stale(w) {
+        lines.push(Line::styled(line, theme.error()));
     }
     // Where each field's lines start, to keep the focused one in sight.
     let mut starts = Vec::new();
@@ -348,7 +361,9 @@ fn form_box(f: &mut Frame, area: Rect, form: &super::form::Form, theme: &Theme) 
     let pickers: Vec<&str> =
         (0..form.fields.len()).filter(|&i| form.picker_kind(i).is_some()).map(|i| form.fields[i].label).collect();
     let pick = if pickers.is_empty() { String::new() } else { format!(" · Enter on {}: pick", pickers.join(" or ")) };
-    let keys = Line::styled(truncate(&format!("Tab next{pick} · Ctrl-S save · Esc cancel"), w), theme.dim());
+    // After a refusal as changed meanwhile, the way out comes first.
+    let reload = if form.stale.is_some() { "Ctrl-R reload (keeps your typing) · " } else { "" };
+    let keys = Line::styled(truncate(&format!("{reload}Tab next{pick} · Ctrl-S save · Esc cancel"), w), theme.dim());
     // The keys stay on the last row; the fields above scroll to show the focused one whole.
     let [body, foot] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
     let room = body.height as usize;

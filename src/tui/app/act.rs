@@ -187,6 +187,7 @@ impl App {
             | Action::Done
             | Action::Yes
             | Action::ExternalEditor
+            | Action::Reload
             | Action::ChooseField
             | Action::CheckImport
             | Action::ImportKind

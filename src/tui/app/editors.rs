@@ -131,10 +131,11 @@ impl App {
                     }
                     return;
                 }
-                Ok(None) => {
-                    let problem = form.fields[form.focus].error.clone().unwrap_or_default();
-                    self.say_error(format!("{}: {problem}", form.fields[form.focus].label));
-                }
+                Ok(None) => self.say_error(form.problem()),
+                Err(e) => self.say_error(e.to_string()),
+            },
+            Some(Action::Reload) => match form.reload(&self.crm) {
+                Ok(said) => self.say(said),
                 Err(e) => self.say_error(e.to_string()),
             },
             Some(Action::Back) => {

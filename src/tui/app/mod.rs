@@ -28,6 +28,7 @@ mod act;
 mod copy;
 mod editors;
 mod filters;
+mod outside;
 mod overlays;
 mod pages;
 
@@ -121,6 +122,8 @@ pub struct App {
     /// Who the app acts as, when an admin acts as someone else (`--as`): "as bob (rep) · by
     /// admin ann", read when the app opens and after each write, for the status bar.
     pub acting: Option<String>,
+    /// What others committed that the app has taken in.
+    outside: outside::Outside,
 }
 
 /// Access to the topmost layer of one kind on the stack, under any dialogs over it: read, and
@@ -184,6 +187,8 @@ impl App {
         // Birthdays in the next two weeks greet the rep as rolo starts.
         let greeting =
             screen::birthdays_soon(&crm, 14, ctx.today)?.map(|text| Message { text, error: false, at: Instant::now() });
+        // What was committed before the app read anything is not news to it.
+        let seen = crm.commits();
         Ok(App {
             searcher: Searcher::new(crm.clone()),
             filter_searcher: Searcher::new(crm.clone()),
@@ -222,6 +227,7 @@ impl App {
             editor: None,
             clipboard: None,
             acting,
+            outside: outside::Outside::new(seen),
         })
     }
 
@@ -262,6 +268,7 @@ impl App {
     /// Reads what the next frame needs (rows on screen) and takes finished search answers.
     pub fn prepare(&mut self) {
         self.tick();
+        self.take_outside_changes();
         self.indexing = !self.index_ready.load(Ordering::SeqCst);
         if let Some(answer) = self.searcher.poll() {
             // Read before the dialog is borrowed: whether the picker is the account picker.
@@ -344,19 +351,23 @@ impl App {
     /// tests see the same frame every time.
     pub fn settle(&mut self) {
         let deadline = Instant::now() + Duration::from_secs(10);
-        let busy = |app: &App| {
-            !app.index_ready.load(Ordering::SeqCst)
-                || app.reports.busy()
-                || app.duplicates.busy()
-                || app.import().is_some_and(|w| w.busy())
-                || app.dialog_awaits()
-                || app.list().is_some_and(|l| l.awaiting.is_some())
-        };
-        while busy(self) && Instant::now() < deadline {
+        while self.busy() && Instant::now() < deadline {
             self.prepare();
             std::thread::sleep(Duration::from_millis(2));
         }
         self.prepare();
+    }
+
+    /// Whether background work whose answer changes the screen is under way: the index load, a
+    /// report, the duplicates, an import, the matches a dialog or a list filter awaits, a long
+    /// list's ids.
+    pub fn busy(&self) -> bool {
+        !self.index_ready.load(Ordering::SeqCst)
+            || self.reports.busy()
+            || self.duplicates.busy()
+            || self.import().is_some_and(|w| w.busy())
+            || self.dialog_awaits()
+            || self.list().is_some_and(|l| l.awaiting.is_some() || l.is_loading())
     }
 
     /// Whether the dialog on top (the search, a picker) awaits the matches of what was typed in it.
@@ -719,19 +730,9 @@ impl App {
         // A filtered list on show asks its filter again: a record the write made or brought back
         // (an undone delete) shows, one it changed away leaves.
         self.refilter();
-        if let Some(d) = self.detail() {
-            let (record, cursor, scroll, height) = (d.record, d.cursor, d.scroll, d.height);
-            match Detail::load(&self.crm, record) {
-                Ok(mut fresh) => {
-                    (fresh.cursor, fresh.scroll, fresh.height) = (cursor, scroll, height);
-                    fresh.follow();
-                    if let Some(d) = self.detail_mut() {
-                        *d = fresh;
-                    }
-                }
-                Err(_) => self.page = None,
-            }
-        }
+        self.reload_detail();
+        // Others' commits until now are read with these: not news to take in again.
+        self.outside.seen = self.crm.commits();
     }
 }
 

@@ -3,6 +3,23 @@
 use super::*;
 
 impl App {
+    /// Reads the record page on show again, keeping its cursor and scroll (closing it when the
+    /// record is gone or out of sight).
+    pub(super) fn reload_detail(&mut self) {
+        let Some(d) = self.detail() else { return };
+        let (record, cursor, scroll, height) = (d.record, d.cursor, d.scroll, d.height);
+        match Detail::load(&self.crm, record) {
+            Ok(mut fresh) => {
+                (fresh.cursor, fresh.scroll, fresh.height) = (cursor, scroll, height);
+                fresh.follow();
+                if let Some(d) = self.detail_mut() {
+                    *d = fresh;
+                }
+            }
+            Err(_) => self.page = None,
+        }
+    }
+
     /// Opens a record's detail view (switching to its screen when it has one), in place of the
     /// page on show if any, whose way back it keeps.
     pub fn open(&mut self, record: RecordRef) -> Result<()> {

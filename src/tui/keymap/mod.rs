@@ -114,6 +114,9 @@ pub enum Action {
     Yes,
     /// Edit the field of lines in `$EDITOR`.
     ExternalEditor,
+    /// Read the record a form edits again after a save refused as changed meanwhile, keeping
+    /// what was typed.
+    Reload,
     /// Give the selected (or marked) leads their next status.
     Status,
     /// Convert the selected lead (a preview first).
@@ -276,6 +279,7 @@ impl Action {
                 Action::Done => "keep what is typed",
                 Action::Yes => "yes",
                 Action::ExternalEditor => "edit the field in $EDITOR",
+                Action::Reload => "reload the record, keeping what you typed",
                 Action::Status => "next lead status",
                 Action::Convert => "convert lead",
                 Action::Quote => "edit the deal's quote",

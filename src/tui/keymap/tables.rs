@@ -338,6 +338,7 @@ pub const FORM: &[Binding] = &[
     hint(&["enter"], Action::Pick, "a new line in notes; picks a record or a word; else the next field"),
     bind(&["f1"], Action::Help, "show the keys"),
     bind(&["ctrl-x ctrl-e"], Action::ExternalEditor, EXTERNAL_EDITOR),
+    bind(&["ctrl-r"], Action::Reload, "after \"changed meanwhile\": reload, keeping what you typed"),
 ];
 
 /// What `ctrl-x ctrl-e` does in a field of lines.

@@ -1,0 +1,131 @@
+//! Others' work showing in this app: what other sessions over the same database committed
+//! ([`Crm::changes_since`]) is taken in before a frame, and only what shows something that
+//! changed is read again. An open form is never touched (its save is checked against the
+//! version it read instead).
+
+use super::*;
+use crate::crm::Changes;
+use crate::tui::detail::DetailLine;
+
+/// At most one refresh for others' commits per this long: a burst of commits costs one.
+const COALESCE: Duration = Duration::from_millis(100);
+
+/// What the app has taken in of others' commits.
+pub(super) struct Outside {
+    /// The commit count the app's data is as of.
+    pub(super) seen: u64,
+    /// When others' commits were last taken in.
+    last: Option<Instant>,
+}
+
+impl Outside {
+    /// Nothing taken in yet; the app read its data as of `seen` commits.
+    pub(super) fn new(seen: u64) -> Outside {
+        Outside { seen, last: None }
+    }
+}
+
+/// A screen as others' commits reach it: the kinds of record it shows, whether it is on show,
+/// and how it is marked for reading again.
+type Shown = (&'static [Kind], bool, fn(&mut App));
+
+/// The kinds of record a list of `kind` shows something of in its rows.
+fn shown_in(kind: Kind) -> &'static [Kind] {
+    match kind {
+        Kind::Contact => &[Kind::Contact, Kind::Account],
+        Kind::Project => &[Kind::Project, Kind::Account],
+        Kind::Opportunity => &[Kind::Opportunity, Kind::Account, Kind::Stage],
+        Kind::Call => &[Kind::Call, Kind::Contact, Kind::Account],
+        Kind::Lead => &[Kind::Lead],
+        Kind::Product => &[Kind::Product],
+        _ => &[Kind::Account],
+    }
+}
+
+impl App {
+    /// Takes in what other sessions committed since the app last looked, reading again only what
+    /// shows something that changed: a list (selection kept on its record), the board, the tasks,
+    /// the agenda, the reports, the settings, the record page on show. Coalesced to one refresh
+    /// per 100 ms. Says whether anything was marked to be read again (so a frame is due); the
+    /// loop calls it through [`App::prepare`] or [`App::wants_redraw`].
+    pub fn take_outside_changes(&mut self) -> bool {
+        if self.outside.last.is_some_and(|at| at.elapsed() < COALESCE) || self.crm.commits() == self.outside.seen {
+            return false;
+        }
+        let changes = self.crm.changes_since(self.outside.seen);
+        self.outside.seen = changes.upto;
+        if changes.is_empty() {
+            return false;
+        }
+        self.outside.last = Some(Instant::now());
+        self.take_in(&changes)
+    }
+
+    /// Whether the next frame would differ from the last: others' commits touched what the app
+    /// shows (taken in now), background work is under way, the status message is due to go, or
+    /// a call's timer runs. A loop serving many sessions draws an idle one only when this says so.
+    pub fn wants_redraw(&mut self) -> bool {
+        let expired = self.message.as_ref().is_some_and(|m| m.at.elapsed() > MESSAGE_TIME);
+        self.take_outside_changes() | self.busy() | expired | self.call().is_some()
+    }
+
+    /// Marks for reading again what shows something `changes` touched (what is not on show is
+    /// read when it shows); says whether anything on show was.
+    fn take_in(&mut self, changes: &Changes) -> bool {
+        if changes.everything {
+            // Users, roles or teams may have changed: who acts, and what they may see.
+            self.acting = acting(&self.crm);
+            self.ctx.teamless = teamless(&self.crm);
+            self.empty = self.crm.is_empty().unwrap_or(false);
+        }
+        let touched = |kinds: &[Kind]| kinds.iter().any(|&k| changes.touches_kind(k));
+        let showing = self.list().map(|l| l.kind);
+        let mut shown = changes.everything;
+        for l in self.lists_mut() {
+            if touched(shown_in(l.kind)) {
+                l.invalidate();
+                shown |= Some(l.kind) == showing;
+            }
+        }
+        if shown {
+            self.refilter();
+        }
+        let page = self.page.is_some();
+        let screens: [Shown; 6] = [
+            (&[Kind::Opportunity, Kind::Stage, Kind::Account], self.on_board(), |a| a.board.invalidate()),
+            (&[Kind::Task, Kind::Contact], self.on_tasks(), |a| a.tasks.invalidate()),
+            (&[Kind::Task, Kind::Event, Kind::Call, Kind::Contact], self.on_agenda(), |a| a.agenda.invalidate()),
+            (&[Kind::Stage], self.screen == ScreenId::Settings && !page, |a| a.settings.invalidate()),
+            (&[Kind::Contact], self.screen == ScreenId::Duplicates && !page, |a| a.duplicates.invalidate()),
+            (&Kind::ALL, self.on_reports(), |a| a.reports.invalidate()),
+        ];
+        for (kinds, on_show, invalidate) in screens {
+            if touched(kinds) {
+                invalidate(self);
+                shown |= on_show;
+            }
+        }
+        if self.detail().is_some_and(|d| self.page_touched(d, changes)) {
+            self.reload_detail();
+            shown = true;
+        }
+        shown
+    }
+
+    /// Whether the record page `d` shows something `changes` touched: the record, a record it
+    /// lists, or a record written that links to it (a call logged with the contact on show).
+    fn page_touched(&self, d: &Detail, changes: &Changes) -> bool {
+        let listed = d.lines.iter().filter_map(|l| match l {
+            DetailLine::Link(_, _, r) | DetailLine::Item(_, Some(r)) => Some(*r),
+            _ => None,
+        });
+        if changes.touches(d.record) || listed.into_iter().any(|r| changes.touches(r)) || !changes.whole.is_empty() {
+            return true;
+        }
+        changes.records.iter().any(|r| {
+            crate::model::with_record_type!(r.kind, T => self.crm.find::<T>(r.id).ok().flatten().is_some_and(|rec| {
+                crate::model::Record::links(&rec).iter().any(|l| l.target == d.record)
+            }))
+        })
+    }
+}
