@@ -48,6 +48,12 @@ fn the_users_keys_act_before_the_tables_where_their_action_does() {
     assert!(ui.app.call().is_none(), "{}", ui.screen());
     ui.keys("g x");
     assert_eq!(ui.app.screen, ScreenId::Leads);
+    ui.keys("?");
+    let help = ui.screen();
+    let own = help.lines().position(|l| l.contains("Your own keys (rolo user prefs)")).expect(&help);
+    assert!(help.lines().nth(own + 1).is_some_and(|l| l.contains("c ") && l.contains("copy the email")), "{help}");
+    assert!(help.lines().nth(own + 2).is_some_and(|l| l.contains("g x") && l.contains("go to Leads")), "{help}");
+    ui.keys("esc");
     // Where the action is not bound (a dialog), the key is what it always was.
     ui.keys("2 /").text("c");
     assert!(ui.screen().contains("c▏"), "typed into the search: {}", ui.screen());

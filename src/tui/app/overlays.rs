@@ -15,7 +15,12 @@ impl App {
         let result = match overlay {
             Overlay::Help(scroll) => {
                 // The last line of the help just shows at the end.
-                let lines: usize = keymap::help_sections(&self.help_context()).iter().map(|(_, t)| t.len() + 2).sum();
+                let own = match self.own_keys().len() {
+                    0 => 0,
+                    n => n + 2,
+                };
+                let lines: usize =
+                    own + keymap::help_sections(&self.help_context()).iter().map(|(_, t)| t.len() + 2).sum::<usize>();
                 let end = lines.saturating_sub(self.ctx.size.height.saturating_sub(6) as usize);
                 let scroll = match keymap::action_in(keymap::HELP, &key) {
                     Some(Action::Back) => return,

@@ -17,6 +17,11 @@ impl App {
         self.prefs = prefs;
     }
 
+    /// The user's own keys that read, `(key, action)`: the help lists them first.
+    pub fn own_keys(&self) -> &[(String, crate::tui::Action)] {
+        &self.own_keys
+    }
+
     /// The theme the user chose, plain when their terminal asks for no colour (`NO_COLOR`):
     /// what the loop draws with.
     pub fn theme(&self, no_color: bool) -> Theme {
