@@ -35,6 +35,9 @@ fn over_ssh_import_reads_only_files_inside_the_upload_folder() {
     let mut ui = Ui::empty(120, 30);
     ui.app.set_place(Place::Remote { import_dir: Some(uploads.path().to_path_buf()) });
     assert!(ui.screen().contains("import a CSV or vCard file from the upload folder"), "{}", ui.screen());
+    ui.keys("i");
+    assert!(ui.screen().contains("from the upload folder: its name there"), "{}", ui.screen());
+    ui.keys("esc");
     for outside in [format!("{fixtures}/bad.csv"), "../bad.csv".to_string()] {
         ui.keys("i").text(&outside).keys("enter");
         let s = ui.screen();

@@ -188,7 +188,7 @@ impl App {
                 let moved = self.crm.delete_stage(stage.id, Some(to.id))?;
                 format!("stage {} deleted; {} to {}", stage.name, count(moved, "deal moved", "deals moved"), to.name)
             }
-            Ask::ImportFile => {
+            Ask::ImportFile(_) => {
                 let path = self.place.import_path(text).map_err(|e| ValidationError::new("file", e))?;
                 let kind = match self.screen {
                     ScreenId::Accounts if !self.welcome() => Kind::Account,
