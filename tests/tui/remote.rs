@@ -23,6 +23,8 @@ fn over_ssh_the_welcome_offers_neither_demo_data_nor_import_without_an_upload_fo
     assert!(ui.screen().contains("import is off over SSH"), "{}", ui.screen());
     // Nor through the palette.
     ui.keys("e");
+    let s = ui.screen();
+    assert!(s.contains("No contacts yet. Press n to add one.") && !s.contains("demo"), "{s}");
     assert!(ui.app.palette_entries("demo").iter().all(|e| e.action != rolo::tui::Action::LoadDemo));
     assert_eq!(ui.crm.count(Kind::Contact).unwrap(), 0);
 }
