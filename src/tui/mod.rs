@@ -209,7 +209,9 @@ fn terminal_gone() -> bool {
     false
 }
 
-/// Runs the app until the user quits (or `stop` is raised, by a signal for instance).
+/// Runs the app until the user quits (or `stop` is raised, by a signal for instance), drawn
+/// with `theme` ([`App::theme`]); what the app asks of the machine showing it (a field to edit,
+/// a text to copy) goes to `host`.
 pub fn run<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
