@@ -5,6 +5,8 @@ mod common;
 mod copy;
 #[path = "tui/filters.rs"]
 mod filters;
+#[path = "tui/prefs.rs"]
+mod prefs;
 #[path = "tui/remote.rs"]
 mod remote;
 #[path = "tui/sessions.rs"]

@@ -6,7 +6,7 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
 use super::output::{Out, field_lines, table};
-use crate::crm::{Crm, KEY_TEXT_MAX, UserChange, UserKey, role_rows};
+use crate::crm::{Crm, CrmError, KEY_TEXT_MAX, UserChange, UserKey, role_rows};
 use crate::model::{Act, Directory, Kind, Level, Right, Role, User, ValidationError, role_kinds};
 
 /// User commands.
@@ -24,10 +24,31 @@ pub enum UserCmd {
     /// Disable a user, who then cannot act: their records keep them as owner, or move to
     /// --transfer-to. Users are never deleted.
     Disable(UserDisable),
+    /// Show or set a user's preferences for the app: theme, the screen it opens on, keys of
+    /// their own (anyone sets their own; another's need the settings right).
+    Prefs(UserPrefs),
     /// The SSH public keys a user logs in to `rolo serve` with (their own, or anyone's with the
     /// settings right).
     #[command(subcommand)]
     Key(KeyCmd),
+}
+
+/// `user prefs`.
+#[derive(Debug, Args)]
+pub struct UserPrefs {
+    /// The user's login.
+    pub login: String,
+    /// color or plain (empty: the default, color).
+    #[arg(long)]
+    pub theme: Option<String>,
+    /// The screen the app opens on: pipeline, contacts, accounts, leads, tasks, calls, agenda,
+    /// reports, products, settings, projects or duplicates (empty: contacts).
+    #[arg(long)]
+    pub default_screen: Option<String>,
+    /// A key of their own for an action, e.g. copy-email=ctrl-y or new=g n (ACTION= removes it);
+    /// the actions are named in kebab case. Repeat for more.
+    #[arg(long = "key", value_name = "ACTION=KEY")]
+    pub keys: Vec<String>,
 }
 
 /// `user key` commands.
@@ -271,8 +292,58 @@ pub(super) fn user(out: &Out, crm: &Crm, cmd: UserCmd) -> Result<()> {
                 None => format!("disabled user {who}"),
             });
         }
+        UserCmd::Prefs(p) => prefs(out, crm, p)?,
         UserCmd::Key(cmd) => key(out, crm, cmd)?,
     }
+    Ok(())
+}
+
+/// Shows a user's preferences, after setting those given.
+fn prefs(out: &Out, crm: &Crm, p: UserPrefs) -> Result<()> {
+    let name = login(&p.login);
+    let dir = crm.directory()?;
+    let mut prefs = dir.user(&name).ok_or_else(|| CrmError::UnknownUser(name.clone()))?.prefs.clone();
+    let asked = p.theme.is_some() || p.default_screen.is_some() || !p.keys.is_empty();
+    if let Some(theme) = clearable(&p.theme) {
+        prefs.theme = theme.map(|t| t.to_lowercase());
+    }
+    if let Some(screen) = clearable(&p.default_screen) {
+        prefs.default_screen = screen.map(|s| s.to_lowercase());
+    }
+    for pair in &p.keys {
+        let Some((action, key)) = pair.split_once('=') else {
+            return Err(ValidationError::new(
+                "key",
+                format!("'{pair}' is not ACTION=KEY: e.g. --key copy-email=ctrl-y"),
+            )
+            .into());
+        };
+        let action = action.trim().to_lowercase();
+        prefs.keys.retain(|(a, _)| *a != action);
+        if !key.trim().is_empty() {
+            prefs.keys.push((action, key.trim().to_string()));
+        }
+    }
+    if asked {
+        crate::tui::prefs::check(&prefs)?;
+        prefs = crm.set_prefs(&name, prefs)?.prefs;
+    }
+    let keys: serde_json::Map<String, Value> = prefs.keys.iter().map(|(a, k)| (a.clone(), json!(k))).collect();
+    if out.json {
+        let value =
+            json!({ "login": name, "theme": prefs.theme, "default_screen": prefs.default_screen, "keys": keys });
+        out.json_value(&value);
+        return Ok(());
+    }
+    let or_default = |v: &Option<String>, default: &str| v.clone().unwrap_or_else(|| format!("{default} (default)"));
+    let keys: Vec<String> = prefs.keys.iter().map(|(a, k)| format!("{a}={k}")).collect();
+    let lines = [
+        ("login", name),
+        ("theme", or_default(&prefs.theme, "color")),
+        ("default screen", or_default(&prefs.default_screen, "contacts")),
+        ("keys", if keys.is_empty() { "the usual ones".to_string() } else { keys.join(", ") }),
+    ];
+    say!("{}", lines.map(|(k, v)| format!("{k:<14}  {v}")).join("\n"));
     Ok(())
 }
 

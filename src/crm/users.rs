@@ -7,7 +7,7 @@
 use super::access::DIRECTORY;
 use super::{Crm, CrmError, Result, Session, Tx};
 use crate::model::{
-    Act, AuditAction, Contact, Directory, Kind, Level, Record, RecordRef, Right, Role, User, ValidationError,
+    Act, AuditAction, Contact, Directory, Kind, Level, Prefs, Record, RecordRef, Right, Role, User, ValidationError,
     login_from, role_kinds,
 };
 use crate::store::{Indexed, RawRead, Read};
@@ -136,6 +136,25 @@ impl Crm {
                 user.active = active;
             }
             Ok(user.clone())
+        })
+    }
+
+    /// Sets a user's preferences (theme, default screen, keys of their own; the app checks the
+    /// names, `tui::prefs::check`): one's own, or another's with the settings right, within it.
+    pub fn set_prefs(&self, login: &str, prefs: Prefs) -> Result<User> {
+        let login = login.trim().to_lowercase();
+        self.write(|tx| {
+            let before = tx.directory()?;
+            let mut dir = before.clone();
+            let user = user_mut(&mut dir, &login)?;
+            user.prefs = prefs;
+            let user = user.clone();
+            if login != tx.user {
+                tx.require(Right::Settings)?;
+                tx.check_escalation(&before, &dir)?;
+            }
+            save_directory(tx, &dir)?;
+            Ok(user)
         })
     }
 

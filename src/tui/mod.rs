@@ -18,6 +18,7 @@ mod list;
 mod mode;
 mod page;
 mod place;
+pub mod prefs;
 mod quote;
 pub(crate) mod screen;
 mod search;
@@ -90,6 +91,15 @@ impl ScreenId {
         ScreenId::Agenda,
         ScreenId::Reports,
     ];
+
+    /// The screens off the numbered row, reached with `g` only.
+    pub const OFF_ROW: [ScreenId; 4] =
+        [ScreenId::Products, ScreenId::Settings, ScreenId::Projects, ScreenId::Duplicates];
+
+    /// Every screen: the numbered ones, then those off the row.
+    pub fn every() -> impl Iterator<Item = ScreenId> {
+        ScreenId::ALL.into_iter().chain(ScreenId::OFF_ROW)
+    }
 
     /// Its number key.
     pub fn number(self) -> usize {
@@ -199,7 +209,9 @@ fn terminal_gone() -> bool {
     false
 }
 
-/// Runs the app until the user quits (or `stop` is raised, by a signal for instance).
+/// Runs the app until the user quits (or `stop` is raised, by a signal for instance), drawn
+/// with `theme` ([`App::theme`]); what the app asks of the machine showing it (a field to edit,
+/// a text to copy) goes to `host`.
 pub fn run<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
@@ -303,7 +315,8 @@ pub fn run_local(crm: Crm) -> io::Result<()> {
     app.use_local_terminal();
     let mut events = TerminalEvents::start();
     let mut host = TerminalHost { paused: events.paused.clone() };
-    let result = run(&mut terminal, &mut app, &mut events, &Theme::from_env(), &stop, &mut host);
+    let theme = app.theme(Theme::no_color_asked());
+    let result = run(&mut terminal, &mut app, &mut events, &theme, &stop, &mut host);
     let _ = ratatui::crossterm::execute!(io::stdout(), event::DisableMouseCapture, event::DisableBracketedPaste);
     ratatui::restore();
     drop(app);

@@ -202,8 +202,8 @@ pub enum Ask {
     Tag(Targets),
     /// The list to put these contacts on.
     List(Targets),
-    /// The CSV file to import contacts from.
-    ImportFile,
+    /// The CSV file to import contacts from (`true`: named inside the upload folder, over SSH).
+    ImportFile(bool),
     /// Why this deal was lost; with a stage, it moves there (else to the first lost stage).
     LostReason(Id, Option<Id>, String),
     /// Where the deals of a stage being deleted go.
@@ -237,8 +237,13 @@ impl Ask {
             Ask::Note(r) => format!("Note on {}", r.name),
             Ask::Tag(t) => format!("Label for {}", t.name),
             Ask::List(t) => format!("Put {} on the list (name; made if new)", t.name),
-            Ask::ImportFile => {
+            Ask::ImportFile(false) => {
                 "Import a CSV or vCard file: its path (you see the columns and check the file before anything is written)"
+                    .to_string()
+            }
+            Ask::ImportFile(true) => {
+                "Import a CSV or vCard file from the upload folder: its name there (you see the columns and check the \
+                 file before anything is written)"
                     .to_string()
             }
             Ask::LostReason(_, _, name) => format!("Why was {name} lost?"),

@@ -10,9 +10,15 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// Colour unless the `NO_COLOR` environment variable is set (to anything non-empty).
-    pub fn from_env() -> Theme {
-        Theme { color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) }
+    /// Whether this process was asked for no colour: the `NO_COLOR` environment variable set
+    /// to anything non-empty.
+    pub fn no_color_asked() -> bool {
+        std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+    }
+
+    /// The theme with colour.
+    pub fn color() -> Theme {
+        Theme { color: true }
     }
 
     /// A theme in colour (an SSH client's terminal that did not ask for none).

@@ -374,6 +374,9 @@ fn form_box(f: &mut Frame, area: Rect, form: &super::form::Form, theme: &Theme) 
     f.render_widget(Paragraph::new(keys), foot);
 }
 
+/// The title of the help's section of the user's own keys.
+const OWN_KEYS: &str = "Your own keys (rolo user prefs), before the others where their action acts";
+
 fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
     match o {
         Overlay::Help(scroll) => {
@@ -385,16 +388,28 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
             let sections = keymap::help_sections(&app.help_context());
             // The keys' column fits the longest keys, up to half the box; both columns cut with "…".
             let keys_w = sections.iter().flat_map(|(_, t)| t.iter()).map(|b| width(&b.keys.join(", "))).max();
+            let keys_w = keys_w.into_iter().chain(app.own_keys().iter().map(|(k, _)| width(k))).max();
             let keys_w = keys_w.unwrap_or(0).min(w / 2);
+            let key_line = |keys: &str, help: &str| {
+                let keys = truncate(keys, keys_w);
+                let pad = keys_w.saturating_sub(width(&keys));
+                Line::from(vec![
+                    Span::styled(format!("  {keys}{} ", " ".repeat(pad)), theme.title()),
+                    Span::raw(truncate(help, w.saturating_sub(keys_w + 3))),
+                ])
+            };
+            // The user's own keys (rolo user prefs) above all, since they win.
+            if !app.own_keys().is_empty() {
+                lines.push(Line::styled(OWN_KEYS, theme.title()));
+                for (key, action) in app.own_keys() {
+                    lines.push(key_line(key, &action.name()));
+                }
+                lines.push(Line::raw(""));
+            }
             for (title, table) in sections {
                 lines.push(Line::styled(title, theme.title()));
                 for b in table.iter() {
-                    let keys = truncate(&b.keys.join(", "), keys_w);
-                    let pad = keys_w.saturating_sub(width(&keys));
-                    lines.push(Line::from(vec![
-                        Span::styled(format!("  {keys}{} ", " ".repeat(pad)), theme.title()),
-                        Span::raw(truncate(b.help, w.saturating_sub(keys_w + 3))),
-                    ]));
+                    lines.push(key_line(&b.keys.join(", "), b.help));
                 }
                 lines.push(Line::raw(""));
             }

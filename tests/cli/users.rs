@@ -616,3 +616,52 @@ fn bad_ssh_keys_are_refused_naming_why() {
     db.fails_only("user key list nobody", 1, "'nobody' is not a rolo user");
     assert_eq!(db.count("user key list"), 1, "only bob's key was kept");
 }
+
+#[test]
+fn preferences_are_set_by_their_user_and_shown() {
+    let db = Db::new();
+    db.ok("user add ann --name Ann");
+    let shown = db.ok("--as ann user prefs ann");
+    assert!(has_row(&shown, &["theme", "color (default)"]) && has_row(&shown, &["keys", "the usual ones"]), "{shown}");
+    let set = db.json([
+        "--as",
+        "ann",
+        "user",
+        "prefs",
+        "ann",
+        "--theme",
+        "Plain",
+        "--default-screen",
+        "Pipeline",
+        "--key",
+        "copy-email=ctrl-y",
+        "--key",
+        "new=g n",
+    ]);
+    assert_eq!(
+        set,
+        json!({ "login": "ann", "theme": "plain", "default_screen": "pipeline", "keys": { "copy-email": "ctrl-y", "new": "g n" } })
+    );
+    let set = db.json("--as ann user prefs ann --theme '' --key new=");
+    assert_eq!(pick(&set, &["theme", "keys"]), json!([null, { "copy-email": "ctrl-y" }]));
+    assert_eq!(db.json("user show ann")["prefs"]["default_screen"], "pipeline", "kept with the user");
+    db.ok("user prefs ann --default-screen leads");
+}
+
+#[test]
+fn bad_preferences_are_refused_naming_the_choices() {
+    let db = Db::new();
+    db.ok("user add ann --name Ann");
+    db.ok("user add bob --name Bob");
+    db.fails_with("user prefs ann --theme neon", 1, "error: theme: 'neon' is not a theme: use color or plain");
+    db.fails_with(
+        "user prefs ann --default-screen home",
+        1,
+        "error: default-screen: 'home' is not a screen: use one of pipeline, contacts",
+    );
+    db.fails_with("user prefs ann --key fly=f", 1, "error: key: 'fly' is not an action: use one of");
+    db.fails_with("user prefs ann --key new=ctrl-banana", 1, "error: key: 'ctrl-banana' is not a key");
+    db.fails_with("user prefs ann --key new", 1, "error: key: 'new' is not ACTION=KEY");
+    db.fails_with("--as ann user prefs bob --theme plain", 1, "ann (rep) may not change the settings");
+    db.fails_with("user prefs nobody --theme plain", 1, "'nobody' is not a rolo user");
+}

@@ -23,9 +23,9 @@ impl Events for Script {
     }
 }
 
-/// A host that keeps what it was asked to copy.
+/// A host that keeps what it was asked to copy (and runs no editor).
 #[derive(Default)]
-struct Clipboard(Vec<String>);
+pub(crate) struct Clipboard(Vec<String>);
 
 impl Host for Clipboard {
     fn edit(&mut self, _: &str) -> io::Result<String> {

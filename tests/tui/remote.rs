@@ -23,6 +23,8 @@ fn over_ssh_the_welcome_offers_neither_demo_data_nor_import_without_an_upload_fo
     assert!(ui.screen().contains("import is off over SSH"), "{}", ui.screen());
     // Nor through the palette.
     ui.keys("e");
+    let s = ui.screen();
+    assert!(s.contains("No contacts yet. Press n to add one.") && !s.contains("demo"), "{s}");
     assert!(ui.app.palette_entries("demo").iter().all(|e| e.action != rolo::tui::Action::LoadDemo));
     assert_eq!(ui.crm.count(Kind::Contact).unwrap(), 0);
 }
@@ -35,6 +37,9 @@ fn over_ssh_import_reads_only_files_inside_the_upload_folder() {
     let mut ui = Ui::empty(120, 30);
     ui.app.set_place(Place::Remote { import_dir: Some(uploads.path().to_path_buf()) });
     assert!(ui.screen().contains("import a CSV or vCard file from the upload folder"), "{}", ui.screen());
+    ui.keys("i");
+    assert!(ui.screen().contains("from the upload folder: its name there"), "{}", ui.screen());
+    ui.keys("esc");
     for outside in [format!("{fixtures}/bad.csv"), "../bad.csv".to_string()] {
         ui.keys("i").text(&outside).keys("enter");
         let s = ui.screen();

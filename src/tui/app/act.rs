@@ -233,7 +233,7 @@ impl App {
             }
             Action::Import => match self.place.import_off() {
                 Some(off) => self.say_error(off),
-                None => self.open_overlay(Overlay::ask(Ask::ImportFile, "")),
+                None => self.open_overlay(Overlay::ask(Ask::ImportFile(self.place.is_remote()), "")),
             },
             Action::StartEmpty => {
                 self.leave_welcome();

@@ -31,6 +31,7 @@ mod filters;
 mod outside;
 mod overlays;
 mod pages;
+mod prefs;
 
 pub use overlays::PaletteEntry;
 use overlays::{PickKey, pick_key};
@@ -119,6 +120,10 @@ pub struct App {
     editor: Option<String>,
     /// The text `y` copies to the user's clipboard, waiting for the loop.
     clipboard: Option<String>,
+    /// The user's preferences, read when the app opens.
+    prefs: crate::model::Prefs,
+    /// The user's own keys, asked before the tables: `(key, action)`.
+    own_keys: Vec<(String, Action)>,
     /// Who the app acts as, when an admin acts as someone else (`--as`): "as bob (rep) · by
     /// admin ann", read when the app opens and after each write, for the status bar.
     pub acting: Option<String>,
@@ -165,7 +170,8 @@ impl App {
         })
     }
 
-    /// The app over `crm`, on the contacts screen (or the welcome, for an empty database).
+    /// The app over `crm`, on the screen its user chose (else the contacts; the welcome over it
+    /// for an empty database), with their keys.
     pub fn new(crm: Arc<Crm>) -> Result<App> {
         // The app's own handle: `z` undoes what was done in this app, nothing done before it opened.
         let crm = Arc::new(crm.with_session(crm.session().clone()));
@@ -184,12 +190,13 @@ impl App {
             ..Ctx::new(crm.session(), super::Theme::plain(), ratatui::layout::Rect::default())
         };
         let acting = acting(&crm);
+        let prefs = crm.actor().map(|a| a.user().prefs.clone()).unwrap_or_default();
         // Birthdays in the next two weeks greet the rep as rolo starts.
         let greeting =
             screen::birthdays_soon(&crm, 14, ctx.today)?.map(|text| Message { text, error: false, at: Instant::now() });
         // What was committed before the app read anything is not news to it.
         let seen = crm.commits();
-        Ok(App {
+        let mut app = App {
             searcher: Searcher::new(crm.clone()),
             filter_searcher: Searcher::new(crm.clone()),
             vocabulary: Default::default(),
@@ -226,9 +233,13 @@ impl App {
             place: crate::tui::Place::Local,
             editor: None,
             clipboard: None,
+            prefs: Default::default(),
+            own_keys: Vec::new(),
             acting,
             outside: outside::Outside::new(seen),
-        })
+        };
+        app.apply_prefs(prefs);
+        Ok(app)
     }
 
     /// Fits the lists to a window `width`×`height`; below [`MIN_SIZE`](crate::tui::widgets::MIN_SIZE)
@@ -670,7 +681,8 @@ impl App {
         }
         let Some(name) = keymap::key_name(&key) else { return };
         let seq = if self.pending.is_empty() { name } else { format!("{} {name}", self.pending) };
-        match keymap::lookup(&self.context(), &seq) {
+        let tables = self.context();
+        match self.own_key(&tables, &seq).unwrap_or_else(|| keymap::lookup(&tables, &seq)) {
             Lookup::Action(a) => {
                 self.pending.clear();
                 self.act(a);

@@ -15,7 +15,12 @@ impl App {
         let result = match overlay {
             Overlay::Help(scroll) => {
                 // The last line of the help just shows at the end.
-                let lines: usize = keymap::help_sections(&self.help_context()).iter().map(|(_, t)| t.len() + 2).sum();
+                let own = match self.own_keys().len() {
+                    0 => 0,
+                    n => n + 2,
+                };
+                let lines: usize =
+                    own + keymap::help_sections(&self.help_context()).iter().map(|(_, t)| t.len() + 2).sum::<usize>();
                 let end = lines.saturating_sub(self.ctx.size.height.saturating_sub(6) as usize);
                 let scroll = match keymap::action_in(keymap::HELP, &key) {
                     Some(Action::Back) => return,
@@ -183,7 +188,7 @@ impl App {
                 let moved = self.crm.delete_stage(stage.id, Some(to.id))?;
                 format!("stage {} deleted; {} to {}", stage.name, count(moved, "deal moved", "deals moved"), to.name)
             }
-            Ask::ImportFile => {
+            Ask::ImportFile(_) => {
                 let path = self.place.import_path(text).map_err(|e| ValidationError::new("file", e))?;
                 let kind = match self.screen {
                     ScreenId::Accounts if !self.welcome() => Kind::Account,

@@ -488,10 +488,24 @@ mod tests {
 
     #[test]
     fn no_key_means_two_things_in_one_context() {
-        for table in
-            [LIST, DETAIL, WELCOME, BOARD, LEADS, REPORTS, DEALS, SETTINGS, TASKS, AGENDA, PROJECTS, DUPLICATES, TEXT]
-                .into_iter()
-                .chain([SETTINGS_STAGES, SETTINGS_SOURCES, SETTINGS_USERS, SETTINGS_TEAMS, SETTINGS_ROLES])
+        for table in [
+            LIST,
+            DETAIL,
+            WELCOME,
+            WELCOME_SSH,
+            BOARD,
+            LEADS,
+            REPORTS,
+            DEALS,
+            SETTINGS,
+            TASKS,
+            AGENDA,
+            PROJECTS,
+            DUPLICATES,
+            TEXT,
+        ]
+        .into_iter()
+        .chain([SETTINGS_STAGES, SETTINGS_SOURCES, SETTINGS_USERS, SETTINGS_TEAMS, SETTINGS_ROLES])
         {
             let mut seen = std::collections::HashSet::new();
             for b in table.iter().chain(GLOBAL) {

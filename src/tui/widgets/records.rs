@@ -60,7 +60,9 @@ pub fn record_list(
         } else if list.is_pinned() {
             "Nothing lies behind this number. Esc goes back to the chart.".to_string()
         } else {
-            format!("No {} yet. Press n to add one, or run rolo demo for sample data.", list.kind.plural())
+            // No word of demo data here: served over SSH there is none to load (the welcome and
+            // the palette offer it where it loads).
+            format!("No {} yet. Press n to add one.", list.kind.plural())
         };
         f.render_widget(Paragraph::new(Line::styled(hint, theme.dim())).block(block), area);
         return;

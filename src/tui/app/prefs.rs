@@ -1,0 +1,45 @@
+//! The user's preferences applied to the app as it opens: the screen it opens on, their theme
+//! and keys of their own, which the key lookup asks before the tables.
+
+use super::App;
+use crate::model::Prefs;
+use crate::tui::Theme;
+use crate::tui::keymap::{Binding, Lookup};
+use crate::tui::prefs::{overrides, screen_named};
+
+impl App {
+    /// Opens on the user's screen and takes their keys (what no longer reads is skipped).
+    pub(super) fn apply_prefs(&mut self, prefs: Prefs) {
+        if let Some(screen) = prefs.default_screen.as_deref().and_then(screen_named) {
+            self.screen = screen;
+        }
+        self.own_keys = overrides(&prefs);
+        self.prefs = prefs;
+    }
+
+    /// The user's own keys that read, `(key, action)`: the help lists them first.
+    pub fn own_keys(&self) -> &[(String, crate::tui::Action)] {
+        &self.own_keys
+    }
+
+    /// The theme the user chose, plain when their terminal asks for no colour (`NO_COLOR`):
+    /// what the loop draws with.
+    pub fn theme(&self, no_color: bool) -> Theme {
+        Theme::for_user(&self.prefs, no_color)
+    }
+
+    /// What the key sequence `seq` means among the user's own keys, for an action the tables in
+    /// force bind (so a key of theirs acts where its action does, before any other use of it).
+    pub(super) fn own_key(&self, tables: &[&[Binding]], seq: &str) -> Option<Lookup> {
+        let bound = |action| tables.iter().any(|t| t.iter().any(|b| b.action == action));
+        let mine = self.own_keys.iter().filter(|(_, a)| bound(*a));
+        let mut prefix = false;
+        for (key, action) in mine {
+            if key == seq {
+                return Some(Lookup::Action(*action));
+            }
+            prefix |= key.starts_with(seq) && key.as_bytes().get(seq.len()) == Some(&b' ');
+        }
+        prefix.then_some(Lookup::Prefix)
+    }
+}

@@ -1,0 +1,74 @@
+//! A user's preferences drive the app: it opens on their screen, draws in their theme and takes
+//! their own keys before the tables.
+
+use std::sync::Arc;
+
+use super::common::ui::Ui;
+use rolo::crm::{Crm, Session};
+use rolo::model::*;
+use rolo::tui::{ScreenId, Theme};
+
+/// The rep ann, with a contact of hers (so no welcome), and her preferences.
+fn ann_with(prefs: Prefs) -> Ui {
+    let dir = tempfile::tempdir().unwrap();
+    let crm = Crm::open(&dir.path().join("t.redb")).unwrap();
+    crm.add_user(User::new("ann", "Ann Lee", "rep")).unwrap();
+    crm.set_prefs("ann", prefs).unwrap();
+    let ann = crm.with_session(Session::new("ann"));
+    let bea = Contact {
+        first_name: "Bea".into(),
+        last_name: "Stone".into(),
+        emails: vec![Email::new("bea@example.com")],
+        ..Default::default()
+    };
+    ann.create(bea).unwrap();
+    Ui::with(dir, Arc::new(ann), 120, 30)
+}
+
+fn keys(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(a, k)| (a.to_string(), k.to_string())).collect()
+}
+
+#[test]
+fn the_app_opens_on_the_users_screen_in_their_theme() {
+    let ui = ann_with(Prefs { default_screen: Some("leads".into()), theme: Some("plain".into()), keys: Vec::new() });
+    assert_eq!(ui.app.screen, ScreenId::Leads);
+    assert_eq!(format!("{:?}", ui.app.theme(false)), format!("{:?}", Theme::plain()));
+    let ui = ann_with(Prefs::default());
+    assert_eq!(ui.app.screen, ScreenId::Contacts, "the contacts unless they chose");
+    assert_eq!(format!("{:?}", ui.app.theme(false)), format!("{:?}", Theme::color()));
+    assert_eq!(format!("{:?}", ui.app.theme(true)), format!("{:?}", Theme::plain()), "NO_COLOR wins");
+}
+
+#[test]
+fn the_users_keys_act_before_the_tables_where_their_action_does() {
+    let mut ui = ann_with(Prefs { keys: keys(&[("copy-email", "c"), ("goto-leads", "g x")]), ..Default::default() });
+    ui.keys("g g c");
+    assert_eq!(ui.app.take_copy_request().as_deref(), Some("bea@example.com"), "c copies instead of calling");
+    assert!(ui.app.call().is_none(), "{}", ui.screen());
+    ui.keys("g x");
+    assert_eq!(ui.app.screen, ScreenId::Leads);
+    ui.keys("?");
+    let help = ui.screen();
+    let own = help.lines().position(|l| l.contains("Your own keys (rolo user prefs)")).expect(&help);
+    assert!(help.lines().nth(own + 1).is_some_and(|l| l.contains("c ") && l.contains("copy the email")), "{help}");
+    assert!(help.lines().nth(own + 2).is_some_and(|l| l.contains("g x") && l.contains("go to Leads")), "{help}");
+    ui.keys("esc");
+    // Where the action is not bound (a dialog), the key is what it always was.
+    ui.keys("2 /").text("c");
+    assert!(ui.screen().contains("c▏"), "typed into the search: {}", ui.screen());
+}
+
+#[test]
+fn a_stored_name_the_app_does_not_know_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let crm = Crm::open(&dir.path().join("t.redb")).unwrap();
+    let me = crm.actor().unwrap().login().to_string();
+    // As another front end might have stored them: the service does not know the app's names.
+    let odd = Prefs { default_screen: Some("home".into()), theme: Some("neon".into()), keys: keys(&[("fly", "f")]) };
+    crm.set_prefs(&me, odd).unwrap();
+    crm.create(Contact { first_name: "Bea".into(), last_name: "Stone".into(), ..Default::default() }).unwrap();
+    let mut ui = Ui::with(dir, Arc::new(crm), 120, 30);
+    assert_eq!(ui.app.screen, ScreenId::Contacts);
+    assert!(ui.screen().contains("Bea"), "{}", ui.screen());
+}
