@@ -18,7 +18,7 @@ use tokio::sync::mpsc;
 
 use super::terminal::{ChannelEvents, ChannelOut, In, Out, SessionBackend, SharedSize};
 use crate::crm::Crm;
-use crate::tui::{App, Theme};
+use crate::tui::App;
 
 /// What the client told about its terminal before asking for the app.
 #[derive(Clone, Debug, Default)]
@@ -37,11 +37,10 @@ impl Client {
         self.env.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
-    /// The theme this client's terminal asks for: no colour on a dumb terminal or when the
-    /// client sends `NO_COLOR` (to anything non-empty).
-    pub fn theme(&self) -> Theme {
-        let no_color = self.var("NO_COLOR").is_some_and(|v| !v.is_empty()) || self.term == "dumb";
-        if no_color { Theme::plain() } else { Theme::colored() }
+    /// Whether this client's terminal asks for no colour: a dumb terminal, or `NO_COLOR` sent
+    /// (to anything non-empty). It refines the theme the user chose.
+    pub fn no_color(&self) -> bool {
+        self.var("NO_COLOR").is_some_and(|v| !v.is_empty()) || self.term == "dumb"
     }
 }
 
@@ -116,7 +115,8 @@ pub fn run_app(
         app.set_place(crate::tui::Place::Remote { import_dir: import_dir.clone() });
         let mut events = ChannelEvents::new(from, size, idle);
         let mut host = ChannelHost(ChannelOut::new(out_host));
-        crate::tui::run(&mut terminal, &mut app, &mut events, &client.theme(), stop, &mut host)
+        let theme = app.theme(client.no_color());
+        crate::tui::run(&mut terminal, &mut app, &mut events, &theme, stop, &mut host)
     })) {
         Ok(Ok(())) if stop.load(Ordering::SeqCst) => Ended::Shutdown,
         Ok(Ok(())) => Ended::Quit,
@@ -290,5 +290,50 @@ impl std::io::Read for ChannelStdin {
         into[..n].copy_from_slice(&self.buf[self.at..self.at + n]);
         self.at += n;
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    #[test]
+    fn the_client_asks_for_no_colour_with_a_dumb_terminal_or_no_color() {
+        let client = |term: &str, env: &[(&str, &str)]| Client {
+            term: term.into(),
+            env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            ..Client::default()
+        };
+        assert!(!client("xterm-256color", &[]).no_color());
+        assert!(client("dumb", &[]).no_color());
+        assert!(client("xterm", &[("NO_COLOR", "1")]).no_color());
+        assert!(!client("xterm", &[("NO_COLOR", "")]).no_color(), "an empty NO_COLOR asks nothing");
+    }
+
+    #[test]
+    fn a_commands_stdin_ends_with_the_channel_and_its_lines_end_in_crlf_on_a_pty() {
+        let (tx, rx) = std::sync::mpsc::sync_channel(4);
+        tx.send(In::Bytes(b"a,b\n".to_vec())).unwrap();
+        tx.send(In::Resize((80, 24))).unwrap();
+        tx.send(In::Bytes(b"c".to_vec())).unwrap();
+        tx.send(In::Closed).unwrap();
+        let mut text = String::new();
+        ChannelStdin::new(rx).read_to_string(&mut text).unwrap();
+        assert_eq!(text, "a,b\nc");
+        let (tx, mut rx) = mpsc::channel(4);
+        let mut out = ChannelText::new(tx, true, true);
+        writeln!(out, "one\ntwo").unwrap();
+        drop(out);
+        assert!(matches!(rx.try_recv(), Ok(Out::Err(b)) if b == b"one\r\ntwo\r\n"));
+    }
+
+    #[test]
+    fn how_a_session_ended_decides_what_the_rep_reads_and_the_exit_status() {
+        let idle = Duration::from_secs(1800);
+        assert_eq!(Ended::Quit.farewell(idle), None);
+        assert!(Ended::Idle.farewell(idle).unwrap().contains("no key for 30m"));
+        assert_eq!(Ended::Failed("x".into()).status(), 1);
+        assert_eq!(Ended::Shutdown.status(), 0);
     }
 }

@@ -21,11 +21,6 @@ impl Theme {
         Theme { color: true }
     }
 
-    /// A theme in colour (an SSH client's terminal that did not ask for none).
-    pub fn colored() -> Theme {
-        Theme { color: true }
-    }
-
     /// A theme without colour (tests, NO_COLOR).
     pub fn plain() -> Theme {
         Theme { color: false }
