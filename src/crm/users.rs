@@ -82,14 +82,21 @@ impl Crm {
         })
     }
 
-    /// A handle acting for the active user `login`, in their time zone: how a server gives each
-    /// rep who logged in their own session over the one open database.
+    /// The session of the active user `login`, in their time zone: what a server gives each
+    /// connection once the user is known (`Crm::with_session`). Refused for an unknown or
+    /// disabled user.
+    pub fn session_for(&self, login: &str) -> Result<Session> {
+        match self.directory()?.user(login) {
+            Some(u) if u.active => Ok(Session::new(login).in_zone(zone_of(u))),
+            Some(_) => Err(CrmError::Disabled(login.to_string())),
+            None => Err(CrmError::UnknownUser(login.to_string())),
+        }
+    }
+
+    /// A handle acting for the active user `login` ([`Crm::session_for`]): how a server gives
+    /// each rep who logged in their own session over the one open database.
     pub fn for_user(&self, login: &str) -> Result<Crm> {
-        let dir = self.directory()?;
-        let user = dir.user(login).ok_or_else(|| CrmError::UnknownUser(login.to_string()))?;
-        let crm = self.with_session(Session::new(user.login.clone()).in_zone(zone_of(user)));
-        crm.actor()?;
-        Ok(crm)
+        Ok(self.with_session(self.session_for(login)?))
     }
 
     /// Adds a user (needs the settings right).
@@ -539,6 +546,21 @@ fn none_levels() -> crate::model::Levels {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_users_session_reads_days_in_their_time_zone() {
+        let dir = tempfile::tempdir().unwrap();
+        let crm = Crm::open(&dir.path().join("t.redb")).unwrap();
+        let zoned = |login: &str, zone: &str| User { time_zone: Some(zone.into()), ..User::new(login, login, "rep") };
+        crm.add_user(zoned("ann", "Pacific/Kiritimati")).unwrap();
+        crm.add_user(zoned("bob", "Pacific/Pago_Pago")).unwrap();
+        let noon = crate::model::Timestamp(1_773_057_600); // 2026-03-09 12:00 UTC
+        let today = |login: &str| crm.session_for(login).unwrap().with_clock(super::super::Clock::Fixed(noon)).today();
+        assert_eq!((today("ann").to_string(), today("bob").to_string()), ("2026-03-10".into(), "2026-03-09".into()));
+        crm.edit_user("bob", UserChange { active: Some(false), ..Default::default() }).unwrap();
+        assert!(matches!(crm.session_for("bob"), Err(CrmError::Disabled(_))));
+        assert!(matches!(crm.session_for("nobody"), Err(CrmError::UnknownUser(_))));
+    }
 
     #[test]
     fn free_text_owners_of_an_older_file_become_users_named_by_login() {

@@ -162,12 +162,15 @@ fn switcher(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 fn status_bar(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let hints: Vec<String> = app
-        .help_context()
+    let tables = app.help_context();
+    let hints: Vec<String> = tables
         .iter()
         .flat_map(|t| t.iter())
         .filter(|b| b.hint)
-        .map(|b| format!("{} {}", b.keys[0], b.label.map_or_else(|| b.action.name(), str::to_string)))
+        .filter_map(|b| {
+            let key = app.keys_of(&tables, b).into_iter().next()?;
+            Some(format!("{key} {}", b.label.map_or_else(|| b.action.name(), str::to_string)))
+        })
         .collect();
     let hints = if app.filter_line().is_some() {
         "type to filter · Enter keeps the filter · Esc clears it · ↑ earlier filters".to_string()

@@ -43,6 +43,11 @@ fn the_app_opens_on_the_users_screen_in_their_theme() {
 #[test]
 fn the_users_keys_act_before_the_tables_where_their_action_does() {
     let mut ui = ann_with(Prefs { keys: keys(&[("copy-email", "c"), ("goto-leads", "g x")]), ..Default::default() });
+    // The hints and the palette say the keys as they now are.
+    let s = ui.screen();
+    assert!(!s.contains("c log a call"), "c no longer calls: {s}");
+    let copy = ui.app.palette_entries("").into_iter().find(|e| e.action == rolo::tui::Action::CopyEmail).unwrap();
+    assert!(copy.label.ends_with("(c, y)"), "{}", copy.label);
     ui.keys("g g c");
     assert_eq!(ui.app.take_copy_request().as_deref(), Some("bea@example.com"), "c copies instead of calling");
     assert!(ui.app.call().is_none(), "{}", ui.screen());

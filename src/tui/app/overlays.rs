@@ -339,10 +339,11 @@ impl App {
     /// of the tables in force first, then the others, each naming the part of the app it acts in.
     pub fn palette_entries(&self, query: &str) -> Vec<PaletteEntry> {
         let mut all: Vec<PaletteEntry> = Vec::new();
-        for table in self.context() {
-            for b in table {
+        let tables = self.context();
+        for table in &tables {
+            for b in table.iter() {
                 if !all.iter().any(|e| e.action == b.action) {
-                    let label = format!("{}  ({})", b.action.name(), b.keys.join(", "));
+                    let label = format!("{}  ({})", b.action.name(), self.keys_of(&tables, b).join(", "));
                     all.push(PaletteEntry { action: b.action, label, elsewhere: None });
                 }
             }

@@ -22,6 +22,15 @@ impl App {
         &self.own_keys
     }
 
+    /// The keys that do `b`'s action where `tables` are in force: the user's own first, then the
+    /// table's, less those the user gave to another action there. Hints and the palette say these.
+    pub fn keys_of(&self, tables: &[&[Binding]], b: &Binding) -> Vec<String> {
+        let bound = |action| tables.iter().any(|t| t.iter().any(|x| x.action == action));
+        let taken = |k: &str| self.own_keys.iter().any(|(key, a)| key == k && *a != b.action && bound(*a));
+        let own = self.own_keys.iter().filter(|(_, a)| *a == b.action).map(|(k, _)| k.clone());
+        own.chain(b.keys.iter().filter(|k| !taken(k)).map(|k| k.to_string())).collect()
+    }
+
     /// The theme the user chose, plain when their terminal asks for no colour (`NO_COLOR`):
     /// what the loop draws with.
     pub fn theme(&self, no_color: bool) -> Theme {
