@@ -148,3 +148,16 @@ fn a_quote_saved_after_someone_else_changed_it_is_refused_and_nothing_is_written
     let stored = bob.get::<Quote>(quote.id).unwrap();
     assert_eq!((stored.status, stored.valid_until.is_some()), (QuoteStatus::Sent, true), "nothing written");
 }
+
+#[test]
+fn the_board_shows_a_deal_another_session_moved() {
+    let mut ui = Ui::pipeline(140, 40);
+    // The admin in another session of their own.
+    let other = ui.crm.with_session(ui.crm.session().clone());
+    let s = ui.keys("1").screen();
+    assert!(s.contains("Prospecting (2)") && s.contains("Qualification (1)"), "{s}");
+    let stages = other.stages().unwrap();
+    other.move_deal(ui.deal("Harbor pilot").id, stages[1].id, None).unwrap();
+    let s = ui.screen();
+    assert!(s.contains("Prospecting (1)") && s.contains("Qualification (2)"), "{s}");
+}
