@@ -161,3 +161,18 @@ fn the_board_shows_a_deal_another_session_moved() {
     let s = ui.screen();
     assert!(s.contains("Prospecting (1)") && s.contains("Qualification (2)"), "{s}");
 }
+
+#[test]
+fn a_list_reads_again_only_the_rows_another_session_changed() {
+    let (mut ann, bob) = shared(&[("Cal", "Holt"), ("Dee", "Moss")]);
+    let s = ann.keys("2").screen();
+    assert!(s.find("Cal Holt") < s.find("Dee Moss"), "{s}");
+    let mut cal = person(&bob, "Holt");
+    cal.last_name = "Zimmer".into();
+    cal.emails.push(Email::new("cal@zimmer.example"));
+    bob.update(cal).unwrap();
+    // The row shows the change at once; the ids are not read again, so it keeps its place
+    // until the list is read whole (a record new to it, or one of the app's own writes).
+    let s = ann.screen();
+    assert!(s.contains("cal@zimmer.example") && s.find("Cal Zimmer") < s.find("Dee Moss"), "{s}");
+}
