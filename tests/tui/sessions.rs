@@ -38,6 +38,7 @@ fn a_form_saved_after_someone_else_changed_its_record_is_refused_and_reloads_kee
     assert!(screen.contains("changed meanwhile by Bob Ray"), "{screen}");
     assert!(screen.contains("Ctrl-R reload"), "{screen}");
     assert!(screen.contains("CEO"), "what was typed stays on screen: {screen}");
+    assert!(!screen.contains("Paris"), "an open form is never overwritten by another's commit: {screen}");
     assert_eq!(person(&ui.crm, "Wang").title.as_deref(), Some("CTO"), "nothing written");
     // Reloaded: Bob's city comes in, the title typed stays, saying what the record holds now.
     let screen = ui.keys("ctrl-r").screen();
