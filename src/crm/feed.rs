@@ -168,5 +168,13 @@ mod tests {
         let behind = feed.since(1, mine);
         assert!(behind.everything && behind.touches(RecordRef::new(Kind::Task, 9)), "the ring no longer reaches back");
         assert!(feed.since(2, mine).is_empty(), "still reaches back to 2: only my own commits since");
+        let seen = feed.count();
+        let bulk = Written { kinds: [Kind::Task].into(), many: true, ..Written::default() };
+        feed.publish(theirs, bulk);
+        let changes = feed.since(seen, mine);
+        assert!(changes.touches(RecordRef::new(Kind::Task, 7)) && !changes.touches(ann), "a bulk load names kinds");
+        let seen = feed.count();
+        feed.publish(theirs, Written { settings: true, ..Written::default() });
+        assert!(feed.since(seen, mine).touches(ann), "a setting changed (users, roles): anything may show otherwise");
     }
 }

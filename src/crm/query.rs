@@ -58,6 +58,11 @@ impl Crm {
         Ok(r.get(id)?.map(|rec| r.shown_one(rec)))
     }
 
+    /// Whether a record exists and the actor may read it (without reading it).
+    pub fn exists(&self, target: RecordRef) -> Result<bool> {
+        Ok(self.reader()?.exists(target)?)
+    }
+
     /// The records with those ids, in that order, skipping any that are gone: the rows a screen
     /// shows, read from one snapshot.
     pub fn many<R: Indexed>(&self, ids: &[Id]) -> Result<Vec<R>> {

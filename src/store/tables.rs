@@ -1,7 +1,7 @@
 //! The tables of the file (one per record kind, `index`, `audit`, `search_chunks`, `meta`,
-//! `settings`, `versions`) and [`Tables`], every one of them opened once per transaction: by a read snapshot
-//! ([`Reader`]) or by the writer ([`WriteTables`]), with what the writer holds back until its
-//! flush.
+//! `settings`, `versions`) and [`Tables`], every one of them opened once per transaction: by a
+//! read snapshot ([`Reader`]) or by the writer ([`WriteTables`]), with what the writer holds back
+//! until its flush.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, OnceLock};

@@ -6,8 +6,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use super::ctx::Ctx;
-use crate::crm::{Crm, Result};
-use crate::model::{Account, Call, Contact, Id, Kind, Lead, Opportunity, Product, Project, Record, Stage};
+use crate::crm::{Changes, Crm, Result};
+use crate::model::{Account, Call, Contact, Id, Kind, Lead, Opportunity, Product, Project, Record, RecordRef, Stage};
 
 pub use crate::crm::Order;
 
@@ -193,6 +193,58 @@ impl RecordList {
         self.reversed = !self.reversed;
         self.loaded = false;
         self.to_top = true;
+    }
+
+    /// The kinds of record its rows show something of (a contact's account name, a deal's stage).
+    pub fn shows(&self) -> &'static [Kind] {
+        match self.kind {
+            Kind::Contact => &[Kind::Contact, Kind::Account],
+            Kind::Project => &[Kind::Project, Kind::Account],
+            Kind::Opportunity => &[Kind::Opportunity, Kind::Account, Kind::Stage],
+            Kind::Call => &[Kind::Call, Kind::Contact, Kind::Account],
+            Kind::Lead => &[Kind::Lead],
+            Kind::Product => &[Kind::Product],
+            Kind::Task => &[Kind::Task],
+            _ => &[Kind::Account],
+        }
+    }
+
+    /// Takes in what other sessions committed; says whether it touched anything the list shows.
+    /// Changed records the list holds, still there and in its scope, have their rows read again
+    /// (all rows when a record they name changed), without reading the ids again: with a hundred
+    /// thousand records and many sessions, a call logged somewhere costs each of them a few rows.
+    /// A record new to the list or gone from it, a bulk load, or a filter that may now keep
+    /// others reads the whole list again. A changed record keeps its place until then.
+    pub fn take_changes(&mut self, changes: &Changes, crm: &Crm) -> bool {
+        if !self.shows().iter().any(|&k| changes.touches_kind(k)) {
+            return false;
+        }
+        let own: Vec<Id> = changes.records.iter().filter(|r| r.kind == self.kind).map(|r| r.id).collect();
+        let placed = self.loaded
+            && !self.pinned
+            && !self.is_loading()
+            && !self.is_filtered()
+            && !changes.everything
+            && !changes.whole.contains(&self.kind)
+            && own.iter().all(|&id| self.ids.contains(&id) && self.still_kept(crm, id));
+        if !placed {
+            self.invalidate();
+        } else if self.shows().iter().any(|&k| k != self.kind && changes.touches_kind(k)) {
+            self.rows.clear();
+        } else {
+            for id in own {
+                self.rows.remove(&id);
+            }
+        }
+        true
+    }
+
+    /// Whether record `id` is still there for the actor, in the list's scope.
+    fn still_kept(&self, crm: &Crm, id: Id) -> bool {
+        let mut one = vec![id];
+        crm.exists(RecordRef::new(self.kind, id)).unwrap_or(false)
+            && crm.keep_scope(self.kind, &mut one, self.scope).is_ok()
+            && !one.is_empty()
     }
 
     /// Forgets loaded ids and rows (after a write).

@@ -38,6 +38,7 @@ fn a_form_saved_after_someone_else_changed_its_record_is_refused_and_reloads_kee
     assert!(screen.contains("changed meanwhile by Bob Ray"), "{screen}");
     assert!(screen.contains("Ctrl-R reload"), "{screen}");
     assert!(screen.contains("CEO"), "what was typed stays on screen: {screen}");
+    assert!(!screen.contains("Paris"), "an open form is never overwritten by another's commit: {screen}");
     assert_eq!(person(&ui.crm, "Wang").title.as_deref(), Some("CTO"), "nothing written");
     // Reloaded: Bob's city comes in, the title typed stays, saying what the record holds now.
     let screen = ui.keys("ctrl-r").screen();
@@ -147,4 +148,32 @@ fn a_quote_saved_after_someone_else_changed_it_is_refused_and_nothing_is_written
     assert!(screen.contains("changed meanwhile by Bob Ray"), "{screen}");
     let stored = bob.get::<Quote>(quote.id).unwrap();
     assert_eq!((stored.status, stored.valid_until.is_some()), (QuoteStatus::Sent, true), "nothing written");
+}
+
+#[test]
+fn the_board_shows_a_deal_another_session_moved() {
+    let mut ui = Ui::pipeline(140, 40);
+    // The admin in another session of their own.
+    let other = ui.crm.with_session(ui.crm.session().clone());
+    let s = ui.keys("1").screen();
+    assert!(s.contains("Prospecting (2)") && s.contains("Qualification (1)"), "{s}");
+    let stages = other.stages().unwrap();
+    other.move_deal(ui.deal("Harbor pilot").id, stages[1].id, None).unwrap();
+    let s = ui.screen();
+    assert!(s.contains("Prospecting (1)") && s.contains("Qualification (2)"), "{s}");
+}
+
+#[test]
+fn a_list_reads_again_only_the_rows_another_session_changed() {
+    let (mut ann, bob) = shared(&[("Cal", "Holt"), ("Dee", "Moss")]);
+    let s = ann.keys("2").screen();
+    assert!(s.find("Cal Holt") < s.find("Dee Moss"), "{s}");
+    let mut cal = person(&bob, "Holt");
+    cal.last_name = "Zimmer".into();
+    cal.emails.push(Email::new("cal@zimmer.example"));
+    bob.update(cal).unwrap();
+    // The row shows the change at once; the ids are not read again, so it keeps its place
+    // until the list is read whole (a record new to it, or one of the app's own writes).
+    let s = ann.screen();
+    assert!(s.contains("cal@zimmer.example") && s.find("Cal Zimmer") < s.find("Dee Moss"), "{s}");
 }

@@ -29,19 +29,6 @@ impl Outside {
 /// and how it is marked for reading again.
 type Shown = (&'static [Kind], bool, fn(&mut App));
 
-/// The kinds of record a list of `kind` shows something of in its rows.
-fn shown_in(kind: Kind) -> &'static [Kind] {
-    match kind {
-        Kind::Contact => &[Kind::Contact, Kind::Account],
-        Kind::Project => &[Kind::Project, Kind::Account],
-        Kind::Opportunity => &[Kind::Opportunity, Kind::Account, Kind::Stage],
-        Kind::Call => &[Kind::Call, Kind::Contact, Kind::Account],
-        Kind::Lead => &[Kind::Lead],
-        Kind::Product => &[Kind::Product],
-        _ => &[Kind::Account],
-    }
-}
-
 impl App {
     /// Takes in what other sessions committed since the app last looked, reading again only what
     /// shows something that changed: a list (selection kept on its record), the board, the tasks,
@@ -81,13 +68,21 @@ impl App {
         let touched = |kinds: &[Kind]| kinds.iter().any(|&k| changes.touches_kind(k));
         let showing = self.list().map(|l| l.kind);
         let mut shown = changes.everything;
+        let crm = self.crm.clone();
+        let mut refilter = false;
         for l in self.lists_mut() {
-            if touched(shown_in(l.kind)) {
-                l.invalidate();
-                shown |= Some(l.kind) == showing;
+            if Some(l.kind) != showing {
+                // Read when it shows.
+                if l.shows().iter().any(|&k| changes.touches_kind(k)) {
+                    l.invalidate();
+                }
+            } else if l.take_changes(changes, &crm) {
+                shown = true;
+                refilter = l.is_filtered();
             }
         }
-        if shown {
+        // A filtered list on show was read whole again: its filter is asked again.
+        if refilter {
             self.refilter();
         }
         let page = self.page.is_some();
