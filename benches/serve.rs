@@ -69,7 +69,9 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("no address in {first:?}"));
     let pid = server.id();
-    println!("serving {size} contacts at {addr} (server pid {pid}); {seconds} s per step, a key every 200 ms per session");
+    println!(
+        "serving {size} contacts at {addr} (server pid {pid}); {seconds} s per step, a key every 200 ms per session"
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let saved = runtime.block_on(run(addr, pid, &steps, seconds));
     let _ = std::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status();
@@ -117,10 +119,11 @@ fn count_calls(db: &std::path::Path) -> usize {
     crm.count(rolo::model::Kind::Call).expect("calls counted") as usize
 }
 
-/// One open session: its channel (shared with its typing task) and when its last key left.
+/// One open session: its channel and where it is in the script.
 struct Rep {
     channel: russh::Channel<russh::client::Msg>,
     _handle: russh::client::Handle<ssh::Client>,
+    step: usize,
 }
 
 /// What the typing tasks measure.
@@ -157,7 +160,7 @@ async fn run(addr: std::net::SocketAddr, pid: u32, steps: &[usize], seconds: u64
                     _ => panic!("no first frame"),
                 }
             }
-            reps.push(Arc::new(Mutex::new(Rep { channel, _handle: handle })));
+            reps.push(Arc::new(Mutex::new(Rep { channel, _handle: handle, step: 0 })));
             if base_rss.is_none() {
                 tokio::time::sleep(Duration::from_secs(2)).await;
                 base_rss = Some(rss_kib(pid));
@@ -187,7 +190,8 @@ async fn run(addr: std::net::SocketAddr, pid: u32, steps: &[usize], seconds: u64
         let rss = rss_kib(pid);
         let mut l = tally.latencies.lock().unwrap().clone();
         l.sort();
-        let pct = |p: f64| l.get(((l.len() as f64 * p) as usize).min(l.len().saturating_sub(1))).copied().unwrap_or_default();
+        let pct =
+            |p: f64| l.get(((l.len() as f64 * p) as usize).min(l.len().saturating_sub(1))).copied().unwrap_or_default();
         let per_session = rss.saturating_sub(base_rss.unwrap_or(rss)) / (reps.len().max(2) as u64 - 1);
         println!(
             "{:>8} {:>7} {:>7.1} {:>7.1} {:>7.1} {:>7.1} {:>6} {:>9.1} {:>11} {:>6.0}",
@@ -218,13 +222,12 @@ async fn run(addr: std::net::SocketAddr, pid: u32, steps: &[usize], seconds: u64
 async fn type_keys(rep: Arc<Mutex<Rep>>, tally: Arc<Tally>, until: Instant, offset: Duration, who: usize) {
     tokio::time::sleep(offset).await;
     let mut rep = rep.lock().await;
-    let mut step = who % SCRIPT.len();
     let mut next = Instant::now();
     while next < until {
         // What is left of earlier frames (search answers arriving late) is read first.
         while let Ok(Some(_)) = tokio::time::timeout(Duration::ZERO, rep.channel.wait()).await {}
-        let key = SCRIPT[step];
-        step = (step + 1) % SCRIPT.len();
+        let key = SCRIPT[rep.step];
+        rep.step = (rep.step + 1) % SCRIPT.len();
         let sent = Instant::now();
         rep.channel.data(key).await.expect("key sent");
         if key == b"\x13" {

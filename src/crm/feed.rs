@@ -113,14 +113,15 @@ impl Feed {
         self.commits.store(number, Ordering::Release);
     }
 
-    /// What handles other than `handle` committed after the count `seen`.
-    fn since(&self, seen: u64, handle: u64) -> Changes {
+    /// What handles other than `handle` (every handle, for `None`) committed after the count
+    /// `seen`.
+    fn since(&self, seen: u64, handle: Option<u64>) -> Changes {
         if self.count() == seen {
             return Changes { upto: seen, ..Changes::default() };
         }
         let ring = self.ring();
         let mut changes = Changes { upto: self.count(), everything: seen < ring.dropped, ..Changes::default() };
-        for commit in ring.kept.iter().filter(|c| c.number > seen && c.handle != handle) {
+        for commit in ring.kept.iter().filter(|c| c.number > seen && Some(c.handle) != handle) {
             changes.add(&commit.written);
         }
         changes
@@ -133,7 +134,13 @@ impl Crm {
     /// commits, and its clones', are left out, since whoever made them already knows. Cheap when
     /// nothing was committed: a session asks before each frame.
     pub fn changes_since(&self, seen: u64) -> Changes {
-        self.shared.feed.since(seen, self.handle)
+        self.shared.feed.since(seen, Some(self.handle))
+    }
+
+    /// What every handle, this one included, committed since the count `seen`: after its own
+    /// write, a session reads again only what the write (and others meanwhile) touched.
+    pub fn all_changes_since(&self, seen: u64) -> Changes {
+        self.shared.feed.since(seen, None)
     }
 }
 
@@ -157,24 +164,29 @@ mod tests {
         let ann = RecordRef::new(Kind::Contact, 1);
         feed.publish(mine, wrote(&[RecordRef::new(Kind::Account, 1)]));
         feed.publish(theirs, wrote(&[ann]));
-        let changes = feed.since(0, mine);
+        let changes = feed.since(0, Some(mine));
         assert_eq!((changes.upto, changes.kinds.iter().copied().collect::<Vec<_>>()), (2, vec![Kind::Contact]));
         assert!(changes.touches(ann) && !changes.touches(RecordRef::new(Kind::Contact, 2)));
-        assert!(feed.since(0, theirs).touches_kind(Kind::Account) && !feed.since(0, theirs).touches(ann));
-        assert!(feed.since(2, mine).is_empty(), "nothing since the count seen");
+        assert!(feed.since(0, Some(theirs)).touches_kind(Kind::Account) && !feed.since(0, Some(theirs)).touches(ann));
+        assert!(feed.since(2, Some(mine)).is_empty(), "nothing since the count seen");
+        let all = feed.since(0, None);
+        assert!(all.touches(ann) && all.touches_kind(Kind::Account), "every handle's commits, its own too");
         for _ in 0..FEED_LEN {
             feed.publish(mine, wrote(&[RecordRef::new(Kind::Account, 1)]));
         }
-        let behind = feed.since(1, mine);
+        let behind = feed.since(1, Some(mine));
         assert!(behind.everything && behind.touches(RecordRef::new(Kind::Task, 9)), "the ring no longer reaches back");
-        assert!(feed.since(2, mine).is_empty(), "still reaches back to 2: only my own commits since");
+        assert!(feed.since(2, Some(mine)).is_empty(), "still reaches back to 2: only my own commits since");
         let seen = feed.count();
         let bulk = Written { kinds: [Kind::Task].into(), many: true, ..Written::default() };
         feed.publish(theirs, bulk);
-        let changes = feed.since(seen, mine);
+        let changes = feed.since(seen, Some(mine));
         assert!(changes.touches(RecordRef::new(Kind::Task, 7)) && !changes.touches(ann), "a bulk load names kinds");
         let seen = feed.count();
         feed.publish(theirs, Written { settings: true, ..Written::default() });
-        assert!(feed.since(seen, mine).touches(ann), "a setting changed (users, roles): anything may show otherwise");
+        assert!(
+            feed.since(seen, Some(mine)).touches(ann),
+            "a setting changed (users, roles): anything may show otherwise"
+        );
     }
 }

@@ -115,7 +115,8 @@ fn the_loop_draws_an_idle_session_only_when_another_sessions_commit_shows_in_it(
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let mut events = Idle { polls: 0, last: 4, at, stop: stop.clone() };
         let theme = rolo::tui::Theme::plain();
-        rolo::tui::run(&mut term, &mut ann.app, &mut events, &theme, &stop, &mut crate::copy::Clipboard::default()).unwrap();
+        rolo::tui::run(&mut term, &mut ann.app, &mut events, &theme, &stop, &mut crate::copy::Clipboard::default())
+            .unwrap();
         let drawn = term.get_frame().count();
         let text = format!("{:?}", term.backend().buffer());
         (drawn, text)

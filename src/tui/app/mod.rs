@@ -729,9 +729,13 @@ impl App {
         self.empty = self.crm.is_empty().unwrap_or(false);
         self.acting = acting(&self.crm);
         self.ctx.teamless = teamless(&self.crm);
-        for l in self.lists_mut() {
-            l.invalidate();
-        }
+        // The lists read again what the write touched (and others' commits meanwhile), no more:
+        // logging a call does not read a hundred thousand contacts again. A filtered list on show
+        // asks its filter again: a record the write made or brought back (an undone delete)
+        // shows, one it changed away leaves.
+        let changes = self.crm.all_changes_since(self.outside.written);
+        self.outside.written = changes.upto;
+        self.take_in_lists(&changes);
         self.settings.invalidate();
         self.duplicates.invalidate();
         self.tasks.invalidate();
@@ -739,9 +743,6 @@ impl App {
         self.board.invalidate();
         // Answers being computed now would show the data before the write: ask again.
         self.reports.invalidate();
-        // A filtered list on show asks its filter again: a record the write made or brought back
-        // (an undone delete) shows, one it changed away leaves.
-        self.refilter();
         self.reload_detail();
         // Others' commits until now are read with these: not news to take in again.
         self.outside.seen = self.crm.commits();

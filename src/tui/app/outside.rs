@@ -14,6 +14,9 @@ const COALESCE: Duration = Duration::from_millis(100);
 pub(super) struct Outside {
     /// The commit count the app's data is as of.
     pub(super) seen: u64,
+    /// The commit count of the app's own last write taken in (others' commits go by `seen`,
+    /// which moves past the app's own).
+    pub(super) written: u64,
     /// When others' commits were last taken in.
     last: Option<Instant>,
 }
@@ -21,7 +24,7 @@ pub(super) struct Outside {
 impl Outside {
     /// Nothing taken in yet; the app read its data as of `seen` commits.
     pub(super) fn new(seen: u64) -> Outside {
-        Outside { seen, last: None }
+        Outside { seen, written: seen, last: None }
     }
 }
 
@@ -66,25 +69,7 @@ impl App {
             self.empty = self.crm.is_empty().unwrap_or(false);
         }
         let touched = |kinds: &[Kind]| kinds.iter().any(|&k| changes.touches_kind(k));
-        let showing = self.list().map(|l| l.kind);
-        let mut shown = changes.everything;
-        let crm = self.crm.clone();
-        let mut refilter = false;
-        for l in self.lists_mut() {
-            if Some(l.kind) != showing {
-                // Read when it shows.
-                if l.shows().iter().any(|&k| changes.touches_kind(k)) {
-                    l.invalidate();
-                }
-            } else if l.take_changes(changes, &crm) {
-                shown = true;
-                refilter = l.is_filtered();
-            }
-        }
-        // A filtered list on show was read whole again: its filter is asked again.
-        if refilter {
-            self.refilter();
-        }
+        let mut shown = changes.everything | self.take_in_lists(changes);
         let page = self.page.is_some();
         let screens: [Shown; 6] = [
             (&[Kind::Opportunity, Kind::Stage, Kind::Account], self.on_board(), |a| a.board.invalidate()),
@@ -103,6 +88,31 @@ impl App {
         if self.detail().is_some_and(|d| self.page_touched(d, changes)) {
             self.reload_detail();
             shown = true;
+        }
+        shown
+    }
+
+    /// Takes `changes` into the lists: the list on show reads again only the rows they touched
+    /// (or, for a record new to it or gone, its ids), the others are read when they show. Says
+    /// whether the list on show changed.
+    pub(super) fn take_in_lists(&mut self, changes: &Changes) -> bool {
+        let showing = self.list().map(|l| l.kind);
+        let crm = self.crm.clone();
+        let (mut shown, mut refilter) = (false, false);
+        for l in self.lists_mut() {
+            if Some(l.kind) != showing {
+                // Read when it shows.
+                if l.shows().iter().any(|&k| changes.touches_kind(k)) {
+                    l.invalidate();
+                }
+            } else if l.take_changes(changes, &crm) {
+                shown = true;
+                refilter = l.is_filtered();
+            }
+        }
+        // A filtered list on show was read whole again: its filter is asked again.
+        if refilter {
+            self.refilter();
         }
         shown
     }
