@@ -9,7 +9,8 @@
 //! every call logged was kept.
 //!
 //! `ROLO_BENCH_SIZE` contacts (default 100000), `ROLO_BENCH_STEPS` session counts (default
-//! 10,50,100,200), `ROLO_BENCH_SECONDS` per step (default 20). The database is made once under
+//! 10,50,100,200), `ROLO_BENCH_SECONDS` per step (default 20), `ROLO_BENCH_LOG` the server's log
+//! filter (default warn). The database is made once under
 //! target/ and kept for later runs. Run with `cargo bench --bench serve`.
 
 #[path = "../tests/common/ssh.rs"]
@@ -56,12 +57,14 @@ fn main() {
         .args(["--db", copy.to_str().unwrap(), "serve", "--listen", "127.0.0.1:0", "--max-sessions", "1000"])
         .arg("--host-key")
         .arg(work.path().join("host"))
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", std::env::var("ROLO_BENCH_LOG").unwrap_or_else(|_| "warn".into()))
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("rolo serve starts");
     let mut first = String::new();
-    std::io::BufReader::new(server.stdout.take().unwrap()).read_line(&mut first).expect("the server says where");
+    let mut said = std::io::BufReader::new(server.stdout.take().unwrap());
+    said.read_line(&mut first).expect("the server says where");
+    std::thread::spawn(move || std::io::copy(&mut said, &mut std::io::sink()));
     let addr: std::net::SocketAddr = first
         .split(" on ")
         .nth(1)
@@ -78,7 +81,7 @@ fn main() {
     let _ = server.wait();
     let calls_after = count_calls(&copy);
     println!(
-        "calls logged: {saved} sent, {} kept ({})",
+        "calls the app said were logged: {saved}; in the database: {} ({})",
         calls_after - calls_before,
         if calls_after - calls_before == saved as usize { "no write lost" } else { "WRITES LOST" }
     );
@@ -124,6 +127,8 @@ struct Rep {
     channel: russh::Channel<russh::client::Msg>,
     _handle: russh::client::Handle<ssh::Client>,
     step: usize,
+    /// The session's screen as its terminal shows it.
+    screen: vt100::Parser,
 }
 
 /// What the typing tasks measure.
@@ -132,6 +137,8 @@ struct Tally {
     latencies: std::sync::Mutex<Vec<Duration>>,
     lost: AtomicUsize,
     saved: AtomicU64,
+    /// Ctrl-S pressed without the app saying a call was logged.
+    unsaved: AtomicUsize,
 }
 
 async fn run(addr: std::net::SocketAddr, pid: u32, steps: &[usize], seconds: u64) -> u64 {
@@ -145,22 +152,22 @@ async fn run(addr: std::net::SocketAddr, pid: u32, steps: &[usize], seconds: u64
     for &target in steps {
         while reps.len() < target {
             let n = reps.len();
-            let handle = ssh::login(addr, &format!("rep{:02}", n % USERS), &ssh::key((n % USERS) as u8 + 1))
+            let handle = ssh::try_login(addr, &format!("rep{:02}", n % USERS), &ssh::key((n % USERS) as u8 + 1))
                 .await
-                .expect("logged in");
+                .unwrap_or_else(|e| panic!("session {n} not logged in: {e}"));
             let mut channel = handle.channel_open_session().await.unwrap();
             channel.request_pty(true, "xterm-256color", 120, 40, 0, 0, &[]).await.unwrap();
             channel.request_shell(true).await.unwrap();
             // The first frame.
-            let mut seen = 0;
-            while seen < 2000 {
+            let mut screen = vt100::Parser::new(40.try_into().unwrap(), 120.try_into().unwrap(), 0);
+            while !screen.screen().contents().contains("Contacts (") {
                 match tokio::time::timeout(Duration::from_secs(30), channel.wait()).await {
-                    Ok(Some(ChannelMsg::Data { data })) => seen += data.len(),
+                    Ok(Some(ChannelMsg::Data { data })) => screen.process(&data),
                     Ok(Some(_)) => {}
                     _ => panic!("no first frame"),
                 }
             }
-            reps.push(Arc::new(Mutex::new(Rep { channel, _handle: handle, step: 0 })));
+            reps.push(Arc::new(Mutex::new(Rep { channel, _handle: handle, step: 0, screen })));
             if base_rss.is_none() {
                 tokio::time::sleep(Duration::from_secs(2)).await;
                 base_rss = Some(rss_kib(pid));
@@ -207,6 +214,10 @@ async fn run(addr: std::net::SocketAddr, pid: u32, steps: &[usize], seconds: u64
             cpu
         );
         total_saved.fetch_add(tally.saved.load(Ordering::Relaxed), Ordering::Relaxed);
+        let unsaved = tally.unsaved.load(Ordering::Relaxed);
+        if unsaved > 0 {
+            println!("         {unsaved} Ctrl-S without a call logged");
+        }
     }
     // Every session quits, so the last calls are surely saved before the server stops.
     for rep in &reps {
@@ -225,25 +236,42 @@ async fn type_keys(rep: Arc<Mutex<Rep>>, tally: Arc<Tally>, until: Instant, offs
     let mut next = Instant::now();
     while next < until {
         // What is left of earlier frames (search answers arriving late) is read first.
-        while let Ok(Some(_)) = tokio::time::timeout(Duration::ZERO, rep.channel.wait()).await {}
+        while let Ok(Some(msg)) = tokio::time::timeout(Duration::ZERO, rep.channel.wait()).await {
+            if let ChannelMsg::Data { data } = msg {
+                rep.screen.process(&data);
+            }
+        }
         let key = SCRIPT[rep.step];
         rep.step = (rep.step + 1) % SCRIPT.len();
         let sent = Instant::now();
         rep.channel.data(key).await.expect("key sent");
-        if key == b"\x13" {
-            tally.saved.fetch_add(1, Ordering::Relaxed);
-        }
         let deadline = sent + NO_FRAME;
+        let mut framed = false;
         loop {
             match tokio::time::timeout_at(deadline.into(), rep.channel.wait()).await {
-                Ok(Some(ChannelMsg::Data { .. })) => {
-                    tally.latencies.lock().unwrap().push(sent.elapsed());
-                    break;
+                Ok(Some(ChannelMsg::Data { data })) => {
+                    if !framed {
+                        tally.latencies.lock().unwrap().push(sent.elapsed());
+                        framed = true;
+                    }
+                    rep.screen.process(&data);
+                    // A call counts as saved once its form is gone and the app says it was logged.
+                    let text = rep.screen.screen().contents();
+                    if key != b"\x13" || (!text.contains("Call with") && text.contains(" logged: ")) {
+                        if key == b"\x13" {
+                            tally.saved.fetch_add(1, Ordering::Relaxed);
+                        }
+                        break;
+                    }
                 }
                 Ok(Some(_)) => {}
                 Ok(None) => panic!("session {who} ended"),
-                Err(_) => {
+                Err(_) if !framed => {
                     tally.lost.fetch_add(1, Ordering::Relaxed);
+                    break;
+                }
+                Err(_) => {
+                    tally.unsaved.fetch_add(1, Ordering::Relaxed);
                     break;
                 }
             }

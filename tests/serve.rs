@@ -212,3 +212,34 @@ async fn y_copies_the_selected_email_to_the_reps_own_clipboard() {
     let osc = format!("\x1b]52;c;{}\x07", "eWFyYUBleGFtcGxlLmNvbQ==");
     assert!(app.wait_until(|a| String::from_utf8_lossy(&a.raw).contains(&osc)).await);
 }
+
+#[test]
+fn the_server_outlives_a_closed_stdout_and_clients_that_vanish() {
+    let (dir, crm) = common::fresh();
+    drop(crm);
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_rolo"))
+        .arg("--db")
+        .arg(dir.path().join("t.redb"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--host-key"])
+        .arg(dir.path().join("host"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut first).unwrap();
+    // The pipe is closed now, before the server wrote its second line.
+    let addr: std::net::SocketAddr =
+        first.split(" on ").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
+    for _ in 0..20 {
+        // A client that connects and drops at once, mid-greeting.
+        drop(std::net::TcpStream::connect(addr));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let mut banner = [0u8; 8];
+    let mut stream = std::net::TcpStream::connect(addr).expect("still listening");
+    std::io::Read::read_exact(&mut stream, &mut banner).unwrap();
+    assert_eq!(&banner, b"SSH-2.0-");
+    assert!(server.try_wait().unwrap().is_none(), "the server is still up");
+    server.kill().unwrap();
+}

@@ -260,6 +260,13 @@ async fn accept(listener: TcpListener, config: Arc<russh::server::Config>, serve
 /// Runs `rolo serve` until SIGTERM or Ctrl-C: prints where it listens and the host key's
 /// fingerprint, logs to stderr, and closes the file cleanly at the end.
 pub fn serve(crm: Crm, options: Options) -> anyhow::Result<()> {
+    // A client gone mid-write (or a closed stdout) must be an error to handle, not a signal that
+    // ends the server and every session with it.
+    #[cfg(unix)]
+    // SAFETY: setting one signal's disposition at start, before the server starts its threads.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

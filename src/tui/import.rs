@@ -267,7 +267,7 @@ impl ImportWizard {
         let (crm, kind, path, policy) = (crm.clone(), self.kind, self.path.clone(), self.policy);
         let options = Options { map: self.overrides(), latin1: self.latin1, ..Options::default() };
         let (progress, total) = (self.progress.clone(), self.total.clone());
-        std::thread::spawn(move || {
+        crate::tui::background::spawn(move || {
             let seen = |done: usize, all: usize| {
                 progress.store(done, Ordering::Relaxed);
                 total.store(all, Ordering::Relaxed);

@@ -353,7 +353,7 @@ impl RecordList {
                 crm.keep_scope(self.kind, &mut first, scope)?;
                 let (tx, rx) = std::sync::mpsc::channel();
                 let (crm, kind, order, reversed) = (crm.clone(), self.kind, self.order, self.reversed);
-                std::thread::spawn(move || {
+                crate::tui::background::spawn(move || {
                     let ids = crm.ordered_ids(kind, order, reversed, usize::MAX).and_then(|mut ids| {
                         crm.keep_scope(kind, &mut ids, scope)?;
                         Ok(ids)

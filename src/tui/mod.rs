@@ -4,6 +4,7 @@
 //! runs in a local terminal, under `TestBackend` in tests, and later over an SSH channel.
 
 mod app;
+mod background;
 mod call;
 mod ctx;
 mod detail;

@@ -66,7 +66,7 @@ impl Searcher {
         let (generation, cancel) = self.supersede();
         let (crm, latest, inbox, query, kinds) =
             (self.crm.clone(), self.latest.clone(), self.inbox.clone(), query.to_string(), kinds.to_vec());
-        std::thread::spawn(move || {
+        crate::tui::background::spawn(move || {
             let deliver = |hits, complete, full| {
                 if latest.load(Ordering::SeqCst) == generation {
                     let answer = Answer { generation, hits, complete, full };
@@ -96,7 +96,7 @@ impl Searcher {
     pub fn run(&self, job: Job) -> u64 {
         let (generation, cancel) = self.supersede();
         let (crm, latest, inbox) = (self.crm.clone(), self.latest.clone(), self.inbox.clone());
-        std::thread::spawn(move || {
+        crate::tui::background::spawn(move || {
             if cancel.load(Ordering::SeqCst) {
                 return;
             }

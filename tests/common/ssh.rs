@@ -34,12 +34,18 @@ pub fn public_line(key: &PrivateKey) -> String {
 /// Connects to `addr` and tries to log in as `login` with `key`: the connection when it was let
 /// in, `None` when refused.
 pub async fn login(addr: std::net::SocketAddr, login: &str, key: &PrivateKey) -> Option<Handle<Client>> {
+    try_login(addr, login, key).await.ok()
+}
+
+/// [`login`], saying why not when it was not let in.
+pub async fn try_login(addr: std::net::SocketAddr, login: &str, key: &PrivateKey) -> Result<Handle<Client>, String> {
     let config = Arc::new(client::Config::default());
-    let mut handle = client::connect(config, addr, Client).await.ok()?;
+    let mut handle = client::connect(config, addr, Client).await.map_err(|e| format!("connect: {e}"))?;
     let signed = PrivateKeyWithHashAlg::new(Arc::new(key.clone()), None);
     match handle.authenticate_publickey(login, signed).await {
-        Ok(result) if result.success() => Some(handle),
-        _ => None,
+        Ok(result) if result.success() => Ok(handle),
+        Ok(result) => Err(format!("refused: {result:?}")),
+        Err(e) => Err(format!("auth: {e}")),
     }
 }
 

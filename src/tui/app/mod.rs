@@ -180,7 +180,7 @@ impl App {
         let index_ready = Arc::new(AtomicBool::new(false));
         {
             let (crm, ready) = (crm.clone(), index_ready.clone());
-            std::thread::spawn(move || {
+            crate::tui::background::spawn(move || {
                 let _ = crm.load_search();
                 ready.store(true, Ordering::SeqCst);
             });

@@ -60,7 +60,7 @@ impl Duplicates {
         if !self.ready && self.job.is_none() {
             let (tx, rx) = channel();
             let crm = crm.clone();
-            std::thread::spawn(move || {
+            crate::tui::background::spawn(move || {
                 let _ = tx.send(crm.duplicate_contacts(LIMIT).map_err(|e| e.to_string()));
             });
             self.job = Some(rx);

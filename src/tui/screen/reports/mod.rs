@@ -268,7 +268,7 @@ impl Reports {
             let crm = crm.clone();
             let query = self.query(today);
             let report = Report::ALL[self.report];
-            std::thread::spawn(move || {
+            crate::tui::background::spawn(move || {
                 let chart = crm.report_chart(report, query).map(|mut chart| {
                     if report == Report::Activity {
                         name_people(&crm, &mut chart);
@@ -298,7 +298,7 @@ impl Reports {
             if d.list.is_none() && d.job.is_none() {
                 let (tx, answer) = std::sync::mpsc::channel();
                 let (crm, bucket) = (crm.clone(), d.bucket.clone());
-                std::thread::spawn(move || {
+                crate::tui::background::spawn(move || {
                     let _ = tx.send(crm.records_in(&bucket).map_err(|e| e.to_string()));
                 });
                 d.job = Some(answer);
