@@ -10,6 +10,7 @@ pub mod fuzz;
 pub mod import;
 pub mod model;
 pub mod search;
+pub mod serve;
 // The store is the service's own: front ends read and write through `crm::Crm` only. It stays
 // reachable from outside the crate for the tests and benches that look below the service (raw
 // bytes, old formats), and is left out of the documentation.

@@ -1,0 +1,117 @@
+//! The command line beside a running server: with the server's socket listening in this process
+//! (which holds the database file, so a command that did not go through the socket would find
+//! it busy), `rolo` commands run through it as the rolo user of the test's OS account, print
+//! what they print locally, and read and write their files on this side.
+
+use std::sync::Arc;
+
+use rolo::crm::{Crm, UserChange};
+use rolo::serve::socket::{SocketServer, listen, peer, socket_path};
+
+use super::{Db, rolo, texts};
+
+/// A database the binary made (as `tester`, its admin), held by a server in this process.
+struct Served {
+    // Stopped before the folder holding its socket goes.
+    server: SocketServer,
+    crm: Crm,
+    db: Db,
+}
+
+/// The name of the OS account running the tests (the socket's peer).
+fn me() -> String {
+    // SAFETY: getuid cannot fail.
+    peer::user_name(unsafe { libc::getuid() }).expect("this account has a name")
+}
+
+impl Served {
+    /// A server over a fresh database; `mapped`: the test's OS account acts as `tester`.
+    fn new(mapped: bool) -> Served {
+        let db = Db::new();
+        db.ok("whoami");
+        let crm = super::common::open_as_tester(&db.path);
+        if mapped {
+            let change = UserChange { os_user: Some(Some(me())), ..UserChange::default() };
+            crm.edit_user("tester", change).expect("map the OS account");
+        }
+        let server = listen(Arc::new(crm.clone()), &socket_path(&db.path), None).expect("listen");
+        Served { server, crm, db }
+    }
+}
+
+const CSV: &str = "first,last,email\nAnn,Lee,ann@example.com\nBob,Ray,bob@example.com\n";
+
+#[test]
+fn a_command_through_the_socket_prints_what_it_prints_locally() {
+    let served = Served::new(true);
+    let local = Db::new();
+    for line in ["account add --name Acme --city Lyon", "account show 1", "account list"] {
+        assert_eq!(served.db.ok(line), local.ok(line), "{line}");
+    }
+    assert_eq!(served.db.json("account list"), local.json("account list"));
+    assert_eq!(served.crm.get::<rolo::model::Account>(1).expect("written by the server").name, "Acme");
+    let err = served.db.fails_with("contact show 99", 1, "no contact 99");
+    assert_eq!(err, local.fails_with("contact show 99", 1, "no contact 99"));
+}
+
+#[test]
+fn files_named_on_the_command_line_are_read_and_written_by_the_client() {
+    let served = Served::new(true);
+    let csv = served.db.file("people.csv");
+    std::fs::write(&csv, CSV).expect("write the file");
+    let imported = served.db.ok(["import", "contacts", csv.to_str().expect("path")]);
+    assert!(imported.starts_with("imported 2 contact rows: 2 created"), "{imported}");
+    let out = served.db.file("out.csv");
+    let exported = served.db.ok(["export", "contacts", "--out", out.to_str().expect("path")]);
+    assert_eq!(exported, format!("exported 2 contacts to {}\n", out.display()));
+    let written = std::fs::read_to_string(&out).expect("the export is on the client's side");
+    assert!(written.contains("ann@example.com") && written.contains("bob@example.com"), "{written}");
+    served.db.fails_only(["export", "contacts", "--out", out.to_str().expect("path")], 1, "already exists");
+    let copy = served.db.file("copy.redb");
+    served.db.ok(["backup", copy.to_str().expect("path")]);
+    let from_copy = rolo(&copy).args(["--json", "contact", "list"]).output().expect("run rolo");
+    assert_eq!(from_copy.status.code(), Some(0), "{:?}", texts(&from_copy));
+    let people: serde_json::Value = serde_json::from_slice(&from_copy.stdout).expect("JSON");
+    assert_eq!(people.as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn an_import_through_the_socket_reads_the_clients_stdin() {
+    let served = Served::new(true);
+    let out = rolo(&served.db.path).args(["import", "contacts", "-"]).write_stdin(CSV).output().expect("run rolo");
+    let (stdout, stderr) = texts(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.starts_with("imported 2 contact rows: 2 created"), "{stdout}");
+}
+
+#[test]
+fn a_peer_whose_account_is_no_rolo_user_is_refused() {
+    let served = Served::new(false);
+    let err = served.db.fails_only("account list", 1, &format!("the rolo server acts for OS user {}", me()));
+    assert!(err.contains("is not a rolo user of this database"), "{err}");
+}
+
+#[test]
+fn the_app_while_a_server_runs_names_its_ssh_address() {
+    let served = Served::new(true);
+    served.server.announce(2222, "crm.example");
+    let out = rolo(&served.db.path).output().expect("run rolo");
+    let (stdout, stderr) = texts(&out);
+    assert_eq!((out.status.code(), stdout.as_str()), (Some(1), ""));
+    assert!(stderr.contains("serves the app over SSH: open it with `ssh -p 2222 tester@crm.example`"), "{stderr}");
+}
+
+#[test]
+fn a_socket_left_by_a_crash_is_passed_over_a_live_one_kept_and_stop_removes_it() {
+    let db = Db::new();
+    let stale = std::os::unix::net::UnixListener::bind(socket_path(&db.path)).expect("bind");
+    drop(stale);
+    assert!(socket_path(&db.path).exists());
+    assert_eq!(db.ok("whoami").lines().next(), Some("login      tester"));
+    let served = Served::new(true);
+    let sock = socket_path(&served.db.path);
+    let second = listen(Arc::new(served.crm.clone()), &sock, None).err().expect("one server per socket");
+    assert!(second.to_string().ends_with("another rolo server answers there: stop it first"), "{second}");
+    served.server.stop();
+    assert!(!sock.exists(), "the socket file is gone once the server stops");
+}
