@@ -115,3 +115,50 @@ fn a_socket_left_by_a_crash_is_passed_over_a_live_one_kept_and_stop_removes_it()
     served.server.stop();
     assert!(!sock.exists(), "the socket file is gone once the server stops");
 }
+
+#[test]
+fn the_socket_is_for_the_owner_and_the_group_and_an_unknown_group_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let served = Served::new(true);
+    let sock = socket_path(&served.db.path);
+    let mode = std::fs::metadata(&sock).expect("the socket").permissions().mode();
+    assert_eq!(mode & 0o777, 0o660);
+    let other = served.db.file("other.sock");
+    let refused = listen(Arc::new(served.crm.clone()), &other, Some("no-such-group-for-rolo")).err().expect("refused");
+    assert_eq!(refused.to_string(), "there is no group no-such-group-for-rolo on this system");
+    assert!(!other.exists(), "nothing is left behind");
+}
+
+#[test]
+fn a_server_and_a_client_of_other_versions_say_so() {
+    use rolo::serve::socket::wire::{self, Reply, Request};
+    use std::io::Write;
+    let served = Served::new(true);
+    // A client from the future, to this server.
+    let stream = std::os::unix::net::UnixStream::connect(socket_path(&served.db.path)).expect("connect");
+    let mut to = &stream;
+    wire::write_header(&mut to, &serde_json::json!({ "version": 99, "args": ["rolo", "whoami"] })).expect("send");
+    to.flush().expect("flush");
+    let mut from = &stream;
+    let reply: Reply = wire::read_header(&mut from).expect("a reply of this version");
+    let out = wire::read_frame(&mut from, 1 << 20).expect("stdout");
+    let err = wire::read_frame(&mut from, 1 << 20).expect("stderr");
+    assert!(out.is_empty());
+    assert_eq!(reply.code, 1);
+    assert_eq!(
+        String::from_utf8_lossy(&err),
+        "error: this rolo server (v1) cannot talk to your rolo (v99): use the same rolo binary\n"
+    );
+    // This client, to a server from the future.
+    let db = Db::new();
+    let listener = std::os::unix::net::UnixListener::bind(socket_path(&db.path)).expect("bind");
+    let future = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().expect("a client");
+        let mut from = &stream;
+        let _: Request = wire::read_header(&mut from).expect("this version's request");
+        let mut to = &stream;
+        wire::write_header(&mut to, &serde_json::json!({ "version": 99, "code": 0 })).expect("reply");
+    });
+    db.fails_only("whoami", 1, "this rolo (v1) cannot talk to the server (v99): use the same rolo binary");
+    future.join().expect("the fake server ends");
+}
