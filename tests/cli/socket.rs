@@ -89,6 +89,33 @@ fn a_peer_whose_account_is_no_rolo_user_is_refused() {
     let served = Served::new(false);
     let err = served.db.fails_only("account list", 1, &format!("the rolo server acts for OS user {}", me()));
     assert!(err.contains("is not a rolo user of this database"), "{err}");
+    let mut bo = rolo::model::User::new("bo", "Bo Lind", "rep");
+    bo.os_user = Some(me());
+    served.crm.add_user(bo).expect("add bo");
+    assert_eq!(served.db.ok("whoami").lines().next(), Some("login      bo"));
+    served.crm.disable_user("bo", None).expect("disable bo");
+    served.db.fails_only("whoami", 1, "bo is disabled");
+}
+
+#[test]
+fn a_command_past_the_cap_on_connections_is_told_the_server_is_busy() {
+    use rolo::serve::socket::{MAX_CONNECTIONS, wire};
+    let served = Served::new(true);
+    let sock = socket_path(&served.db.path);
+    // Connections that say nothing hold their threads; the kernel queues them in order.
+    let held: Vec<_> =
+        (0..MAX_CONNECTIONS).map(|_| std::os::unix::net::UnixStream::connect(&sock).expect("connect")).collect();
+    let one_more = std::os::unix::net::UnixStream::connect(&sock).expect("connect");
+    let mut from = &one_more;
+    let reply: wire::Reply = wire::read_header(&mut from).expect("a reply");
+    let _stdout = wire::read_frame(&mut from, 1 << 20).expect("stdout");
+    let err = wire::read_frame(&mut from, 1 << 20).expect("stderr");
+    assert_eq!(reply.code, 1);
+    assert_eq!(
+        String::from_utf8_lossy(&err),
+        format!("error: the rolo server is busy ({MAX_CONNECTIONS} commands running): try again\n")
+    );
+    drop(held);
 }
 
 #[test]
