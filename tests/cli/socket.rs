@@ -189,3 +189,23 @@ fn a_server_and_a_client_of_other_versions_say_so() {
     db.fails_only("whoami", 1, "this rolo (v1) cannot talk to the server (v99): use the same rolo binary");
     future.join().expect("the fake server ends");
 }
+
+#[test]
+fn through_the_socket_a_full_stdout_fails_a_listing_but_not_a_saved_record() {
+    use std::process::Stdio;
+    let served = Served::new(true);
+    let full = || Stdio::from(std::fs::File::options().write(true).open("/dev/full").expect("/dev/full"));
+    let run = |line: &str| {
+        let mut command = super::common::rolo_in(&served.db.path, "C.UTF-8");
+        command.args(line.split(' ')).stdout(full()).output().expect("run rolo")
+    };
+    let saved = run("account add --name Acme");
+    let (_, err) = texts(&saved);
+    assert_eq!(saved.status.code(), Some(0), "{err}");
+    assert!(err.starts_with("note: saved, but the confirmation could not be printed"), "{err}");
+    let listed = run("account list");
+    let (_, err) = texts(&listed);
+    assert_eq!(listed.status.code(), Some(1), "{err}");
+    assert!(err.starts_with("error: the output could not be written"), "{err}");
+    assert_eq!(served.crm.list::<rolo::model::Account>(|_| true).expect("list").len(), 1);
+}
