@@ -222,7 +222,9 @@ fn serve(shared: &Shared, stream: &UnixStream) {
         Box::new(err.clone()),
         Files::Given(given.clone()),
     );
-    tracing::info!(user = %handle.user(), command = ?request.args.get(1..), "local command");
+    // The command's noun and verb only: its values (names, emails) stay out of the log.
+    let command = noun_and_verb(&request.args);
+    tracing::info!(user = %handle.user(), %command, "local command");
     let ended = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| invoke(&handle, &request.args, io)));
     let (code, saved) = ended.map_or((1, false), |e| (e.code, e.saved));
     let outputs = given.take_outputs();
@@ -237,6 +239,21 @@ fn serve(shared: &Shared, stream: &UnixStream) {
     if let Err(e) = send_reply(stream, &reply, &out.take(), &err.take(), &files) {
         tracing::info!(error = %e, "a local client left before its reply");
     }
+}
+
+/// The first two words of a command line that are neither flags nor the values of the global
+/// flags (`contact add`), for the log.
+fn noun_and_verb(args: &[String]) -> String {
+    let mut words = Vec::new();
+    let mut args = args.iter().skip(1);
+    while let Some(arg) = args.next() {
+        if matches!(arg.as_str(), "--db" | "--as" | "--wait") {
+            args.next();
+        } else if !arg.starts_with('-') && words.len() < 2 {
+            words.push(arg.as_str());
+        }
+    }
+    words.join(" ")
 }
 
 /// The handle of the rolo user whose OS account sent the command on `stream`, or why there is
@@ -270,4 +287,16 @@ fn send_reply(stream: &UnixStream, reply: &Reply, out: &[u8], err: &[u8], files:
         wire::write_frame(&mut to, part)?;
     }
     to.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_log_names_a_command_by_its_noun_and_verb_only() {
+        let args: Vec<String> =
+            ["rolo", "--db", "/x/rolo.redb", "--json", "contact", "add", "--first", "Ann", "--email", "a@b.c"]
+                .map(String::from)
+                .into();
+        assert_eq!(super::noun_and_verb(&args), "contact add");
+    }
 }
