@@ -1,6 +1,7 @@
 //! The `rolo` binary: parse the command line, open the database, hand over to the CLI (or, with
 //! no command, the full-screen app). Every failure ends as one `error:` line on stderr.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -24,13 +25,14 @@ fn main() -> ExitCode {
     }));
     // A damaged file's storage panic is caught and said as a damaged file, not as a fault.
     rolo::store::hush_caught_panics();
+    let args: Vec<OsString> = std::env::args_os().collect();
     let code = stdio::within(rolo::cli::Io::process(), || {
-        let cli = match rolo::cli::parse(std::env::args_os()) {
+        let cli = match rolo::cli::parse(&args) {
             Ok(cli) => cli,
             Err(code) => return code,
         };
         // A fault deep in a dependency (a damaged file can do it) still ends as one line and exit 1.
-        std::panic::catch_unwind(|| run(cli)).unwrap_or(1)
+        std::panic::catch_unwind(|| run(cli, &args)).unwrap_or(1)
     });
     ExitCode::from(code)
 }
@@ -49,11 +51,20 @@ fn open_waiting(path: &std::path::Path, workload: Workload, wait: Duration) -> R
     }
 }
 
-fn run(cli: Cli) -> u8 {
+/// Runs the command line `args`, read as `cli`: through the server of its database when one
+/// runs, else here.
+fn run(cli: Cli, args: &[OsString]) -> u8 {
     let path = match cli.db.clone().or_else(default_db) {
         Some(p) => p,
         None => return fail("no home folder to keep the database in: pass --db PATH or set ROLO_DB"),
     };
+    // Every command but `serve` itself goes through the server of its database when one runs.
+    #[cfg(unix)]
+    if !matches!(cli.command, Some(Command::Serve(_)))
+        && let rolo::serve::socket::Forwarded::Ended(code) = rolo::serve::socket::forward(&path, &cli, args)
+    {
+        return code;
+    }
     let workload = cli.command.as_ref().map_or(Workload::Session, Command::workload);
     let crm = match open_waiting(&path, workload, cli.wait) {
         Ok(crm) => crm,
@@ -85,6 +96,7 @@ fn serve(crm: Crm, args: rolo::cli::args::ServeArgs, path: &std::path::Path) -> 
         max_per_user: args.max_per_user as usize,
         idle: args.idle_timeout,
         import_dir: args.import_dir,
+        socket_group: args.socket_group,
     };
     match rolo::serve::serve(crm, options) {
         Ok(()) => 0,

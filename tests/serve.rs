@@ -42,6 +42,7 @@ async fn served(tune: impl FnOnce(&mut Options)) -> Served {
         max_per_user: 4,
         idle: Duration::from_secs(600),
         import_dir: None,
+        socket_group: None,
     };
     tune(&mut options);
     let running = rolo::serve::start(crm.clone(), options).await.expect("the server starts");
@@ -213,15 +214,13 @@ async fn y_copies_the_selected_email_to_the_reps_own_clipboard() {
     assert!(app.wait_until(|a| String::from_utf8_lossy(&a.raw).contains(&osc)).await);
 }
 
-#[test]
-fn the_server_outlives_a_closed_stdout_and_clients_that_vanish() {
-    let (dir, crm) = common::fresh();
-    drop(crm);
+/// `rolo serve` started as a process over the database in `dir`; its address.
+fn serve_process(dir: &std::path::Path) -> (std::process::Child, std::net::SocketAddr) {
     let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_rolo"))
         .arg("--db")
-        .arg(dir.path().join("t.redb"))
+        .arg(dir.join("t.redb"))
         .args(["serve", "--listen", "127.0.0.1:0", "--host-key"])
-        .arg(dir.path().join("host"))
+        .arg(dir.join("host"))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -229,8 +228,15 @@ fn the_server_outlives_a_closed_stdout_and_clients_that_vanish() {
     let mut first = String::new();
     std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut first).unwrap();
     // The pipe is closed now, before the server wrote its second line.
-    let addr: std::net::SocketAddr =
-        first.split(" on ").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
+    let addr = first.split(" on ").nth(1).and_then(|a| a.split_whitespace().next()).and_then(|a| a.parse().ok());
+    (server, addr.unwrap_or_else(|| panic!("no address in {first:?}")))
+}
+
+#[test]
+fn the_server_outlives_a_closed_stdout_and_clients_that_vanish() {
+    let (dir, crm) = common::fresh();
+    drop(crm);
+    let (mut server, addr) = serve_process(dir.path());
     for _ in 0..20 {
         // A client that connects and drops at once, mid-greeting.
         drop(std::net::TcpStream::connect(addr));
@@ -241,5 +247,29 @@ fn the_server_outlives_a_closed_stdout_and_clients_that_vanish() {
     std::io::Read::read_exact(&mut stream, &mut banner).unwrap();
     assert_eq!(&banner, b"SSH-2.0-");
     assert!(server.try_wait().unwrap().is_none(), "the server is still up");
+    server.kill().unwrap();
+}
+
+#[test]
+fn the_command_line_beside_a_running_server_goes_through_it() {
+    let (dir, crm) = common::fresh();
+    drop(crm);
+    let (mut server, addr) = serve_process(dir.path());
+    let rolo = |args: &[&str]| {
+        let mut cmd = assert_cmd::Command::cargo_bin("rolo").unwrap();
+        cmd.arg("--db").arg(dir.path().join("t.redb")).arg("--wait").arg("0").args(args);
+        cmd.assert()
+    };
+    rolo(&["contact", "add", "--first", "Ines", "--last", "Roth"]).success();
+    let listed = rolo(&["--json", "contact", "list"]).success().get_output().stdout.clone();
+    assert!(String::from_utf8_lossy(&listed).contains("Roth"));
+    rolo(&["contact", "show", "999"]).failure().code(1);
+    // The app itself is served over SSH: the local one says where.
+    let said = rolo(&[]).failure().get_output().stderr.clone();
+    assert!(
+        String::from_utf8_lossy(&said).contains(&format!("ssh -p {}", addr.port())),
+        "{}",
+        String::from_utf8_lossy(&said)
+    );
     server.kill().unwrap();
 }

@@ -147,6 +147,10 @@ pub struct ServeArgs {
     /// The folder the import wizard may read over SSH (without it, import is off over SSH).
     #[arg(long, value_name = "DIR")]
     pub import_dir: Option<PathBuf>,
+    /// The group whose members may run rolo commands through the server's local socket (beside
+    /// the database, mode 0660). Default: the server user's own group.
+    #[arg(long, value_name = "GROUP")]
+    pub socket_group: Option<String>,
 }
 
 impl Command {

@@ -184,7 +184,7 @@ pub fn write_local(path: &Path, data: &[u8], force: bool) -> Result<()> {
 /// once its output files are checked as writable (the database `db` never). A file that cannot
 /// be read or written fails here, before the server is asked anything.
 pub fn gather(db: &Path, command: &Command) -> Result<HashMap<PathBuf, Vec<u8>>> {
-    use super::args::Command::{Backup, Export, Import};
+    use super::args::Command::{Backup, Export, Import, User};
     let mut inputs = HashMap::new();
     match command {
         Import(a) => {
@@ -194,6 +194,9 @@ pub fn gather(db: &Path, command: &Command) -> Result<HashMap<PathBuf, Vec<u8>>>
             if let Some(out) = &a.out {
                 may_write(db, out, a.force)?;
             }
+        }
+        User(super::users::UserCmd::Key(super::users::KeyCmd::Add(a))) => {
+            inputs.insert(a.file.clone(), read(&a.file)?);
         }
         Backup(a) if a.file.exists() => {
             return Err(crate::crm::CrmError::from(crate::crm::StoreError::BackupExists(a.file.clone())).into());

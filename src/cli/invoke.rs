@@ -13,36 +13,52 @@ use super::files::Files;
 use super::stdio::{self, Io};
 use crate::crm::Crm;
 
+/// How a command ended: its exit code, and whether it kept something (a commit, a backup, a
+/// file written), which a caller that prints its output elsewhere needs to judge a failure to
+/// print it (see [`printed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ended {
+    /// 0 done, 1 failed, 2 a usage error.
+    pub code: u8,
+    /// Whether the command kept something.
+    pub saved: bool,
+}
+
 /// Runs the command line `args` (its first word the program's name, as in `argv`) for `crm`'s
-/// user with `io` as its streams and file policy, and gives the exit code: 0 done, 1 failed,
-/// 2 a usage error. The caller decides the database and the user: over SSH a `--db` naming
-/// another file is refused; for a local client (which found the server through the file it
-/// names) it is left aside. `--as` acts as another user as it does locally (admins only);
-/// `--wait` has nothing to wait for.
-pub fn invoke(crm: &Crm, args: &[String], io: Io) -> u8 {
+/// user with `io` as its streams and file policy. The caller decides the database and the user:
+/// over SSH a `--db` naming another file is refused; for a local client (which found the server
+/// through the file it names) it is left aside. `--as` acts as another user as it does locally
+/// (admins only); `--wait` has nothing to wait for.
+pub fn invoke(crm: &Crm, args: &[String], io: Io) -> Ended {
     let over_ssh = matches!(io.files, Files::Remote);
     stdio::within(io, || {
-        let cli = match parse(args) {
-            Ok(cli) => cli,
-            Err(code) => return code,
-        };
-        let Some(command) = cli.command else {
-            return missing_command();
-        };
-        if over_ssh
-            && let Some(db) = &cli.db
-            && !same_file(db, crm.path())
-        {
-            return fail(&format!(
-                "--db: this server serves {}, the only database here: leave --db out",
-                crm.path().display()
-            ));
-        }
-        match cli.as_user.as_deref().map(|login| crm.acting_as(login)).transpose() {
-            Ok(acting) => execute(acting.as_ref().unwrap_or(crm), command, cli.json),
-            Err(e) => fail(&e.to_string()),
-        }
+        let code = invoked(crm, args, over_ssh);
+        Ended { code, saved: stdio::saved() }
     })
+}
+
+/// [`invoke`] on this thread's streams: the exit code.
+fn invoked(crm: &Crm, args: &[String], over_ssh: bool) -> u8 {
+    let cli = match parse(args) {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
+    let Some(command) = cli.command else {
+        return missing_command();
+    };
+    if over_ssh
+        && let Some(db) = &cli.db
+        && !same_file(db, crm.path())
+    {
+        return fail(&format!(
+            "--db: this server serves {}, the only database here: leave --db out",
+            crm.path().display()
+        ));
+    }
+    match cli.as_user.as_deref().map(|login| crm.acting_as(login)).transpose() {
+        Ok(acting) => execute(acting.as_ref().unwrap_or(crm), command, cli.json),
+        Err(e) => fail(&e.to_string()),
+    }
 }
 
 /// Whether `a` and `b` are the same file.

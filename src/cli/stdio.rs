@@ -207,3 +207,33 @@ impl Write for Captured {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An `Io` writing to `out` and `err`.
+    fn captured(out: &Captured, err: &Captured) -> Io {
+        Io::new(Box::new(std::io::empty()), Box::new(out.clone()), Box::new(err.clone()), Files::Remote)
+    }
+
+    #[test]
+    fn a_command_inside_another_gives_the_streams_back_even_when_it_panics() {
+        let (outer, inner, err) = (Captured::default(), Captured::default(), Captured::default());
+        within(captured(&outer, &err), || {
+            line(format_args!("before"));
+            let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                within(captured(&inner, &err), || {
+                    line(format_args!("inside"));
+                    mark_saved();
+                    panic!("a fault in a command");
+                })
+            }));
+            assert!(panicked.is_err());
+            assert!(!saved(), "the inner command's save is its own");
+            line(format_args!("after"));
+        });
+        assert_eq!(String::from_utf8(outer.take()).expect("text"), "before\nafter\n");
+        assert_eq!(String::from_utf8(inner.take()).expect("text"), "inside\n");
+    }
+}

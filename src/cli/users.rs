@@ -70,7 +70,7 @@ pub struct KeyAdd {
     /// The user's login.
     pub login: String,
     /// The public key file, e.g. ~/.ssh/id_ed25519.pub, or - to read it from stdin.
-    pub file: String,
+    pub file: std::path::PathBuf,
 }
 
 /// `user key list`.
@@ -384,22 +384,18 @@ fn key(out: &Out, crm: &Crm, cmd: KeyCmd) -> Result<()> {
 }
 
 /// The text of a key file, or of stdin for `-`, read up to a little more than any key.
-fn key_text(file: &str) -> Result<String> {
-    use std::io::Read;
-    let mut text = String::new();
-    let limit = KEY_TEXT_MAX as u64 + 1;
-    let read = match file {
-        "-" => std::io::stdin().lock().take(limit).read_to_string(&mut text),
-        path => std::fs::File::open(path).and_then(|f| f.take(limit).read_to_string(&mut text)),
-    };
-    read.map_err(|e| {
-        let what = if file == "-" { "stdin".to_string() } else { file.to_string() };
-        ValidationError::new(
+fn key_text(file: &std::path::Path) -> Result<String> {
+    // Read as every file a command names is: stdin for -, the client's own file through a server.
+    let bytes = super::files::read(file)?;
+    if bytes.len() > KEY_TEXT_MAX {
+        let what = if file == std::path::Path::new("-") { "stdin".to_string() } else { file.display().to_string() };
+        return Err(ValidationError::new(
             "file",
-            format!("cannot read {what} ({e}): give the public key file, e.g. ~/.ssh/id_ed25519.pub"),
+            format!("{what} holds more than a public key: give the key's .pub file, e.g. ~/.ssh/id_ed25519.pub"),
         )
-    })?;
-    Ok(text)
+        .into());
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// Prints the users as a table or a JSON array.

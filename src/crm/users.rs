@@ -74,7 +74,7 @@ impl Crm {
     /// The session of the OS account `os`: the user naming it (else the user whose login it
     /// is), in their time zone. An unknown account still gets a session, refused at its first
     /// request with the way to be added.
-    pub(super) fn local_session(&self, os: &str) -> Result<Session> {
+    pub fn local_session(&self, os: &str) -> Result<Session> {
         let dir = self.directory()?;
         Ok(match dir.for_os_user(os) {
             Some(u) => Session::new(u.login.clone()).in_zone(zone_of(u)),

@@ -110,7 +110,7 @@ pub fn file(
     from_bytes(crm, kind, path, read_file(path)?, options, policy, dry_run, progress)
 }
 
-/// [`file`] over bytes already read (as [`decoded`] gives them), `path` naming them in
+/// [`file()`] over bytes already read (as [`decoded`] gives them), `path` naming them in
 /// messages and telling the format by its extension: stdin, or a file a client sent.
 #[allow(clippy::too_many_arguments)]
 pub fn from_bytes(

@@ -11,6 +11,8 @@ pub mod host_key;
 pub mod input;
 pub mod limits;
 pub mod session;
+#[cfg(unix)]
+pub mod socket;
 pub mod ssh;
 pub mod terminal;
 
@@ -48,6 +50,8 @@ pub struct Options {
     pub idle: Duration,
     /// The folder the import wizard may read over SSH (none: import is off over SSH).
     pub import_dir: Option<PathBuf>,
+    /// The group that may use the local socket (none: the server user's own).
+    pub socket_group: Option<String>,
 }
 
 /// What every connection of a running server shares.
@@ -278,8 +282,20 @@ pub fn serve(crm: Crm, options: Options) -> anyhow::Result<()> {
     log_panics();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
-        let path = crm.path().display().to_string();
+        let path = crm.path().to_path_buf();
+        #[cfg(unix)]
+        let local = Arc::new(crm.clone());
         let running = start(crm, options.clone()).await?;
+        // The CLI on this machine runs its commands through the server, as the peer's user.
+        #[cfg(unix)]
+        let socket = {
+            let at = socket::socket_path(&path);
+            let socket = socket::listen(local, &at, options.socket_group.as_deref())
+                .with_context(|| format!("cannot serve the local socket {}", at.display()))?;
+            socket.announce(running.addr.port(), &whoami::hostname().unwrap_or_else(|_| "HOST".into()));
+            socket
+        };
+        let path = path.display();
         crate::cli::stdio::line(format_args!(
             "rolo serve: {path} on {} (host key {} in {})",
             running.addr,
@@ -289,6 +305,8 @@ pub fn serve(crm: Crm, options: Options) -> anyhow::Result<()> {
         crate::cli::stdio::line(format_args!("connect with: ssh -p {} LOGIN@HOST", running.addr.port()));
         stopped().await;
         info!(sessions = running.sessions(), "stopping");
+        #[cfg(unix)]
+        socket.stop();
         running.stop(Duration::from_secs(5)).await;
         info!("stopped");
         anyhow::Ok(())

@@ -213,7 +213,7 @@ pub fn run_command(
         Box::new(err),
         crate::cli::files::Files::Remote,
     );
-    crate::cli::invoke(crm, &args, io) as u32
+    crate::cli::invoke(crm, &args, io).code as u32
 }
 
 /// Text for the client: a command's output (or errors), sent down the channel line by line; on

@@ -26,7 +26,7 @@ fn call(crm: &Crm, files: Files, stdin: &str, line: impl Line) -> Ran {
     let io =
         Io::new(Box::new(Cursor::new(stdin.as_bytes().to_vec())), Box::new(out.clone()), Box::new(err.clone()), files);
     let args: Vec<String> = std::iter::once("rolo".to_string()).chain(line.words()).collect();
-    let code = invoke(crm, &args, io);
+    let code = invoke(crm, &args, io).code;
     let text = |c: &Captured| String::from_utf8(c.take()).expect("UTF-8 output");
     Ran { code, out: text(&out), err: text(&err) }
 }

@@ -19,6 +19,7 @@ mod invoke;
 mod people;
 mod report;
 mod sales;
+mod socket;
 mod transfer;
 mod users;
 

@@ -27,6 +27,18 @@ impl Db {
 }
 
 #[test]
+fn an_import_of_dash_reads_stdin_and_tells_a_vcard_by_its_first_line() {
+    let db = Db::new();
+    let csv = "first,last,email\nAnn,Lee,ann@example.com\n";
+    let out = rolo(&db.path).args(["import", "contacts", "-"]).write_stdin(csv).output().expect("run rolo");
+    assert_eq!(texts(&out).0, "imported 1 contact row: 1 created\n", "{}", texts(&out).1);
+    let card = "BEGIN:VCARD\nVERSION:3.0\nN:Ray;Bob;;;\nFN:Bob Ray\nEND:VCARD\n";
+    let out = rolo(&db.path).args(["import", "contacts", "-"]).write_stdin(card).output().expect("run rolo");
+    assert_eq!(texts(&out).0, "imported 1 contact row: 1 created\n", "{}", texts(&out).1);
+    assert_eq!(texts_of(&db.json("contact list"), "last_name"), ["Lee", "Ray"]);
+}
+
+#[test]
 fn a_google_contacts_export_imports_with_its_companies_labels_and_quoted_newlines() {
     let db = Db::new();
     let report = db.json(["import", "contact", &fixture("google.csv")]);

@@ -601,7 +601,7 @@ fn bad_ssh_keys_are_refused_naming_why() {
     add("ssh-ed25519 AAAAbroken", "error: key: not an OpenSSH public key");
     add("-----BEGIN OPENSSH PRIVATE KEY-----\nxx\n-----END OPENSSH PRIVATE KEY-----\n", "PRIVATE key: keep it secret");
     add("", "error: key: is empty");
-    db.fails_only("user key add ann /nowhere/k.pub", 1, "error: file: cannot read /nowhere/k.pub");
+    db.fails_only("user key add ann /nowhere/k.pub", 1, "error: cannot read /nowhere/k.pub");
     std::fs::write(&file, KEY_A).unwrap();
     db.ok(["--as", "bob", "user", "key", "add", "bob", file.to_str().unwrap()]);
     db.fails_only(["--as", "ann", "user", "key", "add", "ann", file.to_str().unwrap()], 1, "is held by bob");
