@@ -27,9 +27,14 @@ use tokio::sync::Mutex;
 
 /// Users the sessions log in as (each may have 8 sessions).
 const USERS: usize = 40;
-/// What a rep types, one key every [`PERIOD`]: search, leave it, move, open a record and go back,
-/// log a call (c, v for voicemail, Ctrl-S).
-const SCRIPT: [&[u8]; 13] = [b"/", b"a", b"n", b"\x1b", b"j", b"j", b"k", b"\r", b"h", b"c", b"v", b"\x13", b"j"];
+/// What a rep types, one key every [`PERIOD`]: search (`/` and two letters, see [`QUERIES`]),
+/// leave it, move, open a record and go back, log a call (c, v for voicemail, Ctrl-S).
+const SCRIPT: [&[u8]; 13] = [b"/", b"?", b"?", b"\x1b", b"j", b"j", b"k", b"\r", b"h", b"c", b"v", b"\x13", b"j"];
+/// The two letters session `n` searches for (`QUERIES[n % 20]`): reps look for different people.
+const QUERIES: [&str; 20] = [
+    "an", "ma", "jo", "li", "el", "sa", "da", "ch", "ka", "mi", "ro", "pe", "al", "be", "ju", "le", "ni", "to", "ca",
+    "ha",
+];
 const PERIOD: Duration = Duration::from_millis(200);
 /// A key with no frame after this long is counted as lost.
 const NO_FRAME: Duration = Duration::from_secs(2);
@@ -80,10 +85,15 @@ fn main() {
     let _ = std::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status();
     let _ = server.wait();
     let calls_after = count_calls(&copy);
+    let kept = calls_after - calls_before;
+    // Calls saved after the bench stopped waiting for their confirmation are kept, not lost.
     println!(
-        "calls the app said were logged: {saved}; in the database: {} ({})",
-        calls_after - calls_before,
-        if calls_after - calls_before == saved as usize { "no write lost" } else { "WRITES LOST" }
+        "calls the app said were logged: {saved}; in the database: {kept} ({})",
+        if kept >= saved as usize {
+            "no write lost".to_string()
+        } else {
+            format!("{} WRITES LOST", saved as usize - kept)
+        }
     );
 }
 
@@ -241,7 +251,12 @@ async fn type_keys(rep: Arc<Mutex<Rep>>, tally: Arc<Tally>, until: Instant, offs
                 rep.screen.process(&data);
             }
         }
-        let key = SCRIPT[rep.step];
+        let query = QUERIES[who % QUERIES.len()].as_bytes();
+        let key = match rep.step {
+            1 => &query[..1],
+            2 => &query[1..2],
+            step => SCRIPT[step],
+        };
         rep.step = (rep.step + 1) % SCRIPT.len();
         let sent = Instant::now();
         rep.channel.data(key).await.expect("key sent");

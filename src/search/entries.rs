@@ -80,14 +80,17 @@ impl Entries {
         self.owners.reserve(additional);
     }
 
-    /// Adds or replaces a record's text. Records coming in ascending order (as the key table
-    /// yields them) are appended without a lookup.
-    pub(super) fn insert(&mut self, record: RecordRef, text: &str, owner: u32) {
+    /// Adds or replaces a record's text; says whether anything changed (the same text and owner
+    /// again change nothing). Records coming in ascending order (as the key table yields them)
+    /// are appended without a lookup.
+    pub(super) fn insert(&mut self, record: RecordRef, text: &str, owner: u32) -> bool {
         if self.positions.is_none() && self.last.is_none_or(|last| last < record) {
             self.last = Some(record);
-            return self.append(record, text, owner);
+            self.append(record, text, owner);
+            return true;
         }
         match self.positions().get(&record).copied() {
+            Some(pos) if self.text(pos) == text && self.owners[pos] == owner => return false,
             Some(pos) => {
                 self.forget_text(pos);
                 self.spans[pos] = self.store(text);
@@ -100,6 +103,7 @@ impl Entries {
                 self.append(record, text, owner);
             }
         }
+        true
     }
 
     /// Appends every entry of `other`, whose records all come after this one's (both freshly

@@ -10,6 +10,7 @@
 //! texts the previous one matched. A one- or two-character query lists names with a word starting
 //! with it first (see `prefix`).
 
+mod answers;
 mod charset;
 mod entries;
 mod exact;
@@ -119,6 +120,8 @@ pub struct SearchIndex {
     owner_numbers: HashMap<String, u32>,
     /// The texts the last plain query may have matched, for a query that extends it.
     last: Mutex<Option<Arc<LastQuery>>>,
+    /// Complete answers to recent queries.
+    answers: answers::Answers,
 }
 
 /// The best entries each part of a running pass has found so far, and when to report them next.
@@ -165,9 +168,12 @@ impl SearchIndex {
     /// [`SearchIndex::insert`] for a record owned by `owner` (a login), whom searches may be
     /// told to keep to (see [`Pass::sees`]).
     pub fn insert_owned(&mut self, record: RecordRef, text: &str, owner: &str) {
-        self.forget_last_query();
         let owner = self.owner_number(owner);
-        self.entries.insert(record, text, owner);
+        // A record written again with the same text (a call logged with a contact) changes no
+        // answer.
+        if self.entries.insert(record, text, owner) {
+            self.forget_last_query();
+        }
     }
 
     fn owner_number(&mut self, owner: &str) -> u32 {
@@ -235,13 +241,24 @@ impl SearchIndex {
         }
         let query = Query::parse(text);
         let allowed = self.allowed(pass.sees);
+        let asked = answers::Asked {
+            text: text.to_string(),
+            kinds: kinds.to_vec(),
+            limit,
+            allowed: allowed.as_ref().map(|a| a.0.clone()),
+        };
+        if let Some(ranked) = self.answers.get(&asked) {
+            return Some(ranked.iter().map(|&r| self.hit(r)).collect());
+        }
         let among = Among { kinds, allowed: allowed.as_ref() };
         let pass = Pass { sees: None, ..pass };
         let ranked = match query.short_needle(SHORT) {
             Some(needle) => self.by_word_prefix(text, &query, needle, among, limit, pass)?,
             None => self.ranked(text, &query, among, limit, pass, true)?,
         };
-        Some(ranked.into_iter().map(|r| self.hit(r)).collect())
+        let hits = ranked.iter().map(|&r| self.hit(r)).collect();
+        self.answers.keep(asked, ranked);
+        Some(hits)
     }
 
     /// The best `limit` entries by rank, looking only at the last query's candidates when this
@@ -351,8 +368,10 @@ impl SearchIndex {
     }
 
     /// Drops the last query's candidates: positions change with the entries.
+    /// Forgets what earlier queries found: a text changed.
     fn forget_last_query(&mut self) {
         *self.last.get_mut().unwrap_or_else(PoisonError::into_inner) = None;
+        self.answers.forget();
     }
 }
 
@@ -415,6 +434,25 @@ mod tests {
         assert!(hits.iter().all(|h| h.id != 300 || h.kind == Kind::Lead), "{hits:?}");
         // Without a rule, everyone's.
         assert_eq!(index.search("pat lee", &[], 500).len(), 301);
+    }
+
+    #[test]
+    fn a_repeated_query_is_answered_from_the_answers_kept_until_a_text_changes() {
+        let mut index = SearchIndex::build((1..=100).map(|id| (r(id), format!("Ann Lee {id}"))));
+        let first = index.search("ann", &[], 5);
+        assert_eq!(index.answers.len(), 1);
+        assert_eq!(index.search("ann", &[], 5), first, "the same answer, kept");
+        let ann_only = |_: Kind, owner: &str| owner == "ann";
+        let cancel = AtomicBool::new(false);
+        let seen = index.search_cancellable("ann", &[], 5, Pass::quiet(&cancel).seeing(Some(&ann_only))).unwrap();
+        assert!(seen.is_empty(), "someone who sees less is not given the answer of someone who sees all");
+        assert_eq!(index.answers.len(), 2);
+        // Written again with the same text (a call logged with them), a record changes no answer.
+        index.insert(r(7), "Ann Lee 7");
+        assert_eq!(index.answers.len(), 2);
+        index.insert(r(101), "Ann Zed 101");
+        assert_eq!(index.answers.len(), 0, "a new text forgets every answer");
+        assert_eq!(index.search("ann", &[], 5)[0].id, 101, "and the next answer has it");
     }
 
     #[test]

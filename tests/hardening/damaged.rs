@@ -145,3 +145,23 @@ fn the_app_stays_up_on_a_damaged_file_and_says_so() {
     let later = ui.crm.count(rolo::model::Kind::Account).unwrap_err().to_string();
     assert!(later.contains("cannot be read (damaged: "), "every later request says so: {later}");
 }
+
+/// A damaged file one session runs into is said in every other session too, without a key
+/// pressed there (as a server's sessions over one file are told).
+#[test]
+fn every_session_is_told_when_one_finds_the_file_damaged() {
+    rolo::store::hush_caught_panics();
+    let len = std::fs::metadata(FIXTURE).unwrap().len() as usize;
+    let base = std::fs::read(FIXTURE).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("damaged.redb");
+    std::fs::write(&db, corpus(1, 560, 40, len)[541].apply(&base)).unwrap();
+    let crm = std::sync::Arc::new(rolo::crm::Crm::open(&db).expect("the damage lies past what opening reads"));
+    let mut other = super::common::ui::Ui::with(tempfile::tempdir().unwrap(), crm.clone(), 100, 30);
+    assert!(!other.screen().contains("damaged"));
+    let mut ui = super::common::ui::Ui::with(dir, crm, 100, 30);
+    ui.keys("3 n").text("Harbor Partners").keys("ctrl-s");
+    assert!(ui.screen().contains("damaged"));
+    let screen = other.screen();
+    assert!(screen.contains("damaged"), "the other session is told: {screen}");
+}

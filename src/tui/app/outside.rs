@@ -39,6 +39,14 @@ impl App {
     /// per 100 ms. Says whether anything was marked to be read again (so a frame is due); the
     /// loop calls it through [`App::prepare`] or [`App::wants_redraw`].
     pub fn take_outside_changes(&mut self) -> bool {
+        // A damaged file found by any session is said in every one, and stays said: nothing
+        // more is written until the file is opened again.
+        if let Some(why) = self.crm.failure()
+            && !self.message.as_ref().is_some_and(|m| m.error && m.text == why)
+        {
+            self.say_error(why);
+            return true;
+        }
         if self.outside.last.is_some_and(|at| at.elapsed() < COALESCE) || self.crm.commits() == self.outside.seen {
             return false;
         }
