@@ -83,6 +83,15 @@ pub fn width(text: &str) -> usize {
 /// grapheme (a letter with its accents, a flag, a family emoji).
 pub fn truncate(text: &str, max: usize) -> String {
     let clean = sanitize(text);
+    // Most cells are plain ASCII, a column per byte once the control characters are gone: cut
+    // without walking graphemes (this runs for every cell of every frame).
+    if clean.is_ascii() {
+        return match (clean.len() <= max, max) {
+            (true, _) => clean.into_owned(),
+            (false, 0) => String::new(),
+            (false, _) => format!("{}…", &clean[..max - 1]),
+        };
+    }
     if width(&clean) <= max {
         return clean.into_owned();
     }
