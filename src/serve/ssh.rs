@@ -80,19 +80,15 @@ impl Connection {
         }
     }
 
-    /// Starts the app (with a pty) or says why not, on channel `id`.
-    fn start_app(&mut self, id: ChannelId, session: &mut Session) -> Result<(), russh::Error> {
+    /// Starts what channel `id` was asked to run (the app needs a pty), or says why not.
+    fn start(&mut self, id: ChannelId, session: &mut Session, run: Run) -> Result<(), russh::Error> {
         let login = self.login.clone().unwrap_or_default();
         let Some(open) = self.channels.get_mut(&id) else { return session.channel_failure(id) };
         let Some(write) = open.write.take() else { return session.channel_failure(id) };
         session.channel_success(id)?;
-        let refusal = if !open.pty {
-            Some(
-                "rolo needs a terminal: connect with `ssh -t` (or run one command: `ssh HOST rolo contact list`)"
-                    .into(),
-            )
-        } else {
-            self.served.refusal(&login)
+        let refusal = match run {
+            Run::App if !open.pty => Some(NO_TERMINAL.to_string()),
+            _ => self.served.refusal(&login),
         };
         let seat = match refusal.map_or_else(|| self.served.seats.take(&login), Err) {
             Ok(seat) => seat,
@@ -103,10 +99,25 @@ impl Connection {
         };
         let (tx, rx) = std::sync::mpsc::sync_channel(INPUT_QUEUE);
         open.input = Some(tx);
-        self.served.start_app(login, open.client.clone(), write, rx, seat);
+        match run {
+            Run::App => self.served.start_app(login, open.client.clone(), write, rx, seat),
+            Run::Command(command) => self.served.start_command(login, command, open.pty, write, rx, seat),
+        }
         Ok(())
     }
 }
+
+/// What a channel was asked to run.
+enum Run {
+    /// The app (a shell request).
+    App,
+    /// One rolo command line (an exec request).
+    Command(String),
+}
+
+/// Said to a client that asked for the app without a terminal (`ssh -T`).
+const NO_TERMINAL: &str =
+    "rolo needs a terminal: connect with `ssh -t` (or run one command: `ssh HOST rolo contact list`)";
 
 impl russh::server::Handler for Connection {
     type Error = russh::Error;
@@ -199,26 +210,11 @@ impl russh::server::Handler for Connection {
     }
 
     async fn shell_request(&mut self, id: ChannelId, session: &mut Session) -> Result<(), Self::Error> {
-        self.start_app(id, session)
+        self.start(id, session, Run::App)
     }
 
     async fn exec_request(&mut self, id: ChannelId, command: &[u8], session: &mut Session) -> Result<(), Self::Error> {
-        let login = self.login.clone().unwrap_or_default();
-        let Some(open) = self.channels.get_mut(&id) else { return session.channel_failure(id) };
-        let Some(write) = open.write.take() else { return session.channel_failure(id) };
-        session.channel_success(id)?;
-        let command = String::from_utf8_lossy(command).into_owned();
-        let seat = match self.served.refusal(&login).map_or_else(|| self.served.seats.take(&login), Err) {
-            Ok(seat) => seat,
-            Err(why) => {
-                self.served.say_and_close(write, &why);
-                return Ok(());
-            }
-        };
-        let (tx, rx) = std::sync::mpsc::sync_channel(INPUT_QUEUE);
-        open.input = Some(tx);
-        self.served.start_command(login, command, open.pty, write, rx, seat);
-        Ok(())
+        self.start(id, session, Run::Command(String::from_utf8_lossy(command).into_owned()))
     }
 
     #[allow(clippy::too_many_arguments)]

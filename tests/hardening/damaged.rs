@@ -123,19 +123,24 @@ fn damaged_files_many() {
     eprintln!("{tally:?}");
 }
 
-/// The app over a file that opens but breaks on the first write: the form says the file is
-/// damaged, the app stays up, and every later request says the same without writing.
-#[test]
-fn the_app_stays_up_on_a_damaged_file_and_says_so() {
+/// A damaged file that opens, open: copy 541 of the long run's corpus opens (upgrading to the users
+/// of this rolo) and reads, but a write meets a damaged page.
+fn breaking_on_write() -> (tempfile::TempDir, std::sync::Arc<rolo::crm::Crm>) {
     rolo::store::hush_caught_panics();
     let len = std::fs::metadata(FIXTURE).unwrap().len() as usize;
     let base = std::fs::read(FIXTURE).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("damaged.redb");
-    // Copy 541 of the long run's corpus: it opens (upgrading to the users of this rolo) and
-    // reads, but a write meets a damaged page.
     std::fs::write(&db, corpus(1, 560, 40, len)[541].apply(&base)).unwrap();
     let crm = std::sync::Arc::new(rolo::crm::Crm::open(&db).expect("the damage lies past what opening reads"));
+    (dir, crm)
+}
+
+/// The app over a file that opens but breaks on the first write: the form says the file is
+/// damaged, the app stays up, and every later request says the same without writing.
+#[test]
+fn the_app_stays_up_on_a_damaged_file_and_says_so() {
+    let (dir, crm) = breaking_on_write();
     let mut ui = super::common::ui::Ui::with(dir, crm, 100, 30);
     ui.keys("3 n").text("Harbor Partners").keys("ctrl-s");
     let screen = ui.screen();
@@ -150,13 +155,7 @@ fn the_app_stays_up_on_a_damaged_file_and_says_so() {
 /// pressed there (as a server's sessions over one file are told).
 #[test]
 fn every_session_is_told_when_one_finds_the_file_damaged() {
-    rolo::store::hush_caught_panics();
-    let len = std::fs::metadata(FIXTURE).unwrap().len() as usize;
-    let base = std::fs::read(FIXTURE).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("damaged.redb");
-    std::fs::write(&db, corpus(1, 560, 40, len)[541].apply(&base)).unwrap();
-    let crm = std::sync::Arc::new(rolo::crm::Crm::open(&db).expect("the damage lies past what opening reads"));
+    let (dir, crm) = breaking_on_write();
     let mut other = super::common::ui::Ui::with(tempfile::tempdir().unwrap(), crm.clone(), 100, 30);
     assert!(!other.screen().contains("damaged"));
     let mut ui = super::common::ui::Ui::with(dir, crm, 100, 30);
