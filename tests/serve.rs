@@ -149,6 +149,18 @@ async fn a_command_over_ssh_reads_stdin_and_refuses_the_servers_files() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_one_rep_saves_shows_on_the_others_screen_without_a_key() {
+    let s = served(|_| {}).await;
+    s.contact_of("bob", "Anton");
+    let mut ann = s.app("ann").await;
+    assert!(ann.wait_for("Anton Lee").await, "{}", ann.text());
+    let bob = s.login("bob").await.unwrap();
+    let ran = ssh::exec(&bob, "rolo contact add --first Berta --last Lee", b"").await;
+    assert_eq!(ran.status, Some(0), "{ran:?}");
+    assert!(ann.wait_for("Berta Lee").await, "bob's new contact shows for ann, his team's manager:\n{}", ann.text());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_killed_mid_frame_leaves_the_others_working() {
     let s = served(|_| {}).await;
     for i in 0..40 {
@@ -271,5 +283,10 @@ fn the_command_line_beside_a_running_server_goes_through_it() {
         "{}",
         String::from_utf8_lossy(&said)
     );
-    server.kill().unwrap();
+    // SIGTERM stops it cleanly: exit 0, the socket gone, the file free for a local rolo again.
+    // SAFETY: a signal to the child this test started.
+    unsafe { libc::kill(server.id() as i32, libc::SIGTERM) };
+    assert!(server.wait().unwrap().success());
+    assert!(!dir.path().join("t.redb.sock").exists());
+    rolo(&["contact", "list"]).success();
 }
