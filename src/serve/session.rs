@@ -37,10 +37,13 @@ impl Client {
         self.env.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
-    /// Whether this client's terminal asks for no colour: a dumb terminal, or `NO_COLOR` sent
-    /// (to anything non-empty). It refines the theme the user chose.
+    /// Whether this client's terminal asks for no colour: `NO_COLOR` sent (to anything
+    /// non-empty), or a terminal without colours (`dumb`, `*-mono`, a bare `vt100`) unless
+    /// `COLORTERM` says it has them. It refines the theme the user chose.
     pub fn no_color(&self) -> bool {
-        self.var("NO_COLOR").is_some_and(|v| !v.is_empty()) || self.term == "dumb"
+        let asked = self.var("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let mono = matches!(self.term.as_str(), "dumb" | "vt100" | "vt102" | "vt220") || self.term.ends_with("-mono");
+        asked || (mono && self.var("COLORTERM").is_none_or(str::is_empty))
     }
 }
 
@@ -309,6 +312,9 @@ mod tests {
         assert!(client("dumb", &[]).no_color());
         assert!(client("xterm", &[("NO_COLOR", "1")]).no_color());
         assert!(!client("xterm", &[("NO_COLOR", "")]).no_color(), "an empty NO_COLOR asks nothing");
+        assert!(client("xterm-mono", &[]).no_color() && client("vt100", &[]).no_color());
+        assert!(!client("vt100", &[("COLORTERM", "truecolor")]).no_color(), "COLORTERM says it has colours");
+        assert!(client("xterm-256color", &[("COLORTERM", "truecolor"), ("NO_COLOR", "1")]).no_color());
     }
 
     #[test]
