@@ -90,6 +90,14 @@ async fn the_right_key_opens_the_app_and_q_gives_the_screen_back() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ssh_t_host_rolo_opens_the_app_too() {
+    let s = served(|_| {}).await;
+    let handle = s.login("ann").await.unwrap();
+    let mut app = ssh::App::open_running(handle, 100, 30, Some("rolo")).await;
+    assert!(app.wait_for("Welcome").await, "{}", app.text());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_key_an_unknown_user_and_a_disabled_user_are_refused() {
     let s = served(|_| {}).await;
     assert!(ssh::login(s.running.addr, "ann", &ssh::key(2)).await.is_none(), "bob's key is not ann's");
@@ -142,6 +150,9 @@ async fn a_command_over_ssh_reads_stdin_and_refuses_the_servers_files() {
     let refused = ssh::exec(&handle, "rolo export contacts --out /tmp/x.csv", b"").await;
     assert_eq!(refused.status, Some(1), "{refused:?}");
     assert!(refused.stderr.contains("over SSH"), "{refused:?}");
+    let backup = ssh::exec(&handle, "rolo backup /tmp/copy.redb", b"").await;
+    assert_eq!(backup.status, Some(1), "{backup:?}");
+    assert!(backup.stderr.contains("no backup is written on the server"), "{backup:?}");
     let usage = ssh::exec(&handle, "rolo contact frobnicate", b"").await;
     assert_eq!(usage.status, Some(2), "{usage:?}");
     let quotes = ssh::exec(&handle, "rolo contact add --first 'Ann", b"").await;

@@ -1789,16 +1789,38 @@ fn enter_typed_right_after_a_query_takes_that_querys_matches() {
     ui.keys("1 n").text("Harbour cranes").keys("tab enter");
     assert!(ui.screen().contains("Acme Ltd"), "the picker opens on the first accounts: {}", ui.screen());
     // Typed and Enter in one burst, before the search answers: never the older list's first row.
-    ui.app.paste("Zed Corp\n");
+    burst(&mut ui, "Zed Corp\n");
     ui.keys("ctrl-s");
     let deal = ui.crm.list::<Opportunity>(|o| o.name == "Harbour cranes").unwrap().remove(0);
     assert_eq!(Some(deal.account), ui.crm.account_named("zed corp").unwrap(), "the account typed was made");
     // The search box too: Enter opens what the query typed finds.
     ui.keys("esc esc");
     ui.keys("/");
-    ui.app.paste("kobe\n");
+    burst(&mut ui, "kobe\n");
     let s = ui.screen();
     assert!(search_query(&ui).is_none() && s.contains("Kobe Shipping"), "a record Kobe finds is open: {s}");
+}
+
+/// Types `keys` (a line break is Enter) faster than any answer comes: no frame in between.
+fn burst(ui: &mut Ui, keys: &str) {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    for c in keys.chars() {
+        let code = if c == '\n' { KeyCode::Enter } else { KeyCode::Char(c) };
+        ui.app.handle_key(KeyEvent::from(code));
+    }
+}
+
+#[test]
+fn a_pasted_line_break_is_a_space_outside_a_field_of_lines_and_runs_nothing() {
+    let mut ui = Ui::populated(100, 30);
+    ui.keys("/");
+    ui.app.paste("bob\nd\nstone");
+    assert_eq!(search_query(&ui).as_deref(), Some("bob d stone"), "{}", ui.screen());
+    assert!(!ui.screen().contains("contact · "), "no record opened by the paste");
+    // In a call's notes, a line break stays one.
+    ui.keys("esc 2 c tab");
+    ui.app.paste("first line\nsecond line");
+    assert_eq!(ui.app.call().map(|c| c.notes.value()).as_deref(), Some("first line\nsecond line"));
 }
 
 #[test]

@@ -128,7 +128,14 @@ pub fn write(path: &Path, data: &[u8], force: bool) -> Result<()> {
 pub fn backup(crm: &Crm, path: &Path) -> Result<()> {
     match stdio::files() {
         Files::Local => Ok(crm.backup(path)?),
-        Files::Remote => Err(refused(path)),
+        Files::Remote => Err(ValidationError::new(
+            "file",
+            format!(
+                "{}: over SSH, no backup is written on the server: run `rolo backup FILE` on its machine",
+                path.display()
+            ),
+        )
+        .into()),
         Files::Given(given) => {
             static TAKEN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
             let n = TAKEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

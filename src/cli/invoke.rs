@@ -61,6 +61,21 @@ fn invoked(crm: &Crm, args: &[String], over_ssh: bool) -> u8 {
     }
 }
 
+/// The command a command line names, by its words only (`contact add`, `backup`), none of its
+/// values: what a server's log may say of it (names, emails and paths stay out).
+pub fn command_name(args: &[String]) -> String {
+    use clap::CommandFactory;
+    let mut names = Vec::new();
+    if let Ok(matches) = Cli::command().ignore_errors(true).try_get_matches_from(args) {
+        let mut at = &matches;
+        while let Some((name, sub)) = at.subcommand() {
+            names.push(name.to_string());
+            at = sub;
+        }
+    }
+    if names.is_empty() { "(no command)".into() } else { names.join(" ") }
+}
+
 /// Whether `a` and `b` are the same file.
 fn same_file(a: &Path, b: &Path) -> bool {
     matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(a), Ok(b)) if a == b)

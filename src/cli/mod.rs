@@ -31,7 +31,7 @@ mod transfer;
 mod users;
 
 use anyhow::Result;
-pub use invoke::{Ended, execute, fail, invoke, parse, printed};
+pub use invoke::{Ended, command_name, execute, fail, invoke, parse, printed};
 pub use stdio::Io;
 
 use args::Command;

@@ -153,7 +153,11 @@ impl Served {
                     1
                 }
             };
-            info!(login, command = crate::text::truncate(&command, 80), status, "command ran");
+            // The command's words only: its values (names, emails) stay out of the log.
+            let words = shlex::split(&command).unwrap_or_default();
+            let words: Vec<String> =
+                std::iter::once("rolo".to_string()).chain(words.into_iter().skip_while(|w| w == "rolo")).collect();
+            info!(login, command = crate::cli::command_name(&words), status, "command ran");
             ChannelOut::new(tx).end(status);
         });
         if let Err(e) = started {
@@ -192,11 +196,12 @@ impl Running {
 
 /// Starts serving `crm`'s database as `options` say, on the current tokio runtime.
 pub async fn start(crm: Crm, options: Options) -> anyhow::Result<Running> {
-    let key = host_key::load_or_create(&options.host_key)?;
-    let fingerprint = key.public_key().fingerprint(HashAlg::Sha256).to_string();
+    // Bound first: a server that cannot listen leaves no host key behind.
     let listener = TcpListener::bind(&options.listen)
         .await
         .with_context(|| format!("cannot listen on {}: pick another address with --listen", options.listen))?;
+    let key = host_key::load_or_create(&options.host_key)?;
+    let fingerprint = key.public_key().fingerprint(HashAlg::Sha256).to_string();
     let addr = listener.local_addr()?;
     let served = Arc::new(Served {
         crm,
@@ -283,6 +288,7 @@ pub fn serve(crm: Crm, options: Options) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let path = crm.path().to_path_buf();
+        let host = whoami::hostname().unwrap_or_else(|_| "HOST".into());
         #[cfg(unix)]
         let local = Arc::new(crm.clone());
         let running = start(crm, options.clone()).await?;
@@ -292,7 +298,7 @@ pub fn serve(crm: Crm, options: Options) -> anyhow::Result<()> {
             let at = socket::socket_path(&path);
             let socket = socket::listen(local, &at, options.socket_group.as_deref())
                 .with_context(|| format!("cannot serve the local socket {}", at.display()))?;
-            socket.announce(running.addr.port(), &whoami::hostname().unwrap_or_else(|_| "HOST".into()));
+            socket.announce(running.addr.port(), &host);
             socket
         };
         let path = path.display();
@@ -302,7 +308,7 @@ pub fn serve(crm: Crm, options: Options) -> anyhow::Result<()> {
             running.fingerprint,
             options.host_key.display()
         ));
-        crate::cli::stdio::line(format_args!("connect with: ssh -p {} LOGIN@HOST", running.addr.port()));
+        crate::cli::stdio::line(format_args!("connect with: ssh -p {} LOGIN@{host}", running.addr.port()));
         stopped().await;
         info!(sessions = running.sessions(), "stopping");
         #[cfg(unix)]

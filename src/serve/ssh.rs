@@ -62,10 +62,17 @@ impl Connection {
         }
     }
 
-    fn refused(&self, login: &str, key: &PublicKey, why: &str) -> Auth {
+    fn refused(&self, login: &str, key: &PublicKey) -> Auth {
         if let Some(peer) = self.peer {
             self.served.gate.failed(peer.ip());
         }
+        // Said in the log only: the client is told nothing it could probe users with.
+        let why = match self.served.crm.directory().map(|d| d.user(login).map(|u| u.active)) {
+            Ok(None) => "no such user",
+            Ok(Some(false)) => "the user is disabled",
+            Ok(Some(true)) => "not a key of this user",
+            Err(_) => "the users could not be read",
+        };
         info!(peer = %Peer(self.peer), login, key = %key.fingerprint(HashAlg::Sha256), why, "login refused");
         Auth::reject()
     }
@@ -93,6 +100,7 @@ impl Connection {
         let seat = match refusal.map_or_else(|| self.served.seats.take(&login), Err) {
             Ok(seat) => seat,
             Err(why) => {
+                info!(login, why, "session refused");
                 self.served.say_and_close(write, &why);
                 return Ok(());
             }
@@ -135,13 +143,13 @@ impl russh::server::Handler for Connection {
         // Only "this key would do": nothing is bound until the signature is verified.
         Ok(match self.holds(login, offer.public_key) {
             true => Auth::Accept,
-            false => self.refused(login, offer.public_key, "no such key for this user"),
+            false => self.refused(login, offer.public_key),
         })
     }
 
     async fn auth_publickey(&mut self, login: &str, key: VerifiedPublicKey<'_>) -> Result<Auth, Self::Error> {
         if !self.holds(login, key.public_key) {
-            return Ok(self.refused(login, key.public_key, "no such key for this user"));
+            return Ok(self.refused(login, key.public_key));
         }
         info!(peer = %Peer(self.peer), login, key = %key.public_key.fingerprint(HashAlg::Sha256), "logged in");
         if let Some(peer) = self.peer {
@@ -214,7 +222,14 @@ impl russh::server::Handler for Connection {
     }
 
     async fn exec_request(&mut self, id: ChannelId, command: &[u8], session: &mut Session) -> Result<(), Self::Error> {
-        self.start(id, session, Run::Command(String::from_utf8_lossy(command).into_owned()))
+        let command = String::from_utf8_lossy(command).into_owned();
+        // `ssh -t HOST rolo`, the program's name alone, asks for the app.
+        let run = match shlex::split(&command).as_deref() {
+            Some([]) => Run::App,
+            Some([word]) if word == "rolo" => Run::App,
+            _ => Run::Command(command),
+        };
+        self.start(id, session, run)
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -39,6 +39,11 @@ pub struct Field {
 }
 
 impl Field {
+    /// Whether the field holds several lines (notes, a description).
+    pub fn takes_lines(&self) -> bool {
+        matches!(self.input, Input::Lines(_))
+    }
+
     /// What is typed (the lines of a field of lines joined by line breaks).
     pub fn value(&self) -> Cow<'_, str> {
         match &self.input {
@@ -478,7 +483,7 @@ impl Form {
 
     /// The focused field when it holds lines.
     pub fn lines_field(&mut self) -> Option<&mut Field> {
-        self.fields.get_mut(self.focus).filter(|f| matches!(f.input, Input::Lines(_)))
+        self.fields.get_mut(self.focus).filter(|f| f.takes_lines())
     }
 
     /// Puts `text` (from `$EDITOR`) in the focused field of lines.

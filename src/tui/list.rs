@@ -549,8 +549,9 @@ impl RecordList {
         let pos = keep.and_then(|id| self.ids.iter().position(|&x| x == id)).unwrap_or(self.selected);
         // Rows above the selection may have come or gone (another session's records): the view
         // moves with them, so the selected record stays where it was on screen, as far as the
-        // rows fill the screen.
-        let offset = (self.offset + pos).saturating_sub(self.selected);
+        // rows fill the screen; a view at the top stays there, so what comes first (the newest
+        // call) shows.
+        let offset = if self.offset == 0 { 0 } else { (self.offset + pos).saturating_sub(self.selected) };
         self.offset = offset.min(self.ids.len().saturating_sub(self.height.max(1)));
         self.select(pos);
     }

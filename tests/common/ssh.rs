@@ -97,9 +97,18 @@ fn nz(v: u16) -> NonZeroU16 {
 impl App {
     /// Opens the app on a `cols`×`rows` pty over `handle`.
     pub async fn open(handle: Handle<Client>, cols: u16, rows: u16) -> App {
+        App::open_running(handle, cols, rows, None).await
+    }
+
+    /// Opens a `cols`×`rows` pty over `handle` and asks for the shell (`None`) or runs `command`
+    /// on it, as `ssh -t HOST COMMAND` does.
+    pub async fn open_running(handle: Handle<Client>, cols: u16, rows: u16, command: Option<&str>) -> App {
         let channel = handle.channel_open_session().await.expect("a channel");
         channel.request_pty(true, "xterm-256color", cols as u32, rows as u32, 0, 0, &[]).await.expect("pty");
-        channel.request_shell(true).await.expect("shell");
+        match command {
+            None => channel.request_shell(true).await.expect("shell"),
+            Some(command) => channel.exec(true, command).await.expect("exec"),
+        }
         let screen = vt100::Parser::new(nz(rows), nz(cols), 0);
         App { _handle: handle, channel, screen, raw: Vec::new(), status: None, closed: false }
     }

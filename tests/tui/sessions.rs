@@ -178,3 +178,24 @@ fn a_list_reads_again_only_the_rows_another_session_changed() {
     let s = ann.screen();
     assert!(s.contains("cal@zimmer.example") && s.find("Cal Zimmer") < s.find("Dee Moss"), "{s}");
 }
+
+#[test]
+fn a_list_at_its_top_shows_what_another_session_put_first() {
+    let (mut ann, bob) = shared(&[("Cal", "Holt"), ("Dee", "Moss")]);
+    let mut other = Ui::with(tempfile::tempdir().unwrap(), Arc::new(bob), 100, 30);
+    ann.term.backend_mut().resize(100, 15);
+    // More calls than Ann's screen holds.
+    other.keys("2");
+    for _ in 0..12 {
+        other.keys("c c ctrl-s");
+    }
+    ann.keys("6");
+    assert!(ann.screen().contains("Cal Holt"), "{}", ann.screen());
+    // Bob logs a newer call: it comes first in Ann's list, newest first, and shows.
+    other.keys("j c c ctrl-s");
+    // Others' commits are taken in at most every 250 ms.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let screen = ann.screen();
+    let (moss, holt) = (screen.find("Dee Moss"), screen.find("Cal Holt"));
+    assert!(moss.is_some() && moss < holt, "the newest call on top:\n{screen}");
+}

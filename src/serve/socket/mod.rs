@@ -223,7 +223,7 @@ fn serve(shared: &Shared, stream: &UnixStream) {
         Files::Given(given.clone()),
     );
     // The command's noun and verb only: its values (names, emails) stay out of the log.
-    let command = noun_and_verb(&request.args);
+    let command = crate::cli::command_name(&request.args);
     tracing::info!(user = %handle.user(), %command, "local command");
     let ended = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| invoke(&handle, &request.args, io)));
     let (code, saved) = ended.map_or((1, false), |e| (e.code, e.saved));
@@ -239,21 +239,6 @@ fn serve(shared: &Shared, stream: &UnixStream) {
     if let Err(e) = send_reply(stream, &reply, &out.take(), &err.take(), &files) {
         tracing::info!(error = %e, "a local client left before its reply");
     }
-}
-
-/// The first two words of a command line that are neither flags nor the values of the global
-/// flags (`contact add`), for the log.
-fn noun_and_verb(args: &[String]) -> String {
-    let mut words = Vec::new();
-    let mut args = args.iter().skip(1);
-    while let Some(arg) = args.next() {
-        if matches!(arg.as_str(), "--db" | "--as" | "--wait") {
-            args.next();
-        } else if !arg.starts_with('-') && words.len() < 2 {
-            words.push(arg.as_str());
-        }
-    }
-    words.join(" ")
 }
 
 /// The handle of the rolo user whose OS account sent the command on `stream`, or why there is
@@ -292,11 +277,13 @@ fn send_reply(stream: &UnixStream, reply: &Reply, out: &[u8], err: &[u8], files:
 #[cfg(test)]
 mod tests {
     #[test]
-    fn the_log_names_a_command_by_its_noun_and_verb_only() {
-        let args: Vec<String> =
-            ["rolo", "--db", "/x/rolo.redb", "--json", "contact", "add", "--first", "Ann", "--email", "a@b.c"]
-                .map(String::from)
-                .into();
-        assert_eq!(super::noun_and_verb(&args), "contact add");
+    fn the_log_names_a_command_by_its_words_only() {
+        let args = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        let add =
+            args(&["rolo", "--db", "/x/rolo.redb", "--json", "contact", "add", "--first", "Ann", "--email", "a@b.c"]);
+        assert_eq!(crate::cli::command_name(&add), "contact add");
+        assert_eq!(crate::cli::command_name(&args(&["rolo", "backup", "/home/ann/x.redb"])), "backup");
+        assert_eq!(crate::cli::command_name(&args(&["rolo", "task", "add", "--title", "call Ann"])), "task add");
+        assert_eq!(crate::cli::command_name(&args(&["rolo", "frob", "Ann"])), "(no command)");
     }
 }

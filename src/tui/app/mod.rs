@@ -697,13 +697,26 @@ impl App {
     /// long paste never holds the app.
     pub fn paste(&mut self, text: &str) {
         let text = text.replace("\r\n", "\n");
+        // A line break is one only in a field of lines: elsewhere (the search, a name) it would
+        // submit, and the rest of the paste would run as keys.
+        let lines = self.takes_lines();
         for c in text.chars() {
             let code = match c {
-                '\n' | '\r' => KeyCode::Enter,
+                '\n' | '\r' if lines => KeyCode::Enter,
+                '\n' | '\r' | '\t' => KeyCode::Char(' '),
                 c if c.is_control() => continue,
                 c => KeyCode::Char(c),
             };
             self.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+        }
+    }
+
+    /// Whether the focused field holds several lines (notes, descriptions).
+    fn takes_lines(&self) -> bool {
+        match self.modes.last() {
+            Some(Mode::Call(form)) => form.focus == crate::tui::call::Slot::Notes,
+            Some(Mode::Form(form)) => form.fields.get(form.focus).is_some_and(|f| f.takes_lines()),
+            _ => false,
         }
     }
 
