@@ -217,11 +217,19 @@ async fn stopping_the_server_tells_every_session() {
     let s = served(|_| {}).await;
     let mut ann = s.app("ann").await;
     let mut bob = s.app("bob").await;
+    // Ann has typed into a new contact's form, not saved.
+    ann.keys(b"2").await;
+    ann.keys(b"n").await;
+    assert!(ann.wait_for("first name").await, "{}", ann.text());
+    ann.keys(b"Zed").await;
+    assert!(ann.wait_for("Zed").await);
     s.running.stop(Duration::from_secs(5)).await;
     for app in [&mut ann, &mut bob] {
         assert!(app.wait_closed().await);
         assert!(String::from_utf8_lossy(&app.raw).contains("the server is stopping"));
     }
+    assert!(String::from_utf8_lossy(&ann.raw).contains("NOT saved") && ann.status == Some(1), "ann is told");
+    assert!(!String::from_utf8_lossy(&bob.raw).contains("NOT saved") && bob.status == Some(0));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

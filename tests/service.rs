@@ -236,7 +236,15 @@ fn a_save_based_on_an_older_version_is_refused_naming_who_changed_it_and_nothing
     let (_, now) = ann.get_versioned::<Contact>(id).unwrap();
     assert_eq!(ann.expecting(target, now).update(mine.clone()).unwrap().first_name, "Lee");
     mine.last_name = "Wong".into();
-    ann.update(mine).unwrap();
+    ann.update(mine.clone()).unwrap();
+    // Deleted by Bob while Ann's form is open: her save says so, by whom.
+    let (_, before) = ann.get_versioned::<Contact>(id).unwrap();
+    bob.delete::<Contact>(id).unwrap();
+    let gone = ann.expecting(target, before).update(mine).unwrap_err();
+    assert!(matches!(&gone, CrmError::Deleted { by, .. } if by == "Bob Stone"), "{gone}");
+    assert!(
+        gone.to_string().starts_with(&format!("contact {id} was deleted meanwhile by Bob Stone: nothing was saved"))
+    );
 }
 
 #[test]

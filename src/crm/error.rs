@@ -76,6 +76,17 @@ pub enum CrmError {
         /// Who wrote its newer version, as shown (their name, or their login).
         by: String,
     },
+    /// The record was deleted by someone else since a save's form read it.
+    #[error(
+        "{kind} {id} was deleted meanwhile by {by}: nothing was saved (copy what you typed, then Esc)",
+        kind = .record.kind, id = .record.id
+    )]
+    Deleted {
+        /// The record saved.
+        record: RecordRef,
+        /// Who deleted it, as shown (their name, or their login).
+        by: String,
+    },
     /// A converted lead is read-only: the records it became are edited instead.
     #[error("lead {lead} was converted into {into}: it stays as it was; edit those instead")]
     ConvertedLead {

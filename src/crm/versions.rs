@@ -41,17 +41,20 @@ impl Tx<'_> {
     /// Refuses the transaction when `target` was written since version `seen`, naming who wrote
     /// it; a record gone since is not found.
     pub(super) fn expect(&self, target: RecordRef, seen: Version) -> Result<()> {
-        if !self.w.exists(target)? {
-            return Err(CrmError::NotFound(target));
-        }
         let (now, login) = self.w.version(target)?.unwrap_or_default();
-        if now == seen.0 {
+        let exists = self.w.exists(target)?;
+        if exists && now == seen.0 {
             return Ok(());
         }
         let by = match login.as_str() {
             "" => "rolo".to_string(),
             login => self.directory()?.name_of(login).to_string(),
         };
-        Err(CrmError::Stale { record: target, by })
+        Err(match exists {
+            true => CrmError::Stale { record: target, by },
+            // A removal is a version too: its writer deleted it.
+            false if now > seen.0 => CrmError::Deleted { record: target, by },
+            false => CrmError::NotFound(target),
+        })
     }
 }

@@ -62,10 +62,10 @@ pub enum Ended {
     Quit,
     /// The client went away.
     Gone,
-    /// No key came for the idle time.
-    Idle,
+    /// No key came for the idle time (with something typed and not saved, or not).
+    Idle { unsaved: bool },
     /// The server is stopping.
-    Shutdown,
+    Shutdown { unsaved: bool },
     /// The app failed (its terminal, or a panic); said and logged.
     Failed(String),
 }
@@ -74,7 +74,7 @@ impl Ended {
     /// The exit status the client's ssh exits with.
     pub fn status(&self) -> u32 {
         match self {
-            Ended::Failed(_) => 1,
+            Ended::Failed(_) | Ended::Idle { unsaved: true } | Ended::Shutdown { unsaved: true } => 1,
             _ => 0,
         }
     }
@@ -83,11 +83,14 @@ impl Ended {
     pub fn farewell(&self, idle: Duration) -> Option<String> {
         match self {
             Ended::Quit | Ended::Gone => None,
-            Ended::Idle => Some(format!(
-                "rolo: no key for {}: the session ended (log in again to go on)",
-                humantime::format_duration(idle)
+            Ended::Idle { unsaved } => Some(format!(
+                "rolo: no key for {}: the session ended{} (log in again to go on)",
+                humantime::format_duration(idle),
+                lost(*unsaved)
             )),
-            Ended::Shutdown => Some("rolo: the server is stopping: the session ended".into()),
+            Ended::Shutdown { unsaved } => {
+                Some(format!("rolo: the server is stopping: the session ended{}", lost(*unsaved)))
+            }
             Ended::Failed(why) => Some(format!("rolo: {why}")),
         }
     }
@@ -113,18 +116,21 @@ pub fn run_app(
     let out_host = out.clone();
     let ended = match std::panic::catch_unwind(AssertUnwindSafe(|| {
         let backend = SessionBackend::new(ChannelOut::new(out), size.clone());
-        let mut terminal = Terminal::with_options(backend, TerminalOptions { viewport: Viewport::Fullscreen })?;
-        let mut app = App::new(Arc::new(crm)).map_err(std::io::Error::other)?;
+        let fresh = |e: std::io::Error| (e, false);
+        let mut terminal =
+            Terminal::with_options(backend, TerminalOptions { viewport: Viewport::Fullscreen }).map_err(fresh)?;
+        let mut app = App::new(Arc::new(crm)).map_err(|e| fresh(std::io::Error::other(e)))?;
         app.set_place(crate::tui::Place::Remote { import_dir: import_dir.clone() });
         let mut events = ChannelEvents::new(from, size, idle);
         let mut host = ChannelHost(ChannelOut::new(out_host));
         let theme = app.theme(client.no_color());
-        crate::tui::run(&mut terminal, &mut app, &mut events, &theme, stop, &mut host)
+        let ran = crate::tui::run(&mut terminal, &mut app, &mut events, &theme, stop, &mut host);
+        ran.map(|()| app.unsaved()).map_err(|e| (e, app.unsaved()))
     })) {
-        Ok(Ok(())) if stop.load(Ordering::SeqCst) => Ended::Shutdown,
-        Ok(Ok(())) => Ended::Quit,
-        Ok(Err(e)) => match e.kind() {
-            std::io::ErrorKind::TimedOut => Ended::Idle,
+        Ok(Ok(unsaved)) if stop.load(Ordering::SeqCst) => Ended::Shutdown { unsaved },
+        Ok(Ok(_)) => Ended::Quit,
+        Ok(Err((e, unsaved))) => match e.kind() {
+            std::io::ErrorKind::TimedOut => Ended::Idle { unsaved },
             std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::BrokenPipe => Ended::Gone,
             _ => Ended::Failed(e.to_string()),
         },
@@ -157,6 +163,11 @@ impl crate::tui::Host for ChannelHost {
     fn copy(&mut self, text: &str) -> std::io::Result<()> {
         self.0.send(crate::tui::osc52(text).as_bytes())
     }
+}
+
+/// What a farewell adds when something typed was not saved.
+fn lost(unsaved: bool) -> &'static str {
+    if unsaved { "; what was typed in the open form was NOT saved" } else { "" }
 }
 
 /// The text a panic was raised with.
@@ -338,8 +349,10 @@ mod tests {
     fn how_a_session_ended_decides_what_the_rep_reads_and_the_exit_status() {
         let idle = Duration::from_secs(1800);
         assert_eq!(Ended::Quit.farewell(idle), None);
-        assert!(Ended::Idle.farewell(idle).unwrap().contains("no key for 30m"));
+        assert!(Ended::Idle { unsaved: false }.farewell(idle).unwrap().contains("no key for 30m"));
         assert_eq!(Ended::Failed("x".into()).status(), 1);
-        assert_eq!(Ended::Shutdown.status(), 0);
+        assert_eq!(Ended::Shutdown { unsaved: false }.status(), 0);
+        let lost = Ended::Shutdown { unsaved: true };
+        assert!(lost.farewell(idle).unwrap().contains("NOT saved") && lost.status() == 1);
     }
 }

@@ -711,6 +711,17 @@ impl App {
         }
     }
 
+    /// Whether something typed is not saved yet (an open form, a call, a quote): what a session
+    /// ended from outside (the server stopping, an idle timeout) tells the user it lost.
+    pub fn unsaved(&self) -> bool {
+        self.modes.iter().any(|m| match m {
+            Mode::Form(form) => form.dirty,
+            Mode::Call(call) => call.outcome.is_some() || !call.notes.value().is_empty(),
+            Mode::Quote(quote) => quote.dirty,
+            _ => false,
+        })
+    }
+
     /// Whether the focused field holds several lines (notes, descriptions).
     fn takes_lines(&self) -> bool {
         match self.modes.last() {
