@@ -19,7 +19,7 @@ pub enum Place {
 }
 
 /// What the app says when import is asked for over SSH without an upload folder.
-pub const IMPORT_OFF: &str = "import is off over SSH: ask your admin to start the server with --import-dir";
+pub const IMPORT_OFF: &str = "import is off over SSH: the server was started without --import-dir";
 
 /// What the app says when demo data is asked for over SSH.
 pub const DEMO_OFF: &str = "demo data is off over SSH: an admin loads it on the server with rolo demo";
