@@ -193,8 +193,8 @@ fn a_list_at_its_top_shows_what_another_session_put_first() {
     assert!(ann.screen().contains("Cal Holt"), "{}", ann.screen());
     // Bob logs a newer call: it comes first in Ann's list, newest first, and shows.
     other.keys("j c c ctrl-s");
-    // Others' commits are taken in at most every 250 ms.
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    // Others' commits are taken in at most every 500 ms.
+    std::thread::sleep(std::time::Duration::from_millis(550));
     let screen = ann.screen();
     let (moss, holt) = (screen.find("Dee Moss"), screen.find("Cal Holt"));
     assert!(moss.is_some() && moss < holt, "the newest call on top:\n{screen}");

@@ -10,7 +10,7 @@ use crate::tui::detail::DetailLine;
 /// At most one refresh for others' commits per this long: a burst of commits costs one. Others'
 /// work shows well within a second, and a team busy on the same rows (each call logged redraws
 /// every session showing its contact) costs a few frames a second per session, not one per commit.
-const COALESCE: Duration = Duration::from_millis(250);
+const COALESCE: Duration = Duration::from_millis(500);
 
 /// What the app has taken in of others' commits.
 pub(super) struct Outside {
@@ -38,7 +38,7 @@ impl App {
     /// Takes in what other sessions committed since the app last looked, reading again only what
     /// shows something that changed: a list (selection kept on its record), the board, the tasks,
     /// the agenda, the reports, the settings, the record page on show. Coalesced to one refresh
-    /// per 250 ms. Says whether anything was marked to be read again (so a frame is due); the
+    /// per 500 ms. Says whether anything was marked to be read again (so a frame is due); the
     /// loop calls it through [`App::prepare`] or [`App::wants_redraw`].
     pub fn take_outside_changes(&mut self) -> bool {
         // A damaged file found by any session is said in every one, and stays said: nothing
