@@ -236,7 +236,10 @@ where
         }
         // Events already waiting (a paste arriving key by key) are all taken before the next
         // frame, within about a frame's time, so a long paste is not drawn a key at a time.
-        let (mut wait, until) = (Duration::from_millis(100), Instant::now() + FRAME_TIME);
+        // Work under way (a search's answer) is looked for every frame; an idle app wakes only
+        // a few times a second (a server runs hundreds of them).
+        let idle = if app.busy() { FRAME_TIME } else { IDLE_WAIT };
+        let (mut wait, until) = (idle, Instant::now() + FRAME_TIME);
         redraw = false;
         while let Some(event) = events.next(wait)? {
             handle(app, event);
@@ -271,6 +274,10 @@ where
 
 /// How long the loop takes waiting events before it draws again.
 const FRAME_TIME: Duration = Duration::from_millis(16);
+
+/// How long an idle app waits for an event before it looks whether anything else changed (a
+/// message to take down, others' commits, a call's timer).
+const IDLE_WAIT: Duration = Duration::from_millis(250);
 
 /// Hands one event to the app.
 fn handle(app: &mut App, event: Event) {
