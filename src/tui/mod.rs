@@ -133,7 +133,7 @@ pub(crate) fn stepped(at: usize, delta: isize, len: usize) -> usize {
     (at as isize).saturating_add(delta).clamp(0, last) as usize
 }
 
-/// Where events come from: the local terminal, a test script, later an SSH channel.
+/// Where events come from: the local terminal, a test script, an SSH channel (`serve::terminal`).
 pub trait Events {
     /// The next event, or `None` when none came within `timeout`.
     fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>>;
