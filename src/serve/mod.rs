@@ -66,16 +66,13 @@ pub struct Served {
 }
 
 impl Served {
-    /// Why `login` may not start anything now, if they may not: a user gone or disabled since
-    /// they logged in, or a damaged database.
-    fn refusal(&self, login: &str) -> Option<String> {
+    /// The handle `login` acts through now, or why they may not start anything: a user gone or
+    /// disabled since they logged in, or a damaged database.
+    fn handle_for(&self, login: &str) -> Result<Crm, String> {
         if let Some(why) = self.crm.failure() {
-            return Some(format!("{why}; the server stays up to say so until it is restarted"));
+            return Err(format!("{why}; the server stays up to say so until it is restarted"));
         }
-        match self.crm.for_user(login) {
-            Ok(_) => None,
-            Err(e) => Some(e.to_string()),
-        }
+        self.crm.for_user(login).map_err(|e| e.to_string())
     }
 
     /// Tells the client `why` on its standard error and ends the channel with status 1.
@@ -87,82 +84,73 @@ impl Served {
         self.runtime.spawn(session::write_out(write, rx));
     }
 
-    /// Runs the app for `login` on a thread of its own, its output carried by a task.
+    /// Runs `job` on a thread of its own named `name`, its output (`queued` batches waiting at
+    /// most) carried down `write` by a task.
+    fn on_thread(
+        &self,
+        name: String,
+        queued: usize,
+        write: ChannelWriteHalf<Msg>,
+        job: impl FnOnce(mpsc::Sender<Out>) + Send + 'static,
+    ) {
+        let (tx, rx) = mpsc::channel(queued);
+        self.runtime.spawn(session::write_out(write, rx));
+        if let Err(e) = std::thread::Builder::new().name(name).spawn(move || job(tx)) {
+            error!(error = %e, "no thread for a session");
+        }
+    }
+
+    /// Runs the app for the user `crm` acts for.
     fn start_app(
         self: &Arc<Self>,
-        login: String,
+        crm: Crm,
         client: Client,
         write: ChannelWriteHalf<Msg>,
         input: std::sync::mpsc::Receiver<In>,
         seat: Seat,
     ) {
+        let served = self.clone();
+        let login = crm.user().to_string();
         // One frame waits while another is on its way: a client that stops reading holds its
         // session, not the server's memory.
-        let (tx, rx) = mpsc::channel(1);
-        self.runtime.spawn(session::write_out(write, rx));
-        let served = self.clone();
-        let started = std::thread::Builder::new().name(format!("app {login}")).spawn(move || {
+        self.on_thread(format!("app {login}"), 1, write, move |tx| {
             let _seat = seat;
             let began = Instant::now();
             info!(login, term = client.term, cols = client.size.0, rows = client.size.1, "app opened");
-            let ended = match served.crm.for_user(&login) {
-                Ok(crm) => session::run_app(
-                    crm,
-                    &client,
-                    input,
-                    tx,
-                    &served.stop,
-                    served.options.idle,
-                    &served.options.import_dir,
-                ),
-                Err(e) => {
-                    let _ = ChannelOut::new(tx.clone()).send(format!("rolo: {e}\r\n").as_bytes());
-                    ChannelOut::new(tx).end(1);
-                    return;
-                }
-            };
-            match &ended {
+            let (stop, idle, import_dir) = (&served.stop, served.options.idle, &served.options.import_dir);
+            match session::run_app(crm, &client, input, tx, stop, idle, import_dir) {
                 session::Ended::Failed(why) => error!(login, why, "app failed"),
                 how => info!(login, ?how, secs = began.elapsed().as_secs(), "app closed"),
             }
         });
-        if let Err(e) = started {
-            error!(error = %e, "no thread for a session");
-        }
     }
 
-    /// Runs one rolo command for `login` on a thread of its own.
+    /// Runs one rolo command line (`args`, its words; `None` when they could not be read) for
+    /// the user `crm` acts for.
+    #[allow(clippy::too_many_arguments)]
     fn start_command(
-        self: &Arc<Self>,
-        login: String,
+        &self,
+        crm: Crm,
         command: String,
+        args: Option<Vec<String>>,
         pty: bool,
         write: ChannelWriteHalf<Msg>,
         input: std::sync::mpsc::Receiver<In>,
         seat: Seat,
     ) {
-        let (tx, rx) = mpsc::channel(4);
-        self.runtime.spawn(session::write_out(write, rx));
-        let served = self.clone();
-        let started = std::thread::Builder::new().name(format!("command {login}")).spawn(move || {
+        let login = crm.user().to_string();
+        self.on_thread(format!("command {login}"), 4, write, move |tx| {
             let _seat = seat;
-            let status = match served.crm.for_user(&login) {
-                Ok(crm) => session::run_command(&crm, &command, pty, input, tx.clone()),
-                Err(e) => {
-                    let _ = tx.blocking_send(Out::Err(format!("rolo: {e}\n").into_bytes()));
-                    1
-                }
-            };
+            let status = session::run_command(&crm, &command, args.as_deref(), pty, input, tx.clone());
             // The command's words only: its values (names, emails) stay out of the log.
-            let words = shlex::split(&command).unwrap_or_default();
-            let words: Vec<String> =
-                std::iter::once("rolo".to_string()).chain(words.into_iter().skip_while(|w| w == "rolo")).collect();
-            info!(login, command = crate::cli::command_name(&words), status, "command ran");
+            info!(
+                login,
+                command = crate::cli::command_name(args.as_deref().unwrap_or_default()),
+                status,
+                "command ran"
+            );
             ChannelOut::new(tx).end(status);
         });
-        if let Err(e) = started {
-            error!(error = %e, "no thread for a command");
-        }
     }
 }
 

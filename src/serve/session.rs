@@ -202,32 +202,39 @@ pub async fn write_out(channel: ChannelWriteHalf<Msg>, mut from: mpsc::Receiver<
 /// A flag that is raised for every session when the server stops.
 pub type Stop = Arc<AtomicBool>;
 
-/// Runs one rolo command line for the user `crm` acts for, as `ssh HOST rolo …` asked: split as
-/// a shell would (no shell runs), its output and errors sent down the channel, its standard
-/// input read from it. Returns the exit status.
+/// The words of an exec request's command line, split as a shell would (no shell runs), the
+/// program's name first whether it was given or not; `None` when its quotes do not close.
+pub fn command_words(command: &str) -> Option<Vec<String>> {
+    let mut args = shlex::split(command)?;
+    if args.first().is_none_or(|a| a != "rolo") {
+        args.insert(0, "rolo".into());
+    }
+    Some(args)
+}
+
+/// Runs one rolo command line (`args`, from [`command_words`]; `None` says `command`'s quotes
+/// do not close) for the user `crm` acts for, as `ssh HOST rolo …` asked: its output and
+/// errors sent down the channel, its standard input read from it. Returns the exit status.
 pub fn run_command(
     crm: &Crm,
     command: &str,
+    args: Option<&[String]>,
     pty: bool,
     input: std::sync::mpsc::Receiver<In>,
     out: mpsc::Sender<Out>,
 ) -> u32 {
     let mut err = ChannelText::new(out.clone(), pty, true);
-    let Some(mut args) = shlex::split(command) else {
+    let Some(args) = args else {
         let _ = writeln!(err, "rolo: the command's quotes do not close: {}", crate::text::truncate(command, 80));
         return 2;
     };
-    // The command may be given with or without the program's name.
-    if args.first().is_none_or(|a| a != "rolo") {
-        args.insert(0, "rolo".into());
-    }
     let io = crate::cli::stdio::Io::new(
         Box::new(ChannelStdin::new(input)),
         Box::new(ChannelText::new(out.clone(), pty, false)),
         Box::new(err),
         crate::cli::files::Files::Remote,
     );
-    crate::cli::invoke(crm, &args, io).code as u32
+    crate::cli::invoke(crm, args, io).code as u32
 }
 
 /// Text for the client: a command's output (or errors), sent down the channel line by line; on
@@ -343,6 +350,15 @@ mod tests {
         writeln!(out, "one\ntwo").unwrap();
         drop(out);
         assert!(matches!(rx.try_recv(), Ok(Out::Err(b)) if b == b"one\r\ntwo\r\n"));
+    }
+
+    #[test]
+    fn a_command_line_is_split_as_a_shell_would_with_the_programs_name_first() {
+        let words = |c: &str| command_words(c).map(|w| w.join("|"));
+        assert_eq!(words("contact add --first 'Ann Marie'").as_deref(), Some("rolo|contact|add|--first|Ann Marie"));
+        assert_eq!(words("rolo whoami").as_deref(), Some("rolo|whoami"));
+        assert_eq!(words("").as_deref(), Some("rolo"), "nothing at all: the app");
+        assert_eq!(words("contact add --first 'Ann"), None);
     }
 
     #[test]

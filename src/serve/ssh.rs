@@ -93,12 +93,12 @@ impl Connection {
         let Some(open) = self.channels.get_mut(&id) else { return session.channel_failure(id) };
         let Some(write) = open.write.take() else { return session.channel_failure(id) };
         session.channel_success(id)?;
-        let refusal = match run {
-            Run::App if !open.pty => Some(NO_TERMINAL.to_string()),
-            _ => self.served.refusal(&login),
+        let handle = match run {
+            Run::App if !open.pty => Err(NO_TERMINAL.to_string()),
+            _ => self.served.handle_for(&login),
         };
-        let seat = match refusal.map_or_else(|| self.served.seats.take(&login), Err) {
-            Ok(seat) => seat,
+        let (crm, seat) = match handle.and_then(|crm| Ok((crm, self.served.seats.take(&login)?))) {
+            Ok(taken) => taken,
             Err(why) => {
                 info!(login, why, "session refused");
                 self.served.say_and_close(write, &why);
@@ -108,8 +108,8 @@ impl Connection {
         let (tx, rx) = std::sync::mpsc::sync_channel(INPUT_QUEUE);
         open.input = Some(tx);
         match run {
-            Run::App => self.served.start_app(login, open.client.clone(), write, rx, seat),
-            Run::Command(command) => self.served.start_command(login, command, open.pty, write, rx, seat),
+            Run::App => self.served.start_app(crm, open.client.clone(), write, rx, seat),
+            Run::Command(command, args) => self.served.start_command(crm, command, args, open.pty, write, rx, seat),
         }
         Ok(())
     }
@@ -119,8 +119,8 @@ impl Connection {
 enum Run {
     /// The app (a shell request).
     App,
-    /// One rolo command line (an exec request).
-    Command(String),
+    /// One rolo command line (an exec request) and its words (`None`: its quotes do not close).
+    Command(String, Option<Vec<String>>),
 }
 
 /// Said to a client that asked for the app without a terminal (`ssh -T`).
@@ -223,11 +223,11 @@ impl russh::server::Handler for Connection {
 
     async fn exec_request(&mut self, id: ChannelId, command: &[u8], session: &mut Session) -> Result<(), Self::Error> {
         let command = String::from_utf8_lossy(command).into_owned();
-        // `ssh -t HOST rolo`, the program's name alone, asks for the app.
-        let run = match shlex::split(&command).as_deref() {
-            Some([]) => Run::App,
-            Some([word]) if word == "rolo" => Run::App,
-            _ => Run::Command(command),
+        let args = super::session::command_words(&command);
+        // `ssh -t HOST rolo`, the program's name alone (or nothing), asks for the app.
+        let run = match args {
+            Some(args) if args.len() == 1 => Run::App,
+            args => Run::Command(command, args),
         };
         self.start(id, session, run)
     }
