@@ -41,6 +41,12 @@ impl Given {
         Given { inputs: Arc::new(inputs), outputs: Arc::default() }
     }
 
+    /// Keeps a file the command wrote, for the client to write.
+    fn keep(&self, path: &Path, force: bool, bytes: Vec<u8>) {
+        let output = Output { path: path.to_path_buf(), force, bytes };
+        self.outputs.lock().unwrap_or_else(|e| e.into_inner()).push(output);
+    }
+
     /// The files the command wrote, taken out (for the client to write).
     pub fn take_outputs(&self) -> Vec<Output> {
         std::mem::take(&mut *self.outputs.lock().unwrap_or_else(|e| e.into_inner()))
@@ -116,8 +122,7 @@ pub fn write(path: &Path, data: &[u8], force: bool) -> Result<()> {
         Files::Local => write_local(path, data, force),
         Files::Remote => Err(refused(path)),
         Files::Given(given) => {
-            let output = Output { path: path.to_path_buf(), force, bytes: data.to_vec() };
-            given.outputs.lock().unwrap_or_else(|e| e.into_inner()).push(output);
+            given.keep(path, force, data.to_vec());
             Ok(())
         }
     }
@@ -145,8 +150,7 @@ pub fn backup(crm: &Crm, path: &Path) -> Result<()> {
             crm.backup(&copy)?;
             let bytes = std::fs::read(&copy);
             let _ = std::fs::remove_file(&copy);
-            let output = Output { path: path.to_path_buf(), force: false, bytes: bytes? };
-            given.outputs.lock().unwrap_or_else(|e| e.into_inner()).push(output);
+            given.keep(path, false, bytes?);
             Ok(())
         }
     }
