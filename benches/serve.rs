@@ -144,7 +144,8 @@ struct Rep {
 /// What the typing tasks measure.
 #[derive(Default)]
 struct Tally {
-    latencies: std::sync::Mutex<Vec<Duration>>,
+    /// Each key's time to its frame, with its place in [`SCRIPT`].
+    latencies: std::sync::Mutex<Vec<(usize, Duration)>>,
     lost: AtomicUsize,
     saved: AtomicU64,
     /// Ctrl-S pressed without the app saying a call was logged.
@@ -184,8 +185,18 @@ async fn run(addr: std::net::SocketAddr, pid: u32, steps: &[usize], seconds: u64
                 base_rss = Some(rss_kib(pid));
             }
         }
-        // Frames still coming from the opening are read before the clock starts.
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        // The sessions just opened read their lists in the background: the clock starts when
+        // the server has settled (under a tenth of a core for a second, or after a minute).
+        let opened = Instant::now();
+        loop {
+            let before = cpu_ticks(pid);
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            let used = (cpu_ticks(pid) - before) as f64 / ticks_per_second();
+            if used < 0.1 || opened.elapsed() > Duration::from_secs(60) {
+                break;
+            }
+        }
+        let settled = opened.elapsed();
         let tally = Arc::new(Tally::default());
         let cpu_before = cpu_ticks(pid);
         let clients_before = cpu_ticks(std::process::id());
@@ -209,7 +220,8 @@ async fn run(addr: std::net::SocketAddr, pid: u32, steps: &[usize], seconds: u64
         let cpu = share(cpu_ticks(pid) - cpu_before);
         let clients = share(cpu_ticks(std::process::id()) - clients_before);
         let rss = rss_kib(pid);
-        let mut l = tally.latencies.lock().unwrap().clone();
+        let keyed = tally.latencies.lock().unwrap().clone();
+        let mut l: Vec<Duration> = keyed.iter().map(|&(_, d)| d).collect();
         l.sort();
         let pct =
             |p: f64| l.get(((l.len() as f64 * p) as usize).min(l.len().saturating_sub(1))).copied().unwrap_or_default();
@@ -228,6 +240,8 @@ async fn run(addr: std::net::SocketAddr, pid: u32, steps: &[usize], seconds: u64
             cpu,
             clients
         );
+        println!("         p99 ms by key: {}", by_key(&keyed));
+        println!("         (the server settled {:.1} s after the last session opened)", settled.as_secs_f64());
         total_saved.fetch_add(tally.saved.load(Ordering::Relaxed), Ordering::Relaxed);
         let unsaved = tally.unsaved.load(Ordering::Relaxed);
         if unsaved > 0 {
@@ -267,6 +281,7 @@ async fn type_keys(rep: Arc<Mutex<Rep>>, tally: Arc<Tally>, until: Instant, offs
             2 => &query[1..2],
             step => SCRIPT[step],
         };
+        let step = rep.step;
         rep.step = (rep.step + 1) % SCRIPT.len();
         // A Ctrl-S is a call saved only when the call form was open (a key the server has not
         // taken in yet may leave it closed on this screen).
@@ -279,7 +294,7 @@ async fn type_keys(rep: Arc<Mutex<Rep>>, tally: Arc<Tally>, until: Instant, offs
             match tokio::time::timeout_at(deadline.into(), rep.channel.wait()).await {
                 Ok(Some(ChannelMsg::Data { data })) => {
                     if !framed {
-                        tally.latencies.lock().unwrap().push(sent.elapsed());
+                        tally.latencies.lock().unwrap().push((step, sent.elapsed()));
                         framed = true;
                     }
                     rep.screen.process(&data);
@@ -307,6 +322,20 @@ async fn type_keys(rep: Arc<Mutex<Rep>>, tally: Arc<Tally>, until: Instant, offs
         next += PERIOD;
         tokio::time::sleep_until(next.into()).await;
     }
+}
+
+/// The p99 of each key of the script, named as typed.
+fn by_key(keyed: &[(usize, Duration)]) -> String {
+    let names = ["/", "a", "n", "Esc", "j", "j", "k", "Enter", "h", "c", "v", "^S", "j"];
+    (0..SCRIPT.len())
+        .map(|step| {
+            let mut l: Vec<Duration> = keyed.iter().filter(|&&(s, _)| s == step).map(|&(_, d)| d).collect();
+            l.sort();
+            let p99 = l.get((l.len() * 99 / 100).min(l.len().saturating_sub(1))).copied().unwrap_or_default();
+            format!("{} {:.0}", names[step], ms(p99))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn ms(d: Duration) -> f64 {
