@@ -10,6 +10,7 @@ mod feed;
 pub mod filter;
 mod import;
 mod keys;
+mod live_index;
 mod people;
 mod query;
 mod report;
@@ -26,7 +27,7 @@ mod versions;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 
 pub(crate) use access::View;
 pub use access::{Actor, Scope};
@@ -87,7 +88,7 @@ pub struct Crm {
 /// What every handle over one database shares.
 struct Shared {
     store: Store,
-    search: RwLock<Option<SearchIndex>>,
+    search: live_index::LiveIndex,
     /// The transactions committed through any handle, and what they wrote.
     feed: feed::Feed,
     /// Every record's owner, for telling who may see it (loaded on first need).
@@ -105,7 +106,7 @@ impl Crm {
         let crm = Crm {
             shared: Arc::new(Shared {
                 store: Store::open(path, workload)?,
-                search: RwLock::new(None),
+                search: live_index::LiveIndex::default(),
                 feed: feed::Feed::default(),
                 owners: Arc::default(),
             }),
@@ -256,14 +257,11 @@ impl Crm {
             // Dropping the transaction uncommitted throws every write away.
             return Ok(out);
         }
-        writer.commit()?;
+        // Others see it (and may write) at once; it is reported saved once on disk.
+        let unsynced = self.shared.search.commit(search, || Ok(writer.commit_in_memory()?))?;
+        unsynced.sync()?;
         self.journal_commit(entry);
         access::apply_owner_changes(&self.shared.owners, owners);
-        if let Some(index) = self.shared.search.write().unwrap_or_else(|e| e.into_inner()).as_mut() {
-            for (record, text) in search {
-                index.set(record, text);
-            }
-        }
         // Told last, so that a session hearing of the commit finds the owners and search in step.
         self.shared.feed.publish(self.handle, written);
         Ok(out)
@@ -355,12 +353,12 @@ impl Crm {
         let sees =
             |kind: Kind, owner: &str| actor.reaches(actor.role().level(kind, crate::model::Act::Read), Some(owner));
         if actor.reads_all() {
-            let guard = self.shared.search.read().unwrap_or_else(|e| e.into_inner());
+            let guard = self.shared.search.read();
             return Ok(guard.as_ref().map_or(Some(Vec::new()), |i| i.search_cancellable(query, kinds, limit, pass)));
         }
         let partial = |hits: Vec<Hit>| (pass.partial)(self.unnamed_companies(hits));
         let pass = Pass { partial: &partial, ..pass }.seeing(Some(&sees as &crate::search::Sees));
-        let guard = self.shared.search.read().unwrap_or_else(|e| e.into_inner());
+        let guard = self.shared.search.read();
         let hits = guard.as_ref().map_or(Some(Vec::new()), |i| i.search_cancellable(query, kinds, limit, pass));
         Ok(hits.map(|hits| self.unnamed_companies(hits)))
     }
@@ -386,11 +384,7 @@ impl Crm {
     /// Builds the search index from the search-key table, if not built yet (once, however many
     /// threads ask at the same time).
     pub fn load_search(&self) -> Result<()> {
-        if self.shared.search.read().unwrap_or_else(|e| e.into_inner()).is_some() {
-            return Ok(());
-        }
-        let mut slot = self.shared.search.write().unwrap_or_else(|e| e.into_inner());
-        if slot.is_none() {
+        self.shared.search.load(|| {
             // Two threads share the load. The first takes accounts and contacts, usually most
             // of it; the rest is appended to its index, keeping key order without copying the
             // big part.
@@ -402,9 +396,8 @@ impl Crm {
             });
             let mut index = first?;
             index.extend(rest?);
-            *slot = Some(index);
-        }
-        Ok(())
+            Ok(index)
+        })
     }
 
     /// The search texts of `kinds`, in key order, straight from the key table (no per-record

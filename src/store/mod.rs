@@ -10,6 +10,7 @@ mod check;
 mod chunks;
 mod clean;
 pub(crate) mod codec;
+mod durable;
 pub mod facts;
 mod guard;
 pub mod keys;
@@ -26,7 +27,7 @@ pub use keys::{Indexed, SortField, key_record};
 pub use open::{Store, Workload};
 pub use read::{RawRead, Read};
 pub use tables::{OwnerChange, Reader, Tables, WriteTables, Written};
-pub use write::Writer;
+pub use write::{Unsynced, Writer};
 
 use std::path::PathBuf;
 

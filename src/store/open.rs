@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use redb::{Database, ReadableDatabase};
 
+use super::durable::Durable;
 use super::tables::read_tables;
 use super::{Health, RawRead, Reader, Result, SCHEMA_VERSION, StoreError, Writer, facts, other, upgrade};
 
@@ -17,6 +18,8 @@ pub struct Store {
     health: Arc<Health>,
     db: RwLock<Option<Arc<Database>>>,
     latest: Arc<Latest>,
+    /// The commits made and those on disk (see [`Writer::commit`]).
+    durable: Arc<Durable>,
 }
 
 /// The newest snapshot, shared by every query until the next commit: taking a snapshot (and
@@ -80,6 +83,7 @@ impl Store {
             health,
             db: RwLock::new(Some(Arc::new(db))),
             latest: Arc::default(),
+            durable: Arc::default(),
         };
         store.prepare()?;
         Ok(store)
@@ -171,20 +175,28 @@ impl Store {
     /// After a failed commit redb refuses further writes on the same handle, so the file is
     /// reopened once before giving up.
     pub fn write(&self) -> Result<Writer> {
-        let db = self.db()?;
+        let mut db = self.db()?;
         let mut txn = match self.health.guard(|| Ok(db.begin_write()))? {
             Ok(txn) => txn,
             Err(redb::TransactionError::Storage(redb::StorageError::PreviousIo)) => {
                 self.reopen()?;
-                let db = self.db()?;
+                db = self.db()?;
                 self.health.guard(|| db.begin_write().map_err(other))?
             }
             Err(e) => return Err(other(e)),
         };
-        // Each commit also saves the allocator state, so that a rolo killed mid-session (a closed
-        // terminal, a power cut) reopens at once instead of walking a big file to repair it.
-        txn.set_quick_repair(true);
-        Ok(Writer { txn: Some(txn), health: self.health.clone(), latest: self.latest.clone() })
+        // Committed in memory, then put on disk with others' commits (see `Writer::commit`).
+        // Each durable commit also saves the allocator state, so that a rolo killed mid-session
+        // (a closed terminal, a power cut) reopens at once instead of walking a big file to
+        // repair it.
+        txn.set_durability(redb::Durability::None).map_err(other)?;
+        Ok(Writer {
+            txn: Some(txn),
+            health: self.health.clone(),
+            latest: self.latest.clone(),
+            db,
+            durable: self.durable.clone(),
+        })
     }
 
     fn reopen(&self) -> Result<()> {

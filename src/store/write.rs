@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use redb::ReadableTable;
 
+use super::durable::Durable;
 use super::open::Latest;
 use super::read::{audit_prefix, bulk_key};
 use super::tables::{OwnerChange, SEARCH_V1, Written, slot, write_tables};
@@ -21,6 +22,10 @@ pub struct Writer {
     pub(super) health: Arc<Health>,
     /// The store's newest snapshot, forgotten at the commit.
     pub(super) latest: Arc<Latest>,
+    /// The file, for the durable commit that puts this one on disk.
+    pub(super) db: Arc<redb::Database>,
+    /// The commits made and those on disk.
+    pub(super) durable: Arc<Durable>,
 }
 
 impl Drop for Writer {
@@ -61,11 +66,43 @@ impl Writer {
     }
 
     /// Makes every write of this transaction durable, or none of them.
-    pub fn commit(mut self) -> Result<()> {
+    pub fn commit(self) -> Result<()> {
+        self.commit_in_memory()?.sync()
+    }
+
+    /// Commits in memory: readers see the writes, and the file is free for the next writer at
+    /// once. Nothing is on disk (nor to be reported saved) until [`Unsynced::sync`] returns.
+    pub fn commit_in_memory(mut self) -> Result<Unsynced> {
         let txn = self.txn.take().ok_or_else(|| StoreError::Other("the transaction has ended".into()))?;
         let committed = self.health.guard(|| txn.commit().map_err(other));
         self.latest.forget();
-        committed
+        committed?;
+        let n = self.durable.committed();
+        Ok(Unsynced { db: self.db.clone(), health: self.health.clone(), durable: self.durable.clone(), n })
+    }
+}
+
+/// A commit made in memory and not yet on disk.
+#[must_use = "a commit is saved only once synced"]
+pub struct Unsynced {
+    db: Arc<redb::Database>,
+    health: Arc<Health>,
+    durable: Arc<Durable>,
+    /// Its number among the file's commits.
+    n: u64,
+}
+
+impl Unsynced {
+    /// Returns once the commit is on disk: a durable commit covers it (made by this writer, or
+    /// by another one for every commit waiting with it).
+    pub fn sync(self) -> Result<()> {
+        self.durable.wait(self.n, || {
+            self.health.guard(|| {
+                let mut txn = self.db.begin_write().map_err(other)?;
+                txn.set_quick_repair(true);
+                txn.commit().map_err(other)
+            })
+        })
     }
 }
 

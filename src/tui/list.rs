@@ -209,7 +209,8 @@ impl RecordList {
         }
     }
 
-    /// Takes in what other sessions committed; says whether it touched anything the list shows.
+    /// Takes in what other sessions committed; says whether it touched a row on screen (or the
+    /// list as a whole).
     /// Changed records the list holds, still there and in its scope, have their rows read again
     /// (all rows when a record they name changed), without reading the ids again: with a hundred
     /// thousand records and many sessions, a call logged somewhere costs each of them a few rows.
@@ -229,14 +230,24 @@ impl RecordList {
             && own.iter().all(|&id| self.ids.contains(&id) && self.still_kept(crm, id));
         if !placed {
             self.invalidate();
+            true
         } else if self.shows().iter().any(|&k| k != self.kind && changes.touches_kind(k)) {
             self.rows.clear();
+            true
         } else {
+            // Rows off screen are read when they show: only one on screen makes a frame due.
+            let shown = own.iter().any(|id| self.on_screen().contains(id));
             for id in own {
                 self.rows.remove(&id);
             }
+            shown
         }
-        true
+    }
+
+    /// The ids of the rows on screen (as of the last frame).
+    fn on_screen(&self) -> &[Id] {
+        let end = (self.offset + self.height.max(1)).min(self.ids.len());
+        &self.ids[self.offset.min(end)..end]
     }
 
     /// Whether record `id` is still there for the actor, in the list's scope.
@@ -364,9 +375,7 @@ impl RecordList {
                 self.take_ids(first);
             }
         }
-        let end = (self.offset + self.height.max(1)).min(self.ids.len());
-        let missing: Vec<Id> =
-            self.ids[self.offset.min(end)..end].iter().copied().filter(|id| !self.rows.contains_key(id)).collect();
+        let missing: Vec<Id> = self.on_screen().iter().copied().filter(|id| !self.rows.contains_key(id)).collect();
         if !missing.is_empty() {
             // Account names, read once each however many rows name the same account.
             let mut accounts: HashMap<Id, String> = HashMap::new();

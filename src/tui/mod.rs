@@ -224,7 +224,7 @@ pub fn run<B: Backend>(
 where
     B::Error: Send + Sync + 'static,
 {
-    let mut redraw = true;
+    let (mut redraw, mut drawn) = (true, Instant::now());
     while !app.quit && !stop.load(Ordering::SeqCst) {
         // A frame when something may show differently: an event came (a key, a resize), or the
         // app says so (others' commits on show, work under way); an idle session costs nothing.
@@ -233,11 +233,13 @@ where
             app.set_viewport(size.width, size.height);
             app.prepare();
             terminal.draw(|f| view::draw(f, app, theme)).map_err(io::Error::other)?;
+            drawn = Instant::now();
         }
         // Events already waiting (a paste arriving key by key) are all taken before the next
         // frame, within about a frame's time, so a long paste is not drawn a key at a time.
-        // Work under way (a search's answer) is looked for every frame; an idle app wakes only
-        // a few times a second (a server runs hundreds of them).
+        // Work under way (a search's answer) is looked for every frame, and drawn when it comes
+        // (its progress a few times a second); an idle app wakes only a few times a second (a
+        // server runs hundreds of them).
         let idle = if app.busy() { FRAME_TIME } else { IDLE_WAIT };
         let (mut wait, until) = (idle, Instant::now() + FRAME_TIME);
         redraw = false;
@@ -249,7 +251,7 @@ where
                 break;
             }
         }
-        redraw = redraw || app.wants_redraw();
+        redraw = redraw || app.wants_redraw() || (app.busy() && drawn.elapsed() >= PROGRESS_TIME);
         // A field handed to `$EDITOR` comes back edited; the screen is drawn afresh after it.
         if let Some(text) = app.take_editor_request() {
             redraw = true;
@@ -274,6 +276,9 @@ where
 
 /// How long the loop takes waiting events before it draws again.
 const FRAME_TIME: Duration = Duration::from_millis(16);
+
+/// While work is under way, how often its progress (a spinner, the hits so far) is drawn.
+const PROGRESS_TIME: Duration = Duration::from_millis(100);
 
 /// How long an idle app waits for an event before it looks whether anything else changed (a
 /// message to take down, others' commits, a call's timer).

@@ -199,3 +199,25 @@ fn a_list_at_its_top_shows_what_another_session_put_first() {
     let (moss, holt) = (screen.find("Dee Moss"), screen.find("Cal Holt"));
     assert!(moss.is_some() && moss < holt, "the newest call on top:\n{screen}");
 }
+
+#[test]
+fn a_change_to_a_row_off_screen_draws_nothing_until_it_shows() {
+    let names: Vec<(String, String)> = (0..60).map(|i| ("Pat".to_string(), format!("Row{i:02}"))).collect();
+    let names: Vec<(&str, &str)> = names.iter().map(|(f, l)| (f.as_str(), l.as_str())).collect();
+    let (mut ann, bob) = shared(&names);
+    let s = ann.keys("2").screen();
+    assert!(s.contains("Pat Row00") && !s.contains("Pat Row59"), "{s}");
+    let mut last = person(&bob, "Row59");
+    last.emails.push(Email::new("buyer@row.example"));
+    bob.update(last).unwrap();
+    assert!(!ann.app.wants_redraw(), "a session showing none of it is not drawn again");
+    let s = ann.keys("G").screen();
+    assert!(s.contains("Pat Row59") && s.contains("buyer@row.example"), "read when it shows: {s}");
+    // A change to a row on screen is drawn (others' commits are taken in at most every 500 ms).
+    let mut shown = person(&bob, "Row58");
+    shown.emails.push(Email::new("owner@row.example"));
+    bob.update(shown).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(550));
+    assert!(ann.app.wants_redraw());
+    assert!(ann.screen().contains("owner@row.example"));
+}

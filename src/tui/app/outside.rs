@@ -62,11 +62,18 @@ impl App {
     }
 
     /// Whether the next frame would differ from the last: others' commits touched what the app
-    /// shows (taken in now), background work is under way, the status message is due to go, or
-    /// a call's timer runs. A loop serving many sessions draws an idle one only when this says so.
+    /// shows (taken in now), background work has finished (its answer taken in now), the status
+    /// message is due to go, or a call's timer runs. A loop serving many sessions draws an idle
+    /// one only when this says so, and one awaiting work only a few times a second for its
+    /// progress: a search slowed by a busy server never makes its session draw more.
     pub fn wants_redraw(&mut self) -> bool {
         let expired = self.message.as_ref().is_some_and(|m| m.at.elapsed() > MESSAGE_TIME);
-        self.take_outside_changes() | self.busy() | expired | self.call().is_some()
+        let working = self.busy();
+        if working {
+            self.prepare();
+        }
+        let finished = working && !self.busy();
+        self.take_outside_changes() | finished | expired | self.call().is_some()
     }
 
     /// Marks for reading again what shows something `changes` touched (what is not on show is
@@ -142,5 +149,64 @@ impl App {
                 crate::model::Record::links(&rec).iter().any(|l| l.target == d.record)
             }))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
+
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+
+    /// No keys: the loop polls `polls` times, at once, then stops.
+    struct Polls<'a> {
+        left: usize,
+        stop: &'a AtomicBool,
+    }
+
+    impl crate::tui::Events for Polls<'_> {
+        fn next(&mut self, _: Duration) -> std::io::Result<Option<ratatui::crossterm::event::Event>> {
+            self.left = self.left.saturating_sub(1);
+            if self.left == 0 {
+                self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+            Ok(None)
+        }
+    }
+
+    struct NoHost;
+
+    impl crate::tui::Host for NoHost {
+        fn edit(&mut self, text: &str) -> std::io::Result<String> {
+            Ok(text.to_string())
+        }
+        fn copy(&mut self, _: &str) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_session_awaiting_work_is_drawn_for_its_progress_not_at_every_poll() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = App::new(Arc::new(Crm::open(&dir.path().join("t.redb")).unwrap())).unwrap();
+        app.handle_key(crate::tui::keymap::key_event("2").unwrap());
+        app.set_viewport(80, 24);
+        app.settle();
+        // A filter's answer that never comes: the app is busy for as long as the loop runs.
+        app.list_mut().unwrap().awaiting = Some(u64::MAX);
+        assert!(app.busy());
+        let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let stop = AtomicBool::new(false);
+        let began = Instant::now();
+        let mut polls = Polls { left: 500, stop: &stop };
+        crate::tui::run(&mut term, &mut app, &mut polls, &crate::tui::Theme::plain(), &stop, &mut NoHost).unwrap();
+        // The first frame, then one per 100 ms of progress at most (a frame per poll before).
+        let progress = (began.elapsed().as_millis() / 100) as usize;
+        let drawn = term.get_frame().count();
+        assert!(drawn <= 2 + progress, "{drawn} frames in {:?}", began.elapsed());
     }
 }

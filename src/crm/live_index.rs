@@ -1,0 +1,147 @@
+//! The search index every handle over one database shares, kept in step with commits without a
+//! commit ever waiting for a search: a search holds the index for as long as it ranks (on a busy
+//! server, a low-priority thread ranking a hundred thousand texts), so a commit that finds it
+//! held leaves its texts waiting, and the next search (or commit) takes them in before it reads.
+
+use std::sync::{Mutex, RwLock, RwLockReadGuard, TryLockError};
+
+use super::Result;
+use crate::model::RecordRef;
+use crate::search::SearchIndex;
+
+/// A record's new search text and owner's login, or `None` when it went.
+pub(super) type Text = (RecordRef, Option<(String, String)>);
+
+/// The index (once built) and the texts committed while it was held.
+#[derive(Default)]
+pub(super) struct LiveIndex {
+    index: RwLock<Option<SearchIndex>>,
+    /// Texts committed while the index was held, in commit order.
+    waiting: Mutex<Vec<Text>>,
+}
+
+impl LiveIndex {
+    /// Runs `commit`, then puts `texts` in the index, or leaves them waiting if a search holds it.
+    /// Texts are queued in commit order: commits are serial, and each holds the queue from before
+    /// its commit until its texts are in.
+    pub(super) fn commit<T>(&self, texts: Vec<Text>, commit: impl FnOnce() -> Result<T>) -> Result<T> {
+        let mut waiting = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
+        let out = commit()?;
+        let index = match self.index.try_write() {
+            Ok(index) => Some(index),
+            Err(TryLockError::Poisoned(e)) => Some(e.into_inner()),
+            Err(TryLockError::WouldBlock) => None,
+        };
+        match index {
+            // No index yet: it is read from the file when built, these texts and all.
+            Some(mut index) => {
+                let pending = std::mem::take(&mut *waiting);
+                if let Some(index) = index.as_mut() {
+                    for (record, text) in pending.into_iter().chain(texts) {
+                        index.set(record, text);
+                    }
+                }
+            }
+            None => waiting.extend(texts),
+        }
+        Ok(out)
+    }
+
+    /// The index for reading, every committed text in it (`None` until built). Waits for the
+    /// searches under way only when texts are waiting.
+    pub(super) fn read(&self) -> RwLockReadGuard<'_, Option<SearchIndex>> {
+        if !self.waiting.lock().unwrap_or_else(|e| e.into_inner()).is_empty() {
+            self.take_waiting();
+        }
+        self.index.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Builds the index with `build` unless it is built (once, however many threads ask).
+    pub(super) fn load(&self, build: impl FnOnce() -> Result<SearchIndex>) -> Result<()> {
+        if self.index.read().unwrap_or_else(|e| e.into_inner()).is_some() {
+            return Ok(());
+        }
+        let mut slot = self.index.write().unwrap_or_else(|e| e.into_inner());
+        if slot.is_none() {
+            *slot = Some(build()?);
+            drop(slot);
+            // What was committed while it was read is in the file read or waiting: taken in
+            // again in order, it ends as the file has it.
+            self.take_waiting();
+        }
+        Ok(())
+    }
+
+    /// Puts the waiting texts in the index (the index first, then the queue: a commit holds the
+    /// queue only while it commits and tries the index).
+    fn take_waiting(&self) {
+        let mut index = self.index.write().unwrap_or_else(|e| e.into_inner());
+        let pending = std::mem::take(&mut *self.waiting.lock().unwrap_or_else(|e| e.into_inner()));
+        if let Some(index) = index.as_mut() {
+            for (record, text) in pending {
+                index.set(record, text);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::model::Kind;
+
+    fn text(id: u64, words: &str) -> Text {
+        (RecordRef::new(Kind::Contact, id), Some((words.to_string(), "ann".to_string())))
+    }
+
+    fn found(index: &LiveIndex, query: &str) -> Vec<u64> {
+        let guard = index.read();
+        guard.as_ref().map(|i| i.search(query, &[Kind::Contact], 10).iter().map(|h| h.id).collect()).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_commit_never_waits_for_a_search_and_the_next_search_finds_it() {
+        let index = Arc::new(LiveIndex::default());
+        index.load(|| Ok(SearchIndex::default())).unwrap();
+        index.commit(vec![text(1, "Ann Lee")], || Ok(())).unwrap();
+        assert_eq!(found(&index, "lee"), [1]);
+        // A search holds the index while another thread commits: the commit returns at once.
+        let searching = index.read();
+        let (done, finished) = std::sync::mpsc::channel();
+        let committer = index.clone();
+        std::thread::spawn(move || {
+            committer.commit(vec![text(2, "Bob Lee"), text(1, "Ann Moss")], || Ok(())).unwrap();
+            done.send(()).unwrap();
+        });
+        finished.recv_timeout(Duration::from_secs(5)).expect("the commit waited for the search");
+        drop(searching);
+        assert_eq!(found(&index, "lee"), [2], "texts waiting are taken in, in commit order");
+        assert_eq!(found(&index, "moss"), [1]);
+    }
+
+    #[test]
+    fn texts_committed_while_the_index_is_built_are_in_it() {
+        let index = Arc::new(LiveIndex::default());
+        let during = index.clone();
+        index
+            .load(|| {
+                // Committed while the build holds the index: left waiting, taken in after.
+                during.commit(vec![text(7, "Cy Park")], || Ok(())).unwrap();
+                Ok(SearchIndex::default())
+            })
+            .unwrap();
+        assert_eq!(found(&index, "park"), [7]);
+    }
+
+    #[test]
+    fn a_failed_commit_puts_nothing_in_the_index() {
+        let index = LiveIndex::default();
+        index.load(|| Ok(SearchIndex::default())).unwrap();
+        let failed = index.commit(vec![text(3, "Di Fox")], || Err::<(), _>(crate::crm::CrmError::SearchFailed));
+        assert!(failed.is_err());
+        assert!(found(&index, "fox").is_empty());
+    }
+}
