@@ -144,8 +144,8 @@ struct Rep {
 /// What the typing tasks measure.
 #[derive(Default)]
 struct Tally {
-    /// Each key's time to its frame, with its place in [`SCRIPT`].
-    latencies: std::sync::Mutex<Vec<(usize, Duration)>>,
+    /// Each key's time to its frame, with its place in [`SCRIPT`] and when it was sent.
+    latencies: std::sync::Mutex<Vec<(usize, Instant, Duration)>>,
     lost: AtomicUsize,
     saved: AtomicU64,
     /// Ctrl-S pressed without the app saying a call was logged.
@@ -221,7 +221,7 @@ async fn run(addr: std::net::SocketAddr, pid: u32, steps: &[usize], seconds: u64
         let clients = share(cpu_ticks(std::process::id()) - clients_before);
         let rss = rss_kib(pid);
         let keyed = tally.latencies.lock().unwrap().clone();
-        let mut l: Vec<Duration> = keyed.iter().map(|&(_, d)| d).collect();
+        let mut l: Vec<Duration> = keyed.iter().map(|&(_, _, d)| d).collect();
         l.sort();
         let pct =
             |p: f64| l.get(((l.len() as f64 * p) as usize).min(l.len().saturating_sub(1))).copied().unwrap_or_default();
@@ -241,6 +241,7 @@ async fn run(addr: std::net::SocketAddr, pid: u32, steps: &[usize], seconds: u64
             clients
         );
         println!("         p99 ms by key: {}", by_key(&keyed));
+        println!("         p99 ms by 5 s: {}", by_time(&keyed, began));
         println!("         (the server settled {:.1} s after the last session opened)", settled.as_secs_f64());
         total_saved.fetch_add(tally.saved.load(Ordering::Relaxed), Ordering::Relaxed);
         let unsaved = tally.unsaved.load(Ordering::Relaxed);
@@ -294,7 +295,7 @@ async fn type_keys(rep: Arc<Mutex<Rep>>, tally: Arc<Tally>, until: Instant, offs
             match tokio::time::timeout_at(deadline.into(), rep.channel.wait()).await {
                 Ok(Some(ChannelMsg::Data { data })) => {
                     if !framed {
-                        tally.latencies.lock().unwrap().push((step, sent.elapsed()));
+                        tally.latencies.lock().unwrap().push((step, sent, sent.elapsed()));
                         framed = true;
                     }
                     rep.screen.process(&data);
@@ -325,17 +326,29 @@ async fn type_keys(rep: Arc<Mutex<Rep>>, tally: Arc<Tally>, until: Instant, offs
 }
 
 /// The p99 of each key of the script, named as typed.
-fn by_key(keyed: &[(usize, Duration)]) -> String {
+fn by_key(keyed: &[(usize, Instant, Duration)]) -> String {
     let names = ["/", "a", "n", "Esc", "j", "j", "k", "Enter", "h", "c", "v", "^S", "j"];
     (0..SCRIPT.len())
-        .map(|step| {
-            let mut l: Vec<Duration> = keyed.iter().filter(|&&(s, _)| s == step).map(|&(_, d)| d).collect();
-            l.sort();
-            let p99 = l.get((l.len() * 99 / 100).min(l.len().saturating_sub(1))).copied().unwrap_or_default();
-            format!("{} {:.0}", names[step], ms(p99))
-        })
+        .map(|step| format!("{} {:.0}", names[step], ms(p99(keyed.iter().filter(|k| k.0 == step)))))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The p99 of the keys sent in each 5 seconds from `began`: a start that settles shows here.
+fn by_time(keyed: &[(usize, Instant, Duration)], began: Instant) -> String {
+    let slice = |k: &(usize, Instant, Duration)| (k.1.saturating_duration_since(began).as_secs() / 5) as usize;
+    let slices = keyed.iter().map(slice).max().map_or(0, |m| m + 1);
+    (0..slices)
+        .map(|n| format!("{:.0}", ms(p99(keyed.iter().filter(|k| slice(k) == n)))))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The 99th percentile of the keys' times.
+fn p99<'a>(keys: impl Iterator<Item = &'a (usize, Instant, Duration)>) -> Duration {
+    let mut l: Vec<Duration> = keys.map(|k| k.2).collect();
+    l.sort();
+    l.get((l.len() * 99 / 100).min(l.len().saturating_sub(1))).copied().unwrap_or_default()
 }
 
 fn ms(d: Duration) -> f64 {

@@ -107,8 +107,10 @@ impl<'a> Pass<'a> {
     }
 }
 
-/// How often a front end wants the best matches so far of a long pass: about one frame.
-pub const FRAME: Duration = Duration::from_millis(16);
+/// How often a front end wants the best matches so far of a long pass: ten times a second, so a
+/// pass slowed by a busy server (hundreds of sessions searching) does not make its session draw
+/// more often the slower it runs.
+pub const PROGRESS: Duration = Duration::from_millis(100);
 
 /// Search texts of every searchable record, ready to score.
 #[derive(Default)]

@@ -238,7 +238,7 @@ where
         // Events already waiting (a paste arriving key by key) are all taken before the next
         // frame, within about a frame's time, so a long paste is not drawn a key at a time.
         // Work under way (a search's answer) is looked for every frame, and drawn when it comes
-        // (its progress a few times a second); an idle app wakes only a few times a second (a
+        // (a spinner a few times a second); an idle app wakes only a few times a second (a
         // server runs hundreds of them).
         let idle = if app.busy() { FRAME_TIME } else { IDLE_WAIT };
         let (mut wait, until) = (idle, Instant::now() + FRAME_TIME);
@@ -251,7 +251,7 @@ where
                 break;
             }
         }
-        redraw = redraw || app.wants_redraw() || (app.busy() && drawn.elapsed() >= PROGRESS_TIME);
+        redraw = redraw || app.wants_redraw() || (app.animates() && drawn.elapsed() >= PROGRESS_TIME);
         // A field handed to `$EDITOR` comes back edited; the screen is drawn afresh after it.
         if let Some(text) = app.take_editor_request() {
             redraw = true;
@@ -277,7 +277,7 @@ where
 /// How long the loop takes waiting events before it draws again.
 const FRAME_TIME: Duration = Duration::from_millis(16);
 
-/// While work is under way, how often its progress (a spinner, the hits so far) is drawn.
+/// While a spinner turns, how often it is drawn.
 const PROGRESS_TIME: Duration = Duration::from_millis(100);
 
 /// How long an idle app waits for an event before it looks whether anything else changed (a

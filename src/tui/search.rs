@@ -1,6 +1,6 @@
 //! The `/` search overlay: a query line and the best matches, scored off the UI thread so typing
 //! never waits for the matcher. Each keystroke starts a new query; answers to older ones are
-//! dropped when they arrive. A long pass sends the best matches found so far every frame or so,
+//! dropped when they arrive. A long pass sends the best matches found so far ten times a second,
 //! shown as partial until the complete answer replaces them.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::crm::Crm;
 use crate::model::Kind;
-use crate::search::{FRAME, Hit, Pass};
+use crate::search::{Hit, PROGRESS, Pass};
 
 /// How many matches the overlay shows.
 pub const LIMIT: usize = 50;
@@ -78,7 +78,7 @@ impl Searcher {
                 &query,
                 &kinds,
                 limit,
-                Pass { cancel: &cancel, partial: &partial, every: FRAME, sees: None },
+                Pass { cancel: &cancel, partial: &partial, every: PROGRESS, sees: None },
             ) {
                 Ok(Some(hits)) => {
                     let full = hits.len() == limit;

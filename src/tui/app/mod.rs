@@ -102,6 +102,9 @@ pub struct App {
     pub pending: String,
     /// Whether the search index is still loading.
     pub indexing: bool,
+    /// Whether an answer (partial or whole) came to the search or a picker since the loop last
+    /// asked ([`App::wants_redraw`]).
+    arrived: bool,
     /// Set when the user leaves.
     pub quit: bool,
     /// The window is below the minimum size: only quitting keys act.
@@ -224,6 +227,7 @@ impl App {
             message: greeting,
             pending: String::new(),
             indexing: true,
+            arrived: false,
             quit: false,
             too_small: false,
             detail_rows: 1,
@@ -282,6 +286,7 @@ impl App {
         self.take_outside_changes();
         self.indexing = !self.index_ready.load(Ordering::SeqCst);
         if let Some(answer) = self.searcher.poll() {
+            self.arrived = true;
             // Read before the dialog is borrowed: whether the picker is the account picker.
             let picking = match self.overlay() {
                 Some(Overlay::Picker { field, .. }) => self.form().and_then(|f| f.picker_kind(*field)),
@@ -379,6 +384,12 @@ impl App {
             || self.import().is_some_and(|w| w.busy())
             || self.dialog_awaits()
             || self.list().is_some_and(|l| l.awaiting.is_some() || l.is_loading())
+    }
+
+    /// Whether the screen moves on its own while work is under way (the reports' spinner), so the
+    /// loop draws it a few times a second until the work is done.
+    pub fn animates(&self) -> bool {
+        self.on_reports() && self.reports.busy()
     }
 
     /// Whether the dialog on top (the search, a picker) awaits the matches of what was typed in it.
