@@ -2,7 +2,8 @@
 //! the first writer waiting makes that durable commit (the disk sync) for every commit made so
 //! far. Alone, a writer pays one sync as before; with a team writing at once, a burst costs one
 //! sync instead of a queue of them, each writer holding the file only for its own writes.
-//! A write is reported saved only once it is on disk.
+//! A write is reported saved only once it is on disk; other sessions may read it a moment before
+//! (between the two commits), and lose it with the process only if it was never reported saved.
 
 use std::sync::{Condvar, Mutex};
 
