@@ -205,8 +205,9 @@ mod tests {
         let began = Instant::now();
         let mut polls = Polls { left: 500, stop: &stop };
         crate::tui::run(&mut term, &mut app, &mut polls, &crate::tui::Theme::plain(), &stop, &mut NoHost).unwrap();
-        // The first frame, and no other while nothing arrives (a frame per poll before).
+        // The first frame, and no other while nothing arrives (a frame per poll before); one more
+        // only if the greeting's time ran out meanwhile on a slow machine.
         let drawn = term.get_frame().count();
-        assert_eq!(drawn, 1, "{drawn} frames in {:?}", began.elapsed());
+        assert!(drawn <= 2, "{drawn} frames in {:?}", began.elapsed());
     }
 }
