@@ -277,7 +277,7 @@ where
 /// How long the loop takes waiting events before it draws again.
 const FRAME_TIME: Duration = Duration::from_millis(16);
 
-/// While a spinner turns, how often it is drawn.
+/// While a spinner turns or a progress bar moves, how often it is drawn.
 const PROGRESS_TIME: Duration = Duration::from_millis(100);
 
 /// How long an idle app waits for an event before it looks whether anything else changed (a

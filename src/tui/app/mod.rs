@@ -386,10 +386,10 @@ impl App {
             || self.list().is_some_and(|l| l.awaiting.is_some() || l.is_loading())
     }
 
-    /// Whether the screen moves on its own while work is under way (the reports' spinner), so the
-    /// loop draws it a few times a second until the work is done.
+    /// Whether the screen moves on its own while work is under way (the reports' spinner, an
+    /// import's progress bar), so the loop draws it a few times a second until the work is done.
     pub fn animates(&self) -> bool {
-        self.on_reports() && self.reports.busy()
+        (self.on_reports() && self.reports.busy()) || self.import().is_some_and(|w| w.busy())
     }
 
     /// Whether the dialog on top (the search, a picker) awaits the matches of what was typed in it.
