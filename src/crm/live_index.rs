@@ -33,15 +33,7 @@ impl LiveIndex {
             Err(TryLockError::WouldBlock) => None,
         };
         match index {
-            // No index yet: it is read from the file when built, these texts and all.
-            Some(mut index) => {
-                let pending = std::mem::take(&mut *waiting);
-                if let Some(index) = index.as_mut() {
-                    for (record, text) in pending.into_iter().chain(texts) {
-                        index.set(record, text);
-                    }
-                }
-            }
+            Some(mut index) => put(&mut index, std::mem::take(&mut *waiting).into_iter().chain(texts)),
             None => waiting.extend(texts),
         }
         Ok(out)
@@ -76,11 +68,16 @@ impl LiveIndex {
     /// queue only while it commits and tries the index).
     fn take_waiting(&self) {
         let mut index = self.index.write().unwrap_or_else(|e| e.into_inner());
-        let pending = std::mem::take(&mut *self.waiting.lock().unwrap_or_else(|e| e.into_inner()));
-        if let Some(index) = index.as_mut() {
-            for (record, text) in pending {
-                index.set(record, text);
-            }
+        put(&mut index, std::mem::take(&mut *self.waiting.lock().unwrap_or_else(|e| e.into_inner())));
+    }
+}
+
+/// Puts `texts` in the index, in order; before it is built they are dropped (it is read from the
+/// file when built, these texts and all).
+fn put(index: &mut Option<SearchIndex>, texts: impl IntoIterator<Item = Text>) {
+    if let Some(index) = index.as_mut() {
+        for (record, text) in texts {
+            index.set(record, text);
         }
     }
 }
