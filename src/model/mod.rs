@@ -6,6 +6,7 @@
 mod activity;
 mod audit;
 mod company;
+pub mod merge;
 mod people;
 mod sales;
 pub mod texts;
