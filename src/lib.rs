@@ -8,6 +8,7 @@ pub mod demo;
 pub mod export;
 pub mod fuzz;
 pub mod import;
+pub mod mail;
 pub mod model;
 pub mod search;
 pub mod serve;

@@ -1,18 +1,18 @@
-//! Activities and follow-up work: tasks, calls, events and the agenda, projects, campaigns,
-//! contact lists, notes and a record's timeline: each command's arguments, handler and presenter.
+//! Activities and follow-up work: tasks, calls, events and the agenda, projects, notes and a
+//! record's timeline: each command's arguments, handler and presenter.
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use serde_json::Value;
 
-use super::args::{FilterArg, IdArg, NoFilter, noun, owned_noun};
+use super::args::{FilterArg, IdArg, owned_noun};
 use super::output::{self, Names, Out, Present, date, list, opt, with_name, wrote};
 use super::{add, assign, delete, edit, exists, fields, show_one};
 use crate::crm::Order;
 use crate::crm::{Crm, TaskFilter};
 use crate::model::{
-    Account, Call, Campaign, Contact, ContactList, Event, Id, Lead, Note, Opportunity, Project, RecordRef, Task,
-    ValidationError, format_duration,
+    Account, Call, Contact, Event, Id, Lead, Note, Opportunity, Project, RecordRef, Task, ValidationError,
+    format_duration,
 };
 
 owned_noun!(
@@ -307,93 +307,6 @@ pub struct ProjectDone {
 }
 
 owned_noun!(
-    /// Campaign commands.
-    CampaignCmd, CampaignAdd, CampaignEdit, FilterArg
-);
-
-/// Optional campaign fields.
-#[derive(Debug, Args, Default)]
-pub struct CampaignFields {
-    /// email, web, trade show...
-    #[arg(long)]
-    pub channel: Option<String>,
-    /// What it may cost.
-    #[arg(long)]
-    pub budget: Option<String>,
-    /// Currency code (default USD).
-    #[arg(long)]
-    pub currency: Option<String>,
-    /// First day.
-    #[arg(long)]
-    pub start: Option<String>,
-    /// Last day.
-    #[arg(long)]
-    pub end: Option<String>,
-    /// planned, active, completed or cancelled.
-    #[arg(long)]
-    pub status: Option<String>,
-    /// The owner's login (default: you).
-    #[arg(long)]
-    pub owner: Option<String>,
-}
-
-/// `campaign add`.
-#[derive(Debug, Args)]
-pub struct CampaignAdd {
-    /// Name.
-    #[arg(long)]
-    pub name: String,
-    #[command(flatten)]
-    pub fields: CampaignFields,
-}
-
-/// `campaign edit`.
-#[derive(Debug, Args)]
-pub struct CampaignEdit {
-    /// The campaign's id.
-    pub id: Id,
-    /// New name.
-    #[arg(long)]
-    pub name: Option<String>,
-    #[command(flatten)]
-    pub fields: CampaignFields,
-}
-
-noun!(
-    /// Contact list commands.
-    ListCmd, ListAdd, ListEdit, NoFilter,
-    /// Put a contact on a list.
-    Member(MemberArgs)
-);
-
-/// `list add`.
-#[derive(Debug, Args)]
-pub struct ListAdd {
-    /// Name.
-    #[arg(long)]
-    pub name: String,
-}
-
-/// `list edit`.
-#[derive(Debug, Args)]
-pub struct ListEdit {
-    /// The list's id.
-    pub id: Id,
-    /// New name.
-    #[arg(long)]
-    pub name: Option<String>,
-}
-
-/// `list member`.
-#[derive(Debug, Args)]
-pub struct MemberArgs {
-    /// The list's id.
-    pub list: Id,
-    /// The contact's id.
-    pub contact: Id,
-}
-
-owned_noun!(
     /// Note commands.
     NoteCmd, NoteAdd, NoteEdit, NoteList
 );
@@ -593,49 +506,6 @@ pub(super) fn project(out: &Out, crm: &Crm, cmd: ProjectCmd) -> Result<()> {
     }
 }
 
-pub(super) fn campaign(out: &Out, crm: &Crm, cmd: CampaignCmd) -> Result<()> {
-    match cmd {
-        CampaignCmd::Add(a) => {
-            let mut rec = Campaign { name: a.name, ..Default::default() };
-            fields::campaign(&mut rec, &a.fields, crm.session().today())?;
-            add(out, crm, rec)
-        }
-        CampaignCmd::List(f) => f.list(out, crm, crm.list::<Campaign>(|_| true)?),
-        CampaignCmd::Show(a) => show_one::<Campaign>(out, crm, a.id),
-        CampaignCmd::Edit(e) => edit(out, crm, e.id, |rec: &mut Campaign| {
-            if let Some(n) = e.name {
-                rec.name = n;
-            }
-            Ok(fields::campaign(rec, &e.fields, crm.session().today())?)
-        }),
-        CampaignCmd::Delete(a) => delete::<Campaign>(out, crm, a.id),
-        CampaignCmd::Assign(a) => assign::<Campaign>(out, crm, a),
-    }
-}
-
-pub(super) fn contact_list(out: &Out, crm: &Crm, cmd: ListCmd) -> Result<()> {
-    match cmd {
-        ListCmd::Add(a) => add(out, crm, ContactList { name: a.name, ..Default::default() }),
-        ListCmd::List(_) => {
-            list(out, crm, &crm.list::<ContactList>(|_| true)?);
-            Ok(())
-        }
-        ListCmd::Show(a) => show_one::<ContactList>(out, crm, a.id),
-        ListCmd::Edit(e) => edit(out, crm, e.id, |rec: &mut ContactList| {
-            if let Some(n) = e.name {
-                rec.name = n;
-            }
-            Ok(())
-        }),
-        ListCmd::Delete(a) => delete::<ContactList>(out, crm, a.id),
-        ListCmd::Member(m) => {
-            let rec = crm.add_list_member(m.list, m.contact)?;
-            wrote(out, crm, "updated", &rec);
-            Ok(())
-        }
-    }
-}
-
 fn record_ref(field: &str, text: &str) -> Result<RecordRef> {
     Ok(text.parse::<RecordRef>().map_err(|m| ValidationError::new(field, m))?)
 }
@@ -753,30 +623,6 @@ impl Present for Project {
             self.status.to_string(),
             self.goal_met.to_string(),
         ]
-    }
-}
-
-impl Present for Campaign {
-    const HEADERS: &'static [&'static str] = &["ID", "NAME", "CHANNEL", "STATUS", "BUDGET", "START", "END"];
-    const RIGHT: &'static [usize] = &[0, 4];
-    fn row(&self, _: &Names) -> Vec<String> {
-        vec![
-            self.id.to_string(),
-            self.name.clone(),
-            opt(&self.channel),
-            self.status.to_string(),
-            self.budget.map(|b| format!("{} {}", b.grouped(), self.currency)).unwrap_or_default(),
-            date(self.start),
-            date(self.end),
-        ]
-    }
-}
-
-impl Present for ContactList {
-    const HEADERS: &'static [&'static str] = &["ID", "NAME", "MEMBERS"];
-    const RIGHT: &'static [usize] = &[0, 2];
-    fn row(&self, _: &Names) -> Vec<String> {
-        vec![self.id.to_string(), self.name.clone(), self.members.len().to_string()]
     }
 }
 

@@ -9,10 +9,9 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 
-use super::activity::{
-    AgendaArgs, CallCmd, CampaignCmd, EventCmd, ListCmd, NoteCmd, ProjectCmd, TaskCmd, TimelineArgs,
-};
+use super::activity::{AgendaArgs, CallCmd, EventCmd, NoteCmd, ProjectCmd, TaskCmd, TimelineArgs};
 use super::admin::{DemoArgs, SourceCmd};
+use super::marketing::{CampaignCmd, EmailCmd, ListCmd, SettingsCmd, TemplateCmd};
 use super::output::{self, Out, Present};
 use super::people::{AccountCmd, ContactCmd, SearchArgs};
 use super::quote::{ProductCmd, QuoteCmd};
@@ -88,9 +87,18 @@ pub enum Command {
     /// Marketing campaigns.
     #[command(subcommand)]
     Campaign(CampaignCmd),
-    /// Contact lists.
+    /// Contact lists: static (members added by hand) or dynamic (a saved filter).
     #[command(subcommand)]
     List(ListCmd),
+    /// Email templates with merge fields ({{first_name|there}}).
+    #[command(subcommand)]
+    Template(TemplateCmd),
+    /// Email to contacts: one-to-one, birthdays, the unsubscribe list.
+    #[command(subcommand)]
+    Email(EmailCmd),
+    /// The database's mail settings (smtp.url, smtp.from, smtp.rate).
+    #[command(subcommand)]
+    Settings(SettingsCmd),
     /// Notes on accounts, contacts, leads and opportunities.
     #[command(subcommand)]
     Note(NoteCmd),
@@ -180,9 +188,18 @@ pub struct AssignArgs {
     pub login: String,
 }
 
-/// Standard verbs of a record kind, with its own add / edit / list arguments.
+/// A list, template or campaign, named by id or by exact name.
+#[derive(Debug, Args)]
+pub struct NameArg {
+    /// Its id, or its exact name.
+    pub name: String,
+}
+
+/// Standard verbs of a record kind, with its own add / edit / list arguments; `named` kinds
+/// (lists, templates, campaigns) are shown and deleted by id or by name.
 macro_rules! noun {
-    ($(#[$m:meta])* $name:ident, $add:ty, $edit:ty, $list:ty $(, $($(#[$xm:meta])* $extra:ident($extra_ty:ty)),+)?) => {
+    (named $($rest:tt)*) => { $crate::cli::args::noun!(@by $crate::cli::args::NameArg; $($rest)*); };
+    (@by $by:ty; $(#[$m:meta])* $name:ident, $add:ty, $edit:ty, $list:ty $(, $($(#[$xm:meta])* $extra:ident($extra_ty:ty)),+)?) => {
         $(#[$m])*
         #[derive(Debug, Subcommand)]
         pub enum $name {
@@ -192,28 +209,30 @@ macro_rules! noun {
             #[command(alias = "ls")]
             List($list),
             /// Show one in full.
-            Show(IdArg),
+            Show($by),
             /// Change fields of one (an empty value clears an optional field).
             Edit($edit),
             /// Delete one (refused while other records need it).
             #[command(alias = "rm")]
-            Delete(IdArg),
+            Delete($by),
             $($($(#[$xm])* $extra($extra_ty)),+)?
         }
     };
+    ($($rest:tt)*) => { $crate::cli::args::noun!(@by $crate::cli::args::IdArg; $($rest)*); };
 }
 pub(super) use noun;
 
 /// A noun whose records have an owner: the standard verbs, `assign`, and its own.
 macro_rules! owned_noun {
-    ($(#[$m:meta])* $name:ident, $add:ty, $edit:ty, $list:ty $(, $($(#[$xm:meta])* $extra:ident($extra_ty:ty)),+)?) => {
+    ($($named:ident)? ; $(#[$m:meta])* $name:ident, $add:ty, $edit:ty, $list:ty $(, $($(#[$xm:meta])* $extra:ident($extra_ty:ty)),+)?) => {
         $crate::cli::args::noun!(
-            $(#[$m])* $name, $add, $edit, $list,
+            $($named)? $(#[$m])* $name, $add, $edit, $list,
             /// Give one to another user, named by login (needs the assign right).
             Assign($crate::cli::args::AssignArgs)
             $(, $($(#[$xm])* $extra($extra_ty)),+)?
         );
     };
+    ($($rest:tt)*) => { $crate::cli::args::owned_noun!(; $($rest)*); };
 }
 pub(super) use owned_noun;
 

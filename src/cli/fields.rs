@@ -1,7 +1,8 @@
 //! Turning command-line text into record fields. Shared by `add` and `edit`: a flag left out keeps
 //! the field; a flag given empty clears an optional field.
 
-use super::activity::{CallFields, CampaignFields, EventFields, ProjectFields, TaskFields};
+use super::activity::{CallFields, EventFields, ProjectFields, TaskFields};
+use super::marketing::CampaignFields;
 use super::people::{AccountFields, ContactFields};
 use super::quote::ProductFields;
 use super::sales::{LeadFields, OppFields};
@@ -318,6 +319,9 @@ pub fn campaign(c: &mut Campaign, f: &CampaignFields, today: Date) -> Result<()>
     set_text(&mut c.channel, &f.channel);
     if let Some(b) = &f.budget {
         c.budget = text(b).map(|b| amount("budget", &b)).transpose()?;
+    }
+    if let Some(b) = &f.cost {
+        c.cost = text(b).map(|b| amount("cost", &b)).transpose()?;
     }
     set_currency(&mut c.currency, &f.currency)?;
     set_date("start", &mut c.start, &f.start, today)?;

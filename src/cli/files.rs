@@ -116,6 +116,19 @@ pub fn may_write(db: &Path, path: &Path, force: bool) -> Result<()> {
     Ok(())
 }
 
+/// Makes the output folder `path` (and its parents) as the policy allows; a client makes its
+/// own before it sends the command.
+pub fn make_dir(path: &Path) -> Result<()> {
+    match stdio::files() {
+        Files::Local => std::fs::create_dir_all(path).map_err(|e| {
+            let message = format!("cannot make the folder {}: {e}", path.display());
+            ValidationError::new("to-dir", message).into()
+        }),
+        Files::Remote => Err(refused(path)),
+        Files::Given(_) => Ok(()),
+    }
+}
+
 /// Writes the output file `path` as the policy allows (see [`write_local`]).
 pub fn write(path: &Path, data: &[u8], force: bool) -> Result<()> {
     match stdio::files() {
@@ -195,7 +208,11 @@ pub fn write_local(path: &Path, data: &[u8], force: bool) -> Result<()> {
 /// once its output files are checked as writable (the database `db` never). A file that cannot
 /// be read or written fails here, before the server is asked anything.
 pub fn gather(db: &Path, command: &Command) -> Result<HashMap<PathBuf, Vec<u8>>> {
-    use super::args::Command::{Backup, Export, Import, User};
+    use super::args::Command::{Backup, Campaign, Email, Export, Import, Template, User};
+    use super::marketing::{
+        BirthdayArgs, CampaignCmd, CampaignSendArgs as SendArgs, EmailCmd, EmailSendArgs, TemplateAdd, TemplateCmd,
+        TemplateEdit, TemplateText, ToDir,
+    };
     let mut inputs = HashMap::new();
     match command {
         Import(a) => {
@@ -208,6 +225,17 @@ pub fn gather(db: &Path, command: &Command) -> Result<HashMap<PathBuf, Vec<u8>>>
         }
         User(super::users::UserCmd::Key(super::users::KeyCmd::Add(a))) => {
             inputs.insert(a.file.clone(), read(&a.file)?);
+        }
+        Campaign(CampaignCmd::Send(SendArgs { to: ToDir { to_dir: Some(dir) }, .. }))
+        | Email(EmailCmd::Send(EmailSendArgs { to: ToDir { to_dir: Some(dir) }, .. }))
+        | Email(EmailCmd::Birthdays(BirthdayArgs { to: ToDir { to_dir: Some(dir) }, .. })) => make_dir(dir)?,
+        Email(EmailCmd::Unsubscribes(a)) => {
+            inputs.insert(a.file.clone(), read(&a.file)?);
+        }
+        Template(TemplateCmd::Add(TemplateAdd { text: TemplateText { body_file: Some(f), .. }, .. }))
+        | Template(TemplateCmd::Edit(TemplateEdit { text: TemplateText { body_file: Some(f), .. }, .. }))
+        | Email(EmailCmd::Send(EmailSendArgs { text: TemplateText { body_file: Some(f), .. }, .. })) => {
+            inputs.insert(f.clone(), read(f)?);
         }
         Backup(a) if a.file.exists() => {
             return Err(crate::crm::CrmError::from(crate::crm::StoreError::BackupExists(a.file.clone())).into());

@@ -21,6 +21,7 @@ pub mod args;
 mod fields;
 pub mod files;
 mod invoke;
+mod marketing;
 mod output;
 mod people;
 mod quote;
@@ -65,8 +66,11 @@ fn dispatch(crm: &Crm, command: Command, out: &Out) -> Result<()> {
         Command::Event(cmd) => activity::event(out, crm, cmd),
         Command::Agenda(a) => activity::agenda(out, crm, a),
         Command::Project(cmd) => activity::project(out, crm, cmd),
-        Command::Campaign(cmd) => activity::campaign(out, crm, cmd),
-        Command::List(cmd) => activity::contact_list(out, crm, cmd),
+        Command::Campaign(cmd) => marketing::campaign(out, crm, cmd),
+        Command::List(cmd) => marketing::contact_list(out, crm, cmd),
+        Command::Template(cmd) => marketing::template(out, crm, cmd),
+        Command::Email(cmd) => marketing::email(out, crm, cmd),
+        Command::Settings(cmd) => marketing::settings(out, crm, cmd),
         Command::Note(cmd) => activity::note(out, crm, cmd),
         Command::Timeline(a) => activity::timeline(out, crm, &a.record),
         Command::Search(a) => people::search(out, crm, a),

@@ -7,8 +7,8 @@ use super::output::{self, Out, Present};
 use super::stdio;
 use crate::crm::{Crm, OnDuplicate};
 use crate::model::{
-    Account, Call, Campaign, Contact, ContactList, Event, Id, Kind, Lead, Note, Opportunity, Product, Project, Quote,
-    RecordRef, Stage, Task, ValidationError,
+    Account, Call, Campaign, Contact, ContactList, Event, Id, Kind, Lead, Message, Note, Opportunity, Product, Project,
+    Quote, RecordRef, Stage, Task, Template, ValidationError,
 };
 use std::path::PathBuf;
 
@@ -228,6 +228,8 @@ macro_rules! for_kind {
             Kind::Campaign => $run::<Campaign>($($arg),*),
             Kind::ContactList => $run::<ContactList>($($arg),*),
             Kind::Note => $run::<Note>($($arg),*),
+            Kind::Template => $run::<Template>($($arg),*),
+            Kind::Email => $run::<Message>($($arg),*),
         }
     };
 }

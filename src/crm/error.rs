@@ -182,6 +182,27 @@ pub enum CrmError {
         /// The name as it is already spelled.
         name: String,
     },
+    /// No list, template or campaign has that name.
+    #[error("no {kind} is named '{name}': check the name (rolo {kind} list) or give its id")]
+    NoSuchName {
+        /// What was named: "list".
+        kind: &'static str,
+        /// The name given.
+        name: String,
+    },
+    /// Several records have the name given.
+    #[error("{count} {kind}s are named '{name}': give the id instead (rolo {kind} list)")]
+    SameName {
+        /// What was named: "list".
+        kind: &'static str,
+        /// The name given.
+        name: String,
+        /// How many have it.
+        count: usize,
+    },
+    /// Mail could not be sent: no sender or server, or the server refused; says how to fix it.
+    #[error("{0}")]
+    Mail(String),
     /// A merge would leave links to the record it removes; nothing was changed.
     #[error("{record} is still linked from {by} after the merge: nothing was changed")]
     StillLinked {

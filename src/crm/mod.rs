@@ -11,6 +11,7 @@ pub mod filter;
 mod import;
 mod keys;
 mod live_index;
+mod marketing;
 mod people;
 mod query;
 mod report;
@@ -63,6 +64,7 @@ pub use crate::store::{Indexed, StoreError, Workload, hush_caught_panics};
 use crate::store::{Read, Store, WriteTables};
 pub use import::{Arrival, Duplicate, ImportReport, Incoming, OnDuplicate, Reference, RowProblem};
 pub use keys::{KEY_TEXT_MAX, UserKey, fingerprint, parse_key};
+pub use marketing::{CampaignPlan, Draft, SendReport, Skip, Skipped};
 
 /// The meta key set once the search texts hold the labels of contacts and accounts.
 const TAGS_SEARCHED: &str = "search_texts_have_tags";
@@ -599,6 +601,7 @@ impl<'a> Tx<'a> {
         self.settle_source(&mut rec, None)?;
         self.check_links(&rec, None)?;
         self.quote_rules(None, &rec)?;
+        self.marketing_rules(&rec)?;
         self.w.insert(&mut rec)?;
         self.journal(AuditAction::Created, &rec, None, &[], None);
         self.index_search(&rec)?;
@@ -626,6 +629,7 @@ impl<'a> Tx<'a> {
         self.settle_source(&mut rec, old.lead_source().map(str::to_string))?;
         self.check_links(&rec, Some(&old))?;
         self.quote_rules(Some(&old), &rec)?;
+        self.marketing_rules(&rec)?;
         let mut changes = diff(&old, &rec);
         if changes.is_empty() {
             return Ok(old);

@@ -5,7 +5,8 @@ use serde::Serialize;
 use super::{Crm, CrmError, Result};
 use crate::crm::View as Reader;
 use crate::model::{
-    Act, AuditAction, Call, Event, Kind, Level, Note, Opportunity, Quote, RecordRef, Task, Timestamp, format_duration,
+    Act, AuditAction, Call, Event, Kind, Level, Message, Note, Opportunity, Quote, RecordRef, Task, Timestamp,
+    format_duration,
 };
 use crate::store::{Indexed, Read};
 
@@ -14,7 +15,8 @@ use crate::store::{Indexed, Read};
 pub struct TimelineItem {
     /// When it happened.
     pub at: Timestamp,
-    /// `created`, `updated`, `deleted`, `note`, `call`, `task`, `event`, `opportunity`, `quote`.
+    /// `created`, `updated`, `deleted`, `note`, `call`, `task`, `event`, `email`, `opportunity`,
+    /// `quote`.
     pub what: String,
     /// One line saying what happened.
     pub summary: String,
@@ -74,6 +76,9 @@ impl Crm {
             (t.created, t.owner.clone(), format!("{} ({state})", t.title))
         })?;
         linked::<Event>(&r, target, &mut items, |e| (e.start, e.owner.clone(), e.title.clone()))?;
+        linked::<Message>(&r, target, &mut items, |m| {
+            (m.at, m.owner.clone(), format!("{} to {}: {}", m.result, m.to, m.subject))
+        })?;
         linked::<Opportunity>(&r, target, &mut items, |o| {
             (o.created, o.owner.clone(), format!("{} ({} {})", o.name, o.amount.grouped(), o.currency))
         })?;

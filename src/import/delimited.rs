@@ -16,6 +16,16 @@ pub fn decoded(bytes: Vec<u8>) -> Vec<u8> {
     from_utf16(&bytes).map_or(bytes, String::into_bytes)
 }
 
+/// A text file's bytes as text: UTF-16 and UTF-8 (its byte-order mark dropped) as they are,
+/// anything else read as Windows-1252 (Latin-1), as older tools write; line ends made `\n`.
+pub fn text(bytes: Vec<u8>) -> String {
+    let text = match String::from_utf8(decoded(bytes)) {
+        Ok(text) => text,
+        Err(e) => encoding_rs::WINDOWS_1252.decode(e.as_bytes()).0.into_owned(),
+    };
+    text.trim_start_matches('\u{feff}').replace("\r\n", "\n")
+}
+
 /// `bytes` decoded when they are UTF-16: a byte-order mark says which end comes first;
 /// without one, text that is mostly ASCII has a zero in every other byte (after each character
 /// in little-endian, before it in big-endian). `None` for anything else.

@@ -11,7 +11,7 @@ mod kept;
 mod rows;
 
 use cells::cell_text;
-pub use delimited::{CsvFile, decoded, read_csv, read_file};
+pub use delimited::{CsvFile, decoded, read_csv, read_file, text};
 pub use rows::convert;
 
 use crate::crm::{Crm, CrmError, ImportReport, Incoming, OnDuplicate, RowProblem};

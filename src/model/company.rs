@@ -1,10 +1,10 @@
-//! Organisations and the things grouped around them: accounts, campaigns, contact lists, notes.
+//! Organisations and what is written about them: accounts, their addresses, notes.
 
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Amount, Currency, Date, Id, Kind, Link, Record, RecordRef, Timestamp, ValidationError, check_email, clear_if,
-    link_opt, link_owned, max_len, non_negative, record_basics, require, swap_id, swap_in_list, word_enum,
+    Amount, Currency, Id, Kind, Link, Record, RecordRef, Timestamp, ValidationError, check_email, clear_if, link_opt,
+    link_owned, max_len, non_negative, record_basics, require, swap_id, word_enum,
 };
 
 /// A postal address; every part optional.
@@ -126,115 +126,6 @@ impl Record for Account {
         // Labels too: a search or a list filter for "vip" finds what is labelled so.
         let parts = parts.into_iter().flatten().chain(self.tags.iter().cloned());
         Some(parts.collect::<Vec<_>>().join("\t"))
-    }
-}
-
-word_enum!(
-    /// Where a campaign stands.
-    CampaignStatus, "status" {
-        #[default] Planned = "planned",
-        Active = "active",
-        Completed = "completed",
-        Cancelled = "cancelled",
-    }
-);
-
-/// A marketing push that brings in leads.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct Campaign {
-    /// Number.
-    pub id: Id,
-    /// Name (required).
-    pub name: String,
-    /// `email`, `web`, `trade show`...
-    pub channel: Option<String>,
-    /// Planned, active...
-    pub status: CampaignStatus,
-    /// What it may cost.
-    pub budget: Option<Amount>,
-    /// Currency of the budget.
-    pub currency: Currency,
-    /// First day.
-    pub start: Option<Date>,
-    /// Last day.
-    pub end: Option<Date>,
-    /// The person in charge.
-    pub owner: String,
-    /// When it was created.
-    pub created: Timestamp,
-    /// When it last changed.
-    pub updated: Timestamp,
-}
-
-impl Record for Campaign {
-    const KIND: Kind = Kind::Campaign;
-    record_basics!(owner);
-
-    fn validate(&self) -> Result<(), ValidationError> {
-        require("name", &self.name)?;
-        if let Some(b) = self.budget {
-            non_negative("budget", b)?;
-        }
-        if let (Some(s), Some(e)) = (self.start, self.end)
-            && e < s
-        {
-            return Err(ValidationError::new("end", format!("{e} is before the start, {s}")));
-        }
-        Ok(())
-    }
-
-    fn label(&self) -> String {
-        self.name.clone()
-    }
-}
-
-/// A named set of contacts (a mailing, a call list).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct ContactList {
-    /// Number.
-    pub id: Id,
-    /// Name (required).
-    pub name: String,
-    /// The contacts on it, in the order they were added.
-    pub members: Vec<Id>,
-    /// When it was created.
-    pub created: Timestamp,
-    /// When it last changed.
-    pub updated: Timestamp,
-}
-
-impl Record for ContactList {
-    const KIND: Kind = Kind::ContactList;
-    record_basics!();
-
-    fn validate(&self) -> Result<(), ValidationError> {
-        require("name", &self.name)
-    }
-
-    fn links(&self) -> Vec<Link> {
-        self.members.iter().filter_map(|&m| link_opt("member", Kind::Contact, Some(m))).collect()
-    }
-
-    fn unlink(&mut self, target: RecordRef) {
-        if target.kind == Kind::Contact {
-            self.members.retain(|&m| m != target.id);
-        }
-    }
-
-    fn relink_contact(&mut self, from: Id, to: Id) {
-        swap_in_list(&mut self.members, from, to);
-    }
-
-    fn hide(&mut self, seen: &dyn Fn(RecordRef) -> bool) {
-        super::seen_contacts(&mut self.members, seen);
-    }
-
-    fn keep_hidden(&mut self, old: &Self, seen: &dyn Fn(RecordRef) -> bool) {
-        super::keep_unseen_contacts(&mut self.members, &old.members, seen);
-    }
-
-    fn label(&self) -> String {
-        self.name.clone()
     }
 }
 

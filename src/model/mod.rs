@@ -6,6 +6,7 @@
 mod activity;
 mod audit;
 mod company;
+mod marketing;
 pub mod merge;
 mod people;
 mod sales;
@@ -23,7 +24,8 @@ pub use activity::{
     Call, CallDirection, CallOutcome, Event, GoalMet, Priority, Project, ProjectStatus, Task, TaskStatus,
 };
 pub use audit::{AuditAction, AuditEntry, BulkCreation, Change};
-pub use company::{Account, AccountStatus, Address, Campaign, CampaignStatus, ContactList, Note};
+pub use company::{Account, AccountStatus, Address, Note};
+pub use marketing::{Campaign, CampaignStatus, ContactList, Delivery, Message, Response, Template};
 pub use people::{
     Consent, Contact, DEFAULT_LEAD_SOURCES, Email, FOLLOW_UP_DAYS, Lead, LeadConversion, LeadStatus, Phone, Rating,
     Validity, check_kept_address, check_phone, source_key,
@@ -59,11 +61,15 @@ pub enum Kind {
     #[serde(rename = "list")]
     ContactList = 13,
     Note = 14,
+    /// An email template.
+    Template = 15,
+    /// An email sent or written to a contact.
+    Email = 16,
 }
 
 impl Kind {
     /// Every kind, in code order.
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 16] = [
         Kind::Account,
         Kind::Contact,
         Kind::Lead,
@@ -78,12 +84,14 @@ impl Kind {
         Kind::Campaign,
         Kind::ContactList,
         Kind::Note,
+        Kind::Template,
+        Kind::Email,
     ];
 
-    /// Whether its records have an owner of their own: all but stages, products and lists,
-    /// which everyone shares, and quotes, which follow their deal.
+    /// Whether its records have an owner of their own: all but stages, products, lists and
+    /// templates, which everyone shares, and quotes, which follow their deal.
     pub fn has_owner(self) -> bool {
-        !matches!(self, Kind::Stage | Kind::Product | Kind::ContactList | Kind::Quote)
+        !matches!(self, Kind::Stage | Kind::Product | Kind::ContactList | Kind::Template | Kind::Quote)
     }
 
     /// The one-byte code kept in keys.
@@ -113,6 +121,8 @@ impl Kind {
             Kind::Campaign => "campaign",
             Kind::ContactList => "list",
             Kind::Note => "note",
+            Kind::Template => "template",
+            Kind::Email => "email",
         }
     }
 
@@ -133,6 +143,8 @@ impl Kind {
             Kind::Project => "projects",
             Kind::Campaign => "campaigns",
             Kind::Note => "notes",
+            Kind::Template => "templates",
+            Kind::Email => "emails",
         }
     }
 }
@@ -250,7 +262,7 @@ pub trait Record: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     /// The record this one is about, whose readers may read it too: an activity's deal, else its
     /// contact, lead, account or project; a note's record; a quote's deal.
     fn about(&self) -> Option<RecordRef> {
-        if !matches!(Self::KIND, Kind::Task | Kind::Call | Kind::Event | Kind::Note | Kind::Quote) {
+        if !matches!(Self::KIND, Kind::Task | Kind::Call | Kind::Event | Kind::Email | Kind::Note | Kind::Quote) {
             return None;
         }
         let rank = |k: Kind| {
@@ -417,6 +429,14 @@ macro_rules! with_record_type {
             }
             K::Note => {
                 type $T = $crate::model::Note;
+                $body
+            }
+            K::Template => {
+                type $T = $crate::model::Template;
+                $body
+            }
+            K::Email => {
+                type $T = $crate::model::Message;
                 $body
             }
         }

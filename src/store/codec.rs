@@ -7,19 +7,21 @@
 //! |--------|----------------------------------------------------------|
 //! | 1      | the first                                                |
 //! | 2      | a deal keeps the day it closed (`Opportunity::closed_on`) |
+//! | 3      | a contact has a name prefix, suffix and department       |
+//! | 4      | a list may be dynamic (`filter`); a campaign has a cost, its lists, responses, skipped |
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::StoreError;
 use crate::model::{
-    Account, Address, Amount, AuditEntry, BulkCreation, Call, Campaign, Contact, ContactList, Currency, Date, Email,
-    Event, Id, Lead, Note, Opportunity, OpportunityStatus, Phone, Product, Project, Quote, RecordRef, Stage, Task,
-    Timestamp,
+    Account, Address, Amount, AuditEntry, BulkCreation, Call, Campaign, CampaignStatus, Contact, ContactList, Currency,
+    Date, Email, Event, Id, Lead, Message, Note, Opportunity, OpportunityStatus, Phone, Product, Project, Quote,
+    RecordRef, Stage, Task, Template, Timestamp,
 };
 
 /// The envelope version this build writes.
-pub const FORMAT: u8 = 3;
+pub const FORMAT: u8 = 4;
 
 /// A value kept in an envelope: read in the shape this build writes, or converted from the shape
 /// an older format wrote.
@@ -47,9 +49,9 @@ same_shape!(
     Call,
     Event,
     Project,
-    Campaign,
-    ContactList,
     Note,
+    Template,
+    Message,
     AuditEntry,
     BulkCreation
 );
@@ -167,6 +169,71 @@ impl Stored for Contact {
             last_activity: c.last_activity,
         };
         Ok((contact, used))
+    }
+}
+
+/// A campaign as formats 1 to 3 stored it: without cost, lists, responses or skipped count.
+#[derive(Serialize, Deserialize)]
+struct CampaignV3 {
+    id: Id,
+    name: String,
+    channel: Option<String>,
+    status: CampaignStatus,
+    budget: Option<Amount>,
+    currency: Currency,
+    start: Option<Date>,
+    end: Option<Date>,
+    owner: String,
+    created: Timestamp,
+    updated: Timestamp,
+}
+
+impl Stored for Campaign {
+    fn from_older(_: u8, payload: &[u8]) -> Result<(Self, usize), String> {
+        let (c, used) = decode_prefix::<CampaignV3>(payload)?;
+        let campaign = Campaign {
+            id: c.id,
+            name: c.name,
+            channel: c.channel,
+            status: c.status,
+            budget: c.budget,
+            cost: None,
+            currency: c.currency,
+            start: c.start,
+            end: c.end,
+            lists: Vec::new(),
+            responses: Vec::new(),
+            skipped: 0,
+            owner: c.owner,
+            created: c.created,
+            updated: c.updated,
+        };
+        Ok((campaign, used))
+    }
+}
+
+/// A contact list as formats 1 to 3 stored it: static only.
+#[derive(Serialize, Deserialize)]
+struct ContactListV3 {
+    id: Id,
+    name: String,
+    members: Vec<Id>,
+    created: Timestamp,
+    updated: Timestamp,
+}
+
+impl Stored for ContactList {
+    fn from_older(_: u8, payload: &[u8]) -> Result<(Self, usize), String> {
+        let (l, used) = decode_prefix::<ContactListV3>(payload)?;
+        let list = ContactList {
+            id: l.id,
+            name: l.name,
+            members: l.members,
+            filter: None,
+            created: l.created,
+            updated: l.updated,
+        };
+        Ok((list, used))
     }
 }
 
@@ -296,6 +363,38 @@ mod tests {
         assert_eq!(decode::<Contact>(what(), &old).unwrap(), c);
         old.push(0);
         assert!(decode::<Contact>(what(), &old).unwrap_err().to_string().contains("trailing"));
+        // Formats 1 to 3 wrote campaigns without cost, lists or responses, and static lists only.
+        let shape = CampaignV3 {
+            id: 3,
+            name: "Spring".into(),
+            channel: Some("email".into()),
+            status: CampaignStatus::Active,
+            budget: Some(Amount(500)),
+            currency: Currency::default(),
+            start: None,
+            end: None,
+            owner: "ann".into(),
+            created: Timestamp(1),
+            updated: Timestamp(2),
+        };
+        let mut old = vec![3];
+        old.extend(payload(&shape));
+        let c = decode::<Campaign>(what(), &old).unwrap();
+        assert_eq!(
+            (c.name.as_str(), c.budget, c.cost, c.lists.len(), c.skipped),
+            ("Spring", Some(Amount(500)), None, 0, 0)
+        );
+        let list = ContactListV3 {
+            id: 4,
+            name: "News".into(),
+            members: vec![1, 2],
+            created: Timestamp(1),
+            updated: Timestamp(1),
+        };
+        let mut old = vec![3];
+        old.extend(payload(&list));
+        let l = decode::<ContactList>(what(), &old).unwrap();
+        assert_eq!((l.members, l.filter), (vec![1, 2], None));
     }
 
     #[test]

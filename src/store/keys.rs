@@ -8,8 +8,8 @@
 //! record of a kind at once, without decoding one.
 
 use crate::model::{
-    Account, Call, Campaign, Contact, ContactList, Event, Id, Kind, Lead, Note, Opportunity, Product, Project, Quote,
-    Record, RecordRef, Stage, Task,
+    Account, Call, Campaign, Contact, ContactList, Event, Id, Kind, Lead, Message, Note, Opportunity, Product, Project,
+    Quote, Record, RecordRef, Stage, Task, Template,
 };
 
 /// Key family: a link from one record to another.
@@ -319,6 +319,13 @@ impl Indexed for Quote {}
 impl Indexed for Campaign {}
 impl Indexed for ContactList {}
 impl Indexed for Note {}
+impl Indexed for Template {}
+
+impl Indexed for Message {
+    fn sort_keys(&self) -> Vec<Vec<u8>> {
+        vec![sort_key(Kind::Email, SortField::Time, &i64_key(self.at.0), self.id)]
+    }
+}
 
 #[cfg(test)]
 mod tests {

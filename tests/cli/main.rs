@@ -16,6 +16,7 @@ mod common;
 mod activity;
 mod admin;
 mod invoke;
+mod marketing;
 mod people;
 mod report;
 mod sales;
@@ -108,7 +109,7 @@ fn json_of(db: &Path, line: impl Line) -> Value {
 }
 
 /// The listings that together show everything a command can change (tasks: all of them).
-const LISTINGS: [&str; 17] = [
+const LISTINGS: [&str; 19] = [
     "account list",
     "contact list",
     "lead list",
@@ -122,6 +123,8 @@ const LISTINGS: [&str; 17] = [
     "project list",
     "campaign list",
     "list list",
+    "template list",
+    "email list",
     "note list",
     "user list",
     "team list",

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod smtp;
 pub mod ui;
 
 use rolo::crm::Crm;
@@ -20,6 +21,7 @@ pub fn rolo_in(db: &std::path::Path, lang: &str) -> std::process::Command {
         .envs([("HOME", home), ("XDG_DATA_HOME", home)])
         .env_remove("ROLO_USER")
         .env_remove("ROLO_DB")
+        .env_remove("ROLO_SMTP_URL")
         .env_remove("LC_ALL")
         .env_remove("LC_TIME");
     cmd

@@ -10,8 +10,8 @@ use std::rc::Rc;
 use super::{Field, Filter, Test};
 use crate::crm::Result;
 use crate::model::{
-    Account, Call, Campaign, Contact, ContactList, Date, Event, Id, Kind, Lead, Note, Opportunity, Product, Project,
-    Quote, Record, RecordRef, Stage, Task, Timestamp,
+    Account, Call, Campaign, Contact, ContactList, Date, Event, Id, Kind, Lead, Message, Note, Opportunity, Product,
+    Project, Quote, Record, RecordRef, Stage, Task, Template, Timestamp,
 };
 use crate::store::Read;
 
@@ -198,6 +198,7 @@ impl Filterable for Contact {
             Field::City => texts(self.addresses.iter().filter_map(|a| a.city.as_deref())),
             Field::Tag => texts(self.tags.iter().map(String::as_str)),
             Field::Email => texts(self.emails.iter().map(|e| e.address.as_str())),
+            Field::Consent => Value::Word(self.emails.first().map(|e| e.consent.word())),
             Field::Phone => texts(self.phones.iter().map(|p| p.number.as_str())),
             Field::Title => opt(&self.title),
             Field::Department => opt(&self.department),
@@ -376,4 +377,4 @@ macro_rules! no_fields {
         }
     )+};
 }
-no_fields!(Stage, ContactList, Note);
+no_fields!(Stage, ContactList, Note, Template, Message);

@@ -2,8 +2,8 @@
 //! table that parsing checks terms against and that error messages list.
 
 use crate::model::{
-    AccountStatus, CallDirection, CallOutcome, CampaignStatus, Kind, LeadStatus, Priority, ProjectStatus, QuoteStatus,
-    Rating, StageOutcome, TaskStatus,
+    AccountStatus, CallDirection, CallOutcome, CampaignStatus, Consent, Kind, LeadStatus, Priority, ProjectStatus,
+    QuoteStatus, Rating, StageOutcome, TaskStatus,
 };
 
 /// A field a filter term names (`owner:`, `close:`...). What it reads depends on the kind: a
@@ -50,6 +50,8 @@ pub enum Field {
     Priority,
     /// How promising a lead looks.
     Rating,
+    /// A contact's consent to mail (its first address's).
+    Consent,
     /// Where a lead or deal came from.
     Source,
     /// A deal's expected close date.
@@ -120,6 +122,7 @@ impl Field {
             Field::Direction => "direction",
             Field::Priority => "priority",
             Field::Rating => "rating",
+            Field::Consent => "consent",
             Field::Source => "source",
             Field::Close => "close",
             Field::Due => "due",
@@ -187,6 +190,7 @@ const CONTACT: &[(Field, Shape)] = &[
     (Field::City, Shape::Text),
     (Field::Tag, Shape::Label),
     (Field::Email, Shape::Text),
+    (Field::Consent, words!(Consent)),
     (Field::Phone, Shape::Text),
     (Field::Title, Shape::Text),
     (Field::Department, Shape::Text),
@@ -314,7 +318,7 @@ pub fn fields(kind: Kind) -> &'static [(Field, Shape)] {
         Kind::Quote => QUOTE,
         Kind::Event => EVENT,
         Kind::Campaign => CAMPAIGN,
-        Kind::Stage | Kind::ContactList | Kind::Note => &[],
+        Kind::Stage | Kind::ContactList | Kind::Note | Kind::Template | Kind::Email => &[],
     }
 }
 
@@ -329,7 +333,7 @@ pub fn main_date(kind: Kind) -> Option<Field> {
         Kind::Quote => Some(Field::Valid),
         Kind::Contact => Some(Field::LastActivity),
         Kind::Account | Kind::Lead | Kind::Product => Some(Field::Created),
-        Kind::Stage | Kind::ContactList | Kind::Note => None,
+        Kind::Stage | Kind::ContactList | Kind::Note | Kind::Template | Kind::Email => None,
     }
 }
 
