@@ -5,6 +5,8 @@ mod common;
 mod copy;
 #[path = "tui/filters.rs"]
 mod filters;
+#[path = "tui/marketing.rs"]
+mod marketing;
 #[path = "tui/prefs.rs"]
 mod prefs;
 #[path = "tui/remote.rs"]

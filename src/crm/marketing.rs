@@ -116,7 +116,56 @@ pub struct SendReport {
     pub stopped: Option<String>,
 }
 
+/// A campaign as the Marketing screen lists it: its plan and what it brought.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CampaignSummary {
+    /// The campaign itself.
+    pub campaign: Campaign,
+    /// Contacts on its lists (each once; a dynamic list's as its filter keeps them now).
+    pub members: usize,
+    /// Emails of it sent or written.
+    pub sent: usize,
+    /// Leads that name it.
+    pub leads: u32,
+    /// Deals that name it or whose lead does.
+    pub deals: u32,
+    /// Those deals' won amount, in the report's currency.
+    pub won: crate::model::Amount,
+    /// The currency of `won`.
+    pub currency: crate::model::Currency,
+}
+
 impl Crm {
+    /// Every campaign the actor reads with its members, sends, responses, leads, deals and won
+    /// revenue: the Marketing screen's rows.
+    pub fn campaign_summaries(&self) -> Result<Vec<CampaignSummary>> {
+        let report = self.campaigns_report(super::ReportQuery::default())?;
+        let results: HashMap<Id, &super::CampaignRow> = report.campaigns.iter().map(|r| (r.id, r)).collect();
+        let mut rows = Vec::new();
+        for campaign in self.list::<Campaign>(|_| true)? {
+            let mut members = std::collections::HashSet::new();
+            for &list in &campaign.lists {
+                members.extend(self.list_members(list)?);
+            }
+            let sent = self
+                .linking::<Message>(campaign.record_ref())?
+                .iter()
+                .filter(|m| matches!(m.result, Delivery::Sent | Delivery::Written))
+                .count();
+            let result = results.get(&campaign.id);
+            rows.push(CampaignSummary {
+                members: members.len(),
+                sent,
+                leads: result.map_or(0, |r| r.leads),
+                deals: result.map_or(0, |r| r.opportunities),
+                won: result.map_or(crate::model::Amount(0), |r| r.won),
+                currency: report.currency,
+                campaign,
+            });
+        }
+        Ok(rows)
+    }
+
     /// The list, template or campaign `text` names: its id, or its exact name (else its name
     /// in any case, when only one has it).
     pub fn named(&self, kind: Kind, text: &str) -> Result<Id> {

@@ -64,7 +64,7 @@ pub use crate::store::{Indexed, StoreError, Workload, hush_caught_panics};
 use crate::store::{Read, Store, WriteTables};
 pub use import::{Arrival, Duplicate, ImportReport, Incoming, OnDuplicate, Reference, RowProblem};
 pub use keys::{KEY_TEXT_MAX, UserKey, fingerprint, parse_key};
-pub use marketing::{CampaignPlan, Draft, SendReport, Skip, Skipped};
+pub use marketing::{CampaignPlan, CampaignSummary, Draft, SendReport, Skip, Skipped};
 
 /// The meta key set once the search texts hold the labels of contacts and accounts.
 const TAGS_SEARCHED: &str = "search_texts_have_tags";

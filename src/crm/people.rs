@@ -111,6 +111,7 @@ impl Crm {
         self.write(|tx| {
             let existing = tx.read().all::<ContactList>(|l| l.name.eq_ignore_ascii_case(name))?.into_iter().next();
             let mut list = match existing {
+                Some(l) if l.is_dynamic() => return Err(dynamic(&l)),
                 Some(l) => l,
                 None => tx.create(ContactList { name: name.to_string(), ..Default::default() })?,
             };
@@ -134,6 +135,9 @@ impl Crm {
         self.write(|tx| {
             let mut l: ContactList = tx.get(list)?;
             tx.allow(crate::model::Act::Edit, &l)?;
+            if l.is_dynamic() {
+                return Err(dynamic(&l));
+            }
             let c: Contact = tx.get(contact)?;
             tx.allow(crate::model::Act::Read, &c)?;
             if l.members.contains(&contact) {
@@ -148,3 +152,12 @@ impl Crm {
 }
 
 use crate::store::Read as _;
+
+/// The refusal to put contacts on a dynamic list by hand.
+fn dynamic(list: &ContactList) -> CrmError {
+    let why = format!(
+        "the list '{}' is dynamic: its contacts are those its filter keeps; change the filter instead",
+        list.name
+    );
+    ValidationError::new("list", why).into()
+}

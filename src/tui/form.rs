@@ -14,7 +14,7 @@ use crate::model::{
     Account, AccountStatus, Address, Amount, Contact, Date, Email, Id, Kind, Lead, Opportunity, Phone, Product, Record,
     RecordRef, Stage, Task, Timestamp,
 };
-use crate::model::{Event, Project};
+use crate::model::{Campaign, ContactList, Event, Project, Template};
 use ratatui::crossterm::event::KeyEvent;
 
 /// What a field of a form holds: one line, or lines (the fields `model::texts` lets hold line
@@ -193,6 +193,28 @@ impl Form {
                     field("due", p.due.to_string()),
                     field("goal", opt(&p.goal)),
                 ]
+            }
+            Kind::Campaign => {
+                let c = stored_or_new::<Campaign>(crm, id)?;
+                let money = |a: Option<Amount>| a.map(Amount::decimal).unwrap_or_default();
+                let day = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
+                vec![
+                    field("name", c.name.clone()),
+                    field("channel", opt(&c.channel)),
+                    field("status", c.status.word()),
+                    field("budget", money(c.budget)),
+                    field("cost", money(c.cost)),
+                    field("start", day(c.start)),
+                    field("end", day(c.end)),
+                ]
+            }
+            Kind::ContactList => {
+                let l = stored_or_new::<ContactList>(crm, id)?;
+                vec![field("name", l.name.clone()), field("filter", opt(&l.filter))]
+            }
+            Kind::Template => {
+                let t = stored_or_new::<Template>(crm, id)?;
+                vec![field("name", t.name.clone()), field("subject", t.subject.clone()), field("body", t.body.clone())]
             }
             Kind::Task => {
                 let t = stored_or_new::<Task>(crm, id)?;
@@ -530,6 +552,9 @@ impl Form {
             Kind::Task => self.save_task(crm),
             Kind::Project => self.save_project(crm),
             Kind::Event => self.save_event(crm),
+            Kind::Campaign => self.save_campaign(crm),
+            Kind::ContactList => self.save_list(crm),
+            Kind::Template => self.save_template(crm),
             _ => self.save_account(crm),
         };
         match saved {
@@ -738,6 +763,35 @@ impl Form {
             }
         };
         Ok(saved.record_ref())
+    }
+
+    fn save_campaign(&self, crm: &Crm) -> Result<RecordRef> {
+        let mut c = stored_or_new::<Campaign>(crm, self.target)?;
+        c.name = self.value("name").unwrap_or_default();
+        c.channel = self.value("channel");
+        c.status = self.value("status").map(|s| s.parse()).transpose()?.unwrap_or_default();
+        let money =
+            |label: &str| self.value(label).map(|v| Amount::parse(&v).map_err(|m| Self::invalid(label, m))).transpose();
+        c.budget = money("budget")?;
+        c.cost = money("cost")?;
+        c.start = self.date(crm, "start")?;
+        c.end = self.date(crm, "end")?;
+        self.store(crm, c)
+    }
+
+    fn save_list(&self, crm: &Crm) -> Result<RecordRef> {
+        let mut l = stored_or_new::<ContactList>(crm, self.target)?;
+        l.name = self.value("name").unwrap_or_default();
+        l.filter = self.value("filter");
+        self.store(crm, l)
+    }
+
+    fn save_template(&self, crm: &Crm) -> Result<RecordRef> {
+        let mut t = stored_or_new::<Template>(crm, self.target)?;
+        t.name = self.value("name").unwrap_or_default();
+        t.subject = self.value("subject").unwrap_or_default();
+        t.body = self.fields.iter().find(|f| f.label == "body").map(|f| f.value().to_string()).unwrap_or_default();
+        self.store(crm, t)
     }
 
     fn save_product(&self, crm: &Crm) -> Result<RecordRef> {

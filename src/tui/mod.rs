@@ -78,6 +78,8 @@ pub enum ScreenId {
     Projects,
     /// Contacts that look like one person (`g D`; off the numbered row).
     Duplicates,
+    /// Campaigns, contact lists and email templates (`g m`; off the numbered row).
+    Marketing,
 }
 
 impl ScreenId {
@@ -94,8 +96,8 @@ impl ScreenId {
     ];
 
     /// The screens off the numbered row, reached with `g` only.
-    pub const OFF_ROW: [ScreenId; 4] =
-        [ScreenId::Products, ScreenId::Settings, ScreenId::Projects, ScreenId::Duplicates];
+    pub const OFF_ROW: [ScreenId; 5] =
+        [ScreenId::Products, ScreenId::Settings, ScreenId::Projects, ScreenId::Duplicates, ScreenId::Marketing];
 
     /// Every screen: the numbered ones, then those off the row.
     pub fn every() -> impl Iterator<Item = ScreenId> {
@@ -122,6 +124,7 @@ impl ScreenId {
             ScreenId::Settings => "Settings",
             ScreenId::Projects => "Projects",
             ScreenId::Duplicates => "Duplicates",
+            ScreenId::Marketing => "Marketing",
         }
     }
 }

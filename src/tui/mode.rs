@@ -202,6 +202,8 @@ pub enum Ask {
     Tag(Targets),
     /// The list to put these contacts on.
     List(Targets),
+    /// The name of a dynamic list saving this contacts filter.
+    SaveFilter(String),
     /// The CSV file to import contacts from (`true`: named inside the upload folder, over SSH).
     ImportFile(bool),
     /// Why this deal was lost; with a stage, it moves there (else to the first lost stage).
@@ -237,6 +239,10 @@ impl Ask {
             Ask::Note(r) => format!("Note on {}", r.name),
             Ask::Tag(t) => format!("Label for {}", t.name),
             Ask::List(t) => format!("Put {} on the list (name; made if new)", t.name),
+            Ask::SaveFilter(f) => format!(
+                "Save the filter '{}' as a dynamic list: its name (to put contacts on a static list, mark them with space, then +)",
+                crate::text::first_line(f, 40)
+            ),
             Ask::ImportFile(false) => {
                 "Import a CSV or vCard file: its path (you see the columns and check the file before anything is written)"
                     .to_string()

@@ -285,7 +285,12 @@ impl App {
             Action::CopyPhone => self.copy_reach(true)?,
             Action::Tag | Action::AddToList => {
                 let targets = self.targets();
-                if action == Action::AddToList && targets.iter().any(|t| t.kind != Kind::Contact) {
+                let filter =
+                    self.list().filter(|l| l.kind == Kind::Contact && l.marked.is_empty() && self.detail().is_none());
+                let filter = filter.map(|l| l.filter.trim().to_string()).filter(|f| !f.is_empty());
+                if let (Action::AddToList, Some(filter)) = (action, filter) {
+                    self.open_overlay(Overlay::ask(Ask::SaveFilter(filter), ""));
+                } else if action == Action::AddToList && targets.iter().any(|t| t.kind != Kind::Contact) {
                     self.say_error("only contacts go on lists: mark contacts, then press +");
                 } else if action == Action::Tag
                     && targets.iter().any(|t| !matches!(t.kind, Kind::Contact | Kind::Account))

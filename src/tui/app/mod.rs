@@ -10,7 +10,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::ScreenId;
 use super::ctx::Ctx;
 use super::mode::{Ask, Assigning, Confirm, Message, Mode, Overlay, PickFor, Targets};
-use super::screen::{self, Agenda, Board, Duplicates, Effect, Reports, Screen, Settings, TaskLists};
+use super::screen::{self, Agenda, Board, Duplicates, Effect, Marketing, Reports, Screen, Settings, TaskLists};
 use crate::crm::{Crm, Result};
 use crate::model::{Id, Kind, Lead, Opportunity, RecordRef, Stage, StageOutcome, ValidationError};
 use crate::text::count;
@@ -78,6 +78,8 @@ pub struct App {
     pub settings: Settings,
     /// The possible-duplicates screen.
     pub duplicates: Duplicates,
+    /// Campaigns, contact lists and email templates.
+    pub marketing: Marketing,
     /// The task lists.
     pub tasks: TaskLists,
     /// The agenda.
@@ -218,6 +220,7 @@ impl App {
             projects: RecordList::new(Kind::Project),
             settings: Settings::new(),
             duplicates: Default::default(),
+            marketing: Marketing::new(),
             tasks: TaskLists::new(),
             agenda: Agenda::new(ctx.today),
             deals_listed: false,
@@ -340,6 +343,12 @@ impl App {
         }
         if self.screen == ScreenId::Settings
             && let Err(e) = self.settings.prepare(&crm, &ctx)
+        {
+            self.say_error(e);
+        }
+        if self.screen == ScreenId::Marketing
+            && self.page.is_none()
+            && let Err(e) = self.marketing.prepare(&crm, &ctx)
         {
             self.say_error(e);
         }
@@ -603,6 +612,7 @@ impl App {
         match self.screen {
             _ if self.page.is_some() => None,
             ScreenId::Settings => Some(&self.settings),
+            ScreenId::Marketing => Some(&self.marketing),
             ScreenId::Duplicates => Some(&self.duplicates),
             ScreenId::Agenda => Some(&self.agenda),
             ScreenId::Reports => Some(&self.reports),
@@ -615,6 +625,7 @@ impl App {
         match self.screen {
             _ if self.page.is_some() => None,
             ScreenId::Settings => Some(&mut self.settings),
+            ScreenId::Marketing => Some(&mut self.marketing),
             ScreenId::Duplicates => Some(&mut self.duplicates),
             ScreenId::Agenda => Some(&mut self.agenda),
             ScreenId::Reports => Some(&mut self.reports),
@@ -772,6 +783,7 @@ impl App {
         self.outside.written = changes.upto;
         self.take_in_lists(&changes);
         self.settings.invalidate();
+        self.marketing.invalidate();
         self.duplicates.invalidate();
         self.tasks.invalidate();
         self.agenda.invalidate();

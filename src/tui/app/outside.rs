@@ -89,12 +89,15 @@ impl App {
         let touched = |kinds: &[Kind]| kinds.iter().any(|&k| changes.touches_kind(k));
         let mut shown = changes.everything | self.take_in_lists(changes);
         let page = self.page.is_some();
-        let screens: [Shown; 6] = [
+        const MARKETING: [Kind; 6] =
+            [Kind::Campaign, Kind::ContactList, Kind::Template, Kind::Email, Kind::Contact, Kind::Opportunity];
+        let screens: [Shown; 7] = [
             (&[Kind::Opportunity, Kind::Stage, Kind::Account], self.on_board(), |a| a.board.invalidate()),
             (&[Kind::Task, Kind::Contact], self.on_tasks(), |a| a.tasks.invalidate()),
             (&[Kind::Task, Kind::Event, Kind::Call, Kind::Contact], self.on_agenda(), |a| a.agenda.invalidate()),
             (&[Kind::Stage], self.screen == ScreenId::Settings && !page, |a| a.settings.invalidate()),
             (&[Kind::Contact], self.screen == ScreenId::Duplicates && !page, |a| a.duplicates.invalidate()),
+            (&MARKETING, self.screen == ScreenId::Marketing && !page, |a| a.marketing.invalidate()),
             (&Kind::ALL, self.on_reports(), |a| a.reports.invalidate()),
         ];
         for (kinds, on_show, invalidate) in screens {

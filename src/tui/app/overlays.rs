@@ -106,6 +106,11 @@ impl App {
                 let ids: Vec<_> = targets.refs.iter().filter(|t| t.kind == Kind::Contact).map(|t| t.id).collect();
                 format!("{} added to the list '{}'", self.crm.add_to_list(text, &ids)?, text.trim())
             }
+            Ask::SaveFilter(filter) => {
+                let list = self.crm.save_filter_as_list(text, filter)?;
+                let members = self.crm.list_members(list.id)?.len();
+                format!("saved the dynamic list '{}': {} now", list.name, count(members, "contact", "contacts"))
+            }
             Ask::LostReason(id, stage, _) => {
                 let o = match stage {
                     Some(stage) => self.crm.move_deal(*id, *stage, Some(text))?,

@@ -41,6 +41,7 @@ pub const GLOBAL: &[Binding] = &[
     bind(&["g S"], Action::Goto(ScreenId::Settings), "settings: pipeline stages, lead sources"),
     bind(&["g j"], Action::Goto(ScreenId::Projects), "projects"),
     bind(&["g D"], Action::Goto(ScreenId::Duplicates), "possible duplicate contacts, to merge"),
+    bind(&["g m"], Action::Goto(ScreenId::Marketing), "marketing: campaigns, contact lists, email templates"),
     bind(&["I"], Action::Import, "import a CSV or vCard file"),
     bind(&["z"], Action::Undo, "undo the last change made in this session"),
     bind(&["esc"], Action::Back, "back out one level"),
@@ -68,7 +69,7 @@ pub const LIST: &[Binding] = &[
     bind(&["#"], Action::Tag, "label the marked rows (or the selected one)"),
     bind(&["@"], Action::Assign, "assign to a user (the marked rows too)"),
     bind(&["*"], Action::Scope, "scope: all, mine, my team (the title says which)"),
-    bind(&["+"], Action::AddToList, "put the marked contacts on a list"),
+    bind(&["+"], Action::AddToList, "marked contacts onto a list; none marked, filtered: save the filter"),
     bind(&["y"], Action::CopyEmail, COPY_EMAIL),
     bind(&["Y"], Action::CopyPhone, COPY_PHONE),
     hint(&["c"], Action::Call, "log a call with the contact (a timer runs)"),
@@ -209,6 +210,20 @@ pub const SETTINGS: &[Binding] = &[
     bind(&["k", "up"], Action::Up, "previous row"),
     bind(&["g g", "home"], Action::Top, "first one"),
     bind(&["G", "end"], Action::Bottom, "last one"),
+];
+
+/// Keys of the Marketing screen.
+pub const MARKETING: &[Binding] = &[
+    hint(&["tab"], Action::NextSection, "next tab: campaigns, lists, templates"),
+    bind(&["backtab"], Action::PrevSection, "previous tab"),
+    bind(&["j", "down"], Action::Down, "next row"),
+    bind(&["k", "up"], Action::Up, "previous row"),
+    bind(&["g g", "home"], Action::Top, "first one"),
+    bind(&["G", "end"], Action::Bottom, "last one"),
+    hint(&["enter", "l", "right"], Action::Open, "open it"),
+    hint(&["n"], Action::New, "new campaign, list or template (the tab's)"),
+    hint(&["e"], Action::Edit, "edit it"),
+    hint(&["d"], Action::Delete, "delete it (asks first)"),
 ];
 
 /// Keys of the settings' pipeline stages.
@@ -428,6 +443,7 @@ pub const ALL: &[(&str, &[Binding])] = &[
     ("Tasks", TASKS),
     ("Agenda", AGENDA),
     ("Reports", REPORTS),
+    ("Marketing", MARKETING),
     ("Settings", SETTINGS),
     ("Settings: pipeline stages", SETTINGS_STAGES),
     ("Settings: lead sources", SETTINGS_SOURCES),

@@ -1,0 +1,70 @@
+//! The Marketing screen (campaigns with their results, lists, templates; `n`, `e`, `d`), and
+//! saving the contacts' filter as a dynamic list with `+`.
+
+use super::common::ui::Ui;
+use rolo::model::*;
+
+fn vip(ui: &Ui, first: &str, country: &str) -> Id {
+    let c = Contact {
+        first_name: first.into(),
+        last_name: "Vip".into(),
+        addresses: vec![Address { country: Some(country.into()), ..Default::default() }],
+        tags: vec!["vip".into()],
+        emails: vec![Email::new(format!("{}@vip.example", first.to_lowercase()))],
+        ..Default::default()
+    };
+    ui.crm.create(c).unwrap().id
+}
+
+#[test]
+fn plus_on_a_filtered_contacts_list_saves_the_filter_as_a_dynamic_list() {
+    let mut ui = Ui::populated(120, 30);
+    vip(&ui, "Ines", "Spain");
+    ui.keys("2 f").text("tag:vip country:spain").keys("enter +");
+    assert!(ui.screen().contains("Save the filter 'tag:vip country:spain' as a dynamic list"), "{}", ui.screen());
+    ui.text("Spanish VIPs").keys("enter");
+    let s = ui.screen();
+    assert!(s.contains("saved the dynamic list 'Spanish VIPs': 1 contact now"), "{s}");
+    let list = ui.crm.list::<ContactList>(|l| l.name == "Spanish VIPs").unwrap().remove(0);
+    assert_eq!(list.filter.as_deref(), Some("tag:vip country:spain"));
+    // A second VIP in Spain joins the list without anyone touching it.
+    vip(&ui, "Jon", "Spain");
+    assert_eq!(ui.crm.list_members(list.id).unwrap().len(), 2);
+    // With rows marked, + puts them on a static list as before.
+    ui.keys("esc esc space +");
+    assert!(ui.screen().contains("on the list (name; made if new)"), "{}", ui.screen());
+}
+
+#[test]
+fn the_marketing_screen_lists_campaigns_lists_and_templates_and_makes_them() {
+    let mut ui = Ui::populated(140, 30);
+    ui.crm
+        .create(Campaign { name: "Spring push".into(), budget: Some(Amount(250_000)), ..Default::default() })
+        .unwrap();
+    ui.crm.save_filter_as_list("VIPs", "tag:vip").unwrap();
+    vip(&ui, "Ines", "Spain");
+    ui.keys("g m");
+    let s = ui.screen();
+    assert!(s.contains("Campaigns  Lists  Templates"), "{s}");
+    assert!(s.contains("Spring push") && s.contains("2,500.00 USD") && s.contains("MEMBERS"), "{s}");
+    ui.keys("tab");
+    let s = ui.screen();
+    assert!(s.lines().any(|l| l.contains("VIPs") && l.contains("dynamic") && l.contains("tag:vip")), "{s}");
+    ui.keys("tab");
+    assert!(ui.screen().contains("no email templates yet: n makes one"), "{}", ui.screen());
+    ui.keys("n").text("Welcome").keys("tab").text("Hi {{first_nme}}").keys("tab").text("Dear {{first_name|friend}},");
+    ui.keys("ctrl-s");
+    assert!(ui.screen().contains("unknown merge field {{first_nme}}"), "refused naming the field: {}", ui.screen());
+    // The refused field has the focus: clear it and type it right.
+    ui.keys("ctrl-u").text("Hi {{first_name}}").keys("ctrl-s");
+    assert!(ui.screen().contains("template · Welcome"), "saved, its page opens: {}", ui.screen());
+    ui.keys("esc");
+    let s = ui.screen();
+    assert!(s.lines().any(|l| l.contains("Welcome") && l.contains("Hi {{first_name}}")), "{s}");
+    let t = ui.crm.list::<Template>(|_| true).unwrap().remove(0);
+    assert_eq!(t.body, "Dear {{first_name|friend}},");
+    ui.keys("d");
+    assert!(ui.screen().contains("Delete"), "asks first: {}", ui.screen());
+    ui.keys("y");
+    assert!(ui.crm.list::<Template>(|_| true).unwrap().is_empty());
+}
