@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::args::{FilterArg, NameArg, NoFilter, noun, owned_noun};
 use super::output::{self, Names, Out, Present, date, list, opt};
-use super::{add, assign, fields, files, wrote};
+use super::{add, assign, delete, edit, fields, files, show_one, wrote};
 use crate::crm::{CampaignPlan, Crm, CrmError, Draft, SendReport};
 use crate::mail::{Folder, MailSettings, Outbox, SMTP_URL_ENV, Smtp};
 use crate::model::{Campaign, Contact, ContactList, Id, Kind, Message, Template, ValidationError};
@@ -319,16 +319,13 @@ pub(super) fn campaign(out: &Out, crm: &Crm, cmd: CampaignCmd) -> Result<()> {
             add(out, crm, rec)
         }
         CampaignCmd::List(f) => f.list(out, crm, crm.list::<Campaign>(|_| true)?),
-        CampaignCmd::Show(a) => show::<Campaign>(out, crm, named(&a.name)?),
-        CampaignCmd::Edit(e) => {
-            let mut rec: Campaign = crm.get(named(&e.campaign)?)?;
+        CampaignCmd::Show(a) => show_one::<Campaign>(out, crm, named(&a.name)?),
+        CampaignCmd::Edit(e) => edit(out, crm, named(&e.campaign)?, |rec: &mut Campaign| {
             if let Some(n) = e.name {
                 rec.name = n;
             }
-            fields::campaign(&mut rec, &e.fields, crm.session().today())?;
-            wrote(out, crm, "updated", &crm.update(rec)?);
-            Ok(())
-        }
+            Ok(fields::campaign(rec, &e.fields, crm.session().today())?)
+        }),
         CampaignCmd::Delete(a) => delete::<Campaign>(out, crm, named(&a.name)?),
         CampaignCmd::Assign(a) => assign::<Campaign>(out, crm, a),
         CampaignCmd::Send(a) => send_campaign(out, crm, a),
@@ -341,16 +338,6 @@ pub(super) fn campaign(out: &Out, crm: &Crm, cmd: CampaignCmd) -> Result<()> {
             Ok(())
         }
     }
-}
-
-fn show<R: Present>(out: &Out, crm: &Crm, id: Id) -> Result<()> {
-    output::show(out, crm, &crm.get::<R>(id)?);
-    Ok(())
-}
-
-fn delete<R: Present>(out: &Out, crm: &Crm, id: Id) -> Result<()> {
-    wrote(out, crm, "deleted", &crm.delete::<R>(id)?);
-    Ok(())
 }
 
 /// Where this command's mail goes: `--to-dir`, else the SMTP server of the settings or of
@@ -454,9 +441,7 @@ fn text_or_json(out: &Out, value: &impl serde::Serialize, text: &str) {
     if out.json {
         out.json_value(value);
     } else {
-        for line in text.lines() {
-            say!("{}", crate::text::sanitize(line));
-        }
+        say!("{text}");
     }
 }
 
@@ -470,16 +455,14 @@ pub(super) fn contact_list(out: &Out, crm: &Crm, cmd: ListCmd) -> Result<()> {
     match cmd {
         ListCmd::Add(a) => add(out, crm, ContactList { name: a.name, filter: a.filter, ..Default::default() }),
         ListCmd::List(_) => {
-            let lists = crm.list::<ContactList>(|_| true)?;
             let mut rows = Vec::new();
             let mut values = Vec::new();
             let names = Names::new(crm);
-            for l in &lists {
-                let count = crm.list_members(l.id)?.len();
+            for (l, count) in crm.lists_with_sizes()? {
                 let mut row = l.row(&names);
                 row[3] = count.to_string();
                 rows.push(row);
-                let mut value = names.record(l);
+                let mut value = names.record(&l);
                 value["member_count"] = json!(count);
                 values.push(value);
             }
@@ -492,9 +475,8 @@ pub(super) fn contact_list(out: &Out, crm: &Crm, cmd: ListCmd) -> Result<()> {
             }
             Ok(())
         }
-        ListCmd::Show(a) => show::<ContactList>(out, crm, named(&a.name)?),
-        ListCmd::Edit(e) => {
-            let mut rec: ContactList = crm.get(named(&e.list)?)?;
+        ListCmd::Show(a) => show_one::<ContactList>(out, crm, named(&a.name)?),
+        ListCmd::Edit(e) => edit(out, crm, named(&e.list)?, |rec: &mut ContactList| {
             if let Some(n) = e.name {
                 rec.name = n;
             }
@@ -505,9 +487,8 @@ pub(super) fn contact_list(out: &Out, crm: &Crm, cmd: ListCmd) -> Result<()> {
                 }
                 rec.filter = Some(f);
             }
-            wrote(out, crm, "updated", &crm.update(rec)?);
             Ok(())
-        }
+        }),
         ListCmd::Delete(a) => delete::<ContactList>(out, crm, named(&a.name)?),
         ListCmd::Member(m) => {
             let rec = crm.add_list_member(named(&m.list)?, m.contact)?;
@@ -536,9 +517,8 @@ pub(super) fn template(out: &Out, crm: &Crm, cmd: TemplateCmd) -> Result<()> {
             list(out, crm, &crm.list::<Template>(|_| true)?);
             Ok(())
         }
-        TemplateCmd::Show(a) => show::<Template>(out, crm, named(&a.name)?),
-        TemplateCmd::Edit(e) => {
-            let mut rec: Template = crm.get(named(&e.template)?)?;
+        TemplateCmd::Show(a) => show_one::<Template>(out, crm, named(&a.name)?),
+        TemplateCmd::Edit(e) => edit(out, crm, named(&e.template)?, |rec: &mut Template| {
             if let Some(n) = e.name {
                 rec.name = n;
             }
@@ -548,9 +528,8 @@ pub(super) fn template(out: &Out, crm: &Crm, cmd: TemplateCmd) -> Result<()> {
             if let Some(b) = e.text.body()? {
                 rec.body = b;
             }
-            wrote(out, crm, "updated", &crm.update(rec)?);
             Ok(())
-        }
+        }),
         TemplateCmd::Delete(a) => delete::<Template>(out, crm, named(&a.name)?),
         TemplateCmd::Preview(p) => {
             let draft = crm.preview(named(&p.template)?, p.contact)?;
@@ -594,16 +573,7 @@ pub(super) fn email(out: &Out, crm: &Crm, cmd: EmailCmd) -> Result<()> {
                 return Ok(());
             }
             let mut outbox = outbox(crm, &a.to)?;
-            let mut report = SendReport { skipped: skipped.len(), ..Default::default() };
-            for draft in drafts {
-                let m = crm.send_email(draft, outbox.as_mut())?;
-                match m.result {
-                    crate::model::Delivery::Sent => report.sent += 1,
-                    crate::model::Delivery::Written => report.written += 1,
-                    crate::model::Delivery::Bounced => report.bounced += 1,
-                    _ => report.failed += 1,
-                }
-            }
+            let report = crm.send_birthdays(&drafts, skipped.len(), outbox.as_mut())?;
             sent(out, &report, |r| format!("birthdays: {}", r.join(", ")))
         }
         EmailCmd::List(a) => {

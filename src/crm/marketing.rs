@@ -9,6 +9,7 @@
 //! asked. Sent mail cannot be taken back, so none of it is undoable.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use serde::Serialize;
 
@@ -17,8 +18,8 @@ use super::{Crm, CrmError, Result, Tx};
 use crate::mail::{Handed, MailSettings, Outbox, Outgoing, UNSUBSCRIBE_LINE};
 use crate::model::merge::Merge;
 use crate::model::{
-    Act, Campaign, CampaignStatus, Consent, Contact, ContactList, Delivery, Id, Kind, Message, Record, RecordRef,
-    Response, Right, Template, ValidationError, Validity,
+    Act, Campaign, CampaignStatus, Consent, Contact, ContactList, Delivery, Directory, Id, Kind, Message, Record,
+    RecordRef, Response, Right, Template, ValidationError, Validity,
 };
 use crate::store::Read;
 use crate::store::keys::SortField;
@@ -142,10 +143,16 @@ impl Crm {
         let report = self.campaigns_report(super::ReportQuery::default())?;
         let results: HashMap<Id, &super::CampaignRow> = report.campaigns.iter().map(|r| (r.id, r)).collect();
         let mut rows = Vec::new();
+        // A list several campaigns reach (a dynamic one is a filter pass) is read once.
+        let mut lists: HashMap<Id, Vec<Id>> = HashMap::new();
         for campaign in self.list::<Campaign>(|_| true)? {
             let mut members = std::collections::HashSet::new();
             for &list in &campaign.lists {
-                members.extend(self.list_members(list)?);
+                let ids = match lists.entry(list) {
+                    Entry::Occupied(known) => known.into_mut(),
+                    Entry::Vacant(slot) => slot.insert(self.list_members(list)?),
+                };
+                members.extend(ids.iter().copied());
             }
             let sent = self
                 .linking::<Message>(campaign.record_ref())?
@@ -204,7 +211,20 @@ impl Crm {
         }
     }
 
-    /// Saves the marked contacts' filter as a dynamic list called `name`.
+    /// Every list the actor reads with how many contacts it holds now (a dynamic list's as its
+    /// filter keeps them): what `rolo list list` and the Marketing screen show.
+    pub fn lists_with_sizes(&self) -> Result<Vec<(ContactList, usize)>> {
+        let lists = self.list::<ContactList>(|_| true)?;
+        lists
+            .into_iter()
+            .map(|l| {
+                let members = self.list_members(l.id)?.len();
+                Ok((l, members))
+            })
+            .collect()
+    }
+
+    /// Saves the contacts filter `filter` as a dynamic list called `name`.
     pub fn save_filter_as_list(&self, name: &str, filter: &str) -> Result<ContactList> {
         self.create(ContactList { name: name.to_string(), filter: Some(filter.to_string()), ..Default::default() })
     }
@@ -248,25 +268,27 @@ impl Crm {
         let to = usable_address(&c).map_err(|why| {
             ValidationError::new("to", format!("{} has {}: add a working address first", c.full_name(), why.word()))
         })?;
-        self.draft(&c, to, template, &subject, &body)
+        Ok(self.draft(&c, to, template, (&subject, &body), &self.directory()?))
     }
 
-    fn draft(&self, c: &Contact, to: &str, template: Option<Id>, subject: &Merge, body: &Merge) -> Result<Draft> {
-        let values = self.merge_values(c, to)?;
+    /// `c`'s message from a parsed subject and body, the owner's name and address read from `dir`
+    /// (read once for a whole send).
+    fn draft(&self, c: &Contact, to: &str, template: Option<Id>, text: (&Merge, &Merge), dir: &Directory) -> Draft {
+        let values = self.merge_values(c, to, dir);
         let value = |field: &str| values.get(field).cloned();
-        Ok(Draft {
+        Draft {
             contact: c.id,
             name: c.full_name(),
             to: to.to_string(),
-            subject: subject.render(value).lines().next().unwrap_or_default().to_string(),
-            body: body.render(value),
+            subject: text.0.render(value).lines().next().unwrap_or_default().to_string(),
+            body: text.1.render(value),
             template,
             earlier: None,
-        })
+        }
     }
 
     /// The merge fields' values for one recipient.
-    fn merge_values(&self, c: &Contact, to: &str) -> Result<HashMap<&'static str, String>> {
+    fn merge_values(&self, c: &Contact, to: &str, dir: &Directory) -> HashMap<&'static str, String> {
         let mut values = HashMap::from([
             ("first_name", c.first_name.clone()),
             ("last_name", c.last_name.clone()),
@@ -276,11 +298,11 @@ impl Crm {
         if let Some(account) = c.account {
             values.insert("account.name", self.label(RecordRef::new(Kind::Account, account)));
         }
-        if let Some(owner) = self.directory()?.user(&c.owner) {
+        if let Some(owner) = dir.user(&c.owner) {
             values.insert("owner.name", owner.name.clone());
             values.extend(owner.email.clone().map(|e| ("owner.email", e)));
         }
-        Ok(values)
+        values
     }
 
     /// Renders a template for one contact, as it would be sent (`rolo template preview`).
@@ -292,12 +314,16 @@ impl Crm {
     /// timeline; what the server answered is in the message's result.
     pub fn send_email(&self, draft: Draft, outbox: &mut dyn Outbox) -> Result<Message> {
         let from = self.sender()?;
-        let reply_to = self.directory()?.user(self.user()).and_then(|u| u.email.clone());
-        let (message, handed) = self.hand(&draft, None, &from, reply_to, outbox)?;
+        let (message, handed) = self.hand(&draft, None, &from, self.reply_to()?, outbox)?;
         match handed {
             Handed::Stop(why) => Err(CrmError::Mail(why)),
             _ => Ok(message),
         }
+    }
+
+    /// Where replies to one-to-one mail go: the user's own address.
+    fn reply_to(&self) -> Result<Option<String>> {
+        Ok(self.directory()?.user(self.user()).and_then(|u| u.email.clone()))
     }
 
     /// The sender every message carries: `smtp.from`, else the user's own name and address.
@@ -340,11 +366,8 @@ impl Crm {
             };
             match draft.earlier {
                 Some(id) => {
-                    let mut earlier: Message = tx.get(id)?;
-                    earlier.result = Delivery::Pending;
-                    earlier.error = None;
-                    earlier.at = tx.now;
-                    tx.update(Message { id, owner: earlier.owner.clone(), created: earlier.created, ..message }, None)
+                    let earlier: Message = tx.get(id)?;
+                    tx.update(Message { id, owner: earlier.owner, created: earlier.created, ..message }, None)
                 }
                 None => tx.create(message),
             }
@@ -388,6 +411,7 @@ impl Crm {
         let c: Campaign = self.get(campaign)?;
         self.may(Act::Edit, &c)?;
         let (subject, body) = self.get::<Template>(template)?.parts()?;
+        let dir = self.directory()?;
         let mut earlier: HashMap<Id, (Id, Delivery)> = HashMap::new();
         for m in self.linking::<Message>(c.record_ref())? {
             earlier.insert(m.contact, (m.id, m.result));
@@ -408,19 +432,17 @@ impl Crm {
                     plan.already += 1;
                     continue;
                 }
-                Some((id, Delivery::Pending)) if !resend_uncertain => {
-                    let _ = id;
+                Some((_, Delivery::Pending)) if !resend_uncertain => {
                     plan.uncertain.push(contact.id);
                     continue;
                 }
                 Some((id, _)) => Some(*id),
                 None => None,
             };
-            match usable_address(&contact).and_then(|to| campaign_consent(&contact).map(|()| to)) {
+            match campaign_address(&contact) {
                 Ok(to) => {
-                    let mut draft = self.draft(&contact, to, Some(template), &subject, &body)?;
-                    draft.earlier = again;
-                    plan.send.push(draft);
+                    let draft = self.draft(&contact, to, Some(template), (&subject, &body), &dir);
+                    plan.send.push(Draft { earlier: again, ..draft });
                 }
                 Err(why) => plan.skipped.push((contact.id, why)),
             }
@@ -451,15 +473,29 @@ impl Crm {
             c.skipped = u32::try_from(plan.skipped.len()).unwrap_or(u32::MAX);
             tx.update(c, Some(format!("sending to {} contacts", plan.send.len())))
         })?;
-        let mut report = SendReport {
+        let report = SendReport {
             skipped: plan.skipped.len(),
             uncertain: plan.uncertain.len(),
             already: plan.already,
             ..Default::default()
         };
-        for (done, draft) in plan.send.iter().enumerate() {
-            progress(done, plan.send.len());
-            let (_, handed) = self.hand(draft, Some(plan.campaign), &from, None, outbox)?;
+        let each = Sending { campaign: Some(plan.campaign), from, reply_to: None };
+        self.send_each(&plan.send, &each, outbox, progress, report)
+    }
+
+    /// Hands `drafts` over one by one, counting what became of each into `report`, until the
+    /// end or a stop; calls `progress` with how many of how many went.
+    fn send_each(
+        &self,
+        drafts: &[Draft],
+        each: &Sending,
+        outbox: &mut dyn Outbox,
+        progress: &mut dyn FnMut(usize, usize),
+        mut report: SendReport,
+    ) -> Result<SendReport> {
+        for (done, draft) in drafts.iter().enumerate() {
+            progress(done, drafts.len());
+            let (_, handed) = self.hand(draft, each.campaign, &each.from, each.reply_to.clone(), outbox)?;
             match handed {
                 Handed::Sent => report.sent += 1,
                 Handed::Written(_) => report.written += 1,
@@ -472,8 +508,14 @@ impl Crm {
                 }
             }
         }
-        progress(plan.send.len(), plan.send.len());
+        progress(drafts.len(), drafts.len());
         Ok(report)
+    }
+
+    /// Sends today's birthday messages ([`Crm::birthday_drafts`]), each as one-to-one mail.
+    pub fn send_birthdays(&self, drafts: &[Draft], skipped: usize, outbox: &mut dyn Outbox) -> Result<SendReport> {
+        let each = Sending { campaign: None, from: self.sender()?, reply_to: self.reply_to()? };
+        self.send_each(drafts, &each, outbox, &mut |_, _| {}, SendReport { skipped, ..Default::default() })
     }
 
     /// Today's birthdays (of the contacts the actor reads) as messages from `template`; the
@@ -481,6 +523,7 @@ impl Crm {
     pub fn birthday_drafts(&self, template: Id) -> Result<(Vec<Draft>, Skipped)> {
         let today = self.session().today();
         let (subject, body) = self.get::<Template>(template)?.parts()?;
+        let dir = self.directory()?;
         let (items, _) = self.birthdays(today, 1, usize::MAX)?;
         let ids: Vec<Id> = items.iter().map(|i| i.record.id).collect();
         let (mut send, mut skipped) = (Vec::new(), Vec::new());
@@ -491,8 +534,8 @@ impl Crm {
             if greeted {
                 continue;
             }
-            match usable_address(&c).and_then(|to| campaign_consent(&c).map(|()| to)) {
-                Ok(to) => send.push(self.draft(&c, to, Some(template), &subject, &body)?),
+            match campaign_address(&c) {
+                Ok(to) => send.push(self.draft(&c, to, Some(template), (&subject, &body), &dir)),
                 Err(why) => skipped.push((c.id, why)),
             }
         }
@@ -537,8 +580,7 @@ impl Crm {
             let mut ids = Vec::new();
             for a in &wanted {
                 let from = crate::store::keys::text_key(a);
-                let mut to = from.clone();
-                to.push(1);
+                let to = crate::store::keys::prefix_end(&from);
                 ids.extend(tx.index()?.sorted(Kind::Contact, SortField::Email, &from, Some(&to), false, usize::MAX)?);
             }
             let mut seen = std::collections::HashSet::new();
@@ -579,12 +621,23 @@ fn usable_address(c: &Contact) -> std::result::Result<&str, Skip> {
     }
 }
 
-/// Whether campaign mail may go to a contact: not when they opted out at any address.
-fn campaign_consent(c: &Contact) -> std::result::Result<(), Skip> {
+/// A contact's address for campaign (and birthday) mail: none when they opted out at any
+/// address, else their usable one.
+fn campaign_address(c: &Contact) -> std::result::Result<&str, Skip> {
     match c.emails.iter().any(|e| e.consent == Consent::OptedOut) {
         true => Err(Skip::OptedOut),
-        false => Ok(()),
+        false => usable_address(c),
     }
+}
+
+/// How each message of one send goes out.
+struct Sending {
+    /// The campaign it belongs to, if any (campaign mail carries the unsubscribe line).
+    campaign: Option<Id>,
+    /// The sender.
+    from: String,
+    /// Where replies go.
+    reply_to: Option<String>,
 }
 
 /// Marks the address a message bounced from.

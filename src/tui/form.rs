@@ -790,7 +790,7 @@ impl Form {
         let mut t = stored_or_new::<Template>(crm, self.target)?;
         t.name = self.value("name").unwrap_or_default();
         t.subject = self.value("subject").unwrap_or_default();
-        t.body = self.fields.iter().find(|f| f.label == "body").map(|f| f.value().to_string()).unwrap_or_default();
+        t.body = self.value("body").unwrap_or_default();
         self.store(crm, t)
     }
 

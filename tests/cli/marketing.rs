@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::common::smtp::{Behaviour, Smtp};
+use chrono::Datelike;
 
 /// A database with a campaign, a template and five contacts tagged `news` at Acme: Ann (fine),
 /// Bob (fine, no account), Cy (opted out), Di (address invalid), Ed (no address at all).
@@ -273,4 +274,41 @@ fn sending_to_a_list_needs_the_send_right() {
     let err = db.fails_only("--as rita campaign send 'Spring push' --template Welcome --list News", 1, "may not");
     assert!(err.contains("send"), "{err}");
     assert!(smtp.received().is_empty());
+}
+
+#[test]
+fn birthdays_are_greeted_once_a_day_and_the_opted_out_left_out() {
+    let db = marketing_db();
+    let today = chrono::Local::now().date_naive();
+    let born =
+        chrono::NaiveDate::from_ymd_opt(1990, today.month(), 1).and_then(|d| d.with_day(today.day())).unwrap_or(today);
+    db.ok(format!("contact edit 1 --birthday {born}"));
+    db.ok(format!("contact edit 3 --birthday {born}"));
+    let dry = db.json("email birthdays --template Welcome --dry-run");
+    assert_eq!(texts_of(&dry["send"], "to"), ["ann@acme.com"]);
+    assert_eq!(dry["skipped"], json!([[3, "opted_out"]]));
+    let smtp = Smtp::start(Behaviour::default());
+    use_server(&db, &smtp);
+    let sent = db.json("email birthdays --template Welcome");
+    assert_eq!(pick(&sent, &["sent", "skipped"]), json!([1, 1]));
+    assert_eq!(smtp.received()[0].header("Subject").unwrap(), "Hello Ann from Acme Ltd");
+    assert!(!smtp.received()[0].body().contains("unsubscribe"), "a greeting is one-to-one mail");
+    let again = db.json("email birthdays --template Welcome");
+    assert_eq!(again["sent"], 0, "greeted once a day");
+    assert_eq!(smtp.received().len(), 1);
+}
+
+#[test]
+fn a_rep_sees_only_the_emails_and_list_members_they_may_read() {
+    let db = marketing_db();
+    db.ok("user add rita --name 'Rita Rep' --role rep");
+    db.ok("contact add --first Rae --last Own --email rae@own.example --tag news --owner rita");
+    let smtp = Smtp::start(Behaviour::default());
+    use_server(&db, &smtp);
+    db.ok("email send --contact 1 --template Welcome");
+    assert_eq!(db.count("email list"), 1);
+    assert_eq!(db.count("--as rita email list"), 0, "the email is about a contact rita does not read");
+    let members = db.json("--as rita list contacts News");
+    assert_eq!(texts_of(&members, "first_name"), ["Rae"]);
+    db.fails_with("--as rita template preview Welcome --contact 1", 1, "contact:1 does not exist");
 }

@@ -86,11 +86,7 @@ impl Marketing {
             return Ok(());
         }
         self.campaigns = crm.campaign_summaries()?;
-        self.lists = Vec::new();
-        for list in crm.list::<ContactList>(|_| true)? {
-            let members = crm.list_members(list.id)?.len();
-            self.lists.push((list, members));
-        }
+        self.lists = crm.lists_with_sizes()?;
         self.templates = crm.list::<Template>(|_| true)?;
         self.stale = false;
         Ok(())
