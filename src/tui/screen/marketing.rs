@@ -18,7 +18,32 @@ use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::widgets::grid;
 
 /// A tab's table: its header, column widths, right-aligned columns and styled rows.
-type Columns<'a> = (&'a [&'a str], Vec<Constraint>, &'a [usize], Vec<(Vec<String>, ratatui::style::Style)>);
+type Columns = (Vec<&'static str>, Vec<Constraint>, Vec<usize>, Vec<(Vec<String>, ratatui::style::Style)>);
+
+/// The campaigns' columns: title, width (the name takes what is left), right-aligned, and
+/// whether it shows only on a wide screen (at 80 columns the counts matter more than the dates).
+const CAMPAIGN_COLUMNS: [(&str, u16, bool, bool); 12] = [
+    ("CAMPAIGN", 16, false, false),
+    ("CHANNEL", 10, false, true),
+    ("STATUS", 9, false, false),
+    ("DATES", 21, false, true),
+    ("BUDGET", 14, true, false),
+    ("COST", 14, true, true),
+    ("MEMBERS", 7, true, false),
+    ("SENT", 5, true, false),
+    ("RESP", 5, true, true),
+    ("LEADS", 5, true, false),
+    ("DEALS", 5, true, true),
+    ("WON", 14, true, false),
+];
+
+/// The inner width from which every campaign column shows.
+const WIDE: u16 = 130;
+
+/// The items of `cells` whose place `keep` marks: the columns shown.
+fn kept<T>(cells: Vec<T>, keep: &[bool]) -> Vec<T> {
+    cells.into_iter().zip(keep).filter(|(_, k)| **k).map(|(c, _)| c).collect()
+}
 
 /// The Marketing screen's tabs, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -184,6 +209,8 @@ impl Screen for Marketing {
                 let money = |c: &CampaignSummary, a: Option<crate::model::Amount>| {
                     a.map(|a| format!("{} {}", a.grouped(), c.campaign.currency)).unwrap_or_default()
                 };
+                let wide = block.inner(rest).width >= WIDE;
+                let keep: Vec<bool> = CAMPAIGN_COLUMNS.iter().map(|c| wide || !c.3).collect();
                 let rows = self.campaigns.iter().enumerate().map(|(n, c)| {
                     let dates = match (c.campaign.start, c.campaign.end) {
                         (Some(s), Some(e)) => format!("{s}–{e}"),
@@ -205,15 +232,15 @@ impl Screen for Marketing {
                         c.deals.to_string(),
                         format!("{} {}", c.won.grouped(), c.currency),
                     ];
-                    (cells, style(n))
+                    (kept(cells, &keep), style(n))
                 });
-                let widths = [16, 10, 9, 21, 14, 14, 7, 5, 5, 5, 5, 14]
-                    .map(|w| if w == 16 { Constraint::Min(w) } else { Constraint::Length(w) });
-                let header: &[&str] = &[
-                    "CAMPAIGN", "CHANNEL", "STATUS", "DATES", "BUDGET", "COST", "MEMBERS", "SENT", "RESP", "LEADS",
-                    "DEALS", "WON",
-                ];
-                (header, widths.to_vec(), &[4, 5, 6, 7, 8, 9, 10, 11], rows.collect())
+                let columns = kept(CAMPAIGN_COLUMNS.to_vec(), &keep);
+                let header = columns.iter().map(|c| c.0).collect();
+                let widths = columns
+                    .iter()
+                    .map(|c| if c.0 == "CAMPAIGN" { Constraint::Min(c.1) } else { Constraint::Length(c.1) });
+                let right = columns.iter().enumerate().filter(|(_, c)| c.2).map(|(i, _)| i).collect();
+                (header, widths.collect(), right, rows.collect())
             }
             MarketingTab::Lists => {
                 let rows = self.lists.iter().enumerate().map(|(n, (l, members))| {
@@ -225,7 +252,7 @@ impl Screen for Marketing {
                 });
                 let widths =
                     vec![Constraint::Min(16), Constraint::Length(8), Constraint::Length(8), Constraint::Min(20)];
-                (&["LIST", "KIND", "MEMBERS", "FILTER"], widths, &[2], rows.collect())
+                (vec!["LIST", "KIND", "MEMBERS", "FILTER"], widths, vec![2], rows.collect())
             }
             MarketingTab::Templates => {
                 let rows = self.templates.iter().enumerate().map(|(n, t)| {
@@ -233,11 +260,11 @@ impl Screen for Marketing {
                     (vec![t.name.clone(), t.subject.clone(), first], style(n))
                 });
                 let widths = vec![Constraint::Min(14), Constraint::Min(20), Constraint::Min(20)];
-                (&["TEMPLATE", "SUBJECT", "BODY"], widths, &[], rows.collect())
+                (vec!["TEMPLATE", "SUBJECT", "BODY"], widths, Vec::new(), rows.collect())
             }
         };
         let mut state = TableState::new().with_selected(Some(at));
-        let table = grid(block.inner(rest).width, &widths, header, right, ctx.theme.dim(), rows);
+        let table = grid(block.inner(rest).width, &widths, &header, &right, ctx.theme.dim(), rows);
         f.render_stateful_widget(table.block(block), rest, &mut state);
     }
 }
