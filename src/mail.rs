@@ -126,6 +126,19 @@ fn smtp_url(url: &str) -> Result<String, String> {
     }
 }
 
+/// The SMTP server of `settings`, else of [`SMTP_URL_ENV`]; none is an error saying how to set
+/// one.
+pub fn smtp(settings: &MailSettings) -> Result<Smtp, String> {
+    let url = settings.url.clone().or_else(|| std::env::var(SMTP_URL_ENV).ok().filter(|u| !u.trim().is_empty()));
+    let Some(url) = url else {
+        return Err(format!(
+            "no SMTP server is configured: `rolo settings set smtp.url smtp://user:password@host:587` \
+             (settings right), or set {SMTP_URL_ENV}"
+        ));
+    };
+    Smtp::new(&url, settings.rate)
+}
+
 /// One message for one recipient, merged and ready.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outgoing {

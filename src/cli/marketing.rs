@@ -12,7 +12,7 @@ use super::args::{FilterArg, NameArg, NoFilter, noun, owned_noun};
 use super::output::{self, Names, Out, Present, date, list, opt};
 use super::{add, assign, delete, edit, fields, files, show_one, wrote};
 use crate::crm::{CampaignPlan, Crm, CrmError, Draft, SendReport};
-use crate::mail::{Folder, MailSettings, Outbox, SMTP_URL_ENV, Smtp};
+use crate::mail::{Folder, MailSettings, Outbox, SMTP_URL_ENV};
 use crate::model::{Campaign, Contact, ContactList, Id, Kind, Message, Template, ValidationError};
 
 owned_noun!(named;
@@ -351,15 +351,9 @@ fn outbox(crm: &Crm, to: &ToDir) -> Result<Box<dyn Outbox>> {
             Box::new(|path: &Path, data: &[u8]| files::write(path, data, false).map_err(|e| e.to_string())),
         )));
     }
-    let url = settings.url.or_else(|| std::env::var(SMTP_URL_ENV).ok().filter(|u| !u.trim().is_empty()));
-    let Some(url) = url else {
-        return Err(CrmError::Mail(format!(
-            "no SMTP server is configured: `rolo settings set smtp.url smtp://user:password@host:587` \
-             (settings right), or set {SMTP_URL_ENV}; or write the messages to files with --to-dir DIR"
-        ))
-        .into());
-    };
-    Ok(Box::new(Smtp::new(&url, settings.rate).map_err(CrmError::Mail)?))
+    let smtp = crate::mail::smtp(&settings)
+        .map_err(|why| CrmError::Mail(format!("{why}; or write the messages to files with --to-dir DIR")))?;
+    Ok(Box::new(smtp))
 }
 
 fn send_campaign(out: &Out, crm: &Crm, a: CampaignSendArgs) -> Result<()> {

@@ -248,10 +248,21 @@ impl Crm {
         })
     }
 
+    /// A contact mail can go to, with the address it goes to; refused, saying why, when they
+    /// have none that works.
+    pub fn reachable(&self, contact: Id) -> Result<(Contact, String)> {
+        let c: Contact = self.get(contact)?;
+        let to = usable_address(&c).map_err(|why| {
+            ValidationError::new("to", format!("{} has {}: add a working address first", c.full_name(), why.word()))
+        })?;
+        let to = to.to_string();
+        Ok((c, to))
+    }
+
     /// A message to one contact from a template, or from a subject and body of its own
     /// (merged as a template would be).
     pub fn compose(&self, contact: Id, template: Option<Id>, subject: &str, body: &str) -> Result<Draft> {
-        let c: Contact = self.get(contact)?;
+        let (c, to) = self.reachable(contact)?;
         let (subject, body) = match template {
             Some(t) => self.get::<Template>(t)?.parts()?,
             None => {
@@ -265,10 +276,7 @@ impl Crm {
                 t.parts()?
             }
         };
-        let to = usable_address(&c).map_err(|why| {
-            ValidationError::new("to", format!("{} has {}: add a working address first", c.full_name(), why.word()))
-        })?;
-        Ok(self.draft(&c, to, template, (&subject, &body), &self.directory()?))
+        Ok(self.draft(&c, &to, template, (&subject, &body), &self.directory()?))
     }
 
     /// `c`'s message from a parsed subject and body, the owner's name and address read from `dir`

@@ -86,6 +86,8 @@ pub struct Form {
     pub picked: Option<(String, Id)>,
     /// The lead being converted, when this is the conversion preview.
     pub converting: Option<Id>,
+    /// The contact an email is written to, when this is the email composer (`M`).
+    pub composing: Option<Id>,
     /// A line under the title saying what saving will do (the conversion's account).
     pub hint: Option<String>,
     /// The people picked for an event, by name and id.
@@ -290,6 +292,7 @@ impl Form {
             dirty: false,
             picked: None,
             converting: None,
+            composing: None,
             hint: None,
             attendees: Vec::new(),
             name: String::new(),
@@ -297,6 +300,31 @@ impl Form {
             opened: Vec::new(),
             stale: None,
         }
+    }
+
+    /// The email composer for contact `id`: a template (picked with Enter), or a subject and
+    /// body of one's own; what is typed wins over the template's. Refused before it opens when
+    /// the contact has no address mail can go to.
+    pub fn compose(crm: &Crm, contact: Id) -> Result<Form> {
+        let (c, _) = crm.reachable(contact)?;
+        let fields = vec![field("template", ""), field("subject", ""), field("body", "")];
+        Ok(Form { composing: Some(contact), name: c.full_name(), ..Form::with(Kind::Email, None, fields) })
+    }
+
+    /// The message the composer holds, merged for its contact; a refused value marks its field
+    /// (`None`).
+    pub fn draft(&mut self, crm: &Crm) -> Result<Option<crate::crm::Draft>> {
+        self.clear_errors();
+        let contact = self.composing.unwrap_or_default();
+        let drafted = (|| {
+            let template = self.value("template").map(|t| crm.named(Kind::Template, &t)).transpose()?;
+            let stored = template.map(|t| crm.get::<crate::model::Template>(t)).transpose()?;
+            let subject = self.value("subject").or_else(|| stored.as_ref().map(|t| t.subject.clone()));
+            let body = self.value("body").or_else(|| stored.as_ref().map(|t| t.body.clone()));
+            let draft = crm.compose(contact, None, &subject.unwrap_or_default(), &body.unwrap_or_default())?;
+            Ok(crate::crm::Draft { template, ..draft })
+        })();
+        self.settle(drafted)
     }
 
     /// A form for a new event on `day` at 09:00 for an hour.
@@ -344,6 +372,10 @@ impl Form {
             }
             (Kind::Task, "status") => words(TaskStatus::ALL),
             (Kind::Account, "status") => words(AccountStatus::ALL),
+            (Kind::Campaign, "status") => words(crate::model::CampaignStatus::ALL),
+            (_, "template") => {
+                Some(crm.list::<crate::model::Template>(|_| true).ok()?.into_iter().map(|t| t.name).collect())
+            }
             _ => None,
         }
     }
@@ -474,6 +506,9 @@ impl Form {
         if self.converting.is_some() {
             return format!("Convert the lead {}: empty the opportunity to make none", self.name);
         }
+        if self.composing.is_some() {
+            return format!("Email to {}: a template (Enter picks), or a subject and body", self.name);
+        }
         match self.target {
             Some(_) => format!("Edit {} {}", self.kind, self.name),
             None => format!("New {}", self.kind),
@@ -537,10 +572,7 @@ impl Form {
     /// Validates and saves; on a refused value, marks the field and returns `None`, as when the
     /// record was changed meanwhile (said in `stale`: what was typed stays for a reload).
     pub fn save(&mut self, crm: &Crm) -> Result<Option<RecordRef>> {
-        for f in &mut self.fields {
-            f.error = None;
-        }
-        self.stale = None;
+        self.clear_errors();
         let crm = &self.saving(crm);
         let saved = match self.kind {
             _ if self.converting.is_some() => self.save_conversion(crm),
@@ -557,7 +589,20 @@ impl Form {
             Kind::Template => self.save_template(crm),
             _ => self.save_account(crm),
         };
-        match saved {
+        self.settle(saved)
+    }
+
+    fn clear_errors(&mut self) {
+        for f in &mut self.fields {
+            f.error = None;
+        }
+        self.stale = None;
+    }
+
+    /// What a save or a draft came to: its value, or `None` with the refused field marked (or
+    /// the record changed meanwhile said in `stale`); other errors as they are.
+    fn settle<T>(&mut self, result: Result<T>) -> Result<Option<T>> {
+        match result {
             Ok(r) => Ok(Some(r)),
             Err(CrmError::Invalid(e)) => {
                 let label = if e.field == "first name" || e.field == "last name" {

@@ -68,3 +68,51 @@ fn the_marketing_screen_lists_campaigns_lists_and_templates_and_makes_them() {
     ui.keys("y");
     assert!(ui.crm.list::<Template>(|_| true).unwrap().is_empty());
 }
+
+/// Waits (five seconds at most) for the status bar to say `text`.
+fn until(ui: &mut Ui, text: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let s = ui.screen();
+        if s.contains(text) || std::time::Instant::now() > deadline {
+            return s;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn m_on_a_contact_composes_an_email_sends_it_and_files_it() {
+    use super::common::smtp::{Behaviour, Smtp};
+    let mut ui = Ui::populated(120, 30);
+    let ines = vip(&ui, "Ines", "Spain");
+    let template = Template {
+        name: "Hello".into(),
+        subject: "Hello {{first_name}}".into(),
+        body: "Dear {{first_name|friend}}, a word.".into(),
+        ..Default::default()
+    };
+    ui.crm.create(template).unwrap();
+    ui.crm.set_mail_setting("smtp.from", "Ann Admin <ann@rolo.example>").unwrap();
+    // No server yet: said, and the message is kept in the composer.
+    ui.keys("2 f").text("ines").keys("enter M");
+    assert!(ui.screen().contains("Email to Ines Vip"), "{}", ui.screen());
+    ui.keys("tab").text("Quick question").keys("tab").text("Hi {{first_name}}, are you free?").keys("ctrl-s");
+    let s = ui.screen();
+    assert!(s.contains("no SMTP server is configured") && s.contains("Email to Ines Vip"), "{s}");
+    let smtp = Smtp::start(Behaviour::default());
+    ui.crm.set_mail_setting("smtp.url", &smtp.url).unwrap();
+    ui.keys("ctrl-s");
+    let s = until(&mut ui, "sent the email to ines@vip.example");
+    assert!(s.contains("sent the email to ines@vip.example: Quick question"), "{s}");
+    assert_eq!(smtp.received()[0].body().trim_end(), "Hi Ines, are you free?");
+    // From a template picked by name, nothing else typed.
+    ui.keys("M").text("Hello").keys("ctrl-s");
+    until(&mut ui, "Hello Ines");
+    assert_eq!(smtp.received()[1].header("Subject").unwrap(), "Hello Ines");
+    let timeline = ui.crm.timeline(RecordRef::new(Kind::Contact, ines)).unwrap();
+    assert_eq!(timeline.iter().filter(|t| t.what == "email").count(), 2);
+    // Only contacts get email; a contact with no address is told so before the composer opens.
+    ui.keys("3 M");
+    assert!(ui.screen().contains("emails go to contacts"), "{}", ui.screen());
+}

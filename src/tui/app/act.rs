@@ -196,6 +196,10 @@ impl App {
             | Action::CopyRole
             | Action::Text(_) => {}
             Action::Call => self.log_call(self.current())?,
+            Action::Email => match self.current().filter(|r| r.kind == Kind::Contact) {
+                Some(r) => self.push(Mode::Form(Form::compose(&self.crm, r.id)?)),
+                None => self.say_error("emails go to contacts: select or open one, then press M"),
+            },
             Action::Quote => {
                 if let Some(r) = self.current().filter(|r| r.kind == Kind::Opportunity) {
                     self.push(Mode::Quote(QuoteEditor::open(&self.crm, r.id)?));

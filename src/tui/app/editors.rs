@@ -107,6 +107,28 @@ impl App {
         let Some(action) = self.pressed(keymap::FORM, &key) else { return };
         let Some((at, Mode::Form(mut form))) = self.take_top(|m| matches!(m, Mode::Form(_))) else { return };
         match action {
+            Some(Action::Save) if form.composing.is_some() => match form.draft(&self.crm) {
+                Ok(Some(draft)) => {
+                    let what = format!("the email to {}", form.name);
+                    let started = self.send_mail(
+                        what,
+                        Box::new(move |crm, outbox, _| {
+                            let m = crm.send_email(draft, outbox)?;
+                            match m.error {
+                                None => Ok(format!("{} the email to {}: {}", m.result, m.to, m.subject)),
+                                Some(why) => Err(crate::crm::CrmError::Mail(format!("not sent to {}: {why}", m.to))),
+                            }
+                        }),
+                    );
+                    if !started {
+                        // Not sent (no server, another send under way): the message stays.
+                        self.put_back(at, Mode::Form(form));
+                    }
+                    return;
+                }
+                Ok(None) => self.say_error(form.problem()),
+                Err(e) => self.say_error(e.to_string()),
+            },
             Some(Action::Save) => match form.save(&self.crm) {
                 Ok(Some(saved)) => {
                     self.refresh_after_write();

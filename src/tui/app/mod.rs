@@ -28,6 +28,7 @@ mod act;
 mod copy;
 mod editors;
 mod filters;
+mod mail;
 mod outside;
 mod overlays;
 mod pages;
@@ -80,6 +81,8 @@ pub struct App {
     pub duplicates: Duplicates,
     /// Campaigns, contact lists and email templates.
     pub marketing: Marketing,
+    /// Mail being sent in the background, if any.
+    mail: Option<mail::MailJob>,
     /// The task lists.
     pub tasks: TaskLists,
     /// The agenda.
@@ -221,6 +224,7 @@ impl App {
             settings: Settings::new(),
             duplicates: Default::default(),
             marketing: Marketing::new(),
+            mail: None,
             tasks: TaskLists::new(),
             agenda: Agenda::new(ctx.today),
             deals_listed: false,
@@ -319,6 +323,7 @@ impl App {
             }
         }
         self.take_filter_answer();
+        self.poll_mail();
         let crm = self.crm.clone();
         let ctx = self.ctx.clone();
         if let Some(list) = self.list_mut()
@@ -398,7 +403,7 @@ impl App {
     /// Whether the screen moves on its own while work is under way (the reports' spinner, an
     /// import's progress bar), so the loop draws it a few times a second until the work is done.
     pub fn animates(&self) -> bool {
-        (self.on_reports() && self.reports.busy()) || self.import().is_some_and(|w| w.busy())
+        (self.on_reports() && self.reports.busy()) || self.import().is_some_and(|w| w.busy()) || self.sending()
     }
 
     /// Whether the dialog on top (the search, a picker) awaits the matches of what was typed in it.

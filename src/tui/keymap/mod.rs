@@ -151,6 +151,8 @@ pub enum Action {
     StageDown,
     /// Log a call with the selected (or shown) contact.
     Call,
+    /// Write an email to the selected (or shown) contact.
+    Email,
     /// Add a task (linked to the selected or shown record, if any).
     AddTask,
     /// Show the next task section.
@@ -258,6 +260,7 @@ impl Action {
                 Action::Scope => "scope: mine, my team, all",
                 Action::CopyRole => "copy the role",
                 Action::AddToList => "add marked contacts to a list",
+                Action::Email => "write an email",
                 Action::CopyEmail => "copy the email",
                 Action::CopyPhone => "copy the phone number",
                 Action::LoadDemo => "load demo data",

@@ -73,6 +73,7 @@ pub const LIST: &[Binding] = &[
     bind(&["y"], Action::CopyEmail, COPY_EMAIL),
     bind(&["Y"], Action::CopyPhone, COPY_PHONE),
     hint(&["c"], Action::Call, "log a call with the contact (a timer runs)"),
+    bind(&["M"], Action::Email, "write the contact an email (a template or your own words)"),
     bind(&["t"], Action::AddTask, "add a task linked to the selected record"),
     bind(&["o"], Action::Sort, "order by the next column"),
     bind(&["O"], Action::SortReverse, "reverse the order"),
@@ -299,7 +300,10 @@ pub const REPORTS: &[Binding] = &[
 pub const PROJECTS: &[Binding] = &[hint(&["x"], Action::CloseProject, "close the project (asks: goal met?)")];
 
 /// Keys of a person's or a deal's page, over those of every record's page.
-pub const CALLABLE_PAGE: &[Binding] = &[hint(&["c"], Action::Call, "log a call with this contact (a timer runs)")];
+pub const CALLABLE_PAGE: &[Binding] = &[
+    hint(&["c"], Action::Call, "log a call with this contact (a timer runs)"),
+    bind(&["M"], Action::Email, "write this contact an email"),
+];
 
 /// Keys of a task's own page, over those of every record's page.
 pub const TASK_PAGE: &[Binding] =
