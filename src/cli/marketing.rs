@@ -369,7 +369,7 @@ fn send_campaign(out: &Out, crm: &Crm, a: CampaignSendArgs) -> Result<()> {
     let bar = progress(out, plan.send.len());
     let report = crm.send_campaign(&plan, outbox.as_mut(), &mut |done, _| bar.set_position(done as u64))?;
     bar.finish_and_clear();
-    sent(out, &report, |r| format!("campaign {campaign}: {}", r.join(", ")))
+    sent(out, &report, &format!("campaign {campaign}"))
 }
 
 /// A progress bar on stderr for people at a terminal; hidden for scripts.
@@ -387,19 +387,8 @@ fn progress(out: &Out, total: usize) -> indicatif::ProgressBar {
 
 /// Prints what a send did; a send that stopped or failed for some fails (exit 1) after saying
 /// what went.
-fn sent(out: &Out, report: &SendReport, line: impl FnOnce(Vec<String>) -> String) -> Result<()> {
-    let counts = [
-        (report.sent, "sent"),
-        (report.written, "written"),
-        (report.bounced, "bounced"),
-        (report.failed, "failed"),
-        (report.skipped, "skipped"),
-        (report.uncertain, "uncertain (not sent again: --resend-uncertain)"),
-        (report.already, "sent before"),
-    ];
-    let parts: Vec<String> = counts.iter().filter(|(n, _)| *n > 0).map(|(n, w)| format!("{n} {w}")).collect();
-    let parts = if parts.is_empty() { vec!["nobody to send to".to_string()] } else { parts };
-    out.done(report, || line(parts));
+fn sent(out: &Out, report: &SendReport, what: &str) -> Result<()> {
+    out.done(report, || format!("{what}: {}", report.counts()));
     match &report.stopped {
         Some(why) => Err(CrmError::Mail(format!("the send stopped: {why}; run it again to send the rest")).into()),
         None if report.failed > 0 => {
@@ -568,7 +557,7 @@ pub(super) fn email(out: &Out, crm: &Crm, cmd: EmailCmd) -> Result<()> {
             }
             let mut outbox = outbox(crm, &a.to)?;
             let report = crm.send_birthdays(&drafts, skipped.len(), outbox.as_mut())?;
-            sent(out, &report, |r| format!("birthdays: {}", r.join(", ")))
+            sent(out, &report, "birthdays")
         }
         EmailCmd::List(a) => {
             let campaign = a.campaign.as_deref().map(|c| crm.named(Kind::Campaign, c)).transpose()?;

@@ -77,7 +77,7 @@ impl Skip {
 }
 
 /// Who a campaign send reaches, worked out before anything is sent: the `--dry-run`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CampaignPlan {
     /// The campaign.
     pub campaign: Id,
@@ -134,6 +134,23 @@ pub struct CampaignSummary {
     pub won: crate::model::Amount,
     /// The currency of `won`.
     pub currency: crate::model::Currency,
+}
+
+impl SendReport {
+    /// What the send did, in a few words: `3 sent, 1 bounced, 2 skipped` (`nobody to send to`).
+    pub fn counts(&self) -> String {
+        let counts = [
+            (self.sent, "sent"),
+            (self.written, "written"),
+            (self.bounced, "bounced"),
+            (self.failed, "failed"),
+            (self.skipped, "skipped"),
+            (self.uncertain, "uncertain (not sent again: --resend-uncertain)"),
+            (self.already, "sent before"),
+        ];
+        let parts: Vec<String> = counts.iter().filter(|(n, _)| *n > 0).map(|(n, w)| format!("{n} {w}")).collect();
+        if parts.is_empty() { "nobody to send to".to_string() } else { parts.join(", ") }
+    }
 }
 
 impl Crm {

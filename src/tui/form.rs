@@ -88,6 +88,8 @@ pub struct Form {
     pub converting: Option<Id>,
     /// The contact an email is written to, when this is the email composer (`M`).
     pub composing: Option<Id>,
+    /// The campaign to send, when this asks for its template and list (`S` on Marketing).
+    pub sending: Option<Id>,
     /// A line under the title saying what saving will do (the conversion's account).
     pub hint: Option<String>,
     /// The people picked for an event, by name and id.
@@ -293,6 +295,7 @@ impl Form {
             picked: None,
             converting: None,
             composing: None,
+            sending: None,
             hint: None,
             attendees: Vec::new(),
             name: String::new(),
@@ -325,6 +328,30 @@ impl Form {
             Ok(crate::crm::Draft { template, ..draft })
         })();
         self.settle(drafted)
+    }
+
+    /// The template and list campaign `id` is to be sent with, each picked with Enter; refused
+    /// before it opens without the send right.
+    pub fn campaign_send(crm: &Crm, id: Id) -> Result<Form> {
+        crm.actor()?.require(crate::model::Right::Send)?;
+        let c: crate::model::Campaign = crm.get(id)?;
+        let fields = vec![field("template", ""), field("list", "")];
+        Ok(Form { sending: Some(id), name: c.name, ..Form::with(Kind::Campaign, Some(id), fields) })
+    }
+
+    /// Who the campaign would reach with the template and list named (nothing sent); a name
+    /// that is none marks its field (`None`).
+    pub fn plan(&mut self, crm: &Crm) -> Result<Option<crate::crm::CampaignPlan>> {
+        self.clear_errors();
+        let campaign = self.sending.unwrap_or_default();
+        let named = |kind: Kind, label: &str| {
+            let text = self.value(label).unwrap_or_default();
+            crm.named(kind, &text).map_err(|e| Self::invalid(label, e.to_string()))
+        };
+        let planned = named(Kind::Template, "template")
+            .and_then(|t| Ok((t, named(Kind::ContactList, "list")?)))
+            .and_then(|(t, l)| crm.plan_campaign(campaign, t, l, false));
+        self.settle(planned)
     }
 
     /// A form for a new event on `day` at 09:00 for an hour.
@@ -373,6 +400,9 @@ impl Form {
             (Kind::Task, "status") => words(TaskStatus::ALL),
             (Kind::Account, "status") => words(AccountStatus::ALL),
             (Kind::Campaign, "status") => words(crate::model::CampaignStatus::ALL),
+            (_, "list") => {
+                Some(crm.list::<crate::model::ContactList>(|_| true).ok()?.into_iter().map(|l| l.name).collect())
+            }
             (_, "template") => {
                 Some(crm.list::<crate::model::Template>(|_| true).ok()?.into_iter().map(|t| t.name).collect())
             }
@@ -505,6 +535,9 @@ impl Form {
     pub fn title(&self) -> String {
         if self.converting.is_some() {
             return format!("Convert the lead {}: empty the opportunity to make none", self.name);
+        }
+        if self.sending.is_some() {
+            return format!("Send {}: its template and list (Enter picks)", self.name);
         }
         if self.composing.is_some() {
             return format!("Email to {}: a template (Enter picks), or a subject and body", self.name);

@@ -132,6 +132,13 @@ pub enum Confirm {
     DiscardQuote,
     /// Close the call form without logging the call.
     DiscardCall,
+    /// Send a campaign as planned.
+    SendCampaign {
+        /// Who gets what.
+        plan: Box<crate::crm::CampaignPlan>,
+        /// What to ask: the count, the skipped, the first message.
+        question: String,
+    },
     /// Move a deal into a stage that wins it or opens it again: asked first, y confirms.
     MoveDeal {
         /// The deal.

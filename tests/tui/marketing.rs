@@ -116,3 +116,42 @@ fn m_on_a_contact_composes_an_email_sends_it_and_files_it() {
     ui.keys("3 M");
     assert!(ui.screen().contains("emails go to contacts"), "{}", ui.screen());
 }
+
+#[test]
+fn s_on_a_campaign_picks_a_template_and_a_list_shows_who_gets_it_and_sends_on_confirm() {
+    use super::common::smtp::{Behaviour, Smtp};
+    let mut ui = Ui::populated(140, 30);
+    vip(&ui, "Ines", "Spain");
+    vip(&ui, "Jon", "Spain");
+    let opted_out = vip(&ui, "Kay", "Spain");
+    ui.crm.set_email_status(opted_out, "kay@vip.example", rolo::crm::EmailStatusChange::OptOut).unwrap();
+    ui.crm.create(Campaign { name: "Spring push".into(), ..Default::default() }).unwrap();
+    ui.crm.save_filter_as_list("Spanish VIPs", "tag:vip country:spain").unwrap();
+    let t = Template {
+        name: "Hello".into(),
+        subject: "Hello {{first_name}}".into(),
+        body: "Hi.".into(),
+        ..Default::default()
+    };
+    ui.crm.create(t).unwrap();
+    ui.crm.set_mail_setting("smtp.from", "Ann Admin <ann@rolo.example>").unwrap();
+    let smtp = Smtp::start(Behaviour::default());
+    ui.crm.set_mail_setting("smtp.url", &smtp.url).unwrap();
+    ui.keys("g m j S");
+    assert!(ui.screen().contains("Send Spring push: its template and list"), "{}", ui.screen());
+    ui.text("Hello").keys("tab").text("Nope").keys("ctrl-s");
+    assert!(ui.screen().contains("no list is named 'Nope'"), "the field says it: {}", ui.screen());
+    ui.keys("ctrl-u").text("Spanish VIPs").keys("ctrl-s");
+    let s = ui.screen();
+    assert!(s.contains("Send Spring push to 2 contacts (1 skipped, 0 sent before"), "{s}");
+    assert!(s.contains("'Hello Ines' to Ines Vip"), "the first message is shown: {s}");
+    ui.keys("y");
+    let s = until(&mut ui, "the campaign Spring push: 2 sent");
+    assert!(s.contains("the campaign Spring push: 2 sent, 1 skipped"), "{s}");
+    let mut to: Vec<String> = smtp.received().into_iter().flat_map(|r| r.to).collect();
+    to.sort();
+    assert_eq!(to, ["ines@vip.example", "jon@vip.example"]);
+    // Sent again, nobody is reached twice: said before anything is asked.
+    ui.keys("S").text("Hello").keys("tab").text("Spanish VIPs").keys("ctrl-s");
+    assert!(ui.screen().contains("nobody to send Spring push to"), "{}", ui.screen());
+}

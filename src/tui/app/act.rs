@@ -171,6 +171,7 @@ impl App {
             | Action::StageUp
             | Action::StageDown
             | Action::NextSection
+            | Action::SendCampaign
             | Action::PrevSection
             | Action::Snooze
             | Action::SnoozeAsk

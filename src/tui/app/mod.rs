@@ -665,6 +665,7 @@ impl App {
                 Effect::Call(about) => self.log_call(Some(about))?,
                 Effect::Filter => self.open_filter(),
                 Effect::NewDeal(stage) => self.push(Mode::Form(Form::new_opportunity(&self.crm, stage)?)),
+                Effect::SendCampaign(id) => self.push(Mode::Form(Form::campaign_send(&self.crm, id)?)),
             }
         }
         Ok(())

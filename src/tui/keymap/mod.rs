@@ -153,6 +153,8 @@ pub enum Action {
     Call,
     /// Write an email to the selected (or shown) contact.
     Email,
+    /// Send the selected campaign to a list.
+    SendCampaign,
     /// Add a task (linked to the selected or shown record, if any).
     AddTask,
     /// Show the next task section.
@@ -261,6 +263,7 @@ impl Action {
                 Action::CopyRole => "copy the role",
                 Action::AddToList => "add marked contacts to a list",
                 Action::Email => "write an email",
+                Action::SendCampaign => "send the campaign",
                 Action::CopyEmail => "copy the email",
                 Action::CopyPhone => "copy the phone number",
                 Action::LoadDemo => "load demo data",

@@ -225,6 +225,7 @@ pub const MARKETING: &[Binding] = &[
     hint(&["n"], Action::New, "new campaign, list or template (the tab's)"),
     hint(&["e"], Action::Edit, "edit it"),
     hint(&["d"], Action::Delete, "delete it (asks first)"),
+    hint(&["S"], Action::SendCampaign, "send the campaign: pick a template and a list, see who gets it, confirm"),
 ];
 
 /// Keys of the settings' pipeline stages.

@@ -1,7 +1,8 @@
 //! The Marketing screen: campaigns with what each brought (members, emails sent, responses,
 //! leads, deals, won revenue against budget and cost), the contact lists (static and dynamic,
 //! with their member counts) and the email templates, a tab each (`Tab` moves between them).
-//! `n`, `e` and `d` make, edit and delete the record under the cursor; Enter opens it.
+//! `n`, `e` and `d` make, edit and delete the record under the cursor; Enter opens it; `S`
+//! sends a campaign.
 
 use std::sync::Arc;
 
@@ -184,6 +185,12 @@ impl Screen for Marketing {
             Action::Edit => return self.current().map(|r| Effect::EditForm(r.kind, Some(r.id))).into_iter().collect(),
             Action::Delete => return self.current().map(|r| Effect::AskDelete(vec![r])).into_iter().collect(),
             Action::Open => return self.current().map(Effect::Open).into_iter().collect(),
+            Action::SendCampaign => {
+                return match self.current().filter(|r| r.kind == Kind::Campaign) {
+                    Some(r) => vec![Effect::SendCampaign(r.id)],
+                    None => vec![Effect::Refuse("campaigns are sent from the Campaigns tab: Tab to it, then S".into())],
+                };
+            }
             _ => {}
         }
         Vec::new()

@@ -84,6 +84,8 @@ pub enum Effect {
     Filter,
     /// Open the form of a new deal, in this stage (by name) if any.
     NewDeal(Option<String>),
+    /// Ask for the template and list to send this campaign with.
+    SendCampaign(Id),
 }
 
 /// The body of a [`Command`]: what it does on the service, and what to say when done.
