@@ -15,6 +15,7 @@ use crate::model::{
     RecordRef, Stage, Task, Timestamp,
 };
 use crate::model::{Campaign, ContactList, Event, Project, Template};
+use crate::tui::sends::{Planned, SendTo};
 use ratatui::crossterm::event::KeyEvent;
 
 /// What a field of a form holds: one line, or lines (the fields `model::texts` lets hold line
@@ -88,8 +89,8 @@ pub struct Form {
     pub converting: Option<Id>,
     /// The contact an email is written to, when this is the email composer (`M`).
     pub composing: Option<Id>,
-    /// The campaign to send, when this asks for its template and list (`S` on Marketing).
-    pub sending: Option<Id>,
+    /// What is to be sent, when this asks for its template (and a campaign's list).
+    pub sending: Option<crate::tui::sends::SendTo>,
     /// A line under the title saying what saving will do (the conversion's account).
     pub hint: Option<String>,
     /// The people picked for an event, by name and id.
@@ -336,21 +337,34 @@ impl Form {
         crm.actor()?.require(crate::model::Right::Send)?;
         let c: crate::model::Campaign = crm.get(id)?;
         let fields = vec![field("template", ""), field("list", "")];
-        Ok(Form { sending: Some(id), name: c.name, ..Form::with(Kind::Campaign, Some(id), fields) })
+        let sending = Some(SendTo::Campaign(id));
+        Ok(Form { sending, name: format!("the campaign {}", c.name), ..Form::with(Kind::Campaign, Some(id), fields) })
     }
 
-    /// Who the campaign would reach with the template and list named (nothing sent); a name
-    /// that is none marks its field (`None`).
-    pub fn plan(&mut self, crm: &Crm) -> Result<Option<crate::crm::CampaignPlan>> {
+    /// The template today's birthdays are greeted with, picked with Enter.
+    pub fn birthdays() -> Form {
+        let fields = vec![field("template", "")];
+        let name = "today's birthday greetings".to_string();
+        Form { sending: Some(SendTo::Birthdays), name, ..Form::with(Kind::Email, None, fields) }
+    }
+
+    /// Who the send would reach with the template (and list) named, nothing sent; a name that
+    /// is none marks its field (`None`).
+    pub fn plan(&mut self, crm: &Crm) -> Result<Option<Planned>> {
         self.clear_errors();
-        let campaign = self.sending.unwrap_or_default();
         let named = |kind: Kind, label: &str| {
             let text = self.value(label).unwrap_or_default();
             crm.named(kind, &text).map_err(|e| Self::invalid(label, e.to_string()))
         };
-        let planned = named(Kind::Template, "template")
-            .and_then(|t| Ok((t, named(Kind::ContactList, "list")?)))
-            .and_then(|(t, l)| crm.plan_campaign(campaign, t, l, false));
+        let planned = match self.sending {
+            Some(SendTo::Campaign(campaign)) => named(Kind::Template, "template")
+                .and_then(|t| Ok((t, named(Kind::ContactList, "list")?)))
+                .and_then(|(t, l)| crm.plan_campaign(campaign, t, l, false))
+                .map(Planned::Campaign),
+            _ => named(Kind::Template, "template")
+                .and_then(|t| crm.birthday_drafts(t))
+                .map(|(drafts, skipped)| Planned::Birthdays(drafts, skipped.len())),
+        };
         self.settle(planned)
     }
 
@@ -536,8 +550,10 @@ impl Form {
         if self.converting.is_some() {
             return format!("Convert the lead {}: empty the opportunity to make none", self.name);
         }
-        if self.sending.is_some() {
-            return format!("Send {}: its template and list (Enter picks)", self.name);
+        match self.sending {
+            Some(SendTo::Campaign(_)) => return format!("Send {}: its template and list (Enter picks)", self.name),
+            Some(SendTo::Birthdays) => return format!("Send {}: the template (Enter picks)", self.name),
+            None => {}
         }
         if self.composing.is_some() {
             return format!("Email to {}: a template (Enter picks), or a subject and body", self.name);

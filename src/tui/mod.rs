@@ -23,6 +23,7 @@ pub mod prefs;
 mod quote;
 pub(crate) mod screen;
 mod search;
+mod sends;
 mod theme;
 mod userform;
 mod view;

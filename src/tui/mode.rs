@@ -132,11 +132,13 @@ pub enum Confirm {
     DiscardQuote,
     /// Close the call form without logging the call.
     DiscardCall,
-    /// Send a campaign as planned.
-    SendCampaign {
+    /// Send mail as planned: a campaign, today's birthday greetings.
+    Send {
         /// Who gets what.
-        plan: Box<crate::crm::CampaignPlan>,
-        /// What to ask: the count, the skipped, the first message.
+        planned: Box<crate::tui::sends::Planned>,
+        /// What is sent, as the status bar names it ("the campaign Spring push").
+        what: String,
+        /// What to ask: the count, who is left out, the first message.
         question: String,
     },
     /// Move a deal into a stage that wins it or opens it again: asked first, y confirms.

@@ -2,6 +2,7 @@
 //! saving the contacts' filter as a dynamic list with `+`.
 
 use super::common::ui::Ui;
+use chrono::Datelike;
 use rolo::model::*;
 
 fn vip(ui: &Ui, first: &str, country: &str) -> Id {
@@ -138,12 +139,12 @@ fn s_on_a_campaign_picks_a_template_and_a_list_shows_who_gets_it_and_sends_on_co
     let smtp = Smtp::start(Behaviour::default());
     ui.crm.set_mail_setting("smtp.url", &smtp.url).unwrap();
     ui.keys("g m j S");
-    assert!(ui.screen().contains("Send Spring push: its template and list"), "{}", ui.screen());
+    assert!(ui.screen().contains("Send the campaign Spring push: its template and list"), "{}", ui.screen());
     ui.text("Hello").keys("tab").text("Nope").keys("ctrl-s");
     assert!(ui.screen().contains("no list is named 'Nope'"), "the field says it: {}", ui.screen());
     ui.keys("ctrl-u").text("Spanish VIPs").keys("ctrl-s");
     let s = ui.screen();
-    assert!(s.contains("Send Spring push to 2 contacts (1 skipped, 0 sent before"), "{s}");
+    assert!(s.contains("Send the campaign Spring push to 2 contacts (1 skipped, 0 sent before"), "{s}");
     assert!(s.contains("'Hello Ines' to Ines Vip"), "the first message is shown: {s}");
     ui.keys("y");
     let s = until(&mut ui, "the campaign Spring push: 2 sent");
@@ -153,5 +154,37 @@ fn s_on_a_campaign_picks_a_template_and_a_list_shows_who_gets_it_and_sends_on_co
     assert_eq!(to, ["ines@vip.example", "jon@vip.example"]);
     // Sent again, nobody is reached twice: said before anything is asked.
     ui.keys("S").text("Hello").keys("tab").text("Spanish VIPs").keys("ctrl-s");
-    assert!(ui.screen().contains("nobody to send Spring push to"), "{}", ui.screen());
+    assert!(ui.screen().contains("nobody to send the campaign Spring push to"), "{}", ui.screen());
+}
+
+#[test]
+fn b_on_the_agenda_greets_todays_birthdays_with_a_template() {
+    use super::common::smtp::{Behaviour, Smtp};
+    let mut ui = Ui::populated(140, 30);
+    let today = ui.crm.session().today();
+    let born = Date::from_ymd(1990, today.0.month(), 1)
+        .and_then(|d| d.0.with_day(today.0.day()).and_then(Date::checked))
+        .unwrap_or(today);
+    let id = vip(&ui, "Ines", "Spain");
+    let mut c: Contact = ui.crm.get(id).unwrap();
+    c.birthday = Some(born);
+    ui.crm.update(c).unwrap();
+    let t = Template {
+        name: "Cheers".into(),
+        subject: "Happy birthday, {{first_name}}".into(),
+        body: "All the best.".into(),
+        ..Default::default()
+    };
+    ui.crm.create(t).unwrap();
+    ui.crm.set_mail_setting("smtp.from", "Ann Admin <ann@rolo.example>").unwrap();
+    let smtp = Smtp::start(Behaviour::default());
+    ui.crm.set_mail_setting("smtp.url", &smtp.url).unwrap();
+    ui.keys("7 B");
+    assert!(ui.screen().contains("Send today's birthday greetings: the template"), "{}", ui.screen());
+    ui.text("Cheers").keys("ctrl-s");
+    let s = ui.screen();
+    assert!(s.contains("'Happy birthday, Ines' to Ines Vip"), "{s}");
+    ui.keys("y");
+    until(&mut ui, "today's birthday greetings: 1 sent");
+    assert_eq!(smtp.received()[0].to, ["ines@vip.example"]);
 }

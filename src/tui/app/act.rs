@@ -172,6 +172,7 @@ impl App {
             | Action::StageDown
             | Action::NextSection
             | Action::SendCampaign
+            | Action::SendBirthdays
             | Action::PrevSection
             | Action::Snooze
             | Action::SnoozeAsk

@@ -108,36 +108,14 @@ impl App {
         let Some((at, Mode::Form(mut form))) = self.take_top(|m| matches!(m, Mode::Form(_))) else { return };
         match action {
             Some(Action::Save) if form.sending.is_some() => match form.plan(&self.crm) {
-                Ok(Some(plan)) => {
-                    let question = match plan.send.first() {
-                        Some(first) => format!(
-                            "Send {} to {} contacts ({} skipped, {} sent before, {} uncertain)? The first: '{}' to {} <{}>.",
-                            form.name,
-                            plan.send.len(),
-                            plan.skipped.len(),
-                            plan.already,
-                            plan.uncertain.len(),
-                            first.subject,
-                            first.name,
-                            first.to
-                        ),
-                        None => {
-                            let why = format!(
-                                "nobody to send {} to: {} skipped, {} sent before, {} uncertain",
-                                form.name,
-                                plan.skipped.len(),
-                                plan.already,
-                                plan.uncertain.len()
-                            );
-                            self.say_error(why);
-                            self.put_back(at, Mode::Form(form));
-                            return;
-                        }
-                    };
-                    let plan = Box::new(plan);
-                    self.open_overlay(Overlay::Confirm(Confirm::SendCampaign { plan, question }));
-                    return;
-                }
+                Ok(Some(planned)) => match planned.question(&form.name) {
+                    Ok(question) => {
+                        let (planned, what) = (Box::new(planned), form.name.clone());
+                        self.open_overlay(Overlay::Confirm(Confirm::Send { planned, what, question }));
+                        return;
+                    }
+                    Err(nobody) => self.say_error(nobody),
+                },
                 Ok(None) => self.say_error(form.problem()),
                 Err(e) => self.say_error(e.to_string()),
             },

@@ -1,5 +1,5 @@
-//! Mail the app sends: one email from the composer, a campaign from the Marketing screen,
-//! today's birthday greetings. Sending waits on a mail server, so it runs on a worker while the
+//! Mail the app sends: one email from the composer, a campaign or today's birthday greetings
+//! (`tui::sends`). Sending waits on a mail server, so it runs on a worker while the
 //! app stays live; the status bar says how far it got and, at the end, what it came to. One
 //! send at a time.
 
@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 
 use super::*;
-use crate::mail::Outbox;
+use crate::tui::sends::MailWork;
 
 /// A send under way.
 pub struct MailJob {
@@ -18,10 +18,6 @@ pub struct MailJob {
     /// What to say when done, or the error.
     answer: Receiver<Result<String, String>>,
 }
-
-/// The work of one send: the service, the outbox, and a callback saying how far it got.
-pub type MailWork =
-    Box<dyn FnOnce(&Crm, &mut dyn Outbox, &mut dyn FnMut(usize, usize)) -> crate::crm::Result<String> + Send>;
 
 impl App {
     /// Sends through the SMTP server of the settings (or `ROLO_SMTP_URL`) on a worker; refused,

@@ -247,21 +247,9 @@ impl App {
                 self.refresh_after_write();
             }
             Confirm::MoveDeal { id, stage, .. } => self.put_deal(id, &stage)?,
-            Confirm::SendCampaign { plan, .. } => {
-                let what = format!("the campaign {}", self.crm.label(RecordRef::new(Kind::Campaign, plan.campaign)));
-                let name = what.clone();
-                self.send_mail(
-                    what,
-                    Box::new(move |crm, outbox, progress| {
-                        let report = crm.send_campaign(&plan, outbox, progress)?;
-                        let said = format!("{name}: {}", report.counts());
-                        match (&report.stopped, report.failed) {
-                            (Some(why), _) => Err(crate::crm::CrmError::Mail(format!("{said}; stopped: {why}"))),
-                            (None, 0) => Ok(said),
-                            (None, _) => Err(crate::crm::CrmError::Mail(format!("{said}: S again retries the failed"))),
-                        }
-                    }),
-                );
+            Confirm::Send { planned, what, .. } => {
+                let work = planned.work(what.clone());
+                self.send_mail(what, work);
             }
             Confirm::DiscardCall => {
                 self.close(|m| matches!(m, Mode::Call(_)));

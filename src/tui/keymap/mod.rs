@@ -155,6 +155,8 @@ pub enum Action {
     Email,
     /// Send the selected campaign to a list.
     SendCampaign,
+    /// Send today's birthdays a greeting.
+    SendBirthdays,
     /// Add a task (linked to the selected or shown record, if any).
     AddTask,
     /// Show the next task section.
@@ -264,6 +266,7 @@ impl Action {
                 Action::AddToList => "add marked contacts to a list",
                 Action::Email => "write an email",
                 Action::SendCampaign => "send the campaign",
+                Action::SendBirthdays => "greet today's birthdays",
                 Action::CopyEmail => "copy the email",
                 Action::CopyPhone => "copy the phone number",
                 Action::LoadDemo => "load demo data",

@@ -200,6 +200,7 @@ pub const AGENDA: &[Binding] = &[
     bind(&["enter"], Action::Open, "open the item's record"),
     hint(&["x"], Action::Complete, "complete the task"),
     bind(&["e"], Action::Edit, "edit the event"),
+    hint(&["B"], Action::SendBirthdays, "greet today's birthdays by email: pick the template, see who gets it"),
 ];
 
 /// Keys of every tab of the settings screen (the users, teams and roles tabs only for those with

@@ -123,6 +123,7 @@ impl Screen for Agenda {
             Action::Earlier | Action::Later => self.shift(if action == Action::Earlier { -1 } else { 1 }),
             Action::Today => self.today(ctx.today),
             Action::New => return vec![Effect::Form(Box::new(Form::new_event(self.from)))],
+            Action::SendBirthdays => return vec![Effect::Form(Box::new(Form::birthdays()))],
             Action::Open => return self.current().map(|i| Effect::Open(i.record)).into_iter().collect(),
             Action::Edit => {
                 let event = self.current().filter(|i| i.record.kind == Kind::Event);
