@@ -796,3 +796,33 @@ fn demo_contacts_were_last_active_no_earlier_than_their_calls() {
         assert!(seen.is_some_and(|t| t >= call.started_at), "call {} after {seen:?}", call.id);
     }
 }
+
+/// An email sent counts in the activity report for its sender, and its number opens the email.
+#[test]
+fn emails_count_in_the_activity_report_and_open_from_it() {
+    use rolo::crm::{ActivityCount, Bucket, ReportQuery};
+    let (dir, crm) = common::fresh();
+    crm.set_mail_setting("smtp.from", "Ann <ann@rolo.example>").unwrap();
+    let c = crm
+        .create(Contact {
+            first_name: "Bo".into(),
+            last_name: "Chen".into(),
+            emails: vec![Email::new("bo@x.example")],
+            ..Default::default()
+        })
+        .unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let write = |p: &std::path::Path, d: &[u8]| std::fs::write(p, d).map_err(|e| e.to_string());
+    let mut folder = rolo::mail::Folder::new(&out, Box::new(write));
+    let draft = crm.compose(c.id, None, "Hi {{first_name}}", "A word.").unwrap();
+    let sent = crm.send_email(draft, &mut folder).unwrap();
+    let today = crm.session().today();
+    let report = crm.activity_report(ReportQuery::default()).unwrap();
+    let row = report.rows.iter().find(|r| r.owner == crm.user()).expect("a row for the sender");
+    assert_eq!((row.day, row.emails, row.calls), (today, 1, 0));
+    let bucket =
+        Bucket::Activity { owner: crm.user().to_string(), from: today, to: today, which: ActivityCount::Emails };
+    assert_eq!(bucket.kind(), Kind::Email);
+    assert_eq!(crm.records_in(&bucket).unwrap(), [sent.record_ref()]);
+}

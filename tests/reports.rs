@@ -489,12 +489,12 @@ fn expected_readouts(name: &str, r: &Value, users: &Directory) -> Vec<Vec<String
                 .collect(),
         ],
         "activity" => {
-            let fields = ["calls", "connected", "tasks_done", "deals_moved"];
-            let named = |n: [i64; 4]| {
-                let names = ["calls", "connected", "tasks done", "deals moved"];
+            let fields = ["calls", "connected", "tasks_done", "deals_moved", "emails"];
+            let named = |n: [i64; 5]| {
+                let names = ["calls", "connected", "tasks done", "deals moved", "emails"];
                 names.iter().zip(n).map(|(m, v)| (*m, count(&Value::from(v)))).collect::<Vec<_>>()
             };
-            let mut people: Vec<(String, [i64; 4])> = Vec::new();
+            let mut people: Vec<(String, [i64; 5])> = Vec::new();
             let mut days = Vec::new();
             for a in rows("rows") {
                 let n = fields.map(|f| a[f].as_i64().unwrap());

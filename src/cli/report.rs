@@ -593,14 +593,16 @@ pub fn campaigns_csv(r: &CampaignsReport, to: &mut dyn std::io::Write) -> anyhow
     Ok(())
 }
 
-/// The cells of one activity row after its owner: day, calls, connected, tasks done, deals moved.
-fn activity_cells(row: &ActivityRow) -> [String; 5] {
+/// The cells of one activity row after its owner: day, calls, connected, tasks done, deals moved,
+/// emails.
+fn activity_cells(row: &ActivityRow) -> [String; 6] {
     [
         row.day.to_string(),
         row.calls.to_string(),
         row.connected.to_string(),
         row.tasks_done.to_string(),
         row.deals_moved.to_string(),
+        row.emails.to_string(),
     ]
 }
 
@@ -609,7 +611,7 @@ fn activity_cells(row: &ActivityRow) -> [String; 5] {
 pub fn activity_text(r: &ActivityReport) -> String {
     let mut out = vec![format!("Activity {} to {}", r.from, r.to), String::new()];
     if r.rows.is_empty() {
-        out.push("no calls, completed tasks or moved deals in this range".to_string());
+        out.push("no calls, completed tasks, moved deals or emails in this range".to_string());
         return out.join("\n");
     }
     let lines = r.rows.iter().map(|row| {
@@ -617,7 +619,8 @@ pub fn activity_text(r: &ActivityReport) -> String {
         cells.extend(activity_cells(row));
         cells
     });
-    out.push(table(&["OWNER", "DAY", "CALLS", "CONNECTED", "TASKS DONE", "DEALS MOVED"], lines, &[2, 3, 4, 5]));
+    let header = ["OWNER", "DAY", "CALLS", "CONNECTED", "TASKS DONE", "DEALS MOVED", "EMAILS"];
+    out.push(table(&header, lines, &[2, 3, 4, 5, 6]));
     let mut per_owner: Vec<(String, i64, i64)> = Vec::new();
     for row in &r.rows {
         if per_owner.last().is_none_or(|p| p.0 != row.owner) {
@@ -639,7 +642,7 @@ pub fn activity_text(r: &ActivityReport) -> String {
 /// The activity report as CSV: one line per person and day.
 pub fn activity_csv(r: &ActivityReport, to: &mut dyn std::io::Write) -> anyhow::Result<()> {
     let mut w = crate::export::Sheet::new(to);
-    w.row(["owner", "day", "calls", "connected", "tasks_done", "deals_moved"])?;
+    w.row(["owner", "day", "calls", "connected", "tasks_done", "deals_moved", "emails"])?;
     for row in &r.rows {
         w.row(std::iter::once(row.owner.clone()).chain(activity_cells(row)))?;
     }

@@ -1,7 +1,7 @@
 //! Report facts: index keys that carry the few fields the reports count, so that a report scans
 //! keys (a few dozen bytes each) instead of decoding whole records.
 //!
-//! One key per account, contact, opportunity, task and call, made by [`super::Indexed`] like any
+//! One key per account, contact, opportunity, task, call and email, made by [`super::Indexed`] like any
 //! other index key (so writes, deletes and `rolo check` keep them right), and one per deal move in
 //! the audit trail, written with its audit entry. Every key starts with the [`FACTS`] family byte
 //! and a topic (the kind's code, or [`MOVES`]) and ends with the record id, as every index key
@@ -17,14 +17,15 @@
 //! | task        | state, completed at, created, due (`i32::MAX`: none), owner, 0, id             | state, completion |
 //! | call        | started at, outcome, direction, duration, contact, owner, 0, id                | start      |
 //! | moves       | at, audit sequence, user, 0, deal id                                           | time       |
+//! | email       | handed over at, result, owner, 0, id                                           | time       |
 
 use redb::ReadableTable;
 
 use super::keys::{i32_key, i64_key, prefix_end};
 use super::{RawRead, Result, StoreError, WriteTables};
 use crate::model::{
-    Account, Amount, AuditEntry, CallDirection, CallOutcome, Consent, Contact, Currency, Date, Id, Kind, Opportunity,
-    RecordRef, StageOutcome, Task, TaskStatus, Timestamp, Validity,
+    Account, Amount, AuditEntry, CallDirection, CallOutcome, Consent, Contact, Currency, Date, Delivery, Id, Kind,
+    Opportunity, RecordRef, StageOutcome, Task, TaskStatus, Timestamp, Validity,
 };
 
 /// Key family of report facts (after the `REFS` and `SORT` families of `keys`).
@@ -63,6 +64,19 @@ pub struct DealFacts {
     pub currency: Currency,
     /// Its amount.
     pub amount: Amount,
+}
+
+/// An email as the reports see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmailFacts<'a> {
+    /// The email.
+    pub id: Id,
+    /// When it was handed over.
+    pub at: Timestamp,
+    /// What became of it.
+    pub result: Delivery,
+    /// Who sent it.
+    pub owner: &'a str,
 }
 
 /// A call as the reports see it.
@@ -239,6 +253,16 @@ pub fn call_key(c: &crate::model::Call) -> Vec<u8> {
     k
 }
 
+/// The facts key of an email.
+pub fn email_key(m: &crate::model::Message) -> Vec<u8> {
+    let mut k = head(Kind::Email.code(), 20 + m.owner.len());
+    k.extend_from_slice(&i64_key(m.at.0));
+    k.push(m.result as u8);
+    push_text(&mut k, &m.owner);
+    k.extend_from_slice(&m.id.to_be_bytes());
+    k
+}
+
 /// The facts key of an audit entry numbered `seq`, when it records a deal changing stage.
 pub fn move_key(entry: &AuditEntry, seq: u64) -> Option<Vec<u8>> {
     let moved = entry.summary.as_deref().is_some_and(|s| s.starts_with(MOVED_SUMMARY));
@@ -365,6 +389,14 @@ fn parse_call(key: &[u8]) -> Option<CallFacts<'_>> {
     Some(CallFacts { at, outcome, direction, duration_secs, contact, owner, id: c.id()? })
 }
 
+fn parse_email(key: &[u8]) -> Option<EmailFacts<'_>> {
+    let mut c = body(key);
+    let at = Timestamp(c.i64()?);
+    let result = word(Delivery::ALL, c.byte()?)?;
+    let owner = c.text()?;
+    Some(EmailFacts { at, result, owner, id: c.id()? })
+}
+
 fn parse_move(key: &[u8]) -> Option<Move<'_>> {
     let mut c = body(key);
     let at = Timestamp(c.i64()?);
@@ -468,6 +500,11 @@ pub fn closed_tasks(r: &impl RawRead, f: &mut dyn FnMut(TaskFacts)) -> Result<()
 /// The calls started from `from` up to, not including, `to`, in time order.
 pub fn calls(r: &impl RawRead, from: Timestamp, to: Timestamp, f: &mut dyn FnMut(CallFacts)) -> Result<()> {
     scan(r, Kind::Call.code(), &i64_key(from.0), Some(&i64_key(to.0)), &mut |k| parse_call(k).map(&mut *f))
+}
+
+/// The emails handed over from `from` up to, not including, `to`, in time order.
+pub fn emails(r: &impl RawRead, from: Timestamp, to: Timestamp, f: &mut dyn FnMut(EmailFacts)) -> Result<()> {
+    scan(r, Kind::Email.code(), &i64_key(from.0), Some(&i64_key(to.0)), &mut |k| parse_email(k).map(&mut *f))
 }
 
 /// The deal moves from `from` up to, not including, `to`, in time order.

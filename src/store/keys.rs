@@ -322,8 +322,8 @@ impl Indexed for Note {}
 impl Indexed for Template {}
 
 impl Indexed for Message {
-    fn sort_keys(&self) -> Vec<Vec<u8>> {
-        vec![sort_key(Kind::Email, SortField::Time, &i64_key(self.at.0), self.id)]
+    fn facts_key(&self) -> Option<Vec<u8>> {
+        Some(super::facts::email_key(self))
     }
 }
 

@@ -133,6 +133,7 @@ impl RecordList {
             Kind::Call => &["WHEN", "CONTACT", "ACCOUNT", "COUNTRY", "DIR", "LENGTH", "OUTCOME"],
             Kind::Project => &["PROJECT", "ACCOUNT", "DUE", "STATUS", "GOAL", "GOAL MET"],
             Kind::Task => &["TASK", "DUE", "STATUS", "DONE", "PRIORITY", "OWNER"],
+            Kind::Email => &["WHEN", "TO", "SUBJECT", "RESULT"],
             _ => &["NAME", "INDUSTRY", "CITY", "COUNTRY", "STATUS"],
         }
     }
@@ -205,6 +206,7 @@ impl RecordList {
             Kind::Lead => &[Kind::Lead],
             Kind::Product => &[Kind::Product],
             Kind::Task => &[Kind::Task],
+            Kind::Email => &[Kind::Email, Kind::Contact],
             _ => &[Kind::Account],
         }
     }
@@ -477,6 +479,15 @@ impl RecordList {
                             p.sku.clone().unwrap_or_default(),
                             format!("{} {}", p.price.grouped(), p.currency),
                             if p.active { "yes" } else { "no (retired)" }.to_string(),
+                        ]
+                    }),
+                    Kind::Email => crm.find::<crate::model::Message>(id)?.map(|m| {
+                        let person = crm.find::<Contact>(m.contact).ok().flatten();
+                        vec![
+                            m.at.display_local(),
+                            format!("{} <{}>", person.map(|p| p.full_name()).unwrap_or_default(), m.to),
+                            m.subject,
+                            m.result.to_string(),
                         ]
                     }),
                     _ => crm.find::<Account>(id)?.map(|a| {

@@ -229,6 +229,10 @@ fn one_email_to_a_contact_is_sent_and_filed() {
     let got = smtp.received();
     assert_eq!(got[0].body().trim_end(), "Hi Cy, as promised.", "a one-to-one email has no unsubscribe line");
     assert!(db.ok("timeline contact:3").contains("sent to cy@oh.example: Your call"));
+    // The email counts in the activity report, for the one who sent it.
+    let activity = db.json("report activity");
+    assert_eq!(pick(&activity["rows"][0], &["owner", "emails"]), json!(["tester", 1]), "{activity}");
+    assert!(db.ok("report activity").contains("EMAILS"));
     db.fails_with("email send --contact 4 --template Welcome", 1, "Di Fay has invalid address");
     // Without a server, a folder of .eml files will do.
     let dir = db.file("out");

@@ -678,7 +678,7 @@ fn activity_report_counts_calls_tasks_and_moves_per_person_and_day() {
     db.ok(format!("opp move {one} Qualification"));
     db.ok(format!("opp win {one}"));
     as_bob(format!("opp move {two} Qualification"));
-    let row = |owner: &str, day: &str, n: [u64; 4]| json!({"owner": owner, "day": day, "calls": n[0], "connected": n[1], "tasks_done": n[2], "deals_moved": n[3]});
+    let row = |owner: &str, day: &str, n: [u64; 4]| json!({"owner": owner, "day": day, "calls": n[0], "connected": n[1], "tasks_done": n[2], "deals_moved": n[3], "emails": 0});
     assert_eq!(
         db.json("report activity --from 2026-03-01 --to 2026-03-03"),
         json!({"from": "2026-03-01", "to": "2026-03-03", "rows": [
@@ -700,9 +700,9 @@ fn activity_report_counts_calls_tasks_and_moves_per_person_and_day() {
     );
     assert_eq!(
         db.ok("report activity --from 2026-03-01 --to 2026-03-03 --csv"),
-        "owner,day,calls,connected,tasks_done,deals_moved\n\
-         bob,2026-03-02,1,0,0,0\nbob,2026-03-03,1,1,0,0\n\
-         tester,2026-03-01,2,1,0,0\ntester,2026-03-03,1,1,0,0\n"
+        "owner,day,calls,connected,tasks_done,deals_moved,emails\n\
+         bob,2026-03-02,1,0,0,0,0\nbob,2026-03-03,1,1,0,0,0\n\
+         tester,2026-03-01,2,1,0,0,0\ntester,2026-03-03,1,1,0,0,0\n"
     );
     let text = db.ok("report activity --from 2026-03-01 --to 2026-03-03");
     assert!(has_row(&text, &["tester", "2026-03-01", " 2 ", " 1 "]), "{text}");

@@ -1,4 +1,5 @@
-//! The activity report: calls, connected calls, tasks done and deals moved per person and day.
+//! The activity report: calls, connected calls, tasks done, deals moved and emails sent per
+//! person and day.
 
 use std::collections::BTreeMap;
 
@@ -7,7 +8,7 @@ use serde::Serialize;
 use super::chart::{ActivityCount, Bucket, Chart, ChartView, Unit, measure, row};
 use super::{ReportQuery, Slots, instants};
 use crate::crm::{Crm, Result};
-use crate::model::{Date, Timestamp};
+use crate::model::{Date, Delivery, Timestamp};
 use crate::store::facts::{self};
 
 /// What each person did per day: calls, tasks completed, deals moved.
@@ -36,6 +37,8 @@ pub struct ActivityRow {
     pub tasks_done: u32,
     /// Times they moved a deal to another stage that day.
     pub deals_moved: u32,
+    /// Emails they sent (or wrote to files) that day, one-to-one or for a campaign.
+    pub emails: u32,
 }
 
 impl Crm {
@@ -72,8 +75,24 @@ impl Crm {
             }
         })?;
         facts::moves(&r, start, end, &mut |m| rows.row(m.user, day(m.at)).deals_moved += 1)?;
+        emails_out(&r, start, end, &mut |m| rows.row(m.owner, day(m.at)).emails += 1)?;
         Ok(ActivityReport { from, to, rows: rows.0.into_values().flat_map(BTreeMap::into_values).collect() })
     }
+}
+
+/// The emails handed over from `start` up to, not including, `end` (sent, written to a file, or
+/// bounced: the work was done), in time order, from their report facts.
+pub(super) fn emails_out(
+    r: &impl crate::store::RawRead,
+    start: Timestamp,
+    end: Timestamp,
+    f: &mut dyn FnMut(facts::EmailFacts),
+) -> Result<()> {
+    Ok(facts::emails(r, start, end, &mut |m| {
+        if matches!(m.result, Delivery::Sent | Delivery::Written | Delivery::Bounced) {
+            f(m);
+        }
+    })?)
 }
 
 /// The rows of the activity report being counted: per person (alphabetically), per day.
@@ -94,15 +113,22 @@ impl ActivityRows {
 impl Chart {
     /// What each person did: over the whole period, and day by day.
     pub fn activity(r: &ActivityReport) -> Chart {
-        let which =
-            [ActivityCount::Calls, ActivityCount::Connected, ActivityCount::TasksDone, ActivityCount::DealsMoved];
-        let measures = || ["calls", "connected", "tasks done", "deals moved"].map(|n| measure(n, Unit::Count)).to_vec();
+        let which = [
+            ActivityCount::Calls,
+            ActivityCount::Connected,
+            ActivityCount::TasksDone,
+            ActivityCount::DealsMoved,
+            ActivityCount::Emails,
+        ];
+        let measures =
+            || ["calls", "connected", "tasks done", "deals moved", "emails"].map(|n| measure(n, Unit::Count)).to_vec();
         let behind = |owner: &str, from: Date, to: Date| {
             which.map(|which| Some(Bucket::Activity { owner: owner.to_string(), from, to, which })).to_vec()
         };
-        let mut people: Vec<(String, [u32; 4])> = Vec::new();
+        let counts = |a: &ActivityRow| [a.calls, a.connected, a.tasks_done, a.deals_moved, a.emails];
+        let mut people: Vec<(String, [u32; 5])> = Vec::new();
         for a in &r.rows {
-            let counts = [a.calls, a.connected, a.tasks_done, a.deals_moved];
+            let counts = counts(a);
             match people.last_mut() {
                 Some((owner, sums)) if *owner == a.owner => {
                     for (s, n) in sums.iter_mut().zip(counts) {
@@ -112,13 +138,13 @@ impl Chart {
                 _ => people.push((a.owner.clone(), counts)),
             }
         }
-        let values = |counts: [u32; 4]| counts.map(|n| Some(i64::from(n))).to_vec();
+        let values = |counts: [u32; 5]| counts.map(|n| Some(i64::from(n))).to_vec();
         let by_person =
             people.iter().map(|(owner, sums)| row(owner.clone(), values(*sums), behind(owner, r.from, r.to)));
-        let by_day = r.rows.iter().map(|a| {
-            let counts = [a.calls, a.connected, a.tasks_done, a.deals_moved];
-            row(format!("{} {}", a.owner, a.day), values(counts), behind(&a.owner, a.day, a.day))
-        });
+        let by_day = r
+            .rows
+            .iter()
+            .map(|a| row(format!("{} {}", a.owner, a.day), values(counts(a)), behind(&a.owner, a.day, a.day)));
         Chart {
             title: format!("Activity {} to {}", r.from, r.to),
             from: Some(r.from),

@@ -95,6 +95,8 @@ pub enum ActivityCount {
     TasksDone,
     /// Deals they moved to another stage.
     DealsMoved,
+    /// Emails they sent.
+    Emails,
 }
 
 /// The records behind one number of a report: what [`Crm::records_in`] lists.
@@ -205,6 +207,7 @@ impl Bucket {
                 ActivityCount::Calls | ActivityCount::Connected => Kind::Call,
                 ActivityCount::TasksDone => Kind::Task,
                 ActivityCount::DealsMoved => Kind::Opportunity,
+                ActivityCount::Emails => Kind::Email,
             },
         }
     }

@@ -117,6 +117,11 @@ impl Crm {
                             ids.push(t.id);
                         }
                     })?,
+                    ActivityCount::Emails => super::activity::emails_out(&r, start, end, &mut |m| {
+                        if m.owner == owner {
+                            ids.push(m.id);
+                        }
+                    })?,
                     ActivityCount::DealsMoved => {
                         let mut seen = BTreeSet::new();
                         facts::moves(&r, start, end, &mut |m| {

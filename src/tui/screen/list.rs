@@ -28,6 +28,7 @@ impl RecordList {
             Kind::Product => "Products",
             Kind::Call => "Calls",
             Kind::Project => "Projects",
+            Kind::Email => "Emails",
             _ => "Contacts",
         }
     }
