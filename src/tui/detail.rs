@@ -154,6 +154,17 @@ impl Detail {
                 }
                 p.name
             }
+            Kind::Campaign => {
+                let c: crate::model::Campaign = crm.get(record.id)?;
+                // Its lists and responses are laid out below, with what they brought.
+                fields(
+                    &mut lines,
+                    crm,
+                    &crate::model::Campaign { lists: Vec::new(), responses: Vec::new(), ..c.clone() },
+                );
+                campaign(&mut lines, crm, &c)?;
+                c.name
+            }
             _ => simple_any(crm, record, &mut lines)?,
         };
         lines.push(DetailLine::Heading("Timeline".into()));
@@ -266,6 +277,59 @@ fn simple_any(crm: &Crm, record: RecordRef, lines: &mut Vec<DetailLine>) -> Resu
         fields(lines, crm, &rec);
         Ok(rec.label())
     })
+}
+
+/// A campaign's results, lists, emails and responses.
+fn campaign(lines: &mut Vec<DetailLine>, crm: &Crm, c: &crate::model::Campaign) -> Result<()> {
+    use crate::model::{Delivery, Message};
+    let summary = crm.campaign_summaries()?.into_iter().find(|s| s.campaign.id == c.id);
+    if let Some(s) = summary {
+        lines.push(DetailLine::Heading("Results".into()));
+        lines.push(DetailLine::Field("reached".into(), format!("{} members · {} emails sent", s.members, s.sent)));
+        lines.push(DetailLine::Field(
+            "brought".into(),
+            format!(
+                "{} responses · {} leads · {} deals · {} {} won",
+                c.responses.len(),
+                s.leads,
+                s.deals,
+                s.won.grouped(),
+                s.currency
+            ),
+        ));
+    }
+    lines.push(DetailLine::Heading("Lists (S sends the campaign to one)".into()));
+    if c.lists.is_empty() {
+        lines.push(DetailLine::Empty("not sent yet: press S to pick a template and a list".into()));
+    }
+    for &list in &c.lists {
+        let members = crm.list_members(list)?.len();
+        let text = format!("{} · {members} contacts", crm.label(RecordRef::new(Kind::ContactList, list)));
+        lines.push(DetailLine::Item(text, Some(RecordRef::new(Kind::ContactList, list))));
+    }
+    let mut emails = crm.linking::<Message>(c.record_ref())?;
+    emails.sort_by_key(|m| std::cmp::Reverse((m.at, m.id)));
+    let failed = emails.iter().filter(|m| matches!(m.result, Delivery::Failed | Delivery::Pending)).count();
+    lines.push(DetailLine::Heading(format!("Emails ({} in all, {failed} not confirmed)", emails.len())));
+    for m in emails.iter().take(20) {
+        let text = format!("{}  {:<8} {}: {}", m.at.display_local(), m.result.to_string(), m.to, m.subject);
+        lines.push(DetailLine::Item(text, Some(m.record_ref())));
+    }
+    lines.push(DetailLine::Heading("Responses (R records one)".into()));
+    if c.responses.is_empty() {
+        lines.push(DetailLine::Empty("none recorded: press R when someone answers".into()));
+    }
+    for r in c.responses.iter().rev() {
+        let mut text = format!("{}  {}", r.at.display_local(), crm.label(RecordRef::new(Kind::Contact, r.contact)));
+        if let Some(lead) = r.lead {
+            text.push_str(&format!(" · lead {}", crm.label(RecordRef::new(Kind::Lead, lead))));
+        }
+        if let Some(deal) = r.deal {
+            text.push_str(&format!(" · deal {}", crm.label(RecordRef::new(Kind::Opportunity, deal))));
+        }
+        lines.push(DetailLine::Item(text, Some(RecordRef::new(Kind::Contact, r.contact))));
+    }
+    Ok(())
 }
 
 fn deals(lines: &mut Vec<DetailLine>, crm: &Crm, opps: &[Opportunity]) -> Result<()> {

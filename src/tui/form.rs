@@ -83,12 +83,15 @@ pub struct Form {
     pub focus: usize,
     /// Whether anything was typed since it opened.
     pub dirty: bool,
-    /// The account chosen in the picker: its name as shown, and its id (names can repeat).
+    /// The record chosen in the picker (the account; a response's contact): its name as shown,
+    /// and its id (names can repeat).
     pub picked: Option<(String, Id)>,
     /// The lead being converted, when this is the conversion preview.
     pub converting: Option<Id>,
     /// The contact an email is written to, when this is the email composer (`M`).
     pub composing: Option<Id>,
+    /// The campaign a response is recorded for, when this asks who answered (`R`).
+    pub responding: Option<Id>,
     /// What is to be sent, when this asks for its template (and a campaign's list).
     pub sending: Option<crate::tui::sends::SendTo>,
     /// A line under the title saying what saving will do (the conversion's account).
@@ -297,6 +300,7 @@ impl Form {
             converting: None,
             composing: None,
             sending: None,
+            responding: None,
             hint: None,
             attendees: Vec::new(),
             name: String::new(),
@@ -339,6 +343,26 @@ impl Form {
         let fields = vec![field("template", ""), field("list", "")];
         let sending = Some(SendTo::Campaign(id));
         Ok(Form { sending, name: format!("the campaign {}", c.name), ..Form::with(Kind::Campaign, Some(id), fields) })
+    }
+
+    /// Who answered campaign `id`: a contact, picked with Enter.
+    pub fn response(crm: &Crm, id: Id) -> Result<Form> {
+        let c: crate::model::Campaign = crm.get(id)?;
+        crm.may(crate::model::Act::Edit, &c)?;
+        let fields = vec![field("contact", "")];
+        Ok(Form { responding: Some(id), name: c.name, ..Form::with(Kind::Campaign, Some(id), fields) })
+    }
+
+    /// Records the response the form names; a contact not picked marks its field (`None`).
+    pub fn respond(&mut self, crm: &Crm) -> Result<Option<crate::model::Campaign>> {
+        self.clear_errors();
+        let campaign = self.responding.unwrap_or_default();
+        let contact = match (self.value("contact"), &self.picked) {
+            (Some(name), Some((picked, id))) if &name == picked => Ok(*id),
+            _ => Err(Self::invalid("contact", "pick the contact who answered: Enter opens the picker".into())),
+        };
+        let recorded = contact.and_then(|contact| crm.campaign_response(campaign, contact, None, None));
+        self.settle(recorded)
     }
 
     /// The template today's birthdays are greeted with, picked with Enter.
@@ -388,7 +412,7 @@ impl Form {
     pub fn picker_kind(&self, field: usize) -> Option<Kind> {
         match self.fields.get(field)?.label {
             "account" => Some(Kind::Account),
-            "attendees" => Some(Kind::Contact),
+            "attendees" | "contact" => Some(Kind::Contact),
             _ => None,
         }
     }
@@ -432,7 +456,7 @@ impl Form {
                 self.attendees.push((label, id));
             }
             f.set(self.attendees.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", "));
-        } else if f.label == "account" {
+        } else if f.label == "account" || f.label == "contact" {
             f.set(label.clone());
             self.picked = Some((label, id));
         } else {
@@ -549,6 +573,9 @@ impl Form {
     pub fn title(&self) -> String {
         if self.converting.is_some() {
             return format!("Convert the lead {}: empty the opportunity to make none", self.name);
+        }
+        if self.responding.is_some() {
+            return format!("A response to {}: the contact who answered (Enter picks)", self.name);
         }
         match self.sending {
             Some(SendTo::Campaign(_)) => return format!("Send {}: its template and list (Enter picks)", self.name),

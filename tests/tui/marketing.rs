@@ -155,6 +155,18 @@ fn s_on_a_campaign_picks_a_template_and_a_list_shows_who_gets_it_and_sends_on_co
     // Sent again, nobody is reached twice: said before anything is asked.
     ui.keys("S").text("Hello").keys("tab").text("Spanish VIPs").keys("ctrl-s");
     assert!(ui.screen().contains("nobody to send the campaign Spring push to"), "{}", ui.screen());
+    // The campaign's page: what it reached and brought, its lists, its emails; R records an answer.
+    ui.keys("esc y enter");
+    let s = ui.screen();
+    assert!(s.contains("3 members · 2 emails sent") && s.contains("skipped         1"), "{s}");
+    assert!(s.contains("Spanish VIPs · 3 contacts") && s.contains("Emails (2 in all, 0 not confirmed)"), "{s}");
+    assert!(s.contains("none recorded: press R when someone answers"), "{s}");
+    ui.keys("R").text("Ines").keys("ctrl-s");
+    assert!(ui.screen().contains("pick the contact who answered"), "typed, not picked: {}", ui.screen());
+    ui.keys("ctrl-u enter").text("ines").keys("enter ctrl-s");
+    let s = ui.screen();
+    assert!(s.contains("Spring push: response recorded, 1 in all"), "{s}");
+    assert!(s.contains("1 responses · 0 leads"), "the page shows it: {s}");
 }
 
 #[test]

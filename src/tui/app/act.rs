@@ -171,7 +171,6 @@ impl App {
             | Action::StageUp
             | Action::StageDown
             | Action::NextSection
-            | Action::SendCampaign
             | Action::SendBirthdays
             | Action::PrevSection
             | Action::Snooze
@@ -198,6 +197,11 @@ impl App {
             | Action::CopyRole
             | Action::Text(_) => {}
             Action::Call => self.log_call(self.current())?,
+            Action::SendCampaign | Action::Respond => match self.current().filter(|r| r.kind == Kind::Campaign) {
+                Some(r) if action == Action::Respond => self.push(Mode::Form(Form::response(&self.crm, r.id)?)),
+                Some(r) => self.push(Mode::Form(Form::campaign_send(&self.crm, r.id)?)),
+                None => self.say_error("open a campaign first (g m, then Enter on one)"),
+            },
             Action::Email => match self.current().filter(|r| r.kind == Kind::Contact) {
                 Some(r) => self.push(Mode::Form(Form::compose(&self.crm, r.id)?)),
                 None => self.say_error("emails go to contacts: select or open one, then press M"),

@@ -107,6 +107,15 @@ impl App {
         let Some(action) = self.pressed(keymap::FORM, &key) else { return };
         let Some((at, Mode::Form(mut form))) = self.take_top(|m| matches!(m, Mode::Form(_))) else { return };
         match action {
+            Some(Action::Save) if form.responding.is_some() => match form.respond(&self.crm) {
+                Ok(Some(c)) => {
+                    self.refresh_after_write();
+                    self.say(format!("{}: response recorded, {} in all", c.name, c.responses.len()));
+                    return;
+                }
+                Ok(None) => self.say_error(form.problem()),
+                Err(e) => self.say_error(e.to_string()),
+            },
             Some(Action::Save) if form.sending.is_some() => match form.plan(&self.crm) {
                 Ok(Some(planned)) => match planned.question(&form.name) {
                     Ok(question) => {

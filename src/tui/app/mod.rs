@@ -594,6 +594,7 @@ impl App {
                 Kind::Task => keymap::TASK_PAGE,
                 Kind::Lead => keymap::LEADS,
                 Kind::Contact | Kind::Opportunity => keymap::CALLABLE_PAGE,
+                Kind::Campaign => keymap::CAMPAIGN_PAGE,
                 _ => &[],
             };
             [own, keymap::DETAIL, keymap::GLOBAL].into_iter().filter(|t| !t.is_empty()).collect()

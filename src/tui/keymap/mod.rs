@@ -157,6 +157,8 @@ pub enum Action {
     SendCampaign,
     /// Send today's birthdays a greeting.
     SendBirthdays,
+    /// Record that a contact answered the campaign.
+    Respond,
     /// Add a task (linked to the selected or shown record, if any).
     AddTask,
     /// Show the next task section.
@@ -267,6 +269,7 @@ impl Action {
                 Action::Email => "write an email",
                 Action::SendCampaign => "send the campaign",
                 Action::SendBirthdays => "greet today's birthdays",
+                Action::Respond => "record a response",
                 Action::CopyEmail => "copy the email",
                 Action::CopyPhone => "copy the phone number",
                 Action::LoadDemo => "load demo data",

@@ -307,6 +307,12 @@ pub const CALLABLE_PAGE: &[Binding] = &[
     bind(&["M"], Action::Email, "write this contact an email"),
 ];
 
+/// Keys of a campaign's own page, over those of every record's page.
+pub const CAMPAIGN_PAGE: &[Binding] = &[
+    hint(&["S"], Action::SendCampaign, "send the campaign: pick a template and a list, see who gets it, confirm"),
+    hint(&["R"], Action::Respond, "record that a contact answered (Enter picks the contact)"),
+];
+
 /// Keys of a task's own page, over those of every record's page.
 pub const TASK_PAGE: &[Binding] =
     &[hint(&["x"], Action::Complete, "complete this task"), hint(&["u"], Action::Reopen, "reopen this task")];
@@ -450,6 +456,7 @@ pub const ALL: &[(&str, &[Binding])] = &[
     ("Agenda", AGENDA),
     ("Reports", REPORTS),
     ("Marketing", MARKETING),
+    ("Campaign page", CAMPAIGN_PAGE),
     ("Settings", SETTINGS),
     ("Settings: pipeline stages", SETTINGS_STAGES),
     ("Settings: lead sources", SETTINGS_SOURCES),
