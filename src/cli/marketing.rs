@@ -319,7 +319,17 @@ pub(super) fn campaign(out: &Out, crm: &Crm, cmd: CampaignCmd) -> Result<()> {
             add(out, crm, rec)
         }
         CampaignCmd::List(f) => f.list(out, crm, crm.list::<Campaign>(|_| true)?),
-        CampaignCmd::Show(a) => show_one::<Campaign>(out, crm, named(&a.name)?),
+        CampaignCmd::Show(a) => {
+            // The campaign with what its emails came to.
+            let c: Campaign = crm.get(named(&a.name)?)?;
+            let sends = crm.campaign_sends(&c)?;
+            let mut value = Names::new(crm).record(&c);
+            value["sends"] = json!(sends.counts());
+            let text = output::field_lines(&value);
+            value["sends"] = json!(sends);
+            text_or_json(out, &value, &text);
+            Ok(())
+        }
         CampaignCmd::Edit(e) => edit(out, crm, named(&e.campaign)?, |rec: &mut Campaign| {
             if let Some(n) = e.name {
                 rec.name = n;

@@ -124,8 +124,8 @@ pub struct CampaignSummary {
     pub campaign: Campaign,
     /// Contacts on its lists (each once; a dynamic list's as its filter keeps them now).
     pub members: usize,
-    /// Emails of it sent or written.
-    pub sent: usize,
+    /// What its sends came to: sent, written, bounced, failed, uncertain, skipped by the last.
+    pub sends: SendReport,
     /// Leads that name it.
     pub leads: u32,
     /// Deals that name it or whose lead does.
@@ -171,15 +171,10 @@ impl Crm {
                 };
                 members.extend(ids.iter().copied());
             }
-            let sent = self
-                .linking::<Message>(campaign.record_ref())?
-                .iter()
-                .filter(|m| matches!(m.result, Delivery::Sent | Delivery::Written))
-                .count();
             let result = results.get(&campaign.id);
             rows.push(CampaignSummary {
                 members: members.len(),
-                sent,
+                sends: self.campaign_sends(&campaign)?,
                 leads: result.map_or(0, |r| r.leads),
                 deals: result.map_or(0, |r| r.opportunities),
                 won: result.map_or(crate::model::Amount(0), |r| r.won),
@@ -188,6 +183,22 @@ impl Crm {
             });
         }
         Ok(rows)
+    }
+
+    /// What a campaign's emails came to, each contact's last: sent, written, bounced, failed,
+    /// uncertain (handed over with no answer), and the contacts its last send skipped.
+    pub fn campaign_sends(&self, campaign: &Campaign) -> Result<SendReport> {
+        let mut report = SendReport { skipped: campaign.skipped as usize, ..Default::default() };
+        for m in self.linking::<Message>(campaign.record_ref())? {
+            match m.result {
+                Delivery::Sent => report.sent += 1,
+                Delivery::Written => report.written += 1,
+                Delivery::Bounced => report.bounced += 1,
+                Delivery::Failed => report.failed += 1,
+                Delivery::Pending => report.uncertain += 1,
+            }
+        }
+        Ok(report)
     }
 
     /// The list, template or campaign `text` names: its id, or its exact name (else its name

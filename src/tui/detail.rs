@@ -281,11 +281,12 @@ fn simple_any(crm: &Crm, record: RecordRef, lines: &mut Vec<DetailLine>) -> Resu
 
 /// A campaign's results, lists, emails and responses.
 fn campaign(lines: &mut Vec<DetailLine>, crm: &Crm, c: &crate::model::Campaign) -> Result<()> {
-    use crate::model::{Delivery, Message};
+    use crate::model::Message;
     let summary = crm.campaign_summaries()?.into_iter().find(|s| s.campaign.id == c.id);
     if let Some(s) = summary {
         lines.push(DetailLine::Heading("Results".into()));
-        lines.push(DetailLine::Field("reached".into(), format!("{} members · {} emails sent", s.members, s.sent)));
+        lines
+            .push(DetailLine::Field("reached".into(), format!("{} members · emails: {}", s.members, s.sends.counts())));
         lines.push(DetailLine::Field(
             "brought".into(),
             format!(
@@ -309,8 +310,7 @@ fn campaign(lines: &mut Vec<DetailLine>, crm: &Crm, c: &crate::model::Campaign) 
     }
     let mut emails = crm.linking::<Message>(c.record_ref())?;
     emails.sort_by_key(|m| std::cmp::Reverse((m.at, m.id)));
-    let failed = emails.iter().filter(|m| matches!(m.result, Delivery::Failed | Delivery::Pending)).count();
-    lines.push(DetailLine::Heading(format!("Emails ({} in all, {failed} not confirmed)", emails.len())));
+    lines.push(DetailLine::Heading(format!("Emails ({} in all, newest first)", emails.len())));
     for m in emails.iter().take(20) {
         let text = format!("{}  {:<8} {}: {}", m.at.display_local(), m.result.to_string(), m.to, m.subject);
         lines.push(DetailLine::Item(text, Some(m.record_ref())));

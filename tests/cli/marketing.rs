@@ -144,6 +144,9 @@ fn a_campaign_goes_to_each_reachable_contact_once_merged_with_an_unsubscribe_lin
     assert_eq!(smtp.received().len(), 1);
     let campaign = db.json("campaign show 'Spring push'");
     assert_eq!(pick(&campaign, &["status", "lists", "skipped"]), json!(["active", [1], 3]));
+    assert_eq!(pick(&campaign["sends"], &["sent", "bounced", "failed", "skipped"]), json!([1, 1, 0, 3]));
+    let shown = db.ok("campaign show 'Spring push'");
+    assert!(shown.contains("1 sent, 1 bounced, 3 skipped"), "{shown}");
 }
 
 #[test]

@@ -61,6 +61,8 @@ pub struct Behaviour {
     pub stop_after: Option<usize>,
     /// Take the message after this many, but never answer it.
     pub hold_after: Option<usize>,
+    /// Answer each message only after this long (a slow server).
+    pub slow: Option<std::time::Duration>,
 }
 
 #[derive(Clone)]
@@ -85,6 +87,9 @@ impl Handler for Keeper {
     }
 
     fn data_end(&mut self) -> Response {
+        if let Some(pause) = self.behaviour.slow {
+            std::thread::sleep(pause);
+        }
         let mut received = self.received.lock().unwrap();
         if self.behaviour.hold_after == Some(received.len()) {
             drop(received);

@@ -67,7 +67,8 @@ impl App {
             Err(std::sync::mpsc::TryRecvError::Empty) => {
                 let (done, all) = (job.progress.0.load(Ordering::Relaxed), job.progress.1.load(Ordering::Relaxed));
                 if all > 1 {
-                    let said = format!("sending {}: {done} of {all}", job.what);
+                    let bar = crate::tui::detail::progress_bar(done, all, 20);
+                    let said = format!("sending {}: {bar} {done} of {all}", job.what);
                     if self.message.as_ref().is_none_or(|m| m.text != said) {
                         self.say(said);
                     }

@@ -233,7 +233,7 @@ impl Screen for Marketing {
                         money(c, c.campaign.budget),
                         money(c, c.campaign.cost),
                         c.members.to_string(),
-                        c.sent.to_string(),
+                        (c.sends.sent + c.sends.written).to_string(),
                         c.campaign.responses.len().to_string(),
                         c.leads.to_string(),
                         c.deals.to_string(),
