@@ -316,7 +316,8 @@ impl Form {
     pub fn compose(crm: &Crm, contact: Id) -> Result<Form> {
         let (c, _) = crm.reachable(contact)?;
         let fields = vec![field("template", ""), field("subject", ""), field("body", "")];
-        Ok(Form { composing: Some(contact), name: c.full_name(), ..Form::with(Kind::Email, None, fields) })
+        let hint = Some("a template (Enter picks), or a subject and body of your own".to_string());
+        Ok(Form { composing: Some(contact), name: c.full_name(), hint, ..Form::with(Kind::Email, None, fields) })
     }
 
     /// The message the composer holds, merged for its contact; a refused value marks its field
@@ -341,8 +342,9 @@ impl Form {
         crm.actor()?.require(crate::model::Right::Send)?;
         let c: crate::model::Campaign = crm.get(id)?;
         let fields = vec![field("template", ""), field("list", "")];
-        let sending = Some(SendTo::Campaign(id));
-        Ok(Form { sending, name: format!("the campaign {}", c.name), ..Form::with(Kind::Campaign, Some(id), fields) })
+        let (sending, hint) = (Some(SendTo::Campaign(id)), Some("its template and list: Enter picks each".to_string()));
+        let name = format!("the campaign {}", c.name);
+        Ok(Form { sending, name, hint, ..Form::with(Kind::Campaign, Some(id), fields) })
     }
 
     /// Who answered campaign `id`: a contact, picked with Enter.
@@ -350,7 +352,8 @@ impl Form {
         let c: crate::model::Campaign = crm.get(id)?;
         crm.may(crate::model::Act::Edit, &c)?;
         let fields = vec![field("contact", "")];
-        Ok(Form { responding: Some(id), name: c.name, ..Form::with(Kind::Campaign, Some(id), fields) })
+        let hint = Some("the contact who answered: Enter picks".to_string());
+        Ok(Form { responding: Some(id), name: c.name, hint, ..Form::with(Kind::Campaign, Some(id), fields) })
     }
 
     /// Records the response the form names; a contact not picked marks its field (`None`).
@@ -369,7 +372,8 @@ impl Form {
     pub fn birthdays() -> Form {
         let fields = vec![field("template", "")];
         let name = "today's birthday greetings".to_string();
-        Form { sending: Some(SendTo::Birthdays), name, ..Form::with(Kind::Email, None, fields) }
+        let hint = Some("the template: Enter picks".to_string());
+        Form { sending: Some(SendTo::Birthdays), name, hint, ..Form::with(Kind::Email, None, fields) }
     }
 
     /// Who the send would reach with the template (and list) named, nothing sent; a name that
@@ -569,21 +573,29 @@ impl Form {
         }
     }
 
+    /// What Ctrl-S does, for the keys under the form.
+    pub fn save_word(&self) -> &'static str {
+        match (self.composing, self.sending, self.responding) {
+            (Some(_), _, _) => "send",
+            (_, Some(_), _) => "see who gets it",
+            (_, _, Some(_)) => "record",
+            _ => "save",
+        }
+    }
+
     /// The title over the form.
     pub fn title(&self) -> String {
         if self.converting.is_some() {
             return format!("Convert the lead {}: empty the opportunity to make none", self.name);
         }
         if self.responding.is_some() {
-            return format!("A response to {}: the contact who answered (Enter picks)", self.name);
+            return format!("A response to {}", self.name);
         }
-        match self.sending {
-            Some(SendTo::Campaign(_)) => return format!("Send {}: its template and list (Enter picks)", self.name),
-            Some(SendTo::Birthdays) => return format!("Send {}: the template (Enter picks)", self.name),
-            None => {}
+        if self.sending.is_some() {
+            return format!("Send {}", self.name);
         }
         if self.composing.is_some() {
-            return format!("Email to {}: a template (Enter picks), or a subject and body", self.name);
+            return format!("Email to {}", self.name);
         }
         match self.target {
             Some(_) => format!("Edit {} {}", self.kind, self.name),

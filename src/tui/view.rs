@@ -366,7 +366,8 @@ fn form_box(f: &mut Frame, area: Rect, form: &super::form::Form, theme: &Theme) 
     let pick = if pickers.is_empty() { String::new() } else { format!(" · Enter on {}: pick", pickers.join(" or ")) };
     // After a refusal as changed meanwhile, the way out comes first.
     let reload = if form.stale.is_some() { "Ctrl-R reload (keeps your typing) · " } else { "" };
-    let keys = Line::styled(truncate(&format!("{reload}Tab next{pick} · Ctrl-S save · Esc cancel"), w), theme.dim());
+    let save = form.save_word();
+    let keys = Line::styled(truncate(&format!("{reload}Tab next{pick} · Ctrl-S {save} · Esc cancel"), w), theme.dim());
     // The keys stay on the last row; the fields above scroll to show the focused one whole.
     let [body, foot] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
     let room = body.height as usize;
