@@ -112,9 +112,9 @@ owned_noun!(
 /// `call log` / `call add`.
 #[derive(Debug, Args)]
 pub struct CallLog {
-    /// Who was on the line.
-    #[arg(long)]
-    pub contact: Id,
+    /// Who was on the line (default with --case: the case's contact).
+    #[arg(long, required_unless_present = "case")]
+    pub contact: Option<Id>,
     #[command(flatten)]
     pub fields: CallFields,
 }
@@ -140,6 +140,9 @@ pub struct CallFields {
     /// The owner's login (default: you).
     #[arg(long)]
     pub owner: Option<String>,
+    /// The customer service case it was about (C-000123): a first call is its first response.
+    #[arg(long, value_parser = super::service::case_arg)]
+    pub case: Option<Id>,
 }
 
 /// `call edit`.
@@ -390,7 +393,14 @@ pub(super) fn task(out: &Out, crm: &Crm, cmd: TaskCmd) -> Result<()> {
 pub(super) fn call(out: &Out, crm: &Crm, cmd: CallCmd) -> Result<()> {
     match cmd {
         CallCmd::Add(a) | CallCmd::Log(a) => {
-            let mut rec = Call { contact: a.contact, started_at: crm.session().now(), ..Default::default() };
+            let contact = match (a.contact, a.fields.case) {
+                (Some(c), _) => c,
+                (None, Some(case)) => super::service::case_contact(crm, case)?.ok_or_else(|| {
+                    ValidationError::new("contact", "is required: the case has no contact, so give --contact ID")
+                })?,
+                (None, None) => return Err(ValidationError::new("contact", "is required: give --contact ID").into()),
+            };
+            let mut rec = Call { contact, started_at: crm.session().now(), ..Default::default() };
             fields::call(&mut rec, &a.fields)?;
             let rec = crm.log_call(rec)?;
             wrote(out, crm, "logged", &rec);

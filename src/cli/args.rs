@@ -17,6 +17,7 @@ use super::people::{AccountCmd, ContactCmd, SearchArgs};
 use super::quote::{ProductCmd, QuoteCmd};
 use super::report::ReportArgs;
 use super::sales::{LeadCmd, OppCmd, StageCmd};
+use super::service::{CaseCmd, KbCmd};
 use super::transfer::{BackupArgs, ExportArgs, ImportArgs};
 use super::users::{RoleCmd, TeamCmd, UserCmd};
 use crate::crm::{Crm, CrmError, Filter, Filterable, Order};
@@ -96,7 +97,14 @@ pub enum Command {
     /// Email to contacts: one-to-one, birthdays, the unsubscribe list.
     #[command(subcommand)]
     Email(EmailCmd),
-    /// The database's mail settings (smtp.url, smtp.from, smtp.rate).
+    /// Customer service cases: the queue, a case's thread, its SLA and resolution.
+    #[command(subcommand)]
+    Case(CaseCmd),
+    /// Knowledge articles: answers to problems, found by search.
+    #[command(subcommand)]
+    Kb(KbCmd),
+    /// The database's settings: mail (smtp.url, smtp.from, smtp.rate) and service (sla.PRIORITY,
+    /// work.hours, work.days, work.zone).
     #[command(subcommand)]
     Settings(SettingsCmd),
     /// Notes on accounts, contacts, leads and opportunities.

@@ -6,9 +6,10 @@ use super::marketing::CampaignFields;
 use super::people::{AccountFields, ContactFields};
 use super::quote::ProductFields;
 use super::sales::{LeadFields, OppFields};
+use super::service::CaseFields;
 use crate::model::{
-    Account, Address, Amount, Call, Campaign, Contact, Currency, Date, Email, Event, Lead, Opportunity, Phone, Product,
-    Project, Task, Timestamp, ValidationError, parse_duration,
+    Account, Address, Amount, Call, Campaign, Case, Contact, Currency, Date, Email, Event, Lead, Opportunity, Phone,
+    Product, Project, Task, Timestamp, ValidationError, parse_duration,
 };
 
 type Result<T> = std::result::Result<T, FlagError>;
@@ -278,8 +279,38 @@ pub fn call(c: &mut Call, f: &CallFields) -> Result<()> {
         c.outcome = o;
     }
     set_text(&mut c.notes, &f.notes);
+    if f.case.is_some() {
+        c.case = f.case;
+    }
     if let Some(at) = &f.at {
         c.started_at = datetime("at", at)?;
+    }
+    set_owner(&mut c.owner, &f.owner);
+    Ok(())
+}
+
+/// Applies case flags.
+pub fn case(c: &mut Case, f: &CaseFields) -> Result<()> {
+    for (slot, flag) in [(&mut c.account, f.account), (&mut c.contact, f.contact), (&mut c.product, f.product)] {
+        if flag.is_some() {
+            *slot = flag;
+        }
+    }
+    if let Some(p) = choice(&f.priority)? {
+        c.priority = p;
+    }
+    if let Some(ch) = &f.channel {
+        c.channel = text(ch).map(|t| t.parse()).transpose()?;
+    }
+    set_text(&mut c.description, &f.description);
+    set_text(&mut c.team, &f.team);
+    if let Some(s) = &f.satisfaction {
+        c.satisfaction = match text(s) {
+            None => None,
+            Some(t) => Some(t.parse().map_err(|_| {
+                ValidationError::new("satisfaction", format!("'{t}' is not from 1 to 5: give 1 (poor) to 5"))
+            })?),
+        };
     }
     set_owner(&mut c.owner, &f.owner);
     Ok(())

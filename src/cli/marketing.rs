@@ -293,8 +293,10 @@ pub struct UnsubscribeArgs {
 #[derive(Debug, Subcommand)]
 pub enum SettingsCmd {
     /// Set one (needs the settings right): smtp.url (smtp://user:pass@host:587 for STARTTLS,
-    /// smtps://…:465 for TLS), smtp.from ("Name <address>"), smtp.rate (messages a minute).
-    /// An empty value clears it.
+    /// smtps://…:465 for TLS), smtp.from ("Name <address>"), smtp.rate (messages a minute);
+    /// sla.urgent, sla.high, sla.normal, sla.low (working time: 4h, 90m, 3d), work.hours
+    /// (09:00-17:00), work.days (mon-fri), work.zone (Europe/Paris). An empty value clears a
+    /// mail setting.
     Set(SetArgs),
     /// Show them (the SMTP password never).
     Show,
@@ -303,7 +305,7 @@ pub enum SettingsCmd {
 /// `settings set`.
 #[derive(Debug, Args)]
 pub struct SetArgs {
-    /// smtp.url, smtp.from or smtp.rate.
+    /// smtp.url, smtp.from, smtp.rate, sla.PRIORITY, work.hours, work.days or work.zone.
     pub key: String,
     /// The value; empty clears it.
     #[arg(allow_hyphen_values = true)]
@@ -607,27 +609,40 @@ fn addresses_in(text: &str) -> Vec<String> {
 }
 
 pub(super) fn settings(out: &Out, crm: &Crm, cmd: SettingsCmd) -> Result<()> {
-    let shown = |s: &MailSettings| -> Result<Value> {
+    use crate::model::ServiceSettings;
+    let shown = |mail: &MailSettings, service: &ServiceSettings| -> Result<Value> {
         let mut map = serde_json::Map::new();
         for key in MailSettings::KEYS {
-            map.insert(key.to_string(), s.shown(key)?.map_or(Value::Null, Value::String));
+            map.insert(key.to_string(), mail.shown(key)?.map_or(Value::Null, Value::String));
+        }
+        for key in ServiceSettings::KEYS {
+            map.insert(key.to_string(), service.shown(key).map_or(Value::Null, Value::String));
         }
         Ok(Value::Object(map))
     };
     match cmd {
         SettingsCmd::Set(a) => {
-            let settings = crm.set_mail_setting(a.key.trim(), &a.value)?;
-            let value = settings.shown(a.key.trim())?;
-            out.done(&shown(&settings)?, || match value {
-                Some(v) => format!("{} = {v}", a.key.trim()),
-                None => format!("{} cleared", a.key.trim()),
+            let key = a.key.trim();
+            let (mail, service) = if ServiceSettings::KEYS.contains(&key) {
+                (crm.mail_settings()?, crm.set_service_setting(key, &a.value)?)
+            } else if MailSettings::KEYS.contains(&key) {
+                (crm.set_mail_setting(key, &a.value)?, crm.service_settings()?)
+            } else {
+                let keys: Vec<&str> = MailSettings::KEYS.iter().chain(&ServiceSettings::KEYS).copied().collect();
+                let problem = format!("'{key}' is not a setting: use {}", keys.join(", "));
+                return Err(ValidationError::new("setting", problem).into());
+            };
+            let value = shown(&mail, &service)?;
+            let now = value[key].as_str().map(str::to_string);
+            out.done(&value, || match now {
+                Some(v) => format!("{key} = {v}"),
+                None => format!("{key} cleared"),
             });
         }
         SettingsCmd::Show => {
-            let settings = crm.mail_settings()?;
-            let value = shown(&settings)?;
+            let value = shown(&crm.mail_settings()?, &crm.service_settings()?)?;
             let env = std::env::var(SMTP_URL_ENV).ok().filter(|u| !u.trim().is_empty());
-            let lines = MailSettings::KEYS.iter().map(|k| {
+            let lines = MailSettings::KEYS.iter().chain(&ServiceSettings::KEYS).map(|k| {
                 let v = value[*k].as_str().map(str::to_string);
                 let v = match (*k, v, &env) {
                     ("smtp.url", None, Some(e)) => format!("{} (from {SMTP_URL_ENV})", crate::mail::hide_password(e)),

@@ -27,6 +27,7 @@ mod people;
 mod quote;
 mod report;
 mod sales;
+mod service;
 pub mod stdio;
 mod transfer;
 mod users;
@@ -70,6 +71,8 @@ fn dispatch(crm: &Crm, command: Command, out: &Out) -> Result<()> {
         Command::List(cmd) => marketing::contact_list(out, crm, cmd),
         Command::Template(cmd) => marketing::template(out, crm, cmd),
         Command::Email(cmd) => marketing::email(out, crm, cmd),
+        Command::Case(cmd) => service::case(out, crm, cmd),
+        Command::Kb(cmd) => service::kb(out, crm, cmd),
         Command::Settings(cmd) => marketing::settings(out, crm, cmd),
         Command::Note(cmd) => activity::note(out, crm, cmd),
         Command::Timeline(a) => activity::timeline(out, crm, &a.record),

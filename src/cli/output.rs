@@ -106,6 +106,11 @@ impl<'a> Names<'a> {
         self.crm.session().today()
     }
 
+    /// The session's instant, which SLAs are measured against.
+    pub fn now(&self) -> crate::model::Timestamp {
+        self.crm.session().now()
+    }
+
     /// The label of a record, or `#id` when it is gone or not the reader's to see.
     pub fn of<R: Indexed>(&self, id: Option<Id>) -> String {
         match id {

@@ -239,7 +239,7 @@ pub struct EmailStatusArgs {
 pub struct SearchArgs {
     /// What to look for; letters may be spread out (fuzzy).
     pub query: String,
-    /// Only this kind: contact, account, lead or opp.
+    /// Only this kind: contact, account, lead, opp, case or article.
     #[arg(long)]
     pub kind: Option<String>,
     /// How many results at most.
@@ -336,10 +336,13 @@ pub(super) fn search(out: &Out, crm: &Crm, a: SearchArgs) -> Result<()> {
     let kinds = match &a.kind {
         Some(k) => {
             let kind: Kind = k.parse().map_err(|m: String| ValidationError::new("kind", m))?;
-            if !matches!(kind, Kind::Contact | Kind::Account | Kind::Lead | Kind::Opportunity) {
+            if !matches!(
+                kind,
+                Kind::Contact | Kind::Account | Kind::Lead | Kind::Opportunity | Kind::Case | Kind::Article
+            ) {
                 return Err(ValidationError::new(
                     "kind",
-                    format!("{kind} is not searched: use contact, account, lead or opp"),
+                    format!("{kind} is not searched: use contact, account, lead, opp, case or article"),
                 )
                 .into());
             }

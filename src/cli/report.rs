@@ -11,7 +11,7 @@ use crate::model::{Amount, Currency, ValidationError, format_duration};
 /// `report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Which report: stages, tasks, calls, projects, emails, forecast, campaigns, activity.
+    /// Which report: stages, tasks, calls, projects, emails, forecast, campaigns, activity, cases.
     pub name: String,
     /// First day counted, YYYY-MM-DD (default: the first day of this month).
     #[arg(long)]
@@ -80,6 +80,10 @@ pub(super) fn report(out: &Out, crm: &Crm, a: ReportArgs) -> Result<()> {
         Report::Projects => {
             let r = crm.projects_report(report_query(out, crm, &a)?)?;
             print_report(out, &a, &r, projects_csv, projects_text)
+        }
+        Report::Cases => {
+            let r = crm.cases_report(report_query(out, crm, &a)?)?;
+            print_report(out, &a, &r, cases_csv, cases_text)
         }
     }
 }
@@ -647,6 +651,57 @@ pub fn activity_csv(r: &ActivityReport, to: &mut dyn std::io::Write) -> anyhow::
         w.row(std::iter::once(row.owner.clone()).chain(activity_cells(row)))?;
     }
     w.finish()?;
+    Ok(())
+}
+
+/// The cases report for people: cases per week with bars, by status and priority, the SLA, the
+/// median times, and the accounts and products with most cases.
+pub fn cases_text(r: &crate::crm::CasesReport) -> String {
+    use crate::model::span_words;
+    let mut out = vec![format!("Cases opened {} to {}", r.from, r.to), String::new()];
+    let rows = r.weeks.iter().map(|w| vec![w.week.to_string(), w.opened.to_string(), w.closed.to_string()]);
+    out.push(table(&["WEEK", "OPENED", "CLOSED"], rows, &[1, 2]));
+    out.push(String::new());
+    if r.opened == 0 {
+        out.push("no cases opened in this range".to_string());
+        return out.join("\n");
+    }
+    let bars: Vec<(String, i64, i64)> =
+        r.weeks.iter().map(|w| (w.week.to_string(), i64::from(w.opened), i64::from(w.opened))).collect();
+    out.extend(bar_lines(&bars));
+    out.push(String::new());
+    let rows = r.by_status.iter().map(|s| {
+        let mut row = vec![crate::text::spoken(s.status.word())];
+        row.extend(s.by_priority.iter().map(u32::to_string));
+        row
+    });
+    out.push(table(&["STATUS", "LOW", "NORMAL", "HIGH", "URGENT"], rows, &[1, 2, 3, 4]));
+    out.push(String::new());
+    let time = |s: Option<i64>| s.map_or("none yet".to_string(), span_words);
+    out.push(format!("SLA: {} met or not yet due, {} breached", r.sla_met, r.sla_breached));
+    out.push(format!(
+        "Median time to first response: {}; to resolution: {}",
+        time(r.median_first_response_secs),
+        time(r.median_resolution_secs)
+    ));
+    for (title, groups) in [("ACCOUNT", &r.by_account), ("PRODUCT", &r.by_product)] {
+        out.push(String::new());
+        let rows = groups.iter().take(10).map(|g| {
+            vec![crate::text::truncate(&g.name, 40), g.opened.to_string(), g.open.to_string(), g.breached.to_string()]
+        });
+        out.push(table(&[title, "OPENED", "OPEN", "BREACHED"], rows, &[1, 2, 3]));
+    }
+    out.join("\n")
+}
+
+/// The cases report as CSV: one line per week.
+pub fn cases_csv(r: &crate::crm::CasesReport, to: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(to);
+    w.write_record(["week", "opened", "closed"])?;
+    for week in &r.weeks {
+        w.write_record([week.week.to_string(), week.opened.to_string(), week.closed.to_string()])?;
+    }
+    w.flush()?;
     Ok(())
 }
 

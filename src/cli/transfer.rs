@@ -7,8 +7,7 @@ use super::output::{self, Out, Present};
 use super::stdio;
 use crate::crm::{Crm, OnDuplicate};
 use crate::model::{
-    Account, Call, Campaign, Contact, ContactList, Event, Id, Kind, Lead, Message, Note, Opportunity, Product, Project,
-    Quote, RecordRef, Stage, Task, Template, ValidationError,
+    Account, Call, Contact, Event, Id, Kind, Lead, Note, Opportunity, Product, RecordRef, Task, ValidationError,
 };
 use std::path::PathBuf;
 
@@ -209,31 +208,6 @@ pub(super) fn import(out: &Out, crm: &Crm, a: ImportArgs) -> Result<()> {
     Ok(())
 }
 
-/// Calls the generic `$run::<R>($args)` with `R` the record type of `$kind`: one function serves
-/// every kind.
-macro_rules! for_kind {
-    ($kind:expr, $run:ident($($arg:expr),*)) => {
-        match $kind {
-            Kind::Account => $run::<Account>($($arg),*),
-            Kind::Contact => $run::<Contact>($($arg),*),
-            Kind::Lead => $run::<Lead>($($arg),*),
-            Kind::Opportunity => $run::<Opportunity>($($arg),*),
-            Kind::Stage => $run::<Stage>($($arg),*),
-            Kind::Product => $run::<Product>($($arg),*),
-            Kind::Quote => $run::<Quote>($($arg),*),
-            Kind::Task => $run::<Task>($($arg),*),
-            Kind::Call => $run::<Call>($($arg),*),
-            Kind::Event => $run::<Event>($($arg),*),
-            Kind::Project => $run::<Project>($($arg),*),
-            Kind::Campaign => $run::<Campaign>($($arg),*),
-            Kind::ContactList => $run::<ContactList>($($arg),*),
-            Kind::Note => $run::<Note>($($arg),*),
-            Kind::Template => $run::<Template>($($arg),*),
-            Kind::Email => $run::<Message>($($arg),*),
-        }
-    };
-}
-
 /// What an export wrote: how many records, and how many tasks were left out of a calendar for
 /// want of a due date.
 struct Exported {
@@ -297,7 +271,7 @@ fn export_to(crm: &Crm, kind: Kind, format: crate::export::Format, to: &mut Vec<
     };
     let links = Links { crm, read: Default::default() };
     let count = match (format, kind) {
-        (Format::Json, _) => for_kind!(kind, export_json(crm, to))?,
+        (Format::Json, _) => crate::model::with_record_type!(kind, R => export_json::<R>(crm, to))?,
         (Format::Csv, Kind::Contact) => {
             ex::contacts_csv(&crm.list::<Contact>(|_| true)?, &companies()?, &contact_notes(crm)?, to)?
         }
@@ -307,7 +281,7 @@ fn export_to(crm: &Crm, kind: Kind, format: crate::export::Format, to: &mut Vec<
         (Format::Csv, Kind::Task) => ex::tasks_csv(&crm.list::<Task>(|_| true)?, &links, to)?,
         (Format::Csv, Kind::Call) => ex::calls_csv(&crm.list::<Call>(|_| true)?, &links, to)?,
         (Format::Csv, Kind::Product) => ex::products_csv(&crm.list::<Product>(|_| true)?, to)?,
-        (Format::Csv, _) => for_kind!(kind, export_objects_csv(crm, to))?,
+        (Format::Csv, _) => crate::model::with_record_type!(kind, R => export_objects_csv::<R>(crm, to))?,
         (Format::Vcard, _) => ex::vcards(&crm.list::<Contact>(|_| true)?, &companies()?, &contact_notes(crm)?, to)?,
         (Format::Ics, _) => {
             // A calendar of events holds the tasks with a due date too; one of tasks, tasks only.

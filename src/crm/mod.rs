@@ -17,6 +17,7 @@ mod query;
 mod report;
 mod rules;
 mod sales;
+mod service;
 mod session;
 mod sources;
 mod stages;
@@ -42,13 +43,15 @@ pub use filter::{
 pub use people::EmailStatusChange;
 pub use query::Order;
 pub use report::{
-    AccountCalls, ActivityCount, ActivityReport, ActivityRow, Bucket, CONSENT_ROWS, CallCount, CallsReport,
-    CampaignRow, CampaignsReport, Chart, ChartRow, ChartView, ConsentRow, DEFAULT_BEST_CASE_MIN, DEFAULT_WEEKS,
-    EmailAddress, EmailCell, EmailsReport, Forecast, ForecastPeriod, ForecastQuery, MAX_WEEKS, Measure, PAST_DUE,
-    ProjectRow, ProjectState, ProjectsReport, Report, ReportQuery, StageRow, StagesReport, StateCount, TOP_ACCOUNTS,
-    TaskCount, TaskWeek, TasksReport, Unit, period_words,
+    AccountCalls, ActivityCount, ActivityReport, ActivityRow, Bucket, CASE_WEEKS, CONSENT_ROWS, CallCount, CallsReport,
+    CampaignRow, CampaignsReport, CaseSet, CaseWeek, CasesReport, Chart, ChartRow, ChartView, ConsentRow,
+    DEFAULT_BEST_CASE_MIN, DEFAULT_WEEKS, EmailAddress, EmailCell, EmailsReport, Forecast, ForecastPeriod,
+    ForecastQuery, GroupRow, MAX_WEEKS, Measure, PAST_DUE, ProjectRow, ProjectState, ProjectsReport, Report,
+    ReportQuery, SlaState, StageRow, StagesReport, StateCount, StatusRow, TOP_ACCOUNTS, TaskCount, TaskWeek,
+    TasksReport, Unit, period_words,
 };
 pub use sales::{Conversion, ConvertLead, NewOpportunity};
+pub use service::ThreadItem;
 pub use session::{Clock, Session};
 pub use sources::SourceUse;
 pub use timeline::TimelineItem;
@@ -392,7 +395,7 @@ impl Crm {
             // big part.
             let (first, rest) = std::thread::scope(|s| {
                 let first = s.spawn(|| self.load_kinds(&[Kind::Account, Kind::Contact]));
-                let rest = self.load_kinds(&[Kind::Lead, Kind::Opportunity]);
+                let rest = self.load_kinds(&[Kind::Lead, Kind::Opportunity, Kind::Case, Kind::Article]);
                 let first = first.join().unwrap_or(Err(CrmError::SearchFailed));
                 (first, rest)
             });
@@ -595,6 +598,7 @@ impl<'a> Tx<'a> {
         self.allow(crate::model::Act::Create, &rec)?;
         self.check_owner(&rec, None)?;
         rec.set_id(0);
+        self.case_rules(None, &mut rec, &mut None)?;
         rec.touch(self.now);
         crate::model::texts::tidy(&mut rec)?;
         rec.validate()?;
@@ -605,6 +609,7 @@ impl<'a> Tx<'a> {
         self.w.insert(&mut rec)?;
         self.journal(AuditAction::Created, &rec, None, &[], None);
         self.index_search(&rec)?;
+        self.case_response(&rec)?;
         match &mut self.bulk {
             Some((_, runs)) => {
                 let run = runs.entry(R::KIND).or_insert((rec.id(), rec.id()));
@@ -635,6 +640,7 @@ impl<'a> Tx<'a> {
             return Ok(old);
         }
         self.w.update(&rec)?;
+        self.case_response(&rec)?;
         if R::KIND == Kind::Account {
             self.account_names.remove(&rec.id());
         }

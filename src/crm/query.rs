@@ -31,6 +31,8 @@ pub enum Order {
     Recent,
     /// Soonest due first (projects, tasks; from an index).
     Due,
+    /// Open first, soonest SLA first (cases; from an index).
+    Sla,
 }
 
 impl Order {
@@ -47,6 +49,7 @@ impl Order {
             Order::NextStep => "next step",
             Order::Recent => "time, newest first",
             Order::Due => "due date",
+            Order::Sla => "SLA",
         }
     }
 }
@@ -100,6 +103,7 @@ impl Crm {
             Order::Status => r.sorted(kind, SortField::Status, &[], None, reversed, limit)?,
             Order::CloseDate | Order::Due => r.sorted(kind, SortField::Date, &[], None, reversed, limit)?,
             Order::Recent => r.sorted(kind, SortField::Time, &[], None, !reversed, limit)?,
+            Order::Sla => r.sorted(kind, SortField::Time, &[], None, reversed, limit)?,
             // Deals without a next step come last, soonest close first.
             Order::NextStep => {
                 with_rest(&r, kind, (SortField::NextStep, reversed), (SortField::Date, reversed), limit)?

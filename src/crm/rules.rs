@@ -14,7 +14,7 @@ pub(super) fn as_kind<T: 'static, R: Record>(rec: &R) -> Option<&T> {
     (rec as &dyn std::any::Any).downcast_ref::<T>()
 }
 
-fn as_kind_mut<T: 'static, R: Record>(rec: &mut R) -> Option<&mut T> {
+pub(super) fn as_kind_mut<T: 'static, R: Record>(rec: &mut R) -> Option<&mut T> {
     (rec as &mut dyn std::any::Any).downcast_mut::<T>()
 }
 
@@ -49,7 +49,7 @@ impl Tx<'_> {
         if let (Some(old), Some(new)) = (as_kind::<Opportunity, _>(old), as_kind_mut::<Opportunity, _>(new)) {
             self.stage_rules(old, new, summary)?;
         }
-        Ok(())
+        self.case_rules(Some(old), new, summary)
     }
 
     /// A converted lead is read-only: what it said is kept as it was, and the records it became

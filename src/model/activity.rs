@@ -193,6 +193,8 @@ pub struct Call {
     pub outcome: CallOutcome,
     /// What was said.
     pub notes: Option<String>,
+    /// The customer service case it was about.
+    pub case: Option<Id>,
     /// Who made or took it.
     pub owner: String,
     /// When it was logged.
@@ -216,7 +218,13 @@ impl Record for Call {
     }
 
     fn links(&self) -> Vec<Link> {
-        vec![link_req("contact", Kind::Contact, self.contact)]
+        let mut links = vec![link_req("contact", Kind::Contact, self.contact)];
+        links.extend(link_opt("case", Kind::Case, self.case));
+        links
+    }
+
+    fn unlink(&mut self, target: RecordRef) {
+        clear_if(&mut self.case, Kind::Case, target);
     }
 
     fn relink_contact(&mut self, from: Id, to: Id) {

@@ -284,6 +284,8 @@ pub struct Message {
     pub campaign: Option<Id>,
     /// The template it was made from.
     pub template: Option<Id>,
+    /// The customer service case it answered.
+    pub case: Option<Id>,
     /// What became of it.
     pub result: Delivery,
     /// The mail server's answer when it was not sent.
@@ -311,12 +313,14 @@ impl Record for Message {
         let mut links = vec![link_owned("contact", RecordRef::new(Kind::Contact, self.contact))];
         links.extend(link_opt("campaign", Kind::Campaign, self.campaign));
         links.extend(link_opt("template", Kind::Template, self.template));
+        links.extend(link_opt("case", Kind::Case, self.case));
         links
     }
 
     fn unlink(&mut self, target: RecordRef) {
         clear_if(&mut self.campaign, Kind::Campaign, target);
         clear_if(&mut self.template, Kind::Template, target);
+        clear_if(&mut self.case, Kind::Case, target);
     }
 
     fn relink_contact(&mut self, from: Id, to: Id) {

@@ -10,6 +10,7 @@ mod marketing;
 pub mod merge;
 mod people;
 mod sales;
+mod service;
 pub mod texts;
 mod users;
 mod values;
@@ -33,6 +34,10 @@ pub use people::{
 pub use sales::{
     DEFAULT_STAGES, Opportunity, OpportunityStatus, Product, Quote, QuoteLine, QuoteStatus, QuoteTotals, Stage,
     StageOutcome,
+};
+pub use service::{
+    Article, Case, CasePriority, CaseStatus, Channel, Comment, ServiceSettings, Span, case_number, parse_case_number,
+    span_words,
 };
 pub use users::{
     Act, Directory, LOGIN_MAX, Level, Levels, Prefs, Right, Role, User, check_login, login_from, role_kinds,
@@ -65,11 +70,15 @@ pub enum Kind {
     Template = 15,
     /// An email sent or written to a contact.
     Email = 16,
+    /// A customer service case.
+    Case = 17,
+    /// A knowledge article: the answer to a problem.
+    Article = 18,
 }
 
 impl Kind {
     /// Every kind, in code order.
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 18] = [
         Kind::Account,
         Kind::Contact,
         Kind::Lead,
@@ -86,12 +95,14 @@ impl Kind {
         Kind::Note,
         Kind::Template,
         Kind::Email,
+        Kind::Case,
+        Kind::Article,
     ];
 
-    /// Whether its records have an owner of their own: all but stages, products, lists and
-    /// templates, which everyone shares, and quotes, which follow their deal.
+    /// Whether its records have an owner of their own: all but stages, products, lists,
+    /// templates and knowledge articles, which everyone shares, and quotes, which follow their deal.
     pub fn has_owner(self) -> bool {
-        !matches!(self, Kind::Stage | Kind::Product | Kind::ContactList | Kind::Template | Kind::Quote)
+        !matches!(self, Kind::Stage | Kind::Product | Kind::ContactList | Kind::Template | Kind::Article | Kind::Quote)
     }
 
     /// The one-byte code kept in keys.
@@ -123,6 +134,8 @@ impl Kind {
             Kind::Note => "note",
             Kind::Template => "template",
             Kind::Email => "email",
+            Kind::Case => "case",
+            Kind::Article => "article",
         }
     }
 
@@ -145,6 +158,8 @@ impl Kind {
             Kind::Note => "notes",
             Kind::Template => "templates",
             Kind::Email => "emails",
+            Kind::Case => "cases",
+            Kind::Article => "articles",
         }
     }
 }
@@ -437,6 +452,14 @@ macro_rules! with_record_type {
             }
             K::Email => {
                 type $T = $crate::model::Message;
+                $body
+            }
+            K::Case => {
+                type $T = $crate::model::Case;
+                $body
+            }
+            K::Article => {
+                type $T = $crate::model::Article;
                 $body
             }
         }

@@ -9,19 +9,20 @@
 //! | 2      | a deal keeps the day it closed (`Opportunity::closed_on`) |
 //! | 3      | a contact has a name prefix, suffix and department       |
 //! | 4      | a list may be dynamic (`filter`); a campaign has a cost, its lists, responses, skipped |
+//! | 5      | a call and an email may belong to a customer service case (`case`) |
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::StoreError;
 use crate::model::{
-    Account, Address, Amount, AuditEntry, BulkCreation, Call, Campaign, CampaignStatus, Contact, ContactList, Currency,
-    Date, Email, Event, Id, Lead, Message, Note, Opportunity, OpportunityStatus, Phone, Product, Project, Quote,
-    RecordRef, Stage, Task, Template, Timestamp,
+    Account, Address, Amount, Article, AuditEntry, BulkCreation, Call, CallDirection, CallOutcome, Campaign,
+    CampaignStatus, Case, Contact, ContactList, Currency, Date, Delivery, Email, Event, Id, Lead, Message, Note,
+    Opportunity, OpportunityStatus, Phone, Product, Project, Quote, RecordRef, Stage, Task, Template, Timestamp,
 };
 
 /// The envelope version this build writes.
-pub const FORMAT: u8 = 4;
+pub const FORMAT: u8 = 5;
 
 /// A value kept in an envelope: read in the shape this build writes, or converted from the shape
 /// an older format wrote.
@@ -46,12 +47,12 @@ same_shape!(
     Product,
     Quote,
     Task,
-    Call,
     Event,
     Project,
     Note,
     Template,
-    Message,
+    Case,
+    Article,
     AuditEntry,
     BulkCreation
 );
@@ -234,6 +235,82 @@ impl Stored for ContactList {
             updated: l.updated,
         };
         Ok((list, used))
+    }
+}
+
+/// A call as formats 1 to 4 stored it: without a case.
+#[derive(Serialize, Deserialize)]
+struct CallV4 {
+    id: Id,
+    contact: Id,
+    direction: CallDirection,
+    started_at: Timestamp,
+    duration_secs: u32,
+    outcome: CallOutcome,
+    notes: Option<String>,
+    owner: String,
+    created: Timestamp,
+    updated: Timestamp,
+}
+
+impl Stored for Call {
+    fn from_older(_: u8, payload: &[u8]) -> Result<(Self, usize), String> {
+        let (c, used) = decode_prefix::<CallV4>(payload)?;
+        let call = Call {
+            id: c.id,
+            contact: c.contact,
+            direction: c.direction,
+            started_at: c.started_at,
+            duration_secs: c.duration_secs,
+            outcome: c.outcome,
+            notes: c.notes,
+            case: None,
+            owner: c.owner,
+            created: c.created,
+            updated: c.updated,
+        };
+        Ok((call, used))
+    }
+}
+
+/// An email as format 4 stored it: without a case.
+#[derive(Serialize, Deserialize)]
+struct MessageV4 {
+    id: Id,
+    contact: Id,
+    to: String,
+    subject: String,
+    body: String,
+    at: Timestamp,
+    campaign: Option<Id>,
+    template: Option<Id>,
+    result: Delivery,
+    error: Option<String>,
+    owner: String,
+    created: Timestamp,
+    updated: Timestamp,
+}
+
+impl Stored for Message {
+    fn from_older(_: u8, payload: &[u8]) -> Result<(Self, usize), String> {
+        let (m, used) = decode_prefix::<MessageV4>(payload)?;
+        let message = Message {
+            id: m.id,
+            contact: m.contact,
+            to: m.to,
+            subject: m.subject,
+            body: m.body,
+            at: m.at,
+            campaign: m.campaign,
+            template: m.template,
+            case: None,
+            result: m.result,
+            error: m.error,
+            owner: m.owner,
+            created: m.created,
+            updated: m.updated,
+        };
+        Ok((message, used))
     }
 }
 

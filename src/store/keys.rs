@@ -8,8 +8,8 @@
 //! record of a kind at once, without decoding one.
 
 use crate::model::{
-    Account, Call, Campaign, Contact, ContactList, Event, Id, Kind, Lead, Message, Note, Opportunity, Product, Project,
-    Quote, Record, RecordRef, Stage, Task, Template,
+    Account, Article, Call, Campaign, Case, Contact, ContactList, Event, Id, Kind, Lead, Message, Note, Opportunity,
+    Product, Project, Quote, Record, RecordRef, Stage, Task, Template,
 };
 
 /// Key family: a link from one record to another.
@@ -320,6 +320,16 @@ impl Indexed for Campaign {}
 impl Indexed for ContactList {}
 impl Indexed for Note {}
 impl Indexed for Template {}
+impl Indexed for Article {}
+
+impl Indexed for Case {
+    /// Open cases first, by when their SLA is due (none last), then the others.
+    fn sort_keys(&self) -> Vec<Vec<u8>> {
+        let mut value = vec![u8::from(!self.status.is_open())];
+        value.extend_from_slice(&i64_key(self.sla_due.map_or(i64::MAX, |t| t.0)));
+        vec![sort_key(Kind::Case, SortField::Time, &value, self.id)]
+    }
+}
 
 impl Indexed for Message {
     fn facts_key(&self) -> Option<Vec<u8>> {

@@ -10,8 +10,8 @@ use std::rc::Rc;
 use super::{Field, Filter, Test};
 use crate::crm::Result;
 use crate::model::{
-    Account, Call, Campaign, Contact, ContactList, Date, Event, Id, Kind, Lead, Message, Note, Opportunity, Product,
-    Project, Quote, Record, RecordRef, Stage, Task, Template, Timestamp,
+    Account, Article, Call, Campaign, Case, Contact, ContactList, Date, Event, Id, Kind, Lead, Message, Note,
+    Opportunity, Product, Project, Quote, Record, RecordRef, Stage, Task, Template, Timestamp,
 };
 use crate::store::Read;
 
@@ -49,12 +49,18 @@ pub struct Linked {
 pub struct Context<'a> {
     fetch: Box<dyn Fn(RecordRef) -> Result<Option<Linked>> + 'a>,
     seen: RefCell<HashMap<RecordRef, Option<Rc<Linked>>>>,
+    now: Timestamp,
 }
 
 impl<'a> Context<'a> {
     /// A context that reads linked records through `fetch`.
     pub fn new(fetch: impl Fn(RecordRef) -> Result<Option<Linked>> + 'a) -> Context<'a> {
-        Context { fetch: Box::new(fetch), seen: RefCell::default() }
+        Context { fetch: Box::new(fetch), seen: RefCell::default(), now: Timestamp::default() }
+    }
+
+    /// The same context answering at `now` what depends on the time (a case's `breached`).
+    pub fn at(self, now: Timestamp) -> Context<'a> {
+        Context { now, ..self }
     }
 
     /// A context over the records of one snapshot.
@@ -279,6 +285,38 @@ impl Filterable for Task {
             Field::Status => Value::Word(Some(self.status.word())),
             Field::Priority => Value::Word(Some(self.priority.word())),
             Field::Due => date(self.due),
+            Field::Created => day(Some(self.created)),
+            _ => none(),
+        })
+    }
+}
+
+impl Filterable for Case {
+    fn value<'r>(&'r self, field: Field, ctx: &Context) -> Result<Value<'r>> {
+        Ok(match field {
+            Field::Owner => text(&self.owner),
+            Field::Status => Value::Word(Some(self.status.word())),
+            Field::Priority => Value::Word(Some(self.priority.word())),
+            Field::Channel => Value::Word(self.channel.map(|c| c.word())),
+            Field::Breached => Value::Flag(self.breached(ctx.now)),
+            Field::Account => match (self.account, self.contact) {
+                (None, Some(c)) => ctx.through_contact(c, Field::Account)?,
+                (account, _) => ctx.name(Kind::Account, account)?,
+            },
+            Field::Contact => ctx.name(Kind::Contact, self.contact)?,
+            Field::Product => ctx.name(Kind::Product, self.product)?,
+            Field::Team => opt(&self.team),
+            Field::Due => day(self.sla_due),
+            Field::Created => day(Some(self.created)),
+            _ => none(),
+        })
+    }
+}
+
+impl Filterable for Article {
+    fn value<'r>(&'r self, field: Field, ctx: &Context) -> Result<Value<'r>> {
+        Ok(match field {
+            Field::Product => ctx.name(Kind::Product, self.product)?,
             Field::Created => day(Some(self.created)),
             _ => none(),
         })

@@ -2,8 +2,8 @@
 //! table that parsing checks terms against and that error messages list.
 
 use crate::model::{
-    AccountStatus, CallDirection, CallOutcome, CampaignStatus, Consent, Kind, LeadStatus, Priority, ProjectStatus,
-    QuoteStatus, Rating, StageOutcome, TaskStatus,
+    AccountStatus, CallDirection, CallOutcome, CampaignStatus, CasePriority, CaseStatus, Channel, Consent, Kind,
+    LeadStatus, Priority, ProjectStatus, QuoteStatus, Rating, StageOutcome, TaskStatus,
 };
 
 /// A field a filter term names (`owner:`, `close:`...). What it reads depends on the kind: a
@@ -94,8 +94,14 @@ pub enum Field {
     Budget,
     /// Where an event takes place.
     Location,
-    /// A campaign's channel.
+    /// A campaign's or case's channel.
     Channel,
+    /// The product a case or article is about.
+    Product,
+    /// The team whose queue a case is in.
+    Team,
+    /// Whether a case missed its SLA.
+    Breached,
 }
 
 impl Field {
@@ -145,6 +151,9 @@ impl Field {
             Field::Budget => "budget",
             Field::Location => "location",
             Field::Channel => "channel",
+            Field::Product => "product",
+            Field::Team => "team",
+            Field::Breached => "breached",
         }
     }
 }
@@ -303,6 +312,22 @@ const CAMPAIGN: &[(Field, Shape)] = &[
     (Field::Created, Shape::Date),
 ];
 
+const CASE: &[(Field, Shape)] = &[
+    (Field::Owner, Shape::Person),
+    (Field::Status, words!(CaseStatus)),
+    (Field::Priority, words!(CasePriority)),
+    (Field::Breached, Shape::Flag),
+    (Field::Account, Shape::Text),
+    (Field::Contact, Shape::Text),
+    (Field::Product, Shape::Text),
+    (Field::Team, Shape::Text),
+    (Field::Channel, words!(Channel)),
+    (Field::Due, Shape::Date),
+    (Field::Created, Shape::Date),
+];
+
+const ARTICLE: &[(Field, Shape)] = &[(Field::Product, Shape::Text), (Field::Created, Shape::Date)];
+
 /// The fields `kind` is filtered by, most used first (error messages list them in this order).
 /// Stages, contact lists and notes have none.
 pub fn fields(kind: Kind) -> &'static [(Field, Shape)] {
@@ -318,6 +343,8 @@ pub fn fields(kind: Kind) -> &'static [(Field, Shape)] {
         Kind::Quote => QUOTE,
         Kind::Event => EVENT,
         Kind::Campaign => CAMPAIGN,
+        Kind::Case => CASE,
+        Kind::Article => ARTICLE,
         Kind::Stage | Kind::ContactList | Kind::Note | Kind::Template | Kind::Email => &[],
     }
 }
@@ -332,7 +359,7 @@ pub fn main_date(kind: Kind) -> Option<Field> {
         Kind::Event | Kind::Campaign => Some(Field::Start),
         Kind::Quote => Some(Field::Valid),
         Kind::Contact => Some(Field::LastActivity),
-        Kind::Account | Kind::Lead | Kind::Product => Some(Field::Created),
+        Kind::Account | Kind::Lead | Kind::Product | Kind::Case | Kind::Article => Some(Field::Created),
         Kind::Stage | Kind::ContactList | Kind::Note | Kind::Template | Kind::Email => None,
     }
 }

@@ -64,7 +64,7 @@ impl Crm {
             None
         };
         let r = self.reader()?;
-        let ctx = Context::reading(&r);
+        let ctx = Context::reading(&r).at(self.session().now());
         let keep = |rec: &R| keeps(filter, rec, &ctx, !searched);
         let mut out = Filtered::default();
         let mut take = |rec: &R| -> Result<bool> {
@@ -106,7 +106,7 @@ impl Crm {
     fn kept_of<R: Indexed + Filterable>(&self, filter: &Filter, ids: &[Id]) -> Result<Vec<Id>> {
         let searched = SEARCHED.contains(&R::KIND);
         let r = self.reader()?;
-        let ctx = Context::reading(&r);
+        let ctx = Context::reading(&r).at(self.session().now());
         let mut kept = Vec::new();
         for &id in ids {
             if let Some(rec) = r.get::<R>(id)?
@@ -127,7 +127,7 @@ impl Crm {
             return Ok(records);
         }
         let r = self.reader()?;
-        let ctx = Context::reading(&r);
+        let ctx = Context::reading(&r).at(self.session().now());
         let mut kept = Vec::new();
         for rec in records {
             if keeps(filter, &rec, &ctx, true)? {

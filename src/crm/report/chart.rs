@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{EmailCell, ProjectState};
-use crate::model::{CallDirection, CallOutcome, Currency, Date, Id, Kind, StageOutcome};
+use crate::model::{CallDirection, CallOutcome, Currency, Date, Id, Kind, StageOutcome, Timestamp};
 
 /// How a measure's numbers read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,6 +180,17 @@ pub enum Bucket {
         /// Only the won ones in this currency.
         won_in: Option<Currency>,
     },
+    /// Customer service cases of one number of the cases report.
+    Cases {
+        /// First day.
+        from: Date,
+        /// Last day.
+        to: Date,
+        /// The instant SLAs were measured against.
+        now: Timestamp,
+        /// Which of them.
+        which: super::CaseSet,
+    },
     /// What one person did in a period.
     Activity {
         /// The person.
@@ -203,6 +214,7 @@ impl Bucket {
             Bucket::Projects { .. } => Kind::Project,
             Bucket::Emails { .. } => Kind::Contact,
             Bucket::CampaignLeads { .. } => Kind::Lead,
+            Bucket::Cases { .. } => Kind::Case,
             Bucket::Activity { which, .. } => match which {
                 ActivityCount::Calls | ActivityCount::Connected => Kind::Call,
                 ActivityCount::TasksDone => Kind::Task,

@@ -68,6 +68,7 @@ impl Crm {
                 }
                 ids = calls.into_iter().map(|c| c.0).collect();
             }
+            Bucket::Cases { from, to, now, which } => ids = self.cases_in(*from, *to, *now, which)?,
             Bucket::Projects { from, to, today, state } => {
                 let query = ReportQuery { from: *from, to: *to, currency: None };
                 let projects = self.projects_report_on(query, *today)?.projects;
