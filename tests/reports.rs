@@ -222,6 +222,15 @@ fn shop() -> (tempfile::TempDir, std::path::PathBuf) {
         .unwrap()
         .id;
     let autumn = crm.create(Campaign { name: "Autumn webinar".into(), ..Default::default() }).unwrap().id;
+    // Two cases opened in January, both long past their SLA.
+    for (subject, account, priority, status) in [
+        ("Printer jams", acme, CasePriority::Urgent, CaseStatus::Assigned),
+        ("Invoice wrong", kobe, CasePriority::Low, CaseStatus::Waiting),
+    ] {
+        let case =
+            Case { subject: subject.into(), account: Some(account), priority, status, created, ..Default::default() };
+        crm.create(case).unwrap();
+    }
     for (first, campaign) in [("Lia", spring), ("Max", spring), ("Noa", autumn)] {
         crm.create(Lead {
             first_name: first.into(),
@@ -326,7 +335,7 @@ fn each_chart_at_80x24() {
         insta::assert_snapshot!(format!("chart_{name}_80x24"), shown);
     }
     ui.keys("g g P ctrl-u").text(HALF).keys("enter");
-    for name in ["forecast", "tasks", "calls", "activity"] {
+    for name in ["forecast", "tasks", "calls", "cases", "activity"] {
         while !ui.screen().contains(&format!("▶{name}")) {
             ui.keys("j");
         }
@@ -508,6 +517,45 @@ fn expected_readouts(name: &str, r: &Value, users: &Directory) -> Vec<Vec<String
                 }
             }
             vec![people.iter().map(|(o, n)| readout(o, &named(*n))).collect(), days]
+        }
+        "cases" => {
+            let n = |v: &Value| count(v);
+            let groups = |key: &str| {
+                rows(key)
+                    .iter()
+                    .map(|g| {
+                        readout(
+                            g["name"].as_str().unwrap(),
+                            &[("opened", n(&g["opened"])), ("breached", n(&g["breached"]))],
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            };
+            vec![
+                rows("weeks")
+                    .iter()
+                    .map(|w| {
+                        readout(
+                            w["week"].as_str().unwrap(),
+                            &[("opened", n(&w["opened"])), ("closed", n(&w["closed"]))],
+                        )
+                    })
+                    .collect(),
+                rows("by_status")
+                    .iter()
+                    .map(|s| {
+                        let p = s["by_priority"].as_array().unwrap();
+                        let names = ["low", "normal", "high", "urgent"];
+                        readout(&words(&s["status"]), &names.iter().zip(p).map(|(m, v)| (*m, n(v))).collect::<Vec<_>>())
+                    })
+                    .collect(),
+                vec![
+                    readout("met or not yet due", &[("cases", n(&r["sla_met"]))]),
+                    readout("breached", &[("cases", n(&r["sla_breached"]))]),
+                ],
+                groups("by_account"),
+                groups("by_product"),
+            ]
         }
         other => panic!("no report {other}"),
     }

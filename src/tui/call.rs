@@ -48,6 +48,8 @@ pub const OUTCOME_KEYS: [(char, CallOutcome); 5] = [
 pub struct CallForm {
     /// The contact called.
     pub contact: Id,
+    /// The customer service case the call is about, if logged from one.
+    pub case: Option<Id>,
     /// Their name (and company), for the title.
     pub who: String,
     /// When the form opened: the call's start, and the timer's zero.
@@ -81,6 +83,7 @@ impl CallForm {
         }
         Ok(CallForm {
             contact: id,
+            case: None,
             who: c.label(),
             opened: Instant::now(),
             started_at: crm.session().now(),
@@ -187,6 +190,7 @@ impl CallForm {
             duration_secs,
             outcome,
             notes,
+            case: self.case,
             ..Default::default()
         };
         crm.log_call_with_follow_up(call, follow_up).inspect_err(|e| self.error = Some(e.to_string()))

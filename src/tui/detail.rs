@@ -165,6 +165,13 @@ impl Detail {
                 campaign(&mut lines, crm, &c)?;
                 c.name
             }
+            Kind::Case => {
+                let c: crate::model::Case = crm.get(record.id)?;
+                lines.push(DetailLine::Field("SLA".into(), sla_line(&c, crm.session().now())));
+                fields(&mut lines, crm, &crate::model::Case { comments: Vec::new(), ..c.clone() });
+                case(&mut lines, crm, &c)?;
+                c.label()
+            }
             _ => simple_any(crm, record, &mut lines)?,
         };
         lines.push(DetailLine::Heading("Timeline".into()));
@@ -277,6 +284,65 @@ fn simple_any(crm: &Crm, record: RecordRef, lines: &mut Vec<DetailLine>) -> Resu
         fields(lines, crm, &rec);
         Ok(rec.label())
     })
+}
+
+/// Where a case stands against its SLA, in words: how long is left or how late it is.
+fn sla_line(c: &crate::model::Case, now: crate::model::Timestamp) -> String {
+    let due = c.sla_due.map(|d| format!(" (due {})", d.display_local())).unwrap_or_default();
+    match c.sla_words(now) {
+        w if w.is_empty() => "none".into(),
+        w if c.status.is_open() && c.breached(now) => format!("BREACHED: {w}{due}"),
+        w if c.status.is_open() => format!("{w} left{due}"),
+        w => format!("{w}{due}"),
+    }
+}
+
+/// A case's thread (comments, calls, emails, oldest first) and its account's other open cases.
+fn case(lines: &mut Vec<DetailLine>, crm: &Crm, c: &crate::model::Case) -> Result<()> {
+    use crate::crm::ThreadItem;
+    lines.push(DetailLine::Heading("Thread (a comments, p replies to the customer, c logs a call)".into()));
+    let thread = crm.case_thread(c.id)?;
+    if thread.is_empty() {
+        lines.push(DetailLine::Empty("nothing yet: a adds a comment, p replies, c logs a call".into()));
+    }
+    let dir = crm.directory().unwrap_or_default();
+    for item in &thread {
+        let (text, link) = match item {
+            ThreadItem::Comment(m) => {
+                let kind = if m.public { "reply  " } else { "comment" };
+                (format!("{}  {kind} {}: {}", m.at.display_local(), dir.name_of(&m.author), m.text), None)
+            }
+            ThreadItem::Call(call) => (
+                format!(
+                    "{}  call    {} {}: {}",
+                    call.started_at.display_local(),
+                    call.direction,
+                    call.outcome,
+                    call.notes.as_deref().unwrap_or_default()
+                ),
+                Some(call.record_ref()),
+            ),
+            ThreadItem::Email(m) => {
+                (format!("{}  email   to {}: {}", m.at.display_local(), m.to, m.subject), Some(m.record_ref()))
+            }
+        };
+        lines.push(DetailLine::Item(crate::text::first_line(&text, 300), link));
+    }
+    if let Some(account) = c.account {
+        let others = crm.account_open_cases(account, c.id)?;
+        lines.push(DetailLine::Heading(format!(
+            "Other open cases of {}",
+            crm.label(RecordRef::new(Kind::Account, account))
+        )));
+        if others.is_empty() {
+            lines.push(DetailLine::Empty("none".into()));
+        }
+        for o in &others {
+            let text = format!("{}  {:<7} {}  {}", o.number(), o.priority, o.subject, o.sla_words(crm.session().now()));
+            lines.push(DetailLine::Item(text, Some(o.record_ref())));
+        }
+    }
+    Ok(())
 }
 
 /// A campaign's results, lists, emails and responses.

@@ -14,7 +14,7 @@ use crate::model::{
     Account, AccountStatus, Address, Amount, Contact, Date, Email, Id, Kind, Lead, Opportunity, Phone, Product, Record,
     RecordRef, Stage, Task, Timestamp,
 };
-use crate::model::{Campaign, ContactList, Event, Project, Template};
+use crate::model::{Campaign, Case, ContactList, Event, Project, Template};
 use crate::tui::sends::{Planned, SendTo};
 use ratatui::crossterm::event::KeyEvent;
 
@@ -223,6 +223,18 @@ impl Form {
             Kind::Template => {
                 let t = stored_or_new::<Template>(crm, id)?;
                 vec![field("name", t.name.clone()), field("subject", t.subject.clone()), field("body", t.body.clone())]
+            }
+            Kind::Case => {
+                let c = stored_or_new::<Case>(crm, id)?;
+                let account = linked_account(crm, c.account, &mut picked)?;
+                vec![
+                    field("subject", c.subject.clone()),
+                    field("priority", c.priority.to_string()),
+                    field("channel", c.channel.map(|ch| ch.to_string()).unwrap_or_default()),
+                    field("account", account),
+                    field("team", opt(&c.team)),
+                    field("description", opt(&c.description)),
+                ]
             }
             Kind::Task => {
                 let t = stored_or_new::<Task>(crm, id)?;
@@ -675,6 +687,7 @@ impl Form {
             Kind::Campaign => self.save_campaign(crm),
             Kind::ContactList => self.save_list(crm),
             Kind::Template => self.save_template(crm),
+            Kind::Case => self.save_case(crm),
             _ => self.save_account(crm),
         };
         self.settle(saved)
@@ -917,6 +930,17 @@ impl Form {
         l.name = self.value("name").unwrap_or_default();
         l.filter = self.value("filter");
         self.store(crm, l)
+    }
+
+    fn save_case(&self, crm: &Crm) -> Result<RecordRef> {
+        let mut c = stored_or_new::<Case>(crm, self.target)?;
+        c.subject = self.value("subject").unwrap_or_default();
+        c.priority = self.value("priority").map(|p| p.parse()).transpose()?.unwrap_or_default();
+        c.channel = self.value("channel").map(|ch| ch.parse()).transpose()?;
+        c.account = self.account(crm)?;
+        c.team = self.value("team");
+        c.description = self.value("description");
+        self.store(crm, c)
     }
 
     fn save_template(&self, crm: &Crm) -> Result<RecordRef> {

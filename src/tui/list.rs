@@ -134,6 +134,7 @@ impl RecordList {
             Kind::Project => &["PROJECT", "ACCOUNT", "DUE", "STATUS", "GOAL", "GOAL MET"],
             Kind::Task => &["TASK", "DUE", "STATUS", "DONE", "PRIORITY", "OWNER"],
             Kind::Email => &["WHEN", "TO", "SUBJECT", "RESULT"],
+            Kind::Case => &["CASE", "PRIORITY", "STATUS", "SUBJECT", "ACCOUNT", "OWNER", "SLA"],
             _ => &["NAME", "INDUSTRY", "CITY", "COUNTRY", "STATUS"],
         }
     }
@@ -167,6 +168,7 @@ impl RecordList {
             Kind::Opportunity => &[Order::CloseDate, Order::NextStep],
             Kind::Call => &[Order::Recent],
             Kind::Project => &[Order::Due],
+            Kind::Case => &[Order::Sla],
             _ => &[Order::Name],
         }
     }
@@ -207,6 +209,7 @@ impl RecordList {
             Kind::Product => &[Kind::Product],
             Kind::Task => &[Kind::Task],
             Kind::Email => &[Kind::Email, Kind::Contact],
+            Kind::Case => &[Kind::Case, Kind::Account],
             _ => &[Kind::Account],
         }
     }
@@ -358,6 +361,7 @@ impl RecordList {
                         | Order::NextStep
                         | Order::Recent
                         | Order::Due
+                        | Order::Sla
                 ) {
                     crm.ordered_ids(self.kind, self.order, self.reversed, self.offset + 4 * self.height.max(10))?
                 } else {
@@ -389,7 +393,8 @@ impl RecordList {
                     .clone()
             };
             // Owners by name, from the directory read once for these rows.
-            let owners = if self.kind == Kind::Task { crm.directory()? } else { Default::default() };
+            let owners =
+                if matches!(self.kind, Kind::Task | Kind::Case) { crm.directory()? } else { Default::default() };
             for id in missing {
                 let row = match self.kind {
                     Kind::Contact => crm.find::<Contact>(id)?.map(|c| {
@@ -488,6 +493,17 @@ impl RecordList {
                             format!("{} <{}>", person.map(|p| p.full_name()).unwrap_or_default(), m.to),
                             m.subject,
                             m.result.to_string(),
+                        ]
+                    }),
+                    Kind::Case => crm.find::<crate::model::Case>(id)?.map(|c| {
+                        vec![
+                            c.number(),
+                            c.priority.to_string(),
+                            c.status.to_string(),
+                            c.subject.clone(),
+                            account_name(c.account),
+                            owners.name_of(&c.owner).to_string(),
+                            c.sla_words(crm.session().now()),
                         ]
                     }),
                     _ => crm.find::<Account>(id)?.map(|a| {

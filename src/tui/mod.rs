@@ -71,6 +71,8 @@ pub enum ScreenId {
     Agenda,
     /// Reports.
     Reports,
+    /// Customer service cases, the queue.
+    Cases,
     /// The product catalogue (`g P`; off the numbered row).
     Products,
     /// Pipeline stages and lead sources (`g S`; off the numbered row).
@@ -85,7 +87,7 @@ pub enum ScreenId {
 
 impl ScreenId {
     /// Every screen, in order.
-    pub const ALL: [ScreenId; 8] = [
+    pub const ALL: [ScreenId; 9] = [
         ScreenId::Pipeline,
         ScreenId::Contacts,
         ScreenId::Accounts,
@@ -94,6 +96,7 @@ impl ScreenId {
         ScreenId::Calls,
         ScreenId::Agenda,
         ScreenId::Reports,
+        ScreenId::Cases,
     ];
 
     /// The screens off the numbered row, reached with `g` only.
@@ -121,6 +124,7 @@ impl ScreenId {
             ScreenId::Calls => "Calls",
             ScreenId::Agenda => "Agenda",
             ScreenId::Reports => "Reports",
+            ScreenId::Cases => "Cases",
             ScreenId::Products => "Products",
             ScreenId::Settings => "Settings",
             ScreenId::Projects => "Projects",

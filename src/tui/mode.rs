@@ -239,6 +239,10 @@ pub enum Ask {
     RenameTeam(String),
     /// The name of a copy of this role.
     CopyRole(String),
+    /// What fixed this case (its label), to close it.
+    Resolution(Id, String),
+    /// A comment on this case (its label): public (sent to the customer) or internal.
+    CaseComment(Id, String, bool),
 }
 
 impl Ask {
@@ -273,6 +277,9 @@ impl Ask {
                 format!("Close {name} ({tasks} still open): was its goal met? y or n")
             }
             Ask::NewSource => "New lead source (its name)".to_string(),
+            Ask::Resolution(_, name) => format!("Close {name}: what fixed it? (the resolution)"),
+            Ask::CaseComment(_, name, true) => format!("Reply to the customer on {name} (a public comment)"),
+            Ask::CaseComment(_, name, false) => format!("Internal comment on {name}"),
             Ask::User(draft) => draft.prompt(),
             Ask::NewTeam => "New team (its name)".to_string(),
             Ask::RenameTeam(name) => format!("Rename the team {name} to"),

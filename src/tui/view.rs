@@ -131,22 +131,36 @@ fn long_message(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 fn switcher(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    // Room for everything from 100 columns; below that the name and the padding go first.
-    let roomy = area.width >= 100;
-    let mut spans = if roomy { vec![Span::styled(" rolo ", theme.title())] } else { Vec::new() };
-    for s in ScreenId::ALL {
-        let label =
-            if roomy { format!(" {} {} ", s.number(), s.title()) } else { format!("{} {} ", s.number(), s.title()) };
-        let style = if s == app.screen && !app.welcome() { theme.focus() } else { theme.dim() };
-        spans.push(Span::styled(label, style));
-    }
-    if !ScreenId::ALL.contains(&app.screen) {
-        spans.push(Span::styled(format!(" {} ", app.screen.title()), theme.focus()));
-    }
-    if app.indexing {
-        spans.push(Span::styled("  indexing…", theme.dim()));
-    }
-    // What does not fit is cut with "…", never mid-word without saying so.
+    // The widest form that fits: the name and padded titles, then the titles without padding,
+    // then as many titles as fit from the first screen on, the others by number (the screen on
+    // show always keeps its title).
+    let current = |s: ScreenId| s == app.screen && !app.welcome();
+    let spans_at = |level: u8, titled: usize| -> Vec<Span> {
+        let mut spans = if level == 0 { vec![Span::styled(" rolo ", theme.title())] } else { Vec::new() };
+        for (i, s) in ScreenId::ALL.into_iter().enumerate() {
+            let label = match level {
+                0 => format!(" {} {} ", s.number(), s.title()),
+                _ if level == 1 || i < titled || current(s) => format!("{} {} ", s.number(), s.title()),
+                _ => format!("{} ", s.number()),
+            };
+            spans.push(Span::styled(label, if current(s) { theme.focus() } else { theme.dim() }));
+        }
+        if !ScreenId::ALL.contains(&app.screen) {
+            spans.push(Span::styled(format!(" {} ", app.screen.title()), theme.focus()));
+        }
+        if app.indexing {
+            spans.push(Span::styled("  indexing…", theme.dim()));
+        }
+        spans
+    };
+    let fits = |spans: &[Span]| spans.iter().map(|s| width(&s.content)).sum::<usize>() <= area.width as usize;
+    let spans = [(0, 0), (1, 0)]
+        .into_iter()
+        .chain((0..ScreenId::ALL.len()).rev().map(|titled| (2, titled)))
+        .map(|(level, titled)| spans_at(level, titled))
+        .find(|s| fits(s))
+        .unwrap_or_else(|| spans_at(2, 0));
+    // What still does not fit is cut with "…", never mid-word without saying so.
     let mut room = area.width as usize;
     let mut fitted = Vec::new();
     for span in spans {

@@ -149,9 +149,9 @@ impl Report {
         Report::Calls,
         Report::Projects,
         Report::Emails,
+        Report::Cases,
         Report::Campaigns,
         Report::Activity,
-        Report::Cases,
     ];
 
     /// Every report in the order the command line's contract (docs/CLI.md) and `rolo report

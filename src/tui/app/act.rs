@@ -136,9 +136,46 @@ impl App {
                 let about = self.current().map(|r| Targets::named(&self.crm, vec![r]));
                 self.open_overlay(Overlay::ask(Ask::QuickTask(about), ""));
             }
+            Action::Complete | Action::Reopen if self.current().is_some_and(|r| r.kind == Kind::Case) => {
+                let id = self.current().map(|r| r.id).unwrap_or_default();
+                let case: crate::model::Case = self.crm.get(id)?;
+                if action == Action::Reopen || !case.status.is_open() {
+                    let case = self.crm.reopen_case(id)?;
+                    self.say(format!("{} reopened: {}", case.number(), case.status));
+                    self.refresh_after_write();
+                } else {
+                    self.open_overlay(Overlay::ask(Ask::Resolution(id, crate::model::Record::label(&case)), ""));
+                }
+            }
+            Action::Comment | Action::Reply => match self.current().filter(|r| r.kind == Kind::Case) {
+                Some(r) => {
+                    let ask = Ask::CaseComment(r.id, self.crm.label(r), action == Action::Reply);
+                    self.open_overlay(Overlay::ask(ask, ""));
+                }
+                None => self.say_error("comments go on cases: open one (9), then a (internal) or p (to the customer)"),
+            },
             Action::Complete | Action::Reopen => {
                 if let Some(id) = self.current().filter(|r| r.kind == Kind::Task).map(|r| r.id) {
                     self.run(vec![Effect::Write(screen::set_task_done(id, action == Action::Complete))])?;
+                }
+            }
+            Action::Status if self.current().is_some_and(|r| r.kind == Kind::Case) => {
+                let id = self.current().map(|r| r.id).unwrap_or_default();
+                let case: crate::model::Case = self.crm.get(id)?;
+                match case.status.next() {
+                    crate::model::CaseStatus::Resolved | crate::model::CaseStatus::Closed
+                        if case.resolution.is_none() =>
+                    {
+                        self.open_overlay(Overlay::ask(Ask::Resolution(id, crate::model::Record::label(&case)), ""));
+                    }
+                    next if next == case.status => {
+                        self.say_error(format!("{} is closed: x reopens it", case.number()));
+                    }
+                    next => {
+                        let case = self.crm.case_status(id, next, None)?;
+                        self.say(format!("{}: {}", case.number(), case.status));
+                        self.refresh_after_write();
+                    }
                 }
             }
             Action::Status => {
@@ -335,10 +372,15 @@ impl App {
             Some(r) if r.kind == Kind::Opportunity => self.crm.get::<Opportunity>(r.id)?.contact,
             Some(r) if r.kind == Kind::Call => Some(self.crm.get::<crate::model::Call>(r.id)?.contact),
             Some(r) if r.kind == Kind::Task => self.crm.get::<crate::model::Task>(r.id)?.contact,
+            Some(r) if r.kind == Kind::Case => self.crm.get::<crate::model::Case>(r.id)?.contact,
             _ => None,
         };
+        let case = about.filter(|r| r.kind == Kind::Case).map(|r| r.id);
         match contact {
-            Some(id) => self.push(Mode::Call(Box::new(CallForm::open(&self.crm, id)?))),
+            Some(id) => self.push(Mode::Call(Box::new(CallForm { case, ..CallForm::open(&self.crm, id)? }))),
+            None if case.is_some() => {
+                self.say_error("this case has no contact to call: e edits it (or log the call from the contact)")
+            }
             None => self.say_error("calls are with people: select a contact (or a deal with one), then press c"),
         }
         Ok(())

@@ -91,6 +91,8 @@ pub struct App {
     pub calls: RecordList,
     /// The projects list.
     pub projects: RecordList,
+    /// The customer service queue.
+    pub cases: RecordList,
     /// The deals as a list (the Pipeline screen's other view).
     pub deals: RecordList,
     /// Whether the Pipeline screen shows the deals as a list instead of the board.
@@ -221,6 +223,7 @@ impl App {
             deals: RecordList::new(Kind::Opportunity),
             calls: RecordList::new(Kind::Call),
             projects: RecordList::new(Kind::Project),
+            cases: RecordList::new(Kind::Case),
             settings: Settings::new(),
             duplicates: Default::default(),
             marketing: Marketing::new(),
@@ -275,7 +278,7 @@ impl App {
     }
 
     /// Every record list, whichever screen shows it.
-    fn lists_mut(&mut self) -> [&mut RecordList; 7] {
+    fn lists_mut(&mut self) -> [&mut RecordList; 8] {
         [
             &mut self.contacts,
             &mut self.accounts,
@@ -284,6 +287,7 @@ impl App {
             &mut self.deals,
             &mut self.calls,
             &mut self.projects,
+            &mut self.cases,
         ]
     }
 
@@ -432,6 +436,7 @@ impl App {
             ScreenId::Products => Some(&self.products),
             ScreenId::Calls => Some(&self.calls),
             ScreenId::Projects => Some(&self.projects),
+            ScreenId::Cases => Some(&self.cases),
             ScreenId::Pipeline if self.deals_listed => Some(&self.deals),
             _ => None,
         }
@@ -445,6 +450,7 @@ impl App {
             ScreenId::Products => Some(&mut self.products),
             ScreenId::Calls => Some(&mut self.calls),
             ScreenId::Projects => Some(&mut self.projects),
+            ScreenId::Cases => Some(&mut self.cases),
             ScreenId::Pipeline if self.deals_listed => Some(&mut self.deals),
             _ => None,
         }
@@ -595,6 +601,7 @@ impl App {
                 Kind::Lead => keymap::LEADS,
                 Kind::Contact | Kind::Opportunity => keymap::CALLABLE_PAGE,
                 Kind::Campaign => keymap::CAMPAIGN_PAGE,
+                Kind::Case => keymap::CASES,
                 _ => &[],
             };
             [own, keymap::DETAIL, keymap::GLOBAL].into_iter().filter(|t| !t.is_empty()).collect()
@@ -838,6 +845,7 @@ fn screen_of(kind: Kind) -> Option<ScreenId> {
         Kind::Project => ScreenId::Projects,
         Kind::Call => ScreenId::Calls,
         Kind::Task => ScreenId::Tasks,
+        Kind::Case => ScreenId::Cases,
         _ => return None,
     })
 }

@@ -128,6 +128,15 @@ impl App {
                 let due = t.due.map(|d| format!(", due {d}")).unwrap_or_default();
                 format!("task added: {}{due} ({})", t.title, t.priority)
             }
+            Ask::Resolution(id, _) => {
+                let case = self.crm.case_status(*id, crate::model::CaseStatus::Closed, Some(text.to_string()))?;
+                format!("{} closed: {}", case.number(), text.trim())
+            }
+            Ask::CaseComment(id, _, public) => {
+                let case = self.crm.comment_case(*id, text, *public)?;
+                let what = if *public { "reply recorded" } else { "comment added" };
+                format!("{}: {what}", case.number())
+            }
             Ask::SnoozeUntil(id, _) => {
                 let until = crate::model::Date::parse_relative(text, self.ctx.today)
                     .map_err(|m| ValidationError::new("until", m))?;

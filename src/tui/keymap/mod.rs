@@ -159,6 +159,10 @@ pub enum Action {
     SendBirthdays,
     /// Record that a contact answered the campaign.
     Respond,
+    /// Add an internal comment to the case.
+    Comment,
+    /// Reply to the customer on the case (a public comment).
+    Reply,
     /// Add a task (linked to the selected or shown record, if any).
     AddTask,
     /// Show the next task section.
@@ -270,6 +274,9 @@ impl Action {
                 Action::SendCampaign => "send the campaign",
                 Action::SendBirthdays => "greet today's birthdays",
                 Action::Respond => "record a response",
+                Action::Comment => "comment on the case",
+                Action::Reply => "reply to the customer",
+
                 Action::CopyEmail => "copy the email",
                 Action::CopyPhone => "copy the phone number",
                 Action::LoadDemo => "load demo data",

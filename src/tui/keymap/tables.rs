@@ -37,6 +37,7 @@ pub const GLOBAL: &[Binding] = &[
     bind(&["6", "g C"], Action::Goto(ScreenId::Calls), "calls"),
     bind(&["7", "g A"], Action::Goto(ScreenId::Agenda), "agenda"),
     bind(&["8", "g r"], Action::Goto(ScreenId::Reports), "reports"),
+    bind(&["9", "g s"], Action::Goto(ScreenId::Cases), "cases: the customer service queue"),
     bind(&["g P"], Action::Goto(ScreenId::Products), "the product catalogue"),
     bind(&["g S"], Action::Goto(ScreenId::Settings), "settings: pipeline stages, lead sources"),
     bind(&["g j"], Action::Goto(ScreenId::Projects), "projects"),
@@ -212,6 +213,16 @@ pub const SETTINGS: &[Binding] = &[
     bind(&["k", "up"], Action::Up, "previous row"),
     bind(&["g g", "home"], Action::Top, "first one"),
     bind(&["G", "end"], Action::Bottom, "last one"),
+];
+
+/// Keys of the Cases screen and a case's page (the list's keys and `@` assign too).
+pub const CASES: &[Binding] = &[
+    hint(&["s"], Action::Status, "next status: new, assigned, waiting, resolved (asks the resolution), closed"),
+    hint(&["x"], Action::Complete, "close the case with its resolution (a closed one: reopen it)"),
+    hint(&["a"], Action::Comment, "add an internal comment to the case"),
+    hint(&["p"], Action::Reply, "reply to the customer: a public comment, the case's first response if none yet"),
+    hint(&["c"], Action::Call, "log a call on the case with its contact"),
+    bind(&["@"], Action::Assign, "assign the case to a user (a new one becomes assigned)"),
 ];
 
 /// Keys of the Marketing screen.
@@ -455,6 +466,7 @@ pub const ALL: &[(&str, &[Binding])] = &[
     ("Tasks", TASKS),
     ("Agenda", AGENDA),
     ("Reports", REPORTS),
+    ("Cases", CASES),
     ("Marketing", MARKETING),
     ("Campaign page", CAMPAIGN_PAGE),
     ("Settings", SETTINGS),

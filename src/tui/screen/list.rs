@@ -29,6 +29,7 @@ impl RecordList {
             Kind::Call => "Calls",
             Kind::Project => "Projects",
             Kind::Email => "Emails",
+            Kind::Case => "Cases",
             _ => "Contacts",
         }
     }
@@ -74,6 +75,7 @@ impl Screen for RecordList {
         match self.kind {
             Kind::Opportunity => vec![keymap::DEALS, keymap::LIST],
             Kind::Lead => vec![keymap::LEADS, keymap::LIST],
+            Kind::Case => vec![keymap::CASES, keymap::LIST],
             _ => vec![keymap::LIST],
         }
     }

@@ -126,6 +126,9 @@ fn column_widths(kind: crate::model::Kind, w: usize) -> Vec<u16> {
             &[(17, 0, true), (0, 3, true), (0, 3, true), (0, 2, false), (3, 0, false), (7, 0, true), (12, 0, true)]
         }
         Kind::Email => &[(17, 0, true), (0, 2, true), (0, 3, true), (8, 0, true)],
+        Kind::Case => {
+            &[(8, 0, true), (8, 0, true), (8, 0, true), (0, 3, true), (0, 2, false), (0, 1, false), (11, 0, true)]
+        }
         _ => &[(0, 3, true), (0, 2, true), (0, 2, true), (14, 0, false), (9, 0, true)],
     };
     let shown = |s: &(usize, usize, bool)| s.2 || w >= NARROW;
