@@ -168,7 +168,7 @@ impl Detail {
             Kind::Case => {
                 let c: crate::model::Case = crm.get(record.id)?;
                 lines.push(DetailLine::Field("SLA".into(), sla_line(&c, crm.session().now())));
-                fields(&mut lines, crm, &crate::model::Case { comments: Vec::new(), ..c.clone() });
+                fields(&mut lines, crm, &crate::model::Case { comments: Vec::new(), sla_due: None, ..c.clone() });
                 case(&mut lines, crm, &c)?;
                 c.label()
             }

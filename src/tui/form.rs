@@ -445,6 +445,8 @@ impl Form {
             (_, "stage") => Some(crm.stages().ok()?.into_iter().map(|s| s.name).collect()),
             (_, "source") => Some(crm.lead_sources().ok()?.iter().map(|s| crate::text::spoken(s)).collect()),
             (_, "outcome") => words(StageOutcome::ALL),
+            (Kind::Case, "priority") => words(crate::model::CasePriority::ALL),
+            (Kind::Case, "channel") => words(crate::model::Channel::ALL),
             (_, "priority") => words(Priority::ALL),
             (_, "rating") => words(Rating::ALL),
             // Converted is what converting (C) makes a lead, never a status to pick.

@@ -87,6 +87,7 @@ impl RecordList {
             Kind::Opportunity => Order::CloseDate,
             Kind::Call => Order::Recent,
             Kind::Project => Order::Due,
+            Kind::Case => Order::Sla,
             _ => Order::Name,
         };
         RecordList {

@@ -217,11 +217,21 @@ pub const SETTINGS: &[Binding] = &[
 
 /// Keys of the Cases screen and a case's page (the list's keys and `@` assign too).
 pub const CASES: &[Binding] = &[
-    hint(&["s"], Action::Status, "next status: new, assigned, waiting, resolved (asks the resolution), closed"),
-    hint(&["x"], Action::Complete, "close the case with its resolution (a closed one: reopen it)"),
-    hint(&["a"], Action::Comment, "add an internal comment to the case"),
-    hint(&["p"], Action::Reply, "reply to the customer: a public comment, the case's first response if none yet"),
-    hint(&["c"], Action::Call, "log a call on the case with its contact"),
+    hint_as(
+        &["s"],
+        Action::Status,
+        "next status",
+        "next status: new, assigned, waiting, resolved (asks the resolution), closed",
+    ),
+    hint_as(&["x"], Action::Complete, "close", "close the case with its resolution (a closed one: reopen it)"),
+    hint_as(&["a"], Action::Comment, "comment", "add an internal comment to the case"),
+    hint_as(
+        &["p"],
+        Action::Reply,
+        "reply",
+        "reply to the customer: a public comment, the case's first response if none yet",
+    ),
+    hint_as(&["c"], Action::Call, "log call", "log a call on the case with its contact"),
     bind(&["@"], Action::Assign, "assign the case to a user (a new one becomes assigned)"),
 ];
 

@@ -93,10 +93,15 @@ pub fn record_list(
                 .collect(),
             None => vec!["…".into()],
         };
+        // A case past its SLA is said in the error colour, as the list's SLA column reads.
+        let late = list.kind == crate::model::Kind::Case
+            && list.row(*id).and_then(|r| r.last()).is_some_and(|sla| sla.starts_with("late"));
         let style = if pos == list.selected {
             theme.focus()
         } else if list.marked.contains(id) {
             theme.marked()
+        } else if late {
+            theme.error()
         } else {
             theme.text()
         };
@@ -127,7 +132,7 @@ fn column_widths(kind: crate::model::Kind, w: usize) -> Vec<u16> {
         }
         Kind::Email => &[(17, 0, true), (0, 2, true), (0, 3, true), (8, 0, true)],
         Kind::Case => {
-            &[(8, 0, true), (8, 0, true), (8, 0, true), (0, 3, true), (0, 2, false), (0, 1, false), (11, 0, true)]
+            &[(9, 0, true), (8, 0, true), (9, 0, true), (0, 3, true), (0, 2, true), (0, 1, false), (11, 0, true)]
         }
         _ => &[(0, 3, true), (0, 2, true), (0, 2, true), (14, 0, false), (9, 0, true)],
     };
