@@ -277,3 +277,113 @@ fn every_write_of_a_record_gives_it_a_new_version_undo_and_consequences_included
     let refused = crm.expecting(target, seen[2]).update(contact.clone()).unwrap_err();
     assert!(matches!(refused, CrmError::Stale { ref by, .. } if by == "Ann Lee"), "{refused}");
 }
+
+/// An instant given in UTC: the service settings' zone is UTC until set.
+fn utc(text: &str) -> Timestamp {
+    Timestamp(chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap().and_utc().timestamp())
+}
+
+/// The same database acting for `login` at `at`.
+fn at(crm: &Crm, login: &str, at: &str) -> Crm {
+    crm.with_session(Session::new(login).with_clock(Clock::Fixed(utc(at))))
+}
+
+#[test]
+fn a_cases_sla_runs_in_working_hours_across_the_weekend_and_is_breached_when_late() {
+    use rolo::model::{Case, CasePriority, CaseStatus};
+    let (_dir, crm) = crm();
+    crm.set_service_setting("work.zone", "UTC").unwrap();
+    // Friday 16:00: a day's SLA (eight working hours) runs one hour, then seven on Monday.
+    let friday = at(&crm, "ann", "2026-12-04 16:00");
+    let high =
+        friday.create(Case { subject: "Printer jams".into(), priority: CasePriority::High, ..Default::default() });
+    let high = high.unwrap();
+    assert_eq!(high.sla_due, Some(utc("2026-12-07 16:00")));
+    // Saturday evening, outside working hours: four hours from nine on Monday.
+    let urgent = Case { subject: "Site down".into(), priority: CasePriority::Urgent, ..Default::default() };
+    let urgent = at(&crm, "ann", "2026-12-05 20:00").create(urgent).unwrap();
+    assert_eq!(urgent.sla_due, Some(utc("2026-12-07 13:00")));
+    // A new priority counts again from the opening.
+    let mut changed = urgent.clone();
+    changed.priority = CasePriority::Low;
+    let changed = at(&crm, "ann", "2026-12-06 10:00").update(changed).unwrap();
+    assert_eq!(changed.sla_due, Some(utc("2026-12-11 17:00")), "five working days from Monday nine");
+    // Breached: open past its due time, in the filter language too.
+    let monday = at(&crm, "ann", "2026-12-07 16:01");
+    let breached = monday.parse_filter(Kind::Case, "breached:yes", day("2026-12-07")).unwrap();
+    assert_eq!(monday.filtered(&breached, 10).unwrap().ids, vec![high.id]);
+    // Resolved in time stays met however late it is read.
+    let done = at(&crm, "ann", "2026-12-07 15:00").case_status(high.id, CaseStatus::Resolved, Some("Roller".into()));
+    assert_eq!(done.unwrap().resolved_at, Some(utc("2026-12-07 15:00")));
+    assert!(monday.filtered(&breached, 10).unwrap().ids.is_empty());
+}
+
+#[test]
+fn a_cases_first_response_is_its_first_call_email_or_public_comment_and_closing_needs_a_resolution() {
+    use rolo::model::{Call, Case, CaseStatus};
+    let (_dir, crm) = crm();
+    let contact = crm.create(Contact { first_name: "Bo".into(), last_name: "Berg".into(), ..Default::default() });
+    let contact = contact.unwrap().id;
+    let opened = at(&crm, "ann", "2026-12-07 09:00");
+    let case = opened.create(Case { subject: "Login fails".into(), contact: Some(contact), ..Default::default() });
+    let case = case.unwrap();
+    assert_eq!(case.first_response, None);
+    // An internal comment is no response; a call on the case is.
+    at(&crm, "ann", "2026-12-07 09:30").comment_case(case.id, "Checked the logs", false).unwrap();
+    assert_eq!(crm.get::<Case>(case.id).unwrap().first_response, None);
+    let call = Call { contact, case: Some(case.id), started_at: utc("2026-12-07 10:00"), ..Default::default() };
+    at(&crm, "ann", "2026-12-07 10:05").log_call(call).unwrap();
+    assert_eq!(crm.get::<Case>(case.id).unwrap().first_response, Some(utc("2026-12-07 10:00")));
+    at(&crm, "ann", "2026-12-07 11:00").comment_case(case.id, "Sent a reset link", true).unwrap();
+    assert_eq!(crm.get::<Case>(case.id).unwrap().first_response, Some(utc("2026-12-07 10:00")), "the first stays");
+    let thread = crm.case_thread(case.id).unwrap();
+    let times: Vec<Timestamp> = thread.iter().map(|t| t.at()).collect();
+    assert_eq!(times, [utc("2026-12-07 09:30"), utc("2026-12-07 10:00"), utc("2026-12-07 11:00")]);
+    // Closing without a resolution is refused naming it; with one it is stamped; reopening is audited.
+    let e = crm.case_status(case.id, CaseStatus::Closed, None).unwrap_err();
+    assert!(e.to_string().starts_with("resolution:"), "{e}");
+    at(&crm, "ann", "2026-12-08 09:00").case_status(case.id, CaseStatus::Closed, Some("Reset".into())).unwrap();
+    let reopened = crm.reopen_case(case.id).unwrap();
+    assert_eq!((reopened.status, reopened.resolved_at, reopened.resolution), (CaseStatus::Assigned, None, None));
+    let trail = crm.audit(RecordRef::new(Kind::Case, reopened.id)).unwrap();
+    assert!(trail.iter().any(|e| e.summary.as_deref().is_some_and(|s| s.starts_with("reopened"))), "{trail:?}");
+    assert!(crm.reopen_case(case.id).unwrap_err().to_string().contains("nothing to reopen"));
+}
+
+#[test]
+fn a_resolved_case_becomes_a_knowledge_article_that_search_finds() {
+    use rolo::model::{Article, Case, CaseStatus};
+    let (_dir, crm) = crm();
+    let case = crm.create(Case { subject: "Toner streaks".into(), ..Default::default() }).unwrap();
+    let early = crm.article_from_case(case.id, None, None).unwrap_err().to_string();
+    assert!(early.contains("resolve it first"), "{early}");
+    crm.case_status(case.id, CaseStatus::Resolved, Some("Shake the cartridge, then clean the drum".into())).unwrap();
+    let article = crm.article_from_case(case.id, None, None).unwrap();
+    assert_eq!((article.title.as_str(), article.case), ("Toner streaks", Some(case.id)));
+    assert_eq!(crm.get::<Article>(article.id).unwrap().body, "Shake the cartridge, then clean the drum");
+    crm.load_search().unwrap();
+    let hits = crm.search("cartridge drum", &[], 5).unwrap();
+    assert!(hits.iter().any(|h| h.kind == Kind::Article && h.id == article.id), "{hits:?}");
+}
+
+#[test]
+fn a_reps_cases_obey_their_role_and_a_case_joins_its_owners_team() {
+    use rolo::model::{Case, User};
+    let (_dir, crm) = crm();
+    crm.add_team("Support").unwrap();
+    crm.add_team("Sales").unwrap();
+    crm.add_user(User { team: Some("Support".into()), ..User::new("sam", "Sam Support", "rep") }).unwrap();
+    crm.add_user(User { team: Some("Sales".into()), ..User::new("ola", "Ola Sales", "rep") }).unwrap();
+    let sam = at(&crm, "sam", "2026-12-07 09:00");
+    let case = sam.create(Case { subject: "Broken hinge".into(), ..Default::default() }).unwrap();
+    assert_eq!(case.team.as_deref(), Some("Support"));
+    let bad = sam.create(Case { subject: "x".into(), team: Some("Nobody".into()), ..Default::default() });
+    assert!(bad.unwrap_err().to_string().starts_with("team:"));
+    // A rep of another team neither sees it nor answers it.
+    let ola = at(&crm, "ola", "2026-12-07 10:00");
+    assert!(matches!(ola.get::<Case>(case.id), Err(CrmError::NotFound(_))));
+    assert!(matches!(ola.comment_case(case.id, "hi", true), Err(CrmError::NotFound(_))));
+    let report = ola.cases_report(rolo::crm::ReportQuery::default()).unwrap();
+    assert_eq!(report.opened, 0, "the report counts only what the reader may see");
+    assert_eq!(sam.cases_report(rolo::crm::ReportQuery::default()).unwrap().opened, 1);
+}

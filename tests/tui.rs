@@ -11,6 +11,8 @@ mod marketing;
 mod prefs;
 #[path = "tui/remote.rs"]
 mod remote;
+#[path = "tui/service.rs"]
+mod service;
 #[path = "tui/sessions.rs"]
 mod sessions;
 #[path = "tui/teams.rs"]
@@ -1876,7 +1878,10 @@ fn a_report_table_too_wide_for_its_numbers_shortens_them_rather_than_cut_them() 
     }
     assert!(s.contains("385M"), "shortened: {s}");
     let switcher = s.lines().next().unwrap_or_default();
-    assert!(switcher.contains("8 Reports") && switcher.contains("1 Pipeline"), "the screen on show keeps its title: {s}");
+    assert!(
+        switcher.contains("8 Reports") && switcher.contains("1 Pipeline"),
+        "the screen on show keeps its title: {s}"
+    );
     // The selected bar's numbers, on two lines, in full.
     let below: String = s.lines().filter(|l| !l.contains("Prospecting  ")).collect::<Vec<_>>().join(" ");
     assert!(below.contains("385,159,001.05 USD"), "{s}");

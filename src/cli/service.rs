@@ -270,7 +270,8 @@ pub(super) fn case(out: &Out, crm: &Crm, cmd: CaseCmd) -> Result<()> {
             let cases = filter.ordered::<Case>(crm, crate::crm::Order::Sla, false)?;
             let empty = l.filter.filter.is_some() || l.status.is_some() || l.priority.is_some() || l.breached;
             if cases.is_empty() && !out.json && !empty {
-                say!("no open cases: open one with rolo case add --subject \"...\"");
+                let which = if l.all { "cases yet" } else { "open cases" };
+                say!("no {which}: open one with rolo case add --subject \"...\"");
                 return Ok(());
             }
             FilterArg { filter: empty.then(String::new) }.print(out, crm, &cases);

@@ -281,6 +281,7 @@ fn export_to(crm: &Crm, kind: Kind, format: crate::export::Format, to: &mut Vec<
         (Format::Csv, Kind::Task) => ex::tasks_csv(&crm.list::<Task>(|_| true)?, &links, to)?,
         (Format::Csv, Kind::Call) => ex::calls_csv(&crm.list::<Call>(|_| true)?, &links, to)?,
         (Format::Csv, Kind::Product) => ex::products_csv(&crm.list::<Product>(|_| true)?, to)?,
+        (Format::Csv, Kind::Case) => ex::cases_csv(&crm.list::<crate::model::Case>(|_| true)?, &links, to)?,
         (Format::Csv, _) => crate::model::with_record_type!(kind, R => export_objects_csv::<R>(crm, to))?,
         (Format::Vcard, _) => ex::vcards(&crm.list::<Contact>(|_| true)?, &companies()?, &contact_notes(crm)?, to)?,
         (Format::Ics, _) => {

@@ -174,7 +174,8 @@ impl Tx<'_> {
             None => {
                 case.sla_due = Some(settings.due(opened, case.priority));
                 case.first_response = None;
-                case.resolved_at = (!case.status.is_open()).then_some(self.now);
+                // A case imported closed keeps when it was closed, if the file says.
+                case.resolved_at = if case.status.is_open() { None } else { case.resolved_at.or(Some(self.now)) };
             }
             Some(old) => {
                 if old.priority != case.priority {

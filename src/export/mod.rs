@@ -20,8 +20,8 @@ use crate::text::plain as plain_text;
 pub use calendar::{Attendees, IcsCount, ics};
 pub use card::vcards;
 pub use table::{
-    Linked, Sheet, accounts_csv, calls_csv, contacts_csv, leads_csv, objects_csv, opportunities_csv, products_csv,
-    tasks_csv,
+    Linked, Sheet, accounts_csv, calls_csv, cases_csv, contacts_csv, leads_csv, objects_csv, opportunities_csv,
+    products_csv, tasks_csv,
 };
 
 /// A file format records can be written in.

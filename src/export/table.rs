@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::{ExportError, neutralise};
 use crate::model::{
-    Account, Address, Call, Consent, Contact, Id, Kind, Lead, Opportunity, Product, RecordRef, Task, Timestamp,
+    Account, Address, Call, Case, Consent, Contact, Id, Kind, Lead, Opportunity, Product, RecordRef, Task, Timestamp,
 };
 
 /// The one CSV writer of rolo: every cell has its control characters and bidirectional overrides
@@ -385,6 +385,58 @@ pub fn tasks_csv(tasks: &[Task], links: &dyn Linked, to: impl Write) -> Result<u
     }
     sheet.finish()?;
     Ok(tasks.len())
+}
+
+/// Writes customer service cases as CSV, in the columns `rolo import case` reads back: the
+/// number, subject, who and what it concerns by name (the contact's email too), its words,
+/// the SLA's instants (UTC) and the resolution.
+pub fn cases_csv(cases: &[Case], links: &dyn Linked, to: impl Write) -> Result<usize, ExportError> {
+    let mut sheet = Sheet::new(to);
+    sheet.row([
+        "Number",
+        "Subject",
+        "Account Name",
+        "Contact",
+        "Contact Email",
+        "Product",
+        "Priority",
+        "Status",
+        "Channel",
+        "Opened",
+        "SLA Due",
+        "First Response",
+        "Resolved At",
+        "Resolution",
+        "Satisfaction",
+        "Team",
+        "Description",
+        "Owner",
+    ])?;
+    for c in cases {
+        let at = |t: Option<crate::model::Timestamp>| t.map(instant).unwrap_or_default();
+        sheet.row([
+            c.number(),
+            c.subject.clone(),
+            named(links, Kind::Account, c.account),
+            named(links, Kind::Contact, c.contact),
+            email_of(links, Kind::Contact, c.contact),
+            named(links, Kind::Product, c.product),
+            c.priority.word().to_string(),
+            c.status.word().to_string(),
+            c.channel.map(|ch| ch.word().to_string()).unwrap_or_default(),
+            instant(c.created),
+            at(c.sla_due),
+            at(c.first_response),
+            at(c.resolved_at),
+            opt(&c.resolution),
+            c.satisfaction.map(|s| s.to_string()).unwrap_or_default(),
+            opt(&c.team),
+            opt(&c.description),
+            c.owner.clone(),
+        ])?;
+    }
+    sheet.finish()?;
+    Ok(cases.len())
 }
 
 /// Writes calls as CSV: the contact (name and email), when (UTC), direction, duration in

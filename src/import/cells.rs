@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::columns;
-use crate::model::{Amount, CallDirection, CallOutcome, Date, Priority, TaskStatus, ValidationError};
+use crate::model::{Amount, CallDirection, CallOutcome, CaseStatus, Date, Priority, TaskStatus, ValidationError};
 
 /// A date as files write it: the `custom` chrono form if given, else ISO, year/month/day with
 /// slashes, Outlook's month/day/year or vCard's `YYYYMMDD`; a time after it is ignored. Outlook's
@@ -93,6 +93,20 @@ pub(super) fn task_status(v: &str) -> Result<TaskStatus, ValidationError> {
         "started" | "inprogress" | "ongoing" => Ok(TaskStatus::InProgress),
         "completed" | "complete" | "closed" | "finished" => Ok(TaskStatus::Done),
         "canceled" => Ok(TaskStatus::Cancelled),
+        _ => v.parse(),
+    }
+}
+
+/// A case's status as other tools say it (SuiteCRM's "Open_Assigned", vtiger's "Wait For
+/// Response").
+pub(super) fn case_status(v: &str) -> Result<CaseStatus, ValidationError> {
+    let n = columns::normal(v);
+    match n.as_str() {
+        "open" | "opennew" | "new" => Ok(CaseStatus::New),
+        "openassigned" | "assigned" | "inprogress" => Ok(CaseStatus::Assigned),
+        "waitingoncustomer" | "pendinginput" | "waitforresponse" | "pending" | "onhold" => Ok(CaseStatus::Waiting),
+        "resolved" | "closedclosed" | "solved" => Ok(CaseStatus::Resolved),
+        "closed" | "closedrejected" | "closedduplicate" => Ok(CaseStatus::Closed),
         _ => v.parse(),
     }
 }

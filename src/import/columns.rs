@@ -138,6 +138,10 @@ pub enum Field {
     Converted(Kind),
     /// When a lead was converted.
     ConvertedAt,
+    /// What fixed a customer service case.
+    Resolution,
+    /// The product a case is about, by name.
+    Product,
     /// A column to leave out.
     Ignore,
 }
@@ -194,6 +198,8 @@ pub const FIELD_NAMES: &[(&str, &str)] = &[
     ("next-step-date", "when the next step is due"),
     ("closed-on", "the day a deal was won or lost"),
     ("lost-reason", "why a deal was lost"),
+    ("resolution", "what fixed a case"),
+    ("product", "a case's product, by name"),
     ("campaign", "a deal's campaign, by name"),
     ("contact", "the person, by email or full name"),
     ("opportunity", "a task's deal, by name"),
@@ -233,6 +239,9 @@ impl Field {
                 | Field::Interests
                 | Field::Skills
                 | Field::Notes
+                // A person's name and email both name them: the first found is taken.
+                | Field::Contact
+                | Field::Ignore
         )
     }
 
@@ -292,6 +301,8 @@ impl Field {
             "nextstepdate" => Field::NextStepDate,
             "closedon" => Field::ClosedOn,
             "lostreason" => Field::LostReason,
+            "resolution" => Field::Resolution,
+            "product" => Field::Product,
             "campaign" => Field::Campaign,
             "contact" => Field::Contact,
             "opportunity" | "opp" | "deal" => Field::Opportunity,
@@ -317,26 +328,30 @@ impl Field {
     /// The kinds of record that have this field.
     fn kinds(&self) -> &'static [Kind] {
         use Field::*;
-        use Kind::{Account as A, Call as Ca, Contact as C, Lead as L, Opportunity as O, Product as P, Task as T};
+        use Kind::{
+            Account as A, Call as Ca, Case as Cs, Contact as C, Lead as L, Opportunity as O, Product as P, Task as T,
+        };
         match self {
             First | Last | Middle | Title => &[C, L],
-            Name => &[C, A, L, O, T, P],
-            Company => &[C, A, L, O, T],
+            Name => &[C, A, L, O, T, P, Cs],
+            Company => &[C, A, L, O, T, Cs],
             Email(..) | Phone(..) => &[C, A, L],
             LabelOf(_) | Birthday | BirthPart(_) | DoNotCall | EmailOptOut | Interests | Skills | FollowUpDays
             | Consent(_) | Validity(_) | Prefix | Suffix | Department => &[C],
             Address(..) | Tags | Website => &[C, A],
-            Notes | Ignore => &[C, A, L, O, T, Ca, P],
-            Owner => &[C, A, L, O, T, Ca],
+            Notes | Ignore => &[C, A, L, O, T, Ca, P, Cs],
+            Owner => &[C, A, L, O, T, Ca, Cs],
             Industry | Employees | Revenue => &[A],
             Currency => &[A, O, P],
-            Status => &[A, L, T],
-            Source => &[L, O],
+            Status => &[A, L, T, Cs],
+            Source => &[L, O, Cs],
             Rating | Converted(_) | ConvertedAt => &[L],
             Stage | Probability | NextStep | NextStepDate | ClosedOn | LostReason | Campaign => &[O],
             Amount => &[O, P],
-            Date | Contact => &[O, T, Ca],
-            Opportunity | Project | Lead | Priority | Completed => &[T],
+            Date | Contact => &[O, T, Ca, Cs],
+            Priority | Completed => &[T, Cs],
+            Opportunity | Project | Lead => &[T],
+            Resolution | Product => &[Cs],
             Direction | Duration | Outcome => &[Ca],
             Sku | Active => &[P],
         }
@@ -394,6 +409,8 @@ impl fmt::Display for Field {
             Field::NextStepDate => "next-step-date",
             Field::ClosedOn => "closed-on",
             Field::LostReason => "lost-reason",
+            Field::Resolution => "resolution",
+            Field::Product => "product",
             Field::Campaign => "campaign",
             Field::Contact => "contact",
             Field::Opportunity => "opportunity",
@@ -489,10 +506,24 @@ impl Field {
 /// Headers whose meaning depends on the kind of record: a deal's "Amount", a task's "Subject",
 /// a call's "Date" or "Name" (the person called).
 fn specific(kind: Kind, h: &str) -> Option<Field> {
-    use Kind::{Call, Opportunity as Opp, Product, Task};
+    use Kind::{Call, Case, Opportunity as Opp, Product, Task};
     Some(match (kind, h) {
-        (Opp | Task | Call, "contact" | "contactname" | "contactemail" | "primarycontact" | "contactperson") => {
+        (Opp | Task | Call | Case, "contact" | "contactname" | "contactemail" | "primarycontact" | "contactperson") => {
             Field::Contact
+        }
+        (Case, "subject" | "casesubject" | "ticketsubject" | "ticket" | "title" | "summary" | "issue") => Field::Name,
+        (Case, "priority" | "casepriority" | "ticketpriority" | "severity") => Field::Priority,
+        (Case, "status" | "casestatus" | "ticketstatus") => Field::Status,
+        (Case, "channel" | "origin" | "caseorigin" | "ticketchannel" | "source") => Field::Source,
+        (Case, "product" | "productname") => Field::Product,
+        (Case, "resolution" | "solution" | "resolutionnotes") => Field::Resolution,
+        (Case, "opened" | "openedat" | "createdtime" | "createddate" | "datecreated" | "created" | "date") => {
+            Field::Date
+        }
+        (Case, "closed" | "closedat" | "closeddate" | "dateclosed" | "resolvedat" | "resolved") => Field::Completed,
+        (Case, "email") => Field::Contact,
+        (Case, "number" | "casenumber" | "ticketnumber" | "sladue" | "firstresponse" | "satisfaction" | "team") => {
+            Field::Ignore
         }
         (Call, "name" | "with" | "person" | "email") => Field::Contact,
         (Opp, "opportunityname" | "opportunity" | "dealname" | "deal") => Field::Name,

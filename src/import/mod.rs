@@ -257,8 +257,8 @@ fn locale_writes_day_first() -> bool {
 }
 
 /// The kinds a CSV can bring in.
-pub const KINDS: [Kind; 7] =
-    [Kind::Contact, Kind::Account, Kind::Lead, Kind::Opportunity, Kind::Task, Kind::Call, Kind::Product];
+pub const KINDS: [Kind; 8] =
+    [Kind::Contact, Kind::Account, Kind::Lead, Kind::Opportunity, Kind::Task, Kind::Call, Kind::Product, Kind::Case];
 
 /// Which field each column holds.
 #[derive(Debug, Clone)]

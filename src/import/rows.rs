@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 
 use crate::crm::{Arrival, Incoming, Reference, RowProblem};
 use crate::model::{
-    Account, Address, Amount, Call, CallDirection, CallOutcome, Consent, Contact, Currency, Date, Email, Kind, Lead,
-    LeadConversion, LeadStatus, Opportunity, Phone, Priority, Product, Record, Task, Timestamp, ValidationError,
+    Account, Address, Amount, Call, CallDirection, CallOutcome, Case, Consent, Contact, Currency, Date, Email, Kind,
+    Lead, LeadConversion, LeadStatus, Opportunity, Phone, Priority, Product, Record, Task, Timestamp, ValidationError,
     check_email, check_phone,
 };
 
@@ -98,6 +98,9 @@ struct Cells {
     closed_on: Option<Date>,
     lost_reason: Option<String>,
     priority: Option<Priority>,
+    /// A case's priority, as written (cases have one more than tasks).
+    case_priority: Option<String>,
+    resolution: Option<String>,
     completed: Option<Timestamp>,
     /// When a lead was converted, as the file says.
     converted_at: Option<Timestamp>,
@@ -121,6 +124,9 @@ impl Cells {
         self.labels.iter().find(|(g, l)| g == group && !l.is_empty()).map(|(_, l)| l.clone())
     }
 }
+
+/// The resolution a case closed in another tool without one is given.
+const UNRECORDED: &str = "(not recorded)";
 
 impl Row<'_> {
     fn build(&mut self, mapping: &Mapping) -> Incoming {
@@ -146,6 +152,7 @@ impl Row<'_> {
             Kind::Task => Arrival::Task(Box::new(self.task(&mut c))),
             Kind::Call => Arrival::Call(Box::new(self.call(&mut c))),
             Kind::Product => Arrival::Product(Box::new(self.product(&mut c))),
+            Kind::Case => Arrival::Case(Box::new(self.case(&mut c))),
             _ => Arrival::Contact(Box::new(self.contact(&mut c))),
         };
         let notes = (!c.notes.is_empty()).then(|| c.notes.join("\n\n"));
@@ -267,9 +274,16 @@ impl Row<'_> {
             Field::Status => c.status = text(),
             Field::Source => c.source = text(),
             Field::Rating => c.rating = text(),
-            Field::Stage | Field::Campaign | Field::Contact | Field::Opportunity | Field::Project | Field::Lead => {
+            Field::Stage
+            | Field::Campaign
+            | Field::Contact
+            | Field::Opportunity
+            | Field::Project
+            | Field::Lead
+            | Field::Product => {
                 let kind = match field {
                     Field::Stage => Kind::Stage,
+                    Field::Product => Kind::Product,
                     Field::Campaign => Kind::Campaign,
                     Field::Contact => Kind::Contact,
                     Field::Opportunity => Kind::Opportunity,
@@ -299,7 +313,7 @@ impl Row<'_> {
                 Ok(a) => c.amount = Some(a),
                 Err(m) => self.soft(c, i, v, m),
             },
-            Field::Date if self.kind == Kind::Call => match self.instant(v) {
+            Field::Date if matches!(self.kind, Kind::Call | Kind::Case) => match self.instant(v) {
                 Ok(t) => c.at = Some(t),
                 Err(m) => self.problem(i, m),
             },
@@ -326,6 +340,8 @@ impl Row<'_> {
             },
             Field::NextStep => c.next_step = text(),
             Field::LostReason => c.lost_reason = text(),
+            Field::Resolution => c.resolution = text(),
+            Field::Priority if self.kind == Kind::Case => c.case_priority = text(),
             Field::Priority => match priority(v) {
                 Ok(p) => c.priority = Some(p),
                 Err(e) => self.soft(c, i, v, e.message),
@@ -636,6 +652,38 @@ impl Row<'_> {
         }
         self.check(&t);
         t
+    }
+
+    fn case(&mut self, c: &mut Cells) -> Case {
+        let mut case = Case {
+            subject: c.name.take().unwrap_or_default(),
+            resolution: c.resolution.take(),
+            resolved_at: c.completed,
+            owner: c.owner.take().unwrap_or_default(),
+            created: c.at.unwrap_or_default(),
+            ..Default::default()
+        };
+        let words = [("priority", c.case_priority.take()), ("status", c.status.take()), ("channel", c.source.take())];
+        for (field, text) in words {
+            let Some(text) = text else { continue };
+            let set = match field {
+                "priority" => text.parse().map(|p| case.priority = p),
+                "status" => case_status(&text).map(|s| case.status = s),
+                _ => text.parse().map(|ch| case.channel = Some(ch)),
+            };
+            if let Err(e) = set {
+                self.field_soft(c, e, &text);
+            }
+        }
+        // What did not fit its field was kept in the notes: the description holds them.
+        case.description = c.take_notes();
+        if !case.status.is_open() && case.resolution.is_none() {
+            case.resolution = Some(UNRECORDED.to_string());
+            let status = case.status;
+            self.warn(None, format!("a {status} case without a resolution: kept as '{UNRECORDED}'"));
+        }
+        self.check(&case);
+        case
     }
 
     fn call(&mut self, c: &mut Cells) -> Call {

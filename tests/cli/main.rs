@@ -20,6 +20,7 @@ mod marketing;
 mod people;
 mod report;
 mod sales;
+mod service;
 mod socket;
 mod transfer;
 mod users;
@@ -109,7 +110,7 @@ fn json_of(db: &Path, line: impl Line) -> Value {
 }
 
 /// The listings that together show everything a command can change (tasks: all of them).
-const LISTINGS: [&str; 19] = [
+const LISTINGS: [&str; 21] = [
     "account list",
     "contact list",
     "lead list",
@@ -125,6 +126,8 @@ const LISTINGS: [&str; 19] = [
     "list list",
     "template list",
     "email list",
+    "case list --all",
+    "kb list",
     "note list",
     "user list",
     "team list",

@@ -10,7 +10,7 @@ use super::*;
 impl Db {
     /// Runs an import that must be refused: exit 1, nothing on stdout, an `error:` line first and
     /// then one line per problem, each `needles` among them, and the database unchanged.
-    fn refused(&self, line: impl Line, needles: &[&str]) -> String {
+    pub(super) fn refused(&self, line: impl Line, needles: &[&str]) -> String {
         let args = line.words();
         let before = self.snapshot();
         let out = rolo(&self.path).args(&args).output().expect("run rolo");

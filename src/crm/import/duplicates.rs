@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::model::{Call, Contact, Id, Lead, Opportunity, Product, Task};
+use crate::model::{Call, Case, Contact, Id, Lead, Opportunity, Product, Task};
 
 /// Keys by which two people are the same person.
 #[derive(Default)]
@@ -154,6 +154,13 @@ pub(super) fn call_key(c: &Call) -> Option<(String, String)> {
         format!("{}\u{1f}{}", c.contact, c.started_at.0),
         format!("same contact at {}", c.started_at.display_local()),
     ))
+}
+
+/// Cases are the same when they share a subject and an account and were opened at one time
+/// (a file exported and imported again).
+pub(super) fn case_key(c: &Case) -> Option<(String, String)> {
+    let key = format!("{}\u{1f}{:?}\u{1f}{}", name_key(&c.subject), c.account, c.created.0);
+    Some((key, format!("same case {} opened at the same time", c.subject)))
 }
 
 /// Products are the same when they share a SKU, or, without one, a name.

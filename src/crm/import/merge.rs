@@ -2,7 +2,7 @@
 //! and lists (emails, phones, addresses, tags) gain what the row adds.
 
 use super::duplicates::PhoneKey;
-use crate::model::{Account, Call, Consent, Contact, Lead, Opportunity, Product, Task};
+use crate::model::{Account, Call, Case, Consent, Contact, Lead, Opportunity, Product, Task};
 
 /// Fills what `into` lacks from `from`, and adds the emails, phones, addresses and tags it has
 /// that `into` has not.
@@ -66,6 +66,13 @@ pub(super) fn merge_task(into: &mut Task, from: Task) {
     fill_opt(&mut into.notes, from.notes);
     into.lead = into.lead.or(from.lead);
     into.project = into.project.or(from.project);
+}
+
+pub(super) fn merge_case(into: &mut Case, from: Case) {
+    fill_opt(&mut into.description, from.description);
+    fill_opt(&mut into.resolution, from.resolution);
+    into.contact = into.contact.or(from.contact);
+    into.product = into.product.or(from.product);
 }
 
 pub(super) fn merge_call(into: &mut Call, from: Call) {

@@ -11,7 +11,7 @@ mod write;
 use serde::Serialize;
 
 use super::{Crm, Result, Tx};
-use crate::model::{Account, Call, Contact, Id, Kind, Lead, Opportunity, Product, Record, RecordRef, Task};
+use crate::model::{Account, Call, Case, Contact, Id, Kind, Lead, Opportunity, Product, Record, RecordRef, Task};
 pub(super) use duplicates::People;
 pub(super) use merge::merge_contact;
 use write::Importer;
@@ -64,6 +64,9 @@ pub enum Arrival {
     Call(Box<Call>),
     /// A catalogue item.
     Product(Box<Product>),
+    /// A customer service case; its account comes from [`Incoming::company`], its contact and
+    /// product from references.
+    Case(Box<Case>),
 }
 
 impl Arrival {
@@ -77,6 +80,7 @@ impl Arrival {
             Arrival::Task(t) => t.validate(),
             Arrival::Call(c) => c.validate(),
             Arrival::Product(p) => p.validate(),
+            Arrival::Case(c) => c.validate(),
         }
     }
 
@@ -89,6 +93,7 @@ impl Arrival {
             Arrival::Opportunity(o) => Some(&mut o.owner),
             Arrival::Task(t) => Some(&mut t.owner),
             Arrival::Call(c) => Some(&mut c.owner),
+            Arrival::Case(c) => Some(&mut c.owner),
             Arrival::Product(_) => None,
         }
     }

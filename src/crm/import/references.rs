@@ -62,6 +62,7 @@ impl Directory {
             }
             Kind::Project => r.all::<Project>(|_| true)?.iter().for_each(|p| d.add(&p.name, p.id, p.account)),
             Kind::Campaign => r.all::<Campaign>(|_| true)?.iter().for_each(|c| d.add(&c.name, c.id, None)),
+            Kind::Product => r.all::<crate::model::Product>(|_| true)?.iter().for_each(|p| d.add(&p.name, p.id, None)),
             _ => {}
         }
         Ok(d)

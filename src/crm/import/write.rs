@@ -4,16 +4,19 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::duplicates::{Likeness, People, call_key, lead_key, name_key, opportunity_key, product_key, task_key};
+use super::duplicates::{
+    Likeness, People, call_key, case_key, lead_key, name_key, opportunity_key, product_key, task_key,
+};
 use super::merge::{
-    merge_account, merge_call, merge_contact, merge_lead, merge_opportunity, merge_product, merge_task,
+    merge_account, merge_call, merge_case, merge_contact, merge_lead, merge_opportunity, merge_product, merge_task,
 };
 use super::references::{Directory, converted};
 use super::{Arrival, Duplicate, ImportReport, Incoming, OnDuplicate, Reference, RowProblem};
 use crate::crm::sales::{closing_day, find_stage, place_in_stage};
 use crate::crm::{CrmError, Result, Tx};
 use crate::model::{
-    Account, Call, Contact, Id, Kind, Lead, Note, Opportunity, Product, Record, RecordRef, Stage, StageOutcome, Task,
+    Account, Call, Case, Contact, Id, Kind, Lead, Note, Opportunity, Product, Record, RecordRef, Stage, StageOutcome,
+    Task,
 };
 use crate::store::{Indexed, Read};
 
@@ -131,6 +134,7 @@ impl<'t, 'a> Importer<'t, 'a> {
             let kept = match &mut record {
                 Arrival::Task(t) => Some(&mut t.notes),
                 Arrival::Call(c) => Some(&mut c.notes),
+                Arrival::Case(c) => Some(&mut c.description),
                 _ => None,
             };
             let into = kept.unwrap_or(&mut notes);
@@ -175,6 +179,12 @@ impl<'t, 'a> Importer<'t, 'a> {
                 self.keyed(row.line, *c, call_key, merge_call)?
             }
             Arrival::Product(p) => self.keyed(row.line, *p, product_key, merge_product)?,
+            Arrival::Case(mut c) => {
+                c.account = account.or(c.account);
+                c.contact = link(Kind::Contact).or(c.contact);
+                c.product = link(Kind::Product).or(c.product);
+                self.keyed(row.line, *c, case_key, merge_case)?
+            }
         };
         if let (Some(target), Some(text)) = (made, notes.filter(|n| !n.trim().is_empty()))
             && !self.has_note(target, &text)?
@@ -438,6 +448,14 @@ impl AtAccount for Opportunity {
 }
 
 impl AtAccount for Task {
+    fn at_account(&mut self, id: Id) {
+        if self.account == Some(PENDING) {
+            self.account = Some(id);
+        }
+    }
+}
+
+impl AtAccount for Case {
     fn at_account(&mut self, id: Id) {
         if self.account == Some(PENDING) {
             self.account = Some(id);
