@@ -85,6 +85,8 @@ pub struct DemoSize {
     pub lists: u32,
     /// Notes.
     pub notes: u32,
+    /// Customer service cases.
+    pub cases: u32,
 }
 
 impl DemoSize {
@@ -106,6 +108,7 @@ impl DemoSize {
             quotes: part(3, 40, 1),
             lists: part(1, 1000, 3),
             notes: part(1, 10, 1),
+            cases: part(1, 20, 3),
         }
     }
 }
@@ -114,7 +117,7 @@ impl fmt::Display for DemoSize {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} accounts, {} contacts, {} leads, {} opportunities, {} tasks, {} calls, {} events, {} projects, {} campaigns, {} products, {} quotes, {} lists, {} notes",
+            "{} accounts, {} contacts, {} leads, {} opportunities, {} tasks, {} calls, {} events, {} projects, {} campaigns, {} products, {} quotes, {} lists, {} notes, {} cases",
             self.accounts,
             self.contacts,
             self.leads,
@@ -127,7 +130,8 @@ impl fmt::Display for DemoSize {
             self.products,
             self.quotes,
             self.lists,
-            self.notes
+            self.notes,
+            self.cases
         )
     }
 }
@@ -176,6 +180,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
         quotes: added(Kind::Quote),
         lists: added(Kind::ContactList),
         notes: added(Kind::Note),
+        cases: added(Kind::Case),
     })
 }
 
@@ -500,8 +505,41 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()>
         })
         .map(|_| ())
     })?;
+
+    // Cases last, on a stream of their own: the records above stay what each seed made before.
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xCA5E);
+    batched(tx, size.cases, |tx, i| {
+        let (contact, account) = contacts[rng.random_range(0..contacts.len())];
+        let (subject, resolution) = CASES[i as usize % CASES.len()];
+        let status = CaseStatus::ALL[i as usize % CaseStatus::ALL.len()];
+        tx.create(Case {
+            subject: subject.into(),
+            account: Some(account),
+            contact: Some(contact),
+            product: (i % 2 == 0).then(|| active[i as usize % active.len().max(1)]).filter(|_| !active.is_empty()),
+            priority: CasePriority::ALL[(i as usize / 2) % CasePriority::ALL.len()],
+            status,
+            channel: Some(Channel::ALL[i as usize % Channel::ALL.len()]),
+            resolution: (!status.is_open()).then(|| resolution.into()),
+            created: Timestamp(now.0 - rng.random_range(1800..4 * 86_400)),
+            ..Default::default()
+        })
+        .map(|_| ())
+    })?;
     Ok(())
 }
+
+/// Problems customers report, and what fixed them.
+const CASES: [(&str, &str); 8] = [
+    ("Printer jams on page 2", "Replaced the feed roller"),
+    ("Invoice shows the wrong VAT rate", "Corrected the tax code and reissued the invoice"),
+    ("Cannot log in after a password reset", "Cleared the stale session; the new password works"),
+    ("Delivery arrived damaged", "Sent a replacement by express"),
+    ("Export to CSV is missing columns", "Explained the column picker; all columns now export"),
+    ("Licence key rejected", "Issued a new key for the right edition"),
+    ("Dashboard loads slowly", "Archived last year's data; loads in under a second"),
+    ("Wants to change the billing address", "Updated the billing address"),
+];
 
 /// How many records of each kind the database holds.
 fn counts(crm: &Crm) -> Result<std::collections::HashMap<Kind, u64>> {

@@ -147,7 +147,7 @@ fn the_import_wizard_switches_kind_and_duplicate_policy_and_refuses_an_unmappabl
     assert!(ui.screen().contains("as accounts (t)"), "{}", ui.screen());
     ui.keys("o");
     assert!(ui.screen().contains("duplicates: merge (o)"), "{}", ui.screen());
-    for kind in ["leads", "opportunities", "tasks", "calls", "products", "contacts"] {
+    for kind in ["leads", "opportunities", "tasks", "calls", "products", "cases", "contacts"] {
         ui.keys("t");
         assert!(ui.screen().contains(&format!("as {kind} (t)")), "{}", ui.screen());
     }

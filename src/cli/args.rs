@@ -116,7 +116,7 @@ pub enum Command {
     Search(SearchArgs),
     /// Reports over a date range: a table with bars, or the numbers as JSON or CSV.
     Report(ReportArgs),
-    /// Bring contacts, accounts, leads, deals, tasks, calls or products in from a CSV file, or
+    /// Bring contacts, accounts, leads, deals, tasks, calls, products or cases in from a CSV file, or
     /// contacts from vCards (all or nothing).
     Import(ImportArgs),
     /// Write every record of a kind as CSV, JSON, vCard (contacts) or iCalendar (events, tasks).

@@ -48,6 +48,10 @@ fn keys_move_a_case_on_close_it_with_a_resolution_and_reopen_it() {
     let closed = ui.crm.get::<Case>(c.id).unwrap();
     assert_eq!((closed.status, closed.resolution.as_deref()), (CaseStatus::Closed, Some("New roller")));
     assert!(ui.screen().contains("met"), "{}", ui.screen());
+    // K writes the answer down for the next rep.
+    ui.keys("K");
+    assert!(ui.screen().contains("wrote knowledge article 1: Printer jams"), "{}", ui.screen());
+    assert_eq!(ui.crm.get::<Article>(1).unwrap().body, "New roller");
     ui.keys("x");
     assert!(ui.screen().contains("C-000001 reopened: assigned"), "{}", ui.screen());
 }

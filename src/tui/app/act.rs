@@ -147,6 +147,13 @@ impl App {
                     self.open_overlay(Overlay::ask(Ask::Resolution(id, crate::model::Record::label(&case)), ""));
                 }
             }
+            Action::Article => match self.current().filter(|r| r.kind == Kind::Case) {
+                Some(r) => {
+                    let a = self.crm.article_from_case(r.id, None, None)?;
+                    self.say(format!("wrote knowledge article {}: {} (/ finds it)", a.id, a.title));
+                }
+                None => self.say_error("articles are written from resolved cases: open one (9), then K"),
+            },
             Action::Comment | Action::Reply => match self.current().filter(|r| r.kind == Kind::Case) {
                 Some(r) => {
                     let ask = Ask::CaseComment(r.id, self.crm.label(r), action == Action::Reply);
@@ -377,7 +384,14 @@ impl App {
         };
         let case = about.filter(|r| r.kind == Kind::Case).map(|r| r.id);
         match contact {
-            Some(id) => self.push(Mode::Call(Box::new(CallForm { case, ..CallForm::open(&self.crm, id)? }))),
+            Some(id) => {
+                let form = CallForm::open(&self.crm, id)?;
+                let who = match case {
+                    Some(c) => format!("{} about {}", form.who, crate::model::case_number(c)),
+                    None => form.who.clone(),
+                };
+                self.push(Mode::Call(Box::new(CallForm { case, who, ..form })));
+            }
             None if case.is_some() => {
                 self.say_error("this case has no contact to call: e edits it (or log the call from the contact)")
             }

@@ -163,6 +163,8 @@ pub enum Action {
     Comment,
     /// Reply to the customer on the case (a public comment).
     Reply,
+    /// Write a knowledge article from the resolved case.
+    Article,
     /// Add a task (linked to the selected or shown record, if any).
     AddTask,
     /// Show the next task section.
@@ -276,6 +278,7 @@ impl Action {
                 Action::Respond => "record a response",
                 Action::Comment => "comment on the case",
                 Action::Reply => "reply to the customer",
+                Action::Article => "write a knowledge article from the case",
 
                 Action::CopyEmail => "copy the email",
                 Action::CopyPhone => "copy the phone number",

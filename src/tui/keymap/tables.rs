@@ -27,7 +27,7 @@ const COPY_PHONE: &str = "copy the phone number (else the email) to your clipboa
 /// Keys that work on every screen, outside text fields.
 pub const GLOBAL: &[Binding] = &[
     hint(&["?"], Action::Help, "show the keys of this screen"),
-    hint(&["/"], Action::Search, "search people, companies, leads and deals"),
+    hint(&["/"], Action::Search, "search people, companies, leads, deals, cases and knowledge articles"),
     hint(&[":"], Action::Palette, "command palette: every action by name"),
     bind(&["1", "g p"], Action::Goto(ScreenId::Pipeline), "pipeline"),
     bind(&["2", "g c"], Action::Goto(ScreenId::Contacts), "contacts"),
@@ -150,7 +150,7 @@ pub const QUOTE: &[Binding] = &[
 /// Keys of the import wizard.
 pub const IMPORT: &[Binding] = &[
     hint(&["enter", "e"], Action::ChooseField, "choose the column's field (type to narrow)"),
-    hint(&["t"], Action::ImportKind, "import as contacts, accounts, leads, deals, tasks, calls or products"),
+    hint(&["t"], Action::ImportKind, "import as contacts, accounts, leads, deals, tasks, calls, products or cases"),
     hint(&["o"], Action::ImportPolicy, "duplicates: skip, merge or create"),
     hint(&["ctrl-s"], Action::CheckImport, "check the whole file (writes nothing); again to import"),
     bind(&["j", "down"], Action::Down, "next column"),
@@ -233,6 +233,7 @@ pub const CASES: &[Binding] = &[
     ),
     hint_as(&["c"], Action::Call, "log call", "log a call on the case with its contact"),
     bind(&["@"], Action::Assign, "assign the case to a user (a new one becomes assigned)"),
+    bind(&["K"], Action::Article, "write a knowledge article from the resolved case: its subject and resolution"),
 ];
 
 /// Keys of the Marketing screen.
