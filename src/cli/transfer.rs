@@ -15,7 +15,7 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 #[command(after_help = crate::import::columns::help())]
 pub struct ImportArgs {
-    /// What the file holds: contact, account, lead, opportunity (opp), task, call or product.
+    /// What the file holds: contact, account, lead, opportunity (opp), task, call, product or case.
     pub kind: String,
     /// The file: CSV (comma, semicolon or tab separated; a header line names the columns), or
     /// for contacts vCard (.vcf, versions 2.1, 3.0 and 4.0); `-` reads stdin.
