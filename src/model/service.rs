@@ -117,7 +117,7 @@ pub struct Case {
 }
 
 /// The longest subject or article title, in characters.
-const TITLE_MAX: usize = 200;
+const TITLE_MAX: usize = 500;
 
 impl Case {
     /// The number people quote: `C-000123`.

@@ -20,7 +20,8 @@ pub const LINE_MAX: usize = 500;
 pub const LINES_MAX: usize = 100_000;
 
 /// The fields whose text may run over several lines.
-const MULTI_LINE: [&str; 8] = ["text", "notes", "description", "goal", "street", "lost_reason", "body", "error"];
+const MULTI_LINE: [&str; 9] =
+    ["text", "notes", "description", "goal", "street", "lost_reason", "body", "error", "resolution"];
 
 /// Whether `field` may hold several lines.
 fn multi_line(field: &str) -> bool {

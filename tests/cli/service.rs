@@ -61,7 +61,8 @@ fn the_queue_lists_open_cases_soonest_sla_first_and_filters_them() {
     db.ok("case add --subject 'Low one' --priority low");
     db.ok("case add --subject 'Urgent one' --priority urgent --account 1");
     db.ok("case add --subject 'Normal one'");
-    db.ok("case close 3 --resolution 'Answered'");
+    db.ok(["case", "close", "3", "--resolution", "Answered by phone\nand by email"]);
+    assert_eq!(db.json("case show 3")["resolution"], "Answered by phone\nand by email", "a resolution keeps its lines");
     let subjects = |line: &str| texts_of(&db.json(line), "subject");
     assert_eq!(subjects("case list"), ["Urgent one", "Low one"], "open only, soonest SLA first");
     assert_eq!(subjects("case list --all"), ["Urgent one", "Low one", "Normal one"]);
