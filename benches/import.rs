@@ -1,0 +1,153 @@
+//! Bulk writes against SQLite, in the same run: a CSV of N contacts written by rolo's own
+//! exporter, imported by `rolo import contact` (duplicate checks on, the default) and by
+//! `sqlite3 .import` plus an index on the email column; then `rolo demo --contacts N` and
+//! `rolo check` on it. Each side runs as a child process; its wall time and peak memory (the
+//! child's maximum resident set) and the file it wrote are printed, with the ratios.
+//!
+//! `cargo bench --bench import`; `ROLO_BENCH_N` sets N (default 1,000,000). Without `sqlite3` on
+//! the PATH its side is skipped with a message.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use rolo::model::{Address, Consent, Contact, Date, Email, Phone, Validity};
+
+/// What one child process took.
+struct Run {
+    wall: Duration,
+    peak_mb: f64,
+}
+
+fn main() {
+    let n: u32 = std::env::var("ROLO_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = dir.path().join("contacts.csv");
+    let start = Instant::now();
+    let written = write_csv(&csv, n);
+    let mb = |p: &Path| std::fs::metadata(p).map_or(0.0, |m| m.len() as f64 / 1e6);
+    println!("csv: {n} contacts, {:.0} MB, written in {:.1?} by rolo's exporter", mb(&csv), start.elapsed());
+    assert_eq!(written, n as usize);
+
+    let rolo = env!("CARGO_BIN_EXE_rolo");
+    let db = dir.path().join("import.redb");
+    let import = run(Command::new(rolo).arg("--db").arg(&db).args(["import", "contact"]).arg(&csv));
+    println!("rolo import:    {:>7.1?}  peak {:>6.0} MB  file {:>6.0} MB", import.wall, import.peak_mb, mb(&db));
+
+    let lite = dir.path().join("import.sqlite");
+    match which("sqlite3") {
+        Some(sqlite) => {
+            let sql = run(Command::new(sqlite).arg(&lite).args([
+                "-cmd",
+                ".mode csv",
+                &format!(".import {} contacts", csv.display()),
+                "CREATE INDEX contacts_email ON contacts(\"E-mail 1 - Value\");",
+            ]));
+            println!("sqlite3 import: {:>7.1?}  peak {:>6.0} MB  file {:>6.0} MB", sql.wall, sql.peak_mb, mb(&lite));
+            println!(
+                "ratios (rolo / sqlite): time {:.2}x (target 2x), file {:.2}x (target 1.5x); rolo peak {:.0} MB (target 300)",
+                import.wall.as_secs_f64() / sql.wall.as_secs_f64(),
+                mb(&db) / mb(&lite).max(f64::MIN_POSITIVE),
+                import.peak_mb
+            );
+        }
+        None => println!("sqlite3 is not on the PATH: its side is skipped"),
+    }
+    std::fs::remove_file(&db).ok();
+
+    let demo_db = dir.path().join("demo.redb");
+    let demo = run(Command::new(rolo).arg("--db").arg(&demo_db).args(["demo", "--contacts", &n.to_string()]));
+    println!("rolo demo:      {:>7.1?}  peak {:>6.0} MB  file {:>6.0} MB (targets 20 s, 500 MB)", demo.wall, demo.peak_mb, mb(&demo_db));
+    let check = run(Command::new(rolo).arg("--db").arg(&demo_db).arg("check"));
+    println!("rolo check:     {:>7.1?}  peak {:>6.0} MB (targets 30 s, 500 MB)", check.wall, check.peak_mb);
+}
+
+/// Runs `cmd` to its end, which must succeed, with its output discarded.
+fn run(cmd: &mut Command) -> Run {
+    use std::process::Stdio;
+    let start = Instant::now();
+    let child = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("start the child");
+    let pid = child.id() as libc::pid_t;
+    // The child's own resource use, from the kernel as it is reaped.
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    assert_eq!(reaped, pid, "wait4");
+    let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    if !ok {
+        let mut err = String::new();
+        if let Some(mut e) = child.stderr {
+            std::io::Read::read_to_string(&mut e, &mut err).ok();
+        }
+        panic!("{cmd:?} failed: {err}");
+    }
+    // ru_maxrss is in KiB on Linux.
+    Run { wall, peak_mb: usage.ru_maxrss as f64 / 1024.0 }
+}
+
+fn which(name: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os("PATH")?.to_str()?.split(':').map(|d| Path::new(d).join(name)).find(|p| p.is_file())
+}
+
+const FIRST: [&str; 24] = [
+    "Ann", "Bob", "Chloé", "Dmitri", "Eva", "Farid", "Grace", "Hugo", "Ines", "Jun", "Kofi", "Lena", "Mateo",
+    "Nadia", "Oscar", "Priya", "Quentin", "Rosa", "Sven", "Tomás", "Uma", "Viktor", "Wen", "Zoë",
+];
+const LAST: [&str; 20] = [
+    "Lee", "Stone", "Martin", "Novak", "García", "Okafor", "Schmidt", "Rossi", "Tanaka", "Dubois", "Kowalski",
+    "Nakamura", "Silva", "Jensen", "O'Brien", "Müller", "Haddad", "Larsen", "Costa", "Ivanova",
+];
+const CITIES: [(&str, &str); 8] = [
+    ("Paris", "France"),
+    ("Berlin", "Germany"),
+    ("Austin", "United States"),
+    ("Osaka", "Japan"),
+    ("Lagos", "Nigeria"),
+    ("Lima", "Peru"),
+    ("Oslo", "Norway"),
+    ("Pune", "India"),
+];
+
+/// Writes `n` contacts at `n / 4` companies as `rolo export contact` would, by its exporter.
+fn write_csv(path: &Path, n: u32) -> usize {
+    let accounts = (n / 4).max(1);
+    let companies: HashMap<u64, String> = (1..=u64::from(accounts)).map(|i| (i, format!("Company {i} Ltd"))).collect();
+    let notes = HashMap::new();
+    let file = std::io::BufWriter::new(std::fs::File::create(path).expect("csv file"));
+    // In slices, so the bench holds only a slice of contacts at a time.
+    let mut sheet_rows = 0;
+    let mut out = file;
+    let slice = 50_000;
+    for from in (0..n).step_by(slice) {
+        let contacts: Vec<Contact> = (from..(from + slice as u32).min(n)).map(|i| contact(i, accounts)).collect();
+        let mut bytes = Vec::new();
+        sheet_rows += rolo::export::contacts_csv(&contacts, &companies, &notes, &mut bytes).expect("export");
+        // Every slice starts with the header line: keep the first one only.
+        let body = if from == 0 { &bytes[..] } else { &bytes[bytes.iter().position(|&b| b == b'\n').map_or(0, |p| p + 1)..] };
+        std::io::Write::write_all(&mut out, body).expect("write csv");
+    }
+    sheet_rows
+}
+
+fn contact(i: u32, accounts: u32) -> Contact {
+    let (first, last) = (FIRST[i as usize % FIRST.len()], LAST[(i as usize / 7) % LAST.len()]);
+    let (city, country) = CITIES[i as usize % CITIES.len()];
+    let local: String = format!("{first}.{last}.{i}").to_lowercase().chars().filter(char::is_ascii_alphanumeric).collect();
+    let mut email = Email::new(format!("{local}@example.com"));
+    email.consent = Consent::ALL[i as usize % Consent::ALL.len()];
+    email.validity = Validity::ALL[(i as usize / 3) % Validity::ALL.len()];
+    Contact {
+        first_name: first.into(),
+        last_name: last.into(),
+        title: (i % 3 == 0).then(|| "Buyer".into()),
+        account: Some(u64::from(i % accounts) + 1),
+        emails: vec![email],
+        phones: vec![Phone::new(format!("+33 1 {:02} {:02} {:02} {:02}", i % 100, i / 100 % 100, i / 10_000 % 100, i % 97))],
+        addresses: vec![Address { city: Some(city.into()), country: Some(country.into()), ..Default::default() }],
+        birthday: (i % 3 == 0).then(|| Date::from_ymd(1960 + (i % 40) as i32, 1 + i % 12, 1 + i % 28)).flatten(),
+        tags: if i % 12 == 0 { vec!["vip".into()] } else { Vec::new() },
+        ..Default::default()
+    }
+}
