@@ -112,7 +112,7 @@ pub enum Command {
     Note(NoteCmd),
     /// Every change and activity of a record, newest first.
     Timeline(TimelineArgs),
-    /// Fuzzy search over contacts, accounts, leads and opportunities.
+    /// Fuzzy search over contacts, accounts, leads, opportunities, cases and knowledge articles.
     Search(SearchArgs),
     /// Reports over a date range: a table with bars, or the numbers as JSON or CSV.
     Report(ReportArgs),

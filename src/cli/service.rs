@@ -256,7 +256,7 @@ pub(super) fn case(out: &Out, crm: &Crm, cmd: CaseCmd) -> Result<()> {
             let mut terms = Vec::new();
             if let Some(s) = &l.status {
                 terms.push(format!("status:{}", s.parse::<CaseStatus>()?.word()));
-            } else if !l.all {
+            } else if !l.all && !l.filter.filter.as_deref().is_some_and(|f| f.contains("status:")) {
                 terms.push("-status:resolved -status:closed".to_string());
             }
             if let Some(p) = &l.priority {

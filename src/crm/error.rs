@@ -10,7 +10,7 @@ use crate::store::StoreError;
 #[derive(Debug, thiserror::Error)]
 pub enum CrmError {
     /// No record with that id, or none the actor may read (the two are never told apart).
-    #[error("no {kind} {id} ({0} does not exist): check the id (rolo {kind} list)", kind = .0.kind, id = .0.id)]
+    #[error("no {kind} {id} ({0} does not exist): check the id (rolo {noun} list)", kind = .0.kind, id = .0.id, noun = command_noun(.0.kind))]
     NotFound(RecordRef),
     /// The session's user is not a user of the database.
     #[error(
@@ -293,5 +293,13 @@ fn forbidden(
     match owner {
         Some(owner) => format!("{who} may not {what}, owned by {owner}: ask a manager"),
         None => format!("{who} may not {what}: ask a manager"),
+    }
+}
+
+/// The command-line noun that lists records of `kind` (knowledge articles are `rolo kb`).
+fn command_noun(kind: crate::model::Kind) -> &'static str {
+    match kind {
+        crate::model::Kind::Article => "kb",
+        k => k.name(),
     }
 }

@@ -138,6 +138,19 @@ impl Crm {
             )
             .into());
         }
+        if let Some(a) = self.linking::<Article>(RecordRef::new(Kind::Case, id))?.first() {
+            return Err(ValidationError::new(
+                "case",
+                format!(
+                    "{} has its knowledge article already ({}: {}): edit that one (rolo kb edit {})",
+                    case.number(),
+                    a.id,
+                    a.title,
+                    a.id
+                ),
+            )
+            .into());
+        }
         self.create(Article {
             title: title.filter(|t| !t.trim().is_empty()).unwrap_or(case.subject),
             body: body.filter(|b| !b.trim().is_empty()).or(case.resolution).unwrap_or_default(),
@@ -168,6 +181,13 @@ impl Tx<'_> {
             None if old.is_none() => dir.team_of(&case.owner).map(str::to_string),
             None => None,
         };
+        // A case about a person is their account's, unless it names one.
+        if case.account.is_none()
+            && let Some(contact) = case.contact
+            && let Some(person) = self.w.get::<crate::model::Contact>(contact)?
+        {
+            case.account = person.account;
+        }
         let settings: ServiceSettings = self.w.setting(SERVICE)?.unwrap_or_default();
         let opened = if case.created == Timestamp::default() { self.now } else { case.created };
         match old {
@@ -184,11 +204,16 @@ impl Tx<'_> {
                 if old.owner != case.owner && case.status == CaseStatus::New {
                     case.status = CaseStatus::Assigned;
                 }
+                // The trail says what the resolution was: reopening clears it.
+                let said = |r: &Option<String>| crate::text::first_line(r.as_deref().unwrap_or_default(), 120);
                 match (old.status.is_open(), case.status.is_open()) {
-                    (true, false) => case.resolved_at = Some(self.now),
+                    (true, false) => {
+                        case.resolved_at = Some(self.now);
+                        *summary = Some(format!("from {} to {}: {}", old.status, case.status, said(&case.resolution)));
+                    }
                     (false, true) => {
                         case.resolved_at = None;
-                        *summary = Some(format!("reopened ({} before)", old.status));
+                        *summary = Some(format!("reopened ({} before, as: {})", old.status, said(&old.resolution)));
                     }
                     _ => {}
                 }

@@ -380,7 +380,9 @@ impl ServiceSettings {
                     .split_once('-')
                     .and_then(|(a, b)| Some((clock(a)?, clock(b)?)))
                     .filter(|(a, b)| a < b)
-                    .ok_or_else(|| err(format!("'{value}' is not a working day: write 09:00-17:00")))?;
+                    .ok_or_else(|| {
+                        err(format!("'{value}' is not a working day: write its start, then its end, 09:00-17:00"))
+                    })?;
                 (self.day_start, self.day_end) = (a, b);
             }
             "work.days" => self.days = parse_days(value).map_err(err)?,

@@ -300,7 +300,7 @@ fn sla_line(c: &crate::model::Case, now: crate::model::Timestamp) -> String {
 /// A case's thread (comments, calls, emails, oldest first) and its account's other open cases.
 fn case(lines: &mut Vec<DetailLine>, crm: &Crm, c: &crate::model::Case) -> Result<()> {
     use crate::crm::ThreadItem;
-    lines.push(DetailLine::Heading("Thread (a comments, p replies to the customer, c logs a call)".into()));
+    lines.push(DetailLine::Heading("Thread".into()));
     let thread = crm.case_thread(c.id)?;
     if thread.is_empty() {
         lines.push(DetailLine::Empty("nothing yet: a adds a comment, p replies, c logs a call".into()));
@@ -314,11 +314,11 @@ fn case(lines: &mut Vec<DetailLine>, crm: &Crm, c: &crate::model::Case) -> Resul
             }
             ThreadItem::Call(call) => (
                 format!(
-                    "{}  call    {} {}: {}",
+                    "{}  call    {} {}{}",
                     call.started_at.display_local(),
                     call.direction,
                     call.outcome,
-                    call.notes.as_deref().unwrap_or_default()
+                    call.notes.as_deref().map(|n| format!(": {n}")).unwrap_or_default()
                 ),
                 Some(call.record_ref()),
             ),

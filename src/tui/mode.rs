@@ -239,8 +239,8 @@ pub enum Ask {
     RenameTeam(String),
     /// The name of a copy of this role.
     CopyRole(String),
-    /// What fixed this case (its label), to close it.
-    Resolution(Id, String),
+    /// What fixed this case (its label), to move it to this status (resolved or closed).
+    Resolution(Id, String, crate::model::CaseStatus),
     /// A comment on this case (its label): public (sent to the customer) or internal.
     CaseComment(Id, String, bool),
 }
@@ -277,7 +277,10 @@ impl Ask {
                 format!("Close {name} ({tasks} still open): was its goal met? y or n")
             }
             Ask::NewSource => "New lead source (its name)".to_string(),
-            Ask::Resolution(_, name) => format!("Close {name}: what fixed it? (the resolution)"),
+            Ask::Resolution(_, name, crate::model::CaseStatus::Resolved) => {
+                format!("Resolve {name}: what fixed it? (the resolution)")
+            }
+            Ask::Resolution(_, name, _) => format!("Close {name}: what fixed it? (the resolution)"),
             Ask::CaseComment(_, name, true) => format!("Reply to the customer on {name} (a public comment)"),
             Ask::CaseComment(_, name, false) => format!("Internal comment on {name}"),
             Ask::User(draft) => draft.prompt(),

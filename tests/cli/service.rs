@@ -47,6 +47,10 @@ fn a_case_goes_from_opening_through_its_thread_to_a_knowledge_article() {
     assert!(db.json("case show 1")["resolution"].is_null());
     db.ok("case status 1 resolved --resolution 'Replaced the roller'");
     assert!(db.ok("case article 1").contains("wrote article 1: Printer jams"));
+    db.fails_with("case article 1", 1, "has its knowledge article already (1: Printer jams)");
+    // The trail keeps what each resolution was, though reopening clears it.
+    let trail = db.ok("timeline case:1");
+    assert!(trail.contains("reopened (closed before, as: Replaced the roller)"), "{trail}");
     let kb = db.json("kb show 1");
     assert_eq!((kb["body"].as_str(), kb["case"].as_u64()), (Some("Replaced the roller"), Some(1)));
     assert!(db.ok("search roller").contains("Printer jams"), "the article is found by its answer");
@@ -69,6 +73,10 @@ fn the_queue_lists_open_cases_soonest_sla_first_and_filters_them() {
     assert_eq!(subjects("case list --status closed"), ["Normal one"]);
     assert_eq!(subjects("case list --priority urgent"), ["Urgent one"]);
     assert_eq!(subjects("case list --filter account:acme"), ["Urgent one"]);
+    assert_eq!(subjects("case list --filter status:closed"), ["Normal one"], "a filter on status is the filter's own");
+    // A case about a person is their account's unless it says otherwise.
+    db.ok("case add --subject 'From Ann' --contact 1");
+    assert_eq!(db.json("case show 4")["account_name"], "Acme Ltd");
     assert!(subjects("case list --breached").is_empty());
     let table = db.ok("case list");
     assert!(has_row(&table, &["C-000002", "urgent", "new", "Urgent one", "Acme"]), "{table}");

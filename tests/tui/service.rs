@@ -54,6 +54,13 @@ fn keys_move_a_case_on_close_it_with_a_resolution_and_reopen_it() {
     assert_eq!(ui.crm.get::<Article>(1).unwrap().body, "New roller");
     ui.keys("x");
     assert!(ui.screen().contains("C-000001 reopened: assigned"), "{}", ui.screen());
+    // Resolved with s (asked what fixed it), then x closes it keeping the resolution.
+    ui.keys("s s");
+    assert!(ui.screen().contains("Resolve C-000001 Printer jams: what fixed it?"), "{}", ui.screen());
+    ui.text("Cleaned the drum").keys("enter x");
+    assert!(ui.screen().contains("C-000001 closed"), "{}", ui.screen());
+    let closed = ui.crm.get::<Case>(c.id).unwrap();
+    assert_eq!((closed.status, closed.resolution.as_deref()), (CaseStatus::Closed, Some("Cleaned the drum")));
 }
 
 #[test]

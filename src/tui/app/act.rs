@@ -139,12 +139,18 @@ impl App {
             Action::Complete | Action::Reopen if self.current().is_some_and(|r| r.kind == Kind::Case) => {
                 let id = self.current().map(|r| r.id).unwrap_or_default();
                 let case: crate::model::Case = self.crm.get(id)?;
-                if action == Action::Reopen || !case.status.is_open() {
+                use crate::model::CaseStatus::{Closed, Resolved};
+                if action == Action::Reopen || case.status == Closed {
                     let case = self.crm.reopen_case(id)?;
                     self.say(format!("{} reopened: {}", case.number(), case.status));
                     self.refresh_after_write();
+                } else if case.status == Resolved && case.resolution.is_some() {
+                    let case = self.crm.case_status(id, Closed, None)?;
+                    self.say(format!("{} closed", case.number()));
+                    self.refresh_after_write();
                 } else {
-                    self.open_overlay(Overlay::ask(Ask::Resolution(id, crate::model::Record::label(&case)), ""));
+                    let label = crate::model::Record::label(&case);
+                    self.open_overlay(Overlay::ask(Ask::Resolution(id, label, Closed), ""));
                 }
             }
             Action::Article => match self.current().filter(|r| r.kind == Kind::Case) {
@@ -170,10 +176,11 @@ impl App {
                 let id = self.current().map(|r| r.id).unwrap_or_default();
                 let case: crate::model::Case = self.crm.get(id)?;
                 match case.status.next() {
-                    crate::model::CaseStatus::Resolved | crate::model::CaseStatus::Closed
+                    next @ (crate::model::CaseStatus::Resolved | crate::model::CaseStatus::Closed)
                         if case.resolution.is_none() =>
                     {
-                        self.open_overlay(Overlay::ask(Ask::Resolution(id, crate::model::Record::label(&case)), ""));
+                        let label = crate::model::Record::label(&case);
+                        self.open_overlay(Overlay::ask(Ask::Resolution(id, label, next), ""));
                     }
                     next if next == case.status => {
                         self.say_error(format!("{} is closed: x reopens it", case.number()));
@@ -319,6 +326,7 @@ impl App {
                             | Kind::Product
                             | Kind::Task
                             | Kind::Project
+                            | Kind::Case
                     ) {
                         self.push(Mode::Form(Form::open(&self.crm, r.kind, Some(r.id))?));
                     } else {

@@ -128,9 +128,9 @@ impl App {
                 let due = t.due.map(|d| format!(", due {d}")).unwrap_or_default();
                 format!("task added: {}{due} ({})", t.title, t.priority)
             }
-            Ask::Resolution(id, _) => {
-                let case = self.crm.case_status(*id, crate::model::CaseStatus::Closed, Some(text.to_string()))?;
-                format!("{} closed: {}", case.number(), text.trim())
+            Ask::Resolution(id, _, status) => {
+                let case = self.crm.case_status(*id, *status, Some(text.to_string()))?;
+                format!("{} {}: {}", case.number(), case.status, text.trim())
             }
             Ask::CaseComment(id, _, public) => {
                 let case = self.crm.comment_case(*id, text, *public)?;

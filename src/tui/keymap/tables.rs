@@ -223,7 +223,12 @@ pub const CASES: &[Binding] = &[
         "next status",
         "next status: new, assigned, waiting, resolved (asks the resolution), closed",
     ),
-    hint_as(&["x"], Action::Complete, "close", "close the case with its resolution (a closed one: reopen it)"),
+    hint_as(
+        &["x"],
+        Action::Complete,
+        "close",
+        "close the case (asking its resolution if none yet); a closed one: reopen it",
+    ),
     hint_as(&["a"], Action::Comment, "comment", "add an internal comment to the case"),
     hint_as(
         &["p"],
