@@ -141,7 +141,7 @@ pub struct CallFields {
     #[arg(long)]
     pub owner: Option<String>,
     /// The customer service case it was about (C-000123): a first call is its first response.
-    #[arg(long, value_parser = super::service::case_arg)]
+    #[arg(long, value_parser = super::service::case_id)]
     pub case: Option<Id>,
 }
 

@@ -13,11 +13,7 @@ use crate::crm::{Crm, ThreadItem};
 use crate::model::{Account, Article, Case, CaseStatus, Contact, Id, Product, parse_case_number};
 
 /// A case named on the command line: `C-000123`, `c123` or `123`.
-pub(super) fn case_arg(text: &str) -> std::result::Result<Id, String> {
-    case_id(text)
-}
-
-fn case_id(text: &str) -> std::result::Result<Id, String> {
+pub(super) fn case_id(text: &str) -> std::result::Result<Id, String> {
     parse_case_number(text).ok_or_else(|| format!("'{text}' is not a case: give its number, e.g. C-000123 or 123"))
 }
 

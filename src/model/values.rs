@@ -89,6 +89,12 @@ impl Date {
             .ok_or_else(|| format!("'{}' is not a date: use YYYY-MM-DD, a year from 1 to 9999", text.trim()))
     }
 
+    /// The Monday of its ISO week: where a report's weeks start.
+    pub fn week_start(self) -> Date {
+        use chrono::Datelike;
+        self.add_days(-i64::from(self.0.weekday().num_days_from_monday()))
+    }
+
     /// The date `days` later (earlier when negative), saturating at the calendar's ends.
     pub fn add_days(self, days: i64) -> Date {
         Date(self.0.checked_add_signed(Duration::days(days)).unwrap_or(self.0))

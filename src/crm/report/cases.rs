@@ -121,12 +121,6 @@ pub struct GroupRow {
     pub breached: u32,
 }
 
-/// The Monday of `d`'s ISO week.
-fn week_start(d: Date) -> Date {
-    use chrono::Datelike;
-    d.add_days(-i64::from(d.0.weekday().num_days_from_monday()))
-}
-
 fn median(mut xs: Vec<i64>) -> Option<i64> {
     xs.sort_unstable();
     let n = xs.len();
@@ -143,7 +137,7 @@ impl Crm {
         query.check()?;
         let today = self.session().today();
         let to = query.to.unwrap_or(today);
-        let from = week_start(query.from.unwrap_or_else(|| week_start(to).add_days(-7 * (CASE_WEEKS - 1))));
+        let from = query.from.unwrap_or_else(|| to.week_start().add_days(-7 * (CASE_WEEKS - 1))).week_start();
         let now = self.session().now();
         let (start, end) = instants(from, to);
         let all: Vec<Case> = self.list::<Case>(|_| true)?;
@@ -155,8 +149,7 @@ impl Crm {
             week = week.add_days(7);
         }
         let slot = |t: Timestamp| -> Option<usize> {
-            let (s, e) = instants(from, to);
-            if t < s || t >= e {
+            if t < start || t >= end {
                 return None;
             }
             weeks_from(from, t)

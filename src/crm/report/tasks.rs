@@ -15,12 +15,6 @@ pub const DEFAULT_WEEKS: i64 = 8;
 /// The most ISO weeks one tasks report covers (about ten years).
 pub const MAX_WEEKS: i64 = 520;
 
-/// The Monday of `d`'s ISO week.
-fn week_start(d: Date) -> Date {
-    use chrono::Datelike;
-    d.add_days(-i64::from(d.0.weekday().num_days_from_monday()))
-}
-
 /// Task completion per ISO week, and the on-time rate over the whole period.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TasksReport {
@@ -69,10 +63,10 @@ impl Crm {
         query.check()?;
         let span = (DEFAULT_WEEKS - 1) * 7;
         let (from, last) = match (query.from, query.to) {
-            (Some(f), Some(t)) => (week_start(f), week_start(t)),
-            (Some(f), None) => (week_start(f), week_start(f).add_days(span)),
-            (None, Some(t)) => (week_start(t).add_days(-span), week_start(t)),
-            (None, None) => (week_start(today).add_days(-span), week_start(today)),
+            (Some(f), Some(t)) => (f.week_start(), t.week_start()),
+            (Some(f), None) => (f.week_start(), f.week_start().add_days(span)),
+            (None, Some(t)) => (t.week_start().add_days(-span), t.week_start()),
+            (None, None) => (today.week_start().add_days(-span), today.week_start()),
         };
         let to = last.add_days(6);
         let weeks = i64::from(last.days() - from.days()) / 7 + 1;

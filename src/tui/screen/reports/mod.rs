@@ -69,7 +69,7 @@ impl Period {
         match self {
             Period::Default => None,
             Period::Week => {
-                let monday = today.add_days(-i64::from(today.0.weekday().num_days_from_monday()));
+                let monday = today.week_start();
                 Some((monday, monday.add_days(6)))
             }
             Period::Month => Some(months(first_of(today.0.month0()), 1)),
