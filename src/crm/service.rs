@@ -108,21 +108,18 @@ impl Crm {
     /// Case `id`'s thread, oldest first: its comments, and the calls and emails linked to it.
     pub fn case_thread(&self, id: Id) -> Result<Vec<ThreadItem>> {
         let case: Case = self.get(id)?;
-        let r = self.reader()?;
         let me = RecordRef::new(Kind::Case, id);
         let mut items: Vec<ThreadItem> = case.comments.into_iter().map(ThreadItem::Comment).collect();
-        items.extend(r.many::<Call>(&r.linking(me, Kind::Call)?)?.into_iter().map(ThreadItem::Call));
-        items.extend(r.many::<Message>(&r.linking(me, Kind::Email)?)?.into_iter().map(ThreadItem::Email));
+        items.extend(self.linking::<Call>(me)?.into_iter().map(ThreadItem::Call));
+        items.extend(self.linking::<Message>(me)?.into_iter().map(ThreadItem::Email));
         items.sort_by_key(ThreadItem::at);
         Ok(items)
     }
 
-    /// The other open cases of case `id`'s account (none without an account), most urgent first.
+    /// The open cases of `account` other than `except`, most urgent first, then soonest due.
     pub fn account_open_cases(&self, account: Id, except: Id) -> Result<Vec<Case>> {
-        let r = self.reader()?;
-        let ids = r.linking(RecordRef::new(Kind::Account, account), Kind::Case)?;
-        let mut cases: Vec<Case> =
-            r.many::<Case>(&ids)?.into_iter().filter(|c| c.id != except && c.status.is_open()).collect();
+        let mut cases = self.linking::<Case>(RecordRef::new(Kind::Account, account))?;
+        cases.retain(|c| c.id != except && c.status.is_open());
         cases.sort_by_key(|c| (std::cmp::Reverse(c.priority), c.sla_due.map_or(i64::MAX, |t| t.0), c.id));
         Ok(cases)
     }
