@@ -170,11 +170,12 @@ pub struct ServeArgs {
 }
 
 impl Command {
-    /// What the command asks of the database: bulk loads want a large write buffer, everything
-    /// else reads or writes a little and exits.
+    /// What the command asks of the database: a server a long session's cache, bulk loads a
+    /// bounded one, everything else reads or writes a little and exits.
     pub fn workload(&self) -> crate::crm::Workload {
         match self {
-            Command::Demo(_) | Command::Import(_) | Command::Serve(_) => crate::crm::Workload::Session,
+            Command::Serve(_) => crate::crm::Workload::Session,
+            Command::Demo(_) | Command::Import(_) => crate::crm::Workload::Bulk,
             _ => crate::crm::Workload::Brief,
         }
     }

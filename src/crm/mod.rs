@@ -242,7 +242,7 @@ impl Crm {
                 logins: std::cell::OnceCell::new(),
                 user: self.session.user(),
                 now: self.session.now(),
-                search: Vec::new(),
+                search: live_index::Texts::default(),
                 seen: HashSet::new(),
                 account_names: HashMap::new(),
                 bulk: bulk.map(|summary| (summary.to_string(), BTreeMap::new())),
@@ -464,7 +464,7 @@ pub struct Tx<'a> {
     user: &'a str,
     now: Timestamp,
     /// Search texts (and owners) written, or removed, for the index after the commit.
-    search: Vec<(RecordRef, Option<(String, String)>)>,
+    search: live_index::Texts,
     /// Records known to exist in this transaction: bulk writes link to the same few again and again.
     seen: HashSet<RecordRef>,
     /// Account names looked up in this transaction, for search texts.
@@ -575,7 +575,7 @@ impl<'a> Tx<'a> {
 
     fn index_search<R: Indexed>(&mut self, rec: &R) -> Result<()> {
         if let Some(text) = self.search_text(rec)? {
-            self.w.set_search_key(rec.record_ref(), Some(&text));
+            self.w.set_search_key(rec.record_ref(), Some(&text))?;
             self.search.push((rec.record_ref(), Some((text, rec.owner().unwrap_or_default().to_string()))));
         }
         Ok(())
@@ -795,7 +795,7 @@ mod tests {
         assert_eq!(crm.search("vip", &[], 5).unwrap()[0].id, id, "labels are searched");
         // As a file written before labels were searched: the text without them, the mark unset.
         crm.write(|tx| {
-            tx.w.set_search_key(RecordRef::new(Kind::Contact, id), Some("Ann Lee"));
+            tx.w.set_search_key(RecordRef::new(Kind::Contact, id), Some("Ann Lee")).unwrap();
             Ok(tx.w.set_meta(TAGS_SEARCHED, 0)?)
         })
         .unwrap();

@@ -106,6 +106,13 @@ impl Unsynced {
     }
 }
 
+/// How many index keys the writer holds back before writing them: enough for long sorted runs,
+/// few enough (some tens of megabytes) that a million-record load holds a bounded part of them.
+const HELD_KEYS: usize = 1 << 19;
+
+/// How many search texts the writer holds back before packing them into their chunks.
+const HELD_TEXTS: usize = 1 << 16;
+
 fn seq_key(kind: Kind) -> String {
     format!("seq:{}", kind.name())
 }
@@ -125,22 +132,36 @@ impl WriteTables<'_> {
     /// the commit.
     pub fn flush(&mut self) -> Result<()> {
         self.health.clone().guard(|| {
-            let removed = std::mem::take(&mut self.removed);
-            let mut pending = std::mem::take(&mut self.pending);
-            pending.retain(|k| !removed.contains(k));
-            pending.sort_unstable();
-            pending.dedup();
-            for k in removed {
-                self.index.remove(k.as_slice()).map_err(other)?;
-            }
-            for k in pending {
-                self.index.insert(k.as_slice(), ()).map_err(other)?;
-            }
+            self.write_keys()?;
             for (key, value) in std::mem::take(&mut self.seqs) {
                 self.meta.insert(key.as_str(), value).map_err(other)?;
             }
             self.pack_texts()
         })
+    }
+
+    /// Writes the held-back index keys, sorted (a sorted run fills the index's pages in order).
+    fn write_keys(&mut self) -> Result<()> {
+        let removed = std::mem::take(&mut self.removed);
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.retain(|k| !removed.contains(k));
+        pending.sort_unstable();
+        pending.dedup();
+        for k in removed {
+            self.index.remove(k.as_slice()).map_err(other)?;
+        }
+        for k in pending {
+            self.index.insert(k.as_slice(), ()).map_err(other)?;
+        }
+        Ok(())
+    }
+
+    /// Holds `key` back for the flush, writing what is held once it is [`HELD_KEYS`] keys: a
+    /// bulk load holds a bounded run of keys, not all of them.
+    fn hold_key(&mut self, key: Vec<u8>) -> Result<()> {
+        self.removed.remove(&key);
+        self.pending.push(key);
+        if self.pending.len() >= HELD_KEYS { self.write_keys() } else { Ok(()) }
     }
 
     /// Rewrites each chunk that a held-back search text falls in.
@@ -267,8 +288,7 @@ impl WriteTables<'_> {
             self.unindex(k);
         }
         for k in new_keys.into_iter().filter(|k| old_keys.binary_search(k).is_err()) {
-            self.removed.remove(&k);
-            self.pending.push(k);
+            self.hold_key(k)?;
         }
         self.records[slot(R::KIND)].insert(rec.id(), codec::encode(rec).as_slice()).map_err(other)?;
         self.written.note(rec.record_ref());
@@ -292,14 +312,16 @@ impl WriteTables<'_> {
             self.records[slot(R::KIND)].remove(id).map_err(other)?;
             self.stamp(old.record_ref())?;
             self.written.note(old.record_ref());
-            self.set_search_key(old.record_ref(), None);
+            self.set_search_key(old.record_ref(), None)?;
             Ok(Some(old))
         })
     }
 
-    /// Sets (or with `None` removes) the search text of a record; it is packed at the flush.
-    pub fn set_search_key(&mut self, r: RecordRef, key: Option<&str>) {
+    /// Sets (or with `None` removes) the search text of a record; it is packed at the flush, or
+    /// once [`HELD_TEXTS`] texts are held.
+    pub fn set_search_key(&mut self, r: RecordRef, key: Option<&str>) -> Result<()> {
         self.texts.insert((r.kind.code(), r.id), key.map(str::to_string));
+        if self.texts.len() >= HELD_TEXTS { self.health.clone().guard(|| self.pack_texts()) } else { Ok(()) }
     }
 
     /// Records a run of records created by one bulk load.
@@ -334,8 +356,7 @@ impl WriteTables<'_> {
         self.health.clone().guard(|| {
             let seq = self.next_id("seq:audit")?;
             if let Some(k) = facts::move_key(entry, seq) {
-                self.removed.remove(&k);
-                self.pending.push(k);
+                self.hold_key(k)?;
             }
             let mut key = audit_prefix(entry.target);
             key.extend_from_slice(&seq.to_be_bytes());
