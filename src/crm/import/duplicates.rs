@@ -5,17 +5,37 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::model::{Call, Case, Contact, Id, Lead, Opportunity, Product, Task};
 
-/// Keys by which two people are the same person.
+/// Keys by which two people are the same person, each held as a 64-bit hash with the first
+/// person holding it: a million people take some tens of megabytes, not a copy of every address
+/// and name. A hash met is confirmed on that person's record, so two keys sharing a hash (once
+/// in billions of imports) cannot make strangers duplicates.
 #[derive(Default)]
 pub(in crate::crm) struct People {
-    emails: HashMap<String, Id>,
-    /// Numbers written with their country code, in full (`+96123456789`).
-    phones: HashMap<String, Id>,
-    /// The last nine digits of numbers written with a country code [0], and without one [1].
-    tails: [HashMap<String, Id>; 2],
-    names: HashMap<(String, Option<Id>), Id>,
-    /// Each known person's folded name, to tell whether a shared phone is theirs.
-    name_of: HashMap<Id, String>,
+    keys: HashMap<u64, Id>,
+}
+
+/// One key of a person, hashed for [`People`].
+#[derive(Hash)]
+enum Key<'a> {
+    /// An email address, lower-cased.
+    Email(&'a str),
+    /// A number written with its country code, in full (`+96123456789`).
+    Phone(&'a str),
+    /// The last nine digits of a number, and whether it was written without a country code.
+    Tail(&'a str, bool),
+    /// A folded name at an account (or at none).
+    Name(&'a str, Option<Id>),
+}
+
+impl Key<'_> {
+    fn hash(&self) -> u64 {
+        use std::hash::{BuildHasher, Hash, Hasher};
+        // Fixed keys: the same key hashes alike in every run.
+        let mut h =
+            std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().build_hasher();
+        Hash::hash(self, &mut h);
+        h.finish()
+    }
 }
 
 /// How surely a contact is someone already known.
@@ -31,46 +51,65 @@ impl People {
     /// Remembers a contact's keys (the first holder of a key keeps it).
     pub(in crate::crm) fn learn(&mut self, c: &Contact) {
         for e in &c.emails {
-            self.emails.entry(e.address.trim().to_lowercase()).or_insert(c.id);
+            self.hold(Key::Email(&e.address.trim().to_lowercase()), c.id);
         }
         for p in &c.phones {
             let key = PhoneKey::of(&p.number);
-            if let Some(full) = key.full {
-                self.phones.entry(full).or_insert(c.id);
+            if let Some(full) = &key.full {
+                self.hold(Key::Phone(full), c.id);
             }
-            if let Some(tail) = key.tail {
-                self.tails[usize::from(key.national)].entry(tail).or_insert(c.id);
+            if let Some(tail) = &key.tail {
+                self.hold(Key::Tail(tail, key.national), c.id);
             }
         }
-        self.names.entry((name_key(&c.full_name()), c.account)).or_insert(c.id);
-        self.name_of.entry(c.id).or_insert_with(|| name_key(&c.full_name()));
+        self.hold(Key::Name(&name_key(&c.full_name()), c.account), c.id);
     }
 
-    /// The contact `c` duplicates, why, and how surely.
-    pub(in crate::crm) fn find(&self, c: &Contact) -> Option<(Id, String, Likeness)> {
+    fn hold(&mut self, key: Key, id: Id) {
+        self.keys.entry(key.hash()).or_insert(id);
+    }
+
+    /// The first holder of `key`, read with `get` (to be confirmed: it may hold another key of
+    /// the same hash).
+    fn holder(&self, key: Key, get: &mut dyn FnMut(Id) -> Option<Contact>) -> Option<Contact> {
+        get(*self.keys.get(&key.hash())?)
+    }
+
+    /// The contact `c` duplicates, why, and how surely; `get` reads a known person by id.
+    pub(in crate::crm) fn find(
+        &self,
+        c: &Contact,
+        get: &mut dyn FnMut(Id) -> Option<Contact>,
+    ) -> Option<(Id, String, Likeness)> {
         for e in &c.emails {
-            if let Some(&id) = self.emails.get(&e.address.trim().to_lowercase()) {
-                return Some((id, format!("same email {}", e.address), Likeness::Same));
+            let address = e.address.trim().to_lowercase();
+            let held = self.holder(Key::Email(&address), get);
+            if let Some(known) = held.filter(|k| k.emails.iter().any(|x| x.address.trim().to_lowercase() == address)) {
+                return Some((known.id, format!("same email {}", e.address), Likeness::Same));
             }
         }
         let name = name_key(&c.full_name());
-        if let Some(&id) = self.names.get(&(name.clone(), c.account)) {
-            return Some((id, format!("same name {} at the same company", c.full_name()), Likeness::Same));
+        let held = self.holder(Key::Name(&name, c.account), get);
+        if let Some(known) = held.filter(|k| k.account == c.account && name_key(&k.full_name()) == name) {
+            return Some((known.id, format!("same name {} at the same company", c.full_name()), Likeness::Same));
         }
         let mut maybe = None;
         for p in &c.phones {
             let key = PhoneKey::of(&p.number);
             // A number with its country code meets the same number in full, or one written
             // without a country code by its last nine digits; without one, any by those digits.
-            let full = key.full.as_ref().and_then(|f| self.phones.get(f));
-            let national = key.tail.as_ref().and_then(|t| self.tails[1].get(t));
-            let international = key.tail.as_ref().filter(|_| key.national).and_then(|t| self.tails[0].get(t));
-            if let Some(&id) = full.or(national).or(international) {
-                if self.name_of.get(&id).is_some_and(|known| names_agree(known, &name)) {
-                    return Some((id, format!("same phone {} and name", p.number), Likeness::Same));
+            let shares = |k: &Contact| k.phones.iter().any(|x| PhoneKey::of(&x.number).meets(&key));
+            let mut known = key.full.as_deref().and_then(|f| self.holder(Key::Phone(f), get)).filter(shares);
+            for national in [true, false] {
+                if known.is_none() && (national || key.national) {
+                    known = key.tail.as_deref().and_then(|t| self.holder(Key::Tail(t, national), get)).filter(shares);
                 }
-                maybe.get_or_insert((id, format!("same phone {} (another name)", p.number), Likeness::Maybe));
             }
+            let Some(known) = known else { continue };
+            if names_agree(&name_key(&known.full_name()), &name) {
+                return Some((known.id, format!("same phone {} and name", p.number), Likeness::Same));
+            }
+            maybe.get_or_insert((known.id, format!("same phone {} (another name)", p.number), Likeness::Maybe));
         }
         maybe
     }

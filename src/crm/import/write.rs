@@ -319,12 +319,14 @@ impl<'t, 'a> Importer<'t, 'a> {
     fn contact(&mut self, line: u64, c: Contact) -> Result<Option<RecordRef>> {
         if self.people.is_none() {
             let mut people = People::default();
-            for existing in self.tx.visible().all::<Contact>(|_| true)? {
+            self.tx.visible().each::<Contact>(|existing| {
                 people.learn(&existing);
-            }
+                true
+            })?;
             self.people = Some(people);
         }
-        let found = match self.people.as_ref().and_then(|p| p.find(&c)) {
+        let tx = &self.tx;
+        let found = match self.people.as_ref().and_then(|p| p.find(&c, &mut |id| tx.get(id).ok())) {
             Some((id, reason, Likeness::Maybe)) => {
                 let existing = RecordRef::new(Kind::Contact, id);
                 self.report.possible.push(Duplicate { line, existing, reason });
