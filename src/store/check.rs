@@ -11,44 +11,112 @@ use crate::model::{Kind, RecordRef};
 /// Checks the whole file: every record decodes, its links point at records that exist, the
 /// index holds exactly the entries the records call for, and the search texts unpack. Returns
 /// the problems, one sentence each.
+///
+/// The index is compared in bounded memory: the keys the records call for and the keys found
+/// are tallied per bucket of their hash (a count and a sum of 128-bit hashes); only the buckets
+/// that disagree are read again, a few at a time, to name the entries stray or missing.
 pub fn check(r: &Reader) -> Result<Vec<String>> {
     let mut problems = Vec::new();
-    let mut expected = HashSet::new();
+    let mut expected = Tally::default();
     for kind in Kind::ALL {
-        crate::model::with_record_type!(kind, R => check_kind::<R>(r, &mut problems, &mut expected)?);
+        crate::model::with_record_type!(kind, R => check_kind::<R>(r, &mut problems, &mut |k| expected.add(&k))?);
         if let Err(e) = r.scan_search(kind, &mut |_, _| ()) {
             problems.push(format!("the search texts of {} cannot be read: {e}", kind.plural()));
         }
     }
-    let moves = r.health.guard(|| {
-        facts::audit_moves(r.audit.table()?, &mut |k| {
-            expected.insert(k);
-        })
-    });
-    if let Err(e) = moves {
+    if let Err(e) = r.health.guard(|| facts::audit_moves(r.audit.table()?, &mut |k| expected.add(&k))) {
         problems.push(format!("the audit table is damaged: {e}"));
     }
-    let mut found = HashSet::new();
-    let scanned = r.scan_index(&[], &[0xff; 4], false, &mut |k| {
-        found.insert(k.to_vec());
-        true
-    });
-    if let Err(e) = scanned {
-        problems.push(format!("the index table is damaged: {} entries read before it failed ({e})", found.len()));
+    let mut found = Tally::default();
+    if let Err(e) = scan_index(r, &mut |k| found.add(k)) {
+        problems.push(format!("the index table is damaged: {} entries read before it failed ({e})", found.entries()));
     }
     if !problems.is_empty() {
         // With a table unreadable, the index comparison would only repeat the damage.
         return Ok(problems);
     }
-    let mut stray: Vec<String> =
-        found.difference(&expected).map(|k| format!("index entry {} matches no record", hex(k))).collect();
-    let mut missing: Vec<String> =
-        expected.difference(&found).map(|k| format!("index entry {} is missing", hex(k))).collect();
+    let differing: Vec<usize> = (0..BUCKETS).filter(|&b| expected.buckets[b] != found.buckets[b]).collect();
+    let (mut stray, mut missing) = (Vec::new(), Vec::new());
+    for group in differing.chunks(BUCKETS_AT_ONCE) {
+        let (mut want, mut have) = (HashSet::new(), HashSet::new());
+        let mine = |k: &[u8]| group.contains(&bucket(hash(k)));
+        for kind in Kind::ALL {
+            crate::model::with_record_type!(kind, R => check_kind::<R>(r, &mut Vec::new(), &mut |k| {
+                if mine(&k) {
+                    want.insert(k);
+                }
+            })?);
+        }
+        r.health.guard(|| {
+            facts::audit_moves(r.audit.table()?, &mut |k| {
+                if mine(&k) {
+                    want.insert(k);
+                }
+            })
+        })?;
+        scan_index(r, &mut |k| {
+            if mine(k) {
+                have.insert(k.to_vec());
+            }
+        })?;
+        stray.extend(have.difference(&want).map(|k| format!("index entry {} matches no record", hex(k))));
+        missing.extend(want.difference(&have).map(|k| format!("index entry {} is missing", hex(k))));
+    }
     stray.sort();
     missing.sort();
     problems.extend(stray);
     problems.extend(missing);
     Ok(problems)
+}
+
+/// How many buckets the index keys are tallied in.
+const BUCKETS: usize = 256;
+
+/// How many disagreeing buckets are compared key by key at once (a sixteenth of the index).
+const BUCKETS_AT_ONCE: usize = BUCKETS / 16;
+
+/// Index keys tallied per bucket: how many, and the wrapping sum of their hashes. Two sets of
+/// distinct keys with equal tallies in a bucket are the same set but for a 128-bit collision.
+struct Tally {
+    buckets: Vec<(u64, u128)>,
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Tally { buckets: vec![(0, 0); BUCKETS] }
+    }
+}
+
+impl Tally {
+    fn add(&mut self, key: &[u8]) {
+        let h = hash(key);
+        let (count, sum) = &mut self.buckets[bucket(h)];
+        *count += 1;
+        *sum = sum.wrapping_add(h);
+    }
+
+    fn entries(&self) -> u64 {
+        self.buckets.iter().map(|(n, _)| n).sum()
+    }
+}
+
+fn hash(key: &[u8]) -> u128 {
+    use std::hash::Hasher;
+    let mut h = siphasher::sip128::SipHasher13::new_with_keys(0x726f_6c6f, 0x0069_6e64_6578);
+    h.write(key);
+    siphasher::sip128::Hasher128::finish128(&h).as_u128()
+}
+
+fn bucket(hash: u128) -> usize {
+    (hash >> 120) as usize % BUCKETS
+}
+
+/// Calls `f` with every key of the index, in order.
+fn scan_index(r: &Reader, f: &mut dyn FnMut(&[u8])) -> Result<()> {
+    r.scan_index(&[], &[0xff; 4], false, &mut |k| {
+        f(k);
+        true
+    })
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -57,7 +125,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Checks the records of one kind; a table that stops reading part-way is reported with how
 /// many of its records could be read, and the check goes on with the next table.
-fn check_kind<R: Indexed>(r: &Reader, problems: &mut Vec<String>, expected: &mut HashSet<Vec<u8>>) -> Result<()> {
+fn check_kind<R: Indexed>(r: &Reader, problems: &mut Vec<String>, expected: &mut dyn FnMut(Vec<u8>)) -> Result<()> {
     let mut read = 0u64;
     let scanned = r.scan_records(R::KIND, &mut |id, bytes| {
         read += 1;
@@ -66,7 +134,7 @@ fn check_kind<R: Indexed>(r: &Reader, problems: &mut Vec<String>, expected: &mut
                 problems.push(format!("{} holds the id {}", RecordRef::new(R::KIND, id), rec.id()))
             }
             Ok(rec) => {
-                expected.extend(keys::index_keys(&rec));
+                keys::index_keys(&rec).into_iter().for_each(&mut *expected);
                 for link in rec.links() {
                     if !matches!(r.exists(link.target), Ok(true)) {
                         problems.push(format!(
@@ -86,4 +154,37 @@ fn check_kind<R: Indexed>(r: &Reader, problems: &mut Vec<String>, expected: &mut
         problems.push(format!("the {} table is damaged: {read} records read before it failed ({e})", R::KIND));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Account, Kind};
+    use crate::store::open::tests::add_account;
+    use crate::store::{Store, Workload, keys};
+
+    #[test]
+    fn an_index_entry_missing_or_matching_no_record_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("check.redb"), Workload::Brief).unwrap();
+        for name in ["Acme", "Globex", "Initech"] {
+            add_account(&store, name);
+        }
+        assert_eq!(super::check(&store.read().unwrap()).unwrap(), Vec::<String>::new());
+        let globex = Account { id: 2, name: "Globex".into(), ..Default::default() };
+        let gone = keys::index_keys(&globex).remove(0);
+        let stray = keys::sort_prefix(Kind::Account, keys::SortField::Name, b"nobody\0\0\0\0\0\0\0\0\x09");
+        let w = store.write().unwrap();
+        let mut t = w.tables().unwrap();
+        t.index.remove(gone.as_slice()).unwrap();
+        t.index.insert(stray.as_slice(), ()).unwrap();
+        drop(t);
+        w.commit().unwrap();
+        assert_eq!(
+            super::check(&store.read().unwrap()).unwrap(),
+            [
+                format!("index entry {} matches no record", super::hex(&stray)),
+                format!("index entry {} is missing", super::hex(&gone)),
+            ]
+        );
+    }
 }
