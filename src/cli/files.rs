@@ -78,6 +78,12 @@ fn is_stdin(path: &Path) -> bool {
     path == Path::new("-")
 }
 
+/// `path` when it names a file on this machine that this process reads itself (not stdin, not
+/// a file a client sent): such a file can be read as it is used, not whole first.
+pub fn local(path: &Path) -> Option<&Path> {
+    (!is_stdin(path) && matches!(stdio::files(), Files::Local)).then_some(path)
+}
+
 /// The bytes of the input file `path` (`-`: stdin), as the policy allows.
 pub fn read(path: &Path) -> Result<Vec<u8>> {
     let cannot = |source: std::io::Error| crate::import::ImportError::Io { path: path.to_path_buf(), source };

@@ -143,14 +143,18 @@ pub(super) fn import(out: &Out, crm: &Crm, a: ImportArgs) -> Result<()> {
             bar.set_message("every row read, writing…");
         }
     };
-    let outcome = match super::files::read(&a.file) {
-        Ok(bytes) => {
-            let bytes = crate::import::decoded(bytes);
-            crate::import::from_bytes(crm, kind, &a.file, bytes, &options, policy, a.dry_run, &progress)
-        }
-        Err(e) => match e.downcast::<crate::import::ImportError>() {
-            Ok(e) => Err(e),
-            Err(e) => return Err(e),
+    let outcome = match super::files::local(&a.file) {
+        // A file here is read as it is imported.
+        Some(path) => crate::import::file(crm, kind, path, &options, policy, a.dry_run, &progress),
+        None => match super::files::read(&a.file) {
+            Ok(bytes) => {
+                let bytes = crate::import::decoded(bytes);
+                crate::import::from_bytes(crm, kind, &a.file, bytes, &options, policy, a.dry_run, &progress)
+            }
+            Err(e) => match e.downcast::<crate::import::ImportError>() {
+                Ok(e) => Err(e),
+                Err(e) => return Err(e),
+            },
         },
     };
     if let Some(bar) = bar.get() {

@@ -107,6 +107,16 @@ pub fn file(
     dry_run: bool,
     progress: impl FnMut(usize, usize),
 ) -> Result<Outcome, ImportError> {
+    // A UTF-8 CSV file is read as it is imported; others (vCards, UTF-16, Latin-1) whole.
+    let format = match options.format {
+        Some(format) => format,
+        None => Format::of(path, &delimited::head(path)?),
+    };
+    if format == Format::Csv
+        && let Some(file) = delimited::open_csv(path).map_err(|e| named(path, e))?
+    {
+        return csv(crm, kind, file, options, policy, dry_run, progress);
+    }
     from_bytes(crm, kind, path, read_file(path)?, options, policy, dry_run, progress)
 }
 
@@ -143,10 +153,29 @@ pub fn from_bytes(
         })?;
         return Ok(Outcome { report, notes });
     }
-    let file = read_csv(bytes, options.latin1).map_err(|e| match e {
+    let file = read_csv(bytes, options.latin1).map_err(|e| named(path, e))?;
+    csv(crm, kind, file, options, policy, dry_run, progress)
+}
+
+/// An unreadable file's error, naming the file.
+fn named(path: &std::path::Path, e: ImportError) -> ImportError {
+    match e {
         ImportError::Unreadable(m) => ImportError::Unreadable(format!("{}: {m}", path.display())),
         e => e,
-    })?;
+    }
+}
+
+/// Imports the rows of a CSV file opened (see [`file()`]).
+#[allow(clippy::too_many_arguments)]
+fn csv(
+    crm: &Crm,
+    kind: Kind,
+    file: CsvFile,
+    options: &Options,
+    policy: OnDuplicate,
+    dry_run: bool,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Outcome, ImportError> {
     let mapping = Mapping::new(kind, &file.headers, &options.map)?;
     let mut notes = Vec::new();
     for &(read, left) in &mapping.doubled {
