@@ -5,7 +5,8 @@
 //! child's maximum resident set) and the file it wrote are printed, with the ratios.
 //!
 //! `cargo bench --bench import`; `ROLO_BENCH_N` sets N (default 1,000,000). Without `sqlite3` on
-//! the PATH its side is skipped with a message.
+//! the PATH its side is skipped with a message. With `ROLO_BENCH_CSV=FILE` it only writes the
+//! CSV to FILE and keeps it, for profiling one side by hand.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -23,6 +24,11 @@ struct Run {
 fn main() {
     let n: u32 = std::env::var("ROLO_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
     let dir = tempfile::tempdir().expect("temp dir");
+    if let Some(kept) = std::env::var_os("ROLO_BENCH_CSV") {
+        let written = write_csv(Path::new(&kept), n);
+        println!("csv: {written} contacts written to {}", Path::new(&kept).display());
+        return;
+    }
     let csv = dir.path().join("contacts.csv");
     let start = Instant::now();
     let written = write_csv(&csv, n);
