@@ -387,3 +387,37 @@ fn a_reps_cases_obey_their_role_and_a_case_joins_its_owners_team() {
     assert_eq!(report.opened, 0, "the report counts only what the reader may see");
     assert_eq!(sam.cases_report(rolo::crm::ReportQuery::default()).unwrap().opened, 1);
 }
+
+#[test]
+fn after_a_bulk_load_too_big_to_hand_over_the_owners_and_search_are_read_again() {
+    use rolo::model::User;
+    let (_dir, crm) = crm();
+    crm.add_team("Support").unwrap();
+    crm.add_team("Sales").unwrap();
+    crm.add_user(User { team: Some("Support".into()), ..User::new("sam", "Sam Support", "rep") }).unwrap();
+    crm.add_user(User { team: Some("Sales".into()), ..User::new("ola", "Ola Sales", "rep") }).unwrap();
+    let (sam, ola) = (crm.acting_as("sam").unwrap(), crm.acting_as("ola").unwrap());
+    // Both have the owners and the search index loaded before the load.
+    assert!(sam.list::<Contact>(|_| true).unwrap().is_empty());
+    assert!(ola.search("zed", &[Kind::Contact], 5).unwrap().is_empty());
+    // More people than a commit hands the owners' map and the search index one by one.
+    let n = 70_000;
+    crm.write_bulk("loaded", |tx| {
+        for i in 0..n {
+            let first = if i == n - 1 { "Zed".to_string() } else { format!("P{i}") };
+            tx.create(Contact {
+                first_name: first,
+                last_name: "Bulk".into(),
+                owner: "ola".into(),
+                ..Default::default()
+            })?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    let seen = |crm: &Crm| crm.list::<Contact>(|_| true).unwrap().len();
+    assert_eq!(seen(&ola), n);
+    assert_eq!(seen(&sam), 0, "another team's people stay out of sight");
+    assert_eq!(ola.search("zed bulk", &[Kind::Contact], 5).unwrap().len(), 1, "the index read again has them");
+    assert!(sam.search("zed bulk", &[Kind::Contact], 5).unwrap().is_empty());
+}

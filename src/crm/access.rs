@@ -472,6 +472,17 @@ impl Crm {
         Ok(Arc::new(Seen { inner: self.shared.store.read()?, judge }))
     }
 
+    /// Reads the map of owners again from the newest snapshot, if it is loaded: after a commit of
+    /// more owner changes than a transaction holds (a bulk load). Should the read fail, the map
+    /// is dropped, to be loaded when next needed.
+    pub(super) fn reload_owners(&self) {
+        let mut slot = self.shared.owners.write().unwrap_or_else(|e| e.into_inner());
+        if slot.is_some() {
+            *slot = None;
+            *slot = self.shared.store.read().map_err(CrmError::from).and_then(|r| Owners::load(&*r)).ok();
+        }
+    }
+
     /// Loads the map of owners, if not loaded yet, from the newest snapshot (holding the map's
     /// lock, so a commit landing meanwhile is taken in after).
     fn load_owners(&self) -> Result<()> {

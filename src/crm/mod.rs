@@ -266,7 +266,10 @@ impl Crm {
         let unsynced = self.shared.search.commit(search, || Ok(writer.commit_in_memory()?))?;
         unsynced.sync()?;
         self.journal_commit(entry);
-        access::apply_owner_changes(&self.shared.owners, owners);
+        match owners {
+            Some(owners) => access::apply_owner_changes(&self.shared.owners, owners),
+            None => self.reload_owners(),
+        }
         // Told last, so that a session hearing of the commit finds the owners and search in step.
         self.shared.feed.publish(self.handle, written);
         Ok(out)
@@ -480,6 +483,9 @@ pub struct Tx<'a> {
 /// The first and last id of records created in one run.
 type IdRun = (Id, Id);
 
+/// How many account names a transaction keeps at hand for search texts.
+const ACCOUNT_NAMES: usize = 1 << 16;
+
 impl<'a> Tx<'a> {
     /// Record reads of this transaction (they see its own writes).
     pub fn read(&self) -> &WriteTables<'a> {
@@ -568,6 +574,10 @@ impl<'a> Tx<'a> {
         }
         let name = self.w.get::<crate::model::Account>(id)?.map(|a| a.name);
         if let Some(n) = &name {
+            if self.account_names.len() >= ACCOUNT_NAMES {
+                // A bulk load over many accounts keeps a bounded part of their names.
+                self.account_names.clear();
+            }
             self.account_names.insert(id, n.clone());
         }
         Ok(name)

@@ -73,7 +73,7 @@ pub enum Workload {
 const BRIEF_CACHE: usize = 16 << 20;
 
 /// The page cache of a [`Workload::Bulk`] open, in bytes.
-const BULK_CACHE: usize = 64 << 20;
+const BULK_CACHE: usize = 16 << 20;
 
 impl Store {
     /// Opens the file, creating it (and its folder) when missing; refuses files it cannot read.

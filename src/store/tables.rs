@@ -93,7 +93,7 @@ impl<Rec, Idx, Aud, Sea, Met, Set, Ver> Tables<Rec, Idx, Aud, Sea, Met, Set, Ver
             removed: HashSet::new(),
             texts: BTreeMap::new(),
             seqs: HashMap::new(),
-            owners: Vec::new(),
+            owners: Some(Vec::new()),
             author: String::new(),
             written: Written::default(),
         }
@@ -155,8 +155,9 @@ pub struct Tables<Rec, Idx, Aud, Sea, Met, Set, Ver> {
     /// Id sequences handed out but not yet stored (writer only).
     pub(super) seqs: HashMap<String, u64>,
     /// Each change of a record's owner or what it is about, in the order written (writer only):
-    /// what the service's map of owners takes in after the commit.
-    pub(super) owners: Vec<OwnerChange>,
+    /// what the service's map of owners takes in after the commit; `None` once there were more
+    /// than are held for (a bulk load: the map is read again instead).
+    pub(super) owners: Option<Vec<OwnerChange>>,
     /// Who writes (writer only): the login each record written is stamped with in `versions`.
     pub(super) author: String,
     /// What this transaction wrote (writer only), for the sessions told of each commit.

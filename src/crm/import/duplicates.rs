@@ -11,8 +11,16 @@ use crate::model::{Call, Case, Contact, Id, Lead, Opportunity, Product, Task};
 /// in billions of imports) cannot make strangers duplicates.
 #[derive(Default)]
 pub(in crate::crm) struct People {
-    keys: HashMap<u64, Id>,
+    /// One map per kind of key (see [`Key::family`]): each grows on its own, so the moment a
+    /// map doubles holds a quarter of the keys twice, not all of them. A hash is kept as two
+    /// halves and an id as 32 bits, twelve bytes an entry; an id too large for that is
+    /// [`WIDE`] there and kept in `wide`.
+    keys: [HashMap<[u32; 2], u32>; 4],
+    wide: HashMap<(usize, u64), Id>,
 }
+
+/// The id kept in a map of [`People`] for one that does not fit in 32 bits.
+const WIDE: u32 = u32::MAX;
 
 /// One key of a person, hashed for [`People`].
 #[derive(Hash)]
@@ -28,6 +36,16 @@ enum Key<'a> {
 }
 
 impl Key<'_> {
+    /// Which of the maps of [`People`] holds the key.
+    fn family(&self) -> usize {
+        match self {
+            Key::Email(_) => 0,
+            Key::Phone(_) => 1,
+            Key::Tail(..) => 2,
+            Key::Name(..) => 3,
+        }
+    }
+
     fn hash(&self) -> u64 {
         use std::hash::{BuildHasher, Hash, Hasher};
         // Fixed keys: the same key hashes alike in every run.
@@ -36,6 +54,11 @@ impl Key<'_> {
         Hash::hash(self, &mut h);
         h.finish()
     }
+}
+
+/// A 64-bit hash as two 32-bit halves (a map entry aligned to four bytes).
+fn halves(hash: u64) -> [u32; 2] {
+    [(hash >> 32) as u32, hash as u32]
 }
 
 /// How surely a contact is someone already known.
@@ -66,13 +89,22 @@ impl People {
     }
 
     fn hold(&mut self, key: Key, id: Id) {
-        self.keys.entry(key.hash()).or_insert(id);
+        let (family, hash) = (key.family(), key.hash());
+        let narrow = u32::try_from(id).ok().filter(|&n| n != WIDE);
+        let held = self.keys[family].entry(halves(hash)).or_insert(narrow.unwrap_or(WIDE));
+        if *held == WIDE && narrow.is_none() {
+            self.wide.entry((family, hash)).or_insert(id);
+        }
     }
 
     /// The first holder of `key`, read with `get` (to be confirmed: it may hold another key of
     /// the same hash).
     fn holder(&self, key: Key, get: &mut dyn FnMut(Id) -> Option<Contact>) -> Option<Contact> {
-        get(*self.keys.get(&key.hash())?)
+        let (family, hash) = (key.family(), key.hash());
+        match *self.keys[family].get(&halves(hash))? {
+            WIDE => get(*self.wide.get(&(family, hash))?),
+            id => get(Id::from(id)),
+        }
     }
 
     /// The contact `c` duplicates, why, and how surely; `get` reads a known person by id.
@@ -226,5 +258,40 @@ mod tests {
         assert!(names_agree(&name_key("Zoe OBrien"), &name_key("Zoë O'Brien-Müller")));
         assert!(!names_agree(&name_key("Ann Lee"), &name_key("Bob Stone")));
         assert!(!names_agree(&name_key("Ann Lee"), &name_key("Anne Lee")));
+    }
+
+    #[test]
+    fn people_are_found_by_their_keys_whatever_their_ids_and_only_when_the_record_agrees() {
+        use crate::model::{Email, Phone};
+        let person = |id: Id, first: &str, email: &str, phone: &str| Contact {
+            id,
+            first_name: first.into(),
+            last_name: "Lee".into(),
+            emails: vec![Email::new(email)],
+            phones: vec![Phone::new(phone)],
+            ..Default::default()
+        };
+        let known = [
+            person(7, "Ann", "ann@x.example", "+44 20 7946 0018"),
+            person(u64::MAX - 1, "Bo", "bo@x.example", "555 0100 200"),
+        ];
+        let mut people = People::default();
+        for p in &known {
+            people.learn(p);
+        }
+        let mut get = |id: Id| known.iter().find(|p| p.id == id).cloned();
+        let found =
+            |c: &Contact, get: &mut dyn FnMut(Id) -> Option<Contact>| people.find(c, get).map(|(id, _, how)| (id, how));
+        assert_eq!(found(&person(0, "Zed", "ANN@x.example", "1"), &mut get), Some((7, Likeness::Same)));
+        assert_eq!(
+            found(&person(0, "Zed", "bo@x.example", "1"), &mut get),
+            Some((u64::MAX - 1, Likeness::Same)),
+            "an id past 32 bits"
+        );
+        assert_eq!(found(&person(0, "Ann", "z@x.example", "020 7946 0018"), &mut get), Some((7, Likeness::Same)));
+        assert_eq!(found(&person(0, "Cy", "z@x.example", "020 7946 0018"), &mut get), Some((7, Likeness::Maybe)));
+        // A key whose hash is held by someone whose record does not have it is no match.
+        let mut stranger = |_| Some(person(7, "Other", "other@x.example", "+1 999 999 9999"));
+        assert_eq!(found(&person(0, "Zed", "ann@x.example", "1"), &mut stranger), None);
     }
 }
