@@ -219,7 +219,7 @@ impl WriteTables<'_> {
     /// The owner changes written so far (see [`OwnerChange`]), taken out; `None` when there
     /// were more than [`HELD_OWNERS`], too many to hold: the map of owners is to be read again.
     pub fn take_owner_changes(&mut self) -> Option<Vec<OwnerChange>> {
-        std::mem::replace(&mut self.owners, Some(Vec::new()))
+        self.owners.replace(Vec::new())
     }
 
     /// Notes a change of a record's owner or what it is about.
