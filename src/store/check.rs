@@ -16,20 +16,37 @@ use crate::model::{Kind, RecordRef};
 /// are tallied per bucket of their hash (a count and a sum of 128-bit hashes); only the buckets
 /// that disagree are read again, a few at a time, to name the entries stray or missing.
 pub fn check(r: &Reader) -> Result<Vec<String>> {
-    let mut problems = Vec::new();
-    let mut expected = Tally::default();
-    for kind in Kind::ALL {
-        crate::model::with_record_type!(kind, R => check_kind::<R>(r, &mut problems, &mut |k| expected.add(&k))?);
-        if let Err(e) = r.scan_search(kind, &mut |_, _| ()) {
-            problems.push(format!("the search texts of {} cannot be read: {e}", kind.plural()));
+    // The first pass in parts on two threads, the largest first so that both end together; the
+    // problems are said in the order of the parts, whichever thread found them.
+    let parts: Vec<Part> = Kind::ALL.iter().map(|&k| Part::Kind(k)).chain([Part::Moves, Part::Index]).collect();
+    let size = |p: &Part| match p {
+        Part::Kind(k) => r.count(*k).unwrap_or(0),
+        Part::Moves => 0,
+        Part::Index => u64::MAX,
+    };
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(size(&parts[i])));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || -> Result<Vec<(usize, Done)>> {
+        let mut done = Vec::new();
+        while let Some(&i) = order.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+            done.push((i, check_part(r, parts[i])?));
         }
-    }
-    if let Err(e) = r.health.guard(|| facts::audit_moves(r.audit.table()?, &mut |k| expected.add(&k))) {
-        problems.push(format!("the audit table is damaged: {e}"));
-    }
-    let mut found = Tally::default();
-    if let Err(e) = scan_index(r, &mut |k| found.add(k)) {
-        problems.push(format!("the index table is damaged: {} entries read before it failed ({e})", found.entries()));
+        Ok(done)
+    };
+    let (mine, theirs) = std::thread::scope(|s| {
+        let theirs = s.spawn(work);
+        (work(), theirs.join())
+    });
+    let theirs = theirs.map_err(|_| super::StoreError::Other("the check stopped on a fault".into()))?;
+    let mut done = mine?;
+    done.extend(theirs?);
+    done.sort_by_key(|(i, _)| *i);
+    let (mut problems, mut expected, mut found) = (Vec::new(), Tally::default(), Tally::default());
+    for (_, part) in done {
+        problems.extend(part.problems);
+        expected.merge(&part.expected);
+        found.merge(&part.found);
     }
     if !problems.is_empty() {
         // With a table unreadable, the index comparison would only repeat the damage.
@@ -69,6 +86,50 @@ pub fn check(r: &Reader) -> Result<Vec<String>> {
     Ok(problems)
 }
 
+/// A part of the first pass.
+#[derive(Clone, Copy)]
+enum Part {
+    /// A record table and its search texts.
+    Kind(Kind),
+    /// The deal moves in the audit trail.
+    Moves,
+    /// The index.
+    Index,
+}
+
+/// What a part of the first pass found: its problems, and the index keys called for and found.
+#[derive(Default)]
+struct Done {
+    problems: Vec<String>,
+    expected: Tally,
+    found: Tally,
+}
+
+fn check_part(r: &Reader, part: Part) -> Result<Done> {
+    let mut done = Done::default();
+    match part {
+        Part::Kind(kind) => {
+            let (problems, expected) = (&mut done.problems, &mut done.expected);
+            crate::model::with_record_type!(kind, R => check_kind::<R>(r, problems, &mut |k| expected.add(&k))?);
+            if let Err(e) = r.scan_search(kind, &mut |_, _| ()) {
+                done.problems.push(format!("the search texts of {} cannot be read: {e}", kind.plural()));
+            }
+        }
+        Part::Moves => {
+            if let Err(e) = r.health.guard(|| facts::audit_moves(r.audit.table()?, &mut |k| done.expected.add(&k))) {
+                done.problems.push(format!("the audit table is damaged: {e}"));
+            }
+        }
+        Part::Index => {
+            if let Err(e) = scan_index(r, &mut |k| done.found.add(k)) {
+                let read = done.found.entries();
+                done.problems.push(format!("the index table is damaged: {read} entries read before it failed ({e})"));
+            }
+        }
+    }
+    Ok(done)
+}
+
 /// How many buckets the index keys are tallied in.
 const BUCKETS: usize = 256;
 
@@ -93,6 +154,13 @@ impl Tally {
         let (count, sum) = &mut self.buckets[bucket(h)];
         *count += 1;
         *sum = sum.wrapping_add(h);
+    }
+
+    fn merge(&mut self, other: &Tally) {
+        for ((count, sum), (n, s)) in self.buckets.iter_mut().zip(&other.buckets) {
+            *count += n;
+            *sum = sum.wrapping_add(*s);
+        }
     }
 
     fn entries(&self) -> u64 {
