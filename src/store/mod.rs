@@ -16,6 +16,7 @@ mod guard;
 pub mod keys;
 mod open;
 mod read;
+mod spill;
 mod tables;
 mod upgrade;
 mod write;

@@ -202,6 +202,12 @@ impl Store {
             latest: self.latest.clone(),
             db,
             durable: self.durable.clone(),
+            dir: self
+                .path
+                .parent()
+                .map(Path::to_path_buf)
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or_else(|| ".".into()),
         })
     }
 
@@ -344,5 +350,36 @@ pub(super) mod tests {
         // A write given up changes nothing, and the snapshot stays shared.
         drop(store.write().unwrap());
         assert!(Arc::ptr_eq(&after, &store.read().unwrap()));
+    }
+
+    #[test]
+    fn keys_spilled_in_runs_reach_the_index_once_each_and_removed_ones_do_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("spill.redb"), Workload::Bulk).unwrap();
+        let w = store.write().unwrap();
+        let mut t = w.tables().unwrap();
+        t.held_keys = 3;
+        let mut accounts = Vec::new();
+        for name in ["Delta", "Acme", "Globex", "Initech", "Hooli", "Umbrella", "Bravo"] {
+            let mut account = Account { name: name.into(), ..Default::default() };
+            t.insert(&mut account).unwrap();
+            accounts.push(account);
+        }
+        assert!(t.spill.is_some(), "runs went to a scratch file");
+        // A record removed after its keys were spilled leaves none behind.
+        t.remove::<Account>(accounts[1].id).unwrap();
+        t.flush().unwrap();
+        drop(t);
+        w.commit().unwrap();
+        let r = store.read().unwrap();
+        let names: Vec<String> = r.all::<Account>(|_| true).unwrap().into_iter().map(|a| a.name).collect();
+        assert_eq!(names.len(), 6);
+        assert_eq!(crate::store::check(&r).unwrap(), Vec::<String>::new(), "the index holds exactly the records' keys");
+        let scratch: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".rolo-keys"))
+            .collect();
+        assert!(scratch.is_empty(), "the scratch file is gone");
     }
 }

@@ -91,6 +91,9 @@ impl<Rec, Idx, Aud, Sea, Met, Set, Ver> Tables<Rec, Idx, Aud, Sea, Met, Set, Ver
             versions,
             pending: Vec::new(),
             removed: HashSet::new(),
+            spill: None,
+            scratch: None,
+            held_keys: super::write::HELD_KEYS,
             texts: BTreeMap::new(),
             seqs: HashMap::new(),
             owners: Some(Vec::new()),
@@ -117,7 +120,11 @@ pub(super) fn read_tables(txn: ReadTransaction, health: Arc<Health>) -> Reader {
 
 /// Opens every table of the write transaction (creating those a file lacks: the versions table
 /// of a file written before records had versions starts empty, every record at version 0).
-pub(super) fn write_tables(txn: &WriteTransaction, health: Arc<Health>) -> Result<WriteTables<'_>> {
+pub(super) fn write_tables(
+    txn: &WriteTransaction,
+    health: Arc<Health>,
+    scratch: std::path::PathBuf,
+) -> Result<WriteTables<'_>> {
     let records = Kind::ALL.iter().map(|&k| txn.open_table(records(k))).collect::<std::result::Result<_, _>>();
     let others = (
         txn.open_table(INDEX).map_err(other)?,
@@ -127,7 +134,9 @@ pub(super) fn write_tables(txn: &WriteTransaction, health: Arc<Health>) -> Resul
         txn.open_table(SETTINGS).map_err(other)?,
         txn.open_table(VERSIONS).map_err(other)?,
     );
-    Ok(Tables::new(health, records.map_err(other)?, others))
+    let mut tables = Tables::new(health, records.map_err(other)?, others);
+    tables.scratch = Some(scratch);
+    Ok(tables)
 }
 
 /// Every table of a transaction, each opened at most once: by the writer ([`WriteTables`]) when
@@ -149,6 +158,12 @@ pub struct Tables<Rec, Idx, Aud, Sea, Met, Set, Ver> {
     /// Index keys removed but not yet deleted (writer only); a later insert of the same key
     /// cancels its removal.
     pub(super) removed: HashSet<Vec<u8>>,
+    /// Runs of held-back index keys spilled to a scratch file (writer only, a bulk load).
+    pub(super) spill: Option<super::spill::Spill>,
+    /// The database's folder, where a scratch file goes (writer only).
+    pub(super) scratch: Option<std::path::PathBuf>,
+    /// How many index keys are held before they are spilled (writer only; small in tests).
+    pub(super) held_keys: usize,
     /// Search texts set (or removed, `None`) but not yet packed into their chunks (writer only),
     /// by (kind code, id).
     pub(super) texts: BTreeMap<(u8, Id), Option<String>>,

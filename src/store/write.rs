@@ -26,6 +26,8 @@ pub struct Writer {
     pub(super) db: Arc<redb::Database>,
     /// The commits made and those on disk.
     pub(super) durable: Arc<Durable>,
+    /// The database's folder, for a bulk load's scratch file.
+    pub(super) dir: std::path::PathBuf,
 }
 
 impl Drop for Writer {
@@ -48,7 +50,7 @@ impl Writer {
     /// Opens every table for reading and writing.
     pub fn tables(&self) -> Result<WriteTables<'_>> {
         let txn = self.txn()?;
-        self.health.guard(|| write_tables(txn, self.health.clone()))
+        self.health.guard(|| write_tables(txn, self.health.clone(), self.dir.clone()))
     }
 
     /// Schema 1 → 2: moves the one-row-per-record search keys into chunks and drops their table.
@@ -106,15 +108,21 @@ impl Unsynced {
     }
 }
 
-/// How many index keys the writer holds back before writing them: enough for long sorted runs,
-/// few enough (some tens of megabytes) that a million-record load holds a bounded part of them.
-const HELD_KEYS: usize = 1 << 18;
+/// How many index keys the writer holds back before spilling them as a sorted run: enough for
+/// few runs, few enough (some tens of megabytes) that a million-record load holds a bounded
+/// part of them.
+pub(super) const HELD_KEYS: usize = 1 << 18;
 
 /// How many owner changes a transaction hands the service's map of owners one by one.
 const HELD_OWNERS: usize = 1 << 16;
 
 /// How many search texts the writer holds back before packing them into their chunks.
 const HELD_TEXTS: usize = 1 << 16;
+
+/// A failure of the scratch file of held-back index keys.
+fn scratch(e: std::io::Error) -> StoreError {
+    StoreError::Other(format!("the scratch file of index keys beside the database failed: {e}"))
+}
 
 fn seq_key(kind: Kind) -> String {
     format!("seq:{}", kind.name())
@@ -143,28 +151,56 @@ impl WriteTables<'_> {
         })
     }
 
-    /// Writes the held-back index keys, sorted (a sorted run fills the index's pages in order).
+    /// Writes the held-back index keys, sorted (a sorted run fills the index's pages in order),
+    /// with those spilled before, merged.
     fn write_keys(&mut self) -> Result<()> {
         let removed = std::mem::take(&mut self.removed);
         let mut pending = std::mem::take(&mut self.pending);
-        pending.retain(|k| !removed.contains(k));
         pending.sort_unstable();
         pending.dedup();
-        for k in removed {
+        for k in &removed {
             self.index.remove(k.as_slice()).map_err(other)?;
         }
-        for k in pending {
-            self.index.insert(k.as_slice(), ()).map_err(other)?;
+        match self.spill.take() {
+            Some(spill) => {
+                let index = &mut self.index;
+                spill
+                    .merge(pending, &mut |k| {
+                        if !removed.contains(k) {
+                            index.insert(k, ()).map_err(std::io::Error::other)?;
+                        }
+                        Ok(())
+                    })
+                    .map_err(scratch)?;
+            }
+            None => {
+                for k in pending.iter().filter(|k| !removed.contains(*k)) {
+                    self.index.insert(k.as_slice(), ()).map_err(other)?;
+                }
+            }
         }
         Ok(())
     }
 
-    /// Holds `key` back for the flush, writing what is held once it is [`HELD_KEYS`] keys: a
-    /// bulk load holds a bounded run of keys, not all of them.
+    /// Holds `key` back for the flush. Once [`HELD_KEYS`] keys are held they are spilled, as a
+    /// sorted run, to a scratch file beside the database (or, should that fail, written): a bulk
+    /// load holds a bounded part of its keys, and the index still takes them in one sorted pass.
     fn hold_key(&mut self, key: Vec<u8>) -> Result<()> {
         self.removed.remove(&key);
         self.pending.push(key);
-        if self.pending.len() >= HELD_KEYS { self.write_keys() } else { Ok(()) }
+        if self.pending.len() < self.held_keys {
+            return Ok(());
+        }
+        if self.spill.is_none()
+            && let Some(dir) = &self.scratch
+        {
+            self.spill = super::spill::Spill::new(dir).ok();
+        }
+        let Some(spill) = self.spill.as_mut() else { return self.write_keys() };
+        let mut run = std::mem::take(&mut self.pending);
+        run.sort_unstable();
+        run.dedup();
+        spill.write_run(&run).map_err(scratch)
     }
 
     /// Rewrites each chunk that a held-back search text falls in.
