@@ -8,10 +8,10 @@ use std::collections::BinaryHeap;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
-/// The runs spilled so far, in one scratch file (removed when dropped, and by the system should
-/// rolo stop first).
+/// The runs spilled so far, in one scratch file without a name (unlinked as it is made, so
+/// nothing is left behind however rolo stops).
 pub(super) struct Spill {
-    file: tempfile::NamedTempFile,
+    file: std::fs::File,
     /// Each run's start and end in the file.
     runs: Vec<(u64, u64)>,
     /// Where the next run starts.
@@ -21,14 +21,13 @@ pub(super) struct Spill {
 impl Spill {
     /// A scratch file in `dir` (the database's folder: the same disk, not a memory-backed `/tmp`).
     pub(super) fn new(dir: &Path) -> std::io::Result<Spill> {
-        let file = tempfile::Builder::new().prefix(".rolo-keys-").tempfile_in(dir)?;
-        Ok(Spill { file, runs: Vec::new(), end: 0 })
+        Ok(Spill { file: tempfile::tempfile_in(dir)?, runs: Vec::new(), end: 0 })
     }
 
     /// Writes one run of keys, which must be sorted and without repeats.
     pub(super) fn write_run(&mut self, keys: &[Vec<u8>]) -> std::io::Result<()> {
         let start = self.end;
-        let mut out = BufWriter::with_capacity(1 << 16, self.file.as_file());
+        let mut out = BufWriter::with_capacity(1 << 16, &self.file);
         out.seek(SeekFrom::Start(start))?;
         for key in keys {
             let len = u32::try_from(key.len()).map_err(|_| std::io::Error::other("an index key over 4 GB"))?;
@@ -48,10 +47,8 @@ impl Spill {
         f: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
     ) -> std::io::Result<()> {
         let mut runs: Vec<Run> = Vec::with_capacity(self.runs.len() + 1);
-        for &(start, end) in &self.runs {
-            let mut file = self.file.reopen()?;
-            file.seek(SeekFrom::Start(start))?;
-            runs.push(Run::File(BufReader::with_capacity(1 << 16, file).take(end - start)));
+        for &(at, end) in &self.runs {
+            runs.push(Run::File(BufReader::with_capacity(1 << 16, Span { file: &self.file, at, end })));
         }
         runs.push(Run::Held(held.into_iter()));
         let mut heads = BinaryHeap::new();
@@ -75,12 +72,31 @@ impl Spill {
 }
 
 /// One sorted run being merged.
-enum Run {
-    File(std::io::Take<BufReader<std::fs::File>>),
+enum Run<'f> {
+    File(BufReader<Span<'f>>),
     Held(std::vec::IntoIter<Vec<u8>>),
 }
 
-impl Run {
+/// A stretch of the scratch file, read at its own position (runs are read side by side).
+struct Span<'f> {
+    file: &'f std::fs::File,
+    at: u64,
+    end: u64,
+}
+
+impl Read for Span<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let want = buf.len().min(usize::try_from(self.end - self.at).unwrap_or(usize::MAX));
+        #[cfg(unix)]
+        let n = std::os::unix::fs::FileExt::read_at(self.file, &mut buf[..want], self.at)?;
+        #[cfg(windows)]
+        let n = std::os::windows::fs::FileExt::seek_read(self.file, &mut buf[..want], self.at)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
+impl Run<'_> {
     fn next(&mut self) -> std::io::Result<Option<Vec<u8>>> {
         match self {
             Run::Held(keys) => Ok(keys.next()),
