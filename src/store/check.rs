@@ -30,7 +30,10 @@ pub fn check(r: &Reader) -> Result<Vec<String>> {
     let work = || -> Result<Vec<(usize, Done)>> {
         let mut done = Vec::new();
         while let Some(&i) = order.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
-            done.push((i, check_part(r, parts[i])?));
+            let mut part = Done::default();
+            let (expected, found) = (&mut part.expected, &mut part.found);
+            part.problems = check_part(r, parts[i], &mut |k| expected.add(&k), &mut |k| found.add(k))?;
+            done.push((i, part));
         }
         Ok(done)
     };
@@ -57,25 +60,22 @@ pub fn check(r: &Reader) -> Result<Vec<String>> {
     for group in differing.chunks(BUCKETS_AT_ONCE) {
         let (mut want, mut have) = (HashSet::new(), HashSet::new());
         let mine = |k: &[u8]| group.contains(&bucket(hash(k)));
-        for kind in Kind::ALL {
-            crate::model::with_record_type!(kind, R => check_kind::<R>(r, &mut Vec::new(), &mut |k| {
-                if mine(&k) {
-                    want.insert(k);
-                }
-            })?);
+        for &part in &parts {
+            check_part(
+                r,
+                part,
+                &mut |k| {
+                    if mine(&k) {
+                        want.insert(k);
+                    }
+                },
+                &mut |k| {
+                    if mine(k) {
+                        have.insert(k.to_vec());
+                    }
+                },
+            )?;
         }
-        r.health.guard(|| {
-            facts::audit_moves(r.audit.table()?, &mut |k| {
-                if mine(&k) {
-                    want.insert(k);
-                }
-            })
-        })?;
-        scan_index(r, &mut |k| {
-            if mine(k) {
-                have.insert(k.to_vec());
-            }
-        })?;
         stray.extend(have.difference(&want).map(|k| format!("index entry {} matches no record", hex(k))));
         missing.extend(want.difference(&have).map(|k| format!("index entry {} is missing", hex(k))));
     }
@@ -105,29 +105,39 @@ struct Done {
     found: Tally,
 }
 
-fn check_part(r: &Reader, part: Part) -> Result<Done> {
-    let mut done = Done::default();
+/// Reads one part of the file, handing each index key the records call for to `expected` and
+/// each key the index holds to `found`; returns the problems met.
+fn check_part(
+    r: &Reader,
+    part: Part,
+    expected: &mut dyn FnMut(Vec<u8>),
+    found: &mut dyn FnMut(&[u8]),
+) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
     match part {
         Part::Kind(kind) => {
-            let (problems, expected) = (&mut done.problems, &mut done.expected);
-            crate::model::with_record_type!(kind, R => check_kind::<R>(r, problems, &mut |k| expected.add(&k))?);
+            crate::model::with_record_type!(kind, R => check_kind::<R>(r, &mut problems, expected)?);
             if let Err(e) = r.scan_search(kind, &mut |_, _| ()) {
-                done.problems.push(format!("the search texts of {} cannot be read: {e}", kind.plural()));
+                problems.push(format!("the search texts of {} cannot be read: {e}", kind.plural()));
             }
         }
         Part::Moves => {
-            if let Err(e) = r.health.guard(|| facts::audit_moves(r.audit.table()?, &mut |k| done.expected.add(&k))) {
-                done.problems.push(format!("the audit table is damaged: {e}"));
+            if let Err(e) = r.health.guard(|| facts::audit_moves(r.audit.table()?, expected)) {
+                problems.push(format!("the audit table is damaged: {e}"));
             }
         }
         Part::Index => {
-            if let Err(e) = scan_index(r, &mut |k| done.found.add(k)) {
-                let read = done.found.entries();
-                done.problems.push(format!("the index table is damaged: {read} entries read before it failed ({e})"));
+            let mut read = 0u64;
+            let scanned = scan_index(r, &mut |k| {
+                read += 1;
+                found(k);
+            });
+            if let Err(e) = scanned {
+                problems.push(format!("the index table is damaged: {read} entries read before it failed ({e})"));
             }
         }
     }
-    Ok(done)
+    Ok(problems)
 }
 
 /// How many buckets the index keys are tallied in.
@@ -161,10 +171,6 @@ impl Tally {
             *count += n;
             *sum = sum.wrapping_add(*s);
         }
-    }
-
-    fn entries(&self) -> u64 {
-        self.buckets.iter().map(|(n, _)| n).sum()
     }
 }
 
