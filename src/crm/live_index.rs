@@ -9,42 +9,10 @@ use std::sync::{Mutex, RwLock, RwLockReadGuard, TryLockError};
 use super::Result;
 use crate::model::RecordRef;
 use crate::search::SearchIndex;
+use crate::store::Handed;
 
 /// A record's new search text and owner's login, or `None` when it went.
 pub(super) type Text = (RecordRef, Option<(String, String)>);
-
-/// The search texts one transaction wrote, for the index after its commit: each of them, or
-/// (past [`Texts::HELD`], a bulk load) word that the index is to be read again from the file,
-/// which holds them all, rather than a second copy of a million texts held until the commit.
-#[derive(Debug)]
-pub(super) enum Texts {
-    /// The texts, in the order written.
-    Each(Vec<Text>),
-    /// Too many to hold: the index is read again when next searched.
-    Reread,
-}
-
-impl Default for Texts {
-    fn default() -> Self {
-        Texts::Each(Vec::new())
-    }
-}
-
-impl Texts {
-    /// How many texts a transaction hands the index one by one.
-    const HELD: usize = 1 << 16;
-
-    /// Notes a text written.
-    pub(super) fn push(&mut self, text: Text) {
-        if let Texts::Each(texts) = self {
-            if texts.len() < Self::HELD {
-                texts.push(text);
-            } else {
-                *self = Texts::Reread;
-            }
-        }
-    }
-}
 
 /// The index (once built) and the texts committed while it was held.
 #[derive(Default)]
@@ -59,13 +27,14 @@ pub(super) struct LiveIndex {
 impl LiveIndex {
     /// Runs `commit`, then puts `texts` in the index, or leaves them waiting if a search holds it.
     /// Texts are queued in commit order: commits are serial, and each holds the queue from before
-    /// its commit until its texts are in.
-    pub(super) fn commit<T>(&self, texts: Texts, commit: impl FnOnce() -> Result<T>) -> Result<T> {
+    /// its commit until its texts are in. When the transaction wrote more texts than it handed
+    /// over, the next search reads the index again from the file, which holds them all.
+    pub(super) fn commit<T>(&self, texts: Handed<Text>, commit: impl FnOnce() -> Result<T>) -> Result<T> {
         let mut waiting = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
         let out = commit()?;
         let texts = match texts {
-            Texts::Each(texts) => texts,
-            Texts::Reread => {
+            Handed::Each(texts) => texts,
+            Handed::Many => {
                 // The file has every text now, those waiting too: the next search reads it.
                 self.stale.store(true, Ordering::SeqCst);
                 waiting.clear();
@@ -152,14 +121,14 @@ mod tests {
     fn a_commit_never_waits_for_a_search_and_the_next_search_finds_it() {
         let index = Arc::new(LiveIndex::default());
         index.load(|| Ok(SearchIndex::default())).unwrap();
-        index.commit(Texts::Each(vec![text(1, "Ann Lee")]), || Ok(())).unwrap();
+        index.commit(Handed::Each(vec![text(1, "Ann Lee")]), || Ok(())).unwrap();
         assert_eq!(found(&index, "lee"), [1]);
         // A search holds the index while another thread commits: the commit returns at once.
         let searching = index.read();
         let (done, finished) = std::sync::mpsc::channel();
         let committer = index.clone();
         std::thread::spawn(move || {
-            committer.commit(Texts::Each(vec![text(2, "Bob Lee"), text(1, "Ann Moss")]), || Ok(())).unwrap();
+            committer.commit(Handed::Each(vec![text(2, "Bob Lee"), text(1, "Ann Moss")]), || Ok(())).unwrap();
             done.send(()).unwrap();
         });
         finished.recv_timeout(Duration::from_secs(5)).expect("the commit waited for the search");
@@ -175,7 +144,7 @@ mod tests {
         index
             .load(|| {
                 // Committed while the build holds the index: left waiting, taken in after.
-                during.commit(Texts::Each(vec![text(7, "Cy Park")]), || Ok(())).unwrap();
+                during.commit(Handed::Each(vec![text(7, "Cy Park")]), || Ok(())).unwrap();
                 Ok(SearchIndex::default())
             })
             .unwrap();
@@ -187,7 +156,7 @@ mod tests {
         let index = LiveIndex::default();
         index.load(|| Ok(SearchIndex::default())).unwrap();
         let failed =
-            index.commit(Texts::Each(vec![text(3, "Di Fox")]), || Err::<(), _>(crate::crm::CrmError::SearchFailed));
+            index.commit(Handed::Each(vec![text(3, "Di Fox")]), || Err::<(), _>(crate::crm::CrmError::SearchFailed));
         assert!(failed.is_err());
         assert!(found(&index, "fox").is_empty());
     }
@@ -196,11 +165,11 @@ mod tests {
     fn a_commit_of_too_many_texts_has_the_index_read_again_from_the_file() {
         let index = LiveIndex::default();
         index.load(|| Ok(SearchIndex::default())).unwrap();
-        let mut texts = Texts::default();
-        for id in 0..=Texts::HELD as u64 {
+        let mut texts = Handed::default();
+        for id in 0..=Handed::<Text>::HELD as u64 {
             texts.push(text(id, "Eve Stone"));
         }
-        assert!(matches!(texts, Texts::Reread), "a bulk load's texts are not held twice");
+        assert!(matches!(texts, Handed::Many), "a bulk load's texts are not held twice");
         index.commit(texts, || Ok(())).unwrap();
         let mut file = SearchIndex::default();
         file.set(RecordRef::new(Kind::Contact, 5), Some(("Eve Stone".into(), "ann".into())));

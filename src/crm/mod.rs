@@ -63,8 +63,8 @@ use crate::model::{
     AuditAction, AuditEntry, BulkCreation, Change, Id, Kind, OnDelete, Record, RecordRef, Timestamp, ValidationError,
 };
 use crate::search::{Hit, Pass, SearchIndex};
+use crate::store::{Handed, Read, Store, WriteTables};
 pub use crate::store::{Indexed, StoreError, Workload, hush_caught_panics};
-use crate::store::{Read, Store, WriteTables};
 pub use import::{Arrival, Duplicate, ImportReport, Incoming, OnDuplicate, Reference, RowProblem};
 pub use keys::{KEY_TEXT_MAX, UserKey, fingerprint, parse_key};
 pub use marketing::{CampaignPlan, CampaignSummary, Draft, SendReport, Skip, Skipped};
@@ -242,7 +242,7 @@ impl Crm {
                 logins: std::cell::OnceCell::new(),
                 user: self.session.user(),
                 now: self.session.now(),
-                search: live_index::Texts::default(),
+                search: Handed::default(),
                 seen: HashSet::new(),
                 account_names: HashMap::new(),
                 bulk: bulk.map(|summary| (summary.to_string(), BTreeMap::new())),
@@ -267,8 +267,8 @@ impl Crm {
         unsynced.sync()?;
         self.journal_commit(entry);
         match owners {
-            Some(owners) => access::apply_owner_changes(&self.shared.owners, owners),
-            None => self.reload_owners(),
+            Handed::Each(owners) => access::apply_owner_changes(&self.shared.owners, owners),
+            Handed::Many => self.reload_owners(),
         }
         // Told last, so that a session hearing of the commit finds the owners and search in step.
         self.shared.feed.publish(self.handle, written);
@@ -467,7 +467,7 @@ pub struct Tx<'a> {
     user: &'a str,
     now: Timestamp,
     /// Search texts (and owners) written, or removed, for the index after the commit.
-    search: live_index::Texts,
+    search: Handed<live_index::Text>,
     /// Records known to exist in this transaction: bulk writes link to the same few again and again.
     seen: HashSet<RecordRef>,
     /// Account names looked up in this transaction, for search texts.

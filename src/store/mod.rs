@@ -27,7 +27,7 @@ pub use guard::{Health, guarding, hush_caught_panics};
 pub use keys::{Indexed, SortField, key_record};
 pub use open::{Store, Workload};
 pub use read::{RawRead, Read};
-pub use tables::{OwnerChange, Reader, Tables, WriteTables, Written};
+pub use tables::{Handed, OwnerChange, Reader, Tables, WriteTables, Written};
 pub use write::{Unsynced, Writer};
 
 use std::path::PathBuf;

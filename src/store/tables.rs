@@ -96,7 +96,7 @@ impl<Rec, Idx, Aud, Sea, Met, Set, Ver> Tables<Rec, Idx, Aud, Sea, Met, Set, Ver
             held_keys: super::write::HELD_KEYS,
             texts: BTreeMap::new(),
             seqs: HashMap::new(),
-            owners: Some(Vec::new()),
+            owners: Handed::default(),
             author: String::new(),
             written: Written::default(),
         }
@@ -170,9 +170,8 @@ pub struct Tables<Rec, Idx, Aud, Sea, Met, Set, Ver> {
     /// Id sequences handed out but not yet stored (writer only).
     pub(super) seqs: HashMap<String, u64>,
     /// Each change of a record's owner or what it is about, in the order written (writer only):
-    /// what the service's map of owners takes in after the commit; `None` once there were more
-    /// than are held for (a bulk load: the map is read again instead).
-    pub(super) owners: Option<Vec<OwnerChange>>,
+    /// what the service's map of owners takes in after the commit.
+    pub(super) owners: Handed<OwnerChange>,
     /// Who writes (writer only): the login each record written is stamped with in `versions`.
     pub(super) author: String,
     /// What this transaction wrote (writer only), for the sessions told of each commit.
@@ -218,6 +217,39 @@ impl Written {
 
 /// A record's owner and what it is about after a write (`None`: it has neither, or is gone).
 pub type OwnerChange = (RecordRef, Option<(String, Option<RecordRef>)>);
+
+/// What a transaction hands on after its commit (owner changes, search texts): each item while
+/// there are at most [`Handed::HELD`], else only word that there were more (a bulk load), and
+/// whoever keeps them in memory reads them again from the file rather than hold a million twice.
+#[derive(Debug)]
+pub enum Handed<T> {
+    /// The items, in the order written.
+    Each(Vec<T>),
+    /// Too many to hold.
+    Many,
+}
+
+impl<T> Default for Handed<T> {
+    fn default() -> Self {
+        Handed::Each(Vec::new())
+    }
+}
+
+impl<T> Handed<T> {
+    /// How many items are handed on one by one.
+    pub const HELD: usize = 1 << 16;
+
+    /// Notes an item written.
+    pub fn push(&mut self, item: T) {
+        if let Handed::Each(items) = self {
+            if items.len() < Self::HELD {
+                items.push(item);
+            } else {
+                *self = Handed::Many;
+            }
+        }
+    }
+}
 
 /// A read-only snapshot of the database.
 pub type Reader = Tables<

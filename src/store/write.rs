@@ -10,7 +10,7 @@ use redb::ReadableTable;
 use super::durable::Durable;
 use super::open::Latest;
 use super::read::{audit_prefix, bulk_key};
-use super::tables::{OwnerChange, SEARCH_V1, Written, slot, write_tables};
+use super::tables::{Handed, OwnerChange, SEARCH_V1, Written, slot, write_tables};
 use super::{Health, Indexed, Read, Result, StoreError, WriteTables, chunks, codec, facts, keys, other};
 use crate::model::{AuditEntry, BulkCreation, Id, Kind, RecordRef};
 
@@ -112,9 +112,6 @@ impl Unsynced {
 /// few runs, few enough (some tens of megabytes) that a million-record load holds a bounded
 /// part of them.
 pub(super) const HELD_KEYS: usize = 1 << 18;
-
-/// How many owner changes a transaction hands the service's map of owners one by one.
-const HELD_OWNERS: usize = 1 << 16;
 
 /// How many search texts the writer holds back before packing them into their chunks.
 const HELD_TEXTS: usize = 1 << 16;
@@ -252,18 +249,9 @@ impl WriteTables<'_> {
         })
     }
 
-    /// The owner changes written so far (see [`OwnerChange`]), taken out; `None` when there
-    /// were more than [`HELD_OWNERS`], too many to hold: the map of owners is to be read again.
-    pub fn take_owner_changes(&mut self) -> Option<Vec<OwnerChange>> {
-        self.owners.replace(Vec::new())
-    }
-
-    /// Notes a change of a record's owner or what it is about.
-    fn note_owner(&mut self, change: OwnerChange) {
-        match &mut self.owners {
-            Some(changes) if changes.len() < HELD_OWNERS => changes.push(change),
-            _ => self.owners = None,
-        }
+    /// The owner changes written so far (see [`OwnerChange`]), taken out.
+    pub fn take_owner_changes(&mut self) -> Handed<OwnerChange> {
+        std::mem::take(&mut self.owners)
     }
 
     /// Stores a value under a setting key (see [`Read::setting`]).
@@ -330,7 +318,7 @@ impl WriteTables<'_> {
         let owned = keys::owned_key(rec);
         if owned != old.and_then(keys::owned_key) {
             let state = owned.map(|_| (rec.owner().unwrap_or_default().to_string(), rec.about()));
-            self.note_owner((rec.record_ref(), state));
+            self.owners.push((rec.record_ref(), state));
         }
         for k in old_keys.iter().filter(|k| new_keys.binary_search(k).is_err()) {
             self.unindex(k);
@@ -355,7 +343,7 @@ impl WriteTables<'_> {
                 self.unindex(&k);
             }
             if keys::owned_key(&old).is_some() {
-                self.note_owner((old.record_ref(), None));
+                self.owners.push((old.record_ref(), None));
             }
             self.records[slot(R::KIND)].remove(id).map_err(other)?;
             self.stamp(old.record_ref())?;
