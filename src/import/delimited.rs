@@ -136,7 +136,7 @@ fn scan(mut input: impl std::io::BufRead) -> Result<Option<Scan>, ImportError> {
     let io = |e: std::io::Error| ImportError::Unreadable(format!("the file cannot be read: {e}"));
     // The header line, held until it ends and tells the delimiter; then the quotes seen so far.
     let mut header = Vec::new();
-    let mut quotes: Option<(u8, Quotes)> = None;
+    let mut quotes: Option<Quotes> = None;
     let (mut lines, mut carried, mut first) = (0, Vec::new(), true);
     loop {
         let block = input.fill_buf().map_err(io)?;
@@ -159,14 +159,11 @@ fn scan(mut input: impl std::io::BufRead) -> Result<Option<Scan>, ImportError> {
         let (text, rest) = bytes.split_at(valid);
         lines += text.iter().filter(|&&b| b == b'\n').count();
         match &mut quotes {
-            Some((delimiter, q)) => q.scan(text, *delimiter),
+            Some(q) => q.scan(text),
             None => {
                 header.extend_from_slice(text);
-                if let Some(end) = header.iter().position(|&b| b == b'\n') {
-                    let d = delimiter(&String::from_utf8_lossy(&header[..end]));
-                    let mut q = Quotes::default();
-                    q.scan(&std::mem::take(&mut header), d);
-                    quotes = Some((d, q));
+                if header.contains(&b'\n') {
+                    quotes = Some(Quotes::after(&std::mem::take(&mut header)));
                 } else if header.len() > MAX_HEADER {
                     return Err(ImportError::Unreadable(format!(
                         "the first line is over {} MB long: is this a CSV file with a header line?",
@@ -180,13 +177,9 @@ fn scan(mut input: impl std::io::BufRead) -> Result<Option<Scan>, ImportError> {
     if !carried.is_empty() {
         return Ok(None);
     }
-    let (delimiter, quotes) = quotes.unwrap_or_else(|| {
-        // One line and no line end: the header alone.
-        let d = delimiter(&String::from_utf8_lossy(&header));
-        let mut q = Quotes::default();
-        q.scan(&header, d);
-        (d, q)
-    });
+    // One line and no line end: the header alone.
+    let quotes = quotes.unwrap_or_else(|| Quotes::after(&header));
+    let delimiter = quotes.delimiter;
     if let Some(line) = quotes.finish() {
         return Err(ImportError::Unreadable(format!(
             "line {line} opens a quoted cell that is never closed: add the closing \" (a quote inside a cell is written \"\")"
@@ -242,11 +235,10 @@ impl CsvFile {
     /// The rows, each with the line an editor shows it starting on (counted from its byte
     /// offset, so CR LF and LF files agree), skipping blank ones.
     pub fn rows(&self) -> impl Iterator<Item = Result<(u64, csv::StringRecord), ImportError>> + '_ {
-        let (records, failed) = match self.reader() {
+        let (mut records, failed) = match self.reader() {
             Ok(reader) => (Some(reader.into_records()), None),
             Err(e) => (None, Some(Err(e))),
         };
-        let mut records = records;
         failed.into_iter().chain(std::iter::from_fn(move || {
             let records = records.as_mut()?;
             loop {
@@ -323,22 +315,30 @@ impl<R: std::io::Read> std::io::Read for Tally<R> {
 /// quote at the start of a cell opens one (`27" monitor` is plain text); inside, `""` is a
 /// quote and the next lone `"` closes it. Reads bytes (every character it looks for is ASCII,
 /// and no byte of a longer UTF-8 character is one).
-#[derive(Default)]
 struct Quotes {
+    /// The file's delimiter, told from its header line.
+    delimiter: u8,
+    /// The line read.
     line: usize,
     open_at: Option<usize>,
     /// Whether the next byte starts a cell.
     at_start: bool,
     /// A quote inside an open cell, not yet known to be doubled or closing.
     pending_quote: bool,
-    started: bool,
 }
 
 impl Quotes {
-    fn scan(&mut self, bytes: &[u8], delimiter: u8) {
-        if !self.started {
-            (self.started, self.line, self.at_start) = (true, 1, true);
-        }
+    /// The quotes of a file starting with `text`, which holds its header line: the delimiter is
+    /// told from that line, then all of `text` is read.
+    fn after(text: &[u8]) -> Quotes {
+        let line = text.split(|&b| b == b'\n').next().unwrap_or_default();
+        let delimiter = delimiter(&String::from_utf8_lossy(line));
+        let mut quotes = Quotes { delimiter, line: 1, open_at: None, at_start: true, pending_quote: false };
+        quotes.scan(text);
+        quotes
+    }
+
+    fn scan(&mut self, bytes: &[u8]) {
         for &c in bytes {
             if self.pending_quote {
                 self.pending_quote = false;
@@ -357,7 +357,7 @@ impl Quotes {
                 (None, b'"') if self.at_start => self.open_at = Some(self.line),
                 _ => {}
             }
-            self.at_start = self.open_at.is_none() && (c == b'\n' || c == b'\r' || c == delimiter);
+            self.at_start = self.open_at.is_none() && (c == b'\n' || c == b'\r' || c == self.delimiter);
         }
     }
 
@@ -405,21 +405,23 @@ mod tests {
         assert_eq!(from_utf16("Zoë,Ōta\n".as_bytes()), None);
     }
 
-    fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
-        // Fed in pieces, as blocks of a file are: a doubled quote may be cut between two.
-        let mut quotes = Quotes::default();
-        for piece in text.as_bytes().chunks(3) {
-            quotes.scan(piece, delimiter);
+    fn unclosed_quote(text: &str) -> Option<usize> {
+        // Fed in pieces after the header line, as blocks of a file are: a doubled quote may be
+        // cut between two.
+        let header = text.find('\n').map_or(text.len(), |n| n + 1);
+        let mut quotes = Quotes::after(&text.as_bytes()[..header]);
+        for piece in text.as_bytes()[header..].chunks(3) {
+            quotes.scan(piece);
         }
         quotes.finish()
     }
 
     #[test]
     fn an_unclosed_quote_is_found_where_it_opened_and_plain_quotes_are_text() {
-        assert_eq!(unclosed_quote("a,b\n1,\"x,y\n2,z\n", b','), Some(2));
-        assert_eq!(unclosed_quote("a,b\n\"Lee, \"\"Al\"\"\",x\n", b','), None, "doubled quotes inside a cell");
-        assert_eq!(unclosed_quote("a,b\nMonitor 27\",x\n", b','), None, "a quote inside plain text");
-        assert_eq!(unclosed_quote("a;b\n1;\"two\nlines\";3\n", b';'), None, "a closed cell over two lines");
+        assert_eq!(unclosed_quote("a,b\n1,\"x,y\n2,z\n"), Some(2));
+        assert_eq!(unclosed_quote("a,b\n\"Lee, \"\"Al\"\"\",x\n"), None, "doubled quotes inside a cell");
+        assert_eq!(unclosed_quote("a,b\nMonitor 27\",x\n"), None, "a quote inside plain text");
+        assert_eq!(unclosed_quote("a;b\n1;\"two\nlines\";3\n"), None, "a closed cell over two lines");
     }
 
     /// The rows of `text` with their lines, read from memory and from a file.
