@@ -14,6 +14,8 @@ use super::{Health, RawRead, Reader, Result, SCHEMA_VERSION, StoreError, Writer,
 /// The database file. Cheap to share: clone the `Arc` around it.
 pub struct Store {
     path: PathBuf,
+    /// The file's folder: a bulk load's scratch file goes there.
+    dir: Arc<Path>,
     workload: Workload,
     health: Arc<Health>,
     db: RwLock<Option<Arc<Database>>>,
@@ -63,9 +65,9 @@ pub enum Workload {
     /// one once costs more (page faults) than it saves; a cold search over a million contacts
     /// runs about a sixth faster.
     Brief,
-    /// One command that writes many records (an import, the demo data): a bounded cache, since
-    /// its writes fill the index in sorted runs and its pages need not stay in memory; a
-    /// million-contact import keeps the same speed in a fraction of the memory.
+    /// One command that writes many records (an import, the demo data): a small cache, since
+    /// its index keys reach the index in one sorted pass and its pages need not stay in memory;
+    /// a million-contact import keeps the same speed in a fraction of the memory.
     Bulk,
 }
 
@@ -83,8 +85,10 @@ impl Store {
         }
         let health = Arc::new(Health::new(path));
         let db = health.guard(|| open_db(path, workload))?;
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let store = Store {
             path: path.to_path_buf(),
+            dir: dir.into(),
             workload,
             health,
             db: RwLock::new(Some(Arc::new(db))),
@@ -202,12 +206,7 @@ impl Store {
             latest: self.latest.clone(),
             db,
             durable: self.durable.clone(),
-            dir: self
-                .path
-                .parent()
-                .map(Path::to_path_buf)
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or_else(|| ".".into()),
+            dir: self.dir.clone(),
         })
     }
 

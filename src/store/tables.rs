@@ -123,7 +123,7 @@ pub(super) fn read_tables(txn: ReadTransaction, health: Arc<Health>) -> Reader {
 pub(super) fn write_tables(
     txn: &WriteTransaction,
     health: Arc<Health>,
-    scratch: std::path::PathBuf,
+    scratch: Arc<std::path::Path>,
 ) -> Result<WriteTables<'_>> {
     let records = Kind::ALL.iter().map(|&k| txn.open_table(records(k))).collect::<std::result::Result<_, _>>();
     let others = (
@@ -161,7 +161,7 @@ pub struct Tables<Rec, Idx, Aud, Sea, Met, Set, Ver> {
     /// Runs of held-back index keys spilled to a scratch file (writer only, a bulk load).
     pub(super) spill: Option<super::spill::Spill>,
     /// The database's folder, where a scratch file goes (writer only).
-    pub(super) scratch: Option<std::path::PathBuf>,
+    pub(super) scratch: Option<Arc<std::path::Path>>,
     /// How many index keys are held before they are spilled (writer only; small in tests).
     pub(super) held_keys: usize,
     /// Search texts set (or removed, `None`) but not yet packed into their chunks (writer only),

@@ -27,7 +27,7 @@ pub struct Writer {
     /// The commits made and those on disk.
     pub(super) durable: Arc<Durable>,
     /// The database's folder, for a bulk load's scratch file.
-    pub(super) dir: std::path::PathBuf,
+    pub(super) dir: Arc<std::path::Path>,
 }
 
 impl Drop for Writer {
