@@ -366,14 +366,20 @@ fn a_resolved_case_becomes_a_knowledge_article_that_search_finds() {
     assert!(hits.iter().any(|h| h.kind == Kind::Article && h.id == article.id), "{hits:?}");
 }
 
-#[test]
-fn a_reps_cases_obey_their_role_and_a_case_joins_its_owners_team() {
-    use rolo::model::{Case, User};
-    let (_dir, crm) = crm();
+/// Adds the teams Support and Sales, with a rep in each: sam and ola.
+fn two_teams(crm: &Crm) {
+    use rolo::model::User;
     crm.add_team("Support").unwrap();
     crm.add_team("Sales").unwrap();
     crm.add_user(User { team: Some("Support".into()), ..User::new("sam", "Sam Support", "rep") }).unwrap();
     crm.add_user(User { team: Some("Sales".into()), ..User::new("ola", "Ola Sales", "rep") }).unwrap();
+}
+
+#[test]
+fn a_reps_cases_obey_their_role_and_a_case_joins_its_owners_team() {
+    use rolo::model::Case;
+    let (_dir, crm) = crm();
+    two_teams(&crm);
     let sam = at(&crm, "sam", "2026-12-07 09:00");
     let case = sam.create(Case { subject: "Broken hinge".into(), ..Default::default() }).unwrap();
     assert_eq!(case.team.as_deref(), Some("Support"));
@@ -390,12 +396,8 @@ fn a_reps_cases_obey_their_role_and_a_case_joins_its_owners_team() {
 
 #[test]
 fn after_a_bulk_load_too_big_to_hand_over_the_owners_and_search_are_read_again() {
-    use rolo::model::User;
     let (_dir, crm) = crm();
-    crm.add_team("Support").unwrap();
-    crm.add_team("Sales").unwrap();
-    crm.add_user(User { team: Some("Support".into()), ..User::new("sam", "Sam Support", "rep") }).unwrap();
-    crm.add_user(User { team: Some("Sales".into()), ..User::new("ola", "Ola Sales", "rep") }).unwrap();
+    two_teams(&crm);
     let (sam, ola) = (crm.acting_as("sam").unwrap(), crm.acting_as("ola").unwrap());
     // Both have the owners and the search index loaded before the load.
     assert!(sam.list::<Contact>(|_| true).unwrap().is_empty());

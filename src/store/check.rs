@@ -233,13 +233,12 @@ fn check_kind<R: Indexed>(r: &Reader, problems: &mut Vec<String>, expected: &mut
 #[cfg(test)]
 mod tests {
     use crate::model::{Account, Kind};
-    use crate::store::open::tests::add_account;
-    use crate::store::{Store, Workload, keys};
+    use crate::store::open::tests::{add_account, temp_store};
+    use crate::store::{Workload, keys};
 
     #[test]
     fn an_index_entry_missing_or_matching_no_record_is_named() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("check.redb"), Workload::Brief).unwrap();
+        let (_dir, store) = temp_store(Workload::Brief);
         for name in ["Acme", "Globex", "Initech"] {
             add_account(&store, name);
         }

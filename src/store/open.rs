@@ -323,6 +323,13 @@ pub(super) mod tests {
     use crate::model::{Account, Kind};
     use crate::store::{RawRead, Read, Store, Workload};
 
+    /// A store in a folder of its own, opened for `workload`.
+    pub(in crate::store) fn temp_store(workload: Workload) -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("rolo.redb"), workload).unwrap();
+        (dir, store)
+    }
+
     /// Writes an account called `name`, committed.
     pub(in crate::store) fn add_account(store: &Store, name: &str) -> Account {
         let w = store.write().unwrap();
@@ -337,8 +344,7 @@ pub(super) mod tests {
 
     #[test]
     fn queries_between_two_commits_share_a_snapshot_and_a_commit_gives_a_new_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("latest.redb"), Workload::Brief).unwrap();
+        let (_dir, store) = temp_store(Workload::Brief);
         let first = store.read().unwrap();
         assert!(Arc::ptr_eq(&first, &store.read().unwrap()), "no commit between: one snapshot");
         let acme = add_account(&store, "Acme");
@@ -353,8 +359,7 @@ pub(super) mod tests {
 
     #[test]
     fn keys_spilled_in_runs_reach_the_index_once_each_and_removed_ones_do_not() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("spill.redb"), Workload::Bulk).unwrap();
+        let (dir, store) = temp_store(Workload::Bulk);
         let w = store.write().unwrap();
         let mut t = w.tables().unwrap();
         t.held_keys = 3;
@@ -375,6 +380,6 @@ pub(super) mod tests {
         assert_eq!(names.len(), 6);
         assert_eq!(crate::store::check(&r).unwrap(), Vec::<String>::new(), "the index holds exactly the records' keys");
         let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
-        assert_eq!(files, ["spill.redb"], "no scratch file is left beside the database");
+        assert_eq!(files, ["rolo.redb"], "no scratch file is left beside the database");
     }
 }

@@ -281,13 +281,12 @@ pub(super) fn slot(kind: Kind) -> usize {
 #[cfg(test)]
 mod tests {
     use crate::model::{Account, Kind, Record};
-    use crate::store::open::tests::add_account;
-    use crate::store::{RawRead, Read, Store, Workload};
+    use crate::store::open::tests::{add_account, temp_store};
+    use crate::store::{RawRead, Read, Workload};
 
     #[test]
     fn a_snapshot_opens_its_tables_when_read_and_still_sees_only_its_moment() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("lazy.redb"), Workload::Brief).unwrap();
+        let (_dir, store) = temp_store(Workload::Brief);
         let before = store.read().unwrap();
         let read_early = before.count(Kind::Account).unwrap();
         let acme = add_account(&store, "Acme");
