@@ -58,7 +58,13 @@ fn open_waiting(path: &std::path::Path, workload: Workload, wait: Duration) -> R
 
 /// Runs the command line `args`, read as `cli`: through the server of its database when one
 /// runs, else here.
-fn run(cli: Cli, args: &[OsString]) -> u8 {
+fn run(mut cli: Cli, args: &[OsString]) -> u8 {
+    if let Some(command) = cli.command.take() {
+        match rolo::cli::without_database(command, cli.db.clone().or_else(default_db)) {
+            Ok(code) => return code,
+            Err(command) => cli.command = Some(*command),
+        }
+    }
     let path = match cli.db.clone().or_else(default_db) {
         Some(p) => p,
         None => return fail("no home folder to keep the database in: pass --db PATH or set ROLO_DB"),

@@ -40,6 +40,7 @@ pub struct SourceAdd {
 #[derive(Debug, Args)]
 pub struct SourceRename {
     /// The source.
+    #[arg(add = super::shell::sources())]
     pub source: String,
     /// Its new name (unique).
     pub name: String,
@@ -49,6 +50,7 @@ pub struct SourceRename {
 #[derive(Debug, Args)]
 pub struct SourceMove {
     /// The source.
+    #[arg(add = super::shell::sources())]
     pub source: String,
     /// Its new position, from 1.
     #[arg(value_parser = from_one)]
@@ -60,6 +62,7 @@ pub struct SourceMove {
 #[command(group(clap::ArgGroup::new("carrying").args(["to", "clear"])))]
 pub struct SourceDelete {
     /// The source.
+    #[arg(add = super::shell::sources())]
     pub source: String,
     /// Where its leads and deals go (another source); required when any carry it, unless --clear.
     #[arg(long, value_name = "SOURCE")]

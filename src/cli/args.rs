@@ -140,6 +140,13 @@ pub enum Command {
     Whoami,
     /// Serve the database to the team: every rep gets the app over SSH (`ssh -p 2222 LOGIN@HOST`).
     Serve(ServeArgs),
+    /// Print the shell completion script for SHELL (e.g. `source <(rolo completions bash)`).
+    Completions(super::shell::CompletionsArgs),
+    /// Print the manual page (`rolo man | man -l -`).
+    Man,
+    /// The candidates for one word of a command line (what the completion scripts ask).
+    #[command(hide = true)]
+    Complete(super::shell::CompleteArgs),
 }
 
 /// `rolo serve`: where to listen and what to allow.
@@ -185,6 +192,7 @@ impl Command {
 #[derive(Debug, Args)]
 pub struct IdArg {
     /// The record's id.
+    #[arg(add = super::shell::ids())]
     pub id: Id,
 }
 
@@ -192,8 +200,10 @@ pub struct IdArg {
 #[derive(Debug, Args)]
 pub struct AssignArgs {
     /// The record's id.
+    #[arg(add = super::shell::ids())]
     pub id: Id,
     /// The new owner's login.
+    #[arg(add = super::shell::users())]
     pub login: String,
 }
 

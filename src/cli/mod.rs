@@ -28,6 +28,7 @@ mod quote;
 mod report;
 mod sales;
 mod service;
+mod shell;
 pub mod stdio;
 mod transfer;
 mod users;
@@ -41,6 +42,21 @@ use output::{Out, Present, show, wrote};
 
 use crate::crm::Crm;
 use crate::model::Id;
+
+/// Runs a command that needs no database (completion scripts, the manual, completing a word)
+/// and gives its exit code, or gives the command back. `db` is the database rolo would open.
+pub fn without_database(command: Command, db: Option<std::path::PathBuf>) -> Result<u8, Box<Command>> {
+    let done = match command {
+        Command::Completions(a) => shell::completions(a.shell),
+        Command::Man => shell::man(),
+        Command::Complete(a) => shell::complete(a, db),
+        other => return Err(Box::new(other)),
+    };
+    Ok(match done {
+        Ok(()) => printed(),
+        Err(e) => fail(&e.to_string()),
+    })
+}
 
 /// Runs one command against the CRM; [`stdio::saved`] then tells whether it changed the data.
 pub fn run(crm: &Crm, command: Command, json: bool) -> Result<()> {
@@ -87,6 +103,9 @@ fn dispatch(crm: &Crm, command: Command, out: &Out) -> Result<()> {
         Command::Team(cmd) => users::team(out, crm, cmd),
         Command::Role(cmd) => users::role(out, crm, cmd),
         Command::Whoami => users::whoami(out, crm),
+        Command::Completions(a) => shell::completions(a.shell),
+        Command::Man => shell::man(),
+        Command::Complete(_) => anyhow::bail!("`rolo complete` answers the shell on the machine it runs on"),
         Command::Serve(_) => anyhow::bail!("`rolo serve` starts a server of its own: run it on the server's machine"),
     }
 }

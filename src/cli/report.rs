@@ -12,6 +12,7 @@ use crate::model::{Amount, Currency, ValidationError, format_duration};
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// Which report: stages, tasks, calls, projects, emails, forecast, campaigns, activity, cases.
+    #[arg(value_parser = super::shell::Offered(super::shell::reports), hide_possible_values = true)]
     pub name: String,
     /// First day counted, YYYY-MM-DD (default: the first day of this month).
     #[arg(long)]

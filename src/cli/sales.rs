@@ -36,7 +36,7 @@ pub struct LeadFields {
     #[arg(long)]
     pub phone: Option<String>,
     /// Where it came from: cold-call, web-site, trade-show, partner, ...
-    #[arg(long)]
+    #[arg(long, add = super::shell::sources())]
     pub source: Option<String>,
     /// The campaign that brought it.
     #[arg(long)]
@@ -125,7 +125,7 @@ owned_noun!(
 #[derive(Debug, Args, Default)]
 pub struct OppFields {
     /// Stage name (any case); default: the first stage.
-    #[arg(long)]
+    #[arg(long, add = super::shell::stages())]
     pub stage: Option<String>,
     /// Chance of winning, 0-100 (sticks when set; else follows the stage).
     #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
@@ -143,7 +143,7 @@ pub struct OppFields {
     #[arg(long)]
     pub currency: Option<String>,
     /// Where the deal came from (a lead source).
-    #[arg(long)]
+    #[arg(long, add = super::shell::sources())]
     pub source: Option<String>,
     /// The campaign that brought it.
     #[arg(long)]
@@ -197,7 +197,7 @@ pub struct OppEdit {
 #[derive(Debug, Args)]
 pub struct OppList {
     /// Only this stage (name, any case).
-    #[arg(long)]
+    #[arg(long, add = super::shell::stages())]
     pub stage: Option<String>,
     /// Only this account.
     #[arg(long)]
@@ -211,8 +211,10 @@ pub struct OppList {
 #[derive(Debug, Args)]
 pub struct MoveArgs {
     /// The opportunity's id.
+    #[arg(add = super::shell::ids())]
     pub id: Id,
     /// The stage's name (any case).
+    #[arg(add = super::shell::stages())]
     pub stage: String,
     /// Set the probability by hand instead of taking the stage's default.
     #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
@@ -269,6 +271,7 @@ pub struct StageAdd {
 #[command(group(clap::ArgGroup::new("change").required(true).multiple(true).args(["name", "probability"])))]
 pub struct StageEdit {
     /// The stage (name or id).
+    #[arg(add = super::shell::stages())]
     pub stage: String,
     /// New name (unique, any case).
     #[arg(long)]
@@ -282,6 +285,7 @@ pub struct StageEdit {
 #[derive(Debug, Args)]
 pub struct StageMove {
     /// The stage (name or id).
+    #[arg(add = super::shell::stages())]
     pub stage: String,
     /// Its new position on the board, from 1.
     #[arg(value_parser = from_one)]
@@ -292,6 +296,7 @@ pub struct StageMove {
 #[derive(Debug, Args)]
 pub struct StageDelete {
     /// The stage (name or id).
+    #[arg(add = super::shell::stages())]
     pub stage: String,
     /// Where its deals go (name or id); required when it has any.
     #[arg(long, value_name = "STAGE")]

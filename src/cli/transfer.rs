@@ -16,6 +16,7 @@ use std::path::PathBuf;
 #[command(after_help = crate::import::columns::help())]
 pub struct ImportArgs {
     /// What the file holds: contact, account, lead, opportunity (opp), task, call, product or case.
+    #[arg(value_parser = super::shell::Offered(super::shell::importable), hide_possible_values = true)]
     pub kind: String,
     /// The file: CSV (comma, semicolon or tab separated; a header line names the columns), or
     /// for contacts vCard (.vcf, versions 2.1, 3.0 and 4.0); `-` reads stdin.
@@ -75,6 +76,7 @@ pub enum DuplicateArg {
 pub struct ExportArgs {
     /// What to export: contacts, accounts, leads, opps, tasks, events... (any kind, singular or
     /// plural).
+    #[arg(value_parser = super::shell::Offered(super::shell::kinds), hide_possible_values = true)]
     pub kind: String,
     /// The format (default: from the --out file's extension, else csv).
     #[arg(long, value_enum)]

@@ -21,6 +21,7 @@ mod people;
 mod report;
 mod sales;
 mod service;
+mod shell;
 mod socket;
 mod transfer;
 mod users;

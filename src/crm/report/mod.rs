@@ -156,7 +156,7 @@ impl Report {
 
     /// Every report in the order the command line's contract (docs/CLI.md) and `rolo report
     /// --help` list them: the order the error naming the reports keeps.
-    const CONTRACT_ORDER: [Report; 9] = [
+    pub const CONTRACT_ORDER: [Report; 9] = [
         Report::Stages,
         Report::Tasks,
         Report::Calls,

@@ -1,0 +1,420 @@
+//! What fits rolo into a shell: completion scripts (clap's own generators, each followed by a
+//! short hook that asks rolo for the values only the database knows: record ids with their
+//! labels, stage, source and user names), the hidden `rolo complete` that hook calls, and the
+//! manual page (the same grammar, with the app's keys from the key map).
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use anyhow::Result;
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::{Args, CommandFactory};
+use clap_complete::Shell;
+use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
+
+use super::args::Cli;
+use crate::crm::{Crm, Order, Workload};
+use crate::model::{Kind, RecordRef};
+
+/// `rolo completions SHELL`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// `rolo complete`: the candidates for one word of a command line, asked by the completion
+/// scripts while the user presses Tab.
+#[derive(Debug, Args)]
+pub struct CompleteArgs {
+    /// How to write the candidates: values only (bash, powershell), `value:label` (zsh) or
+    /// `value<TAB>label` (fish, elvish).
+    #[arg(long, value_enum, default_value = "fish")]
+    pub shell: Shell,
+    /// The position of the word being completed among WORDS (0 is `rolo` itself).
+    #[arg(long)]
+    pub index: usize,
+    /// The command line's words, as the shell split them.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub words: Vec<OsString>,
+}
+
+/// A value parser that accepts any text (the handler checks it and names the field when it is
+/// wrong) but offers the words its function gives to completion.
+#[derive(Debug, Clone, Copy)]
+pub struct Offered(pub fn() -> Vec<&'static str>);
+
+/// Every record kind's name (what `export` takes).
+pub fn kinds() -> Vec<&'static str> {
+    Kind::ALL.iter().map(|k| k.name()).collect()
+}
+
+/// The kinds `import` reads from CSV.
+pub fn importable() -> Vec<&'static str> {
+    crate::import::KINDS.iter().map(|k| k.name()).collect()
+}
+
+/// Every report's name.
+pub fn reports() -> Vec<&'static str> {
+    crate::crm::Report::CONTRACT_ORDER.iter().map(|r| r.name()).collect()
+}
+
+impl TypedValueParser for Offered {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new((self.0)().into_iter().map(PossibleValue::new)))
+    }
+}
+
+/// Prints the completion script for `shell`: clap's script for the grammar, then the hook that
+/// fills in what the database knows.
+pub fn completions(shell: Shell) -> Result<()> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "rolo", &mut script);
+    script.extend_from_slice(hook(shell).as_bytes());
+    super::stdio::Stdout.write_all(&script)?;
+    Ok(())
+}
+
+/// The lines added after clap's script: for the words only the database can name, ask
+/// `rolo complete`; for every other word (or when it answers nothing) use clap's script.
+fn hook(shell: Shell) -> &'static str {
+    match shell {
+        Shell::Bash => {
+            r#"
+# Record ids, stages, sources and logins come from the database: rolo names them.
+_rolo_from_database() {
+    local found=() line
+    while IFS= read -r line; do
+        found+=("$line")
+    done < <(rolo complete --shell bash --index "$COMP_CWORD" -- "${COMP_WORDS[@]}" 2>/dev/null)
+    if (( ${#found[@]} )); then
+        COMPREPLY=("${found[@]}")
+    else
+        _rolo "$@"
+    fi
+}
+complete -F _rolo_from_database -o bashdefault -o default rolo
+"#
+        }
+        Shell::Zsh => {
+            r#"
+# Record ids, stages, sources and logins come from the database: rolo names them.
+_rolo_from_database() {
+    local -a found
+    found=("${(@f)$(rolo complete --shell zsh --index $((CURRENT - 1)) -- "${words[@]}" 2>/dev/null)}")
+    if [[ -n "${found[1]}" ]]; then
+        _describe -t values 'value' found
+    else
+        _rolo "$@"
+    fi
+}
+compdef _rolo_from_database rolo
+"#
+        }
+        Shell::Fish => {
+            r#"
+# Record ids, stages, sources and logins come from the database: rolo names them.
+function __rolo_from_database
+    set -l words (commandline -opc) (commandline -ct)
+    rolo complete --shell fish --index (math (count $words) - 1) -- $words 2>/dev/null
+end
+complete -c rolo -f -a '(__rolo_from_database)'
+"#
+        }
+        // PowerShell and Elvish complete the grammar only.
+        _ => "",
+    }
+}
+
+/// What the completers are asked about: the database the command line names and its words.
+static ASKED: Mutex<Option<Asked>> = Mutex::new(None);
+
+/// The command line being completed, as the completers need it.
+struct Asked {
+    /// The database the words name (`--db`), else the one rolo would open.
+    db: Option<PathBuf>,
+    /// The noun the words start with (`contact` in `rolo --db x contact show`).
+    noun: Option<String>,
+}
+
+/// Prints the candidates for word `index` of `words` that the database names; nothing for a word
+/// clap's script completes itself.
+pub fn complete(mut args: CompleteArgs, default_db: Option<PathBuf>) -> Result<()> {
+    // Bash hands over the word as typed, escapes and all (`Closed\ W`).
+    if args.shell == Shell::Bash
+        && let Some(word) = args.words.get_mut(args.index)
+    {
+        *word = unescaped(&word.to_string_lossy()).into();
+    }
+    let words: Vec<String> = args.words.iter().map(|w| w.to_string_lossy().into_owned()).collect();
+    *ASKED.lock().unwrap_or_else(|e| e.into_inner()) =
+        Some(Asked { db: flag_value(&words, "--db").map(PathBuf::from).or(default_db), noun: noun(&words) });
+    let mut cmd = Cli::command();
+    // The engine completes every word; only an answer from one of rolo's own completers is kept,
+    // so the shell's script stays in charge of the grammar.
+    FROM_DATABASE.store(false, std::sync::atomic::Ordering::SeqCst);
+    let cwd = std::env::current_dir().ok();
+    // A word the engine cannot place is one clap's script completes (or nothing does).
+    let found = clap_complete::engine::complete(&mut cmd, args.words, args.index, cwd.as_deref()).unwrap_or_default();
+    if !FROM_DATABASE.load(std::sync::atomic::Ordering::SeqCst) {
+        return Ok(());
+    }
+    // The engine adds the flags that may come here; a value was asked for unless one is typed.
+    let flag_typed = words.get(args.index).is_some_and(|w| w.starts_with('-'));
+    let found = found.into_iter().filter(|c| flag_typed || !c.get_value().to_string_lossy().starts_with('-'));
+    let mut out = Vec::new();
+    for c in found {
+        let value = c.get_value().to_string_lossy();
+        let label = c.get_help().map(|h| h.to_string()).unwrap_or_default();
+        let label = label.replace(['\n', '\t'], " ");
+        let label = crate::text::sanitize(&label);
+        let _ = match args.shell {
+            Shell::Zsh => writeln!(out, "{}:{label}", value.replace(':', "\\:")),
+            Shell::Fish | Shell::Elvish => writeln!(out, "{value}\t{label}"),
+            // Bash puts the word in as it is: a space or quote must be escaped to stay one word.
+            _ => writeln!(out, "{}", escaped(&value)),
+        };
+    }
+    super::stdio::Stdout.write_all(&out)?;
+    Ok(())
+}
+
+/// `word` with a backslash before each character a shell would read as more than itself.
+fn escaped(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        if c.is_whitespace() || "'\"\\$`()&;|<>*?![]{}#~=%".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `word` with its backslash escapes taken out.
+fn unescaped(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut chars = word.chars();
+    while let Some(c) = chars.next() {
+        out.push(if c == '\\' { chars.next().unwrap_or(c) } else { c });
+    }
+    out
+}
+
+/// Whether one of rolo's completers answered the word being completed.
+static FROM_DATABASE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The most candidates a completer offers: enough to pick from, few enough for a shell to show.
+const MOST: usize = 200;
+
+/// The value of `--flag X` or `--flag=X` among `words`.
+fn flag_value(words: &[String], flag: &str) -> Option<String> {
+    let at = words.iter().position(|w| w == flag);
+    at.and_then(|i| words.get(i + 1).cloned())
+        .or_else(|| words.iter().find_map(|w| w.strip_prefix(&format!("{flag}=")).map(str::to_string)))
+}
+
+/// The first word after `rolo` that is neither a global flag nor its value.
+fn noun(words: &[String]) -> Option<String> {
+    let mut rest = words.iter().skip(1);
+    while let Some(w) = rest.next() {
+        match w.as_str() {
+            "--db" | "--as" | "--wait" | "--theme" => {
+                rest.next();
+            }
+            w if w.starts_with('-') => {}
+            w => return Some(w.to_string()),
+        }
+    }
+    None
+}
+
+/// Runs `f` on the database being completed, opened briefly; nothing when it cannot be opened
+/// (missing, held by a server, not a user of it).
+fn with_crm(f: impl FnOnce(&Crm) -> Vec<CompletionCandidate>) -> Vec<CompletionCandidate> {
+    FROM_DATABASE.store(true, std::sync::atomic::Ordering::SeqCst);
+    let db = ASKED.lock().unwrap_or_else(|e| e.into_inner()).as_ref().and_then(|a| a.db.clone());
+    match db.filter(|p| p.exists()).map(|p| Crm::open_for(&p, Workload::Brief)) {
+        Some(Ok(crm)) => f(&crm),
+        _ => Vec::new(),
+    }
+}
+
+/// The kind of record the command line's noun names (`contact`, `opp`, `case`...).
+fn asked_kind() -> Option<Kind> {
+    let noun = ASKED.lock().unwrap_or_else(|e| e.into_inner()).as_ref()?.noun.clone()?;
+    match noun.as_str() {
+        "kb" => Some(Kind::Article),
+        noun => noun.parse().ok(),
+    }
+}
+
+/// Candidates whose value starts with what was typed, each with its label.
+fn starting(current: &std::ffi::OsStr, values: impl IntoIterator<Item = (String, String)>) -> Vec<CompletionCandidate> {
+    let typed = current.to_string_lossy().to_lowercase();
+    values
+        .into_iter()
+        .filter(|(v, _)| v.to_lowercase().starts_with(&typed))
+        .take(MOST)
+        .map(|(v, label)| CompletionCandidate::new(v).help((!label.is_empty()).then(|| label.into())))
+        .collect()
+}
+
+/// The ids of the noun's records the user may see, by name, each with its label.
+fn record_ids(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
+    let Some(kind) = asked_kind() else { return Vec::new() };
+    with_crm(|crm| {
+        let typed = current.to_string_lossy().into_owned();
+        let Ok(ids) = crm.ordered_ids(kind, Order::Name, false, usize::MAX) else { return Vec::new() };
+        let ids = ids.into_iter().filter(|id| id.to_string().starts_with(&typed)).take(MOST);
+        let labelled: Vec<(String, String)> =
+            ids.map(|id| (id.to_string(), crm.label(RecordRef::new(kind, id)))).collect();
+        starting(current, labelled)
+    })
+}
+
+/// The pipeline's stage names, in board order.
+fn stage_names(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
+    with_crm(|crm| {
+        let stages = crm.stages().unwrap_or_default();
+        starting(current, stages.into_iter().map(|s| (s.name.clone(), format!("{}%", s.probability))))
+    })
+}
+
+/// The lead sources.
+fn source_names(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
+    with_crm(|crm| starting(current, crm.lead_sources().unwrap_or_default().into_iter().map(|s| (s, String::new()))))
+}
+
+/// The active users' logins, each with the user's name.
+fn logins(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
+    with_crm(|crm| {
+        let users = crm.directory().map(|d| d.users).unwrap_or_default();
+        starting(current, users.into_iter().filter(|u| u.active).map(|u| (u.login, u.name)))
+    })
+}
+
+/// Completes a record id of the command's noun.
+pub fn ids() -> ArgValueCompleter {
+    ArgValueCompleter::new(record_ids)
+}
+
+/// Completes a stage name.
+pub fn stages() -> ArgValueCompleter {
+    ArgValueCompleter::new(stage_names)
+}
+
+/// Completes a lead source.
+pub fn sources() -> ArgValueCompleter {
+    ArgValueCompleter::new(source_names)
+}
+
+/// Completes a user's login.
+pub fn users() -> ArgValueCompleter {
+    ArgValueCompleter::new(logins)
+}
+
+/// Prints the manual page (roff, for `man -l -`): the command line from the same grammar as
+/// `--help`, every command with its arguments, the app's keys from the key map, and where rolo
+/// keeps its files.
+pub fn man() -> Result<()> {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let page = clap_mangen::Man::new(cmd.clone());
+    let mut out = Vec::new();
+    page.render_title(&mut out)?;
+    page.render_name_section(&mut out)?;
+    page.render_synopsis_section(&mut out)?;
+    page.render_description_section(&mut out)?;
+    page.render_options_section(&mut out)?;
+    let mut roff = roff::Roff::new();
+    roff.control("SH", ["COMMANDS"]);
+    for sub in cmd.get_subcommands().filter(|c| !c.is_hide_set()) {
+        commands(&mut roff, sub, "rolo");
+    }
+    keys(&mut roff);
+    roff.control("SH", ["ENVIRONMENT"]);
+    for (name, what) in ENVIRONMENT {
+        roff.control("TP", []).text([roff::bold(*name)]).text([roff::roman(*what)]);
+    }
+    roff.control("SH", ["FILES"]);
+    roff.control("TP", []).text([roff::italic("~/.config/rolo/config.toml")]);
+    roff.text([roff::roman(
+        "Preferences for local use (see rolo config path; the platform's config folder elsewhere).",
+    )]);
+    roff.control("TP", []).text([roff::italic("~/.local/share/rolo/rolo.redb")]);
+    roff.text([roff::roman("The database when neither --db, ROLO_DB nor the config file names one.")]);
+    roff.control("SH", ["EXIT STATUS"]);
+    roff.text([roff::roman(
+        "0 when the command did its work; 1 when it failed (the error names the field and the fix); 2 for a command line that does not read.",
+    )]);
+    roff.to_writer(&mut out)?;
+    page.render_version_section(&mut out)?;
+    super::stdio::Stdout.write_all(&out)?;
+    Ok(())
+}
+
+/// The environment variables rolo reads, and what for.
+const ENVIRONMENT: &[(&str, &str)] = &[
+    ("ROLO_DB", "The database file, as --db."),
+    ("ROLO_CONFIG", "The config file to read instead of the platform's."),
+    ("ROLO_SMTP_URL", "The mail server to send through, as the smtp.url setting."),
+    ("NO_COLOR", "Set to anything: the app draws without colour, whatever the theme."),
+];
+
+/// One command and, under it, its own commands: the usage line and what it does.
+fn commands(roff: &mut roff::Roff, cmd: &clap::Command, parent: &str) {
+    let name = format!("{parent} {}", cmd.get_name());
+    if cmd.has_subcommands() {
+        for sub in cmd.get_subcommands().filter(|c| !c.is_hide_set()) {
+            commands(roff, sub, &name);
+        }
+        return;
+    }
+    let mut usage = vec![roff::bold(name)];
+    for arg in cmd.get_arguments().filter(|a| !a.is_hide_set() && !a.is_global_set()) {
+        let id = arg.get_id().as_str();
+        if id == "help" || id == "version" {
+            continue;
+        }
+        let value = arg.get_value_names().and_then(|v| v.first()).map_or_else(|| id.to_uppercase(), |v| v.to_string());
+        let word = match arg.get_long() {
+            Some(long) if arg.get_num_args().is_some_and(|n| n.takes_values()) => format!("--{long} {value}"),
+            Some(long) => format!("--{long}"),
+            None => value,
+        };
+        usage.push(roff::roman(" "));
+        usage.push(if arg.is_required_set() { roff::italic(word) } else { roff::roman(format!("[{word}]")) });
+    }
+    roff.control("TP", []).text(usage);
+    roff.text([roff::roman(cmd.get_about().map(|a| a.to_string()).unwrap_or_default())]);
+}
+
+/// The app's keys, one subsection per key table, as the help overlay lists them.
+fn keys(roff: &mut roff::Roff) {
+    roff.control("SH", ["KEYS"]);
+    roff.text([roff::roman(
+        "With no command, rolo opens the full-screen app. Its keys, by where they act (? in the app shows those in force):",
+    )]);
+    for (section, bindings) in crate::tui::keymap::ALL {
+        roff.control("SS", [*section]);
+        for b in bindings.iter() {
+            roff.control("TP", []).text([roff::bold(b.keys.join(", "))]);
+            roff.text([roff::roman(b.help)]);
+        }
+    }
+}
