@@ -3,8 +3,10 @@
 //! The binary, the tests and the benches all use this library. See ARCHITECTURE.md for the map.
 
 pub mod cli;
+pub mod config;
 pub mod crm;
 pub mod demo;
+pub mod editor;
 pub mod export;
 pub mod fuzz;
 pub mod import;

@@ -2,7 +2,6 @@
 //! no command, the full-screen app). Every failure ends as one `error:` line on stderr.
 
 use std::ffi::OsString;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -60,12 +59,22 @@ fn open_waiting(path: &std::path::Path, workload: Workload, wait: Duration) -> R
 /// runs, else here.
 fn run(mut cli: Cli, args: &[OsString]) -> u8 {
     if let Some(command) = cli.command.take() {
-        match rolo::cli::without_database(command, cli.db.clone().or_else(default_db)) {
+        match rolo::cli::without_database(command, cli.db.clone(), cli.json) {
             Ok(code) => return code,
             Err(command) => cli.command = Some(*command),
         }
     }
-    let path = match cli.db.clone().or_else(default_db) {
+    // Every other command reads the config file, and stops at a problem in it.
+    let config = match rolo::cli::config::load() {
+        Ok(config) => config,
+        Err(e) => return fail(&format!("{e}: fix it with `rolo config edit`")),
+    };
+    if let Some(theme) = cli.theme.as_deref().filter(|t| cli.command.is_none() && rolo::tui::Theme::named(t).is_none())
+    {
+        let themes = rolo::tui::prefs::THEMES.join(", ");
+        return fail(&format!("theme: '{theme}' is not a theme: use one of {themes}"));
+    }
+    let path = match cli.db.clone().or_else(|| rolo::cli::config::default_db(&config)) {
         Some(p) => p,
         None => return fail("no home folder to keep the database in: pass --db PATH or set ROLO_DB"),
     };
@@ -90,7 +99,7 @@ fn run(mut cli: Cli, args: &[OsString]) -> u8 {
         Some(Command::Serve(args)) => serve(crm, args, &path),
         // Someone who is not a user of the file is told so before the screen is taken.
         None if crm.actor().is_err() => fail(&crm.actor().err().map(|e| e.to_string()).unwrap_or_default()),
-        None => match rolo::tui::run_local(crm) {
+        None => match rolo::tui::run_local(crm, local(&cli, &config)) {
             Ok(()) => 0,
             Err(e) => fail(&format!("the terminal failed: {e}")),
         },
@@ -115,9 +124,10 @@ fn serve(crm: Crm, args: rolo::cli::args::ServeArgs, path: &std::path::Path) -> 
     }
 }
 
-/// The platform data folder's `rolo.redb` (`~/.local/share/rolo/rolo.redb` on Linux).
-fn default_db() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "rolo").map(|d| d.data_dir().join("rolo.redb"))
+/// What this machine adds to the user's preferences in the app: the config file's, and
+/// `--theme` over them.
+fn local(cli: &Cli, config: &rolo::config::Config) -> rolo::tui::Local {
+    rolo::tui::Local { prefs: config.prefs(), theme: cli.theme.clone(), mouse: config.mouse.unwrap_or(true) }
 }
 
 /// Lets `rolo ... | head` end quietly, like other Unix tools, instead of failing on a closed pipe.

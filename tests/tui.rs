@@ -7,6 +7,8 @@ mod copy;
 mod filters;
 #[path = "tui/marketing.rs"]
 mod marketing;
+#[path = "tui/mouse.rs"]
+mod mouse;
 #[path = "tui/prefs.rs"]
 mod prefs;
 #[path = "tui/remote.rs"]

@@ -36,6 +36,10 @@ pub struct Cli {
     /// Act as the user LOGIN (admins only): for scripts, support and tests.
     #[arg(long = "as", global = true, value_name = "LOGIN")]
     pub as_user: Option<String>,
+    /// The app's theme for this run: dark, light, high-contrast, 16-color or plain (NO_COLOR still
+    /// wins). Given before any command, as the app opens without one.
+    #[arg(long, value_name = "NAME", value_parser = super::shell::Offered(|| crate::tui::prefs::THEMES.to_vec()))]
+    pub theme: Option<String>,
     /// How long to wait for another rolo process that holds the database file before giving up.
     #[arg(long, global = true, value_name = "SECONDS", default_value = "5", value_parser = seconds)]
     pub wait: std::time::Duration,
@@ -144,6 +148,9 @@ pub enum Command {
     Completions(super::shell::CompletionsArgs),
     /// Print the manual page (`rolo man | man -l -`).
     Man,
+    /// The config file for this machine: the default database, theme, screen, keys, mouse.
+    #[command(subcommand)]
+    Config(super::config::ConfigCmd),
     /// The candidates for one word of a command line (what the completion scripts ask).
     #[command(hide = true)]
     Complete(super::shell::CompleteArgs),

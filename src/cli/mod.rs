@@ -18,6 +18,7 @@ macro_rules! say_err {
 mod activity;
 mod admin;
 pub mod args;
+pub mod config;
 mod fields;
 pub mod files;
 mod invoke;
@@ -43,13 +44,19 @@ use output::{Out, Present, show, wrote};
 use crate::crm::Crm;
 use crate::model::Id;
 
-/// Runs a command that needs no database (completion scripts, the manual, completing a word)
-/// and gives its exit code, or gives the command back. `db` is the database rolo would open.
-pub fn without_database(command: Command, db: Option<std::path::PathBuf>) -> Result<u8, Box<Command>> {
+/// Runs a command that needs no database (completion scripts, the manual, completing a word,
+/// the config file) and gives its exit code, or gives the command back. `db` is the database
+/// the command line names (`--db`, `ROLO_DB`).
+pub fn without_database(command: Command, db: Option<std::path::PathBuf>, json: bool) -> Result<u8, Box<Command>> {
     let done = match command {
         Command::Completions(a) => shell::completions(a.shell),
         Command::Man => shell::man(),
-        Command::Complete(a) => shell::complete(a, db),
+        Command::Config(cmd) => config::run(&Out { json }, cmd, db),
+        // The database to complete from: the one named, else the config file's (when it reads).
+        Command::Complete(a) => {
+            let db = db.or_else(|| config::default_db(&crate::config::load().unwrap_or_default()));
+            shell::complete(a, db)
+        }
         other => return Err(Box::new(other)),
     };
     Ok(match done {
@@ -106,6 +113,9 @@ fn dispatch(crm: &Crm, command: Command, out: &Out) -> Result<()> {
         Command::Completions(a) => shell::completions(a.shell),
         Command::Man => shell::man(),
         Command::Complete(_) => anyhow::bail!("`rolo complete` answers the shell on the machine it runs on"),
+        Command::Config(_) => {
+            anyhow::bail!("the config file is for local use: a served session takes `rolo user prefs`")
+        }
         Command::Serve(_) => anyhow::bail!("`rolo serve` starts a server of its own: run it on the server's machine"),
     }
 }

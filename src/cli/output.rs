@@ -198,6 +198,11 @@ pub fn field_lines(value: &Value) -> String {
     shown.iter().map(|(k, v)| format!("{k:<width$}  {}", crate::text::sanitize(v))).collect::<Vec<_>>().join("\n")
 }
 
+/// Prints `label  value` lines, the labels in a column.
+pub(super) fn pairs(rows: &[(&str, String)]) {
+    say!("{}", rows.iter().map(|(k, v)| format!("{k:<14}  {v}")).collect::<Vec<_>>().join("\n"));
+}
+
 pub(super) fn opt(s: &Option<String>) -> String {
     s.clone().unwrap_or_default()
 }

@@ -418,3 +418,26 @@ fn keys(roff: &mut roff::Roff) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_grammar_passes_claps_own_checks() {
+        // Duplicate flags (a global shadowing a command's own) and the like fail here.
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_noun_and_database_are_read_past_global_flags() {
+        let words: Vec<String> =
+            ["rolo", "--db", "x.redb", "--json", "opp", "move", "3"].iter().map(|w| w.to_string()).collect();
+        assert_eq!(noun(&words).as_deref(), Some("opp"));
+        assert_eq!(flag_value(&words, "--db").as_deref(), Some("x.redb"));
+        let words: Vec<String> = ["rolo", "--db=y.redb", "kb"].iter().map(|w| w.to_string()).collect();
+        assert_eq!(flag_value(&words, "--db").as_deref(), Some("y.redb"));
+        assert_eq!(escaped("Closed Won's"), "Closed\\ Won\\'s");
+        assert_eq!(unescaped("Closed\\ W"), "Closed W");
+    }
+}

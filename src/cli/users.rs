@@ -38,8 +38,8 @@ pub enum UserCmd {
 pub struct UserPrefs {
     /// The user's login.
     pub login: String,
-    /// color or plain (empty: the default, color).
-    #[arg(long)]
+    /// dark, light, high-contrast, 16-color or plain (empty: the default, dark).
+    #[arg(long, value_parser = super::shell::Offered(|| crate::tui::prefs::THEMES.to_vec()))]
     pub theme: Option<String>,
     /// The screen the app opens on: pipeline, contacts, accounts, leads, tasks, calls, agenda,
     /// reports, products, settings, projects or duplicates (empty: contacts).
@@ -339,11 +339,11 @@ fn prefs(out: &Out, crm: &Crm, p: UserPrefs) -> Result<()> {
     let keys: Vec<String> = prefs.keys.iter().map(|(a, k)| format!("{a}={k}")).collect();
     let lines = [
         ("login", name),
-        ("theme", or_default(&prefs.theme, "color")),
+        ("theme", or_default(&prefs.theme, "dark")),
         ("default screen", or_default(&prefs.default_screen, "contacts")),
         ("keys", if keys.is_empty() { "the usual ones".to_string() } else { keys.join(", ") }),
     ];
-    say!("{}", lines.map(|(k, v)| format!("{k:<14}  {v}")).join("\n"));
+    super::output::pairs(&lines);
     Ok(())
 }
 

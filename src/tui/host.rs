@@ -28,6 +28,8 @@ pub fn osc52(text: &str) -> String {
 pub(super) struct TerminalHost {
     /// Raised while `$EDITOR` has the terminal: the key reader leaves the keys to it.
     pub(super) paused: Arc<AtomicBool>,
+    /// Whether the app takes the mouse (given back to the terminal while the editor runs).
+    pub(super) mouse: bool,
 }
 
 impl Host for TerminalHost {
@@ -35,7 +37,7 @@ impl Host for TerminalHost {
         self.paused.store(true, Ordering::SeqCst);
         // The reader finishes the poll it is in before it leaves the keys to the editor.
         std::thread::sleep(super::READ_POLL * 2);
-        let edited = external_editor(text);
+        let edited = external_editor(text, self.mouse);
         self.paused.store(false, Ordering::SeqCst);
         edited
     }
@@ -50,37 +52,23 @@ impl Host for TerminalHost {
 /// Edits `text` in `$VISUAL`, else `$EDITOR`, else `vi`, on a file of its own under the temporary
 /// directory: the app leaves the alternate screen and raw mode meanwhile, and takes them back
 /// after, whatever the editor did.
-fn external_editor(text: &str) -> io::Result<String> {
+fn external_editor(text: &str, mouse: bool) -> io::Result<String> {
     use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
-    let editor = ["VISUAL", "EDITOR"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))
-        .unwrap_or_else(|| "vi".to_string());
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
     let path = std::env::temp_dir().join(format!("rolo-{}-{nanos}.txt", std::process::id()));
     std::fs::write(&path, text)?;
     disable_raw_mode()?;
-    ratatui::crossterm::execute!(
-        io::stdout(),
-        LeaveAlternateScreen,
-        event::DisableMouseCapture,
-        event::DisableBracketedPaste
-    )?;
-    // The editor's setting may carry arguments (`code -w`): the shell splits it.
-    let status =
-        std::process::Command::new("sh").arg("-c").arg(format!("{editor} \"$1\"")).arg("sh").arg(&path).status();
-    let back = ratatui::crossterm::execute!(
-        io::stdout(),
-        EnterAlternateScreen,
-        event::EnableMouseCapture,
-        event::EnableBracketedPaste
-    )
-    .and_then(|_| enable_raw_mode());
-    let edited = match status {
-        Ok(s) if s.success() => std::fs::read_to_string(&path),
-        Ok(s) => Err(io::Error::other(format!("{editor} ended with {s}: the field is as it was"))),
-        Err(e) => Err(io::Error::other(format!("cannot run {editor} ({e}): set VISUAL or EDITOR"))),
-    };
+    ratatui::crossterm::execute!(io::stdout(), LeaveAlternateScreen, event::DisableBracketedPaste)?;
+    if mouse {
+        ratatui::crossterm::execute!(io::stdout(), event::DisableMouseCapture)?;
+    }
+    let status = crate::editor::edit(&path, "the field");
+    let back = ratatui::crossterm::execute!(io::stdout(), EnterAlternateScreen, event::EnableBracketedPaste)
+        .and_then(
+            |_| if mouse { ratatui::crossterm::execute!(io::stdout(), event::EnableMouseCapture) } else { Ok(()) },
+        )
+        .and_then(|_| enable_raw_mode());
+    let edited = status.and_then(|()| std::fs::read_to_string(&path));
     let _ = std::fs::remove_file(&path);
     back?;
     edited

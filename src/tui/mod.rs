@@ -24,6 +24,7 @@ mod quote;
 pub(crate) mod screen;
 mod search;
 mod sends;
+mod tabs;
 mod theme;
 mod userform;
 mod view;
@@ -36,7 +37,7 @@ use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
 use ratatui::backend::Backend;
-use ratatui::crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
 
 pub use app::{App, PaletteEntry};
 pub use ctx::Ctx;
@@ -297,19 +298,28 @@ fn handle(app: &mut App, event: Event) {
     match event {
         Event::Key(k) if k.kind != KeyEventKind::Release => app.handle_key(k),
         Event::Paste(text) => app.paste(&text),
-        Event::Mouse(m) => match m.kind {
-            MouseEventKind::ScrollDown => app.act(Action::Down),
-            MouseEventKind::ScrollUp => app.act(Action::Up),
-            _ => {}
-        },
+        Event::Mouse(m) => app.mouse(m),
         _ => {}
     }
 }
 
+/// What the machine the app runs on adds to the user's record: the config file's preferences
+/// and mouse switch, and the command line's theme.
+#[derive(Debug, Clone, Default)]
+pub struct Local {
+    /// Preferences laid over the user's own (what they leave out, the record keeps).
+    pub prefs: crate::model::Prefs,
+    /// The theme for this run (`--theme`), over both.
+    pub theme: Option<String>,
+    /// Whether the app takes the mouse.
+    pub mouse: bool,
+}
+
 /// Opens the app in this terminal; the terminal is restored on every way out, panics included.
-pub fn run_local(crm: Crm) -> io::Result<()> {
+pub fn run_local(crm: Crm, local: Local) -> io::Result<()> {
     let crm = Arc::new(crm);
     let mut app = App::new(crm.clone()).map_err(io::Error::other)?;
+    app.prefer(&local.prefs);
     // A closed terminal (SIGHUP) or a kill (SIGTERM) ends the loop like `q`, so the database is
     // closed cleanly.
     let stop = Arc::new(AtomicBool::new(false));
@@ -321,7 +331,10 @@ pub fn run_local(crm: Crm) -> io::Result<()> {
     // A storage panic caught as a damaged file must not restore the terminal under the app.
     crate::crm::hush_caught_panics();
     // A paste arrives as one event (typed into the focused field by `App::paste`), not as keys.
-    let _ = ratatui::crossterm::execute!(io::stdout(), event::EnableMouseCapture, event::EnableBracketedPaste);
+    let _ = ratatui::crossterm::execute!(io::stdout(), event::EnableBracketedPaste);
+    if local.mouse {
+        let _ = ratatui::crossterm::execute!(io::stdout(), event::EnableMouseCapture);
+    }
     // Not every hangup comes with a signal (rolo run under nohup, or by a tool that keeps its
     // own): look at the terminal itself too.
     let watch = stop.clone();
@@ -335,8 +348,12 @@ pub fn run_local(crm: Crm) -> io::Result<()> {
     });
     app.use_local_terminal();
     let mut events = TerminalEvents::start();
-    let mut host = TerminalHost { paused: events.paused.clone() };
-    let theme = app.theme(Theme::no_color_asked());
+    let mut host = TerminalHost { paused: events.paused.clone(), mouse: local.mouse };
+    let theme = match local.theme.as_deref().and_then(Theme::named) {
+        Some(_) if Theme::no_color_asked() => Theme::plain(),
+        Some(theme) => theme,
+        None => app.theme(Theme::no_color_asked()),
+    };
     let result = run(&mut terminal, &mut app, &mut events, &theme, &stop, &mut host);
     let _ = ratatui::crossterm::execute!(io::stdout(), event::DisableMouseCapture, event::DisableBracketedPaste);
     ratatui::restore();

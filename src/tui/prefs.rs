@@ -6,8 +6,7 @@ use super::keymap::{self, Action, Binding};
 use super::{ScreenId, Theme};
 use crate::model::{Prefs, ValidationError};
 
-/// The themes, by name: colour (the default) or plain (bold, reverse and symbols only).
-pub const THEMES: [&str; 2] = ["color", "plain"];
+pub use super::theme::THEMES;
 
 /// The key tables a key of the user's own may act in: the screens', the pages' and the
 /// everywhere keys, whose keys go through one lookup (not the dialogs' and editors').
@@ -85,9 +84,12 @@ pub fn screen_named(name: &str) -> Option<ScreenId> {
 /// naming the choices.
 pub fn check(prefs: &Prefs) -> Result<(), ValidationError> {
     if let Some(theme) = &prefs.theme
-        && !THEMES.contains(&theme.as_str())
+        && Theme::named(theme).is_none()
     {
-        return Err(ValidationError::new("theme", format!("'{theme}' is not a theme: use {}", THEMES.join(" or "))));
+        return Err(ValidationError::new(
+            "theme",
+            format!("'{theme}' is not a theme: use one of {}", THEMES.join(", ")),
+        ));
     }
     if let Some(screen) = &prefs.default_screen
         && screen_named(screen).is_none()
@@ -115,7 +117,68 @@ pub fn check(prefs: &Prefs) -> Result<(), ValidationError> {
             ));
         }
     }
+    clashes(prefs)
+}
+
+/// Refuses a key of the user's own that would take a key from another action where both act
+/// (unless that action is given a key of its own too), that starts or ends another key's
+/// sequence there (`g` against `g p`), or that two of the user's actions share; the message names
+/// both actions.
+fn clashes(prefs: &Prefs) -> Result<(), ValidationError> {
+    let own: Vec<(Action, &str)> = prefs.keys.iter().filter_map(|(a, k)| Some((action_named(a)?, k.trim()))).collect();
+    let rebound = |action: Action| own.iter().any(|(a, _)| *a == action);
+    let clash = |mine: &str, theirs: &str| {
+        let starts =
+            |long: &str, short: &str| long.starts_with(short) && long.as_bytes().get(short.len()) == Some(&b' ');
+        starts(mine, theirs) || starts(theirs, mine)
+    };
+    for (i, (action, key)) in own.iter().enumerate() {
+        for (other, other_key) in &own[i + 1..] {
+            if other != action && (key == other_key || clash(key, other_key)) && acting_together(*action, *other) {
+                return Err(conflict(key, *action, other_key, *other));
+            }
+        }
+        for table in in_force_with(*action) {
+            for b in table.iter().filter(|b| b.action != *action) {
+                for theirs in b.keys {
+                    if (theirs == key && !rebound(b.action)) || clash(key, theirs) {
+                        return Err(conflict(key, *action, theirs, b.action));
+                    }
+                }
+            }
+        }
+    }
     Ok(())
+}
+
+/// The key tables in force wherever `action` acts: the tables that bind it and the everywhere
+/// keys beside each (all of them, for an everywhere action).
+fn in_force_with(action: Action) -> Vec<&'static [Binding]> {
+    let binds = |t: &[Binding]| t.iter().any(|b| b.action == action);
+    if binds(keymap::GLOBAL) {
+        return SCREEN_TABLES.to_vec();
+    }
+    let mut tables: Vec<&'static [Binding]> = SCREEN_TABLES.iter().copied().filter(|t| binds(t)).collect();
+    tables.push(keymap::GLOBAL);
+    tables
+}
+
+/// Whether `a` and `b` act somewhere at the same time.
+fn acting_together(a: Action, b: Action) -> bool {
+    in_force_with(a).iter().any(|t| t.iter().any(|x| x.action == b))
+}
+
+/// A refused key, naming both actions.
+fn conflict(key: &str, action: Action, theirs: &str, other: Action) -> ValidationError {
+    let (action, other) = (action_id(action), action_id(other));
+    let problem = if key == theirs {
+        format!(
+            "'{key}' for {action} is already {other}'s key where both act: pick another key, or give {other} one of its own too"
+        )
+    } else {
+        format!("'{key}' for {action} clashes with '{theirs}' ({other}) where both act: one key would start the other")
+    };
+    ValidationError::new("key", problem)
 }
 
 /// The user's keys that read (`(key, action)`), for the app to look up before its tables.
@@ -129,12 +192,13 @@ pub fn overrides(prefs: &Prefs) -> Vec<(String, Action)> {
 }
 
 impl Theme {
-    /// The theme the user chose (colour unless they chose plain), plain whatever they chose when
-    /// their terminal asks for no colour (`NO_COLOR`, locally or sent by their SSH client).
+    /// The theme the user chose (dark unless they chose another), plain whatever they chose
+    /// when their terminal asks for no colour (`NO_COLOR`, locally or sent by their SSH client).
     pub fn for_user(prefs: &Prefs, no_color: bool) -> Theme {
-        match (no_color, prefs.theme.as_deref()) {
-            (true, _) | (_, Some("plain")) => Theme::plain(),
-            _ => Theme::color(),
+        match prefs.theme.as_deref().and_then(Theme::named) {
+            _ if no_color => Theme::plain(),
+            Some(theme) => theme,
+            None => Theme::color(),
         }
     }
 }
@@ -163,10 +227,41 @@ mod tests {
     fn what_the_app_does_not_know_is_refused_naming_the_choices() {
         assert!(check(&prefs(Some("plain"), Some("Pipeline"), &[("copy-email", "ctrl-y"), ("new", "g n")])).is_ok());
         let said = |p: Prefs| check(&p).unwrap_err().to_string();
-        assert!(said(prefs(Some("neon"), None, &[])).contains("'neon' is not a theme: use color or plain"));
+        assert!(
+            said(prefs(Some("neon"), None, &[]))
+                .contains("'neon' is not a theme: use one of dark, light, high-contrast, 16-color, plain")
+        );
         assert!(said(prefs(None, Some("home"), &[])).contains("use one of pipeline, contacts"));
         assert!(said(prefs(None, None, &[("fly", "f")])).contains("'fly' is not an action: use one of help, search"));
         assert!(said(prefs(None, None, &[("new", "ctrl-banana")])).contains("'ctrl-banana' is not a key"));
+    }
+
+    #[test]
+    fn a_key_taken_from_another_action_is_refused_naming_both() {
+        let said = |keys: &[(&str, &str)]| check(&prefs(None, None, keys)).err().map(|e| e.to_string());
+        let taken = said(&[("copy-email", "c")]).unwrap();
+        assert!(taken.contains("'c' for copy-email is already call's key where both act"), "{taken}");
+        assert_eq!(said(&[("copy-email", "c"), ("call", "f5")]), None, "call keeps a key of its own");
+        let starts = said(&[("new", "g")]).unwrap();
+        assert!(starts.contains("'g' for new clashes with 'g g' (top)"), "{starts}");
+        let shared = said(&[("copy-email", "ctrl-y"), ("copy-phone", "ctrl-y")]).unwrap();
+        assert!(shared.contains("'ctrl-y' for copy-email is already copy-phone's key"), "{shared}");
+        // Keys of actions that never act together may be the same.
+        assert_eq!(said(&[("copy-role", "ctrl-y"), ("won", "ctrl-y")]), None);
+    }
+
+    #[test]
+    fn every_theme_is_named_and_no_colour_wins() {
+        for name in THEMES {
+            assert!(Theme::named(name).is_some(), "{name}");
+            assert!(check(&prefs(Some(name), None, &[])).is_ok(), "{name}");
+            assert_eq!(Theme::for_user(&prefs(Some(name), None, &[]), true), Theme::plain(), "{name}");
+        }
+        assert_eq!(Theme::named("color"), Theme::named("dark"), "the name older rolos saved");
+        assert_eq!(Theme::named("16-colour"), Theme::named("16-color"));
+        let distinct: std::collections::HashSet<String> =
+            THEMES.iter().map(|n| format!("{:?}", Theme::named(n).unwrap())).collect();
+        assert_eq!(distinct.len(), THEMES.len(), "each theme draws differently");
     }
 
     #[test]

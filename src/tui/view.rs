@@ -7,7 +7,6 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::ScreenId;
 use super::app::App;
 use super::call::{CallForm, OUTCOME_KEYS, Slot};
 use super::ctx::Ctx;
@@ -131,48 +130,18 @@ fn long_message(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 fn switcher(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    // The widest form that fits: the name and padded titles, then the titles without padding,
-    // then as many titles as fit from the first screen on, the others by number (the screen on
-    // show always keeps its title).
-    let current = |s: ScreenId| s == app.screen && !app.welcome();
-    let spans_at = |level: u8, titled: usize| -> Vec<Span> {
-        let mut spans = if level == 0 { vec![Span::styled(" rolo ", theme.title())] } else { Vec::new() };
-        for (i, s) in ScreenId::ALL.into_iter().enumerate() {
-            let label = match level {
-                0 => format!(" {} {} ", s.number(), s.title()),
-                _ if level == 1 || i < titled || current(s) => format!("{} {} ", s.number(), s.title()),
-                _ => format!("{} ", s.number()),
-            };
-            spans.push(Span::styled(label, if current(s) { theme.focus() } else { theme.dim() }));
-        }
-        if !ScreenId::ALL.contains(&app.screen) {
-            spans.push(Span::styled(format!(" {} ", app.screen.title()), theme.focus()));
-        }
-        if app.indexing {
-            spans.push(Span::styled("  indexing…", theme.dim()));
-        }
-        spans
-    };
-    let fits = |spans: &[Span]| spans.iter().map(|s| width(&s.content)).sum::<usize>() <= area.width as usize;
-    let spans = [(0, 0), (1, 0)]
+    let spans: Vec<Span> = super::tabs::tabs(&app.tabs_shown(), area.width)
         .into_iter()
-        .chain((0..ScreenId::ALL.len()).rev().map(|titled| (2, titled)))
-        .map(|(level, titled)| spans_at(level, titled))
-        .find(|s| fits(s))
-        .unwrap_or_else(|| spans_at(2, 0));
-    // What still does not fit is cut with "…", never mid-word without saying so.
-    let mut room = area.width as usize;
-    let mut fitted = Vec::new();
-    for span in spans {
-        let w = width(&span.content);
-        if w > room {
-            fitted.push(Span::styled(truncate(&span.content, room), span.style));
-            break;
-        }
-        room -= w;
-        fitted.push(span);
-    }
-    f.render_widget(Paragraph::new(Line::from(fitted)), area);
+        .map(|(label, screen, on)| {
+            let style = match screen {
+                None if label == " rolo " => theme.title(),
+                _ if on => theme.focus(),
+                _ => theme.dim(),
+            };
+            Span::styled(label, style)
+        })
+        .collect();
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 fn status_bar(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
@@ -393,7 +362,7 @@ fn form_box(f: &mut Frame, area: Rect, form: &super::form::Form, theme: &Theme) 
 }
 
 /// The title of the help's section of the user's own keys.
-const OWN_KEYS: &str = "Your own keys (rolo user prefs), before the others where their action acts";
+const OWN_KEYS: &str = "Your own keys (rolo user prefs, the config file), before the others where their action acts";
 
 fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
     match o {

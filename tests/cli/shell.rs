@@ -60,7 +60,7 @@ fn bash_completes_the_grammar_and_what_the_database_holds() {
     let acme = db.id("account add --name Acme");
     let deal = db.id(format!("opp add --name Pilot --account {acme} --amount 10 --close-date 2027-01-15"));
     db.ok("stage add 'Closed Pending' --probability 90");
-    assert_eq!(bash(&db, "try rolo con"), "contact\n");
+    assert_eq!(bash(&db, "try rolo cont"), "contact\n");
     assert_eq!(bash(&db, "try rolo contact sh"), "show\n");
     assert_eq!(bash(&db, "try rolo report fo"), "forecast\n");
     assert_eq!(bash(&db, "try rolo import ca"), "call\ncase\n");
@@ -114,4 +114,81 @@ fn the_manual_page_holds_every_command_and_the_apps_keys() {
     let help = rolo::tui::keymap::BOARD[0].help;
     assert!(page.contains(&help.replace('-', "\\-")), "the board's first key: {help:?}");
     assert!(!page.contains(" complete "), "the hidden command stays out of the manual");
+}
+
+/// The config file of the tests' home folder (`XDG_CONFIG_HOME` is the database's folder).
+fn config_file(db: &Db) -> PathBuf {
+    db.file("rolo").join("config.toml")
+}
+
+#[test]
+fn the_config_file_is_found_shown_and_refused_with_its_line() {
+    let db = Db::new();
+    let file = config_file(&db);
+    assert_eq!(db.ok("config path").trim(), file.display().to_string());
+    let shown = db.ok("config show");
+    assert!(
+        shown.contains("(not made yet: rolo config edit)") && shown.contains("theme           dark (default)"),
+        "{shown}"
+    );
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, "theme = \"light\"\r\nmouse = false\r\n\r\n[keys]\r\ncopy-email = \"ctrl-y\"\r\n").unwrap();
+    let shown = db.json("config show");
+    assert_eq!(pick(&shown, &["theme", "mouse", "keys"]), json!(["light", false, { "copy-email": "ctrl-y" }]));
+    // An unknown setting stops every command but `config`, naming the file, the line and the fix.
+    std::fs::write(&file, "theme = \"light\"\n# the colours\ncolour = \"red\"\n").unwrap();
+    let said = db.fails_only("contact list", 1, "line 3: 'colour' is not a setting: use one of database, theme");
+    assert!(said.contains(&file.display().to_string()) && said.contains("rolo config edit"), "{said}");
+    db.fails_only("config show", 1, "line 3: 'colour' is not a setting");
+    assert_eq!(db.ok("config path").trim(), file.display().to_string(), "config path still answers");
+    // Names the app does not know, and keys that clash, are refused on their own line.
+    std::fs::write(&file, "mouse = true\ndefault-screen = \"home\"\n").unwrap();
+    db.fails_only("config show", 1, "line 2: default-screen: 'home' is not a screen");
+    std::fs::write(&file, "[keys]\nnew = \"g n\"\ncopy-email = \"c\"\n").unwrap();
+    db.fails_only("config show", 1, "line 3: key: 'c' for copy-email is already call's key where both act");
+    std::fs::remove_file(&file).unwrap();
+    db.fails_only("--theme neon", 1, "theme: 'neon' is not a theme: use one of dark, light");
+}
+
+#[test]
+fn the_config_files_database_is_opened_when_none_is_named() {
+    let db = Db::new();
+    db.ok("contact add --first Ann --last Lee");
+    let file = config_file(&db);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    // A relative path is read beside the config file.
+    std::fs::write(&file, "database = \"../rolo.redb\"\n").unwrap();
+    let mut bare = common::rolo_in(&db.path, "C.UTF-8");
+    let args: Vec<&std::ffi::OsStr> = bare.get_args().skip(2).collect();
+    assert!(args.is_empty(), "rolo_in passes only --db");
+    let out = Command::new(env!("CARGO_BIN_EXE_rolo"))
+        .envs(bare.get_envs().filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))))
+        .args(["--json", "contact", "list"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = texts(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(serde_json::from_str::<Value>(&stdout).unwrap()[0]["first_name"], "Ann");
+    bare.arg("config").arg("show");
+    let shown = texts(&bare.output().unwrap()).0;
+    assert!(shown.contains("(--db or ROLO_DB)"), "{shown}");
+}
+
+#[test]
+fn config_edit_makes_the_file_from_the_template_and_checks_what_was_written() {
+    let db = Db::new();
+    let file = config_file(&db);
+    let edit = |editor: &str| rolo(&db.path).args(["config", "edit"]).env("VISUAL", editor).output().unwrap();
+    // The editor uncomments the theme.
+    let out = edit("sed -i 's/^# theme = \"dark\"/theme = \"light\"/'");
+    assert!(out.status.success(), "{}", texts(&out).1);
+    assert!(texts(&out).0.ends_with("reads well\n"));
+    assert!(std::fs::read_to_string(&file).unwrap().contains("\ntheme = \"light\"\n"));
+    assert_eq!(db.json("config show")["theme"], "light");
+    // A mistake made in the editor is named when it closes, and kept for the next edit.
+    let out = edit("sed -i 's/^theme = \"light\"/theme = \"lite\"/'");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(texts(&out).1.contains("theme: 'lite' is not a theme"), "{}", texts(&out).1);
+    let out = edit("false");
+    assert!(texts(&out).1.contains("the file is as it was"), "{}", texts(&out).1);
 }

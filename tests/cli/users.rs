@@ -622,7 +622,7 @@ fn preferences_are_set_by_their_user_and_shown() {
     let db = Db::new();
     db.ok("user add ann --name Ann");
     let shown = db.ok("--as ann user prefs ann");
-    assert!(has_row(&shown, &["theme", "color (default)"]) && has_row(&shown, &["keys", "the usual ones"]), "{shown}");
+    assert!(has_row(&shown, &["theme", "dark (default)"]) && has_row(&shown, &["keys", "the usual ones"]), "{shown}");
     let set = db.json([
         "--as",
         "ann",
@@ -653,7 +653,11 @@ fn bad_preferences_are_refused_naming_the_choices() {
     let db = Db::new();
     db.ok("user add ann --name Ann");
     db.ok("user add bob --name Bob");
-    db.fails_with("user prefs ann --theme neon", 1, "error: theme: 'neon' is not a theme: use color or plain");
+    db.fails_with(
+        "user prefs ann --theme neon",
+        1,
+        "error: theme: 'neon' is not a theme: use one of dark, light, high-contrast, 16-color, plain",
+    );
     db.fails_with(
         "user prefs ann --default-screen home",
         1,

@@ -44,6 +44,21 @@ impl Ui {
         self
     }
 
+    /// Acts a mouse event `kind` at column `x`, row `y`, on a drawn frame.
+    pub fn mouse(&mut self, kind: ratatui::crossterm::event::MouseEventKind, x: u16, y: u16) -> &mut Ui {
+        use ratatui::crossterm::event::MouseEvent;
+        self.screen();
+        self.app.mouse(MouseEvent { kind, column: x, row: y, modifiers: KeyModifiers::NONE });
+        self.app.settle();
+        self
+    }
+
+    /// A left click at column `x`, row `y`.
+    pub fn click(&mut self, x: u16, y: u16) -> &mut Ui {
+        use ratatui::crossterm::event::{MouseButton, MouseEventKind};
+        self.mouse(MouseEventKind::Down(MouseButton::Left), x, y)
+    }
+
     /// Types text into whatever has the focus.
     pub fn text(&mut self, text: &str) -> &mut Ui {
         for c in text.chars() {
@@ -59,6 +74,15 @@ impl Ui {
         self.app.set_viewport(size.width, size.height);
         self.app.settle();
         self.frame()
+    }
+
+    /// The screen drawn in `theme`, every cell's colours and attributes with its text (the test
+    /// terminal's own account of its buffer), once background work is done.
+    pub fn styled(&mut self, theme: &Theme) -> String {
+        self.screen();
+        let app = &self.app;
+        self.term.draw(|f| rolo::tui::draw(f, app, theme)).unwrap();
+        format!("{:?}", self.term.backend().buffer())
     }
 
     /// The next frame as text, drawn at once, whatever is still being worked out.

@@ -55,7 +55,7 @@ fn the_users_keys_act_before_the_tables_where_their_action_does() {
     assert_eq!(ui.app.screen, ScreenId::Leads);
     ui.keys("?");
     let help = ui.screen();
-    let own = help.lines().position(|l| l.contains("Your own keys (rolo user prefs)")).expect(&help);
+    let own = help.lines().position(|l| l.contains("Your own keys (rolo user prefs, the config file)")).expect(&help);
     assert!(help.lines().nth(own + 1).is_some_and(|l| l.contains("c ") && l.contains("copy the email")), "{help}");
     assert!(help.lines().nth(own + 2).is_some_and(|l| l.contains("g x") && l.contains("go to Leads")), "{help}");
     ui.keys("esc");
@@ -76,4 +76,33 @@ fn a_stored_name_the_app_does_not_know_is_skipped() {
     let mut ui = Ui::with(dir, Arc::new(crm), 120, 30);
     assert_eq!(ui.app.screen, ScreenId::Contacts);
     assert!(ui.screen().contains("Bea"), "{}", ui.screen());
+}
+
+#[test]
+fn the_config_files_preferences_lie_over_the_users_record() {
+    let mut ui = ann_with(Prefs {
+        default_screen: Some("leads".into()),
+        theme: Some("plain".into()),
+        keys: keys(&[("copy-email", "ctrl-y"), ("goto-leads", "g x")]),
+    });
+    ui.app.prefer(&Prefs {
+        default_screen: Some("pipeline".into()),
+        theme: None,
+        keys: keys(&[("copy-email", "ctrl-e")]),
+    });
+    assert_eq!(ui.app.screen, ScreenId::Pipeline, "the file's screen wins");
+    assert_eq!(ui.app.theme(false), Theme::plain(), "the record's theme stays where the file sets none");
+    let own: Vec<String> = ui.app.own_keys().iter().map(|(k, _)| k.clone()).collect();
+    assert_eq!(own, ["g x", "ctrl-e"], "the file's key replaces the record's for that action");
+}
+
+/// One screen in every theme: the contacts list with a row selected, a hint line and the tabs,
+/// each cell's colours and attributes recorded.
+#[test]
+fn each_theme_draws_the_contacts_in_its_own_colours() {
+    for name in rolo::tui::prefs::THEMES {
+        let mut ui = ann_with(Prefs::default());
+        let theme = Theme::named(name).unwrap();
+        insta::assert_snapshot!(format!("theme_{name}"), ui.styled(&theme));
+    }
 }

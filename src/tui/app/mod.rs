@@ -29,6 +29,7 @@ mod copy;
 mod editors;
 mod filters;
 mod mail;
+mod mouse;
 mod outside;
 mod overlays;
 mod pages;
@@ -134,6 +135,8 @@ pub struct App {
     prefs: crate::model::Prefs,
     /// The user's own keys, asked before the tables: `(key, action)`.
     own_keys: Vec<(String, Action)>,
+    /// When and where the last left click was: a second one there soon after opens.
+    last_click: Option<(std::time::Instant, (u16, u16))>,
     /// Who the app acts as, when an admin acts as someone else (`--as`): "as bob (rep) · by
     /// admin ann", read when the app opens and after each write, for the status bar.
     pub acting: Option<String>,
@@ -249,6 +252,7 @@ impl App {
             clipboard: None,
             prefs: Default::default(),
             own_keys: Vec::new(),
+            last_click: None,
             acting,
             outside: outside::Outside::new(seen),
         };

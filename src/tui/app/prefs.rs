@@ -17,6 +17,19 @@ impl App {
         self.prefs = prefs;
     }
 
+    /// Lays `local` (the config file's preferences) over the user's: what it sets wins, a key
+    /// it gives an action replaces the record's for that action.
+    pub fn prefer(&mut self, local: &Prefs) {
+        let mut prefs = self.prefs.clone();
+        prefs.theme = local.theme.clone().or(prefs.theme);
+        if local.default_screen.is_some() {
+            prefs.default_screen = local.default_screen.clone();
+        }
+        prefs.keys.retain(|(action, _)| !local.keys.iter().any(|(a, _)| a == action));
+        prefs.keys.extend(local.keys.iter().cloned());
+        self.apply_prefs(prefs);
+    }
+
     /// The user's own keys that read, `(key, action)`: the help lists them first.
     pub fn own_keys(&self) -> &[(String, crate::tui::Action)] {
         &self.own_keys

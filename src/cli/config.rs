@@ -1,0 +1,139 @@
+//! `rolo config path|show|edit`, and the config file as every command reads it: parsed by
+//! [`crate::config`], its names (theme, screen, actions, keys) checked against the app's tables,
+//! a problem named with its line.
+
+use std::path::PathBuf;
+
+use anyhow::{Result, anyhow};
+use clap::Subcommand;
+use serde_json::json;
+
+use super::output::Out;
+use crate::config::{self, Config, ConfigError};
+use crate::model::Prefs;
+
+/// `rolo config`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Print where the config file is (whether or not it exists yet).
+    Path,
+    /// Print the settings in force: the file's, else the defaults.
+    Show,
+    /// Open the config file in $VISUAL or $EDITOR (made from a commented template when missing),
+    /// then check it.
+    Edit,
+}
+
+/// The config file, checked: what it sets must read and name themes, screens, actions and keys
+/// the app knows.
+pub fn load() -> Result<Config, ConfigError> {
+    let Some(path) = config::path() else { return Ok(Config::default()) };
+    let config = config::read(&path)?;
+    checked(&path, config)
+}
+
+/// `config` if the app's tables know every name in it, else the first problem, with the line
+/// of the setting it is on.
+fn checked(path: &std::path::Path, config: Config) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let line_of = |key: &str| {
+        let starts = |l: &str| {
+            let l = l.trim_start().trim_start_matches('"');
+            l.strip_prefix(key).is_some_and(|rest| rest.trim_start_matches('"').trim_start().starts_with('='))
+        };
+        text.lines().position(starts).map_or(1, |n| n + 1)
+    };
+    let invalid = |key: &str, e: crate::model::ValidationError| ConfigError::Invalid {
+        path: path.display().to_string(),
+        line: line_of(key),
+        problem: format!("{}: {}", e.field, e.message),
+    };
+    let one = |prefs: Prefs, key: &str| crate::tui::prefs::check(&prefs).map_err(|e| invalid(key, e));
+    one(Prefs { theme: config.theme.clone(), ..Default::default() }, "theme")?;
+    one(Prefs { default_screen: config.default_screen.clone(), ..Default::default() }, "default-screen")?;
+    for (action, key) in &config.keys {
+        let alone = Prefs { keys: vec![(action.clone(), key.clone())], ..Default::default() };
+        one(alone, action)?;
+    }
+    // Keys that read alone may still clash with each other.
+    crate::tui::prefs::check(&config.prefs()).map_err(|e| {
+        let named = config.keys.keys().rev().find(|a| e.message.contains(&format!(" for {a} "))).cloned();
+        invalid(named.as_deref().unwrap_or("[keys]"), e)
+    })?;
+    Ok(config)
+}
+
+/// The database rolo opens when `--db` and `ROLO_DB` are not given: the config file's, else the
+/// platform data folder's `rolo.redb`.
+pub fn default_db(config: &Config) -> Option<PathBuf> {
+    config.database.clone().or_else(platform_db)
+}
+
+/// `rolo.redb` in the platform data folder (`~/.local/share/rolo/` on Linux).
+fn platform_db() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "rolo").map(|d| d.data_dir().join("rolo.redb"))
+}
+
+/// Runs `rolo config`. `db` is the database the command line names (`--db`, `ROLO_DB`).
+pub fn run(out: &Out, cmd: ConfigCmd, db: Option<PathBuf>) -> Result<()> {
+    let path = config::path().ok_or_else(|| anyhow!("no home folder to keep the config in: set ROLO_CONFIG"))?;
+    match cmd {
+        ConfigCmd::Path => {
+            if out.json {
+                out.json_value(&json!({ "path": path, "exists": path.exists() }));
+            } else {
+                say!("{}", path.display());
+            }
+        }
+        ConfigCmd::Show => show(out, &path, db)?,
+        ConfigCmd::Edit => {
+            if !path.exists() {
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                std::fs::write(&path, config::TEMPLATE)?;
+            }
+            crate::editor::edit(&path, "the file")?;
+            checked(&path, config::read(&path)?)?;
+            say!("{} reads well", path.display());
+        }
+    }
+    Ok(())
+}
+
+/// `rolo config show`: every setting in force and where it comes from.
+fn show(out: &Out, path: &std::path::Path, db: Option<PathBuf>) -> Result<()> {
+    let config = checked(path, config::read(path)?)?;
+    let database = db.clone().or_else(|| default_db(&config));
+    let from = if db.is_some() {
+        "--db or ROLO_DB"
+    } else if config.database.is_some() {
+        "the config file"
+    } else {
+        "default"
+    };
+    if out.json {
+        out.json_value(&json!({
+            "path": path,
+            "exists": path.exists(),
+            "database": database,
+            "theme": config.theme.as_deref().unwrap_or("dark"),
+            "default_screen": config.default_screen.as_deref().unwrap_or("contacts"),
+            "mouse": config.mouse.unwrap_or(true),
+            "keys": config.keys,
+        }));
+        return Ok(());
+    }
+    let or = |v: &Option<String>, default: &str| v.clone().unwrap_or_else(|| format!("{default} (default)"));
+    let keys: Vec<String> = config.keys.iter().map(|(a, k)| format!("{a}={k}")).collect();
+    let rows = [
+        ("file", format!("{}{}", path.display(), if path.exists() { "" } else { " (not made yet: rolo config edit)" })),
+        ("database", format!("{} ({from})", database.map_or("none".to_string(), |d| d.display().to_string()))),
+        ("theme", or(&config.theme, "dark")),
+        ("default screen", or(&config.default_screen, "contacts")),
+        ("mouse", config.mouse.map_or("on (default)".to_string(), |m| if m { "on" } else { "off" }.to_string())),
+        ("keys", if keys.is_empty() { "the usual ones".to_string() } else { keys.join(", ") }),
+    ];
+    super::output::pairs(&rows);
+    Ok(())
+}
