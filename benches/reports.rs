@@ -24,7 +24,7 @@ fn main() {
             let path = dir.path().join("reports.redb");
             let crm = Crm::open(&path).expect("open");
             let start = Instant::now();
-            rolo::demo::fill(&crm, &rolo::demo::DemoSize::for_contacts(n), 1, false).expect("demo data");
+            rolo::demo::fill(&crm, &rolo::demo::DemoSize::for_contacts(n), 1, false, &mut || {}).expect("demo data");
             println!("demo data of {n} contacts made in {:.1?}", start.elapsed());
             path
         }

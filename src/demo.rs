@@ -111,28 +111,38 @@ impl DemoSize {
             cases: part(1, 20, 3),
         }
     }
+
+    /// How many records the demo makes, before converted leads add theirs: what its progress
+    /// counts to.
+    pub fn total(&self) -> u64 {
+        self.kinds().iter().map(|(n, _)| u64::from(*n)).sum()
+    }
+
+    /// Each number with the plural it counts.
+    fn kinds(&self) -> [(u32, &'static str); 14] {
+        [
+            (self.accounts, "accounts"),
+            (self.contacts, "contacts"),
+            (self.leads, "leads"),
+            (self.opportunities, "opportunities"),
+            (self.tasks, "tasks"),
+            (self.calls, "calls"),
+            (self.events, "events"),
+            (self.projects, "projects"),
+            (self.campaigns, "campaigns"),
+            (self.products, "products"),
+            (self.quotes, "quotes"),
+            (self.lists, "lists"),
+            (self.notes, "notes"),
+            (self.cases, "cases"),
+        ]
+    }
 }
 
 impl fmt::Display for DemoSize {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} accounts, {} contacts, {} leads, {} opportunities, {} tasks, {} calls, {} events, {} projects, {} campaigns, {} products, {} quotes, {} lists, {} notes, {} cases",
-            self.accounts,
-            self.contacts,
-            self.leads,
-            self.opportunities,
-            self.tasks,
-            self.calls,
-            self.events,
-            self.projects,
-            self.campaigns,
-            self.products,
-            self.quotes,
-            self.lists,
-            self.notes,
-            self.cases
-        )
+        let said: Vec<String> = self.kinds().iter().map(|(n, what)| format!("{n} {what}")).collect();
+        f.write_str(&said.join(", "))
     }
 }
 
@@ -152,8 +162,9 @@ struct Words {
 
 /// Fills the database. Refuses a database that already has people or accounts unless `force`.
 /// Returns how many records of each kind it added (converted leads add accounts, contacts and
-/// opportunities beyond the planned numbers).
-pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSize> {
+/// opportunities beyond the planned numbers). `made` is told each record made (up to
+/// [`DemoSize::total`]); the commit comes after the last.
+pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool, made: &mut dyn FnMut()) -> Result<DemoSize> {
     let before = counts(crm)?;
     let existing: u64 = [Kind::Account, Kind::Contact, Kind::Lead, Kind::Opportunity].iter().map(|k| before[k]).sum();
     if existing > 0 && !force {
@@ -162,7 +173,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
     let stages = crm.stages()?;
     // One transaction: a demo killed half-way leaves the file as it was, and a new `rolo demo`
     // finds it empty.
-    crm.write_bulk("rolo demo", |tx| make(tx, size, seed, &stages))?;
+    crm.write_bulk("rolo demo", |tx| make(tx, size, seed, &stages, made))?;
 
     let after = counts(crm)?;
     let added = |k: Kind| (after[&k] - before[&k]) as u32;
@@ -185,7 +196,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool) -> Result<DemoSi
 }
 
 /// Makes every record of the demo in `tx`: `size` of each kind, chosen by `seed`.
-fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()> {
+fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dyn FnMut()) -> Result<()> {
     let words = Words {
         first: lines(FIRST),
         last: lines(LAST),
@@ -199,7 +210,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()>
     let now = tx.now();
     let today = now.local_date();
 
-    let campaigns = batched(tx, size.campaigns, |tx, i| {
+    let campaigns = batched(tx, made, size.campaigns, |tx, i| {
         let start = today.add_days(rng.random_range(-120..30));
         let status = CampaignStatus::ALL[i as usize % CampaignStatus::ALL.len()];
         tx.create(Campaign {
@@ -218,7 +229,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()>
         .map(|c| c.id)
     })?;
 
-    let products = batched(tx, size.products, |tx, i| {
+    let products = batched(tx, made, size.products, |tx, i| {
         let catalogue = lines(PRODUCTS);
         let (name, price) = catalogue[i as usize % catalogue.len()].split_once(',').unwrap_or(("Item", "10"));
         let round = i as usize / catalogue.len();
@@ -232,7 +243,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()>
         .map(|p| (p.id, p.active))
     })?;
 
-    let accounts = batched(tx, size.accounts, |tx, i| {
+    let accounts = batched(tx, made, size.accounts, |tx, i| {
         let (city, country) = *words.cities.choose(&mut rng).unwrap_or(&("London", "United Kingdom"));
         let base = words.companies[i as usize % words.companies.len()];
         let n = i as usize / words.companies.len();
@@ -265,7 +276,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()>
 
     // Each contact's last activity, by position in `contacts`: their calls happen before it.
     let mut last_seen = Vec::with_capacity(size.contacts as usize);
-    let contacts = batched(tx, size.contacts, |tx, i| {
+    let contacts = batched(tx, made, size.contacts, |tx, i| {
         let first = *words.first.choose(&mut rng).unwrap_or(&"Ann");
         let last = *words.last.choose(&mut rng).unwrap_or(&"Lee");
         let (account, domain, city, country) = &accounts[rng.random_range(0..accounts.len())];
@@ -308,7 +319,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()>
         .map(|c| (c.id, *account))
     })?;
 
-    batched(tx, size.leads, |tx, i| {
+    batched(tx, made, size.leads, |tx, i| {
         let first = *words.first.choose(&mut rng).unwrap_or(&"Ann");
         let last = *words.last.choose(&mut rng).unwrap_or(&"Lee");
         let company = format!(
@@ -342,7 +353,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()>
         Ok(lead.id)
     })?;
 
-    let opportunities = batched(tx, size.opportunities, |tx, i| {
+    let opportunities = batched(tx, made, size.opportunities, |tx, i| {
         let (contact, account) = contacts[rng.random_range(0..contacts.len())];
         let stage = &stages[i as usize % stages.len()];
         // Open deals are expected from two months ago to six months on; won and lost ones
@@ -373,7 +384,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()>
         tx.create_opportunity(opp).map(|o| o.id)
     })?;
 
-    let projects = batched(tx, size.projects, |tx, i| {
+    let projects = batched(tx, made, size.projects, |tx, i| {
         let (account, ..) = &accounts[i as usize % accounts.len()];
         let done = i % 3 == 2;
         tx.create(Project {
@@ -394,7 +405,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()>
         .map(|p| p.id)
     })?;
 
-    batched(tx, size.tasks, |tx, i| {
+    batched(tx, made, size.tasks, |tx, i| {
         let (contact, _) = contacts[rng.random_range(0..contacts.len())];
         let status = TaskStatus::ALL[(i as usize / 2) % TaskStatus::ALL.len()];
         let done = matches!(status, TaskStatus::Done | TaskStatus::Cancelled);
@@ -412,7 +423,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()>
         .map(|_| ())
     })?;
 
-    batched(tx, size.calls, |tx, i| {
+    batched(tx, made, size.calls, |tx, i| {
         let who = rng.random_range(0..contacts.len());
         let (contact, _) = contacts[who];
         let outcome = CallOutcome::ALL[i as usize % CallOutcome::ALL.len()];
@@ -434,7 +445,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()>
         .map(|_| ())
     })?;
 
-    batched(tx, size.events, |tx, i| {
+    batched(tx, made, size.events, |tx, i| {
         let (contact, account) = contacts[rng.random_range(0..contacts.len())];
         let day = today.add_days(rng.random_range(-14..28));
         let start = Timestamp(day.start_local().0 + rng.random_range(8..17) * 3600);
@@ -450,7 +461,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()>
         .map(|_| ())
     })?;
 
-    batched(tx, size.lists, |tx, i| {
+    batched(tx, made, size.lists, |tx, i| {
         let members: Vec<Id> = (0..50)
             .map(|_| contacts[rng.random_range(0..contacts.len())].0)
             .collect::<std::collections::BTreeSet<_>>()
@@ -461,7 +472,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()>
         tx.create(ContactList { name, members, ..Default::default() }).map(|_| ())
     })?;
 
-    batched(tx, size.notes, |tx, i| {
+    batched(tx, made, size.notes, |tx, i| {
         let (contact, account) = contacts[rng.random_range(0..contacts.len())];
         let target = match i % 3 {
             0 => RecordRef::new(Kind::Account, account),
@@ -481,7 +492,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()>
     })?;
 
     let active: Vec<Id> = products.iter().filter(|(_, a)| *a).map(|(id, _)| *id).collect();
-    batched(tx, size.quotes, |tx, i| {
+    batched(tx, made, size.quotes, |tx, i| {
         let opp = opportunities[i as usize % opportunities.len()];
         let lines = (0..rng.random_range(1..4))
             .map(|_| {
@@ -508,7 +519,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage]) -> Result<()>
 
     // Cases last, on a stream of their own: the records above stay what each seed made before.
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xCA5E);
-    batched(tx, size.cases, |tx, i| {
+    batched(tx, made, size.cases, |tx, i| {
         let (contact, account) = contacts[rng.random_range(0..contacts.len())];
         let (subject, resolution) = CASES[i as usize % CASES.len()];
         let status = CaseStatus::ALL[i as usize % CaseStatus::ALL.len()];
@@ -553,8 +564,19 @@ fn ascii_local(name: &str) -> String {
 
 /// Makes `count` records with `make`, in the demo's one transaction, then writes their
 /// held-back index keys, so that memory holds one kind's keys at a time.
-fn batched<T>(tx: &mut Tx, count: u32, mut make: impl FnMut(&mut Tx, u32) -> Result<T>) -> Result<Vec<T>> {
-    let made = (0..count).map(|i| make(tx, i)).collect::<Result<Vec<T>>>()?;
+fn batched<T>(
+    tx: &mut Tx,
+    made: &mut dyn FnMut(),
+    count: u32,
+    mut make: impl FnMut(&mut Tx, u32) -> Result<T>,
+) -> Result<Vec<T>> {
+    let records = (0..count)
+        .map(|i| {
+            let record = make(tx, i);
+            made();
+            record
+        })
+        .collect::<Result<Vec<T>>>()?;
     tx.index()?;
-    Ok(made)
+    Ok(records)
 }

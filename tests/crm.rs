@@ -784,7 +784,7 @@ fn merging_duplicates_keeps_every_email_phone_and_activity_of_both() {
 #[test]
 fn demo_contacts_were_last_active_no_earlier_than_their_calls() {
     let (_d, crm) = fresh();
-    rolo::demo::fill(&crm, &rolo::demo::DemoSize::for_contacts(200), 1, false).unwrap();
+    rolo::demo::fill(&crm, &rolo::demo::DemoSize::for_contacts(200), 1, false, &mut || {}).unwrap();
     let last: std::collections::HashMap<Id, Option<Timestamp>> =
         crm.list::<Contact>(|_| true).unwrap().into_iter().map(|c| (c.id, c.last_activity)).collect();
     let calls = crm.list::<Call>(|_| true).unwrap();

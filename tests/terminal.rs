@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 
 mod common;
 
-/// rolo's app on a new pseudo-terminal of 100×30 whose controlling side is returned, with
-/// everything the app has drawn so far (read on a thread of its own, so the app never blocks on
-/// output).
-fn app_in_a_pty(db: &std::path::Path, env: &[(&str, &str)]) -> (Child, File, Arc<Mutex<Vec<u8>>>) {
+/// `rolo ARGS` (the app, without any) on a new pseudo-terminal of 100×30 whose controlling side
+/// is returned, with everything rolo has drawn so far (read on a thread of its own, so rolo never
+/// blocks on output).
+fn in_a_pty(db: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> (Child, File, Arc<Mutex<Vec<u8>>>) {
     let (mut master, mut slave) = (0, 0);
     let size = libc::winsize { ws_row: 30, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0 };
     // SAFETY: two valid out-pointers and a valid winsize; no name buffer or termios is passed.
@@ -25,7 +25,7 @@ fn app_in_a_pty(db: &std::path::Path, env: &[(&str, &str)]) -> (Child, File, Arc
     // SAFETY: openpty returned two open descriptors that nothing else owns.
     let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
     let mut cmd = common::rolo_in(db, "C.UTF-8");
-    cmd.env_remove("VISUAL").envs(env.iter().copied());
+    cmd.args(args).env_remove("VISUAL").envs(env.iter().copied());
     cmd.env("TERM", "xterm-256color")
         .stdin(Stdio::from(slave.try_clone().unwrap()))
         .stdout(Stdio::from(slave.try_clone().unwrap()))
@@ -91,7 +91,7 @@ fn ends_within(child: &mut Child, limit: Duration) -> bool {
 fn keys_typed_right_after_a_long_paste_are_read_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.redb");
-    let (mut child, mut terminal, drawn) = app_in_a_pty(&db, &[]);
+    let (mut child, mut terminal, drawn) = in_a_pty(&db, &[], &[]);
     let settle = || std::thread::sleep(Duration::from_millis(700));
     wait_for(&drawn, "Welcome");
     // Start empty, open the search, and type 5,000 characters in one go, as a paste that is
@@ -120,7 +120,7 @@ fn ctrl_x_ctrl_e_runs_the_editor_and_takes_the_terminal_back() {
     let editor = dir.path().join("editor.sh");
     std::fs::write(&editor, "#!/bin/sh\nprintf 'from the editor' > \"$1\"\n").unwrap();
     std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let (mut child, mut terminal, drawn) = app_in_a_pty(&db, &[("EDITOR", editor.to_str().unwrap())]);
+    let (mut child, mut terminal, drawn) = in_a_pty(&db, &[("EDITOR", editor.to_str().unwrap())], &[]);
     wait_for(&drawn, "Welcome");
     // A new product, to its description, then Ctrl-X Ctrl-E.
     // Words are waited for one at a time: a terminal is sent only the cells that change.
@@ -143,4 +143,21 @@ fn ctrl_x_ctrl_e_runs_the_editor_and_takes_the_terminal_back() {
         let _ = child.kill();
     }
     assert!(ended, "the app answered no key after the editor");
+}
+
+#[test]
+fn a_long_command_shows_its_progress_on_a_terminal_and_not_for_a_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.redb");
+    let (mut child, _terminal, drawn) = in_a_pty(&db, &[], &["demo", "--contacts", "20000"]);
+    wait_for(&drawn, "making the demo");
+    assert!(ends_within(&mut child, Duration::from_secs(120)), "the demo ends");
+    wait_for(&drawn, "demo data added");
+    // The same with --json on the same terminal: nothing but the JSON.
+    let other = dir.path().join("u.redb");
+    let (mut child, _terminal, drawn) = in_a_pty(&other, &[], &["--json", "demo", "--contacts", "20000"]);
+    assert!(ends_within(&mut child, Duration::from_secs(120)), "the demo ends");
+    wait_for(&drawn, "\"contacts\"");
+    let said = String::from_utf8_lossy(&drawn.lock().unwrap()).into_owned();
+    assert!(!said.contains("making the demo"), "{said}");
 }

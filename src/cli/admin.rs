@@ -125,13 +125,28 @@ pub(super) fn source(out: &Out, crm: &Crm, cmd: SourceCmd) -> Result<()> {
 }
 
 pub(super) fn demo(out: &Out, crm: &Crm, a: DemoArgs) -> Result<()> {
-    let summary = crate::demo::fill(crm, &crate::demo::DemoSize::for_contacts(a.contacts), a.seed, a.force)?;
+    let size = crate::demo::DemoSize::for_contacts(a.contacts);
+    let shown = super::progress::counted(out, size.total(), "making the demo");
+    let (total, mut made) = (size.total(), 0);
+    let summary = crate::demo::fill(crm, &size, a.seed, a.force, &mut || {
+        made += 1;
+        // Not every record: the bar's own counting is not free at a million.
+        if made % 1024 == 0 || made == total {
+            shown.bar().set_position(made);
+            if made == total {
+                shown.bar().set_message("saving…");
+            }
+        }
+    })?;
+    drop(shown);
     out.done(&summary, || format!("demo data added: {summary}"));
     Ok(())
 }
 
 pub(super) fn check(out: &Out, crm: &Crm) -> Result<()> {
+    let spinner = super::progress::spinning(out, "checking every record and index entry");
     let problems = crm.check()?;
+    drop(spinner);
     if out.json {
         out.json_value(&serde_json::json!({ "ok": problems.is_empty(), "problems": problems }));
     } else {

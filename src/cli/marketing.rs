@@ -378,23 +378,10 @@ fn send_campaign(out: &Out, crm: &Crm, a: CampaignSendArgs) -> Result<()> {
         return dry_run(out, crm, &plan);
     }
     let mut outbox = outbox(crm, &a.to)?;
-    let bar = progress(out, plan.send.len());
-    let report = crm.send_campaign(&plan, outbox.as_mut(), &mut |done, _| bar.set_position(done as u64))?;
-    bar.finish_and_clear();
+    let shown = super::progress::counted(out, plan.send.len() as u64, "sending");
+    let report = crm.send_campaign(&plan, outbox.as_mut(), &mut |done, _| shown.bar().set_position(done as u64))?;
+    drop(shown);
     sent(out, &report, &format!("campaign {campaign}"))
-}
-
-/// A progress bar on stderr for people at a terminal; hidden for scripts.
-fn progress(out: &Out, total: usize) -> indicatif::ProgressBar {
-    if out.json || !super::stdio::on_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(total as u64);
-    let style = indicatif::ProgressStyle::with_template("sending {bar:40} {pos}/{len} {eta}");
-    if let Ok(style) = style {
-        bar.set_style(style);
-    }
-    bar
 }
 
 /// Prints what a send did; a send that stopped or failed for some fails (exit 1) after saying

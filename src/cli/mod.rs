@@ -25,6 +25,7 @@ mod invoke;
 mod marketing;
 mod output;
 mod people;
+mod progress;
 mod quote;
 mod report;
 mod sales;

@@ -54,39 +54,46 @@ pub(super) fn report(out: &Out, crm: &Crm, a: ReportArgs) -> Result<()> {
     match a.name.parse::<Report>()? {
         Report::Forecast => forecast(out, crm, a),
         Report::Stages => {
-            let r = crm.stages_report(report_query(out, crm, &a)?)?;
+            let r = worked_out(out, || Ok(crm.stages_report(report_query(out, crm, &a)?)?))?;
             print_report(out, &a, &r, stages_csv, stages_text)
         }
         Report::Calls => {
-            let r = crm.calls_report(report_query(out, crm, &a)?)?;
+            let r = worked_out(out, || Ok(crm.calls_report(report_query(out, crm, &a)?)?))?;
             print_report(out, &a, &r, calls_csv, calls_text)
         }
         Report::Tasks => {
-            let r = crm.tasks_report(report_query(out, crm, &a)?)?;
+            let r = worked_out(out, || Ok(crm.tasks_report(report_query(out, crm, &a)?)?))?;
             print_report(out, &a, &r, tasks_csv, tasks_text)
         }
         Report::Campaigns => {
-            let r = crm.campaigns_report(report_query(out, crm, &a)?)?;
+            let r = worked_out(out, || Ok(crm.campaigns_report(report_query(out, crm, &a)?)?))?;
             print_report(out, &a, &r, campaigns_csv, campaigns_text)
         }
         Report::Activity => {
-            let r = crm.activity_report(report_query(out, crm, &a)?)?;
+            let r = worked_out(out, || Ok(crm.activity_report(report_query(out, crm, &a)?)?))?;
             print_report(out, &a, &r, activity_csv, activity_text)
         }
         Report::Emails => {
             let query = report_query(out, crm, &a)?;
-            let r = crm.emails_report(query, a.list.as_deref().map(email_cell).transpose()?)?;
+            let r = worked_out(out, || Ok(crm.emails_report(query, a.list.as_deref().map(email_cell).transpose()?)?))?;
             print_report(out, &a, &r, emails_csv, emails_text)
         }
         Report::Projects => {
-            let r = crm.projects_report(report_query(out, crm, &a)?)?;
+            let r = worked_out(out, || Ok(crm.projects_report(report_query(out, crm, &a)?)?))?;
             print_report(out, &a, &r, projects_csv, projects_text)
         }
         Report::Cases => {
-            let r = crm.cases_report(report_query(out, crm, &a)?)?;
+            let r = worked_out(out, || Ok(crm.cases_report(report_query(out, crm, &a)?)?))?;
             print_report(out, &a, &r, cases_csv, cases_text)
         }
     }
+}
+
+/// The report `work` computes, a spinner turning meanwhile (over a long range of a big file it
+/// takes a while), gone before the report prints.
+fn worked_out<T>(out: &Out, work: impl FnOnce() -> Result<T>) -> Result<T> {
+    let _spinner = super::progress::spinning(out, "working out the report");
+    work()
 }
 
 /// The period and currency of a report's flags; refuses `--csv` with `--json`.
@@ -144,7 +151,7 @@ fn forecast(out: &Out, crm: &Crm, a: ReportArgs) -> Result<()> {
         best_case_min: a.best_case_min,
         currency: a.currency.as_deref().map(Currency::parse).transpose()?,
     };
-    let f = crm.forecast(query)?;
+    let f = worked_out(out, || Ok(crm.forecast(query)?))?;
     let (periods, by) = match a.by {
         PeriodArg::Month => (&f.months, "month"),
         PeriodArg::Quarter => (&f.quarters, "quarter"),

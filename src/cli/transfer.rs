@@ -136,9 +136,9 @@ pub(super) fn import(out: &Out, crm: &Crm, a: ImportArgs) -> Result<()> {
         DuplicateArg::Merge => OnDuplicate::Merge,
         DuplicateArg::Create => OnDuplicate::Create,
     };
-    let bar = std::cell::OnceCell::new();
+    let shown = std::cell::OnceCell::new();
     let progress = |done: usize, total: usize| {
-        let bar = bar.get_or_init(|| progress_bar(total, out.json));
+        let bar = shown.get_or_init(|| super::progress::counted(out, total as u64, "importing")).bar();
         bar.set_length(total as u64);
         bar.set_position(done as u64);
         if done == total {
@@ -159,9 +159,7 @@ pub(super) fn import(out: &Out, crm: &Crm, a: ImportArgs) -> Result<()> {
             },
         },
     };
-    if let Some(bar) = bar.get() {
-        bar.finish_and_clear();
-    }
+    drop(shown);
     if out.json
         && let Err(e) = &outcome
     {
@@ -240,7 +238,9 @@ pub(super) fn export(out: &Out, crm: &Crm, a: ExportArgs) -> Result<()> {
     }
     // The whole export is made in memory first: a failure leaves no half-written file or output.
     let mut data = Vec::new();
+    let spinner = super::progress::spinning(out, &format!("exporting {}", kind.plural()));
     let done = export_to(crm, kind, format, &mut data)?;
+    drop(spinner);
     let Some(path) = &a.out else {
         use std::io::Write as _;
         let mut stdout = stdio::Stdout;
@@ -376,23 +376,11 @@ fn export_objects_csv<R: Present>(crm: &Crm, to: &mut Vec<u8>) -> Result<usize> 
     Ok(crate::export::objects_csv(|| all.iter().map(|r| names.record(r)), to)?)
 }
 
-/// A progress bar on stderr for long imports; hidden for short ones, with `--json`, for a
-/// command whose streams are not the process's (a server's client: the bar would draw on the
-/// server's terminal), and when stderr is not a terminal (indicatif draws only to one).
-fn progress_bar(rows: usize, json: bool) -> indicatif::ProgressBar {
-    if rows < 5_000 || json || !stdio::on_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(rows as u64);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows, {eta} left {msg}") {
-        bar.set_style(style);
-    }
-    bar
-}
-
 /// `backup`: a consistent copy of the database.
 pub(super) fn backup(out: &Out, crm: &Crm, a: BackupArgs) -> Result<()> {
+    let spinner = super::progress::spinning(out, "backing up");
     super::files::backup(crm, &a.file)?;
+    drop(spinner);
     stdio::mark_saved();
     out.done(&serde_json::json!({ "backup": a.file }), || format!("backed up to {}", a.file.display()));
     Ok(())

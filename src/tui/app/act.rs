@@ -287,7 +287,7 @@ impl App {
             }
             Action::LoadDemo => {
                 let size = crate::demo::DemoSize::for_contacts(200);
-                let added = crate::demo::fill(&self.crm, &size, 1, false)?;
+                let added = crate::demo::fill(&self.crm, &size, 1, false, &mut || {})?;
                 self.leave_welcome();
                 self.refresh_after_write();
                 self.say(format!("demo data loaded: {} contacts, {} accounts", added.contacts, added.accounts));
