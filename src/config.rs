@@ -38,7 +38,9 @@ pub struct Config {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.
-    #[error("the config file {path} could not be read: {why}")]
+    #[error(
+        "the config file {path} could not be read: {why}: make it readable, remove it, or set ROLO_CONFIG to another file"
+    )]
     Unreadable {
         /// The file.
         path: String,
@@ -46,7 +48,7 @@ pub enum ConfigError {
         why: String,
     },
     /// The file does not read as rolo's config.
-    #[error("the config file {path}, line {line}: {problem}")]
+    #[error("the config file {path}, line {line}: {problem} (rolo config edit)")]
     Invalid {
         /// The file.
         path: String,
@@ -59,6 +61,21 @@ pub enum ConfigError {
 
 /// The keys the file takes, as written in it.
 pub const KEYS: [&str; 5] = ["database", "theme", "default-screen", "mouse", "keys"];
+
+/// Each key the file takes and what it sets, for the manual.
+pub const SETTINGS: [(&str, &str); 5] = [
+    (
+        "database = \"PATH\"",
+        "The database when neither --db nor ROLO_DB names one (~/ is home; relative: beside the file).",
+    ),
+    ("theme = \"NAME\"", "dark, light, high-contrast, 16-color or plain (NO_COLOR always wins)."),
+    ("default-screen = \"NAME\"", "The screen the app opens on: pipeline, contacts, accounts, leads, tasks, ..."),
+    ("mouse = true|false", "Whether the app takes the mouse (on unless set off; hold Shift to select text)."),
+    (
+        "[keys] ACTION = \"KEY\"",
+        "Keys of your own by action (rolo config keys lists them); a key that clashes is refused.",
+    ),
+];
 
 /// Where the config file is: `ROLO_CONFIG` when set, else `config.toml` in the platform config
 /// folder (`$XDG_CONFIG_HOME/rolo` or `~/.config/rolo` on Linux).
@@ -93,6 +110,11 @@ pub fn read(file: &Path) -> Result<Config, ConfigError> {
         invalid(line, "is not UTF-8 text: save the file as UTF-8".to_string())
     })?;
     let mut config = parse(&text).map_err(|(line, problem)| invalid(line, problem))?;
+    if config.database.as_ref().is_some_and(|d| d.as_os_str().is_empty()) {
+        let line = text.lines().position(|l| l.trim_start().starts_with("database")).map_or(1, |n| n + 1);
+        let problem = "database: is empty: name a file, like database = \"~/crm/rolo.redb\", or remove the line";
+        return Err(invalid(line, problem.to_string()));
+    }
     if let Some(db) = config.database.take() {
         config.database = Some(resolve(&db, file.parent()));
     }
@@ -103,17 +125,25 @@ pub fn read(file: &Path) -> Result<Config, ConfigError> {
 pub fn parse(text: &str) -> Result<Config, (usize, String)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     toml::from_str(text).map_err(|e| {
-        let line = e.span().map_or(1, |s| 1 + text[..s.start.min(text.len())].matches('\n').count());
-        (line, problem(e.message()))
+        let start = e.span().map_or(0, |s| s.start.min(text.len()));
+        let line = 1 + text[..start].matches('\n').count();
+        // The setting on that line, to name in the message.
+        let key = text.lines().nth(line - 1).and_then(|l| l.split_once('=')).map(|(k, _)| k.trim().trim_matches('"'));
+        (line, problem(e.message(), key.filter(|k| !k.is_empty())))
     })
 }
 
-/// The parser's message said for a person: an unknown key names the keys the file takes.
-fn problem(message: &str) -> String {
-    let message = message.trim();
-    match message.strip_prefix("unknown field `").and_then(|m| m.split_once('`')) {
-        Some((key, _)) => format!("'{key}' is not a setting: use one of {}", KEYS.join(", ")),
-        None => message.replace('\n', " "),
+/// The parser's message said for a person: an unknown key names the keys the file takes, a
+/// setting given twice says so, any other problem names the setting on its line.
+fn problem(message: &str, key: Option<&str>) -> String {
+    let message = message.trim().replace('\n', " ");
+    if let Some((unknown, _)) = message.strip_prefix("unknown field `").and_then(|m| m.split_once('`')) {
+        return format!("'{unknown}' is not a setting: use one of {}", KEYS.join(", "));
+    }
+    match key {
+        Some(key) if message.starts_with("duplicate key") => format!("{key}: is set twice: keep one of the lines"),
+        Some(key) => format!("{key}: {message}"),
+        None => message,
     }
 }
 
@@ -163,8 +193,8 @@ pub const TEMPLATE: &str = r#"# rolo's settings for this machine (a served sessi
 # wheel scrolls (hold Shift to select text with the mouse). Off, the terminal selects as usual.
 # mouse = true
 
-# Keys of your own, by action (the help, ?, names the actions). A key another action has where
-# both act is refused, naming both.
+# Keys of your own, by action (`rolo config keys` lists the actions and their keys). A key
+# another action has where both act is refused, naming both.
 [keys]
 # copy-email = "ctrl-y"
 # new = "g n"
@@ -195,7 +225,9 @@ mod tests {
         assert_eq!(problem, "'colour' is not a setting: use one of database, theme, default-screen, mouse, keys");
         let (line, problem) = parse("mouse = \"yes\"\n").unwrap_err();
         assert_eq!(line, 1);
-        assert!(problem.contains("bool"), "{problem}");
+        assert!(problem.starts_with("mouse: ") && problem.contains("bool"), "{problem}");
+        let (line, problem) = parse("theme = \"dark\"\n\ntheme = \"light\"\n").unwrap_err();
+        assert_eq!((line, problem.as_str()), (3, "theme: is set twice: keep one of the lines"));
         let (line, _) = parse("theme = \"dark\"\r\n[keys]\r\nnew = 3\r\n").unwrap_err();
         assert_eq!(line, 3, "CRLF lines count as lines");
         assert!(parse("\u{feff}theme = \"dark\"\n").is_ok(), "a byte-order mark is skipped");
@@ -210,6 +242,6 @@ mod tests {
         assert_eq!(read(&file).unwrap().database, Some(dir.path().join("team.redb")));
         std::fs::write(&file, b"theme = \"dark\"\n# \xff\n").unwrap();
         let said = read(&file).unwrap_err().to_string();
-        assert!(said.ends_with("line 2: is not UTF-8 text: save the file as UTF-8"), "{said}");
+        assert!(said.ends_with("line 2: is not UTF-8 text: save the file as UTF-8 (rolo config edit)"), "{said}");
     }
 }

@@ -67,7 +67,7 @@ fn run(mut cli: Cli, args: &[OsString]) -> u8 {
     // Every other command reads the config file, and stops at a problem in it.
     let config = match rolo::cli::config::load() {
         Ok(config) => config,
-        Err(e) => return fail(&format!("{e}: fix it with `rolo config edit`")),
+        Err(e) => return fail(&e.to_string()),
     };
     if let Some(theme) = cli.theme.as_deref().filter(|t| cli.command.is_none() && rolo::tui::Theme::named(t).is_none())
     {

@@ -52,7 +52,7 @@ pub struct TaskFields {
     #[arg(long)]
     pub notes: Option<String>,
     /// Who does it (default: you).
-    #[arg(long)]
+    #[arg(long, add = super::shell::users())]
     pub owner: Option<String>,
 }
 
@@ -138,7 +138,7 @@ pub struct CallFields {
     #[arg(long)]
     pub at: Option<String>,
     /// The owner's login (default: you).
-    #[arg(long)]
+    #[arg(long, add = super::shell::users())]
     pub owner: Option<String>,
     /// The customer service case it was about (C-000123): a first call is its first response.
     #[arg(long, value_parser = super::service::case_id)]
@@ -189,7 +189,7 @@ pub struct EventFields {
     #[arg(long)]
     pub notes: Option<String>,
     /// The owner's login (default: you).
-    #[arg(long)]
+    #[arg(long, add = super::shell::users())]
     pub owner: Option<String>,
 }
 
@@ -263,7 +263,7 @@ pub struct ProjectFields {
     #[arg(long)]
     pub status: Option<String>,
     /// Who leads it (default: you).
-    #[arg(long)]
+    #[arg(long, add = super::shell::users())]
     pub owner: Option<String>,
 }
 
@@ -323,7 +323,7 @@ pub struct NoteAdd {
     /// The note.
     pub text: String,
     /// The owner's login (default: you).
-    #[arg(long)]
+    #[arg(long, add = super::shell::users())]
     pub owner: Option<String>,
 }
 

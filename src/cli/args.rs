@@ -34,7 +34,7 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
     /// Act as the user LOGIN (admins only): for scripts, support and tests.
-    #[arg(long = "as", global = true, value_name = "LOGIN")]
+    #[arg(long = "as", global = true, value_name = "LOGIN", add = super::shell::users())]
     pub as_user: Option<String>,
     /// The app's theme for this run: dark, light, high-contrast, 16-color or plain (NO_COLOR still
     /// wins). Given before any command, as the app opens without one.
@@ -218,6 +218,7 @@ pub struct AssignArgs {
 #[derive(Debug, Args)]
 pub struct NameArg {
     /// Its id, or its exact name.
+    #[arg(add = super::shell::ids())]
     pub name: String,
 }
 

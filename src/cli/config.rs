@@ -22,6 +22,9 @@ pub enum ConfigCmd {
     /// Open the config file in $VISUAL or $EDITOR (made from a commented template when missing),
     /// then check it.
     Edit,
+    /// List the actions a key of your own may be given to (their names for `[keys]`), with the
+    /// keys the app gives them and what they do.
+    Keys,
 }
 
 /// The config file, checked: what it sets must read and name themes, screens, actions and keys
@@ -48,15 +51,15 @@ fn checked(path: &std::path::Path, config: Config) -> Result<Config, ConfigError
         line: line_of(key),
         problem: format!("{}: {}", e.field, e.message),
     };
-    let one = |prefs: Prefs, key: &str| crate::tui::prefs::check(&prefs).map_err(|e| invalid(key, e));
+    let one = |prefs: Prefs, key: &str| crate::tui::prefs::check_names(&prefs).map_err(|e| invalid(key, e));
     one(Prefs { theme: config.theme.clone(), ..Default::default() }, "theme")?;
     one(Prefs { default_screen: config.default_screen.clone(), ..Default::default() }, "default-screen")?;
     for (action, key) in &config.keys {
         let alone = Prefs { keys: vec![(action.clone(), key.clone())], ..Default::default() };
         one(alone, action)?;
     }
-    // Keys that read alone may still clash with each other.
-    crate::tui::prefs::check(&config.prefs()).map_err(|e| {
+    // Keys that read alone may still clash, with the app's or each other.
+    crate::tui::prefs::clashes(&config.prefs()).map_err(|e| {
         let named = config.keys.keys().rev().find(|a| e.message.contains(&format!(" for {a} "))).cloned();
         invalid(named.as_deref().unwrap_or("[keys]"), e)
     })?;
@@ -86,6 +89,7 @@ pub fn run(out: &Out, cmd: ConfigCmd, db: Option<PathBuf>) -> Result<()> {
             }
         }
         ConfigCmd::Show => show(out, &path, db)?,
+        ConfigCmd::Keys => keys(out),
         ConfigCmd::Edit => {
             if !path.exists() {
                 if let Some(dir) = path.parent() {
@@ -136,4 +140,17 @@ fn show(out: &Out, path: &std::path::Path, db: Option<PathBuf>) -> Result<()> {
     ];
     super::output::pairs(&rows);
     Ok(())
+}
+
+/// `rolo config keys`: every action by the name `[keys]` takes, its keys and what it does.
+fn keys(out: &Out) {
+    let actions = crate::tui::prefs::action_keys();
+    if out.json {
+        let rows: Vec<serde_json::Value> =
+            actions.iter().map(|(a, keys, help)| json!({ "action": a, "keys": keys, "help": help })).collect();
+        out.json_value(&rows);
+        return;
+    }
+    let rows = actions.into_iter().map(|(a, keys, help)| vec![a, keys.join(", "), help.to_string()]);
+    say!("{}", super::output::table(&["ACTION", "KEYS", "WHAT IT DOES"], rows, &[]));
 }

@@ -50,7 +50,7 @@ pub struct CampaignFields {
     #[arg(long)]
     pub status: Option<String>,
     /// The owner's login (default: you).
-    #[arg(long)]
+    #[arg(long, add = super::shell::users())]
     pub owner: Option<String>,
 }
 

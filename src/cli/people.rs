@@ -64,7 +64,7 @@ pub struct AccountFields {
     #[arg(long)]
     pub status: Option<String>,
     /// The rep in charge (default: you).
-    #[arg(long)]
+    #[arg(long, add = super::shell::users())]
     pub owner: Option<String>,
     /// A label (repeat for several; replaces the labels on edit).
     #[arg(long = "tag")]
@@ -163,7 +163,7 @@ pub struct ContactFields {
     #[arg(long)]
     pub do_not_call: Option<bool>,
     /// The rep in charge (default: you).
-    #[arg(long)]
+    #[arg(long, add = super::shell::users())]
     pub owner: Option<String>,
     /// A label (repeat for several; replaces the labels on edit).
     #[arg(long = "tag")]

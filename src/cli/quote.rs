@@ -84,6 +84,7 @@ pub enum QuoteCmd {
 #[derive(Debug, Args)]
 pub struct QuoteShow {
     /// The quote's id.
+    #[arg(add = super::shell::ids())]
     pub id: Id,
     /// text: the table rolo prints; md: a Markdown quote to send or print (not with --json).
     #[arg(long, value_enum, default_value_t = QuoteFormat::Text)]

@@ -35,7 +35,8 @@ pub struct LeadFields {
     /// Phone number.
     #[arg(long)]
     pub phone: Option<String>,
-    /// Where it came from: cold-call, web-site, trade-show, partner, ...
+    /// Where it came from, a lead source (`rolo source list`): cold_call, web_site, trade_show,
+    /// partner, ...
     #[arg(long, add = super::shell::sources())]
     pub source: Option<String>,
     /// The campaign that brought it.
@@ -48,7 +49,7 @@ pub struct LeadFields {
     #[arg(long)]
     pub rating: Option<String>,
     /// The rep in charge (default: you).
-    #[arg(long)]
+    #[arg(long, add = super::shell::users())]
     pub owner: Option<String>,
 }
 
@@ -149,7 +150,7 @@ pub struct OppFields {
     #[arg(long)]
     pub campaign: Option<Id>,
     /// The rep in charge (default: you).
-    #[arg(long)]
+    #[arg(long, add = super::shell::users())]
     pub owner: Option<String>,
 }
 

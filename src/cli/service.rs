@@ -21,7 +21,7 @@ pub(super) fn case_id(text: &str) -> std::result::Result<Id, String> {
 #[derive(Debug, Args)]
 pub struct CaseArg {
     /// The case's number (C-000123) or id.
-    #[arg(value_parser = case_id)]
+    #[arg(value_parser = case_id, add = super::shell::ids())]
     pub id: Id,
 }
 
@@ -83,7 +83,7 @@ pub struct CaseFields {
     #[arg(long)]
     pub satisfaction: Option<String>,
     /// Who works on it (default: you).
-    #[arg(long)]
+    #[arg(long, add = super::shell::users())]
     pub owner: Option<String>,
 }
 

@@ -37,6 +37,10 @@ pub struct CompleteArgs {
     /// The position of the word being completed among WORDS (0 is `rolo` itself).
     #[arg(long)]
     pub index: usize,
+    /// Every value that fits the word, not only what the database knows (for fish, whose script
+    /// from clap completes no positional values).
+    #[arg(long)]
+    pub all: bool,
     /// The command line's words, as the shell split them.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     pub words: Vec<OsString>,
@@ -55,6 +59,11 @@ pub fn kinds() -> Vec<&'static str> {
 /// The kinds `import` reads from CSV.
 pub fn importable() -> Vec<&'static str> {
     crate::import::KINDS.iter().map(|k| k.name()).collect()
+}
+
+/// Every screen's title, which `--default-screen` takes in any case.
+pub fn screens() -> Vec<&'static str> {
+    crate::tui::ScreenId::every().map(|s| s.title()).collect()
 }
 
 /// Every report's name.
@@ -79,64 +88,98 @@ impl TypedValueParser for Offered {
     }
 }
 
-/// Prints the completion script for `shell`: clap's script for the grammar, then the hook that
-/// fills in what the database knows.
+/// Prints the completion script for `shell`: clap's script for the grammar (the hidden
+/// commands left out), then the hook that fills in what the database knows.
 pub fn completions(shell: Shell) -> Result<()> {
     let mut script = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "rolo", &mut script);
-    script.extend_from_slice(hook(shell).as_bytes());
-    super::stdio::Stdout.write_all(&script)?;
+    clap_complete::generate(shell, &mut shown_grammar(), "rolo", &mut script);
+    let script = String::from_utf8_lossy(&script).into_owned();
+    super::stdio::Stdout.write_all(hooked(shell, script).as_bytes())?;
     Ok(())
 }
 
-/// The lines added after clap's script: for the words only the database can name, ask
-/// `rolo complete`; for every other word (or when it answers nothing) use clap's script.
-fn hook(shell: Shell) -> &'static str {
+/// The grammar as the completion scripts offer it: every command but the hidden ones.
+fn shown_grammar() -> clap::Command {
+    let full = Cli::command();
+    let shown: Vec<clap::Command> = full.get_subcommands().filter(|c| !c.is_hide_set()).cloned().collect();
+    let args: Vec<clap::Arg> = full.get_arguments().cloned().collect();
+    clap::Command::new("rolo").version(env!("CARGO_PKG_VERSION")).args(args).subcommands(shown)
+}
+
+/// The flags whose values the database knows, for the shells (fish) that complete a flag's value
+/// only from lines naming that flag.
+const DATABASE_FLAGS: [&str; 4] = ["stage", "source", "owner", "as"];
+
+/// clap's `script` for `shell` with the hook that asks `rolo complete` for the words only the
+/// database can name; for every other word (or when it answers nothing) clap's script answers.
+fn hooked(shell: Shell, script: String) -> String {
+    let note = "# Record ids, stages, sources and logins come from the database: rolo names them.\n";
     match shell {
-        Shell::Bash => {
-            r#"
-# Record ids, stages, sources and logins come from the database: rolo names them.
-_rolo_from_database() {
+        Shell::Bash => format!(
+            r#"{script}
+{note}_rolo_from_database() {{
     local found=() line
     while IFS= read -r line; do
         found+=("$line")
-    done < <(rolo complete --shell bash --index "$COMP_CWORD" -- "${COMP_WORDS[@]}" 2>/dev/null)
-    if (( ${#found[@]} )); then
-        COMPREPLY=("${found[@]}")
+    done < <(rolo complete --shell bash --index "$COMP_CWORD" -- "${{COMP_WORDS[@]}}" 2>/dev/null)
+    if (( ${{#found[@]}} )); then
+        COMPREPLY=("${{found[@]}}")
     else
         _rolo "$@"
     fi
-}
-complete -F _rolo_from_database -o bashdefault -o default rolo
+}}
+if [[ "${{BASH_VERSINFO[0]}}" -eq 4 && "${{BASH_VERSINFO[1]}}" -ge 4 || "${{BASH_VERSINFO[0]}}" -gt 4 ]]; then
+    complete -F _rolo_from_database -o nosort -o bashdefault -o default rolo
+else
+    complete -F _rolo_from_database -o bashdefault -o default rolo
+fi
 "#
-        }
+        ),
         Shell::Zsh => {
-            r#"
-# Record ids, stages, sources and logins come from the database: rolo names them.
-_rolo_from_database() {
+            // Loaded from $fpath, the file runs when first asked: the hook must be defined
+            // before clap's last lines, which then call it in place of `_rolo`.
+            let tail = "if [ \"$funcstack[1]\" = \"_rolo\" ]; then";
+            let (head, end) = script.split_at(script.find(tail).unwrap_or(script.len()));
+            let end = end
+                .replace("    _rolo \"$@\"", "    _rolo_from_database \"$@\"")
+                .replace("    compdef _rolo rolo", "    compdef _rolo_from_database rolo");
+            format!(
+                r#"{head}{note}_rolo_from_database() {{
     local -a found
-    found=("${(@f)$(rolo complete --shell zsh --index $((CURRENT - 1)) -- "${words[@]}" 2>/dev/null)}")
-    if [[ -n "${found[1]}" ]]; then
-        _describe -t values 'value' found
+    found=("${{(@f)$(rolo complete --shell zsh --index $((CURRENT - 1)) -- "${{words[@]}}" 2>/dev/null)}}")
+    if [[ -n "${{found[1]}}" ]]; then
+        _describe -V -t values 'value' found
     else
         _rolo "$@"
     fi
-}
-compdef _rolo_from_database rolo
-"#
+}}
+
+{end}"#
+            )
         }
         Shell::Fish => {
-            r#"
-# Record ids, stages, sources and logins come from the database: rolo names them.
-function __rolo_from_database
+            let flags: String = DATABASE_FLAGS
+                .iter()
+                .map(|f| format!("complete -c rolo -k -l {f} -x -a '(__rolo_from_database)'\n"))
+                .collect();
+            // clap's fish script completes no positional values: rolo answers them all, and
+            // where it has values, files are not offered beside them.
+            format!(
+                r#"{script}
+{note}function __rolo_from_database
     set -l words (commandline -opc) (commandline -ct)
-    rolo complete --shell fish --index (math (count $words) - 1) -- $words 2>/dev/null
+    rolo complete --shell fish --all --index (math (count $words) - 1) -- $words 2>/dev/null
 end
-complete -c rolo -f -a '(__rolo_from_database)'
-"#
+function __rolo_values_here
+    set -g __rolo_values (__rolo_from_database)
+    test (count $__rolo_values) -gt 0
+end
+complete -c rolo -k -f -n __rolo_values_here -a '(printf "%s\n" $__rolo_values)'
+{flags}"#
+            )
         }
         // PowerShell and Elvish complete the grammar only.
-        _ => "",
+        _ => script,
     }
 }
 
@@ -170,7 +213,7 @@ pub fn complete(mut args: CompleteArgs, default_db: Option<PathBuf>) -> Result<(
     let cwd = std::env::current_dir().ok();
     // A word the engine cannot place is one clap's script completes (or nothing does).
     let found = clap_complete::engine::complete(&mut cmd, args.words, args.index, cwd.as_deref()).unwrap_or_default();
-    if !FROM_DATABASE.load(std::sync::atomic::Ordering::SeqCst) {
+    if !args.all && !FROM_DATABASE.load(std::sync::atomic::Ordering::SeqCst) {
         return Ok(());
     }
     // The engine adds the flags that may come here; a value was asked for unless one is typed.
@@ -183,6 +226,7 @@ pub fn complete(mut args: CompleteArgs, default_db: Option<PathBuf>) -> Result<(
         let label = label.replace(['\n', '\t'], " ");
         let label = crate::text::sanitize(&label);
         let _ = match args.shell {
+            Shell::Zsh if label.is_empty() => writeln!(out, "{}", value.replace(':', "\\:")),
             Shell::Zsh => writeln!(out, "{}:{label}", value.replace(':', "\\:")),
             Shell::Fish | Shell::Elvish => writeln!(out, "{value}\t{label}"),
             // Bash puts the word in as it is: a space or quote must be escaped to stay one word.
@@ -279,7 +323,15 @@ fn record_ids(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
     let Some(kind) = asked_kind() else { return Vec::new() };
     with_crm(|crm| {
         let typed = current.to_string_lossy().into_owned();
-        let Ok(ids) = crm.ordered_ids(kind, Order::Name, false, usize::MAX) else { return Vec::new() };
+        // By name where the kind has names; else in the order they were made.
+        let named = crm.ordered_ids(kind, Order::Name, false, usize::MAX).unwrap_or_default();
+        let ids = if named.is_empty() {
+            let every = crm.parse_filter(kind, "", crm.session().today());
+            let limit = if typed.is_empty() { MOST } else { usize::MAX };
+            every.and_then(|f| crm.filtered(&f, limit)).map(|f| f.ids).unwrap_or_default()
+        } else {
+            named
+        };
         let ids = ids.into_iter().filter(|id| id.to_string().starts_with(&typed)).take(MOST);
         let labelled: Vec<(String, String)> =
             ids.map(|id| (id.to_string(), crm.label(RecordRef::new(kind, id)))).collect();
@@ -343,13 +395,20 @@ pub fn man() -> Result<()> {
     page.render_options_section(&mut out)?;
     let mut roff = roff::Roff::new();
     roff.control("SH", ["COMMANDS"]);
-    for sub in cmd.get_subcommands().filter(|c| !c.is_hide_set()) {
+    for sub in cmd.get_subcommands().filter(|c| shown(c)) {
         commands(&mut roff, sub, "rolo");
     }
     keys(&mut roff);
     roff.control("SH", ["ENVIRONMENT"]);
     for (name, what) in ENVIRONMENT {
         roff.control("TP", []).text([roff::bold(*name)]).text([roff::roman(*what)]);
+    }
+    roff.control("SH", ["CONFIG FILE"]);
+    roff.text([roff::roman(
+        "Settings for this machine, in TOML (rolo config edit opens it; a served session reads the user's record instead):",
+    )]);
+    for (key, what) in crate::config::SETTINGS {
+        roff.control("TP", []).text([roff::bold(key.to_string())]).text([roff::roman(what.to_string())]);
     }
     roff.control("SH", ["FILES"]);
     roff.control("TP", []).text([roff::italic("~/.config/rolo/config.toml")]);
@@ -364,8 +423,22 @@ pub fn man() -> Result<()> {
     )]);
     roff.to_writer(&mut out)?;
     page.render_version_section(&mut out)?;
-    super::stdio::Stdout.write_all(&out)?;
+    super::stdio::Stdout.write_all(ascii_roff(&String::from_utf8_lossy(&out)).as_bytes())?;
     Ok(())
+}
+
+/// `roff` with every character past ASCII written as troff's escape for it (`…` as `\[u2026]`),
+/// so the page reads the same in every formatter, whatever its input encoding.
+fn ascii_roff(roff: &str) -> String {
+    let mut out = String::with_capacity(roff.len());
+    for c in roff.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\[u{:04X}]", u32::from(c)));
+        }
+    }
+    out
 }
 
 /// The environment variables rolo reads, and what for.
@@ -376,11 +449,16 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ("NO_COLOR", "Set to anything: the app draws without colour, whatever the theme."),
 ];
 
+/// Whether the manual lists `cmd`: not the hidden commands, nor clap's `help` under each.
+fn shown(cmd: &clap::Command) -> bool {
+    !cmd.is_hide_set() && cmd.get_name() != "help"
+}
+
 /// One command and, under it, its own commands: the usage line and what it does.
 fn commands(roff: &mut roff::Roff, cmd: &clap::Command, parent: &str) {
     let name = format!("{parent} {}", cmd.get_name());
     if cmd.has_subcommands() {
-        for sub in cmd.get_subcommands().filter(|c| !c.is_hide_set()) {
+        for sub in cmd.get_subcommands().filter(|c| shown(c)) {
             commands(roff, sub, &name);
         }
         return;
@@ -439,5 +517,6 @@ mod tests {
         assert_eq!(flag_value(&words, "--db").as_deref(), Some("y.redb"));
         assert_eq!(escaped("Closed Won's"), "Closed\\ Won\\'s");
         assert_eq!(unescaped("Closed\\ W"), "Closed W");
+        assert_eq!(ascii_roff("a … é"), "a \\[u2026] \\[u00E9]");
     }
 }

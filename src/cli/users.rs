@@ -42,8 +42,8 @@ pub struct UserPrefs {
     #[arg(long, value_parser = super::shell::Offered(|| crate::tui::prefs::THEMES.to_vec()))]
     pub theme: Option<String>,
     /// The screen the app opens on: pipeline, contacts, accounts, leads, tasks, calls, agenda,
-    /// reports, products, settings, projects or duplicates (empty: contacts).
-    #[arg(long)]
+    /// reports, cases, products, settings, projects, duplicates or marketing (empty: contacts).
+    #[arg(long, value_parser = super::shell::Offered(super::shell::screens))]
     pub default_screen: Option<String>,
     /// A key of their own for an action, e.g. copy-email=ctrl-y or new=g n (ACTION= removes it);
     /// the actions are named in kebab case. Repeat for more.

@@ -64,6 +64,25 @@ pub fn actions() -> Vec<Action> {
     all
 }
 
+/// Every action a key of the user's own may be given to, by name, with the keys the app gives it
+/// and what it does: what `rolo config keys` lists.
+pub fn action_keys() -> Vec<(String, Vec<&'static str>, &'static str)> {
+    actions()
+        .into_iter()
+        .map(|action| {
+            let bindings: Vec<&Binding> =
+                SCREEN_TABLES.iter().flat_map(|t| t.iter()).filter(|b| b.action == action).collect();
+            let mut keys: Vec<&'static str> = Vec::new();
+            for k in bindings.iter().flat_map(|b| b.keys.iter()) {
+                if !keys.contains(k) {
+                    keys.push(k);
+                }
+            }
+            (action_id(action), keys, bindings.first().map_or("", |b| b.help))
+        })
+        .collect()
+}
+
 /// The action named `id` (see [`action_id`]).
 fn action_named(id: &str) -> Option<Action> {
     actions().into_iter().find(|a| action_id(*a) == id)
@@ -81,8 +100,14 @@ pub fn screen_named(name: &str) -> Option<ScreenId> {
 }
 
 /// Refuses preferences naming a theme, a screen, an action or a key the app does not know,
-/// naming the choices.
+/// naming the choices, and keys of the user's own that clash ([`clashes`]).
 pub fn check(prefs: &Prefs) -> Result<(), ValidationError> {
+    check_names(prefs)?;
+    clashes(prefs)
+}
+
+/// Refuses a theme, a screen, an action or a key the app does not know, naming the choices.
+pub fn check_names(prefs: &Prefs) -> Result<(), ValidationError> {
     if let Some(theme) = &prefs.theme
         && Theme::named(theme).is_none()
     {
@@ -117,14 +142,14 @@ pub fn check(prefs: &Prefs) -> Result<(), ValidationError> {
             ));
         }
     }
-    clashes(prefs)
+    Ok(())
 }
 
 /// Refuses a key of the user's own that would take a key from another action where both act
 /// (unless that action is given a key of its own too), that starts or ends another key's
 /// sequence there (`g` against `g p`), or that two of the user's actions share; the message names
 /// both actions.
-fn clashes(prefs: &Prefs) -> Result<(), ValidationError> {
+pub fn clashes(prefs: &Prefs) -> Result<(), ValidationError> {
     let own: Vec<(Action, &str)> = prefs.keys.iter().filter_map(|(a, k)| Some((action_named(a)?, k.trim()))).collect();
     let rebound = |action: Action| own.iter().any(|(a, _)| *a == action);
     let clash = |mine: &str, theirs: &str| {

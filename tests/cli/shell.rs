@@ -18,8 +18,28 @@ fn completion_scripts_come_from_the_grammar_for_each_shell() {
         }
         let asks = script.contains("rolo complete --shell");
         assert_eq!(asks, shell != "powershell", "{shell}: the hook asking rolo for database values");
+        assert!(
+            !script.contains("'complete'") && !script.contains("rolo,complete)"),
+            "{shell} offers the hidden command"
+        );
+        if shell == "zsh" {
+            // Loaded from $fpath, the file runs its last lines on the first Tab: the hook must be
+            // defined by then, and be what they call.
+            let hook = script.find("_rolo_from_database() {").unwrap();
+            let tail = script.find("if [ \"$funcstack[1]\" = \"_rolo\" ]; then").unwrap();
+            assert!(hook < tail && script[tail..].contains("compdef _rolo_from_database rolo"));
+        }
     }
     db.fails_only("completions tcsh", 2, "invalid value 'tcsh'");
+}
+
+/// Whether `shell` runs here; a test of it is skipped (and says so) when not.
+fn installed(shell: &str) -> bool {
+    let there = std::process::Command::new(shell).arg("--version").output().is_ok();
+    if !there {
+        eprintln!("{shell} is not installed: skipped");
+    }
+    there
 }
 
 /// Runs `script` in bash with rolo on the PATH, the completion script sourced and a `try`
@@ -50,8 +70,7 @@ try() {
 
 #[test]
 fn bash_completes_the_grammar_and_what_the_database_holds() {
-    if std::process::Command::new("bash").arg("--version").output().is_err() {
-        eprintln!("bash is not installed: skipped");
+    if !installed("bash") {
         return;
     }
     let db = Db::new();
@@ -146,7 +165,17 @@ fn the_config_file_is_found_shown_and_refused_with_its_line() {
     db.fails_only("config show", 1, "line 2: default-screen: 'home' is not a screen");
     std::fs::write(&file, "[keys]\nnew = \"g n\"\ncopy-email = \"c\"\n").unwrap();
     db.fails_only("config show", 1, "line 3: key: 'c' for copy-email is already call's key where both act");
+    // As the message says: call given a key of its own frees c.
+    std::fs::write(&file, "[keys]\ncopy-email = \"c\"\ncall = \"C\"\n").unwrap();
+    assert_eq!(db.json("config show")["keys"], json!({ "call": "C", "copy-email": "c" }));
+    std::fs::write(&file, "database = \"\"\n").unwrap();
+    db.fails_only("config show", 1, "line 1: database: is empty: name a file");
     std::fs::remove_file(&file).unwrap();
+    // The names [keys] takes, with the app's keys: still listed while the file is broken.
+    let keys = db.json("config keys");
+    let copy = keys.as_array().unwrap().iter().find(|k| k["action"] == "copy-email").unwrap();
+    assert_eq!(copy["keys"], json!(["y"]), "{copy}");
+    assert!(db.ok("config keys").lines().any(|l| l.starts_with("goto-pipeline") && l.contains("1, g p")));
     db.fails_only("--theme neon", 1, "theme: 'neon' is not a theme: use one of dark, light");
 }
 
@@ -191,4 +220,43 @@ fn config_edit_makes_the_file_from_the_template_and_checks_what_was_written() {
     assert!(texts(&out).1.contains("theme: 'lite' is not a theme"), "{}", texts(&out).1);
     let out = edit("false");
     assert!(texts(&out).1.contains("the file is as it was"), "{}", texts(&out).1);
+}
+
+#[test]
+fn fish_completes_positional_values_and_flags_from_the_database() {
+    if !installed("fish") {
+        return;
+    }
+    let db = Db::new();
+    let acme = db.id("account add --name Acme");
+    let deal = db.id(format!("opp add --name Pilot --account {acme} --amount 10 --close-date 2027-01-15"));
+    // fish sets $USER to the account it runs as: rolo completes as that user.
+    let me = std::process::Command::new("fish").args(["--no-config", "-c", "echo -n $USER"]).output().unwrap();
+    let me = texts(&me).0;
+    if me != "tester" {
+        db.ok(format!("user add {me} --name Me --role admin"));
+    }
+    let script = db.file("rolo.fish");
+    std::fs::write(&script, db.ok("completions fish")).unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_rolo")).parent().unwrap().to_path_buf();
+    let complete = |line: &str| {
+        let out = std::process::Command::new("fish")
+            .args(["--no-config", "-c", &format!("source {}; complete -C '{line}'", script.display())])
+            .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()))
+            .env("ROLO_DB", &db.path)
+            .env("HOME", db.path.parent().unwrap())
+            .output()
+            .unwrap();
+        texts(&out).0
+    };
+    let reports = complete("rolo report ");
+    assert!(reports.lines().any(|l| l == "forecast"), "{reports}");
+    // Stages in the board's order, with their probability; no files beside them.
+    let stages = complete(&format!("rolo opp move {deal} "));
+    assert!(stages.starts_with("Prospecting\t10%\n"), "{stages}");
+    assert!(!stages.contains("rolo.redb"), "{stages}");
+    assert!(complete("rolo opp add --stage Neg").starts_with("Negotiation/Review"));
+    assert!(complete(&format!("rolo opp show {deal}")).starts_with(&format!("{deal}\tPilot")));
+    // Where a file is wanted, files.
+    assert!(complete(&format!("rolo import contact {}", db.file("rolo.f").display())).contains("rolo.fish"));
 }
