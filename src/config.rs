@@ -25,6 +25,10 @@ pub struct Config {
     /// The screen the app opens on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_screen: Option<String>,
+    /// The currency of a deal, product or account revenue added here without one (USD unless
+    /// set): a three-letter code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// Whether the app takes the mouse (clicks, the wheel; on unless set off); off leaves the
     /// terminal's own text selection alone.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -60,16 +64,17 @@ pub enum ConfigError {
 }
 
 /// The keys the file takes, as written in it.
-pub const KEYS: [&str; 5] = ["database", "theme", "default-screen", "mouse", "keys"];
+pub const KEYS: [&str; 6] = ["database", "theme", "default-screen", "currency", "mouse", "keys"];
 
 /// Each key the file takes and what it sets, for the manual.
-pub const SETTINGS: [(&str, &str); 5] = [
+pub const SETTINGS: [(&str, &str); 6] = [
     (
         "database = \"PATH\"",
         "The database when neither --db nor ROLO_DB names one (~/ is home; relative: beside the file).",
     ),
     ("theme = \"NAME\"", "dark, light, high-contrast, 16-color or plain (NO_COLOR always wins)."),
     ("default-screen = \"NAME\"", "The screen the app opens on: pipeline, contacts, accounts, leads, tasks, ..."),
+    ("currency = \"CODE\"", "The currency of a deal, product or account revenue added without one (default USD)."),
     ("mouse = true|false", "Whether the app takes the mouse (on unless set off; hold Shift to select text)."),
     (
         "[keys] ACTION = \"KEY\"",
@@ -189,6 +194,9 @@ pub const TEMPLATE: &str = r#"# rolo's settings for this machine (a served sessi
 # The screen the app opens on: pipeline, contacts, accounts, leads, tasks, calls, agenda, ...
 # default-screen = "contacts"
 
+# The currency of a deal, product or account revenue you add without naming one (USD unless set).
+# currency = "EUR"
+
 # Whether the app takes the mouse: click a screen's title or a row, double-click to open, the
 # wheel scrolls (hold Shift to select text with the mouse). Off, the terminal selects as usual.
 # mouse = true
@@ -222,7 +230,10 @@ mod tests {
     fn an_unknown_key_or_a_wrong_value_is_refused_with_its_line() {
         let (line, problem) = parse("theme = \"dark\"\n\ncolour = \"red\"\n").unwrap_err();
         assert_eq!(line, 3);
-        assert_eq!(problem, "'colour' is not a setting: use one of database, theme, default-screen, mouse, keys");
+        assert_eq!(
+            problem,
+            "'colour' is not a setting: use one of database, theme, default-screen, currency, mouse, keys"
+        );
         let (line, problem) = parse("mouse = \"yes\"\n").unwrap_err();
         assert_eq!(line, 1);
         assert!(problem.starts_with("mouse: ") && problem.contains("bool"), "{problem}");

@@ -95,6 +95,11 @@ fn run(mut cli: Cli, args: &[OsString]) -> u8 {
         Ok(acting) => acting.unwrap_or(crm),
         Err(e) => return fail(&e.to_string()),
     };
+    // The config file's currency for amounts entered here without one.
+    let crm = match rolo::cli::config::currency(&config) {
+        Some(currency) => crm.with_session(crm.session().clone().with_currency(Some(currency))),
+        None => crm,
+    };
     match cli.command {
         Some(Command::Serve(args)) => serve(crm, args, &path),
         // Someone who is not a user of the file is told so before the screen is taken.

@@ -54,6 +54,9 @@ fn checked(path: &std::path::Path, config: Config) -> Result<Config, ConfigError
     let one = |prefs: Prefs, key: &str| crate::tui::prefs::check_names(&prefs).map_err(|e| invalid(key, e));
     one(Prefs { theme: config.theme.clone(), ..Default::default() }, "theme")?;
     one(Prefs { default_screen: config.default_screen.clone(), ..Default::default() }, "default-screen")?;
+    if let Some(code) = &config.currency {
+        crate::model::Currency::parse(code).map_err(|e| invalid("currency", e))?;
+    }
     for (action, key) in &config.keys {
         let alone = Prefs { keys: vec![(action.clone(), key.clone())], ..Default::default() };
         one(alone, action)?;
@@ -64,6 +67,11 @@ fn checked(path: &std::path::Path, config: Config) -> Result<Config, ConfigError
         invalid(named.as_deref().unwrap_or("[keys]"), e)
     })?;
     Ok(config)
+}
+
+/// The currency the config file gives new amounts, once checked by [`load`].
+pub fn currency(config: &Config) -> Option<crate::model::Currency> {
+    config.currency.as_deref().and_then(|c| crate::model::Currency::parse(c).ok())
 }
 
 /// The database rolo opens when `--db` and `ROLO_DB` are not given: the config file's, else the
@@ -123,6 +131,7 @@ fn show(out: &Out, path: &std::path::Path, db: Option<PathBuf>) -> Result<()> {
             "database": database,
             "theme": config.theme.as_deref().unwrap_or("dark"),
             "default_screen": config.default_screen.as_deref().unwrap_or("contacts"),
+            "currency": config.currency.as_deref().map_or("USD".to_string(), str::to_uppercase),
             "mouse": config.mouse.unwrap_or(true),
             "keys": config.keys,
         }));
@@ -135,6 +144,7 @@ fn show(out: &Out, path: &std::path::Path, db: Option<PathBuf>) -> Result<()> {
         ("database", format!("{} ({from})", database.map_or("none".to_string(), |d| d.display().to_string()))),
         ("theme", or(&config.theme, "dark")),
         ("default screen", or(&config.default_screen, "contacts")),
+        ("currency", config.currency.as_ref().map_or("USD (default)".to_string(), |c| c.to_uppercase())),
         ("mouse", config.mouse.map_or("on (default)".to_string(), |m| if m { "on" } else { "off" }.to_string())),
         ("keys", if keys.is_empty() { "the usual ones".to_string() } else { keys.join(", ") }),
     ];

@@ -250,7 +250,7 @@ pub struct SearchArgs {
 pub(super) fn account(out: &Out, crm: &Crm, cmd: AccountCmd) -> Result<()> {
     match cmd {
         AccountCmd::Add(a) => {
-            let mut rec = Account { name: a.name, ..Default::default() };
+            let mut rec = Account { name: a.name, currency: crm.session().currency(), ..Default::default() };
             fields::account(&mut rec, &a.fields)?;
             add(out, crm, rec)
         }

@@ -151,8 +151,13 @@ pub struct QuoteLineArgs {
 pub(super) fn product(out: &Out, crm: &Crm, cmd: ProductCmd) -> Result<()> {
     match cmd {
         ProductCmd::Add(a) => {
-            let mut rec =
-                Product { name: a.name, price: fields::amount("price", &a.price)?, active: true, ..Default::default() };
+            let mut rec = Product {
+                name: a.name,
+                price: fields::amount("price", &a.price)?,
+                active: true,
+                currency: crm.session().currency(),
+                ..Default::default()
+            };
             fields::product(&mut rec, &a.fields)?;
             add(out, crm, rec)
         }

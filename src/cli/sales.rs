@@ -364,6 +364,7 @@ pub(super) fn opp(out: &Out, crm: &Crm, cmd: OppCmd) -> Result<()> {
                 account: a.account,
                 amount: fields::amount("amount", &a.amount)?,
                 close_date: fields::date("close-date", &a.close_date, crm.session().today())?,
+                currency: crm.session().currency(),
                 ..Default::default()
             };
             fields::opportunity(&mut rec, &a.fields, crm.session().today())?;

@@ -13,6 +13,8 @@ pub struct Session {
     zone: Option<chrono_tz::Tz>,
     /// The admin acting as this user (`--as`).
     by: Option<String>,
+    /// The currency amounts entered here get when none is named (the config file's).
+    currency: Option<crate::model::Currency>,
 }
 
 /// Where a session reads the time from.
@@ -27,7 +29,7 @@ pub enum Clock {
 impl Session {
     /// A session for the user with `login` on the system clock.
     pub fn new(login: impl Into<String>) -> Session {
-        Session { user: login.into(), clock: Clock::System, zone: None, by: None }
+        Session { user: login.into(), clock: Clock::System, zone: None, by: None, currency: None }
     }
 
     /// The same session for `login`, acted by the admin `by`.
@@ -38,6 +40,17 @@ impl Session {
     /// The same session reading days in `zone`.
     pub fn in_zone(self, zone: Option<chrono_tz::Tz>) -> Session {
         Session { zone, ..self }
+    }
+
+    /// The same session giving new amounts `currency` when none is named (none: the default).
+    pub fn with_currency(self, currency: Option<crate::model::Currency>) -> Session {
+        Session { currency, ..self }
+    }
+
+    /// The currency of a new deal, product or account revenue when none is named: the one this
+    /// machine's config file sets, else [`Currency::DEFAULT`](crate::model::Currency::DEFAULT).
+    pub fn currency(&self) -> crate::model::Currency {
+        self.currency.unwrap_or_default()
     }
 
     /// The admin acting as this session's user, if any.

@@ -178,7 +178,7 @@ impl Form {
             Kind::Product => {
                 let p = match id {
                     Some(id) => crm.get::<Product>(id)?,
-                    None => Product { active: true, ..Default::default() },
+                    None => Product { active: true, currency: crm.session().currency(), ..Default::default() },
                 };
                 vec![
                     field("name", p.name.clone()),
@@ -490,7 +490,11 @@ impl Form {
             Some(s) => s,
             None => crm.stages()?.into_iter().next().map(|s| s.name).unwrap_or_default(),
         };
-        let o = Opportunity { close_date: crm.session().today().add_days(30), ..Default::default() };
+        let o = Opportunity {
+            close_date: crm.session().today().add_days(30),
+            currency: crm.session().currency(),
+            ..Default::default()
+        };
         let mut form = Form::opportunity(None, &o, String::new(), stage);
         form.fields
             .iter_mut()

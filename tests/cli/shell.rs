@@ -260,3 +260,21 @@ fn fish_completes_positional_values_and_flags_from_the_database() {
     // Where a file is wanted, files.
     assert!(complete(&format!("rolo import contact {}", db.file("rolo.f").display())).contains("rolo.fish"));
 }
+
+#[test]
+fn the_config_files_currency_is_what_new_amounts_get_when_none_is_named() {
+    let db = Db::new();
+    let file = config_file(&db);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, "currency = \"eur\"\n").unwrap();
+    assert_eq!(db.json("config show")["currency"], "EUR");
+    let acme = db.id("account add --name Acme");
+    let deal = db.json(format!("opp add --name Pilot --account {acme} --amount 10 --close-date 2027-01-15"));
+    assert_eq!(deal["currency"], "EUR");
+    let named =
+        db.json(format!("opp add --name Two --account {acme} --amount 10 --close-date 2027-01-15 --currency GBP"));
+    assert_eq!(named["currency"], "GBP", "a currency named on the line wins");
+    assert_eq!(db.json("product add --name Widget --price 5")["currency"], "EUR");
+    std::fs::write(&file, "theme = \"dark\"\ncurrency = \"EURO\"\n").unwrap();
+    db.fails_only("contact list", 1, "line 2: currency: 'EURO' is not a currency code");
+}

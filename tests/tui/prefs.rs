@@ -106,3 +106,18 @@ fn each_theme_draws_the_contacts_in_its_own_colours() {
         insta::assert_snapshot!(format!("theme_{name}"), ui.styled(&theme));
     }
 }
+
+#[test]
+fn a_new_deal_in_the_app_takes_the_sessions_currency() {
+    let dir = tempfile::tempdir().unwrap();
+    let crm = Crm::open(&dir.path().join("t.redb")).unwrap();
+    let me = crm.actor().unwrap().login().to_string();
+    crm.create(Contact { first_name: "Bea".into(), last_name: "Stone".into(), ..Default::default() }).unwrap();
+    let eur = Currency::parse("EUR").unwrap();
+    let crm = crm.with_session(Session::new(me).with_currency(Some(eur)));
+    let mut ui = Ui::with(dir, Arc::new(crm), 120, 30);
+    ui.keys("1 n");
+    let form = ui.screen();
+    let currency = form.lines().find(|l| l.contains("currency")).unwrap_or_else(|| panic!("{form}"));
+    assert!(currency.contains("EUR"), "{form}");
+}
