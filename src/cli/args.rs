@@ -27,7 +27,8 @@ use crate::model::{Id, Kind, ValidationError};
 #[derive(Debug, Parser)]
 #[command(name = "rolo", version, about, long_about = None)]
 pub struct Cli {
-    /// The database file (created when missing). Default: the platform data folder.
+    /// The database file (created when missing). Default: the config file's `database`, else the
+    /// platform data folder.
     #[arg(long, global = true, env = "ROLO_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
     /// Print machine-readable JSON on stdout (records, listings, reports).
@@ -148,7 +149,8 @@ pub enum Command {
     Completions(super::shell::CompletionsArgs),
     /// Print the manual page (`rolo man | man -l -`).
     Man,
-    /// The config file for this machine: the default database, theme, screen, keys, mouse.
+    /// The config file for this machine: the default database, theme, screen, currency, keys,
+    /// mouse.
     #[command(subcommand)]
     Config(super::config::ConfigCmd),
     /// The candidates for one word of a command line (what the completion scripts ask).
