@@ -2,7 +2,8 @@
 //! rolo opens by default, and the app's preferences (theme, the screen it opens on, keys of
 //! their own, the mouse). A served session reads the same preferences from the user's record
 //! instead. This module reads the file; what its names mean (themes, screens, actions, keys) is
-//! checked by the app's own tables (`tui::prefs::check`).
+//! checked by the caller's [`Names`] (the app's own tables, given by `cli::config`), whose
+//! refusal this module places on its line.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -91,16 +92,12 @@ pub fn path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "rolo").map(|d| d.config_dir().join("config.toml"))
 }
 
-/// The config at [`path`]; the defaults when there is no file.
-pub fn load() -> Result<Config, ConfigError> {
-    match path() {
-        Some(p) => read(&p),
-        None => Ok(Config::default()),
-    }
-}
+/// A check of what the settings name, beyond their types: the setting it refuses (as written in
+/// the file: `theme`, a `[keys]` action) and why, for the error to give the line.
+pub type Names<'a> = &'a dyn Fn(&Config) -> Result<(), (String, String)>;
 
-/// The config in `file`; the defaults when it does not exist.
-pub fn read(file: &Path) -> Result<Config, ConfigError> {
+/// The config in `file`, its names checked by `names`; the defaults when it does not exist.
+pub fn read(file: &Path, names: Names) -> Result<Config, ConfigError> {
     let text = match std::fs::read(file) {
         Ok(bytes) => bytes,
         // No file, or no folder for one (a home that is not a folder): nothing set.
@@ -116,14 +113,23 @@ pub fn read(file: &Path) -> Result<Config, ConfigError> {
     })?;
     let mut config = parse(&text).map_err(|(line, problem)| invalid(line, problem))?;
     if config.database.as_ref().is_some_and(|d| d.as_os_str().is_empty()) {
-        let line = text.lines().position(|l| l.trim_start().starts_with("database")).map_or(1, |n| n + 1);
         let problem = "database: is empty: name a file, like database = \"~/crm/rolo.redb\", or remove the line";
-        return Err(invalid(line, problem.to_string()));
+        return Err(invalid(line_of(&text, "database"), problem.to_string()));
     }
+    names(&config).map_err(|(key, problem)| invalid(line_of(&text, &key), problem))?;
     if let Some(db) = config.database.take() {
         config.database = Some(resolve(&db, file.parent()));
     }
     Ok(config)
+}
+
+/// The line (from 1) that sets `key` in `text` (quoted or not), else the first.
+fn line_of(text: &str, key: &str) -> usize {
+    let sets = |l: &str| {
+        let l = l.trim_start().trim_start_matches('"');
+        l.strip_prefix(key).is_some_and(|rest| rest.trim_start_matches('"').trim_start().starts_with('='))
+    };
+    text.lines().position(sets).map_or(1, |n| n + 1)
 }
 
 /// The config written in `text`, or the line (from 1) and what is wrong there.
@@ -247,12 +253,12 @@ mod tests {
     #[test]
     fn a_missing_file_is_the_defaults_and_paths_are_read_from_home_or_beside_it() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(read(&dir.path().join("none.toml")).unwrap(), Config::default());
+        assert_eq!(read(&dir.path().join("none.toml"), &|_| Ok(())).unwrap(), Config::default());
         let file = dir.path().join("config.toml");
         std::fs::write(&file, "database = \"team.redb\"\n").unwrap();
-        assert_eq!(read(&file).unwrap().database, Some(dir.path().join("team.redb")));
+        assert_eq!(read(&file, &|_| Ok(())).unwrap().database, Some(dir.path().join("team.redb")));
         std::fs::write(&file, b"theme = \"dark\"\n# \xff\n").unwrap();
-        let said = read(&file).unwrap_err().to_string();
+        let said = read(&file, &|_| Ok(())).unwrap_err().to_string();
         assert!(said.ends_with("line 2: is not UTF-8 text: save the file as UTF-8 (rolo config edit)"), "{said}");
     }
 }

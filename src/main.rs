@@ -69,10 +69,12 @@ fn run(mut cli: Cli, args: &[OsString]) -> u8 {
         Ok(config) => config,
         Err(e) => return fail(&e.to_string()),
     };
-    if let Some(theme) = cli.theme.as_deref().filter(|t| cli.command.is_none() && rolo::tui::Theme::named(t).is_none())
+    // `--theme` is for the app, which opens without a command.
+    if cli.command.is_none()
+        && let Err(e) =
+            rolo::tui::prefs::check_names(&rolo::model::Prefs { theme: cli.theme.clone(), ..Default::default() })
     {
-        let themes = rolo::tui::prefs::THEMES.join(", ");
-        return fail(&format!("theme: '{theme}' is not a theme: use one of {themes}"));
+        return fail(&e.to_string());
     }
     let path = match cli.db.clone().or_else(|| rolo::cli::config::default_db(&config)) {
         Some(p) => p,
@@ -132,7 +134,8 @@ fn serve(crm: Crm, args: rolo::cli::args::ServeArgs, path: &std::path::Path) -> 
 /// What this machine adds to the user's preferences in the app: the config file's, and
 /// `--theme` over them.
 fn local(cli: &Cli, config: &rolo::config::Config) -> rolo::tui::Local {
-    rolo::tui::Local { prefs: config.prefs(), theme: cli.theme.clone(), mouse: config.mouse.unwrap_or(true) }
+    let prefs = rolo::model::Prefs { theme: cli.theme.clone().or(config.theme.clone()), ..config.prefs() };
+    rolo::tui::Local { prefs, mouse: config.mouse.unwrap_or(true) }
 }
 
 /// Lets `rolo ... | head` end quietly, like other Unix tools, instead of failing on a closed pipe.

@@ -28,34 +28,24 @@ pub enum ConfigCmd {
 }
 
 /// The config file, checked: what it sets must read and name themes, screens, actions and keys
-/// the app knows.
+/// the app knows; the defaults when there is none.
 pub fn load() -> Result<Config, ConfigError> {
-    let Some(path) = config::path() else { return Ok(Config::default()) };
-    let config = config::read(&path)?;
-    checked(&path, config)
+    match config::path() {
+        Some(path) => config::read(&path, &names),
+        None => Ok(Config::default()),
+    }
 }
 
-/// `config` if the app's tables know every name in it, else the first problem, with the line
-/// of the setting it is on.
-fn checked(path: &std::path::Path, config: Config) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let line_of = |key: &str| {
-        let starts = |l: &str| {
-            let l = l.trim_start().trim_start_matches('"');
-            l.strip_prefix(key).is_some_and(|rest| rest.trim_start_matches('"').trim_start().starts_with('='))
-        };
-        text.lines().position(starts).map_or(1, |n| n + 1)
-    };
-    let invalid = |key: &str, e: crate::model::ValidationError| ConfigError::Invalid {
-        path: path.display().to_string(),
-        line: line_of(key),
-        problem: format!("{}: {}", e.field, e.message),
-    };
-    let one = |prefs: Prefs, key: &str| crate::tui::prefs::check_names(&prefs).map_err(|e| invalid(key, e));
+/// Refuses a theme, screen, currency, action or key the app does not know, or keys that clash,
+/// naming the setting they are on so the error gives its line.
+fn names(config: &Config) -> Result<(), (String, String)> {
+    let refused =
+        |key: &str, e: crate::model::ValidationError| (key.to_string(), format!("{}: {}", e.field, e.message));
+    let one = |prefs: Prefs, key: &str| crate::tui::prefs::check_names(&prefs).map_err(|e| refused(key, e));
     one(Prefs { theme: config.theme.clone(), ..Default::default() }, "theme")?;
     one(Prefs { default_screen: config.default_screen.clone(), ..Default::default() }, "default-screen")?;
     if let Some(code) = &config.currency {
-        crate::model::Currency::parse(code).map_err(|e| invalid("currency", e))?;
+        crate::model::Currency::parse(code).map_err(|e| refused("currency", e))?;
     }
     for (action, key) in &config.keys {
         let alone = Prefs { keys: vec![(action.clone(), key.clone())], ..Default::default() };
@@ -64,9 +54,8 @@ fn checked(path: &std::path::Path, config: Config) -> Result<Config, ConfigError
     // Keys that read alone may still clash, with the app's or each other.
     crate::tui::prefs::clashes(&config.prefs()).map_err(|e| {
         let named = config.keys.keys().rev().find(|a| e.message.contains(&format!(" for {a} "))).cloned();
-        invalid(named.as_deref().unwrap_or("[keys]"), e)
-    })?;
-    Ok(config)
+        refused(named.as_deref().unwrap_or("[keys]"), e)
+    })
 }
 
 /// The currency the config file gives new amounts, once checked by [`load`].
@@ -106,7 +95,7 @@ pub fn run(out: &Out, cmd: ConfigCmd, db: Option<PathBuf>) -> Result<()> {
                 std::fs::write(&path, config::TEMPLATE)?;
             }
             crate::editor::edit(&path, "the file")?;
-            checked(&path, config::read(&path)?)?;
+            config::read(&path, &names)?;
             say!("{} reads well", path.display());
         }
     }
@@ -115,7 +104,7 @@ pub fn run(out: &Out, cmd: ConfigCmd, db: Option<PathBuf>) -> Result<()> {
 
 /// `rolo config show`: every setting in force and where it comes from.
 fn show(out: &Out, path: &std::path::Path, db: Option<PathBuf>) -> Result<()> {
-    let config = checked(path, config::read(path)?)?;
+    let config = config::read(path, &names)?;
     let database = db.clone().or_else(|| default_db(&config));
     let from = if db.is_some() {
         "--db or ROLO_DB"

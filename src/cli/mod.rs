@@ -55,7 +55,7 @@ pub fn without_database(command: Command, db: Option<std::path::PathBuf>, json: 
         Command::Config(cmd) => config::run(&Out { json }, cmd, db),
         // The database to complete from: the one named, else the config file's (when it reads).
         Command::Complete(a) => {
-            let db = db.or_else(|| config::default_db(&crate::config::load().unwrap_or_default()));
+            let db = db.or_else(|| config::default_db(&config::load().unwrap_or_default()));
             shell::complete(a, db)
         }
         other => return Err(Box::new(other)),

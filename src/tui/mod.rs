@@ -304,13 +304,11 @@ fn handle(app: &mut App, event: Event) {
 }
 
 /// What the machine the app runs on adds to the user's record: the config file's preferences
-/// and mouse switch, and the command line's theme.
+/// (with the command line's theme over its) and mouse switch.
 #[derive(Debug, Clone, Default)]
 pub struct Local {
     /// Preferences laid over the user's own (what they leave out, the record keeps).
     pub prefs: crate::model::Prefs,
-    /// The theme for this run (`--theme`), over both.
-    pub theme: Option<String>,
     /// Whether the app takes the mouse.
     pub mouse: bool,
 }
@@ -349,11 +347,7 @@ pub fn run_local(crm: Crm, local: Local) -> io::Result<()> {
     app.use_local_terminal();
     let mut events = TerminalEvents::start();
     let mut host = TerminalHost { paused: events.paused.clone(), mouse: local.mouse };
-    let theme = match local.theme.as_deref().and_then(Theme::named) {
-        Some(_) if Theme::no_color_asked() => Theme::plain(),
-        Some(theme) => theme,
-        None => app.theme(Theme::no_color_asked()),
-    };
+    let theme = app.theme(Theme::no_color_asked());
     let result = run(&mut terminal, &mut app, &mut events, &theme, &stop, &mut host);
     let _ = ratatui::crossterm::execute!(io::stdout(), event::DisableMouseCapture, event::DisableBracketedPaste);
     ratatui::restore();
