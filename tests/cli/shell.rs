@@ -278,3 +278,24 @@ fn the_config_files_currency_is_what_new_amounts_get_when_none_is_named() {
     std::fs::write(&file, "theme = \"dark\"\ncurrency = \"EURO\"\n").unwrap();
     db.fails_only("contact list", 1, "line 2: currency: 'EURO' is not a currency code");
 }
+
+#[test]
+fn completion_offers_only_the_records_the_user_may_see() {
+    let db = Db::new();
+    db.ok("team add East");
+    db.ok("team add West");
+    db.ok("user add ann --name Ann --role rep --team East");
+    db.ok("user add bob --name Bob --role rep --team West");
+    let anna = db.id("--as ann contact add --first Anna --last East");
+    let bobby = db.id("--as bob contact add --first Bobby --last West");
+    let asked = |user: &str| {
+        let out = rolo(&db.path)
+            .env("USER", user)
+            .args(["complete", "--shell", "fish", "--index", "3", "--", "rolo", "contact", "show", ""])
+            .output()
+            .unwrap();
+        texts(&out).0
+    };
+    assert_eq!(asked("ann"), format!("{anna}\tAnna East\n"));
+    assert_eq!(asked("bob"), format!("{bobby}\tBobby West\n"));
+}
