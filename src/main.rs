@@ -83,7 +83,8 @@ fn run(mut cli: Cli, args: &[OsString]) -> u8 {
     // Every command but `serve` itself goes through the server of its database when one runs.
     #[cfg(unix)]
     if !matches!(cli.command, Some(Command::Serve(_)))
-        && let rolo::serve::socket::Forwarded::Ended(code) = rolo::serve::socket::forward(&path, &cli, args)
+        && let rolo::serve::socket::Forwarded::Ended(code) =
+            rolo::serve::socket::forward(&path, &cli, args, rolo::cli::config::currency(&config))
     {
         return code;
     }

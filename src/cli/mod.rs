@@ -56,7 +56,7 @@ pub fn without_database(command: Command, db: Option<std::path::PathBuf>, json: 
         // The database to complete from: the one named, else the config file's (when it reads).
         Command::Complete(a) => {
             let db = db.or_else(|| config::default_db(&config::load().unwrap_or_default()));
-            shell::complete(a, db)
+            shell::complete(a, shell::Source::File(db))
         }
         other => return Err(Box::new(other)),
     };
@@ -113,7 +113,8 @@ fn dispatch(crm: &Crm, command: Command, out: &Out) -> Result<()> {
         Command::Whoami => users::whoami(out, crm),
         Command::Completions(a) => shell::completions(a.shell),
         Command::Man => shell::man(),
-        Command::Complete(_) => anyhow::bail!("`rolo complete` answers the shell on the machine it runs on"),
+        // Asked by a client's shell while this server holds its database.
+        Command::Complete(a) => shell::complete(a, shell::Source::Handle(crm.clone())),
         Command::Config(_) => {
             anyhow::bail!("the config file is for local use: a served session takes `rolo user prefs`")
         }

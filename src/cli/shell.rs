@@ -186,17 +186,33 @@ complete -c rolo -k -f -n __rolo_values_here -a '(printf "%s\n" $__rolo_values)'
 /// What the completers are asked about: the database the command line names and its words.
 static ASKED: Mutex<Option<Asked>> = Mutex::new(None);
 
+/// Held for a whole completion: a server answers its clients' shells on several threads, and
+/// the completers read [`ASKED`].
+static COMPLETING: Mutex<()> = Mutex::new(());
+
+/// Where the records to complete from are.
+pub enum Source {
+    /// The database the command line names (`--db`), else this one: opened briefly, or asked
+    /// through the socket of the server holding it.
+    File(Option<PathBuf>),
+    /// A server's handle for the user whose shell asks.
+    Handle(Crm),
+}
+
 /// The command line being completed, as the completers need it.
 struct Asked {
     /// The database the words name (`--db`), else the one rolo would open.
     db: Option<PathBuf>,
+    /// The handle to read through instead, on a server.
+    crm: Option<Crm>,
     /// The noun the words start with (`contact` in `rolo --db x contact show`).
     noun: Option<String>,
 }
 
 /// Prints the candidates for word `index` of `words` that the database names; nothing for a word
 /// clap's script completes itself.
-pub fn complete(mut args: CompleteArgs, default_db: Option<PathBuf>) -> Result<()> {
+pub fn complete(mut args: CompleteArgs, source: Source) -> Result<()> {
+    let _one_at_a_time = COMPLETING.lock().unwrap_or_else(|e| e.into_inner());
     // Bash hands over the word as typed, escapes and all (`Closed\ W`).
     if args.shell == Shell::Bash
         && let Some(word) = args.words.get_mut(args.index)
@@ -204,8 +220,16 @@ pub fn complete(mut args: CompleteArgs, default_db: Option<PathBuf>) -> Result<(
         *word = unescaped(&word.to_string_lossy()).into();
     }
     let words: Vec<String> = args.words.iter().map(|w| w.to_string_lossy().into_owned()).collect();
-    *ASKED.lock().unwrap_or_else(|e| e.into_inner()) =
-        Some(Asked { db: flag_value(&words, "--db").map(PathBuf::from).or(default_db), noun: noun(&words) });
+    let (db, crm) = match source {
+        Source::File(db) => (flag_value(&words, "--db").map(PathBuf::from).or(db), None),
+        Source::Handle(crm) => (None, Some(crm)),
+    };
+    // A database a server holds is asked through its socket, as the user whose shell this is.
+    #[cfg(unix)]
+    if let Some(db) = db.as_deref().filter(|db| held_by_server(db)) {
+        return ask_server(db, &args);
+    }
+    *ASKED.lock().unwrap_or_else(|e| e.into_inner()) = Some(Asked { db, crm, noun: noun(&words) });
     let mut cmd = Cli::command();
     // The engine completes every word; only an answer from one of rolo's own completers is kept,
     // so the shell's script stays in charge of the grammar.
@@ -234,6 +258,32 @@ pub fn complete(mut args: CompleteArgs, default_db: Option<PathBuf>) -> Result<(
         };
     }
     super::stdio::Stdout.write_all(&out)?;
+    Ok(())
+}
+
+/// Whether a running server holds `db` (its socket is there and the file cannot be opened).
+#[cfg(unix)]
+fn held_by_server(db: &std::path::Path) -> bool {
+    std::fs::symlink_metadata(crate::serve::socket::socket_path(db)).is_ok()
+        && matches!(
+            Crm::open_for(db, Workload::Brief),
+            Err(crate::crm::CrmError::Store(crate::crm::StoreError::Busy(_)))
+        )
+}
+
+/// Sends this completion to the server holding `db`, which prints the candidates here.
+#[cfg(unix)]
+fn ask_server(db: &std::path::Path, args: &CompleteArgs) -> Result<()> {
+    let mut line: Vec<OsString> = vec!["rolo".into(), "complete".into(), "--shell".into()];
+    line.push(clap::ValueEnum::to_possible_value(&args.shell).map_or("fish".into(), |v| v.get_name().into()));
+    line.extend(["--index".into(), args.index.to_string().into()]);
+    if args.all {
+        line.push("--all".into());
+    }
+    line.push("--".into());
+    line.extend(args.words.iter().cloned());
+    let cli = <Cli as clap::Parser>::try_parse_from(&line)?;
+    crate::serve::socket::forward(db, &cli, &line, None);
     Ok(())
 }
 
@@ -287,11 +337,18 @@ fn noun(words: &[String]) -> Option<String> {
     None
 }
 
-/// Runs `f` on the database being completed, opened briefly; nothing when it cannot be opened
-/// (missing, held by a server, not a user of it).
+/// Runs `f` on the database being completed: the server's handle, else the file opened
+/// briefly; nothing when it cannot be opened (missing, or the OS user is not a user of it).
 fn with_crm(f: impl FnOnce(&Crm) -> Vec<CompletionCandidate>) -> Vec<CompletionCandidate> {
     FROM_DATABASE.store(true, std::sync::atomic::Ordering::SeqCst);
-    let db = ASKED.lock().unwrap_or_else(|e| e.into_inner()).as_ref().and_then(|a| a.db.clone());
+    let (db, crm) = ASKED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .map_or((None, None), |a| (a.db.clone(), a.crm.clone()));
+    if let Some(crm) = crm {
+        return f(&crm);
+    }
     match db.filter(|p| p.exists()).map(|p| Crm::open_for(&p, Workload::Brief)) {
         Some(Ok(crm)) => f(&crm),
         _ => Vec::new(),

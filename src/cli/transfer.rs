@@ -129,8 +129,14 @@ pub(super) fn import(out: &Out, crm: &Crm, a: ImportArgs) -> Result<()> {
         ImportFormat::Csv => crate::import::Format::Csv,
         ImportFormat::Vcard => crate::import::Format::Vcard,
     });
-    let options =
-        crate::import::Options { map, date_format: a.date_format, latin1: a.latin1, format, strict: a.strict };
+    let options = crate::import::Options {
+        map,
+        date_format: a.date_format,
+        latin1: a.latin1,
+        format,
+        strict: a.strict,
+        currency: Some(crm.session().currency()),
+    };
     let policy = match a.on_duplicate {
         DuplicateArg::Skip => OnDuplicate::Skip,
         DuplicateArg::Merge => OnDuplicate::Merge,

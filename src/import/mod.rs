@@ -33,6 +33,8 @@ pub struct Options {
     /// Refuse the file for any value that does not fit its field, rather than keep it as
     /// written with a warning.
     pub strict: bool,
+    /// The currency of a row's amounts when it names none (the session's: the config file's).
+    pub currency: Option<crate::model::Currency>,
 }
 
 /// What a file to import holds.

@@ -549,7 +549,7 @@ impl Row<'_> {
             ..Default::default()
         };
         account.address.label = None;
-        if let Some(cur) = c.currency {
+        if let Some(cur) = c.currency.or(self.options.currency) {
             account.currency = cur;
         }
         if let Some(s) = c.status.take() {
@@ -625,7 +625,7 @@ impl Row<'_> {
             owner: c.owner.take().unwrap_or_default(),
             ..Default::default()
         };
-        if let Some(cur) = c.currency {
+        if let Some(cur) = c.currency.or(self.options.currency) {
             o.currency = cur;
         }
         // Checked against the database's lead sources when the deal is stored, as for leads.
@@ -716,7 +716,7 @@ impl Row<'_> {
             description: c.take_notes(),
             ..Default::default()
         };
-        if let Some(cur) = c.currency {
+        if let Some(cur) = c.currency.or(self.options.currency) {
             p.currency = cur;
         }
         self.check(&p);

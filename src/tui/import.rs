@@ -265,7 +265,12 @@ impl ImportWizard {
         self.progress.store(0, Ordering::Relaxed);
         let (tx, rx) = channel();
         let (crm, kind, path, policy) = (crm.clone(), self.kind, self.path.clone(), self.policy);
-        let options = Options { map: self.overrides(), latin1: self.latin1, ..Options::default() };
+        let options = Options {
+            map: self.overrides(),
+            latin1: self.latin1,
+            currency: Some(crm.session().currency()),
+            ..Options::default()
+        };
         let (progress, total) = (self.progress.clone(), self.total.clone());
         crate::tui::background::spawn(move || {
             let seen = |done: usize, all: usize| {

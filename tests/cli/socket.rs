@@ -227,3 +227,40 @@ fn through_the_socket_a_full_stdout_fails_a_listing_but_not_a_saved_record() {
     assert!(err.starts_with("error: the output could not be written"), "{err}");
     assert_eq!(served.crm.list::<rolo::model::Account>(|_| true).expect("list").len(), 1);
 }
+
+#[test]
+fn the_clients_config_currency_goes_with_its_commands_and_imports() {
+    let served = Served::new(true);
+    let file = served.db.file("rolo").join("config.toml");
+    std::fs::create_dir_all(file.parent().expect("a folder")).expect("the config folder");
+    std::fs::write(&file, "currency = \"EUR\"\n").expect("write the config");
+    let acme = served.db.id("account add --name Acme");
+    let deal = served.db.json(format!("opp add --name Pilot --account {acme} --amount 10 --close-date 2027-01-15"));
+    assert_eq!(deal["currency"], "EUR");
+    let csv = served.db.file("deals.csv");
+    std::fs::write(&csv, "name,account,amount,close date\nFleet,Acme,500,2027-02-01\n").expect("write the file");
+    served.db.ok(["import", "opportunities", csv.to_str().expect("path")]);
+    let fleet = served.crm.list::<rolo::model::Opportunity>(|o| o.name == "Fleet").expect("read");
+    assert_eq!(fleet[0].currency.to_string(), "EUR", "a row without a currency gets the config's");
+    assert_eq!(
+        served.crm.get::<rolo::model::Opportunity>(deal["id"].as_u64().unwrap()).unwrap().currency.to_string(),
+        "EUR"
+    );
+}
+
+#[test]
+fn the_shell_completes_ids_from_the_server_holding_the_database() {
+    let served = Served::new(true);
+    let anna = served.db.id("contact add --first Anna --last Lee");
+    let out = rolo(&served.db.path)
+        .args(["complete", "--shell", "fish", "--index", "3", "--", "rolo", "contact", "show", ""])
+        .output()
+        .expect("run rolo");
+    assert_eq!(texts(&out).0, format!("{anna}\tAnna Lee\n"), "{:?}", texts(&out).1);
+    // Words of the grammar are still the shell script's: nothing comes back for them.
+    let out = rolo(&served.db.path)
+        .args(["complete", "--shell", "zsh", "--index", "1", "--", "rolo", "con"])
+        .output()
+        .expect("run rolo");
+    assert_eq!(texts(&out), (String::new(), String::new()));
+}

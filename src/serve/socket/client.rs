@@ -12,6 +12,7 @@ use super::wire::{self, HeaderError, Reply, Request, VERSION};
 use super::{peer, socket_path};
 use crate::cli::args::Cli;
 use crate::cli::{fail, files, printed, stdio};
+use crate::model::Currency;
 
 /// What became of a command offered to the server of its database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,8 +25,9 @@ pub enum Forwarded {
 
 /// Sends the command line `args`, parsed as `cli`, to the server of the database `db` when one
 /// answers on its socket, printing its output and writing its files on this thread's streams.
-/// `rolo` with no command (the app) is told where the server serves it over SSH.
-pub fn forward(db: &Path, cli: &Cli, args: &[OsString]) -> Forwarded {
+/// `rolo` with no command (the app) is told where the server serves it over SSH. `currency` is
+/// what this machine's config file gives amounts entered without one (the server uses it).
+pub fn forward(db: &Path, cli: &Cli, args: &[OsString], currency: Option<Currency>) -> Forwarded {
     let path = socket_path(db);
     if std::fs::symlink_metadata(&path).is_err() {
         return Forwarded::NotServing;
@@ -43,11 +45,17 @@ pub fn forward(db: &Path, cli: &Cli, args: &[OsString]) -> Forwarded {
             )));
         }
     };
-    Forwarded::Ended(talk(db, cli, args, &stream).unwrap_or_else(|message| fail(&message)))
+    Forwarded::Ended(talk(db, cli, args, currency, &stream).unwrap_or_else(|message| fail(&message)))
 }
 
 /// One request and its reply; `Err` is the one line to say.
-fn talk(db: &Path, cli: &Cli, args: &[OsString], stream: &UnixStream) -> Result<u8, String> {
+fn talk(
+    db: &Path,
+    cli: &Cli,
+    args: &[OsString],
+    currency: Option<Currency>,
+    stream: &UnixStream,
+) -> Result<u8, String> {
     let args = args
         .iter()
         .map(|a| a.to_str().map(str::to_string))
@@ -59,7 +67,8 @@ fn talk(db: &Path, cli: &Cli, args: &[OsString], stream: &UnixStream) -> Result<
         None => HashMap::new(),
     };
     let names: Vec<PathBuf> = inputs.keys().cloned().collect();
-    let sent = send(stream, &Request { version: VERSION, hello, args, inputs: names.clone() }, &names, &inputs);
+    let request = Request { version: VERSION, hello, args, inputs: names.clone(), currency };
+    let sent = send(stream, &request, &names, &inputs);
     let mut from = BufReader::new(stream);
     let lost = |e: io::Error| format!("the rolo server of {} stopped answering: {e}", db.display());
     let reply: Reply = match wire::read_header(&mut from) {

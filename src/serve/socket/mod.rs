@@ -200,6 +200,10 @@ fn serve(shared: &Shared, stream: &UnixStream) {
         }
     };
     let handle = match who(shared, stream) {
+        // Amounts entered without a currency get the one the client's config file gives.
+        Ok(handle) if request.currency.is_some() => {
+            handle.with_session(handle.session().clone().with_currency(request.currency))
+        }
         Ok(handle) => handle,
         Err(message) => {
             tracing::info!(%message, "local command refused");

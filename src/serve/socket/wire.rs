@@ -29,6 +29,9 @@ pub struct Request {
     /// The input files whose bytes follow, in order, by the path the command line names them
     /// with (`-`: stdin).
     pub inputs: Vec<PathBuf>,
+    /// The currency the client's config file gives amounts entered without one.
+    #[serde(default)]
+    pub currency: Option<crate::model::Currency>,
 }
 
 /// What the server answers.
