@@ -30,6 +30,14 @@ pub struct Config {
     /// set): a three-letter code.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
+    /// How the app writes and reads dates: YYYY-MM-DD (the default), DD/MM/YYYY, MM/DD/YYYY or
+    /// DD.MM.YYYY. Files, JSON and the command line's output keep ISO.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_format: Option<String>,
+    /// The day the app's weeks start on (monday unless set): the agenda's week and the reports'
+    /// "this week".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub week_start: Option<String>,
     /// Whether the app takes the mouse (clicks, the wheel; on unless set off); off leaves the
     /// terminal's own text selection alone.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -65,10 +73,11 @@ pub enum ConfigError {
 }
 
 /// The keys the file takes, as written in it.
-pub const KEYS: [&str; 6] = ["database", "theme", "default-screen", "currency", "mouse", "keys"];
+pub const KEYS: [&str; 8] =
+    ["database", "theme", "default-screen", "currency", "date-format", "week-start", "mouse", "keys"];
 
 /// Each key the file takes and what it sets, for the manual.
-pub const SETTINGS: [(&str, &str); 6] = [
+pub const SETTINGS: [(&str, &str); 8] = [
     (
         "database = \"PATH\"",
         "The database when neither --db nor ROLO_DB names one (~/ is home; relative: beside the file).",
@@ -76,6 +85,11 @@ pub const SETTINGS: [(&str, &str); 6] = [
     ("theme = \"NAME\"", "dark, light, high-contrast, 16-color or plain (NO_COLOR always wins)."),
     ("default-screen = \"NAME\"", "The screen the app opens on: pipeline, contacts, accounts, leads, tasks, ..."),
     ("currency = \"CODE\"", "The currency of a deal, product or account revenue added without one (default USD)."),
+    (
+        "date-format = \"PATTERN\"",
+        "How the app writes and reads dates: YYYY-MM-DD (default), DD/MM/YYYY, MM/DD/YYYY or DD.MM.YYYY.",
+    ),
+    ("week-start = \"DAY\"", "The day the app's weeks start on: the agenda's week, the reports' this week (monday)."),
     ("mouse = true|false", "Whether the app takes the mouse (on unless set off; hold Shift to select text)."),
     (
         "[keys] ACTION = \"KEY\"",
@@ -178,6 +192,8 @@ impl Config {
             theme: self.theme.clone(),
             default_screen: self.default_screen.clone(),
             keys: self.keys.iter().map(|(a, k)| (a.clone(), k.clone())).collect(),
+            date_format: self.date_format.clone(),
+            week_start: self.week_start.clone(),
         }
     }
 
@@ -202,6 +218,14 @@ pub const TEMPLATE: &str = r#"# rolo's settings for this machine (a served sessi
 
 # The currency of a deal, product or account revenue you add without naming one (USD unless set).
 # currency = "EUR"
+
+# How the app writes and reads dates: YYYY-MM-DD (the default), DD/MM/YYYY, MM/DD/YYYY or
+# DD.MM.YYYY. ISO dates are always read too; files and the command line keep ISO.
+# date-format = "DD/MM/YYYY"
+
+# The day weeks start on in the app (the agenda's week, the reports' "this week"): monday
+# unless set. The reports' weekly buckets stay ISO weeks (Monday to Sunday).
+# week-start = "sunday"
 
 # Whether the app takes the mouse: click a screen's title or a row, double-click to open, the
 # wheel scrolls (hold Shift to select text with the mouse). Off, the terminal selects as usual.
@@ -238,7 +262,7 @@ mod tests {
         assert_eq!(line, 3);
         assert_eq!(
             problem,
-            "'colour' is not a setting: use one of database, theme, default-screen, currency, mouse, keys"
+            "'colour' is not a setting: use one of database, theme, default-screen, currency, date-format, week-start, mouse, keys"
         );
         let (line, problem) = parse("mouse = \"yes\"\n").unwrap_err();
         assert_eq!(line, 1);

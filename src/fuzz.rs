@@ -60,11 +60,16 @@ pub fn query(data: &[u8]) {
     let names = crate::crm::Vocabulary {
         stages: vec![(1, "Negotiation".into()), (2, "Needs analysis".into())],
         sources: vec!["Web".into()],
+        ..Default::default()
     };
     for kind in Kind::ALL {
         let _ = crate::crm::Filter::parse(kind, &text, &names, today);
     }
-    let _ = crate::tui::Period::parse(&text, today);
+    for (format, _) in crate::model::DateFormat::ALL {
+        let dates = crate::model::Dates { format, ..Default::default() };
+        let _ = crate::tui::Period::parse(&text, today, dates);
+        let _ = dates.parse_instant(&text);
+    }
     let _ = text.parse::<RecordRef>();
     let _ = crate::text::message(&text);
     let _ = crate::text::truncate(&text, data.len() % 40);

@@ -138,16 +138,20 @@ pub fn spoken(word: &str) -> String {
     word.replace('_', " ")
 }
 
-/// Field `key`'s JSON value as people read it: an instant in local time, a word with spaces,
-/// anything else as [`json_plain`] gives it.
-pub fn display_value(key: &str, v: &serde_json::Value) -> String {
+/// Field `key`'s JSON value as people read it: a date or an instant as `dates` writes them, a
+/// word with spaces, anything else as [`json_plain`] gives it.
+pub fn display_value(key: &str, v: &serde_json::Value, dates: crate::model::Dates) -> String {
     match v.as_str() {
         Some(t) if WORD_FIELDS.contains(&key) => spoken(t),
         Some(t) if MONEY_FIELDS.contains(&key) => {
             crate::model::Amount::parse(t).map_or_else(|_| t.to_string(), crate::model::Amount::grouped)
         }
         Some(t) => match chrono::DateTime::parse_from_rfc3339(t) {
-            Ok(at) => crate::model::Timestamp(at.timestamp()).display_local(),
+            Ok(at) => dates.show_instant(crate::model::Timestamp(at.timestamp())),
+            // A date (ISO in JSON) as the reader writes dates.
+            Err(_) if t.len() == 10 => {
+                crate::model::Date::parse_iso(t).map_or_else(|_| t.to_string(), |d| dates.show(d))
+            }
             Err(_) => t.to_string(),
         },
         None if key == "duration_secs" => {
@@ -174,8 +178,11 @@ pub fn json_plain(v: &serde_json::Value) -> String {
             items.iter().map(json_plain).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(sep)
         }
         Value::Object(map) => {
-            let mut parts =
-                map.iter().filter(|(_, v)| !v.is_boolean()).map(|(k, v)| display_value(k, v)).filter(|s| !s.is_empty());
+            let mut parts = map
+                .iter()
+                .filter(|(_, v)| !v.is_boolean())
+                .map(|(k, v)| display_value(k, v, crate::model::Dates::default()))
+                .filter(|s| !s.is_empty());
             match parts.next() {
                 None => String::new(),
                 Some(first) => {

@@ -624,7 +624,7 @@ fn periods_are_picked_with_p_or_typed_and_a_wrong_one_is_said_in_place() {
         ui.keys("p");
         assert!(ui.screen().contains(&format!("stages · {period} · chart")), "{period}:\n{}", ui.screen());
     }
-    let (from, to) = rolo::tui::Period::Month.range(Date::today()).unwrap();
+    let (from, to) = rolo::tui::Period::Month.range(Date::today(), rolo::model::Dates::default()).unwrap();
     ui.keys("p p");
     assert!(ui.screen().contains(&format!("closing {from} to {to}, in USD")), "{}", ui.screen());
     // Typed: the line opens with the period shown; a wrong one stays open and says why, under it.

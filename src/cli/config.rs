@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::output::Out;
 use crate::config::{self, Config, ConfigError};
-use crate::model::Prefs;
+use crate::model::{DateFormat, Prefs};
 
 /// `rolo config`.
 #[derive(Debug, Subcommand)]
@@ -44,6 +44,8 @@ fn names(config: &Config) -> Result<(), (String, String)> {
     let one = |prefs: Prefs, key: &str| crate::tui::prefs::check_names(&prefs).map_err(|e| refused(key, e));
     one(Prefs { theme: config.theme.clone(), ..Default::default() }, "theme")?;
     one(Prefs { default_screen: config.default_screen.clone(), ..Default::default() }, "default-screen")?;
+    one(Prefs { date_format: config.date_format.clone(), ..Default::default() }, "date-format")?;
+    one(Prefs { week_start: config.week_start.clone(), ..Default::default() }, "week-start")?;
     if let Some(code) = &config.currency {
         crate::model::Currency::parse(code).map_err(|e| refused("currency", e))?;
     }
@@ -121,6 +123,8 @@ fn show(out: &Out, path: &std::path::Path, db: Option<PathBuf>) -> Result<()> {
             "theme": config.theme.as_deref().unwrap_or("dark"),
             "default_screen": config.default_screen.as_deref().unwrap_or("contacts"),
             "currency": config.currency.as_deref().map_or("USD".to_string(), str::to_uppercase),
+            "date_format": DateFormat::named(config.date_format.as_deref().unwrap_or("iso")).unwrap_or_default().name(),
+            "week_start": config.week_start.as_deref().unwrap_or("monday"),
             "mouse": config.mouse.unwrap_or(true),
             "keys": config.keys,
         }));
@@ -134,6 +138,8 @@ fn show(out: &Out, path: &std::path::Path, db: Option<PathBuf>) -> Result<()> {
         ("theme", or(&config.theme, "dark")),
         ("default screen", or(&config.default_screen, "contacts")),
         ("currency", config.currency.as_ref().map_or("USD (default)".to_string(), |c| c.to_uppercase())),
+        ("date format", or(&config.date_format, "YYYY-MM-DD")),
+        ("week start", or(&config.week_start, "monday")),
         ("mouse", config.mouse.map_or("on (default)".to_string(), |m| if m { "on" } else { "off" }.to_string())),
         ("keys", if keys.is_empty() { "the usual ones".to_string() } else { keys.join(", ") }),
     ];

@@ -189,7 +189,7 @@ pub fn field_lines(value: &Value) -> String {
             let text = match (map.get(&format!("{k}_name")).and_then(Value::as_str), v) {
                 (Some(name), Value::String(login)) => format!("{name} ({login})"),
                 (Some(name), _) => format!("{name} (#{v})"),
-                (None, _) => crate::text::display_value(k, v),
+                (None, _) => crate::text::display_value(k, v, crate::model::Dates::default()),
             };
             (!text.is_empty()).then(|| (k.replace('_', " "), text))
         })

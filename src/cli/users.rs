@@ -24,8 +24,8 @@ pub enum UserCmd {
     /// Disable a user, who then cannot act: their records keep them as owner, or move to
     /// --transfer-to. Users are never deleted.
     Disable(UserDisable),
-    /// Show or set a user's preferences for the app: theme, the screen it opens on, keys of
-    /// their own (anyone sets their own; another's need the settings right).
+    /// Show or set a user's preferences for the app: theme, the screen it opens on, date
+    /// conventions, keys of their own (anyone sets their own; another's need the settings right).
     Prefs(UserPrefs),
     /// The SSH public keys a user logs in to `rolo serve` with (their own, or anyone's with the
     /// settings right).
@@ -45,6 +45,13 @@ pub struct UserPrefs {
     /// reports, cases, products, settings, projects, duplicates or marketing (empty: contacts).
     #[arg(long, value_parser = super::shell::Offered(super::shell::screens))]
     pub default_screen: Option<String>,
+    /// How the app writes and reads dates: YYYY-MM-DD, DD/MM/YYYY, MM/DD/YYYY or DD.MM.YYYY
+    /// (empty: the default, YYYY-MM-DD).
+    #[arg(long, value_parser = super::shell::Offered(|| crate::model::DateFormat::ALL.iter().map(|(_, n)| *n).collect()))]
+    pub date_format: Option<String>,
+    /// The day the app's weeks start on: monday, sunday, ... (empty: the default, monday).
+    #[arg(long, value_parser = super::shell::Offered(|| vec!["monday", "sunday", "saturday"]))]
+    pub week_start: Option<String>,
     /// A key of their own for an action, e.g. copy-email=ctrl-y or new=g n (ACTION= removes it);
     /// the actions are named in kebab case. Repeat for more.
     #[arg(long = "key", value_name = "ACTION=KEY")]
@@ -303,12 +310,22 @@ fn prefs(out: &Out, crm: &Crm, p: UserPrefs) -> Result<()> {
     let name = login(&p.login);
     let dir = crm.directory()?;
     let mut prefs = dir.user(&name).ok_or_else(|| CrmError::UnknownUser(name.clone()))?.prefs.clone();
-    let asked = p.theme.is_some() || p.default_screen.is_some() || !p.keys.is_empty();
+    let asked = p.theme.is_some()
+        || p.default_screen.is_some()
+        || p.date_format.is_some()
+        || p.week_start.is_some()
+        || !p.keys.is_empty();
     if let Some(theme) = clearable(&p.theme) {
         prefs.theme = theme.map(|t| t.to_lowercase());
     }
     if let Some(screen) = clearable(&p.default_screen) {
         prefs.default_screen = screen.map(|s| s.to_lowercase());
+    }
+    if let Some(format) = clearable(&p.date_format) {
+        prefs.date_format = format.map(|f| f.to_uppercase());
+    }
+    if let Some(day) = clearable(&p.week_start) {
+        prefs.week_start = day.map(|d| d.to_lowercase());
     }
     for pair in &p.keys {
         let Some((action, key)) = pair.split_once('=') else {
@@ -330,8 +347,14 @@ fn prefs(out: &Out, crm: &Crm, p: UserPrefs) -> Result<()> {
     }
     let keys: serde_json::Map<String, Value> = prefs.keys.iter().map(|(a, k)| (a.clone(), json!(k))).collect();
     if out.json {
-        let value =
-            json!({ "login": name, "theme": prefs.theme, "default_screen": prefs.default_screen, "keys": keys });
+        let value = json!({
+            "login": name,
+            "theme": prefs.theme,
+            "default_screen": prefs.default_screen,
+            "date_format": prefs.date_format,
+            "week_start": prefs.week_start,
+            "keys": keys,
+        });
         out.json_value(&value);
         return Ok(());
     }
@@ -341,6 +364,8 @@ fn prefs(out: &Out, crm: &Crm, p: UserPrefs) -> Result<()> {
         ("login", name),
         ("theme", or_default(&prefs.theme, "dark")),
         ("default screen", or_default(&prefs.default_screen, "contacts")),
+        ("date format", or_default(&prefs.date_format, "YYYY-MM-DD")),
+        ("week start", or_default(&prefs.week_start, "monday")),
         ("keys", if keys.is_empty() { "the usual ones".to_string() } else { keys.join(", ") }),
     ];
     super::output::pairs(&lines);

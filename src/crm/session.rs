@@ -15,6 +15,8 @@ pub struct Session {
     by: Option<String>,
     /// The currency amounts entered here get when none is named (the config file's).
     currency: Option<crate::model::Currency>,
+    /// How the user writes dates and where their weeks start (the app's; files keep ISO).
+    dates: crate::model::Dates,
 }
 
 /// Where a session reads the time from.
@@ -29,7 +31,14 @@ pub enum Clock {
 impl Session {
     /// A session for the user with `login` on the system clock.
     pub fn new(login: impl Into<String>) -> Session {
-        Session { user: login.into(), clock: Clock::System, zone: None, by: None, currency: None }
+        Session {
+            user: login.into(),
+            clock: Clock::System,
+            zone: None,
+            by: None,
+            currency: None,
+            dates: crate::model::Dates::default(),
+        }
     }
 
     /// The same session for `login`, acted by the admin `by`.
@@ -51,6 +60,16 @@ impl Session {
     /// machine's config file sets, else [`Currency::DEFAULT`](crate::model::Currency::DEFAULT).
     pub fn currency(&self) -> crate::model::Currency {
         self.currency.unwrap_or_default()
+    }
+
+    /// The same session writing and reading dates by `dates`.
+    pub fn with_dates(self, dates: crate::model::Dates) -> Session {
+        Session { dates, ..self }
+    }
+
+    /// How this session's user writes dates and where their weeks start.
+    pub fn dates(&self) -> crate::model::Dates {
+        self.dates
     }
 
     /// The admin acting as this session's user, if any.

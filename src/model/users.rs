@@ -48,6 +48,25 @@ pub struct Prefs {
     pub default_screen: Option<String>,
     /// Key overrides: action name → key.
     pub keys: Vec<(String, String)>,
+    /// How the app writes dates (`DD/MM/YYYY`; see [`DateFormat`](super::DateFormat)).
+    pub date_format: Option<String>,
+    /// The day the app's weeks start on (`sunday`).
+    pub week_start: Option<String>,
+}
+
+impl Prefs {
+    /// The date conventions these preferences give (what does not read is the default).
+    pub fn dates(&self) -> super::Dates {
+        let d = super::Dates::default();
+        super::Dates {
+            format: self.date_format.as_deref().and_then(|f| super::DateFormat::named(f).ok()).unwrap_or(d.format),
+            week_start: self
+                .week_start
+                .as_deref()
+                .and_then(|w| super::week_start_named(w).ok())
+                .unwrap_or(d.week_start),
+        }
+    }
 }
 
 impl User {

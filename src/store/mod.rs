@@ -40,8 +40,9 @@ use crate::model::RecordRef;
 /// facts (see `facts`); 5 gives each won or lost deal the day it closed (record format 2), its
 /// report facts dated by it; 6 adds the owner keys (see `keys::owned_key`) and keeps the users,
 /// teams and roles in the settings (the service turns an older file's free-text owners into
-/// users). Opening an older file upgrades it, one step at a time, inside one transaction.
-pub const SCHEMA_VERSION: u64 = 6;
+/// users); 7 gives a user's preferences their date conventions. Opening an older file upgrades
+/// it, one step at a time, inside one transaction.
+pub const SCHEMA_VERSION: u64 = 7;
 
 /// Something went wrong below the business rules: the file, the format or a record.
 #[derive(Debug, thiserror::Error)]

@@ -136,6 +136,9 @@ impl Store {
                 if old < 6 {
                     upgrade::derive_owner_keys(&mut w.tables()?)?;
                 }
+                if old < 7 {
+                    upgrade::add_date_prefs(&mut w.tables()?)?;
+                }
             }
             None => {}
         }

@@ -5,6 +5,8 @@
 //! settings table. The upgrade rewrites just that field of every lead and deal, leaving the rest
 //! of each stored value byte for byte as it was.
 //!
+//! Schema 6 → 7: a user's preferences gain their date conventions (none set).
+//!
 //! Schema 4 → 5: a won or lost deal keeps the day it closed; each one already closed gets the day
 //! of its closing move in the audit trail, else its close date.
 
@@ -14,7 +16,7 @@ use redb::ReadableTable;
 use serde::de::DeserializeOwned;
 
 use super::tables::records;
-use super::{Read, Result, StoreError, WriteTables, Writer, codec, facts, other};
+use super::{RawRead, Read, Result, StoreError, WriteTables, Writer, codec, facts, other};
 use crate::model::{
     Amount, Currency, DEFAULT_LEAD_SOURCES, Date, Id, Kind, Opportunity, RecordRef, StageOutcome, Timestamp,
 };
@@ -97,10 +99,61 @@ fn upgrade_value<Head: DeserializeOwned>(envelope: &[u8]) -> std::result::Result
     Ok(out)
 }
 
+/// A user as schema 6 stored them: preferences of a theme, a screen and keys.
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
+struct UserV6 {
+    login: String,
+    name: String,
+    email: Option<String>,
+    role: String,
+    team: Option<String>,
+    active: bool,
+    time_zone: Option<String>,
+    os_user: Option<String>,
+    prefs: (Option<String>, Option<String>, Vec<(String, String)>),
+}
+
+/// The users, teams and roles as schema 6 stored them.
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
+struct DirectoryV6 {
+    users: Vec<UserV6>,
+    teams: Vec<String>,
+    roles: Vec<crate::model::Role>,
+}
+
+/// The settings key of the users, teams and roles (the service's `DIRECTORY`).
+const DIRECTORY: &str = "directory";
+
+/// Rewrites the users' preferences with room for their date conventions (schema 7).
+pub(super) fn add_date_prefs(t: &mut WriteTables) -> Result<()> {
+    let Some(bytes) = t.setting_bytes(DIRECTORY)? else { return Ok(()) };
+    let old: DirectoryV6 = codec::decode_setting(DIRECTORY, &bytes)?;
+    let users = old.users.into_iter().map(|u| {
+        let (theme, default_screen, keys) = u.prefs;
+        crate::model::User {
+            login: u.login,
+            name: u.name,
+            email: u.email,
+            role: u.role,
+            team: u.team,
+            active: u.active,
+            time_zone: u.time_zone,
+            os_user: u.os_user,
+            prefs: crate::model::Prefs { theme, default_screen, keys, date_format: None, week_start: None },
+        }
+    });
+    let directory = crate::model::Directory { users: users.collect(), teams: old.teams, roles: old.roles };
+    t.set_setting(DIRECTORY, &directory)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{Lead, Opportunity, Record};
+    use crate::store::Workload;
+    use crate::store::open::tests::temp_store;
 
     /// The source field as schema 2 stored it: serde numbers the variants in this order.
     #[derive(serde::Serialize)]
@@ -192,5 +245,42 @@ mod tests {
         let mut old = vec![1];
         old.extend(codec::payload(&(head, Some(99u32))));
         assert!(upgrade_value::<LeadHead>(&old).unwrap_err().contains("99"));
+    }
+
+    #[test]
+    fn schema_6_users_keep_their_preferences_and_gain_no_date_conventions() {
+        let (_dir, store) = temp_store(Workload::Brief);
+        let user = |login: &str, theme: Option<&str>| UserV6 {
+            login: login.into(),
+            name: login.to_uppercase(),
+            email: None,
+            role: "rep".into(),
+            team: Some("North".into()),
+            active: true,
+            time_zone: Some("Europe/Paris".into()),
+            os_user: None,
+            prefs: (theme.map(str::to_string), Some("leads".into()), vec![("new".into(), "g n".into())]),
+        };
+        let old = DirectoryV6 {
+            users: vec![user("ann", Some("light")), user("bob", None)],
+            teams: vec!["North".into()],
+            roles: Vec::new(),
+        };
+        let w = store.write().unwrap();
+        let mut t = w.tables().unwrap();
+        t.set_setting(DIRECTORY, &old).unwrap();
+        add_date_prefs(&mut t).unwrap();
+        let dir: crate::model::Directory = t.setting(DIRECTORY).unwrap().unwrap();
+        assert_eq!(dir.teams, ["North"]);
+        let ann = dir.user("ann").unwrap();
+        assert_eq!(
+            (ann.name.as_str(), ann.team.as_deref(), ann.time_zone.as_deref()),
+            ("ANN", Some("North"), Some("Europe/Paris"))
+        );
+        assert_eq!(ann.prefs.theme.as_deref(), Some("light"));
+        assert_eq!(ann.prefs.default_screen.as_deref(), Some("leads"));
+        assert_eq!(ann.prefs.keys, [("new".to_string(), "g n".to_string())]);
+        assert_eq!((ann.prefs.date_format.as_ref(), ann.prefs.week_start.as_ref()), (None, None));
+        assert_eq!(dir.user("bob").unwrap().prefs.theme, None);
     }
 }

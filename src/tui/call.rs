@@ -10,7 +10,7 @@ use super::line::LineField;
 use super::widgets::TextArea;
 use crate::crm::{Crm, CrmError, Result};
 use crate::model::{
-    Call, CallDirection, CallOutcome, Contact, Date, Id, Record, Task, Timestamp, ValidationError, parse_duration,
+    Call, CallDirection, CallOutcome, Contact, Id, Record, Task, Timestamp, ValidationError, parse_duration,
 };
 
 /// The fields of the call form, in Tab order.
@@ -174,7 +174,7 @@ impl CallForm {
             title => {
                 let due = match self.due.value().trim() {
                     "" => None,
-                    d => match Date::parse_relative(d, crm.session().today()) {
+                    d => match crm.session().dates().parse(d, crm.session().today()) {
                         Ok(d) => Some(d),
                         Err(m) => return Err(fail(self, Slot::Due, "due", m)),
                     },

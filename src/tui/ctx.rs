@@ -4,9 +4,10 @@
 
 use ratatui::layout::Rect;
 
+use super::hits::Hits;
 use super::theme::Theme;
 use crate::crm::{Scope, Session};
-use crate::model::{Date, Timestamp};
+use crate::model::{Date, Dates, Timestamp};
 
 /// The context of one key press or one frame, built by the loop from the session.
 #[derive(Debug, Clone)]
@@ -17,6 +18,8 @@ pub struct Ctx {
     pub today: Date,
     /// The current instant.
     pub now: Timestamp,
+    /// How the user writes dates and where their weeks start.
+    pub dates: Dates,
     /// The theme drawing uses.
     pub theme: Theme,
     /// The whole window.
@@ -24,13 +27,15 @@ pub struct Ctx {
     /// Whether the acting user is in no team: the scope toggle then skips "my team", which
     /// would show what "mine" does.
     pub teamless: bool,
+    /// Where the last frame drew what a click can pick (marked while drawing).
+    pub hits: Hits,
 }
 
 impl Ctx {
     /// The context of `session` now, drawn with `theme` in a window of `size`.
     pub fn new(session: &Session, theme: Theme, size: Rect) -> Ctx {
-        let (user, today, now) = (session.user().to_string(), session.today(), session.now());
-        Ctx { user, today, now, theme, size, teamless: false }
+        let (user, today, now, dates) = (session.user().to_string(), session.today(), session.now(), session.dates());
+        Ctx { user, today, now, dates, theme, size, teamless: false, hits: Hits::default() }
     }
 
     /// The scope after `scope` in the toggle's cycle (all, mine, my team), and how to say it:

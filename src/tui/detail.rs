@@ -89,7 +89,7 @@ impl Detail {
                 if let Some(c) = &l.converted {
                     lines.push(DetailLine::Heading(format!(
                         "Converted on {} (read-only: edit these instead)",
-                        c.at.local_date()
+                        crm.session().dates().show(c.at.local_date())
                     )));
                     let made = [
                         ("account", RecordRef::new(Kind::Account, c.account)),
@@ -148,7 +148,7 @@ impl Detail {
                 }
                 for t in &all {
                     let mark = if t.is_open() { "[ ]" } else { "[x]" };
-                    let due = t.due.map(|d| format!(" due {d}")).unwrap_or_default();
+                    let due = t.due.map(|d| format!(" due {}", crm.session().dates().show(d))).unwrap_or_default();
                     let text = format!("{mark} {}{due}", t.title);
                     lines.push(DetailLine::Item(text, Some(RecordRef::new(Kind::Task, t.id))));
                 }
@@ -167,7 +167,7 @@ impl Detail {
             }
             Kind::Case => {
                 let c: crate::model::Case = crm.get(record.id)?;
-                lines.push(DetailLine::Field("SLA".into(), sla_line(&c, crm.session().now())));
+                lines.push(DetailLine::Field("SLA".into(), sla_line(&c, crm.session())));
                 fields(&mut lines, crm, &crate::model::Case { comments: Vec::new(), sla_due: None, ..c.clone() });
                 case(&mut lines, crm, &c)?;
                 c.label()
@@ -176,7 +176,7 @@ impl Detail {
         };
         lines.push(DetailLine::Heading("Timeline".into()));
         for item in crm.timeline(record)?.into_iter().take(50) {
-            let text = format!("{}  {:<8} {}", item.at.display_local(), item.what, item.summary);
+            let text = format!("{}  {:<8} {}", crm.session().dates().show_instant(item.at), item.what, item.summary);
             // Changes of the record itself lead nowhere new; activities open.
             lines.push(DetailLine::Item(text, (item.record != record).then_some(item.record)));
         }
@@ -261,7 +261,7 @@ fn fields<R: Record>(lines: &mut Vec<DetailLine>, crm: &Crm, rec: &R) {
                     names.map(|id| crm.label(RecordRef::new(Kind::Contact, id))).collect::<Vec<_>>().join(", ")
                 })
                 .unwrap_or_default(),
-            _ => display_value(&k, &v),
+            _ => display_value(&k, &v, crm.session().dates()),
         };
         let name = if k == "duration_secs" { "duration".to_string() } else { k.replace('_', " ") };
         // A field the page already shows in its own way (a deal's stage with its probability)
@@ -287,8 +287,9 @@ fn simple_any(crm: &Crm, record: RecordRef, lines: &mut Vec<DetailLine>) -> Resu
 }
 
 /// Where a case stands against its SLA, in words: how long is left or how late it is.
-fn sla_line(c: &crate::model::Case, now: crate::model::Timestamp) -> String {
-    let due = c.sla_due.map(|d| format!(" (due {})", d.display_local())).unwrap_or_default();
+fn sla_line(c: &crate::model::Case, session: &crate::crm::Session) -> String {
+    let now = session.now();
+    let due = c.sla_due.map(|d| format!(" (due {})", session.dates().show_instant(d))).unwrap_or_default();
     match c.sla_words(now) {
         w if w.is_empty() => "none".into(),
         w if c.status.is_open() && c.breached(now) => format!("BREACHED: {w}{due}"),
@@ -310,21 +311,30 @@ fn case(lines: &mut Vec<DetailLine>, crm: &Crm, c: &crate::model::Case) -> Resul
         let (text, link) = match item {
             ThreadItem::Comment(m) => {
                 let kind = if m.public { "reply  " } else { "comment" };
-                (format!("{}  {kind} {}: {}", m.at.display_local(), dir.name_of(&m.author), m.text), None)
+                (
+                    format!(
+                        "{}  {kind} {}: {}",
+                        crm.session().dates().show_instant(m.at),
+                        dir.name_of(&m.author),
+                        m.text
+                    ),
+                    None,
+                )
             }
             ThreadItem::Call(call) => (
                 format!(
                     "{}  call    {} {}{}",
-                    call.started_at.display_local(),
+                    crm.session().dates().show_instant(call.started_at),
                     call.direction,
                     call.outcome,
                     call.notes.as_deref().map(|n| format!(": {n}")).unwrap_or_default()
                 ),
                 Some(call.record_ref()),
             ),
-            ThreadItem::Email(m) => {
-                (format!("{}  email   to {}: {}", m.at.display_local(), m.to, m.subject), Some(m.record_ref()))
-            }
+            ThreadItem::Email(m) => (
+                format!("{}  email   to {}: {}", crm.session().dates().show_instant(m.at), m.to, m.subject),
+                Some(m.record_ref()),
+            ),
         };
         lines.push(DetailLine::Item(crate::text::first_line(&text, 300), link));
     }
@@ -378,7 +388,13 @@ fn campaign(lines: &mut Vec<DetailLine>, crm: &Crm, c: &crate::model::Campaign) 
     emails.sort_by_key(|m| std::cmp::Reverse((m.at, m.id)));
     lines.push(DetailLine::Heading(format!("Emails ({} in all, newest first)", emails.len())));
     for m in emails.iter().take(20) {
-        let text = format!("{}  {:<8} {}: {}", m.at.display_local(), m.result.to_string(), m.to, m.subject);
+        let text = format!(
+            "{}  {:<8} {}: {}",
+            crm.session().dates().show_instant(m.at),
+            m.result.to_string(),
+            m.to,
+            m.subject
+        );
         lines.push(DetailLine::Item(text, Some(m.record_ref())));
     }
     lines.push(DetailLine::Heading("Responses (R records one)".into()));
@@ -386,7 +402,11 @@ fn campaign(lines: &mut Vec<DetailLine>, crm: &Crm, c: &crate::model::Campaign) 
         lines.push(DetailLine::Empty("none recorded: press R when someone answers".into()));
     }
     for r in c.responses.iter().rev() {
-        let mut text = format!("{}  {}", r.at.display_local(), crm.label(RecordRef::new(Kind::Contact, r.contact)));
+        let mut text = format!(
+            "{}  {}",
+            crm.session().dates().show_instant(r.at),
+            crm.label(RecordRef::new(Kind::Contact, r.contact))
+        );
         if let Some(lead) = r.lead {
             text.push_str(&format!(" · lead {}", crm.label(RecordRef::new(Kind::Lead, lead))));
         }
@@ -405,7 +425,13 @@ fn deals(lines: &mut Vec<DetailLine>, crm: &Crm, opps: &[Opportunity]) -> Result
     }
     for o in opps {
         let stage = crm.find::<Stage>(o.stage)?.map(|s| s.name).unwrap_or_default();
-        let text = format!("{}  {}  {}  closes {}", o.name, stage, money(o.amount, o), o.close_date);
+        let text = format!(
+            "{}  {}  {}  closes {}",
+            o.name,
+            stage,
+            money(o.amount, o),
+            crm.session().dates().show(o.close_date)
+        );
         lines.push(DetailLine::Item(text, Some(RecordRef::new(Kind::Opportunity, o.id))));
     }
     Ok(())
@@ -425,7 +451,7 @@ fn tasks(lines: &mut Vec<DetailLine>, crm: &Crm, record: RecordRef) -> Result<()
     }
     let today = crate::model::Date::today();
     for t in open {
-        let due = t.due.map(|d| format!(" due {d}")).unwrap_or_default();
+        let due = t.due.map(|d| format!(" due {}", crm.session().dates().show(d))).unwrap_or_default();
         let overdue = if t.is_overdue(today) { " !overdue" } else { "" };
         let text = format!("[{}] {}{due}{overdue}", t.priority, t.title);
         lines.push(DetailLine::Item(text, Some(RecordRef::new(Kind::Task, t.id))));
@@ -444,7 +470,7 @@ fn calls(lines: &mut Vec<DetailLine>, crm: &Crm, record: RecordRef) -> Result<()
         let notes = c.notes.as_deref().map(|n| format!("  {}", n.lines().next().unwrap_or(""))).unwrap_or_default();
         let text = format!(
             "{}  {} {}  {}{notes}",
-            c.started_at.display_local(),
+            crm.session().dates().show_instant(c.started_at),
             c.direction,
             c.outcome,
             format_duration(c.duration_secs)
@@ -462,7 +488,7 @@ fn notes(lines: &mut Vec<DetailLine>, crm: &Crm, record: RecordRef) -> Result<()
         lines.push(DetailLine::Empty("no notes: press a to add one".into()));
     }
     for n in notes {
-        let text = format!("{}  {}", n.created.display_local(), n.text);
+        let text = format!("{}  {}", crm.session().dates().show_instant(n.created), n.text);
         lines.push(DetailLine::Item(text, Some(RecordRef::new(Kind::Note, n.id))));
     }
     Ok(())

@@ -12,9 +12,9 @@ use crate::crm::{ConvertLead, Crm, CrmError, NewOpportunity, Result, Version};
 use crate::model::texts::{LINES_MAX, limit};
 use crate::model::{
     Account, AccountStatus, Address, Amount, Contact, Date, Email, Id, Kind, Lead, Opportunity, Phone, Product, Record,
-    RecordRef, Stage, Task, Timestamp,
+    RecordRef, Stage, Task,
 };
-use crate::model::{Campaign, Case, ContactList, Event, Project, Template};
+use crate::model::{Campaign, Case, ContactList, Dates, Event, Project, Template};
 use crate::tui::sends::{Planned, SendTo};
 use ratatui::crossterm::event::KeyEvent;
 
@@ -143,6 +143,7 @@ impl Form {
         // The account linked to, as if picked: kept on save even when the actor may not read it.
         let mut picked = None;
         let name = id.map(|id| crm.label(RecordRef::new(kind, id))).unwrap_or_default();
+        let dates = crm.session().dates();
         let fields = match kind {
             Kind::Contact => {
                 let c = stored_or_new::<Contact>(crm, id)?;
@@ -157,7 +158,7 @@ impl Form {
                     field("account", account),
                     field("city", opt(&address.city)),
                     field("country", opt(&address.country)),
-                    field("birthday", c.birthday.map(|b| b.to_string()).unwrap_or_default()),
+                    field("birthday", c.birthday.map(|b| dates.show(b)).unwrap_or_default()),
                 ]
             }
             Kind::Lead => {
@@ -198,14 +199,14 @@ impl Form {
                 vec![
                     field("name", p.name.clone()),
                     field("account", account),
-                    field("due", p.due.to_string()),
+                    field("due", dates.show(p.due)),
                     field("goal", opt(&p.goal)),
                 ]
             }
             Kind::Campaign => {
                 let c = stored_or_new::<Campaign>(crm, id)?;
                 let money = |a: Option<Amount>| a.map(Amount::decimal).unwrap_or_default();
-                let day = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
+                let day = |d: Option<Date>| d.map(|d| dates.show(d)).unwrap_or_default();
                 vec![
                     field("name", c.name.clone()),
                     field("channel", opt(&c.channel)),
@@ -240,7 +241,7 @@ impl Form {
                 let t = stored_or_new::<Task>(crm, id)?;
                 vec![
                     field("title", t.title.clone()),
-                    field("due", t.due.map(|d| d.to_string()).unwrap_or_default()),
+                    field("due", t.due.map(|d| dates.show(d)).unwrap_or_default()),
                     field("priority", t.priority.to_string()),
                     field("notes", opt(&t.notes)),
                 ]
@@ -250,8 +251,8 @@ impl Form {
                 let mut form = Form::event(
                     id,
                     &e.title,
-                    e.start.display_local(),
-                    e.end.map(|t| t.display_local()).unwrap_or_default(),
+                    dates.show_instant(e.start),
+                    e.end.map(|t| dates.show_instant(t)).unwrap_or_default(),
                     opt(&e.location),
                 );
                 for a in &e.attendees {
@@ -274,7 +275,7 @@ impl Form {
                 let o = stored_or_new::<Opportunity>(crm, id)?;
                 let account = linked_account(crm, id.map(|_| o.account), &mut picked)?;
                 let stage = crm.get::<Stage>(o.stage).map(|s| s.name).unwrap_or_default();
-                return Ok(Form { picked, name, ..Form::opportunity(id, &o, account, stage) });
+                return Ok(Form { picked, name, ..Form::opportunity(id, &o, account, stage, dates) });
             }
             _ => {
                 let a = stored_or_new::<Account>(crm, id)?;
@@ -408,8 +409,9 @@ impl Form {
         self.settle(planned)
     }
 
-    /// A form for a new event on `day` at 09:00 for an hour.
-    pub fn new_event(day: Date) -> Form {
+    /// A form for a new event on `day` at 09:00 for an hour, its times written by `dates`.
+    pub fn new_event(day: Date, dates: Dates) -> Form {
+        let day = dates.show(day);
         Form::event(None, "", format!("{day} 09:00"), format!("{day} 10:00"), String::new())
     }
 
@@ -495,7 +497,7 @@ impl Form {
             currency: crm.session().currency(),
             ..Default::default()
         };
-        let mut form = Form::opportunity(None, &o, String::new(), stage);
+        let mut form = Form::opportunity(None, &o, String::new(), stage, crm.session().dates());
         form.fields
             .iter_mut()
             .filter(|f| matches!(f.label, "probability" | "amount"))
@@ -503,17 +505,17 @@ impl Form {
         Ok(form)
     }
 
-    fn opportunity(target: Option<Id>, o: &Opportunity, account: String, stage: String) -> Form {
+    fn opportunity(target: Option<Id>, o: &Opportunity, account: String, stage: String, dates: Dates) -> Form {
         let fields = vec![
             field("name", o.name.clone()),
             field("account", account),
             field("amount", o.amount.to_string()),
             field("currency", o.currency.to_string()),
-            field("close date", o.close_date.to_string()),
+            field("close date", dates.show(o.close_date)),
             field("stage", stage),
             field("probability", if o.probability_manual { o.probability.to_string() } else { String::new() }),
             field("next step", opt(&o.next_step)),
-            field("next step date", o.next_step_date.map(|d| d.to_string()).unwrap_or_default()),
+            field("next step date", o.next_step_date.map(|d| dates.show(d)).unwrap_or_default()),
         ];
         Form::with(Kind::Opportunity, target, fields)
     }
@@ -535,7 +537,7 @@ impl Form {
             field("phone", opt(&l.phone)),
             field("opportunity", format!("{company} deal")),
             field("amount", String::new()),
-            field("close date", crm.session().today().add_days(30).to_string()),
+            field("close date", crm.session().dates().show(crm.session().today().add_days(30))),
         ];
         let mut form = Form { converting: Some(id), name: l.label(), ..Form::with(Kind::Lead, None, fields) };
         form.target = Some(id);
@@ -556,12 +558,11 @@ impl Form {
         });
     }
 
-    /// The date typed in field `label` (natural forms, from the session's today), if any; a
-    /// refusal names the field.
+    /// The date typed in field `label` (the user's way, ISO or natural forms, from the
+    /// session's today), if any; a refusal names the field.
     fn date(&self, crm: &Crm, label: &str) -> Result<Option<Date>> {
-        self.value(label)
-            .map(|d| Date::parse_relative(&d, crm.session().today()).map_err(|m| Self::invalid(label, m)))
-            .transpose()
+        let (dates, today) = (crm.session().dates(), crm.session().today());
+        self.value(label).map(|d| dates.parse(&d, today).map_err(|m| Self::invalid(label, m))).transpose()
     }
 
     /// The percentage typed in field `label` (`35` or `35%`), if any.
@@ -860,10 +861,11 @@ impl Form {
         let mut e = stored_or_new::<Event>(crm, self.target)?;
         e.title = self.value("title").unwrap_or_default();
         let start = self.value("start").unwrap_or_default();
-        e.start = Timestamp::parse_local(&start).map_err(|m| Self::invalid("start", m))?;
+        let dates = crm.session().dates();
+        e.start = dates.parse_instant(&start).map_err(|m| Self::invalid("start", m))?;
         e.end = match self.value("end") {
             None => None,
-            Some(t) => Some(Timestamp::parse_local(&t).map_err(|m| Self::invalid("end", m))?),
+            Some(t) => Some(dates.parse_instant(&t).map_err(|m| Self::invalid("end", m))?),
         };
         e.location = self.value("location");
         // Every name in the field must be one picked (Enter on the field); none is dropped.

@@ -396,6 +396,8 @@ impl RecordList {
             // Owners by name, from the directory read once for these rows.
             let owners =
                 if matches!(self.kind, Kind::Task | Kind::Case) { crm.directory()? } else { Default::default() };
+            // Dates as the user writes them.
+            let dates = crm.session().dates();
             for id in missing {
                 let row = match self.kind {
                     Kind::Contact => crm.find::<Contact>(id)?.map(|c| {
@@ -408,7 +410,7 @@ impl RecordList {
                             shown.or(c.primary_email()).unwrap_or_default().to_string(),
                             c.primary_phone().unwrap_or_default().to_string(),
                             c.country().unwrap_or_default().to_string(),
-                            c.last_activity.map(|t| t.local_date().to_string()).unwrap_or_default(),
+                            c.last_activity.map(|t| dates.show(t.local_date())).unwrap_or_default(),
                         ]
                     }),
                     Kind::Lead => crm.find::<Lead>(id)?.map(|l| {
@@ -426,7 +428,7 @@ impl RecordList {
                         let account = account_name(Some(o.account));
                         let stage = crm.find::<Stage>(o.stage).ok().flatten().map(|s| s.name).unwrap_or_default();
                         let step = match (&o.next_step, o.next_step_date) {
-                            (Some(s), Some(d)) => format!("{d} {s}"),
+                            (Some(s), Some(d)) => format!("{} {s}", dates.show(d)),
                             (Some(s), None) => s.clone(),
                             _ => String::new(),
                         };
@@ -435,7 +437,7 @@ impl RecordList {
                             account,
                             format!("{stage} ({}%)", o.probability),
                             format!("{} {}", o.amount.grouped(), o.currency),
-                            o.close_date.to_string(),
+                            dates.show(o.close_date),
                             step,
                         ]
                     }),
@@ -443,7 +445,7 @@ impl RecordList {
                         let person = crm.find::<Contact>(c.contact).ok().flatten();
                         let account = account_name(person.as_ref().and_then(|p| p.account));
                         vec![
-                            c.started_at.display_local(),
+                            dates.show_instant(c.started_at),
                             person.as_ref().map(|p| p.full_name()).unwrap_or_default(),
                             account,
                             person.as_ref().and_then(|p| p.country()).unwrap_or_default().to_string(),
@@ -458,7 +460,7 @@ impl RecordList {
                         vec![
                             p.name.clone(),
                             account,
-                            format!("{}{}", p.due, if late { "!" } else { "" }),
+                            format!("{}{}", dates.show(p.due), if late { "!" } else { "" }),
                             p.status.to_string(),
                             p.goal.clone().unwrap_or_default(),
                             p.goal_met.to_string(),
@@ -470,11 +472,11 @@ impl RecordList {
                             t.title.clone(),
                             format!(
                                 "{}{}",
-                                t.due.map(|d| d.to_string()).unwrap_or_default(),
+                                t.due.map(|d| dates.show(d)).unwrap_or_default(),
                                 if late { "!" } else { "" }
                             ),
                             t.status.to_string(),
-                            t.completed_at.map(|at| at.display_local()).unwrap_or_default(),
+                            t.completed_at.map(|at| dates.show_instant(at)).unwrap_or_default(),
                             t.priority.to_string(),
                             owners.name_of(&t.owner).to_string(),
                         ]
@@ -490,7 +492,7 @@ impl RecordList {
                     Kind::Email => crm.find::<crate::model::Message>(id)?.map(|m| {
                         let person = crm.find::<Contact>(m.contact).ok().flatten();
                         vec![
-                            m.at.display_local(),
+                            dates.show_instant(m.at),
                             format!("{} <{}>", person.map(|p| p.full_name()).unwrap_or_default(), m.to),
                             m.subject,
                             m.result.to_string(),

@@ -11,6 +11,7 @@ mod detail;
 mod filter;
 mod form;
 mod fuzzy;
+mod hits;
 mod host;
 mod import;
 pub mod keymap;

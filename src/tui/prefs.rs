@@ -125,6 +125,12 @@ pub fn check_names(prefs: &Prefs) -> Result<(), ValidationError> {
             format!("'{screen}' is not a screen: use one of {}", names.join(", ")),
         ));
     }
+    if let Some(format) = &prefs.date_format {
+        crate::model::DateFormat::named(format).map_err(|e| ValidationError::new("date-format", e))?;
+    }
+    if let Some(day) = &prefs.week_start {
+        crate::model::week_start_named(day).map_err(|e| ValidationError::new("week-start", e))?;
+    }
     for (action, key) in &prefs.keys {
         if action_named(action).is_none() {
             let names: Vec<String> = actions().into_iter().map(action_id).collect();
@@ -237,6 +243,7 @@ mod tests {
             theme: theme.map(str::to_string),
             default_screen: screen.map(str::to_string),
             keys: keys.iter().map(|(a, k)| (a.to_string(), k.to_string())).collect(),
+            ..Default::default()
         }
     }
 

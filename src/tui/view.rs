@@ -24,6 +24,7 @@ use crate::text::{sanitize, truncate, width};
 /// Draws one frame.
 pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     let area = f.area();
+    app.ctx.hits.clear();
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         let text = format!("rolo needs at least {}×{}: make the window larger", MIN_SIZE.0, MIN_SIZE.1);
         let y = area.y + area.height / 2;
@@ -34,6 +35,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     let [top, main, bottom] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(area);
     switcher(f, top, app, theme);
+    let ctx = Ctx { theme: *theme, ..app.ctx.clone() };
     // An editor that holds the screen is drawn instead of it; the other layers go over it, bottom
     // to top, each dimming what lies under it.
     let holding = app.modes().iter().rev().find(|m| matches!(m, Mode::Import(_) | Mode::Quote(_)));
@@ -46,14 +48,14 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     } else if let Some(d) = app.detail() {
         detail(f, main, d, theme);
     } else if app.on_board() {
-        app.board.draw(f, main, &Ctx { theme: *theme, ..app.ctx.clone() });
+        app.board.draw(f, main, &ctx);
     } else if let Some(screen) = app.screen_on_show() {
-        screen.draw(f, main, &Ctx { theme: *theme, ..app.ctx.clone() });
+        screen.draw(f, main, &ctx);
     } else if let Some(list) = app.list() {
         // While a filter is typed, the list shows the line on its top border.
         match app.filter_line() {
-            Some(line) => record_list(f, main, list, &list.heading(), Some(&line.line), theme),
-            None => list.draw(f, main, &Ctx { theme: *theme, ..app.ctx.clone() }),
+            Some(line) => record_list(f, main, list, &list.heading(), Some(&line.line), &ctx),
+            None => list.draw(f, main, &ctx),
         }
     } else {
         // Every screen has a view above; a bare frame keeps a new one drawable until it does.

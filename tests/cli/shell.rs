@@ -170,6 +170,13 @@ fn the_config_file_is_found_shown_and_refused_with_its_line() {
     assert_eq!(db.json("config show")["keys"], json!({ "call": "C", "copy-email": "c" }));
     std::fs::write(&file, "database = \"\"\n").unwrap();
     db.fails_only("config show", 1, "line 1: database: is empty: name a file");
+    // Date conventions: named patterns and weekdays, anything else refused on its line.
+    std::fs::write(&file, "date-format = \"dd/mm/yyyy\"\nweek-start = \"Sunday\"\n").unwrap();
+    assert_eq!(pick(&db.json("config show"), &["date_format", "week_start"]), json!(["DD/MM/YYYY", "Sunday"]));
+    std::fs::write(&file, "week-start = \"sunday\"\ndate-format = \"DD-MM-YY\"\n").unwrap();
+    db.fails_only("config show", 1, "line 2: date-format: 'DD-MM-YY' is not a date format: use one of YYYY-MM-DD");
+    std::fs::write(&file, "week-start = \"someday\"\n").unwrap();
+    db.fails_only("contact list", 1, "line 1: week-start: 'someday' is not a day of the week");
     std::fs::remove_file(&file).unwrap();
     // The names [keys] takes, with the app's keys: still listed while the file is broken.
     let keys = db.json("config keys");
@@ -298,4 +305,19 @@ fn completion_offers_only_the_records_the_user_may_see() {
     };
     assert_eq!(asked("ann"), format!("{anna}\tAnna East\n"));
     assert_eq!(asked("bob"), format!("{bobby}\tBobby West\n"));
+}
+
+#[test]
+fn an_import_gives_rows_without_a_currency_the_config_files() {
+    let db = Db::new();
+    let file = config_file(&db);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, "currency = \"JPY\"\n").unwrap();
+    let csv = db.file("products.csv");
+    std::fs::write(&csv, "name,price,currency\nWidget,5,\nGadget,7,GBP\n").unwrap();
+    db.ok(["import", "products", csv.to_str().unwrap()]);
+    let listed = db.json("product list");
+    let currency =
+        |name: &str| listed.as_array().unwrap().iter().find(|p| p["name"] == name).unwrap()["currency"].clone();
+    assert_eq!((currency("Widget"), currency("Gadget")), (json!("JPY"), json!("GBP")));
 }

@@ -637,11 +637,24 @@ fn preferences_are_set_by_their_user_and_shown() {
         "copy-email=ctrl-y",
         "--key",
         "new=g n",
+        "--date-format",
+        "dd/mm/yyyy",
+        "--week-start",
+        "Sunday",
     ]);
     assert_eq!(
         set,
-        json!({ "login": "ann", "theme": "plain", "default_screen": "pipeline", "keys": { "copy-email": "ctrl-y", "new": "g n" } })
+        json!({
+            "login": "ann",
+            "theme": "plain",
+            "default_screen": "pipeline",
+            "date_format": "DD/MM/YYYY",
+            "week_start": "sunday",
+            "keys": { "copy-email": "ctrl-y", "new": "g n" },
+        })
     );
+    let shown = db.ok("user prefs ann");
+    assert!(has_row(&shown, &["date format", "DD/MM/YYYY"]) && has_row(&shown, &["week start", "sunday"]), "{shown}");
     let set = db.json("--as ann user prefs ann --theme '' --key new=");
     assert_eq!(pick(&set, &["theme", "keys"]), json!([null, { "copy-email": "ctrl-y" }]));
     assert_eq!(db.json("user show ann")["prefs"]["default_screen"], "pipeline", "kept with the user");
@@ -664,6 +677,12 @@ fn bad_preferences_are_refused_naming_the_choices() {
         "error: default-screen: 'home' is not a screen: use one of pipeline, contacts",
     );
     db.fails_with("user prefs ann --key fly=f", 1, "error: key: 'fly' is not an action: use one of");
+    db.fails_with(
+        "user prefs ann --date-format 31.12.99",
+        1,
+        "error: date-format: '31.12.99' is not a date format: use one of YYYY-MM-DD, DD/MM/YYYY, MM/DD/YYYY, DD.MM.YYYY",
+    );
+    db.fails_with("user prefs ann --week-start weekend", 1, "error: week-start: 'weekend' is not a day of the week");
     db.fails_with("user prefs ann --key new=ctrl-banana", 1, "error: key: 'ctrl-banana' is not a key");
     db.fails_with("user prefs ann --key new", 1, "error: key: 'new' is not ACTION=KEY");
     db.fails_with("--as ann user prefs bob --theme plain", 1, "ann (rep) may not change the settings");

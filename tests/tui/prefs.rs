@@ -31,7 +31,8 @@ fn keys(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 
 #[test]
 fn the_app_opens_on_the_users_screen_in_their_theme() {
-    let ui = ann_with(Prefs { default_screen: Some("leads".into()), theme: Some("plain".into()), keys: Vec::new() });
+    let ui =
+        ann_with(Prefs { default_screen: Some("leads".into()), theme: Some("plain".into()), ..Default::default() });
     assert_eq!(ui.app.screen, ScreenId::Leads);
     assert_eq!(format!("{:?}", ui.app.theme(false)), format!("{:?}", Theme::plain()));
     let ui = ann_with(Prefs::default());
@@ -70,7 +71,12 @@ fn a_stored_name_the_app_does_not_know_is_skipped() {
     let crm = Crm::open(&dir.path().join("t.redb")).unwrap();
     let me = crm.actor().unwrap().login().to_string();
     // As another front end might have stored them: the service does not know the app's names.
-    let odd = Prefs { default_screen: Some("home".into()), theme: Some("neon".into()), keys: keys(&[("fly", "f")]) };
+    let odd = Prefs {
+        default_screen: Some("home".into()),
+        theme: Some("neon".into()),
+        keys: keys(&[("fly", "f")]),
+        ..Default::default()
+    };
     crm.set_prefs(&me, odd).unwrap();
     crm.create(Contact { first_name: "Bea".into(), last_name: "Stone".into(), ..Default::default() }).unwrap();
     let mut ui = Ui::with(dir, Arc::new(crm), 120, 30);
@@ -84,12 +90,19 @@ fn the_config_files_preferences_lie_over_the_users_record() {
         default_screen: Some("leads".into()),
         theme: Some("plain".into()),
         keys: keys(&[("copy-email", "ctrl-y"), ("goto-leads", "g x")]),
+        date_format: Some("DD/MM/YYYY".into()),
+        week_start: Some("sunday".into()),
     });
     ui.app.prefer(&Prefs {
         default_screen: Some("pipeline".into()),
         theme: None,
         keys: keys(&[("copy-email", "ctrl-e")]),
+        date_format: Some("MM/DD/YYYY".into()),
+        week_start: None,
     });
+    let dates = ui.app.dates();
+    assert_eq!(dates.format, DateFormat::MonthDayYear, "the file's date format wins");
+    assert_eq!(dates.week_start, chrono::Weekday::Sun, "the record's week start stays");
     assert_eq!(ui.app.screen, ScreenId::Pipeline, "the file's screen wins");
     assert_eq!(ui.app.theme(false), Theme::plain(), "the record's theme stays where the file sets none");
     let own: Vec<String> = ui.app.own_keys().iter().map(|(k, _)| k.clone()).collect();
@@ -120,4 +133,42 @@ fn a_new_deal_in_the_app_takes_the_sessions_currency() {
     let form = ui.screen();
     let currency = form.lines().find(|l| l.contains("currency")).unwrap_or_else(|| panic!("{form}"));
     assert!(currency.contains("EUR"), "{form}");
+}
+
+#[test]
+fn dates_show_and_read_the_users_way_on_the_board_in_forms_and_on_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let crm = Crm::open(&dir.path().join("t.redb")).unwrap();
+    crm.add_user(User::new("ann", "Ann Lee", "rep")).unwrap();
+    crm.set_prefs("ann", Prefs { date_format: Some("DD/MM/YYYY".into()), ..Default::default() }).unwrap();
+    let crm = Arc::new(crm.with_session(Session::new("ann")));
+    let acme = crm.create(Account { name: "Acme".into(), ..Default::default() }).unwrap().id;
+    let deal = Opportunity {
+        name: "Fleet".into(),
+        account: acme,
+        amount: Amount::units(10),
+        close_date: Date::parse_iso("2099-01-31").unwrap(),
+        stage: crm.stages().unwrap()[0].id,
+        ..Default::default()
+    };
+    let id = crm.create_opportunity(deal).unwrap().id;
+    let mut ui = Ui::with(dir, crm.clone(), 120, 30);
+    ui.keys("1");
+    assert!(ui.screen().contains("31/01/2099"), "{}", ui.screen());
+    assert!(!ui.screen().contains("2099-01-31"), "{}", ui.screen());
+    // The form shows the date that way and reads one typed that way.
+    ui.keys("e");
+    assert!(ui.screen().contains("31/01/2099"), "{}", ui.screen());
+    // name, account, amount, currency, then the close date.
+    ui.keys("tab tab tab tab ctrl-u").text("15/02/2099").keys("ctrl-s");
+    let saved: Opportunity = crm.get(id).unwrap();
+    assert_eq!(saved.close_date, Date::parse_iso("2099-02-15").unwrap(), "{}", ui.screen());
+    // A date the other way round is refused naming the field and both ways to write it.
+    ui.keys("e tab tab tab tab ctrl-u").text("02/31/2099").keys("ctrl-s");
+    let screen = ui.screen();
+    assert!(screen.contains("use DD/MM/YYYY or"), "{screen}");
+    ui.keys("esc y");
+    // The deal's page writes its dates the same way.
+    ui.keys("enter");
+    assert!(ui.screen().contains("15/02/2099"), "{}", ui.screen());
 }

@@ -33,6 +33,7 @@ impl Crm {
         Ok(Vocabulary {
             stages: self.stages()?.into_iter().map(|s| (s.id, s.name)).collect(),
             sources: self.lead_sources()?,
+            dates: self.session().dates(),
         })
     }
 

@@ -72,13 +72,16 @@ pub enum FilterError {
     },
 }
 
-/// The names a filter's values are checked against that live in the database, not the code.
+/// The names a filter's values are checked against that live in the database, not the code,
+/// and how the person typing writes dates.
 #[derive(Debug, Clone, Default)]
 pub struct Vocabulary {
     /// The stages of the pipeline: id and name.
     pub stages: Vec<(Id, String)>,
     /// The lead sources.
     pub sources: Vec<String>,
+    /// How dates are typed (the session's: ISO on the command line, the user's in the app).
+    pub dates: crate::model::Dates,
 }
 
 /// A span of numbers, each end included, excluded or open. Dates are days (`Date::days`),
@@ -321,7 +324,7 @@ fn term(
         Shape::Flag => {
             Test::Flag(pick(typed, &folded, [("yes", true), ("no", false), ("true", true), ("false", false)])?)
         }
-        Shape::Date => Test::In(range(typed, &value, |v| Date::parse_relative(v, today).map(|d| i64::from(d.days())))?),
+        Shape::Date => Test::In(range(typed, &value, |v| names.dates.parse(v, today).map(|d| i64::from(d.days())))?),
         Shape::Number => Test::In(range(typed, &value, |v| {
             v.trim().parse::<i64>().map_err(|_| format!("'{}' is not a whole number", v.trim()))
         })?),

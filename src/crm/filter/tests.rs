@@ -20,6 +20,7 @@ fn names() -> Vocabulary {
     Vocabulary {
         stages: vec![(1, "Prospecting".into()), (2, "Negotiation".into()), (3, "Needs analysis".into())],
         sources: vec!["Web".into(), "Trade show".into(), "Referral".into()],
+        ..Default::default()
     }
 }
 
@@ -122,6 +123,22 @@ fn dates_compare_and_range_relative_to_today() {
 }
 
 #[test]
+fn dates_read_in_the_typists_order_too() {
+    let us = Vocabulary {
+        dates: crate::model::Dates { format: crate::model::DateFormat::MonthDayYear, ..Default::default() },
+        ..names()
+    };
+    let f = Filter::parse(Kind::Opportunity, "close:07/01/2026..12/31/2026", &us, today()).unwrap();
+    let range = span(Bound::Included(day(2026, 7, 1)), Bound::Included(day(2026, 12, 31)));
+    assert_eq!(f.terms()[0].test, range);
+    let iso = Filter::parse(Kind::Opportunity, "close:2026-07-01..2026-12-31", &us, today()).unwrap();
+    assert_eq!(iso.terms()[0].test, range, "ISO still reads");
+    let err = Filter::parse(Kind::Opportunity, "close:<31/12/2026", &us, today()).unwrap_err().to_string();
+    assert!(err.contains("use MM/DD/YYYY or YYYY-MM-DD"), "{err}");
+    assert!(parse(Kind::Opportunity, "close:<12/31/2026").is_err(), "ISO users' filters are ISO");
+}
+
+#[test]
 fn numbers_money_and_durations_compare_and_range() {
     assert_eq!(only(Kind::Opportunity, "amount:>10000").test, span(Bound::Excluded(1_000_000), Bound::Unbounded));
     assert_eq!(
@@ -220,7 +237,7 @@ fn an_ambiguous_word_lists_its_matches() {
     );
     assert_eq!(only(Kind::Lead, "status:cont").test, Test::Word(LeadStatus::Contacted.word()));
     // A value spelled whole wins over longer ones it starts.
-    let names = Vocabulary { stages: vec![(4, "Closed won".into()), (5, "Closed".into())], sources: Vec::new() };
+    let names = Vocabulary { stages: vec![(4, "Closed won".into()), (5, "Closed".into())], ..Default::default() };
     let f = Filter::parse(Kind::Opportunity, "stage:closed", &names, today()).unwrap();
     assert_eq!(f.terms()[0].test, Test::Id(5));
 }

@@ -20,7 +20,7 @@ impl App {
                         crate::model::format_duration(call.duration_secs)
                     );
                     if let Some(t) = task {
-                        let due = t.due.map(|d| format!(" due {d}")).unwrap_or_default();
+                        let due = t.due.map(|d| format!(" due {}", self.ctx.dates.show(d))).unwrap_or_default();
                         said.push_str(&format!("; follow-up task '{}'{due}", t.title));
                     }
                     self.say(said);

@@ -653,7 +653,11 @@ impl App {
 
     /// The context of this moment: the session's clock read again.
     fn tick(&mut self) {
-        self.ctx = Ctx { teamless: self.ctx.teamless, ..Ctx::new(self.crm.session(), self.ctx.theme, self.ctx.size) };
+        self.ctx = Ctx {
+            teamless: self.ctx.teamless,
+            hits: self.ctx.hits.clone(),
+            ..Ctx::new(self.crm.session(), self.ctx.theme, self.ctx.size)
+        };
     }
 
     /// Runs what a screen's `update` asked for, in order; the first failure stops the rest.
@@ -717,7 +721,7 @@ impl App {
             _ => {}
         }
         if self.on_reports() && self.reports.typing.is_some() {
-            return self.reports.type_key(key, self.ctx.today);
+            return self.reports.type_key(key, self.ctx.today, self.ctx.dates);
         }
         let Some(name) = keymap::key_name(&key) else { return };
         let seq = if self.pending.is_empty() { name } else { format!("{} {name}", self.pending) };

@@ -1,6 +1,7 @@
 //! The mouse, when the user lets the app take it (the config file's `mouse`): a click on a
-//! screen's title goes to that screen, a click on a list's row selects it and a second click on
-//! the same row opens it, the wheel moves the selection. Dialogs and forms stay keyboard-driven.
+//! screen's title goes to that screen; a click on a list's row, a board's card, a report or a
+//! chart's bar selects it (as the last frame drew them, `Ctx::hits`) and a second click on it
+//! opens it; the wheel moves the pane under the pointer. Dialogs and forms stay keyboard-driven.
 
 use std::time::{Duration, Instant};
 
@@ -8,20 +9,26 @@ use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
 use super::App;
 use crate::tui::Action;
+use crate::tui::hits::Target;
+use crate::tui::screen::Screen;
 
 /// Two clicks on one cell within this time open what the first selected.
 const DOUBLE_CLICK: Duration = Duration::from_millis(500);
-
-/// The first row of a list's records: under the screen row, the box's top border and the
-/// column headings.
-const FIRST_ROW: u16 = 3;
 
 impl App {
     /// Acts on one mouse event.
     pub fn mouse(&mut self, m: MouseEvent) {
         match m.kind {
-            MouseEventKind::ScrollDown => self.act(Action::Down),
-            MouseEventKind::ScrollUp => self.act(Action::Up),
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                // The wheel moves the pane under the pointer (a board's column, the chart or the
+                // list of reports), as its keys would.
+                if self.modes().is_empty()
+                    && let Some(target) = self.ctx.hits.at(m.column, m.row)
+                {
+                    self.point(target, false);
+                }
+                self.act(if m.kind == MouseEventKind::ScrollDown { Action::Down } else { Action::Up });
+            }
             MouseEventKind::Down(MouseButton::Left) => self.click(m.column, m.row),
             _ => {}
         }
@@ -48,18 +55,22 @@ impl App {
             }
             return;
         }
-        // A record list that fills the screen: its rows, from the first shown.
-        if self.page.is_some() || self.list().is_none() || y < FIRST_ROW {
-            return;
+        if let Some(target) = self.ctx.hits.at(x, y)
+            && self.point(target, true)
+            && double
+        {
+            self.act(Action::Open);
         }
-        let Some(list) = self.list_mut() else { return };
-        let row = (y - FIRST_ROW) as usize;
-        let pos = list.offset + row;
-        if row < list.height && pos < list.ids.len() {
-            list.select(pos);
-            if double {
-                self.act(Action::Open);
-            }
+    }
+
+    /// Hands the pointer's target to what is on show; whether a click selected something.
+    fn point(&mut self, target: Target, click: bool) -> bool {
+        if self.on_board() {
+            self.board.point(target, click)
+        } else if let Some(screen) = self.screen_on_show_mut() {
+            screen.point(target, click)
+        } else {
+            self.list_mut().is_some_and(|list| list.point(target, click))
         }
     }
 }

@@ -125,7 +125,7 @@ impl App {
                     Some(r) => self.crm.add_task_about(t, r.refs[0])?,
                     None => self.crm.create(t)?,
                 };
-                let due = t.due.map(|d| format!(", due {d}")).unwrap_or_default();
+                let due = t.due.map(|d| format!(", due {}", self.ctx.dates.show(d))).unwrap_or_default();
                 format!("task added: {}{due} ({})", t.title, t.priority)
             }
             Ask::Resolution(id, _, status) => {

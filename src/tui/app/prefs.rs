@@ -1,5 +1,6 @@
-//! The user's preferences applied to the app as it opens: the screen it opens on, their theme
-//! and keys of their own, which the key lookup asks before the tables.
+//! The user's preferences applied to the app as it opens: the screen it opens on, their theme,
+//! their date conventions (carried by the session) and keys of their own, which the key lookup
+//! asks before the tables.
 
 use super::App;
 use crate::model::Prefs;
@@ -14,6 +15,10 @@ impl App {
             self.screen = screen;
         }
         self.own_keys = overrides(&prefs);
+        // Dates are written the user's way wherever the app shows or reads one.
+        let session = self.crm.session().clone().with_dates(prefs.dates());
+        self.crm = std::sync::Arc::new(self.crm.with_session(session));
+        self.ctx.dates = prefs.dates();
         self.prefs = prefs;
     }
 
@@ -22,12 +27,20 @@ impl App {
     pub fn prefer(&mut self, local: &Prefs) {
         let mut prefs = self.prefs.clone();
         prefs.theme = local.theme.clone().or(prefs.theme);
+        prefs.date_format = local.date_format.clone().or(prefs.date_format);
+        prefs.week_start = local.week_start.clone().or(prefs.week_start);
         if local.default_screen.is_some() {
             prefs.default_screen = local.default_screen.clone();
         }
         prefs.keys.retain(|(action, _)| !local.keys.iter().any(|(a, _)| a == action));
         prefs.keys.extend(local.keys.iter().cloned());
         self.apply_prefs(prefs);
+    }
+
+    /// How the user writes dates and where their weeks start (the config file's over the
+    /// record's), as every screen shows and reads them.
+    pub fn dates(&self) -> crate::model::Dates {
+        self.ctx.dates
     }
 
     /// The user's own keys that read, `(key, action)`: the help lists them first.

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{Effect, Screen, set_task_done, step};
 use crate::crm::{AgendaItem, Crm, Result};
-use crate::model::{Date, Kind};
+use crate::model::{Date, Dates, Kind};
 use crate::text::{sanitize, truncate};
 use crate::tui::ctx::Ctx;
 use crate::tui::form::Form;
@@ -19,8 +19,10 @@ use crate::tui::keymap::{self, Action, Binding};
 /// The state of the Agenda screen.
 #[derive(Debug, Clone)]
 pub struct Agenda {
-    /// The first day shown.
+    /// The first day shown: the day in focus, or the first day of its week.
     pub from: Date,
+    /// The day in focus: the one shown, or one of the week shown.
+    pub day: Date,
     /// Whether a week is shown (else one day).
     pub week: bool,
     /// What is on, in order.
@@ -35,7 +37,7 @@ pub struct Agenda {
 impl Agenda {
     /// The agenda of `today`, read when first shown.
     pub fn new(today: Date) -> Agenda {
-        Agenda { from: today, week: false, items: Vec::new(), selected: 0, birthdays: None, stale: true }
+        Agenda { from: today, day: today, week: false, items: Vec::new(), selected: 0, birthdays: None, stale: true }
     }
 
     /// How many days are shown.
@@ -59,23 +61,32 @@ impl Agenda {
         Ok(())
     }
 
-    /// Shows a day or a week from the same first day.
-    pub fn set_week(&mut self, week: bool) {
+    /// Shows the day in focus, or the week holding it (starting on the user's first day of
+    /// the week).
+    pub fn set_week(&mut self, week: bool, dates: Dates) {
         self.week = week;
-        self.stale = true;
+        self.place(dates);
     }
 
     /// Moves a period (a day or a week) back or on.
-    pub fn shift(&mut self, periods: i64) {
-        self.from = self.from.add_days(periods * i64::from(self.days()));
-        self.selected = 0;
-        self.stale = true;
+    pub fn shift(&mut self, periods: i64, dates: Dates) {
+        self.day = self.day.add_days(periods * i64::from(self.days()));
+        self.place(dates);
     }
 
     /// Back to `today`.
-    pub fn today(&mut self, today: Date) {
-        self.from = today;
-        self.selected = 0;
+    pub fn today(&mut self, today: Date, dates: Dates) {
+        self.day = today;
+        self.place(dates);
+    }
+
+    /// Shows the period holding the day in focus, read anew.
+    fn place(&mut self, dates: Dates) {
+        let from = if self.week { dates.week_of(self.day) } else { self.day };
+        if from != self.from {
+            self.selected = 0;
+        }
+        self.from = from;
         self.stale = true;
     }
 
@@ -119,10 +130,10 @@ impl Screen for Agenda {
     fn update(&mut self, action: Action, ctx: &Ctx) -> Vec<Effect> {
         match action {
             _ if step(action).is_some() => self.move_by(step(action).unwrap_or(0)),
-            Action::DayView | Action::WeekView => self.set_week(action == Action::WeekView),
-            Action::Earlier | Action::Later => self.shift(if action == Action::Earlier { -1 } else { 1 }),
-            Action::Today => self.today(ctx.today),
-            Action::New => return vec![Effect::Form(Box::new(Form::new_event(self.from)))],
+            Action::DayView | Action::WeekView => self.set_week(action == Action::WeekView, ctx.dates),
+            Action::Earlier | Action::Later => self.shift(if action == Action::Earlier { -1 } else { 1 }, ctx.dates),
+            Action::Today => self.today(ctx.today, ctx.dates),
+            Action::New => return vec![Effect::Form(Box::new(Form::new_event(self.day, ctx.dates)))],
             Action::SendBirthdays => return vec![Effect::Form(Box::new(Form::birthdays()))],
             Action::Open => return self.current().map(|i| Effect::Open(i.record)).into_iter().collect(),
             Action::Edit => {
@@ -164,7 +175,7 @@ impl Screen for Agenda {
                 if i == self.selected {
                     selected_line = lines.len();
                 }
-                let at = item.at.map(|t| t.display_local().chars().skip(11).collect::<String>()).unwrap_or_default();
+                let at = item.at.map(|t| t.local().format("%H:%M").to_string()).unwrap_or_default();
                 let text = format!("  {at:>5}  {:<10} {}", item.kind.word(), sanitize(&item.title));
                 let style = match (i == self.selected, item.kind) {
                     (true, _) => ctx.theme.focus(),
@@ -212,16 +223,26 @@ mod tests {
 
     #[test]
     fn days_and_weeks_move_from_the_day_shown_and_dot_comes_back_to_the_context_s_today() {
+        // A Wednesday: its week starts on the Monday before, or the Sunday for those whose
+        // weeks start then.
         let ctx = ctx(2026, 3, 4);
         let mut a = Agenda::new(ctx.today);
         a.update(Action::WeekView, &ctx);
+        assert_eq!((a.week, a.from), (true, ctx.today.add_days(-2)));
         a.update(Action::Later, &ctx);
-        assert_eq!((a.week, a.from), (true, ctx.today.add_days(7)));
+        assert_eq!(a.from, ctx.today.add_days(5));
         a.update(Action::DayView, &ctx);
+        assert_eq!(a.from, ctx.today.add_days(7), "the day in focus, a week on");
         a.update(Action::Earlier, &ctx);
         assert_eq!(a.from, ctx.today.add_days(6));
         a.update(Action::Today, &ctx);
         assert_eq!(a.from, ctx.today);
+        let sunday = Ctx {
+            dates: crate::model::Dates { week_start: chrono::Weekday::Sun, ..Default::default() },
+            ..ctx.clone()
+        };
+        a.update(Action::WeekView, &sunday);
+        assert_eq!(a.from, ctx.today.add_days(-3));
     }
 
     #[test]

@@ -17,9 +17,9 @@ use crate::crm::{Crm, Filter, Result, Scope};
 use crate::model::{Account, Amount, Currency, Date, Id, Kind, Opportunity, RecordRef, Stage, StageOutcome};
 use crate::text::{truncate, width};
 use crate::tui::ctx::Ctx;
+use crate::tui::hits::Target;
 use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::mode::{Ask, Confirm, Overlay};
-use crate::tui::theme::Theme;
 use crate::tui::widgets::{scrolled, short};
 
 /// One deal as the board shows it.
@@ -409,7 +409,22 @@ impl Screen for Board {
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        draw_board(f, area, self, &ctx.theme, ctx.today);
+        draw_board(f, area, self, ctx);
+    }
+
+    fn point(&mut self, target: Target, click: bool) -> bool {
+        match target {
+            Target::Column(column) | Target::Card { column, .. } if column < self.columns.len() => {
+                self.col = column;
+                let Target::Card { card, .. } = target else { return false };
+                let picked = click && card < self.columns[column].cards.len();
+                if picked {
+                    self.columns[column].selected = card;
+                }
+                picked
+            }
+            _ => false,
+        }
     }
 }
 
@@ -431,7 +446,8 @@ const MIN_COLUMN: u16 = 26;
 /// Lines of one card, its gap included.
 const CARD_LINES: u16 = 5;
 
-fn draw_board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme, today: Date) {
+fn draw_board(f: &mut Frame, area: Rect, board: &Board, ctx: &Ctx) {
+    let (theme, today) = (&ctx.theme, ctx.today);
     let shown: Vec<(usize, &Column)> = board.visible().collect();
     let fit = (area.width / MIN_COLUMN).max(1) as usize;
     let at = shown.iter().position(|(i, _)| *i == board.col).unwrap_or(0);
@@ -478,6 +494,7 @@ fn draw_board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme, today: Da
         let block = Block::new().borders(if last { Borders::NONE } else { Borders::RIGHT }).border_style(theme.dim());
         let body = block.inner(*rect);
         f.render_widget(block, *rect);
+        ctx.hits.mark(*rect, Target::Column(*i));
         let w = body.width as usize;
         let mut lines = vec![
             Line::styled(format!("{:<w$}", truncate(&head, w)), style),
@@ -491,6 +508,10 @@ fn draw_board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme, today: Da
         let open = column.stage.outcome == crate::model::StageOutcome::Open;
         let from = scrolled(column.selected, room);
         for (k, card) in column.cards.iter().enumerate().skip(from).take(room) {
+            // Under the heading and the sums, each card is a gap and its four lines.
+            let top = body.y.saturating_add(2 + (k - from) as u16 * CARD_LINES + 1);
+            let lines_left = body.bottom().saturating_sub(top).min(CARD_LINES - 1);
+            ctx.hits.mark(Rect { y: top, height: lines_left, ..body }, Target::Card { column: *i, card: k });
             let selected = focused && k == column.selected;
             let base = if selected { theme.focus() } else { theme.text() };
             let pad = |t: String| format!("{:<w$}", truncate(&t, w));
@@ -502,7 +523,7 @@ fn draw_board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme, today: Da
             let amount = amount.strip_suffix(".00").unwrap_or(&amount);
             let cur = if currency.is_some() { String::new() } else { format!(" {}", card.currency) };
             let money = format!("{amount}{cur} · {}%", card.probability);
-            let close = format!("{}{}", card.close_date, if late { "!" } else { "" });
+            let close = format!("{}{}", ctx.dates.show(card.close_date), if late { "!" } else { "" });
             let gap = w.saturating_sub(width(&money) + width(&close)).max(1);
             lines.push(Line::from(vec![
                 Span::styled(truncate(&money, w.saturating_sub(width(&close) + 1)), base),
@@ -511,7 +532,7 @@ fn draw_board(f: &mut Frame, area: Rect, board: &Board, theme: &Theme, today: Da
             ]));
             let step = match &card.next_step {
                 Some((text, Some(date))) => {
-                    format!("→ {date}{} {text}", if card.step_late(today) { "!" } else { "" })
+                    format!("→ {}{} {text}", ctx.dates.show(*date), if card.step_late(today) { "!" } else { "" })
                 }
                 Some((text, None)) => format!("→ {text}"),
                 None => String::new(),
@@ -532,7 +553,7 @@ mod tests {
     use super::*;
 
     fn ctx() -> Ctx {
-        Ctx::new(&crate::crm::Session::new("ann"), Theme::plain(), Rect::new(0, 0, 120, 40))
+        Ctx::new(&crate::crm::Session::new("ann"), crate::tui::Theme::plain(), Rect::new(0, 0, 120, 40))
     }
 
     /// Two open stages holding two deals and one, then a won and a lost stage, unfolded.

@@ -15,6 +15,7 @@ use crate::crm::Crm;
 use crate::model::{Kind, RecordRef};
 use crate::text::count;
 use crate::tui::ctx::Ctx;
+use crate::tui::hits::Target;
 use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::list::RecordList;
 
@@ -141,7 +142,17 @@ impl Screen for RecordList {
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        crate::tui::widgets::record_list(f, area, self, &self.heading(), None, &ctx.theme);
+        crate::tui::widgets::record_list(f, area, self, &self.heading(), None, ctx);
+    }
+
+    fn point(&mut self, target: Target, click: bool) -> bool {
+        match target {
+            Target::Row(n) if click && n < self.ids.len() => {
+                self.select(n);
+                true
+            }
+            _ => false,
+        }
     }
 }
 

@@ -27,6 +27,7 @@ pub use tasks::TaskLists;
 
 use super::ctx::Ctx;
 use super::form::Form;
+use super::hits::Target;
 use super::keymap::{Action, Binding};
 use super::mode::Overlay;
 use crate::crm::{Crm, Result};
@@ -50,8 +51,16 @@ pub trait Screen {
     /// Reads what the next frame needs (only what is stale); an error is said in the status bar.
     fn prepare(&mut self, crm: &Arc<Crm>, ctx: &Ctx) -> std::result::Result<(), String>;
 
-    /// Draws the screen in `area`, from its state only.
+    /// Draws the screen in `area`, from its state only, marking in `ctx.hits` what a click
+    /// can pick.
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx);
+
+    /// The pointer is on `target`, as the last frame drew it. A click (`click`) selects it and
+    /// says whether it selected what a second click opens; the wheel only turns the screen to
+    /// the pane the target lies in, which the wheel's steps then move.
+    fn point(&mut self, _target: Target, _click: bool) -> bool {
+        false
+    }
 }
 
 /// Something an action asks of the loop, which runs it after `update` returns.

@@ -14,6 +14,7 @@ use super::{Command, Effect, Screen, set_task_done, step};
 use crate::crm::{Crm, DueContact, Filter, Result, Scope, TaskFilter};
 use crate::model::{Id, Kind, Record, RecordRef, Task};
 use crate::tui::ctx::Ctx;
+use crate::tui::hits::Target;
 use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::mode::{Ask, Overlay};
 use crate::tui::theme::Theme;
@@ -250,7 +251,17 @@ impl Screen for TaskLists {
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        draw_lists(f, area, self, &ctx.theme, ctx.today);
+        draw_lists(f, area, self, ctx);
+    }
+
+    fn point(&mut self, target: Target, click: bool) -> bool {
+        match target {
+            Target::Row(n) if click && n < self.ids.len() && self.section != DUE => {
+                self.selected = n;
+                true
+            }
+            _ => false,
+        }
     }
 }
 
@@ -258,12 +269,14 @@ impl Screen for TaskLists {
 fn snooze(id: Id) -> Command {
     Command::new("snooze the task", move |crm| {
         let t = crm.snooze_task(id, None)?;
-        Ok(format!("{}: due {}", t.title, t.due.map(|d| d.to_string()).unwrap_or_default()))
+        let due = t.due.map(|d| crm.session().dates().show(d)).unwrap_or_default();
+        Ok(format!("{}: due {due}", t.title))
     })
 }
 
 /// The section tabs and the rows of the section shown.
-fn draw_lists(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme, today: crate::model::Date) {
+fn draw_lists(f: &mut Frame, area: Rect, t: &TaskLists, ctx: &Ctx) {
+    let (theme, today) = (&ctx.theme, ctx.today);
     let scope = if t.scope.is_none() { String::new() } else { format!(" · filter: {} (Esc clears)", t.scope_text) };
     let whose = if t.whose == Scope::All { String::new() } else { format!(" · {}", t.whose.label()) };
     let block = Block::new().borders(Borders::ALL).title(format!(" Tasks{whose}{scope} "));
@@ -310,8 +323,12 @@ fn draw_lists(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme, today: cr
                 let late = r.task.is_overdue(today);
                 // Done tasks are listed by when they were done, so that is the date shown.
                 let due = match (done_tab, r.task.completed_at) {
-                    (true, Some(at)) => at.local_date().to_string(),
-                    _ => r.task.due.map(|d| format!("{d}{}", if late { "!" } else { "" })).unwrap_or_default(),
+                    (true, Some(at)) => ctx.dates.show(at.local_date()),
+                    _ => r
+                        .task
+                        .due
+                        .map(|d| format!("{}{}", ctx.dates.show(d), if late { "!" } else { "" }))
+                        .unwrap_or_default(),
                 };
                 let done = if r.task.is_open() { "" } else { "✓ " };
                 vec![mark.to_string(), format!("{done}{}", r.task.title), due, r.related.clone()]
@@ -329,6 +346,10 @@ fn draw_lists(f: &mut Frame, area: Rect, t: &TaskLists, theme: &Theme, today: cr
     let widths = [Constraint::Length(1), Constraint::Min(20), Constraint::Length(11), Constraint::Percentage(35)];
     let header = ["", "TASK", if done_tab { "DONE" } else { "DUE" }, "ABOUT"];
     f.render_widget(grid(body.width, &widths, &header, &[], theme.dim(), rows), body);
+    // The rows lie under the headings.
+    for (row, y) in (from..to).zip(body.y.saturating_add(1)..body.bottom()) {
+        ctx.hits.mark(Rect { y, height: 1, ..body }, Target::Row(row));
+    }
 }
 
 /// The contacts due for a call by their cadence, most overdue first.

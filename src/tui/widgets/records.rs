@@ -8,20 +8,22 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::grid;
 use crate::text::sanitize;
+use crate::tui::Ctx;
+use crate::tui::hits::Target;
 use crate::tui::line::LineField;
 use crate::tui::list::RecordList;
-use crate::tui::theme::Theme;
 
 /// A record list in a box titled `title` (with its count and order), the filter line on its top
-/// border while one is typed or kept.
+/// border while one is typed or kept; its rows marked for the mouse.
 pub fn record_list(
     f: &mut Frame,
     area: Rect,
     list: &RecordList,
     title: &str,
     filtering: Option<&LineField>,
-    theme: &Theme,
+    ctx: &Ctx,
 ) {
+    let theme = &ctx.theme;
     let count = if list.is_filtered() {
         // A filter that kept only its best matches says so: more records match.
         let more = if list.is_capped() { "+" } else { "" };
@@ -108,8 +110,13 @@ pub fn record_list(
         (cells, style)
     });
     let shown: Vec<Constraint> = widths.iter().filter(|w| **w > 0).map(|w| Constraint::Length(*w)).collect();
-    let table = grid(block.inner(area).width, &shown, &header, &right, theme.title(), rows);
+    let inner = block.inner(area);
+    let table = grid(inner.width, &shown, &header, &right, theme.title(), rows);
     f.render_widget(table.block(block), area);
+    // The rows lie under the column headings.
+    for (row, y) in (list.offset..end).zip(inner.y.saturating_add(1)..inner.bottom()) {
+        ctx.hits.mark(Rect { y, height: 1, ..inner }, Target::Row(row));
+    }
 }
 
 /// Below this many columns a list drops its less important columns, so names keep room.

@@ -3,7 +3,8 @@
 use super::*;
 
 /// The list of reports on the left; the chart, the table or the records behind a bar on the right.
-pub fn draw(f: &mut Frame, area: Rect, s: &Reports, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, s: &Reports, ctx: &Ctx) {
+    let theme = &ctx.theme;
     let [list, body] = Layout::horizontal([Constraint::Length(13), Constraint::Min(1)]).areas(area);
     let names: Vec<Line> = Report::ALL
         .iter()
@@ -20,11 +21,16 @@ pub fn draw(f: &mut Frame, area: Rect, s: &Reports, theme: &Theme) {
             Line::styled(format!("{}{n:<10}", if i == s.report { "▶" } else { " " }), style)
         })
         .collect();
-    f.render_widget(Paragraph::new(names).block(Block::new().borders(Borders::ALL).title(" Reports ")), list);
-    if let Some(d) = &s.drill {
-        return drill(f, body, d, theme);
+    let block = Block::new().borders(Borders::ALL).title(" Reports ");
+    let rows = block.inner(list);
+    f.render_widget(Paragraph::new(names).block(block), list);
+    for (i, y) in (0..Report::ALL.len()).zip(rows.y..rows.bottom()) {
+        ctx.hits.mark(Rect { y, height: 1, ..rows }, Target::Report(i));
     }
-    let period = if has_period(s.report) { s.period.words() } else { "every campaign".to_string() };
+    if let Some(d) = &s.drill {
+        return drill(f, body, d, ctx);
+    }
+    let period = if has_period(s.report) { s.period.words(ctx.dates) } else { "every campaign".to_string() };
     let mode = if s.table { "table" } else { "chart" };
     let title = format!(" {} · {period} · {mode} ", s.name());
     let block = Block::new().borders(Borders::ALL).title(truncate(&title, body.width.saturating_sub(2) as usize));
@@ -99,9 +105,9 @@ pub fn draw(f: &mut Frame, area: Rect, s: &Reports, theme: &Theme) {
         f.render_widget(Paragraph::new(lines), pick);
     }
     if s.table {
-        table(f, main, v, s, theme);
+        table(f, main, v, s, ctx);
     } else {
-        bars(f, main, v, s, theme);
+        bars(f, main, v, s, ctx);
     }
 }
 
@@ -162,7 +168,8 @@ pub(super) fn window(rows: usize, height: usize, selected: usize) -> usize {
 
 /// The charted measure of every row as bars: upright when every bar has room for its value and
 /// a short label, else lying down, one row each, labels cut to a third of the width.
-fn bars(f: &mut Frame, area: Rect, v: &ChartView, s: &Reports, theme: &Theme) {
+fn bars(f: &mut Frame, area: Rect, v: &ChartView, s: &Reports, ctx: &Ctx) {
+    let theme = &ctx.theme;
     let Some(m) = v.measures.get(s.measure) else { return };
     let value = |r: &crate::crm::ChartRow| r.values.get(s.measure).copied().flatten().unwrap_or(0).max(0);
     if v.rows.iter().all(|r| value(r) == 0) {
@@ -196,6 +203,9 @@ fn bars(f: &mut Frame, area: Rect, v: &ChartView, s: &Reports, theme: &Theme) {
             .collect();
         let chart = BarChart::default().data(BarGroup::default().bars(&bars)).bar_width(bar_width as u16).bar_gap(1);
         f.render_widget(chart, area);
+        for (i, x) in (0..n).zip((area.x..area.right()).step_by(bar_width + 1)) {
+            ctx.hits.mark(Rect { x, width: bar_width as u16, ..area }, Target::Bar(i));
+        }
         return;
     }
     // Lying down: the label and the value in full on the left, the bar on the right.
@@ -238,10 +248,14 @@ fn bars(f: &mut Frame, area: Rect, v: &ChartView, s: &Reports, theme: &Theme) {
         .bar_gap(gap as u16)
         .max(max);
     f.render_widget(chart, area);
+    for (i, y) in (first..n.min(first + fit)).zip((area.y..area.bottom()).step_by(1 + gap)) {
+        ctx.hits.mark(Rect { y, height: 1, ..area }, Target::Bar(i));
+    }
 }
 
 /// Every measure of every row, the charted one first after the label.
-fn table(f: &mut Frame, area: Rect, v: &ChartView, s: &Reports, theme: &Theme) {
+fn table(f: &mut Frame, area: Rect, v: &ChartView, s: &Reports, ctx: &Ctx) {
+    let theme = &ctx.theme;
     let height = area.height.saturating_sub(1) as usize;
     let first = window(v.rows.len(), height, s.selected);
     // Numbers in full when every column fits, else in short (`385.1M`): never cut.
@@ -278,13 +292,17 @@ fn table(f: &mut Frame, area: Rect, v: &ChartView, s: &Reports, theme: &Theme) {
         (row, if i == s.selected { theme.focus() } else { theme.text() })
     });
     f.render_widget(crate::tui::widgets::grid(area.width, &widths, &header, &right, theme.title(), rows), area);
+    for (i, y) in (first..v.rows.len().min(first + height)).zip(area.y.saturating_add(1)..area.bottom()) {
+        ctx.hits.mark(Rect { y, height: 1, ..area }, Target::Bar(i));
+    }
 }
 
 /// The records behind a bar, or the spinner while they are read.
-fn drill(f: &mut Frame, area: Rect, d: &Drill, theme: &Theme) {
+fn drill(f: &mut Frame, area: Rect, d: &Drill, ctx: &Ctx) {
+    let theme = &ctx.theme;
     match &d.list {
         Some(Ok(list)) => {
-            crate::tui::widgets::record_list(f, area, list, &sanitize(&d.title), None, theme);
+            crate::tui::widgets::record_list(f, area, list, &sanitize(&d.title), None, ctx);
         }
         Some(Err(e)) => {
             let block = Block::new().borders(Borders::ALL).title(format!(" {} ", sanitize(&d.title)));

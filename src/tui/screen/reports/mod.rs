@@ -20,21 +20,21 @@ mod draw;
 pub use draw::draw;
 
 use crate::crm::{Bucket, Chart, ChartView, Crm, Report, ReportQuery, Unit};
-use crate::model::{Amount, Date, RecordRef};
+use crate::model::{Amount, Date, Dates, RecordRef};
 use crate::text::{sanitize, truncate, width};
 use crate::tui::ctx::Ctx;
+use crate::tui::hits::Target;
 use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::line::LineField;
 use crate::tui::list::RecordList;
 use crate::tui::screen::{Effect, Screen};
-use crate::tui::theme::Theme;
 
 /// The period a report covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Period {
     /// The report's own default (the forecast's next twelve months, the calls' last 30 days…).
     Default,
-    /// This ISO week, Monday to Sunday.
+    /// This week, from the user's first day of the week (Monday unless they set another).
     Week,
     /// This calendar month.
     Month,
@@ -58,8 +58,9 @@ impl Period {
         }
     }
 
-    /// Its first and last day, as of `today`; none for the report's own.
-    pub fn range(self, today: Date) -> Option<(Date, Date)> {
+    /// Its first and last day, as of `today`, weeks starting as `dates` says; none for the
+    /// report's own.
+    pub fn range(self, today: Date, dates: Dates) -> Option<(Date, Date)> {
         use chrono::{Datelike, Months};
         let first_of = |month0: u32| Date::from_ymd(today.0.year(), month0 + 1, 1).unwrap_or(today);
         let months = |first: Date, n: u32| {
@@ -69,8 +70,8 @@ impl Period {
         match self {
             Period::Default => None,
             Period::Week => {
-                let monday = today.week_start();
-                Some((monday, monday.add_days(6)))
+                let first = dates.week_of(today);
+                Some((first, first.add_days(6)))
             }
             Period::Month => Some(months(first_of(today.0.month0()), 1)),
             Period::Quarter => Some(months(first_of(today.0.month0() / 3 * 3), 3)),
@@ -79,21 +80,21 @@ impl Period {
         }
     }
 
-    /// How the header names it.
-    pub fn words(self) -> String {
+    /// How the header names it, its dates written as `dates` says.
+    pub fn words(self, dates: Dates) -> String {
         match self {
             Period::Default => "its own period".to_string(),
             Period::Week => "this week".to_string(),
             Period::Month => "this month".to_string(),
             Period::Quarter => "this quarter".to_string(),
             Period::Year => "this year".to_string(),
-            Period::Custom(from, to) => format!("{from} to {to}"),
+            Period::Custom(from, to) => format!("{} to {}", dates.show(from), dates.show(to)),
         }
     }
 
     /// A period typed as two dates (`2026-01-01 2026-03-31`, `2026-01-01 to today`, `-30d..today`
-    /// is not offered: dates as forms take them).
-    pub fn parse(text: &str, today: Date) -> Result<Period, String> {
+    /// is not offered: dates as forms take them, in the user's order too).
+    pub fn parse(text: &str, today: Date, dates: Dates) -> Result<Period, String> {
         let words: Vec<&str> =
             text.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty() && *w != "to").collect();
         let words: Vec<&str> = match words.as_slice() {
@@ -104,9 +105,9 @@ impl Period {
             return Err("type two dates, from and to: 2026-01-01 2026-03-31 (or today, mon, +3d)".to_string());
         };
         // A weekday starts the period on its last one: `mon today` is this week so far.
-        let (from, to) = (Date::parse_since(from, today)?, Date::parse_relative(to, today)?);
+        let (from, to) = (dates.parse_since(from, today)?, dates.parse(to, today)?);
         if to < from {
-            return Err(format!("{to} is before {from}: give the earlier date first"));
+            return Err(format!("{} is before {}: give the earlier date first", dates.show(to), dates.show(from)));
         }
         Ok(Period::Custom(from, to))
     }
@@ -266,7 +267,7 @@ impl Reports {
         if self.chart.is_none() && self.job.is_none() {
             let (tx, answer) = std::sync::mpsc::channel();
             let crm = crm.clone();
-            let query = self.query(today);
+            let query = self.query(today, crm.session().dates());
             let report = Report::ALL[self.report];
             crate::tui::background::spawn(move || {
                 let chart = crm.report_chart(report, query).map(|mut chart| {
@@ -311,8 +312,8 @@ impl Reports {
     }
 
     /// The query of the report shown, as of `today`.
-    fn query(&self, today: Date) -> ReportQuery {
-        let range = if has_period(self.report) { self.period.range(today) } else { None };
+    fn query(&self, today: Date, dates: Dates) -> ReportQuery {
+        let range = if has_period(self.report) { self.period.range(today, dates) } else { None };
         ReportQuery { from: range.map(|r| r.0), to: range.map(|r| r.1), currency: None }
     }
 
@@ -335,7 +336,7 @@ impl Reports {
     }
 
     /// Does what a key asks on this screen; `None` when the key is not the screen's.
-    pub fn act(&mut self, action: Action, today: Date) -> Option<Done> {
+    pub fn act(&mut self, action: Action, today: Date, dates: Dates) -> Option<Done> {
         if let Some(d) = &mut self.drill {
             let Some(Ok(list)) = &mut d.list else {
                 return matches!(action, Action::Back | Action::Quit | Action::Left).then(|| {
@@ -389,11 +390,11 @@ impl Reports {
                 self.chart = None;
             }
             Action::CustomPeriod => {
-                let shown = self.period.range(today).or_else(|| {
+                let shown = self.period.range(today, dates).or_else(|| {
                     let chart = self.chart.as_ref()?.as_ref().ok()?;
                     chart.from.zip(chart.to)
                 });
-                let text = shown.map_or(String::new(), |(from, to)| format!("{from} {to}"));
+                let text = shown.map_or(String::new(), |(from, to)| format!("{} {}", dates.show(from), dates.show(to)));
                 self.typing = Some((LineField::proposed(text), None));
             }
             Action::ChartTable => self.table = !self.table,
@@ -436,11 +437,11 @@ impl Reports {
 
     /// A key while a period is typed: `Enter` applies it (or says what is wrong, under the
     /// line), `Esc` leaves it as it was; other keys edit the line.
-    pub fn type_key(&mut self, key: KeyEvent, today: Date) {
+    pub fn type_key(&mut self, key: KeyEvent, today: Date, dates: Dates) {
         let Some((text, error)) = &mut self.typing else { return };
         match keymap::action_in(keymap::ASK, &key) {
             Some(Action::Back) => self.typing = None,
-            Some(Action::Done) => match Period::parse(text.value(), today) {
+            Some(Action::Done) => match Period::parse(text.value(), today, dates) {
                 Ok(period) => {
                     self.typing = None;
                     if period != self.period {
@@ -478,7 +479,7 @@ impl Screen for Reports {
     }
 
     fn update(&mut self, action: Action, ctx: &Ctx) -> Vec<Effect> {
-        match self.act(action, ctx.today) {
+        match self.act(action, ctx.today, ctx.dates) {
             Some(Done::Open(record)) => vec![Effect::Open(record)],
             Some(Done::Say(text)) => vec![Effect::Say(text)],
             Some(Done::Nothing) | None => Vec::new(),
@@ -490,7 +491,36 @@ impl Screen for Reports {
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        draw(f, area, self, &ctx.theme);
+        draw(f, area, self, ctx);
+    }
+
+    fn point(&mut self, target: Target, click: bool) -> bool {
+        if let Some(d) = &mut self.drill {
+            return match (target, &mut d.list) {
+                (Target::Row(n), Some(Ok(list))) if click && n < list.ids.len() => {
+                    list.select(n);
+                    true
+                }
+                _ => false,
+            };
+        }
+        match target {
+            Target::Report(i) if i < Report::ALL.len() => {
+                self.on_chart = false;
+                if click {
+                    self.choose(i);
+                }
+                click
+            }
+            Target::Bar(i) => {
+                self.on_chart = true;
+                if click {
+                    self.selected = i;
+                }
+                click
+            }
+            _ => false,
+        }
     }
 }
 
@@ -505,7 +535,7 @@ mod tests {
 
     #[test]
     fn esc_backs_out_of_the_chart_before_the_app_sees_it() {
-        let ctx = Ctx::new(&crate::crm::Session::new("ann"), Theme::plain(), Rect::new(0, 0, 80, 24));
+        let ctx = Ctx::new(&crate::crm::Session::new("ann"), crate::tui::Theme::plain(), Rect::new(0, 0, 80, 24));
         let mut r = Reports::new();
         assert!(!r.keeps(Action::Back) && !r.keeps(Action::Quit), "on the list, Esc and q are the app's");
         assert!(r.update(Action::Open, &ctx).is_empty());
@@ -520,35 +550,43 @@ mod tests {
 
     #[test]
     fn periods_cover_this_week_month_quarter_and_year() {
-        let today = d("2026-11-25"); // a Wednesday
-        assert_eq!(Period::Week.range(today), Some((d("2026-11-23"), d("2026-11-29"))));
-        assert_eq!(Period::Month.range(today), Some((d("2026-11-01"), d("2026-11-30"))));
-        assert_eq!(Period::Quarter.range(today), Some((d("2026-10-01"), d("2026-12-31"))));
-        assert_eq!(Period::Year.range(today), Some((d("2026-01-01"), d("2026-12-31"))));
-        assert_eq!(Period::Month.range(d("2028-02-10")), Some((d("2028-02-01"), d("2028-02-29"))));
-        assert_eq!(Period::Default.range(today), None);
+        let (today, iso) = (d("2026-11-25"), Dates::default()); // a Wednesday
+        assert_eq!(Period::Week.range(today, iso), Some((d("2026-11-23"), d("2026-11-29"))));
+        assert_eq!(Period::Month.range(today, iso), Some((d("2026-11-01"), d("2026-11-30"))));
+        assert_eq!(Period::Quarter.range(today, iso), Some((d("2026-10-01"), d("2026-12-31"))));
+        assert_eq!(Period::Year.range(today, iso), Some((d("2026-01-01"), d("2026-12-31"))));
+        assert_eq!(Period::Month.range(d("2028-02-10"), iso), Some((d("2028-02-01"), d("2028-02-29"))));
+        assert_eq!(Period::Default.range(today, iso), None);
         let mut p = Period::Default;
         let mut seen = Vec::new();
         for _ in 0..5 {
             p = p.next();
-            seen.push(p.words());
+            seen.push(p.words(iso));
         }
         assert_eq!(seen, ["this week", "this month", "this quarter", "this year", "its own period"]);
+        // Weeks start on the day the user set.
+        let sunday = Dates { week_start: chrono::Weekday::Sun, ..iso };
+        assert_eq!(Period::Week.range(today, sunday), Some((d("2026-11-22"), d("2026-11-28"))));
     }
 
     #[test]
     fn typed_periods_take_two_dates_in_order() {
-        let today = d("2026-11-25");
+        let (today, iso) = (d("2026-11-25"), Dates::default());
         let custom = Period::Custom(d("2026-01-01"), d("2026-03-31"));
-        assert_eq!(Period::parse("2026-01-01 2026-03-31", today), Ok(custom));
-        assert_eq!(Period::parse(" 2026-01-01 to 2026-03-31 ", today), Ok(custom));
-        assert_eq!(Period::parse("2026-01-01..2026-03-31", today), Ok(custom));
-        assert_eq!(Period::parse("2026-11-01 today", today), Ok(Period::Custom(d("2026-11-01"), today)));
-        assert_eq!(Period::parse("mon today", today), Ok(Period::Custom(d("2026-11-23"), today)));
-        assert_eq!(Period::parse("wed fri", today), Ok(Period::Custom(today, d("2026-11-27"))));
-        assert!(Period::parse("2026-03-31 2026-01-01", today).unwrap_err().contains("before"));
-        assert!(Period::parse("2026-01-01", today).unwrap_err().contains("two dates"));
-        assert!(Period::parse("2026-01-01 soon", today).unwrap_err().contains("'soon' is not a date"));
+        assert_eq!(Period::parse("2026-01-01 2026-03-31", today, iso), Ok(custom));
+        assert_eq!(Period::parse(" 2026-01-01 to 2026-03-31 ", today, iso), Ok(custom));
+        assert_eq!(Period::parse("2026-01-01..2026-03-31", today, iso), Ok(custom));
+        assert_eq!(Period::parse("2026-11-01 today", today, iso), Ok(Period::Custom(d("2026-11-01"), today)));
+        assert_eq!(Period::parse("mon today", today, iso), Ok(Period::Custom(d("2026-11-23"), today)));
+        assert_eq!(Period::parse("wed fri", today, iso), Ok(Period::Custom(today, d("2026-11-27"))));
+        assert!(Period::parse("2026-03-31 2026-01-01", today, iso).unwrap_err().contains("before"));
+        assert!(Period::parse("2026-01-01", today, iso).unwrap_err().contains("two dates"));
+        assert!(Period::parse("2026-01-01 soon", today, iso).unwrap_err().contains("'soon' is not a date"));
+        // In the user's order too, and said back in it.
+        let eu = Dates { format: crate::model::DateFormat::DayMonthYear, ..iso };
+        assert_eq!(Period::parse("01/01/2026 31/03/2026", today, eu), Ok(custom));
+        assert_eq!(custom.words(eu), "01/01/2026 to 31/03/2026");
+        assert!(Period::parse("31/03/2026 01/01/2026", today, eu).unwrap_err().starts_with("01/01/2026 is before"));
     }
 
     #[test]
