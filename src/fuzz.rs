@@ -68,7 +68,7 @@ pub fn query(data: &[u8]) {
     for (format, _) in crate::model::DateFormat::ALL {
         let dates = crate::model::Dates { format, ..Default::default() };
         let _ = crate::tui::Period::parse(&text, today, dates);
-        let _ = dates.parse_instant(&text);
+        let _ = dates.parse_instant(&text, today);
     }
     let _ = text.parse::<RecordRef>();
     let _ = crate::text::message(&text);

@@ -123,14 +123,18 @@ fn show(out: &Out, path: &std::path::Path, db: Option<PathBuf>) -> Result<()> {
             "theme": config.theme.as_deref().unwrap_or("dark"),
             "default_screen": config.default_screen.as_deref().unwrap_or("contacts"),
             "currency": config.currency.as_deref().map_or("USD".to_string(), str::to_uppercase),
-            "date_format": DateFormat::named(config.date_format.as_deref().unwrap_or("iso")).unwrap_or_default().name(),
-            "week_start": config.week_start.as_deref().unwrap_or("monday"),
+            "date_format": config.date_format.as_deref().and_then(|f| DateFormat::named(f).ok()).map(DateFormat::name),
+            "week_start": config.week_start.as_deref().and_then(|d| crate::model::week_start_named(d).ok()).map(crate::model::weekday_name),
             "mouse": config.mouse.unwrap_or(true),
             "keys": config.keys,
         }));
         return Ok(());
     }
     let or = |v: &Option<String>, default: &str| v.clone().unwrap_or_else(|| format!("{default} (default)"));
+    // The app's preferences the file leaves unset come from the user's record.
+    let shown = |v: Option<&str>, default: &str| {
+        v.map_or_else(|| format!("not set here: your user prefs, else {default}"), str::to_string)
+    };
     let keys: Vec<String> = config.keys.iter().map(|(a, k)| format!("{a}={k}")).collect();
     let rows = [
         ("file", format!("{}{}", path.display(), if path.exists() { "" } else { " (not made yet: rolo config edit)" })),
@@ -138,8 +142,24 @@ fn show(out: &Out, path: &std::path::Path, db: Option<PathBuf>) -> Result<()> {
         ("theme", or(&config.theme, "dark")),
         ("default screen", or(&config.default_screen, "contacts")),
         ("currency", config.currency.as_ref().map_or("USD (default)".to_string(), |c| c.to_uppercase())),
-        ("date format", or(&config.date_format, "YYYY-MM-DD")),
-        ("week start", or(&config.week_start, "monday")),
+        (
+            "date format",
+            shown(
+                config.date_format.as_deref().and_then(|f| DateFormat::named(f).ok()).map(|f| f.name()),
+                "YYYY-MM-DD",
+            ),
+        ),
+        (
+            "week start",
+            shown(
+                config
+                    .week_start
+                    .as_deref()
+                    .and_then(|d| crate::model::week_start_named(d).ok())
+                    .map(crate::model::weekday_name),
+                "monday",
+            ),
+        ),
         ("mouse", config.mouse.map_or("on (default)".to_string(), |m| if m { "on" } else { "off" }.to_string())),
         ("keys", if keys.is_empty() { "the usual ones".to_string() } else { keys.join(", ") }),
     ];

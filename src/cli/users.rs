@@ -26,6 +26,7 @@ pub enum UserCmd {
     Disable(UserDisable),
     /// Show or set a user's preferences for the app: theme, the screen it opens on, date
     /// conventions, keys of their own (anyone sets their own; another's need the settings right).
+    /// A served session reads these; locally, what the config file sets wins, setting by setting.
     Prefs(UserPrefs),
     /// The SSH public keys a user logs in to `rolo serve` with (their own, or anyone's with the
     /// settings right).
@@ -50,7 +51,9 @@ pub struct UserPrefs {
     #[arg(long, value_parser = super::shell::Offered(|| crate::model::DateFormat::ALL.iter().map(|(_, n)| *n).collect()))]
     pub date_format: Option<String>,
     /// The day the app's weeks start on: monday, sunday, ... (empty: the default, monday).
-    #[arg(long, value_parser = super::shell::Offered(|| vec!["monday", "sunday", "saturday"]))]
+    #[arg(long, value_parser = super::shell::Offered(|| {
+        vec!["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    }))]
     pub week_start: Option<String>,
     /// A key of their own for an action, e.g. copy-email=ctrl-y or new=g n (ACTION= removes it);
     /// the actions are named in kebab case. Repeat for more.

@@ -276,7 +276,7 @@ impl Crm {
         if (from..to).contains(&today) {
             // What should have been done already heads today, oldest first.
             for t in r.many::<Task>(&self.task_ids(TaskFilter::Overdue, today)?)? {
-                let due = t.due.map(|d| format!(" (due {d})")).unwrap_or_default();
+                let due = t.due.map(|d| format!(" (due {})", self.session().dates().show(d))).unwrap_or_default();
                 items.push(AgendaItem {
                     date: today,
                     at: None,

@@ -86,9 +86,10 @@ impl Task {
     }
 
     /// A task from one typed line: a title, then optionally a due date as people type it
-    /// (`today`, `tomorrow`, `fri`, `+3d`, `2026-12-01`) and a priority (`!high`, `!low`, or `!!`
-    /// for high), in either order at the end: "Call Ann fri !high".
-    pub fn quick(line: &str, today: Date) -> Result<Task, ValidationError> {
+    /// (`today`, `tomorrow`, `fri`, `+3d`, `2026-12-01`, or in the order `dates` writes) and a
+    /// priority (`!high`, `!low`, or `!!` for high), in either order at the end: "Call Ann fri
+    /// !high".
+    pub fn quick(line: &str, today: Date, dates: super::Dates) -> Result<Task, ValidationError> {
         let mut words: Vec<&str> = line.split_whitespace().collect();
         let mut task = Task::default();
         for _ in 0..2 {
@@ -101,7 +102,7 @@ impl Task {
             };
             if let Some(p) = priority {
                 task.priority = p;
-            } else if let Some(d) = Date::parse_relative(last, today).ok().filter(|_| task.due.is_none()) {
+            } else if let Some(d) = dates.parse(last, today).ok().filter(|_| task.due.is_none()) {
                 task.due = Some(d);
             } else {
                 break;
@@ -404,27 +405,34 @@ impl Record for Project {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{DateFormat, Dates};
 
     #[test]
     fn a_task_reads_from_one_typed_line() {
         let today = Date::from_ymd(2026, 11, 25).unwrap(); // a Wednesday
-        let t = Task::quick("Call Ann fri !high", today).unwrap();
+        let t = Task::quick("Call Ann fri !high", today, Dates::default()).unwrap();
         assert_eq!((t.title.as_str(), t.due, t.priority), ("Call Ann", Date::from_ymd(2026, 11, 27), Priority::High));
-        let t = Task::quick("Send pricing !low tomorrow", today).unwrap();
+        let t = Task::quick("Send pricing !low tomorrow", today, Dates::default()).unwrap();
         assert_eq!(
             (t.title.as_str(), t.due, t.priority),
             ("Send pricing", Date::from_ymd(2026, 11, 26), Priority::Low)
         );
-        assert_eq!(Task::quick("Renew +3d", today).unwrap().due, Date::from_ymd(2026, 11, 28));
-        assert_eq!(Task::quick("Year end 2026-12-31", today).unwrap().due, Date::from_ymd(2026, 12, 31));
+        assert_eq!(Task::quick("Renew +3d", today, Dates::default()).unwrap().due, Date::from_ymd(2026, 11, 28));
         assert_eq!(
-            Task::quick("Plan next year +40d", today).unwrap().due,
+            Task::quick("Year end 2026-12-31", today, Dates::default()).unwrap().due,
+            Date::from_ymd(2026, 12, 31)
+        );
+        assert_eq!(
+            Task::quick("Plan next year +40d", today, Dates::default()).unwrap().due,
             Date::from_ymd(2027, 1, 4),
             "across a year end"
         );
-        let t = Task::quick("Write the report", today).unwrap();
+        let t = Task::quick("Write the report", today, Dates::default()).unwrap();
+        let eu = Dates { format: DateFormat::DayMonthYear, ..Dates::default() };
+        assert_eq!(Task::quick("Call Anna 03/01/2027 !high", today, eu).unwrap().due, Date::from_ymd(2027, 1, 3));
+        assert_eq!(Task::quick("Call Anna 03/01/2027", today, Dates::default()).unwrap().title, "Call Anna 03/01/2027");
         assert_eq!((t.title.as_str(), t.due), ("Write the report", None));
-        assert_eq!(Task::quick("today", today).unwrap().title, "today", "a lone word is a title");
-        assert!(Task::quick("  ", today).is_err());
+        assert_eq!(Task::quick("today", today, Dates::default()).unwrap().title, "today", "a lone word is a title");
+        assert!(Task::quick("  ", today, Dates::default()).is_err());
     }
 }

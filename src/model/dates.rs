@@ -112,17 +112,49 @@ impl Dates {
         Date::parse_since(text, today).map_err(|e| self.say(e))
     }
 
-    /// A typed date and time: the date in these conventions' order or ISO, a time after it.
-    pub fn parse_instant(self, text: &str) -> Result<Timestamp, String> {
+    /// A typed date and time: ISO (`2026-12-05 14:30`, `now`), or a date as [`Dates::parse`]
+    /// reads it (this order, words such as `tomorrow`) and a time after it.
+    pub fn parse_instant(self, text: &str, today: Date) -> Result<Timestamp, String> {
         let t = text.trim();
-        if self.format != DateFormat::Iso {
-            let (day, time) = t.split_once([' ', 'T']).unwrap_or((t, ""));
-            if let Some(date) = self.strict(day) {
-                let iso = format!("{date} {}", time.trim());
-                return Timestamp::parse_local(iso.trim()).map_err(|e| self.say(e));
+        let iso = Timestamp::parse_local(t);
+        if iso.is_ok() {
+            return iso;
+        }
+        let (day, time) = t.split_once(' ').unwrap_or((t, ""));
+        match self.parse(day, today) {
+            Ok(date) => Timestamp::parse_local(format!("{date} {}", time.trim()).trim()).map_err(|e| self.say(e)),
+            Err(_) => iso.map_err(|e| self.say(e)),
+        }
+    }
+
+    /// `text` with every ISO date in it (`2026-12-05`, not inside a longer number) written as
+    /// these conventions write dates: for text the service words in ISO (a chart's title, a
+    /// change in a record's history).
+    pub fn in_text(self, text: &str) -> std::borrow::Cow<'_, str> {
+        if self.format == DateFormat::Iso || !text.contains('-') {
+            return text.into();
+        }
+        let bytes = text.as_bytes();
+        let digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
+        let mut out = String::with_capacity(text.len());
+        let (mut i, mut copied) = (0, 0);
+        while i + 10 <= bytes.len() {
+            let shaped = (0..10).all(|k| if k == 4 || k == 7 { bytes[i + k] == b'-' } else { digit(i + k) });
+            let alone = (i == 0 || !digit(i - 1)) && !digit(i + 10);
+            if let Some(date) = (shaped && alone).then(|| Date::parse_iso(&text[i..i + 10]).ok()).flatten() {
+                out.push_str(&text[copied..i]);
+                out.push_str(&self.show(date));
+                i += 10;
+                copied = i;
+            } else {
+                i += 1;
             }
         }
-        Timestamp::parse_local(t).map_err(|e| self.say(e))
+        if copied == 0 {
+            return text.into();
+        }
+        out.push_str(&text[copied..]);
+        out.into()
     }
 
     /// The first day of the week holding `date`.
@@ -179,11 +211,28 @@ mod tests {
     #[test]
     fn instants_read_and_write_the_date_in_order_with_the_time_after() {
         let eu = Dates { format: DateFormat::DayMonthYear, ..Dates::default() };
-        let at = eu.parse_instant("05/12/2026 14:30").unwrap();
+        let today = Date::parse_iso("2026-12-04").unwrap();
+        let at = eu.parse_instant("05/12/2026 14:30", today).unwrap();
         assert_eq!(at, Timestamp::parse_local("2026-12-05 14:30").unwrap());
         assert_eq!(eu.show_instant(at), "05/12/2026 14:30");
-        assert_eq!(eu.parse_instant("2026-12-05 14:30"), Ok(at));
-        assert!(eu.parse_instant("32/12/2026 14:30").is_err());
+        assert_eq!(eu.parse_instant("2026-12-05 14:30", today), Ok(at));
+        assert_eq!(eu.parse_instant("tomorrow 14:30", today), Ok(at), "words read as in a date field");
+        assert_eq!(Dates::default().parse_instant("sat 14:30", today), Ok(at));
+        assert!(eu.parse_instant("32/12/2026 14:30", today).unwrap_err().contains("use DD/MM/YYYY or YYYY-MM-DD"));
+        assert!(eu.parse_instant("05/12/2026 25:00", today).is_err());
+    }
+
+    #[test]
+    fn iso_dates_in_a_text_are_rewritten_and_nothing_else() {
+        let eu = Dates { format: DateFormat::DayMonthYear, ..Dates::default() };
+        assert_eq!(eu.in_text("Forecast 2026-12-01 to 2026-12-31 in USD"), "Forecast 01/12/2026 to 31/12/2026 in USD");
+        assert_eq!(eu.in_text("close_date: 2026-10-09 → 2026-12-31"), "close_date: 09/10/2026 → 31/12/2026");
+        assert_eq!(
+            eu.in_text("2026-11 · 12026-10-09 · 2026-13-01 · ann 2026-12-05"),
+            "2026-11 · 12026-10-09 · 2026-13-01 · ann 05/12/2026"
+        );
+        assert_eq!(Dates::default().in_text("2026-12-01"), "2026-12-01");
+        assert_eq!(eu.in_text("Zoë — 2026-12-01é"), "Zoë — 01/12/2026é");
     }
 
     #[test]

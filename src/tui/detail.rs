@@ -176,7 +176,8 @@ impl Detail {
         };
         lines.push(DetailLine::Heading("Timeline".into()));
         for item in crm.timeline(record)?.into_iter().take(50) {
-            let text = format!("{}  {:<8} {}", crm.session().dates().show_instant(item.at), item.what, item.summary);
+            let dates = crm.session().dates();
+            let text = format!("{}  {:<8} {}", dates.show_instant(item.at), item.what, dates.in_text(&item.summary));
             // Changes of the record itself lead nowhere new; activities open.
             lines.push(DetailLine::Item(text, (item.record != record).then_some(item.record)));
         }

@@ -861,11 +861,11 @@ impl Form {
         let mut e = stored_or_new::<Event>(crm, self.target)?;
         e.title = self.value("title").unwrap_or_default();
         let start = self.value("start").unwrap_or_default();
-        let dates = crm.session().dates();
-        e.start = dates.parse_instant(&start).map_err(|m| Self::invalid("start", m))?;
+        let (dates, today) = (crm.session().dates(), crm.session().today());
+        e.start = dates.parse_instant(&start, today).map_err(|m| Self::invalid("start", m))?;
         e.end = match self.value("end") {
             None => None,
-            Some(t) => Some(dates.parse_instant(&t).map_err(|m| Self::invalid("end", m))?),
+            Some(t) => Some(dates.parse_instant(&t, today).map_err(|m| Self::invalid("end", m))?),
         };
         e.location = self.value("location");
         // Every name in the field must be one picked (Enter on the field); none is dropped.

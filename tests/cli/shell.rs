@@ -172,7 +172,7 @@ fn the_config_file_is_found_shown_and_refused_with_its_line() {
     db.fails_only("config show", 1, "line 1: database: is empty: name a file");
     // Date conventions: named patterns and weekdays, anything else refused on its line.
     std::fs::write(&file, "date-format = \"dd/mm/yyyy\"\nweek-start = \"Sunday\"\n").unwrap();
-    assert_eq!(pick(&db.json("config show"), &["date_format", "week_start"]), json!(["DD/MM/YYYY", "Sunday"]));
+    assert_eq!(pick(&db.json("config show"), &["date_format", "week_start"]), json!(["DD/MM/YYYY", "sunday"]));
     std::fs::write(&file, "week-start = \"sunday\"\ndate-format = \"DD-MM-YY\"\n").unwrap();
     db.fails_only("config show", 1, "line 2: date-format: 'DD-MM-YY' is not a date format: use one of YYYY-MM-DD");
     std::fs::write(&file, "week-start = \"someday\"\n").unwrap();

@@ -171,4 +171,18 @@ fn dates_show_and_read_the_users_way_on_the_board_in_forms_and_on_pages() {
     // The deal's page writes its dates the same way.
     ui.keys("enter");
     assert!(ui.screen().contains("15/02/2099"), "{}", ui.screen());
+    assert!(!ui.screen().contains("2099-02-15"), "the history's change too: {}", ui.screen());
+    // A chart's title, worked out in ISO by the service, reads the user's way too.
+    ui.keys(&format!("esc {}", ScreenId::Reports.number()));
+    for _ in 0..300 {
+        if ui.app.reports.shown().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        ui.screen();
+    }
+    let screen = ui.screen();
+    let year = Date::today().0.format("%Y").to_string();
+    assert!(screen.contains(&format!("/{year} to ")), "{screen}");
+    assert!(!screen.contains(&format!("{year}-")), "{screen}");
 }

@@ -327,6 +327,7 @@ impl App {
                             | Kind::Task
                             | Kind::Project
                             | Kind::Case
+                            | Kind::Event
                     ) {
                         self.push(Mode::Form(Form::open(&self.crm, r.kind, Some(r.id))?));
                     } else {

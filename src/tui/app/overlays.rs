@@ -120,7 +120,7 @@ impl App {
                 format!("{} lost: {}", o.name, text.trim())
             }
             Ask::QuickTask(about) => {
-                let t = crate::model::Task::quick(text, self.ctx.today)?;
+                let t = crate::model::Task::quick(text, self.ctx.today, self.ctx.dates)?;
                 let t = match about {
                     Some(r) => self.crm.add_task_about(t, r.refs[0])?,
                     None => self.crm.create(t)?,

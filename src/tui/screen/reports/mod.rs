@@ -102,7 +102,9 @@ impl Period {
             _ => words,
         };
         let [from, to] = words.as_slice() else {
-            return Err("type two dates, from and to: 2026-01-01 2026-03-31 (or today, mon, +3d)".to_string());
+            let (first, last) = (Date::from_ymd(2026, 1, 1), Date::from_ymd(2026, 3, 31));
+            let [first, last] = [first, last].map(|d| d.map(|d| dates.show(d)).unwrap_or_default());
+            return Err(format!("type two dates, from and to: {first} {last} (or today, mon, +3d)"));
         };
         // A weekday starts the period on its last one: `mon today` is this week so far.
         let (from, to) = (dates.parse_since(from, today)?, dates.parse(to, today)?);
@@ -111,6 +113,15 @@ impl Period {
         }
         Ok(Period::Custom(from, to))
     }
+}
+
+/// `chart` with the dates in its title, note and labels written the user's way.
+fn dated(mut chart: Chart, dates: Dates) -> Chart {
+    let rewrite = |text: &mut String| *text = dates.in_text(text).into_owned();
+    rewrite(&mut chart.title);
+    rewrite(&mut chart.note);
+    chart.views.iter_mut().flat_map(|v| v.rows.iter_mut()).for_each(|r| rewrite(&mut r.label));
+    chart
 }
 
 /// The records behind one bar.
@@ -256,7 +267,8 @@ impl Reports {
             && let Ok(answer) = job.answer.try_recv()
         {
             if job.key == (self.report, self.period) {
-                self.chart = Some(answer);
+                let dates = crm.session().dates();
+                self.chart = Some(answer.map(|chart| dated(chart, dates)));
                 self.fit();
             }
             self.job = None;
