@@ -243,6 +243,20 @@ pub struct AgendaArgs {
     pub days: u32,
 }
 
+/// `rolo day`.
+#[derive(Debug, Args)]
+pub struct DayArgs {
+    /// The day (default: today).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Another user's day (their records must be yours to see).
+    #[arg(long, conflicts_with = "team", add = super::shell::users())]
+    pub user: Option<String>,
+    /// The day of each person of your team whose records you see.
+    #[arg(long)]
+    pub team: bool,
+}
+
 owned_noun!(
     /// Project commands.
     ProjectCmd, ProjectAdd, ProjectEdit, FilterArg,
@@ -478,6 +492,66 @@ pub(super) fn agenda(out: &Out, crm: &Crm, a: AgendaArgs) -> Result<()> {
         vec![i.date.to_string(), time, i.kind.word().to_string(), i.title.clone(), i.record.to_string()]
     });
     say!("{}", output::table(&["DATE", "TIME", "WHAT", "TITLE", "RECORD"], rows, &[]));
+    Ok(())
+}
+
+/// `rolo day`: what each person planned for the day and what they did.
+pub(super) fn day(out: &Out, crm: &Crm, a: DayArgs) -> Result<()> {
+    use crate::text::count;
+    let today = crm.session().today();
+    let date = match &a.date {
+        Some(d) => fields::date("date", d, today)?,
+        None => today,
+    };
+    let whose = match (a.user, a.team) {
+        (Some(login), _) => crate::crm::Whose::User(super::users::login(&login)),
+        (None, true) => crate::crm::Whose::Team,
+        (None, false) => crate::crm::Whose::Mine,
+    };
+    let days = crm.working_day(date, whose)?;
+    if out.json {
+        out.json_value(&days);
+        return Ok(());
+    }
+    let mut text = Vec::new();
+    for d in &days {
+        text.push(format!("{} ({}) · {}", d.name, d.user, d.date.0.format("%a %Y-%m-%d")));
+        if d.planned.is_empty() {
+            text.push("  nothing was planned".to_string());
+        }
+        for p in &d.planned {
+            let (what, time) = match (p.record.kind, p.at) {
+                (crate::model::Kind::Task, _) => ("task", String::new()),
+                (crate::model::Kind::Event, Some(at)) => ("meeting", format!("{} ", at.local().format("%H:%M"))),
+                _ => ("next step", String::new()),
+            };
+            let mark = if p.done { "✓" } else { " " };
+            text.push(format!("  {mark} {what:<9} {time}{} ({})", p.title, p.record));
+        }
+        let (due, done_of_due) = d.tasks_due();
+        let calls = crate::model::format_duration(d.talk_secs.min(u64::from(u32::MAX)) as u32);
+        text.push(format!(
+            "  done: {} · {} ({} connected, {calls} on the phone) · {} · {}",
+            count(d.tasks_done as usize, "task", "tasks"),
+            count(d.calls as usize, "call", "calls"),
+            d.connected,
+            count(d.emails as usize, "email", "emails"),
+            count(d.deals_moved as usize, "deal moved", "deals moved"),
+        ));
+        let share = match (u64::from(done_of_due) * 100).checked_div(u64::from(due)) {
+            Some(percent) => format!("{done_of_due} of {due} tasks due done ({percent}%)"),
+            None => "nothing was due".to_string(),
+        };
+        text.push(format!(
+            "  effectiveness: {share}, {} made, {calls} on calls",
+            count(d.calls as usize, "call", "calls")
+        ));
+        text.push(String::new());
+    }
+    if days.is_empty() {
+        text.push("nobody's day to show: your team has no one whose records you see".to_string());
+    }
+    say!("{}", text.join("\n").trim_end());
     Ok(())
 }
 

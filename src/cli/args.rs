@@ -87,6 +87,9 @@ pub enum Command {
     Event(EventCmd),
     /// Events, tasks due, next steps and birthdays, day by day.
     Agenda(AgendaArgs),
+    /// A working day: what was planned (tasks due, meetings, next steps) and what was done
+    /// (tasks, calls and time on them, emails, deals moved), yours or your team's.
+    Day(super::activity::DayArgs),
     /// Projects with goals and due dates.
     #[command(subcommand)]
     Project(ProjectCmd),

@@ -90,6 +90,7 @@ fn dispatch(crm: &Crm, command: Command, out: &Out) -> Result<()> {
         Command::Call(cmd) => activity::call(out, crm, cmd),
         Command::Event(cmd) => activity::event(out, crm, cmd),
         Command::Agenda(a) => activity::agenda(out, crm, a),
+        Command::Day(a) => activity::day(out, crm, a),
         Command::Project(cmd) => activity::project(out, crm, cmd),
         Command::Campaign(cmd) => marketing::campaign(out, crm, cmd),
         Command::List(cmd) => marketing::contact_list(out, crm, cmd),

@@ -240,7 +240,7 @@ pub struct RoleSet {
 }
 
 /// A login as typed, lower-cased.
-fn login(text: &str) -> String {
+pub(super) fn login(text: &str) -> String {
     text.trim().to_lowercase()
 }
 

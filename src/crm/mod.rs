@@ -4,6 +4,7 @@
 
 mod access;
 mod activity;
+mod day;
 mod duplicates;
 mod error;
 mod feed;
@@ -34,6 +35,7 @@ use std::sync::{Arc, Mutex};
 pub(crate) use access::View;
 pub use access::{Actor, Scope};
 pub use activity::{AgendaItem, AgendaKind, DueContact, TaskFilter};
+pub use day::{PersonDay, Planned, Whose};
 pub use duplicates::DuplicatePair;
 pub use error::CrmError;
 pub use feed::{Changes, FEED_LEN};

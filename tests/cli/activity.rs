@@ -447,3 +447,82 @@ fn task_event_project_and_campaign_lists_take_a_filter() {
     assert_eq!(tasks("campaign list --filter status:act"), [spring]);
     db.fails_with("campaign list --filter budget:lots", 1, "error: filter: 'budget:lots'");
 }
+
+// ---------------------------------------------------------------------------------------------
+// day
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn day_counts_what_was_planned_and_what_was_done() {
+    let db = Db::new();
+    let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
+    let c = ann(&db, acme(&db));
+    let due = db.id("task add --title 'Send terms' --due today");
+    db.id("task add --title 'Book demo' --due today");
+    let old = db.id("task add --title 'Old one' --due 2020-01-01");
+    db.id("task add --title 'Next week' --due +7d");
+    db.ok(format!("task done {due}"));
+    db.ok(format!("task done {old}"));
+    db.id(format!("event add --title 'Review' --start '{today} 23:59'"));
+    db.ok(format!("call log --contact {c} --outcome connected --duration 5m --at '{today} 09:00'"));
+    db.ok(format!("call log --contact {c} --outcome connected --duration 90s --at '{today} 10:00'"));
+    db.ok(format!("call log --contact {c} --outcome 'no answer' --at '{today} 11:00'"));
+    db.ok(format!("call log --contact {c} --outcome connected --duration 1h --at '2020-01-01 11:00'"));
+    let deal = db.id(format!("opp add --name Fleet --account 1 --amount 10 --close-date +30d --next-step 'Send pricing' --next-step-date {today}"));
+    db.ok(format!("opp move {deal} Qualification"));
+    let day = db.json("day");
+    assert_eq!(day.as_array().unwrap().len(), 1, "the actor's own day");
+    let me = &day[0];
+    assert_eq!(
+        pick(me, &["tasks_done", "calls", "connected", "talk_secs", "emails", "deals_moved"]),
+        json!([2, 3, 2, 390, 0, 1])
+    );
+    let planned: Vec<(String, bool)> = me["planned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["title"].as_str().unwrap().to_string(), p["done"].as_bool().unwrap()))
+        .collect();
+    let planned: Vec<(&str, bool)> = planned.iter().map(|(t, d)| (t.as_str(), *d)).collect();
+    assert_eq!(
+        planned,
+        [("Book demo", false), ("Send terms", true), ("Review", false), ("Fleet: Send pricing", false)],
+        "tasks due today open then done, the meeting not yet held, the step"
+    );
+    let text = db.ok("day");
+    assert!(
+        text.contains("done: 2 tasks · 3 calls (2 connected, 6m 30s on the phone) · 0 emails · 1 deal moved"),
+        "{text}"
+    );
+    assert!(text.contains("effectiveness: 1 of 2 tasks due done (50%), 3 calls made, 6m 30s on calls"), "{text}");
+    // Another day has none of it.
+    let before = db.json("day --date 2020-01-01");
+    assert_eq!(pick(&before[0], &["tasks_done", "calls", "talk_secs"]), json!([0, 1, 3600]));
+    assert_eq!(before[0]["planned"][0]["title"], "Old one");
+    db.fails_with("day --date someday", 1, "date: 'someday' is not a date");
+}
+
+#[test]
+fn a_team_s_days_are_those_whose_records_the_actor_sees() {
+    let db = Db::new();
+    db.ok("team add East");
+    db.ok("user add ann --name Ann --role rep --team East");
+    db.ok("user add bob --name Bob --role rep --team East");
+    db.ok("user add cy --name Cy --role manager --team East");
+    db.ok("user add dee --name Dee --role rep");
+    db.ok("--as ann task add --title 'Ann thing' --due today");
+    db.ok("--as bob task add --title 'Bob thing' --due today");
+    let team = db.json("--as cy day --team");
+    let people: Vec<&str> = team.as_array().unwrap().iter().map(|d| d["user"].as_str().unwrap()).collect();
+    assert_eq!(people, ["ann", "bob", "cy"], "the team, not Dee");
+    assert_eq!(team[1]["planned"][0]["title"], "Bob thing");
+    let bob = db.json("--as cy day --user bob");
+    assert_eq!(bob[0]["planned"][0]["title"], "Bob thing");
+    // A rep's role reads the team's tasks: the same team; Dee, in no team, sees her own day only.
+    assert_eq!(db.json("--as ann day --team").as_array().unwrap().len(), 3);
+    let own = db.json("--as dee day --team");
+    let people: Vec<&str> = own.as_array().unwrap().iter().map(|d| d["user"].as_str().unwrap()).collect();
+    assert_eq!(people, ["dee"]);
+    db.fails_with("--as dee day --user bob", 1, "dee (rep) may not see bob's records");
+    db.fails_with("day --user nobody", 1, "'nobody' is not a rolo user");
+}

@@ -82,7 +82,7 @@ impl Crm {
 
 /// The emails handed over from `start` up to, not including, `end` (sent, written to a file, or
 /// bounced: the work was done), in time order, from their report facts.
-pub(super) fn emails_out(
+pub(in crate::crm) fn emails_out(
     r: &impl crate::store::RawRead,
     start: Timestamp,
     end: Timestamp,

@@ -23,6 +23,7 @@ mod records;
 mod stages;
 mod tasks;
 
+pub(in crate::crm) use activity::emails_out;
 pub use activity::{ActivityReport, ActivityRow};
 pub use calls::{AccountCalls, CallCount, CallsReport, TOP_ACCOUNTS};
 pub use campaigns::{CampaignRow, CampaignsReport};
