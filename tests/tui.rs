@@ -3,6 +3,8 @@
 mod common;
 #[path = "tui/copy.rs"]
 mod copy;
+#[path = "tui/day.rs"]
+mod day;
 #[path = "tui/filters.rs"]
 mod filters;
 #[path = "tui/marketing.rs"]

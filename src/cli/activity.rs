@@ -497,7 +497,6 @@ pub(super) fn agenda(out: &Out, crm: &Crm, a: AgendaArgs) -> Result<()> {
 
 /// `rolo day`: what each person planned for the day and what they did.
 pub(super) fn day(out: &Out, crm: &Crm, a: DayArgs) -> Result<()> {
-    use crate::text::count;
     let today = crm.session().today();
     let date = match &a.date {
         Some(d) => fields::date("date", d, today)?,
@@ -513,39 +512,9 @@ pub(super) fn day(out: &Out, crm: &Crm, a: DayArgs) -> Result<()> {
         out.json_value(&days);
         return Ok(());
     }
-    let mut text = Vec::new();
+    let mut text: Vec<String> = Vec::new();
     for d in &days {
-        text.push(format!("{} ({}) · {}", d.name, d.user, d.date.0.format("%a %Y-%m-%d")));
-        if d.planned.is_empty() {
-            text.push("  nothing was planned".to_string());
-        }
-        for p in &d.planned {
-            let (what, time) = match (p.record.kind, p.at) {
-                (crate::model::Kind::Task, _) => ("task", String::new()),
-                (crate::model::Kind::Event, Some(at)) => ("meeting", format!("{} ", at.local().format("%H:%M"))),
-                _ => ("next step", String::new()),
-            };
-            let mark = if p.done { "✓" } else { " " };
-            text.push(format!("  {mark} {what:<9} {time}{} ({})", p.title, p.record));
-        }
-        let (due, done_of_due) = d.tasks_due();
-        let calls = crate::model::format_duration(d.talk_secs.min(u64::from(u32::MAX)) as u32);
-        text.push(format!(
-            "  done: {} · {} ({} connected, {calls} on the phone) · {} · {}",
-            count(d.tasks_done as usize, "task", "tasks"),
-            count(d.calls as usize, "call", "calls"),
-            d.connected,
-            count(d.emails as usize, "email", "emails"),
-            count(d.deals_moved as usize, "deal moved", "deals moved"),
-        ));
-        let share = match (u64::from(done_of_due) * 100).checked_div(u64::from(due)) {
-            Some(percent) => format!("{done_of_due} of {due} tasks due done ({percent}%)"),
-            None => "nothing was due".to_string(),
-        };
-        text.push(format!(
-            "  effectiveness: {share}, {} made, {calls} on calls",
-            count(d.calls as usize, "call", "calls")
-        ));
+        text.extend(d.lines(crate::model::Dates::default()));
         text.push(String::new());
     }
     if days.is_empty() {

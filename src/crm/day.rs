@@ -7,7 +7,8 @@ use serde::Serialize;
 use super::report::emails_out;
 use super::{Crm, Result};
 use crate::model::{
-    Act, CallOutcome, Date, Event, Kind, Opportunity, Record, RecordRef, StageOutcome, Task, Timestamp, ValidationError,
+    Act, CallOutcome, Date, Dates, Event, Kind, Opportunity, Record, RecordRef, StageOutcome, Task, Timestamp,
+    ValidationError,
 };
 use crate::store::keys::{i32_key, i64_key};
 use crate::store::{Read, SortField, facts};
@@ -68,6 +69,42 @@ impl PersonDay {
     pub fn tasks_due(&self) -> (u32, u32) {
         let tasks = self.planned.iter().filter(|p| p.record.kind == Kind::Task);
         tasks.fold((0, 0), |(n, done), p| (n + 1, done + u32::from(p.done)))
+    }
+
+    /// The day as lines for people (the command line's and the app's): who and when, each
+    /// planned item marked ✓ when done, what was done, and how it went.
+    pub fn lines(&self, dates: Dates) -> Vec<String> {
+        use crate::text::count;
+        let mut text =
+            vec![format!("{} ({}) · {} {}", self.name, self.user, self.date.0.format("%a"), dates.show(self.date))];
+        if self.planned.is_empty() {
+            text.push("  nothing was planned".to_string());
+        }
+        for p in &self.planned {
+            let (what, time) = match (p.record.kind, p.at) {
+                (Kind::Task, _) => ("task", String::new()),
+                (Kind::Event, Some(at)) => ("meeting", format!("{} ", at.local().format("%H:%M"))),
+                _ => ("next step", String::new()),
+            };
+            let mark = if p.done { "✓" } else { " " };
+            text.push(format!("  {mark} {what:<9} {time}{} ({})", p.title, p.record));
+        }
+        let (due, done_of_due) = self.tasks_due();
+        let calls = count(self.calls as usize, "call", "calls");
+        let talk = crate::model::format_duration(self.talk_secs.min(u64::from(u32::MAX)) as u32);
+        text.push(format!(
+            "  done: {} · {calls} ({} connected, {talk} on the phone) · {} · {}",
+            count(self.tasks_done as usize, "task", "tasks"),
+            self.connected,
+            count(self.emails as usize, "email", "emails"),
+            count(self.deals_moved as usize, "deal moved", "deals moved"),
+        ));
+        let share = match (u64::from(done_of_due) * 100).checked_div(u64::from(due)) {
+            Some(percent) => format!("{done_of_due} of {due} tasks due done ({percent}%)"),
+            None => "nothing was due".to_string(),
+        };
+        text.push(format!("  effectiveness: {share}, {calls} made, {talk} on calls"));
+        text
     }
 }
 

@@ -186,6 +186,15 @@ pub enum Overlay {
         /// (`@`), or the answer to the user dialog's question.
         purpose: Option<Box<PickFor>>,
     },
+    /// Lines to read (the working day), scrolled down so many lines.
+    Text {
+        /// The box's title.
+        title: String,
+        /// What it says.
+        lines: Vec<String>,
+        /// How far it is scrolled.
+        scroll: usize,
+    },
     /// One line of text to type, and what it is for.
     Input {
         /// What the text is for.

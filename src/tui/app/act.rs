@@ -114,6 +114,7 @@ impl App {
             Action::Quit if self.detail().is_some() => self.close_detail(),
             Action::Quit | Action::ForceQuit => self.quit = true,
             Action::Help => self.open_overlay(Overlay::Help(0)),
+            Action::MyDay => self.show_day(self.ctx.today)?,
             Action::Search => self.reopen_search(),
             Action::Palette => self.open_overlay(Overlay::Palette { query: LineField::default(), selected: 0 }),
             Action::Goto(s) => {

@@ -682,6 +682,7 @@ impl App {
                 Effect::Filter => self.open_filter(),
                 Effect::NewDeal(stage) => self.push(Mode::Form(Form::new_opportunity(&self.crm, stage)?)),
                 Effect::SendCampaign(id) => self.push(Mode::Form(Form::campaign_send(&self.crm, id)?)),
+                Effect::Day(date) => self.show_day(date)?,
             }
         }
         Ok(())

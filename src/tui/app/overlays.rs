@@ -33,6 +33,19 @@ impl App {
                 self.open_overlay(Overlay::Help(scroll));
                 Ok(())
             }
+            Overlay::Text { title, lines, scroll } => {
+                let end = lines.len().saturating_sub(self.ctx.size.height.saturating_sub(6) as usize);
+                let scroll = match keymap::action_in(keymap::HELP, &key) {
+                    Some(Action::Back) => return,
+                    Some(Action::Down) => (scroll + 1).min(end),
+                    Some(Action::Up) => scroll.saturating_sub(1),
+                    Some(Action::Bottom) => end,
+                    Some(Action::Top) => 0,
+                    _ => scroll,
+                };
+                self.open_overlay(Overlay::Text { title, lines, scroll });
+                Ok(())
+            }
             // Only the key of `Yes` confirms; any other key cancels.
             Overlay::Confirm(what) if keymap::action_in(keymap::CONFIRM, &key) == Some(Action::Yes) => {
                 self.confirmed(what)
@@ -330,6 +343,25 @@ impl App {
             }
         }
         self.open_overlay(Overlay::Search(b));
+        Ok(())
+    }
+
+    /// Shows the working day `date`: the user's first, then each person of their team whose
+    /// records they see.
+    pub(super) fn show_day(&mut self, date: crate::model::Date) -> Result<()> {
+        let mut days = self.crm.working_day(date, crate::crm::Whose::Team)?;
+        if let Some(mine) = days.iter().position(|d| d.user == self.ctx.user) {
+            let me = days.remove(mine);
+            days.insert(0, me);
+        }
+        let mut lines = Vec::new();
+        for d in &days {
+            lines.extend(d.lines(self.ctx.dates));
+            lines.push(String::new());
+        }
+        lines.pop();
+        let title = format!("The day, {}  (j/k scroll, Esc closes)", self.ctx.dates.show(date));
+        self.open_overlay(Overlay::Text { title, lines, scroll: 0 });
         Ok(())
     }
 

@@ -157,6 +157,8 @@ pub enum Action {
     SendCampaign,
     /// Send today's birthdays a greeting.
     SendBirthdays,
+    /// Show the working day: what was planned and what was done.
+    MyDay,
     /// Record that a contact answered the campaign.
     Respond,
     /// Add an internal comment to the case.
@@ -275,6 +277,7 @@ impl Action {
                 Action::Email => "write an email",
                 Action::SendCampaign => "send the campaign",
                 Action::SendBirthdays => "greet today's birthdays",
+                Action::MyDay => "my day",
                 Action::Respond => "record a response",
                 Action::Comment => "comment on the case",
                 Action::Reply => "reply to the customer",

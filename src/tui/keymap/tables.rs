@@ -42,6 +42,7 @@ pub const GLOBAL: &[Binding] = &[
     bind(&["g S"], Action::Goto(ScreenId::Settings), "settings: pipeline stages, lead sources"),
     bind(&["g j"], Action::Goto(ScreenId::Projects), "projects"),
     bind(&["g D"], Action::Goto(ScreenId::Duplicates), "possible duplicate contacts, to merge"),
+    bind(&["g d"], Action::MyDay, "my day: what you (and your team) planned today and did"),
     bind(&["g m"], Action::Goto(ScreenId::Marketing), "marketing: campaigns, contact lists, email templates"),
     bind(&["I"], Action::Import, "import a CSV or vCard file"),
     bind(&["z"], Action::Undo, "undo the last change made in this session"),
@@ -202,6 +203,7 @@ pub const AGENDA: &[Binding] = &[
     hint(&["x"], Action::Complete, "complete the task"),
     bind(&["e"], Action::Edit, "edit the event"),
     hint(&["B"], Action::SendBirthdays, "greet today's birthdays by email: pick the template, see who gets it"),
+    hint(&["D"], Action::MyDay, "my day: what was planned for the day shown and what was done"),
 ];
 
 /// Keys of every tab of the settings screen (the users, teams and roles tabs only for those with

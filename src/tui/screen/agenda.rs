@@ -135,6 +135,7 @@ impl Screen for Agenda {
             Action::Today => self.today(ctx.today, ctx.dates),
             Action::New => return vec![Effect::Form(Box::new(Form::new_event(self.day, ctx.dates)))],
             Action::SendBirthdays => return vec![Effect::Form(Box::new(Form::birthdays()))],
+            Action::MyDay => return vec![Effect::Day(self.day)],
             Action::Open => return self.current().map(|i| Effect::Open(i.record)).into_iter().collect(),
             Action::Edit => {
                 let event = self.current().filter(|i| i.record.kind == Kind::Event);

@@ -95,6 +95,8 @@ pub enum Effect {
     NewDeal(Option<String>),
     /// Ask for the template and list to send this campaign with.
     SendCampaign(Id),
+    /// Show the working day of this date: the user's, and their team's people's.
+    Day(crate::model::Date),
 }
 
 /// The body of a [`Command`]: what it does on the service, and what to say when done.
