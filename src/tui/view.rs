@@ -369,11 +369,10 @@ const OWN_KEYS: &str = "Your own keys (rolo user prefs, the config file), before
 fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
     match o {
         Overlay::Text { title, lines, scroll } => {
-            let wide = area.width.saturating_sub(4).clamp(60, 110);
-            let inner = popup(f, area, wide, area.height.saturating_sub(2), title);
-            let w = inner.width as usize;
-            let shown: Vec<Line> = lines.iter().skip(*scroll).map(|l| Line::raw(truncate(&sanitize(l), w))).collect();
-            f.render_widget(Paragraph::new(shown), inner);
+            let inner =
+                popup(f, area, super::widgets::text_box_width(area.width), area.height.saturating_sub(2), title);
+            let mut shown: Vec<Line> = super::widgets::wrapped(lines, inner.width).into_iter().map(Line::raw).collect();
+            f.render_widget(Paragraph::new(shown.split_off((*scroll).min(shown.len()))), inner);
         }
         Overlay::Help(scroll) => {
             let wide = area.width.saturating_sub(4).clamp(72, 110);

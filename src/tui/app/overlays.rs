@@ -34,7 +34,11 @@ impl App {
                 Ok(())
             }
             Overlay::Text { title, lines, scroll } => {
-                let end = lines.len().saturating_sub(self.ctx.size.height.saturating_sub(6) as usize);
+                // The box's rows, as drawn: its width less its borders, the screen's rows less
+                // the box's and the screen row's and status bar's.
+                let inner = crate::tui::widgets::text_box_width(self.ctx.size.width).saturating_sub(2);
+                let rows = crate::tui::widgets::wrapped(&lines, inner).len();
+                let end = rows.saturating_sub(self.ctx.size.height.saturating_sub(6) as usize);
                 let scroll = match keymap::action_in(keymap::HELP, &key) {
                     Some(Action::Back) => return,
                     Some(Action::Down) => (scroll + 1).min(end),

@@ -85,6 +85,23 @@ pub fn fitted<'a>(text: &str, width: usize, right: bool) -> Cell<'a> {
     Cell::from(if right { line.right_aligned() } else { line })
 }
 
+/// How wide a box of text to read is in a window `columns` wide, its borders included.
+pub fn text_box_width(columns: u16) -> u16 {
+    columns.saturating_sub(4).clamp(60, 110).min(columns)
+}
+
+/// `lines` as rows of a box `width` wide inside: long lines wrap, indented as they began.
+pub fn wrapped(lines: &[String], width: u16) -> Vec<String> {
+    let mut rows = Vec::new();
+    for line in lines {
+        let line = crate::text::sanitize(line);
+        let indent = " ".repeat(line.len() - line.trim_start().len() + 2);
+        let options = textwrap::Options::new((width as usize).max(1)).subsequent_indent(&indent);
+        rows.extend(textwrap::wrap(&line, options).into_iter().map(|l| l.into_owned()));
+    }
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
