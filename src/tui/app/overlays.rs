@@ -21,15 +21,7 @@ impl App {
                 };
                 let lines: usize =
                     own + keymap::help_sections(&self.help_context()).iter().map(|(_, t)| t.len() + 2).sum::<usize>();
-                let end = lines.saturating_sub(self.ctx.size.height.saturating_sub(6) as usize);
-                let scroll = match keymap::action_in(keymap::HELP, &key) {
-                    Some(Action::Back) => return,
-                    Some(Action::Down) => (scroll + 1).min(end),
-                    Some(Action::Up) => scroll.saturating_sub(1),
-                    Some(Action::Bottom) => end,
-                    Some(Action::Top) => 0,
-                    _ => scroll,
-                };
+                let Some(scroll) = self.scrolled(&key, scroll, lines) else { return };
                 self.open_overlay(Overlay::Help(scroll));
                 Ok(())
             }
@@ -38,15 +30,7 @@ impl App {
                 // the box's and the screen row's and status bar's.
                 let inner = crate::tui::widgets::text_box_width(self.ctx.size.width).saturating_sub(2);
                 let rows = crate::tui::widgets::wrapped(&lines, inner).len();
-                let end = rows.saturating_sub(self.ctx.size.height.saturating_sub(6) as usize);
-                let scroll = match keymap::action_in(keymap::HELP, &key) {
-                    Some(Action::Back) => return,
-                    Some(Action::Down) => (scroll + 1).min(end),
-                    Some(Action::Up) => scroll.saturating_sub(1),
-                    Some(Action::Bottom) => end,
-                    Some(Action::Top) => 0,
-                    _ => scroll,
-                };
+                let Some(scroll) = self.scrolled(&key, scroll, rows) else { return };
                 self.open_overlay(Overlay::Text { title, lines, scroll });
                 Ok(())
             }
@@ -348,6 +332,20 @@ impl App {
         }
         self.open_overlay(Overlay::Search(b));
         Ok(())
+    }
+
+    /// Where a box of `rows` rows to read, scrolled `scroll` down, is after `key` (its last row
+    /// just showing at the end); `None` when the key closes it.
+    fn scrolled(&self, key: &KeyEvent, scroll: usize, rows: usize) -> Option<usize> {
+        let end = rows.saturating_sub(self.ctx.size.height.saturating_sub(6) as usize);
+        Some(match keymap::action_in(keymap::HELP, key) {
+            Some(Action::Back) => return None,
+            Some(Action::Down) => (scroll + 1).min(end),
+            Some(Action::Up) => scroll.saturating_sub(1),
+            Some(Action::Bottom) => end,
+            Some(Action::Top) => 0,
+            _ => scroll,
+        })
     }
 
     /// Shows the working day `date`: the user's first, then each person of their team whose
