@@ -115,6 +115,13 @@ fn show(out: &Out, path: &std::path::Path, db: Option<PathBuf>) -> Result<()> {
     } else {
         "default"
     };
+    // The date settings by their own names (`dd/mm/yyyy` is DD/MM/YYYY); none when unset.
+    let date_format = config.date_format.as_deref().and_then(|f| DateFormat::named(f).ok()).map(DateFormat::name);
+    let week_start = config
+        .week_start
+        .as_deref()
+        .and_then(|d| crate::model::week_start_named(d).ok())
+        .map(crate::model::weekday_name);
     if out.json {
         out.json_value(&json!({
             "path": path,
@@ -123,8 +130,8 @@ fn show(out: &Out, path: &std::path::Path, db: Option<PathBuf>) -> Result<()> {
             "theme": config.theme.as_deref().unwrap_or("dark"),
             "default_screen": config.default_screen.as_deref().unwrap_or("contacts"),
             "currency": config.currency.as_deref().map_or("USD".to_string(), str::to_uppercase),
-            "date_format": config.date_format.as_deref().and_then(|f| DateFormat::named(f).ok()).map(DateFormat::name),
-            "week_start": config.week_start.as_deref().and_then(|d| crate::model::week_start_named(d).ok()).map(crate::model::weekday_name),
+            "date_format": date_format,
+            "week_start": week_start,
             "mouse": config.mouse.unwrap_or(true),
             "keys": config.keys,
         }));
@@ -142,24 +149,8 @@ fn show(out: &Out, path: &std::path::Path, db: Option<PathBuf>) -> Result<()> {
         ("theme", or(&config.theme, "dark")),
         ("default screen", or(&config.default_screen, "contacts")),
         ("currency", config.currency.as_ref().map_or("USD (default)".to_string(), |c| c.to_uppercase())),
-        (
-            "date format",
-            shown(
-                config.date_format.as_deref().and_then(|f| DateFormat::named(f).ok()).map(|f| f.name()),
-                "YYYY-MM-DD",
-            ),
-        ),
-        (
-            "week start",
-            shown(
-                config
-                    .week_start
-                    .as_deref()
-                    .and_then(|d| crate::model::week_start_named(d).ok())
-                    .map(crate::model::weekday_name),
-                "monday",
-            ),
-        ),
+        ("date format", shown(date_format, "YYYY-MM-DD")),
+        ("week start", shown(week_start, "monday")),
         ("mouse", config.mouse.map_or("on (default)".to_string(), |m| if m { "on" } else { "off" }.to_string())),
         ("keys", if keys.is_empty() { "the usual ones".to_string() } else { keys.join(", ") }),
     ];

@@ -51,9 +51,7 @@ pub struct UserPrefs {
     #[arg(long, value_parser = super::shell::Offered(|| crate::model::DateFormat::ALL.iter().map(|(_, n)| *n).collect()))]
     pub date_format: Option<String>,
     /// The day the app's weeks start on: monday, sunday, ... (empty: the default, monday).
-    #[arg(long, value_parser = super::shell::Offered(|| {
-        vec!["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-    }))]
+    #[arg(long, value_parser = super::shell::Offered(|| crate::model::WEEKDAYS.to_vec()))]
     pub week_start: Option<String>,
     /// A key of their own for an action, e.g. copy-email=ctrl-y or new=g n (ACTION= removes it);
     /// the actions are named in kebab case. Repeat for more.

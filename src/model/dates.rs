@@ -79,9 +79,12 @@ pub fn week_start_named(text: &str) -> Result<Weekday, String> {
         .map_err(|_| format!("'{}' is not a day of the week: use monday, sunday or another day's name", text.trim()))
 }
 
+/// The days of the week by their names in full, lower case, Monday first.
+pub const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
 /// A weekday's name in full, lower case, as the config file writes it.
 pub fn weekday_name(day: Weekday) -> &'static str {
-    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"][day.num_days_from_monday() as usize]
+    WEEKDAYS[day.num_days_from_monday() as usize]
 }
 
 impl Dates {

@@ -27,7 +27,7 @@ pub use activity::{
 };
 pub use audit::{AuditAction, AuditEntry, BulkCreation, Change};
 pub use company::{Account, AccountStatus, Address, Note};
-pub use dates::{DateFormat, Dates, week_start_named, weekday_name};
+pub use dates::{DateFormat, Dates, WEEKDAYS, week_start_named, weekday_name};
 pub use marketing::{Campaign, CampaignStatus, ContactList, Delivery, Message, Response, Template};
 pub use people::{
     Consent, Contact, DEFAULT_LEAD_SOURCES, Email, FOLLOW_UP_DAYS, Lead, LeadConversion, LeadStatus, Phone, Rating,
