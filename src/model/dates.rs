@@ -47,6 +47,19 @@ impl DateFormat {
         })
     }
 
+    /// A date written exactly in this order, of a year from 1 to 9999.
+    pub fn read(self, text: &str) -> Option<Date> {
+        NaiveDate::parse_from_str(text.trim(), self.pattern()).ok().and_then(Date::checked)
+    }
+
+    /// How an error asks for a date in this order: `YYYY-MM-DD`, or `DD/MM/YYYY or YYYY-MM-DD`.
+    pub fn asked(self) -> String {
+        match self {
+            DateFormat::Iso => "YYYY-MM-DD".to_string(),
+            order => format!("{} or YYYY-MM-DD", order.name()),
+        }
+    }
+
     fn pattern(self) -> &'static str {
         match self {
             DateFormat::Iso => "%Y-%m-%d",
@@ -101,18 +114,12 @@ impl Dates {
 
     /// A typed date: in these conventions' order, in ISO, or in words ([`Date::parse_relative`]).
     pub fn parse(self, text: &str, today: Date) -> Result<Date, String> {
-        if let Some(date) = self.strict(text) {
-            return Ok(date);
-        }
-        Date::parse_relative(text, today).map_err(|e| self.say(e))
+        Date::parse_typed(text, today, false, self.format)
     }
 
     /// [`Dates::parse`] for the first day of a period ([`Date::parse_since`]).
     pub fn parse_since(self, text: &str, today: Date) -> Result<Date, String> {
-        if let Some(date) = self.strict(text) {
-            return Ok(date);
-        }
-        Date::parse_since(text, today).map_err(|e| self.say(e))
+        Date::parse_typed(text, today, true, self.format)
     }
 
     /// A typed date and time: ISO (`2026-12-05 14:30`, `now`), or a date as [`Dates::parse`]
@@ -124,9 +131,15 @@ impl Dates {
             return iso;
         }
         let (day, time) = t.split_once(' ').unwrap_or((t, ""));
-        match self.parse(day, today) {
-            Ok(date) => Timestamp::parse_local(format!("{date} {}", time.trim()).trim()).map_err(|e| self.say(e)),
-            Err(_) => iso.map_err(|e| self.say(e)),
+        let typed =
+            self.parse(day, today).ok().map(|date| Timestamp::parse_local(format!("{date} {}", time.trim()).trim()));
+        match (typed, self.format) {
+            (Some(Ok(at)), _) => Ok(at),
+            (_, DateFormat::Iso) => iso,
+            (_, order) => Err(format!(
+                "'{t}' is not a date-time: use {} or YYYY-MM-DD HH:MM (local time), a year from 1 to 9999",
+                order.name()
+            )),
         }
     }
 
@@ -164,19 +177,6 @@ impl Dates {
     pub fn week_of(self, date: Date) -> Date {
         let back = (7 + date.0.weekday().num_days_from_monday() - self.week_start.num_days_from_monday()) % 7;
         date.add_days(-i64::from(back))
-    }
-
-    /// A date written exactly in these conventions' order, of a year from 1 to 9999.
-    fn strict(self, text: &str) -> Option<Date> {
-        NaiveDate::parse_from_str(text.trim(), self.format.pattern()).ok().and_then(Date::checked)
-    }
-
-    /// An error naming this order beside ISO (`use DD/MM/YYYY or YYYY-MM-DD, ...`).
-    fn say(self, error: String) -> String {
-        match self.format {
-            DateFormat::Iso => error,
-            f => error.replacen("use YYYY-MM-DD", &format!("use {} or YYYY-MM-DD", f.name()), 1),
-        }
     }
 }
 

@@ -9,7 +9,7 @@ use chrono::{DateTime, Datelike, Duration, Local, NaiveDate, NaiveDateTime, Naiv
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::ValidationError;
+use super::{DateFormat, ValidationError};
 
 /// A calendar date with no time of day (birthdays, due dates, close dates).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -35,22 +35,26 @@ impl Date {
     /// Reads a date as people type it: `YYYY-MM-DD`, `today`, `tomorrow`, `yesterday`,
     /// a weekday name (the next one after `today`: a task due `fri`), `+Nd` or `+Nw` (also `-Nd`).
     pub fn parse_relative(text: &str, today: Date) -> Result<Date, String> {
-        Date::parse_typed(text, today, false)
+        Date::parse_typed(text, today, false, DateFormat::Iso)
     }
 
     /// [`Date::parse_relative`] for the first day of a period, where a weekday name is the most
     /// recent such day (`today` itself on that weekday): `mon today` is this week so far.
     pub fn parse_since(text: &str, today: Date) -> Result<Date, String> {
-        Date::parse_typed(text, today, true)
+        Date::parse_typed(text, today, true, DateFormat::Iso)
     }
 
-    /// A typed date; a weekday name looks back from `today` when `back`, else ahead.
-    fn parse_typed(text: &str, today: Date, back: bool) -> Result<Date, String> {
+    /// A typed date, in ISO, in `order` or in words; a weekday name looks back from `today` when
+    /// `back`, else ahead.
+    pub(super) fn parse_typed(text: &str, today: Date, back: bool, order: DateFormat) -> Result<Date, String> {
+        if let Some(date) = order.read(text) {
+            return Ok(date);
+        }
         let t = text.trim().to_lowercase();
-        let bad =
-            || format!("'{}' is not a date: use YYYY-MM-DD, today, tomorrow, a weekday or +3d / +2w", text.trim());
+        let asked = order.asked();
+        let bad = || format!("'{}' is not a date: use {asked}, today, tomorrow, a weekday or +3d / +2w", text.trim());
         match t.as_str() {
-            "" => return Err("a date is needed: use YYYY-MM-DD".to_string()),
+            "" => return Err(format!("a date is needed: use {asked}")),
             "today" | "tod" => return Ok(today),
             "tomorrow" | "tom" => return Ok(today.add_days(1)),
             "yesterday" => return Ok(today.add_days(-1)),
