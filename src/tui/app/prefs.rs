@@ -18,7 +18,7 @@ impl App {
         // Dates are written the user's way wherever the app shows or reads one.
         let session = self.crm.session().clone().with_dates(prefs.dates());
         self.crm = std::sync::Arc::new(self.crm.with_session(session));
-        self.ctx.dates = prefs.dates();
+        self.tick();
         self.prefs = prefs;
     }
 
