@@ -58,3 +58,13 @@ fn d_on_the_agenda_shows_the_day_in_focus() {
     assert!(!screen.contains("Call Acme"), "{screen}");
     assert!(screen.contains("nothing was due") || screen.contains("0 of"), "{screen}");
 }
+
+#[test]
+fn g_d_reaches_the_day_from_the_screens_that_answer_their_own_keys() {
+    let mut ui = team();
+    for screen in [ScreenId::Reports, ScreenId::Tasks, ScreenId::Pipeline] {
+        ui.keys(&screen.number().to_string()).keys("g d");
+        assert!(ui.screen().contains("Plan the week"), "{screen:?}: {}", ui.screen());
+        ui.keys("esc");
+    }
+}

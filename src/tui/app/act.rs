@@ -65,7 +65,8 @@ impl App {
             return Ok(());
         }
         // The screens that own their keys answer all but the app's own (leaving, help, search,
-        // the palette, switching screens, undo, import), unless they keep one as they stand.
+        // the palette, switching screens, undo, import, the day), unless they keep one as they
+        // stand.
         let app_wide = matches!(
             action,
             Action::Quit
@@ -77,6 +78,7 @@ impl App {
                 | Action::Back
                 | Action::Undo
                 | Action::Import
+                | Action::MyDay
         );
         let ctx = self.ctx.clone();
         if let Some(screen) = self.screen_on_show_mut()

@@ -127,6 +127,11 @@ impl Screen for Agenda {
         vec![keymap::AGENDA]
     }
 
+    /// The day shown is the day the working day is asked for.
+    fn keeps(&self, action: Action) -> bool {
+        action == Action::MyDay
+    }
+
     fn update(&mut self, action: Action, ctx: &Ctx) -> Vec<Effect> {
         match action {
             _ if step(action).is_some() => self.move_by(step(action).unwrap_or(0)),
