@@ -53,6 +53,7 @@ const NOTES: [&str; 5] = [
     "Budget cycle starts in January",
 ];
 const CHANNELS: [&str; 5] = ["email", "web", "trade show", "webinar", "direct mail"];
+const COMPETITORS: [&str; 4] = ["Northwind CRM", "Apex Sales Cloud", "Bluebird Systems", "Quanta Suite"];
 const LOST: [&str; 4] = ["Price too high", "Chose a competitor", "No budget", "Project cancelled"];
 const INTERESTS: [&str; 8] = ["golf", "cycling", "wine", "football", "sailing", "photography", "jazz", "chess"];
 
@@ -353,6 +354,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
         Ok(lead.id)
     })?;
 
+    tx.ensure_picks(Picklist::Competitors, &COMPETITORS)?;
     let opportunities = batched(tx, made, size.opportunities, |tx, i| {
         let (contact, account) = contacts[rng.random_range(0..contacts.len())];
         let stage = &stages[i as usize % stages.len()];
@@ -376,6 +378,8 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
             next_step_date: Some(today.add_days(rng.random_range(-5..21))),
             lead_source: Some(DEFAULT_LEAD_SOURCES[i as usize % DEFAULT_LEAD_SOURCES.len()].to_string()),
             campaign: (i % 4 == 0).then(|| campaigns[i as usize % campaigns.len()]),
+            // Two deals in three are up against someone; who, turns with the deal's number.
+            competitor: (i % 3 != 0).then(|| COMPETITORS[(i as usize / 3) % COMPETITORS.len()].to_string()),
             ..Default::default()
         };
         if stage.outcome == StageOutcome::Lost {

@@ -221,7 +221,7 @@ fn a_wrong_term_is_a_typed_error_naming_it() {
     assert_eq!(err.to_string(), "'stage:closed' could be Closed Won or Closed Lost: type more of it");
     let err = crm.parse_filter(Kind::Call, "stage:nego", today()).unwrap_err().to_string();
     assert!(err.starts_with("calls have no field 'stage'; filter by: outcome"), "{err}");
-    crm.add_lead_source("Webinar", None).unwrap();
+    crm.add_to_picklist(Picklist::LeadSources, "Webinar", None).unwrap();
     let lead =
         crm.create(Lead { last_name: "Roe".into(), source: Some("Webinar".into()), ..Default::default() }).unwrap().id;
     assert_eq!(ids(&crm, Kind::Lead, "source:webi"), [lead]);

@@ -7,7 +7,7 @@ use clap::Parser;
 use rolo::cli::args::Cli;
 use rolo::crm::{Clock, ConvertLead, Crm, CrmError, Session, TaskFilter};
 use rolo::model::{
-    Account, Contact, Date, Kind, Lead, LeadStatus, Opportunity, RecordRef, StageOutcome, Task, Timestamp,
+    Account, Contact, Date, Kind, Lead, LeadStatus, Opportunity, Picklist, RecordRef, StageOutcome, Task, Timestamp,
 };
 
 /// A fresh database, acting as "ann" on a clock fixed at Monday 2026-03-09, 10:30.
@@ -171,8 +171,8 @@ fn refusals_are_typed_by_what_happened() {
     let err = crm.set_task_done(t.id, true).unwrap_err();
     assert!(matches!(&err, CrmError::Already { state, .. } if state == "done"), "{err}");
     assert_eq!(err.to_string(), "the task Call Ann is already done");
-    crm.add_lead_source("Fair", None).unwrap();
-    let err = crm.add_lead_source("FAIR", None).unwrap_err();
+    crm.add_to_picklist(Picklist::LeadSources, "Fair", None).unwrap();
+    let err = crm.add_to_picklist(Picklist::LeadSources, "FAIR", None).unwrap_err();
     assert!(matches!(&err, CrmError::DuplicateName { kind: "lead source", name } if name == "Fair"), "{err}");
     let d = deal(&crm);
     let err =

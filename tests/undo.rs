@@ -296,7 +296,7 @@ fn undoing_a_delete_whose_linked_record_is_gone_since_is_refused() {
 fn a_lead_source_change_cannot_be_undone_and_leaves_the_list() {
     let (_d, crm) = fresh();
     let ann = crm.create(Contact { first_name: "Ann".into(), last_name: "Lee".into(), ..Default::default() }).unwrap();
-    crm.add_lead_source("Podcast", None).unwrap();
+    crm.add_to_picklist(Picklist::LeadSources, "Podcast", None).unwrap();
     let err = crm.undo().unwrap_err();
     assert!(matches!(err, CrmError::Undo(UndoRefusal::Beyond { .. })), "{err}");
     assert!(err.to_string().contains("lead-source list"), "{err}");

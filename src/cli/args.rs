@@ -10,7 +10,7 @@ use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 
 use super::activity::{AgendaArgs, CallCmd, EventCmd, NoteCmd, ProjectCmd, TaskCmd, TimelineArgs};
-use super::admin::{DemoArgs, SourceCmd};
+use super::admin::{CompetitorCmd, DemoArgs, SourceCmd};
 use super::marketing::{CampaignCmd, EmailCmd, ListCmd, SettingsCmd, TemplateCmd};
 use super::output::{self, Out, Present};
 use super::people::{AccountCmd, ContactCmd, SearchArgs};
@@ -70,6 +70,9 @@ pub enum Command {
     /// Lead sources: the list a lead's or deal's source is picked from.
     #[command(subcommand)]
     Source(SourceCmd),
+    /// Competitors: the list a deal's competitor is picked from.
+    #[command(subcommand)]
+    Competitor(CompetitorCmd),
     /// The product catalogue.
     #[command(subcommand)]
     Product(ProductCmd),

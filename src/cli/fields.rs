@@ -226,6 +226,9 @@ pub fn opportunity(o: &mut Opportunity, f: &OppFields, today: Date) -> Result<()
     if let Some(s) = &f.source {
         o.lead_source = text(s);
     }
+    if let Some(c) = &f.competitor {
+        o.competitor = text(c);
+    }
     if f.campaign.is_some() {
         o.campaign = f.campaign;
     }

@@ -17,6 +17,7 @@ macro_rules! say_err {
 
 mod activity;
 mod admin;
+mod analysis;
 pub mod args;
 pub mod config;
 mod fields;
@@ -83,7 +84,8 @@ fn dispatch(crm: &Crm, command: Command, out: &Out) -> Result<()> {
         Command::Lead(cmd) => sales::lead(out, crm, cmd),
         Command::Opp(cmd) => sales::opp(out, crm, cmd),
         Command::Stage(cmd) => sales::stage(out, crm, cmd),
-        Command::Source(cmd) => admin::source(out, crm, cmd),
+        Command::Source(cmd) => admin::picklist(out, crm, crate::model::Picklist::LeadSources, cmd),
+        Command::Competitor(cmd) => admin::picklist(out, crm, crate::model::Picklist::Competitors, cmd),
         Command::Product(cmd) => quote::product(out, crm, cmd),
         Command::Quote(cmd) => quote::quote(out, crm, cmd),
         Command::Task(cmd) => activity::task(out, crm, cmd),

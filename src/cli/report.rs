@@ -11,7 +11,8 @@ use crate::model::{Amount, Currency, ValidationError, format_duration};
 /// `report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Which report: stages, tasks, calls, projects, emails, forecast, campaigns, activity, cases.
+    /// Which report: stages, tasks, calls, projects, emails, forecast, campaigns, activity, cases,
+    /// customers, competitors.
     #[arg(value_parser = super::shell::Offered(super::shell::reports), hide_possible_values = true)]
     pub name: String,
     /// First day counted, YYYY-MM-DD (default: the first day of this month).
@@ -39,6 +40,9 @@ pub struct ReportArgs {
     /// `opted-in`, `any,bounced` or `opted-out,valid`.
     #[arg(long, value_name = "CONSENT[,VALIDITY]")]
     pub list: Option<String>,
+    /// customers: a customer with no activity for more than this many days is at risk.
+    #[arg(long, value_name = "DAYS", default_value_t = crate::crm::DEFAULT_QUIET_DAYS)]
+    pub quiet_days: u32,
 }
 
 /// The periods a report's rows stand for.
@@ -85,6 +89,14 @@ pub(super) fn report(out: &Out, crm: &Crm, a: ReportArgs) -> Result<()> {
         Report::Cases => {
             let r = worked_out(out, || Ok(crm.cases_report(report_query(out, crm, &a)?)?))?;
             print_report(out, &a, &r, cases_csv, cases_text)
+        }
+        Report::Customers => {
+            let r = worked_out(out, || Ok(crm.customers_report(report_query(out, crm, &a)?, a.quiet_days)?))?;
+            print_report(out, &a, &r, super::analysis::customers_csv, super::analysis::customers_text)
+        }
+        Report::Competitors => {
+            let r = worked_out(out, || Ok(crm.competitors_report(report_query(out, crm, &a)?)?))?;
+            print_report(out, &a, &r, super::analysis::competitors_csv, super::analysis::competitors_text)
         }
     }
 }
@@ -214,7 +226,11 @@ pub fn forecast_text(f: &crate::crm::Forecast, periods: &[crate::crm::ForecastPe
 
 /// Which currency the amounts are in, and what other currencies were left out (amounts in
 /// different currencies are never added together).
-fn currency_line(currency: crate::model::Currency, left_out: u32, others: &[crate::model::Currency]) -> String {
+pub(super) fn currency_line(
+    currency: crate::model::Currency,
+    left_out: u32,
+    others: &[crate::model::Currency],
+) -> String {
     use crate::text::count;
     let codes = others.iter().map(|c| c.to_string()).collect::<Vec<_>>();
     if left_out == 0 {

@@ -37,7 +37,7 @@ pub struct LeadFields {
     pub phone: Option<String>,
     /// Where it came from, a lead source (`rolo source list`): cold_call, web_site, trade_show,
     /// partner, ...
-    #[arg(long, add = super::shell::sources())]
+    #[arg(long, add = super::shell::picks(crate::model::Picklist::LeadSources))]
     pub source: Option<String>,
     /// The campaign that brought it.
     #[arg(long)]
@@ -144,8 +144,11 @@ pub struct OppFields {
     #[arg(long)]
     pub currency: Option<String>,
     /// Where the deal came from (a lead source).
-    #[arg(long, add = super::shell::sources())]
+    #[arg(long, add = super::shell::picks(crate::model::Picklist::LeadSources))]
     pub source: Option<String>,
+    /// The competitor it is up against (`rolo competitor list`); empty clears it.
+    #[arg(long, add = super::shell::picks(crate::model::Picklist::Competitors))]
+    pub competitor: Option<String>,
     /// The campaign that brought it.
     #[arg(long)]
     pub campaign: Option<Id>,

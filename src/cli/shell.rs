@@ -16,6 +16,7 @@ use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
 
 use super::args::Cli;
 use crate::crm::{Crm, Order, Workload};
+use crate::model::Picklist;
 use crate::model::{Kind, RecordRef};
 
 /// `rolo completions SHELL`.
@@ -404,9 +405,9 @@ fn stage_names(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
     })
 }
 
-/// The lead sources.
-fn source_names(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
-    with_crm(|crm| starting(current, crm.lead_sources().unwrap_or_default().into_iter().map(|s| (s, String::new()))))
+/// The entries of `list`.
+fn pick_names(list: Picklist, current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
+    with_crm(|crm| starting(current, crm.picklist(list).unwrap_or_default().into_iter().map(|s| (s, String::new()))))
 }
 
 /// The active users' logins, each with the user's name.
@@ -427,9 +428,9 @@ pub fn stages() -> ArgValueCompleter {
     ArgValueCompleter::new(stage_names)
 }
 
-/// Completes a lead source.
-pub fn sources() -> ArgValueCompleter {
-    ArgValueCompleter::new(source_names)
+/// Completes an entry of a picklist (a lead source, a competitor).
+pub fn picks(list: Picklist) -> ArgValueCompleter {
+    ArgValueCompleter::new(move |current: &std::ffi::OsStr| pick_names(list, current))
 }
 
 /// Completes a user's login.

@@ -149,17 +149,17 @@ pub enum CrmError {
         /// The source, as spoken.
         name: String,
     },
-    /// A lead source carried by records cannot go without saying what they get instead.
-    #[error(
-        "'{name}' is the source of {leads} and {deals}: say where they go (--to SOURCE) or take it off them (--clear)"
-    )]
-    SourceInUse {
-        /// The source, as spoken.
+    /// An entry of a picklist carried by records cannot go without saying what they get instead.
+    #[error("'{name}' is the {field} of {carriers}: say where they go (--to {option}) or take it off them (--clear)")]
+    PickInUse {
+        /// The entry, as spoken.
         name: String,
-        /// "2 leads".
-        leads: String,
-        /// "1 deal".
-        deals: String,
+        /// The field that carries it: "source", "competitor".
+        field: &'static str,
+        /// "2 leads and 1 deal".
+        carriers: String,
+        /// The option naming another entry: "SOURCE".
+        option: String,
     },
     /// Nothing by that name.
     #[error("there is no {what} '{name}': {hint}")]

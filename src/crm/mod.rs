@@ -14,13 +14,13 @@ mod keys;
 mod live_index;
 mod marketing;
 mod people;
+mod picklists;
 mod query;
 mod report;
 mod rules;
 mod sales;
 mod service;
 mod session;
-mod sources;
 mod stages;
 mod timeline;
 mod undo;
@@ -43,19 +43,20 @@ pub use filter::{
     Context, Field, Filter, FilterError, Filterable, Filtered, Linked, Range, Shape, Term, Test, Value, Vocabulary,
 };
 pub use people::EmailStatusChange;
+pub use picklists::SourceUse;
 pub use query::Order;
 pub use report::{
-    AccountCalls, ActivityCount, ActivityReport, ActivityRow, Bucket, CASE_WEEKS, CONSENT_ROWS, CallCount, CallsReport,
-    CampaignRow, CampaignsReport, CaseSet, CaseWeek, CasesReport, Chart, ChartRow, ChartView, ConsentRow,
-    DEFAULT_BEST_CASE_MIN, DEFAULT_WEEKS, EmailAddress, EmailCell, EmailsReport, Forecast, ForecastPeriod,
-    ForecastQuery, GroupRow, MAX_WEEKS, Measure, PAST_DUE, ProjectRow, ProjectState, ProjectsReport, Report,
+    AccountCalls, ActivityCount, ActivityReport, ActivityRow, Bucket, CASE_WEEKS, CHART_CUSTOMERS, CONSENT_ROWS,
+    CallCount, CallsReport, CampaignRow, CampaignsReport, CaseSet, CaseWeek, CasesReport, Chart, ChartRow, ChartView,
+    CompetitorRow, CompetitorsReport, ConsentRow, CustomerRow, CustomersReport, DEFAULT_BEST_CASE_MIN,
+    DEFAULT_QUIET_DAYS, DEFAULT_WEEKS, EmailAddress, EmailCell, EmailsReport, Forecast, ForecastPeriod, ForecastQuery,
+    GroupRow, KEY_SHARE, MAX_WEEKS, Measure, PAST_DUE, ProjectRow, ProjectState, ProjectsReport, ReasonCount, Report,
     ReportQuery, SlaState, StageRow, StagesReport, StateCount, StatusRow, TOP_ACCOUNTS, TaskCount, TaskWeek,
     TasksReport, Unit, period_words,
 };
 pub use sales::{Conversion, ConvertLead, NewOpportunity};
 pub use service::ThreadItem;
 pub use session::{Clock, Session};
-pub use sources::SourceUse;
 pub use timeline::TimelineItem;
 pub use undo::{ENTRY_RECORDS, JOURNAL_BYTES, JOURNAL_LEN, UndoRefusal, Undone};
 pub use users::{UserChange, os_user, role_rows};
@@ -248,7 +249,7 @@ impl Crm {
                 seen: HashSet::new(),
                 account_names: HashMap::new(),
                 bulk: bulk.map(|summary| (summary.to_string(), BTreeMap::new())),
-                sources: None,
+                picklists: [None, None],
                 undo: (bulk.is_none() && keep).then(undo::Draft::default),
             };
             if let Some((target, seen)) = self.expect {
@@ -441,7 +442,7 @@ impl Crm {
         };
         let mut problems = crate::store::check(&self.shared.store.read_damaged()?)?;
         if problems.is_empty() && damage.is_none() {
-            problems.extend(self.unlisted_sources()?);
+            problems.extend(self.unlisted_picks()?);
         }
         if repaired {
             problems.insert(0, "the file had damaged pages; redb repaired them: check your records".into());
@@ -476,8 +477,8 @@ pub struct Tx<'a> {
     account_names: HashMap<Id, String>,
     /// In a bulk load: its summary, and the first and last id created of each kind.
     bulk: Option<(String, BTreeMap<Kind, IdRun>)>,
-    /// The lead sources, once this transaction has read them.
-    sources: Option<Vec<String>>,
+    /// Each picklist (by `Picklist as usize`), once this transaction has read it.
+    picklists: [Option<Vec<String>>; 2],
     /// What undo needs of this transaction's writes (not kept for bulk loads and rehearsals).
     undo: Option<undo::Draft>,
 }
@@ -614,7 +615,7 @@ impl<'a> Tx<'a> {
         rec.touch(self.now);
         crate::model::texts::tidy(&mut rec)?;
         rec.validate()?;
-        self.settle_source(&mut rec, None)?;
+        self.settle_picks(&mut rec, None)?;
         self.check_links(&rec, None)?;
         self.quote_rules(None, &rec)?;
         self.marketing_rules(&rec)?;
@@ -643,7 +644,7 @@ impl<'a> Tx<'a> {
         rec.touch(self.now);
         crate::model::texts::tidy(&mut rec)?;
         rec.validate()?;
-        self.settle_source(&mut rec, old.lead_source().map(str::to_string))?;
+        self.settle_picks(&mut rec, Some(&old))?;
         self.check_links(&rec, Some(&old))?;
         self.quote_rules(Some(&old), &rec)?;
         self.marketing_rules(&rec)?;

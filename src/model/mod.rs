@@ -30,8 +30,8 @@ pub use company::{Account, AccountStatus, Address, Note};
 pub use dates::{DateFormat, Dates, WEEKDAYS, week_start_named, weekday_name};
 pub use marketing::{Campaign, CampaignStatus, ContactList, Delivery, Message, Response, Template};
 pub use people::{
-    Consent, Contact, DEFAULT_LEAD_SOURCES, Email, FOLLOW_UP_DAYS, Lead, LeadConversion, LeadStatus, Phone, Rating,
-    Validity, check_kept_address, check_phone, source_key,
+    Consent, Contact, DEFAULT_LEAD_SOURCES, Email, FOLLOW_UP_DAYS, Lead, LeadConversion, LeadStatus, Phone, Picklist,
+    Rating, Validity, check_kept_address, check_phone, source_key,
 };
 pub use sales::{
     DEFAULT_STAGES, Opportunity, OpportunityStatus, Product, Quote, QuoteLine, QuoteStatus, QuoteTotals, Stage,
@@ -291,14 +291,21 @@ pub trait Record: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     fn tags_mut(&mut self) -> Option<&mut Vec<String>> {
         None
     }
-    /// The lead source, for records that carry one (leads, opportunities): the service checks
-    /// it against the database's list and spells it as the list does.
-    fn lead_source_mut(&mut self) -> Option<&mut Option<String>> {
+    /// The name picked from `list`, for records that carry one (a lead's or deal's source, a
+    /// deal's competitor): the service checks it against the database's list and spells it as
+    /// the list does.
+    fn picked_mut(&mut self, list: Picklist) -> Option<&mut Option<String>> {
+        let _ = list;
+        None
+    }
+    /// The name picked from `list`, if the kind carries one and it is set.
+    fn picked(&self, list: Picklist) -> Option<&str> {
+        let _ = list;
         None
     }
     /// The lead source, if the kind has one and it is set.
     fn lead_source(&self) -> Option<&str> {
-        None
+        self.picked(Picklist::LeadSources)
     }
     /// Checks the record's own fields.
     fn validate(&self) -> Result<(), ValidationError>;

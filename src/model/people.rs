@@ -237,6 +237,63 @@ impl Record for Contact {
     }
 }
 
+/// A list of names kept in the database that a record field is picked from: a lead's or deal's
+/// source, a deal's competitor. Records store the name as the list spells it; the service keeps
+/// the two in step (see `crm::picklists`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Picklist {
+    /// Where leads and deals come from (`rolo source`).
+    LeadSources,
+    /// Who deals are up against (`rolo competitor`).
+    Competitors,
+}
+
+impl Picklist {
+    /// Every list, in the order Settings shows them.
+    pub const ALL: [Picklist; 2] = [Picklist::LeadSources, Picklist::Competitors];
+
+    /// One entry, as messages name it: "lead source", "competitor".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Picklist::LeadSources => "lead source",
+            Picklist::Competitors => "competitor",
+        }
+    }
+
+    /// Entries, as messages count them.
+    pub fn plural(self) -> &'static str {
+        match self {
+            Picklist::LeadSources => "lead sources",
+            Picklist::Competitors => "competitors",
+        }
+    }
+
+    /// The record field (and command-line option) that holds an entry.
+    pub fn field(self) -> &'static str {
+        match self {
+            Picklist::LeadSources => "source",
+            Picklist::Competitors => "competitor",
+        }
+    }
+
+    /// The command that edits the list.
+    pub fn command(self) -> &'static str {
+        match self {
+            Picklist::LeadSources => "rolo source",
+            Picklist::Competitors => "rolo competitor",
+        }
+    }
+
+    /// What a new database's list holds.
+    pub fn defaults(self) -> Vec<String> {
+        match self {
+            Picklist::LeadSources => DEFAULT_LEAD_SOURCES.iter().map(|s| s.to_string()).collect(),
+            Picklist::Competitors => Vec::new(),
+        }
+    }
+}
+
 /// The lead sources a new database starts with (the ones SuiteCRM and vtiger users know). The
 /// list itself lives in the database and is edited in Settings or with `rolo source`.
 pub const DEFAULT_LEAD_SOURCES: &[&str] = &[
@@ -345,12 +402,12 @@ impl Record for Lead {
     const KIND: Kind = Kind::Lead;
     record_basics!(owner);
 
-    fn lead_source_mut(&mut self) -> Option<&mut Option<String>> {
-        Some(&mut self.source)
+    fn picked_mut(&mut self, list: Picklist) -> Option<&mut Option<String>> {
+        (list == Picklist::LeadSources).then_some(&mut self.source)
     }
 
-    fn lead_source(&self) -> Option<&str> {
-        self.source.as_deref()
+    fn picked(&self, list: Picklist) -> Option<&str> {
+        self.source.as_deref().filter(|_| list == Picklist::LeadSources)
     }
 
     fn validate(&self) -> Result<(), ValidationError> {

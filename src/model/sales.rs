@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Amount, Currency, Date, Id, Kind, Link, Record, RecordRef, Timestamp, ValidationError, check_percent, clear_if,
-    link_opt, link_req, max_len, non_negative, record_basics, require, swap_id, word_enum,
+    Amount, Currency, Date, Id, Kind, Link, Picklist, Record, RecordRef, Timestamp, ValidationError, check_percent,
+    clear_if, link_opt, link_req, max_len, non_negative, record_basics, require, swap_id, word_enum,
 };
 
 word_enum!(
@@ -105,6 +105,9 @@ pub struct Opportunity {
     pub status: OpportunityStatus,
     /// Why it was lost.
     pub lost_reason: Option<String>,
+    /// The competitor it is up against (or was won from or lost to): one of the database's
+    /// competitors, as spelled there.
+    pub competitor: Option<String>,
     /// The day it was won or lost (none while open): what closed-won revenue is counted by,
     /// since the expected close date is only ever a guess.
     pub closed_on: Option<Date>,
@@ -131,12 +134,18 @@ impl Record for Opportunity {
     const KIND: Kind = Kind::Opportunity;
     record_basics!(owner);
 
-    fn lead_source_mut(&mut self) -> Option<&mut Option<String>> {
-        Some(&mut self.lead_source)
+    fn picked_mut(&mut self, list: Picklist) -> Option<&mut Option<String>> {
+        Some(match list {
+            Picklist::LeadSources => &mut self.lead_source,
+            Picklist::Competitors => &mut self.competitor,
+        })
     }
 
-    fn lead_source(&self) -> Option<&str> {
-        self.lead_source.as_deref()
+    fn picked(&self, list: Picklist) -> Option<&str> {
+        match list {
+            Picklist::LeadSources => self.lead_source.as_deref(),
+            Picklist::Competitors => self.competitor.as_deref(),
+        }
     }
 
     fn validate(&self) -> Result<(), ValidationError> {
@@ -144,6 +153,9 @@ impl Record for Opportunity {
         max_len("name", &self.name, 300)?;
         if let Some(source) = &self.lead_source {
             max_len("source", source, 100)?;
+        }
+        if let Some(competitor) = &self.competitor {
+            max_len("competitor", competitor, 100)?;
         }
         non_negative("amount", self.amount)?;
         check_percent("probability", self.probability)

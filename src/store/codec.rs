@@ -10,6 +10,7 @@
 //! | 3      | a contact has a name prefix, suffix and department       |
 //! | 4      | a list may be dynamic (`filter`); a campaign has a cost, its lists, responses, skipped |
 //! | 5      | a call and an email may belong to a customer service case (`case`) |
+//! | 6      | a deal may name the competitor it is up against (`Opportunity::competitor`) |
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -22,7 +23,7 @@ use crate::model::{
 };
 
 /// The envelope version this build writes.
-pub const FORMAT: u8 = 5;
+pub const FORMAT: u8 = 6;
 
 /// A value kept in an envelope: read in the shape this build writes, or converted from the shape
 /// an older format wrote.
@@ -57,9 +58,11 @@ same_shape!(
     BulkCreation
 );
 
-/// A deal as format 1 stored it: without the day it closed.
+/// The fields every older deal format stored first, up to its lost reason. Format 1 followed
+/// them with its creation and change times; formats 2 to 5 with the day it closed first. None
+/// had a competitor.
 #[derive(Deserialize)]
-struct OpportunityV1 {
+struct OpportunityHead {
     id: Id,
     name: String,
     account: Id,
@@ -78,16 +81,18 @@ struct OpportunityV1 {
     owner: String,
     status: OpportunityStatus,
     lost_reason: Option<String>,
-    created: Timestamp,
-    updated: Timestamp,
 }
 
 impl Stored for Opportunity {
     fn from_older(format: u8, payload: &[u8]) -> Result<(Self, usize), String> {
-        if format > 1 {
-            return decode_prefix(payload);
-        }
-        let (o, used) = decode_prefix::<OpportunityV1>(payload)?;
+        let ((o, closed_on, created, updated), used) = match format {
+            // Files of format 1 are upgraded at open, when a closed deal gets its day.
+            1 => {
+                let ((o, created, updated), used) = decode_prefix::<(OpportunityHead, Timestamp, Timestamp)>(payload)?;
+                ((o, None, created, updated), used)
+            }
+            _ => decode_prefix::<(OpportunityHead, Option<Date>, Timestamp, Timestamp)>(payload)?,
+        };
         let deal = Opportunity {
             id: o.id,
             name: o.name,
@@ -107,10 +112,10 @@ impl Stored for Opportunity {
             owner: o.owner,
             status: o.status,
             lost_reason: o.lost_reason,
-            // Files of this format are upgraded at open: a closed deal gets its day then.
-            closed_on: None,
-            created: o.created,
-            updated: o.updated,
+            competitor: None,
+            closed_on,
+            created,
+            updated,
         };
         Ok((deal, used))
     }
@@ -142,7 +147,10 @@ struct ContactV2 {
 }
 
 impl Stored for Contact {
-    fn from_older(_: u8, payload: &[u8]) -> Result<(Self, usize), String> {
+    fn from_older(format: u8, payload: &[u8]) -> Result<(Self, usize), String> {
+        if format >= 3 {
+            return decode_prefix(payload);
+        }
         let (c, used) = decode_prefix::<ContactV2>(payload)?;
         let contact = Contact {
             id: c.id,
@@ -190,7 +198,10 @@ struct CampaignV3 {
 }
 
 impl Stored for Campaign {
-    fn from_older(_: u8, payload: &[u8]) -> Result<(Self, usize), String> {
+    fn from_older(format: u8, payload: &[u8]) -> Result<(Self, usize), String> {
+        if format >= 4 {
+            return decode_prefix(payload);
+        }
         let (c, used) = decode_prefix::<CampaignV3>(payload)?;
         let campaign = Campaign {
             id: c.id,
@@ -224,7 +235,10 @@ struct ContactListV3 {
 }
 
 impl Stored for ContactList {
-    fn from_older(_: u8, payload: &[u8]) -> Result<(Self, usize), String> {
+    fn from_older(format: u8, payload: &[u8]) -> Result<(Self, usize), String> {
+        if format >= 4 {
+            return decode_prefix(payload);
+        }
         let (l, used) = decode_prefix::<ContactListV3>(payload)?;
         let list = ContactList {
             id: l.id,
@@ -254,7 +268,10 @@ struct CallV4 {
 }
 
 impl Stored for Call {
-    fn from_older(_: u8, payload: &[u8]) -> Result<(Self, usize), String> {
+    fn from_older(format: u8, payload: &[u8]) -> Result<(Self, usize), String> {
+        if format >= 5 {
+            return decode_prefix(payload);
+        }
         let (c, used) = decode_prefix::<CallV4>(payload)?;
         let call = Call {
             id: c.id,
@@ -292,7 +309,10 @@ struct MessageV4 {
 }
 
 impl Stored for Message {
-    fn from_older(_: u8, payload: &[u8]) -> Result<(Self, usize), String> {
+    fn from_older(format: u8, payload: &[u8]) -> Result<(Self, usize), String> {
+        if format >= 5 {
+            return decode_prefix(payload);
+        }
         let (m, used) = decode_prefix::<MessageV4>(payload)?;
         let message = Message {
             id: m.id,
@@ -409,6 +429,13 @@ mod tests {
         let back: Opportunity = decode(deal.record_ref(), &old).unwrap();
         assert_eq!(back, Opportunity { closed_on: None, ..deal.clone() });
         assert_eq!(decode::<Opportunity>(deal.record_ref(), &encode(&deal)).unwrap(), deal);
+        // Formats 2 to 5 wrote the day it closed but no competitor.
+        let v5 = (v1.0, v1.1, (deal.campaign, deal.lead, &deal.owner, deal.status, &deal.lost_reason), deal.closed_on);
+        let mut old = vec![5];
+        old.extend(payload(&(v5, deal.created, deal.updated)));
+        assert_eq!(decode::<Opportunity>(deal.record_ref(), &old).unwrap(), deal);
+        let rival = Opportunity { competitor: Some("Rival Inc".into()), ..deal.clone() };
+        assert_eq!(decode::<Opportunity>(deal.record_ref(), &encode(&rival)).unwrap(), rival);
         // Formats 1 and 2 wrote a contact without prefix, suffix or department.
         let c = Contact { id: 7, first_name: "Ann".into(), tags: vec!["vip".into()], ..Default::default() };
         let shape = ContactV2 {
@@ -472,6 +499,35 @@ mod tests {
         old.extend(payload(&list));
         let l = decode::<ContactList>(what(), &old).unwrap();
         assert_eq!((l.members, l.filter), (vec![1, 2], None));
+    }
+
+    /// A value of `T` in the shape this build writes, under each older format byte from
+    /// `since` (the format that gave `T` this shape) on, reads back as itself.
+    fn reads_under_later_formats<T: Stored + Default + PartialEq + std::fmt::Debug>(since: u8) {
+        let value = T::default();
+        for format in since..FORMAT {
+            let mut bytes = encode(&value);
+            bytes[0] = format;
+            let back = decode::<T>(what(), &bytes);
+            assert_eq!(
+                back.as_ref().ok(),
+                Some(&value),
+                "{} under format {format}: {back:?}",
+                std::any::type_name::<T>()
+            );
+        }
+    }
+
+    #[test]
+    fn a_record_written_since_its_shape_last_changed_reads_under_any_later_format() {
+        reads_under_later_formats::<Contact>(3);
+        reads_under_later_formats::<Campaign>(4);
+        reads_under_later_formats::<ContactList>(4);
+        reads_under_later_formats::<Call>(5);
+        reads_under_later_formats::<Message>(5);
+        reads_under_later_formats::<Opportunity>(FORMAT);
+        reads_under_later_formats::<Account>(1);
+        reads_under_later_formats::<Task>(1);
     }
 
     #[test]

@@ -12,8 +12,8 @@
 //! | topic       | key after family and topic                                                     | order      |
 //! |-------------|--------------------------------------------------------------------------------|------------|
 //! | account     | id, country (flag byte, text, 0), id                                           | id         |
-//! | contact     | id, created, account (0: none), (consent, validity) per address, 0xff, country, id | id     |
-//! | opportunity | date, stage, status, probability, currency, amount, id                         | date       |
+//! | contact     | id, created, last activity (`i64::MIN`: none), account (0: none), (consent, validity) per address, 0xff, country, id | id |
+//! | opportunity | date, stage, status, probability, currency, amount, account, owner, 0, competitor (flag byte, text, 0), id | date |
 //! | task        | state, completed at, created, due (`i32::MAX`: none), owner, 0, id             | state, completion |
 //! | call        | started at, outcome, direction, duration, contact, owner, 0, id                | start      |
 //! | moves       | at, audit sequence, user, 0, deal id                                           | time       |
@@ -64,6 +64,17 @@ pub struct DealFacts {
     pub currency: Currency,
     /// Its amount.
     pub amount: Amount,
+    /// The buying account.
+    pub account: Id,
+}
+
+/// What a deal's facts key holds besides its [`DealFacts`]: the texts, borrowed from the key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DealNames<'a> {
+    /// The rep in charge.
+    pub owner: &'a str,
+    /// The competitor it is up against, if any.
+    pub competitor: Option<&'a str>,
 }
 
 /// An email as the reports see it.
@@ -122,6 +133,8 @@ pub struct ContactFacts<'a> {
     pub id: Id,
     /// When it was created.
     pub created: Timestamp,
+    /// When it was last called, met or done a task with.
+    pub last_activity: Option<Timestamp>,
     /// Its account.
     pub account: Option<Id>,
     /// The consent and validity of each address (two bytes each).
@@ -199,6 +212,7 @@ pub fn contact_key(c: &Contact) -> Vec<u8> {
     let mut k = head(Kind::Contact.code(), 48 + 2 * c.emails.len());
     k.extend_from_slice(&c.id.to_be_bytes());
     k.extend_from_slice(&i64_key(c.created.0));
+    k.extend_from_slice(&i64_key(c.last_activity.map_or(i64::MIN, |t| t.0)));
     k.extend_from_slice(&c.account.unwrap_or(0).to_be_bytes());
     for e in &c.emails {
         k.push(e.consent as u8);
@@ -212,13 +226,17 @@ pub fn contact_key(c: &Contact) -> Vec<u8> {
 
 /// The facts key of an opportunity.
 pub fn deal_key(o: &Opportunity) -> Vec<u8> {
-    let mut k = head(Kind::Opportunity.code(), 36);
+    let competitor = o.competitor.as_deref();
+    let mut k = head(Kind::Opportunity.code(), 48 + o.owner.len() + competitor.map_or(0, str::len));
     k.extend_from_slice(&i32_key(o.report_date().days()));
     k.extend_from_slice(&o.stage.to_be_bytes());
     k.push(o.status as u8);
     k.push(o.probability);
     k.extend_from_slice(o.currency.as_str().as_bytes());
     k.extend_from_slice(&i64_key(o.amount.0));
+    k.extend_from_slice(&o.account.to_be_bytes());
+    push_text(&mut k, &o.owner);
+    push_opt_text(&mut k, competitor);
     k.extend_from_slice(&o.id.to_be_bytes());
     k
 }
@@ -346,15 +364,16 @@ fn parse_contact(key: &[u8]) -> Option<ContactFacts<'_>> {
     let mut c = body(key);
     c.u64()?;
     let created = Timestamp(c.i64()?);
+    let last_activity = Some(c.i64()?).filter(|&t| t != i64::MIN).map(Timestamp);
     let account = Some(c.u64()?).filter(|&a| a != 0);
     let n = c.0.iter().position(|&b| b == 0xff)?;
     let emails = c.take(n)?;
     c.take(1)?;
     let country = c.opt_text()?;
-    Some(ContactFacts { created, account, emails, country, id: c.id()? })
+    Some(ContactFacts { created, last_activity, account, emails, country, id: c.id()? })
 }
 
-fn parse_deal(key: &[u8]) -> Option<DealFacts> {
+fn parse_deal(key: &[u8]) -> Option<(DealFacts, DealNames<'_>)> {
     let mut c = body(key);
     let close = Date::from_days(c.i32()?)?;
     let stage = c.u64()?;
@@ -362,7 +381,9 @@ fn parse_deal(key: &[u8]) -> Option<DealFacts> {
     let probability = c.byte()?;
     let currency = Currency::parse(std::str::from_utf8(c.take(3)?).ok()?).ok()?;
     let amount = Amount(c.i64()?);
-    Some(DealFacts { close, stage, status, probability, currency, amount, id: c.id()? })
+    let account = c.u64()?;
+    let names = DealNames { owner: c.text()?, competitor: c.opt_text()? };
+    Some((DealFacts { close, stage, status, probability, currency, amount, account, id: c.id()? }, names))
 }
 
 fn parse_task(key: &[u8]) -> Option<TaskFacts<'_>> {
@@ -474,9 +495,39 @@ pub fn accounts_among(r: &impl RawRead, ids: &[Id], f: &mut dyn FnMut(AccountFac
 /// The deals dated from `from` to `to` (both inclusive; `None`: open-ended), by date: open ones by
 /// their expected close date, closed ones by the day they closed.
 pub fn deals(r: &impl RawRead, from: Option<Date>, to: Option<Date>, f: &mut dyn FnMut(DealFacts)) -> Result<()> {
+    deals_named(r, from, to, &mut |d, _| f(d))
+}
+
+/// [`deals`], each with its owner and competitor.
+pub fn deals_named(
+    r: &impl RawRead,
+    from: Option<Date>,
+    to: Option<Date>,
+    f: &mut dyn FnMut(DealFacts, DealNames),
+) -> Result<()> {
     let start = from.map(|d| i32_key(d.days()).to_vec()).unwrap_or_default();
     let end = to.map(|d| i32_key(d.days().saturating_add(1)));
-    scan(r, Kind::Opportunity.code(), &start, end.as_ref().map(|e| &e[..]), &mut |k| parse_deal(k).map(&mut *f))
+    scan(r, Kind::Opportunity.code(), &start, end.as_ref().map(|e| &e[..]), &mut |k| {
+        parse_deal(k).map(|(d, names)| f(d, names))
+    })
+}
+
+/// Rewrites every contact's and deal's facts key in the shape this build writes (schema 8 added
+/// a contact's last activity, and a deal's account, owner and competitor): the old keys go, new
+/// ones are derived from the records.
+pub(super) fn rederive_people_and_deals(t: &mut WriteTables) -> Result<()> {
+    t.flush()?;
+    // A damaged file may make the storage panic: the guard turns that into an error naming it.
+    t.health.clone().guard(|| {
+        for kind in [Kind::Contact, Kind::Opportunity] {
+            let start = [FACTS, kind.code()];
+            let end = prefix_end(&start);
+            t.index.retain_in(&start[..]..&end[..], |_, _| false).map_err(super::other)?;
+        }
+        Ok(())
+    })?;
+    derive_kind::<Contact>(t, |r| Some(contact_key(r)))?;
+    derive_kind::<Opportunity>(t, |r| Some(deal_key(r)))
 }
 
 /// Every open task (open or in progress).
@@ -582,6 +633,7 @@ mod tests {
             id: 7,
             account: Some(3),
             created: Timestamp(-5),
+            last_activity: Some(Timestamp(-9)),
             emails: vec![
                 Email { consent: Consent::OptedOut, validity: Validity::Bounced, ..Email::new("a@b.example") },
                 Email::new("c@d.example"),
@@ -595,6 +647,7 @@ mod tests {
         let k = contact_key(&c);
         let f = parse_contact(&k).unwrap();
         assert_eq!((f.id, f.account, f.created, f.country), (7, Some(3), Timestamp(-5), Some("Côte d'Ivoire")));
+        assert_eq!(f.last_activity, Some(Timestamp(-9)));
         assert_eq!(
             f.emails().collect::<Vec<_>>(),
             [(Consent::OptedOut, Validity::Bounced), (Consent::Unknown, Validity::Unknown)]
@@ -602,6 +655,7 @@ mod tests {
         let k = contact_key(&Contact { id: 8, ..Default::default() });
         let bare = parse_contact(&k).unwrap();
         assert_eq!((bare.account, bare.country, bare.emails().count()), (None, None, 0));
+        assert_eq!(bare.last_activity, None);
         // An empty country is still a country (the report decides what a blank one means).
         let a = Account {
             id: 9,
@@ -620,9 +674,16 @@ mod tests {
             amount: Amount(-1),
             ..Default::default()
         };
-        let d = parse_deal(&deal_key(&o)).unwrap();
+        let k = deal_key(&o);
+        let (d, names) = parse_deal(&k).unwrap();
         assert_eq!((d.id, d.close, d.stage, d.status, d.probability), (4, o.close_date, 2, StageOutcome::Won, 100));
-        assert_eq!((d.currency, d.amount), (o.currency, Amount(-1)));
+        assert_eq!((d.currency, d.amount, d.account), (o.currency, Amount(-1), 0));
+        assert_eq!(names, DealNames { owner: "", competitor: None });
+        let o = Opportunity { account: 12, owner: "ann".into(), competitor: Some("Rival\0 Inc".into()), ..o };
+        let k = deal_key(&o);
+        let (d, names) = parse_deal(&k).unwrap();
+        assert_eq!((d.id, d.account), (4, 12));
+        assert_eq!(names, DealNames { owner: "ann", competitor: Some("Rival Inc") });
 
         let call = Call {
             id: 5,

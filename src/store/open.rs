@@ -139,6 +139,9 @@ impl Store {
                 if old < 7 {
                     upgrade::add_date_prefs(&mut w.tables()?)?;
                 }
+                if old < 8 {
+                    facts::rederive_people_and_deals(&mut w.tables()?)?;
+                }
             }
             None => {}
         }

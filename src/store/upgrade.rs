@@ -7,6 +7,10 @@
 //!
 //! Schema 6 → 7: a user's preferences gain their date conventions (none set).
 //!
+//! Schema 7 → 8: a contact's report facts key gains its last activity, a deal's its account,
+//! owner and competitor (`facts::rederive_people_and_deals`); its record, of format 6, may name a competitor (older formats
+//! read as none, see `codec`).
+//!
 //! Schema 4 → 5: a won or lost deal keeps the day it closed; each one already closed gets the day
 //! of its closing move in the audit trail, else its close date.
 

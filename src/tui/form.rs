@@ -436,7 +436,7 @@ impl Form {
     }
 
     /// The words a field takes, offered by its picker (opened with Enter on it) rather than
-    /// typed from memory: a deal's stage, a lead's source, status and rating, a task's priority
+    /// typed from memory: a deal's stage and competitor, a lead's source, status and rating, a task's priority
     /// and status, an account's status, a new stage's outcome.
     pub fn choices(&self, crm: &Crm, field: usize) -> Option<Vec<String>> {
         fn words<T: std::fmt::Display>(all: &[T]) -> Option<Vec<String>> {
@@ -446,6 +446,7 @@ impl Form {
         match (self.kind, self.fields.get(field)?.label) {
             (_, "stage") => Some(crm.stages().ok()?.into_iter().map(|s| s.name).collect()),
             (_, "source") => Some(crm.lead_sources().ok()?.iter().map(|s| crate::text::spoken(s)).collect()),
+            (_, "competitor") => crm.picklist(crate::model::Picklist::Competitors).ok(),
             (_, "outcome") => words(StageOutcome::ALL),
             (Kind::Case, "priority") => words(crate::model::CasePriority::ALL),
             (Kind::Case, "channel") => words(crate::model::Channel::ALL),
@@ -516,6 +517,7 @@ impl Form {
             field("probability", if o.probability_manual { o.probability.to_string() } else { String::new() }),
             field("next step", opt(&o.next_step)),
             field("next step date", o.next_step_date.map(|d| dates.show(d)).unwrap_or_default()),
+            field("competitor", opt(&o.competitor)),
         ];
         Form::with(Kind::Opportunity, target, fields)
     }
@@ -802,6 +804,7 @@ impl Form {
         o.probability_manual = typed.is_some();
         o.next_step = self.value("next step");
         o.next_step_date = self.date(crm, "next step date")?;
+        o.competitor = self.value("competitor");
         let saved = if self.target.is_some() { crm.update(o)? } else { crm.create_opportunity(o)? };
         Ok(saved.record_ref())
     }

@@ -111,8 +111,8 @@ pub enum Confirm {
     Delete(Targets),
     /// Delete this stage (it holds no deals).
     DeleteStage(Stage),
-    /// Delete this lead source (no lead or deal carries it).
-    DeleteSource(String),
+    /// Delete this entry of a picklist (no lead or deal carries it).
+    DeletePick(crate::model::Picklist, String),
     /// Disable this user (by login): their records keep them as owner.
     DisableUser(String),
     /// Enable this disabled user (by login) again.
@@ -228,12 +228,12 @@ pub enum Ask {
     LostReason(Id, Option<Id>, String),
     /// Where the deals of a stage being deleted go.
     MoveDealsTo(Stage, usize),
-    /// The name of a new lead source.
-    NewSource,
-    /// The new name of this lead source.
-    RenameSource(String),
-    /// Where the leads and deals of a lead source being deleted go (this many carry it).
-    MoveSourceTo(String, usize),
+    /// The name of a new entry of a picklist.
+    NewPick(crate::model::Picklist),
+    /// The new name of this entry of a picklist.
+    RenamePick(crate::model::Picklist, String),
+    /// Where the leads and deals carrying an entry of a picklist being deleted go (this many).
+    MovePickTo(crate::model::Picklist, String, usize),
     /// A task on one line, linked to this record if any.
     QuickTask(Option<Targets>),
     /// Until when to snooze this task (its title).
@@ -285,7 +285,7 @@ impl Ask {
                 let tasks = crate::text::count(*open, "task is", "tasks are");
                 format!("Close {name} ({tasks} still open): was its goal met? y or n")
             }
-            Ask::NewSource => "New lead source (its name)".to_string(),
+            Ask::NewPick(list) => format!("New {} (its name)", list.noun()),
             Ask::Resolution(_, name, crate::model::CaseStatus::Resolved) => {
                 format!("Resolve {name}: what fixed it? (the resolution)")
             }
@@ -296,11 +296,15 @@ impl Ask {
             Ask::NewTeam => "New team (its name)".to_string(),
             Ask::RenameTeam(name) => format!("Rename the team {name} to"),
             Ask::CopyRole(name) => format!("Copy the role {name} as (a new role's name)"),
-            Ask::RenameSource(name) => format!("Rename the lead source {} to", crate::text::spoken(name)),
-            Ask::MoveSourceTo(name, n) => format!(
-                "{} is the source of {}: move them to which source? (- leaves them without one)",
+            Ask::RenamePick(list, name) => format!("Rename the {} {} to", list.noun(), crate::text::spoken(name)),
+            Ask::MovePickTo(list, name, n) => format!(
+                "{} is the {field} of {}: move them to which {field}? (- leaves them without one)",
                 crate::text::spoken(name),
-                crate::text::count(*n, "lead or deal", "leads and deals")
+                match list {
+                    crate::model::Picklist::LeadSources => crate::text::count(*n, "lead or deal", "leads and deals"),
+                    crate::model::Picklist::Competitors => crate::text::count(*n, "deal", "deals"),
+                },
+                field = list.field(),
             ),
             Ask::MoveDealsTo(s, n) => {
                 format!(

@@ -474,8 +474,8 @@ fn overlay(f: &mut Frame, area: Rect, o: &Overlay, app: &App, theme: &Theme) {
                     format!("Disable {login}? They can no longer act; their records stay theirs.")
                 }
                 Confirm::EnableUser(login) => format!("Enable {login} again? They can act as before."),
-                Confirm::DeleteSource(s) => {
-                    format!("Delete the lead source {}? No lead or deal has it.", crate::text::spoken(s))
+                Confirm::DeletePick(list, s) => {
+                    format!("Delete the {} {}? No lead or deal has it.", list.noun(), crate::text::spoken(s))
                 }
             };
             // A long question wraps in a wider box rather than losing its end.

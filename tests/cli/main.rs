@@ -15,6 +15,7 @@ mod common;
 
 mod activity;
 mod admin;
+mod analysis;
 mod invoke;
 mod marketing;
 mod people;

@@ -174,11 +174,11 @@ fn the_people_tabs_show_for_an_admin_and_not_for_a_rep() {
     let mut admin = settings(dir, crm);
     let s = admin.screen();
     assert!(s.contains("Users") && s.contains("Teams") && s.contains("Roles"), "{s}");
-    admin.keys("tab tab");
+    admin.keys("tab tab tab");
     let s = admin.screen();
     assert!(s.contains("LOGIN") && s.contains("Ann Lee") && s.contains("East"), "the users: {s}");
     let mut rep = settings(tempfile::tempdir().unwrap(), ann);
-    rep.keys("tab tab");
+    rep.keys("tab tab tab");
     let s = rep.screen();
     assert!(!s.contains("Roles") && !s.contains("LOGIN"), "a rep sees only the stages and sources: {s}");
     assert!(s.contains("Pipeline stages"), "{s}");
@@ -188,7 +188,7 @@ fn the_people_tabs_show_for_an_admin_and_not_for_a_rep() {
 fn a_team_is_added_and_renamed_on_its_tab() {
     let (dir, crm) = shared();
     let mut ui = settings(dir, crm);
-    ui.keys("tab tab tab a").text("West").keys("enter");
+    ui.keys("tab tab tab tab a").text("West").keys("enter");
     let s = ui.screen();
     assert!(s.contains("team West added") && s.contains("West"), "{s}");
     ui.keys("G r ctrl-u").text("North").keys("enter");
@@ -200,7 +200,7 @@ fn a_team_is_added_and_renamed_on_its_tab() {
 fn a_user_is_added_through_the_questions_and_disabled_after_a_confirmation() {
     let (dir, crm) = shared();
     let mut ui = settings(dir, crm);
-    ui.keys("tab tab a").text("cy").keys("enter").text("Cy Moss").keys("enter enter");
+    ui.keys("tab tab tab a").text("cy").keys("enter").text("Cy Moss").keys("enter enter");
     assert!(ui.screen().contains("4 of 6: role (admin, manager, rep)"), "{}", ui.screen());
     ui.text("boss").keys("enter");
     let s = ui.screen();
@@ -236,7 +236,7 @@ fn a_user_is_added_through_the_questions_and_disabled_after_a_confirmation() {
 fn a_copied_role_changes_cell_by_cell_and_a_built_in_one_is_fixed() {
     let (dir, crm) = shared();
     let mut ui = settings(dir, crm);
-    ui.keys("tab tab tab tab");
+    ui.keys("tab tab tab tab tab");
     assert!(ui.screen().contains("admin (fixed)"), "{}", ui.screen());
     ui.keys("G l");
     assert!(ui.screen().contains("rep is built in and fixed: c copies it"), "said on entering: {}", ui.screen());
@@ -277,7 +277,7 @@ fn star_cycles_mine_then_my_team_for_a_rep_and_the_task_lists_follow() {
 fn a_user_is_edited_from_their_name_on_with_the_values_so_far_proposed() {
     let (dir, crm) = shared();
     let mut ui = settings(dir, crm);
-    ui.keys("tab tab j e");
+    ui.keys("tab tab tab j e");
     assert!(ui.screen().contains("Edit ann, 1 of 5: name"), "{}", ui.screen());
     ui.text("Ann Park").keys("enter enter");
     assert!(ui.screen().contains("3 of 5: role"), "{}", ui.screen());
@@ -293,7 +293,7 @@ fn a_user_is_edited_from_their_name_on_with_the_values_so_far_proposed() {
 fn snapshot_of_the_roles_tab() {
     let (dir, crm) = shared();
     let mut ui = Ui::with(dir, Arc::new(crm), 100, 30);
-    ui.keys("g S tab tab tab tab j j l j");
+    ui.keys("g S tab tab tab tab tab j j l j");
     // Kept with the other screens' snapshots.
     insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!("tui__settings_roles_100x30", ui.screen());
@@ -389,7 +389,7 @@ fn editing_or_deleting_a_record_the_user_may_not_change_is_refused_before_openin
 fn a_taken_login_is_refused_when_given_and_each_question_but_the_last_says_enter_next() {
     let (dir, crm) = shared();
     let mut ui = settings(dir, crm);
-    ui.keys("tab tab a");
+    ui.keys("tab tab tab a");
     assert!(ui.screen().contains("Enter next · Esc cancels"), "{}", ui.screen());
     ui.text("ann").keys("enter");
     let s = ui.screen();
@@ -407,7 +407,7 @@ fn each_people_tab_shows_its_own_keys_in_the_status_bar() {
     let mut ui = settings(dir, crm);
     let footer = |ui: &mut Ui| ui.screen().lines().last().unwrap_or_default().to_string();
     assert!(footer(&mut ui).contains("K move stage earlier"), "the stages' keys: {}", footer(&mut ui));
-    ui.keys("tab tab");
+    ui.keys("tab tab tab");
     let s = footer(&mut ui);
     assert!(s.contains("a new user · e edit or enable · d disable") && !s.contains("move stage"), "{s}");
     ui.keys("tab");

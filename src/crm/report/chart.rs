@@ -191,6 +191,36 @@ pub enum Bucket {
         /// Which of them.
         which: super::CaseSet,
     },
+    /// Deals against one competitor (none: against no named competitor) with one status,
+    /// dated in a period, in one currency.
+    Competitor {
+        /// First day.
+        from: Option<Date>,
+        /// Last day.
+        to: Option<Date>,
+        /// Their currency.
+        currency: Currency,
+        /// The competitor.
+        competitor: Option<String>,
+        /// Won, lost or open.
+        status: StageOutcome,
+    },
+    /// A customer's deals (or the customers' of one industry, blank for none): won ones dated
+    /// in a period, or every open one; in one currency.
+    Customer {
+        /// First day a won deal counts from.
+        from: Option<Date>,
+        /// Last day.
+        to: Option<Date>,
+        /// Their currency.
+        currency: Currency,
+        /// Only this account's.
+        account: Option<Id>,
+        /// Only the deals of accounts in this industry.
+        industry: Option<String>,
+        /// Won (in the period) or open (any date).
+        status: StageOutcome,
+    },
     /// What one person did in a period.
     Activity {
         /// The person.
@@ -208,7 +238,10 @@ impl Bucket {
     /// The kind of the records it holds.
     pub fn kind(&self) -> Kind {
         match self {
-            Bucket::Deals { .. } | Bucket::CampaignDeals { .. } => Kind::Opportunity,
+            Bucket::Deals { .. }
+            | Bucket::CampaignDeals { .. }
+            | Bucket::Competitor { .. }
+            | Bucket::Customer { .. } => Kind::Opportunity,
             Bucket::Tasks { .. } => Kind::Task,
             Bucket::Calls { .. } => Kind::Call,
             Bucket::Projects { .. } => Kind::Project,

@@ -16,6 +16,8 @@ mod calls;
 mod campaigns;
 mod cases;
 mod chart;
+mod competitors;
+mod customers;
 mod emails;
 mod forecast;
 mod projects;
@@ -29,6 +31,8 @@ pub use calls::{AccountCalls, CallCount, CallsReport, TOP_ACCOUNTS};
 pub use campaigns::{CampaignRow, CampaignsReport};
 pub use cases::{CASE_WEEKS, CaseSet, CaseWeek, CasesReport, GroupRow, SlaState, StatusRow};
 pub use chart::{ActivityCount, Bucket, Chart, ChartRow, ChartView, Measure, TaskCount, Unit};
+pub use competitors::{CompetitorRow, CompetitorsReport, ReasonCount};
+pub use customers::{CHART_CUSTOMERS, CustomerRow, CustomersReport, DEFAULT_QUIET_DAYS, KEY_SHARE};
 pub use emails::{CONSENT_ROWS, ConsentRow, EmailAddress, EmailCell, EmailsReport};
 pub use forecast::{DEFAULT_BEST_CASE_MIN, Forecast, ForecastPeriod, ForecastQuery, PAST_DUE};
 pub use projects::{ProjectRow, ProjectState, ProjectsReport, StateCount};
@@ -139,11 +143,15 @@ pub enum Report {
     Activity,
     /// Customer service cases by week, status, SLA, account and product ([`CasesReport`]).
     Cases,
+    /// Accounts by revenue won, the key ones and those at risk ([`CustomersReport`]).
+    Customers,
+    /// Deals won and lost by competitor ([`CompetitorsReport`]).
+    Competitors,
 }
 
 impl Report {
     /// Every report, in the order the Reports screen lists them.
-    pub const ALL: [Report; 9] = [
+    pub const ALL: [Report; 11] = [
         Report::Forecast,
         Report::Stages,
         Report::Tasks,
@@ -153,11 +161,13 @@ impl Report {
         Report::Cases,
         Report::Campaigns,
         Report::Activity,
+        Report::Customers,
+        Report::Competitors,
     ];
 
     /// Every report in the order the command line's contract (docs/CLI.md) and `rolo report
     /// --help` list them: the order the error naming the reports keeps.
-    pub const CONTRACT_ORDER: [Report; 9] = [
+    pub const CONTRACT_ORDER: [Report; 11] = [
         Report::Stages,
         Report::Tasks,
         Report::Calls,
@@ -167,6 +177,8 @@ impl Report {
         Report::Campaigns,
         Report::Activity,
         Report::Cases,
+        Report::Customers,
+        Report::Competitors,
     ];
 
     /// Its name, as `rolo report NAME` takes it and the Reports screen shows it.
@@ -181,6 +193,8 @@ impl Report {
             Report::Campaigns => "campaigns",
             Report::Activity => "activity",
             Report::Cases => "cases",
+            Report::Customers => "customers",
+            Report::Competitors => "competitors",
         }
     }
 
@@ -233,6 +247,8 @@ impl Crm {
             Report::Campaigns => Chart::campaigns(&self.campaigns_report(query)?),
             Report::Activity => Chart::activity(&self.activity_report(query)?),
             Report::Cases => Chart::cases(&self.cases_report(query)?),
+            Report::Customers => Chart::customers(&self.customers_report(query, DEFAULT_QUIET_DAYS)?),
+            Report::Competitors => Chart::competitors(&self.competitors_report(query)?),
         })
     }
 }
@@ -258,7 +274,7 @@ mod tests {
         assert_eq!(e.field, "report");
         assert_eq!(
             e.message,
-            "'Sales' is not a report: use one of stages, tasks, calls, projects, emails, forecast, campaigns, activity, cases"
+            "'Sales' is not a report: use one of stages, tasks, calls, projects, emails, forecast, campaigns, activity, cases, customers, competitors"
         );
     }
 

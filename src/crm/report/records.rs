@@ -104,6 +104,34 @@ impl Crm {
                     ids = opps.into_iter().filter(won).map(|o| o.id).collect();
                 }
             }
+            Bucket::Competitor { from, to, currency, competitor, status } => {
+                facts::deals_named(&r, *from, *to, &mut |d, named| {
+                    if d.currency == *currency && d.status == *status && named.competitor == competitor.as_deref() {
+                        ids.push(d.id);
+                    }
+                })?;
+            }
+            Bucket::Customer { from, to, currency, account, industry, status } => {
+                let (from, to) = if *status == StageOutcome::Open { (None, None) } else { (*from, *to) };
+                let mut deals: Vec<(Id, Id)> = Vec::new();
+                facts::deals(&r, from, to, &mut |d| {
+                    if d.currency == *currency && d.status == *status && account.is_none_or(|a| a == d.account) {
+                        deals.push((d.id, d.account));
+                    }
+                })?;
+                if let Some(industry) = industry {
+                    let mut accounts: Vec<Id> = deals.iter().map(|d| d.1).collect();
+                    accounts.sort_unstable();
+                    accounts.dedup();
+                    let of: HashMap<Id, String> = r
+                        .many::<crate::model::Account>(&accounts)?
+                        .into_iter()
+                        .map(|a| (a.id, a.industry.unwrap_or_default()))
+                        .collect();
+                    deals.retain(|d| of.get(&d.1) == Some(industry));
+                }
+                ids = deals.into_iter().map(|d| d.0).collect();
+            }
             Bucket::Activity { owner, from, to, which } => {
                 let (start, end) = instants(*from, *to);
                 match which {

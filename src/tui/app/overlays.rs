@@ -176,25 +176,27 @@ impl App {
                 }
                 format!("role {} copied from {from}: Enter on a cell changes it", role.name)
             }
-            Ask::NewSource => {
-                let list = self.crm.add_lead_source(text, None)?;
-                self.settings.source_selected = list.len() - 1;
-                format!("lead source {} added", text.trim())
+            Ask::NewPick(list) => {
+                self.crm.add_to_picklist(*list, text, None)?;
+                self.settings.select_last(*list);
+                format!("{} {} added", list.noun(), text.trim())
             }
-            Ask::RenameSource(name) => {
-                let moved = self.crm.rename_lead_source(name, text)?;
+            Ask::RenamePick(list, name) => {
+                let moved = self.crm.rename_in_picklist(*list, name, text)?;
                 format!("{name} renamed {}; {}", text.trim(), count(moved, "record follows", "records follow"))
             }
-            Ask::MoveSourceTo(name, _) => {
+            Ask::MovePickTo(list, name, _) => {
                 let to = Some(text.trim()).filter(|t| *t != "-");
-                let moved = self.crm.delete_lead_source(name, to, to.is_none())?;
+                let moved = self.crm.delete_from_picklist(*list, name, to, to.is_none())?;
+                let noun = list.noun();
                 match to {
                     Some(to) => {
-                        format!("lead source {name} deleted; {} to {to}", count(moved, "record moved", "records moved"))
+                        format!("{noun} {name} deleted; {} to {to}", count(moved, "record moved", "records moved"))
                     }
                     None => format!(
-                        "lead source {name} deleted; {} without a source",
-                        count(moved, "record left", "records left")
+                        "{noun} {name} deleted; {} without a {}",
+                        count(moved, "record left", "records left"),
+                        list.field()
                     ),
                 }
             }
@@ -236,9 +238,9 @@ impl App {
                 self.say(format!("merged #{gone} into {} (#{keep})", c.full_name()));
                 self.refresh_after_write();
             }
-            Confirm::DeleteSource(name) => {
-                self.crm.delete_lead_source(&name, None, false)?;
-                self.say(format!("lead source {name} deleted"));
+            Confirm::DeletePick(list, name) => {
+                self.crm.delete_from_picklist(list, &name, None, false)?;
+                self.say(format!("{} {name} deleted", list.noun()));
                 self.refresh_after_write();
             }
             Confirm::DisableUser(login) => {

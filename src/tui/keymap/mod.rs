@@ -530,8 +530,14 @@ mod tests {
             TEXT,
         ]
         .into_iter()
-        .chain([SETTINGS_STAGES, SETTINGS_SOURCES, SETTINGS_USERS, SETTINGS_TEAMS, SETTINGS_ROLES])
-        {
+        .chain([
+            SETTINGS_STAGES,
+            SETTINGS_SOURCES,
+            SETTINGS_COMPETITORS,
+            SETTINGS_USERS,
+            SETTINGS_TEAMS,
+            SETTINGS_ROLES,
+        ]) {
             let mut seen = std::collections::HashSet::new();
             for b in table.iter().chain(GLOBAL) {
                 for k in b.keys {

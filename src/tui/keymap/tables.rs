@@ -276,6 +276,15 @@ pub const SETTINGS_SOURCES: &[Binding] = &[
     hint_as(&["d"], Action::Delete, "delete source", "delete the lead source (asks where its leads go)"),
 ];
 
+/// Keys of the settings' competitors list.
+pub const SETTINGS_COMPETITORS: &[Binding] = &[
+    hint_as(&["K", "shift-up"], Action::StageUp, "move earlier", "move the competitor earlier in the pickers"),
+    hint_as(&["J", "shift-down"], Action::StageDown, "move later", "move the competitor later"),
+    hint_as(&["n", "a"], Action::New, "new competitor", "add a competitor deals can be up against"),
+    hint_as(&["e", "r"], Action::Edit, "rename", "rename the competitor (its deals follow)"),
+    hint_as(&["d"], Action::Delete, "delete", "delete the competitor (asks where its deals go)"),
+];
+
 /// Keys of the settings' users tab.
 pub const SETTINGS_USERS: &[Binding] = &[
     hint_as(&["a", "n"], Action::New, "new user", "add a user, one question at a time"),
@@ -490,6 +499,7 @@ pub const ALL: &[(&str, &[Binding])] = &[
     ("Settings", SETTINGS),
     ("Settings: pipeline stages", SETTINGS_STAGES),
     ("Settings: lead sources", SETTINGS_SOURCES),
+    ("Settings: competitors", SETTINGS_COMPETITORS),
     ("Settings: users", SETTINGS_USERS),
     ("Settings: teams", SETTINGS_TEAMS),
     ("Settings: roles", SETTINGS_ROLES),

@@ -5,7 +5,9 @@ use super::*;
 /// The list of reports on the left; the chart, the table or the records behind a bar on the right.
 pub fn draw(f: &mut Frame, area: Rect, s: &Reports, ctx: &Ctx) {
     let theme = &ctx.theme;
-    let [list, body] = Layout::horizontal([Constraint::Length(13), Constraint::Min(1)]).areas(area);
+    // As wide as the longest name, with its marker and the box around it.
+    let widest = Report::ALL.iter().map(|r| r.name().len()).max().unwrap_or(0) as u16;
+    let [list, body] = Layout::horizontal([Constraint::Length(widest + 3), Constraint::Min(1)]).areas(area);
     let names: Vec<Line> = Report::ALL
         .iter()
         .enumerate()

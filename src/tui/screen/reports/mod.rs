@@ -554,8 +554,9 @@ mod tests {
         assert!(r.on_chart && r.keeps(Action::Back) && !r.keeps(Action::Quit));
         r.update(Action::Back, &ctx);
         assert!(!r.on_chart);
-        r.update(Action::Bottom, &ctx);
-        r.update(Action::Up, &ctx);
+        while Report::ALL[r.report] != Report::Campaigns {
+            r.update(Action::Down, &ctx);
+        }
         let said = r.update(Action::NextPeriod, &ctx);
         assert!(matches!(&said[..], [Effect::Say(t)] if t.contains("no period")), "{said:?}");
     }

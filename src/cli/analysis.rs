@@ -1,0 +1,183 @@
+//! The analysis reports as text and CSV: customers (key and at risk) and competitors.
+
+use super::output::table;
+use super::report::{bar_lines, currency_line};
+use crate::crm::{CompetitorsReport, CustomersReport, period_words};
+use crate::model::Amount;
+
+/// A date or a dash.
+fn day(d: Option<crate::model::Date>) -> String {
+    d.map_or("-".to_string(), |d| d.to_string())
+}
+
+/// The customers report for people: a line of totals, a table (★ marks key customers), a bar
+/// per customer of the first twenty, and the currency line.
+pub fn customers_text(r: &CustomersReport) -> String {
+    let mut out = vec![
+        format!("Customers by revenue won {}, in {}", period_words(r.from, r.to), r.currency),
+        format!(
+            "{} won from {}; ★ {} key customers make {}% of it; {} at risk (quiet over {} days on {}, or every open deal slipped)",
+            r.won.grouped(),
+            crate::text::count(r.customers.len(), "customer", "customers"),
+            r.key_customers,
+            r.key_share,
+            r.at_risk,
+            r.quiet_days,
+            r.today
+        ),
+        String::new(),
+    ];
+    if r.customers.is_empty() {
+        out.push("no deals won in this range".to_string());
+        return out.join("\n");
+    }
+    let rows = r.customers.iter().enumerate().map(|(i, c)| {
+        vec![
+            (i + 1).to_string(),
+            format!("{}{}", if c.key { "★ " } else { "" }, crate::text::truncate(&c.name, 32)),
+            c.won.grouped(),
+            c.deals.to_string(),
+            c.average.grouped(),
+            c.open.grouped(),
+            day(c.last_activity),
+            c.risk.clone().unwrap_or_default(),
+            crate::text::truncate(c.industry.as_deref().unwrap_or_default(), 20),
+            c.country.clone().unwrap_or_default(),
+            c.size.unwrap_or_default().to_string(),
+        ]
+    });
+    let header =
+        ["#", "ACCOUNT", "WON", "DEALS", "AVERAGE", "OPEN", "LAST ACTIVITY", "RISK", "INDUSTRY", "COUNTRY", "SIZE"];
+    out.push(table(&header, rows, &[0, 2, 3, 4, 5]));
+    out.push(String::new());
+    let bars: Vec<(String, i64, i64)> =
+        r.customers.iter().take(crate::crm::CHART_CUSTOMERS).map(|c| (c.name.clone(), c.won.0, c.won.0)).collect();
+    out.extend(bar_lines(&bars));
+    out.push(String::new());
+    out.push(currency_line(r.currency, r.left_out, &r.other_currencies));
+    out.join("\n")
+}
+
+/// The customers report as CSV: one line per customer.
+pub fn customers_csv(r: &CustomersReport, to: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let mut w = crate::export::Sheet::new(to);
+    w.row([
+        "account_id",
+        "account",
+        "won",
+        "deals",
+        "average",
+        "open",
+        "open_deals",
+        "last_activity",
+        "key",
+        "risk",
+        "industry",
+        "country",
+        "size",
+        "currency",
+    ])?;
+    for c in &r.customers {
+        w.row([
+            c.account.to_string(),
+            c.name.clone(),
+            c.won.decimal(),
+            c.deals.to_string(),
+            c.average.decimal(),
+            c.open.decimal(),
+            c.open_deals.to_string(),
+            c.last_activity.map(|d| d.to_string()).unwrap_or_default(),
+            c.key.to_string(),
+            c.risk.clone().unwrap_or_default(),
+            c.industry.clone().unwrap_or_default(),
+            c.country.clone().unwrap_or_default(),
+            c.size.unwrap_or_default().to_string(),
+            r.currency.to_string(),
+        ])?;
+    }
+    w.finish()?;
+    Ok(())
+}
+
+/// The competitors report for people: a table of won, lost and open deals with the win rate, a
+/// bar per competitor (won solid, lost light), then the lost reasons of each.
+pub fn competitors_text(r: &CompetitorsReport) -> String {
+    let mut out = vec![
+        format!("Won and lost by competitor, closing {}, in {}", period_words(r.from, r.to), r.currency),
+        String::new(),
+    ];
+    let name = |c: &crate::crm::CompetitorRow| c.competitor.clone().unwrap_or_else(|| "(none)".to_string());
+    let rows = r.competitors.iter().map(|c| {
+        vec![
+            name(c),
+            c.won.to_string(),
+            c.won_amount.grouped(),
+            c.lost.to_string(),
+            c.lost_amount.grouped(),
+            c.open.to_string(),
+            c.open_amount.grouped(),
+            c.win_rate.map_or("-".to_string(), |p| format!("{p}%")),
+        ]
+    });
+    let header = ["COMPETITOR", "WON", "WON AMOUNT", "LOST", "LOST AMOUNT", "OPEN", "OPEN AMOUNT", "WIN RATE"];
+    out.push(table(&header, rows, &[1, 2, 3, 4, 5, 6, 7]));
+    out.push(String::new());
+    let max = r.competitors.iter().map(|c| c.won_amount.0.saturating_add(c.lost_amount.0)).max().unwrap_or(0);
+    if max > 0 {
+        let bars: Vec<(String, i64, i64)> = r
+            .competitors
+            .iter()
+            .map(|c| (name(c), c.won_amount.0.saturating_add(c.lost_amount.0), c.won_amount.0))
+            .collect();
+        out.extend(bar_lines(&bars));
+        out.push(format!("█ won  ░ lost; a full bar is {}", Amount(max).grouped()));
+    } else {
+        out.push("no deals won or lost in this range: nothing to chart".to_string());
+    }
+    for c in r.competitors.iter().filter(|c| !c.lost_reasons.is_empty()) {
+        out.push(String::new());
+        out.push(format!("Lost to {}:", name(c)));
+        out.extend(c.lost_reasons.iter().map(|l| format!("  {:>4}  {}", l.deals, l.reason)));
+    }
+    if r.competitors.len() == 1 {
+        out.push(String::new());
+        out.push("No competitors on the list yet: add them with rolo competitor add NAME.".to_string());
+    }
+    out.push(String::new());
+    out.push(currency_line(r.currency, r.left_out, &r.other_currencies));
+    out.join("\n")
+}
+
+/// The competitors report as CSV: one line per competitor (the lost reasons joined by `; `).
+pub fn competitors_csv(r: &CompetitorsReport, to: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let mut w = crate::export::Sheet::new(to);
+    w.row([
+        "competitor",
+        "won",
+        "won_amount",
+        "lost",
+        "lost_amount",
+        "open",
+        "open_amount",
+        "win_rate",
+        "lost_reasons",
+        "currency",
+    ])?;
+    for c in &r.competitors {
+        let reasons: Vec<String> = c.lost_reasons.iter().map(|l| format!("{} ({})", l.reason, l.deals)).collect();
+        w.row([
+            c.competitor.clone().unwrap_or_default(),
+            c.won.to_string(),
+            c.won_amount.decimal(),
+            c.lost.to_string(),
+            c.lost_amount.decimal(),
+            c.open.to_string(),
+            c.open_amount.decimal(),
+            c.win_rate.map(|p| p.to_string()).unwrap_or_default(),
+            reasons.join("; "),
+            r.currency.to_string(),
+        ])?;
+    }
+    w.finish()?;
+    Ok(())
+}

@@ -1,0 +1,203 @@
+//! The analysis reports (customers, competitors) worked out by hand, and the competitor list.
+
+use super::*;
+
+/// Days from `date` (YYYY-MM-DD) to today, local time.
+fn days_since(date: &str) -> i64 {
+    let today = chrono::Local::now().date_naive();
+    (today - chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap()).num_days()
+}
+
+/// An account with its segment and one contact; returns (account, contact).
+fn customer(db: &Db, name: &str, segment: &str) -> (u64, u64) {
+    let account = db.id(format!("account add --name '{name}' {segment}"));
+    let contact = db.id(format!("contact add --first Pat --last '{name}' --account {account}"));
+    (account, contact)
+}
+
+/// A deal of `account` for `amount`, closing (or closed, in a closed stage) on `close`.
+fn deal(db: &Db, account: u64, amount: &str, close: &str, more: &str) -> u64 {
+    db.id(format!("opp add --name Deal --account {account} --amount {amount} --close-date {close} {more}"))
+}
+
+/// Three customers and an account without a won deal:
+///
+/// | account | segment                 | won (closed on)                        | open (close)       | activity |
+/// |---------|-------------------------|----------------------------------------|--------------------|----------|
+/// | Kobe    | Shipping, Japan, 5000   | 6,000.00 (2026-03-01)                  |                    | none     |
+/// | Acme    | Software, France, 40    | 1,000.50 (2026-01-10), 2,000.01 (02-10) | 500.00 (2099-01-01) | a call today |
+/// | Zeta    | none                    | 999.99 (2026-04-01), 100 EUR (04-02)   | 300.00 (2026-01-31) | a call today |
+/// | Idle    | none                    |                                        | 50.00 (2099-01-01) |          |
+fn customers(db: &Db) -> (u64, u64, u64) {
+    let (kobe, _) = customer(db, "Kobe", "--industry Shipping --country Japan --employees 5000");
+    let (acme, ann) = customer(db, "Acme", "--industry Software --country France --employees 40");
+    let (zeta, zed) = customer(db, "Zeta", "");
+    let (idle, _) = customer(db, "Idle", "");
+    let won = "--stage 'Closed Won'";
+    deal(db, kobe, "6000", "2026-03-01", won);
+    deal(db, acme, "1000.50", "2026-01-10", won);
+    deal(db, acme, "2000.01", "2026-02-10", won);
+    deal(db, acme, "500", "2099-01-01", "");
+    deal(db, zeta, "999.99", "2026-04-01", won);
+    deal(db, zeta, "100", "2026-04-02", &format!("{won} --currency EUR"));
+    deal(db, zeta, "300", "2026-01-31", "");
+    deal(db, idle, "50", "2099-01-01", "");
+    for person in [ann, zed] {
+        db.ok(format!("call log --contact {person}"));
+    }
+    (kobe, acme, zeta)
+}
+
+#[test]
+fn customers_report_ranks_by_revenue_marks_key_and_at_risk_customers() {
+    let db = Db::new();
+    let (kobe, acme, zeta) = customers(&db);
+    let today = chrono::Local::now().date_naive().to_string();
+    let r = db.json("report customers");
+    assert_eq!(
+        pick(&r, &["from", "to", "today", "quiet_days", "currency", "left_out", "other_currencies", "won"]),
+        json!([null, null, today, 90, "USD", 1, ["EUR"], "10000.50"])
+    );
+    // Key: Kobe (60% of the revenue) and Acme (then 90%, past 80%); Zeta is not needed.
+    assert_eq!(pick(&r, &["key_share", "key_customers", "at_risk"]), json!([80, 2, 2]));
+    let quiet = format!("quiet for {} days", days_since("2026-03-01"));
+    let row = |c: &Value| {
+        pick(c, &["account", "name", "won", "deals", "average", "open", "open_deals", "last_activity", "key", "risk"])
+    };
+    let rows: Vec<Value> = r["customers"].as_array().unwrap().iter().map(row).collect();
+    assert_eq!(
+        rows,
+        [
+            json!([kobe, "Kobe", "6000.00", 1, "6000.00", "0.00", 0, "2026-03-01", true, quiet]),
+            // 3,000.51 over two deals: 1,500.255, rounded half away from zero.
+            json!([acme, "Acme", "3000.51", 2, "1500.26", "500.00", 1, today, true, null]),
+            json!([zeta, "Zeta", "999.99", 1, "999.99", "300.00", 1, today, false, "every open deal slipped"]),
+        ]
+    );
+    let segment = |i: usize| pick(&r["customers"][i], &["industry", "country", "size"]);
+    assert_eq!(segment(0), json!(["Shipping", "Japan", "1001+"]));
+    assert_eq!(segment(1), json!(["Software", "France", "11-50"]));
+    assert_eq!(segment(2), json!([null, null, null]));
+
+    // A period counts the deals won in it; the pipeline and activity stay as they are now.
+    let spring = db.json("report customers --from 2026-02-01 --to 2026-03-31");
+    let rows: Vec<Value> =
+        spring["customers"].as_array().unwrap().iter().map(|c| pick(c, &["name", "won", "deals", "key"])).collect();
+    assert_eq!(rows, [json!(["Kobe", "6000.00", 1, true]), json!(["Acme", "2000.01", 1, true])]);
+    assert_eq!(spring["won"], json!("8000.01"));
+    // A shorter quiet spell puts no one else at risk: the others were active today.
+    let strict = db.json("report customers --quiet-days 0");
+    assert_eq!(strict["at_risk"], json!(2));
+    let lax = db.json(format!("report customers --quiet-days {}", days_since("2026-03-01")));
+    assert_eq!(lax["customers"][0]["risk"], json!(null), "quiet for exactly that many days is not yet at risk");
+    let eur = db.json("report customers --currency eur");
+    assert_eq!(pick(&eur, &["won", "left_out", "key_customers"]), json!(["100.00", 4, 1]));
+
+    assert_eq!(
+        db.ok("report customers --csv").lines().take(2).collect::<Vec<_>>(),
+        [
+            "account_id,account,won,deals,average,open,open_deals,last_activity,key,risk,industry,country,size,currency",
+            &format!("{kobe},Kobe,6000.00,1,6000.00,0.00,0,2026-03-01,true,{quiet},Shipping,Japan,1001+,USD"),
+        ]
+    );
+    let text = db.ok("report customers");
+    assert!(text.contains("10,000.50 won from 3 customers; ★ 2 key customers make 80% of it; 2 at risk"), "{text}");
+    assert!(has_row(&text, &["1", "★ Kobe", "6,000.00", &quiet]), "{text}");
+    assert!(has_row(&text, &["3", "Zeta", "999.99", "every open deal slipped"]), "{text}");
+    assert!(text.contains("Amounts in USD; 1 opportunity in EUR left out"), "{text}");
+    assert_eq!(db.json("report customers --from 2020-01-01 --to 2020-12-31")["customers"], json!([]));
+    db.fails_with("report customers --quiet-days many", 2, "--quiet-days");
+}
+
+/// Deals against two competitors and none: Rival Inc won 1,000.00, lost 2,500.50 and 100.00
+/// (price) and 10.00 (a missing feature); Other Co one open deal of 700.00; none won 50.00.
+fn rivals(db: &Db) {
+    let acme = db.id("account add --name Acme");
+    db.ok("competitor add 'Rival Inc'");
+    db.ok("competitor add 'Other Co'");
+    deal(db, acme, "1000", "2026-03-01", "--stage 'Closed Won' --competitor 'rival inc'");
+    for (amount, reason) in [("2500.50", "Price too high"), ("100", " Price too high "), ("10", "Missing feature")] {
+        let id = deal(db, acme, amount, "2027-01-01", "--competitor Rival-Inc");
+        db.ok(vec!["opp".to_string(), "lose".into(), id.to_string(), "--reason".into(), reason.into()]);
+    }
+    deal(db, acme, "700", "2027-01-01", "--competitor 'Other Co'");
+    deal(db, acme, "50", "2026-03-01", "--stage 'Closed Won'");
+}
+
+#[test]
+fn competitors_report_counts_wins_and_losses_with_the_reasons() {
+    let db = Db::new();
+    rivals(&db);
+    let r = db.json("report competitors");
+    assert_eq!(pick(&r, &["from", "to", "currency", "left_out"]), json!([null, null, "USD", 0]));
+    let row = |c: &Value| {
+        pick(
+            c,
+            &[
+                "competitor",
+                "won",
+                "won_amount",
+                "lost",
+                "lost_amount",
+                "open",
+                "open_amount",
+                "win_rate",
+                "lost_reasons",
+            ],
+        )
+    };
+    let rows: Vec<Value> = r["competitors"].as_array().unwrap().iter().map(row).collect();
+    let reasons = json!([{"reason": "Price too high", "deals": 2}, {"reason": "Missing feature", "deals": 1}]);
+    assert_eq!(
+        rows,
+        [
+            json!(["Rival Inc", 1, "1000.00", 3, "2610.50", 0, "0.00", 25, reasons]),
+            json!(["Other Co", 0, "0.00", 0, "0.00", 1, "700.00", null, []]),
+            json!([null, 1, "50.00", 0, "0.00", 0, "0.00", 100, []]),
+        ]
+    );
+    // Deals are dated by the day they closed: the losses (today) fall outside March.
+    let march = db.json("report competitors --from 2026-03-01 --to 2026-03-31");
+    assert_eq!(pick(&march["competitors"][0], &["won", "lost"]), json!([1, 0]));
+    assert_eq!(
+        db.ok("report competitors --csv").lines().nth(1),
+        Some("Rival Inc,1,1000.00,3,2610.50,0,0.00,25,Price too high (2); Missing feature (1),USD")
+    );
+    let text = db.ok("report competitors");
+    assert!(has_row(&text, &["Rival Inc", "1,000.00", "2,610.50", "25%"]), "{text}");
+    assert!(text.contains("Lost to Rival Inc:\n     2  Price too high\n     1  Missing feature"), "{text}");
+}
+
+#[test]
+fn the_competitor_list_is_kept_like_the_lead_sources_and_deals_follow_it() {
+    let db = Db::new();
+    assert_eq!(db.json("competitor list"), json!([]));
+    let acme = db.id("account add --name Acme");
+    db.fails_with(
+        format!("opp add --name D --account {acme} --amount 1 --close-date 2027-01-01 --competitor Rival"),
+        1,
+        "error: competitor: 'Rival' is not on the list: there are no competitors yet; add it in Settings (g S) or with rolo competitor add",
+    );
+    assert_eq!(db.ok("competitor add 'Rival Inc'"), "Rival Inc is competitor 1 of 1\n");
+    db.ok("competitor add 'Other Co' --position 1");
+    let id = deal(&db, acme, "1", "2027-01-01", "--competitor 'RIVAL inc'");
+    assert_eq!(db.json(format!("opp show {id}"))["competitor"], json!("Rival Inc"), "spelled as the list spells it");
+    db.fails_with("competitor add rival-inc", 1, "error: there is already a competitor 'Rival Inc': pick another name");
+    db.fails_with(
+        "competitor delete 'Rival Inc'",
+        1,
+        "error: 'Rival Inc' is the competitor of 1 deal: say where they go (--to COMPETITOR) or take it off them (--clear)",
+    );
+    assert_eq!(
+        db.json("competitor list"),
+        json!([{"name": "Other Co", "deals": 0}, {"name": "Rival Inc", "deals": 1}])
+    );
+    assert!(db.ok("competitor rename 'Rival Inc' 'Rival Group'").contains("1 record follows"));
+    assert_eq!(db.json(format!("opp show {id}"))["competitor"], json!("Rival Group"));
+    db.ok("competitor delete 'Rival Group' --to 'Other Co'");
+    assert_eq!(db.json(format!("opp show {id}"))["competitor"], json!("Other Co"));
+    db.ok("competitor delete 'Other Co' --clear");
+    assert_eq!(db.json(format!("opp show {id}"))["competitor"], json!(null));
+    assert_eq!(db.json("competitor list"), json!([]), "the competitor list may be empty");
+    db.fails_with("competitor delete Nobody", 1, "error: competitor: 'Nobody' is not on the list");
+}
