@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use chrono::Datelike;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -387,6 +388,19 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
         }
         tx.create_opportunity(opp).map(|o| o.id)
     })?;
+
+    // A quota for this quarter and each of its months, sized so that some are met and some not.
+    let quarter = QuotaPeriod::Quarter(today.0.year(), today.0.month0() / 3 + 1);
+    let per_quarter = Amount::units(i64::from(size.opportunities) * 2_000);
+    let holder = QuotaHolder::User(tx.acting().to_string());
+    let mut quotas = vec![(quarter, per_quarter)];
+    for m in 0..3 {
+        let month = QuotaPeriod::Month(today.0.year(), (today.0.month0() / 3) * 3 + m + 1);
+        quotas.push((month, Amount(per_quarter.0 / 3)));
+    }
+    for (period, amount) in quotas {
+        tx.put_quota(Quota { holder: holder.clone(), period, amount, currency: Currency::default() })?;
+    }
 
     let projects = batched(tx, made, size.projects, |tx, i| {
         let (account, ..) = &accounts[i as usize % accounts.len()];

@@ -171,7 +171,7 @@ fn at(s: &str) -> Timestamp {
 /// answer, both Bob's. Tasks: one done late (due 03-02, done 03-04, Ann's), one done early (due
 /// 03-10, done 03-03, Bob's), one open due 2026-03-05. Projects: one goal met, one missed, one
 /// cancelled, one due in 2099, one overdue since 2000. Renewal and Expansion were up against the
-/// one competitor, Rival Inc.
+/// one competitor, Rival Inc. The acting user has a quota for the second quarter and for May.
 fn shop() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("shop.redb");
@@ -242,6 +242,12 @@ fn shop() -> (tempfile::TempDir, std::path::PathBuf) {
         .unwrap();
     }
     crm.add_to_picklist(Picklist::Competitors, "Rival Inc", None).unwrap();
+    // Quotas of the acting user for the second quarter and for May (Expansion is won in May).
+    let me = QuotaHolder::User(crm.session().user().to_string());
+    for (period, amount) in [("2026-Q2", "200000"), ("2026-05", "100000")] {
+        let (period, amount) = (QuotaPeriod::parse(period).unwrap(), Amount::parse(amount).unwrap());
+        crm.set_quota(Quota { holder: me.clone(), period, amount, currency: Currency::default() }).unwrap();
+    }
     let stages = crm.stages().unwrap();
     let stage = |name: &str| stages.iter().find(|s| s.name.starts_with(name)).unwrap().id;
     let deals = [
@@ -559,6 +565,27 @@ fn expected_readouts(name: &str, r: &Value, users: &Directory) -> Vec<Vec<String
                     .collect(),
             ]
         }
+        "quotas" => vec![
+            rows("quotas")
+                .iter()
+                .filter(|q| q["currency"] == r["currency"])
+                .map(|q| {
+                    let holder = match (q["holder"]["user"].as_str(), q["holder"]["team"].as_str()) {
+                        (Some(login), _) => login.to_string(),
+                        (_, team) => format!("team {}", team.unwrap()),
+                    };
+                    readout(
+                        &format!("{holder} · {}", q["period"].as_str().unwrap()),
+                        &[
+                            ("won", money(&q["won"], cur)),
+                            ("forecast", money(&q["forecast"], cur)),
+                            ("quota", money(&q["quota"], cur)),
+                            ("attained %", count(&q["attainment"])),
+                        ],
+                    )
+                })
+                .collect(),
+        ],
         "competitors" => vec![
             rows("competitors")
                 .iter()
@@ -702,7 +729,10 @@ fn periods_are_picked_with_p_or_typed_and_a_wrong_one_is_said_in_place() {
     // Every report follows the period, except the campaigns report, which has none.
     ui.keys("j");
     assert!(ui.screen().contains("Tasks by ISO week, 2025-12-29 to 2026-07-05"), "{}", ui.screen());
-    ui.keys("G k k");
+    ui.keys("G");
+    while !ui.screen().contains("▶activity") {
+        ui.keys("k");
+    }
     let s = ui.screen();
     assert!(
         s.contains("activity · 2026-01-01 to 2026-06-30") && s.contains("Activity 2026-01-01 to 2026-06-30"),

@@ -1,8 +1,8 @@
-//! The analysis reports as text and CSV: customers (key and at risk) and competitors.
+//! The analysis reports as text and CSV: customers (key and at risk), competitors and quotas.
 
 use super::output::table;
 use super::report::{bar_lines, currency_line};
-use crate::crm::{CompetitorsReport, CustomersReport, period_words};
+use crate::crm::{CompetitorsReport, CustomersReport, QuotasReport, period_words};
 use crate::model::Amount;
 
 /// A date or a dash.
@@ -176,6 +176,93 @@ pub fn competitors_csv(r: &CompetitorsReport, to: &mut dyn std::io::Write) -> an
             c.win_rate.map(|p| p.to_string()).unwrap_or_default(),
             reasons.join("; "),
             r.currency.to_string(),
+        ])?;
+    }
+    w.finish()?;
+    Ok(())
+}
+
+/// The quotas report for people: a table of each quota with what was won and the forecast, then
+/// a bar per quota in the report's currency (won solid, the weighted pipeline light, a `│` where
+/// the quota stands).
+pub fn quotas_text(r: &QuotasReport) -> String {
+    let mut out = vec![format!("Quotas {}", period_words(Some(r.from), Some(r.to))), String::new()];
+    if r.quotas.is_empty() {
+        out.push("no quotas in this range: set one with rolo quota set LOGIN 2027-Q1 50000".to_string());
+        return out.join("\n");
+    }
+    let rows = r.quotas.iter().map(|q| {
+        vec![
+            q.period.to_string(),
+            q.holder.to_string(),
+            format!("{} {}", q.quota.grouped(), q.currency),
+            q.won.grouped(),
+            q.weighted.grouped(),
+            q.forecast.grouped(),
+            format!("{}%", q.attainment),
+            format!("{}%", q.forecast_attainment),
+        ]
+    });
+    let header = ["PERIOD", "FOR", "QUOTA", "WON", "WEIGHTED", "FORECAST", "ATTAINED", "FORECAST %"];
+    out.push(table(&header, rows, &[2, 3, 4, 5, 6, 7]));
+    out.push(String::new());
+    let shown: Vec<_> = r.quotas.iter().filter(|q| q.currency == r.currency).collect();
+    let max = shown.iter().map(|q| q.forecast.0.max(q.quota.0)).max().unwrap_or(0);
+    let width = 40i64;
+    for q in &shown {
+        let cells =
+            |v: i64| if max <= 0 { 0 } else { (i128::from(v.max(0)) * i128::from(width) / i128::from(max)) as usize };
+        let (won, forecast, line) = (cells(q.won.0), cells(q.forecast.0), cells(q.quota.0).min(width as usize));
+        let mut bar: Vec<char> = (0..width as usize + 1)
+            .map(|i| {
+                if i < won {
+                    '█'
+                } else if i < forecast {
+                    '░'
+                } else {
+                    ' '
+                }
+            })
+            .collect();
+        bar[line] = '│';
+        let label = crate::text::truncate(&format!("{} {}", q.holder, q.period), 24);
+        out.push(format!("{label:<24} {}", bar.into_iter().collect::<String>().trim_end()));
+    }
+    out.push(format!("█ won  ░ weighted pipeline  │ the quota; in {}", r.currency));
+    out.join("\n")
+}
+
+/// The quotas report as CSV: one line per quota.
+pub fn quotas_csv(r: &QuotasReport, to: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let mut w = crate::export::Sheet::new(to);
+    w.row([
+        "period",
+        "holder",
+        "kind",
+        "quota",
+        "won",
+        "weighted",
+        "forecast",
+        "attainment",
+        "forecast_attainment",
+        "currency",
+    ])?;
+    for q in &r.quotas {
+        let (name, kind) = match &q.holder {
+            crate::model::QuotaHolder::User(login) => (login.clone(), "user"),
+            crate::model::QuotaHolder::Team(team) => (team.clone(), "team"),
+        };
+        w.row([
+            q.period.to_string(),
+            name,
+            kind.to_string(),
+            q.quota.decimal(),
+            q.won.decimal(),
+            q.weighted.decimal(),
+            q.forecast.decimal(),
+            q.attainment.to_string(),
+            q.forecast_attainment.to_string(),
+            q.currency.to_string(),
         ])?;
     }
     w.finish()?;

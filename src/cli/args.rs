@@ -73,6 +73,10 @@ pub enum Command {
     /// Competitors: the list a deal's competitor is picked from.
     #[command(subcommand)]
     Competitor(CompetitorCmd),
+    /// Sales quotas per user or team and month or quarter (`rolo report quotas` sets them
+    /// against what was won).
+    #[command(subcommand)]
+    Quota(super::quotas::QuotaCmd),
     /// The product catalogue.
     #[command(subcommand)]
     Product(ProductCmd),

@@ -27,6 +27,7 @@ mod marketing;
 mod output;
 mod people;
 mod progress;
+mod quotas;
 mod quote;
 mod report;
 mod sales;
@@ -112,6 +113,7 @@ fn dispatch(crm: &Crm, command: Command, out: &Out) -> Result<()> {
         Command::Backup(a) => transfer::backup(out, crm, a),
         Command::User(cmd) => users::user(out, crm, cmd),
         Command::Team(cmd) => users::team(out, crm, cmd),
+        Command::Quota(cmd) => quotas::quota(out, crm, cmd),
         Command::Role(cmd) => users::role(out, crm, cmd),
         Command::Whoami => users::whoami(out, crm),
         Command::Completions(a) => shell::completions(a.shell),

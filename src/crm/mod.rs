@@ -16,6 +16,7 @@ mod marketing;
 mod people;
 mod picklists;
 mod query;
+mod quotas;
 mod report;
 mod rules;
 mod sales;
@@ -50,9 +51,9 @@ pub use report::{
     CallCount, CallsReport, CampaignRow, CampaignsReport, CaseSet, CaseWeek, CasesReport, Chart, ChartRow, ChartView,
     CompetitorRow, CompetitorsReport, ConsentRow, CustomerRow, CustomersReport, DEFAULT_BEST_CASE_MIN,
     DEFAULT_QUIET_DAYS, DEFAULT_WEEKS, EmailAddress, EmailCell, EmailsReport, Forecast, ForecastPeriod, ForecastQuery,
-    GroupRow, KEY_SHARE, MAX_WEEKS, Measure, PAST_DUE, ProjectRow, ProjectState, ProjectsReport, ReasonCount, Report,
-    ReportQuery, SlaState, StageRow, StagesReport, StateCount, StatusRow, TOP_ACCOUNTS, TaskCount, TaskWeek,
-    TasksReport, Unit, period_words,
+    GroupRow, KEY_SHARE, MAX_WEEKS, Measure, PAST_DUE, ProjectRow, ProjectState, ProjectsReport, QuotaRow,
+    QuotasReport, ReasonCount, Report, ReportQuery, SlaState, StageRow, StagesReport, StateCount, StatusRow,
+    TOP_ACCOUNTS, TaskCount, TaskWeek, TasksReport, Unit, period_words,
 };
 pub use sales::{Conversion, ConvertLead, NewOpportunity};
 pub use service::ThreadItem;

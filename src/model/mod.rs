@@ -34,8 +34,8 @@ pub use people::{
     Rating, Validity, check_kept_address, check_phone, source_key,
 };
 pub use sales::{
-    DEFAULT_STAGES, Opportunity, OpportunityStatus, Product, Quote, QuoteLine, QuoteStatus, QuoteTotals, Stage,
-    StageOutcome,
+    DEFAULT_STAGES, Opportunity, OpportunityStatus, Product, Quota, QuotaHolder, QuotaPeriod, Quote, QuoteLine,
+    QuoteStatus, QuoteTotals, Stage, StageOutcome,
 };
 pub use service::{
     Article, Case, CasePriority, CaseStatus, Channel, Comment, ServiceSettings, Span, case_number, parse_case_number,

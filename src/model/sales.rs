@@ -349,6 +349,111 @@ impl Record for Quote {
     }
 }
 
+/// The span a sales quota covers: a calendar month (`2027-01`) or quarter (`2027-Q1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum QuotaPeriod {
+    /// A month of a year (1-12).
+    Month(i32, u32),
+    /// A quarter of a year (1-4).
+    Quarter(i32, u32),
+}
+
+impl QuotaPeriod {
+    /// Reads `2027-01` or `2027-Q1` (any case, spaces around ignored).
+    pub fn parse(text: &str) -> Result<QuotaPeriod, ValidationError> {
+        let bad = || {
+            ValidationError::new(
+                "period",
+                format!("'{}' is not a month or a quarter: write it like 2027-01 or 2027-Q1", text.trim()),
+            )
+        };
+        let (year, rest) = text.trim().split_once('-').ok_or_else(bad)?;
+        let year: i32 = year.parse().ok().filter(|y| (1000..=9999).contains(y)).ok_or_else(bad)?;
+        let period = match rest.strip_prefix(['q', 'Q']) {
+            Some(q) => QuotaPeriod::Quarter(year, q.parse().ok().filter(|q| (1..=4).contains(q)).ok_or_else(bad)?),
+            None if rest.len() == 2 => {
+                QuotaPeriod::Month(year, rest.parse().ok().filter(|m| (1..=12).contains(m)).ok_or_else(bad)?)
+            }
+            None => return Err(bad()),
+        };
+        Ok(period)
+    }
+
+    /// Its first day.
+    pub fn first_day(self) -> Date {
+        let (year, month) = match self {
+            QuotaPeriod::Month(y, m) => (y, m),
+            QuotaPeriod::Quarter(y, q) => (y, q * 3 - 2),
+        };
+        Date::from_ymd(year, month, 1).unwrap_or_default()
+    }
+
+    /// Its last day.
+    pub fn last_day(self) -> Date {
+        let (year, month) = match self {
+            QuotaPeriod::Month(y, m) => (y, m),
+            QuotaPeriod::Quarter(y, q) => (y, q * 3),
+        };
+        let (next_year, next) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+        Date::from_ymd(next_year, next, 1).unwrap_or_default().add_days(-1)
+    }
+}
+
+impl std::fmt::Display for QuotaPeriod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QuotaPeriod::Month(y, m) => write!(f, "{y}-{m:02}"),
+            QuotaPeriod::Quarter(y, q) => write!(f, "{y}-Q{q}"),
+        }
+    }
+}
+
+impl From<QuotaPeriod> for String {
+    fn from(p: QuotaPeriod) -> String {
+        p.to_string()
+    }
+}
+
+impl TryFrom<String> for QuotaPeriod {
+    type Error = String;
+    fn try_from(text: String) -> Result<QuotaPeriod, String> {
+        QuotaPeriod::parse(&text).map_err(|e| e.message)
+    }
+}
+
+/// Whose sales a quota is for: one user (by login) or a team (by name).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuotaHolder {
+    /// A user, by login.
+    User(String),
+    /// A team, by name: its members' deals count.
+    Team(String),
+}
+
+impl std::fmt::Display for QuotaHolder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QuotaHolder::User(login) => f.write_str(login),
+            QuotaHolder::Team(team) => write!(f, "team {team}"),
+        }
+    }
+}
+
+/// A sales quota: what a user or team should win in a month or quarter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quota {
+    /// Whose it is.
+    pub holder: QuotaHolder,
+    /// When.
+    pub period: QuotaPeriod,
+    /// How much, in `currency`.
+    pub amount: Amount,
+    /// The currency of the amount (only deals in it count toward the quota).
+    pub currency: Currency,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -383,5 +488,31 @@ mod tests {
     fn weighted_amount() {
         let o = Opportunity { amount: Amount::units(1000), probability: 65, ..Default::default() };
         assert_eq!(o.weighted(), Amount::units(650));
+    }
+
+    #[test]
+    fn quota_periods_read_months_and_quarters_and_know_their_days() {
+        let d = |t: &str| Date::parse_iso(t).unwrap();
+        let q = QuotaPeriod::parse(" 2027-q1 ").unwrap();
+        assert_eq!(
+            (q, q.to_string(), q.first_day(), q.last_day()),
+            (QuotaPeriod::Quarter(2027, 1), "2027-Q1".into(), d("2027-01-01"), d("2027-03-31"))
+        );
+        let q4 = QuotaPeriod::parse("2026-Q4").unwrap();
+        assert_eq!((q4.first_day(), q4.last_day()), (d("2026-10-01"), d("2026-12-31")));
+        let feb = QuotaPeriod::parse("2028-02").unwrap();
+        assert_eq!(
+            (feb.to_string(), feb.first_day(), feb.last_day()),
+            ("2028-02".into(), d("2028-02-01"), d("2028-02-29"))
+        );
+        for bad in ["2027", "2027-1", "2027-13", "2027-00", "2027-Q0", "2027-Q5", "27-01", "2027-01-01", "", "2027-Qx"]
+        {
+            let e = QuotaPeriod::parse(bad).unwrap_err();
+            assert_eq!(e.field, "period", "{bad}");
+            assert!(e.message.contains("write it like 2027-01 or 2027-Q1"), "{bad}: {}", e.message);
+        }
+        let json = serde_json::to_string(&feb).unwrap();
+        assert_eq!(json, "\"2028-02\"");
+        assert_eq!(serde_json::from_str::<QuotaPeriod>(&json).unwrap(), feb);
     }
 }

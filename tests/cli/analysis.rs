@@ -201,3 +201,119 @@ fn the_competitor_list_is_kept_like_the_lead_sources_and_deals_follow_it() {
     assert_eq!(db.json("competitor list"), json!([]), "the competitor list may be empty");
     db.fails_with("competitor delete Nobody", 1, "error: competitor: 'Nobody' is not on the list");
 }
+
+/// Two reps in team East and one in none, with quotas for the first quarter of 2026:
+///
+/// | owner | deal                 | amount   | date       | counts toward                       |
+/// |-------|----------------------|----------|------------|-------------------------------------|
+/// | ann   | won                  | 4,000.00 | 2026-02-10 | ann Q1, East Q1                     |
+/// | ann   | open, Prospecting 10% | 1,000.00 | 2026-03-15 | weighted 100.00                     |
+/// | ann   | open                 | 2,000.00 | 2026-04-01 | nothing (after the quarter)         |
+/// | ann   | won in EUR           | 500 EUR  | 2026-01-05 | nothing (the quotas are in USD)     |
+/// | bob   | won                  | 6,000.01 | 2026-03-31 | East Q1                             |
+/// | bob   | lost                 | 999.00   | (today)    | nothing                             |
+/// | cy    | won in EUR           | 300 EUR  | 2026-02-28 | cy 2026-02 (500 EUR)                |
+fn quota_shop(db: &Db) {
+    db.ok("team add East");
+    db.ok("user add ann --name Ann --team East");
+    db.ok("user add bob --name Bob --team East");
+    db.ok("user add cy --name Cy");
+    let acme = db.id("account add --name Acme");
+    let won = "--stage 'Closed Won'";
+    deal(db, acme, "4000", "2026-02-10", &format!("{won} --owner ann"));
+    deal(db, acme, "1000", "2026-03-15", "--owner ann");
+    deal(db, acme, "2000", "2026-04-01", "--owner ann");
+    deal(db, acme, "500", "2026-01-05", &format!("{won} --owner ann --currency EUR"));
+    deal(db, acme, "6000.01", "2026-03-31", &format!("{won} --owner bob"));
+    let lost = deal(db, acme, "999", "2026-03-01", "--owner bob");
+    db.ok(format!("opp lose {lost} --reason Budget"));
+    deal(db, acme, "300", "2026-02-28", &format!("{won} --owner cy --currency EUR"));
+    db.ok("quota set ann 2026-q1 10000");
+    db.ok("quota set --team East 2026-Q1 30000.50");
+    db.ok("quota set cy 2026-02 500 --currency EUR");
+}
+
+#[test]
+fn quotas_report_sets_won_and_the_weighted_pipeline_against_each_quota() {
+    let db = Db::new();
+    quota_shop(&db);
+    let r = db.json("report quotas --from 2026-01-01 --to 2026-03-31");
+    assert_eq!(pick(&r, &["from", "to", "currency"]), json!(["2026-01-01", "2026-03-31", "USD"]));
+    let row = |q: &Value| {
+        pick(
+            q,
+            &[
+                "holder",
+                "period",
+                "quota",
+                "currency",
+                "people",
+                "won",
+                "weighted",
+                "forecast",
+                "attainment",
+                "forecast_attainment",
+            ],
+        )
+    };
+    let rows: Vec<Value> = r["quotas"].as_array().unwrap().iter().map(row).collect();
+    assert_eq!(
+        rows,
+        [
+            // A month before the quarter that ends after it.
+            json!([{"user": "cy"}, "2026-02", "500.00", "EUR", ["cy"], "300.00", "0.00", "300.00", 60, 60]),
+            json!([{"user": "ann"}, "2026-Q1", "10000.00", "USD", ["ann"], "4000.00", "100.00", "4100.00", 40, 41]),
+            // 10,000.01 of 30,000.50 is 33.33%; with 100.00 weighted, 33.66%: both rounded down.
+            json!([{"team": "East"}, "2026-Q1", "30000.50", "USD", ["ann", "bob"], "10000.01", "100.00", "10100.01", 33, 33]),
+        ]
+    );
+    // A range of only March still lists the quarter (it overlaps), not February's quota.
+    let march = db.json("report quotas --from 2026-03-01 --to 2026-03-31");
+    assert_eq!(march["quotas"].as_array().unwrap().len(), 2);
+    // Each sees the deals they may read: cy, a rep in no team, sees none of ann's.
+    let as_cy = db.json("--as cy report quotas --from 2026-01-01 --to 2026-03-31");
+    assert_eq!(as_cy["quotas"][1]["won"], json!("0.00"), "{as_cy}");
+    assert_eq!(
+        db.ok("report quotas --from 2026-01-01 --to 2026-03-31 --csv").lines().nth(3),
+        Some("2026-Q1,East,team,30000.50,10000.01,100.00,10100.01,33,33,USD")
+    );
+    let text = db.ok("report quotas --from 2026-01-01 --to 2026-03-31");
+    assert!(has_row(&text, &["2026-Q1", "team East", "30,000.50 USD", "10,000.01", "33%"]), "{text}");
+    assert!(text.contains("│ the quota; in USD"), "{text}");
+}
+
+#[test]
+fn quotas_are_set_listed_and_deleted_by_those_who_keep_the_settings() {
+    let db = Db::new();
+    quota_shop(&db);
+    assert_eq!(
+        db.ok("quota list --period 2026-Q1"),
+        "PERIOD   FOR           AMOUNT  CURRENCY\n2026-Q1  ann        10,000.00  USD\n2026-Q1  team East  30,000.50  USD\n"
+    );
+    assert_eq!(
+        db.json("quota list")[0],
+        json!({"holder": {"user": "cy"}, "period": "2026-02", "amount": "500.00", "currency": "EUR"})
+    );
+    // Setting one again replaces it.
+    db.ok("quota set ann 2026-Q1 12000");
+    assert_eq!(db.json("quota list --period 2026-q1")[0]["amount"], json!("12000.00"));
+    db.fails_with("quota set zed 2026-Q1 100", 1, "error: there is no user 'zed': see the users with rolo user list");
+    db.fails_with("quota set --team West 2026-Q1 100", 1, "error: there is no team 'West'");
+    db.fails_with(
+        "quota set ann 2026-Q5 100",
+        1,
+        "error: period: '2026-Q5' is not a month or a quarter: write it like 2027-01 or 2027-Q1",
+    );
+    db.fails_with("quota set ann 2026-13 100", 1, "error: period: '2026-13' is not a month or a quarter");
+    db.fails_with("quota set ann 2026-Q1 0", 1, "error: amount: must be more than zero");
+    db.fails_with("quota set ann 2026-Q1 ten", 1, "amount");
+    db.fails_with(
+        "quota set --team East ann 2026-Q1 5",
+        1,
+        "error: quota: 3 words given: give --team TEAM PERIOD AMOUNT",
+    );
+    db.fails_with("--as ann quota set ann 2026-Q1 99999", 1, "settings");
+    db.fails_with("quota delete ann 2026-Q2", 1, "error: there is no quota 'ann 2026-Q2'");
+    assert!(db.ok("quota delete --team East 2026-Q1").contains("deleted the quota of team East for 2026-Q1"));
+    assert_eq!(db.count("quota list"), 2);
+}

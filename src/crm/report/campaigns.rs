@@ -43,7 +43,7 @@ pub struct CampaignRow {
 }
 
 /// The currency most of `currencies` are; ties go to the alphabetically first; none: the default.
-fn most_common(currencies: impl IntoIterator<Item = Currency>) -> Currency {
+pub(super) fn most_common(currencies: impl IntoIterator<Item = Currency>) -> Currency {
     let mut counts: BTreeMap<Currency, usize> = BTreeMap::new();
     for c in currencies {
         *counts.entry(c).or_default() += 1;

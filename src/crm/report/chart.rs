@@ -221,6 +221,20 @@ pub enum Bucket {
         /// Won (in the period) or open (any date).
         status: StageOutcome,
     },
+    /// Deals of some owners with one status, dated in a period (won ones by the day they were
+    /// won, open ones by their expected close date), in one currency.
+    Owned {
+        /// First day.
+        from: Date,
+        /// Last day.
+        to: Date,
+        /// Their currency.
+        currency: Currency,
+        /// The owners (logins).
+        owners: Vec<String>,
+        /// Won or open.
+        status: StageOutcome,
+    },
     /// What one person did in a period.
     Activity {
         /// The person.
@@ -241,7 +255,8 @@ impl Bucket {
             Bucket::Deals { .. }
             | Bucket::CampaignDeals { .. }
             | Bucket::Competitor { .. }
-            | Bucket::Customer { .. } => Kind::Opportunity,
+            | Bucket::Customer { .. }
+            | Bucket::Owned { .. } => Kind::Opportunity,
             Bucket::Tasks { .. } => Kind::Task,
             Bucket::Calls { .. } => Kind::Call,
             Bucket::Projects { .. } => Kind::Project,

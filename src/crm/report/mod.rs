@@ -21,6 +21,7 @@ mod customers;
 mod emails;
 mod forecast;
 mod projects;
+mod quotas;
 mod records;
 mod stages;
 mod tasks;
@@ -36,6 +37,7 @@ pub use customers::{CHART_CUSTOMERS, CustomerRow, CustomersReport, DEFAULT_QUIET
 pub use emails::{CONSENT_ROWS, ConsentRow, EmailAddress, EmailCell, EmailsReport};
 pub use forecast::{DEFAULT_BEST_CASE_MIN, Forecast, ForecastPeriod, ForecastQuery, PAST_DUE};
 pub use projects::{ProjectRow, ProjectState, ProjectsReport, StateCount};
+pub use quotas::{QuotaRow, QuotasReport};
 pub use stages::{StageRow, StagesReport};
 pub use tasks::{DEFAULT_WEEKS, MAX_WEEKS, TaskWeek, TasksReport};
 
@@ -147,11 +149,13 @@ pub enum Report {
     Customers,
     /// Deals won and lost by competitor ([`CompetitorsReport`]).
     Competitors,
+    /// Quotas against what was won and the weighted pipeline ([`QuotasReport`]).
+    Quotas,
 }
 
 impl Report {
     /// Every report, in the order the Reports screen lists them.
-    pub const ALL: [Report; 11] = [
+    pub const ALL: [Report; 12] = [
         Report::Forecast,
         Report::Stages,
         Report::Tasks,
@@ -163,11 +167,12 @@ impl Report {
         Report::Activity,
         Report::Customers,
         Report::Competitors,
+        Report::Quotas,
     ];
 
     /// Every report in the order the command line's contract (docs/CLI.md) and `rolo report
     /// --help` list them: the order the error naming the reports keeps.
-    pub const CONTRACT_ORDER: [Report; 11] = [
+    pub const CONTRACT_ORDER: [Report; 12] = [
         Report::Stages,
         Report::Tasks,
         Report::Calls,
@@ -179,6 +184,7 @@ impl Report {
         Report::Cases,
         Report::Customers,
         Report::Competitors,
+        Report::Quotas,
     ];
 
     /// Its name, as `rolo report NAME` takes it and the Reports screen shows it.
@@ -195,6 +201,7 @@ impl Report {
             Report::Cases => "cases",
             Report::Customers => "customers",
             Report::Competitors => "competitors",
+            Report::Quotas => "quotas",
         }
     }
 
@@ -249,6 +256,7 @@ impl Crm {
             Report::Cases => Chart::cases(&self.cases_report(query)?),
             Report::Customers => Chart::customers(&self.customers_report(query, DEFAULT_QUIET_DAYS)?),
             Report::Competitors => Chart::competitors(&self.competitors_report(query)?),
+            Report::Quotas => Chart::quotas(&self.quotas_report(query)?),
         })
     }
 }
@@ -274,7 +282,7 @@ mod tests {
         assert_eq!(e.field, "report");
         assert_eq!(
             e.message,
-            "'Sales' is not a report: use one of stages, tasks, calls, projects, emails, forecast, campaigns, activity, cases, customers, competitors"
+            "'Sales' is not a report: use one of stages, tasks, calls, projects, emails, forecast, campaigns, activity, cases, customers, competitors, quotas"
         );
     }
 

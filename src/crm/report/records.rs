@@ -132,6 +132,13 @@ impl Crm {
                 }
                 ids = deals.into_iter().map(|d| d.0).collect();
             }
+            Bucket::Owned { from, to, currency, owners, status } => {
+                facts::deals_named(&r, Some(*from), Some(*to), &mut |d, named| {
+                    if d.currency == *currency && d.status == *status && owners.iter().any(|o| o == named.owner) {
+                        ids.push(d.id);
+                    }
+                })?;
+            }
             Bucket::Activity { owner, from, to, which } => {
                 let (start, end) = instants(*from, *to);
                 match which {
