@@ -274,6 +274,22 @@ fn shop() -> (tempfile::TempDir, std::path::PathBuf) {
         })
         .unwrap();
     }
+    // Expansion's one quote counts as a sale (the deal is won): two licences and a year of support.
+    let product = |name: &str, price: &str| {
+        crm.create(Product {
+            name: name.into(),
+            price: Amount::parse(price).unwrap(),
+            active: true,
+            ..Default::default()
+        })
+        .unwrap()
+        .id
+    };
+    let (licence, support) = (product("Licence", "100"), product("Support", "50"));
+    let expansion = crm.list::<Opportunity>(|o| o.name == "Expansion").unwrap()[0].id;
+    let quote = crm.create_quote(expansion).unwrap().id;
+    crm.add_quote_line(quote, licence, 2, 10).unwrap();
+    crm.add_quote_line(quote, support, 1, 0).unwrap();
     let call = |contact, when: &str, secs, outcome, direction, owner: &str| {
         crm.log_call(Call {
             contact,
@@ -586,6 +602,34 @@ fn expected_readouts(name: &str, r: &Value, users: &Directory) -> Vec<Vec<String
                 })
                 .collect(),
         ],
+        "products" => {
+            let sums = |m: &Value| {
+                vec![
+                    ("revenue", money(&m["revenue"], cur)),
+                    ("sales", count(&m["quotes"])),
+                    ("units", count(&m["units"])),
+                ]
+            };
+            vec![
+                rows("products")
+                    .iter()
+                    .take(20)
+                    .map(|p| {
+                        let mut numbers = sums(p);
+                        numbers.push(("average price", money(&p["average_price"], cur)));
+                        readout(p["name"].as_str().unwrap(), &numbers)
+                    })
+                    .collect(),
+                rows("months").iter().map(|m| readout(m["month"].as_str().unwrap(), &sums(m))).collect(),
+                rows("pairs")
+                    .iter()
+                    .map(|p| {
+                        let label = format!("{} + {}", p["a_name"].as_str().unwrap(), p["b_name"].as_str().unwrap());
+                        readout(&label, &[("sales", count(&p["quotes"]))])
+                    })
+                    .collect(),
+            ]
+        }
         "competitors" => vec![
             rows("competitors")
                 .iter()

@@ -1,8 +1,9 @@
-//! The analysis reports as text and CSV: customers (key and at risk), competitors and quotas.
+//! The analysis reports as text and CSV: customers (key and at risk), competitors, quotas and
+//! products.
 
 use super::output::table;
 use super::report::{bar_lines, currency_line};
-use crate::crm::{CompetitorsReport, CustomersReport, QuotasReport, period_words};
+use crate::crm::{CompetitorsReport, CustomersReport, ProductsReport, QuotasReport, period_words};
 use crate::model::Amount;
 
 /// A date or a dash.
@@ -264,6 +265,74 @@ pub fn quotas_csv(r: &QuotasReport, to: &mut dyn std::io::Write) -> anyhow::Resu
             q.forecast_attainment.to_string(),
             q.currency.to_string(),
         ])?;
+    }
+    w.finish()?;
+    Ok(())
+}
+
+/// The products report for people: a table of the products sold, a bar per product of the first
+/// twenty, the months, and the products bought together.
+pub fn products_text(r: &ProductsReport) -> String {
+    let mut out = vec![
+        format!("Products sold {}, in {}: {} sales", period_words(r.from, r.to), r.currency, r.quotes),
+        String::new(),
+    ];
+    if r.products.is_empty() {
+        out.push("no sales in this range: a quote counts once accepted, or once its deal is won".to_string());
+        return out.join("\n");
+    }
+    let rows = r.products.iter().map(|p| {
+        vec![
+            crate::text::truncate(&p.name, 30),
+            p.quotes.to_string(),
+            p.units.to_string(),
+            p.revenue.grouped(),
+            format!("{}%", p.average_discount),
+            p.average_price.grouped(),
+            p.list_price.map_or("-".to_string(), Amount::grouped),
+        ]
+    });
+    let header = ["PRODUCT", "SALES", "UNITS", "REVENUE", "DISCOUNT", "AVG PRICE", "LIST PRICE"];
+    out.push(table(&header, rows, &[1, 2, 3, 4, 5, 6]));
+    out.push(String::new());
+    let bars: Vec<(String, i64, i64)> =
+        r.products.iter().take(20).map(|p| (p.name.clone(), p.revenue.0, p.revenue.0)).collect();
+    out.extend(bar_lines(&bars));
+    out.push(String::new());
+    let rows =
+        r.months.iter().map(|m| vec![m.month.clone(), m.quotes.to_string(), m.units.to_string(), m.revenue.grouped()]);
+    out.push(table(&["MONTH", "SALES", "UNITS", "REVENUE"], rows, &[1, 2, 3]));
+    if !r.pairs.is_empty() {
+        out.push(String::new());
+        out.push("Bought together:".to_string());
+        out.extend(r.pairs.iter().map(|p| format!("  {:>4}  {} + {}", p.quotes, p.a_name, p.b_name)));
+    }
+    if r.left_out > 0 {
+        out.push(String::new());
+        out.push(format!(
+            "{} in other currencies left out: see them with --currency",
+            crate::text::count(r.left_out as usize, "sale", "sales")
+        ));
+    }
+    out.join("\n")
+}
+
+/// The products report as CSV: one line per product and month it sold in.
+pub fn products_csv(r: &ProductsReport, to: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let mut w = crate::export::Sheet::new(to);
+    w.row(["product_id", "product", "month", "units", "revenue", "average_price", "currency"])?;
+    for p in &r.products {
+        for m in &p.months {
+            w.row([
+                p.product.to_string(),
+                p.name.clone(),
+                m.month.clone(),
+                m.units.to_string(),
+                m.revenue.decimal(),
+                m.average_price.decimal(),
+                r.currency.to_string(),
+            ])?;
+        }
     }
     w.finish()?;
     Ok(())

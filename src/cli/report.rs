@@ -12,7 +12,7 @@ use crate::model::{Amount, Currency, ValidationError, format_duration};
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// Which report: stages, tasks, calls, projects, emails, forecast, campaigns, activity, cases,
-    /// customers, competitors, quotas.
+    /// customers, competitors, quotas, products.
     #[arg(value_parser = super::shell::Offered(super::shell::reports), hide_possible_values = true)]
     pub name: String,
     /// First day counted, YYYY-MM-DD (default: the first day of this month).
@@ -97,6 +97,10 @@ pub(super) fn report(out: &Out, crm: &Crm, a: ReportArgs) -> Result<()> {
         Report::Quotas => {
             let r = worked_out(out, || Ok(crm.quotas_report(report_query(out, crm, &a)?)?))?;
             print_report(out, &a, &r, super::analysis::quotas_csv, super::analysis::quotas_text)
+        }
+        Report::Products => {
+            let r = worked_out(out, || Ok(crm.products_report(report_query(out, crm, &a)?)?))?;
+            print_report(out, &a, &r, super::analysis::products_csv, super::analysis::products_text)
         }
         Report::Competitors => {
             let r = worked_out(out, || Ok(crm.competitors_report(report_query(out, crm, &a)?)?))?;

@@ -51,9 +51,10 @@ pub use report::{
     CallCount, CallsReport, CampaignRow, CampaignsReport, CaseSet, CaseWeek, CasesReport, Chart, ChartRow, ChartView,
     CompetitorRow, CompetitorsReport, ConsentRow, CustomerRow, CustomersReport, DEFAULT_BEST_CASE_MIN,
     DEFAULT_QUIET_DAYS, DEFAULT_WEEKS, EmailAddress, EmailCell, EmailsReport, Forecast, ForecastPeriod, ForecastQuery,
-    GroupRow, KEY_SHARE, MAX_WEEKS, Measure, PAST_DUE, ProjectRow, ProjectState, ProjectsReport, QuotaRow,
-    QuotasReport, ReasonCount, Report, ReportQuery, SlaState, StageRow, StagesReport, StateCount, StatusRow,
-    TOP_ACCOUNTS, TaskCount, TaskWeek, TasksReport, Unit, period_words,
+    GroupRow, KEY_SHARE, MAX_WEEKS, Measure, MonthRow, PAST_DUE, PairRow, PriceMonth, ProductRow, ProductsReport,
+    ProjectRow, ProjectState, ProjectsReport, QuotaRow, QuotasReport, ReasonCount, Report, ReportQuery, SlaState,
+    StageRow, StagesReport, StateCount, StatusRow, TOP_ACCOUNTS, TOP_PAIRS, TaskCount, TaskWeek, TasksReport, Unit,
+    period_words,
 };
 pub use sales::{Conversion, ConvertLead, NewOpportunity};
 pub use service::ThreadItem;

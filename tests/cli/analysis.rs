@@ -317,3 +317,100 @@ fn quotas_are_set_listed_and_deleted_by_those_who_keep_the_settings() {
     assert!(db.ok("quota delete --team East 2026-Q1").contains("deleted the quota of team East for 2026-Q1"));
     assert_eq!(db.count("quota list"), 2);
 }
+
+/// Three products and the quotes of four deals (W: Widget 100.00, G: Gadget 250.00, Z: Gizmo
+/// 9.99):
+///
+/// | deal              | quotes                                            | counts as a sale        |
+/// |-------------------|---------------------------------------------------|-------------------------|
+/// | won on 2026-02-10 | Z ×100 (draft), then W ×3 at 10% off + G ×1 (draft) | the latest: W, G, in February |
+/// | open              | W ×2 at 5% off + Z ×3, accepted                   | yes, dated today        |
+/// | won on 2026-03-05 | G ×2 at 20% off, accepted; then W ×1 (draft)      | the accepted one, March |
+/// | open              | W ×50 (draft)                                     | no                      |
+fn product_shop(db: &Db) -> (u64, u64, u64) {
+    let acme = db.id("account add --name Acme");
+    let product = |name: &str, price: &str| db.id(format!("product add --name {name} --price {price}"));
+    let (w, g, z) = (product("Widget", "100"), product("Gadget", "250"), product("Gizmo", "9.99"));
+    let quote = |deal: u64, lines: &[(u64, u32, u8)], accepted: bool| {
+        let q = db.id(format!("quote add --opp {deal}"));
+        for (product, qty, discount) in lines {
+            db.ok(format!("quote line {q} --product {product} --qty {qty} --discount {discount}"));
+        }
+        if accepted {
+            db.ok(format!("quote edit {q} --status accepted"));
+        }
+    };
+    let won = "--stage 'Closed Won'";
+    let d1 = deal(db, acme, "1", "2026-02-10", won);
+    quote(d1, &[(z, 100, 0)], false);
+    quote(d1, &[(w, 3, 10), (g, 1, 0)], false);
+    let d2 = deal(db, acme, "1", "2099-01-01", "");
+    quote(d2, &[(w, 2, 5), (z, 3, 0)], true);
+    let d3 = deal(db, acme, "1", "2026-03-05", won);
+    quote(d3, &[(g, 2, 20)], true);
+    quote(d3, &[(w, 1, 0)], false);
+    let d4 = deal(db, acme, "1", "2099-01-01", "");
+    quote(d4, &[(w, 50, 0)], false);
+    (w, g, z)
+}
+
+#[test]
+fn products_report_counts_units_revenue_discounts_prices_and_pairs() {
+    let db = Db::new();
+    let (w, g, z) = product_shop(&db);
+    let month = chrono::Local::now().format("%Y-%m").to_string();
+    let r = db.json("report products");
+    assert_eq!(pick(&r, &["currency", "left_out", "quotes"]), json!(["USD", 0, 3]));
+    let row = |p: &Value| {
+        pick(p, &["product", "name", "list_price", "quotes", "units", "revenue", "average_discount", "average_price"])
+    };
+    let rows: Vec<Value> = r["products"].as_array().unwrap().iter().map(row).collect();
+    assert_eq!(
+        rows,
+        [
+            // 250.00 + 500.00 less 100.00 off: 650.00 for 3 units (216.666…), 100/750 = 13.3% off.
+            json!([g, "Gadget", "250.00", 2, 3, "650.00", 13, "216.67"]),
+            // 300.00 less 30.00, and 200.00 less 10.00: 460.00 for 5 units, 40/500 = 8% off.
+            json!([w, "Widget", "100.00", 2, 5, "460.00", 8, "92.00"]),
+            json!([z, "Gizmo", "9.99", 1, 3, "29.97", 0, "9.99"]),
+        ]
+    );
+    assert_eq!(
+        r["products"][1]["months"],
+        json!([
+            {"month": "2026-02", "units": 3, "revenue": "270.00", "average_price": "90.00"},
+            {"month": month, "units": 2, "revenue": "190.00", "average_price": "95.00"},
+        ])
+    );
+    assert_eq!(
+        r["months"],
+        json!([
+            {"month": "2026-02", "quotes": 1, "units": 4, "revenue": "520.00"},
+            {"month": "2026-03", "quotes": 1, "units": 2, "revenue": "400.00"},
+            {"month": month, "quotes": 1, "units": 5, "revenue": "219.97"},
+        ])
+    );
+    assert_eq!(
+        r["pairs"],
+        json!([
+            {"a": w, "a_name": "Widget", "b": g, "b_name": "Gadget", "quotes": 1},
+            {"a": w, "a_name": "Widget", "b": z, "b_name": "Gizmo", "quotes": 1},
+        ])
+    );
+    let march = db.json("report products --from 2026-03-01 --to 2026-03-31");
+    let rows: Vec<Value> =
+        march["products"].as_array().unwrap().iter().map(|p| pick(p, &["name", "units", "revenue"])).collect();
+    assert_eq!(rows, [json!(["Gadget", 2, "400.00"])]);
+    assert_eq!(
+        db.ok("report products --csv").lines().take(3).collect::<Vec<_>>(),
+        [
+            "product_id,product,month,units,revenue,average_price,currency",
+            &format!("{g},Gadget,2026-02,1,250.00,250.00,USD"),
+            &format!("{g},Gadget,2026-03,2,400.00,200.00,USD"),
+        ]
+    );
+    let text = db.ok("report products");
+    assert!(has_row(&text, &["Gadget", "2", "3", "650.00", "13%", "216.67", "250.00"]), "{text}");
+    assert!(text.contains("Bought together:\n     1  Widget + Gadget\n     1  Widget + Gizmo"), "{text}");
+    assert_eq!(db.json("report products --currency eur")["products"], json!([]));
+}

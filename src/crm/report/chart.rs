@@ -235,6 +235,21 @@ pub enum Bucket {
         /// Won or open.
         status: StageOutcome,
     },
+    /// Sales (quotes accepted, or the last of a won deal) dated in a period, in one currency,
+    /// holding every one of some products (0: a line not from the catalogue), perhaps in one
+    /// month (`2026-03`).
+    Sales {
+        /// First day.
+        from: Option<Date>,
+        /// Last day.
+        to: Option<Date>,
+        /// Their currency.
+        currency: Currency,
+        /// Products each must hold.
+        products: Vec<Id>,
+        /// Only those dated in this month.
+        month: Option<String>,
+    },
     /// What one person did in a period.
     Activity {
         /// The person.
@@ -263,6 +278,7 @@ impl Bucket {
             Bucket::Emails { .. } => Kind::Contact,
             Bucket::CampaignLeads { .. } => Kind::Lead,
             Bucket::Cases { .. } => Kind::Case,
+            Bucket::Sales { .. } => Kind::Quote,
             Bucket::Activity { which, .. } => match which {
                 ActivityCount::Calls | ActivityCount::Connected => Kind::Call,
                 ActivityCount::TasksDone => Kind::Task,

@@ -20,6 +20,7 @@ mod competitors;
 mod customers;
 mod emails;
 mod forecast;
+mod products;
 mod projects;
 mod quotas;
 mod records;
@@ -36,6 +37,7 @@ pub use competitors::{CompetitorRow, CompetitorsReport, ReasonCount};
 pub use customers::{CHART_CUSTOMERS, CustomerRow, CustomersReport, DEFAULT_QUIET_DAYS, KEY_SHARE};
 pub use emails::{CONSENT_ROWS, ConsentRow, EmailAddress, EmailCell, EmailsReport};
 pub use forecast::{DEFAULT_BEST_CASE_MIN, Forecast, ForecastPeriod, ForecastQuery, PAST_DUE};
+pub use products::{MonthRow, PairRow, PriceMonth, ProductRow, ProductsReport, TOP_PAIRS};
 pub use projects::{ProjectRow, ProjectState, ProjectsReport, StateCount};
 pub use quotas::{QuotaRow, QuotasReport};
 pub use stages::{StageRow, StagesReport};
@@ -151,11 +153,13 @@ pub enum Report {
     Competitors,
     /// Quotas against what was won and the weighted pipeline ([`QuotasReport`]).
     Quotas,
+    /// Sales by product and month, and products bought together ([`ProductsReport`]).
+    Products,
 }
 
 impl Report {
     /// Every report, in the order the Reports screen lists them.
-    pub const ALL: [Report; 12] = [
+    pub const ALL: [Report; 13] = [
         Report::Forecast,
         Report::Stages,
         Report::Tasks,
@@ -168,11 +172,12 @@ impl Report {
         Report::Customers,
         Report::Competitors,
         Report::Quotas,
+        Report::Products,
     ];
 
     /// Every report in the order the command line's contract (docs/CLI.md) and `rolo report
     /// --help` list them: the order the error naming the reports keeps.
-    pub const CONTRACT_ORDER: [Report; 12] = [
+    pub const CONTRACT_ORDER: [Report; 13] = [
         Report::Stages,
         Report::Tasks,
         Report::Calls,
@@ -185,6 +190,7 @@ impl Report {
         Report::Customers,
         Report::Competitors,
         Report::Quotas,
+        Report::Products,
     ];
 
     /// Its name, as `rolo report NAME` takes it and the Reports screen shows it.
@@ -202,6 +208,7 @@ impl Report {
             Report::Customers => "customers",
             Report::Competitors => "competitors",
             Report::Quotas => "quotas",
+            Report::Products => "products",
         }
     }
 
@@ -257,6 +264,7 @@ impl Crm {
             Report::Customers => Chart::customers(&self.customers_report(query, DEFAULT_QUIET_DAYS)?),
             Report::Competitors => Chart::competitors(&self.competitors_report(query)?),
             Report::Quotas => Chart::quotas(&self.quotas_report(query)?),
+            Report::Products => Chart::products(&self.products_report(query)?),
         })
     }
 }
@@ -282,7 +290,7 @@ mod tests {
         assert_eq!(e.field, "report");
         assert_eq!(
             e.message,
-            "'Sales' is not a report: use one of stages, tasks, calls, projects, emails, forecast, campaigns, activity, cases, customers, competitors, quotas"
+            "'Sales' is not a report: use one of stages, tasks, calls, projects, emails, forecast, campaigns, activity, cases, customers, competitors, quotas, products"
         );
     }
 

@@ -139,6 +139,15 @@ impl Crm {
                     }
                 })?;
             }
+            Bucket::Sales { from, to, currency, products, month } => {
+                for (q, day) in super::products::sales(&r, *from, *to)? {
+                    let holds = |p: &Id| q.lines.iter().any(|l| l.product.unwrap_or(0) == *p);
+                    let in_month = month.as_ref().is_none_or(|m| day.0.format("%Y-%m").to_string() == *m);
+                    if q.currency == *currency && products.iter().all(holds) && in_month {
+                        ids.push(q.id);
+                    }
+                }
+            }
             Bucket::Activity { owner, from, to, which } => {
                 let (start, end) = instants(*from, *to);
                 match which {
