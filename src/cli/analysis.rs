@@ -6,6 +6,16 @@ use super::report::{bar_lines, currency_line};
 use crate::crm::{CompetitorsReport, CustomersReport, ProductsReport, QuotasReport, period_words};
 use crate::model::Amount;
 
+/// How many rows a report's text table shows; `--csv` and `--json` give them all.
+const TEXT_ROWS: usize = 50;
+
+/// "… and 36,169 more customers: --csv or --json lists them all", when the table left some out.
+fn more_line(total: usize, what: &str) -> Option<String> {
+    let more = total.checked_sub(TEXT_ROWS).filter(|&n| n > 0)?;
+    let n = crate::model::Amount(more as i64 * 100).grouped();
+    Some(format!("… and {} more {what}: --csv or --json lists them all", n.trim_end_matches(".00")))
+}
+
 /// A date or a dash.
 fn day(d: Option<crate::model::Date>) -> String {
     d.map_or("-".to_string(), |d| d.to_string())
@@ -32,7 +42,7 @@ pub fn customers_text(r: &CustomersReport) -> String {
         out.push("no deals won in this range".to_string());
         return out.join("\n");
     }
-    let rows = r.customers.iter().enumerate().map(|(i, c)| {
+    let rows = r.customers.iter().take(TEXT_ROWS).enumerate().map(|(i, c)| {
         vec![
             (i + 1).to_string(),
             format!("{}{}", if c.key { "★ " } else { "" }, crate::text::truncate(&c.name, 32)),
@@ -50,6 +60,7 @@ pub fn customers_text(r: &CustomersReport) -> String {
     let header =
         ["#", "ACCOUNT", "WON", "DEALS", "AVERAGE", "OPEN", "LAST ACTIVITY", "RISK", "INDUSTRY", "COUNTRY", "SIZE"];
     out.push(table(&header, rows, &[0, 2, 3, 4, 5]));
+    out.extend(more_line(r.customers.len(), "customers"));
     out.push(String::new());
     let bars: Vec<(String, i64, i64)> =
         r.customers.iter().take(crate::crm::CHART_CUSTOMERS).map(|c| (c.name.clone(), c.won.0, c.won.0)).collect();
@@ -281,7 +292,7 @@ pub fn products_text(r: &ProductsReport) -> String {
         out.push("no sales in this range: a quote counts once accepted, or once its deal is won".to_string());
         return out.join("\n");
     }
-    let rows = r.products.iter().map(|p| {
+    let rows = r.products.iter().take(TEXT_ROWS).map(|p| {
         vec![
             crate::text::truncate(&p.name, 30),
             p.quotes.to_string(),
@@ -294,6 +305,7 @@ pub fn products_text(r: &ProductsReport) -> String {
     });
     let header = ["PRODUCT", "SALES", "UNITS", "REVENUE", "DISCOUNT", "AVG PRICE", "LIST PRICE"];
     out.push(table(&header, rows, &[1, 2, 3, 4, 5, 6]));
+    out.extend(more_line(r.products.len(), "products"));
     out.push(String::new());
     let bars: Vec<(String, i64, i64)> =
         r.products.iter().take(20).map(|p| (p.name.clone(), p.revenue.0, p.revenue.0)).collect();
@@ -336,4 +348,19 @@ pub fn products_csv(r: &ProductsReport, to: &mut dyn std::io::Write) -> anyhow::
     }
     w.finish()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_table_says_how_many_rows_it_left_out() {
+        assert_eq!(more_line(TEXT_ROWS - 1, "customers"), None);
+        assert_eq!(more_line(TEXT_ROWS, "customers"), None);
+        assert_eq!(
+            more_line(36_219, "customers").as_deref(),
+            Some("… and 36,169 more customers: --csv or --json lists them all")
+        );
+    }
 }
