@@ -74,6 +74,13 @@ pub struct TaskEdit {
     /// New title.
     #[arg(long)]
     pub title: Option<String>,
+    /// A task that must be done before this one (repeat for several; a circle of tasks waiting
+    /// for each other is refused).
+    #[arg(long, value_name = "ID")]
+    pub after: Vec<Id>,
+    /// A task this one no longer waits for (repeatable).
+    #[arg(long, value_name = "ID")]
+    pub not_after: Vec<Id>,
     #[command(flatten)]
     pub fields: TaskFields,
 }
@@ -386,6 +393,12 @@ pub(super) fn task(out: &Out, crm: &Crm, cmd: TaskCmd) -> Result<()> {
         TaskCmd::Edit(e) => edit(out, crm, e.id, |rec: &mut Task| {
             if let Some(t) = e.title {
                 rec.title = t;
+            }
+            rec.after.retain(|id| !e.not_after.contains(id));
+            for id in e.after {
+                if !rec.after.contains(&id) {
+                    rec.after.push(id);
+                }
             }
             Ok(fields::task(rec, &e.fields, crm.session().today())?)
         }),

@@ -1,11 +1,12 @@
 //! The rules every change of a record obeys, whichever command or front end makes it: they run
 //! inside [`Tx::update`], so a generic edit, a bulk label or a stage move all meet them. A
-//! converted lead stays as it was; a deal put in another stage takes what the stage implies.
+//! converted lead stays as it was; a deal put in another stage takes what the stage implies; a
+//! task never waits, through others, for itself.
 
 use super::sales::place_in_stage;
 use super::{Crm, CrmError, Result, Tx, label_of};
 use crate::model::{
-    Id, Kind, Lead, LeadConversion, Opportunity, Record, RecordRef, Stage, StageOutcome, ValidationError,
+    Id, Kind, Lead, LeadConversion, Opportunity, Record, RecordRef, Stage, StageOutcome, Task, ValidationError,
 };
 use crate::store::Read;
 
@@ -49,7 +50,60 @@ impl Tx<'_> {
         if let (Some(old), Some(new)) = (as_kind::<Opportunity, _>(old), as_kind_mut::<Opportunity, _>(new)) {
             self.stage_rules(old, new, summary)?;
         }
+        if let (Some(old), Some(new)) = (as_kind::<Task, _>(old), as_kind::<Task, _>(new))
+            && old.after != new.after
+        {
+            self.dependency_rules(new)?;
+        }
         self.case_rules(Some(old), new, summary)
+    }
+
+    /// Refuses a task that would wait, through the tasks it waits for, for itself, naming the
+    /// circle: the shortest one, found breadth first along what each task waits for.
+    fn dependency_rules(&self, task: &Task) -> Result<()> {
+        use std::collections::{HashMap, VecDeque};
+        if task.after.contains(&task.id) {
+            return Err(ValidationError::new("after", format!("task {} cannot wait for itself", task.id)).into());
+        }
+        let mut came_from: HashMap<Id, Id> = HashMap::new();
+        let mut queue: VecDeque<Id> = VecDeque::new();
+        for &first in &task.after {
+            if came_from.insert(first, task.id).is_none() {
+                queue.push_back(first);
+            }
+        }
+        while let Some(id) = queue.pop_front() {
+            if id == task.id {
+                // Back from the task itself along who led to whom: the circle in waiting order.
+                let mut circle = vec![task.id];
+                let mut at = came_from[&task.id];
+                while at != task.id {
+                    circle.push(at);
+                    at = came_from[&at];
+                }
+                circle.push(task.id);
+                let last = circle.len() - 1;
+                circle[1..last].reverse();
+                let name = |id: Id| match id == task.id {
+                    true => format!("#{id} {}", task.title),
+                    false => self.get::<Task>(id).map(|t| format!("#{id} {}", t.title)).unwrap_or(format!("#{id}")),
+                };
+                let words: Vec<String> = circle.into_iter().map(name).collect();
+                let message = format!(
+                    "would make a circle of tasks waiting for each other: {} (each waits for the next): take one out",
+                    words.join(" → ")
+                );
+                return Err(ValidationError::new("after", message).into());
+            }
+            let Ok(next) = self.get::<Task>(id) else { continue };
+            for &further in &next.after {
+                if let std::collections::hash_map::Entry::Vacant(e) = came_from.entry(further) {
+                    e.insert(id);
+                    queue.push_back(further);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// A converted lead is read-only: what it said is kept as it was, and the records it became

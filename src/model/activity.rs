@@ -49,6 +49,9 @@ pub struct Task {
     pub opportunity: Option<Id>,
     /// The project it belongs to.
     pub project: Option<Id>,
+    /// The tasks that must be done before it can start (its predecessors in the project
+    /// network), by id, in the order they were added.
+    pub after: Vec<Id>,
     /// Details.
     pub notes: Option<String>,
     /// Who does it.
@@ -136,10 +139,14 @@ impl Record for Task {
         ]
         .into_iter()
         .flatten()
+        .chain(self.after.iter().filter_map(|&id| link_opt("after", Kind::Task, Some(id))))
         .collect()
     }
 
     fn unlink(&mut self, target: RecordRef) {
+        if target.kind == Kind::Task {
+            self.after.retain(|&id| id != target.id);
+        }
         clear_if(&mut self.account, Kind::Account, target);
         clear_if(&mut self.contact, Kind::Contact, target);
         clear_if(&mut self.lead, Kind::Lead, target);

@@ -11,6 +11,7 @@
 //! | 4      | a list may be dynamic (`filter`); a campaign has a cost, its lists, responses, skipped |
 //! | 5      | a call and an email may belong to a customer service case (`case`) |
 //! | 6      | a deal may name the competitor it is up against (`Opportunity::competitor`) |
+//! | 7      | a task may wait for others (`Task::after`)                |
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -19,11 +20,12 @@ use super::StoreError;
 use crate::model::{
     Account, Address, Amount, Article, AuditEntry, BulkCreation, Call, CallDirection, CallOutcome, Campaign,
     CampaignStatus, Case, Contact, ContactList, Currency, Date, Delivery, Email, Event, Id, Lead, Message, Note,
-    Opportunity, OpportunityStatus, Phone, Product, Project, Quote, RecordRef, Stage, Task, Template, Timestamp,
+    Opportunity, OpportunityStatus, Phone, Priority, Product, Project, Quote, RecordRef, Stage, Task, TaskStatus,
+    Template, Timestamp,
 };
 
 /// The envelope version this build writes.
-pub const FORMAT: u8 = 6;
+pub const FORMAT: u8 = 7;
 
 /// A value kept in an envelope: read in the shape this build writes, or converted from the shape
 /// an older format wrote.
@@ -47,7 +49,6 @@ same_shape!(
     Stage,
     Product,
     Quote,
-    Task,
     Event,
     Project,
     Note,
@@ -118,6 +119,51 @@ impl Stored for Opportunity {
             updated,
         };
         Ok((deal, used))
+    }
+}
+
+/// A task as formats 1 to 6 stored it: waiting for no other.
+#[derive(Serialize, Deserialize)]
+struct TaskV6 {
+    id: Id,
+    title: String,
+    due: Option<Date>,
+    priority: Priority,
+    status: TaskStatus,
+    account: Option<Id>,
+    contact: Option<Id>,
+    lead: Option<Id>,
+    opportunity: Option<Id>,
+    project: Option<Id>,
+    notes: Option<String>,
+    owner: String,
+    completed_at: Option<Timestamp>,
+    created: Timestamp,
+    updated: Timestamp,
+}
+
+impl Stored for Task {
+    fn from_older(_: u8, payload: &[u8]) -> Result<(Self, usize), String> {
+        let (t, used) = decode_prefix::<TaskV6>(payload)?;
+        let task = Task {
+            id: t.id,
+            title: t.title,
+            due: t.due,
+            priority: t.priority,
+            status: t.status,
+            account: t.account,
+            contact: t.contact,
+            lead: t.lead,
+            opportunity: t.opportunity,
+            project: t.project,
+            after: Vec::new(),
+            notes: t.notes,
+            owner: t.owner,
+            completed_at: t.completed_at,
+            created: t.created,
+            updated: t.updated,
+        };
+        Ok((task, used))
     }
 }
 
@@ -434,6 +480,32 @@ mod tests {
         let mut old = vec![5];
         old.extend(payload(&(v5, deal.created, deal.updated)));
         assert_eq!(decode::<Opportunity>(deal.record_ref(), &old).unwrap(), deal);
+        // Formats 1 to 6 wrote a task waiting for no other.
+        let t = Task { id: 9, title: "Call".into(), project: Some(2), owner: "ann".into(), ..Default::default() };
+        let shape = TaskV6 {
+            id: t.id,
+            title: t.title.clone(),
+            due: None,
+            priority: t.priority,
+            status: t.status,
+            account: None,
+            contact: None,
+            lead: None,
+            opportunity: None,
+            project: t.project,
+            notes: None,
+            owner: t.owner.clone(),
+            completed_at: None,
+            created: t.created,
+            updated: t.updated,
+        };
+        for format in 1..7 {
+            let mut old = vec![format];
+            old.extend(payload(&shape));
+            assert_eq!(decode::<Task>(t.record_ref(), &old).unwrap(), t, "format {format}");
+        }
+        let waiting = Task { after: vec![3, 4], ..t };
+        assert_eq!(decode::<Task>(waiting.record_ref(), &encode(&waiting)).unwrap(), waiting);
         let rival = Opportunity { competitor: Some("Rival Inc".into()), ..deal.clone() };
         assert_eq!(decode::<Opportunity>(deal.record_ref(), &encode(&rival)).unwrap(), rival);
         // Formats 1 and 2 wrote a contact without prefix, suffix or department.
@@ -526,8 +598,8 @@ mod tests {
         reads_under_later_formats::<Call>(5);
         reads_under_later_formats::<Message>(5);
         reads_under_later_formats::<Opportunity>(FORMAT);
+        reads_under_later_formats::<Task>(FORMAT);
         reads_under_later_formats::<Account>(1);
-        reads_under_later_formats::<Task>(1);
     }
 
     #[test]

@@ -414,3 +414,38 @@ fn products_report_counts_units_revenue_discounts_prices_and_pairs() {
     assert!(text.contains("Bought together:\n     1  Widget + Gadget\n     1  Widget + Gizmo"), "{text}");
     assert_eq!(db.json("report products --currency eur")["products"], json!([]));
 }
+
+#[test]
+fn a_task_waits_for_others_and_a_circle_of_waiting_is_refused_naming_it() {
+    let db = Db::new();
+    let project = db.id("project add --name Rollout --due 2027-03-01");
+    let task = |title: &str| db.id(format!("task add --title {title} --project {project}"));
+    let (design, build, ship) = (task("Design"), task("Build"), task("Ship"));
+    db.ok(format!("task edit {build} --after {design}"));
+    db.ok(format!("task edit {ship} --after {build} --after {design} --after {build}"));
+    assert_eq!(db.json(format!("task show {ship}"))["after"], json!([build, design]), "each once, in order");
+    db.fails_with(
+        format!("task edit {design} --after {ship}"),
+        1,
+        &format!(
+            "error: after: would make a circle of tasks waiting for each other: #{design} Design → #{ship} Ship → #{design} Design (each waits for the next): take one out"
+        ),
+    );
+    db.fails_with(
+        format!("task edit {design} --after {design}"),
+        1,
+        &format!("error: after: task {design} cannot wait for itself"),
+    );
+    db.fails_with(format!("task edit {design} --after 999"), 1, "999");
+    // Without the shortcut from Ship, the circle runs through Build.
+    db.ok(format!("task edit {ship} --not-after {design}"));
+    db.fails_with(
+        format!("task edit {design} --after {ship}"),
+        1,
+        &format!("#{design} Design → #{ship} Ship → #{build} Build → #{design} Design"),
+    );
+    // A task deleted is no longer waited for.
+    db.ok(format!("task delete {build}"));
+    assert_eq!(db.json(format!("task show {ship}"))["after"], json!([]));
+    db.ok(format!("task edit {design} --after {ship}"));
+}
