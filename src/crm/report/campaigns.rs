@@ -1,7 +1,5 @@
 //! The campaigns report: leads, conversions, deals, won money and cost per lead of every campaign.
 
-use std::collections::BTreeMap;
-
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
@@ -40,21 +38,6 @@ pub struct CampaignRow {
     pub budget: Option<Amount>,
     /// The budget ÷ its leads, rounded to the cent (none without a budget or without leads).
     pub cost_per_lead: Option<Amount>,
-}
-
-/// The currency most of `currencies` are; ties go to the alphabetically first; none: the default.
-pub(super) fn most_common(currencies: impl IntoIterator<Item = Currency>) -> Currency {
-    let mut counts: BTreeMap<Currency, usize> = BTreeMap::new();
-    for c in currencies {
-        *counts.entry(c).or_default() += 1;
-    }
-    let mut best: Option<(Currency, usize)> = None;
-    for (c, n) in counts {
-        if best.is_none_or(|(_, m)| n > m) {
-            best = Some((c, n));
-        }
-    }
-    best.map_or(Currency::DEFAULT, |(c, _)| c)
 }
 
 impl Crm {
@@ -119,7 +102,9 @@ impl Crm {
         let won = |o: &&DealFacts| o.status == StageOutcome::Won;
         let currency = query.currency.unwrap_or_else(|| {
             let deals = found.iter().flat_map(|f| &f.2).filter_map(|id| opps.get(id)).filter(won).map(|o| o.currency);
-            most_common(deals.chain(campaigns.iter().filter(|c| c.budget.is_some()).map(|c| c.currency)))
+            let all: Vec<Currency> =
+                deals.chain(campaigns.iter().filter(|c| c.budget.is_some()).map(|c| c.currency)).collect();
+            super::pick_currency(None, &all).0
         });
         let mut rows = Vec::with_capacity(campaigns.len());
         for (c, (leads, converted, ids)) in campaigns.into_iter().zip(found) {
@@ -128,9 +113,8 @@ impl Crm {
                 deals.iter().filter(|o| won(o) && o.currency == currency).map(|o| i128::from(o.amount.0)).sum();
             let budget = c.budget.filter(|_| c.currency == currency);
             let cost_per_lead = budget.filter(|_| leads > 0).map(|b| {
-                let (b, n) = (b.0 as i128, leads as i128);
-                // Rounded half away from zero.
-                Amount(((b * 2 + b.signum() * n) / (2 * n)) as i64)
+                // At most the budget, which fits.
+                Amount(super::rounded_div(i128::from(b.0), i128::from(leads)) as i64)
             });
             rows.push(CampaignRow {
                 id: c.id,

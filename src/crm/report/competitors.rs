@@ -5,7 +5,6 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
 use super::chart::{Bucket, Chart, ChartView, Unit, left_out_note, measure, row};
-use super::forecast::most_used;
 use super::{ReportQuery, amount, period_words};
 use crate::crm::{Crm, Result};
 use crate::model::{Amount, Currency, Date, Id, Opportunity, Picklist, StageOutcome};
@@ -96,13 +95,8 @@ impl Crm {
             };
             deals.push((d, row));
         })?;
-        let all: Vec<&DealFacts> = deals.iter().map(|(d, _)| d).collect();
-        let currency = query.currency.unwrap_or_else(|| most_used(&all));
-        let mut other_currencies: Vec<Currency> =
-            all.iter().filter(|d| d.currency != currency).map(|d| d.currency).collect();
-        let left_out = other_currencies.len() as u32;
-        other_currencies.sort();
-        other_currencies.dedup();
+        let currencies: Vec<Currency> = deals.iter().map(|(d, _)| d.currency).collect();
+        let (currency, left_out, other_currencies) = super::pick_currency(query.currency, &currencies);
         let mut sums: Vec<Sums> = (0..=names.len()).map(|_| Sums::default()).collect();
         for (d, row) in deals.iter().filter(|(d, _)| d.currency == currency) {
             let s = &mut sums[*row];

@@ -5,7 +5,6 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
 
 use super::chart::{Bucket, Chart, ChartRow, ChartView, Unit, left_out_note, measure, row};
-use super::forecast::most_used;
 use super::{ReportQuery, amount, period_words};
 use crate::crm::{Crm, Result};
 use crate::model::{Account, Amount, Currency, Date, Id, StageOutcome};
@@ -123,12 +122,8 @@ impl Crm {
         let in_period =
             |d: &DealFacts| query.from.is_none_or(|f| d.close >= f) && query.to.is_none_or(|t| d.close <= t);
         let won: Vec<&DealFacts> = deals.iter().filter(|d| d.status == StageOutcome::Won && in_period(d)).collect();
-        let currency = query.currency.unwrap_or_else(|| most_used(&won));
-        let mut other_currencies: Vec<Currency> =
-            won.iter().filter(|d| d.currency != currency).map(|d| d.currency).collect();
-        let left_out = other_currencies.len() as u32;
-        other_currencies.sort();
-        other_currencies.dedup();
+        let currencies: Vec<Currency> = won.iter().map(|d| d.currency).collect();
+        let (currency, left_out, other_currencies) = super::pick_currency(query.currency, &currencies);
         let mut tallies: HashMap<Id, Tally> = HashMap::default();
         for d in won.iter().filter(|d| d.currency == currency) {
             let t = tallies.entry(d.account).or_default();
@@ -169,7 +164,7 @@ impl Crm {
                 account: a.id,
                 won: amount(t.won, &what)?,
                 deals: t.deals,
-                average: amount(rounded_div(t.won, i128::from(t.deals)), &what)?,
+                average: amount(super::rounded_div(t.won, i128::from(t.deals)), &what)?,
                 open: amount(t.open, &what)?,
                 open_deals: t.open_deals,
                 last_activity,
@@ -207,14 +202,6 @@ impl Crm {
             customers: rows,
         })
     }
-}
-
-/// `n / d` rounded half away from zero (0 when `d` is 0).
-fn rounded_div(n: i128, d: i128) -> i128 {
-    if d == 0 {
-        return 0;
-    }
-    (2 * n + d * n.signum()) / (2 * d)
 }
 
 /// The last activity with the people of each of `accounts`, by local date.

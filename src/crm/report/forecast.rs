@@ -13,7 +13,7 @@
 //! is exactly the sum of what each deal shows. Sums are kept in `i128` and refused, never wrapped,
 //! if they outgrow an [`Amount`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -210,11 +210,9 @@ fn compute(
 ) -> Result<Forecast> {
     let Span { from, to, .. } = span;
     let counted: Vec<&DealFacts> = opps.iter().filter(|o| span.counts(o)).collect();
-    let currency = currency.unwrap_or_else(|| most_used(&counted));
-    let (kept, others): (Vec<&DealFacts>, Vec<&DealFacts>) = counted.into_iter().partition(|o| o.currency == currency);
-    let mut other_currencies: Vec<Currency> = others.iter().map(|o| o.currency).collect();
-    other_currencies.sort();
-    other_currencies.dedup();
+    let currencies: Vec<Currency> = counted.iter().map(|o| o.currency).collect();
+    let (currency, left_out, other_currencies) = super::pick_currency(currency, &currencies);
+    let kept: Vec<&DealFacts> = counted.into_iter().filter(|o| o.currency == currency).collect();
     let late: Vec<&DealFacts> =
         kept.iter().copied().filter(|o| o.status == StageOutcome::Open && o.close < span.due_from()).collect();
     let past_due = sum(PAST_DUE.to_string(), None, span.due_from().add_days(-1), &late, stages, best_case_min)?;
@@ -227,27 +225,11 @@ fn compute(
         to,
         currency,
         best_case_min,
-        left_out: others.len() as u32,
+        left_out,
         other_currencies,
         months: split(1)?,
         quarters: split(3)?,
     })
-}
-
-/// The currency most of `opps` use; ties go to the alphabetically first; none: the default.
-pub(super) fn most_used(opps: &[&DealFacts]) -> Currency {
-    let mut counts: BTreeMap<Currency, usize> = BTreeMap::new();
-    for o in opps {
-        *counts.entry(o.currency).or_default() += 1;
-    }
-    // Iterating in code order and replacing only on a strictly larger count keeps the first of a tie.
-    let mut best: Option<(Currency, usize)> = None;
-    for (c, n) in counts {
-        if best.is_none_or(|(_, m)| n > m) {
-            best = Some((c, n));
-        }
-    }
-    best.map_or(Currency::DEFAULT, |(c, _)| c)
 }
 
 /// The sums of one period (every day up to `to` without a `from`) over `opps` (all in one

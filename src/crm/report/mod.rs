@@ -82,6 +82,32 @@ fn amount(cents: i128, what: &str) -> Result<Amount> {
         .map_err(|_| CrmError::TooLarge { what: format!("the {what}"), check: "the amounts it adds up".into() })
 }
 
+/// The currency a money report is in: `asked`, else the one most of `currencies` are (ties go
+/// to the alphabetically first; none: the default); with how many of `currencies` are in
+/// another, and those others, alphabetically.
+fn pick_currency(asked: Option<Currency>, currencies: &[Currency]) -> (Currency, u32, Vec<Currency>) {
+    let mut counts: std::collections::BTreeMap<Currency, usize> = Default::default();
+    for &c in currencies {
+        *counts.entry(c).or_default() += 1;
+    }
+    // Iterating in code order and replacing only on a strictly larger count keeps the first of a tie.
+    let mut best: Option<(Currency, usize)> = None;
+    for (&c, &n) in &counts {
+        if best.is_none_or(|(_, m)| n > m) {
+            best = Some((c, n));
+        }
+    }
+    let currency = asked.unwrap_or(best.map_or(Currency::DEFAULT, |(c, _)| c));
+    let left_out = currencies.iter().filter(|&&c| c != currency).count() as u32;
+    let others = counts.into_keys().filter(|&c| c != currency).collect();
+    (currency, left_out, others)
+}
+
+/// `n / d` rounded half away from zero (0 when `d` is 0): an average to the cent.
+fn rounded_div(n: i128, d: i128) -> i128 {
+    if d == 0 { 0 } else { (2 * n + d * n.signum()) / (2 * d) }
+}
+
 /// Ids of `kind` whose date sort key (close date, project due date) lies in `[from, to]`, either
 /// end open, in date order.
 fn ids_by_date(r: &Reader, kind: Kind, from: Option<Date>, to: Option<Date>) -> Result<Vec<Id>> {

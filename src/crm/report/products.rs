@@ -121,11 +121,6 @@ impl Sums {
     }
 }
 
-/// `n / d` rounded half away from zero (0 when `d` is 0).
-fn per(n: i128, d: i128) -> i128 {
-    if d == 0 { 0 } else { (2 * n + d * n.signum()) / (2 * d) }
-}
-
 /// The sales among `quotes`: (quote, the day it is dated), in `[from, to]`.
 pub(super) fn sales(r: &impl Read, from: Option<Date>, to: Option<Date>) -> Result<Vec<(Quote, Date)>> {
     let mut won: HashMap<Id, Date> = HashMap::default();
@@ -162,9 +157,9 @@ impl Crm {
         query.check()?;
         let r = self.reader()?;
         let sold = sales(&r, query.from, query.to)?;
-        let currency =
-            query.currency.unwrap_or_else(|| super::campaigns::most_common(sold.iter().map(|(q, _)| q.currency)));
-        let (kept, others): (Vec<_>, Vec<_>) = sold.into_iter().partition(|(q, _)| q.currency == currency);
+        let currencies: Vec<Currency> = sold.iter().map(|(q, _)| q.currency).collect();
+        let (currency, left_out, _) = super::pick_currency(query.currency, &currencies);
+        let kept: Vec<_> = sold.into_iter().filter(|(q, _)| q.currency == currency).collect();
         let mut by_product: HashMap<Id, Sums> = HashMap::default();
         let mut by_product_month: HashMap<Id, std::collections::BTreeMap<String, Sums>> = HashMap::default();
         let mut by_month: std::collections::BTreeMap<String, Sums> = Default::default();
@@ -176,7 +171,7 @@ impl Crm {
             let mut held: Vec<Id> = Vec::new();
             for line in &q.lines {
                 let gross = i128::from(line.unit_price.0) * i128::from(line.quantity);
-                let net = gross - per(gross * i128::from(line.discount), 100);
+                let net = gross - super::rounded_div(gross * i128::from(line.discount), 100);
                 let product = line.product.unwrap_or(0);
                 by_product.entry(product).or_default().add(u64::from(line.quantity), gross, net);
                 let months = by_product_month.entry(product).or_default();
@@ -216,7 +211,7 @@ impl Crm {
                         month,
                         units: m.units,
                         revenue: amount(m.net, &what)?,
-                        average_price: amount(per(m.net, i128::from(m.units)), &what)?,
+                        average_price: amount(super::rounded_div(m.net, i128::from(m.units)), &what)?,
                     })
                 })
                 .collect::<Result<_>>()?;
@@ -227,8 +222,8 @@ impl Crm {
                 quotes: s.quotes,
                 units: s.units,
                 revenue: amount(s.net, &what)?,
-                average_discount: u32::try_from(per((s.gross - s.net) * 100, s.gross)).unwrap_or(0),
-                average_price: amount(per(s.net, i128::from(s.units)), &what)?,
+                average_discount: u32::try_from(super::rounded_div((s.gross - s.net) * 100, s.gross)).unwrap_or(0),
+                average_price: amount(super::rounded_div(s.net, i128::from(s.units)), &what)?,
                 months,
             });
         }
@@ -252,7 +247,7 @@ impl Crm {
             from: query.from,
             to: query.to,
             currency,
-            left_out: others.len() as u32,
+            left_out,
             quotes: kept.len() as u32,
             products,
             months,

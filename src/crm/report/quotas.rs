@@ -120,7 +120,8 @@ impl Crm {
                 people,
             });
         }
-        let currency = query.currency.unwrap_or_else(|| super::campaigns::most_common(rows.iter().map(|r| r.currency)));
+        let currencies: Vec<Currency> = rows.iter().map(|r| r.currency).collect();
+        let currency = super::pick_currency(query.currency, &currencies).0;
         Ok(QuotasReport { from, to, currency, quotas: rows })
     }
 }

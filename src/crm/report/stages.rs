@@ -4,7 +4,7 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
 use super::chart::{Bucket, Chart, ChartView, Unit, left_out_note, measure, row};
-use super::forecast::{most_used, weighted_cents};
+use super::forecast::weighted_cents;
 use super::{ReportQuery, amount, period_words};
 use crate::crm::{Crm, Result};
 use crate::model::{Amount, Currency, Date, Id, Stage, StageOutcome};
@@ -64,12 +64,9 @@ impl Crm {
 
 /// The stages report of `opps` (already limited to the period) over `stages` (in board order).
 fn stages_compute(query: ReportQuery, stages: &[Stage], opps: &[DealFacts]) -> Result<StagesReport> {
-    let all: Vec<&DealFacts> = opps.iter().collect();
-    let currency = query.currency.unwrap_or_else(|| most_used(&all));
-    let (kept, others): (Vec<&DealFacts>, Vec<&DealFacts>) = all.into_iter().partition(|o| o.currency == currency);
-    let mut other_currencies: Vec<Currency> = others.iter().map(|o| o.currency).collect();
-    other_currencies.sort();
-    other_currencies.dedup();
+    let currencies: Vec<Currency> = opps.iter().map(|o| o.currency).collect();
+    let (currency, left_out, other_currencies) = super::pick_currency(query.currency, &currencies);
+    let kept: Vec<&DealFacts> = opps.iter().filter(|o| o.currency == currency).collect();
     let mut sums: HashMap<Id, (u32, i128, i128)> = HashMap::default();
     for o in &kept {
         let s = sums.entry(o.stage).or_default();
@@ -98,7 +95,7 @@ fn stages_compute(query: ReportQuery, stages: &[Stage], opps: &[DealFacts]) -> R
         from: query.from,
         to: query.to,
         currency,
-        left_out: others.len() as u32,
+        left_out,
         other_currencies,
         stages: rows,
         total: StageRow {
