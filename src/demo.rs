@@ -22,6 +22,19 @@ const PRODUCTS: &str = include_str!("../data/products.txt");
 const TITLES: &str = include_str!("../data/titles.txt");
 
 const SUFFIXES: [&str; 8] = ["Ltd", "Inc", "GmbH", "SA", "Group", "Labs", "Systems", "& Co"];
+/// The first project's plan: title, due in days from today, done, and the steps (by place in
+/// this list) it waits for: a network with two branches joining before the end.
+const PLAN: [(&str, i64, bool, &[usize]); 8] = [
+    ("Kick-off meeting", -20, true, &[]),
+    ("Gather requirements", -10, true, &[0]),
+    ("Migrate customer data", 5, false, &[1]),
+    ("Configure the pipeline", 3, false, &[1]),
+    ("Train the sales team", 12, false, &[3]),
+    ("Pilot with one team", 20, false, &[2, 4]),
+    ("Write the user guide", 15, false, &[3]),
+    ("Go live", 30, false, &[5, 6]),
+];
+
 const TASKS: [&str; 10] = [
     "Send proposal",
     "Follow up on quote",
@@ -423,7 +436,22 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
         .map(|p| p.id)
     })?;
 
+    // The first tasks are the first project's plan, each waiting for those it names.
+    let mut plan: Vec<Id> = Vec::new();
     batched(tx, made, size.tasks, |tx, i| {
+        if let Some(&(title, days, done, after)) = PLAN.get(i as usize) {
+            let task = tx.create(Task {
+                title: title.into(),
+                due: Some(today.add_days(days)),
+                status: if done { TaskStatus::Done } else { TaskStatus::Open },
+                project: Some(projects[0]),
+                after: after.iter().map(|&n| plan[n]).collect(),
+                completed_at: done.then(|| Timestamp(now.0 + days * 86_400)),
+                ..Default::default()
+            })?;
+            plan.push(task.id);
+            return Ok(());
+        }
         let (contact, _) = contacts[rng.random_range(0..contacts.len())];
         let status = TaskStatus::ALL[(i as usize / 2) % TaskStatus::ALL.len()];
         let done = matches!(status, TaskStatus::Done | TaskStatus::Cancelled);

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod crm;
 pub mod demo;
+pub mod diagram;
 pub mod editor;
 pub mod export;
 pub mod fuzz;

@@ -423,3 +423,59 @@ fn after_a_bulk_load_too_big_to_hand_over_the_owners_and_search_are_read_again()
     assert_eq!(ola.search("zed bulk", &[Kind::Contact], 5).unwrap().len(), 1, "the index read again has them");
     assert!(sam.search("zed bulk", &[Kind::Contact], 5).unwrap().is_empty());
 }
+
+#[test]
+fn a_project_network_holds_only_the_tasks_the_actor_may_see() {
+    use rolo::model::{Project, Task};
+    let (_dir, ann) = crm();
+    ann.add_user(rolo::model::User::new("bob", "Bob Stone", "rep")).unwrap();
+    ann.add_user(rolo::model::User::new("cy", "Cy Rey", "rep")).unwrap();
+    let project = Project { name: "Rollout".into(), owner: "bob".into(), ..Default::default() };
+    let project = ann.create(project).unwrap().id;
+    // Build is about Cy's deal (a task is about its deal before its project): Cy's to see.
+    let account = ann.create(rolo::model::Account { name: "Acme".into(), owner: "cy".into(), ..Default::default() });
+    let deal = rolo::model::Opportunity {
+        name: "Fleet".into(),
+        account: account.unwrap().id,
+        owner: "cy".into(),
+        stage: ann.stages().unwrap()[0].id,
+        ..Default::default()
+    };
+    let deal = ann.create_opportunity(deal).unwrap().id;
+    let task = |title: &str, owner: &str, after: Vec<u64>, opportunity: Option<u64>| {
+        let t = Task {
+            title: title.into(),
+            owner: owner.into(),
+            project: Some(project),
+            after,
+            opportunity,
+            ..Default::default()
+        };
+        ann.create(t).unwrap().id
+    };
+    let design = task("Design", "bob", vec![], None);
+    let build = task("Build", "cy", vec![design], Some(deal));
+    let ship = task("Ship", "bob", vec![build, design], None);
+    let whole = ann.network_tasks(project);
+    assert_eq!(whole, (vec![design, build, ship], vec![(design, build), (design, ship), (build, ship)]));
+    assert_eq!(ann.project_network(project).unwrap().critical.len(), 3);
+    // Bob sees his project's tasks but Cy's, and no wait through it: a path of two, one wait.
+    let bob = ann.with_session(Session::new("bob"));
+    assert_eq!(bob.network_tasks(project), (vec![design, ship], vec![(design, ship)]));
+    // Cy may not read Bob's project at all.
+    let cy = ann.with_session(Session::new("cy"));
+    assert!(matches!(cy.project_network(project), Err(CrmError::NotFound(_))));
+}
+
+/// A project's network as its task numbers and waits (before, after) by number.
+trait NetworkTasks {
+    fn network_tasks(&self, project: u64) -> (Vec<u64>, Vec<(u64, u64)>);
+}
+
+impl NetworkTasks for Crm {
+    fn network_tasks(&self, project: u64) -> (Vec<u64>, Vec<(u64, u64)>) {
+        let net = self.project_network(project).unwrap();
+        let task = |i: usize| net.steps[i].task;
+        (net.steps.iter().map(|s| s.task).collect(), net.edges.iter().map(|&(b, a)| (task(b), task(a))).collect())
+    }
+}

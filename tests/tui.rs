@@ -13,6 +13,8 @@ mod marketing;
 mod mouse;
 #[path = "tui/prefs.rs"]
 mod prefs;
+#[path = "tui/projects.rs"]
+mod projects;
 #[path = "tui/remote.rs"]
 mod remote;
 #[path = "tui/service.rs"]

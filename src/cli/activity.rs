@@ -268,7 +268,10 @@ owned_noun!(
     /// Project commands.
     ProjectCmd, ProjectAdd, ProjectEdit, FilterArg,
     /// Close a project, saying whether its goal was met.
-    Done(ProjectDone)
+    Done(ProjectDone),
+    /// Draw a project's tasks as a network: a box per task, layered by what each waits for,
+    /// the critical path in heavy lines, done tasks dashed.
+    Graph(ProjectGraph)
 );
 
 /// Optional project fields.
@@ -314,6 +317,19 @@ pub struct ProjectEdit {
     pub due: Option<String>,
     #[command(flatten)]
     pub fields: ProjectFields,
+}
+
+/// `project graph`.
+#[derive(Debug, Args)]
+pub struct ProjectGraph {
+    /// The project's id.
+    pub id: Id,
+    /// `text` (boxes and arrows) or `dot` (Graphviz: `| dot -Tsvg > plan.svg`).
+    #[arg(long, default_value = "text", value_parser = ["text", "dot"])]
+    pub format: String,
+    /// Columns the drawing may take (default: the terminal's width, else 80).
+    #[arg(long)]
+    pub width: Option<usize>,
 }
 
 /// `project done`.
@@ -569,6 +585,67 @@ pub(super) fn project(out: &Out, crm: &Crm, cmd: ProjectCmd) -> Result<()> {
             wrote(out, crm, "completed", &rec);
             Ok(())
         }
+        ProjectCmd::Graph(g) => project_graph(out, crm, g),
+    }
+}
+
+/// `project graph`: the network as boxes and arrows, DOT, or (`--json`) its tasks, waits and
+/// critical path by task number.
+fn project_graph(out: &Out, crm: &Crm, g: ProjectGraph) -> Result<()> {
+    let project: Project = crm.get(g.id)?;
+    let net = crm.project_network(g.id)?;
+    let task = |i: &usize| net.steps[*i].task;
+    if out.json {
+        let tasks: Vec<_> = net
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let after: Vec<Id> = net.edges.iter().filter(|e| e.1 == i).map(|e| task(&e.0)).collect();
+                serde_json::json!({
+                    "id": s.task, "title": s.title, "note": s.note, "done": s.done, "late": s.late,
+                    "after": after, "critical": net.critical.contains(&i),
+                })
+            })
+            .collect();
+        let path: Vec<Id> = net.critical.iter().map(task).collect();
+        out.json_value(&serde_json::json!({
+            "project": project.id, "name": project.name, "tasks": tasks, "critical_path": path,
+        }));
+        return Ok(());
+    }
+    if g.format == "dot" {
+        say!("{}", crate::diagram::dot::dot(&net, &project.name).trim_end());
+        return Ok(());
+    }
+    let done = net.steps.iter().filter(|s| s.done).count();
+    let mut head = format!(
+        "{} (project {}): {}, {done} done",
+        crate::text::plain(&project.name),
+        project.id,
+        crate::text::count(net.steps.len(), "task", "tasks")
+    );
+    if net.steps.is_empty() {
+        say!("{head}: add one with rolo task add --project {} --title TITLE", project.id);
+        return Ok(());
+    }
+    if net.critical.is_empty() {
+        head.push_str("; no two open tasks wait for each other (rolo task edit ID --after ID)");
+    } else {
+        let path: Vec<String> = net.critical.iter().map(|i| format!("#{}", task(i))).collect();
+        head.push_str(&format!("; critical path ({} to do): {}", net.critical.len(), path.join(" → ")));
+    }
+    let width = g.width.unwrap_or_else(terminal_width);
+    say!("{head}\n\n{}\n━ critical path  ┄ done  ! late", crate::diagram::Diagram::draw(&net, width).plain());
+    Ok(())
+}
+
+/// The terminal's width when standard output is one, else 80.
+fn terminal_width() -> usize {
+    use std::io::IsTerminal;
+    match std::io::stdout().is_terminal() {
+        true => crossterm::terminal::size().map_or(80, |(w, _)| w as usize),
+        false => 80,
     }
 }
 

@@ -256,6 +256,35 @@ impl Crm {
         })
     }
 
+    /// Project `id`'s network: its tasks the actor may see (cancelled ones left out), who waits
+    /// for whom among them, and the critical path. A task's box notes when it is due and who
+    /// does it, or the day it was done.
+    pub fn project_network(&self, id: Id) -> Result<crate::model::Network> {
+        let project: Project = self.get(id)?;
+        let tasks: Vec<Task> = self
+            .linking::<Task>(RecordRef::new(Kind::Project, project.id))?
+            .into_iter()
+            .filter(|t| t.status != TaskStatus::Cancelled)
+            .collect();
+        let (dates, today, people) = (self.session().dates(), self.session().today(), self.directory()?);
+        let steps = tasks
+            .iter()
+            .map(|t| {
+                let who = people.name_of(&t.owner);
+                let note = match (t.completed_at, t.due) {
+                    (Some(at), _) if !t.is_open() => format!("done {}", dates.show(self.session().day_of(at))),
+                    _ if !t.is_open() => "done".to_string(),
+                    (_, Some(due)) => format!("{} · {who}", dates.show(due)),
+                    (_, None) => who.to_string(),
+                };
+                let late = t.is_open() && t.due.is_some_and(|d| d < today);
+                crate::model::Step { task: t.id, title: t.title.clone(), note, done: !t.is_open(), late }
+            })
+            .collect();
+        let waits: Vec<(Id, Id)> = tasks.iter().flat_map(|t| t.after.iter().map(|&b| (b, t.id))).collect();
+        Ok(crate::model::Network::new(steps, &waits))
+    }
+
     /// Creates an event and counts it as activity with each attendee.
     pub fn create_event(&self, event: Event) -> Result<Event> {
         self.write(|tx| {

@@ -9,6 +9,7 @@ mod company;
 mod dates;
 mod marketing;
 pub mod merge;
+mod network;
 mod people;
 mod sales;
 mod service;
@@ -29,6 +30,7 @@ pub use audit::{AuditAction, AuditEntry, BulkCreation, Change};
 pub use company::{Account, AccountStatus, Address, Note};
 pub use dates::{DateFormat, Dates, WEEKDAYS, week_start_named, weekday_name};
 pub use marketing::{Campaign, CampaignStatus, ContactList, Delivery, Message, Response, Template};
+pub use network::{Network, Step};
 pub use people::{
     Consent, Contact, DEFAULT_LEAD_SOURCES, Email, FOLLOW_UP_DAYS, Lead, LeadConversion, LeadStatus, Phone, Picklist,
     Rating, Validity, check_kept_address, check_phone, source_key,

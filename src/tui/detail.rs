@@ -22,6 +22,8 @@ pub enum DetailLine {
     Item(String, Option<RecordRef>),
     /// A note that a section is empty.
     Empty(String),
+    /// A row of a project's network drawing.
+    Graph(crate::diagram::Row),
 }
 
 /// The state of an open record.
@@ -39,12 +41,29 @@ pub struct Detail {
     pub cursor: usize,
     /// Lines that fit on screen.
     pub height: usize,
+    /// A project's network, drawn among the lines to the page's width (see [`Detail::fit`]).
+    pub network: Option<Box<Drawn>>,
+}
+
+/// A network drawn on a page: what is drawn, where its rows start among the lines, how many
+/// there are, and the width they were drawn for.
+#[derive(Debug, Clone)]
+pub struct Drawn {
+    /// The network.
+    pub net: crate::model::Network,
+    /// The first line of its drawing.
+    pub at: usize,
+    /// Its rows.
+    pub rows: usize,
+    /// The columns it was drawn in (0 before the first fit).
+    pub width: usize,
 }
 
 impl Detail {
     /// Reads everything the view shows about `record`.
     pub fn load(crm: &Crm, record: RecordRef) -> Result<Detail> {
         let mut lines = Vec::new();
+        let mut network = None;
         let title = match record.kind {
             Kind::Contact => {
                 let c: Contact = crm.get(record.id)?;
@@ -147,12 +166,27 @@ impl Detail {
                     lines.push(DetailLine::Empty("no tasks yet: press t to add one".into()));
                 }
                 for t in &all {
-                    let mark = if t.is_open() { "[ ]" } else { "[x]" };
-                    let due = t.due.map(|d| format!(" due {}", crm.session().dates().show(d))).unwrap_or_default();
-                    let text = format!("{mark} {}{due}", t.title);
-                    lines.push(DetailLine::Item(text, Some(RecordRef::new(Kind::Task, t.id))));
+                    lines.push(step_line(crm, t));
+                }
+                if !all.is_empty() {
+                    let net = crm.project_network(p.id)?;
+                    lines.push(DetailLine::Heading(
+                        "Network (━ critical path, ┄ done, ! late; dates are due dates)".into(),
+                    ));
+                    if net.edges.is_empty() {
+                        let hint = "no task waits for another yet: open one and edit its 'after' (e)";
+                        lines.push(DetailLine::Empty(hint.into()));
+                    } else {
+                        network = Some(Box::new(Drawn { net, at: lines.len(), rows: 0, width: 0 }));
+                    }
                 }
                 p.name
+            }
+            Kind::Task => {
+                let t: Task = crm.get(record.id)?;
+                fields(&mut lines, crm, &Task { after: Vec::new(), ..t.clone() });
+                waits(&mut lines, crm, &t)?;
+                t.title
             }
             Kind::Campaign => {
                 let c: crate::model::Campaign = crm.get(record.id)?;
@@ -181,7 +215,28 @@ impl Detail {
             // Changes of the record itself lead nowhere new; activities open.
             lines.push(DetailLine::Item(text, (item.record != record).then_some(item.record)));
         }
-        Ok(Detail { record, title, lines, scroll: 0, cursor: 0, height: 1 })
+        let mut detail = Detail { record, title, lines, scroll: 0, cursor: 0, height: 1, network };
+        detail.fit(1, GRAPH_WIDTH);
+        Ok(detail)
+    }
+
+    /// Fits the page to `rows` lines of `columns` columns: a project's network is drawn again
+    /// when the width changed, as many boxes side by side as fit.
+    pub fn fit(&mut self, rows: usize, columns: usize) {
+        self.height = rows;
+        if let Some(drawn) = &mut self.network
+            && drawn.width != columns
+        {
+            let diagram = crate::diagram::Diagram::draw(&drawn.net, columns.saturating_sub(GRAPH_INDENT));
+            let fresh = diagram.rows.into_iter().map(|mut row| {
+                row.insert(0, (" ".repeat(GRAPH_INDENT), crate::diagram::Ink::Plain));
+                DetailLine::Graph(row)
+            });
+            let n = fresh.len();
+            self.lines.splice(drawn.at..drawn.at + drawn.rows, fresh);
+            (drawn.rows, drawn.width) = (n, columns);
+        }
+        self.follow();
     }
 
     /// Moves the cursor `delta` lines, keeping it on screen; the page stops at its last line.
@@ -211,6 +266,12 @@ impl Detail {
         }
     }
 }
+
+/// The columns a page's network is first drawn in, before the page knows its window.
+const GRAPH_WIDTH: usize = 78;
+
+/// Columns left of a network's drawing, as left of a page's items.
+const GRAPH_INDENT: usize = 2;
 
 fn money(a: Amount, o: &Opportunity) -> String {
     format!("{} {}", a.grouped(), o.currency)
@@ -444,13 +505,50 @@ pub fn progress_bar(done: usize, total: usize, width: usize) -> String {
     format!("{}{}", "█".repeat(full.min(width)), "░".repeat(width - full.min(width)))
 }
 
+/// A task as a line of a project's list or of another task's waits: done or not, its title,
+/// when it is due, and the tasks it waits for by number.
+fn step_line(crm: &Crm, t: &Task) -> DetailLine {
+    let mark = if t.is_open() { "[ ]" } else { "[x]" };
+    let due = t.due.map(|d| format!(" due {}", crm.session().dates().show(d))).unwrap_or_default();
+    let after = match t.after.is_empty() {
+        true => String::new(),
+        false => format!(" · after {}", t.after.iter().map(|id| format!("#{id}")).collect::<Vec<_>>().join(", ")),
+    };
+    DetailLine::Item(format!("{mark} #{} {}{due}{after}", t.id, t.title), Some(RecordRef::new(Kind::Task, t.id)))
+}
+
+/// A task's place in its project's network: the tasks it waits for and those waiting for it.
+fn waits(lines: &mut Vec<DetailLine>, crm: &Crm, t: &Task) -> Result<()> {
+    let waiting = crm.linking::<Task>(RecordRef::new(Kind::Task, t.id))?;
+    if t.after.is_empty() && waiting.is_empty() {
+        return Ok(());
+    }
+    lines.push(DetailLine::Heading("Waits for (e edits 'after')".into()));
+    if t.after.is_empty() {
+        lines.push(DetailLine::Empty("nothing: it can start now".into()));
+    }
+    for &id in &t.after {
+        match crm.find::<Task>(id)? {
+            Some(before) => lines.push(step_line(crm, &before)),
+            None => lines.push(DetailLine::Item(format!("#{id} (not yours to see)"), None)),
+        }
+    }
+    if !waiting.is_empty() {
+        lines.push(DetailLine::Heading("Waiting for it".into()));
+    }
+    for w in &waiting {
+        lines.push(step_line(crm, w));
+    }
+    Ok(())
+}
+
 fn tasks(lines: &mut Vec<DetailLine>, crm: &Crm, record: RecordRef) -> Result<()> {
     lines.push(DetailLine::Heading("Open tasks".into()));
     let open: Vec<Task> = crm.linking::<Task>(record)?.into_iter().filter(Task::is_open).collect();
     if open.is_empty() {
         lines.push(DetailLine::Empty("nothing to do".into()));
     }
-    let today = crate::model::Date::today();
+    let today = crm.session().today();
     for t in open {
         let due = t.due.map(|d| format!(" due {}", crm.session().dates().show(d))).unwrap_or_default();
         let overdue = if t.is_overdue(today) { " !overdue" } else { "" };

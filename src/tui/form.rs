@@ -120,6 +120,34 @@ fn field(label: &'static str, value: impl Into<String>) -> Field {
     Field { label, input, error: None }
 }
 
+/// A task waited for, as the `after` field writes it: `#12 Title`.
+fn waits_label(crm: &Crm, id: Id) -> String {
+    format!("#{id} {}", crm.label(RecordRef::new(Kind::Task, id)))
+}
+
+/// The task numbers of the `after` field, each once, in order: items separated by commas, each
+/// starting with a number (`#12 Title`, `12`); a piece after a comma that starts with none is
+/// taken for the rest of a title holding a comma.
+fn after_numbers(text: &str) -> std::result::Result<Vec<Id>, String> {
+    let mut ids = Vec::new();
+    for item in text.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        match task_number(item) {
+            Some(id) if !ids.contains(&id) => ids.push(id),
+            Some(_) => {}
+            None if !ids.is_empty() => {}
+            None => return Err(format!("'{item}' names no task: write its number (#12), or press Enter to pick one")),
+        }
+    }
+    Ok(ids)
+}
+
+/// The task number an item of the `after` field starts with (`#12 Title`, `12`).
+fn task_number(item: &str) -> Option<Id> {
+    let digits = item.strip_prefix('#').unwrap_or(item);
+    let end = digits.find(|c: char| !c.is_ascii_digit()).unwrap_or(digits.len());
+    digits[..end].parse().ok().filter(|_| digits[end..].is_empty() || digits[end..].starts_with(' '))
+}
+
 fn opt(v: &Option<String>) -> String {
     v.clone().unwrap_or_default()
 }
@@ -239,10 +267,12 @@ impl Form {
             }
             Kind::Task => {
                 let t = stored_or_new::<Task>(crm, id)?;
+                let after: Vec<String> = t.after.iter().map(|&a| waits_label(crm, a)).collect();
                 vec![
                     field("title", t.title.clone()),
                     field("due", t.due.map(|d| dates.show(d)).unwrap_or_default()),
                     field("priority", t.priority.to_string()),
+                    field("after", after.join(", ")),
                     field("notes", opt(&t.notes)),
                 ]
             }
@@ -457,6 +487,13 @@ impl Form {
                 words(&LeadStatus::ALL.iter().filter(|s| **s != LeadStatus::Converted).collect::<Vec<_>>())
             }
             (Kind::Task, "status") => words(TaskStatus::ALL),
+            (Kind::Task, "after") => {
+                let task = crm.find::<Task>(self.target?).ok()??;
+                let project = RecordRef::new(Kind::Project, task.project?);
+                let others = crm.linking::<Task>(project).ok()?.into_iter();
+                let others = others.filter(|t| t.id != task.id && t.status != TaskStatus::Cancelled);
+                Some(others.map(|t| waits_label(crm, t.id)).collect())
+            }
             (Kind::Account, "status") => words(AccountStatus::ALL),
             (Kind::Campaign, "status") => words(crate::model::CampaignStatus::ALL),
             (_, "list") => {
@@ -477,6 +514,12 @@ impl Form {
                 self.attendees.push((label, id));
             }
             f.set(self.attendees.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", "));
+        } else if f.label == "after" {
+            // One more task waited for, unless it is there already.
+            let typed = f.value().trim().to_string();
+            if !after_numbers(&typed).is_ok_and(|ids| task_number(&label).is_some_and(|id| ids.contains(&id))) {
+                f.set(if typed.is_empty() { label } else { format!("{typed}, {label}") });
+            }
         } else if f.label == "account" || f.label == "contact" {
             f.set(label.clone());
             self.picked = Some((label, id));
@@ -905,6 +948,7 @@ impl Form {
         t.title = self.value("title").unwrap_or_default();
         t.due = self.date(crm, "due")?;
         t.priority = self.value("priority").map(|p| p.parse()).transpose()?.unwrap_or_default();
+        t.after = after_numbers(&self.value("after").unwrap_or_default()).map_err(|m| Self::invalid("after", m))?;
         t.notes = self.value("notes");
         self.store(crm, t)
     }

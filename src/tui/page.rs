@@ -83,7 +83,10 @@ mod tests {
             DetailLine::Item("Fleet licences".into(), Some(deal)),
         ];
         let record = RecordRef::new(Kind::Contact, 1);
-        RecordPages::new(Detail { record, title: "Ann".into(), lines, scroll: 0, cursor: 0, height: 2 }, None)
+        RecordPages::new(
+            Detail { record, title: "Ann".into(), lines, scroll: 0, cursor: 0, height: 2, network: None },
+            None,
+        )
     }
 
     #[test]

@@ -19,6 +19,7 @@ use super::mode::{Confirm, Mode, Overlay};
 use super::screen::Screen;
 use super::theme::Theme;
 use super::widgets::{MIN_SIZE, dim, popup, record_list, scrolled};
+use crate::diagram::Ink;
 use crate::text::{sanitize, truncate, width};
 
 /// Draws one frame.
@@ -278,6 +279,19 @@ fn detail(f: &mut Frame, area: Rect, d: &super::detail::Detail, theme: &Theme) {
                     Line::raw(format!("  {bullet} {}", truncate(t, w.saturating_sub(4))))
                 }
                 DetailLine::Empty(t) => Line::styled(format!("  {}", truncate(t, w.saturating_sub(2))), theme.dim()),
+                DetailLine::Graph(row) => Line::from(
+                    row.iter()
+                        .map(|(text, ink)| {
+                            let style = match ink {
+                                Ink::Plain => theme.text(),
+                                Ink::Critical => theme.title(),
+                                Ink::Done => theme.dim(),
+                                Ink::Late => theme.error(),
+                            };
+                            Span::styled(text.as_str(), style)
+                        })
+                        .collect::<Vec<_>>(),
+                ),
             };
             if i == d.cursor { line.patch_style(theme.focus()) } else { line }
         })
@@ -304,8 +318,20 @@ fn form_box(f: &mut Frame, area: Rect, form: &super::form::Form, theme: &Theme) 
         let text = sanitize(text).into_owned();
         textwrap::wrap(&text, w.max(8)).into_iter().map(|l| l.into_owned()).collect()
     };
+    // A field's refusal is said whole too, under the field, wrapped beside the labels.
+    let refusal = |field: &super::form::Field, w: usize| -> Vec<String> {
+        let Some(text) = field.error.as_deref() else { return Vec::new() };
+        let text = sanitize(text).into_owned();
+        textwrap::wrap(&text, w.saturating_sub(16).max(8)).into_iter().map(|l| l.into_owned()).collect()
+    };
     let notes = u16::from(form.hint.is_some()) + stale(FORM_WIDTH as usize - 2).len() as u16;
-    let h = form.fields.iter().map(|f| rows(&f.input) + 1).sum::<u16>() + 3 + notes;
+    let h = form
+        .fields
+        .iter()
+        .map(|f| rows(&f.input) + refusal(f, FORM_WIDTH as usize - 2).len().max(1) as u16)
+        .sum::<u16>()
+        + 3
+        + notes;
     // In a short window the fields close up (no blank line between them) and scroll.
     let compact = h > area.height.saturating_sub(2);
     let inner = popup(f, area, FORM_WIDTH, h, &form.title());
@@ -338,12 +364,13 @@ fn form_box(f: &mut Frame, area: Rect, form: &super::form::Form, theme: &Theme) 
             line.spans.extend(text);
             lines.push(line);
         }
-        match &field.error {
-            Some(e) => {
-                lines.push(Line::styled(format!("{:>14}! {}", "", truncate(e, w.saturating_sub(16))), theme.error()))
-            }
-            None if !compact => lines.push(Line::raw("")),
-            None => {}
+        let said = refusal(field, w);
+        for (i, e) in said.iter().enumerate() {
+            let mark = if i == 0 { "! " } else { "  " };
+            lines.push(Line::styled(format!("{:>14}{mark}{}", "", truncate(e, w.saturating_sub(16))), theme.error()));
+        }
+        if said.is_empty() && !compact {
+            lines.push(Line::raw(""));
         }
     }
     let pickers: Vec<&str> =

@@ -449,3 +449,69 @@ fn a_task_waits_for_others_and_a_circle_of_waiting_is_refused_naming_it() {
     assert_eq!(db.json(format!("task show {ship}"))["after"], json!([]));
     db.ok(format!("task edit {design} --after {ship}"));
 }
+
+#[test]
+fn a_project_graph_draws_its_tasks_as_a_network_with_the_critical_path() {
+    let db = Db::new();
+    let project = db.id("project add --name Rollout --due 2027-03-01");
+    db.fails_with(format!("project graph {}", project + 1), 1, "no project");
+    assert_eq!(
+        db.ok(format!("project graph {project}")).trim_end(),
+        format!(
+            "Rollout (project {project}): 0 tasks, 0 done: add one with rolo task add --project {project} --title TITLE"
+        )
+    );
+    let task = |title: &str, more: &str| db.id(format!("task add --title {title} --project {project} {more}"));
+    let (design, build, ship) = (task("Design", ""), task("Build", "--due 2020-01-01"), task("Ship", ""));
+    assert_eq!(db.json(format!("task show {ship}"))["owner_name"], "tester");
+    let text = db.ok(format!("project graph {project}"));
+    assert!(text.contains("no two open tasks wait for each other"), "{text}");
+    db.ok(format!("task edit {build} --after {design}"));
+    db.ok(format!("task edit {ship} --after {build} --after {design}"));
+    let text = db.ok(format!("project graph {project}"));
+    assert_eq!(
+        text,
+        format!(
+            "Rollout (project {project}): 3 tasks, 0 done; critical path (3 to do): #{design} → #{build} → #{ship}
+
+┏━━━━━━━━━━━━━━━━━━━━━━┓
+┃ #{design} Design            ┃
+┃ tester               ┃
+┗━━━━━━━━━━━┳━━━━━━━━━━┛
+            ┣──────────────┐
+            ▼              │
+┏━━━━━━━━━━━━━━━━━━━━━━┓   │
+┃ #{build} Build             ┃   │
+┃ ! 2020-01-01 · test… ┃   │
+┗━━━━━━━━━━━┳━━━━━━━━━━┛   │
+            ┣──────────────┘
+            ▼
+┏━━━━━━━━━━━━━━━━━━━━━━┓
+┃ #{ship} Ship              ┃
+┃ tester               ┃
+┗━━━━━━━━━━━━━━━━━━━━━━┛
+
+━ critical path  ┄ done  ! late
+"
+        )
+    );
+    // Done, Design leaves the critical path and is dashed; Build and Ship remain on it.
+    db.ok(format!("task done {design}"));
+    let text = db.ok(format!("project graph {project}"));
+    assert!(text.contains("3 tasks, 1 done; critical path (2 to do): #2 → #3"), "{text}");
+    assert!(text.contains("┌┄┄┄") && text.contains("┆ #1 Design"), "{text}");
+    let v = db.json(format!("project graph {project}"));
+    assert_eq!(v["critical_path"], json!([build, ship]));
+    assert_eq!(v["tasks"][2]["after"], json!([design, build]));
+    assert_eq!((v["tasks"][0]["done"].clone(), v["tasks"][1]["late"].clone()), (json!(true), json!(true)));
+    let dot = db.ok(format!("project graph {project} --format dot"));
+    assert!(dot.starts_with("digraph \"Rollout\" {\n"), "{dot}");
+    assert!(
+        dot.contains(&format!(
+            "  t{design} -> t{build};\n  t{design} -> t{ship};\n  t{build} -> t{ship} [penwidth=2, color=red];\n}}"
+        )),
+        "{dot}"
+    );
+    // A narrow width still takes one box a layer.
+    assert!(db.ok(format!("project graph {project} --width 10")).lines().all(|l| l.chars().count() <= 80));
+}

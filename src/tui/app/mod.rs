@@ -119,6 +119,8 @@ pub struct App {
     too_small: bool,
     /// Lines of a record's page that fit on screen.
     detail_rows: usize,
+    /// Columns of a record page's lines (inside its borders).
+    detail_cols: usize,
     /// The database holds no accounts, contacts, leads or deals (known since the last write).
     empty: bool,
     /// The user, the clock and the window, as of the last key or frame.
@@ -244,6 +246,7 @@ impl App {
             quit: false,
             too_small: false,
             detail_rows: 1,
+            detail_cols: 78,
             empty,
             ctx,
             local_terminal: false,
@@ -267,10 +270,10 @@ impl App {
         self.ctx.size = ratatui::layout::Rect::new(0, 0, width, height);
         // Switcher, status bar and two borders.
         self.detail_rows = height.saturating_sub(4).max(1) as usize;
-        let rows = self.detail_rows;
+        self.detail_cols = width.saturating_sub(2) as usize;
+        let (rows, cols) = (self.detail_rows, self.detail_cols);
         if let Some(d) = self.detail_mut() {
-            d.height = rows;
-            d.follow();
+            d.fit(rows, cols);
         }
         self.tasks.height = crate::tui::widgets::task_rows(height);
         let rows = crate::tui::widgets::list_rows(height);

@@ -7,11 +7,11 @@ impl App {
     /// record is gone or out of sight).
     pub(super) fn reload_detail(&mut self) {
         let Some(d) = self.detail() else { return };
-        let (record, cursor, scroll, height) = (d.record, d.cursor, d.scroll, d.height);
+        let (record, cursor, scroll) = (d.record, d.cursor, d.scroll);
         match Detail::load(&self.crm, record) {
             Ok(mut fresh) => {
-                (fresh.cursor, fresh.scroll, fresh.height) = (cursor, scroll, height);
-                fresh.follow();
+                (fresh.cursor, fresh.scroll) = (cursor, scroll);
+                fresh.fit(self.detail_rows, self.detail_cols);
                 if let Some(d) = self.detail_mut() {
                     *d = fresh;
                 }
@@ -24,7 +24,7 @@ impl App {
     /// page on show if any, whose way back it keeps.
     pub fn open(&mut self, record: RecordRef) -> Result<()> {
         let mut detail = Detail::load(&self.crm, record)?;
-        detail.height = self.detail_rows;
+        detail.fit(self.detail_rows, self.detail_cols);
         let pages = match self.page.take() {
             Some(Page::Record(mut p)) => {
                 p.open = detail;
@@ -46,7 +46,7 @@ impl App {
         let here = self.screen;
         if let Some(Page::Record(p)) = &mut self.page {
             let mut detail = Detail::load(&self.crm, record)?;
-            detail.height = self.detail_rows;
+            detail.fit(self.detail_rows, self.detail_cols);
             p.step(detail, here, from_search);
             if let Some(screen) = screen_of(record.kind) {
                 self.screen = screen;
@@ -98,8 +98,8 @@ impl App {
         // one deleted meanwhile is passed over).
         while let Some((was, screen, from_search)) = p.trail.pop() {
             if let Ok(mut d) = Detail::load(&self.crm, was.record) {
-                (d.cursor, d.scroll, d.height) = (was.cursor, was.scroll, self.detail_rows);
-                d.follow();
+                (d.cursor, d.scroll) = (was.cursor, was.scroll);
+                d.fit(self.detail_rows, self.detail_cols);
                 (p.open, p.from_search) = (d, from_search);
                 self.screen = screen;
                 self.page = Some(Page::Record(p));
