@@ -45,20 +45,89 @@ pub fn plain(text: &str) -> Cow<'_, str> {
     Cow::Owned(text.chars().filter(|&c| !is_unsafe(c) || c == '\n' || c == '\t').collect())
 }
 
-/// A JSON value with every string (keys included) passed through [`plain`]: what `--json` and
-/// JSON exports print.
-pub fn plain_json(value: serde_json::Value) -> serde_json::Value {
-    use serde_json::Value;
-    match value {
-        Value::String(s) => match plain(&s) {
-            Cow::Borrowed(_) => Value::String(s),
-            Cow::Owned(clean) => Value::String(clean),
-        },
-        Value::Array(items) => Value::Array(items.into_iter().map(plain_json).collect()),
-        Value::Object(map) => {
-            Value::Object(map.into_iter().map(|(k, v)| (plain(&k).into_owned(), plain_json(v))).collect())
+/// `value` as pretty JSON with every string (keys included) as [`plain`] leaves it: what
+/// `--json` and JSON exports print. The strings are cleaned as they are written, so nothing is
+/// copied on the way.
+pub fn write_plain_json(out: impl std::io::Write, value: &impl serde::Serialize) -> serde_json::Result<()> {
+    value.serialize(&mut plain_json(out))
+}
+
+/// A serializer writing pretty JSON to `out` as [`write_plain_json`] does, for output made a
+/// piece at a time (an export's records, one object made at a time).
+pub fn plain_json<W: std::io::Write>(out: W) -> serde_json::Serializer<W, PlainJson<'static>> {
+    serde_json::Serializer::with_formatter(out, PlainJson(serde_json::ser::PrettyFormatter::new()))
+}
+
+/// serde_json's pretty layout, leaving out of strings what [`plain`] takes out: control
+/// characters but line breaks and tabs (a Windows line end becomes a plain one), and
+/// bidirectional overrides.
+pub struct PlainJson<'a>(serde_json::ser::PrettyFormatter<'a>);
+
+impl serde_json::ser::Formatter for PlainJson<'_> {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(&mut self, w: &mut W, fragment: &str) -> std::io::Result<()> {
+        // ASCII controls arrive as escapes; a fragment holds a C1 control or an override only
+        // beyond ASCII.
+        if fragment.is_ascii() || !fragment.chars().any(is_unsafe) {
+            return w.write_all(fragment.as_bytes());
         }
-        other => other,
+        let kept: String = fragment.chars().filter(|&c| !is_unsafe(c)).collect();
+        w.write_all(kept.as_bytes())
+    }
+
+    fn write_char_escape<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        escape: serde_json::ser::CharEscape,
+    ) -> std::io::Result<()> {
+        use serde_json::ser::CharEscape::*;
+        let text: &[u8] = match escape {
+            Quote => b"\\\"",
+            ReverseSolidus => b"\\\\",
+            LineFeed => b"\\n",
+            Tab => b"\\t",
+            _ => b"",
+        };
+        w.write_all(text)
+    }
+
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+
+    fn end_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_key(w)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
     }
 }
 
@@ -250,8 +319,11 @@ mod tests {
     fn data_text_keeps_lines_and_loses_controls() {
         assert_eq!(plain("a\r\nb\u{1b}[2J\tc\u{7}\0\u{9b}\u{202e}d"), "a\nb[2J\tcd");
         assert_eq!(plain("Zoë 株式会社"), "Zoë 株式会社");
-        let v = plain_json(serde_json::json!({"a\u{1b}": ["x\u{1b}]52;c;Zm9v\u{7}", 1]}));
-        assert_eq!(v, serde_json::json!({"a": ["x]52;c;Zm9v", 1]}));
+        let mut out = Vec::new();
+        let value = serde_json::json!({"a\u{1b}": ["x\u{1b}]52;c;Zm9v\u{7}\u{9b}\u{202e}", "l1\r\nl2\t\"q\" \\", 1]});
+        write_plain_json(&mut out, &value).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text, "{\n  \"a\": [\n    \"x]52;c;Zm9v\",\n    \"l1\\nl2\\t\\\"q\\\" \\\\\",\n    1\n  ]\n}");
     }
 
     #[test]

@@ -21,8 +21,14 @@ pub struct Out {
 impl Out {
     /// Prints one JSON value (pretty) on stdout, its text cleaned as every data output is.
     pub fn json_value(&self, v: &impl Serialize) {
-        match serde_json::to_value(v).and_then(|v| serde_json::to_string_pretty(&crate::text::plain_json(v))) {
-            Ok(s) => say!("{s}"),
+        use std::io::Write;
+        // Made whole first, so a value that cannot be written prints nothing but the error.
+        let mut text = Vec::new();
+        match crate::text::write_plain_json(&mut text, v) {
+            Ok(()) => {
+                text.push(b'\n');
+                let _ = crate::cli::stdio::Stdout.write_all(&text);
+            }
             Err(e) => say_err!("error: cannot write JSON: {e}"),
         }
     }

@@ -369,8 +369,7 @@ fn export_json<R: Present>(crm: &Crm, to: &mut Vec<u8>) -> Result<usize> {
     use serde::Serializer as _;
     let all = crm.list::<R>(|_| true)?;
     let names = output::Names::new(crm);
-    let mut json = serde_json::Serializer::pretty(&mut *to);
-    json.collect_seq(all.iter().map(|r| crate::text::plain_json(names.record(r))))?;
+    crate::text::plain_json(&mut *to).collect_seq(all.iter().map(|r| names.record(r)))?;
     to.push(b'\n');
     Ok(all.len())
 }
