@@ -298,7 +298,7 @@ fn instant(t: Timestamp) -> String {
 
 /// Writes deals as CSV: name, account, contact (name and email), stage, amount, currency, close
 /// date, probability, next step and its date, lead source, campaign, the day it closed, lost
-/// reason and owner.
+/// reason, competitor and owner.
 /// Returns how many.
 pub fn opportunities_csv(opps: &[Opportunity], links: &dyn Linked, to: impl Write) -> Result<usize, ExportError> {
     let mut sheet = Sheet::new(to);
@@ -318,6 +318,7 @@ pub fn opportunities_csv(opps: &[Opportunity], links: &dyn Linked, to: impl Writ
         "Campaign",
         "Closed On",
         "Lost Reason",
+        "Competitor",
         "Owner",
     ])?;
     for o in opps {
@@ -337,6 +338,7 @@ pub fn opportunities_csv(opps: &[Opportunity], links: &dyn Linked, to: impl Writ
             named(links, Kind::Campaign, o.campaign),
             o.closed_on.map(|d| d.to_string()).unwrap_or_default(),
             opt(&o.lost_reason),
+            opt(&o.competitor),
             o.owner.clone(),
         ])?;
     }

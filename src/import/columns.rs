@@ -110,6 +110,8 @@ pub enum Field {
     ClosedOn,
     /// Why a deal was lost.
     LostReason,
+    /// Whom a deal is up against, as the competitor list spells it.
+    Competitor,
     /// The campaign that brought a deal, by name.
     Campaign,
     /// The person a deal, task or call is with: an email or a full name.
@@ -198,6 +200,7 @@ pub const FIELD_NAMES: &[(&str, &str)] = &[
     ("next-step-date", "when the next step is due"),
     ("closed-on", "the day a deal was won or lost"),
     ("lost-reason", "why a deal was lost"),
+    ("competitor", "whom a deal is up against (on the competitor list)"),
     ("resolution", "what fixed a case"),
     ("product", "a case's product, by name"),
     ("campaign", "a deal's campaign, by name"),
@@ -301,6 +304,7 @@ impl Field {
             "nextstepdate" => Field::NextStepDate,
             "closedon" => Field::ClosedOn,
             "lostreason" => Field::LostReason,
+            "competitor" => Field::Competitor,
             "resolution" => Field::Resolution,
             "product" => Field::Product,
             "campaign" => Field::Campaign,
@@ -346,7 +350,7 @@ impl Field {
             Status => &[A, L, T, Cs],
             Source => &[L, O, Cs],
             Rating | Converted(_) | ConvertedAt => &[L],
-            Stage | Probability | NextStep | NextStepDate | ClosedOn | LostReason | Campaign => &[O],
+            Stage | Probability | NextStep | NextStepDate | ClosedOn | LostReason | Competitor | Campaign => &[O],
             Amount => &[O, P],
             Date | Contact => &[O, T, Ca, Cs],
             Priority | Completed => &[T, Cs],
@@ -409,6 +413,7 @@ impl fmt::Display for Field {
             Field::NextStepDate => "next-step-date",
             Field::ClosedOn => "closed-on",
             Field::LostReason => "lost-reason",
+            Field::Competitor => "competitor",
             Field::Resolution => "resolution",
             Field::Product => "product",
             Field::Campaign => "campaign",
@@ -535,6 +540,7 @@ fn specific(kind: Kind, h: &str) -> Option<Field> {
         (Opp, "nextstepdate" | "nextstepdue") => Field::NextStepDate,
         (Opp, "closedon" | "closeddate" | "dateclosed" | "actualclosedate") => Field::ClosedOn,
         (Opp, "lostreason" | "lossreason" | "closedlostreason" | "reasonlost") => Field::LostReason,
+        (Opp, "competitor" | "competitors" | "maincompetitor" | "primarycompetitor" | "lostto") => Field::Competitor,
         (Opp, "campaign" | "campaignname" | "primarycampaignsource" | "primarycampaign") => Field::Campaign,
         (Opp, "opportunityowner" | "dealowner") => Field::Owner,
         (Opp, "opportunitycurrency" | "dealcurrency") => Field::Currency,

@@ -202,10 +202,36 @@ fn csv(
     }
     let total = file.approximate_rows();
     let rows = records(&file, &mapping, &options, &mut notes);
-    let report = crm.import(rows, policy, dry_run, &mut |done, all_in| {
-        progress(done, if all_in { done } else { total.max(done + 1) })
-    })?;
+    let report = crm
+        .import(rows, policy, dry_run, &mut |done, all_in| {
+            progress(done, if all_in { done } else { total.max(done + 1) })
+        })
+        .map_err(|e| match e {
+            // The service names a record's field (`competitor`); the user knows the column.
+            CrmError::Rejected(mut problems) => {
+                for p in &mut problems {
+                    if let Some(c) = p.column.as_mut().filter(|c| !file.headers.contains(c)) {
+                        if let Some(header) = header_of(kind, &mapping, &file.headers, c) {
+                            *c = header;
+                        }
+                    }
+                }
+                CrmError::Rejected(problems)
+            }
+            e => e,
+        })?;
     Ok(Outcome { report, notes })
+}
+
+/// The header of the column that fills record field `field`, if one does.
+fn header_of(kind: Kind, mapping: &Mapping, headers: &[String], field: &str) -> Option<String> {
+    headers.get(column_filling(kind, &mapping.fields, field)?).cloned()
+}
+
+/// The column (of those holding `fields`) that fills the record field a message names.
+fn column_filling(kind: Kind, fields: &[Option<Field>], field: &str) -> Option<usize> {
+    let wanted = std::mem::discriminant(&Field::parse(field)?.for_kind(kind));
+    fields.iter().position(|f| f.as_ref().map(std::mem::discriminant) == Some(wanted))
 }
 
 /// Which order the file's numeric dates (`31/12/1985`, `12.31.1985`) write day and month in,

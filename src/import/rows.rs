@@ -97,6 +97,7 @@ struct Cells {
     next_step_date: Option<Date>,
     closed_on: Option<Date>,
     lost_reason: Option<String>,
+    competitor: Option<String>,
     priority: Option<Priority>,
     /// A case's priority, as written (cases have one more than tasks).
     case_priority: Option<String>,
@@ -340,6 +341,7 @@ impl Row<'_> {
             },
             Field::NextStep => c.next_step = text(),
             Field::LostReason => c.lost_reason = text(),
+            Field::Competitor => c.competitor = text(),
             Field::Resolution => c.resolution = text(),
             Field::Priority if self.kind == Kind::Case => c.case_priority = text(),
             Field::Priority => match priority(v) {
@@ -622,6 +624,8 @@ impl Row<'_> {
             next_step_date: c.next_step_date,
             closed_on: c.closed_on,
             lost_reason: c.lost_reason.take(),
+            // Checked against the competitor list when the deal is stored, as its source is.
+            competitor: c.competitor.take(),
             owner: c.owner.take().unwrap_or_default(),
             ..Default::default()
         };
@@ -746,8 +750,7 @@ impl Row<'_> {
 
     /// The column that fills the record field a validation error names.
     fn column_of(&self, e: &ValidationError) -> Option<usize> {
-        let field = Field::parse(&e.field).map(|f| std::mem::discriminant(&f.for_kind(self.kind)));
-        self.fields.iter().position(|f| f.as_ref().map(std::mem::discriminant) == field && field.is_some())
+        super::column_filling(self.kind, self.fields, &e.field)
     }
 
     /// A word of a record field that is not one of its values (`value`, a status or rating):

@@ -515,3 +515,42 @@ fn a_project_graph_draws_its_tasks_as_a_network_with_the_critical_path() {
     // A narrow width still takes one box a layer.
     assert!(db.ok(format!("project graph {project} --width 10")).lines().all(|l| l.chars().count() <= 80));
 }
+
+#[test]
+fn a_deals_competitor_comes_in_and_goes_out_in_csv_spelled_as_the_list_spells_it() {
+    let db = Db::new();
+    db.ok("account add --name Acme");
+    db.ok(["competitor", "add", "Northwind CRM"]);
+    let file = db.file("deals.csv");
+    let csv = "Opportunity Name,Account Name,Stage,Amount,Close Date,Competitor\r\n\
+               Fleet,Acme,Prospecting,100,2027-01-01,northwind crm\r\n\
+               Harbor,Acme,Prospecting,200,2027-01-01,\r\n";
+    std::fs::write(&file, csv).unwrap();
+    db.ok(format!("import opps {}", file.display()));
+    let deals = db.json("opp list");
+    let by_name: Vec<(String, Value)> = deals
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["name"].as_str().unwrap().to_string(), d["competitor"].clone()))
+        .collect();
+    assert!(
+        by_name.contains(&("Fleet".into(), json!("Northwind CRM")))
+            && by_name.contains(&("Harbor".into(), json!(null))),
+        "{deals}"
+    );
+    let out = db.ok("export opps");
+    assert!(out.lines().next().unwrap().contains("Lost Reason,Competitor,Owner"), "{out}");
+    assert!(out.contains("Fleet,Acme,,,Prospecting,100.00,USD,2027-01-01,10,,,,,,,Northwind CRM,"), "{out}");
+    // One competitor the list lacks refuses the whole file, naming the line and the way out.
+    let bad = db.file("bad.csv");
+    std::fs::write(
+        &bad,
+        "Opportunity Name,Account Name,Stage,Amount,Close Date,Competitor\nDock,Acme,Prospecting,5,2027-01-01,Globex\n",
+    )
+    .unwrap();
+    db.refused(
+        format!("import opps {}", bad.display()),
+        &["nothing was written", "line 2, column Competitor: 'Globex' is not one of: Northwind CRM; add it in Settings (g S) or with rolo competitor add"],
+    );
+}

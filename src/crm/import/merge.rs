@@ -59,6 +59,7 @@ pub(super) fn merge_opportunity(into: &mut Opportunity, from: Opportunity) {
     fill_opt(&mut into.next_step, from.next_step);
     into.next_step_date = into.next_step_date.or(from.next_step_date);
     fill_opt(&mut into.lead_source, from.lead_source);
+    fill_opt(&mut into.competitor, from.competitor);
     into.campaign = into.campaign.or(from.campaign);
 }
 
