@@ -210,10 +210,10 @@ fn csv(
             // The service names a record's field (`competitor`); the user knows the column.
             CrmError::Rejected(mut problems) => {
                 for p in &mut problems {
-                    if let Some(c) = p.column.as_mut().filter(|c| !file.headers.contains(c)) {
-                        if let Some(header) = header_of(kind, &mapping, &file.headers, c) {
-                            *c = header;
-                        }
+                    if let Some(c) = p.column.as_mut().filter(|c| !file.headers.contains(c))
+                        && let Some(header) = header_of(kind, &mapping, &file.headers, c)
+                    {
+                        *c = header;
                     }
                 }
                 CrmError::Rejected(problems)
