@@ -75,6 +75,56 @@ fn main() {
                 format!("{} to {}", r.from, r.to)
             }),
         ),
+        (
+            "cases",
+            Box::new(|| {
+                let r = crm.cases_report(q).expect("cases");
+                format!("{} to {}", r.from, r.to)
+            }),
+        ),
+        (
+            "customers",
+            Box::new(|| {
+                let r = crm.customers_report(q, 90).expect("customers");
+                format!("{} ({} customers)", period(r.from, r.to), r.customers.len())
+            }),
+        ),
+        (
+            "competitors",
+            Box::new(|| {
+                let r = crm.competitors_report(q).expect("competitors");
+                format!("{} ({} competitors)", period(r.from, r.to), r.competitors.len())
+            }),
+        ),
+        (
+            "quotas",
+            Box::new(|| {
+                let r = crm.quotas_report(q).expect("quotas");
+                format!("{} to {} ({} quotas)", r.from, r.to, r.quotas.len())
+            }),
+        ),
+        (
+            "products",
+            Box::new(|| {
+                let r = crm.products_report(q).expect("products");
+                format!("{} ({} products)", period(r.from, r.to), r.products.len())
+            }),
+        ),
+        (
+            "day",
+            Box::new(|| {
+                let today = crm.session().today();
+                let people = crm.working_day(today, rolo::crm::Whose::Team).expect("day");
+                format!("{today}, each of {} people", people.len())
+            }),
+        ),
+        (
+            "network",
+            Box::new(|| {
+                let net = crm.project_network(1).expect("project 1");
+                format!("project 1's {} tasks", net.steps.len())
+            }),
+        ),
     ];
     let only = std::env::var("ROLO_BENCH_ONLY").unwrap_or_default();
     for (name, run) in reports.into_iter().filter(|(n, _)| only.is_empty() || only.split(',').any(|o| o == *n)) {
@@ -88,7 +138,7 @@ fn main() {
             .collect();
         times.sort();
         println!(
-            "report {name:<9} median {:>9.1?}  slowest {:>9.1?}  ({runs} runs; period {said})",
+            "report {name:<11} median {:>9.1?}  slowest {:>9.1?}  ({runs} runs; period {said})",
             times[times.len() / 2],
             times[times.len() - 1]
         );
