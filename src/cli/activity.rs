@@ -636,7 +636,10 @@ fn project_graph(out: &Out, crm: &Crm, g: ProjectGraph) -> Result<()> {
         head.push_str(&format!("; critical path ({} to do): {}", net.critical.len(), path.join(" → ")));
     }
     let width = g.width.unwrap_or_else(terminal_width);
-    say!("{head}\n\n{}\n━ critical path  ┄ done  ! late", crate::diagram::Diagram::draw(&net, width).plain());
+    match crate::diagram::Diagram::draw(&net, width) {
+        Some(d) => say!("{head}\n\n{}\n━ critical path  ┄ done  ! late", d.plain()),
+        None => say!("{head}\n\n{}", crate::diagram::TOO_LARGE.replace("ID", &project.id.to_string())),
+    }
     Ok(())
 }
 

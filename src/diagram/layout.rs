@@ -9,6 +9,10 @@ pub(super) const BOX_W: usize = 24;
 pub(super) const BOX_H: usize = 4;
 /// Columns between two neighbours in a layer.
 pub(super) const GAP: usize = 2;
+/// The most boxes and passing lines a drawing holds: past it a network (hundreds of tasks
+/// waiting across many layers) would take seconds and a screen nobody reads; it is named, not
+/// drawn (Graphviz draws any size).
+pub(super) const MOST_SLOTS: usize = 2_000;
 
 /// What sits in a layer: a step's box, or a wait passing through on its way down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,12 +33,12 @@ impl Slot {
     }
 }
 
-/// A line from a slot to one in the layer below: the slots (by number) and the wait it is part of.
+/// A line from a slot to one in the layer below: the slots (by number) and whether the wait it
+/// is part of is on the critical path.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Segment {
     pub upper: usize,
     pub lower: usize,
-    pub edge: usize,
     /// Whether the wait is on the critical path.
     pub critical: bool,
 }
@@ -50,6 +54,12 @@ pub(super) struct Layout {
     pub left: Vec<usize>,
     /// The lines between layers.
     pub segments: Vec<Segment>,
+    /// Per slot, the segments leaving it downwards, by number.
+    pub below: Vec<Vec<usize>>,
+    /// Per slot, the segments reaching it from above, by number.
+    pub above: Vec<Vec<usize>>,
+    /// Each layer's width, boxes, lines and gaps.
+    widths: Vec<usize>,
     /// The widest layer's width.
     pub width: usize,
 }
@@ -60,35 +70,53 @@ impl Layout {
         self.left[s] + self.slots[s].width() / 2
     }
 
-    /// Lays out `net` in at most `room` columns (a layer always takes one box, however narrow).
-    pub fn new(net: &Network, room: usize) -> Layout {
+    /// Lays out `net` in at most `room` columns (a layer always takes one box, however narrow);
+    /// `None` when it takes more than [`MOST_SLOTS`] boxes and passing lines.
+    pub fn new(net: &Network, room: usize) -> Option<Layout> {
         let room = room.max(BOX_W);
         // Boxes placed first may fill a layer that waits placed later must pass through: then
         // the boxes get a box's width less room, until the lines fit or a layer holds one box.
         let mut boxes = room;
         loop {
-            let mut lay =
-                Layout { slots: Vec::new(), layers: Vec::new(), left: Vec::new(), segments: Vec::new(), width: 0 };
-            lay.place(net, boxes, room);
-            let widest = (0..lay.layers.len()).map(|l| lay.layer_width(l)).max().unwrap_or(0);
+            let mut lay = Layout {
+                slots: Vec::new(),
+                layers: Vec::new(),
+                left: Vec::new(),
+                segments: Vec::new(),
+                below: Vec::new(),
+                above: Vec::new(),
+                widths: Vec::new(),
+                width: 0,
+            };
+            if !lay.place(net, boxes, room) {
+                return None;
+            }
+            let widest = lay.widths.iter().copied().max().unwrap_or(0);
             if widest <= room || boxes < 2 * BOX_W + GAP {
+                (lay.below, lay.above) = (vec![Vec::new(); lay.slots.len()], vec![Vec::new(); lay.slots.len()]);
+                for (i, g) in lay.segments.iter().enumerate() {
+                    lay.below[g.upper].push(i);
+                    lay.above[g.lower].push(i);
+                }
                 lay.order();
                 lay.columns(room);
-                return lay;
+                return Some(lay);
             }
             boxes -= BOX_W + GAP;
         }
     }
 
-    fn layer_width(&self, layer: usize) -> usize {
-        let slots = self.layers.get(layer).map_or(&[][..], |l| &l[..]);
-        slots.iter().map(|&s| self.slots[s].width()).sum::<usize>() + GAP * slots.len().saturating_sub(1)
+    /// The width `layer` would take with slots of `adding` widths more.
+    fn widened(&self, layer: usize, adding: usize, width: usize) -> usize {
+        let (used, count) = (self.widths.get(layer).copied().unwrap_or(0), self.layers.get(layer).map_or(0, Vec::len));
+        used + adding * width + GAP * (count + adding).saturating_sub(1).saturating_sub(count.saturating_sub(1))
     }
 
     /// Puts each step, in an order where it follows all it waits for, in the first layer below
     /// them with room for its box (boxes of a layer taking at most `boxes` columns) and for the
-    /// lines reaching it from layers further up (a layer at most `room`).
-    fn place(&mut self, net: &Network, boxes: usize, room: usize) {
+    /// lines reaching it from layers further up (a layer at most `room`). False when the slots
+    /// pass [`MOST_SLOTS`].
+    fn place(&mut self, net: &Network, boxes: usize, room: usize) -> bool {
         let n = net.steps.len();
         let mut before = vec![Vec::new(); n];
         for (e, &(b, a)) in net.edges.iter().enumerate() {
@@ -99,22 +127,21 @@ impl Layout {
         for step in net.in_order() {
             let lowest = before[step].iter().map(|&(b, _)| layer_of[b] + 1).max().unwrap_or(0);
             let first = before[step].iter().map(|&(b, _)| layer_of[b] + 1).min().unwrap_or(lowest);
-            let fits = |lay: &Layout, layer: usize, adding: &[usize], room: usize| {
-                let (used, count) = (lay.layer_width(layer), lay.layers.get(layer).map_or(0, Vec::len));
-                let extra: usize =
-                    adding.iter().enumerate().map(|(i, w)| w + if count + i > 0 { GAP } else { 0 }).sum();
-                adding.is_empty() || count == 0 && adding.len() == 1 || used + extra <= room
+            // Whether `adding` slots `width` wide fit in `layer` (one alone always does).
+            let fits = |lay: &Layout, layer: usize, adding: usize, width: usize, room: usize| {
+                let empty = lay.layers.get(layer).is_none_or(Vec::is_empty);
+                adding == 0 || empty && adding == 1 || lay.widened(layer, adding, width) <= room
             };
             let passing = |layer: usize| before[step].iter().filter(|&&(b, _)| layer_of[b] < layer).count();
             let pass = Slot::Pass(0).width();
-            let roomy = (lowest..=self.layers.len()).find(|&l| {
-                fits(self, l, &[BOX_W], boxes) && (first..l).all(|m| fits(self, m, &vec![pass; passing(m)], room))
-            });
+            let roomy = (lowest..=self.layers.len())
+                .find(|&l| fits(self, l, 1, BOX_W, boxes) && (first..l).all(|m| fits(self, m, passing(m), pass, room)));
             let layer = roomy.unwrap_or_else(|| {
-                (lowest..=self.layers.len()).find(|&l| fits(self, l, &[BOX_W], boxes)).unwrap_or(self.layers.len())
+                (lowest..=self.layers.len()).find(|&l| fits(self, l, 1, BOX_W, boxes)).unwrap_or(self.layers.len())
             });
             if layer == self.layers.len() {
                 self.layers.push(Vec::new());
+                self.widths.push(0);
             }
             layer_of[step] = layer;
             slot_of[step] = self.add(layer, Slot::Step(step));
@@ -122,15 +149,20 @@ impl Layout {
                 let mut upper = slot_of[b];
                 for m in layer_of[b] + 1..layer {
                     let pass = self.add(m, Slot::Pass(e));
-                    self.segments.push(Segment { upper, lower: pass, edge: e, critical: net.is_critical(e) });
+                    self.segments.push(Segment { upper, lower: pass, critical: net.is_critical(e) });
                     upper = pass;
                 }
-                self.segments.push(Segment { upper, lower: slot_of[step], edge: e, critical: net.is_critical(e) });
+                self.segments.push(Segment { upper, lower: slot_of[step], critical: net.is_critical(e) });
+            }
+            if self.slots.len() > MOST_SLOTS {
+                return false;
             }
         }
+        true
     }
 
     fn add(&mut self, layer: usize, slot: Slot) -> usize {
+        self.widths[layer] = self.widened(layer, 1, slot.width());
         self.slots.push(slot);
         self.layers[layer].push(self.slots.len() - 1);
         self.slots.len() - 1
@@ -139,12 +171,10 @@ impl Layout {
     /// Orders each layer by the mean place of its neighbours above, then below, a few times
     /// over (the barycentre heuristic), so lines cross as little as it can tell.
     fn order(&mut self) {
-        let mut up = vec![Vec::new(); self.slots.len()];
-        let mut down = vec![Vec::new(); self.slots.len()];
-        for s in &self.segments {
-            up[s.lower].push(s.upper);
-            down[s.upper].push(s.lower);
-        }
+        let up: Vec<Vec<usize>> =
+            self.above.iter().map(|gs| gs.iter().map(|&g| self.segments[g].upper).collect()).collect();
+        let down: Vec<Vec<usize>> =
+            self.below.iter().map(|gs| gs.iter().map(|&g| self.segments[g].lower).collect()).collect();
         let mut place = vec![0usize; self.slots.len()];
         let remember = |layers: &[Vec<usize>], place: &mut Vec<usize>| {
             for layer in layers {
@@ -182,15 +212,11 @@ impl Layout {
     /// straight.
     fn columns(&mut self, room: usize) {
         // A box's width of slack, where the room allows, lets boxes stand under their parents.
-        let packed = (0..self.layers.len()).map(|l| self.layer_width(l)).max().unwrap_or(0);
+        let packed = self.widths.iter().copied().max().unwrap_or(0);
         self.width = packed.max((packed + BOX_W + GAP).min(room));
         self.left = vec![0; self.slots.len()];
-        let mut up = vec![Vec::new(); self.slots.len()];
-        for s in &self.segments {
-            up[s.lower].push(s.upper);
-        }
         for l in 0..self.layers.len() {
-            let mut x = (self.width - self.layer_width(l)) / 2;
+            let mut x = (self.width - self.widths[l]) / 2;
             for &s in &self.layers[l] {
                 self.left[s] = x;
                 x += self.slots[s].width() + GAP;
@@ -201,16 +227,18 @@ impl Layout {
             let layer = self.layers[l].clone();
             let critical: Vec<Option<usize>> = layer
                 .iter()
-                .map(|&s| self.segments.iter().find(|g| g.lower == s && g.critical).map(|g| g.upper))
+                .map(|&s| self.above[s].iter().map(|&g| &self.segments[g]).find(|g| g.critical).map(|g| g.upper))
                 .collect();
             let wanted: Vec<usize> = layer
                 .iter()
                 .zip(critical)
                 .map(|(&s, critical)| {
-                    let port = match (critical, up[s].len()) {
+                    let port = match (critical, self.above[s].len()) {
                         (Some(o), _) => self.port(o),
                         (None, 0) => return self.left[s],
-                        (None, k) => up[s].iter().map(|&o| self.port(o)).sum::<usize>() / k,
+                        (None, k) => {
+                            self.above[s].iter().map(|&g| self.port(self.segments[g].upper)).sum::<usize>() / k
+                        }
                     };
                     port.saturating_sub(self.slots[s].width() / 2)
                 })

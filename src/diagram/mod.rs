@@ -6,6 +6,10 @@
 pub mod dot;
 mod layout;
 
+/// Why a network is not drawn: what the project's page and `rolo project graph` say instead.
+pub const TOO_LARGE: &str =
+    "too many tasks and waits to draw in a terminal: rolo project graph ID --format dot | dot -Tsvg draws them all";
+
 use std::collections::BTreeMap;
 
 use unicode_segmentation::UnicodeSegmentation;
@@ -38,18 +42,16 @@ pub struct Diagram {
 
 impl Diagram {
     /// Draws `net` in about `room` columns: layers hold as many boxes as fit, and one box at
-    /// least however narrow the room.
-    pub fn draw(net: &Network, room: usize) -> Diagram {
-        let lay = Layout::new(net, room);
+    /// least however narrow the room. `None` when it is too large to draw in a terminal (see
+    /// [`TOO_LARGE`]).
+    pub fn draw(net: &Network, room: usize) -> Option<Diagram> {
+        let lay = Layout::new(net, room)?;
         let mut canvas = Canvas::default();
         let mut top = 0;
         for (l, layer) in lay.layers.iter().enumerate() {
             for &s in layer {
                 match lay.slots[s] {
-                    Slot::Step(i) => {
-                        let leaves = lay.segments.iter().any(|g| g.upper == s);
-                        draw_box(&mut canvas, net, i, lay.left[s], top, leaves);
-                    }
+                    Slot::Step(i) => draw_box(&mut canvas, net, i, lay.left[s], top, !lay.below[s].is_empty()),
                     Slot::Pass(e) => {
                         for y in top..top + BOX_H {
                             canvas.line(lay.port(s), y, s, UP | DOWN, net.is_critical(e));
@@ -59,10 +61,10 @@ impl Diagram {
             }
             top += BOX_H;
             if l + 1 < lay.layers.len() {
-                top += draw_channel(&mut canvas, net, &lay, layer, top);
+                top += draw_channel(&mut canvas, &lay, layer, top);
             }
         }
-        Diagram { rows: canvas.rows() }
+        Some(Diagram { rows: canvas.rows() })
     }
 
     /// The drawing as plain text, a line per row.
@@ -139,15 +141,14 @@ impl Bus {
 /// Draws the lines from `layer` down to the next, starting at row `top`: each slot whose lines
 /// turn gets a row of its own to turn on (so no two slots' lines run along each other), the
 /// last row holds the arrowheads. Returns the rows taken.
-fn draw_channel(canvas: &mut Canvas, net: &Network, lay: &Layout, layer: &[usize], top: usize) -> usize {
+fn draw_channel(canvas: &mut Canvas, lay: &Layout, layer: &[usize], top: usize) -> usize {
     let buses: Vec<Bus> = layer
         .iter()
         .filter_map(|&s| {
-            let to: Vec<_> = lay
-                .segments
+            let to: Vec<_> = lay.below[s]
                 .iter()
-                .filter(|g| g.upper == s)
-                .map(|g| (lay.port(g.lower), g.lower, net.is_critical(g.edge)))
+                .map(|&g| &lay.segments[g])
+                .map(|g| (lay.port(g.lower), g.lower, g.critical))
                 .collect();
             (!to.is_empty()).then(|| Bus { slot: s, from: lay.port(s), to })
         })
@@ -357,7 +358,7 @@ mod tests {
 
     #[test]
     fn a_chain_stands_straight_with_arrows_between() {
-        let d = Diagram::draw(&net(2, &[(1, 2)], &[]), 80);
+        let d = Diagram::draw(&net(2, &[(1, 2)], &[]), 80).unwrap();
         let text = d.plain();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 9, "{text}");
@@ -370,7 +371,7 @@ mod tests {
 
     #[test]
     fn done_boxes_are_dashed_and_off_the_critical_path() {
-        let d = Diagram::draw(&net(3, &[(1, 2), (2, 3)], &[1]), 80);
+        let d = Diagram::draw(&net(3, &[(1, 2), (2, 3)], &[1]), 80).unwrap();
         let text = d.plain();
         assert!(text.starts_with("┌┄┄┄"), "{text}");
         assert!(text.contains("┏━━━"), "{text}");
@@ -379,16 +380,19 @@ mod tests {
 
     #[test]
     fn a_layer_holds_no_more_boxes_than_fit() {
-        let d = Diagram::draw(&net(7, &[], &[]), 80);
+        let d = Diagram::draw(&net(7, &[], &[]), 80).unwrap();
         // Three boxes (24 columns, 2 between) fit in 80: seven take three layers.
         assert_eq!(d.plain().lines().filter(|l| l.contains("#")).count(), 3);
         assert!(d.width() <= 80);
-        assert_eq!(Diagram::draw(&net(7, &[], &[]), 10).plain().lines().filter(|l| l.contains('#')).count(), 7);
+        assert_eq!(
+            Diagram::draw(&net(7, &[], &[]), 10).unwrap().plain().lines().filter(|l| l.contains('#')).count(),
+            7
+        );
     }
 
     #[test]
     fn a_fan_out_branches_from_one_line() {
-        let d = Diagram::draw(&net(3, &[(1, 2), (1, 3)], &[]), 80);
+        let d = Diagram::draw(&net(3, &[(1, 2), (1, 3)], &[]), 80).unwrap();
         let text = d.plain();
         assert_eq!(text.matches('┳').count(), 1, "one way out of the first box: {text}");
         assert_eq!(text.matches('▼').count(), 2, "{text}");
@@ -397,7 +401,7 @@ mod tests {
     #[test]
     fn a_wait_across_layers_passes_between_boxes() {
         // 1 → 2 → 3 and 1 → 3: the long wait passes the layer of 2.
-        let d = Diagram::draw(&net(3, &[(1, 2), (2, 3), (1, 3)], &[]), 80);
+        let d = Diagram::draw(&net(3, &[(1, 2), (2, 3), (1, 3)], &[]), 80).unwrap();
         let text = d.plain();
         assert_eq!(text.matches('▼').count(), 2, "{text}");
         let layer_of_2 = text.lines().find(|l| l.contains("#2")).unwrap_or_default();
@@ -408,8 +412,18 @@ mod tests {
     fn wide_and_control_characters_keep_the_box_square() {
         let mut n = net(1, &[], &[]);
         n.steps[0].title = "設計\u{7}レビュー and more words than fit".into();
-        let text = Diagram::draw(&n, 80).plain();
+        let text = Diagram::draw(&n, 80).unwrap().plain();
         let widths: Vec<usize> = text.lines().map(crate::text::width).collect();
         assert!(widths.iter().all(|&w| w == BOX_W), "{text}");
+    }
+
+    #[test]
+    fn a_network_too_large_to_read_is_not_drawn_but_a_long_chain_is() {
+        // Three hundred tasks waiting for one: thousands of lines passing down the layers.
+        let fan: Vec<(u64, u64)> = (2..=300).map(|i| (1, i)).collect();
+        assert!(Diagram::draw(&net(300, &fan, &[]), 158).is_none());
+        let chain: Vec<(u64, u64)> = (2..=1000).map(|i| (i - 1, i)).collect();
+        let d = Diagram::draw(&net(1000, &chain, &[]), 158).unwrap();
+        assert_eq!((d.rows.len(), d.width()), (1000 * BOX_H + 999, BOX_W));
     }
 }

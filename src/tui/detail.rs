@@ -227,11 +227,27 @@ impl Detail {
         if let Some(drawn) = &mut self.network
             && drawn.width != columns
         {
-            let diagram = crate::diagram::Diagram::draw(&drawn.net, columns.saturating_sub(GRAPH_INDENT));
-            let fresh = diagram.rows.into_iter().map(|mut row| {
-                row.insert(0, (" ".repeat(GRAPH_INDENT), crate::diagram::Ink::Plain));
-                DetailLine::Graph(row)
-            });
+            let fresh: Vec<DetailLine> =
+                match crate::diagram::Diagram::draw(&drawn.net, columns.saturating_sub(GRAPH_INDENT)) {
+                    Some(diagram) => {
+                        // What the window cannot show is said, never cut off unseen.
+                        let wide = diagram.width() + GRAPH_INDENT > columns;
+                        let cut = format!(
+                            "{} columns wide: the window cuts it; rolo project graph {} prints it whole",
+                            diagram.width(),
+                            self.record.id
+                        );
+                        let rows = diagram.rows.into_iter().map(|mut row| {
+                            row.insert(0, (" ".repeat(GRAPH_INDENT), crate::diagram::Ink::Plain));
+                            DetailLine::Graph(row)
+                        });
+                        wide.then_some(DetailLine::Empty(cut)).into_iter().chain(rows).collect()
+                    }
+                    None => {
+                        let said = crate::diagram::TOO_LARGE.replace("ID", &self.record.id.to_string());
+                        vec![DetailLine::Empty(said)]
+                    }
+                };
             let n = fresh.len();
             self.lines.splice(drawn.at..drawn.at + drawn.rows, fresh);
             (drawn.rows, drawn.width) = (n, columns);

@@ -56,7 +56,7 @@ fn relaunch(w: u16, h: u16) -> (Ui, Id) {
 fn network(ui: &mut Ui) -> String {
     ui.keys("g j enter G");
     let mut screen = ui.screen();
-    for _ in 0..80 {
+    for _ in 0..400 {
         if screen.lines().nth(2).is_some_and(|l| l.contains("Network")) {
             break;
         }
@@ -112,4 +112,32 @@ fn a_task_shows_what_it_waits_for_and_its_form_picks_more() {
     assert_eq!(ui.crm.get::<Task>(6).unwrap().after, vec![9, 4]);
     let s = ui.screen();
     assert!(s.contains("#9 Pick hosting") && !s.contains("#5 Write copy"), "{s}");
+}
+
+/// A project of `n` tasks, every one but the first waiting for the first.
+fn fan(n: u64, w: u16, h: u16) -> Ui {
+    let dir = tempfile::tempdir().unwrap();
+    let crm = Crm::open(&dir.path().join("t.redb")).unwrap();
+    let project = Project { name: "Fan".into(), due: Date::parse_iso("2027-03-01").unwrap(), ..Default::default() };
+    let project = crm.create(project).unwrap().id;
+    for i in 1..=n {
+        let after = if i == 1 { vec![] } else { vec![1] };
+        crm.create(Task { title: format!("Step {i}"), project: Some(project), after, ..Default::default() }).unwrap();
+    }
+    Ui::with(dir, Arc::new(crm), w, h)
+}
+
+#[test]
+fn a_network_wider_than_the_window_says_so_and_one_too_large_is_named_not_drawn() {
+    // Twenty tasks waiting for one: a box a layer, and lines to the later ones passing beside.
+    let mut ui = fan(20, 80, 24);
+    let s = network(&mut ui);
+    assert!(s.contains("114 columns wide: the window cuts it; rolo project graph 1 prints it whole"), "{s}");
+    // Wide enough, nothing is cut off, and nothing said.
+    let mut ui = fan(20, 200, 60);
+    let s = network(&mut ui);
+    assert!(!s.contains("columns wide") && s.contains("#7 Step 7"), "{s}");
+    let mut ui = fan(300, 120, 40);
+    let s = network(&mut ui);
+    assert!(s.contains("too many tasks and waits to draw in a terminal: rolo project graph 1 --format dot"), "{s}");
 }
