@@ -168,7 +168,8 @@ impl Detail {
                 for t in &all {
                     lines.push(step_line(crm, t));
                 }
-                if !all.is_empty() {
+                // One task alone makes no network.
+                if all.len() > 1 {
                     let net = crm.project_network(p.id)?;
                     lines.push(DetailLine::Heading(
                         "Network (━ critical path, ┄ done, ! late; dates are due dates)".into(),
