@@ -60,7 +60,8 @@ pub struct Drawn {
 }
 
 impl Detail {
-    /// Reads everything the view shows about `record`.
+    /// Reads everything the view shows about `record` (a project's network is drawn by the
+    /// first [`Detail::fit`], to the window's width).
     pub fn load(crm: &Crm, record: RecordRef) -> Result<Detail> {
         let mut lines = Vec::new();
         let mut network = None;
@@ -216,9 +217,8 @@ impl Detail {
             // Changes of the record itself lead nowhere new; activities open.
             lines.push(DetailLine::Item(text, (item.record != record).then_some(item.record)));
         }
-        let mut detail = Detail { record, title, lines, scroll: 0, cursor: 0, height: 1, network };
-        detail.fit(1, GRAPH_WIDTH);
-        Ok(detail)
+        // A network is drawn by the first `fit`, to the window's width.
+        Ok(Detail { record, title, lines, scroll: 0, cursor: 0, height: 1, network })
     }
 
     /// Fits the page to `rows` lines of `columns` columns: a project's network is drawn again
@@ -283,9 +283,6 @@ impl Detail {
         }
     }
 }
-
-/// The columns a page's network is first drawn in, before the page knows its window.
-const GRAPH_WIDTH: usize = 78;
 
 /// Columns left of a network's drawing, as left of a page's items.
 const GRAPH_INDENT: usize = 2;
