@@ -210,8 +210,8 @@ fn unreadable(e: csv::Error) -> ImportError {
 }
 
 impl CsvFile {
-    fn reader(&self) -> Result<csv::Reader<Tally<Box<dyn std::io::Read + '_>>>, ImportError> {
-        let input: Box<dyn std::io::Read> = match &self.source {
+    fn reader(&self) -> Result<csv::Reader<Tally<Box<dyn std::io::Read + Send + '_>>>, ImportError> {
+        let input: Box<dyn std::io::Read + Send> = match &self.source {
             Source::Text(text) => Box::new(text.as_bytes()),
             Source::File(path) => {
                 Box::new(std::fs::File::open(path).map_err(|source| ImportError::Io { path: path.clone(), source })?)

@@ -3,6 +3,7 @@
 //! hands [`Incoming`] rows to [`Crm::import`](crate::crm::Crm::import), which finds the records
 //! rows name, decides about duplicates and writes all or nothing.
 
+mod ahead;
 pub(crate) mod card;
 mod cells;
 pub mod columns;
@@ -201,25 +202,27 @@ fn csv(
         notes.push(said);
     }
     let total = file.approximate_rows();
-    let rows = records(&file, &mapping, &options, &mut notes);
-    let report = crm
-        .import(rows, policy, dry_run, &mut |done, all_in| {
+    // Rows are read and converted on a second thread while this one writes them.
+    let report = std::thread::scope(|scope| {
+        let rows = ahead::read_ahead(scope, records(&file, &mapping, &options, &mut notes));
+        crm.import(rows, policy, dry_run, &mut |done, all_in| {
             progress(done, if all_in { done } else { total.max(done + 1) })
         })
-        .map_err(|e| match e {
-            // The service names a record's field (`competitor`); the user knows the column.
-            CrmError::Rejected(mut problems) => {
-                for p in &mut problems {
-                    if let Some(c) = p.column.as_mut().filter(|c| !file.headers.contains(c))
-                        && let Some(header) = header_of(kind, &mapping, &file.headers, c)
-                    {
-                        *c = header;
-                    }
+    })
+    .map_err(|e| match e {
+        // The service names a record's field (`competitor`); the user knows the column.
+        CrmError::Rejected(mut problems) => {
+            for p in &mut problems {
+                if let Some(c) = p.column.as_mut().filter(|c| !file.headers.contains(c))
+                    && let Some(header) = header_of(kind, &mapping, &file.headers, c)
+                {
+                    *c = header;
                 }
-                CrmError::Rejected(problems)
             }
-            e => e,
-        })?;
+            CrmError::Rejected(problems)
+        }
+        e => e,
+    })?;
     Ok(Outcome { report, notes })
 }
 

@@ -1,0 +1,70 @@
+//! Reading ahead: an import's rows are read and converted on a second thread while the first
+//! writes them, so a big file costs the slower of the two rather than their sum.
+
+use std::sync::mpsc::{Receiver, sync_channel};
+use std::thread::Scope;
+
+/// How many rows travel between the threads at a time: enough that the hand-over costs little
+/// per row, few enough that the rows in flight take a bounded, small part of memory.
+const BATCH: usize = 256;
+
+/// How many batches may wait for the writer.
+const WAITING: usize = 8;
+
+/// The items of `items`, in order, produced on a thread of `scope` ahead of their use. When the
+/// returned iterator is dropped early (the import refused), the thread stops at its next batch.
+pub fn read_ahead<'scope, T: Send + 'scope>(
+    scope: &'scope Scope<'scope, '_>,
+    items: impl Iterator<Item = T> + Send + 'scope,
+) -> impl Iterator<Item = T> + 'scope {
+    let (send, receive) = sync_channel::<Vec<T>>(WAITING);
+    scope.spawn(move || {
+        let mut items = items.peekable();
+        while items.peek().is_some() {
+            let batch: Vec<T> = items.by_ref().take(BATCH).collect();
+            if send.send(batch).is_err() {
+                break;
+            }
+        }
+    });
+    Batches { receive, batch: Vec::new().into_iter() }
+}
+
+/// The reading end: batches taken one at a time, their items handed out in order.
+struct Batches<T> {
+    receive: Receiver<Vec<T>>,
+    batch: std::vec::IntoIter<T>,
+}
+
+impl<T> Iterator for Batches<T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        loop {
+            if let Some(item) = self.batch.next() {
+                return Some(item);
+            }
+            self.batch = self.receive.recv().ok()?.into_iter();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_item_arrives_in_order() {
+        let got: Vec<u32> = std::thread::scope(|s| read_ahead(s, 0..10_000u32).collect());
+        assert_eq!(got, (0..10_000).collect::<Vec<_>>());
+        let none: Vec<u32> = std::thread::scope(|s| read_ahead(s, std::iter::empty()).collect());
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn a_reader_that_stops_early_stops_the_thread() {
+        // An endless source: the scope ends only if the thread stops once the reader is gone.
+        let first: Vec<u64> = std::thread::scope(|s| read_ahead(s, 0u64..).take(3).collect());
+        assert_eq!(first, vec![0, 1, 2]);
+    }
+}
