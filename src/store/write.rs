@@ -119,38 +119,47 @@ const HELD_TEXTS: usize = 1 << 16;
 /// How many merged keys [`insert_sorted`] is given at a time: the merge's output held in memory.
 const SORTED_BATCH: usize = 1 << 16;
 
-/// Below this many keys, [`insert_sorted`] inserts each on its own: a cursor pays off on runs.
+/// A stretch shorter than this is not worth a cursor, whose closing rewrites the page it ends in.
 const CURSOR_FROM: usize = 64;
+
+/// How many keys [`insert_sorted`] inserts each on its own after a short stretch, before it tries
+/// a cursor again: keys that interleave with those there (a call's link among its contact's
+/// others) go in where they belong, in pages this transaction already holds.
+const ONE_BY_ONE: usize = 1024;
 
 /// Inserts keys, sorted and each once, into the index. A stretch of them that falls between two
 /// keys already there goes in through one cursor, which packs it into full pages and updates the
 /// pages above once a megabyte, instead of a descent from the root and a page rewrite per key:
-/// a bulk load's keys mostly land in such stretches (a new kind's keys, ids past the last).
+/// a bulk load's keys mostly land in such stretches (a new kind's keys, ids past the last). Where
+/// the stretches turn out short, the keys that follow are inserted each on its own.
 fn insert_sorted(index: &mut redb::Table<&[u8], ()>, keys: &[Vec<u8>]) -> Result<()> {
-    if keys.len() < CURSOR_FROM {
-        for k in keys {
-            index.insert(k.as_slice(), ()).map_err(other)?;
-        }
-        return Ok(());
-    }
     let mut at = 0;
     while let Some(first) = keys.get(at) {
-        let mut cursor = index.lower_bound_mut(std::ops::Bound::Included(first.as_slice())).map_err(other)?;
-        // The gap is before the smallest key not below `first`: refused there, `first` is that key.
         let start = at;
-        while let Some(k) = keys.get(at) {
-            match cursor.insert_before(k.as_slice(), ()) {
-                Ok(()) => at += 1,
-                Err(redb::CursorError::UnorderedKey) => {
-                    if at == start {
-                        at += 1;
+        if keys.len() - at >= CURSOR_FROM {
+            let mut cursor = index.lower_bound_mut(std::ops::Bound::Included(first.as_slice())).map_err(other)?;
+            // The gap is before the smallest key not below `first`: refused there, `first` is that key.
+            while let Some(k) = keys.get(at) {
+                match cursor.insert_before(k.as_slice(), ()) {
+                    Ok(()) => at += 1,
+                    Err(redb::CursorError::UnorderedKey) => {
+                        if at == start {
+                            at += 1;
+                        }
+                        break;
                     }
-                    break;
+                    Err(e) => return Err(other(e)),
                 }
-                Err(e) => return Err(other(e)),
             }
+            cursor.close().map_err(other)?;
         }
-        cursor.close().map_err(other)?;
+        if at - start < CURSOR_FROM {
+            let end = keys.len().min(at + ONE_BY_ONE);
+            for k in &keys[at..end] {
+                index.insert(k.as_slice(), ()).map_err(other)?;
+            }
+            at = end;
+        }
     }
     Ok(())
 }
