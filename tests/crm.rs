@@ -826,3 +826,36 @@ fn emails_count_in_the_activity_report_and_open_from_it() {
     assert_eq!(bucket.kind(), Kind::Email);
     assert_eq!(crm.records_in(&bucket).unwrap(), [sent.record_ref()]);
 }
+
+/// A bulk load knows the records it made exist without reading them back, but not once it has
+/// removed one: a link to a record made and deleted in the same load is refused.
+#[test]
+fn a_bulk_load_links_to_what_it_made_and_not_to_what_it_removed() {
+    let (_dir, crm) = fresh();
+    let account = |name: &str| Account { name: name.into(), ..Default::default() };
+    let filed = |first: &str, account| Contact {
+        first_name: first.into(),
+        last_name: "Quill".into(),
+        account: Some(account),
+        ..Default::default()
+    };
+    let made = crm
+        .write_bulk("test load", |tx| {
+            let a = tx.create(account("Acme"))?;
+            tx.create(filed("Ann", a.id))?;
+            Ok(a.id)
+        })
+        .unwrap();
+    assert_eq!(crm.list::<Contact>(|c| c.account == Some(made)).unwrap().len(), 1);
+    let refused = crm.write_bulk("test load", |tx| {
+        let a = tx.create(account("Gone"))?;
+        tx.create(account("Kept"))?;
+        tx.delete::<Account>(a.id)?;
+        tx.create(filed("Bo", a.id))
+    });
+    assert!(
+        matches!(&refused, Err(CrmError::Invalid(e)) if e.field == "account" && e.message.contains("does not exist")),
+        "{refused:?}"
+    );
+    assert!(crm.list::<Account>(|a| a.name != "Acme").unwrap().is_empty(), "the refused load wrote nothing");
+}

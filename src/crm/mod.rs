@@ -251,6 +251,7 @@ impl Crm {
                 seen: HashSet::new(),
                 account_names: HashMap::new(),
                 bulk: bulk.map(|summary| (summary.to_string(), BTreeMap::new())),
+                removed: false,
                 picklists: [None, None],
                 undo: (bulk.is_none() && keep).then(undo::Draft::default),
             };
@@ -479,6 +480,8 @@ pub struct Tx<'a> {
     account_names: HashMap<Id, String>,
     /// In a bulk load: its summary, and the first and last id created of each kind.
     bulk: Option<(String, BTreeMap<Kind, IdRun>)>,
+    /// Whether this transaction removed a record: an id within a bulk load's run may then be gone.
+    removed: bool,
     /// Each picklist (by `Picklist as usize`), once this transaction has read it.
     picklists: [Option<Vec<String>>; 2],
     /// What undo needs of this transaction's writes (not kept for bulk loads and rehearsals).
@@ -544,7 +547,7 @@ impl<'a> Tx<'a> {
                 continue;
             }
             let held = held.contains(&link.target);
-            if self.w.exists(link.target)? && (held || self.sees(link.target)?) {
+            if (self.made_here(link.target) || self.w.exists(link.target)?) && (held || self.sees(link.target)?) {
                 if !held {
                     self.seen.insert(link.target);
                 }
@@ -557,6 +560,16 @@ impl<'a> Tx<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Whether this bulk load created `r` (and removed nothing): its ids of a kind run without a
+    /// gap, so a link to one of them need not be read back to be known to exist.
+    fn made_here(&self, r: RecordRef) -> bool {
+        !self.removed
+            && self
+                .bulk
+                .as_ref()
+                .is_some_and(|(_, runs)| runs.get(&r.kind).is_some_and(|&(a, b)| (a..=b).contains(&r.id)))
     }
 
     fn search_text<R: Indexed>(&mut self, rec: &R) -> Result<Option<String>> {
@@ -720,6 +733,7 @@ impl<'a> Tx<'a> {
         })?;
         self.journal_nest(false);
         self.w.remove::<R>(id)?;
+        self.removed = true;
         self.journal(AuditAction::Deleted, &old, Some(&old), &[], None);
         self.seen.remove(&target);
         if R::KIND == Kind::Account {

@@ -367,6 +367,7 @@ impl Tx<'_> {
         }
         let Some(bytes) = &image.before else {
             self.w.remove::<T>(target.id)?;
+            self.removed = true;
             self.search.push((target, None));
             return self.audit(target, AuditAction::Deleted, Vec::new(), Some(summary.into()));
         };
