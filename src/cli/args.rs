@@ -201,7 +201,8 @@ impl Command {
     pub fn workload(&self) -> crate::crm::Workload {
         match self {
             Command::Serve(_) => crate::crm::Workload::Session,
-            Command::Demo(_) | Command::Import(_) => crate::crm::Workload::Bulk,
+            Command::Demo(_) => crate::crm::Workload::Demo,
+            Command::Import(_) => crate::crm::Workload::Bulk,
             _ => crate::crm::Workload::Brief,
         }
     }
