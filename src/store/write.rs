@@ -499,5 +499,7 @@ mod tests {
         assert_eq!(after(&[1, 3], &[0, 2, 3, 4]), vec![0, 1, 2, 3, 4]);
         assert_eq!(after(&[1], &[]), vec![1]);
         assert_eq!(after(&[], &(0..100).collect::<Vec<_>>()), (0..100).collect::<Vec<_>>());
+        // A cursor opened at a key already there skips it.
+        assert_eq!(after(&[0, 500], &(0..2000).collect::<Vec<_>>()), (0..2000).collect::<Vec<_>>());
     }
 }
