@@ -1,6 +1,8 @@
 //! Reading ahead: an import's rows are read and converted on a second thread while the first
 //! writes them, so a big file costs the slower of the two rather than their sum.
 
+use std::any::Any;
+use std::panic::AssertUnwindSafe;
 use std::sync::mpsc::{Receiver, sync_channel};
 use std::thread::Scope;
 
@@ -12,27 +14,38 @@ const BATCH: usize = 256;
 const WAITING: usize = 8;
 
 /// The items of `items`, in order, produced on a thread of `scope` ahead of their use. When the
-/// returned iterator is dropped early (the import refused), the thread stops at its next batch.
+/// returned iterator is dropped early (the import stopped by a failed write), the thread stops at
+/// its next batch. A panic on the thread is raised again where the items are read, so the
+/// import fails as it would have on one thread, rather than taking what was read as the whole
+/// file.
 pub fn read_ahead<'scope, T: Send + 'scope>(
     scope: &'scope Scope<'scope, '_>,
     items: impl Iterator<Item = T> + Send + 'scope,
 ) -> impl Iterator<Item = T> + 'scope {
-    let (send, receive) = sync_channel::<Vec<T>>(WAITING);
+    let (send, receive) = sync_channel::<Batch<T>>(WAITING);
     scope.spawn(move || {
-        let mut items = items.peekable();
-        while items.peek().is_some() {
-            let batch: Vec<T> = items.by_ref().take(BATCH).collect();
-            if send.send(batch).is_err() {
-                break;
+        let read = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            let mut items = items.peekable();
+            while items.peek().is_some() {
+                let batch: Vec<T> = items.by_ref().take(BATCH).collect();
+                if send.send(Ok(batch)).is_err() {
+                    break;
+                }
             }
+        }));
+        if let Err(panic) = read {
+            let _ = send.send(Err(panic));
         }
     });
     Batches { receive, batch: Vec::new().into_iter() }
 }
 
+/// What travels between the threads: some items, or the panic that stopped the reading.
+type Batch<T> = Result<Vec<T>, Box<dyn Any + Send>>;
+
 /// The reading end: batches taken one at a time, their items handed out in order.
 struct Batches<T> {
-    receive: Receiver<Vec<T>>,
+    receive: Receiver<Batch<T>>,
     batch: std::vec::IntoIter<T>,
 }
 
@@ -44,7 +57,10 @@ impl<T> Iterator for Batches<T> {
             if let Some(item) = self.batch.next() {
                 return Some(item);
             }
-            self.batch = self.receive.recv().ok()?.into_iter();
+            match self.receive.recv().ok()? {
+                Ok(batch) => self.batch = batch.into_iter(),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
         }
     }
 }
@@ -59,6 +75,19 @@ mod tests {
         assert_eq!(got, (0..10_000).collect::<Vec<_>>());
         let none: Vec<u32> = std::thread::scope(|s| read_ahead(s, std::iter::empty()).collect());
         assert!(none.is_empty());
+    }
+
+    #[test]
+    fn a_panic_while_reading_is_raised_where_the_items_are_read() {
+        let caught = std::panic::catch_unwind(|| {
+            std::thread::scope(|s| {
+                let items = (0..10_000u32).inspect(|&i| assert!(i < 5_000, "row {i} broke the reader"));
+                read_ahead(s, items).count()
+            })
+        });
+        let panic = caught.expect_err("the reader's panic reaches the writer, not a short count");
+        let said = panic.downcast_ref::<String>().map(String::as_str).unwrap_or_default();
+        assert_eq!(said, "row 5000 broke the reader");
     }
 
     #[test]
