@@ -210,18 +210,23 @@ impl WriteTables<'_> {
             Some(spill) => {
                 let index = &mut self.index;
                 let mut batch: Vec<Vec<u8>> = Vec::with_capacity(SORTED_BATCH);
+                // A failed write of the index is told as itself, not as the scratch file's.
+                let mut failed = None;
                 spill
                     .merge(pending, &mut |k| {
                         if !removed.contains(k) {
                             batch.push(k.to_vec());
                         }
                         if batch.len() == SORTED_BATCH {
-                            insert_sorted(index, &batch).map_err(std::io::Error::other)?;
+                            if let Err(e) = insert_sorted(index, &batch) {
+                                failed = Some(e);
+                                return Err(std::io::Error::other("the index could not be written"));
+                            }
                             batch.clear();
                         }
                         Ok(())
                     })
-                    .map_err(scratch)?;
+                    .map_err(|e| failed.take().unwrap_or_else(|| scratch(e)))?;
                 insert_sorted(&mut self.index, &batch)
             }
             None => {
