@@ -638,7 +638,7 @@ fn project_graph(out: &Out, crm: &Crm, g: ProjectGraph) -> Result<()> {
     let width = g.width.unwrap_or_else(terminal_width);
     match crate::diagram::Diagram::draw(&net, width) {
         Some(d) => say!("{head}\n\n{}\n━ critical path  ┄ done  ! late", d.plain()),
-        None => say!("{head}\n\n{}", crate::diagram::TOO_LARGE.replace("ID", &project.id.to_string())),
+        None => say!("{head}\n\n{}", crate::diagram::too_large(project.id)),
     }
     Ok(())
 }

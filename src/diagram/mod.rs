@@ -6,9 +6,13 @@
 pub mod dot;
 mod layout;
 
-/// Why a network is not drawn: what the project's page and `rolo project graph` say instead.
-pub const TOO_LARGE: &str =
-    "too many tasks and waits to draw in a terminal: rolo project graph ID --format dot | dot -Tsvg draws them all";
+/// Why project `project`'s network is not drawn: what its page and `rolo project graph` say
+/// instead of a drawing [`Diagram::draw`] gave up on.
+pub fn too_large(project: crate::model::Id) -> String {
+    format!(
+        "too many tasks and waits to draw in a terminal: rolo project graph {project} --format dot | dot -Tsvg draws them all"
+    )
+}
 
 use std::collections::BTreeMap;
 
@@ -43,7 +47,7 @@ pub struct Diagram {
 impl Diagram {
     /// Draws `net` in about `room` columns: layers hold as many boxes as fit, and one box at
     /// least however narrow the room. `None` when it is too large to draw in a terminal (see
-    /// [`TOO_LARGE`]).
+    /// [`too_large`]).
     pub fn draw(net: &Network, room: usize) -> Option<Diagram> {
         let lay = Layout::new(net, room)?;
         let mut canvas = Canvas::default();

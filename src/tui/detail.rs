@@ -245,7 +245,7 @@ impl Detail {
                         wide.then_some(DetailLine::Empty(cut)).into_iter().chain(rows).collect()
                     }
                     None => {
-                        let said = crate::diagram::TOO_LARGE.replace("ID", &self.record.id.to_string());
+                        let said = crate::diagram::too_large(self.record.id);
                         vec![DetailLine::Empty(said)]
                     }
                 };
