@@ -11,11 +11,12 @@ use rolo::model::*;
 /// Every kind survives a close and reopen unchanged, field for field.
 #[test]
 fn every_kind_round_trips_through_the_file() {
-    let (dir, crm) = fresh();
+    let (_dir, crm) = fresh();
     let m = populate(&crm);
     let before = snapshot(&crm, &m);
+    let db = crm.path().to_path_buf();
     drop(crm);
-    let crm = Crm::open(&dir.path().join("t.redb")).unwrap();
+    let crm = Crm::open(&db).unwrap();
     let after = snapshot(&crm, &m);
     assert_eq!(before, after);
     assert_eq!(crm.get::<Contact>(m.contact).unwrap().first_name, "Zoë");
@@ -353,6 +354,9 @@ fn a_file_from_a_newer_rolo_is_refused() {
 
 #[test]
 fn a_second_process_waits_for_the_file_then_is_told_it_is_busy() {
+    if common::on_postgres() {
+        return; // a server has no file to lock
+    }
     let (dir, crm) = fresh();
     let db = dir.path().join("t.redb");
     let rolo = |wait: &str| {
@@ -420,7 +424,7 @@ fn a_deal_is_lost_only_with_a_reason() {
 /// ranges must all be what a reopened file searches.
 #[test]
 fn search_texts_survive_a_reopen_across_id_ranges() {
-    let (dir, crm) = fresh();
+    let (_dir, crm) = fresh();
     let person =
         |i: usize| Contact { first_name: format!("Person{i:03}"), last_name: "Quill".into(), ..Default::default() };
     crm.write_bulk("test load", |tx| (0..600).try_for_each(|i| tx.create(person(i)).map(drop))).unwrap();
@@ -434,8 +438,9 @@ fn search_texts_survive_a_reopen_across_id_ranges() {
         let id = id_of(&crm, q);
         crm.delete::<Contact>(id).unwrap();
     }
+    let db = crm.path().to_path_buf();
     drop(crm);
-    let crm = Crm::open(&dir.path().join("t.redb")).unwrap();
+    let crm = Crm::open(&db).unwrap();
     assert_eq!(find(&crm, "quill"), 600 - 4);
     assert_eq!(id_of(&crm, "yarrow quill"), renamed);
     for q in ["Person000", "Person255", "Person256", "Person599", "Person300"] {

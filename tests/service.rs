@@ -3,6 +3,8 @@
 //! checked through the generic `Crm::update`, and the commands that carry them (snooze, the
 //! lead-status cycle, deleting several records, a task about a record, moving a deal).
 
+mod common;
+
 use clap::Parser;
 use rolo::cli::args::Cli;
 use rolo::crm::{Clock, ConvertLead, Crm, CrmError, Session, TaskFilter};
@@ -13,7 +15,7 @@ use rolo::model::{
 /// A fresh database, acting as "ann" on a clock fixed at Monday 2026-03-09, 10:30.
 fn crm() -> (tempfile::TempDir, Crm) {
     let dir = tempfile::tempdir().unwrap();
-    let crm = Crm::open(&dir.path().join("t.redb")).unwrap();
+    let crm = Crm::open(&common::database(dir.path())).unwrap();
     let at = Timestamp::from_local_naive(
         chrono::NaiveDate::from_ymd_opt(2026, 3, 9).unwrap().and_hms_opt(10, 30, 0).unwrap(),
     );

@@ -17,7 +17,7 @@ use std::sync::{Arc, RwLock};
 
 use super::{Crm, CrmError, Result, Tx};
 use crate::model::{Act, Directory, Id, Kind, Level, Record, RecordRef, Right, Role, User};
-use crate::store::{OwnerChange, RawRead, Read, Reader, WriteTables};
+use crate::store::{OwnerChange, RawRead, Read, Snapshot, WriteTables};
 
 /// The setting key the directory is stored under.
 pub(crate) const DIRECTORY: &str = "directory";
@@ -110,7 +110,7 @@ pub(crate) struct Owners {
 }
 
 impl Owners {
-    fn load(r: &impl Read) -> Result<Owners> {
+    fn load(r: &(impl Read + ?Sized)) -> Result<Owners> {
         let mut owners = Owners::default();
         for kind in Kind::ALL {
             r.owners(kind, &mut |id, owner, about| owners.set(RecordRef::new(kind, id), Some((owner, about))))?;
@@ -279,7 +279,7 @@ pub(crate) struct Seen<R, J> {
 }
 
 /// A snapshot as the actor may see it: what every query of the service reads through.
-pub(crate) type View = Seen<Arc<Reader>, Option<Sight>>;
+pub(crate) type View = Seen<Arc<Snapshot>, Option<Sight>>;
 
 impl Judge for Option<Sight> {
     fn sees(&self, r: RecordRef) -> bool {
@@ -358,7 +358,12 @@ impl<R: std::ops::Deref<Target: RawRead>, J: Judge> RawRead for Seen<R, J> {
         self.inner.scan_records(kind, &mut |id, bytes| !self.judge.sees(RecordRef::new(kind, id)) || f(id, bytes))
     }
 
-    fn scan_audit_range(&self, from: &[u8], to: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> crate::store::Result<()> {
+    fn scan_audit_range(
+        &self,
+        from: &[u8],
+        to: &[u8],
+        f: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> crate::store::Result<()> {
         self.inner.scan_audit_range(from, to, f)
     }
 

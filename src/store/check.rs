@@ -4,8 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::tables::Slot;
-use super::{Indexed, RawRead, Read, Reader, Result, codec, facts, keys};
+use super::{Indexed, Read, Result, Snapshot, codec, facts, keys};
 use crate::model::{Kind, RecordRef};
 
 /// Checks the whole file: every record decodes, its links point at records that exist, the
@@ -15,7 +14,7 @@ use crate::model::{Kind, RecordRef};
 /// The index is compared in bounded memory: the keys the records call for and the keys found
 /// are tallied per bucket of their hash (a count and a sum of 128-bit hashes); only the buckets
 /// that disagree are read again, a few at a time, to name the entries stray or missing.
-pub fn check(r: &Reader) -> Result<Vec<String>> {
+pub fn check(r: &Snapshot) -> Result<Vec<String>> {
     // The first pass in parts on two threads, the largest first so that both end together; the
     // problems are said in the order of the parts, whichever thread found them.
     let parts: Vec<Part> = Kind::ALL.iter().map(|&k| Part::Kind(k)).chain([Part::Moves, Part::Index]).collect();
@@ -108,7 +107,7 @@ struct Done {
 /// Reads one part of the file, handing each index key the records call for to `expected` and
 /// each key the index holds to `found`; returns the problems met.
 fn check_part(
-    r: &Reader,
+    r: &Snapshot,
     part: Part,
     expected: &mut dyn FnMut(Vec<u8>),
     found: &mut dyn FnMut(&[u8]),
@@ -122,7 +121,7 @@ fn check_part(
             }
         }
         Part::Moves => {
-            if let Err(e) = r.health.guard(|| facts::audit_moves(r.audit.table()?, expected)) {
+            if let Err(e) = facts::audit_moves(r, expected) {
                 problems.push(format!("the audit table is damaged: {e}"));
             }
         }
@@ -186,7 +185,7 @@ fn bucket(hash: u128) -> usize {
 }
 
 /// Calls `f` with every key of the index, in order.
-fn scan_index(r: &Reader, f: &mut dyn FnMut(&[u8])) -> Result<()> {
+fn scan_index(r: &Snapshot, f: &mut dyn FnMut(&[u8])) -> Result<()> {
     r.scan_index(&[], &[0xff; 4], false, &mut |k| {
         f(k);
         true
@@ -199,7 +198,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Checks the records of one kind; a table that stops reading part-way is reported with how
 /// many of its records could be read, and the check goes on with the next table.
-fn check_kind<R: Indexed>(r: &Reader, problems: &mut Vec<String>, expected: &mut dyn FnMut(Vec<u8>)) -> Result<()> {
+fn check_kind<R: Indexed>(r: &Snapshot, problems: &mut Vec<String>, expected: &mut dyn FnMut(Vec<u8>)) -> Result<()> {
     let mut read = 0u64;
     let scanned = r.scan_records(R::KIND, &mut |id, bytes| {
         read += 1;
@@ -248,8 +247,8 @@ mod tests {
         let stray = keys::sort_prefix(Kind::Account, keys::SortField::Name, b"nobody\0\0\0\0\0\0\0\0\x09");
         let w = store.write().unwrap();
         let mut t = w.tables().unwrap();
-        t.index.remove(gone.as_slice()).unwrap();
-        t.index.insert(stray.as_slice(), ()).unwrap();
+        t.raw.remove_keys(std::slice::from_ref(&gone)).unwrap();
+        t.raw.add_keys(std::slice::from_ref(&stray)).unwrap();
         drop(t);
         w.commit().unwrap();
         assert_eq!(

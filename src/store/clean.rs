@@ -2,13 +2,15 @@
 //! their records. The first open of such a file cleans them, once ([`crate::model::texts::scrub`]),
 //! and notes it in `meta` as `texts_clean`, so that later opens cost one lookup.
 
-use super::{Indexed, RawRead, Result, WriteTables, Writer, codec};
+use super::backend::WriteTxn;
+use super::write::FileWriter;
+use super::{Indexed, RawRead, Result, WriteTables, codec};
 use crate::model::{Kind, RecordRef};
 
 /// The meta key saying the records' texts are clean.
-const CLEAN: &str = "texts_clean";
+pub(super) const CLEAN: &str = "texts_clean";
 
-impl Writer {
+impl FileWriter {
     /// Cleans the texts of every record, unless the file says it was done.
     pub(super) fn clean_texts(&self) -> Result<()> {
         let mut t = self.tables()?;

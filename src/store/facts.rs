@@ -19,8 +19,6 @@
 //! | moves       | at, audit sequence, user, 0, deal id                                           | time       |
 //! | email       | handed over at, result, owner, 0, id                                           | time       |
 
-use redb::ReadableTable;
-
 use super::keys::{i32_key, i64_key, prefix_end};
 use super::{RawRead, Result, StoreError, WriteTables};
 use crate::model::{
@@ -522,7 +520,7 @@ pub(super) fn rederive_people_and_deals(t: &mut WriteTables) -> Result<()> {
         for kind in [Kind::Contact, Kind::Opportunity] {
             let start = [FACTS, kind.code()];
             let end = prefix_end(&start);
-            t.index.retain_in(&start[..]..&end[..], |_, _| false).map_err(super::other)?;
+            t.raw.remove_key_range(&start, &end)?;
         }
         Ok(())
     })?;
@@ -567,24 +565,29 @@ pub fn moves(r: &impl RawRead, from: Timestamp, to: Timestamp, f: &mut dyn FnMut
 // upkeep
 // ---------------------------------------------------------------------------------------------
 
-/// Calls `f` with the move key of every audit entry in `audit` that records a deal move.
-pub(super) fn audit_moves<A>(audit: &A, f: &mut dyn FnMut(Vec<u8>)) -> Result<()>
-where
-    A: ReadableTable<&'static [u8], &'static [u8]>,
-{
+/// Calls `f` with the move key of every audit entry that records a deal move.
+pub(super) fn audit_moves(r: &(impl RawRead + ?Sized), f: &mut dyn FnMut(Vec<u8>)) -> Result<()> {
     let code = Kind::Opportunity.code();
-    let other = |e: redb::StorageError| StoreError::Other(e.to_string());
-    for item in audit.range::<&[u8]>(&[code][..]..&[code + 1][..]).map_err(other)? {
-        let (k, v) = item.map_err(other)?;
-        let key = k.value();
-        let Some(seq) = key.get(9..17).and_then(|s| s.try_into().ok()).map(u64::from_be_bytes) else { continue };
+    // A deal's entries: its kind code, its id, the entry's number.
+    let last = [&[code][..], &[0xff; 16]].concat();
+    let mut failure = None;
+    r.scan_audit_range(&[code], &last, &mut |key, value| {
+        let Some(seq) = key.get(9..17).and_then(|s| s.try_into().ok()).map(u64::from_be_bytes) else { return true };
         let target = RecordRef::new(Kind::Opportunity, u64::from_be_bytes(key[1..9].try_into().unwrap_or_default()));
-        let entry: AuditEntry = super::codec::decode(target, v.value())?;
-        if let Some(k) = move_key(&entry, seq) {
-            f(k);
+        match super::codec::decode::<AuditEntry>(target, value) {
+            Ok(entry) => {
+                if let Some(k) = move_key(&entry, seq) {
+                    f(k);
+                }
+                true
+            }
+            Err(e) => {
+                failure = Some(e);
+                false
+            }
         }
-    }
-    Ok(())
+    })?;
+    failure.map_or(Ok(()), Err)
 }
 
 /// Schema 2 → 3: writes the facts keys of every record and deal move already in the file.
@@ -595,7 +598,7 @@ pub(super) fn derive(t: &mut WriteTables) -> Result<()> {
     derive_kind::<Task>(t, |r| Some(task_key(r)))?;
     derive_kind::<crate::model::Call>(t, |r| Some(call_key(r)))?;
     let mut keys = Vec::new();
-    audit_moves(&t.audit, &mut |k| keys.push(k))?;
+    audit_moves(&*t, &mut |k| keys.push(k))?;
     t.pending.extend(keys);
     t.flush()
 }

@@ -6,6 +6,7 @@
 //! `read` and `write` what a snapshot and the writer do with them, `check` the whole-file check;
 //! this module keeps the schema version and the errors.
 
+mod backend;
 mod check;
 mod chunks;
 mod clean;
@@ -15,20 +16,23 @@ pub mod facts;
 mod guard;
 pub mod keys;
 mod open;
+mod pg;
 mod read;
 mod spill;
 mod tables;
 mod upgrade;
 mod write;
 
+pub use backend::{Snapshot, Store, Unsynced, Writer};
 pub use check::check;
 pub use codec::Stored;
 pub use guard::{Health, guarding, hush_caught_panics};
 pub use keys::{Indexed, SortField, key_record};
-pub use open::{Store, Workload};
+pub use open::Workload;
+pub use pg::Throwaway;
 pub use read::{RawRead, Read};
-pub use tables::{Handed, OwnerChange, Reader, Tables, WriteTables, Written};
-pub use write::{Unsynced, Writer};
+pub use tables::{Handed, OwnerChange, Reader, Written};
+pub use write::{RawWrite, WriteTables};
 
 use std::path::PathBuf;
 

@@ -7,12 +7,14 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use redb::{Database, ReadableDatabase};
 
+use super::backend::{Backend, Snapshot, WriteTxn, Writer};
 use super::durable::Durable;
 use super::tables::read_tables;
-use super::{Health, RawRead, Reader, Result, SCHEMA_VERSION, StoreError, Writer, facts, other, upgrade};
+use super::write::FileWriter;
+use super::{Health, RawRead, Reader, Result, SCHEMA_VERSION, StoreError, facts, other, upgrade};
 
-/// The database file. Cheap to share: clone the `Arc` around it.
-pub struct Store {
+/// The database file, redb's.
+pub(super) struct FileStore {
     path: PathBuf,
     /// The file's folder: a bulk load's scratch file goes there.
     dir: Arc<Path>,
@@ -20,34 +22,45 @@ pub struct Store {
     health: Arc<Health>,
     db: RwLock<Option<Arc<Database>>>,
     latest: Arc<Latest>,
-    /// The commits made and those on disk (see [`Writer::commit`]).
+    /// The commits made and those on disk (see [`FileWriter`]'s commit).
     durable: Arc<Durable>,
 }
 
 /// The newest snapshot, shared by every query until the next commit: taking a snapshot (and
 /// opening the tables it reads) costs more than reading one record, and the front ends ask for
 /// records one query at a time.
-#[derive(Default)]
-pub(super) struct Latest {
+pub(super) struct Latest<T = Reader> {
     /// Commits so far: a snapshot taken before one is never kept after it.
     commits: AtomicU64,
-    reader: Mutex<Option<Arc<Reader>>>,
+    reader: Mutex<Option<Arc<T>>>,
 }
 
-impl Latest {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Arc<Reader>>> {
+impl<T> Default for Latest<T> {
+    fn default() -> Self {
+        Latest { commits: AtomicU64::new(0), reader: Mutex::new(None) }
+    }
+}
+
+impl<T> Latest<T> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Arc<T>>> {
         self.reader.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Keeps `reader`, taken when `seen` commits had been made, unless one was made since.
-    fn keep(&self, seen: u64, reader: &Arc<Reader>) {
+    /// The snapshot kept, or a new one from `take`, kept unless a commit came meanwhile.
+    pub(super) fn get_or_take(&self, take: impl FnOnce() -> Result<T>) -> Result<Arc<T>> {
+        if let Some(reader) = self.lock().clone() {
+            return Ok(reader);
+        }
+        let seen = self.commits.load(Ordering::SeqCst);
+        let reader = Arc::new(take()?);
         let mut kept = self.lock();
         if self.commits.load(Ordering::SeqCst) == seen {
             *kept = Some(reader.clone());
         }
+        Ok(reader)
     }
 
-    /// Forgets the kept snapshot: the file changed (a commit), or is about to be closed.
+    /// Forgets the kept snapshot: the database changed (a commit), or is about to be closed.
     pub(super) fn forget(&self) {
         self.commits.fetch_add(1, Ordering::SeqCst);
         let old = self.lock().take();
@@ -85,16 +98,16 @@ const BULK_CACHE: usize = 16 << 20;
 /// The page cache of a [`Workload::Demo`] open, in bytes.
 const DEMO_CACHE: usize = 128 << 20;
 
-impl Store {
+impl FileStore {
     /// Opens the file, creating it (and its folder) when missing; refuses files it cannot read.
-    pub fn open(path: &Path, workload: Workload) -> Result<Store> {
+    pub(super) fn open(path: &Path, workload: Workload) -> Result<FileStore> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder { path: dir.to_path_buf(), source })?;
         }
         let health = Arc::new(Health::new(path));
         let db = health.guard(|| open_db(path, workload))?;
         let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let store = Store {
+        let store = FileStore {
             path: path.to_path_buf(),
             dir: dir.into(),
             workload,
@@ -107,20 +120,9 @@ impl Store {
         Ok(store)
     }
 
-    /// The file's path.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Why the file failed (a caught storage fault), once it has: every later request gets that
-    /// error, and nothing more is written.
-    pub fn failure(&self) -> Option<String> {
-        self.health.check().err().map(|e| e.to_string())
-    }
-
     /// Creates missing tables, checks the schema version and upgrades an older file.
     fn prepare(&self) -> Result<()> {
-        let w = self.write()?;
+        let w = self.writer()?;
         let found = w.tables()?.meta("schema_version")?;
         match found {
             Some(found) if found > SCHEMA_VERSION => {
@@ -157,7 +159,7 @@ impl Store {
             w.tables()?.set_meta("schema_version", SCHEMA_VERSION)?;
         }
         w.clean_texts()?;
-        w.commit()
+        Writer(Box::new(w)).commit()
     }
 
     fn db(&self) -> Result<Arc<Database>> {
@@ -168,19 +170,12 @@ impl Store {
 
     /// Starts a read: a consistent snapshot, never blocked by writers.
     /// Queries that come between two commits share one snapshot.
-    pub fn read(&self) -> Result<Arc<Reader>> {
+    fn reader(&self) -> Result<Arc<Reader>> {
         let db = self.db()?;
-        if let Some(reader) = self.latest.lock().clone() {
-            return Ok(reader);
-        }
-        let seen = self.latest.commits.load(Ordering::SeqCst);
-        let reader = Arc::new(self.snapshot(db)?);
-        self.latest.keep(seen, &reader);
-        Ok(reader)
+        self.latest.get_or_take(|| self.snapshot(db))
     }
 
-    /// A snapshot even of a file found damaged, so that `check` can say how much of it reads.
-    pub fn read_damaged(&self) -> Result<Reader> {
+    fn damaged_reader(&self) -> Result<Reader> {
         let guard = self.db.read().unwrap_or_else(|e| e.into_inner());
         let db = guard.clone().ok_or_else(|| StoreError::Other("the database is closed".into()))?;
         drop(guard);
@@ -198,7 +193,7 @@ impl Store {
     ///
     /// After a failed commit redb refuses further writes on the same handle, so the file is
     /// reopened once before giving up.
-    pub fn write(&self) -> Result<Writer> {
+    fn writer(&self) -> Result<FileWriter> {
         let mut db = self.db()?;
         let mut txn = match self.health.guard(|| Ok(db.begin_write()))? {
             Ok(txn) => txn,
@@ -214,7 +209,7 @@ impl Store {
         // (a closed terminal, a power cut) reopens at once instead of walking a big file to
         // repair it.
         txn.set_durability(redb::Durability::None).map_err(other)?;
-        Ok(Writer {
+        Ok(FileWriter {
             txn: Some(txn),
             health: self.health.clone(),
             latest: self.latest.clone(),
@@ -232,9 +227,39 @@ impl Store {
         Ok(())
     }
 
+    /// Closes a handle to the file. Closing writes to the file, so a file found damaged is left
+    /// as it is (the next open repairs what it can), and a panic while closing is caught.
+    fn release(&self, db: Option<Arc<Database>>) {
+        if self.health.check().is_err() {
+            std::mem::forget(db);
+        } else {
+            let _ = self.health.guard(|| {
+                drop(db);
+                Ok(())
+            });
+        }
+    }
+}
+
+impl Backend for FileStore {
+    fn failure(&self) -> Option<String> {
+        self.health.check().err().map(|e| e.to_string())
+    }
+
+    fn read(&self) -> Result<Arc<Snapshot>> {
+        Ok(self.reader()?)
+    }
+
+    fn read_damaged(&self) -> Result<Arc<Snapshot>> {
+        Ok(Arc::new(self.damaged_reader()?))
+    }
+
+    fn write(&self) -> Result<Writer> {
+        Ok(Writer(Box::new(self.writer()?)))
+    }
+
     /// Verifies every page of the file against its checksum (redb repairs what it can).
-    /// Returns whether a repair was needed; fails when the file cannot be trusted.
-    pub fn verify_pages(&self) -> Result<bool> {
+    fn verify_pages(&self) -> Result<bool> {
         self.latest.forget();
         let mut guard = self.db.write().unwrap_or_else(|e| e.into_inner());
         let db =
@@ -245,25 +270,24 @@ impl Store {
         }
     }
 
-    /// Rewrites the file without its free pages, so bytes no record holds any more (a person
-    /// erased) leave it. Returns false when another handle holds the file open (nothing done).
-    pub fn compact(&self) -> Result<bool> {
+    /// Rewrites the file without its free pages.
+    fn compact(&self) -> Result<bool> {
         self.latest.forget();
         let mut guard = self.db.write().unwrap_or_else(|e| e.into_inner());
         let Some(db) = guard.as_mut().and_then(Arc::get_mut) else { return Ok(false) };
         self.health.guard(|| db.compact().map_err(|e| StoreError::Other(e.to_string())))
     }
 
-    /// Writes a consistent copy of the whole database to `target` (which must not exist): into
-    /// a temporary file beside it first, renamed into place once complete.
-    pub fn backup(&self, target: &Path) -> Result<()> {
+    /// Copies the file into a temporary file beside `target` first, renamed into place once
+    /// complete.
+    fn backup(&self, target: &Path) -> Result<()> {
         let io = |source| StoreError::Backup { path: target.to_path_buf(), source };
         if target.exists() {
             return Err(StoreError::BackupExists(target.to_path_buf()));
         }
         let partial = target.with_extension("partial");
         // Holding the write transaction keeps every writer out while the file is copied.
-        let hold = self.write()?;
+        let hold = self.writer()?;
         let copied = std::fs::copy(&self.path, &partial)
             .and_then(|_| std::fs::File::open(&partial)?.sync_all())
             .and_then(|()| {
@@ -285,22 +309,7 @@ impl Store {
     }
 }
 
-impl Store {
-    /// Closes a handle to the file. Closing writes to the file, so a file found damaged is left
-    /// as it is (the next open repairs what it can), and a panic while closing is caught.
-    fn release(&self, db: Option<Arc<Database>>) {
-        if self.health.check().is_err() {
-            std::mem::forget(db);
-        } else {
-            let _ = self.health.guard(|| {
-                drop(db);
-                Ok(())
-            });
-        }
-    }
-}
-
-impl Drop for Store {
+impl Drop for FileStore {
     fn drop(&mut self) {
         self.latest.forget();
         let db = self.db.get_mut().unwrap_or_else(|e| e.into_inner()).take();

@@ -4,10 +4,7 @@
 
 use std::sync::Arc;
 
-use redb::{ReadableTable, ReadableTableMetadata};
-
-use super::tables::{Slot, slot};
-use super::{Indexed, Result, SortField, StoreError, Tables, chunks, codec, keys, other};
+use super::{Indexed, Result, SortField, StoreError, codec, keys};
 use crate::model::{AuditEntry, BulkCreation, Id, Kind, RecordRef};
 
 /// Raw access that readers and the writer both offer; everything else in [`Read`] builds on it.
@@ -20,8 +17,9 @@ pub trait RawRead {
     fn scan_index(&self, from: &[u8], to: &[u8], rev: bool, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()>;
     /// Calls `f` with every (id, envelope) of `kind` in id order until it returns false.
     fn scan_records(&self, kind: Kind, f: &mut dyn FnMut(Id, &[u8]) -> bool) -> Result<()>;
-    /// Calls `f` with the audit entries whose keys lie in `[from, to]` until it returns false.
-    fn scan_audit_range(&self, from: &[u8], to: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()>;
+    /// Calls `f` with each (key, entry) of the audit trail whose key lies in `[from, to]` until it
+    /// returns false.
+    fn scan_audit_range(&self, from: &[u8], to: &[u8], f: &mut dyn FnMut(&[u8], &[u8]) -> bool) -> Result<()>;
     /// Calls `f` with every search key of `kind`, in id order.
     fn scan_search(&self, kind: Kind, f: &mut dyn FnMut(Id, &str)) -> Result<()>;
     /// How many records of `kind` there are.
@@ -34,100 +32,8 @@ pub trait RawRead {
     fn version(&self, r: RecordRef) -> Result<Option<(u64, String)>>;
 }
 
-impl<Rec, Idx, Aud, Sea, Met, Set, Ver> RawRead for Tables<Rec, Idx, Aud, Sea, Met, Set, Ver>
-where
-    Rec: Slot<Table: ReadableTable<u64, &'static [u8]>>,
-    Idx: Slot<Table: ReadableTable<&'static [u8], ()>>,
-    Aud: Slot<Table: ReadableTable<&'static [u8], &'static [u8]>>,
-    Sea: Slot<Table: ReadableTable<(u8, u64), &'static [u8]>>,
-    Met: Slot<Table: ReadableTable<&'static str, u64>>,
-    Set: Slot<Table: ReadableTable<&'static str, &'static [u8]>>,
-    Ver: Slot<Table: ReadableTable<(u8, u64), (u64, &'static str)>>,
-{
-    fn raw(&self, r: RecordRef) -> Result<Option<Vec<u8>>> {
-        self.health
-            .guard(|| Ok(self.records[slot(r.kind)].table()?.get(r.id).map_err(other)?.map(|v| v.value().to_vec())))
-    }
-
-    fn contains(&self, r: RecordRef) -> Result<bool> {
-        self.health.guard(|| Ok(self.records[slot(r.kind)].table()?.get(r.id).map_err(other)?.is_some()))
-    }
-
-    fn scan_index(&self, from: &[u8], to: &[u8], rev: bool, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
-        self.health.guard(|| {
-            debug_assert!(self.pending.is_empty() && self.removed.is_empty(), "flush the index before reading it");
-            let range = self.index.table()?.range::<&[u8]>(from..to).map_err(other)?;
-            let items: Box<dyn Iterator<Item = _>> = if rev { Box::new(range.rev()) } else { Box::new(range) };
-            for item in items {
-                let (k, _) = item.map_err(other)?;
-                if !f(k.value()) {
-                    break;
-                }
-            }
-            Ok(())
-        })
-    }
-
-    fn scan_records(&self, kind: Kind, f: &mut dyn FnMut(Id, &[u8]) -> bool) -> Result<()> {
-        self.health.guard(|| {
-            for item in self.records[slot(kind)].table()?.iter().map_err(other)? {
-                let (k, v) = item.map_err(other)?;
-                if !f(k.value(), v.value()) {
-                    break;
-                }
-            }
-            Ok(())
-        })
-    }
-
-    fn scan_audit_range(&self, from: &[u8], to: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
-        self.health.guard(|| {
-            for item in self.audit.table()?.range::<&[u8]>(from..=to).map_err(other)? {
-                let (_, v) = item.map_err(other)?;
-                if !f(v.value()) {
-                    break;
-                }
-            }
-            Ok(())
-        })
-    }
-
-    fn scan_search(&self, kind: Kind, f: &mut dyn FnMut(Id, &str)) -> Result<()> {
-        self.health.guard(|| {
-            debug_assert!(self.texts.is_empty(), "flush the search texts before reading them");
-            for item in self.search.table()?.range((kind.code(), 0)..=(kind.code(), u64::MAX)).map_err(other)? {
-                let (k, v) = item.map_err(other)?;
-                chunks::walk(k.value().1, v.value(), f).map_err(StoreError::Other)?;
-            }
-            Ok(())
-        })
-    }
-
-    fn count(&self, kind: Kind) -> Result<u64> {
-        self.health.guard(|| self.records[slot(kind)].table()?.len().map_err(other))
-    }
-
-    fn meta(&self, key: &str) -> Result<Option<u64>> {
-        self.health.guard(|| Ok(self.meta.table()?.get(key).map_err(other)?.map(|v| v.value())))
-    }
-
-    fn setting_bytes(&self, key: &str) -> Result<Option<Vec<u8>>> {
-        self.health.guard(|| Ok(self.settings.table()?.get(key).map_err(other)?.map(|v| v.value().to_vec())))
-    }
-
-    fn version(&self, r: RecordRef) -> Result<Option<(u64, String)>> {
-        self.health.guard(|| {
-            let row = self.versions.table()?.get((r.kind.code(), r.id)).map_err(other)?;
-            Ok(row.map(|v| {
-                let (n, by) = v.value();
-                (n, by.to_string())
-            }))
-        })
-    }
-}
-
 /// A shared snapshot reads as the snapshot itself (queries between two commits share one).
-impl<T: RawRead> RawRead for Arc<T> {
+impl<T: RawRead + ?Sized> RawRead for Arc<T> {
     fn raw(&self, r: RecordRef) -> Result<Option<Vec<u8>>> {
         (**self).raw(r)
     }
@@ -144,7 +50,7 @@ impl<T: RawRead> RawRead for Arc<T> {
         (**self).scan_records(kind, f)
     }
 
-    fn scan_audit_range(&self, from: &[u8], to: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
+    fn scan_audit_range(&self, from: &[u8], to: &[u8], f: &mut dyn FnMut(&[u8], &[u8]) -> bool) -> Result<()> {
         (**self).scan_audit_range(from, to, f)
     }
 
@@ -307,7 +213,7 @@ pub trait Read: RawRead {
     fn bulk_creation(&self, target: RecordRef) -> Result<Option<BulkCreation>> {
         let from = bulk_key(target.kind, target.id);
         let mut found = None;
-        self.scan_audit_range(&from, &bulk_key(target.kind, u64::MAX), &mut |bytes| {
+        self.scan_audit_range(&from, &bulk_key(target.kind, u64::MAX), &mut |_, bytes| {
             found = Some(codec::decode::<BulkCreation>(target, bytes));
             false
         })?;
@@ -319,12 +225,12 @@ pub trait Read: RawRead {
         let prefix = audit_prefix(target);
         let mut found = Gather::default();
         let end = keys::prefix_end(&prefix);
-        self.scan_audit_range(&prefix, &end, &mut |bytes| found.take(codec::decode(target, bytes).map(Some)))?;
+        self.scan_audit_range(&prefix, &end, &mut |_, bytes| found.take(codec::decode(target, bytes).map(Some)))?;
         found.finish()
     }
 }
 
-impl<T: RawRead> Read for T {}
+impl<T: RawRead + ?Sized> Read for T {}
 
 /// Collects decoded values during a scan, stopping at the first that fails to decode.
 struct Gather<T> {

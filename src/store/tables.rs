@@ -3,12 +3,14 @@
 //! read snapshot ([`Reader`]) or by the writer ([`WriteTables`]), with what the writer holds back
 //! until its flush.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
-use redb::{Key, ReadOnlyTable, ReadTransaction, TableDefinition, Value, WriteTransaction};
+use redb::{
+    Key, ReadOnlyTable, ReadTransaction, ReadableTable, ReadableTableMetadata, TableDefinition, Value, WriteTransaction,
+};
 
-use super::{Health, Result, other};
+use super::{Health, RawRead, RawWrite, Result, StoreError, chunks, other};
 use crate::model::{Id, Kind, RecordRef};
 
 const INDEX: TableDefinition<&[u8], ()> = TableDefinition::new("index");
@@ -76,30 +78,10 @@ impl<K: Key + 'static, V: Value + 'static> Slot for Lazy<K, V> {
 }
 
 impl<Rec, Idx, Aud, Sea, Met, Set, Ver> Tables<Rec, Idx, Aud, Sea, Met, Set, Ver> {
-    /// The tables (the record tables, then the others in the order of the fields), with nothing
-    /// held back yet.
+    /// The tables: the record tables, then the others in the order of the fields.
     fn new(health: Arc<Health>, records: Vec<Rec>, others: (Idx, Aud, Sea, Met, Set, Ver)) -> Self {
         let (index, audit, search, meta, settings, versions) = others;
-        Tables {
-            health,
-            records,
-            index,
-            audit,
-            search,
-            meta,
-            settings,
-            versions,
-            pending: Vec::new(),
-            removed: HashSet::new(),
-            spill: None,
-            scratch: None,
-            held_keys: super::write::HELD_KEYS,
-            texts: BTreeMap::new(),
-            seqs: HashMap::new(),
-            owners: Handed::default(),
-            author: String::new(),
-            written: Written::default(),
-        }
+        Tables { health, records, index, audit, search, meta, settings, versions }
     }
 }
 
@@ -120,11 +102,7 @@ pub(super) fn read_tables(txn: ReadTransaction, health: Arc<Health>) -> Reader {
 
 /// Opens every table of the write transaction (creating those a file lacks: the versions table
 /// of a file written before records had versions starts empty, every record at version 0).
-pub(super) fn write_tables(
-    txn: &WriteTransaction,
-    health: Arc<Health>,
-    scratch: Arc<std::path::Path>,
-) -> Result<WriteTables<'_>> {
+pub(super) fn write_tables(txn: &WriteTransaction, health: Arc<Health>) -> Result<RedbWrite<'_>> {
     let records = Kind::ALL.iter().map(|&k| txn.open_table(records(k))).collect::<std::result::Result<_, _>>();
     let others = (
         txn.open_table(INDEX).map_err(other)?,
@@ -134,12 +112,10 @@ pub(super) fn write_tables(
         txn.open_table(SETTINGS).map_err(other)?,
         txn.open_table(VERSIONS).map_err(other)?,
     );
-    let mut tables = Tables::new(health, records.map_err(other)?, others);
-    tables.scratch = Some(scratch);
-    Ok(tables)
+    Ok(Tables::new(health, records.map_err(other)?, others))
 }
 
-/// Every table of a transaction, each opened at most once: by the writer ([`WriteTables`]) when
+/// Every table of a redb transaction, each opened at most once: by the writer ([`RedbWrite`]) when
 /// it starts, by a read snapshot ([`Reader`]) when first read ([`Lazy`]).
 pub struct Tables<Rec, Idx, Aud, Sea, Met, Set, Ver> {
     /// The file's health: every call into redb runs through its guard.
@@ -152,30 +128,6 @@ pub struct Tables<Rec, Idx, Aud, Sea, Met, Set, Ver> {
     pub(super) meta: Met,
     pub(super) settings: Set,
     pub(super) versions: Ver,
-    /// Index keys written but not yet inserted (writer only): inserting them in key order at
-    /// once keeps the same index pages hot, several times faster than scattered inserts.
-    pub(super) pending: Vec<Vec<u8>>,
-    /// Index keys removed but not yet deleted (writer only); a later insert of the same key
-    /// cancels its removal.
-    pub(super) removed: HashSet<Vec<u8>>,
-    /// Runs of held-back index keys spilled to a scratch file (writer only, a bulk load).
-    pub(super) spill: Option<super::spill::Spill>,
-    /// The database's folder, where a scratch file goes (writer only).
-    pub(super) scratch: Option<Arc<std::path::Path>>,
-    /// How many index keys are held before they are spilled (writer only; small in tests).
-    pub(super) held_keys: usize,
-    /// Search texts set (or removed, `None`) but not yet packed into their chunks (writer only),
-    /// by (kind code, id).
-    pub(super) texts: BTreeMap<(u8, Id), Option<String>>,
-    /// Id sequences handed out but not yet stored (writer only).
-    pub(super) seqs: HashMap<String, u64>,
-    /// Each change of a record's owner or what it is about, in the order written (writer only):
-    /// what the service's map of owners takes in after the commit.
-    pub(super) owners: Handed<OwnerChange>,
-    /// Who writes (writer only): the login each record written is stamped with in `versions`.
-    pub(super) author: String,
-    /// What this transaction wrote (writer only), for the sessions told of each commit.
-    pub(super) written: Written,
 }
 
 /// What one write transaction wrote, as the sessions watching the file are told of it: the kinds
@@ -262,8 +214,8 @@ pub type Reader = Tables<
     Lazy<(u8, u64), (u64, &'static str)>,
 >;
 
-/// The tables of the write transaction: reads see its own writes.
-pub type WriteTables<'t> = Tables<
+/// The redb tables of the write transaction, under the rules of [`super::WriteTables`].
+pub type RedbWrite<'t> = Tables<
     redb::Table<'t, u64, &'static [u8]>,
     redb::Table<'t, &'static [u8], ()>,
     redb::Table<'t, &'static [u8], &'static [u8]>,
@@ -272,6 +224,207 @@ pub type WriteTables<'t> = Tables<
     redb::Table<'t, &'static str, &'static [u8]>,
     redb::Table<'t, (u8, u64), (u64, &'static str)>,
 >;
+
+impl<Rec, Idx, Aud, Sea, Met, Set, Ver> RawRead for Tables<Rec, Idx, Aud, Sea, Met, Set, Ver>
+where
+    Rec: Slot<Table: ReadableTable<u64, &'static [u8]>>,
+    Idx: Slot<Table: ReadableTable<&'static [u8], ()>>,
+    Aud: Slot<Table: ReadableTable<&'static [u8], &'static [u8]>>,
+    Sea: Slot<Table: ReadableTable<(u8, u64), &'static [u8]>>,
+    Met: Slot<Table: ReadableTable<&'static str, u64>>,
+    Set: Slot<Table: ReadableTable<&'static str, &'static [u8]>>,
+    Ver: Slot<Table: ReadableTable<(u8, u64), (u64, &'static str)>>,
+{
+    fn raw(&self, r: RecordRef) -> Result<Option<Vec<u8>>> {
+        self.health
+            .guard(|| Ok(self.records[slot(r.kind)].table()?.get(r.id).map_err(other)?.map(|v| v.value().to_vec())))
+    }
+
+    fn contains(&self, r: RecordRef) -> Result<bool> {
+        self.health.guard(|| Ok(self.records[slot(r.kind)].table()?.get(r.id).map_err(other)?.is_some()))
+    }
+
+    fn scan_index(&self, from: &[u8], to: &[u8], rev: bool, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
+        self.health.guard(|| {
+            let range = self.index.table()?.range::<&[u8]>(from..to).map_err(other)?;
+            let items: Box<dyn Iterator<Item = _>> = if rev { Box::new(range.rev()) } else { Box::new(range) };
+            for item in items {
+                let (k, _) = item.map_err(other)?;
+                if !f(k.value()) {
+                    break;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn scan_records(&self, kind: Kind, f: &mut dyn FnMut(Id, &[u8]) -> bool) -> Result<()> {
+        self.health.guard(|| {
+            for item in self.records[slot(kind)].table()?.iter().map_err(other)? {
+                let (k, v) = item.map_err(other)?;
+                if !f(k.value(), v.value()) {
+                    break;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn scan_audit_range(&self, from: &[u8], to: &[u8], f: &mut dyn FnMut(&[u8], &[u8]) -> bool) -> Result<()> {
+        self.health.guard(|| {
+            for item in self.audit.table()?.range::<&[u8]>(from..=to).map_err(other)? {
+                let (k, v) = item.map_err(other)?;
+                if !f(k.value(), v.value()) {
+                    break;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn scan_search(&self, kind: Kind, f: &mut dyn FnMut(Id, &str)) -> Result<()> {
+        self.health.guard(|| {
+            for item in self.search.table()?.range((kind.code(), 0)..=(kind.code(), u64::MAX)).map_err(other)? {
+                let (k, v) = item.map_err(other)?;
+                chunks::walk(k.value().1, v.value(), f).map_err(StoreError::Other)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn count(&self, kind: Kind) -> Result<u64> {
+        self.health.guard(|| self.records[slot(kind)].table()?.len().map_err(other))
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<u64>> {
+        self.health.guard(|| Ok(self.meta.table()?.get(key).map_err(other)?.map(|v| v.value())))
+    }
+
+    fn setting_bytes(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        self.health.guard(|| Ok(self.settings.table()?.get(key).map_err(other)?.map(|v| v.value().to_vec())))
+    }
+
+    fn version(&self, r: RecordRef) -> Result<Option<(u64, String)>> {
+        self.health.guard(|| {
+            let row = self.versions.table()?.get((r.kind.code(), r.id)).map_err(other)?;
+            Ok(row.map(|v| {
+                let (n, by) = v.value();
+                (n, by.to_string())
+            }))
+        })
+    }
+}
+
+impl RawWrite for RedbWrite<'_> {
+    fn put_raw(&mut self, r: RecordRef, envelope: &[u8]) -> Result<()> {
+        self.records[slot(r.kind)].insert(r.id, envelope).map_err(other)?;
+        Ok(())
+    }
+
+    fn remove_raw(&mut self, r: RecordRef) -> Result<()> {
+        self.records[slot(r.kind)].remove(r.id).map_err(other)?;
+        Ok(())
+    }
+
+    fn add_keys(&mut self, sorted: &[Vec<u8>]) -> Result<()> {
+        insert_sorted(&mut self.index, sorted)
+    }
+
+    fn remove_keys(&mut self, sorted: &[Vec<u8>]) -> Result<()> {
+        for k in sorted {
+            self.index.remove(k.as_slice()).map_err(other)?;
+        }
+        Ok(())
+    }
+
+    fn remove_key_range(&mut self, from: &[u8], to: &[u8]) -> Result<()> {
+        self.index.retain_in(from..to, |_, _| false).map_err(other)
+    }
+
+    fn chunk(&self, kind: Kind, chunk: u64) -> Result<Option<Vec<u8>>> {
+        Ok(self.search.get((kind.code(), chunk)).map_err(other)?.map(|v| v.value().to_vec()))
+    }
+
+    fn put_chunk(&mut self, kind: Kind, chunk: u64, packed: Option<&[u8]>) -> Result<()> {
+        match packed {
+            Some(bytes) => self.search.insert((kind.code(), chunk), bytes).map(drop),
+            None => self.search.remove((kind.code(), chunk)).map(drop),
+        }
+        .map_err(other)
+    }
+
+    fn put_audit(&mut self, key: &[u8], entry: &[u8]) -> Result<()> {
+        self.audit.insert(key, entry).map_err(other)?;
+        Ok(())
+    }
+
+    fn remove_audit_range(&mut self, from: &[u8], to: &[u8]) -> Result<()> {
+        self.audit.retain_in(from..to, |_, _| false).map_err(other)
+    }
+
+    fn put_meta(&mut self, key: &str, value: u64) -> Result<()> {
+        self.meta.insert(key, value).map_err(other)?;
+        Ok(())
+    }
+
+    fn put_setting(&mut self, key: &str, value: Option<&[u8]>) -> Result<()> {
+        match value {
+            Some(bytes) => self.settings.insert(key, bytes).map(drop),
+            None => self.settings.remove(key).map(drop),
+        }
+        .map_err(other)
+    }
+
+    fn put_version(&mut self, r: RecordRef, version: u64, by: &str) -> Result<()> {
+        self.versions.insert((r.kind.code(), r.id), (version, by)).map_err(other)?;
+        Ok(())
+    }
+}
+
+/// A stretch shorter than this is not worth a cursor, whose closing rewrites the page it ends in.
+const CURSOR_FROM: usize = 64;
+
+/// How many keys [`insert_sorted`] inserts each on its own after a short stretch, before it tries
+/// a cursor again: keys that interleave with those there (a call's link among its contact's
+/// others) go in where they belong, in pages this transaction already holds.
+const ONE_BY_ONE: usize = 1024;
+
+/// Inserts keys, sorted and each once, into the index. A stretch of them that falls between two
+/// keys already there goes in through one cursor, which packs it into full pages and updates the
+/// pages above once a megabyte, instead of a descent from the root and a page rewrite per key:
+/// a bulk load's keys mostly land in such stretches (a new kind's keys, ids past the last). Where
+/// the stretches turn out short, the keys that follow are inserted each on its own.
+fn insert_sorted(index: &mut redb::Table<&[u8], ()>, keys: &[Vec<u8>]) -> Result<()> {
+    let mut at = 0;
+    while let Some(first) = keys.get(at) {
+        let start = at;
+        if keys.len() - at >= CURSOR_FROM {
+            let mut cursor = index.lower_bound_mut(std::ops::Bound::Included(first.as_slice())).map_err(other)?;
+            // The gap is before the smallest key not below `first`: refused there, `first` is that key.
+            while let Some(k) = keys.get(at) {
+                match cursor.insert_before(k.as_slice(), ()) {
+                    Ok(()) => at += 1,
+                    Err(redb::CursorError::UnorderedKey) => {
+                        if at == start {
+                            at += 1;
+                        }
+                        break;
+                    }
+                    Err(e) => return Err(other(e)),
+                }
+            }
+            cursor.close().map_err(other)?;
+        }
+        if at - start < CURSOR_FROM {
+            let end = keys.len().min(at + ONE_BY_ONE);
+            for k in &keys[at..end] {
+                index.insert(k.as_slice(), ()).map_err(other)?;
+            }
+            at = end;
+        }
+    }
+    Ok(())
+}
 
 /// Where a kind's table sits in [`Tables::records`].
 pub(super) fn slot(kind: Kind) -> usize {
@@ -298,5 +451,55 @@ mod tests {
         let after = store.read().unwrap();
         assert_eq!(after.get::<Account>(acme.id).unwrap().map(|a| a.name), Some("Acme".to_string()));
         assert_eq!(after.count(Kind::Account).unwrap(), 1);
+    }
+}
+
+#[cfg(test)]
+mod sorted_tests {
+    use super::*;
+
+    const T: redb::TableDefinition<&[u8], ()> = redb::TableDefinition::new("t");
+
+    fn key(n: u32) -> Vec<u8> {
+        n.to_be_bytes().to_vec()
+    }
+
+    /// The table's keys after `there` are stored and `added` inserted through `insert_sorted`.
+    fn after(there: &[u32], added: &[u32]) -> Vec<u32> {
+        let dir = tempfile::tempdir().unwrap();
+        let db = redb::Database::create(dir.path().join("t.redb")).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut t = txn.open_table(T).unwrap();
+            for &n in there {
+                t.insert(key(n).as_slice(), ()).unwrap();
+            }
+            insert_sorted(&mut t, &added.iter().map(|&n| key(n)).collect::<Vec<_>>()).unwrap();
+        }
+        txn.commit().unwrap();
+        let txn = redb::ReadableDatabase::begin_read(&db).unwrap();
+        let t = txn.open_table(T).unwrap();
+        t.iter().unwrap().map(|e| u32::from_be_bytes(e.unwrap().0.value().try_into().unwrap())).collect()
+    }
+
+    #[test]
+    fn sorted_keys_land_among_those_there_each_once() {
+        // Stretches past the last key, between keys, equal to keys there, one key between two.
+        let there: Vec<u32> = (0..3000).map(|n| n * 7).collect();
+        let mut added: Vec<u32> = (20_000..25_000).collect();
+        added.extend([5, 7, 8, 9, 14, 700, 701, 702]);
+        added.extend((0..2000).map(|n| n * 7 + 3));
+        added.sort();
+        added.dedup();
+        let mut want: Vec<u32> = there.iter().chain(&added).copied().collect();
+        want.sort();
+        want.dedup();
+        assert_eq!(after(&there, &added), want);
+        // Few keys take the one-at-a-time path; none at all is fine too.
+        assert_eq!(after(&[1, 3], &[0, 2, 3, 4]), vec![0, 1, 2, 3, 4]);
+        assert_eq!(after(&[1], &[]), vec![1]);
+        assert_eq!(after(&[], &(0..100).collect::<Vec<_>>()), (0..100).collect::<Vec<_>>());
+        // A cursor opened at a key already there skips it.
+        assert_eq!(after(&[0, 500], &(0..2000).collect::<Vec<_>>()), (0..2000).collect::<Vec<_>>());
     }
 }

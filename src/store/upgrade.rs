@@ -20,7 +20,8 @@ use redb::ReadableTable;
 use serde::de::DeserializeOwned;
 
 use super::tables::records;
-use super::{RawRead, Read, Result, StoreError, WriteTables, Writer, codec, facts, other};
+use super::write::FileWriter;
+use super::{RawRead, Read, Result, StoreError, WriteTables, codec, facts, other};
 use crate::model::{
     Amount, Currency, DEFAULT_LEAD_SOURCES, Date, Id, Kind, Opportunity, RecordRef, StageOutcome, Timestamp,
 };
@@ -31,7 +32,7 @@ type LeadHead = (Id, String, String, Option<String>, Option<String>, Option<Stri
 /// The fields a deal stores before its lead source.
 type DealHead = (Id, String, Id, Option<Id>, Amount, Currency, Date, Id, u8, bool, Option<String>, Option<Date>);
 
-impl Writer {
+impl FileWriter {
     /// Rewrites the source of every lead and deal from its old number to its name.
     pub(super) fn name_lead_sources(&self) -> Result<()> {
         self.rename_field::<LeadHead>(Kind::Lead)?;

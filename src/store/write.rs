@@ -1,22 +1,82 @@
-//! The write side: the one write transaction ([`Writer`]) and what its tables write (records
-//! with their index keys, search texts, audit entries, id sequences, settings), index keys and
-//! search texts held back until the flush.
+//! The write side: the one write transaction ([`Writer`]), the primitive writes a backend offers
+//! ([`RawWrite`]), and the rules every write follows on top of them ([`WriteTables`]: records with
+//! their index keys, search texts, audit entries, id sequences, versions, settings), index keys
+//! and search texts held back until the flush.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use redb::ReadableTable;
-
+use super::backend::{Unsynced, WriteTxn};
 use super::durable::Durable;
 use super::open::Latest;
 use super::read::{audit_prefix, bulk_key};
-use super::tables::{Handed, OwnerChange, SEARCH_V1, Written, slot, write_tables};
-use super::{Health, Indexed, Read, Result, StoreError, WriteTables, chunks, codec, facts, keys, other};
+use super::tables::{Handed, OwnerChange, SEARCH_V1, Written, write_tables};
+use super::{Health, Indexed, RawRead, Read, Result, StoreError, chunks, codec, facts, keys, other};
 use crate::model::{AuditEntry, BulkCreation, Id, Kind, RecordRef};
 
-/// The single write transaction; nothing lands until [`Writer::commit`]. Its tables are opened
-/// by [`Writer::tables`] and must be dropped before the commit.
-pub struct Writer {
+/// The primitive writes of one backend's write transaction, beneath [`WriteTables`], which
+/// decides what to write; reads through [`RawRead`] see the writes made so far.
+pub trait RawWrite: RawRead {
+    /// Stores the envelope of a record, new or over the one there.
+    fn put_raw(&mut self, r: RecordRef, envelope: &[u8]) -> Result<()>;
+    /// Removes the envelope of a record.
+    fn remove_raw(&mut self, r: RecordRef) -> Result<()>;
+    /// Adds index keys, given sorted and each once; a key already there stays once.
+    fn add_keys(&mut self, sorted: &[Vec<u8>]) -> Result<()>;
+    /// Removes index keys, given sorted; a key not there is no error.
+    fn remove_keys(&mut self, sorted: &[Vec<u8>]) -> Result<()>;
+    /// Removes every index key in `[from, to)`.
+    fn remove_key_range(&mut self, from: &[u8], to: &[u8]) -> Result<()>;
+    /// The packed search texts of one chunk of a kind (see `chunks`).
+    fn chunk(&self, kind: Kind, chunk: u64) -> Result<Option<Vec<u8>>>;
+    /// Stores the packed texts of one chunk, or with `None` removes it.
+    fn put_chunk(&mut self, kind: Kind, chunk: u64, packed: Option<&[u8]>) -> Result<()>;
+    /// Stores one entry of the audit trail under its key.
+    fn put_audit(&mut self, key: &[u8], entry: &[u8]) -> Result<()>;
+    /// Removes every audit entry whose key lies in `[from, to)`.
+    fn remove_audit_range(&mut self, from: &[u8], to: &[u8]) -> Result<()>;
+    /// Sets a number in the meta table.
+    fn put_meta(&mut self, key: &str, value: u64) -> Result<()>;
+    /// Stores the bytes of a setting, or with `None` removes it.
+    fn put_setting(&mut self, key: &str, value: Option<&[u8]>) -> Result<()>;
+    /// Sets a record's version and who wrote it.
+    fn put_version(&mut self, r: RecordRef, version: u64, by: &str) -> Result<()>;
+}
+
+/// The write transaction's tables as the service writes them: every write of a record brings its
+/// index keys, owner change and version with it. Index keys and search texts are held back until
+/// [`WriteTables::flush`] (which a read of the index needs first), id sequences too.
+pub struct WriteTables<'t> {
+    /// The backend's writes.
+    pub(super) raw: Box<dyn RawWrite + 't>,
+    /// The database's health: a storage fault in a write marks it failed.
+    pub(super) health: Arc<Health>,
+    /// Index keys written but not yet inserted: inserting them in key order at once keeps the
+    /// same index pages hot, several times faster than scattered inserts.
+    pub(super) pending: Vec<Vec<u8>>,
+    /// Index keys removed but not yet deleted; a later insert of the same key cancels its removal.
+    pub(super) removed: HashSet<Vec<u8>>,
+    /// Runs of held-back index keys spilled to a scratch file (a bulk load).
+    pub(super) spill: Option<super::spill::Spill>,
+    /// The folder where a scratch file may go (none: keys are written instead of spilled).
+    pub(super) scratch: Option<Arc<std::path::Path>>,
+    /// How many index keys are held before they are spilled (small in tests).
+    pub(super) held_keys: usize,
+    /// Search texts set (or removed, `None`) but not yet packed into their chunks, by (kind, id).
+    pub(super) texts: BTreeMap<(Kind, Id), Option<String>>,
+    /// Id sequences handed out but not yet stored.
+    pub(super) seqs: HashMap<String, u64>,
+    /// Each change of a record's owner or what it is about, in the order written: what the
+    /// service's map of owners takes in after the commit.
+    pub(super) owners: Handed<OwnerChange>,
+    /// Who writes: the login each record written is stamped with in its version.
+    pub(super) author: String,
+    /// What this transaction wrote, for the sessions told of each commit.
+    pub(super) written: Written,
+}
+
+/// The write transaction of the file; nothing lands until it is committed.
+pub(super) struct FileWriter {
     /// Always there until the commit or the drop takes it.
     pub(super) txn: Option<redb::WriteTransaction>,
     pub(super) health: Arc<Health>,
@@ -30,7 +90,7 @@ pub struct Writer {
     pub(super) dir: Arc<std::path::Path>,
 }
 
-impl Drop for Writer {
+impl Drop for FileWriter {
     /// An uncommitted transaction rolls back here, which on a damaged file can panic too.
     fn drop(&mut self) {
         if let Some(txn) = self.txn.take() {
@@ -42,69 +102,55 @@ impl Drop for Writer {
     }
 }
 
-impl Writer {
+impl FileWriter {
     pub(super) fn txn(&self) -> Result<&redb::WriteTransaction> {
         self.txn.as_ref().ok_or_else(|| StoreError::Other("the transaction has ended".into()))
     }
 
-    /// Opens every table for reading and writing.
-    pub fn tables(&self) -> Result<WriteTables<'_>> {
-        let txn = self.txn()?;
-        self.health.guard(|| write_tables(txn, self.health.clone(), self.dir.clone()))
-    }
-
     /// Schema 1 → 2: moves the one-row-per-record search keys into chunks and drops their table.
     pub(super) fn pack_search_keys(&self) -> Result<()> {
+        use redb::ReadableTable;
         let old = self.txn()?.open_table(SEARCH_V1).map_err(other)?;
         let mut t = self.tables()?;
         for item in old.iter().map_err(other)? {
             let (k, v) = item.map_err(other)?;
-            t.texts.insert(k.value(), Some(v.value().to_string()));
+            let (code, id) = k.value();
+            let kind = Kind::from_code(code).ok_or_else(|| StoreError::Other(format!("unknown kind {code}")))?;
+            t.texts.insert((kind, id), Some(v.value().to_string()));
         }
         t.flush()?;
         drop((t, old));
         self.txn()?.delete_table(SEARCH_V1).map_err(other)?;
         Ok(())
     }
+}
 
-    /// Makes every write of this transaction durable, or none of them.
-    pub fn commit(self) -> Result<()> {
-        self.commit_in_memory()?.sync()
+impl WriteTxn for FileWriter {
+    fn tables(&self) -> Result<WriteTables<'_>> {
+        let txn = self.txn()?;
+        let raw = self.health.guard(|| write_tables(txn, self.health.clone()))?;
+        Ok(WriteTables::new(Box::new(raw), self.health.clone(), Some(self.dir.clone())))
     }
 
-    /// Commits in memory: readers see the writes, and the file is free for the next writer at
-    /// once. Nothing is on disk (nor to be reported saved) until [`Unsynced::sync`] returns.
-    pub fn commit_in_memory(mut self) -> Result<Unsynced> {
+    /// Commits in memory (redb's `Durability::None`): readers see the writes, and the file is
+    /// free for the next writer at once. The commit is on disk once a durable commit covers it,
+    /// which the first writer waiting makes for every commit made so far.
+    fn commit_in_memory(mut self: Box<Self>) -> Result<Unsynced> {
         let txn = self.txn.take().ok_or_else(|| StoreError::Other("the transaction has ended".into()))?;
         let committed = self.health.guard(|| txn.commit().map_err(other));
         self.latest.forget();
         committed?;
         let n = self.durable.committed();
-        Ok(Unsynced { db: self.db.clone(), health: self.health.clone(), durable: self.durable.clone(), n })
-    }
-}
-
-/// A commit made in memory and not yet on disk.
-#[must_use = "a commit is saved only once synced"]
-pub struct Unsynced {
-    db: Arc<redb::Database>,
-    health: Arc<Health>,
-    durable: Arc<Durable>,
-    /// Its number among the file's commits.
-    n: u64,
-}
-
-impl Unsynced {
-    /// Returns once the commit is on disk: a durable commit covers it (made by this writer, or
-    /// by another one for every commit waiting with it).
-    pub fn sync(self) -> Result<()> {
-        self.durable.wait(self.n, || {
-            self.health.guard(|| {
-                let mut txn = self.db.begin_write().map_err(other)?;
-                txn.set_quick_repair(true);
-                txn.commit().map_err(other)
+        let (db, health, durable) = (self.db.clone(), self.health.clone(), self.durable.clone());
+        Ok(Unsynced(Some(Box::new(move || {
+            durable.wait(n, || {
+                health.guard(|| {
+                    let mut txn = db.begin_write().map_err(other)?;
+                    txn.set_quick_repair(true);
+                    txn.commit().map_err(other)
+                })
             })
-        })
+        }))))
     }
 }
 
@@ -119,51 +165,6 @@ const HELD_TEXTS: usize = 1 << 16;
 /// How many merged keys [`insert_sorted`] is given at a time: the merge's output held in memory.
 const SORTED_BATCH: usize = 1 << 16;
 
-/// A stretch shorter than this is not worth a cursor, whose closing rewrites the page it ends in.
-const CURSOR_FROM: usize = 64;
-
-/// How many keys [`insert_sorted`] inserts each on its own after a short stretch, before it tries
-/// a cursor again: keys that interleave with those there (a call's link among its contact's
-/// others) go in where they belong, in pages this transaction already holds.
-const ONE_BY_ONE: usize = 1024;
-
-/// Inserts keys, sorted and each once, into the index. A stretch of them that falls between two
-/// keys already there goes in through one cursor, which packs it into full pages and updates the
-/// pages above once a megabyte, instead of a descent from the root and a page rewrite per key:
-/// a bulk load's keys mostly land in such stretches (a new kind's keys, ids past the last). Where
-/// the stretches turn out short, the keys that follow are inserted each on its own.
-fn insert_sorted(index: &mut redb::Table<&[u8], ()>, keys: &[Vec<u8>]) -> Result<()> {
-    let mut at = 0;
-    while let Some(first) = keys.get(at) {
-        let start = at;
-        if keys.len() - at >= CURSOR_FROM {
-            let mut cursor = index.lower_bound_mut(std::ops::Bound::Included(first.as_slice())).map_err(other)?;
-            // The gap is before the smallest key not below `first`: refused there, `first` is that key.
-            while let Some(k) = keys.get(at) {
-                match cursor.insert_before(k.as_slice(), ()) {
-                    Ok(()) => at += 1,
-                    Err(redb::CursorError::UnorderedKey) => {
-                        if at == start {
-                            at += 1;
-                        }
-                        break;
-                    }
-                    Err(e) => return Err(other(e)),
-                }
-            }
-            cursor.close().map_err(other)?;
-        }
-        if at - start < CURSOR_FROM {
-            let end = keys.len().min(at + ONE_BY_ONE);
-            for k in &keys[at..end] {
-                index.insert(k.as_slice(), ()).map_err(other)?;
-            }
-            at = end;
-        }
-    }
-    Ok(())
-}
-
 /// A failure of the scratch file of held-back index keys.
 fn scratch(e: std::io::Error) -> StoreError {
     StoreError::Other(format!("the scratch file of index keys beside the database failed: {e}"))
@@ -173,12 +174,31 @@ fn seq_key(kind: Kind) -> String {
     format!("seq:{}", kind.name())
 }
 
-impl WriteTables<'_> {
+impl<'t> WriteTables<'t> {
+    /// The rules over a backend's writes, with nothing held back yet; keys spill to a scratch file
+    /// in `scratch` when given.
+    pub(super) fn new(raw: Box<dyn RawWrite + 't>, health: Arc<Health>, scratch: Option<Arc<std::path::Path>>) -> Self {
+        WriteTables {
+            raw,
+            health,
+            pending: Vec::new(),
+            removed: HashSet::new(),
+            spill: None,
+            scratch,
+            held_keys: HELD_KEYS,
+            texts: BTreeMap::new(),
+            seqs: HashMap::new(),
+            owners: Handed::default(),
+            author: String::new(),
+            written: Written::default(),
+        }
+    }
+
     /// The next free id of a sequence.
     fn next_id(&mut self, key: &str) -> Result<Id> {
         let last = match self.seqs.get(key) {
             Some(&n) => n,
-            None => self.meta.get(key).map_err(other)?.map(|v| v.value()).unwrap_or(0),
+            None => self.raw.meta(key)?.unwrap_or(0),
         };
         self.seqs.insert(key.to_string(), last + 1);
         Ok(last + 1)
@@ -190,7 +210,7 @@ impl WriteTables<'_> {
         self.health.clone().guard(|| {
             self.write_keys()?;
             for (key, value) in std::mem::take(&mut self.seqs) {
-                self.meta.insert(key.as_str(), value).map_err(other)?;
+                self.raw.put_meta(&key, value)?;
             }
             self.pack_texts()
         })
@@ -203,12 +223,14 @@ impl WriteTables<'_> {
         let mut pending = std::mem::take(&mut self.pending);
         pending.sort_unstable();
         pending.dedup();
-        for k in &removed {
-            self.index.remove(k.as_slice()).map_err(other)?;
+        if !removed.is_empty() {
+            let mut doomed: Vec<Vec<u8>> = removed.iter().cloned().collect();
+            doomed.sort_unstable();
+            self.raw.remove_keys(&doomed)?;
         }
         match self.spill.take() {
             Some(spill) => {
-                let index = &mut self.index;
+                let raw = &mut self.raw;
                 let mut batch: Vec<Vec<u8>> = Vec::with_capacity(SORTED_BATCH);
                 // A failed write of the index is told as itself, not as the scratch file's.
                 let mut failed = None;
@@ -218,7 +240,7 @@ impl WriteTables<'_> {
                             batch.push(k.to_vec());
                         }
                         if batch.len() == SORTED_BATCH {
-                            if let Err(e) = insert_sorted(index, &batch) {
+                            if let Err(e) = raw.add_keys(&batch) {
                                 failed = Some(e);
                                 return Err(std::io::Error::other("the index could not be written"));
                             }
@@ -227,11 +249,11 @@ impl WriteTables<'_> {
                         Ok(())
                     })
                     .map_err(|e| failed.take().unwrap_or_else(|| scratch(e)))?;
-                insert_sorted(&mut self.index, &batch)
+                self.raw.add_keys(&batch)
             }
             None => {
                 pending.retain(|k| !removed.contains(k));
-                insert_sorted(&mut self.index, &pending)
+                self.raw.add_keys(&pending)
             }
         }
     }
@@ -262,8 +284,8 @@ impl WriteTables<'_> {
         let mut texts = std::mem::take(&mut self.texts).into_iter().peekable();
         while let Some(((kind, id), text)) = texts.next() {
             let key = (kind, chunks::chunk_of(id));
-            let mut chunk = match self.search.get(key).map_err(other)? {
-                Some(bytes) => chunks::unpack(key.1, bytes.value()).map_err(StoreError::Other)?,
+            let mut chunk = match self.raw.chunk(kind, key.1)? {
+                Some(bytes) => chunks::unpack(key.1, &bytes).map_err(StoreError::Other)?,
                 None => BTreeMap::new(),
             };
             let mut apply = |id, text: Option<String>| match text {
@@ -275,21 +297,15 @@ impl WriteTables<'_> {
                 debug_assert_eq!(kind, key.0);
                 apply(id, text);
             }
-            if chunk.is_empty() {
-                self.search.remove(key).map_err(other)?;
-            } else {
-                self.search.insert(key, chunks::pack(&chunk).as_slice()).map_err(other)?;
-            }
+            let packed = (!chunk.is_empty()).then(|| chunks::pack(&chunk));
+            self.raw.put_chunk(kind, key.1, packed.as_deref())?;
         }
         Ok(())
     }
 
     /// Sets a number in the meta table.
     pub fn set_meta(&mut self, key: &str, value: u64) -> Result<()> {
-        self.health.clone().guard(|| {
-            self.meta.insert(key, value).map_err(other)?;
-            Ok(())
-        })
+        self.health.clone().guard(|| self.raw.put_meta(key, value))
     }
 
     /// Stores a list of names under a setting key (see [`Read::names`]).
@@ -300,7 +316,7 @@ impl WriteTables<'_> {
     /// Removes a setting.
     pub fn remove_setting(&mut self, key: &str) -> Result<()> {
         self.health.clone().guard(|| {
-            self.settings.remove(key).map_err(other)?;
+            self.raw.put_setting(key, None)?;
             self.written.settings = true;
             Ok(())
         })
@@ -314,7 +330,7 @@ impl WriteTables<'_> {
     /// Stores a value under a setting key (see [`Read::setting`]).
     pub fn set_setting<T: serde::Serialize>(&mut self, key: &str, value: &T) -> Result<()> {
         self.health.clone().guard(|| {
-            self.settings.insert(key, codec::payload(value).as_slice()).map_err(other)?;
+            self.raw.put_setting(key, Some(codec::payload(value).as_slice()))?;
             self.written.settings = true;
             Ok(())
         })
@@ -351,10 +367,8 @@ impl WriteTables<'_> {
 
     /// Gives a record changed, put back or removed its next version, stamped with the author.
     fn stamp(&mut self, r: RecordRef) -> Result<()> {
-        let key = (r.kind.code(), r.id);
-        let number = self.versions.get(key).map_err(other)?.map_or(0, |v| v.value().0);
-        self.versions.insert(key, (number + 1, self.author.as_str())).map_err(other)?;
-        Ok(())
+        let number = self.raw.version(r)?.map_or(0, |(n, _)| n);
+        self.raw.put_version(r, number + 1, &self.author)
     }
 
     /// Writes a record under its own id, replacing what is stored or putting back one that was
@@ -383,7 +397,7 @@ impl WriteTables<'_> {
         for k in new_keys.into_iter().filter(|k| old_keys.binary_search(k).is_err()) {
             self.hold_key(k)?;
         }
-        self.records[slot(R::KIND)].insert(rec.id(), codec::encode(rec).as_slice()).map_err(other)?;
+        self.raw.put_raw(rec.record_ref(), &codec::encode(rec))?;
         self.written.note(rec.record_ref());
         Ok(())
     }
@@ -402,7 +416,7 @@ impl WriteTables<'_> {
             if keys::owned_key(&old).is_some() {
                 self.owners.push((old.record_ref(), None));
             }
-            self.records[slot(R::KIND)].remove(id).map_err(other)?;
+            self.raw.remove_raw(old.record_ref())?;
             self.stamp(old.record_ref())?;
             self.written.note(old.record_ref());
             self.set_search_key(old.record_ref(), None)?;
@@ -413,7 +427,7 @@ impl WriteTables<'_> {
     /// Sets (or with `None` removes) the search text of a record; it is packed at the flush, or
     /// once [`HELD_TEXTS`] texts are held.
     pub fn set_search_key(&mut self, r: RecordRef, key: Option<&str>) -> Result<()> {
-        self.texts.insert((r.kind.code(), r.id), key.map(str::to_string));
+        self.texts.insert((r.kind, r.id), key.map(str::to_string));
         if self.texts.len() >= HELD_TEXTS { self.health.clone().guard(|| self.pack_texts()) } else { Ok(()) }
     }
 
@@ -421,8 +435,7 @@ impl WriteTables<'_> {
     pub fn append_bulk_creation(&mut self, entry: &BulkCreation) -> Result<()> {
         self.health.clone().guard(|| {
             let key = bulk_key(entry.kind, entry.last);
-            self.audit.insert(key.as_slice(), codec::encode(entry).as_slice()).map_err(other)?;
-            Ok(())
+            self.raw.put_audit(&key, &codec::encode(entry))
         })
     }
 
@@ -430,17 +443,7 @@ impl WriteTables<'_> {
     pub fn scrub_audit(&mut self, target: RecordRef) -> Result<()> {
         self.health.clone().guard(|| {
             let prefix = audit_prefix(target);
-            let end = keys::prefix_end(&prefix);
-            let doomed: Vec<Vec<u8>> = self
-                .audit
-                .range::<&[u8]>(prefix.as_slice()..end.as_slice())
-                .map_err(other)?
-                .map(|item| item.map(|(k, _)| k.value().to_vec()).map_err(other))
-                .collect::<Result<_>>()?;
-            for k in doomed {
-                self.audit.remove(k.as_slice()).map_err(other)?;
-            }
-            Ok(())
+            self.raw.remove_audit_range(&prefix, &keys::prefix_end(&prefix))
         })
     }
 
@@ -453,58 +456,52 @@ impl WriteTables<'_> {
             }
             let mut key = audit_prefix(entry.target);
             key.extend_from_slice(&seq.to_be_bytes());
-            self.audit.insert(key.as_slice(), codec::encode(entry).as_slice()).map_err(other)?;
-            Ok(())
+            self.raw.put_audit(&key, &codec::encode(entry))
         })
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const T: redb::TableDefinition<&[u8], ()> = redb::TableDefinition::new("t");
-
-    fn key(n: u32) -> Vec<u8> {
-        n.to_be_bytes().to_vec()
+/// The writer reads what it wrote; the index and the search texts once flushed.
+impl RawRead for WriteTables<'_> {
+    fn raw(&self, r: RecordRef) -> Result<Option<Vec<u8>>> {
+        self.raw.raw(r)
     }
 
-    /// The table's keys after `there` are stored and `added` inserted through `insert_sorted`.
-    fn after(there: &[u32], added: &[u32]) -> Vec<u32> {
-        let dir = tempfile::tempdir().unwrap();
-        let db = redb::Database::create(dir.path().join("t.redb")).unwrap();
-        let txn = db.begin_write().unwrap();
-        {
-            let mut t = txn.open_table(T).unwrap();
-            for &n in there {
-                t.insert(key(n).as_slice(), ()).unwrap();
-            }
-            insert_sorted(&mut t, &added.iter().map(|&n| key(n)).collect::<Vec<_>>()).unwrap();
-        }
-        txn.commit().unwrap();
-        let txn = redb::ReadableDatabase::begin_read(&db).unwrap();
-        let t = txn.open_table(T).unwrap();
-        t.iter().unwrap().map(|e| u32::from_be_bytes(e.unwrap().0.value().try_into().unwrap())).collect()
+    fn contains(&self, r: RecordRef) -> Result<bool> {
+        self.raw.contains(r)
     }
 
-    #[test]
-    fn sorted_keys_land_among_those_there_each_once() {
-        // Stretches past the last key, between keys, equal to keys there, one key between two.
-        let there: Vec<u32> = (0..3000).map(|n| n * 7).collect();
-        let mut added: Vec<u32> = (20_000..25_000).collect();
-        added.extend([5, 7, 8, 9, 14, 700, 701, 702]);
-        added.extend((0..2000).map(|n| n * 7 + 3));
-        added.sort();
-        added.dedup();
-        let mut want: Vec<u32> = there.iter().chain(&added).copied().collect();
-        want.sort();
-        want.dedup();
-        assert_eq!(after(&there, &added), want);
-        // Few keys take the one-at-a-time path; none at all is fine too.
-        assert_eq!(after(&[1, 3], &[0, 2, 3, 4]), vec![0, 1, 2, 3, 4]);
-        assert_eq!(after(&[1], &[]), vec![1]);
-        assert_eq!(after(&[], &(0..100).collect::<Vec<_>>()), (0..100).collect::<Vec<_>>());
-        // A cursor opened at a key already there skips it.
-        assert_eq!(after(&[0, 500], &(0..2000).collect::<Vec<_>>()), (0..2000).collect::<Vec<_>>());
+    fn scan_index(&self, from: &[u8], to: &[u8], rev: bool, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
+        debug_assert!(self.pending.is_empty() && self.removed.is_empty(), "flush the index before reading it");
+        self.raw.scan_index(from, to, rev, f)
+    }
+
+    fn scan_records(&self, kind: Kind, f: &mut dyn FnMut(Id, &[u8]) -> bool) -> Result<()> {
+        self.raw.scan_records(kind, f)
+    }
+
+    fn scan_audit_range(&self, from: &[u8], to: &[u8], f: &mut dyn FnMut(&[u8], &[u8]) -> bool) -> Result<()> {
+        self.raw.scan_audit_range(from, to, f)
+    }
+
+    fn scan_search(&self, kind: Kind, f: &mut dyn FnMut(Id, &str)) -> Result<()> {
+        debug_assert!(self.texts.is_empty(), "flush the search texts before reading them");
+        self.raw.scan_search(kind, f)
+    }
+
+    fn count(&self, kind: Kind) -> Result<u64> {
+        self.raw.count(kind)
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<u64>> {
+        self.raw.meta(key)
+    }
+
+    fn setting_bytes(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        self.raw.setting_bytes(key)
+    }
+
+    fn version(&self, r: RecordRef) -> Result<Option<(u64, String)>> {
+        self.raw.version(r)
     }
 }

@@ -39,11 +39,26 @@ pub fn import_fixture(name: &str) -> String {
     format!("{}/tests/fixtures/import/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A CRM over a fresh database file; keep the `TempDir` alive as long as the CRM.
+/// Whether this test binary is the PostgreSQL run of the service suites (`tests/postgres.rs`).
+pub fn on_postgres() -> bool {
+    env!("CARGO_CRATE_NAME") == "postgres"
+}
+
+/// Where a test's database goes: the file `t.redb` in `dir`, or in the PostgreSQL run a new
+/// database on the throwaway server (a file still where the PostgreSQL binaries are missing: that
+/// run said so once, loudly).
+pub fn database(dir: &std::path::Path) -> std::path::PathBuf {
+    match on_postgres().then(rolo::store::Throwaway::shared).flatten() {
+        Some(server) => server.new_database().expect("a new PostgreSQL database").into(),
+        None => dir.join("t.redb"),
+    }
+}
+
+/// A CRM over a fresh database; keep the `TempDir` alive as long as the CRM.
 /// The command line run through [`rolo_in`] acts as `tester`, an admin of it too.
 pub fn fresh() -> (TempDir, Crm) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let crm = Crm::open(&dir.path().join("t.redb")).expect("open");
+    let crm = Crm::open(&database(dir.path())).expect("open");
     if crm.directory().expect("directory").user("tester").is_none() {
         crm.add_user(User::new("tester", "Tester", "admin")).expect("add tester");
     }

@@ -52,7 +52,7 @@ pub fn fingerprint(db: &Path) -> Vec<u8> {
         })
         .expect("records read");
     }
-    r.scan_audit_range(&[], &[0xff; 32], &mut |bytes| {
+    r.scan_audit_range(&[], &[0xff; 32], &mut |_, bytes| {
         all.extend_from_slice(bytes);
         true
     })

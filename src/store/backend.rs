@@ -1,0 +1,137 @@
+//! The database behind the service, whichever backend holds it: [`Store`] opens one and hands
+//! out its snapshots ([`Snapshot`]) and its one writer at a time ([`Writer`]); each backend
+//! implements [`Backend`] and [`WriteTxn`] over its own storage, and the rules of what a write
+//! implies (`WriteTables`) are the same for all.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::open::FileStore;
+use super::pg::{self, PgStore};
+use super::{RawRead, Result, Workload, WriteTables};
+
+/// A read snapshot: the database as it was at one moment, whatever is committed after.
+pub type Snapshot = dyn RawRead + Send + Sync;
+
+/// What a backend offers the store.
+pub(super) trait Backend: Send + Sync {
+    /// Why the database failed (a caught storage fault), once it has.
+    fn failure(&self) -> Option<String>;
+    /// A consistent snapshot, never blocked by the writer.
+    fn read(&self) -> Result<Arc<Snapshot>>;
+    /// A snapshot even of a database found damaged, so that `check` can say how much of it reads.
+    fn read_damaged(&self) -> Result<Arc<Snapshot>>;
+    /// The one write transaction.
+    fn write(&self) -> Result<Writer>;
+    /// Verifies the stored pages; returns whether a repair was needed.
+    fn verify_pages(&self) -> Result<bool>;
+    /// Gives the space of removed data back; false when it cannot now (nothing done).
+    fn compact(&self) -> Result<bool>;
+    /// Writes a consistent copy of the whole database to `target`, which must not exist.
+    fn backup(&self, target: &Path) -> Result<()>;
+}
+
+/// One backend's write transaction.
+pub(super) trait WriteTxn {
+    /// Its tables, read and written under the rules of [`WriteTables`].
+    fn tables(&self) -> Result<WriteTables<'_>>;
+    /// Commits: readers see the writes at once; see [`Unsynced`] for when they are on disk.
+    fn commit_in_memory(self: Box<Self>) -> Result<Unsynced>;
+}
+
+/// The database, cheap to share behind an `Arc`.
+pub struct Store {
+    backend: Box<dyn Backend>,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens the database at `db`: a file, created (with its folder) when missing, or a
+    /// PostgreSQL database at a `postgres://` address, given rolo's tables when it has none.
+    /// Refuses a database it cannot read.
+    pub fn open(db: &Path, workload: Workload) -> Result<Store> {
+        if let Some(address) = db.to_str().filter(|_| pg::is_address(db)) {
+            let backend = Box::new(PgStore::open(address)?);
+            return Ok(Store { backend, path: pg::shown(address).into() });
+        }
+        Ok(Store { backend: Box::new(FileStore::open(db, workload)?), path: db.to_path_buf() })
+    }
+
+    /// Where the database is: its file, or its address without the password.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Why the database failed (a caught storage fault), once it has: every later request gets
+    /// that error, and nothing more is written.
+    pub fn failure(&self) -> Option<String> {
+        self.backend.failure()
+    }
+
+    /// Starts a read: a consistent snapshot, never blocked by writers. Queries that come between
+    /// two commits share one snapshot.
+    pub fn read(&self) -> Result<Arc<Snapshot>> {
+        self.backend.read()
+    }
+
+    /// A snapshot even of a database found damaged, so that `check` can say how much of it reads.
+    pub fn read_damaged(&self) -> Result<Arc<Snapshot>> {
+        self.backend.read_damaged()
+    }
+
+    /// Starts the one write transaction; nothing is kept unless it is committed.
+    pub fn write(&self) -> Result<Writer> {
+        self.backend.write()
+    }
+
+    /// Verifies every stored page (repairing what can be); returns whether a repair was needed,
+    /// fails when the database cannot be trusted.
+    pub fn verify_pages(&self) -> Result<bool> {
+        self.backend.verify_pages()
+    }
+
+    /// Gives the space of data no record holds any more (a person erased) back, so its bytes
+    /// leave the file. Returns false when another handle holds the database open (nothing done).
+    pub fn compact(&self) -> Result<bool> {
+        self.backend.compact()
+    }
+
+    /// Writes a consistent copy of the whole database to `target` (which must not exist).
+    pub fn backup(&self, target: &Path) -> Result<()> {
+        self.backend.backup(target)
+    }
+}
+
+/// The single write transaction; nothing lands until [`Writer::commit`]. Its tables are opened
+/// by [`Writer::tables`] and must be dropped before the commit; dropped uncommitted, it keeps
+/// nothing.
+pub struct Writer(pub(super) Box<dyn WriteTxn>);
+
+impl Writer {
+    /// Opens every table for reading and writing.
+    pub fn tables(&self) -> Result<WriteTables<'_>> {
+        self.0.tables()
+    }
+
+    /// Makes every write of this transaction durable, or none of them.
+    pub fn commit(self) -> Result<()> {
+        self.commit_in_memory()?.sync()
+    }
+
+    /// Commits: readers see the writes, and the database is free for the next writer at once.
+    /// Nothing is to be reported saved until [`Unsynced::sync`] returns.
+    pub fn commit_in_memory(self) -> Result<Unsynced> {
+        self.0.commit_in_memory()
+    }
+}
+
+/// A commit made, and perhaps not yet on disk.
+#[must_use = "a commit is saved only once synced"]
+pub struct Unsynced(pub(super) Option<Box<dyn FnOnce() -> Result<()> + Send>>);
+
+impl Unsynced {
+    /// Returns once the commit is on disk (at once where committing made it durable).
+    pub fn sync(self) -> Result<()> {
+        self.0.map_or(Ok(()), |wait| wait())
+    }
+}

@@ -1,0 +1,230 @@
+//! A transaction on a connection of its own ([`Session`]) and what it reads: a snapshot is one
+//! (read-only, repeatable read), the writer reads through one too. The connection goes back to
+//! the pool when the session ends. Ranges are read a page at a time, keyed on the last row read,
+//! so a screen that wants the first fifty keys of a million reads about that many, and a
+//! callback may read the same session again between pages.
+
+use std::sync::{Arc, Mutex};
+
+use super::{Conn, Pool, id_col, kind_col};
+use crate::model::{Id, Kind, RecordRef};
+use crate::store::{RawRead, Result, StoreError, chunks};
+
+/// The first page of a range: what a screen shows at once.
+const FIRST_PAGE: i64 = 64;
+
+/// The largest page: each page after the first is four times the one before, up to this.
+const LAST_PAGE: i64 = 4096;
+
+/// One transaction on a connection taken from the pool; dropped before [`Session::end`], it
+/// rolls back.
+pub(in crate::store) struct Session {
+    conn: Mutex<Option<Conn>>,
+    pool: Arc<Pool>,
+}
+
+/// A read snapshot: one consistent moment of the database.
+pub(in crate::store) type PgRead = Session;
+
+impl Session {
+    /// A snapshot: a read-only transaction at repeatable read.
+    pub(in crate::store) fn snapshot(pool: Arc<Pool>) -> Result<Session> {
+        Session::begin(pool, &mut |c| c.batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))
+    }
+
+    /// A session whose transaction `start` begins on a connection from the pool.
+    pub(in crate::store) fn begin(pool: Arc<Pool>, start: &mut dyn FnMut(&mut Conn) -> Result<()>) -> Result<Session> {
+        let mut conn = pool.take()?;
+        start(&mut conn)?;
+        Ok(Session { conn: Mutex::new(Some(conn)), pool })
+    }
+
+    /// Runs `f` on the session's connection.
+    pub(in crate::store) fn with<T>(&self, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
+        let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        let conn = conn.as_mut().ok_or_else(|| StoreError::Other("the transaction has ended".into()))?;
+        f(conn)
+    }
+
+    /// Ends the transaction with `sql` (a commit), giving the connection back.
+    pub(in crate::store) fn end(self, sql: &str) -> Result<()> {
+        let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let Some(mut conn) = conn else { return Err(StoreError::Other("the transaction has ended".into())) };
+        conn.batch(sql)?;
+        self.pool.give_back(conn);
+        Ok(())
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let conn = self.conn.get_mut().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(mut conn) = conn
+            && conn.batch("ROLLBACK").is_ok()
+        {
+            self.pool.give_back(conn);
+        }
+    }
+}
+
+/// The smallest byte string after `key`.
+fn after(key: &[u8]) -> Vec<u8> {
+    let mut next = key.to_vec();
+    next.push(0);
+    next
+}
+
+/// Reads pages of rows by `page` (given the page's size, returning its rows) until `f` says stop
+/// or a page comes back short; `f` returns false to stop.
+fn paged<R>(mut page: impl FnMut(i64) -> Result<Vec<R>>, mut f: impl FnMut(&R) -> Result<bool>) -> Result<()> {
+    let mut size = FIRST_PAGE;
+    loop {
+        let rows = page(size)?;
+        for row in &rows {
+            if !f(row)? {
+                return Ok(());
+            }
+        }
+        if (rows.len() as i64) < size {
+            return Ok(());
+        }
+        size = (size * 4).min(LAST_PAGE);
+    }
+}
+
+impl Session {
+    /// Calls `f` with each (number, bytes) row of `kind` that `sql` selects (given the kind, the
+    /// first number and a page size), in number order, until it returns false.
+    fn numbered(&self, sql: &'static str, kind: Kind, f: &mut dyn FnMut(u64, &[u8]) -> Result<bool>) -> Result<()> {
+        let mut next = 0i64;
+        paged(
+            |size| {
+                let rows = self.with(|c| c.query(sql, &[&kind_col(kind), &next, &size]))?;
+                let rows: Vec<(i64, Vec<u8>)> = rows.iter().map(|row| (row.get(0), row.get(1))).collect();
+                if let Some((last, _)) = rows.last() {
+                    next = last + 1;
+                }
+                Ok(rows)
+            },
+            |(n, bytes)| f(*n as u64, bytes),
+        )
+    }
+}
+
+impl RawRead for Session {
+    fn raw(&self, r: RecordRef) -> Result<Option<Vec<u8>>> {
+        self.with(|c| {
+            let row = c.query_opt(
+                "SELECT envelope FROM rolo_records WHERE kind = $1 AND id = $2",
+                &[&kind_col(r.kind), &id_col(r.id)],
+            )?;
+            Ok(row.map(|row| row.get(0)))
+        })
+    }
+
+    fn contains(&self, r: RecordRef) -> Result<bool> {
+        self.with(|c| {
+            let row = c.query_opt(
+                "SELECT 1 FROM rolo_records WHERE kind = $1 AND id = $2",
+                &[&kind_col(r.kind), &id_col(r.id)],
+            )?;
+            Ok(row.is_some())
+        })
+    }
+
+    fn scan_index(&self, from: &[u8], to: &[u8], rev: bool, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
+        let (mut lo, mut hi) = (from.to_vec(), to.to_vec());
+        paged(
+            |size| {
+                let rows = self.with(|c| match rev {
+                    false => c.query(
+                        "SELECT key FROM rolo_index WHERE key >= $1 AND key < $2 ORDER BY key LIMIT $3",
+                        &[&lo, &hi, &size],
+                    ),
+                    true => c.query(
+                        "SELECT key FROM rolo_index WHERE key >= $1 AND key < $2 ORDER BY key DESC LIMIT $3",
+                        &[&lo, &hi, &size],
+                    ),
+                })?;
+                let keys: Vec<Vec<u8>> = rows.iter().map(|row| row.get(0)).collect();
+                match (rev, keys.last()) {
+                    (false, Some(last)) => lo = after(last),
+                    (true, Some(last)) => hi = last.clone(),
+                    (_, None) => {}
+                }
+                Ok(keys)
+            },
+            |k| Ok(f(k)),
+        )
+    }
+
+    fn scan_records(&self, kind: Kind, f: &mut dyn FnMut(Id, &[u8]) -> bool) -> Result<()> {
+        self.numbered(
+            "SELECT id, envelope FROM rolo_records WHERE kind = $1 AND id >= $2 ORDER BY id LIMIT $3",
+            kind,
+            &mut |id, envelope| Ok(f(id, envelope)),
+        )
+    }
+
+    fn scan_audit_range(&self, from: &[u8], to: &[u8], f: &mut dyn FnMut(&[u8], &[u8]) -> bool) -> Result<()> {
+        let mut lo = from.to_vec();
+        paged(
+            |size| {
+                let rows = self.with(|c| {
+                    c.query(
+                        "SELECT key, entry FROM rolo_audit WHERE key >= $1 AND key <= $2 ORDER BY key LIMIT $3",
+                        &[&lo, &to, &size],
+                    )
+                })?;
+                let rows: Vec<(Vec<u8>, Vec<u8>)> = rows.iter().map(|row| (row.get(0), row.get(1))).collect();
+                if let Some((last, _)) = rows.last() {
+                    lo = after(last);
+                }
+                Ok(rows)
+            },
+            |(key, entry)| Ok(f(key, entry)),
+        )
+    }
+
+    fn scan_search(&self, kind: Kind, f: &mut dyn FnMut(Id, &str)) -> Result<()> {
+        self.numbered(
+            "SELECT chunk, texts FROM rolo_search WHERE kind = $1 AND chunk >= $2 ORDER BY chunk LIMIT $3",
+            kind,
+            &mut |chunk, texts| {
+                chunks::walk(chunk, texts, f).map_err(StoreError::Other)?;
+                Ok(true)
+            },
+        )
+    }
+
+    fn count(&self, kind: Kind) -> Result<u64> {
+        self.with(|c| {
+            let row = c.query_opt("SELECT count(*) FROM rolo_records WHERE kind = $1", &[&kind_col(kind)])?;
+            Ok(row.map_or(0, |row| row.get::<_, i64>(0) as u64))
+        })
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<u64>> {
+        self.with(|c| {
+            let row = c.query_opt("SELECT value FROM rolo_meta WHERE key = $1", &[&key])?;
+            Ok(row.map(|row| row.get::<_, i64>(0) as u64))
+        })
+    }
+
+    fn setting_bytes(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        self.with(|c| {
+            let row = c.query_opt("SELECT value FROM rolo_settings WHERE key = $1", &[&key])?;
+            Ok(row.map(|row| row.get(0)))
+        })
+    }
+
+    fn version(&self, r: RecordRef) -> Result<Option<(u64, String)>> {
+        self.with(|c| {
+            let row = c.query_opt(
+                "SELECT version, author FROM rolo_versions WHERE kind = $1 AND id = $2",
+                &[&kind_col(r.kind), &id_col(r.id)],
+            )?;
+            Ok(row.map(|row| (row.get::<_, i64>(0) as u64, row.get(1))))
+        })
+    }
+}
