@@ -27,8 +27,9 @@ use crate::model::{Id, Kind, ValidationError};
 #[derive(Debug, Parser)]
 #[command(name = "rolo", version, about, long_about = None)]
 pub struct Cli {
-    /// The database file (created when missing). Default: the config file's `database`, else the
-    /// platform data folder.
+    /// The database file (created when missing), or a PostgreSQL database's address
+    /// (postgres://USER@HOST/DATABASE). Default: the config file's `database`, else the platform
+    /// data folder.
     #[arg(long, global = true, env = "ROLO_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
     /// Print machine-readable JSON on stdout (records, listings, reports).

@@ -8,11 +8,10 @@ use russh::keys::PrivateKey;
 use russh::keys::ssh_key::LineEnding;
 use russh::keys::ssh_key::private::Ed25519Keypair;
 
-/// Where the host key of the database at `db` lives unless `--host-key` says: beside it.
+/// Where the host key of the database at `db` lives unless `--host-key` says: beside it (see
+/// [`crate::store::companion`] for a database on a server).
 pub fn default_path(db: &Path) -> PathBuf {
-    let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_else(|| "rolo".into());
-    name.push(".host_ed25519");
-    db.with_file_name(name)
+    crate::store::companion(db, ".host_ed25519")
 }
 
 /// Reads the host key at `path`, or makes one there when no file is there. A file that is there

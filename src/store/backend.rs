@@ -10,6 +10,27 @@ use super::open::FileStore;
 use super::pg::{self, PgStore};
 use super::{RawRead, Result, Workload, WriteTables};
 
+/// Where a file that belongs with the database at `db` goes, its name ending in `suffix` (a
+/// server's socket, its host key): beside a database file; for a database on a PostgreSQL server,
+/// in this machine's data folder under a name drawn from the address, so that every rolo of the
+/// machine given that address finds the same file.
+pub fn companion(db: &Path, suffix: &str) -> PathBuf {
+    if !pg::is_address(db) {
+        let mut name = db.as_os_str().to_os_string();
+        name.push(suffix);
+        return PathBuf::from(name);
+    }
+    let folder = directories::ProjectDirs::from("", "", "rolo")
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(std::env::temp_dir);
+    // Its callers make the file there next; a folder that cannot be made fails them, named.
+    let _ = std::fs::create_dir_all(&folder);
+    let mut h = siphasher::sip128::SipHasher13::new();
+    std::hash::Hasher::write(&mut h, pg::shown(&db.to_string_lossy()).as_bytes());
+    let hash = siphasher::sip128::Hasher128::finish128(&h).as_u128();
+    folder.join(format!("postgres-{:016x}{suffix}", hash >> 64))
+}
+
 /// A read snapshot: the database as it was at one moment, whatever is committed after.
 pub type Snapshot = dyn RawRead + Send + Sync;
 

@@ -23,7 +23,7 @@ mod tables;
 mod upgrade;
 mod write;
 
-pub use backend::{Snapshot, Store, Unsynced, Writer};
+pub use backend::{Snapshot, Store, Unsynced, Writer, companion};
 pub use check::check;
 pub use codec::Stored;
 pub use guard::{Health, guarding, hush_caught_panics};

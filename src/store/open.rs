@@ -46,6 +46,11 @@ impl<T> Latest<T> {
         self.reader.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The snapshot kept, if one is.
+    pub(super) fn kept(&self) -> Option<Arc<T>> {
+        self.lock().clone()
+    }
+
     /// The snapshot kept, or a new one from `take`, kept unless a commit came meanwhile.
     pub(super) fn get_or_take(&self, take: impl FnOnce() -> Result<T>) -> Result<Arc<T>> {
         if let Some(reader) = self.lock().clone() {

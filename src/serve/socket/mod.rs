@@ -34,11 +34,10 @@ pub const MAX_CONNECTIONS: usize = 64;
 /// dropped (a client that stops midway holds no thread for ever).
 const PATIENCE: Duration = Duration::from_secs(60);
 
-/// The socket of the database at `db`: beside it, its name and `.sock`.
+/// The socket of the database at `db`: beside it, its name and `.sock` (see
+/// [`crate::store::companion`] for a database on a server).
 pub fn socket_path(db: &Path) -> PathBuf {
-    let mut name = db.as_os_str().to_os_string();
-    name.push(".sock");
-    PathBuf::from(name)
+    crate::store::companion(db, ".sock")
 }
 
 /// A socket being served; [`SocketServer::stop`] ends it.

@@ -31,6 +31,11 @@ use read::PgRead;
 /// `SCHEMA_VERSION` on both backends).
 const TABLES_VERSION: i32 = 1;
 
+/// How long a snapshot is shared by the queries that follow it: long enough for a screen's
+/// queries, short of the servers' idle-transaction timeouts, and short enough not to hold back
+/// the server's clean-up of old rows.
+const KEEP: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// How many idle connections the store keeps for the next snapshot or writer.
 const IDLE: usize = 8;
 
@@ -39,18 +44,26 @@ pub fn is_address(db: &Path) -> bool {
     db.to_str().is_some_and(|s| s.starts_with("postgres://") || s.starts_with("postgresql://"))
 }
 
-/// An address as it may be shown: without its password.
+/// An address as it may be shown: without its password (after the user name, or a `password`
+/// parameter).
 pub fn shown(address: &str) -> String {
-    match (address.find("://"), address.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let user = &address[scheme + 3..at];
-            match user.split_once(':') {
-                Some((name, _)) => format!("{}{name}:***{}", &address[..scheme + 3], &address[at..]),
-                None => address.to_string(),
-            }
-        }
-        _ => address.to_string(),
-    }
+    let (head, query) = address.split_once('?').map_or((address, None), |(h, q)| (h, Some(q)));
+    let head = match (head.find("://"), head.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => match head[scheme + 3..at].split_once(':') {
+            Some((name, _)) => format!("{}{name}:***{}", &head[..scheme + 3], &head[at..]),
+            None => head.to_string(),
+        },
+        _ => head.to_string(),
+    };
+    let Some(query) = query else { return head };
+    let params: Vec<String> = query
+        .split('&')
+        .map(|p| match p.split_once('=') {
+            Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+            _ => p.to_string(),
+        })
+        .collect();
+    format!("{head}?{}", params.join("&"))
 }
 
 /// A database on a PostgreSQL server.
@@ -75,20 +88,34 @@ impl Pool {
         if let Some(conn) = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop() {
             return Ok(conn);
         }
-        let client = self.config.connect(postgres::NoTls).map_err(|e| {
+        let client = off_runtime(|| self.config.connect(postgres::NoTls)).map_err(|e| {
             StoreError::Other(format!(
                 "cannot reach the database {}: {}: check the address, and that the server runs and lets you in",
                 self.shown,
                 said(&e)
             ))
         })?;
-        Ok(Conn { client, statements: HashMap::new() })
+        Ok(Conn { client: Some(client), statements: HashMap::new() })
+    }
+
+    /// A connection on which `start` succeeded. An idle connection the server ended meanwhile (a
+    /// restart, a timeout) fails its first statement: the next one is tried, then a new one.
+    fn started(&self, start: &mut dyn FnMut(&mut Conn) -> Result<()>) -> Result<Conn> {
+        let mut dead = 0;
+        loop {
+            let mut conn = self.take()?;
+            match start(&mut conn) {
+                Ok(()) => return Ok(conn),
+                Err(_) if dead <= IDLE && (conn.is_closed() || conn.batch("SELECT 1").is_err()) => dead += 1,
+                Err(e) => return Err(e),
+            }
+        }
     }
 
     /// Keeps a connection for later, unless it broke or enough are kept.
     fn give_back(&self, conn: Conn) {
         let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
-        if !conn.client.is_closed() && idle.len() < IDLE {
+        if !conn.is_closed() && idle.len() < IDLE {
             idle.push(conn);
         }
     }
@@ -96,42 +123,91 @@ impl Pool {
 
 /// One connection, with the statements it prepared.
 pub(super) struct Conn {
-    client: postgres::Client,
+    /// Always there until the connection is dropped.
+    client: Option<postgres::Client>,
     statements: HashMap<&'static str, postgres::Statement>,
 }
 
+impl Drop for Conn {
+    /// Closing talks to the server too, so it runs away from any async runtime as well.
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take() {
+            off_runtime(move || drop(client));
+        }
+    }
+}
+
 impl Conn {
-    fn statement(&mut self, sql: &'static str) -> Result<postgres::Statement> {
+    /// Runs `f` on the client, away from any async runtime of the caller (see [`off_runtime`]).
+    fn run<T: Send>(
+        &mut self,
+        f: impl FnOnce(&mut postgres::Client) -> Result<T, postgres::Error> + Send,
+    ) -> Result<T, postgres::Error> {
+        let Some(client) = self.client.as_mut() else { unreachable!("a connection is used only until dropped") };
+        off_runtime(move || f(client))
+    }
+
+    /// The statement `sql`, prepared once per connection.
+    fn prepared(&mut self, sql: &'static str) -> Result<postgres::Statement, postgres::Error> {
         if let Some(s) = self.statements.get(sql) {
             return Ok(s.clone());
         }
-        let s = self.client.prepare(sql).map_err(fail)?;
+        let s = self.run(|c| c.prepare(sql))?;
         self.statements.insert(sql, s.clone());
         Ok(s)
     }
 
-    /// Runs a query, prepared once per connection.
+    /// Runs a query.
     fn query(&mut self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<postgres::Row>> {
-        let s = self.statement(sql)?;
-        self.client.query(&s, params).map_err(fail)
+        let s = self.prepared(sql).map_err(fail)?;
+        self.run(|c| c.query(&s, params)).map_err(fail)
     }
 
     /// Runs a query of at most one row.
     fn query_opt(&mut self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<Option<postgres::Row>> {
-        let s = self.statement(sql)?;
-        self.client.query_opt(&s, params).map_err(fail)
+        let s = self.prepared(sql).map_err(fail)?;
+        self.run(|c| c.query_opt(&s, params)).map_err(fail)
+    }
+
+    /// Runs a statement; the server's error as it came (the writer tells a lost race by it).
+    fn execute_raw(&mut self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, postgres::Error> {
+        let s = self.prepared(sql)?;
+        self.run(|c| c.execute(&s, params))
     }
 
     /// Runs a statement.
     fn execute(&mut self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
-        let s = self.statement(sql)?;
-        self.client.execute(&s, params).map_err(fail)
+        self.execute_raw(sql, params).map_err(fail)
+    }
+
+    /// Whether the connection closed (the server went, or ended it).
+    fn is_closed(&self) -> bool {
+        self.client.as_ref().is_none_or(postgres::Client::is_closed)
     }
 
     /// Runs statements that take no parameters (transaction control).
     fn batch(&mut self, sql: &str) -> Result<()> {
-        self.client.batch_execute(sql).map_err(fail)
+        self.run(|c| c.batch_execute(sql)).map_err(fail)
     }
+}
+
+/// Runs `f` on a thread of its own when the caller is inside an async runtime (`rolo serve`
+/// answers logins there): the client drives its connection with a runtime of its own, which
+/// cannot start inside another. Elsewhere `f` runs here.
+pub(super) fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return f();
+    }
+    std::thread::scope(|s| match s.spawn(f).join() {
+        Ok(out) => out,
+        Err(panic) => std::panic::resume_unwind(panic),
+    })
+}
+
+/// How many write transactions the database has had (as the connection's transaction sees it).
+fn commits(conn: &mut Conn) -> Result<i64> {
+    let row = conn.query_opt("SELECT commits FROM rolo_writer WHERE one = 1", &[])?;
+    Ok(row.map_or(0, |row| row.get(0)))
 }
 
 /// What the server said, without the client's wrapping.
@@ -229,7 +305,21 @@ impl Backend for PgStore {
         self.health.check().err().map(|e| e.to_string())
     }
 
+    /// The kept snapshot while no commit came since, from any node (one small query tells), else
+    /// a new one.
     fn read(&self) -> Result<Arc<Snapshot>> {
+        if let Some(kept) = self.latest.kept() {
+            let mut now = 0;
+            let conn = self.pool.started(&mut |c| {
+                now = commits(c)?;
+                Ok(())
+            })?;
+            self.pool.give_back(conn);
+            if kept.seen == Some(now) && !kept.broken() && kept.began.elapsed() < KEEP {
+                return Ok(kept);
+            }
+            self.latest.forget();
+        }
         Ok(self.latest.get_or_take(|| PgRead::snapshot(self.pool.clone()))?)
     }
 
@@ -257,5 +347,55 @@ impl Backend for PgStore {
             "the database {} is on a server: back it up with the server's tools (pg_dump), or copy it to a file with `rolo migrate --to FILE.redb`",
             self.pool.shown
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Kind;
+    use crate::store::Store;
+
+    #[test]
+    fn an_address_is_shown_without_its_password() {
+        assert_eq!(shown("postgres://ann:s3cret@db.example.com/rolo"), "postgres://ann:***@db.example.com/rolo");
+        assert_eq!(
+            shown("postgres://ann@db/rolo?password=s3cret&host=/run"),
+            "postgres://ann@db/rolo?password=***&host=/run"
+        );
+        assert_eq!(shown("postgresql://db/rolo?host=/tmp/x"), "postgresql://db/rolo?host=/tmp/x");
+    }
+
+    /// A store over a new database of the throwaway server (its connections named `doomed`), and
+    /// a plain connection to it.
+    fn store() -> Option<(Store, postgres::Client)> {
+        let address = Throwaway::shared()?.new_database().expect("a database");
+        let doomed = format!("{address}&application_name=doomed");
+        let store = Store::open(Path::new(&doomed), crate::store::Workload::Brief).expect("open");
+        Some((store, postgres::Client::connect(&address, postgres::NoTls).expect("connect")))
+    }
+
+    #[test]
+    fn a_kept_snapshot_whose_connection_died_gives_way_to_a_new_one() {
+        let Some((store, mut admin)) = store() else { return };
+        let kept = store.read().unwrap();
+        assert_eq!(kept.count(Kind::Contact).unwrap(), 0);
+        drop(kept);
+        // The server ends every other connection (a restart, an idle timeout).
+        admin
+            .batch_execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'doomed'")
+            .unwrap();
+        // The kept snapshot fails the one query that finds its connection gone; the next query
+        // takes a new snapshot, from a live connection.
+        let _ = store.read().and_then(|r| r.count(Kind::Contact));
+        assert_eq!(store.read().unwrap().count(Kind::Contact).unwrap(), 0, "the next query takes a new snapshot");
+    }
+
+    #[test]
+    fn a_writer_without_its_turn_row_is_refused_saying_how_to_mend_it() {
+        let Some((store, mut admin)) = store() else { return };
+        admin.batch_execute("DELETE FROM rolo_writer").unwrap();
+        let e = store.write().err().expect("refused").to_string();
+        assert!(e.contains("rolo_writer row is missing") && e.contains("INSERT INTO rolo_writer"), "{e}");
     }
 }

@@ -4,6 +4,7 @@
 //! so a screen that wants the first fifty keys of a million reads about that many, and a
 //! callback may read the same session again between pages.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::{Conn, Pool, id_col, kind_col};
@@ -21,38 +22,77 @@ const LAST_PAGE: i64 = 4096;
 pub(in crate::store) struct Session {
     conn: Mutex<Option<Conn>>,
     pool: Arc<Pool>,
+    /// When the transaction began.
+    pub(in crate::store) began: std::time::Instant,
+    /// How many commits the database had when a snapshot began (none for the writer).
+    pub(in crate::store) seen: Option<i64>,
+    /// Whether a statement failed: the server then ends the transaction (a snapshot is not to be
+    /// kept; the writer may not commit, since the server would roll back and call it done).
+    broken: AtomicBool,
 }
 
 /// A read snapshot: one consistent moment of the database.
 pub(in crate::store) type PgRead = Session;
 
 impl Session {
-    /// A snapshot: a read-only transaction at repeatable read.
+    /// A snapshot: a read-only transaction at repeatable read, which notes how many commits it
+    /// sees.
     pub(in crate::store) fn snapshot(pool: Arc<Pool>) -> Result<Session> {
-        Session::begin(pool, &mut |c| c.batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))
+        let mut session = Session::begin(pool, &mut |c| c.batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))?;
+        session.seen = Some(session.with(super::commits)?);
+        Ok(session)
     }
 
     /// A session whose transaction `start` begins on a connection from the pool.
     pub(in crate::store) fn begin(pool: Arc<Pool>, start: &mut dyn FnMut(&mut Conn) -> Result<()>) -> Result<Session> {
-        let mut conn = pool.take()?;
-        start(&mut conn)?;
-        Ok(Session { conn: Mutex::new(Some(conn)), pool })
+        let conn = pool.started(start)?;
+        Ok(Session {
+            conn: Mutex::new(Some(conn)),
+            pool,
+            began: std::time::Instant::now(),
+            seen: None,
+            broken: AtomicBool::new(false),
+        })
     }
 
     /// Runs `f` on the session's connection.
     pub(in crate::store) fn with<T>(&self, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
         let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
         let conn = conn.as_mut().ok_or_else(|| StoreError::Other("the transaction has ended".into()))?;
-        f(conn)
+        let out = f(conn);
+        if out.is_err() {
+            self.broken.store(true, Ordering::SeqCst);
+        }
+        out
     }
 
-    /// Ends the transaction with `sql` (a commit), giving the connection back.
-    pub(in crate::store) fn end(self, sql: &str) -> Result<()> {
+    /// Whether a statement of the session failed, or its connection closed.
+    pub(in crate::store) fn broken(&self) -> bool {
+        self.broken.load(Ordering::SeqCst)
+            || self.conn.lock().unwrap_or_else(|e| e.into_inner()).as_ref().is_none_or(Conn::is_closed)
+    }
+
+    /// Commits the transaction, giving the connection back. Refused once a statement failed; a
+    /// connection lost while committing is said to leave the outcome unknown.
+    pub(in crate::store) fn commit(self) -> Result<()> {
+        if self.broken() {
+            return Err(StoreError::Other("a step of this save failed: nothing was saved; try again".into()));
+        }
         let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner()).take();
         let Some(mut conn) = conn else { return Err(StoreError::Other("the transaction has ended".into())) };
-        conn.batch(sql)?;
-        self.pool.give_back(conn);
-        Ok(())
+        match conn.run(|c| c.batch_execute("COMMIT")) {
+            Ok(()) => {
+                self.pool.give_back(conn);
+                Ok(())
+            }
+            Err(e) if e.as_db_error().is_some() => Err(StoreError::Other(format!(
+                "the database server refused the save ({}): nothing was saved; try again",
+                super::said(&e)
+            ))),
+            Err(e) => Err(StoreError::Other(format!(
+                "the connection to the database server broke while saving ({e}): the save may or may not have been kept; look, then try again"
+            ))),
+        }
     }
 }
 

@@ -49,25 +49,17 @@ impl Throwaway {
             chown_to_postgres(&dir)?;
         }
         let data = dir.join("data");
-        let initdb = format!(
-            "{} -D {} -U rolo --auth=trust -E UTF8 --no-sync >{}/initdb.log 2>&1",
-            bin.join("initdb").display(),
-            data.display(),
-            dir.display()
-        );
-        run_as(&initdb, as_root).map_err(|e| format!("initdb failed ({e}); see {}/initdb.log", dir.display()))?;
+        let paths = |program: &str| [bin.join(program), data.clone(), dir.clone()];
+        let initdb = r#""$1" -D "$2" -U rolo --auth=trust -E UTF8 --no-sync >"$3/initdb.log" 2>&1"#;
+        run_as(initdb, &paths("initdb"), as_root)
+            .map_err(|e| format!("initdb failed ({e}); see {}/initdb.log", dir.display()))?;
         // The server runs under a shell that stops it, and removes the folder, once its input
         // (a pipe from this process) closes.
-        let watch = format!(
-            "{} -D {} -k {} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-             -c max_connections=200 >{}/server.log 2>&1 & pid=$!; cat >/dev/null; kill -INT $pid; wait $pid; rm -rf {}",
-            bin.join("postgres").display(),
-            data.display(),
-            dir.display(),
-            dir.display(),
-            dir.display()
-        );
-        let mut child = shell(&watch, as_root).stdin(Stdio::piped()).spawn().map_err(|e| e.to_string())?;
+        let watch = r#""$1" -D "$2" -k "$3" -c listen_addresses= -c fsync=off -c synchronous_commit=off \
+             -c full_page_writes=off -c max_connections=200 >"$3/server.log" 2>&1 & pid=$!
+             cat >/dev/null; kill -INT $pid; wait $pid; rm -rf "$3""#;
+        let mut child =
+            shell(watch, &paths("postgres"), as_root).stdin(Stdio::piped()).spawn().map_err(|e| e.to_string())?;
         let stdin = child.stdin.take().ok_or("no pipe to the server's shell")?;
         let server = Throwaway { dir, _watch: Mutex::new((child, stdin)), made: AtomicU64::new(0) };
         server.wait_ready()?;
@@ -84,16 +76,19 @@ impl Throwaway {
     /// second), which rolo's tables then go into.
     pub fn new_database(&self) -> Result<String, String> {
         let name = format!("t{}", self.made.fetch_add(1, Ordering::SeqCst));
-        let mut admin =
-            postgres::Client::connect(&self.address("postgres"), postgres::NoTls).map_err(|e| e.to_string())?;
-        admin.batch_execute(&format!("CREATE SCHEMA {name}")).map_err(|e| e.to_string())?;
+        super::off_runtime(|| {
+            let mut admin = postgres::Client::connect(&self.address("postgres"), postgres::NoTls)?;
+            admin.batch_execute(&format!("CREATE SCHEMA {name}"))
+        })
+        .map_err(|e| e.to_string())?;
         Ok(format!("{}&options=-csearch_path%3D{name}", self.address("postgres")))
     }
 
     fn wait_ready(&self) -> Result<(), String> {
         let until = Instant::now() + Duration::from_secs(30);
         loop {
-            match postgres::Client::connect(&self.address("postgres"), postgres::NoTls) {
+            match super::off_runtime(|| postgres::Client::connect(&self.address("postgres"), postgres::NoTls).map(drop))
+            {
                 Ok(_) => return Ok(()),
                 Err(e) if Instant::now() > until => {
                     return Err(format!("the server did not start ({e}); see {}/server.log", self.dir.display()));
@@ -132,22 +127,22 @@ fn chown_to_postgres(dir: &Path) -> Result<(), String> {
     if ok { Ok(()) } else { Err("running as root, and there is no `postgres` user to run the server as".into()) }
 }
 
-/// `sh -c script`, as the `postgres` user when running as root.
-fn shell(script: &str, as_root: bool) -> Command {
+/// `sh -c script` with `args` as its `$1`, `$2`..., as the `postgres` user when running as root.
+fn shell(script: &str, args: &[PathBuf], as_root: bool) -> Command {
     let mut cmd = if as_root {
         let mut c = Command::new("runuser");
-        c.args(["-u", "postgres", "--", "sh", "-c", script]);
+        c.args(["-u", "postgres", "--", "sh", "-c", script, "sh"]);
         c
     } else {
         let mut c = Command::new("sh");
-        c.args(["-c", script]);
+        c.args(["-c", script, "sh"]);
         c
     };
-    cmd.current_dir("/");
+    cmd.args(args).current_dir("/");
     cmd
 }
 
-fn run_as(script: &str, as_root: bool) -> Result<(), String> {
-    let status = shell(script, as_root).status().map_err(|e| e.to_string())?;
+fn run_as(script: &str, args: &[PathBuf], as_root: bool) -> Result<(), String> {
+    let status = shell(script, args, as_root).status().map_err(|e| e.to_string())?;
     if status.success() { Ok(()) } else { Err(status.to_string()) }
 }

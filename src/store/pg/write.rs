@@ -46,9 +46,14 @@ impl PgWriter {
         let mut tries = 0;
         let session = Session::begin(pool, &mut |c| loop {
             c.batch("BEGIN ISOLATION LEVEL SERIALIZABLE")?;
-            let turn = c.statement("UPDATE rolo_writer SET commits = commits + 1 WHERE one = 1")?;
-            match c.client.execute(&turn, &[]) {
-                Ok(_) => return Ok(()),
+            match c.execute_raw("UPDATE rolo_writer SET commits = commits + 1 WHERE one = 1", &[]) {
+                Ok(1) => return Ok(()),
+                Ok(_) => {
+                    let _ = c.batch("ROLLBACK");
+                    return Err(StoreError::Other(
+                        "the database's rolo_writer row is missing: restore it (INSERT INTO rolo_writer VALUES (1, 0)), or the database from a backup".into(),
+                    ));
+                }
                 Err(e) if lost_race(&e) && tries < TRIES => {
                     c.batch("ROLLBACK")?;
                     tries += 1;
@@ -112,12 +117,9 @@ impl WriteTxn for PgWriter {
     fn commit_in_memory(self: Box<Self>) -> Result<Unsynced> {
         self.send()?;
         let PgWriter { session, latest, .. } = *self;
-        let committed = session.end("COMMIT");
+        let committed = session.commit();
         latest.forget();
-        committed.map_err(|e| match e {
-            StoreError::Other(said) => StoreError::Other(format!("{said}: nothing was saved; try again")),
-            e => e,
-        })?;
+        committed?;
         Ok(Unsynced(None))
     }
 }
