@@ -1,8 +1,13 @@
-//! Storage figures: one durable single-record commit (median, p99), a bulk load of N contacts, and a
-//! full decode scan of them. `ROLO_BENCH_N` sets N (default 1,000,000).
+//! Storage figures: one durable single-record commit (median, p99), a bulk load of N contacts, a
+//! full decode scan of them, the search index's load and one search, for each backend: a file,
+//! then a database on a throwaway PostgreSQL server made from the machine's binaries (skipped,
+//! saying so, where they are missing; that server runs without fsync, so its commit figures are
+//! the round trips and the server's work, not a disk's). `ROLO_BENCH_N` sets N (default
+//! 1,000,000); `ROLO_BENCH_ONLY=file|postgres` runs one backend.
 //!
 //! Run with `cargo bench --bench store`. Prints one line per figure.
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use rolo::crm::Crm;
@@ -10,10 +15,28 @@ use rolo::model::{Account, Contact, Email, Phone};
 
 fn main() {
     let n: u32 = std::env::var("ROLO_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let only = std::env::var("ROLO_BENCH_ONLY").unwrap_or_default();
     let dir = tempfile::tempdir().expect("temp dir");
+    if only != "postgres" {
+        println!("-- file");
+        figures(n, dir.path().join("commits.redb"), dir.path().join("bulk.redb"));
+    }
+    if only != "file" {
+        match rolo::store::Throwaway::shared() {
+            Some(server) => {
+                println!("-- postgres (throwaway server, local socket, fsync off)");
+                let db = || PathBuf::from(server.new_database().expect("a database"));
+                figures(n, db(), db());
+            }
+            None => println!("-- postgres: skipped (no PostgreSQL binaries)"),
+        }
+    }
+}
 
+/// The figures of one backend: commits into the database `commits`, the rest into `bulk`.
+fn figures(n: u32, commits: PathBuf, bulk: PathBuf) {
     // Single-record commits: each create is its own durable transaction.
-    let crm = Crm::open(&dir.path().join("commits.redb")).expect("open");
+    let crm = Crm::open(&commits).expect("open");
     let account = crm.create(Account { name: "Bench Ltd".into(), ..Default::default() }).expect("account").id;
     let mut times: Vec<Duration> = (0..2_000)
         .map(|i| {
@@ -28,7 +51,7 @@ fn main() {
     drop(crm);
 
     // Bulk load: N contacts through the same service path as `rolo demo`, in large transactions.
-    let crm = Crm::open(&dir.path().join("bulk.redb")).expect("open");
+    let crm = Crm::open(&bulk).expect("open");
     let account = crm.create(Account { name: "Bench Ltd".into(), ..Default::default() }).expect("account").id;
     let start = Instant::now();
     let batch = 250_000;
@@ -58,8 +81,9 @@ fn main() {
     let start = Instant::now();
     let hits = crm.search("pat jones", &[], 20).expect("search");
     println!("search 'pat jones': {:.2?} ({} hits)", start.elapsed(), hits.len());
-    let size = std::fs::metadata(dir.path().join("bulk.redb")).map(|m| m.len()).unwrap_or(0);
-    println!("file size: {} MB", size / 1_000_000);
+    if let Ok(meta) = std::fs::metadata(&bulk) {
+        println!("file size: {} MB", meta.len() / 1_000_000);
+    }
 }
 
 const FIRST: [&str; 8] = ["Patricia", "James", "Zoë", "Wei", "Priya", "Lukas", "Sofía", "Aiko"];
