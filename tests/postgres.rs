@@ -100,4 +100,13 @@ mod nodes {
         let c = ann.get::<Contact>(id).unwrap();
         assert_eq!(c.interests.len(), 40, "every write kept: {:?}", c.interests);
     }
+
+    #[test]
+    fn a_backup_of_a_database_on_a_server_is_left_to_the_servers_tools() {
+        let Some((ann, _)) = two_nodes() else { return };
+        let dir = tempfile::tempdir().unwrap();
+        let e = ann.backup(&dir.path().join("copy.redb")).unwrap_err().to_string();
+        assert!(e.contains("is on a server") && e.contains("pg_dump"), "{e}");
+        assert!(!dir.path().join("copy.redb").exists());
+    }
 }

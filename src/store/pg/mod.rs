@@ -344,7 +344,7 @@ impl Backend for PgStore {
 
     fn backup(&self, _target: &Path) -> Result<()> {
         Err(StoreError::Other(format!(
-            "the database {} is on a server: back it up with the server's tools (pg_dump), or copy it to a file with `rolo migrate --to FILE.redb`",
+            "the database {} is on a server: back it up with the server's tools (pg_dump)",
             self.pool.shown
         )))
     }
