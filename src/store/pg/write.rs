@@ -68,6 +68,16 @@ impl PgWriter {
         Ok(PgWriter { session, health, latest, held: RefCell::new(BTreeMap::new()) })
     }
 
+    /// Holds back a record written (or removed: `None`), sending what is held once it is enough.
+    fn hold(&self, r: RecordRef, envelope: Option<Vec<u8>>) -> Result<()> {
+        let full = {
+            let mut held = self.held.borrow_mut();
+            held.insert((r.kind, r.id), envelope);
+            held.len() >= HELD_RECORDS
+        };
+        if full { self.send() } else { Ok(()) }
+    }
+
     /// Sends the records held back.
     fn send(&self) -> Result<()> {
         let held = std::mem::take(&mut *self.held.borrow_mut());
@@ -133,6 +143,16 @@ impl PgTables<'_> {
     fn session(&self) -> &Session {
         &self.w.session
     }
+
+    /// Runs `sql`, which takes an array of index keys, over `keys` a batch at a time.
+    fn keys_by_batch(&self, sql: &'static str, keys: &[Vec<u8>]) -> Result<()> {
+        self.session().with(|c| {
+            for batch in keys.chunks(KEYS_AT_ONCE) {
+                c.execute(sql, &[&batch])?;
+            }
+            Ok(())
+        })
+    }
 }
 
 impl RawRead for PgTables<'_> {
@@ -187,39 +207,19 @@ impl RawRead for PgTables<'_> {
 
 impl RawWrite for PgTables<'_> {
     fn put_raw(&mut self, r: RecordRef, envelope: &[u8]) -> Result<()> {
-        let full = {
-            let mut held = self.w.held.borrow_mut();
-            held.insert((r.kind, r.id), Some(envelope.to_vec()));
-            held.len() >= HELD_RECORDS
-        };
-        if full { self.w.send() } else { Ok(()) }
+        self.w.hold(r, Some(envelope.to_vec()))
     }
 
     fn remove_raw(&mut self, r: RecordRef) -> Result<()> {
-        let full = {
-            let mut held = self.w.held.borrow_mut();
-            held.insert((r.kind, r.id), None);
-            held.len() >= HELD_RECORDS
-        };
-        if full { self.w.send() } else { Ok(()) }
+        self.w.hold(r, None)
     }
 
     fn add_keys(&mut self, sorted: &[Vec<u8>]) -> Result<()> {
-        self.session().with(|c| {
-            for batch in sorted.chunks(KEYS_AT_ONCE) {
-                c.execute("INSERT INTO rolo_index SELECT unnest($1::bytea[]) ON CONFLICT DO NOTHING", &[&batch])?;
-            }
-            Ok(())
-        })
+        self.keys_by_batch("INSERT INTO rolo_index SELECT unnest($1::bytea[]) ON CONFLICT DO NOTHING", sorted)
     }
 
     fn remove_keys(&mut self, sorted: &[Vec<u8>]) -> Result<()> {
-        self.session().with(|c| {
-            for batch in sorted.chunks(KEYS_AT_ONCE) {
-                c.execute("DELETE FROM rolo_index WHERE key = ANY($1::bytea[])", &[&batch])?;
-            }
-            Ok(())
-        })
+        self.keys_by_batch("DELETE FROM rolo_index WHERE key = ANY($1::bytea[])", sorted)
     }
 
     fn remove_key_range(&mut self, from: &[u8], to: &[u8]) -> Result<()> {
