@@ -23,19 +23,104 @@ mod undo;
 /// Two nodes (two `Crm`s, each with its own store, as two `rolo serve` processes have) over one
 /// PostgreSQL database.
 mod nodes {
-    use rolo::crm::{Crm, CrmError, Session};
-    use rolo::model::{Contact, Kind, RecordRef, User};
+    use std::time::{Duration, Instant};
 
-    /// Two handles over a new database, each opened on its own; `None` (the run said why) where
-    /// no PostgreSQL server can be had.
-    fn two_nodes() -> Option<(Crm, Crm)> {
+    use rolo::crm::{Crm, CrmError, Session};
+    use rolo::model::{Call, Contact, Kind, Record, RecordRef, User};
+
+    /// Two nodes over a new database, each opened on its own, with the users ann, bob (admins)
+    /// and cy (a rep), and the database's address; `None` (the run said why) where no PostgreSQL
+    /// server can be had.
+    fn two_nodes_at() -> Option<(String, Crm, Crm)> {
         let server = rolo::store::Throwaway::shared()?;
-        let address = std::path::PathBuf::from(server.new_database().expect("a database"));
-        let a = Crm::open(&address).expect("node a");
+        let address = server.new_database().expect("a database");
+        let a = Crm::open(std::path::Path::new(&address)).expect("node a");
         a.add_user(User::new("ann", "Ann Lee", "admin")).unwrap();
         a.add_user(User::new("bob", "Bob Stone", "admin")).unwrap();
-        let b = Crm::open(&address).expect("node b");
+        a.add_user(User::new("cy", "Cy Park", "rep")).unwrap();
+        let b = Crm::open(std::path::Path::new(&address)).expect("node b");
+        Some((address, a, b))
+    }
+
+    /// Ann on one node, Bob on the other.
+    fn two_nodes() -> Option<(Crm, Crm)> {
+        let (_, a, b) = two_nodes_at()?;
         Some((a.with_session(Session::new("ann")), b.with_session(Session::new("bob"))))
+    }
+
+    /// Waits (at most `within`) until `crm`'s node has taken in a commit after `seen`, as a
+    /// session's loop sees it; returns what changed and how long it took.
+    fn news_after(crm: &Crm, seen: u64, within: Duration) -> (rolo::crm::Changes, Duration) {
+        let start = Instant::now();
+        while crm.commits() == seen && start.elapsed() < within {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        (crm.changes_since(seen), start.elapsed())
+    }
+
+    #[test]
+    fn a_write_on_one_node_shows_in_a_session_on_the_other_within_a_second() {
+        let Some((ann, bob)) = two_nodes() else { return };
+        // Bob's node has its search index, built before Ann writes.
+        assert!(bob.search("zephyr", &[], 5).unwrap().is_empty());
+        let seen = bob.commits();
+        let c = ann.create(Contact { first_name: "Quill".into(), last_name: "Zephyr".into(), ..Default::default() });
+        let target = c.unwrap().record_ref();
+        // Bob's session does nothing but ask, as its loop does before each frame.
+        let (changes, took) = news_after(&bob, seen, Duration::from_secs(5));
+        assert!(took < Duration::from_secs(1), "told after {took:?}");
+        assert!(changes.touches(target) && !changes.everything, "{changes:?}");
+        let found = |q: &str| bob.search(q, &[], 5).unwrap().iter().map(|h| h.id).collect::<Vec<_>>();
+        assert_eq!(found("zephyr"), [target.id], "found in the index it already had");
+        // A rename and a removal reach it too.
+        let mut c: Contact = ann.get(target.id).unwrap();
+        c.last_name = "Moss".into();
+        ann.update(c).unwrap();
+        assert_eq!((found("zephyr"), found("quill moss")), (vec![], vec![target.id]));
+        ann.delete::<Contact>(target.id).unwrap();
+        assert!(found("quill moss").is_empty());
+        // A session is not told of its own node's commits as news, but of the other node's.
+        let seen = ann.commits();
+        bob.create(Contact { first_name: "Ada".into(), last_name: "Byrne".into(), ..Default::default() }).unwrap();
+        assert!(bob.changes_since(bob.commits() - 1).is_empty(), "its own write is not news to it");
+        assert!(news_after(&ann, seen, Duration::from_secs(1)).0.touches_kind(Kind::Contact));
+    }
+
+    #[test]
+    fn who_may_see_what_follows_an_owner_changed_on_the_other_node() {
+        let Some((_, a, b)) = two_nodes_at() else { return };
+        let ann = a.with_session(Session::new("ann"));
+        let cy = b.with_session(Session::new("cy"));
+        let contact = ann.create(Contact { last_name: "Wang".into(), owner: "cy".into(), ..Default::default() });
+        let contact = contact.unwrap();
+        let call = Call {
+            contact: contact.id,
+            owner: "ann".into(),
+            started_at: rolo::model::Timestamp(1_772_000_000),
+            ..Default::default()
+        };
+        ann.log_call(call).unwrap();
+        assert_eq!(cy.list::<Call>(|_| true).unwrap().len(), 1, "cy reads the call about cy's contact");
+        let mut moved: Contact = ann.get(contact.id).unwrap();
+        moved.owner = "ann".into();
+        ann.update(moved).unwrap();
+        assert_eq!(cy.list::<Call>(|_| true).unwrap().len(), 0, "no longer, once the contact is ann's");
+        assert!(cy.search("wang", &[], 5).unwrap().is_empty(), "nor is the contact found");
+    }
+
+    #[test]
+    fn a_node_that_fell_too_far_behind_reads_everything_again() {
+        let Some((address, a, b)) = two_nodes_at() else { return };
+        let (ann, bob) = (a.with_session(Session::new("ann")), b.with_session(Session::new("bob")));
+        assert!(bob.search("wang", &[], 5).unwrap().is_empty());
+        let seen = bob.commits();
+        // Many commits later (the database no longer keeps what each changed)...
+        let mut admin = postgres::Client::connect(&address, postgres::NoTls).unwrap();
+        admin.batch_execute("UPDATE rolo_writer SET commits = commits + 100000").unwrap();
+        ann.create(Contact { last_name: "Wang".into(), ..Default::default() }).unwrap();
+        let (changes, _) = news_after(&bob, seen, Duration::from_secs(5));
+        assert!(changes.everything, "{changes:?}");
+        assert_eq!(bob.search("wang", &[], 5).unwrap().len(), 1, "the index was read again");
     }
 
     #[test]

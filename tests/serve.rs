@@ -314,3 +314,32 @@ fn the_command_line_beside_a_running_server_goes_through_it() {
     assert!(!rolo::serve::socket::socket_path(&db).exists());
     rolo(&["contact", "list"]).success();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_sharing_a_database_on_a_server_show_each_others_saves_within_a_second() {
+    let (dir, crm) = common::fresh();
+    let db = crm.path().to_path_buf();
+    if !rolo::store::is_address(&db) {
+        return; // a file is one server's alone
+    }
+    for (seed, login) in [(1, "ann"), (2, "bob")] {
+        crm.add_user(User::new(login, &format!("{login} user"), "admin")).unwrap();
+        crm.add_key(login, &ssh::public_line(&ssh::key(seed))).unwrap();
+    }
+    crm.create(Contact { first_name: "Anton".into(), last_name: "Lee".into(), ..Default::default() }).unwrap();
+    let (a_dir, b_dir) = (dir.path().join("a"), dir.path().join("b"));
+    std::fs::create_dir_all(&a_dir).unwrap();
+    std::fs::create_dir_all(&b_dir).unwrap();
+    let (mut node_a, at_a) = serve_process(&db, &a_dir);
+    let (mut node_b, at_b) = serve_process(&db, &b_dir);
+    let mut ann = ssh::App::open(ssh::login(at_b, "ann", &ssh::key(1)).await.expect("ann on b"), 100, 30).await;
+    assert!(ann.wait_for("Anton Lee").await, "{}", ann.text());
+    let bob = ssh::login(at_a, "bob", &ssh::key(2)).await.expect("bob on a");
+    let ran = ssh::exec(&bob, "rolo contact add --first Berta --last Lee", b"").await;
+    assert_eq!(ran.status, Some(0), "{ran:?}");
+    let saved = std::time::Instant::now();
+    assert!(ann.wait_for("Berta Lee").await, "bob's contact, saved on node a, shows on b:\n{}", ann.text());
+    assert!(saved.elapsed() < Duration::from_secs(1), "shown after {:?}", saved.elapsed());
+    node_a.kill().unwrap();
+    node_b.kill().unwrap();
+}

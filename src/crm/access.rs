@@ -160,6 +160,19 @@ pub(crate) fn apply_owner_changes(map: &OwnerMap, changes: Vec<OwnerChange>) {
     }
 }
 
+impl super::Shared {
+    /// Reads the map of owners again from the newest snapshot, if it is loaded: after a commit of
+    /// more owner changes than a transaction holds (a bulk load). Should the read fail, the map
+    /// is dropped, to be loaded when next needed.
+    pub(super) fn reload_owners(&self) {
+        let mut slot = self.owners.write().unwrap_or_else(|e| e.into_inner());
+        if slot.is_some() {
+            *slot = None;
+            *slot = self.store.read().map_err(CrmError::from).and_then(|r| Owners::load(&*r)).ok();
+        }
+    }
+}
+
 /// Refuses `act` on `record`, owned by `owner`, unless the actor's level reaches it (any level
 /// but none creates).
 fn permit(actor: &Actor, act: Act, record: RecordRef, owner: Option<String>) -> Result<()> {
@@ -473,19 +486,11 @@ impl Crm {
 
     /// A snapshot as the actor may see it.
     pub(crate) fn view(&self) -> Result<Arc<View>> {
+        let inner = self.shared.store.read()?;
+        // Who may see a record is judged by the owners of the records it shows.
+        self.shared.follow_to(inner.commit_number())?;
         let judge = self.sight()?;
-        Ok(Arc::new(Seen { inner: self.shared.store.read()?, judge }))
-    }
-
-    /// Reads the map of owners again from the newest snapshot, if it is loaded: after a commit of
-    /// more owner changes than a transaction holds (a bulk load). Should the read fail, the map
-    /// is dropped, to be loaded when next needed.
-    pub(super) fn reload_owners(&self) {
-        let mut slot = self.shared.owners.write().unwrap_or_else(|e| e.into_inner());
-        if slot.is_some() {
-            *slot = None;
-            *slot = self.shared.store.read().map_err(CrmError::from).and_then(|r| Owners::load(&*r)).ok();
-        }
+        Ok(Arc::new(Seen { inner, judge }))
     }
 
     /// Loads the map of owners, if not loaded yet, from the newest snapshot (holding the map's

@@ -9,6 +9,7 @@ mod duplicates;
 mod error;
 mod feed;
 pub mod filter;
+mod follow;
 mod import;
 mod keys;
 mod live_index;
@@ -103,6 +104,8 @@ struct Shared {
     feed: feed::Feed,
     /// Every record's owner, for telling who may see it (loaded on first need).
     owners: access::OwnerMap,
+    /// Where other nodes share the database: how far this node has taken in their commits.
+    follower: Option<follow::Follower>,
 }
 
 impl Crm {
@@ -113,12 +116,15 @@ impl Crm {
 
     /// [`Crm::open`] for the given kind of work.
     pub fn open_for(path: &Path, workload: Workload) -> Result<Crm> {
+        let store = Store::open(path, workload)?;
+        let follower = store.shared_commits()?.map(follow::Follower::new);
         let crm = Crm {
             shared: Arc::new(Shared {
-                store: Store::open(path, workload)?,
+                store,
                 search: live_index::LiveIndex::default(),
                 feed: feed::Feed::default(),
                 owners: Arc::default(),
+                follower,
             }),
             session: Session::new(""),
             journal: Arc::default(),
@@ -132,6 +138,10 @@ impl Crm {
         // A file that cannot be read whole still opens (for `rolo check` to say why); its search
         // texts then lack labels until it can.
         let _ = crm.index_tags();
+        // Sessions show what other nodes write as it comes; a command reads it at its queries.
+        if crm.shared.follower.is_some() && workload == Workload::Session {
+            follow::keep_following(Arc::downgrade(&crm.shared));
+        }
         // What opening wrote (the default stages) is not the user's to undo.
         Ok(crm.with_session(crm.session.clone()))
     }
@@ -268,13 +278,27 @@ impl Crm {
             // Dropping the transaction uncommitted throws every write away.
             return Ok(out);
         }
+        if let Some(follower) = &self.shared.follower {
+            // Other nodes share the database: the commit tells them what it changed, and this
+            // node takes it in as theirs are, in commit order (another node's commit may come
+            // right after it, or have come meanwhile).
+            let news = follow::News::new(written, &search, &owners);
+            writer.share(&news.encode())?;
+            let number = writer.number().unwrap_or_default();
+            let mut seen = follower.lock();
+            writer.commit()?;
+            self.journal_commit(entry);
+            // Saved already: should this fail, the next search or round of following retries.
+            let _ = self.shared.take_in_mine(&mut seen, number, self.handle, news);
+            return Ok(out);
+        }
         // Others see it (and may write) at once; it is reported saved once on disk.
         let unsynced = self.shared.search.commit(search, || Ok(writer.commit_in_memory()?))?;
         unsynced.sync()?;
         self.journal_commit(entry);
         match owners {
             Handed::Each(owners) => access::apply_owner_changes(&self.shared.owners, owners),
-            Handed::Many => self.reload_owners(),
+            Handed::Many => self.shared.reload_owners(),
         }
         // Told last, so that a session hearing of the commit finds the owners and search in step.
         self.shared.feed.publish(self.handle, written);
@@ -398,6 +422,8 @@ impl Crm {
     /// Builds the search index from the search-key table, if not built yet (once, however many
     /// threads ask at the same time).
     pub fn load_search(&self) -> Result<()> {
+        // What other nodes committed first, so that a search finds what was written anywhere.
+        self.shared.follow()?;
         self.shared.search.load(|| {
             // Two threads share the load. The first takes accounts and contacts, usually most
             // of it; the rest is appended to its index, keeping key order without copying the

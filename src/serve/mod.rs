@@ -280,14 +280,19 @@ pub fn serve(crm: Crm, options: Options) -> anyhow::Result<()> {
         #[cfg(unix)]
         let local = Arc::new(crm.clone());
         let running = start(crm, options.clone()).await?;
-        // The CLI on this machine runs its commands through the server, as the peer's user.
+        // The CLI on this machine runs its commands through the server, as the peer's user. A
+        // database on a server takes every rolo directly, so several servers (nodes) may share it,
+        // on one machine too: none holds a socket.
         #[cfg(unix)]
-        let socket = {
-            let at = socket::socket_path(&path);
-            let socket = socket::listen(local, &at, options.socket_group.as_deref())
-                .with_context(|| format!("cannot serve the local socket {}", at.display()))?;
-            socket.announce(running.addr.port(), &host);
-            socket
+        let socket = match crate::store::is_address(&path) {
+            true => None,
+            false => {
+                let at = socket::socket_path(&path);
+                let socket = socket::listen(local, &at, options.socket_group.as_deref())
+                    .with_context(|| format!("cannot serve the local socket {}", at.display()))?;
+                socket.announce(running.addr.port(), &host);
+                Some(socket)
+            }
         };
         let path = path.display();
         crate::cli::stdio::line(format_args!(
@@ -300,7 +305,9 @@ pub fn serve(crm: Crm, options: Options) -> anyhow::Result<()> {
         stopped().await;
         info!(sessions = running.sessions(), "stopping");
         #[cfg(unix)]
-        socket.stop();
+        if let Some(socket) = socket {
+            socket.stop();
+        }
         running.stop(Duration::from_secs(5)).await;
         info!("stopped");
         anyhow::Ok(())

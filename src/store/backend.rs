@@ -50,6 +50,26 @@ pub(super) trait Backend: Send + Sync {
     fn compact(&self) -> Result<bool>;
     /// Writes a consistent copy of the whole database to `target`, which must not exist.
     fn backup(&self, target: &Path) -> Result<()>;
+    /// The number of the newest commit, where several nodes share the database (`None`: only
+    /// this process writes it).
+    fn shared_commits(&self) -> Result<Option<u64>> {
+        Ok(None)
+    }
+    /// The commits after the number `seen` on a database nodes share, as each described itself.
+    fn commits_after(&self, seen: u64) -> Result<Followed> {
+        Ok(Followed { upto: seen, changes: Some(Vec::new()) })
+    }
+}
+
+/// The commits after a number on a database several nodes share.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Followed {
+    /// The newest commit's number.
+    pub upto: u64,
+    /// Each commit's number and what it said it changed ([`Writer::share`]), in order; `None`
+    /// when the database no longer keeps them all (the follower fell too far behind), so that
+    /// anything may have changed.
+    pub changes: Option<Vec<(u64, Vec<u8>)>>,
 }
 
 /// One backend's write transaction.
@@ -58,6 +78,14 @@ pub(super) trait WriteTxn {
     fn tables(&self) -> Result<WriteTables<'_>>;
     /// Commits: readers see the writes at once; see [`Unsynced`] for when they are on disk.
     fn commit_in_memory(self: Box<Self>) -> Result<Unsynced>;
+    /// The number this transaction's commit will have, where nodes share the database.
+    fn number(&self) -> Option<u64> {
+        None
+    }
+    /// Keeps `change` with the commit for the nodes following the database (see [`Followed`]).
+    fn share(&self, _change: &[u8]) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// The database, cheap to share behind an `Arc`.
@@ -121,6 +149,19 @@ impl Store {
     pub fn backup(&self, target: &Path) -> Result<()> {
         self.backend.backup(target)
     }
+
+    /// The newest commit's number where several nodes (processes on other machines) share the
+    /// database, so that each follows the others' commits ([`Store::commits_after`]); `None` for a
+    /// file, which one process holds.
+    pub fn shared_commits(&self) -> Result<Option<u64>> {
+        self.backend.shared_commits()
+    }
+
+    /// What was committed after the commit numbered `seen`, by any node, on a database nodes
+    /// share.
+    pub fn commits_after(&self, seen: u64) -> Result<Followed> {
+        self.backend.commits_after(seen)
+    }
 }
 
 /// The single write transaction; nothing lands until [`Writer::commit`]. Its tables are opened
@@ -143,6 +184,17 @@ impl Writer {
     /// Nothing is to be reported saved until [`Unsynced::sync`] returns.
     pub fn commit_in_memory(self) -> Result<Unsynced> {
         self.0.commit_in_memory()
+    }
+
+    /// The number this transaction's commit will have, where nodes share the database.
+    pub fn number(&self) -> Option<u64> {
+        self.0.number()
+    }
+
+    /// Keeps `change`, what this transaction changed, with its commit for the other nodes to
+    /// read (nothing is kept where no other node follows).
+    pub fn share(&self, change: &[u8]) -> Result<()> {
+        self.0.share(change)
     }
 }
 

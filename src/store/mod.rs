@@ -23,13 +23,13 @@ mod tables;
 mod upgrade;
 mod write;
 
-pub use backend::{Snapshot, Store, Unsynced, Writer, companion};
+pub use backend::{Followed, Snapshot, Store, Unsynced, Writer, companion};
 pub use check::check;
 pub use codec::Stored;
 pub use guard::{Health, guarding, hush_caught_panics};
 pub use keys::{Indexed, SortField, key_record};
 pub use open::Workload;
-pub use pg::Throwaway;
+pub use pg::{Throwaway, is_address};
 pub use read::{RawRead, Read};
 pub use tables::{Handed, OwnerChange, Reader, Written};
 pub use write::{RawWrite, WriteTables};

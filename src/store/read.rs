@@ -30,6 +30,11 @@ pub trait RawRead {
     fn setting_bytes(&self, key: &str) -> Result<Option<Vec<u8>>>;
     /// How many times a record was written since it was created, and by whom last (`None`: never).
     fn version(&self, r: RecordRef) -> Result<Option<(u64, String)>>;
+    /// The number of the newest commit this snapshot shows, where several nodes share the
+    /// database (see [`super::Store::commits_after`]).
+    fn commit_number(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// A shared snapshot reads as the snapshot itself (queries between two commits share one).
@@ -72,6 +77,10 @@ impl<T: RawRead + ?Sized> RawRead for Arc<T> {
 
     fn version(&self, r: RecordRef) -> Result<Option<(u64, String)>> {
         (**self).version(r)
+    }
+
+    fn commit_number(&self) -> Option<u64> {
+        (**self).commit_number()
     }
 }
 

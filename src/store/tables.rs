@@ -132,7 +132,7 @@ pub struct Tables<Rec, Idx, Aud, Sea, Met, Set, Ver> {
 
 /// What one write transaction wrote, as the sessions watching the file are told of it: the kinds
 /// of record written, and which records while they are few (a bulk load names only its kinds).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Written {
     /// Every kind of record created, changed or removed.
     pub kinds: BTreeSet<Kind>,

@@ -22,14 +22,21 @@ use std::sync::{Arc, Mutex};
 use postgres::error::SqlState;
 use postgres::types::ToSql;
 
-use super::backend::{Backend, Snapshot, Writer};
+use super::backend::{Backend, Followed, Snapshot, Writer};
 use super::open::Latest;
 use super::{Health, RawRead, Result, SCHEMA_VERSION, StoreError};
 use read::PgRead;
 
 /// The schema of the SQL tables this build creates and reads (not the data's schema, which is
-/// `SCHEMA_VERSION` on both backends).
-const TABLES_VERSION: i32 = 1;
+/// `SCHEMA_VERSION` on both backends): `schema.sql` makes schema 1, and each step here the next.
+const STEPS: [(i32, &str); 1] = [(2, include_str!("changes.sql"))];
+
+/// The schema of the SQL tables this build creates and reads.
+const TABLES_VERSION: i32 = STEPS[STEPS.len() - 1].0;
+
+/// How many of the newest commits' changes the database keeps for nodes following it (see
+/// `changes.sql`): at a commit a second, nearly three hours of them.
+const KEPT_CHANGES: i64 = 10_000;
 
 /// How long a snapshot is shared by the queries that follow it: long enough for a screen's
 /// queries, short of the servers' idle-transaction timeouts, and short enough not to hold back
@@ -112,6 +119,17 @@ impl Pool {
         }
     }
 
+    /// Runs `ask` (a query outside any transaction) on a connection that answers, kept after.
+    fn ask<T>(&self, mut ask: impl FnMut(&mut Conn) -> Result<T>) -> Result<T> {
+        let mut answer = None;
+        let conn = self.started(&mut |c| {
+            answer = Some(ask(c)?);
+            Ok(())
+        })?;
+        self.give_back(conn);
+        Ok(answer.expect("started only once `ask` answered"))
+    }
+
     /// Keeps a connection for later, unless it broke or enough are kept.
     fn give_back(&self, conn: Conn) {
         let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
@@ -169,15 +187,21 @@ impl Conn {
         self.run(|c| c.query_opt(&s, params)).map_err(fail)
     }
 
-    /// Runs a statement; the server's error as it came (the writer tells a lost race by it).
-    fn execute_raw(&mut self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, postgres::Error> {
+    /// Runs a query of at most one row; the server's error as it came (the writer tells a lost
+    /// race by it).
+    fn query_raw(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Option<postgres::Row>, postgres::Error> {
         let s = self.prepared(sql)?;
-        self.run(|c| c.execute(&s, params))
+        self.run(|c| c.query_opt(&s, params))
     }
 
     /// Runs a statement.
     fn execute(&mut self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
-        self.execute_raw(sql, params).map_err(fail)
+        let s = self.prepared(sql).map_err(fail)?;
+        self.run(|c| c.execute(&s, params)).map_err(fail)
     }
 
     /// Whether the connection closed (the server went, or ended it).
@@ -260,10 +284,11 @@ impl PgStore {
             .or_else(|_| conn.batch("SELECT 1 FROM rolo_schema LIMIT 1"))?;
         conn.batch("BEGIN; LOCK TABLE rolo_schema IN EXCLUSIVE MODE")?;
         let found: Option<i32> = conn.query_opt("SELECT max(version) FROM rolo_schema", &[])?.and_then(|r| r.get(0));
-        match found {
+        let from = match found {
             None => {
                 conn.batch(include_str!("schema.sql"))?;
-                conn.execute("INSERT INTO rolo_schema VALUES ($1)", &[&TABLES_VERSION])?;
+                conn.execute("INSERT INTO rolo_schema VALUES (1)", &[])?;
+                1
             }
             Some(v) if v > TABLES_VERSION => {
                 let _ = conn.batch("ROLLBACK");
@@ -272,7 +297,11 @@ impl PgStore {
                     self.pool.shown
                 )));
             }
-            Some(_) => {}
+            Some(v) => v,
+        };
+        for (version, step) in STEPS.iter().filter(|(v, _)| *v > from) {
+            conn.batch(step)?;
+            conn.execute("INSERT INTO rolo_schema VALUES ($1)", &[version])?;
         }
         conn.batch("COMMIT")?;
         self.pool.give_back(conn);
@@ -311,16 +340,8 @@ impl Backend for PgStore {
         if let Some(kept) = self.latest.kept() {
             // What this process can tell alone first; the server is asked only about a snapshot
             // that could still be kept.
-            if !kept.broken() && kept.began.elapsed() < KEEP {
-                let mut now = 0;
-                let conn = self.pool.started(&mut |c| {
-                    now = commits(c)?;
-                    Ok(())
-                })?;
-                self.pool.give_back(conn);
-                if kept.seen == Some(now) {
-                    return Ok(kept);
-                }
+            if !kept.broken() && kept.began.elapsed() < KEEP && kept.seen == Some(self.pool.ask(commits)?) {
+                return Ok(kept);
             }
             self.latest.forget();
         }
@@ -351,6 +372,30 @@ impl Backend for PgStore {
             "the database {} is on a server: back it up with the server's tools (pg_dump)",
             self.pool.shown
         )))
+    }
+
+    fn shared_commits(&self) -> Result<Option<u64>> {
+        Ok(Some(self.pool.ask(commits)? as u64))
+    }
+
+    /// One statement, so one snapshot: the newest number, and the changes after `seen` while
+    /// the database keeps them all.
+    fn commits_after(&self, seen: u64) -> Result<Followed> {
+        let rows = self.pool.ask(|c| {
+            c.query(
+                "SELECT w.commits, c.number, c.change FROM rolo_writer w \
+                 LEFT JOIN rolo_changes c ON c.number > $1 AND w.commits - $1 <= $2 \
+                 WHERE w.one = 1 ORDER BY c.number",
+                &[&(seen as i64), &KEPT_CHANGES],
+            )
+        })?;
+        let upto = rows.first().map_or(seen, |row| row.get::<_, i64>(0) as u64);
+        let changes = rows
+            .iter()
+            .filter_map(|row| Some((row.get::<_, Option<i64>>(1)? as u64, row.get::<_, Option<Vec<u8>>>(2)?)))
+            .collect();
+        let kept = upto.saturating_sub(seen) <= KEPT_CHANGES as u64;
+        Ok(Followed { upto, changes: kept.then_some(changes) })
     }
 }
 
@@ -393,6 +438,47 @@ mod tests {
         // takes a new snapshot, from a live connection.
         let _ = store.read().and_then(|r| r.count(Kind::Contact));
         assert_eq!(store.read().unwrap().count(Kind::Contact).unwrap(), 0, "the next query takes a new snapshot");
+    }
+
+    #[test]
+    fn tables_of_an_older_rolo_are_brought_up_to_date_on_open_and_newer_ones_refused() {
+        let Some(server) = Throwaway::shared() else { return };
+        let address = server.new_database().expect("a database");
+        let mut admin = postgres::Client::connect(&address, postgres::NoTls).expect("connect");
+        // Tables as the first rolo on PostgreSQL made them, with a commit already counted.
+        admin
+            .batch_execute("CREATE TABLE rolo_schema (version integer NOT NULL); INSERT INTO rolo_schema VALUES (1)")
+            .unwrap();
+        admin.batch_execute(include_str!("schema.sql")).unwrap();
+        admin.batch_execute("UPDATE rolo_writer SET commits = 7").unwrap();
+        let store = Store::open(Path::new(&address), crate::store::Workload::Brief).expect("open");
+        let version: i32 = admin.query_one("SELECT max(version) FROM rolo_schema", &[]).unwrap().get(0);
+        assert_eq!(version, TABLES_VERSION);
+        // The step made the table of changes, which the next commit fills.
+        let w = store.write().unwrap();
+        assert_eq!(w.number(), Some(9), "opening wrote the data's schema version in commit 8");
+        w.share(b"news").unwrap();
+        w.commit().unwrap();
+        let followed = store.commits_after(8).unwrap();
+        assert_eq!(followed, Followed { upto: 9, changes: Some(vec![(9, b"news".to_vec())]) });
+        assert_eq!(store.commits_after(9).unwrap().changes, Some(vec![]));
+        admin.batch_execute("INSERT INTO rolo_schema VALUES (99)").unwrap();
+        let e = Store::open(Path::new(&address), crate::store::Workload::Brief).err().expect("refused").to_string();
+        assert!(e.contains("newer rolo (tables 99") && e.contains("upgrade rolo"), "{e}");
+    }
+
+    #[test]
+    fn a_follower_too_far_behind_is_told_so_rather_than_given_part_of_the_changes() {
+        let Some((store, mut admin)) = store() else { return };
+        let w = store.write().unwrap();
+        let first = w.number().unwrap();
+        w.share(b"old").unwrap();
+        w.commit().unwrap();
+        admin.batch_execute(&format!("UPDATE rolo_writer SET commits = commits + {KEPT_CHANGES}")).unwrap();
+        let followed = store.commits_after(first - 1).unwrap();
+        assert_eq!((followed.upto, followed.changes), (first + KEPT_CHANGES as u64, None));
+        let recent = store.commits_after(first).unwrap();
+        assert_eq!(recent.changes, Some(vec![]), "one just within reach is given what is kept");
     }
 
     #[test]

@@ -267,4 +267,8 @@ impl RawRead for Session {
             Ok(row.map(|row| (row.get::<_, i64>(0) as u64, row.get(1))))
         })
     }
+
+    fn commit_number(&self) -> Option<u64> {
+        self.seen.map(|n| n as u64)
+    }
 }

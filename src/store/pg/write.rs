@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::read::Session;
-use super::{Pool, fail, id_col, kind_col, lost_race};
+use super::{KEPT_CHANGES, Pool, fail, id_col, kind_col, lost_race};
 use crate::model::{Id, Kind, RecordRef};
 use crate::store::backend::{Unsynced, WriteTxn};
 use crate::store::open::Latest;
@@ -32,6 +32,8 @@ pub(in crate::store) struct PgWriter {
     session: Session,
     health: Arc<Health>,
     latest: Arc<Latest<Session>>,
+    /// The number its commit will have: `rolo_writer`'s count once its turn came.
+    number: i64,
     /// Records written (or removed: `None`) and not yet sent.
     held: RefCell<Held>,
 }
@@ -43,12 +45,15 @@ impl PgWriter {
         health: Arc<Health>,
         latest: Arc<Latest<Session>>,
     ) -> Result<PgWriter> {
-        let mut tries = 0;
+        let (mut tries, mut number) = (0, 0);
         let session = Session::begin(pool, &mut |c| loop {
             c.batch("BEGIN ISOLATION LEVEL SERIALIZABLE")?;
-            match c.execute_raw("UPDATE rolo_writer SET commits = commits + 1 WHERE one = 1", &[]) {
-                Ok(1) => return Ok(()),
-                Ok(_) => {
+            match c.query_raw("UPDATE rolo_writer SET commits = commits + 1 WHERE one = 1 RETURNING commits", &[]) {
+                Ok(Some(row)) => {
+                    number = row.get(0);
+                    return Ok(());
+                }
+                Ok(None) => {
                     let _ = c.batch("ROLLBACK");
                     return Err(StoreError::Other(
                         "the database's rolo_writer row is missing: restore it (INSERT INTO rolo_writer VALUES (1, 0)), or the database from a backup".into(),
@@ -65,7 +70,7 @@ impl PgWriter {
                 }
             }
         })?;
-        Ok(PgWriter { session, health, latest, held: RefCell::new(BTreeMap::new()) })
+        Ok(PgWriter { session, health, latest, number, held: RefCell::new(BTreeMap::new()) })
     }
 
     /// Holds back a record written (or removed: `None`), sending what is held once it is enough.
@@ -131,6 +136,21 @@ impl WriteTxn for PgWriter {
         latest.forget();
         committed?;
         Ok(Unsynced(None))
+    }
+
+    fn number(&self) -> Option<u64> {
+        Some(self.number as u64)
+    }
+
+    /// Keeps the change, and lets the oldest kept go now and then.
+    fn share(&self, change: &[u8]) -> Result<()> {
+        self.session.with(|c| {
+            c.execute("INSERT INTO rolo_changes (number, change) VALUES ($1, $2)", &[&self.number, &change])?;
+            if self.number % 64 == 0 {
+                c.execute("DELETE FROM rolo_changes WHERE number <= $1", &[&(self.number - KEPT_CHANGES)])?;
+            }
+            Ok(())
+        })
     }
 }
 
