@@ -415,11 +415,13 @@ mod tests {
         assert_eq!(shown("postgresql://db/rolo?host=/tmp/x"), "postgresql://db/rolo?host=/tmp/x");
     }
 
-    /// A store over a new database of the throwaway server (its connections named `doomed`), and
-    /// a plain connection to it.
+    /// A store over a new database of the throwaway server, and a plain connection to it. The
+    /// store's connections are named `doomed_` and the database's schema, so that a test ends
+    /// them and no other test's.
     fn store() -> Option<(Store, postgres::Client)> {
         let address = Throwaway::shared()?.new_database().expect("a database");
-        let doomed = format!("{address}&application_name=doomed");
+        let schema = address.rsplit("%3D").next().unwrap_or_default();
+        let doomed = format!("{address}&application_name=doomed_{schema}");
         let store = Store::open(Path::new(&doomed), crate::store::Workload::Brief).expect("open");
         Some((store, postgres::Client::connect(&address, postgres::NoTls).expect("connect")))
     }
@@ -431,9 +433,14 @@ mod tests {
         assert_eq!(kept.count(Kind::Contact).unwrap(), 0);
         drop(kept);
         // The server ends every other connection (a restart, an idle timeout).
-        admin
-            .batch_execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'doomed'")
+        let ended = admin
+            .query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE application_name = 'doomed_' || current_schema()",
+                &[],
+            )
             .unwrap();
+        assert!(!ended.is_empty(), "the store's connections were found");
         // The kept snapshot fails the one query that finds its connection gone; the next query
         // takes a new snapshot, from a live connection.
         let _ = store.read().and_then(|r| r.count(Kind::Contact));
