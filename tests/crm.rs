@@ -864,3 +864,55 @@ fn a_bulk_load_links_to_what_it_made_and_not_to_what_it_removed() {
     );
     assert!(crm.list::<Account>(|a| a.name != "Acme").unwrap().is_empty(), "the refused load wrote nothing");
 }
+
+#[test]
+fn migrate_copies_every_record_id_audit_entry_version_and_user_into_a_new_database() {
+    let (dir, crm) = fresh();
+    let made = populate(&crm);
+    let contact = RecordRef::new(Kind::Contact, made.contact);
+    let mut c: Contact = crm.get(made.contact).unwrap();
+    c.title = Some("CFO".into());
+    crm.update(c).unwrap();
+    // A new database beside this one: a file, or in the PostgreSQL run another database there.
+    let target = common::database(&dir.path().join("moved"));
+    let copied = crm.migrate_to(&target).unwrap();
+    assert_eq!(copied.records.get(&Kind::Contact), Some(&crm.count(Kind::Contact).unwrap()));
+    let copy = common::open_as_tester(&target);
+    for kind in Kind::ALL {
+        assert_eq!(copy.count(kind).unwrap(), crm.count(kind).unwrap(), "{kind}");
+    }
+    assert_eq!(copy.list::<Contact>(|_| true).unwrap(), crm.list::<Contact>(|_| true).unwrap());
+    assert_eq!(copy.list::<Opportunity>(|_| true).unwrap(), crm.list::<Opportunity>(|_| true).unwrap());
+    assert_eq!(copy.list::<Task>(|_| true).unwrap(), crm.list::<Task>(|_| true).unwrap());
+    assert_eq!(copy.list::<Note>(|_| true).unwrap(), crm.list::<Note>(|_| true).unwrap());
+    assert_eq!(copy.audit(contact).unwrap(), crm.audit(contact).unwrap(), "the audit trail came along");
+    assert_eq!(copy.version(contact).unwrap(), crm.version(contact).unwrap(), "and the versions");
+    assert_eq!(copy.directory().unwrap(), crm.directory().unwrap(), "and the users, teams and roles");
+    let name = crm.get::<Contact>(made.contact).unwrap().last_name;
+    assert!(copy.search(&name, &[Kind::Contact], 5).unwrap().iter().any(|h| h.id == made.contact), "and the search");
+    assert!(copy.check().unwrap().is_empty(), "the copy checks clean");
+    // Ids go on from where the source's were.
+    let next = copy.create(Contact { last_name: "Next".into(), ..Default::default() }).unwrap().id;
+    assert_eq!(next, crm.create(Contact { last_name: "Next".into(), ..Default::default() }).unwrap().id);
+    // A database that holds records is no target, nor is the database itself.
+    let again = crm.migrate_to(&target).unwrap_err().to_string();
+    assert!(again.contains("already"), "{again}");
+    assert!(crm.migrate_to(crm.path()).unwrap_err().to_string().contains("is the database itself"));
+}
+
+#[test]
+fn only_an_admin_may_migrate_and_a_target_that_cannot_be_made_is_refused() {
+    let (dir, crm) = fresh();
+    populate(&crm);
+    crm.add_user(User::new("rita", "Rita Rep", "rep")).unwrap();
+    let rep = crm.acting_as("rita").unwrap();
+    let target = dir.path().join("copy.redb");
+    let refused = rep.migrate_to(&target).unwrap_err().to_string();
+    assert!(refused.contains("only an admin may"), "{refused}");
+    assert!(!target.exists(), "nothing written");
+    // A folder that cannot be made (a file is in the way): refused, naming why.
+    std::fs::write(dir.path().join("blocker"), b"").unwrap();
+    let blocked = dir.path().join("blocker").join("copy.redb");
+    assert!(crm.migrate_to(&blocked).is_err());
+    assert!(!blocked.exists());
+}

@@ -187,6 +187,29 @@ mod nodes {
     }
 
     #[test]
+    fn a_file_moves_to_postgresql_and_back_whole() {
+        let Some(server) = rolo::store::Throwaway::shared() else { return };
+        let dir = tempfile::tempdir().unwrap();
+        let file = Crm::open(&dir.path().join("a.redb")).unwrap();
+        file.add_user(User::new("tester", "Tester", "admin")).unwrap();
+        let file = file.with_session(Session::new("tester"));
+        let made = crate::common::populate(&file);
+        let address = std::path::PathBuf::from(server.new_database().unwrap());
+        let there = file.migrate_to(&address).unwrap();
+        let on_server = crate::common::open_as_tester(&address);
+        let back = on_server.migrate_to(&dir.path().join("b.redb")).unwrap();
+        assert_eq!(rolo::store::Copied { into: there.into.clone(), ..back }, there, "every table came back as it went");
+        let again = crate::common::open_as_tester(&dir.path().join("b.redb"));
+        let contact = RecordRef::new(Kind::Contact, made.contact);
+        for crm in [&on_server, &again] {
+            assert_eq!(crm.list::<Contact>(|_| true).unwrap(), file.list::<Contact>(|_| true).unwrap());
+            assert_eq!(crm.list::<Call>(|_| true).unwrap(), file.list::<Call>(|_| true).unwrap());
+            assert_eq!(crm.audit(contact).unwrap(), file.audit(contact).unwrap());
+            assert!(crm.check().unwrap().is_empty(), "{}", crm.path().display());
+        }
+    }
+
+    #[test]
     fn a_backup_of_a_database_on_a_server_is_left_to_the_servers_tools() {
         let Some((ann, _)) = two_nodes() else { return };
         let dir = tempfile::tempdir().unwrap();

@@ -18,7 +18,7 @@ use super::quote::{ProductCmd, QuoteCmd};
 use super::report::ReportArgs;
 use super::sales::{LeadCmd, OppCmd, StageCmd};
 use super::service::{CaseCmd, KbCmd};
-use super::transfer::{BackupArgs, ExportArgs, ImportArgs};
+use super::transfer::{BackupArgs, ExportArgs, ImportArgs, MigrateArgs};
 use super::users::{RoleCmd, TeamCmd, UserCmd};
 use crate::crm::{Crm, CrmError, Filter, Filterable, Order};
 use crate::model::{Id, Kind, ValidationError};
@@ -143,6 +143,9 @@ pub enum Command {
     Check,
     /// Write a consistent copy of the database to FILE.
     Backup(BackupArgs),
+    /// Copy the whole database (ids, audit trail, users and all) into a new file or an empty
+    /// PostgreSQL database: moving to a server, or back.
+    Migrate(MigrateArgs),
     /// The people who use rolo.
     #[command(subcommand)]
     User(UserCmd),

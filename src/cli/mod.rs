@@ -111,6 +111,7 @@ fn dispatch(crm: &Crm, command: Command, out: &Out) -> Result<()> {
         Command::Demo(a) => admin::demo(out, crm, a),
         Command::Check => admin::check(out, crm),
         Command::Backup(a) => transfer::backup(out, crm, a),
+        Command::Migrate(a) => transfer::migrate(out, crm, a),
         Command::User(cmd) => users::user(out, crm, cmd),
         Command::Team(cmd) => users::team(out, crm, cmd),
         Command::Quota(cmd) => quotas::quota(out, crm, cmd),

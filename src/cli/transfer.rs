@@ -116,6 +116,15 @@ pub struct BackupArgs {
     pub file: PathBuf,
 }
 
+/// `rolo migrate`: where the copy goes.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// A PostgreSQL database's address (postgres://USER@HOST/DATABASE) holding no rolo records
+    /// yet, or a new file (FILE.redb).
+    #[arg(long, value_name = "ADDRESS|FILE")]
+    pub to: PathBuf,
+}
+
 pub(super) fn import(out: &Out, crm: &Crm, a: ImportArgs) -> Result<()> {
     let kind: Kind = a.kind.parse().map_err(anyhow::Error::msg)?;
     let mut map = Vec::new();
@@ -379,6 +388,34 @@ fn export_objects_csv<R: Present>(crm: &Crm, to: &mut Vec<u8>) -> Result<usize> 
     let all = crm.list::<R>(|_| true)?;
     let names = output::Names::new(crm);
     Ok(crate::export::objects_csv(|| all.iter().map(|r| names.record(r)), to)?)
+}
+
+/// `migrate`: the whole database copied into another, on this machine's disk or a server.
+pub(super) fn migrate(out: &Out, crm: &Crm, a: MigrateArgs) -> Result<()> {
+    if super::files::local(&a.to).is_none() {
+        bail!(
+            "rolo migrate copies from this machine: stop the server and run `rolo --db {} migrate --to …` on its machine",
+            crm.path().display()
+        );
+    }
+    let spinner = super::progress::spinning(out, "copying");
+    let copied = crm.migrate_to(&a.to)?;
+    drop(spinner);
+    stdio::mark_saved();
+    let records: u64 = copied.records.values().sum();
+    out.done(&copied, || {
+        let some = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let kinds: Vec<String> = copied.records.iter().map(|(kind, &n)| some(n, kind.name(), kind.plural())).collect();
+        format!(
+            "copied {} ({}), {} and {} to {}: open it with --db",
+            some(records, "record", "records"),
+            if kinds.is_empty() { "none".to_string() } else { kinds.join(", ") },
+            some(copied.audit_entries, "audit entry", "audit entries"),
+            some(copied.settings, "setting", "settings"),
+            copied.into.display(),
+        )
+    });
+    Ok(())
 }
 
 /// `backup`: a consistent copy of the database.

@@ -484,6 +484,33 @@ impl Crm {
     pub fn backup(&self, target: &Path) -> Result<()> {
         Ok(self.shared.store.backup(target)?)
     }
+
+    /// Copies the whole database into `target`, a new file or an empty PostgreSQL database: every
+    /// record with its id, the audit trail, versions, users, roles and settings (`rolo migrate`).
+    /// It copies what no one user may see all of, so only an admin may. All or nothing: a
+    /// failed copy leaves no new file and nothing in the database.
+    pub fn migrate_to(&self, target: &Path) -> Result<crate::store::Copied> {
+        let me = self.actor()?;
+        if me.role().name != "admin" {
+            return Err(CrmError::NotAdmin { who: me.who(), what: "copy the whole database".into() });
+        }
+        if target == self.path() {
+            return Err(ValidationError::new("to", "is the database itself: name another").into());
+        }
+        let file = !crate::store::is_address(target);
+        if file && std::fs::symlink_metadata(target).is_ok() {
+            return Err(ValidationError::new(
+                "to",
+                format!("{} already exists: name a new file (or an empty PostgreSQL database)", target.display()),
+            )
+            .into());
+        }
+        let copied = Store::open(target, Workload::Bulk).and_then(|into| self.shared.store.copy_into(&into));
+        if copied.is_err() && file {
+            let _ = std::fs::remove_file(target);
+        }
+        Ok(copied?)
+    }
 }
 
 /// One write transaction with the service's rules applied: validation, link checks, audit, search.

@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::copy::Dump;
 use super::open::FileStore;
 use super::pg::{self, PgStore};
 use super::{RawRead, Result, Workload, WriteTables};
@@ -44,6 +45,8 @@ pub(super) trait Backend: Send + Sync {
     fn read_damaged(&self) -> Result<Arc<Snapshot>>;
     /// The one write transaction.
     fn write(&self) -> Result<Writer>;
+    /// A snapshot that reads every table whole, for a copy.
+    fn dump(&self) -> Result<Arc<dyn Dump>>;
     /// Verifies the stored pages; returns whether a repair was needed.
     fn verify_pages(&self) -> Result<bool>;
     /// Gives the space of removed data back; false when it cannot now (nothing done).
@@ -126,6 +129,11 @@ impl Store {
     /// A snapshot even of a database found damaged, so that `check` can say how much of it reads.
     pub fn read_damaged(&self) -> Result<Arc<Snapshot>> {
         self.backend.read_damaged()
+    }
+
+    /// A snapshot that reads every table whole, for a copy ([`Store::copy_into`]).
+    pub(super) fn dump(&self) -> Result<Arc<dyn Dump>> {
+        self.backend.dump()
     }
 
     /// Starts the one write transaction; nothing is kept unless it is committed.

@@ -263,6 +263,10 @@ impl Backend for FileStore {
         Ok(Writer(Box::new(self.writer()?)))
     }
 
+    fn dump(&self) -> Result<Arc<dyn super::copy::Dump>> {
+        Ok(self.reader()?)
+    }
+
     /// Verifies every page of the file against its checksum (redb repairs what it can).
     fn verify_pages(&self) -> Result<bool> {
         self.latest.forget();

@@ -242,7 +242,7 @@ pub trait Read: RawRead {
 impl<T: RawRead + ?Sized> Read for T {}
 
 /// Collects decoded values during a scan, stopping at the first that fails to decode.
-struct Gather<T> {
+pub(super) struct Gather<T> {
     out: Vec<T>,
     failure: Option<StoreError>,
 }
@@ -255,7 +255,7 @@ impl<T> Default for Gather<T> {
 
 impl<T> Gather<T> {
     /// Keeps a value (or skips `None`); returns whether the scan should go on.
-    fn take(&mut self, item: Result<Option<T>>) -> bool {
+    pub(super) fn take(&mut self, item: Result<Option<T>>) -> bool {
         match item {
             Ok(v) => {
                 self.out.extend(v);
@@ -269,7 +269,7 @@ impl<T> Gather<T> {
     }
 
     /// The values, or the failure that stopped the scan.
-    fn finish(self) -> Result<Vec<T>> {
+    pub(super) fn finish(self) -> Result<Vec<T>> {
         self.failure.map_or(Ok(self.out), Err)
     }
 }

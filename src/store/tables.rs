@@ -315,6 +315,51 @@ where
     }
 }
 
+impl super::copy::Dump for Reader {
+    fn dump_chunks(&self, kind: Kind, f: &mut dyn FnMut(u64, &[u8]) -> Result<()>) -> Result<()> {
+        self.health.guard(|| {
+            for item in self.search.table()?.range((kind.code(), 0)..=(kind.code(), u64::MAX)).map_err(other)? {
+                let (k, v) = item.map_err(other)?;
+                f(k.value().1, v.value())?;
+            }
+            Ok(())
+        })
+    }
+
+    fn dump_versions(&self, f: &mut dyn FnMut(RecordRef, u64, &str) -> Result<()>) -> Result<()> {
+        self.health.guard(|| {
+            for item in self.versions.table()?.iter().map_err(other)? {
+                let (k, v) = item.map_err(other)?;
+                let ((code, id), (version, by)) = (k.value(), v.value());
+                let kind = Kind::from_code(code)
+                    .ok_or_else(|| StoreError::Other(format!("a version of unknown kind {code}")))?;
+                f(RecordRef::new(kind, id), version, by)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn dump_meta(&self, f: &mut dyn FnMut(&str, u64) -> Result<()>) -> Result<()> {
+        self.health.guard(|| {
+            for item in self.meta.table()?.iter().map_err(other)? {
+                let (k, v) = item.map_err(other)?;
+                f(k.value(), v.value())?;
+            }
+            Ok(())
+        })
+    }
+
+    fn dump_settings(&self, f: &mut dyn FnMut(&str, &[u8]) -> Result<()>) -> Result<()> {
+        self.health.guard(|| {
+            for item in self.settings.table()?.iter().map_err(other)? {
+                let (k, v) = item.map_err(other)?;
+                f(k.value(), v.value())?;
+            }
+            Ok(())
+        })
+    }
+}
+
 impl RawWrite for RedbWrite<'_> {
     fn put_raw(&mut self, r: RecordRef, envelope: &[u8]) -> Result<()> {
         self.records[slot(r.kind)].insert(r.id, envelope).map_err(other)?;

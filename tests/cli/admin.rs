@@ -156,3 +156,27 @@ fn backup_bad_input() {
     db.fails_with(["backup", nowhere.to_str().unwrap()], 1, "x.redb");
     db.fails_with("backup", 2, "<FILE>");
 }
+
+#[test]
+fn migrate_copies_the_whole_database_into_a_new_one_and_never_over_data() {
+    let db = Db::new();
+    let a = acme(&db);
+    ann(&db, a);
+    deal(&db, a);
+    let copy = db.file("moved/copy.redb");
+    let copy_name = copy.to_str().unwrap();
+    let said = db.ok(["migrate", "--to", copy_name]);
+    assert!(said.starts_with("copied 13 records (1 account, 1 contact, 1 opportunity, 10 stages), "), "{said}");
+    assert!(said.trim_end().ends_with(&format!("to {copy_name}: open it with --db")), "{said}");
+    assert_eq!(snapshot(&copy), db.snapshot(), "every record, as it was");
+    assert!(run_ok(&copy, "check").contains("database ok"));
+    let v = db.json(["migrate", "--to", db.file("again.redb").to_str().unwrap()]);
+    assert_eq!((v["records"]["contact"].as_u64(), v["records"]["account"].as_u64()), (Some(1), Some(1)), "{v}");
+    assert!(v["audit_entries"].as_u64() > Some(0) && v["index_keys"].as_u64() > Some(0), "{v}");
+    // An existing file is never written over, nor is a database that holds records.
+    let taken = db.file("taken.redb");
+    std::fs::write(&taken, "keep me").unwrap();
+    db.fails_with(["migrate", "--to", taken.to_str().unwrap()], 1, "already exists");
+    assert_eq!(std::fs::read_to_string(&taken).unwrap(), "keep me");
+    db.fails_with("migrate", 2, "--to");
+}

@@ -352,6 +352,10 @@ impl Backend for PgStore {
         Ok(Arc::new(PgRead::snapshot(self.pool.clone())?))
     }
 
+    fn dump(&self) -> Result<Arc<dyn super::copy::Dump>> {
+        Ok(Arc::new(PgRead::snapshot(self.pool.clone())?))
+    }
+
     fn write(&self) -> Result<Writer> {
         let w = write::PgWriter::begin(self.pool.clone(), self.health.clone(), self.latest.clone())?;
         Ok(Writer(Box::new(w)))

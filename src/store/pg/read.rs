@@ -272,3 +272,50 @@ impl RawRead for Session {
         self.seen.map(|n| n as u64)
     }
 }
+
+impl crate::store::copy::Dump for Session {
+    fn dump_chunks(&self, kind: Kind, f: &mut dyn FnMut(u64, &[u8]) -> Result<()>) -> Result<()> {
+        self.numbered(
+            "SELECT chunk, texts FROM rolo_search WHERE kind = $1 AND chunk >= $2 ORDER BY chunk LIMIT $3",
+            kind,
+            &mut |chunk, texts| f(chunk, texts).map(|()| true),
+        )
+    }
+
+    fn dump_versions(&self, f: &mut dyn FnMut(RecordRef, u64, &str) -> Result<()>) -> Result<()> {
+        for kind in Kind::ALL {
+            let mut next = 0i64;
+            paged(
+                |size| {
+                    let rows = self.with(|c| {
+                        c.query(
+                            "SELECT id, version, author FROM rolo_versions WHERE kind = $1 AND id >= $2 ORDER BY id LIMIT $3",
+                            &[&kind_col(kind), &next, &size],
+                        )
+                    })?;
+                    let rows: Vec<(i64, i64, String)> = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+                    if let Some((last, ..)) = rows.last() {
+                        next = last + 1;
+                    }
+                    Ok(rows)
+                },
+                |(id, version, by)| f(RecordRef::new(kind, *id as u64), *version as u64, by).map(|()| true),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn dump_meta(&self, f: &mut dyn FnMut(&str, u64) -> Result<()>) -> Result<()> {
+        for row in self.with(|c| c.query("SELECT key, value FROM rolo_meta ORDER BY key", &[]))? {
+            f(row.get(0), row.get::<_, i64>(1) as u64)?;
+        }
+        Ok(())
+    }
+
+    fn dump_settings(&self, f: &mut dyn FnMut(&str, &[u8]) -> Result<()>) -> Result<()> {
+        for row in self.with(|c| c.query("SELECT key, value FROM rolo_settings ORDER BY key", &[]))? {
+            f(row.get(0), row.get(1))?;
+        }
+        Ok(())
+    }
+}

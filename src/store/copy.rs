@@ -1,0 +1,122 @@
+//! A whole database copied into another, table by table and byte for byte, whatever backend
+//! each is on: `rolo migrate` from a file to PostgreSQL and back. Every record keeps its id, the
+//! audit trail and versions come along, and the copy is one transaction of the target: all of it
+//! lands, or nothing.
+
+use std::collections::BTreeMap;
+
+use super::backend::Store;
+use super::read::Gather;
+use super::{RawRead, RawWrite, Result, StoreError, keys};
+use crate::model::{Kind, RecordRef};
+
+/// How many index keys go to the target at once (sorted, as the source gives them).
+const KEYS_AT_ONCE: usize = 8192;
+
+/// The whole of a database as a copy reads it: what [`RawRead`] gives, and the tables no query
+/// reads whole (search chunks as stored, versions, numbers, settings).
+pub(super) trait Dump: RawRead + Send + Sync {
+    /// Calls `f` with each packed chunk of search texts of `kind`, in chunk order.
+    fn dump_chunks(&self, kind: Kind, f: &mut dyn FnMut(u64, &[u8]) -> Result<()>) -> Result<()>;
+    /// Calls `f` with each record's version and who wrote it last.
+    fn dump_versions(&self, f: &mut dyn FnMut(RecordRef, u64, &str) -> Result<()>) -> Result<()>;
+    /// Calls `f` with each number of the meta table.
+    fn dump_meta(&self, f: &mut dyn FnMut(&str, u64) -> Result<()>) -> Result<()>;
+    /// Calls `f` with each setting's stored bytes.
+    fn dump_settings(&self, f: &mut dyn FnMut(&str, &[u8]) -> Result<()>) -> Result<()>;
+}
+
+/// What a copy carried, table by table.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Copied {
+    /// Where to: the file, or the address without its password.
+    pub into: std::path::PathBuf,
+    /// Records, by kind (kinds with none left out).
+    pub records: BTreeMap<Kind, u64>,
+    /// Index keys (links, sort orders, report facts, owners).
+    pub index_keys: u64,
+    /// Audit entries.
+    pub audit_entries: u64,
+    /// Chunks of search texts.
+    pub search_chunks: u64,
+    /// Record versions.
+    pub versions: u64,
+    /// Settings (users, teams, roles, lists, keys).
+    pub settings: u64,
+}
+
+impl Store {
+    /// Copies this whole database into `target`, which must hold no records and no settings
+    /// yet: every table, every id, the audit trail and versions. One transaction of the target;
+    /// before it commits, every kind's count is checked against the source's.
+    pub fn copy_into(&self, target: &Store) -> Result<Copied> {
+        let source = self.dump()?;
+        let writer = target.write()?;
+        let mut copied = Copied { into: target.path().to_path_buf(), ..Copied::default() };
+        {
+            let mut t = writer.tables()?;
+            for kind in Kind::ALL {
+                if t.count(kind)? > 0 {
+                    return Err(StoreError::Other(format!(
+                        "{} already holds rolo data: copy into an empty database (or a new file)",
+                        target.path().display()
+                    )));
+                }
+            }
+            let raw: &mut dyn RawWrite = &mut *t.raw;
+            for kind in Kind::ALL {
+                let (mut n, mut failed) = (0, Gather::<()>::default());
+                let scan = source.scan_records(kind, &mut |id, envelope| {
+                    n += 1;
+                    failed.take(raw.put_raw(RecordRef::new(kind, id), envelope).map(|()| None))
+                });
+                scan?;
+                failed.finish()?;
+                if n > 0 {
+                    copied.records.insert(kind, n);
+                }
+                source.dump_chunks(kind, &mut |chunk, packed| {
+                    copied.search_chunks += 1;
+                    raw.put_chunk(kind, chunk, Some(packed))
+                })?;
+            }
+            // Every index key starts with a tag byte below 0xff (see `keys`).
+            let (mut batch, mut failed) = (Vec::with_capacity(KEYS_AT_ONCE), Gather::<()>::default());
+            let scan = source.scan_index(&[], &keys::prefix_end(&[]), false, &mut |key| {
+                batch.push(key.to_vec());
+                copied.index_keys += 1;
+                batch.len() < KEYS_AT_ONCE || failed.take(raw.add_keys(&std::mem::take(&mut batch)).map(|()| None))
+            });
+            scan?;
+            failed.finish()?;
+            raw.add_keys(&batch)?;
+            // Every audit key starts with a record's kind code.
+            let mut failed = Gather::<()>::default();
+            let scan = source.scan_audit_range(&[], &[0xff; 32], &mut |key, entry| {
+                copied.audit_entries += 1;
+                failed.take(raw.put_audit(key, entry).map(|()| None))
+            });
+            scan?;
+            failed.finish()?;
+            source.dump_versions(&mut |r, version, by| {
+                copied.versions += 1;
+                raw.put_version(r, version, by)
+            })?;
+            source.dump_meta(&mut |key, value| raw.put_meta(key, value))?;
+            source.dump_settings(&mut |key, value| {
+                copied.settings += 1;
+                raw.put_setting(key, Some(value))
+            })?;
+            for kind in Kind::ALL {
+                let (there, sent) = (t.count(kind)?, copied.records.get(&kind).copied().unwrap_or(0));
+                if there != sent || source.count(kind)? != sent {
+                    return Err(StoreError::Other(format!(
+                        "the copy of the {kind} records came out {there} of {sent}: nothing was copied"
+                    )));
+                }
+            }
+        }
+        writer.commit()?;
+        Ok(copied)
+    }
+}
