@@ -10,13 +10,13 @@
 
 mod read;
 mod throwaway;
+mod tls;
 mod write;
 
-pub use throwaway::Throwaway;
+pub use throwaway::{Throwaway, TlsFiles};
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 
 use postgres::error::SqlState;
@@ -84,6 +84,8 @@ pub(super) struct PgStore {
 /// The connections to one database, and how to make more.
 pub(super) struct Pool {
     config: postgres::Config,
+    /// How connections are encrypted, when the address asks for it.
+    tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
     /// The address, as shown in messages.
     shown: String,
     idle: Mutex<Vec<Conn>>,
@@ -95,7 +97,11 @@ impl Pool {
         if let Some(conn) = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop() {
             return Ok(conn);
         }
-        let client = off_runtime(|| self.config.connect(postgres::NoTls)).map_err(|e| {
+        let client = off_runtime(|| match &self.tls {
+            Some(tls) => self.config.connect(tls.clone()),
+            None => self.config.connect(postgres::NoTls),
+        })
+        .map_err(|e| {
             StoreError::Other(format!(
                 "cannot reach the database {}: {}: check the address, and that the server runs and lets you in",
                 self.shown,
@@ -236,10 +242,17 @@ fn commits(conn: &mut Conn) -> Result<i64> {
 
 /// What the server said, without the client's wrapping.
 fn said(e: &postgres::Error) -> String {
-    match e.as_db_error() {
-        Some(db) => db.message().to_string(),
-        None => e.to_string(),
+    if let Some(db) = e.as_db_error() {
+        return db.message().to_string();
     }
+    // The cause says what went wrong (a TLS handshake: the certificate it did not trust).
+    let mut said = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        said = format!("{said}: {c}");
+        cause = c.source();
+    }
+    said
 }
 
 /// A server error as a store error.
@@ -266,12 +279,8 @@ impl PgStore {
     /// Connects to the database at `address`, creating rolo's tables in an empty one.
     pub(super) fn open(address: &str) -> Result<PgStore> {
         let shown = shown(address);
-        let config = postgres::Config::from_str(address).map_err(|e| {
-            StoreError::Other(format!(
-                "the database address {shown} cannot be read ({e}): write it as postgres://USER@HOST/DATABASE"
-            ))
-        })?;
-        let pool = Arc::new(Pool { config, shown: shown.clone(), idle: Mutex::new(Vec::new()) });
+        let (config, tls) = tls::read(address, &shown).map_err(StoreError::Other)?;
+        let pool = Arc::new(Pool { config, tls, shown: shown.clone(), idle: Mutex::new(Vec::new()) });
         let store = PgStore { pool, health: Arc::new(Health::new(Path::new(&shown))), latest: Arc::default() };
         store.prepare()?;
         Ok(store)
@@ -490,6 +499,53 @@ mod tests {
         assert_eq!((followed.upto, followed.changes), (first + KEPT_CHANGES as u64, None));
         let recent = store.commits_after(first).unwrap();
         assert_eq!(recent.changes, Some(vec![]), "one just within reach is given what is kept");
+    }
+
+    /// A certificate authority (PEM), and a certificate for localhost it signed with its key.
+    fn certificates() -> (String, TlsFiles) {
+        let ca_key = rcgen::KeyPair::generate().unwrap();
+        let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let ca = ca.self_signed(&ca_key).unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        let params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+        let cert = params.signed_by(&key, &ca, &ca_key).unwrap();
+        (ca.pem(), TlsFiles { certificate: cert.pem(), key: key.serialize_pem() })
+    }
+
+    #[test]
+    fn an_address_asking_for_tls_gets_it_checked_and_an_untrusted_server_is_refused() {
+        if Throwaway::shared().is_none() {
+            return; // no binaries: said once, loudly
+        }
+        let (ca, files) = certificates();
+        let server = Throwaway::start_tls(&files).expect("a server speaking TLS");
+        let dir = tempfile::tempdir().unwrap();
+        let (trusted, stranger) = (dir.path().join("ca.pem"), dir.path().join("other.pem"));
+        std::fs::write(&trusted, ca).unwrap();
+        std::fs::write(&stranger, certificates().0).unwrap();
+        let over_tls = server.tls_address("postgres").unwrap();
+        let open = |address: String| Store::open(Path::new(&address), crate::store::Workload::Brief);
+        let store = open(format!("{over_tls}&sslrootcert={}", trusted.display())).expect("open over TLS");
+        assert_eq!(store.read().unwrap().count(Kind::Contact).unwrap(), 0);
+        // libpq's verify-full reads as require: rolo checks the certificate either way.
+        let verify_full = over_tls.replace("sslmode=require", "sslmode=verify-full");
+        assert!(open(format!("{verify_full}&sslrootcert={}", trusted.display())).is_ok());
+        // The server takes TCP only with TLS, so the store above spoke it.
+        let plain = open(over_tls.replace("sslmode=require", "sslmode=disable")).err().expect("refused").to_string();
+        assert!(plain.contains("no pg_hba.conf entry") && plain.contains("no encryption"), "{plain}");
+        // A server whose certificate no trusted authority signed is not spoken to.
+        let e = open(format!("{over_tls}&sslrootcert={}", stranger.display())).err().expect("refused").to_string();
+        assert!(e.contains("cannot reach the database") && e.contains("certificate"), "{e}");
+        let e = open(over_tls.clone()).err().expect("the system does not trust the test authority").to_string();
+        assert!(e.contains("certificate") || e.contains("trusts no certificates"), "{e}");
+        let e = open(format!("{over_tls}&sslrootcert={}", dir.path().join("none.pem").display()))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("none.pem cannot be read") && e.contains("PEM"), "{e}");
+        let e = open(format!("{}&sslrootcert={}", server.address("postgres"), trusted.display()));
+        assert!(e.err().unwrap().to_string().contains("without sslmode=require"));
     }
 
     #[test]

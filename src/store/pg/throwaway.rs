@@ -19,6 +19,16 @@ pub struct Throwaway {
     _watch: Mutex<(Child, ChildStdin)>,
     /// Databases made so far, for their names.
     made: AtomicU64,
+    /// The TCP port it listens on with TLS, if started so.
+    port: Option<u16>,
+}
+
+/// A certificate and its key (PEM), for a server that speaks TLS.
+pub struct TlsFiles {
+    /// The server's certificate (and any chain after it).
+    pub certificate: String,
+    /// Its private key.
+    pub key: String,
 }
 
 impl Throwaway {
@@ -42,6 +52,16 @@ impl Throwaway {
 
     /// Starts a server in a new temporary folder.
     pub fn start() -> Result<Throwaway, String> {
+        Throwaway::start_with(None)
+    }
+
+    /// Starts a server that also listens on a TCP port of 127.0.0.1, there with TLS only,
+    /// presenting `tls`: for the tests of encrypted connections.
+    pub fn start_tls(tls: &TlsFiles) -> Result<Throwaway, String> {
+        Throwaway::start_with(Some(tls))
+    }
+
+    fn start_with(tls: Option<&TlsFiles>) -> Result<Throwaway, String> {
         let bin = binaries().ok_or("no PostgreSQL binaries (initdb, postgres) were found")?;
         let dir = tempfile::Builder::new().prefix("rolo-pg-").tempdir().map_err(|e| e.to_string())?.keep();
         let as_root = is_root();
@@ -53,22 +73,59 @@ impl Throwaway {
         let initdb = r#""$1" -D "$2" -U rolo --auth=trust -E UTF8 --no-sync >"$3/initdb.log" 2>&1"#;
         run_as(initdb, &paths("initdb"), as_root)
             .map_err(|e| format!("initdb failed ({e}); see {}/initdb.log", dir.display()))?;
+        let mut args = paths("postgres").to_vec();
+        let port = match tls {
+            Some(tls) => {
+                let port = std::net::TcpListener::bind("127.0.0.1:0")
+                    .and_then(|l| l.local_addr())
+                    .map_err(|e| e.to_string())?;
+                let (cert, key) = (dir.join("server.crt"), dir.join("server.key"));
+                std::fs::write(&cert, &tls.certificate).map_err(|e| e.to_string())?;
+                std::fs::write(&key, &tls.key).map_err(|e| e.to_string())?;
+                // Over TCP only with TLS; on the socket as before.
+                let hba = data.join("pg_hba.conf");
+                std::fs::write(&hba, "local all all trust\nhostssl all all 127.0.0.1/32 trust\n")
+                    .map_err(|e| e.to_string())?;
+                std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+                    .map_err(|e| e.to_string())?;
+                if as_root {
+                    for file in [&cert, &key, &hba] {
+                        chown_to_postgres(file)?;
+                    }
+                }
+                let option = |o: String| ["-c".into(), o.into()];
+                args.extend(option("listen_addresses=127.0.0.1".into()));
+                args.extend(option(format!("port={}", port.port())));
+                args.extend(option("ssl=on".into()));
+                args.extend(option(format!("ssl_cert_file={}", cert.display())));
+                args.extend(option(format!("ssl_key_file={}", key.display())));
+                Some(port.port())
+            }
+            None => None,
+        };
         // The server runs under a shell that stops it, and removes the folder, once its input
-        // (a pipe from this process) closes.
-        let watch = r#""$1" -D "$2" -k "$3" -c listen_addresses= -c fsync=off -c synchronous_commit=off \
-             -c full_page_writes=off -c max_connections=200 >"$3/server.log" 2>&1 & pid=$!
-             cat >/dev/null; kill -INT $pid; wait $pid; rm -rf "$3""#;
-        let mut child =
-            shell(watch, &paths("postgres"), as_root).stdin(Stdio::piped()).spawn().map_err(|e| e.to_string())?;
+        // (a pipe from this process) closes. Options after the three paths go to the server.
+        let watch = r#"bin=$1 data=$2 dir=$3; shift 3
+             "$bin" -D "$data" -k "$dir" -c listen_addresses= -c fsync=off -c synchronous_commit=off \
+             -c full_page_writes=off -c max_connections=200 "$@" >"$dir/server.log" 2>&1 & pid=$!
+             cat >/dev/null; kill -INT $pid; wait $pid; rm -rf "$dir""#;
+        let mut child = shell(watch, &args, as_root).stdin(Stdio::piped()).spawn().map_err(|e| e.to_string())?;
         let stdin = child.stdin.take().ok_or("no pipe to the server's shell")?;
-        let server = Throwaway { dir, _watch: Mutex::new((child, stdin)), made: AtomicU64::new(0) };
+        let server = Throwaway { dir, _watch: Mutex::new((child, stdin)), made: AtomicU64::new(0), port };
         server.wait_ready()?;
         Ok(server)
     }
 
     /// The address of database `name` on this server.
     pub fn address(&self, name: &str) -> String {
-        format!("postgres://rolo@localhost/{name}?host={}", self.dir.display())
+        // The socket's name carries the port.
+        let port = self.port.map(|p| format!("&port={p}")).unwrap_or_default();
+        format!("postgres://rolo@localhost/{name}?host={}{port}", self.dir.display())
+    }
+
+    /// The address of database `name` over TCP, with TLS, when the server was started so.
+    pub fn tls_address(&self, name: &str) -> Option<String> {
+        self.port.map(|port| format!("postgres://rolo@localhost:{port}/{name}?sslmode=require"))
     }
 
     /// Makes a new, empty database and returns its address: a schema of its own in the
@@ -91,7 +148,9 @@ impl Throwaway {
             {
                 Ok(_) => return Ok(()),
                 Err(e) if Instant::now() > until => {
-                    return Err(format!("the server did not start ({e}); see {}/server.log", self.dir.display()));
+                    let log = std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default();
+                    let last: Vec<&str> = log.lines().rev().take(3).collect();
+                    return Err(format!("the server did not start ({e}): {}", last.join(" / ")));
                 }
                 Err(_) => std::thread::sleep(Duration::from_millis(50)),
             }
