@@ -68,6 +68,7 @@ mod nodes {
         let target = c.unwrap().record_ref();
         // Bob's session does nothing but ask, as its loop does before each frame.
         let (changes, took) = news_after(&bob, seen, Duration::from_secs(5));
+        assert_eq!(bob.own_commits(), 0, "what bob's node took in is not bob's own saving");
         assert!(took < Duration::from_secs(1), "told after {took:?}");
         assert!(changes.touches(target) && !changes.everything, "{changes:?}");
         let found = |q: &str| bob.search(q, &[], 5).unwrap().iter().map(|h| h.id).collect::<Vec<_>>();
@@ -121,6 +122,14 @@ mod nodes {
         let (changes, _) = news_after(&bob, seen, Duration::from_secs(5));
         assert!(changes.everything, "{changes:?}");
         assert_eq!(bob.search("wang", &[], 5).unwrap().len(), 1, "the index was read again");
+        // A commit that left no news (a node of an older rolo) is not taken for one that
+        // changed nothing.
+        let seen = bob.commits();
+        admin.batch_execute("UPDATE rolo_writer SET commits = commits + 1").unwrap();
+        ann.create(Contact { last_name: "Moss".into(), ..Default::default() }).unwrap();
+        let (changes, _) = news_after(&bob, seen, Duration::from_secs(5));
+        assert!(changes.everything, "{changes:?}");
+        assert_eq!(bob.search("moss", &[], 5).unwrap().len(), 1);
     }
 
     #[test]

@@ -70,9 +70,9 @@ pub fn without_database(command: Command, db: Option<std::path::PathBuf>, json: 
 
 /// Runs one command against the CRM; [`stdio::saved`] then tells whether it changed the data.
 pub fn run(crm: &Crm, command: Command, json: bool) -> Result<()> {
-    let commits = crm.commits();
+    let commits = crm.own_commits();
     let result = dispatch(crm, command, &Out { json });
-    if crm.commits() != commits {
+    if crm.own_commits() != commits {
         stdio::mark_saved();
     }
     result

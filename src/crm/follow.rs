@@ -25,6 +25,10 @@ pub const FOLLOW_EVERY: Duration = Duration::from_millis(200);
 /// bulk load), it says only that there were many, and they read them again.
 const TOLD_ITEMS: usize = 4096;
 
+/// The format of the news this rolo writes and reads; news of another format says only that the
+/// commit changed something.
+const NEWS_FORMAT: u8 = 1;
+
 /// The handle the commits of other nodes are told to sessions under: not one of this node's.
 const ELSEWHERE: u64 = u64::MAX;
 
@@ -57,9 +61,21 @@ impl News {
         News { written, texts: told(texts), owners: told(owners) }
     }
 
-    /// As the database keeps it.
+    /// As the database keeps it: a format byte, then the news.
     pub(super) fn encode(&self) -> Vec<u8> {
-        payload(self)
+        let mut bytes = vec![NEWS_FORMAT];
+        bytes.extend(payload(self));
+        bytes
+    }
+
+    /// The news a commit kept, unless of another format or damaged.
+    fn decode(bytes: &[u8]) -> Option<News> {
+        match bytes.split_first() {
+            Some((&NEWS_FORMAT, rest)) => {
+                decode_prefix::<News>(rest).ok().filter(|(_, used)| *used == rest.len()).map(|(news, _)| news)
+            }
+            _ => None,
+        }
     }
 }
 
@@ -113,24 +129,34 @@ impl Shared {
     /// is the number of the commit a handle of this node just made, and that handle, to whose
     /// sessions it is not news.
     fn follow_locked(&self, seen: &mut u64, mine: Option<(u64, u64)>) -> Result<()> {
-        let followed = self.store.commits_after(*seen)?;
-        match followed.changes {
+        loop {
+            let followed = self.store.commits_after(*seen)?;
             // A database whose count went back was replaced (restored from a backup).
-            Some(changes) if followed.upto >= *seen => {
-                for (number, bytes) in changes {
-                    let handle = mine.filter(|(n, _)| *n == number).map_or(ELSEWHERE, |(_, handle)| handle);
-                    match decode_prefix::<News>(&bytes) {
-                        Ok((news, _)) => self.take_in(news, handle),
-                        // Written by a newer rolo, or damaged: what it changed is not known.
-                        Err(_) => self.take_in_everything(),
-                    }
-                    *seen = number;
+            let Some(changes) = followed.changes.filter(|_| followed.upto >= *seen) else {
+                self.take_in_everything();
+                *seen = followed.upto;
+                return Ok(());
+            };
+            let page = changes.len();
+            for (number, bytes) in changes {
+                let handle = mine.filter(|(n, _)| *n == number).map_or(ELSEWHERE, |(_, handle)| handle);
+                match News::decode(&bytes) {
+                    // A commit came without news (written by an older rolo, or by the store's
+                    // own upkeep): what it changed is not known.
+                    Some(news) if number == *seen + 1 => self.take_in(news, handle),
+                    // Written by a newer rolo, or damaged: the same.
+                    _ => self.take_in_everything(),
                 }
+                *seen = number;
             }
-            _ => self.take_in_everything(),
+            if page < crate::store::CHANGES_AT_ONCE {
+                if *seen < followed.upto {
+                    self.take_in_everything();
+                    *seen = followed.upto;
+                }
+                return Ok(());
+            }
         }
-        *seen = followed.upto;
-        Ok(())
     }
 
     /// Takes in one commit's news as its own node did.
@@ -140,15 +166,21 @@ impl Shared {
         let _ = self.search.commit(texts, || Ok(()));
         match news.owners {
             Some(owners) => access::apply_owner_changes(&self.owners, owners),
-            None => self.reload_owners(),
+            None => self.forget_owners(),
         }
         self.feed.publish(handle, news.written);
+    }
+
+    /// Drops the map of owners, to be read again when next needed: cheap here, since this runs
+    /// while writers on every node may wait.
+    fn forget_owners(&self) {
+        *self.owners.write().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
     /// Reads everything again: the commits in between are no longer known.
     fn take_in_everything(&self) {
         let _ = self.search.commit(Handed::Many, || Ok(()));
-        self.reload_owners();
+        self.forget_owners();
         let written =
             Written { kinds: Kind::ALL.into_iter().collect(), many: true, settings: true, ..Written::default() };
         self.feed.publish(ELSEWHERE, written);

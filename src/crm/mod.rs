@@ -94,6 +94,8 @@ pub struct Crm {
     handle: u64,
     /// The record version this handle's writes are based on (see [`Crm::expecting`]).
     expect: Option<(RecordRef, Version)>,
+    /// How many transactions this handle (and its clones) committed.
+    wrote: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// What every handle over one database shares.
@@ -130,6 +132,7 @@ impl Crm {
             journal: Arc::default(),
             handle: 0,
             expect: None,
+            wrote: Arc::default(),
         };
         let os = os_user();
         crm.ensure_directory(&os)?;
@@ -171,6 +174,7 @@ impl Crm {
             journal: Arc::default(),
             handle: self.shared.feed.new_handle(),
             expect: None,
+            wrote: Arc::default(),
         }
     }
 
@@ -195,11 +199,18 @@ impl Crm {
         self.shared.store.path()
     }
 
-    /// How many write transactions were committed over this database, through any handle: a
-    /// front end compares two counts to tell whether a command changed the data (and so whether a
-    /// retry would repeat it), and asks [`Crm::changes_since`] what others changed.
+    /// How many write transactions were committed over this database through any handle (and,
+    /// where nodes share it, taken in from the others): a session compares two counts to tell
+    /// whether anything changed, and asks [`Crm::changes_since`] what others changed.
     pub fn commits(&self) -> u64 {
         self.shared.feed.count()
+    }
+
+    /// How many write transactions this handle (and its clones) committed: a front end compares
+    /// two counts to tell whether its command saved something, whatever other sessions or nodes
+    /// did meanwhile.
+    pub fn own_commits(&self) -> u64 {
+        self.wrote.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// A read snapshot for the service's own queries, as the actor may see it: front ends ask
@@ -287,6 +298,7 @@ impl Crm {
             let number = writer.number().unwrap_or_default();
             let mut seen = follower.lock();
             writer.commit()?;
+            self.wrote.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             self.journal_commit(entry);
             // Saved already: should this fail, the next search or round of following retries.
             let _ = self.shared.take_in_mine(&mut seen, number, self.handle, news);
@@ -295,6 +307,7 @@ impl Crm {
         // Others see it (and may write) at once; it is reported saved once on disk.
         let unsynced = self.shared.search.commit(search, || Ok(writer.commit_in_memory()?))?;
         unsynced.sync()?;
+        self.wrote.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.journal_commit(entry);
         match owners {
             Handed::Each(owners) => access::apply_owner_changes(&self.shared.owners, owners),

@@ -64,14 +64,18 @@ pub(super) trait Backend: Send + Sync {
     }
 }
 
+/// How many commits' changes [`Store::commits_after`] answers at once.
+pub const CHANGES_AT_ONCE: usize = 256;
+
 /// The commits after a number on a database several nodes share.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Followed {
     /// The newest commit's number.
     pub upto: u64,
-    /// Each commit's number and what it said it changed ([`Writer::share`]), in order; `None`
-    /// when the database no longer keeps them all (the follower fell too far behind), so that
-    /// anything may have changed.
+    /// Each commit's number and what it said it changed ([`Writer::share`]), in order, at most
+    /// [`CHANGES_AT_ONCE`] (ask again from the last for the rest); `None` when the database no
+    /// longer keeps them all (the follower fell too far behind), so that anything may have
+    /// changed. A commit that shared nothing has no entry.
     pub changes: Option<Vec<(u64, Vec<u8>)>>,
 }
 

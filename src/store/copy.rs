@@ -46,8 +46,8 @@ pub struct Copied {
 }
 
 impl Store {
-    /// Copies this whole database into `target`, which must hold no records and no settings
-    /// yet: every table, every id, the audit trail and versions. One transaction of the target;
+    /// Copies this whole database into `target`, which must hold no records and no audit trail
+    /// yet (its settings are replaced): every table, every id, the audit trail and versions. One transaction of the target;
     /// before it commits, every kind's count is checked against the source's.
     pub fn copy_into(&self, target: &Store) -> Result<Copied> {
         let source = self.dump()?;
@@ -55,8 +55,13 @@ impl Store {
         let mut copied = Copied { into: target.path().to_path_buf(), ..Copied::default() };
         {
             let mut t = writer.tables()?;
+            let mut history = false;
+            t.scan_audit_range(&[], &[0xff; 32], &mut |_, _| {
+                history = true;
+                false
+            })?;
             for kind in Kind::ALL {
-                if t.count(kind)? > 0 {
+                if history || t.count(kind)? > 0 {
                     return Err(StoreError::Other(format!(
                         "{} already holds rolo data: copy into an empty database (or a new file)",
                         target.path().display()
@@ -90,7 +95,8 @@ impl Store {
             scan?;
             failed.finish()?;
             raw.add_keys(&batch)?;
-            // Every audit key starts with a record's kind code.
+            // An audit key is a record's kind code, or 0xff for a bulk load's run, and at most 17
+            // bytes: all lie at or below [0xff; 32].
             let mut failed = Gather::<()>::default();
             let scan = source.scan_audit_range(&[], &[0xff; 32], &mut |key, entry| {
                 copied.audit_entries += 1;

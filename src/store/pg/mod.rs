@@ -4,9 +4,10 @@
 //! rules (`WriteTables`); what differs is how a snapshot and the writer reach them.
 //!
 //! A snapshot is a read-only transaction at repeatable read on a connection of its own. The
-//! writer runs serializable, and first updates the one row of `rolo_writer`: writers on every
-//! node take turns there, and one that lost the race (SQLSTATE 40001) starts again before it has
-//! done anything, which is the client-side retry such engines ask for.
+//! writer first updates the one row of `rolo_writer`: writers on every node take turns there,
+//! one after another, and one that lost the race (SQLSTATE 40001, on engines that run every
+//! transaction serializable) starts again before it has done anything, which is the client-side
+//! retry such engines ask for.
 
 mod read;
 mod throwaway;
@@ -249,7 +250,10 @@ fn said(e: &postgres::Error) -> String {
     let mut said = e.to_string();
     let mut cause = std::error::Error::source(e);
     while let Some(c) = cause {
-        said = format!("{said}: {c}");
+        let text = c.to_string();
+        if !said.contains(&text) {
+            said = format!("{said}: {text}");
+        }
         cause = c.source();
     }
     said
@@ -398,8 +402,8 @@ impl Backend for PgStore {
             c.query(
                 "SELECT w.commits, c.number, c.change FROM rolo_writer w \
                  LEFT JOIN rolo_changes c ON c.number > $1 AND w.commits - $1 <= $2 \
-                 WHERE w.one = 1 ORDER BY c.number",
-                &[&(seen as i64), &KEPT_CHANGES],
+                 WHERE w.one = 1 ORDER BY c.number LIMIT $3",
+                &[&(seen as i64), &KEPT_CHANGES, &(super::backend::CHANGES_AT_ONCE as i64)],
             )
         })?;
         let upto = rows.first().map_or(seen, |row| row.get::<_, i64>(0) as u64);
@@ -528,6 +532,9 @@ mod tests {
         let open = |address: String| Store::open(Path::new(&address), crate::store::Workload::Brief);
         let store = open(format!("{over_tls}&sslrootcert={}", trusted.display())).expect("open over TLS");
         assert_eq!(store.read().unwrap().count(Kind::Contact).unwrap(), 0);
+        // The file may be written percent-encoded, as other parameters may.
+        let encoded = trusted.display().to_string().replace('/', "%2F");
+        assert!(open(format!("{over_tls}&sslrootcert={encoded}")).is_ok());
         // libpq's verify-full reads as require: rolo checks the certificate either way.
         let verify_full = over_tls.replace("sslmode=require", "sslmode=verify-full");
         assert!(open(format!("{verify_full}&sslrootcert={}", trusted.display())).is_ok());

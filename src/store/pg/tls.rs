@@ -22,7 +22,11 @@ pub(super) fn read(address: &str, shown: &str) -> Result<(postgres::Config, Opti
     for param in query.into_iter().flat_map(|q| q.split('&')) {
         match param.split_once('=') {
             // The client does not know these: rolo reads them itself.
-            Some(("sslrootcert", file)) => root_file = Some(file.to_string()),
+            // libpq's `system`: the system's roots, as without the parameter.
+            Some(("sslrootcert", "system")) => {}
+            Some(("sslrootcert", file)) => {
+                root_file = Some(percent_encoding::percent_decode_str(file).decode_utf8_lossy().into_owned());
+            }
             Some(("sslmode", "verify-ca" | "verify-full")) => params.push("sslmode=require"),
             _ => params.push(param),
         }
