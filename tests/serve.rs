@@ -245,8 +245,31 @@ async fn y_copies_the_selected_email_to_the_reps_own_clipboard() {
     assert!(app.wait_until(|a| String::from_utf8_lossy(&a.raw).contains(&osc)).await);
 }
 
+/// A server process, stopped when dropped (a failed test leaves none running).
+struct ServerProcess(std::process::Child);
+
+impl std::ops::Deref for ServerProcess {
+    type Target = std::process::Child;
+    fn deref(&self) -> &std::process::Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ServerProcess {
+    fn deref_mut(&mut self) -> &mut std::process::Child {
+        &mut self.0
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// `rolo serve` started as a process over the database `db`, its host key in `dir`; its address.
-fn serve_process(db: &std::path::Path, dir: &std::path::Path) -> (std::process::Child, std::net::SocketAddr) {
+fn serve_process(db: &std::path::Path, dir: &std::path::Path) -> (ServerProcess, std::net::SocketAddr) {
     let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_rolo"))
         .arg("--db")
         .arg(db)
@@ -260,7 +283,7 @@ fn serve_process(db: &std::path::Path, dir: &std::path::Path) -> (std::process::
     std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut first).unwrap();
     // The pipe is closed now, before the server wrote its second line.
     let addr = first.split(" on ").nth(1).and_then(|a| a.split_whitespace().next()).and_then(|a| a.parse().ok());
-    (server, addr.unwrap_or_else(|| panic!("no address in {first:?}")))
+    (ServerProcess(server), addr.unwrap_or_else(|| panic!("no address in {first:?}")))
 }
 
 #[test]
@@ -330,8 +353,8 @@ async fn two_servers_sharing_a_database_on_a_server_show_each_others_saves_withi
     let (a_dir, b_dir) = (dir.path().join("a"), dir.path().join("b"));
     std::fs::create_dir_all(&a_dir).unwrap();
     std::fs::create_dir_all(&b_dir).unwrap();
-    let (mut node_a, at_a) = serve_process(&db, &a_dir);
-    let (mut node_b, at_b) = serve_process(&db, &b_dir);
+    let (node_a, at_a) = serve_process(&db, &a_dir);
+    let (node_b, at_b) = serve_process(&db, &b_dir);
     let mut ann = ssh::App::open(ssh::login(at_b, "ann", &ssh::key(1)).await.expect("ann on b"), 100, 30).await;
     assert!(ann.wait_for("Anton Lee").await, "{}", ann.text());
     let bob = ssh::login(at_a, "bob", &ssh::key(2)).await.expect("bob on a");
@@ -340,6 +363,5 @@ async fn two_servers_sharing_a_database_on_a_server_show_each_others_saves_withi
     let saved = std::time::Instant::now();
     assert!(ann.wait_for("Berta Lee").await, "bob's contact, saved on node a, shows on b:\n{}", ann.text());
     assert!(saved.elapsed() < Duration::from_secs(1), "shown after {:?}", saved.elapsed());
-    node_a.kill().unwrap();
-    node_b.kill().unwrap();
+    drop((node_a, node_b));
 }
