@@ -364,6 +364,20 @@ impl<R: std::ops::Deref<Target: RawRead>, J: Judge> RawRead for Seen<R, J> {
         })
     }
 
+    fn scan_index_ranges(
+        &self,
+        ranges: &[(Vec<u8>, Vec<u8>)],
+        f: &mut dyn FnMut(&[u8]) -> bool,
+    ) -> crate::store::Result<()> {
+        if self.judge.sees_all() {
+            return self.inner.scan_index_ranges(ranges, f);
+        }
+        self.inner.scan_index_ranges(ranges, &mut |k| match crate::store::key_record(k) {
+            Some(r) if !self.judge.sees(r) => true,
+            _ => f(k),
+        })
+    }
+
     fn scan_records(&self, kind: Kind, f: &mut dyn FnMut(Id, &[u8]) -> bool) -> crate::store::Result<()> {
         if self.judge.sees_all() {
             return self.inner.scan_records(kind, f);

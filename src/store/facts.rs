@@ -445,9 +445,14 @@ fn scan(
         !bad
     })?;
     if bad {
-        return Err(StoreError::Other("a report index entry cannot be read: run rolo check".into()));
+        return Err(unreadable());
     }
     Ok(())
+}
+
+/// A facts key that does not read as its kind's.
+fn unreadable() -> StoreError {
+    StoreError::Other("a report index entry cannot be read: run rolo check".into())
 }
 
 /// Every contact's facts, in id order.
@@ -462,10 +467,14 @@ fn among(r: &impl RawRead, topic: u8, ids: &[Id], total: u64, f: &mut dyn FnMut(
     let (Some(first), Some(last)) = (ids.first(), ids.last()) else { return Ok(()) };
     let until = |id: &Id| id.saturating_add(1).to_be_bytes();
     if (ids.len() as u64).saturating_mul(16) < total {
-        for id in ids {
-            scan(r, topic, &id.to_be_bytes(), Some(&until(id)), f)?;
-        }
-        return Ok(());
+        let key = |id: &[u8]| [&[FACTS, topic][..], id].concat();
+        let ranges: Vec<_> = ids.iter().map(|id| (key(&id.to_be_bytes()), key(&until(id)))).collect();
+        let mut bad = false;
+        r.scan_index_ranges(&ranges, &mut |k| {
+            bad = f(k).is_none();
+            !bad
+        })?;
+        return if bad { Err(unreadable()) } else { Ok(()) };
     }
     let mut next = 0;
     scan(r, topic, &first.to_be_bytes(), Some(&until(last)), &mut |k| {

@@ -15,6 +15,21 @@ pub trait RawRead {
     fn contains(&self, r: RecordRef) -> Result<bool>;
     /// Calls `f` with each index key in `[from, to)` (reversed when asked) until it returns false.
     fn scan_index(&self, from: &[u8], to: &[u8], rev: bool, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()>;
+    /// Calls `f` with each index key of each of `ranges` (`[from, to)`, in the order given) until
+    /// it returns false: many small scans, read in as few trips as the backend allows.
+    fn scan_index_ranges(&self, ranges: &[(Vec<u8>, Vec<u8>)], f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
+        let mut go = true;
+        for (from, to) in ranges {
+            self.scan_index(from, to, false, &mut |k| {
+                go = f(k);
+                go
+            })?;
+            if !go {
+                break;
+            }
+        }
+        Ok(())
+    }
     /// Calls `f` with every (id, envelope) of `kind` in id order until it returns false.
     fn scan_records(&self, kind: Kind, f: &mut dyn FnMut(Id, &[u8]) -> bool) -> Result<()>;
     /// Calls `f` with each (key, entry) of the audit trail whose key lies in `[from, to]` until it
@@ -49,6 +64,10 @@ impl<T: RawRead + ?Sized> RawRead for Arc<T> {
 
     fn scan_index(&self, from: &[u8], to: &[u8], rev: bool, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
         (**self).scan_index(from, to, rev, f)
+    }
+
+    fn scan_index_ranges(&self, ranges: &[(Vec<u8>, Vec<u8>)], f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
+        (**self).scan_index_ranges(ranges, f)
     }
 
     fn scan_records(&self, kind: Kind, f: &mut dyn FnMut(Id, &[u8]) -> bool) -> Result<()> {

@@ -556,6 +556,42 @@ mod tests {
     }
 
     #[test]
+    fn many_small_index_ranges_read_as_many_scans_would_in_the_order_given() {
+        let Some((store, _)) = store() else { return };
+        let keys: Vec<Vec<u8>> = (0u16..3000).map(|i| vec![9, (i >> 8) as u8, i as u8, 1]).collect();
+        let w = store.write().unwrap();
+        w.tables().unwrap().raw.add_keys(&keys).unwrap();
+        w.commit().unwrap();
+        let r = store.read().unwrap();
+        // Every third key's range, last first, over more than one batch; one range finds none.
+        let mut ranges: Vec<(Vec<u8>, Vec<u8>)> =
+            keys.iter().step_by(3).rev().map(|k| (k[..3].to_vec(), vec![k[0], k[1], k[2], 2])).collect();
+        ranges.push((vec![8], vec![8, 1]));
+        let (mut one_by_one, mut at_once) = (Vec::new(), Vec::new());
+        for (from, to) in &ranges {
+            r.scan_index(from, to, false, &mut |k| {
+                one_by_one.push(k.to_vec());
+                true
+            })
+            .unwrap();
+        }
+        r.scan_index_ranges(&ranges, &mut |k| {
+            at_once.push(k.to_vec());
+            true
+        })
+        .unwrap();
+        assert_eq!(at_once.len(), 1000);
+        assert_eq!(at_once, one_by_one);
+        let mut first = Vec::new();
+        r.scan_index_ranges(&ranges, &mut |k| {
+            first.push(k.to_vec());
+            false
+        })
+        .unwrap();
+        assert_eq!(first, [keys[2997].clone()], "stops when told");
+    }
+
+    #[test]
     fn a_writer_without_its_turn_row_is_refused_saying_how_to_mend_it() {
         let Some((store, mut admin)) = store() else { return };
         admin.batch_execute("DELETE FROM rolo_writer").unwrap();
