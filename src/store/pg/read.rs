@@ -139,17 +139,28 @@ impl Session {
     /// Calls `f` with each (number, bytes) row of `kind` that `sql` selects (given the kind, the
     /// first number and a page size), in number order, until it returns false.
     fn numbered(&self, sql: &'static str, kind: Kind, f: &mut dyn FnMut(u64, &[u8]) -> Result<bool>) -> Result<()> {
+        self.numbered_rows(sql, kind, |row| row.get::<_, Vec<u8>>(1), |n, bytes| f(n, bytes))
+    }
+
+    /// [`Session::numbered`] for rows whose columns after the number `read` takes.
+    fn numbered_rows<R>(
+        &self,
+        sql: &'static str,
+        kind: Kind,
+        read: impl Fn(&postgres::Row) -> R,
+        mut f: impl FnMut(u64, &R) -> Result<bool>,
+    ) -> Result<()> {
         let mut next = 0i64;
         paged(
             |size| {
                 let rows = self.with(|c| c.query(sql, &[&kind_col(kind), &next, &size]))?;
-                let rows: Vec<(i64, Vec<u8>)> = rows.iter().map(|row| (row.get(0), row.get(1))).collect();
+                let rows: Vec<(i64, R)> = rows.iter().map(|row| (row.get(0), read(row))).collect();
                 if let Some((last, _)) = rows.last() {
                     next = last + 1;
                 }
                 Ok(rows)
             },
-            |(n, bytes)| f(*n as u64, bytes),
+            |(n, row)| f(*n as u64, row),
         )
     }
 }
@@ -309,22 +320,11 @@ impl crate::store::copy::Dump for Session {
 
     fn dump_versions(&self, f: &mut dyn FnMut(RecordRef, u64, &str) -> Result<()>) -> Result<()> {
         for kind in Kind::ALL {
-            let mut next = 0i64;
-            paged(
-                |size| {
-                    let rows = self.with(|c| {
-                        c.query(
-                            "SELECT id, version, author FROM rolo_versions WHERE kind = $1 AND id >= $2 ORDER BY id LIMIT $3",
-                            &[&kind_col(kind), &next, &size],
-                        )
-                    })?;
-                    let rows: Vec<(i64, i64, String)> = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
-                    if let Some((last, ..)) = rows.last() {
-                        next = last + 1;
-                    }
-                    Ok(rows)
-                },
-                |(id, version, by)| f(RecordRef::new(kind, *id as u64), *version as u64, by).map(|()| true),
+            self.numbered_rows(
+                "SELECT id, version, author FROM rolo_versions WHERE kind = $1 AND id >= $2 ORDER BY id LIMIT $3",
+                kind,
+                |row| (row.get::<_, i64>(1), row.get::<_, String>(2)),
+                |id, (version, by)| f(RecordRef::new(kind, id), *version as u64, by).map(|()| true),
             )?;
         }
         Ok(())
