@@ -80,7 +80,7 @@ pub const KEYS: [&str; 8] =
 pub const SETTINGS: [(&str, &str); 8] = [
     (
         "database = \"PATH\"",
-        "The database when neither --db nor ROLO_DB names one (~/ is home; relative: beside the file).",
+        "The database when neither --db nor ROLO_DB names one (~/ is home; relative: beside the file; or a postgres:// address).",
     ),
     ("theme = \"NAME\"", "dark, light, high-contrast, 16-color or plain (NO_COLOR always wins)."),
     ("default-screen = \"NAME\"", "The screen the app opens on: pipeline, contacts, accounts, leads, tasks, ..."),
@@ -174,6 +174,9 @@ fn problem(message: &str, key: Option<&str>) -> String {
 
 /// `path` with a leading `~/` read as the home folder and a relative one read from `base`.
 fn resolve(path: &Path, base: Option<&Path>) -> PathBuf {
+    if crate::store::is_address(path) {
+        return path.to_path_buf();
+    }
     if let Ok(rest) = path.strip_prefix("~")
         && let Some(home) = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf())
     {
@@ -207,7 +210,7 @@ impl Config {
 pub const TEMPLATE: &str = r#"# rolo's settings for this machine (a served session reads them from your user record).
 # Remove the # before a setting to use it.
 
-# The database when neither --db nor ROLO_DB names one.
+# The database when neither --db nor ROLO_DB names one: a file, or a postgres:// address.
 # database = "~/crm/rolo.redb"
 
 # The app's colours: dark, light, high-contrast, 16-color or plain (NO_COLOR always wins).
@@ -281,6 +284,10 @@ mod tests {
         let file = dir.path().join("config.toml");
         std::fs::write(&file, "database = \"team.redb\"\n").unwrap();
         assert_eq!(read(&file, &|_| Ok(())).unwrap().database, Some(dir.path().join("team.redb")));
+        // An address is no path beside the file.
+        let address = "postgres://ann@db.example.com/rolo?sslmode=require";
+        std::fs::write(&file, format!("database = \"{address}\"\n")).unwrap();
+        assert_eq!(read(&file, &|_| Ok(())).unwrap().database, Some(PathBuf::from(address)));
         std::fs::write(&file, b"theme = \"dark\"\n# \xff\n").unwrap();
         let said = read(&file, &|_| Ok(())).unwrap_err().to_string();
         assert!(said.ends_with("line 2: is not UTF-8 text: save the file as UTF-8 (rolo config edit)"), "{said}");

@@ -13,9 +13,11 @@ mod common;
 
 use common::{import_fixture as fixture, texts};
 
-/// A database in its own folder, and the `rolo` binary run against it.
+/// A database (a file in its own folder, or one on the PostgreSQL run's server) and the `rolo`
+/// binary run against it.
 struct Db {
     dir: TempDir,
+    path: PathBuf,
 }
 
 /// Listings that together show every record an import can write.
@@ -33,7 +35,9 @@ const EVERYTHING: [&[&str]; 9] = [
 
 impl Db {
     fn new() -> Db {
-        Db { dir: tempfile::tempdir().expect("a temporary folder") }
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = common::database(dir.path());
+        Db { dir, path }
     }
 
     /// A file beside the database.
@@ -50,7 +54,7 @@ impl Db {
 
     /// Adds a rep for each login (the command line's user, `tester`, is the file's admin).
     fn users(&self, logins: &[&str]) {
-        let crm = common::open_as_tester(&self.dir.path().join("rolo.redb"));
+        let crm = common::open_as_tester(&self.path);
         common::add_users(&crm, "rep", logins);
     }
 
@@ -61,7 +65,7 @@ impl Db {
 
     /// Runs rolo with `args` as [`Db::run`] does, in the locale `lang` (`en_GB.UTF-8`).
     fn run_in(&self, lang: &str, args: &[&str]) -> Output {
-        common::rolo_in(&self.dir.path().join("rolo.redb"), lang).args(args).output().expect("rolo runs")
+        common::rolo_in(&self.path, lang).args(args).output().expect("rolo runs")
     }
 
     /// Runs a command that must succeed; returns stdout and stderr.

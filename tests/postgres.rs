@@ -6,13 +6,19 @@
 // once per suite here: the price of running the same files unchanged.
 #![allow(clippy::duplicate_mod)]
 
+#[path = "cli/main.rs"]
+mod cli;
 mod common;
 #[path = "crm.rs"]
 mod crm;
 #[path = "filter.rs"]
 mod filter;
+#[path = "import.rs"]
+mod import;
 #[path = "permissions.rs"]
 mod permissions;
+#[path = "reports.rs"]
+mod reports;
 #[path = "serve.rs"]
 mod serve;
 #[path = "service.rs"]
@@ -219,11 +225,25 @@ mod nodes {
     }
 
     #[test]
-    fn a_backup_of_a_database_on_a_server_is_left_to_the_servers_tools() {
+    fn a_backup_of_a_database_on_a_server_is_a_file_that_migrates_back() {
         let Some((ann, _)) = two_nodes() else { return };
+        let id = ann.create(Contact { first_name: "Li".into(), last_name: "Wang".into(), ..Default::default() });
+        let id = id.unwrap().id;
         let dir = tempfile::tempdir().unwrap();
-        let e = ann.backup(&dir.path().join("copy.redb")).unwrap_err().to_string();
-        assert!(e.contains("is on a server") && e.contains("pg_dump"), "{e}");
-        assert!(!dir.path().join("copy.redb").exists());
+        let copy = dir.path().join("copy.redb");
+        ann.backup(&copy).unwrap();
+        let file = Crm::open(&copy).unwrap().with_session(Session::new("ann"));
+        assert_eq!(file.get::<Contact>(id).unwrap().last_name, "Wang");
+        assert_eq!(file.audit(RecordRef::new(Kind::Contact, id)).unwrap().len(), 1);
+        assert!(file.check().unwrap().is_empty());
+        let names =
+            |dir: &std::path::Path| std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name()).collect::<Vec<_>>();
+        assert_eq!(names(dir.path()), ["copy.redb"], "nothing half written is left beside it");
+        // Never over a file, nor into a folder that is not there.
+        let e = ann.backup(&copy).unwrap_err().to_string();
+        assert!(e.contains("exists already"), "{e}");
+        let e = ann.backup(&dir.path().join("no/such/x.redb")).unwrap_err().to_string();
+        assert!(e.contains("x.redb") && e.contains("no folder"), "{e}");
+        assert!(!dir.path().join("no").exists());
     }
 }

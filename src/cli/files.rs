@@ -103,6 +103,9 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
 /// Fails when `path` may not be written: it exists and `force` is off, or it is the database
 /// `db`. A client checks its own files before it sends the command.
 pub fn may_write(db: &Path, path: &Path, force: bool) -> Result<()> {
+    if crate::store::is_address(path) {
+        return Err(ValidationError::new("out", "is a database's address, not a file: choose a file to write").into());
+    }
     match stdio::files() {
         Files::Local => {}
         Files::Remote => return Err(refused(path)),
@@ -161,15 +164,18 @@ pub fn backup(crm: &Crm, path: &Path) -> Result<()> {
         )
         .into()),
         Files::Given(given) => {
-            static TAKEN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-            let n = TAKEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let mut name = crm.path().file_name().unwrap_or_default().to_os_string();
-            name.push(format!(".backup-{}-{n}", std::process::id()));
-            let copy = crm.path().with_file_name(name);
+            // Written on this side first: beside a database file (its folder is the server's
+            // own), else in the temporary folder; gone once sent.
+            let beside = crm.path().parent().filter(|_| !crate::store::is_address(crm.path()));
+            let mut folder = tempfile::Builder::new();
+            folder.prefix(".rolo-backup-");
+            let folder = match beside {
+                Some(beside) => folder.tempdir_in(beside)?,
+                None => folder.tempdir()?,
+            };
+            let copy = folder.path().join("copy.redb");
             crm.backup(&copy)?;
-            let bytes = std::fs::read(&copy);
-            let _ = std::fs::remove_file(&copy);
-            given.keep(path, false, bytes?);
+            given.keep(path, false, std::fs::read(&copy)?);
             Ok(())
         }
     }

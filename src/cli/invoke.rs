@@ -48,7 +48,7 @@ fn invoked(crm: &Crm, args: &[String], over_ssh: bool) -> u8 {
     };
     if over_ssh
         && let Some(db) = &cli.db
-        && !same_file(db, crm.path())
+        && !same_database(db, crm.path())
     {
         return fail(&format!(
             "--db: this server serves {}, the only database here: leave --db out",
@@ -76,9 +76,13 @@ pub fn command_name(args: &[String]) -> String {
     if names.is_empty() { "(no command)".into() } else { names.join(" ") }
 }
 
-/// Whether `a` and `b` are the same file.
-fn same_file(a: &Path, b: &Path) -> bool {
-    matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(a), Ok(b)) if a == b)
+/// Whether the database a command line names is the one served (whose address, where it has
+/// one, is kept without its password).
+fn same_database(named: &Path, served: &Path) -> bool {
+    match named.to_str().filter(|_| crate::store::is_address(named)) {
+        Some(address) => Path::new(&crate::store::address_without_password(address)) == served,
+        None => matches!((std::fs::canonicalize(named), std::fs::canonicalize(served)), (Ok(a), Ok(b)) if a == b),
+    }
 }
 
 /// Reads the command line; help and version are printed (exit 0), a malformed line said on one

@@ -338,8 +338,8 @@ fn noun(words: &[String]) -> Option<String> {
     None
 }
 
-/// Runs `f` on the database being completed: the server's handle, else the file opened
-/// briefly; nothing when it cannot be opened (missing, or the OS user is not a user of it).
+/// Runs `f` on the database being completed: the server's handle, else the file (or the
+/// database at an address) opened briefly; nothing when it cannot be opened (missing, or the OS user is not a user of it).
 fn with_crm(f: impl FnOnce(&Crm) -> Vec<CompletionCandidate>) -> Vec<CompletionCandidate> {
     FROM_DATABASE.store(true, std::sync::atomic::Ordering::SeqCst);
     let (db, crm) = ASKED
@@ -350,7 +350,7 @@ fn with_crm(f: impl FnOnce(&Crm) -> Vec<CompletionCandidate>) -> Vec<CompletionC
     if let Some(crm) = crm {
         return f(&crm);
     }
-    match db.filter(|p| p.exists()).map(|p| Crm::open_for(&p, Workload::Brief)) {
+    match db.filter(|p| crate::store::is_address(p) || p.exists()).map(|p| Crm::open_for(&p, Workload::Brief)) {
         Some(Ok(crm)) => f(&crm),
         _ => Vec::new(),
     }

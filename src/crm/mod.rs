@@ -507,7 +507,8 @@ impl Crm {
         if me.role().name != "admin" {
             return Err(CrmError::NotAdmin { who: me.who(), what: "copy the whole database".into() });
         }
-        if target == self.path() {
+        let shown = target.to_str().map(crate::store::address_without_password);
+        if target == self.path() || shown.is_some_and(|shown| Path::new(&shown) == self.path()) {
             return Err(ValidationError::new("to", "is the database itself: name another").into());
         }
         let file = !crate::store::is_address(target);

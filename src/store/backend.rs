@@ -51,8 +51,11 @@ pub(super) trait Backend: Send + Sync {
     fn verify_pages(&self) -> Result<bool>;
     /// Gives the space of removed data back; false when it cannot now (nothing done).
     fn compact(&self) -> Result<bool>;
-    /// Writes a consistent copy of the whole database to `target`, which must not exist.
-    fn backup(&self, target: &Path) -> Result<()>;
+    /// Copies the database's file, as it is and consistent, to `to` (a new path); `None` for a
+    /// database with no file of its own (a backup then goes through [`Store::copy_into`]).
+    fn copy_file(&self, _to: &Path) -> Option<Result<()>> {
+        None
+    }
     /// The number of the newest commit, where several nodes share the database (`None`: only
     /// this process writes it).
     fn shared_commits(&self) -> Result<Option<u64>> {
@@ -157,9 +160,13 @@ impl Store {
         self.backend.compact()
     }
 
-    /// Writes a consistent copy of the whole database to `target` (which must not exist).
+    /// Writes a consistent copy of the whole database to the new file `target`: a file's own
+    /// bytes, or a database on a server copied into a file (which `rolo migrate` can bring back).
     pub fn backup(&self, target: &Path) -> Result<()> {
-        self.backend.backup(target)
+        super::copy::new_file(target, |partial| match self.backend.copy_file(partial) {
+            Some(copied) => copied,
+            None => self.copy_into(&Store::open(partial, Workload::Bulk)?).map(drop),
+        })
     }
 
     /// The newest commit's number where several nodes (processes on other machines) share the

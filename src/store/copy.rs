@@ -4,11 +4,43 @@
 //! lands, or nothing.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use super::backend::Store;
 use super::read::Gather;
 use super::{RawRead, RawWrite, Result, StoreError, keys};
 use crate::model::{Kind, RecordRef};
+
+/// Writes the new file `target` through `write`, which is given a path beside it to write;
+/// renamed into place once whole, so `target` is never half written. Refused when `target`
+/// exists.
+pub(super) fn new_file(target: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    let taken = || StoreError::BackupExists(target.to_path_buf());
+    let failed = |source| StoreError::Backup { path: target.to_path_buf(), source };
+    if std::fs::symlink_metadata(target).is_ok() {
+        return Err(taken());
+    }
+    // No folder is made for it: a mistyped folder is said, not created.
+    if let Some(folder) = target.parent().filter(|f| !f.as_os_str().is_empty() && !f.is_dir()) {
+        let missing = std::io::Error::new(std::io::ErrorKind::NotFound, format!("no folder {}", folder.display()));
+        return Err(failed(missing));
+    }
+    let partial = target.with_extension("partial");
+    let _ = std::fs::remove_file(&partial);
+    let written = write(&partial)
+        .map_err(|e| match e {
+            StoreError::Backup { source, .. } => failed(source),
+            e => e,
+        })
+        .and_then(|()| match std::fs::symlink_metadata(target) {
+            Ok(_) => Err(taken()),
+            Err(_) => std::fs::rename(&partial, target).map_err(failed),
+        });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    written
+}
 
 /// How many index keys go to the target at once (sorted, as the source gives them).
 const KEYS_AT_ONCE: usize = 8192;

@@ -31,7 +31,7 @@ pub use copy::Copied;
 pub use guard::{Health, guarding, hush_caught_panics};
 pub use keys::{Indexed, SortField, key_record};
 pub use open::Workload;
-pub use pg::{Throwaway, TlsFiles, is_address};
+pub use pg::{Throwaway, TlsFiles, is_address, shown as address_without_password};
 pub use read::{RawRead, Read};
 pub use tables::{Handed, OwnerChange, Reader, Written};
 pub use write::{RawWrite, WriteTables};

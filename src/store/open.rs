@@ -287,34 +287,14 @@ impl Backend for FileStore {
         self.health.guard(|| db.compact().map_err(|e| StoreError::Other(e.to_string())))
     }
 
-    /// Copies the file into a temporary file beside `target` first, renamed into place once
-    /// complete.
-    fn backup(&self, target: &Path) -> Result<()> {
-        let io = |source| StoreError::Backup { path: target.to_path_buf(), source };
-        if target.exists() {
-            return Err(StoreError::BackupExists(target.to_path_buf()));
-        }
-        let partial = target.with_extension("partial");
-        // Holding the write transaction keeps every writer out while the file is copied.
-        let hold = self.writer()?;
-        let copied = std::fs::copy(&self.path, &partial)
-            .and_then(|_| std::fs::File::open(&partial)?.sync_all())
-            .and_then(|()| {
-                if target.exists() {
-                    Err(std::io::ErrorKind::AlreadyExists.into())
-                } else {
-                    std::fs::rename(&partial, target)
-                }
-            });
-        drop(hold);
-        copied.map_err(|e| {
-            let _ = std::fs::remove_file(&partial);
-            if e.kind() == std::io::ErrorKind::AlreadyExists {
-                StoreError::BackupExists(target.to_path_buf())
-            } else {
-                io(e)
-            }
-        })
+    /// Holding the write transaction keeps every writer out while the file is copied.
+    fn copy_file(&self, to: &Path) -> Option<Result<()>> {
+        let copied = self.writer().and_then(|_hold| {
+            std::fs::copy(&self.path, to)
+                .and_then(|_| std::fs::File::open(to)?.sync_all())
+                .map_err(|source| StoreError::Backup { path: to.to_path_buf(), source })
+        });
+        Some(copied)
     }
 }
 

@@ -117,6 +117,9 @@ fn check_bad_input() {
 
 #[test]
 fn check_a_damaged_database() {
+    if super::common::on_postgres() {
+        return; // a server keeps its own pages (see the store's tests of a damaged file)
+    }
     let db = Db::new();
     acme(&db);
     // Keep the file header; overwrite every page after it.

@@ -141,9 +141,10 @@ fn snapshot(db: &Path) -> Vec<Value> {
     LISTINGS.iter().map(|l| json_of(db, *l)).collect()
 }
 
-/// A scratch database, deleted with its folder when dropped.
+/// A scratch database (a file in a temporary folder, or in the PostgreSQL run a new database on
+/// its server) and a folder for the files a test writes, deleted when dropped.
 struct Db {
-    _dir: TempDir,
+    dir: TempDir,
     path: PathBuf,
     /// The last snapshot, while no command that may write has run since: saves listing the
     /// database twice per bad input when several are tried in a row.
@@ -153,13 +154,13 @@ struct Db {
 impl Db {
     fn new() -> Db {
         let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("rolo.redb");
-        Db { _dir: dir, path, known: RefCell::new(None) }
+        let path = common::database(dir.path());
+        Db { dir, path, known: RefCell::new(None) }
     }
 
-    /// A file name beside the database.
+    /// A file name in the test's folder (beside the database, where that is a file).
     fn file(&self, name: &str) -> PathBuf {
-        self.path.with_file_name(name)
+        self.dir.path().join(name)
     }
 
     /// Runs a command that must succeed; returns stdout.
@@ -397,7 +398,7 @@ fn the_database_can_come_from_rolo_db() {
     let out = Command::new(env!("CARGO_BIN_EXE_rolo"))
         .env("ROLO_DB", &db.path)
         .env("USER", "tester")
-        .env("HOME", db.path.parent().unwrap())
+        .env("HOME", db.dir.path())
         .env_remove("ROLO_USER")
         .args(["--json", "account", "list"])
         .output()

@@ -59,7 +59,7 @@ try() {
         .args(["--norc", "-c", &format!("{setup}{script}")])
         .env("PATH", path)
         .env("ROLO_DB", &db.path)
-        .envs([("USER", "tester"), ("HOME", db.path.parent().unwrap().to_str().unwrap())])
+        .envs([("USER", "tester"), ("HOME", db.dir.path().to_str().unwrap())])
         .env_remove("ROLO_CONFIG")
         .output()
         .expect("bash runs");
@@ -192,8 +192,12 @@ fn the_config_files_database_is_opened_when_none_is_named() {
     db.ok("contact add --first Ann --last Lee");
     let file = config_file(&db);
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-    // A relative path is read beside the config file.
-    std::fs::write(&file, "database = \"../rolo.redb\"\n").unwrap();
+    // A relative path is read beside the config file; an address is taken as it is.
+    let named = match db.path.strip_prefix(db.dir.path()) {
+        Ok(name) => format!("../{}", name.display()),
+        Err(_) => db.path.display().to_string(),
+    };
+    std::fs::write(&file, format!("database = \"{named}\"\n")).unwrap();
     let mut bare = common::rolo_in(&db.path, "C.UTF-8");
     let args: Vec<&std::ffi::OsStr> = bare.get_args().skip(2).collect();
     assert!(args.is_empty(), "rolo_in passes only --db");
@@ -251,7 +255,7 @@ fn fish_completes_positional_values_and_flags_from_the_database() {
             .args(["--no-config", "-c", &format!("source {}; complete -C '{line}'", script.display())])
             .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()))
             .env("ROLO_DB", &db.path)
-            .env("HOME", db.path.parent().unwrap())
+            .env("HOME", db.dir.path())
             .output()
             .unwrap();
         texts(&out).0

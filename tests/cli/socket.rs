@@ -24,10 +24,17 @@ fn me() -> String {
     peer::user_name(unsafe { libc::getuid() }).expect("this account has a name")
 }
 
+/// A fresh database file; `None` in the PostgreSQL run, where no server opens a socket (every
+/// rolo reaches a database on a server directly).
+fn file_db() -> Option<Db> {
+    Some(Db::new()).filter(|db| !rolo::store::is_address(&db.path))
+}
+
 impl Served {
-    /// A server over a fresh database; `mapped`: the test's OS account acts as `tester`.
-    fn new(mapped: bool) -> Served {
-        let db = Db::new();
+    /// A server over a fresh database file (see [`file_db`]); `mapped`: the test's OS account
+    /// acts as `tester`.
+    fn new(mapped: bool) -> Option<Served> {
+        let db = file_db()?;
         db.ok("whoami");
         let crm = super::common::open_as_tester(&db.path);
         if mapped {
@@ -35,7 +42,7 @@ impl Served {
             crm.edit_user("tester", change).expect("map the OS account");
         }
         let server = listen(Arc::new(crm.clone()), &socket_path(&db.path), None).expect("listen");
-        Served { server, crm, db }
+        Some(Served { server, crm, db })
     }
 }
 
@@ -43,7 +50,7 @@ const CSV: &str = "first,last,email\nAnn,Lee,ann@example.com\nBob,Ray,bob@exampl
 
 #[test]
 fn a_command_through_the_socket_prints_what_it_prints_locally() {
-    let served = Served::new(true);
+    let Some(served) = Served::new(true) else { return };
     let local = Db::new();
     // Written by two databases, maybe a minute apart: all but the clock must agree.
     let unclocked_text = |db: &Db, line: &str| {
@@ -74,7 +81,7 @@ fn a_command_through_the_socket_prints_what_it_prints_locally() {
 
 #[test]
 fn files_named_on_the_command_line_are_read_and_written_by_the_client() {
-    let served = Served::new(true);
+    let Some(served) = Served::new(true) else { return };
     let csv = served.db.file("people.csv");
     std::fs::write(&csv, CSV).expect("write the file");
     let imported = served.db.ok(["import", "contacts", csv.to_str().expect("path")]);
@@ -95,7 +102,7 @@ fn files_named_on_the_command_line_are_read_and_written_by_the_client() {
 
 #[test]
 fn an_import_through_the_socket_reads_the_clients_stdin() {
-    let served = Served::new(true);
+    let Some(served) = Served::new(true) else { return };
     let out = rolo(&served.db.path).args(["import", "contacts", "-"]).write_stdin(CSV).output().expect("run rolo");
     let (stdout, stderr) = texts(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
@@ -104,7 +111,7 @@ fn an_import_through_the_socket_reads_the_clients_stdin() {
 
 #[test]
 fn a_peer_whose_account_is_no_rolo_user_is_refused() {
-    let served = Served::new(false);
+    let Some(served) = Served::new(false) else { return };
     let err = served.db.fails_only("account list", 1, &format!("the rolo server acts for OS user {}", me()));
     assert!(err.contains("is not a rolo user of this database"), "{err}");
     let mut bo = rolo::model::User::new("bo", "Bo Lind", "rep");
@@ -118,7 +125,7 @@ fn a_peer_whose_account_is_no_rolo_user_is_refused() {
 #[test]
 fn a_command_past_the_cap_on_connections_is_told_the_server_is_busy() {
     use rolo::serve::socket::{MAX_CONNECTIONS, wire};
-    let served = Served::new(true);
+    let Some(served) = Served::new(true) else { return };
     let sock = socket_path(&served.db.path);
     // Connections that say nothing hold their threads; the kernel queues them in order.
     let held: Vec<_> =
@@ -138,7 +145,7 @@ fn a_command_past_the_cap_on_connections_is_told_the_server_is_busy() {
 
 #[test]
 fn the_app_while_a_server_runs_names_its_ssh_address() {
-    let served = Served::new(true);
+    let Some(served) = Served::new(true) else { return };
     served.server.announce(2222, "crm.example");
     let out = rolo(&served.db.path).output().expect("run rolo");
     let (stdout, stderr) = texts(&out);
@@ -148,12 +155,12 @@ fn the_app_while_a_server_runs_names_its_ssh_address() {
 
 #[test]
 fn a_socket_left_by_a_crash_is_passed_over_a_live_one_kept_and_stop_removes_it() {
-    let db = Db::new();
+    let Some(db) = file_db() else { return };
     let stale = std::os::unix::net::UnixListener::bind(socket_path(&db.path)).expect("bind");
     drop(stale);
     assert!(socket_path(&db.path).exists());
     assert_eq!(db.ok("whoami").lines().next(), Some("login      tester"));
-    let served = Served::new(true);
+    let Some(served) = Served::new(true) else { return };
     let sock = socket_path(&served.db.path);
     let second = listen(Arc::new(served.crm.clone()), &sock, None).err().expect("one server per socket");
     assert!(second.to_string().ends_with("another rolo server answers there: stop it first"), "{second}");
@@ -164,7 +171,7 @@ fn a_socket_left_by_a_crash_is_passed_over_a_live_one_kept_and_stop_removes_it()
 #[test]
 fn the_socket_is_for_the_owner_and_the_group_and_an_unknown_group_is_refused() {
     use std::os::unix::fs::PermissionsExt;
-    let served = Served::new(true);
+    let Some(served) = Served::new(true) else { return };
     let sock = socket_path(&served.db.path);
     let mode = std::fs::metadata(&sock).expect("the socket").permissions().mode();
     assert_eq!(mode & 0o777, 0o660);
@@ -178,7 +185,7 @@ fn the_socket_is_for_the_owner_and_the_group_and_an_unknown_group_is_refused() {
 fn a_server_and_a_client_of_other_versions_say_so() {
     use rolo::serve::socket::wire::{self, Reply, Request};
     use std::io::Write;
-    let served = Served::new(true);
+    let Some(served) = Served::new(true) else { return };
     // A client from the future, to this server.
     let stream = std::os::unix::net::UnixStream::connect(socket_path(&served.db.path)).expect("connect");
     let mut to = &stream;
@@ -195,7 +202,7 @@ fn a_server_and_a_client_of_other_versions_say_so() {
         "error: this rolo server (v1) cannot talk to your rolo (v99): use the same rolo binary\n"
     );
     // This client, to a server from the future.
-    let db = Db::new();
+    let Some(db) = file_db() else { return };
     let listener = std::os::unix::net::UnixListener::bind(socket_path(&db.path)).expect("bind");
     let future = std::thread::spawn(move || {
         let (stream, _) = listener.accept().expect("a client");
@@ -211,7 +218,7 @@ fn a_server_and_a_client_of_other_versions_say_so() {
 #[test]
 fn through_the_socket_a_full_stdout_fails_a_listing_but_not_a_saved_record() {
     use std::process::Stdio;
-    let served = Served::new(true);
+    let Some(served) = Served::new(true) else { return };
     let full = || Stdio::from(std::fs::File::options().write(true).open("/dev/full").expect("/dev/full"));
     let run = |line: &str| {
         let mut command = super::common::rolo_in(&served.db.path, "C.UTF-8");
@@ -230,7 +237,7 @@ fn through_the_socket_a_full_stdout_fails_a_listing_but_not_a_saved_record() {
 
 #[test]
 fn the_clients_config_currency_goes_with_its_commands_and_imports() {
-    let served = Served::new(true);
+    let Some(served) = Served::new(true) else { return };
     let file = served.db.file("rolo").join("config.toml");
     std::fs::create_dir_all(file.parent().expect("a folder")).expect("the config folder");
     std::fs::write(&file, "currency = \"EUR\"\n").expect("write the config");
@@ -250,7 +257,7 @@ fn the_clients_config_currency_goes_with_its_commands_and_imports() {
 
 #[test]
 fn the_shell_completes_ids_from_the_server_holding_the_database() {
-    let served = Served::new(true);
+    let Some(served) = Served::new(true) else { return };
     let anna = served.db.id("contact add --first Anna --last Lee");
     let out = rolo(&served.db.path)
         .args(["complete", "--shell", "fish", "--index", "3", "--", "rolo", "contact", "show", ""])

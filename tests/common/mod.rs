@@ -11,9 +11,15 @@ use rolo::model::*;
 use tempfile::TempDir;
 
 /// `rolo --db <db>` as user `tester`, away from the real home folder and environment, in the
-/// locale `lang` (`C.UTF-8`: dates that could be read either way are read month first).
+/// locale `lang` (`C.UTF-8`: dates that could be read either way are read month first). Its home
+/// is the folder the database was made for (see [`database`]).
 pub fn rolo_in(db: &std::path::Path, lang: &str) -> std::process::Command {
-    let home = db.parent().expect("the database lives in a folder");
+    let homes = HOMES.lock().unwrap_or_else(|e| e.into_inner());
+    let home = match homes.get(db) {
+        Some(home) => home.as_path(),
+        None if rolo::store::is_address(db) => panic!("{} was not made by common::database", db.display()),
+        None => db.parent().expect("the database lives in a folder"),
+    };
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_rolo"));
     cmd.arg("--db")
         .arg(db)
@@ -49,10 +55,19 @@ pub fn on_postgres() -> bool {
 /// run said so once, loudly).
 pub fn database(dir: &std::path::Path) -> std::path::PathBuf {
     match on_postgres().then(rolo::store::Throwaway::shared).flatten() {
-        Some(server) => server.new_database().expect("a new PostgreSQL database").into(),
+        Some(server) => {
+            let address = std::path::PathBuf::from(server.new_database().expect("a new PostgreSQL database"));
+            HOMES.lock().unwrap_or_else(|e| e.into_inner()).insert(address.clone(), dir.to_path_buf());
+            address
+        }
         None => dir.join("t.redb"),
     }
 }
+
+/// The folder each PostgreSQL database was made for: the home [`rolo_in`] gives a command run
+/// against it, as a file's folder is.
+static HOMES: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, std::path::PathBuf>>> =
+    std::sync::LazyLock::new(Default::default);
 
 /// A CRM over a fresh database; keep the `TempDir` alive as long as the CRM.
 /// The command line run through [`rolo_in`] acts as `tester`, an admin of it too.
