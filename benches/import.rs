@@ -4,9 +4,15 @@
 //! `rolo check` on it. Each side runs as a child process; its wall time and peak memory (the
 //! child's maximum resident set) and the file it wrote are printed, with the ratios.
 //!
+//! The same import, `rolo migrate` of the demo and `rolo check` run against a database on a
+//! throwaway PostgreSQL server made from the machine's binaries too (its size is the tables'
+//! with their indexes; the server's memory is not the child's): the second column of the file's
+//! figures. That server runs without fsync.
+//!
 //! `cargo bench --bench import`; `ROLO_BENCH_N` sets N (default 1,000,000). Without `sqlite3` on
-//! the PATH its side is skipped with a message. With `ROLO_BENCH_CSV=FILE` it only writes the
-//! CSV to FILE and keeps it, for profiling one side by hand.
+//! the PATH its side is skipped with a message, and so is PostgreSQL's without its binaries
+//! (`ROLO_BENCH_BACKENDS=file` skips it too). With `ROLO_BENCH_CSV=FILE` it only writes the CSV
+//! to FILE and keeps it, for profiling one side by hand.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -39,7 +45,8 @@ fn main() {
     let rolo = env!("CARGO_BIN_EXE_rolo");
     let db = dir.path().join("import.redb");
     let import = run(Command::new(rolo).arg("--db").arg(&db).args(["import", "contact"]).arg(&csv));
-    println!("rolo import:    {:>7.1?}  peak {:>6.0} MB  file {:>6.0} MB", import.wall, import.peak_mb, mb(&db));
+    let import_mb = mb(&db);
+    println!("rolo import:    {:>7.1?}  peak {:>6.0} MB  file {import_mb:>6.0} MB", import.wall, import.peak_mb);
 
     let lite = dir.path().join("import.sqlite");
     match which("sqlite3") {
@@ -61,6 +68,24 @@ fn main() {
         None => println!("sqlite3 is not on the PATH: its side is skipped"),
     }
     std::fs::remove_file(&db).ok();
+    let server = match std::env::var("ROLO_BENCH_BACKENDS").is_ok_and(|b| !b.contains("postgres")) {
+        true => None,
+        false => rolo::store::Throwaway::shared(),
+    };
+    if server.is_none() {
+        println!("PostgreSQL's side is skipped (no PostgreSQL binaries, or ROLO_BENCH_BACKENDS)");
+    }
+    if let Some(server) = server {
+        let address = server.new_database().expect("a database");
+        let pg = run(Command::new(rolo).args(["--db", &address, "import", "contact"]).arg(&csv));
+        let size = pg_mb(&address);
+        println!("rolo import pg: {:>7.1?}  peak {:>6.0} MB  tables {size:>5.0} MB", pg.wall, pg.peak_mb);
+        println!(
+            "ratios (PostgreSQL / file): time {:.2}x, size {:.2}x",
+            pg.wall.as_secs_f64() / import.wall.as_secs_f64(),
+            size / import_mb.max(f64::MIN_POSITIVE)
+        );
+    }
 
     let demo_db = dir.path().join("demo.redb");
     let demo = run(Command::new(rolo).arg("--db").arg(&demo_db).args(["demo", "--contacts", &n.to_string()]));
@@ -72,6 +97,31 @@ fn main() {
     );
     let check = run(Command::new(rolo).arg("--db").arg(&demo_db).arg("check"));
     println!("rolo check:     {:>7.1?}  peak {:>6.0} MB (targets 30 s, 500 MB)", check.wall, check.peak_mb);
+    if let Some(server) = server {
+        let address = server.new_database().expect("a database");
+        let moved = run(Command::new(rolo).arg("--db").arg(&demo_db).args(["migrate", "--to", &address]));
+        println!(
+            "migrate to pg:  {:>7.1?}  peak {:>6.0} MB  tables {:>5.0} MB",
+            moved.wall,
+            moved.peak_mb,
+            pg_mb(&address)
+        );
+        let check = run(Command::new(rolo).args(["--db", &address, "check"]));
+        println!("rolo check pg:  {:>7.1?}  peak {:>6.0} MB", check.wall, check.peak_mb);
+    }
+}
+
+/// The size of rolo's tables (with their indexes) in the PostgreSQL database at `address`, in MB.
+fn pg_mb(address: &str) -> f64 {
+    let mut client = postgres::Client::connect(address, postgres::NoTls).expect("connect");
+    let row = client
+        .query_one(
+            "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c \
+             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r'",
+            &[],
+        )
+        .expect("the tables' size");
+    row.get::<_, i64>(0) as f64 / 1e6
 }
 
 /// Runs `cmd` to its end, which must succeed, with its output discarded.

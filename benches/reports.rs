@@ -1,36 +1,65 @@
 //! Report figures: how long each report of `rolo report NAME` (and the Reports screen) takes to
 //! compute with its default period, median and slowest of several runs.
 //!
-//! `ROLO_BENCH_DB` names an existing database to measure (it is opened, so it must not be in use,
-//! and it is upgraded if an older rolo wrote it); without it, a demo database of `ROLO_BENCH_N`
-//! contacts (default 1,000,000; every other kind scales with it, see `rolo demo`) is made in a
-//! temporary folder first. `ROLO_BENCH_RUNS` sets the runs per report (default 7);
-//! `ROLO_BENCH_ONLY` (e.g. `calls,tasks`) measures only those reports.
+//! `ROLO_BENCH_DB` names an existing database to measure (a file or a `postgres://` address; it
+//! is opened, so it must not be in use, and it is upgraded if an older rolo wrote it). Without it,
+//! a demo database of `ROLO_BENCH_N` contacts (default 1,000,000; every other kind scales with it,
+//! see `rolo demo`) is made in a temporary folder and measured, then copied (`rolo migrate`) to a
+//! database on a throwaway PostgreSQL server made from the machine's binaries and measured there
+//! too (skipped, saying so, where they are missing; `ROLO_BENCH_BACKENDS=file` skips it).
+//! `ROLO_BENCH_RUNS` sets the runs per report (default 7); `ROLO_BENCH_ONLY` (e.g. `calls,tasks`)
+//! measures only those reports.
 //!
-//! Run with `cargo bench --bench reports`. Prints one line per report.
+//! Run with `cargo bench --bench reports`. Prints one line per report and backend.
 
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use rolo::crm::{Crm, ForecastQuery, ReportQuery};
+use rolo::crm::{Crm, ForecastQuery, ReportQuery, Session};
 use rolo::model::Kind;
 
 fn main() {
     let runs: usize = std::env::var("ROLO_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(7).max(1);
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = match std::env::var_os("ROLO_BENCH_DB") {
-        Some(p) => std::path::PathBuf::from(p),
-        None => {
-            let n: u32 = std::env::var("ROLO_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
-            let path = dir.path().join("reports.redb");
-            let crm = Crm::open(&path).expect("open");
-            let start = Instant::now();
-            rolo::demo::fill(&crm, &rolo::demo::DemoSize::for_contacts(n), 1, false, &mut || {}).expect("demo data");
-            println!("demo data of {n} contacts made in {:.1?}", start.elapsed());
-            path
-        }
-    };
-    let start = Instant::now();
+    if let Some(given) = std::env::var_os("ROLO_BENCH_DB") {
+        measure(Path::new(&given), runs);
+        return;
+    }
+    let n: u32 = std::env::var("ROLO_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let path = dir.path().join("reports.redb");
     let crm = Crm::open(&path).expect("open");
+    let start = Instant::now();
+    rolo::demo::fill(&crm, &rolo::demo::DemoSize::for_contacts(n), 1, false, &mut || {}).expect("demo data");
+    println!("demo data of {n} contacts made in {:.1?}", start.elapsed());
+    drop(crm);
+    println!("-- file");
+    measure(&path, runs);
+    if std::env::var("ROLO_BENCH_BACKENDS").is_ok_and(|b| !b.contains("postgres")) {
+        return;
+    }
+    let Some(server) = rolo::store::Throwaway::shared() else {
+        println!("-- postgres: skipped (no PostgreSQL binaries)");
+        return;
+    };
+    let address = PathBuf::from(server.new_database().expect("a database"));
+    // The demo's first user is its admin, who may copy it all.
+    let crm = Crm::open(&path).expect("open");
+    let admin = crm.directory().expect("directory").users.first().expect("a demo user").login.clone();
+    let start = Instant::now();
+    let copied = crm.with_session(Session::new(&admin)).migrate_to(&address).expect("migrate");
+    let records: u64 = copied.records.values().sum();
+    println!(
+        "-- postgres (throwaway server, local socket, fsync off): migrated {records} records in {:.1?}",
+        start.elapsed()
+    );
+    drop(crm);
+    measure(&address, runs);
+}
+
+/// Opens the database at `path` and times each report on it.
+fn measure(path: &Path, runs: usize) {
+    let start = Instant::now();
+    let crm = Crm::open(path).expect("open");
     println!("opened {} in {:.2?}", path.display(), start.elapsed());
     let sizes: Vec<String> = [Kind::Contact, Kind::Account, Kind::Opportunity, Kind::Call, Kind::Task, Kind::Lead]
         .iter()

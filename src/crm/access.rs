@@ -348,6 +348,11 @@ impl<R: std::ops::Deref<Target: RawRead>, J: Judge> RawRead for Seen<R, J> {
         Ok(self.inner.contains(r)? && self.judge.sees(r))
     }
 
+    fn contains_many(&self, refs: &[RecordRef]) -> crate::store::Result<Vec<bool>> {
+        let found = self.inner.contains_many(refs)?;
+        Ok(found.into_iter().zip(refs).map(|(there, &r)| there && self.judge.sees(r)).collect())
+    }
+
     fn scan_index(
         &self,
         from: &[u8],

@@ -13,6 +13,11 @@ pub trait RawRead {
     fn raw(&self, r: RecordRef) -> Result<Option<Vec<u8>>>;
     /// Whether a record exists (without copying it).
     fn contains(&self, r: RecordRef) -> Result<bool>;
+    /// Which of `refs` exist, in the order given: many lookups in as few trips as the backend
+    /// allows.
+    fn contains_many(&self, refs: &[RecordRef]) -> Result<Vec<bool>> {
+        refs.iter().map(|&r| self.contains(r)).collect()
+    }
     /// Calls `f` with each index key in `[from, to)` (reversed when asked) until it returns false.
     fn scan_index(&self, from: &[u8], to: &[u8], rev: bool, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()>;
     /// Calls `f` with each index key of each of `ranges` (`[from, to)`, in the order given) until
@@ -60,6 +65,10 @@ impl<T: RawRead + ?Sized> RawRead for Arc<T> {
 
     fn contains(&self, r: RecordRef) -> Result<bool> {
         (**self).contains(r)
+    }
+
+    fn contains_many(&self, refs: &[RecordRef]) -> Result<Vec<bool>> {
+        (**self).contains_many(refs)
     }
 
     fn scan_index(&self, from: &[u8], to: &[u8], rev: bool, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {

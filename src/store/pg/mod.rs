@@ -440,6 +440,12 @@ mod tests {
     }
 
     #[test]
+    fn each_link_to_no_record_is_named_by_the_check() {
+        let Some((store, _)) = store() else { return };
+        crate::store::check::tests::each_link_to_no_record_is_named(&store);
+    }
+
+    #[test]
     fn a_kept_snapshot_whose_connection_died_gives_way_to_a_new_one() {
         let Some((store, mut admin)) = store() else { return };
         let kept = store.read().unwrap();

@@ -17,7 +17,8 @@ const FIRST_PAGE: i64 = 64;
 /// The largest page: each page after the first is four times the one before, up to this.
 const LAST_PAGE: i64 = 4096;
 
-/// How many ranges [`RawRead::scan_index_ranges`] reads with one query.
+/// How many ranges [`RawRead::scan_index_ranges`] (or records [`RawRead::contains_many`]) reads
+/// with one query.
 const RANGES_AT_ONCE: usize = 1024;
 
 /// One transaction on a connection taken from the pool; dropped before [`Session::end`], it
@@ -184,6 +185,30 @@ impl RawRead for Session {
             )?;
             Ok(row.is_some())
         })
+    }
+
+    /// A query per thousand records, where a lookup each would be a round trip each (`rolo
+    /// check` following every link).
+    fn contains_many(&self, refs: &[RecordRef]) -> Result<Vec<bool>> {
+        let mut found = Vec::with_capacity(refs.len());
+        for batch in refs.chunks(RANGES_AT_ONCE) {
+            let (kinds, ids): (Vec<i16>, Vec<i64>) = batch.iter().map(|r| (kind_col(r.kind), id_col(r.id))).unzip();
+            let rows = self.with(|c| {
+                c.query(
+                    "SELECT r.n FROM unnest($1::smallint[], $2::bigint[]) WITH ORDINALITY AS r(kind, id, n) \
+                     WHERE EXISTS (SELECT 1 FROM rolo_records x WHERE x.kind = r.kind AND x.id = r.id)",
+                    &[&kinds, &ids],
+                )
+            })?;
+            let mut here = vec![false; batch.len()];
+            for row in &rows {
+                if let Some(there) = usize::try_from(row.get::<_, i64>(0) - 1).ok().and_then(|i| here.get_mut(i)) {
+                    *there = true;
+                }
+            }
+            found.extend(here);
+        }
+        Ok(found)
     }
 
     /// A query per thousand ranges, where a scan each would be a round trip each (a report
