@@ -16,8 +16,8 @@ use crate::model::Prefs;
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
-    /// The database when neither `--db` nor `ROLO_DB` names one (`~/` is the home folder; a
-    /// relative path is beside the config file).
+    /// The database when neither `--db` nor `ROLO_DB` names one: a file (`~/` is the home
+    /// folder; a relative path is beside the config file) or a `postgres://` address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database: Option<PathBuf>,
     /// The app's theme: dark, light, high-contrast, 16-color or plain.

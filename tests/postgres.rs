@@ -225,25 +225,57 @@ mod nodes {
     }
 
     #[test]
+    fn a_tab_completed_against_a_database_without_rolo_makes_nothing_there() {
+        let Some(server) = rolo::store::Throwaway::shared() else { return };
+        let address = server.new_database().expect("a database");
+        let out = assert_cmd::Command::cargo_bin("rolo")
+            .unwrap()
+            .args([
+                "--db", &address, "complete", "--shell", "fish", "--index", "3", "--", "rolo", "contact", "show", "",
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success() && out.stdout.is_empty(), "{out:?}");
+        let mut admin = postgres::Client::connect(&address, postgres::NoTls).unwrap();
+        let made: bool = admin.query_one("SELECT to_regclass('rolo_schema') IS NOT NULL", &[]).unwrap().get(0);
+        assert!(!made, "no rolo tables were made by a Tab");
+    }
+
+    #[test]
     fn a_backup_of_a_database_on_a_server_is_a_file_that_migrates_back() {
-        let Some((ann, _)) = two_nodes() else { return };
+        let Some((address, a, _)) = two_nodes_at() else { return };
+        let ann = a.with_session(Session::new("ann"));
         let id = ann.create(Contact { first_name: "Li".into(), last_name: "Wang".into(), ..Default::default() });
         let id = id.unwrap().id;
         let dir = tempfile::tempdir().unwrap();
         let copy = dir.path().join("copy.redb");
+        // A file beside it named as a half-written copy might be is left alone.
+        std::fs::write(dir.path().join("copy.partial"), "mine").unwrap();
+        // The whole database is an admin's to copy, as by migrate.
+        let refused = a.with_session(Session::new("cy")).backup(&copy).unwrap_err();
+        assert!(matches!(refused, CrmError::NotAdmin { .. }), "{refused}");
+        assert!(!copy.exists());
         ann.backup(&copy).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777, 0o600, "for its owner alone");
         let file = Crm::open(&copy).unwrap().with_session(Session::new("ann"));
         assert_eq!(file.get::<Contact>(id).unwrap().last_name, "Wang");
         assert_eq!(file.audit(RecordRef::new(Kind::Contact, id)).unwrap().len(), 1);
         assert!(file.check().unwrap().is_empty());
         let names =
             |dir: &std::path::Path| std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name()).collect::<Vec<_>>();
-        assert_eq!(names(dir.path()), ["copy.redb"], "nothing half written is left beside it");
+        let mut left = names(dir.path());
+        left.sort();
+        assert_eq!(left, ["copy.partial", "copy.redb"], "nothing half written is left beside it");
+        assert_eq!(std::fs::read_to_string(dir.path().join("copy.partial")).unwrap(), "mine");
         // Never over a file, nor into a folder that is not there.
         let e = ann.backup(&copy).unwrap_err().to_string();
         assert!(e.contains("exists already"), "{e}");
         let e = ann.backup(&dir.path().join("no/such/x.redb")).unwrap_err().to_string();
         assert!(e.contains("x.redb") && e.contains("no folder"), "{e}");
         assert!(!dir.path().join("no").exists());
+        // A backup is a file: a database is migrate's.
+        let e = ann.backup(std::path::Path::new(&address)).unwrap_err().to_string();
+        assert!(e.contains("rolo migrate --to"), "{e}");
     }
 }

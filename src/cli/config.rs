@@ -107,7 +107,11 @@ pub fn run(out: &Out, cmd: ConfigCmd, db: Option<PathBuf>) -> Result<()> {
 /// `rolo config show`: every setting in force and where it comes from.
 fn show(out: &Out, path: &std::path::Path, db: Option<PathBuf>) -> Result<()> {
     let config = config::read(path, &names)?;
-    let database = db.clone().or_else(|| default_db(&config));
+    // An address is shown without its password.
+    let database = db
+        .clone()
+        .or_else(|| default_db(&config))
+        .map(|d| d.to_str().map_or(d.clone(), |s| PathBuf::from(crate::store::address_without_password(s))));
     let from = if db.is_some() {
         "--db or ROLO_DB"
     } else if config.database.is_some() {

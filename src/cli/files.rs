@@ -100,8 +100,8 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
     }
 }
 
-/// Fails when `path` may not be written: it exists and `force` is off, or it is the database
-/// `db`. A client checks its own files before it sends the command.
+/// Fails when `path` may not be written: it is a database's address, it exists and `force` is
+/// off, or it is the database `db`. A client checks its own files before it sends the command.
 pub fn may_write(db: &Path, path: &Path, force: bool) -> Result<()> {
     if crate::store::is_address(path) {
         return Err(ValidationError::new("out", "is a database's address, not a file: choose a file to write").into());
@@ -151,7 +151,8 @@ pub fn write(path: &Path, data: &[u8], force: bool) -> Result<()> {
 }
 
 /// A consistent copy of the database at `path`, as the policy allows: for a client, the copy is
-/// made beside the database, read, removed, and given to the client to write.
+/// made in a temporary folder on this side (beside a database file), read, removed, and given to
+/// the client to write.
 pub fn backup(crm: &Crm, path: &Path) -> Result<()> {
     match stdio::files() {
         Files::Local => Ok(crm.backup(path)?),

@@ -350,7 +350,8 @@ fn with_crm(f: impl FnOnce(&Crm) -> Vec<CompletionCandidate>) -> Vec<CompletionC
     if let Some(crm) = crm {
         return f(&crm);
     }
-    match db.filter(|p| crate::store::is_address(p) || p.exists()).map(|p| Crm::open_for(&p, Workload::Brief)) {
+    // A Tab never makes a database, nor rolo's tables in one.
+    match db.filter(|p| crate::store::holds_database(p)).map(|p| Crm::open_for(&p, Workload::Brief)) {
         Some(Ok(crm)) => f(&crm),
         _ => Vec::new(),
     }

@@ -348,9 +348,12 @@ impl<R: std::ops::Deref<Target: RawRead>, J: Judge> RawRead for Seen<R, J> {
         Ok(self.inner.contains(r)? && self.judge.sees(r))
     }
 
-    fn contains_many(&self, refs: &[RecordRef]) -> crate::store::Result<Vec<bool>> {
-        let found = self.inner.contains_many(refs)?;
-        Ok(found.into_iter().zip(refs).map(|(there, &r)| there && self.judge.sees(r)).collect())
+    fn raw_many(&self, refs: &[RecordRef]) -> crate::store::Result<Vec<Option<Vec<u8>>>> {
+        // Only what the user may see is read.
+        let sees: Vec<bool> = refs.iter().map(|&r| self.judge.sees(r)).collect();
+        let seen: Vec<RecordRef> = refs.iter().zip(&sees).filter(|(_, s)| **s).map(|(&r, _)| r).collect();
+        let mut found = self.inner.raw_many(&seen)?.into_iter();
+        Ok(sees.into_iter().map(|s| if s { found.next().flatten() } else { None }).collect())
     }
 
     fn scan_index(

@@ -493,8 +493,16 @@ impl Crm {
         Ok(problems)
     }
 
-    /// Writes a consistent copy of the database to `target` (which must not exist).
+    /// Writes a consistent copy of the database to `target` (which must not exist). A file is
+    /// copied whole by whoever may open it; a database on a server is copied into a file only by
+    /// an admin, as by [`Crm::migrate_to`], since it holds what no one user may see all of.
     pub fn backup(&self, target: &Path) -> Result<()> {
+        if crate::store::is_address(self.path()) {
+            let me = self.actor()?;
+            if me.role().name != "admin" {
+                return Err(CrmError::NotAdmin { who: me.who(), what: "copy the whole database".into() });
+            }
+        }
         Ok(self.shared.store.backup(target)?)
     }
 

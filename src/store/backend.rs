@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::copy::Dump;
 use super::open::FileStore;
 use super::pg::{self, PgStore};
-use super::{RawRead, Result, Workload, WriteTables};
+use super::{RawRead, Result, StoreError, Workload, WriteTables};
 
 /// Where a file that belongs with the database at `db` goes, its name ending in `suffix` (a
 /// server's socket, its host key): beside a database file; for a database on a PostgreSQL server,
@@ -104,6 +104,15 @@ pub struct Store {
     path: PathBuf,
 }
 
+/// Whether there is a database at `db` to open without making one: the file exists, or the
+/// database at the address answers and holds rolo's tables.
+pub fn holds_database(db: &Path) -> bool {
+    match db.to_str().filter(|_| pg::is_address(db)) {
+        Some(address) => pg::holds_tables(address),
+        None => db.exists(),
+    }
+}
+
 impl Store {
     /// Opens the database at `db`: a file, created (with its folder) when missing, or a
     /// PostgreSQL database at a `postgres://` address, given rolo's tables when it has none.
@@ -163,9 +172,24 @@ impl Store {
     /// Writes a consistent copy of the whole database to the new file `target`: a file's own
     /// bytes, or a database on a server copied into a file (which `rolo migrate` can bring back).
     pub fn backup(&self, target: &Path) -> Result<()> {
+        if pg::is_address(target) {
+            return Err(StoreError::Other(
+                "a backup is written to a file: to copy into a database on a server, use rolo migrate --to".into(),
+            ));
+        }
         super::copy::new_file(target, |partial| match self.backend.copy_file(partial) {
             Some(copied) => copied,
-            None => self.copy_into(&Store::open(partial, Workload::Bulk)?).map(drop),
+            None => {
+                self.copy_into(&Store::open(partial, Workload::Bulk)?)?;
+                // For its owner alone, as the server's data was for those it lets in.
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    let private = std::fs::set_permissions(partial, std::fs::Permissions::from_mode(0o600));
+                    private.map_err(|source| StoreError::Backup { path: partial.to_path_buf(), source })?;
+                }
+                Ok(())
+            }
         })
     }
 

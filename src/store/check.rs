@@ -237,12 +237,21 @@ struct Links {
 }
 
 impl Links {
-    /// Looks the pending links up, saying each whose record does not exist (or cannot be read).
+    /// Looks the pending links up, saying each whose record does not exist; a lookup that
+    /// failed is said once.
     fn follow(&mut self, r: &Snapshot, problems: &mut Vec<String>) {
         let targets: Vec<RecordRef> = self.pending.iter().map(|&(_, _, target)| target).collect();
-        let found = r.contains_many(&targets).unwrap_or_default();
-        for (i, (from, field, target)) in self.pending.drain(..).enumerate() {
-            if found.get(i) != Some(&true) {
+        let found = match r.contains_many(&targets) {
+            Ok(found) => found,
+            Err(e) => {
+                let (from, _, _) = self.pending[0];
+                problems.push(format!("the links of {} from {from} on cannot be looked up: {e}", targets.len()));
+                self.pending.clear();
+                return;
+            }
+        };
+        for ((from, field, target), there) in self.pending.drain(..).zip(found) {
+            if !there {
                 problems.push(format!("{from}: its {field} {target} does not exist"));
             }
         }

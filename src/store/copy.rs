@@ -11,9 +11,9 @@ use super::read::Gather;
 use super::{RawRead, RawWrite, Result, StoreError, keys};
 use crate::model::{Kind, RecordRef};
 
-/// Writes the new file `target` through `write`, which is given a path beside it to write;
-/// renamed into place once whole, so `target` is never half written. Refused when `target`
-/// exists.
+/// Writes the new file `target` through `write`, which is given a path in a scratch folder
+/// beside it; put in place once whole, so `target` is never half written, and never over a file
+/// (refused when `target` exists, or appeared meanwhile). Nothing else beside it is touched.
 pub(super) fn new_file(target: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     let taken = || StoreError::BackupExists(target.to_path_buf());
     let failed = |source| StoreError::Backup { path: target.to_path_buf(), source };
@@ -21,25 +21,25 @@ pub(super) fn new_file(target: &Path, write: impl FnOnce(&Path) -> Result<()>) -
         return Err(taken());
     }
     // No folder is made for it: a mistyped folder is said, not created.
-    if let Some(folder) = target.parent().filter(|f| !f.as_os_str().is_empty() && !f.is_dir()) {
+    let folder = target.parent().filter(|f| !f.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !folder.is_dir() {
         let missing = std::io::Error::new(std::io::ErrorKind::NotFound, format!("no folder {}", folder.display()));
         return Err(failed(missing));
     }
-    let partial = target.with_extension("partial");
-    let _ = std::fs::remove_file(&partial);
-    let written = write(&partial)
-        .map_err(|e| match e {
-            StoreError::Backup { source, .. } => failed(source),
-            e => e,
-        })
-        .and_then(|()| match std::fs::symlink_metadata(target) {
-            Ok(_) => Err(taken()),
-            Err(_) => std::fs::rename(&partial, target).map_err(failed),
-        });
-    if written.is_err() {
-        let _ = std::fs::remove_file(&partial);
+    let scratch = tempfile::Builder::new().prefix(".rolo-backup-").tempdir_in(folder).map_err(failed)?;
+    let partial = scratch.path().join("copy.redb");
+    write(&partial).map_err(|e| match e {
+        StoreError::Backup { source, .. } => failed(source),
+        e => e,
+    })?;
+    // Linked rather than renamed: a link never replaces a file.
+    match std::fs::hard_link(&partial, target) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(taken()),
+        // A file system without links.
+        Err(_) if std::fs::symlink_metadata(target).is_ok() => Err(taken()),
+        Err(_) => std::fs::rename(&partial, target).map_err(failed),
     }
-    written
 }
 
 /// How many index keys go to the target at once (sorted, as the source gives them).

@@ -24,7 +24,7 @@ mod tables;
 mod upgrade;
 mod write;
 
-pub use backend::{CHANGES_AT_ONCE, Followed, Snapshot, Store, Unsynced, Writer, companion};
+pub use backend::{CHANGES_AT_ONCE, Followed, Snapshot, Store, Unsynced, Writer, companion, holds_database};
 pub use check::check;
 pub use codec::Stored;
 pub use copy::Copied;

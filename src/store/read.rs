@@ -13,6 +13,11 @@ pub trait RawRead {
     fn raw(&self, r: RecordRef) -> Result<Option<Vec<u8>>>;
     /// Whether a record exists (without copying it).
     fn contains(&self, r: RecordRef) -> Result<bool>;
+    /// The stored envelopes of `refs` (`None` for each that does not exist), in the order given:
+    /// many reads in as few trips as the backend allows.
+    fn raw_many(&self, refs: &[RecordRef]) -> Result<Vec<Option<Vec<u8>>>> {
+        refs.iter().map(|&r| self.raw(r)).collect()
+    }
     /// Which of `refs` exist, in the order given: many lookups in as few trips as the backend
     /// allows.
     fn contains_many(&self, refs: &[RecordRef]) -> Result<Vec<bool>> {
@@ -69,6 +74,10 @@ impl<T: RawRead + ?Sized> RawRead for Arc<T> {
 
     fn contains_many(&self, refs: &[RecordRef]) -> Result<Vec<bool>> {
         (**self).contains_many(refs)
+    }
+
+    fn raw_many(&self, refs: &[RecordRef]) -> Result<Vec<Option<Vec<u8>>>> {
+        (**self).raw_many(refs)
     }
 
     fn scan_index(&self, from: &[u8], to: &[u8], rev: bool, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<()> {
@@ -239,11 +248,9 @@ pub trait Read: RawRead {
 
     /// The records with those ids, skipping any that are gone.
     fn many<R: Indexed>(&self, ids: &[Id]) -> Result<Vec<R>> {
-        let mut out = Vec::with_capacity(ids.len());
-        for &id in ids {
-            out.extend(self.get::<R>(id)?);
-        }
-        Ok(out)
+        let refs: Vec<RecordRef> = ids.iter().map(|&id| RecordRef::new(R::KIND, id)).collect();
+        let found = self.raw_many(&refs)?;
+        refs.iter().zip(found).filter_map(|(&r, bytes)| Some(codec::decode(r, &bytes?))).collect()
     }
 
     /// The bulk load that created `target`, if it was created by one.

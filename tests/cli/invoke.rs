@@ -126,6 +126,13 @@ fn over_ssh_another_database_is_refused() {
     assert!(ran.err.starts_with("error: --db: this server serves"), "{}", ran.err);
     let served = crm.path().to_str().expect("path").to_string();
     assert_eq!(call(&crm, Files::Remote, "", ["--db", &served, "account", "list"]).code, 0);
+    if rolo::store::is_address(crm.path()) {
+        // Another database on the same server is another database.
+        let other = served.replace("search_path%3D", "search_path%3Dother");
+        assert_ne!(other, served);
+        let ran = call(&crm, Files::Remote, "", ["--db", &other, "account", "list"]);
+        assert!(ran.code == 1 && ran.err.starts_with("error: --db: this server serves"), "{}", ran.err);
+    }
 }
 
 #[test]

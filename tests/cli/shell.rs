@@ -256,6 +256,7 @@ fn fish_completes_positional_values_and_flags_from_the_database() {
             .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()))
             .env("ROLO_DB", &db.path)
             .env("HOME", db.dir.path())
+            .current_dir(db.dir.path())
             .output()
             .unwrap();
         texts(&out).0
@@ -265,7 +266,7 @@ fn fish_completes_positional_values_and_flags_from_the_database() {
     // Stages in the board's order, with their probability; no files beside them.
     let stages = complete(&format!("rolo opp move {deal} "));
     assert!(stages.starts_with("Prospecting\t10%\n"), "{stages}");
-    assert!(!stages.contains("rolo.redb"), "{stages}");
+    assert!(!stages.contains("rolo.fish"), "{stages}");
     assert!(complete("rolo opp add --stage Neg").starts_with("Negotiation/Review"));
     assert!(complete(&format!("rolo opp show {deal}")).starts_with(&format!("{deal}\tPilot")));
     // Where a file is wanted, files.

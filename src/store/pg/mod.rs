@@ -109,7 +109,12 @@ impl Pool {
                 said(&e)
             ))
         })?;
-        Ok(Conn { client: Some(client), statements: HashMap::new() })
+        let mut conn = Conn { client: Some(client), statements: HashMap::new() };
+        // Each of rolo's queries reads a few rows by index; compiling one (which PostgreSQL does
+        // for a query it takes for a large one, as a thousand ranges of unknown width) costs
+        // more than it saves. An engine without the setting keeps its own way.
+        let _ = conn.batch("SET jit = off");
+        Ok(conn)
     }
 
     /// A connection on which `start` succeeded. An idle connection the server ended meanwhile (a
@@ -277,6 +282,15 @@ fn kind_col(kind: crate::model::Kind) -> i16 {
 /// An id as its column holds it (ids stay far below 2^63).
 fn id_col(id: crate::model::Id) -> i64 {
     id as i64
+}
+
+/// Whether the database at `address` answers and holds rolo's tables; nothing is created.
+pub(super) fn holds_tables(address: &str) -> bool {
+    let shown = shown(address);
+    let Ok((config, tls)) = tls::read(address, &shown) else { return false };
+    let pool = Pool { config, tls, shown, idle: Mutex::new(Vec::new()) };
+    let there = pool.ask(|c| c.query_opt("SELECT to_regclass('rolo_schema') IS NOT NULL", &[]));
+    there.ok().flatten().is_some_and(|row| row.get::<_, bool>(0))
 }
 
 impl PgStore {

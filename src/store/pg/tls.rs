@@ -13,6 +13,9 @@ use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
+/// How long a connection may take to be made when the address names no `connect_timeout`.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// The client's settings for `address` and, when it asks for TLS, the connector; or what is
 /// wrong with it (said with the address `shown`).
 pub(super) fn read(address: &str, shown: &str) -> Result<(postgres::Config, Option<MakeRustlsConnect>), String> {
@@ -32,9 +35,14 @@ pub(super) fn read(address: &str, shown: &str) -> Result<(postgres::Config, Opti
         }
     }
     let address = if params.is_empty() { head.to_string() } else { format!("{head}?{}", params.join("&")) };
-    let config = postgres::Config::from_str(&address).map_err(|e| {
+    let mut config = postgres::Config::from_str(&address).map_err(|e| {
         format!("the database address {shown} cannot be read ({e}): write it as postgres://USER@HOST/DATABASE")
     })?;
+    // A server that does not answer is said after a while, not waited on for the system's
+    // minutes (libpq's `connect_timeout=SECONDS` sets another).
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
     if !matches!(config.get_ssl_mode(), SslMode::Require) {
         if root_file.is_some() {
             return Err(format!("the database address {shown} names an sslrootcert without sslmode=require: add it"));
