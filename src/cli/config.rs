@@ -111,7 +111,7 @@ fn show(out: &Out, path: &std::path::Path, db: Option<PathBuf>) -> Result<()> {
     let database = db
         .clone()
         .or_else(|| default_db(&config))
-        .map(|d| d.to_str().map_or(d.clone(), |s| PathBuf::from(crate::store::address_without_password(s))));
+        .map(|d| d.to_str().map_or(d.clone(), |s| PathBuf::from(crate::crm::address_without_password(s))));
     let from = if db.is_some() {
         "--db or ROLO_DB"
     } else if config.database.is_some() {

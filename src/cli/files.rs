@@ -103,7 +103,7 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
 /// Fails when `path` may not be written: it is a database's address, it exists and `force` is
 /// off, or it is the database `db`. A client checks its own files before it sends the command.
 pub fn may_write(db: &Path, path: &Path, force: bool) -> Result<()> {
-    if crate::store::is_address(path) {
+    if crate::crm::is_address(path) {
         return Err(ValidationError::new("out", "is a database's address, not a file: choose a file to write").into());
     }
     match stdio::files() {
@@ -167,7 +167,7 @@ pub fn backup(crm: &Crm, path: &Path) -> Result<()> {
         Files::Given(given) => {
             // Written on this side first: beside a database file (its folder is the server's
             // own), else in the temporary folder; gone once sent.
-            let beside = crm.path().parent().filter(|_| !crate::store::is_address(crm.path()));
+            let beside = crm.path().parent().filter(|_| !crate::crm::is_address(crm.path()));
             let mut folder = tempfile::Builder::new();
             folder.prefix(".rolo-backup-");
             let folder = match beside {

@@ -79,8 +79,8 @@ pub fn command_name(args: &[String]) -> String {
 /// Whether the database a command line names is the one served (whose address, where it has
 /// one, is kept without its password).
 fn same_database(named: &Path, served: &Path) -> bool {
-    match named.to_str().filter(|_| crate::store::is_address(named)) {
-        Some(address) => Path::new(&crate::store::address_without_password(address)) == served,
+    match named.to_str().filter(|_| crate::crm::is_address(named)) {
+        Some(address) => Path::new(&crate::crm::address_without_password(address)) == served,
         None => matches!((std::fs::canonicalize(named), std::fs::canonicalize(served)), (Ok(a), Ok(b)) if a == b),
     }
 }

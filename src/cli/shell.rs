@@ -351,7 +351,7 @@ fn with_crm(f: impl FnOnce(&Crm) -> Vec<CompletionCandidate>) -> Vec<CompletionC
         return f(&crm);
     }
     // A Tab never makes a database, nor rolo's tables in one.
-    match db.filter(|p| crate::store::holds_database(p)).map(|p| Crm::open_for(&p, Workload::Brief)) {
+    match db.filter(|p| crate::crm::holds_database(p)).map(|p| Crm::open_for(&p, Workload::Brief)) {
         Some(Ok(crm)) => f(&crm),
         _ => Vec::new(),
     }

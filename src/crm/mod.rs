@@ -70,7 +70,9 @@ use crate::model::{
 };
 use crate::search::{Hit, Pass, SearchIndex};
 use crate::store::{Handed, Read, Store, WriteTables};
-pub use crate::store::{Indexed, StoreError, Workload, hush_caught_panics};
+pub use crate::store::{
+    Indexed, StoreError, Workload, address_without_password, holds_database, hush_caught_panics, is_address,
+};
 pub use import::{Arrival, Duplicate, ImportReport, Incoming, OnDuplicate, Reference, RowProblem};
 pub use keys::{KEY_TEXT_MAX, UserKey, fingerprint, parse_key};
 pub use marketing::{CampaignPlan, CampaignSummary, Draft, SendReport, Skip, Skipped};
