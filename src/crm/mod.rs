@@ -500,12 +500,19 @@ impl Crm {
     /// an admin, as by [`Crm::migrate_to`], since it holds what no one user may see all of.
     pub fn backup(&self, target: &Path) -> Result<()> {
         if crate::store::is_address(self.path()) {
-            let me = self.actor()?;
-            if me.role().name != "admin" {
-                return Err(CrmError::NotAdmin { who: me.who(), what: "copy the whole database".into() });
-            }
+            self.may_copy_everything()?;
         }
         Ok(self.shared.store.backup(target)?)
+    }
+
+    /// Fails unless the acting user is an admin: a whole copy holds what no one user may see all
+    /// of.
+    fn may_copy_everything(&self) -> Result<()> {
+        let me = self.actor()?;
+        if me.role().name != "admin" {
+            return Err(CrmError::NotAdmin { who: me.who(), what: "copy the whole database".into() });
+        }
+        Ok(())
     }
 
     /// Copies the whole database into `target`, a new file or an empty PostgreSQL database: every
@@ -513,10 +520,7 @@ impl Crm {
     /// It copies what no one user may see all of, so only an admin may. All or nothing: a
     /// failed copy leaves no new file and nothing in the database.
     pub fn migrate_to(&self, target: &Path) -> Result<crate::store::Copied> {
-        let me = self.actor()?;
-        if me.role().name != "admin" {
-            return Err(CrmError::NotAdmin { who: me.who(), what: "copy the whole database".into() });
-        }
+        self.may_copy_everything()?;
         let shown = target.to_str().map(crate::store::address_without_password);
         if target == self.path() || shown.is_some_and(|shown| Path::new(&shown) == self.path()) {
             return Err(ValidationError::new("to", "is the database itself: name another").into());
