@@ -11,6 +11,8 @@ use rolo::crm::{Crm, Workload};
 
 /// mimalloc rather than the system allocator: a bulk load allocates and frees tens of millions
 /// of small values (index keys, cells), which it serves faster and with less fragmentation.
+/// Built without transparent huge pages (Cargo.toml): with them a 1M-contact import's peak was
+/// some 40 MB higher, at no measured gain in speed.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -32,10 +32,10 @@ impl Crm {
         let mut people = People::default();
         let mut pairs = Vec::new();
         r.each::<Contact>(|c| {
-            if let Some((first, reason, _)) = people.find(&c, &mut |id| r.get(id).ok().flatten()) {
+            if let Some((first, reason, _)) = people.find(&c, None, &mut |id| r.get(id).ok().flatten()) {
                 pairs.push((first, c.id, c.full_name(), reason));
             }
-            people.learn(&c);
+            people.learn(&c, None);
             pairs.len() < limit
         })?;
         drop(people);

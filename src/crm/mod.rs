@@ -3,6 +3,7 @@
 //! business rules live here, once.
 
 mod access;
+mod account_names;
 mod activity;
 mod day;
 mod duplicates;
@@ -73,7 +74,7 @@ use crate::store::{Handed, Read, Store, WriteTables};
 pub use crate::store::{
     Indexed, StoreError, Workload, address_without_password, holds_database, hush_caught_panics, is_address,
 };
-pub use import::{Arrival, Duplicate, ImportReport, Incoming, OnDuplicate, Reference, RowProblem};
+pub use import::{Arrival, Duplicate, ImportReport, Incoming, OnDuplicate, Ready, Reference, RowProblem};
 pub use keys::{KEY_TEXT_MAX, UserKey, fingerprint, parse_key};
 pub use marketing::{CampaignPlan, CampaignSummary, Draft, SendReport, Skip, Skipped};
 
@@ -272,7 +273,7 @@ impl Crm {
                 now: self.session.now(),
                 search: Handed::default(),
                 seen: HashSet::new(),
-                account_names: HashMap::new(),
+                account_names: account_names::AccountNames::default(),
                 bulk: bulk.map(|summary| (summary.to_string(), BTreeMap::new())),
                 removed: false,
                 picklists: [None, None],
@@ -557,8 +558,8 @@ pub struct Tx<'a> {
     search: Handed<live_index::Text>,
     /// Records known to exist in this transaction: bulk writes link to the same few again and again.
     seen: HashSet<RecordRef>,
-    /// Account names looked up in this transaction, for search texts.
-    account_names: HashMap<Id, String>,
+    /// Account names known to this transaction, for search texts.
+    account_names: account_names::AccountNames,
     /// In a bulk load: its summary, and the first and last id created of each kind.
     bulk: Option<(String, BTreeMap<Kind, IdRun>)>,
     /// Whether this transaction removed a record: an id within a bulk load's run may then be gone.
@@ -571,9 +572,6 @@ pub struct Tx<'a> {
 
 /// The first and last id of records created in one run.
 type IdRun = (Id, Id);
-
-/// How many account names a transaction keeps at hand for search texts.
-const ACCOUNT_NAMES: usize = 1 << 16;
 
 impl<'a> Tx<'a> {
     /// Record reads of this transaction (they see its own writes).
@@ -668,16 +666,12 @@ impl<'a> Tx<'a> {
     }
 
     fn account_name(&mut self, id: Id) -> Result<Option<String>> {
-        if let Some(name) = self.account_names.get(&id) {
-            return Ok(Some(name.clone()));
+        if let Some(name) = self.account_names.get(id) {
+            return Ok(Some(name.to_string()));
         }
         let name = self.w.get::<crate::model::Account>(id)?.map(|a| a.name);
         if let Some(n) = &name {
-            if self.account_names.len() >= ACCOUNT_NAMES {
-                // A bulk load over many accounts keeps a bounded part of their names.
-                self.account_names.clear();
-            }
-            self.account_names.insert(id, n.clone());
+            self.account_names.looked_up(id, n.clone());
         }
         Ok(name)
     }
@@ -716,6 +710,11 @@ impl<'a> Tx<'a> {
         self.quote_rules(None, &rec)?;
         self.marketing_rules(&rec)?;
         self.w.insert(&mut rec)?;
+        if self.bulk.is_some()
+            && let Some(account) = (&rec as &dyn std::any::Any).downcast_ref::<crate::model::Account>()
+        {
+            self.account_names.made(account.id, &account.name);
+        }
         self.journal(AuditAction::Created, &rec, None, &[], None);
         self.index_search(&rec)?;
         self.case_response(&rec)?;
@@ -751,7 +750,7 @@ impl<'a> Tx<'a> {
         self.w.update(&rec)?;
         self.case_response(&rec)?;
         if R::KIND == Kind::Account {
-            self.account_names.remove(&rec.id());
+            self.account_names.forget(rec.id());
         }
         self.index_search(&rec)?;
         // Last activity moves with every call and meeting; the timeline shows those themselves.
@@ -818,7 +817,7 @@ impl<'a> Tx<'a> {
         self.journal(AuditAction::Deleted, &old, Some(&old), &[], None);
         self.seen.remove(&target);
         if R::KIND == Kind::Account {
-            self.account_names.remove(&id);
+            self.account_names.forget(id);
         }
         self.search.push((target, None));
         self.audit(target, AuditAction::Deleted, Vec::new(), Some(format!("deleted {}", old.label())))?;

@@ -363,7 +363,7 @@ impl Tx<'_> {
         let target = image.target;
         self.seen.remove(&target);
         if target.kind == Kind::Account {
-            self.account_names.remove(&target.id);
+            self.account_names.forget(target.id);
         }
         let Some(bytes) = &image.before else {
             self.w.remove::<T>(target.id)?;

@@ -15,7 +15,7 @@ use cells::cell_text;
 pub use delimited::{CsvFile, decoded, read_csv, read_file, text};
 pub use rows::convert;
 
-use crate::crm::{Crm, CrmError, ImportReport, Incoming, OnDuplicate, RowProblem};
+use crate::crm::{Crm, CrmError, ImportReport, Incoming, OnDuplicate, Ready, RowProblem};
 use crate::model::Kind;
 use columns::Field;
 
@@ -202,9 +202,11 @@ fn csv(
         notes.push(said);
     }
     let total = file.approximate_rows();
-    // Rows are read and converted on a second thread while this one writes them.
+    // Rows are read, converted and made ready (their keys folded) on a second thread while this
+    // one writes them.
     let report = std::thread::scope(|scope| {
-        let rows = ahead::read_ahead(scope, records(&file, &mapping, &options, &mut notes));
+        let ready = records(&file, &mapping, &options, &mut notes).map(|row| row.map(Ready::from));
+        let rows = ahead::read_ahead(scope, ready);
         crm.import(rows, policy, dry_run, &mut |done, all_in| {
             progress(done, if all_in { done } else { total.max(done + 1) })
         })

@@ -311,8 +311,8 @@ pub(in crate::store) mod tests {
         let stray = keys::sort_prefix(Kind::Account, keys::SortField::Name, b"nobody\0\0\0\0\0\0\0\0\x09");
         let w = store.write().unwrap();
         let mut t = w.tables().unwrap();
-        t.raw.remove_keys(std::slice::from_ref(&gone)).unwrap();
-        t.raw.add_keys(std::slice::from_ref(&stray)).unwrap();
+        t.raw.remove_keys(&[&gone].into_iter().collect()).unwrap();
+        t.raw.add_keys(&[&stray].into_iter().collect()).unwrap();
         drop(t);
         w.commit().unwrap();
         assert_eq!(

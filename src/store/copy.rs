@@ -8,7 +8,7 @@ use std::path::Path;
 
 use super::backend::Store;
 use super::read::Gather;
-use super::{RawRead, RawWrite, Result, StoreError, keys};
+use super::{Keys, RawRead, RawWrite, Result, StoreError, keys};
 use crate::model::{Kind, RecordRef};
 
 /// Writes the new file `target` through `write`, which is given a path in a scratch folder
@@ -118,9 +118,9 @@ impl Store {
                 })?;
             }
             // Every index key starts with a tag byte below 0xff (see `keys`).
-            let (mut batch, mut failed) = (Vec::with_capacity(KEYS_AT_ONCE), Gather::<()>::default());
+            let (mut batch, mut failed) = (Keys::default(), Gather::<()>::default());
             let scan = source.scan_index(&[], &keys::prefix_end(&[]), false, &mut |key| {
-                batch.push(key.to_vec());
+                batch.push(key);
                 copied.index_keys += 1;
                 batch.len() < KEYS_AT_ONCE || failed.take(raw.add_keys(&std::mem::take(&mut batch)).map(|()| None))
             });

@@ -608,7 +608,9 @@ pub(super) fn derive(t: &mut WriteTables) -> Result<()> {
     derive_kind::<crate::model::Call>(t, |r| Some(call_key(r)))?;
     let mut keys = Vec::new();
     audit_moves(&*t, &mut |k| keys.push(k))?;
-    t.pending.extend(keys);
+    for k in keys {
+        t.hold_key(&k)?;
+    }
     t.flush()
 }
 
@@ -630,7 +632,9 @@ pub(super) fn derive_kind<R: super::Indexed>(t: &mut WriteTables, key: fn(&R) ->
     if let Some(e) = failure {
         return Err(e);
     }
-    t.pending.extend(keys);
+    for k in keys {
+        t.hold_key(&k)?;
+    }
     t.flush()
 }
 

@@ -141,7 +141,7 @@ pub fn prefix_end(prefix: &[u8]) -> Vec<u8> {
 }
 
 /// What a record contributes to the index: its links and its sort keys.
-pub trait Indexed: Record + super::Stored {
+pub trait Indexed: Record + super::Stored + 'static {
     /// Sort keys of this record (its links are added by [`index_keys`]).
     fn sort_keys(&self) -> Vec<Vec<u8>> {
         Vec::new()

@@ -7,6 +7,10 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::thread::JoinHandle;
+
+use super::held::Keys;
 
 /// The runs spilled so far, in one scratch file without a name (unlinked as it is made, so
 /// nothing is left behind however rolo stops).
@@ -25,11 +29,11 @@ impl Spill {
     }
 
     /// Writes one run of keys, which must be sorted and without repeats.
-    pub(super) fn write_run(&mut self, keys: &[Vec<u8>]) -> std::io::Result<()> {
+    pub(super) fn write_run(&mut self, keys: &Keys) -> std::io::Result<()> {
         let start = self.end;
         let mut out = BufWriter::with_capacity(1 << 16, &self.file);
         out.seek(SeekFrom::Start(start))?;
-        for key in keys {
+        for key in keys.iter() {
             let len = u32::try_from(key.len()).map_err(|_| std::io::Error::other("an index key over 4 GB"))?;
             out.write_all(&len.to_le_bytes())?;
             out.write_all(key)?;
@@ -41,40 +45,87 @@ impl Spill {
     }
 
     /// Every key of every run, and of `held` (sorted, without repeats), in key order, each once.
-    pub(super) fn merge(
-        &self,
-        held: Vec<Vec<u8>>,
-        f: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
-    ) -> std::io::Result<()> {
+    /// Each run's next key is read into the buffer its last key was in: the merge allocates
+    /// nothing per key.
+    pub(super) fn merge(&self, held: Keys, f: &mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()> {
         let mut runs: Vec<Run> = Vec::with_capacity(self.runs.len() + 1);
         for &(at, end) in &self.runs {
             runs.push(Run::File(BufReader::with_capacity(1 << 16, Span { file: &self.file, at, end })));
         }
-        runs.push(Run::Held(held.into_iter()));
+        runs.push(Run::Held(held, 0));
         let mut heads = BinaryHeap::new();
         for (i, run) in runs.iter_mut().enumerate() {
-            if let Some(key) = run.next()? {
+            let mut key = Vec::new();
+            if run.next(&mut key)? {
                 heads.push(Reverse((key, i)));
             }
         }
         let mut last: Option<Vec<u8>> = None;
-        while let Some(Reverse((key, i))) = heads.pop() {
+        while let Some(Reverse((mut key, i))) = heads.pop() {
             if last.as_ref() != Some(&key) {
                 f(&key)?;
+                // The key is kept as the last one said; its buffer takes the run's next key.
+                match &mut last {
+                    Some(l) => std::mem::swap(l, &mut key),
+                    None => last = Some(std::mem::take(&mut key)),
+                }
             }
-            if let Some(next) = runs[i].next()? {
-                heads.push(Reverse((next, i)));
+            if runs[i].next(&mut key)? {
+                heads.push(Reverse((key, i)));
             }
-            last = Some(key);
         }
         Ok(())
     }
 }
 
-/// One sorted run being merged.
+/// Runs of held-back keys sorted and spilled on a thread of their own while the writer goes on
+/// making records: the sort is a good part of a bulk load's work, and the writer's thread is the
+/// one a load waits for. One run waits while another is sorted, so memory holds at most three
+/// (with the one being filled).
+pub(super) struct Spiller {
+    runs: Option<SyncSender<Keys>>,
+    thread: Option<JoinHandle<std::io::Result<Spill>>>,
+}
+
+impl Spiller {
+    /// A spiller whose runs go to a scratch file in `dir`.
+    pub(super) fn new(dir: &Path) -> std::io::Result<Spiller> {
+        let mut spill = Spill::new(dir)?;
+        let (runs, taken) = sync_channel::<Keys>(1);
+        let thread = std::thread::Builder::new().name("rolo-spill".into()).spawn(move || {
+            for run in taken {
+                spill.write_run(&run.sorted())?;
+            }
+            Ok(spill)
+        })?;
+        Ok(Spiller { runs: Some(runs), thread: Some(thread) })
+    }
+
+    /// Hands a run (in any order, repeats allowed) over to be sorted and spilled. Should the
+    /// thread have failed, its error comes back here.
+    pub(super) fn spill(&mut self, run: Keys) -> std::io::Result<()> {
+        match self.runs.as_ref().map(|runs| runs.send(run)) {
+            Some(Ok(())) => Ok(()),
+            _ => self.finish().map(drop),
+        }
+    }
+
+    /// The runs, every one spilled, once the thread is done; or what made it fail.
+    pub(super) fn finish(&mut self) -> std::io::Result<Spill> {
+        drop(self.runs.take());
+        match self.thread.take().map(JoinHandle::join) {
+            Some(Ok(spilled)) => spilled,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => Err(std::io::Error::other("the scratch file's writer had stopped")),
+        }
+    }
+}
+
+/// One sorted run being merged: in the scratch file, or the keys still held (with the next
+/// one's place).
 enum Run<'f> {
     File(BufReader<Span<'f>>),
-    Held(std::vec::IntoIter<Vec<u8>>),
+    Held(Keys, usize),
 }
 
 /// A stretch of the scratch file, read at its own position (runs are read side by side).
@@ -97,19 +148,28 @@ impl Read for Span<'_> {
 }
 
 impl Run<'_> {
-    fn next(&mut self) -> std::io::Result<Option<Vec<u8>>> {
+    /// Reads the run's next key into `key`; false at its end.
+    fn next(&mut self, key: &mut Vec<u8>) -> std::io::Result<bool> {
+        key.clear();
         match self {
-            Run::Held(keys) => Ok(keys.next()),
+            Run::Held(keys, at) => match keys.get(*at) {
+                Some(k) => {
+                    key.extend_from_slice(k);
+                    *at += 1;
+                    Ok(true)
+                }
+                None => Ok(false),
+            },
             Run::File(input) => {
                 let mut len = [0; 4];
                 match input.read_exact(&mut len) {
                     Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+                    Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(false),
                     Err(e) => return Err(e),
                 }
-                let mut key = vec![0; u32::from_le_bytes(len) as usize];
-                input.read_exact(&mut key)?;
-                Ok(Some(key))
+                key.resize(u32::from_le_bytes(len) as usize, 0);
+                input.read_exact(key)?;
+                Ok(true)
             }
         }
     }
@@ -123,10 +183,10 @@ mod tests {
     fn runs_and_held_keys_merge_in_order_each_key_once() {
         let dir = tempfile::tempdir().unwrap();
         let mut spill = Spill::new(dir.path()).unwrap();
-        let keys = |ks: &[&str]| ks.iter().map(|k| k.as_bytes().to_vec()).collect::<Vec<_>>();
+        let keys = |ks: &[&str]| ks.iter().map(|k| k.as_bytes()).collect::<Keys>();
         spill.write_run(&keys(&["b", "d", "f"])).unwrap();
         spill.write_run(&keys(&["a", "d", "z"])).unwrap();
-        spill.write_run(&[]).unwrap();
+        spill.write_run(&Keys::default()).unwrap();
         let mut merged = Vec::new();
         spill
             .merge(keys(&["c", "f"]), &mut |k| {

@@ -10,6 +10,7 @@ use redb::{
     Key, ReadOnlyTable, ReadTransaction, ReadableTable, ReadableTableMetadata, TableDefinition, Value, WriteTransaction,
 };
 
+use super::held::Keys;
 use super::{Health, RawRead, RawWrite, Result, StoreError, chunks, other};
 use crate::model::{Id, Kind, RecordRef};
 
@@ -371,13 +372,13 @@ impl RawWrite for RedbWrite<'_> {
         Ok(())
     }
 
-    fn add_keys(&mut self, sorted: &[Vec<u8>]) -> Result<()> {
+    fn add_keys(&mut self, sorted: &Keys) -> Result<()> {
         insert_sorted(&mut self.index, sorted)
     }
 
-    fn remove_keys(&mut self, sorted: &[Vec<u8>]) -> Result<()> {
-        for k in sorted {
-            self.index.remove(k.as_slice()).map_err(other)?;
+    fn remove_keys(&mut self, sorted: &Keys) -> Result<()> {
+        for k in sorted.iter() {
+            self.index.remove(k).map_err(other)?;
         }
         Ok(())
     }
@@ -439,15 +440,15 @@ const ONE_BY_ONE: usize = 1024;
 /// pages above once a megabyte, instead of a descent from the root and a page rewrite per key:
 /// a bulk load's keys mostly land in such stretches (a new kind's keys, ids past the last). Where
 /// the stretches turn out short, the keys that follow are inserted each on its own.
-fn insert_sorted(index: &mut redb::Table<&[u8], ()>, keys: &[Vec<u8>]) -> Result<()> {
+fn insert_sorted(index: &mut redb::Table<&[u8], ()>, keys: &Keys) -> Result<()> {
     let mut at = 0;
     while let Some(first) = keys.get(at) {
         let start = at;
         if keys.len() - at >= CURSOR_FROM {
-            let mut cursor = index.lower_bound_mut(std::ops::Bound::Included(first.as_slice())).map_err(other)?;
+            let mut cursor = index.lower_bound_mut(std::ops::Bound::Included(first)).map_err(other)?;
             // The gap is before the smallest key not below `first`: refused there, `first` is that key.
             while let Some(k) = keys.get(at) {
-                match cursor.insert_before(k.as_slice(), ()) {
+                match cursor.insert_before(k, ()) {
                     Ok(()) => at += 1,
                     Err(redb::CursorError::UnorderedKey) => {
                         if at == start {
@@ -462,8 +463,8 @@ fn insert_sorted(index: &mut redb::Table<&[u8], ()>, keys: &[Vec<u8>]) -> Result
         }
         if at - start < CURSOR_FROM {
             let end = keys.len().min(at + ONE_BY_ONE);
-            for k in &keys[at..end] {
-                index.insert(k.as_slice(), ()).map_err(other)?;
+            for k in (at..end).filter_map(|i| keys.get(i)) {
+                index.insert(k, ()).map_err(other)?;
             }
             at = end;
         }
@@ -519,7 +520,7 @@ mod sorted_tests {
             for &n in there {
                 t.insert(key(n).as_slice(), ()).unwrap();
             }
-            insert_sorted(&mut t, &added.iter().map(|&n| key(n)).collect::<Vec<_>>()).unwrap();
+            insert_sorted(&mut t, &added.iter().map(|&n| key(n)).collect::<Keys>()).unwrap();
         }
         txn.commit().unwrap();
         let txn = redb::ReadableDatabase::begin_read(&db).unwrap();

@@ -8,8 +8,10 @@ use std::sync::Arc;
 
 use super::backend::{Unsynced, WriteTxn};
 use super::durable::Durable;
+use super::held::Keys;
 use super::open::Latest;
 use super::read::{audit_prefix, bulk_key};
+use super::spill::{Spill, Spiller};
 use super::tables::{Handed, OwnerChange, SEARCH_V1, Written, write_tables};
 use super::{Health, Indexed, RawRead, Read, Result, StoreError, chunks, codec, facts, keys, other};
 use crate::model::{AuditEntry, BulkCreation, Id, Kind, RecordRef};
@@ -22,9 +24,9 @@ pub trait RawWrite: RawRead {
     /// Removes the envelope of a record.
     fn remove_raw(&mut self, r: RecordRef) -> Result<()>;
     /// Adds index keys, given sorted and each once; a key already there stays once.
-    fn add_keys(&mut self, sorted: &[Vec<u8>]) -> Result<()>;
+    fn add_keys(&mut self, sorted: &Keys) -> Result<()>;
     /// Removes index keys, given sorted; a key not there is no error.
-    fn remove_keys(&mut self, sorted: &[Vec<u8>]) -> Result<()>;
+    fn remove_keys(&mut self, sorted: &Keys) -> Result<()>;
     /// Removes every index key in `[from, to)`.
     fn remove_key_range(&mut self, from: &[u8], to: &[u8]) -> Result<()>;
     /// The packed search texts of one chunk of a kind (see `chunks`).
@@ -53,11 +55,11 @@ pub struct WriteTables<'t> {
     pub(super) health: Arc<Health>,
     /// Index keys written but not yet inserted: inserting them in key order at once keeps the
     /// same index pages hot, several times faster than scattered inserts.
-    pub(super) pending: Vec<Vec<u8>>,
+    pub(super) pending: Keys,
     /// Index keys removed but not yet deleted; a later insert of the same key cancels its removal.
     pub(super) removed: HashSet<Vec<u8>>,
     /// Runs of held-back index keys spilled to a scratch file (a bulk load).
-    pub(super) spill: Option<super::spill::Spill>,
+    pub(super) spill: Option<Spiller>,
     /// The folder where a scratch file may go (none: keys are written instead of spilled).
     pub(super) scratch: Option<Arc<std::path::Path>>,
     /// How many index keys are held before they are spilled (small in tests).
@@ -154,15 +156,19 @@ impl WriteTxn for FileWriter {
     }
 }
 
-/// How many index keys the writer holds back before spilling them as a sorted run: enough for
-/// few runs, few enough (some tens of megabytes) that a million-record load holds a bounded
-/// part of them.
-pub(super) const HELD_KEYS: usize = 1 << 18;
+/// How many index keys the writer holds back before spilling them as a sorted run: few enough
+/// (some megabytes; three runs may be in hand at once, see [`Spiller`]) that a million-record
+/// load holds a bounded part of them, enough that the flush merges some tens of runs.
+pub(super) const HELD_KEYS: usize = 1 << 17;
+
+/// How many bytes of index keys the writer holds back at most, however long the keys: a
+/// million long names are spilled in runs as a million short ones are.
+const HELD_BYTES: usize = 32 << 20;
 
 /// How many search texts the writer holds back before packing them into their chunks.
 const HELD_TEXTS: usize = 1 << 16;
 
-/// How many merged keys [`insert_sorted`] is given at a time: the merge's output held in memory.
+/// How many merged keys the index is given at a time: the merge's output held in memory.
 const SORTED_BATCH: usize = 1 << 16;
 
 /// A failure of the scratch file of held-back index keys.
@@ -181,7 +187,7 @@ impl<'t> WriteTables<'t> {
         WriteTables {
             raw,
             health,
-            pending: Vec::new(),
+            pending: Keys::default(),
             removed: HashSet::new(),
             spill: None,
             scratch,
@@ -220,63 +226,72 @@ impl<'t> WriteTables<'t> {
     /// with those spilled before, merged.
     fn write_keys(&mut self) -> Result<()> {
         let removed = std::mem::take(&mut self.removed);
-        let mut pending = std::mem::take(&mut self.pending);
-        pending.sort_unstable();
-        pending.dedup();
+        let mut pending = std::mem::take(&mut self.pending).sorted();
         if !removed.is_empty() {
-            let mut doomed: Vec<Vec<u8>> = removed.iter().cloned().collect();
-            doomed.sort_unstable();
-            self.raw.remove_keys(&doomed)?;
+            self.raw.remove_keys(&removed.iter().collect::<Keys>().sorted())?;
         }
         match self.spill.take() {
-            Some(spill) => {
-                let raw = &mut self.raw;
-                let mut batch: Vec<Vec<u8>> = Vec::with_capacity(SORTED_BATCH);
-                // A failed write of the index is told as itself, not as the scratch file's.
-                let mut failed = None;
-                spill
-                    .merge(pending, &mut |k| {
-                        if !removed.contains(k) {
-                            batch.push(k.to_vec());
-                        }
-                        if batch.len() == SORTED_BATCH {
-                            if let Err(e) = raw.add_keys(&batch) {
-                                failed = Some(e);
-                                return Err(std::io::Error::other("the index could not be written"));
-                            }
-                            batch.clear();
-                        }
-                        Ok(())
-                    })
-                    .map_err(|e| failed.take().unwrap_or_else(|| scratch(e)))?;
-                self.raw.add_keys(&batch)
+            Some(mut spiller) => {
+                let spill = spiller.finish().map_err(scratch)?;
+                self.merge_into_index(&spill, pending, &removed)
             }
             None => {
-                pending.retain(|k| !removed.contains(k));
+                if !removed.is_empty() {
+                    pending.retain(|k| !removed.contains(k));
+                }
                 self.raw.add_keys(&pending)
             }
         }
     }
 
-    /// Holds `key` back for the flush. Once [`HELD_KEYS`] keys are held they are spilled, as a
-    /// sorted run, to a scratch file beside the database (or, should that fail, written): a bulk
-    /// load holds a bounded part of its keys, and the index still takes them in one sorted pass.
-    fn hold_key(&mut self, key: Vec<u8>) -> Result<()> {
-        self.removed.remove(&key);
+    /// Writes the spilled runs and the keys still `held` into the index, but those `removed`:
+    /// a thread of its own merges them into sorted batches while this one writes each batch.
+    fn merge_into_index(&mut self, spill: &Spill, held: Keys, removed: &HashSet<Vec<u8>>) -> Result<()> {
+        let raw = &mut self.raw;
+        std::thread::scope(|s| {
+            let (batches, merged) = std::sync::mpsc::sync_channel::<std::io::Result<Keys>>(2);
+            s.spawn(move || {
+                let mut batch = Keys::with_capacity(SORTED_BATCH, 0);
+                let done = spill.merge(held, &mut |k| {
+                    if removed.is_empty() || !removed.contains(k) {
+                        batch.push(k);
+                    }
+                    if batch.len() == SORTED_BATCH {
+                        let full = std::mem::replace(&mut batch, Keys::with_capacity(SORTED_BATCH, 0));
+                        // Refused: the writer stopped on an error of its own, and says it.
+                        batches.send(Ok(full)).map_err(|_| std::io::Error::other("the index writer stopped"))?;
+                    }
+                    Ok(())
+                });
+                let _ = batches.send(done.map(|()| batch));
+            });
+            for batch in merged {
+                raw.add_keys(&batch.map_err(scratch)?)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Holds `key` back for the flush. Once [`HELD_KEYS`] keys (or [`HELD_BYTES`]) are held they
+    /// are spilled, as a sorted run, to a scratch file beside the database (or, should that
+    /// fail, written): a bulk load holds a bounded part of its keys, and the flush merges them.
+    pub(super) fn hold_key(&mut self, key: &[u8]) -> Result<()> {
+        if !self.removed.is_empty() {
+            self.removed.remove(key);
+        }
         self.pending.push(key);
-        if self.pending.len() < self.held_keys {
+        if self.pending.len() < self.held_keys && self.pending.bytes() < HELD_BYTES {
             return Ok(());
         }
         if self.spill.is_none()
             && let Some(dir) = &self.scratch
         {
-            self.spill = super::spill::Spill::new(dir).ok();
+            self.spill = Spiller::new(dir).ok();
         }
-        let Some(spill) = self.spill.as_mut() else { return self.write_keys() };
-        let mut run = std::mem::take(&mut self.pending);
-        run.sort_unstable();
-        run.dedup();
-        spill.write_run(&run).map_err(scratch)
+        let Some(spiller) = self.spill.as_mut() else { return self.write_keys() };
+        // The next run is about as long as this one: room for it at once, not by doubling.
+        let next = Keys::with_capacity(self.pending.len(), self.pending.bytes());
+        spiller.spill(std::mem::replace(&mut self.pending, next)).map_err(scratch)
     }
 
     /// Rewrites each chunk that a held-back search text falls in.
@@ -395,7 +410,7 @@ impl<'t> WriteTables<'t> {
             self.unindex(k);
         }
         for k in new_keys.into_iter().filter(|k| old_keys.binary_search(k).is_err()) {
-            self.hold_key(k)?;
+            self.hold_key(&k)?;
         }
         self.raw.put_raw(rec.record_ref(), &codec::encode(rec))?;
         self.written.note(rec.record_ref());
@@ -452,7 +467,7 @@ impl<'t> WriteTables<'t> {
         self.health.clone().guard(|| {
             let seq = self.next_id("seq:audit")?;
             if let Some(k) = facts::move_key(entry, seq) {
-                self.hold_key(k)?;
+                self.hold_key(&k)?;
             }
             let mut key = audit_prefix(entry.target);
             key.extend_from_slice(&seq.to_be_bytes());

@@ -11,13 +11,16 @@ use crate::model::{Call, Case, Contact, Id, Lead, Opportunity, Product, Task};
 /// in billions of imports) cannot make strangers duplicates.
 #[derive(Default)]
 pub(in crate::crm) struct People {
-    /// One map per kind of key (see [`Key::family`]): each grows on its own, so the moment a
+    /// One map per kind of key ([`EMAIL`], [`PHONE`], [`TAIL`], [`NAME`]): each grows on its own, so the moment a
     /// map doubles holds a quarter of the keys twice, not all of them. A hash is kept as two
     /// halves and an id as 32 bits, twelve bytes an entry; an id too large for that is
     /// [`WIDE`] there and kept in `wide`.
     keys: [HashMap<[u32; 2], u32>; 4],
     wide: HashMap<(usize, u64), Id>,
 }
+
+/// From how many keys' room on the maps of [`People`] double at loads of their own.
+const STAGGERED: usize = 1 << 12;
 
 /// The id kept in a map of [`People`] for one that does not fit in 32 bits.
 const WIDE: u32 = u32::MAX;
@@ -35,17 +38,16 @@ enum Key<'a> {
     Name(&'a str, Option<Id>),
 }
 
-impl Key<'_> {
-    /// Which of the maps of [`People`] holds the key.
-    fn family(&self) -> usize {
-        match self {
-            Key::Email(_) => 0,
-            Key::Phone(_) => 1,
-            Key::Tail(..) => 2,
-            Key::Name(..) => 3,
-        }
-    }
+/// The map of [`People`] holding emails.
+const EMAIL: usize = 0;
+/// The map of [`People`] holding numbers in full.
+const PHONE: usize = 1;
+/// The map of [`People`] holding numbers' last digits.
+const TAIL: usize = 2;
+/// The map of [`People`] holding names at accounts.
+const NAME: usize = 3;
 
+impl Key<'_> {
     fn hash(&self) -> u64 {
         use std::hash::{BuildHasher, Hash, Hasher};
         // Fixed keys: the same key hashes alike in every run.
@@ -70,75 +72,147 @@ pub(in crate::crm) enum Likeness {
     Maybe,
 }
 
-impl People {
-    /// Remembers a contact's keys (the first holder of a key keeps it).
-    pub(in crate::crm) fn learn(&mut self, c: &Contact) {
-        for e in &c.emails {
-            self.hold(Key::Email(&e.address.trim().to_lowercase()), c.id);
-        }
-        for p in &c.phones {
-            let key = PhoneKey::of(&p.number);
-            if let Some(full) = &key.full {
-                self.hold(Key::Phone(full), c.id);
-            }
-            if let Some(tail) = &key.tail {
-                self.hold(Key::Tail(tail, key.national), c.id);
-            }
-        }
-        self.hold(Key::Name(&name_key(&c.full_name()), c.account), c.id);
+/// A person's keys, folded and hashed once: an import works them out as it reads a row (on the
+/// reading thread), then finds the row's person by them and, once the row is kept, learns them.
+#[derive(Debug, Clone)]
+pub(in crate::crm) struct PersonKeys {
+    /// The fields the keys were folded from, hashed: keys are used only for a record that
+    /// still says what they were folded from.
+    source: u64,
+    /// Each email, in the record's order: lower-cased, and its key's hash.
+    emails: Vec<(String, u64)>,
+    /// Each phone, in the record's order: its key, the hash of its full key, and the hashes of
+    /// its last digits written with a country code and without one.
+    phones: Vec<(PhoneKey, Option<u64>, [Option<u64>; 2])>,
+    /// The folded name (hashed with an account when looked up).
+    name: String,
+}
+
+impl PersonKeys {
+    /// The keys of `c`.
+    pub(in crate::crm) fn of(c: &Contact) -> PersonKeys {
+        let emails = c
+            .emails
+            .iter()
+            .map(|e| {
+                let address = e.address.trim().to_lowercase();
+                let hash = Key::Email(&address).hash();
+                (address, hash)
+            })
+            .collect();
+        let phones = c
+            .phones
+            .iter()
+            .map(|p| {
+                let key = PhoneKey::of(&p.number);
+                let full = key.full.as_deref().map(|f| Key::Phone(f).hash());
+                let tail = [true, false].map(|national| key.tail.as_deref().map(|t| Key::Tail(t, national).hash()));
+                (key, full, tail)
+            })
+            .collect();
+        PersonKeys { source: Self::source(c), emails, phones, name: name_key(&c.full_name()) }
     }
 
-    fn hold(&mut self, key: Key, id: Id) {
-        let (family, hash) = (key.family(), key.hash());
+    /// What the keys of `c` are folded from, hashed.
+    fn source(c: &Contact) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        (&c.first_name, &c.middle_name, &c.last_name).hash(&mut h);
+        for e in &c.emails {
+            e.address.hash(&mut h);
+        }
+        for p in &c.phones {
+            p.number.hash(&mut h);
+        }
+        h.finish()
+    }
+
+    /// These keys, when they are still those of `c`, else the keys of `c` worked out now.
+    fn of_record<'k>(keys: Option<&'k PersonKeys>, c: &Contact) -> std::borrow::Cow<'k, PersonKeys> {
+        match keys.filter(|k| k.source == Self::source(c)) {
+            Some(k) => std::borrow::Cow::Borrowed(k),
+            None => std::borrow::Cow::Owned(Self::of(c)),
+        }
+    }
+}
+
+impl People {
+    /// Remembers a contact's keys (the first holder of a key keeps it); `keys` are those worked
+    /// out beforehand, if any.
+    pub(in crate::crm) fn learn(&mut self, c: &Contact, keys: Option<&PersonKeys>) {
+        let keys = PersonKeys::of_record(keys, c);
+        for &(_, hash) in &keys.emails {
+            self.hold(EMAIL, hash, c.id);
+        }
+        for (key, full, tail) in &keys.phones {
+            if let Some(hash) = full {
+                self.hold(PHONE, *hash, c.id);
+            }
+            if let Some(hash) = tail[usize::from(!key.national)] {
+                self.hold(TAIL, hash, c.id);
+            }
+        }
+        self.hold(NAME, Key::Name(&keys.name, c.account).hash(), c.id);
+    }
+
+    fn hold(&mut self, family: usize, hash: u64, id: Id) {
+        let map = &mut self.keys[family];
+        // The maps hold about as many keys each, and would double at the same row: at a million
+        // people, four old tables beside four new ones. Each doubles at a load of its own
+        // instead, so that one old table at a time is held beside its new one.
+        let room = map.capacity();
+        if room >= STAGGERED && map.len() >= room / 16 * (16 - 2 * family) {
+            map.reserve(room - map.len() + 1);
+        }
         let narrow = u32::try_from(id).ok().filter(|&n| n != WIDE);
-        let held = self.keys[family].entry(halves(hash)).or_insert(narrow.unwrap_or(WIDE));
+        let held = map.entry(halves(hash)).or_insert(narrow.unwrap_or(WIDE));
         if *held == WIDE && narrow.is_none() {
             self.wide.entry((family, hash)).or_insert(id);
         }
     }
 
-    /// The first holder of `key`, read with `get` (to be confirmed: it may hold another key of
+    /// The first holder of a key, read with `get` (to be confirmed: it may hold another key of
     /// the same hash).
-    fn holder(&self, key: Key, get: &mut dyn FnMut(Id) -> Option<Contact>) -> Option<Contact> {
-        let (family, hash) = (key.family(), key.hash());
+    fn holder(&self, family: usize, hash: u64, get: &mut dyn FnMut(Id) -> Option<Contact>) -> Option<Contact> {
         match *self.keys[family].get(&halves(hash))? {
             WIDE => get(*self.wide.get(&(family, hash))?),
             id => get(Id::from(id)),
         }
     }
 
-    /// The contact `c` duplicates, why, and how surely; `get` reads a known person by id.
+    /// The contact `c` duplicates, why, and how surely; `keys` are those worked out beforehand,
+    /// if any, and `get` reads a known person by id.
     pub(in crate::crm) fn find(
         &self,
         c: &Contact,
+        keys: Option<&PersonKeys>,
         get: &mut dyn FnMut(Id) -> Option<Contact>,
     ) -> Option<(Id, String, Likeness)> {
-        for e in &c.emails {
-            let address = e.address.trim().to_lowercase();
-            let held = self.holder(Key::Email(&address), get);
-            if let Some(known) = held.filter(|k| k.emails.iter().any(|x| x.address.trim().to_lowercase() == address)) {
+        let keys = PersonKeys::of_record(keys, c);
+        for (e, (address, hash)) in c.emails.iter().zip(&keys.emails) {
+            let held = self.holder(EMAIL, *hash, get);
+            if let Some(known) = held.filter(|k| k.emails.iter().any(|x| x.address.trim().to_lowercase() == *address)) {
                 return Some((known.id, format!("same email {}", e.address), Likeness::Same));
             }
         }
-        let name = name_key(&c.full_name());
-        let held = self.holder(Key::Name(&name, c.account), get);
-        if let Some(known) = held.filter(|k| k.account == c.account && name_key(&k.full_name()) == name) {
+        let name = &keys.name;
+        let held = self.holder(NAME, Key::Name(name, c.account).hash(), get);
+        if let Some(known) = held.filter(|k| k.account == c.account && name_key(&k.full_name()) == *name) {
             return Some((known.id, format!("same name {} at the same company", c.full_name()), Likeness::Same));
         }
         let mut maybe = None;
-        for p in &c.phones {
-            let key = PhoneKey::of(&p.number);
+        for (p, (key, full, tail)) in c.phones.iter().zip(&keys.phones) {
             // A number with its country code meets the same number in full, or one written
             // without a country code by its last nine digits; without one, any by those digits.
-            let shares = |k: &Contact| k.phones.iter().any(|x| PhoneKey::of(&x.number).meets(&key));
-            let mut known = key.full.as_deref().and_then(|f| self.holder(Key::Phone(f), get)).filter(shares);
-            for national in [true, false] {
+            let shares = |k: &Contact| k.phones.iter().any(|x| PhoneKey::of(&x.number).meets(key));
+            let mut known = full.and_then(|hash| self.holder(PHONE, hash, get)).filter(shares);
+            for (national, hash) in [true, false].into_iter().zip(tail) {
                 if known.is_none() && (national || key.national) {
-                    known = key.tail.as_deref().and_then(|t| self.holder(Key::Tail(t, national), get)).filter(shares);
+                    known = hash.and_then(|hash| self.holder(TAIL, hash, get)).filter(shares);
                 }
             }
             let Some(known) = known else { continue };
-            if names_agree(&name_key(&known.full_name()), &name) {
+            if names_agree(&name_key(&known.full_name()), name) {
                 return Some((known.id, format!("same phone {} and name", p.number), Likeness::Same));
             }
             maybe.get_or_insert((known.id, format!("same phone {} (another name)", p.number), Likeness::Maybe));
@@ -151,6 +225,7 @@ impl People {
 /// or `00`), and by its last nine digits, so that "+44 20 7946 0018" and "020 7946 0018" meet
 /// but "+96123456789" and "+123456789" do not. Numbers of fewer than seven digits are too
 /// short to compare.
+#[derive(Debug, Clone)]
 pub(super) struct PhoneKey {
     full: Option<String>,
     tail: Option<String>,
@@ -197,7 +272,19 @@ fn names_agree(a: &str, b: &str) -> bool {
 
 /// A name folded for comparison: lower case, accents and extra spaces gone.
 pub(super) fn name_key(name: &str) -> String {
-    deunicode::deunicode(name).to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
+    // What deunicode gives is ASCII, which a name mostly is already.
+    let ascii = match name.is_ascii() {
+        true => std::borrow::Cow::Borrowed(name),
+        false => std::borrow::Cow::Owned(deunicode::deunicode(name)),
+    };
+    let mut folded = String::with_capacity(ascii.len());
+    for word in ascii.split_whitespace() {
+        if !folded.is_empty() {
+            folded.push(' ');
+        }
+        folded.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+    }
+    folded
 }
 
 /// Leads are the same when they share an email.
@@ -260,6 +347,37 @@ mod tests {
         assert!(!names_agree(&name_key("Ann Lee"), &name_key("Anne Lee")));
     }
 
+    proptest::proptest! {
+        /// Folded as before the ASCII path: transliterated, lower-cased, words joined by one space.
+        #[test]
+        fn names_fold_as_transliterated_lower_cased_words(name in "[ a-zA-Z\\t\u{b}\u{c}\r\nÀ-ÿŁłΣσ日本\u{3000}\u{a0}'-]{0,24}") {
+            let expected = deunicode::deunicode(&name).to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(name_key(&name), expected);
+        }
+    }
+
+    #[test]
+    fn keys_folded_beforehand_serve_only_the_record_they_were_folded_from() {
+        use crate::model::Email;
+        let ann = Contact {
+            id: 3,
+            first_name: "Ann".into(),
+            last_name: "Lee".into(),
+            emails: vec![Email::new("ann@x.example")],
+            ..Default::default()
+        };
+        let mut other = ann.clone();
+        other.first_name = "Bo".into();
+        other.emails = vec![Email::new("other@x.example")];
+        let mut people = People::default();
+        // Keys folded from another record are not learned for this one: its own are.
+        people.learn(&ann, Some(&PersonKeys::of(&other)));
+        let mut get = |id: Id| (id == 3).then(|| ann.clone());
+        let row = Contact { id: 0, ..ann.clone() };
+        assert_eq!(people.find(&row, Some(&PersonKeys::of(&other)), &mut get).map(|(id, ..)| id), Some(3));
+        assert_eq!(people.find(&other, Some(&PersonKeys::of(&other)), &mut get), None);
+    }
+
     #[test]
     fn people_are_found_by_their_keys_whatever_their_ids_and_only_when_the_record_agrees() {
         use crate::model::{Email, Phone};
@@ -277,11 +395,12 @@ mod tests {
         ];
         let mut people = People::default();
         for p in &known {
-            people.learn(p);
+            people.learn(p, None);
         }
         let mut get = |id: Id| known.iter().find(|p| p.id == id).cloned();
-        let found =
-            |c: &Contact, get: &mut dyn FnMut(Id) -> Option<Contact>| people.find(c, get).map(|(id, _, how)| (id, how));
+        let found = |c: &Contact, get: &mut dyn FnMut(Id) -> Option<Contact>| {
+            people.find(c, None, get).map(|(id, _, how)| (id, how))
+        };
         assert_eq!(found(&person(0, "Zed", "ANN@x.example", "1"), &mut get), Some((7, Likeness::Same)));
         assert_eq!(
             found(&person(0, "Zed", "bo@x.example", "1"), &mut get),

@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::{Crm, Result, Tx};
 use crate::model::{Account, Call, Case, Contact, Id, Kind, Lead, Opportunity, Product, Record, RecordRef, Task};
 pub(super) use duplicates::People;
+use duplicates::{PersonKeys, name_key};
 pub(super) use merge::merge_contact;
 use write::Importer;
 
@@ -29,6 +30,30 @@ pub struct Incoming {
     pub notes: Option<String>,
     /// Other records it names, found when it is brought in.
     pub refs: Vec<Reference>,
+}
+
+/// A row made ready to be brought in: what it is matched by (its company's folded name, a
+/// person's duplicate keys) worked out once. Where rows are read on a thread of their own, it
+/// is worked out there, off the thread that writes.
+#[derive(Debug, Clone)]
+pub struct Ready {
+    row: Incoming,
+    /// The row's company: its name trimmed, and folded as accounts are matched by.
+    company: Option<(String, String)>,
+    /// A person's duplicate keys.
+    person: Option<PersonKeys>,
+}
+
+impl From<Incoming> for Ready {
+    fn from(row: Incoming) -> Ready {
+        let company =
+            row.company.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(|c| (c.to_string(), name_key(c)));
+        let person = match &row.record {
+            Arrival::Contact(c) => Some(PersonKeys::of(c)),
+            _ => None,
+        };
+        Ready { row, company, person }
+    }
 }
 
 /// A record a row names, to be found when the row is brought in: a deal's stage or campaign, the
@@ -183,9 +208,9 @@ impl Crm {
     /// nothing kept. `progress` hears how many rows are done every thousand rows, and once more
     /// with `true` when every row is in and only the writing is left (some seconds at a million
     /// rows). Needs the import right.
-    pub fn import(
+    pub fn import<R: Into<Ready>>(
         &self,
-        rows: impl IntoIterator<Item = std::result::Result<Incoming, Vec<RowProblem>>>,
+        rows: impl IntoIterator<Item = std::result::Result<R, Vec<RowProblem>>>,
         policy: OnDuplicate,
         dry_run: bool,
         progress: &mut dyn FnMut(usize, bool),
@@ -193,6 +218,7 @@ impl Crm {
         // A dry run needs it too: it is the same import, rehearsed.
         self.actor()?.require(crate::model::Right::Import)?;
         let summary = format!("imported by {}", self.user());
+        let rows = rows.into_iter().map(|row| row.map(Into::into));
         let run = |tx: &mut Tx| Importer::new(tx, policy)?.run(rows, progress);
         let mut report = if dry_run { self.rehearse_bulk(&summary, run)? } else { self.write_bulk(&summary, run)? };
         report.dry_run = dry_run;

@@ -5,13 +5,13 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::duplicates::{
-    Likeness, People, call_key, case_key, lead_key, name_key, opportunity_key, product_key, task_key,
+    Likeness, People, PersonKeys, call_key, case_key, lead_key, name_key, opportunity_key, product_key, task_key,
 };
 use super::merge::{
     merge_account, merge_call, merge_case, merge_contact, merge_lead, merge_opportunity, merge_product, merge_task,
 };
 use super::references::{Directory, converted};
-use super::{Arrival, Duplicate, ImportReport, Incoming, OnDuplicate, Reference, RowProblem};
+use super::{Arrival, Duplicate, ImportReport, OnDuplicate, Ready, Reference, RowProblem};
 use crate::crm::sales::{closing_day, find_stage, place_in_stage};
 use crate::crm::{CrmError, Result, Tx};
 use crate::model::{
@@ -33,8 +33,8 @@ pub(super) struct Importer<'t, 'a> {
     named: HashMap<Kind, Directory>,
     /// The pipeline stages in board order, once a deal needs them.
     stages: Option<Vec<Stage>>,
-    /// The name of the account the current row names and nobody has yet.
-    pending: Option<String>,
+    /// The account the current row names and nobody has yet: its name, and that folded.
+    pending: Option<(String, String)>,
     report: ImportReport,
     problems: Vec<RowProblem>,
     /// Who may own what comes in: the users, and whether the actor may give records to others.
@@ -64,7 +64,7 @@ impl<'t, 'a> Importer<'t, 'a> {
 
     pub(super) fn run(
         mut self,
-        rows: impl IntoIterator<Item = std::result::Result<Incoming, Vec<RowProblem>>>,
+        rows: impl IntoIterator<Item = std::result::Result<Ready, Vec<RowProblem>>>,
         progress: &mut dyn FnMut(usize, bool),
     ) -> Result<ImportReport> {
         for (done, row) in rows.into_iter().enumerate() {
@@ -81,7 +81,7 @@ impl<'t, 'a> Importer<'t, 'a> {
                 self.check(&row)?;
                 continue;
             }
-            let line = row.line;
+            let line = row.row.line;
             if let Err(e) = self.bring(row) {
                 match e {
                     CrmError::Invalid(v) => {
@@ -104,22 +104,23 @@ impl<'t, 'a> Importer<'t, 'a> {
 
     /// What the record's own rules say of a row, and whether the records it names exist, once
     /// nothing will be written anyway.
-    fn check(&mut self, row: &Incoming) -> Result<()> {
+    fn check(&mut self, ready: &Ready) -> Result<()> {
+        let row = &ready.row;
         if let Err(v) = row.record.validate() {
             self.problems.push(RowProblem { line: row.line, column: Some(v.field), message: v.message });
         }
-        let account = row.company.as_deref().and_then(|name| self.accounts.get(&name_key(name)).copied());
+        let account = ready.company.as_ref().and_then(|(_, key)| self.accounts.get(key).copied());
         self.find_all(row.line, &row.refs, account)?;
         Ok(())
     }
 
     /// Brings one row in.
-    fn bring(&mut self, row: Incoming) -> Result<()> {
+    fn bring(&mut self, ready: Ready) -> Result<()> {
+        let Ready { row, company, person } = ready;
         // An account nobody has yet is made only once the row is kept (a skipped duplicate
         // creates nothing); until then the row names it by a number no record has.
-        let name = row.company.as_deref().map(str::trim).filter(|c| !c.is_empty());
-        self.pending = name.filter(|n| !self.accounts.contains_key(&name_key(n))).map(str::to_string);
-        let account = name.map(|n| self.accounts.get(&name_key(n)).copied().unwrap_or(PENDING));
+        let account = company.as_ref().map(|(_, key)| self.accounts.get(key).copied().unwrap_or(PENDING));
+        self.pending = company.filter(|_| account == Some(PENDING));
         let found = self.find_all(row.line, &row.refs, account)?;
         if !self.problems.is_empty() {
             return Ok(());
@@ -143,7 +144,7 @@ impl<'t, 'a> Importer<'t, 'a> {
         let made = match record {
             Arrival::Contact(mut c) => {
                 c.account = c.account.or(account);
-                self.contact(row.line, *c)?
+                self.contact(row.line, *c, person.as_ref())?
             }
             Arrival::Account(a) => self.organisation(row.line, *a)?,
             Arrival::Lead(mut l) => {
@@ -303,30 +304,29 @@ impl<'t, 'a> Importer<'t, 'a> {
         Ok(false)
     }
 
-    /// The id of the account called `name`, created when nobody has it.
-    fn account(&mut self, name: &str) -> Result<Id> {
-        let key = name_key(name);
+    /// The id of the account called `name` (`key` folded), created when nobody has it.
+    fn account(&mut self, name: String, key: String) -> Result<Id> {
         if let Some(&id) = self.accounts.get(&key) {
             return Ok(id);
         }
-        let id = self.tx.create(Account { name: name.to_string(), ..Default::default() })?.id;
+        let id = self.tx.create(Account { name, ..Default::default() })?.id;
         self.accounts.insert(key, id);
         self.report.accounts_created.push(id);
         Ok(id)
     }
 
     /// Creates, merges or skips a contact; returns the record that notes go to.
-    fn contact(&mut self, line: u64, c: Contact) -> Result<Option<RecordRef>> {
+    fn contact(&mut self, line: u64, c: Contact, keys: Option<&PersonKeys>) -> Result<Option<RecordRef>> {
         if self.people.is_none() {
             let mut people = People::default();
             self.tx.visible().each::<Contact>(|existing| {
-                people.learn(&existing);
+                people.learn(&existing, None);
                 true
             })?;
             self.people = Some(people);
         }
         let tx = &self.tx;
-        let found = match self.people.as_ref().and_then(|p| p.find(&c, &mut |id| tx.get(id).ok())) {
+        let found = match self.people.as_ref().and_then(|p| p.find(&c, keys, &mut |id| tx.get(id).ok())) {
             Some((id, reason, Likeness::Maybe)) => {
                 let existing = RecordRef::new(Kind::Contact, id);
                 self.report.possible.push(Duplicate { line, existing, reason });
@@ -337,7 +337,7 @@ impl<'t, 'a> Importer<'t, 'a> {
         };
         let Some(target) = self.place(line, found, c, merge_contact)? else { return Ok(None) };
         if let Some(people) = &mut self.people {
-            people.learn(&target);
+            people.learn(&target, keys);
         }
         Ok(Some(target.record_ref()))
     }
@@ -381,8 +381,8 @@ impl<'t, 'a> Importer<'t, 'a> {
     /// Creates the account the row names and nobody had, now that the row is kept, and puts
     /// its id where the row held [`PENDING`].
     fn settle<R: AtAccount>(&mut self, rec: &mut R) -> Result<()> {
-        if let Some(name) = self.pending.take() {
-            let id = self.account(&name)?;
+        if let Some((name, key)) = self.pending.take() {
+            let id = self.account(name, key)?;
             rec.at_account(id);
         }
         Ok(())

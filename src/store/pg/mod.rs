@@ -576,7 +576,7 @@ mod tests {
         let Some((store, _)) = store() else { return };
         let keys: Vec<Vec<u8>> = (0u16..3000).map(|i| vec![9, (i >> 8) as u8, i as u8, 1]).collect();
         let w = store.write().unwrap();
-        w.tables().unwrap().raw.add_keys(&keys).unwrap();
+        w.tables().unwrap().raw.add_keys(&keys.iter().collect()).unwrap();
         w.commit().unwrap();
         let r = store.read().unwrap();
         // Every third key's range, last first, over more than one batch; one range finds none.

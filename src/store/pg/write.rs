@@ -17,7 +17,7 @@ use super::{KEPT_CHANGES, Pool, fail, id_col, kind_col, lost_race};
 use crate::model::{Id, Kind, RecordRef};
 use crate::store::backend::{Unsynced, WriteTxn};
 use crate::store::open::Latest;
-use crate::store::{Health, RawRead, RawWrite, Result, StoreError, WriteTables};
+use crate::store::{Health, Keys, RawRead, RawWrite, Result, StoreError, WriteTables};
 
 /// How many records the writer holds back before sending them.
 const HELD_RECORDS: usize = 4096;
@@ -169,7 +169,8 @@ impl PgTables<'_> {
     }
 
     /// Runs `sql`, which takes an array of index keys, over `keys` a batch at a time.
-    fn keys_by_batch(&self, sql: &'static str, keys: &[Vec<u8>]) -> Result<()> {
+    fn keys_by_batch(&self, sql: &'static str, keys: &Keys) -> Result<()> {
+        let keys: Vec<&[u8]> = keys.iter().collect();
         self.session().with(|c| {
             for batch in keys.chunks(KEYS_AT_ONCE) {
                 c.execute(sql, &[&batch])?;
@@ -238,11 +239,11 @@ impl RawWrite for PgTables<'_> {
         self.w.hold(r, None)
     }
 
-    fn add_keys(&mut self, sorted: &[Vec<u8>]) -> Result<()> {
+    fn add_keys(&mut self, sorted: &Keys) -> Result<()> {
         self.keys_by_batch("INSERT INTO rolo_index SELECT unnest($1::bytea[]) ON CONFLICT DO NOTHING", sorted)
     }
 
-    fn remove_keys(&mut self, sorted: &[Vec<u8>]) -> Result<()> {
+    fn remove_keys(&mut self, sorted: &Keys) -> Result<()> {
         self.keys_by_batch("DELETE FROM rolo_index WHERE key = ANY($1::bytea[])", sorted)
     }
 
