@@ -1,16 +1,19 @@
 //! Index keys a bulk load holds back, spilled in sorted runs to a scratch file beside the
 //! database and merged into one sorted stream at the flush: the index then takes them in key
 //! order in one pass (pages filled in order, not split half-empty run after run), while memory
-//! holds one run at a time.
+//! holds a few runs at a time (see [`Spiller`]).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::mpsc::{SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
 use super::held::Keys;
+use super::write::scratch;
+use super::{Health, Result};
 
 /// The runs spilled so far, in one scratch file without a name (unlinked as it is made, so
 /// nothing is left behind however rolo stops).
@@ -80,43 +83,47 @@ impl Spill {
 
 /// Runs of held-back keys sorted and spilled on a thread of their own while the writer goes on
 /// making records: the sort is a good part of a bulk load's work, and the writer's thread is the
-/// one a load waits for. One run waits while another is sorted, so memory holds at most three
-/// (with the one being filled).
+/// one a load waits for. One run waits while another is sorted (beside its sorted copy), so
+/// memory holds about four runs at most, with the one being filled.
 pub(super) struct Spiller {
     runs: Option<SyncSender<Keys>>,
-    thread: Option<JoinHandle<std::io::Result<Spill>>>,
+    thread: Option<JoinHandle<Result<Spill>>>,
 }
 
 impl Spiller {
-    /// A spiller whose runs go to a scratch file in `dir`.
-    pub(super) fn new(dir: &Path) -> std::io::Result<Spiller> {
+    /// A spiller whose runs go to a scratch file in `dir`; `health` guards its thread as it
+    /// does the writer's calls (a panic there fails the write, quietly).
+    pub(super) fn new(dir: &Path, health: Arc<Health>) -> std::io::Result<Spiller> {
         let mut spill = Spill::new(dir)?;
         let (runs, taken) = sync_channel::<Keys>(1);
         let thread = std::thread::Builder::new().name("rolo-spill".into()).spawn(move || {
-            for run in taken {
-                spill.write_run(&run.sorted())?;
-            }
-            Ok(spill)
+            health.guard(|| {
+                for run in taken {
+                    spill.write_run(&run.sorted()).map_err(scratch)?;
+                }
+                Ok(spill)
+            })
         })?;
         Ok(Spiller { runs: Some(runs), thread: Some(thread) })
     }
 
     /// Hands a run (in any order, repeats allowed) over to be sorted and spilled. Should the
     /// thread have failed, its error comes back here.
-    pub(super) fn spill(&mut self, run: Keys) -> std::io::Result<()> {
+    pub(super) fn spill(&mut self, run: Keys) -> Result<()> {
         match self.runs.as_ref().map(|runs| runs.send(run)) {
             Some(Ok(())) => Ok(()),
-            _ => self.finish().map(drop),
+            // The thread stopped: on an error, given here; else the run is lost, which is one.
+            _ => self.finish().and_then(|_| Err(scratch(std::io::Error::other("its writer had stopped")))),
         }
     }
 
     /// The runs, every one spilled, once the thread is done; or what made it fail.
-    pub(super) fn finish(&mut self) -> std::io::Result<Spill> {
+    pub(super) fn finish(&mut self) -> Result<Spill> {
         drop(self.runs.take());
         match self.thread.take().map(JoinHandle::join) {
             Some(Ok(spilled)) => spilled,
             Some(Err(panic)) => std::panic::resume_unwind(panic),
-            None => Err(std::io::Error::other("the scratch file's writer had stopped")),
+            None => Err(scratch(std::io::Error::other("its writer had stopped"))),
         }
     }
 }

@@ -157,8 +157,9 @@ impl WriteTxn for FileWriter {
 }
 
 /// How many index keys the writer holds back before spilling them as a sorted run: few enough
-/// (some megabytes; three runs may be in hand at once, see [`Spiller`]) that a million-record
-/// load holds a bounded part of them, enough that the flush merges some tens of runs.
+/// (some megabytes of short keys; four runs may be in hand at once, see [`Spiller`]) that a
+/// million-record load holds a bounded part of them, enough that the flush merges some tens of
+/// runs.
 pub(super) const HELD_KEYS: usize = 1 << 17;
 
 /// How many bytes of index keys the writer holds back at most, however long the keys: a
@@ -168,11 +169,12 @@ const HELD_BYTES: usize = 32 << 20;
 /// How many search texts the writer holds back before packing them into their chunks.
 const HELD_TEXTS: usize = 1 << 16;
 
-/// How many merged keys the index is given at a time: the merge's output held in memory.
-const SORTED_BATCH: usize = 1 << 16;
+/// How many merged keys the index is given at a time: the merge's output held in memory (a few
+/// in unit tests, whose loads then cross the threads in many batches).
+const SORTED_BATCH: usize = if cfg!(test) { 64 } else { 1 << 16 };
 
 /// A failure of the scratch file of held-back index keys.
-fn scratch(e: std::io::Error) -> StoreError {
+pub(super) fn scratch(e: std::io::Error) -> StoreError {
     StoreError::Other(format!("the scratch file of index keys beside the database failed: {e}"))
 }
 
@@ -232,7 +234,7 @@ impl<'t> WriteTables<'t> {
         }
         match self.spill.take() {
             Some(mut spiller) => {
-                let spill = spiller.finish().map_err(scratch)?;
+                let spill = spiller.finish()?;
                 self.merge_into_index(&spill, pending, &removed)
             }
             None => {
@@ -247,26 +249,30 @@ impl<'t> WriteTables<'t> {
     /// Writes the spilled runs and the keys still `held` into the index, but those `removed`:
     /// a thread of its own merges them into sorted batches while this one writes each batch.
     fn merge_into_index(&mut self, spill: &Spill, held: Keys, removed: &HashSet<Vec<u8>>) -> Result<()> {
-        let raw = &mut self.raw;
+        let (raw, health) = (&mut self.raw, &self.health);
         std::thread::scope(|s| {
-            let (batches, merged) = std::sync::mpsc::sync_channel::<std::io::Result<Keys>>(2);
+            let (batches, merged) = std::sync::mpsc::sync_channel::<Result<Keys>>(2);
             s.spawn(move || {
                 let mut batch = Keys::with_capacity(SORTED_BATCH, 0);
-                let done = spill.merge(held, &mut |k| {
-                    if removed.is_empty() || !removed.contains(k) {
-                        batch.push(k);
-                    }
-                    if batch.len() == SORTED_BATCH {
-                        let full = std::mem::replace(&mut batch, Keys::with_capacity(SORTED_BATCH, 0));
-                        // Refused: the writer stopped on an error of its own, and says it.
-                        batches.send(Ok(full)).map_err(|_| std::io::Error::other("the index writer stopped"))?;
-                    }
-                    Ok(())
+                // Guarded as the writer's own calls are: a panic here fails the write, quietly.
+                let done = health.guard(|| {
+                    let mut each = |k: &[u8]| {
+                        if removed.is_empty() || !removed.contains(k) {
+                            batch.push(k);
+                        }
+                        if batch.len() == SORTED_BATCH {
+                            let full = std::mem::replace(&mut batch, Keys::with_capacity(SORTED_BATCH, 0));
+                            // Refused: the writer stopped on an error of its own, and says it.
+                            batches.send(Ok(full)).map_err(|_| std::io::Error::other("the index writer stopped"))?;
+                        }
+                        Ok(())
+                    };
+                    spill.merge(held, &mut each).map_err(scratch)
                 });
                 let _ = batches.send(done.map(|()| batch));
             });
             for batch in merged {
-                raw.add_keys(&batch.map_err(scratch)?)?;
+                raw.add_keys(&batch?)?;
             }
             Ok(())
         })
@@ -286,12 +292,12 @@ impl<'t> WriteTables<'t> {
         if self.spill.is_none()
             && let Some(dir) = &self.scratch
         {
-            self.spill = Spiller::new(dir).ok();
+            self.spill = Spiller::new(dir, self.health.clone()).ok();
         }
         let Some(spiller) = self.spill.as_mut() else { return self.write_keys() };
         // The next run is about as long as this one: room for it at once, not by doubling.
         let next = Keys::with_capacity(self.pending.len(), self.pending.bytes());
-        spiller.spill(std::mem::replace(&mut self.pending, next)).map_err(scratch)
+        spiller.spill(std::mem::replace(&mut self.pending, next))
     }
 
     /// Rewrites each chunk that a held-back search text falls in.

@@ -379,6 +379,49 @@ mod tests {
     }
 
     #[test]
+    fn many_people_are_found_by_each_key_as_their_maps_double_one_at_a_time() {
+        use crate::model::{Email, Phone};
+        let person = |n: u64| Contact {
+            id: n + 1,
+            first_name: format!("Zoë{n}"),
+            last_name: "Lee".into(),
+            account: Some(n % 7),
+            emails: vec![Email::new(format!("p{n}@x.example"))],
+            phones: vec![Phone::new(format!("+44 20 {n:08}"))],
+            ..Default::default()
+        };
+        let known: Vec<Contact> = (0..20_000).map(person).collect();
+        let mut people = People::default();
+        for (i, p) in known.iter().enumerate() {
+            // Keys folded beforehand and keys worked out on the spot, alike.
+            people.learn(p, (i % 2 == 0).then(|| PersonKeys::of(p)).as_ref());
+        }
+        assert!(people.keys.iter().all(|map| map.len() == 20_000));
+        let mut get = |id: Id| known.get(usize::try_from(id).ok()? - 1).cloned();
+        for n in (0..20_000).step_by(997) {
+            let row = |f: &dyn Fn(&mut Contact)| {
+                let mut c = Contact { id: 0, ..person(n) };
+                f(&mut c);
+                c
+            };
+            let by_email = row(&|c| c.phones.clear());
+            let by_phone = row(&|c| c.emails = vec![Email::new("new@x.example")]);
+            let by_national = row(&|c| {
+                c.emails.clear();
+                c.phones = vec![Phone::new(format!("020 {n:08}"))];
+            });
+            let by_name = row(&|c| {
+                c.emails.clear();
+                c.phones.clear();
+            });
+            for c in [by_email, by_phone, by_national, by_name] {
+                let found = people.find(&c, Some(&PersonKeys::of(&c)), &mut get).map(|(id, _, how)| (id, how));
+                assert_eq!(found, Some((n + 1, Likeness::Same)), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
     fn people_are_found_by_their_keys_whatever_their_ids_and_only_when_the_record_agrees() {
         use crate::model::{Email, Phone};
         let person = |id: Id, first: &str, email: &str, phone: &str| Contact {
