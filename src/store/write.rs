@@ -163,8 +163,9 @@ impl WriteTxn for FileWriter {
 pub(super) const HELD_KEYS: usize = 1 << 17;
 
 /// How many bytes of index keys the writer holds back at most, however long the keys: a
-/// million long names are spilled in runs as a million short ones are.
-const HELD_BYTES: usize = 32 << 20;
+/// million long names are spilled in runs as a million short ones are, and the runs in hand at
+/// once (see [`Spiller`]) stay some tens of megabytes. Short keys reach [`HELD_KEYS`] first.
+const HELD_BYTES: usize = 8 << 20;
 
 /// How many search texts the writer holds back before packing them into their chunks.
 const HELD_TEXTS: usize = 1 << 16;
