@@ -157,7 +157,7 @@ fn scan(mut input: impl std::io::BufRead) -> Result<Option<Scan>, ImportError> {
             Err(_) => return Ok(None),
         };
         let (text, rest) = bytes.split_at(valid);
-        lines += text.iter().filter(|&&b| b == b'\n').count();
+        lines += self::lines(text);
         match &mut quotes {
             Some(q) => q.scan(text),
             None => {
@@ -186,6 +186,11 @@ fn scan(mut input: impl std::io::BufRead) -> Result<Option<Scan>, ImportError> {
         )));
     }
     Ok(Some(Scan { delimiter, lines }))
+}
+
+/// How many line ends (LF) `bytes` hold.
+fn lines(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', bytes).count()
 }
 
 /// The longest header line read.
@@ -338,27 +343,38 @@ impl Quotes {
         quotes
     }
 
+    /// Reads on through `bytes`, jumping from quote to quote: the bytes between only count
+    /// lines, and the one before a quote outside a cell tells whether it opens one.
     fn scan(&mut self, bytes: &[u8]) {
-        for &c in bytes {
-            if self.pending_quote {
-                self.pending_quote = false;
-                if c == b'"' {
+        let mut rest = bytes;
+        while let Some((&first, _)) = rest.split_first() {
+            if std::mem::take(&mut self.pending_quote) {
+                if first == b'"' {
                     // A doubled quote inside the cell.
-                    self.at_start = false;
+                    rest = &rest[1..];
                     continue;
                 }
                 self.open_at = None;
             }
-            if c == b'\n' {
-                self.line += 1;
+            let quote = memchr::memchr(b'"', rest);
+            let before = &rest[..quote.unwrap_or(rest.len())];
+            self.line += lines(before);
+            if self.open_at.is_some() {
+                self.pending_quote = quote.is_some();
+            } else {
+                let at_start = before.last().map_or(self.at_start, |&c| self.starts_cell(c));
+                if quote.is_some() && at_start {
+                    self.open_at = Some(self.line);
+                }
+                self.at_start = quote.is_none() && at_start;
             }
-            match (self.open_at, c) {
-                (Some(_), b'"') => self.pending_quote = true,
-                (None, b'"') if self.at_start => self.open_at = Some(self.line),
-                _ => {}
-            }
-            self.at_start = self.open_at.is_none() && (c == b'\n' || c == b'\r' || c == self.delimiter);
+            rest = quote.map_or(&[], |q| &rest[q + 1..]);
         }
+    }
+
+    /// Whether a cell starts after byte `c` (outside a quoted cell).
+    fn starts_cell(&self, c: u8) -> bool {
+        c == b'\n' || c == b'\r' || c == self.delimiter
     }
 
     /// The line of a quoted cell left open at the end of the file.
@@ -473,5 +489,50 @@ mod tests {
         std::fs::write(&long, format!("name\n{}\n", "é".repeat(100_000))).unwrap();
         let file = open_csv(&long).unwrap().expect("UTF-8");
         assert_eq!(file.rows().count(), 1);
+    }
+
+    /// The quotes as the scan read them one byte at a time, before it jumped from quote to quote.
+    fn scan_bytewise(q: &mut Quotes, bytes: &[u8]) {
+        for &c in bytes {
+            if q.pending_quote {
+                q.pending_quote = false;
+                if c == b'"' {
+                    q.at_start = false;
+                    continue;
+                }
+                q.open_at = None;
+            }
+            if c == b'\n' {
+                q.line += 1;
+            }
+            match (q.open_at, c) {
+                (Some(_), b'"') => q.pending_quote = true,
+                (None, b'"') if q.at_start => q.open_at = Some(q.line),
+                _ => {}
+            }
+            q.at_start = q.open_at.is_none() && (c == b'\n' || c == b'\r' || c == q.delimiter);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn quotes_jumped_to_tell_what_reading_every_byte_tells(
+            text in proptest::collection::vec(proptest::sample::select(b"a\",;\n\r\xc3".to_vec()), 0..200),
+            cuts in proptest::collection::vec(0usize..200, 0..6),
+        ) {
+            let fresh = || Quotes { delimiter: b',', line: 1, open_at: None, at_start: true, pending_quote: false };
+            let (mut jumped, mut bytewise) = (fresh(), fresh());
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(text.len())).collect();
+            cuts.sort_unstable();
+            let mut from = 0;
+            for to in cuts.into_iter().chain([text.len()]) {
+                jumped.scan(&text[from..to]);
+                scan_bytewise(&mut bytewise, &text[from..to]);
+                from = to;
+                let state = |q: &Quotes| (q.line, q.open_at, q.at_start, q.pending_quote);
+                proptest::prop_assert_eq!(state(&jumped), state(&bytewise));
+            }
+            proptest::prop_assert_eq!(jumped.finish(), bytewise.finish());
+        }
     }
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use super::backend::Store;
 use super::read::Gather;
-use super::{Keys, RawRead, RawWrite, Result, StoreError, keys};
+use super::{Keys, RawRead, RawWrite, Result, StoreError, chunks, keys};
 use crate::model::{Kind, RecordRef};
 
 /// Writes the new file `target` through `write`, which is given a path in a scratch folder
@@ -112,9 +112,12 @@ impl Store {
                 if n > 0 {
                     copied.records.insert(kind, n);
                 }
+                // Chunks of the plain layout (a PostgreSQL database upgraded to schema 9 keeps
+                // them) are compressed on the way, as opening an older file does.
                 source.dump_chunks(kind, &mut |chunk, packed| {
                     copied.search_chunks += 1;
-                    raw.put_chunk(kind, chunk, Some(packed))
+                    let compressed = chunks::compressed(chunk, packed);
+                    raw.put_chunk(kind, chunk, Some(compressed.as_deref().unwrap_or(packed)))
                 })?;
             }
             // Every index key starts with a tag byte below 0xff (see `keys`).

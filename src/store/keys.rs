@@ -176,6 +176,11 @@ pub fn owned_key<R: Record>(r: &R) -> Option<Vec<u8>> {
     Some(k)
 }
 
+/// The owner key among a record's index keys (see [`owned_key`]), without making it again.
+pub fn owned_among(keys: &[Vec<u8>]) -> Option<&[u8]> {
+    keys.iter().find(|k| k.first() == Some(&OWNED)).map(Vec::as_slice)
+}
+
 /// The prefix of the owner keys of one kind.
 pub fn owned_prefix(kind: Kind) -> Vec<u8> {
     vec![OWNED, kind.code()]
@@ -364,6 +369,8 @@ mod tests {
             Task { id: 9, title: "Call".into(), owner: "ann.lee".into(), contact: Some(4), ..Default::default() };
         let key = owned_key(&task).unwrap();
         assert_eq!(read_owned(&key), Some((9, "ann.lee", Some(RecordRef::new(Kind::Contact, 4)))));
+        assert_eq!(owned_among(&index_keys(&task)), Some(key.as_slice()));
+        assert_eq!(owned_among(&index_keys(&Product { id: 1, ..Default::default() })), None);
         assert_eq!(key_id(&key), Some(9));
         assert!(owned_key(&Product { id: 1, ..Default::default() }).is_none());
     }

@@ -49,9 +49,10 @@ use crate::model::RecordRef;
 /// report facts dated by it; 6 adds the owner keys (see `keys::owned_key`) and keeps the users,
 /// teams and roles in the settings (the service turns an older file's free-text owners into
 /// users); 7 gives a user's preferences their date conventions; 8 adds a contact's last activity, and
-/// a deal's account, owner and competitor, to their report facts (record format 6 names its competitor). Opening an older file upgrades
-/// it, one step at a time, inside one transaction.
-pub const SCHEMA_VERSION: u64 = 8;
+/// a deal's account, owner and competitor, to their report facts (record format 6 names its competitor); 9 stores the
+/// chunks of search texts compressed (see `chunks`). Opening an older file upgrades it, one step at a time, inside one
+/// transaction.
+pub const SCHEMA_VERSION: u64 = 9;
 
 /// Something went wrong below the business rules: the file, the format or a record.
 #[derive(Debug, thiserror::Error)]

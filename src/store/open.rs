@@ -157,6 +157,9 @@ impl FileStore {
                 if old < 8 {
                     facts::rederive_people_and_deals(&mut w.tables()?)?;
                 }
+                if old < 9 {
+                    w.compress_search_chunks()?;
+                }
             }
             None => {}
         }
@@ -368,6 +371,43 @@ pub(super) mod tests {
         // A write given up changes nothing, and the snapshot stays shared.
         drop(store.write().unwrap());
         assert!(Arc::ptr_eq(&after, &store.read().unwrap()));
+    }
+
+    #[test]
+    fn texts_scattered_over_many_chunks_are_packed_in_batches_and_read_back() {
+        use crate::model::RecordRef;
+        let (_dir, store) = temp_store(Workload::Bulk);
+        let text = |id: u64, round: u32| format!("Zoë Ōsaka {id} {round}\tAcme Ltd");
+        // One text in each of 150 chunks, then every third changed and every fifth removed:
+        // packed 64 chunks at a time, each batch's second half beside the writer.
+        let ids: Vec<u64> = (0..150).map(|i| i * 256 + i % 7).collect();
+        for round in 0..2 {
+            let w = store.write().unwrap();
+            let mut t = w.tables().unwrap();
+            for (n, &id) in ids.iter().enumerate() {
+                let r = RecordRef::new(Kind::Contact, id);
+                match (round, n % 3, n % 5) {
+                    (0, ..) | (1, 0, _) => t.set_search_key(r, Some(&text(id, round))).unwrap(),
+                    (1, _, 0) => t.set_search_key(r, None).unwrap(),
+                    _ => {}
+                }
+            }
+            t.flush().unwrap();
+            drop(t);
+            w.commit().unwrap();
+        }
+        let mut read = Vec::new();
+        store.read().unwrap().scan_search(Kind::Contact, &mut |id, t| read.push((id, t.to_string()))).unwrap();
+        let expected: Vec<(u64, String)> = ids
+            .iter()
+            .enumerate()
+            .filter_map(|(n, &id)| match (n % 3, n % 5) {
+                (0, _) => Some((id, text(id, 1))),
+                (_, 0) => None,
+                _ => Some((id, text(id, 0))),
+            })
+            .collect();
+        assert_eq!(read, expected);
     }
 
     #[test]

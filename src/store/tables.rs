@@ -17,7 +17,7 @@ use crate::model::{Id, Kind, RecordRef};
 const INDEX: TableDefinition<&[u8], ()> = TableDefinition::new("index");
 const AUDIT: TableDefinition<&[u8], &[u8]> = TableDefinition::new("audit");
 /// (kind, chunk) → the packed search texts of that chunk's records.
-const SEARCH: TableDefinition<(u8, u64), &[u8]> = TableDefinition::new("search_chunks");
+pub(super) const SEARCH: TableDefinition<(u8, u64), &[u8]> = TableDefinition::new("search_chunks");
 /// Schema 1's search keys, one row per record: read once to upgrade, then dropped.
 pub(super) const SEARCH_V1: TableDefinition<(u8, u64), &str> = TableDefinition::new("search_keys");
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");

@@ -288,4 +288,50 @@ mod tests {
         assert_eq!((ann.prefs.date_format.as_ref(), ann.prefs.week_start.as_ref()), (None, None));
         assert_eq!(dir.user("bob").unwrap().prefs.theme, None);
     }
+
+    #[test]
+    fn schema_8_search_chunks_are_compressed_and_read_the_same() {
+        use crate::store::{RawRead, Store, chunks, tables::SEARCH};
+        let (dir, store) = temp_store(Workload::Brief);
+        let path = dir.path().join("rolo.redb");
+        let texts: Vec<(Id, String)> = (1..=300).map(|id| (id, format!("Zoë Ōsaka {id}\tAcme Ltd"))).collect();
+        let w = store.write().unwrap();
+        let mut t = w.tables().unwrap();
+        for (id, text) in &texts {
+            t.set_search_key(RecordRef::new(Kind::Contact, *id), Some(text)).unwrap();
+        }
+        t.flush().unwrap();
+        drop(t);
+        w.commit().unwrap();
+        drop(store);
+        // As schema 8 left them: the plain layout.
+        let db = redb::Database::open(&path).unwrap();
+        let w = db.begin_write().unwrap();
+        {
+            let mut table = w.open_table(SEARCH).unwrap();
+            let stored: Vec<_> =
+                table.iter().unwrap().map(|i| i.unwrap()).map(|(k, v)| (k.value(), v.value().to_vec())).collect();
+            assert_eq!(stored.len(), 2, "two chunks of 256");
+            for (key, bytes) in stored {
+                let plain = chunks::plain(&chunks::unpack(key.1, &bytes).unwrap());
+                table.insert(key, plain.as_slice()).unwrap();
+            }
+            let mut meta = w.open_table(redb::TableDefinition::<&str, u64>::new("meta")).unwrap();
+            meta.insert("schema_version", 8).unwrap();
+        }
+        w.commit().unwrap();
+        drop(db);
+        let store = Store::open(&path, Workload::Brief).unwrap();
+        let mut read = Vec::new();
+        store.read().unwrap().scan_search(Kind::Contact, &mut |id, text| read.push((id, text.to_string()))).unwrap();
+        assert_eq!(read, texts);
+        drop(store);
+        let db = redb::Database::open(&path).unwrap();
+        let r = redb::ReadableDatabase::begin_read(&db).unwrap();
+        let table = r.open_table(SEARCH).unwrap();
+        for item in table.iter().unwrap() {
+            let (k, v) = item.unwrap();
+            assert_eq!(chunks::compressed(k.value().1, v.value()), None, "chunk {} compressed", k.value().1);
+        }
+    }
 }

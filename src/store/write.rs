@@ -12,7 +12,7 @@ use super::held::Keys;
 use super::open::Latest;
 use super::read::{audit_prefix, bulk_key};
 use super::spill::{Spill, Spiller};
-use super::tables::{Handed, OwnerChange, SEARCH_V1, Written, write_tables};
+use super::tables::{Handed, OwnerChange, SEARCH, SEARCH_V1, Written, write_tables};
 use super::{Health, Indexed, RawRead, Read, Result, StoreError, chunks, codec, facts, keys, other};
 use crate::model::{AuditEntry, BulkCreation, Id, Kind, RecordRef};
 
@@ -125,6 +125,21 @@ impl FileWriter {
         self.txn()?.delete_table(SEARCH_V1).map_err(other)?;
         Ok(())
     }
+
+    /// Compresses each chunk of search texts stored before schema 9 (see `chunks`).
+    pub(super) fn compress_search_chunks(&self) -> Result<()> {
+        use redb::ReadableTable;
+        let mut table = self.txn()?.open_table(SEARCH).map_err(other)?;
+        let mut packed = Vec::new();
+        for item in table.iter().map_err(other)? {
+            let (k, v) = item.map_err(other)?;
+            packed.extend(chunks::compressed(k.value().1, v.value()).map(|bytes| (k.value(), bytes)));
+        }
+        for (key, bytes) in packed {
+            table.insert(key, bytes.as_slice()).map_err(other)?;
+        }
+        Ok(())
+    }
 }
 
 impl WriteTxn for FileWriter {
@@ -169,6 +184,17 @@ const HELD_BYTES: usize = 8 << 20;
 
 /// How many search texts the writer holds back before packing them into their chunks.
 const HELD_TEXTS: usize = 1 << 16;
+
+/// A chunk of search texts (kind, chunk number) with its texts as changed, to be packed.
+type ChangedChunk = ((Kind, u64), BTreeMap<Id, String>);
+
+/// How many chunks of search texts are unpacked, changed and compressed at a time: however
+/// scattered the held texts, a pack holds a bounded part of the search index in memory.
+const PACKED_AT_ONCE: usize = 64;
+
+/// The fewest chunks (half of those packed at a time) worth starting a thread beside the
+/// writer's to compress.
+const BESIDE_AT_LEAST: usize = 8;
 
 /// How many merged keys the index is given at a time: the merge's output held in memory (a few
 /// in unit tests, whose loads then cross the threads in many batches).
@@ -301,9 +327,11 @@ impl<'t> WriteTables<'t> {
         spiller.spill(std::mem::replace(&mut self.pending, next))
     }
 
-    /// Rewrites each chunk that a held-back search text falls in.
+    /// Rewrites each chunk that a held-back search text falls in, [`PACKED_AT_ONCE`] chunks at a
+    /// time: each unpacked, changed, compressed and written back.
     fn pack_texts(&mut self) -> Result<()> {
         let mut texts = std::mem::take(&mut self.texts).into_iter().peekable();
+        let mut changed = Vec::with_capacity(PACKED_AT_ONCE);
         while let Some(((kind, id), text)) = texts.next() {
             let key = (kind, chunks::chunk_of(id));
             let mut chunk = match self.raw.chunk(kind, key.1)? {
@@ -319,8 +347,36 @@ impl<'t> WriteTables<'t> {
                 debug_assert_eq!(kind, key.0);
                 apply(id, text);
             }
-            let packed = (!chunk.is_empty()).then(|| chunks::pack(&chunk));
-            self.raw.put_chunk(kind, key.1, packed.as_deref())?;
+            changed.push((key, chunk));
+            if changed.len() == PACKED_AT_ONCE || texts.peek().is_none() {
+                self.put_chunks(&changed)?;
+                changed.clear();
+            }
+        }
+        Ok(())
+    }
+
+    /// Compresses and writes chunks of texts (removing those left empty): half of them on a
+    /// thread beside the writer's when there are enough and one can be started, under the
+    /// store's guard as the writer is.
+    fn put_chunks(&mut self, changed: &[ChangedChunk]) -> Result<()> {
+        let pack = |group: &[ChangedChunk]| {
+            let packed = group.iter().map(|(_, texts)| (!texts.is_empty()).then(|| chunks::pack(texts)).transpose());
+            packed.collect::<std::result::Result<Vec<_>, String>>().map_err(StoreError::Other)
+        };
+        let (mine, beside) = changed.split_at(changed.len() / 2);
+        let health = &self.health;
+        let packed = std::thread::scope(|s| {
+            let started = (beside.len() >= BESIDE_AT_LEAST)
+                .then(|| std::thread::Builder::new().spawn_scoped(s, || health.guard(|| pack(beside))).ok())
+                .flatten();
+            let Some(beside) = started else { return pack(changed) };
+            let mut packed = pack(mine)?;
+            packed.extend(beside.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?);
+            Ok(packed)
+        })?;
+        for (((kind, chunk), _), bytes) in changed.iter().zip(packed) {
+            self.raw.put_chunk(*kind, *chunk, bytes.as_deref())?;
         }
         Ok(())
     }
@@ -408,8 +464,8 @@ impl<'t> WriteTables<'t> {
     fn put<R: Indexed>(&mut self, rec: &R, old: Option<&R>) -> Result<()> {
         let new_keys = keys::index_keys(rec);
         let old_keys = old.map(keys::index_keys).unwrap_or_default();
-        let owned = keys::owned_key(rec);
-        if owned != old.and_then(keys::owned_key) {
+        let owned = keys::owned_among(&new_keys);
+        if owned != keys::owned_among(&old_keys) {
             let state = owned.map(|_| (rec.owner().unwrap_or_default().to_string(), rec.about()));
             self.owners.push((rec.record_ref(), state));
         }
@@ -432,10 +488,11 @@ impl<'t> WriteTables<'t> {
     pub fn remove<R: Indexed>(&mut self, id: Id) -> Result<Option<R>> {
         self.health.clone().guard(|| {
             let Some(old) = self.get::<R>(id)? else { return Ok(None) };
-            for k in keys::index_keys(&old) {
-                self.unindex(&k);
+            let old_keys = keys::index_keys(&old);
+            for k in &old_keys {
+                self.unindex(k);
             }
-            if keys::owned_key(&old).is_some() {
+            if keys::owned_among(&old_keys).is_some() {
                 self.owners.push((old.record_ref(), None));
             }
             self.raw.remove_raw(old.record_ref())?;

@@ -338,6 +338,14 @@ impl PgStore {
             Some(found) if found > SCHEMA_VERSION => {
                 return Err(StoreError::TooNew { path: self.pool.shown.clone().into(), found });
             }
+            // Schema 9 only compressed the search chunks written from then on; older ones read
+            // as they are.
+            Some(8) => {
+                let mut t = t;
+                t.set_meta("schema_version", SCHEMA_VERSION)?;
+                drop(t);
+                return w.commit();
+            }
             Some(found) if found < SCHEMA_VERSION => {
                 return Err(StoreError::Other(format!(
                     "the database {} holds data of an older rolo (schema {found}): copy it to a file with an older rolo, then open that file with this one",
