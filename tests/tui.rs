@@ -133,7 +133,9 @@ fn first_run_imports_a_csv_file_through_the_wizard_fixing_its_mapping() {
     assert_eq!(ui.crm.count(Kind::Contact).unwrap(), 0, "a check writes nothing");
     ui.keys("ctrl-s");
     assert!(ui.screen().contains("Imported: created 4 contacts"), "{}", ui.screen());
-    ui.keys("esc");
+    // Switching the wizard to another kind after the import does not make it forget it: closing
+    // it shows what was imported, not a welcome saying the database is empty.
+    ui.keys("t esc");
     let s = ui.screen();
     assert!(s.contains("Contacts (4)") && s.contains("Bad Date"), "{s}");
 

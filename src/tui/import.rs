@@ -82,6 +82,9 @@ pub struct ImportWizard {
     pub picker: Option<FieldPicker>,
     /// Where the wizard is.
     pub step: Step,
+    /// The kind of the records the last import made, kept whatever is done after it (another
+    /// kind, another mapping): what to show once the wizard closes.
+    pub imported: Option<Kind>,
     /// Why the mapping cannot be used as it is, if it cannot.
     pub error: Option<String>,
     /// Rows read so far by the running check or import.
@@ -110,6 +113,7 @@ impl ImportWizard {
             scroll: 0,
             picker: None,
             step: Step::Mapping,
+            imported: None,
             error: None,
             progress: Arc::new(AtomicUsize::new(0)),
             total: Arc::new(AtomicUsize::new(0)),
@@ -291,6 +295,7 @@ impl ImportWizard {
         let importing = matches!(self.step, Step::Importing);
         match answer {
             Ok(outcome) if importing => {
+                self.imported = Some(self.kind);
                 self.step = Step::Done(outcome.report.clone());
                 Some(outcome.report)
             }

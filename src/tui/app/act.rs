@@ -21,10 +21,9 @@ impl App {
                 Action::CheckImport => w.run(&crm),
                 Action::Back if w.busy() => self.say("the import runs to its end; it writes all or nothing"),
                 Action::Back => {
-                    let done = matches!(w.step, crate::tui::import::Step::Done(_));
-                    let kind = w.kind;
+                    let imported = w.imported;
                     self.close(|m| matches!(m, Mode::Import(_)));
-                    if done && let Some(screen) = screen_of(kind) {
+                    if let Some(screen) = imported.and_then(screen_of) {
                         self.leave_welcome();
                         self.screen = screen;
                     }
