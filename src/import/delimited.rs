@@ -137,7 +137,7 @@ fn scan(mut input: impl std::io::BufRead) -> Result<Option<Scan>, ImportError> {
     // The header line, held until it ends and tells the delimiter; then the quotes seen so far.
     let mut header = Vec::new();
     let mut quotes: Option<Quotes> = None;
-    let (mut lines, mut carried, mut first) = (0, Vec::new(), true);
+    let (mut carried, mut first) = (Vec::new(), true);
     loop {
         let block = input.fill_buf().map_err(io)?;
         if block.is_empty() {
@@ -157,7 +157,6 @@ fn scan(mut input: impl std::io::BufRead) -> Result<Option<Scan>, ImportError> {
             Err(_) => return Ok(None),
         };
         let (text, rest) = bytes.split_at(valid);
-        lines += self::lines(text);
         match &mut quotes {
             Some(q) => q.scan(text),
             None => {
@@ -179,7 +178,8 @@ fn scan(mut input: impl std::io::BufRead) -> Result<Option<Scan>, ImportError> {
     }
     // One line and no line end: the header alone.
     let quotes = quotes.unwrap_or_else(|| Quotes::after(&header));
-    let delimiter = quotes.delimiter;
+    // The quotes were followed through every byte, header included: their line is past the last LF.
+    let (delimiter, lines) = (quotes.delimiter, quotes.line - 1);
     if let Some(line) = quotes.finish() {
         return Err(ImportError::Unreadable(format!(
             "line {line} opens a quoted cell that is never closed: add the closing \" (a quote inside a cell is written \"\")"

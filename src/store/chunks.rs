@@ -117,12 +117,17 @@ pub fn unpack(chunk: u64, bytes: &[u8]) -> Result<BTreeMap<Id, String>, String> 
 /// Packs the texts of one chunk (all their ids must fall in it), compressed. zstd fails only
 /// short of memory.
 pub fn pack(texts: &BTreeMap<Id, String>) -> Result<Vec<u8>, String> {
+    compress(&plain(texts))
+}
+
+/// Compresses a chunk's plain layout.
+fn compress(plain: &[u8]) -> Result<Vec<u8>, String> {
     let make = || {
         let mut compressor = Compressor::new(LEVEL)?;
         compressor.include_checksum(true)?;
         Ok(compressor)
     };
-    with_context(&COMPRESSOR, make, |c| c.compress(&plain(texts)))
+    with_context(&COMPRESSOR, make, |c| c.compress(plain))
         .map_err(|e| format!("search texts could not be compressed: {e}"))
 }
 
@@ -130,7 +135,8 @@ pub fn pack(texts: &BTreeMap<Id, String>) -> Result<Vec<u8>, String> {
 /// or damaged: left for `rolo check` to name).
 pub fn compressed(chunk: u64, bytes: &[u8]) -> Option<Vec<u8>> {
     match plain_of(chunk, bytes) {
-        Ok((_, false)) => pack(&unpack(chunk, bytes).ok()?).ok(),
+        // The plain layout, once it is known to read whole, is what `pack` compresses.
+        Ok((plain, false)) if walk_plain(chunk, &plain, &mut |_, _| ()).is_ok() => compress(&plain).ok(),
         _ => None,
     }
 }
