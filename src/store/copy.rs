@@ -112,6 +112,8 @@ impl Store {
                 if n > 0 {
                     copied.records.insert(kind, n);
                 }
+                // Into its table now: the writer may hold a kind's records back.
+                raw.write_made()?;
                 // Chunks of the plain layout (a PostgreSQL database upgraded to schema 9 keeps
                 // them) are compressed on the way, as opening an older file does.
                 source.dump_chunks(kind, &mut |chunk, packed| {

@@ -17,6 +17,7 @@ pub mod facts;
 mod guard;
 mod held;
 pub mod keys;
+mod made;
 mod open;
 mod pg;
 mod read;

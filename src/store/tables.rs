@@ -11,6 +11,7 @@ use redb::{
 };
 
 use super::held::Keys;
+use super::made::Made;
 use super::{Health, RawRead, RawWrite, Result, StoreError, chunks, other};
 use crate::model::{Id, Kind, RecordRef};
 
@@ -82,7 +83,7 @@ impl<Rec, Idx, Aud, Sea, Met, Set, Ver> Tables<Rec, Idx, Aud, Sea, Met, Set, Ver
     /// The tables: the record tables, then the others in the order of the fields.
     fn new(health: Arc<Health>, records: Vec<Rec>, others: (Idx, Aud, Sea, Met, Set, Ver)) -> Self {
         let (index, audit, search, meta, settings, versions) = others;
-        Tables { health, records, index, audit, search, meta, settings, versions }
+        Tables { health, records, index, audit, search, meta, settings, versions, made: Made::default() }
     }
 }
 
@@ -113,7 +114,9 @@ pub(super) fn write_tables(txn: &WriteTransaction, health: Arc<Health>) -> Resul
         txn.open_table(SETTINGS).map_err(other)?,
         txn.open_table(VERSIONS).map_err(other)?,
     );
-    Ok(Tables::new(health, records.map_err(other)?, others))
+    let mut tables = Tables::new(health, records.map_err(other)?, others);
+    tables.made = Made::new(Kind::ALL.len());
+    Ok(tables)
 }
 
 /// Every table of a redb transaction, each opened at most once: by the writer ([`RedbWrite`]) when
@@ -129,6 +132,9 @@ pub struct Tables<Rec, Idx, Aud, Sea, Met, Set, Ver> {
     pub(super) meta: Met,
     pub(super) settings: Set,
     pub(super) versions: Ver,
+    /// The records the writer created and holds back from their tables (a reader's holds
+    /// none).
+    pub(super) made: Made,
 }
 
 /// What one write transaction wrote, as the sessions watching the file are told of it: the kinds
@@ -237,11 +243,17 @@ where
     Ver: Slot<Table: ReadableTable<(u8, u64), (u64, &'static str)>>,
 {
     fn raw(&self, r: RecordRef) -> Result<Option<Vec<u8>>> {
+        if let Some(held) = self.made.get(slot(r.kind), r.id) {
+            return Ok(Some(held.to_vec()));
+        }
         self.health
             .guard(|| Ok(self.records[slot(r.kind)].table()?.get(r.id).map_err(other)?.map(|v| v.value().to_vec())))
     }
 
     fn contains(&self, r: RecordRef) -> Result<bool> {
+        if self.made.get(slot(r.kind), r.id).is_some() {
+            return Ok(true);
+        }
         self.health.guard(|| Ok(self.records[slot(r.kind)].table()?.get(r.id).map_err(other)?.is_some()))
     }
 
@@ -260,15 +272,24 @@ where
     }
 
     fn scan_records(&self, kind: Kind, f: &mut dyn FnMut(Id, &[u8]) -> bool) -> Result<()> {
-        self.health.guard(|| {
+        let more = self.health.guard(|| {
             for item in self.records[slot(kind)].table()?.iter().map_err(other)? {
                 let (k, v) = item.map_err(other)?;
                 if !f(k.value(), v.value()) {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        })?;
+        // Held records come after the table's, in id order (see `made`).
+        if more {
+            for (id, envelope) in self.made.records(slot(kind)) {
+                if !f(id, envelope) {
                     break;
                 }
             }
-            Ok(())
-        })
+        }
+        Ok(())
     }
 
     fn scan_audit_range(&self, from: &[u8], to: &[u8], f: &mut dyn FnMut(&[u8], &[u8]) -> bool) -> Result<()> {
@@ -294,7 +315,8 @@ where
     }
 
     fn count(&self, kind: Kind) -> Result<u64> {
-        self.health.guard(|| self.records[slot(kind)].table()?.len().map_err(other))
+        let stored = self.health.guard(|| self.records[slot(kind)].table()?.len().map_err(other))?;
+        Ok(stored + self.made.count(slot(kind)))
     }
 
     fn meta(&self, key: &str) -> Result<Option<u64>> {
@@ -363,12 +385,46 @@ impl super::copy::Dump for Reader {
 
 impl RawWrite for RedbWrite<'_> {
     fn put_raw(&mut self, r: RecordRef, envelope: &[u8]) -> Result<()> {
-        self.records[slot(r.kind)].insert(r.id, envelope).map_err(other)?;
+        let at = slot(r.kind);
+        let ceiling = match self.made.ceiling(at) {
+            Some(ceiling) => ceiling,
+            None => self.records[at].last().map_err(other)?.map_or(0, |(k, _)| k.value()),
+        };
+        if self.made.hold(at, ceiling, r.id, envelope) {
+            return if self.made.full() { self.write_made() } else { Ok(()) };
+        }
+        self.records[at].insert(r.id, envelope).map_err(other)?;
         Ok(())
     }
 
     fn remove_raw(&mut self, r: RecordRef) -> Result<()> {
-        self.records[slot(r.kind)].remove(r.id).map_err(other)?;
+        if !self.made.remove(slot(r.kind), r.id) {
+            self.records[slot(r.kind)].remove(r.id).map_err(other)?;
+        }
+        Ok(())
+    }
+
+    fn write_made(&mut self) -> Result<()> {
+        for (at, held) in self.made.take() {
+            let table = &mut self.records[at];
+            let mut held = held.into_iter().peekable();
+            {
+                // The gap after the table's last record: every held id is above it.
+                let mut cursor = table.upper_bound_mut(std::ops::Bound::<u64>::Unbounded).map_err(other)?;
+                while let Some((id, envelope)) = held.peek() {
+                    match cursor.insert_before(*id, envelope.as_slice()) {
+                        Ok(()) => drop(held.next()),
+                        // Not above the last after all: the rest go in one by one.
+                        Err(redb::CursorError::UnorderedKey) => break,
+                        Err(e) => return Err(other(e)),
+                    }
+                }
+                cursor.close().map_err(other)?;
+            }
+            for (id, envelope) in held {
+                table.insert(id, envelope.as_slice()).map_err(other)?;
+            }
+        }
         Ok(())
     }
 

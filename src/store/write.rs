@@ -3,7 +3,9 @@
 //! their index keys, search texts, audit entries, id sequences, versions, settings), index keys
 //! and search texts held back until the flush.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
+
+use rustc_hash::FxHashSet;
 use std::sync::Arc;
 
 use super::backend::{Unsynced, WriteTxn};
@@ -23,6 +25,12 @@ pub trait RawWrite: RawRead {
     fn put_raw(&mut self, r: RecordRef, envelope: &[u8]) -> Result<()>;
     /// Removes the envelope of a record.
     fn remove_raw(&mut self, r: RecordRef) -> Result<()>;
+    /// Writes the records `put_raw` held back (a backend may hold new ones, and reads see them
+    /// meanwhile). Whoever writes through these primitives calls it before the commit
+    /// ([`WriteTables::flush`] does), or the held records are not written.
+    fn write_made(&mut self) -> Result<()> {
+        Ok(())
+    }
     /// Adds index keys, given sorted and each once; a key already there stays once.
     fn add_keys(&mut self, sorted: &Keys) -> Result<()>;
     /// Removes index keys, given sorted; a key not there is no error.
@@ -57,7 +65,7 @@ pub struct WriteTables<'t> {
     /// same index pages hot, several times faster than scattered inserts.
     pub(super) pending: Keys,
     /// Index keys removed but not yet deleted; a later insert of the same key cancels its removal.
-    pub(super) removed: HashSet<Vec<u8>>,
+    pub(super) removed: FxHashSet<Vec<u8>>,
     /// Runs of held-back index keys spilled to a scratch file (a bulk load).
     pub(super) spill: Option<Spiller>,
     /// The folder where a scratch file may go (none: keys are written instead of spilled).
@@ -217,7 +225,7 @@ impl<'t> WriteTables<'t> {
             raw,
             health,
             pending: Keys::default(),
-            removed: HashSet::new(),
+            removed: FxHashSet::default(),
             spill: None,
             scratch,
             held_keys: HELD_KEYS,
@@ -243,6 +251,7 @@ impl<'t> WriteTables<'t> {
     /// the commit.
     pub fn flush(&mut self) -> Result<()> {
         self.health.clone().guard(|| {
+            self.raw.write_made()?;
             self.write_keys()?;
             for (key, value) in std::mem::take(&mut self.seqs) {
                 self.raw.put_meta(&key, value)?;
@@ -256,13 +265,14 @@ impl<'t> WriteTables<'t> {
     fn write_keys(&mut self) -> Result<()> {
         let removed = std::mem::take(&mut self.removed);
         let mut pending = std::mem::take(&mut self.pending).sorted();
+        let removed_sorted = removed.iter().collect::<Keys>().sorted();
         if !removed.is_empty() {
-            self.raw.remove_keys(&removed.iter().collect::<Keys>().sorted())?;
+            self.raw.remove_keys(&removed_sorted)?;
         }
         match self.spill.take() {
             Some(mut spiller) => {
                 let spill = spiller.finish()?;
-                self.merge_into_index(&spill, pending, &removed)
+                self.merge_into_index(&spill, pending, &removed_sorted)
             }
             None => {
                 if !removed.is_empty() {
@@ -273,18 +283,21 @@ impl<'t> WriteTables<'t> {
         }
     }
 
-    /// Writes the spilled runs and the keys still `held` into the index, but those `removed`:
-    /// a thread of its own merges them into sorted batches while this one writes each batch.
-    fn merge_into_index(&mut self, spill: &Spill, held: Keys, removed: &HashSet<Vec<u8>>) -> Result<()> {
+    /// Writes the spilled runs and the keys still `held` into the index, but those `removed`
+    /// (sorted: walked beside the merged keys): a thread of its own merges them into sorted
+    /// batches while this one writes each batch.
+    fn merge_into_index(&mut self, spill: &Spill, held: Keys, removed: &Keys) -> Result<()> {
         let (raw, health) = (&mut self.raw, &self.health);
         std::thread::scope(|s| {
             let (batches, merged) = std::sync::mpsc::sync_channel::<Result<Keys>>(2);
             s.spawn(move || {
                 let mut batch = Keys::with_capacity(SORTED_BATCH, 0);
+                let mut removed = removed.iter().peekable();
                 // Guarded as the writer's own calls are: a panic here fails the write, quietly.
                 let done = health.guard(|| {
                     let mut each = |k: &[u8]| {
-                        if removed.is_empty() || !removed.contains(k) {
+                        while removed.next_if(|r| *r < k).is_some() {}
+                        if removed.peek() != Some(&k) {
                             batch.push(k);
                         }
                         if batch.len() == SORTED_BATCH {
