@@ -10,7 +10,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use crate::crm::{ConvertLead, Crm, CrmError, NewOpportunity, Result, Tx};
+use crate::crm::{ConvertLead, Crm, CrmError, Indexed, NewOpportunity, Result, Tx};
 use crate::model::*;
 
 const FIRST: &str = include_str!("../data/first_names.txt");
@@ -225,10 +225,10 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
     let now = tx.now();
     let today = now.local_date();
 
-    let campaigns = batched(tx, made, size.campaigns, |tx, i| {
+    let drawn = |i: u32| {
         let start = today.add_days(rng.random_range(-120..30));
         let status = CampaignStatus::ALL[i as usize % CampaignStatus::ALL.len()];
-        tx.create(Campaign {
+        Campaign {
             name: format!(
                 "{} {}",
                 ["Spring", "Summer", "Autumn", "Winter", "Launch", "Partner"][i as usize % 6],
@@ -240,25 +240,25 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
             start: Some(start),
             end: Some(start.add_days(rng.random_range(14..90))),
             ..Default::default()
-        })
-        .map(|c| c.id)
-    })?;
+        }
+    };
+    let campaigns = batched(tx, made, size.campaigns, drawn, created)?;
 
-    let products = batched(tx, made, size.products, |tx, i| {
-        let catalogue = lines(PRODUCTS);
+    let catalogue = lines(PRODUCTS);
+    let drawn = |i: u32| {
         let (name, price) = catalogue[i as usize % catalogue.len()].split_once(',').unwrap_or(("Item", "10"));
         let round = i as usize / catalogue.len();
-        tx.create(Product {
+        Product {
             name: if round == 0 { name.to_string() } else { format!("{name} v{}", round + 1) },
             sku: Some(format!("SKU-{:05}", i + 1)),
             price: Amount::parse(price).unwrap_or(Amount::units(10)),
             active: i % 17 != 16,
             ..Default::default()
-        })
-        .map(|p| (p.id, p.active))
-    })?;
+        }
+    };
+    let products = batched(tx, made, size.products, drawn, |tx, p| tx.create(p))?;
 
-    let accounts = batched(tx, made, size.accounts, |tx, i| {
+    let drawn = |i: u32| {
         let (city, country) = *words.cities.choose(&mut rng).unwrap_or(&("London", "United Kingdom"));
         let base = words.companies[i as usize % words.companies.len()];
         let n = i as usize / words.companies.len();
@@ -275,7 +275,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
                 .unwrap_or("acme")
                 .replace(|c: char| !c.is_ascii_alphanumeric(), "")
         );
-        tx.create(Account {
+        let account = Account {
             industry: Some((*words.industries.choose(&mut rng).unwrap_or(&"Software")).into()),
             website: Some(format!("https://{domain}")),
             phone: Some(format!("+1 555 {:04}", rng.random_range(0..10_000))),
@@ -285,13 +285,16 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
             status: AccountStatus::ALL[(i as usize * 7 + 1) % AccountStatus::ALL.len()],
             name,
             ..Default::default()
-        })
-        .map(|a| (a.id, domain, city.to_string(), country.to_string()))
+        };
+        (account, domain, city.to_string(), country.to_string())
+    };
+    let accounts = batched(tx, made, size.accounts, drawn, |tx, (account, domain, city, country)| {
+        Ok((tx.create(account)?.id, domain, city, country))
     })?;
 
     // Each contact's last activity, by position in `contacts`: their calls happen before it.
     let mut last_seen = Vec::with_capacity(size.contacts as usize);
-    let contacts = batched(tx, made, size.contacts, |tx, i| {
+    let drawn = |i: u32| {
         let first = *words.first.choose(&mut rng).unwrap_or(&"Ann");
         let last = *words.last.choose(&mut rng).unwrap_or(&"Lee");
         let (account, domain, city, country) = &accounts[rng.random_range(0..accounts.len())];
@@ -303,8 +306,8 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
         let mut email = Email::new(format!("{local}@{domain}"));
         email.consent = Consent::ALL[i as usize % Consent::ALL.len()];
         email.validity = Validity::ALL[(i as usize / 3) % Validity::ALL.len()];
-        let with_birthday = i % 3 == 0;
-        tx.create(Contact {
+        let with_birthday = i.is_multiple_of(3);
+        let contact = Contact {
             first_name: first.into(),
             last_name: last.into(),
             title: Some((*words.titles.choose(&mut rng).unwrap_or(&"Manager")).into()),
@@ -317,7 +320,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
             addresses: vec![Address { city: Some(city.clone()), country: Some(country.clone()), ..Default::default() }],
             birthday: with_birthday.then(|| today.add_days(-(rng.random_range(25 * 365..60 * 365)))),
             interests: vec![INTERESTS[i as usize % INTERESTS.len()].into()],
-            follow_up_days: (i % 4 == 0).then_some(30),
+            follow_up_days: i.is_multiple_of(4).then_some(30),
             // A few labels to filter by (tag:vip), without drawing on the random stream.
             tags: match i % 12 {
                 0 => vec!["vip".into()],
@@ -330,11 +333,13 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
                 seen
             }),
             ..Default::default()
-        })
-        .map(|c| (c.id, *account))
-    })?;
+        };
+        (contact, *account)
+    };
+    let contacts =
+        batched(tx, made, size.contacts, drawn, |tx, (contact, account)| Ok((tx.create(contact)?.id, account)))?;
 
-    batched(tx, made, size.leads, |tx, i| {
+    let drawn = |i: u32| {
         let first = *words.first.choose(&mut rng).unwrap_or(&"Ann");
         let last = *words.last.choose(&mut rng).unwrap_or(&"Lee");
         let company = format!(
@@ -344,32 +349,39 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
         );
         let status =
             [LeadStatus::New, LeadStatus::Contacted, LeadStatus::Qualified, LeadStatus::Unqualified][i as usize % 4];
-        let lead = tx.create(Lead {
+        let lead = Lead {
             first_name: first.into(),
             last_name: last.into(),
             email: Some(format!("{}@lead{i}.example.org", ascii_local(&format!("{first}.{last}")))),
             phone: Some(format!("+44 20 {:04} {:04}", (i / 10_000) % 10_000, i % 10_000)),
             source: Some(DEFAULT_LEAD_SOURCES[i as usize % DEFAULT_LEAD_SOURCES.len()].to_string()),
-            campaign: (i % 3 == 0).then(|| campaigns[i as usize % campaigns.len()]),
+            campaign: i.is_multiple_of(3).then(|| campaigns[i as usize % campaigns.len()]),
             status,
             rating: Some(Rating::ALL[i as usize % Rating::ALL.len()]),
             company: Some(company),
             ..Default::default()
-        })?;
-        if i % 10 == 9 {
+        };
+        // One in ten converted into an existing customer: a lead from a known company.
+        let conversion = (i % 10 == 9).then(|| {
             let opportunity = (i % 20 == 19).then(|| NewOpportunity {
                 amount: Some(Amount::units(rng.random_range(10..200) * 100)),
                 ..Default::default()
             });
-            // Converted into an existing customer: a lead from a known company.
             let (account, ..) = &accounts[rng.random_range(0..accounts.len())];
-            tx.convert_lead(lead.id, ConvertLead { account: Some(*account), opportunity })?;
+            ConvertLead { account: Some(*account), opportunity }
+        });
+        (lead, conversion)
+    };
+    batched(tx, made, size.leads, drawn, |tx, (lead, conversion)| {
+        let lead = tx.create(lead)?;
+        if let Some(how) = conversion {
+            tx.convert_lead(lead.id, how)?;
         }
-        Ok(lead.id)
+        Ok(())
     })?;
 
     tx.ensure_picks(Picklist::Competitors, &COMPETITORS)?;
-    let opportunities = batched(tx, made, size.opportunities, |tx, i| {
+    let drawn = |i: u32| {
         let (contact, account) = contacts[rng.random_range(0..contacts.len())];
         let stage = &stages[i as usize % stages.len()];
         // Open deals are expected from two months ago to six months on; won and lost ones
@@ -391,16 +403,17 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
             next_step: Some(STEPS[i as usize % STEPS.len()].into()),
             next_step_date: Some(today.add_days(rng.random_range(-5..21))),
             lead_source: Some(DEFAULT_LEAD_SOURCES[i as usize % DEFAULT_LEAD_SOURCES.len()].to_string()),
-            campaign: (i % 4 == 0).then(|| campaigns[i as usize % campaigns.len()]),
+            campaign: i.is_multiple_of(4).then(|| campaigns[i as usize % campaigns.len()]),
             // Two deals in three are up against someone; who, turns with the deal's number.
-            competitor: (i % 3 != 0).then(|| COMPETITORS[(i as usize / 3) % COMPETITORS.len()].to_string()),
+            competitor: (!i.is_multiple_of(3)).then(|| COMPETITORS[(i as usize / 3) % COMPETITORS.len()].to_string()),
             ..Default::default()
         };
         if stage.outcome == StageOutcome::Lost {
             opp.lost_reason = Some(LOST[i as usize % LOST.len()].into());
         }
-        tx.create_opportunity(opp).map(|o| o.id)
-    })?;
+        opp
+    };
+    let opportunities = batched(tx, made, size.opportunities, drawn, |tx, opp| Ok(tx.create_opportunity(opp)?.id))?;
 
     // A quota for this quarter and each of its months, sized so that some are met and some not.
     let quarter = QuotaPeriod::Quarter(today.0.year(), today.0.month0() / 3 + 1);
@@ -415,10 +428,10 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
         tx.put_quota(Quota { holder: holder.clone(), period, amount, currency: Currency::default() })?;
     }
 
-    let projects = batched(tx, made, size.projects, |tx, i| {
+    let drawn = |i: u32| {
         let (account, ..) = &accounts[i as usize % accounts.len()];
         let done = i % 3 == 2;
-        tx.create(Project {
+        Project {
             name: format!("{} rollout {}", ["CRM", "Support", "Migration", "Training"][i as usize % 4], i + 1),
             account: Some(*account),
             due: today.add_days(rng.random_range(-30..120)),
@@ -432,49 +445,54 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
             goal_met: if done { [GoalMet::Yes, GoalMet::No][i as usize % 2] } else { GoalMet::Pending },
             completed_at: done.then_some(now),
             ..Default::default()
-        })
-        .map(|p| p.id)
-    })?;
+        }
+    };
+    let projects = batched(tx, made, size.projects, drawn, created)?;
 
     // The first tasks are the first project's plan, each waiting for those it names.
-    let mut plan: Vec<Id> = Vec::new();
-    batched(tx, made, size.tasks, |tx, i| {
+    let drawn = |i: u32| {
         if let Some(&(title, days, done, after)) = PLAN.get(i as usize) {
-            let task = tx.create(Task {
+            let task = Task {
                 title: title.into(),
                 due: Some(today.add_days(days)),
                 status: if done { TaskStatus::Done } else { TaskStatus::Open },
                 project: Some(projects[0]),
-                after: after.iter().map(|&n| plan[n]).collect(),
                 completed_at: done.then(|| Timestamp(now.0 + days * 86_400)),
                 ..Default::default()
-            })?;
-            plan.push(task.id);
-            return Ok(());
+            };
+            return (task, Some(after));
         }
         let (contact, _) = contacts[rng.random_range(0..contacts.len())];
         let status = TaskStatus::ALL[(i as usize / 2) % TaskStatus::ALL.len()];
         let done = matches!(status, TaskStatus::Done | TaskStatus::Cancelled);
-        tx.create(Task {
+        let task = Task {
             title: TASKS[i as usize % TASKS.len()].into(),
             due: (i % 10 != 9).then(|| today.add_days(rng.random_range(-20..30))),
             priority: Priority::ALL[i as usize % Priority::ALL.len()],
             status,
             contact: Some(contact),
-            opportunity: (i % 3 == 0).then(|| opportunities[i as usize % opportunities.len()]),
-            project: (i % 7 == 0).then(|| projects[i as usize % projects.len()]),
+            opportunity: i.is_multiple_of(3).then(|| opportunities[i as usize % opportunities.len()]),
+            project: i.is_multiple_of(7).then(|| projects[i as usize % projects.len()]),
             completed_at: done.then(|| Timestamp(now.0 - rng.random_range(0..30 * 86_400))),
             ..Default::default()
-        })
-        .map(|_| ())
+        };
+        (task, None)
+    };
+    // A step of the plan waits for the steps it names, by their place in the plan.
+    let mut plan: Vec<Id> = Vec::new();
+    batched(tx, made, size.tasks, drawn, |tx, (mut task, after): (Task, Option<&[usize]>)| {
+        let Some(after) = after else { return tx.create(task).map(drop) };
+        task.after = after.iter().map(|&n| plan[n]).collect();
+        plan.push(tx.create(task)?.id);
+        Ok(())
     })?;
 
-    batched(tx, made, size.calls, |tx, i| {
+    let drawn = |i: u32| {
         let who = rng.random_range(0..contacts.len());
         let (contact, _) = contacts[who];
         let outcome = CallOutcome::ALL[i as usize % CallOutcome::ALL.len()];
         let notes = CALL_NOTES[i as usize % CALL_NOTES.len()];
-        tx.create(Call {
+        Call {
             contact,
             direction: CallDirection::ALL[(i as usize / 5) % 2],
             // The call is the contact's last activity or came before it.
@@ -487,15 +505,15 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
             outcome,
             notes: (!notes.is_empty()).then(|| notes.into()),
             ..Default::default()
-        })
-        .map(|_| ())
-    })?;
+        }
+    };
+    batched(tx, made, size.calls, drawn, created)?;
 
-    batched(tx, made, size.events, |tx, i| {
+    let drawn = |i: u32| {
         let (contact, account) = contacts[rng.random_range(0..contacts.len())];
         let day = today.add_days(rng.random_range(-14..28));
         let start = Timestamp(day.start_local().0 + rng.random_range(8..17) * 3600);
-        tx.create(Event {
+        Event {
             title: EVENTS[i as usize % EVENTS.len()].into(),
             start,
             end: Some(Timestamp(start.0 + 3600)),
@@ -503,11 +521,11 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
             attendees: vec![contact],
             related: Some(RecordRef::new(Kind::Account, account)),
             ..Default::default()
-        })
-        .map(|_| ())
-    })?;
+        }
+    };
+    batched(tx, made, size.events, drawn, created)?;
 
-    batched(tx, made, size.lists, |tx, i| {
+    let drawn = |i: u32| {
         let members: Vec<Id> = (0..50)
             .map(|_| contacts[rng.random_range(0..contacts.len())].0)
             .collect::<std::collections::BTreeSet<_>>()
@@ -515,10 +533,11 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
             .collect();
         let name =
             format!("{} {}", ["Newsletter", "VIP customers", "Event invitees", "Call list"][i as usize % 4], i / 4 + 1);
-        tx.create(ContactList { name, members, ..Default::default() }).map(|_| ())
-    })?;
+        ContactList { name, members, ..Default::default() }
+    };
+    batched(tx, made, size.lists, drawn, created)?;
 
-    batched(tx, made, size.notes, |tx, i| {
+    let drawn = |i: u32| {
         let (contact, account) = contacts[rng.random_range(0..contacts.len())];
         let target = match i % 3 {
             0 => RecordRef::new(Kind::Account, account),
@@ -526,63 +545,55 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
             _ => RecordRef::new(Kind::Contact, contact),
         };
         let text = NOTES[i as usize % NOTES.len()].to_string();
-        tx.create(Note {
-            id: 0,
-            target,
-            text,
-            owner: String::new(),
-            created: Timestamp::default(),
-            updated: Timestamp::default(),
-        })
-        .map(|_| ())
-    })?;
+        Note { id: 0, target, text, owner: String::new(), created: Timestamp::default(), updated: Timestamp::default() }
+    };
+    batched(tx, made, size.notes, drawn, created)?;
 
-    let active: Vec<Id> = products.iter().filter(|(_, a)| *a).map(|(id, _)| *id).collect();
-    batched(tx, made, size.quotes, |tx, i| {
+    let active: Vec<&Product> = products.iter().filter(|p| p.active).collect();
+    let drawn = |i: u32| {
         let opp = opportunities[i as usize % opportunities.len()];
         let lines = (0..rng.random_range(1..4))
-            .map(|_| {
-                let id = *active.choose(&mut rng).unwrap_or(&1);
-                let p: Product = tx.get(id)?;
-                Ok(QuoteLine {
-                    product: Some(id),
-                    description: p.name,
+            .filter_map(|_| {
+                let p = active.choose(&mut rng)?;
+                Some(QuoteLine {
+                    product: Some(p.id),
+                    description: p.name.clone(),
                     quantity: rng.random_range(1..20),
                     unit_price: p.price,
                     discount: [0, 5, 10][i as usize % 3],
                 })
             })
-            .collect::<Result<Vec<_>>>()?;
-        tx.create_quote(Quote {
+            .collect();
+        Quote {
             opportunity: opp,
             status: QuoteStatus::ALL[i as usize % 4],
             lines,
             valid_until: Some(today.add_days(30)),
             ..Default::default()
-        })
-        .map(|_| ())
-    })?;
+        }
+    };
+    batched(tx, made, size.quotes, drawn, |tx, quote| tx.create_quote(quote).map(drop))?;
 
     // Cases last, on a stream of their own: the records above stay what each seed made before.
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xCA5E);
-    batched(tx, made, size.cases, |tx, i| {
+    let drawn = |i: u32| {
         let (contact, account) = contacts[rng.random_range(0..contacts.len())];
         let (subject, resolution) = CASES[i as usize % CASES.len()];
         let status = CaseStatus::ALL[i as usize % CaseStatus::ALL.len()];
-        tx.create(Case {
+        Case {
             subject: subject.into(),
             account: Some(account),
             contact: Some(contact),
-            product: (i % 2 == 0).then(|| active[i as usize % active.len().max(1)]).filter(|_| !active.is_empty()),
+            product: i.is_multiple_of(2).then(|| active.get(i as usize % active.len().max(1)).map(|p| p.id)).flatten(),
             priority: CasePriority::ALL[(i as usize / 2) % CasePriority::ALL.len()],
             status,
             channel: Some(Channel::ALL[i as usize % Channel::ALL.len()]),
             resolution: (!status.is_open()).then(|| resolution.into()),
             created: Timestamp(now.0 - rng.random_range(1800..4 * 86_400)),
             ..Default::default()
-        })
-        .map(|_| ())
-    })?;
+        }
+    };
+    batched(tx, made, size.cases, drawn, created)?;
     Ok(())
 }
 
@@ -608,21 +619,30 @@ fn ascii_local(name: &str) -> String {
     deunicode::deunicode(name).to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.').collect()
 }
 
-/// Makes `count` records with `make`, in the demo's one transaction, then writes their
-/// held-back index keys, so that memory holds one kind's keys at a time.
-fn batched<T>(
+/// Makes `count` records: `draw` makes up record `i` (on a thread of its own, ahead of the
+/// writer: drawing names and numbers is a good part of the demo's work) and `save` writes it in
+/// the demo's one transaction. Their index keys are held back (spilled in sorted runs once there
+/// are many) and written at the commit, all kinds in one sorted pass: written kind by kind, the
+/// keys of calls, tasks and deals would land one by one among the links written before them (a
+/// contact's calls among its deals and tasks).
+fn batched<D: Send, T>(
     tx: &mut Tx,
     made: &mut dyn FnMut(),
     count: u32,
-    mut make: impl FnMut(&mut Tx, u32) -> Result<T>,
+    draw: impl FnMut(u32) -> D + Send,
+    mut save: impl FnMut(&mut Tx, D) -> Result<T>,
 ) -> Result<Vec<T>> {
-    let records = (0..count)
-        .map(|i| {
-            let record = make(tx, i);
+    std::thread::scope(|scope| {
+        let mut saved = Vec::with_capacity(count as usize);
+        for drawn in crate::ahead::read_ahead(scope, (0..count).map(draw)) {
+            saved.push(save(tx, drawn)?);
             made();
-            record
-        })
-        .collect::<Result<Vec<T>>>()?;
-    tx.index()?;
-    Ok(records)
+        }
+        Ok(saved)
+    })
+}
+
+/// Writes a record made up by the demo; its id.
+fn created<R: Indexed>(tx: &mut Tx, record: R) -> Result<Id> {
+    Ok(tx.create(record)?.id())
 }

@@ -2,6 +2,7 @@
 //!
 //! The binary, the tests and the benches all use this library. See ARCHITECTURE.md for the map.
 
+pub mod ahead;
 pub mod cli;
 pub mod config;
 pub mod crm;

@@ -3,7 +3,6 @@
 //! hands [`Incoming`] rows to [`Crm::import`](crate::crm::Crm::import), which finds the records
 //! rows name, decides about duplicates and writes all or nothing.
 
-mod ahead;
 pub(crate) mod card;
 mod cells;
 pub mod columns;
@@ -206,7 +205,7 @@ fn csv(
     // one writes them.
     let report = std::thread::scope(|scope| {
         let ready = records(&file, &mapping, &options, &mut notes).map(|row| row.map(Ready::from));
-        let rows = ahead::read_ahead(scope, ready);
+        let rows = crate::ahead::read_ahead(scope, ready);
         crm.import(rows, policy, dry_run, &mut |done, all_in| {
             progress(done, if all_in { done } else { total.max(done + 1) })
         })
