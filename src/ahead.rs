@@ -1,5 +1,6 @@
-//! Reading ahead: an import's rows are read and converted on a second thread while the first
-//! writes them, so a big file costs the slower of the two rather than their sum.
+//! Reading ahead: items made on a second thread while the first uses them (an import's rows read
+//! and converted, the demo's records made up, while the first thread writes them), so a bulk load
+//! costs the slower of the two rather than their sum.
 
 use std::any::Any;
 use std::panic::AssertUnwindSafe;

@@ -411,6 +411,56 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn records_a_writer_holds_back_read_as_written_and_reach_their_tables() {
+        let (_dir, store) = temp_store(Workload::Bulk);
+        let mut before = add_account(&store, "Before");
+        let w = store.write().unwrap();
+        let mut t = w.tables().unwrap();
+        // Over the 2 MB a writer holds: the first ones go into the table mid-way, the rest wait.
+        let mut made = Vec::new();
+        for i in 0..3000 {
+            let mut account = Account { name: format!("Firm {i:04} {}", "x".repeat(1000)), ..Default::default() };
+            t.insert(&mut account).unwrap();
+            made.push(account);
+        }
+        let names = |t: &crate::store::WriteTables| -> Vec<String> {
+            t.all::<Account>(|_| true).unwrap().into_iter().map(|a| a.name).collect()
+        };
+        let mut want: Vec<String> = std::iter::once(&before).chain(&made).map(|a| a.name.clone()).collect();
+        assert_eq!((t.count(Kind::Account).unwrap(), names(&t)), (3001, want.clone()), "in id order, each once");
+        let mut first_two = Vec::new();
+        t.each::<Account>(|a| {
+            first_two.push(a.id);
+            first_two.len() < 2
+        })
+        .unwrap();
+        assert_eq!(first_two, [before.id, made[0].id], "a scan stops where it is told");
+        // Changed, removed and put back: held ones and the one in the table alike.
+        let last = made.len() - 1;
+        made[last].name = "Renamed".into();
+        t.update(&made[last]).unwrap();
+        before.name = "Before, renamed".into();
+        t.update(&before).unwrap();
+        let gone = t.remove::<Account>(made[last - 1].id).unwrap().unwrap();
+        assert_eq!(t.get::<Account>(gone.id).unwrap(), None);
+        let back = t.remove::<Account>(before.id).unwrap().unwrap();
+        t.restore(&back).unwrap();
+        let back = t.remove::<Account>(made[last].id).unwrap().unwrap();
+        t.restore(&back).unwrap();
+        want[0] = "Before, renamed".into();
+        want[last + 1] = "Renamed".into();
+        want.remove(last);
+        assert_eq!((t.count(Kind::Account).unwrap(), names(&t)), (3000, want.clone()));
+        t.flush().unwrap();
+        drop(t);
+        w.commit().unwrap();
+        let r = store.read().unwrap();
+        let stored: Vec<String> = r.all::<Account>(|_| true).unwrap().into_iter().map(|a| a.name).collect();
+        assert_eq!((r.count(Kind::Account).unwrap(), stored), (3000, want));
+        assert_eq!(crate::store::check(&r).unwrap(), Vec::<String>::new(), "the index holds exactly the records' keys");
+    }
+
+    #[test]
     fn keys_spilled_in_runs_reach_the_index_once_each_and_removed_ones_do_not() {
         let (dir, store) = temp_store(Workload::Bulk);
         let w = store.write().unwrap();

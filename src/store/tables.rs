@@ -272,24 +272,21 @@ where
     }
 
     fn scan_records(&self, kind: Kind, f: &mut dyn FnMut(Id, &[u8]) -> bool) -> Result<()> {
-        let more = self.health.guard(|| {
+        self.health.guard(|| {
             for item in self.records[slot(kind)].table()?.iter().map_err(other)? {
                 let (k, v) = item.map_err(other)?;
                 if !f(k.value(), v.value()) {
-                    return Ok(false);
+                    return Ok(());
                 }
             }
-            Ok(true)
-        })?;
-        // Held records come after the table's, in id order (see `made`).
-        if more {
+            // Held records come after the table's, in id order (see `made`).
             for (id, envelope) in self.made.records(slot(kind)) {
                 if !f(id, envelope) {
                     break;
                 }
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     fn scan_audit_range(&self, from: &[u8], to: &[u8], f: &mut dyn FnMut(&[u8], &[u8]) -> bool) -> Result<()> {
