@@ -4,9 +4,9 @@
 //! and search texts held back until the flush.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
-use std::sync::Arc;
 
 use super::backend::{Unsynced, WriteTxn};
 use super::durable::Durable;
