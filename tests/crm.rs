@@ -303,6 +303,8 @@ fn an_accepted_quote_sets_the_deal_amount_and_is_read_only_until_back_in_draft()
     let quote = Quote { opportunity: m.opportunity, status: QuoteStatus::Accepted, ..Default::default() };
     let made = crm.write(|tx| tx.create_quote(quote)).unwrap();
     assert_eq!(made.status, QuoteStatus::Accepted);
+    assert_eq!(made.number, format!("Q-{:05}", made.id), "numbered as it is made");
+    assert_eq!(crm.get::<Quote>(made.id).unwrap().number, made.number);
     assert_eq!(crm.get::<Opportunity>(m.opportunity).unwrap().amount, Amount(0));
     // Stored accepted through the generic path, it may still be given its number once.
     let quote = Quote { opportunity: m.opportunity, status: QuoteStatus::Accepted, ..Default::default() };

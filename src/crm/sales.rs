@@ -213,16 +213,25 @@ impl Crm {
     }
 }
 
+/// The number of the quote with id `id`: `Q-00001` onwards.
+fn quote_number(id: Id) -> String {
+    format!("Q-{id:05}")
+}
+
 impl Tx<'_> {
-    /// Stores a new quote (lines and all), numbered `Q-00001` onwards. It is stored as a draft
-    /// first and takes its status with its number, so accepting it on its first save reads in
-    /// the deal's trail under that number.
+    /// Stores a new quote (lines and all), numbered `Q-00001` onwards after the id it gets, so
+    /// that accepting it on its first save reads in the deal's trail under that number.
     pub fn create_quote(&mut self, quote: Quote) -> Result<Quote> {
-        let status = quote.status;
-        let mut quote = self.create(Quote { status: QuoteStatus::Draft, ..quote })?;
-        quote.number = format!("Q-{:05}", quote.id);
-        quote.status = status;
-        self.update(quote, None)
+        let id = self.w.upcoming_id(Kind::Quote)?;
+        let quote = self.create(Quote { number: quote_number(id), ..quote })?;
+        if quote.id != id {
+            return Err(CrmError::Store(crate::store::StoreError::Other(format!(
+                "quote numbered {} was stored as {}",
+                quote_number(id),
+                quote.record_ref()
+            ))));
+        }
+        Ok(quote)
     }
 
     /// The quote rules every write of a quote obeys, whatever the front end: an accepted quote

@@ -391,8 +391,11 @@ fn config()
 
 /// Encodes a value in the current envelope.
 pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
-    let mut out = vec![FORMAT];
-    out.extend_from_slice(&payload(value));
+    // Most records fit this at once; a bulk load encodes millions, so no growing from empty.
+    let mut out = Vec::with_capacity(256);
+    out.push(FORMAT);
+    // Encoding plain data into a Vec cannot fail: no I/O, and every type here is serialisable.
+    bincode::serde::encode_into_std_write(value, &mut out, config()).expect("plain data always encodes");
     out
 }
 

@@ -239,12 +239,24 @@ impl<'t> WriteTables<'t> {
 
     /// The next free id of a sequence.
     fn next_id(&mut self, key: &str) -> Result<Id> {
+        let next = self.free_id(key)?;
+        self.seqs.insert(key.to_string(), next);
+        Ok(next)
+    }
+
+    /// The id a sequence gives next, without taking it.
+    fn free_id(&self, key: &str) -> Result<Id> {
         let last = match self.seqs.get(key) {
             Some(&n) => n,
             None => self.raw.meta(key)?.unwrap_or(0),
         };
-        self.seqs.insert(key.to_string(), last + 1);
         Ok(last + 1)
+    }
+
+    /// The id the next record of `kind` inserted in this transaction will get: for a record
+    /// whose fields name its own id (a quote's number).
+    pub fn upcoming_id(&self, kind: Kind) -> Result<Id> {
+        self.free_id(&seq_key(kind))
     }
 
     /// Writes what is held back (index keys, sequences): before reading the index, and before
