@@ -658,30 +658,35 @@ impl<'a> Tx<'a> {
         if let Some(account) = rec.account()
             && let Some(company) = self.account_name(account)?
         {
-            let (name, rest) = text.split_once('\t').map_or((text.as_str(), None), |(n, r)| (n, Some(r)));
-            text = match rest {
-                Some(rest) => format!("{name}\t{company}\t{rest}"),
-                None => format!("{name}\t{company}"),
-            };
+            // The company goes second: "name\tcompany\trest", or "name\tcompany".
+            match text.find('\t') {
+                Some(tab) => {
+                    text.insert_str(tab, company);
+                    text.insert(tab, '\t');
+                }
+                None => text.extend(["\t", company]),
+            }
         }
         Ok(Some(text))
     }
 
-    fn account_name(&mut self, id: Id) -> Result<Option<String>> {
-        if let Some(name) = self.account_names.get(id) {
-            return Ok(Some(name.to_string()));
+    /// The name of account `id` (`None` if there is none), read from the store once.
+    fn account_name(&mut self, id: Id) -> Result<Option<&str>> {
+        if self.account_names.get(id).is_none()
+            && let Some(account) = self.w.get::<crate::model::Account>(id)?
+        {
+            self.account_names.looked_up(id, account.name);
         }
-        let name = self.w.get::<crate::model::Account>(id)?.map(|a| a.name);
-        if let Some(n) = &name {
-            self.account_names.looked_up(id, n.clone());
-        }
-        Ok(name)
+        Ok(self.account_names.get(id))
     }
 
     fn index_search<R: Indexed>(&mut self, rec: &R) -> Result<()> {
         if let Some(text) = self.search_text(rec)? {
-            self.w.set_search_key(rec.record_ref(), Some(&text))?;
-            self.search.push((rec.record_ref(), Some((text, rec.owner().unwrap_or_default().to_string()))));
+            // Past a bulk load's first texts the search index reads them again from the file.
+            if matches!(self.search, Handed::Each(_)) {
+                self.search.push((rec.record_ref(), Some((text.clone(), rec.owner().unwrap_or_default().to_string()))));
+            }
+            self.w.set_search_key(rec.record_ref(), Some(text))?;
         }
         Ok(())
     }
@@ -906,7 +911,7 @@ mod tests {
         assert_eq!(crm.search("vip", &[], 5).unwrap()[0].id, id, "labels are searched");
         // As a file written before labels were searched: the text without them, the mark unset.
         crm.write(|tx| {
-            tx.w.set_search_key(RecordRef::new(Kind::Contact, id), Some("Ann Lee")).unwrap();
+            tx.w.set_search_key(RecordRef::new(Kind::Contact, id), Some("Ann Lee".into())).unwrap();
             Ok(tx.w.set_meta(TAGS_SEARCHED, 0)?)
         })
         .unwrap();

@@ -387,7 +387,7 @@ pub(super) mod tests {
             for (n, &id) in ids.iter().enumerate() {
                 let r = RecordRef::new(Kind::Contact, id);
                 match (round, n % 3, n % 5) {
-                    (0, ..) | (1, 0, _) => t.set_search_key(r, Some(&text(id, round))).unwrap(),
+                    (0, ..) | (1, 0, _) => t.set_search_key(r, Some(text(id, round))).unwrap(),
                     (1, _, 0) => t.set_search_key(r, None).unwrap(),
                     _ => {}
                 }

@@ -298,7 +298,7 @@ mod tests {
         let w = store.write().unwrap();
         let mut t = w.tables().unwrap();
         for (id, text) in &texts {
-            t.set_search_key(RecordRef::new(Kind::Contact, *id), Some(text)).unwrap();
+            t.set_search_key(RecordRef::new(Kind::Contact, *id), Some(text.to_string())).unwrap();
         }
         t.flush().unwrap();
         drop(t);

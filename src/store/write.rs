@@ -530,8 +530,8 @@ impl<'t> WriteTables<'t> {
 
     /// Sets (or with `None` removes) the search text of a record; it is packed at the flush, or
     /// once [`HELD_TEXTS`] texts are held.
-    pub fn set_search_key(&mut self, r: RecordRef, key: Option<&str>) -> Result<()> {
-        self.texts.insert((r.kind, r.id), key.map(str::to_string));
+    pub fn set_search_key(&mut self, r: RecordRef, key: Option<String>) -> Result<()> {
+        self.texts.insert((r.kind, r.id), key);
         if self.texts.len() >= HELD_TEXTS { self.health.clone().guard(|| self.pack_texts()) } else { Ok(()) }
     }
 
