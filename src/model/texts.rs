@@ -38,6 +38,19 @@ fn unwanted(c: char, lines: bool) -> bool {
     c.is_control() && !(lines && (c == '\n' || c == '\t'))
 }
 
+/// Whether `text` holds a character [`unwanted`] in a field that may (`lines()`) or may not
+/// hold several lines. Read byte by byte, since bulk loads ask it of every text they bring: the
+/// control characters are the bytes below a space, DEL, and the two-byte C1 controls.
+fn any_unwanted(text: &str, lines: impl Fn() -> bool) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(at, &b)| match b {
+        b'\n' | b'\t' => !lines(),
+        0..b' ' | 0x7f => true,
+        0xc2 => bytes.get(at + 1).is_some_and(|next| (0x80..0xa0).contains(next)),
+        _ => false,
+    })
+}
+
 /// Text fit to store in `field`: in a one-line field, line breaks and tabs become spaces; in a
 /// field of lines, Windows and old Mac line ends become `\n`; other control characters go.
 pub fn clean(field: &str, text: &str) -> String {
@@ -173,15 +186,13 @@ impl ser::Serializer for &mut Scan {
         self.serialize_str(c.encode_utf8(&mut [0; 4]))
     }
     fn serialize_str(self, v: &str) -> Result<(), Never> {
-        // Nearly every text is printable ASCII within any limit: one pass over its bytes says so.
-        if v.len() <= LINE_MAX && v.bytes().all(|b| (b' '..=b'~').contains(&b)) {
-            return Ok(());
-        }
-        let lines = multi_line(self.field);
-        self.dirty |= v.chars().any(|c| unwanted(c, lines));
-        let max = limit(self.field);
-        if self.too_long.is_none() && v.len() > max && v.chars().count() > max {
-            self.too_long = Some(self.field);
+        let field = self.field;
+        self.dirty |= any_unwanted(v, || multi_line(field));
+        if self.too_long.is_none() && v.len() > LINE_MAX {
+            let max = limit(field);
+            if v.len() > max && v.chars().count() > max {
+                self.too_long = Some(field);
+            }
         }
         Ok(())
     }
@@ -307,6 +318,18 @@ mod tests {
         assert_eq!(c.addresses[0].street.as_deref(), Some("1 Main St\nFlat 2"));
         assert_eq!(c.tags, ["vip"]);
         assert_eq!(c.emails[0].address, "ann@acme.example");
+    }
+
+    proptest::proptest! {
+        /// Reading bytes finds what reading characters does, in either kind of field.
+        #[test]
+        fn bytes_tell_control_characters_as_characters_do(
+            text in "[a-z \\x00-\\x1f\\x7f-\\u{a0}é€]{0,16}|\\PC{0,16}",
+            lines: bool,
+        ) {
+            let by_chars = text.chars().any(|c| unwanted(c, lines));
+            proptest::prop_assert_eq!(any_unwanted(&text, || lines), by_chars);
+        }
     }
 
     #[test]
