@@ -3,10 +3,10 @@
 //! their index keys, search texts, audit entries, id sequences, versions, settings), index keys
 //! and search texts held back until the flush.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::backend::{Unsynced, WriteTxn};
 use super::durable::Durable;
@@ -75,7 +75,7 @@ pub struct WriteTables<'t> {
     /// Search texts set (or removed, `None`) but not yet packed into their chunks, by (kind, id).
     pub(super) texts: BTreeMap<(Kind, Id), Option<String>>,
     /// Id sequences handed out but not yet stored.
-    pub(super) seqs: HashMap<String, u64>,
+    pub(super) seqs: FxHashMap<&'static str, u64>,
     /// Each change of a record's owner or what it is about, in the order written: what the
     /// service's map of owners takes in after the commit.
     pub(super) owners: Handed<OwnerChange>,
@@ -213,8 +213,13 @@ pub(super) fn scratch(e: std::io::Error) -> StoreError {
     StoreError::Other(format!("the scratch file of index keys beside the database failed: {e}"))
 }
 
-fn seq_key(kind: Kind) -> String {
-    format!("seq:{}", kind.name())
+/// The meta key of each kind's id sequence (`seq:contact`), by the kind's slot: made once, as
+/// every record inserted asks for one.
+static SEQ_KEYS: std::sync::LazyLock<Vec<String>> =
+    std::sync::LazyLock::new(|| Kind::ALL.iter().map(|k| format!("seq:{}", k.name())).collect());
+
+fn seq_key(kind: Kind) -> &'static str {
+    &SEQ_KEYS[super::tables::slot(kind)]
 }
 
 impl<'t> WriteTables<'t> {
@@ -230,7 +235,7 @@ impl<'t> WriteTables<'t> {
             scratch,
             held_keys: HELD_KEYS,
             texts: BTreeMap::new(),
-            seqs: HashMap::new(),
+            seqs: FxHashMap::default(),
             owners: Handed::default(),
             author: String::new(),
             written: Written::default(),
@@ -238,9 +243,9 @@ impl<'t> WriteTables<'t> {
     }
 
     /// The next free id of a sequence.
-    fn next_id(&mut self, key: &str) -> Result<Id> {
+    fn next_id(&mut self, key: &'static str) -> Result<Id> {
         let next = self.free_id(key)?;
-        self.seqs.insert(key.to_string(), next);
+        self.seqs.insert(key, next);
         Ok(next)
     }
 
@@ -256,7 +261,7 @@ impl<'t> WriteTables<'t> {
     /// The id the next record of `kind` inserted in this transaction will get: for a record
     /// whose fields name its own id (a quote's number).
     pub fn upcoming_id(&self, kind: Kind) -> Result<Id> {
-        self.free_id(&seq_key(kind))
+        self.free_id(seq_key(kind))
     }
 
     /// Writes what is held back (index keys, sequences): before reading the index, and before
@@ -266,7 +271,7 @@ impl<'t> WriteTables<'t> {
             self.raw.write_made()?;
             self.write_keys()?;
             for (key, value) in std::mem::take(&mut self.seqs) {
-                self.raw.put_meta(&key, value)?;
+                self.raw.put_meta(key, value)?;
             }
             self.pack_texts()
         })
@@ -442,7 +447,7 @@ impl<'t> WriteTables<'t> {
     /// Stores a new record, giving it the next id of its kind.
     pub fn insert<R: Indexed>(&mut self, rec: &mut R) -> Result<()> {
         self.health.clone().guard(|| {
-            rec.set_id(self.next_id(&seq_key(R::KIND))?);
+            rec.set_id(self.next_id(seq_key(R::KIND))?);
             self.put(rec, None)
         })
     }
