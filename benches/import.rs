@@ -8,8 +8,9 @@
 //! The same import, `rolo migrate` of the demo and `rolo check` run against a database on a
 //! throwaway PostgreSQL server made from the machine's binaries too (its size is the tables'
 //! with their indexes; the server's memory is not the child's): the second column of the file's
-//! figures. That server runs without fsync, and is started after the file's side has run: it
-//! goes on writing out what it was given for a while, which would slow whatever ran beside it.
+//! figures. That server runs without fsync. It goes on writing out what it was given for a while
+//! after each step, which would slow whatever ran beside it: it is started after the file's side
+//! has run, and each of its steps is followed by a checkpoint, waited for.
 //!
 //! `cargo bench --bench import`; `ROLO_BENCH_N` sets N (default 1,000,000). Without `sqlite3` on
 //! the PATH its side is skipped with a message, and so is PostgreSQL's without its binaries
@@ -110,6 +111,7 @@ fn main() {
         let address = server.new_database().expect("a database");
         let pg = run(Command::new(rolo).args(["--db", &address, "import", "contact"]).arg(&csv));
         let size = pg_mb(&address);
+        settle(&address);
         println!("rolo import pg: {:>7.1?}  peak {:>6.0} MB  tables {size:>5.0} MB", pg.wall, pg.peak_mb);
         println!(
             "ratios (PostgreSQL / file): time {:.2}x, size {:.2}x",
@@ -124,9 +126,17 @@ fn main() {
             moved.peak_mb,
             pg_mb(&address)
         );
+        settle(&address);
         let check = run(Command::new(rolo).args(["--db", &address, "check"]));
         println!("rolo check pg:  {:>7.1?}  peak {:>6.0} MB", check.wall, check.peak_mb);
     }
+}
+
+/// Waits for the PostgreSQL server at `address` to write out what it was given, so that the next
+/// step is timed on a quiet machine.
+fn settle(address: &str) {
+    let mut client = postgres::Client::connect(address, postgres::NoTls).expect("connect");
+    client.batch_execute("CHECKPOINT").expect("a checkpoint");
 }
 
 /// The size of rolo's tables (with their indexes) in the PostgreSQL database at `address`, in MB.

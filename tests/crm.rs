@@ -306,6 +306,16 @@ fn an_accepted_quote_sets_the_deal_amount_and_is_read_only_until_back_in_draft()
     assert_eq!(made.number, format!("Q-{:05}", made.id), "numbered as it is made");
     assert_eq!(crm.get::<Quote>(made.id).unwrap().number, made.number);
     assert_eq!(crm.get::<Opportunity>(m.opportunity).unwrap().amount, Amount(0));
+    // With a line, the deal's trail names it by the number it is made with.
+    let line =
+        QuoteLine { product: None, description: "Setup".into(), quantity: 2, unit_price: Amount(5_000), discount: 0 };
+    let quote =
+        Quote { opportunity: m.opportunity, status: QuoteStatus::Accepted, lines: vec![line], ..Default::default() };
+    let made = crm.write(|tx| tx.create_quote(quote)).unwrap();
+    assert_eq!(crm.get::<Opportunity>(m.opportunity).unwrap().amount, Amount(10_000));
+    let trail = crm.audit(RecordRef::new(Kind::Opportunity, m.opportunity)).unwrap();
+    let said = format!("amount 100.00 USD from accepted quote {}", made.number);
+    assert_eq!(trail.last().unwrap().summary.as_deref(), Some(said.as_str()));
     // Stored accepted through the generic path, it may still be given its number once.
     let quote = Quote { opportunity: m.opportunity, status: QuoteStatus::Accepted, ..Default::default() };
     let q = crm.create(quote).unwrap();
