@@ -658,7 +658,9 @@ impl<'a> Tx<'a> {
         if let Some(account) = rec.account()
             && let Some(company) = self.account_name(account)?
         {
-            // The company goes second: "name\tcompany\trest", or "name\tcompany".
+            // The company goes second: "name\tcompany\trest", or "name\tcompany". The text is
+            // held until its chunk is packed, a bulk load's thousands of them: no room to spare.
+            text.reserve_exact(company.len() + 1);
             match text.find('\t') {
                 Some(tab) => {
                     text.insert_str(tab, company);
