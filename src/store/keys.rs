@@ -102,9 +102,15 @@ pub fn ref_source(key: &[u8]) -> Option<RecordRef> {
 
 /// The prefix of every sort key of `kind` on `field`, followed by `value` bytes if given.
 pub fn sort_prefix(kind: Kind, field: SortField, value: &[u8]) -> Vec<u8> {
-    let mut k = Vec::with_capacity(3 + value.len() + 8);
-    k.extend_from_slice(&[SORT, kind.code(), field as u8]);
+    let mut k = sort_head(kind, field, value.len() + 8);
     k.extend_from_slice(value);
+    k
+}
+
+/// The family, kind and field bytes every sort key starts with, with room for `more` after.
+fn sort_head(kind: Kind, field: SortField, more: usize) -> Vec<u8> {
+    let mut k = Vec::with_capacity(3 + more);
+    k.extend_from_slice(&[SORT, kind.code(), field as u8]);
     k
 }
 
@@ -116,8 +122,7 @@ fn sort_key(kind: Kind, field: SortField, value: &[u8], id: Id) -> Vec<u8> {
 
 /// A sort key on a text: [`sort_key`] of its [`text_key`], made in one buffer.
 fn text_sort_key(kind: Kind, field: SortField, text: &str, id: Id) -> Vec<u8> {
-    let mut k = Vec::with_capacity(3 + text.len() + 1 + 8);
-    k.extend_from_slice(&[SORT, kind.code(), field as u8]);
+    let mut k = sort_head(kind, field, text.len() + 1 + 8);
     push_text_key(&mut k, text);
     k.extend_from_slice(&id.to_be_bytes());
     k
@@ -182,8 +187,7 @@ pub fn owned_key<R: Record>(r: &R) -> Option<Vec<u8>> {
         return None;
     }
     let owner = owner.unwrap_or("");
-    let mut k = Vec::with_capacity(2 + owner.len() + 1 + 9 + 8);
-    k.extend_from_slice(&[OWNED, R::KIND.code()]);
+    let mut k = owned_head(R::KIND, owner.len() + 1 + 9 + 8);
     push_text_key(&mut k, owner);
     match about {
         Some(a) => {
@@ -203,7 +207,14 @@ pub fn owned_among(keys: &[Vec<u8>]) -> Option<&[u8]> {
 
 /// The prefix of the owner keys of one kind.
 pub fn owned_prefix(kind: Kind) -> Vec<u8> {
-    vec![OWNED, kind.code()]
+    owned_head(kind, 0)
+}
+
+/// [`owned_prefix`] with room for `more` bytes after it.
+fn owned_head(kind: Kind, more: usize) -> Vec<u8> {
+    let mut k = Vec::with_capacity(2 + more);
+    k.extend_from_slice(&[OWNED, kind.code()]);
+    k
 }
 
 /// The id, owner and what it is about, read back out of an [`owned_key`].
