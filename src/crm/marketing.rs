@@ -615,17 +615,20 @@ impl Crm {
             tx.require(Right::Import)?;
             let mut ids = Vec::new();
             for a in &wanted {
-                let from = crate::store::keys::text_key(a);
+                // The contacts with this address, and any whose address shares its hash: only
+                // the addresses asked for are opted out below.
+                let from = crate::store::keys::email_lookup(a);
                 let to = crate::store::keys::prefix_end(&from);
                 ids.extend(tx.index()?.sorted(Kind::Contact, SortField::Email, &from, Some(&to), false, usize::MAX)?);
             }
+            let asked: std::collections::HashSet<&str> = wanted.iter().map(String::as_str).collect();
             let mut seen = std::collections::HashSet::new();
             for id in ids.into_iter().filter(|id| seen.insert(*id)) {
                 let mut c: Contact = tx.get(id)?;
                 let mut touched = false;
                 for e in &mut c.emails {
                     let a = e.address.to_lowercase();
-                    if wanted.contains(&a) {
+                    if asked.contains(a.as_str()) {
                         found.insert(a);
                         if e.consent != Consent::OptedOut {
                             e.consent = Consent::OptedOut;

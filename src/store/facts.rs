@@ -4,22 +4,24 @@
 //! One key per account, contact, opportunity, task, call and email, made by [`super::Indexed`] like any
 //! other index key (so writes, deletes and `rolo check` keep them right), and one per deal move in
 //! the audit trail, written with its audit entry. Every key starts with the [`FACTS`] family byte
-//! and a topic (the kind's code, or [`MOVES`]) and ends with the record id, as every index key
-//! does. Instants are kept as UTC seconds, never as local dates, so that a key does not depend on
+//! and a topic (the kind's code, or [`MOVES`]); it ends with the record id, as every index key
+//! does, but for accounts and contacts, which start with it, once (a million contacts' keys are
+//! most of a file's index). Ids are written as `keys::push_id` writes them. Instants are kept as UTC seconds, never as local dates, so that a key does not depend on
 //! the time zone it was written in. A deal's date is the day it closed, or while it is open the
 //! day it is expected to close ([`Opportunity::report_date`]).
 //!
 //! | topic       | key after family and topic                                                     | order      |
 //! |-------------|--------------------------------------------------------------------------------|------------|
-//! | account     | id, country (flag byte, text, 0), id                                           | id         |
-//! | contact     | id, created, last activity (`i64::MIN`: none), account (0: none), (consent, validity) per address, 0xff, country, id | id |
+//! | account     | id, country (flag byte, text, 0)                                               | id         |
+//! | contact     | id, created, last activity (flag byte, instant), account (0: none), (consent, validity) per address, 0xff, country | id |
 //! | opportunity | date, stage, status, probability, currency, amount, account, owner, 0, competitor (flag byte, text, 0), id | date |
 //! | task        | state, completed at, created, due (`i32::MAX`: none), owner, 0, id             | state, completion |
 //! | call        | started at, outcome, direction, duration, contact, owner, 0, id                | start      |
 //! | moves       | at, audit sequence, user, 0, deal id                                           | time       |
 //! | email       | handed over at, result, owner, 0, id                                           | time       |
 
-use super::keys::{i32_key, i64_key, prefix_end};
+use super::held::Keys;
+use super::keys::{i32_key, i64_key, key_id, prefix_end, push_id, push_last_id, read_id, read_last_id};
 use super::{RawRead, Result, StoreError, WriteTables};
 use crate::model::{
     Account, Amount, AuditEntry, CallDirection, CallOutcome, Consent, Contact, Currency, Date, Delivery, Id, Kind,
@@ -198,27 +200,31 @@ fn push_opt_text(k: &mut Vec<u8>, text: Option<&str>) {
 
 /// The facts key of an account.
 pub fn account_key(a: &Account) -> Vec<u8> {
-    let mut k = head(Kind::Account.code(), 32);
-    k.extend_from_slice(&a.id.to_be_bytes());
+    let mut k = head(Kind::Account.code(), 24);
+    push_id(&mut k, a.id);
     push_opt_text(&mut k, a.address.country.as_deref());
-    k.extend_from_slice(&a.id.to_be_bytes());
     k
 }
 
 /// The facts key of a contact.
 pub fn contact_key(c: &Contact) -> Vec<u8> {
     let mut k = head(Kind::Contact.code(), 48 + 2 * c.emails.len());
-    k.extend_from_slice(&c.id.to_be_bytes());
+    push_id(&mut k, c.id);
     k.extend_from_slice(&i64_key(c.created.0));
-    k.extend_from_slice(&i64_key(c.last_activity.map_or(i64::MIN, |t| t.0)));
-    k.extend_from_slice(&c.account.unwrap_or(0).to_be_bytes());
+    match c.last_activity {
+        Some(t) => {
+            k.push(1);
+            k.extend_from_slice(&i64_key(t.0));
+        }
+        None => k.push(0),
+    }
+    push_id(&mut k, c.account.unwrap_or(0));
     for e in &c.emails {
         k.push(e.consent as u8);
         k.push(e.validity as u8);
     }
     k.push(0xff);
     push_opt_text(&mut k, c.country());
-    k.extend_from_slice(&c.id.to_be_bytes());
     k
 }
 
@@ -227,15 +233,15 @@ pub fn deal_key(o: &Opportunity) -> Vec<u8> {
     let competitor = o.competitor.as_deref();
     let mut k = head(Kind::Opportunity.code(), 48 + o.owner.len() + competitor.map_or(0, str::len));
     k.extend_from_slice(&i32_key(o.report_date().days()));
-    k.extend_from_slice(&o.stage.to_be_bytes());
+    push_id(&mut k, o.stage);
     k.push(o.status as u8);
     k.push(o.probability);
     k.extend_from_slice(o.currency.as_str().as_bytes());
     k.extend_from_slice(&i64_key(o.amount.0));
-    k.extend_from_slice(&o.account.to_be_bytes());
+    push_id(&mut k, o.account);
     push_text(&mut k, &o.owner);
     push_opt_text(&mut k, competitor);
-    k.extend_from_slice(&o.id.to_be_bytes());
+    push_last_id(&mut k, o.id);
     k
 }
 
@@ -252,7 +258,7 @@ pub fn task_key(t: &Task) -> Vec<u8> {
     k.extend_from_slice(&i64_key(t.created.0));
     k.extend_from_slice(&i32_key(t.due.map_or(i32::MAX, |d| d.days())));
     push_text(&mut k, &t.owner);
-    k.extend_from_slice(&t.id.to_be_bytes());
+    push_last_id(&mut k, t.id);
     k
 }
 
@@ -263,9 +269,9 @@ pub fn call_key(c: &crate::model::Call) -> Vec<u8> {
     k.push(c.outcome as u8);
     k.push(c.direction as u8);
     k.extend_from_slice(&c.duration_secs.to_be_bytes());
-    k.extend_from_slice(&c.contact.to_be_bytes());
+    push_id(&mut k, c.contact);
     push_text(&mut k, &c.owner);
-    k.extend_from_slice(&c.id.to_be_bytes());
+    push_last_id(&mut k, c.id);
     k
 }
 
@@ -275,7 +281,7 @@ pub fn email_key(m: &crate::model::Message) -> Vec<u8> {
     k.extend_from_slice(&i64_key(m.at.0));
     k.push(m.result as u8);
     push_text(&mut k, &m.owner);
-    k.extend_from_slice(&m.id.to_be_bytes());
+    push_last_id(&mut k, m.id);
     k
 }
 
@@ -289,7 +295,7 @@ pub fn move_key(entry: &AuditEntry, seq: u64) -> Option<Vec<u8>> {
     k.extend_from_slice(&i64_key(entry.at.0));
     k.extend_from_slice(&seq.to_be_bytes());
     push_text(&mut k, &entry.user);
-    k.extend_from_slice(&entry.target.id.to_be_bytes());
+    push_last_id(&mut k, entry.target.id);
     Some(k)
 }
 
@@ -336,10 +342,35 @@ impl<'a> Cursor<'a> {
         Some(present.then_some(text))
     }
 
-    /// The record id that ends every key, and nothing after it.
+    /// An id as `push_id` writes it.
     fn id(&mut self) -> Option<Id> {
-        (self.0.len() == 8).then(|| self.u64()).flatten()
+        let (id, rest) = read_id(self.0)?;
+        self.0 = rest;
+        Some(id)
     }
+
+    /// The record id that ends a key, and nothing after it.
+    fn last_id(&self) -> Option<Id> {
+        read_last_id(self.0)
+    }
+
+    /// Nothing left: the key ended where its kind's keys end.
+    fn end(&self) -> Option<()> {
+        self.0.is_empty().then_some(())
+    }
+}
+
+/// The record a facts key counts: the account or contact it starts with, else the record (a
+/// deal, for its moves) it ends with.
+pub(super) fn counted(key: &[u8]) -> Option<RecordRef> {
+    let (kind, id) = match *key.get(1)? {
+        MOVES => (Kind::Opportunity, key_id(key)?),
+        code => match Kind::from_code(code)? {
+            kind @ (Kind::Account | Kind::Contact) => (kind, body(key).id()?),
+            kind => (kind, key_id(key)?),
+        },
+    };
+    Some(RecordRef::new(kind, id))
 }
 
 /// A key's fields after its family and topic bytes.
@@ -353,35 +384,40 @@ fn word<T: Copy>(all: &[T], code: u8) -> Option<T> {
 
 fn parse_account(key: &[u8]) -> Option<AccountFacts<'_>> {
     let mut c = body(key);
-    c.u64()?;
+    let id = c.id()?;
     let country = c.opt_text()?;
-    Some(AccountFacts { country, id: c.id()? })
+    c.end()?;
+    Some(AccountFacts { country, id })
 }
 
 fn parse_contact(key: &[u8]) -> Option<ContactFacts<'_>> {
     let mut c = body(key);
-    c.u64()?;
+    let id = c.id()?;
     let created = Timestamp(c.i64()?);
-    let last_activity = Some(c.i64()?).filter(|&t| t != i64::MIN).map(Timestamp);
-    let account = Some(c.u64()?).filter(|&a| a != 0);
+    let last_activity = match c.byte()? {
+        0 => None,
+        _ => Some(Timestamp(c.i64()?)),
+    };
+    let account = Some(c.id()?).filter(|&a| a != 0);
     let n = c.0.iter().position(|&b| b == 0xff)?;
     let emails = c.take(n)?;
     c.take(1)?;
     let country = c.opt_text()?;
-    Some(ContactFacts { created, last_activity, account, emails, country, id: c.id()? })
+    c.end()?;
+    Some(ContactFacts { created, last_activity, account, emails, country, id })
 }
 
 fn parse_deal(key: &[u8]) -> Option<(DealFacts, DealNames<'_>)> {
     let mut c = body(key);
     let close = Date::from_days(c.i32()?)?;
-    let stage = c.u64()?;
+    let stage = c.id()?;
     let status = word(StageOutcome::ALL, c.byte()?)?;
     let probability = c.byte()?;
     let currency = Currency::parse(std::str::from_utf8(c.take(3)?).ok()?).ok()?;
     let amount = Amount(c.i64()?);
-    let account = c.u64()?;
+    let account = c.id()?;
     let names = DealNames { owner: c.text()?, competitor: c.opt_text()? };
-    Some((DealFacts { close, stage, status, probability, currency, amount, account, id: c.id()? }, names))
+    Some((DealFacts { close, stage, status, probability, currency, amount, account, id: c.last_id()? }, names))
 }
 
 fn parse_task(key: &[u8]) -> Option<TaskFacts<'_>> {
@@ -394,7 +430,7 @@ fn parse_task(key: &[u8]) -> Option<TaskFacts<'_>> {
         days => Some(Date::from_days(days)?),
     };
     let owner = c.text()?;
-    Some(TaskFacts { state, completed, created, due, owner, id: c.id()? })
+    Some(TaskFacts { state, completed, created, due, owner, id: c.last_id()? })
 }
 
 fn parse_call(key: &[u8]) -> Option<CallFacts<'_>> {
@@ -403,9 +439,9 @@ fn parse_call(key: &[u8]) -> Option<CallFacts<'_>> {
     let outcome = word(CallOutcome::ALL, c.byte()?)?;
     let direction = word(CallDirection::ALL, c.byte()?)?;
     let duration_secs = u32::from_be_bytes(c.take(4)?.try_into().ok()?);
-    let contact = c.u64()?;
+    let contact = c.id()?;
     let owner = c.text()?;
-    Some(CallFacts { at, outcome, direction, duration_secs, contact, owner, id: c.id()? })
+    Some(CallFacts { at, outcome, direction, duration_secs, contact, owner, id: c.last_id()? })
 }
 
 fn parse_email(key: &[u8]) -> Option<EmailFacts<'_>> {
@@ -413,7 +449,7 @@ fn parse_email(key: &[u8]) -> Option<EmailFacts<'_>> {
     let at = Timestamp(c.i64()?);
     let result = word(Delivery::ALL, c.byte()?)?;
     let owner = c.text()?;
-    Some(EmailFacts { at, result, owner, id: c.id()? })
+    Some(EmailFacts { at, result, owner, id: c.last_id()? })
 }
 
 fn parse_move(key: &[u8]) -> Option<Move<'_>> {
@@ -421,7 +457,7 @@ fn parse_move(key: &[u8]) -> Option<Move<'_>> {
     let at = Timestamp(c.i64()?);
     c.u64()?;
     let user = c.text()?;
-    Some(Move { at, user, deal: c.id()? })
+    Some(Move { at, user, deal: c.last_id()? })
 }
 
 /// Calls `f` with every facts key of `topic` from `from` (key bytes after the topic, inclusive)
@@ -465,10 +501,14 @@ pub fn contacts(r: &impl RawRead, f: &mut dyn FnMut(ContactFacts)) -> Result<()>
 /// `total` of the kind, else picked out of one pass over the keys from the first id to the last.
 fn among(r: &impl RawRead, topic: u8, ids: &[Id], total: u64, f: &mut dyn FnMut(&[u8]) -> Option<()>) -> Result<()> {
     let (Some(first), Some(last)) = (ids.first(), ids.last()) else { return Ok(()) };
-    let until = |id: &Id| id.saturating_add(1).to_be_bytes();
+    let key = |id: Id| {
+        let mut k = vec![FACTS, topic];
+        push_id(&mut k, id);
+        k
+    };
+    let bytes = |id: Id| key(id).split_off(2);
     if (ids.len() as u64).saturating_mul(16) < total {
-        let key = |id: &[u8]| [&[FACTS, topic][..], id].concat();
-        let ranges: Vec<_> = ids.iter().map(|id| (key(&id.to_be_bytes()), key(&until(id)))).collect();
+        let ranges: Vec<_> = ids.iter().map(|&id| (key(id), key(id.saturating_add(1)))).collect();
         let mut bad = false;
         r.scan_index_ranges(&ranges, &mut |k| {
             bad = f(k).is_none();
@@ -477,8 +517,8 @@ fn among(r: &impl RawRead, topic: u8, ids: &[Id], total: u64, f: &mut dyn FnMut(
         return if bad { Err(unreadable()) } else { Ok(()) };
     }
     let mut next = 0;
-    scan(r, topic, &first.to_be_bytes(), Some(&until(last)), &mut |k| {
-        let id = Cursor(k.get(2..)?).u64()?;
+    scan(r, topic, &bytes(*first), Some(&bytes(last.saturating_add(1))), &mut |k| {
+        let id = read_id(k.get(2..)?)?.0;
         while ids.get(next).is_some_and(|&i| i < id) {
             next += 1;
         }
@@ -517,24 +557,6 @@ pub fn deals_named(
     scan(r, Kind::Opportunity.code(), &start, end.as_ref().map(|e| &e[..]), &mut |k| {
         parse_deal(k).map(|(d, names)| f(d, names))
     })
-}
-
-/// Rewrites every contact's and deal's facts key in the shape this build writes (schema 8 added
-/// a contact's last activity, and a deal's account, owner and competitor): the old keys go, new
-/// ones are derived from the records.
-pub(super) fn rederive_people_and_deals(t: &mut WriteTables) -> Result<()> {
-    t.flush()?;
-    // A damaged file may make the storage panic: the guard turns that into an error naming it.
-    t.health.clone().guard(|| {
-        for kind in [Kind::Contact, Kind::Opportunity] {
-            let start = [FACTS, kind.code()];
-            let end = prefix_end(&start);
-            t.raw.remove_key_range(&start, &end)?;
-        }
-        Ok(())
-    })?;
-    derive_kind::<Contact>(t, |r| Some(contact_key(r)))?;
-    derive_kind::<Opportunity>(t, |r| Some(deal_key(r)))
 }
 
 /// Every open task (open or in progress).
@@ -599,29 +621,31 @@ pub(super) fn audit_moves(r: &(impl RawRead + ?Sized), f: &mut dyn FnMut(Vec<u8>
     failure.map_or(Ok(()), Err)
 }
 
-/// Schema 2 → 3: writes the facts keys of every record and deal move already in the file.
-pub(super) fn derive(t: &mut WriteTables) -> Result<()> {
-    derive_kind::<Account>(t, |r| Some(account_key(r)))?;
-    derive_kind::<Contact>(t, |r| Some(contact_key(r)))?;
-    derive_kind::<Opportunity>(t, |r| Some(deal_key(r)))?;
-    derive_kind::<Task>(t, |r| Some(task_key(r)))?;
-    derive_kind::<crate::model::Call>(t, |r| Some(call_key(r)))?;
-    let mut keys = Vec::new();
-    audit_moves(&*t, &mut |k| keys.push(k))?;
-    for k in keys {
-        t.hold_key(&k)?;
+/// Writes the whole index again from the records and the deal moves in the audit trail, in the
+/// shape this build writes: the upgrade of a file whose keys were written otherwise.
+pub(super) fn rederive_index(t: &mut WriteTables) -> Result<()> {
+    t.flush()?;
+    // A damaged file may make the storage panic: the guard turns that into an error naming it.
+    t.health.clone().guard(|| t.raw.remove_key_range(&[], &[0xff]))?;
+    for kind in Kind::ALL {
+        crate::model::with_record_type!(kind, T => derive_kind::<T>(t)?);
+    }
+    let mut keys = Keys::default();
+    audit_moves(&*t, &mut |k| keys.push(&k))?;
+    for k in keys.iter() {
+        t.hold_key(k)?;
     }
     t.flush()
 }
 
-/// Holds back one key of every record of `R` (those `key` gives one), then writes them: the
-/// upgrade of a file written before such keys were kept.
-pub(super) fn derive_kind<R: super::Indexed>(t: &mut WriteTables, key: fn(&R) -> Option<Vec<u8>>) -> Result<()> {
-    let mut keys = Vec::new();
+/// Holds back the index keys of every record of `R`, then writes them.
+fn derive_kind<R: super::Indexed>(t: &mut WriteTables) -> Result<()> {
+    // One buffer for them all: a kind may have millions of records and five keys each.
+    let mut keys = Keys::default();
     let mut failure = None;
     t.scan_records(R::KIND, &mut |id, bytes| match super::codec::decode::<R>(RecordRef::new(R::KIND, id), bytes) {
         Ok(rec) => {
-            keys.extend(key(&rec));
+            super::keys::index_keys(&rec).iter().for_each(|k| keys.push(k));
             true
         }
         Err(e) => {
@@ -632,8 +656,8 @@ pub(super) fn derive_kind<R: super::Indexed>(t: &mut WriteTables, key: fn(&R) ->
     if let Some(e) = failure {
         return Err(e);
     }
-    for k in keys {
-        t.hold_key(&k)?;
+    for k in keys.iter() {
+        t.hold_key(k)?;
     }
     t.flush()
 }

@@ -51,9 +51,10 @@ use crate::model::RecordRef;
 /// teams and roles in the settings (the service turns an older file's free-text owners into
 /// users); 7 gives a user's preferences their date conventions; 8 adds a contact's last activity, and
 /// a deal's account, owner and competitor, to their report facts (record format 6 names its competitor); 9 stores the
-/// chunks of search texts compressed (see `chunks`). Opening an older file upgrades it, one step at a time, inside one
+/// chunks of search texts compressed (see `chunks`); 10 writes the ids in index keys in as few
+/// bytes as they need, and a contact's or account's report facts name it once (see `keys`). Opening an older file upgrades it, one step at a time, inside one
 /// transaction.
-pub const SCHEMA_VERSION: u64 = 9;
+pub const SCHEMA_VERSION: u64 = 10;
 
 /// Something went wrong below the business rules: the file, the format or a record.
 #[derive(Debug, thiserror::Error)]

@@ -133,8 +133,8 @@ impl FileStore {
             Some(found) if found > SCHEMA_VERSION => {
                 return Err(StoreError::TooNew { path: self.path.clone(), found });
             }
-            // Each step reads what the one before wrote: the facts are derived from records that
-            // already name their lead sources, and closed deals are dated from the moves in them.
+            // Each step reads what the one before wrote: the index is derived from records that
+            // already name their lead sources, and closed deals are dated from the moves in it.
             Some(old) => {
                 if old < 2 {
                     w.pack_search_keys()?;
@@ -142,20 +142,14 @@ impl FileStore {
                 if old < 3 {
                     w.name_lead_sources()?;
                 }
-                if old < 4 {
-                    facts::derive(&mut w.tables()?)?;
+                if old < 10 {
+                    facts::rederive_index(&mut w.tables()?)?;
                 }
                 if old < 5 {
                     upgrade::date_closed_deals(&mut w.tables()?)?;
                 }
-                if old < 6 {
-                    upgrade::derive_owner_keys(&mut w.tables()?)?;
-                }
                 if old < 7 {
                     upgrade::add_date_prefs(&mut w.tables()?)?;
-                }
-                if old < 8 {
-                    facts::rederive_people_and_deals(&mut w.tables()?)?;
                 }
                 if old < 9 {
                     w.compress_search_chunks()?;

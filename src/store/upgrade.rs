@@ -7,9 +7,12 @@
 //!
 //! Schema 6 → 7: a user's preferences gain their date conventions (none set).
 //!
-//! Schema 7 → 8: a contact's report facts key gains its last activity, a deal's its account,
-//! owner and competitor (`facts::rederive_people_and_deals`); its record, of format 6, may name a competitor (older formats
-//! read as none, see `codec`).
+//! Schema 7 → 8: a deal's record, of format 6, may name a competitor (older formats read as
+//! none, see `codec`).
+//!
+//! Schemas 4, 6, 8 and 10 changed the index (report facts, owner keys, more facts, ids in as few
+//! bytes as they need): an older file's index is written again from its records
+//! (`facts::rederive_index`), once, whichever of them it missed.
 //!
 //! Schema 4 → 5: a won or lost deal keeps the day it closed; each one already closed gets the day
 //! of its closing move in the audit trail, else its close date.
@@ -57,14 +60,6 @@ impl FileWriter {
 
 /// Gives every won or lost deal without one the day it closed: the day of its last move (the one
 /// into the closed stage it is in), else its close date; its report facts key follows.
-/// Gives every record with an owner, or about one, its owner key (schema 6).
-pub(super) fn derive_owner_keys(t: &mut WriteTables) -> Result<()> {
-    for kind in crate::model::Kind::ALL {
-        crate::model::with_record_type!(kind, T => super::facts::derive_kind::<T>(t, super::keys::owned_key)?);
-    }
-    Ok(())
-}
-
 pub(super) fn date_closed_deals(t: &mut WriteTables) -> Result<()> {
     let mut closed: HashMap<Id, Opportunity> = HashMap::new();
     t.each::<Opportunity>(|o| {

@@ -338,10 +338,11 @@ impl PgStore {
             Some(found) if found > SCHEMA_VERSION => {
                 return Err(StoreError::TooNew { path: self.pool.shown.clone().into(), found });
             }
-            // Schema 9 only compressed the search chunks written from then on; older ones read
-            // as they are.
-            Some(8) => {
+            // Schema 9 only compressed the search chunks written from then on (older ones read
+            // as they are); 10 writes the index keys again, smaller.
+            Some(8..=9) => {
                 let mut t = t;
+                super::facts::rederive_index(&mut t)?;
                 t.set_meta("schema_version", SCHEMA_VERSION)?;
                 drop(t);
                 return w.commit();
