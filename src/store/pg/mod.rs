@@ -455,11 +455,36 @@ mod tests {
     /// store's connections are named `doomed_` and the database's schema, so that a test ends
     /// them and no other test's.
     fn store() -> Option<(Store, postgres::Client)> {
-        let address = Throwaway::shared()?.new_database().expect("a database");
-        let schema = address.rsplit("%3D").next().unwrap_or_default();
-        let doomed = format!("{address}&application_name=doomed_{schema}");
+        let (doomed, address) = new_database()?;
         let store = Store::open(Path::new(&doomed), crate::store::Workload::Brief).expect("open");
         Some((store, postgres::Client::connect(&address, postgres::NoTls).expect("connect")))
+    }
+
+    /// A new database's address for stores (whose connections the test's end closes), and its
+    /// plain address.
+    fn new_database() -> Option<(String, String)> {
+        let address = Throwaway::shared()?.new_database().expect("a database");
+        let schema = address.rsplit("%3D").next().unwrap_or_default();
+        Some((format!("{address}&application_name=doomed_{schema}"), address))
+    }
+
+    #[test]
+    fn a_database_of_schema_9_has_its_index_written_again() {
+        let Some((doomed, _)) = new_database() else { return };
+        let open = || Store::open(Path::new(&doomed), crate::store::Workload::Brief).expect("open");
+        let store = open();
+        crate::store::open::tests::add_account(&store, "Acme");
+        let w = store.write().unwrap();
+        let mut t = w.tables().unwrap();
+        t.raw.remove_key_range(&[], &[0xff]).unwrap();
+        t.set_meta("schema_version", 9).unwrap();
+        drop(t);
+        w.commit().unwrap();
+        assert_ne!(crate::store::check::check(&store.read().unwrap()).unwrap(), Vec::<String>::new());
+        drop(store);
+        let store = open();
+        assert_eq!(crate::store::check::check(&store.read().unwrap()).unwrap(), Vec::<String>::new());
+        assert_eq!(store.read().unwrap().meta("schema_version").unwrap(), Some(SCHEMA_VERSION));
     }
 
     #[test]
