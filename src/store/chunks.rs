@@ -1,12 +1,13 @@
-//! Search texts packed in chunks: one table row holds the texts of up to [`CHUNK`] consecutive
-//! ids of a kind. Loading the search index then reads a few thousand large values instead of a
-//! million small rows, which is what bounds a cold `rolo search` on a big file.
+//! Search texts packed in chunks: one table row holds the texts of up to [`FILE_CHUNK`] (in a
+//! file) or [`WIDE_CHUNK`] (on PostgreSQL) consecutive ids of a kind. Loading the search index
+//! then reads thousands of values instead of a million small rows, which is what bounds a cold
+//! `rolo search` on a big file.
 //!
 //! A chunk is stored as a zstd frame (with its checksum) of the plain layout: for each text, its
 //! id's slot in the chunk (one byte), its length (four bytes, little-endian) and its bytes. Texts
 //! of neighbouring records share much (domains, companies, cities), and compressed they take a
-//! quarter of the pages. Chunks written before schema 9 are the plain layout itself, and still
-//! read: one starts as a zstd frame does only if its first text is over 16 MB long, and then it
+//! quarter of the pages. Chunks written before schema 9 are the plain layout itself (a file's
+//! are packed again on upgrade; a PostgreSQL database's stay), and still read: one starts as a zstd frame does only if its first text is over 16 MB long, and then it
 //! does not decode as one.
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -17,12 +18,18 @@ use zstd::bulk::{Compressor, Decompressor};
 
 use crate::model::Id;
 
-/// How many consecutive ids share a chunk (a power of two: the id's low byte is its slot).
-pub const CHUNK: u64 = 256;
+/// How many consecutive ids share a chunk in a file (schema 10). The texts of 256 contacts,
+/// compressed, come to just over 4 KB, and redb gave each such value two 4 KB pages, half of
+/// them empty; 64 texts take a kilobyte or so, and three share a page.
+pub const FILE_CHUNK: u64 = 64;
 
-/// The chunk an id's text lives in.
-pub fn chunk_of(id: Id) -> u64 {
-    id / CHUNK
+/// How many share a chunk in a PostgreSQL database, whose rows fill no fixed pages, and did in
+/// a file before schema 10. No chunk holds more: an id's slot in its chunk is one byte.
+pub const WIDE_CHUNK: u64 = 256;
+
+/// The chunk of `size` ids an id's text lives in.
+pub fn chunk_of(id: Id, size: u64) -> u64 {
+    id / size
 }
 
 /// zstd's level: its fastest, since a bulk load packs its chunks on the thread it waits for;
@@ -61,20 +68,20 @@ fn with_context<C: 'static, T>(
     })
 }
 
-/// Calls `f` with each (id, text) packed in chunk `chunk`, in id order. A damaged chunk stops
-/// the walk with an error naming it.
-pub fn walk(chunk: u64, bytes: &[u8], f: &mut dyn FnMut(Id, &str)) -> Result<(), String> {
-    walk_plain(chunk, &plain_of(chunk, bytes)?.0, f)
+/// Calls `f` with each (id, text) packed in chunk `chunk` of `size` ids, in id order. A
+/// damaged chunk stops the walk with an error naming it.
+pub fn walk(chunk: u64, size: u64, bytes: &[u8], f: &mut dyn FnMut(Id, &str)) -> Result<(), String> {
+    walk_plain(chunk, size, &plain_of(chunk, size, bytes)?.0, f)
 }
 
 /// The plain layout of a stored chunk, and whether it was compressed.
-fn plain_of(chunk: u64, bytes: &[u8]) -> Result<(Cow<'_, [u8]>, bool), String> {
+fn plain_of(chunk: u64, size: u64, bytes: &[u8]) -> Result<(Cow<'_, [u8]>, bool), String> {
     if bytes.starts_with(&FRAME) {
         if let Some(plain) = decompressed(bytes) {
             return Ok((Cow::Owned(plain), true));
         }
         // Only a plain chunk whose first text is over 16 MB long, read whole before it is used.
-        walk_plain(chunk, bytes, &mut |_, _| ())?;
+        walk_plain(chunk, size, bytes, &mut |_, _| ())?;
     }
     Ok((Cow::Borrowed(bytes), false))
 }
@@ -89,13 +96,16 @@ fn decompressed(frame: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// [`walk`] over the plain layout.
-fn walk_plain(chunk: u64, bytes: &[u8], f: &mut dyn FnMut(Id, &str)) -> Result<(), String> {
+fn walk_plain(chunk: u64, size: u64, bytes: &[u8], f: &mut dyn FnMut(Id, &str)) -> Result<(), String> {
     let mut rest = bytes;
     while let [slot, a, b, c, d, tail @ ..] = rest {
         let len = u32::from_le_bytes([*a, *b, *c, *d]) as usize;
         let text = tail.get(..len).ok_or_else(|| damaged(chunk))?;
         let text = std::str::from_utf8(text).map_err(|_| damaged(chunk))?;
-        f(chunk * CHUNK + u64::from(*slot), text);
+        if u64::from(*slot) >= size {
+            return Err(damaged(chunk));
+        }
+        f(chunk * size + u64::from(*slot), text);
         rest = &tail[len..];
     }
     if rest.is_empty() { Ok(()) } else { Err(damaged(chunk)) }
@@ -105,19 +115,19 @@ fn damaged(chunk: u64) -> String {
     format!("search-key chunk {chunk} is damaged: run `rolo check`, or restore a backup")
 }
 
-/// The texts of one chunk, keyed by id, for rewriting it.
-pub fn unpack(chunk: u64, bytes: &[u8]) -> Result<BTreeMap<Id, String>, String> {
+/// The texts of one chunk of `size` ids, keyed by id, for rewriting it.
+pub fn unpack(chunk: u64, size: u64, bytes: &[u8]) -> Result<BTreeMap<Id, String>, String> {
     let mut texts = BTreeMap::new();
-    walk(chunk, bytes, &mut |id, text| {
+    walk(chunk, size, bytes, &mut |id, text| {
         texts.insert(id, text.to_string());
     })?;
     Ok(texts)
 }
 
-/// Packs the texts of one chunk (all their ids must fall in it), compressed. zstd fails only
-/// short of memory.
-pub fn pack(texts: &BTreeMap<Id, String>) -> Result<Vec<u8>, String> {
-    compress(&plain(texts))
+/// Packs the texts of one chunk of `size` ids (all their ids must fall in it), compressed. zstd
+/// fails only short of memory.
+pub fn pack(texts: &BTreeMap<Id, String>, size: u64) -> Result<Vec<u8>, String> {
+    compress(&plain(texts, size))
 }
 
 /// Compresses a chunk's plain layout.
@@ -131,21 +141,11 @@ fn compress(plain: &[u8]) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("search texts could not be compressed: {e}"))
 }
 
-/// Chunk `chunk` compressed, if it is of the plain layout (`None` if it is compressed already,
-/// or damaged: left for `rolo check` to name).
-pub fn compressed(chunk: u64, bytes: &[u8]) -> Option<Vec<u8>> {
-    match plain_of(chunk, bytes) {
-        // The plain layout, once it is known to read whole, is what `pack` compresses.
-        Ok((plain, false)) if walk_plain(chunk, &plain, &mut |_, _| ()).is_ok() => compress(&plain).ok(),
-        _ => None,
-    }
-}
-
-/// The texts of one chunk in the plain layout.
-pub(super) fn plain(texts: &BTreeMap<Id, String>) -> Vec<u8> {
+/// The texts of one chunk of `size` ids in the plain layout.
+pub(super) fn plain(texts: &BTreeMap<Id, String>, size: u64) -> Vec<u8> {
     let mut out = Vec::with_capacity(texts.values().map(|t| t.len() + 5).sum());
     for (id, text) in texts {
-        out.push((id % CHUNK) as u8);
+        out.push((id % size) as u8);
         out.extend_from_slice(&(text.len() as u32).to_le_bytes());
         out.extend_from_slice(text.as_bytes());
     }
@@ -166,37 +166,47 @@ mod tests {
     #[test]
     fn texts_round_trip_through_a_compressed_chunk() {
         let texts = texts();
-        let bytes = pack(&texts).unwrap();
+        let bytes = pack(&texts, WIDE_CHUNK).unwrap();
         assert!(bytes.starts_with(&FRAME));
-        assert!(bytes.len() * 3 < plain(&texts).len(), "{} bytes", bytes.len());
-        assert_eq!(unpack(2, &bytes).unwrap(), texts);
+        assert!(bytes.len() * 3 < plain(&texts, WIDE_CHUNK).len(), "{} bytes", bytes.len());
+        assert_eq!(unpack(2, WIDE_CHUNK, &bytes).unwrap(), texts);
+        // A file's chunks: ids 576 to 639 are chunk 9 of 64.
+        let file: BTreeMap<Id, String> = texts.range(576..640).map(|(id, t)| (*id, t.clone())).collect();
+        assert_eq!(unpack(9, FILE_CHUNK, &pack(&file, FILE_CHUNK).unwrap()).unwrap(), file);
+        let first = plain(&file, FILE_CHUNK)[0];
+        assert_eq!(first, 0, "576 is the first of its chunk");
     }
 
     #[test]
-    fn chunks_of_the_plain_layout_still_read_and_compress() {
+    fn chunks_of_the_plain_layout_still_read() {
         let texts = texts();
-        assert_eq!(unpack(2, &plain(&texts)).unwrap(), texts);
-        let packed = compressed(2, &plain(&texts)).unwrap();
-        assert_eq!(unpack(2, &packed).unwrap(), texts);
-        assert_eq!(compressed(2, &packed), None, "compressed once");
-        assert_eq!(compressed(2, &plain(&texts)[..9]), None, "a damaged chunk is left as it is");
+        assert_eq!(unpack(2, WIDE_CHUNK, &plain(&texts, WIDE_CHUNK)).unwrap(), texts);
+    }
+
+    #[test]
+    fn a_slot_past_its_chunk_is_damage() {
+        // Slot 200 reads in a chunk of 256 ids, and is no slot of a chunk of 64.
+        let texts: BTreeMap<Id, String> = [(200, "Ann".to_string())].into();
+        let bytes = pack(&texts, WIDE_CHUNK).unwrap();
+        assert_eq!(unpack(0, WIDE_CHUNK, &bytes).unwrap(), texts);
+        assert!(unpack(0, FILE_CHUNK, &bytes).is_err());
     }
 
     #[test]
     fn a_damaged_chunk_is_an_error_not_a_panic() {
-        for bytes in [plain(&[(3, "hello".to_string())].into()), pack(&texts()).unwrap()] {
+        for bytes in [plain(&[(3, "hello".to_string())].into(), FILE_CHUNK), pack(&texts(), WIDE_CHUNK).unwrap()] {
             for cut in 1..bytes.len() {
-                assert!(unpack(0, &bytes[..cut]).is_err(), "cut at {cut}");
+                assert!(unpack(0, WIDE_CHUNK, &bytes[..cut]).is_err(), "cut at {cut}");
             }
         }
         // A bit flipped anywhere fails the frame's checksum or its decoding, unless it is one
         // the decoding never reads: never other texts.
-        let (texts, packed) = (texts(), pack(&texts()).unwrap());
+        let (texts, packed) = (texts(), pack(&texts(), WIDE_CHUNK).unwrap());
         let mut refused = 0;
         for at in 0..packed.len() {
             let mut flipped = packed.clone();
             flipped[at] ^= 0x10;
-            match unpack(2, &flipped) {
+            match unpack(2, WIDE_CHUNK, &flipped) {
                 Ok(read) => assert_eq!(read, texts, "flipped at {at}"),
                 Err(_) => refused += 1,
             }
@@ -209,10 +219,9 @@ mod tests {
         // Slot 0x28, then a first text of 0x01FD2FB5 bytes (over 16 MB).
         let long = "x".repeat(0x01FD_2FB5);
         let texts: BTreeMap<Id, String> = [(0x28, long), (0x29, "Zoë".to_string())].into();
-        let old = plain(&texts);
+        let old = plain(&texts, WIDE_CHUNK);
         assert!(old.starts_with(&FRAME));
-        assert_eq!(unpack(0, &old).unwrap(), texts);
-        assert_eq!(unpack(0, &compressed(0, &old).unwrap()).unwrap(), texts);
+        assert_eq!(unpack(0, WIDE_CHUNK, &old).unwrap(), texts);
     }
 
     #[test]
@@ -223,6 +232,6 @@ mod tests {
         forged.extend_from_slice(&(1u64 << 40).to_le_bytes());
         forged.extend_from_slice(&[0; 16]);
         assert_eq!(zstd::zstd_safe::get_frame_content_size(&forged).ok(), Some(Some(1 << 40)));
-        assert!(unpack(0, &forged).is_err());
+        assert!(unpack(0, WIDE_CHUNK, &forged).is_err());
     }
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 use super::backend::Store;
 use super::read::Gather;
 use super::{Keys, RawRead, RawWrite, Result, StoreError, chunks, keys};
-use crate::model::{Kind, RecordRef};
+use crate::model::{Id, Kind, RecordRef};
 
 /// Writes the new file `target` through `write`, which is given a path in a scratch folder
 /// beside it; put in place once whole, so `target` is never half written, and never over a file
@@ -42,12 +42,40 @@ pub(super) fn new_file(target: &Path, write: impl FnOnce(&Path) -> Result<()>) -
     }
 }
 
+/// Packs and puts the texts in `pending` of each chunk before chunk `before` (with `None`, all
+/// of them) into `raw`, in its chunk size, and takes them out; returns how many chunks it put.
+fn put_texts(
+    raw: &mut dyn RawWrite,
+    kind: Kind,
+    pending: &mut BTreeMap<Id, String>,
+    before: Option<u64>,
+) -> Result<u64> {
+    let size = raw.chunk_size();
+    let mut put = 0;
+    while let Some(&first) = pending.keys().next() {
+        let chunk = chunks::chunk_of(first, size);
+        if before.is_some_and(|before| chunk >= before) {
+            break;
+        }
+        let rest = match chunk.checked_add(1).and_then(|c| c.checked_mul(size)) {
+            Some(end) => pending.split_off(&end),
+            None => BTreeMap::new(),
+        };
+        let texts = std::mem::replace(pending, rest);
+        raw.put_chunk(kind, chunk, Some(&chunks::pack(&texts, size).map_err(StoreError::Other)?))?;
+        put += 1;
+    }
+    Ok(put)
+}
+
 /// How many index keys go to the target at once (sorted, as the source gives them).
 const KEYS_AT_ONCE: usize = 8192;
 
 /// The whole of a database as a copy reads it: what [`RawRead`] gives, and the tables no query
 /// reads whole (search chunks as stored, versions, numbers, settings).
 pub(super) trait Dump: RawRead + Send + Sync {
+    /// How many consecutive ids share a chunk of search texts here (see `chunks`).
+    fn chunk_size(&self) -> u64;
     /// Calls `f` with each packed chunk of search texts of `kind`, in chunk order.
     fn dump_chunks(&self, kind: Kind, f: &mut dyn FnMut(u64, &[u8]) -> Result<()>) -> Result<()>;
     /// Calls `f` with each record's version and who wrote it last.
@@ -114,13 +142,22 @@ impl Store {
                 }
                 // Into its table now: the writer may hold a kind's records back.
                 raw.write_made()?;
-                // Chunks of the plain layout (a PostgreSQL database upgraded to schema 9 keeps
-                // them) are compressed on the way, as opening an older file does.
+                // The search texts go into chunks of the target's size (a file's hold fewer ids
+                // than PostgreSQL's), compressed however the source kept them, each chunk once
+                // every text of it has been read.
+                let (from, to) = (source.chunk_size(), raw.chunk_size());
+                let mut pending = BTreeMap::new();
                 source.dump_chunks(kind, &mut |chunk, packed| {
-                    copied.search_chunks += 1;
-                    let compressed = chunks::compressed(chunk, packed);
-                    raw.put_chunk(kind, chunk, Some(compressed.as_deref().unwrap_or(packed)))
+                    chunks::walk(chunk, from, packed, &mut |id, text| {
+                        pending.insert(id, text.to_string());
+                    })
+                    .map_err(StoreError::Other)?;
+                    let next = chunk.checked_add(1).and_then(|c| c.checked_mul(from));
+                    let whole = next.map(|first| chunks::chunk_of(first, to));
+                    copied.search_chunks += put_texts(raw, kind, &mut pending, whole)?;
+                    Ok(())
                 })?;
+                copied.search_chunks += put_texts(raw, kind, &mut pending, None)?;
             }
             // Every index key starts with a tag byte below 0xff (see `keys`).
             let (mut batch, mut failed) = (Keys::default(), Gather::<()>::default());

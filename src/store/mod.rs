@@ -52,7 +52,9 @@ use crate::model::RecordRef;
 /// users); 7 gives a user's preferences their date conventions; 8 adds a contact's last activity, and
 /// a deal's account, owner and competitor, to their report facts (record format 6 names its competitor); 9 stores the
 /// chunks of search texts compressed (see `chunks`); 10 writes the ids in index keys in as few
-/// bytes as they need, and a contact's or account's report facts name it once (see `keys`). Opening an older file upgrades it, one step at a time, inside one
+/// bytes as they need, a contact's or account's report facts name it once, an email address is
+/// kept as a hash (see `keys`), and a file's search chunks hold 64 ids instead of 256 (see
+/// `chunks`). Opening an older file upgrades it, one step at a time, inside one
 /// transaction.
 pub const SCHEMA_VERSION: u64 = 10;
 

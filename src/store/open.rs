@@ -151,8 +151,8 @@ impl FileStore {
                 if old < 7 {
                     upgrade::add_date_prefs(&mut w.tables()?)?;
                 }
-                if old < 9 {
-                    w.compress_search_chunks()?;
+                if old < 10 {
+                    w.rechunk_search_texts()?;
                 }
             }
             None => {}

@@ -17,8 +17,11 @@ use crate::model::{Id, Kind, RecordRef};
 
 const INDEX: TableDefinition<&[u8], ()> = TableDefinition::new("index");
 const AUDIT: TableDefinition<&[u8], &[u8]> = TableDefinition::new("audit");
-/// (kind, chunk) → the packed search texts of that chunk's records.
-pub(super) const SEARCH: TableDefinition<(u8, u64), &[u8]> = TableDefinition::new("search_chunks");
+/// (kind, chunk) → the packed search texts of that chunk's records, `chunks::FILE_CHUNK` ids a
+/// chunk.
+pub(super) const SEARCH: TableDefinition<(u8, u64), &[u8]> = TableDefinition::new("search_texts");
+/// Schemas 2 to 9's chunks of `chunks::WIDE_CHUNK` ids: read once to upgrade, then dropped.
+pub(super) const SEARCH_V2: TableDefinition<(u8, u64), &[u8]> = TableDefinition::new("search_chunks");
 /// Schema 1's search keys, one row per record: read once to upgrade, then dropped.
 pub(super) const SEARCH_V1: TableDefinition<(u8, u64), &str> = TableDefinition::new("search_keys");
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
@@ -305,7 +308,7 @@ where
         self.health.guard(|| {
             for item in self.search.table()?.range((kind.code(), 0)..=(kind.code(), u64::MAX)).map_err(other)? {
                 let (k, v) = item.map_err(other)?;
-                chunks::walk(k.value().1, v.value(), f).map_err(StoreError::Other)?;
+                chunks::walk(k.value().1, chunks::FILE_CHUNK, v.value(), f).map_err(StoreError::Other)?;
             }
             Ok(())
         })
@@ -336,6 +339,10 @@ where
 }
 
 impl super::copy::Dump for Reader {
+    fn chunk_size(&self) -> u64 {
+        chunks::FILE_CHUNK
+    }
+
     fn dump_chunks(&self, kind: Kind, f: &mut dyn FnMut(u64, &[u8]) -> Result<()>) -> Result<()> {
         self.health.guard(|| {
             for item in self.search.table()?.range((kind.code(), 0)..=(kind.code(), u64::MAX)).map_err(other)? {
@@ -438,6 +445,10 @@ impl RawWrite for RedbWrite<'_> {
 
     fn remove_key_range(&mut self, from: &[u8], to: &[u8]) -> Result<()> {
         self.index.retain_in(from..to, |_, _| false).map_err(other)
+    }
+
+    fn chunk_size(&self) -> u64 {
+        chunks::FILE_CHUNK
     }
 
     fn chunk(&self, kind: Kind, chunk: u64) -> Result<Option<Vec<u8>>> {

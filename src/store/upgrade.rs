@@ -285,31 +285,28 @@ mod tests {
     }
 
     #[test]
-    fn schema_8_search_chunks_are_compressed_and_read_the_same() {
-        use crate::store::{RawRead, Store, chunks, tables::SEARCH};
+    fn search_chunks_of_256_ids_move_to_chunks_of_64_and_read_the_same() {
+        use crate::store::tables::{SEARCH, SEARCH_V2};
+        use crate::store::{RawRead, Store, chunks};
         let (dir, store) = temp_store(Workload::Brief);
         let path = dir.path().join("rolo.redb");
-        let texts: Vec<(Id, String)> = (1..=300).map(|id| (id, format!("Zoë Ōsaka {id}\tAcme Ltd"))).collect();
-        let w = store.write().unwrap();
-        let mut t = w.tables().unwrap();
-        for (id, text) in &texts {
-            t.set_search_key(RecordRef::new(Kind::Contact, *id), Some(text.to_string())).unwrap();
-        }
-        t.flush().unwrap();
-        drop(t);
-        w.commit().unwrap();
         drop(store);
-        // As schema 8 left them: the plain layout.
+        let texts: Vec<(Id, String)> = (1..=300).map(|id| (id, format!("Zoë Ōsaka {id}\tAcme Ltd"))).collect();
+        // As schemas 8 and 9 left them: chunks of 256 ids, one of the plain layout (schema 8),
+        // one compressed.
         let db = redb::Database::open(&path).unwrap();
         let w = db.begin_write().unwrap();
         {
-            let mut table = w.open_table(SEARCH).unwrap();
-            let stored: Vec<_> =
-                table.iter().unwrap().map(|i| i.unwrap()).map(|(k, v)| (k.value(), v.value().to_vec())).collect();
-            assert_eq!(stored.len(), 2, "two chunks of 256");
-            for (key, bytes) in stored {
-                let plain = chunks::plain(&chunks::unpack(key.1, &bytes).unwrap());
-                table.insert(key, plain.as_slice()).unwrap();
+            w.delete_table(SEARCH).unwrap();
+            let mut table = w.open_table(SEARCH_V2).unwrap();
+            for chunk in [0, 1] {
+                let of: std::collections::BTreeMap<Id, String> =
+                    texts.iter().filter(|(id, _)| id / 256 == chunk).map(|(id, t)| (*id, t.clone())).collect();
+                let bytes = match chunk {
+                    0 => chunks::plain(&of, chunks::WIDE_CHUNK),
+                    _ => chunks::pack(&of, chunks::WIDE_CHUNK).unwrap(),
+                };
+                table.insert((Kind::Contact.code(), chunk), bytes.as_slice()).unwrap();
             }
             let mut meta = w.open_table(redb::TableDefinition::<&str, u64>::new("meta")).unwrap();
             meta.insert("schema_version", 8).unwrap();
@@ -323,10 +320,8 @@ mod tests {
         drop(store);
         let db = redb::Database::open(&path).unwrap();
         let r = redb::ReadableDatabase::begin_read(&db).unwrap();
-        let table = r.open_table(SEARCH).unwrap();
-        for item in table.iter().unwrap() {
-            let (k, v) = item.unwrap();
-            assert_eq!(chunks::compressed(k.value().1, v.value()), None, "chunk {} compressed", k.value().1);
-        }
+        let chunks: Vec<u64> = r.open_table(SEARCH).unwrap().iter().unwrap().map(|i| i.unwrap().0.value().1).collect();
+        assert_eq!(chunks, [0, 1, 2, 3, 4], "ids 1 to 300 in chunks of 64");
+        assert!(r.open_table(SEARCH_V2).is_err(), "the old table is dropped");
     }
 }

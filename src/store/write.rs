@@ -14,7 +14,7 @@ use super::held::Keys;
 use super::open::Latest;
 use super::read::{audit_prefix, bulk_key};
 use super::spill::{Spill, Spiller};
-use super::tables::{Handed, OwnerChange, SEARCH, SEARCH_V1, Written, write_tables};
+use super::tables::{Handed, OwnerChange, SEARCH_V1, SEARCH_V2, Written, write_tables};
 use super::{Health, Indexed, RawRead, Read, Result, StoreError, chunks, codec, facts, keys, other};
 use crate::model::{AuditEntry, BulkCreation, Id, Kind, RecordRef};
 
@@ -37,6 +37,8 @@ pub trait RawWrite: RawRead {
     fn remove_keys(&mut self, sorted: &Keys) -> Result<()>;
     /// Removes every index key in `[from, to)`.
     fn remove_key_range(&mut self, from: &[u8], to: &[u8]) -> Result<()>;
+    /// How many consecutive ids share a chunk of search texts here (see `chunks`).
+    fn chunk_size(&self) -> u64;
     /// The packed search texts of one chunk of a kind (see `chunks`).
     fn chunk(&self, kind: Kind, chunk: u64) -> Result<Option<Vec<u8>>>;
     /// Stores the packed texts of one chunk, or with `None` removes it.
@@ -134,18 +136,28 @@ impl FileWriter {
         Ok(())
     }
 
-    /// Compresses each chunk of search texts stored before schema 9 (see `chunks`).
-    pub(super) fn compress_search_chunks(&self) -> Result<()> {
+    /// Moves the search texts from the chunks of 256 ids of schemas 2 to 9 into chunks of
+    /// `chunks::FILE_CHUNK` (compressed, whichever way they were stored), and drops the old table.
+    pub(super) fn rechunk_search_texts(&self) -> Result<()> {
         use redb::ReadableTable;
-        let mut table = self.txn()?.open_table(SEARCH).map_err(other)?;
-        let mut packed = Vec::new();
-        for item in table.iter().map_err(other)? {
+        let old = self.txn()?.open_table(SEARCH_V2).map_err(other)?;
+        let mut t = self.tables()?;
+        for item in old.iter().map_err(other)? {
             let (k, v) = item.map_err(other)?;
-            packed.extend(chunks::compressed(k.value().1, v.value()).map(|bytes| (k.value(), bytes)));
+            let (code, chunk) = k.value();
+            let kind = Kind::from_code(code).ok_or_else(|| StoreError::Other(format!("unknown kind {code}")))?;
+            chunks::walk(chunk, chunks::WIDE_CHUNK, v.value(), &mut |id, text| {
+                t.texts.insert((kind, id), Some(text.to_string()));
+            })
+            .map_err(StoreError::Other)?;
+            // Packed as they come, a bounded number at a time, as a bulk load's are.
+            if t.texts.len() >= HELD_TEXTS {
+                t.flush()?;
+            }
         }
-        for (key, bytes) in packed {
-            table.insert(key, bytes.as_slice()).map_err(other)?;
-        }
+        t.flush()?;
+        drop((t, old));
+        self.txn()?.delete_table(SEARCH_V2).map_err(other)?;
         Ok(())
     }
 }
@@ -360,12 +372,13 @@ impl<'t> WriteTables<'t> {
     /// Rewrites each chunk that a held-back search text falls in, [`PACKED_AT_ONCE`] chunks at a
     /// time: each unpacked, changed, compressed and written back.
     fn pack_texts(&mut self) -> Result<()> {
+        let size = self.raw.chunk_size();
         let mut texts = std::mem::take(&mut self.texts).into_iter().peekable();
         let mut changed = Vec::with_capacity(PACKED_AT_ONCE);
         while let Some(((kind, id), text)) = texts.next() {
-            let key = (kind, chunks::chunk_of(id));
+            let key = (kind, chunks::chunk_of(id, size));
             let mut chunk = match self.raw.chunk(kind, key.1)? {
-                Some(bytes) => chunks::unpack(key.1, &bytes).map_err(StoreError::Other)?,
+                Some(bytes) => chunks::unpack(key.1, size, &bytes).map_err(StoreError::Other)?,
                 None => BTreeMap::new(),
             };
             let mut apply = |id, text: Option<String>| match text {
@@ -373,7 +386,8 @@ impl<'t> WriteTables<'t> {
                 None => chunk.remove(&id),
             };
             apply(id, text);
-            while let Some(((kind, id), text)) = texts.next_if(|((k, id), _)| (*k, chunks::chunk_of(*id)) == key) {
+            while let Some(((kind, id), text)) = texts.next_if(|((k, id), _)| (*k, chunks::chunk_of(*id, size)) == key)
+            {
                 debug_assert_eq!(kind, key.0);
                 apply(id, text);
             }
@@ -390,8 +404,10 @@ impl<'t> WriteTables<'t> {
     /// thread beside the writer's when there are enough and one can be started, under the
     /// store's guard as the writer is.
     fn put_chunks(&mut self, changed: &[ChangedChunk]) -> Result<()> {
+        let size = self.raw.chunk_size();
         let pack = |group: &[ChangedChunk]| {
-            let packed = group.iter().map(|(_, texts)| (!texts.is_empty()).then(|| chunks::pack(texts)).transpose());
+            let packed =
+                group.iter().map(|(_, texts)| (!texts.is_empty()).then(|| chunks::pack(texts, size)).transpose());
             packed.collect::<std::result::Result<Vec<_>, String>>().map_err(StoreError::Other)
         };
         let (mine, beside) = changed.split_at(changed.len() / 2);

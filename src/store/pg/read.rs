@@ -313,7 +313,7 @@ impl RawRead for Session {
             "SELECT chunk, texts FROM rolo_search WHERE kind = $1 AND chunk >= $2 ORDER BY chunk LIMIT $3",
             kind,
             &mut |chunk, texts| {
-                chunks::walk(chunk, texts, f).map_err(StoreError::Other)?;
+                chunks::walk(chunk, chunks::WIDE_CHUNK, texts, f).map_err(StoreError::Other)?;
                 Ok(true)
             },
         )
@@ -356,6 +356,10 @@ impl RawRead for Session {
 }
 
 impl crate::store::copy::Dump for Session {
+    fn chunk_size(&self) -> u64 {
+        chunks::WIDE_CHUNK
+    }
+
     fn dump_chunks(&self, kind: Kind, f: &mut dyn FnMut(u64, &[u8]) -> Result<()>) -> Result<()> {
         self.numbered(
             "SELECT chunk, texts FROM rolo_search WHERE kind = $1 AND chunk >= $2 ORDER BY chunk LIMIT $3",

@@ -252,6 +252,10 @@ impl RawWrite for PgTables<'_> {
         Ok(())
     }
 
+    fn chunk_size(&self) -> u64 {
+        crate::store::chunks::WIDE_CHUNK
+    }
+
     fn chunk(&self, kind: Kind, chunk: u64) -> Result<Option<Vec<u8>>> {
         self.session().with(|c| {
             let row = c.query_opt(
