@@ -94,9 +94,10 @@ pub fn read_id(bytes: &[u8]) -> Option<(Id, &[u8])> {
     if n > 8 {
         return None;
     }
-    let mut eight = [0u8; 8];
-    eight[8 - n..].copy_from_slice(rest.get(..n)?);
-    Some((u64::from_be_bytes(eight), &rest[n..]))
+    // Byte by byte: a copy of a length known only here would call memmove, once per key of a
+    // report's million.
+    let id = rest.get(..n)?.iter().fold(0u64, |id, &b| id << 8 | u64::from(b));
+    Some((id, &rest[n..]))
 }
 
 /// Reads a [`push_last_id`] that is all of `bytes`.
