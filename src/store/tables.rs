@@ -1,4 +1,4 @@
-//! The tables of the file (one per record kind, `index`, `audit`, `search_chunks`, `meta`,
+//! The tables of the file (one per record kind, `index`, `audit`, `search_texts`, `meta`,
 //! `settings`, `versions`) and [`Tables`], every one of them opened once per transaction: by a
 //! read snapshot ([`Reader`]) or by the writer ([`WriteTables`]), with what the writer holds back
 //! until its flush.

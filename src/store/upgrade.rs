@@ -38,8 +38,11 @@ type DealHead = (Id, String, Id, Option<Id>, Amount, Currency, Date, Id, u8, boo
 impl FileWriter {
     /// Rewrites the source of every lead and deal from its old number to its name.
     pub(super) fn name_lead_sources(&self) -> Result<()> {
-        self.rename_field::<LeadHead>(Kind::Lead)?;
-        self.rename_field::<DealHead>(Kind::Opportunity)
+        // A damaged page may make the storage panic: the guard turns that into an error naming it.
+        self.health.clone().guard(|| {
+            self.rename_field::<LeadHead>(Kind::Lead)?;
+            self.rename_field::<DealHead>(Kind::Opportunity)
+        })
     }
 
     /// Rewrites the source field that follows the fields `Head` of every record of `kind`.
@@ -323,5 +326,26 @@ mod tests {
         let chunks: Vec<u64> = r.open_table(SEARCH).unwrap().iter().unwrap().map(|i| i.unwrap().0.value().1).collect();
         assert_eq!(chunks, [0, 1, 2, 3, 4], "ids 1 to 300 in chunks of 64");
         assert!(r.open_table(SEARCH_V2).is_err(), "the old table is dropped");
+    }
+
+    #[test]
+    fn a_record_that_does_not_decode_leaves_an_older_file_open_for_the_check_to_name() {
+        use crate::store::open::tests::add_account;
+        use crate::store::{Store, check::check};
+        let (dir, store) = temp_store(Workload::Brief);
+        let path = dir.path().join("rolo.redb");
+        add_account(&store, "Acme");
+        let broken = add_account(&store, "Globex");
+        let w = store.write().unwrap();
+        let mut t = w.tables().unwrap();
+        t.raw.put_raw(broken.record_ref(), &[0xff, 1, 2, 3]).unwrap();
+        t.set_meta("schema_version", 9).unwrap();
+        drop(t);
+        w.commit().unwrap();
+        drop(store);
+        let store = Store::open(&path, Workload::Brief).expect("the upgrade passes over it");
+        let problems = check(&store.read().unwrap()).unwrap();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("account:2"), "{problems:?}");
     }
 }

@@ -139,6 +139,11 @@ impl FileWriter {
     /// Moves the search texts from the chunks of 256 ids of schemas 2 to 9 into chunks of
     /// `chunks::FILE_CHUNK` (compressed, whichever way they were stored), and drops the old table.
     pub(super) fn rechunk_search_texts(&self) -> Result<()> {
+        // A damaged page may make the storage panic: the guard turns that into an error naming it.
+        self.health.clone().guard(|| self.move_search_texts())
+    }
+
+    fn move_search_texts(&self) -> Result<()> {
         use redb::ReadableTable;
         let old = self.txn()?.open_table(SEARCH_V2).map_err(other)?;
         let mut t = self.tables()?;

@@ -123,17 +123,30 @@ fn damaged_files_many() {
     eprintln!("{tally:?}");
 }
 
-/// A damaged file that opens, open: copy 541 of the long run's corpus opens (upgrading to the users
-/// of this rolo) and reads, but a write meets a damaged page.
+/// A damaged file that opens, open: the first copy of the long run's corpus, made from the
+/// fixture as this rolo writes it (opening it upgrades it, reading and rewriting most of it),
+/// that opens and reads but whose damage a write meets.
 fn breaking_on_write() -> (tempfile::TempDir, std::sync::Arc<rolo::crm::Crm>) {
     rolo::store::hush_caught_panics();
-    let len = std::fs::metadata(FIXTURE).unwrap().len() as usize;
-    let base = std::fs::read(FIXTURE).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("damaged.redb");
-    std::fs::write(&db, corpus(1, 560, 40, len)[541].apply(&base)).unwrap();
-    let crm = std::sync::Arc::new(rolo::crm::Crm::open(&db).expect("the damage lies past what opening reads"));
-    (dir, crm)
+    std::fs::copy(FIXTURE, &db).unwrap();
+    drop(rolo::crm::Crm::open(&db).unwrap());
+    let base = std::fs::read(&db).unwrap();
+    // Each copy tried in a file of its own: a file found damaged stays held until rolo ends.
+    for (n, damage) in corpus(1, 560, 40, base.len()).iter().enumerate() {
+        let tried = dir.path().join(format!("tried{n}.redb"));
+        std::fs::write(&tried, damage.apply(&base)).unwrap();
+        let Ok(crm) = rolo::crm::Crm::open(&tried) else { continue };
+        let write = crm.create(rolo::model::Account { name: "Harbor Partners".into(), ..Default::default() });
+        drop(crm);
+        if write.is_err_and(|e| e.to_string().contains("damaged")) {
+            std::fs::write(&db, damage.apply(&base)).unwrap();
+            let crm = rolo::crm::Crm::open(&db).expect("it opened before");
+            return (dir, std::sync::Arc::new(crm));
+        }
+    }
+    panic!("no copy of the corpus opens and then breaks on a write");
 }
 
 /// The app over a file that opens but breaks on the first write: the form says the file is
