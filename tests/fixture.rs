@@ -21,12 +21,18 @@ fn schema9() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema9.redb")
 }
 
+/// A fixture opened from a copy of it (opening upgrades it), in a folder kept while the test runs.
+fn opened(fixture: PathBuf) -> (tempfile::TempDir, Crm) {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join(fixture.file_name().unwrap());
+    std::fs::copy(&fixture, &copy).unwrap();
+    let crm = Crm::open(&copy).unwrap();
+    (dir, crm)
+}
+
 #[test]
 fn a_schema9_index_is_written_again_smaller_and_answers_as_before() {
-    let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("schema9.redb");
-    std::fs::copy(schema9(), &copy).unwrap();
-    let crm = Crm::open(&copy).unwrap();
+    let (_dir, crm) = opened(schema9());
     // Every index key is the one this build derives from the records and the audit trail, and
     // no old one is left.
     assert_eq!(crm.check().unwrap(), Vec::<String>::new());
@@ -53,10 +59,7 @@ fn a_schema9_index_is_written_again_smaller_and_answers_as_before() {
 
 #[test]
 fn format1_database_still_reads() {
-    let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("format1.redb");
-    std::fs::copy(fixture(), &copy).unwrap();
-    let crm = Crm::open(&copy).unwrap();
+    let (_dir, crm) = opened(fixture());
     assert_eq!(crm.check().unwrap(), Vec::<String>::new());
     for kind in [Kind::Account, Kind::Contact, Kind::Lead, Kind::Opportunity, Kind::Quote, Kind::Task, Kind::Call] {
         assert_eq!(crm.count(kind).unwrap(), 1, "{kind}");
@@ -80,10 +83,7 @@ fn format1_database_still_reads() {
 
 #[test]
 fn the_owners_of_an_older_file_become_users_and_whoever_opens_it_its_admin() {
-    let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("format1.redb");
-    std::fs::copy(fixture(), &copy).unwrap();
-    let crm = Crm::open(&copy).unwrap();
+    let (_dir, crm) = opened(fixture());
     let directory = crm.directory().unwrap();
     // The file's records were owned by "me", as older rolos wrote the owner.
     let me = directory.user("me").expect("the owner is a user");

@@ -6,7 +6,8 @@
 //! the audit trail, written with its audit entry. Every key starts with the [`FACTS`] family byte
 //! and a topic (the kind's code, or [`MOVES`]); it ends with the record id, as every index key
 //! does, but for accounts and contacts, which start with it, once (a million contacts' keys are
-//! most of a file's index). Ids are written as `keys::push_id` writes them. Instants are kept as UTC seconds, never as local dates, so that a key does not depend on
+//! most of a file's index). Ids are written as `keys::push_id` writes them. Instants are kept
+//! as UTC seconds, never as local dates, so that a key does not depend on
 //! the time zone it was written in. A deal's date is the day it closed, or while it is open the
 //! day it is expected to close ([`Opportunity::report_date`]).
 //!

@@ -151,13 +151,11 @@ impl FileWriter {
             let (k, v) = item.map_err(other)?;
             let (code, chunk) = k.value();
             let kind = Kind::from_code(code).ok_or_else(|| StoreError::Other(format!("unknown kind {code}")))?;
-            chunks::walk(chunk, chunks::WIDE_CHUNK, v.value(), &mut |id, text| {
-                t.texts.insert((kind, id), Some(text.to_string()));
-            })
-            .map_err(StoreError::Other)?;
-            // Packed as they come, a bounded number at a time, as a bulk load's are.
-            if t.texts.len() >= HELD_TEXTS {
-                t.flush()?;
+            let mut texts = Vec::new();
+            chunks::walk(chunk, chunks::WIDE_CHUNK, v.value(), &mut |id, text| texts.push((id, text.to_string())))
+                .map_err(StoreError::Other)?;
+            for (id, text) in texts {
+                t.set_search_key(RecordRef::new(kind, id), Some(text))?;
             }
         }
         t.flush()?;
