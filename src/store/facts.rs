@@ -6,15 +6,17 @@
 //! the audit trail, written with its audit entry. Every key starts with the [`FACTS`] family byte
 //! and a topic (the kind's code, or [`MOVES`]); it ends with the record id, as every index key
 //! does, but for accounts and contacts, which start with it, once (a million contacts' keys are
-//! most of a file's index). Ids are written as `keys::push_id` writes them. Instants are kept
+//! most of a file's index). An account's or contact's owner is in its facts key rather than in
+//! an owner key of its own (`keys::Indexed::OWNER_IN_FACTS`): a key fewer a contact. Ids are
+//! written as `keys::push_id` writes them. Instants are kept
 //! as UTC seconds, never as local dates, so that a key does not depend on
 //! the time zone it was written in. A deal's date is the day it closed, or while it is open the
 //! day it is expected to close ([`Opportunity::report_date`]).
 //!
 //! | topic       | key after family and topic                                                     | order      |
 //! |-------------|--------------------------------------------------------------------------------|------------|
-//! | account     | id, country (flag byte, text, 0)                                               | id         |
-//! | contact     | id, created, last activity (flag byte, instant), account (0: none), (consent, validity) per address, 0xff, country | id |
+//! | account     | id, country (flag byte, text, 0), owner, 0                                     | id         |
+//! | contact     | id, created, last activity (flag byte, instant), account (0: none), consent × 16 + validity per address, 0xff, country, owner, 0 | id |
 //! | opportunity | date, stage, status, probability, currency, amount, account, owner, 0, competitor (flag byte, text, 0), id | date |
 //! | task        | state, completed at, created, due (`i32::MAX`: none), owner, 0, id             | state, completion |
 //! | call        | started at, outcome, direction, duration, contact, owner, 0, id                | start      |
@@ -138,19 +140,21 @@ pub struct ContactFacts<'a> {
     pub last_activity: Option<Timestamp>,
     /// Its account.
     pub account: Option<Id>,
-    /// The consent and validity of each address (two bytes each).
+    /// The consent and validity of each address (a byte each).
     emails: &'a [u8],
     /// The country of its first address that names one.
     pub country: Option<&'a str>,
+    /// Its owner's login.
+    pub owner: &'a str,
 }
 
 impl ContactFacts<'_> {
     /// The consent and validity of each of its addresses, in order.
     pub fn emails(&self) -> impl Iterator<Item = (Consent, Validity)> + '_ {
-        self.emails.chunks_exact(2).map(|p| {
+        self.emails.iter().map(|&b| {
             (
-                Consent::ALL.get(p[0] as usize).copied().unwrap_or_default(),
-                Validity::ALL.get(p[1] as usize).copied().unwrap_or_default(),
+                Consent::ALL.get(usize::from(b >> 4)).copied().unwrap_or_default(),
+                Validity::ALL.get(usize::from(b & 0xf)).copied().unwrap_or_default(),
             )
         })
     }
@@ -163,6 +167,8 @@ pub struct AccountFacts<'a> {
     pub id: Id,
     /// Its country.
     pub country: Option<&'a str>,
+    /// Its owner's login.
+    pub owner: &'a str,
 }
 
 /// One deal moved to another stage.
@@ -199,33 +205,38 @@ fn push_opt_text(k: &mut Vec<u8>, text: Option<&str>) {
     push_text(k, text.unwrap_or_default());
 }
 
+/// An instant where its order does not matter, in as few bytes as it needs: its seconds
+/// zigzagged (0, -1, 1, -2...) and written as an id.
+fn push_instant(k: &mut Vec<u8>, t: Timestamp) {
+    push_id(k, ((t.0 << 1) ^ (t.0 >> 63)) as u64);
+}
+
 /// The facts key of an account.
 pub fn account_key(a: &Account) -> Vec<u8> {
-    let mut k = head(Kind::Account.code(), 24);
+    let mut k = head(Kind::Account.code(), 24 + a.owner.len());
     push_id(&mut k, a.id);
     push_opt_text(&mut k, a.address.country.as_deref());
+    push_text(&mut k, &a.owner);
     k
 }
 
 /// The facts key of a contact.
 pub fn contact_key(c: &Contact) -> Vec<u8> {
-    let mut k = head(Kind::Contact.code(), 48 + 2 * c.emails.len());
+    let mut k = head(Kind::Contact.code(), 40 + c.emails.len() + c.owner.len());
     push_id(&mut k, c.id);
-    k.extend_from_slice(&i64_key(c.created.0));
+    push_instant(&mut k, c.created);
     match c.last_activity {
         Some(t) => {
             k.push(1);
-            k.extend_from_slice(&i64_key(t.0));
+            push_instant(&mut k, t);
         }
         None => k.push(0),
     }
     push_id(&mut k, c.account.unwrap_or(0));
-    for e in &c.emails {
-        k.push(e.consent as u8);
-        k.push(e.validity as u8);
-    }
+    k.extend(c.emails.iter().map(|e| (e.consent as u8) << 4 | e.validity as u8));
     k.push(0xff);
     push_opt_text(&mut k, c.country());
+    push_text(&mut k, &c.owner);
     k
 }
 
@@ -326,6 +337,12 @@ impl<'a> Cursor<'a> {
         Some((self.u64()? ^ 0x8000_0000_0000_0000) as i64)
     }
 
+    /// An instant as `push_instant` writes it.
+    fn instant(&mut self) -> Option<Timestamp> {
+        let z = self.id()?;
+        Some(Timestamp((z >> 1) as i64 ^ -((z & 1) as i64)))
+    }
+
     fn i32(&mut self) -> Option<i32> {
         Some((u32::from_be_bytes(self.take(4)?.try_into().ok()?) ^ 0x8000_0000) as i32)
     }
@@ -387,25 +404,27 @@ fn parse_account(key: &[u8]) -> Option<AccountFacts<'_>> {
     let mut c = body(key);
     let id = c.id()?;
     let country = c.opt_text()?;
+    let owner = c.text()?;
     c.end()?;
-    Some(AccountFacts { country, id })
+    Some(AccountFacts { country, owner, id })
 }
 
 fn parse_contact(key: &[u8]) -> Option<ContactFacts<'_>> {
     let mut c = body(key);
     let id = c.id()?;
-    let created = Timestamp(c.i64()?);
+    let created = c.instant()?;
     let last_activity = match c.byte()? {
         0 => None,
-        _ => Some(Timestamp(c.i64()?)),
+        _ => Some(c.instant()?),
     };
     let account = Some(c.id()?).filter(|&a| a != 0);
     let n = c.0.iter().position(|&b| b == 0xff)?;
     let emails = c.take(n)?;
     c.take(1)?;
     let country = c.opt_text()?;
+    let owner = c.text()?;
     c.end()?;
-    Some(ContactFacts { created, last_activity, account, emails, country, id })
+    Some(ContactFacts { created, last_activity, account, emails, country, owner, id })
 }
 
 fn parse_deal(key: &[u8]) -> Option<(DealFacts, DealNames<'_>)> {
@@ -465,7 +484,7 @@ fn parse_move(key: &[u8]) -> Option<Move<'_>> {
 /// to `to` (exclusive; `None`: to the last). `f` parses the key and says `None` when it cannot:
 /// damage, reported as an error.
 fn scan(
-    r: &impl RawRead,
+    r: &(impl RawRead + ?Sized),
     topic: u8,
     from: &[u8],
     to: Option<&[u8]>,
@@ -493,8 +512,13 @@ fn unreadable() -> StoreError {
 }
 
 /// Every contact's facts, in id order.
-pub fn contacts(r: &impl RawRead, f: &mut dyn FnMut(ContactFacts)) -> Result<()> {
+pub fn contacts(r: &(impl RawRead + ?Sized), f: &mut dyn FnMut(ContactFacts)) -> Result<()> {
     scan(r, Kind::Contact.code(), &[], None, &mut |k| parse_contact(k).map(&mut *f))
+}
+
+/// Every account's facts, in id order.
+pub fn accounts(r: &(impl RawRead + ?Sized), f: &mut dyn FnMut(AccountFacts)) -> Result<()> {
+    scan(r, Kind::Account.code(), &[], None, &mut |k| parse_account(k).map(&mut *f))
 }
 
 /// The facts of the records of `topic` (accounts or contacts, whose keys start with the id)
@@ -663,10 +687,24 @@ mod tests {
     use crate::model::{Address, Call, Email};
 
     #[test]
+    fn instants_read_back_whatever_their_size() {
+        for t in [0, -1, 1, 1_780_000_000, -62_135_596_800, i64::MIN, i64::MAX] {
+            let mut k = Vec::new();
+            push_instant(&mut k, Timestamp(t));
+            let mut c = Cursor(&k);
+            assert_eq!((c.instant(), c.end()), (Some(Timestamp(t)), Some(())), "{t}");
+        }
+        let mut now = Vec::new();
+        push_instant(&mut now, Timestamp(1_780_000_000));
+        assert_eq!(now.len(), 5, "a date of this century takes five bytes, not eight");
+    }
+
+    #[test]
     fn record_keys_read_back() {
         let c = Contact {
             id: 7,
             account: Some(3),
+            owner: "ann\0 lee".into(),
             created: Timestamp(-5),
             last_activity: Some(Timestamp(-9)),
             emails: vec![
@@ -682,6 +720,7 @@ mod tests {
         let k = contact_key(&c);
         let f = parse_contact(&k).unwrap();
         assert_eq!((f.id, f.account, f.created, f.country), (7, Some(3), Timestamp(-5), Some("Côte d'Ivoire")));
+        assert_eq!(f.owner, "ann lee");
         assert_eq!(f.last_activity, Some(Timestamp(-9)));
         assert_eq!(
             f.emails().collect::<Vec<_>>(),
@@ -697,7 +736,7 @@ mod tests {
             address: Address { country: Some(String::new()), ..Default::default() },
             ..Default::default()
         };
-        assert_eq!(parse_account(&account_key(&a)), Some(AccountFacts { id: 9, country: Some("") }));
+        assert_eq!(parse_account(&account_key(&a)), Some(AccountFacts { id: 9, country: Some(""), owner: "" }));
 
         let o = Opportunity {
             id: 4,

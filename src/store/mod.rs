@@ -54,9 +54,11 @@ use crate::model::RecordRef;
 /// chunks of search texts compressed (see `chunks`); 10 writes the ids in index keys in as few
 /// bytes as they need, a contact's or account's report facts name it once, an email address is
 /// kept as a hash (see `keys`), and a file's search chunks hold 64 ids instead of 256 (see
-/// `chunks`). Opening an older file upgrades it, one step at a time, inside one
+/// `chunks`); 11 keeps a contact's or account's owner in its report facts instead of an owner
+/// key, an instant there in as few bytes as it needs, and four bytes of an address's hash.
+/// Opening an older file upgrades it, one step at a time, inside one
 /// transaction.
-pub const SCHEMA_VERSION: u64 = 10;
+pub const SCHEMA_VERSION: u64 = 11;
 
 /// Something went wrong below the business rules: the file, the format or a record.
 #[derive(Debug, thiserror::Error)]

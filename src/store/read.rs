@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::{Indexed, Result, SortField, StoreError, codec, keys};
+use super::{Indexed, Result, SortField, StoreError, codec, facts, keys};
 use crate::model::{AuditEntry, BulkCreation, Id, Kind, RecordRef};
 
 /// Raw access that readers and the writer both offer; everything else in [`Read`] builds on it.
@@ -134,8 +134,14 @@ pub trait Read: RawRead {
     }
 
     /// Calls `f` with the owner and the record it is about of every record of `kind` that has
-    /// either (see [`keys::owned_key`]), in no particular order.
+    /// either (see [`keys::owned_key`]; an account's or contact's owner is in its report facts),
+    /// in no particular order.
     fn owners(&self, kind: Kind, f: &mut dyn FnMut(Id, &str, Option<RecordRef>)) -> Result<()> {
+        match kind {
+            Kind::Contact => return facts::contacts(self, &mut |c| f(c.id, c.owner, None)),
+            Kind::Account => return facts::accounts(self, &mut |a| f(a.id, a.owner, None)),
+            _ => {}
+        }
         let prefix = keys::owned_prefix(kind);
         let mut bad = None;
         self.scan_index(&prefix, &keys::prefix_end(&prefix), false, &mut |k| match keys::read_owned(k) {

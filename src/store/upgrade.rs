@@ -10,8 +10,8 @@
 //! Schema 7 → 8: a deal's record, of format 6, may name a competitor (older formats read as
 //! none, see `codec`).
 //!
-//! Schemas 4, 6, 8 and 10 changed the index (report facts, owner keys, more facts, ids in as few
-//! bytes as they need): an older file's index is written again from its records
+//! Schemas 4, 6, 8, 10 and 11 changed the index (report facts, owner keys, more facts, ids in as
+//! few bytes as they need, owners in the facts): an older file's index is written again from its records
 //! (`facts::rederive_index`), once, whichever of them it missed.
 //!
 //! Schema 4 → 5: a won or lost deal keeps the day it closed; each one already closed gets the day

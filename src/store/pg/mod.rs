@@ -340,7 +340,7 @@ impl PgStore {
             }
             // Schema 9 only compressed the search chunks written from then on (older ones read
             // as they are); 10 writes the index keys again, smaller.
-            Some(8..=9) => {
+            Some(8..=10) => {
                 let mut t = t;
                 super::facts::rederive_index(&mut t)?;
                 t.set_meta("schema_version", SCHEMA_VERSION)?;
