@@ -12,6 +12,7 @@
 //! | 5      | a call and an email may belong to a customer service case (`case`) |
 //! | 6      | a deal may name the competitor it is up against (`Opportunity::competitor`) |
 //! | 7      | a task may wait for others (`Task::after`)                |
+//! | 8      | a record leaves out its id, which is its table's key (`Stored::KEYED`) |
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -25,11 +26,15 @@ use crate::model::{
 };
 
 /// The envelope version this build writes.
-pub const FORMAT: u8 = 7;
+pub const FORMAT: u8 = 8;
 
 /// A value kept in an envelope: read in the shape this build writes, or converted from the shape
 /// an older format wrote.
 pub trait Stored: Serialize + DeserializeOwned {
+    /// Whether the value is a record, stored under its id, whose payload (from format 8) leaves
+    /// out that id, its first field: five bytes a record of a million, read back from the key.
+    const KEYED: bool = true;
+
     /// Reads a payload of the older record `format`, returning the value and the bytes it took.
     /// Only the types whose shape changed since say how; the others read as they are.
     fn from_older(format: u8, payload: &[u8]) -> Result<(Self, usize), String> {
@@ -43,23 +48,17 @@ macro_rules! same_shape {
     ($($t:ty),*) => { $(impl Stored for $t {})* };
 }
 
-same_shape!(
-    Account,
-    Lead,
-    Stage,
-    Product,
-    Quote,
-    Event,
-    Project,
-    Note,
-    Template,
-    Case,
-    Article,
-    AuditEntry,
-    BulkCreation
-);
+same_shape!(Account, Lead, Stage, Product, Quote, Event, Project, Note, Template, Case, Article);
 
-/// The fields every older deal format stored first, up to its lost reason. Format 1 followed
+/// The audit trail's values, stored under keys of their own, keep every field.
+impl Stored for AuditEntry {
+    const KEYED: bool = false;
+}
+impl Stored for BulkCreation {
+    const KEYED: bool = false;
+}
+
+/// The fields every deal format before 6 stored first, up to its lost reason. Format 1 followed
 /// them with its creation and change times; formats 2 to 5 with the day it closed first. None
 /// had a competitor.
 #[derive(Deserialize)]
@@ -86,6 +85,9 @@ struct OpportunityHead {
 
 impl Stored for Opportunity {
     fn from_older(format: u8, payload: &[u8]) -> Result<(Self, usize), String> {
+        if format >= 6 {
+            return decode_prefix(payload);
+        }
         let ((o, closed_on, created, updated), used) = match format {
             // Files of format 1 are upgraded at open, when a closed deal gets its day.
             1 => {
@@ -143,7 +145,10 @@ struct TaskV6 {
 }
 
 impl Stored for Task {
-    fn from_older(_: u8, payload: &[u8]) -> Result<(Self, usize), String> {
+    fn from_older(format: u8, payload: &[u8]) -> Result<(Self, usize), String> {
+        if format >= 7 {
+            return decode_prefix(payload);
+        }
         let (t, used) = decode_prefix::<TaskV6>(payload)?;
         let task = Task {
             id: t.id,
@@ -390,13 +395,37 @@ fn config()
 }
 
 /// Encodes a value in the current envelope.
-pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+pub fn encode<T: Stored>(value: &T) -> Vec<u8> {
     // Most records fit this at once; a bulk load encodes millions, so no growing from empty.
     let mut out = Vec::with_capacity(256);
     out.push(FORMAT);
     // Encoding plain data into a Vec cannot fail: no I/O, and every type here is serialisable.
     bincode::serde::encode_into_std_write(value, &mut out, config()).expect("plain data always encodes");
+    if T::KEYED {
+        // Every record's first field is its id (a test holds this for every kind).
+        let (_, id) = decode_prefix::<Id>(&out[1..]).expect("a record starts with its id");
+        out.drain(1..1 + id);
+    }
     out
+}
+
+/// Decodes the payload of a record that left out its `id`: the id is put back in front of it.
+fn decode_keyed<T: DeserializeOwned>(id: Id, payload: &[u8]) -> Result<(T, usize), String> {
+    thread_local! {
+        /// Each thread's buffer for it, kept between records: a report may decode a million.
+        static WHOLE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    WHOLE.with_borrow_mut(|whole| {
+        whole.clear();
+        bincode::serde::encode_into_std_write(id, whole, config()).expect("an id always encodes");
+        let head = whole.len();
+        whole.extend_from_slice(payload);
+        let read = decode_prefix(whole).map(|(value, used)| (value, used.saturating_sub(head)));
+        if whole.capacity() > 1 << 16 {
+            *whole = Vec::new();
+        }
+        read
+    })
 }
 
 /// Decodes an envelope (of this format or an older one), naming the record in the error when it
@@ -405,6 +434,7 @@ pub fn decode<T: Stored>(what: RecordRef, bytes: &[u8]) -> Result<T, StoreError>
     let bad = |detail: String| StoreError::BadRecord { record: what, detail };
     let read = match bytes.split_first() {
         None => return Err(bad("empty value".into())),
+        Some((&FORMAT, payload)) if T::KEYED => (decode_keyed(what.id, payload), payload),
         Some((&FORMAT, payload)) => (decode_prefix(payload), payload),
         Some((&v, payload)) if (1..FORMAT).contains(&v) => (T::from_older(v, payload), payload),
         Some((&v, _)) if v > FORMAT => {
@@ -581,8 +611,9 @@ mod tests {
     fn reads_under_later_formats<T: Stored + Default + PartialEq + std::fmt::Debug>(since: u8) {
         let value = T::default();
         for format in since..FORMAT {
-            let mut bytes = encode(&value);
-            bytes[0] = format;
+            // Formats before 8 kept every field.
+            let mut bytes = vec![format];
+            bytes.extend(payload(&value));
             let back = decode::<T>(what(), &bytes);
             assert_eq!(
                 back.as_ref().ok(),
@@ -593,6 +624,60 @@ mod tests {
         }
     }
 
+    /// A record of 70,000 leaves out its id and reads back whole under that key; its kind.
+    fn leaves_out_its_id<T: Stored + Record + std::fmt::Debug>(mut rec: T) -> Kind {
+        rec.set_id(70_000);
+        let (bytes, whole) = (encode(&rec), payload(&rec));
+        assert_eq!(&bytes[1..], &whole[5..], "{}: an id of 70,000 takes five bytes", T::KIND);
+        let back: T = decode(RecordRef::new(T::KIND, 70_000), &bytes).unwrap();
+        assert_eq!(payload(&back), whole, "{}", T::KIND);
+        T::KIND
+    }
+
+    #[test]
+    fn a_record_of_any_kind_leaves_out_its_id_and_gets_it_back_from_its_key() {
+        let note = Note {
+            id: 0,
+            target: RecordRef::new(Kind::Contact, 1),
+            text: "Met at the fair".into(),
+            owner: "ann".into(),
+            created: Timestamp(1),
+            updated: Timestamp(2),
+        };
+        let kinds = [
+            leaves_out_its_id(Account::default()),
+            leaves_out_its_id(Contact::default()),
+            leaves_out_its_id(Lead::default()),
+            leaves_out_its_id(Opportunity::default()),
+            leaves_out_its_id(Stage::default()),
+            leaves_out_its_id(Product::default()),
+            leaves_out_its_id(Quote::default()),
+            leaves_out_its_id(Task::default()),
+            leaves_out_its_id(Call::default()),
+            leaves_out_its_id(Event::default()),
+            leaves_out_its_id(Project::default()),
+            leaves_out_its_id(Campaign::default()),
+            leaves_out_its_id(ContactList::default()),
+            leaves_out_its_id(note),
+            leaves_out_its_id(Template::default()),
+            leaves_out_its_id(Message::default()),
+            leaves_out_its_id(Case::default()),
+            leaves_out_its_id(Article::default()),
+        ];
+        assert_eq!(kinds, Kind::ALL, "every kind, in order");
+        // An audit entry is kept whole, whatever key it is read under.
+        let entry = AuditEntry {
+            target: RecordRef::new(Kind::Task, 3),
+            at: Timestamp(5),
+            user: "ann".into(),
+            action: crate::model::AuditAction::Updated,
+            changes: Vec::new(),
+            summary: None,
+        };
+        assert_eq!(&encode(&entry)[1..], &payload(&entry)[..]);
+        assert_eq!(decode::<AuditEntry>(RecordRef::new(Kind::Task, 9), &encode(&entry)).unwrap().target.id, 3);
+    }
+
     #[test]
     fn a_record_written_since_its_shape_last_changed_reads_under_any_later_format() {
         reads_under_later_formats::<Contact>(3);
@@ -600,8 +685,8 @@ mod tests {
         reads_under_later_formats::<ContactList>(4);
         reads_under_later_formats::<Call>(5);
         reads_under_later_formats::<Message>(5);
-        reads_under_later_formats::<Opportunity>(FORMAT);
-        reads_under_later_formats::<Task>(FORMAT);
+        reads_under_later_formats::<Opportunity>(6);
+        reads_under_later_formats::<Task>(7);
         reads_under_later_formats::<Account>(1);
     }
 

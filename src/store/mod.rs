@@ -55,7 +55,9 @@ use crate::model::RecordRef;
 /// bytes as they need, a contact's or account's report facts name it once, an email address is
 /// kept as a hash (see `keys`), and a file's search chunks hold 64 ids instead of 256 (see
 /// `chunks`); 11 keeps a contact's or account's owner in its report facts instead of an owner
-/// key, an instant there in as few bytes as it needs, and four bytes of an address's hash.
+/// key, an instant there in as few bytes as it needs, and four bytes of an address's hash, and
+/// writes records in format 8, without their id (see `codec`; older records are read as they
+/// are, and shrink when next written).
 /// Opening an older file upgrades it, one step at a time, inside one
 /// transaction.
 pub const SCHEMA_VERSION: u64 = 11;

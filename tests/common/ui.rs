@@ -28,9 +28,14 @@ impl Ui {
 
     /// The app over `crm`, whose file lies in `dir`, in a `w`×`h` terminal.
     pub fn with(dir: TempDir, crm: Arc<Crm>, w: u16, h: u16) -> Ui {
-        let app = App::new(crm.clone()).unwrap();
+        Ui::starting(dir, crm, w, h).unwrap()
+    }
+
+    /// [`Ui::with`], or why the app does not start (over a damaged file, say).
+    pub fn starting(dir: TempDir, crm: Arc<Crm>, w: u16, h: u16) -> Result<Ui, String> {
+        let app = App::new(crm.clone()).map_err(|e| e.to_string())?;
         let term = Terminal::new(TestBackend::new(w, h)).unwrap();
-        Ui { _dir: dir, crm, app, term }
+        Ok(Ui { _dir: dir, crm, app, term })
     }
 
     /// Presses keys named as the key map writes them, separated by spaces: `j`, `enter`, `ctrl-s`.

@@ -139,7 +139,10 @@ fn breaking_on_write() -> (tempfile::TempDir, std::sync::Arc<rolo::crm::Crm>) {
         std::fs::write(&tried, damage.apply(&base)).unwrap();
         let Ok(crm) = rolo::crm::Crm::open(&tried) else { continue };
         let crm = std::sync::Arc::new(crm);
-        let shown = super::common::ui::Ui::with(tempfile::tempdir().unwrap(), crm.clone(), 100, 30).screen();
+        let Ok(mut ui) = super::common::ui::Ui::starting(tempfile::tempdir().unwrap(), crm.clone(), 100, 30) else {
+            continue;
+        };
+        let shown = ui.screen();
         let write = crm.create(rolo::model::Account { name: "Harbor Partners".into(), ..Default::default() });
         drop(crm);
         if !shown.contains("damaged") && write.is_err_and(|e| e.to_string().contains("damaged")) {
