@@ -10,7 +10,8 @@
 //!
 //! Whether a record is visible is answered without decoding it, from the map of every record's
 //! owner (and the record it is about) that the service keeps in memory, read once from the
-//! owner keys of the index and kept in step after each commit.
+//! owner keys of the index (and the report facts of accounts and contacts, which hold theirs)
+//! and kept in step after each commit.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};

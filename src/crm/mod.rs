@@ -462,7 +462,7 @@ impl Crm {
         let r = self.shared.store.read()?;
         let mut index = SearchIndex::default();
         for &kind in kinds {
-            // Each entry's owner, from the owner keys, matched to the texts in id order.
+            // Each entry's owner, from the owner keys (or report facts), matched to the texts in id order.
             let mut owners: Vec<(crate::model::Id, String)> = Vec::new();
             r.owners(kind, &mut |id, owner, _| owners.push((id, owner.to_string())))?;
             owners.sort_unstable_by_key(|(id, _)| *id);

@@ -5,7 +5,8 @@
 //! order one kind by one field (tasks by due date, contacts by name, calls by time). `FACTS` keys
 //! (see `facts`) carry the fields the reports count. `OWNED` keys carry each record's owner and
 //! the record it is about, which is all the service needs to tell who may read it, for every
-//! record of a kind at once, without decoding one.
+//! record of a kind at once, without decoding one (an account's or contact's owner is in its
+//! `FACTS` key instead: [`Indexed::OWNER_IN_FACTS`]).
 //!
 //! Ids take as few bytes as they need ([`push_id`]: a length byte, then the significant bytes),
 //! which keeps their order; the record id that ends a key is followed by its length byte again

@@ -339,7 +339,8 @@ impl PgStore {
                 return Err(StoreError::TooNew { path: self.pool.shown.clone().into(), found });
             }
             // Schema 9 only compressed the search chunks written from then on (older ones read
-            // as they are); 10 writes the index keys again, smaller.
+            // as they are); 10 and 11 write the index keys again, smaller (11's record format
+            // reads beside the older ones).
             Some(8..=10) => {
                 let mut t = t;
                 super::facts::rederive_index(&mut t)?;
