@@ -231,18 +231,20 @@ pub trait Indexed: Record + super::Stored + 'static {
     const OWNER_IN_FACTS: bool = false;
 }
 
+/// A record's owner (empty when it has none) and the record it is about, when it has either:
+/// what its [`owned_key`] says, and what the service's map of owners keeps of it.
+pub fn ownership<R: Record>(r: &R) -> Option<(&str, Option<RecordRef>)> {
+    let (owner, about) = (r.owner(), r.about());
+    (owner.is_some() || about.is_some()).then(|| (owner.unwrap_or_default(), about))
+}
+
 /// The key saying who owns a record and what it is about: the family, the kind, the owner's
 /// login (ended by a zero byte; empty for a quote, which follows its deal), the kind code and id
 /// of the record it is about (a zero byte when none), and the record's id. Only for records that
 /// have an owner or are about one, and not for accounts and contacts (see
 /// [`Indexed::OWNER_IN_FACTS`]).
 pub fn owned_key<R: Record>(r: &R) -> Option<Vec<u8>> {
-    let owner = r.owner();
-    let about = r.about();
-    if owner.is_none() && about.is_none() {
-        return None;
-    }
-    let owner = owner.unwrap_or("");
+    let (owner, about) = ownership(r)?;
     let mut k = owned_head(R::KIND, owner.len() + 1 + 10 + 10);
     push_text_key(&mut k, owner);
     match about {

@@ -16,7 +16,7 @@ use super::read::{audit_prefix, bulk_key};
 use super::spill::{Spill, Spiller};
 use super::tables::{Handed, OwnerChange, SEARCH_V1, SEARCH_V2, Written, write_tables};
 use super::{Health, Indexed, RawRead, Read, Result, StoreError, chunks, codec, facts, keys, other};
-use crate::model::{AuditEntry, BulkCreation, Id, Kind, Record, RecordRef};
+use crate::model::{AuditEntry, BulkCreation, Id, Kind, RecordRef};
 
 /// The primitive writes of one backend's write transaction, beneath [`WriteTables`], which
 /// decides what to write; reads through [`RawRead`] see the writes made so far.
@@ -226,12 +226,6 @@ const SORTED_BATCH: usize = if cfg!(test) { 64 } else { 1 << 16 };
 /// A failure of the scratch file of held-back index keys.
 pub(super) fn scratch(e: std::io::Error) -> StoreError {
     StoreError::Other(format!("the scratch file of index keys beside the database failed: {e}"))
-}
-
-/// A record's owner and what it is about, when it has either: what the owner map keeps of it.
-fn owned<R: Record>(r: &R) -> Option<(&str, Option<RecordRef>)> {
-    let (owner, about) = (r.owner(), r.about());
-    (owner.is_some() || about.is_some()).then(|| (owner.unwrap_or_default(), about))
 }
 
 /// The meta key of each kind's id sequence (`seq:contact`), by the kind's slot: made once, as
@@ -519,8 +513,8 @@ impl<'t> WriteTables<'t> {
     fn put<R: Indexed>(&mut self, rec: &R, old: Option<&R>) -> Result<()> {
         let new_keys = keys::index_keys(rec);
         let old_keys = old.map(keys::index_keys).unwrap_or_default();
-        let state = owned(rec);
-        if state != old.and_then(owned) {
+        let state = keys::ownership(rec);
+        if state != old.and_then(keys::ownership) {
             let state = state.map(|(owner, about)| (owner.to_string(), about));
             self.owners.push((rec.record_ref(), state));
         }
@@ -547,7 +541,7 @@ impl<'t> WriteTables<'t> {
             for k in &old_keys {
                 self.unindex(k);
             }
-            if owned(&old).is_some() {
+            if keys::ownership(&old).is_some() {
                 self.owners.push((old.record_ref(), None));
             }
             self.raw.remove_raw(old.record_ref())?;
