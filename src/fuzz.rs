@@ -15,7 +15,7 @@ pub fn record(data: &[u8]) {
     let Some((&which, envelope)) = data.split_first() else { return };
     let kind = Kind::ALL[which as usize % Kind::ALL.len()];
     crate::model::with_record_type!(kind, R => {
-        let _ = crate::store::codec::decode::<R>(RecordRef::new(kind, 1), envelope);
+        let _ = crate::store::codec::decode_record::<R>(RecordRef::new(kind, 1), envelope);
     });
 }
 

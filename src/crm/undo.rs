@@ -289,7 +289,7 @@ impl Tx<'_> {
         summary: Option<&str>,
     ) {
         let Some(draft) = &mut self.undo else { return };
-        draft.touch(rec.record_ref(), || before.map(codec::encode));
+        draft.touch(rec.record_ref(), || before.map(codec::encode_record));
         if draft.depth > 0 {
             draft.linked += 1;
         } else if action != AuditAction::Updated || !changes.is_empty() || summary.is_some() {
@@ -371,7 +371,7 @@ impl Tx<'_> {
             self.search.push((target, None));
             return self.audit(target, AuditAction::Deleted, Vec::new(), Some(summary.into()));
         };
-        let rec: T = codec::decode(target, bytes)?;
+        let rec: T = codec::decode_record(target, bytes)?;
         let was = self.w.restore(&rec)?;
         self.index_search(&rec)?;
         let (action, changes) = match &was {
@@ -396,7 +396,7 @@ impl Tx<'_> {
             }
             return linked(&image.after, format!("is now used by {}", count_by_kind(&referrers)));
         };
-        let rec: T = codec::decode(target, bytes)?;
+        let rec: T = codec::decode_record(target, bytes)?;
         for link in rec.links() {
             if !self.w.exists(link.target)? {
                 let by = self.last_author(link.target)?;
@@ -414,7 +414,7 @@ impl Tx<'_> {
 /// A record by kind and label, from an envelope when given ("contact Ann Lee"), else `kind:id`.
 fn named(target: RecordRef, bytes: Option<&[u8]>) -> String {
     let label = bytes.and_then(
-        |b| crate::model::with_record_type!(target.kind, T => codec::decode::<T>(target, b).ok().map(|r| r.label())),
+        |b| crate::model::with_record_type!(target.kind, T => codec::decode_record::<T>(target, b).ok().map(|r| r.label())),
     );
     match label {
         Some(label) => format!("{} {}", target.kind, crate::text::truncate(&label, 60)),

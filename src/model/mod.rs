@@ -268,8 +268,18 @@ pub trait Record: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     fn id(&self) -> Id;
     /// Sets the number; the store calls this once, on create.
     fn set_id(&mut self, id: Id);
+    /// When it was created and when it last changed.
+    fn times(&self) -> (Timestamp, Timestamp);
+    /// The same two times, to set.
+    fn times_mut(&mut self) -> (&mut Timestamp, &mut Timestamp);
     /// Records when it was created (on the first save) and last changed.
-    fn touch(&mut self, now: Timestamp);
+    fn touch(&mut self, now: Timestamp) {
+        let (created, updated) = self.times_mut();
+        if *created == Timestamp::default() {
+            *created = now;
+        }
+        *updated = now;
+    }
     /// The owner field, for records that have one.
     fn owner_mut(&mut self) -> Option<&mut String> {
         None
@@ -502,11 +512,11 @@ macro_rules! record_basics {
         fn set_id(&mut self, id: $crate::model::Id) {
             self.id = id;
         }
-        fn touch(&mut self, now: $crate::model::Timestamp) {
-            if self.created == $crate::model::Timestamp::default() {
-                self.created = now;
-            }
-            self.updated = now;
+        fn times(&self) -> ($crate::model::Timestamp, $crate::model::Timestamp) {
+            (self.created, self.updated)
+        }
+        fn times_mut(&mut self) -> (&mut $crate::model::Timestamp, &mut $crate::model::Timestamp) {
+            (&mut self.created, &mut self.updated)
         }
     };
 }

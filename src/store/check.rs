@@ -203,7 +203,7 @@ fn check_kind<R: Indexed>(r: &Snapshot, problems: &mut Vec<String>, expected: &m
     let mut links = Links::default();
     let scanned = r.scan_records(R::KIND, &mut |id, bytes| {
         read += 1;
-        match codec::decode::<R>(RecordRef::new(R::KIND, id), bytes) {
+        match codec::decode_record::<R>(RecordRef::new(R::KIND, id), bytes) {
             Ok(rec) if rec.id() != id => {
                 problems.push(format!("{} holds the id {}", RecordRef::new(R::KIND, id), rec.id()))
             }

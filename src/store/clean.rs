@@ -30,7 +30,7 @@ impl FileWriter {
 fn clean_kind<R: Indexed>(t: &mut WriteTables<'_>) -> Result<()> {
     let mut dirty = Vec::new();
     t.scan_records(R::KIND, &mut |id, bytes| {
-        if let Ok(mut rec) = codec::decode::<R>(RecordRef::new(R::KIND, id), bytes)
+        if let Ok(mut rec) = codec::decode_record::<R>(RecordRef::new(R::KIND, id), bytes)
             && let Ok(true) = crate::model::texts::scrub(&mut rec)
         {
             dirty.push(rec);

@@ -12,7 +12,8 @@
 //! | 5      | a call and an email may belong to a customer service case (`case`) |
 //! | 6      | a deal may name the competitor it is up against (`Opportunity::competitor`) |
 //! | 7      | a task may wait for others (`Task::after`)                |
-//! | 8      | a record leaves out its id, which is its table's key (`Stored::KEYED`) |
+//! | 8      | a record leaves out its id, which is its table's key ([`encode_record`]) |
+//! | 9      | a record keeps its change time as the seconds after its creation time |
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -21,19 +22,27 @@ use super::StoreError;
 use crate::model::{
     Account, Address, Amount, Article, AuditEntry, BulkCreation, Call, CallDirection, CallOutcome, Campaign,
     CampaignStatus, Case, Contact, ContactList, Currency, Date, Delivery, Email, Event, Id, Lead, Message, Note,
-    Opportunity, OpportunityStatus, Phone, Priority, Product, Project, Quote, RecordRef, Stage, Task, TaskStatus,
-    Template, Timestamp,
+    Opportunity, OpportunityStatus, Phone, Priority, Product, Project, Quote, Record, RecordRef, Stage, Task,
+    TaskStatus, Template, Timestamp,
 };
 
 /// The envelope version this build writes.
-pub const FORMAT: u8 = 8;
+pub const FORMAT: u8 = 9;
+
+/// The first format whose records leave out their id.
+const KEYED: u8 = 8;
+
+/// The first format whose records keep their change time as the seconds after their creation.
+const TIMES_APART: u8 = 9;
 
 /// A value kept in an envelope: read in the shape this build writes, or converted from the shape
 /// an older format wrote.
 pub trait Stored: Serialize + DeserializeOwned {
-    /// Whether the value is a record, stored under its id, whose payload (from format 8) leaves
-    /// out that id, its first field: five bytes a record of a million, read back from the key.
-    const KEYED: bool = true;
+    /// How many bytes of a record's payload follow its creation and change times, which end it
+    /// (a test holds this for every kind): none but a contact's, whose last activity comes after.
+    fn after_times(&self) -> usize {
+        0
+    }
 
     /// Reads a payload of the older record `format`, returning the value and the bytes it took.
     /// Only the types whose shape changed since say how; the others read as they are.
@@ -50,13 +59,12 @@ macro_rules! same_shape {
 
 same_shape!(Account, Lead, Stage, Product, Quote, Event, Project, Note, Template, Case, Article);
 
-/// The audit trail's values, stored under keys of their own, keep every field.
-impl Stored for AuditEntry {
-    const KEYED: bool = false;
-}
-impl Stored for BulkCreation {
-    const KEYED: bool = false;
-}
+/// A value stored whole ([`encode`]), not a record: the audit trail's, under keys of their own.
+pub trait Whole: Stored {}
+
+same_shape!(AuditEntry, BulkCreation);
+impl Whole for AuditEntry {}
+impl Whole for BulkCreation {}
 
 /// The fields every deal format before 6 stored first, up to its lost reason. Format 1 followed
 /// them with its creation and change times; formats 2 to 5 with the day it closed first. None
@@ -198,6 +206,12 @@ struct ContactV2 {
 }
 
 impl Stored for Contact {
+    fn after_times(&self) -> usize {
+        let mut size = bincode::enc::write::SizeWriter::default();
+        bincode::serde::encode_into_writer(self.last_activity, &mut size, config()).expect("a time always encodes");
+        size.bytes_written
+    }
+
     fn from_older(format: u8, payload: &[u8]) -> Result<(Self, usize), String> {
         if format >= 3 {
             return decode_prefix(payload);
@@ -394,19 +408,44 @@ fn config()
     bincode::config::standard().with_limit::<LIMIT>()
 }
 
-/// Encodes a value in the current envelope.
-pub fn encode<T: Stored>(value: &T) -> Vec<u8> {
+/// Encodes a value stored whole (an audit entry) in the current envelope.
+pub fn encode<T: Whole>(value: &T) -> Vec<u8> {
+    envelope(value)
+}
+
+/// The current envelope around a value's whole payload.
+fn envelope<T: Serialize>(value: &T) -> Vec<u8> {
     // Most records fit this at once; a bulk load encodes millions, so no growing from empty.
     let mut out = Vec::with_capacity(256);
     out.push(FORMAT);
     // Encoding plain data into a Vec cannot fail: no I/O, and every type here is serialisable.
     bincode::serde::encode_into_std_write(value, &mut out, config()).expect("plain data always encodes");
-    if T::KEYED {
-        // Every record's first field is its id (a test holds this for every kind).
-        let (_, id) = decode_prefix::<Id>(&out[1..]).expect("a record starts with its id");
-        out.drain(1..1 + id);
-    }
     out
+}
+
+/// Encodes a record in the current envelope. Its payload leaves out its id, its first field,
+/// since that is its table's key (format 8: five bytes a record of a million), and keeps its
+/// change time as the seconds after its creation time (format 9: one byte, not five, for a
+/// record not changed since).
+pub fn encode_record<R: Record + Stored>(rec: &R) -> Vec<u8> {
+    let mut out = envelope(rec);
+    // Every record's payload starts with its id and ends with its two times, then
+    // `after_times` bytes (a test holds this for every kind).
+    let (_, id) = decode_prefix::<Id>(&out[1..]).expect("a record starts with its id");
+    out.drain(1..1 + id);
+    let (created, updated) = rec.times();
+    let mut time = [0u8; 10];
+    let end = out.len() - rec.after_times();
+    let at = end - encode_time(updated, &mut time);
+    debug_assert_eq!(out[at..end], time[..end - at], "a record's change time comes where it is looked for");
+    let apart = encode_time(Timestamp(updated.0.wrapping_sub(created.0)), &mut time);
+    out.splice(at..end, time[..apart].iter().copied());
+    out
+}
+
+/// Writes a time's bytes at the start of `out`, returning how many they are (at most ten).
+fn encode_time(t: Timestamp, out: &mut [u8; 10]) -> usize {
+    bincode::serde::encode_into_slice(t, out, config()).expect("a time always fits ten bytes")
 }
 
 /// Decodes the payload of a record that left out its `id`: the id is put back in front of it.
@@ -428,27 +467,44 @@ fn decode_keyed<T: DeserializeOwned>(id: Id, payload: &[u8]) -> Result<(T, usize
     })
 }
 
-/// Decodes an envelope (of this format or an older one), naming the record in the error when it
-/// cannot be read.
-pub fn decode<T: Stored>(what: RecordRef, bytes: &[u8]) -> Result<T, StoreError> {
+/// Decodes a value stored whole ([`encode`]) from an envelope of this format or an older one,
+/// naming the record it belongs to in the error when it cannot be read.
+pub fn decode<T: Whole>(what: RecordRef, bytes: &[u8]) -> Result<T, StoreError> {
+    open(what, bytes, false).map(|(value, _)| value)
+}
+
+/// Decodes a record ([`encode_record`]) from an envelope of this format or an older one, naming
+/// it in the error when it cannot be read.
+pub fn decode_record<R: Record + Stored>(what: RecordRef, bytes: &[u8]) -> Result<R, StoreError> {
+    let (mut rec, format) = open::<R>(what, bytes, true)?;
+    if format >= TIMES_APART {
+        let (created, updated) = rec.times_mut();
+        *updated = Timestamp(created.0.wrapping_add(updated.0));
+    }
+    Ok(rec)
+}
+
+/// Reads an envelope: the value, as far as its payload says, and the format it was written in.
+/// A record's payload from format 8 on leaves out its id, which `what` gives.
+fn open<T: Stored>(what: RecordRef, bytes: &[u8], record: bool) -> Result<(T, u8), StoreError> {
     let bad = |detail: String| StoreError::BadRecord { record: what, detail };
-    let read = match bytes.split_first() {
-        None => return Err(bad("empty value".into())),
-        Some((&FORMAT, payload)) if T::KEYED => (decode_keyed(what.id, payload), payload),
-        Some((&FORMAT, payload)) => (decode_prefix(payload), payload),
-        Some((&v, payload)) if (1..FORMAT).contains(&v) => (T::from_older(v, payload), payload),
-        Some((&v, _)) if v > FORMAT => {
+    let (&format, payload) = bytes.split_first().ok_or_else(|| bad("empty value".into()))?;
+    let read = match format {
+        0 => return Err(bad(format!("unknown record format {format}"))),
+        v if v > FORMAT => {
             return Err(bad(format!(
                 "written in record format {v} by a newer rolo (this one reads up to {FORMAT}): upgrade rolo"
             )));
         }
-        Some((&v, _)) => return Err(bad(format!("unknown record format {v}"))),
+        v if v >= KEYED && record => decode_keyed(what.id, payload),
+        v if v >= KEYED => decode_prefix(payload),
+        v => T::from_older(v, payload),
     };
-    let ((value, used), payload) = (read.0.map_err(bad)?, read.1);
+    let (value, used) = read.map_err(bad)?;
     if used != payload.len() {
         return Err(bad(format!("{} trailing bytes", payload.len() - used)));
     }
-    Ok(value)
+    Ok((value, format))
 }
 
 /// Decodes a setting's value.
@@ -482,9 +538,9 @@ mod tests {
     #[test]
     fn envelope_round_trips_and_starts_with_the_format() {
         let c = Contact { id: 7, first_name: "Zoë".into(), last_name: "Ōta".into(), ..Default::default() };
-        let bytes = encode(&c);
+        let bytes = encode_record(&c);
         assert_eq!(bytes[0], FORMAT);
-        let back: Contact = decode(what(), &bytes).unwrap();
+        let back: Contact = decode_record(what(), &bytes).unwrap();
         assert_eq!(back, c);
     }
 
@@ -505,14 +561,14 @@ mod tests {
         );
         let mut old = vec![1];
         old.extend(payload(&v1));
-        let back: Opportunity = decode(deal.record_ref(), &old).unwrap();
+        let back: Opportunity = decode_record(deal.record_ref(), &old).unwrap();
         assert_eq!(back, Opportunity { closed_on: None, ..deal.clone() });
-        assert_eq!(decode::<Opportunity>(deal.record_ref(), &encode(&deal)).unwrap(), deal);
+        assert_eq!(decode_record::<Opportunity>(deal.record_ref(), &encode_record(&deal)).unwrap(), deal);
         // Formats 2 to 5 wrote the day it closed but no competitor.
         let v5 = (v1.0, v1.1, (deal.campaign, deal.lead, &deal.owner, deal.status, &deal.lost_reason), deal.closed_on);
         let mut old = vec![5];
         old.extend(payload(&(v5, deal.created, deal.updated)));
-        assert_eq!(decode::<Opportunity>(deal.record_ref(), &old).unwrap(), deal);
+        assert_eq!(decode_record::<Opportunity>(deal.record_ref(), &old).unwrap(), deal);
         // Formats 1 to 6 wrote a task waiting for no other.
         let t = Task { id: 9, title: "Call".into(), project: Some(2), owner: "ann".into(), ..Default::default() };
         let shape = TaskV6 {
@@ -535,12 +591,12 @@ mod tests {
         for format in 1..7 {
             let mut old = vec![format];
             old.extend(payload(&shape));
-            assert_eq!(decode::<Task>(t.record_ref(), &old).unwrap(), t, "format {format}");
+            assert_eq!(decode_record::<Task>(t.record_ref(), &old).unwrap(), t, "format {format}");
         }
         let waiting = Task { after: vec![3, 4], ..t };
-        assert_eq!(decode::<Task>(waiting.record_ref(), &encode(&waiting)).unwrap(), waiting);
+        assert_eq!(decode_record::<Task>(waiting.record_ref(), &encode_record(&waiting)).unwrap(), waiting);
         let rival = Opportunity { competitor: Some("Rival Inc".into()), ..deal.clone() };
-        assert_eq!(decode::<Opportunity>(deal.record_ref(), &encode(&rival)).unwrap(), rival);
+        assert_eq!(decode_record::<Opportunity>(deal.record_ref(), &encode_record(&rival)).unwrap(), rival);
         // Formats 1 and 2 wrote a contact without prefix, suffix or department.
         let c = Contact { id: 7, first_name: "Ann".into(), tags: vec!["vip".into()], ..Default::default() };
         let shape = ContactV2 {
@@ -567,11 +623,11 @@ mod tests {
         };
         let mut old = vec![2];
         old.extend(payload(&shape));
-        assert_eq!(decode::<Contact>(what(), &old).unwrap(), c);
+        assert_eq!(decode_record::<Contact>(what(), &old).unwrap(), c);
         old[0] = 1;
-        assert_eq!(decode::<Contact>(what(), &old).unwrap(), c);
+        assert_eq!(decode_record::<Contact>(what(), &old).unwrap(), c);
         old.push(0);
-        assert!(decode::<Contact>(what(), &old).unwrap_err().to_string().contains("trailing"));
+        assert!(decode_record::<Contact>(what(), &old).unwrap_err().to_string().contains("trailing"));
         // Formats 1 to 3 wrote campaigns without cost, lists or responses, and static lists only.
         let shape = CampaignV3 {
             id: 3,
@@ -588,7 +644,7 @@ mod tests {
         };
         let mut old = vec![3];
         old.extend(payload(&shape));
-        let c = decode::<Campaign>(what(), &old).unwrap();
+        let c = decode_record::<Campaign>(what(), &old).unwrap();
         assert_eq!(
             (c.name.as_str(), c.budget, c.cost, c.lists.len(), c.skipped),
             ("Spring", Some(Amount(500)), None, 0, 0)
@@ -602,19 +658,19 @@ mod tests {
         };
         let mut old = vec![3];
         old.extend(payload(&list));
-        let l = decode::<ContactList>(what(), &old).unwrap();
+        let l = decode_record::<ContactList>(what(), &old).unwrap();
         assert_eq!((l.members, l.filter), (vec![1, 2], None));
     }
 
     /// A value of `T` in the shape this build writes, under each older format byte from
     /// `since` (the format that gave `T` this shape) on, reads back as itself.
-    fn reads_under_later_formats<T: Stored + Default + PartialEq + std::fmt::Debug>(since: u8) {
+    fn reads_under_later_formats<T: Stored + Record + Default + PartialEq + std::fmt::Debug>(since: u8) {
         let value = T::default();
-        for format in since..FORMAT {
-            // Formats before 8 kept every field.
+        for format in since..KEYED {
+            // Formats before 8 kept every field (8 and 9 are `stored_as_record`'s).
             let mut bytes = vec![format];
             bytes.extend(payload(&value));
-            let back = decode::<T>(what(), &bytes);
+            let back = decode_record::<T>(what(), &bytes);
             assert_eq!(
                 back.as_ref().ok(),
                 Some(&value),
@@ -624,18 +680,33 @@ mod tests {
         }
     }
 
-    /// A record of 70,000 leaves out its id and reads back whole under that key; its kind.
-    fn leaves_out_its_id<T: Stored + Record + std::fmt::Debug>(mut rec: T) -> Kind {
+    /// A record of 70,000 leaves out its id and keeps its change time as the seconds after its
+    /// creation, whatever the two are, and reads back whole under that key, as it does from
+    /// format 8, which kept its change time as it was; its kind.
+    fn stored_as_record<T: Stored + Record + std::fmt::Debug>(mut rec: T) -> Kind {
         rec.set_id(70_000);
-        let (bytes, whole) = (encode(&rec), payload(&rec));
-        assert_eq!(&bytes[1..], &whole[5..], "{}: an id of 70,000 takes five bytes", T::KIND);
-        let back: T = decode(RecordRef::new(T::KIND, 70_000), &bytes).unwrap();
-        assert_eq!(payload(&back), whole, "{}", T::KIND);
+        let what = RecordRef::new(T::KIND, 70_000);
+        let now = 1_700_000_000;
+        // The creation and change times, and how many bytes keeping them apart saves.
+        for (created, updated, saved) in
+            [(now, now, 4), (now, now + 3_600, 2), (i64::MIN, i64::MAX, 8), (5, -5, 0), (now + 9, now, 4)]
+        {
+            let (c, u) = rec.times_mut();
+            (*c, *u) = (Timestamp(created), Timestamp(updated));
+            let (bytes, whole) = (encode_record(&rec), payload(&rec));
+            let case = format!("{} created {created}, changed {updated}", T::KIND);
+            // An id of 70,000 takes five bytes.
+            assert_eq!(bytes.len(), 1 + whole.len() - 5 - saved, "{case}");
+            assert_eq!(payload(&decode_record::<T>(what, &bytes).unwrap()), whole, "{case}");
+            let mut format8 = vec![8];
+            format8.extend_from_slice(&whole[5..]);
+            assert_eq!(payload(&decode_record::<T>(what, &format8).unwrap()), whole, "{case}, format 8");
+        }
         T::KIND
     }
 
     #[test]
-    fn a_record_of_any_kind_leaves_out_its_id_and_gets_it_back_from_its_key() {
+    fn a_record_of_any_kind_leaves_out_its_id_and_keeps_its_times_apart() {
         let note = Note {
             id: 0,
             target: RecordRef::new(Kind::Contact, 1),
@@ -645,26 +716,27 @@ mod tests {
             updated: Timestamp(2),
         };
         let kinds = [
-            leaves_out_its_id(Account::default()),
-            leaves_out_its_id(Contact::default()),
-            leaves_out_its_id(Lead::default()),
-            leaves_out_its_id(Opportunity::default()),
-            leaves_out_its_id(Stage::default()),
-            leaves_out_its_id(Product::default()),
-            leaves_out_its_id(Quote::default()),
-            leaves_out_its_id(Task::default()),
-            leaves_out_its_id(Call::default()),
-            leaves_out_its_id(Event::default()),
-            leaves_out_its_id(Project::default()),
-            leaves_out_its_id(Campaign::default()),
-            leaves_out_its_id(ContactList::default()),
-            leaves_out_its_id(note),
-            leaves_out_its_id(Template::default()),
-            leaves_out_its_id(Message::default()),
-            leaves_out_its_id(Case::default()),
-            leaves_out_its_id(Article::default()),
+            stored_as_record(Account::default()),
+            stored_as_record(Contact { last_activity: Some(Timestamp(1_700_000_100)), ..Default::default() }),
+            stored_as_record(Lead::default()),
+            stored_as_record(Opportunity::default()),
+            stored_as_record(Stage::default()),
+            stored_as_record(Product::default()),
+            stored_as_record(Quote::default()),
+            stored_as_record(Task::default()),
+            stored_as_record(Call::default()),
+            stored_as_record(Event::default()),
+            stored_as_record(Project::default()),
+            stored_as_record(Campaign::default()),
+            stored_as_record(ContactList::default()),
+            stored_as_record(note),
+            stored_as_record(Template::default()),
+            stored_as_record(Message::default()),
+            stored_as_record(Case::default()),
+            stored_as_record(Article::default()),
         ];
         assert_eq!(kinds, Kind::ALL, "every kind, in order");
+        stored_as_record(Contact::default());
         // An audit entry is kept whole, whatever key it is read under.
         let entry = AuditEntry {
             target: RecordRef::new(Kind::Task, 3),
@@ -693,17 +765,17 @@ mod tests {
     #[test]
     fn unknown_versions_and_damage_are_errors_not_skips() {
         let c = Contact::default();
-        let mut bytes = encode(&c);
+        let mut bytes = encode_record(&c);
         bytes[0] = FORMAT + 1;
-        let err = decode::<Contact>(what(), &bytes).unwrap_err().to_string();
+        let err = decode_record::<Contact>(what(), &bytes).unwrap_err().to_string();
         assert!(err.contains("newer rolo"), "{err}");
         bytes[0] = 0;
-        assert!(decode::<Contact>(what(), &bytes).is_err());
-        assert!(decode::<Contact>(what(), &[]).is_err());
-        let truncated = &encode(&c)[..3];
-        assert!(decode::<Contact>(what(), truncated).is_err());
-        let mut trailing = encode(&c);
+        assert!(decode_record::<Contact>(what(), &bytes).is_err());
+        assert!(decode_record::<Contact>(what(), &[]).is_err());
+        let truncated = &encode_record(&c)[..3];
+        assert!(decode_record::<Contact>(what(), truncated).is_err());
+        let mut trailing = encode_record(&c);
         trailing.push(0);
-        assert!(decode::<Contact>(what(), &trailing).is_err());
+        assert!(decode_record::<Contact>(what(), &trailing).is_err());
     }
 }

@@ -670,7 +670,7 @@ fn derive_kind<R: super::Indexed>(t: &mut WriteTables) -> Result<()> {
     // A record that does not decode has no keys to give: the file still opens, and `rolo check`
     // names it, as it would have before the upgrade.
     t.scan_records(R::KIND, &mut |id, bytes| {
-        if let Ok(rec) = super::codec::decode::<R>(RecordRef::new(R::KIND, id), bytes) {
+        if let Ok(rec) = super::codec::decode_record::<R>(RecordRef::new(R::KIND, id), bytes) {
             super::keys::index_keys(&rec).iter().for_each(|k| keys.push(k));
         }
         true

@@ -9,9 +9,10 @@
 //! `FACTS` key instead: [`Indexed::OWNER_IN_FACTS`]).
 //!
 //! Ids take as few bytes as they need ([`push_id`]: a length byte, then the significant bytes),
-//! which keeps their order; the record id that ends a key is followed by its length byte again
-//! ([`push_last_id`]), so that [`key_id`] reads it from the end whatever comes before. A key of
-//! 1,000,000 contacts saves three bytes per id this way, and an index has millions of them.
+//! which keeps their order. The record id that ends a key is written so that [`key_id`] reads it
+//! from the end whatever comes before ([`push_last_id`]): a head byte with its high bit set, then
+//! seven bits a byte with the high bit clear. An id of a million takes four bytes either way,
+//! and an index has millions of them.
 
 use crate::model::{
     Account, Article, Call, Campaign, Case, Contact, ContactList, Event, Id, Kind, Lead, Message, Note, Opportunity,
@@ -81,11 +82,19 @@ pub fn push_id(out: &mut Vec<u8>, id: Id) {
     out.extend_from_slice(&id.to_be_bytes()[8 - n..]);
 }
 
-/// Appends the record id that ends an index key: [`push_id`], then its length byte again.
+/// The most bytes of seven bits after a [`push_last_id`]'s head: the head holds three more.
+const MOST_GROUPS: u32 = 9;
+
+/// Appends the record id that ends an index key (since schema 12), keeping the order of ids and
+/// readable from the end ([`key_id`]): a head byte, `0x80` + 8 × the number of bytes after it +
+/// the id's top three bits, then the rest of the id seven bits a byte, most significant first,
+/// each under `0x80`. Ids under 8 take one byte, under 1,024 two, under 131,072 three, under
+/// 16,777,216 four.
 pub fn push_last_id(out: &mut Vec<u8>, id: Id) {
-    let at = out.len();
-    push_id(out, id);
-    out.push(out[at]);
+    let bits = Id::BITS - id.leading_zeros();
+    let groups = bits.saturating_sub(3).div_ceil(7);
+    out.push(0x80 | (groups as u8) << 3 | (id >> (7 * groups)) as u8);
+    out.extend((0..groups).rev().map(|g| (id >> (7 * g)) as u8 & 0x7f));
 }
 
 /// Reads a [`push_id`] from the front of `bytes`: the id and the bytes after it.
@@ -103,8 +112,13 @@ pub fn read_id(bytes: &[u8]) -> Option<(Id, &[u8])> {
 
 /// Reads a [`push_last_id`] that is all of `bytes`.
 pub(super) fn read_last_id(bytes: &[u8]) -> Option<Id> {
-    let (id, rest) = read_id(bytes)?;
-    (rest.len() == 1 && rest[0] == bytes[0]).then_some(id)
+    let (&head, groups) = bytes.split_first()?;
+    let count = u32::from(head.checked_sub(0x80)? >> 3);
+    if count > MOST_GROUPS || groups.len() != count as usize || groups.iter().any(|&g| g >= 0x80) {
+        return None;
+    }
+    let id = groups.iter().fold(u128::from(head & 7), |id, &g| id << 7 | u128::from(g));
+    Id::try_from(id).ok()
 }
 
 /// What an email address's [`SortField::Email`] keys hold: a hash of its [`text_key`] (the
@@ -186,8 +200,9 @@ fn text_sort_key(kind: Kind, field: SortField, text: &str, id: Id) -> Vec<u8> {
 /// The record id at the end of an index key ([`push_last_id`]): every key but the report facts
 /// of accounts and contacts, which start with it (see `facts`).
 pub fn key_id(key: &[u8]) -> Option<Id> {
-    let n = usize::from(*key.last()?);
-    read_last_id(key.get(key.len().checked_sub(n + 2)?..)?)
+    let tail = &key[key.len().saturating_sub(MOST_GROUPS as usize + 1)..];
+    let head = tail.iter().rposition(|&b| b >= 0x80)?;
+    read_last_id(&tail[head..])
 }
 
 /// The record an index key is about: the record linking (a link), ordered (a sort key) or
@@ -451,7 +466,7 @@ mod tests {
 
     proptest::proptest! {
         /// Ids written short keep their order, read back from the front and from the end, and
-        /// no id's bytes start another's.
+        /// no id's bytes start another's, written either way.
         #[test]
         fn short_ids_keep_order_and_read_back(a: u64, b: u64, small in 0u64..70_000, head in proptest::collection::vec(proptest::num::u8::ANY, 0..12)) {
             for id in [a, b, small] {
@@ -463,11 +478,15 @@ mod tests {
                 front.extend_from_slice(&head);
                 proptest::prop_assert_eq!(read_id(&front), Some((id, &head[..])));
             }
-            let (mut x, mut y) = (Vec::new(), Vec::new());
-            push_id(&mut x, a);
-            push_id(&mut y, b);
-            proptest::prop_assert_eq!(x.cmp(&y), a.cmp(&b));
-            proptest::prop_assert!(a == b || !(x.starts_with(&y) || y.starts_with(&x)));
+            for (a, b) in [(a, b), (a, small), (small, b >> (b % 64))] {
+                for push in [push_id, push_last_id] {
+                    let (mut x, mut y) = (Vec::new(), Vec::new());
+                    push(&mut x, a);
+                    push(&mut y, b);
+                    proptest::prop_assert_eq!(x.cmp(&y), a.cmp(&b));
+                    proptest::prop_assert!(a == b || !(x.starts_with(&y) || y.starts_with(&x)));
+                }
+            }
         }
     }
 
@@ -480,8 +499,18 @@ mod tests {
         };
         assert_eq!([len(0), len(1), len(255), len(256), len(1_000_000), len(u64::MAX)], [1, 2, 2, 3, 4, 9]);
         assert_eq!(read_id(&[9, 0, 0, 0, 0, 0, 0, 0, 0, 1]), None, "no id is nine bytes long");
-        assert_eq!(key_id(&[2, 1, 0]), None, "cut short");
-        assert_eq!(key_id(&[1, 7, 2]), None, "lengths that disagree");
+        let last_len = |id| {
+            let mut k = Vec::new();
+            push_last_id(&mut k, id);
+            k.len()
+        };
+        let ids = [0, 7, 8, 1_023, 1_024, 131_071, 131_072, 1_000_000, 16_777_215, 16_777_216, u64::MAX];
+        assert_eq!(ids.map(last_len), [1, 1, 2, 2, 3, 3, 4, 4, 4, 5, 10]);
+        assert_eq!(key_id(&[0x90, 0x01]), None, "cut short");
+        assert_eq!(key_id(&[0x88, 0x01, 0x02]), None, "a byte too many");
+        assert_eq!(key_id(&[0x7f]), None, "no head");
+        assert_eq!(key_id(&[0xcf, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f]), None, "over 64 bits");
+        assert_eq!(key_id(&[0xd0]), None, "more than nine bytes after the head");
     }
 
     #[test]

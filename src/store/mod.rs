@@ -57,10 +57,11 @@ use crate::model::RecordRef;
 /// `chunks`); 11 keeps a contact's or account's owner in its report facts instead of an owner
 /// key, an instant there in as few bytes as it needs, and four bytes of an address's hash, and
 /// writes records in format 8, without their id (see `codec`; older records are read as they
-/// are, and shrink when next written).
-/// Opening an older file upgrades it, one step at a time, inside one
-/// transaction.
-pub const SCHEMA_VERSION: u64 = 11;
+/// are, and shrink when next written); 12 writes the id that ends an index key readable from the
+/// end without its length twice (`keys::push_last_id`), and records in format 9, their change
+/// time kept as the seconds after their creation. Opening an older file upgrades it, one
+/// step at a time, inside one transaction.
+pub const SCHEMA_VERSION: u64 = 12;
 
 /// Something went wrong below the business rules: the file, the format or a record.
 #[derive(Debug, thiserror::Error)]

@@ -142,7 +142,7 @@ impl FileStore {
                 if old < 3 {
                     w.name_lead_sources()?;
                 }
-                if old < 11 {
+                if old < 12 {
                     facts::rederive_index(&mut w.tables()?)?;
                 }
                 if old < 5 {

@@ -163,7 +163,7 @@ pub trait Read: RawRead {
     /// One record, if it exists.
     fn get<R: Indexed>(&self, id: Id) -> Result<Option<R>> {
         let what = RecordRef::new(R::KIND, id);
-        self.raw(what)?.map(|bytes| codec::decode(what, &bytes)).transpose()
+        self.raw(what)?.map(|bytes| codec::decode_record(what, &bytes)).transpose()
     }
 
     /// Whether a record exists.
@@ -175,7 +175,7 @@ pub trait Read: RawRead {
     fn all<R: Indexed>(&self, mut keep: impl FnMut(&R) -> bool) -> Result<Vec<R>> {
         let mut found = Gather::default();
         self.scan_records(R::KIND, &mut |id, bytes| {
-            found.take(codec::decode::<R>(RecordRef::new(R::KIND, id), bytes).map(|r| Some(r).filter(&mut keep)))
+            found.take(codec::decode_record::<R>(RecordRef::new(R::KIND, id), bytes).map(|r| Some(r).filter(&mut keep)))
         })?;
         found.finish()
     }
@@ -184,13 +184,16 @@ pub trait Read: RawRead {
     /// keeps nothing itself.
     fn each<R: Indexed>(&self, mut f: impl FnMut(R) -> bool) -> Result<()> {
         let mut failed = None;
-        self.scan_records(R::KIND, &mut |id, bytes| match codec::decode::<R>(RecordRef::new(R::KIND, id), bytes) {
-            Ok(r) => f(r),
-            Err(e) => {
-                failed = Some(e);
-                false
-            }
-        })?;
+        self.scan_records(
+            R::KIND,
+            &mut |id, bytes| match codec::decode_record::<R>(RecordRef::new(R::KIND, id), bytes) {
+                Ok(r) => f(r),
+                Err(e) => {
+                    failed = Some(e);
+                    false
+                }
+            },
+        )?;
         failed.map_or(Ok(()), Err)
     }
 
@@ -256,7 +259,7 @@ pub trait Read: RawRead {
     fn many<R: Indexed>(&self, ids: &[Id]) -> Result<Vec<R>> {
         let refs: Vec<RecordRef> = ids.iter().map(|&id| RecordRef::new(R::KIND, id)).collect();
         let found = self.raw_many(&refs)?;
-        refs.iter().zip(found).filter_map(|(&r, bytes)| Some(codec::decode(r, &bytes?))).collect()
+        refs.iter().zip(found).filter_map(|(&r, bytes)| Some(codec::decode_record(r, &bytes?))).collect()
     }
 
     /// The bulk load that created `target`, if it was created by one.

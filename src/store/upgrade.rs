@@ -10,8 +10,9 @@
 //! Schema 7 → 8: a deal's record, of format 6, may name a competitor (older formats read as
 //! none, see `codec`).
 //!
-//! Schemas 4, 6, 8, 10 and 11 changed the index (report facts, owner keys, more facts, ids in as
-//! few bytes as they need, owners in the facts): an older file's index is written again from its records
+//! Schemas 4, 6, 8, 10, 11 and 12 changed the index (report facts, owner keys, more facts, ids in
+//! as few bytes as they need, owners in the facts, a key's last id read from its end): an older
+//! file's index is written again from its records
 //! (`facts::rederive_index`), once, whichever of them it missed.
 //!
 //! Schema 4 → 5: a won or lost deal keeps the day it closed; each one already closed gets the day
@@ -194,7 +195,7 @@ mod tests {
         let mut old = vec![1];
         old.extend(codec::payload(&(head, Some(OldSource::TradeShow), tail)));
         let upgraded = upgrade_value::<LeadHead>(&old).unwrap();
-        let back: Lead = codec::decode(lead.record_ref(), &upgraded).unwrap();
+        let back: Lead = codec::decode_record(lead.record_ref(), &upgraded).unwrap();
         assert_eq!(back, Lead { source: Some("trade_show".into()), ..lead });
     }
 
@@ -237,7 +238,7 @@ mod tests {
             let mut old = vec![1];
             old.extend(codec::payload(&(&head, old_source, &tail)));
             let upgraded = upgrade_value::<DealHead>(&old).unwrap();
-            let back: Opportunity = codec::decode(deal.record_ref(), &upgraded).unwrap();
+            let back: Opportunity = codec::decode_record(deal.record_ref(), &upgraded).unwrap();
             assert_eq!(back, Opportunity { lead_source: name.map(String::from), ..deal.clone() });
         }
     }

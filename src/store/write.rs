@@ -524,7 +524,7 @@ impl<'t> WriteTables<'t> {
         for k in new_keys.into_iter().filter(|k| old_keys.binary_search(k).is_err()) {
             self.hold_key(&k)?;
         }
-        self.raw.put_raw(rec.record_ref(), &codec::encode(rec))?;
+        self.raw.put_raw(rec.record_ref(), &codec::encode_record(rec))?;
         self.written.note(rec.record_ref());
         Ok(())
     }

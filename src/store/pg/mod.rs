@@ -339,9 +339,9 @@ impl PgStore {
                 return Err(StoreError::TooNew { path: self.pool.shown.clone().into(), found });
             }
             // Schema 9 only compressed the search chunks written from then on (older ones read
-            // as they are); 10 and 11 write the index keys again, smaller (11's record format
-            // reads beside the older ones).
-            Some(8..=10) => {
+            // as they are); 10, 11 and 12 write the index keys again, smaller (11's record
+            // format reads beside the older ones).
+            Some(8..=11) => {
                 let mut t = t;
                 super::facts::rederive_index(&mut t)?;
                 t.set_meta("schema_version", SCHEMA_VERSION)?;
