@@ -308,7 +308,7 @@ pub(in crate::store) mod tests {
         assert_eq!(super::check(&store.read().unwrap()).unwrap(), Vec::<String>::new());
         let globex = Account { id: 2, name: "Globex".into(), ..Default::default() };
         let gone = keys::index_keys(&globex).remove(0);
-        let stray = keys::sort_prefix(Kind::Account, keys::SortField::Name, b"nobody\0\x01\x09\x01");
+        let stray = keys::sort_prefix(Kind::Account, keys::SortField::Name, b"nobody\0\x89");
         let w = store.write().unwrap();
         let mut t = w.tables().unwrap();
         t.raw.remove_keys(&[&gone].into_iter().collect()).unwrap();

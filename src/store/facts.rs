@@ -8,7 +8,7 @@
 //! does, but for accounts and contacts, which start with it, once (a million contacts' keys are
 //! most of a file's index). An account's or contact's owner is in its facts key rather than in
 //! an owner key of its own (`keys::Indexed::OWNER_IN_FACTS`): a key fewer a contact. Ids are
-//! written as `keys::push_id` writes them. Instants are kept
+//! written as `keys::push_id` writes them, the one ending a key as `keys::push_last_id` does. Instants are kept
 //! as UTC seconds, never as local dates, so that a key does not depend on
 //! the time zone it was written in. A deal's date is the day it closed, or while it is open the
 //! day it is expected to close ([`Opportunity::report_date`]).

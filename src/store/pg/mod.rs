@@ -339,8 +339,8 @@ impl PgStore {
                 return Err(StoreError::TooNew { path: self.pool.shown.clone().into(), found });
             }
             // Schema 9 only compressed the search chunks written from then on (older ones read
-            // as they are); 10, 11 and 12 write the index keys again, smaller (11's record
-            // format reads beside the older ones).
+            // as they are); 10, 11 and 12 write the index keys again, smaller (the record
+            // formats of 11 and 12 read beside the older ones).
             Some(8..=11) => {
                 let mut t = t;
                 super::facts::rederive_index(&mut t)?;
