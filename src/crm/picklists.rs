@@ -272,14 +272,14 @@ impl Tx<'_> {
     /// record never trips over it.
     pub(super) fn settle_picks<R: Record>(&mut self, rec: &mut R, old: Option<&R>) -> Result<()> {
         for list in Picklist::ALL {
-            let before = old.and_then(|o| o.picked(list)).map(str::to_string);
+            let before = old.and_then(|o| o.picked(list));
             let Some(slot) = rec.picked_mut(list) else { continue };
             let Some(given) = slot.as_deref().map(str::trim) else { continue };
             if given.is_empty() {
                 *slot = None;
                 continue;
             }
-            if before.as_deref() == Some(given) {
+            if before == Some(given) {
                 continue;
             }
             let given = given.to_string();
@@ -329,8 +329,12 @@ pub(in crate::crm) fn stored(r: &impl Read, list: Picklist) -> Result<Vec<String
 }
 
 /// Where the entry `name` sits in `names`: its own name loosely, else (for lead sources) the
-/// word other tools use for it.
+/// word other tools use for it. A name spelled as listed is found without building keys (a
+/// bulk load asks this of every record): no two entries of a list share a key.
 fn resolve(list: Picklist, names: &[String], name: &str) -> Option<usize> {
+    if let Some(at) = names.iter().position(|s| s == name) {
+        return Some(at);
+    }
     let key = source_key(name);
     let aliases = if list == Picklist::LeadSources { ALIASES } else { &[] };
     let alias = aliases.iter().find(|(from, _)| *from == key).map(|(_, to)| *to);

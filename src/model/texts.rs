@@ -43,6 +43,12 @@ fn unwanted(c: char, lines: bool) -> bool {
 /// control characters are the bytes below a space, DEL, and the two-byte C1 controls.
 fn any_unwanted(text: &str, lines: impl Fn() -> bool) -> bool {
     let bytes = text.as_bytes();
+    // Most texts hold no byte that may start one: a test without early exit, which the compiler
+    // runs over many bytes at a time.
+    let suspect = |b: u8| b < b' ' || b == 0x7f || b == 0xc2;
+    if !bytes.iter().fold(false, |seen, &b| seen | suspect(b)) {
+        return false;
+    }
     bytes.iter().enumerate().any(|(at, &b)| match b {
         b'\n' | b'\t' => !lines(),
         0..b' ' | 0x7f => true,
