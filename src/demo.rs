@@ -10,7 +10,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use crate::crm::{ConvertLead, Crm, CrmError, Indexed, NewOpportunity, Result, Tx};
+use crate::crm::{ConvertLead, Crm, CrmError, Indexed, NewOpportunity, Prepared, Result, Stamp, Tx};
 use crate::model::*;
 
 const FIRST: &str = include_str!("../data/first_names.txt");
@@ -224,6 +224,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
     // The session's clock, through the transaction: a fixed clock makes a fixed demo.
     let now = tx.now();
     let today = now.local_date();
+    let stamp = tx.stamp();
 
     let drawn = |i: u32| {
         let start = today.add_days(rng.random_range(-120..30));
@@ -242,7 +243,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
             ..Default::default()
         }
     };
-    let campaigns = batched(tx, made, size.campaigns, drawn, created)?;
+    let campaigns = batched(tx, made, size.campaigns, preparing(&stamp, drawn), created)?;
 
     let catalogue = lines(PRODUCTS);
     let drawn = |i: u32| {
@@ -256,7 +257,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
             ..Default::default()
         }
     };
-    let products = batched(tx, made, size.products, drawn, |tx, p| tx.create(p))?;
+    let products = batched(tx, made, size.products, preparing(&stamp, drawn), |tx, p| tx.create_prepared(p?))?;
 
     let drawn = |i: u32| {
         let (city, country) = *words.cities.choose(&mut rng).unwrap_or(&("London", "United Kingdom"));
@@ -286,10 +287,10 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
             name,
             ..Default::default()
         };
-        (account, domain, city.to_string(), country.to_string())
+        (stamp.prepare(account), domain, city.to_string(), country.to_string())
     };
     let accounts = batched(tx, made, size.accounts, drawn, |tx, (account, domain, city, country)| {
-        Ok((tx.create(account)?.id, domain, city, country))
+        Ok((tx.create_prepared(account?)?.id, domain, city, country))
     })?;
 
     // Each contact's last activity, by position in `contacts`: their calls happen before it.
@@ -334,10 +335,11 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
             }),
             ..Default::default()
         };
-        (contact, *account)
+        (stamp.prepare(contact), *account)
     };
-    let contacts =
-        batched(tx, made, size.contacts, drawn, |tx, (contact, account)| Ok((tx.create(contact)?.id, account)))?;
+    let contacts = batched(tx, made, size.contacts, drawn, |tx, (contact, account)| {
+        Ok((tx.create_prepared(contact?)?.id, account))
+    })?;
 
     let drawn = |i: u32| {
         let first = *words.first.choose(&mut rng).unwrap_or(&"Ann");
@@ -370,10 +372,10 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
             let (account, ..) = &accounts[rng.random_range(0..accounts.len())];
             ConvertLead { account: Some(*account), opportunity }
         });
-        (lead, conversion)
+        (stamp.prepare(lead), conversion)
     };
     batched(tx, made, size.leads, drawn, |tx, (lead, conversion)| {
-        let lead = tx.create(lead)?;
+        let lead = tx.create_prepared(lead?)?;
         if let Some(how) = conversion {
             tx.convert_lead(lead.id, how)?;
         }
@@ -411,9 +413,9 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
         if stage.outcome == StageOutcome::Lost {
             opp.lost_reason = Some(LOST[i as usize % LOST.len()].into());
         }
-        opp
+        stamp.prepare_opportunity(opp, stage)
     };
-    let opportunities = batched(tx, made, size.opportunities, drawn, |tx, opp| Ok(tx.create_opportunity(opp)?.id))?;
+    let opportunities = batched(tx, made, size.opportunities, drawn, created)?;
 
     // A quota for this quarter and each of its months, sized so that some are met and some not.
     let quarter = QuotaPeriod::Quarter(today.0.year(), today.0.month0() / 3 + 1);
@@ -447,25 +449,31 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
             ..Default::default()
         }
     };
-    let projects = batched(tx, made, size.projects, drawn, created)?;
+    let projects = batched(tx, made, size.projects, preparing(&stamp, drawn), created)?;
 
-    // The first tasks are the first project's plan, each waiting for those it names.
+    // The first tasks are the first project's plan, each waiting for the steps it names, by
+    // their place in the plan.
+    let mut plan: Vec<Id> = Vec::new();
+    for &(title, days, done, after) in PLAN.iter().take(size.tasks as usize) {
+        let task = Task {
+            title: title.into(),
+            due: Some(today.add_days(days)),
+            status: if done { TaskStatus::Done } else { TaskStatus::Open },
+            project: Some(projects[0]),
+            completed_at: done.then(|| Timestamp(now.0 + days * 86_400)),
+            after: after.iter().map(|&n| plan[n]).collect(),
+            ..Default::default()
+        };
+        plan.push(tx.create(task)?.id);
+        made();
+    }
+    let planned = plan.len() as u32;
     let drawn = |i: u32| {
-        if let Some(&(title, days, done, after)) = PLAN.get(i as usize) {
-            let task = Task {
-                title: title.into(),
-                due: Some(today.add_days(days)),
-                status: if done { TaskStatus::Done } else { TaskStatus::Open },
-                project: Some(projects[0]),
-                completed_at: done.then(|| Timestamp(now.0 + days * 86_400)),
-                ..Default::default()
-            };
-            return (task, Some(after));
-        }
+        let i = i + planned;
         let (contact, _) = contacts[rng.random_range(0..contacts.len())];
         let status = TaskStatus::ALL[(i as usize / 2) % TaskStatus::ALL.len()];
         let done = matches!(status, TaskStatus::Done | TaskStatus::Cancelled);
-        let task = Task {
+        Task {
             title: TASKS[i as usize % TASKS.len()].into(),
             due: (i % 10 != 9).then(|| today.add_days(rng.random_range(-20..30))),
             priority: Priority::ALL[i as usize % Priority::ALL.len()],
@@ -475,17 +483,9 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
             project: i.is_multiple_of(7).then(|| projects[i as usize % projects.len()]),
             completed_at: done.then(|| Timestamp(now.0 - rng.random_range(0..30 * 86_400))),
             ..Default::default()
-        };
-        (task, None)
+        }
     };
-    // A step of the plan waits for the steps it names, by their place in the plan.
-    let mut plan: Vec<Id> = Vec::new();
-    batched(tx, made, size.tasks, drawn, |tx, (mut task, after): (Task, Option<&[usize]>)| {
-        let Some(after) = after else { return tx.create(task).map(drop) };
-        task.after = after.iter().map(|&n| plan[n]).collect();
-        plan.push(tx.create(task)?.id);
-        Ok(())
-    })?;
+    batched(tx, made, size.tasks - planned, preparing(&stamp, drawn), created)?;
 
     let drawn = |i: u32| {
         let who = rng.random_range(0..contacts.len());
@@ -507,7 +507,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
             ..Default::default()
         }
     };
-    batched(tx, made, size.calls, drawn, created)?;
+    batched(tx, made, size.calls, preparing(&stamp, drawn), created)?;
 
     let drawn = |i: u32| {
         let (contact, account) = contacts[rng.random_range(0..contacts.len())];
@@ -523,7 +523,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
             ..Default::default()
         }
     };
-    batched(tx, made, size.events, drawn, created)?;
+    batched(tx, made, size.events, preparing(&stamp, drawn), created)?;
 
     let drawn = |i: u32| {
         let members: Vec<Id> = (0..50)
@@ -535,7 +535,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
             format!("{} {}", ["Newsletter", "VIP customers", "Event invitees", "Call list"][i as usize % 4], i / 4 + 1);
         ContactList { name, members, ..Default::default() }
     };
-    batched(tx, made, size.lists, drawn, created)?;
+    batched(tx, made, size.lists, preparing(&stamp, drawn), created)?;
 
     let drawn = |i: u32| {
         let (contact, account) = contacts[rng.random_range(0..contacts.len())];
@@ -547,7 +547,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
         let text = NOTES[i as usize % NOTES.len()].to_string();
         Note { id: 0, target, text, owner: String::new(), created: Timestamp::default(), updated: Timestamp::default() }
     };
-    batched(tx, made, size.notes, drawn, created)?;
+    batched(tx, made, size.notes, preparing(&stamp, drawn), created)?;
 
     let active: Vec<&Product> = products.iter().filter(|p| p.active).collect();
     let drawn = |i: u32| {
@@ -593,7 +593,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
             ..Default::default()
         }
     };
-    batched(tx, made, size.cases, drawn, created)?;
+    batched(tx, made, size.cases, preparing(&stamp, drawn), created)?;
     Ok(())
 }
 
@@ -642,7 +642,15 @@ fn batched<D: Send, T>(
     })
 }
 
-/// Writes a record made up by the demo; its id.
-fn created<R: Indexed>(tx: &mut Tx, record: R) -> Result<Id> {
-    Ok(tx.create(record)?.id())
+/// `draw` with each record it makes prepared under `stamp`, on the drawing thread.
+fn preparing<'s, R: Indexed>(
+    stamp: &'s Stamp,
+    mut draw: impl FnMut(u32) -> R + Send + 's,
+) -> impl FnMut(u32) -> Result<Prepared<R>> + Send + 's {
+    move |i| stamp.prepare(draw(i))
+}
+
+/// Writes a record made up (and prepared) by the demo; its id.
+fn created<R: Indexed>(tx: &mut Tx, record: Result<Prepared<R>>) -> Result<Id> {
+    Ok(tx.create_prepared(record?)?.id())
 }

@@ -481,3 +481,67 @@ impl NetworkTasks for Crm {
         (net.steps.iter().map(|s| s.task).collect(), net.edges.iter().map(|&(b, a)| (task(b), task(a))).collect())
     }
 }
+
+/// Creates `rec` in a bulk load both ways: as it stands, and prepared on a thread of its own.
+fn both_ways<R: rolo::crm::Indexed + Clone + Send>(crm: &Crm, rec: R) -> rolo::crm::Result<(R, R)> {
+    crm.write_bulk("both ways", |tx| {
+        let stamp = tx.stamp();
+        let prepared = std::thread::scope(|s| s.spawn(|| stamp.prepare(rec.clone())).join().unwrap())?;
+        Ok((tx.create(rec)?, tx.create_prepared(prepared)?))
+    })
+}
+
+#[test]
+fn a_record_prepared_on_another_thread_is_stored_as_create_stores_it() {
+    let (_dir, crm) = crm();
+    let account = crm.create(Account { name: "Osaka Trading".into(), ..Default::default() }).unwrap().id;
+    let person = Contact {
+        first_name: "Li\u{7}".into(),
+        last_name: "Wang".into(),
+        account: Some(account),
+        ..Default::default()
+    };
+    let (made, prepared) = both_ways(&crm, person).unwrap();
+    assert_eq!((prepared.first_name.as_str(), prepared.owner.as_str()), ("Li", "ann"), "tidied, owned by the actor");
+    assert_eq!(Contact { id: made.id, ..prepared.clone() }, made, "the same record but its id");
+    assert_eq!(crm.get::<Contact>(prepared.id).unwrap(), prepared, "stored as returned");
+    let found: Vec<_> = crm.search("osaka wang", &[Kind::Contact], 5).unwrap().iter().map(|h| h.id).collect();
+    assert_eq!(found.len(), 2, "both found by their account's name: {found:?}");
+    assert!(found.contains(&prepared.id));
+    assert_eq!(crm.check().unwrap(), Vec::<String>::new(), "the index agrees");
+
+    // A lead source spelled otherwise is spelled as listed, in the record stored too.
+    let lead = Lead { last_name: "Ito".into(), source: Some(" Cold_Call ".into()), ..Default::default() };
+    let (_, prepared) = both_ways(&crm, lead).unwrap();
+    assert_eq!(prepared.source.as_deref(), Some("cold_call"));
+    assert_eq!(crm.get::<Lead>(prepared.id).unwrap(), prepared);
+    // A case's rules still fill it in: its deadline.
+    let (_, case) = both_ways(&crm, rolo::model::Case { subject: "Jammed".into(), ..Default::default() }).unwrap();
+    assert!(case.sla_due.is_some());
+    // An invalid record is refused on the thread that prepares it, as create refuses it.
+    let nameless = Contact::default();
+    let stamp = crm.write(|tx| Ok(tx.stamp())).unwrap();
+    assert_eq!(stamp.prepare(nameless.clone()).unwrap_err().to_string(), crm.create(nameless).unwrap_err().to_string());
+}
+
+#[test]
+fn a_prepared_record_obeys_the_writers_role_and_only_its_own_transaction_takes_it() {
+    let (_dir, crm) = crm();
+    two_teams(&crm);
+    let sam = crm.acting_as("sam").unwrap();
+    let theirs = Contact { last_name: "Other".into(), owner: "ola".into(), ..Default::default() };
+    let refused = sam.write_bulk("theirs", |tx| {
+        let prepared = tx.stamp().prepare(theirs.clone())?;
+        tx.create_prepared(prepared)
+    });
+    let as_created = sam.create(theirs.clone()).unwrap_err();
+    assert!(matches!(as_created, CrmError::NoRight { .. }), "a rep gives no one a record: {as_created}");
+    assert_eq!(refused.unwrap_err().to_string(), as_created.to_string());
+    let prepared = sam
+        .write_bulk("first", |tx| Ok(tx.stamp().prepare(Contact { owner: String::new(), ..theirs })))
+        .unwrap()
+        .unwrap();
+    let refused = sam.write_bulk("second", |tx| tx.create_prepared(prepared)).unwrap_err();
+    assert!(refused.to_string().contains("prepared for another transaction"), "{refused}");
+    assert!(sam.list::<Contact>(|_| true).unwrap().is_empty(), "nothing was written");
+}

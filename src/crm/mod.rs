@@ -17,6 +17,7 @@ mod live_index;
 mod marketing;
 mod people;
 mod picklists;
+mod prepared;
 mod query;
 mod quotas;
 mod report;
@@ -47,6 +48,7 @@ pub use filter::{
 };
 pub use people::EmailStatusChange;
 pub use picklists::SourceUse;
+pub use prepared::{Prepared, Stamp};
 pub use query::Order;
 pub use report::{
     AccountCalls, ActivityCount, ActivityReport, ActivityRow, Bucket, CASE_WEEKS, CHART_CUSTOMERS, CONSENT_ROWS,
@@ -265,6 +267,7 @@ impl Crm {
                 )?),
             };
             let mut tx = Tx {
+                number: prepared::tx_number(),
                 w,
                 actor,
                 consequences: 0,
@@ -544,6 +547,8 @@ impl Crm {
 
 /// One write transaction with the service's rules applied: validation, link checks, audit, search.
 pub struct Tx<'a> {
+    /// This transaction's number among the process's, which its [`Stamp`] carries.
+    number: u64,
     w: WriteTables<'a>,
     /// Who acts: `None` for the service's own upkeep.
     actor: Option<Actor>,
@@ -609,6 +614,12 @@ impl<'a> Tx<'a> {
         self.now
     }
 
+    /// What this transaction stamps new records with, for another thread to prepare them by
+    /// (see [`Tx::create_prepared`]).
+    pub fn stamp(&self) -> Stamp {
+        Stamp::new(self.user, self.now, self.number)
+    }
+
     /// One record, or a not-found error.
     pub fn get<R: Indexed>(&self, id: Id) -> Result<R> {
         self.w.get(id)?.ok_or(CrmError::NotFound(RecordRef::new(R::KIND, id)))
@@ -654,7 +665,12 @@ impl<'a> Tx<'a> {
     }
 
     fn search_text<R: Indexed>(&mut self, rec: &R) -> Result<Option<String>> {
-        let Some(mut text) = rec.search_text() else { return Ok(None) };
+        self.with_company(rec, rec.search_text())
+    }
+
+    /// A record's own search text `text` with the name of its account added.
+    fn with_company<R: Indexed>(&mut self, rec: &R, text: Option<String>) -> Result<Option<String>> {
+        let Some(mut text) = text else { return Ok(None) };
         if let Some(account) = rec.account()
             && let Some(company) = self.account_name(account)?
         {
@@ -683,7 +699,12 @@ impl<'a> Tx<'a> {
     }
 
     fn index_search<R: Indexed>(&mut self, rec: &R) -> Result<()> {
-        if let Some(text) = self.search_text(rec)? {
+        self.index_search_text(rec, rec.search_text())
+    }
+
+    /// Indexes `rec` under its own search text `text` (with its account's name added).
+    fn index_search_text<R: Indexed>(&mut self, rec: &R, text: Option<String>) -> Result<()> {
+        if let Some(text) = self.with_company(rec, text)? {
             // Past a bulk load's first texts the search index reads them again from the file.
             if matches!(self.search, Handed::Each(_)) {
                 self.search.push((rec.record_ref(), Some((text.clone(), rec.owner().unwrap_or_default().to_string()))));
@@ -715,17 +736,44 @@ impl<'a> Tx<'a> {
         crate::model::texts::tidy(&mut rec)?;
         rec.validate()?;
         self.settle_picks(&mut rec, None)?;
+        self.store_new(rec, None)
+    }
+
+    /// Creates a record prepared on another thread (see [`Stamp::prepare`]) as [`Tx::create`]
+    /// would: only the checks that need the store are left, and then the writes. The
+    /// permission and owner checks see its tidied fields.
+    pub fn create_prepared<R: Indexed>(&mut self, prepared: Prepared<R>) -> Result<R> {
+        let Some((mut rec, done)) = prepared.open(self.number) else {
+            return Err(CrmError::Store(crate::store::StoreError::Other(
+                "a record was prepared for another transaction".into(),
+            )));
+        };
+        let Some(done) = done else { return self.create(rec) };
+        self.allow(crate::model::Act::Create, &rec)?;
+        self.check_owner(&rec, None)?;
+        // A pick spelled otherwise than its list changes the record: encoded again.
+        let done = (!self.settle_picks(&mut rec, None)?).then_some(done);
+        self.store_new(rec, done)
+    }
+
+    /// The rest of creating a checked record: the rules that read the store, the writes and the
+    /// audit. `done` is what was prepared of it beforehand.
+    fn store_new<R: Indexed>(&mut self, mut rec: R, done: Option<prepared::Done>) -> Result<R> {
         self.check_links(&rec, None)?;
         self.quote_rules(None, &rec)?;
         self.marketing_rules(&rec)?;
-        self.w.insert(&mut rec)?;
+        let (encoded, search) = match done {
+            Some(done) => (Some(done.encoded), done.search),
+            None => (None, rec.search_text()),
+        };
+        self.w.insert_encoded(&mut rec, encoded)?;
         if self.bulk.is_some()
             && let Some(account) = (&rec as &dyn std::any::Any).downcast_ref::<crate::model::Account>()
         {
             self.account_names.made(account.id, &account.name);
         }
         self.journal(AuditAction::Created, &rec, None, &[], None);
-        self.index_search(&rec)?;
+        self.index_search_text(&rec, search)?;
         self.case_response(&rec)?;
         match &mut self.bulk {
             Some((_, runs)) => {

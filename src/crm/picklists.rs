@@ -269,14 +269,16 @@ impl Tx<'_> {
 
     /// Spells each name a record picks from a list as the list does, or refuses a name the list
     /// lacks. A name left as it was in `old` passes unchecked, so editing another field of a
-    /// record never trips over it.
-    pub(super) fn settle_picks<R: Record>(&mut self, rec: &mut R, old: Option<&R>) -> Result<()> {
+    /// record never trips over it. Whether it changed the record.
+    pub(super) fn settle_picks<R: Record>(&mut self, rec: &mut R, old: Option<&R>) -> Result<bool> {
+        let mut changed = false;
         for list in Picklist::ALL {
             let before = old.and_then(|o| o.picked(list));
             let Some(slot) = rec.picked_mut(list) else { continue };
             let Some(given) = slot.as_deref().map(str::trim) else { continue };
             if given.is_empty() {
                 *slot = None;
+                changed = true;
                 continue;
             }
             if before == Some(given) {
@@ -291,12 +293,13 @@ impl Tx<'_> {
                     format!("{known}; add it in Settings (g S) or with {} add", list.command()),
                 )
             })?;
-            let spelled = names[at].clone();
-            if let Some(slot) = rec.picked_mut(list) {
-                *slot = Some(spelled);
+            let spelled = &names[at];
+            if let Some(slot) = rec.picked_mut(list).filter(|s| s.as_ref() != Some(spelled)) {
+                *slot = Some(spelled.clone());
+                changed = true;
             }
         }
-        Ok(())
+        Ok(changed)
     }
 
     /// The records of one kind that carry `name` from `list`.

@@ -444,6 +444,19 @@ pub fn encode_record<R: Record + Stored>(rec: &R) -> Vec<u8> {
     out
 }
 
+/// A new record's stored bytes, encoded before it is given its id (the payload leaves the id
+/// out, and a new record's times are set before it is stored): a bulk load encodes its records
+/// on the thread that makes them, off the thread that writes.
+#[derive(Debug)]
+pub struct Encoded(pub(super) Vec<u8>);
+
+impl Encoded {
+    /// The bytes `rec` is stored as, whatever id it is given.
+    pub fn of<R: Record + Stored>(rec: &R) -> Encoded {
+        Encoded(encode_record(rec))
+    }
+}
+
 /// Writes a time's bytes at the start of `out`, returning how many they are (at most ten).
 fn encode_time(t: Timestamp, out: &mut [u8; 10]) -> usize {
     bincode::serde::encode_into_slice(t, out, config()).expect("a time always fits ten bytes")

@@ -133,7 +133,7 @@ impl Store {
                 let (mut n, mut failed) = (0, Gather::<()>::default());
                 let scan = source.scan_records(kind, &mut |id, envelope| {
                     n += 1;
-                    failed.take(raw.put_raw(RecordRef::new(kind, id), envelope).map(|()| None))
+                    failed.take(raw.put_raw(RecordRef::new(kind, id), envelope.to_vec()).map(|()| None))
                 });
                 scan?;
                 failed.finish()?;

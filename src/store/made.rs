@@ -41,18 +41,19 @@ impl Made {
     }
 
     /// Holds record `id` of table `slot`, whose largest id is `ceiling`, unless it may already
-    /// be in the table (at or below the ceiling), which then takes the write: false.
-    pub(super) fn hold(&mut self, slot: usize, ceiling: Id, id: Id, envelope: &[u8]) -> bool {
-        let Some((known, held)) = self.tables.get_mut(slot) else { return false };
+    /// be in the table (at or below the ceiling), which then takes the write: the envelope is
+    /// given back.
+    pub(super) fn hold(&mut self, slot: usize, ceiling: Id, id: Id, envelope: Vec<u8>) -> Option<Vec<u8>> {
+        let Some((known, held)) = self.tables.get_mut(slot) else { return Some(envelope) };
         let ceiling = *known.get_or_insert(ceiling);
         if id <= ceiling {
-            return false;
+            return Some(envelope);
         }
         self.bytes += envelope.len();
-        if let Some(old) = held.insert(id, envelope.to_vec()) {
+        if let Some(old) = held.insert(id, envelope) {
             self.bytes -= old.len();
         }
-        true
+        None
     }
 
     /// Whether so many bytes are held that they should go into their tables.
@@ -106,10 +107,10 @@ mod tests {
     fn records_above_the_ceiling_are_held_and_those_at_or_below_are_not() {
         let mut made = Made::new(2);
         assert_eq!(made.ceiling(0), None);
-        assert!(!made.hold(0, 10, 10, b"ten"), "the table may have 10");
-        assert!(made.hold(0, 99, 12, b"twelve"), "the first ceiling stays");
-        assert!(made.hold(0, 10, 11, b"eleven"));
-        assert!(made.hold(0, 10, 12, b"twelve!"), "held again, replaced");
+        assert_eq!(made.hold(0, 10, 10, b"ten".to_vec()), Some(b"ten".to_vec()), "the table may have 10");
+        assert!(made.hold(0, 99, 12, b"twelve".to_vec()).is_none(), "the first ceiling stays");
+        assert!(made.hold(0, 10, 11, b"eleven".to_vec()).is_none());
+        assert!(made.hold(0, 10, 12, b"twelve!".to_vec()).is_none(), "held again, replaced");
         assert_eq!(made.records(0).collect::<Vec<_>>(), [(11, &b"eleven"[..]), (12, &b"twelve!"[..])]);
         assert_eq!(
             (made.count(0), made.count(1), made.get(0, 12), made.get(1, 12)),
@@ -120,10 +121,13 @@ mod tests {
         let taken = made.take();
         assert_eq!(taken.len(), 1);
         assert_eq!((made.ceiling(0), made.count(0), made.bytes), (Some(12), 0, 0));
-        assert!(!made.hold(0, 0, 12, b"x") && made.hold(0, 0, 13, b"x"), "the ceiling rose to what was taken");
+        assert!(
+            made.hold(0, 0, 12, b"x".to_vec()) == Some(b"x".to_vec()) && made.hold(0, 0, 13, b"x".to_vec()).is_none(),
+            "the ceiling rose to what was taken"
+        );
         // A reader's holds nothing.
         let mut none = Made::new(0);
-        assert!(!none.hold(0, 0, 5, b"x"));
+        assert_eq!(none.hold(0, 0, 5, b"x".to_vec()), Some(b"x".to_vec()));
         assert_eq!((none.get(0, 5), none.count(0), none.records(0).count()), (None, 0, 0));
     }
 }

@@ -28,7 +28,7 @@ mod write;
 
 pub use backend::{CHANGES_AT_ONCE, Followed, Snapshot, Store, Unsynced, Writer, companion, holds_database};
 pub use check::check;
-pub use codec::Stored;
+pub use codec::{Encoded, Stored};
 pub use copy::Copied;
 pub use guard::{Health, guarding, hush_caught_panics};
 pub use held::Keys;

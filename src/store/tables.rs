@@ -388,16 +388,16 @@ impl super::copy::Dump for Reader {
 }
 
 impl RawWrite for RedbWrite<'_> {
-    fn put_raw(&mut self, r: RecordRef, envelope: &[u8]) -> Result<()> {
+    fn put_raw(&mut self, r: RecordRef, envelope: Vec<u8>) -> Result<()> {
         let at = slot(r.kind);
         let ceiling = match self.made.ceiling(at) {
             Some(ceiling) => ceiling,
             None => self.records[at].last().map_err(other)?.map_or(0, |(k, _)| k.value()),
         };
-        if self.made.hold(at, ceiling, r.id, envelope) {
+        let Some(envelope) = self.made.hold(at, ceiling, r.id, envelope) else {
             return if self.made.full() { self.write_made() } else { Ok(()) };
-        }
-        self.records[at].insert(r.id, envelope).map_err(other)?;
+        };
+        self.records[at].insert(r.id, envelope.as_slice()).map_err(other)?;
         Ok(())
     }
 

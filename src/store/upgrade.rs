@@ -339,7 +339,7 @@ mod tests {
         let broken = add_account(&store, "Globex");
         let w = store.write().unwrap();
         let mut t = w.tables().unwrap();
-        t.raw.put_raw(broken.record_ref(), &[0xff, 1, 2, 3]).unwrap();
+        t.raw.put_raw(broken.record_ref(), vec![0xff, 1, 2, 3]).unwrap();
         t.set_meta("schema_version", 9).unwrap();
         drop(t);
         w.commit().unwrap();

@@ -22,7 +22,7 @@ use crate::model::{AuditEntry, BulkCreation, Id, Kind, RecordRef};
 /// decides what to write; reads through [`RawRead`] see the writes made so far.
 pub trait RawWrite: RawRead {
     /// Stores the envelope of a record, new or over the one there.
-    fn put_raw(&mut self, r: RecordRef, envelope: &[u8]) -> Result<()>;
+    fn put_raw(&mut self, r: RecordRef, envelope: Vec<u8>) -> Result<()>;
     /// Removes the envelope of a record.
     fn remove_raw(&mut self, r: RecordRef) -> Result<()>;
     /// Writes the records `put_raw` held back (a backend may hold new ones, and reads see them
@@ -85,6 +85,13 @@ pub struct WriteTables<'t> {
     pub(super) author: String,
     /// What this transaction wrote, for the sessions told of each commit.
     pub(super) written: Written,
+}
+
+/// How a record comes to be written: new, given its id from the sequence just now (its bytes
+/// perhaps encoded already), or over the version stored (if any), which it replaces.
+enum Put<'r, R> {
+    New(Option<codec::Encoded>),
+    Over(Option<&'r R>),
 }
 
 /// The write transaction of the file; nothing lands until it is committed.
@@ -350,13 +357,20 @@ impl<'t> WriteTables<'t> {
         })
     }
 
-    /// Holds `key` back for the flush. Once [`HELD_KEYS`] keys (or [`HELD_BYTES`]) are held they
-    /// are spilled, as a sorted run, to a scratch file beside the database (or, should that
-    /// fail, written): a bulk load holds a bounded part of its keys, and the flush merges them.
+    /// Holds `key` back for the flush (see [`WriteTables::hold_new_key`]); a removal of it
+    /// still waiting is cancelled.
     pub(super) fn hold_key(&mut self, key: &[u8]) -> Result<()> {
         if !self.removed.is_empty() {
             self.removed.remove(key);
         }
+        self.hold_new_key(key)
+    }
+
+    /// Holds back for the flush a key not waiting to be removed. Once [`HELD_KEYS`] keys (or
+    /// [`HELD_BYTES`]) are held they are spilled, as a sorted run, to a scratch file beside the
+    /// database (or, should that fail, written): a bulk load holds a bounded part of its keys,
+    /// and the flush merges them.
+    fn hold_new_key(&mut self, key: &[u8]) -> Result<()> {
         self.pending.push(key);
         if self.pending.len() < self.held_keys && self.pending.bytes() < HELD_BYTES {
             return Ok(());
@@ -465,9 +479,15 @@ impl<'t> WriteTables<'t> {
 
     /// Stores a new record, giving it the next id of its kind.
     pub fn insert<R: Indexed>(&mut self, rec: &mut R) -> Result<()> {
+        self.insert_encoded(rec, None)
+    }
+
+    /// Stores a new record as [`WriteTables::insert`] does, with its bytes encoded beforehand
+    /// when given (see [`codec::Encoded`]).
+    pub fn insert_encoded<R: Indexed>(&mut self, rec: &mut R, encoded: Option<codec::Encoded>) -> Result<()> {
         self.health.clone().guard(|| {
             rec.set_id(self.next_id(seq_key(R::KIND))?);
-            self.put(rec, None)
+            self.put(rec, Put::New(encoded))
         })
     }
 
@@ -476,7 +496,7 @@ impl<'t> WriteTables<'t> {
         self.health.clone().guard(|| {
             let old: R =
                 self.get(rec.id())?.ok_or_else(|| StoreError::Other(format!("{} vanished", rec.record_ref())))?;
-            self.put(rec, Some(&old))?;
+            self.put(rec, Put::Over(Some(&old)))?;
             self.stamp(rec.record_ref())?;
             Ok(old)
         })
@@ -504,13 +524,17 @@ impl<'t> WriteTables<'t> {
     pub fn restore<R: Indexed>(&mut self, rec: &R) -> Result<Option<R>> {
         self.health.clone().guard(|| {
             let old: Option<R> = self.get(rec.id())?;
-            self.put(rec, old.as_ref())?;
+            self.put(rec, Put::Over(old.as_ref()))?;
             self.stamp(rec.record_ref())?;
             Ok(old)
         })
     }
 
-    fn put<R: Indexed>(&mut self, rec: &R, old: Option<&R>) -> Result<()> {
+    fn put<R: Indexed>(&mut self, rec: &R, how: Put<'_, R>) -> Result<()> {
+        let (old, encoded, new) = match how {
+            Put::New(encoded) => (None, encoded, true),
+            Put::Over(old) => (old, None, false),
+        };
         let new_keys = keys::index_keys(rec);
         let old_keys = old.map(keys::index_keys).unwrap_or_default();
         let state = keys::ownership(rec);
@@ -522,9 +546,28 @@ impl<'t> WriteTables<'t> {
             self.unindex(k);
         }
         for k in new_keys.into_iter().filter(|k| old_keys.binary_search(k).is_err()) {
-            self.hold_key(&k)?;
+            // Every key of a record holds its id, and a new one's id was never used before: none
+            // of its keys can be waiting to be removed.
+            if new {
+                debug_assert!(!self.removed.contains(&k), "a new record's key was removed");
+                self.hold_new_key(&k)?;
+            } else {
+                self.hold_key(&k)?;
+            }
         }
-        self.raw.put_raw(rec.record_ref(), &codec::encode_record(rec))?;
+        let bytes = match encoded {
+            Some(codec::Encoded(bytes)) => {
+                debug_assert_eq!(
+                    bytes,
+                    codec::encode_record(rec),
+                    "{} was changed after it was encoded",
+                    rec.record_ref()
+                );
+                bytes
+            }
+            None => codec::encode_record(rec),
+        };
+        self.raw.put_raw(rec.record_ref(), bytes)?;
         self.written.note(rec.record_ref());
         Ok(())
     }

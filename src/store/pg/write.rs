@@ -231,8 +231,8 @@ impl RawRead for PgTables<'_> {
 }
 
 impl RawWrite for PgTables<'_> {
-    fn put_raw(&mut self, r: RecordRef, envelope: &[u8]) -> Result<()> {
-        self.w.hold(r, Some(envelope.to_vec()))
+    fn put_raw(&mut self, r: RecordRef, envelope: Vec<u8>) -> Result<()> {
+        self.w.hold(r, Some(envelope))
     }
 
     fn remove_raw(&mut self, r: RecordRef) -> Result<()> {
