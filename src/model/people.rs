@@ -237,12 +237,15 @@ impl Record for Contact {
     }
 
     fn search_text(&self) -> Option<String> {
-        let mut parts = vec![self.full_name()];
-        parts.extend(self.emails.iter().map(|e| e.address.clone()));
-        parts.extend(self.phones.iter().map(|p| p.number.clone()));
+        let emails = self.emails.iter().map(|e| e.address.as_str());
+        let phones = self.phones.iter().map(|p| p.number.as_str());
         // Labels too: a search or a list filter for "vip" finds who is labelled so.
-        parts.extend(self.tags.iter().cloned());
-        Some(parts.join("\t"))
+        let tags = self.tags.iter().map(String::as_str);
+        let mut text = self.full_name();
+        for part in emails.chain(phones).chain(tags) {
+            text.extend(["\t", part]);
+        }
+        Some(text)
     }
 
     fn account(&self) -> Option<Id> {
@@ -481,6 +484,22 @@ impl Record for Lead {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_contacts_search_text_is_its_name_then_addresses_numbers_and_labels_a_tab_apart() {
+        let c = Contact {
+            first_name: "Ann".into(),
+            middle_name: Some(" ".into()),
+            last_name: "Lee".into(),
+            emails: vec![Email::new("ann@x.com"), Email::new("lee@y.org")],
+            phones: vec![Phone { number: "+1 555 0100".into(), label: None }],
+            tags: vec!["vip".into()],
+            ..Default::default()
+        };
+        assert_eq!(c.search_text().unwrap(), "Ann Lee\tann@x.com\tlee@y.org\t+1 555 0100\tvip");
+        let bare = Contact { last_name: "Lee".into(), ..Default::default() };
+        assert_eq!(bare.search_text().unwrap(), "Lee");
+    }
 
     #[test]
     fn contact_needs_names_and_valid_emails() {
