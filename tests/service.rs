@@ -518,6 +518,9 @@ fn a_record_prepared_on_another_thread_is_stored_as_create_stores_it() {
     // A case's rules still fill it in: its deadline.
     let (_, case) = both_ways(&crm, rolo::model::Case { subject: "Jammed".into(), ..Default::default() }).unwrap();
     assert!(case.sla_due.is_some());
+    // Found by its number, which is its id.
+    let hits = crm.search(&case.number(), &[Kind::Case], 5).unwrap();
+    assert_eq!(hits.iter().map(|h| h.id).collect::<Vec<_>>(), [case.id], "{}", case.number());
     // An invalid record is refused on the thread that prepares it, as create refuses it.
     let nameless = Contact::default();
     let stamp = crm.write(|tx| Ok(tx.stamp())).unwrap();

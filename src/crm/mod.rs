@@ -741,7 +741,8 @@ impl<'a> Tx<'a> {
 
     /// Creates a record prepared on another thread (see [`Stamp::prepare`]) as [`Tx::create`]
     /// would: only the checks that need the store are left, and then the writes. The
-    /// permission and owner checks see its tidied fields.
+    /// permission and owner checks see its tidied fields, and come after its validation: an
+    /// invalid record is refused as invalid whoever writes it.
     pub fn create_prepared<R: Indexed>(&mut self, prepared: Prepared<R>) -> Result<R> {
         let Some((mut rec, done)) = prepared.open(self.number) else {
             return Err(CrmError::Store(crate::store::StoreError::Other(
@@ -763,10 +764,18 @@ impl<'a> Tx<'a> {
         self.quote_rules(None, &rec)?;
         self.marketing_rules(&rec)?;
         let (encoded, search) = match done {
-            Some(done) => (Some(done.encoded), done.search),
-            None => (None, rec.search_text()),
+            Some(done) => (Some(done.encoded), Some(done.search)),
+            None => (None, None),
         };
         self.w.insert_encoded(&mut rec, encoded)?;
+        // A search text may name the id (a case's number): made once the record has it.
+        let search = match search {
+            Some(text) => {
+                debug_assert_eq!(text, rec.search_text(), "{}'s search text was made without its id", rec.record_ref());
+                text
+            }
+            None => rec.search_text(),
+        };
         if self.bulk.is_some()
             && let Some(account) = (&rec as &dyn std::any::Any).downcast_ref::<crate::model::Account>()
         {

@@ -1,9 +1,10 @@
-//! New records prepared away from the thread that writes. A bulk load makes its records on a
-//! second thread (the demo draws them, an import reads them), and that thread can as well do the
-//! part of [`Tx::create`](super::Tx::create) that needs nothing of the store: the owner and times set, the texts
-//! tidied, the fields checked, the bytes encoded and the search text drawn up. The one thread
-//! that writes then checks only what needs the store (permissions, owners, picklists, links)
-//! and writes: a bulk load costs the slower of the two threads rather than their sum.
+//! New records prepared away from the thread that writes. A bulk load that makes its records on
+//! a second thread (the demo draws them there) has that thread do as well the part of
+//! [`Tx::create`](super::Tx::create) that needs nothing of the store: the owner and times set,
+//! the texts tidied, the fields checked, the bytes encoded and the search text drawn up (no kind
+//! but a case, which is not prepared, names its id in it). The one thread that writes then checks
+//! only what needs the store (permissions, owners, picklists, links, the quote and marketing
+//! rules) and writes: a bulk load costs the slower of the two threads rather than their sum.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
