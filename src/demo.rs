@@ -185,10 +185,9 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool, made: &mut dyn F
     if existing > 0 && !force {
         return Err(CrmError::NotEmpty { path: crm.path().display().to_string(), records: existing });
     }
-    let stages = crm.stages()?;
     // One transaction: a demo killed half-way leaves the file as it was, and a new `rolo demo`
     // finds it empty.
-    crm.write_bulk("rolo demo", |tx| make(tx, size, seed, &stages, made))?;
+    crm.write_bulk("rolo demo", |tx| make(tx, size, seed, made))?;
 
     let after = counts(crm)?;
     let added = |k: Kind| (after[&k] - before[&k]) as u32;
@@ -211,7 +210,7 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool, made: &mut dyn F
 }
 
 /// Makes every record of the demo in `tx`: `size` of each kind, chosen by `seed`.
-fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dyn FnMut()) -> Result<()> {
+fn make(tx: &mut Tx, size: &DemoSize, seed: u64, made: &mut dyn FnMut()) -> Result<()> {
     let words = Words {
         first: lines(FIRST),
         last: lines(LAST),
@@ -225,6 +224,8 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, stages: &[Stage], made: &mut dy
     let now = tx.now();
     let today = now.local_date();
     let stamp = tx.stamp();
+    // Read in the transaction: the deals are placed in them on the drawing thread.
+    let stages = tx.stages()?;
 
     let drawn = |i: u32| {
         let start = today.add_days(rng.random_range(-120..30));

@@ -323,9 +323,8 @@ impl Tx<'_> {
     /// See [`Crm::create_opportunity`].
     pub fn create_opportunity(&mut self, mut opp: Opportunity) -> Result<Opportunity> {
         let stage = if opp.stage == 0 {
-            let mut stages = self.read().all::<Stage>(|s| s.outcome == StageOutcome::Open)?;
-            stages.sort_by_key(|s| (s.order, s.id));
-            stages.into_iter().next().ok_or(CrmError::NoStage { outcome: StageOutcome::Open })?
+            let first = self.stages()?.into_iter().find(|s| s.outcome == StageOutcome::Open);
+            first.ok_or(CrmError::NoStage { outcome: StageOutcome::Open })?
         } else {
             self.get::<Stage>(opp.stage)
                 .map_err(|_| ValidationError::new("stage", format!("stage {} does not exist", opp.stage)))?

@@ -58,7 +58,7 @@ impl Crm {
 
 impl Tx<'_> {
     /// Every stage in board order, as this transaction sees them.
-    fn stages(&self) -> Result<Vec<Stage>> {
+    pub fn stages(&self) -> Result<Vec<Stage>> {
         let mut stages = self.read().all::<Stage>(|_| true)?;
         stages.sort_by_key(|s| (s.order, s.id));
         Ok(stages)
