@@ -23,7 +23,8 @@ pub struct Stamp {
     tx: u64,
 }
 
-/// A new record prepared for [`Tx::create_prepared`](super::Tx::create_prepared) in the transaction whose [`Stamp`] made it.
+/// A new record prepared for [`Tx::create_prepared`](super::Tx::create_prepared) in the
+/// transaction whose [`Stamp`] made it.
 #[derive(Debug)]
 pub struct Prepared<R> {
     rec: R,
@@ -55,8 +56,8 @@ impl Stamp {
         Stamp { user: user.to_string(), now, tx }
     }
 
-    /// Prepares `rec` for [`Tx::create_prepared`](super::Tx::create_prepared): the checks that need nothing of the store
-    /// come now, and refuse it as `create` would.
+    /// Prepares `rec` for [`Tx::create_prepared`](super::Tx::create_prepared): the checks that
+    /// need nothing of the store come now, and refuse it as `create` would.
     pub fn prepare<R: Indexed>(&self, mut rec: R) -> Result<Prepared<R>> {
         // A case's rules fill its team, account and deadlines from the store before its checks.
         if R::KIND == Kind::Case {
@@ -70,9 +71,7 @@ impl Stamp {
         let done = Done { encoded: Encoded::of(&rec), search: rec.search_text() };
         Ok(Prepared { rec, tx: self.tx, done: Some(done) })
     }
-}
 
-impl Stamp {
     /// Prepares a new deal in `stage`, placed there as
     /// [`Tx::create_opportunity`](super::Tx::create_opportunity) places it (status, probability,
     /// day closed); its write refuses it if the stage is gone by then.
