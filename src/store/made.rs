@@ -9,15 +9,22 @@
 //! an id, and the held ones come after the table's in id order, so every read answers from both
 //! without merging.
 
-use std::collections::BTreeMap;
-
 use crate::model::Id;
 
 /// How many bytes of records the writer holds back before writing them into their tables.
 pub(super) const HELD_BYTES: usize = 2 << 20;
 
-/// One table's held records: envelopes by id.
-type Held = BTreeMap<Id, Vec<u8>>;
+/// One table's held records: envelopes by ascending id. New ids come in ascending order, so
+/// holding one is a push, not a tree's insert (a bulk load holds millions).
+type Held = Vec<(Id, Vec<u8>)>;
+
+/// Where record `id` is among `held`, or where it would go.
+fn place(held: &Held, id: Id) -> Result<usize, usize> {
+    match held.last() {
+        Some(&(last, _)) if last < id => Err(held.len()),
+        _ => held.binary_search_by_key(&id, |&(held, _)| held),
+    }
+}
 
 /// The records held back, by table (see the module).
 #[derive(Debug, Default)]
@@ -32,7 +39,7 @@ pub(super) struct Made {
 impl Made {
     /// Room for `tables` record tables (none: a reader, which holds nothing).
     pub(super) fn new(tables: usize) -> Made {
-        Made { tables: (0..tables).map(|_| (None, BTreeMap::new())).collect(), bytes: 0 }
+        Made { tables: (0..tables).map(|_| (None, Vec::new())).collect(), bytes: 0 }
     }
 
     /// The largest id table `slot` may hold, if it was asked (see [`Made::hold`]).
@@ -50,8 +57,9 @@ impl Made {
             return Some(envelope);
         }
         self.bytes += envelope.len();
-        if let Some(old) = held.insert(id, envelope) {
-            self.bytes -= old.len();
+        match place(held, id) {
+            Ok(at) => self.bytes -= std::mem::replace(&mut held[at].1, envelope).len(),
+            Err(at) => held.insert(at, (id, envelope)),
         }
         None
     }
@@ -63,15 +71,17 @@ impl Made {
 
     /// The held record `id` of table `slot`.
     pub(super) fn get(&self, slot: usize, id: Id) -> Option<&[u8]> {
-        self.tables.get(slot)?.1.get(&id).map(Vec::as_slice)
+        let (_, held) = self.tables.get(slot)?;
+        place(held, id).ok().map(|at| held[at].1.as_slice())
     }
 
     /// Forgets held record `id` of table `slot`; whether it was held (else the table has it, if
     /// anyone).
     pub(super) fn remove(&mut self, slot: usize, id: Id) -> bool {
-        let removed = self.tables.get_mut(slot).and_then(|(_, held)| held.remove(&id));
-        self.bytes -= removed.as_ref().map_or(0, Vec::len);
-        removed.is_some()
+        let Some((_, held)) = self.tables.get_mut(slot) else { return false };
+        let Ok(at) = place(held, id) else { return false };
+        self.bytes -= held.remove(at).1.len();
+        true
     }
 
     /// How many records of table `slot` are held.
@@ -81,7 +91,7 @@ impl Made {
 
     /// The held records of table `slot`, by id.
     pub(super) fn records(&self, slot: usize) -> impl Iterator<Item = (Id, &[u8])> + '_ {
-        self.tables.get(slot).into_iter().flat_map(|(_, held)| held.iter().map(|(&id, e)| (id, e.as_slice())))
+        self.tables.get(slot).into_iter().flat_map(|(_, held)| held.iter().map(|(id, e)| (*id, e.as_slice())))
     }
 
     /// Takes every table's held records, by table, each by id; a table's ceiling becomes its
@@ -90,7 +100,7 @@ impl Made {
         self.bytes = 0;
         let mut taken = Vec::new();
         for (slot, (ceiling, held)) in self.tables.iter_mut().enumerate() {
-            if let Some((&last, _)) = held.last_key_value() {
+            if let Some(&(last, _)) = held.last() {
                 *ceiling = Some(last);
                 taken.push((slot, std::mem::take(held)));
             }
