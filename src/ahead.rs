@@ -4,7 +4,7 @@
 
 use std::any::Any;
 use std::panic::AssertUnwindSafe;
-use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::mpsc::{Receiver, Sender, channel, sync_channel};
 use std::thread::Scope;
 
 /// How many rows travel between the threads at a time: enough that the hand-over costs little
@@ -23,7 +23,19 @@ pub fn read_ahead<'scope, T: Send + 'scope>(
     scope: &'scope Scope<'scope, '_>,
     items: impl Iterator<Item = T> + Send + 'scope,
 ) -> impl Iterator<Item = T> + 'scope {
+    read_ahead_and_back::<T, ()>(scope, items)
+}
+
+/// [`read_ahead`], with a way back: what the user of the items is done with, handed to
+/// [`Ahead::spent`], is dropped on the thread that made it. Memory is freed fastest by the
+/// thread that allocated it (freed on another, each block is handed back to its owner), and the
+/// thread that makes the items is the one with time to spare.
+pub fn read_ahead_and_back<'scope, T: Send + 'scope, U: Send + 'scope>(
+    scope: &'scope Scope<'scope, '_>,
+    items: impl Iterator<Item = T> + Send + 'scope,
+) -> Ahead<T, U> {
     let (send, receive) = sync_channel::<Batch<T>>(WAITING);
+    let (back, spent) = channel::<Vec<U>>();
     scope.spawn(move || {
         let read = std::panic::catch_unwind(AssertUnwindSafe(|| {
             let mut items = items.peekable();
@@ -32,25 +44,50 @@ pub fn read_ahead<'scope, T: Send + 'scope>(
                 if send.send(Ok(batch)).is_err() {
                     break;
                 }
+                spent.try_iter().for_each(drop);
             }
         }));
         if let Err(panic) = read {
             let _ = send.send(Err(panic));
         }
+        drop(send);
+        // What is still in use comes back until the user is done.
+        spent.iter().for_each(drop);
     });
-    Batches { receive, batch: Vec::new().into_iter() }
+    Ahead { receive, batch: Vec::new().into_iter(), back, spent: Vec::new() }
 }
 
 /// What travels between the threads: some items, or the panic that stopped the reading.
 type Batch<T> = Result<Vec<T>, Box<dyn Any + Send>>;
 
-/// The reading end: batches taken one at a time, their items handed out in order.
-struct Batches<T> {
+/// The reading end of [`read_ahead_and_back`]: batches taken one at a time, their items handed
+/// out in order, and the way back.
+pub struct Ahead<T, U> {
     receive: Receiver<Batch<T>>,
     batch: std::vec::IntoIter<T>,
+    back: Sender<Vec<U>>,
+    /// What is done with, gathered into a batch to go back.
+    spent: Vec<U>,
 }
 
-impl<T> Iterator for Batches<T> {
+impl<T, U> Ahead<T, U> {
+    /// Hands back something done with, to be dropped on the thread that made the items.
+    pub fn spent(&mut self, done: U) {
+        self.spent.push(done);
+        if self.spent.len() == BATCH {
+            // Gone, should the thread have stopped: dropped here.
+            let _ = self.back.send(std::mem::replace(&mut self.spent, Vec::with_capacity(BATCH)));
+        }
+    }
+}
+
+impl<T, U> Drop for Ahead<T, U> {
+    fn drop(&mut self) {
+        let _ = self.back.send(std::mem::take(&mut self.spent));
+    }
+}
+
+impl<T, U> Iterator for Ahead<T, U> {
     type Item = T;
 
     fn next(&mut self) -> Option<T> {
@@ -76,6 +113,34 @@ mod tests {
         assert_eq!(got, (0..10_000).collect::<Vec<_>>());
         let none: Vec<u32> = std::thread::scope(|s| read_ahead(s, std::iter::empty()).collect());
         assert!(none.is_empty());
+    }
+
+    #[test]
+    fn what_is_handed_back_is_dropped_on_the_thread_that_made_it() {
+        /// Notes the thread it is dropped on.
+        struct Spent<'a>(&'a std::sync::Mutex<Vec<std::thread::ThreadId>>);
+        impl Drop for Spent<'_> {
+            fn drop(&mut self) {
+                self.0.lock().unwrap().push(std::thread::current().id());
+            }
+        }
+        let dropped = std::sync::Mutex::new(Vec::new());
+        let made = std::sync::Mutex::new(None);
+        let got: Vec<u32> = std::thread::scope(|s| {
+            let items = (0..1_000u32).inspect(|_| *made.lock().unwrap() = Some(std::thread::current().id()));
+            let mut ahead = read_ahead_and_back(s, items);
+            let mut got = Vec::new();
+            while let Some(item) = ahead.next() {
+                got.push(item);
+                ahead.spent(Spent(&dropped));
+            }
+            got
+        });
+        assert_eq!(got, (0..1_000).collect::<Vec<_>>());
+        let (dropped, made) = (dropped.into_inner().unwrap(), made.into_inner().unwrap());
+        assert_eq!(dropped.len(), 1_000, "every one handed back is dropped once");
+        assert!(made.is_some_and(|made| made != std::thread::current().id()));
+        assert!(dropped.iter().all(|&on| Some(on) == made), "all dropped where the items were made");
     }
 
     #[test]

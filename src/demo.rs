@@ -258,7 +258,8 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, made: &mut dyn FnMut()) -> Resu
             ..Default::default()
         }
     };
-    let products = batched(tx, made, size.products, preparing(&stamp, drawn), |tx, p| tx.create_prepared(p?))?;
+    let products =
+        batched(tx, made, size.products, preparing(&stamp, drawn), |tx, p| Ok((tx.create_prepared(p?)?, ())))?;
 
     let drawn = |i: u32| {
         let (city, country) = *words.cities.choose(&mut rng).unwrap_or(&("London", "United Kingdom"));
@@ -291,7 +292,8 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, made: &mut dyn FnMut()) -> Resu
         (stamp.prepare(account), domain, city.to_string(), country.to_string())
     };
     let accounts = batched(tx, made, size.accounts, drawn, |tx, (account, domain, city, country)| {
-        Ok((tx.create_prepared(account?)?.id, domain, city, country))
+        let account = tx.create_prepared(account?)?;
+        Ok(((account.id, domain, city, country), account))
     })?;
 
     // Each contact's last activity, by position in `contacts`: their calls happen before it.
@@ -339,7 +341,8 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, made: &mut dyn FnMut()) -> Resu
         (stamp.prepare(contact), *account)
     };
     let contacts = batched(tx, made, size.contacts, drawn, |tx, (contact, account)| {
-        Ok((tx.create_prepared(contact?)?.id, account))
+        let contact = tx.create_prepared(contact?)?;
+        Ok(((contact.id, account), contact))
     })?;
 
     let drawn = |i: u32| {
@@ -380,7 +383,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, made: &mut dyn FnMut()) -> Resu
         if let Some(how) = conversion {
             tx.convert_lead(lead.id, how)?;
         }
-        Ok(())
+        Ok(((), lead))
     })?;
 
     tx.ensure_picks(Picklist::Competitors, &COMPETITORS)?;
@@ -573,7 +576,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, made: &mut dyn FnMut()) -> Resu
             ..Default::default()
         }
     };
-    batched(tx, made, size.quotes, drawn, |tx, quote| tx.create_quote(quote).map(drop))?;
+    batched(tx, made, size.quotes, drawn, |tx, quote| Ok(((), tx.create_quote(quote)?)))?;
 
     // Cases last, on a stream of their own: the records above stay what each seed made before.
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xCA5E);
@@ -622,21 +625,25 @@ fn ascii_local(name: &str) -> String {
 
 /// Makes `count` records: `draw` makes up record `i` (on a thread of its own, ahead of the
 /// writer: drawing names and numbers is a good part of the demo's work) and `save` writes it in
-/// the demo's one transaction. Their index keys are held back (spilled in sorted runs once there
-/// are many) and written at the commit, all kinds in one sorted pass: written kind by kind, the
-/// keys of calls, tasks and deals would land one by one among the links written before them (a
-/// contact's calls among its deals and tasks).
-fn batched<D: Send, T>(
+/// the demo's one transaction, keeping the first part of what it returns and handing the second
+/// (the record as written) back to the drawing thread, which frees it. Their index keys are held
+/// back (spilled in sorted runs once there are many) and written at the commit, all kinds in one
+/// sorted pass: written kind by kind, the keys of calls, tasks and deals would land one by one
+/// among the links written before them (a contact's calls among its deals and tasks).
+fn batched<D: Send, T, S: Send>(
     tx: &mut Tx,
     made: &mut dyn FnMut(),
     count: u32,
     draw: impl FnMut(u32) -> D + Send,
-    mut save: impl FnMut(&mut Tx, D) -> Result<T>,
+    mut save: impl FnMut(&mut Tx, D) -> Result<(T, S)>,
 ) -> Result<Vec<T>> {
     std::thread::scope(|scope| {
         let mut saved = Vec::with_capacity(count as usize);
-        for drawn in crate::ahead::read_ahead(scope, (0..count).map(draw)) {
-            saved.push(save(tx, drawn)?);
+        let mut drawn = crate::ahead::read_ahead_and_back(scope, (0..count).map(draw));
+        while let Some(record) = drawn.next() {
+            let (kept, spent) = save(tx, record)?;
+            saved.push(kept);
+            drawn.spent(spent);
             made();
         }
         Ok(saved)
@@ -651,7 +658,8 @@ fn preparing<'s, R: Indexed>(
     move |i| stamp.prepare(draw(i))
 }
 
-/// Writes a record made up (and prepared) by the demo; its id.
-fn created<R: Indexed>(tx: &mut Tx, record: Result<Prepared<R>>) -> Result<Id> {
-    Ok(tx.create_prepared(record?)?.id())
+/// Writes a record made up (and prepared) by the demo: its id, and the record.
+fn created<R: Indexed>(tx: &mut Tx, record: Result<Prepared<R>>) -> Result<(Id, R)> {
+    let record = tx.create_prepared(record?)?;
+    Ok((record.id(), record))
 }
