@@ -165,10 +165,23 @@ fn lines(text: &'static str) -> Vec<&'static str> {
     text.lines().map(str::trim).filter(|l| !l.is_empty()).collect()
 }
 
+/// A first or last name of the word lists, with its part of an email address.
+struct Name {
+    text: &'static str,
+    /// Its [`ascii_local`] spelling, made once for the million addresses that use it.
+    local: String,
+}
+
+impl Name {
+    fn new(text: &'static str) -> Name {
+        Name { text, local: ascii_local(text) }
+    }
+}
+
 /// Word lists, parsed once.
 struct Words {
-    first: Vec<&'static str>,
-    last: Vec<&'static str>,
+    first: Vec<Name>,
+    last: Vec<Name>,
     companies: Vec<&'static str>,
     cities: Vec<(&'static str, &'static str)>,
     industries: Vec<&'static str>,
@@ -212,8 +225,8 @@ pub fn fill(crm: &Crm, size: &DemoSize, seed: u64, force: bool, made: &mut dyn F
 /// Makes every record of the demo in `tx`: `size` of each kind, chosen by `seed`.
 fn make(tx: &mut Tx, size: &DemoSize, seed: u64, made: &mut dyn FnMut()) -> Result<()> {
     let words = Words {
-        first: lines(FIRST),
-        last: lines(LAST),
+        first: lines(FIRST).into_iter().map(Name::new).collect(),
+        last: lines(LAST).into_iter().map(Name::new).collect(),
         companies: lines(COMPANIES),
         cities: lines(CITIES).into_iter().filter_map(|l| l.split_once(',')).collect(),
         industries: lines(INDUSTRIES),
@@ -226,6 +239,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, made: &mut dyn FnMut()) -> Resu
     let stamp = tx.stamp();
     // Read in the transaction: the deals are placed in them on the drawing thread.
     let stages = tx.stages()?;
+    let (ann, lee) = (Name::new("Ann"), Name::new("Lee"));
 
     let drawn = |i: u32| {
         let start = today.add_days(rng.random_range(-120..30));
@@ -299,26 +313,37 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, made: &mut dyn FnMut()) -> Resu
     // Each contact's last activity, by position in `contacts`: their calls happen before it.
     let mut last_seen = Vec::with_capacity(size.contacts as usize);
     let drawn = |i: u32| {
-        let first = *words.first.choose(&mut rng).unwrap_or(&"Ann");
-        let last = *words.last.choose(&mut rng).unwrap_or(&"Lee");
+        let first = words.first.choose(&mut rng).unwrap_or(&ann);
+        let last = words.last.choose(&mut rng).unwrap_or(&lee);
         let (account, domain, city, country) = &accounts[rng.random_range(0..accounts.len())];
         // Every demo person has an address and a number of their own, so that the possible
         // duplicates (g D) are only the people the generator happened to give one name at one
-        // company, as in real data.
-        let suffix = if i >= 5000 { i.to_string() } else { String::new() };
-        let local = ascii_local(&format!("{first}.{last}{suffix}"));
-        let mut email = Email::new(format!("{local}@{domain}"));
+        // company, as in real data. Both are spelt out by hand: a million of each.
+        let mut address = String::with_capacity(first.local.len() + last.local.len() + domain.len() + 9);
+        address.extend([&first.local, ".", &last.local]);
+        if i >= 5000 {
+            push_digits(&mut address, i, 1);
+        }
+        address.extend(["@", domain]);
+        let mut email = Email::new(address);
         email.consent = Consent::ALL[i as usize % Consent::ALL.len()];
         email.validity = Validity::ALL[(i as usize / 3) % Validity::ALL.len()];
         let with_birthday = i.is_multiple_of(3);
         let contact = Contact {
-            first_name: first.into(),
-            last_name: last.into(),
+            first_name: first.text.into(),
+            last_name: last.text.into(),
             title: Some((*words.titles.choose(&mut rng).unwrap_or(&"Manager")).into()),
             account: Some(*account),
             emails: vec![email],
             phones: vec![Phone {
-                number: format!("+1 555 {:03} {:04}", (i / 10_000) % 1000, i % 10_000),
+                number: {
+                    let mut number = String::with_capacity(15);
+                    number.push_str("+1 555 ");
+                    push_digits(&mut number, (i / 10_000) % 1000, 3);
+                    number.push(' ');
+                    push_digits(&mut number, i % 10_000, 4);
+                    number
+                },
                 label: Some("work".into()),
             }],
             addresses: vec![Address { city: Some(city.clone()), country: Some(country.clone()), ..Default::default() }],
@@ -346,8 +371,8 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, made: &mut dyn FnMut()) -> Resu
     })?;
 
     let drawn = |i: u32| {
-        let first = *words.first.choose(&mut rng).unwrap_or(&"Ann");
-        let last = *words.last.choose(&mut rng).unwrap_or(&"Lee");
+        let first = words.first.choose(&mut rng).unwrap_or(&ann);
+        let last = words.last.choose(&mut rng).unwrap_or(&lee);
         let company = format!(
             "{} {}",
             words.companies.choose(&mut rng).unwrap_or(&"Acme"),
@@ -356,9 +381,9 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, made: &mut dyn FnMut()) -> Resu
         let status =
             [LeadStatus::New, LeadStatus::Contacted, LeadStatus::Qualified, LeadStatus::Unqualified][i as usize % 4];
         let lead = Lead {
-            first_name: first.into(),
-            last_name: last.into(),
-            email: Some(format!("{}@lead{i}.example.org", ascii_local(&format!("{first}.{last}")))),
+            first_name: first.text.into(),
+            last_name: last.text.into(),
+            email: Some(format!("{}.{}@lead{i}.example.org", first.local, last.local)),
             phone: Some(format!("+44 20 {:04} {:04}", (i / 10_000) % 10_000, i % 10_000)),
             source: Some(DEFAULT_LEAD_SOURCES[i as usize % DEFAULT_LEAD_SOURCES.len()].to_string()),
             campaign: i.is_multiple_of(3).then(|| campaigns[i as usize % campaigns.len()]),
@@ -618,9 +643,16 @@ fn counts(crm: &Crm) -> Result<std::collections::HashMap<Kind, u64>> {
     Kind::ALL.iter().map(|&k| Ok((k, crm.count(k)?))).collect()
 }
 
-/// The local part of a demo email address: lower-case ASCII letters, digits and dots.
+/// A name's part of a demo email address: lower-case ASCII letters, digits and dots.
 fn ascii_local(name: &str) -> String {
     deunicode::deunicode(name).to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.').collect()
+}
+
+/// Writes `n` in decimal, with leading zeros to `width` digits at least.
+fn push_digits(out: &mut String, n: u32, width: usize) {
+    let digits = n.checked_ilog10().map_or(1, |log| log + 1);
+    out.extend(std::iter::repeat_n('0', width.saturating_sub(digits as usize)));
+    out.extend((0..digits).rev().map(|place| char::from(b'0' + (n / 10u32.pow(place) % 10) as u8)));
 }
 
 /// Makes `count` records: `draw` makes up record `i` (on a thread of its own, ahead of the
@@ -662,4 +694,25 @@ fn preparing<'s, R: Indexed>(
 fn created<R: Indexed>(tx: &mut Tx, record: Result<Prepared<R>>) -> Result<(Id, R)> {
     let record = tx.create_prepared(record?)?;
     Ok((record.id(), record))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_spelt_as_format_pads_them() {
+        for (n, width) in [(0, 1), (0, 4), (7, 3), (42, 4), (1234, 4), (98_765, 3), (u32::MAX, 1), (5, 12)] {
+            let mut out = String::from("+");
+            push_digits(&mut out, n, width);
+            assert_eq!(out, format!("+{n:0width$}"));
+        }
+    }
+
+    #[test]
+    fn a_name_is_spelt_the_same_alone_as_in_a_whole_address() {
+        let (first, last) = (Name::new("Zoë"), Name::new("O'Brien-Łukasz"));
+        assert_eq!(format!("{}.{}", first.local, last.local), ascii_local("Zoë.O'Brien-Łukasz"));
+        assert_eq!(first.local, "zoe");
+    }
 }
