@@ -405,6 +405,30 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn the_last_text_set_for_a_record_in_a_transaction_is_the_one_kept() {
+        use crate::model::RecordRef;
+        let (_dir, store) = temp_store(Workload::Bulk);
+        let w = store.write().unwrap();
+        let mut t = w.tables().unwrap();
+        let r = |id| RecordRef::new(Kind::Contact, id);
+        // Out of id order, over two chunks, each record set more than once.
+        for id in [700, 3, 2, 1] {
+            t.set_search_key(r(id), Some(format!("first {id}"))).unwrap();
+        }
+        t.set_search_key(r(2), None).unwrap();
+        t.set_search_key(r(1), Some("second 1".into())).unwrap();
+        t.set_search_key(r(700), None).unwrap();
+        t.set_search_key(r(700), Some("third 700".into())).unwrap();
+        t.flush().unwrap();
+        drop(t);
+        w.commit().unwrap();
+        let mut read = Vec::new();
+        store.read().unwrap().scan_search(Kind::Contact, &mut |id, t| read.push((id, t.to_string()))).unwrap();
+        let expected = [(1, "second 1"), (3, "first 3"), (700, "third 700")];
+        assert_eq!(read, expected.map(|(id, t)| (id, t.to_string())));
+    }
+
+    #[test]
     fn records_a_writer_holds_back_read_as_written_and_reach_their_tables() {
         let (_dir, store) = temp_store(Workload::Bulk);
         let mut before = add_account(&store, "Before");

@@ -74,8 +74,10 @@ pub struct WriteTables<'t> {
     pub(super) scratch: Option<Arc<std::path::Path>>,
     /// How many index keys are held before they are spilled (small in tests).
     pub(super) held_keys: usize,
-    /// Search texts set (or removed, `None`) but not yet packed into their chunks, by (kind, id).
-    pub(super) texts: BTreeMap<(Kind, Id), Option<String>>,
+    /// Search texts set (or removed, `None`) but not yet packed into their chunks, in the order
+    /// they were set (the last for a record counts): a bulk load sets them in id order, so a list
+    /// sorted once at packing costs less than a tree kept sorted throughout.
+    pub(super) texts: Vec<((Kind, Id), Option<String>)>,
     /// Id sequences handed out but not yet stored.
     pub(super) seqs: FxHashMap<&'static str, u64>,
     /// Each change of a record's owner or what it is about, in the order written: what the
@@ -135,7 +137,7 @@ impl FileWriter {
             let (k, v) = item.map_err(other)?;
             let (code, id) = k.value();
             let kind = Kind::from_code(code).ok_or_else(|| StoreError::Other(format!("unknown kind {code}")))?;
-            t.texts.insert((kind, id), Some(v.value().to_string()));
+            t.texts.push(((kind, id), Some(v.value().to_string())));
         }
         t.flush()?;
         drop((t, old));
@@ -256,7 +258,7 @@ impl<'t> WriteTables<'t> {
             spill: None,
             scratch,
             held_keys: HELD_KEYS,
-            texts: BTreeMap::new(),
+            texts: Vec::new(),
             seqs: FxHashMap::default(),
             owners: Handed::default(),
             author: String::new(),
@@ -390,7 +392,12 @@ impl<'t> WriteTables<'t> {
     /// time: each unpacked, changed, compressed and written back.
     fn pack_texts(&mut self) -> Result<()> {
         let size = self.raw.chunk_size();
-        let mut texts = std::mem::take(&mut self.texts).into_iter().peekable();
+        // As many again may come: room for them at once.
+        let capacity = self.texts.len();
+        let mut texts = std::mem::replace(&mut self.texts, Vec::with_capacity(capacity));
+        // Stable: a record's texts stay in the order they were set, and the last is applied last.
+        texts.sort_by_key(|&(at, _)| at);
+        let mut texts = texts.into_iter().peekable();
         let mut changed = Vec::with_capacity(PACKED_AT_ONCE);
         while let Some(((kind, id), text)) = texts.next() {
             let key = (kind, chunks::chunk_of(id, size));
@@ -598,7 +605,7 @@ impl<'t> WriteTables<'t> {
     /// Sets (or with `None` removes) the search text of a record; it is packed at the flush, or
     /// once [`HELD_TEXTS`] texts are held.
     pub fn set_search_key(&mut self, r: RecordRef, key: Option<String>) -> Result<()> {
-        self.texts.insert((r.kind, r.id), key);
+        self.texts.push(((r.kind, r.id), key));
         if self.texts.len() >= HELD_TEXTS { self.health.clone().guard(|| self.pack_texts()) } else { Ok(()) }
     }
 
