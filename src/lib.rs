@@ -14,6 +14,7 @@ pub mod fuzz;
 pub mod import;
 pub mod mail;
 pub mod model;
+pub mod priority;
 pub mod search;
 pub mod serve;
 // The store is the service's own: front ends read and write through `crm::Crm` only. It stays

@@ -145,6 +145,8 @@ impl Spiller {
         let mut spill = Spill::new(dir)?;
         let (runs, taken) = sync_channel::<Keys>(1);
         let thread = std::thread::Builder::new().name("rolo-spill".into()).spawn(move || {
+            // Below the writer, which waits on it only once it holds a second run.
+            crate::priority::lower(5);
             health.guard(|| {
                 for run in taken {
                     spill.write_run(&run.sorted()).map_err(scratch)?;
