@@ -4,7 +4,8 @@
 //! median of `ROLO_BENCH_DEMO_RUNS` runs, 3 by default, and the highest peak) and `rolo check`
 //! on it. Each side runs as a child process; its wall time and peak memory (the
 //! child's maximum resident set) and the file it wrote (its length, and the blocks it takes on
-//! disk: redb leaves the end of a file it grew unwritten) are printed, with the ratios.
+//! disk: redb leaves the end of a file it grew unwritten) are printed, with the ratios. Each
+//! starts after a `sync`, so that none is slowed by the writing back of the one before's file.
 //!
 //! The same import, `rolo migrate` of the demo and `rolo check` run against a database on a
 //! throwaway PostgreSQL server made from the machine's binaries too (its size is the tables'
@@ -170,6 +171,10 @@ fn pg_mb(address: &str) -> f64 {
 #[allow(clippy::zombie_processes)]
 fn run(cmd: &mut Command) -> Run {
     use std::process::Stdio;
+    // Each command starts on a settled disk: the writing back of what the one before wrote (a
+    // demo writes a gigabyte) is not charged to the next, on either side.
+    // SAFETY: sync(2) takes no arguments and cannot fail.
+    unsafe { libc::sync() };
     let start = Instant::now();
     let child = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("start the child");
     let pid = child.id() as libc::pid_t;

@@ -3,6 +3,7 @@
 //! costs the slower of the two rather than their sum.
 
 use std::any::Any;
+use std::marker::PhantomData;
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc::{Receiver, Sender, channel, sync_channel};
 use std::thread::Scope;
@@ -29,11 +30,13 @@ pub fn read_ahead<'scope, T: Send + 'scope>(
 /// [`read_ahead`], with a way back: what the user of the items is done with, handed to
 /// [`Ahead::spent`], is dropped on the thread that made it. Memory is freed fastest by the
 /// thread that allocated it (freed on another, each block is handed back to its owner), and the
-/// thread that makes the items is the one with time to spare.
+/// thread that makes the items is the one with time to spare. The thread lives until the
+/// returned reader is dropped (it takes what comes back until then), which the reader's lifetime
+/// keeps within `scope`.
 pub fn read_ahead_and_back<'scope, T: Send + 'scope, U: Send + 'scope>(
     scope: &'scope Scope<'scope, '_>,
     items: impl Iterator<Item = T> + Send + 'scope,
-) -> Ahead<T, U> {
+) -> Ahead<'scope, T, U> {
     let (send, receive) = sync_channel::<Batch<T>>(WAITING);
     let (back, spent) = channel::<Vec<U>>();
     scope.spawn(move || {
@@ -54,7 +57,7 @@ pub fn read_ahead_and_back<'scope, T: Send + 'scope, U: Send + 'scope>(
         // What is still in use comes back until the user is done.
         spent.iter().for_each(drop);
     });
-    Ahead { receive, batch: Vec::new().into_iter(), back, spent: Vec::new() }
+    Ahead { receive, batch: Vec::new().into_iter(), back, spent: Vec::new(), scope: PhantomData }
 }
 
 /// What travels between the threads: some items, or the panic that stopped the reading.
@@ -62,15 +65,18 @@ type Batch<T> = Result<Vec<T>, Box<dyn Any + Send>>;
 
 /// The reading end of [`read_ahead_and_back`]: batches taken one at a time, their items handed
 /// out in order, and the way back.
-pub struct Ahead<T, U> {
+pub struct Ahead<'scope, T, U> {
     receive: Receiver<Batch<T>>,
     batch: std::vec::IntoIter<T>,
     back: Sender<Vec<U>>,
     /// What is done with, gathered into a batch to go back.
     spent: Vec<U>,
+    /// Kept within the scope of the thread, which waits for its drop: out of it, the scope's
+    /// end would wait for ever.
+    scope: PhantomData<&'scope ()>,
 }
 
-impl<T, U> Ahead<T, U> {
+impl<T, U> Ahead<'_, T, U> {
     /// Hands back something done with, to be dropped on the thread that made the items.
     pub fn spent(&mut self, done: U) {
         self.spent.push(done);
@@ -81,13 +87,13 @@ impl<T, U> Ahead<T, U> {
     }
 }
 
-impl<T, U> Drop for Ahead<T, U> {
+impl<T, U> Drop for Ahead<'_, T, U> {
     fn drop(&mut self) {
         let _ = self.back.send(std::mem::take(&mut self.spent));
     }
 }
 
-impl<T, U> Iterator for Ahead<T, U> {
+impl<T, U> Iterator for Ahead<'_, T, U> {
     type Item = T;
 
     fn next(&mut self) -> Option<T> {

@@ -319,13 +319,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, made: &mut dyn FnMut()) -> Resu
         // Every demo person has an address and a number of their own, so that the possible
         // duplicates (g D) are only the people the generator happened to give one name at one
         // company, as in real data. Both are spelt out by hand: a million of each.
-        let mut address = String::with_capacity(first.local.len() + last.local.len() + domain.len() + 9);
-        address.extend([&first.local, ".", &last.local]);
-        if i >= 5000 {
-            push_digits(&mut address, i, 1);
-        }
-        address.extend(["@", domain]);
-        let mut email = Email::new(address);
+        let mut email = Email::new(email_address(first, last, i, domain));
         email.consent = Consent::ALL[i as usize % Consent::ALL.len()];
         email.validity = Validity::ALL[(i as usize / 3) % Validity::ALL.len()];
         let with_birthday = i.is_multiple_of(3);
@@ -648,6 +642,18 @@ fn ascii_local(name: &str) -> String {
     deunicode::deunicode(name).to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.').collect()
 }
 
+/// Contact `i`'s email address at `domain`: `first.last@domain`, with `i` after the names past
+/// the first 5,000 people.
+fn email_address(first: &Name, last: &Name, i: u32, domain: &str) -> String {
+    let mut address = String::with_capacity(first.local.len() + last.local.len() + domain.len() + 12);
+    address.extend([&first.local, ".", &last.local]);
+    if i >= 5000 {
+        push_digits(&mut address, i, 1);
+    }
+    address.extend(["@", domain]);
+    address
+}
+
 /// Writes `n` in decimal, with leading zeros to `width` digits at least.
 fn push_digits(out: &mut String, n: u32, width: usize) {
     let digits = n.checked_ilog10().map_or(1, |log| log + 1);
@@ -710,9 +716,23 @@ mod tests {
     }
 
     #[test]
-    fn a_name_is_spelt_the_same_alone_as_in_a_whole_address() {
-        let (first, last) = (Name::new("Zoë"), Name::new("O'Brien-Łukasz"));
-        assert_eq!(format!("{}.{}", first.local, last.local), ascii_local("Zoë.O'Brien-Łukasz"));
-        assert_eq!(first.local, "zoe");
+    fn every_name_is_spelt_in_an_address_as_when_the_whole_address_was_made_at_once() {
+        // The address as it was made before the names' parts were made once each.
+        let whole = |first: &str, last: &str, i: u32, domain: &str| {
+            let suffix = if i >= 5000 { i.to_string() } else { String::new() };
+            format!("{}@{domain}", ascii_local(&format!("{first}.{last}{suffix}")))
+        };
+        let (first, last) = (lines(FIRST), lines(LAST));
+        let odd = ["Zoë", "O'Brien-Łukasz", "Nguyễn Văn", "Ōsaka ß", "Ἀλέξανδρος", "李"];
+        let pairs =
+            first.iter().zip(last.iter().cycle()).chain(last.iter().zip(first.iter().cycle()).map(|(l, f)| (f, l)));
+        for (n, (f, l)) in pairs.chain(odd.iter().zip(odd.iter().rev())).enumerate() {
+            for i in [0, 4_999, 5_000, 123_456, 999_999, u32::MAX] {
+                let i = i.wrapping_add(n as u32);
+                let made = email_address(&Name::new(f), &Name::new(l), i, "acme.example.com");
+                assert_eq!(made, whole(f, l, i, "acme.example.com"), "{f} {l} {i}");
+            }
+        }
+        assert_eq!(Name::new("Zoë").local, "zoe");
     }
 }

@@ -15,7 +15,8 @@ use crate::model::Id;
 pub(super) const HELD_BYTES: usize = 2 << 20;
 
 /// One table's held records: envelopes by ascending id. New ids come in ascending order, so
-/// holding one is a push, not a tree's insert (a bulk load holds millions).
+/// holding one is a push, not a tree's insert (a bulk load holds millions, some thousands at a
+/// time); one out of order, or a held one removed, shifts the rest.
 type Held = Vec<(Id, Vec<u8>)>;
 
 /// Where record `id` is among `held`, or where it would go.

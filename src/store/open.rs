@@ -411,21 +411,32 @@ pub(super) mod tests {
         let w = store.write().unwrap();
         let mut t = w.tables().unwrap();
         let r = |id| RecordRef::new(Kind::Contact, id);
-        // Out of id order, over two chunks, each record set more than once.
-        for id in [700, 3, 2, 1] {
-            t.set_search_key(r(id), Some(format!("first {id}"))).unwrap();
+        // 600 records over several chunks, out of id order, each set three times: a first text,
+        // then (every fourth) removed, then a last text for all but every seventh.
+        let ids: Vec<u64> = (0..600u64).map(|i| (i * 389) % 600 + 1).collect();
+        for round in 0..3 {
+            for &id in &ids {
+                match round {
+                    0 => t.set_search_key(r(id), Some(format!("first {id}"))).unwrap(),
+                    1 if id % 4 == 0 => t.set_search_key(r(id), None).unwrap(),
+                    2 if id % 7 != 0 => t.set_search_key(r(id), Some(format!("last {id}"))).unwrap(),
+                    _ => {}
+                }
+            }
         }
-        t.set_search_key(r(2), None).unwrap();
-        t.set_search_key(r(1), Some("second 1".into())).unwrap();
-        t.set_search_key(r(700), None).unwrap();
-        t.set_search_key(r(700), Some("third 700".into())).unwrap();
         t.flush().unwrap();
         drop(t);
         w.commit().unwrap();
         let mut read = Vec::new();
         store.read().unwrap().scan_search(Kind::Contact, &mut |id, t| read.push((id, t.to_string()))).unwrap();
-        let expected = [(1, "second 1"), (3, "first 3"), (700, "third 700")];
-        assert_eq!(read, expected.map(|(id, t)| (id, t.to_string())));
+        let expected: Vec<(u64, String)> = (1..=600u64)
+            .filter_map(|id| match (id % 4, id % 7) {
+                (_, 1..) => Some((id, format!("last {id}"))),
+                (1.., 0) => Some((id, format!("first {id}"))),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(read, expected);
     }
 
     #[test]

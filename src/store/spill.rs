@@ -145,7 +145,9 @@ impl Spiller {
         let mut spill = Spill::new(dir)?;
         let (runs, taken) = sync_channel::<Keys>(1);
         let thread = std::thread::Builder::new().name("rolo-spill".into()).spawn(move || {
-            // Below the writer, which waits on it only once it holds a second run.
+            // Below the writer, which waits on it only when it holds a second run before the
+            // first is spilled, and at the flush for the last ones (on a busy machine the
+            // flush's wait is the longer for it: the price of a writer not queued for a core).
             crate::priority::lower(5);
             health.guard(|| {
                 for run in taken {

@@ -392,8 +392,8 @@ impl<'t> WriteTables<'t> {
     /// time: each unpacked, changed, compressed and written back.
     fn pack_texts(&mut self) -> Result<()> {
         let size = self.raw.chunk_size();
-        // As many again may come: room for them at once.
-        let capacity = self.texts.len();
+        // As many again may come (past the first packing of a bulk load): room for them at once.
+        let capacity = self.texts.len().min(HELD_TEXTS);
         let mut texts = std::mem::replace(&mut self.texts, Vec::with_capacity(capacity));
         // Stable: a record's texts stay in the order they were set, and the last is applied last.
         texts.sort_by_key(|&(at, _)| at);
