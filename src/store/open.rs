@@ -340,6 +340,13 @@ pub(super) mod tests {
         (dir, store)
     }
 
+    /// Every contact's search text in `store`, by id.
+    pub(in crate::store) fn contact_texts(store: &Store) -> Vec<(crate::model::Id, String)> {
+        let mut read = Vec::new();
+        store.read().unwrap().scan_search(Kind::Contact, &mut |id, t| read.push((id, t.to_string()))).unwrap();
+        read
+    }
+
     /// Writes an account called `name`, committed.
     pub(in crate::store) fn add_account(store: &Store, name: &str) -> Account {
         let w = store.write().unwrap();
@@ -390,8 +397,7 @@ pub(super) mod tests {
             drop(t);
             w.commit().unwrap();
         }
-        let mut read = Vec::new();
-        store.read().unwrap().scan_search(Kind::Contact, &mut |id, t| read.push((id, t.to_string()))).unwrap();
+        let read = contact_texts(&store);
         let expected: Vec<(u64, String)> = ids
             .iter()
             .enumerate()
@@ -427,8 +433,7 @@ pub(super) mod tests {
         t.flush().unwrap();
         drop(t);
         w.commit().unwrap();
-        let mut read = Vec::new();
-        store.read().unwrap().scan_search(Kind::Contact, &mut |id, t| read.push((id, t.to_string()))).unwrap();
+        let read = contact_texts(&store);
         let expected: Vec<(u64, String)> = (1..=600u64)
             .filter_map(|id| match (id % 4, id % 7) {
                 (_, 1..) => Some((id, format!("last {id}"))),

@@ -157,7 +157,7 @@ mod tests {
     use super::*;
     use crate::model::{Lead, Opportunity, Record};
     use crate::store::Workload;
-    use crate::store::open::tests::temp_store;
+    use crate::store::open::tests::{contact_texts, temp_store};
 
     /// The source field as schema 2 stored it: serde numbers the variants in this order.
     #[derive(serde::Serialize)]
@@ -291,7 +291,7 @@ mod tests {
     #[test]
     fn search_chunks_of_256_ids_move_to_chunks_of_64_and_read_the_same() {
         use crate::store::tables::{SEARCH, SEARCH_V2};
-        use crate::store::{RawRead, Store, chunks};
+        use crate::store::{Store, chunks};
         let (dir, store) = temp_store(Workload::Brief);
         let path = dir.path().join("rolo.redb");
         drop(store);
@@ -318,9 +318,7 @@ mod tests {
         w.commit().unwrap();
         drop(db);
         let store = Store::open(&path, Workload::Brief).unwrap();
-        let mut read = Vec::new();
-        store.read().unwrap().scan_search(Kind::Contact, &mut |id, text| read.push((id, text.to_string()))).unwrap();
-        assert_eq!(read, texts);
+        assert_eq!(contact_texts(&store), texts);
         drop(store);
         let db = redb::Database::open(&path).unwrap();
         let r = redb::ReadableDatabase::begin_read(&db).unwrap();
