@@ -306,8 +306,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, made: &mut dyn FnMut()) -> Resu
         (stamp.prepare(account), domain, city.to_string(), country.to_string())
     };
     let accounts = batched(tx, made, size.accounts, drawn, |tx, (account, domain, city, country)| {
-        let account = tx.create_prepared(account?)?;
-        Ok(((account.id, domain, city, country), account))
+        created(tx, account).map(|(id, account)| ((id, domain, city, country), account))
     })?;
 
     // Each contact's last activity, by position in `contacts`: their calls happen before it.
@@ -329,17 +328,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, made: &mut dyn FnMut()) -> Resu
             title: Some((*words.titles.choose(&mut rng).unwrap_or(&"Manager")).into()),
             account: Some(*account),
             emails: vec![email],
-            phones: vec![Phone {
-                number: {
-                    let mut number = String::with_capacity(15);
-                    number.push_str("+1 555 ");
-                    push_digits(&mut number, (i / 10_000) % 1000, 3);
-                    number.push(' ');
-                    push_digits(&mut number, i % 10_000, 4);
-                    number
-                },
-                label: Some("work".into()),
-            }],
+            phones: vec![Phone { number: phone_number(i), label: Some("work".into()) }],
             addresses: vec![Address { city: Some(city.clone()), country: Some(country.clone()), ..Default::default() }],
             birthday: with_birthday.then(|| today.add_days(-(rng.random_range(25 * 365..60 * 365)))),
             interests: vec![INTERESTS[i as usize % INTERESTS.len()].into()],
@@ -360,8 +349,7 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, made: &mut dyn FnMut()) -> Resu
         (stamp.prepare(contact), *account)
     };
     let contacts = batched(tx, made, size.contacts, drawn, |tx, (contact, account)| {
-        let contact = tx.create_prepared(contact?)?;
-        Ok(((contact.id, account), contact))
+        created(tx, contact).map(|(id, contact)| ((id, account), contact))
     })?;
 
     let drawn = |i: u32| {
@@ -398,9 +386,9 @@ fn make(tx: &mut Tx, size: &DemoSize, seed: u64, made: &mut dyn FnMut()) -> Resu
         (stamp.prepare(lead), conversion)
     };
     batched(tx, made, size.leads, drawn, |tx, (lead, conversion)| {
-        let lead = tx.create_prepared(lead?)?;
+        let (id, lead) = created(tx, lead)?;
         if let Some(how) = conversion {
-            tx.convert_lead(lead.id, how)?;
+            tx.convert_lead(id, how)?;
         }
         Ok(((), lead))
     })?;
@@ -654,6 +642,16 @@ fn email_address(first: &Name, last: &Name, i: u32, domain: &str) -> String {
     address
 }
 
+/// Contact `i`'s work number: `+1 555 ` then the thousands of ten thousands and the rest, padded.
+fn phone_number(i: u32) -> String {
+    let mut number = String::with_capacity(15);
+    number.push_str("+1 555 ");
+    push_digits(&mut number, (i / 10_000) % 1000, 3);
+    number.push(' ');
+    push_digits(&mut number, i % 10_000, 4);
+    number
+}
+
 /// Writes `n` in decimal, with leading zeros to `width` digits at least.
 fn push_digits(out: &mut String, n: u32, width: usize) {
     let digits = n.checked_ilog10().map_or(1, |log| log + 1);
@@ -712,6 +710,9 @@ mod tests {
             let mut out = String::from("+");
             push_digits(&mut out, n, width);
             assert_eq!(out, format!("+{n:0width$}"));
+        }
+        for i in [0, 7, 10_000, 1_234_567, 999_999_999, u32::MAX] {
+            assert_eq!(phone_number(i), format!("+1 555 {:03} {:04}", (i / 10_000) % 1000, i % 10_000));
         }
     }
 
