@@ -142,6 +142,12 @@ pub struct ContactFacts<'a> {
     pub account: Option<Id>,
     /// The consent and validity of each address (a byte each).
     emails: &'a [u8],
+}
+
+/// What a contact's facts key holds besides its [`ContactFacts`]: the texts, borrowed from the
+/// key. Apart because most reports never look at them, and reading text means checking it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContactNames<'a> {
     /// The country of its first address that names one.
     pub country: Option<&'a str>,
     /// Its owner's login.
@@ -409,7 +415,8 @@ fn parse_account(key: &[u8]) -> Option<AccountFacts<'_>> {
     Some(AccountFacts { country, owner, id })
 }
 
-fn parse_contact(key: &[u8]) -> Option<ContactFacts<'_>> {
+/// A contact's facts, and a cursor at the names that follow them.
+fn contact_head(key: &[u8]) -> Option<(ContactFacts<'_>, Cursor<'_>)> {
     let mut c = body(key);
     let id = c.id()?;
     let created = c.instant()?;
@@ -421,10 +428,14 @@ fn parse_contact(key: &[u8]) -> Option<ContactFacts<'_>> {
     let n = c.0.iter().position(|&b| b == 0xff)?;
     let emails = c.take(n)?;
     c.take(1)?;
-    let country = c.opt_text()?;
-    let owner = c.text()?;
+    Some((ContactFacts { created, last_activity, account, emails, id }, c))
+}
+
+fn parse_contact(key: &[u8]) -> Option<(ContactFacts<'_>, ContactNames<'_>)> {
+    let (facts, mut c) = contact_head(key)?;
+    let names = ContactNames { country: c.opt_text()?, owner: c.text()? };
     c.end()?;
-    Some(ContactFacts { created, last_activity, account, emails, country, owner, id })
+    Some((facts, names))
 }
 
 fn parse_deal(key: &[u8]) -> Option<(DealFacts, DealNames<'_>)> {
@@ -513,7 +524,12 @@ fn unreadable() -> StoreError {
 
 /// Every contact's facts, in id order.
 pub fn contacts(r: &(impl RawRead + ?Sized), f: &mut dyn FnMut(ContactFacts)) -> Result<()> {
-    scan(r, Kind::Contact.code(), &[], None, &mut |k| parse_contact(k).map(&mut *f))
+    scan(r, Kind::Contact.code(), &[], None, &mut |k| contact_head(k).map(|(c, _)| f(c)))
+}
+
+/// [`contacts`], each with its country and owner.
+pub fn contacts_named(r: &(impl RawRead + ?Sized), f: &mut dyn FnMut(ContactFacts, ContactNames)) -> Result<()> {
+    scan(r, Kind::Contact.code(), &[], None, &mut |k| parse_contact(k).map(|(c, names)| f(c, names)))
 }
 
 /// Every account's facts, in id order.
@@ -554,9 +570,11 @@ fn among(r: &impl RawRead, topic: u8, ids: &[Id], total: u64, f: &mut dyn FnMut(
     })
 }
 
-/// The facts of the contacts with these ids (in increasing order).
-pub fn contacts_among(r: &impl RawRead, ids: &[Id], f: &mut dyn FnMut(ContactFacts)) -> Result<()> {
-    among(r, Kind::Contact.code(), ids, r.count(Kind::Contact)?, &mut |k| parse_contact(k).map(&mut *f))
+/// The facts and names of the contacts with these ids (in increasing order).
+pub fn contacts_among(r: &impl RawRead, ids: &[Id], f: &mut dyn FnMut(ContactFacts, ContactNames)) -> Result<()> {
+    among(r, Kind::Contact.code(), ids, r.count(Kind::Contact)?, &mut |k| {
+        parse_contact(k).map(|(c, names)| f(c, names))
+    })
 }
 
 /// The facts of the accounts with these ids (in increasing order).
@@ -718,17 +736,18 @@ mod tests {
             ..Default::default()
         };
         let k = contact_key(&c);
-        let f = parse_contact(&k).unwrap();
-        assert_eq!((f.id, f.account, f.created, f.country), (7, Some(3), Timestamp(-5), Some("Côte d'Ivoire")));
-        assert_eq!(f.owner, "ann lee");
+        let (f, names) = parse_contact(&k).unwrap();
+        assert_eq!((f.id, f.account, f.created), (7, Some(3), Timestamp(-5)));
+        assert_eq!(names, ContactNames { country: Some("Côte d'Ivoire"), owner: "ann lee" });
+        assert_eq!(contact_head(&k).unwrap().0, f);
         assert_eq!(f.last_activity, Some(Timestamp(-9)));
         assert_eq!(
             f.emails().collect::<Vec<_>>(),
             [(Consent::OptedOut, Validity::Bounced), (Consent::Unknown, Validity::Unknown)]
         );
         let k = contact_key(&Contact { id: 8, ..Default::default() });
-        let bare = parse_contact(&k).unwrap();
-        assert_eq!((bare.account, bare.country, bare.emails().count()), (None, None, 0));
+        let (bare, names) = parse_contact(&k).unwrap();
+        assert_eq!((bare.account, names.country, bare.emails().count()), (None, None, 0));
         assert_eq!(bare.last_activity, None);
         // An empty country is still a country (the report decides what a blank one means).
         let a = Account {

@@ -138,7 +138,7 @@ pub trait Read: RawRead {
     /// in no particular order.
     fn owners(&self, kind: Kind, f: &mut dyn FnMut(Id, &str, Option<RecordRef>)) -> Result<()> {
         match kind {
-            Kind::Contact => return facts::contacts(self, &mut |c| f(c.id, c.owner, None)),
+            Kind::Contact => return facts::contacts_named(self, &mut |c, names| f(c.id, names.owner, None)),
             Kind::Account => return facts::accounts(self, &mut |a| f(a.id, a.owner, None)),
             _ => {}
         }

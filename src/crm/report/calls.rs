@@ -223,7 +223,9 @@ impl CallPlaces {
         ids.dedup();
         let half = |ids: &[Id]| -> Found<Place> {
             let (mut people, mut names) = (Vec::with_capacity(ids.len()), Names::default());
-            facts::contacts_among(r, ids, &mut |c| people.push((c.id, c.account, c.country.map(|c| names.number(c)))))?;
+            facts::contacts_among(r, ids, &mut |c, n| {
+                people.push((c.id, c.account, n.country.map(|c| names.number(c))))
+            })?;
             Ok((people, names))
         };
         let (left, right) = ids.split_at(ids.len() / 2);
