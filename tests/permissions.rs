@@ -1,5 +1,5 @@
 //! Permissions hold whatever the users, teams, roles and records: random worlds are built
-//! through `Crm`, then every read path (get, list, count, search, reports and their records,
+//! through `Crm`, then every read path (get, many, list, count, search, reports and their records,
 //! agenda, timeline, duplicates) is asked as each user and must return only what that user may
 //! read, and random writes as random users must either be allowed or change nothing.
 //!
@@ -288,6 +288,20 @@ fn check_reads(crm: &Crm, login: &str, oracle: &Oracle) -> Result<(), TestCaseEr
         };
         prop_assert_eq!(&listed, &visible, "{} lists {}", login, kind);
         prop_assert_eq!(crm.count(kind).unwrap(), visible.len() as u64, "{} counts {}", login, kind);
+        // Many at once, newest first and with one that never was: those visible, in that order.
+        let mut asked: Vec<Id> = oracle.owners.keys().filter(|r| r.kind == kind).map(|r| r.id).collect();
+        asked.sort_unstable_by(|a, b| b.cmp(a));
+        asked.insert(asked.len() / 2, 9_999);
+        let got: Vec<Id> = match kind {
+            Kind::Account => crm.many::<Account>(&asked).unwrap().iter().map(|r| r.id).collect(),
+            Kind::Contact => crm.many::<Contact>(&asked).unwrap().iter().map(|r| r.id).collect(),
+            Kind::Opportunity => crm.many::<Opportunity>(&asked).unwrap().iter().map(|r| r.id).collect(),
+            Kind::Task => crm.many::<Task>(&asked).unwrap().iter().map(|r| r.id).collect(),
+            Kind::Call => crm.many::<Call>(&asked).unwrap().iter().map(|r| r.id).collect(),
+            _ => crm.many::<Note>(&asked).unwrap().iter().map(|r| r.id).collect(),
+        };
+        let want: Vec<Id> = asked.iter().copied().filter(|id| visible.contains(id)).collect();
+        prop_assert_eq!(got, want, "{} reads many {}", login, kind);
         for r in oracle.owners.keys().filter(|r| r.kind == kind) {
             let found = match kind {
                 Kind::Account => crm.find::<Account>(r.id).unwrap().is_some(),

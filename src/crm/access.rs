@@ -349,12 +349,18 @@ impl<R: std::ops::Deref<Target: RawRead>, J: Judge> RawRead for Seen<R, J> {
         Ok(self.inner.contains(r)? && self.judge.sees(r))
     }
 
-    fn raw_many(&self, refs: &[RecordRef]) -> crate::store::Result<Vec<Option<Vec<u8>>>> {
+    fn raw_each(
+        &self,
+        refs: &[RecordRef],
+        f: &mut dyn FnMut(usize, &[u8]) -> crate::store::Result<()>,
+    ) -> crate::store::Result<()> {
+        if self.judge.sees_all() {
+            return self.inner.raw_each(refs, f);
+        }
         // Only what the user may see is read.
-        let sees: Vec<bool> = refs.iter().map(|&r| self.judge.sees(r)).collect();
-        let seen: Vec<RecordRef> = refs.iter().zip(&sees).filter(|(_, s)| **s).map(|(&r, _)| r).collect();
-        let mut found = self.inner.raw_many(&seen)?.into_iter();
-        Ok(sees.into_iter().map(|s| if s { found.next().flatten() } else { None }).collect())
+        let places: Vec<usize> = (0..refs.len()).filter(|&i| self.judge.sees(refs[i])).collect();
+        let seen: Vec<RecordRef> = places.iter().map(|&i| refs[i]).collect();
+        self.inner.raw_each(&seen, &mut |i, envelope| f(places[i], envelope))
     }
 
     fn scan_index(

@@ -253,6 +253,19 @@ where
             .guard(|| Ok(self.records[slot(r.kind)].table()?.get(r.id).map_err(other)?.map(|v| v.value().to_vec())))
     }
 
+    fn raw_each(&self, refs: &[RecordRef], f: &mut dyn FnMut(usize, &[u8]) -> Result<()>) -> Result<()> {
+        self.health.guard(|| {
+            for (i, r) in refs.iter().enumerate() {
+                if let Some(held) = self.made.get(slot(r.kind), r.id) {
+                    f(i, held)?;
+                } else if let Some(stored) = self.records[slot(r.kind)].table()?.get(r.id).map_err(other)? {
+                    f(i, stored.value())?;
+                }
+            }
+            Ok(())
+        })
+    }
+
     fn contains(&self, r: RecordRef) -> Result<bool> {
         if self.made.get(slot(r.kind), r.id).is_some() {
             return Ok(true);
@@ -561,6 +574,24 @@ mod tests {
         let after = store.read().unwrap();
         assert_eq!(after.get::<Account>(acme.id).unwrap().map(|a| a.name), Some("Acme".to_string()));
         assert_eq!(after.count(Kind::Account).unwrap(), 1);
+    }
+
+    #[test]
+    fn many_records_come_in_the_order_asked_without_those_missing_and_a_damaged_one_is_named() {
+        let (_dir, store) = temp_store(Workload::Brief);
+        let acme = add_account(&store, "Acme");
+        let globex = add_account(&store, "Globex");
+        let r = store.read().unwrap();
+        let names: Vec<String> =
+            r.many::<Account>(&[globex.id, 999, acme.id, globex.id]).unwrap().into_iter().map(|a| a.name).collect();
+        assert_eq!(names, ["Globex", "Acme", "Globex"]);
+        assert!(r.many::<Account>(&[]).unwrap().is_empty());
+        // The writer reads the records it holds back the same way.
+        let w = store.write().unwrap();
+        let mut t = w.tables().unwrap();
+        t.raw.put_raw(globex.record_ref(), vec![0xff, 1, 2, 3]).unwrap();
+        let err = t.many::<Account>(&[acme.id, globex.id]).unwrap_err().to_string();
+        assert!(err.contains("account:2"), "{err}");
     }
 }
 

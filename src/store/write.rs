@@ -645,6 +645,10 @@ impl RawRead for WriteTables<'_> {
         self.raw.raw(r)
     }
 
+    fn raw_each(&self, refs: &[RecordRef], f: &mut dyn FnMut(usize, &[u8]) -> Result<()>) -> Result<()> {
+        self.raw.raw_each(refs, f)
+    }
+
     fn contains(&self, r: RecordRef) -> Result<bool> {
         self.raw.contains(r)
     }

@@ -220,12 +220,13 @@ impl RawRead for Session {
 
     /// A query per thousand records, where a read each would be a round trip each (the accounts
     /// a report names).
-    fn raw_many(&self, refs: &[RecordRef]) -> Result<Vec<Option<Vec<u8>>>> {
-        let mut found = vec![None; refs.len()];
+    fn raw_each(&self, refs: &[RecordRef], f: &mut dyn FnMut(usize, &[u8]) -> Result<()>) -> Result<()> {
+        // A join's rows come in no promised order: they are put in the order asked first.
+        let mut found: Vec<Option<Vec<u8>>> = vec![None; refs.len()];
         let sql = "SELECT r.n, x.envelope FROM unnest($1::smallint[], $2::bigint[]) WITH ORDINALITY AS r(kind, id, n) \
                    JOIN rolo_records x ON x.kind = r.kind AND x.id = r.id";
         self.per_record(refs, sql, &mut |i, row| found[i] = Some(row.get(1)))?;
-        Ok(found)
+        found.iter().enumerate().try_for_each(|(i, envelope)| envelope.as_ref().map_or(Ok(()), |e| f(i, e)))
     }
 
     /// A query per thousand ranges, where a scan each would be a round trip each (a report
