@@ -246,11 +246,12 @@ where
     Ver: Slot<Table: ReadableTable<(u8, u64), (u64, &'static str)>>,
 {
     fn raw(&self, r: RecordRef) -> Result<Option<Vec<u8>>> {
-        if let Some(held) = self.made.get(slot(r.kind), r.id) {
-            return Ok(Some(held.to_vec()));
-        }
-        self.health
-            .guard(|| Ok(self.records[slot(r.kind)].table()?.get(r.id).map_err(other)?.map(|v| v.value().to_vec())))
+        let mut found = None;
+        self.raw_each(&[r], &mut |_, envelope| {
+            found = Some(envelope.to_vec());
+            Ok(())
+        })?;
+        Ok(found)
     }
 
     fn raw_each(&self, refs: &[RecordRef], f: &mut dyn FnMut(usize, &[u8]) -> Result<()>) -> Result<()> {
